@@ -1,0 +1,105 @@
+//! Showing rubric problems to a person: `file:line:col`, the line with a
+//! caret under the mistake, what is wrong and what to do (miette).
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
+};
+use osce::rubric::{Checked, Diagnostic, Severity};
+
+/// One diagnostic with its source, in the shape miette renders.
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    heading: String,
+    source: NamedSource<Arc<str>>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.heading)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.heading)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl MietteDiagnostic for Report<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.diagnostic
+            .span
+            .as_ref()
+            .map(|_| &self.source as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.diagnostic.span.clone()?;
+        let label = match &self.diagnostic.path {
+            Some(path) => format!("here ({path})"),
+            None => "here".to_string(),
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
+            Some(label),
+            span.start..span.end,
+        ))))
+    }
+}
+
+/// Whether to use colour: only on a terminal, and never with `NO_COLOR`.
+pub fn colour_wanted() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// Renders every diagnostic of a checked file, each headed by
+/// `file:line:col` so that editors and people can jump to it.
+pub fn render(checked: &Checked, colour: bool) -> String {
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        // miette counts columns in bytes; the heading gives them in characters.
+        .without_primary_span_start();
+    let source: Arc<str> = Arc::from(checked.source.as_str());
+    let mut out = String::new();
+    for d in &checked.diagnostics {
+        let heading = match &d.path {
+            Some(path) => format!("{}:{}:{}: {path}: {}", checked.name, d.line, d.column, d.message),
+            None => format!("{}:{}:{}: {}", checked.name, d.line, d.column, d.message),
+        };
+        let report = Report {
+            diagnostic: d,
+            heading,
+            source: NamedSource::new(&checked.name, source.clone()),
+        };
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&report.heading);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out
+}

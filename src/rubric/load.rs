@@ -1,0 +1,364 @@
+//! Reading a rubric file: bytes → text → RON → checked rubric, with every
+//! problem located in the file.
+
+use std::fmt;
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::Rubric;
+use super::file::RubricFile;
+use super::problem::{Severity, did_you_mean, one_of};
+use super::spans::SpanMap;
+use super::validate::validate;
+
+/// Rubrics are small; anything larger is not a rubric, and reading it all
+/// would only waste the examiner's time and memory.
+pub const MAX_RUBRIC_BYTES: u64 = 4 * 1024 * 1024;
+
+/// RON nesting deeper than this is refused before it can exhaust the stack.
+pub const MAX_NESTING: usize = 64;
+
+/// A file could not be read as text. These are not mistakes in a rubric but
+/// problems reaching one (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{path}: cannot read it: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: is a folder, not a rubric file")]
+    IsDirectory { path: PathBuf },
+    #[error(
+        "{path}: is larger than {} MiB, too large to be a rubric; check you named the right file",
+        MAX_RUBRIC_BYTES / 1024 / 1024
+    )]
+    TooLarge { path: PathBuf },
+    #[error("{path}:{line}:{column}: is not UTF-8 text (is it a binary file?); save the rubric as UTF-8")]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
+}
+
+/// Reads a file as UTF-8 text, refusing folders, huge files and binary data.
+pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(ReadError::IsDirectory {
+            path: path.to_path_buf(),
+        });
+    }
+    if meta.len() > MAX_RUBRIC_BYTES {
+        return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    // Devices and pipes report no length, so the limit is enforced while
+    // reading too.
+    let mut bytes = Vec::new();
+    file.take(MAX_RUBRIC_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_RUBRIC_BYTES {
+        return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // The valid prefix is text, so lines and columns can be counted.
+        let prefix = String::from_utf8_lossy(good);
+        let (line, column) = line_col(&prefix, prefix.len());
+        ReadError::NotUtf8 {
+            path: path.to_path_buf(),
+            line,
+            column,
+        }
+    })
+}
+
+/// One problem found in a rubric, ready to show: where (line, column and
+/// path inside the rubric), what, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    /// Path inside the rubric, e.g. `stations[2].items[4].scale`. Absent
+    /// for syntax errors, where the text has no structure yet.
+    pub path: Option<String>,
+    /// Byte range in the source.
+    pub span: Option<Range<usize>>,
+    /// 1-based line and column (in characters) of the span's start.
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The outcome of checking one rubric text.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub name: String,
+    pub source: String,
+    pub rubric: Option<Rubric>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(path) = &self.path {
+            write!(f, "{path}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Parses and validates rubric text. `name` is how the file is named in
+/// messages.
+pub fn check_str(name: &str, source: &str) -> Checked {
+    let options = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(MAX_NESTING);
+    let file: RubricFile = match options.from_str(source) {
+        Ok(file) => file,
+        Err(e) => {
+            return Checked {
+                name: name.to_string(),
+                source: source.to_string(),
+                rubric: None,
+                diagnostics: vec![syntax_diagnostic(source, &e)],
+            };
+        }
+    };
+    let (rubric, problems) = validate(&file);
+    let spans = SpanMap::new(source);
+    let diagnostics = problems
+        .into_iter()
+        .map(|p| {
+            let span = spans.find(&p.path);
+            let (line, column) = span.as_ref().map_or((1, 1), |s| line_col(source, s.start));
+            Diagnostic {
+                severity: p.severity,
+                message: p.message,
+                help: p.help,
+                path: Some(p.path),
+                span,
+                line,
+                column,
+            }
+        })
+        .collect();
+    Checked {
+        name: name.to_string(),
+        source: source.to_string(),
+        rubric,
+        diagnostics,
+    }
+}
+
+/// Reads and checks a rubric file.
+pub fn check_file(path: &Path) -> Result<Checked, ReadError> {
+    let text = read_text(path)?;
+    Ok(check_str(&path.display().to_string(), &text))
+}
+
+/// Everything that can stop a command from getting a usable rubric.
+#[derive(Debug)]
+pub enum LoadError {
+    Read(ReadError),
+    Invalid(Box<Checked>),
+}
+
+/// Reads a rubric that must be valid to go on (for every command but
+/// `check`). Warnings come back with the rubric.
+pub fn load(path: &Path) -> Result<(Rubric, Checked), LoadError> {
+    let mut checked = check_file(path).map_err(LoadError::Read)?;
+    match checked.rubric.take() {
+        Some(rubric) => Ok((rubric, checked)),
+        None => Err(LoadError::Invalid(Box::new(checked))),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Byte offset of a 1-based line and column counted in characters, as RON
+/// reports them.
+pub fn byte_offset(source: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match source[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return source.len(),
+        }
+    }
+    let line_text = &source[start..];
+    let line_end = line_text.find('\n').unwrap_or(line_text.len());
+    line_text[..line_end]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(start + line_end, |(i, _)| start + i)
+}
+
+/// Rust type names as the rubric format calls them.
+fn rubric_name(rust: &str) -> String {
+    rust.trim_end_matches("File").to_string()
+}
+
+fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
+    use ron::error::Error as E;
+    let (message, help) = match &e.code {
+        E::NoSuchStructField { expected, found, outer } => {
+            let place = outer.as_deref().map(|o| format!(" in {}", rubric_name(o))).unwrap_or_default();
+            let hint = match did_you_mean(found, expected.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? "),
+                None => String::new(),
+            };
+            (
+                format!("unknown field `{found}`{place}"),
+                Some(format!(
+                    "{hint}the fields allowed here are {}",
+                    expected.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                )),
+            )
+        }
+        E::NoSuchEnumVariant { expected, found, outer } => {
+            let place = outer.as_deref().map(|o| format!(" for {}", rubric_name(o))).unwrap_or_default();
+            let hint = match did_you_mean(found, expected.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? "),
+                None => String::new(),
+            };
+            (
+                format!("unknown choice `{found}`{place}"),
+                Some(format!("{hint}write one of {}", one_of(expected).replace('"', "`"))),
+            )
+        }
+        E::MissingStructField { field, outer } => {
+            let place = outer.as_deref().map(|o| format!(" in {}", rubric_name(o))).unwrap_or_default();
+            (
+                format!("missing field `{field}`{place}"),
+                Some(format!("add `{field}: ...`; docs/rubric-format.md lists every field")),
+            )
+        }
+        E::DuplicateStructField { field, outer } => {
+            let place = outer.as_deref().map(|o| format!(" in {}", rubric_name(o))).unwrap_or_default();
+            (format!("field `{field}` is given twice{place}"), Some("keep one of them".to_string()))
+        }
+        E::ExceededRecursionLimit => (
+            format!("values are nested more than {MAX_NESTING} deep"),
+            Some("a rubric never needs this much nesting; check for unclosed brackets".to_string()),
+        ),
+        E::Eof => (
+            "the file ends before the rubric does".to_string(),
+            Some("check for a missing closing bracket `)` or `]`".to_string()),
+        ),
+        E::ExpectedComma => (
+            "expected a comma".to_string(),
+            Some("separate fields and list entries with commas".to_string()),
+        ),
+        E::ExpectedIdentifier => (
+            "expected a field name".to_string(),
+            Some("write fields as `name: value`; if the line before ends an entry, it may be missing its `)` or `,`".to_string()),
+        ),
+        E::ExpectedString | E::ExpectedStringEnd => (
+            "expected text in double quotes".to_string(),
+            Some("write text as \"...\", e.g. title: \"Shoulder\"; a quote inside text is written \\\"".to_string()),
+        ),
+        E::ExpectedFloat | E::ExpectedInteger => (
+            "expected a number".to_string(),
+            Some("write numbers without quotes, e.g. weight: 2 or mark: 1.5".to_string()),
+        ),
+        E::ExpectedArray | E::ExpectedArrayEnd => (
+            first_upper_lower(&e.code.to_string()),
+            Some("lists are written in square brackets: [a, b, c]".to_string()),
+        ),
+        E::ExpectedStructLike | E::ExpectedStructLikeEnd => (
+            first_upper_lower(&e.code.to_string()),
+            Some("groups of fields are written in round brackets: (name: value, ...); check for a missing `(`, `)` or `,`".to_string()),
+        ),
+        E::TrailingCharacters => (
+            "there is more text after the end of the rubric".to_string(),
+            Some("the rubric is one (...) group; remove what follows it, or check for a `)` closed too early".to_string()),
+        ),
+        other => (first_upper_lower(&other.to_string()), None),
+    };
+    let offset = byte_offset(source, e.span.start.line, e.span.start.col);
+    let (line, column) = (e.span.start.line, e.span.start.col);
+    let end = {
+        let end = byte_offset(source, e.span.end.line, e.span.end.col);
+        if end > offset {
+            end
+        } else {
+            next_char_end(source, offset)
+        }
+    };
+    Diagnostic {
+        severity: Severity::Error,
+        message,
+        help,
+        path: None,
+        span: Some(offset..end),
+        line,
+        column,
+    }
+}
+
+fn next_char_end(source: &str, offset: usize) -> usize {
+    source[offset.min(source.len())..]
+        .chars()
+        .next()
+        .map_or(offset, |c| offset + c.len_utf8())
+}
+
+fn first_upper_lower(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_count_characters() {
+        let source = "ab\nçé x\n";
+        let x = source.find('x').expect("x");
+        assert_eq!(line_col(source, x), (2, 4));
+        assert_eq!(byte_offset(source, 2, 4), x);
+        assert_eq!(byte_offset(source, 1, 1), 0);
+        assert_eq!(byte_offset(source, 9, 9), source.len());
+    }
+}

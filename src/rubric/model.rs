@@ -1,0 +1,292 @@
+//! The checked rubric: every name resolved, every number in range.
+//!
+//! A [`Rubric`] can only be made by [`super::validate`], so code that holds
+//! one may rely on it: scale references point at real scales, level indices
+//! are in bounds, levels are listed lowest first with strictly increasing
+//! marks, and every scored station has items and a pass mark. Maximum marks
+//! are always computed from the items, never stored.
+
+pub use super::file::{AssessmentKind, ClockTime, Critical, TimeUp};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rubric {
+    pub id: String,
+    pub title: String,
+    pub kind: AssessmentKind,
+    pub course: Option<String>,
+    pub module: Option<String>,
+    pub version: String,
+    pub description: Option<String>,
+    pub scales: Vec<Scale>,
+    pub stations: Vec<Station>,
+    pub pass_rules: Vec<PassRule>,
+    pub components: Option<Components>,
+    pub moderation: Moderation,
+    pub double_marking: DoubleMarking,
+    pub examiner_view: ExaminerView,
+}
+
+impl Rubric {
+    pub fn scale(&self, index: ScaleIndex) -> &Scale {
+        &self.scales[index.0]
+    }
+
+    pub fn station(&self, id: &str) -> Option<&Station> {
+        self.stations.iter().find(|s| s.id == id)
+    }
+
+    /// Stations that are marked (everything but rest stations).
+    pub fn scored_stations(&self) -> impl Iterator<Item = &Station> {
+        self.stations.iter().filter(|s| !s.rest)
+    }
+
+    /// The most marks a station can give, from its items.
+    pub fn station_max(&self, station: &Station) -> f64 {
+        station.items.iter().map(|item| self.item_max(item)).sum()
+    }
+
+    pub fn item_max(&self, item: &Item) -> f64 {
+        item.weight * self.scale(item.scale).max_mark()
+    }
+
+    /// The most marks the whole assessment can give.
+    pub fn total_max(&self) -> f64 {
+        self.scored_stations().map(|s| self.station_max(s)).sum()
+    }
+
+    /// Every pass mark of every station that is standard-set, provisional
+    /// or not: the ones a later standard-setting run may replace.
+    pub fn standard_set_stations(&self) -> impl Iterator<Item = &Station> {
+        self.scored_stations()
+            .filter(|s| matches!(s.pass_mark, Some(PassMark::StandardSet { .. })))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScaleIndex(pub usize);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scale {
+    pub id: String,
+    pub description: Option<String>,
+    /// Lowest first; marks strictly increase.
+    pub levels: Vec<Level>,
+    /// Index of the lowest level that meets the standard.
+    pub meets: usize,
+    pub not_observed: bool,
+    /// Index of the borderline level, if the scale has one.
+    pub borderline: Option<usize>,
+    /// Whether the scale was written as `Numeric(max: N)`.
+    pub numeric: bool,
+}
+
+impl Scale {
+    pub fn max_mark(&self) -> f64 {
+        self.levels.last().map_or(0.0, |l| l.mark)
+    }
+
+    pub fn level_index(&self, label: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.label == label)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Level {
+    pub label: String,
+    /// Marks for checklist items; the numeric code for global ratings.
+    pub mark: f64,
+    pub descriptor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Station {
+    pub id: String,
+    pub title: String,
+    pub rest: bool,
+    pub candidate_instructions: Option<String>,
+    pub examiner_notes: Option<String>,
+    pub timing: Option<Timing>,
+    pub items: Vec<Item>,
+    pub global_rating: Option<GlobalRating>,
+    /// Always present on a scored station; never on a rest station.
+    pub pass_mark: Option<PassMark>,
+}
+
+impl Station {
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    pub reading: ClockTime,
+    pub station: ClockTime,
+    /// Time left at each call, longest first.
+    pub warnings: Vec<ClockTime>,
+    pub changeover: ClockTime,
+    pub time_up: TimeUp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: String,
+    pub text: String,
+    pub scale: ScaleIndex,
+    pub weight: f64,
+    pub critical: Critical,
+    /// Index of the lowest level of the item's scale that meets the standard.
+    pub meets: usize,
+    /// One entry per level of the scale: the item's own descriptor, else
+    /// the scale's.
+    pub descriptors: Vec<Option<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalRating {
+    pub scale: ScaleIndex,
+    pub prompt: Option<String>,
+}
+
+/// A pass mark stated as marks or as a share of the maximum.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FixedMark {
+    Marks(f64),
+    Percent(f64),
+}
+
+impl FixedMark {
+    /// The mark in marks, for a station or exam whose maximum is `max`.
+    pub fn in_marks(self, max: f64) -> f64 {
+        match self {
+            FixedMark::Marks(m) => m,
+            FixedMark::Percent(p) => p / 100.0 * max,
+        }
+    }
+}
+
+impl std::fmt::Display for FixedMark {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FixedMark::Marks(m) => write!(f, "{} marks", crate::scoring::fmt_marks(*m)),
+            FixedMark::Percent(p) => write!(f, "{}%", crate::scoring::fmt_marks(*p)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StandardSetMethod {
+    BorderlineRegression,
+    BorderlineGroup,
+}
+
+impl std::fmt::Display for StandardSetMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StandardSetMethod::BorderlineRegression => "borderline regression",
+            StandardSetMethod::BorderlineGroup => "borderline group",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PassMark {
+    Fixed(FixedMark),
+    StandardSet {
+        method: StandardSetMethod,
+        provisional: FixedMark,
+    },
+    /// Every critical item met and at least `percent` of the other items at
+    /// their `meets` level.
+    Competency {
+        percent: f64,
+    },
+    /// The global rating at or above this level index.
+    GlobalRatingAtLeast(usize),
+}
+
+impl PassMark {
+    /// Whether this pass mark is a number of marks (so it can be summed
+    /// into a cut score).
+    pub fn is_marks(&self) -> bool {
+        matches!(self, PassMark::Fixed(_) | PassMark::StandardSet { .. })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cut {
+    SumOfStationPassMarks,
+    Fixed(FixedMark),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PassRule {
+    TotalAtLeast {
+        cut: Cut,
+        plus_sem: f64,
+    },
+    /// At least this many scored stations passed (all of them when it
+    /// equals the number of scored stations).
+    StationsPassed(usize),
+    MustPass(Vec<String>),
+    NoCriticalFail,
+    Competency {
+        percent: f64,
+    },
+    Components,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Components {
+    pub pass_percent: Option<f64>,
+    pub parts: Vec<Component>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    pub id: String,
+    pub title: String,
+    /// `Some(weight in percent)` for a weighted component; `None` for
+    /// pass/fail only.
+    pub weight: Option<f64>,
+    pub stations: Vec<String>,
+    pub pass_percent: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Moderation {
+    #[default]
+    None,
+    Sample {
+        percent: f64,
+    },
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DoubleMarkingMode {
+    #[default]
+    None,
+    Optional,
+    Required,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reconcile {
+    #[default]
+    Mean,
+    AgreedMark,
+    ThirdMarker,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DoubleMarking {
+    pub mode: DoubleMarkingMode,
+    pub discrepancy: Option<FixedMark>,
+    pub reconcile: Reconcile,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExaminerView {
+    pub show_running_total: bool,
+}

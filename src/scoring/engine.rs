@@ -1,0 +1,749 @@
+//! Marks → scores → results. Pure functions of the rubric, the sheets and
+//! the standards: no clock, no files.
+
+use crate::rubric::{Critical, Cut, EPSILON, FixedMark, PassMark, PassRule, Rubric, Station};
+
+use super::result::*;
+use super::sheet::*;
+use super::{fmt_marks, fmt_percent};
+
+/// Scores one station's sheet. `sheet` is `None` when there is no sheet.
+pub fn score_station(
+    rubric: &Rubric,
+    station: &Station,
+    sheet: Option<&StationSheet>,
+    standards: &Standards,
+) -> Result<StationResult, SheetError> {
+    let nominal_max = rubric.station_max(station);
+    let mut result = StationResult {
+        station: station.id.clone(),
+        title: station.title.clone(),
+        outcome: StationOutcome::Incomplete,
+        score: 0.0,
+        max: nominal_max,
+        nominal_max,
+        pass_mark: None,
+        global_rating: None,
+        critical_fails: Vec::new(),
+        competency: Competency::default(),
+        missing: Vec::new(),
+        reasons: Vec::new(),
+    };
+    if station.rest {
+        if let Some(sheet) = sheet
+            && (!sheet.marks.is_empty() || sheet.global_rating.is_some())
+        {
+            return Err(SheetError::MarksAtRestStation {
+                station: station.id.clone(),
+            });
+        }
+        result.outcome = StationOutcome::Rest;
+        return Ok(result);
+    }
+    let Some(sheet) = sheet else {
+        result.missing.push(Missing::Sheet {
+            station: station.title.clone(),
+        });
+        result.reasons.push(Reason::new(
+            Outcome::Incomplete,
+            format!("no sheet for station '{}'", station.title),
+        ));
+        return Ok(result);
+    };
+    check_sheet(rubric, station, sheet)?;
+    if let Some(reason) = &sheet.absent {
+        result.outcome = StationOutcome::Absent;
+        result.missing.push(Missing::Absent {
+            station: station.title.clone(),
+            reason: reason.clone(),
+        });
+        result.reasons.push(Reason::new(
+            Outcome::Incomplete,
+            format!("absent from station '{}': {reason}", station.title),
+        ));
+        return Ok(result);
+    }
+
+    let mut max = 0.0;
+    for item in &station.items {
+        let scale = rubric.scale(item.scale);
+        match sheet.marks.get(&item.id) {
+            None => {
+                max += rubric.item_max(item);
+                result.missing.push(Missing::Item {
+                    station: station.title.clone(),
+                    item: item.id.clone(),
+                    text: item.text.clone(),
+                });
+            }
+            Some(ItemMark::NotObserved) => {
+                if item.critical != Critical::No {
+                    result
+                        .critical_fails
+                        .push(critical_fail(station, item, "not observed".to_string()));
+                }
+            }
+            Some(ItemMark::Level(level)) => {
+                max += rubric.item_max(item);
+                result.score += item.weight * scale.levels[*level].mark;
+                let meets = *level >= item.meets;
+                if item.critical == Critical::No {
+                    result.competency.marked += 1;
+                    result.competency.met += usize::from(meets);
+                } else if !meets {
+                    result.critical_fails.push(critical_fail(
+                        station,
+                        item,
+                        scale.levels[*level].label.clone(),
+                    ));
+                }
+            }
+        }
+    }
+    result.max = max;
+    if let Some(global) = &station.global_rating {
+        match sheet.global_rating {
+            Some(level) => {
+                result.global_rating = Some((level, rubric.scale(global.scale).levels[level].label.clone()))
+            }
+            None => result.missing.push(Missing::GlobalRating {
+                station: station.title.clone(),
+            }),
+        }
+    }
+
+    let pass_mark = applied_pass_mark(rubric, station, &result, standards)?;
+    for fail in &result.critical_fails {
+        result.reasons.push(Reason::new(Outcome::Fail, fail.to_string()));
+    }
+    let decision = decide(station, &result, &pass_mark, rubric);
+    result.pass_mark = Some(pass_mark);
+    result.outcome = if !result.critical_fails.is_empty() {
+        StationOutcome::Fail
+    } else if !result.missing.is_empty() {
+        let list: Vec<String> = result.missing.iter().map(ToString::to_string).collect();
+        result
+            .reasons
+            .push(Reason::new(Outcome::Incomplete, list.join("; ")));
+        StationOutcome::Incomplete
+    } else {
+        let (passed, why) = decision;
+        let verdict = if passed { Outcome::Pass } else { Outcome::Fail };
+        result.reasons.push(Reason::new(verdict, why));
+        if passed {
+            StationOutcome::Pass
+        } else {
+            StationOutcome::Fail
+        }
+    };
+    Ok(result)
+}
+
+fn critical_fail(station: &Station, item: &crate::rubric::Item, given: String) -> CriticalFail {
+    CriticalFail {
+        station: station.id.clone(),
+        station_title: station.title.clone(),
+        item: item.id.clone(),
+        item_text: item.text.clone(),
+        given,
+        scope: item.critical,
+    }
+}
+
+fn check_sheet(rubric: &Rubric, station: &Station, sheet: &StationSheet) -> Result<(), SheetError> {
+    for (id, mark) in &sheet.marks {
+        let Some(item) = station.item(id) else {
+            return Err(SheetError::UnknownItem {
+                station: station.id.clone(),
+                item: id.clone(),
+            });
+        };
+        let scale = rubric.scale(item.scale);
+        match *mark {
+            ItemMark::Level(level) if level >= scale.levels.len() => {
+                return Err(SheetError::LevelOutOfRange {
+                    station: station.id.clone(),
+                    item: id.clone(),
+                    level,
+                    levels: scale.levels.len(),
+                });
+            }
+            ItemMark::NotObserved if !scale.not_observed => {
+                return Err(SheetError::NotObservedNotAllowed {
+                    station: station.id.clone(),
+                    item: id.clone(),
+                });
+            }
+            _ => {}
+        }
+    }
+    if let Some(level) = sheet.global_rating {
+        let Some(global) = &station.global_rating else {
+            return Err(SheetError::UnexpectedGlobalRating {
+                station: station.id.clone(),
+            });
+        };
+        let levels = rubric.scale(global.scale).levels.len();
+        if level >= levels {
+            return Err(SheetError::GlobalRatingOutOfRange {
+                station: station.id.clone(),
+                level,
+                levels,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The pass mark this sheet is judged against. Marks written for the full
+/// station shrink in proportion when items were not observed.
+fn applied_pass_mark(
+    rubric: &Rubric,
+    station: &Station,
+    result: &StationResult,
+    standards: &Standards,
+) -> Result<AppliedPassMark, SheetError> {
+    let nominal = result.nominal_max;
+    let share = if nominal > 0.0 { result.max / nominal } else { 1.0 };
+    let scaled = |marks: f64, what: String| -> (Option<f64>, String) {
+        if (share - 1.0).abs() < EPSILON {
+            (Some(marks), what)
+        } else {
+            (
+                Some(marks * share),
+                format!(
+                    "{} marks ({what}, scaled to the {} marks observed)",
+                    fmt_marks(marks * share),
+                    fmt_marks(result.max)
+                ),
+            )
+        }
+    };
+    let fixed = |mark: FixedMark| -> String {
+        match mark {
+            FixedMark::Marks(m) => format!("{} marks", fmt_marks(m)),
+            FixedMark::Percent(p) => {
+                format!(
+                    "{} marks ({}% of {})",
+                    fmt_marks(p / 100.0 * nominal),
+                    fmt_marks(p),
+                    fmt_marks(nominal)
+                )
+            }
+        }
+    };
+    let Some(pass_mark) = &station.pass_mark else {
+        unreachable!("a validated scored station always has a pass mark")
+    };
+    let (marks, description, source) = match pass_mark {
+        PassMark::Fixed(mark) => {
+            let (m, d) = scaled(mark.in_marks(nominal), fixed(*mark));
+            (m, d, PassMarkSource::Fixed)
+        }
+        PassMark::StandardSet { method, provisional } => match standards.pass_marks.get(&station.id) {
+            Some(set) => {
+                if !set.marks.is_finite() || set.marks < 0.0 || set.marks > nominal + EPSILON {
+                    return Err(SheetError::StandardSetOutOfRange {
+                        station: station.id.clone(),
+                        marks: set.marks,
+                        max: nominal,
+                    });
+                }
+                let (m, d) = scaled(set.marks, format!("{} marks", fmt_marks(set.marks)));
+                (m, d, PassMarkSource::StandardSet(set.method))
+            }
+            None => {
+                let (m, d) = scaled(provisional.in_marks(nominal), fixed(*provisional));
+                (m, d, PassMarkSource::Provisional(*method))
+            }
+        },
+        PassMark::Competency { percent } => (
+            None,
+            format!(
+                "all critical items and {}% of the other items met",
+                fmt_marks(*percent)
+            ),
+            PassMarkSource::Competency,
+        ),
+        PassMark::GlobalRatingAtLeast(level) => {
+            let label = station
+                .global_rating
+                .as_ref()
+                .map(|g| rubric.scale(g.scale).levels[*level].label.clone())
+                .unwrap_or_default();
+            (
+                None,
+                format!("global rating '{label}' or above"),
+                PassMarkSource::GlobalRating,
+            )
+        }
+    };
+    Ok(AppliedPassMark {
+        marks,
+        source,
+        description,
+    })
+}
+
+/// Whether a complete sheet with no critical fail passes, and why.
+fn decide(
+    station: &Station,
+    result: &StationResult,
+    pass_mark: &AppliedPassMark,
+    rubric: &Rubric,
+) -> (bool, String) {
+    let title = &station.title;
+    match &station.pass_mark {
+        Some(PassMark::Competency { percent }) => {
+            let c = result.competency;
+            let passed = c.met as f64 * 100.0 + EPSILON >= percent * c.marked as f64;
+            let verb = if passed { "meets" } else { "is below" };
+            (
+                passed,
+                format!(
+                    "station '{title}': {} of {} other items met ({}%), which {verb} the {}% required",
+                    c.met,
+                    c.marked,
+                    fmt_percent(c.percent()),
+                    fmt_marks(*percent)
+                ),
+            )
+        }
+        Some(PassMark::GlobalRatingAtLeast(level)) => {
+            let scale = station.global_rating.as_ref().map(|g| rubric.scale(g.scale));
+            let given = result.global_rating.as_ref().map(|(l, _)| *l).unwrap_or(0);
+            let label = |l: usize| scale.map(|s| s.levels[l].label.clone()).unwrap_or_default();
+            let passed = given >= *level;
+            let verb = if passed { "reaches" } else { "is below" };
+            (
+                passed,
+                format!(
+                    "station '{title}': global rating '{}' {verb} the required '{}'",
+                    label(given),
+                    label(*level)
+                ),
+            )
+        }
+        _ => {
+            let needed = pass_mark.marks.unwrap_or(0.0);
+            let passed = result.score + EPSILON >= needed;
+            let verb = if passed { "meets" } else { "is below" };
+            (
+                passed,
+                format!(
+                    "station '{title}': score {} of {} {verb} the pass mark {} ({})",
+                    fmt_marks(result.score),
+                    fmt_marks(result.max),
+                    fmt_marks(needed),
+                    pass_mark.source
+                ),
+            )
+        }
+    }
+}
+
+/// Scores every station of one candidate and applies the overall pass rules.
+pub fn score_candidate(
+    rubric: &Rubric,
+    sheets: &CandidateSheets,
+    standards: &Standards,
+) -> Result<AssessmentResult, SheetError> {
+    for id in sheets.stations.keys() {
+        if rubric.station(id).is_none() {
+            return Err(SheetError::UnknownStation { station: id.clone() });
+        }
+    }
+    let stations: Vec<StationResult> = rubric
+        .stations
+        .iter()
+        .map(|s| score_station(rubric, s, sheets.stations.get(&s.id), standards))
+        .collect::<Result<_, _>>()?;
+    let scored: Vec<&StationResult> = stations.iter().filter(|s| s.is_scored()).collect();
+    let total: f64 = scored.iter().map(|s| s.score).sum();
+    let max: f64 = scored.iter().map(|s| s.max).sum();
+    let stations_passed = scored
+        .iter()
+        .filter(|s| s.outcome == StationOutcome::Pass)
+        .count();
+    let complete = scored
+        .iter()
+        .all(|s| matches!(s.outcome, StationOutcome::Pass | StationOutcome::Fail) && s.missing.is_empty());
+    let critical_fails: Vec<CriticalFail> = stations.iter().flat_map(|s| s.critical_fails.clone()).collect();
+    let missing: Vec<Missing> = stations.iter().flat_map(|s| s.missing.clone()).collect();
+
+    let mut reasons = Vec::new();
+    let mut provisional = Vec::new();
+    let mut cut_applied = None;
+
+    for station in &scored {
+        if let Some(AppliedPassMark {
+            source: PassMarkSource::Provisional(method),
+            ..
+        }) = &station.pass_mark
+        {
+            provisional.push(format!(
+                "station '{}' uses its provisional pass mark until {method} is applied",
+                station.title
+            ));
+        }
+    }
+
+    // A critical item that fails the assessment does so under any rules.
+    for fail in critical_fails
+        .iter()
+        .filter(|f| f.scope == Critical::FailsAssessment)
+    {
+        reasons.push(Reason::new(Outcome::Fail, fail.to_string()));
+    }
+
+    for rule in &rubric.pass_rules {
+        match rule {
+            PassRule::TotalAtLeast { cut, plus_sem } => {
+                let (base, base_words) = match cut {
+                    Cut::SumOfStationPassMarks => {
+                        let sum: f64 = scored.iter().filter_map(|s| s.pass_mark.as_ref()?.marks).sum();
+                        (sum, format!("sum of station pass marks {}", fmt_marks(sum)))
+                    }
+                    Cut::Fixed(mark) => {
+                        let value = mark.in_marks(max);
+                        (value, format!("{mark} of {}", fmt_marks(max)))
+                    }
+                };
+                let mut cut_value = base;
+                let mut words = base_words;
+                if *plus_sem > 0.0 {
+                    match standards.sem {
+                        Some(sem) => {
+                            cut_value += plus_sem * sem;
+                            words = format!("{words} + {} × SEM {}", fmt_marks(*plus_sem), fmt_marks(sem));
+                        }
+                        None => {
+                            words = format!("{words}; {} × SEM not yet added", fmt_marks(*plus_sem));
+                            provisional.push(format!(
+                                "the cut score will rise by {} × SEM once standard setting supplies the SEM",
+                                fmt_marks(*plus_sem)
+                            ));
+                        }
+                    }
+                }
+                cut_applied = Some(cut_value);
+                let reached = total + EPSILON >= cut_value;
+                let text = format!(
+                    "total {} of {} {} the cut score {} ({words})",
+                    fmt_marks(total),
+                    fmt_marks(max),
+                    if reached { "meets" } else { "is below" },
+                    fmt_marks(cut_value)
+                );
+                reasons.push(if !complete {
+                    Reason::new(
+                        Outcome::Incomplete,
+                        format!(
+                            "total so far {} of {}; the cut score {} is judged once every sheet is complete",
+                            fmt_marks(total),
+                            fmt_marks(max),
+                            fmt_marks(cut_value)
+                        ),
+                    )
+                } else if reached {
+                    Reason::new(Outcome::Pass, text)
+                } else {
+                    Reason::new(Outcome::Fail, text)
+                });
+            }
+            PassRule::StationsPassed(needed) => {
+                let undecided = scored
+                    .iter()
+                    .filter(|s| !matches!(s.outcome, StationOutcome::Pass | StationOutcome::Fail))
+                    .count();
+                let all = if *needed == scored.len() { " (all)" } else { "" };
+                let text = format!(
+                    "{stations_passed} of {} stations passed; at least {needed}{all} needed",
+                    scored.len()
+                );
+                reasons.push(if stations_passed >= *needed {
+                    Reason::new(Outcome::Pass, text)
+                } else if stations_passed + undecided < *needed {
+                    Reason::new(Outcome::Fail, text)
+                } else {
+                    Reason::new(
+                        Outcome::Incomplete,
+                        format!("{text}; {undecided} not yet decided"),
+                    )
+                });
+            }
+            PassRule::MustPass(ids) => {
+                for id in ids {
+                    let Some(s) = scored.iter().find(|s| &s.station == id) else {
+                        continue;
+                    };
+                    reasons.push(match s.outcome {
+                        StationOutcome::Pass => {
+                            Reason::new(Outcome::Pass, format!("must-pass station '{}' passed", s.title))
+                        }
+                        StationOutcome::Fail => {
+                            Reason::new(Outcome::Fail, format!("must-pass station '{}' failed", s.title))
+                        }
+                        _ => Reason::new(
+                            Outcome::Incomplete,
+                            format!("must-pass station '{}' not yet decided", s.title),
+                        ),
+                    });
+                }
+            }
+            PassRule::NoCriticalFail => {
+                let station_fails: Vec<&CriticalFail> = critical_fails
+                    .iter()
+                    .filter(|f| f.scope == Critical::FailsStation)
+                    .collect();
+                for fail in &station_fails {
+                    reasons.push(Reason::new(Outcome::Fail, fail.to_string()));
+                }
+                if critical_fails.is_empty() {
+                    let unmarked = missing_critical(rubric, &stations);
+                    reasons.push(if unmarked == 0 {
+                        Reason::new(Outcome::Pass, "every critical item met")
+                    } else {
+                        Reason::new(
+                            Outcome::Incomplete,
+                            format!("{unmarked} critical items not yet marked"),
+                        )
+                    });
+                }
+            }
+            PassRule::Competency { percent } => {
+                let c = stations
+                    .iter()
+                    .fold(Competency::default(), |a, s| a + s.competency);
+                if !critical_fails.is_empty() {
+                    reasons.push(Reason::new(
+                        Outcome::Fail,
+                        format!(
+                            "{} critical items not met (all must be met)",
+                            critical_fails.len()
+                        ),
+                    ));
+                }
+                let text = format!(
+                    "{} of {} other items met ({}%); {}% required",
+                    c.met,
+                    c.marked,
+                    fmt_percent(c.percent()),
+                    fmt_marks(*percent)
+                );
+                let reached = c.met as f64 * 100.0 + EPSILON >= percent * c.marked as f64;
+                reasons.push(if !complete {
+                    Reason::new(
+                        Outcome::Incomplete,
+                        format!("{text}; not every item is marked yet"),
+                    )
+                } else if reached {
+                    Reason::new(Outcome::Pass, text)
+                } else {
+                    Reason::new(Outcome::Fail, text)
+                });
+            }
+            PassRule::Components => {}
+        }
+    }
+
+    let (components, module_mark) = match &rubric.components {
+        Some(spec) if rubric.pass_rules.contains(&PassRule::Components) => {
+            components(spec, sheets, &stations, &mut reasons)?
+        }
+        Some(spec) => {
+            let mut ignored = Vec::new();
+            components(spec, sheets, &stations, &mut ignored)?
+        }
+        None => (Vec::new(), None),
+    };
+    let mut missing = missing;
+    for c in &components {
+        if c.outcome == Outcome::Incomplete && !sheets.components.contains_key(&c.component) {
+            let part = rubric
+                .components
+                .as_ref()
+                .and_then(|s| s.parts.iter().find(|p| p.id == c.component));
+            if part.is_some_and(|p| p.stations.is_empty()) {
+                missing.push(Missing::Component {
+                    component: c.title.clone(),
+                });
+            }
+        }
+    }
+
+    let outcome = if reasons.iter().any(|r| r.verdict == Outcome::Fail) {
+        Outcome::Fail
+    } else if reasons.iter().any(|r| r.verdict == Outcome::Incomplete) || !missing.is_empty() {
+        Outcome::Incomplete
+    } else {
+        Outcome::Pass
+    };
+    if outcome == Outcome::Incomplete && !reasons.iter().any(|r| r.verdict == Outcome::Incomplete) {
+        let list: Vec<String> = missing.iter().map(ToString::to_string).collect();
+        reasons.push(Reason::new(Outcome::Incomplete, list.join("; ")));
+    }
+
+    Ok(AssessmentResult {
+        outcome,
+        total,
+        max,
+        stations_passed,
+        stations_scored: scored.len(),
+        cut: cut_applied,
+        critical_fails,
+        stations,
+        components,
+        module_mark,
+        reasons,
+        missing,
+        provisional,
+    })
+}
+
+fn missing_critical(rubric: &Rubric, stations: &[StationResult]) -> usize {
+    stations
+        .iter()
+        .map(|s| {
+            let Some(station) = rubric.station(&s.station) else {
+                return 0;
+            };
+            if s.outcome == StationOutcome::Absent
+                || s.missing.iter().any(|m| matches!(m, Missing::Sheet { .. }))
+            {
+                return station
+                    .items
+                    .iter()
+                    .filter(|i| i.critical != Critical::No)
+                    .count();
+            }
+            s.missing
+                .iter()
+                .filter(|m| match m {
+                    Missing::Item { item, .. } => {
+                        station.item(item).is_some_and(|i| i.critical != Critical::No)
+                    }
+                    _ => false,
+                })
+                .count()
+        })
+        .sum()
+}
+
+type ComponentOutcome = (Vec<ComponentResult>, Option<f64>);
+
+fn components(
+    spec: &crate::rubric::Components,
+    sheets: &CandidateSheets,
+    stations: &[StationResult],
+    reasons: &mut Vec<Reason>,
+) -> Result<ComponentOutcome, SheetError> {
+    for id in sheets.components.keys() {
+        if !spec.parts.iter().any(|p| &p.id == id && p.stations.is_empty()) {
+            return Err(SheetError::UnknownComponent {
+                component: id.clone(),
+            });
+        }
+    }
+    let mut results = Vec::new();
+    let mut module = Some(0.0);
+    for part in &spec.parts {
+        let (percent, passed): (Option<f64>, Option<bool>) = if part.stations.is_empty() {
+            match (sheets.components.get(&part.id), part.weight) {
+                (None, _) => (None, None),
+                (Some(ComponentMark::Percent(p)), _) => (
+                    Some(*p),
+                    Some(part.pass_percent.is_none_or(|need| *p + EPSILON >= need)),
+                ),
+                (Some(ComponentMark::Passed(b)), None) => (None, Some(*b)),
+                (Some(ComponentMark::Passed(_)), Some(_)) => {
+                    return Err(SheetError::WrongComponentMark {
+                        component: part.id.clone(),
+                        expected: "a percentage, as it is weighted",
+                    });
+                }
+            }
+        } else {
+            let own: Vec<&StationResult> = stations
+                .iter()
+                .filter(|s| part.stations.contains(&s.station))
+                .collect();
+            let decided = own
+                .iter()
+                .all(|s| matches!(s.outcome, StationOutcome::Pass | StationOutcome::Fail));
+            let any_fail = own.iter().any(|s| s.outcome == StationOutcome::Fail);
+            let (score, max) = own.iter().fold((0.0, 0.0), |(a, b), s| (a + s.score, b + s.max));
+            let percent = (decided && max > 0.0).then(|| score * 100.0 / max);
+            let passed = match part.pass_percent {
+                Some(need) => percent.map(|p| p + EPSILON >= need),
+                None if part.weight.is_none() => {
+                    if any_fail {
+                        Some(false)
+                    } else if decided {
+                        Some(true)
+                    } else {
+                        None
+                    }
+                }
+                None => percent.map(|_| true),
+            };
+            (percent, passed)
+        };
+        let outcome = match passed {
+            Some(true) => Outcome::Pass,
+            Some(false) => Outcome::Fail,
+            None => Outcome::Incomplete,
+        };
+        let share = match (part.weight, percent) {
+            (Some(w), Some(p)) => format!(" ({}%, weight {}%)", fmt_percent(p), fmt_marks(w)),
+            (None, Some(p)) => format!(" ({}%)", fmt_percent(p)),
+            _ => String::new(),
+        };
+        let text = match outcome {
+            Outcome::Pass => format!("component '{}' passed{share}", part.title),
+            Outcome::Fail => format!("component '{}' failed{share}", part.title),
+            Outcome::Incomplete => format!("component '{}' has no result yet", part.title),
+        };
+        reasons.push(Reason::new(outcome, text));
+        if let Some(w) = part.weight {
+            module = match (module, percent) {
+                (Some(m), Some(p)) => Some(m + w / 100.0 * p),
+                _ => None,
+            };
+        }
+        results.push(ComponentResult {
+            component: part.id.clone(),
+            title: part.title.clone(),
+            weight: part.weight,
+            percent,
+            outcome,
+        });
+    }
+    let weighted = spec.parts.iter().any(|p| p.weight.is_some());
+    let module = if weighted { module } else { None };
+    if let Some(need) = spec.pass_percent.filter(|_| weighted) {
+        reasons.push(match module {
+            Some(m) if m + EPSILON >= need => Reason::new(
+                Outcome::Pass,
+                format!(
+                    "module mark {}% meets the {}% required",
+                    fmt_percent(m),
+                    fmt_marks(need)
+                ),
+            ),
+            Some(m) => Reason::new(
+                Outcome::Fail,
+                format!(
+                    "module mark {}% is below the {}% required",
+                    fmt_percent(m),
+                    fmt_marks(need)
+                ),
+            ),
+            None => Reason::new(
+                Outcome::Incomplete,
+                "module mark waits for every weighted component",
+            ),
+        });
+    }
+    Ok((results, module))
+}
