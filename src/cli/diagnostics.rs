@@ -81,6 +81,8 @@ pub fn render(checked: &Checked, colour: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_context_lines(1)
+        // The heading is one line, so that scripts can read it line by line.
+        .with_wrap_lines(false)
         // miette counts columns in bytes; the heading gives them in characters.
         .without_primary_span_start();
     let source: Arc<str> = Arc::from(checked.source.as_str());

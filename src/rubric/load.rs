@@ -73,6 +73,11 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
             path: path.to_path_buf(),
         });
     }
+    // Some editors start UTF-8 files with a byte-order mark, which RON
+    // would take for a stray character before the rubric.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // The valid prefix is text, so lines and columns can be counted.
@@ -139,6 +144,25 @@ pub fn check_str(name: &str, source: &str) -> Checked {
     let options = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(MAX_NESTING);
+    if is_blank(source) {
+        return Checked {
+            name: name.to_string(),
+            source: source.to_string(),
+            rubric: None,
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                message: "the file is empty".to_string(),
+                help: Some(
+                    "a rubric is one group: ( id: \"...\", title: \"...\", ... ); see docs/rubric-format.md"
+                        .to_string(),
+                ),
+                path: None,
+                span: None,
+                line: 1,
+                column: 1,
+            }],
+        };
+    }
     let file: RubricFile = match options.from_str(source) {
         Ok(file) => file,
         Err(e) => {
@@ -151,7 +175,13 @@ pub fn check_str(name: &str, source: &str) -> Checked {
         }
     };
     let (rubric, problems) = validate(&file);
-    let spans = SpanMap::new(source);
+    // Locating paths costs a second pass over the text: only pay it when
+    // there is something to show.
+    let spans = if problems.is_empty() {
+        SpanMap::default()
+    } else {
+        SpanMap::new(source)
+    };
     let diagnostics = problems
         .into_iter()
         .map(|p| {
@@ -284,15 +314,33 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
         ),
         E::ExpectedComma => (
             "expected a comma".to_string(),
-            Some("separate fields and list entries with commas".to_string()),
+            Some("separate fields and list entries with commas; if text in quotes before this point lacks its closing `\"`, it runs on to here".to_string()),
         ),
         E::ExpectedIdentifier => (
             "expected a field name".to_string(),
-            Some("write fields as `name: value`; if the line before ends an entry, it may be missing its `)` or `,`".to_string()),
+            Some("write fields as `name: value`; a `,`, `)` or `]` may be missing just before this point".to_string()),
+        ),
+        E::ExpectedDifferentStructName { expected, found } => (
+            format!("expected another {} `( ... )` here, but found `{found}`", rubric_name(expected).to_lowercase()),
+            Some(format!(
+                "the list before this point may be missing its closing `]`, or `{found}` its `:`"
+            )),
+        ),
+        E::ExpectedNamedStructLike(name) if *name == "RubricFile" && e.span.start.line == 1 && e.span.start.col == 1 => (
+            "expected `(` to start the rubric".to_string(),
+            Some("a rubric is one group: ( id: \"...\", title: \"...\", ... ); see docs/rubric-format.md".to_string()),
+        ),
+        E::ExpectedNamedStructLike(name) => (
+            format!("expected `(` to open a {} group", rubric_name(name).to_lowercase()),
+            Some("groups of fields are written in round brackets: (name: value, ...)".to_string()),
         ),
         E::ExpectedString | E::ExpectedStringEnd => (
             "expected text in double quotes".to_string(),
             Some("write text as \"...\", e.g. title: \"Shoulder\"; a quote inside text is written \\\"".to_string()),
+        ),
+        E::ExpectedBoolean => (
+            "expected true or false".to_string(),
+            Some("write `true` or `false`, without quotes".to_string()),
         ),
         E::ExpectedFloat | E::ExpectedInteger => (
             "expected a number".to_string(),
@@ -330,6 +378,23 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
         span: Some(offset..end),
         line,
         column,
+    }
+}
+
+/// Whether the text holds nothing but whitespace and comments.
+fn is_blank(source: &str) -> bool {
+    let mut rest = source.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            match after.split_once("*/") {
+                Some((_, r)) => rest = r.trim_start(),
+                None => return false,
+            }
+        } else {
+            return rest.is_empty();
+        }
     }
 }
 

@@ -106,18 +106,19 @@ impl Validator {
         for (i, s) in f.stations.iter().enumerate() {
             stations.push(self.station(&format!("stations[{i}]"), s, f, &scales, &scale_ids));
         }
-        if f.kind == AssessmentKind::Osce && f.stations.iter().any(|s| !s.rest && s.timing.is_none()) {
-            let untimed: Vec<&str> = f
+        if f.kind == AssessmentKind::Osce {
+            for (i, s) in f
                 .stations
                 .iter()
-                .filter(|s| !s.rest && s.timing.is_none())
-                .map(|s| s.id.as_str())
-                .collect();
-            self.warn(
-                "stations",
-                format!("OSCE stations without timing: {}", untimed.join(", ")),
-                "OSCE stations are normally timed; add `timing: (station: \"10:00\", ...)`",
-            );
+                .enumerate()
+                .filter(|(_, s)| !s.rest && s.timing.is_none())
+            {
+                self.warn(
+                    format!("stations[{i}]"),
+                    format!("OSCE station \"{}\" has no timing", s.id),
+                    "OSCE stations are normally timed; add `timing: (station: \"10:00\", ...)`",
+                );
+            }
         }
 
         // Scales nobody uses are usually a typo elsewhere.
@@ -1084,7 +1085,7 @@ impl Validator {
         self.error(
             path,
             format!("there is no station \"{id}\""),
-            format!("{hint}the scored stations are {}", one_of(&ids)),
+            format!("{hint}use one of the scored stations: {}", one_of(&ids)),
         );
     }
 

@@ -457,8 +457,18 @@ pub fn score_candidate(
                     .filter(|s| !matches!(s.outcome, StationOutcome::Pass | StationOutcome::Fail))
                     .count();
                 let all = if *needed == scored.len() { " (all)" } else { "" };
+                let failed: Vec<&str> = scored
+                    .iter()
+                    .filter(|s| s.outcome == StationOutcome::Fail)
+                    .map(|s| s.title.as_str())
+                    .collect();
+                let failed = if failed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (failed: {})", failed.join(", "))
+                };
                 let text = format!(
-                    "{stations_passed} of {} stations passed; at least {needed}{all} needed",
+                    "{stations_passed} of {} stations passed{failed}; at least {needed}{all} needed",
                     scored.len()
                 );
                 reasons.push(if stations_passed >= *needed {
@@ -699,7 +709,13 @@ fn components(
             (None, Some(p)) => format!(" ({}%)", fmt_percent(p)),
             _ => String::new(),
         };
+        // A weighted component without a pass mark of its own is no hurdle:
+        // it only contributes to the module mark.
+        let hurdle = part.weight.is_none() || part.pass_percent.is_some();
         let text = match outcome {
+            Outcome::Pass if !hurdle => {
+                format!("component '{}' counts towards the module mark{share}", part.title)
+            }
             Outcome::Pass => format!("component '{}' passed{share}", part.title),
             Outcome::Fail => format!("component '{}' failed{share}", part.title),
             Outcome::Incomplete => format!("component '{}' has no result yet", part.title),

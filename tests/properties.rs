@@ -1,0 +1,157 @@
+//! Invariants of the scoring engine over arbitrary sheets for every example
+//! rubric: a score never exceeds its maximum, adding or raising a mark
+//! never lowers a total, and a critical fail always fails.
+
+use std::path::Path;
+
+use osce::rubric::{Critical, PassRule, Rubric, load};
+use osce::scoring::*;
+use proptest::prelude::*;
+
+const EXAMPLES: [&str; 3] = [
+    "rubrics/msk-ultrasound-osce.ron",
+    "rubrics/msk-practical-exam.ron",
+    "rubrics/msk-final-clinical-assessment.ron",
+];
+
+fn examples() -> &'static [Rubric] {
+    static RUBRICS: std::sync::OnceLock<Vec<Rubric>> = std::sync::OnceLock::new();
+    RUBRICS.get_or_init(|| {
+        EXAMPLES
+            .iter()
+            .map(|p| load(Path::new(p)).unwrap_or_else(|_| panic!("{p} is valid")).0)
+            .collect()
+    })
+}
+
+/// One random choice per item and per global rating: `None` leaves it
+/// unmarked; otherwise the number picks a level (or "not observed").
+#[derive(Debug, Clone)]
+struct Choices {
+    rubric: usize,
+    marks: Vec<Option<u8>>,
+}
+
+fn choices() -> impl Strategy<Value = Choices> {
+    (
+        0..EXAMPLES.len(),
+        prop::collection::vec(prop::option::weighted(0.85, any::<u8>()), 200),
+    )
+        .prop_map(|(rubric, marks)| Choices { rubric, marks })
+}
+
+fn sheets(r: &Rubric, choices: &[Option<u8>]) -> CandidateSheets {
+    let mut next = choices.iter().cycle();
+    let mut sheets = CandidateSheets::default();
+    for station in r.scored_stations() {
+        let mut sheet = StationSheet::default();
+        for item in &station.items {
+            let scale = r.scale(item.scale);
+            if let Some(Some(c)) = next.next() {
+                let options = scale.levels.len() + usize::from(scale.not_observed);
+                let pick = usize::from(*c) % options;
+                let mark = if pick == scale.levels.len() {
+                    ItemMark::NotObserved
+                } else {
+                    ItemMark::Level(pick)
+                };
+                sheet.marks.insert(item.id.clone(), mark);
+            }
+        }
+        if let Some(g) = &station.global_rating
+            && let Some(Some(c)) = next.next()
+        {
+            sheet.global_rating = Some(usize::from(*c) % r.scale(g.scale).levels.len());
+        }
+        sheets.stations.insert(station.id.clone(), sheet);
+    }
+    sheets
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn a_score_never_exceeds_its_maximum(c in choices()) {
+        let rubrics = examples();
+        let r = &rubrics[c.rubric];
+        let result = score_candidate(r, &sheets(r, &c.marks), &Standards::default()).expect("fits");
+        for s in &result.stations {
+            prop_assert!(s.score >= 0.0);
+            prop_assert!(s.score <= s.max, "{} scored {} of {}", s.station, s.score, s.max);
+            prop_assert!(s.max <= s.nominal_max);
+        }
+        prop_assert!(result.total <= result.max);
+        prop_assert!(result.max <= r.total_max());
+    }
+
+    #[test]
+    fn adding_or_raising_a_mark_never_lowers_the_total(c in choices(), which in any::<usize>()) {
+        let rubrics = examples();
+        let r = &rubrics[c.rubric];
+        let before = sheets(r, &c.marks);
+        let items: Vec<(&str, &osce::rubric::Item)> = r
+            .scored_stations()
+            .flat_map(|s| s.items.iter().map(move |i| (s.id.as_str(), i)))
+            .collect();
+        let (station, item) = items[which % items.len()];
+        let top = r.scale(item.scale).levels.len() - 1;
+        let mut after = before.clone();
+        let sheet = after.stations.get_mut(station).expect("sheet");
+        let raised = match sheet.marks.get(&item.id) {
+            None | Some(ItemMark::NotObserved) => top,
+            Some(ItemMark::Level(l)) => (*l + 1).min(top),
+        };
+        sheet.marks.insert(item.id.clone(), ItemMark::Level(raised));
+        let old = score_candidate(r, &before, &Standards::default()).expect("fits");
+        let new = score_candidate(r, &after, &Standards::default()).expect("fits");
+        prop_assert!(new.total >= old.total, "total fell from {} to {}", old.total, new.total);
+    }
+
+    #[test]
+    fn a_critical_fail_always_fails(c in choices(), which in any::<usize>()) {
+        let rubrics = examples();
+        let r = &rubrics[c.rubric];
+        let critical: Vec<(&str, &osce::rubric::Item)> = r
+            .scored_stations()
+            .flat_map(|s| s.items.iter().filter(|i| i.critical != Critical::No).map(move |i| (s.id.as_str(), i)))
+            .collect();
+        prop_assume!(!critical.is_empty());
+        let (station, item) = critical[which % critical.len()];
+        // Otherwise a perfect candidate, so the total and every other rule pass.
+        let mut perfect = CandidateSheets::default();
+        for s in r.scored_stations() {
+            let mut sheet = StationSheet::default();
+            for i in &s.items {
+                sheet = sheet.level(&i.id, r.scale(i.scale).levels.len() - 1);
+            }
+            if let Some(g) = &s.global_rating {
+                sheet = sheet.rated(r.scale(g.scale).levels.len() - 1);
+            }
+            perfect.stations.insert(s.id.clone(), sheet);
+        }
+        if let Some(spec) = &r.components {
+            for part in spec.parts.iter().filter(|p| p.stations.is_empty()) {
+                perfect.components.insert(part.id.clone(), ComponentMark::Passed(true));
+            }
+        }
+        // Mix in the random sheet everywhere except the critical item.
+        let mut sheets = sheets(r, &c.marks);
+        for (id, sheet) in &mut sheets.stations {
+            for (item_id, mark) in &perfect.stations[id].marks {
+                sheet.marks.entry(item_id.clone()).or_insert(*mark);
+            }
+        }
+        sheets.components = perfect.components.clone();
+        let below = c.marks[which % c.marks.len()].map_or(0, usize::from) % item.meets.max(1);
+        sheets.stations.get_mut(station).expect("sheet").marks.insert(item.id.clone(), ItemMark::Level(below));
+        let result = score_candidate(r, &sheets, &Standards::default()).expect("fits");
+        let station_result = result.stations.iter().find(|s| s.station == station).expect("station");
+        prop_assert_eq!(station_result.outcome, StationOutcome::Fail);
+        let counts_overall = item.critical == Critical::FailsAssessment
+            || r.pass_rules.iter().any(|p| matches!(p, PassRule::NoCriticalFail | PassRule::Competency { .. }));
+        if counts_overall {
+            prop_assert_eq!(result.outcome, Outcome::Fail, "{:#?}", result.reasons);
+        }
+    }
+}
