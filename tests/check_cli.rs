@@ -1,0 +1,595 @@
+//! End-to-end tests of `osce check` (and a little of `osce show`) as a
+//! module leader meets them: exit codes, and what stderr says and where.
+//!
+//! The bad-rubric corpus lives in `tests/bad_rubrics/*.ron`. Each file is a
+//! small complete rubric with exactly one mistake, and starts with header
+//! comments saying what the check must find:
+//!
+//! ```text
+//! // mistake: <one line in plain words>
+//! // exit: 1
+//! // expect: {file}:LINE:COL: PATH: message
+//! // expect: <another substring of stderr>
+//! ```
+//!
+//! `{file}` is replaced by the path handed to the binary. Other `//` lines
+//! (e.g. `// note: ...`) are comments for the reader. `tests/warn_rubrics`
+//! holds valid rubrics with warnings, whose header also has `exit-strict:`.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+/// Generous: a check takes milliseconds. A hang fails rather than blocks.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary, run from the crate root so that relative paths such as
+/// `tests/bad_rubrics/x.ron` are printed exactly as passed.
+fn osce() -> Command {
+    let mut cmd = Command::cargo_bin("osce").expect("the osce binary is built");
+    cmd.current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .timeout(TIMEOUT);
+    cmd
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let output = osce().args(args).output().expect("osce runs");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+impl Run {
+    fn show(&self) -> String {
+        format!(
+            "exit code: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}--------------",
+            self.code, self.stdout, self.stderr
+        )
+    }
+
+    #[track_caller]
+    fn expect_code(&self, code: i32, what: &str) {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "{what}: expected exit code {code}\n{}",
+            self.show()
+        );
+        self.expect_no_panic(what);
+    }
+
+    #[track_caller]
+    fn expect_no_panic(&self, what: &str) {
+        assert!(
+            !self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"),
+            "{what}: the binary panicked\n{}",
+            self.show()
+        );
+    }
+
+    #[track_caller]
+    fn expect_stderr(&self, needle: &str, what: &str) {
+        assert!(
+            self.stderr.contains(needle),
+            "{what}: stderr does not contain {needle:?}\n{}",
+            self.show()
+        );
+    }
+
+    #[track_caller]
+    fn expect_stdout(&self, needle: &str, what: &str) {
+        assert!(
+            self.stdout.contains(needle),
+            "{what}: stdout does not contain {needle:?}\n{}",
+            self.show()
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The corpus and its headers
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Default)]
+struct Header {
+    mistake: Option<String>,
+    exit: Option<i32>,
+    exit_strict: Option<i32>,
+    expects: Vec<String>,
+}
+
+/// Reads the leading `//` comment block of a corpus file.
+fn header(path: &Path) -> Header {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut h = Header::default();
+    for line in text.lines() {
+        let Some(comment) = line.strip_prefix("//") else {
+            break;
+        };
+        let comment = comment.trim();
+        let code = |v: &str| -> i32 {
+            v.trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("{}: bad exit code in {line:?}", path.display()))
+        };
+        if let Some(v) = comment.strip_prefix("mistake:") {
+            h.mistake = Some(v.trim().to_string());
+        } else if let Some(v) = comment.strip_prefix("exit-strict:") {
+            h.exit_strict = Some(code(v));
+        } else if let Some(v) = comment.strip_prefix("exit:") {
+            h.exit = Some(code(v));
+        } else if let Some(v) = comment.strip_prefix("expect:") {
+            let v = v.trim();
+            assert!(!v.is_empty(), "{}: empty expect line", path.display());
+            h.expects.push(v.to_string());
+        }
+    }
+    h
+}
+
+/// `.ron` files in a folder under the crate root, sorted, as relative paths
+/// with forward slashes (the form passed to the binary and printed by it).
+fn corpus(folder: &str) -> Vec<String> {
+    let dir = root().join(folder);
+    let mut files: Vec<String> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".ron"))
+        .map(|name| format!("{folder}/{name}"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Whether `expect` starts with `{file}:LINE:COL` (both positive numbers).
+fn has_location(expect: &str) -> bool {
+    let Some(rest) = expect.strip_prefix("{file}:") else {
+        return false;
+    };
+    let mut parts = rest.splitn(3, ':');
+    let number = |p: Option<&str>| p.and_then(|p| p.parse::<usize>().ok()).is_some_and(|n| n > 0);
+    number(parts.next()) && number(parts.next())
+}
+
+/// Checks one corpus file; returns a description of each failure.
+fn check_against_header(file: &str, args: &[&str], code: i32, expects: &[String]) -> Vec<String> {
+    let mut all_args: Vec<&str> = vec!["check"];
+    all_args.extend_from_slice(args);
+    all_args.push(file);
+    let out = run(&all_args);
+    let mut failures = Vec::new();
+    let command = all_args.join(" ");
+    if out.code != Some(code) {
+        failures.push(format!(
+            "{file}: `osce {command}` exited with {:?}, the header says {code}",
+            out.code
+        ));
+    }
+    if out.stderr.contains("panicked") {
+        failures.push(format!("{file}: `osce {command}` panicked"));
+    }
+    for expect in expects {
+        let needle = expect.replace("{file}", file);
+        if !out.stderr.contains(&needle) {
+            failures.push(format!(
+                "{file}: `osce {command}`: stderr is missing the expected substring\n    {needle}"
+            ));
+        }
+    }
+    if !failures.is_empty() {
+        failures.push(format!(
+            "{file}: actual output of `osce {command}`:\n{}",
+            out.show()
+        ));
+    }
+    failures
+}
+
+#[track_caller]
+fn report(failures: Vec<String>) {
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn bad_rubric_corpus_is_large_and_every_file_names_its_location() {
+    let files = corpus("tests/bad_rubrics");
+    assert!(
+        files.len() >= 25,
+        "tests/bad_rubrics has only {} files; it should have at least 25",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    for file in &files {
+        let h = header(&root().join(file));
+        if h.mistake.as_deref().is_none_or(str::is_empty) {
+            failures.push(format!("{file}: no `// mistake:` line"));
+        }
+        if h.exit != Some(1) {
+            failures.push(format!("{file}: expected `// exit: 1`, found {:?}", h.exit));
+        }
+        if !h.expects.iter().any(|e| has_location(e)) {
+            failures.push(format!(
+                "{file}: no `// expect: {{file}}:LINE:COL...` line; every bad rubric must say where the mistake is reported"
+            ));
+        }
+    }
+    report(failures);
+}
+
+#[test]
+fn bad_rubrics_fail_with_the_expected_messages() {
+    let files = corpus("tests/bad_rubrics");
+    assert!(!files.is_empty(), "no bad rubrics found");
+    let mut failures = Vec::new();
+    for file in &files {
+        let h = header(&root().join(file));
+        let Some(code) = h.exit else {
+            failures.push(format!("{file}: no `// exit:` line"));
+            continue;
+        };
+        failures.extend(check_against_header(file, &[], code, &h.expects));
+    }
+    report(failures);
+}
+
+#[test]
+fn bad_rubrics_print_no_ok_line() {
+    for file in corpus("tests/bad_rubrics") {
+        let out = run(&["check", &file]);
+        assert!(
+            !out.stdout.contains("ok:"),
+            "{file}: an invalid rubric was reported ok\n{}",
+            out.show()
+        );
+        out.expect_stderr(&format!("{file}: invalid:"), &file);
+    }
+}
+
+#[test]
+fn example_rubrics_are_valid_without_warnings() {
+    let files = corpus("rubrics");
+    assert!(!files.is_empty(), "no example rubrics in rubrics/");
+    for file in &files {
+        let out = run(&["check", "--strict", file]);
+        out.expect_code(0, file);
+        out.expect_stdout("ok:", file);
+        out.expect_stdout(&format!("ok: {file} is valid"), file);
+        assert!(
+            out.stderr.trim().is_empty(),
+            "{file}: an example rubric should check with no warnings\n{}",
+            out.show()
+        );
+    }
+}
+
+#[test]
+fn example_rubrics_check_together() {
+    let files = corpus("rubrics");
+    let mut args = vec!["check", "--strict"];
+    args.extend(files.iter().map(String::as_str));
+    let out = run(&args);
+    out.expect_code(0, "all examples at once");
+    assert_eq!(
+        out.stdout.matches("ok:").count(),
+        files.len(),
+        "one ok line per example\n{}",
+        out.show()
+    );
+}
+
+#[test]
+fn warn_rubrics_pass_but_fail_with_strict() {
+    let files = corpus("tests/warn_rubrics");
+    assert!(
+        files.len() >= 2,
+        "tests/warn_rubrics should have at least 2 files, found {}",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    for file in &files {
+        let h = header(&root().join(file));
+        let (Some(exit), Some(exit_strict)) = (h.exit, h.exit_strict) else {
+            failures.push(format!("{file}: needs both `// exit:` and `// exit-strict:`"));
+            continue;
+        };
+        if !h.expects.iter().any(|e| has_location(e)) {
+            failures.push(format!("{file}: no `// expect: {{file}}:LINE:COL...` line"));
+        }
+        failures.extend(check_against_header(file, &[], exit, &h.expects));
+        failures.extend(check_against_header(file, &["--strict"], exit_strict, &h.expects));
+
+        // Without --strict the file is valid and says it has warnings.
+        let plain = run(&["check", file]);
+        if !plain.stdout.contains(&format!("ok: {file} is valid")) || !plain.stdout.contains("warning") {
+            failures.push(format!(
+                "{file}: expected an ok line mentioning warnings\n{}",
+                plain.show()
+            ));
+        }
+        let strict = run(&["check", "--strict", file]);
+        if !strict.stderr.contains("warnings are errors with --strict") {
+            failures.push(format!(
+                "{file}: --strict should say why it failed\n{}",
+                strict.show()
+            ));
+        }
+        // --quiet drops the ok line but keeps the warnings.
+        let quiet = run(&["check", "--quiet", file]);
+        if quiet.code != Some(exit) || quiet.stdout.contains("ok:") || !quiet.stderr.contains("⚠") {
+            failures.push(format!(
+                "{file}: --quiet should print only the warnings\n{}",
+                quiet.show()
+            ));
+        }
+    }
+    report(failures);
+}
+
+// ---------------------------------------------------------------------------
+// I/O and usage: exit code 2
+// ---------------------------------------------------------------------------
+
+/// A fresh folder under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(test: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("osce-check-cli-{test}-{}-{n}", std::process::id()));
+        if path.exists() {
+            fs::remove_dir_all(&path).expect("remove a stale temp dir");
+        }
+        fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.0.join(name);
+        fs::write(&path, bytes).expect("write temp file");
+        path_arg(&path)
+    }
+
+    fn path(&self, name: &str) -> String {
+        path_arg(&self.0.join(name))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn path_arg(path: &Path) -> String {
+    path.to_str().expect("temp paths are UTF-8").to_string()
+}
+
+#[test]
+fn missing_file_is_an_io_error() {
+    let dir = TempDir::new("missing");
+    let missing = dir.path("no-such-rubric.ron");
+    let out = run(&["check", &missing]);
+    out.expect_code(2, "missing file");
+    out.expect_stderr(&format!("{missing}: cannot read it"), "missing file");
+    assert!(out.stdout.is_empty(), "nothing on stdout\n{}", out.show());
+}
+
+#[test]
+fn folder_is_an_io_error() {
+    let dir = TempDir::new("folder");
+    let folder = path_arg(&dir.0);
+    let out = run(&["check", &folder]);
+    out.expect_code(2, "folder");
+    out.expect_stderr(&format!("{folder}: is a folder, not a rubric file"), "folder");
+}
+
+#[test]
+fn non_utf8_file_is_an_io_error_with_its_position() {
+    let dir = TempDir::new("latin1");
+    // A rubric saved as Latin-1: "Café" with é as the single byte 0xE9.
+    let file = dir.file(
+        "latin1.ron",
+        b"(\n    id: \"x\",\n    title: \"Caf\xe9 OSCE\",\n    kind: Osce,\n)\n",
+    );
+    let out = run(&["check", &file]);
+    out.expect_code(2, "Latin-1 file");
+    // Line 3, after `    title: "Caf` (15 characters).
+    out.expect_stderr(&format!("{file}:3:16: is not UTF-8 text"), "Latin-1 file");
+    out.expect_stderr("save the rubric as UTF-8", "Latin-1 file");
+
+    let binary = dir.file("image.ron", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    let out = run_check(&binary);
+    out.expect_code(2, "binary file");
+    out.expect_stderr(&format!("{binary}:1:1: is not UTF-8 text"), "binary file");
+}
+
+fn run_check(file: &str) -> Run {
+    run(&["check", file])
+}
+
+#[test]
+fn file_larger_than_4_mib_is_an_io_error() {
+    let dir = TempDir::new("large");
+    let path = dir.0.join("huge.ron");
+    // Sparse: 50 MB of zeros without writing them.
+    let f = fs::File::create(&path).expect("create");
+    f.set_len(50_000_000).expect("set_len");
+    drop(f);
+    let huge = path_arg(&path);
+    let out = run_check(&huge);
+    out.expect_code(2, "50 MB file");
+    out.expect_stderr(&format!("{huge}: is larger than 4 MiB, too large"), "50 MB file");
+
+    // One byte over the limit is refused too.
+    let path = dir.0.join("just-over.ron");
+    let f = fs::File::create(&path).expect("create");
+    f.set_len(osce::rubric::MAX_RUBRIC_BYTES + 1).expect("set_len");
+    drop(f);
+    let over = path_arg(&path);
+    let out = run_check(&over);
+    out.expect_code(2, "4 MiB + 1 byte");
+    out.expect_stderr("too large", "4 MiB + 1 byte");
+}
+
+#[test]
+fn file_of_exactly_4_mib_is_read_and_checked() {
+    let dir = TempDir::new("limit");
+    let path = dir.0.join("limit.ron");
+    let mut f = fs::File::create(&path).expect("create");
+    f.write_all(b"// padding\n").expect("write");
+    // set_len pads with NUL bytes, which are valid UTF-8: the file is read
+    // and then fails as a rubric (exit 1), not as too large (exit 2).
+    f.set_len(osce::rubric::MAX_RUBRIC_BYTES).expect("set_len");
+    drop(f);
+    let limit = path_arg(&path);
+    let out = run_check(&limit);
+    out.expect_code(1, "exactly 4 MiB");
+    assert!(
+        !out.stderr.contains("too large"),
+        "exactly 4 MiB is allowed\n{}",
+        out.show()
+    );
+}
+
+#[test]
+fn empty_file_is_an_invalid_rubric() {
+    let dir = TempDir::new("empty");
+    let empty = dir.file("empty.ron", b"");
+    let out = run_check(&empty);
+    out.expect_code(1, "empty file");
+    out.expect_stderr(&format!("{empty}:1:1: the file is empty"), "empty file");
+    out.expect_stderr(&format!("{empty}: invalid: 1 error"), "empty file");
+}
+
+#[test]
+fn byte_order_mark_is_ignored() {
+    let dir = TempDir::new("bom");
+    let mut text = b"\xEF\xBB\xBF".to_vec();
+    text.extend(fs::read(root().join("rubrics/msk-practical-exam.ron")).expect("example"));
+    let file = dir.file("bom.ron", &text);
+    let out = run_check(&file);
+    out.expect_code(0, "rubric saved with a byte-order mark");
+}
+
+#[test]
+fn several_files_report_each_and_io_errors_win() {
+    let dir = TempDir::new("several");
+    let missing = dir.path("missing.ron");
+    let valid = "rubrics/msk-practical-exam.ron";
+    let invalid = "tests/bad_rubrics/undefined-scale.ron";
+    for args in [
+        ["check", valid, missing.as_str(), invalid],
+        ["check", invalid, valid, missing.as_str()],
+        ["check", missing.as_str(), invalid, valid],
+    ] {
+        let what = format!("osce {}", args.join(" "));
+        let out = run(&args);
+        out.expect_code(2, &what);
+        // Every file is still checked and reported.
+        out.expect_stdout(&format!("ok: {valid} is valid"), &what);
+        out.expect_stderr(&format!("{missing}: cannot read it"), &what);
+        out.expect_stderr(&format!("{invalid}: invalid: 1 error"), &what);
+        out.expect_stderr("scale \"nd-pd-dd\" is not defined", &what);
+    }
+
+    // Without the missing file, the invalid one decides: exit 1.
+    let out = run(&["check", valid, invalid]);
+    out.expect_code(1, "valid and invalid");
+    out.expect_stdout(&format!("ok: {valid} is valid"), "valid and invalid");
+}
+
+#[test]
+fn check_without_files_is_a_usage_error() {
+    let out = run(&["check"]);
+    out.expect_code(2, "osce check");
+    out.expect_stderr("<FILE>", "osce check");
+
+    let out = run(&[]);
+    out.expect_code(2, "osce");
+
+    let out = run(&["frobnicate"]);
+    out.expect_code(2, "osce frobnicate");
+}
+
+// ---------------------------------------------------------------------------
+// show, --version, --help
+// ---------------------------------------------------------------------------
+
+#[test]
+fn show_prints_a_valid_rubric() {
+    let out = run(&["show", "rubrics/msk-ultrasound-osce.ron"]);
+    out.expect_code(0, "show");
+    for title in [
+        "MSK Ultrasound OSCE",
+        "Shoulder",
+        "Knee",
+        "Ankle and foot",
+        "Rest station",
+        "Professional issues and reporting",
+        "Overall pass rules",
+    ] {
+        out.expect_stdout(title, "show");
+    }
+    assert!(out.stderr.is_empty(), "no warnings expected\n{}", out.show());
+}
+
+#[test]
+fn show_refuses_an_invalid_rubric() {
+    let file = "tests/bad_rubrics/duplicate-station-ids.ron";
+    let out = run(&["show", file]);
+    out.expect_code(1, "show invalid");
+    out.expect_stderr("duplicate station id \"shoulder\"", "show invalid");
+    out.expect_stderr(
+        &format!("{file}: invalid, so there is nothing to show"),
+        "show invalid",
+    );
+    assert!(out.stdout.is_empty(), "nothing shown\n{}", out.show());
+
+    let dir = TempDir::new("show-missing");
+    let missing = dir.path("missing.ron");
+    let out = run(&["show", &missing]);
+    out.expect_code(2, "show missing");
+    out.expect_stderr(&format!("{missing}: cannot read it"), "show missing");
+}
+
+#[test]
+fn version_and_help() {
+    let out = run(&["--version"]);
+    out.expect_code(0, "--version");
+    out.expect_stdout(&format!("osce {}", env!("CARGO_PKG_VERSION")), "--version");
+
+    let out = run(&["--help"]);
+    out.expect_code(0, "--help");
+    for word in ["check", "show", "Exit codes"] {
+        out.expect_stdout(word, "--help");
+    }
+
+    let out = run(&["check", "--help"]);
+    out.expect_code(0, "check --help");
+    out.expect_stdout("--strict", "check --help");
+}
