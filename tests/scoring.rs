@@ -560,3 +560,85 @@ fn example_rubrics_score_a_perfect_candidate_as_a_pass() {
         assert_eq!(result.total, r.total_max(), "{path}");
     }
 }
+
+#[test]
+fn a_station_with_nothing_observed_cannot_be_decided_on_marks() {
+    let text = RUBRIC.replace(
+        r#"(id: "a1", text: "Checks identity", scale: "ndpd", critical: FailsStation),
+            (id: "a2", text: "Scans", scale: "ndpd", weight: 2),"#,
+        "",
+    );
+    let r = rubric(&text);
+    let sheet = StationSheet::default().mark("a3", ItemMark::NotObserved);
+    let result = score_station(
+        &r,
+        r.station("a").expect("a"),
+        Some(&sheet),
+        &Standards::default(),
+    )
+    .expect("fits");
+    assert_eq!(
+        result.outcome,
+        StationOutcome::Incomplete,
+        "{:#?}",
+        result.reasons
+    );
+    assert_eq!(
+        result.missing,
+        [Missing::NothingObserved {
+            station: "Station A".into()
+        }]
+    );
+}
+
+#[test]
+fn a_fixed_cut_in_marks_shrinks_with_unobserved_items() {
+    let text = RUBRIC
+        .replace(
+            "TotalAtLeast(cut: SumOfStationPassMarks, plus_sem: 1)",
+            "TotalAtLeast(cut: Marks(5.5))",
+        )
+        .replace("StationsPassed(All), ", "");
+    let r = rubric(&text);
+    // a3 (2 of 11 marks) not observed: the cut becomes 5.5 × 9/11 = 4.5.
+    let sheets = CandidateSheets::default()
+        .with(
+            "a",
+            StationSheet::default()
+                .level("a1", 2)
+                .level("a2", 1)
+                .mark("a3", ItemMark::NotObserved),
+        )
+        .with(
+            "b",
+            StationSheet::default().level("b1", 1).level("b2", 0).rated(1),
+        );
+    let result = score(&r, &sheets);
+    assert_eq!(result.max, 9.0);
+    assert_eq!(result.cut, Some(4.5));
+    assert_eq!(result.total, 5.0);
+    assert!(
+        result.reasons.iter().any(|r| r.to_string()
+            == "PASS: total 5 of 9 meets the cut score 4.5 (5.5 marks, scaled to the 9 of 11 marks observed)"),
+        "{:#?}",
+        result.reasons
+    );
+}
+
+#[test]
+fn components_without_the_components_rule_hold_nothing_up() {
+    let text = ENTRUSTMENT.replace(
+        "pass_rules: [StationsPassed(All), Components]",
+        "pass_rules: [StationsPassed(All)]",
+    );
+    let r = rubric(&text);
+    let sheets = CandidateSheets::default().with("c1", StationSheet::default().level("d", 1).rated(4));
+    let result = score(&r, &sheets);
+    assert_eq!(
+        result.outcome,
+        Outcome::Pass,
+        "{:#?} {:?}",
+        result.reasons,
+        result.missing
+    );
+}

@@ -89,12 +89,16 @@ fn check(files: &[PathBuf], strict: bool, quiet: bool) -> ExitCode {
                         _ => "scored station",
                     };
                     println!(
-                        "ok: {} is valid: \"{}\", {}, {}, maximum {} marks{}",
+                        "ok: {} is valid: \"{}\", {}, {}, maximum {}{}",
                         path.display(),
                         r.title,
                         plural(r.scored_stations().count(), station_word),
                         plural(items, "item"),
-                        osce::scoring::fmt_marks(r.total_max()),
+                        if r.total_max() == 1.0 {
+                            "1 mark".to_string()
+                        } else {
+                            format!("{} marks", osce::scoring::fmt_marks(r.total_max()))
+                        },
                         if warnings > 0 {
                             format!(" ({})", plural(warnings, "warning"))
                         } else {

@@ -262,7 +262,21 @@ pub fn byte_offset(source: &str, line: usize, column: usize) -> usize {
 
 /// Rust type names as the rubric format calls them.
 fn rubric_name(rust: &str) -> String {
-    rust.trim_end_matches("File").to_string()
+    match rust {
+        "AssessmentKind" => "kind".to_string(),
+        "TimeUp" => "time_up".to_string(),
+        "Critical" => "critical".to_string(),
+        "PassMarkFile" | "FixedMarkFile" => "pass mark".to_string(),
+        "PassRuleFile" => "pass rule".to_string(),
+        "LevelsFile" => "levels".to_string(),
+        "CutFile" => "cut".to_string(),
+        "StationsPassedFile" => "StationsPassed".to_string(),
+        "ComponentKindFile" => "component kind".to_string(),
+        "ModerationModeFile" => "moderation mode".to_string(),
+        "DoubleMarkingModeFile" => "double marking mode".to_string(),
+        "ReconcileFile" => "reconcile".to_string(),
+        other => other.trim_end_matches("File").to_string(),
+    }
 }
 
 fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
@@ -337,6 +351,10 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
         E::ExpectedString | E::ExpectedStringEnd => (
             "expected text in double quotes".to_string(),
             Some("write text as \"...\", e.g. title: \"Shoulder\"; a quote inside text is written \\\"".to_string()),
+        ),
+        E::IntegerOutOfBounds => (
+            "this number is out of range".to_string(),
+            Some("write a whole number of zero or more, without a decimal point".to_string()),
         ),
         E::ExpectedBoolean => (
             "expected true or false".to_string(),

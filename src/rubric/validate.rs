@@ -476,6 +476,15 @@ impl Validator {
             })
         });
         let global_scale = global_rating.as_ref().and_then(|g| scales[g.scale.0].as_ref());
+        if let Some(scale) = global_scale
+            && scale.not_observed
+        {
+            self.warn(
+                format!("{path}.global_rating.scale"),
+                format!("global rating scale \"{}\" allows \"not observed\"", scale.id),
+                "a global rating is the examiner's overall judgement and is always given; use a scale without `not_observed`",
+            );
+        }
 
         let pass_mark = match &f.pass_mark {
             None => {
@@ -533,6 +542,15 @@ impl Validator {
                 format!("station time {} is over four hours", t.station),
                 "check the time is written as minutes and seconds, \"m:ss\"",
             );
+        }
+        for (field, time) in [("reading", t.reading), ("changeover", t.changeover)] {
+            if time.seconds() > 3600 {
+                self.warn(
+                    format!("{path}.{field}"),
+                    format!("{field} time {time} is over an hour"),
+                    "check the time is written as minutes and seconds, \"m:ss\"",
+                );
+            }
         }
         let mut seen = HashSet::new();
         for (i, w) in t.warnings.iter().enumerate() {
@@ -972,7 +990,15 @@ impl Validator {
                             "name the stations that must be passed, or remove the rule",
                         );
                     }
+                    let mut named = HashSet::new();
                     for (j, id) in ids.iter().enumerate() {
+                        if !named.insert(id.as_str()) {
+                            self.warn(
+                                format!("{path}[{j}]"),
+                                format!("station \"{id}\" is named twice"),
+                                "remove the repeat",
+                            );
+                        }
                         match f.stations.iter().find(|s| &s.id == id) {
                             Some(s) if s.rest => {
                                 self.error(
@@ -1053,6 +1079,7 @@ impl Validator {
                     | PassRuleFile::MustPass(_)
                     | PassRuleFile::NoCriticalFail
                     | PassRuleFile::Competency { .. }
+                    | PassRuleFile::Components
             )
         });
         if !looks_at_stations {

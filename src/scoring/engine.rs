@@ -116,6 +116,18 @@ pub fn score_station(
     for fail in &result.critical_fails {
         result.reasons.push(Reason::new(Outcome::Fail, fail.to_string()));
     }
+    // With every item "not observed" there is nothing to judge on marks.
+    let judged_on_items = matches!(
+        station.pass_mark,
+        Some(PassMark::Fixed(_) | PassMark::StandardSet { .. })
+    ) || matches!(station.pass_mark, Some(PassMark::Competency { .. }))
+        && result.competency.marked == 0
+        && station.items.iter().all(|i| i.critical == Critical::No);
+    if judged_on_items && result.missing.is_empty() && result.max <= 0.0 && !station.items.is_empty() {
+        result.missing.push(Missing::NothingObserved {
+            station: station.title.clone(),
+        });
+    }
     let decision = decide(station, &result, &pass_mark, rubric);
     result.pass_mark = Some(pass_mark);
     result.outcome = if !result.critical_fails.is_empty() {
@@ -404,9 +416,28 @@ pub fn score_candidate(
                         let sum: f64 = scored.iter().filter_map(|s| s.pass_mark.as_ref()?.marks).sum();
                         (sum, format!("sum of station pass marks {}", fmt_marks(sum)))
                     }
-                    Cut::Fixed(mark) => {
-                        let value = mark.in_marks(max);
-                        (value, format!("{mark} of {}", fmt_marks(max)))
+                    Cut::Fixed(FixedMark::Percent(p)) => {
+                        let value = p / 100.0 * max;
+                        (value, format!("{}% of {}", fmt_marks(*p), fmt_marks(max)))
+                    }
+                    // Like a station's pass mark, a cut in marks shrinks in
+                    // proportion when items were not observed.
+                    Cut::Fixed(FixedMark::Marks(m)) => {
+                        let nominal = rubric.total_max();
+                        if nominal > 0.0 && (max - nominal).abs() > EPSILON {
+                            let value = m * max / nominal;
+                            (
+                                value,
+                                format!(
+                                    "{} marks, scaled to the {} of {} marks observed",
+                                    fmt_marks(*m),
+                                    fmt_marks(max),
+                                    fmt_marks(nominal)
+                                ),
+                            )
+                        } else {
+                            (*m, format!("{} marks", fmt_marks(*m)))
+                        }
                     }
                 };
                 let mut cut_value = base;
@@ -568,7 +599,8 @@ pub fn score_candidate(
         None => (Vec::new(), None),
     };
     let mut missing = missing;
-    for c in &components {
+    let components_count = rubric.pass_rules.contains(&PassRule::Components);
+    for c in components.iter().filter(|_| components_count) {
         if c.outcome == Outcome::Incomplete && !sheets.components.contains_key(&c.component) {
             let part = rubric
                 .components

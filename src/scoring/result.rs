@@ -159,6 +159,10 @@ pub enum Missing {
         station: String,
         reason: String,
     },
+    /// Every item was "not observed", so the marks cannot decide.
+    NothingObserved {
+        station: String,
+    },
     Component {
         component: String,
     },
@@ -174,6 +178,12 @@ impl fmt::Display for Missing {
             Missing::GlobalRating { station } => write!(f, "no global rating at station '{station}'"),
             Missing::Absent { station, reason } => write!(f, "absent from station '{station}' ({reason})"),
             Missing::Component { component } => write!(f, "no mark for component '{component}'"),
+            Missing::NothingObserved { station } => {
+                write!(
+                    f,
+                    "no item observed at station '{station}', so its marks cannot decide it"
+                )
+            }
         }
     }
 }
