@@ -3,7 +3,13 @@
 //!
 //! The core is free of any terminal code: [`rubric`] reads and checks the
 //! rubric files, [`scoring`] turns marks into scores, pass marks and results
-//! with their reasons. The binary (`src/main.rs`) is a thin shell around it.
+//! with their reasons, [`store`] keeps every mark durable on disk, [`timer`]
+//! computes station time from recorded events, and [`roster`] reads the
+//! candidate lists. The terminal interface lives in [`tui`], a thin shell
+//! over them; the binary (`src/main.rs`) adds the command line.
 
+pub mod ids;
+pub mod roster;
 pub mod rubric;
 pub mod scoring;
+pub mod store;

@@ -15,7 +15,6 @@ pub const MAX_STATIONS: usize = 200;
 pub const MAX_ITEMS_PER_STATION: usize = 500;
 pub const MAX_ITEMS: usize = 10_000;
 pub const MAX_LEVELS: usize = 101;
-pub const MAX_ID_CHARS: usize = 64;
 
 /// Marks are compared with this tolerance so that a total of 0.1 + 0.2
 /// meets a pass mark of 0.3.
@@ -166,24 +165,11 @@ impl Validator {
 
     /// Ids end up in file names and CSV cells, so they are kept plain.
     fn id(&mut self, path: &str, id: &str, what: &str) {
-        let fine = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-        if id.is_empty() {
+        if let Err(why) = crate::ids::check_id(id) {
             self.error(
                 path,
-                format!("the id of {what} is empty"),
-                "give it a short id such as \"shoulder\"",
-            );
-        } else if id.chars().count() > MAX_ID_CHARS {
-            self.error(
-                path,
-                format!("the id of {what} is longer than {MAX_ID_CHARS} characters"),
-                "use a short id; put the long name in `title`",
-            );
-        } else if !id.chars().all(fine) || id.starts_with('.') {
-            self.error(
-                path,
-                format!("id \"{id}\" may only use letters, digits, '-', '_' and '.' (not first)"),
-                "put spaces and other characters in `title` or `text`, and keep the id plain",
+                format!("the id of {what} is not usable: {why}"),
+                "use a short id of letters, digits, '-' or '_'; put the full name in `title` or `text`",
             );
         }
     }

@@ -1,0 +1,14 @@
+//! The session store: every change to a sheet is appended to that sheet's
+//! journal and made durable (fsync) before anyone is told it is saved.
+//!
+//! - [`record`]: the record and event types, one JSON line each.
+//! - [`journal`]: files, locks, appends, replay, quarantine of torn writes.
+//! - [`sheet`]: what a sheet says once its records are replayed.
+
+pub mod journal;
+pub mod record;
+pub mod sheet;
+
+pub use journal::*;
+pub use record::*;
+pub use sheet::*;

@@ -1,0 +1,151 @@
+//! One line of a sheet journal: who, when, against which rubric, what
+//! happened, and the hash that chains it to the line before.
+//!
+//! The format is documented for people in `docs/session-format.md`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The hash that stands before the first record of every journal.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Which sheet a journal holds: one examiner's marks for one candidate at
+/// one station, written on one device.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SheetKey {
+    pub assessment: String,
+    pub station: String,
+    pub candidate: String,
+    pub examiner: String,
+    pub device: String,
+}
+
+/// One record. On disk it is one JSON object on one line, with `hash`
+/// last: `hash` is the BLAKE3 hash (hex) of the line's bytes up to the
+/// `,"hash":` that introduces it, closed with `}`; those bytes include
+/// `prev`, the hash of the record before, so editing any line by hand
+/// breaks every hash after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// 1 for the first record of a journal, then counting up by one.
+    pub seq: u64,
+    /// Wall-clock time (UTC) when the record was written.
+    pub time: DateTime<Utc>,
+    /// BLAKE3 hash (hex) of the rubric file the marks were made against.
+    pub rubric: String,
+    pub assessment: String,
+    pub station: String,
+    pub candidate: String,
+    pub examiner: String,
+    pub device: String,
+    pub event: Event,
+    /// Hash of the previous record, or [`GENESIS`] for the first.
+    pub prev: String,
+    /// This record's own hash (see above). Filled in when written or read.
+    #[serde(default, skip_serializing)]
+    pub hash: String,
+}
+
+impl Record {
+    pub fn key(&self) -> SheetKey {
+        SheetKey {
+            assessment: self.assessment.clone(),
+            station: self.station.clone(),
+            candidate: self.candidate.clone(),
+            examiner: self.examiner.clone(),
+            device: self.device.clone(),
+        }
+    }
+}
+
+/// What happened. Serialised with a `"type"` tag, e.g.
+/// `{"type":"mark","item":"lhb","level":2,"label":"Done","late":false}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// The sheet was opened for marking (every time, including resumes).
+    Opened { app_version: String },
+    /// The examiner confirmed the candidate in front of them.
+    Confirmed { candidate_name: String },
+    /// An item was marked. `level` indexes the item's scale levels, lowest
+    /// first; `None` means "not observed". `label` repeats the level's name
+    /// for people reading the file. `late` marks a mark made after time-up.
+    Mark {
+        item: String,
+        level: Option<usize>,
+        label: String,
+        late: bool,
+    },
+    /// The global rating was given or changed.
+    GlobalRating { level: usize, label: String, late: bool },
+    /// Undoes the mark or global rating written in record `undoes`.
+    Undo { undoes: u64 },
+    /// Feedback to the candidate: the whole text after the edit.
+    Feedback { text: String },
+    /// The examiner's private notes: the whole text after the edit.
+    Notes { text: String },
+    /// A concern was raised or its note changed. Kept apart from the score.
+    Concern { kind: ConcernKind, note: String },
+    /// A concern raised earlier was withdrawn.
+    ConcernWithdrawn { kind: ConcernKind, reason: String },
+    /// Something happened on the station timer; `elapsed_ms` is the time on
+    /// the sheet's timer (pauses excluded) when it happened.
+    Timer { action: TimerAction, elapsed_ms: u64 },
+    /// Why an item (by id) or the global rating (`"global_rating"`) is left
+    /// unmarked at submission.
+    MissingReason { what: String, reason: String },
+    /// The candidate did not attend this station.
+    Absent { reason: String },
+    /// The sheet was submitted and locked, with the result as computed then.
+    Submitted { score: f64, max: f64, outcome: String },
+    /// A submitted sheet was unlocked to amend it; what follows until the
+    /// next `Submitted` is the amendment. The original records stay.
+    AmendStarted { reason: String },
+}
+
+impl Event {
+    /// Whether `u` (undo) can take this record back.
+    pub fn is_undoable(&self) -> bool {
+        matches!(self, Event::Mark { .. } | Event::GlobalRating { .. })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConcernKind {
+    Professionalism,
+    PatientSafety,
+    Other,
+}
+
+impl ConcernKind {
+    pub const ALL: [ConcernKind; 3] = [ConcernKind::Professionalism, ConcernKind::PatientSafety, ConcernKind::Other];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ConcernKind::Professionalism => "Professionalism",
+            ConcernKind::PatientSafety => "Patient safety",
+            ConcernKind::Other => "Other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum TimerAction {
+    /// The timer was started (reading time first, where there is any).
+    Start,
+    /// Paused, with the reason the examiner gave.
+    Pause { reason: String },
+    Resume,
+    /// A phase began: `reading`, `station` or `changeover`.
+    Phase { phase: String },
+    /// A warning call: this many seconds of station time were left.
+    Warning { remaining_s: u32 },
+    /// Station time ran out.
+    TimeUp,
+    /// After a soft time-up, the examiner moved the timer on to changeover.
+    Advance,
+    /// The timer finished (end of changeover, or the examiner stopped it).
+    End,
+}
