@@ -13,3 +13,4 @@ pub mod roster;
 pub mod rubric;
 pub mod scoring;
 pub mod store;
+pub mod timer;

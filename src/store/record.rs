@@ -119,7 +119,11 @@ pub enum ConcernKind {
 }
 
 impl ConcernKind {
-    pub const ALL: [ConcernKind; 3] = [ConcernKind::Professionalism, ConcernKind::PatientSafety, ConcernKind::Other];
+    pub const ALL: [ConcernKind; 3] = [
+        ConcernKind::Professionalism,
+        ConcernKind::PatientSafety,
+        ConcernKind::Other,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -136,12 +140,18 @@ pub enum TimerAction {
     /// The timer was started (reading time first, where there is any).
     Start,
     /// Paused, with the reason the examiner gave.
-    Pause { reason: String },
+    Pause {
+        reason: String,
+    },
     Resume,
     /// A phase began: `reading`, `station` or `changeover`.
-    Phase { phase: String },
+    Phase {
+        phase: String,
+    },
     /// A warning call: this many seconds of station time were left.
-    Warning { remaining_s: u32 },
+    Warning {
+        remaining_s: u32,
+    },
     /// Station time ran out.
     TimeUp,
     /// After a soft time-up, the examiner moved the timer on to changeover.

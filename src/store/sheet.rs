@@ -1,0 +1,351 @@
+//! What a sheet says once its records are replayed: the current marks,
+//! global rating, comments, concerns, timer events, submission and
+//! amendments. A pure fold over records; nothing here touches a file.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::record::{ConcernKind, Event, Record, TimerAction};
+use crate::scoring::{ItemMark, StationSheet};
+
+/// The reason key used in [`Event::MissingReason`] for the global rating.
+pub const GLOBAL_RATING: &str = "global_rating";
+
+/// A value set by a record, kept with the history of earlier values so
+/// that undo can restore what was there before.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct History<T> {
+    /// (seq of the record that set it, value), oldest first.
+    entries: Vec<(u64, T)>,
+}
+
+impl<T: Clone> History<T> {
+    fn set(&mut self, seq: u64, value: T) {
+        self.entries.push((seq, value));
+    }
+
+    fn undo(&mut self, seq: u64) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|(s, _)| *s != seq);
+        self.entries.len() != before
+    }
+
+    fn current(&self) -> Option<&(u64, T)> {
+        self.entries.last()
+    }
+}
+
+/// An item's current mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkEntry {
+    /// `None` is "not observed".
+    pub level: Option<usize>,
+    /// Record that set it.
+    pub seq: u64,
+    /// Made after time-up.
+    pub late: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub seq: u64,
+    pub time: DateTime<Utc>,
+    pub score: f64,
+    pub max: f64,
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amendment {
+    pub seq: u64,
+    pub time: DateTime<Utc>,
+    pub examiner: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimerEntry {
+    pub action: TimerAction,
+    pub elapsed: Duration,
+    pub time: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SheetState {
+    marks: BTreeMap<String, History<(Option<usize>, bool)>>,
+    global: History<(usize, bool)>,
+    /// Undoable records still in effect, oldest first.
+    undoable: Vec<u64>,
+    pub feedback: String,
+    pub notes: String,
+    /// Open concerns with their notes.
+    pub concerns: BTreeMap<ConcernKind, String>,
+    /// Reasons recorded for what is left unmarked, by item id (or
+    /// [`GLOBAL_RATING`]).
+    pub missing_reasons: BTreeMap<String, String>,
+    pub absent: Option<String>,
+    /// The name shown when the examiner confirmed the candidate.
+    pub confirmed: Option<String>,
+    /// The latest submission.
+    pub submitted: Option<Submission>,
+    /// Set between an `AmendStarted` and the next `Submitted`.
+    pub amending: Option<Amendment>,
+    pub amendments: Vec<Amendment>,
+    pub timer: Vec<TimerEntry>,
+    /// The last record applied: its seq and time.
+    pub last: Option<(u64, DateTime<Utc>)>,
+    pub records: usize,
+}
+
+impl SheetState {
+    pub fn replay<'a>(records: impl IntoIterator<Item = &'a Record>) -> SheetState {
+        let mut state = SheetState::default();
+        for r in records {
+            state.apply(r);
+        }
+        state
+    }
+
+    pub fn apply(&mut self, r: &Record) {
+        self.records += 1;
+        self.last = Some((r.seq, r.time));
+        match &r.event {
+            Event::Opened { .. } => {}
+            Event::Confirmed { candidate_name } => self.confirmed = Some(candidate_name.clone()),
+            Event::Mark {
+                item, level, late, ..
+            } => {
+                self.marks
+                    .entry(item.clone())
+                    .or_default()
+                    .set(r.seq, (*level, *late));
+                self.undoable.push(r.seq);
+            }
+            Event::GlobalRating { level, late, .. } => {
+                self.global.set(r.seq, (*level, *late));
+                self.undoable.push(r.seq);
+            }
+            Event::Undo { undoes } => {
+                if self.global.undo(*undoes) || self.marks.values_mut().any(|h| h.undo(*undoes)) {
+                    self.undoable.retain(|s| s != undoes);
+                }
+                self.marks.retain(|_, h| h.current().is_some());
+            }
+            Event::Feedback { text } => self.feedback = text.clone(),
+            Event::Notes { text } => self.notes = text.clone(),
+            Event::Concern { kind, note } => {
+                self.concerns.insert(*kind, note.clone());
+            }
+            Event::ConcernWithdrawn { kind, .. } => {
+                self.concerns.remove(kind);
+            }
+            Event::Timer { action, elapsed_ms } => self.timer.push(TimerEntry {
+                action: action.clone(),
+                elapsed: Duration::from_millis(*elapsed_ms),
+                time: r.time,
+            }),
+            Event::MissingReason { what, reason } => {
+                self.missing_reasons.insert(what.clone(), reason.clone());
+            }
+            Event::Absent { reason } => self.absent = Some(reason.clone()),
+            Event::Submitted { score, max, outcome } => {
+                self.submitted = Some(Submission {
+                    seq: r.seq,
+                    time: r.time,
+                    score: *score,
+                    max: *max,
+                    outcome: outcome.clone(),
+                });
+                self.amending = None;
+                // Undo never reaches back across a submission.
+                self.undoable.clear();
+            }
+            Event::AmendStarted { reason } => {
+                let amendment = Amendment {
+                    seq: r.seq,
+                    time: r.time,
+                    examiner: r.examiner.clone(),
+                    reason: reason.clone(),
+                };
+                self.amendments.push(amendment.clone());
+                self.amending = Some(amendment);
+            }
+        }
+    }
+
+    /// The current mark of an item.
+    pub fn mark(&self, item: &str) -> Option<MarkEntry> {
+        let (seq, (level, late)) = self.marks.get(item)?.current()?;
+        Some(MarkEntry {
+            level: *level,
+            seq: *seq,
+            late: *late,
+        })
+    }
+
+    /// The current global rating: level index, and whether given late.
+    pub fn global_rating(&self) -> Option<(usize, bool)> {
+        self.global.current().map(|(_, v)| *v)
+    }
+
+    /// The record `u` would take back: the latest mark or global rating
+    /// still in effect, made since the last submission.
+    pub fn last_undoable(&self) -> Option<u64> {
+        self.undoable.last().copied()
+    }
+
+    /// Submitted and not being amended: no mark may change.
+    pub fn is_locked(&self) -> bool {
+        self.submitted.is_some() && self.amending.is_none()
+    }
+
+    /// Whether anything at all has been recorded beyond opening the sheet.
+    pub fn is_started(&self) -> bool {
+        !self.marks.is_empty()
+            || self.global.current().is_some()
+            || !self.timer.is_empty()
+            || self.absent.is_some()
+    }
+
+    /// The marks in the form the scoring engine takes.
+    pub fn to_station_sheet(&self) -> StationSheet {
+        let mut sheet = StationSheet {
+            global_rating: self.global_rating().map(|(level, _)| level),
+            absent: self.absent.clone(),
+            ..StationSheet::default()
+        };
+        for (item, history) in &self.marks {
+            if let Some((_, (level, _))) = history.current() {
+                let mark = match level {
+                    Some(l) => ItemMark::Level(*l),
+                    None => ItemMark::NotObserved,
+                };
+                sheet.marks.insert(item.clone(), mark);
+            }
+        }
+        sheet
+    }
+
+    /// Timer events as [`crate::timer::Timer::restore`] takes them.
+    pub fn timer_events(&self) -> Vec<(TimerAction, Duration, DateTime<Utc>)> {
+        self.timer
+            .iter()
+            .map(|t| (t.action.clone(), t.elapsed, t.time))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::record::GENESIS;
+
+    fn record(seq: u64, event: Event) -> Record {
+        Record {
+            seq,
+            time: "2026-11-22T09:00:00Z".parse().expect("time"),
+            rubric: "r".into(),
+            assessment: "a".into(),
+            station: "s".into(),
+            candidate: "c".into(),
+            examiner: "e".into(),
+            device: "d".into(),
+            event,
+            prev: GENESIS.into(),
+            hash: String::new(),
+        }
+    }
+
+    fn mark(item: &str, level: Option<usize>) -> Event {
+        Event::Mark {
+            item: item.into(),
+            level,
+            label: String::new(),
+            late: false,
+        }
+    }
+
+    #[test]
+    fn undo_restores_the_previous_value_and_never_crosses_a_submission() {
+        let records = [
+            record(1, mark("a", Some(1))),
+            record(2, mark("a", Some(2))),
+            record(3, mark("b", None)),
+            record(4, Event::Undo { undoes: 3 }),
+            record(5, Event::Undo { undoes: 2 }),
+        ];
+        let s = SheetState::replay(&records);
+        assert_eq!(s.mark("a").map(|m| m.level), Some(Some(1)));
+        assert_eq!(s.mark("b"), None);
+        assert_eq!(s.last_undoable(), Some(1));
+        let sheet = s.to_station_sheet();
+        assert_eq!(sheet.marks.get("a"), Some(&ItemMark::Level(1)));
+
+        let mut s = s;
+        s.apply(&record(
+            6,
+            Event::Submitted {
+                score: 1.0,
+                max: 2.0,
+                outcome: "FAIL".into(),
+            },
+        ));
+        assert!(s.is_locked());
+        assert_eq!(s.last_undoable(), None);
+        s.apply(&record(
+            7,
+            Event::AmendStarted {
+                reason: "typo".into(),
+            },
+        ));
+        assert!(!s.is_locked());
+        assert_eq!(s.amendments.len(), 1);
+        s.apply(&record(8, mark("a", Some(2))));
+        assert_eq!(s.last_undoable(), Some(8));
+    }
+
+    #[test]
+    fn global_rating_comments_concerns() {
+        let records = [
+            record(
+                1,
+                Event::GlobalRating {
+                    level: 2,
+                    label: "Clear pass".into(),
+                    late: true,
+                },
+            ),
+            record(2, Event::Feedback { text: "Good".into() }),
+            record(
+                3,
+                Event::Concern {
+                    kind: ConcernKind::PatientSafety,
+                    note: "Probe".into(),
+                },
+            ),
+            record(
+                4,
+                Event::ConcernWithdrawn {
+                    kind: ConcernKind::PatientSafety,
+                    reason: "Mistaken".into(),
+                },
+            ),
+            record(
+                5,
+                Event::Concern {
+                    kind: ConcernKind::Other,
+                    note: "Late".into(),
+                },
+            ),
+        ];
+        let s = SheetState::replay(&records);
+        assert_eq!(s.global_rating(), Some((2, true)));
+        assert_eq!(s.feedback, "Good");
+        assert_eq!(
+            s.concerns.keys().copied().collect::<Vec<_>>(),
+            [ConcernKind::Other]
+        );
+    }
+}

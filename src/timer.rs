@@ -1,0 +1,597 @@
+//! The station timer: reading → station → changeover, computed from a
+//! start, recorded pauses and the clock, never counted down.
+//!
+//! Time is passed in. `now` is a monotonic reading (a `Duration` since any
+//! fixed origin, e.g. `Instant::now() - start_of_program`), so the remaining
+//! time is always `deadline − elapsed` and cannot drift however often or
+//! rarely the screen is redrawn. After a crash the monotonic origin is gone,
+//! so [`Timer::restore`] rebuilds the elapsed time from the recorded timer
+//! events and the wall clock: the candidate's time kept running while the
+//! laptop restarted, and the timer shows that.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::rubric::{TimeUp, Timing};
+use crate::store::TimerAction;
+
+/// What the timer is timing at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    NotStarted,
+    Reading,
+    Station,
+    /// Station time is up and the examiner has not moved on (soft time-up).
+    Overrun,
+    Changeover,
+    Done,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::NotStarted => "not started",
+            Phase::Reading => "reading",
+            Phase::Station => "station",
+            Phase::Overrun => "overrun",
+            Phase::Changeover => "changeover",
+            Phase::Done => "done",
+        }
+    }
+}
+
+/// The timings of one station, from the rubric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub reading: Duration,
+    pub station: Duration,
+    /// Time left at each warning call, longest first.
+    pub warnings: Vec<Duration>,
+    pub changeover: Duration,
+    pub hard: bool,
+}
+
+impl Plan {
+    pub fn from_timing(t: &Timing) -> Plan {
+        let secs = |c: crate::rubric::ClockTime| Duration::from_secs(u64::from(c.seconds()));
+        Plan {
+            reading: secs(t.reading),
+            station: secs(t.station),
+            warnings: t.warnings.iter().map(|w| secs(*w)).collect(),
+            changeover: secs(t.changeover),
+            hard: t.time_up == TimeUp::Hard,
+        }
+    }
+
+    fn station_end(&self) -> Duration {
+        self.reading + self.station
+    }
+}
+
+/// Something that happened on the timer since the last look: to be
+/// recorded in the sheet, and for warnings and time-up, to ring the bell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Happening {
+    pub action: TimerAction,
+    /// Timer time (pauses excluded) at which it happened.
+    pub at: Duration,
+}
+
+/// What the screen shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Display {
+    pub phase: Phase,
+    /// Time left in the phase, or the overrun for [`Phase::Overrun`].
+    pub time: Duration,
+    pub paused: bool,
+    /// The warning (time left) most recently passed in the station phase.
+    pub warning: Option<Duration>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timer {
+    plan: Plan,
+    started: bool,
+    /// Timer time accumulated before the current running stretch.
+    banked: Duration,
+    /// Monotonic reading when the current running stretch began.
+    running_since: Option<Duration>,
+    /// Timer time at which the examiner moved on after a soft time-up.
+    advanced_at: Option<Duration>,
+    ended: bool,
+    /// How far [`Timer::poll`] has already reported, in timer time.
+    reported: Duration,
+}
+
+impl Timer {
+    pub fn new(plan: Plan) -> Timer {
+        Timer {
+            plan,
+            started: false,
+            banked: Duration::ZERO,
+            running_since: None,
+            advanced_at: None,
+            ended: false,
+            reported: Duration::ZERO,
+        }
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    pub fn is_started(&self) -> bool {
+        self.started
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.running_since.is_some()
+    }
+
+    /// Timer time so far: running stretches only, pauses excluded.
+    pub fn elapsed(&self, now: Duration) -> Duration {
+        self.banked
+            + self
+                .running_since
+                .map_or(Duration::ZERO, |since| now.saturating_sub(since))
+    }
+
+    pub fn phase_at(&self, elapsed: Duration) -> Phase {
+        let p = &self.plan;
+        if !self.started {
+            Phase::NotStarted
+        } else if self.ended {
+            Phase::Done
+        } else if elapsed < p.reading {
+            Phase::Reading
+        } else if elapsed < p.station_end() {
+            Phase::Station
+        } else if p.hard {
+            if elapsed < p.station_end() + p.changeover {
+                Phase::Changeover
+            } else {
+                Phase::Done
+            }
+        } else {
+            match self.advanced_at {
+                Some(at) if elapsed < at + p.changeover => Phase::Changeover,
+                Some(_) => Phase::Done,
+                None => Phase::Overrun,
+            }
+        }
+    }
+
+    pub fn display(&self, now: Duration) -> Display {
+        let e = self.elapsed(now);
+        let p = &self.plan;
+        let phase = self.phase_at(e);
+        let time = match phase {
+            Phase::NotStarted => {
+                if p.reading > Duration::ZERO {
+                    p.reading
+                } else {
+                    p.station
+                }
+            }
+            Phase::Reading => p.reading - e,
+            Phase::Station => p.station_end() - e,
+            Phase::Overrun => e - p.station_end(),
+            Phase::Changeover => {
+                let start = if p.hard {
+                    p.station_end()
+                } else {
+                    self.advanced_at.unwrap_or(p.station_end())
+                };
+                (start + p.changeover).saturating_sub(e)
+            }
+            Phase::Done => Duration::ZERO,
+        };
+        let warning = if phase == Phase::Station {
+            let left = p.station_end() - e;
+            p.warnings.iter().copied().filter(|w| left <= *w).min()
+        } else {
+            None
+        };
+        Display {
+            phase,
+            time,
+            paused: self.started && !self.ended && self.running_since.is_none(),
+            warning,
+        }
+    }
+
+    /// Starts the timer (reading time first, where there is any).
+    pub fn start(&mut self, now: Duration) -> Vec<Happening> {
+        if self.started {
+            return Vec::new();
+        }
+        self.started = true;
+        self.running_since = Some(now);
+        let first = if self.plan.reading > Duration::ZERO {
+            "reading"
+        } else {
+            "station"
+        };
+        vec![
+            Happening {
+                action: TimerAction::Start,
+                at: Duration::ZERO,
+            },
+            Happening {
+                action: TimerAction::Phase {
+                    phase: first.to_string(),
+                },
+                at: Duration::ZERO,
+            },
+        ]
+    }
+
+    pub fn pause(&mut self, now: Duration, reason: String) -> Vec<Happening> {
+        let Some(since) = self.running_since.take() else {
+            return Vec::new();
+        };
+        self.banked += now.saturating_sub(since);
+        vec![Happening {
+            action: TimerAction::Pause { reason },
+            at: self.banked,
+        }]
+    }
+
+    pub fn resume(&mut self, now: Duration) -> Vec<Happening> {
+        if !self.started || self.ended || self.running_since.is_some() {
+            return Vec::new();
+        }
+        self.running_since = Some(now);
+        vec![Happening {
+            action: TimerAction::Resume,
+            at: self.banked,
+        }]
+    }
+
+    /// Stops the timer for good where it is (the examiner submitted during
+    /// an overrun): the end, with the overrun, goes in the record.
+    pub fn end(&mut self, now: Duration) -> Vec<Happening> {
+        if !self.started || self.ended {
+            return Vec::new();
+        }
+        let e = self.elapsed(now);
+        self.ended = true;
+        self.banked = e;
+        self.running_since = None;
+        self.reported = e;
+        vec![Happening {
+            action: TimerAction::End,
+            at: e,
+        }]
+    }
+
+    /// After a soft time-up, moves on to changeover.
+    pub fn advance(&mut self, now: Duration) -> Vec<Happening> {
+        let e = self.elapsed(now);
+        if self.phase_at(e) != Phase::Overrun {
+            return Vec::new();
+        }
+        self.advanced_at = Some(e);
+        vec![
+            Happening {
+                action: TimerAction::Advance,
+                at: e,
+            },
+            Happening {
+                action: TimerAction::Phase {
+                    phase: "changeover".to_string(),
+                },
+                at: e,
+            },
+        ]
+    }
+
+    /// Everything that happened between the last poll and `now`, in order:
+    /// phase changes, warnings, time-up, the end. Call it on every tick.
+    pub fn poll(&mut self, now: Duration) -> Vec<Happening> {
+        if !self.started || self.ended {
+            return Vec::new();
+        }
+        let from = self.reported;
+        let to = self.elapsed(now);
+        if to <= from {
+            return Vec::new();
+        }
+        let p = self.plan.clone();
+        let mut out = Vec::new();
+        let crossed = |t: Duration| from < t && t <= to;
+        let phase = |name: &str, at| Happening {
+            action: TimerAction::Phase {
+                phase: name.to_string(),
+            },
+            at,
+        };
+        if p.reading > Duration::ZERO && crossed(p.reading) {
+            out.push(phase("station", p.reading));
+        }
+        for w in &p.warnings {
+            let at = p.station_end() - *w;
+            if crossed(at) && at >= p.reading {
+                out.push(Happening {
+                    action: TimerAction::Warning {
+                        remaining_s: u32::try_from(w.as_secs()).unwrap_or(u32::MAX),
+                    },
+                    at,
+                });
+            }
+        }
+        if crossed(p.station_end()) {
+            out.push(Happening {
+                action: TimerAction::TimeUp,
+                at: p.station_end(),
+            });
+            if p.hard {
+                out.push(phase("changeover", p.station_end()));
+            }
+        }
+        let end = if p.hard {
+            Some(p.station_end() + p.changeover)
+        } else {
+            self.advanced_at.map(|a| a + p.changeover)
+        };
+        if let Some(end) = end
+            && crossed(end)
+        {
+            out.push(Happening {
+                action: TimerAction::End,
+                at: end,
+            });
+            self.ended = true;
+            self.banked = end;
+            self.running_since = None;
+        }
+        out.sort_by_key(|h| h.at);
+        self.reported = to;
+        out
+    }
+
+    /// Rebuilds a timer from the events recorded in a sheet: `(action,
+    /// timer time, wall time)` in the order written. If it was running at
+    /// the last start or resume, the wall-clock time since then counts as
+    /// running time (the station went on while the program was down), and
+    /// from `now` it runs on the monotonic clock again. Calls already passed
+    /// are not repeated.
+    ///
+    /// Only the examiner's own actions (start, pause, resume, advance, end)
+    /// anchor the wall clock: they are written the moment they happen,
+    /// while phase changes and calls are written up to a tick after the
+    /// moment they describe.
+    pub fn restore(
+        plan: Plan,
+        events: &[(TimerAction, Duration, DateTime<Utc>)],
+        now_wall: DateTime<Utc>,
+        now: Duration,
+    ) -> Timer {
+        let mut t = Timer::new(plan);
+        let mut running = false;
+        let mut anchor: Option<(Duration, DateTime<Utc>)> = None;
+        let mut latest = Duration::ZERO;
+        for (action, at, wall) in events {
+            match action {
+                TimerAction::Start => {
+                    t.started = true;
+                    running = true;
+                }
+                TimerAction::Pause { .. } => running = false,
+                TimerAction::Resume => running = true,
+                TimerAction::Advance => t.advanced_at = Some(*at),
+                TimerAction::End => {
+                    t.ended = true;
+                    running = false;
+                }
+                TimerAction::Phase { .. } | TimerAction::Warning { .. } | TimerAction::TimeUp => {
+                    latest = latest.max(*at);
+                    continue;
+                }
+            }
+            latest = latest.max(*at);
+            anchor = Some((*at, *wall));
+        }
+        let Some((at, wall)) = anchor else { return t };
+        t.banked = at;
+        if running {
+            // A wall clock that went backwards adds nothing.
+            let gap = (now_wall - wall).to_std().unwrap_or(Duration::ZERO);
+            t.banked = (at + gap).max(latest);
+            t.running_since = Some(now);
+        }
+        t.reported = t.banked;
+        t
+    }
+}
+
+/// `m:ss`, rounding the time left up, so that `0:00` shows only when the
+/// time is really up and a full ten minutes shows as `10:00`.
+pub fn fmt_countdown(d: Duration) -> String {
+    let secs = d.as_millis().div_ceil(1000);
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+/// `+m:ss`, rounding down: the overrun in whole seconds so far.
+pub fn fmt_overrun(d: Duration) -> String {
+    let secs = d.as_secs();
+    format!("+{}:{:02}", secs / 60, secs % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(hard: bool) -> Plan {
+        Plan {
+            reading: Duration::from_secs(60),
+            station: Duration::from_secs(600),
+            warnings: vec![Duration::from_secs(120), Duration::from_secs(30)],
+            changeover: Duration::from_secs(60),
+            hard,
+        }
+    }
+
+    fn s(secs: f64) -> Duration {
+        Duration::from_secs_f64(secs)
+    }
+
+    fn actions(h: Vec<Happening>) -> Vec<TimerAction> {
+        h.into_iter().map(|h| h.action).collect()
+    }
+
+    #[test]
+    fn phases_and_calls_in_order_on_a_hard_timer() {
+        let mut t = Timer::new(plan(true));
+        assert_eq!(t.display(s(0.0)).phase, Phase::NotStarted);
+        assert_eq!(
+            actions(t.start(s(5.0))),
+            [
+                TimerAction::Start,
+                TimerAction::Phase {
+                    phase: "reading".into()
+                }
+            ]
+        );
+        assert_eq!(
+            t.display(s(35.0)),
+            Display {
+                phase: Phase::Reading,
+                time: s(30.0),
+                paused: false,
+                warning: None
+            }
+        );
+        assert_eq!(
+            actions(t.poll(s(70.0))),
+            [TimerAction::Phase {
+                phase: "station".into()
+            }]
+        );
+        assert_eq!(t.display(s(70.0)).time, s(595.0));
+        // One poll long after: every call is reported once, in order.
+        assert_eq!(
+            actions(t.poll(s(5.0 + 660.0 + 60.0))),
+            [
+                TimerAction::Warning { remaining_s: 120 },
+                TimerAction::Warning { remaining_s: 30 },
+                TimerAction::TimeUp,
+                TimerAction::Phase {
+                    phase: "changeover".into()
+                },
+                TimerAction::End,
+            ]
+        );
+        assert!(t.poll(s(2000.0)).is_empty());
+        assert_eq!(t.display(s(2000.0)).phase, Phase::Done);
+    }
+
+    #[test]
+    fn soft_time_up_overruns_until_the_examiner_moves_on() {
+        let mut t = Timer::new(plan(false));
+        t.start(s(0.0));
+        let calls = actions(t.poll(s(661.0)));
+        assert_eq!(calls.last(), Some(&TimerAction::TimeUp));
+        let d = t.display(s(700.5));
+        assert_eq!((d.phase, d.time), (Phase::Overrun, s(40.5)));
+        assert_eq!(fmt_overrun(d.time), "+0:40");
+        assert_eq!(
+            actions(t.advance(s(700.5))),
+            [
+                TimerAction::Advance,
+                TimerAction::Phase {
+                    phase: "changeover".into()
+                }
+            ]
+        );
+        assert_eq!(t.display(s(730.5)).time, s(30.0));
+        assert_eq!(actions(t.poll(s(761.0))), [TimerAction::End]);
+    }
+
+    #[test]
+    fn pauses_stop_the_clock_and_warnings_show() {
+        let mut t = Timer::new(plan(true));
+        t.start(s(0.0));
+        t.pause(s(100.0), "model unwell".into());
+        assert!(t.display(s(500.0)).paused);
+        assert_eq!(t.elapsed(s(500.0)), s(100.0));
+        t.resume(s(500.0));
+        // 100 s before the pause + 460 s after = 560 s: 100 s of station time left.
+        let d = t.display(s(960.0));
+        assert_eq!(d.time, s(100.0));
+        assert_eq!(d.warning, Some(s(120.0)));
+    }
+
+    #[test]
+    fn ten_minutes_of_ticks_do_not_drift() {
+        let mut t = Timer::new(plan(true));
+        t.start(s(0.0));
+        // Irregular ticks, as a busy machine gives them.
+        let mut now = 0.0;
+        while now < 600.0 {
+            now += 0.037 + (now * 7.0) % 0.3;
+            t.poll(s(now));
+        }
+        assert_eq!(t.elapsed(s(600.0)), s(600.0));
+        assert_eq!(fmt_countdown(t.display(s(600.0)).time), "1:00");
+    }
+
+    #[test]
+    fn restore_after_a_crash_counts_the_time_the_program_was_down() {
+        let t0: DateTime<Utc> = "2026-11-22T09:00:00Z".parse().expect("time");
+        let events = vec![
+            (TimerAction::Start, s(0.0), t0),
+            (
+                TimerAction::Phase {
+                    phase: "station".into(),
+                },
+                s(60.0),
+                t0 + chrono::Duration::seconds(60),
+            ),
+            (
+                TimerAction::Warning { remaining_s: 120 },
+                s(540.0),
+                t0 + chrono::Duration::seconds(540),
+            ),
+        ];
+        // Restarted 100 s after the warning was written.
+        let mut t = Timer::restore(plan(true), &events, t0 + chrono::Duration::seconds(640), s(3.0));
+        assert!(t.is_running());
+        assert_eq!(t.elapsed(s(3.0)), s(640.0));
+        assert_eq!(t.display(s(3.0)).time, s(20.0));
+        // The 0:30 call was passed while down: not rung again now.
+        assert!(t.poll(s(3.0)).is_empty());
+        assert_eq!(
+            actions(t.poll(s(23.0))),
+            [
+                TimerAction::TimeUp,
+                TimerAction::Phase {
+                    phase: "changeover".into()
+                }
+            ]
+        );
+
+        // Paused before the crash: the downtime does not count.
+        let paused = vec![
+            (TimerAction::Start, s(0.0), t0),
+            (
+                TimerAction::Pause { reason: "x".into() },
+                s(200.0),
+                t0 + chrono::Duration::seconds(200),
+            ),
+        ];
+        let t = Timer::restore(plan(true), &paused, t0 + chrono::Duration::seconds(5000), s(1.0));
+        assert_eq!(t.elapsed(s(50.0)), s(200.0));
+        assert!(t.display(s(50.0)).paused);
+    }
+
+    #[test]
+    fn countdown_text() {
+        assert_eq!(fmt_countdown(s(600.0)), "10:00");
+        assert_eq!(fmt_countdown(s(599.01)), "10:00");
+        assert_eq!(fmt_countdown(s(0.2)), "0:01");
+        assert_eq!(fmt_countdown(s(0.0)), "0:00");
+        assert_eq!(fmt_overrun(s(61.9)), "+1:01");
+    }
+}
