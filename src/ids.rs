@@ -14,7 +14,9 @@ pub fn check_id(id: &str) -> Result<(), String> {
     } else if id.chars().count() > MAX_ID_CHARS {
         Err(format!("it is longer than {MAX_ID_CHARS} characters"))
     } else if !id.chars().all(fine) || id.starts_with('.') {
-        Err(format!("\"{id}\" may only use letters, digits, '-', '_' and '.' (not first)"))
+        Err(format!(
+            "\"{id}\" may only use letters, digits, '-', '_' and '.' (not first)"
+        ))
     } else {
         Ok(())
     }
@@ -29,7 +31,17 @@ mod tests {
         for good in ["C001", "shoulder", "case-1", "e_01", "v2.1"] {
             assert!(check_id(good).is_ok(), "{good}");
         }
-        for bad in ["", ".hidden", "../x", "a/b", "a b", "nul\0", "café", &"x".repeat(65), "CON:"] {
+        for bad in [
+            "",
+            ".hidden",
+            "../x",
+            "a/b",
+            "a b",
+            "nul\0",
+            "café",
+            &"x".repeat(65),
+            "CON:",
+        ] {
             assert!(check_id(bad).is_err(), "{bad:?}");
         }
     }

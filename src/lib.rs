@@ -8,9 +8,11 @@
 //! candidate lists. The terminal interface lives in [`tui`], a thin shell
 //! over them; the binary (`src/main.rs`) adds the command line.
 
+pub mod examples;
 pub mod ids;
 pub mod roster;
 pub mod rubric;
 pub mod scoring;
 pub mod store;
 pub mod timer;
+pub mod tui;

@@ -3,6 +3,7 @@
 //! rubric), 2 usage or I/O (a missing file, not UTF-8, a folder).
 
 pub mod diagnostics;
+mod score;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,13 +19,15 @@ pub const EXIT_USAGE: u8 = 2;
     name = "osce",
     version,
     about = "Run clinical competency assessments (OSCEs, practical exams, final clinical assessments) from RON rubrics",
-    long_about = None,
-    arg_required_else_help = true,
+    long_about = "Run clinical competency assessments (OSCEs, practical exams, final clinical assessments) from RON rubrics.\n\nWith no command, osce opens the home screen: choose a rubric, say who you are and how you mark, or resume an unfinished sheet.",
     after_help = "Exit codes: 0 success · 1 the input is wrong (e.g. an invalid rubric) · 2 usage or I/O error.\nThe rubric format is documented in docs/rubric-format.md."
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// Session store folder, for the home screen
+    #[arg(long, value_name = "DIR", default_value = "sessions", global = false)]
+    pub sessions: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,12 +58,55 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Mark candidates: open the scoring screen directly
+    ///
+    /// Candidate by candidate with --candidate (one candidate through every
+    /// station) or --roster without --station (the roster's candidates in
+    /// order); a station circuit with --roster and --station (you stay at
+    /// the station; candidates arrive in rotation order). Every change is
+    /// appended to the sheet's journal under --sessions and fsynced before
+    /// the screen says it is saved.
+    Score(ScoreArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    /// Rubric file (.ron)
+    #[arg(value_name = "RUBRIC")]
+    pub rubric: PathBuf,
+    /// Your examiner id
+    #[arg(long, value_name = "ID")]
+    pub examiner: String,
+    /// The candidate to mark (candidate by candidate)
+    #[arg(long, value_name = "ID", conflicts_with = "circuit")]
+    pub candidate: Option<String>,
+    /// The candidate's name, shown to confirm them (else taken from --roster)
+    #[arg(long, value_name = "NAME", requires = "candidate")]
+    pub name: Option<String>,
+    /// Roster CSV: candidate_id,name[,circuit,start_station]
+    #[arg(long, value_name = "FILE.csv")]
+    pub roster: Option<PathBuf>,
+    /// With --roster: the station you stay at (station circuit). With
+    /// --candidate: the station to begin at.
+    #[arg(long, value_name = "ID")]
+    pub station: Option<String>,
+    /// With a station circuit: only the roster's candidates in this circuit
+    #[arg(long, value_name = "CIRCUIT", requires = "station")]
+    pub circuit: Option<String>,
+    /// Session store folder
+    #[arg(long, value_name = "DIR", default_value = "sessions")]
+    pub sessions: PathBuf,
+    /// This device's id in the session files (default: the hostname)
+    #[arg(long, value_name = "ID")]
+    pub device: Option<String>,
 }
 
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Check { files, strict, quiet } => check(&files, strict, quiet),
-        Command::Show { file } => show(&file),
+        Some(Command::Check { files, strict, quiet }) => check(&files, strict, quiet),
+        Some(Command::Show { file }) => show(&file),
+        Some(Command::Score(args)) => score::score(args),
+        None => score::home(&cli.sessions),
     }
 }
 

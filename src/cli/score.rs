@@ -1,0 +1,120 @@
+//! `osce score` and the home screen: start the terminal interface.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use osce::roster::read_roster;
+use osce::rubric;
+use osce::store::Store;
+use osce::tui::app::App;
+use osce::tui::runner::{Executor, Plan, default_device, run_terminal, session};
+
+use super::{EXIT_INVALID, EXIT_USAGE, ScoreArgs, diagnostics};
+
+fn needs_terminal() -> Option<ExitCode> {
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        None
+    } else {
+        eprintln!(
+            "error: osce's marking screen needs a terminal; run it in a terminal window (check and show work anywhere)"
+        );
+        Some(ExitCode::from(EXIT_USAGE))
+    }
+}
+
+fn colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn executor(sessions: &Path, device: String) -> Executor {
+    Executor::new(Store::new(sessions), device, Box::new(Utc::now))
+}
+
+fn finish(result: std::io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "error: the terminal failed: {e}. Every mark shown as saved is on disk; start osce again to carry on."
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+pub fn score(args: ScoreArgs) -> ExitCode {
+    let text = match rubric::read_text(&args.rubric) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let checked = rubric::check_str(&args.rubric.display().to_string(), &text);
+    let rubric = match checked.rubric.clone() {
+        Some(r) => r,
+        None => {
+            eprint!("{}", diagnostics::render(&checked, diagnostics::colour_wanted()));
+            eprintln!(
+                "{}: invalid; fix it (osce check) before marking with it",
+                args.rubric.display()
+            );
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let roster = match &args.roster {
+        None => None,
+        Some(path) => match read_roster(path, &rubric) {
+            Ok((roster, warnings)) => {
+                for w in warnings {
+                    eprintln!("warning: {}: {w}", path.display());
+                }
+                Some(roster)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID });
+            }
+        },
+    };
+    let plan = match (&args.roster, &args.station, &args.candidate) {
+        (Some(_), Some(station), None) => Plan::Circuit {
+            station: station.clone(),
+            circuit: args.circuit.clone(),
+        },
+        (_, station, candidate) => Plan::Candidates {
+            candidate: candidate
+                .clone()
+                .map(|id| (id, args.name.clone().unwrap_or_default())),
+            station: station.clone(),
+        },
+    };
+    let device = args.device.clone().unwrap_or_else(default_device);
+    let session = match session(rubric, &text, &args.examiner, &device, plan, roster.as_ref()) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if let Some(code) = needs_terminal() {
+        return code;
+    }
+    let mut exec = executor(&args.sessions, device);
+    exec.set_rubric_hash(session.rubric_hash.clone());
+    let app = App::marking(session, std::time::Duration::ZERO, Utc::now());
+    finish(run_terminal(app, exec, colour()))
+}
+
+pub fn home(sessions: &Path) -> ExitCode {
+    if let Some(code) = needs_terminal() {
+        return code;
+    }
+    let mut exec = executor(sessions, default_device());
+    let examiner = std::env::var("OSCE_EXAMINER").unwrap_or_default();
+    let home = exec.home(Path::new("rubrics"), &examiner);
+    let app = App::home(home, std::time::Duration::ZERO, Utc::now());
+    finish(run_terminal(app, exec, colour()))
+}

@@ -1,0 +1,1247 @@
+//! The examiner's marking session: state, and `update` from an [`Action`]
+//! to new state plus the [`Effect`]s the runner must perform.
+//!
+//! `update` does no I/O and reads no clock: time arrives in `Tick`, and a
+//! mark reaches the sheet only when the runner reports it durable
+//! (`Appended`). So the screen never shows a mark the disk does not hold.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use ratatui_textarea::{Input, TextArea};
+
+use crate::rubric::{Rubric, Station};
+use crate::scoring::{Standards, StationResult, score_station};
+use crate::store::{ConcernKind, Event, GLOBAL_RATING, Record, SheetKey, SheetState, TimerAction};
+use crate::timer::{Happening, Phase, Plan, Timer};
+
+use super::home::Home;
+
+/// A candidate as the examiner sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: String,
+    pub name: String,
+}
+
+/// How the examiner works through the exam.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// One candidate at a time through every station, in order.
+    CandidateByCandidate,
+    /// The examiner stays at one station (index into the rubric's
+    /// stations); candidates arrive in order.
+    Circuit { station: usize },
+}
+
+/// Everything fixed for a marking session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub rubric: Arc<Rubric>,
+    pub rubric_hash: String,
+    pub examiner: String,
+    pub device: String,
+    pub mode: Mode,
+    /// In candidate mode, the candidates in order (often just one); in
+    /// circuit mode, the arrival order at the station.
+    pub candidates: Vec<Candidate>,
+    /// Station to begin at in candidate mode.
+    pub first_station: usize,
+}
+
+/// What the screen is showing.
+#[derive(Debug)]
+pub enum Screen {
+    Home(Box<Home>),
+    /// The candidate's id and name, large, before their sheet opens.
+    Confirm,
+    Scoring,
+    Comment(Box<CommentEditor>),
+    Concern(Box<ConcernEditor>),
+    Reason(Box<ReasonPrompt>),
+    Submit(Box<SubmitSummary>),
+    /// Every sheet of the session is submitted.
+    Finished,
+}
+
+/// Feedback to the candidate and the examiner's private notes.
+#[derive(Debug)]
+pub struct CommentEditor {
+    pub feedback: TextArea<'static>,
+    pub notes: TextArea<'static>,
+    /// 0: feedback, 1: notes.
+    pub focus: usize,
+}
+
+#[derive(Debug)]
+pub struct ConcernEditor {
+    pub kind: usize,
+    pub note: TextArea<'static>,
+}
+
+/// A one-line reason the examiner must give.
+#[derive(Debug)]
+pub struct ReasonPrompt {
+    pub purpose: ReasonFor,
+    pub text: TextArea<'static>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReasonFor {
+    Pause,
+    Amend,
+    Absent,
+    /// Why these (item ids or [`GLOBAL_RATING`]) are left unmarked.
+    Missing(Vec<String>),
+    /// Withdrawing a concern of this kind.
+    Withdraw(ConcernKind),
+}
+
+impl ReasonFor {
+    pub fn title(&self) -> &'static str {
+        match self {
+            ReasonFor::Pause => "Why is the timer paused?",
+            ReasonFor::Amend => "Why is this submitted sheet being amended?",
+            ReasonFor::Absent => "Why is the candidate absent?",
+            ReasonFor::Missing(_) => "Why are these left unmarked?",
+            ReasonFor::Withdraw(_) => "Why is the concern withdrawn?",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct SubmitSummary {
+    pub result: StationResult,
+    /// Missing items (ids, or [`GLOBAL_RATING`]) with no recorded reason.
+    pub unexplained: Vec<String>,
+}
+
+/// The open sheet: one candidate at one station.
+#[derive(Debug)]
+pub struct Sheet {
+    pub key: SheetKey,
+    pub station: usize,
+    pub candidate: Candidate,
+    pub state: SheetState,
+    pub timer: Option<Timer>,
+    /// Row: items first, then the global rating.
+    pub cursor: usize,
+    /// Digits typed so far, for scales with more than ten levels.
+    pub digits: String,
+    /// What replay found and set aside, to tell the examiner.
+    pub quarantine: Option<String>,
+}
+
+/// Whether what the screen shows is on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    Nothing,
+    Saving,
+    /// Durable: the record number and when it was written.
+    Saved {
+        seq: u64,
+        time: DateTime<Utc>,
+    },
+    /// The last change did NOT reach the disk.
+    Failed(String),
+}
+
+/// Everything the user (or the clock, or the runner) can do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Up,
+    Down,
+    PrevStation,
+    NextStation,
+    Digit(u8),
+    Enter,
+    NotObserved,
+    GlobalRating,
+    Comment,
+    Concern,
+    StartPause,
+    Advance,
+    Undo,
+    Submit,
+    Amend,
+    Absent,
+    Withdraw,
+    Tab,
+    Escape,
+    Save,
+    Help,
+    Quit,
+    /// A key for a text field.
+    Text(Input),
+    Tick {
+        now: Duration,
+        wall: DateTime<Utc>,
+    },
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The runner opened a sheet's journal.
+    Opened {
+        key: SheetKey,
+        records: Vec<Record>,
+        quarantine: Option<String>,
+    },
+    OpenFailed {
+        message: String,
+    },
+    /// A record is durable on disk.
+    Appended(Record),
+    /// A record could not be written.
+    AppendFailed {
+        message: String,
+    },
+    /// The home screen produced a session to start.
+    Start(Box<Session>),
+}
+
+/// What the runner must do for the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Open (creating if needed) and lock a sheet's journal, and replay it.
+    Open(SheetKey),
+    /// Append a record to the open sheet and make it durable. The runner
+    /// stops a batch at the first failure.
+    Append(Event),
+    /// Ring the terminal bell.
+    Bell,
+    /// Close the open sheet's journal and release its lock.
+    Close,
+    Quit,
+    /// Home screen work that needs the disk (see [`super::home`]).
+    Home(super::home::HomeEffect),
+}
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub struct App {
+    pub session: Option<Session>,
+    pub screen: Screen,
+    pub help: bool,
+    pub width: u16,
+    pub height: u16,
+    /// Monotonic time, from the last tick.
+    pub now: Duration,
+    pub wall: DateTime<Utc>,
+    pub sheet: Option<Sheet>,
+    /// Index into `session.candidates`.
+    pub candidate: usize,
+    /// Station (index into the rubric's stations) in candidate mode.
+    pub station: usize,
+    pub saved: Saved,
+    /// A message for the examiner: what a key could not do, and why.
+    pub notice: Option<String>,
+    /// Candidates confirmed in this run (candidate mode confirms once).
+    confirmed: HashSet<String>,
+    /// Appends asked for and not yet answered.
+    awaiting: usize,
+    pub quit: bool,
+    pub app_version: String,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("screen", &self.screen)
+            .field("saved", &self.saved)
+            .finish()
+    }
+}
+
+fn text_area(placeholder: &str, lines: &str) -> TextArea<'static> {
+    let mut t = if lines.is_empty() {
+        TextArea::default()
+    } else {
+        TextArea::new(lines.lines().map(str::to_string).collect())
+    };
+    t.set_placeholder_text(placeholder);
+    t
+}
+
+fn text_of(t: &TextArea<'_>) -> String {
+    t.lines().join("\n").trim_end().to_string()
+}
+
+impl App {
+    /// An app at the home screen.
+    pub fn home(home: Home, now: Duration, wall: DateTime<Utc>) -> App {
+        App::blank(Screen::Home(Box::new(home)), None, now, wall)
+    }
+
+    /// An app that goes straight to marking: the first candidate's
+    /// confirmation.
+    pub fn marking(session: Session, now: Duration, wall: DateTime<Utc>) -> App {
+        let station = session.first_station;
+        let mut app = App::blank(Screen::Confirm, Some(session), now, wall);
+        app.station = station;
+        app
+    }
+
+    fn blank(screen: Screen, session: Option<Session>, now: Duration, wall: DateTime<Utc>) -> App {
+        App {
+            session,
+            screen,
+            help: false,
+            width: MIN_WIDTH,
+            height: MIN_HEIGHT,
+            now,
+            wall,
+            sheet: None,
+            candidate: 0,
+            station: 0,
+            saved: Saved::Nothing,
+            notice: None,
+            confirmed: HashSet::new(),
+            awaiting: 0,
+            quit: false,
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.width < MIN_WIDTH || self.height < MIN_HEIGHT
+    }
+
+    pub fn rubric(&self) -> Option<&Rubric> {
+        self.session.as_ref().map(|s| s.rubric.as_ref())
+    }
+
+    /// The candidate whose sheet is (or is about to be) open.
+    pub fn current_candidate(&self) -> Option<&Candidate> {
+        self.session.as_ref()?.candidates.get(self.candidate)
+    }
+
+    /// The station index the current or next sheet is for.
+    pub fn current_station(&self) -> Option<usize> {
+        let s = self.session.as_ref()?;
+        Some(match s.mode {
+            Mode::Circuit { station } => station,
+            Mode::CandidateByCandidate => self.station,
+        })
+    }
+
+    pub fn station_def(&self) -> Option<&Station> {
+        let i = self.current_station()?;
+        self.rubric()?.stations.get(i)
+    }
+
+    /// Rows on the scoring screen: items, then the global rating if any.
+    pub fn rows(&self) -> usize {
+        self.station_def()
+            .map_or(0, |s| s.items.len() + usize::from(s.global_rating.is_some()))
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Tick { now, wall } => return self.tick(now, wall),
+            Action::Resize { width, height } => {
+                self.width = width;
+                self.height = height;
+                return Vec::new();
+            }
+            Action::Opened {
+                key,
+                records,
+                quarantine,
+            } => return self.opened(key, records, quarantine),
+            Action::OpenFailed { message } => {
+                self.notice = Some(message);
+                if !matches!(self.screen, Screen::Home(_)) {
+                    self.screen = Screen::Confirm;
+                }
+                return Vec::new();
+            }
+            Action::Appended(record) => return self.appended(record),
+            Action::AppendFailed { message } => {
+                self.awaiting = 0;
+                self.saved = Saved::Failed(message);
+                return Vec::new();
+            }
+            Action::Start(session) => {
+                let station = session.first_station;
+                *self = App::marking(*session, self.now, self.wall);
+                self.station = station;
+                return Vec::new();
+            }
+            _ => {}
+        }
+        if self.help {
+            if matches!(
+                action,
+                Action::Help | Action::Escape | Action::Quit | Action::Enter
+            ) {
+                self.help = false;
+            }
+            return Vec::new();
+        }
+        if action == Action::Help
+            && !matches!(
+                self.screen,
+                Screen::Comment(_) | Screen::Concern(_) | Screen::Reason(_)
+            )
+        {
+            self.help = true;
+            return Vec::new();
+        }
+        self.notice = None;
+        match self.screen {
+            Screen::Home(_) => self.home_key(action),
+            Screen::Confirm => self.confirm_key(action),
+            Screen::Scoring => self.scoring_key(action),
+            Screen::Comment(_) => self.comment_key(action),
+            Screen::Concern(_) => self.concern_key(action),
+            Screen::Reason(_) => self.reason_key(action),
+            Screen::Submit(_) => self.submit_key(action),
+            Screen::Finished => match action {
+                Action::Quit | Action::Enter | Action::Escape => self.quit(),
+                Action::PrevStation | Action::NextStation | Action::Up | Action::Down => {
+                    self.move_to(action);
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    fn quit(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        vec![Effect::Close, Effect::Quit]
+    }
+
+    fn home_key(&mut self, action: Action) -> Vec<Effect> {
+        let Screen::Home(home) = &mut self.screen else {
+            return Vec::new();
+        };
+        match home.update(action) {
+            super::home::HomeOutcome::Nothing => Vec::new(),
+            super::home::HomeOutcome::Effect(e) => vec![Effect::Home(e)],
+            super::home::HomeOutcome::Quit => self.quit(),
+        }
+    }
+
+    /// Hands the home screen what the runner found on disk.
+    pub fn home_mut(&mut self) -> Option<&mut Home> {
+        match &mut self.screen {
+            Screen::Home(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    fn confirm_key(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Enter => self.open_current(),
+            Action::Absent => {
+                self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                    purpose: ReasonFor::Absent,
+                    text: text_area("e.g. did not arrive; unwell", ""),
+                }));
+                Vec::new()
+            }
+            Action::PrevStation | Action::NextStation | Action::Up | Action::Down => {
+                self.move_to(action);
+                Vec::new()
+            }
+            Action::Quit | Action::Escape => self.quit(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn open_current(&mut self) -> Vec<Effect> {
+        let (Some(session), Some(candidate), Some(station)) = (
+            self.session.as_ref(),
+            self.current_candidate(),
+            self.current_station(),
+        ) else {
+            return Vec::new();
+        };
+        let key = SheetKey {
+            assessment: session.rubric.id.clone(),
+            station: session.rubric.stations[station].id.clone(),
+            candidate: candidate.id.clone(),
+            examiner: session.examiner.clone(),
+            device: session.device.clone(),
+        };
+        vec![Effect::Close, Effect::Open(key)]
+    }
+
+    /// Moves to another candidate (circuit) or station (candidate mode).
+    /// Rest stations are passed over. The new sheet opens after the
+    /// examiner confirms the candidate, unless already confirmed.
+    fn move_to(&mut self, action: Action) -> Vec<Effect> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let forward = matches!(action, Action::NextStation | Action::Down);
+        match session.mode {
+            Mode::Circuit { .. } => {
+                let n = session.candidates.len();
+                if n == 0 {
+                    return Vec::new();
+                }
+                self.candidate = if forward {
+                    (self.candidate + 1).min(n - 1)
+                } else {
+                    self.candidate.saturating_sub(1)
+                };
+            }
+            Mode::CandidateByCandidate => {
+                let stations = &session.rubric.stations;
+                let mut i = self.station;
+                loop {
+                    let next = if forward {
+                        i.checked_add(1).filter(|j| *j < stations.len())
+                    } else {
+                        i.checked_sub(1)
+                    };
+                    match next {
+                        Some(j) if stations[j].rest => i = j,
+                        Some(j) => {
+                            self.station = j;
+                            break;
+                        }
+                        None => {
+                            self.notice = Some(
+                                if forward {
+                                    "This is the last station."
+                                } else {
+                                    "This is the first station."
+                                }
+                                .to_string(),
+                            );
+                            return Vec::new();
+                        }
+                    }
+                }
+            }
+        }
+        let mut effects = vec![Effect::Close];
+        self.sheet = None;
+        let confirmed = self
+            .current_candidate()
+            .is_some_and(|c| self.confirmed.contains(&c.id));
+        let circuit = matches!(session.mode, Mode::Circuit { .. });
+        if confirmed && !circuit {
+            effects.extend(self.open_current());
+        } else {
+            self.screen = Screen::Confirm;
+        }
+        effects
+    }
+
+    fn opened(&mut self, key: SheetKey, records: Vec<Record>, quarantine: Option<String>) -> Vec<Effect> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let Some(station) = session.rubric.stations.iter().position(|s| s.id == key.station) else {
+            return Vec::new();
+        };
+        let Some(candidate) = session.candidates.iter().find(|c| c.id == key.candidate).cloned() else {
+            return Vec::new();
+        };
+        let state = SheetState::replay(&records);
+        let timer = session.rubric.stations[station]
+            .timing
+            .as_ref()
+            .map(|t| Timer::restore(Plan::from_timing(t), &state.timer_events(), self.wall, self.now));
+        let cursor = first_unmarked(&session.rubric.stations[station], &state);
+        let name = candidate.name.clone();
+        self.confirmed.insert(candidate.id.clone());
+        self.sheet = Some(Sheet {
+            key,
+            station,
+            candidate,
+            state,
+            timer,
+            cursor,
+            digits: String::new(),
+            quarantine: quarantine.clone(),
+        });
+        if let Some(q) = quarantine {
+            self.notice = Some(q);
+        }
+        let opened = Event::Opened {
+            app_version: self.app_version.clone(),
+        };
+        let confirmed = Event::Confirmed { candidate_name: name };
+        if let Screen::Reason(prompt) = &self.screen
+            && prompt.purpose == ReasonFor::Absent
+        {
+            // The sheet was opened to record an absence.
+            let reason = text_of(&prompt.text);
+            return self.append_all(vec![opened, Event::Absent { reason }]);
+        }
+        self.screen = Screen::Scoring;
+        self.append_all(vec![opened, confirmed])
+    }
+
+    fn append_all(&mut self, events: Vec<Event>) -> Vec<Effect> {
+        self.awaiting += events.len();
+        if !events.is_empty() {
+            self.saved = Saved::Saving;
+        }
+        events.into_iter().map(Effect::Append).collect()
+    }
+
+    fn appended(&mut self, record: Record) -> Vec<Effect> {
+        self.awaiting = self.awaiting.saturating_sub(1);
+        self.saved = Saved::Saved {
+            seq: record.seq,
+            time: record.time,
+        };
+        let Some(sheet) = &mut self.sheet else {
+            return Vec::new();
+        };
+        sheet.state.apply(&record);
+        let station = self.session.as_ref().map(|s| &s.rubric.stations[sheet.station]);
+        match &record.event {
+            Event::Mark { item, .. } => {
+                if let Some(st) = station
+                    && st.items.get(sheet.cursor).is_some_and(|i| &i.id == item)
+                {
+                    sheet.cursor =
+                        (sheet.cursor + 1).min(st.items.len() + usize::from(st.global_rating.is_some()) - 1);
+                }
+            }
+            Event::Absent { .. } => {
+                if let Some(result) = self.summary().map(|s| s.result) {
+                    let outcome = result.outcome.to_string();
+                    return self.append_all(vec![Event::Submitted {
+                        score: result.score,
+                        max: result.max,
+                        outcome,
+                    }]);
+                }
+            }
+            Event::Submitted { .. } if self.awaiting == 0 => return self.after_submit(),
+            _ => {}
+        }
+        if self.awaiting == 0 {
+            match &self.screen {
+                Screen::Comment(_) | Screen::Concern(_) | Screen::Reason(_) => self.screen = Screen::Scoring,
+                Screen::Submit(_) if matches!(record.event, Event::MissingReason { .. }) => {
+                    if let Some(summary) = self.summary() {
+                        self.screen = Screen::Submit(Box::new(summary));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Vec::new()
+    }
+
+    /// After a sheet is submitted: the next candidate (circuit), the next
+    /// unsubmitted station (candidate mode), or the end.
+    fn after_submit(&mut self) -> Vec<Effect> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        match session.mode {
+            Mode::Circuit { .. } => {
+                if self.candidate + 1 < session.candidates.len() {
+                    self.candidate += 1;
+                    self.sheet = None;
+                    self.screen = Screen::Confirm;
+                } else {
+                    self.screen = Screen::Finished;
+                }
+                vec![Effect::Close]
+            }
+            Mode::CandidateByCandidate => {
+                let stations = &session.rubric.stations;
+                if let Some(next) = (self.station + 1..stations.len()).find(|&j| !stations[j].rest) {
+                    self.station = next;
+                    self.sheet = None;
+                    let mut effects = vec![Effect::Close];
+                    effects.extend(self.open_current());
+                    self.screen = Screen::Confirm;
+                    effects
+                } else if self.candidate + 1 < session.candidates.len() {
+                    self.candidate += 1;
+                    self.station = stations.iter().position(|s| !s.rest).unwrap_or(0);
+                    self.sheet = None;
+                    self.screen = Screen::Confirm;
+                    vec![Effect::Close]
+                } else {
+                    self.screen = Screen::Finished;
+                    vec![Effect::Close]
+                }
+            }
+        }
+    }
+
+    fn tick(&mut self, now: Duration, wall: DateTime<Utc>) -> Vec<Effect> {
+        self.now = now;
+        self.wall = wall;
+        let Some(sheet) = &mut self.sheet else {
+            return Vec::new();
+        };
+        let Some(timer) = &mut sheet.timer else {
+            return Vec::new();
+        };
+        let happenings = timer.poll(now);
+        self.timer_effects(happenings)
+    }
+
+    fn timer_effects(&mut self, happenings: Vec<Happening>) -> Vec<Effect> {
+        let mut bell = false;
+        let mut events = Vec::new();
+        for h in happenings {
+            bell |= matches!(
+                h.action,
+                TimerAction::Warning { .. }
+                    | TimerAction::TimeUp
+                    | TimerAction::End
+                    | TimerAction::Phase { .. }
+            ) && h.at > Duration::ZERO;
+            events.push(Event::Timer {
+                action: h.action,
+                elapsed_ms: u64::try_from(h.at.as_millis()).unwrap_or(u64::MAX),
+            });
+        }
+        let mut effects = self.append_all(events);
+        if bell {
+            effects.push(Effect::Bell);
+        }
+        effects
+    }
+
+    /// Whether a mark made now is after time-up.
+    fn late(&self) -> bool {
+        self.sheet
+            .as_ref()
+            .and_then(|s| s.timer.as_ref())
+            .is_some_and(|t| {
+                matches!(
+                    t.display(self.now).phase,
+                    Phase::Overrun | Phase::Changeover | Phase::Done
+                )
+            })
+    }
+
+    fn scoring_key(&mut self, action: Action) -> Vec<Effect> {
+        let rows = self.rows();
+        let locked = self.sheet.as_ref().is_some_and(|s| s.state.is_locked());
+        let Some(sheet) = &mut self.sheet else {
+            self.screen = Screen::Confirm;
+            return Vec::new();
+        };
+        match action {
+            Action::Up => {
+                sheet.cursor = sheet.cursor.saturating_sub(1);
+                sheet.digits.clear();
+                Vec::new()
+            }
+            Action::Down => {
+                sheet.cursor = (sheet.cursor + 1).min(rows.saturating_sub(1));
+                sheet.digits.clear();
+                Vec::new()
+            }
+            Action::PrevStation | Action::NextStation => self.move_to(action),
+            Action::GlobalRating => {
+                if self.station_def().is_some_and(|s| s.global_rating.is_some()) {
+                    if let Some(sheet) = &mut self.sheet {
+                        sheet.cursor = rows - 1;
+                    }
+                } else {
+                    self.notice = Some("This station has no global rating.".to_string());
+                }
+                Vec::new()
+            }
+            Action::Digit(_) | Action::NotObserved | Action::Undo if locked => {
+                self.notice = Some(
+                    "This sheet is submitted and locked. Press A to amend it (a reason is required)."
+                        .to_string(),
+                );
+                Vec::new()
+            }
+            Action::Digit(d) => self.digit(d),
+            Action::Enter => self.commit_digits(),
+            Action::Escape => {
+                sheet.digits.clear();
+                Vec::new()
+            }
+            Action::NotObserved => self.not_observed(),
+            Action::Undo => match sheet.state.last_undoable() {
+                Some(seq) => self.append_all(vec![Event::Undo { undoes: seq }]),
+                None => {
+                    self.notice =
+                        Some("Nothing to undo since the sheet was opened or submitted.".to_string());
+                    Vec::new()
+                }
+            },
+            Action::Comment => {
+                self.screen = Screen::Comment(Box::new(CommentEditor {
+                    feedback: text_area("Feedback the candidate will see", &sheet.state.feedback),
+                    notes: text_area("Private notes for the examiners' record", &sheet.state.notes),
+                    focus: 0,
+                }));
+                Vec::new()
+            }
+            Action::Concern => {
+                let (kind, note) = sheet
+                    .state
+                    .concerns
+                    .iter()
+                    .next()
+                    .map(|(k, n)| {
+                        (
+                            ConcernKind::ALL.iter().position(|c| c == k).unwrap_or(0),
+                            n.clone(),
+                        )
+                    })
+                    .unwrap_or((0, String::new()));
+                self.screen = Screen::Concern(Box::new(ConcernEditor {
+                    kind,
+                    note: text_area("What happened (required)", &note),
+                }));
+                Vec::new()
+            }
+            Action::StartPause => {
+                let now = self.now;
+                let Some(timer) = &mut sheet.timer else {
+                    self.notice = Some("This station is untimed.".to_string());
+                    return Vec::new();
+                };
+                if !timer.is_started() {
+                    let h = timer.start(now);
+                    self.timer_effects(h)
+                } else if timer.is_running() {
+                    self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                        purpose: ReasonFor::Pause,
+                        text: text_area("e.g. model needs a break", ""),
+                    }));
+                    Vec::new()
+                } else if timer.display(now).phase == Phase::Done {
+                    self.notice = Some("The timer has finished.".to_string());
+                    Vec::new()
+                } else {
+                    let h = timer.resume(now);
+                    self.timer_effects(h)
+                }
+            }
+            Action::Advance => {
+                let now = self.now;
+                let h = sheet.timer.as_mut().map(|t| t.advance(now)).unwrap_or_default();
+                if h.is_empty() {
+                    self.notice = Some("Moving on is for after a soft time-up.".to_string());
+                }
+                self.timer_effects(h)
+            }
+            Action::Submit => {
+                if locked {
+                    self.notice = Some("This sheet is already submitted. Press A to amend it.".to_string());
+                    return Vec::new();
+                }
+                if let Some(summary) = self.summary() {
+                    self.screen = Screen::Submit(Box::new(summary));
+                }
+                Vec::new()
+            }
+            Action::Amend => {
+                if locked {
+                    self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                        purpose: ReasonFor::Amend,
+                        text: text_area("e.g. mark entered against the wrong item", ""),
+                    }));
+                } else {
+                    self.notice =
+                        Some("Only a submitted sheet needs amending; this one is open.".to_string());
+                }
+                Vec::new()
+            }
+            Action::Absent => {
+                if sheet.state.is_started() {
+                    self.notice = Some("Marks are already recorded for this candidate here.".to_string());
+                } else {
+                    self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                        purpose: ReasonFor::Absent,
+                        text: text_area("e.g. did not arrive; unwell", ""),
+                    }));
+                }
+                Vec::new()
+            }
+            Action::Quit => self.quit(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn digit(&mut self, d: u8) -> Vec<Effect> {
+        let Some(levels) = self.current_levels() else {
+            return Vec::new();
+        };
+        let Some(sheet) = &mut self.sheet else {
+            return Vec::new();
+        };
+        if levels > 10 {
+            if sheet.digits.len() < 3 {
+                sheet.digits.push(char::from(b'0' + d));
+            }
+            return Vec::new();
+        }
+        self.choose(usize::from(d))
+    }
+
+    fn commit_digits(&mut self) -> Vec<Effect> {
+        let rows = self.rows();
+        let Some(sheet) = &mut self.sheet else {
+            return Vec::new();
+        };
+        if sheet.digits.is_empty() {
+            sheet.cursor = (sheet.cursor + 1).min(rows.saturating_sub(1));
+            return Vec::new();
+        }
+        let typed = std::mem::take(&mut sheet.digits);
+        match typed.parse::<usize>() {
+            Ok(level) => self.choose(level),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Levels of the scale at the cursor.
+    fn current_levels(&self) -> Option<usize> {
+        let station = self.station_def()?;
+        let rubric = self.rubric()?;
+        let cursor = self.sheet.as_ref()?.cursor;
+        match station.items.get(cursor) {
+            Some(item) => Some(rubric.scale(item.scale).levels.len()),
+            None => station
+                .global_rating
+                .as_ref()
+                .map(|g| rubric.scale(g.scale).levels.len()),
+        }
+    }
+
+    fn choose(&mut self, level: usize) -> Vec<Effect> {
+        let late = self.late();
+        let (Some(station), Some(rubric), Some(sheet)) =
+            (self.station_def(), self.rubric(), self.sheet.as_ref())
+        else {
+            return Vec::new();
+        };
+        let event = match station.items.get(sheet.cursor) {
+            Some(item) => {
+                let scale = rubric.scale(item.scale);
+                let Some(l) = scale.levels.get(level) else {
+                    self.notice = Some(format!(
+                        "No level {level} on this scale: choose 0 to {}.",
+                        scale.levels.len() - 1
+                    ));
+                    return Vec::new();
+                };
+                Event::Mark {
+                    item: item.id.clone(),
+                    level: Some(level),
+                    label: l.label.clone(),
+                    late,
+                }
+            }
+            None => {
+                let Some(g) = &station.global_rating else {
+                    return Vec::new();
+                };
+                let scale = rubric.scale(g.scale);
+                let Some(l) = scale.levels.get(level) else {
+                    self.notice = Some(format!(
+                        "No level {level} on this scale: choose 0 to {}.",
+                        scale.levels.len() - 1
+                    ));
+                    return Vec::new();
+                };
+                Event::GlobalRating {
+                    level,
+                    label: l.label.clone(),
+                    late,
+                }
+            }
+        };
+        self.append_all(vec![event])
+    }
+
+    fn not_observed(&mut self) -> Vec<Effect> {
+        let late = self.late();
+        let (Some(station), Some(rubric), Some(sheet)) =
+            (self.station_def(), self.rubric(), self.sheet.as_ref())
+        else {
+            return Vec::new();
+        };
+        let Some(item) = station.items.get(sheet.cursor) else {
+            self.notice = Some("The global rating is always given.".to_string());
+            return Vec::new();
+        };
+        if !rubric.scale(item.scale).not_observed {
+            self.notice = Some("\"Not observed\" is not allowed for this item.".to_string());
+            return Vec::new();
+        }
+        let event = Event::Mark {
+            item: item.id.clone(),
+            level: None,
+            label: "not observed".to_string(),
+            late,
+        };
+        self.append_all(vec![event])
+    }
+
+    /// The station result as it stands, and what is missing without a reason.
+    pub fn summary(&self) -> Option<SubmitSummary> {
+        let sheet = self.sheet.as_ref()?;
+        let rubric = self.rubric()?;
+        let station = &rubric.stations[sheet.station];
+        let result = score_station(
+            rubric,
+            station,
+            Some(&sheet.state.to_station_sheet()),
+            &Standards::default(),
+        )
+        .ok()?;
+        let mut unexplained: Vec<String> = station
+            .items
+            .iter()
+            .filter(|i| sheet.state.mark(&i.id).is_none() && !sheet.state.missing_reasons.contains_key(&i.id))
+            .map(|i| i.id.clone())
+            .collect();
+        if station.global_rating.is_some()
+            && sheet.state.global_rating().is_none()
+            && !sheet.state.missing_reasons.contains_key(GLOBAL_RATING)
+        {
+            unexplained.push(GLOBAL_RATING.to_string());
+        }
+        if sheet.state.absent.is_some() {
+            unexplained.clear();
+        }
+        Some(SubmitSummary { result, unexplained })
+    }
+
+    fn submit_key(&mut self, action: Action) -> Vec<Effect> {
+        let Screen::Submit(summary) = &self.screen else {
+            return Vec::new();
+        };
+        match action {
+            Action::Enter | Action::Save => {
+                if !summary.unexplained.is_empty() {
+                    self.notice = Some(
+                        "Give the missing marks, or press r to record why they are missing.".to_string(),
+                    );
+                    return Vec::new();
+                }
+                let r = &summary.result;
+                let event = Event::Submitted {
+                    score: r.score,
+                    max: r.max,
+                    outcome: r.outcome.to_string(),
+                };
+                // Submitted during an overrun that was never moved on: the
+                // timer ends here, so the record says how long it ran over.
+                let now = self.now;
+                let mut effects = Vec::new();
+                if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut())
+                    && timer.display(now).phase == Phase::Overrun
+                {
+                    let h = timer.end(now);
+                    effects = self.timer_effects(h);
+                }
+                effects.extend(self.append_all(vec![event]));
+                effects
+            }
+            Action::Text(Input {
+                key: ratatui_textarea::Key::Char('r'),
+                ..
+            }) if !summary.unexplained.is_empty() => {
+                let missing = summary.unexplained.clone();
+                self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                    purpose: ReasonFor::Missing(missing),
+                    text: text_area("e.g. candidate ran out of time", ""),
+                }));
+                Vec::new()
+            }
+            Action::Escape | Action::Quit => {
+                self.screen = Screen::Scoring;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn comment_key(&mut self, action: Action) -> Vec<Effect> {
+        let Screen::Comment(editor) = &mut self.screen else {
+            return Vec::new();
+        };
+        match action {
+            Action::Tab => {
+                editor.focus = 1 - editor.focus;
+                Vec::new()
+            }
+            Action::Text(input) => {
+                let area = if editor.focus == 0 {
+                    &mut editor.feedback
+                } else {
+                    &mut editor.notes
+                };
+                area.input(input);
+                Vec::new()
+            }
+            Action::Save | Action::Escape => {
+                let feedback = text_of(&editor.feedback);
+                let notes = text_of(&editor.notes);
+                let Some(sheet) = &self.sheet else {
+                    return Vec::new();
+                };
+                let mut events = Vec::new();
+                if feedback != sheet.state.feedback {
+                    events.push(Event::Feedback { text: feedback });
+                }
+                if notes != sheet.state.notes {
+                    events.push(Event::Notes { text: notes });
+                }
+                if events.is_empty() {
+                    self.screen = Screen::Scoring;
+                }
+                self.append_all(events)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn concern_key(&mut self, action: Action) -> Vec<Effect> {
+        let Screen::Concern(editor) = &mut self.screen else {
+            return Vec::new();
+        };
+        match action {
+            Action::Up => {
+                editor.kind = editor.kind.saturating_sub(1);
+                Vec::new()
+            }
+            Action::Down | Action::Tab => {
+                editor.kind = (editor.kind + 1) % ConcernKind::ALL.len();
+                Vec::new()
+            }
+            Action::Text(input) => {
+                editor.note.input(input);
+                Vec::new()
+            }
+            Action::Escape => {
+                self.screen = Screen::Scoring;
+                Vec::new()
+            }
+            Action::Save => {
+                let note = text_of(&editor.note);
+                if note.is_empty() {
+                    self.notice = Some("Write what happened: a concern needs a note.".to_string());
+                    return Vec::new();
+                }
+                let kind = ConcernKind::ALL[editor.kind];
+                self.append_all(vec![Event::Concern { kind, note }])
+            }
+            Action::Withdraw => {
+                let kind = ConcernKind::ALL[editor.kind];
+                if self
+                    .sheet
+                    .as_ref()
+                    .is_some_and(|s| s.state.concerns.contains_key(&kind))
+                {
+                    self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                        purpose: ReasonFor::Withdraw(kind),
+                        text: text_area("e.g. raised against the wrong candidate", ""),
+                    }));
+                } else {
+                    self.notice = Some(format!(
+                        "No {} concern is raised to withdraw.",
+                        kind.label().to_lowercase()
+                    ));
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn reason_key(&mut self, action: Action) -> Vec<Effect> {
+        let Screen::Reason(prompt) = &mut self.screen else {
+            return Vec::new();
+        };
+        match action {
+            Action::Text(input) => {
+                prompt.text.input(input);
+                Vec::new()
+            }
+            Action::Escape => {
+                self.screen = if self.sheet.is_some() {
+                    Screen::Scoring
+                } else {
+                    Screen::Confirm
+                };
+                Vec::new()
+            }
+            Action::Enter | Action::Save => {
+                let reason = text_of(&prompt.text);
+                if reason.is_empty() {
+                    self.notice = Some("A reason is required.".to_string());
+                    return Vec::new();
+                }
+                let purpose = prompt.purpose.clone();
+                match purpose {
+                    ReasonFor::Pause => {
+                        let now = self.now;
+                        let h = self
+                            .sheet
+                            .as_mut()
+                            .and_then(|s| s.timer.as_mut())
+                            .map(|t| t.pause(now, reason));
+                        self.screen = Screen::Scoring;
+                        self.timer_effects(h.unwrap_or_default())
+                    }
+                    ReasonFor::Amend => self.append_all(vec![Event::AmendStarted { reason }]),
+                    ReasonFor::Absent => {
+                        if self.sheet.is_some() {
+                            self.append_all(vec![Event::Absent { reason }])
+                        } else {
+                            // The sheet opens first; `opened` records the absence.
+                            self.open_current()
+                        }
+                    }
+                    ReasonFor::Missing(what) => {
+                        let events = what
+                            .into_iter()
+                            .map(|what| Event::MissingReason {
+                                what,
+                                reason: reason.clone(),
+                            })
+                            .collect();
+                        self.screen = Screen::Submit(Box::new(SubmitSummary {
+                            result: match self.summary() {
+                                Some(s) => s.result,
+                                None => return Vec::new(),
+                            },
+                            unexplained: Vec::new(),
+                        }));
+                        self.append_all(events)
+                    }
+                    ReasonFor::Withdraw(kind) => {
+                        self.append_all(vec![Event::ConcernWithdrawn { kind, reason }])
+                    }
+                }
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The first item without a mark (or the global rating), else the top.
+fn first_unmarked(station: &Station, state: &SheetState) -> usize {
+    station
+        .items
+        .iter()
+        .position(|i| state.mark(&i.id).is_none())
+        .or_else(|| {
+            (station.global_rating.is_some() && state.global_rating().is_none())
+                .then_some(station.items.len())
+        })
+        .unwrap_or(0)
+}

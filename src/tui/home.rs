@@ -1,0 +1,275 @@
+//! The home screen: choose a rubric, say who you are and how you will
+//! mark, or resume an unfinished sheet. The runner reads the disk (the
+//! rubrics offered, the unfinished sheets) and starts the session.
+
+use ratatui_textarea::{Input, Key as TextKey, TextArea};
+
+use super::app::Action;
+
+/// A rubric on offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RubricChoice {
+    /// Where it comes from, as shown: a path, or "built in".
+    pub label: String,
+    pub source: RubricSource,
+    pub id: String,
+    pub title: String,
+    /// Scored stations: (id, title).
+    pub stations: Vec<(String, String)>,
+    /// Why it cannot be used, if it is invalid.
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RubricSource {
+    File(std::path::PathBuf),
+    /// One of the example rubrics compiled into the binary, by file name.
+    BuiltIn(&'static str),
+}
+
+/// A sheet in the store that is not yet submitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfinished {
+    pub rubric: usize,
+    pub station: String,
+    pub candidate: String,
+    pub candidate_name: String,
+    pub examiner: String,
+    pub last_saved: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Rubric,
+    Examiner,
+    Mode,
+    CandidateId,
+    CandidateName,
+    Roster,
+    Station,
+    Start,
+    Resume,
+}
+
+/// What the home screen asks the runner to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HomeEffect {
+    Launch(Launch),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Launch {
+    pub rubric: usize,
+    pub examiner: String,
+    pub circuit: bool,
+    pub candidate_id: String,
+    pub candidate_name: String,
+    pub roster: String,
+    /// Station id (circuit mode, or where candidate mode begins).
+    pub station: Option<String>,
+}
+
+pub enum HomeOutcome {
+    Nothing,
+    Effect(HomeEffect),
+    Quit,
+}
+
+#[derive(Debug)]
+pub struct Home {
+    pub rubrics: Vec<RubricChoice>,
+    pub unfinished: Vec<Unfinished>,
+    /// Where the sessions folder is, to show.
+    pub sessions: String,
+    pub focus: Field,
+    pub rubric: usize,
+    pub examiner: TextArea<'static>,
+    pub circuit: bool,
+    pub candidate_id: TextArea<'static>,
+    pub candidate_name: TextArea<'static>,
+    pub roster: TextArea<'static>,
+    pub station: usize,
+    pub resume: usize,
+    pub error: Option<String>,
+}
+
+fn field(placeholder: &str, value: &str) -> TextArea<'static> {
+    let mut t = TextArea::new(vec![value.to_string()]);
+    t.set_placeholder_text(placeholder);
+    t.move_cursor(ratatui_textarea::CursorMove::End);
+    t
+}
+
+pub fn text(t: &TextArea<'_>) -> String {
+    t.lines()
+        .first()
+        .map(|l| l.trim().to_string())
+        .unwrap_or_default()
+}
+
+impl Home {
+    pub fn new(
+        rubrics: Vec<RubricChoice>,
+        unfinished: Vec<Unfinished>,
+        sessions: String,
+        examiner: &str,
+    ) -> Home {
+        let rubric = rubrics.iter().position(|r| r.problem.is_none()).unwrap_or(0);
+        Home {
+            rubrics,
+            unfinished,
+            sessions,
+            focus: Field::Rubric,
+            rubric,
+            examiner: field("your examiner id, e.g. E01", examiner),
+            circuit: false,
+            candidate_id: field("e.g. C001", ""),
+            candidate_name: field("as on the candidate list", ""),
+            roster: field("optional: a roster CSV file", ""),
+            station: 0,
+            resume: 0,
+            error: None,
+        }
+    }
+
+    /// The fields in tab order, as they apply to the chosen mode.
+    pub fn fields(&self) -> Vec<Field> {
+        let mut f = vec![Field::Rubric, Field::Examiner, Field::Mode];
+        if self.circuit {
+            f.extend([Field::Roster, Field::Station]);
+        } else {
+            f.extend([
+                Field::CandidateId,
+                Field::CandidateName,
+                Field::Roster,
+                Field::Station,
+            ]);
+        }
+        f.push(Field::Start);
+        if !self.unfinished.is_empty() {
+            f.push(Field::Resume);
+        }
+        f
+    }
+
+    pub fn chosen(&self) -> Option<&RubricChoice> {
+        self.rubrics.get(self.rubric)
+    }
+
+    fn step(&mut self, forward: bool) {
+        let fields = self.fields();
+        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let n = fields.len();
+        self.focus = fields[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+    }
+
+    pub fn update(&mut self, action: Action) -> HomeOutcome {
+        match action {
+            Action::Quit | Action::Escape => return HomeOutcome::Quit,
+            Action::Tab | Action::Down => self.step(true),
+            Action::Up => self.step(false),
+            Action::Enter => match self.focus {
+                Field::Resume => return self.resume(),
+                _ => return self.launch(),
+            },
+            Action::Text(input) => self.input(input),
+            _ => {}
+        }
+        HomeOutcome::Nothing
+    }
+
+    fn input(&mut self, input: Input) {
+        let left = input.key == TextKey::Left;
+        let right = input.key == TextKey::Right;
+        let cycle = |i: usize, n: usize| -> usize {
+            if n == 0 {
+                0
+            } else if left {
+                (i + n - 1) % n
+            } else {
+                (i + 1) % n
+            }
+        };
+        match self.focus {
+            Field::Rubric if left || right => {
+                self.rubric = cycle(self.rubric, self.rubrics.len());
+                self.station = 0;
+            }
+            Field::Mode if left || right || input.key == TextKey::Char(' ') => self.circuit = !self.circuit,
+            Field::Station if left || right => {
+                let n = self.chosen().map_or(0, |r| r.stations.len());
+                self.station = cycle(self.station, n);
+            }
+            Field::Resume if left || right => self.resume = cycle(self.resume, self.unfinished.len()),
+            Field::Examiner => {
+                self.examiner.input(input);
+            }
+            Field::CandidateId => {
+                self.candidate_id.input(input);
+            }
+            Field::CandidateName => {
+                self.candidate_name.input(input);
+            }
+            Field::Roster => {
+                self.roster.input(input);
+            }
+            _ => {}
+        }
+    }
+
+    fn launch(&mut self) -> HomeOutcome {
+        let Some(choice) = self.chosen() else {
+            self.error = Some("There is no rubric to choose.".to_string());
+            return HomeOutcome::Nothing;
+        };
+        if let Some(problem) = &choice.problem {
+            self.error = Some(format!("{} cannot be used: {problem}", choice.label));
+            return HomeOutcome::Nothing;
+        }
+        let examiner = text(&self.examiner);
+        if examiner.is_empty() {
+            self.error = Some("Enter your examiner id.".to_string());
+            self.focus = Field::Examiner;
+            return HomeOutcome::Nothing;
+        }
+        let roster = text(&self.roster);
+        let candidate_id = text(&self.candidate_id);
+        if self.circuit && roster.is_empty() {
+            self.error = Some(
+                "Station circuit needs a roster file: the candidates in the order they arrive.".to_string(),
+            );
+            self.focus = Field::Roster;
+            return HomeOutcome::Nothing;
+        }
+        if !self.circuit && roster.is_empty() && candidate_id.is_empty() {
+            self.error = Some("Enter the candidate's id, or a roster file.".to_string());
+            self.focus = Field::CandidateId;
+            return HomeOutcome::Nothing;
+        }
+        let station = choice.stations.get(self.station).map(|(id, _)| id.clone());
+        HomeOutcome::Effect(HomeEffect::Launch(Launch {
+            rubric: self.rubric,
+            examiner,
+            circuit: self.circuit,
+            candidate_id,
+            candidate_name: text(&self.candidate_name),
+            roster,
+            station,
+        }))
+    }
+
+    fn resume(&mut self) -> HomeOutcome {
+        let Some(u) = self.unfinished.get(self.resume) else {
+            return HomeOutcome::Nothing;
+        };
+        HomeOutcome::Effect(HomeEffect::Launch(Launch {
+            rubric: u.rubric,
+            examiner: u.examiner.clone(),
+            circuit: false,
+            candidate_id: u.candidate.clone(),
+            candidate_name: u.candidate_name.clone(),
+            roster: String::new(),
+            station: Some(u.station.clone()),
+        }))
+    }
+}

@@ -1,0 +1,432 @@
+//! Keys → actions, per screen. One table lists every binding once; it
+//! drives the key handling, the footer and the `?` help alike, so they
+//! cannot disagree.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui_textarea::Input;
+
+use super::app::{Action, App, Screen};
+
+/// Which screen's keys apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ctx {
+    Home,
+    Confirm,
+    Scoring,
+    Comment,
+    Concern,
+    Reason,
+    Submit,
+    Finished,
+}
+
+impl Ctx {
+    pub fn of(app: &App) -> Ctx {
+        match app.screen {
+            Screen::Home(_) => Ctx::Home,
+            Screen::Confirm => Ctx::Confirm,
+            Screen::Scoring => Ctx::Scoring,
+            Screen::Comment(_) => Ctx::Comment,
+            Screen::Concern(_) => Ctx::Concern,
+            Screen::Reason(_) => Ctx::Reason,
+            Screen::Submit(_) => Ctx::Submit,
+            Screen::Finished => Ctx::Finished,
+        }
+    }
+
+    /// Screens where typed characters go into a text field.
+    fn takes_text(self) -> bool {
+        matches!(self, Ctx::Home | Ctx::Comment | Ctx::Concern | Ctx::Reason)
+    }
+}
+
+/// A key as bindings name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    AnyDigit,
+    Up,
+    Down,
+    Left,
+    Right,
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+}
+
+pub struct Binding {
+    pub ctx: &'static [Ctx],
+    pub keys: &'static [Key],
+    /// How the keys are written in the footer and help, e.g. "↑/k".
+    pub label: &'static str,
+    pub what: &'static str,
+    /// How the footer shows it, (keys, word); `None`: only in the help.
+    pub footer: Option<(&'static str, &'static str)>,
+    pub action: Action,
+}
+
+use Ctx::*;
+
+const MARKING: &[Ctx] = &[Scoring];
+
+/// Every key binding, in the order the help lists them.
+pub fn bindings() -> &'static [Binding] {
+    static TABLE: std::sync::LazyLock<Vec<Binding>> = std::sync::LazyLock::new(|| {
+        let b = |ctx, keys, label, what, footer, action| Binding {
+            ctx,
+            keys,
+            label,
+            what,
+            footer,
+            action,
+        };
+        vec![
+            b(
+                MARKING,
+                &[Key::Up, Key::Char('k')],
+                "↑/k",
+                "previous item",
+                Some(("↑↓/kj", "item")),
+                Action::Up,
+            ),
+            b(
+                MARKING,
+                &[Key::Down, Key::Char('j')],
+                "↓/j",
+                "next item",
+                None,
+                Action::Down,
+            ),
+            b(
+                MARKING,
+                &[Key::AnyDigit],
+                "0-9",
+                "choose a level and move on",
+                Some(("0-9", "level")),
+                Action::Digit(0),
+            ),
+            b(
+                MARKING,
+                &[Key::Char('n')],
+                "n",
+                "not observed (where allowed)",
+                Some(("n", "not obs.")),
+                Action::NotObserved,
+            ),
+            b(
+                MARKING,
+                &[Key::Char('g')],
+                "g",
+                "global rating",
+                Some(("g", "global")),
+                Action::GlobalRating,
+            ),
+            b(
+                MARKING,
+                &[Key::Char('c')],
+                "c",
+                "comments: feedback and notes",
+                Some(("c", "comment")),
+                Action::Comment,
+            ),
+            b(
+                MARKING,
+                &[Key::Char('f')],
+                "f",
+                "flag a concern",
+                Some(("f", "concern")),
+                Action::Concern,
+            ),
+            b(
+                MARKING,
+                &[Key::Char(' ')],
+                "space",
+                "start / pause the timer",
+                Some(("space", "timer")),
+                Action::StartPause,
+            ),
+            b(
+                MARKING,
+                &[Key::Char('a')],
+                "a",
+                "move on to changeover after a soft time-up",
+                None,
+                Action::Advance,
+            ),
+            b(
+                MARKING,
+                &[Key::Char('u')],
+                "u",
+                "undo the last mark",
+                Some(("u", "undo")),
+                Action::Undo,
+            ),
+            b(
+                MARKING,
+                &[Key::Char('s')],
+                "s",
+                "submit the sheet",
+                Some(("s", "submit")),
+                Action::Submit,
+            ),
+            b(
+                MARKING,
+                &[Key::Char('A')],
+                "A",
+                "amend a submitted sheet (reason required)",
+                None,
+                Action::Amend,
+            ),
+            b(
+                &[Scoring, Confirm],
+                &[Key::Char('x')],
+                "x",
+                "candidate absent (reason required)",
+                None,
+                Action::Absent,
+            ),
+            b(
+                &[Scoring, Confirm, Finished],
+                &[Key::Left, Key::Char('h')],
+                "←/h",
+                "previous station or candidate",
+                None,
+                Action::PrevStation,
+            ),
+            b(
+                &[Scoring, Confirm, Finished],
+                &[Key::Right, Key::Char('l')],
+                "→/l",
+                "next station or candidate",
+                None,
+                Action::NextStation,
+            ),
+            b(
+                MARKING,
+                &[Key::Enter],
+                "enter",
+                "confirm a multi-digit level; or next item",
+                None,
+                Action::Enter,
+            ),
+            b(
+                MARKING,
+                &[Key::Esc],
+                "esc",
+                "clear typed digits",
+                None,
+                Action::Escape,
+            ),
+            b(
+                &[Confirm],
+                &[Key::Enter],
+                "enter",
+                "this is the candidate: open the sheet",
+                Some(("enter", "this is the candidate")),
+                Action::Enter,
+            ),
+            b(
+                &[Confirm, Finished],
+                &[Key::Char('q'), Key::Esc],
+                "q",
+                "quit",
+                Some(("q", "quit")),
+                Action::Quit,
+            ),
+            b(
+                MARKING,
+                &[Key::Char('q')],
+                "q",
+                "quit (everything is already saved)",
+                Some(("q", "quit")),
+                Action::Quit,
+            ),
+            b(
+                &[Scoring, Confirm, Finished, Submit],
+                &[Key::Char('?')],
+                "?",
+                "help",
+                Some(("?", "help")),
+                Action::Help,
+            ),
+            b(
+                &[Submit],
+                &[Key::Enter],
+                "enter",
+                "submit and lock the sheet",
+                Some(("enter", "submit and lock")),
+                Action::Enter,
+            ),
+            b(
+                &[Submit],
+                &[Key::Char('r')],
+                "r",
+                "record why marks are missing",
+                Some(("r", "reason for missing marks")),
+                Action::Text(Input::default()),
+            ),
+            b(
+                &[Submit],
+                &[Key::Esc, Key::Char('q')],
+                "esc",
+                "back to marking",
+                Some(("esc", "back")),
+                Action::Escape,
+            ),
+            b(
+                &[Comment],
+                &[Key::Tab],
+                "tab",
+                "switch between feedback and notes",
+                Some(("tab", "feedback / notes")),
+                Action::Tab,
+            ),
+            b(
+                &[Comment],
+                &[Key::Ctrl('s'), Key::Esc],
+                "ctrl-s/esc",
+                "save and close",
+                Some(("ctrl-s/esc", "save and close")),
+                Action::Save,
+            ),
+            b(
+                &[Concern],
+                &[Key::Up, Key::Down, Key::Tab],
+                "↑/↓",
+                "kind of concern",
+                Some(("↑/↓", "kind")),
+                Action::Tab,
+            ),
+            b(
+                &[Concern],
+                &[Key::Ctrl('s')],
+                "ctrl-s",
+                "save the concern",
+                Some(("ctrl-s", "save")),
+                Action::Save,
+            ),
+            b(
+                &[Concern],
+                &[Key::Ctrl('w')],
+                "ctrl-w",
+                "withdraw this concern (reason required)",
+                Some(("ctrl-w", "withdraw")),
+                Action::Withdraw,
+            ),
+            b(
+                &[Concern],
+                &[Key::Esc],
+                "esc",
+                "cancel",
+                Some(("esc", "cancel")),
+                Action::Escape,
+            ),
+            b(
+                &[Reason],
+                &[Key::Enter, Key::Ctrl('s')],
+                "enter",
+                "save the reason",
+                Some(("enter", "save")),
+                Action::Save,
+            ),
+            b(
+                &[Reason],
+                &[Key::Esc],
+                "esc",
+                "cancel",
+                Some(("esc", "cancel")),
+                Action::Escape,
+            ),
+            b(
+                &[Home],
+                &[Key::Tab, Key::Down],
+                "tab/↓",
+                "next field",
+                Some(("tab/↓", "next field")),
+                Action::Tab,
+            ),
+            b(
+                &[Home],
+                &[Key::BackTab, Key::Up],
+                "shift-tab/↑",
+                "previous field",
+                Some(("shift-tab/↑", "previous field")),
+                Action::Up,
+            ),
+            b(
+                &[Home],
+                &[Key::Enter],
+                "enter",
+                "start / resume",
+                Some(("enter", "start / resume")),
+                Action::Enter,
+            ),
+            b(
+                &[Home],
+                &[Key::Esc, Key::Ctrl('q')],
+                "esc",
+                "quit",
+                Some(("esc", "quit")),
+                Action::Quit,
+            ),
+            b(&[Finished], &[Key::Enter], "enter", "quit", None, Action::Quit),
+        ]
+    });
+    &TABLE
+}
+
+fn key_of(event: &KeyEvent) -> Option<Key> {
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match event.code {
+        KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Tab => Key::Tab,
+        KeyCode::BackTab => Key::BackTab,
+        _ => return None,
+    })
+}
+
+/// The action for a key press on the app's current screen, if any.
+pub fn action_for(app: &App, event: KeyEvent) -> Option<Action> {
+    if event.kind != KeyEventKind::Press {
+        return None;
+    }
+    if event.modifiers.contains(KeyModifiers::CONTROL) && event.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    let ctx = Ctx::of(app);
+    let ctx = if app.help { Scoring } else { ctx };
+    let key = key_of(&event);
+    if let Some(key) = key {
+        for binding in bindings().iter().filter(|b| b.ctx.contains(&ctx)) {
+            if binding.keys.contains(&Key::AnyDigit)
+                && let Key::Char(c) = key
+                && let Some(d) = c.to_digit(10)
+            {
+                return Some(Action::Digit(d as u8));
+            }
+            if binding.keys.contains(&key) {
+                return Some(match &binding.action {
+                    Action::Text(_) => Action::Text(Input::from(event)),
+                    other => other.clone(),
+                });
+            }
+        }
+    }
+    ctx.takes_text().then(|| Action::Text(Input::from(event)))
+}
+
+/// The bindings of a screen, for the footer (`footer_only`) or the help.
+pub fn for_screen(ctx: Ctx, footer_only: bool) -> impl Iterator<Item = &'static Binding> {
+    bindings()
+        .iter()
+        .filter(move |b| b.ctx.contains(&ctx) && (b.footer.is_some() || !footer_only))
+}

@@ -1,0 +1,479 @@
+//! Performs the app's effects (the store, the bell, the home screen's disk
+//! work) and runs the terminal loop. The [`Executor`] needs no terminal, so
+//! tests drive the whole app against a real store with it.
+
+use std::collections::VecDeque;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{self, Event as TermEvent};
+
+use crate::examples;
+use crate::roster::{Roster, read_roster, station_queue};
+use crate::rubric::{self, Rubric};
+use crate::store::{Journal, SheetState, Store, hash_rubric};
+
+use super::app::{Action, App, Candidate, Effect, Mode, Session};
+use super::home::{Home, HomeEffect, Launch, RubricChoice, RubricSource, Unfinished};
+use super::keymap::action_for;
+use super::theme::Theme;
+use super::views;
+
+/// Where the wall-clock time comes from: the real clock, or a test's.
+pub type WallClock = Box<dyn FnMut() -> DateTime<Utc>>;
+
+pub struct Executor {
+    pub store: Store,
+    journal: Option<Journal>,
+    rubric_hash: String,
+    pub device: String,
+    /// What the home screen offers, with each rubric's text.
+    choices: Vec<(RubricChoice, Option<String>)>,
+    /// Bells asked for and not yet rung.
+    pub bells: usize,
+    wall: WallClock,
+}
+
+impl Executor {
+    pub fn new(store: Store, device: String, wall: WallClock) -> Executor {
+        Executor {
+            store,
+            journal: None,
+            rubric_hash: String::new(),
+            device,
+            choices: Vec::new(),
+            bells: 0,
+            wall,
+        }
+    }
+
+    pub fn set_rubric_hash(&mut self, hash: String) {
+        self.rubric_hash = hash;
+    }
+
+    /// Performs effects in order, feeding each outcome back to the app and
+    /// performing what that asks for in turn. After a failed append the
+    /// rest of the appends are dropped: a later record must never land
+    /// when an earlier one did not.
+    pub fn perform(&mut self, app: &mut App, effects: Vec<Effect>) {
+        let mut queue: VecDeque<Effect> = effects.into();
+        let mut failed = false;
+        while let Some(effect) = queue.pop_front() {
+            let follow = match effect {
+                Effect::Open(key) => match self.store.open_sheet(&key, &self.rubric_hash) {
+                    Ok((journal, replay)) => {
+                        self.journal = Some(journal);
+                        app.update(Action::Opened {
+                            key,
+                            records: replay.records,
+                            quarantine: replay.quarantined.map(|q| q.to_string()),
+                        })
+                    }
+                    Err(e) => app.update(Action::OpenFailed {
+                        message: e.to_string(),
+                    }),
+                },
+                Effect::Append(_) if failed => Vec::new(),
+                Effect::Append(event) => {
+                    let time = (self.wall)();
+                    match self.journal.as_mut().map(|j| j.append(event, time)) {
+                        Some(Ok(record)) => app.update(Action::Appended(record)),
+                        Some(Err(e)) => {
+                            failed = true;
+                            app.update(Action::AppendFailed {
+                                message: e.to_string(),
+                            })
+                        }
+                        None => {
+                            failed = true;
+                            app.update(Action::AppendFailed {
+                                message: "no sheet is open".to_string(),
+                            })
+                        }
+                    }
+                }
+                Effect::Bell => {
+                    self.bells += 1;
+                    Vec::new()
+                }
+                Effect::Close => {
+                    self.journal = None;
+                    Vec::new()
+                }
+                Effect::Quit => Vec::new(),
+                Effect::Home(HomeEffect::Launch(launch)) => self.launch(app, &launch),
+            };
+            queue.extend(follow);
+        }
+    }
+
+    /// Builds the home screen: the rubrics on offer (from `rubrics/` here,
+    /// else the examples built into the binary) and this device's
+    /// unfinished sheets.
+    pub fn home(&mut self, rubrics_dir: &Path, examiner: &str) -> Home {
+        self.choices = rubric_choices(rubrics_dir);
+        let mut unfinished = Vec::new();
+        for (i, (choice, _)) in self.choices.iter().enumerate() {
+            if choice.problem.is_some() {
+                continue;
+            }
+            let Ok(sheets) = self.store.sheets(&choice.id) else {
+                continue;
+            };
+            for (key, path) in sheets.into_iter().filter(|(k, _)| k.device == self.device) {
+                let Ok(replay) = crate::store::read_sheet(&path) else {
+                    continue;
+                };
+                let state = SheetState::replay(&replay.records);
+                if state.records > 0 && !state.is_locked() {
+                    unfinished.push(Unfinished {
+                        rubric: i,
+                        station: key.station.clone(),
+                        candidate: key.candidate.clone(),
+                        candidate_name: state.confirmed.clone().unwrap_or_default(),
+                        examiner: key.examiner.clone(),
+                        last_saved: state
+                            .last
+                            .map(|(_, t)| t.format("%d %b %H:%M").to_string())
+                            .unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        Home::new(
+            self.choices.iter().map(|(c, _)| c.clone()).collect(),
+            unfinished,
+            self.store.root().display().to_string(),
+            examiner,
+        )
+    }
+
+    fn launch(&mut self, app: &mut App, launch: &Launch) -> Vec<Effect> {
+        match self.session_from_home(launch) {
+            Ok(session) => {
+                self.rubric_hash = session.rubric_hash.clone();
+                app.update(Action::Start(Box::new(session)))
+            }
+            Err(message) => {
+                if let Some(home) = app.home_mut() {
+                    home.error = Some(message);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn session_from_home(&self, launch: &Launch) -> Result<Session, String> {
+        let (choice, text) = self.choices.get(launch.rubric).ok_or("no such rubric")?;
+        let text = text
+            .as_ref()
+            .ok_or_else(|| format!("{} cannot be read", choice.label))?;
+        let checked = rubric::check_str(&choice.label, text);
+        let rubric = checked
+            .rubric
+            .ok_or_else(|| format!("{} is not a valid rubric: run `osce check` on it", choice.label))?;
+        let roster = if launch.roster.is_empty() {
+            None
+        } else {
+            Some(load_roster(Path::new(&launch.roster), &rubric)?)
+        };
+        let plan = if launch.circuit {
+            Plan::Circuit {
+                station: launch.station.clone().ok_or("choose your station")?,
+                circuit: None,
+            }
+        } else {
+            Plan::Candidates {
+                candidate: (!launch.candidate_id.is_empty())
+                    .then(|| (launch.candidate_id.clone(), launch.candidate_name.clone())),
+                station: launch.station.clone(),
+            }
+        };
+        session(
+            rubric,
+            text,
+            &launch.examiner,
+            &self.device,
+            plan,
+            roster.as_ref(),
+        )
+    }
+}
+
+/// How the examiner asked to work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// Candidate by candidate: one named candidate (id, name), or the whole
+    /// roster in order; starting at `station` if given.
+    Candidates {
+        candidate: Option<(String, String)>,
+        station: Option<String>,
+    },
+    /// Stay at `station`; candidates arrive in rotation order from the
+    /// roster (of one circuit, if given).
+    Circuit {
+        station: String,
+        circuit: Option<String>,
+    },
+}
+
+fn load_roster(path: &Path, rubric: &Rubric) -> Result<Roster, String> {
+    match read_roster(path, rubric) {
+        Ok((roster, _warnings)) => Ok(roster),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A marking session from a checked rubric, its text (for the hash that
+/// ties marks to it), who marks, and how.
+pub fn session(
+    rubric: Rubric,
+    text: &str,
+    examiner: &str,
+    device: &str,
+    plan: Plan,
+    roster: Option<&Roster>,
+) -> Result<Session, String> {
+    crate::ids::check_id(examiner).map_err(|why| format!("examiner id is not usable: {why}"))?;
+    crate::ids::check_id(device).map_err(|why| format!("device id is not usable: {why}"))?;
+    let station_index = |id: &str| -> Result<usize, String> {
+        match rubric.stations.iter().position(|s| s.id == id) {
+            Some(i) if rubric.stations[i].rest => {
+                Err(format!("\"{id}\" is a rest station: nothing is marked there"))
+            }
+            Some(i) => Ok(i),
+            None => {
+                let ids: Vec<&str> = rubric.scored_stations().map(|s| s.id.as_str()).collect();
+                let hint = rubric::did_you_mean(id, ids.iter().copied())
+                    .map(|n| format!("did you mean \"{n}\"? "))
+                    .unwrap_or_default();
+                Err(format!(
+                    "there is no station \"{id}\" in {}; {hint}the stations are {}",
+                    rubric.id,
+                    rubric::one_of(&ids)
+                ))
+            }
+        }
+    };
+    let from_roster = |r: &Roster, order: Vec<usize>| -> Vec<Candidate> {
+        order
+            .into_iter()
+            .filter_map(|i| r.candidates.get(i))
+            .map(|c| Candidate {
+                id: c.id.clone(),
+                name: c.name.clone(),
+            })
+            .collect()
+    };
+    let (mode, candidates, first_station) = match plan {
+        Plan::Circuit { station, circuit } => {
+            let index = station_index(&station)?;
+            let roster =
+                roster.ok_or("a station circuit needs a roster: the candidates and where they start")?;
+            let circuits = roster.circuits();
+            if circuit.is_none() && circuits.len() > 1 {
+                return Err(format!(
+                    "the roster has {} circuits ({}): say which one you are examining (osce score ... --circuit {})",
+                    circuits.len(),
+                    circuits.join(", "),
+                    circuits[0]
+                ));
+            }
+            let queue = station_queue(roster, &rubric, &station, circuit.as_deref());
+            let candidates = from_roster(roster, queue.iter().map(|q| q.candidate).collect());
+            if candidates.is_empty() {
+                return Err(match circuit {
+                    Some(c) => format!("no candidate in the roster is in circuit \"{c}\""),
+                    None => "the roster has no candidates".to_string(),
+                });
+            }
+            (Mode::Circuit { station: index }, candidates, index)
+        }
+        Plan::Candidates { candidate, station } => {
+            let first = match &station {
+                Some(id) => station_index(id)?,
+                None => rubric.stations.iter().position(|s| !s.rest).unwrap_or(0),
+            };
+            let candidates = match (candidate, roster) {
+                (Some((id, name)), roster) => {
+                    crate::ids::check_id(&id).map_err(|why| format!("candidate id is not usable: {why}"))?;
+                    let name = if name.is_empty() {
+                        roster
+                            .and_then(|r| r.find(&id))
+                            .map(|c| c.name.clone())
+                            .unwrap_or_default()
+                    } else {
+                        name
+                    };
+                    vec![Candidate { id, name }]
+                }
+                (None, Some(r)) => from_roster(r, (0..r.candidates.len()).collect()),
+                (None, None) => {
+                    return Err("name a candidate (--candidate) or give a roster (--roster)".to_string());
+                }
+            };
+            if candidates.is_empty() {
+                return Err("the roster has no candidates".to_string());
+            }
+            (Mode::CandidateByCandidate, candidates, first)
+        }
+    };
+    Ok(Session {
+        rubric_hash: hash_rubric(text),
+        rubric: Arc::new(rubric),
+        examiner: examiner.to_string(),
+        device: device.to_string(),
+        mode,
+        candidates,
+        first_station,
+    })
+}
+
+/// The rubrics in `dir` (`*.ron`, sorted), or the built-in examples when
+/// there is no such folder or it holds none.
+pub fn rubric_choices(dir: &Path) -> Vec<(RubricChoice, Option<String>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let label = path.display().to_string();
+        match rubric::read_text(&path) {
+            Ok(text) => out.push((choice(&label, RubricSource::File(path), &text), Some(text))),
+            Err(e) => out.push((
+                RubricChoice {
+                    label,
+                    source: RubricSource::File(path),
+                    id: String::new(),
+                    title: String::new(),
+                    stations: Vec::new(),
+                    problem: Some(e.to_string()),
+                },
+                None,
+            )),
+        }
+    }
+    if out.is_empty() {
+        for (name, text) in examples::RUBRICS {
+            out.push((
+                choice(&format!("built in: {name}"), RubricSource::BuiltIn(name), text),
+                Some(text.to_string()),
+            ));
+        }
+    }
+    out
+}
+
+fn choice(label: &str, source: RubricSource, text: &str) -> RubricChoice {
+    let checked = rubric::check_str(label, text);
+    match checked.rubric {
+        Some(r) => RubricChoice {
+            label: label.to_string(),
+            source,
+            id: r.id.clone(),
+            title: r.title.clone(),
+            stations: r
+                .scored_stations()
+                .map(|s| (s.id.clone(), s.title.clone()))
+                .collect(),
+            problem: None,
+        },
+        None => RubricChoice {
+            label: label.to_string(),
+            source,
+            id: String::new(),
+            title: label.to_string(),
+            stations: Vec::new(),
+            problem: Some(format!(
+                "{} errors; run `osce check {label}`",
+                checked.errors().count()
+            )),
+        },
+    }
+}
+
+/// This machine's name as a device id: the hostname, kept to the
+/// characters an id may use.
+pub fn default_device() -> String {
+    let raw = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default();
+    let cleaned: String = raw
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(crate::ids::MAX_ID_CHARS)
+        .collect();
+    let cleaned = cleaned.trim_start_matches('.').to_string();
+    if crate::ids::check_id(&cleaned).is_ok() {
+        cleaned
+    } else {
+        "this-device".to_string()
+    }
+}
+
+/// How often the screen is redrawn while nothing happens: often enough
+/// that the timer on screen is never more than this behind the clock.
+pub const TICK: Duration = Duration::from_millis(100);
+
+/// Runs the app in the terminal until it quits. The terminal is restored
+/// on every exit path, and by ratatui's panic hook on a panic.
+pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Result<()> {
+    let origin = Instant::now();
+    let mut terminal = ratatui::init();
+    let result = (|| -> io::Result<()> {
+        let theme = Theme::new(colour);
+        let size = terminal.size()?;
+        app.update(Action::Resize {
+            width: size.width,
+            height: size.height,
+        });
+        loop {
+            let effects = app.update(Action::Tick {
+                now: origin.elapsed(),
+                wall: Utc::now(),
+            });
+            exec.perform(&mut app, effects);
+            if exec.bells > 0 {
+                exec.bells = 0;
+                let mut out = io::stdout();
+                out.write_all(b"\x07")?;
+                out.flush()?;
+            }
+            if app.quit {
+                return Ok(());
+            }
+            terminal.draw(|frame| views::render(&app, frame, &theme))?;
+            if event::poll(TICK)? {
+                let action = match event::read()? {
+                    TermEvent::Key(key) => action_for(&app, key),
+                    TermEvent::Resize(width, height) => Some(Action::Resize { width, height }),
+                    _ => None,
+                };
+                if let Some(action) = action {
+                    let effects = app.update(action);
+                    exec.perform(&mut app, effects);
+                }
+            }
+        }
+    })();
+    ratatui::restore();
+    result
+}

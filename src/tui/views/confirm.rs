@@ -1,0 +1,108 @@
+//! Before each sheet: the candidate's id and name, large, to confirm; and
+//! the screen at the end of a session.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::tui::app::{App, Mode};
+use crate::tui::bigtext;
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let (Some(session), Some(candidate), Some(station)) =
+        (&app.session, app.current_candidate(), app.station_def())
+    else {
+        frame.render_widget(Paragraph::new("No candidate to mark."), area);
+        return;
+    };
+    let [top, main, notice, footer] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(12),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let heading = Line::styled(
+        format!(" {} · {} ", session.rubric.title, station.title),
+        theme.title(),
+    );
+    frame.render_widget(
+        Paragraph::new(format!(
+            "Examiner {} · device {}",
+            session.examiner, session.device
+        ))
+        .block(Block::bordered().title(heading)),
+        top,
+    );
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled("Is this the candidate in front of you?", theme.strong()),
+        Line::raw(""),
+    ];
+    if bigtext::width(&candidate.id) <= usize::from(main.width) {
+        lines.extend(
+            bigtext::big(&candidate.id)
+                .into_iter()
+                .map(|r| Line::styled(r, theme.strong())),
+        );
+    } else {
+        lines.push(Line::styled(candidate.id.clone(), theme.strong()));
+    }
+    lines.push(Line::raw(""));
+    let name = if candidate.name.is_empty() {
+        "(no name given)".to_string()
+    } else {
+        candidate.name.clone()
+    };
+    lines.push(Line::styled(name, theme.strong()));
+    lines.push(Line::raw(format!("Candidate id: {}", candidate.id)));
+    if let Mode::Circuit { .. } = session.mode {
+        let n = session.candidates.len();
+        let next = session
+            .candidates
+            .get(app.candidate + 1)
+            .map(|c| format!("{} {}", c.id, c.name));
+        lines.push(Line::raw(format!(
+            "Candidate {} of {n} at this station{}",
+            app.candidate + 1,
+            next.map(|n| format!(" · next: {n}")).unwrap_or_default()
+        )));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "enter: yes, open the sheet · ←/→: another · x: absent · q: quit",
+        theme.dim(),
+    ));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .block(Block::bordered()),
+        main,
+    );
+    if let Some(n) = &app.notice {
+        frame.render_widget(
+            Paragraph::new(Line::styled(n.clone(), theme.warn())).wrap(Wrap { trim: true }),
+            notice,
+        );
+    }
+    frame.render_widget(Paragraph::new(super::footer(app, theme)), footer);
+}
+
+pub fn finished(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let lines = vec![
+        Line::raw(""),
+        Line::styled("Every sheet of this session is submitted.", theme.ok()),
+        Line::raw(""),
+        Line::raw("All marks are saved. ←/→ goes back to a sheet (amending needs a reason)."),
+        Line::raw("Press q or enter to quit."),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .block(Block::bordered().title(" Done ")),
+        area,
+    );
+    let _ = app;
+}

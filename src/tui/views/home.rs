@@ -1,0 +1,159 @@
+//! The home screen form.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::tui::app::App;
+use crate::tui::home::{Field, Home};
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let [top, body, error, footer] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(10),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(format!("Marks are saved in {}", home.sessions))
+            .block(Block::bordered().title(Line::styled(" osce · start marking ", theme.title()))),
+        top,
+    );
+    let [form, resume] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
+
+    let label = |f: Field, text: &str| {
+        let style = if home.focus == f {
+            theme.selected()
+        } else {
+            theme.strong()
+        };
+        Span::styled(format!("{text:<16}"), style)
+    };
+    let choice = |f: Field, text: String| {
+        if home.focus == f {
+            Span::styled(format!("◀ {text} ▶"), theme.strong())
+        } else {
+            Span::raw(text)
+        }
+    };
+    let mut lines = Vec::new();
+    let rubric = home.chosen();
+    let rubric_text = rubric.map_or("none found".to_string(), |r| r.title.clone());
+    lines.push(Line::from(vec![
+        label(Field::Rubric, "Rubric"),
+        choice(Field::Rubric, rubric_text),
+    ]));
+    if let Some(r) = rubric {
+        let count = format!("{} of {}", home.rubric + 1, home.rubrics.len());
+        lines.push(Line::styled(
+            format!("{:16}{} · {count} · ←/→ to change", "", r.label),
+            theme.dim(),
+        ));
+    }
+    if let Some(p) = rubric.and_then(|r| r.problem.as_ref()) {
+        lines.push(Line::styled(format!("{:16}invalid: {p}", ""), theme.danger()));
+    }
+    let field_text = |t: &ratatui_textarea::TextArea<'_>, f: Field| {
+        let value = crate::tui::home::text(t);
+        let shown = if value.is_empty() {
+            t.placeholder_text().to_string()
+        } else {
+            value
+        };
+        let style = if crate::tui::home::text(t).is_empty() {
+            theme.dim()
+        } else {
+            theme.plain()
+        };
+        Span::styled(
+            if home.focus == f {
+                format!("{shown}▏")
+            } else {
+                shown
+            },
+            style,
+        )
+    };
+    lines.push(Line::from(vec![
+        label(Field::Examiner, "Examiner id"),
+        field_text(&home.examiner, Field::Examiner),
+    ]));
+    let mode = if home.circuit {
+        "Station circuit (stay at one station)"
+    } else {
+        "Candidate by candidate"
+    };
+    lines.push(Line::from(vec![
+        label(Field::Mode, "Mode"),
+        choice(Field::Mode, mode.to_string()),
+    ]));
+    if !home.circuit {
+        lines.push(Line::from(vec![
+            label(Field::CandidateId, "Candidate id"),
+            field_text(&home.candidate_id, Field::CandidateId),
+        ]));
+        lines.push(Line::from(vec![
+            label(Field::CandidateName, "Candidate name"),
+            field_text(&home.candidate_name, Field::CandidateName),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        label(Field::Roster, "Roster file"),
+        field_text(&home.roster, Field::Roster),
+    ]));
+    let station = rubric
+        .and_then(|r| r.stations.get(home.station))
+        .map_or("—".to_string(), |(id, title)| format!("{title} [{id}]"));
+    let station_label = if home.circuit { "Your station" } else { "Start at" };
+    lines.push(Line::from(vec![
+        label(Field::Station, station_label),
+        choice(Field::Station, station),
+    ]));
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        label(Field::Start, "[ Start ]"),
+        Span::styled("enter", theme.dim()),
+    ]));
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" New session ")),
+        form,
+    );
+
+    let mut rl = Vec::new();
+    if home.unfinished.is_empty() {
+        rl.push(Line::styled("No unfinished sheets on this device.", theme.dim()));
+    }
+    for (i, u) in home.unfinished.iter().enumerate() {
+        let focus = home.focus == Field::Resume && home.resume == i;
+        let text = format!(
+            "{} {} {} · {} · {} · saved {}",
+            if focus { "▶" } else { " " },
+            u.candidate,
+            u.candidate_name,
+            u.station,
+            u.examiner,
+            u.last_saved
+        );
+        rl.push(Line::styled(
+            text,
+            if focus { theme.selected() } else { theme.plain() },
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(rl)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Unfinished sheets (resume) ")),
+        resume,
+    );
+    if let Some(e) = home.error.as_ref().or(app.notice.as_ref()) {
+        frame.render_widget(
+            Paragraph::new(Line::styled(e.clone(), theme.danger())).wrap(Wrap { trim: true }),
+            error,
+        );
+    }
+    frame.render_widget(Paragraph::new(super::footer(app, theme)), footer);
+}

@@ -1,0 +1,115 @@
+//! Drawing. Views only read the [`App`]; they change nothing.
+
+mod confirm;
+mod home;
+mod modals;
+mod scoring;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Screen};
+use super::keymap::{Ctx, for_screen};
+use super::theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
+    let area = frame.area();
+    if app.too_small() {
+        too_small(app, frame, theme);
+        return;
+    }
+    match &app.screen {
+        Screen::Home(home) => home::render(app, home, frame, area, theme),
+        Screen::Confirm => confirm::render(app, frame, area, theme),
+        Screen::Finished => confirm::finished(app, frame, area, theme),
+        Screen::Scoring => scoring::render(app, frame, area, theme),
+        Screen::Comment(editor) => {
+            scoring::render(app, frame, area, theme);
+            modals::comment(app, editor, frame, area, theme);
+        }
+        Screen::Concern(editor) => {
+            scoring::render(app, frame, area, theme);
+            modals::concern(app, editor, frame, area, theme);
+        }
+        Screen::Reason(prompt) => {
+            if app.sheet.is_some() {
+                scoring::render(app, frame, area, theme);
+            } else {
+                confirm::render(app, frame, area, theme);
+            }
+            modals::reason(app, prompt, frame, area, theme);
+        }
+        Screen::Submit(summary) => {
+            scoring::render(app, frame, area, theme);
+            modals::submit(app, summary, frame, area, theme);
+        }
+    }
+    if app.help {
+        help(app, frame, area, theme);
+    }
+}
+
+fn too_small(app: &App, frame: &mut Frame, theme: &Theme) {
+    let text = vec![
+        Line::styled("Terminal too small", theme.danger()),
+        Line::raw(format!(
+            "{}×{}; osce needs {MIN_WIDTH}×{MIN_HEIGHT}.",
+            app.width, app.height
+        )),
+        Line::raw("Enlarge the window: nothing is lost, every mark is saved."),
+    ];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), frame.area());
+}
+
+/// A centred rectangle of at most `width` × `height` inside `area`.
+pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}
+
+/// The key hints of the current screen, from the key table.
+pub fn footer(app: &App, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for b in for_screen(Ctx::of(app), true) {
+        if !spans.is_empty() {
+            spans.push(Span::raw("  "));
+        }
+        let (keys, word) = b.footer.unwrap_or((b.label, b.what));
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {word}")));
+    }
+    Line::from(spans)
+}
+
+fn help(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let ctx = Ctx::of(app);
+    let mut lines = vec![Line::styled("Keys on this screen", theme.title()), Line::raw("")];
+    for b in for_screen(ctx, false) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>12}  ", b.label), theme.key()),
+            Span::raw(b.what),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::raw(
+        "Every change is saved to disk before the screen says \"saved ✓\".",
+    ));
+    lines.push(Line::raw(
+        "Quitting is always safe; open the same sheet again to carry on.",
+    ));
+    lines.push(Line::styled("Press ? or esc to close.", theme.dim()));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = centred(area, 76, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Help ")),
+        rect,
+    );
+}

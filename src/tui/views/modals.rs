@@ -1,0 +1,204 @@
+//! Dialogs over the scoring screen: comments, concern, reasons, submit.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::scoring::{fmt_marks, fmt_percent};
+use crate::store::{ConcernKind, GLOBAL_RATING};
+use crate::tui::app::{App, CommentEditor, ConcernEditor, ReasonPrompt, SubmitSummary};
+use crate::tui::theme::Theme;
+
+use super::centred;
+
+fn frame_box(frame: &mut Frame, area: Rect, title: &str, width: u16, height: u16) -> Rect {
+    let rect = centred(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(format!(" {title} "));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
+}
+
+fn notice_and_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let [notice, footer] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    if let Some(n) = &app.notice {
+        frame.render_widget(Paragraph::new(Line::styled(n.clone(), theme.warn())), notice);
+    }
+    frame.render_widget(
+        Paragraph::new(super::footer(app, theme)).wrap(Wrap { trim: true }),
+        footer,
+    );
+}
+
+pub fn comment(app: &App, editor: &CommentEditor, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let inner = frame_box(
+        frame,
+        area,
+        "Comments",
+        area.width.saturating_sub(8),
+        area.height.saturating_sub(4),
+    );
+    let [fb, notes, keys] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
+    for (i, (rect, text, title)) in [
+        (fb, &editor.feedback, "Feedback to the candidate"),
+        (
+            notes,
+            &editor.notes,
+            "Private examiner notes (not shown to the candidate)",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let focused = editor.focus == i;
+        let title = if focused {
+            format!(" ▶ {title} ")
+        } else {
+            format!(" {title} ")
+        };
+        let block = Block::bordered().title(Span::styled(
+            title,
+            if focused { theme.strong() } else { theme.dim() },
+        ));
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        frame.render_widget(text, inner);
+    }
+    notice_and_footer(app, frame, keys, theme);
+}
+
+pub fn concern(app: &App, editor: &ConcernEditor, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let inner = frame_box(frame, area, "Flag a concern (kept apart from the score)", 72, 16);
+    let [kinds, note, keys] =
+        Layout::vertical([Constraint::Length(4), Constraint::Min(3), Constraint::Length(2)]).areas(inner);
+    let raised = app.sheet.as_ref().map(|s| &s.state.concerns);
+    let lines: Vec<Line> = ConcernKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let on = raised.is_some_and(|r| r.contains_key(k));
+            let text = format!(
+                "{} {}{}",
+                if i == editor.kind { "▶" } else { " " },
+                k.label(),
+                if on { " (raised)" } else { "" }
+            );
+            Line::styled(
+                text,
+                if i == editor.kind {
+                    theme.selected()
+                } else {
+                    theme.plain()
+                },
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), kinds);
+    let block = Block::bordered().title(" Note ");
+    let inner_note = block.inner(note);
+    frame.render_widget(block, note);
+    frame.render_widget(&editor.note, inner_note);
+    notice_and_footer(app, frame, keys, theme);
+}
+
+pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let inner = frame_box(frame, area, prompt.purpose.title(), 72, 9);
+    let [what, text, keys] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(3),
+        Constraint::Length(2),
+    ])
+    .areas(inner);
+    let explain = match &prompt.purpose {
+        crate::tui::app::ReasonFor::Missing(items) => format!("Unmarked: {}", items.join(", ")),
+        crate::tui::app::ReasonFor::Amend => {
+            "The original marks stay in the record beside the amendment.".to_string()
+        }
+        _ => "The reason is saved with the sheet.".to_string(),
+    };
+    frame.render_widget(Paragraph::new(explain).wrap(Wrap { trim: true }), what);
+    let block = Block::bordered();
+    let inner_text = block.inner(text);
+    frame.render_widget(block, text);
+    frame.render_widget(&prompt.text, inner_text);
+    notice_and_footer(app, frame, keys, theme);
+}
+
+pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let inner = frame_box(
+        frame,
+        area,
+        "Submit this sheet?",
+        90,
+        area.height.saturating_sub(4),
+    );
+    let [body, keys] = Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(inner);
+    let r = &summary.result;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{}  ", r.title), theme.strong()),
+            Span::styled(
+                r.outcome.to_string(),
+                if r.outcome == crate::scoring::StationOutcome::Pass {
+                    theme.ok()
+                } else {
+                    theme.warn()
+                },
+            ),
+        ]),
+        Line::raw(format!(
+            "Score {} of {}{}",
+            fmt_marks(r.score),
+            fmt_marks(r.max),
+            r.percent()
+                .map(|p| format!(" ({}%)", fmt_percent(p)))
+                .unwrap_or_default()
+        )),
+    ];
+    if let Some(p) = &r.pass_mark {
+        lines.push(Line::raw(format!("Pass mark: {} · {}", p.description, p.source)));
+    }
+    if let Some((_, label)) = &r.global_rating {
+        lines.push(Line::raw(format!("Global rating: {label}")));
+    }
+    // What is missing is listed below, so INCOMPLETE's reason is not repeated.
+    for reason in r
+        .reasons
+        .iter()
+        .filter(|r| r.verdict != crate::scoring::Outcome::Incomplete)
+    {
+        lines.push(Line::raw(format!("• {reason}")));
+    }
+    if !summary.unexplained.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "Not yet marked, and no reason recorded:",
+            theme.danger(),
+        ));
+        let station = app.station_def();
+        for what in &summary.unexplained {
+            let text = if what == GLOBAL_RATING {
+                "the global rating".to_string()
+            } else {
+                station
+                    .and_then(|s| s.item(what))
+                    .map_or(what.clone(), |i| i.text.clone())
+            };
+            lines.push(Line::raw(format!("  – {text}")));
+        }
+        lines.push(Line::raw(
+            "Mark them (esc to go back), or press r to record why they are missing.",
+        ));
+    } else {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "Submitting locks the sheet; changing it later needs a reason.",
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    notice_and_footer(app, frame, keys, theme);
+}

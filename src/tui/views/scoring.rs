@@ -1,0 +1,377 @@
+//! The scoring screen: header with the timer, the items, the item in
+//! detail, and the keys.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::rubric::{Critical, Rubric, Station};
+use crate::scoring::fmt_marks;
+use crate::timer::{Phase, fmt_countdown, fmt_overrun};
+use crate::tui::app::{App, Saved, Sheet};
+use crate::tui::bigtext;
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let (Some(sheet), Some(session)) = (&app.sheet, &app.session) else {
+        return;
+    };
+    let rubric = session.rubric.as_ref();
+    let station = &rubric.stations[sheet.station];
+    let [header, body, notice, footer] = Layout::vertical([
+        Constraint::Length(8),
+        Constraint::Min(5),
+        Constraint::Length(1),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    render_header(app, sheet, rubric, station, frame, header, theme);
+    let [list, detail] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
+    render_items(app, sheet, rubric, station, frame, list, theme);
+    render_detail(sheet, rubric, station, frame, detail, theme);
+    if let Some(n) = &app.notice {
+        frame.render_widget(Paragraph::new(Line::styled(n.clone(), theme.warn())), notice);
+    }
+    frame.render_widget(
+        Paragraph::new(super::footer(app, theme)).wrap(Wrap { trim: true }),
+        footer,
+    );
+}
+
+fn render_header(
+    app: &App,
+    sheet: &Sheet,
+    rubric: &Rubric,
+    station: &Station,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
+    let block = Block::bordered().title(Line::styled(format!(" {} ", rubric.title), theme.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let timer_width = u16::try_from(bigtext::width("+00:00") + 2).unwrap_or(40);
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(30), Constraint::Length(timer_width)]).areas(inner);
+
+    let scored: Vec<&Station> = rubric.scored_stations().collect();
+    let position = scored
+        .iter()
+        .position(|s| s.id == station.id)
+        .map_or(0, |p| p + 1);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("Station {position}/{}: ", scored.len()), theme.strong()),
+            Span::styled(station.title.clone(), theme.strong()),
+        ]),
+        Line::from(vec![
+            Span::raw("Candidate "),
+            Span::styled(
+                format!("{}  {}", sheet.candidate.id, sheet.candidate.name),
+                theme.strong(),
+            ),
+        ]),
+        Line::raw(format!(
+            "Examiner {} · device {}",
+            sheet.key.examiner, sheet.key.device
+        )),
+    ];
+    let state = &sheet.state;
+    let sheet_status = if state.absent.is_some() {
+        Span::styled("ABSENT", theme.warn())
+    } else if state.is_locked() {
+        Span::styled("SUBMITTED · locked", theme.ok())
+    } else if state.amending.is_some() {
+        Span::styled("AMENDING", theme.warn())
+    } else {
+        Span::raw("open")
+    };
+    let saved = match &app.saved {
+        Saved::Nothing => Span::raw("nothing saved yet"),
+        Saved::Saving => Span::styled("saving…", theme.warn()),
+        Saved::Saved { seq, time } => {
+            Span::styled(format!("saved ✓ #{seq} {}", time.format("%H:%M:%S")), theme.ok())
+        }
+        Saved::Failed(why) => Span::styled(format!("NOT SAVED: {why}"), theme.danger()),
+    };
+    let mut status = vec![Span::raw("Sheet "), sheet_status, Span::raw(" · "), saved];
+    if rubric.examiner_view.show_running_total {
+        let result = app.summary().map(|s| (s.result.score, s.result.max));
+        if let Some((score, max)) = result {
+            status.push(Span::raw(format!(
+                " · total {} / {}",
+                fmt_marks(score),
+                fmt_marks(max)
+            )));
+        }
+    }
+    lines.push(Line::from(status));
+    if !state.concerns.is_empty() {
+        let kinds: Vec<&str> = state.concerns.keys().map(|k| k.label()).collect();
+        lines.push(Line::styled(
+            format!("CONCERN flagged: {}", kinds.join(", ")),
+            theme.danger(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), left);
+
+    // The timer, large.
+    let (label, big, style) = match &sheet.timer {
+        None => ("untimed".to_string(), String::new(), theme.dim()),
+        Some(timer) => {
+            let d = timer.display(app.now);
+            let text = if d.phase == Phase::Overrun {
+                fmt_overrun(d.time)
+            } else {
+                fmt_countdown(d.time)
+            };
+            let mut label = match d.phase {
+                Phase::NotStarted => format!("READY {text} · space starts"),
+                Phase::Overrun => format!("TIME UP · overrun {text} (a: changeover)"),
+                Phase::Done => "TIME UP · finished".to_string(),
+                p => format!("{} {text}", p.name().to_uppercase()),
+            };
+            let mut style = theme.strong();
+            if let Some(w) = d.warning {
+                label = format!("STATION {text} · {} warning", fmt_countdown(w));
+                style = theme.warn();
+            }
+            if matches!(d.phase, Phase::Overrun | Phase::Done | Phase::Changeover) {
+                style = theme.danger();
+            }
+            if d.paused {
+                label = format!("PAUSED · {label}");
+                style = theme.warn();
+            }
+            (label, text, style)
+        }
+    };
+    let mut timer_lines: Vec<Line> = bigtext::big(&big)
+        .into_iter()
+        .map(|r| Line::styled(r, style))
+        .collect();
+    timer_lines.truncate(usize::from(right.height.saturating_sub(1)));
+    timer_lines.push(Line::styled(label, style));
+    frame.render_widget(Paragraph::new(timer_lines), right);
+}
+
+fn item_row_text(sheet: &Sheet, rubric: &Rubric, item: &crate::rubric::Item) -> (String, String) {
+    let scale = rubric.scale(item.scale);
+    match sheet.state.mark(&item.id) {
+        None => match sheet.state.missing_reasons.get(&item.id) {
+            Some(_) => ("— (reason given)".to_string(), String::new()),
+            None => ("—".to_string(), String::new()),
+        },
+        Some(m) => {
+            let late = if m.late { " (late)" } else { "" };
+            match m.level {
+                None => (format!("not observed{late}"), String::new()),
+                Some(l) => {
+                    let level = &scale.levels[l];
+                    (
+                        format!("{}{late}", level.label),
+                        format!(
+                            "{}/{}",
+                            fmt_marks(level.mark * item.weight),
+                            fmt_marks(rubric.item_max(item))
+                        ),
+                    )
+                }
+            }
+        }
+    }
+}
+
+fn render_items(
+    app: &App,
+    sheet: &Sheet,
+    rubric: &Rubric,
+    station: &Station,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
+    let block = Block::bordered().title(" Items ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let rows = station.items.len() + usize::from(station.global_rating.is_some());
+    // Keep the cursor in view.
+    let height = usize::from(inner.height).max(1);
+    let first = sheet
+        .cursor
+        .saturating_sub(height.saturating_sub(1))
+        .min(rows.saturating_sub(height));
+    let mut lines = Vec::new();
+    for (i, item) in station.items.iter().enumerate().skip(first).take(height) {
+        let (value, marks) = item_row_text(sheet, rubric, item);
+        let critical = if item.critical == Critical::No { " " } else { "!" };
+        let pointer = if i == sheet.cursor { "▶" } else { " " };
+        let right = format!(" {value:<14} {marks:>5}");
+        let prefix = format!("{pointer}{critical}{:>2} ", i + 1);
+        let room = width.saturating_sub(prefix.chars().count() + right.chars().count());
+        let line = format!("{prefix}{}{right}", fit(&item.text, room));
+        let style = if i == sheet.cursor {
+            theme.selected()
+        } else if sheet.state.mark(&item.id).is_none() {
+            theme.plain()
+        } else {
+            theme.dim()
+        };
+        lines.push(Line::styled(line, style));
+    }
+    if let Some(g) = &station.global_rating
+        && station.items.len() >= first
+        && lines.len() < height
+    {
+        let i = station.items.len();
+        let value = match sheet.state.global_rating() {
+            Some((l, late)) => format!(
+                "{}{}",
+                rubric.scale(g.scale).levels[l].label,
+                if late { " (late)" } else { "" }
+            ),
+            None if sheet
+                .state
+                .missing_reasons
+                .contains_key(crate::store::GLOBAL_RATING) =>
+            {
+                "— (reason given)".to_string()
+            }
+            None => "—".to_string(),
+        };
+        let pointer = if i == sheet.cursor { "▶" } else { " " };
+        let line = format!("{pointer}  G Global rating: {value}");
+        let style = if i == sheet.cursor {
+            theme.selected()
+        } else {
+            theme.strong()
+        };
+        lines.push(Line::styled(fit(&line, width), style));
+    }
+    let _ = app;
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_detail(
+    sheet: &Sheet,
+    rubric: &Rubric,
+    station: &Station,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
+    let block = Block::bordered().title(" Level ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines: Vec<Line> = Vec::new();
+    let (scale, current, descriptors, header): (_, Option<Option<usize>>, Vec<Option<String>>, Vec<Line>) =
+        match station.items.get(sheet.cursor) {
+            Some(item) => {
+                let scale = rubric.scale(item.scale);
+                let mut header = vec![Line::styled(item.text.clone(), theme.strong())];
+                let mut facts = format!("max {} marks", fmt_marks(rubric.item_max(item)));
+                if (item.weight - 1.0).abs() > f64::EPSILON {
+                    facts.push_str(&format!(" · weight ×{}", fmt_marks(item.weight)));
+                }
+                header.push(Line::raw(facts));
+                if item.critical != Critical::No {
+                    let scope = if item.critical == Critical::FailsAssessment {
+                        "assessment"
+                    } else {
+                        "station"
+                    };
+                    header.push(Line::styled(
+                        format!(
+                            "CRITICAL: below \"{}\" fails the {scope}",
+                            scale.levels[item.meets].label
+                        ),
+                        theme.warn(),
+                    ));
+                }
+                let current = sheet.state.mark(&item.id).map(|m| m.level);
+                (scale, current, item.descriptors.clone(), header)
+            }
+            None => {
+                let Some(g) = &station.global_rating else { return };
+                let scale = rubric.scale(g.scale);
+                let mut header = vec![Line::styled("Global rating", theme.strong())];
+                if let Some(p) = &g.prompt {
+                    header.push(Line::raw(p.clone()));
+                }
+                header.push(Line::styled("Not added to the score.", theme.dim()));
+                let current = sheet.state.global_rating().map(|(l, _)| Some(l));
+                let descriptors = scale.levels.iter().map(|l| l.descriptor.clone()).collect();
+                (scale, current, descriptors, header)
+            }
+        };
+    lines.extend(header);
+    lines.push(Line::raw(""));
+    for (i, level) in scale.levels.iter().enumerate() {
+        let chosen = current == Some(Some(i));
+        let marker = if chosen { "●" } else { " " };
+        let key = if scale.levels.len() > 10 {
+            format!("{i:>3}")
+        } else {
+            format!("[{i}]")
+        };
+        let style = if chosen { theme.selected() } else { theme.plain() };
+        let mut spans = vec![
+            Span::styled(format!("{marker}{key} "), theme.key()),
+            Span::styled(level.label.clone(), style),
+        ];
+        if station.items.get(sheet.cursor).is_some() {
+            let weight = station.items[sheet.cursor].weight;
+            let marks = level.mark * weight;
+            let unit = if marks == 1.0 { "mark" } else { "marks" };
+            spans.push(Span::styled(
+                format!("  {} {unit}", fmt_marks(marks)),
+                theme.dim(),
+            ));
+        }
+        if scale.borderline == Some(i) && station.items.get(sheet.cursor).is_none() {
+            spans.push(Span::styled("  (borderline)", theme.dim()));
+        }
+        lines.push(Line::from(spans));
+        if let Some(Some(d)) = descriptors.get(i)
+            && scale.levels.len() <= 10
+        {
+            lines.push(Line::styled(format!("     {d}"), theme.dim()));
+        }
+    }
+    if scale.not_observed && station.items.get(sheet.cursor).is_some() {
+        let chosen = current == Some(None);
+        let style = if chosen { theme.selected() } else { theme.plain() };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}[n] ", if chosen { "●" } else { " " }), theme.key()),
+            Span::styled("not observed", style),
+        ]));
+    }
+    if !sheet.digits.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("typed: {}_  (enter to confirm)", sheet.digits),
+            theme.warn(),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
+        inner,
+    );
+}
+
+/// `text` cut to `width` characters, with "…" where cut.
+pub fn fit(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        format!("{text:<width$}")
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut s: String = text.chars().take(width - 1).collect();
+        s.push('…');
+        s
+    }
+}

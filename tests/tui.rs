@@ -1,0 +1,764 @@
+//! The marking screen without a terminal: every key of the contract through
+//! `App::update`, performed against a real session store in a temporary
+//! folder with a fixed clock, and a snapshot of every screen.
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use osce::rubric::load;
+use osce::store::{ConcernKind, Event, SheetState, Store, TimerAction, read_sheet};
+use osce::tui::app::{Action, App, Effect, Saved, Screen};
+use osce::tui::keymap::action_for;
+use osce::tui::runner::{Executor, Plan, session};
+use osce::tui::theme::Theme;
+use osce::tui::views;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("time")
+}
+
+struct Harness {
+    app: App,
+    exec: Executor,
+    dir: PathBuf,
+    /// The wall clock records are written with; ticks move it.
+    wall: Rc<Cell<DateTime<Utc>>>,
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn temp_dir() -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("osce-tui-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn harness(rubric: &str, plan: Plan) -> Harness {
+    let path = Path::new(rubric);
+    let text = std::fs::read_to_string(path).expect("rubric");
+    let (r, _) = load(path).unwrap_or_else(|_| panic!("{rubric} valid"));
+    let s = session(r, &text, "E01", "lap1", plan, None).expect("session");
+    let dir = temp_dir();
+    let wall = Rc::new(Cell::new(t0()));
+    let clock = wall.clone();
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(move || clock.get()));
+    exec.set_rubric_hash(s.rubric_hash.clone());
+    let mut app = App::marking(s, Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    Harness { app, exec, dir, wall }
+}
+
+fn osce_one(candidate: &str) -> Harness {
+    harness(
+        "rubrics/msk-ultrasound-osce.ron",
+        Plan::Candidates {
+            candidate: Some((candidate.into(), "Aisha Khan".into())),
+            station: None,
+        },
+    )
+}
+
+impl Harness {
+    fn act(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.app.update(action);
+        self.exec.perform(&mut self.app, effects.clone());
+        effects
+    }
+
+    fn key(&mut self, code: KeyCode) -> Vec<Effect> {
+        self.key_mod(code, KeyModifiers::NONE)
+    }
+
+    fn key_mod(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+        match action_for(&self.app, KeyEvent::new(code, modifiers)) {
+            Some(action) => self.act(action),
+            None => Vec::new(),
+        }
+    }
+
+    fn chars(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn tick(&mut self, secs: f64) {
+        let now = Duration::from_secs_f64(secs);
+        let wall = t0() + chrono::Duration::milliseconds((secs * 1000.0) as i64);
+        self.wall.set(wall);
+        self.act(Action::Tick { now, wall });
+    }
+
+    /// What the shoulder sheet's journal holds, replayed from disk.
+    fn disk(&self, station: &str) -> SheetState {
+        let path = self
+            .dir
+            .join(format!("msk-us-osce/E01@lap1/C001/{station}.jsonl"));
+        SheetState::replay(&read_sheet(&path).expect("journal").records)
+    }
+
+    fn screen(&self) -> String {
+        format!("{:?}", self.app.screen)
+            .split(['(', ' '])
+            .next()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn render(&self, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|f| views::render(&self.app, f, &Theme::new(false)))
+            .expect("draw");
+        format!("{}", terminal.backend())
+    }
+
+    fn cursor(&self) -> usize {
+        self.app.sheet.as_ref().map_or(usize::MAX, |s| s.cursor)
+    }
+}
+
+fn opened() -> Harness {
+    let mut h = osce_one("C001");
+    assert_eq!(h.screen(), "Confirm");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h
+}
+
+#[test]
+fn confirming_opens_the_sheet_and_records_who_and_when() {
+    let h = opened();
+    let disk = h.disk("shoulder");
+    assert_eq!(disk.confirmed.as_deref(), Some("Aisha Khan"));
+    assert!(matches!(h.app.saved, Saved::Saved { seq: 2, .. }));
+}
+
+#[test]
+fn digits_mark_the_current_item_and_move_on_only_once_saved() {
+    let mut h = opened();
+    let effects = h.app.update(Action::Digit(1));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Append(Event::Mark { level: Some(1), .. })]
+    ));
+    // Not yet durable: the sheet does not show it and the cursor stays.
+    assert_eq!(h.app.saved, Saved::Saving);
+    assert!(
+        h.app
+            .sheet
+            .as_ref()
+            .expect("sheet")
+            .state
+            .mark("id-consent")
+            .is_none()
+    );
+    h.exec.perform(&mut h.app, effects);
+    assert_eq!(h.cursor(), 1);
+    // id-consent is a done/not-done scale: 2 is not a level of it.
+    h.key(KeyCode::Up);
+    h.key(KeyCode::Char('2'));
+    assert!(
+        h.app.notice.as_deref().is_some_and(|n| n.contains("No level 2")),
+        "{:?}",
+        h.app.notice
+    );
+    h.key(KeyCode::Char('1'));
+    h.chars("210");
+    let disk = h.disk("shoulder");
+    assert_eq!(disk.mark("id-consent").and_then(|m| m.level), Some(1));
+    assert_eq!(disk.mark("probe-preset").and_then(|m| m.level), Some(2));
+    assert_eq!(disk.mark("lhb").and_then(|m| m.level), Some(1));
+    assert_eq!(disk.mark("subscap").and_then(|m| m.level), Some(0));
+    assert_eq!(h.cursor(), 4);
+}
+
+#[test]
+fn arrows_and_vim_keys_move_between_items() {
+    let mut h = opened();
+    for (code, expected) in [
+        (KeyCode::Down, 1),
+        (KeyCode::Char('j'), 2),
+        (KeyCode::Char('k'), 1),
+        (KeyCode::Up, 0),
+        (KeyCode::Up, 0),
+    ] {
+        h.key(code);
+        assert_eq!(h.cursor(), expected, "{code:?}");
+    }
+    for _ in 0..20 {
+        h.key(KeyCode::Char('j'));
+    }
+    // Ten items and the global rating.
+    assert_eq!(h.cursor(), 10);
+}
+
+#[test]
+fn g_goes_to_the_global_rating_which_is_not_added_to_the_score() {
+    let mut h = opened();
+    h.key(KeyCode::Char('g'));
+    assert_eq!(h.cursor(), 10);
+    h.key(KeyCode::Char('3'));
+    let disk = h.disk("shoulder");
+    assert_eq!(disk.global_rating(), Some((3, false)));
+    assert_eq!(h.app.summary().expect("summary").result.score, 0.0);
+}
+
+#[test]
+fn n_is_refused_where_the_scale_does_not_allow_not_observed() {
+    let mut h = opened();
+    h.key(KeyCode::Char('n'));
+    assert!(h.app.notice.as_deref().is_some_and(|n| n.contains("not allowed")));
+    assert!(h.disk("shoulder").mark("id-consent").is_none());
+
+    let mut f = harness(
+        "rubrics/msk-final-clinical-assessment.ron",
+        Plan::Candidates {
+            candidate: Some(("C001".into(), "Ben".into())),
+            station: None,
+        },
+    );
+    f.key(KeyCode::Enter);
+    f.key(KeyCode::Char('1'));
+    f.key(KeyCode::Char('1'));
+    // Third item is a DOPS domain: not observed is allowed.
+    f.key(KeyCode::Char('n'));
+    let path = f.dir.join("msk-us-fca/E01@lap1/C001/case-1.jsonl");
+    let disk = SheetState::replay(&read_sheet(&path).expect("journal").records);
+    assert_eq!(disk.mark("indication").map(|m| m.level), Some(None));
+}
+
+#[test]
+fn u_undoes_the_last_mark_and_the_original_stays_in_the_record() {
+    let mut h = opened();
+    h.chars("12");
+    h.key(KeyCode::Char('u'));
+    let disk = h.disk("shoulder");
+    assert_eq!(disk.mark("probe-preset"), None);
+    assert_eq!(disk.mark("id-consent").and_then(|m| m.level), Some(1));
+    let path = h.dir.join("msk-us-osce/E01@lap1/C001/shoulder.jsonl");
+    let records = read_sheet(&path).expect("journal").records;
+    assert!(
+        records
+            .iter()
+            .any(|r| matches!(r.event, Event::Mark { ref item, .. } if item == "probe-preset"))
+    );
+    assert!(records.iter().any(|r| matches!(r.event, Event::Undo { .. })));
+    h.key(KeyCode::Char('u'));
+    h.key(KeyCode::Char('u'));
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("Nothing to undo"))
+    );
+}
+
+#[test]
+fn c_edits_feedback_and_private_notes() {
+    let mut h = opened();
+    h.key(KeyCode::Char('c'));
+    assert_eq!(h.screen(), "Comment");
+    h.chars("Good probe handling.");
+    h.key(KeyCode::Enter);
+    h.chars("Second line.");
+    h.key(KeyCode::Tab);
+    h.chars("Check q2 with the external.");
+    // Nothing is written while typing.
+    assert_eq!(h.disk("shoulder").feedback, "");
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(h.screen(), "Scoring");
+    let disk = h.disk("shoulder");
+    assert_eq!(disk.feedback, "Good probe handling.\nSecond line.");
+    assert_eq!(disk.notes, "Check q2 with the external.");
+}
+
+#[test]
+fn f_flags_a_concern_with_a_required_note_and_can_withdraw_it() {
+    let mut h = opened();
+    h.key(KeyCode::Char('f'));
+    assert_eq!(h.screen(), "Concern");
+    h.key(KeyCode::Down);
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("needs a note"))
+    );
+    h.chars("Did not clean the probe between patients");
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(h.screen(), "Scoring");
+    assert_eq!(
+        h.disk("shoulder").concerns.keys().copied().collect::<Vec<_>>(),
+        [ConcernKind::PatientSafety]
+    );
+    h.key(KeyCode::Char('f'));
+    h.key_mod(KeyCode::Char('w'), KeyModifiers::CONTROL);
+    assert_eq!(h.screen(), "Reason");
+    h.chars("Raised against the wrong candidate");
+    h.key(KeyCode::Enter);
+    assert!(h.disk("shoulder").concerns.is_empty());
+}
+
+#[test]
+fn space_starts_the_timer_and_pausing_asks_why() {
+    let mut h = opened();
+    h.tick(10.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(75.0);
+    h.key(KeyCode::Char(' '));
+    assert_eq!(h.screen(), "Reason");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("reason is required"))
+    );
+    h.chars("Model needs water");
+    h.key(KeyCode::Enter);
+    h.tick(200.0);
+    h.key(KeyCode::Char(' '));
+    let actions: Vec<TimerAction> = h.disk("shoulder").timer.into_iter().map(|t| t.action).collect();
+    assert_eq!(
+        actions,
+        [
+            TimerAction::Start,
+            TimerAction::Phase {
+                phase: "reading".into()
+            },
+            TimerAction::Phase {
+                phase: "station".into()
+            },
+            TimerAction::Pause {
+                reason: "Model needs water".into()
+            },
+            TimerAction::Resume,
+        ]
+    );
+    // 65 s ran before the pause; 1:00 reading + 10:00 station.
+    let timer = h
+        .app
+        .sheet
+        .as_ref()
+        .and_then(|s| s.timer.as_ref())
+        .expect("timer");
+    assert_eq!(timer.elapsed(Duration::from_secs(260)), Duration::from_secs(125));
+}
+
+#[test]
+fn warnings_ring_the_bell_and_marks_after_time_up_are_late() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(60.5);
+    assert_eq!(h.exec.bells, 1, "reading over");
+    h.tick(60.0 + 480.5);
+    assert_eq!(h.exec.bells, 2, "the 2:00 call");
+    h.tick(60.0 + 570.5);
+    assert_eq!(h.exec.bells, 3, "the 0:30 call");
+    h.tick(60.0 + 600.5);
+    assert_eq!(h.exec.bells, 4, "time-up");
+    h.key(KeyCode::Char('1'));
+    let disk = h.disk("shoulder");
+    assert_eq!(disk.mark("id-consent").map(|m| m.late), Some(true));
+    let rendered = h.render(120, 40);
+    assert!(rendered.contains("CHANGEOVER"), "{rendered}");
+}
+
+#[test]
+fn s_shows_the_summary_and_refuses_missing_marks_without_a_reason() {
+    let mut h = opened();
+    h.chars("1222222221");
+    h.key(KeyCode::Char('s'));
+    assert_eq!(h.screen(), "Submit");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.app.notice.as_deref().is_some_and(|n| n.contains("missing")),
+        "{:?}",
+        h.app.notice
+    );
+    assert!(h.disk("shoulder").submitted.is_none());
+    h.key(KeyCode::Char('r'));
+    h.chars("Ran out of time");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Submit");
+    h.key(KeyCode::Enter);
+    let disk = h.disk("shoulder");
+    let submitted = disk.submitted.expect("submitted");
+    assert_eq!(
+        (submitted.score, submitted.max, submitted.outcome.as_str()),
+        (20.0, 20.0, "INCOMPLETE")
+    );
+    assert_eq!(
+        disk.missing_reasons.get("global_rating").map(String::as_str),
+        Some("Ran out of time")
+    );
+    // Candidate mode moves on to the next station.
+    assert_eq!(h.app.sheet.as_ref().map(|s| s.key.station.as_str()), Some("knee"));
+}
+
+#[test]
+fn a_submitted_sheet_is_locked_and_amending_needs_a_reason() {
+    let mut h = opened();
+    h.chars("1222222221");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('h'));
+    assert_eq!(
+        h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
+        Some("shoulder")
+    );
+    h.key(KeyCode::Up);
+    h.key(KeyCode::Char('0'));
+    assert!(h.app.notice.as_deref().is_some_and(|n| n.contains("locked")));
+    h.key(KeyCode::Char('A'));
+    h.chars("Mark entered against the wrong item");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('1'));
+    let disk = h.disk("shoulder");
+    assert_eq!(disk.amendments.len(), 1);
+    assert_eq!(disk.amendments[0].reason, "Mark entered against the wrong item");
+    assert!(!disk.is_locked());
+    // The original submission is still in the record.
+    assert_eq!(disk.submitted.map(|s| s.outcome), Some("PASS".into()));
+}
+
+#[test]
+fn left_and_right_move_between_stations_skipping_rest() {
+    let mut h = opened();
+    for (code, station) in [
+        (KeyCode::Right, "knee"),
+        (KeyCode::Char('l'), "ankle"),
+        (KeyCode::Right, "elbow"),
+        (KeyCode::Left, "ankle"),
+        (KeyCode::Char('h'), "knee"),
+    ] {
+        h.key(code);
+        assert_eq!(
+            h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
+            Some(station),
+            "{code:?}"
+        );
+    }
+}
+
+#[test]
+fn q_quits_and_question_mark_toggles_help() {
+    let mut h = opened();
+    h.key(KeyCode::Char('?'));
+    assert!(h.app.help);
+    h.key(KeyCode::Char('?'));
+    assert!(!h.app.help);
+    let effects = h.key(KeyCode::Char('q'));
+    assert!(h.app.quit);
+    assert!(effects.contains(&Effect::Quit));
+}
+
+#[test]
+fn a_failed_write_is_shown_as_not_saved_and_the_mark_not_shown() {
+    let mut h = opened();
+    // Make the journal unwritable under the open file handle's feet: the
+    // store must report failure rather than pretend.
+    h.exec.perform(&mut h.app, vec![Effect::Close]);
+    h.key(KeyCode::Char('1'));
+    assert!(matches!(h.app.saved, Saved::Failed(_)), "{:?}", h.app.saved);
+    assert!(
+        h.app
+            .sheet
+            .as_ref()
+            .expect("sheet")
+            .state
+            .mark("id-consent")
+            .is_none()
+    );
+    assert!(h.render(120, 40).contains("NOT SAVED"));
+}
+
+#[test]
+fn circuit_mode_brings_candidates_in_rotation_order_and_records_absence() {
+    let rubric = "rubrics/msk-ultrasound-osce.ron";
+    let (r, _) = load(Path::new(rubric)).expect("valid");
+    let text = std::fs::read_to_string(rubric).expect("rubric");
+    let roster = osce::roster::read_roster(Path::new("rubrics/msk-ultrasound-osce.roster.csv"), &r)
+        .expect("roster")
+        .0;
+    let s = session(
+        r.clone(),
+        &text,
+        "E02",
+        "lap2",
+        Plan::Circuit {
+            station: "knee".into(),
+            circuit: Some("A".into()),
+        },
+        Some(&roster),
+    )
+    .expect("session");
+    let expected: Vec<String> = osce::roster::station_queue(&roster, &r, "knee", Some("A"))
+        .iter()
+        .map(|q| roster.candidates[q.candidate].id.clone())
+        .collect();
+    let got: Vec<String> = s.candidates.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(got, expected);
+    let dir = temp_dir();
+    let mut exec = Executor::new(Store::new(&dir), "lap2".into(), Box::new(t0));
+    exec.set_rubric_hash(s.rubric_hash.clone());
+    let mut app = App::marking(s, Duration::ZERO, t0());
+    let first = app.current_candidate().expect("first").id.clone();
+    let effects = app.update(Action::Absent);
+    exec.perform(&mut app, effects);
+    for c in "Did not arrive".chars() {
+        if let Some(a) = action_for(&app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)) {
+            let effects = app.update(a);
+            exec.perform(&mut app, effects);
+        }
+    }
+    let effects = app.update(Action::Save);
+    exec.perform(&mut app, effects);
+    // The next candidate is up for confirmation.
+    assert!(matches!(app.screen, Screen::Confirm));
+    assert_eq!(app.candidate, 1);
+    let path = dir.join(format!("msk-us-osce/E02@lap2/{first}/knee.jsonl"));
+    let state = SheetState::replay(&read_sheet(&path).expect("journal").records);
+    assert_eq!(state.absent.as_deref(), Some("Did not arrive"));
+    assert_eq!(state.submitted.map(|s| s.outcome), Some("ABSENT".into()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn reopening_a_sheet_replays_marks_and_the_timer_from_disk() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.chars("12");
+    h.tick(100.0);
+    // A new app on the same store, 60 s of wall time later (a crash).
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron").expect("rubric");
+    let (r, _) = load(Path::new("rubrics/msk-ultrasound-osce.ron")).expect("valid");
+    let s = session(
+        r,
+        &text,
+        "E01",
+        "lap1",
+        Plan::Candidates {
+            candidate: Some(("C001".into(), "Aisha Khan".into())),
+            station: None,
+        },
+        None,
+    )
+    .expect("session");
+    let restart_wall = t0() + chrono::Duration::seconds(160);
+    drop(std::mem::replace(
+        &mut h.exec,
+        Executor::new(Store::new(&h.dir), "lap1".into(), Box::new(move || restart_wall)),
+    ));
+    h.exec.set_rubric_hash(s.rubric_hash.clone());
+    h.app = App::marking(s, Duration::from_secs(5), restart_wall);
+    h.app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    h.key(KeyCode::Enter);
+    let sheet = h.app.sheet.as_ref().expect("sheet");
+    assert_eq!(sheet.state.mark("probe-preset").and_then(|m| m.level), Some(2));
+    assert_eq!(sheet.cursor, 2);
+    let timer = sheet.timer.as_ref().expect("timer");
+    // Running since t0 + 0: 100 s recorded, then 60 s while down.
+    assert_eq!(timer.elapsed(Duration::from_secs(5)), Duration::from_secs(160));
+}
+
+// Snapshots: one per screen, NO_COLOR, fixed clock.
+
+#[test]
+fn snapshot_confirm() {
+    let h = osce_one("C001");
+    insta::assert_snapshot!(h.render(100, 30));
+}
+
+#[test]
+fn snapshot_scoring() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.chars("121");
+    h.tick(62.0);
+    insta::assert_snapshot!(h.render(120, 40));
+}
+
+#[test]
+fn snapshot_scoring_at_80_by_24() {
+    let mut h = opened();
+    h.chars("12");
+    h.app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    insta::assert_snapshot!(h.render(80, 24));
+}
+
+#[test]
+fn snapshot_global_rating() {
+    let mut h = opened();
+    h.key(KeyCode::Char('g'));
+    h.key(KeyCode::Char('1'));
+    insta::assert_snapshot!(h.render(120, 40));
+}
+
+#[test]
+fn snapshot_comment() {
+    let mut h = opened();
+    h.key(KeyCode::Char('c'));
+    h.chars("Good systematic approach.");
+    insta::assert_snapshot!(h.render(120, 40));
+}
+
+#[test]
+fn snapshot_concern() {
+    let mut h = opened();
+    h.key(KeyCode::Char('f'));
+    h.chars("Scanned without checking identity");
+    insta::assert_snapshot!(h.render(120, 40));
+}
+
+#[test]
+fn snapshot_submit_summary() {
+    let mut h = opened();
+    h.chars("12222");
+    h.key(KeyCode::Char('s'));
+    insta::assert_snapshot!(h.render(120, 40));
+}
+
+#[test]
+fn snapshot_help() {
+    let mut h = opened();
+    h.key(KeyCode::Char('?'));
+    insta::assert_snapshot!(h.render(120, 40));
+}
+
+#[test]
+fn snapshot_too_small() {
+    let mut h = opened();
+    h.app.update(Action::Resize { width: 10, height: 3 });
+    insta::assert_snapshot!(h.render(10, 3));
+    h.app.update(Action::Resize {
+        width: 79,
+        height: 30,
+    });
+    insta::assert_snapshot!("too_small_79_wide", h.render(79, 30));
+}
+
+#[test]
+fn snapshot_home() {
+    let dir = temp_dir();
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(t0));
+    let mut home = exec.home(Path::new("rubrics"), "E01");
+    home.sessions = "sessions".into();
+    let mut app = App::home(home, Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 120,
+        height: 30,
+    });
+    let mut terminal = Terminal::new(TestBackend::new(120, 30)).expect("terminal");
+    terminal
+        .draw(|f| views::render(&app, f, &Theme::new(false)))
+        .expect("draw");
+    insta::assert_snapshot!(format!("{}", terminal.backend()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn home_starts_a_session_and_offers_built_in_rubrics_elsewhere() {
+    let dir = temp_dir();
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(t0));
+    let nowhere = dir.join("no-rubrics-here");
+    let home = exec.home(&nowhere, "");
+    assert_eq!(home.rubrics.len(), 3);
+    assert!(
+        home.rubrics
+            .iter()
+            .all(|r| r.label.starts_with("built in") && r.problem.is_none())
+    );
+    let mut app = App::home(home, Duration::ZERO, t0());
+    let press = |app: &mut App, exec: &mut Executor, code: KeyCode| {
+        if let Some(a) = action_for(app, KeyEvent::new(code, KeyModifiers::NONE)) {
+            let effects = app.update(a);
+            exec.perform(app, effects);
+        }
+    };
+    // Rubric → examiner.
+    press(&mut app, &mut exec, KeyCode::Tab);
+    for c in "E07".chars() {
+        press(&mut app, &mut exec, KeyCode::Char(c));
+    }
+    // Enter with no candidate: refused with a message.
+    press(&mut app, &mut exec, KeyCode::Enter);
+    assert!(
+        app.home_mut()
+            .and_then(|h| h.error.clone())
+            .is_some_and(|e| e.contains("candidate"))
+    );
+    // The refusal put the focus on the candidate id.
+    for c in "C009".chars() {
+        press(&mut app, &mut exec, KeyCode::Char(c));
+    }
+    press(&mut app, &mut exec, KeyCode::Enter);
+    assert!(
+        matches!(app.screen, Screen::Confirm),
+        "{:?}",
+        app.home_mut().map(|h| h.error.clone())
+    );
+    assert_eq!(app.current_candidate().map(|c| c.id.as_str()), Some("C009"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn submitting_during_a_soft_overrun_records_the_end_and_the_overrun() {
+    let mut h = harness(
+        "rubrics/msk-practical-exam.ron",
+        Plan::Candidates {
+            candidate: Some(("C001".into(), "Ben".into())),
+            station: None,
+        },
+    );
+    h.key(KeyCode::Enter);
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    // 20:00 soft station, then 95 s over.
+    h.tick(1295.0);
+    assert!(h.render(120, 40).contains("+1:35"), "overrun shown as +m:ss");
+    h.chars("1111111111");
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    let path = h.dir.join("msk-us-practical/E01@lap1/C001/upper-limb.jsonl");
+    let state = SheetState::replay(&read_sheet(&path).expect("journal").records);
+    let end = state
+        .timer
+        .iter()
+        .find(|t| t.action == TimerAction::End)
+        .expect("end recorded");
+    assert_eq!(end.elapsed, Duration::from_secs(1295));
+    assert!(state.timer.iter().any(|t| t.action == TimerAction::TimeUp));
+    assert!(state.mark("ergonomics").is_some_and(|m| m.late));
+}
