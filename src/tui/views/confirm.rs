@@ -20,7 +20,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let [top, main, notice, footer] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Min(12),
-        Constraint::Length(2),
+        Constraint::Length(super::notice_height(app, area.width)),
         Constraint::Length(1),
     ])
     .areas(area);

@@ -74,6 +74,14 @@ pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
+/// Lines a notice needs at this width (none without a notice; at most 4).
+pub fn notice_height(app: &App, width: u16) -> u16 {
+    app.notice.as_ref().map_or(0, |n| {
+        let chars = u16::try_from(n.chars().count()).unwrap_or(u16::MAX);
+        (chars / width.max(1) + 1).min(4)
+    })
+}
+
 /// The key hints of the current screen, from the key table.
 pub fn footer(app: &App, theme: &Theme) -> Line<'static> {
     let mut spans = Vec::new();

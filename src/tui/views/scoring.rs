@@ -22,7 +22,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let [header, body, notice, footer] = Layout::vertical([
         Constraint::Length(8),
         Constraint::Min(5),
-        Constraint::Length(1),
+        Constraint::Length(super::notice_height(app, area.width)),
         Constraint::Length(2),
     ])
     .areas(area);
@@ -32,7 +32,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     render_items(app, sheet, rubric, station, frame, list, theme);
     render_detail(sheet, rubric, station, frame, detail, theme);
     if let Some(n) = &app.notice {
-        frame.render_widget(Paragraph::new(Line::styled(n.clone(), theme.warn())), notice);
+        frame.render_widget(
+            Paragraph::new(Line::styled(n.clone(), theme.warn())).wrap(Wrap { trim: true }),
+            notice,
+        );
     }
     frame.render_widget(
         Paragraph::new(super::footer(app, theme)).wrap(Wrap { trim: true }),
