@@ -8,6 +8,7 @@
 //! candidate lists. The terminal interface lives in [`tui`], a thin shell
 //! over them; the binary (`src/main.rs`) adds the command line.
 
+pub mod cohort;
 pub mod examples;
 pub mod ids;
 pub mod roster;

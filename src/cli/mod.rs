@@ -4,6 +4,7 @@
 
 pub mod diagnostics;
 mod score;
+mod status;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -67,6 +68,28 @@ pub enum Command {
     /// appended to the sheet's journal under --sessions and fsynced before
     /// the screen says it is saved.
     Score(ScoreArgs),
+    /// Which sheets are in: a candidates × stations matrix
+    ///
+    /// Combines several session folders (one per examiner laptop)
+    /// deterministically. Each cell is missing, opened, in progress,
+    /// submitted, amended, absent or CONFLICT (the same sheet on two
+    /// devices); flags show concerns and double marking. Damaged or torn
+    /// journals are listed. Exit code 0 only when every expected sheet is
+    /// submitted (for scripts), 1 otherwise.
+    Status(StatusArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Rubric file (.ron) the exam used
+    #[arg(value_name = "RUBRIC")]
+    pub rubric: PathBuf,
+    /// Session folders to combine (one per examiner laptop)
+    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    pub sessions: Vec<PathBuf>,
+    /// Roster CSV: the candidates expected (else those found on sheets)
+    #[arg(long, value_name = "FILE.csv")]
+    pub roster: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -106,6 +129,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Check { files, strict, quiet }) => check(&files, strict, quiet),
         Some(Command::Show { file }) => show(&file),
         Some(Command::Score(args)) => score::score(args),
+        Some(Command::Status(args)) => status::status(&args),
         None => score::home(&cli.sessions),
     }
 }

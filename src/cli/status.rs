@@ -1,0 +1,196 @@
+//! `osce status`: which sheets are in.
+
+use std::fmt::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use osce::cohort::{CellState, Cohort, Matrix, gather, matrix};
+use osce::roster::read_roster;
+use osce::rubric::Rubric;
+use osce::store::hash_rubric;
+
+use super::{EXIT_INVALID, EXIT_USAGE, StatusArgs, diagnostics};
+
+/// Reads and checks a rubric for a command that needs it valid, with its
+/// hash; prints why not and gives the exit code otherwise.
+pub fn rubric_and_hash(path: &Path) -> Result<(Rubric, String), ExitCode> {
+    let text = match osce::rubric::read_text(path) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    let checked = osce::rubric::check_str(&path.display().to_string(), &text);
+    match checked.rubric.clone() {
+        Some(r) => Ok((r, hash_rubric(&text))),
+        None => {
+            eprint!("{}", diagnostics::render(&checked, diagnostics::colour_wanted()));
+            eprintln!("{}: invalid; fix it with `osce check` first", path.display());
+            Err(ExitCode::from(EXIT_INVALID))
+        }
+    }
+}
+
+pub fn status(args: &StatusArgs) -> ExitCode {
+    let (rubric, hash) = match rubric_and_hash(&args.rubric) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    for folder in &args.sessions {
+        if !folder.is_dir() {
+            eprintln!("error: {}: no such sessions folder", folder.display());
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let roster = match &args.roster {
+        None => None,
+        Some(path) => match read_roster(path, &rubric) {
+            Ok((r, _)) => Some(r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID });
+            }
+        },
+    };
+    let cohort = match gather(&rubric, &hash, &args.sessions) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let m = matrix(&rubric, &cohort, roster.as_ref());
+    print!("{}", render(&rubric, &cohort, &m));
+    if m.complete() && !m.candidates.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INVALID)
+    }
+}
+
+fn short(state: CellState) -> &'static str {
+    match state {
+        CellState::Missing => "·",
+        CellState::Opened => "opened",
+        CellState::InProgress => "marking",
+        CellState::Submitted => "✓",
+        CellState::Amended => "✓ amended",
+        CellState::Amending => "amending",
+        CellState::Absent => "absent",
+        CellState::Conflict => "CONFLICT",
+    }
+}
+
+/// The status report as text.
+pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — sheets in", rubric.title);
+    if m.candidates.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNo sheets found for assessment \"{}\", and no roster given.",
+            rubric.id
+        );
+        return out;
+    }
+    let width = m
+        .stations
+        .iter()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(11);
+    let id_width = m
+        .candidates
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    let _ = write!(out, "\n{:<id_width$}  ", "candidate");
+    for s in &m.stations {
+        let _ = write!(out, "{s:<width$} ");
+    }
+    let _ = writeln!(out, " name");
+    for c in &m.candidates {
+        let _ = write!(out, "{c:<id_width$}  ");
+        for s in &m.stations {
+            let text = m.cell(c, s).map_or("·".to_string(), |cell| {
+                let mut t = short(cell.state).to_string();
+                if cell.double_marked {
+                    t.push_str(" 2×");
+                }
+                if cell.concern {
+                    t.push_str(" !");
+                }
+                t
+            });
+            let _ = write!(out, "{text:<width$} ");
+        }
+        let name = m.names.get(c).map(String::as_str).unwrap_or("");
+        let mark = if m.unexpected.contains(c) {
+            " (not on the roster)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, " {name}{mark}");
+    }
+    let _ = writeln!(
+        out,
+        "\nKey: ✓ submitted · not yet started; 2× double-marked; ! concern flagged."
+    );
+    let counts = m.counts();
+    let total = m.cells.len();
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(state, n)| format!("{n} {}", state.label()))
+        .collect();
+    let _ = writeln!(out, "{total} sheets expected: {}.", parts.join(", "));
+    let conflicts: Vec<(&(String, String), &osce::cohort::Cell)> = m
+        .cells
+        .iter()
+        .filter(|(_, c)| c.state == CellState::Conflict)
+        .collect();
+    if !conflicts.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nConflicts to resolve (nothing is settled by device clocks):"
+        );
+        for ((candidate, station), cell) in conflicts {
+            let _ = writeln!(
+                out,
+                "  {candidate} at {station}: {}",
+                cell.conflict.as_deref().unwrap_or("")
+            );
+            for &i in &cell.sheets {
+                let _ = writeln!(out, "    {}", cohort.sheets[i].path.display());
+            }
+        }
+    }
+    let concerns: Vec<&(String, String)> = m
+        .cells
+        .iter()
+        .filter(|(_, c)| c.concern)
+        .map(|(k, _)| k)
+        .collect();
+    if !concerns.is_empty() {
+        let _ = writeln!(out, "\nConcerns flagged:");
+        for (candidate, station) in concerns {
+            let _ = writeln!(out, "  {candidate} at {station}");
+        }
+    }
+    if !cohort.problems.is_empty() {
+        let _ = writeln!(out, "\nProblems with session files:");
+        for p in &cohort.problems {
+            let _ = writeln!(out, "  {p}");
+        }
+    }
+    if m.complete() {
+        let _ = writeln!(out, "\nEvery expected sheet is in.");
+    } else {
+        let waiting = m.cells.values().filter(|c| !c.state.is_done()).count();
+        let _ = writeln!(out, "\n{waiting} sheets are not in yet.");
+    }
+    out
+}

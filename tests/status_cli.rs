@@ -1,0 +1,364 @@
+//! `osce status` against session folders written through the real store.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+use chrono::{DateTime, TimeZone, Utc};
+use osce::cohort::{CellState, gather, matrix};
+use osce::rubric::load;
+use osce::store::{ConcernKind, Event, SheetKey, Store, hash_rubric};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new() -> Dir {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("osce-status-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Dir(dir)
+    }
+
+    fn sub(&self, name: &str) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::create_dir_all(&p).expect("sub dir");
+        p
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const OSCE: &str = "rubrics/msk-ultrasound-osce.ron";
+const FCA: &str = "rubrics/msk-final-clinical-assessment.ron";
+
+fn t() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("time")
+}
+
+fn hash(rubric: &str) -> String {
+    hash_rubric(&std::fs::read_to_string(rubric).expect("rubric"))
+}
+
+/// Writes one sheet: every item at the top level, a global rating, and
+/// (if `submit`) a submission.
+fn write_sheet(
+    folder: &Path,
+    rubric_path: &str,
+    station: &str,
+    candidate: &str,
+    who: &str,
+    submit: bool,
+    extra: Vec<Event>,
+) {
+    let (rubric, _) = load(Path::new(rubric_path)).expect("valid");
+    let (examiner, device) = who.split_once('@').expect("examiner@device");
+    let key = SheetKey {
+        assessment: rubric.id.clone(),
+        station: station.into(),
+        candidate: candidate.into(),
+        examiner: examiner.into(),
+        device: device.into(),
+    };
+    let (mut journal, _) = Store::new(folder)
+        .open_sheet(&key, &hash(rubric_path))
+        .expect("open");
+    journal
+        .append(
+            Event::Confirmed {
+                candidate_name: format!("Name of {candidate}"),
+            },
+            t(),
+        )
+        .expect("append");
+    let st = rubric.station(station).expect("station");
+    for item in &st.items {
+        let scale = rubric.scale(item.scale);
+        let level = scale.levels.len() - 1;
+        journal
+            .append(
+                Event::Mark {
+                    item: item.id.clone(),
+                    level: Some(level),
+                    label: scale.levels[level].label.clone(),
+                    late: false,
+                },
+                t(),
+            )
+            .expect("append");
+    }
+    if let Some(g) = &st.global_rating {
+        let scale = rubric.scale(g.scale);
+        let level = scale.levels.len() - 1;
+        journal
+            .append(
+                Event::GlobalRating {
+                    level,
+                    label: scale.levels[level].label.clone(),
+                    late: false,
+                },
+                t(),
+            )
+            .expect("append");
+    }
+    for e in extra {
+        journal.append(e, t()).expect("append");
+    }
+    if submit {
+        journal
+            .append(
+                Event::Submitted {
+                    score: 1.0,
+                    max: 1.0,
+                    outcome: "PASS".into(),
+                },
+                t(),
+            )
+            .expect("append");
+    }
+}
+
+fn all_stations(rubric_path: &str) -> Vec<String> {
+    let (r, _) = load(Path::new(rubric_path)).expect("valid");
+    r.scored_stations().map(|s| s.id.clone()).collect()
+}
+
+fn status(args: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("osce")
+        .expect("binary")
+        .arg("status")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn complete_cohort_exits_zero_and_folders_combine_in_any_order() {
+    let d = Dir::new();
+    let (a, b) = (d.sub("laptop-a"), d.sub("laptop-b"));
+    for (i, station) in all_stations(OSCE).iter().enumerate() {
+        let folder = if i % 2 == 0 { &a } else { &b };
+        for candidate in ["C001", "C002"] {
+            write_sheet(
+                folder,
+                OSCE,
+                station,
+                candidate,
+                &format!("E{i}@lap"),
+                true,
+                vec![],
+            );
+        }
+    }
+    let (code, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        b.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("12 sheets expected: 12 submitted."), "{out}");
+    assert!(out.contains("Every expected sheet is in."), "{out}");
+    let (_, reversed) = status(&[
+        OSCE,
+        "--sessions",
+        b.to_str().expect("utf-8"),
+        a.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out, reversed, "the folder order does not change the report");
+}
+
+#[test]
+fn roster_candidates_without_sheets_are_missing_and_exit_is_one() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap", true, vec![]);
+    write_sheet(&a, OSCE, "knee", "C001", "E02@lap", false, vec![]);
+    let (code, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        "--roster",
+        "rubrics/msk-ultrasound-osce.roster.csv",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("84 sheets expected: 82 missing, 1 in progress, 1 submitted."),
+        "{out}"
+    );
+    assert!(out.contains("Siobhán Ní Bhriain"), "{out}");
+}
+
+#[test]
+fn the_same_sheet_on_two_devices_is_a_conflict_not_settled_by_clocks() {
+    let d = Dir::new();
+    let (a, b) = (d.sub("a"), d.sub("b"));
+    write_sheet(&a, OSCE, "shoulder", "C001", "E01@laptop-1", true, vec![]);
+    write_sheet(&b, OSCE, "shoulder", "C001", "E01@laptop-2", true, vec![]);
+    let (code, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        b.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.contains("CONFLICT"), "{out}");
+    assert!(
+        out.contains(
+            "C001 at shoulder: the same sheet was marked examiner E01 on devices laptop-1 and laptop-2"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn two_examiners_are_double_marking_where_the_rubric_allows_it_and_a_conflict_where_not() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    write_sheet(&a, FCA, "case-1", "C001", "internal@lap", true, vec![]);
+    write_sheet(&a, FCA, "case-1", "C001", "external@tab", false, vec![]);
+    let (r, _) = load(Path::new(FCA)).expect("valid");
+    let cohort = gather(&r, &hash(FCA), std::slice::from_ref(&a)).expect("gather");
+    let m = matrix(&r, &cohort, None);
+    let cell = m.cell("C001", "case-1").expect("cell");
+    assert!(cell.double_marked);
+    // As far as the least advanced of the two sheets.
+    assert_eq!(cell.state, CellState::InProgress);
+
+    // The practical exam has no double marking.
+    const PRACTICAL: &str = "rubrics/msk-practical-exam.ron";
+    write_sheet(&a, PRACTICAL, "physics", "C001", "E01@lap", true, vec![]);
+    write_sheet(&a, PRACTICAL, "physics", "C001", "E02@lap", true, vec![]);
+    let (_, out) = status(&[PRACTICAL, "--sessions", a.to_str().expect("utf-8")]);
+    assert!(
+        out.contains("marked by 2 examiners (E01, E02) but the rubric has no double marking"),
+        "{out}"
+    );
+}
+
+#[test]
+fn concerns_absences_amendments_and_damaged_files_are_shown() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    write_sheet(
+        &a,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap",
+        true,
+        vec![Event::Concern {
+            kind: ConcernKind::PatientSafety,
+            note: "x".into(),
+        }],
+    );
+    write_sheet(&a, OSCE, "knee", "C001", "E02@lap", true, vec![]);
+    {
+        let (r, _) = load(Path::new(OSCE)).expect("valid");
+        let key = SheetKey {
+            assessment: r.id.clone(),
+            station: "knee".into(),
+            candidate: "C001".into(),
+            examiner: "E02".into(),
+            device: "lap".into(),
+        };
+        let (mut j, _) = Store::new(&a).open_sheet(&key, &hash(OSCE)).expect("open");
+        j.append(
+            Event::AmendStarted {
+                reason: "typo".into(),
+            },
+            t(),
+        )
+        .expect("append");
+        j.append(
+            Event::Submitted {
+                score: 1.0,
+                max: 1.0,
+                outcome: "PASS".into(),
+            },
+            t(),
+        )
+        .expect("append");
+        let key = SheetKey {
+            station: "ankle".into(),
+            examiner: "E03".into(),
+            ..key
+        };
+        let (mut j, _) = Store::new(&a).open_sheet(&key, &hash(OSCE)).expect("open");
+        j.append(
+            Event::Absent {
+                reason: "unwell".into(),
+            },
+            t(),
+        )
+        .expect("append");
+        j.append(
+            Event::Submitted {
+                score: 0.0,
+                max: 16.0,
+                outcome: "ABSENT".into(),
+            },
+            t(),
+        )
+        .expect("append");
+    }
+    write_sheet(&a, OSCE, "elbow", "C001", "E04@lap", false, vec![]);
+    let torn = a.join("msk-us-osce/E04@lap/C001/elbow.jsonl");
+    let len = std::fs::metadata(&torn).expect("journal").len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&torn)
+        .expect("open")
+        .set_len(len - 30)
+        .expect("truncate");
+    // Marks made against an edited copy of the rubric are not used.
+    let edited = d.0.join("edited.ron");
+    std::fs::write(
+        &edited,
+        std::fs::read_to_string(OSCE).expect("rubric") + "// edited\n",
+    )
+    .expect("write");
+    write_sheet(
+        &a,
+        edited.to_str().expect("utf-8"),
+        "physics",
+        "C001",
+        "E05@lap",
+        true,
+        vec![],
+    );
+
+    let (code, out) = status(&[OSCE, "--sessions", a.to_str().expect("utf-8")]);
+    assert_eq!(code, 1);
+    for expected in [
+        "✓ !",
+        "✓ amended",
+        "absent",
+        "Concerns flagged:\n  C001 at shoulder",
+        "elbow.jsonl: the end of the journal from line",
+        "physics.jsonl: marked against a different rubric",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn bad_arguments() {
+    let (code, out) = status(&[OSCE, "--sessions", "/nonexistent/sessions"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no such sessions folder"));
+    let (code, _) = status(&[OSCE]);
+    assert_eq!(code, 2, "--sessions is required");
+}
