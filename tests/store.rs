@@ -949,7 +949,7 @@ fn sample_events() -> Vec<Event> {
         Event::Mark {
             item: "biceps".into(),
             level: None,
-            label: "Not observed".into(),
+            label: "not observed".into(),
             late: true,
         },
         Event::GlobalRating {

@@ -762,3 +762,238 @@ fn submitting_during_a_soft_overrun_records_the_end_and_the_overrun() {
     assert!(state.timer.iter().any(|t| t.action == TimerAction::TimeUp));
     assert!(state.mark("ergonomics").is_some_and(|m| m.late));
 }
+
+// Regressions from the examiner-eyes review.
+
+#[test]
+fn a_timer_call_never_closes_an_open_dialog_or_loses_its_text() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('c'));
+    h.chars("Half-written feedback");
+    // Reading time ends while the examiner types.
+    h.tick(61.0);
+    assert_eq!(h.screen(), "Comment", "the editor stays open");
+    h.chars(" and more.");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.disk("shoulder").feedback, "Half-written feedback and more.");
+}
+
+#[test]
+fn pausing_stops_the_clock_when_space_is_pressed() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(30.0);
+    h.key(KeyCode::Char(' '));
+    // The examiner takes 20 s to type the reason; the clock stood still.
+    h.tick(50.0);
+    h.chars("Model unwell");
+    h.key(KeyCode::Enter);
+    let timer = h
+        .app
+        .sheet
+        .as_ref()
+        .and_then(|s| s.timer.as_ref())
+        .expect("timer");
+    assert_eq!(timer.elapsed(Duration::from_secs(50)), Duration::from_secs(30));
+    let pause = h
+        .disk("shoulder")
+        .timer
+        .into_iter()
+        .find(|t| matches!(t.action, TimerAction::Pause { .. }))
+        .expect("pause");
+    assert_eq!(pause.elapsed, Duration::from_secs(30));
+}
+
+#[test]
+fn undo_puts_the_cursor_back_on_the_item_it_undid() {
+    let mut h = opened();
+    h.chars("12");
+    assert_eq!(h.cursor(), 2);
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.cursor(), 1, "back on the item whose mark was undone");
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("Selects a high-frequency")),
+        "{:?}",
+        h.app.notice
+    );
+}
+
+#[test]
+fn reopened_comments_carry_on_after_the_existing_text() {
+    let mut h = opened();
+    h.key(KeyCode::Char('c'));
+    h.chars("First.");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('c'));
+    h.chars(" Second.");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.disk("shoulder").feedback, "First. Second.");
+}
+
+#[test]
+fn a_locked_sheet_refuses_comments_concerns_and_the_timer() {
+    let mut h = opened();
+    h.chars("1222222221");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('h'));
+    for key in ['c', 'f', ' '] {
+        h.key(KeyCode::Char(key));
+        assert_eq!(h.screen(), "Scoring", "{key:?}");
+        assert!(
+            h.app.notice.as_deref().is_some_and(|n| n.contains("locked")),
+            "{key:?}: {:?}",
+            h.app.notice
+        );
+    }
+    assert!(
+        h.render(120, 40).contains("A amend"),
+        "the footer says how to amend"
+    );
+}
+
+#[test]
+fn pasted_text_never_marks_and_a_reason_stays_one_line() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(5.0);
+    h.key(KeyCode::Char(' '));
+    h.act(Action::Paste("Fire alarm\n2 tea".into()));
+    h.key(KeyCode::Enter);
+    let disk = h.disk("shoulder");
+    assert!(disk.timer.iter().any(|t| t.action
+        == TimerAction::Pause {
+            reason: "Fire alarm 2 tea".into()
+        }));
+    assert!(disk.mark("id-consent").is_none());
+    // On the scoring screen a paste does nothing at all.
+    h.act(Action::Paste("2".into()));
+    assert!(h.disk("shoulder").mark("id-consent").is_none());
+}
+
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let mut h = opened();
+    h.app.update(Action::Resize {
+        width: 40,
+        height: 10,
+    });
+    h.key(KeyCode::Char('1'));
+    assert!(h.disk("shoulder").mark("id-consent").is_none());
+    h.app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    h.key(KeyCode::Char('1'));
+    assert!(h.disk("shoulder").mark("id-consent").is_some());
+}
+
+#[test]
+fn the_end_is_shown_only_when_every_sheet_is_submitted() {
+    let mut h = opened();
+    // Jump to the last station and submit it: the others are still open.
+    for _ in 0..5 {
+        h.key(KeyCode::Char('l'));
+    }
+    assert_eq!(
+        h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
+        Some("professional")
+    );
+    h.chars("121222");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_ne!(h.screen(), "Finished");
+    // The first sheet not yet submitted comes next.
+    assert_eq!(
+        h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
+        Some("shoulder")
+    );
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Submitted and saved: C001 at Professional")),
+        "{:?}",
+        h.app.notice
+    );
+}
+
+#[test]
+fn absent_is_refused_for_a_sheet_with_marks_and_amending_withdraws_an_absence() {
+    let mut h = opened();
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Char('x'));
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("already recorded")),
+        "{:?}",
+        h.app.notice
+    );
+
+    let mut c = harness(
+        "rubrics/msk-ultrasound-osce.ron",
+        Plan::Candidates {
+            candidate: Some(("C001".into(), "Aisha Khan".into())),
+            station: None,
+        },
+    );
+    c.key(KeyCode::Char('x'));
+    c.chars("Late");
+    c.key(KeyCode::Enter);
+    assert_eq!(c.disk("shoulder").absent.as_deref(), Some("Late"));
+    // She arrives after all: back to the sheet, amend, mark.
+    c.key(KeyCode::Char('h'));
+    assert_eq!(
+        c.app.sheet.as_ref().map(|s| s.key.station.as_str()),
+        Some("shoulder")
+    );
+    c.key(KeyCode::Char('A'));
+    c.chars("Arrived late; examined in full");
+    c.key(KeyCode::Enter);
+    c.key(KeyCode::Char('1'));
+    let disk = c.disk("shoulder");
+    assert_eq!(disk.absent, None);
+    assert_eq!(disk.mark("id-consent").and_then(|m| m.level), Some(1));
+}
+
+#[test]
+fn the_concern_dialog_moves_up_and_down_and_keeps_a_note_per_kind() {
+    let mut h = opened();
+    h.key(KeyCode::Char('f'));
+    h.chars("Rude to the model");
+    h.key(KeyCode::Down);
+    h.chars("No gel cleaned");
+    h.key(KeyCode::Up);
+    h.key(KeyCode::Esc);
+    let concerns = h.disk("shoulder").concerns;
+    assert_eq!(
+        concerns.get(&ConcernKind::Professionalism).map(String::as_str),
+        Some("Rude to the model")
+    );
+    assert_eq!(
+        concerns.get(&ConcernKind::PatientSafety).map(String::as_str),
+        Some("No gel cleaned")
+    );
+}
+
+#[test]
+fn space_on_a_finished_timer_does_not_pause_it() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(60.0 + 600.0 + 61.0);
+    h.key(KeyCode::Char(' '));
+    assert_eq!(h.screen(), "Scoring");
+    assert!(h.app.notice.as_deref().is_some_and(|n| n.contains("finished")));
+}

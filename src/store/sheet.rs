@@ -37,6 +37,13 @@ impl<T: Clone> History<T> {
     }
 }
 
+/// What an undoable record set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UndoTarget {
+    Item(String),
+    GlobalRating,
+}
+
 /// An item's current mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MarkEntry {
@@ -171,8 +178,23 @@ impl SheetState {
                 };
                 self.amendments.push(amendment.clone());
                 self.amending = Some(amendment);
+                // Amending an absence withdraws it (a late arrival, a wrong
+                // key): the amendment's reason says why.
+                self.absent = None;
             }
         }
+    }
+
+    /// What the record `seq` set, if it is a mark or global rating still in
+    /// effect.
+    pub fn target_of(&self, seq: u64) -> Option<UndoTarget> {
+        if self.global.entries.iter().any(|(s, _)| *s == seq) {
+            return Some(UndoTarget::GlobalRating);
+        }
+        self.marks
+            .iter()
+            .find(|(_, h)| h.entries.iter().any(|(s, _)| *s == seq))
+            .map(|(item, _)| UndoTarget::Item(item.clone()))
     }
 
     /// The current mark of an item.

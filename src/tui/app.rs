@@ -78,7 +78,15 @@ pub struct CommentEditor {
 #[derive(Debug)]
 pub struct ConcernEditor {
     pub kind: usize,
-    pub note: TextArea<'static>,
+    /// One note per kind, in [`ConcernKind::ALL`] order, so switching kind
+    /// never carries one note over to another.
+    pub notes: Vec<TextArea<'static>>,
+}
+
+impl ConcernEditor {
+    pub fn note(&self) -> &TextArea<'static> {
+        &self.notes[self.kind]
+    }
 }
 
 /// A one-line reason the examiner must give.
@@ -90,7 +98,11 @@ pub struct ReasonPrompt {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReasonFor {
-    Pause,
+    /// The timer stopped when space was pressed, at this timer time; the
+    /// pause is recorded with its reason.
+    Pause {
+        at: Duration,
+    },
     Amend,
     Absent,
     /// Why these (item ids or [`GLOBAL_RATING`]) are left unmarked.
@@ -102,7 +114,7 @@ pub enum ReasonFor {
 impl ReasonFor {
     pub fn title(&self) -> &'static str {
         match self {
-            ReasonFor::Pause => "Why is the timer paused?",
+            ReasonFor::Pause { .. } => "Why is the timer paused?",
             ReasonFor::Amend => "Why is this submitted sheet being amended?",
             ReasonFor::Absent => "Why is the candidate absent?",
             ReasonFor::Missing(_) => "Why are these left unmarked?",
@@ -132,6 +144,31 @@ pub struct Sheet {
     pub digits: String,
     /// What replay found and set aside, to tell the examiner.
     pub quarantine: Option<String>,
+    /// Whether this run has written the sheet's `Opened` record yet.
+    pub introduced: bool,
+}
+
+/// Where one sheet stands, from a survey of the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    NotStarted,
+    Started,
+    Submitted,
+    Absent,
+}
+
+impl Progress {
+    pub fn of(state: &SheetState) -> Progress {
+        if state.absent.is_some() && state.is_locked() {
+            Progress::Absent
+        } else if state.is_locked() {
+            Progress::Submitted
+        } else if state.is_started() || state.submitted.is_some() {
+            Progress::Started
+        } else {
+            Progress::NotStarted
+        }
+    }
 }
 
 /// Whether what the screen shows is on disk.
@@ -172,6 +209,8 @@ pub enum Action {
     Escape,
     Save,
     Help,
+    /// Show the station's candidate instructions and examiner notes.
+    Info,
     Quit,
     /// A key for a text field.
     Text(Input),
@@ -198,6 +237,10 @@ pub enum Action {
     AppendFailed {
         message: String,
     },
+    /// Where the asked-for sheets stand.
+    Surveyed(Vec<(SheetKey, Progress)>),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
     /// The home screen produced a session to start.
     Start(Box<Session>),
 }
@@ -214,6 +257,8 @@ pub enum Effect {
     Bell,
     /// Close the open sheet's journal and release its lock.
     Close,
+    /// Read (without locking) where each of these sheets stands.
+    Survey(Vec<SheetKey>),
     Quit,
     /// Home screen work that needs the disk (see [`super::home`]).
     Home(super::home::HomeEffect),
@@ -243,8 +288,23 @@ pub struct App {
     confirmed: HashSet<String>,
     /// Appends asked for and not yet answered.
     awaiting: usize,
+    /// The open dialog closes once its own appends are durable (and not
+    /// because some other record, such as a timer call, was written).
+    closing: bool,
+    /// Where each (candidate, station) of the session stands, as surveyed.
+    progress: std::collections::HashMap<(String, String), Progress>,
+    /// A survey was asked for to find the next sheet after a submission.
+    advance_pending: bool,
+    /// The examiner confirmed the candidate on the confirm screen: record
+    /// it when the sheet opens.
+    confirming: bool,
     pub quit: bool,
     pub app_version: String,
+    /// Offset of the examiner's local time from UTC, for the times shown
+    /// (records are always written in UTC).
+    pub utc_offset: chrono::FixedOffset,
+    /// The station's candidate instructions and examiner notes are shown.
+    pub info: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -263,6 +323,9 @@ fn text_area(placeholder: &str, lines: &str) -> TextArea<'static> {
         TextArea::new(lines.lines().map(str::to_string).collect())
     };
     t.set_placeholder_text(placeholder);
+    // Carry on where the text ends, not in front of it.
+    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    t.move_cursor(ratatui_textarea::CursorMove::End);
     t
 }
 
@@ -301,8 +364,14 @@ impl App {
             notice: None,
             confirmed: HashSet::new(),
             awaiting: 0,
+            closing: false,
+            progress: std::collections::HashMap::new(),
+            advance_pending: false,
+            confirming: false,
             quit: false,
             app_version: env!("CARGO_PKG_VERSION").to_string(),
+            utc_offset: chrono::Offset::fix(&Utc),
+            info: false,
         }
     }
 
@@ -360,18 +429,27 @@ impl App {
                 return Vec::new();
             }
             Action::Appended(record) => return self.appended(record),
+            Action::Surveyed(found) => return self.surveyed(found),
             Action::AppendFailed { message } => {
                 self.awaiting = 0;
+                self.closing = false;
                 self.saved = Saved::Failed(message);
                 return Vec::new();
             }
             Action::Start(session) => {
                 let station = session.first_station;
+                let (width, height) = (self.width, self.height);
                 *self = App::marking(*session, self.now, self.wall);
                 self.station = station;
-                return Vec::new();
+                self.width = width;
+                self.height = height;
+                return self.startup();
             }
             _ => {}
+        }
+        // Nothing can be seen: no key may change anything but quitting.
+        if self.too_small() && action != Action::Quit {
+            return Vec::new();
         }
         if self.help {
             if matches!(
@@ -380,6 +458,19 @@ impl App {
             ) {
                 self.help = false;
             }
+            return Vec::new();
+        }
+        if self.info {
+            if matches!(
+                action,
+                Action::Info | Action::Escape | Action::Quit | Action::Enter
+            ) {
+                self.info = false;
+            }
+            return Vec::new();
+        }
+        if action == Action::Info && matches!(self.screen, Screen::Scoring | Screen::Confirm) {
+            self.info = true;
             return Vec::new();
         }
         if action == Action::Help
@@ -402,10 +493,7 @@ impl App {
             Screen::Submit(_) => self.submit_key(action),
             Screen::Finished => match action {
                 Action::Quit | Action::Enter | Action::Escape => self.quit(),
-                Action::PrevStation | Action::NextStation | Action::Up | Action::Down => {
-                    self.move_to(action);
-                    Vec::new()
-                }
+                Action::PrevStation | Action::NextStation | Action::Up | Action::Down => self.move_to(action),
                 _ => Vec::new(),
             },
         }
@@ -437,18 +525,29 @@ impl App {
 
     fn confirm_key(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::Enter => self.open_current(),
+            Action::Enter => {
+                self.confirming = true;
+                self.open_current()
+            }
             Action::Absent => {
+                let started = match (self.current_candidate(), self.station_def()) {
+                    (Some(c), Some(s)) => self.progress_of(&c.id, &s.id) != Progress::NotStarted,
+                    _ => false,
+                };
+                if started {
+                    self.notice = Some(
+                        "This candidate already has a sheet here, so they cannot be marked absent. Open it (enter) to see it."
+                            .to_string(),
+                    );
+                    return Vec::new();
+                }
                 self.screen = Screen::Reason(Box::new(ReasonPrompt {
                     purpose: ReasonFor::Absent,
                     text: text_area("e.g. did not arrive; unwell", ""),
                 }));
                 Vec::new()
             }
-            Action::PrevStation | Action::NextStation | Action::Up | Action::Down => {
-                self.move_to(action);
-                Vec::new()
-            }
+            Action::PrevStation | Action::NextStation | Action::Up | Action::Down => self.move_to(action),
             Action::Quit | Action::Escape => self.quit(),
             _ => Vec::new(),
         }
@@ -552,7 +651,6 @@ impl App {
             .as_ref()
             .map(|t| Timer::restore(Plan::from_timing(t), &state.timer_events(), self.wall, self.now));
         let cursor = first_unmarked(&session.rubric.stations[station], &state);
-        let name = candidate.name.clone();
         self.confirmed.insert(candidate.id.clone());
         self.sheet = Some(Sheet {
             key,
@@ -563,26 +661,72 @@ impl App {
             cursor,
             digits: String::new(),
             quarantine: quarantine.clone(),
+            introduced: false,
         });
         if let Some(q) = quarantine {
             self.notice = Some(q);
         }
-        let opened = Event::Opened {
-            app_version: self.app_version.clone(),
-        };
-        let confirmed = Event::Confirmed { candidate_name: name };
+        let confirming = std::mem::take(&mut self.confirming);
         if let Screen::Reason(prompt) = &self.screen
             && prompt.purpose == ReasonFor::Absent
         {
-            // The sheet was opened to record an absence.
+            // The sheet was opened to record an absence: only on a sheet
+            // with nothing on it yet.
             let reason = text_of(&prompt.text);
-            return self.append_all(vec![opened, Event::Absent { reason }]);
+            let state = self.sheet.as_ref().map(|s| &s.state);
+            if state.is_some_and(|s| s.is_started() || s.submitted.is_some()) {
+                self.screen = Screen::Scoring;
+                self.notice = Some(
+                    "This candidate already has marks on this sheet, so no absence was recorded. Amend the sheet (A) if it must change."
+                        .to_string(),
+                );
+                return Vec::new();
+            }
+            self.closing = true;
+            return self.append_all(vec![Event::Absent { reason }]);
         }
         self.screen = Screen::Scoring;
-        self.append_all(vec![opened, confirmed])
+        if confirming {
+            // The examiner confirmed who is in front of them: record it now.
+            let intro = self.introduce();
+            return self.append_events(intro);
+        }
+        Vec::new()
     }
 
+    /// The records that go before the first change an examiner makes on a
+    /// sheet opened in this run: that it was opened, and who was confirmed
+    /// (unless the sheet already says so).
+    fn introduce(&mut self) -> Vec<Event> {
+        let app_version = self.app_version.clone();
+        let Some(sheet) = &mut self.sheet else {
+            return Vec::new();
+        };
+        if sheet.introduced {
+            return Vec::new();
+        }
+        sheet.introduced = true;
+        let mut events = vec![Event::Opened { app_version }];
+        if sheet.state.confirmed.as_deref() != Some(sheet.candidate.name.as_str()) {
+            events.push(Event::Confirmed {
+                candidate_name: sheet.candidate.name.clone(),
+            });
+        }
+        events
+    }
+
+    /// Appends `events` to the open sheet, after its introduction if this
+    /// run has not written it yet.
     fn append_all(&mut self, events: Vec<Event>) -> Vec<Effect> {
+        if events.is_empty() {
+            return Vec::new();
+        }
+        let mut all = self.introduce();
+        all.extend(events);
+        self.append_events(all)
+    }
+
+    fn append_events(&mut self, events: Vec<Event>) -> Vec<Effect> {
         self.awaiting += events.len();
         if !events.is_empty() {
             self.saved = Saved::Saving;
@@ -598,6 +742,10 @@ impl App {
         };
         let Some(sheet) = &mut self.sheet else {
             return Vec::new();
+        };
+        let undone = match &record.event {
+            Event::Undo { undoes } => sheet.state.target_of(*undoes),
+            _ => None,
         };
         sheet.state.apply(&record);
         let station = self.session.as_ref().map(|s| &s.rubric.stations[sheet.station]);
@@ -620,10 +768,37 @@ impl App {
                     }]);
                 }
             }
-            Event::Submitted { .. } if self.awaiting == 0 => return self.after_submit(),
+            Event::Submitted { score, max, outcome } if self.awaiting == 0 => {
+                let title = station.map_or(String::new(), |s| s.title.clone());
+                self.notice = Some(format!(
+                    "Submitted and saved: {} at {title}: {outcome}, {} of {}.",
+                    sheet.candidate.id,
+                    crate::scoring::fmt_marks(*score),
+                    crate::scoring::fmt_marks(*max)
+                ));
+                return self.after_submit();
+            }
+            Event::Undo { .. } => {
+                if let (Some(target), Some(st)) = (undone, station) {
+                    let (row, what) = match &target {
+                        crate::store::UndoTarget::Item(id) => (
+                            st.items.iter().position(|i| &i.id == id).unwrap_or(sheet.cursor),
+                            st.item(id).map_or(id.clone(), |i| i.text.clone()),
+                        ),
+                        crate::store::UndoTarget::GlobalRating => {
+                            (st.items.len(), "the global rating".to_string())
+                        }
+                    };
+                    sheet.cursor = row;
+                    self.notice = Some(format!(
+                        "Undone: {what}. Its earlier value (if any) is back; the original stays in the record."
+                    ));
+                }
+            }
             _ => {}
         }
-        if self.awaiting == 0 {
+        if self.awaiting == 0 && self.closing {
+            self.closing = false;
             match &self.screen {
                 Screen::Comment(_) | Screen::Concern(_) | Screen::Reason(_) => self.screen = Screen::Scoring,
                 Screen::Submit(_) if matches!(record.event, Event::MissingReason { .. }) => {
@@ -637,41 +812,113 @@ impl App {
         Vec::new()
     }
 
-    /// After a sheet is submitted: the next candidate (circuit), the next
-    /// unsubmitted station (candidate mode), or the end.
+    /// After a sheet is submitted: ask the runner where every sheet of the
+    /// session stands, then go to the next one not yet submitted.
     fn after_submit(&mut self) -> Vec<Effect> {
+        self.advance_pending = true;
+        vec![Effect::Close, Effect::Survey(self.session_keys())]
+    }
+
+    /// Every sheet this session's examiner marks on this device.
+    pub fn session_keys(&self) -> Vec<SheetKey> {
         let Some(session) = &self.session else {
             return Vec::new();
         };
-        match session.mode {
-            Mode::Circuit { .. } => {
-                if self.candidate + 1 < session.candidates.len() {
-                    self.candidate += 1;
-                    self.sheet = None;
-                    self.screen = Screen::Confirm;
-                } else {
-                    self.screen = Screen::Finished;
-                }
-                vec![Effect::Close]
+        let stations: Vec<&Station> = match session.mode {
+            Mode::Circuit { station } => vec![&session.rubric.stations[station]],
+            Mode::CandidateByCandidate => session.rubric.scored_stations().collect(),
+        };
+        let mut keys = Vec::new();
+        for c in &session.candidates {
+            for s in &stations {
+                keys.push(SheetKey {
+                    assessment: session.rubric.id.clone(),
+                    station: s.id.clone(),
+                    candidate: c.id.clone(),
+                    examiner: session.examiner.clone(),
+                    device: session.device.clone(),
+                });
             }
-            Mode::CandidateByCandidate => {
-                let stations = &session.rubric.stations;
-                if let Some(next) = (self.station + 1..stations.len()).find(|&j| !stations[j].rest) {
-                    self.station = next;
-                    self.sheet = None;
-                    let mut effects = vec![Effect::Close];
-                    effects.extend(self.open_current());
-                    self.screen = Screen::Confirm;
-                    effects
-                } else if self.candidate + 1 < session.candidates.len() {
-                    self.candidate += 1;
-                    self.station = stations.iter().position(|s| !s.rest).unwrap_or(0);
-                    self.sheet = None;
-                    self.screen = Screen::Confirm;
-                    vec![Effect::Close]
+        }
+        keys
+    }
+
+    /// What the runner must do when a session starts: find where it stands.
+    pub fn startup(&mut self) -> Vec<Effect> {
+        if self.session.is_none() {
+            return Vec::new();
+        }
+        vec![Effect::Survey(self.session_keys())]
+    }
+
+    /// Where a candidate stands at a station, as last surveyed.
+    pub fn progress_of(&self, candidate: &str, station: &str) -> Progress {
+        self.progress
+            .get(&(candidate.to_string(), station.to_string()))
+            .copied()
+            .unwrap_or(Progress::NotStarted)
+    }
+
+    fn surveyed(&mut self, found: Vec<(SheetKey, Progress)>) -> Vec<Effect> {
+        for (key, progress) in found {
+            self.progress.insert((key.candidate, key.station), progress);
+        }
+        let advancing = std::mem::take(&mut self.advance_pending);
+        let starting = !advancing && self.sheet.is_none() && matches!(self.screen, Screen::Confirm);
+        if !advancing && !starting {
+            return Vec::new();
+        }
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        // (candidate, station) pairs in the order they are marked, from the
+        // current one (after it when advancing, from the top when starting).
+        let stations: Vec<usize> = match session.mode {
+            Mode::Circuit { station } => vec![station],
+            Mode::CandidateByCandidate => (0..session.rubric.stations.len())
+                .filter(|&i| !session.rubric.stations[i].rest)
+                .collect(),
+        };
+        let mut order: Vec<(usize, usize)> = Vec::new();
+        for c in 0..session.candidates.len() {
+            for &s in &stations {
+                order.push((c, s));
+            }
+        }
+        let here = (self.candidate, self.current_station().unwrap_or(0));
+        let start = if starting {
+            0
+        } else {
+            order.iter().position(|p| *p == here).map_or(0, |i| i + 1)
+        };
+        let n = order.len();
+        let next = (0..n).map(|k| order[(start + k) % n]).find(|&(c, s)| {
+            let id = &session.candidates[c].id;
+            let station = &session.rubric.stations[s].id;
+            !matches!(
+                self.progress_of(id, station),
+                Progress::Submitted | Progress::Absent
+            )
+        });
+        match next {
+            None => {
+                self.sheet = None;
+                self.screen = Screen::Finished;
+                Vec::new()
+            }
+            Some((c, s)) => {
+                let same_candidate = c == self.candidate && !starting;
+                self.candidate = c;
+                self.station = s;
+                self.sheet = None;
+                self.screen = Screen::Confirm;
+                let confirmed = self
+                    .current_candidate()
+                    .is_some_and(|cd| self.confirmed.contains(&cd.id));
+                if same_candidate && confirmed && matches!(session.mode, Mode::CandidateByCandidate) {
+                    self.open_current()
                 } else {
-                    self.screen = Screen::Finished;
-                    vec![Effect::Close]
+                    Vec::new()
                 }
             }
         }
@@ -755,7 +1002,16 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::Digit(_) | Action::NotObserved | Action::Undo if locked => {
+            Action::Digit(_)
+            | Action::NotObserved
+            | Action::Undo
+            | Action::Comment
+            | Action::Concern
+            | Action::StartPause
+            | Action::Advance
+            | Action::Absent
+                if locked =>
+            {
                 self.notice = Some(
                     "This sheet is submitted and locked. Press A to amend it (a reason is required)."
                         .to_string(),
@@ -786,22 +1042,21 @@ impl App {
                 Vec::new()
             }
             Action::Concern => {
-                let (kind, note) = sheet
+                let kind = sheet
                     .state
                     .concerns
-                    .iter()
+                    .keys()
                     .next()
-                    .map(|(k, n)| {
-                        (
-                            ConcernKind::ALL.iter().position(|c| c == k).unwrap_or(0),
-                            n.clone(),
-                        )
+                    .and_then(|k| ConcernKind::ALL.iter().position(|c| c == k))
+                    .unwrap_or(0);
+                let notes = ConcernKind::ALL
+                    .iter()
+                    .map(|k| {
+                        let note = sheet.state.concerns.get(k).map_or("", String::as_str);
+                        text_area("What happened (required)", note)
                     })
-                    .unwrap_or((0, String::new()));
-                self.screen = Screen::Concern(Box::new(ConcernEditor {
-                    kind,
-                    note: text_area("What happened (required)", &note),
-                }));
+                    .collect();
+                self.screen = Screen::Concern(Box::new(ConcernEditor { kind, notes }));
                 Vec::new()
             }
             Action::StartPause => {
@@ -810,17 +1065,22 @@ impl App {
                     self.notice = Some("This station is untimed.".to_string());
                     return Vec::new();
                 };
-                if !timer.is_started() {
+                if timer.display(now).phase == Phase::Done {
+                    self.notice = Some("The timer has finished.".to_string());
+                    Vec::new()
+                } else if !timer.is_started() {
                     let h = timer.start(now);
                     self.timer_effects(h)
                 } else if timer.is_running() {
+                    // The clock stops now; the pause is written with its reason.
+                    let at = timer
+                        .pause(now, String::new())
+                        .first()
+                        .map_or(Duration::ZERO, |h| h.at);
                     self.screen = Screen::Reason(Box::new(ReasonPrompt {
-                        purpose: ReasonFor::Pause,
+                        purpose: ReasonFor::Pause { at },
                         text: text_area("e.g. model needs a break", ""),
                     }));
-                    Vec::new()
-                } else if timer.display(now).phase == Phase::Done {
-                    self.notice = Some("The timer has finished.".to_string());
                     Vec::new()
                 } else {
                     let h = timer.resume(now);
@@ -1037,12 +1297,12 @@ impl App {
                     max: r.max,
                     outcome: r.outcome.to_string(),
                 };
-                // Submitted during an overrun that was never moved on: the
-                // timer ends here, so the record says how long it ran over.
+                // The sheet is done, so is its timer: the end goes in the
+                // record, with any overrun (a soft time-up never moved on).
                 let now = self.now;
                 let mut effects = Vec::new();
                 if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut())
-                    && timer.display(now).phase == Phase::Overrun
+                    && !matches!(timer.display(now).phase, Phase::NotStarted | Phase::Done)
                 {
                     let h = timer.end(now);
                     effects = self.timer_effects(h);
@@ -1087,6 +1347,15 @@ impl App {
                 area.input(input);
                 Vec::new()
             }
+            Action::Paste(text) => {
+                let area = if editor.focus == 0 {
+                    &mut editor.feedback
+                } else {
+                    &mut editor.notes
+                };
+                area.insert_str(text);
+                Vec::new()
+            }
             Action::Save | Action::Escape => {
                 let feedback = text_of(&editor.feedback);
                 let notes = text_of(&editor.notes);
@@ -1102,6 +1371,8 @@ impl App {
                 }
                 if events.is_empty() {
                     self.screen = Screen::Scoring;
+                } else {
+                    self.closing = true;
                 }
                 self.append_all(events)
             }
@@ -1115,7 +1386,7 @@ impl App {
         };
         match action {
             Action::Up => {
-                editor.kind = editor.kind.saturating_sub(1);
+                editor.kind = (editor.kind + ConcernKind::ALL.len() - 1) % ConcernKind::ALL.len();
                 Vec::new()
             }
             Action::Down | Action::Tab => {
@@ -1123,21 +1394,42 @@ impl App {
                 Vec::new()
             }
             Action::Text(input) => {
-                editor.note.input(input);
+                editor.notes[editor.kind].input(input);
                 Vec::new()
             }
-            Action::Escape => {
-                self.screen = Screen::Scoring;
+            Action::Paste(text) => {
+                editor.notes[editor.kind].insert_str(text);
                 Vec::new()
             }
-            Action::Save => {
-                let note = text_of(&editor.note);
-                if note.is_empty() {
-                    self.notice = Some("Write what happened: a concern needs a note.".to_string());
+            Action::Escape | Action::Save => {
+                // Every note written or changed is saved, as in the comment
+                // editor: nothing typed is thrown away.
+                let saved = self
+                    .sheet
+                    .as_ref()
+                    .map(|s| s.state.concerns.clone())
+                    .unwrap_or_default();
+                let events: Vec<Event> = ConcernKind::ALL
+                    .iter()
+                    .zip(&editor.notes)
+                    .filter_map(|(kind, area)| {
+                        let note = text_of(area);
+                        let changed = saved
+                            .get(kind)
+                            .map_or(!note.is_empty(), |old| *old != note && !note.is_empty());
+                        changed.then_some(Event::Concern { kind: *kind, note })
+                    })
+                    .collect();
+                if events.is_empty() {
+                    if action == Action::Save && text_of(&editor.notes[editor.kind]).is_empty() {
+                        self.notice = Some("Write what happened: a concern needs a note.".to_string());
+                    } else {
+                        self.screen = Screen::Scoring;
+                    }
                     return Vec::new();
                 }
-                let kind = ConcernKind::ALL[editor.kind];
-                self.append_all(vec![Event::Concern { kind, note }])
+                self.closing = true;
+                self.append_all(events)
             }
             Action::Withdraw => {
                 let kind = ConcernKind::ALL[editor.kind];
@@ -1171,12 +1463,33 @@ impl App {
                 prompt.text.input(input);
                 Vec::new()
             }
+            Action::Paste(text) => {
+                // A reason is one line.
+                let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                prompt.text.insert_str(line);
+                Vec::new()
+            }
             Action::Escape => {
+                let purpose = prompt.purpose.clone();
                 self.screen = if self.sheet.is_some() {
                     Screen::Scoring
                 } else {
                     Screen::Confirm
                 };
+                if let ReasonFor::Pause { at } = purpose {
+                    // The timer did stop: say so in the record, and run on.
+                    let now = self.now;
+                    let mut h = vec![Happening {
+                        action: TimerAction::Pause {
+                            reason: "paused in error (no reason given)".to_string(),
+                        },
+                        at,
+                    }];
+                    if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) {
+                        h.extend(timer.resume(now));
+                    }
+                    return self.timer_effects(h);
+                }
                 Vec::new()
             }
             Action::Enter | Action::Save => {
@@ -1186,17 +1499,12 @@ impl App {
                     return Vec::new();
                 }
                 let purpose = prompt.purpose.clone();
+                self.closing = true;
                 match purpose {
-                    ReasonFor::Pause => {
-                        let now = self.now;
-                        let h = self
-                            .sheet
-                            .as_mut()
-                            .and_then(|s| s.timer.as_mut())
-                            .map(|t| t.pause(now, reason));
-                        self.screen = Screen::Scoring;
-                        self.timer_effects(h.unwrap_or_default())
-                    }
+                    ReasonFor::Pause { at } => self.timer_effects(vec![Happening {
+                        action: TimerAction::Pause { reason },
+                        at,
+                    }]),
                     ReasonFor::Amend => self.append_all(vec![Event::AmendStarted { reason }]),
                     ReasonFor::Absent => {
                         if self.sheet.is_some() {

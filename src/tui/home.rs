@@ -173,6 +173,16 @@ impl Home {
                 _ => return self.launch(),
             },
             Action::Text(input) => self.input(input),
+            Action::Paste(text) => {
+                let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                match self.focus {
+                    Field::Examiner => self.examiner.insert_str(line),
+                    Field::CandidateId => self.candidate_id.insert_str(line),
+                    Field::CandidateName => self.candidate_name.insert_str(line),
+                    Field::Roster => self.roster.insert_str(line),
+                    _ => false,
+                };
+            }
             _ => {}
         }
         HomeOutcome::Nothing

@@ -13,6 +13,9 @@ pub enum Ctx {
     Home,
     Confirm,
     Scoring,
+    /// The scoring screen on a submitted sheet (for the footer: marking keys
+    /// there only explain that the sheet is locked).
+    Locked,
     Comment,
     Concern,
     Reason,
@@ -70,6 +73,8 @@ pub struct Binding {
 use Ctx::*;
 
 const MARKING: &[Ctx] = &[Scoring];
+/// Keys that also apply on a submitted, locked sheet.
+const VIEWING: &[Ctx] = &[Scoring, Locked];
 
 /// Every key binding, in the order the help lists them.
 pub fn bindings() -> &'static [Binding] {
@@ -84,7 +89,7 @@ pub fn bindings() -> &'static [Binding] {
         };
         vec![
             b(
-                MARKING,
+                VIEWING,
                 &[Key::Up, Key::Char('k')],
                 "↑/k",
                 "previous item",
@@ -92,7 +97,7 @@ pub fn bindings() -> &'static [Binding] {
                 Action::Up,
             ),
             b(
-                MARKING,
+                VIEWING,
                 &[Key::Down, Key::Char('j')],
                 "↓/j",
                 "next item",
@@ -180,6 +185,14 @@ pub fn bindings() -> &'static [Binding] {
                 Action::Amend,
             ),
             b(
+                &[Locked],
+                &[Key::Char('A')],
+                "A",
+                "amend this submitted sheet (reason required)",
+                Some(("A", "amend (reason required)")),
+                Action::Amend,
+            ),
+            b(
                 &[Scoring, Confirm],
                 &[Key::Char('x')],
                 "x",
@@ -188,7 +201,7 @@ pub fn bindings() -> &'static [Binding] {
                 Action::Absent,
             ),
             b(
-                &[Scoring, Confirm, Finished],
+                &[Scoring, Locked, Confirm, Finished],
                 &[Key::Left, Key::Char('h')],
                 "←/h",
                 "previous station or candidate",
@@ -196,11 +209,11 @@ pub fn bindings() -> &'static [Binding] {
                 Action::PrevStation,
             ),
             b(
-                &[Scoring, Confirm, Finished],
+                &[Scoring, Locked, Confirm, Finished],
                 &[Key::Right, Key::Char('l')],
                 "→/l",
                 "next station or candidate",
-                None,
+                Some(("←/→", "other sheets")),
                 Action::NextStation,
             ),
             b(
@@ -236,7 +249,7 @@ pub fn bindings() -> &'static [Binding] {
                 Action::Quit,
             ),
             b(
-                MARKING,
+                VIEWING,
                 &[Key::Char('q')],
                 "q",
                 "quit (everything is already saved)",
@@ -244,7 +257,15 @@ pub fn bindings() -> &'static [Binding] {
                 Action::Quit,
             ),
             b(
-                &[Scoring, Confirm, Finished, Submit],
+                &[Scoring, Locked, Confirm],
+                &[Key::Char('i')],
+                "i",
+                "the station's candidate instructions and examiner notes",
+                Some(("i", "instructions")),
+                Action::Info,
+            ),
+            b(
+                &[Scoring, Locked, Confirm, Finished, Submit],
                 &[Key::Char('?')],
                 "?",
                 "help",
@@ -293,18 +314,26 @@ pub fn bindings() -> &'static [Binding] {
             ),
             b(
                 &[Concern],
-                &[Key::Up, Key::Down, Key::Tab],
+                &[Key::Up],
                 "↑/↓",
                 "kind of concern",
                 Some(("↑/↓", "kind")),
-                Action::Tab,
+                Action::Up,
             ),
             b(
                 &[Concern],
-                &[Key::Ctrl('s')],
-                "ctrl-s",
-                "save the concern",
-                Some(("ctrl-s", "save")),
+                &[Key::Down, Key::Tab],
+                "↓/tab",
+                "next kind of concern",
+                None,
+                Action::Down,
+            ),
+            b(
+                &[Concern],
+                &[Key::Ctrl('s'), Key::Esc],
+                "ctrl-s/esc",
+                "save every note written and close",
+                Some(("ctrl-s/esc", "save and close")),
                 Action::Save,
             ),
             b(
@@ -314,14 +343,6 @@ pub fn bindings() -> &'static [Binding] {
                 "withdraw this concern (reason required)",
                 Some(("ctrl-w", "withdraw")),
                 Action::Withdraw,
-            ),
-            b(
-                &[Concern],
-                &[Key::Esc],
-                "esc",
-                "cancel",
-                Some(("esc", "cancel")),
-                Action::Escape,
             ),
             b(
                 &[Reason],
@@ -403,7 +424,7 @@ pub fn action_for(app: &App, event: KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     let ctx = Ctx::of(app);
-    let ctx = if app.help { Scoring } else { ctx };
+    let ctx = if app.help || app.info { Scoring } else { ctx };
     let key = key_of(&event);
     if let Some(key) = key {
         for binding in bindings().iter().filter(|b| b.ctx.contains(&ctx)) {

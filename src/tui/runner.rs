@@ -16,7 +16,7 @@ use crate::roster::{Roster, read_roster, station_queue};
 use crate::rubric::{self, Rubric};
 use crate::store::{Journal, SheetState, Store, hash_rubric};
 
-use super::app::{Action, App, Candidate, Effect, Mode, Session};
+use super::app::{Action, App, Candidate, Effect, Mode, Progress, Session};
 use super::home::{Home, HomeEffect, Launch, RubricChoice, RubricSource, Unfinished};
 use super::keymap::action_for;
 use super::theme::Theme;
@@ -103,6 +103,24 @@ impl Executor {
                     self.journal = None;
                     Vec::new()
                 }
+                Effect::Survey(keys) => {
+                    let found = keys
+                        .into_iter()
+                        .map(|key| {
+                            let progress = self
+                                .store
+                                .sheet_path(&key)
+                                .ok()
+                                .filter(|p| p.exists())
+                                .and_then(|p| crate::store::read_sheet(&p).ok())
+                                .map_or(Progress::NotStarted, |r| {
+                                    Progress::of(&SheetState::replay(&r.records))
+                                });
+                            (key, progress)
+                        })
+                        .collect();
+                    app.update(Action::Surveyed(found))
+                }
                 Effect::Quit => Vec::new(),
                 Effect::Home(HomeEffect::Launch(launch)) => self.launch(app, &launch),
             };
@@ -137,7 +155,7 @@ impl Executor {
                         examiner: key.examiner.clone(),
                         last_saved: state
                             .last
-                            .map(|(_, t)| t.format("%d %b %H:%M").to_string())
+                            .map(|(_, t)| t.with_timezone(&chrono::Local).format("%d %b %H:%M").to_string())
                             .unwrap_or_default(),
                     });
                 }
@@ -438,6 +456,8 @@ pub const TICK: Duration = Duration::from_millis(100);
 pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Result<()> {
     let origin = Instant::now();
     let mut terminal = ratatui::init();
+    // Pasted text arrives as one piece, never as keystrokes that mark.
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = (|| -> io::Result<()> {
         let theme = Theme::new(colour);
         let size = terminal.size()?;
@@ -445,6 +465,9 @@ pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Resul
             width: size.width,
             height: size.height,
         });
+        app.utc_offset = *chrono::Local::now().offset();
+        let effects = app.startup();
+        exec.perform(&mut app, effects);
         loop {
             let effects = app.update(Action::Tick {
                 now: origin.elapsed(),
@@ -465,6 +488,7 @@ pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Resul
                 let action = match event::read()? {
                     TermEvent::Key(key) => action_for(&app, key),
                     TermEvent::Resize(width, height) => Some(Action::Resize { width, height }),
+                    TermEvent::Paste(text) => Some(Action::Paste(text)),
                     _ => None,
                 };
                 if let Some(action) = action {
@@ -474,6 +498,7 @@ pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Resul
             }
         }
     })();
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     result
 }

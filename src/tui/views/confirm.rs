@@ -87,7 +87,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             notice,
         );
     }
-    frame.render_widget(Paragraph::new(super::footer(app, theme)), footer);
+    frame.render_widget(Paragraph::new(super::footer(app, theme, footer.width)), footer);
 }
 
 pub fn finished(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -101,8 +101,13 @@ pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &The
             field_text(&home.candidate_name, Field::CandidateName),
         ]));
     }
+    let roster_label = if home.circuit {
+        "Roster (needed)"
+    } else {
+        "Roster file"
+    };
     lines.push(Line::from(vec![
-        label(Field::Roster, "Roster file"),
+        label(Field::Roster, roster_label),
         field_text(&home.roster, Field::Roster),
     ]));
     let station = rubric
@@ -155,5 +160,5 @@ pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &The
             error,
         );
     }
-    frame.render_widget(Paragraph::new(super::footer(app, theme)), footer);
+    frame.render_widget(Paragraph::new(super::footer(app, theme, footer.width)), footer);
 }

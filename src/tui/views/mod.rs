@@ -7,7 +7,7 @@ mod scoring;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Screen};
@@ -46,9 +46,53 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
             modals::submit(app, summary, frame, area, theme);
         }
     }
+    if app.info {
+        info(app, frame, area, theme);
+    }
     if app.help {
         help(app, frame, area, theme);
     }
+}
+
+/// The station's candidate instructions and examiner notes (`i`).
+fn info(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(station) = app.station_def() else { return };
+    let none = || Line::styled("(none in the rubric)", theme.dim());
+    let mut lines = vec![Line::styled(station.title.clone(), theme.title()), Line::raw("")];
+    lines.push(Line::styled("Candidate instructions", theme.strong()));
+    lines.push(
+        station
+            .candidate_instructions
+            .clone()
+            .map_or_else(none, Line::raw),
+    );
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Examiner notes (not for the candidate)",
+        theme.strong(),
+    ));
+    lines.push(station.examiner_notes.clone().map_or_else(none, Line::raw));
+    if let Some(t) = &station.timing {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(format!(
+            "Timing: {}",
+            crate::rubric::summary::timing_words(t)
+        )));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Press i or esc to close.", theme.dim()));
+    let rect = centred(
+        area,
+        area.width.saturating_sub(10).min(100),
+        area.height.saturating_sub(6).min(24),
+    );
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Station ")),
+        rect,
+    );
 }
 
 fn too_small(app: &App, frame: &mut Frame, theme: &Theme) {
@@ -83,17 +127,33 @@ pub fn notice_height(app: &App, width: u16) -> u16 {
 }
 
 /// The key hints of the current screen, from the key table.
-pub fn footer(app: &App, theme: &Theme) -> Line<'static> {
-    let mut spans = Vec::new();
-    for b in for_screen(Ctx::of(app), true) {
-        if !spans.is_empty() {
-            spans.push(Span::raw("  "));
-        }
+pub fn footer(app: &App, theme: &Theme, width: u16) -> Text<'static> {
+    let locked =
+        matches!(app.screen, Screen::Scoring) && app.sheet.as_ref().is_some_and(|s| s.state.is_locked());
+    let ctx = if locked { Ctx::Locked } else { Ctx::of(app) };
+    // Whole entries to a line: a key is never parted from its word.
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut used = 0usize;
+    for b in for_screen(ctx, true) {
         let (keys, word) = b.footer.unwrap_or((b.label, b.what));
+        let len = keys.chars().count() + 1 + word.chars().count();
+        let gap = if spans.is_empty() { 0 } else { 2 };
+        if used + gap + len > usize::from(width) && !spans.is_empty() {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            used = 0;
+        } else if gap > 0 {
+            spans.push(Span::raw("  "));
+            used += gap;
+        }
         spans.push(Span::styled(keys, theme.key()));
         spans.push(Span::raw(format!(" {word}")));
+        used += len;
     }
-    Line::from(spans)
+    if !spans.is_empty() {
+        lines.push(Line::from(spans));
+    }
+    Text::from(lines)
 }
 
 fn help(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {

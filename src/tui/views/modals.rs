@@ -27,7 +27,7 @@ fn notice_and_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         frame.render_widget(Paragraph::new(Line::styled(n.clone(), theme.warn())), notice);
     }
     frame.render_widget(
-        Paragraph::new(super::footer(app, theme)).wrap(Wrap { trim: true }),
+        Paragraph::new(super::footer(app, theme, footer.width)).wrap(Wrap { trim: true }),
         footer,
     );
 }
@@ -100,7 +100,7 @@ pub fn concern(app: &App, editor: &ConcernEditor, frame: &mut Frame, area: Rect,
     let block = Block::bordered().title(" Note ");
     let inner_note = block.inner(note);
     frame.render_widget(block, note);
-    frame.render_widget(&editor.note, inner_note);
+    frame.render_widget(editor.note(), inner_note);
     notice_and_footer(app, frame, keys, theme);
 }
 
@@ -113,7 +113,28 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
     ])
     .areas(inner);
     let explain = match &prompt.purpose {
-        crate::tui::app::ReasonFor::Missing(items) => format!("Unmarked: {}", items.join(", ")),
+        crate::tui::app::ReasonFor::Missing(items) => {
+            let station = app.station_def();
+            let texts: Vec<String> = items
+                .iter()
+                .map(|id| {
+                    if id == GLOBAL_RATING {
+                        "the global rating".to_string()
+                    } else {
+                        station
+                            .and_then(|s| s.item(id))
+                            .map_or(id.clone(), |i| i.text.clone())
+                    }
+                })
+                .collect();
+            format!("Unmarked: {}", texts.join("; "))
+        }
+        crate::tui::app::ReasonFor::Withdraw(kind) => {
+            format!(
+                "Withdrawing the {} concern. It stays in the record, marked withdrawn.",
+                kind.label().to_lowercase()
+            )
+        }
         crate::tui::app::ReasonFor::Amend => {
             "The original marks stay in the record beside the amendment.".to_string()
         }
@@ -171,6 +192,39 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
         .filter(|r| r.verdict != crate::scoring::Outcome::Incomplete)
     {
         lines.push(Line::raw(format!("• {reason}")));
+    }
+    if let Some(sheet) = &app.sheet {
+        if !sheet.state.missing_reasons.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "Left unmarked, with the reason recorded:",
+                theme.strong(),
+            ));
+            let station = app.station_def();
+            for (what, reason) in &sheet.state.missing_reasons {
+                let text = if what == GLOBAL_RATING {
+                    "the global rating".to_string()
+                } else {
+                    station
+                        .and_then(|s| s.item(what))
+                        .map_or(what.clone(), |i| i.text.clone())
+                };
+                lines.push(Line::raw(format!("  – {text}: {reason}")));
+            }
+        }
+        if !sheet.state.concerns.is_empty() {
+            let kinds: Vec<&str> = sheet.state.concerns.keys().map(|k| k.label()).collect();
+            lines.push(Line::styled(
+                format!("Concern flagged: {}", kinds.join(", ")),
+                theme.danger(),
+            ));
+        }
+        if sheet.state.feedback.is_empty() {
+            lines.push(Line::styled(
+                "No feedback to the candidate yet (c to add).",
+                theme.dim(),
+            ));
+        }
     }
     if !summary.unexplained.is_empty() {
         lines.push(Line::raw(""));

@@ -38,7 +38,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         );
     }
     frame.render_widget(
-        Paragraph::new(super::footer(app, theme)).wrap(Wrap { trim: true }),
+        Paragraph::new(super::footer(app, theme, footer.width)).wrap(Wrap { trim: true }),
         footer,
     );
 }
@@ -94,9 +94,13 @@ fn render_header(
     let saved = match &app.saved {
         Saved::Nothing => Span::raw("nothing saved yet"),
         Saved::Saving => Span::styled("saving…", theme.warn()),
-        Saved::Saved { seq, time } => {
-            Span::styled(format!("saved ✓ #{seq} {}", time.format("%H:%M:%S")), theme.ok())
-        }
+        Saved::Saved { seq, time } => Span::styled(
+            format!(
+                "saved ✓ #{seq} {}",
+                time.with_timezone(&app.utc_offset).format("%H:%M:%S")
+            ),
+            theme.ok(),
+        ),
         Saved::Failed(why) => Span::styled(format!("NOT SAVED: {why}"), theme.danger()),
     };
     let mut status = vec![Span::raw("Sheet "), sheet_status, Span::raw(" · "), saved];
@@ -111,6 +115,12 @@ fn render_header(
         }
     }
     lines.push(Line::from(status));
+    if sheet.quarantine.is_some() {
+        lines.push(Line::styled(
+            "A torn write was set aside when this sheet opened: check its last marks (osce audit)",
+            theme.danger(),
+        ));
+    }
     if !state.concerns.is_empty() {
         let kinds: Vec<&str> = state.concerns.keys().map(|k| k.label()).collect();
         lines.push(Line::styled(
@@ -304,7 +314,17 @@ fn render_detail(
                 if let Some(p) = &g.prompt {
                     header.push(Line::raw(p.clone()));
                 }
-                header.push(Line::styled("Not added to the score.", theme.dim()));
+                if let Some(crate::rubric::PassMark::GlobalRatingAtLeast(level)) = &station.pass_mark {
+                    header.push(Line::styled(
+                        format!(
+                            "Decides the station: a pass needs \"{}\" or above. Not added to the score.",
+                            scale.levels[*level].label
+                        ),
+                        theme.warn(),
+                    ));
+                } else {
+                    header.push(Line::styled("Not added to the score.", theme.dim()));
+                }
                 let current = sheet.state.global_rating().map(|(l, _)| Some(l));
                 let descriptors = scale.levels.iter().map(|l| l.descriptor.clone()).collect();
                 (scale, current, descriptors, header)
