@@ -58,6 +58,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     lines.push(Line::styled(name, theme.strong()));
     lines.push(Line::raw(format!("Candidate id: {}", candidate.id)));
+    let here = match app.progress_of(&candidate.id, &station.id) {
+        crate::tui::app::Progress::NotStarted => ("Sheet here: not started", theme.plain()),
+        crate::tui::app::Progress::Started => ("Sheet here: marking started, not submitted", theme.warn()),
+        crate::tui::app::Progress::Submitted => ("Sheet here: already SUBMITTED", theme.ok()),
+        crate::tui::app::Progress::Absent => ("Sheet here: recorded ABSENT", theme.warn()),
+    };
+    lines.push(Line::styled(here.0, here.1));
     if let Mode::Circuit { .. } = session.mode {
         let n = session.candidates.len();
         let next = session
