@@ -8,9 +8,13 @@
 //! candidate lists. The terminal interface lives in [`tui`], a thin shell
 //! over them; the binary (`src/main.rs`) adds the command line.
 
+pub mod audit;
 pub mod cohort;
 pub mod examples;
+pub mod export;
 pub mod ids;
+pub mod import;
+pub mod results;
 pub mod roster;
 pub mod rubric;
 pub mod scoring;

@@ -1023,6 +1023,9 @@ fn sample_events() -> Vec<Event> {
         Event::AmendStarted {
             reason: "Mark entered against the wrong item".into(),
         },
+        Event::Imported {
+            source: "paper-marks.csv lines 2–13 (BLAKE3 9f3c…)".into(),
+        },
     ]
 }
 

@@ -2,7 +2,10 @@
 //! exit codes. Exit codes: 0 success, 1 the input is wrong (an invalid
 //! rubric), 2 usage or I/O (a missing file, not UTF-8, a folder).
 
+mod audit;
 pub mod diagnostics;
+mod export;
+mod import;
 mod score;
 mod status;
 
@@ -77,6 +80,87 @@ pub enum Command {
     /// journals are listed. Exit code 0 only when every expected sheet is
     /// submitted (for scripts), 1 otherwise.
     Status(StatusArgs),
+    /// Check every session file: hashes, chains, amendments, torn writes
+    ///
+    /// Verifies each journal's checksums and hash chain, lists every
+    /// amendment with its reason and who made it, quarantined torn records,
+    /// journals marked against another rubric, and any sign of a hand edit.
+    /// Exit code 0 only when nothing is wrong.
+    Audit(AuditArgs),
+    /// Enter marks captured on paper (when a laptop failed)
+    ///
+    /// Reads the documented long CSV format (docs/import-format.md),
+    /// checks every row against the rubric, and reports every bad row with
+    /// its line number. All or nothing: a file with one bad row writes
+    /// nothing. Imported sheets are marked as imported in the record.
+    Import(ImportArgs),
+    /// Write results, stations, items, marks and moderation as CSV
+    ///
+    /// results.csv (one row per candidate, with the reasons in words),
+    /// stations.csv, items.csv (one row per item mark), marks.csv (the
+    /// upload file for the student records system) and moderation.csv, as
+    /// documented in docs/export-format.md. Each file is written to a
+    /// temporary name, fsynced and renamed; earlier exports are never
+    /// overwritten unless --force. Cells a spreadsheet would run as
+    /// formulas are neutralised.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Rubric file (.ron) the exam used
+    #[arg(value_name = "RUBRIC")]
+    pub rubric: PathBuf,
+    /// Session folders to combine (one per examiner laptop)
+    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    pub sessions: Vec<PathBuf>,
+    /// Folder to write the CSV files into (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Roster CSV: the candidates expected (else those found on sheets)
+    #[arg(long, value_name = "FILE.csv")]
+    pub roster: Option<PathBuf>,
+    /// Replace the files of an earlier export in --out
+    #[arg(long)]
+    pub force: bool,
+    /// marks.csv columns as field=Header pairs, e.g.
+    /// "candidate_id=Student ID,percent=Mark,final_result=Grade". Fields:
+    /// candidate_id, name, total, maximum, percent, result, final_result
+    #[arg(
+        long,
+        value_name = "FIELDS",
+        default_value = "candidate_id=candidate_id,percent=mark,final_result=grade"
+    )]
+    pub marks_columns: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// Rubric file (.ron) the exam used
+    #[arg(value_name = "RUBRIC")]
+    pub rubric: PathBuf,
+    /// Session folders to check
+    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    pub sessions: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Rubric file (.ron) the exam used
+    #[arg(value_name = "RUBRIC")]
+    pub rubric: PathBuf,
+    /// The marks, in the long CSV format of docs/import-format.md
+    #[arg(value_name = "FILE.csv")]
+    pub file: PathBuf,
+    /// The examiner who marked the paper forms
+    #[arg(long, value_name = "ID")]
+    pub examiner: String,
+    /// Session folder to write into
+    #[arg(long, value_name = "DIR", default_value = "sessions")]
+    pub sessions: PathBuf,
+    /// Device id for the imported sheets (default: "paper")
+    #[arg(long, value_name = "ID", default_value = "paper")]
+    pub device: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -130,6 +214,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Show { file }) => show(&file),
         Some(Command::Score(args)) => score::score(args),
         Some(Command::Status(args)) => status::status(&args),
+        Some(Command::Audit(args)) => audit::run(&args),
+        Some(Command::Import(args)) => import::run(&args),
+        Some(Command::Export(args)) => export::run(&args),
         None => score::home(&cli.sessions),
     }
 }

@@ -370,6 +370,18 @@ pub fn score_candidate(
         .iter()
         .map(|s| score_station(rubric, s, sheets.stations.get(&s.id), standards))
         .collect::<Result<_, _>>()?;
+    overall(rubric, stations, sheets, standards)
+}
+
+/// Applies the overall pass rules to station results already worked out
+/// (one per rubric station, in rubric order): for results reconciled from
+/// two markers, say. `sheets` supplies the component marks.
+pub fn overall(
+    rubric: &Rubric,
+    stations: Vec<StationResult>,
+    sheets: &CandidateSheets,
+    standards: &Standards,
+) -> Result<AssessmentResult, SheetError> {
     let scored: Vec<&StationResult> = stations.iter().filter(|s| s.is_scored()).collect();
     let total: f64 = scored.iter().map(|s| s.score).sum();
     let max: f64 = scored.iter().map(|s| s.max).sum();
@@ -470,10 +482,9 @@ pub fn score_candidate(
                     Reason::new(
                         Outcome::Incomplete,
                         format!(
-                            "total so far {} of {}; the cut score {} is judged once every sheet is complete",
+                            "total so far {} of {}; judged against the cut score once every sheet is complete",
                             fmt_marks(total),
-                            fmt_marks(max),
-                            fmt_marks(cut_value)
+                            fmt_marks(max)
                         ),
                     )
                 } else if reached {

@@ -101,6 +101,9 @@ pub enum Event {
     /// A submitted sheet was unlocked to amend it; what follows until the
     /// next `Submitted` is the amendment. The original records stay.
     AmendStarted { reason: String },
+    /// The marks that follow were entered from a paper form (when a laptop
+    /// failed), imported from `source` (the file and its line numbers).
+    Imported { source: String },
 }
 
 impl Event {

@@ -93,6 +93,8 @@ pub struct SheetState {
     /// [`GLOBAL_RATING`]).
     pub missing_reasons: BTreeMap<String, String>,
     pub absent: Option<String>,
+    /// Set when the sheet was entered from paper: where it was imported from.
+    pub imported: Option<String>,
     /// The name shown when the examiner confirmed the candidate.
     pub confirmed: Option<String>,
     /// The latest submission.
@@ -157,6 +159,7 @@ impl SheetState {
                 self.missing_reasons.insert(what.clone(), reason.clone());
             }
             Event::Absent { reason } => self.absent = Some(reason.clone()),
+            Event::Imported { source } => self.imported = Some(source.clone()),
             Event::Submitted { score, max, outcome } => {
                 self.submitted = Some(Submission {
                     seq: r.seq,

@@ -207,7 +207,7 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
                 } else {
                     station
                         .and_then(|s| s.item(what))
-                        .map_or(what.clone(), |i| i.text.clone())
+                        .map_or_else(|| what.to_string(), |i| i.text.clone())
                 };
                 lines.push(Line::raw(format!("  – {text}: {reason}")));
             }

@@ -1,0 +1,1449 @@
+//! Checking the session files of one assessment, for `osce audit`: every
+//! journal's hashes and chain, torn tails and quarantine files, journals
+//! marked against another rubric or lying in another sheet's folder, and
+//! the signs a hand edit leaves; with the amendments, submissions and
+//! imports the journals hold, for the exam lead to read.
+//!
+//! Nothing here writes, moves or locks anything: a torn tail is reported,
+//! not set aside. The journals checked are exactly the ones
+//! [`Store::sheets`] lists, which are the ones `status` and `export` read;
+//! a walk of the same folders finds everything else (quarantine files,
+//! stray files, symbolic links, loose permissions).
+//!
+//! Each journal is read twice over. [`read_sheet`] says which records are
+//! used (those before the first bad line), as every other command sees
+//! them. Then every line is looked at on its own, because an auditor wants
+//! every sign of trouble, not only the first, and a reason for each: a line
+//! rewritten with its hash worked out again, for instance, shows only as a
+//! wrong `prev` on the line after it.
+//!
+//! The report is the same whatever order the folders are named in.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::ids::check_id;
+use crate::rubric::Rubric;
+use crate::store::{
+    Event, GENESIS, JOURNAL_EXTENSION, LineError, QUARANTINE_SUFFIX, Record, SheetKey, Store, StoreError,
+    Submission, decode_line, read_sheet,
+};
+
+/// How far a journal's times may go backwards, from one record to the next,
+/// before it is worth a warning. A laptop's clock may be set back a little
+/// (by the network time service, say) without anything being wrong.
+pub const CLOCK_SLACK_SECONDS: i64 = 5 * 60;
+
+/// At most this many line-by-line signs are listed for one journal; the
+/// rest are counted. One hand edit can break every line after it.
+pub const MAX_SIGNS_PER_JOURNAL: usize = 10;
+
+// ---------------------------------------------------------------------------
+// The report
+
+/// Everything `osce audit` found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditReport {
+    /// The assessment's id (from the rubric).
+    pub assessment: String,
+    /// The sessions folders looked at: sorted, each once.
+    pub folders: Vec<PathBuf>,
+    /// Every journal, sorted by sheet, then path.
+    pub journals: Vec<JournalAudit>,
+    /// Every quarantine file, sorted by path.
+    pub quarantines: Vec<QuarantineFile>,
+    /// Every amendment in the journals' intact records, by sheet, then path
+    /// and record number.
+    pub amendments: Vec<AmendmentEntry>,
+    /// Every submission in the journals' intact records, in the same order.
+    pub submissions: Vec<SubmissionEntry>,
+    /// Every sheet entered from paper, in the same order.
+    pub imports: Vec<ImportEntry>,
+    /// What is wrong or worth a look: errors first, then warnings, each by
+    /// path and line.
+    pub findings: Vec<Finding>,
+}
+
+impl AuditReport {
+    /// Intact records in all journals (the ones results are made from).
+    pub fn records(&self) -> usize {
+        self.journals.iter().map(|j| j.records).sum()
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.severity() == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.severity() == Severity::Warning)
+    }
+
+    /// Whether anything is wrong (warnings alone are not).
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+
+    /// The findings about one file.
+    pub fn findings_for<'a>(&'a self, path: &'a Path) -> impl Iterator<Item = &'a Finding> {
+        self.findings.iter().filter(move |f| f.path == path)
+    }
+}
+
+/// One journal, as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JournalAudit {
+    /// The sheet its place in the folders names.
+    pub key: SheetKey,
+    pub path: PathBuf,
+    /// Lines in the file, an unfinished last one included.
+    pub lines: usize,
+    /// Intact records before the first bad line: what status and export use.
+    pub records: usize,
+    /// How the journal reads, as every other command sees it.
+    pub state: JournalState,
+    /// The rubric (BLAKE3) its records name, where that is not the one given.
+    pub other_rubric: Option<String>,
+    /// Its records name another sheet than its place in the folders.
+    pub wrong_place: bool,
+    /// Its station is not in the rubric.
+    pub unknown_station: bool,
+    /// Some line shows a sign of having been changed by hand.
+    pub hand_edit: bool,
+}
+
+impl JournalAudit {
+    /// Whether nothing is wrong with it (warnings aside).
+    pub fn is_sound(&self) -> bool {
+        self.state == JournalState::Sound
+            && self.other_rubric.is_none()
+            && !self.wrong_place
+            && !self.unknown_station
+            && !self.hand_edit
+    }
+
+    /// What is wrong with it, in a few words each; empty when sound.
+    pub fn labels(&self) -> Vec<String> {
+        let mut labels = Vec::new();
+        match &self.state {
+            JournalState::Sound => {}
+            JournalState::Unreadable => labels.push("cannot be read".to_string()),
+            JournalState::TornTail { line, bytes } => labels.push(format!(
+                "torn tail from line {line} ({bytes} bytes, not set aside)"
+            )),
+            JournalState::Damaged { line } => labels.push(format!("damaged at line {line}")),
+        }
+        if self.hand_edit {
+            labels.push("signs of a hand edit".to_string());
+        }
+        if self.other_rubric.is_some() {
+            labels.push("marked against another rubric".to_string());
+        }
+        if self.wrong_place {
+            labels.push("in another sheet's folder".to_string());
+        }
+        if self.unknown_station {
+            labels.push("station not in the rubric".to_string());
+        }
+        labels
+    }
+}
+
+/// How a journal reads (from [`read_sheet`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JournalState {
+    /// Every line an intact record.
+    Sound,
+    /// The end of the file is an unfinished write, still in the journal.
+    TornTail { line: usize, bytes: u64 },
+    /// A bad line with intact lines after it; `line` is the first bad one.
+    Damaged { line: usize },
+    /// The file could not be read at all.
+    Unreadable,
+}
+
+/// A `<station>.jsonl.quarantine` file: bytes set aside from the end of a
+/// journal after a write was cut short.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarantineFile {
+    pub path: PathBuf,
+    pub bytes: u64,
+    /// The journal beside it, if there is one.
+    pub journal: Option<PathBuf>,
+    /// Pieces (lines, or an unfinished end) in it.
+    pub pieces: usize,
+    /// Pieces that are whole records whose hash matches: a record cut short
+    /// only of its newline.
+    pub whole_records: usize,
+    /// Pieces (1-based) that are whole records whose hash does not match:
+    /// changed after they were written, not cut short.
+    pub changed: Vec<usize>,
+}
+
+/// One amendment: a submitted sheet unlocked to change it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmendmentEntry {
+    pub key: SheetKey,
+    pub path: PathBuf,
+    pub seq: u64,
+    pub time: DateTime<Utc>,
+    /// Who made it, as the record says.
+    pub examiner: String,
+    pub device: String,
+    pub reason: String,
+    /// The submission it unlocked.
+    pub before: Option<Submission>,
+    /// The submission that ended it; `None` while it is still open.
+    pub after: Option<Submission>,
+}
+
+/// One submission of a sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmissionEntry {
+    pub key: SheetKey,
+    pub path: PathBuf,
+    /// Who submitted, as the record says.
+    pub examiner: String,
+    pub device: String,
+    pub submission: Submission,
+    /// It ends an amendment.
+    pub after_amendment: bool,
+}
+
+/// A sheet (or part of one) entered from a paper form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportEntry {
+    pub key: SheetKey,
+    pub path: PathBuf,
+    pub seq: u64,
+    pub time: DateTime<Utc>,
+    pub examiner: String,
+    pub source: String,
+}
+
+/// Whether a finding means something is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The files are not as osce wrote them, or marks may be missing or in
+    /// the wrong place: someone must look before results are used.
+    Error,
+    /// Worth a look, but the marks are as written.
+    Warning,
+}
+
+/// Something found about one file or folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub path: PathBuf,
+    /// The line (1-based) it is about, if it is about one.
+    pub line: Option<usize>,
+    pub kind: FindingKind,
+}
+
+impl Finding {
+    pub fn severity(&self) -> Severity {
+        self.kind.severity()
+    }
+}
+
+/// What was found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FindingKind {
+    /// The journal could not be read.
+    Unreadable { error: String },
+    /// The end of the journal is an unfinished write, not yet set aside.
+    TornTail { bytes: u64, reason: String },
+    /// Damage that no line-by-line sign explains (see [`read_sheet`]).
+    Damaged { reason: String },
+    /// A sign, in the lines of a journal, that they are not as written.
+    Line(LineSign),
+    /// Marked against another rubric than the one given.
+    OtherRubric { found: String },
+    /// The records name another sheet than the file's place in the folders.
+    WrongPlace { records: SheetKey, place: SheetKey },
+    /// A journal for a station the rubric does not have.
+    UnknownStation { station: String },
+    /// A quarantine file: bytes set aside from a write cut short.
+    Quarantined {
+        bytes: u64,
+        journal_present: bool,
+        pieces: usize,
+        whole_records: usize,
+    },
+    /// A piece of a quarantine file is a whole record whose hash does not
+    /// match: a line changed by hand, then set aside as if cut short.
+    QuarantinedChange,
+    /// The same sheet's journal in more than one folder.
+    SameSheet { others: Vec<PathBuf>, relation: Copies },
+    /// Readable or writable by others than its owner.
+    Permissions { mode: u32, folder: bool },
+    /// A symbolic link inside the assessment's folder.
+    Symlink { dangling: bool },
+    /// Something that osce would not have put there.
+    Unexpected { expected: &'static str },
+    /// A sessions folder with no folder for this assessment.
+    NoAssessmentFolder { assessment: String },
+}
+
+/// How several copies of one sheet's journal compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Copies {
+    /// Record for record the same.
+    Identical,
+    /// One holds the other's records and more: the shorter is an older copy.
+    OlderCopy,
+    /// Neither holds the other: two different histories of one sheet.
+    Different,
+}
+
+impl FindingKind {
+    pub fn severity(&self) -> Severity {
+        match self {
+            FindingKind::Unreadable { .. }
+            | FindingKind::TornTail { .. }
+            | FindingKind::Damaged { .. }
+            | FindingKind::OtherRubric { .. }
+            | FindingKind::WrongPlace { .. }
+            | FindingKind::UnknownStation { .. }
+            | FindingKind::QuarantinedChange => Severity::Error,
+            FindingKind::Line(sign) => sign.severity(),
+            FindingKind::SameSheet { relation, .. } => match relation {
+                Copies::Different => Severity::Error,
+                Copies::Identical | Copies::OlderCopy => Severity::Warning,
+            },
+            FindingKind::Quarantined { .. }
+            | FindingKind::Permissions { .. }
+            | FindingKind::Symlink { .. }
+            | FindingKind::Unexpected { .. }
+            | FindingKind::NoAssessmentFolder { .. } => Severity::Warning,
+        }
+    }
+}
+
+/// A sign, in one journal's lines, that they are not as osce wrote them.
+/// Found by looking at every line on its own and at each pair of lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineSign {
+    /// The line's bytes do not match its hash, yet intact lines follow it:
+    /// not a write cut short but a change (by hand, or a fault of the disk).
+    Changed { line: usize, error: LineError },
+    /// `line` and the line after it each match their own hash and are
+    /// numbered one after the other, but the next line's `prev` is not
+    /// `line`'s hash: `line` was rewritten and its hash worked out again.
+    Rewritten { line: usize },
+    /// Record 1 does not start from [`GENESIS`].
+    NotAStart { line: usize },
+    /// Record numbers skip from `expected` to `found`: records removed.
+    Missing { line: usize, expected: u64, found: u64 },
+    /// The same record number twice: a line copied, or two writers at once.
+    Repeated { line: usize, seq: u64 },
+    /// Record numbers go backwards: lines moved or added.
+    OutOfOrder { line: usize, expected: u64, found: u64 },
+    /// From this line on, the records name another sheet.
+    OtherSheet {
+        line: usize,
+        from: SheetKey,
+        to: SheetKey,
+    },
+    /// From this line on, the records name another rubric.
+    RubricSwitch { line: usize, from: String, to: String },
+    /// The time goes back by more than [`CLOCK_SLACK_SECONDS`] from the
+    /// record before: a clock change, or lines moved.
+    ClockBack {
+        line: usize,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    },
+    /// More signs in the same journal, not listed one by one; `errors` of
+    /// them are errors (the others warnings).
+    More {
+        line: usize,
+        count: usize,
+        errors: usize,
+    },
+}
+
+impl LineSign {
+    pub fn line(&self) -> usize {
+        match self {
+            LineSign::Changed { line, .. }
+            | LineSign::Rewritten { line }
+            | LineSign::NotAStart { line }
+            | LineSign::Missing { line, .. }
+            | LineSign::Repeated { line, .. }
+            | LineSign::OutOfOrder { line, .. }
+            | LineSign::OtherSheet { line, .. }
+            | LineSign::RubricSwitch { line, .. }
+            | LineSign::ClockBack { line, .. }
+            | LineSign::More { line, .. } => *line,
+        }
+    }
+
+    pub fn severity(&self) -> Severity {
+        match self {
+            LineSign::ClockBack { .. } | LineSign::More { errors: 0, .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Looking at the lines of one journal
+
+/// The lines of `bytes`: each without its `\n`, and whether it had one.
+fn split_lines(bytes: &[u8]) -> Vec<(&[u8], bool)> {
+    let mut lines = Vec::new();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        match bytes[pos..].iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                lines.push((&bytes[pos..pos + i], true));
+                pos += i + 1;
+            }
+            None => {
+                lines.push((&bytes[pos..], false));
+                pos = bytes.len();
+            }
+        }
+    }
+    lines
+}
+
+/// Every sign, in a journal's bytes, that its lines are not as osce wrote
+/// them, line by line, first to last. A torn tail (bad lines at the end
+/// with nothing intact after them) is not a sign: [`read_sheet`] reports it.
+/// At most [`MAX_SIGNS_PER_JOURNAL`] signs are listed; a [`LineSign::More`]
+/// counts the rest.
+pub fn line_signs(bytes: &[u8]) -> Vec<LineSign> {
+    let lines = split_lines(bytes);
+    let decoded: Vec<Result<Record, LineError>> = lines.iter().map(|(l, _)| decode_line(l)).collect();
+    // The last line that is intact on its own: bad lines after it are a torn tail.
+    let last_sound = decoded.iter().rposition(Result::is_ok);
+
+    let mut signs = Vec::new();
+    // The last intact, finished line before the one looked at: (line, record).
+    let mut last: Option<(usize, &Record)> = None;
+    for (i, ((_, finished), record)) in lines.iter().zip(&decoded).enumerate() {
+        let no = i + 1;
+        let record = match record {
+            Err(error) => {
+                if last_sound.is_some_and(|s| s > i) {
+                    signs.push(LineSign::Changed {
+                        line: no,
+                        error: error.clone(),
+                    });
+                }
+                continue;
+            }
+            // Sound but unfinished: the end of a write cut short.
+            Ok(_) if !finished => continue,
+            Ok(record) => record,
+        };
+        match last {
+            None => {
+                // Lines before it (if any) are bad: assume each was a record.
+                let expected = no as u64;
+                if record.seq != expected {
+                    signs.push(seq_sign(no, expected, record.seq, None));
+                } else if no == 1 && record.prev != GENESIS {
+                    signs.push(LineSign::NotAStart { line: no });
+                }
+            }
+            Some((last_no, last_record)) => {
+                let expected = last_record.seq.saturating_add((no - last_no) as u64);
+                if record.seq != expected {
+                    signs.push(seq_sign(no, expected, record.seq, Some(last_record.seq)));
+                } else if last_no + 1 == no && record.prev != last_record.hash {
+                    signs.push(LineSign::Rewritten { line: last_no });
+                }
+                if record.key() != last_record.key() {
+                    signs.push(LineSign::OtherSheet {
+                        line: no,
+                        from: last_record.key(),
+                        to: record.key(),
+                    });
+                }
+                if record.rubric != last_record.rubric {
+                    signs.push(LineSign::RubricSwitch {
+                        line: no,
+                        from: last_record.rubric.clone(),
+                        to: record.rubric.clone(),
+                    });
+                }
+                if (last_record.time - record.time).num_seconds() > CLOCK_SLACK_SECONDS {
+                    signs.push(LineSign::ClockBack {
+                        line: no,
+                        from: last_record.time,
+                        to: record.time,
+                    });
+                }
+            }
+        }
+        last = Some((no, record));
+    }
+    if signs.len() > MAX_SIGNS_PER_JOURNAL {
+        let rest = signs.split_off(MAX_SIGNS_PER_JOURNAL);
+        signs.push(LineSign::More {
+            line: rest[0].line(),
+            count: rest.len(),
+            errors: rest.iter().filter(|s| s.severity() == Severity::Error).count(),
+        });
+    }
+    signs
+}
+
+fn seq_sign(line: usize, expected: u64, found: u64, last_seq: Option<u64>) -> LineSign {
+    if Some(found) == last_seq {
+        LineSign::Repeated { line, seq: found }
+    } else if found > expected {
+        LineSign::Missing {
+            line,
+            expected,
+            found,
+        }
+    } else {
+        LineSign::OutOfOrder {
+            line,
+            expected,
+            found,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Walking the folders
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What an entry of a folder is, links followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Folder,
+    File,
+    Other,
+    /// A link to nothing.
+    Dangling,
+}
+
+struct Entry {
+    name: Option<String>,
+    path: PathBuf,
+    kind: Kind,
+    link: bool,
+    /// Permission bits, for what is not a link.
+    mode: Option<u32>,
+}
+
+/// The entries of `dir`, sorted by path.
+fn list(dir: &Path) -> Result<Vec<Entry>, StoreError> {
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io_error(dir))? {
+        let entry = entry.map_err(io_error(dir))?;
+        let path = entry.path();
+        let Some(found) = look(&path)? else {
+            continue; // removed meanwhile
+        };
+        entries.push(Entry {
+            name: entry.file_name().into_string().ok(),
+            ..found
+        });
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(entries)
+}
+
+/// What `path` is, without following it if it is a link (and then what it
+/// points at); `None` if it does not exist.
+fn look(path: &Path) -> Result<Option<Entry>, StoreError> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_error(path)(e)),
+    };
+    let kind_of = |m: &fs::Metadata| {
+        if m.is_dir() {
+            Kind::Folder
+        } else if m.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        }
+    };
+    let link = meta.file_type().is_symlink();
+    let kind = if link {
+        match fs::metadata(path) {
+            Ok(target) => kind_of(&target),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Kind::Dangling,
+            Err(e) => return Err(io_error(path)(e)),
+        }
+    } else {
+        kind_of(&meta)
+    };
+    Ok(Some(Entry {
+        name: None,
+        path: path.to_path_buf(),
+        kind,
+        link,
+        mode: (!link).then(|| meta.permissions().mode() & 0o7777),
+    }))
+}
+
+/// What the walk of the folders found besides the journals.
+#[derive(Default)]
+struct Walk {
+    findings: Vec<Finding>,
+    quarantines: Vec<PathBuf>,
+    /// Assessment folders that are folders, to list journals in.
+    roots: Vec<PathBuf>,
+}
+
+impl Walk {
+    fn find(&mut self, path: &Path, kind: FindingKind) {
+        self.findings.push(Finding {
+            path: path.to_path_buf(),
+            line: None,
+            kind,
+        });
+    }
+
+    /// The checks every entry gets: links and permissions. Whether to go on
+    /// into it is up to the caller.
+    fn check(&mut self, entry: &Entry) {
+        if entry.link {
+            self.find(
+                &entry.path,
+                FindingKind::Symlink {
+                    dangling: entry.kind == Kind::Dangling,
+                },
+            );
+        }
+        if let Some(mode) = entry.mode
+            && mode & 0o077 != 0
+            && matches!(entry.kind, Kind::Folder | Kind::File)
+        {
+            self.find(
+                &entry.path,
+                FindingKind::Permissions {
+                    mode,
+                    folder: entry.kind == Kind::Folder,
+                },
+            );
+        }
+    }
+
+    fn folder(&mut self, folder: &Path, assessment: &str) -> Result<(), StoreError> {
+        let dir = folder.join(assessment);
+        let Some(entry) = look(&dir)? else {
+            self.find(
+                folder,
+                FindingKind::NoAssessmentFolder {
+                    assessment: assessment.to_string(),
+                },
+            );
+            return Ok(());
+        };
+        self.check(&entry);
+        if entry.kind != Kind::Folder {
+            self.find(
+                &dir,
+                FindingKind::Unexpected {
+                    expected: "the assessment's folder",
+                },
+            );
+            return Ok(());
+        }
+        self.roots.push(folder.to_path_buf());
+        for who in list(&dir)? {
+            self.check(&who);
+            let named = who
+                .name
+                .as_deref()
+                .and_then(|n| n.split_once('@'))
+                .is_some_and(|(examiner, device)| check_id(examiner).is_ok() && check_id(device).is_ok());
+            if !named || who.kind != Kind::Folder {
+                self.find(
+                    &who.path,
+                    FindingKind::Unexpected {
+                        expected: "folders named <examiner>@<device>",
+                    },
+                );
+                continue;
+            }
+            for candidate in list(&who.path)? {
+                self.check(&candidate);
+                let named = candidate.name.as_deref().is_some_and(|n| check_id(n).is_ok());
+                if !named || candidate.kind != Kind::Folder {
+                    self.find(
+                        &candidate.path,
+                        FindingKind::Unexpected {
+                            expected: "candidates' folders, named by candidate id",
+                        },
+                    );
+                    continue;
+                }
+                for file in list(&candidate.path)? {
+                    self.check(&file);
+                    self.sheet_file(&file);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An entry of a candidate's folder: a journal, a quarantine file, or
+    /// something unexpected.
+    fn sheet_file(&mut self, file: &Entry) {
+        let name = file.name.as_deref().unwrap_or("");
+        let journal = format!(".{JOURNAL_EXTENSION}");
+        let quarantine = format!("{journal}{QUARANTINE_SUFFIX}");
+        let station_ok = |suffix: &str| name.strip_suffix(suffix).is_some_and(|s| check_id(s).is_ok());
+        if file.kind == Kind::File && station_ok(&quarantine) {
+            self.quarantines.push(file.path.clone());
+        } else if file.kind == Kind::File && station_ok(&journal) {
+            // A journal: Store::sheets lists it.
+        } else if file.kind != Kind::Dangling || !station_ok(&journal) {
+            // (A dangling link named like a journal is reported as a link.)
+            self.find(
+                &file.path,
+                FindingKind::Unexpected {
+                    expected: "journals (<station>.jsonl) and their quarantine files",
+                },
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The audit
+
+/// Checks every journal of `rubric`'s assessment in `folders` (each a
+/// sessions folder, as from one laptop), every quarantine file and every
+/// other entry of the assessment's folders; lists the amendments,
+/// submissions and imports. `rubric_hash` is the BLAKE3 hash of the rubric
+/// file's text, as in the records. Reads only; changes nothing.
+///
+/// Problems with the files are findings in the report; an `Err` means the
+/// folders could not be read at all (a folder that cannot be listed).
+pub fn audit(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<AuditReport, StoreError> {
+    let mut folders: Vec<(PathBuf, PathBuf)> = folders
+        .iter()
+        .map(|f| (fs::canonicalize(f).unwrap_or_else(|_| f.clone()), f.clone()))
+        .collect();
+    folders.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut seen = Vec::new();
+    folders.retain(|(real, _)| {
+        let new = !seen.contains(real);
+        seen.push(real.clone());
+        new
+    });
+    let folders: Vec<PathBuf> = folders.into_iter().map(|(_, f)| f).collect();
+
+    let mut walk = Walk::default();
+    for folder in &folders {
+        walk.folder(folder, &rubric.id)?;
+    }
+    let mut found = Vec::new();
+    for root in &walk.roots {
+        found.extend(Store::new(root).sheets(&rubric.id)?);
+    }
+    found.sort();
+    found.dedup_by(|a, b| a.1 == b.1);
+
+    let mut report = AuditReport {
+        assessment: rubric.id.clone(),
+        folders: folders.clone(),
+        journals: Vec::new(),
+        quarantines: Vec::new(),
+        amendments: Vec::new(),
+        submissions: Vec::new(),
+        imports: Vec::new(),
+        findings: walk.findings,
+    };
+    let mut histories: BTreeMap<SheetKey, Vec<(PathBuf, Vec<String>)>> = BTreeMap::new();
+    for (key, path) in found {
+        let records = check_journal(rubric, rubric_hash, key.clone(), &path, &mut report);
+        if let Some(records) = records {
+            list_events(&key, &path, &records, &mut report);
+            let hashes = records.into_iter().map(|r| r.hash).collect();
+            histories.entry(key).or_default().push((path, hashes));
+        }
+    }
+    for copies in histories.into_values().filter(|c| c.len() > 1) {
+        same_sheet(&copies, &mut report.findings);
+    }
+    let mut quarantines = walk.quarantines;
+    quarantines.sort();
+    for path in quarantines {
+        let q = match look_at_quarantine(&path) {
+            Ok(q) => q,
+            Err(e) => {
+                report.findings.push(Finding {
+                    path,
+                    line: None,
+                    kind: FindingKind::Unreadable { error: e.to_string() },
+                });
+                continue;
+            }
+        };
+        report.findings.push(Finding {
+            path: path.clone(),
+            line: None,
+            kind: FindingKind::Quarantined {
+                bytes: q.bytes,
+                journal_present: q.journal.is_some(),
+                pieces: q.pieces,
+                whole_records: q.whole_records,
+            },
+        });
+        for &line in &q.changed {
+            report.findings.push(Finding {
+                path: path.clone(),
+                line: Some(line),
+                kind: FindingKind::QuarantinedChange,
+            });
+        }
+        report.quarantines.push(q);
+    }
+    // Stable: findings about one file keep the order they were found in.
+    report
+        .findings
+        .sort_by(|a, b| (a.severity(), &a.path, a.line).cmp(&(b.severity(), &b.path, b.line)));
+    Ok(report)
+}
+
+/// Reads one journal, records what it found in `report`, and returns its
+/// intact records (`None` if it cannot be read).
+fn check_journal(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    key: SheetKey,
+    path: &Path,
+    report: &mut AuditReport,
+) -> Option<Vec<Record>> {
+    let mut findings = Vec::new();
+    let mut finding = |line: Option<usize>, kind: FindingKind| {
+        findings.push(Finding {
+            path: path.to_path_buf(),
+            line,
+            kind,
+        })
+    };
+    let mut journal = JournalAudit {
+        key,
+        path: path.to_path_buf(),
+        lines: 0,
+        records: 0,
+        state: JournalState::Sound,
+        other_rubric: None,
+        wrong_place: false,
+        unknown_station: false,
+        hand_edit: false,
+    };
+    let read = read_sheet(path).and_then(|replay| {
+        let bytes = fs::read(path).map_err(io_error(path))?;
+        Ok((replay, bytes))
+    });
+    let (replay, bytes) = match read {
+        Ok(read) => read,
+        Err(e) => {
+            journal.state = JournalState::Unreadable;
+            finding(None, FindingKind::Unreadable { error: e.to_string() });
+            report.findings.append(&mut findings);
+            report.journals.push(journal);
+            return None;
+        }
+    };
+    journal.lines = split_lines(&bytes).len();
+    journal.records = replay.records.len();
+
+    let signs = line_signs(&bytes);
+    journal.hand_edit = signs.iter().any(|s| s.severity() == Severity::Error);
+    if let Some(damage) = &replay.damage {
+        journal.state = JournalState::Damaged { line: damage.line };
+        // Every damage read_sheet finds shows as a sign on its line or the
+        // one before; should one not, it is reported as it is.
+        let explained = signs.iter().any(|s| {
+            s.severity() == Severity::Error && (s.line() == damage.line || s.line() + 1 == damage.line)
+        });
+        if !explained {
+            finding(
+                Some(damage.line),
+                FindingKind::Damaged {
+                    reason: damage.reason.clone(),
+                },
+            );
+        }
+    }
+    if let Some(q) = &replay.quarantined {
+        if journal.state == JournalState::Sound {
+            journal.state = JournalState::TornTail {
+                line: q.first_bad_line,
+                bytes: q.bytes,
+            };
+        }
+        finding(
+            Some(q.first_bad_line),
+            FindingKind::TornTail {
+                bytes: q.bytes,
+                reason: q.reason.clone(),
+            },
+        );
+    }
+    for sign in signs {
+        finding(Some(sign.line()), FindingKind::Line(sign));
+    }
+    if let Some(first) = replay.records.first() {
+        if first.rubric != rubric_hash {
+            journal.other_rubric = Some(first.rubric.clone());
+            finding(
+                None,
+                FindingKind::OtherRubric {
+                    found: first.rubric.clone(),
+                },
+            );
+        }
+        if first.key() != journal.key {
+            journal.wrong_place = true;
+            finding(
+                None,
+                FindingKind::WrongPlace {
+                    records: first.key(),
+                    place: journal.key.clone(),
+                },
+            );
+        }
+    }
+    // With another rubric, the station may well be in that one.
+    if journal.other_rubric.is_none() && rubric.station(&journal.key.station).is_none() {
+        journal.unknown_station = true;
+        finding(
+            None,
+            FindingKind::UnknownStation {
+                station: journal.key.station.clone(),
+            },
+        );
+    }
+    report.findings.append(&mut findings);
+    report.journals.push(journal);
+    Some(replay.records)
+}
+
+/// Adds a journal's amendments, submissions and imports to the report.
+fn list_events(key: &SheetKey, path: &Path, records: &[Record], report: &mut AuditReport) {
+    let mut last_submission: Option<Submission> = None;
+    let mut open: Option<usize> = None;
+    for r in records {
+        match &r.event {
+            Event::Submitted { score, max, outcome } => {
+                let submission = Submission {
+                    seq: r.seq,
+                    time: r.time,
+                    score: *score,
+                    max: *max,
+                    outcome: outcome.clone(),
+                };
+                let after_amendment = match open.take() {
+                    Some(i) => {
+                        report.amendments[i].after = Some(submission.clone());
+                        true
+                    }
+                    None => false,
+                };
+                report.submissions.push(SubmissionEntry {
+                    key: key.clone(),
+                    path: path.to_path_buf(),
+                    examiner: r.examiner.clone(),
+                    device: r.device.clone(),
+                    submission: submission.clone(),
+                    after_amendment,
+                });
+                last_submission = Some(submission);
+            }
+            Event::AmendStarted { reason } => {
+                open = Some(report.amendments.len());
+                report.amendments.push(AmendmentEntry {
+                    key: key.clone(),
+                    path: path.to_path_buf(),
+                    seq: r.seq,
+                    time: r.time,
+                    examiner: r.examiner.clone(),
+                    device: r.device.clone(),
+                    reason: reason.clone(),
+                    before: last_submission.clone(),
+                    after: None,
+                });
+            }
+            Event::Imported { source } => report.imports.push(ImportEntry {
+                key: key.clone(),
+                path: path.to_path_buf(),
+                seq: r.seq,
+                time: r.time,
+                examiner: r.examiner.clone(),
+                source: source.clone(),
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// Compares the journals of one sheet found in several folders, each given
+/// as its path and its records' hashes (sorted by path).
+fn same_sheet(copies: &[(PathBuf, Vec<String>)], findings: &mut Vec<Finding>) {
+    let longest = copies.iter().map(|(_, h)| h.len()).max().unwrap_or(0);
+    let (_, full) = copies
+        .iter()
+        .find(|(_, h)| h.len() == longest)
+        .unwrap_or(&copies[0]);
+    let relation = if copies.iter().all(|(_, h)| h == full) {
+        Copies::Identical
+    } else if copies.iter().all(|(_, h)| full.starts_with(h)) {
+        Copies::OlderCopy
+    } else {
+        Copies::Different
+    };
+    findings.push(Finding {
+        path: copies[0].0.clone(),
+        line: None,
+        kind: FindingKind::SameSheet {
+            others: copies[1..].iter().map(|(p, _)| p.clone()).collect(),
+            relation,
+        },
+    });
+}
+
+/// What a quarantine file holds.
+fn look_at_quarantine(path: &Path) -> Result<QuarantineFile, StoreError> {
+    let bytes = fs::read(path).map_err(io_error(path))?;
+    let pieces = split_lines(&bytes);
+    let mut whole_records = 0;
+    let mut changed = Vec::new();
+    for (i, (piece, _)) in pieces.iter().enumerate() {
+        match decode_line(piece) {
+            Ok(_) => whole_records += 1,
+            // A whole record, yet its hash is wrong: a write cut short
+            // cannot leave that (it loses the end of a line, not the middle).
+            Err(_) if serde_json::from_slice::<Record>(piece).is_ok() => changed.push(i + 1),
+            Err(_) => {}
+        }
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let journal = name
+        .strip_suffix(QUARANTINE_SUFFIX)
+        .map(|j| path.with_file_name(j))
+        .filter(|j| j.is_file());
+    Ok(QuarantineFile {
+        path: path.to_path_buf(),
+        bytes: bytes.len() as u64,
+        journal,
+        pieces: pieces.len(),
+        whole_records,
+        changed,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// In words
+
+fn describe(key: &SheetKey) -> String {
+    format!(
+        "candidate {} at station {} by examiner {} on device {} (assessment {})",
+        key.candidate, key.station, key.examiner, key.device, key.assessment
+    )
+}
+
+/// What differs between two sheets' keys, as ("examiner E01", "examiner
+/// E09") phrases for each side.
+fn differences(a: &SheetKey, b: &SheetKey) -> (String, String) {
+    let fields = [
+        ("assessment", &a.assessment, &b.assessment),
+        ("station", &a.station, &b.station),
+        ("candidate", &a.candidate, &b.candidate),
+        ("examiner", &a.examiner, &b.examiner),
+        ("device", &a.device, &b.device),
+    ];
+    let differ: Vec<_> = fields.iter().filter(|(_, x, y)| x != y).collect();
+    let side = |pick: fn(&(&str, &String, &String)) -> String| {
+        differ.iter().map(|f| pick(f)).collect::<Vec<_>>().join(" and ")
+    };
+    (
+        side(|(name, x, _)| format!("{name} {x}")),
+        side(|(name, _, y)| format!("{name} {y}")),
+    )
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A time as the records hold it (UTC), to the second.
+pub fn fmt_time(time: &DateTime<Utc>) -> String {
+    time.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+impl fmt::Display for LineSign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LineSign::Changed { line, error } => write!(
+                f,
+                "line {line} does not check: {error}; yet the lines after it are intact, so it is not a \
+                 write cut short but a change: a hand edit, or a fault of the disk"
+            ),
+            LineSign::Rewritten { line } => write!(
+                f,
+                "line {line} was rewritten and its hash worked out again: it matches its own hash, \
+                 but line {} (which also matches its own) names another hash as the line before it. \
+                 A sign of a hand edit",
+                line + 1
+            ),
+            LineSign::NotAStart { line } => write!(
+                f,
+                "line {line} is record 1 but its `prev` is not 64 zeros: it is not the start osce wrote \
+                 (lines were removed before it, or it was made by hand)"
+            ),
+            LineSign::Missing {
+                line,
+                expected,
+                found,
+            } => {
+                let gap = if found - expected == 1 {
+                    format!("record {expected} is")
+                } else {
+                    format!("records {expected} to {} are", found - 1)
+                };
+                write!(
+                    f,
+                    "line {line} is record {found} where {expected} was expected: {gap} missing (lines were removed)"
+                )
+            }
+            LineSign::Repeated { line, seq } => write!(
+                f,
+                "line {line} is record {seq} again: a line was copied, or two programs wrote the file at once"
+            ),
+            LineSign::OutOfOrder {
+                line,
+                expected,
+                found,
+            } => write!(
+                f,
+                "line {line} is record {found} where {expected} was expected: lines were moved or added"
+            ),
+            LineSign::OtherSheet { line, from, to } => {
+                let (to, from) = differences(to, from);
+                write!(
+                    f,
+                    "from line {line} the records name {to}, the lines before {from}: lines from another \
+                     sheet's journal were put in"
+                )
+            }
+            LineSign::RubricSwitch { line, from, to } => write!(
+                f,
+                "from line {line} the records name the rubric {to}, the lines before {from}: osce never \
+                 changes rubric within a journal"
+            ),
+            LineSign::ClockBack { line, from, to } => write!(
+                f,
+                "line {line} was written at {}, before the line above it ({}): the laptop's clock was \
+                 put back, or lines were moved. Check with the examiner",
+                fmt_time(to),
+                fmt_time(from)
+            ),
+            LineSign::More { line, count, .. } => write!(
+                f,
+                "{} from line {line} on are not listed",
+                plural(*count, "more sign", "more signs")
+            ),
+        }
+    }
+}
+
+impl fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FindingKind::Unreadable { error } => write!(f, "cannot be read: {error}"),
+            FindingKind::TornTail { bytes, reason } => write!(
+                f,
+                "the end of the journal from this line ({bytes} bytes) is a write cut short, not yet set \
+                 aside: {reason}. No mark in it was ever shown as saved. Open the sheet in osce, which \
+                 sets these bytes aside in the quarantine file, and check the sheet's last marks with the \
+                 examiner"
+            ),
+            FindingKind::Damaged { reason } => write!(
+                f,
+                "damaged: {reason}. Status and export use only the records before this line"
+            ),
+            FindingKind::Line(sign) => sign.fmt(f),
+            FindingKind::OtherRubric { found } => write!(
+                f,
+                "marked against another rubric (BLAKE3 {found}), so status and export leave it out. \
+                 Audit with the rubric file the marks were made with, or find out why this sheet was \
+                 marked with another one"
+            ),
+            FindingKind::WrongPlace { records, place } => {
+                let (said, folder) = differences(records, place);
+                write!(
+                    f,
+                    "its records name {said}, but it lies in the folder for {folder}: it was copied or \
+                     moved by hand (or a folder renamed), and status and export count it as the sheet of \
+                     its folder. Put it back in the folder of the sheet its records name: {}",
+                    describe(records)
+                )
+            }
+            FindingKind::UnknownStation { station } => write!(
+                f,
+                "station \"{station}\" is not in this rubric, so status and export leave it out"
+            ),
+            FindingKind::Quarantined {
+                bytes,
+                journal_present,
+                pieces,
+                whole_records,
+            } => {
+                write!(
+                    f,
+                    "holds {} set aside from the end of a journal after a write was cut short (a crash or \
+                     power cut)",
+                    plural(*bytes as usize, "byte", "bytes"),
+                )?;
+                if *pieces > 1 {
+                    write!(f, ", in {pieces} pieces")?;
+                }
+                if *whole_records > 0 {
+                    write!(
+                        f,
+                        ", {} of them whole {} cut short only of {} newline",
+                        whole_records,
+                        if *whole_records == 1 { "record" } else { "records" },
+                        if *whole_records == 1 { "its" } else { "their" }
+                    )?;
+                }
+                if !journal_present {
+                    write!(f, "; there is no journal beside it")?;
+                }
+                write!(
+                    f,
+                    ". None of it was shown as saved; check with the examiner that the sheet's last marks \
+                     were made again, and keep the file as evidence"
+                )
+            }
+            FindingKind::QuarantinedChange => write!(
+                f,
+                "this piece of the quarantine file is a whole record whose bytes do not match its hash: \
+                 the journal's last line was changed after it was written (a write cut short cannot do \
+                 that), then set aside when the sheet was opened. A sign of a hand edit"
+            ),
+            FindingKind::SameSheet { others, relation } => {
+                let others: Vec<String> = others.iter().map(|p| p.display().to_string()).collect();
+                let others = others.join(", ");
+                match relation {
+                    Copies::Identical => write!(
+                        f,
+                        "the same sheet's journal is also in {others}, record for record the same: \
+                         a folder was copied twice. Keep one copy in the folders you collect"
+                    ),
+                    Copies::OlderCopy => write!(
+                        f,
+                        "the same sheet's journal is also in {others}; the shorter ones are older \
+                         copies of the longest. Keep only the longest in the folders you collect"
+                    ),
+                    Copies::Different => write!(
+                        f,
+                        "the same sheet's journal is also in {others}, with a different history: two \
+                         laptops with the same device name, or a copy marked on. Only one can count; \
+                         ask the examiner which"
+                    ),
+                }
+            }
+            FindingKind::Permissions { mode, folder } => {
+                let (what, fix) = if *folder {
+                    ("folder", "chmod 700")
+                } else {
+                    ("file", "chmod 600")
+                };
+                write!(
+                    f,
+                    "this {what} can be read by others than its owner (mode {mode:04o}), and the session \
+                     files hold candidates' personal data: {fix} it"
+                )
+            }
+            FindingKind::Symlink { dangling } => {
+                if *dangling {
+                    write!(
+                        f,
+                        "a symbolic link to nothing; osce never makes links. Find out who made it"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "a symbolic link; osce never makes links, and will not write through this one. \
+                         What it points at is checked as if it were here; replace it with the real \
+                         file or folder"
+                    )
+                }
+            }
+            FindingKind::Unexpected { expected } => write!(
+                f,
+                "osce did not put this here (only {expected} belong here), so status and export ignore \
+                 it. A sync service's conflict copy or an editor's backup looks like this: find out where \
+                 it came from, and never rename it into place"
+            ),
+            FindingKind::NoAssessmentFolder { assessment } => write!(
+                f,
+                "holds no folder \"{assessment}\", so no journals of this assessment. Name the sessions \
+                 folder that holds it (the one above it)"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.kind, self.line) {
+            // The message names its lines itself.
+            (FindingKind::Line(_), _) | (_, None) => write!(f, "{}: {}", self.path.display(), self.kind),
+            (_, Some(line)) => write!(f, "{}, line {line}: {}", self.path.display(), self.kind),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::encode_line;
+
+    fn record(seq: u64, prev: &str, minute: u32) -> Record {
+        Record {
+            seq,
+            time: format!("2026-11-23T09:{minute:02}:00Z").parse().expect("time"),
+            rubric: "r".into(),
+            assessment: "a".into(),
+            station: "s".into(),
+            candidate: "c".into(),
+            examiner: "e".into(),
+            device: "d".into(),
+            event: Event::Notes {
+                text: format!("note {seq}"),
+            },
+            prev: prev.into(),
+            hash: String::new(),
+        }
+    }
+
+    /// A sound journal of `n` records, one minute apart, as lines.
+    fn journal(n: u64) -> Vec<String> {
+        let mut prev = GENESIS.to_string();
+        (1..=n)
+            .map(|seq| {
+                let mut r = record(seq, &prev, seq as u32);
+                let line = encode_line(&mut r).expect("encode");
+                prev = r.hash;
+                line
+            })
+            .collect()
+    }
+
+    fn signs(lines: &[String]) -> Vec<LineSign> {
+        line_signs(lines.concat().as_bytes())
+    }
+
+    #[test]
+    fn a_sound_journal_shows_no_sign_and_a_torn_tail_is_not_one() {
+        let lines = journal(4);
+        assert_eq!(signs(&lines), []);
+        let mut torn = lines.concat();
+        torn.truncate(torn.len() - 20);
+        assert_eq!(line_signs(torn.as_bytes()), []);
+    }
+
+    #[test]
+    fn each_kind_of_change_leaves_its_sign() {
+        // A byte changed in the middle.
+        let mut lines = journal(4);
+        lines[1] = lines[1].replace("note 2", "note X");
+        assert!(matches!(
+            signs(&lines)[..],
+            [LineSign::Changed {
+                line: 2,
+                error: LineError::HashMismatch
+            }]
+        ));
+
+        // Rewritten with its hash worked out again.
+        let mut lines = journal(4);
+        let mut r = decode_line(lines[1].as_bytes()).expect("sound");
+        r.event = Event::Notes { text: "other".into() };
+        lines[1] = encode_line(&mut r).expect("encode");
+        assert_eq!(signs(&lines), [LineSign::Rewritten { line: 2 }]);
+
+        // A line removed, a line repeated, lines swapped.
+        let mut lines = journal(4);
+        lines.remove(1);
+        assert_eq!(
+            signs(&lines),
+            [LineSign::Missing {
+                line: 2,
+                expected: 2,
+                found: 3
+            }]
+        );
+        let mut lines = journal(3);
+        lines.insert(2, lines[1].clone());
+        assert_eq!(signs(&lines)[0], LineSign::Repeated { line: 3, seq: 2 });
+        let mut lines = journal(4);
+        lines.swap(1, 2);
+        let found = signs(&lines);
+        assert!(matches!(found[0], LineSign::Missing { line: 2, .. }), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|s| matches!(s, LineSign::OutOfOrder { line: 3, .. }))
+        );
+
+        // The first line removed.
+        let mut lines = journal(3);
+        lines.remove(0);
+        assert!(matches!(signs(&lines)[0], LineSign::Missing { line: 1, .. }));
+    }
+
+    #[test]
+    fn the_clock_may_go_back_a_little() {
+        let mut prev = GENESIS.to_string();
+        let mut lines = Vec::new();
+        for (seq, minute) in [(1, 30), (2, 27), (3, 20)] {
+            let mut r = record(seq, &prev, minute);
+            lines.push(encode_line(&mut r).expect("encode"));
+            prev = r.hash;
+        }
+        let found = signs(&lines);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(matches!(found[0], LineSign::ClockBack { line: 3, .. }));
+        assert_eq!(found[0].severity(), Severity::Warning);
+    }
+
+    #[test]
+    fn signs_are_capped() {
+        let mut lines = journal(30);
+        for line in lines.iter_mut().take(29).skip(1) {
+            *line = line.replace("note", "nope");
+        }
+        let found = signs(&lines);
+        assert_eq!(found.len(), MAX_SIGNS_PER_JOURNAL + 1);
+        assert_eq!(
+            found.last(),
+            Some(&LineSign::More {
+                line: 12,
+                count: 18,
+                errors: 18
+            })
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! `osce audit`: checks every session file of an assessment and lists
+//! amendments, submissions and quarantined writes. Exit code 0 when nothing
+//! is wrong (warnings may still be printed), 1 when something is, 2 when
+//! the rubric or a folder cannot be read.
+
+use std::fmt::Write;
+use std::process::ExitCode;
+
+use osce::audit::{AuditReport, Finding, audit, fmt_time};
+use osce::rubric::Rubric;
+use osce::scoring::fmt_marks;
+use osce::store::{SheetKey, Submission};
+
+use super::status::rubric_and_hash;
+use super::{AuditArgs, EXIT_INVALID, EXIT_USAGE};
+
+pub fn run(args: &AuditArgs) -> ExitCode {
+    let (rubric, hash) = match rubric_and_hash(&args.rubric) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    for folder in &args.sessions {
+        if !folder.is_dir() {
+            eprintln!("error: {}: no such sessions folder", folder.display());
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let report = match audit(&rubric, &hash, &args.sessions) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let header = format!("Rubric: {}, BLAKE3 {hash}\n", args.rubric.display());
+    print!("{}", printable(&render(&rubric, &header, &report)));
+    if report.has_errors() {
+        ExitCode::from(EXIT_INVALID)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn sheet(key: &SheetKey) -> String {
+    format!(
+        "{} at {}, examiner {} on {}",
+        key.candidate, key.station, key.examiner, key.device
+    )
+}
+
+fn result(s: &Submission) -> String {
+    format!("{} {}/{}", s.outcome, fmt_marks(s.score), fmt_marks(s.max))
+}
+
+fn finding(out: &mut String, f: &Finding) {
+    let _ = writeln!(out, "  {f}");
+}
+
+/// The report as text. `header` (ending in a newline) is printed under
+/// the title: where the rubric came from.
+pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
+    let mut out = String::new();
+    let errors = report.errors().count();
+    let warnings = report.warnings().count();
+    let _ = writeln!(
+        out,
+        "Audit of the session files of \"{}\" (assessment {})",
+        rubric.title, report.assessment
+    );
+    let _ = writeln!(
+        out,
+        "{}, {}, {}, {}: {}, {}.",
+        plural(report.journals.len(), "journal", "journals"),
+        plural(report.records(), "record", "records"),
+        plural(report.amendments.len(), "amendment", "amendments"),
+        plural(errors + warnings, "problem", "problems"),
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+    );
+    out.push('\n');
+    out.push_str(header);
+    let folders: Vec<String> = report.folders.iter().map(|f| f.display().to_string()).collect();
+    let _ = writeln!(out, "Sessions folders: {}", folders.join(", "));
+    let _ = writeln!(out, "Times are as the laptops' clocks said, in UTC.");
+
+    let _ = writeln!(out, "\nJournals ({}):", report.journals.len());
+    if report.journals.is_empty() {
+        let _ = writeln!(out, "  none found for assessment \"{}\"", report.assessment);
+    }
+    for j in &report.journals {
+        let records = if j.records == j.lines {
+            plural(j.records, "record", "records")
+        } else {
+            format!("{} of {} lines used", j.records, j.lines)
+        };
+        let labels = j.labels();
+        let (tag, detail) = if labels.is_empty() {
+            ("ok   ", String::new())
+        } else {
+            ("ERROR", format!(": {}", labels.join("; ")))
+        };
+        let _ = writeln!(out, "  {tag} {} ({records}){detail}", j.path.display());
+    }
+
+    if !report.quarantines.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nQuarantine files ({}): bytes set aside after a write was cut short",
+            report.quarantines.len()
+        );
+        for q in &report.quarantines {
+            let beside = match &q.journal {
+                Some(_) => String::new(),
+                None => ", no journal beside it".to_string(),
+            };
+            let changed = if q.changed.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", {} changed by hand",
+                    plural(q.changed.len(), "record", "records")
+                )
+            };
+            let _ = writeln!(
+                out,
+                "  {} ({}{changed}{beside})",
+                q.path.display(),
+                plural(q.bytes as usize, "byte", "bytes")
+            );
+        }
+    }
+
+    if errors > 0 {
+        let _ = writeln!(out, "\nErrors ({errors}):");
+        for f in report.errors() {
+            finding(&mut out, f);
+        }
+    }
+    if warnings > 0 {
+        let _ = writeln!(out, "\nWarnings ({warnings}):");
+        for f in report.warnings() {
+            finding(&mut out, f);
+        }
+    }
+
+    let _ = writeln!(out, "\nAmendments ({}):", report.amendments.len());
+    if report.amendments.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for a in &report.amendments {
+        let before = a.before.as_ref().map_or("not submitted before".to_string(), |s| {
+            format!("was {}", result(s))
+        });
+        let after = a.after.as_ref().map_or("not resubmitted yet".to_string(), |s| {
+            format!("resubmitted {} at {}", result(s), fmt_time(&s.time))
+        });
+        let _ = writeln!(
+            out,
+            "  {}: amended by {} on {} at {}, reason {:?}; {before}, {after}",
+            sheet(&a.key),
+            a.examiner,
+            a.device,
+            fmt_time(&a.time),
+            a.reason,
+        );
+        let _ = writeln!(out, "    record {} of {}", a.seq, a.path.display());
+    }
+
+    let _ = writeln!(out, "\nSubmissions ({}):", report.submissions.len());
+    if report.submissions.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for s in &report.submissions {
+        let again = if s.after_amendment {
+            " (after an amendment)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  {}: {} submitted by {} on {} at {}, record {}{again}",
+            sheet(&s.key),
+            result(&s.submission),
+            s.examiner,
+            s.device,
+            fmt_time(&s.submission.time),
+            s.submission.seq,
+        );
+    }
+
+    if !report.imports.is_empty() {
+        let _ = writeln!(out, "\nEntered from paper ({}):", report.imports.len());
+        for i in &report.imports {
+            let _ = writeln!(
+                out,
+                "  {}: imported by {} at {}, record {}, from {:?}",
+                sheet(&i.key),
+                i.examiner,
+                fmt_time(&i.time),
+                i.seq,
+                i.source
+            );
+        }
+    }
+
+    out.push('\n');
+    if errors > 0 {
+        let _ = writeln!(
+            out,
+            "{} found. Keep a copy of every file named above exactly as it is (do not open or re-save it \
+             in an editor) and tell the exam lead. Status and export use only the intact records before \
+             a journal's first bad line, and leave out journals marked against another rubric.",
+            plural(errors, "error", "errors")
+        );
+    } else if warnings > 0 {
+        let _ = writeln!(
+            out,
+            "Every journal checks, but {} above should be looked at.",
+            plural(warnings, "warning", "warnings")
+        );
+    } else {
+        let _ = writeln!(out, "Every journal checks: nothing wrong found.");
+    }
+    out
+}
+
+/// `text` with every control character but the newline shown escaped, so
+/// that a file name or a reason typed in cannot move the cursor or change
+/// the terminal's colours.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}

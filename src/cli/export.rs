@@ -1,0 +1,94 @@
+//! `osce export`: the CSV files for the exam board and the records system.
+
+use std::process::ExitCode;
+
+use osce::cohort::{gather, matrix};
+use osce::export::{ExportError, tables, write};
+use osce::roster::read_roster;
+use osce::scoring::Standards;
+
+use super::status::rubric_and_hash;
+use super::{EXIT_INVALID, EXIT_USAGE, ExportArgs};
+
+/// `candidate_id=Student ID,percent=Mark` → [(field, header)]; a field
+/// without `=` keeps its own name as the header.
+fn parse_columns(spec: &str) -> Vec<(String, String)> {
+    spec.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((field, header)) => (field.trim().to_string(), header.trim().to_string()),
+            None => (pair.to_string(), pair.to_string()),
+        })
+        .collect()
+}
+
+pub fn run(args: &ExportArgs) -> ExitCode {
+    let (rubric, hash) = match rubric_and_hash(&args.rubric) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    for folder in &args.sessions {
+        if !folder.is_dir() {
+            eprintln!("error: {}: no such sessions folder", folder.display());
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let roster = match &args.roster {
+        None => None,
+        Some(path) => match read_roster(path, &rubric) {
+            Ok((r, _)) => Some(r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID });
+            }
+        },
+    };
+    let cohort = match gather(&rubric, &hash, &args.sessions) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let m = matrix(&rubric, &cohort, roster.as_ref());
+    let results = osce::results::results(&rubric, &cohort, &m, &Standards::default());
+    let tables = match tables(
+        &rubric,
+        &cohort,
+        &m,
+        &results,
+        &parse_columns(&args.marks_columns),
+    ) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: --marks-columns: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match write(&args.out, &tables, args.force) {
+        Ok(paths) => {
+            for p in &cohort.problems {
+                eprintln!("warning: {p}");
+            }
+            let waiting = m.cells.values().filter(|c| !c.state.is_done()).count();
+            for (t, p) in tables.iter().zip(&paths) {
+                println!("wrote {} ({} rows)", p.display(), t.rows.len());
+            }
+            if waiting > 0 {
+                println!(
+                    "note: {waiting} expected sheets are not submitted yet; their candidates are INCOMPLETE (osce status lists them)"
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e @ ExportError::Exists { .. }) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

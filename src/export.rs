@@ -1,0 +1,560 @@
+//! The CSV files for the exam board and the student records system:
+//! results, stations, items, marks and moderation. Columns and their order
+//! are documented in `docs/export-format.md`; keep the two in step.
+//!
+//! Tables are built as plain data first (testable without files), then
+//! written atomically: each file goes to a temporary name, is fsynced, and
+//! is renamed into place, so a crash leaves the old file or the new one,
+//! never half of one. Earlier exports are never overwritten unless asked.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::cohort::{Cohort, Matrix};
+use crate::results::CandidateResult;
+use crate::rubric::Rubric;
+use crate::scoring::{PassMarkSource, StationOutcome, fmt_marks, fmt_percent};
+use crate::store::{Event, TimerAction};
+
+/// Whether a column holds numbers (left as they are) or text (neutralised).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Number,
+}
+
+/// One CSV file: a header and rows of cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: Vec<(String, Kind)>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Makes a text cell safe to open in a spreadsheet: a cell starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a
+/// formula, so it gets a leading apostrophe, which spreadsheets show as
+/// text and do not display.
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+impl Table {
+    /// The file's bytes: RFC 4180 (comma, CRLF, quotes where needed), UTF-8.
+    pub fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        w.write_record(self.columns.iter().map(|(c, _)| c.as_str()))?;
+        for row in &self.rows {
+            let cells = row.iter().zip(&self.columns).map(|(cell, (_, kind))| match kind {
+                Kind::Number => cell.clone(),
+                Kind::Text => neutralise(cell),
+            });
+            w.write_record(cells)?;
+        }
+        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    }
+}
+
+fn cols(spec: &[(&str, Kind)]) -> Vec<(String, Kind)> {
+    spec.iter()
+        .map(|(name, kind)| (name.to_string(), *kind))
+        .collect()
+}
+
+fn outcome_word(o: StationOutcome) -> &'static str {
+    match o {
+        StationOutcome::Pass => "PASS",
+        StationOutcome::Fail => "FAIL",
+        StationOutcome::Incomplete => "INCOMPLETE",
+        StationOutcome::Absent => "ABSENT",
+        StationOutcome::Rest => "REST",
+    }
+}
+
+fn source_word(s: PassMarkSource) -> String {
+    match s {
+        PassMarkSource::Fixed => "fixed".to_string(),
+        PassMarkSource::Provisional(m) => format!("provisional ({m} not yet applied)"),
+        PassMarkSource::StandardSet(m) => format!("standard-set ({m})"),
+        PassMarkSource::Competency => "competency".to_string(),
+        PassMarkSource::GlobalRating => "global rating".to_string(),
+    }
+}
+
+/// `results.csv`: one row per candidate.
+pub fn results_table(results: &[CandidateResult]) -> Table {
+    use Kind::*;
+    let columns = cols(&[
+        ("candidate_id", Text),
+        ("name", Text),
+        ("total", Number),
+        ("maximum", Number),
+        ("percent", Number),
+        ("stations_passed", Number),
+        ("stations_scored", Number),
+        ("critical_fails", Number),
+        ("result", Text),
+        ("provisional", Text),
+        ("moderation_status", Text),
+        ("final_result", Text),
+        ("reasons", Text),
+    ]);
+    let rows = results
+        .iter()
+        .map(|c| {
+            let r = &c.result;
+            let reasons: Vec<String> = r.deciding_reasons().map(|x| x.text.clone()).collect();
+            vec![
+                c.candidate.clone(),
+                c.name.clone(),
+                fmt_marks(r.total),
+                fmt_marks(r.max),
+                r.percent().map(fmt_percent).unwrap_or_default(),
+                r.stations_passed.to_string(),
+                r.stations_scored.to_string(),
+                r.critical_fails.len().to_string(),
+                r.outcome.to_string(),
+                if r.provisional.is_empty() {
+                    "no".into()
+                } else {
+                    format!("yes: {}", r.provisional.join("; "))
+                },
+                "not moderated".to_string(),
+                r.outcome.to_string(),
+                reasons.join("; "),
+            ]
+        })
+        .collect();
+    Table {
+        name: "results.csv",
+        columns,
+        rows,
+    }
+}
+
+/// `stations.csv`: one row per candidate × scored station.
+pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]) -> Table {
+    use Kind::*;
+    let columns = cols(&[
+        ("candidate_id", Text),
+        ("station_id", Text),
+        ("station", Text),
+        ("score", Number),
+        ("maximum", Number),
+        ("percent", Number),
+        ("global_rating", Text),
+        ("global_rating_code", Number),
+        ("pass_mark", Number),
+        ("pass_mark_source", Text),
+        ("result", Text),
+        ("examiners", Text),
+        ("started", Text),
+        ("ended", Text),
+        ("overrun_seconds", Number),
+        ("imported", Text),
+        ("feedback", Text),
+        ("concern", Text),
+        ("note", Text),
+    ]);
+    let mut rows = Vec::new();
+    for c in results {
+        for station in rubric.scored_stations() {
+            let Some(d) = c.stations.get(&station.id) else {
+                continue;
+            };
+            let r = &d.result;
+            let sheets: Vec<&crate::cohort::FoundSheet> =
+                d.sheets.iter().map(|&i| &cohort.sheets[i]).collect();
+            let examiners: Vec<String> = sheets.iter().map(|s| s.key.examiner.clone()).collect();
+            let (code, label) = match (&r.global_rating, &station.global_rating) {
+                (Some((level, label)), Some(g)) => (
+                    fmt_marks(rubric.scale(g.scale).levels[*level].mark),
+                    label.clone(),
+                ),
+                _ => (String::new(), String::new()),
+            };
+            let first = sheets.first().map(|s| &s.state);
+            let started = first
+                .and_then(|s| s.timer.iter().find(|t| t.action == TimerAction::Start))
+                .map(|t| t.time.to_rfc3339())
+                .unwrap_or_default();
+            let end = first.and_then(|s| s.timer.iter().rev().find(|t| t.action == TimerAction::End));
+            let ended = end.map(|t| t.time.to_rfc3339()).unwrap_or_default();
+            let overrun = match (end, &station.timing) {
+                (Some(e), Some(t)) => {
+                    let limit = u64::from(t.reading.seconds() + t.station.seconds());
+                    let advanced = first
+                        .and_then(|s| s.timer.iter().find(|x| x.action == TimerAction::Advance))
+                        .map(|a| a.elapsed.as_secs());
+                    let over_at = advanced.unwrap_or(e.elapsed.as_secs());
+                    if t.time_up == crate::rubric::TimeUp::Soft {
+                        over_at.saturating_sub(limit).to_string()
+                    } else {
+                        "0".into()
+                    }
+                }
+                _ => String::new(),
+            };
+            let feedback: Vec<String> = sheets
+                .iter()
+                .map(|s| s.state.feedback.clone())
+                .filter(|f| !f.is_empty())
+                .collect();
+            let concerns: Vec<String> = sheets
+                .iter()
+                .flat_map(|s| {
+                    s.state
+                        .concerns
+                        .iter()
+                        .map(|(k, n)| format!("{}: {n}", k.label()))
+                })
+                .collect();
+            rows.push(vec![
+                c.candidate.clone(),
+                station.id.clone(),
+                station.title.clone(),
+                fmt_marks(r.score),
+                fmt_marks(r.max),
+                r.percent().map(fmt_percent).unwrap_or_default(),
+                label,
+                code,
+                r.pass_mark
+                    .as_ref()
+                    .and_then(|p| p.marks)
+                    .map(fmt_marks)
+                    .unwrap_or_default(),
+                r.pass_mark
+                    .as_ref()
+                    .map(|p| source_word(p.source))
+                    .unwrap_or_default(),
+                outcome_word(r.outcome).to_string(),
+                examiners.join(" "),
+                started,
+                ended,
+                overrun,
+                if sheets.iter().any(|s| s.state.imported.is_some()) {
+                    "yes".into()
+                } else {
+                    "no".into()
+                },
+                feedback.join("\n---\n"),
+                concerns.join("; "),
+                d.note.clone().unwrap_or_default(),
+            ]);
+        }
+    }
+    Table {
+        name: "stations.csv",
+        columns,
+        rows,
+    }
+}
+
+/// `items.csv`: one row per item mark in effect (long format), from every
+/// sheet that counts.
+pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]) -> Table {
+    use Kind::*;
+    let columns = cols(&[
+        ("candidate_id", Text),
+        ("station", Text),
+        ("item", Text),
+        ("item_text", Text),
+        ("level", Text),
+        ("level_index", Number),
+        ("marks", Number),
+        ("maximum", Number),
+        ("late", Text),
+        ("examiner", Text),
+        ("device", Text),
+        ("time", Text),
+        ("record", Number),
+        ("imported", Text),
+    ]);
+    let mut rows = Vec::new();
+    for c in results {
+        for station in rubric.scored_stations() {
+            let Some(d) = c.stations.get(&station.id) else {
+                continue;
+            };
+            for &i in &d.sheets {
+                let sheet = &cohort.sheets[i];
+                // The record that set each item's mark now in effect.
+                let by_seq: std::collections::BTreeMap<u64, &crate::store::Record> =
+                    sheet.records.iter().map(|r| (r.seq, r)).collect();
+                for item in &station.items {
+                    let Some(mark) = sheet.state.mark(&item.id) else {
+                        continue;
+                    };
+                    let scale = rubric.scale(item.scale);
+                    let (label, index, marks) = match mark.level {
+                        Some(l) if l < scale.levels.len() => (
+                            scale.levels[l].label.clone(),
+                            l.to_string(),
+                            fmt_marks(scale.levels[l].mark * item.weight),
+                        ),
+                        Some(l) => (format!("level {l}?"), l.to_string(), String::new()),
+                        None => ("not observed".to_string(), String::new(), String::new()),
+                    };
+                    let time = by_seq
+                        .get(&mark.seq)
+                        .map(|r| r.time.to_rfc3339())
+                        .unwrap_or_default();
+                    rows.push(vec![
+                        c.candidate.clone(),
+                        station.id.clone(),
+                        item.id.clone(),
+                        item.text.clone(),
+                        label,
+                        index,
+                        marks,
+                        fmt_marks(rubric.item_max(item)),
+                        if mark.late { "yes".into() } else { "no".into() },
+                        sheet.key.examiner.clone(),
+                        sheet.key.device.clone(),
+                        time,
+                        mark.seq.to_string(),
+                        if sheet.state.imported.is_some() {
+                            "yes".into()
+                        } else {
+                            "no".into()
+                        },
+                    ]);
+                }
+                if let (Some((level, late)), Some(g)) = (sheet.state.global_rating(), &station.global_rating)
+                {
+                    let scale = rubric.scale(g.scale);
+                    let seq = sheet
+                        .records
+                        .iter()
+                        .rev()
+                        .find(|r| matches!(r.event, Event::GlobalRating { .. }))
+                        .map(|r| (r.seq, r.time.to_rfc3339()));
+                    rows.push(vec![
+                        c.candidate.clone(),
+                        station.id.clone(),
+                        crate::store::GLOBAL_RATING.to_string(),
+                        "Global rating (not added to the score)".to_string(),
+                        scale
+                            .levels
+                            .get(level)
+                            .map(|l| l.label.clone())
+                            .unwrap_or_default(),
+                        level.to_string(),
+                        String::new(),
+                        String::new(),
+                        if late { "yes".into() } else { "no".into() },
+                        sheet.key.examiner.clone(),
+                        sheet.key.device.clone(),
+                        seq.as_ref().map(|s| s.1.clone()).unwrap_or_default(),
+                        seq.map(|s| s.0.to_string()).unwrap_or_default(),
+                        if sheet.state.imported.is_some() {
+                            "yes".into()
+                        } else {
+                            "no".into()
+                        },
+                    ]);
+                }
+            }
+        }
+    }
+    Table {
+        name: "items.csv",
+        columns,
+        rows,
+    }
+}
+
+/// The fields `marks.csv` can hold, for `--marks-columns`.
+pub const MARKS_FIELDS: [&str; 7] = [
+    "candidate_id",
+    "name",
+    "total",
+    "maximum",
+    "percent",
+    "result",
+    "final_result",
+];
+
+/// `marks.csv`: the upload file for the student records system. `columns`
+/// are (field, header) pairs; the default is candidate id, percent, result.
+pub fn marks_table(results: &[CandidateResult], columns: &[(String, String)]) -> Result<Table, String> {
+    for (field, _) in columns {
+        if !MARKS_FIELDS.contains(&field.as_str()) {
+            return Err(format!(
+                "marks.csv has no field \"{field}\"; the fields are {}",
+                crate::rubric::one_of(&MARKS_FIELDS)
+            ));
+        }
+    }
+    let headers: Vec<String> = columns.iter().map(|(_, header)| header.clone()).collect();
+    let kinds: Vec<Kind> = columns
+        .iter()
+        .map(|(f, _)| {
+            if matches!(f.as_str(), "total" | "maximum" | "percent") {
+                Kind::Number
+            } else {
+                Kind::Text
+            }
+        })
+        .collect();
+    let rows = results
+        .iter()
+        .map(|c| {
+            columns
+                .iter()
+                .map(|(field, _)| match field.as_str() {
+                    "candidate_id" => c.candidate.clone(),
+                    "name" => c.name.clone(),
+                    "total" => fmt_marks(c.result.total),
+                    "maximum" => fmt_marks(c.result.max),
+                    "percent" => c.result.percent().map(fmt_percent).unwrap_or_default(),
+                    "result" | "final_result" => c.result.outcome.to_string(),
+                    _ => String::new(),
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Table {
+        name: "marks.csv",
+        columns: headers.into_iter().zip(kinds).collect(),
+        rows,
+    })
+}
+
+/// `moderation.csv`: one row per moderation decision. External-assessor
+/// moderation (`osce moderate`) is not built yet, so there are no rows.
+pub fn moderation_table() -> Table {
+    use Kind::*;
+    Table {
+        name: "moderation.csv",
+        columns: cols(&[
+            ("candidate_id", Text),
+            ("station", Text),
+            ("internal_result", Text),
+            ("assessor", Text),
+            ("decision", Text),
+            ("proposed_result", Text),
+            ("rationale", Text),
+            ("time", Text),
+        ]),
+        rows: Vec::new(),
+    }
+}
+
+/// Every table of an export, in the order they are documented.
+pub fn tables(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    _matrix: &Matrix,
+    results: &[CandidateResult],
+    marks_columns: &[(String, String)],
+) -> Result<Vec<Table>, String> {
+    Ok(vec![
+        results_table(results),
+        stations_table(rubric, cohort, results),
+        items_table(rubric, cohort, results),
+        marks_table(results, marks_columns)?,
+        moderation_table(),
+    ])
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(
+        "{path}: already exists; earlier exports are not overwritten (use --force to replace them, or choose another --out folder)"
+    )]
+    Exists { path: PathBuf },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Csv(String),
+}
+
+/// Writes the tables into `dir` (created owner-only if missing). Checks
+/// first that no file would be overwritten (unless `force`), then writes
+/// each through a temporary file, fsync and rename.
+pub fn write(dir: &Path, tables: &[Table], force: bool) -> Result<Vec<PathBuf>, ExportError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ExportError::Io { path, source }
+    };
+    if !dir.exists() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode_set()
+            .create(dir)
+            .map_err(io(dir))?;
+    }
+    if !force {
+        for t in tables {
+            let path = dir.join(t.name);
+            if path.exists() {
+                return Err(ExportError::Exists { path });
+            }
+        }
+    }
+    let mut written = Vec::new();
+    for t in tables {
+        let bytes = t
+            .to_csv()
+            .map_err(|e| ExportError::Csv(format!("{}: {e}", t.name)))?;
+        let path = dir.join(t.name);
+        let temp = dir.join(format!(".{}.tmp-{}", t.name, std::process::id()));
+        {
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&temp)
+                .map_err(io(&temp))?;
+            f.write_all(&bytes).map_err(io(&temp))?;
+            f.sync_all().map_err(io(&temp))?;
+        }
+        fs::rename(&temp, &path).map_err(io(&path))?;
+        written.push(path);
+    }
+    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))?;
+    Ok(written)
+}
+
+trait DirMode {
+    fn mode_set(&mut self) -> &mut Self;
+}
+
+impl DirMode for fs::DirBuilder {
+    fn mode_set(&mut self) -> &mut Self {
+        use std::os::unix::fs::DirBuilderExt;
+        self.mode(0o700)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for bad in ["=1+1", "+44 123", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(neutralise(bad).starts_with('\''), "{bad:?}");
+        }
+        assert_eq!(neutralise("Aisha"), "Aisha");
+        let t = Table {
+            name: "t.csv",
+            columns: cols(&[("text", Kind::Text), ("number", Kind::Number)]),
+            rows: vec![vec!["=HYPERLINK(\"x\")".into(), "-1.5".into()]],
+        };
+        let csv = String::from_utf8(t.to_csv().expect("csv")).expect("utf-8");
+        assert_eq!(csv, "text,number\r\n\"'=HYPERLINK(\"\"x\"\")\",-1.5\r\n");
+    }
+}

@@ -1,0 +1,411 @@
+//! `osce export` against sessions written through the real store: files
+//! parse back as CSV, match the documented columns, neutralise formulas,
+//! keep numbers as numbers, are stable, and are never overwritten by
+//! accident.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+use chrono::{TimeZone, Utc};
+use osce::rubric::load;
+use osce::store::{Event, SheetKey, Store, hash_rubric};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+const OSCE: &str = "rubrics/msk-ultrasound-osce.ron";
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new() -> Dir {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("osce-export-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Dir(dir)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Every scored station of the OSCE for `candidate`, every item at `level`
+/// (capped at each scale's top), global rating 2, submitted.
+fn mark_candidate(sessions: &Path, candidate: &str, name: &str, level: usize, feedback: &str) {
+    let (rubric, _) = load(Path::new(OSCE)).expect("valid");
+    let hash = hash_rubric(&std::fs::read_to_string(OSCE).expect("rubric"));
+    let t = Utc
+        .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("time");
+    for station in rubric.scored_stations() {
+        let key = SheetKey {
+            assessment: rubric.id.clone(),
+            station: station.id.clone(),
+            candidate: candidate.into(),
+            examiner: "E01".into(),
+            device: "lap".into(),
+        };
+        let (mut j, _) = Store::new(sessions).open_sheet(&key, &hash).expect("open");
+        j.append(
+            Event::Confirmed {
+                candidate_name: name.into(),
+            },
+            t,
+        )
+        .expect("append");
+        for item in &station.items {
+            let scale = rubric.scale(item.scale);
+            let l = level.min(scale.levels.len() - 1);
+            j.append(
+                Event::Mark {
+                    item: item.id.clone(),
+                    level: Some(l),
+                    label: scale.levels[l].label.clone(),
+                    late: false,
+                },
+                t,
+            )
+            .expect("append");
+        }
+        j.append(
+            Event::GlobalRating {
+                level: 2,
+                label: "Clear pass".into(),
+                late: false,
+            },
+            t,
+        )
+        .expect("append");
+        j.append(
+            Event::Feedback {
+                text: feedback.into(),
+            },
+            t,
+        )
+        .expect("append");
+        j.append(
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: "PASS".into(),
+            },
+            t,
+        )
+        .expect("append");
+    }
+}
+
+fn export(args: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("osce")
+        .expect("binary")
+        .arg("export")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).expect("a CSV file");
+    let headers = r.headers().expect("header").iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            rec.expect("a well-formed row")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    (headers, rows)
+}
+
+fn cohort() -> (Dir, PathBuf) {
+    let d = Dir::new();
+    let sessions = d.0.join("sessions");
+    mark_candidate(&sessions, "C001", "Aisha Khan", 9, "Excellent; systematic.");
+    mark_candidate(
+        &sessions,
+        "C002",
+        "=HYPERLINK(\"http://x\",\"click\")",
+        0,
+        "-Needs work on =SUM(A1) and @gain",
+    );
+    (d, sessions)
+}
+
+#[test]
+fn files_parse_back_and_results_are_right() {
+    let (d, sessions) = cohort();
+    let out = d.0.join("export");
+    let (code, text) = export(&[
+        OSCE,
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let (headers, rows) = read_csv(&out.join("results.csv"));
+    assert_eq!(headers[0], "candidate_id");
+    assert_eq!(rows.len(), 2);
+    let c1 = &rows[0];
+    assert_eq!(
+        (c1[0].as_str(), c1[2].as_str(), c1[3].as_str(), c1[8].as_str()),
+        ("C001", "99", "99", "PASS")
+    );
+    let c2 = &rows[1];
+    assert_eq!(c2[8], "FAIL");
+    assert!(c2[12].contains("critical item"), "reasons in words: {}", c2[12]);
+    let (_, stations) = read_csv(&out.join("stations.csv"));
+    assert_eq!(stations.len(), 12);
+    let (_, items) = read_csv(&out.join("items.csv"));
+    // 48 item marks and 6 global ratings for each candidate.
+    assert_eq!(items.len(), 2 * (48 + 6));
+    let (marks_headers, marks) = read_csv(&out.join("marks.csv"));
+    assert_eq!(marks_headers, ["candidate_id", "mark", "grade"]);
+    assert_eq!(marks[0], ["C001", "100", "PASS"]);
+    let (mod_headers, mod_rows) = read_csv(&out.join("moderation.csv"));
+    assert_eq!(mod_headers.len(), 8);
+    assert!(mod_rows.is_empty());
+}
+
+#[test]
+fn cells_a_spreadsheet_would_run_are_neutralised_and_numbers_stay_numbers() {
+    let (d, sessions) = cohort();
+    let out = d.0.join("export");
+    export(&[
+        OSCE,
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    for file in ["results.csv", "stations.csv", "items.csv", "marks.csv"] {
+        let (headers, rows) = read_csv(&out.join(file));
+        for row in &rows {
+            for (h, cell) in headers.iter().zip(row) {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{file} column {h} holds a live formula: {cell:?}"
+                );
+            }
+        }
+    }
+    let (_, results) = read_csv(&out.join("results.csv"));
+    assert_eq!(results[1][1], "'=HYPERLINK(\"http://x\",\"click\")");
+    let (headers, stations) = read_csv(&out.join("stations.csv"));
+    let feedback = headers
+        .iter()
+        .position(|h| h == "feedback")
+        .expect("feedback column");
+    assert_eq!(stations[6][feedback], "'-Needs work on =SUM(A1) and @gain");
+    for numeric in ["score", "maximum", "percent", "pass_mark"] {
+        let i = headers.iter().position(|h| h == numeric).expect("column");
+        for row in &stations {
+            assert!(
+                row[i].is_empty() || row[i].parse::<f64>().is_ok(),
+                "{numeric} = {:?} is a number",
+                row[i]
+            );
+        }
+    }
+}
+
+#[test]
+fn earlier_exports_are_not_overwritten_and_output_is_stable() {
+    let (d, sessions) = cohort();
+    let out = d.0.join("export");
+    let s = sessions.to_str().expect("utf-8");
+    let o = out.to_str().expect("utf-8");
+    assert_eq!(export(&[OSCE, "--sessions", s, "--out", o]).0, 0);
+    let first = std::fs::read(out.join("items.csv")).expect("items");
+    let (code, text) = export(&[OSCE, "--sessions", s, "--out", o]);
+    assert_eq!(code, 2);
+    assert!(
+        text.contains("already exists") && text.contains("--force"),
+        "{text}"
+    );
+    assert_eq!(export(&[OSCE, "--sessions", s, "--out", o, "--force"]).0, 0);
+    assert_eq!(
+        std::fs::read(out.join("items.csv")).expect("items"),
+        first,
+        "same sessions, same bytes"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(out.join("results.csv"))
+        .expect("file")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600, "personal data: owner only");
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left behind");
+}
+
+#[test]
+fn marks_columns_are_configurable() {
+    let (d, sessions) = cohort();
+    let out = d.0.join("export");
+    let s = sessions.to_str().expect("utf-8");
+    let (code, _) = export(&[
+        OSCE,
+        "--sessions",
+        s,
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--marks-columns",
+        "candidate_id=Student ID,total=Mark,final_result=Grade",
+    ]);
+    assert_eq!(code, 0);
+    let (headers, rows) = read_csv(&out.join("marks.csv"));
+    assert_eq!(headers, ["Student ID", "Mark", "Grade"]);
+    assert_eq!(rows[0], ["C001", "99", "PASS"]);
+    let (code, text) = export(&[
+        OSCE,
+        "--sessions",
+        s,
+        "--out",
+        d.0.join("x").to_str().expect("utf-8"),
+        "--marks-columns",
+        "candidate_id,score",
+    ]);
+    assert_eq!(code, 2);
+    assert!(text.contains("no field \"score\""), "{text}");
+}
+
+#[test]
+fn the_documented_columns_are_the_columns_written() {
+    let (d, sessions) = cohort();
+    let out = d.0.join("export");
+    export(&[
+        OSCE,
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let doc = std::fs::read_to_string("docs/export-format.md").expect("doc");
+    for file in ["results.csv", "stations.csv", "items.csv", "moderation.csv"] {
+        let section = doc
+            .split(&format!("## `{file}`"))
+            .nth(1)
+            .expect("a section per file");
+        let section = section.split("\n## ").next().unwrap_or(section);
+        let documented: Vec<String> = section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .map(str::to_string)
+            .collect();
+        let (headers, _) = read_csv(&out.join(file));
+        assert_eq!(
+            headers, documented,
+            "{file}: docs/export-format.md and the file disagree"
+        );
+    }
+}
+
+#[test]
+fn double_marking_is_reconciled_within_the_threshold_and_waits_beyond_it() {
+    const FCA: &str = "rubrics/msk-final-clinical-assessment.ron";
+    let d = Dir::new();
+    let sessions = d.0.join("sessions");
+    let (rubric, _) = load(Path::new(FCA)).expect("valid");
+    let hash = hash_rubric(&std::fs::read_to_string(FCA).expect("rubric"));
+    let t = Utc
+        .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("time");
+    // case-1: internal gives all 9 domains, external 8 (difference 1, within 2).
+    // case-2: internal 9, external 4 (difference 5): waits for an agreed mark.
+    for (case, external_low) in [("case-1", 1usize), ("case-2", 5)] {
+        for (examiner, low) in [("internal", 0usize), ("external", external_low)] {
+            let key = SheetKey {
+                assessment: rubric.id.clone(),
+                station: case.into(),
+                candidate: "C001".into(),
+                examiner: examiner.into(),
+                device: examiner.into(),
+            };
+            let (mut j, _) = Store::new(&sessions).open_sheet(&key, &hash).expect("open");
+            let station = rubric.station(case).expect("case");
+            for (n, item) in station.items.iter().enumerate() {
+                // Safety items always met; the last `low` DOPS domains not.
+                let level = if item.critical != osce::rubric::Critical::No || n + low < station.items.len() {
+                    1
+                } else {
+                    0
+                };
+                j.append(
+                    Event::Mark {
+                        item: item.id.clone(),
+                        level: Some(level),
+                        label: String::new(),
+                        late: false,
+                    },
+                    t,
+                )
+                .expect("append");
+            }
+            j.append(
+                Event::GlobalRating {
+                    level: 4,
+                    label: "4".into(),
+                    late: false,
+                },
+                t,
+            )
+            .expect("append");
+            j.append(
+                Event::Submitted {
+                    score: 0.0,
+                    max: 0.0,
+                    outcome: String::new(),
+                },
+                t,
+            )
+            .expect("append");
+        }
+    }
+    let out = d.0.join("export");
+    let (code, text) = export(&[
+        FCA,
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let (headers, rows) = read_csv(&out.join("stations.csv"));
+    let col = |name: &str| headers.iter().position(|h| h == name).expect("column");
+    let case1 = rows
+        .iter()
+        .find(|r| r[col("station_id")] == "case-1")
+        .expect("case-1");
+    assert_eq!(case1[col("score")], "8.5");
+    assert_eq!(case1[col("result")], "PASS");
+    assert_eq!(case1[col("examiners")], "external internal");
+    assert!(case1[col("note")].contains("mean 8.5"), "{}", case1[col("note")]);
+    let case2 = rows
+        .iter()
+        .find(|r| r[col("station_id")] == "case-2")
+        .expect("case-2");
+    assert_eq!(case2[col("result")], "INCOMPLETE");
+    assert!(
+        case2[col("note")].contains("waiting for an agreed mark"),
+        "{}",
+        case2[col("note")]
+    );
+}
