@@ -18,6 +18,7 @@ pub mod results;
 pub mod roster;
 pub mod rubric;
 pub mod scoring;
+pub mod stats;
 pub mod store;
 pub mod timer;
 pub mod tui;

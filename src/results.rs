@@ -292,3 +292,81 @@ fn reconcile(
         note: Some(note),
     }
 }
+
+/// How far two markers agree, over every candidate × station marked twice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreement {
+    /// Cells with two or more markers.
+    pub pairs: usize,
+    /// Quadratic-weighted kappa of the global ratings, per global-rating
+    /// scale: (scale id, pairs used, kappa or `None` when undefined).
+    pub kappa: Vec<(String, usize, Option<f64>)>,
+    /// ICC(2,1) of the two markers' scores, and the pairs used.
+    pub icc: (usize, Option<f64>),
+    /// (candidate, station, difference) where the difference is over the
+    /// rubric's discrepancy threshold (every difference, with none set).
+    pub discrepancies: Vec<(String, String, f64)>,
+}
+
+/// Agreement between the first two markers of every double-marked cell.
+pub fn agreement(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> Agreement {
+    let mut by_scale: BTreeMap<String, (usize, Vec<(usize, usize)>)> = BTreeMap::new();
+    let mut scores: Vec<Vec<f64>> = Vec::new();
+    let mut discrepancies = Vec::new();
+    let mut pairs = 0;
+    for ((candidate, station_id), cell) in &m.cells {
+        if !cell.double_marked || cell.sheets.len() < 2 {
+            continue;
+        }
+        let Some(station) = rubric.station(station_id) else {
+            continue;
+        };
+        pairs += 1;
+        let two = [&cohort.sheets[cell.sheets[0]], &cohort.sheets[cell.sheets[1]]];
+        if let Some(g) = &station.global_rating
+            && let (Some((a, _)), Some((b, _))) = (two[0].state.global_rating(), two[1].state.global_rating())
+        {
+            let scale = rubric.scale(g.scale);
+            by_scale
+                .entry(scale.id.clone())
+                .or_insert((scale.levels.len(), Vec::new()))
+                .1
+                .push((a, b));
+        }
+        let score = |s: &crate::cohort::FoundSheet| {
+            score_station(
+                rubric,
+                station,
+                Some(&s.state.to_station_sheet()),
+                &Standards::default(),
+            )
+            .ok()
+        };
+        if let (Some(a), Some(b)) = (score(two[0]), score(two[1]))
+            && a.missing.is_empty()
+            && b.missing.is_empty()
+        {
+            scores.push(vec![a.score, b.score]);
+            let difference = (a.score - b.score).abs();
+            let threshold = rubric.double_marking.discrepancy.map(|t| match t {
+                FixedMark::Marks(x) => x,
+                FixedMark::Percent(p) => p / 100.0 * a.nominal_max,
+            });
+            if threshold.is_none_or(|t| difference > t + crate::rubric::EPSILON) && difference > 0.0 {
+                discrepancies.push((candidate.clone(), station_id.clone(), difference));
+            }
+        }
+    }
+    Agreement {
+        pairs,
+        kappa: by_scale
+            .into_iter()
+            .map(|(id, (levels, p))| {
+                let k = crate::stats::weighted_kappa(&p, levels);
+                (id, p.len(), k)
+            })
+            .collect(),
+        icc: (scores.len(), crate::stats::icc_2_1(&scores)),
+        discrepancies,
+    }
+}

@@ -362,3 +362,70 @@ fn bad_arguments() {
     let (code, _) = status(&[OSCE]);
     assert_eq!(code, 2, "--sessions is required");
 }
+
+#[test]
+fn double_marking_agreement_and_discrepancies_are_shown() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    // Two examiners on three cases; case-3 has a 3-mark discrepancy
+    // (the FCA threshold is 2 marks).
+    for (case, drop) in [("case-1", 0usize), ("case-2", 1), ("case-3", 3)] {
+        write_sheet(&a, FCA, case, "C001", "internal@lap", true, vec![]);
+        let (r, _) = load(Path::new(FCA)).expect("valid");
+        let key = SheetKey {
+            assessment: r.id.clone(),
+            station: case.into(),
+            candidate: "C001".into(),
+            examiner: "external".into(),
+            device: "tab".into(),
+        };
+        let (mut j, _) = Store::new(&a).open_sheet(&key, &hash(FCA)).expect("open");
+        let station = r.station(case).expect("case");
+        for (n, item) in station.items.iter().enumerate() {
+            let level = usize::from(n + drop < station.items.len());
+            j.append(
+                Event::Mark {
+                    item: item.id.clone(),
+                    level: Some(level),
+                    label: String::new(),
+                    late: false,
+                },
+                t(),
+            )
+            .expect("append");
+        }
+        j.append(
+            Event::GlobalRating {
+                level: 4 - drop.min(2),
+                label: String::new(),
+                late: false,
+            },
+            t(),
+        )
+        .expect("append");
+        j.append(
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: String::new(),
+            },
+            t(),
+        )
+        .expect("append");
+    }
+    let (_, out) = status(&[FCA, "--sessions", a.to_str().expect("utf-8")]);
+    assert!(
+        out.contains("Double marking: 3 sheets marked by two examiners."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Global ratings (entrustment), weighted kappa over 3 pairs:"),
+        "{out}"
+    );
+    assert!(out.contains("Scores, ICC(2,1) over 3 complete pairs:"), "{out}");
+    assert!(out.contains("C001 at case-3: 3 marks apart"), "{out}");
+    assert!(
+        !out.contains("case-2: 1 marks apart"),
+        "within the threshold: {out}"
+    );
+}

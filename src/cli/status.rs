@@ -168,6 +168,40 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> String {
             }
         }
     }
+    let agreement = osce::results::agreement(rubric, cohort, m);
+    if agreement.pairs > 0 {
+        let _ = writeln!(
+            out,
+            "\nDouble marking: {} sheets marked by two examiners.",
+            agreement.pairs
+        );
+        for (scale, n, kappa) in &agreement.kappa {
+            let value = kappa.map_or(
+                "cannot be computed (too few pairs, or every rating the same)".to_string(),
+                |k| format!("{k:.2}"),
+            );
+            let _ = writeln!(
+                out,
+                "  Global ratings ({scale}), weighted kappa over {n} pairs: {value}"
+            );
+        }
+        let (n, icc) = agreement.icc;
+        let value = icc.map_or(
+            "cannot be computed (too few complete pairs, or no spread)".to_string(),
+            |k| format!("{k:.2}"),
+        );
+        let _ = writeln!(out, "  Scores, ICC(2,1) over {n} complete pairs: {value}");
+        if !agreement.discrepancies.is_empty() {
+            let _ = writeln!(out, "  Discrepancies over the rubric's threshold (to reconcile):");
+            for (candidate, station, d) in &agreement.discrepancies {
+                let _ = writeln!(
+                    out,
+                    "    {candidate} at {station}: {} marks apart",
+                    osce::scoring::fmt_marks(*d)
+                );
+            }
+        }
+    }
     let concerns: Vec<&(String, String)> = m
         .cells
         .iter()
