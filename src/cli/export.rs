@@ -2,13 +2,11 @@
 
 use std::process::ExitCode;
 
-use osce::cohort::{gather, matrix};
 use osce::export::{ExportError, tables, write};
-use osce::roster::read_roster;
 use osce::scoring::Standards;
 
-use super::status::rubric_and_hash;
-use super::{EXIT_INVALID, EXIT_USAGE, ExportArgs};
+use super::status::{Loaded, load_cohort};
+use super::{EXIT_USAGE, ExportArgs};
 
 /// `candidate_id=Student ID,percent=Mark` → [(field, header)]; a field
 /// without `=` keeps its own name as the header.
@@ -24,34 +22,14 @@ fn parse_columns(spec: &str) -> Vec<(String, String)> {
 }
 
 pub fn run(args: &ExportArgs) -> ExitCode {
-    let (rubric, hash) = match rubric_and_hash(&args.rubric) {
-        Ok(r) => r,
+    let Loaded {
+        rubric,
+        cohort,
+        matrix: m,
+    } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
+        Ok(l) => l,
         Err(code) => return code,
     };
-    for folder in &args.sessions {
-        if !folder.is_dir() {
-            eprintln!("error: {}: no such sessions folder", folder.display());
-            return ExitCode::from(EXIT_USAGE);
-        }
-    }
-    let roster = match &args.roster {
-        None => None,
-        Some(path) => match read_roster(path, &rubric) {
-            Ok((r, _)) => Some(r),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID });
-            }
-        },
-    };
-    let cohort = match gather(&rubric, &hash, &args.sessions) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let m = matrix(&rubric, &cohort, roster.as_ref());
     let results = osce::results::results(&rubric, &cohort, &m, &Standards::default());
     let tables = match tables(
         &rubric,

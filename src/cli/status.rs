@@ -1,7 +1,7 @@
 //! `osce status`: which sheets are in.
 
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use osce::cohort::{CellState, Cohort, Matrix, gather, matrix};
@@ -32,35 +32,58 @@ pub fn rubric_and_hash(path: &Path) -> Result<(Rubric, String), ExitCode> {
     }
 }
 
-pub fn status(args: &StatusArgs) -> ExitCode {
-    let (rubric, hash) = match rubric_and_hash(&args.rubric) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    for folder in &args.sessions {
+/// What `status` and `export` both start from: the rubric, every sheet
+/// found in the session folders, and the candidates × stations matrix.
+pub struct Loaded {
+    pub rubric: Rubric,
+    pub cohort: Cohort,
+    pub matrix: Matrix,
+}
+
+/// Loads the rubric, the optional roster and every sheet of the session
+/// folders; on failure prints why and gives the exit code.
+pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -> Result<Loaded, ExitCode> {
+    let (rubric, hash) = rubric_and_hash(rubric)?;
+    for folder in sessions {
         if !folder.is_dir() {
             eprintln!("error: {}: no such sessions folder", folder.display());
-            return ExitCode::from(EXIT_USAGE);
+            return Err(ExitCode::from(EXIT_USAGE));
         }
     }
-    let roster = match &args.roster {
+    let roster = match roster {
         None => None,
         Some(path) => match read_roster(path, &rubric) {
             Ok((r, _)) => Some(r),
             Err(e) => {
                 eprintln!("error: {e}");
-                return ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID });
+                return Err(ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID }));
             }
         },
     };
-    let cohort = match gather(&rubric, &hash, &args.sessions) {
+    let cohort = match gather(&rubric, &hash, sessions) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
+            return Err(ExitCode::from(EXIT_USAGE));
         }
     };
-    let m = matrix(&rubric, &cohort, roster.as_ref());
+    let matrix = matrix(&rubric, &cohort, roster.as_ref());
+    Ok(Loaded {
+        rubric,
+        cohort,
+        matrix,
+    })
+}
+
+pub fn status(args: &StatusArgs) -> ExitCode {
+    let Loaded {
+        rubric,
+        cohort,
+        matrix: m,
+    } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
     print!("{}", render(&rubric, &cohort, &m));
     if m.complete() && !m.candidates.is_empty() {
         ExitCode::SUCCESS
