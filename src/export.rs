@@ -485,6 +485,24 @@ pub enum ExportError {
 /// first that no file would be overwritten (unless `force`), then writes
 /// each through a temporary file, fsync and rename.
 pub fn write(dir: &Path, tables: &[Table], force: bool) -> Result<Vec<PathBuf>, ExportError> {
+    let mut files = Vec::new();
+    for t in tables {
+        let bytes = t
+            .to_csv()
+            .map_err(|e| ExportError::Csv(format!("{}: {e}", t.name)))?;
+        files.push((t.name.to_string(), bytes));
+    }
+    write_files(dir, &files, force)
+}
+
+/// Writes named files into `dir` the same careful way: no overwriting
+/// unless `force`, each through a temporary file, fsync and rename, owner
+/// only.
+pub fn write_files(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    force: bool,
+) -> Result<Vec<PathBuf>, ExportError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| ExportError::Io { path, source }
@@ -497,20 +515,17 @@ pub fn write(dir: &Path, tables: &[Table], force: bool) -> Result<Vec<PathBuf>, 
             .map_err(io(dir))?;
     }
     if !force {
-        for t in tables {
-            let path = dir.join(t.name);
+        for (name, _) in files {
+            let path = dir.join(name);
             if path.exists() {
                 return Err(ExportError::Exists { path });
             }
         }
     }
     let mut written = Vec::new();
-    for t in tables {
-        let bytes = t
-            .to_csv()
-            .map_err(|e| ExportError::Csv(format!("{}: {e}", t.name)))?;
-        let path = dir.join(t.name);
-        let temp = dir.join(format!(".{}.tmp-{}", t.name, std::process::id()));
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
         {
             let mut f = OpenOptions::new()
                 .write(true)
@@ -518,7 +533,7 @@ pub fn write(dir: &Path, tables: &[Table], force: bool) -> Result<Vec<PathBuf>, 
                 .mode(0o600)
                 .open(&temp)
                 .map_err(io(&temp))?;
-            f.write_all(&bytes).map_err(io(&temp))?;
+            f.write_all(bytes).map_err(io(&temp))?;
             f.sync_all().map_err(io(&temp))?;
         }
         fs::rename(&temp, &path).map_err(io(&path))?;

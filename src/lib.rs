@@ -12,6 +12,7 @@ pub mod audit;
 pub mod cohort;
 pub mod examples;
 pub mod export;
+pub mod feedback;
 pub mod ids;
 pub mod import;
 pub mod results;

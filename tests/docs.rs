@@ -13,8 +13,8 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use osce::rubric::file::{
-    ComponentsFile, DoubleMarkingFile, ExaminerViewFile, GlobalRatingFile, ItemFile, ModerationFile,
-    PassMarkFile, PassRuleFile, ScaleFile, StationFile, TimingFile,
+    CandidateFeedbackFile, ComponentsFile, DoubleMarkingFile, ExaminerViewFile, GlobalRatingFile, ItemFile,
+    ModerationFile, PassMarkFile, PassRuleFile, ScaleFile, StationFile, TimingFile,
 };
 use osce::rubric::{Severity, check_str};
 use serde::de::DeserializeOwned;
@@ -45,9 +45,10 @@ enum Tag {
     Moderation,
     DoubleMarking,
     ExaminerView,
+    CandidateFeedback,
 }
 
-const TAGS: [(&str, Tag); 14] = [
+const TAGS: [(&str, Tag); 15] = [
     ("rubric", Tag::Rubric),
     ("invalid", Tag::Invalid),
     ("scale", Tag::Scale),
@@ -62,6 +63,7 @@ const TAGS: [(&str, Tag); 14] = [
     ("moderation", Tag::Moderation),
     ("double_marking", Tag::DoubleMarking),
     ("examiner_view", Tag::ExaminerView),
+    ("candidate_feedback", Tag::CandidateFeedback),
 ];
 
 #[derive(Debug)]
@@ -251,6 +253,10 @@ fn run(block: &Block, tag: Tag, library: &str) -> Result<(), String> {
         Tag::ExaminerView => {
             parse::<ExaminerViewFile>(text)?;
             wrapped_ok(&name, &wrap("", "", &format!("examiner_view: {text},")))
+        }
+        Tag::CandidateFeedback => {
+            parse::<CandidateFeedbackFile>(text)?;
+            wrapped_ok(&name, &wrap("", "", &format!("candidate_feedback: {text},")))
         }
         // These name stations or depend on a station's items, so they are
         // only read; the complete rubrics in the doc show them in place.

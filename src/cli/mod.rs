@@ -5,6 +5,7 @@
 mod audit;
 pub mod diagnostics;
 mod export;
+mod feedback;
 mod import;
 mod score;
 mod status;
@@ -104,6 +105,33 @@ pub enum Command {
     /// overwritten unless --force. Cells a spreadsheet would run as
     /// formulas are neutralised.
     Export(ExportArgs),
+    /// Write one feedback file per candidate (Markdown)
+    ///
+    /// Each candidate's result, their stations' results and the examiners'
+    /// feedback comments, as far as the rubric's `candidate_feedback`
+    /// allows. Private notes and concerns are never included. Files are
+    /// written like exports: atomically, never over earlier ones unless
+    /// --force.
+    Feedback(FeedbackArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FeedbackArgs {
+    /// Rubric file (.ron) the exam used
+    #[arg(value_name = "RUBRIC")]
+    pub rubric: PathBuf,
+    /// Session folders to combine (one per examiner laptop)
+    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    pub sessions: Vec<PathBuf>,
+    /// Folder to write the files into, one `<candidate>.md` each
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Roster CSV: the candidates expected (else those found on sheets)
+    #[arg(long, value_name = "FILE.csv")]
+    pub roster: Option<PathBuf>,
+    /// Replace files of an earlier run in --out
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -217,6 +245,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Import(args)) => import::run(&args),
         Some(Command::Export(args)) => export::run(&args),
+        Some(Command::Feedback(args)) => feedback::run(&args),
         None => score::home(&cli.sessions),
     }
 }

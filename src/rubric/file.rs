@@ -35,6 +35,8 @@ pub struct RubricFile {
     pub double_marking: DoubleMarkingFile,
     #[serde(default)]
     pub examiner_view: ExaminerViewFile,
+    #[serde(default)]
+    pub candidate_feedback: CandidateFeedbackFile,
 }
 
 /// What sort of assessment this is. A viva or any other timed oral is a
@@ -329,6 +331,40 @@ pub enum ReconcileFile {
     Mean,
     AgreedMark,
     ThirdMarker,
+}
+
+/// What the feedback files written for candidates (`osce feedback`) may
+/// show. Examiners' private notes and concerns are never shown.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateFeedbackFile {
+    /// The examiners' feedback comments.
+    #[serde(default = "yes")]
+    pub comments: bool,
+    /// Each station's score, maximum and result.
+    #[serde(default = "yes")]
+    pub station_results: bool,
+    /// The level given for every item.
+    #[serde(default)]
+    pub item_levels: bool,
+    /// The global rating at each station.
+    #[serde(default)]
+    pub global_rating: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for CandidateFeedbackFile {
+    fn default() -> Self {
+        CandidateFeedbackFile {
+            comments: true,
+            station_results: true,
+            item_levels: false,
+            global_rating: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -24,6 +24,7 @@ pub struct Rubric {
     pub moderation: Moderation,
     pub double_marking: DoubleMarking,
     pub examiner_view: ExaminerView,
+    pub candidate_feedback: CandidateFeedback,
 }
 
 impl Rubric {
@@ -284,6 +285,15 @@ pub struct DoubleMarking {
     pub mode: DoubleMarkingMode,
     pub discrepancy: Option<FixedMark>,
     pub reconcile: Reconcile,
+}
+
+/// What candidates' feedback files may show (see the file format).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CandidateFeedback {
+    pub comments: bool,
+    pub station_results: bool,
+    pub item_levels: bool,
+    pub global_rating: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -111,6 +111,29 @@ fn write_summary(out: &mut String, r: &Rubric) -> std::fmt::Result {
 
     writeln!(out, "\nModeration: {}", moderation_words(&r.moderation))?;
     writeln!(out, "Double marking: {}", double_marking_words(&r.double_marking))?;
+    let fb = &r.candidate_feedback;
+    let mut shown = Vec::new();
+    if fb.comments {
+        shown.push("examiners' feedback comments");
+    }
+    if fb.station_results {
+        shown.push("station scores and results");
+    }
+    if fb.item_levels {
+        shown.push("the level given for each item");
+    }
+    if fb.global_rating {
+        shown.push("global ratings");
+    }
+    let shown = if shown.is_empty() {
+        "only the overall result".to_string()
+    } else {
+        shown.join(", ")
+    };
+    writeln!(
+        out,
+        "Candidates' feedback shows: {shown} (never private notes or concerns)."
+    )?;
     writeln!(
         out,
         "Examiners {} the running total while marking.",

@@ -160,6 +160,12 @@ impl Validator {
             examiner_view: ExaminerView {
                 show_running_total: f.examiner_view.show_running_total,
             },
+            candidate_feedback: CandidateFeedback {
+                comments: f.candidate_feedback.comments,
+                station_results: f.candidate_feedback.station_results,
+                item_levels: f.candidate_feedback.item_levels,
+                global_rating: f.candidate_feedback.global_rating,
+            },
         })
     }
 

@@ -1,0 +1,50 @@
+//! `osce feedback`: one Markdown file per candidate.
+
+use std::process::ExitCode;
+
+use osce::export::write_files;
+use osce::scoring::Standards;
+
+use super::status::{Loaded, load_cohort};
+use super::{EXIT_USAGE, FeedbackArgs};
+
+pub fn run(args: &FeedbackArgs) -> ExitCode {
+    let Loaded {
+        rubric,
+        cohort,
+        matrix: m,
+    } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let results = osce::results::results(&rubric, &cohort, &m, &Standards::default());
+    // Candidate ids are plain (letters, digits, - _ .), so safe file names.
+    let files: Vec<(String, Vec<u8>)> = results
+        .iter()
+        .map(|c| {
+            (
+                format!("{}.md", c.candidate),
+                osce::feedback::render(&rubric, &cohort, c).into_bytes(),
+            )
+        })
+        .collect();
+    match write_files(&args.out, &files, args.force) {
+        Ok(paths) => {
+            println!("wrote {} feedback files into {}", paths.len(), args.out.display());
+            let incomplete = results
+                .iter()
+                .filter(|c| c.result.outcome == osce::scoring::Outcome::Incomplete)
+                .count();
+            if incomplete > 0 {
+                println!(
+                    "note: {incomplete} candidates' results are INCOMPLETE; their files say so (osce status lists what is missing)"
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
