@@ -28,14 +28,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::io::{self, Read};
-use std::ops::Range;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use crate::csvin::{self, Layout, NewProblem, Problem, ReadProblem, Table};
 use crate::ids::check_id;
-use crate::rubric::{DoubleMarkingMode, Rubric, Scale, Station, did_you_mean, line_col, one_of};
+use crate::rubric::{DoubleMarkingMode, Rubric, Scale, Station, did_you_mean, one_of};
 use crate::scoring::{ItemMark, Standards, StationSheet, score_station};
 use crate::store::{Event, GLOBAL_RATING, SheetKey, Store, StoreError};
 
@@ -107,36 +107,23 @@ pub struct ImportProblem {
     pub help: Option<String>,
 }
 
-impl ImportProblem {
-    fn new(
-        line: Option<usize>,
-        column: Option<&str>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Self {
-        let help = help.into();
+/// Problems found by the reading shared with the roster (`ImportProblem::new`
+/// comes from [`NewProblem`] too).
+impl From<Problem> for ImportProblem {
+    fn from(p: Problem) -> Self {
         ImportProblem {
-            line,
-            column: column.map(str::to_string),
-            message: message.into(),
-            help: (!help.is_empty()).then_some(help),
+            line: p.at,
+            column: p.column,
+            message: p.message,
+            help: p.help,
         }
     }
 }
 
 impl fmt::Display for ImportProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.line, &self.column) {
-            (Some(line), Some(column)) => write!(f, "line {line}, {column}: ")?,
-            (Some(line), None) => write!(f, "line {line}: ")?,
-            (None, Some(column)) => write!(f, "{column}: ")?,
-            (None, None) => {}
-        }
-        f.write_str(&self.message)?;
-        if let Some(help) = &self.help {
-            write!(f, " ({help})")?;
-        }
-        Ok(())
+        let (column, help) = (self.column.as_deref(), self.help.as_deref());
+        csvin::write_problem(f, "line", self.line, column, &self.message, help)
     }
 }
 
@@ -156,13 +143,7 @@ impl ImportErrors {
 
 impl fmt::Display for ImportErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, problem) in self.problems.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{problem}")?;
-        }
-        Ok(())
+        csvin::write_lines(f, &self.problems)
     }
 }
 
@@ -196,7 +177,7 @@ pub enum ImportError {
         line: usize,
         column: usize,
     },
-    #[error("{}", prefix_lines(path, errors))]
+    #[error("{}", csvin::prefix_lines(path, &errors.problems))]
     Invalid { path: PathBuf, errors: ImportErrors },
     #[error("cannot look in the sessions folder: {0}")]
     Store(#[from] StoreError),
@@ -208,16 +189,17 @@ impl ImportError {
     pub fn is_io(&self) -> bool {
         !matches!(self, ImportError::Invalid { .. })
     }
-}
 
-/// One line per problem, each naming the file.
-fn prefix_lines(path: &Path, errors: &ImportErrors) -> String {
-    let lines: Vec<String> = errors
-        .problems
-        .iter()
-        .map(|p| format!("{}: {p}", path.display()))
-        .collect();
-    lines.join("\n")
+    /// Why `path` could not be read, in the wording of marks files.
+    fn reading(path: &Path, problem: ReadProblem) -> Self {
+        let path = path.to_path_buf();
+        match problem {
+            ReadProblem::Io(source) => ImportError::Io { path, source },
+            ReadProblem::IsDirectory => ImportError::IsDirectory { path },
+            ReadProblem::TooLarge => ImportError::TooLarge { path },
+            ReadProblem::NotText { line, column } => ImportError::NotText { path, line, column },
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -234,54 +216,10 @@ pub struct ImportFile {
 /// Reads an import file as UTF-8 text, refusing folders, huge files and
 /// binary data, as the roster reader does.
 pub fn read_import(path: &Path) -> Result<ImportFile, ImportError> {
-    let io = |source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if meta.is_dir() {
-        return Err(ImportError::IsDirectory {
-            path: path.to_path_buf(),
-        });
-    }
-    let too_large = || ImportError::TooLarge {
-        path: path.to_path_buf(),
-    };
-    if meta.len() > MAX_IMPORT_BYTES {
-        return Err(too_large());
-    }
-    // Devices and pipes report no length, so the limit is enforced while
-    // reading too.
-    let mut bytes = Vec::new();
-    file.take(MAX_IMPORT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_IMPORT_BYTES {
-        return Err(too_large());
-    }
+    let reading = |problem| ImportError::reading(path, problem);
+    let bytes = csvin::read_capped(path, MAX_IMPORT_BYTES).map_err(reading)?;
     let blake3 = blake3::hash(&bytes).to_hex().to_string();
-    // Excel's "CSV UTF-8" starts the file with a byte-order mark.
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    let not_text = |prefix: &str| {
-        let (line, column) = line_col(prefix, prefix.len());
-        ImportError::NotText {
-            path: path.to_path_buf(),
-            line,
-            column,
-        }
-    };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        // The valid prefix is text, so lines and columns can be counted.
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        not_text(&String::from_utf8_lossy(good))
-    })?;
-    // UTF-16 without a byte-order mark is valid UTF-8 full of NULs.
-    if let Some(nul) = text.find('\0') {
-        return Err(not_text(&text[..nul]));
-    }
+    let text = csvin::decode(bytes).map_err(reading)?;
     Ok(ImportFile { text, blake3 })
 }
 
@@ -365,71 +303,31 @@ pub fn parse_import(
     rubric: &Rubric,
     marker: &Marker,
 ) -> Result<Plan, ImportErrors> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        // Lines of the wrong length are reported here, all of them, rather
-        // than stopping the reader at the first.
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = RowCounter::new(text);
-    let mut record = csv::StringRecord::new();
     let mut errors: Vec<ImportProblem> = Vec::new();
-    let mut header: Option<Header> = None;
+    let mut table = match Table::open(text, |c| unprotect(c.trim()), layout(), &mut errors) {
+        Ok(Some(table)) => table,
+        Ok(None) => {
+            return Err(ImportErrors::sorted(vec![ImportProblem::new(
+                Some(1),
+                None,
+                "the file is empty",
+                format!(
+                    "the first line names the columns, e.g. {}; then one line per mark",
+                    COLUMNS[..4].join(",")
+                ),
+            )]));
+        }
+        Err(problems) => return Err(ImportErrors::sorted(problems)),
+    };
     let mut gather = Gather::default();
     let mut data_lines = 0usize;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                // Reading from memory cannot fail on I/O, and the text is
-                // already UTF-8; this is kept only so nothing panics.
-                errors.push(ImportProblem::new(
-                    None,
-                    None,
-                    format!("cannot read the file as CSV: {e}"),
-                    "save it from your spreadsheet as CSV UTF-8",
-                ));
-                break;
-            }
-        }
-        let from = record.position().map_or(0, |p| p.byte());
-        let line = rows.row_at(usize::try_from(from).unwrap_or(usize::MAX));
-        rows.skip_breaks_inside(&record);
-        let cells: Vec<String> = record.iter().map(|c| unprotect(c.trim()).to_string()).collect();
-        // Blank lines, and lines a spreadsheet saved as nothing but commas,
-        // hold no mark.
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        let Some(header) = &mut header else {
-            match Header::read(line, &cells) {
-                Ok((h, problems)) => {
-                    errors.extend(problems);
-                    header = Some(h);
-                    continue;
-                }
-                Err(problems) => return Err(ImportErrors::sorted(problems)),
-            }
-        };
+    while let Some((line, cells)) = table.next_row(&mut errors) {
         data_lines += 1;
-        if let Some(row) = header.row(line, &cells, &mut errors) {
-            gather.line(rubric, marker, row, &mut errors);
+        if let Some(cells) = table.cells(line, &cells, &mut errors) {
+            gather.line(rubric, marker, Row { line, cells }, &mut errors);
         }
     }
-    let Some(header) = header else {
-        return Err(ImportErrors::sorted(vec![ImportProblem::new(
-            Some(1),
-            None,
-            "the file is empty",
-            format!(
-                "the first line names the columns, e.g. {}; then one line per mark",
-                COLUMNS[..4].join(",")
-            ),
-        )]));
-    };
-    header.unnamed_columns(&mut errors);
+    table.unnamed_columns(&mut errors);
     if data_lines == 0 {
         errors.push(ImportProblem::new(
             Some(2),
@@ -462,175 +360,27 @@ fn unprotect(cell: &str) -> &str {
 // ---------------------------------------------------------------------------
 // The header and the cells of one line
 
-/// Where each known column is, from the header line.
-struct Header {
-    /// Cells per line.
-    width: usize,
-    /// The position of each of [`COLUMNS`].
-    at: [Option<usize>; WIDTH],
-    /// Columns with no name: allowed while every cell under them is empty
-    /// (spreadsheets sometimes save such columns), with the first line that
-    /// has something in one.
-    unnamed: Vec<(usize, Option<usize>)>,
+/// The import file's columns, and the wording of the problems the shared
+/// header reading finds with them.
+fn layout() -> Layout<WIDTH> {
+    let allowed = format!("an import file has the columns {COLUMNS_LIST}");
+    Layout {
+        columns: COLUMNS,
+        required: &[CANDIDATE, STATION, ITEM, LEVEL],
+        row: "line",
+        example: COLUMNS[..4].join(","),
+        short_row: "C001,shoulder,lhb,Done,,",
+        unknown_help: format!("rename or delete it; {allowed}"),
+        missing_help: allowed.clone(),
+        unnamed_help: format!("name the column in the header, or delete it: {allowed}"),
+        allowed,
+    }
 }
 
 /// The cells of one line, by column; empty where the column is absent.
 struct Row<'a> {
     line: usize,
     cells: [&'a str; WIDTH],
-}
-
-impl Header {
-    /// Reads the header line. `Err` when nothing below it could be read.
-    fn read(line: usize, cells: &[String]) -> Result<(Header, Vec<ImportProblem>), Vec<ImportProblem>> {
-        let allowed = format!("an import file has the columns {COLUMNS_LIST}");
-        let names: Vec<String> = cells.iter().map(|c| c.to_lowercase()).collect();
-        let known = |name: &str| COLUMNS.contains(&name) || did_you_mean(name, COLUMNS).is_some();
-        if let [only] = cells
-            && (only.contains(';') || only.contains('\t'))
-        {
-            let separator = if only.contains(';') { "semicolons" } else { "tabs" };
-            return Err(vec![ImportProblem::new(
-                Some(line),
-                None,
-                format!(
-                    "the header is one cell, \"{only}\": the columns seem to be separated by {separator}, not commas"
-                ),
-                "save the file as CSV with commas, e.g. in Excel as \"CSV UTF-8 (Comma delimited)\"",
-            )]);
-        }
-        if !names.iter().any(|n| known(n)) {
-            return Err(vec![ImportProblem::new(
-                Some(line),
-                None,
-                format!("the first line is not a header: {}", quoted_list(cells)),
-                format!(
-                    "add a first line naming the columns, e.g. {}; {allowed}",
-                    COLUMNS[..4].join(",")
-                ),
-            )]);
-        }
-        let mut problems = Vec::new();
-        let mut at = [None; WIDTH];
-        let mut unnamed = Vec::new();
-        for (i, (cell, name)) in cells.iter().zip(&names).enumerate() {
-            if name.is_empty() {
-                unnamed.push((i, None));
-            } else if let Some(k) = COLUMNS.iter().position(|c| c == name) {
-                match at[k] {
-                    None => at[k] = Some(i),
-                    Some(first) => problems.push(ImportProblem::new(
-                        Some(line),
-                        Some(COLUMNS[k]),
-                        format!(
-                            "the column appears twice, in columns {} and {}",
-                            column_label(first),
-                            column_label(i)
-                        ),
-                        "keep one of them and delete the other",
-                    )),
-                }
-            } else {
-                let hint = match did_you_mean(name, COLUMNS) {
-                    Some(near) => format!("did you mean \"{near}\"? "),
-                    None => String::new(),
-                };
-                problems.push(ImportProblem::new(
-                    Some(line),
-                    Some(cell),
-                    format!("unknown column \"{cell}\" in column {}", column_label(i)),
-                    format!("{hint}rename or delete it; {allowed}"),
-                ));
-            }
-        }
-        let missing: Vec<&str> = [CANDIDATE, STATION, ITEM, LEVEL]
-            .into_iter()
-            .filter(|&k| at[k].is_none())
-            .map(|k| COLUMNS[k])
-            .collect();
-        for column in &missing {
-            problems.push(ImportProblem::new(
-                Some(line),
-                None,
-                format!("the header has no {column} column"),
-                allowed.clone(),
-            ));
-        }
-        if missing.is_empty() {
-            Ok((
-                Header {
-                    width: cells.len(),
-                    at,
-                    unnamed,
-                },
-                problems,
-            ))
-        } else {
-            Err(problems)
-        }
-    }
-
-    /// The cells of one line by column. `None` when they do not line up
-    /// with the header, so nothing in them can be trusted.
-    fn row<'a>(
-        &mut self,
-        line: usize,
-        cells: &'a [String],
-        errors: &mut Vec<ImportProblem>,
-    ) -> Option<Row<'a>> {
-        if cells.len() != self.width {
-            let help = if cells.len() > self.width {
-                "a cell with a comma in it must be in double quotes, e.g. \"Smith, Anna\", with no space before \
-                 the opening quote"
-            } else {
-                "add the missing cells; an empty cell is nothing between two commas, e.g. C001,shoulder,lhb,Done,,"
-            };
-            errors.push(ImportProblem::new(
-                Some(line),
-                None,
-                format!(
-                    "the line has {} cells but the header has {} columns",
-                    cells.len(),
-                    self.width
-                ),
-                help,
-            ));
-            return None;
-        }
-        for (column, first) in &mut self.unnamed {
-            if first.is_none() && !cells[*column].is_empty() {
-                *first = Some(line);
-            }
-        }
-        let mut by_column = [""; WIDTH];
-        for (k, at) in self.at.iter().enumerate() {
-            if let Some(i) = at {
-                by_column[k] = cells[*i].as_str();
-            }
-        }
-        Some(Row {
-            line,
-            cells: by_column,
-        })
-    }
-
-    fn unnamed_columns(&self, errors: &mut Vec<ImportProblem>) {
-        for (column, first) in &self.unnamed {
-            if let Some(line) = first {
-                errors.push(ImportProblem::new(
-                    Some(*line),
-                    None,
-                    format!(
-                        "column {} has something in it, but no name in the header",
-                        column_label(*column)
-                    ),
-                    format!(
-                        "name the column in the header, or delete it: an import file has the columns {COLUMNS_LIST}"
-                    ),
-                ));
-            }
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1133,10 +883,7 @@ fn station_of<'r>(
                 .scored_stations()
                 .find(|s| s.title.to_lowercase() == id.to_lowercase())
                 .map(|s| s.id.as_str());
-            let hint = match by_title.or_else(|| did_you_mean(id, ids.iter().copied())) {
-                Some(near) => format!("did you mean \"{near}\"? "),
-                None => String::new(),
-            };
+            let hint = csvin::hint(by_title.or_else(|| did_you_mean(id, ids.iter().copied())));
             errors.push(ImportProblem::new(
                 Some(line),
                 Some("station"),
@@ -1299,10 +1046,7 @@ fn entry_of(
                 .iter()
                 .find(|i| i.text.to_lowercase() == item.to_lowercase())
                 .map(|i| i.id.as_str());
-            let hint = match by_text.or_else(|| did_you_mean(item, names.iter().copied())) {
-                Some(near) => format!("did you mean \"{near}\"? "),
-                None => String::new(),
-            };
+            let hint = csvin::hint(by_text.or_else(|| did_you_mean(item, names.iter().copied())));
             errors.push(problem(
                 "item",
                 format!("station \"{}\" has no item \"{item}\"", station.id),
@@ -1368,10 +1112,7 @@ fn level_of(scale: &Scale, label: &str) -> Result<Option<usize>, Refused> {
         };
     }
     let names: Vec<&str> = scale.levels.iter().map(|l| l.label.as_str()).collect();
-    Err(Refused::Unknown(match did_you_mean(label, names) {
-        Some(near) => format!("did you mean \"{near}\"? "),
-        None => String::new(),
-    }))
+    Err(Refused::Unknown(csvin::hint(did_you_mean(label, names))))
 }
 
 fn labels(scale: &Scale) -> String {
@@ -1593,78 +1334,6 @@ pub fn write_plan(
 // ---------------------------------------------------------------------------
 // Small helpers
 
-/// Numbers rows as a spreadsheet does: one row per record, blank lines
-/// included, however many lines a quoted cell spans. (The same counting as
-/// the roster reader's.)
-struct RowCounter<'a> {
-    bytes: &'a [u8],
-    /// Everything before this byte has been counted.
-    scanned: usize,
-    /// Line breaks before `scanned`.
-    breaks: usize,
-    /// Of those, the ones inside quoted cells.
-    inside: usize,
-}
-
-impl<'a> RowCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        RowCounter {
-            bytes: text.as_bytes(),
-            scanned: 0,
-            breaks: 0,
-            inside: 0,
-        }
-    }
-
-    /// The row of the record the reader started looking for at byte `from`:
-    /// the reader skips blank lines before the record, which are rows too.
-    fn row_at(&mut self, from: usize) -> usize {
-        let mut start = from.min(self.bytes.len()).max(self.scanned);
-        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        self.breaks += line_breaks(self.bytes, self.scanned..start);
-        self.scanned = start;
-        1 + self.breaks.saturating_sub(self.inside)
-    }
-
-    /// Line breaks inside this record's cells do not start new rows.
-    fn skip_breaks_inside(&mut self, record: &csv::StringRecord) {
-        self.inside += record
-            .iter()
-            .map(|cell| line_breaks(cell.as_bytes(), 0..cell.len()))
-            .sum::<usize>();
-    }
-}
-
-/// Line breaks in `bytes[range]`: `\r\n`, `\n` or a lone `\r` each count once.
-fn line_breaks(bytes: &[u8], range: Range<usize>) -> usize {
-    range
-        .filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-        .count()
-}
-
-/// A column as a spreadsheet names it: `A` for the first, `AA` for the 27th.
-fn column_label(index: usize) -> String {
-    let mut letters = Vec::new();
-    let mut n = index + 1;
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        letters.push(char::from(b'A' + rem as u8));
-        n = (n - 1) / 26;
-    }
-    letters.iter().rev().collect()
-}
-
-/// `"C001", "shoulder"`, shortened after a few.
-fn quoted_list(cells: &[String]) -> String {
-    let mut shown: Vec<String> = cells.iter().take(4).map(|c| format!("\"{c}\"")).collect();
-    if cells.len() > 4 {
-        shown.push("...".to_string());
-    }
-    shown.join(", ")
-}
-
 /// `a`, `a and b`, `a, b and c`.
 fn and_list(words: &[String]) -> String {
     match words {
@@ -1715,8 +1384,6 @@ mod tests {
         assert_eq!(lines_list(&[2, 3, 4, 5, 9, 12, 13, 14]), "lines 2–5, 9 and 12–14");
         assert_eq!(lines_list(&[]), "no lines");
         assert_eq!(and_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
-        assert_eq!(column_label(27), "AB");
-        assert_eq!(line_breaks(b"a\r\nb\nc\rd", 0..8), 3);
     }
 
     #[test]

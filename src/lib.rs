@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod cohort;
+pub mod csvin;
 pub mod examples;
 pub mod export;
 pub mod feedback;

@@ -16,12 +16,11 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::io::Read;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::csvin::{self, Layout, NewProblem, Problem, ReadProblem, Table};
 use crate::ids::check_id;
-use crate::rubric::{Rubric, Station, did_you_mean, line_col, one_of};
+use crate::rubric::{Rubric, Station, did_you_mean, one_of};
 
 /// Rosters are small (a few hundred candidates at most); a larger file is
 /// the wrong file, and reading it all would only waste time and memory.
@@ -106,36 +105,23 @@ pub struct RosterProblem {
     pub help: Option<String>,
 }
 
-impl RosterProblem {
-    fn new(
-        row: Option<usize>,
-        column: Option<&str>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Self {
-        let help = help.into();
+/// Problems found by the reading shared with the import file (`RosterProblem::new`
+/// comes from [`NewProblem`] too).
+impl From<Problem> for RosterProblem {
+    fn from(p: Problem) -> Self {
         RosterProblem {
-            row,
-            column: column.map(str::to_string),
-            message: message.into(),
-            help: (!help.is_empty()).then_some(help),
+            row: p.at,
+            column: p.column,
+            message: p.message,
+            help: p.help,
         }
     }
 }
 
 impl fmt::Display for RosterProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.row, &self.column) {
-            (Some(row), Some(column)) => write!(f, "row {row}, {column}: ")?,
-            (Some(row), None) => write!(f, "row {row}: ")?,
-            (None, Some(column)) => write!(f, "{column}: ")?,
-            (None, None) => {}
-        }
-        f.write_str(&self.message)?;
-        if let Some(help) = &self.help {
-            write!(f, " ({help})")?;
-        }
-        Ok(())
+        let (column, help) = (self.column.as_deref(), self.help.as_deref());
+        csvin::write_problem(f, "row", self.row, column, &self.message, help)
     }
 }
 
@@ -147,13 +133,7 @@ pub struct RosterErrors {
 
 impl fmt::Display for RosterErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, problem) in self.problems.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{problem}")?;
-        }
-        Ok(())
+        csvin::write_lines(f, &self.problems)
     }
 }
 
@@ -186,7 +166,7 @@ pub enum RosterError {
         line: usize,
         column: usize,
     },
-    #[error("{}", prefix_lines(path, errors))]
+    #[error("{}", csvin::prefix_lines(path, &errors.problems))]
     Invalid { path: PathBuf, errors: RosterErrors },
 }
 
@@ -196,16 +176,17 @@ impl RosterError {
     pub fn is_io(&self) -> bool {
         !matches!(self, RosterError::Invalid { .. })
     }
-}
 
-/// One line per problem, each naming the file.
-fn prefix_lines(path: &Path, errors: &RosterErrors) -> String {
-    let lines: Vec<String> = errors
-        .problems
-        .iter()
-        .map(|p| format!("{}: {p}", path.display()))
-        .collect();
-    lines.join("\n")
+    /// Why `path` could not be read, in roster wording.
+    fn reading(path: &Path, problem: ReadProblem) -> Self {
+        let path = path.to_path_buf();
+        match problem {
+            ReadProblem::Io(source) => RosterError::Io { path, source },
+            ReadProblem::IsDirectory => RosterError::IsDirectory { path },
+            ReadProblem::TooLarge => RosterError::TooLarge { path },
+            ReadProblem::NotText { line, column } => RosterError::NotText { path, line, column },
+        }
+    }
 }
 
 /// Reads and checks a roster file. Warnings come back with the roster.
@@ -220,108 +201,36 @@ pub fn read_roster(path: &Path, rubric: &Rubric) -> Result<(Roster, Vec<RosterPr
 /// Reads a file as UTF-8 text, refusing folders, huge files and binary
 /// data, as `rubric::read_text` does for rubrics (with roster wording).
 fn read_text(path: &Path) -> Result<String, RosterError> {
-    let io = |source| RosterError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if meta.is_dir() {
-        return Err(RosterError::IsDirectory {
-            path: path.to_path_buf(),
-        });
-    }
-    let too_large = || RosterError::TooLarge {
-        path: path.to_path_buf(),
-    };
-    if meta.len() > MAX_ROSTER_BYTES {
-        return Err(too_large());
-    }
-    // Devices and pipes report no length, so the limit is enforced while
-    // reading too.
-    let mut bytes = Vec::new();
-    file.take(MAX_ROSTER_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_ROSTER_BYTES {
-        return Err(too_large());
-    }
-    // Excel's "CSV UTF-8" starts the file with a byte-order mark.
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    let not_text = |prefix: &str| {
-        let (line, column) = line_col(prefix, prefix.len());
-        RosterError::NotText {
-            path: path.to_path_buf(),
-            line,
-            column,
-        }
-    };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        // The valid prefix is text, so lines and columns can be counted.
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        not_text(&String::from_utf8_lossy(good))
-    })?;
-    // UTF-16 without a byte-order mark is valid UTF-8 full of NULs.
-    if let Some(nul) = text.find('\0') {
-        return Err(not_text(&text[..nul]));
-    }
-    Ok(text)
+    csvin::read_capped(path, MAX_ROSTER_BYTES)
+        .and_then(csvin::decode)
+        .map_err(|problem| RosterError::reading(path, problem))
 }
 
 /// Checks roster text against the rubric. On success, the roster and any
 /// warnings (things that are allowed but may not be meant); otherwise every
 /// error found. Warnings are only looked for once there are no errors.
 pub fn parse_roster(text: &str, rubric: &Rubric) -> Result<(Roster, Vec<RosterProblem>), RosterErrors> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        // Rows of the wrong length are reported here, all of them, rather
-        // than stopping the reader at the first.
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = RowCounter::new(text);
-    let mut record = csv::StringRecord::new();
     let mut errors: Vec<RosterProblem> = Vec::new();
-    let mut header: Option<Header> = None;
+    let mut table = match Table::open(text, str::trim, layout(), &mut errors) {
+        Ok(Some(table)) => table,
+        Ok(None) => {
+            return Err(RosterErrors {
+                problems: vec![RosterProblem::new(
+                    None,
+                    None,
+                    "the roster is empty",
+                    format!(
+                        "the first row names the columns, e.g. {}; then one row per candidate",
+                        COLUMNS.join(",")
+                    ),
+                )],
+            });
+        }
+        Err(problems) => return Err(RosterErrors { problems }),
+    };
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut data_rows = 0usize;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                // Reading from memory cannot fail on I/O, and the text is
-                // already UTF-8; this is kept only so nothing panics.
-                errors.push(RosterProblem::new(
-                    None,
-                    None,
-                    format!("cannot read the file as CSV: {e}"),
-                    "save it from your spreadsheet as CSV UTF-8",
-                ));
-                break;
-            }
-        }
-        let from = record.position().map_or(0, |p| p.byte());
-        let row = rows.row_at(usize::try_from(from).unwrap_or(usize::MAX));
-        rows.skip_breaks_inside(&record);
-        let cells: Vec<&str> = record.iter().map(str::trim).collect();
-        // Blank lines, and rows a spreadsheet saved as nothing but commas,
-        // hold no candidate.
-        if cells.iter().all(|c| c.is_empty()) {
-            continue;
-        }
-        let Some(header) = &mut header else {
-            match Header::read(row, &cells) {
-                Ok((h, problems)) => {
-                    errors.extend(problems);
-                    header = Some(h);
-                    continue;
-                }
-                Err(problems) => return Err(RosterErrors { problems }),
-            }
-        };
+    while let Some((row, cells)) = table.next_row(&mut errors) {
         data_rows += 1;
         if data_rows > MAX_CANDIDATES {
             return Err(RosterErrors {
@@ -333,24 +242,11 @@ pub fn parse_roster(text: &str, rubric: &Rubric) -> Result<(Roster, Vec<RosterPr
                 )],
             });
         }
-        if let Some(candidate) = header.row(row, &cells, rubric, &mut errors) {
-            candidates.push(candidate);
+        if let Some(cells) = table.cells(row, &cells, &mut errors) {
+            candidates.push(candidate(row, cells, rubric, &mut errors));
         }
     }
-    let Some(header) = header else {
-        return Err(RosterErrors {
-            problems: vec![RosterProblem::new(
-                None,
-                None,
-                "the roster is empty",
-                format!(
-                    "the first row names the columns, e.g. {}; then one row per candidate",
-                    COLUMNS.join(",")
-                ),
-            )],
-        });
-    };
-    header.unnamed_columns(&mut errors);
+    table.unnamed_columns(&mut errors);
     if data_rows == 0 {
         errors.push(RosterProblem::new(
             None,
@@ -360,7 +256,7 @@ pub fn parse_roster(text: &str, rubric: &Rubric) -> Result<(Roster, Vec<RosterPr
         ));
     }
     duplicate_ids(&candidates, &mut errors);
-    if header.at[CIRCUIT].is_some() {
+    if table.has(CIRCUIT) {
         circuits_all_or_none(&candidates, &mut errors);
         circuit_spellings(&candidates, &mut errors);
     }
@@ -375,279 +271,93 @@ pub fn parse_roster(text: &str, rubric: &Rubric) -> Result<(Roster, Vec<RosterPr
     Ok((roster, warnings))
 }
 
-/// Numbers rows as a spreadsheet does: one row per record, blank lines
-/// included, however many lines a quoted cell spans.
-struct RowCounter<'a> {
-    bytes: &'a [u8],
-    /// Everything before this byte has been counted.
-    scanned: usize,
-    /// Line breaks before `scanned`.
-    breaks: usize,
-    /// Of those, the ones inside quoted cells.
-    inside: usize,
-}
-
-impl<'a> RowCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        RowCounter {
-            bytes: text.as_bytes(),
-            scanned: 0,
-            breaks: 0,
-            inside: 0,
-        }
-    }
-
-    /// The row of the record the reader started looking for at byte `from`:
-    /// the reader skips blank lines before the record, which are rows too.
-    fn row_at(&mut self, from: usize) -> usize {
-        let mut start = from.min(self.bytes.len()).max(self.scanned);
-        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        self.breaks += line_breaks(self.bytes, self.scanned..start);
-        self.scanned = start;
-        1 + self.breaks.saturating_sub(self.inside)
-    }
-
-    /// Line breaks inside this record's cells do not start new rows.
-    fn skip_breaks_inside(&mut self, record: &csv::StringRecord) {
-        self.inside += record
-            .iter()
-            .map(|cell| line_breaks(cell.as_bytes(), 0..cell.len()))
-            .sum::<usize>();
+/// The roster's columns, and the wording of the problems the shared
+/// header reading finds with them.
+fn layout() -> Layout<4> {
+    let allowed = format!("the columns a roster may have are {COLUMNS_LIST}");
+    Layout {
+        columns: COLUMNS,
+        required: &[ID, NAME],
+        row: "row",
+        example: COLUMNS.join(","),
+        short_row: "C001,Anna Smith,,",
+        unknown_help: format!("{allowed}; rename or delete it"),
+        missing_help: format!("every roster needs the columns candidate_id and name; {allowed}"),
+        unnamed_help: format!("name the column in the header ({allowed}), or delete it"),
+        allowed,
     }
 }
 
-/// Line breaks in `bytes[range]`: `\r\n`, `\n` or a lone `\r` each count once.
-fn line_breaks(bytes: &[u8], range: Range<usize>) -> usize {
-    range
-        .filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-        .count()
-}
-
-/// Where each known column is, from the header row.
-struct Header {
-    /// Cells per row.
-    width: usize,
-    /// The position of each of [`COLUMNS`].
-    at: [Option<usize>; 4],
-    /// Columns with no name: allowed while every cell under them is empty
-    /// (spreadsheets sometimes save such columns), with the first row that
-    /// has something in one.
-    unnamed: Vec<(usize, Option<usize>)>,
-}
-
-impl Header {
-    /// Reads the header row. `Err` when nothing below it could be read.
-    fn read(row: usize, cells: &[&str]) -> Result<(Header, Vec<RosterProblem>), Vec<RosterProblem>> {
-        let allowed = format!("the columns a roster may have are {COLUMNS_LIST}");
-        let names: Vec<String> = cells.iter().map(|c| c.to_lowercase()).collect();
-        let known = |name: &str| COLUMNS.contains(&name) || did_you_mean(name, COLUMNS).is_some();
-        if let [only] = cells
-            && (only.contains(';') || only.contains('\t'))
-        {
-            let separator = if only.contains(';') { "semicolons" } else { "tabs" };
-            return Err(vec![RosterProblem::new(
-                Some(row),
-                None,
-                format!(
-                    "the header is one cell, \"{only}\": the columns seem to be separated by {separator}, not commas"
-                ),
-                "save the file as CSV with commas, e.g. in Excel as \"CSV UTF-8 (Comma delimited)\"",
-            )]);
-        }
-        if !names.iter().any(|n| known(n)) {
-            return Err(vec![RosterProblem::new(
-                Some(row),
-                None,
-                format!("the first row is not a header: {}", quoted_list(cells)),
-                format!(
-                    "add a first row naming the columns, e.g. {}; {allowed}",
-                    COLUMNS.join(",")
-                ),
-            )]);
-        }
-        let mut problems = Vec::new();
-        let mut at = [None; 4];
-        let mut unnamed = Vec::new();
-        for (i, (cell, name)) in cells.iter().zip(&names).enumerate() {
-            if name.is_empty() {
-                unnamed.push((i, None));
-            } else if let Some(k) = COLUMNS.iter().position(|c| c == name) {
-                match at[k] {
-                    None => at[k] = Some(i),
-                    Some(first) => problems.push(RosterProblem::new(
-                        Some(row),
-                        Some(COLUMNS[k]),
-                        format!(
-                            "the column appears twice, in columns {} and {}",
-                            column_label(first),
-                            column_label(i)
-                        ),
-                        "keep one of them and delete the other",
-                    )),
-                }
-            } else {
-                let hint = match did_you_mean(name, COLUMNS) {
-                    Some(near) => format!("did you mean \"{near}\"? "),
-                    None => String::new(),
-                };
-                problems.push(RosterProblem::new(
-                    Some(row),
-                    Some(cell),
-                    format!("unknown column \"{cell}\" in column {}", column_label(i)),
-                    format!("{hint}{allowed}; rename or delete it"),
-                ));
-            }
-        }
-        let missing: Vec<&str> = [ID, NAME]
-            .into_iter()
-            .filter(|&k| at[k].is_none())
-            .map(|k| COLUMNS[k])
-            .collect();
-        for column in &missing {
-            problems.push(RosterProblem::new(
-                Some(row),
-                None,
-                format!("the header has no {column} column"),
-                format!("every roster needs the columns candidate_id and name; {allowed}"),
-            ));
-        }
-        if missing.is_empty() {
-            Ok((
-                Header {
-                    width: cells.len(),
-                    at,
-                    unnamed,
-                },
-                problems,
-            ))
+/// Checks one candidate row, given its cells by column (empty where the
+/// roster has no such column).
+fn candidate(row: usize, cells: [&str; 4], rubric: &Rubric, errors: &mut Vec<RosterProblem>) -> Candidate {
+    let some = |k: usize| Some(cells[k]).filter(|c| !c.is_empty()).map(str::to_string);
+    let id = cells[ID];
+    if id.is_empty() {
+        errors.push(RosterProblem::new(
+            Some(row),
+            Some("candidate_id"),
+            "the candidate id is empty",
+            "give every candidate an id, such as C001",
+        ));
+    } else if let Err(why) = check_id(id) {
+        errors.push(RosterProblem::new(
+            Some(row),
+            Some("candidate_id"),
+            format!("the candidate id is not usable: {why}"),
+            "ids become folder names: use letters, digits, '-', '_' or '.', such as C001, and put the \
+             person's name in the name column",
+        ));
+    }
+    let name = cells[NAME];
+    if name.is_empty() {
+        errors.push(RosterProblem::new(
+            Some(row),
+            Some("name"),
+            "the name is empty",
+            "write the candidate's name as examiners should see it, to confirm who is in front of them",
+        ));
+    } else if let Some(c) = name.chars().find(|c| c.is_control()) {
+        let (message, help) = if c == '\n' || c == '\r' {
+            (
+                "the name runs over more than one line".to_string(),
+                "a double quote on this row may be missing its closing partner; a quote inside a quoted \
+                 name is written twice, e.g. \"Margaret \"\"Peggy\"\" Evans\"",
+            )
         } else {
-            Err(problems)
-        }
-    }
-
-    /// Checks one candidate row. `None` when its cells do not line up with
-    /// the header, so nothing in it can be trusted.
-    fn row(
-        &mut self,
-        row: usize,
-        cells: &[&str],
-        rubric: &Rubric,
-        errors: &mut Vec<RosterProblem>,
-    ) -> Option<Candidate> {
-        if cells.len() != self.width {
-            let help = if cells.len() > self.width {
-                "a cell with a comma in it must be in double quotes, e.g. \"Smith, Anna\", with no space before \
-                 the opening quote"
-            } else {
-                "add the missing cells; an empty cell is nothing between two commas, e.g. C001,Anna Smith,,"
-            };
-            errors.push(RosterProblem::new(
-                Some(row),
-                None,
+            (
                 format!(
-                    "the row has {} cells but the header has {} columns",
-                    cells.len(),
-                    self.width
+                    "the name contains an invisible control character (U+{:04X})",
+                    u32::from(c)
                 ),
-                help,
-            ));
-            return None;
-        }
-        for (column, first) in &mut self.unnamed {
-            if first.is_none() && !cells[*column].is_empty() {
-                *first = Some(row);
-            }
-        }
-        let cell = |k: usize| self.at[k].map_or("", |i| cells[i]);
-        let some = |k: usize| Some(cell(k)).filter(|c| !c.is_empty()).map(str::to_string);
-        let id = cell(ID);
-        if id.is_empty() {
-            errors.push(RosterProblem::new(
-                Some(row),
-                Some("candidate_id"),
-                "the candidate id is empty",
-                "give every candidate an id, such as C001",
-            ));
-        } else if let Err(why) = check_id(id) {
-            errors.push(RosterProblem::new(
-                Some(row),
-                Some("candidate_id"),
-                format!("the candidate id is not usable: {why}"),
-                "ids become folder names: use letters, digits, '-', '_' or '.', such as C001, and put the \
-                 person's name in the name column",
-            ));
-        }
-        let name = cell(NAME);
-        if name.is_empty() {
-            errors.push(RosterProblem::new(
-                Some(row),
-                Some("name"),
-                "the name is empty",
-                "write the candidate's name as examiners should see it, to confirm who is in front of them",
-            ));
-        } else if let Some(c) = name.chars().find(|c| c.is_control()) {
-            let (message, help) = if c == '\n' || c == '\r' {
-                (
-                    "the name runs over more than one line".to_string(),
-                    "a double quote on this row may be missing its closing partner; a quote inside a quoted \
-                     name is written twice, e.g. \"Margaret \"\"Peggy\"\" Evans\"",
-                )
-            } else {
-                (
-                    format!(
-                        "the name contains an invisible control character (U+{:04X})",
-                        u32::from(c)
-                    ),
-                    "retype the name; it is shown on the examiner's screen",
-                )
-            };
-            errors.push(RosterProblem::new(Some(row), Some("name"), message, help));
-        }
-        let circuit = some(CIRCUIT);
-        if let Some(circuit) = &circuit
-            && let Err(why) = check_id(circuit)
-        {
-            errors.push(RosterProblem::new(
-                Some(row),
-                Some("circuit"),
-                format!("the circuit is not usable: {why}"),
-                "name circuits with letters, digits, '-', '_' or '.', such as A, B or am-1",
-            ));
-        }
-        let start_station = some(START);
-        if let Some(start) = &start_station
-            && rubric.station(start).is_none()
-        {
-            errors.push(unknown_station(row, start, rubric));
-        }
-        Some(Candidate {
-            id: id.to_string(),
-            name: name.to_string(),
-            circuit,
-            start_station,
-            row,
-        })
+                "retype the name; it is shown on the examiner's screen",
+            )
+        };
+        errors.push(RosterProblem::new(Some(row), Some("name"), message, help));
     }
-
-    fn unnamed_columns(&self, errors: &mut Vec<RosterProblem>) {
-        for (column, first) in &self.unnamed {
-            if let Some(row) = first {
-                errors.push(RosterProblem::new(
-                    Some(*row),
-                    None,
-                    format!(
-                        "column {} has something in it, but no name in the header",
-                        column_label(*column)
-                    ),
-                    format!(
-                        "name the column in the header (the columns a roster may have are {COLUMNS_LIST}), \
-                         or delete it"
-                    ),
-                ));
-            }
-        }
+    let circuit = some(CIRCUIT);
+    if let Some(circuit) = &circuit
+        && let Err(why) = check_id(circuit)
+    {
+        errors.push(RosterProblem::new(
+            Some(row),
+            Some("circuit"),
+            format!("the circuit is not usable: {why}"),
+            "name circuits with letters, digits, '-', '_' or '.', such as A, B or am-1",
+        ));
+    }
+    let start_station = some(START);
+    if let Some(start) = &start_station
+        && rubric.station(start).is_none()
+    {
+        errors.push(unknown_station(row, start, rubric));
+    }
+    Candidate {
+        id: id.to_string(),
+        name: name.to_string(),
+        circuit,
+        start_station,
+        row,
     }
 }
 
@@ -659,10 +369,7 @@ fn unknown_station(row: usize, start: &str, rubric: &Rubric) -> RosterProblem {
         .iter()
         .find(|s| s.title.to_lowercase() == start.to_lowercase())
         .map(|s| s.id.as_str());
-    let hint = match by_title.or_else(|| did_you_mean(start, ids.iter().copied())) {
-        Some(near) => format!("did you mean \"{near}\"? "),
-        None => String::new(),
-    };
+    let hint = csvin::hint(by_title.or_else(|| did_you_mean(start, ids.iter().copied())));
     RosterProblem::new(
         Some(row),
         Some("start_station"),
@@ -998,28 +705,6 @@ pub fn candidate_route<'r>(roster: &Roster, rubric: &'r Rubric, candidate: usize
         .collect()
 }
 
-/// `"C001", "Anna Smith"`, shortened after a few.
-fn quoted_list(cells: &[&str]) -> String {
-    let mut shown: Vec<String> = cells.iter().take(4).map(|c| format!("\"{c}\"")).collect();
-    if cells.len() > 4 {
-        shown.push("...".to_string());
-    }
-    shown.join(", ")
-}
-
-/// A column as a spreadsheet names it: `A` for the first, `AA` for the
-/// 27th.
-fn column_label(index: usize) -> String {
-    let mut letters = Vec::new();
-    let mut n = index + 1;
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        letters.push(char::from(b'A' + rem as u8));
-        n = (n - 1) / 26;
-    }
-    letters.iter().rev().collect()
-}
-
 /// `row 4`, `rows 4 and 6`, `rows 4, 6, 9, 11, 12 and 3 more`.
 fn rows_list(rows: &[usize]) -> String {
     const SHOWN: usize = 5;
@@ -1038,10 +723,6 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(column_label(0), "A");
-        assert_eq!(column_label(25), "Z");
-        assert_eq!(column_label(26), "AA");
-        assert_eq!(column_label(27), "AB");
         assert_eq!(rows_list(&[4]), "row 4");
         assert_eq!(rows_list(&[4, 6]), "rows 4 and 6");
         assert_eq!(rows_list(&[4, 6, 9]), "rows 4, 6 and 9");
@@ -1053,12 +734,5 @@ mod tests {
                 COLUMNS[0], COLUMNS[1], COLUMNS[2], COLUMNS[3]
             )
         );
-    }
-
-    #[test]
-    fn line_breaks_count_crlf_once() {
-        assert_eq!(line_breaks(b"a\r\nb\nc\rd", 0..8), 3);
-        assert_eq!(line_breaks(b"\r\n", 0..1), 0);
-        assert_eq!(line_breaks(b"\r\n", 1..2), 1);
     }
 }
