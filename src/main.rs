@@ -1,5 +1,34 @@
 use clap::Parser;
 
+/// Output that never panics: `println!` panics when the reader of a pipe
+/// has gone (`osce audit | head`). A command must finish what it does
+/// (an import must not stop half way through writing sheets because its
+/// report cannot be read), so a closed pipe is simply ignored.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 
 fn main() -> std::process::ExitCode {

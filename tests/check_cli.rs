@@ -593,3 +593,21 @@ fn version_and_help() {
     out.expect_code(0, "check --help");
     out.expect_stdout("--strict", "check --help");
 }
+
+#[test]
+fn a_closed_output_pipe_is_not_a_panic() {
+    // `osce show … | head -1`: the reader goes away after one line.
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("osce"))
+        .args(["show", "rubrics/msk-ultrasound-osce.ron"])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("osce runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("osce ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "101 is a panic's exit code");
+}

@@ -11,7 +11,10 @@ use osce::store::{ConcernKind, Event, SheetKey, Store, hash_rubric};
 fn write(sessions: &Path, rubric_path: &str) {
     let (rubric, _) = load(Path::new(rubric_path)).expect("valid");
     let hash = hash_rubric(&std::fs::read_to_string(rubric_path).expect("rubric"));
-    let t = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().expect("time");
+    let t = Utc
+        .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("time");
     let station = rubric.scored_stations().next().expect("a station");
     let key = SheetKey {
         assessment: rubric.id.clone(),
@@ -21,21 +24,61 @@ fn write(sessions: &Path, rubric_path: &str) {
         device: "lap".into(),
     };
     let (mut j, _) = Store::new(sessions).open_sheet(&key, &hash).expect("open");
-    j.append(Event::Confirmed { candidate_name: "Aisha Khan".into() }, t).expect("append");
+    j.append(
+        Event::Confirmed {
+            candidate_name: "Aisha Khan".into(),
+        },
+        t,
+    )
+    .expect("append");
     for item in &station.items {
         let scale = rubric.scale(item.scale);
-        j.append(Event::Mark { item: item.id.clone(), level: Some(scale.levels.len() - 1), label: String::new(), late: false }, t)
-            .expect("append");
+        j.append(
+            Event::Mark {
+                item: item.id.clone(),
+                level: Some(scale.levels.len() - 1),
+                label: String::new(),
+                late: false,
+            },
+            t,
+        )
+        .expect("append");
     }
-    j.append(Event::Feedback { text: "Clear, systematic scanning.\n# Not a heading".into() }, t).expect("append");
-    j.append(Event::Notes { text: "PRIVATE: discuss with the lead".into() }, t).expect("append");
-    j.append(Event::Concern { kind: ConcernKind::Professionalism, note: "CONCERN: late".into() }, t).expect("append");
+    j.append(
+        Event::Feedback {
+            text: "Clear, systematic scanning.\n# Not a heading".into(),
+        },
+        t,
+    )
+    .expect("append");
+    j.append(
+        Event::Notes {
+            text: "PRIVATE: discuss with the lead".into(),
+        },
+        t,
+    )
+    .expect("append");
+    j.append(
+        Event::Concern {
+            kind: ConcernKind::Professionalism,
+            note: "CONCERN: late".into(),
+        },
+        t,
+    )
+    .expect("append");
 }
 
 fn feedback(rubric: &str, sessions: &Path, out: &Path) -> String {
     let o = Command::cargo_bin("osce")
         .expect("binary")
-        .args(["feedback", rubric, "--sessions", sessions.to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")])
+        .args([
+            "feedback",
+            rubric,
+            "--sessions",
+            sessions.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ])
         .output()
         .expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -52,7 +95,10 @@ fn feedback_shows_comments_and_results_but_never_private_notes_or_concerns() {
     assert!(text.contains("Candidate: Aisha Khan (C001)"), "{text}");
     assert!(text.contains("## Shoulder"), "{text}");
     assert!(text.contains("Clear, systematic scanning."), "{text}");
-    assert!(text.contains("\\# Not a heading"), "Markdown in comments is escaped: {text}");
+    assert!(
+        text.contains("\\# Not a heading"),
+        "Markdown in comments is escaped: {text}"
+    );
     assert!(text.contains("20 of 20 marks"), "{text}");
     assert!(!text.contains("PRIVATE"), "private notes never shown");
     assert!(!text.contains("CONCERN"), "concerns never shown");
@@ -70,7 +116,10 @@ fn feedback_shows_comments_and_results_but_never_private_notes_or_concerns() {
     let sessions2 = dir.join("sessions2");
     write(&sessions2, custom.to_str().expect("utf-8"));
     let text = feedback(custom.to_str().expect("utf-8"), &sessions2, &dir.join("out2"));
-    assert!(text.contains("- Confirms patient identity and obtains verbal consent: Done"), "{text}");
+    assert!(
+        text.contains("- Confirms patient identity and obtains verbal consent: Done"),
+        "{text}"
+    );
     assert!(!text.contains("of 20 marks"), "station results hidden: {text}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -21,19 +21,19 @@ pub fn run(args: &AuditArgs) -> ExitCode {
     };
     for folder in &args.sessions {
         if !folder.is_dir() {
-            eprintln!("error: {}: no such sessions folder", folder.display());
+            errln!("error: {}: no such sessions folder", folder.display());
             return ExitCode::from(EXIT_USAGE);
         }
     }
     let report = match audit(&rubric, &hash, &args.sessions) {
         Ok(report) => report,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
     let header = format!("Rubric: {}, BLAKE3 {hash}\n", args.rubric.display());
-    print!("{}", printable(&render(&rubric, &header, &report)));
+    out!("{}", printable(&render(&rubric, &header, &report)));
     if report.has_errors() {
         ExitCode::from(EXIT_INVALID)
     } else {

@@ -40,32 +40,32 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     ) {
         Ok(t) => t,
         Err(message) => {
-            eprintln!("error: --marks-columns: {message}");
+            errln!("error: --marks-columns: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
     match write(&args.out, &tables, args.force) {
         Ok(paths) => {
             for p in &cohort.problems {
-                eprintln!("warning: {p}");
+                errln!("warning: {p}");
             }
             let waiting = m.cells.values().filter(|c| !c.state.is_done()).count();
             for (t, p) in tables.iter().zip(&paths) {
-                println!("wrote {} ({} rows)", p.display(), t.rows.len());
+                outln!("wrote {} ({} rows)", p.display(), t.rows.len());
             }
             if waiting > 0 {
-                println!(
+                outln!(
                     "note: {waiting} expected sheets are not submitted yet; their candidates are INCOMPLETE (osce status lists them)"
                 );
             }
             ExitCode::SUCCESS
         }
         Err(e @ ExportError::Exists { .. }) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::from(EXIT_USAGE)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -30,20 +30,20 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         .collect();
     match write_files(&args.out, &files, args.force) {
         Ok(paths) => {
-            println!("wrote {} feedback files into {}", paths.len(), args.out.display());
+            outln!("wrote {} feedback files into {}", paths.len(), args.out.display());
             let incomplete = results
                 .iter()
                 .filter(|c| c.result.outcome == osce::scoring::Outcome::Incomplete)
                 .count();
             if incomplete > 0 {
-                println!(
+                outln!(
                     "note: {incomplete} candidates' results are INCOMPLETE; their files say so (osce status lists what is missing)"
                 );
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -17,7 +17,7 @@ use super::{EXIT_INVALID, EXIT_USAGE, ImportArgs};
 pub fn run(args: &ImportArgs) -> ExitCode {
     for (what, id) in [("--examiner", &args.examiner), ("--device", &args.device)] {
         if let Err(why) = check_id(id) {
-            eprintln!(
+            errln!(
                 "error: {what} {id:?} cannot be used: {why}. It becomes part of a folder name: use letters, digits, \
                  '-', '_' or '.', such as e.jones"
             );
@@ -25,7 +25,7 @@ pub fn run(args: &ImportArgs) -> ExitCode {
         }
     }
     if args.sessions.exists() && !args.sessions.is_dir() {
-        eprintln!(
+        errln!(
             "error: {}: is not a folder; --sessions names the sessions folder to write the sheets into",
             args.sessions.display()
         );
@@ -44,10 +44,10 @@ pub fn run(args: &ImportArgs) -> ExitCode {
         Ok(plan) => plan,
         Err(ImportError::Invalid { path, errors }) => {
             for problem in &errors.problems {
-                eprintln!("{}: {problem}", path.display());
+                errln!("{}: {problem}", path.display());
             }
             let n = errors.problems.len();
-            eprintln!(
+            errln!(
                 "{}: {}; nothing was imported. Correct what is said above, then import the file again",
                 path.display(),
                 plural(n, "problem")
@@ -55,20 +55,20 @@ pub fn run(args: &ImportArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
     for warning in &plan.warnings {
-        eprintln!("warning: {}: {warning}", args.file.display());
+        errln!("warning: {}: {warning}", args.file.display());
     }
     match write_plan(&plan, &store, &hash, &mut Utc::now) {
         Ok(()) => {
-            print!("{}", summary(args, &plan));
+            out!("{}", summary(args, &plan));
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            eprint!("{}", failure_report(args, &plan, &failure));
+            err!("{}", failure_report(args, &plan, &failure));
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -257,12 +257,12 @@ fn check(files: &[PathBuf], strict: bool, quiet: bool) -> ExitCode {
         let checked = match rubric::check_file(path) {
             Ok(checked) => checked,
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 worst = worst.max(EXIT_USAGE);
                 continue;
             }
         };
-        eprint!("{}", diagnostics::render(&checked, colour));
+        err!("{}", diagnostics::render(&checked, colour));
         let errors = checked.errors().count();
         let warnings = checked.warnings().count();
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -274,7 +274,7 @@ fn check(files: &[PathBuf], strict: bool, quiet: bool) -> ExitCode {
                         osce::rubric::AssessmentKind::FinalClinicalAssessment => "case",
                         _ => "scored station",
                     };
-                    println!(
+                    outln!(
                         "ok: {} is valid: \"{}\", {}, {}, maximum {}{}",
                         path.display(),
                         r.title,
@@ -293,12 +293,12 @@ fn check(files: &[PathBuf], strict: bool, quiet: bool) -> ExitCode {
                     );
                 }
                 if strict && warnings > 0 {
-                    eprintln!("{}: warnings are errors with --strict", path.display());
+                    errln!("{}: warnings are errors with --strict", path.display());
                     worst = worst.max(EXIT_INVALID);
                 }
             }
             _ => {
-                eprintln!(
+                errln!(
                     "{}: invalid: {}{}",
                     path.display(),
                     plural(errors, "error"),
@@ -318,17 +318,17 @@ fn check(files: &[PathBuf], strict: bool, quiet: bool) -> ExitCode {
 fn show(path: &Path) -> ExitCode {
     match rubric::load(path) {
         Ok((rubric, checked)) => {
-            eprint!("{}", diagnostics::render(&checked, diagnostics::colour_wanted()));
-            print!("{}", summary(&rubric));
+            err!("{}", diagnostics::render(&checked, diagnostics::colour_wanted()));
+            out!("{}", summary(&rubric));
             ExitCode::SUCCESS
         }
         Err(LoadError::Read(e)) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::from(EXIT_USAGE)
         }
         Err(LoadError::Invalid(checked)) => {
-            eprint!("{}", diagnostics::render(&checked, diagnostics::colour_wanted()));
-            eprintln!(
+            err!("{}", diagnostics::render(&checked, diagnostics::colour_wanted()));
+            errln!(
                 "{}: invalid, so there is nothing to show; run `osce check {}` after fixing the errors above",
                 path.display(),
                 path.display()

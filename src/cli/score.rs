@@ -17,7 +17,7 @@ fn needs_terminal() -> Option<ExitCode> {
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
         None
     } else {
-        eprintln!(
+        errln!(
             "error: osce's marking screen needs a terminal; run it in a terminal window (check and show work anywhere)"
         );
         Some(ExitCode::from(EXIT_USAGE))
@@ -36,7 +36,7 @@ fn finish(result: std::io::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!(
+            errln!(
                 "error: the terminal failed: {e}. Every mark shown as saved is on disk; start osce again to carry on."
             );
             ExitCode::from(EXIT_USAGE)
@@ -48,7 +48,7 @@ pub fn score(args: ScoreArgs) -> ExitCode {
     let text = match rubric::read_text(&args.rubric) {
         Ok(text) => text,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -56,8 +56,8 @@ pub fn score(args: ScoreArgs) -> ExitCode {
     let rubric = match checked.rubric.clone() {
         Some(r) => r,
         None => {
-            eprint!("{}", diagnostics::render(&checked, diagnostics::colour_wanted()));
-            eprintln!(
+            err!("{}", diagnostics::render(&checked, diagnostics::colour_wanted()));
+            errln!(
                 "{}: invalid; fix it (osce check) before marking with it",
                 args.rubric.display()
             );
@@ -69,12 +69,12 @@ pub fn score(args: ScoreArgs) -> ExitCode {
         Some(path) => match read_roster(path, &rubric) {
             Ok((roster, warnings)) => {
                 for w in warnings {
-                    eprintln!("warning: {}: {w}", path.display());
+                    errln!("warning: {}: {w}", path.display());
                 }
                 Some(roster)
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID });
             }
         },
@@ -95,7 +95,7 @@ pub fn score(args: ScoreArgs) -> ExitCode {
     let session = match session(rubric, &text, &args.examiner, &device, plan, roster.as_ref()) {
         Ok(s) => s,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };

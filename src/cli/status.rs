@@ -17,7 +17,7 @@ pub fn rubric_and_hash(path: &Path) -> Result<(Rubric, String), ExitCode> {
     let text = match osce::rubric::read_text(path) {
         Ok(text) => text,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
@@ -25,8 +25,8 @@ pub fn rubric_and_hash(path: &Path) -> Result<(Rubric, String), ExitCode> {
     match checked.rubric.clone() {
         Some(r) => Ok((r, hash_rubric(&text))),
         None => {
-            eprint!("{}", diagnostics::render(&checked, diagnostics::colour_wanted()));
-            eprintln!("{}: invalid; fix it with `osce check` first", path.display());
+            err!("{}", diagnostics::render(&checked, diagnostics::colour_wanted()));
+            errln!("{}: invalid; fix it with `osce check` first", path.display());
             Err(ExitCode::from(EXIT_INVALID))
         }
     }
@@ -46,7 +46,7 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
     let (rubric, hash) = rubric_and_hash(rubric)?;
     for folder in sessions {
         if !folder.is_dir() {
-            eprintln!("error: {}: no such sessions folder", folder.display());
+            errln!("error: {}: no such sessions folder", folder.display());
             return Err(ExitCode::from(EXIT_USAGE));
         }
     }
@@ -55,7 +55,7 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
         Some(path) => match read_roster(path, &rubric) {
             Ok((r, _)) => Some(r),
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return Err(ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID }));
             }
         },
@@ -63,7 +63,7 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
     let cohort = match gather(&rubric, &hash, sessions) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
@@ -84,7 +84,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    print!("{}", render(&rubric, &cohort, &m));
+    out!("{}", render(&rubric, &cohort, &m));
     if m.complete() && !m.candidates.is_empty() {
         ExitCode::SUCCESS
     } else {
