@@ -997,3 +997,56 @@ fn space_on_a_finished_timer_does_not_pause_it() {
     assert_eq!(h.screen(), "Scoring");
     assert!(h.app.notice.as_deref().is_some_and(|n| n.contains("finished")));
 }
+
+#[test]
+fn home_starts_a_station_circuit_for_one_of_the_rosters_circuits() {
+    let dir = temp_dir();
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(t0));
+    let mut app = App::home(exec.home(Path::new("rubrics"), "E03"), Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let mut press = |app: &mut App, code: KeyCode| {
+        if let Some(a) = action_for(app, KeyEvent::new(code, KeyModifiers::NONE)) {
+            let effects = app.update(a);
+            exec.perform(app, effects);
+        }
+    };
+    // Choose the OSCE (rubrics are listed by file name: the OSCE is last).
+    press(&mut app, KeyCode::Left);
+    assert_eq!(
+        app.home_mut()
+            .and_then(|h| h.chosen().map(|c| c.id.clone()))
+            .as_deref(),
+        Some("msk-us-osce")
+    );
+    press(&mut app, KeyCode::Tab); // examiner (E03 already)
+    press(&mut app, KeyCode::Tab); // mode
+    press(&mut app, KeyCode::Right); // station circuit
+    press(&mut app, KeyCode::Tab); // roster
+    for c in "rubrics/msk-ultrasound-osce.roster.csv".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    // Without a circuit the roster's two circuits are named.
+    press(&mut app, KeyCode::Enter);
+    let error = app.home_mut().and_then(|h| h.error.clone()).unwrap_or_default();
+    assert!(
+        error.contains("2 circuits (A, B)") && error.contains("Circuit field"),
+        "{error}"
+    );
+    press(&mut app, KeyCode::Tab); // circuit
+    press(&mut app, KeyCode::Char('B'));
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.screen, Screen::Confirm),
+        "{:?}",
+        app.home_mut().map(|h| h.error.clone())
+    );
+    let first = app.current_candidate().map(|c| c.id.clone()).unwrap_or_default();
+    assert!(
+        first.as_str() >= "C008",
+        "a circuit B candidate comes first: {first}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

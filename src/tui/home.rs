@@ -46,6 +46,8 @@ pub enum Field {
     CandidateId,
     CandidateName,
     Roster,
+    /// The circuit examined, where the roster has several.
+    Circuit,
     Station,
     Start,
     Resume,
@@ -67,6 +69,8 @@ pub struct Launch {
     pub roster: String,
     /// Station id (circuit mode, or where candidate mode begins).
     pub station: Option<String>,
+    /// The roster's circuit, in circuit mode (empty: the roster's only one).
+    pub circuit_name: String,
 }
 
 pub enum HomeOutcome {
@@ -88,6 +92,7 @@ pub struct Home {
     pub candidate_id: TextArea<'static>,
     pub candidate_name: TextArea<'static>,
     pub roster: TextArea<'static>,
+    pub circuit_name: TextArea<'static>,
     pub station: usize,
     pub resume: usize,
     pub error: Option<String>,
@@ -126,6 +131,7 @@ impl Home {
             candidate_id: field("e.g. C001", ""),
             candidate_name: field("as on the candidate list", ""),
             roster: field("optional: a roster CSV file", ""),
+            circuit_name: field("the roster's circuit, e.g. A (if it has several)", ""),
             station: 0,
             resume: 0,
             error: None,
@@ -136,7 +142,7 @@ impl Home {
     pub fn fields(&self) -> Vec<Field> {
         let mut f = vec![Field::Rubric, Field::Examiner, Field::Mode];
         if self.circuit {
-            f.extend([Field::Roster, Field::Station]);
+            f.extend([Field::Roster, Field::Circuit, Field::Station]);
         } else {
             f.extend([
                 Field::CandidateId,
@@ -180,6 +186,7 @@ impl Home {
                     Field::CandidateId => self.candidate_id.insert_str(line),
                     Field::CandidateName => self.candidate_name.insert_str(line),
                     Field::Roster => self.roster.insert_str(line),
+                    Field::Circuit => self.circuit_name.insert_str(line),
                     _ => false,
                 };
             }
@@ -223,6 +230,9 @@ impl Home {
             Field::Roster => {
                 self.roster.input(input);
             }
+            Field::Circuit => {
+                self.circuit_name.input(input);
+            }
             _ => {}
         }
     }
@@ -265,6 +275,7 @@ impl Home {
             candidate_name: text(&self.candidate_name),
             roster,
             station,
+            circuit_name: text(&self.circuit_name),
         }))
     }
 
@@ -280,6 +291,7 @@ impl Home {
             candidate_name: u.candidate_name.clone(),
             roster: String::new(),
             station: Some(u.station.clone()),
+            circuit_name: String::new(),
         }))
     }
 }

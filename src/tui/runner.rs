@@ -201,7 +201,7 @@ impl Executor {
         let plan = if launch.circuit {
             Plan::Circuit {
                 station: launch.station.clone().ok_or("choose your station")?,
-                circuit: None,
+                circuit: (!launch.circuit_name.is_empty()).then(|| launch.circuit_name.clone()),
             }
         } else {
             Plan::Candidates {
@@ -294,7 +294,7 @@ pub fn session(
             let circuits = roster.circuits();
             if circuit.is_none() && circuits.len() > 1 {
                 return Err(format!(
-                    "the roster has {} circuits ({}): say which one you are examining (osce score ... --circuit {})",
+                    "the roster has {} circuits ({}): say which one you are examining (the Circuit field, or osce score ... --circuit {})",
                     circuits.len(),
                     circuits.join(", "),
                     circuits[0]
@@ -304,7 +304,10 @@ pub fn session(
             let candidates = from_roster(roster, queue.iter().map(|q| q.candidate).collect());
             if candidates.is_empty() {
                 return Err(match circuit {
-                    Some(c) => format!("no candidate in the roster is in circuit \"{c}\""),
+                    Some(c) => format!(
+                        "no candidate in the roster is in circuit \"{c}\"; its circuits are {}",
+                        rubric::one_of(&roster.circuits())
+                    ),
                     None => "the roster has no candidates".to_string(),
                 });
             }

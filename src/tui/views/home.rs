@@ -110,6 +110,12 @@ pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &The
         label(Field::Roster, roster_label),
         field_text(&home.roster, Field::Roster),
     ]));
+    if home.circuit {
+        lines.push(Line::from(vec![
+            label(Field::Circuit, "Circuit"),
+            field_text(&home.circuit_name, Field::Circuit),
+        ]));
+    }
     let station = rubric
         .and_then(|r| r.stations.get(home.station))
         .map_or("—".to_string(), |(id, title)| format!("{title} [{id}]"));
