@@ -59,11 +59,12 @@ pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &The
     }
     let field_text = |t: &ratatui_textarea::TextArea<'_>, f: Field| {
         let value = crate::tui::home::text(t);
-        let shown = if value.is_empty() {
-            t.placeholder_text().to_string()
+        let placeholder = if f == Field::Roster && home.circuit {
+            "the roster CSV file: the candidates and where they start".to_string()
         } else {
-            value
+            t.placeholder_text().to_string()
         };
+        let shown = if value.is_empty() { placeholder } else { value };
         let style = if crate::tui::home::text(t).is_empty() {
             theme.dim()
         } else {
