@@ -63,7 +63,9 @@ impl Record {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    /// The sheet was opened for marking (every time, including resumes).
+    /// The sheet was opened for marking: written when the examiner confirms
+    /// the candidate, or before the first change on a sheet reached by
+    /// moving between stations, and again after each restart.
     Opened { app_version: String },
     /// The examiner confirmed the candidate in front of them.
     Confirmed { candidate_name: String },
