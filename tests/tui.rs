@@ -479,8 +479,9 @@ fn q_quits_and_question_mark_toggles_help() {
 #[test]
 fn a_failed_write_is_shown_as_not_saved_and_the_mark_not_shown() {
     let mut h = opened();
-    // Make the journal unwritable under the open file handle's feet: the
-    // store must report failure rather than pretend.
+    // Take the journal away so the next append fails (a full disk or a
+    // read-only folder is issue 6's torture test): the screen must say the
+    // mark is NOT saved and must not show it.
     h.exec.perform(&mut h.app, vec![Effect::Close]);
     h.key(KeyCode::Char('1'));
     assert!(matches!(h.app.saved, Saved::Failed(_)), "{:?}", h.app.saved);
