@@ -666,7 +666,13 @@ fn phases(dir: &Path) {
     let m = osce::cohort::matrix(&rubric, &cohort, Some(&roster));
     lap("matrix", &mut t);
     assert!(m.complete());
-    let results = osce::results::results(&rubric, &cohort, &m, &Standards::default());
+    let results = osce::results::results(
+        &rubric,
+        &cohort,
+        &m,
+        &Standards::default(),
+        &osce::moderation::Moderation::default(),
+    );
     lap("results", &mut t);
     let columns: Vec<(String, String)> = [
         ("candidate_id", "candidate_id"),
@@ -676,7 +682,15 @@ fn phases(dir: &Path) {
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
-    let tables = osce::export::tables(&rubric, &cohort, &m, &results, &columns).expect("tables");
+    let tables = osce::export::tables(
+        &rubric,
+        &cohort,
+        &m,
+        &results,
+        &osce::moderation::Moderation::default(),
+        &columns,
+    )
+    .expect("tables");
     lap("tables", &mut t);
     osce::export::write(&dir.join("export-in-process"), &tables, true).expect("write");
     lap("write", &mut t);

@@ -31,8 +31,8 @@ use chrono::{DateTime, Utc};
 use crate::ids::check_id;
 use crate::rubric::Rubric;
 use crate::store::{
-    Event, GENESIS, JOURNAL_EXTENSION, LineError, QUARANTINE_SUFFIX, Record, SheetKey, Store, StoreError,
-    Submission, decode_line, read_sheet,
+    Event, GENESIS, JOURNAL_EXTENSION, LineError, MODERATION_FILE, QUARANTINE_SUFFIX, Record, SheetKey,
+    Store, StoreError, Submission, decode_line, moderation_key, read_sheet,
 };
 
 /// How far a journal's times may go backwards, from one record to the next,
@@ -681,12 +681,21 @@ impl Walk {
             }
             for candidate in list(&who.path)? {
                 self.check(&candidate);
+                let name = candidate.name.as_deref().unwrap_or("");
+                if candidate.kind == Kind::File && name == MODERATION_FILE {
+                    // An assessor's moderation journal: Store::moderation_journals lists it.
+                    continue;
+                }
+                if candidate.kind == Kind::File && name == format!("{MODERATION_FILE}{QUARANTINE_SUFFIX}") {
+                    self.quarantines.push(candidate.path.clone());
+                    continue;
+                }
                 let named = candidate.name.as_deref().is_some_and(|n| check_id(n).is_ok());
                 if !named || candidate.kind != Kind::Folder {
                     self.find(
                         &candidate.path,
                         FindingKind::Unexpected {
-                            expected: "candidates' folders, named by candidate id",
+                            expected: "candidates' folders, named by candidate id, and moderation.jsonl",
                         },
                     );
                     continue;
@@ -780,6 +789,16 @@ pub fn audit(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<
     }
     for copies in histories.into_values().filter(|c| c.len() > 1) {
         same_sheet(&copies, &mut report.findings);
+    }
+    let mut moderation = Vec::new();
+    for root in &walk.roots {
+        moderation.extend(Store::new(root).moderation_journals(&rubric.id)?);
+    }
+    moderation.sort();
+    moderation.dedup_by(|a, b| a.2 == b.2);
+    for (assessor, device, path) in moderation {
+        let key = moderation_key(&rubric.id, &assessor, &device);
+        check_journal(rubric, rubric_hash, key, &path, &mut report);
     }
     let mut quarantines = walk.quarantines;
     quarantines.sort();
@@ -923,8 +942,28 @@ fn check_journal(
             );
         }
     }
+    // Each kind of journal holds its own kind of record only.
+    let moderation_journal = journal.key.station.is_empty();
+    if let Some(r) = replay
+        .records
+        .iter()
+        .find(|r| r.event.is_moderation() != moderation_journal && !matches!(r.event, Event::Opened { .. }))
+    {
+        let reason = if moderation_journal {
+            "a sheet's record in an assessor's moderation journal"
+        } else {
+            "an assessor's moderation record in a sheet's journal"
+        };
+        finding(
+            Some(r.seq as usize),
+            FindingKind::Damaged {
+                reason: format!("{reason}: osce never writes one there"),
+            },
+        );
+    }
     // With another rubric, the station may well be in that one.
-    if journal.other_rubric.is_none() && rubric.station(&journal.key.station).is_none() {
+    if journal.other_rubric.is_none() && !moderation_journal && rubric.station(&journal.key.station).is_none()
+    {
         journal.unknown_station = true;
         finding(
             None,

@@ -197,7 +197,7 @@ pub struct Cell {
     pub conflict: Option<String>,
 }
 
-fn sheet_state(s: &SheetState) -> CellState {
+pub(crate) fn sheet_state(s: &SheetState) -> CellState {
     if s.absent.is_some() && s.submitted.is_some() {
         CellState::Absent
     } else if s.amending.is_some() {
@@ -354,7 +354,7 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
 }
 
 /// Order of progress, for the least advanced of several sheets.
-fn progress(s: CellState) -> u8 {
+pub(crate) fn progress(s: CellState) -> u8 {
     match s {
         CellState::Missing | CellState::Conflict => 0,
         CellState::Opened => 1,

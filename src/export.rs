@@ -13,10 +13,11 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::cohort::{Cohort, Matrix};
+use crate::moderation::Moderation;
 use crate::results::CandidateResult;
 use crate::rubric::Rubric;
 use crate::scoring::{PassMarkSource, StationOutcome, fmt_marks, fmt_percent};
-use crate::store::{Event, TimerAction};
+use crate::store::{Decision, Event, TimerAction};
 
 /// Whether a column holds numbers (left as they are) or text (neutralised).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +111,11 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
         .iter()
         .map(|c| {
             let r = &c.result;
-            let reasons: Vec<String> = r.deciding_reasons().map(|x| x.text.clone()).collect();
+            let reasons: Vec<String> = c
+                .final_result
+                .deciding_reasons()
+                .map(|x| x.text.clone())
+                .collect();
             vec![
                 c.candidate.clone(),
                 c.name.clone(),
@@ -126,8 +131,8 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
                 } else {
                     format!("yes: {}", r.provisional.join("; "))
                 },
-                "not moderated".to_string(),
-                r.outcome.to_string(),
+                c.moderation_status.clone(),
+                c.final_result.outcome.to_string(),
                 reasons.join("; "),
             ]
         })
@@ -162,6 +167,8 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
         ("feedback", Text),
         ("concern", Text),
         ("note", Text),
+        ("moderation", Text),
+        ("final_result", Text),
     ]);
     let mut rows = Vec::new();
     for c in results {
@@ -247,6 +254,8 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 feedback.join("\n---\n"),
                 concerns.join("; "),
                 d.note.clone().unwrap_or_default(),
+                d.moderation.word().to_string(),
+                outcome_word(d.final_result.outcome).to_string(),
             ]);
         }
     }
@@ -371,8 +380,10 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
     }
 }
 
-/// The fields `marks.csv` can hold, for `--marks-columns`.
-pub const MARKS_FIELDS: [&str; 7] = [
+/// The fields `marks.csv` can hold, for `--marks-columns` and the rubric's
+/// `marks_csv`. Marks and `result` are the final ones, after moderation;
+/// `internal_result` is the result the examiners' marks give.
+pub const MARKS_FIELDS: [&str; 8] = [
     "candidate_id",
     "name",
     "total",
@@ -380,6 +391,7 @@ pub const MARKS_FIELDS: [&str; 7] = [
     "percent",
     "result",
     "final_result",
+    "internal_result",
 ];
 
 /// `marks.csv`: the upload file for the student records system. `columns`
@@ -412,10 +424,11 @@ pub fn marks_table(results: &[CandidateResult], columns: &[(String, String)]) ->
                 .map(|(field, _)| match field.as_str() {
                     "candidate_id" => c.candidate.clone(),
                     "name" => c.name.clone(),
-                    "total" => fmt_marks(c.result.total),
-                    "maximum" => fmt_marks(c.result.max),
-                    "percent" => c.result.percent().map(fmt_percent).unwrap_or_default(),
-                    "result" | "final_result" => c.result.outcome.to_string(),
+                    "total" => fmt_marks(c.final_result.total),
+                    "maximum" => fmt_marks(c.final_result.max),
+                    "percent" => c.final_result.percent().map(fmt_percent).unwrap_or_default(),
+                    "result" | "final_result" => c.final_result.outcome.to_string(),
+                    "internal_result" => c.result.outcome.to_string(),
                     _ => String::new(),
                 })
                 .collect()
@@ -428,23 +441,129 @@ pub fn marks_table(results: &[CandidateResult], columns: &[(String, String)]) ->
     })
 }
 
-/// `moderation.csv`: one row per moderation decision. External-assessor
-/// moderation (`osce moderate`) is not built yet, so there are no rows.
-pub fn moderation_table() -> Table {
+/// `moderation.csv`: one row per record of every assessor's moderation
+/// journal, in journal order (assessors sorted): each decision (earlier ones
+/// a later decision replaced are kept, and say so), each agreed mark, the
+/// overall report and the sign-off.
+pub fn moderation_table(moderation: &Moderation) -> Table {
     use Kind::*;
+    let columns = cols(&[
+        ("record", Text),
+        ("candidate_id", Text),
+        ("station", Text),
+        ("examiners", Text),
+        ("internal_result", Text),
+        ("assessor", Text),
+        ("device", Text),
+        ("decision", Text),
+        ("proposed_result", Text),
+        ("agreed_mark", Number),
+        ("rationale", Text),
+        ("in_effect", Text),
+        ("time", Text),
+    ]);
+    let mut rows = Vec::new();
+    for log in &moderation.logs {
+        enum Line<'a> {
+            Decided(&'a crate::moderation::Decided),
+            Agreed(&'a crate::moderation::AgreedMark),
+        }
+        let mut lines: Vec<(u64, Line)> = log.decisions.iter().map(|d| (d.seq, Line::Decided(d))).collect();
+        lines.extend(log.agreed.iter().map(|a| (a.seq, Line::Agreed(a))));
+        lines.sort_by_key(|(seq, _)| *seq);
+        let who = |sheets: &[crate::store::SeenSheet]| {
+            sheets
+                .iter()
+                .map(|s| s.examiner.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        for (_, line) in lines {
+            rows.push(match line {
+                Line::Decided(d) => {
+                    let latest = log
+                        .latest(&d.candidate, &d.station)
+                        .is_some_and(|l| l.seq == d.seq);
+                    vec![
+                        "decision".into(),
+                        d.candidate.clone(),
+                        d.station.clone(),
+                        who(&d.sheets),
+                        d.internal.clone(),
+                        log.assessor.clone(),
+                        log.device.clone(),
+                        match d.decision {
+                            Decision::Agree => "agree",
+                            Decision::Disagree => "disagree",
+                            Decision::Refer => "refer",
+                        }
+                        .into(),
+                        d.proposed.map(|p| p.label().to_string()).unwrap_or_default(),
+                        String::new(),
+                        d.rationale.clone(),
+                        if latest {
+                            "yes".into()
+                        } else {
+                            "no: replaced by a later decision".into()
+                        },
+                        d.time.to_rfc3339(),
+                    ]
+                }
+                Line::Agreed(a) => {
+                    let latest = log
+                        .latest_agreed(&a.candidate, &a.station)
+                        .is_some_and(|l| l.seq == a.seq);
+                    vec![
+                        "agreed mark".into(),
+                        a.candidate.clone(),
+                        a.station.clone(),
+                        who(&a.sheets),
+                        String::new(),
+                        log.assessor.clone(),
+                        log.device.clone(),
+                        String::new(),
+                        String::new(),
+                        fmt_marks(a.score),
+                        a.note.clone(),
+                        if latest {
+                            "yes".into()
+                        } else {
+                            "no: replaced by a later agreed mark".into()
+                        },
+                        a.time.to_rfc3339(),
+                    ]
+                }
+            });
+        }
+        let mut tail = |record: &str, text: String, time: Option<&chrono::DateTime<chrono::Utc>>| {
+            rows.push(vec![
+                record.to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                log.assessor.clone(),
+                log.device.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                text,
+                "yes".into(),
+                time.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            ])
+        };
+        if let Some(time) = &log.report_time {
+            tail("report", log.report.clone(), Some(time));
+        }
+        match &log.signed_off {
+            Some((time, summary)) => tail("sign-off", summary.clone(), Some(time)),
+            None => tail("sign-off", "not signed off".into(), None),
+        }
+    }
     Table {
         name: "moderation.csv",
-        columns: cols(&[
-            ("candidate_id", Text),
-            ("station", Text),
-            ("internal_result", Text),
-            ("assessor", Text),
-            ("decision", Text),
-            ("proposed_result", Text),
-            ("rationale", Text),
-            ("time", Text),
-        ]),
-        rows: Vec::new(),
+        columns,
+        rows,
     }
 }
 
@@ -454,6 +573,7 @@ pub fn tables(
     cohort: &Cohort,
     _matrix: &Matrix,
     results: &[CandidateResult],
+    moderation: &Moderation,
     marks_columns: &[(String, String)],
 ) -> Result<Vec<Table>, String> {
     Ok(vec![
@@ -461,7 +581,7 @@ pub fn tables(
         stations_table(rubric, cohort, results),
         items_table(rubric, cohort, results),
         marks_table(results, marks_columns)?,
-        moderation_table(),
+        moderation_table(moderation),
     ])
 }
 

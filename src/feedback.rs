@@ -38,7 +38,8 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
         format!("{} ({})", plain(&c.name), c.candidate)
     };
     let _ = writeln!(out, "Candidate: {who}\n");
-    let r = &c.result;
+    // The result after moderation: what the exam board confirms.
+    let r = &c.final_result;
     let _ = write!(out, "**Result: {}**", r.outcome);
     if fb.station_results {
         let _ = write!(
@@ -63,7 +64,7 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
             continue;
         };
         let _ = writeln!(out, "\n## {}\n", plain(&station.title));
-        let s = &d.result;
+        let s = &d.final_result;
         if fb.station_results {
             let word = match s.outcome {
                 StationOutcome::Pass => "Passed",

@@ -16,6 +16,7 @@ pub mod export;
 pub mod feedback;
 pub mod ids;
 pub mod import;
+pub mod moderation;
 pub mod results;
 pub mod roster;
 pub mod rubric;

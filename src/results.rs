@@ -4,11 +4,13 @@
 use std::collections::BTreeMap;
 
 use crate::cohort::{CellState, Cohort, Matrix};
+use crate::moderation::{CellModeration, Moderation};
 use crate::rubric::{FixedMark, Reconcile, Rubric};
 use crate::scoring::{
     AssessmentResult, CandidateSheets, Reason, Standards, StationOutcome, StationResult, fmt_marks, overall,
     score_station,
 };
+use crate::store::{Decision, Proposed};
 
 /// How one station's result was reached.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,22 +26,39 @@ pub struct StationDetail {
     pub over_threshold: bool,
     /// How the result was reached, or why a sheet was not used.
     pub note: Option<String>,
+    /// Where external moderation leaves this station.
+    pub moderation: CellModeration,
+    /// The result after moderation (the same as `result` where moderation
+    /// changed nothing).
+    pub final_result: StationResult,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CandidateResult {
     pub candidate: String,
     pub name: String,
+    /// The result the examiners' marks give.
     pub result: AssessmentResult,
+    /// The result after moderation.
+    pub final_result: AssessmentResult,
+    /// Where moderation stands for this candidate, in words.
+    pub moderation_status: String,
     /// By station id, scored stations only.
     pub stations: BTreeMap<String, StationDetail>,
 }
 
-/// Results for every candidate of the matrix, in its order.
-pub fn results(rubric: &Rubric, cohort: &Cohort, m: &Matrix, standards: &Standards) -> Vec<CandidateResult> {
+/// Results for every candidate of the matrix, in its order: as the
+/// examiners' marks give them, and after `moderation`.
+pub fn results(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    standards: &Standards,
+    moderation: &Moderation,
+) -> Vec<CandidateResult> {
     m.candidates
         .iter()
-        .map(|c| candidate_result(rubric, cohort, m, standards, c))
+        .map(|c| candidate_result(rubric, cohort, m, standards, moderation, c))
         .collect()
 }
 
@@ -48,21 +67,57 @@ fn candidate_result(
     cohort: &Cohort,
     m: &Matrix,
     standards: &Standards,
+    moderation: &Moderation,
     candidate: &str,
 ) -> CandidateResult {
     let mut stations = Vec::new();
+    let mut finals = Vec::new();
+    let mut moderation_reasons = Vec::new();
     let mut details = BTreeMap::new();
     for station in &rubric.stations {
         if station.rest {
-            stations.push(score_or_missing(rubric, station, None, standards).0);
+            let rest = score_or_missing(rubric, station, None, standards).0;
+            stations.push(rest.clone());
+            finals.push(rest);
             continue;
         }
         let cell = m.cell(candidate, &station.id);
-        let indices = cell.map(|c| c.sheets.clone()).unwrap_or_default();
+        let all = cell.map(|c| c.sheets.clone()).unwrap_or_default();
+        let cell_moderation = match cell {
+            Some(c) if c.state != CellState::Conflict && !all.is_empty() => {
+                moderation.cell(cohort, &all, candidate, &station.id)
+            }
+            _ => CellModeration::NotModerated,
+        };
+        // After a referral, the sheets the assessor saw are the internal
+        // result; the third marker's sheet is moderation's.
+        let indices: Vec<usize> = match &cell_moderation {
+            CellModeration::Referred { .. } => {
+                let decisions = moderation.decisions(cohort, &all, candidate, &station.id);
+                all.iter()
+                    .copied()
+                    .filter(|&i| {
+                        let k = &cohort.sheets[i].key;
+                        decisions.iter().any(|(d, holds)| {
+                            *holds
+                                && d.decision == Decision::Refer
+                                && d.sheets
+                                    .iter()
+                                    .any(|s| s.examiner == k.examiner && s.device == k.device)
+                        })
+                    })
+                    .collect()
+            }
+            _ => all.clone(),
+        };
+        let agreed = moderation
+            .agreed_mark(cohort, &indices, candidate, &station.id)
+            .map(|a| (a.score, format!("{} (recorded by {})", a.note.trim(), a.assessor)));
         let detail = match cell {
             Some(c) if c.state == CellState::Conflict => {
                 let (result, _) = score_or_missing(rubric, station, None, standards);
                 StationDetail {
+                    final_result: result.clone(),
                     result,
                     sheets: Vec::new(),
                     markers: Vec::new(),
@@ -72,17 +127,20 @@ fn candidate_result(
                         "conflict: {}; no sheet counts until it is resolved",
                         c.conflict.as_deref().unwrap_or("several sheets")
                     )),
+                    moderation: CellModeration::NotModerated,
                 }
             }
             _ if indices.is_empty() => {
                 let (result, note) = score_or_missing(rubric, station, None, standards);
                 StationDetail {
+                    final_result: result.clone(),
                     result,
                     sheets: Vec::new(),
                     markers: Vec::new(),
                     discrepancy: None,
                     over_threshold: false,
                     note,
+                    moderation: CellModeration::NotModerated,
                 }
             }
             _ if indices.len() == 1 => {
@@ -90,31 +148,313 @@ fn candidate_result(
                 let (result, note) =
                     score_or_missing(rubric, station, Some(&sheet.state.to_station_sheet()), standards);
                 StationDetail {
+                    final_result: result.clone(),
                     result,
                     sheets: indices,
                     markers: Vec::new(),
                     discrepancy: None,
                     over_threshold: false,
                     note,
+                    moderation: CellModeration::NotModerated,
                 }
             }
-            _ => reconcile(rubric, cohort, station, &indices, standards),
+            _ => reconcile(rubric, cohort, station, &indices, standards, agreed),
         };
+        let absent = cell.is_some_and(|c| c.state == CellState::Absent);
+        let mut detail = detail;
+        let (final_result, why) = moderated(
+            rubric,
+            cohort,
+            station,
+            &detail,
+            &cell_moderation,
+            absent,
+            standards,
+        );
+        detail.final_result = final_result;
+        detail.moderation = cell_moderation;
+        moderation_reasons.extend(why);
         stations.push(detail.result.clone());
+        finals.push(detail.final_result.clone());
         details.insert(station.id.clone(), detail);
     }
-    let result = match overall(rubric, stations, &CandidateSheets::default(), standards) {
+    let judge = |stations| match overall(rubric, stations, &CandidateSheets::default(), standards) {
         Ok(r) => r,
         // The station results were built from this rubric; only supplied
         // component marks can fail here, and none are supplied.
         Err(e) => unreachable_result(rubric, &e.to_string()),
     };
+    let result = judge(stations);
+    let mut final_result = judge(finals);
+    final_result.reasons.extend(moderation_reasons);
+    apply_to_marks_rules(rubric, &details, &mut final_result);
+    let moderation_status = status_words(rubric, &details, moderation);
     CandidateResult {
         candidate: candidate.to_string(),
         name: m.names.get(candidate).cloned().unwrap_or_default(),
         result,
+        final_result,
+        moderation_status,
         stations: details,
     }
+}
+
+/// Where the rubric's pass rules do not count station results (only
+/// marks, competency and critical items), re-applying them cannot carry a
+/// station result changed on moderation. A station failed on moderation
+/// then fails the candidate; a station passed on moderation is noted, and
+/// the marks-based result stands for the exam board to decide.
+fn apply_to_marks_rules(
+    rubric: &Rubric,
+    details: &BTreeMap<String, StationDetail>,
+    result: &mut AssessmentResult,
+) {
+    use crate::rubric::PassRule;
+    let counts_stations = rubric.pass_rules.iter().any(|r| {
+        matches!(
+            r,
+            PassRule::StationsPassed(_) | PassRule::MustPass(_) | PassRule::Components
+        )
+    });
+    if counts_stations {
+        return;
+    }
+    for d in details.values() {
+        if !matches!(
+            d.moderation,
+            CellModeration::Disagreed { .. } | CellModeration::Referred { third: Some(_), .. }
+        ) {
+            continue;
+        }
+        let title = &d.result.title;
+        match (d.result.outcome, d.final_result.outcome) {
+            (StationOutcome::Pass, StationOutcome::Fail)
+                if result.outcome != crate::scoring::Outcome::Incomplete =>
+            {
+                result.outcome = crate::scoring::Outcome::Fail;
+                result.reasons.push(Reason::new(
+                    crate::scoring::Outcome::Fail,
+                    format!(
+                        "station '{title}' failed on moderation; the rubric's pass rules do not count station results, \
+                         so a station failed on moderation fails the assessment"
+                    ),
+                ));
+            }
+            (StationOutcome::Fail, StationOutcome::Pass)
+                if result.outcome == crate::scoring::Outcome::Fail =>
+            {
+                result.reasons.push(Reason::new(
+                    crate::scoring::Outcome::Fail,
+                    format!(
+                        "station '{title}' passed on moderation, but the rubric's pass rules are on marks, which \
+                         moderation does not change: the result stays FAIL for the exam board to decide"
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn station_outcome(o: Proposed) -> (StationOutcome, crate::scoring::Outcome) {
+    match o {
+        Proposed::Pass => (StationOutcome::Pass, crate::scoring::Outcome::Pass),
+        Proposed::Fail => (StationOutcome::Fail, crate::scoring::Outcome::Fail),
+    }
+}
+
+fn outcome_word(o: StationOutcome) -> &'static str {
+    match o {
+        StationOutcome::Pass => "PASS",
+        StationOutcome::Fail => "FAIL",
+        StationOutcome::Incomplete => "INCOMPLETE",
+        StationOutcome::Absent => "ABSENT",
+        StationOutcome::Rest => "REST",
+    }
+}
+
+/// A station's result after moderation, with the reason in words wherever
+/// moderation changed it or holds it back.
+fn moderated(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    station: &crate::rubric::Station,
+    detail: &StationDetail,
+    cell: &CellModeration,
+    absent: bool,
+    standards: &Standards,
+) -> (StationResult, Option<Reason>) {
+    let internal = &detail.result;
+    let mut result = internal.clone();
+    let title = &station.title;
+    let hold = |result: &mut StationResult, why: String| {
+        result.outcome = StationOutcome::Incomplete;
+        result.reasons.push(Reason::new(
+            crate::scoring::Outcome::Incomplete,
+            format!("station '{title}': {why}"),
+        ));
+    };
+    match cell {
+        CellModeration::NotModerated => {
+            let needs = rubric.moderation == crate::rubric::Moderation::All
+                && !detail.sheets.is_empty()
+                && !absent
+                && matches!(internal.outcome, StationOutcome::Pass | StationOutcome::Fail);
+            if needs {
+                hold(
+                    &mut result,
+                    "not yet moderated (the rubric requires every sheet to be moderated)".into(),
+                );
+            }
+        }
+        CellModeration::Agreed { .. } => {}
+        CellModeration::Disagreed {
+            by,
+            proposed,
+            rationale,
+        } => {
+            let (outcome, verdict) = station_outcome(*proposed);
+            result.outcome = outcome;
+            result.reasons = vec![Reason::new(
+                verdict,
+                format!(
+                    "station '{title}': {} on moderation by {} (the examiners' marks gave {}): {rationale}",
+                    proposed.label(),
+                    by.join(", "),
+                    outcome_word(internal.outcome)
+                ),
+            )];
+        }
+        CellModeration::Referred { by, third: None, .. } => hold(
+            &mut result,
+            format!(
+                "referred to a third marker by {}; waiting for the third marker's sheet",
+                by.join(", ")
+            ),
+        ),
+        CellModeration::Referred {
+            by, third: Some(t), ..
+        } => {
+            let sheet = &cohort.sheets[*t];
+            let (mut third, note) =
+                score_or_missing(rubric, station, Some(&sheet.state.to_station_sheet()), standards);
+            if let Some(note) = note {
+                hold(&mut third, note);
+            } else {
+                let verdict = match third.outcome {
+                    StationOutcome::Pass => crate::scoring::Outcome::Pass,
+                    StationOutcome::Fail => crate::scoring::Outcome::Fail,
+                    _ => crate::scoring::Outcome::Incomplete,
+                };
+                third.reasons.push(Reason::new(
+                    verdict,
+                    format!(
+                        "station '{title}': third marker {} gave {} of {} ({}) after referral by {}; the examiners' marks gave {}",
+                        sheet.key.examiner,
+                        fmt_marks(third.score),
+                        fmt_marks(third.max),
+                        outcome_word(third.outcome),
+                        by.join(", "),
+                        outcome_word(internal.outcome)
+                    ),
+                ));
+            }
+            result = third;
+        }
+        CellModeration::Stale { by } => hold(
+            &mut result,
+            format!(
+                "a sheet changed after {} moderated it; it must be moderated again",
+                by.join(", ")
+            ),
+        ),
+        CellModeration::Conflicting { detail } => hold(
+            &mut result,
+            format!("the assessors' decisions differ ({detail}); they must agree one"),
+        ),
+    }
+    // The reason moderation added, for the candidate's reasons.
+    let why = match cell {
+        CellModeration::NotModerated if result.outcome == internal.outcome => None,
+        CellModeration::Agreed { .. } => None,
+        _ => result.reasons.last().cloned(),
+    };
+    (result, why)
+}
+
+/// Where moderation stands for a candidate, in words.
+fn status_words(
+    rubric: &Rubric,
+    details: &BTreeMap<String, StationDetail>,
+    moderation: &Moderation,
+) -> String {
+    let mut moderated = 0;
+    let mut changed = 0;
+    let mut waiting = 0;
+    let mut stale = 0;
+    let mut differ = 0;
+    let mut required = 0;
+    let mut assessors: Vec<&str> = Vec::new();
+    for d in details.values() {
+        match &d.moderation {
+            CellModeration::NotModerated => {
+                if rubric.moderation == crate::rubric::Moderation::All
+                    && d.final_result.outcome == StationOutcome::Incomplete
+                    && d.result.outcome != StationOutcome::Incomplete
+                {
+                    required += 1;
+                }
+            }
+            CellModeration::Stale { .. } => stale += 1,
+            CellModeration::Conflicting { .. } => differ += 1,
+            m => {
+                moderated += 1;
+                if let CellModeration::Agreed { by }
+                | CellModeration::Disagreed { by, .. }
+                | CellModeration::Referred { by, .. } = m
+                {
+                    assessors.extend(by.iter().map(String::as_str));
+                }
+                if matches!(m, CellModeration::Referred { third: None, .. }) {
+                    waiting += 1;
+                } else if d.final_result.outcome != d.result.outcome || d.final_result.score != d.result.score
+                {
+                    changed += 1;
+                }
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    if moderated > 0 {
+        let mut s = format!("moderated at {} of {} stations", moderated, details.len());
+        if changed > 0 {
+            s.push_str(&format!(" ({changed} changed)"));
+        }
+        parts.push(s);
+    }
+    if waiting > 0 {
+        parts.push(format!("{waiting} referred, waiting for a third marker"));
+    }
+    if stale > 0 {
+        parts.push(format!("{stale} changed since moderated"));
+    }
+    if differ > 0 {
+        parts.push(format!("assessors differ at {differ}"));
+    }
+    if required > 0 {
+        parts.push(format!("{required} not yet moderated (required)"));
+    }
+    if parts.is_empty() {
+        return "not moderated".to_string();
+    }
+    let unsigned = moderation
+        .logs
+        .iter()
+        .any(|l| assessors.contains(&l.assessor.as_str()) && !l.is_signed_off());
+    if moderated > 0 && unsigned {
+        parts.push("not yet signed off".to_string());
+    }
+    parts.join("; ")
 }
 
 /// A result for a candidate whose sheets could not be scored at all.
@@ -174,24 +514,40 @@ fn empty(rubric: &Rubric, station: &crate::rubric::Station) -> StationResult {
 /// Two (or more) markers at one station. Within the rubric's discrepancy
 /// threshold the mean of their scores counts (judged against the pass mark,
 /// with every critical fail either marker recorded). Over it, `Mean` still
-/// takes the mean but flags it; `AgreedMark` and `ThirdMarker` wait: the
-/// station stays INCOMPLETE until the markers agree (or a third marks).
+/// takes the mean but flags it; `AgreedMark` waits for the agreed mark
+/// (`agreed`: score and who agreed it), `ThirdMarker` for a third sheet,
+/// whose result then counts; until then the station is INCOMPLETE.
+///
+/// The first two markers are the two whose sheets were opened first; a
+/// third is the one opened after them.
 fn reconcile(
     rubric: &Rubric,
     cohort: &Cohort,
     station: &crate::rubric::Station,
     indices: &[usize],
     standards: &Standards,
+    agreed: Option<(f64, String)>,
 ) -> StationDetail {
+    let mut order: Vec<usize> = indices.to_vec();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&cohort.sheets[a], &cohort.sheets[b]);
+        (a.state.first, &a.key).cmp(&(b.state.first, &b.key))
+    });
     let mut each = Vec::new();
-    for &i in indices {
+    for &i in &order {
         let sheet = &cohort.sheets[i];
         let (result, _) = score_or_missing(rubric, station, Some(&sheet.state.to_station_sheet()), standards);
         each.push((sheet.key.examiner.clone(), result));
     }
     let markers: Vec<(String, f64)> = each.iter().map(|(e, r)| (e.clone(), r.score)).collect();
-    let high = markers.iter().map(|m| m.1).fold(f64::MIN, f64::max);
-    let low = markers.iter().map(|m| m.1).fold(f64::MAX, f64::min);
+    let third_marking = rubric.double_marking.reconcile == Reconcile::ThirdMarker && each.len() >= 3;
+    let pair = if third_marking {
+        &markers[..2]
+    } else {
+        &markers[..]
+    };
+    let high = pair.iter().map(|m| m.1).fold(f64::MIN, f64::max);
+    let low = pair.iter().map(|m| m.1).fold(f64::MAX, f64::min);
     let discrepancy = high - low;
     let max = rubric.station_max(station);
     let threshold = rubric.double_marking.discrepancy.map(|t| match t {
@@ -203,14 +559,39 @@ fn reconcile(
         .iter()
         .map(|(e, s)| format!("{e} {}", fmt_marks(*s)))
         .collect();
-    let waiting = over
-        && matches!(
-            rubric.double_marking.reconcile,
-            Reconcile::AgreedMark | Reconcile::ThirdMarker
-        );
+    let rule = rubric.double_marking.reconcile;
     let all_decided = each
         .iter()
         .all(|(_, r)| matches!(r.outcome, StationOutcome::Pass | StationOutcome::Fail));
+    let verdict_of = |o: StationOutcome| match o {
+        StationOutcome::Pass => crate::scoring::Outcome::Pass,
+        StationOutcome::Fail => crate::scoring::Outcome::Fail,
+        _ => crate::scoring::Outcome::Incomplete,
+    };
+    let detail = |result: StationResult, note: String| StationDetail {
+        final_result: result.clone(),
+        result,
+        sheets: order.clone(),
+        markers: markers.clone(),
+        discrepancy: Some(discrepancy),
+        over_threshold: over,
+        note: Some(note),
+        moderation: CellModeration::NotModerated,
+    };
+
+    if over && third_marking {
+        let (examiner, mut result) = each[2].clone();
+        let note = format!(
+            "double-marked ({}): the first two differ by {}, over the threshold; third marker {examiner}'s result counts",
+            who.join(", "),
+            fmt_marks(discrepancy)
+        );
+        result.reasons.push(Reason::new(
+            verdict_of(result.outcome),
+            format!("station '{}': {note}", station.title),
+        ));
+        return detail(result, note);
+    }
 
     // Start from the first marker's result and replace the score.
     let mut result = each[0].1.clone();
@@ -219,12 +600,19 @@ fn reconcile(
     result.critical_fails = each.iter().flat_map(|(_, r)| r.critical_fails.clone()).collect();
     result.missing = each.iter().flat_map(|(_, r)| r.missing.clone()).collect();
     result.reasons.clear();
+    let agreed = agreed.filter(|_| over && rule == Reconcile::AgreedMark);
+    let waiting = over && matches!(rule, Reconcile::AgreedMark | Reconcile::ThirdMarker) && agreed.is_none();
+    let passes = |score: f64| match result.pass_mark.as_ref().and_then(|p| p.marks) {
+        Some(needed) => score + crate::rubric::EPSILON >= needed,
+        // Competency and global-rating pass marks: both must pass.
+        None => each.iter().all(|(_, r)| r.outcome == StationOutcome::Pass),
+    };
     let note;
     if waiting {
         result.outcome = StationOutcome::Incomplete;
-        let rule = match rubric.double_marking.reconcile {
-            Reconcile::AgreedMark => "an agreed mark",
-            _ => "a third marker",
+        let rule = match rule {
+            Reconcile::AgreedMark => "an agreed mark (recorded with `osce moderate`)",
+            _ => "a third marker's sheet",
         };
         note = format!(
             "double-marked ({}): difference {} is over the threshold; waiting for {rule}",
@@ -251,12 +639,26 @@ fn reconcile(
         result
             .reasons
             .push(Reason::new(crate::scoring::Outcome::Incomplete, note.clone()));
-    } else {
-        let passed = match result.pass_mark.as_ref().and_then(|p| p.marks) {
-            Some(needed) => mean + crate::rubric::EPSILON >= needed,
-            // Competency and global-rating pass marks: both must pass.
-            None => each.iter().all(|(_, r)| r.outcome == StationOutcome::Pass),
+    } else if let Some((score, by)) = agreed {
+        result.score = score;
+        result.outcome = if passes(score) {
+            StationOutcome::Pass
+        } else {
+            StationOutcome::Fail
         };
+        note = format!(
+            "double-marked ({}): difference {} over the threshold; agreed mark {} of {}: {by}",
+            who.join(", "),
+            fmt_marks(discrepancy),
+            fmt_marks(score),
+            fmt_marks(result.max)
+        );
+        result.reasons.push(Reason::new(
+            verdict_of(result.outcome),
+            format!("station '{}': {note}", station.title),
+        ));
+    } else {
+        let passed = passes(mean);
         result.outcome = if passed {
             StationOutcome::Pass
         } else {
@@ -273,24 +675,12 @@ fn reconcile(
             fmt_marks(mean),
             fmt_marks(result.max)
         );
-        let verdict = if passed {
-            crate::scoring::Outcome::Pass
-        } else {
-            crate::scoring::Outcome::Fail
-        };
         result.reasons.push(Reason::new(
-            verdict,
+            verdict_of(result.outcome),
             format!("station '{}': {note}", station.title),
         ));
     }
-    StationDetail {
-        result,
-        sheets: indices.to_vec(),
-        markers,
-        discrepancy: Some(discrepancy),
-        over_threshold: over,
-        note: Some(note),
-    }
+    detail(result, note)
 }
 
 /// How far two markers agree, over every candidate × station marked twice.

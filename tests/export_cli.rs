@@ -173,7 +173,7 @@ fn files_parse_back_and_results_are_right() {
     assert_eq!(marks_headers, ["candidate_id", "mark", "grade"]);
     assert_eq!(marks[0], ["C001", "100", "PASS"]);
     let (mod_headers, mod_rows) = read_csv(&out.join("moderation.csv"));
-    assert_eq!(mod_headers.len(), 8);
+    assert_eq!(mod_headers.len(), 13);
     assert!(mod_rows.is_empty());
 }
 

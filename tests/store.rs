@@ -1026,6 +1026,32 @@ fn sample_events() -> Vec<Event> {
         Event::Imported {
             source: "paper-marks.csv lines 2–13 (BLAKE3 9f3c…)".into(),
         },
+        Event::Moderated {
+            station: "shoulder".into(),
+            candidate: "C014".into(),
+            sheets: vec![osce::store::SeenSheet {
+                examiner: "e.jones".into(),
+                device: "laptop-07".into(),
+                last: "5d41…".into(),
+            }],
+            internal: "FAIL".into(),
+            decision: osce::store::Decision::Disagree,
+            proposed: Some(osce::store::Proposed::Pass),
+            rationale: "The images saved show every structure marked missing.".into(),
+        },
+        Event::AgreedMark {
+            station: "shoulder".into(),
+            candidate: "C014".into(),
+            sheets: vec![],
+            score: 15.0,
+            note: "e.jones and k.patel, by phone".into(),
+        },
+        Event::ModerationReport {
+            text: "Sampled 10% and every fail; marking consistent.".into(),
+        },
+        Event::SignedOff {
+            summary: "12 sheets: 10 agreed, 1 disagreed, 1 referred to a third marker".into(),
+        },
     ]
 }
 

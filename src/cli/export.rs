@@ -26,16 +26,19 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         rubric,
         cohort,
         matrix: m,
+        moderation,
+        ..
     } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let results = osce::results::results(&rubric, &cohort, &m, &Standards::default());
+    let results = osce::results::results(&rubric, &cohort, &m, &Standards::default(), &moderation);
     let tables = match tables(
         &rubric,
         &cohort,
         &m,
         &results,
+        &moderation,
         &parse_columns(&args.marks_columns),
     ) {
         Ok(t) => t,

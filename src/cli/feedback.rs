@@ -13,11 +13,13 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         rubric,
         cohort,
         matrix: m,
+        moderation,
+        ..
     } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let results = osce::results::results(&rubric, &cohort, &m, &Standards::default());
+    let results = osce::results::results(&rubric, &cohort, &m, &Standards::default(), &moderation);
     // Candidate ids are plain (letters, digits, - _ .), so safe file names.
     let files: Vec<(String, Vec<u8>)> = results
         .iter()

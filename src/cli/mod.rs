@@ -7,6 +7,7 @@ pub mod diagnostics;
 mod export;
 mod feedback;
 mod import;
+mod moderate;
 mod score;
 mod status;
 
@@ -113,6 +114,49 @@ pub enum Command {
     /// written like exports: atomically, never over earlier ones unless
     /// --force.
     Feedback(FeedbackArgs),
+    /// External-assessor moderation of submitted sheets (a terminal screen)
+    ///
+    /// Lists the submitted sheets with filters (fails, borderline, near the
+    /// pass mark, flagged, a reproducible random sample, all) and shows each
+    /// one read-only. Per sheet: agree, disagree (a proposed result and a
+    /// rationale), or refer to a third marker; agreed marks for
+    /// double-marked stations; an overall report and a sign-off that locks
+    /// it. Decisions go to the assessor's own journal,
+    /// <assessment>/<assessor>@<device>/moderation.jsonl in the first
+    /// --sessions folder, fsynced before the screen says saved; the
+    /// examiners' marks are never changed.
+    Moderate(ModerateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ModerateArgs {
+    /// Rubric file (.ron) the exam used
+    #[arg(value_name = "RUBRIC")]
+    pub rubric: PathBuf,
+    /// Your id as the external assessor
+    #[arg(long, value_name = "ID")]
+    pub assessor: String,
+    /// Session folders to combine (one per examiner laptop); your decisions
+    /// are written into the first
+    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    pub sessions: Vec<PathBuf>,
+    /// Roster CSV: candidates' names and order
+    #[arg(long, value_name = "FILE.csv")]
+    pub roster: Option<PathBuf>,
+    /// The random sample's share of the submitted sheets, in percent
+    /// (default: the rubric's moderation sample, else 10)
+    #[arg(long, value_name = "PERCENT")]
+    pub sample: Option<f64>,
+    /// The random sample's seed: the same seed picks the same sheets
+    /// (default: from the assessment's id)
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// "Near the pass mark": within this percent of the station maximum
+    #[arg(long, value_name = "PERCENT", default_value_t = 5.0)]
+    pub near: f64,
+    /// This device's id in the moderation journal (default: the hostname)
+    #[arg(long, value_name = "ID")]
+    pub device: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -246,6 +290,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Import(args)) => import::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Feedback(args)) => feedback::run(&args),
+        Some(Command::Moderate(args)) => moderate::run(&args),
         None => score::home(&cli.sessions),
     }
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use osce::cohort::{CellState, Cohort, Matrix, gather, matrix};
+use osce::moderation::{CellModeration, Moderation};
 use osce::roster::read_roster;
 use osce::rubric::Rubric;
 use osce::store::hash_rubric;
@@ -36,8 +37,10 @@ pub fn rubric_and_hash(path: &Path) -> Result<(Rubric, String), ExitCode> {
 /// found in the session folders, and the candidates × stations matrix.
 pub struct Loaded {
     pub rubric: Rubric,
+    pub hash: String,
     pub cohort: Cohort,
     pub matrix: Matrix,
+    pub moderation: Moderation,
 }
 
 /// Loads the rubric, the optional roster and every sheet of the session
@@ -67,11 +70,21 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
-    let matrix = matrix(&rubric, &cohort, roster.as_ref());
+    let moderation = match osce::moderation::gather(&rubric, &hash, sessions) {
+        Ok(m) => m,
+        Err(e) => {
+            errln!("error: {e}");
+            return Err(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    let mut matrix = matrix(&rubric, &cohort, roster.as_ref());
+    osce::moderation::settle_referrals(&mut matrix, &cohort, &moderation);
     Ok(Loaded {
         rubric,
+        hash,
         cohort,
         matrix,
+        moderation,
     })
 }
 
@@ -80,12 +93,15 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         rubric,
         cohort,
         matrix: m,
+        moderation,
+        ..
     } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    out!("{}", render(&rubric, &cohort, &m));
-    if m.complete() && !m.candidates.is_empty() {
+    out!("{}", render(&rubric, &cohort, &m, &moderation));
+    let unmoderated = required_unmoderated(&rubric, &cohort, &m, &moderation);
+    if m.complete() && !m.candidates.is_empty() && unmoderated == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_INVALID)
@@ -105,8 +121,45 @@ fn short(state: CellState) -> &'static str {
     }
 }
 
+/// Where moderation leaves every cell that has sheets and no conflict.
+fn moderation_of(
+    cohort: &Cohort,
+    m: &Matrix,
+    moderation: &Moderation,
+) -> std::collections::BTreeMap<(String, String), CellModeration> {
+    m.cells
+        .iter()
+        .filter(|(_, c)| !c.sheets.is_empty() && c.state != CellState::Conflict)
+        .map(|((cand, st), c)| {
+            (
+                (cand.clone(), st.clone()),
+                moderation.cell(cohort, &c.sheets, cand, st),
+            )
+        })
+        .collect()
+}
+
+/// With `moderation: (mode: All)`: submitted sheets not (or no longer)
+/// moderated.
+fn required_unmoderated(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderation) -> usize {
+    if rubric.moderation != osce::rubric::Moderation::All {
+        return 0;
+    }
+    moderation_of(cohort, m, moderation)
+        .iter()
+        .filter(|(k, cm)| {
+            let done = m
+                .cells
+                .get(*k)
+                .is_some_and(|c| c.state.is_done() && c.state != CellState::Absent);
+            done && !cm.is_moderated()
+        })
+        .count()
+}
+
 /// The status report as text.
-pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> String {
+pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderation) -> String {
+    let moderated = moderation_of(cohort, m, moderation);
     let mut out = String::new();
     let _ = writeln!(out, "{} — sheets in", rubric.title);
     if m.candidates.is_empty() {
@@ -144,6 +197,13 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> String {
                 if cell.double_marked {
                     t.push_str(" 2×");
                 }
+                match moderated.get(&(c.clone(), s.clone())) {
+                    Some(cm) if cm.is_moderated() => t.push_str(" M"),
+                    Some(CellModeration::Stale { .. } | CellModeration::Conflicting { .. }) => {
+                        t.push_str(" M?")
+                    }
+                    _ => {}
+                }
                 if cell.concern {
                     t.push_str(" !");
                 }
@@ -161,7 +221,8 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> String {
     }
     let _ = writeln!(
         out,
-        "\nKey: ✓ submitted · not yet started; 2× double-marked; ! concern flagged."
+        "\nKey: ✓ submitted · not yet started; 2× double-marked; ! concern flagged; M moderated; \
+         M? moderation no longer holds (a sheet changed since, or the assessors differ)."
     );
     let counts = m.counts();
     let total = m.cells.len();
@@ -237,9 +298,13 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> String {
             let _ = writeln!(out, "  {candidate} at {station}");
         }
     }
-    if !cohort.problems.is_empty() {
+    moderation_section(&mut out, rubric, m, moderation, &moderated);
+    if !cohort.problems.is_empty() || !moderation.problems.is_empty() {
         let _ = writeln!(out, "\nProblems with session files:");
         for p in &cohort.problems {
+            let _ = writeln!(out, "  {p}");
+        }
+        for p in &moderation.problems {
             let _ = writeln!(out, "  {p}");
         }
     }
@@ -249,5 +314,67 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> String {
         let waiting = m.cells.values().filter(|c| !c.state.is_done()).count();
         let _ = writeln!(out, "\n{waiting} sheets are not in yet.");
     }
+    let unmoderated = required_unmoderated(rubric, cohort, m, moderation);
+    if unmoderated > 0 {
+        let _ = writeln!(
+            out,
+            "{unmoderated} submitted sheets are not moderated yet; the rubric requires every sheet to be (osce moderate)."
+        );
+    }
     out
+}
+
+/// What the assessors have done, and anything moderation leaves open.
+fn moderation_section(
+    out: &mut String,
+    rubric: &Rubric,
+    m: &Matrix,
+    moderation: &Moderation,
+    moderated: &std::collections::BTreeMap<(String, String), CellModeration>,
+) {
+    if moderation.logs.is_empty() && rubric.moderation == osce::rubric::Moderation::None {
+        return;
+    }
+    let done = m
+        .cells
+        .values()
+        .filter(|c| c.state.is_done() && c.state != CellState::Absent)
+        .count();
+    let holding = moderated.values().filter(|c| c.is_moderated()).count();
+    let _ = writeln!(
+        out,
+        "\nModeration: {holding} of {done} submitted sheets moderated (rubric: {}).",
+        match rubric.moderation {
+            osce::rubric::Moderation::None => "no moderation required".to_string(),
+            osce::rubric::Moderation::Sample { percent } => format!("a sample of {percent}%"),
+            osce::rubric::Moderation::All => "every sheet".to_string(),
+        }
+    );
+    for log in &moderation.logs {
+        let signed = match &log.signed_off {
+            Some((time, _)) => format!("signed off {}", osce::audit::fmt_time(time)),
+            None => "not signed off".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  {} on {}: {}; {signed}",
+            log.assessor,
+            log.device,
+            log.summary()
+        );
+    }
+    for ((candidate, station), cm) in moderated {
+        let why = match cm {
+            CellModeration::Stale { by } => format!("changed since {} moderated it", by.join(", ")),
+            CellModeration::Conflicting { detail } => format!("assessors differ: {detail}"),
+            CellModeration::Referred { by, third: None, .. } => {
+                format!(
+                    "referred to a third marker by {}; no third sheet yet",
+                    by.join(", ")
+                )
+            }
+            _ => continue,
+        };
+        let _ = writeln!(out, "  {candidate} at {station}: {why}");
+    }
 }

@@ -103,6 +103,21 @@ const O_NOFOLLOW: i32 = 0x0100;
 )))]
 const O_NOFOLLOW: i32 = 0;
 
+/// An assessor's moderation journal, in their `<assessor>@<device>` folder.
+pub const MODERATION_FILE: &str = "moderation.jsonl";
+
+/// The key every record of an assessor's moderation journal carries: no
+/// station, no candidate; the assessor in `examiner`.
+pub fn moderation_key(assessment: &str, assessor: &str, device: &str) -> SheetKey {
+    SheetKey {
+        assessment: assessment.to_string(),
+        station: String::new(),
+        candidate: String::new(),
+        examiner: assessor.to_string(),
+        device: device.to_string(),
+    }
+}
+
 /// What introduces the hash at the end of every line.
 const HASH_MARK: &[u8] = b",\"hash\":\"";
 
@@ -626,13 +641,88 @@ impl Store {
     /// file and reported in [`Replay::quarantined`].
     pub fn open_sheet(&self, key: &SheetKey, rubric_hash: &str) -> Result<(Journal, Replay), StoreError> {
         let path = self.sheet_path(key)?;
-        let candidate_dir = path.parent().unwrap_or(&self.root).to_path_buf();
+        self.open_journal(path, 3, key, rubric_hash)
+    }
+
+    /// `<root>/<assessment>/<assessor>@<device>/moderation.jsonl`: an
+    /// external assessor's moderation journal, after checking the ids.
+    pub fn moderation_path(
+        &self,
+        assessment: &str,
+        assessor: &str,
+        device: &str,
+    ) -> Result<PathBuf, StoreError> {
+        check("assessment", assessment)?;
+        check("assessor", assessor)?;
+        check("device", device)?;
+        Ok(self
+            .root
+            .join(assessment)
+            .join(format!("{assessor}@{device}"))
+            .join(MODERATION_FILE))
+    }
+
+    /// Opens an assessor's moderation journal for writing, as
+    /// [`Store::open_sheet`] opens a sheet's: created if absent, locked,
+    /// replayed, a torn tail quarantined. Its records carry no station or
+    /// candidate ([`moderation_key`]).
+    pub fn open_moderation(
+        &self,
+        assessment: &str,
+        assessor: &str,
+        device: &str,
+        rubric_hash: &str,
+    ) -> Result<(Journal, Replay), StoreError> {
+        let path = self.moderation_path(assessment, assessor, device)?;
+        self.open_journal(
+            path,
+            2,
+            &moderation_key(assessment, assessor, device),
+            rubric_hash,
+        )
+    }
+
+    /// Every moderation journal of an assessment: (assessor, device, path),
+    /// sorted. Like [`Store::sheets`], lists only what osce could have
+    /// written.
+    pub fn moderation_journals(
+        &self,
+        assessment: &str,
+    ) -> Result<Vec<(String, String, PathBuf)>, StoreError> {
+        check("assessment", assessment)?;
+        let mut found = Vec::new();
+        for (who, who_dir) in subfolders(&self.root.join(assessment))? {
+            let Some((assessor, device)) = who.split_once('@') else {
+                continue;
+            };
+            if check_id(assessor).is_err() || check_id(device).is_err() {
+                continue;
+            }
+            let path = who_dir.join(MODERATION_FILE);
+            if fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                found.push((assessor.to_string(), device.to_string(), path));
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// Opens (creating it and the `levels` folders above it where absent)
+    /// the journal at `path`, locks it and replays it against `key`.
+    fn open_journal(
+        &self,
+        path: PathBuf,
+        levels: usize,
+        key: &SheetKey,
+        rubric_hash: &str,
+    ) -> Result<(Journal, Replay), StoreError> {
         ensure_root(&self.root)?;
-        let examiner_dir = candidate_dir.parent().unwrap_or(&self.root);
-        let assessment_dir = examiner_dir.parent().unwrap_or(&self.root);
-        for dir in [assessment_dir, examiner_dir, &candidate_dir] {
+        let mut dirs: Vec<&Path> = path.ancestors().skip(1).take(levels).collect();
+        dirs.reverse();
+        for dir in &dirs {
             ensure_dir(dir)?;
         }
+        let parent = path.parent().unwrap_or(&self.root).to_path_buf();
 
         let (mut file, created) = open_no_follow(&path, false)?;
         // An exclusive flock, held for the journal's lifetime.
@@ -643,7 +733,7 @@ impl Store {
             Err(fs::TryLockError::Error(source)) => return Err(StoreError::Io { path, source }),
         }
         if created {
-            sync_dir(&candidate_dir)?;
+            sync_dir(&parent)?;
         }
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io_error(&path))?;

@@ -34,8 +34,14 @@ pub struct Record {
     /// BLAKE3 hash (hex) of the rubric file the marks were made against.
     pub rubric: String,
     pub assessment: String,
+    /// Empty (and left out of the line) in a moderation journal, which is
+    /// not about one sheet.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub station: String,
+    /// Empty (and left out of the line) in a moderation journal.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub candidate: String,
+    /// The examiner who marked, or in a moderation journal the assessor.
     pub examiner: String,
     pub device: String,
     pub event: Event,
@@ -106,12 +112,104 @@ pub enum Event {
     /// The marks that follow were entered from a paper form (when a laptop
     /// failed), imported from `source` (the file and its line numbers).
     Imported { source: String },
+
+    // Moderation journals only (`<assessor>@<device>/moderation.jsonl`).
+    /// An external assessor's decision on one candidate at one station.
+    Moderated {
+        station: String,
+        candidate: String,
+        /// The sheets as the assessor saw them.
+        sheets: Vec<SeenSheet>,
+        /// The station result the examiners' marks gave then: `PASS`,
+        /// `FAIL` or `INCOMPLETE`.
+        internal: String,
+        decision: Decision,
+        /// With `disagree`: the result the assessor proposes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        proposed: Option<Proposed>,
+        /// Why (required with `disagree`; a note with the others).
+        rationale: String,
+    },
+    /// The two markers' agreed mark for a double-marked station whose
+    /// rubric reconciles discrepancies by an agreed mark.
+    AgreedMark {
+        station: String,
+        candidate: String,
+        sheets: Vec<SeenSheet>,
+        score: f64,
+        /// Who agreed it, and anything else worth keeping.
+        note: String,
+    },
+    /// The assessor's overall moderation report: the whole text after the
+    /// edit.
+    ModerationReport { text: String },
+    /// The assessor signed the moderation off; nothing more may be added to
+    /// this journal. `summary` repeats the counts in words.
+    SignedOff { summary: String },
+}
+
+/// One examiner's sheet as an assessor saw it when deciding: the hash of
+/// its last record then. A sheet changed since has another last hash.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SeenSheet {
+    pub examiner: String,
+    pub device: String,
+    pub last: String,
+}
+
+/// An assessor's decision on a sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Agree,
+    Disagree,
+    /// Refer to a third marker.
+    Refer,
+}
+
+impl Decision {
+    pub fn label(self) -> &'static str {
+        match self {
+            Decision::Agree => "agree",
+            Decision::Disagree => "disagree",
+            Decision::Refer => "refer to a third marker",
+        }
+    }
+}
+
+/// The station result an assessor proposes when disagreeing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Proposed {
+    Pass,
+    Fail,
+}
+
+impl Proposed {
+    pub fn label(self) -> &'static str {
+        match self {
+            Proposed::Pass => "PASS",
+            Proposed::Fail => "FAIL",
+        }
+    }
 }
 
 impl Event {
     /// Whether `u` (undo) can take this record back.
     pub fn is_undoable(&self) -> bool {
         matches!(self, Event::Mark { .. } | Event::GlobalRating { .. })
+    }
+
+    /// Whether this event belongs in a moderation journal (and never in a
+    /// sheet's).
+    pub fn is_moderation(&self) -> bool {
+        matches!(
+            self,
+            Event::Moderated { .. }
+                | Event::AgreedMark { .. }
+                | Event::ModerationReport { .. }
+                | Event::SignedOff { .. }
+        )
     }
 }
 

@@ -103,8 +103,13 @@ pub struct SheetState {
     pub amending: Option<Amendment>,
     pub amendments: Vec<Amendment>,
     pub timer: Vec<TimerEntry>,
+    /// When the first record was written (the sheet was opened).
+    pub first: Option<DateTime<Utc>>,
     /// The last record applied: its seq and time.
     pub last: Option<(u64, DateTime<Utc>)>,
+    /// The last record's hash: what a moderation decision records as the
+    /// sheet it saw.
+    pub last_hash: String,
     pub records: usize,
 }
 
@@ -120,6 +125,10 @@ impl SheetState {
     pub fn apply(&mut self, r: &Record) {
         self.records += 1;
         self.last = Some((r.seq, r.time));
+        self.last_hash.clone_from(&r.hash);
+        if self.first.is_none() {
+            self.first = Some(r.time);
+        }
         match &r.event {
             Event::Opened { .. } => {}
             Event::Confirmed { candidate_name } => self.confirmed = Some(candidate_name.clone()),
@@ -185,6 +194,12 @@ impl SheetState {
                 // key): the amendment's reason says why.
                 self.absent = None;
             }
+            // Moderation journals' events: never part of a sheet (`osce
+            // audit` reports one found in a sheet's journal).
+            Event::Moderated { .. }
+            | Event::AgreedMark { .. }
+            | Event::ModerationReport { .. }
+            | Event::SignedOff { .. } => {}
         }
     }
 

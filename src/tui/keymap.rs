@@ -398,7 +398,7 @@ pub fn bindings() -> &'static [Binding] {
     &TABLE
 }
 
-fn key_of(event: &KeyEvent) -> Option<Key> {
+pub(crate) fn key_of(event: &KeyEvent) -> Option<Key> {
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
     Some(match event.code {
         KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),

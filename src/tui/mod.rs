@@ -9,6 +9,7 @@ pub mod app;
 pub mod bigtext;
 pub mod home;
 pub mod keymap;
+pub mod moderate;
 pub mod runner;
 pub mod theme;
 pub mod views;

@@ -505,3 +505,45 @@ pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Resul
     ratatui::restore();
     result
 }
+
+/// Runs the moderation screen in the terminal until it quits, restoring
+/// the terminal on every exit path.
+pub fn run_moderation(
+    mut app: super::moderate::ModerateApp,
+    mut wall: WallClock,
+    colour: bool,
+) -> io::Result<()> {
+    use super::moderate::{Action as MAction, action_for as maction_for, view};
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
+    let result = (|| -> io::Result<()> {
+        let theme = Theme::new(colour);
+        let size = terminal.size()?;
+        app.update(
+            MAction::Resize {
+                width: size.width,
+                height: size.height,
+            },
+            wall(),
+        );
+        app.utc_offset = *chrono::Local::now().offset();
+        loop {
+            if app.quit {
+                return Ok(());
+            }
+            terminal.draw(|frame| view::render(&app, frame, &theme))?;
+            let action = match event::read()? {
+                TermEvent::Key(key) => maction_for(&app, key),
+                TermEvent::Resize(width, height) => Some(MAction::Resize { width, height }),
+                TermEvent::Paste(text) => Some(MAction::Paste(text)),
+                _ => None,
+            };
+            if let Some(action) = action {
+                app.update(action, wall());
+            }
+        }
+    })();
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
+    ratatui::restore();
+    result
+}

@@ -3,7 +3,7 @@
 mod confirm;
 mod home;
 mod modals;
-mod scoring;
+pub mod scoring;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};

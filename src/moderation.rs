@@ -1,0 +1,512 @@
+//! External-assessor moderation: the decisions assessors record beside the
+//! examiners' marks (never over them), and what they mean for each
+//! candidate × station.
+//!
+//! Each assessor writes their own journal,
+//! `<assessment>/<assessor>@<device>/moderation.jsonl`, in the same
+//! append-only, fsynced, hash-chained format as the sheets
+//! (`docs/session-format.md`). A decision names the sheets it was made on
+//! and the hash of each one's last record, so a sheet changed after it was
+//! moderated is seen to be, and the decision no longer counts for it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::cohort::{CellState, Cohort, FoundSheet, Matrix, progress, sheet_state};
+use crate::rubric::Rubric;
+use crate::store::{Decision, Event, Proposed, Record, SeenSheet, Store, StoreError, read_sheet};
+
+/// One decision as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decided {
+    pub assessor: String,
+    pub device: String,
+    pub seq: u64,
+    pub time: DateTime<Utc>,
+    pub candidate: String,
+    pub station: String,
+    pub sheets: Vec<SeenSheet>,
+    pub internal: String,
+    pub decision: Decision,
+    pub proposed: Option<Proposed>,
+    pub rationale: String,
+}
+
+/// An agreed mark as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgreedMark {
+    pub assessor: String,
+    pub device: String,
+    pub seq: u64,
+    pub time: DateTime<Utc>,
+    pub candidate: String,
+    pub station: String,
+    pub sheets: Vec<SeenSheet>,
+    pub score: f64,
+    pub note: String,
+}
+
+/// One assessor's moderation journal, replayed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssessorLog {
+    pub assessor: String,
+    pub device: String,
+    pub path: PathBuf,
+    /// Every decision, in the order recorded (later ones replace earlier
+    /// ones for the same candidate and station).
+    pub decisions: Vec<Decided>,
+    pub agreed: Vec<AgreedMark>,
+    pub report: String,
+    pub report_time: Option<DateTime<Utc>>,
+    /// When it was signed off, and the summary recorded then.
+    pub signed_off: Option<(DateTime<Utc>, String)>,
+    pub records: usize,
+}
+
+impl AssessorLog {
+    pub fn new(assessor: &str, device: &str, path: PathBuf) -> AssessorLog {
+        AssessorLog {
+            assessor: assessor.to_string(),
+            device: device.to_string(),
+            path,
+            ..AssessorLog::default()
+        }
+    }
+
+    pub fn replay(assessor: &str, device: &str, path: PathBuf, records: &[Record]) -> AssessorLog {
+        let mut log = AssessorLog::new(assessor, device, path);
+        for r in records {
+            log.apply(r);
+        }
+        log
+    }
+
+    pub fn apply(&mut self, r: &Record) {
+        self.records += 1;
+        match &r.event {
+            Event::Moderated {
+                station,
+                candidate,
+                sheets,
+                internal,
+                decision,
+                proposed,
+                rationale,
+            } => self.decisions.push(Decided {
+                assessor: self.assessor.clone(),
+                device: self.device.clone(),
+                seq: r.seq,
+                time: r.time,
+                candidate: candidate.clone(),
+                station: station.clone(),
+                sheets: sheets.clone(),
+                internal: internal.clone(),
+                decision: *decision,
+                proposed: *proposed,
+                rationale: rationale.clone(),
+            }),
+            Event::AgreedMark {
+                station,
+                candidate,
+                sheets,
+                score,
+                note,
+            } => self.agreed.push(AgreedMark {
+                assessor: self.assessor.clone(),
+                device: self.device.clone(),
+                seq: r.seq,
+                time: r.time,
+                candidate: candidate.clone(),
+                station: station.clone(),
+                sheets: sheets.clone(),
+                score: *score,
+                note: note.clone(),
+            }),
+            Event::ModerationReport { text } => {
+                self.report.clone_from(text);
+                self.report_time = Some(r.time);
+            }
+            Event::SignedOff { summary } => self.signed_off = Some((r.time, summary.clone())),
+            _ => {}
+        }
+    }
+
+    /// The decision in effect for a candidate at a station: the latest.
+    pub fn latest(&self, candidate: &str, station: &str) -> Option<&Decided> {
+        self.decisions
+            .iter()
+            .rev()
+            .find(|d| d.candidate == candidate && d.station == station)
+    }
+
+    pub fn latest_agreed(&self, candidate: &str, station: &str) -> Option<&AgreedMark> {
+        self.agreed
+            .iter()
+            .rev()
+            .find(|d| d.candidate == candidate && d.station == station)
+    }
+
+    pub fn is_signed_off(&self) -> bool {
+        self.signed_off.is_some()
+    }
+
+    /// The decisions in effect, one per candidate × station.
+    pub fn current(&self) -> BTreeMap<(String, String), &Decided> {
+        let mut map = BTreeMap::new();
+        for d in &self.decisions {
+            map.insert((d.candidate.clone(), d.station.clone()), d);
+        }
+        map
+    }
+
+    /// "12 sheets: 9 agreed, 2 disagreed, 1 referred".
+    pub fn summary(&self) -> String {
+        let current = self.current();
+        let count = |k: Decision| current.values().filter(|d| d.decision == k).count();
+        format!(
+            "{}: {} agreed, {} disagreed, {} referred to a third marker",
+            plural(current.len(), "sheet", "sheets"),
+            count(Decision::Agree),
+            count(Decision::Disagree),
+            count(Decision::Refer)
+        )
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Something wrong with a moderation journal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModerationProblem {
+    pub path: PathBuf,
+    pub what: String,
+}
+
+impl fmt::Display for ModerationProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.what)
+    }
+}
+
+/// Every assessor's moderation of one assessment.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Moderation {
+    /// Sorted by assessor, then device.
+    pub logs: Vec<AssessorLog>,
+    pub problems: Vec<ModerationProblem>,
+}
+
+/// Reads every moderation journal of `rubric`'s assessment in `folders`.
+/// A journal made against another rubric is reported and left out; a torn
+/// tail or damage is reported and the intact records before it are used.
+pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<Moderation, StoreError> {
+    let mut found = Vec::new();
+    for folder in folders {
+        found.extend(Store::new(folder).moderation_journals(&rubric.id)?);
+    }
+    found.sort();
+    found.dedup_by(|a, b| a.2 == b.2);
+    let mut m = Moderation::default();
+    for (assessor, device, path) in found {
+        let problem = |what: String| ModerationProblem {
+            path: path.clone(),
+            what,
+        };
+        let replay = match read_sheet(&path) {
+            Ok(r) => r,
+            Err(e) => {
+                m.problems.push(problem(format!("cannot be read: {e}")));
+                continue;
+            }
+        };
+        if let Some(other) = replay.records.iter().find(|r| r.rubric != rubric_hash) {
+            m.problems.push(problem(format!(
+                "made against a different rubric (BLAKE3 {}); not used",
+                other.rubric
+            )));
+            continue;
+        }
+        let strange = replay.records.iter().find(|r| {
+            !r.station.is_empty()
+                || !r.candidate.is_empty()
+                || r.examiner != assessor
+                || r.device != device
+                || !(r.event.is_moderation() || matches!(r.event, Event::Opened { .. }))
+        });
+        if let Some(r) = strange {
+            m.problems.push(problem(format!(
+                "line {} is not a moderation record of {assessor} on {device}; not used. Run `osce audit`",
+                r.seq
+            )));
+            continue;
+        }
+        if let Some(q) = &replay.quarantined {
+            m.problems.push(problem(q.to_string()));
+        }
+        if let Some(d) = &replay.damage {
+            m.problems.push(problem(format!(
+                "damaged at line {} ({}); only the records before it are used. Run `osce audit`",
+                d.line, d.reason
+            )));
+        }
+        m.logs.push(AssessorLog::replay(
+            &assessor,
+            &device,
+            path.clone(),
+            &replay.records,
+        ));
+    }
+    Ok(m)
+}
+
+/// The sheets of a cell as a decision records them.
+pub fn seen(cohort: &Cohort, sheets: &[usize]) -> Vec<SeenSheet> {
+    sheets.iter().map(|&i| seen_one(&cohort.sheets[i])).collect()
+}
+
+fn seen_one(s: &FoundSheet) -> SeenSheet {
+    SeenSheet {
+        examiner: s.key.examiner.clone(),
+        device: s.key.device.clone(),
+        last: s.state.last_hash.clone(),
+    }
+}
+
+/// Where moderation leaves one candidate × station.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellModeration {
+    NotModerated,
+    Agreed {
+        by: Vec<String>,
+    },
+    Disagreed {
+        by: Vec<String>,
+        proposed: Proposed,
+        rationale: String,
+    },
+    /// Referred to a third marker; `third` is the third marker's sheet (an
+    /// index into the cohort's sheets) once there is a submitted one.
+    Referred {
+        by: Vec<String>,
+        rationale: String,
+        third: Option<usize>,
+    },
+    /// A sheet changed (or another was added) after the decision: it must be
+    /// moderated again.
+    Stale {
+        by: Vec<String>,
+    },
+    /// Assessors' decisions differ.
+    Conflicting {
+        detail: String,
+    },
+}
+
+impl CellModeration {
+    /// Whether a decision counts for the sheets as they are now.
+    pub fn is_moderated(&self) -> bool {
+        !matches!(
+            self,
+            CellModeration::NotModerated | CellModeration::Stale { .. } | CellModeration::Conflicting { .. }
+        )
+    }
+
+    /// A short word for tables: `agreed`, `disagreed`, `referred`, ...
+    pub fn word(&self) -> &'static str {
+        match self {
+            CellModeration::NotModerated => "not moderated",
+            CellModeration::Agreed { .. } => "agreed",
+            CellModeration::Disagreed { .. } => "disagreed",
+            CellModeration::Referred { third: None, .. } => "referred",
+            CellModeration::Referred { third: Some(_), .. } => "third-marked",
+            CellModeration::Stale { .. } => "changed since moderated",
+            CellModeration::Conflicting { .. } => "assessors differ",
+        }
+    }
+}
+
+/// Whether `d` was made on the cell's sheets as they are now. For a
+/// referral, sheets added since are the third marker's and leave it
+/// standing.
+fn still_holds(cohort: &Cohort, sheets: &[usize], seen_then: &[SeenSheet], referral: bool) -> bool {
+    let now: Vec<SeenSheet> = seen(cohort, sheets);
+    let unchanged = seen_then.iter().all(|s| now.contains(s));
+    let added = now.iter().any(|n| {
+        !seen_then
+            .iter()
+            .any(|s| s.examiner == n.examiner && s.device == n.device)
+    });
+    unchanged && (referral || !added)
+}
+
+impl Moderation {
+    /// Every assessor's decision in effect for a cell, with whether it still
+    /// holds for the sheets as they are now.
+    pub fn decisions<'a>(
+        &'a self,
+        cohort: &Cohort,
+        sheets: &[usize],
+        candidate: &str,
+        station: &str,
+    ) -> Vec<(&'a Decided, bool)> {
+        self.logs
+            .iter()
+            .filter_map(|log| log.latest(candidate, station))
+            .map(|d| {
+                let holds = still_holds(cohort, sheets, &d.sheets, d.decision == Decision::Refer);
+                (d, holds)
+            })
+            .collect()
+    }
+
+    /// The agreed mark in effect for a cell, if one holds for its sheets
+    /// as they are now (the latest, over every assessor).
+    pub fn agreed_mark<'a>(
+        &'a self,
+        cohort: &Cohort,
+        sheets: &[usize],
+        candidate: &str,
+        station: &str,
+    ) -> Option<&'a AgreedMark> {
+        self.logs
+            .iter()
+            .filter_map(|log| log.latest_agreed(candidate, station))
+            .filter(|a| still_holds(cohort, sheets, &a.sheets, false))
+            .max_by(|a, b| (a.time, &a.assessor).cmp(&(b.time, &b.assessor)))
+    }
+
+    /// Where moderation leaves a cell whose sheets are `sheets`.
+    pub fn cell(&self, cohort: &Cohort, sheets: &[usize], candidate: &str, station: &str) -> CellModeration {
+        let all = self.decisions(cohort, sheets, candidate, station);
+        let holding: Vec<&Decided> = all.iter().filter(|(_, h)| *h).map(|(d, _)| *d).collect();
+        if holding.is_empty() {
+            return match all.is_empty() {
+                true => CellModeration::NotModerated,
+                false => CellModeration::Stale {
+                    by: all.iter().map(|(d, _)| d.assessor.clone()).collect(),
+                },
+            };
+        }
+        let by: Vec<String> = holding.iter().map(|d| d.assessor.clone()).collect();
+        let first = holding[0];
+        if holding
+            .iter()
+            .any(|d| (d.decision, d.proposed) != (first.decision, first.proposed))
+        {
+            let each: Vec<String> = holding
+                .iter()
+                .map(|d| match d.proposed {
+                    Some(p) => format!("{} {} ({})", d.assessor, d.decision.label(), p.label()),
+                    None => format!("{} {}", d.assessor, d.decision.label()),
+                })
+                .collect();
+            return CellModeration::Conflicting {
+                detail: each.join(", "),
+            };
+        }
+        let rationale = holding
+            .iter()
+            .filter(|d| !d.rationale.trim().is_empty())
+            .map(|d| format!("{}: {}", d.assessor, d.rationale.trim()))
+            .collect::<Vec<_>>()
+            .join(" / ");
+        match first.decision {
+            Decision::Agree => CellModeration::Agreed { by },
+            Decision::Disagree => CellModeration::Disagreed {
+                by,
+                proposed: first.proposed.unwrap_or(Proposed::Fail),
+                rationale,
+            },
+            Decision::Refer => {
+                // The third marker: a submitted sheet none of the referrals saw.
+                let third = sheets.iter().copied().find(|&i| {
+                    let s = &cohort.sheets[i];
+                    s.state.is_locked()
+                        && holding.iter().all(|d| {
+                            !d.sheets
+                                .iter()
+                                .any(|seen| seen.examiner == s.key.examiner && seen.device == s.key.device)
+                        })
+                });
+                CellModeration::Referred { by, rationale, third }
+            }
+        }
+    }
+
+    /// Whether every assessor who recorded anything has signed off.
+    pub fn all_signed_off(&self) -> bool {
+        self.logs.iter().all(AssessorLog::is_signed_off)
+    }
+}
+
+/// A reproducible random sample of `percent` of `cells` (rounded up):
+/// each cell is ranked by a hash of the seed and its candidate and station,
+/// so the same seed picks the same cells whatever order they come in.
+pub fn sample(cells: &[(String, String)], percent: f64, seed: u64) -> BTreeSet<(String, String)> {
+    let share = (percent / 100.0).clamp(0.0, 1.0);
+    let take = (cells.len() as f64 * share).ceil() as usize;
+    let mut ranked: Vec<([u8; 32], &(String, String))> = cells
+        .iter()
+        .map(|c| {
+            let mut h = blake3::Hasher::new();
+            h.update(&seed.to_le_bytes());
+            h.update(c.0.as_bytes());
+            h.update(&[0]);
+            h.update(c.1.as_bytes());
+            (*h.finalize().as_bytes(), c)
+        })
+        .collect();
+    ranked.sort();
+    ranked.into_iter().take(take).map(|(_, c)| c.clone()).collect()
+}
+
+/// A third marker's sheet, added to a cell after an assessor referred it,
+/// is expected: where the rubric has no double marking that cell would
+/// otherwise show as a conflict between examiners. Such cells are settled
+/// here: no longer a conflict, and as far on as their least advanced sheet.
+pub fn settle_referrals(matrix: &mut Matrix, cohort: &Cohort, moderation: &Moderation) {
+    for ((candidate, station), cell) in matrix.cells.iter_mut() {
+        if cell.state != CellState::Conflict || cell.sheets.len() < 2 {
+            continue;
+        }
+        let mut keys: Vec<(&str, &str)> = cell
+            .sheets
+            .iter()
+            .map(|&i| {
+                (
+                    cohort.sheets[i].key.examiner.as_str(),
+                    cohort.sheets[i].key.device.as_str(),
+                )
+            })
+            .collect();
+        keys.sort();
+        let examiners = keys.len();
+        keys.dedup_by(|a, b| a.0 == b.0);
+        if keys.len() != examiners {
+            // The same examiner on two devices: a real conflict.
+            continue;
+        }
+        let referred = moderation
+            .decisions(cohort, &cell.sheets, candidate, station)
+            .iter()
+            .any(|(d, holds)| *holds && d.decision == Decision::Refer);
+        if referred {
+            cell.conflict = None;
+            cell.state = cell
+                .sheets
+                .iter()
+                .map(|&i| sheet_state(&cohort.sheets[i].state))
+                .min_by_key(|s| progress(*s))
+                .unwrap_or(CellState::Missing);
+        }
+    }
+}

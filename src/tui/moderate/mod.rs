@@ -1,0 +1,925 @@
+//! `osce moderate`: the external assessor's screen. A list of submitted
+//! sheets with filters, a read-only view of each sheet, and the assessor's
+//! decisions (agree, disagree with a proposed result and a rationale, refer
+//! to a third marker), agreed marks for double-marked stations, the overall
+//! report and the sign-off that locks it.
+//!
+//! Every decision is appended to the assessor's own moderation journal and
+//! made durable before the screen says it is saved; the examiners' sheets
+//! are only read. As in the marking app, [`ModerateApp::update`] is the
+//! only place state changes, so every key can be tested without a terminal.
+
+pub mod keys;
+pub mod view;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Offset, Utc};
+use ratatui_textarea::{Input, TextArea};
+
+use crate::cohort::{CellState, Cohort, Matrix};
+use crate::moderation::{AssessorLog, CellModeration, Moderation, sample, seen};
+use crate::results::CandidateResult;
+use crate::rubric::{Reconcile, Rubric};
+use crate::scoring::{StationOutcome, StationResult, fmt_marks};
+use crate::store::{Decision, Event, Journal, Proposed, StoreError};
+
+pub use keys::action_for;
+
+/// The smallest terminal the screen is drawn in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Which sheets the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    /// Not yet decided by this assessor (or changed since).
+    Undecided,
+    Fails,
+    /// Given the borderline global rating.
+    Borderline,
+    /// Within `near` percent of the station maximum of the pass mark.
+    NearPassMark,
+    /// A concern raised, a double-marking discrepancy over the threshold,
+    /// an amendment, late marks or an import.
+    Flagged,
+    /// A reproducible random sample.
+    Sample,
+}
+
+impl Filter {
+    pub const ALL: [Filter; 7] = [
+        Filter::All,
+        Filter::Undecided,
+        Filter::Fails,
+        Filter::Borderline,
+        Filter::NearPassMark,
+        Filter::Flagged,
+        Filter::Sample,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Filter::All => "all submitted sheets",
+            Filter::Undecided => "not yet decided",
+            Filter::Fails => "fails",
+            Filter::Borderline => "borderline global rating",
+            Filter::NearPassMark => "near the pass mark",
+            Filter::Flagged => "flagged",
+            Filter::Sample => "random sample",
+        }
+    }
+}
+
+/// One candidate at one station, with at least one submitted sheet.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub candidate: String,
+    pub name: String,
+    pub station: String,
+    pub title: String,
+    /// Indices into the cohort's sheets.
+    pub sheets: Vec<usize>,
+    /// The station result the examiners' marks give.
+    pub internal: StationResult,
+    pub note: Option<String>,
+    pub borderline: bool,
+    pub near: bool,
+    /// Why the sheet is flagged, in words.
+    pub flags: Vec<String>,
+    /// A double-marked station waiting for an agreed mark.
+    pub needs_agreed_mark: bool,
+    pub in_sample: bool,
+}
+
+impl Entry {
+    pub fn fails(&self) -> bool {
+        self.internal.outcome == StationOutcome::Fail
+    }
+}
+
+/// The disagree form: a proposed result and the rationale, both required.
+#[derive(Debug)]
+pub struct DisagreeForm {
+    pub proposed: Proposed,
+    pub rationale: TextArea<'static>,
+}
+
+/// The agreed-mark form.
+#[derive(Debug)]
+pub struct AgreedForm {
+    pub score: TextArea<'static>,
+    pub note: TextArea<'static>,
+    /// 0: the score field, 1: the note.
+    pub field: usize,
+}
+
+#[derive(Debug)]
+pub enum Screen {
+    List,
+    /// The read-only view of the selected sheet.
+    Sheet,
+    Disagree(Box<DisagreeForm>),
+    Refer(Box<TextArea<'static>>),
+    Agreed(Box<AgreedForm>),
+    Report(Box<TextArea<'static>>),
+    SignOff,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Open,
+    Back,
+    NextFilter,
+    PrevFilter,
+    NextSheet,
+    PrevSheet,
+    Agree,
+    Disagree,
+    Refer,
+    AgreedMark,
+    Report,
+    SignOff,
+    /// Switch field, or the proposed result in the disagree form.
+    Tab,
+    /// Record what the open form holds.
+    Confirm,
+    /// Save the report and close it.
+    Save,
+    Text(Input),
+    Paste(String),
+    Help,
+    Quit,
+    Resize {
+        width: u16,
+        height: u16,
+    },
+}
+
+/// A message under the header: what was just saved, or what went wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct ModerateApp {
+    pub rubric: Rubric,
+    pub cohort: Cohort,
+    pub matrix: Matrix,
+    pub results: Vec<CandidateResult>,
+    /// Every assessor's moderation, this one's kept up to date as they
+    /// decide.
+    pub moderation: Moderation,
+    /// Index of this assessor's log in `moderation.logs`.
+    own: usize,
+    journal: Journal,
+    pub entries: Vec<Entry>,
+    pub filter: Filter,
+    /// Indices into `entries` that the filter shows.
+    pub visible: Vec<usize>,
+    /// Index into `visible`.
+    pub selected: usize,
+    pub scroll: u16,
+    pub screen: Screen,
+    pub notice: Option<Notice>,
+    pub help: bool,
+    pub quit: bool,
+    pub width: u16,
+    pub height: u16,
+    pub sample_percent: f64,
+    pub seed: u64,
+    pub near_percent: f64,
+    /// Local time offset for times shown.
+    pub utc_offset: chrono::FixedOffset,
+}
+
+impl std::fmt::Debug for ModerateApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModerateApp")
+            .field("filter", &self.filter)
+            .field("selected", &self.selected)
+            .field("screen", &self.screen)
+            .finish()
+    }
+}
+
+/// How the list is chosen: the sample's share and seed, and what counts as
+/// near the pass mark.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    pub sample_percent: f64,
+    pub seed: u64,
+    pub near_percent: f64,
+}
+
+fn text_area(placeholder: &str) -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_placeholder_text(placeholder);
+    t
+}
+
+fn text_of(t: &TextArea<'_>) -> String {
+    t.lines().join("\n").trim().to_string()
+}
+
+impl ModerateApp {
+    /// The app for `journal`'s assessor. `moderation` is every moderation
+    /// journal as gathered (this assessor's included, if it existed).
+    pub fn new(
+        rubric: Rubric,
+        cohort: Cohort,
+        matrix: Matrix,
+        results: Vec<CandidateResult>,
+        mut moderation: Moderation,
+        journal: Journal,
+        options: Options,
+    ) -> ModerateApp {
+        let key = journal.key().clone();
+        let own_log = AssessorLog::replay(
+            &key.examiner,
+            &key.device,
+            journal.path().to_path_buf(),
+            journal.records(),
+        );
+        let own = match moderation
+            .logs
+            .iter()
+            .position(|l| l.assessor == key.examiner && l.device == key.device)
+        {
+            Some(i) => {
+                moderation.logs[i] = own_log;
+                i
+            }
+            None => {
+                moderation.logs.push(own_log);
+                moderation.logs.len() - 1
+            }
+        };
+        let mut app = ModerateApp {
+            rubric,
+            cohort,
+            matrix,
+            results,
+            moderation,
+            own,
+            journal,
+            entries: Vec::new(),
+            filter: Filter::All,
+            visible: Vec::new(),
+            selected: 0,
+            scroll: 0,
+            screen: Screen::List,
+            notice: None,
+            help: false,
+            quit: false,
+            width: MIN_WIDTH,
+            height: MIN_HEIGHT,
+            sample_percent: options.sample_percent,
+            seed: options.seed,
+            near_percent: options.near_percent,
+            utc_offset: Utc.fix(),
+        };
+        app.entries = app.build_entries();
+        app.refilter();
+        app
+    }
+
+    fn build_entries(&self) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        for c in &self.results {
+            for station in self.rubric.scored_stations() {
+                let Some(cell) = self.matrix.cell(&c.candidate, &station.id) else {
+                    continue;
+                };
+                if !matches!(cell.state, CellState::Submitted | CellState::Amended) {
+                    continue;
+                }
+                let Some(detail) = c.stations.get(&station.id) else {
+                    continue;
+                };
+                let internal = detail.result.clone();
+                let borderline = match (&station.global_rating, &internal.global_rating) {
+                    (Some(g), Some((level, _))) => self.rubric.scale(g.scale).borderline == Some(*level),
+                    _ => false,
+                };
+                let near = match internal.pass_mark.as_ref().and_then(|p| p.marks) {
+                    Some(mark) if internal.max > 0.0 => {
+                        (internal.score - mark).abs() <= self.near_percent / 100.0 * internal.max + 1e-9
+                    }
+                    _ => false,
+                };
+                let mut flags = Vec::new();
+                let sheets: Vec<&crate::cohort::FoundSheet> =
+                    cell.sheets.iter().map(|&i| &self.cohort.sheets[i]).collect();
+                if sheets.iter().any(|s| !s.state.concerns.is_empty()) {
+                    flags.push("concern".to_string());
+                }
+                if detail.over_threshold {
+                    flags.push("markers differ".to_string());
+                }
+                if sheets.iter().any(|s| !s.state.amendments.is_empty()) {
+                    flags.push("amended".to_string());
+                }
+                let late = sheets.iter().any(|s| {
+                    station
+                        .items
+                        .iter()
+                        .any(|it| s.state.mark(&it.id).is_some_and(|m| m.late))
+                        || s.state.global_rating().is_some_and(|(_, late)| late)
+                });
+                if late {
+                    flags.push("late marks".to_string());
+                }
+                if sheets.iter().any(|s| s.state.imported.is_some()) {
+                    flags.push("paper".to_string());
+                }
+                let needs_agreed_mark = detail.over_threshold
+                    && self.rubric.double_marking.reconcile == Reconcile::AgreedMark
+                    && cell.sheets.len() >= 2;
+                entries.push(Entry {
+                    candidate: c.candidate.clone(),
+                    name: c.name.clone(),
+                    station: station.id.clone(),
+                    title: station.title.clone(),
+                    sheets: cell.sheets.clone(),
+                    internal,
+                    note: detail.note.clone(),
+                    borderline,
+                    near,
+                    flags,
+                    needs_agreed_mark,
+                    in_sample: false,
+                });
+            }
+        }
+        let keys: Vec<(String, String)> = entries
+            .iter()
+            .map(|e| (e.candidate.clone(), e.station.clone()))
+            .collect();
+        let chosen: BTreeSet<(String, String)> = sample(&keys, self.sample_percent, self.seed);
+        for e in &mut entries {
+            e.in_sample = chosen.contains(&(e.candidate.clone(), e.station.clone()));
+        }
+        entries
+    }
+
+    /// This assessor's log.
+    pub fn own(&self) -> &AssessorLog {
+        &self.moderation.logs[self.own]
+    }
+
+    pub fn assessor(&self) -> &str {
+        &self.journal.key().examiner
+    }
+
+    pub fn signed_off(&self) -> bool {
+        self.own().is_signed_off()
+    }
+
+    /// Where moderation leaves an entry, over every assessor.
+    pub fn cell_moderation(&self, e: &Entry) -> CellModeration {
+        self.moderation
+            .cell(&self.cohort, &e.sheets, &e.candidate, &e.station)
+    }
+
+    /// This assessor's decision on an entry, and whether it still holds.
+    pub fn own_decision(&self, e: &Entry) -> Option<(&crate::moderation::Decided, bool)> {
+        let d = self.own().latest(&e.candidate, &e.station)?;
+        let holds = self
+            .moderation
+            .decisions(&self.cohort, &e.sheets, &e.candidate, &e.station)
+            .into_iter()
+            .find(|(x, _)| x.assessor == d.assessor && x.device == d.device)
+            .is_some_and(|(_, h)| h);
+        Some((d, holds))
+    }
+
+    fn shown(&self, e: &Entry) -> bool {
+        match self.filter {
+            Filter::All => true,
+            Filter::Undecided => !self.own_decision(e).is_some_and(|(_, holds)| holds),
+            Filter::Fails => e.fails(),
+            Filter::Borderline => e.borderline,
+            Filter::NearPassMark => e.near,
+            Filter::Flagged => !e.flags.is_empty(),
+            Filter::Sample => e.in_sample,
+        }
+    }
+
+    /// Recomputes the visible list, keeping the selection on the same
+    /// entry where it is still shown.
+    fn refilter(&mut self) {
+        let current = self.visible.get(self.selected).copied();
+        self.visible = (0..self.entries.len())
+            .filter(|&i| self.shown(&self.entries[i]))
+            .collect();
+        self.selected = current
+            .and_then(|c| self.visible.iter().position(|&i| i == c))
+            .unwrap_or(0)
+            .min(self.visible.len().saturating_sub(1));
+    }
+
+    pub fn current(&self) -> Option<&Entry> {
+        self.visible.get(self.selected).map(|&i| &self.entries[i])
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.width < MIN_WIDTH || self.height < MIN_HEIGHT
+    }
+
+    /// Rows of the list that fit on screen.
+    pub fn list_rows(&self) -> usize {
+        usize::from(self.height.saturating_sub(9)).max(1)
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn warn(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// Appends `event` to the assessor's journal (durable before it
+    /// returns) and applies it.
+    fn record(&mut self, event: Event, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let record = self.journal.append(event, now)?;
+        let own = self.own;
+        self.moderation.logs[own].apply(&record);
+        Ok(())
+    }
+
+    /// Refuses a change after sign-off, saying why.
+    fn locked(&mut self) -> bool {
+        if let Some((time, _)) = &self.own().signed_off {
+            let when = time
+                .with_timezone(&self.utc_offset)
+                .format("%d %b %Y %H:%M")
+                .to_string();
+            self.warn(format!(
+                "Signed off on {when}: this moderation is locked and nothing more can be recorded."
+            ));
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn update(&mut self, action: Action, now: DateTime<Utc>) -> bool {
+        if let Action::Resize { width, height } = action {
+            self.width = width;
+            self.height = height;
+            return true;
+        }
+        if matches!(action, Action::Quit)
+            && !matches!(
+                self.screen,
+                Screen::Disagree(_) | Screen::Refer(_) | Screen::Agreed(_) | Screen::Report(_)
+            )
+        {
+            self.quit = true;
+            return true;
+        }
+        if self.too_small() {
+            return false;
+        }
+        if self.help {
+            if matches!(action, Action::Help | Action::Back) {
+                self.help = false;
+            }
+            return true;
+        }
+        let screen = std::mem::replace(&mut self.screen, Screen::List);
+        self.screen = match screen {
+            Screen::List => self.on_list(action, now),
+            Screen::Sheet => self.on_sheet(action, now),
+            Screen::Disagree(form) => self.on_disagree(form, action, now),
+            Screen::Refer(text) => self.on_refer(text, action, now),
+            Screen::Agreed(form) => self.on_agreed(form, action, now),
+            Screen::Report(text) => self.on_report(text, action, now),
+            Screen::SignOff => self.on_sign_off(action, now),
+        };
+        true
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let last = self.visible.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.scroll = 0;
+    }
+
+    /// Keys the list and the sheet view share.
+    fn common(&mut self, action: Action, now: DateTime<Utc>, here: Screen) -> Screen {
+        match action {
+            Action::NextFilter | Action::PrevFilter => {
+                let i = Filter::ALL.iter().position(|f| *f == self.filter).unwrap_or(0);
+                let n = Filter::ALL.len();
+                let next = if action == Action::NextFilter {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.filter = Filter::ALL[next];
+                self.refilter();
+                self.notice = None;
+                Screen::List
+            }
+            Action::Agree => {
+                self.decide(Decision::Agree, None, String::new(), now);
+                here
+            }
+            Action::Disagree | Action::Refer | Action::AgreedMark => {
+                let Some(e) = self.current() else { return here };
+                let outcome = e.internal.outcome;
+                let needs_agreed_mark = e.needs_agreed_mark;
+                if self.locked() {
+                    return here;
+                }
+                match action {
+                    Action::Disagree => {
+                        let proposed = if outcome == StationOutcome::Pass {
+                            Proposed::Fail
+                        } else {
+                            Proposed::Pass
+                        };
+                        Screen::Disagree(Box::new(DisagreeForm {
+                            proposed,
+                            rationale: text_area("Why: what the sheet shows that the result does not"),
+                        }))
+                    }
+                    Action::Refer => {
+                        Screen::Refer(Box::new(text_area("Why a third marker is needed (optional)")))
+                    }
+                    _ if !needs_agreed_mark => {
+                        self.warn(
+                            "An agreed mark is for a double-marked station whose markers differ by more than the \
+                             rubric's threshold, where the rubric reconciles by an agreed mark; this one is not.",
+                        );
+                        here
+                    }
+                    _ => Screen::Agreed(Box::new(AgreedForm {
+                        score: text_area("the agreed score"),
+                        note: text_area("who agreed it, e.g. \"E01 and E07, by phone\""),
+                        field: 0,
+                    })),
+                }
+            }
+            Action::Report => {
+                if self.locked() {
+                    return here;
+                }
+                let mut t = TextArea::new(self.own().report.lines().map(str::to_string).collect());
+                t.set_placeholder_text("The overall moderation report: what was sampled, what was found, any advice to the exam board");
+                t.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                t.move_cursor(ratatui_textarea::CursorMove::End);
+                Screen::Report(Box::new(t))
+            }
+            Action::SignOff => {
+                if self.locked() {
+                    return here;
+                }
+                Screen::SignOff
+            }
+            Action::Help => {
+                self.help = true;
+                here
+            }
+            _ => here,
+        }
+    }
+
+    fn on_list(&mut self, action: Action, now: DateTime<Utc>) -> Screen {
+        match action {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-(self.list_rows() as isize)),
+            Action::PageDown => self.move_by(self.list_rows() as isize),
+            Action::Open if self.current().is_some() => {
+                self.scroll = 0;
+                return Screen::Sheet;
+            }
+            Action::Back => self.notice = None,
+            other => return self.common(other, now, Screen::List),
+        }
+        Screen::List
+    }
+
+    fn on_sheet(&mut self, action: Action, now: DateTime<Utc>) -> Screen {
+        match action {
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll = self.scroll.saturating_add(1),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(self.height / 2),
+            Action::PageDown => self.scroll = self.scroll.saturating_add(self.height / 2),
+            Action::NextSheet => self.move_by(1),
+            Action::PrevSheet => self.move_by(-1),
+            Action::Back => {
+                self.notice = None;
+                return Screen::List;
+            }
+            other => return self.common(other, now, Screen::Sheet),
+        }
+        Screen::Sheet
+    }
+
+    /// Records a decision on the selected entry.
+    fn decide(
+        &mut self,
+        decision: Decision,
+        proposed: Option<Proposed>,
+        rationale: String,
+        now: DateTime<Utc>,
+    ) -> bool {
+        if self.locked() {
+            return false;
+        }
+        let Some(e) = self.current().cloned() else {
+            return false;
+        };
+        let event = Event::Moderated {
+            station: e.station.clone(),
+            candidate: e.candidate.clone(),
+            sheets: seen(&self.cohort, &e.sheets),
+            internal: outcome_word(e.internal.outcome).to_string(),
+            decision,
+            proposed,
+            rationale,
+        };
+        match self.record(event, now) {
+            Ok(()) => {
+                let what = match (decision, proposed) {
+                    (Decision::Disagree, Some(p)) => format!("disagree, proposing {}", p.label()),
+                    (d, _) => d.label().to_string(),
+                };
+                self.say(format!("{} at {}: {what} — saved ✓", e.candidate, e.station));
+                self.refilter();
+                true
+            }
+            Err(err) => {
+                self.warn(format!("NOT SAVED: {err}"));
+                false
+            }
+        }
+    }
+
+    fn on_disagree(&mut self, mut form: Box<DisagreeForm>, action: Action, now: DateTime<Utc>) -> Screen {
+        match action {
+            Action::Tab | Action::Up | Action::Down => {
+                form.proposed = match form.proposed {
+                    Proposed::Pass => Proposed::Fail,
+                    Proposed::Fail => Proposed::Pass,
+                };
+            }
+            Action::Text(input) => {
+                form.rationale.input(input);
+            }
+            Action::Paste(text) => {
+                form.rationale.insert_str(text);
+            }
+            Action::Back => {
+                self.say("Nothing recorded: the disagreement was not saved.");
+                return Screen::Sheet;
+            }
+            Action::Confirm | Action::Save => {
+                let rationale = text_of(&form.rationale);
+                if rationale.is_empty() {
+                    self.warn("A disagreement needs a rationale: write why, then press enter.");
+                    return Screen::Disagree(form);
+                }
+                if self.decide(Decision::Disagree, Some(form.proposed), rationale, now) {
+                    return Screen::Sheet;
+                }
+            }
+            _ => {}
+        }
+        Screen::Disagree(form)
+    }
+
+    fn on_refer(&mut self, mut text: Box<TextArea<'static>>, action: Action, now: DateTime<Utc>) -> Screen {
+        match action {
+            Action::Text(input) => {
+                text.input(input);
+            }
+            Action::Paste(p) => {
+                text.insert_str(p);
+            }
+            Action::Back => {
+                self.say("Nothing recorded: the referral was not saved.");
+                return Screen::Sheet;
+            }
+            Action::Confirm | Action::Save if self.decide(Decision::Refer, None, text_of(&text), now) => {
+                return Screen::Sheet;
+            }
+            _ => {}
+        }
+        Screen::Refer(text)
+    }
+
+    fn on_agreed(&mut self, mut form: Box<AgreedForm>, action: Action, now: DateTime<Utc>) -> Screen {
+        match action {
+            Action::Tab | Action::Up | Action::Down => form.field = 1 - form.field,
+            Action::Text(input) => {
+                if form.field == 0 {
+                    form.score.input(input);
+                } else {
+                    form.note.input(input);
+                }
+            }
+            Action::Paste(p) => {
+                let line = p.lines().next().unwrap_or("").to_string();
+                if form.field == 0 {
+                    form.score.insert_str(line);
+                } else {
+                    form.note.insert_str(p);
+                }
+            }
+            Action::Back => {
+                self.say("Nothing recorded: the agreed mark was not saved.");
+                return Screen::Sheet;
+            }
+            Action::Confirm | Action::Save => {
+                let Some(e) = self.current().cloned() else {
+                    return Screen::Sheet;
+                };
+                let max = e.internal.max;
+                let text = text_of(&form.score);
+                let score = match text.parse::<f64>() {
+                    Ok(s) if s.is_finite() && (0.0..=max).contains(&s) => s,
+                    _ => {
+                        self.warn(format!(
+                            "\"{text}\" is not a score from 0 to {}: type the agreed score as a number.",
+                            fmt_marks(max)
+                        ));
+                        form.field = 0;
+                        return Screen::Agreed(form);
+                    }
+                };
+                let note = text_of(&form.note);
+                if note.is_empty() {
+                    self.warn("Say who agreed the mark (and how), then press enter.");
+                    form.field = 1;
+                    return Screen::Agreed(form);
+                }
+                if self.locked() {
+                    return Screen::Sheet;
+                }
+                let event = Event::AgreedMark {
+                    station: e.station.clone(),
+                    candidate: e.candidate.clone(),
+                    sheets: seen(&self.cohort, &e.sheets),
+                    score,
+                    note,
+                };
+                match self.record(event, now) {
+                    Ok(()) => {
+                        self.say(format!(
+                            "{} at {}: agreed mark {} — saved ✓",
+                            e.candidate,
+                            e.station,
+                            fmt_marks(score)
+                        ));
+                        return Screen::Sheet;
+                    }
+                    Err(err) => self.warn(format!("NOT SAVED: {err}")),
+                }
+            }
+            _ => {}
+        }
+        Screen::Agreed(form)
+    }
+
+    fn on_report(&mut self, mut text: Box<TextArea<'static>>, action: Action, now: DateTime<Utc>) -> Screen {
+        match action {
+            Action::Text(input) => {
+                text.input(input);
+            }
+            Action::Paste(p) => {
+                text.insert_str(p);
+            }
+            // Nothing typed is thrown away: closing saves, as comments do.
+            Action::Save | Action::Back => {
+                let report = text_of(&text);
+                if report == self.own().report {
+                    self.say("Report unchanged.");
+                    return Screen::List;
+                }
+                match self.record(Event::ModerationReport { text: report }, now) {
+                    Ok(()) => {
+                        self.say("Moderation report — saved ✓");
+                        return Screen::List;
+                    }
+                    Err(err) => self.warn(format!("NOT SAVED: {err}")),
+                }
+            }
+            _ => {}
+        }
+        Screen::Report(text)
+    }
+
+    /// What the sign-off screen shows: the counts, and what is still open.
+    pub fn sign_off_summary(&self) -> (String, Vec<String>) {
+        let own = self.own();
+        let mut open = Vec::new();
+        if own.report.trim().is_empty() {
+            open.push("There is no moderation report yet (press R to write it).".to_string());
+        }
+        let undecided_sample = self
+            .entries
+            .iter()
+            .filter(|e| e.in_sample && !self.own_decision(e).is_some_and(|(_, h)| h))
+            .count();
+        if undecided_sample > 0 {
+            open.push(format!(
+                "{undecided_sample} sheets of the random sample ({}%) have no decision from you.",
+                self.sample_percent
+            ));
+        }
+        let stale = self
+            .entries
+            .iter()
+            .filter(|e| self.own_decision(e).is_some_and(|(_, h)| !h))
+            .count();
+        if stale > 0 {
+            open.push(format!(
+                "{stale} sheets changed after you decided on them; your decision no longer holds for them."
+            ));
+        }
+        if self.rubric.moderation == crate::rubric::Moderation::All {
+            let undecided = self
+                .entries
+                .iter()
+                .filter(|e| !self.cell_moderation(e).is_moderated())
+                .count();
+            if undecided > 0 {
+                open.push(format!(
+                    "The rubric requires every sheet to be moderated; {undecided} are not."
+                ));
+            }
+        }
+        (own.summary(), open)
+    }
+
+    fn on_sign_off(&mut self, action: Action, now: DateTime<Utc>) -> Screen {
+        match action {
+            Action::Back => {
+                self.say("Not signed off.");
+                Screen::List
+            }
+            Action::Confirm => {
+                if self.own().report.trim().is_empty() {
+                    self.warn("Write the moderation report (R) before signing off.");
+                    return Screen::SignOff;
+                }
+                let (summary, _) = self.sign_off_summary();
+                match self.record(Event::SignedOff { summary }, now) {
+                    Ok(()) => {
+                        self.say("Signed off — saved ✓. The moderation is now locked.");
+                        Screen::List
+                    }
+                    Err(err) => {
+                        self.warn(format!("NOT SAVED: {err}"));
+                        Screen::SignOff
+                    }
+                }
+            }
+            Action::Help => {
+                self.help = true;
+                Screen::SignOff
+            }
+            _ => Screen::SignOff,
+        }
+    }
+}
+
+pub fn outcome_word(o: StationOutcome) -> &'static str {
+    match o {
+        StationOutcome::Pass => "PASS",
+        StationOutcome::Fail => "FAIL",
+        StationOutcome::Incomplete => "INCOMPLETE",
+        StationOutcome::Absent => "ABSENT",
+        StationOutcome::Rest => "REST",
+    }
+}
+
+/// The default seed for an assessment's sample: from its id, so the same
+/// exam gives the same sample unless a seed is chosen.
+pub fn default_seed(assessment: &str) -> u64 {
+    let h = blake3::hash(assessment.as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h.as_bytes()[..8]);
+    u64::from_le_bytes(b) % 1_000_000
+}

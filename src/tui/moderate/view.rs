@@ -1,0 +1,575 @@
+//! Drawing the moderation screens. Views only read the app.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::keys::{Ctx, for_screen};
+use super::{Entry, ModerateApp, Screen, outcome_word};
+use crate::moderation::CellModeration;
+use crate::scoring::{StationOutcome, fmt_marks};
+use crate::store::{Decision, TimerAction};
+use crate::tui::theme::Theme;
+use crate::tui::views::{centred, scoring::fit};
+
+pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
+    let area = frame.area();
+    if app.too_small() {
+        let text = format!(
+            "The terminal is {}×{}; moderation needs at least {}×{}. Make the window larger (nothing is lost).",
+            app.width,
+            app.height,
+            super::MIN_WIDTH,
+            super::MIN_HEIGHT
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let notice = u16::from(app.notice.is_some());
+    let [header, notice_area, body, footer] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(notice),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(app, frame, header, theme);
+    if let Some(n) = &app.notice {
+        let style = if n.error { theme.danger() } else { theme.ok() };
+        frame.render_widget(
+            Paragraph::new(Line::styled(fit(&n.text, usize::from(area.width)), style)),
+            notice_area,
+        );
+    }
+    match &app.screen {
+        Screen::List => render_list(app, frame, body, theme),
+        Screen::SignOff => {
+            render_list(app, frame, body, theme);
+            sign_off(app, frame, body, theme);
+        }
+        Screen::Report(text) => {
+            render_list(app, frame, body, theme);
+            let inner = modal(
+                frame,
+                body,
+                "Moderation report",
+                body.width.saturating_sub(8),
+                body.height.saturating_sub(2),
+            );
+            frame.render_widget(&**text, inner);
+        }
+        Screen::Sheet => render_sheet(app, frame, body, theme),
+        Screen::Disagree(form) => {
+            render_sheet(app, frame, body, theme);
+            let inner = modal(frame, body, "Disagree", 70, 12);
+            let [choice, label, text] =
+                Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Min(1)])
+                    .areas(inner);
+            let internal = app
+                .current()
+                .map(|e| outcome_word(e.internal.outcome))
+                .unwrap_or("");
+            let mut spans = vec![Span::raw(format!(
+                "Examiners' result {internal}; proposed result: "
+            ))];
+            for p in [crate::store::Proposed::Pass, crate::store::Proposed::Fail] {
+                let style = if p == form.proposed {
+                    theme.selected()
+                } else {
+                    theme.dim()
+                };
+                spans.push(Span::styled(format!(" {} ", p.label()), style));
+                spans.push(Span::raw(" "));
+            }
+            frame.render_widget(Paragraph::new(Line::from(spans)), choice);
+            frame.render_widget(Line::styled("Rationale (required):", theme.strong()), label);
+            frame.render_widget(&form.rationale, text);
+        }
+        Screen::Refer(text) => {
+            render_sheet(app, frame, body, theme);
+            let inner = modal(frame, body, "Refer to a third marker", 70, 9);
+            let [label, area] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+            frame.render_widget(
+                Paragraph::new(
+                    "A third marker's sheet for this candidate and station will then decide the station.",
+                )
+                .wrap(Wrap { trim: true }),
+                label,
+            );
+            frame.render_widget(&**text, area);
+        }
+        Screen::Agreed(form) => {
+            render_sheet(app, frame, body, theme);
+            let inner = modal(frame, body, "Agreed mark", 70, 10);
+            let [l1, f1, l2, f2] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(2),
+                Constraint::Length(1),
+                Constraint::Min(1),
+            ])
+            .areas(inner);
+            let max = app
+                .current()
+                .map(|e| fmt_marks(e.internal.max))
+                .unwrap_or_default();
+            let mark = |on: bool| if on { theme.strong() } else { theme.dim() };
+            frame.render_widget(
+                Line::styled(format!("Agreed score (0 to {max}):"), mark(form.field == 0)),
+                l1,
+            );
+            frame.render_widget(&form.score, f1);
+            frame.render_widget(Line::styled("Who agreed it:", mark(form.field == 1)), l2);
+            frame.render_widget(&form.note, f2);
+        }
+    }
+    frame.render_widget(footer_line(app, theme, area.width), footer);
+    if app.help {
+        help(app, frame, body, theme);
+    }
+}
+
+fn modal(frame: &mut Frame, area: Rect, title: &str, width: u16, height: u16) -> Rect {
+    let outer = centred(area, width.min(area.width), height.min(area.height));
+    frame.render_widget(Clear, outer);
+    let block = Block::bordered().title(format!(" {title} "));
+    let inner = block.inner(outer);
+    frame.render_widget(block, outer);
+    inner
+}
+
+fn render_header(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let width = usize::from(area.width);
+    let own = app.own();
+    let state = match &own.signed_off {
+        Some((t, _)) => format!(
+            "SIGNED OFF {}",
+            t.with_timezone(&app.utc_offset).format("%d %b %Y %H:%M")
+        ),
+        None => "not signed off".to_string(),
+    };
+    let first = format!(
+        "Moderation — {}   assessor {} on {}   {state}",
+        app.rubric.title, own.assessor, own.device
+    );
+    let decided = app
+        .entries
+        .iter()
+        .filter(|e| app.own_decision(e).is_some_and(|(_, h)| h))
+        .count();
+    let second = format!(
+        "Showing: {} ({} of {} sheets)   you have decided {} of {}",
+        app.filter.label(),
+        app.visible.len(),
+        app.entries.len(),
+        decided,
+        app.entries.len()
+    );
+    let third = format!(
+        "Sample {}% (seed {}) · near the pass mark: within {}% of the maximum",
+        app.sample_percent, app.seed, app.near_percent
+    );
+    let lines = vec![
+        Line::styled(fit(&first, width), theme.title()),
+        Line::from(fit(&second, width)),
+        Line::styled(fit(&third, width), theme.dim()),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The decision column: this assessor's, then anyone else's.
+fn decision_text(app: &ModerateApp, e: &Entry) -> String {
+    let mine = match app.own_decision(e) {
+        Some((d, true)) => match d.proposed {
+            Some(p) => format!("you: disagree → {}", p.label()),
+            None => format!(
+                "you: {}",
+                match d.decision {
+                    Decision::Agree => "agree",
+                    Decision::Disagree => "disagree",
+                    Decision::Refer => "refer",
+                }
+            ),
+        },
+        Some((_, false)) => "you: CHANGED SINCE".to_string(),
+        None => String::new(),
+    };
+    let others = app
+        .moderation
+        .decisions(&app.cohort, &e.sheets, &e.candidate, &e.station)
+        .iter()
+        .filter(|(d, _)| d.assessor != app.own().assessor || d.device != app.own().device)
+        .count();
+    match (mine.is_empty(), others) {
+        (true, 0) => "—".to_string(),
+        (true, n) => format!("{n} other assessor(s)"),
+        (false, 0) => mine,
+        (false, n) => format!("{mine} (+{n})"),
+    }
+}
+
+fn render_list(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let width = usize::from(area.width);
+    let columns = format!(
+        "{:<10} {:<16} {:<10} {:<9} {:>11} {:>6} {:<10} {:<18} {}",
+        "candidate", "name", "station", "examiner", "score", "pass", "result", "flags", "decision"
+    );
+    let mut lines = vec![Line::styled(fit(&columns, width), theme.strong())];
+    if app.visible.is_empty() {
+        let why = if app.entries.is_empty() {
+            "No submitted sheets yet: there is nothing to moderate."
+        } else {
+            "No sheets match this filter: press f for the next one."
+        };
+        lines.push(Line::styled(why, theme.dim()));
+    }
+    let rows = usize::from(area.height.saturating_sub(1));
+    let start = app.selected.saturating_sub(rows.saturating_sub(1));
+    for (n, &i) in app.visible.iter().enumerate().skip(start).take(rows) {
+        let e = &app.entries[i];
+        let r = &e.internal;
+        let examiners: Vec<&str> = e
+            .sheets
+            .iter()
+            .map(|&s| app.cohort.sheets[s].key.examiner.as_str())
+            .collect();
+        let pass = r
+            .pass_mark
+            .as_ref()
+            .and_then(|p| p.marks)
+            .map(fmt_marks)
+            .unwrap_or_default();
+        let mut flags = e.flags.clone();
+        if e.borderline {
+            flags.insert(0, "borderline".into());
+        }
+        if e.near {
+            flags.push("near".into());
+        }
+        let text = format!(
+            "{:<10} {:<16} {:<10} {:<9} {:>11} {:>6} {:<10} {:<18} {}",
+            fit(&e.candidate, 10),
+            fit(&e.name, 16),
+            fit(&e.station, 10),
+            fit(&examiners.join(","), 9),
+            format!("{}/{}", fmt_marks(r.score), fmt_marks(r.max)),
+            pass,
+            outcome_word(r.outcome),
+            fit(&flags.join(","), 18),
+            decision_text(app, e)
+        );
+        let style = if n == app.selected {
+            theme.selected()
+        } else if r.outcome == StationOutcome::Fail {
+            theme.warn()
+        } else {
+            theme.plain()
+        };
+        lines.push(Line::styled(fit(&text, width), style));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn local(app: &ModerateApp, t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&app.utc_offset)
+        .format("%d %b %H:%M:%S")
+        .to_string()
+}
+
+/// Every line of the read-only sheet view.
+pub fn sheet_lines(app: &ModerateApp, e: &Entry, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let Some(station) = app.rubric.station(&e.station) else {
+        return lines;
+    };
+    let r = &e.internal;
+    let who = if e.name.is_empty() {
+        e.candidate.clone()
+    } else {
+        format!("{} ({})", e.name, e.candidate)
+    };
+    lines.push(Line::styled(
+        format!("{who} — {} ({})", station.title, station.id),
+        theme.title(),
+    ));
+    let pass = match r.pass_mark.as_ref() {
+        Some(p) => match p.marks {
+            Some(m) => format!("; pass mark {}", fmt_marks(m)),
+            None => "; passed by competency or global rating, not by a pass mark".to_string(),
+        },
+        None => String::new(),
+    };
+    lines.push(Line::from(format!(
+        "Examiners' result: {} — {} of {}{pass}",
+        outcome_word(r.outcome),
+        fmt_marks(r.score),
+        fmt_marks(r.max)
+    )));
+    if let Some(note) = &e.note {
+        lines.push(Line::styled(note.clone(), theme.dim()));
+    }
+    for reason in &r.reasons {
+        lines.push(Line::from(format!("  · {}", reason.text)));
+    }
+    for &i in &e.sheets {
+        let sheet = &app.cohort.sheets[i];
+        let s = &sheet.state;
+        lines.push(Line::from(""));
+        let submitted = s
+            .submitted
+            .as_ref()
+            .map(|x| format!("submitted {}", local(app, &x.time)))
+            .unwrap_or_else(|| "not submitted".into());
+        lines.push(Line::styled(
+            format!(
+                "Sheet of examiner {} on {} — {submitted}",
+                sheet.key.examiner, sheet.key.device
+            ),
+            theme.strong(),
+        ));
+        if let Some(src) = &s.imported {
+            lines.push(Line::styled(format!("Entered from paper: {src}"), theme.warn()));
+        }
+        for item in &station.items {
+            let scale = app.rubric.scale(item.scale);
+            let (level, late) = match s.mark(&item.id) {
+                Some(m) => (
+                    match m.level {
+                        Some(l) => scale
+                            .levels
+                            .get(l)
+                            .map(|x| format!("{} ({})", x.label, fmt_marks(x.mark * item.weight)))
+                            .unwrap_or_else(|| format!("level {l}?")),
+                        None => "not observed".into(),
+                    },
+                    m.late,
+                ),
+                None => ("— not marked".into(), false),
+            };
+            let critical = if item.critical != crate::rubric::Critical::No {
+                " [critical]"
+            } else {
+                ""
+            };
+            let late = if late { "  LATE" } else { "" };
+            lines.push(Line::from(format!("  {}{critical}: {level}{late}", item.text)));
+            if let Some(reason) = s.missing_reasons.get(&item.id) {
+                lines.push(Line::styled(
+                    format!("      missing because: {reason}"),
+                    theme.dim(),
+                ));
+            }
+        }
+        if let Some(g) = &station.global_rating {
+            let scale = app.rubric.scale(g.scale);
+            let text = match s.global_rating() {
+                Some((l, late)) => format!(
+                    "{}{}",
+                    scale.levels.get(l).map(|x| x.label.clone()).unwrap_or_default(),
+                    if late { "  LATE" } else { "" }
+                ),
+                None => "— not given".into(),
+            };
+            lines.push(Line::from(format!("  Global rating: {text}")));
+        }
+        let text_block = |lines: &mut Vec<Line<'static>>, label: &str, text: &str| {
+            if text.trim().is_empty() {
+                lines.push(Line::styled(format!("  {label}: (none)"), theme.dim()));
+            } else {
+                lines.push(Line::from(format!("  {label}:")));
+                for l in text.lines() {
+                    lines.push(Line::from(format!("    {l}")));
+                }
+            }
+        };
+        text_block(&mut lines, "Feedback to the candidate", &s.feedback);
+        text_block(&mut lines, "Examiner's private notes", &s.notes);
+        for (kind, note) in &s.concerns {
+            lines.push(Line::styled(
+                format!("  CONCERN ({}): {note}", kind.label()),
+                theme.danger(),
+            ));
+        }
+        let timing: Vec<String> = s
+            .timer
+            .iter()
+            .filter_map(|t| {
+                let what = match &t.action {
+                    TimerAction::Start => "started".to_string(),
+                    TimerAction::Pause { reason } => format!("paused ({reason})"),
+                    TimerAction::Resume => "resumed".to_string(),
+                    TimerAction::TimeUp => "time up".to_string(),
+                    TimerAction::Advance => "moved on after time-up".to_string(),
+                    TimerAction::End => "ended".to_string(),
+                    _ => return None,
+                };
+                Some(format!("{what} {}", local(app, &t.time)))
+            })
+            .collect();
+        if !timing.is_empty() {
+            lines.push(Line::from(format!("  Timing: {}", timing.join(", "))));
+        }
+        for a in &s.amendments {
+            lines.push(Line::styled(
+                format!(
+                    "  Amended {} by {}: {}",
+                    local(app, &a.time),
+                    a.examiner,
+                    a.reason
+                ),
+                theme.warn(),
+            ));
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled("Moderation", theme.strong()));
+    let all = app
+        .moderation
+        .decisions(&app.cohort, &e.sheets, &e.candidate, &e.station);
+    if all.is_empty() {
+        lines.push(Line::styled("  No decision yet.", theme.dim()));
+    }
+    for (d, holds) in all {
+        let what = match d.proposed {
+            Some(p) => format!("disagree, proposing {}", p.label()),
+            None => d.decision.label().to_string(),
+        };
+        let stale = if holds {
+            ""
+        } else {
+            " — a sheet changed since: no longer holds"
+        };
+        lines.push(Line::from(format!(
+            "  {} ({}), {}: {what}{stale}",
+            d.assessor,
+            d.device,
+            local(app, &d.time)
+        )));
+        if !d.rationale.is_empty() {
+            lines.push(Line::from(format!("    {}", d.rationale)));
+        }
+    }
+    if let Some(a) = app
+        .moderation
+        .agreed_mark(&app.cohort, &e.sheets, &e.candidate, &e.station)
+    {
+        lines.push(Line::from(format!(
+            "  Agreed mark {} recorded by {}: {}",
+            fmt_marks(a.score),
+            a.assessor,
+            a.note
+        )));
+    } else if e.needs_agreed_mark {
+        lines.push(Line::styled(
+            "  The markers differ by more than the threshold: waiting for their agreed mark (m).",
+            theme.warn(),
+        ));
+    }
+    match app.cell_moderation(e) {
+        CellModeration::Conflicting { detail } => {
+            lines.push(Line::styled(
+                format!("  Assessors differ: {detail}"),
+                theme.danger(),
+            ));
+        }
+        CellModeration::Referred { third: Some(t), .. } => {
+            let k = &app.cohort.sheets[t].key;
+            lines.push(Line::from(format!(
+                "  Third marker: {} on {}",
+                k.examiner, k.device
+            )));
+        }
+        _ => {}
+    }
+    lines
+}
+
+fn render_sheet(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(e) = app.current() else {
+        render_list(app, frame, area, theme);
+        return;
+    };
+    let lines = sheet_lines(app, e, theme);
+    let block = Block::default().borders(Borders::TOP).title(format!(
+        " sheet {} of {} (read-only) ",
+        app.selected + 1,
+        app.visible.len()
+    ));
+    let max_scroll = (lines.len() as u16).saturating_sub(area.height.saturating_sub(2));
+    frame.render_widget(
+        Paragraph::new(Text::from(lines))
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.scroll.min(max_scroll), 0)),
+        area,
+    );
+}
+
+fn sign_off(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let (summary, open) = app.sign_off_summary();
+    let inner = modal(
+        frame,
+        area,
+        "Sign off",
+        76,
+        (10 + open.len() as u16 * 2).min(area.height),
+    );
+    let mut lines = vec![
+        Line::from(format!("You have decided on {summary}.")),
+        Line::from(""),
+    ];
+    if open.is_empty() {
+        lines.push(Line::styled("Nothing is left open.", theme.ok()));
+    } else {
+        lines.push(Line::styled("Still open:", theme.warn()));
+        for o in open {
+            lines.push(Line::from(format!("  · {o}")));
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        "Signing off locks this moderation: no decision, agreed mark or report change can be added after it.",
+        theme.strong(),
+    ));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+fn footer_line(app: &ModerateApp, theme: &Theme, width: u16) -> Line<'static> {
+    let ctx = Ctx::of(app);
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for b in for_screen(ctx, true) {
+        let Some((keys, word)) = b.footer else { continue };
+        let len = keys.chars().count() + word.chars().count() + 3;
+        if used + len > usize::from(width) {
+            break;
+        }
+        used += len;
+        spans.push(Span::styled(keys.to_string(), theme.key()));
+        spans.push(Span::raw(format!(" {word}  ")));
+    }
+    Line::from(spans)
+}
+
+fn help(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let under = match app.screen {
+        Screen::Sheet => Ctx::Sheet,
+        Screen::SignOff => Ctx::SignOff,
+        _ => Ctx::List,
+    };
+    let mut lines = Vec::new();
+    for b in for_screen(under, false) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<12}", b.label), theme.key()),
+            Span::raw(b.what.to_string()),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        "Decisions are saved the moment they are made; the examiners' marks are never changed.",
+        theme.dim(),
+    ));
+    let width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 4;
+    let inner = modal(frame, area, "Keys", width, lines.len() as u16 + 2);
+    frame.render_widget(Paragraph::new(lines), inner);
+}

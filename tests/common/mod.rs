@@ -1,0 +1,203 @@
+//! Fixtures shared by the tests that need session folders written through
+//! the real store.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use osce::rubric::{Rubric, load};
+use osce::store::{Event, SheetKey, Store, hash_rubric};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A temporary folder, removed when dropped.
+pub struct Dir(pub PathBuf);
+
+impl Dir {
+    pub fn new(tag: &str) -> Dir {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("osce-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Dir(dir)
+    }
+
+    pub fn sub(&self, name: &str) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::create_dir_all(&p).expect("sub dir");
+        p
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub const OSCE: &str = "rubrics/msk-ultrasound-osce.ron";
+pub const FCA: &str = "rubrics/msk-final-clinical-assessment.ron";
+pub const PRACTICAL: &str = "rubrics/msk-practical-exam.ron";
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("time")
+}
+
+pub fn at(minutes: i64) -> DateTime<Utc> {
+    t0() + Duration::minutes(minutes)
+}
+
+pub fn hash(rubric: &str) -> String {
+    hash_rubric(&std::fs::read_to_string(rubric).expect("rubric"))
+}
+
+pub fn rubric(path: &str) -> Rubric {
+    load(Path::new(path)).expect("valid rubric").0
+}
+
+/// How a fixture sheet is marked.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Marks {
+    /// Every item at its top level, the top global rating.
+    Top,
+    /// Every item at its lowest level (critical ones too), the lowest
+    /// global rating.
+    Bottom,
+    /// Every item at its top level but the first `n` non-critical items at
+    /// their lowest; the global rating at the scale's borderline level
+    /// where it has one.
+    LoseFirst(usize),
+}
+
+/// Writes one sheet through the store (`who` is `examiner@device`), opened
+/// at minute `minute`; submitted if `submit`. Returns the journal's path.
+#[allow(clippy::too_many_arguments)]
+pub fn sheet(
+    folder: &Path,
+    rubric_path: &str,
+    station: &str,
+    candidate: &str,
+    who: &str,
+    marks: Marks,
+    submit: bool,
+    minute: i64,
+) -> PathBuf {
+    let rubric = rubric(rubric_path);
+    let (examiner, device) = who.split_once('@').expect("examiner@device");
+    let key = SheetKey {
+        assessment: rubric.id.clone(),
+        station: station.into(),
+        candidate: candidate.into(),
+        examiner: examiner.into(),
+        device: device.into(),
+    };
+    let (mut journal, _) = Store::new(folder)
+        .open_sheet(&key, &hash(rubric_path))
+        .expect("open");
+    let when = at(minute);
+    journal
+        .append(
+            Event::Confirmed {
+                candidate_name: format!("Name of {candidate}"),
+            },
+            when,
+        )
+        .expect("append");
+    let st = rubric.station(station).expect("station");
+    let mut lost = 0;
+    for item in &st.items {
+        let scale = rubric.scale(item.scale);
+        let top = scale.levels.len() - 1;
+        let level = match marks {
+            Marks::Top => top,
+            Marks::Bottom => 0,
+            Marks::LoseFirst(n) => {
+                if item.critical == osce::rubric::Critical::No && lost < n {
+                    lost += 1;
+                    0
+                } else {
+                    top
+                }
+            }
+        };
+        journal
+            .append(
+                Event::Mark {
+                    item: item.id.clone(),
+                    level: Some(level),
+                    label: scale.levels[level].label.clone(),
+                    late: false,
+                },
+                when,
+            )
+            .expect("append");
+    }
+    if let Some(g) = &st.global_rating {
+        let scale = rubric.scale(g.scale);
+        let level = match marks {
+            Marks::Top => scale.levels.len() - 1,
+            Marks::Bottom => 0,
+            Marks::LoseFirst(_) => scale.borderline.unwrap_or(scale.levels.len() - 1),
+        };
+        journal
+            .append(
+                Event::GlobalRating {
+                    level,
+                    label: scale.levels[level].label.clone(),
+                    late: false,
+                },
+                when,
+            )
+            .expect("append");
+    }
+    if submit {
+        journal
+            .append(
+                Event::Submitted {
+                    score: 0.0,
+                    max: 0.0,
+                    outcome: "recorded by the fixture".into(),
+                },
+                when,
+            )
+            .expect("append");
+    }
+    journal.path().to_path_buf()
+}
+
+/// Appends events to an existing sheet.
+pub fn append(
+    folder: &Path,
+    rubric_path: &str,
+    station: &str,
+    candidate: &str,
+    who: &str,
+    events: Vec<Event>,
+) {
+    let rubric = rubric(rubric_path);
+    let (examiner, device) = who.split_once('@').expect("examiner@device");
+    let key = SheetKey {
+        assessment: rubric.id.clone(),
+        station: station.into(),
+        candidate: candidate.into(),
+        examiner: examiner.into(),
+        device: device.into(),
+    };
+    let (mut journal, _) = Store::new(folder)
+        .open_sheet(&key, &hash(rubric_path))
+        .expect("open");
+    for e in events {
+        journal.append(e, at(30)).expect("append");
+    }
+}
+
+/// Every scored station of a rubric, marked for one candidate.
+pub fn candidate(folder: &Path, rubric_path: &str, candidate: &str, who: &str, marks: Marks) {
+    let r = rubric(rubric_path);
+    for st in r.scored_stations() {
+        sheet(folder, rubric_path, &st.id, candidate, who, marks, true, 0);
+    }
+}

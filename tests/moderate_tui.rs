@@ -1,0 +1,533 @@
+//! The moderation screen without a terminal: keys through
+//! `ModerateApp::update`, decisions written to a real moderation journal
+//! in a temporary folder, and a snapshot of every screen.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use osce::cohort::{gather, matrix};
+use osce::moderation::settle_referrals;
+use osce::results::results;
+use osce::scoring::Standards;
+use osce::store::{Decision, Event, Proposed, Store, read_sheet};
+use osce::tui::moderate::{Action, Filter, ModerateApp, Options, Screen, action_for, view};
+use osce::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+struct H {
+    app: ModerateApp,
+    dir: Dir,
+    rubric: &'static str,
+}
+
+fn open(dir: Dir, rubric_path: &'static str, assessor: &str) -> H {
+    let s = dir.0.join("s");
+    let r = rubric(rubric_path);
+    let h = hash(rubric_path);
+    let folders = vec![s.clone()];
+    let cohort = gather(&r, &h, &folders).expect("gather");
+    let moderation = osce::moderation::gather(&r, &h, &folders).expect("moderation");
+    let mut m = matrix(&r, &cohort, None);
+    settle_referrals(&mut m, &cohort, &moderation);
+    let res = results(&r, &cohort, &m, &Standards::default(), &moderation);
+    let (journal, _) = Store::new(&s)
+        .open_moderation(&r.id, assessor, "ea-laptop", &h)
+        .expect("open moderation");
+    let mut app = ModerateApp::new(
+        r,
+        cohort,
+        m,
+        res,
+        moderation,
+        journal,
+        Options {
+            sample_percent: 25.0,
+            seed: 7,
+            near_percent: 5.0,
+        },
+    );
+    app.update(
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+        at(60),
+    );
+    H {
+        app,
+        dir,
+        rubric: rubric_path,
+    }
+}
+
+/// Two candidates through the practical exam: C001 passes everything,
+/// C002 fails the upper limb station (marked at the bottom) and is
+/// borderline at the lower limb.
+fn practical() -> H {
+    let dir = Dir::new("mod-tui");
+    let s = dir.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    sheet(
+        &s,
+        PRACTICAL,
+        "upper-limb",
+        "C002",
+        "E02@lap2",
+        Marks::Bottom,
+        true,
+        5,
+    );
+    sheet(
+        &s,
+        PRACTICAL,
+        "lower-limb",
+        "C002",
+        "E02@lap2",
+        Marks::LoseFirst(2),
+        true,
+        6,
+    );
+    sheet(&s, PRACTICAL, "physics", "C002", "E02@lap2", Marks::Top, false, 7);
+    open(dir, PRACTICAL, "EA1")
+}
+
+impl H {
+    fn key(&mut self, code: KeyCode) {
+        self.key_mod(code, KeyModifiers::NONE);
+    }
+
+    fn key_mod(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let action = action_for(&self.app, KeyEvent::new(code, mods));
+        if let Some(a) = action {
+            self.app.update(a, at(61));
+        }
+    }
+
+    fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn journal(&self) -> Vec<Event> {
+        let path = self.sessions().join(format!(
+            "{}/EA1@ea-laptop/moderation.jsonl",
+            rubric(self.rubric).id
+        ));
+        read_sheet(path)
+            .expect("journal")
+            .records
+            .into_iter()
+            .map(|r| r.event)
+            .collect()
+    }
+
+    fn sessions(&self) -> PathBuf {
+        self.dir.0.join("s")
+    }
+
+    fn render(&self, width: u16, height: u16) -> String {
+        let mut app_size = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        app_size
+            .draw(|f| view::render(&self.app, f, &Theme::new(false)))
+            .expect("draw");
+        let buffer = app_size.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            for x in 0..buffer.area.width {
+                line.push_str(buffer[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    fn select(&mut self, candidate: &str, station: &str) {
+        let i = self
+            .app
+            .visible
+            .iter()
+            .position(|&i| {
+                self.app.entries[i].candidate == candidate && self.app.entries[i].station == station
+            })
+            .expect("entry shown");
+        self.app.selected = i;
+    }
+}
+
+fn decisions(events: &[Event]) -> Vec<(String, String, Decision, Option<Proposed>, String)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Moderated {
+                candidate,
+                station,
+                decision,
+                proposed,
+                rationale,
+                ..
+            } => Some((
+                candidate.clone(),
+                station.clone(),
+                *decision,
+                *proposed,
+                rationale.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn only_submitted_sheets_are_listed_and_filters_narrow_them() {
+    let mut h = practical();
+    // C001's three stations and C002's two submitted ones; C002's
+    // unsubmitted physics sheet is not moderated.
+    assert_eq!(h.app.entries.len(), 5);
+    assert_eq!(h.app.visible.len(), 5);
+    h.key(KeyCode::Char('f'));
+    assert_eq!(h.app.filter, Filter::Undecided);
+    assert_eq!(h.app.visible.len(), 5);
+    h.key(KeyCode::Char('f'));
+    assert_eq!(h.app.filter, Filter::Fails);
+    let shown: Vec<(&str, &str)> = h
+        .app
+        .visible
+        .iter()
+        .map(|&i| {
+            (
+                h.app.entries[i].candidate.as_str(),
+                h.app.entries[i].station.as_str(),
+            )
+        })
+        .collect();
+    assert!(shown.contains(&("C002", "upper-limb")), "{shown:?}");
+    assert!(shown.iter().all(|(c, _)| *c == "C002"), "{shown:?}");
+    h.key(KeyCode::Char('F'));
+    h.key(KeyCode::Char('F'));
+    assert_eq!(h.app.filter, Filter::All);
+    // Cycling all the way round comes back to all.
+    for _ in 0..Filter::ALL.len() {
+        h.key(KeyCode::Tab);
+    }
+    assert_eq!(h.app.filter, Filter::All);
+    // The sample: 25% of 5, rounded up.
+    while h.app.filter != Filter::Sample {
+        h.key(KeyCode::Char('f'));
+    }
+    assert_eq!(h.app.visible.len(), 2);
+}
+
+#[test]
+fn agree_is_saved_at_once_and_moves_nothing_else() {
+    let mut h = practical();
+    h.select("C001", "physics");
+    h.key(KeyCode::Char('a'));
+    let d = decisions(&h.journal());
+    assert_eq!(
+        d,
+        vec![(
+            "C001".into(),
+            "physics".into(),
+            Decision::Agree,
+            None,
+            String::new()
+        )]
+    );
+    let notice = h.app.notice.clone().expect("notice");
+    assert!(notice.text.contains("saved ✓") && !notice.error, "{notice:?}");
+    // The undecided filter no longer shows it.
+    h.app.filter = Filter::All;
+    h.key(KeyCode::Char('f'));
+    assert!(
+        h.app
+            .visible
+            .iter()
+            .all(|&i| !(h.app.entries[i].candidate == "C001" && h.app.entries[i].station == "physics"))
+    );
+}
+
+#[test]
+fn disagree_needs_a_rationale_and_esc_records_nothing() {
+    let mut h = practical();
+    h.select("C002", "upper-limb");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.screen, Screen::Sheet));
+    h.key(KeyCode::Char('d'));
+    let Screen::Disagree(form) = &h.app.screen else {
+        panic!("the disagree form");
+    };
+    // The examiners failed it: the form proposes the other result.
+    assert_eq!(form.proposed, Proposed::Pass);
+    h.key(KeyCode::Enter);
+    assert!(
+        matches!(h.app.screen, Screen::Disagree(_)),
+        "refused without a rationale"
+    );
+    assert!(h.app.notice.as_ref().is_some_and(|n| n.error));
+    h.typed("Video shows the probe handling was fine");
+    h.key(KeyCode::Esc);
+    assert!(matches!(h.app.screen, Screen::Sheet));
+    assert!(decisions(&h.journal()).is_empty(), "esc records nothing");
+    assert!(
+        h.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("Nothing recorded"))
+    );
+
+    h.key(KeyCode::Char('d'));
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.typed("Images show every structure; the low marks do not match them.");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.screen, Screen::Sheet));
+    let d = decisions(&h.journal());
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].2, Decision::Disagree);
+    assert_eq!(d[0].3, Some(Proposed::Pass));
+    assert!(d[0].4.starts_with("Images show"));
+}
+
+#[test]
+fn refer_records_with_an_optional_note() {
+    let mut h = practical();
+    h.select("C002", "lower-limb");
+    h.key(KeyCode::Char('r'));
+    assert!(matches!(h.app.screen, Screen::Refer(_)));
+    h.key(KeyCode::Enter);
+    let d = decisions(&h.journal());
+    assert_eq!(
+        d,
+        vec![(
+            "C002".into(),
+            "lower-limb".into(),
+            Decision::Refer,
+            None,
+            String::new()
+        )]
+    );
+}
+
+#[test]
+fn a_later_decision_replaces_an_earlier_one_and_both_stay_on_disk() {
+    let mut h = practical();
+    h.select("C001", "physics");
+    h.key(KeyCode::Char('a'));
+    h.key(KeyCode::Char('r'));
+    h.typed("second thoughts");
+    h.key(KeyCode::Enter);
+    assert_eq!(decisions(&h.journal()).len(), 2);
+    let e = h.app.current().cloned().expect("entry");
+    let (d, holds) = h.app.own_decision(&e).expect("decision");
+    assert_eq!(d.decision, Decision::Refer);
+    assert!(holds);
+}
+
+#[test]
+fn an_agreed_mark_is_refused_where_there_is_nothing_to_agree() {
+    let mut h = practical();
+    h.key(KeyCode::Char('m'));
+    assert!(matches!(h.app.screen, Screen::List));
+    assert!(
+        h.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("double-marked"))
+    );
+}
+
+#[test]
+fn an_agreed_mark_is_checked_and_recorded() {
+    let dir = Dir::new("mod-tui-agreed");
+    let s = dir.sub("s");
+    sheet(&s, FCA, "case-1", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(
+        &s,
+        FCA,
+        "case-1",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(4),
+        true,
+        1,
+    );
+    let mut h = open(dir, FCA, "LEAD");
+    assert_eq!(h.app.entries.len(), 1);
+    assert!(h.app.entries[0].needs_agreed_mark);
+    h.key(KeyCode::Char('m'));
+    assert!(matches!(h.app.screen, Screen::Agreed(_)));
+    h.typed("12");
+    h.key(KeyCode::Tab);
+    h.typed("E01 and E02, by phone");
+    h.key(KeyCode::Enter);
+    assert!(
+        matches!(h.app.screen, Screen::Agreed(_)),
+        "12 is over the maximum of 9"
+    );
+    assert!(
+        h.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("from 0 to 9"))
+    );
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Backspace);
+    h.typed("7");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.screen, Screen::Sheet));
+    let path = h.sessions().join("msk-us-fca/LEAD@ea-laptop/moderation.jsonl");
+    let events: Vec<Event> = read_sheet(path)
+        .expect("journal")
+        .records
+        .into_iter()
+        .map(|r| r.event)
+        .collect();
+    assert!(
+        events.iter().any(|e| matches!(e, Event::AgreedMark { score, note, .. } if *score == 7.0 && note == "E01 and E02, by phone")),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn the_report_is_saved_on_close_and_sign_off_needs_it_then_locks() {
+    let mut h = practical();
+    h.key(KeyCode::Char('S'));
+    assert!(matches!(h.app.screen, Screen::SignOff));
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.screen, Screen::SignOff), "no report yet");
+    assert!(h.app.notice.as_ref().is_some_and(|n| n.error));
+    h.key(KeyCode::Esc);
+    assert!(matches!(h.app.screen, Screen::List));
+
+    h.key(KeyCode::Char('R'));
+    assert!(matches!(h.app.screen, Screen::Report(_)));
+    h.typed("Sampled 25%. Marking consistent.");
+    h.key(KeyCode::Esc);
+    assert!(matches!(h.app.screen, Screen::List));
+    assert!(h.journal().iter().any(
+        |e| matches!(e, Event::ModerationReport { text } if text == "Sampled 25%. Marking consistent.")
+    ));
+
+    h.key(KeyCode::Char('S'));
+    h.key(KeyCode::Enter);
+    assert!(h.app.signed_off());
+    assert!(h.journal().iter().any(|e| matches!(e, Event::SignedOff { .. })));
+    let before = h.journal().len();
+    for key in ['a', 'd', 'r', 'm', 'R', 'S'] {
+        h.key(KeyCode::Char(key));
+        assert!(matches!(h.app.screen, Screen::List), "{key} after sign-off");
+        assert!(h.app.notice.as_ref().is_some_and(|n| n.text.contains("locked")));
+    }
+    assert_eq!(h.journal().len(), before, "nothing more recorded");
+}
+
+#[test]
+fn reopening_picks_up_the_decisions_already_made() {
+    let mut h = practical();
+    h.select("C001", "physics");
+    h.key(KeyCode::Char('a'));
+    let dir = std::mem::replace(&mut h.dir, Dir::new("mod-tui-spare"));
+    drop(h);
+    let h = open(dir, PRACTICAL, "EA1");
+    assert_eq!(h.app.own().decisions.len(), 1);
+}
+
+#[test]
+fn a_second_window_for_the_same_assessor_is_refused() {
+    let h = practical();
+    let r = rubric(PRACTICAL);
+    let second = Store::new(h.sessions()).open_moderation(&r.id, "EA1", "ea-laptop", &hash(PRACTICAL));
+    assert!(matches!(second, Err(osce::store::StoreError::Locked { .. })));
+}
+
+#[test]
+fn no_key_acts_while_the_terminal_is_too_small() {
+    let mut h = practical();
+    h.app.update(Action::Resize { width: 10, height: 3 }, at(61));
+    h.key(KeyCode::Char('a'));
+    assert!(decisions(&h.journal()).is_empty());
+    assert!(h.render(10, 3).contains("The"));
+}
+
+#[test]
+fn paste_goes_into_the_rationale_as_text() {
+    let mut h = practical();
+    h.key(KeyCode::Char('d'));
+    h.app.update(Action::Paste("a\nrationale".into()), at(61));
+    h.key(KeyCode::Enter);
+    let d = decisions(&h.journal());
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].4, "a\nrationale");
+}
+
+#[test]
+fn snapshot_list() {
+    let mut h = practical();
+    h.select("C001", "physics");
+    h.key(KeyCode::Char('a'));
+    insta::assert_snapshot!(h.render(120, 30));
+}
+
+#[test]
+fn snapshot_sheet() {
+    let mut h = practical();
+    h.select("C002", "lower-limb");
+    h.key(KeyCode::Enter);
+    insta::assert_snapshot!(h.render(120, 40));
+}
+
+#[test]
+fn snapshot_disagree() {
+    let mut h = practical();
+    h.select("C002", "upper-limb");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('d'));
+    h.typed("The saved images show the structures.");
+    insta::assert_snapshot!(h.render(120, 40));
+}
+
+#[test]
+fn snapshot_refer() {
+    let mut h = practical();
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('r'));
+    insta::assert_snapshot!(h.render(100, 30));
+}
+
+#[test]
+fn snapshot_report_and_sign_off() {
+    let mut h = practical();
+    h.key(KeyCode::Char('R'));
+    h.typed("Sampled a quarter of the sheets.");
+    insta::assert_snapshot!("report", h.render(100, 30));
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    h.key(KeyCode::Char('S'));
+    insta::assert_snapshot!("sign_off", h.render(100, 30));
+}
+
+#[test]
+fn snapshot_help_and_too_small() {
+    let mut h = practical();
+    h.key(KeyCode::Char('?'));
+    insta::assert_snapshot!("help", h.render(100, 32));
+    h.key(KeyCode::Esc);
+    assert!(!h.app.help);
+    h.app.update(
+        Action::Resize {
+            width: 40,
+            height: 10,
+        },
+        at(61),
+    );
+    insta::assert_snapshot!("too_small", h.render(40, 10));
+}
+
+#[allow(dead_code)]
+fn unused(_: &Path) {}

@@ -1,0 +1,543 @@
+//! Moderation's effect on results: decisions written through the real
+//! store, read back as `status`, `export` and `moderate` read them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use osce::cohort::{CellState, gather, matrix};
+use osce::moderation::{CellModeration, Moderation, sample, seen, settle_referrals};
+use osce::results::{CandidateResult, results};
+use osce::scoring::{Outcome, Standards, StationOutcome};
+use osce::store::{Decision, Event, Proposed, Store};
+
+struct Loaded {
+    cohort: osce::cohort::Cohort,
+    matrix: osce::cohort::Matrix,
+    moderation: Moderation,
+    results: Vec<CandidateResult>,
+}
+
+fn load_all(rubric_path: &str, folders: &[PathBuf]) -> Loaded {
+    let r = rubric(rubric_path);
+    let h = hash(rubric_path);
+    let cohort = gather(&r, &h, folders).expect("gather");
+    let moderation = osce::moderation::gather(&r, &h, folders).expect("moderation");
+    assert!(moderation.problems.is_empty(), "{:?}", moderation.problems);
+    let mut m = matrix(&r, &cohort, None);
+    settle_referrals(&mut m, &cohort, &moderation);
+    let results = results(&r, &cohort, &m, &Standards::default(), &moderation);
+    Loaded {
+        cohort,
+        matrix: m,
+        moderation,
+        results,
+    }
+}
+
+/// Records a decision on a cell as `osce moderate` does: naming the sheets
+/// as they are now.
+#[allow(clippy::too_many_arguments)]
+fn decide(
+    folder: &Path,
+    rubric_path: &str,
+    assessor: &str,
+    candidate: &str,
+    station: &str,
+    decision: Decision,
+    proposed: Option<Proposed>,
+    rationale: &str,
+) {
+    let l = load_all(rubric_path, &[folder.to_path_buf()]);
+    let cell = l.matrix.cell(candidate, station).expect("cell");
+    let r = rubric(rubric_path);
+    let (mut journal, _) = Store::new(folder)
+        .open_moderation(&r.id, assessor, "ea-laptop", &hash(rubric_path))
+        .expect("open moderation");
+    journal
+        .append(
+            Event::Moderated {
+                station: station.into(),
+                candidate: candidate.into(),
+                sheets: seen(&l.cohort, &cell.sheets),
+                internal: "as shown".into(),
+                decision,
+                proposed,
+                rationale: rationale.into(),
+            },
+            at(60),
+        )
+        .expect("append");
+}
+
+fn of<'a>(l: &'a Loaded, candidate: &str) -> &'a CandidateResult {
+    l.results
+        .iter()
+        .find(|c| c.candidate == candidate)
+        .expect("candidate")
+}
+
+#[test]
+fn a_final_clinical_assessment_is_incomplete_until_every_sheet_is_moderated() {
+    let d = Dir::new("mod-fca");
+    let s = d.sub("s");
+    candidate(&s, FCA, "C001", "E01@lap1", Marks::Top);
+    let l = load_all(FCA, std::slice::from_ref(&s));
+    let c = of(&l, "C001");
+    // (The overall result also waits for the logbook, a component.)
+    let st = &c.stations["case-1"];
+    assert_eq!(st.result.outcome, StationOutcome::Pass);
+    assert_eq!(st.final_result.outcome, StationOutcome::Incomplete);
+    assert!(
+        c.moderation_status.contains("6 not yet moderated (required)"),
+        "{}",
+        c.moderation_status
+    );
+    assert!(
+        c.final_result
+            .reasons
+            .iter()
+            .any(|r| r.text.contains("requires every sheet to be moderated")),
+        "{:?}",
+        c.final_result.reasons
+    );
+
+    for st in rubric(FCA).scored_stations() {
+        decide(&s, FCA, "EA1", "C001", &st.id, Decision::Agree, None, "");
+    }
+    let l = load_all(FCA, &[s]);
+    let c = of(&l, "C001");
+    assert_eq!(c.stations["case-1"].final_result.outcome, StationOutcome::Pass);
+    assert_eq!(c.final_result.outcome, c.result.outcome);
+    assert!(
+        c.moderation_status.starts_with("moderated at 6 of 6 stations"),
+        "{}",
+        c.moderation_status
+    );
+    assert!(c.moderation_status.contains("not yet signed off"));
+}
+
+#[test]
+fn a_disagreement_changes_the_final_result_and_says_why_while_the_marks_stay() {
+    let d = Dir::new("mod-disagree");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    let before: Vec<(PathBuf, Vec<u8>)> = walk(&s);
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "upper-limb",
+        Decision::Disagree,
+        Some(Proposed::Fail),
+        "The images saved do not show the structures marked as identified.",
+    );
+    // The examiners' journals are untouched.
+    for (path, bytes) in &before {
+        assert_eq!(&std::fs::read(path).expect("read"), bytes, "{}", path.display());
+    }
+    let l = load_all(PRACTICAL, &[s]);
+    let c = of(&l, "C001");
+    assert_eq!(c.result.outcome, Outcome::Pass);
+    let station = &c.stations["upper-limb"];
+    assert_eq!(station.result.outcome, StationOutcome::Pass);
+    assert_eq!(station.final_result.outcome, StationOutcome::Fail);
+    assert!(matches!(
+        station.moderation,
+        CellModeration::Disagreed {
+            proposed: Proposed::Fail,
+            ..
+        }
+    ));
+    let why: Vec<&str> = station
+        .final_result
+        .reasons
+        .iter()
+        .map(|r| r.text.as_str())
+        .collect();
+    assert!(
+        why.iter()
+            .any(|t| t.contains("FAIL on moderation by EA1") && t.contains("do not show")),
+        "{why:?}"
+    );
+    assert!(
+        c.moderation_status.contains("(1 changed)"),
+        "{}",
+        c.moderation_status
+    );
+}
+
+fn walk(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("dir") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push((p.clone(), std::fs::read(&p).expect("read")));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_sheet_amended_after_moderation_must_be_moderated_again() {
+    let d = Dir::new("mod-stale");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(&s, PRACTICAL, "EA1", "C001", "physics", Decision::Agree, None, "");
+    let l = load_all(PRACTICAL, std::slice::from_ref(&s));
+    assert!(matches!(
+        of(&l, "C001").stations["physics"].moderation,
+        CellModeration::Agreed { .. }
+    ));
+
+    append(
+        &s,
+        PRACTICAL,
+        "physics",
+        "C001",
+        "E01@lap1",
+        vec![
+            Event::AmendStarted {
+                reason: "wrong item".into(),
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: "again".into(),
+            },
+        ],
+    );
+    let l = load_all(PRACTICAL, &[s]);
+    let c = of(&l, "C001");
+    let st = &c.stations["physics"];
+    assert!(
+        matches!(st.moderation, CellModeration::Stale { .. }),
+        "{:?}",
+        st.moderation
+    );
+    assert_eq!(st.final_result.outcome, StationOutcome::Incomplete);
+    assert_eq!(c.final_result.outcome, Outcome::Incomplete);
+    assert!(c.moderation_status.contains("1 changed since moderated"));
+}
+
+#[test]
+fn a_referral_makes_room_for_a_third_marker_whose_result_counts() {
+    let d = Dir::new("mod-refer");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "lower-limb",
+        Decision::Refer,
+        None,
+        "unclear images",
+    );
+    let l = load_all(PRACTICAL, std::slice::from_ref(&s));
+    let c = of(&l, "C001");
+    assert_eq!(
+        c.stations["lower-limb"].final_result.outcome,
+        StationOutcome::Incomplete
+    );
+    assert!(
+        c.moderation_status
+            .contains("1 referred, waiting for a third marker")
+    );
+
+    // The third marker fails it; with no double marking in this rubric a
+    // second examiner would be a conflict, but not after a referral.
+    sheet(
+        &s,
+        PRACTICAL,
+        "lower-limb",
+        "C001",
+        "E09@lap9",
+        Marks::Bottom,
+        true,
+        90,
+    );
+    let l = load_all(PRACTICAL, &[s]);
+    let cell = l.matrix.cell("C001", "lower-limb").expect("cell");
+    assert_eq!(cell.state, CellState::Submitted, "{:?}", cell.conflict);
+    let c = of(&l, "C001");
+    let st = &c.stations["lower-limb"];
+    assert_eq!(
+        st.result.outcome,
+        StationOutcome::Pass,
+        "the examiners' own result"
+    );
+    assert_eq!(st.final_result.outcome, StationOutcome::Fail);
+    assert!(
+        st.final_result
+            .reasons
+            .iter()
+            .any(|r| r.text.contains("third marker E09")),
+        "{:?}",
+        st.final_result.reasons
+    );
+    assert_eq!(c.final_result.outcome, Outcome::Fail);
+}
+
+#[test]
+fn two_assessors_who_differ_leave_the_station_open() {
+    let d = Dir::new("mod-differ");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(&s, PRACTICAL, "EA1", "C001", "physics", Decision::Agree, None, "");
+    decide(
+        &s,
+        PRACTICAL,
+        "EA2",
+        "C001",
+        "physics",
+        Decision::Disagree,
+        Some(Proposed::Fail),
+        "no",
+    );
+    let l = load_all(PRACTICAL, &[s]);
+    let st = &of(&l, "C001").stations["physics"];
+    assert!(matches!(st.moderation, CellModeration::Conflicting { .. }));
+    assert_eq!(st.final_result.outcome, StationOutcome::Incomplete);
+}
+
+#[test]
+fn an_agreed_mark_reconciles_markers_over_the_threshold() {
+    let d = Dir::new("mod-agreed");
+    let s = d.sub("s");
+    sheet(&s, FCA, "case-1", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(
+        &s,
+        FCA,
+        "case-1",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(4),
+        true,
+        1,
+    );
+    let l = load_all(FCA, std::slice::from_ref(&s));
+    let st = &of(&l, "C001").stations["case-1"];
+    assert!(st.over_threshold);
+    assert_eq!(st.result.outcome, StationOutcome::Incomplete);
+    assert!(
+        st.note
+            .as_deref()
+            .unwrap_or("")
+            .contains("waiting for an agreed mark")
+    );
+
+    let cell = l.matrix.cell("C001", "case-1").expect("cell");
+    let r = rubric(FCA);
+    let (mut journal, _) = Store::new(&s)
+        .open_moderation(&r.id, "LEAD", "office", &hash(FCA))
+        .expect("open");
+    journal
+        .append(
+            Event::AgreedMark {
+                station: "case-1".into(),
+                candidate: "C001".into(),
+                sheets: seen(&l.cohort, &cell.sheets),
+                score: 7.0,
+                note: "E01 and E02 by phone".into(),
+            },
+            at(120),
+        )
+        .expect("append");
+    let l = load_all(FCA, &[s]);
+    let st = &of(&l, "C001").stations["case-1"];
+    assert_eq!(st.result.score, 7.0);
+    assert_ne!(st.result.outcome, StationOutcome::Incomplete);
+    assert!(
+        st.note.as_deref().unwrap_or("").contains("agreed mark 7 of 9"),
+        "{:?}",
+        st.note
+    );
+}
+
+#[test]
+fn a_third_marker_decides_a_discrepancy_over_the_threshold() {
+    let d = Dir::new("mod-third");
+    let s = d.sub("s");
+    sheet(&s, OSCE, "shoulder", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(
+        &s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(5),
+        true,
+        1,
+    );
+    let l = load_all(OSCE, std::slice::from_ref(&s));
+    let st = &of(&l, "C001").stations["shoulder"];
+    assert!(st.over_threshold);
+    assert_eq!(st.result.outcome, StationOutcome::Incomplete);
+    sheet(&s, OSCE, "shoulder", "C001", "E03@lap3", Marks::Bottom, true, 2);
+    let l = load_all(OSCE, &[s]);
+    let st = &of(&l, "C001").stations["shoulder"];
+    assert_eq!(st.result.score, 0.0, "the third marker's score counts");
+    assert!(
+        st.note.as_deref().unwrap_or("").contains("third marker E03"),
+        "{:?}",
+        st.note
+    );
+}
+
+#[test]
+fn the_sample_is_reproducible_and_of_the_share_asked() {
+    let cells: Vec<(String, String)> = (0..200)
+        .map(|i| (format!("C{i:03}"), format!("S{}", i % 7)))
+        .collect();
+    let a = sample(&cells, 10.0, 42);
+    assert_eq!(a.len(), 20);
+    let mut reversed = cells.clone();
+    reversed.reverse();
+    assert_eq!(sample(&reversed, 10.0, 42), a, "order does not matter");
+    assert_ne!(sample(&cells, 10.0, 43), a, "another seed, another sample");
+    assert_eq!(sample(&cells, 0.5, 1).len(), 1, "a share rounds up");
+    assert_eq!(sample(&cells, 100.0, 1).len(), 200);
+}
+
+#[test]
+fn a_moderation_journal_is_not_a_sheet_and_audit_accepts_it() {
+    let d = Dir::new("mod-audit");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(&s, PRACTICAL, "EA1", "C001", "physics", Decision::Agree, None, "");
+    let r = rubric(PRACTICAL);
+    let l = load_all(PRACTICAL, std::slice::from_ref(&s));
+    assert!(l.cohort.problems.is_empty(), "{:?}", l.cohort.problems);
+    assert_eq!(l.moderation.logs.len(), 1);
+    let report = osce::audit::audit(&r, &hash(PRACTICAL), &[s]).expect("audit");
+    assert!(!report.has_errors(), "{:#?}", report.findings);
+}
+
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).expect("csv");
+    let headers = r.headers().expect("headers").iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|x| x.expect("row").iter().map(str::to_string).collect())
+        .collect();
+    (headers, rows)
+}
+
+#[test]
+fn export_and_status_show_moderation() {
+    let d = Dir::new("mod-export");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(&s, PRACTICAL, "EA1", "C001", "physics", Decision::Agree, None, "");
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "upper-limb",
+        Decision::Disagree,
+        Some(Proposed::Fail),
+        "=HYPERLINK(\"x\") images missing",
+    );
+    let out = d.0.join("export");
+    assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .args([PRACTICAL, "--sessions"])
+        .arg(&s)
+        .arg("--out")
+        .arg(&out)
+        .arg("export")
+        .assert()
+        .failure();
+    assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .args(["export", PRACTICAL, "--sessions"])
+        .arg(&s)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let (h, rows) = read_csv(&out.join("moderation.csv"));
+    assert_eq!(h[0], "record");
+    assert_eq!(rows.len(), 3, "two decisions and the sign-off line: {rows:?}");
+    assert_eq!(rows[0][0], "decision");
+    assert_eq!(rows[0][7], "agree");
+    assert_eq!(rows[1][7], "disagree");
+    assert_eq!(rows[1][8], "FAIL");
+    assert!(
+        rows[1][10].starts_with("'=HYPERLINK"),
+        "neutralised: {}",
+        rows[1][10]
+    );
+    assert_eq!(rows[2][0], "sign-off");
+    assert_eq!(rows[2][10], "not signed off");
+
+    let (h, rows) = read_csv(&out.join("results.csv"));
+    let col = |name: &str| h.iter().position(|x| x == name).expect("column");
+    assert_eq!(rows[0][col("result")], "PASS");
+    assert_eq!(rows[0][col("final_result")], "FAIL");
+    assert!(rows[0][col("moderation_status")].contains("(1 changed)"));
+    assert!(
+        rows[0][col("reasons")].contains("FAIL on moderation by EA1"),
+        "{}",
+        rows[0][col("reasons")]
+    );
+    let (h, rows) = read_csv(&out.join("stations.csv"));
+    let col = |name: &str| h.iter().position(|x| x == name).expect("column");
+    let upper = rows.iter().find(|r| r[1] == "upper-limb").expect("row");
+    assert_eq!(upper[col("moderation")], "disagreed");
+    assert_eq!(upper[col("final_result")], "FAIL");
+    let (_, marks) = read_csv(&out.join("marks.csv"));
+    assert_eq!(marks[0][2], "FAIL", "the upload file carries the final result");
+
+    let status = assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .args(["status", PRACTICAL, "--sessions"])
+        .arg(&s)
+        .output()
+        .expect("status");
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(text.contains("✓ M"), "{text}");
+    assert!(
+        text.contains("Moderation: 2 of 3 submitted sheets moderated"),
+        "{text}"
+    );
+    assert!(
+        text.contains("EA1 on ea-laptop: 2 sheets: 1 agreed, 1 disagreed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn status_fails_until_a_final_clinical_assessment_is_moderated() {
+    let d = Dir::new("mod-status");
+    let s = d.sub("s");
+    candidate(&s, FCA, "C001", "E01@lap1", Marks::Top);
+    let run = || {
+        assert_cmd::Command::cargo_bin("osce")
+            .expect("binary")
+            .args(["status", FCA, "--sessions"])
+            .arg(&s)
+            .output()
+            .expect("status")
+    };
+    let out = run();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("6 submitted sheets are not moderated yet"));
+    for st in rubric(FCA).scored_stations() {
+        decide(&s, FCA, "EA1", "C001", &st.id, Decision::Agree, None, "");
+    }
+    let out = run();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
