@@ -380,19 +380,11 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
     }
 }
 
-/// The fields `marks.csv` can hold, for `--marks-columns` and the rubric's
-/// `marks_csv`. Marks and `result` are the final ones, after moderation;
-/// `internal_result` is the result the examiners' marks give.
-pub const MARKS_FIELDS: [&str; 8] = [
-    "candidate_id",
-    "name",
-    "total",
-    "maximum",
-    "percent",
-    "result",
-    "final_result",
-    "internal_result",
-];
+pub use crate::rubric::MARKS_FIELDS;
+
+/// `marks.csv`'s default columns: candidate id, the percentage as `mark`,
+/// the final result as `grade`.
+pub const DEFAULT_MARKS_COLUMNS: &str = "candidate_id=candidate_id,percent=mark,final_result=grade";
 
 /// `marks.csv`: the upload file for the student records system. `columns`
 /// are (field, header) pairs; the default is candidate id, percent, result.

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use osce::rubric::file::{
     CandidateFeedbackFile, ComponentsFile, DoubleMarkingFile, ExaminerViewFile, GlobalRatingFile, ItemFile,
-    ModerationFile, PassMarkFile, PassRuleFile, ScaleFile, StationFile, TimingFile,
+    MarksColumnFile, ModerationFile, PassMarkFile, PassRuleFile, ScaleFile, StationFile, TimingFile,
 };
 use osce::rubric::{Severity, check_str};
 use serde::de::DeserializeOwned;
@@ -46,9 +46,10 @@ enum Tag {
     DoubleMarking,
     ExaminerView,
     CandidateFeedback,
+    MarksCsv,
 }
 
-const TAGS: [(&str, Tag); 15] = [
+const TAGS: [(&str, Tag); 16] = [
     ("rubric", Tag::Rubric),
     ("invalid", Tag::Invalid),
     ("scale", Tag::Scale),
@@ -64,6 +65,7 @@ const TAGS: [(&str, Tag); 15] = [
     ("double_marking", Tag::DoubleMarking),
     ("examiner_view", Tag::ExaminerView),
     ("candidate_feedback", Tag::CandidateFeedback),
+    ("marks_csv", Tag::MarksCsv),
 ];
 
 #[derive(Debug)]
@@ -257,6 +259,10 @@ fn run(block: &Block, tag: Tag, library: &str) -> Result<(), String> {
         Tag::CandidateFeedback => {
             parse::<CandidateFeedbackFile>(text)?;
             wrapped_ok(&name, &wrap("", "", &format!("candidate_feedback: {text},")))
+        }
+        Tag::MarksCsv => {
+            parse::<Vec<MarksColumnFile>>(text)?;
+            wrapped_ok(&name, &wrap("", "", &format!("marks_csv: {text},")))
         }
         // These name stations or depend on a station's items, so they are
         // only read; the complete rubrics in the doc show them in place.

@@ -541,3 +541,37 @@ fn status_fails_until_a_final_clinical_assessment_is_moderated() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn the_rubric_sets_marks_csv_columns_and_the_flag_wins() {
+    let d = Dir::new("marks-csv");
+    let s = d.sub("s");
+    candidate(&s, FCA, "C001", "E01@lap1", Marks::Top);
+    let run = |out: &Path, extra: &[&str]| {
+        assert_cmd::Command::cargo_bin("osce")
+            .expect("binary")
+            .args(["export", FCA, "--sessions"])
+            .arg(&s)
+            .arg("--out")
+            .arg(out)
+            .args(extra)
+            .assert()
+            .success();
+    };
+    let out = d.0.join("export");
+    run(&out, &[]);
+    let (headers, rows) = read_csv(&out.join("marks.csv"));
+    assert_eq!(headers, ["Student ID", "Grade"], "the rubric's marks_csv");
+    assert_eq!(
+        rows[0],
+        ["C001", "INCOMPLETE"],
+        "not moderated, and the logbook not in"
+    );
+    let out = d.0.join("export2");
+    run(
+        &out,
+        &["--marks-columns", "candidate_id=id,internal_result=Internal"],
+    );
+    let (headers, _) = read_csv(&out.join("marks.csv"));
+    assert_eq!(headers, ["id", "Internal"]);
+}

@@ -21,6 +21,15 @@ fn parse_columns(spec: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The flag's columns, else the rubric's, else the default.
+fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<(String, String)> {
+    match (flag, &rubric.marks_csv) {
+        (Some(spec), _) => parse_columns(spec),
+        (None, Some(columns)) => columns.clone(),
+        (None, None) => parse_columns(osce::export::DEFAULT_MARKS_COLUMNS),
+    }
+}
+
 pub fn run(args: &ExportArgs) -> ExitCode {
     let Loaded {
         rubric,
@@ -39,7 +48,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         &m,
         &results,
         &moderation,
-        &parse_columns(&args.marks_columns),
+        &marks_columns(&rubric, args.marks_columns.as_deref()),
     ) {
         Ok(t) => t,
         Err(message) => {

@@ -197,13 +197,11 @@ pub struct ExportArgs {
     pub force: bool,
     /// marks.csv columns as field=Header pairs, e.g.
     /// "candidate_id=Student ID,percent=Mark,final_result=Grade". Fields:
-    /// candidate_id, name, total, maximum, percent, result, final_result
-    #[arg(
-        long,
-        value_name = "FIELDS",
-        default_value = "candidate_id=candidate_id,percent=mark,final_result=grade"
-    )]
-    pub marks_columns: String,
+    /// candidate_id, name, total, maximum, percent, result, final_result,
+    /// internal_result. Default: the rubric's `marks_csv`, else
+    /// "candidate_id=candidate_id,percent=mark,final_result=grade"
+    #[arg(long, value_name = "FIELDS")]
+    pub marks_columns: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -37,6 +37,18 @@ pub struct RubricFile {
     pub examiner_view: ExaminerViewFile,
     #[serde(default)]
     pub candidate_feedback: CandidateFeedbackFile,
+    /// The columns of `marks.csv`, the upload file for the student records
+    /// system.
+    #[serde(default)]
+    pub marks_csv: Option<Vec<MarksColumnFile>>,
+}
+
+/// One column of `marks.csv`: which field, under which header.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarksColumnFile {
+    pub field: String,
+    pub header: String,
 }
 
 /// What sort of assessment this is. A viva or any other timed oral is a

@@ -25,6 +25,8 @@ pub struct Rubric {
     pub double_marking: DoubleMarking,
     pub examiner_view: ExaminerView,
     pub candidate_feedback: CandidateFeedback,
+    /// `marks.csv` columns as (field, header); `None`: the default.
+    pub marks_csv: Option<Vec<(String, String)>>,
 }
 
 impl Rubric {
@@ -286,6 +288,20 @@ pub struct DoubleMarking {
     pub discrepancy: Option<FixedMark>,
     pub reconcile: Reconcile,
 }
+
+/// The fields `marks.csv` can hold (the rubric's `marks_csv` and
+/// `osce export --marks-columns`). Marks and `result` are the final ones,
+/// after moderation; `internal_result` is the examiners' marks' result.
+pub const MARKS_FIELDS: [&str; 8] = [
+    "candidate_id",
+    "name",
+    "total",
+    "maximum",
+    "percent",
+    "result",
+    "final_result",
+    "internal_result",
+];
 
 /// What candidates' feedback files may show (see the file format).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -134,6 +134,13 @@ fn write_summary(out: &mut String, r: &Rubric) -> std::fmt::Result {
         out,
         "Candidates' feedback shows: {shown} (never private notes or concerns)."
     )?;
+    if let Some(columns) = &r.marks_csv {
+        let cols: Vec<String> = columns
+            .iter()
+            .map(|(field, header)| format!("\"{header}\" ({field})"))
+            .collect();
+        writeln!(out, "Marks upload file (marks.csv) columns: {}.", cols.join(", "))?;
+    }
     writeln!(
         out,
         "Examiners {} the running total while marking.",

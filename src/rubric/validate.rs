@@ -140,6 +140,7 @@ impl Validator {
         let pass_rules = self.pass_rules(f, &stations, &scales);
         let moderation = self.moderation(f);
         let double_marking = self.double_marking(&f.double_marking);
+        let marks_csv = f.marks_csv.as_ref().map(|c| self.marks_csv(c));
 
         let stations: Option<Vec<Station>> = stations.into_iter().collect();
         let scales: Option<Vec<Scale>> = scales.into_iter().collect();
@@ -166,7 +167,50 @@ impl Validator {
                 item_levels: f.candidate_feedback.item_levels,
                 global_rating: f.candidate_feedback.global_rating,
             },
+            marks_csv,
         })
+    }
+
+    /// `marks_csv`: known fields, headers present and distinct.
+    fn marks_csv(&mut self, columns: &[MarksColumnFile]) -> Vec<(String, String)> {
+        if columns.is_empty() {
+            self.error(
+                "marks_csv",
+                "marks_csv lists no columns",
+                "list at least one, e.g. `marks_csv: [(field: \"candidate_id\", header: \"Student ID\")]`, or leave it out for the default",
+            );
+        }
+        let mut headers = std::collections::BTreeSet::new();
+        for (i, c) in columns.iter().enumerate() {
+            if !MARKS_FIELDS.contains(&c.field.as_str()) {
+                let hint = match did_you_mean(&c.field, MARKS_FIELDS.iter().copied()) {
+                    Some(s) => format!("did you mean \"{s}\"? The fields are {}", one_of(&MARKS_FIELDS)),
+                    None => format!("the fields are {}", one_of(&MARKS_FIELDS)),
+                };
+                self.error(
+                    format!("marks_csv[{i}].field"),
+                    format!("marks.csv has no field \"{}\"", c.field),
+                    hint,
+                );
+            }
+            if c.header.trim().is_empty() {
+                self.error(
+                    format!("marks_csv[{i}].header"),
+                    "the column's header is empty",
+                    "give the header the student records system expects, e.g. \"Mark\"",
+                );
+            } else if !headers.insert(c.header.trim().to_string()) {
+                self.error(
+                    format!("marks_csv[{i}].header"),
+                    format!("the header \"{}\" is used twice", c.header),
+                    "give each column its own header",
+                );
+            }
+        }
+        columns
+            .iter()
+            .map(|c| (c.field.clone(), c.header.clone()))
+            .collect()
     }
 
     /// Ids end up in file names and CSV cells, so they are kept plain.
