@@ -17,6 +17,7 @@ pub mod feedback;
 pub mod ids;
 pub mod import;
 pub mod moderation;
+pub mod report;
 pub mod results;
 pub mod roster;
 pub mod rubric;

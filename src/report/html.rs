@@ -1,0 +1,64 @@
+//! The report as one self-contained HTML file for the exam board: the
+//! Markdown report's text and tables, and the plots as inline SVG. No
+//! scripts, no fonts, images or styles from elsewhere.
+
+use super::{Report, markdown, svg};
+
+pub fn render(r: &Report) -> String {
+    let text = markdown::render(r);
+    let mut body = String::new();
+    let parser = pulldown_cmark::Parser::new_ext(&text, pulldown_cmark::Options::ENABLE_TABLES);
+    pulldown_cmark::html::push_html(&mut body, parser);
+
+    let mut plots = String::from("<h2 id=\"plots\">Plots</h2>\n<div class=\"plots\">\n");
+    plots.push_str(&svg::histogram(&r.exam));
+    let alpha: Vec<(String, Option<f64>)> = r
+        .exam
+        .alpha_if_deleted
+        .iter()
+        .map(|(id, a)| (id.clone(), a.as_ref().ok().copied()))
+        .collect();
+    let alpha_line = r.exam.alpha.as_ref().ok().map(|a| (*a, "α"));
+    plots.push_str(&svg::bars("α if each station is deleted", &alpha, alpha_line));
+    let r2: Vec<(String, Option<f64>)> = r
+        .stations
+        .iter()
+        .map(|s| (s.id.clone(), s.regression.as_ref().ok().map(|g| g.fit.r2)))
+        .collect();
+    plots.push_str(&svg::bars("R² of borderline regression", &r2, Some((0.5, "0.5"))));
+    let eta: Vec<(String, Option<f64>)> = r
+        .stations
+        .iter()
+        .map(|s| (s.id.clone(), s.by_examiner.as_ref().ok().map(|w| w.eta2)))
+        .collect();
+    plots.push_str(&svg::bars("η² by examiner", &eta, Some((0.3, "30%"))));
+    for s in &r.stations {
+        plots.push_str(&svg::scatter(s));
+    }
+    plots.push_str("</div>\n");
+
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}: exam quality report</title>
+<style>
+body {{ font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #111; }}
+table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }}
+th, td {{ border: 1px solid #bbb; padding: 0.25em 0.5em; text-align: left; }}
+th {{ background: #eee; }}
+.plots svg {{ margin: 0.5em; border: 1px solid #ddd; }}
+@media print {{ .plots svg {{ page-break-inside: avoid; }} }}
+</style>
+</head>
+<body>
+{body}
+{plots}
+</body>
+</html>
+"#,
+        title = svg::esc(&r.title)
+    )
+}

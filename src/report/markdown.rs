@@ -1,0 +1,244 @@
+//! The report as Markdown: readable as it is, and the text of the HTML
+//! report.
+
+use std::fmt::Write;
+
+use super::{Flag, Report, StationReport};
+use crate::scoring::fmt_marks;
+
+fn f2(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+fn m1(v: f64) -> String {
+    fmt_marks((v * 100.0).round() / 100.0)
+}
+
+fn opt(v: Option<f64>, f: fn(f64) -> String) -> String {
+    v.map(f).unwrap_or_else(|| "—".to_string())
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+/// The flags as list lines.
+pub fn flag_lines(flags: &[Flag]) -> Vec<String> {
+    flags
+        .iter()
+        .map(|f| format!("**{}**: {}. *What to do:* {}.", f.level.word(), f.text, f.action))
+        .collect()
+}
+
+/// A station's standard-setting line: method and pass marks.
+pub fn method_words(s: &StationReport) -> String {
+    match (s.method, s.standard_set, s.provisional) {
+        (Some(m), Some(set), Some(p)) => format!("{m}: {} (provisional {})", m1(set), m1(p)),
+        (Some(m), None, Some(p)) => format!("{m} cannot be computed: provisional {} stays", m1(p)),
+        _ => "not standard-set".to_string(),
+    }
+}
+
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    let e = &r.exam;
+    let _ = writeln!(out, "# {}: exam quality report\n", r.title);
+    let _ = writeln!(
+        out,
+        "Assessment `{}` · {} candidates, {} with every station complete (used for α and the SEM: listwise).\n",
+        r.assessment, e.candidates, e.complete
+    );
+    let mut all_flags: Vec<String> = flag_lines(&e.flags);
+    for s in &r.stations {
+        all_flags.extend(
+            flag_lines(&s.flags)
+                .into_iter()
+                .map(|l| format!("Station '{}': {l}", s.id)),
+        );
+    }
+    all_flags.extend(
+        e.examiners
+            .iter()
+            .filter_map(|x| x.flag.as_ref())
+            .flat_map(|f| flag_lines(std::slice::from_ref(f))),
+    );
+    let _ = writeln!(out, "## Flags\n");
+    if all_flags.is_empty() {
+        let _ = writeln!(out, "None: every figure is within the usual thresholds.\n");
+    } else {
+        for l in &all_flags {
+            let _ = writeln!(out, "- {l}");
+        }
+        let _ = writeln!(out);
+    }
+
+    let _ = writeln!(out, "## Whole exam\n");
+    let _ = writeln!(out, "| figure | value |\n|---|---|");
+    let _ = writeln!(
+        out,
+        "| Cronbach's α | {} |",
+        match &e.alpha {
+            Ok(a) => f2(*a),
+            Err(d) => format!("cannot be computed: {d}"),
+        }
+    );
+    let _ = writeln!(out, "| SD of totals | {} |", opt(e.sd_total, f2));
+    let _ = writeln!(out, "| SEM = SD · √(1 − α) | {} |", opt(e.sem, f2));
+    let _ = writeln!(
+        out,
+        "| cut score, provisional pass marks | {} |",
+        opt(e.cut_provisional, m1)
+    );
+    let _ = writeln!(
+        out,
+        "| cut score, standard-set pass marks{} | {} |",
+        e.plus_sem.map(|k| format!(" + {k} × SEM")).unwrap_or_default(),
+        opt(e.cut_standard_set, m1)
+    );
+    if let Some(n) = e.stations_needed {
+        let _ = writeln!(out, "| stations to pass | at least {n} of {} |", r.stations.len());
+    }
+    let _ = writeln!(
+        out,
+        "| Cohen's method (60% of the 95th percentile total) | {} |",
+        opt(e.cohen_cut, m1)
+    );
+    let (p, f, i) = e.counts_provisional;
+    let (sp, sf, si) = e.counts_standard_set;
+    let _ = writeln!(out, "\n| | pass | fail | incomplete |\n|---|---|---|---|");
+    let _ = writeln!(out, "| provisional pass marks | {p} | {f} | {i} |");
+    let _ = writeln!(out, "| standard-set pass marks | {sp} | {sf} | {si} |");
+    let _ = writeln!(
+        out,
+        "\n### α if each station is deleted\n\n| station | α if deleted |\n|---|---|"
+    );
+    for (id, a) in &e.alpha_if_deleted {
+        let _ = writeln!(
+            out,
+            "| {id} | {} |",
+            a.as_ref().map(|v| f2(*v)).unwrap_or_else(|d| format!("— ({d})"))
+        );
+    }
+    match &e.g {
+        Ok(g) => {
+            let _ = writeln!(
+                out,
+                "\n### Generalisability (persons × stations)\n\nVariance components: persons {:.3}, stations {:.3}, residual {:.3}.\n\n| stations | Eρ² | Φ |\n|---|---|---|",
+                g.var_person, g.var_station, g.var_residual
+            );
+            for (n, er, phi) in &e.d_study {
+                let mark = if *n == r.stations.len() {
+                    " (this exam)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(out, "| {n}{mark} | {} | {} |", opt(*er, f2), opt(*phi, f2));
+            }
+        }
+        Err(d) => {
+            let _ = writeln!(out, "\nGeneralisability cannot be computed: {d}.");
+        }
+    }
+
+    let _ = writeln!(out, "\n## Stations\n");
+    let _ = writeln!(
+        out,
+        "| station | n | missing | mean | SD | min | max | BRM pass mark (95% CI) | R² | discrimination | BGM pass mark | failing at BRM | η² examiner | pass mark applied |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
+    for s in &r.stations {
+        let (brm, r2, disc, failing) = match &s.regression {
+            Ok(g) => (
+                format!(
+                    "{}{}",
+                    m1(g.pass_mark),
+                    g.ci95
+                        .map(|(a, b)| format!(" ({}–{})", m1(a), m1(b)))
+                        .unwrap_or_default()
+                ),
+                f2(g.fit.r2),
+                format!("{} ({})", f2(g.fit.slope), pct(g.discrimination_share)),
+                format!("{} ({})", g.failing, pct(g.failing_share)),
+            ),
+            Err(why) => (format!("— ({why})"), "—".into(), "—".into(), "—".into()),
+        };
+        let bgm = match &s.borderline_group {
+            Ok((m, n)) => format!("{} (n = {n})", m1(*m)),
+            Err(why) => format!("— ({why})"),
+        };
+        let eta = match &s.by_examiner {
+            Ok(w) => pct(w.eta2),
+            Err(d) => format!("— ({d})"),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {brm} | {r2} | {disc} | {bgm} | {failing} | {eta} | {} |",
+            s.id,
+            s.n,
+            s.missing,
+            opt(s.mean, m1),
+            opt(s.sd, f2),
+            opt(s.min, m1),
+            opt(s.max_score, m1),
+            method_words(s)
+        );
+    }
+    for s in &r.stations {
+        if let Some(Ok(c)) = &s.by_circuit {
+            let _ = writeln!(out, "\nStation '{}': η² by circuit {}.", s.id, pct(c.eta2));
+        }
+    }
+
+    if !e.examiners.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Examiners\n\n| station | examiner | candidates | mean | station mean | difference (SD) | pass rate | station pass rate |\n|---|---|---|---|---|---|---|---|"
+        );
+        for x in &e.examiners {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                x.station,
+                x.examiner,
+                x.n,
+                m1(x.mean),
+                m1(x.station_mean),
+                x.difference_sd
+                    .map(|d| format!("{d:+.2}"))
+                    .unwrap_or_else(|| "—".into()),
+                pct(x.pass_rate),
+                pct(x.station_pass_rate)
+            );
+        }
+    }
+    let a = &e.agreement;
+    if a.pairs > 0 {
+        let _ = writeln!(
+            out,
+            "\n## Double marking\n\n{} candidate × station cells marked by two examiners.\n",
+            a.pairs
+        );
+        for (scale, n, k) in &a.kappa {
+            let _ = writeln!(
+                out,
+                "- Global ratings ({scale}): weighted kappa {} over {n} pairs.",
+                opt(*k, f2)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "- Scores: ICC(2,1) {} over {} complete pairs.",
+            opt(a.icc.1, f2),
+            a.icc.0
+        );
+        let _ = writeln!(
+            out,
+            "- Discrepancies over the rubric's threshold: {}.",
+            a.discrepancies.len()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n---\nMissing data: station figures use every candidate with a complete result at that station; α, the SEM and generalisability use only candidates complete at every station (listwise). Figures are explained in docs/report.md."
+    );
+    out
+}

@@ -1,0 +1,623 @@
+//! The exam quality report: standard setting from the cohort's own data
+//! (borderline regression and the borderline group), how reliably the exam
+//! measured (Cronbach's α, SEM, generalisability), and stations and
+//! examiners that behaved oddly. Every figure, formula and threshold is
+//! explained for module leaders in `docs/report.md`.
+//!
+//! [`build`] computes everything from the results; the [`markdown`],
+//! [`csv`] and [`html`] modules write it out, and `osce report` shows it in
+//! a terminal.
+
+pub mod csv;
+pub mod html;
+pub mod markdown;
+pub mod svg;
+
+use std::collections::BTreeMap;
+
+use crate::cohort::Cohort;
+use crate::results::{Agreement, CandidateResult};
+use crate::rubric::{PassMark, PassRule, Rubric, StandardSetMethod};
+use crate::scoring::{Outcome, StandardSetMark, Standards, StationOutcome};
+use crate::stats::{self, Degenerate, GStudy, Ols, OneWay};
+
+/// Below this many candidates, figures are unstable: the report warns.
+pub const SMALL_COHORT: usize = 50;
+
+/// How serious a flag is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Worth a look.
+    Watch,
+    /// Act on it before the exam board.
+    Concern,
+}
+
+impl Level {
+    pub fn word(self) -> &'static str {
+        match self {
+            Level::Watch => "watch",
+            Level::Concern => "concern",
+        }
+    }
+}
+
+/// A flag on a figure, in words: what it is and what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    pub level: Level,
+    pub text: String,
+    pub action: String,
+}
+
+/// Borderline regression at one station.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Regression {
+    pub fit: Ols,
+    /// The global-rating code of the borderline level.
+    pub borderline_code: f64,
+    /// intercept + slope × borderline code.
+    pub pass_mark: f64,
+    pub ci95: Option<(f64, f64)>,
+    /// The slope as a share of the station maximum.
+    pub discrimination_share: f64,
+    /// Candidates scoring below the pass mark, and their share.
+    pub failing: usize,
+    pub failing_share: f64,
+}
+
+/// Examiner `examiner`'s marking at one station against the station's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExaminerAtStation {
+    pub examiner: String,
+    pub station: String,
+    pub n: usize,
+    pub mean: f64,
+    pub station_mean: f64,
+    pub pass_rate: f64,
+    pub station_pass_rate: f64,
+    /// How far the examiner's mean is from the rest of the station's, in
+    /// the station's standard deviations.
+    pub difference_sd: Option<f64>,
+    pub flag: Option<Flag>,
+}
+
+/// Everything about one scored station.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationReport {
+    pub id: String,
+    pub title: String,
+    pub max: f64,
+    /// Candidates with a complete result here (pass or fail).
+    pub n: usize,
+    /// Candidates without one (missing, incomplete, absent).
+    pub missing: usize,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub min: Option<f64>,
+    pub max_score: Option<f64>,
+    /// (global-rating code, score) of every candidate, for the plot.
+    pub points: Vec<(f64, f64)>,
+    /// The rating codes and labels, lowest first.
+    pub grades: Vec<(f64, String)>,
+    pub regression: Result<Regression, String>,
+    /// Mean score of those graded borderline, and how many.
+    pub borderline_group: Result<(f64, usize), String>,
+    pub by_examiner: Result<OneWay, Degenerate>,
+    /// With several circuits.
+    pub by_circuit: Option<Result<OneWay, Degenerate>>,
+    /// The method the rubric sets this station's pass mark by, if any.
+    pub method: Option<StandardSetMethod>,
+    /// The provisional pass mark in marks, if standard-set.
+    pub provisional: Option<f64>,
+    /// The pass mark standard setting gives, by the rubric's method.
+    pub standard_set: Option<f64>,
+    pub flags: Vec<Flag>,
+}
+
+/// Whole-exam figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExamReport {
+    pub candidates: usize,
+    /// Candidates with every station complete (listwise: α uses only them).
+    pub complete: usize,
+    pub alpha: Result<f64, Degenerate>,
+    /// By station, in rubric order.
+    pub alpha_if_deleted: Vec<(String, Result<f64, Degenerate>)>,
+    pub sd_total: Option<f64>,
+    pub sem: Option<f64>,
+    pub g: Result<GStudy, Degenerate>,
+    /// Eρ² and Φ for other numbers of stations: (stations, Eρ², Φ).
+    pub d_study: Vec<(usize, Option<f64>, Option<f64>)>,
+    /// Totals of candidates with every station complete, for the plot.
+    pub totals: Vec<f64>,
+    pub total_max: f64,
+    /// The cut score under the provisional and the standard-set pass marks.
+    pub cut_provisional: Option<f64>,
+    pub cut_standard_set: Option<f64>,
+    /// k in "+ k × SEM" where a rule says so.
+    pub plus_sem: Option<f64>,
+    pub stations_needed: Option<usize>,
+    /// (pass, fail, incomplete) under each.
+    pub counts_provisional: (usize, usize, usize),
+    pub counts_standard_set: (usize, usize, usize),
+    pub cohen_cut: Option<f64>,
+    pub examiners: Vec<ExaminerAtStation>,
+    pub agreement: Agreement,
+    pub flags: Vec<Flag>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub title: String,
+    pub assessment: String,
+    pub stations: Vec<StationReport>,
+    pub exam: ExamReport,
+    /// The standard-set pass marks and SEM, as the engine takes them.
+    pub standards: Standards,
+}
+
+/// One candidate's complete result at one station.
+struct Point {
+    score: f64,
+    code: Option<f64>,
+    borderline: bool,
+    passed: bool,
+    examiners: String,
+    circuit: Option<String>,
+}
+
+/// Builds the report. `provisional` are the results under the
+/// provisional pass marks (as `osce export` writes them); `rerun` scores
+/// the cohort again under other standards (for the standard-set counts).
+pub fn build(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    provisional: &[CandidateResult],
+    circuits: &BTreeMap<String, String>,
+    agreement: Agreement,
+    rerun: impl Fn(&Standards) -> Vec<CandidateResult>,
+) -> Report {
+    let mut stations = Vec::new();
+    let mut standards = Standards::default();
+    let mut matrix_rows: BTreeMap<&str, Vec<Option<f64>>> = BTreeMap::new();
+    let scored: Vec<&crate::rubric::Station> = rubric.scored_stations().collect();
+    for (j, station) in scored.iter().enumerate() {
+        let mut points = Vec::new();
+        let mut missing = 0;
+        for c in provisional {
+            let Some(d) = c.stations.get(&station.id) else {
+                missing += 1;
+                continue;
+            };
+            let r = &d.result;
+            if !matches!(r.outcome, StationOutcome::Pass | StationOutcome::Fail) {
+                missing += 1;
+                continue;
+            }
+            let (code, borderline) = match (&station.global_rating, &r.global_rating) {
+                (Some(g), Some((level, _))) => {
+                    let scale = rubric.scale(g.scale);
+                    (
+                        scale.levels.get(*level).map(|l| l.mark),
+                        scale.borderline == Some(*level),
+                    )
+                }
+                _ => (None, false),
+            };
+            let examiners: Vec<&str> = d
+                .sheets
+                .iter()
+                .map(|&i| cohort.sheets[i].key.examiner.as_str())
+                .collect();
+            matrix_rows
+                .entry(c.candidate.as_str())
+                .or_insert_with(|| vec![None; scored.len()])[j] = Some(r.score);
+            points.push(Point {
+                score: r.score,
+                code,
+                borderline,
+                passed: r.outcome == StationOutcome::Pass,
+                examiners: examiners.join("+"),
+                circuit: circuits.get(&c.candidate).cloned(),
+            });
+        }
+        let report = station_report(rubric, station, &points, missing);
+        if let (Some(method), Some(mark)) = (report.method, report.standard_set) {
+            standards.pass_marks.insert(
+                station.id.clone(),
+                StandardSetMark {
+                    marks: mark.clamp(0.0, report.max),
+                    method,
+                },
+            );
+        }
+        stations.push((report, points));
+    }
+
+    // Whole exam, listwise over candidates complete at every station.
+    let rows: Vec<Vec<f64>> = matrix_rows
+        .values()
+        .filter_map(|r| r.iter().copied().collect::<Option<Vec<f64>>>())
+        .filter(|r| r.len() == scored.len())
+        .collect();
+    let totals: Vec<f64> = rows.iter().map(|r| r.iter().sum()).collect();
+    let alpha = stats::cronbach_alpha(&rows);
+    let sd_total = stats::sd(&totals);
+    let sem = match (&alpha, sd_total) {
+        (Ok(a), Some(s)) => Some(stats::sem(s, *a)),
+        _ => None,
+    };
+    standards.sem = sem;
+    let alpha_if_deleted: Vec<(String, Result<f64, Degenerate>)> = scored
+        .iter()
+        .map(|s| s.id.clone())
+        .zip(stats::alpha_if_deleted(&rows))
+        .collect();
+    let g = stats::g_study(&rows);
+    let d_study = match &g {
+        Ok(g) => {
+            let mut ns: Vec<usize> = vec![4, 6, 8, 10, 12, 14, 16, 18, 20, 24];
+            ns.push(scored.len());
+            ns.sort_unstable();
+            ns.dedup();
+            ns.into_iter()
+                .map(|n| (n, g.e_rho2(n as f64), g.phi(n as f64)))
+                .collect()
+        }
+        Err(_) => Vec::new(),
+    };
+
+    let plus_sem = rubric.pass_rules.iter().find_map(|r| match r {
+        PassRule::TotalAtLeast { plus_sem, .. } if *plus_sem > 0.0 => Some(*plus_sem),
+        _ => None,
+    });
+    let stations_needed = rubric.pass_rules.iter().find_map(|r| match r {
+        PassRule::StationsPassed(n) => Some(*n),
+        _ => None,
+    });
+    let sum_marks = |pick: &dyn Fn(&StationReport) -> Option<f64>| -> Option<f64> {
+        let mut total = 0.0;
+        for (s, _) in &stations {
+            total += pick(s)?;
+        }
+        Some(total)
+    };
+    let fixed = |s: &StationReport| -> Option<f64> {
+        let st = rubric.station(&s.id)?;
+        match &st.pass_mark {
+            Some(PassMark::Fixed(m)) => Some(m.in_marks(s.max)),
+            _ => None,
+        }
+    };
+    let cut_provisional = sum_marks(&|s| s.provisional.or_else(|| fixed(s)));
+    let cut_standard_set = sum_marks(&|s| s.standard_set.or(s.provisional).or_else(|| fixed(s)))
+        .map(|c| c + plus_sem.unwrap_or(0.0) * sem.unwrap_or(0.0));
+    let counts = |rs: &[CandidateResult]| {
+        let mut c = (0, 0, 0);
+        for r in rs {
+            match r.result.outcome {
+                Outcome::Pass => c.0 += 1,
+                Outcome::Fail => c.1 += 1,
+                Outcome::Incomplete => c.2 += 1,
+            }
+        }
+        c
+    };
+    let counts_provisional = counts(provisional);
+    let counts_standard_set = counts(&rerun(&standards));
+
+    let examiners = examiner_table(&stations);
+    let mut flags = Vec::new();
+    if provisional.len() < SMALL_COHORT {
+        flags.push(Flag {
+            level: Level::Watch,
+            text: format!(
+                "only {} candidates: with fewer than {SMALL_COHORT}, standard-set pass marks and reliability figures are unstable",
+                provisional.len()
+            ),
+            action: "treat the figures as a guide; consider keeping the provisional pass marks or pooling with an earlier sitting".into(),
+        });
+    }
+    match &alpha {
+        Ok(a) if *a < 0.7 => flags.push(Flag {
+            level: Level::Concern,
+            text: format!("Cronbach's α is {a:.2}, below 0.7: the total is not a reliable measure"),
+            action: "look at the stations whose α-if-deleted is higher than α; consider more stations".into(),
+        }),
+        Ok(a) if *a < 0.8 => flags.push(Flag {
+            level: Level::Watch,
+            text: format!(
+                "Cronbach's α is {a:.2}, below 0.8 (acceptable for most OSCEs, low for high stakes)"
+            ),
+            action: "look at the stations whose α-if-deleted is higher than α".into(),
+        }),
+        _ => {}
+    }
+    if let Ok(a) = &alpha {
+        for (id, d) in &alpha_if_deleted {
+            if let Ok(d) = d
+                && *d > a + 0.01
+            {
+                flags.push(Flag {
+                    level: Level::Watch,
+                    text: format!("α rises to {d:.2} without station '{id}' (from {a:.2}): it does not measure what the others do"),
+                    action: format!("review station '{id}': its items, its examiners, and whether it belongs in this exam"),
+                });
+            }
+        }
+    }
+    let exam = ExamReport {
+        candidates: provisional.len(),
+        complete: rows.len(),
+        alpha,
+        alpha_if_deleted,
+        sd_total,
+        sem,
+        g,
+        d_study,
+        totals,
+        total_max: scored.iter().map(|s| rubric.station_max(s)).sum(),
+        cut_provisional,
+        cut_standard_set,
+        plus_sem,
+        stations_needed,
+        counts_provisional,
+        counts_standard_set,
+        cohen_cut: None,
+        examiners,
+        agreement,
+        flags,
+    };
+    let mut exam = exam;
+    exam.cohen_cut = stats::cohen_cut(&exam.totals, 0.6);
+    Report {
+        title: rubric.title.clone(),
+        assessment: rubric.id.clone(),
+        stations: stations.into_iter().map(|(s, _)| s).collect(),
+        exam,
+        standards,
+    }
+}
+
+fn station_report(
+    rubric: &Rubric,
+    station: &crate::rubric::Station,
+    points: &[Point],
+    missing: usize,
+) -> StationReport {
+    let max = rubric.station_max(station);
+    let scores: Vec<f64> = points.iter().map(|p| p.score).collect();
+    let with_code: Vec<(f64, f64)> = points
+        .iter()
+        .filter_map(|p| p.code.map(|c| (c, p.score)))
+        .collect();
+    let (grades, borderline_code) = match &station.global_rating {
+        Some(g) => {
+            let scale = rubric.scale(g.scale);
+            (
+                scale.levels.iter().map(|l| (l.mark, l.label.clone())).collect(),
+                scale.borderline.and_then(|b| scale.levels.get(b)).map(|l| l.mark),
+            )
+        }
+        None => (Vec::new(), None),
+    };
+    let regression = match (station.global_rating.is_some(), borderline_code) {
+        (false, _) => Err("the station has no global rating".to_string()),
+        (true, None) => Err("the global-rating scale has no borderline level".to_string()),
+        (true, Some(b)) => {
+            let (x, y): (Vec<f64>, Vec<f64>) = with_code.iter().copied().unzip();
+            match stats::ols(&x, &y) {
+                Err(e) => Err(e.to_string()),
+                Ok(fit) => {
+                    let pass_mark = fit.predict(b);
+                    let failing = scores
+                        .iter()
+                        .filter(|s| **s + crate::rubric::EPSILON < pass_mark)
+                        .count();
+                    Ok(Regression {
+                        fit,
+                        borderline_code: b,
+                        pass_mark,
+                        ci95: fit.ci95(b),
+                        discrimination_share: if max > 0.0 { fit.slope / max } else { 0.0 },
+                        failing,
+                        failing_share: failing as f64 / scores.len().max(1) as f64,
+                    })
+                }
+            }
+        }
+    };
+    let borderline: Vec<f64> = points.iter().filter(|p| p.borderline).map(|p| p.score).collect();
+    let borderline_group = match (borderline_code, stats::mean(&borderline)) {
+        (None, _) => Err("no borderline level to group by".to_string()),
+        (Some(_), None) => Err("no candidate was graded borderline".to_string()),
+        (Some(_), Some(m)) => Ok((m, borderline.len())),
+    };
+    let examiners: Vec<String> = points.iter().map(|p| p.examiners.clone()).collect();
+    let by_examiner = stats::one_way(&scores, &examiners);
+    let circuits: Vec<Option<String>> = points.iter().map(|p| p.circuit.clone()).collect();
+    let distinct: std::collections::BTreeSet<&Option<String>> = circuits.iter().collect();
+    let by_circuit = (distinct.len() > 1).then(|| stats::one_way(&scores, &circuits));
+    let (method, provisional) = match &station.pass_mark {
+        Some(PassMark::StandardSet { method, provisional }) => {
+            (Some(*method), Some(provisional.in_marks(max)))
+        }
+        _ => (None, None),
+    };
+    let standard_set = match method {
+        Some(StandardSetMethod::BorderlineRegression) => regression.as_ref().ok().map(|r| r.pass_mark),
+        Some(StandardSetMethod::BorderlineGroup) => borderline_group.as_ref().ok().map(|b| b.0),
+        None => None,
+    };
+    let mut report = StationReport {
+        id: station.id.clone(),
+        title: station.title.clone(),
+        max,
+        n: points.len(),
+        missing,
+        mean: stats::mean(&scores),
+        sd: stats::sd(&scores),
+        min: scores.iter().copied().reduce(f64::min),
+        max_score: scores.iter().copied().reduce(f64::max),
+        points: with_code,
+        grades,
+        regression,
+        borderline_group,
+        by_examiner,
+        by_circuit,
+        method,
+        provisional,
+        standard_set,
+        flags: Vec::new(),
+    };
+    report.flags = station_flags(&report);
+    report
+}
+
+/// The usual thresholds, each explained.
+fn station_flags(s: &StationReport) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    if s.n < 2 {
+        flags.push(Flag {
+            level: Level::Concern,
+            text: format!("only {} complete results: nothing can be computed", s.n),
+            action: "check that the sheets are in (osce status)".into(),
+        });
+        return flags;
+    }
+    if let Ok(r) = &s.regression {
+        if r.fit.r2 < 0.5 {
+            flags.push(Flag {
+                level: Level::Watch,
+                text: format!(
+                    "R² is {:.2}, below 0.5: scores and global ratings do not agree well",
+                    r.fit.r2
+                ),
+                action: "check that the checklist rewards what examiners judge; brief examiners on the global rating".into(),
+            });
+        }
+        let tenth = 0.1;
+        if r.discrimination_share < tenth / 2.0 || r.discrimination_share > tenth * 2.0 {
+            flags.push(Flag {
+                level: Level::Watch,
+                text: format!(
+                    "inter-grade discrimination is {:.2} marks a grade, {:.1}% of the maximum; about 10% is usual",
+                    r.fit.slope,
+                    r.discrimination_share * 100.0
+                ),
+                action: if r.discrimination_share < tenth / 2.0 {
+                    "the checklist barely separates weak from strong candidates: review its items".into()
+                } else {
+                    "a step of one grade moves the score a lot: check the grade descriptors".into()
+                },
+            });
+        }
+    } else if let Err(why) = &s.regression
+        && s.method == Some(StandardSetMethod::BorderlineRegression)
+    {
+        flags.push(Flag {
+            level: Level::Concern,
+            text: format!("borderline regression cannot be computed: {why}"),
+            action: "keep the provisional pass mark for this station, and say so to the exam board".into(),
+        });
+    }
+    if let (Some(StandardSetMethod::BorderlineGroup), Err(why)) = (s.method, &s.borderline_group) {
+        flags.push(Flag {
+            level: Level::Concern,
+            text: format!("the borderline group pass mark cannot be computed: {why}"),
+            action: "keep the provisional pass mark for this station, and say so to the exam board".into(),
+        });
+    }
+    for (what, oneway) in [
+        ("examiner", Some(&s.by_examiner)),
+        ("circuit", s.by_circuit.as_ref()),
+    ] {
+        if let Some(Ok(w)) = oneway {
+            let (level, more) = if w.eta2 > 0.4 {
+                (Some(Level::Concern), "over 40%")
+            } else if w.eta2 >= 0.3 {
+                (Some(Level::Watch), "30% or more")
+            } else {
+                (None, "")
+            };
+            if let Some(level) = level {
+                flags.push(Flag {
+                    level,
+                    text: format!(
+                        "{:.0}% of the variation in scores lies between {what}s ({more})",
+                        w.eta2 * 100.0
+                    ),
+                    action: format!(
+                        "compare the {what}s' mean scores below; check for a harsh or lenient {what}, or candidates not spread evenly across them"
+                    ),
+                });
+            }
+        }
+    }
+    flags
+}
+
+fn examiner_table(stations: &[(StationReport, Vec<Point>)]) -> Vec<ExaminerAtStation> {
+    let mut out = Vec::new();
+    for (s, points) in stations {
+        let Some(station_mean) = s.mean else { continue };
+        let station_pass = points.iter().filter(|p| p.passed).count() as f64 / points.len().max(1) as f64;
+        let mut by: BTreeMap<&str, Vec<&Point>> = BTreeMap::new();
+        for p in points {
+            by.entry(p.examiners.as_str()).or_default().push(p);
+        }
+        if by.len() < 2 {
+            continue;
+        }
+        for (examiner, ps) in by {
+            let scores: Vec<f64> = ps.iter().map(|p| p.score).collect();
+            let mean = stats::mean(&scores).unwrap_or(0.0);
+            let others: Vec<f64> = points
+                .iter()
+                .filter(|p| p.examiners != examiner)
+                .map(|p| p.score)
+                .collect();
+            let difference_sd = match (stats::mean(&others), s.sd) {
+                (Some(o), Some(sd)) if sd > 1e-9 => Some((mean - o) / sd),
+                _ => None,
+            };
+            let pass_rate = ps.iter().filter(|p| p.passed).count() as f64 / ps.len() as f64;
+            let flag = difference_sd.filter(|d| d.abs() >= 1.0 && ps.len() >= 3).map(|d| Flag {
+                level: if d.abs() >= 1.5 { Level::Concern } else { Level::Watch },
+                text: format!(
+                    "examiner {examiner} at '{}' scores {:.1} SD {} the other examiners ({} candidates)",
+                    s.id,
+                    d.abs(),
+                    if d < 0.0 { "below (harsh)" } else { "above (lenient)" },
+                    ps.len()
+                ),
+                action: "check whether their candidates differed; review their sheets; brief the examiner before the next sitting".into(),
+            });
+            out.push(ExaminerAtStation {
+                examiner: examiner.to_string(),
+                station: s.id.clone(),
+                n: ps.len(),
+                mean,
+                station_mean,
+                pass_rate,
+                station_pass_rate: station_pass,
+                difference_sd,
+                flag,
+            });
+        }
+    }
+    out
+}
+
+/// The candidates' circuits from a roster, by candidate id.
+pub fn circuits(roster: Option<&crate::roster::Roster>) -> BTreeMap<String, String> {
+    roster
+        .map(|r| {
+            r.candidates
+                .iter()
+                .filter_map(|c| c.circuit.clone().map(|k| (c.id.clone(), k)))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,250 @@
+//! The report's plots as inline SVG: no scripts, no fonts or files from
+//! elsewhere, so the HTML file stands alone.
+
+use std::fmt::Write;
+
+use super::{ExamReport, StationReport};
+
+const W: f64 = 520.0;
+const H: f64 = 300.0;
+const LEFT: f64 = 52.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 28.0;
+const BOTTOM: f64 = 44.0;
+
+/// Escapes text for SVG and HTML.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+struct Frame {
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+}
+
+impl Frame {
+    fn x(&self, v: f64) -> f64 {
+        let span = (self.x1 - self.x0).max(1e-9);
+        LEFT + (v - self.x0) / span * (W - LEFT - RIGHT)
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        let span = (self.y1 - self.y0).max(1e-9);
+        H - BOTTOM - (v - self.y0) / span * (H - TOP - BOTTOM)
+    }
+}
+
+fn open(out: &mut String, class: &str, title: &str) {
+    let _ = write!(
+        out,
+        r#"<svg class="{class}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{t}"><title>{t}</title><rect x="0" y="0" width="{W}" height="{H}" fill="white"/><text x="{LEFT}" y="18" font-size="13" font-family="sans-serif">{t}</text>"#,
+        t = esc(title)
+    );
+}
+
+fn axes(out: &mut String, f: &Frame, x_label: &str, y_label: &str) {
+    let (bx, by) = (LEFT, H - BOTTOM);
+    let _ = write!(
+        out,
+        r##"<line x1="{bx}" y1="{by}" x2="{}" y2="{by}" stroke="#333"/><line x1="{bx}" y1="{TOP}" x2="{bx}" y2="{by}" stroke="#333"/>"##,
+        W - RIGHT
+    );
+    for i in 0..=4 {
+        let v = f.y0 + (f.y1 - f.y0) * f64::from(i) / 4.0;
+        let y = f.y(v);
+        let _ = write!(
+            out,
+            r##"<text x="{}" y="{}" font-size="10" text-anchor="end" font-family="sans-serif">{}</text><line x1="{}" y1="{y:.1}" x2="{bx}" y2="{y:.1}" stroke="#333"/>"##,
+            bx - 4.0,
+            y + 3.0,
+            crate::scoring::fmt_marks((v * 10.0).round() / 10.0),
+            bx - 3.0
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<text x="{}" y="{}" font-size="11" text-anchor="middle" font-family="sans-serif">{}</text><text x="12" y="{}" font-size="11" font-family="sans-serif" transform="rotate(-90 12 {})" text-anchor="middle">{}</text>"#,
+        (LEFT + W - RIGHT) / 2.0,
+        H - 6.0,
+        esc(x_label),
+        (TOP + H - BOTTOM) / 2.0,
+        (TOP + H - BOTTOM) / 2.0,
+        esc(y_label)
+    );
+}
+
+/// Score against global rating, with the regression line and pass mark.
+pub fn scatter(s: &StationReport) -> String {
+    let mut out = String::new();
+    open(
+        &mut out,
+        "scatter",
+        &format!("{}: score by global rating", s.title),
+    );
+    let (gx0, gx1) = match (s.grades.first(), s.grades.last()) {
+        (Some(a), Some(b)) => (a.0.min(b.0), a.0.max(b.0)),
+        _ => (0.0, 1.0),
+    };
+    let f = Frame {
+        x0: gx0 - 0.5,
+        x1: gx1 + 0.5,
+        y0: 0.0,
+        y1: s.max.max(1.0),
+    };
+    axes(&mut out, &f, "global rating", "score");
+    for (code, label) in &s.grades {
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{}" font-size="9" text-anchor="middle" font-family="sans-serif">{}</text>"#,
+            f.x(*code),
+            H - BOTTOM + 14.0,
+            esc(&crate::tui::views::scoring::fit(label, 14))
+        );
+    }
+    // Points, jittered a little sideways so stacks show.
+    for (i, (x, y)) in s.points.iter().enumerate() {
+        let jitter = ((i * 37 % 11) as f64 - 5.0) * 0.02;
+        let _ = write!(
+            out,
+            r##"<circle class="point" cx="{:.1}" cy="{:.1}" r="2.5" fill="#1f77b4" fill-opacity="0.5"/>"##,
+            f.x(x + jitter),
+            f.y(*y)
+        );
+    }
+    if let Ok(r) = &s.regression {
+        let (a, b) = (f.x0, f.x1);
+        let _ = write!(
+            out,
+            r##"<line class="regression" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#d62728" stroke-width="2"/>"##,
+            f.x(a),
+            f.y(r.fit.predict(a).clamp(f.y0, f.y1)),
+            f.x(b),
+            f.y(r.fit.predict(b).clamp(f.y0, f.y1))
+        );
+        let y = f.y(r.pass_mark.clamp(f.y0, f.y1));
+        let _ = write!(
+            out,
+            r##"<line class="pass-mark" x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#2ca02c" stroke-dasharray="6 4" stroke-width="2"/><text x="{}" y="{:.1}" font-size="10" text-anchor="end" fill="#2ca02c" font-family="sans-serif">pass mark {}</text>"##,
+            W - RIGHT,
+            W - RIGHT,
+            y - 4.0,
+            crate::scoring::fmt_marks((r.pass_mark * 10.0).round() / 10.0)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Histogram of total scores with the cut score.
+pub fn histogram(e: &ExamReport) -> String {
+    let mut out = String::new();
+    open(&mut out, "histogram", "Total scores");
+    let bins = 20usize;
+    let max = e.total_max.max(1.0);
+    let mut counts = vec![0usize; bins];
+    for t in &e.totals {
+        let i = ((t / max) * bins as f64).floor() as usize;
+        counts[i.min(bins - 1)] += 1;
+    }
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let f = Frame {
+        x0: 0.0,
+        x1: max,
+        y0: 0.0,
+        y1: top,
+    };
+    axes(&mut out, &f, "total score", "candidates");
+    for (i, c) in counts.iter().enumerate() {
+        let x0 = f.x(max * i as f64 / bins as f64);
+        let x1 = f.x(max * (i + 1) as f64 / bins as f64);
+        let y = f.y(*c as f64);
+        let _ = write!(
+            out,
+            r##"<rect class="bar" x="{x0:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="#1f77b4"/>"##,
+            (x1 - x0 - 1.0).max(0.5),
+            (H - BOTTOM - y).max(0.0)
+        );
+    }
+    for (cut, label, colour) in [
+        (e.cut_provisional, "provisional cut", "#ff7f0e"),
+        (e.cut_standard_set, "standard-set cut", "#2ca02c"),
+    ] {
+        if let Some(c) = cut {
+            let x = f.x(c.clamp(0.0, max));
+            let _ = write!(
+                out,
+                r##"<line class="cut" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{}" stroke="{colour}" stroke-width="2" stroke-dasharray="6 4"/><text x="{:.1}" y="{}" font-size="10" fill="{colour}" font-family="sans-serif">{label} {}</text>"##,
+                H - BOTTOM,
+                x + 3.0,
+                if label.starts_with("provisional") {
+                    TOP + 10.0
+                } else {
+                    TOP + 22.0
+                },
+                crate::scoring::fmt_marks((c * 10.0).round() / 10.0)
+            );
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// A horizontal bar chart of one figure per station, 0 to 1.
+pub fn bars(title: &str, values: &[(String, Option<f64>)], line: Option<(f64, &str)>) -> String {
+    let mut out = String::new();
+    let rows = values.len().max(1) as f64;
+    let height = (TOP + 18.0 * rows + 24.0).max(80.0);
+    let _ = write!(
+        out,
+        r#"<svg class="bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="{W}" height="{height}" role="img" aria-label="{t}"><title>{t}</title><rect x="0" y="0" width="{W}" height="{height}" fill="white"/><text x="8" y="18" font-size="13" font-family="sans-serif">{t}</text>"#,
+        t = esc(title)
+    );
+    let x0 = 130.0;
+    let span = W - x0 - 60.0;
+    for (i, (label, v)) in values.iter().enumerate() {
+        let y = TOP + 18.0 * i as f64;
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{:.1}" font-size="10" text-anchor="end" font-family="sans-serif">{}</text>"#,
+            x0 - 6.0,
+            y + 11.0,
+            esc(&crate::tui::views::scoring::fit(label, 20))
+        );
+        match v {
+            Some(v) => {
+                let w = v.clamp(0.0, 1.0) * span;
+                let _ = write!(
+                    out,
+                    r##"<rect class="bar" x="{x0}" y="{y:.1}" width="{w:.1}" height="13" fill="#1f77b4"/><text x="{:.1}" y="{:.1}" font-size="10" font-family="sans-serif">{v:.2}</text>"##,
+                    x0 + w + 4.0,
+                    y + 11.0
+                );
+            }
+            None => {
+                let _ = write!(
+                    out,
+                    r#"<text x="{x0}" y="{:.1}" font-size="10" font-family="sans-serif">cannot be computed</text>"#,
+                    y + 11.0
+                );
+            }
+        }
+    }
+    if let Some((v, label)) = line {
+        let x = x0 + v.clamp(0.0, 1.0) * span;
+        let _ = write!(
+            out,
+            r##"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{:.1}" stroke="#d62728" stroke-dasharray="4 3"/><text x="{x:.1}" y="{:.1}" font-size="10" fill="#d62728" font-family="sans-serif">{}</text>"##,
+            TOP - 4.0,
+            TOP + 18.0 * rows,
+            TOP + 18.0 * rows + 12.0,
+            esc(label)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
