@@ -107,6 +107,11 @@ pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result
                 continue;
             }
         };
+        // An empty journal is a sheet opened and never written to (only
+        // looked at): not a sheet.
+        if replay.records.is_empty() && replay.quarantined.is_none() && replay.damage.is_none() {
+            continue;
+        }
         if let Some(other) = replay
             .records
             .iter()

@@ -111,11 +111,18 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
         .iter()
         .map(|c| {
             let r = &c.result;
-            let reasons: Vec<String> = c
+            // What decided the final result, and every change moderation
+            // made, whichever way it went.
+            let mut reasons: Vec<String> = c
                 .final_result
                 .deciding_reasons()
                 .map(|x| x.text.clone())
                 .collect();
+            for m in &c.moderation_reasons {
+                if !reasons.contains(&m.text) {
+                    reasons.push(m.text.clone());
+                }
+            }
             vec![
                 c.candidate.clone(),
                 c.name.clone(),

@@ -53,6 +53,12 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
         );
     }
     let _ = writeln!(out);
+    if r.outcome != c.result.outcome {
+        let _ = writeln!(
+            out,
+            "\nThis result was decided after external moderation of the examiners' marks."
+        );
+    }
     if !r.provisional.is_empty() {
         let _ = writeln!(
             out,
@@ -72,9 +78,14 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
                 StationOutcome::Absent => "Absent",
                 _ => "Not yet complete",
             };
+            let moderated = if s.outcome != d.result.outcome {
+                " (decided on external moderation)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "{word}: {} of {} marks.\n",
+                "{word}: {} of {} marks{moderated}.\n",
                 fmt_marks(s.score),
                 fmt_marks(s.max)
             );

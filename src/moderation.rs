@@ -46,6 +46,7 @@ pub struct AgreedMark {
     pub station: String,
     pub sheets: Vec<SeenSheet>,
     pub score: f64,
+    pub outcome: Option<Proposed>,
     pub note: String,
 }
 
@@ -113,6 +114,7 @@ impl AssessorLog {
                 candidate,
                 sheets,
                 score,
+                outcome,
                 note,
             } => self.agreed.push(AgreedMark {
                 assessor: self.assessor.clone(),
@@ -123,6 +125,7 @@ impl AssessorLog {
                 station: station.clone(),
                 sheets: sheets.clone(),
                 score: *score,
+                outcome: *outcome,
                 note: note.clone(),
             }),
             Event::ModerationReport { text } => {
@@ -277,7 +280,7 @@ fn seen_one(s: &FoundSheet) -> SeenSheet {
     SeenSheet {
         examiner: s.key.examiner.clone(),
         device: s.key.device.clone(),
-        last: s.state.last_hash.clone(),
+        last: s.state.seal(),
     }
 }
 
@@ -339,7 +342,7 @@ impl CellModeration {
 /// standing.
 fn still_holds(cohort: &Cohort, sheets: &[usize], seen_then: &[SeenSheet], referral: bool) -> bool {
     let now: Vec<SeenSheet> = seen(cohort, sheets);
-    let unchanged = seen_then.iter().all(|s| now.contains(s));
+    let unchanged = seen_then.iter().all(|s| !s.last.is_empty() && now.contains(s));
     let added = now.iter().any(|n| {
         !seen_then
             .iter()

@@ -43,6 +43,8 @@ pub struct CandidateResult {
     pub final_result: AssessmentResult,
     /// Where moderation stands for this candidate, in words.
     pub moderation_status: String,
+    /// Each station moderation changed or holds back, and why.
+    pub moderation_reasons: Vec<Reason>,
     /// By station id, scored stations only.
     pub stations: BTreeMap<String, StationDetail>,
 }
@@ -112,7 +114,13 @@ fn candidate_result(
         };
         let agreed = moderation
             .agreed_mark(cohort, &indices, candidate, &station.id)
-            .map(|a| (a.score, format!("{} (recorded by {})", a.note.trim(), a.assessor)));
+            .map(|a| {
+                (
+                    a.score,
+                    a.outcome,
+                    format!("{} (recorded by {})", a.note.trim(), a.assessor),
+                )
+            });
         let detail = match cell {
             Some(c) if c.state == CellState::Conflict => {
                 let (result, _) = score_or_missing(rubric, station, None, standards);
@@ -186,7 +194,7 @@ fn candidate_result(
     };
     let result = judge(stations);
     let mut final_result = judge(finals);
-    final_result.reasons.extend(moderation_reasons);
+    final_result.reasons.extend(moderation_reasons.iter().cloned());
     apply_to_marks_rules(rubric, &details, &mut final_result);
     let moderation_status = status_words(rubric, &details, moderation);
     CandidateResult {
@@ -195,6 +203,7 @@ fn candidate_result(
         result,
         final_result,
         moderation_status,
+        moderation_reasons,
         stations: details,
     }
 }
@@ -428,7 +437,7 @@ fn status_words(
     if moderated > 0 {
         let mut s = format!("moderated at {} of {} stations", moderated, details.len());
         if changed > 0 {
-            s.push_str(&format!(" ({changed} changed)"));
+            s.push_str(&format!(" (result changed at {changed})"));
         }
         parts.push(s);
     }
@@ -436,10 +445,13 @@ fn status_words(
         parts.push(format!("{waiting} referred, waiting for a third marker"));
     }
     if stale > 0 {
-        parts.push(format!("{stale} changed since moderated"));
+        parts.push(format!("{stale} amended since moderated"));
     }
     if differ > 0 {
-        parts.push(format!("assessors differ at {differ}"));
+        parts.push(format!(
+            "assessors differ at {differ} {}",
+            if differ == 1 { "station" } else { "stations" }
+        ));
     }
     if required > 0 {
         parts.push(format!("{required} not yet moderated (required)"));
@@ -526,13 +538,9 @@ fn reconcile(
     station: &crate::rubric::Station,
     indices: &[usize],
     standards: &Standards,
-    agreed: Option<(f64, String)>,
+    agreed: Option<(f64, Option<Proposed>, String)>,
 ) -> StationDetail {
-    let mut order: Vec<usize> = indices.to_vec();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&cohort.sheets[a], &cohort.sheets[b]);
-        (a.state.first, &a.key).cmp(&(b.state.first, &b.key))
-    });
+    let order = by_opening(cohort, indices);
     let mut each = Vec::new();
     for &i in &order {
         let sheet = &cohort.sheets[i];
@@ -639,12 +647,19 @@ fn reconcile(
         result
             .reasons
             .push(Reason::new(crate::scoring::Outcome::Incomplete, note.clone()));
-    } else if let Some((score, by)) = agreed {
+    } else if let Some((score, outcome, by)) = agreed {
         result.score = score;
-        result.outcome = if passes(score) {
-            StationOutcome::Pass
-        } else {
-            StationOutcome::Fail
+        let by_marks = result.pass_mark.as_ref().and_then(|p| p.marks).is_some();
+        result.outcome = match (by_marks, outcome) {
+            (true, _) => {
+                if passes(score) {
+                    StationOutcome::Pass
+                } else {
+                    StationOutcome::Fail
+                }
+            }
+            (false, Some(o)) => station_outcome(o).0,
+            (false, None) => StationOutcome::Incomplete,
         };
         note = format!(
             "double-marked ({}): difference {} over the threshold; agreed mark {} of {}: {by}",
@@ -683,6 +698,16 @@ fn reconcile(
     detail(result, note)
 }
 
+/// Sheets in the order they were opened (then by key): first marker first.
+fn by_opening(cohort: &Cohort, sheets: &[usize]) -> Vec<usize> {
+    let mut order = sheets.to_vec();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&cohort.sheets[a], &cohort.sheets[b]);
+        (a.state.first, &a.key).cmp(&(b.state.first, &b.key))
+    });
+    order
+}
+
 /// How far two markers agree, over every candidate × station marked twice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agreement {
@@ -712,7 +737,9 @@ pub fn agreement(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> Agreement {
             continue;
         };
         pairs += 1;
-        let two = [&cohort.sheets[cell.sheets[0]], &cohort.sheets[cell.sheets[1]]];
+        // The first two markers: the two sheets opened first.
+        let order = by_opening(cohort, &cell.sheets);
+        let two = [&cohort.sheets[order[0]], &cohort.sheets[order[1]]];
         if let Some(g) = &station.global_rating
             && let (Some((a, _)), Some((b, _))) = (two[0].state.global_rating(), two[1].state.global_rating())
         {

@@ -8,12 +8,8 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use osce::cohort::{gather, matrix};
-use osce::moderation::settle_referrals;
-use osce::results::results;
-use osce::scoring::Standards;
 use osce::store::{Decision, Event, Proposed, Store, read_sheet};
-use osce::tui::moderate::{Action, Filter, ModerateApp, Options, Screen, action_for, view};
+use osce::tui::moderate::{Action, Filter, ModerateApp, Options, Screen, action_for, snapshot, view};
 use osce::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -25,30 +21,33 @@ struct H {
 }
 
 fn open(dir: Dir, rubric_path: &'static str, assessor: &str) -> H {
+    open_on(dir, rubric_path, assessor, "ea-laptop")
+}
+
+fn open_on(dir: Dir, rubric_path: &'static str, assessor: &str, device: &str) -> H {
     let s = dir.0.join("s");
     let r = rubric(rubric_path);
     let h = hash(rubric_path);
     let folders = vec![s.clone()];
-    let cohort = gather(&r, &h, &folders).expect("gather");
-    let moderation = osce::moderation::gather(&r, &h, &folders).expect("moderation");
-    let mut m = matrix(&r, &cohort, None);
-    settle_referrals(&mut m, &cohort, &moderation);
-    let res = results(&r, &cohort, &m, &Standards::default(), &moderation);
+    let first = snapshot(&r, &h, &folders, None).expect("snapshot");
     let (journal, _) = Store::new(&s)
-        .open_moderation(&r.id, assessor, "ea-laptop", &h)
+        .open_moderation(&r.id, assessor, device, &h)
         .expect("open moderation");
+    let loader = {
+        let (r, h, folders) = (r.clone(), h.clone(), folders.clone());
+        Box::new(move || snapshot(&r, &h, &folders, None))
+    };
     let mut app = ModerateApp::new(
         r,
-        cohort,
-        m,
-        res,
-        moderation,
+        first,
         journal,
         Options {
             sample_percent: 25.0,
             seed: 7,
             near_percent: 5.0,
+            folders,
         },
+        loader,
     );
     app.update(
         Action::Resize {
@@ -339,7 +338,7 @@ fn an_agreed_mark_is_refused_where_there_is_nothing_to_agree() {
         h.app
             .notice
             .as_ref()
-            .is_some_and(|n| n.error && n.text.contains("double-marked"))
+            .is_some_and(|n| n.error && n.text.contains("No agreed mark is needed"))
     );
 }
 
@@ -381,7 +380,14 @@ fn an_agreed_mark_is_checked_and_recorded() {
     h.key(KeyCode::Backspace);
     h.typed("7");
     h.key(KeyCode::Enter);
-    assert!(matches!(h.app.screen, Screen::Sheet));
+    // The station is passed by global rating: the score alone cannot decide it.
+    assert!(
+        matches!(h.app.screen, Screen::Agreed(_)),
+        "the agreed result is needed"
+    );
+    h.typed("p");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.screen, Screen::Sheet), "{:?}", h.app.notice);
     let path = h.sessions().join("msk-us-fca/LEAD@ea-laptop/moderation.jsonl");
     let events: Vec<Event> = read_sheet(path)
         .expect("journal")
@@ -527,6 +533,120 @@ fn snapshot_help_and_too_small() {
         at(61),
     );
     insta::assert_snapshot!("too_small", h.render(40, 10));
+}
+
+#[test]
+fn opening_a_sheet_to_look_at_it_does_not_undo_a_decision() {
+    let mut h = practical();
+    h.select("C001", "physics");
+    h.key(KeyCode::Char('a'));
+    // The examiner opens the submitted sheet again (as `osce score` does):
+    // `opened` and `confirmed` records, no change to the marks.
+    append(
+        &h.sessions(),
+        PRACTICAL,
+        "physics",
+        "C001",
+        "E01@lap1",
+        vec![
+            Event::Opened {
+                app_version: "test".into(),
+            },
+            Event::Confirmed {
+                candidate_name: "Name of C001".into(),
+            },
+        ],
+    );
+    h.key_mod(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    h.select("C001", "physics");
+    let e = h.app.current().cloned().expect("entry");
+    assert!(h.app.own_decision(&e).expect("decision").1, "still holds");
+}
+
+#[test]
+fn a_sheet_amended_while_the_screen_is_open_is_read_again_before_deciding() {
+    let mut h = practical();
+    h.select("C002", "lower-limb");
+    append(
+        &h.sessions(),
+        PRACTICAL,
+        "lower-limb",
+        "C002",
+        "E02@lap2",
+        vec![
+            Event::AmendStarted {
+                reason: "wrong item".into(),
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: "again".into(),
+            },
+        ],
+    );
+    h.key(KeyCode::Char('a'));
+    assert!(
+        decisions(&h.journal()).is_empty(),
+        "nothing recorded on the old sheet"
+    );
+    let notice = h.app.notice.clone().expect("notice");
+    assert!(
+        notice.error && notice.text.contains("changed since this screen read it"),
+        "{notice:?}"
+    );
+    // Now it shows the sheet as it is, and a decision is recorded on it.
+    h.key(KeyCode::Char('a'));
+    assert_eq!(decisions(&h.journal()).len(), 1);
+    let e = h.app.current().cloned().expect("entry");
+    assert!(h.app.own_decision(&e).expect("decision").1);
+}
+
+#[test]
+fn a_disagreement_must_propose_another_result() {
+    let mut h = practical();
+    h.select("C001", "physics");
+    h.key(KeyCode::Char('d'));
+    h.key(KeyCode::Tab); // back to PASS, the examiners' result
+    h.typed("looks right");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.screen, Screen::Disagree(_)));
+    assert!(
+        h.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("the examiners' own result"))
+    );
+    assert!(decisions(&h.journal()).is_empty());
+}
+
+#[test]
+fn signing_off_locks_the_assessor_on_every_device() {
+    let mut h = practical();
+    h.key(KeyCode::Char('R'));
+    h.typed("Report.");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('S'));
+    h.key(KeyCode::Enter);
+    assert!(h.app.signed_off());
+    let dir = std::mem::replace(&mut h.dir, Dir::new("mod-tui-spare2"));
+    drop(h);
+    let mut other = open_on(dir, PRACTICAL, "EA1", "second-laptop");
+    assert!(other.app.signed_off());
+    other.key(KeyCode::Char('a'));
+    assert!(
+        other
+            .app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("locked")),
+        "{:?}",
+        other.app.notice
+    );
+    let path = other
+        .sessions()
+        .join("msk-us-practical/EA1@second-laptop/moderation.jsonl");
+    let records = read_sheet(path).expect("journal").records;
+    assert!(records.is_empty(), "nothing recorded on the second device");
 }
 
 #[allow(dead_code)]

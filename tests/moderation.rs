@@ -163,7 +163,7 @@ fn a_disagreement_changes_the_final_result_and_says_why_while_the_marks_stay() {
         "{why:?}"
     );
     assert!(
-        c.moderation_status.contains("(1 changed)"),
+        c.moderation_status.contains("(result changed at 1)"),
         "{}",
         c.moderation_status
     );
@@ -221,7 +221,7 @@ fn a_sheet_amended_after_moderation_must_be_moderated_again() {
     );
     assert_eq!(st.final_result.outcome, StationOutcome::Incomplete);
     assert_eq!(c.final_result.outcome, Outcome::Incomplete);
-    assert!(c.moderation_status.contains("1 changed since moderated"));
+    assert!(c.moderation_status.contains("1 amended since moderated"));
 }
 
 #[test]
@@ -344,6 +344,7 @@ fn an_agreed_mark_reconciles_markers_over_the_threshold() {
                 candidate: "C001".into(),
                 sheets: seen(&l.cohort, &cell.sheets),
                 score: 7.0,
+                outcome: Some(Proposed::Pass),
                 note: "E01 and E02 by phone".into(),
             },
             at(120),
@@ -482,7 +483,7 @@ fn export_and_status_show_moderation() {
     let col = |name: &str| h.iter().position(|x| x == name).expect("column");
     assert_eq!(rows[0][col("result")], "PASS");
     assert_eq!(rows[0][col("final_result")], "FAIL");
-    assert!(rows[0][col("moderation_status")].contains("(1 changed)"));
+    assert!(rows[0][col("moderation_status")].contains("(result changed at 1)"));
     assert!(
         rows[0][col("reasons")].contains("FAIL on moderation by EA1"),
         "{}",

@@ -1044,6 +1044,7 @@ fn sample_events() -> Vec<Event> {
             candidate: "C014".into(),
             sheets: vec![],
             score: 15.0,
+            outcome: None,
             note: "e.jones and k.patel, by phone".into(),
         },
         Event::ModerationReport {

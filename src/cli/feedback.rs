@@ -35,8 +35,13 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
             outln!("wrote {} feedback files into {}", paths.len(), args.out.display());
             let incomplete = results
                 .iter()
-                .filter(|c| c.result.outcome == osce::scoring::Outcome::Incomplete)
+                .filter(|c| c.final_result.outcome == osce::scoring::Outcome::Incomplete)
                 .count();
+            if moderation.logs.iter().any(|l| !l.is_signed_off()) {
+                outln!(
+                    "note: external moderation is not signed off yet; results may still change (osce status shows it)"
+                );
+            }
             if incomplete > 0 {
                 outln!(
                     "note: {incomplete} candidates' results are INCOMPLETE; their files say so (osce status lists what is missing)"

@@ -4,13 +4,13 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use osce::scoring::Standards;
-use osce::store::Store;
-use osce::tui::moderate::{ModerateApp, Options, default_seed};
+use osce::roster::read_roster;
+use osce::store::{Store, StoreError};
+use osce::tui::moderate::{ModerateApp, Options, default_seed, snapshot};
 use osce::tui::runner::{default_device, run_moderation};
 
-use super::status::{Loaded, load_cohort};
-use super::{EXIT_USAGE, ModerateArgs};
+use super::status::rubric_and_hash;
+use super::{EXIT_INVALID, EXIT_USAGE, ModerateArgs};
 
 pub fn run(args: &ModerateArgs) -> ExitCode {
     if let Err(reason) = osce::ids::check_id(&args.assessor) {
@@ -25,43 +25,73 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     }
-    let Loaded {
-        rubric,
-        hash,
-        cohort,
-        matrix,
-        moderation,
-    } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
-        Ok(l) => l,
+    let (rubric, hash) = match rubric_and_hash(&args.rubric) {
+        Ok(r) => r,
         Err(code) => return code,
     };
+    for folder in &args.sessions {
+        if !folder.is_dir() {
+            errln!("error: {}: no such sessions folder", folder.display());
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let roster = match &args.roster {
+        None => None,
+        Some(path) => match read_roster(path, &rubric) {
+            Ok((r, _)) => Some(r),
+            Err(e) => {
+                errln!("error: {e}");
+                return ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID });
+            }
+        },
+    };
+    let first = match snapshot(&rubric, &hash, &args.sessions, roster.as_ref()) {
+        Ok(s) => s,
+        Err(e) => {
+            errln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let problems: Vec<String> = first
+        .cohort
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .chain(first.moderation.problems.iter().map(ToString::to_string))
+        .collect();
+    if first.cohort.sheets.is_empty() {
+        errln!(
+            "error: there are no sheets of assessment \"{}\" marked against this rubric in {}; nothing to moderate. \
+             Check that you named the rubric the exam used and the right sessions folders",
+            rubric.id,
+            osce::cohort::folder_list(&args.sessions)
+        );
+        for p in &problems {
+            errln!("  {p}");
+        }
+        return ExitCode::from(EXIT_INVALID);
+    }
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
         errln!("error: osce moderate is a terminal screen; run it in a terminal window");
         return ExitCode::from(EXIT_USAGE);
     }
-    for p in cohort
-        .problems
-        .iter()
-        .map(ToString::to_string)
-        .chain(moderation.problems.iter().map(ToString::to_string))
-    {
-        errln!("warning: {p}");
-    }
     let device = args.device.clone().unwrap_or_else(default_device);
     let store = Store::new(&args.sessions[0]);
-    let journal = match store.open_moderation(&rubric.id, &args.assessor, &device, &hash) {
-        Ok((journal, replay)) => {
-            if let Some(q) = replay.quarantined {
-                errln!("warning: {q}");
-            }
-            journal
+    let (journal, quarantined) = match store.open_moderation(&rubric.id, &args.assessor, &device, &hash) {
+        Ok((journal, replay)) => (journal, replay.quarantined),
+        Err(StoreError::Locked { path }) => {
+            errln!(
+                "error: {}: your moderation journal is already open in another osce moderate window (on this \
+                 computer, or another sharing the folder). Close that window first: two windows must never write it",
+                path.display()
+            );
+            return ExitCode::from(EXIT_USAGE);
         }
         Err(e) => {
             errln!("error: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let results = osce::results::results(&rubric, &cohort, &matrix, &Standards::default(), &moderation);
     let sample_percent = args.sample.unwrap_or(match rubric.moderation {
         osce::rubric::Moderation::Sample { percent } => percent,
         _ => 10.0,
@@ -70,14 +100,37 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         sample_percent,
         seed: args.seed.unwrap_or_else(|| default_seed(&rubric.id)),
         near_percent: args.near,
+        folders: args.sessions.clone(),
     };
-    let app = ModerateApp::new(rubric, cohort, matrix, results, moderation, journal, options);
+    let loader = {
+        let (rubric, hash, folders) = (rubric.clone(), hash.clone(), args.sessions.clone());
+        Box::new(move || snapshot(&rubric, &hash, &folders, roster.as_ref()))
+    };
+    let mut app = ModerateApp::new(rubric, first, journal, options, loader);
+    if let Some(q) = quarantined {
+        app.startup_warning(format!(
+            "The end of your moderation journal was cut short (a crash or power cut) and set aside in {}: \
+             check your last decision before carrying on.",
+            q.path.display()
+        ));
+    } else if !problems.is_empty() {
+        app.startup_warning(format!(
+            "{} session file(s) could not be used ({}); osce status lists them.",
+            problems.len(),
+            problems[0]
+        ));
+    }
     match run_moderation(
         app,
         Box::new(Utc::now),
         std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     ) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            for p in &problems {
+                errln!("warning: {p}");
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             errln!("error: the terminal failed: {e}. Every decision shown as saved is on disk.");
             ExitCode::from(EXIT_USAGE)

@@ -37,7 +37,6 @@ pub fn rubric_and_hash(path: &Path) -> Result<(Rubric, String), ExitCode> {
 /// found in the session folders, and the candidates × stations matrix.
 pub struct Loaded {
     pub rubric: Rubric,
-    pub hash: String,
     pub cohort: Cohort,
     pub matrix: Matrix,
     pub moderation: Moderation,
@@ -81,7 +80,6 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
     osce::moderation::settle_referrals(&mut matrix, &cohort, &moderation);
     Ok(Loaded {
         rubric,
-        hash,
         cohort,
         matrix,
         moderation,
@@ -155,6 +153,19 @@ fn required_unmoderated(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation
             done && !cm.is_moderated()
         })
         .count()
+}
+
+fn sheets(n: usize) -> String {
+    verb(n, "sheet", "sheets")
+}
+
+/// "1 sheet is", "3 sheets are".
+fn verb(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// The status report as text.
@@ -256,8 +267,8 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
     if agreement.pairs > 0 {
         let _ = writeln!(
             out,
-            "\nDouble marking: {} sheets marked by two examiners.",
-            agreement.pairs
+            "\nDouble marking: {} marked by two examiners.",
+            sheets(agreement.pairs)
         );
         for (scale, n, kappa) in &agreement.kappa {
             let value = kappa.map_or(
@@ -312,13 +323,14 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
         let _ = writeln!(out, "\nEvery expected sheet is in.");
     } else {
         let waiting = m.cells.values().filter(|c| !c.state.is_done()).count();
-        let _ = writeln!(out, "\n{waiting} sheets are not in yet.");
+        let _ = writeln!(out, "\n{} not in yet.", verb(waiting, "sheet is", "sheets are"));
     }
     let unmoderated = required_unmoderated(rubric, cohort, m, moderation);
     if unmoderated > 0 {
         let _ = writeln!(
             out,
-            "{unmoderated} submitted sheets are not moderated yet; the rubric requires every sheet to be (osce moderate)."
+            "{} not moderated yet; the rubric requires every sheet to be (osce moderate).",
+            verb(unmoderated, "submitted sheet is", "submitted sheets are")
         );
     }
     out

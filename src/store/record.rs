@@ -137,6 +137,10 @@ pub enum Event {
         candidate: String,
         sheets: Vec<SeenSheet>,
         score: f64,
+        /// The agreed result, for a station passed by competency or global
+        /// rating (where a score alone cannot decide it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<Proposed>,
         /// Who agreed it, and anything else worth keeping.
         note: String,
     },
@@ -148,8 +152,8 @@ pub enum Event {
     SignedOff { summary: String },
 }
 
-/// One examiner's sheet as an assessor saw it when deciding: the hash of
-/// its last record then. A sheet changed since has another last hash.
+/// One examiner's sheet as an assessor saw it when deciding: `last` is the
+/// hash of its `submitted` record then. A sheet amended since has another.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SeenSheet {
     pub examiner: String,

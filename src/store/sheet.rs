@@ -107,9 +107,10 @@ pub struct SheetState {
     pub first: Option<DateTime<Utc>>,
     /// The last record applied: its seq and time.
     pub last: Option<(u64, DateTime<Utc>)>,
-    /// The last record's hash: what a moderation decision records as the
-    /// sheet it saw.
-    pub last_hash: String,
+    /// The hash of the latest `submitted` record: what a moderation
+    /// decision records as the sheet it saw. Opening or viewing a sheet
+    /// does not change it; an amendment (resubmitted) does.
+    pub submitted_hash: Option<String>,
     pub records: usize,
 }
 
@@ -125,7 +126,6 @@ impl SheetState {
     pub fn apply(&mut self, r: &Record) {
         self.records += 1;
         self.last = Some((r.seq, r.time));
-        self.last_hash.clone_from(&r.hash);
         if self.first.is_none() {
             self.first = Some(r.time);
         }
@@ -170,6 +170,7 @@ impl SheetState {
             Event::Absent { reason } => self.absent = Some(reason.clone()),
             Event::Imported { source } => self.imported = Some(source.clone()),
             Event::Submitted { score, max, outcome } => {
+                self.submitted_hash = Some(r.hash.clone());
                 self.submitted = Some(Submission {
                     seq: r.seq,
                     time: r.time,
@@ -234,6 +235,16 @@ impl SheetState {
     /// still in effect, made since the last submission.
     pub fn last_undoable(&self) -> Option<u64> {
         self.undoable.last().copied()
+    }
+
+    /// What a moderation decision records of this sheet: the hash of the
+    /// submission in effect, or "" while it is not submitted (or is being
+    /// amended), which no decision holds for.
+    pub fn seal(&self) -> String {
+        match (&self.submitted_hash, self.is_locked()) {
+            (Some(h), true) => h.clone(),
+            _ => String::new(),
+        }
     }
 
     /// Submitted and not being amended: no mark may change.

@@ -206,6 +206,14 @@ pub fn bindings() -> &'static [Binding] {
                 Action::SignOff,
             ),
             b(
+                BROWSE,
+                &[Key::Ctrl('r')],
+                "ctrl-r",
+                "read the sheets again (after an amendment or a late sheet)",
+                None,
+                Action::Reload,
+            ),
+            b(
                 &[List],
                 &[Key::Char('q')],
                 "q",

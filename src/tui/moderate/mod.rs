@@ -26,6 +26,35 @@ use crate::store::{Decision, Event, Journal, Proposed, StoreError};
 
 pub use keys::action_for;
 
+/// Every sheet and moderation journal as read from the sessions folders.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub cohort: Cohort,
+    pub matrix: Matrix,
+    pub moderation: Moderation,
+}
+
+/// Reads a fresh [`Snapshot`], or says why it cannot.
+pub type Loader = Box<dyn Fn() -> Result<Snapshot, String>>;
+
+/// Reads every sheet and moderation journal of `rubric`'s assessment in
+/// `folders`, as `osce status` does.
+pub fn snapshot(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    folders: &[std::path::PathBuf],
+    roster: Option<&crate::roster::Roster>,
+) -> Result<Snapshot, String> {
+    let cohort = crate::cohort::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
+    let moderation = crate::moderation::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
+    let matrix = crate::cohort::matrix(rubric, &cohort, roster);
+    Ok(Snapshot {
+        cohort,
+        matrix,
+        moderation,
+    })
+}
+
 /// The smallest terminal the screen is drawn in.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -111,7 +140,10 @@ pub struct DisagreeForm {
 pub struct AgreedForm {
     pub score: TextArea<'static>,
     pub note: TextArea<'static>,
-    /// 0: the score field, 1: the note.
+    /// For a station passed by competency or global rating, where a score
+    /// cannot decide it: the agreed result (`None` until chosen).
+    pub result: Option<Option<Proposed>>,
+    /// 0: the score, 1: who agreed it, 2: the result (where there is one).
     pub field: usize,
 }
 
@@ -145,6 +177,8 @@ pub enum Action {
     AgreedMark,
     Report,
     SignOff,
+    /// Read every sheet and decision from disk again.
+    Reload,
     /// Switch field, or the proposed result in the disagree form.
     Tab,
     /// Record what the open form holds.
@@ -179,6 +213,8 @@ pub struct ModerateApp {
     /// Index of this assessor's log in `moderation.logs`.
     own: usize,
     journal: Journal,
+    loader: Loader,
+    folders: Vec<std::path::PathBuf>,
     pub entries: Vec<Entry>,
     pub filter: Filter,
     /// Indices into `entries` that the filter shows.
@@ -211,11 +247,13 @@ impl std::fmt::Debug for ModerateApp {
 
 /// How the list is chosen: the sample's share and seed, and what counts as
 /// near the pass mark.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     pub sample_percent: f64,
     pub seed: u64,
     pub near_percent: f64,
+    /// The sessions folders, to check a sheet again before recording.
+    pub folders: Vec<std::path::PathBuf>,
 }
 
 fn text_area(placeholder: &str) -> TextArea<'static> {
@@ -231,44 +269,26 @@ fn text_of(t: &TextArea<'_>) -> String {
 impl ModerateApp {
     /// The app for `journal`'s assessor. `moderation` is every moderation
     /// journal as gathered (this assessor's included, if it existed).
+    /// The app for `journal`'s assessor over `snapshot` (every sheet and
+    /// every moderation journal as read from the sessions folders, this
+    /// assessor's included if it existed). `loader` reads them again.
     pub fn new(
         rubric: Rubric,
-        cohort: Cohort,
-        matrix: Matrix,
-        results: Vec<CandidateResult>,
-        mut moderation: Moderation,
+        snapshot: Snapshot,
         journal: Journal,
         options: Options,
+        loader: Loader,
     ) -> ModerateApp {
-        let key = journal.key().clone();
-        let own_log = AssessorLog::replay(
-            &key.examiner,
-            &key.device,
-            journal.path().to_path_buf(),
-            journal.records(),
-        );
-        let own = match moderation
-            .logs
-            .iter()
-            .position(|l| l.assessor == key.examiner && l.device == key.device)
-        {
-            Some(i) => {
-                moderation.logs[i] = own_log;
-                i
-            }
-            None => {
-                moderation.logs.push(own_log);
-                moderation.logs.len() - 1
-            }
-        };
         let mut app = ModerateApp {
             rubric,
-            cohort,
-            matrix,
-            results,
-            moderation,
-            own,
+            cohort: snapshot.cohort,
+            matrix: snapshot.matrix,
+            results: Vec::new(),
+            moderation: snapshot.moderation,
+            own: 0,
             journal,
+            loader,
+            folders: options.folders.clone(),
             entries: Vec::new(),
             filter: Filter::All,
             visible: Vec::new(),
@@ -285,9 +305,143 @@ impl ModerateApp {
             near_percent: options.near_percent,
             utc_offset: Utc.fix(),
         };
-        app.entries = app.build_entries();
-        app.refilter();
+        app.adopt_own_log();
+        app.recompute();
+        let others: Vec<String> = app
+            .moderation
+            .logs
+            .iter()
+            .filter(|l| l.assessor == app.assessor() && l.device != app.journal.key().device)
+            .map(|l| l.device.clone())
+            .collect();
+        if !others.is_empty() {
+            app.warn(format!(
+                "You also have a moderation journal on {}: your decisions there count too.",
+                others.join(", ")
+            ));
+        }
         app
+    }
+
+    /// A warning shown when the screen opens.
+    pub fn startup_warning(&mut self, text: String) {
+        self.warn(text);
+    }
+
+    /// Puts this assessor's log, replayed from the open journal, among the
+    /// gathered ones.
+    fn adopt_own_log(&mut self) {
+        let key = self.journal.key().clone();
+        let own_log = AssessorLog::replay(
+            &key.examiner,
+            &key.device,
+            self.journal.path().to_path_buf(),
+            self.journal.records(),
+        );
+        let logs = &mut self.moderation.logs;
+        self.own = match logs
+            .iter()
+            .position(|l| l.assessor == key.examiner && l.device == key.device)
+        {
+            Some(i) => {
+                logs[i] = own_log;
+                i
+            }
+            None => {
+                logs.push(own_log);
+                logs.len() - 1
+            }
+        };
+    }
+
+    /// Results, the list and the filter, from the sheets and decisions as
+    /// they are now. The selection stays on the same sheet where it can.
+    fn recompute(&mut self) {
+        let current = self.current().map(|e| (e.candidate.clone(), e.station.clone()));
+        crate::moderation::settle_referrals(&mut self.matrix, &self.cohort, &self.moderation);
+        self.results = crate::results::results(
+            &self.rubric,
+            &self.cohort,
+            &self.matrix,
+            &crate::scoring::Standards::default(),
+            &self.moderation,
+        );
+        self.entries = self.build_entries();
+        self.visible.clear();
+        self.refilter();
+        if let Some((c, s)) = current
+            && let Some(i) = self
+                .visible
+                .iter()
+                .position(|&i| self.entries[i].candidate == c && self.entries[i].station == s)
+        {
+            self.selected = i;
+        }
+    }
+
+    /// Reads every sheet and moderation journal again.
+    pub fn reload(&mut self) -> Result<(), String> {
+        let snapshot = (self.loader)()?;
+        self.cohort = snapshot.cohort;
+        self.matrix = snapshot.matrix;
+        self.moderation = snapshot.moderation;
+        self.adopt_own_log();
+        self.recompute();
+        Ok(())
+    }
+
+    /// Whether the selected cell's sheets on disk are not the ones shown:
+    /// amended, or another marker's sheet arrived. Reads only that cell's
+    /// journals.
+    fn changed_on_disk(&self, e: &Entry) -> bool {
+        let mut now = Vec::new();
+        for folder in &self.folders {
+            let Ok(whos) = std::fs::read_dir(folder.join(&self.rubric.id)) else {
+                continue;
+            };
+            for who in whos.flatten() {
+                let path = who.path().join(&e.candidate).join(format!("{}.jsonl", e.station));
+                let Ok(replay) = crate::store::read_sheet(&path) else {
+                    continue;
+                };
+                if replay.records.is_empty() {
+                    continue;
+                }
+                let state = crate::store::SheetState::replay(&replay.records);
+                let name = who.file_name().to_string_lossy().to_string();
+                let Some((examiner, device)) = name.split_once('@') else {
+                    continue;
+                };
+                now.push(crate::store::SeenSheet {
+                    examiner: examiner.to_string(),
+                    device: device.to_string(),
+                    last: state.seal(),
+                });
+            }
+        }
+        let mut then = seen(&self.cohort, &e.sheets);
+        now.sort();
+        now.dedup();
+        then.sort();
+        then != now
+    }
+
+    /// Before recording on `e`: if its sheets changed on disk, reloads and
+    /// says so, and nothing is recorded.
+    fn stale(&mut self, e: &Entry) -> bool {
+        if !self.changed_on_disk(e) {
+            return false;
+        }
+        let reloaded = self.reload();
+        self.warn(match reloaded {
+            Ok(()) => format!(
+                "NOT RECORDED: {} at {} changed since this screen read it (amended, or another marker's sheet arrived). \
+                 It now shows the sheets as they are: look again, then decide.",
+                e.candidate, e.station
+            ),
+            Err(why) => format!("NOT RECORDED: {} at {} changed on disk, and reading it again failed: {why}", e.candidate, e.station),
+        });
+        true
     }
 
     fn build_entries(&self) -> Vec<Entry> {
@@ -378,8 +532,12 @@ impl ModerateApp {
         &self.journal.key().examiner
     }
 
+    /// Whether this assessor has signed off, on any device.
     pub fn signed_off(&self) -> bool {
-        self.own().is_signed_off()
+        self.moderation
+            .logs
+            .iter()
+            .any(|l| l.assessor == self.assessor() && l.is_signed_off())
     }
 
     /// Where moderation leaves an entry, over every assessor.
@@ -463,13 +621,20 @@ impl ModerateApp {
 
     /// Refuses a change after sign-off, saying why.
     fn locked(&mut self) -> bool {
-        if let Some((time, _)) = &self.own().signed_off {
+        // A sign-off locks the assessor, on every device.
+        let signed = self
+            .moderation
+            .logs
+            .iter()
+            .filter(|l| l.assessor == self.assessor())
+            .find_map(|l| l.signed_off.as_ref().map(|(t, _)| (*t, l.device.clone())));
+        if let Some((time, device)) = signed {
             let when = time
                 .with_timezone(&self.utc_offset)
                 .format("%d %b %Y %H:%M")
                 .to_string();
             self.warn(format!(
-                "Signed off on {when}: this moderation is locked and nothing more can be recorded."
+                "You signed off on {when} (on {device}): your moderation is locked and nothing more can be recorded."
             ));
             true
         } else {
@@ -566,17 +731,20 @@ impl ModerateApp {
                         Screen::Refer(Box::new(text_area("Why a third marker is needed (optional)")))
                     }
                     _ if !needs_agreed_mark => {
-                        self.warn(
-                            "An agreed mark is for a double-marked station whose markers differ by more than the \
-                             rubric's threshold, where the rubric reconciles by an agreed mark; this one is not.",
-                        );
+                        self.warn("No agreed mark is needed here: only where two markers differ by more than the threshold (m).");
                         here
                     }
-                    _ => Screen::Agreed(Box::new(AgreedForm {
-                        score: text_area("the agreed score"),
-                        note: text_area("who agreed it, e.g. \"E01 and E07, by phone\""),
-                        field: 0,
-                    })),
+                    _ => {
+                        let by_marks = self
+                            .current()
+                            .is_some_and(|e| e.internal.pass_mark.as_ref().and_then(|p| p.marks).is_some());
+                        Screen::Agreed(Box::new(AgreedForm {
+                            score: text_area("the agreed score"),
+                            note: text_area("who agreed it, e.g. \"E01 and E07, by phone\""),
+                            result: (!by_marks).then_some(None),
+                            field: 0,
+                        }))
+                    }
                 }
             }
             Action::Report => {
@@ -597,6 +765,16 @@ impl ModerateApp {
             }
             Action::Help => {
                 self.help = true;
+                here
+            }
+            Action::Reload => {
+                match self.reload() {
+                    Ok(()) => self.say(format!(
+                        "Read again from disk: {} submitted sheets.",
+                        self.entries.len()
+                    )),
+                    Err(why) => self.warn(format!("Could not read the sessions again: {why}")),
+                }
                 here
             }
             _ => here,
@@ -650,6 +828,9 @@ impl ModerateApp {
         let Some(e) = self.current().cloned() else {
             return false;
         };
+        if self.stale(&e) {
+            return false;
+        }
         let event = Event::Moderated {
             station: e.station.clone(),
             candidate: e.candidate.clone(),
@@ -666,7 +847,7 @@ impl ModerateApp {
                     (d, _) => d.label().to_string(),
                 };
                 self.say(format!("{} at {}: {what} — saved ✓", e.candidate, e.station));
-                self.refilter();
+                self.recompute();
                 true
             }
             Err(err) => {
@@ -696,6 +877,19 @@ impl ModerateApp {
             }
             Action::Confirm | Action::Save => {
                 let rationale = text_of(&form.rationale);
+                let same = self.current().is_some_and(|e| {
+                    matches!(
+                        (e.internal.outcome, form.proposed),
+                        (StationOutcome::Pass, Proposed::Pass) | (StationOutcome::Fail, Proposed::Fail)
+                    )
+                });
+                if same {
+                    self.warn(format!(
+                        "{} is the examiners' own result: press tab to propose the other, or esc and a to agree.",
+                        form.proposed.label()
+                    ));
+                    return Screen::Disagree(form);
+                }
                 if rationale.is_empty() {
                     self.warn("A disagreement needs a rationale: write why, then press enter.");
                     return Screen::Disagree(form);
@@ -731,14 +925,27 @@ impl ModerateApp {
 
     fn on_agreed(&mut self, mut form: Box<AgreedForm>, action: Action, now: DateTime<Utc>) -> Screen {
         match action {
-            Action::Tab | Action::Up | Action::Down => form.field = 1 - form.field,
-            Action::Text(input) => {
-                if form.field == 0 {
+            Action::Tab | Action::Up | Action::Down => {
+                let fields = if form.result.is_some() { 3 } else { 2 };
+                form.field = (form.field + 1) % fields;
+            }
+            Action::Text(input) => match form.field {
+                0 => {
                     form.score.input(input);
-                } else {
+                }
+                1 => {
                     form.note.input(input);
                 }
-            }
+                _ => {
+                    if let ratatui_textarea::Key::Char(c) = input.key {
+                        match c.to_ascii_lowercase() {
+                            'p' => form.result = Some(Some(Proposed::Pass)),
+                            'f' => form.result = Some(Some(Proposed::Fail)),
+                            _ => {}
+                        }
+                    }
+                }
+            },
             Action::Paste(p) => {
                 let line = p.lines().next().unwrap_or("").to_string();
                 if form.field == 0 {
@@ -768,13 +975,22 @@ impl ModerateApp {
                         return Screen::Agreed(form);
                     }
                 };
+                let outcome = match form.result {
+                    Some(None) => {
+                        self.warn("This station is passed by competency or global rating: choose the agreed result (p or f).");
+                        form.field = 2;
+                        return Screen::Agreed(form);
+                    }
+                    Some(Some(o)) => Some(o),
+                    None => None,
+                };
                 let note = text_of(&form.note);
                 if note.is_empty() {
                     self.warn("Say who agreed the mark (and how), then press enter.");
                     form.field = 1;
                     return Screen::Agreed(form);
                 }
-                if self.locked() {
+                if self.locked() || self.stale(&e) {
                     return Screen::Sheet;
                 }
                 let event = Event::AgreedMark {
@@ -782,6 +998,7 @@ impl ModerateApp {
                     candidate: e.candidate.clone(),
                     sheets: seen(&self.cohort, &e.sheets),
                     score,
+                    outcome,
                     note,
                 };
                 match self.record(event, now) {
@@ -792,6 +1009,7 @@ impl ModerateApp {
                             e.station,
                             fmt_marks(score)
                         ));
+                        self.recompute();
                         return Screen::Sheet;
                     }
                     Err(err) => self.warn(format!("NOT SAVED: {err}")),
@@ -830,6 +1048,25 @@ impl ModerateApp {
         Screen::Report(text)
     }
 
+    /// "12 sheets: 9 agreed, 2 disagreed, 1 referred to a third marker",
+    /// over this assessor's decisions that still hold.
+    pub fn decided_summary(&self) -> String {
+        let mut counts = [0usize; 3];
+        for e in &self.entries {
+            if let Some((d, true)) = self.own_decision(e) {
+                counts[d.decision as usize] += 1;
+            }
+        }
+        let n: usize = counts.iter().sum();
+        format!(
+            "{n} {}: {} agreed, {} disagreed, {} referred to a third marker",
+            if n == 1 { "sheet" } else { "sheets" },
+            counts[Decision::Agree as usize],
+            counts[Decision::Disagree as usize],
+            counts[Decision::Refer as usize]
+        )
+    }
+
     /// What the sign-off screen shows: the counts, and what is still open.
     pub fn sign_off_summary(&self) -> (String, Vec<String>) {
         let own = self.own();
@@ -844,7 +1081,7 @@ impl ModerateApp {
             .count();
         if undecided_sample > 0 {
             open.push(format!(
-                "{undecided_sample} sheets of the random sample ({}%) have no decision from you.",
+                "{undecided_sample} of the random sample's sheets ({}%) have no decision from you.",
                 self.sample_percent
             ));
         }
@@ -855,7 +1092,8 @@ impl ModerateApp {
             .count();
         if stale > 0 {
             open.push(format!(
-                "{stale} sheets changed after you decided on them; your decision no longer holds for them."
+                "{stale} of the sheets you decided on were amended since (or another marker's sheet arrived): \
+                 your decision no longer holds for them."
             ));
         }
         if self.rubric.moderation == crate::rubric::Moderation::All {
@@ -866,11 +1104,12 @@ impl ModerateApp {
                 .count();
             if undecided > 0 {
                 open.push(format!(
-                    "The rubric requires every sheet to be moderated; {undecided} are not."
+                    "The rubric requires every sheet to be moderated; {undecided} of {} are not.",
+                    self.entries.len()
                 ));
             }
         }
-        (own.summary(), open)
+        (self.decided_summary(), open)
     }
 
     fn on_sign_off(&mut self, action: Action, now: DateTime<Utc>) -> Screen {

@@ -101,12 +101,13 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
         }
         Screen::Agreed(form) => {
             render_sheet(app, frame, body, theme);
-            let inner = modal(frame, body, "Agreed mark", 70, 10);
-            let [l1, f1, l2, f2] = Layout::vertical([
+            let inner = modal(frame, body, "Agreed mark", 70, 12);
+            let [l1, f1, l2, f2, l3] = Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Length(2),
                 Constraint::Length(1),
                 Constraint::Min(1),
+                Constraint::Length(2),
             ])
             .areas(inner);
             let max = app
@@ -121,6 +122,19 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
             frame.render_widget(&form.score, f1);
             frame.render_widget(Line::styled("Who agreed it:", mark(form.field == 1)), l2);
             frame.render_widget(&form.note, f2);
+            if let Some(result) = form.result {
+                let chosen = result.map_or("not chosen yet".to_string(), |r| r.label().to_string());
+                frame.render_widget(
+                    Paragraph::new(vec![
+                        Line::styled(
+                            "Agreed result (passed by competency or global rating): type p or f",
+                            mark(form.field == 2),
+                        ),
+                        Line::from(format!("  {chosen}")),
+                    ]),
+                    l3,
+                );
+            }
         }
     }
     frame.render_widget(footer_line(app, theme, area.width), footer);
@@ -141,8 +155,14 @@ fn modal(frame: &mut Frame, area: Rect, title: &str, width: u16, height: u16) ->
 fn render_header(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
     let width = usize::from(area.width);
     let own = app.own();
-    let state = match &own.signed_off {
-        Some((t, _)) => format!(
+    let signed = app
+        .moderation
+        .logs
+        .iter()
+        .filter(|l| l.assessor == own.assessor)
+        .find_map(|l| l.signed_off.as_ref().map(|(t, _)| *t));
+    let state = match signed {
+        Some(t) => format!(
             "SIGNED OFF {}",
             t.with_timezone(&app.utc_offset).format("%d %b %Y %H:%M")
         ),
@@ -191,7 +211,7 @@ fn decision_text(app: &ModerateApp, e: &Entry) -> String {
                 }
             ),
         },
-        Some((_, false)) => "you: CHANGED SINCE".to_string(),
+        Some((_, false)) => "you: amended since".to_string(),
         None => String::new(),
     };
     let others = app
@@ -210,9 +230,36 @@ fn decision_text(app: &ModerateApp, e: &Entry) -> String {
 
 fn render_list(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
     let width = usize::from(area.width);
-    let columns = format!(
-        "{:<10} {:<16} {:<10} {:<9} {:>11} {:>6} {:<10} {:<18} {}",
-        "candidate", "name", "station", "examiner", "score", "pass", "result", "flags", "decision"
+    // Narrow terminals drop the name and shorten the flags.
+    let (name_w, flags_w) = if width >= 118 { (16, 18) } else { (0, 12) };
+    let row = |c: &str, n: &str, s: &str, x: &str, sc: &str, p: &str, r: &str, f: &str, d: &str| {
+        let name = if name_w > 0 {
+            format!("{:<name_w$} ", fit(n, name_w))
+        } else {
+            String::new()
+        };
+        format!(
+            "{:<10} {name}{:<10} {:<9} {:>11} {:>6} {:<10} {:<flags_w$} {}",
+            fit(c, 10),
+            fit(s, 10),
+            fit(x, 9),
+            sc,
+            p,
+            r,
+            fit(f, flags_w),
+            d
+        )
+    };
+    let columns = row(
+        "candidate",
+        "name",
+        "station",
+        "examiner",
+        "score",
+        "pass",
+        "result",
+        "flags",
+        "decision",
     );
     let mut lines = vec![Line::styled(fit(&columns, width), theme.strong())];
     if app.visible.is_empty() {
@@ -246,17 +293,16 @@ fn render_list(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) 
         if e.near {
             flags.push("near".into());
         }
-        let text = format!(
-            "{:<10} {:<16} {:<10} {:<9} {:>11} {:>6} {:<10} {:<18} {}",
-            fit(&e.candidate, 10),
-            fit(&e.name, 16),
-            fit(&e.station, 10),
-            fit(&examiners.join(","), 9),
-            format!("{}/{}", fmt_marks(r.score), fmt_marks(r.max)),
-            pass,
+        let text = row(
+            &e.candidate,
+            &e.name,
+            &e.station,
+            &examiners.join(","),
+            &format!("{}/{}", fmt_marks(r.score), fmt_marks(r.max)),
+            &pass,
             outcome_word(r.outcome),
-            fit(&flags.join(","), 18),
-            decision_text(app, e)
+            &flags.join(","),
+            &decision_text(app, e),
         );
         let style = if n == app.selected {
             theme.selected()
@@ -309,6 +355,9 @@ pub fn sheet_lines(app: &ModerateApp, e: &Entry, theme: &Theme) -> Vec<Line<'sta
         lines.push(Line::styled(note.clone(), theme.dim()));
     }
     for reason in &r.reasons {
+        if e.note.as_deref().is_some_and(|n| reason.text.contains(n)) {
+            continue;
+        }
         lines.push(Line::from(format!("  · {}", reason.text)));
     }
     for &i in &e.sheets {
