@@ -22,6 +22,8 @@ pub mod results;
 pub mod roster;
 pub mod rubric;
 pub mod scoring;
+pub mod simulate;
+pub mod standards;
 pub mod stats;
 pub mod store;
 pub mod timer;

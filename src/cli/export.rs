@@ -33,15 +33,47 @@ fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<(Stri
 pub fn run(args: &ExportArgs) -> ExitCode {
     let Loaded {
         rubric,
+        hash,
+        roster,
         cohort,
         matrix: m,
         moderation,
-        ..
     } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let results = osce::results::results(&rubric, &cohort, &m, &Standards::default(), &moderation);
+    let standards = match args.pass_marks.as_str() {
+        "provisional" => Standards::default(),
+        "standard-set" => {
+            let none = osce::moderation::Moderation::default();
+            let provisional = osce::results::results(&rubric, &cohort, &m, &Standards::default(), &none);
+            let agreement = osce::results::agreement(&rubric, &cohort, &m);
+            let circuits = osce::report::circuits(roster.as_ref());
+            osce::report::build(&rubric, &cohort, &provisional, &circuits, agreement, |s| {
+                osce::results::results(&rubric, &cohort, &m, s, &none)
+            })
+            .standards
+        }
+        file => match osce::standards::load(std::path::Path::new(file), &rubric, &hash) {
+            Ok((decision, standards)) => {
+                if decision.sheets_fingerprint != osce::standards::fingerprint(&cohort) {
+                    errln!(
+                        "warning: the sheets have changed since the pass marks were set ({} by {}); the saved pass marks are applied as they were",
+                        decision.time.format("%Y-%m-%d %H:%M UTC"),
+                        decision.set_by
+                    );
+                }
+                standards
+            }
+            Err(message) => {
+                errln!(
+                    "error: --pass-marks: {message} (give provisional, standard-set or a file saved by osce report --save-standards)"
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+    };
+    let results = osce::results::results(&rubric, &cohort, &m, &standards, &moderation);
     let tables = match tables(
         &rubric,
         &cohort,

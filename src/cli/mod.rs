@@ -8,7 +8,9 @@ mod export;
 mod feedback;
 mod import;
 mod moderate;
+mod report;
 mod score;
+mod simulate;
 mod status;
 
 use std::path::{Path, PathBuf};
@@ -126,6 +128,91 @@ pub enum Command {
     /// --sessions folder, fsynced before the screen says saved; the
     /// examiners' marks are never changed.
     Moderate(ModerateArgs),
+    /// The exam quality report: standard setting, reliability, plots
+    ///
+    /// Per station: borderline regression (pass mark, 95% CI, R²,
+    /// inter-grade discrimination, how many fail), the borderline group
+    /// pass mark, η² by examiner and circuit, mean, SD, flags. Whole exam:
+    /// Cronbach's α and α if deleted, SEM, generalisability, cut scores and
+    /// pass/fail counts under provisional and standard-set pass marks,
+    /// examiners against their stations, double-marking agreement. In a
+    /// terminal it opens a screen with plots; with --format (or when not in
+    /// a terminal) it writes Markdown, CSV or one self-contained HTML file.
+    /// Explained in docs/report.md.
+    Report(ReportArgs),
+    /// Write a realistic synthetic cohort (training, demos, benchmarks)
+    ///
+    /// Candidates with abilities, items with difficulties, examiners with
+    /// stringency, global ratings that follow the scores, a few absences,
+    /// unmarked items and concerns; written through the session store,
+    /// reproducible from --seed. Refuses a sessions folder that already
+    /// holds sheets of the assessment.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Tui,
+    Markdown,
+    Csv,
+    Html,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Rubric file (.ron) the exam used
+    #[arg(value_name = "RUBRIC")]
+    pub rubric: PathBuf,
+    /// Session folders to combine (one per examiner laptop)
+    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    pub sessions: Vec<PathBuf>,
+    /// Roster CSV: candidates' names and circuits (for η² by circuit)
+    #[arg(long, value_name = "FILE.csv")]
+    pub roster: Option<PathBuf>,
+    /// tui (in a terminal, the default there), markdown (the default
+    /// elsewhere), csv or html
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Where to write: a file for markdown and html (markdown goes to
+    /// standard output without it), a folder for csv
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Replace an earlier report at --out
+    #[arg(long)]
+    pub force: bool,
+    /// Save the standard-set pass marks as a standard-setting record, for
+    /// `osce export --pass-marks FILE`
+    #[arg(long, value_name = "FILE.json", requires = "by")]
+    pub save_standards: Option<PathBuf>,
+    /// Who sets the pass marks (with --save-standards)
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// Rubric file (.ron)
+    #[arg(value_name = "RUBRIC")]
+    pub rubric: PathBuf,
+    /// How many candidates
+    #[arg(long, value_name = "N")]
+    pub candidates: usize,
+    /// How many examiners
+    #[arg(long, value_name = "K")]
+    pub examiners: usize,
+    /// The seed: the same seed writes the same cohort
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Sessions folder to write into (must not hold this assessment yet)
+    #[arg(long, value_name = "DIR")]
+    pub sessions: PathBuf,
+    /// Also write a roster CSV of the candidates (with circuits)
+    #[arg(long, value_name = "FILE.csv")]
+    pub roster: Option<PathBuf>,
+    /// fsync every file (slower; off because the cohort can be made again
+    /// from the seed)
+    #[arg(long)]
+    pub sync: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -202,6 +289,12 @@ pub struct ExportArgs {
     /// "candidate_id=candidate_id,percent=mark,final_result=grade"
     #[arg(long, value_name = "FIELDS")]
     pub marks_columns: Option<String>,
+    /// Which pass marks: `provisional` (the rubric's, until standard
+    /// setting), `standard-set` (computed now from these sessions, as
+    /// `osce report` shows them), or a standard-setting record saved by
+    /// `osce report --save-standards`
+    #[arg(long, value_name = "WHICH", default_value = "provisional")]
+    pub pass_marks: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -289,6 +382,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Feedback(args)) => feedback::run(&args),
         Some(Command::Moderate(args)) => moderate::run(&args),
+        Some(Command::Report(args)) => report::run(&args),
+        Some(Command::Simulate(args)) => simulate::run(&args),
         None => score::home(&cli.sessions),
     }
 }

@@ -37,6 +37,8 @@ pub fn rubric_and_hash(path: &Path) -> Result<(Rubric, String), ExitCode> {
 /// found in the session folders, and the candidates × stations matrix.
 pub struct Loaded {
     pub rubric: Rubric,
+    pub hash: String,
+    pub roster: Option<osce::roster::Roster>,
     pub cohort: Cohort,
     pub matrix: Matrix,
     pub moderation: Moderation,
@@ -80,6 +82,8 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
     osce::moderation::settle_referrals(&mut matrix, &cohort, &moderation);
     Ok(Loaded {
         rubric,
+        hash,
+        roster,
         cohort,
         matrix,
         moderation,

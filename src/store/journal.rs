@@ -707,6 +707,67 @@ impl Store {
         Ok(found)
     }
 
+    /// Writes a whole new sheet at once, for `osce simulate`: each record
+    /// encoded and chained exactly as [`Journal::append`] does, in one write.
+    /// With `sync`, the file and its folder are fsynced once at the end
+    /// (not after every record). Refuses a sheet that already exists.
+    pub fn write_new_sheet(
+        &self,
+        key: &SheetKey,
+        rubric_hash: &str,
+        events: Vec<(Event, DateTime<Utc>)>,
+        sync: bool,
+    ) -> Result<PathBuf, StoreError> {
+        let path = self.sheet_path(key)?;
+        ensure_root(&self.root)?;
+        let mut dirs: Vec<&Path> = path.ancestors().skip(1).take(3).collect();
+        dirs.reverse();
+        for dir in &dirs {
+            ensure_dir(dir)?;
+        }
+        let (mut file, created) = open_no_follow(&path, true)?;
+        if !created {
+            return Err(StoreError::Io {
+                path,
+                source: io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "the sheet already exists; nothing was written",
+                ),
+            });
+        }
+        let mut text = String::new();
+        let mut prev = GENESIS.to_string();
+        for (i, (event, time)) in events.into_iter().enumerate() {
+            let mut record = Record {
+                seq: i as u64 + 1,
+                time,
+                rubric: rubric_hash.to_string(),
+                assessment: key.assessment.clone(),
+                station: key.station.clone(),
+                candidate: key.candidate.clone(),
+                examiner: key.examiner.clone(),
+                device: key.device.clone(),
+                event,
+                prev,
+                hash: String::new(),
+            };
+            let line = encode_line(&mut record).map_err(|e| StoreError::Unwritable {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            text.push_str(&line);
+            prev = record.hash;
+        }
+        file.write_all(text.as_bytes()).map_err(io_error(&path))?;
+        if sync {
+            file.sync_data().map_err(io_error(&path))?;
+            if let Some(parent) = path.parent() {
+                sync_dir(parent)?;
+            }
+        }
+        Ok(path)
+    }
+
     /// Opens (creating it and the `levels` folders above it where absent)
     /// the journal at `path`, locks it and replays it against `key`.
     fn open_journal(

@@ -10,6 +10,7 @@ pub mod bigtext;
 pub mod home;
 pub mod keymap;
 pub mod moderate;
+pub mod report;
 pub mod runner;
 pub mod theme;
 pub mod views;

@@ -1,0 +1,156 @@
+//! `osce report`: the exam quality report.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use osce::moderation::Moderation;
+use osce::report::{Report, build, circuits};
+use osce::scoring::Standards;
+
+use super::status::{Loaded, load_cohort};
+use super::{EXIT_USAGE, ReportArgs, ReportFormat};
+
+pub fn run(args: &ReportArgs) -> ExitCode {
+    let Loaded {
+        rubric,
+        hash,
+        roster,
+        cohort,
+        matrix,
+        ..
+    } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    // Standard setting uses the examiners' own marks, before moderation.
+    let none = Moderation::default();
+    let provisional = osce::results::results(&rubric, &cohort, &matrix, &Standards::default(), &none);
+    let agreement = osce::results::agreement(&rubric, &cohort, &matrix);
+    let report: Report = build(
+        &rubric,
+        &cohort,
+        &provisional,
+        &circuits(roster.as_ref()),
+        agreement,
+        |s| osce::results::results(&rubric, &cohort, &matrix, s, &none),
+    );
+    for p in &cohort.problems {
+        errln!("warning: {p}");
+    }
+    if let (Some(path), Some(by)) = (&args.save_standards, &args.by) {
+        let decision = osce::standards::decide(&rubric, &hash, &report, &cohort, by, Utc::now());
+        let text = match serde_json::to_string_pretty(&decision) {
+            Ok(t) => t + "\n",
+            Err(e) => {
+                errln!("error: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        match osce::export::write_files(dir, &[(name, text.into_bytes())], false) {
+            Ok(_) => errln!(
+                "saved the standard-setting record ({} stations, set by {by}) to {}; apply it with osce export --pass-marks {}",
+                decision.stations.len(),
+                path.display(),
+                path.display()
+            ),
+            Err(e) => {
+                errln!("error: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
+    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    let format = args.format.unwrap_or(if terminal && args.out.is_none() {
+        ReportFormat::Tui
+    } else {
+        ReportFormat::Markdown
+    });
+    match format {
+        ReportFormat::Tui => {
+            if !terminal {
+                errln!("error: --format tui needs a terminal; use --format markdown, csv or html");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            match osce::tui::report::run(report, colour) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    errln!("error: the terminal failed: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
+        ReportFormat::Markdown | ReportFormat::Html => {
+            let (text, ext) = if format == ReportFormat::Html {
+                (osce::report::html::render(&report), "html")
+            } else {
+                (osce::report::markdown::render(&report), "md")
+            };
+            match &args.out {
+                None if format == ReportFormat::Markdown => {
+                    out!("{text}");
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    errln!("error: --format html needs --out FILE.html");
+                    ExitCode::from(EXIT_USAGE)
+                }
+                Some(path) => write_one(path, text.into_bytes(), args.force, ext),
+            }
+        }
+        ReportFormat::Csv => {
+            let Some(dir) = &args.out else {
+                errln!(
+                    "error: --format csv needs --out DIR (it writes report-stations.csv and report-exam.csv)"
+                );
+                return ExitCode::from(EXIT_USAGE);
+            };
+            let tables = [
+                osce::report::csv::stations(&report),
+                osce::report::csv::exam(&report),
+            ];
+            match osce::export::write(dir, &tables, args.force) {
+                Ok(paths) => {
+                    for p in paths {
+                        outln!("wrote {}", p.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    errln!("error: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
+    }
+}
+
+fn write_one(path: &std::path::Path, bytes: Vec<u8>, force: bool, _ext: &str) -> ExitCode {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    match osce::export::write_files(dir, &[(name, bytes)], force) {
+        Ok(_) => {
+            outln!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            errln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! `osce simulate`: a synthetic cohort.
+
+use std::process::ExitCode;
+
+use osce::simulate::{Plan, simulate};
+use osce::store::Store;
+
+use super::status::rubric_and_hash;
+use super::{EXIT_USAGE, SimulateArgs};
+
+pub fn run(args: &SimulateArgs) -> ExitCode {
+    if args.candidates == 0 || args.examiners == 0 {
+        errln!("error: --candidates and --examiners must be at least 1");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    if args.candidates > 1_000_000 {
+        errln!("error: --candidates {}: at most 1,000,000", args.candidates);
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let (rubric, hash) = match rubric_and_hash(&args.rubric) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    if osce::cohort::holds_assessment(&args.sessions, &rubric.id) {
+        errln!(
+            "error: {} already holds sheets of assessment \"{}\"; simulated sheets are never mixed with others. \
+             Choose an empty sessions folder",
+            args.sessions.display(),
+            rubric.id
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    if let Some(path) = &args.roster
+        && path.exists()
+    {
+        errln!(
+            "error: {}: already exists; choose another --roster file",
+            path.display()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let plan = Plan {
+        candidates: args.candidates,
+        examiners: args.examiners,
+        seed: args.seed,
+        sync: args.sync,
+    };
+    let summary = match simulate(&rubric, &hash, &Store::new(&args.sessions), &plan) {
+        Ok(s) => s,
+        Err(e) => {
+            errln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if let Some(path) = &args.roster {
+        let mut text = String::from("candidate_id,name,circuit\n");
+        for (id, name, circuit) in &summary.roster {
+            text.push_str(&format!("{id},{name},{circuit}\n"));
+        }
+        if let Err(e) = osce::export::write_files(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new(".")),
+            &[(
+                path.file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                text.into_bytes(),
+            )],
+            false,
+        ) {
+            errln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    outln!(
+        "wrote {} sheets ({} records) for {} candidates and {} examiners into {} (seed {}): {} absences, {} items left unmarked, {} concerns",
+        summary.sheets,
+        summary.records,
+        args.candidates,
+        args.examiners,
+        args.sessions.display(),
+        args.seed,
+        summary.absent,
+        summary.unmarked_items,
+        summary.concerns
+    );
+    ExitCode::SUCCESS
+}

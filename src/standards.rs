@@ -1,0 +1,159 @@
+//! A standard-setting decision, saved as its own record: who set the pass
+//! marks, when, by which method, the values, and the data they came from,
+//! so the results can be reproduced later (`osce export --pass-marks
+//! FILE`). The format is documented in `docs/report.md`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::cohort::Cohort;
+use crate::report::Report;
+use crate::rubric::{Rubric, StandardSetMethod};
+use crate::scoring::{StandardSetMark, Standards};
+
+/// One station's standard-set pass mark.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StationStandard {
+    pub station: String,
+    /// `borderline regression` or `borderline group`.
+    pub method: String,
+    /// In marks, on the station's full maximum.
+    pub pass_mark: f64,
+    /// The provisional pass mark it replaces, in marks.
+    pub provisional: f64,
+    /// Candidates whose results it was computed from.
+    pub candidates: usize,
+}
+
+/// The saved decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub assessment: String,
+    /// BLAKE3 of the rubric file.
+    pub rubric: String,
+    pub set_by: String,
+    pub time: DateTime<Utc>,
+    /// Standard error of measurement of the total, for `plus_sem` cuts.
+    pub sem: Option<f64>,
+    pub stations: Vec<StationStandard>,
+    /// Candidates in the cohort, and a BLAKE3 fingerprint of every sheet
+    /// it was computed from (each sheet's key and submission hash), to show
+    /// later whether the sheets have changed since.
+    pub candidates: usize,
+    pub sheets_fingerprint: String,
+}
+
+/// A fingerprint of the sheets: their keys and submissions, in order.
+pub fn fingerprint(cohort: &Cohort) -> String {
+    let mut h = blake3::Hasher::new();
+    for s in &cohort.sheets {
+        let k = &s.key;
+        for part in [&k.station, &k.candidate, &k.examiner, &k.device, &s.state.seal()] {
+            h.update(part.as_bytes());
+            h.update(&[0]);
+        }
+    }
+    h.finalize().to_hex().to_string()
+}
+
+fn method_word(m: StandardSetMethod) -> String {
+    m.to_string()
+}
+
+/// The decision the report's figures give.
+pub fn decide(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    report: &Report,
+    cohort: &Cohort,
+    set_by: &str,
+    time: DateTime<Utc>,
+) -> Decision {
+    Decision {
+        assessment: rubric.id.clone(),
+        rubric: rubric_hash.to_string(),
+        set_by: set_by.to_string(),
+        time,
+        sem: report.standards.sem,
+        stations: report
+            .stations
+            .iter()
+            .filter_map(|s| {
+                let mark = report.standards.pass_marks.get(&s.id)?;
+                Some(StationStandard {
+                    station: s.id.clone(),
+                    method: method_word(mark.method),
+                    pass_mark: mark.marks,
+                    provisional: s.provisional.unwrap_or(0.0),
+                    candidates: s.n,
+                })
+            })
+            .collect(),
+        candidates: report.exam.candidates,
+        sheets_fingerprint: fingerprint(cohort),
+    }
+}
+
+/// Reads a saved decision and turns it into the engine's standards,
+/// checking it belongs to this rubric.
+pub fn load(path: &Path, rubric: &Rubric, rubric_hash: &str) -> Result<(Decision, Standards), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let d: Decision = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a standard-setting file ({e})", path.display()))?;
+    if d.assessment != rubric.id || d.rubric != rubric_hash {
+        return Err(format!(
+            "{}: was set for assessment \"{}\" with rubric BLAKE3 {}, not this rubric ({}, {rubric_hash})",
+            path.display(),
+            d.assessment,
+            d.rubric,
+            rubric.id
+        ));
+    }
+    let mut pass_marks = BTreeMap::new();
+    for s in &d.stations {
+        let Some(station) = rubric.station(&s.station) else {
+            return Err(format!(
+                "{}: station \"{}\" is not in the rubric",
+                path.display(),
+                s.station
+            ));
+        };
+        let method = match s.method.as_str() {
+            "borderline regression" => StandardSetMethod::BorderlineRegression,
+            "borderline group" => StandardSetMethod::BorderlineGroup,
+            other => {
+                return Err(format!(
+                    "{}: unknown method \"{other}\" at station {}",
+                    path.display(),
+                    s.station
+                ));
+            }
+        };
+        let max = rubric.station_max(station);
+        if !(s.pass_mark.is_finite() && (0.0..=max).contains(&s.pass_mark)) {
+            return Err(format!(
+                "{}: pass mark {} at station {} is outside 0 to {max}",
+                path.display(),
+                s.pass_mark,
+                s.station
+            ));
+        }
+        pass_marks.insert(
+            s.station.clone(),
+            StandardSetMark {
+                marks: s.pass_mark,
+                method,
+            },
+        );
+    }
+    Ok((
+        d.clone(),
+        Standards {
+            pass_marks,
+            sem: d.sem,
+        },
+    ))
+}

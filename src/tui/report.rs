@@ -1,0 +1,585 @@
+//! `osce report` in a terminal: the quality report with its plots. Four
+//! views (overview, stations, reliability, examiners); read-only.
+
+use std::io;
+
+use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, GraphType, Paragraph, Wrap};
+
+use crate::report::Report;
+use crate::report::markdown::{flag_lines, method_words};
+use crate::scoring::fmt_marks;
+use crate::tui::theme::Theme;
+use crate::tui::views::scoring::fit;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Overview,
+    Stations,
+    Reliability,
+    Examiners,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Overview, View::Stations, View::Reliability, View::Examiners];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Overview => "1 Overview",
+            View::Stations => "2 Stations",
+            View::Reliability => "3 Reliability",
+            View::Examiners => "4 Examiners",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    NextView,
+    PrevView,
+    View(View),
+    Up,
+    Down,
+    Help,
+    Quit,
+    Resize { width: u16, height: u16 },
+}
+
+/// The keys, once: they drive the key handling, the footer and the help.
+pub const KEYS: [(&str, &str); 6] = [
+    ("tab/→", "next view"),
+    ("1-4", "a view"),
+    ("↑↓", "station (stations view) or scroll"),
+    ("?", "help"),
+    ("q", "quit"),
+    ("shift-tab/←", "previous view"),
+];
+
+#[derive(Debug)]
+pub struct ReportApp {
+    pub report: Report,
+    pub view: View,
+    /// The selected station (stations view) or the scroll offset.
+    pub selected: usize,
+    pub scroll: u16,
+    pub help: bool,
+    pub quit: bool,
+    pub width: u16,
+    pub height: u16,
+}
+
+impl ReportApp {
+    pub fn new(report: Report) -> ReportApp {
+        ReportApp {
+            report,
+            view: View::Overview,
+            selected: 0,
+            scroll: 0,
+            help: false,
+            quit: false,
+            width: MIN_WIDTH,
+            height: MIN_HEIGHT,
+        }
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.width < MIN_WIDTH || self.height < MIN_HEIGHT
+    }
+
+    pub fn update(&mut self, action: Action) {
+        let i = View::ALL.iter().position(|v| *v == self.view).unwrap_or(0);
+        match action {
+            Action::Resize { width, height } => {
+                self.width = width;
+                self.height = height;
+            }
+            Action::Quit => self.quit = true,
+            _ if self.too_small() => {}
+            Action::Help => self.help = !self.help,
+            _ if self.help => self.help = false,
+            Action::NextView => self.view = View::ALL[(i + 1) % 4],
+            Action::PrevView => self.view = View::ALL[(i + 3) % 4],
+            Action::View(v) => self.view = v,
+            Action::Up if self.view == View::Stations => self.selected = self.selected.saturating_sub(1),
+            Action::Down if self.view == View::Stations => {
+                self.selected = (self.selected + 1).min(self.report.stations.len().saturating_sub(1));
+            }
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll = self.scroll.saturating_add(1),
+        }
+        if matches!(self.view, View::Stations) {
+            self.scroll = 0;
+        }
+    }
+}
+
+pub fn action_for(event: KeyEvent) -> Option<Action> {
+    if event.kind != KeyEventKind::Press {
+        return None;
+    }
+    if event.modifiers.contains(KeyModifiers::CONTROL) && event.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    Some(match event.code {
+        KeyCode::Tab | KeyCode::Right => Action::NextView,
+        KeyCode::BackTab | KeyCode::Left => Action::PrevView,
+        KeyCode::Char('1') => Action::View(View::Overview),
+        KeyCode::Char('2') => Action::View(View::Stations),
+        KeyCode::Char('3') => Action::View(View::Reliability),
+        KeyCode::Char('4') => Action::View(View::Examiners),
+        KeyCode::Up | KeyCode::Char('k') => Action::Up,
+        KeyCode::Down | KeyCode::Char('j') => Action::Down,
+        KeyCode::Char('?') | KeyCode::Esc => Action::Help,
+        KeyCode::Char('q') => Action::Quit,
+        _ => return None,
+    })
+}
+
+pub fn render(app: &ReportApp, frame: &mut Frame, theme: &Theme) {
+    let area = frame.area();
+    if app.too_small() {
+        let text = format!(
+            "The terminal is {}×{}; the report needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Make the window larger.",
+            app.width, app.height
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [tabs, body, footer] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let mut spans = vec![Span::styled(
+        format!("{}: quality report   ", app.report.title),
+        theme.title(),
+    )];
+    for v in View::ALL {
+        let style = if v == app.view {
+            theme.selected()
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(format!(" {} ", v.title()), style));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    match app.view {
+        View::Overview => overview(app, frame, body, theme),
+        View::Stations => stations(app, frame, body, theme),
+        View::Reliability => reliability(app, frame, body, theme),
+        View::Examiners => examiners(app, frame, body, theme),
+    }
+    let keys: Vec<Span> = KEYS[..5]
+        .iter()
+        .flat_map(|(k, w)| {
+            [
+                Span::styled(k.to_string(), theme.key()),
+                Span::raw(format!(" {w}  ")),
+            ]
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(Line::from(keys)), footer);
+    if app.help {
+        let lines: Vec<Line> = KEYS
+            .iter()
+            .map(|(k, w)| Line::from(vec![Span::styled(format!("{k:<14}"), theme.key()), Span::raw(*w)]))
+            .chain([
+                Line::from(""),
+                Line::styled(
+                    "Every figure, its formula and its thresholds: docs/report.md.",
+                    theme.dim(),
+                ),
+            ])
+            .collect();
+        let outer = crate::tui::views::centred(
+            body,
+            70.min(body.width),
+            (lines.len() as u16 + 2).min(body.height),
+        );
+        frame.render_widget(ratatui::widgets::Clear, outer);
+        frame.render_widget(
+            Paragraph::new(lines).block(Block::bordered().title(" Keys ")),
+            outer,
+        );
+    }
+}
+
+fn f2(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into())
+}
+
+fn marks(v: Option<f64>) -> String {
+    v.map(|x| fmt_marks((x * 100.0).round() / 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let e = &app.report.exam;
+    let [text, plot] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+    let mut lines = vec![
+        Line::from(format!(
+            "{} candidates; {} complete at every station (listwise, for α and the SEM)",
+            e.candidates, e.complete
+        )),
+        Line::from(format!(
+            "Cronbach's α {}   SD of totals {}   SEM {}",
+            match &e.alpha {
+                Ok(a) => format!("{a:.2}"),
+                Err(d) => format!("— ({d})"),
+            },
+            f2(e.sd_total),
+            f2(e.sem)
+        )),
+        Line::from(format!(
+            "Cut score: provisional {}, standard-set {}{}",
+            marks(e.cut_provisional),
+            marks(e.cut_standard_set),
+            e.plus_sem.map(|k| format!(" (+ {k} × SEM)")).unwrap_or_default()
+        )),
+        Line::from(format!(
+            "Provisional pass marks: {} pass, {} fail, {} incomplete",
+            e.counts_provisional.0, e.counts_provisional.1, e.counts_provisional.2
+        )),
+        Line::from(format!(
+            "Standard-set pass marks: {} pass, {} fail, {} incomplete",
+            e.counts_standard_set.0, e.counts_standard_set.1, e.counts_standard_set.2
+        )),
+        Line::from(""),
+        Line::styled("Flags", theme.strong()),
+    ];
+    let mut flags = flag_lines(&e.flags);
+    for s in &app.report.stations {
+        flags.extend(
+            flag_lines(&s.flags)
+                .into_iter()
+                .map(|l| format!("'{}': {l}", s.id)),
+        );
+    }
+    flags.extend(
+        e.examiners
+            .iter()
+            .filter_map(|x| x.flag.as_ref())
+            .flat_map(|f| flag_lines(std::slice::from_ref(f))),
+    );
+    if flags.is_empty() {
+        lines.push(Line::styled(
+            "None: every figure is within the usual thresholds.",
+            theme.ok(),
+        ));
+    }
+    for f in flags {
+        lines.push(Line::from(format!("· {}", f.replace("**", "").replace('*', ""))));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .scroll((app.scroll, 0)),
+        text,
+    );
+    // Histogram of totals with the cut scores in the title.
+    let bins = 12usize;
+    let max = e.total_max.max(1.0);
+    let mut counts = vec![0u64; bins];
+    for t in &e.totals {
+        counts[(((t / max) * bins as f64) as usize).min(bins - 1)] += 1;
+    }
+    let bars: Vec<Bar> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let lo = max * i as f64 / bins as f64;
+            let cut = e.cut_standard_set.or(e.cut_provisional).unwrap_or(-1.0);
+            let style = if lo + max / bins as f64 <= cut {
+                Style::new().fg(Color::Red)
+            } else {
+                Style::new()
+            };
+            Bar::default()
+                .value(*c)
+                .label(Line::from(fmt_marks(lo.round())))
+                .style(if theme.colour { style } else { Style::new() })
+        })
+        .collect();
+    let title = format!(
+        " Totals (bars wholly below the cut {} in red) ",
+        marks(e.cut_standard_set.or(e.cut_provisional))
+    );
+    frame.render_widget(
+        BarChart::default()
+            .block(Block::bordered().title(title))
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(3)
+            .bar_gap(1),
+        plot,
+    );
+}
+
+fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let [list, detail] = Layout::horizontal([Constraint::Length(26), Constraint::Min(30)]).areas(area);
+    let lines: Vec<Line> = app
+        .report
+        .stations
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mark = if s.flags.is_empty() { "  " } else { "! " };
+            let text = fit(&format!("{mark}{}", s.id), 24);
+            if i == app.selected {
+                Line::styled(text, theme.selected())
+            } else {
+                Line::from(text)
+            }
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Stations ")),
+        list,
+    );
+    let Some(s) = app.report.stations.get(app.selected) else {
+        return;
+    };
+    let [figures, chart] = Layout::vertical([Constraint::Length(9), Constraint::Min(8)]).areas(detail);
+    let mut lines = vec![
+        Line::styled(format!("{} ({})", s.title, s.id), theme.strong()),
+        Line::from(format!(
+            "n {}  missing {}  mean {}  SD {}  min {}  max {} of {}",
+            s.n,
+            s.missing,
+            marks(s.mean),
+            f2(s.sd),
+            marks(s.min),
+            marks(s.max_score),
+            fmt_marks(s.max)
+        )),
+    ];
+    match &s.regression {
+        Ok(r) => lines.push(Line::from(format!(
+            "BRM pass mark {}{}  R² {:.2}  slope {:.2} ({:.1}% of max)  failing {} ({:.1}%)",
+            marks(Some(r.pass_mark)),
+            r.ci95
+                .map(|(a, b)| format!(" (95% CI {}–{})", marks(Some(a)), marks(Some(b))))
+                .unwrap_or_default(),
+            r.fit.r2,
+            r.fit.slope,
+            r.discrimination_share * 100.0,
+            r.failing,
+            r.failing_share * 100.0
+        ))),
+        Err(why) => lines.push(Line::from(format!("Borderline regression: {why}"))),
+    }
+    lines.push(Line::from(match &s.borderline_group {
+        Ok((m, n)) => format!("Borderline group pass mark {} (n = {n})", marks(Some(*m))),
+        Err(why) => format!("Borderline group: {why}"),
+    }));
+    lines.push(Line::from(format!(
+        "η² by examiner {}{}   pass mark applied: {}",
+        match &s.by_examiner {
+            Ok(w) => format!("{:.0}%", w.eta2 * 100.0),
+            Err(d) => format!("— ({d})"),
+        },
+        match &s.by_circuit {
+            Some(Ok(w)) => format!("   by circuit {:.0}%", w.eta2 * 100.0),
+            _ => String::new(),
+        },
+        method_words(s)
+    )));
+    for f in &s.flags {
+        lines.push(Line::styled(
+            format!("{}: {}", f.level.word(), f.text),
+            theme.warn(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), figures);
+
+    // Score against global rating, with the line and the pass mark.
+    let (x0, x1) = match (s.grades.first(), s.grades.last()) {
+        (Some(a), Some(b)) => (a.0 - 0.5, b.0 + 0.5),
+        _ => (-0.5, 0.5),
+    };
+    let points: Vec<(f64, f64)> = s.points.clone();
+    let mut sets = vec![
+        Dataset::default()
+            .name("candidates")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Scatter)
+            .style(Style::new().fg(Color::Cyan))
+            .data(&points),
+    ];
+    let line: Vec<(f64, f64)>;
+    let pass: Vec<(f64, f64)>;
+    if let Ok(r) = &s.regression {
+        line = vec![(x0, r.fit.predict(x0)), (x1, r.fit.predict(x1))];
+        pass = vec![(x0, r.pass_mark), (x1, r.pass_mark)];
+        sets.push(
+            Dataset::default()
+                .name("regression")
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(Color::Red))
+                .data(&line),
+        );
+        sets.push(
+            Dataset::default()
+                .name("pass mark")
+                .marker(Marker::Dot)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(Color::Green))
+                .data(&pass),
+        );
+    }
+    let labels: Vec<Line> = s.grades.iter().map(|(_, l)| Line::from(fit(l, 10))).collect();
+    frame.render_widget(
+        Chart::new(sets)
+            .block(Block::bordered().title(" Score by global rating "))
+            .x_axis(Axis::default().bounds([x0, x1]).labels(labels))
+            .y_axis(
+                Axis::default()
+                    .bounds([0.0, s.max.max(1.0)])
+                    .labels(vec![Line::from("0"), Line::from(fmt_marks(s.max))]),
+            ),
+        chart,
+    );
+}
+
+fn bar_chart<'a>(title: &'a str, values: &[(String, Option<f64>)]) -> BarChart<'a> {
+    let bars: Vec<Bar> = values
+        .iter()
+        .map(|(id, v)| {
+            Bar::default()
+                .value((v.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0).round() as u64)
+                .text_value(v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into()))
+                .label(Line::from(fit(id, 14)))
+        })
+        .collect();
+    BarChart::default()
+        .block(Block::bordered().title(title))
+        .direction(ratatui::layout::Direction::Horizontal)
+        .data(BarGroup::default().bars(&bars))
+        .bar_width(1)
+        .bar_gap(0)
+        .max(100)
+}
+
+fn reliability(app: &ReportApp, frame: &mut Frame, area: Rect, _theme: &Theme) {
+    let r = &app.report;
+    let cols = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(area);
+    let alpha: Vec<(String, Option<f64>)> = r
+        .exam
+        .alpha_if_deleted
+        .iter()
+        .map(|(id, a)| (id.clone(), a.as_ref().ok().copied()))
+        .collect();
+    let title_alpha = format!(
+        " α if deleted (α {}) ",
+        r.exam
+            .alpha
+            .as_ref()
+            .map(|a| format!("{a:.2}"))
+            .unwrap_or_else(|_| "—".into())
+    );
+    frame.render_widget(bar_chart(&title_alpha, &alpha), cols[0]);
+    let r2: Vec<(String, Option<f64>)> = r
+        .stations
+        .iter()
+        .map(|s| (s.id.clone(), s.regression.as_ref().ok().map(|g| g.fit.r2)))
+        .collect();
+    frame.render_widget(bar_chart(" R² (watch < 0.5) ", &r2), cols[1]);
+    let eta: Vec<(String, Option<f64>)> = r
+        .stations
+        .iter()
+        .map(|s| (s.id.clone(), s.by_examiner.as_ref().ok().map(|w| w.eta2)))
+        .collect();
+    frame.render_widget(bar_chart(" η² by examiner (≥ 0.3 watch) ", &eta), cols[2]);
+}
+
+fn examiners(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let e = &app.report.exam;
+    let mut lines = vec![Line::styled(
+        format!(
+            "{:<14} {:<10} {:>5} {:>7} {:>9} {:>8} {:>7} {:>9}",
+            "station", "examiner", "n", "mean", "station", "diff SD", "pass", "station"
+        ),
+        theme.strong(),
+    )];
+    if e.examiners.is_empty() {
+        lines.push(Line::styled(
+            "No station has more than one examiner.",
+            theme.dim(),
+        ));
+    }
+    for x in &e.examiners {
+        let text = format!(
+            "{:<14} {:<10} {:>5} {:>7} {:>9} {:>8} {:>6.0}% {:>8.0}%",
+            fit(&x.station, 14),
+            fit(&x.examiner, 10),
+            x.n,
+            marks(Some(x.mean)),
+            marks(Some(x.station_mean)),
+            x.difference_sd
+                .map(|d| format!("{d:+.2}"))
+                .unwrap_or_else(|| "—".into()),
+            x.pass_rate * 100.0,
+            x.station_pass_rate * 100.0
+        );
+        lines.push(if x.flag.is_some() {
+            Line::styled(text, theme.warn())
+        } else {
+            Line::from(text)
+        });
+    }
+    let a = &e.agreement;
+    if a.pairs > 0 {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(
+            format!("Double marking: {} cells", a.pairs),
+            theme.strong(),
+        ));
+        for (scale, n, k) in &a.kappa {
+            lines.push(Line::from(format!(
+                "  weighted kappa ({scale}) {} over {n} pairs",
+                f2(*k)
+            )));
+        }
+        lines.push(Line::from(format!(
+            "  ICC(2,1) {} over {} pairs",
+            f2(a.icc.1),
+            a.icc.0
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines).scroll((app.scroll, 0)), area);
+}
+
+/// Runs the report screen until it quits.
+pub fn run(report: Report, colour: bool) -> io::Result<()> {
+    let mut app = ReportApp::new(report);
+    let mut terminal = ratatui::init();
+    let result = (|| -> io::Result<()> {
+        let theme = Theme::new(colour);
+        let size = terminal.size()?;
+        app.update(Action::Resize {
+            width: size.width,
+            height: size.height,
+        });
+        while !app.quit {
+            terminal.draw(|f| render(&app, f, &theme))?;
+            let action = match event::read()? {
+                TermEvent::Key(k) => action_for(k),
+                TermEvent::Resize(width, height) => Some(Action::Resize { width, height }),
+                _ => None,
+            };
+            if let Some(a) = action {
+                app.update(a);
+            }
+        }
+        Ok(())
+    })();
+    ratatui::restore();
+    result
+}
