@@ -399,3 +399,33 @@ fn the_html_report_renders_in_a_headless_browser() {
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     assert!(bytes.len() > 20_000, "{} bytes", bytes.len());
 }
+
+#[test]
+fn the_documented_csv_columns_are_the_columns_written() {
+    let d = Dir::new("report-doc");
+    let s = simulated(&d, 20, 4);
+    let r = report_of(&s);
+    let doc = std::fs::read_to_string("docs/report.md").expect("doc");
+    let section = doc
+        .split("`report-stations.csv`, one row per station")
+        .nth(1)
+        .expect("section");
+    let section = section.split("`report-exam.csv` has").next().expect("end");
+    let documented: Vec<String> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect();
+    let written: Vec<String> = osce::report::csv::stations(&r)
+        .columns
+        .into_iter()
+        .map(|c| c.0)
+        .collect();
+    assert_eq!(documented, written);
+    let exam_doc = doc.split("`report-exam.csv` has").nth(1).expect("exam");
+    for row in osce::report::csv::exam(&r).rows {
+        let name = row[0].split(':').next().expect("name");
+        assert!(exam_doc.contains(&format!("`{name}")), "{name} is documented");
+    }
+}
