@@ -112,146 +112,234 @@ pub fn simulate(
         .with_ymd_and_hms(2026, 6, 1, 8, 0, 0)
         .single()
         .unwrap_or_else(Utc::now);
+    let world = World {
+        rubric,
+        rubric_hash,
+        store,
+        plan,
+        stations,
+        item_difficulty,
+        stringency,
+        per_station,
+        start,
+    };
+    // Each candidate draws from a stream of their own (from the seed and
+    // their number), so candidates can be written on every core and the
+    // cohort is the same however the work is split.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8);
+    let chunk = plan.candidates.div_ceil(workers).max(1);
+    let parts: Vec<Result<Summary, StoreError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..plan.candidates)
+            .step_by(chunk)
+            .map(|from| {
+                let world = &world;
+                scope.spawn(move || world.candidates(from..(from + chunk).min(plan.candidates)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(StoreError::Unwritable {
+                        path: store.root().to_path_buf(),
+                        reason: "a simulator thread stopped".into(),
+                    })
+                })
+            })
+            .collect()
+    });
     let mut summary = Summary::default();
-
-    for i in 0..plan.candidates {
-        let (id, name) = candidate(i);
-        let circuit = format!("C{:03}", i / n_st + 1);
-        summary.roster.push((id.clone(), name.clone(), circuit));
-        let ability = dice.normal();
-        for (j, station) in stations.iter().enumerate() {
-            let e = (j + n_st * (i % per_station)) % examiners;
-            let key = SheetKey {
-                assessment: rubric.id.clone(),
-                station: station.id.clone(),
-                candidate: id.clone(),
-                examiner: examiner(e),
-                device: format!("sim-{}", examiner(e)),
-            };
-            let t0: DateTime<Utc> = start + Duration::minutes(((i / n_st) * 90 + j * 12) as i64);
-            let at = |s: i64| t0 + Duration::seconds(s);
-            let mut events = vec![
-                (
-                    Event::Opened {
-                        app_version: format!("simulate seed {}", plan.seed),
-                    },
-                    at(0),
-                ),
-                (
-                    Event::Confirmed {
-                        candidate_name: name.clone(),
-                    },
-                    at(5),
-                ),
-            ];
-            let mut sheet = StationSheet::default();
-            if dice.chance(0.005) {
-                sheet.absent = Some("Did not attend".into());
-                events.push((
-                    Event::Absent {
-                        reason: "Did not attend".into(),
-                    },
-                    at(30),
-                ));
-                summary.absent += 1;
-            } else {
-                events.push((
-                    Event::Timer {
-                        action: TimerAction::Start,
-                        elapsed_ms: 0,
-                    },
-                    at(10),
-                ));
-                for (k, item) in station.items.iter().enumerate() {
-                    let scale = rubric.scale(item.scale);
-                    if dice.chance(0.001) {
-                        summary.unmarked_items += 1;
-                        events.push((
-                            Event::MissingReason {
-                                what: item.id.clone(),
-                                reason: "Ran out of time".into(),
-                            },
-                            at(590),
-                        ));
-                        continue;
-                    }
-                    let mark = if scale.not_observed && dice.chance(0.01) {
-                        ItemMark::NotObserved
-                    } else {
-                        // Critical items (consent, safety) are nearly always done.
-                        let care = if item.critical == crate::rubric::Critical::No {
-                            0.0
-                        } else {
-                            2.0
-                        };
-                        let z = ability + 1.2 + care - item_difficulty[j][k] - stringency[e]
-                            + 0.8 * dice.normal();
-                        let levels = scale.levels.len();
-                        let cut = ((z + 1.5) / 3.0 * levels as f64).floor();
-                        ItemMark::Level(cut.clamp(0.0, levels as f64 - 1.0) as usize)
-                    };
-                    let (level, label) = match mark {
-                        ItemMark::Level(l) => (Some(l), scale.levels[l].label.clone()),
-                        ItemMark::NotObserved => (None, "not observed".into()),
-                    };
-                    sheet.marks.insert(item.id.clone(), mark);
-                    events.push((
-                        Event::Mark {
-                            item: item.id.clone(),
-                            level,
-                            label,
-                            late: false,
-                        },
-                        at(40 + 30 * k as i64),
-                    ));
-                }
-                if let Some(g) = &station.global_rating {
-                    let scale = rubric.scale(g.scale);
-                    let partial = score_station(rubric, station, Some(&sheet), &Standards::default());
-                    let share = partial.ok().and_then(|r| r.percent()).unwrap_or(50.0) / 100.0;
-                    let top = scale.levels.len() as f64 - 1.0;
-                    // A grade spans about a tenth of the station's marks.
-                    let level = ((share - 0.35) / 0.4 * top + 0.6 * dice.normal())
-                        .round()
-                        .clamp(0.0, top) as usize;
-                    sheet.global_rating = Some(level);
-                    events.push((
-                        Event::GlobalRating {
-                            level,
-                            label: scale.levels[level].label.clone(),
-                            late: false,
-                        },
-                        at(560),
-                    ));
-                }
-                if dice.chance(0.004) {
-                    summary.concerns += 1;
-                    events.push((
-                        Event::Concern {
-                            kind: ConcernKind::Professionalism,
-                            note: "Simulated concern: rude to the patient".into(),
-                        },
-                        at(570),
-                    ));
-                }
-                events.push((
-                    Event::Timer {
-                        action: TimerAction::End,
-                        elapsed_ms: 600_000,
-                    },
-                    at(610),
-                ));
-            }
-            let (score, max, outcome) =
-                match score_station(rubric, station, Some(&sheet), &Standards::default()) {
-                    Ok(r) => (r.score, r.max, format!("{:?}", r.outcome).to_uppercase()),
-                    Err(_) => (0.0, 0.0, "INCOMPLETE".into()),
-                };
-            events.push((Event::Submitted { score, max, outcome }, at(620)));
-            summary.records += events.len();
-            store.write_new_sheet(&key, rubric_hash, events, plan.sync)?;
-            summary.sheets += 1;
-        }
+    for part in parts {
+        let part = part?;
+        summary.sheets += part.sheets;
+        summary.records += part.records;
+        summary.absent += part.absent;
+        summary.unmarked_items += part.unmarked_items;
+        summary.concerns += part.concerns;
+        summary.roster.extend(part.roster);
     }
     Ok(summary)
+}
+
+/// What every candidate's sheets are drawn from.
+struct World<'a> {
+    rubric: &'a Rubric,
+    rubric_hash: &'a str,
+    store: &'a Store,
+    plan: &'a Plan,
+    stations: Vec<&'a crate::rubric::Station>,
+    item_difficulty: Vec<Vec<f64>>,
+    stringency: Vec<f64>,
+    per_station: usize,
+    start: DateTime<Utc>,
+}
+
+/// The seed of candidate `i`'s own stream.
+fn candidate_seed(seed: u64, i: usize) -> u64 {
+    let mut h = blake3::Hasher::new();
+    h.update(&seed.to_le_bytes());
+    h.update(&(i as u64).to_le_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h.finalize().as_bytes()[..8]);
+    u64::from_le_bytes(b)
+}
+
+impl World<'_> {
+    /// Writes the sheets of candidates `range`.
+    fn candidates(&self, range: std::ops::Range<usize>) -> Result<Summary, StoreError> {
+        let (rubric, rubric_hash, store, plan) = (self.rubric, self.rubric_hash, self.store, self.plan);
+        let (stations, item_difficulty, stringency, per_station, start) = (
+            &self.stations,
+            &self.item_difficulty,
+            &self.stringency,
+            self.per_station,
+            self.start,
+        );
+        let n_st = stations.len().max(1);
+        let examiners = stringency.len();
+        let mut summary = Summary::default();
+        for i in range {
+            let mut dice = Dice(ChaCha8Rng::seed_from_u64(candidate_seed(plan.seed, i)));
+            let (id, name) = candidate(i);
+            let circuit = format!("C{:03}", i / n_st + 1);
+            summary.roster.push((id.clone(), name.clone(), circuit));
+            let ability = dice.normal();
+            for (j, station) in stations.iter().enumerate() {
+                let e = (j + n_st * (i % per_station)) % examiners;
+                let key = SheetKey {
+                    assessment: rubric.id.clone(),
+                    station: station.id.clone(),
+                    candidate: id.clone(),
+                    examiner: examiner(e),
+                    device: format!("sim-{}", examiner(e)),
+                };
+                let t0: DateTime<Utc> = start + Duration::minutes(((i / n_st) * 90 + j * 12) as i64);
+                let at = |s: i64| t0 + Duration::seconds(s);
+                let mut events = vec![
+                    (
+                        Event::Opened {
+                            app_version: format!("simulate seed {}", plan.seed),
+                        },
+                        at(0),
+                    ),
+                    (
+                        Event::Confirmed {
+                            candidate_name: name.clone(),
+                        },
+                        at(5),
+                    ),
+                ];
+                let mut sheet = StationSheet::default();
+                if dice.chance(0.005) {
+                    sheet.absent = Some("Did not attend".into());
+                    events.push((
+                        Event::Absent {
+                            reason: "Did not attend".into(),
+                        },
+                        at(30),
+                    ));
+                    summary.absent += 1;
+                } else {
+                    events.push((
+                        Event::Timer {
+                            action: TimerAction::Start,
+                            elapsed_ms: 0,
+                        },
+                        at(10),
+                    ));
+                    for (k, item) in station.items.iter().enumerate() {
+                        let scale = rubric.scale(item.scale);
+                        if dice.chance(0.001) {
+                            summary.unmarked_items += 1;
+                            events.push((
+                                Event::MissingReason {
+                                    what: item.id.clone(),
+                                    reason: "Ran out of time".into(),
+                                },
+                                at(590),
+                            ));
+                            continue;
+                        }
+                        let mark = if scale.not_observed && dice.chance(0.01) {
+                            ItemMark::NotObserved
+                        } else {
+                            // Critical items (consent, safety) are nearly always done.
+                            let care = if item.critical == crate::rubric::Critical::No {
+                                0.0
+                            } else {
+                                2.0
+                            };
+                            let z = ability + 1.2 + care - item_difficulty[j][k] - stringency[e]
+                                + 0.8 * dice.normal();
+                            let levels = scale.levels.len();
+                            let cut = ((z + 1.5) / 3.0 * levels as f64).floor();
+                            ItemMark::Level(cut.clamp(0.0, levels as f64 - 1.0) as usize)
+                        };
+                        let (level, label) = match mark {
+                            ItemMark::Level(l) => (Some(l), scale.levels[l].label.clone()),
+                            ItemMark::NotObserved => (None, "not observed".into()),
+                        };
+                        sheet.marks.insert(item.id.clone(), mark);
+                        events.push((
+                            Event::Mark {
+                                item: item.id.clone(),
+                                level,
+                                label,
+                                late: false,
+                            },
+                            at(40 + 30 * k as i64),
+                        ));
+                    }
+                    if let Some(g) = &station.global_rating {
+                        let scale = rubric.scale(g.scale);
+                        let partial = score_station(rubric, station, Some(&sheet), &Standards::default());
+                        let share = partial.ok().and_then(|r| r.percent()).unwrap_or(50.0) / 100.0;
+                        let top = scale.levels.len() as f64 - 1.0;
+                        // A grade spans about a tenth of the station's marks.
+                        let level = ((share - 0.35) / 0.4 * top + 0.6 * dice.normal())
+                            .round()
+                            .clamp(0.0, top) as usize;
+                        sheet.global_rating = Some(level);
+                        events.push((
+                            Event::GlobalRating {
+                                level,
+                                label: scale.levels[level].label.clone(),
+                                late: false,
+                            },
+                            at(560),
+                        ));
+                    }
+                    if dice.chance(0.004) {
+                        summary.concerns += 1;
+                        events.push((
+                            Event::Concern {
+                                kind: ConcernKind::Professionalism,
+                                note: "Simulated concern: rude to the patient".into(),
+                            },
+                            at(570),
+                        ));
+                    }
+                    events.push((
+                        Event::Timer {
+                            action: TimerAction::End,
+                            elapsed_ms: 600_000,
+                        },
+                        at(610),
+                    ));
+                }
+                let (score, max, outcome) =
+                    match score_station(rubric, station, Some(&sheet), &Standards::default()) {
+                        Ok(r) => (r.score, r.max, format!("{:?}", r.outcome).to_uppercase()),
+                        Err(_) => (0.0, 0.0, "INCOMPLETE".into()),
+                    };
+                events.push((Event::Submitted { score, max, outcome }, at(620)));
+                summary.records += events.len();
+                store.write_new_sheet(&key, rubric_hash, events, plan.sync)?;
+                summary.sheets += 1;
+            }
+        }
+        Ok(summary)
+    }
 }
