@@ -649,5 +649,29 @@ fn signing_off_locks_the_assessor_on_every_device() {
     assert!(records.is_empty(), "nothing recorded on the second device");
 }
 
+#[test]
+fn snapshot_agreed_mark() {
+    let dir = Dir::new("mod-tui-agreed-snap");
+    let s = dir.sub("s");
+    sheet(&s, FCA, "case-1", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(
+        &s,
+        FCA,
+        "case-1",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(4),
+        true,
+        1,
+    );
+    let mut h = open(dir, FCA, "LEAD");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('m'));
+    h.typed("7");
+    h.key(KeyCode::Tab);
+    h.typed("E01 and E02, by phone");
+    insta::assert_snapshot!(h.render(120, 40));
+}
+
 #[allow(dead_code)]
 fn unused(_: &Path) {}
