@@ -17,9 +17,24 @@ pub fn check_id(id: &str) -> Result<(), String> {
         Err(format!(
             "\"{id}\" may only use letters, digits, '-', '_' and '.' (not first)"
         ))
+    } else if is_reserved(id) {
+        Err(format!(
+            "\"{id}\" is a reserved device name on Windows, where session folders are often copied; choose another"
+        ))
     } else {
         Ok(())
     }
+}
+
+/// CON, PRN, AUX, NUL, COM1–COM9 and LPT1–LPT9, in any case and with any
+/// extension: names Windows will not create a file or folder under.
+fn is_reserved(id: &str) -> bool {
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
 }
 
 #[cfg(test)]
@@ -28,11 +43,17 @@ mod tests {
 
     #[test]
     fn plain_ids_only() {
-        for good in ["C001", "shoulder", "case-1", "e_01", "v2.1"] {
+        for good in [
+            "C001", "shoulder", "case-1", "e_01", "v2.1", "COM0", "CONSENT", "com10", "nullable",
+        ] {
             assert!(check_id(good).is_ok(), "{good}");
         }
         for bad in [
             "",
+            "CON",
+            "nul.txt",
+            "Com1",
+            "lpt9.jsonl",
             ".hidden",
             "../x",
             "a/b",
