@@ -218,3 +218,55 @@ fn the_home_screen_starts_marking_from_a_folder_without_rubrics() {
         .count();
     assert_eq!(found, 1, "one examiner@device folder under {journal}");
 }
+
+/// SIGTERM or SIGHUP (a shutdown, a closed window) ends marking as `q`
+/// does: the terminal is restored (the shell's next line is on the normal
+/// screen, not lost in the alternate one) and the marks are kept.
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_the_marks() {
+    if !tmux_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is missing on CI: .ci/run must install it"
+        );
+        eprintln!("skipped: tmux is not installed (apt-get install tmux)");
+        return;
+    }
+    let id = format!("osce-e2e-term-{}", std::process::id());
+    let dir = std::env::temp_dir().join(&id);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let t = Tmux {
+        socket: id,
+        dir: dir.clone(),
+    };
+    let bin = env!("CARGO_BIN_EXE_osce");
+    let rubric = Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/msk-ultrasound-osce.ron");
+    let sessions = dir.join("sessions");
+    t.start(&format!(
+        "{bin} score {} --examiner E01 --candidate C009 --name 'Term Test' --sessions {} --device lapterm; echo OSCE-EXIT $?; sleep 30",
+        rubric.display(),
+        sessions.display()
+    ));
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
+    t.wait_for("Station 1/6: Shoulder");
+    t.keys(&["1"]);
+    t.wait_for("saved ✓");
+    let killed = Command::new("pkill")
+        .args(["-TERM", "-f", &format!("^{bin} score .*{}", sessions.display())])
+        .status()
+        .expect("pkill");
+    assert!(killed.success(), "the marking process was found");
+    let screen = t.wait_for("OSCE-EXIT 0");
+    assert!(
+        !screen.contains("Station 1/6"),
+        "the marking screen is gone:\n{screen}"
+    );
+    let journal = sessions.join("msk-us-osce/E01@lapterm/C009/shoulder.jsonl");
+    let records = read_sheet(&journal).expect("journal").records;
+    assert!(
+        records.iter().any(|r| matches!(r.event, Event::Mark { .. })),
+        "the mark is kept"
+    );
+}

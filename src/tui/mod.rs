@@ -12,5 +12,6 @@ pub mod keymap;
 pub mod moderate;
 pub mod report;
 pub mod runner;
+pub mod signals;
 pub mod theme;
 pub mod views;

@@ -559,6 +559,7 @@ fn examiners(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
 /// Runs the report screen until it quits.
 pub fn run(report: Report, colour: bool) -> io::Result<()> {
     let mut app = ReportApp::new(report);
+    let stop = crate::tui::signals::Stop::install();
     let mut terminal = ratatui::init();
     let result = (|| -> io::Result<()> {
         let theme = Theme::new(colour);
@@ -567,8 +568,11 @@ pub fn run(report: Report, colour: bool) -> io::Result<()> {
             width: size.width,
             height: size.height,
         });
-        while !app.quit {
+        while !app.quit && !stop.requested() {
             terminal.draw(|f| render(&app, f, &theme))?;
+            if !event::poll(std::time::Duration::from_millis(100))? {
+                continue;
+            }
             let action = match event::read()? {
                 TermEvent::Key(k) => action_for(k),
                 TermEvent::Resize(width, height) => Some(Action::Resize { width, height }),

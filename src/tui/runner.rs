@@ -458,6 +458,7 @@ pub const TICK: Duration = Duration::from_millis(100);
 /// on every exit path, and by ratatui's panic hook on a panic.
 pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Result<()> {
     let origin = Instant::now();
+    let stop = super::signals::Stop::install();
     let mut terminal = ratatui::init();
     // Pasted text arrives as one piece, never as keystrokes that mark.
     let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
@@ -483,7 +484,7 @@ pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Resul
                 out.write_all(b"\x07")?;
                 out.flush()?;
             }
-            if app.quit {
+            if app.quit || stop.requested() {
                 return Ok(());
             }
             terminal.draw(|frame| views::render(&app, frame, &theme))?;
@@ -514,6 +515,7 @@ pub fn run_moderation(
     colour: bool,
 ) -> io::Result<()> {
     use super::moderate::{Action as MAction, action_for as maction_for, view};
+    let stop = super::signals::Stop::install();
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = (|| -> io::Result<()> {
@@ -528,10 +530,13 @@ pub fn run_moderation(
         );
         app.utc_offset = *chrono::Local::now().offset();
         loop {
-            if app.quit {
+            if app.quit || stop.requested() {
                 return Ok(());
             }
             terminal.draw(|frame| view::render(&app, frame, &theme))?;
+            if !event::poll(TICK)? {
+                continue;
+            }
             let action = match event::read()? {
                 TermEvent::Key(key) => maction_for(&app, key),
                 TermEvent::Resize(width, height) => Some(MAction::Resize { width, height }),
