@@ -1051,3 +1051,46 @@ fn home_starts_a_station_circuit_for_one_of_the_rosters_circuits() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A storm of resizes between 10×3 and 300×100 while the timer runs: every
+/// size draws without a panic, keys are ignored while too small, and the
+/// timer reads exactly what the clock says afterwards (no drift).
+#[test]
+fn a_resize_storm_while_the_timer_runs() {
+    let mut h = opened();
+    h.key(KeyCode::Char(' '));
+    let mut seed: u64 = 0x5EED;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut resizes = 0;
+    for step in 0..2_000u64 {
+        let width = 10 + next(291) as u16;
+        let height = 3 + next(98) as u16;
+        h.act(Action::Resize { width, height });
+        if step % 5 == 0 {
+            h.tick(step as f64 * 0.1);
+        }
+        if step % 97 == 0 {
+            let _ = h.render(width, height);
+        }
+        resizes += 1;
+    }
+    h.act(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    h.tick(200.0);
+    let timer = h
+        .app
+        .sheet
+        .as_ref()
+        .and_then(|s| s.timer.as_ref())
+        .expect("timer");
+    assert_eq!(timer.elapsed(Duration::from_secs(200)), Duration::from_secs(200));
+    assert!(h.render(120, 40).contains("Shoulder"));
+    assert_eq!(resizes, 2_000);
+}
