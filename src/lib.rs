@@ -22,5 +22,6 @@ pub mod rubric;
 pub mod scoring;
 pub mod stats;
 pub mod store;
+pub mod threads;
 pub mod timer;
 pub mod tui;
