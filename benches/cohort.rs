@@ -681,7 +681,7 @@ fn phases(dir: &Path) {
     osce::export::write(&dir.join("export-in-process"), &tables, true).expect("write");
     lap("write", &mut t);
     println!("peak_rss_kb {}", peak_rss_kb());
-    let records: usize = cohort.sheets.iter().map(|s| s.records.len()).sum();
+    let records: usize = cohort.sheets.iter().map(|s| s.state.records).sum();
     println!("records {records}");
     let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
     println!("rows {rows}");

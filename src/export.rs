@@ -16,7 +16,7 @@ use crate::cohort::{Cohort, Matrix};
 use crate::results::CandidateResult;
 use crate::rubric::Rubric;
 use crate::scoring::{PassMarkSource, StationOutcome, fmt_marks, fmt_percent};
-use crate::store::{Event, TimerAction};
+use crate::store::TimerAction;
 
 /// Whether a column holds numbers (left as they are) or text (neutralised).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,9 +285,6 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
             };
             for &i in &d.sheets {
                 let sheet = &cohort.sheets[i];
-                // The record that set each item's mark now in effect.
-                let by_seq: std::collections::BTreeMap<u64, &crate::store::Record> =
-                    sheet.records.iter().map(|r| (r.seq, r)).collect();
                 for item in &station.items {
                     let Some(mark) = sheet.state.mark(&item.id) else {
                         continue;
@@ -302,9 +299,10 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                         Some(l) => (format!("level {l}?"), l.to_string(), String::new()),
                         None => ("not observed".to_string(), String::new(), String::new()),
                     };
-                    let time = by_seq
-                        .get(&mark.seq)
-                        .map(|r| r.time.to_rfc3339())
+                    // When the record that set the mark now in effect was written.
+                    let time = sheet
+                        .mark_time(mark.seq)
+                        .map(|t| t.to_rfc3339())
                         .unwrap_or_default();
                     rows.push(vec![
                         c.candidate.clone(),
@@ -331,11 +329,8 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                 {
                     let scale = rubric.scale(g.scale);
                     let seq = sheet
-                        .records
-                        .iter()
-                        .rev()
-                        .find(|r| matches!(r.event, Event::GlobalRating { .. }))
-                        .map(|r| (r.seq, r.time.to_rfc3339()));
+                        .last_global_rating
+                        .map(|(seq, time)| (seq, time.to_rfc3339()));
                     rows.push(vec![
                         c.candidate.clone(),
                         station.id.clone(),
