@@ -105,12 +105,16 @@ pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result
     }
     found.sort();
     found.dedup_by(|a, b| a.1 == b.1);
-    let read = crate::threads::map(found, |(key, path)| read_journal(rubric, rubric_hash, key, path));
-    let mut sheets = Vec::new();
+    let read = crate::threads::map_blocks(found, 256, |(key, path)| {
+        read_journal(rubric, rubric_hash, key, path)
+    });
+    let mut sheets = Vec::with_capacity(read.iter().map(Vec::len).sum());
     let mut problems = Vec::new();
-    for (sheet, mut found) in read {
-        problems.append(&mut found);
-        sheets.extend(sheet);
+    for block in read {
+        for (sheet, mut found) in block {
+            problems.append(&mut found);
+            sheets.extend(sheet);
+        }
     }
     Ok(Cohort { sheets, problems })
 }

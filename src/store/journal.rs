@@ -812,7 +812,7 @@ impl Store {
                 folders.push(Ok((key, candidate_dir)));
             }
         }
-        let listed = crate::threads::map(folders, |folder| {
+        let listed = crate::threads::map(folders, 256, |folder| {
             let (key, dir) = folder?;
             journals_in(key, &dir)
         });
