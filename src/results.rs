@@ -37,7 +37,20 @@ pub struct CandidateResult {
 
 /// Results for every candidate of the matrix, in its order.
 pub fn results(rubric: &Rubric, cohort: &Cohort, m: &Matrix, standards: &Standards) -> Vec<CandidateResult> {
-    m.candidates
+    results_for(rubric, cohort, m, standards, &m.candidates)
+}
+
+/// Results for some of the matrix's candidates, in the order given: each
+/// candidate's result depends on their own sheets only, so export makes
+/// them a part of the cohort at a time.
+pub fn results_for(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    standards: &Standards,
+    candidates: &[String],
+) -> Vec<CandidateResult> {
+    candidates
         .iter()
         .map(|c| candidate_result(rubric, cohort, m, standards, c))
         .collect()
