@@ -30,6 +30,7 @@
 //!
 //! The format is described for people in `docs/session-format.md`.
 
+use std::cell::Cell;
 use std::fmt;
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -592,10 +593,32 @@ pub fn read_sheet_with(
             what,
         });
     }
-    let bytes = File::open(path)
-        .and_then(|file| read_whole(file, meta.len()))
-        .map_err(io_error(path))?;
-    let scan = scan(&bytes, Expect::from_line_1(), each);
+    let mut buffer = BUFFER.take();
+    let checked = File::open(path)
+        .and_then(|file| read_whole(file, meta.len(), &mut buffer))
+        .map_err(io_error(path))
+        .map(|len| check_read(path, &buffer[..len], each));
+    // Kept for this thread's next journal, unless it was a giant.
+    if buffer.len() <= KEPT_BUFFER {
+        BUFFER.set(buffer);
+    }
+    checked
+}
+
+thread_local! {
+    /// The buffer the last journal was read into, for the next one: status
+    /// and export read tens of thousands of journals on each thread, and a
+    /// buffer of its own for each (fresh memory, zeroed) costs more than
+    /// finding its lines.
+    static BUFFER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// The largest buffer [`BUFFER`] keeps (a journal is some kilobytes).
+const KEPT_BUFFER: usize = 1 << 20;
+
+/// The rest of [`read_sheet_with`], once the journal at `path` is read.
+fn check_read(path: &Path, bytes: &[u8], each: impl FnMut(RecordRef<'_>)) -> Checked {
+    let scan = scan(bytes, Expect::from_line_1(), each);
     let mut checked = Checked {
         quarantined: None,
         damage: None,
@@ -617,37 +640,45 @@ pub fn read_sheet_with(
         }
         Some(Problem { line, reason, .. }) => checked.damage = Some(Damage { line, reason }),
     }
-    Ok(checked)
+    checked
 }
 
-/// The whole of `file`, `len` bytes long when last seen. Reads straight
-/// into a buffer of that size, so that one `read` usually gets it all and a
-/// second finds the end: status and export read tens of thousands of
-/// journals, and `read_to_end` would first ask the file's size and position
-/// again. A file that grew meanwhile is read to its new end.
-fn read_whole(mut file: File, len: u64) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    let mut filled = 0;
+/// Reads the whole of `file`, `len` bytes long when last seen, into the
+/// start of `bytes` (grown if need be; what is beyond is left as it was),
+/// and says how long it is. Reads straight into a buffer a byte longer, so
+/// that one `read` usually gets it all and a second finds the end: status
+/// and export read tens of thousands of journals, and `read_to_end` would
+/// first ask the file's size and position again. A file that grew
+/// meanwhile is read to its new end.
+fn read_whole(mut file: File, len: u64, bytes: &mut Vec<u8>) -> io::Result<usize> {
     // A byte more than expected, so that the second read finds the end.
-    let mut size = usize::try_from(len).unwrap_or(usize::MAX).saturating_add(1);
+    let want = usize::try_from(len).unwrap_or(usize::MAX).saturating_add(1);
+    if bytes.len() < want {
+        grow(bytes, want - bytes.len())?;
+    }
+    let mut filled = 0;
     loop {
         if filled == bytes.len() {
-            // A file too big for memory is an error, not an abort.
-            bytes
-                .try_reserve_exact(size - filled)
-                .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
-            bytes.resize(size, 0);
-            size = size.saturating_add(size / 2 + 4096);
+            // The file grew since it was measured.
+            grow(bytes, bytes.len() / 2 + 4096)?;
         }
         match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
+            Ok(0) => return Ok(filled),
             Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
-    bytes.truncate(filled);
-    Ok(bytes)
+}
+
+/// Makes `bytes` `more` bytes longer; a file too big for memory is an
+/// error, not an abort.
+fn grow(bytes: &mut Vec<u8>, more: usize) -> io::Result<()> {
+    bytes
+        .try_reserve_exact(more)
+        .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
+    bytes.resize(bytes.len() + more, 0);
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------

@@ -228,8 +228,20 @@ impl<'a> Cursor<'a> {
     /// has checked holds no control characters).
     fn string(&mut self) -> Option<&'a str> {
         self.lit("\"")?;
-        let len = memchr::memchr2(b'"', b'\\', self.rest())?;
-        if self.rest()[len] != b'"' {
+        let rest = self.rest();
+        let special = |b: &u8| *b == b'"' || *b == b'\\';
+        // Sixteen bytes at a time, each chunk checked without a branch per
+        // byte: most strings here are short ids or 64-digit hashes, too
+        // short for `memchr` to pay for its setting up.
+        let mut clear = 0;
+        while let Some(chunk) = rest.get(clear..clear + 16) {
+            if chunk.iter().fold(false, |hit, b| hit | special(b)) {
+                break;
+            }
+            clear += 16;
+        }
+        let len = clear + rest[clear..].iter().position(special)?;
+        if rest[len] != b'"' {
             return None;
         }
         let s = self.text.get(self.at..self.at + len)?;
