@@ -662,28 +662,45 @@ fn write_parts(
     // whole above.
     let per_candidate: Vec<bool> = heads.iter().map(|t| t.rows.is_empty()).collect();
     let parts: Vec<&[String]> = m.candidates.chunks(PART).collect();
-    for round in parts.chunks(2 * crate::threads::count()) {
-        let made = crate::threads::map(round.to_vec(), 1, |part| {
-            let results = results_of(part);
-            let tables = tables(rubric, cohort, m, &results, marks_columns).map_err(ExportError::Csv)?;
-            let mut csv = Vec::new();
-            for (t, &wanted) in tables.iter().zip(&per_candidate) {
-                csv.push(if wanted {
-                    t.csv(false).map_err(csv_error(t.name))?
-                } else {
-                    (0, Vec::new())
-                });
+    let make = |part: &[String]| {
+        let results = results_of(part);
+        let tables = tables(rubric, cohort, m, &results, marks_columns).map_err(ExportError::Csv)?;
+        let mut csv = Vec::new();
+        for (t, &wanted) in tables.iter().zip(&per_candidate) {
+            csv.push(if wanted {
+                t.csv(false).map_err(csv_error(t.name))?
+            } else {
+                (0, Vec::new())
+            });
+        }
+        Ok::<_, ExportError>(csv)
+    };
+    // A few parts are made at a time, on every core, while a thread of its
+    // own writes the ones made before, in order.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Result<Vec<(usize, Vec<u8>)>, _>>>(1);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            for made in receive {
+                for part in made {
+                    for ((temp, file, rows), (n, bytes)) in files.iter_mut().zip(part?) {
+                        file.write_all(&bytes).map_err(io(temp))?;
+                        *rows += n;
+                    }
+                }
             }
-            Ok::<_, ExportError>(csv)
+            Ok(())
         });
-        for part in made {
-            for ((temp, file, rows), (n, bytes)) in files.iter_mut().zip(part?) {
-                file.write_all(&bytes).map_err(io(temp))?;
-                *rows += n;
+        for round in parts.chunks(2 * crate::threads::count()) {
+            let made = crate::threads::map(round.to_vec(), 1, make);
+            if send.send(made).is_err() {
+                break; // the writer met an error, which it returns
             }
         }
-    }
-    Ok(())
+        drop(send);
+        writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 trait DirMode {
