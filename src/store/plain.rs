@@ -359,9 +359,12 @@ mod tests {
         let Some(at) = line.windows(HASH_MARK.len()).rposition(|w| w == HASH_MARK) else {
             return (None, serde);
         };
+        // As `decode_line_ref` calls it: only after a hash field of 64 hex
+        // digits closing the line.
         let fast = std::str::from_utf8(&line[at + HASH_MARK.len()..])
             .ok()
             .and_then(|tail| tail.strip_suffix("\"}"))
+            .filter(|hash| hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
             .and_then(|hash| super::read(line, at, hash))
             .map(|r| r.into_owned());
         (fast, serde)
