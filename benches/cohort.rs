@@ -29,10 +29,11 @@
 //!    read time.
 //! 3. Runs the same pipeline in a fresh child process of this bench
 //!    (`--phases`), timing each library step (gather, matrix, results,
-//!    export tables, export write, freeing it all), then breaks `gather`
-//!    down into listing, reading the files, hashing, JSON parsing and
-//!    replay, to say where the time goes, and times `read_sheet` on every
-//!    core (which osce does not do) to show what that would give.
+//!    `write_export`, freeing the cohort), then breaks `gather` down into
+//!    listing, reading the files, hashing, JSON parsing (serde_json, which
+//!    gather now leaves to lines not in osce's plain form), decoding lines
+//!    as gather does and replay, on one core, and `read_sheet` on every
+//!    core.
 //!
 //! The cohorts and their exports take about 1.9 GB of disk; delete
 //! `target/bench-cohort/` to get it back. A plain `cargo bench` runs this
@@ -666,14 +667,14 @@ fn phases(dir: &Path) {
     let m = osce::cohort::matrix(&rubric, &cohort, Some(&roster));
     lap("matrix", &mut t);
     assert!(m.complete());
-    let results = osce::results::results(
-        &rubric,
-        &cohort,
-        &m,
-        &Standards::default(),
-        &osce::moderation::Moderation::default(),
-    );
+    // Every candidate's results at once, for the time alone: export makes
+    // them a part at a time, inside `write_export`.
+    let standards = Standards::default();
+    let none = osce::moderation::Moderation::default();
+    let results = osce::results::results(&rubric, &cohort, &m, &standards, &none);
     lap("results", &mut t);
+    drop(results);
+    let mut t = Instant::now();
     let columns: Vec<(String, String)> = [
         ("candidate_id", "candidate_id"),
         ("percent", "mark"),
@@ -682,27 +683,27 @@ fn phases(dir: &Path) {
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
-    let tables = osce::export::tables(
+    let results_of =
+        |part: &[String]| osce::results::results_for(&rubric, &cohort, &m, &standards, &none, part);
+    let written = osce::export::write_export(
+        &dir.join("export-in-process"),
         &rubric,
         &cohort,
         &m,
-        &results,
-        &osce::moderation::Moderation::default(),
+        results_of,
+        &none,
         &columns,
+        true,
     )
-    .expect("tables");
-    lap("tables", &mut t);
-    osce::export::write(&dir.join("export-in-process"), &tables, true).expect("write");
-    lap("write", &mut t);
+    .expect("write_export");
+    lap("write_export", &mut t);
     println!("peak_rss_kb {}", peak_rss_kb());
-    let records: usize = cohort.sheets.iter().map(|s| s.records.len()).sum();
+    let records: usize = cohort.sheets.iter().map(|s| s.state.records).sum();
     println!("records {records}");
-    let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
+    let rows: usize = written.iter().map(|(_, rows)| rows).sum();
     println!("rows {rows}");
-    // Freeing it all: the binary pays this on its way out.
+    // Freeing the cohort: the binary leaves it to the OS at exit.
     let mut t = Instant::now();
-    drop((tables, results));
-    lap("drop.export", &mut t);
     drop((m, cohort));
     lap("drop.cohort", &mut t);
 
@@ -747,12 +748,18 @@ fn phases(dir: &Path) {
         std::hint::black_box(osce::store::read_sheet(path).expect("read_sheet"));
     }
     lap("gather.read_sheet", &mut t);
+    for (_, path) in &listed {
+        let mut state = SheetState::default();
+        osce::store::read_sheet_with(path, |r| state.apply_ref(&r)).expect("read_sheet_with");
+        std::hint::black_box(state);
+    }
+    lap("gather.read_sheet_with+replay", &mut t);
     let states: Vec<SheetState> = parsed.iter().map(SheetState::replay).collect();
     std::hint::black_box(states);
     lap("gather.replay", &mut t);
 
-    // Not what osce does: read_sheet on every core, in chunks, to show
-    // what reading the journals in parallel would give on this machine.
+    // read_sheet on every core, in chunks, for comparison (gather reads
+    // with read_sheet_with on every core).
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let chunk = listed.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {

@@ -13,15 +13,31 @@ use std::path::{Path, PathBuf};
 
 use crate::roster::Roster;
 use crate::rubric::{DoubleMarkingMode, Rubric};
-use crate::store::{Damage, Quarantine, Record, SheetKey, SheetState, Store, StoreError, read_sheet};
+use chrono::{DateTime, Utc};
 
-/// One journal as found on disk.
+use crate::store::{Damage, Event, Quarantine, SheetKey, SheetState, Store, StoreError, read_sheet_with};
+
+/// One journal as found on disk: the state its records replay to, and the
+/// little more of the records that export needs. The records themselves
+/// are not kept: at 5,000 candidates × 16 stations they would take well
+/// over a gigabyte.
 #[derive(Debug, Clone)]
 pub struct FoundSheet {
     pub key: SheetKey,
     pub path: PathBuf,
-    pub records: Vec<Record>,
     pub state: SheetState,
+    /// The seq and time of every mark record, in order.
+    pub mark_times: Vec<(u64, DateTime<Utc>)>,
+    /// The seq and time of the last global-rating record (undone or not).
+    pub last_global_rating: Option<(u64, DateTime<Utc>)>,
+}
+
+impl FoundSheet {
+    /// When the mark in record `seq` was made.
+    pub fn mark_time(&self, seq: u64) -> Option<DateTime<Utc>> {
+        let i = self.mark_times.binary_search_by_key(&seq, |&(s, _)| s).ok()?;
+        Some(self.mark_times[i].1)
+    }
 }
 
 /// Something wrong with a journal that the exam lead must know about.
@@ -80,6 +96,8 @@ pub struct Cohort {
 
 /// Reads every journal of `rubric`'s assessment in `folders`. Journals
 /// marked against another rubric (by hash) are reported and left out.
+/// The journals are read on every core; the cohort is the same, in the
+/// same order, as if read one by one.
 pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<Cohort, StoreError> {
     let mut found = Vec::new();
     for folder in folders {
@@ -87,64 +105,91 @@ pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result
     }
     found.sort();
     found.dedup_by(|a, b| a.1 == b.1);
-    let mut sheets = Vec::new();
+    let read = crate::threads::map_blocks(found, 256, |(key, path)| {
+        read_journal(rubric, rubric_hash, key, path)
+    });
+    let mut sheets = Vec::with_capacity(read.iter().map(Vec::len).sum());
     let mut problems = Vec::new();
-    for (key, path) in found {
-        if rubric.station(&key.station).is_none() {
-            problems.push(CohortProblem::UnknownStation {
-                path,
-                station: key.station,
-            });
-            continue;
+    for block in read {
+        for (sheet, mut found) in block {
+            problems.append(&mut found);
+            sheets.extend(sheet);
         }
-        let replay = match read_sheet(&path) {
-            Ok(replay) => replay,
-            Err(e) => {
-                problems.push(CohortProblem::Unreadable {
-                    path,
-                    error: e.to_string(),
-                });
-                continue;
-            }
-        };
-        // An empty journal is a sheet opened and never written to (only
-        // looked at): not a sheet.
-        if replay.records.is_empty() && replay.quarantined.is_none() && replay.damage.is_none() {
-            continue;
-        }
-        if let Some(other) = replay
-            .records
-            .iter()
-            .map(|r| &r.rubric)
-            .find(|h| *h != rubric_hash)
-        {
-            problems.push(CohortProblem::OtherRubric {
-                path,
-                found: other.clone(),
-            });
-            continue;
-        }
-        if let Some(q) = replay.quarantined {
-            problems.push(CohortProblem::TornTail {
-                path: path.clone(),
-                quarantine: q,
-            });
-        }
-        if let Some(d) = replay.damage {
-            problems.push(CohortProblem::Damaged {
-                path: path.clone(),
-                damage: d,
-            });
-        }
-        let state = SheetState::replay(&replay.records);
-        sheets.push(FoundSheet {
-            key,
-            path,
-            records: replay.records,
-            state,
-        });
     }
     Ok(Cohort { sheets, problems })
+}
+
+/// Reads one journal for [`gather`]: the sheet, if it is used, and what is
+/// wrong with it.
+fn read_journal(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    key: SheetKey,
+    path: PathBuf,
+) -> (Option<FoundSheet>, Vec<CohortProblem>) {
+    if rubric.station(&key.station).is_none() {
+        let problem = CohortProblem::UnknownStation {
+            path,
+            station: key.station,
+        };
+        return (None, vec![problem]);
+    }
+    let mut state = SheetState::default();
+    let mut mark_times = Vec::new();
+    let mut last_global_rating = None;
+    let mut other_rubric = None;
+    let read = read_sheet_with(&path, |r| {
+        if other_rubric.is_none() && r.rubric != rubric_hash {
+            other_rubric = Some(r.rubric.to_string());
+        }
+        match r.event {
+            Event::Mark { .. } => mark_times.push((r.seq, r.time)),
+            Event::GlobalRating { .. } => last_global_rating = Some((r.seq, r.time)),
+            _ => {}
+        }
+        state.apply_ref(&r);
+    });
+    let checked = match read {
+        Ok(checked) => checked,
+        Err(e) => {
+            let problem = CohortProblem::Unreadable {
+                path,
+                error: e.to_string(),
+            };
+            return (None, vec![problem]);
+        }
+    };
+    if let Some(found) = other_rubric {
+        return (None, vec![CohortProblem::OtherRubric { path, found }]);
+    }
+    // An empty journal is a sheet opened and never written to (only
+    // looked at): not a sheet.
+    if state.records == 0 && checked.quarantined.is_none() && checked.damage.is_none() {
+        return (None, Vec::new());
+    }
+    // Held for every sheet of the cohort: no room to spare.
+    mark_times.shrink_to_fit();
+    let mut problems = Vec::new();
+    if let Some(q) = checked.quarantined {
+        problems.push(CohortProblem::TornTail {
+            path: path.clone(),
+            quarantine: q,
+        });
+    }
+    if let Some(d) = checked.damage {
+        problems.push(CohortProblem::Damaged {
+            path: path.clone(),
+            damage: d,
+        });
+    }
+    let sheet = FoundSheet {
+        key,
+        path,
+        state,
+        mark_times,
+        last_global_rating,
+    };
+    (Some(sheet), problems)
 }
 
 /// Where one candidate × station stands.

@@ -7,6 +7,7 @@
 //! is renamed into place, so a crash leaves the old file or the new one,
 //! never half of one. Earlier exports are never overwritten unless asked.
 
+use std::borrow::Cow;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -17,7 +18,7 @@ use crate::moderation::Moderation;
 use crate::results::CandidateResult;
 use crate::rubric::Rubric;
 use crate::scoring::{PassMarkSource, StationOutcome, fmt_marks, fmt_percent};
-use crate::store::{Decision, Event, TimerAction};
+use crate::store::{Decision, TimerAction};
 
 /// Whether a column holds numbers (left as they are) or text (neutralised).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,27 +40,49 @@ pub struct Table {
 /// formula, so it gets a leading apostrophe, which spreadsheets show as
 /// text and do not display.
 pub fn neutralise(cell: &str) -> String {
+    neutralised(cell).into_owned()
+}
+
+/// [`neutralise`], copying only a cell that changes (a million rows of
+/// cells go through here in a large export).
+fn neutralised(cell: &str) -> Cow<'_, str> {
     match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
     }
 }
 
 impl Table {
     /// The file's bytes: RFC 4180 (comma, CRLF, quotes where needed), UTF-8.
     pub fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
+        Ok(self.csv(true)?.1)
+    }
+
+    /// The header's CSV bytes (with the header alone, the whole file) or
+    /// the rows' alone (as they follow the header in the file): the rows of
+    /// one part of an export's candidates.
+    fn csv(&self, with_header: bool) -> Result<(usize, Vec<u8>), csv::Error> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
+        // The header is always written first, so that the writer checks
+        // the length of every row against it.
         w.write_record(self.columns.iter().map(|(c, _)| c.as_str()))?;
+        w.flush()?;
+        let header = if with_header { 0 } else { w.get_ref().len() };
         for row in &self.rows {
             let cells = row.iter().zip(&self.columns).map(|(cell, (_, kind))| match kind {
-                Kind::Number => cell.clone(),
-                Kind::Text => neutralise(cell),
+                Kind::Number => Cow::Borrowed(cell.as_bytes()),
+                Kind::Text => match neutralised(cell) {
+                    Cow::Borrowed(cell) => Cow::Borrowed(cell.as_bytes()),
+                    Cow::Owned(cell) => Cow::Owned(cell.into_bytes()),
+                },
             });
             w.write_record(cells)?;
         }
-        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+        let mut bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+        bytes.drain(..header);
+        Ok((self.rows.len(), bytes))
     }
 }
 
@@ -301,9 +324,6 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
             };
             for &i in &d.sheets {
                 let sheet = &cohort.sheets[i];
-                // The record that set each item's mark now in effect.
-                let by_seq: std::collections::BTreeMap<u64, &crate::store::Record> =
-                    sheet.records.iter().map(|r| (r.seq, r)).collect();
                 for item in &station.items {
                     let Some(mark) = sheet.state.mark(&item.id) else {
                         continue;
@@ -318,9 +338,10 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                         Some(l) => (format!("level {l}?"), l.to_string(), String::new()),
                         None => ("not observed".to_string(), String::new(), String::new()),
                     };
-                    let time = by_seq
-                        .get(&mark.seq)
-                        .map(|r| r.time.to_rfc3339())
+                    // When the record that set the mark now in effect was written.
+                    let time = sheet
+                        .mark_time(mark.seq)
+                        .map(|t| t.to_rfc3339())
                         .unwrap_or_default();
                     rows.push(vec![
                         c.candidate.clone(),
@@ -347,11 +368,8 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                 {
                     let scale = rubric.scale(g.scale);
                     let seq = sheet
-                        .records
-                        .iter()
-                        .rev()
-                        .find(|r| matches!(r.event, Event::GlobalRating { .. }))
-                        .map(|r| (r.seq, r.time.to_rfc3339()));
+                        .last_global_rating
+                        .map(|(seq, time)| (seq, time.to_rfc3339()));
                     rows.push(vec![
                         c.candidate.clone(),
                         station.id.clone(),
@@ -567,6 +585,11 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
 }
 
 /// Every table of an export, in the order they are documented.
+///
+/// [`write_export`] makes the tables a part of the candidates at a time
+/// and joins the parts: each table's rows must be rows for each candidate
+/// in `results`, in their order (results, stations, items, marks), or not
+/// depend on `results` at all (moderation), when they are written once.
 pub fn tables(
     rubric: &Rubric,
     cohort: &Cohort,
@@ -622,36 +645,13 @@ pub fn write_files(
     files: &[(String, Vec<u8>)],
     force: bool,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ExportError::Io { path, source }
-    };
-    if !dir.exists() {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode_set()
-            .create(dir)
-            .map_err(io(dir))?;
-    }
-    if !force {
-        for (name, _) in files {
-            let path = dir.join(name);
-            if path.exists() {
-                return Err(ExportError::Exists { path });
-            }
-        }
-    }
+    prepare(dir, files.iter().map(|(name, _)| name.as_str()), force)?;
     let mut written = Vec::new();
     for (name, bytes) in files {
         let path = dir.join(name);
-        let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let temp = temp_path(dir, name);
         {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&temp)
-                .map_err(io(&temp))?;
+            let mut f = create_temp(&temp)?;
             f.write_all(bytes).map_err(io(&temp))?;
             f.sync_all().map_err(io(&temp))?;
         }
@@ -660,6 +660,182 @@ pub fn write_files(
     }
     fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))?;
     Ok(written)
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + use<> {
+    let path = path.to_path_buf();
+    move |source| ExportError::Io { path, source }
+}
+
+/// Creates `dir` (owner only) if missing and, unless `force`, refuses to
+/// go on if any of the files `names` is there already.
+fn prepare<'a>(dir: &Path, names: impl Iterator<Item = &'a str>, force: bool) -> Result<(), ExportError> {
+    if !dir.exists() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode_set()
+            .create(dir)
+            .map_err(io(dir))?;
+    }
+    if !force && let Some(path) = names.map(|name| dir.join(name)).find(|path| path.exists()) {
+        return Err(ExportError::Exists { path });
+    }
+    Ok(())
+}
+
+fn csv_error(name: &'static str) -> impl FnOnce(csv::Error) -> ExportError {
+    move |e| ExportError::Csv(format!("{name}: {e}"))
+}
+
+fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+fn create_temp(temp: &Path) -> Result<fs::File, ExportError> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(temp)
+        .map_err(io(temp))
+}
+
+/// How many candidates' rows are made at a time: a part's tables take a
+/// few megabytes.
+const PART: usize = 50;
+
+/// What [`write_export`] wrote: each file, with its number of rows.
+pub type Written = Vec<(PathBuf, usize)>;
+
+/// Writes every table of an export into `dir`, the same bytes as [`write`]
+/// writes [`tables`], without ever holding a whole table (at 5,000
+/// candidates × 16 stations items.csv has over a million rows). The tables
+/// are made a part of the matrix's candidates at a time, on every core,
+/// with each part's results from `results_of` (given the part's candidates
+/// in order); each part's rows are appended to the tables' temporary files.
+/// No file is overwritten unless `force`; only once every file is written
+/// and fsynced are they renamed into place, so a failure leaves the
+/// earlier files as they were and no temporary file behind.
+// Each argument is a separate input of the export; bundling them would only
+// rename them.
+#[allow(clippy::too_many_arguments)]
+pub fn write_export(
+    dir: &Path,
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    results_of: impl Fn(&[String]) -> Vec<CandidateResult> + Sync,
+    moderation: &Moderation,
+    marks_columns: &[(String, String)],
+    force: bool,
+) -> Result<Written, ExportError> {
+    // For no candidate at all: each table's header, and the whole of the
+    // tables that do not depend on the candidates.
+    let heads = tables(rubric, cohort, m, &[], moderation, marks_columns).map_err(ExportError::Csv)?;
+    prepare(dir, heads.iter().map(|t| t.name), force)?;
+    let mut files = Vec::new();
+    let written = (|| {
+        for t in &heads {
+            let temp = temp_path(dir, t.name);
+            let file = create_temp(&temp)?;
+            files.push((temp, file, t.rows.len()));
+        }
+        write_parts(
+            rubric,
+            cohort,
+            m,
+            &results_of,
+            moderation,
+            marks_columns,
+            &heads,
+            &mut files,
+        )?;
+        let mut written = Vec::new();
+        for ((temp, file, rows), t) in files.iter().zip(&heads) {
+            file.sync_all().map_err(io(temp))?;
+            written.push((dir.join(t.name), *rows));
+        }
+        Ok(written)
+    })();
+    let written = match written {
+        Ok(written) => written,
+        Err(e) => {
+            for (temp, _, _) in &files {
+                let _ = fs::remove_file(temp);
+            }
+            return Err(e);
+        }
+    };
+    for ((temp, _, _), (path, _)) in files.iter().zip(&written) {
+        fs::rename(temp, path).map_err(io(path))?;
+    }
+    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))?;
+    Ok(written)
+}
+
+/// Writes the tables' headers, then their rows a part of the candidates at
+/// a time, into `files` (temporary path, file, rows so far; one per table
+/// in `heads`). The parts are made on every core, a few at a time, and
+/// written in order.
+#[allow(clippy::too_many_arguments)]
+fn write_parts(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    results_of: &(impl Fn(&[String]) -> Vec<CandidateResult> + Sync),
+    moderation: &Moderation,
+    marks_columns: &[(String, String)],
+    heads: &[Table],
+    files: &mut [(PathBuf, fs::File, usize)],
+) -> Result<(), ExportError> {
+    for ((temp, file, _), t) in files.iter_mut().zip(heads) {
+        let (_, bytes) = t.csv(true).map_err(csv_error(t.name))?;
+        file.write_all(&bytes).map_err(io(temp))?;
+    }
+    // A table with rows for no candidate does not depend on them: written
+    // whole above.
+    let per_candidate: Vec<bool> = heads.iter().map(|t| t.rows.is_empty()).collect();
+    let parts: Vec<&[String]> = m.candidates.chunks(PART).collect();
+    let make = |part: &[String]| {
+        let results = results_of(part);
+        let tables =
+            tables(rubric, cohort, m, &results, moderation, marks_columns).map_err(ExportError::Csv)?;
+        let mut csv = Vec::new();
+        for (t, &wanted) in tables.iter().zip(&per_candidate) {
+            csv.push(if wanted {
+                t.csv(false).map_err(csv_error(t.name))?
+            } else {
+                (0, Vec::new())
+            });
+        }
+        Ok::<_, ExportError>(csv)
+    };
+    // A few parts are made at a time, on every core, while a thread of its
+    // own writes the ones made before, in order.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Result<Vec<(usize, Vec<u8>)>, _>>>(1);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            for made in receive {
+                for part in made {
+                    for ((temp, file, rows), (n, bytes)) in files.iter_mut().zip(part?) {
+                        file.write_all(&bytes).map_err(io(temp))?;
+                        *rows += n;
+                    }
+                }
+            }
+            Ok(())
+        });
+        for round in parts.chunks(2 * crate::threads::count()) {
+            let made = crate::threads::map(round.to_vec(), 1, make);
+            if send.send(made).is_err() {
+                break; // the writer met an error, which it returns
+            }
+        }
+        drop(send);
+        writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 trait DirMode {

@@ -26,5 +26,6 @@ pub mod simulate;
 pub mod standards;
 pub mod stats;
 pub mod store;
+pub mod threads;
 pub mod timer;
 pub mod tui;

@@ -58,7 +58,21 @@ pub fn results(
     standards: &Standards,
     moderation: &Moderation,
 ) -> Vec<CandidateResult> {
-    m.candidates
+    results_for(rubric, cohort, m, standards, moderation, &m.candidates)
+}
+
+/// Results for some of the matrix's candidates, in the order given: each
+/// candidate's result depends on their own sheets only, so export makes
+/// them a part of the cohort at a time.
+pub fn results_for(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    standards: &Standards,
+    moderation: &Moderation,
+    candidates: &[String],
+) -> Vec<CandidateResult> {
+    candidates
         .iter()
         .map(|c| candidate_result(rubric, cohort, m, standards, moderation, c))
         .collect()

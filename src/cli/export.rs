@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use osce::export::{ExportError, tables, write};
+use osce::export::{ExportError, marks_table, write_export};
+use osce::results::results_for;
 use osce::scoring::Standards;
 
 use super::status::{Loaded, load_cohort};
@@ -73,29 +74,29 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             }
         },
     };
-    let results = osce::results::results(&rubric, &cohort, &m, &standards, &moderation);
-    let tables = match tables(
+    let columns = marks_columns(&rubric, args.marks_columns.as_deref());
+    if let Err(message) = marks_table(&[], &columns) {
+        errln!("error: --marks-columns: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let results_of = |part: &[String]| results_for(&rubric, &cohort, &m, &standards, &moderation, part);
+    let code = match write_export(
+        &args.out,
         &rubric,
         &cohort,
         &m,
-        &results,
+        results_of,
         &moderation,
-        &marks_columns(&rubric, args.marks_columns.as_deref()),
+        &columns,
+        args.force,
     ) {
-        Ok(t) => t,
-        Err(message) => {
-            errln!("error: --marks-columns: {message}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    match write(&args.out, &tables, args.force) {
-        Ok(paths) => {
+        Ok(written) => {
             for p in &cohort.problems {
                 errln!("warning: {p}");
             }
             let waiting = m.cells.values().filter(|c| !c.state.is_done()).count();
-            for (t, p) in tables.iter().zip(&paths) {
-                outln!("wrote {} ({} rows)", p.display(), t.rows.len());
+            for (path, rows) in &written {
+                outln!("wrote {} ({rows} rows)", path.display());
             }
             if waiting > 0 {
                 outln!(
@@ -112,5 +113,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             errln!("error: {e}");
             ExitCode::from(EXIT_USAGE)
         }
-    }
+    };
+    super::status::leave(cohort, m);
+    code
 }

@@ -26,6 +26,12 @@ pub fn fmt_marks(x: f64) -> String {
         return "—".to_string();
     }
     let rounded = (x * 100.0).round() / 100.0;
+    // Whole marks, most of them, written as the integers they are: the
+    // same text, without the slow exact formatting of `{:.2}` (an export
+    // writes millions of marks).
+    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
+        return (rounded as i64).to_string();
+    }
     let text = format!("{rounded:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {
@@ -55,6 +61,10 @@ mod tests {
         assert_eq!(fmt_marks(9.811321), "9.81");
         assert_eq!(fmt_marks(0.1 + 0.2), "0.3");
         assert_eq!(fmt_marks(-0.001), "0");
+        assert_eq!(fmt_marks(-0.0), "0");
+        assert_eq!(fmt_marks(100.0), "100");
+        assert_eq!(fmt_marks(-3.0), "-3");
+        assert_eq!(fmt_marks(2.999), "3");
         assert_eq!(fmt_percent(66.666), "66.7");
         assert_eq!(fmt_percent(50.0), "50");
     }

@@ -30,6 +30,7 @@
 //!
 //! The format is described for people in `docs/session-format.md`.
 
+use std::cell::Cell;
 use std::fmt;
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -39,7 +40,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 
-use super::record::{Event, GENESIS, Record, SheetKey};
+use super::record::{Event, GENESIS, Record, RecordRef, SheetKey};
 use crate::ids::check_id;
 
 /// The extension of a journal file.
@@ -251,11 +252,16 @@ pub fn encode_line(record: &mut Record) -> Result<String, LineError> {
 /// hash to the 64 hex digits after it. Returns the record with `hash`
 /// filled in. Does not check `prev` or `seq` (that needs the line before).
 pub fn decode_line(line: &[u8]) -> Result<Record, LineError> {
+    decode_line_ref(line).map(RecordRef::into_owned)
+}
+
+/// [`decode_line`] without copying: the record's text fields are borrowed
+/// from `line` where they can be. The same checks, the same errors.
+pub fn decode_line_ref(line: &[u8]) -> Result<RecordRef<'_>, LineError> {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
-    let at = rfind(line, HASH_MARK).ok_or(LineError::NoHash)?;
+    let at = find_hash_mark(line).ok_or(LineError::NoHash)?;
     let tail = &line[at + HASH_MARK.len()..];
-    let hex_ok = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
-    if tail.len() != 66 || &tail[64..] != b"\"}" || !tail[..64].iter().all(hex_ok) {
+    if tail.len() != 66 || &tail[64..] != b"\"}" {
         return Err(LineError::BadHashField);
     }
     let mut hasher = blake3::Hasher::new();
@@ -263,7 +269,20 @@ pub fn decode_line(line: &[u8]) -> Result<Record, LineError> {
     hasher.update(b"}");
     let computed = hasher.finalize().to_hex();
     if computed.as_bytes() != &tail[..64] {
+        // Digits equal to the computed ones are lowercase hex: only a
+        // mismatch needs telling apart from a field that is not a hash.
+        let hex_ok = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
+        if !tail[..64].iter().all(hex_ok) {
+            return Err(LineError::BadHashField);
+        }
         return Err(LineError::HashMismatch);
+    }
+    // Equal to the computed hash's 64 hex digits.
+    let hash = std::str::from_utf8(&tail[..64]).map_err(|_| LineError::BadHashField)?;
+    // Nearly every line is in the plain form osce writes; serde_json reads
+    // (and judges) any other.
+    if let Some(record) = super::plain::read(line, at, hash) {
+        return Ok(record);
     }
     let record: Record = serde_json::from_slice(line).map_err(|e| LineError::NotARecord(e.to_string()))?;
     if record.hash.as_bytes() != computed.as_bytes() {
@@ -272,11 +291,20 @@ pub fn decode_line(line: &[u8]) -> Result<Record, LineError> {
             "its hash field is not the one at its end".into(),
         ));
     }
-    Ok(record)
+    Ok(RecordRef::from_owned(record, hash))
 }
 
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
+/// Where `,"hash":"` last starts in `line`.
+fn find_hash_mark(line: &[u8]) -> Option<usize> {
+    // In a sound line it starts 75 bytes from the end (then 64 hex digits
+    // and `"}`, none of them a comma, so no later one can start there).
+    let usual = line.len().checked_sub(HASH_MARK.len() + 66);
+    if let Some(at) = usual
+        && line[at..].starts_with(HASH_MARK)
+    {
+        return Some(at);
+    }
+    memchr::memmem::rfind(line, HASH_MARK)
 }
 
 // ---------------------------------------------------------------------------
@@ -330,7 +358,6 @@ pub struct Damage {
 /// The result of reading a journal's bytes, before anything is done about
 /// a problem.
 struct Scan {
-    records: Vec<Record>,
     /// Length of the intact part: the end of the last intact line.
     good_len: usize,
     problem: Option<Problem>,
@@ -386,20 +413,24 @@ fn describe(key: &SheetKey) -> String {
     )
 }
 
-/// Reads `bytes` line by line, stopping at the first line that is not an
-/// intact, in-order record of the expected sheet and rubric.
-fn scan(bytes: &[u8], mut expect: Expect) -> Scan {
-    let mut records: Vec<Record> = Vec::new();
+/// Reads `bytes` line by line, giving every intact, in-order record of the
+/// expected sheet and rubric to `each`, and stopping at the first line that
+/// is not one.
+fn scan<'a>(bytes: &'a [u8], mut expect: Expect, mut each: impl FnMut(RecordRef<'a>)) -> Scan {
+    // The seq and hash of the last intact record, which the next one chains to.
+    let mut last: Option<(u64, &'a str)> = None;
+    let mut records = 0;
     let mut pos = 0;
     while pos < bytes.len() {
-        match next_record(bytes, pos, &records, &mut expect) {
+        match next_record(bytes, pos, records + 1, last, &mut expect) {
             Ok((record, end)) => {
-                records.push(record);
+                last = Some((record.seq, record.hash));
+                records += 1;
+                each(record);
                 pos = end;
             }
             Err(problem) => {
                 return Scan {
-                    records,
                     good_len: pos,
                     problem: Some(problem),
                 };
@@ -407,22 +438,22 @@ fn scan(bytes: &[u8], mut expect: Expect) -> Scan {
         }
     }
     Scan {
-        records,
         good_len: pos,
         problem: None,
     }
 }
 
-/// The record on the line that starts at `pos`, and where that line ends,
-/// if it is an intact record that follows `records`.
-fn next_record(
-    bytes: &[u8],
+/// The record on line `line_no`, which starts at `pos`, and where that line
+/// ends, if it is an intact record that follows `last` (the seq and hash of
+/// the record before, if any).
+fn next_record<'a>(
+    bytes: &'a [u8],
     pos: usize,
-    records: &[Record],
+    line_no: usize,
+    last: Option<(u64, &str)>,
     expect: &mut Expect,
-) -> Result<(Record, usize), Problem> {
-    let line_no = records.len() + 1;
-    let (line, end, finished) = match bytes[pos..].iter().position(|&b| b == b'\n') {
+) -> Result<(RecordRef<'a>, usize), Problem> {
+    let (line, end, finished) = match memchr::memchr(b'\n', &bytes[pos..]) {
         Some(i) => (&bytes[pos..pos + i], pos + i + 1, true),
         None => (&bytes[pos..], bytes.len(), false),
     };
@@ -432,7 +463,7 @@ fn next_record(
         reason,
     };
 
-    let record = decode_line(line).map_err(|e| match first_sound_line(&bytes[end..]) {
+    let record = decode_line_ref(line).map_err(|e| match first_sound_line(&bytes[end..]) {
         // Intact lines after a bad one: not a write cut short.
         Some(k) => problem(
             ProblemKind::Damaged,
@@ -449,8 +480,8 @@ fn next_record(
         return Err(problem(ProblemKind::TornTail, reason.into()));
     }
 
-    let (want_seq, want_prev) = match records.last() {
-        Some(last) => (last.seq.saturating_add(1), last.hash.as_str()),
+    let (want_seq, want_prev) = match last {
+        Some((seq, hash)) => (seq.saturating_add(1), hash),
         None => (1, GENESIS),
     };
     if record.seq != want_seq {
@@ -477,9 +508,8 @@ fn next_record(
     } else {
         "line 1"
     };
-    let key = record.key();
     match &expect.key {
-        Some(want) if *want != key => {
+        Some(want) if !record.is_for(want) => {
             let kind = if expect.given {
                 ProblemKind::WrongKey
             } else {
@@ -487,18 +517,18 @@ fn next_record(
             };
             let reason = format!(
                 "line {line_no} is for {}, but {whose} is for {}",
-                describe(&key),
+                describe(&record.key()),
                 describe(want)
             );
             return Err(problem(kind, reason));
         }
         Some(_) => {}
-        None => expect.key = Some(key),
+        None => expect.key = Some(record.key()),
     }
     match &expect.rubric {
-        Some(want) if *want != record.rubric => {
+        Some(want) if record.rubric != want.as_str() => {
             let kind = if expect.given {
-                ProblemKind::WrongRubric(record.rubric.clone())
+                ProblemKind::WrongRubric(record.rubric.to_string())
             } else {
                 ProblemKind::Damaged
             };
@@ -509,7 +539,7 @@ fn next_record(
             return Err(problem(kind, reason));
         }
         Some(_) => {}
-        None => expect.rubric = Some(record.rubric.clone()),
+        None => expect.rubric = Some(record.rubric.to_string()),
     }
     Ok((record, end))
 }
@@ -518,7 +548,7 @@ fn next_record(
 /// that is a sound record on its own (its hash matches its bytes).
 fn first_sound_line(rest: &[u8]) -> Option<usize> {
     rest.split(|&b| b == b'\n')
-        .position(|line| !line.is_empty() && decode_line(line).is_ok())
+        .position(|line| !line.is_empty() && decode_line_ref(line).is_ok())
         .map(|i| i + 1)
 }
 
@@ -539,6 +569,32 @@ pub fn quarantine_path(journal: &Path) -> PathBuf {
 /// While an examiner is marking, the line being written may show up as a
 /// torn tail for a moment; that is expected and harmless.
 pub fn read_sheet(path: impl AsRef<Path>) -> Result<Replay, StoreError> {
+    let mut records = Vec::new();
+    let checked = read_sheet_with(path, |record| records.push(record.into_owned()))?;
+    Ok(Replay {
+        records,
+        quarantined: checked.quarantined,
+        damage: checked.damage,
+    })
+}
+
+/// What [`read_sheet_with`] found wrong, besides the records it gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// As [`Replay::quarantined`].
+    pub quarantined: Option<Quarantine>,
+    /// As [`Replay::damage`].
+    pub damage: Option<Damage>,
+}
+
+/// [`read_sheet`] for a reader that keeps only what it needs of each
+/// record (status and export, over tens of thousands of journals): every
+/// intact record goes to `each` as it is read, in order, borrowed from the
+/// file's bytes, after exactly the checks [`read_sheet`] makes.
+pub fn read_sheet_with(
+    path: impl AsRef<Path>,
+    each: impl FnMut(RecordRef<'_>),
+) -> Result<Checked, StoreError> {
     let path = path.as_ref();
     let meta = fs::metadata(path).map_err(io_error(path))?;
     if !meta.is_file() {
@@ -552,13 +608,33 @@ pub fn read_sheet(path: impl AsRef<Path>) -> Result<Replay, StoreError> {
             what,
         });
     }
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(io_error(path))?;
-    let scan = scan(&bytes, Expect::from_line_1());
-    let mut replay = Replay {
-        records: scan.records,
+    let mut buffer = BUFFER.take();
+    let checked = File::open(path)
+        .and_then(|file| read_whole(file, meta.len(), &mut buffer))
+        .map_err(io_error(path))
+        .map(|len| check_read(path, &buffer[..len], each));
+    // Kept for this thread's next journal, unless it was a giant.
+    if buffer.len() <= KEPT_BUFFER {
+        BUFFER.set(buffer);
+    }
+    checked
+}
+
+thread_local! {
+    /// The buffer the last journal was read into, for the next one: status
+    /// and export read tens of thousands of journals on each thread, and a
+    /// buffer of its own for each (fresh memory, zeroed) costs more than
+    /// finding its lines.
+    static BUFFER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// The largest buffer [`BUFFER`] keeps (a journal is some kilobytes).
+const KEPT_BUFFER: usize = 1 << 20;
+
+/// The rest of [`read_sheet_with`], once the journal at `path` is read.
+fn check_read(path: &Path, bytes: &[u8], each: impl FnMut(RecordRef<'_>)) -> Checked {
+    let scan = scan(bytes, Expect::from_line_1(), each);
+    let mut checked = Checked {
         quarantined: None,
         damage: None,
     };
@@ -569,7 +645,7 @@ pub fn read_sheet(path: impl AsRef<Path>) -> Result<Replay, StoreError> {
             kind: ProblemKind::TornTail,
             reason,
         }) => {
-            replay.quarantined = Some(Quarantine {
+            checked.quarantined = Some(Quarantine {
                 path: quarantine_path(path),
                 bytes: (bytes.len() - scan.good_len) as u64,
                 first_bad_line: line,
@@ -577,9 +653,47 @@ pub fn read_sheet(path: impl AsRef<Path>) -> Result<Replay, StoreError> {
                 moved: false,
             });
         }
-        Some(Problem { line, reason, .. }) => replay.damage = Some(Damage { line, reason }),
+        Some(Problem { line, reason, .. }) => checked.damage = Some(Damage { line, reason }),
     }
-    Ok(replay)
+    checked
+}
+
+/// Reads the whole of `file`, `len` bytes long when last seen, into the
+/// start of `bytes` (grown if need be; what is beyond is left as it was),
+/// and says how long it is. Reads straight into a buffer a byte longer, so
+/// that one `read` usually gets it all and a second finds the end: status
+/// and export read tens of thousands of journals, and `read_to_end` would
+/// first ask the file's size and position again. A file that grew
+/// meanwhile is read to its new end.
+fn read_whole(mut file: File, len: u64, bytes: &mut Vec<u8>) -> io::Result<usize> {
+    // A byte more than expected, so that the second read finds the end.
+    let want = usize::try_from(len).unwrap_or(usize::MAX).saturating_add(1);
+    if bytes.len() < want {
+        grow(bytes, want - bytes.len())?;
+    }
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            // The file grew since it was measured.
+            grow(bytes, bytes.len() / 2 + 4096)?;
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => return Ok(filled),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Makes `bytes` `more` bytes longer; a file too big for memory is an
+/// error, not an abort.
+fn grow(bytes: &mut Vec<u8>, more: usize) -> io::Result<()> {
+    bytes
+        .try_reserve_exact(more)
+        .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
+    bytes.resize(bytes.len() + more, 0);
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -799,7 +913,10 @@ impl Store {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io_error(&path))?;
 
-        let scan = scan(&bytes, Expect::given(key, rubric_hash));
+        let mut records = Vec::new();
+        let scan = scan(&bytes, Expect::given(key, rubric_hash), |record| {
+            records.push(record.into_owned())
+        });
         let mut quarantined = None;
         match scan.problem {
             None => {}
@@ -823,14 +940,14 @@ impl Store {
             path,
             key: key.clone(),
             rubric: rubric_hash.to_string(),
-            records: scan.records.clone(),
+            records: records.clone(),
             len: scan.good_len as u64,
             unsure: false,
         };
         Ok((
             journal,
             Replay {
-                records: scan.records,
+                records,
                 quarantined,
                 damage: None,
             },
@@ -844,39 +961,71 @@ impl Store {
     /// gives an empty list. Symbolic links are followed here (reading only).
     pub fn sheets(&self, assessment: &str) -> Result<Vec<(SheetKey, PathBuf)>, StoreError> {
         check("assessment", assessment)?;
-        let mut found = Vec::new();
-        for (who, who_dir) in subfolders(&self.root.join(assessment))? {
+        // Every candidate folder first, in the order a walk meets them (up
+        // to the first folder that cannot be listed); then their files, on
+        // every core, since a cohort has a folder for each candidate of
+        // each examiner. The first error in walking order is the one given.
+        let mut folders = Vec::new();
+        'walk: for (who, who_dir) in subfolders(&self.root.join(assessment))? {
             let Some((examiner, device)) = who.split_once('@') else {
                 continue;
             };
             if check_id(examiner).is_err() || check_id(device).is_err() {
                 continue;
             }
-            for (candidate, candidate_dir) in subfolders(&who_dir)? {
+            let candidates = match subfolders(&who_dir) {
+                Ok(candidates) => candidates,
+                Err(e) => {
+                    folders.push(Err(e));
+                    break 'walk;
+                }
+            };
+            for (candidate, candidate_dir) in candidates {
                 if check_id(&candidate).is_err() {
                     continue;
                 }
-                for (name, path) in entries(&candidate_dir, false)? {
-                    let Some(station) = name.strip_suffix(&format!(".{JOURNAL_EXTENSION}")) else {
-                        continue;
-                    };
-                    if check_id(station).is_err() {
-                        continue;
-                    }
-                    let key = SheetKey {
-                        assessment: assessment.to_string(),
-                        station: station.to_string(),
-                        candidate: candidate.clone(),
-                        examiner: examiner.to_string(),
-                        device: device.to_string(),
-                    };
-                    found.push((key, path));
-                }
+                let key = SheetKey {
+                    assessment: assessment.to_string(),
+                    station: String::new(),
+                    candidate,
+                    examiner: examiner.to_string(),
+                    device: device.to_string(),
+                };
+                folders.push(Ok((key, candidate_dir)));
             }
+        }
+        let listed = crate::threads::map(folders, 256, |folder| {
+            let (key, dir) = folder?;
+            journals_in(key, &dir)
+        });
+        let mut found = Vec::new();
+        for journals in listed {
+            found.extend(journals?);
         }
         found.sort();
         Ok(found)
     }
+}
+
+/// The journals in one candidate's folder `dir`, whose sheets are `key`
+/// with each file's station.
+fn journals_in(key: SheetKey, dir: &Path) -> Result<Vec<(SheetKey, PathBuf)>, StoreError> {
+    let suffix = format!(".{JOURNAL_EXTENSION}");
+    let mut found = Vec::new();
+    for (name, path) in entries(dir, false)? {
+        let Some(station) = name.strip_suffix(&suffix) else {
+            continue;
+        };
+        if check_id(station).is_err() {
+            continue;
+        }
+        let key = SheetKey {
+            station: station.to_string(),
+            ..key.clone()
+        };
+        found.push((key, path));
+    }
+    Ok(found)
 }
 
 /// The named sub-folders (or, with `dirs == false`, plain files) of `dir`,
@@ -897,12 +1046,19 @@ fn entries(dir: &Path, dirs: bool) -> Result<Vec<(String, PathBuf)>, StoreError>
     for entry in read {
         let entry = entry.map_err(io_error(dir))?;
         let path = entry.path();
-        let meta = match fs::metadata(&path) {
-            Ok(meta) => meta,
+        // The folder listing gives each entry's type: only a link needs a
+        // `stat` to see what it leads to (a cohort has tens of thousands
+        // of folders and files).
+        let kind = match entry.file_type() {
+            Ok(kind) if kind.is_symlink() => fs::metadata(&path).map(|meta| meta.file_type()),
+            other => other,
+        };
+        let kind = match kind {
+            Ok(kind) => kind,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue, // removed meanwhile, or a dangling link
             Err(e) => return Err(StoreError::Io { path, source: e }),
         };
-        if ((dirs && meta.is_dir()) || (!dirs && meta.is_file()))
+        if ((dirs && kind.is_dir()) || (!dirs && kind.is_file()))
             && let Ok(name) = entry.file_name().into_string()
         {
             out.push((name, path));

@@ -6,6 +6,7 @@
 //! - [`sheet`]: what a sheet says once its records are replayed.
 
 pub mod journal;
+mod plain;
 pub mod record;
 pub mod sheet;
 

@@ -3,6 +3,8 @@
 //!
 //! The format is documented for people in `docs/session-format.md`.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +62,83 @@ impl Record {
             candidate: self.candidate.clone(),
             examiner: self.examiner.clone(),
             device: self.device.clone(),
+        }
+    }
+}
+
+/// A record as read from its line, with its text fields borrowed from the
+/// line where they need no unescaping. Replay checks these (the chain, the
+/// sheet, the rubric) and status and export fold them into a sheet's state
+/// without copying the ids and hashes of every record; [`into_owned`]
+/// gives the [`Record`].
+///
+/// [`into_owned`]: RecordRef::into_owned
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordRef<'a> {
+    pub seq: u64,
+    pub time: DateTime<Utc>,
+    pub rubric: Cow<'a, str>,
+    pub assessment: Cow<'a, str>,
+    pub station: Cow<'a, str>,
+    pub candidate: Cow<'a, str>,
+    pub examiner: Cow<'a, str>,
+    pub device: Cow<'a, str>,
+    pub event: Event,
+    pub prev: Cow<'a, str>,
+    /// This record's own hash: the 64 hex digits at the end of its line.
+    pub hash: &'a str,
+}
+
+impl<'a> RecordRef<'a> {
+    /// The record read by serde, with `hash` the one at the end of its line.
+    pub fn from_owned(r: Record, hash: &'a str) -> RecordRef<'a> {
+        RecordRef {
+            seq: r.seq,
+            time: r.time,
+            rubric: Cow::Owned(r.rubric),
+            assessment: Cow::Owned(r.assessment),
+            station: Cow::Owned(r.station),
+            candidate: Cow::Owned(r.candidate),
+            examiner: Cow::Owned(r.examiner),
+            device: Cow::Owned(r.device),
+            event: r.event,
+            prev: Cow::Owned(r.prev),
+            hash,
+        }
+    }
+
+    pub fn into_owned(self) -> Record {
+        Record {
+            seq: self.seq,
+            time: self.time,
+            rubric: self.rubric.into_owned(),
+            assessment: self.assessment.into_owned(),
+            station: self.station.into_owned(),
+            candidate: self.candidate.into_owned(),
+            examiner: self.examiner.into_owned(),
+            device: self.device.into_owned(),
+            event: self.event,
+            prev: self.prev.into_owned(),
+            hash: self.hash.to_string(),
+        }
+    }
+
+    /// Whether this record is for the sheet `key` (as `Record::key() == *key`).
+    pub fn is_for(&self, key: &SheetKey) -> bool {
+        self.assessment == key.assessment.as_str()
+            && self.station == key.station.as_str()
+            && self.candidate == key.candidate.as_str()
+            && self.examiner == key.examiner.as_str()
+            && self.device == key.device.as_str()
+    }
+
+    pub fn key(&self) -> SheetKey {
+        SheetKey {
+            assessment: self.assessment.to_string(),
+            station: self.station.to_string(),
+            candidate: self.candidate.to_string(),
+            examiner: self.examiner.to_string(),
+            device: self.device.to_string(),
         }
     }
 }

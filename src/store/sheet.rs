@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::record::{ConcernKind, Event, Record, TimerAction};
+use super::record::{ConcernKind, Event, Record, RecordRef, TimerAction};
 use crate::scoring::{ItemMark, StationSheet};
 
 /// The reason key used in [`Event::MissingReason`] for the global rating.
@@ -23,6 +23,11 @@ struct History<T> {
 
 impl<T: Clone> History<T> {
     fn set(&mut self, seq: u64, value: T) {
+        // Most values are set once: room for one, not a vector's usual
+        // four (status and export hold a million of these at once).
+        if self.entries.capacity() == 0 {
+            self.entries.reserve_exact(1);
+        }
         self.entries.push((seq, value));
     }
 
@@ -36,6 +41,9 @@ impl<T: Clone> History<T> {
         self.entries.last()
     }
 }
+
+/// An item's marks: (level, made late) by record.
+type MarkHistory = History<(Option<usize>, bool)>;
 
 /// What an undoable record set.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +89,10 @@ pub struct TimerEntry {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SheetState {
-    marks: BTreeMap<String, History<(Option<usize>, bool)>>,
+    /// Each item's marks, sorted by item id: a sorted vector rather than a
+    /// map, as it takes a third of the memory (status and export hold
+    /// every sheet of a cohort).
+    marks: Vec<(String, MarkHistory)>,
     global: History<(usize, bool)>,
     /// Undoable records still in effect, oldest first.
     undoable: Vec<u64>,
@@ -124,32 +135,47 @@ impl SheetState {
     }
 
     pub fn apply(&mut self, r: &Record) {
+        self.apply_event(r.seq, r.time, &r.hash, &r.examiner, &r.event);
+    }
+
+    /// [`SheetState::apply`] for a record read without copying.
+    pub fn apply_ref(&mut self, r: &RecordRef<'_>) {
+        self.apply_event(r.seq, r.time, r.hash, &r.examiner, &r.event);
+    }
+
+    /// Applies the record `seq` (hash `hash`), written at `time` by
+    /// `examiner`.
+    fn apply_event(&mut self, seq: u64, time: DateTime<Utc>, hash: &str, examiner: &str, event: &Event) {
         self.records += 1;
-        self.last = Some((r.seq, r.time));
+        self.last = Some((seq, time));
         if self.first.is_none() {
-            self.first = Some(r.time);
+            self.first = Some(time);
         }
-        match &r.event {
+        match event {
             Event::Opened { .. } => {}
             Event::Confirmed { candidate_name } => self.confirmed = Some(candidate_name.clone()),
             Event::Mark {
                 item, level, late, ..
             } => {
-                self.marks
-                    .entry(item.clone())
-                    .or_default()
-                    .set(r.seq, (*level, *late));
-                self.undoable.push(r.seq);
+                let i = match self.find_mark(item) {
+                    Ok(i) => i,
+                    Err(i) => {
+                        self.marks.insert(i, (item.clone(), History::default()));
+                        i
+                    }
+                };
+                self.marks[i].1.set(seq, (*level, *late));
+                self.undoable.push(seq);
             }
             Event::GlobalRating { level, late, .. } => {
-                self.global.set(r.seq, (*level, *late));
-                self.undoable.push(r.seq);
+                self.global.set(seq, (*level, *late));
+                self.undoable.push(seq);
             }
             Event::Undo { undoes } => {
-                if self.global.undo(*undoes) || self.marks.values_mut().any(|h| h.undo(*undoes)) {
+                if self.global.undo(*undoes) || self.marks.iter_mut().any(|(_, h)| h.undo(*undoes)) {
                     self.undoable.retain(|s| s != undoes);
                 }
-                self.marks.retain(|_, h| h.current().is_some());
+                self.marks.retain(|(_, h)| h.current().is_some());
             }
             Event::Feedback { text } => self.feedback = text.clone(),
             Event::Notes { text } => self.notes = text.clone(),
@@ -162,7 +188,7 @@ impl SheetState {
             Event::Timer { action, elapsed_ms } => self.timer.push(TimerEntry {
                 action: action.clone(),
                 elapsed: Duration::from_millis(*elapsed_ms),
-                time: r.time,
+                time,
             }),
             Event::MissingReason { what, reason } => {
                 self.missing_reasons.insert(what.clone(), reason.clone());
@@ -170,23 +196,23 @@ impl SheetState {
             Event::Absent { reason } => self.absent = Some(reason.clone()),
             Event::Imported { source } => self.imported = Some(source.clone()),
             Event::Submitted { score, max, outcome } => {
-                self.submitted_hash = Some(r.hash.clone());
+                self.submitted_hash = Some(hash.to_string());
                 self.submitted = Some(Submission {
-                    seq: r.seq,
-                    time: r.time,
+                    seq,
+                    time,
                     score: *score,
                     max: *max,
                     outcome: outcome.clone(),
                 });
                 self.amending = None;
                 // Undo never reaches back across a submission.
-                self.undoable.clear();
+                self.undoable = Vec::new();
             }
             Event::AmendStarted { reason } => {
                 let amendment = Amendment {
-                    seq: r.seq,
-                    time: r.time,
-                    examiner: r.examiner.clone(),
+                    seq,
+                    time,
+                    examiner: examiner.to_string(),
                     reason: reason.clone(),
                 };
                 self.amendments.push(amendment.clone());
@@ -218,12 +244,18 @@ impl SheetState {
 
     /// The current mark of an item.
     pub fn mark(&self, item: &str) -> Option<MarkEntry> {
-        let (seq, (level, late)) = self.marks.get(item)?.current()?;
+        let i = self.find_mark(item).ok()?;
+        let (seq, (level, late)) = self.marks[i].1.current()?;
         Some(MarkEntry {
             level: *level,
             seq: *seq,
             late: *late,
         })
+    }
+
+    /// Where `item` is in `marks`, or where it would go.
+    fn find_mark(&self, item: &str) -> Result<usize, usize> {
+        self.marks.binary_search_by(|(id, _)| id.as_str().cmp(item))
     }
 
     /// The current global rating: level index, and whether given late.
