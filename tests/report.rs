@@ -252,12 +252,15 @@ fn report_of(s: &Path) -> Report {
     let cohort = osce::cohort::gather(&r, &h, &folders).expect("gather");
     let m = osce::cohort::matrix(&r, &cohort, None);
     let none = osce::moderation::Moderation::default();
-    let std0 = osce::scoring::Standards::default();
-    let provisional = osce::results::results(&r, &cohort, &m, &std0, &none);
     let agreement = osce::results::agreement(&r, &cohort, &m);
-    osce::report::build(&r, &cohort, &provisional, &Default::default(), agreement, |st| {
-        osce::results::results(&r, &cohort, &m, st, &none)
-    })
+    osce::report::build(
+        &r,
+        &cohort,
+        &m.candidates,
+        &Default::default(),
+        agreement,
+        |part, st| osce::results::results_for(&r, &cohort, &m, st, &none, part),
+    )
 }
 
 fn draw(app: &ReportApp, w: u16, h: u16) -> String {

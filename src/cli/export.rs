@@ -47,12 +47,16 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         "provisional" => Standards::default(),
         "standard-set" => {
             let none = osce::moderation::Moderation::default();
-            let provisional = osce::results::results(&rubric, &cohort, &m, &Standards::default(), &none);
             let agreement = osce::results::agreement(&rubric, &cohort, &m);
             let circuits = osce::report::circuits(roster.as_ref());
-            osce::report::build(&rubric, &cohort, &provisional, &circuits, agreement, |s| {
-                osce::results::results(&rubric, &cohort, &m, s, &none)
-            })
+            osce::report::build(
+                &rubric,
+                &cohort,
+                &m.candidates,
+                &circuits,
+                agreement,
+                |part, s| results_for(&rubric, &cohort, &m, s, &none, part),
+            )
             .standards
         }
         file => match osce::standards::load(std::path::Path::new(file), &rubric, &hash) {

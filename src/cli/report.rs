@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use chrono::Utc;
 use osce::moderation::Moderation;
 use osce::report::{Report, build, circuits};
-use osce::scoring::Standards;
 
 use super::status::{Loaded, load_cohort};
 use super::{EXIT_USAGE, ReportArgs, ReportFormat};
@@ -25,15 +24,14 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     };
     // Standard setting uses the examiners' own marks, before moderation.
     let none = Moderation::default();
-    let provisional = osce::results::results(&rubric, &cohort, &matrix, &Standards::default(), &none);
     let agreement = osce::results::agreement(&rubric, &cohort, &matrix);
     let report: Report = build(
         &rubric,
         &cohort,
-        &provisional,
+        &matrix.candidates,
         &circuits(roster.as_ref()),
         agreement,
-        |s| osce::results::results(&rubric, &cohort, &matrix, s, &none),
+        |part, s| osce::results::results_for(&rubric, &cohort, &matrix, s, &none, part),
     );
     for p in &cohort.problems {
         errln!("warning: {p}");

@@ -158,6 +158,7 @@ pub struct Report {
 }
 
 /// One candidate's complete result at one station.
+#[derive(Clone)]
 struct Point {
     score: f64,
     code: Option<f64>,
@@ -167,33 +168,26 @@ struct Point {
     circuit: Option<String>,
 }
 
-/// Builds the report. `provisional` are the results under the
-/// provisional pass marks (as `osce export` writes them); `rerun` scores
-/// the cohort again under other standards (for the standard-set counts).
-pub fn build(
-    rubric: &Rubric,
-    cohort: &Cohort,
-    provisional: &[CandidateResult],
-    circuits: &BTreeMap<String, String>,
-    agreement: Agreement,
-    rerun: impl Fn(&Standards) -> Vec<CandidateResult>,
-) -> Report {
-    let mut stations = Vec::new();
-    let mut standards = Standards::default();
-    let mut matrix_rows: BTreeMap<&str, Vec<Option<f64>>> = BTreeMap::new();
-    let scored: Vec<&crate::rubric::Station> = rubric.scored_stations().collect();
-    for (j, station) in scored.iter().enumerate() {
-        let mut points = Vec::new();
-        let mut missing = 0;
-        for c in provisional {
-            let Some(d) = c.stations.get(&station.id) else {
-                missing += 1;
-                continue;
-            };
+/// How many candidates' results are made at a time (on every core): the
+/// report keeps only what it needs of each.
+const PART: usize = 256;
+
+/// What the report keeps of one candidate's results: their outcome, and
+/// their complete result at each scored station.
+struct Row {
+    outcome: Outcome,
+    stations: Vec<Option<Point>>,
+}
+
+fn row_of(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, circuits: &BTreeMap<String, String>) -> Row {
+    let circuit = circuits.get(&c.candidate).cloned();
+    let stations = rubric
+        .scored_stations()
+        .map(|station| {
+            let d = c.stations.get(&station.id)?;
             let r = &d.result;
             if !matches!(r.outcome, StationOutcome::Pass | StationOutcome::Fail) {
-                missing += 1;
-                continue;
+                return None;
             }
             let (code, borderline) = match (&station.global_rating, &r.global_rating) {
                 (Some(g), Some((level, _))) => {
@@ -210,17 +204,56 @@ pub fn build(
                 .iter()
                 .map(|&i| cohort.sheets[i].key.examiner.as_str())
                 .collect();
-            matrix_rows
-                .entry(c.candidate.as_str())
-                .or_insert_with(|| vec![None; scored.len()])[j] = Some(r.score);
-            points.push(Point {
+            Some(Point {
                 score: r.score,
                 code,
                 borderline,
                 passed: r.outcome == StationOutcome::Pass,
                 examiners: examiners.join("+"),
-                circuit: circuits.get(&c.candidate).cloned(),
-            });
+                circuit: circuit.clone(),
+            })
+        })
+        .collect();
+    Row {
+        outcome: c.result.outcome,
+        stations,
+    }
+}
+
+/// Builds the report for `candidates`. `results_of` gives some candidates'
+/// results (before moderation) under some standards: under none (the
+/// provisional pass marks) for the figures, then under the standard-set
+/// ones for the counts. Results are made a part of the cohort at a time on
+/// every core, and only what the report needs of each is kept.
+pub fn build(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    candidates: &[String],
+    circuits: &BTreeMap<String, String>,
+    agreement: Agreement,
+    results_of: impl Fn(&[String], &Standards) -> Vec<CandidateResult> + Sync,
+) -> Report {
+    let parts: Vec<&[String]> = candidates.chunks(PART).collect();
+    let provisional_rows: Vec<Row> = crate::threads::map(parts.clone(), 1, |part| {
+        results_of(part, &Standards::default())
+            .iter()
+            .map(|c| row_of(rubric, cohort, c, circuits))
+            .collect::<Vec<Row>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut stations = Vec::new();
+    let mut standards = Standards::default();
+    let scored: Vec<&crate::rubric::Station> = rubric.scored_stations().collect();
+    for (j, station) in scored.iter().enumerate() {
+        let mut points = Vec::new();
+        let mut missing = 0;
+        for row in &provisional_rows {
+            match &row.stations[j] {
+                Some(p) => points.push(p.clone()),
+                None => missing += 1,
+            }
         }
         let report = station_report(rubric, station, &points, missing);
         if let (Some(method), Some(mark)) = (report.method, report.standard_set) {
@@ -236,10 +269,14 @@ pub fn build(
     }
 
     // Whole exam, listwise over candidates complete at every station.
-    let rows: Vec<Vec<f64>> = matrix_rows
-        .values()
-        .filter_map(|r| r.iter().copied().collect::<Option<Vec<f64>>>())
-        .filter(|r| r.len() == scored.len())
+    let rows: Vec<Vec<f64>> = provisional_rows
+        .iter()
+        .filter_map(|r| {
+            r.stations
+                .iter()
+                .map(|p| p.as_ref().map(|p| p.score))
+                .collect::<Option<Vec<f64>>>()
+        })
         .collect();
     let totals: Vec<f64> = rows.iter().map(|r| r.iter().sum()).collect();
     let alpha = stats::cronbach_alpha(&rows);
@@ -293,10 +330,10 @@ pub fn build(
     let cut_provisional = sum_marks(&|s| s.provisional.or_else(|| fixed(s)));
     let cut_standard_set = sum_marks(&|s| s.standard_set.or(s.provisional).or_else(|| fixed(s)))
         .map(|c| c + plus_sem.unwrap_or(0.0) * sem.unwrap_or(0.0));
-    let counts = |rs: &[CandidateResult]| {
+    let counts = |outcomes: &mut dyn Iterator<Item = Outcome>| {
         let mut c = (0, 0, 0);
-        for r in rs {
-            match r.result.outcome {
+        for o in outcomes {
+            match o {
                 Outcome::Pass => c.0 += 1,
                 Outcome::Fail => c.1 += 1,
                 Outcome::Incomplete => c.2 += 1,
@@ -304,17 +341,26 @@ pub fn build(
         }
         c
     };
-    let counts_provisional = counts(provisional);
-    let counts_standard_set = counts(&rerun(&standards));
+    let counts_provisional = counts(&mut provisional_rows.iter().map(|r| r.outcome));
+    let standard_set_outcomes: Vec<Outcome> = crate::threads::map(parts, 1, |part| {
+        results_of(part, &standards)
+            .iter()
+            .map(|c| c.result.outcome)
+            .collect::<Vec<Outcome>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    let counts_standard_set = counts(&mut standard_set_outcomes.into_iter());
 
     let examiners = examiner_table(&stations);
     let mut flags = Vec::new();
-    if provisional.len() < SMALL_COHORT {
+    if provisional_rows.len() < SMALL_COHORT {
         flags.push(Flag {
             level: Level::Watch,
             text: format!(
                 "only {} candidates: with fewer than {SMALL_COHORT}, standard-set pass marks and reliability figures are unstable",
-                provisional.len()
+                provisional_rows.len()
             ),
             action: "treat the figures as a guide; consider keeping the provisional pass marks or pooling with an earlier sitting".into(),
         });
@@ -348,7 +394,7 @@ pub fn build(
         }
     }
     let exam = ExamReport {
-        candidates: provisional.len(),
+        candidates: provisional_rows.len(),
         complete: rows.len(),
         alpha,
         alpha_if_deleted,
