@@ -312,27 +312,37 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
         }
     }
     let listed: BTreeSet<String> = candidates.iter().cloned().collect();
-    let found: BTreeSet<String> = cohort.sheets.iter().map(|s| s.key.candidate.clone()).collect();
+    // Borrowed from the sheets where they can be: a cohort has tens of
+    // thousands of sheets.
+    let found: BTreeSet<&str> = cohort.sheets.iter().map(|s| s.key.candidate.as_str()).collect();
     let unexpected: BTreeSet<String> = if roster.is_some() {
-        found.difference(&listed).cloned().collect()
+        found
+            .iter()
+            .filter(|c| !listed.contains(**c))
+            .map(|c| c.to_string())
+            .collect()
     } else {
         BTreeSet::new()
     };
-    candidates.extend(found.iter().filter(|c| !listed.contains(*c)).cloned());
+    candidates.extend(
+        found
+            .iter()
+            .filter(|c| !listed.contains(**c))
+            .map(|c| c.to_string()),
+    );
     for s in &cohort.sheets {
         if let Some(name) = &s.state.confirmed
             && !name.is_empty()
+            && !names.contains_key(&s.key.candidate)
         {
-            names
-                .entry(s.key.candidate.clone())
-                .or_insert_with(|| name.clone());
+            names.insert(s.key.candidate.clone(), name.clone());
         }
     }
 
-    let mut by_cell: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    let mut by_cell: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, s) in cohort.sheets.iter().enumerate() {
         by_cell
-            .entry((s.key.candidate.clone(), s.key.station.clone()))
+            .entry((s.key.candidate.as_str(), s.key.station.as_str()))
             .or_default()
             .push(i);
     }
@@ -340,8 +350,9 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
     let mut cells = BTreeMap::new();
     for candidate in &candidates {
         for station in &stations {
-            let key = (candidate.clone(), station.clone());
-            let indices = by_cell.remove(&key).unwrap_or_default();
+            let indices = by_cell
+                .remove(&(candidate.as_str(), station.as_str()))
+                .unwrap_or_default();
             let concern = indices
                 .iter()
                 .any(|&i| !cohort.sheets[i].state.concerns.is_empty());
@@ -383,7 +394,7 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
                     .unwrap_or(CellState::Missing)
             };
             cells.insert(
-                key,
+                (candidate.clone(), station.clone()),
                 Cell {
                     state,
                     double_marked: examiners.len() > 1 && double_marking,
