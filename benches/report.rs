@@ -12,7 +12,8 @@
 //! --examiners 40 --seed 1` once, then `osce report --format markdown` (one
 //! warm-up, then the median of three), each under GNU `/usr/bin/time -v`
 //! (the Debian package `time`). The page cache is warm for the report (the
-//! cohort was just written). The cohorts take about 0.8 GB at 10,000; delete
+//! cohort was just written, then `sync`ed so the report does not pay for
+//! writing it out). The cohorts take about 0.8 GB at 10,000; delete
 //! `target/bench-report/` to get the space back.
 
 use std::path::{Path, PathBuf};
@@ -92,6 +93,9 @@ fn main() {
             "--sessions".into(),
             s(&sessions),
         ]);
+        // Let the simulator's writes reach the disk first, so the report
+        // does not pay for them.
+        let _ = Command::new("sync").status();
         let report_args = vec![
             "report".to_string(),
             s(&rubric),
