@@ -372,6 +372,16 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
             first_upper_lower(&e.code.to_string()),
             Some("groups of fields are written in round brackets: (name: value, ...); check for a missing `(`, `)` or `,`".to_string()),
         ),
+        E::SuggestRawIdentifier(found) | E::InvalidIdentifier(found) => (
+            format!("`{found}` cannot stand here"),
+            Some(if found.starts_with(|c: char| c.is_ascii_digit()) {
+                "a number is not allowed here: a choice is expected, e.g. `StationsPassed(AtLeast(5))` rather than \
+                 `StationsPassed(5)`; docs/rubric-format.md shows each one"
+                    .to_string()
+            } else {
+                "names are letters, digits and `_`, not starting with a digit; text goes in double quotes".to_string()
+            }),
+        ),
         E::TrailingCharacters => (
             "there is more text after the end of the rubric".to_string(),
             Some("the rubric is one (...) group; remove what follows it, or check for a `)` closed too early".to_string()),
