@@ -611,3 +611,18 @@ fn a_closed_output_pipe_is_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(101), "101 is a panic's exit code");
 }
+
+#[test]
+fn a_mistake_on_an_enormous_line_is_located_not_printed() {
+    let dir = TempDir::new("longline");
+    let text = format!("(id: {}]", "[".repeat(100_000));
+    let file = dir.file("one-line.ron", text.as_bytes());
+    let out = run_check(&file);
+    out.expect_code(1, "deeply nested on one line");
+    out.expect_stderr("(line 1 is too long to show: 100006 characters)", "long line");
+    assert!(
+        out.stderr.len() < 2_000,
+        "the line is not printed:\n{}",
+        out.show()
+    );
+}

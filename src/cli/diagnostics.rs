@@ -14,7 +14,13 @@ struct Report<'a> {
     diagnostic: &'a Diagnostic,
     heading: String,
     source: NamedSource<Arc<str>>,
+    /// False when the lines to show are too long to print usefully.
+    show_source: bool,
 }
+
+/// Lines longer than this are not printed under a diagnostic (a file of
+/// one enormous line would fill the screen); the heading still says where.
+const LONG_LINE: usize = 400;
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -46,6 +52,9 @@ impl MietteDiagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        if !self.show_source {
+            return None;
+        }
         self.diagnostic
             .span
             .as_ref()
@@ -53,6 +62,9 @@ impl MietteDiagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.show_source {
+            return None;
+        }
         let span = self.diagnostic.span.clone()?;
         let label = match &self.diagnostic.path {
             Some(path) => format!("here ({path})"),
@@ -88,14 +100,30 @@ pub fn render(checked: &Checked, colour: bool) -> String {
     let source: Arc<str> = Arc::from(checked.source.as_str());
     let mut out = String::new();
     for d in &checked.diagnostics {
-        let heading = match &d.path {
+        let mut heading = match &d.path {
             Some(path) => format!("{}:{}:{}: {path}: {}", checked.name, d.line, d.column, d.message),
             None => format!("{}:{}:{}: {}", checked.name, d.line, d.column, d.message),
         };
+        let longest = checked
+            .source
+            .lines()
+            .skip(d.line.saturating_sub(2))
+            .take(3)
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        let show_source = longest <= LONG_LINE;
+        if !show_source && d.span.is_some() {
+            heading.push_str(&format!(
+                " (line {} is too long to show: {longest} characters)",
+                d.line
+            ));
+        }
         let report = Report {
             diagnostic: d,
             heading,
             source: NamedSource::new(&checked.name, source.clone()),
+            show_source,
         };
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&report.heading);
