@@ -409,3 +409,33 @@ fn double_marking_is_reconciled_within_the_threshold_and_waits_beyond_it() {
         case2[col("note")]
     );
 }
+
+/// A symbolic link planted where an export file goes is never written
+/// through: without --force the export refuses, with --force the link
+/// itself is replaced and what it pointed to is untouched.
+#[test]
+fn a_planted_symbolic_link_is_never_written_through() {
+    let (d, sessions) = cohort();
+    let out = d.0.join("export");
+    std::fs::create_dir_all(&out).expect("out");
+    let victim = d.0.join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("victim");
+    std::os::unix::fs::symlink(&victim, out.join("results.csv")).expect("link");
+    let args = [
+        OSCE,
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ];
+    let (code, text) = export(&args);
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let (code, text) = export(&forced);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    let meta = std::fs::symlink_metadata(out.join("results.csv")).expect("results");
+    assert!(meta.file_type().is_file(), "the link was replaced by the file");
+}
