@@ -188,6 +188,8 @@ pub struct OneWay {
     /// η² = SS_between / SS_total: the share of the variance of scores that
     /// lies between groups (0 to 1).
     pub eta2: f64,
+    /// The size of the smallest group.
+    pub smallest: usize,
 }
 
 /// η² of `scores` grouped by `groups` (a label per score). Needs two
@@ -217,6 +219,7 @@ pub fn one_way<G: Ord + Clone>(scores: &[f64], groups: &[G]) -> Result<OneWay, D
         ss_within += v.iter().map(|s| (s - m).powi(2)).sum::<f64>();
     }
     Ok(OneWay {
+        smallest: by.values().map(Vec::len).min().unwrap_or(0),
         groups: by.len(),
         ss_between,
         ss_within,

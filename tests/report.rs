@@ -172,18 +172,31 @@ fn the_report_is_written_in_every_format() {
 fn degenerate_data_is_named_not_computed() {
     let d = Dir::new("report-degenerate");
     let s = d.sub("s");
-    // Two candidates, both marked the same way: every grade the same.
+    // Three candidates, all marked the same way: every grade the same.
     candidate(&s, OSCE, "C001", "E01@lap1", Marks::Top);
     candidate(&s, OSCE, "C002", "E01@lap1", Marks::Top);
+    candidate(&s, OSCE, "C003", "E01@lap1", Marks::Top);
     let out = osce(&["report", OSCE, "--sessions", s.to_str().expect("utf-8")]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("only 2 candidates"), "{text}");
+    assert!(text.contains("only 3 candidates"), "{text}");
     assert!(
         text.contains("every candidate has the same global rating, so there is no slope"),
         "{text}"
     );
     assert!(text.contains("keep the provisional pass mark"), "{text}");
     assert!(!text.contains("NaN"));
+
+    // Two candidates: a line through two points proves nothing.
+    let two = d.sub("two");
+    candidate(&two, OSCE, "C001", "E01@lap1", Marks::Top);
+    candidate(&two, OSCE, "C002", "E01@lap1", Marks::LoseFirst(3));
+    let out = osce(&["report", OSCE, "--sessions", two.to_str().expect("utf-8")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("at least 3 are needed"), "{text}");
+    assert!(
+        !text.contains("borderline regression: -"),
+        "no negative pass mark applied: {text}"
+    );
 }
 
 #[test]

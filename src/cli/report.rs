@@ -38,6 +38,20 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     }
     if let (Some(path), Some(by)) = (&args.save_standards, &args.by) {
         let decision = osce::standards::decide(&rubric, &hash, &report, &cohort, by, Utc::now());
+        if decision.stations.is_empty() {
+            errln!(
+                "error: --save-standards: no station has a standard-set pass mark to save (none uses borderline \
+                 regression or the borderline group, or none could be computed; the report says why); nothing was saved"
+            );
+            return ExitCode::from(super::EXIT_INVALID);
+        }
+        if path.exists() {
+            errln!(
+                "error: {}: already exists; a standard-setting record is never overwritten: save this one under another name",
+                path.display()
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
         let text = match serde_json::to_string_pretty(&decision) {
             Ok(t) => t + "\n",
             Err(e) => {

@@ -108,6 +108,15 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(out, "\n| | pass | fail | incomplete |\n|---|---|---|---|");
     let _ = writeln!(out, "| provisional pass marks | {p} | {f} | {i} |");
     let _ = writeln!(out, "| standard-set pass marks | {sp} | {sf} | {si} |");
+    if !e.incomplete_reasons.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nWhy candidates are incomplete (the most common reasons):\n"
+        );
+        for (reason, n) in &e.incomplete_reasons {
+            let _ = writeln!(out, "- {reason}: {n}");
+        }
+    }
     let _ = writeln!(
         out,
         "\n### α if each station is deleted\n\n| station | α if deleted |\n|---|---|"

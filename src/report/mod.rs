@@ -141,6 +141,9 @@ pub struct ExamReport {
     /// (pass, fail, incomplete) under each.
     pub counts_provisional: (usize, usize, usize),
     pub counts_standard_set: (usize, usize, usize),
+    /// Why candidates are incomplete (under the provisional pass marks):
+    /// each reason, with how many, most common first.
+    pub incomplete_reasons: Vec<(String, usize)>,
     pub cohen_cut: Option<f64>,
     pub examiners: Vec<ExaminerAtStation>,
     pub agreement: Agreement,
@@ -176,6 +179,8 @@ const PART: usize = 256;
 /// their complete result at each scored station.
 struct Row {
     outcome: Outcome,
+    /// Why the result is incomplete, where it is.
+    incomplete: Vec<String>,
     stations: Vec<Option<Point>>,
 }
 
@@ -216,8 +221,67 @@ fn row_of(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, circuits: &BTre
         .collect();
     Row {
         outcome: c.result.outcome,
+        incomplete: incomplete_reasons(&c.result),
         stations,
     }
+}
+
+/// Why a result is incomplete: its reasons that say so.
+fn incomplete_reasons(r: &crate::scoring::AssessmentResult) -> Vec<String> {
+    if r.outcome != Outcome::Incomplete {
+        return Vec::new();
+    }
+    r.reasons
+        .iter()
+        .filter(|x| x.verdict == Outcome::Incomplete)
+        .map(|x| x.text.clone())
+        .collect()
+}
+
+/// A reason with its figures as "n", so that reasons differing only in
+/// figures ("total so far 67 of 99") count together.
+fn without_figures(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_number = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() || (in_number && c == '.') {
+            if !in_number {
+                out.push('n');
+            }
+            in_number = true;
+        } else {
+            in_number = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The most common reasons for incomplete results, with how many: as
+/// written where several candidates share one, else with figures as "n".
+fn common_reasons(rows: &[Row]) -> Vec<(String, usize)> {
+    let count = |key: &dyn Fn(&str) -> String| {
+        let mut by: BTreeMap<String, usize> = BTreeMap::new();
+        for r in rows {
+            let mut seen = std::collections::BTreeSet::new();
+            for reason in &r.incomplete {
+                if seen.insert(key(reason)) {
+                    *by.entry(key(reason)).or_default() += 1;
+                }
+            }
+        }
+        let mut list: Vec<(String, usize)> = by.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        list
+    };
+    let exact = count(&|r: &str| r.to_string());
+    let mut list = if exact.first().is_some_and(|x| x.1 > 1) {
+        exact
+    } else {
+        count(&without_figures)
+    };
+    list.truncate(5);
+    list
 }
 
 /// Builds the report for `candidates`. `results_of` gives some candidates'
@@ -342,6 +406,7 @@ pub fn build(
         c
     };
     let counts_provisional = counts(&mut provisional_rows.iter().map(|r| r.outcome));
+    let incomplete_reasons = common_reasons(&provisional_rows);
     let standard_set_outcomes: Vec<Outcome> = crate::threads::map(parts, 1, |part| {
         results_of(part, &standards)
             .iter()
@@ -410,6 +475,7 @@ pub fn build(
         stations_needed,
         counts_provisional,
         counts_standard_set,
+        incomplete_reasons,
         cohen_cut: None,
         examiners,
         agreement,
@@ -454,6 +520,12 @@ fn station_report(
         (true, Some(b)) => {
             let (x, y): (Vec<f64>, Vec<f64>) = with_code.iter().copied().unzip();
             match stats::ols(&x, &y) {
+                // Two points always fit a line exactly: nothing to trust.
+                _ if x.len() < 3 => Err(Degenerate::TooFew {
+                    have: x.len(),
+                    need: 3,
+                }
+                .to_string()),
                 Err(e) => Err(e.to_string()),
                 Ok(fit) => {
                     let pass_mark = fit.predict(b);
@@ -491,11 +563,15 @@ fn station_report(
         }
         _ => (None, None),
     };
-    let standard_set = match method {
+    let computed = match method {
         Some(StandardSetMethod::BorderlineRegression) => regression.as_ref().ok().map(|r| r.pass_mark),
         Some(StandardSetMethod::BorderlineGroup) => borderline_group.as_ref().ok().map(|b| b.0),
         None => None,
     };
+    // A pass mark outside 0 to the maximum is not a pass mark: the
+    // provisional one stays, and the flag says why.
+    let out_of_range = computed.filter(|m| !(0.0..=max).contains(m));
+    let standard_set = computed.filter(|m| (0.0..=max).contains(m));
     let mut report = StationReport {
         id: station.id.clone(),
         title: station.title.clone(),
@@ -518,6 +594,20 @@ fn station_report(
         flags: Vec::new(),
     };
     report.flags = station_flags(&report);
+    if let Some(m) = out_of_range {
+        report.flags.insert(
+            0,
+            Flag {
+                level: Level::Concern,
+                text: format!(
+                    "the standard-set pass mark comes out at {}, outside 0 to {}; it is not applied",
+                    crate::scoring::fmt_marks((m * 100.0).round() / 100.0),
+                    crate::scoring::fmt_marks(max)
+                ),
+                action: "keep the provisional pass mark for this station, and look at its scatter plot: too few candidates, or scores that do not follow the grades".into(),
+            },
+        );
+    }
     report
 }
 
@@ -579,7 +669,9 @@ fn station_flags(s: &StationReport) -> Vec<Flag> {
         ("examiner", Some(&s.by_examiner)),
         ("circuit", s.by_circuit.as_ref()),
     ] {
-        if let Some(Ok(w)) = oneway {
+        if let Some(Ok(w)) = oneway
+            && w.smallest >= 3
+        {
             let (level, more) = if w.eta2 > 0.4 {
                 (Some(Level::Concern), "over 40%")
             } else if w.eta2 >= 0.3 {

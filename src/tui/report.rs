@@ -251,9 +251,11 @@ fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             "Standard-set pass marks: {} pass, {} fail, {} incomplete",
             e.counts_standard_set.0, e.counts_standard_set.1, e.counts_standard_set.2
         )),
-        Line::from(""),
-        Line::styled("Flags", theme.strong()),
     ];
+    for (reason, n) in e.incomplete_reasons.iter().take(2) {
+        lines.push(Line::styled(format!("  incomplete ({n}): {reason}"), theme.dim()));
+    }
+    lines.extend([Line::from(""), Line::styled("Flags", theme.strong())]);
     let mut flags = flag_lines(&e.flags);
     for s in &app.report.stations {
         flags.extend(
