@@ -200,7 +200,7 @@ pub fn render(r: &Report) -> String {
     if !e.examiners.is_empty() {
         let _ = writeln!(
             out,
-            "\n## Examiners\n\n| station | examiner | candidates | mean | station mean | difference (SD) | pass rate | station pass rate |\n|---|---|---|---|---|---|---|---|"
+            "\n## Examiners\n\nPass rates are at the provisional pass marks.\n\n| station | examiner | candidates | mean | station mean | difference (SD) | pass rate | station pass rate |\n|---|---|---|---|---|---|---|---|"
         );
         for x in &e.examiners {
             let _ = writeln!(

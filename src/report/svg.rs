@@ -159,6 +159,16 @@ pub fn histogram(e: &ExamReport) -> String {
         y1: top,
     };
     axes(&mut out, &f, "total score", "candidates");
+    for i in 0..=4 {
+        let v = max * f64::from(i) / 4.0;
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{}" font-size="10" text-anchor="middle" font-family="sans-serif">{}</text>"#,
+            f.x(v),
+            H - BOTTOM + 14.0,
+            crate::scoring::fmt_marks(v.round())
+        );
+    }
     for (i, c) in counts.iter().enumerate() {
         let x0 = f.x(max * i as f64 / bins as f64);
         let x1 = f.x(max * (i + 1) as f64 / bins as f64);

@@ -440,6 +440,8 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(
         Chart::new(sets)
             .block(Block::bordered().title(" Score by global rating "))
+            // Low grades with high scores are rare: the legend hides least there.
+            .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
             .x_axis(Axis::default().bounds([x0, x1]).labels(labels))
             .y_axis(
                 Axis::default()
@@ -515,6 +517,11 @@ fn examiners(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             "No station has more than one examiner.",
             theme.dim(),
         ));
+    } else {
+        lines.insert(
+            0,
+            Line::styled("Pass rates are at the provisional pass marks.", theme.dim()),
+        );
     }
     for x in &e.examiners {
         let text = format!(
