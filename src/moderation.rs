@@ -85,6 +85,17 @@ impl AssessorLog {
         log
     }
 
+    /// The log of an open moderation journal.
+    pub fn of_journal(journal: &crate::store::Journal) -> AssessorLog {
+        let key = journal.key();
+        AssessorLog::replay(
+            &key.examiner,
+            &key.device,
+            journal.path().to_path_buf(),
+            journal.records(),
+        )
+    }
+
     pub fn apply(&mut self, r: &Record) {
         self.records += 1;
         match &r.event {

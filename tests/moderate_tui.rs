@@ -4,11 +4,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use osce::moderation::AssessorLog;
 use osce::store::{Decision, Event, Proposed, Store, read_sheet};
+use osce::tui::moderate::executor::ModerateExecutor;
 use osce::tui::moderate::{Action, Filter, ModerateApp, Options, Screen, action_for, snapshot, view};
 use osce::tui::theme::Theme;
 use ratatui::Terminal;
@@ -16,6 +18,7 @@ use ratatui::backend::TestBackend;
 
 struct H {
     app: ModerateApp,
+    exec: ModerateExecutor,
     dir: Dir,
     rubric: &'static str,
 }
@@ -37,30 +40,25 @@ fn open_on(dir: Dir, rubric_path: &'static str, assessor: &str, device: &str) ->
         let (r, h, folders) = (r.clone(), h.clone(), folders.clone());
         Box::new(move || snapshot(&r, &h, &folders, None))
     };
-    let mut app = ModerateApp::new(
-        r,
-        first,
-        journal,
-        Options {
-            sample_percent: 25.0,
-            seed: 7,
-            near_percent: 5.0,
-            folders,
-        },
-        loader,
-    );
-    app.update(
-        Action::Resize {
-            width: 120,
-            height: 40,
-        },
-        at(60),
-    );
-    H {
+    let own = AssessorLog::of_journal(&journal);
+    let options = Options {
+        sample_percent: 25.0,
+        seed: 7,
+        near_percent: 5.0,
+    };
+    let app = ModerateApp::new(r, first, own, options);
+    let exec = ModerateExecutor::new(journal, loader, folders, Box::new(|| at(61)));
+    let mut h = H {
         app,
+        exec,
         dir,
         rubric: rubric_path,
-    }
+    };
+    h.act(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    h
 }
 
 /// Two candidates through the practical exam: C001 passes everything,
@@ -95,6 +93,12 @@ fn practical() -> H {
 }
 
 impl H {
+    /// An action through the app, and its effects through the runner.
+    fn act(&mut self, action: Action) {
+        let effects = self.app.update(action);
+        self.exec.perform(&mut self.app, effects);
+    }
+
     fn key(&mut self, code: KeyCode) {
         self.key_mod(code, KeyModifiers::NONE);
     }
@@ -102,7 +106,7 @@ impl H {
     fn key_mod(&mut self, code: KeyCode, mods: KeyModifiers) {
         let action = action_for(&self.app, KeyEvent::new(code, mods));
         if let Some(a) = action {
-            self.app.update(a, at(61));
+            self.act(a);
         }
     }
 
@@ -456,7 +460,7 @@ fn a_second_window_for_the_same_assessor_is_refused() {
 #[test]
 fn no_key_acts_while_the_terminal_is_too_small() {
     let mut h = practical();
-    h.app.update(Action::Resize { width: 10, height: 3 }, at(61));
+    h.act(Action::Resize { width: 10, height: 3 });
     h.key(KeyCode::Char('a'));
     assert!(decisions(&h.journal()).is_empty());
     assert!(h.render(10, 3).contains("The"));
@@ -466,7 +470,7 @@ fn no_key_acts_while_the_terminal_is_too_small() {
 fn paste_goes_into_the_rationale_as_text() {
     let mut h = practical();
     h.key(KeyCode::Char('d'));
-    h.app.update(Action::Paste("a\nrationale".into()), at(61));
+    h.act(Action::Paste("a\nrationale".into()));
     h.key(KeyCode::Enter);
     let d = decisions(&h.journal());
     assert_eq!(d.len(), 1);
@@ -525,13 +529,10 @@ fn snapshot_help_and_too_small() {
     insta::assert_snapshot!("help", h.render(100, 32));
     h.key(KeyCode::Esc);
     assert!(!h.app.help);
-    h.app.update(
-        Action::Resize {
-            width: 40,
-            height: 10,
-        },
-        at(61),
-    );
+    h.act(Action::Resize {
+        width: 40,
+        height: 10,
+    });
     insta::assert_snapshot!("too_small", h.render(40, 10));
 }
 
@@ -673,5 +674,56 @@ fn snapshot_agreed_mark() {
     insta::assert_snapshot!(h.render(120, 40));
 }
 
-#[allow(dead_code)]
-fn unused(_: &Path) {}
+/// `update` only asks: the decision is an effect, and nothing is on disk
+/// (and nothing is said to be saved) until the runner performs it and
+/// reports back.
+#[test]
+fn update_asks_and_the_runner_saves() {
+    let mut h = practical();
+    h.select("C001", "physics");
+    let effects = h.app.update(Action::Agree);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [osce::tui::moderate::Effect::Record {
+                event: Event::Moderated { .. },
+                check: Some(_)
+            }]
+        ),
+        "{effects:?}"
+    );
+    assert!(decisions(&h.journal()).is_empty(), "nothing written by update");
+    assert!(!h.app.notice.as_ref().is_some_and(|n| n.text.contains("saved ✓")));
+    h.exec.perform(&mut h.app, effects);
+    assert_eq!(decisions(&h.journal()).len(), 1);
+    assert!(h.app.notice.as_ref().is_some_and(|n| n.text.contains("saved ✓")));
+}
+
+/// A decision that cannot be saved says so and keeps the form, with what
+/// was typed, open.
+#[test]
+fn a_failed_save_keeps_the_form_and_says_not_saved() {
+    let mut h = practical();
+    h.select("C002", "upper-limb");
+    h.key(KeyCode::Char('d'));
+    h.typed("Images show every structure.");
+    // Something outside osce changes the journal: the store refuses to
+    // append to it.
+    let path = h.exec.journal().path().to_path_buf();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"x"))
+        .expect("tamper");
+    h.key(KeyCode::Enter);
+    let Screen::Disagree(form) = &h.app.screen else {
+        panic!("the form stays open: {:?}", h.app.screen);
+    };
+    assert_eq!(form.rationale.lines().join("\n"), "Images show every structure.");
+    assert!(
+        h.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.starts_with("NOT SAVED"))
+    );
+}

@@ -4,8 +4,10 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use chrono::Utc;
+use osce::moderation::AssessorLog;
 use osce::roster::read_roster;
 use osce::store::{Store, StoreError};
+use osce::tui::moderate::executor::ModerateExecutor;
 use osce::tui::moderate::{ModerateApp, Options, default_seed, snapshot};
 use osce::tui::runner::{default_device, run_moderation};
 
@@ -100,13 +102,14 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         sample_percent,
         seed: args.seed.unwrap_or_else(|| default_seed(&rubric.id)),
         near_percent: args.near,
-        folders: args.sessions.clone(),
     };
     let loader = {
         let (rubric, hash, folders) = (rubric.clone(), hash.clone(), args.sessions.clone());
         Box::new(move || snapshot(&rubric, &hash, &folders, roster.as_ref()))
     };
-    let mut app = ModerateApp::new(rubric, first, journal, options, loader);
+    let own = AssessorLog::of_journal(&journal);
+    let mut app = ModerateApp::new(rubric, first, own, options);
+    let exec = ModerateExecutor::new(journal, loader, args.sessions.clone(), Box::new(Utc::now));
     if let Some(q) = quarantined {
         app.startup_warning(format!(
             "The end of your moderation journal was cut short (a crash or power cut) and set aside in {}: \
@@ -122,7 +125,7 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
     }
     match run_moderation(
         app,
-        Box::new(Utc::now),
+        exec,
         std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     ) {
         Ok(()) => {

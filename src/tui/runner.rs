@@ -511,7 +511,7 @@ pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Resul
 /// the terminal on every exit path.
 pub fn run_moderation(
     mut app: super::moderate::ModerateApp,
-    mut wall: WallClock,
+    mut exec: super::moderate::executor::ModerateExecutor,
     colour: bool,
 ) -> io::Result<()> {
     use super::moderate::{Action as MAction, action_for as maction_for, view};
@@ -521,13 +521,11 @@ pub fn run_moderation(
     let result = (|| -> io::Result<()> {
         let theme = Theme::new(colour);
         let size = terminal.size()?;
-        app.update(
-            MAction::Resize {
-                width: size.width,
-                height: size.height,
-            },
-            wall(),
-        );
+        let effects = app.update(MAction::Resize {
+            width: size.width,
+            height: size.height,
+        });
+        exec.perform(&mut app, effects);
         app.utc_offset = *chrono::Local::now().offset();
         loop {
             if app.quit || stop.requested() {
@@ -544,7 +542,8 @@ pub fn run_moderation(
                 _ => None,
             };
             if let Some(action) = action {
-                app.update(action, wall());
+                let effects = app.update(action);
+                exec.perform(&mut app, effects);
             }
         }
     })();

@@ -9,12 +9,13 @@
 //! are only read. As in the marking app, [`ModerateApp::update`] is the
 //! only place state changes, so every key can be tested without a terminal.
 
+pub mod executor;
 pub mod keys;
 pub mod view;
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Offset, Utc};
+use chrono::{Offset, Utc};
 use ratatui_textarea::{Input, TextArea};
 
 use crate::cohort::{CellState, Cohort, Matrix};
@@ -22,7 +23,7 @@ use crate::moderation::{AssessorLog, CellModeration, Moderation, sample, seen};
 use crate::results::CandidateResult;
 use crate::rubric::{Reconcile, Rubric};
 use crate::scoring::{StationOutcome, StationResult, fmt_marks};
-use crate::store::{Decision, Event, Journal, Proposed, StoreError};
+use crate::store::{Decision, Event, Proposed, Record, SeenSheet};
 
 pub use keys::action_for;
 
@@ -36,6 +37,48 @@ pub struct Snapshot {
 
 /// Reads a fresh [`Snapshot`], or says why it cannot.
 pub type Loader = Box<dyn Fn() -> Result<Snapshot, String>>;
+
+/// What [`ModerateApp::update`] asks the runner to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Append `event` to the assessor's journal, durably. With `check`:
+    /// only if that cell's sheets on disk are still the ones shown;
+    /// otherwise record nothing and read everything again.
+    Record { event: Event, check: Option<CellCheck> },
+    /// Read every sheet and moderation journal again.
+    Reload,
+}
+
+/// A cell's sheets as the screen shows them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellCheck {
+    pub candidate: String,
+    pub station: String,
+    pub seen: Vec<SeenSheet>,
+}
+
+/// What the runner reports back.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Saved: on disk.
+    Recorded(Record),
+    /// Not saved, and why.
+    NotRecorded(String),
+    /// Not saved: the cell's sheets had changed; everything read again.
+    Changed {
+        candidate: String,
+        station: String,
+        snapshot: Result<Snapshot, String>,
+    },
+    Reloaded(Result<Snapshot, String>),
+}
+
+/// A record asked for and not yet reported back.
+#[derive(Debug)]
+struct Pending {
+    saved: String,
+    back: Screen,
+}
 
 /// Reads every sheet and moderation journal of `rubric`'s assessment in
 /// `folders`, as `osce status` does.
@@ -212,9 +255,14 @@ pub struct ModerateApp {
     pub moderation: Moderation,
     /// Index of this assessor's log in `moderation.logs`.
     own: usize,
-    journal: Journal,
-    loader: Loader,
-    folders: Vec<std::path::PathBuf>,
+    /// This assessor and their device.
+    assessor: String,
+    device: String,
+    /// A record asked for and not yet reported back: what to say once it is
+    /// saved, and the screen to return to if it is not.
+    pending: Option<Pending>,
+    /// Effects asked for by the action being handled.
+    effects: Vec<Effect>,
     pub entries: Vec<Entry>,
     pub filter: Filter,
     /// Indices into `entries` that the filter shows.
@@ -247,13 +295,11 @@ impl std::fmt::Debug for ModerateApp {
 
 /// How the list is chosen: the sample's share and seed, and what counts as
 /// near the pass mark.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
     pub sample_percent: f64,
     pub seed: u64,
     pub near_percent: f64,
-    /// The sessions folders, to check a sheet again before recording.
-    pub folders: Vec<std::path::PathBuf>,
 }
 
 fn text_area(placeholder: &str) -> TextArea<'static> {
@@ -267,18 +313,11 @@ fn text_of(t: &TextArea<'_>) -> String {
 }
 
 impl ModerateApp {
-    /// The app for `journal`'s assessor. `moderation` is every moderation
-    /// journal as gathered (this assessor's included, if it existed).
-    /// The app for `journal`'s assessor over `snapshot` (every sheet and
-    /// every moderation journal as read from the sessions folders, this
-    /// assessor's included if it existed). `loader` reads them again.
-    pub fn new(
-        rubric: Rubric,
-        snapshot: Snapshot,
-        journal: Journal,
-        options: Options,
-        loader: Loader,
-    ) -> ModerateApp {
+    /// The app for the assessor whose moderation journal replays to `own`,
+    /// over `snapshot` (every sheet and every moderation journal as read
+    /// from the sessions folders). Reading and writing is the runner's
+    /// ([`Effect`]); the app only asks.
+    pub fn new(rubric: Rubric, snapshot: Snapshot, own: AssessorLog, options: Options) -> ModerateApp {
         let mut app = ModerateApp {
             rubric,
             cohort: snapshot.cohort,
@@ -286,9 +325,10 @@ impl ModerateApp {
             results: Vec::new(),
             moderation: snapshot.moderation,
             own: 0,
-            journal,
-            loader,
-            folders: options.folders.clone(),
+            assessor: own.assessor.clone(),
+            device: own.device.clone(),
+            pending: None,
+            effects: Vec::new(),
             entries: Vec::new(),
             filter: Filter::All,
             visible: Vec::new(),
@@ -305,13 +345,13 @@ impl ModerateApp {
             near_percent: options.near_percent,
             utc_offset: Utc.fix(),
         };
-        app.adopt_own_log();
+        app.adopt_own_log(own);
         app.recompute();
         let others: Vec<String> = app
             .moderation
             .logs
             .iter()
-            .filter(|l| l.assessor == app.assessor() && l.device != app.journal.key().device)
+            .filter(|l| l.assessor == app.assessor && l.device != app.device)
             .map(|l| l.device.clone())
             .collect();
         if !others.is_empty() {
@@ -328,27 +368,20 @@ impl ModerateApp {
         self.warn(text);
     }
 
-    /// Puts this assessor's log, replayed from the open journal, among the
-    /// gathered ones.
-    fn adopt_own_log(&mut self) {
-        let key = self.journal.key().clone();
-        let own_log = AssessorLog::replay(
-            &key.examiner,
-            &key.device,
-            self.journal.path().to_path_buf(),
-            self.journal.records(),
-        );
+    /// Puts this assessor's log among the gathered ones, in place of the
+    /// copy gathered from disk.
+    fn adopt_own_log(&mut self, own: AssessorLog) {
         let logs = &mut self.moderation.logs;
         self.own = match logs
             .iter()
-            .position(|l| l.assessor == key.examiner && l.device == key.device)
+            .position(|l| l.assessor == own.assessor && l.device == own.device)
         {
             Some(i) => {
-                logs[i] = own_log;
+                logs[i] = own;
                 i
             }
             None => {
-                logs.push(own_log);
+                logs.push(own);
                 logs.len() - 1
             }
         };
@@ -379,69 +412,91 @@ impl ModerateApp {
         }
     }
 
-    /// Reads every sheet and moderation journal again.
-    pub fn reload(&mut self) -> Result<(), String> {
-        let snapshot = (self.loader)()?;
+    /// Takes the sheets and decisions as read again from disk. This
+    /// assessor's own log is kept as the app has it (the journal it writes).
+    fn adopt(&mut self, snapshot: Snapshot) {
+        let own = self.own().clone();
         self.cohort = snapshot.cohort;
         self.matrix = snapshot.matrix;
         self.moderation = snapshot.moderation;
-        self.adopt_own_log();
+        self.adopt_own_log(own);
         self.recompute();
-        Ok(())
     }
 
-    /// Whether the selected cell's sheets on disk are not the ones shown:
-    /// amended, or another marker's sheet arrived. Reads only that cell's
-    /// journals.
-    fn changed_on_disk(&self, e: &Entry) -> bool {
-        let mut now = Vec::new();
-        for folder in &self.folders {
-            let Ok(whos) = std::fs::read_dir(folder.join(&self.rubric.id)) else {
-                continue;
-            };
-            for who in whos.flatten() {
-                let path = who.path().join(&e.candidate).join(format!("{}.jsonl", e.station));
-                let Ok(replay) = crate::store::read_sheet(&path) else {
-                    continue;
-                };
-                if replay.records.is_empty() {
-                    continue;
-                }
-                let state = crate::store::SheetState::replay(&replay.records);
-                let name = who.file_name().to_string_lossy().to_string();
-                let Some((examiner, device)) = name.split_once('@') else {
-                    continue;
-                };
-                now.push(crate::store::SeenSheet {
-                    examiner: examiner.to_string(),
-                    device: device.to_string(),
-                    last: state.seal(),
-                });
+    /// Asks for `event` to be recorded; `check` names the cell whose sheets
+    /// must still be as shown. Until the runner reports back, the screen is
+    /// `next`; if it is not saved, `back` (the form, with what was typed).
+    fn request(
+        &mut self,
+        event: Event,
+        check: Option<CellCheck>,
+        saved: String,
+        back: Screen,
+        next: Screen,
+    ) -> Screen {
+        self.effects.push(Effect::Record { event, check });
+        self.pending = Some(Pending { saved, back });
+        next
+    }
+
+    /// What came of an effect, from the runner.
+    pub fn outcome(&mut self, outcome: Outcome) {
+        let pending = self.pending.take();
+        let back = |app: &mut ModerateApp, pending: Option<Pending>| {
+            if let Some(p) = pending {
+                app.screen = p.back;
             }
+        };
+        match outcome {
+            Outcome::Recorded(record) => {
+                let own = self.own;
+                self.moderation.logs[own].apply(&record);
+                if let Some(p) = pending {
+                    self.say(p.saved);
+                }
+                self.recompute();
+            }
+            Outcome::NotRecorded(why) => {
+                self.warn(format!("NOT SAVED: {why}"));
+                back(self, pending);
+            }
+            Outcome::Changed {
+                candidate,
+                station,
+                snapshot,
+            } => {
+                match snapshot {
+                    Ok(snapshot) => {
+                        self.adopt(snapshot);
+                        self.warn(format!(
+                            "NOT RECORDED: {candidate} at {station} changed since this screen read it (amended, or another \
+                             marker's sheet arrived). It now shows the sheets as they are: look again, then decide."
+                        ));
+                    }
+                    Err(why) => self.warn(format!(
+                        "NOT RECORDED: {candidate} at {station} changed on disk, and reading it again failed: {why}"
+                    )),
+                }
+                back(self, pending);
+            }
+            Outcome::Reloaded(Ok(snapshot)) => {
+                self.adopt(snapshot);
+                self.say(format!(
+                    "Read again from disk: {} submitted sheets.",
+                    self.entries.len()
+                ));
+            }
+            Outcome::Reloaded(Err(why)) => self.warn(format!("Could not read the sessions again: {why}")),
         }
-        let mut then = seen(&self.cohort, &e.sheets);
-        now.sort();
-        now.dedup();
-        then.sort();
-        then != now
     }
 
-    /// Before recording on `e`: if its sheets changed on disk, reloads and
-    /// says so, and nothing is recorded.
-    fn stale(&mut self, e: &Entry) -> bool {
-        if !self.changed_on_disk(e) {
-            return false;
+    /// The check that `e`'s sheets are still those shown.
+    fn check_of(&self, e: &Entry) -> CellCheck {
+        CellCheck {
+            candidate: e.candidate.clone(),
+            station: e.station.clone(),
+            seen: seen(&self.cohort, &e.sheets),
         }
-        let reloaded = self.reload();
-        self.warn(match reloaded {
-            Ok(()) => format!(
-                "NOT RECORDED: {} at {} changed since this screen read it (amended, or another marker's sheet arrived). \
-                 It now shows the sheets as they are: look again, then decide.",
-                e.candidate, e.station
-            ),
-            Err(why) => format!("NOT RECORDED: {} at {} changed on disk, and reading it again failed: {why}", e.candidate, e.station),
-        });
-        true
     }
 
     fn build_entries(&self) -> Vec<Entry> {
@@ -529,7 +584,7 @@ impl ModerateApp {
     }
 
     pub fn assessor(&self) -> &str {
-        &self.journal.key().examiner
+        &self.assessor
     }
 
     /// Whether this assessor has signed off, on any device.
@@ -610,15 +665,6 @@ impl ModerateApp {
         });
     }
 
-    /// Appends `event` to the assessor's journal (durable before it
-    /// returns) and applies it.
-    fn record(&mut self, event: Event, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let record = self.journal.append(event, now)?;
-        let own = self.own;
-        self.moderation.logs[own].apply(&record);
-        Ok(())
-    }
-
     /// Refuses a change after sign-off, saying why.
     fn locked(&mut self) -> bool {
         // A sign-off locks the assessor, on every device.
@@ -642,11 +688,19 @@ impl ModerateApp {
         }
     }
 
-    pub fn update(&mut self, action: Action, now: DateTime<Utc>) -> bool {
+    /// Handles one action; returns what the runner must do (record,
+    /// read again), whose outcome it reports back through
+    /// [`ModerateApp::outcome`]. No I/O, no clock.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        self.handle(action);
+        std::mem::take(&mut self.effects)
+    }
+
+    fn handle(&mut self, action: Action) {
         if let Action::Resize { width, height } = action {
             self.width = width;
             self.height = height;
-            return true;
+            return;
         }
         if matches!(action, Action::Quit)
             && !matches!(
@@ -655,28 +709,27 @@ impl ModerateApp {
             )
         {
             self.quit = true;
-            return true;
+            return;
         }
         if self.too_small() {
-            return false;
+            return;
         }
         if self.help {
             if matches!(action, Action::Help | Action::Back) {
                 self.help = false;
             }
-            return true;
+            return;
         }
         let screen = std::mem::replace(&mut self.screen, Screen::List);
         self.screen = match screen {
-            Screen::List => self.on_list(action, now),
-            Screen::Sheet => self.on_sheet(action, now),
-            Screen::Disagree(form) => self.on_disagree(form, action, now),
-            Screen::Refer(text) => self.on_refer(text, action, now),
-            Screen::Agreed(form) => self.on_agreed(form, action, now),
-            Screen::Report(text) => self.on_report(text, action, now),
-            Screen::SignOff => self.on_sign_off(action, now),
+            Screen::List => self.on_list(action),
+            Screen::Sheet => self.on_sheet(action),
+            Screen::Disagree(form) => self.on_disagree(form, action),
+            Screen::Refer(text) => self.on_refer(text, action),
+            Screen::Agreed(form) => self.on_agreed(form, action),
+            Screen::Report(text) => self.on_report(text, action),
+            Screen::SignOff => self.on_sign_off(action),
         };
-        true
     }
 
     fn move_by(&mut self, delta: isize) {
@@ -689,7 +742,7 @@ impl ModerateApp {
     }
 
     /// Keys the list and the sheet view share.
-    fn common(&mut self, action: Action, now: DateTime<Utc>, here: Screen) -> Screen {
+    fn common(&mut self, action: Action, here: Screen) -> Screen {
         match action {
             Action::NextFilter | Action::PrevFilter => {
                 let i = Filter::ALL.iter().position(|f| *f == self.filter).unwrap_or(0);
@@ -705,8 +758,11 @@ impl ModerateApp {
                 Screen::List
             }
             Action::Agree => {
-                self.decide(Decision::Agree, None, String::new(), now);
-                here
+                let back = match here {
+                    Screen::Sheet => Screen::Sheet,
+                    _ => Screen::List,
+                };
+                self.decide(Decision::Agree, None, String::new(), back, here)
             }
             Action::Disagree | Action::Refer | Action::AgreedMark => {
                 let Some(e) = self.current() else { return here };
@@ -768,20 +824,14 @@ impl ModerateApp {
                 here
             }
             Action::Reload => {
-                match self.reload() {
-                    Ok(()) => self.say(format!(
-                        "Read again from disk: {} submitted sheets.",
-                        self.entries.len()
-                    )),
-                    Err(why) => self.warn(format!("Could not read the sessions again: {why}")),
-                }
+                self.effects.push(Effect::Reload);
                 here
             }
             _ => here,
         }
     }
 
-    fn on_list(&mut self, action: Action, now: DateTime<Utc>) -> Screen {
+    fn on_list(&mut self, action: Action) -> Screen {
         match action {
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
@@ -792,12 +842,12 @@ impl ModerateApp {
                 return Screen::Sheet;
             }
             Action::Back => self.notice = None,
-            other => return self.common(other, now, Screen::List),
+            other => return self.common(other, Screen::List),
         }
         Screen::List
     }
 
-    fn on_sheet(&mut self, action: Action, now: DateTime<Utc>) -> Screen {
+    fn on_sheet(&mut self, action: Action) -> Screen {
         match action {
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
             Action::Down => self.scroll = self.scroll.saturating_add(1),
@@ -809,28 +859,27 @@ impl ModerateApp {
                 self.notice = None;
                 return Screen::List;
             }
-            other => return self.common(other, now, Screen::Sheet),
+            other => return self.common(other, Screen::Sheet),
         }
         Screen::Sheet
     }
 
-    /// Records a decision on the selected entry.
+    /// Asks for a decision on the selected entry to be recorded: the screen
+    /// is `next` meanwhile, `back` if it cannot be.
     fn decide(
         &mut self,
         decision: Decision,
         proposed: Option<Proposed>,
         rationale: String,
-        now: DateTime<Utc>,
-    ) -> bool {
+        back: Screen,
+        next: Screen,
+    ) -> Screen {
         if self.locked() {
-            return false;
+            return back;
         }
         let Some(e) = self.current().cloned() else {
-            return false;
+            return back;
         };
-        if self.stale(&e) {
-            return false;
-        }
         let event = Event::Moderated {
             station: e.station.clone(),
             candidate: e.candidate.clone(),
@@ -840,24 +889,16 @@ impl ModerateApp {
             proposed,
             rationale,
         };
-        match self.record(event, now) {
-            Ok(()) => {
-                let what = match (decision, proposed) {
-                    (Decision::Disagree, Some(p)) => format!("disagree, proposing {}", p.label()),
-                    (d, _) => d.label().to_string(),
-                };
-                self.say(format!("{} at {}: {what} — saved ✓", e.candidate, e.station));
-                self.recompute();
-                true
-            }
-            Err(err) => {
-                self.warn(format!("NOT SAVED: {err}"));
-                false
-            }
-        }
+        let what = match (decision, proposed) {
+            (Decision::Disagree, Some(p)) => format!("disagree, proposing {}", p.label()),
+            (d, _) => d.label().to_string(),
+        };
+        let saved = format!("{} at {}: {what} — saved ✓", e.candidate, e.station);
+        let check = self.check_of(&e);
+        self.request(event, Some(check), saved, back, next)
     }
 
-    fn on_disagree(&mut self, mut form: Box<DisagreeForm>, action: Action, now: DateTime<Utc>) -> Screen {
+    fn on_disagree(&mut self, mut form: Box<DisagreeForm>, action: Action) -> Screen {
         match action {
             Action::Tab | Action::Up | Action::Down => {
                 form.proposed = match form.proposed {
@@ -894,16 +935,21 @@ impl ModerateApp {
                     self.warn("A disagreement needs a rationale: write why, then press enter.");
                     return Screen::Disagree(form);
                 }
-                if self.decide(Decision::Disagree, Some(form.proposed), rationale, now) {
-                    return Screen::Sheet;
-                }
+                let proposed = Some(form.proposed);
+                return self.decide(
+                    Decision::Disagree,
+                    proposed,
+                    rationale,
+                    Screen::Disagree(form),
+                    Screen::Sheet,
+                );
             }
             _ => {}
         }
         Screen::Disagree(form)
     }
 
-    fn on_refer(&mut self, mut text: Box<TextArea<'static>>, action: Action, now: DateTime<Utc>) -> Screen {
+    fn on_refer(&mut self, mut text: Box<TextArea<'static>>, action: Action) -> Screen {
         match action {
             Action::Text(input) => {
                 text.input(input);
@@ -915,15 +961,22 @@ impl ModerateApp {
                 self.say("Nothing recorded: the referral was not saved.");
                 return Screen::Sheet;
             }
-            Action::Confirm | Action::Save if self.decide(Decision::Refer, None, text_of(&text), now) => {
-                return Screen::Sheet;
+            Action::Confirm | Action::Save => {
+                let rationale = text_of(&text);
+                return self.decide(
+                    Decision::Refer,
+                    None,
+                    rationale,
+                    Screen::Refer(text),
+                    Screen::Sheet,
+                );
             }
             _ => {}
         }
         Screen::Refer(text)
     }
 
-    fn on_agreed(&mut self, mut form: Box<AgreedForm>, action: Action, now: DateTime<Utc>) -> Screen {
+    fn on_agreed(&mut self, mut form: Box<AgreedForm>, action: Action) -> Screen {
         match action {
             Action::Tab | Action::Up | Action::Down => {
                 let fields = if form.result.is_some() { 3 } else { 2 };
@@ -990,7 +1043,7 @@ impl ModerateApp {
                     form.field = 1;
                     return Screen::Agreed(form);
                 }
-                if self.locked() || self.stale(&e) {
+                if self.locked() {
                     return Screen::Sheet;
                 }
                 let event = Event::AgreedMark {
@@ -1001,26 +1054,21 @@ impl ModerateApp {
                     outcome,
                     note,
                 };
-                match self.record(event, now) {
-                    Ok(()) => {
-                        self.say(format!(
-                            "{} at {}: agreed mark {} — saved ✓",
-                            e.candidate,
-                            e.station,
-                            fmt_marks(score)
-                        ));
-                        self.recompute();
-                        return Screen::Sheet;
-                    }
-                    Err(err) => self.warn(format!("NOT SAVED: {err}")),
-                }
+                let saved = format!(
+                    "{} at {}: agreed mark {} — saved ✓",
+                    e.candidate,
+                    e.station,
+                    fmt_marks(score)
+                );
+                let check = self.check_of(&e);
+                return self.request(event, Some(check), saved, Screen::Agreed(form), Screen::Sheet);
             }
             _ => {}
         }
         Screen::Agreed(form)
     }
 
-    fn on_report(&mut self, mut text: Box<TextArea<'static>>, action: Action, now: DateTime<Utc>) -> Screen {
+    fn on_report(&mut self, mut text: Box<TextArea<'static>>, action: Action) -> Screen {
         match action {
             Action::Text(input) => {
                 text.input(input);
@@ -1035,13 +1083,14 @@ impl ModerateApp {
                     self.say("Report unchanged.");
                     return Screen::List;
                 }
-                match self.record(Event::ModerationReport { text: report }, now) {
-                    Ok(()) => {
-                        self.say("Moderation report — saved ✓");
-                        return Screen::List;
-                    }
-                    Err(err) => self.warn(format!("NOT SAVED: {err}")),
-                }
+                let saved = "Moderation report — saved ✓".to_string();
+                return self.request(
+                    Event::ModerationReport { text: report },
+                    None,
+                    saved,
+                    Screen::Report(text),
+                    Screen::List,
+                );
             }
             _ => {}
         }
@@ -1112,7 +1161,7 @@ impl ModerateApp {
         (self.decided_summary(), open)
     }
 
-    fn on_sign_off(&mut self, action: Action, now: DateTime<Utc>) -> Screen {
+    fn on_sign_off(&mut self, action: Action) -> Screen {
         match action {
             Action::Back => {
                 self.say("Not signed off.");
@@ -1124,16 +1173,14 @@ impl ModerateApp {
                     return Screen::SignOff;
                 }
                 let (summary, _) = self.sign_off_summary();
-                match self.record(Event::SignedOff { summary }, now) {
-                    Ok(()) => {
-                        self.say("Signed off — saved ✓. The moderation is now locked.");
-                        Screen::List
-                    }
-                    Err(err) => {
-                        self.warn(format!("NOT SAVED: {err}"));
-                        Screen::SignOff
-                    }
-                }
+                let saved = "Signed off — saved ✓. The moderation is now locked.".to_string();
+                self.request(
+                    Event::SignedOff { summary },
+                    None,
+                    saved,
+                    Screen::SignOff,
+                    Screen::List,
+                )
             }
             Action::Help => {
                 self.help = true;

@@ -1,0 +1,92 @@
+//! Performs the moderation screen's effects: appends to the assessor's
+//! journal (durable before the screen is told), checks a cell's sheets on
+//! disk before a decision on them is recorded, and reads everything again.
+//! All of the screen's I/O is here; [`super::ModerateApp`] only asks.
+
+use std::path::PathBuf;
+
+use super::{CellCheck, Effect, Loader, ModerateApp, Outcome};
+use crate::store::{Journal, SeenSheet, SheetState, read_sheet};
+use crate::tui::runner::WallClock;
+
+pub struct ModerateExecutor {
+    journal: Journal,
+    loader: Loader,
+    /// The sessions folders, to read a cell's sheets again.
+    folders: Vec<PathBuf>,
+    wall: WallClock,
+}
+
+impl ModerateExecutor {
+    pub fn new(journal: Journal, loader: Loader, folders: Vec<PathBuf>, wall: WallClock) -> ModerateExecutor {
+        ModerateExecutor {
+            journal,
+            loader,
+            folders,
+            wall,
+        }
+    }
+
+    /// The journal being written.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Performs `effects` in order, telling the app what came of each.
+    pub fn perform(&mut self, app: &mut ModerateApp, effects: Vec<Effect>) {
+        for effect in effects {
+            let outcome = match effect {
+                Effect::Reload => Outcome::Reloaded((self.loader)()),
+                Effect::Record { check: Some(c), .. } if self.changed_on_disk(&c) => Outcome::Changed {
+                    candidate: c.candidate,
+                    station: c.station,
+                    snapshot: (self.loader)(),
+                },
+                Effect::Record { event, .. } => match self.journal.append(event, (self.wall)()) {
+                    Ok(record) => Outcome::Recorded(record),
+                    Err(e) => Outcome::NotRecorded(e.to_string()),
+                },
+            };
+            app.outcome(outcome);
+        }
+    }
+
+    /// Whether the cell's sheets on disk differ from those the screen
+    /// showed: amended, or another marker's sheet arrived. Reads only that
+    /// cell's journals.
+    fn changed_on_disk(&self, check: &CellCheck) -> bool {
+        let assessment = &self.journal.key().assessment;
+        let mut now = Vec::new();
+        for folder in &self.folders {
+            let Ok(whos) = std::fs::read_dir(folder.join(assessment)) else {
+                continue;
+            };
+            for who in whos.flatten() {
+                let name = who.file_name().to_string_lossy().to_string();
+                let Some((examiner, device)) = name.split_once('@') else {
+                    continue;
+                };
+                let path = who
+                    .path()
+                    .join(&check.candidate)
+                    .join(format!("{}.jsonl", check.station));
+                let Ok(replay) = read_sheet(&path) else {
+                    continue;
+                };
+                if replay.records.is_empty() {
+                    continue;
+                }
+                now.push(SeenSheet {
+                    examiner: examiner.to_string(),
+                    device: device.to_string(),
+                    last: SheetState::replay(&replay.records).seal(),
+                });
+            }
+        }
+        let mut then = check.seen.clone();
+        now.sort();
+        now.dedup();
+        then.sort();
+        then != now
+    }
+}
