@@ -111,7 +111,7 @@ pub fn simulate(
     let start = Utc
         .with_ymd_and_hms(2026, 6, 1, 8, 0, 0)
         .single()
-        .unwrap_or_else(Utc::now);
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
     let world = World {
         rubric,
         rubric_hash,

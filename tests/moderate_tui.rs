@@ -350,17 +350,7 @@ fn an_agreed_mark_is_refused_where_there_is_nothing_to_agree() {
 fn an_agreed_mark_is_checked_and_recorded() {
     let dir = Dir::new("mod-tui-agreed");
     let s = dir.sub("s");
-    sheet(&s, FCA, "case-1", "C001", "E01@lap1", Marks::Top, true, 0);
-    sheet(
-        &s,
-        FCA,
-        "case-1",
-        "C001",
-        "E02@lap2",
-        Marks::LoseFirst(4),
-        true,
-        1,
-    );
+    markers_apart(&s);
     let mut h = open(dir, FCA, "LEAD");
     assert_eq!(h.app.entries.len(), 1);
     assert!(h.app.entries[0].needs_agreed_mark);
@@ -654,17 +644,7 @@ fn signing_off_locks_the_assessor_on_every_device() {
 fn snapshot_agreed_mark() {
     let dir = Dir::new("mod-tui-agreed-snap");
     let s = dir.sub("s");
-    sheet(&s, FCA, "case-1", "C001", "E01@lap1", Marks::Top, true, 0);
-    sheet(
-        &s,
-        FCA,
-        "case-1",
-        "C001",
-        "E02@lap2",
-        Marks::LoseFirst(4),
-        true,
-        1,
-    );
+    markers_apart(&s);
     let mut h = open(dir, FCA, "LEAD");
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('m'));

@@ -310,17 +310,7 @@ fn two_assessors_who_differ_leave_the_station_open() {
 fn an_agreed_mark_reconciles_markers_over_the_threshold() {
     let d = Dir::new("mod-agreed");
     let s = d.sub("s");
-    sheet(&s, FCA, "case-1", "C001", "E01@lap1", Marks::Top, true, 0);
-    sheet(
-        &s,
-        FCA,
-        "case-1",
-        "C001",
-        "E02@lap2",
-        Marks::LoseFirst(4),
-        true,
-        1,
-    );
+    markers_apart(&s);
     let l = load_all(FCA, std::slice::from_ref(&s));
     let st = &of(&l, "C001").stations["case-1"];
     assert!(st.over_threshold);

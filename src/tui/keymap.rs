@@ -59,15 +59,31 @@ pub enum Key {
     BackTab,
 }
 
-pub struct Binding {
-    pub ctx: &'static [Ctx],
+/// One line of a screen's key table: in which contexts, which keys, how
+/// the footer and the help show them, and the action. The marking screen's
+/// table is `Binding<Ctx, Action>`; other screens (moderation) use their
+/// own contexts and actions.
+pub struct Binding<C: 'static = Ctx, A = Action> {
+    pub ctx: &'static [C],
     pub keys: &'static [Key],
     /// How the keys are written in the footer and help, e.g. "↑/k".
     pub label: &'static str,
     pub what: &'static str,
     /// How the footer shows it, (keys, word); `None`: only in the help.
     pub footer: Option<(&'static str, &'static str)>,
-    pub action: Action,
+    pub action: A,
+}
+
+/// The bindings of a table for one context, for the footer (`footer_only`)
+/// or the help.
+pub fn of_screen<C: PartialEq, A>(
+    table: &'static [Binding<C, A>],
+    ctx: C,
+    footer_only: bool,
+) -> impl Iterator<Item = &'static Binding<C, A>> {
+    table
+        .iter()
+        .filter(move |b| b.ctx.contains(&ctx) && (b.footer.is_some() || !footer_only))
 }
 
 use Ctx::*;
@@ -447,7 +463,5 @@ pub fn action_for(app: &App, event: KeyEvent) -> Option<Action> {
 
 /// The bindings of a screen, for the footer (`footer_only`) or the help.
 pub fn for_screen(ctx: Ctx, footer_only: bool) -> impl Iterator<Item = &'static Binding> {
-    bindings()
-        .iter()
-        .filter(move |b| b.ctx.contains(&ctx) && (b.footer.is_some() || !footer_only))
+    of_screen(bindings(), ctx, footer_only)
 }

@@ -168,6 +168,23 @@ pub fn sheet(
     journal.path().to_path_buf()
 }
 
+/// Candidate C001 at the final clinical assessment's case 1, marked by
+/// two examiners 4 marks apart: over the rubric's discrepancy threshold,
+/// so waiting for an agreed mark.
+pub fn markers_apart(folder: &Path) {
+    sheet(folder, FCA, "case-1", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(
+        folder,
+        FCA,
+        "case-1",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(4),
+        true,
+        1,
+    );
+}
+
 /// Appends events to an existing sheet.
 pub fn append(
     folder: &Path,

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui_textarea::Input;
 
 use super::{Action, ModerateApp, Screen};
-use crate::tui::keymap::{Key, key_of};
+use crate::tui::keymap::{self, Key, key_of};
 
 /// Which screen's keys apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,15 +41,8 @@ impl Ctx {
     }
 }
 
-pub struct Binding {
-    pub ctx: &'static [Ctx],
-    pub keys: &'static [Key],
-    pub label: &'static str,
-    pub what: &'static str,
-    /// How the footer shows it, (keys, word); `None`: only in the help.
-    pub footer: Option<(&'static str, &'static str)>,
-    pub action: Action,
-}
+/// A line of the moderation screen's key table.
+pub type Binding = keymap::Binding<Ctx, Action>;
 
 use Ctx::*;
 
@@ -307,19 +300,15 @@ pub fn action_for(app: &ModerateApp, event: KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     let ctx = Ctx::of(app);
-    if let Some(key) = key_of(&event) {
-        for binding in bindings().iter().filter(|b| b.ctx.contains(&ctx)) {
-            if binding.keys.contains(&key) {
-                return Some(binding.action.clone());
-            }
-        }
+    if let Some(key) = key_of(&event)
+        && let Some(binding) = keymap::of_screen(bindings(), ctx, false).find(|b| b.keys.contains(&key))
+    {
+        return Some(binding.action.clone());
     }
     ctx.takes_text().then(|| Action::Text(Input::from(event)))
 }
 
 /// The bindings of a screen, for the footer (`footer_only`) or the help.
 pub fn for_screen(ctx: Ctx, footer_only: bool) -> impl Iterator<Item = &'static Binding> {
-    bindings()
-        .iter()
-        .filter(move |b| b.ctx.contains(&ctx) && (b.footer.is_some() || !footer_only))
+    keymap::of_screen(bindings(), ctx, footer_only)
 }
