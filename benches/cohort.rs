@@ -51,9 +51,7 @@ use std::time::Instant;
 use chrono::{DateTime, TimeDelta, Utc};
 use osce::rubric::Rubric;
 use osce::scoring::{Standards, StationSheet, score_station};
-use osce::store::{
-    Event, GENESIS, Record, SheetKey, SheetState, Store, TimerAction, encode_line, hash_rubric,
-};
+use osce::store::{Event, Record, SheetKey, SheetState, Store, TimerAction, hash_rubric};
 
 /// Bump when the generated cohort changes, so old cohorts are regenerated.
 const GENERATOR: &str = "osce bench cohort generator 3";
@@ -386,26 +384,8 @@ fn journal(rubric: &Rubric, rubric_hash: &str, i: usize, s: usize) -> String {
         },
     );
 
-    let mut text = String::with_capacity(events.len() * 480);
-    let mut prev = GENESIS.to_string();
-    for (seq, (time, event)) in events.into_iter().enumerate() {
-        let mut record = Record {
-            seq: seq as u64 + 1,
-            time,
-            rubric: rubric_hash.to_string(),
-            assessment: key.assessment.clone(),
-            station: key.station.clone(),
-            candidate: key.candidate.clone(),
-            examiner: key.examiner.clone(),
-            device: key.device.clone(),
-            event,
-            prev,
-            hash: String::new(),
-        };
-        text.push_str(&encode_line(&mut record).expect("encode"));
-        prev = record.hash;
-    }
-    text
+    let events = events.into_iter().map(|(time, event)| (event, time)).collect();
+    osce::store::encode_journal(&key, rubric_hash, events).expect("encode")
 }
 
 /// What generating a cohort produced, kept in its `COMPLETE` marker.

@@ -218,6 +218,35 @@ pub enum LineError {
 // ---------------------------------------------------------------------------
 // Lines
 
+/// The whole text of a journal holding `events` in order, each line
+/// encoded and chained as [`Journal::append`] writes it.
+pub fn encode_journal(
+    key: &SheetKey,
+    rubric_hash: &str,
+    events: Vec<(Event, DateTime<Utc>)>,
+) -> Result<String, LineError> {
+    let mut text = String::with_capacity(events.len() * 480);
+    let mut prev = GENESIS.to_string();
+    for (i, (event, time)) in events.into_iter().enumerate() {
+        let mut record = Record {
+            seq: i as u64 + 1,
+            time,
+            rubric: rubric_hash.to_string(),
+            assessment: key.assessment.clone(),
+            station: key.station.clone(),
+            candidate: key.candidate.clone(),
+            examiner: key.examiner.clone(),
+            device: key.device.clone(),
+            event,
+            prev,
+            hash: String::new(),
+        };
+        text.push_str(&encode_line(&mut record)?);
+        prev = record.hash;
+    }
+    Ok(text)
+}
+
 /// BLAKE3 hash (64 lowercase hex digits) of a rubric file's text, as stored
 /// in every record's `rubric` field.
 pub fn hash_rubric(source: &str) -> String {
@@ -849,29 +878,10 @@ impl Store {
                 ),
             });
         }
-        let mut text = String::new();
-        let mut prev = GENESIS.to_string();
-        for (i, (event, time)) in events.into_iter().enumerate() {
-            let mut record = Record {
-                seq: i as u64 + 1,
-                time,
-                rubric: rubric_hash.to_string(),
-                assessment: key.assessment.clone(),
-                station: key.station.clone(),
-                candidate: key.candidate.clone(),
-                examiner: key.examiner.clone(),
-                device: key.device.clone(),
-                event,
-                prev,
-                hash: String::new(),
-            };
-            let line = encode_line(&mut record).map_err(|e| StoreError::Unwritable {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-            text.push_str(&line);
-            prev = record.hash;
-        }
+        let text = encode_journal(key, rubric_hash, events).map_err(|e| StoreError::Unwritable {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
         file.write_all(text.as_bytes()).map_err(io_error(&path))?;
         if sync {
             file.sync_data().map_err(io_error(&path))?;
