@@ -911,12 +911,7 @@ impl Store {
 
         let (mut file, created) = open_no_follow(&path, false)?;
         // An exclusive flock, held for the journal's lifetime.
-        let locked = file.try_lock();
-        match locked {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => return Err(StoreError::Locked { path }),
-            Err(fs::TryLockError::Error(source)) => return Err(StoreError::Io { path, source }),
-        }
+        lock(&file, &path)?;
         if created {
             sync_dir(&parent)?;
         }
@@ -1195,6 +1190,37 @@ fn refuse_unplain(path: &Path) -> Result<bool, StoreError> {
         }),
     }
 }
+
+/// Takes the journal's exclusive lock. A lock held only for a moment is
+/// waited for (up to [`LOCK_WAIT`]): a process that forks just as another
+/// thread closes a journal keeps the lock until the child execs. A window
+/// that holds the sheet open is refused with [`StoreError::Locked`].
+fn lock(file: &File, path: &Path) -> Result<(), StoreError> {
+    let waited = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(fs::TryLockError::WouldBlock) if waited.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Locked {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(fs::TryLockError::Error(source)) => {
+                return Err(StoreError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        }
+    }
+}
+
+/// How long a lock held by someone else is waited for before the sheet is
+/// reported open elsewhere.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Opens `path` to read and append, never through a symbolic link,
 /// creating it (`0o600`) if absent. With `append_only`, opens it only to
