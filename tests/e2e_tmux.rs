@@ -77,14 +77,22 @@ fn tmux_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// True (after saying so) when tmux is missing here; on CI it must not be.
+fn skip_without_tmux() -> bool {
+    if tmux_available() {
+        return false;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "tmux is missing on CI: .ci/run must install it"
+    );
+    eprintln!("skipped: tmux is not installed (apt-get install tmux)");
+    true
+}
+
 #[test]
 fn marks_survive_kill_9_and_the_timer_resumes() {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is missing on CI: .ci/run must install it"
-        );
-        eprintln!("skipped: tmux is not installed (apt-get install tmux)");
+    if skip_without_tmux() {
         return;
     }
     let id = format!("osce-e2e-{}", std::process::id());
@@ -180,12 +188,7 @@ fn marks_survive_kill_9_and_the_timer_resumes() {
 
 #[test]
 fn the_home_screen_starts_marking_from_a_folder_without_rubrics() {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is missing on CI: .ci/run must install it"
-        );
-        eprintln!("skipped: tmux is not installed (apt-get install tmux)");
+    if skip_without_tmux() {
         return;
     }
     let id = format!("osce-e2e-home-{}", std::process::id());
@@ -224,12 +227,7 @@ fn the_home_screen_starts_marking_from_a_folder_without_rubrics() {
 /// screen, not lost in the alternate one) and the marks are kept.
 #[test]
 fn sigterm_restores_the_terminal_and_keeps_the_marks() {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is missing on CI: .ci/run must install it"
-        );
-        eprintln!("skipped: tmux is not installed (apt-get install tmux)");
+    if skip_without_tmux() {
         return;
     }
     let id = format!("osce-e2e-term-{}", std::process::id());
@@ -269,4 +267,173 @@ fn sigterm_restores_the_terminal_and_keeps_the_marks() {
         records.iter().any(|r| matches!(r.event, Event::Mark { .. })),
         "the mark is kept"
     );
+}
+
+// ---------------------------------------------------------------------------
+// A full disk and a read-only sessions folder, for real: the binary runs in
+// a private mount namespace (`unshare`, as an unprivileged user may) with
+// a small tmpfs as its sessions folder. The test reaches that folder
+// through `/proc/<pid>/root` to fill it up and to free it again.
+
+/// Whether this machine lets a process mount a tmpfs in a user and mount
+/// namespace of its own. Where it does not, the tests below are skipped,
+/// unless `OSCE_REQUIRE_NAMESPACES` is set (`.ci/run` sets it where they
+/// are allowed), when they fail instead.
+fn skip_without_namespaces() -> bool {
+    if skip_without_tmux() {
+        return true;
+    }
+    let works = Command::new("unshare")
+        .args(["-rm", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /tmp"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if works {
+        return false;
+    }
+    assert!(
+        std::env::var_os("OSCE_REQUIRE_NAMESPACES").is_none(),
+        "`unshare -rm` with a tmpfs mount fails here, and OSCE_REQUIRE_NAMESPACES is set"
+    );
+    eprintln!("skipped: this machine does not allow `unshare -rm` and a tmpfs mount");
+    true
+}
+
+/// Starts `osce score` for candidate C001 in tmux on device `name`, with
+/// its sessions folder a fresh tmpfs mounted with `options` in the
+/// process's own namespace. Gives the terminal and that folder's path (as
+/// the test sees it: empty; see [`seen_by`]).
+fn score_on_tmpfs(name: &str, options: &str) -> (Tmux, PathBuf) {
+    let id = format!("osce-e2e-{name}-{}", std::process::id());
+    let dir = std::env::temp_dir().join(&id);
+    let _ = std::fs::remove_dir_all(&dir);
+    let sessions = dir.join("sessions");
+    std::fs::create_dir_all(&sessions).expect("temp dir");
+    let t = Tmux { socket: id, dir };
+    let bin = env!("CARGO_BIN_EXE_osce");
+    let rubric = Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/msk-ultrasound-osce.ron");
+    t.start(&format!(
+        "unshare -rm sh -c 'mount -t tmpfs -o {options} tmpfs {dir} && exec {bin} score {rubric} \\
+         --examiner E01 --candidate C001 --name Aisha --sessions {dir} --device {name}'",
+        dir = sessions.display(),
+        rubric = rubric.display(),
+    ));
+    (t, sessions)
+}
+
+/// The sessions folder as the marking process sees it.
+fn seen_by(t: &Tmux, sessions: &Path) -> PathBuf {
+    let pid = t.run(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+    let pid = pid.trim();
+    assert!(!pid.is_empty(), "the pane has a process");
+    PathBuf::from(format!("/proc/{pid}/root")).join(sessions.strip_prefix("/").expect("absolute"))
+}
+
+/// The last "saved ✓ #N" on the screen.
+fn saved_number(screen: &str) -> Option<u64> {
+    let at = screen.rfind("saved ✓ #")? + "saved ✓ #".len();
+    let digits: String = screen[at..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+#[test]
+fn a_full_disk_is_on_screen_at_once_and_no_unsaved_mark_is_shown() {
+    if skip_without_namespaces() {
+        return;
+    }
+    let (t, sessions) = score_on_tmpfs("full", "size=64m");
+    let screen = t.wait_for("Is this the candidate in front of you?");
+    assert!(
+        !screen.contains("NOT BEING SAVED") && !screen.contains("DISK IS FULL"),
+        "no alarm while there is room:\n{screen}"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for("Station 1/6: Shoulder");
+    t.keys(&["1"]);
+    t.wait_for("saved ✓ #3");
+
+    // Fill the disk from outside, as a download or a video would.
+    let folder = seen_by(&t, &sessions);
+    let filler = folder.join("filler");
+    {
+        use std::io::Write as _;
+        let mut file = std::fs::File::create(&filler).expect("filler");
+        let block = vec![0u8; 1 << 16];
+        while file.write_all(&block).is_ok() {}
+        let _ = file.sync_all();
+    }
+    // The next check of the disk (every 5 s) says so before any mark fails.
+    let screen = t.wait_for("THE DISK IS FULL");
+    assert!(screen.contains("The next change may not be saved"), "{screen}");
+
+    // Mark on until a save fails (the journal's last block may hold a few
+    // more lines): then the screen says marks are NOT being saved, and
+    // the item marked last is not shown as marked.
+    let mut acknowledged = saved_number(&screen).expect("a saved number");
+    let mut failed = None;
+    for _ in 0..40 {
+        t.keys(&["1"]);
+        std::thread::sleep(Duration::from_millis(250));
+        let screen = t.screen();
+        if screen.contains("MARKS ARE NOT BEING SAVED") {
+            failed = Some(screen);
+            break;
+        }
+        acknowledged = saved_number(&screen).unwrap_or(acknowledged);
+    }
+    let screen = failed.expect("a save failed on the full disk and the screen said so");
+    assert!(screen.contains("the disk is full"), "{screen}");
+    assert!(screen.contains("NOT SAVED: the disk is full"), "{screen}");
+    let pointer = screen.lines().find(|l| l.contains('▶')).unwrap_or_default();
+    assert!(
+        pointer.contains('—'),
+        "the mark that failed is not shown as made: {pointer}\n{screen}"
+    );
+
+    // On disk: every acknowledged record, whole, and nothing more.
+    let journal = folder.join("msk-us-osce/E01@full/C001/shoulder.jsonl");
+    let replay = read_sheet(&journal).expect("the journal reads back");
+    assert!(
+        replay.quarantined.is_none() && replay.damage.is_none(),
+        "no torn line was left behind"
+    );
+    assert_eq!(
+        replay.records.last().map(|r| r.seq),
+        Some(acknowledged),
+        "the journal ends at the last record the screen called saved"
+    );
+
+    // Free the space: the next mark is saved and the alarm goes.
+    std::fs::remove_file(&filler).expect("filler removed");
+    t.keys(&["1"]);
+    let screen = t.wait_for(&format!("saved ✓ #{}", acknowledged + 1));
+    assert!(!screen.contains("NOT BEING SAVED"), "{screen}");
+    let replay = read_sheet(&journal).expect("journal");
+    assert_eq!(replay.records.last().map(|r| r.seq), Some(acknowledged + 1));
+    t.keys(&["q"]);
+}
+
+#[test]
+fn a_read_only_sessions_folder_is_on_screen_before_the_first_mark() {
+    if skip_without_namespaces() {
+        return;
+    }
+    let (t, sessions) = score_on_tmpfs("ro", "ro,size=64m");
+    // Before the examiner does anything: the confirmation screen already
+    // says that nothing can be saved, and why.
+    let screen = t.wait_for("MARKS ARE NOT BEING SAVED");
+    assert!(screen.contains("read-only"), "{screen}");
+    assert!(
+        screen.contains("Is this the candidate in front of you?"),
+        "{screen}"
+    );
+    let folder = seen_by(&t, &sessions);
+    // Going on does not pretend: the sheet cannot open, nothing is saved.
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Read-only file system");
+    assert!(screen.contains("MARKS ARE NOT BEING SAVED"), "{screen}");
+    assert!(!screen.contains("saved ✓"), "{screen}");
+    assert!(!screen.contains("Station 1/6"), "no marking screen:\n{screen}");
+    let written = std::fs::read_dir(&folder).expect("the folder").count();
+    assert_eq!(written, 0, "nothing was written");
+    t.keys(&["q"]);
 }

@@ -1237,3 +1237,36 @@ fn any_cut_replays_to_a_prefix() {
         panic!("{e}");
     }
 }
+
+#[test]
+fn the_write_test_finds_a_file_in_the_way_and_leaves_nothing_behind() {
+    let dir = std::env::temp_dir().join(format!("osce-probe-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = Store::new(&dir);
+    assert!(matches!(
+        store.probe("exam", "E01", "lap"),
+        Health::Fine | Health::Low { .. }
+    ));
+    assert_eq!(
+        std::fs::read_dir(dir.join("exam/E01@lap"))
+            .expect("folder")
+            .count(),
+        0,
+        "the probe file is removed"
+    );
+    // A file where the device's folder goes: nothing can be saved there.
+    std::fs::write(dir.join("exam/E02@lap"), b"not a folder").expect("file");
+    match store.probe("exam", "E02", "lap") {
+        Health::Unwritable(problem) => {
+            assert!(problem.headline.contains("a link or a file"), "{problem:?}");
+            assert!(problem.detail.contains("E02@lap"), "{problem:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // An id that cannot be a folder name is refused before the disk.
+    assert!(matches!(
+        store.probe("exam", "../E03", "lap"),
+        Health::Unwritable(_)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}

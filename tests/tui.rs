@@ -11,7 +11,9 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use osce::rubric::load;
-use osce::store::{ConcernKind, Event, SheetState, Store, TimerAction, read_sheet};
+use osce::store::{
+    ConcernKind, Event, Health, SaveProblem, SheetState, Store, StoreError, TimerAction, read_sheet,
+};
 use osce::tui::app::{Action, App, Effect, Saved, Screen};
 use osce::tui::keymap::action_for;
 use osce::tui::runner::{Executor, Plan, session};
@@ -494,7 +496,92 @@ fn a_failed_write_is_shown_as_not_saved_and_the_mark_not_shown() {
             .mark("id-consent")
             .is_none()
     );
-    assert!(h.render(120, 40).contains("NOT SAVED"));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("NOT SAVED"), "{screen}");
+    assert!(screen.contains("MARKS ARE NOT BEING SAVED"), "{screen}");
+}
+
+fn full_disk() -> SaveProblem {
+    SaveProblem::of(&StoreError::Io {
+        path: "sessions/x.jsonl".into(),
+        source: std::io::Error::from(std::io::ErrorKind::StorageFull),
+    })
+}
+
+#[test]
+fn an_unwritable_folder_is_on_every_screen_of_the_session_until_a_save_works() {
+    let mut h = osce_one("C001");
+    assert!(!h.render(120, 40).contains("NOT BEING SAVED"));
+    // Found by the runner's check before the examiner has done anything.
+    h.act(Action::Disk(Health::Unwritable(full_disk())));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("MARKS ARE NOT BEING SAVED: the disk is full."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Is this the candidate in front of you?"),
+        "{screen}"
+    );
+    assert!(screen.contains("Free space on this computer's disk"), "{screen}");
+    // The smallest screen still has room for the banner and the screen.
+    let small = h.render(80, 24);
+    assert!(small.contains("MARKS ARE NOT BEING SAVED"), "{small}");
+    assert!(small.contains("Is this the candidate"), "{small}");
+    // The disk was fixed and a record reached it: the alarm goes.
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.saved, Saved::Saved { .. }));
+    assert_eq!(h.app.disk, Health::Fine);
+    assert!(!h.render(120, 40).contains("NOT BEING SAVED"));
+}
+
+#[test]
+fn a_failed_save_stays_on_screen_after_the_disk_is_fixed_until_a_change_is_saved() {
+    let mut h = opened();
+    h.act(Action::AppendFailed(full_disk()));
+    // The next check finds room again; the failed change is still not on
+    // disk, so the banner stays.
+    h.act(Action::Disk(Health::Fine));
+    assert!(h.render(120, 40).contains("MARKS ARE NOT BEING SAVED"));
+    h.key(KeyCode::Char('1'));
+    assert!(matches!(h.app.saved, Saved::Saved { .. }));
+    assert!(!h.render(120, 40).contains("NOT BEING SAVED"));
+}
+
+#[test]
+fn a_nearly_full_disk_warns_and_a_full_one_warns_louder() {
+    let mut h = opened();
+    h.act(Action::Disk(Health::Low { free: 12_345_678 }));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("The disk is nearly full: 12.3 MB free. Marks are still being saved"),
+        "{screen}"
+    );
+    h.act(Action::Disk(Health::Low { free: 4096 }));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("THE DISK IS FULL, or nearly: 0.0 MB free. The next change may not be saved"),
+        "{screen}"
+    );
+    // Marking goes on, and says what is saved.
+    h.key(KeyCode::Char('1'));
+    assert!(matches!(h.app.saved, Saved::Saved { .. }));
+    assert!(h.render(120, 40).contains("saved ✓"));
+}
+
+#[test]
+fn the_runner_checks_the_sessions_folder_when_a_session_starts() {
+    let mut h = osce_one("C001");
+    h.exec.watch_disk(&mut h.app, std::time::Instant::now());
+    assert!(
+        matches!(h.app.disk, Health::Fine | Health::Low { .. }),
+        "{:?}",
+        h.app.disk
+    );
+    // The write test leaves nothing behind but the examiner's folder.
+    let folder = h.dir.join("msk-us-osce/E01@lap1");
+    assert!(folder.is_dir());
+    assert_eq!(std::fs::read_dir(&folder).expect("folder").count(), 0);
 }
 
 #[test]

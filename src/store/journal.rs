@@ -50,9 +50,9 @@ pub const JOURNAL_EXTENSION: &str = "jsonl";
 pub const QUARANTINE_SUFFIX: &str = ".quarantine";
 
 /// Mode of the folders the store creates: owner only.
-const DIR_MODE: u32 = 0o700;
+pub(super) const DIR_MODE: u32 = 0o700;
 /// Mode of the files the store creates: owner only, read and write.
-const FILE_MODE: u32 = 0o600;
+pub(super) const FILE_MODE: u32 = 0o600;
 
 /// `O_NOFOLLOW` without a `libc` dependency: opening a path whose last part
 /// is a symbolic link then fails instead of following it. The value differs
@@ -69,7 +69,7 @@ const FILE_MODE: u32 = 0o600;
         target_arch = "loongarch64"
     )
 ))]
-const O_NOFOLLOW: i32 = 0o400000;
+pub(super) const O_NOFOLLOW: i32 = 0o400000;
 #[cfg(all(
     any(target_os = "linux", target_os = "android"),
     any(
@@ -79,9 +79,9 @@ const O_NOFOLLOW: i32 = 0o400000;
         target_arch = "powerpc64"
     )
 ))]
-const O_NOFOLLOW: i32 = 0o100000;
+pub(super) const O_NOFOLLOW: i32 = 0o100000;
 #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-const O_NOFOLLOW: i32 = 0x0100;
+pub(super) const O_NOFOLLOW: i32 = 0x0100;
 #[cfg(not(any(
     all(
         any(target_os = "linux", target_os = "android"),
@@ -102,7 +102,7 @@ const O_NOFOLLOW: i32 = 0x0100;
     target_os = "ios",
     target_os = "freebsd"
 )))]
-const O_NOFOLLOW: i32 = 0;
+pub(super) const O_NOFOLLOW: i32 = 0;
 
 /// An assessor's moderation journal, in their `<assessor>@<device>` folder.
 pub const MODERATION_FILE: &str = "moderation.jsonl";
@@ -734,7 +734,7 @@ pub struct Store {
     root: PathBuf,
 }
 
-fn check(what: &'static str, id: &str) -> Result<(), StoreError> {
+pub(super) fn check(what: &'static str, id: &str) -> Result<(), StoreError> {
     check_id(id).map_err(|reason| StoreError::BadId {
         what,
         id: id.to_string(),
@@ -1096,7 +1096,7 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
 /// Creates the sessions root and any missing folders above it (`0o700`,
 /// each made durable in its parent). The root itself may be a symbolic
 /// link to a folder: that is the user's choice of where marks go.
-fn ensure_root(root: &Path) -> Result<(), StoreError> {
+pub(super) fn ensure_root(root: &Path) -> Result<(), StoreError> {
     let mut missing = Vec::new();
     let mut dir = root;
     loop {
@@ -1129,7 +1129,7 @@ fn ensure_root(root: &Path) -> Result<(), StoreError> {
 
 /// Makes sure `dir` is a real folder (not a link), creating it (`0o700`,
 /// made durable in its parent) if absent.
-fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
+pub(super) fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
     match fs::symlink_metadata(dir) {
         Ok(meta) => plain_dir(dir, &meta),
         Err(e) if e.kind() == io::ErrorKind::NotFound => create_dir(dir),

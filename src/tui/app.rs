@@ -14,7 +14,9 @@ use ratatui_textarea::{Input, TextArea};
 
 use crate::rubric::{Rubric, Station};
 use crate::scoring::{Standards, StationResult, score_station};
-use crate::store::{ConcernKind, Event, GLOBAL_RATING, Record, SheetKey, SheetState, TimerAction};
+use crate::store::{
+    ConcernKind, Event, GLOBAL_RATING, Health, Record, SaveProblem, SheetKey, SheetState, TimerAction,
+};
 use crate::timer::{Happening, Phase, Plan, Timer};
 
 use super::home::Home;
@@ -182,7 +184,17 @@ pub enum Saved {
         time: DateTime<Utc>,
     },
     /// The last change did NOT reach the disk.
-    Failed(String),
+    Failed(SaveProblem),
+}
+
+/// What the screen must say about saving, above everything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alarm<'a> {
+    /// Marks are NOT being saved: the last change failed, or the folder
+    /// cannot be written.
+    NotSaving(&'a SaveProblem),
+    /// Still saving, but the disk is nearly full (bytes free).
+    Low(u64),
 }
 
 /// Everything the user (or the clock, or the runner) can do.
@@ -234,9 +246,10 @@ pub enum Action {
     /// A record is durable on disk.
     Appended(Record),
     /// A record could not be written.
-    AppendFailed {
-        message: String,
-    },
+    AppendFailed(SaveProblem),
+    /// Whether the sessions folder can be written, checked by the runner
+    /// when a session starts and every few seconds after.
+    Disk(Health),
     /// Where the asked-for sheets stand.
     Surveyed(Vec<(SheetKey, Progress)>),
     /// Text pasted into the terminal (bracketed paste).
@@ -282,6 +295,8 @@ pub struct App {
     /// Station (index into the rubric's stations) in candidate mode.
     pub station: usize,
     pub saved: Saved,
+    /// Whether the sessions folder can be written, as last checked.
+    pub disk: Health,
     /// A message for the examiner: what a key could not do, and why.
     pub notice: Option<String>,
     /// Candidates confirmed in this run (candidate mode confirms once).
@@ -361,6 +376,7 @@ impl App {
             candidate: 0,
             station: 0,
             saved: Saved::Nothing,
+            disk: Health::Fine,
             notice: None,
             confirmed: HashSet::new(),
             awaiting: 0,
@@ -408,6 +424,20 @@ impl App {
             .map_or(0, |s| s.items.len() + usize::from(s.global_rating.is_some()))
     }
 
+    /// The banner the screen shows about saving, if any. A failed save
+    /// stays on screen until a later change is saved, even if the disk
+    /// has been fixed meanwhile: the failed change is still not on disk.
+    pub fn alarm(&self) -> Option<Alarm<'_>> {
+        if let Saved::Failed(problem) = &self.saved {
+            return Some(Alarm::NotSaving(problem));
+        }
+        match &self.disk {
+            Health::Fine => None,
+            Health::Low { free } => Some(Alarm::Low(*free)),
+            Health::Unwritable(problem) => Some(Alarm::NotSaving(problem)),
+        }
+    }
+
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Tick { now, wall } => return self.tick(now, wall),
@@ -430,10 +460,14 @@ impl App {
             }
             Action::Appended(record) => return self.appended(record),
             Action::Surveyed(found) => return self.surveyed(found),
-            Action::AppendFailed { message } => {
+            Action::AppendFailed(problem) => {
                 self.awaiting = 0;
                 self.closing = false;
-                self.saved = Saved::Failed(message);
+                self.saved = Saved::Failed(problem);
+                return Vec::new();
+            }
+            Action::Disk(health) => {
+                self.disk = health;
                 return Vec::new();
             }
             Action::Start(session) => {
@@ -740,6 +774,12 @@ impl App {
             seq: record.seq,
             time: record.time,
         };
+        // A record just reached the disk: whatever a write test found
+        // before, saving works now (the runner's next check asks for the
+        // free space).
+        if matches!(self.disk, Health::Unwritable(_)) {
+            self.disk = Health::Fine;
+        }
         let Some(sheet) = &mut self.sheet else {
             return Vec::new();
         };

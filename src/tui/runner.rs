@@ -14,9 +14,9 @@ use crossterm::event::{self, Event as TermEvent};
 use crate::examples;
 use crate::roster::{Roster, read_roster, station_queue};
 use crate::rubric::{self, Rubric};
-use crate::store::{Journal, SheetState, Store, hash_rubric};
+use crate::store::{Health, Journal, SaveProblem, SheetState, Store, hash_rubric};
 
-use super::app::{Action, App, Candidate, Effect, Mode, Progress, Session};
+use super::app::{Action, App, Candidate, Effect, Mode, Progress, Saved, Session};
 use super::home::{Home, HomeEffect, Launch, RubricChoice, RubricSource, Unfinished};
 use super::keymap::action_for;
 use super::theme::Theme;
@@ -35,6 +35,8 @@ pub struct Executor {
     /// Bells asked for and not yet rung.
     pub bells: usize,
     wall: WallClock,
+    /// When the sessions folder was last checked ([`Executor::watch_disk`]).
+    disk_checked: Option<Instant>,
 }
 
 impl Executor {
@@ -47,6 +49,41 @@ impl Executor {
             choices: Vec::new(),
             bells: 0,
             wall,
+            disk_checked: None,
+        }
+    }
+
+    /// Checks, when a session starts and every [`DISK_CHECK`] after,
+    /// whether marks can be saved, and tells the app. The first check, and
+    /// any check while saving is known to fail, really writes a small file
+    /// ([`Store::probe`]); the others only ask for the free space and the
+    /// read-only flag ([`Store::space`]).
+    pub fn watch_disk(&mut self, app: &mut App, now: Instant) {
+        let Some(session) = &app.session else {
+            return;
+        };
+        if self
+            .disk_checked
+            .is_some_and(|last| now.saturating_duration_since(last) < DISK_CHECK)
+        {
+            return;
+        }
+        let first = self.disk_checked.is_none();
+        self.disk_checked = Some(now);
+        // Only a real write finds a folder this account may not write, and
+        // only another finds it fixed. Otherwise the free space is asked
+        // for: a write test on a nearly full disk can fail where the
+        // journal, with room left in its last block, still saves; the
+        // banner must not call saved marks unsaved.
+        let unwritable = matches!(app.disk, Health::Unwritable(_));
+        let health = if first || unwritable || matches!(app.saved, Saved::Failed(_)) {
+            self.store
+                .probe(&session.rubric.id, &session.examiner, &session.device)
+        } else {
+            self.store.space(&session.rubric.id)
+        };
+        if health != app.disk {
+            app.update(Action::Disk(health));
         }
     }
 
@@ -83,15 +120,19 @@ impl Executor {
                         Some(Ok(record)) => app.update(Action::Appended(record)),
                         Some(Err(e)) => {
                             failed = true;
-                            app.update(Action::AppendFailed {
-                                message: e.to_string(),
-                            })
+                            // Look at the disk again at once: the banner
+                            // should say why, and stay until it is fixed.
+                            self.disk_checked = None;
+                            app.update(Action::AppendFailed(SaveProblem::of(&e)))
                         }
                         None => {
                             failed = true;
-                            app.update(Action::AppendFailed {
-                                message: "no sheet is open".to_string(),
-                            })
+                            app.update(Action::AppendFailed(SaveProblem {
+                                headline: "no sheet is open".to_string(),
+                                advice: "Open the sheet again; this is a bug in osce, please report it."
+                                    .to_string(),
+                                detail: "no sheet is open".to_string(),
+                            }))
                         }
                     }
                 }
@@ -173,6 +214,7 @@ impl Executor {
         match self.session_from_home(launch) {
             Ok(session) => {
                 self.rubric_hash = session.rubric_hash.clone();
+                self.disk_checked = None;
                 app.update(Action::Start(Box::new(session)))
             }
             Err(message) => {
@@ -454,6 +496,9 @@ pub fn default_device() -> String {
 /// that the timer on screen is never more than this behind the clock.
 pub const TICK: Duration = Duration::from_millis(100);
 
+/// How often the sessions folder's disk is checked while marking.
+pub const DISK_CHECK: Duration = Duration::from_secs(5);
+
 /// Runs the app in the terminal until it quits. The terminal is restored
 /// on every exit path, and by ratatui's panic hook on a panic.
 pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Result<()> {
@@ -478,6 +523,7 @@ pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Resul
                 wall: Utc::now(),
             });
             exec.perform(&mut app, effects);
+            exec.watch_disk(&mut app, Instant::now());
             if exec.bells > 0 {
                 exec.bells = 0;
                 let mut out = io::stdout();

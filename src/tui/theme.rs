@@ -58,6 +58,19 @@ impl Theme {
         }
     }
 
+    /// The banner saying marks are NOT being saved: white on red, or
+    /// reverse video without colour.
+    pub fn alarm(&self) -> Style {
+        if self.colour {
+            Style::new()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        }
+    }
+
     pub fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }

@@ -10,15 +10,32 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Screen};
+use super::app::{Alarm, App, MIN_HEIGHT, MIN_WIDTH, Screen};
 use super::keymap::{Ctx, for_screen};
 use super::theme::Theme;
 
 pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
-    let area = frame.area();
+    let mut area = frame.area();
     if app.too_small() {
         too_small(app, frame, theme);
         return;
+    }
+    // Whether marks are being saved goes above everything, on every
+    // screen of a session.
+    if let Some(alarm) = app.alarm().filter(|_| !matches!(app.screen, Screen::Home(_))) {
+        let lines = alarm_lines(alarm, theme);
+        let height = wrapped_height(&lines, area.width).min(area.height / 3);
+        let [banner, rest] = Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
+        let style = match alarm {
+            Alarm::NotSaving(_) => theme.alarm(),
+            Alarm::Low(free) if free < ALMOST_FULL => theme.alarm(),
+            Alarm::Low(_) => theme.warn(),
+        };
+        frame.render_widget(
+            Paragraph::new(lines).style(style).wrap(Wrap { trim: true }),
+            banner,
+        );
+        area = rest;
     }
     match &app.screen {
         Screen::Home(home) => home::render(app, home, frame, area, theme),
@@ -52,6 +69,63 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
     if app.help {
         help(app, frame, area, theme);
     }
+}
+
+/// The words of the banner about saving.
+fn alarm_lines(alarm: Alarm<'_>, theme: &Theme) -> Vec<Line<'static>> {
+    match alarm {
+        Alarm::NotSaving(problem) => vec![
+            Line::styled(
+                format!("MARKS ARE NOT BEING SAVED: {}.", problem.headline),
+                theme.alarm(),
+            ),
+            Line::styled(
+                format!(
+                    "What you enter now does not reach the disk; the sheet shows only what is saved. {}",
+                    problem.advice
+                ),
+                theme.alarm(),
+            ),
+            Line::styled(problem.detail.clone(), theme.alarm()),
+        ],
+        Alarm::Low(free) if free < ALMOST_FULL => vec![Line::styled(
+            format!(
+                "THE DISK IS FULL, or nearly: {} free. The next change may not be saved: free space now (or tell the exam lead).",
+                megabytes(free)
+            ),
+            theme.alarm(),
+        )],
+        Alarm::Low(free) => vec![Line::styled(
+            format!(
+                "The disk is nearly full: {} free. Marks are still being saved; free space (or tell the exam lead) before it runs out.",
+                megabytes(free)
+            ),
+            theme.warn(),
+        )],
+    }
+}
+
+/// Below this much free space the banner says the disk is full.
+const ALMOST_FULL: u64 = 1_000_000;
+
+/// Bytes in megabytes (10⁶), for people.
+fn megabytes(bytes: u64) -> String {
+    let tenths = bytes / 100_000;
+    format!("{}.{} MB", tenths / 10, tenths % 10)
+}
+
+/// Rows `lines` take at `width` when wrapped (at least one each).
+fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
+    let width = usize::from(width.max(10));
+    // Word wrapping leaves ends of rows empty: count on nine tenths.
+    let rows: usize = lines
+        .iter()
+        .map(|l| match l.width() {
+            w if w <= width => 1,
+            w => w.div_ceil(width * 9 / 10),
+        })
+        .sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 /// The station's candidate instructions and examiner notes (`i`).

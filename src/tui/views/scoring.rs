@@ -101,7 +101,7 @@ fn render_header(
             ),
             theme.ok(),
         ),
-        Saved::Failed(why) => Span::styled(format!("NOT SAVED: {why}"), theme.danger()),
+        Saved::Failed(why) => Span::styled(format!("NOT SAVED: {}", why.headline), theme.danger()),
     };
     let mut status = vec![Span::raw("Sheet "), sheet_status, Span::raw(" · "), saved];
     if rubric.examiner_view.show_running_total {
