@@ -445,3 +445,101 @@ fn the_documented_csv_columns_are_the_columns_written() {
         assert!(exam_doc.contains(&format!("`{name}")), "{name} is documented");
     }
 }
+
+/// A symbolic link planted where the report, its CSV files or a
+/// standard-setting record go is never written through: refused without
+/// --force (a standard-setting record always), replaced with --force, and
+/// what it pointed to is untouched. A folder given for a file is refused.
+#[test]
+fn planted_links_are_never_written_through_by_report_or_standards() {
+    let d = Dir::new("report-links");
+    let s = simulated(&d, 40, 5);
+    let victim = d.0.join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("victim");
+    let plant = |at: &Path| std::os::unix::fs::symlink(&victim, at).expect("link");
+    let sessions = s.to_str().expect("utf-8");
+    let kept = || std::fs::read_to_string(&victim).expect("victim") == "keep me";
+
+    let html = d.0.join("report.html");
+    plant(&html);
+    let args = [
+        "report",
+        OSCE,
+        "--sessions",
+        sessions,
+        "--format",
+        "html",
+        "--out",
+        html.to_str().expect("utf-8"),
+    ];
+    let out = osce(&args);
+    assert_eq!(out.status.code(), Some(2), "refused without --force");
+    assert!(kept());
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let out = osce(&forced);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(kept(), "the link's target is untouched");
+    let meta = std::fs::symlink_metadata(&html).expect("report");
+    assert!(meta.file_type().is_file(), "the link was replaced by the report");
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777,
+        0o600
+    );
+
+    let csv_dir = d.sub("csv");
+    plant(&csv_dir.join("report-exam.csv"));
+    let csv_dir = csv_dir.to_str().expect("utf-8");
+    let args = [
+        "report",
+        OSCE,
+        "--sessions",
+        sessions,
+        "--format",
+        "csv",
+        "--out",
+        csv_dir,
+    ];
+    assert_eq!(osce(&args).status.code(), Some(2));
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    assert!(osce(&forced).status.success());
+    assert!(kept());
+
+    let saved = d.0.join("standards.json");
+    plant(&saved);
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        sessions,
+        "--format",
+        "markdown",
+        "--save-standards",
+        saved.to_str().expect("utf-8"),
+        "--by",
+        "Dr Lead",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never overwritten"));
+    assert!(kept());
+
+    // A folder where a file goes.
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        sessions,
+        "--format",
+        "html",
+        "--out",
+        d.0.to_str().expect("utf-8"),
+        "--force",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("name a file to write, not a folder"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

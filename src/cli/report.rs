@@ -59,16 +59,8 @@ pub fn run(args: &ReportArgs) -> ExitCode {
                 return ExitCode::from(EXIT_USAGE);
             }
         };
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        match osce::export::write_files(dir, &[(name, text.into_bytes())], false) {
-            Ok(_) => errln!(
+        match write_file(path, text.into_bytes(), false) {
+            Ok(()) => errln!(
                 "saved the standard-setting record ({} stations, set by {by}) to {}; apply it with osce export --pass-marks {}",
                 decision.stations.len(),
                 path.display(),
@@ -102,10 +94,10 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             }
         }
         ReportFormat::Markdown | ReportFormat::Html => {
-            let (text, ext) = if format == ReportFormat::Html {
-                (osce::report::html::render(&report), "html")
+            let text = if format == ReportFormat::Html {
+                osce::report::html::render(&report)
             } else {
-                (osce::report::markdown::render(&report), "md")
+                osce::report::markdown::render(&report)
             };
             match &args.out {
                 None if format == ReportFormat::Markdown => {
@@ -116,7 +108,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
                     errln!("error: --format html needs --out FILE.html");
                     ExitCode::from(EXIT_USAGE)
                 }
-                Some(path) => write_one(path, text.into_bytes(), args.force, ext),
+                Some(path) => write_one(path, text.into_bytes(), args.force),
             }
         }
         ReportFormat::Csv => {
@@ -146,17 +138,9 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     }
 }
 
-fn write_one(path: &std::path::Path, bytes: Vec<u8>, force: bool, _ext: &str) -> ExitCode {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    match osce::export::write_files(dir, &[(name, bytes)], force) {
-        Ok(_) => {
+fn write_one(path: &std::path::Path, bytes: Vec<u8>, force: bool) -> ExitCode {
+    match write_file(path, bytes, force) {
+        Ok(()) => {
             outln!("wrote {}", path.display());
             ExitCode::SUCCESS
         }
@@ -165,4 +149,22 @@ fn write_one(path: &std::path::Path, bytes: Vec<u8>, force: bool, _ext: &str) ->
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// Writes one file the export's careful way (a new temporary file, fsync,
+/// rename; never through a link planted at `path`; owner only).
+fn write_file(path: &std::path::Path, bytes: Vec<u8>, force: bool) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = match path.file_name() {
+        Some(name) if !path.is_dir() && path.to_str().is_none_or(|p| !p.ends_with('/')) => {
+            name.to_string_lossy().to_string()
+        }
+        _ => return Err(format!("{}: name a file to write, not a folder", path.display())),
+    };
+    osce::export::write_files(dir, &[(name, bytes)], force)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
