@@ -457,27 +457,19 @@ fn planted_links_are_never_written_through_by_report_or_standards() {
     let victim = d.0.join("victim.txt");
     std::fs::write(&victim, "keep me").expect("victim");
     let plant = |at: &Path| std::os::unix::fs::symlink(&victim, at).expect("link");
-    let sessions = s.to_str().expect("utf-8");
     let kept = || std::fs::read_to_string(&victim).expect("victim") == "keep me";
+    let report = |args: &[&str]| {
+        let mut all = vec!["report", OSCE, "--sessions", s.to_str().expect("utf-8")];
+        all.extend_from_slice(args);
+        osce(&all)
+    };
 
     let html = d.0.join("report.html");
     plant(&html);
-    let args = [
-        "report",
-        OSCE,
-        "--sessions",
-        sessions,
-        "--format",
-        "html",
-        "--out",
-        html.to_str().expect("utf-8"),
-    ];
-    let out = osce(&args);
-    assert_eq!(out.status.code(), Some(2), "refused without --force");
+    let args = ["--format", "html", "--out", html.to_str().expect("utf-8")];
+    assert_eq!(report(&args).status.code(), Some(2), "refused without --force");
     assert!(kept());
-    let mut forced = args.to_vec();
-    forced.push("--force");
-    let out = osce(&forced);
+    let out = report(&[&args[..], &["--force"]].concat());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(kept(), "the link's target is untouched");
     let meta = std::fs::symlink_metadata(&html).expect("report");
@@ -489,30 +481,14 @@ fn planted_links_are_never_written_through_by_report_or_standards() {
 
     let csv_dir = d.sub("csv");
     plant(&csv_dir.join("report-exam.csv"));
-    let csv_dir = csv_dir.to_str().expect("utf-8");
-    let args = [
-        "report",
-        OSCE,
-        "--sessions",
-        sessions,
-        "--format",
-        "csv",
-        "--out",
-        csv_dir,
-    ];
-    assert_eq!(osce(&args).status.code(), Some(2));
-    let mut forced = args.to_vec();
-    forced.push("--force");
-    assert!(osce(&forced).status.success());
+    let args = ["--format", "csv", "--out", csv_dir.to_str().expect("utf-8")];
+    assert_eq!(report(&args).status.code(), Some(2));
+    assert!(report(&[&args[..], &["--force"]].concat()).status.success());
     assert!(kept());
 
     let saved = d.0.join("standards.json");
     plant(&saved);
-    let out = osce(&[
-        "report",
-        OSCE,
-        "--sessions",
-        sessions,
+    let out = report(&[
         "--format",
         "markdown",
         "--save-standards",
@@ -525,11 +501,7 @@ fn planted_links_are_never_written_through_by_report_or_standards() {
     assert!(kept());
 
     // A folder where a file goes.
-    let out = osce(&[
-        "report",
-        OSCE,
-        "--sessions",
-        sessions,
+    let out = report(&[
         "--format",
         "html",
         "--out",
@@ -537,9 +509,6 @@ fn planted_links_are_never_written_through_by_report_or_standards() {
         "--force",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("name a file to write, not a folder"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("name a file to write, not a folder"), "{stderr}");
 }
