@@ -269,6 +269,65 @@ fn sigterm_restores_the_terminal_and_keeps_the_marks() {
     );
 }
 
+/// Closing the window (here: the whole tmux server, so the terminal is
+/// gone) ends osce within moments, even while it waits for a key, and so
+/// frees the sheet for the examiner's next window.
+#[test]
+fn a_closed_window_ends_osce_and_frees_the_sheet() {
+    if skip_without_tmux() {
+        return;
+    }
+    let id = format!("osce-e2e-close-{}", std::process::id());
+    let dir = std::env::temp_dir().join(&id);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let t = Tmux {
+        socket: id,
+        dir: dir.clone(),
+    };
+    let bin = env!("CARGO_BIN_EXE_osce");
+    let rubric = Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/msk-ultrasound-osce.ron");
+    let sessions = dir.join("sessions");
+    let command = format!(
+        "{bin} score {} --examiner E01 --candidate C010 --name 'Close Test' --sessions {} --device lapclose",
+        rubric.display(),
+        sessions.display()
+    );
+    t.start(&command);
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
+    t.wait_for("Station 1/6: Shoulder");
+    t.keys(&["1"]);
+    t.wait_for("saved ✓");
+    t.run(&["kill-server"]);
+    let pattern = format!("^{bin} score .*{}", sessions.display());
+    let running = || {
+        Command::new("pgrep")
+            .args(["-f", &pattern])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let start = Instant::now();
+    while running() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "osce still runs 10 s after its terminal went away"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The sheet opens again in a new window: nothing holds its lock.
+    t.start(&command);
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Station 1/6: Shoulder");
+    let first = screen
+        .lines()
+        .find(|l| l.contains("Confirms patient identity"))
+        .unwrap_or_default();
+    assert!(first.contains("1/1"), "the mark is there: {first}\n{screen}");
+    t.keys(&["q"]);
+}
+
 // ---------------------------------------------------------------------------
 // A full disk and a read-only sessions folder, for real: the binary runs in
 // a private mount namespace (`unshare`, as an unprivileged user may) with

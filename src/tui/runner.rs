@@ -116,7 +116,10 @@ impl Executor {
                 Effect::Append(_) if failed => Vec::new(),
                 Effect::Append(event) => {
                     let time = (self.wall)();
-                    match self.journal.as_mut().map(|j| j.append(event, time)) {
+                    let writing = super::signals::writing();
+                    let appended = self.journal.as_mut().map(|j| j.append(event, time));
+                    drop(writing);
+                    match appended {
                         Some(Ok(record)) => app.update(Action::Appended(record)),
                         Some(Err(e)) => {
                             failed = true;

@@ -42,10 +42,15 @@ impl ModerateExecutor {
                     station: c.station,
                     snapshot: (self.loader)(),
                 },
-                Effect::Record { event, .. } => match self.journal.append(event, (self.wall)()) {
-                    Ok(record) => Outcome::Recorded(record),
-                    Err(e) => Outcome::NotRecorded(e.to_string()),
-                },
+                Effect::Record { event, .. } => {
+                    let writing = crate::tui::signals::writing();
+                    let appended = self.journal.append(event, (self.wall)());
+                    drop(writing);
+                    match appended {
+                        Ok(record) => Outcome::Recorded(record),
+                        Err(e) => Outcome::NotRecorded(e.to_string()),
+                    }
+                }
             };
             app.outcome(outcome);
         }
