@@ -43,10 +43,13 @@ use std::fmt::Write as _;
 use std::fs::{self, DirBuilder, OpenOptions};
 use std::io::Write as _;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+mod common;
+use common::target_dir;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use osce::rubric::Rubric;
@@ -549,65 +552,6 @@ fn disk_usage(dir: &Path) -> (u64, u64, u64) {
 // ---------------------------------------------------------------------------
 // The binary, under GNU time
 
-#[derive(Debug, Clone, Copy)]
-struct Run {
-    wall: f64,
-    user: f64,
-    sys: f64,
-    max_rss_kb: u64,
-}
-
-fn time_value<'a>(report: &'a str, label: &str) -> &'a str {
-    report
-        .lines()
-        .find_map(|l| l.trim().strip_prefix(label))
-        .map(str::trim)
-        .unwrap_or_else(|| panic!("no {label:?} in GNU time's report:\n{report}"))
-}
-
-/// `h:mm:ss` or `m:ss.cc` to seconds.
-fn clock_seconds(s: &str) -> f64 {
-    s.split(':')
-        .fold(0.0, |acc, part| acc * 60.0 + part.parse::<f64>().expect("time"))
-}
-
-fn timed(args: &[&str], stdout: &Path) -> Run {
-    let out = Command::new("/usr/bin/time")
-        .arg("-v")
-        .args(args)
-        .stdout(fs::File::create(stdout).expect("stdout file"))
-        .stderr(Stdio::piped())
-        .output()
-        .expect("run /usr/bin/time (GNU time: apt-get install time)");
-    let report = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "{args:?} failed ({}):\n{report}",
-        out.status
-    );
-    Run {
-        wall: clock_seconds(time_value(
-            &report,
-            "Elapsed (wall clock) time (h:mm:ss or m:ss):",
-        )),
-        user: time_value(&report, "User time (seconds):").parse().expect("user"),
-        sys: time_value(&report, "System time (seconds):")
-            .parse()
-            .expect("sys"),
-        max_rss_kb: time_value(&report, "Maximum resident set size (kbytes):")
-            .parse()
-            .expect("rss"),
-    }
-}
-
-/// One warm-up, then the run with the median wall time of `RUNS`.
-fn median_run(args: &[&str], stdout: &Path) -> Run {
-    timed(args, stdout);
-    let mut runs: Vec<Run> = (0..RUNS).map(|_| timed(args, stdout)).collect();
-    runs.sort_by(|a, b| a.wall.total_cmp(&b.wall));
-    runs[RUNS / 2]
-}
-
 // ---------------------------------------------------------------------------
 // In process: each step of the pipeline, then where gather's time goes
 
@@ -774,31 +718,6 @@ fn parse_phases(out: &str) -> (Vec<(String, f64)>, u64, u64, u64) {
 
 // ---------------------------------------------------------------------------
 
-fn target_dir() -> PathBuf {
-    // The bench runs as target/<profile>/deps/cohort-<hash>.
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.to_path_buf()))
-        .filter(|t| t.join("CACHEDIR.TAG").exists())
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
-}
-
-fn mb(bytes: u64) -> String {
-    format!("{:.0} MB", bytes as f64 / 1e6)
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (k, c) in s.chars().enumerate() {
-        if k > 0 && (s.len() - k).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(at) = args.iter().position(|a| a == "--phases") {
@@ -809,30 +728,29 @@ fn main() {
         let given: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
         if given.is_empty() { SIZES.to_vec() } else { given }
     };
-    if !Path::new("/usr/bin/time").exists() {
-        eprintln!("GNU time is needed at /usr/bin/time for wall time and peak memory: apt-get install time");
-        std::process::exit(2);
-    }
+    common::need_gnu_time();
     let osce = env!("CARGO_BIN_EXE_osce");
-    let load = || {
-        fs::read_to_string("/proc/loadavg")
-            .unwrap_or_default()
-            .trim()
-            .to_string()
-    };
     let root = target_dir().join("bench-cohort");
     println!("binary: {osce}\ncohorts: {}\n", root.display());
 
-    let mut report = String::new();
-    let mut phase_report = String::new();
+    let mut generated = String::from(
+        "| candidates × stations | journals | records | journal bytes | on disk (with the folders) | generation (2 threads) |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    let mut commands = format!(
+        "| command | candidates × {STATIONS} | wall: median of {RUNS} (fastest–slowest) | CPU: user + system | peak RSS | aim at 5,000: under 2 s, under 500 MB |\n\
+         |---|---|---|---|---|---|\n"
+    );
+    let mut steps = String::from("| step | candidates | time | per journal |\n|---|---|---|---|\n");
+    let mut loads = Vec::new();
     for &n in &sizes {
         let dir = root.join(format!("c{n}"));
         let g = ensure_cohort(&dir, n);
-        let load_before = load();
+        let load_before = common::load_average();
         let d = |name: &str| dir.join(name).display().to_string();
         let (rubric, sessions, roster) = (d("rubric.ron"), d("sessions"), d("roster.csv"));
         let export_dir = d("export");
-        let status = median_run(
+        let status = common::median_run(
             &[
                 osce,
                 "status",
@@ -842,9 +760,10 @@ fn main() {
                 "--roster",
                 &roster,
             ],
-            &dir.join("status.txt"),
+            Some(&dir.join("status.txt")),
+            RUNS,
         );
-        let export = median_run(
+        let export = common::median_run(
             &[
                 osce,
                 "export",
@@ -857,31 +776,39 @@ fn main() {
                 &export_dir,
                 "--force",
             ],
-            &dir.join("export.txt"),
+            Some(&dir.join("export.txt")),
+            RUNS,
         );
+        loads.push(format!(
+            "{} candidates: {load_before} before, {} after",
+            common::thousands(n as u64),
+            common::load_average()
+        ));
         let _ = writeln!(
-            report,
-            "{:>6} × {STATIONS}  {:>9} journals  {:>10} records  {:>7} in files, {:>7} on disk  generated in {:>5.1} s",
-            thousands(n as u64),
-            thousands(g.journals),
-            thousands(g.records),
-            mb(g.bytes),
-            mb(g.disk),
+            generated,
+            "| {} × {STATIONS} | {} | {} | {} | {} | {:.1} s |",
+            common::thousands(n as u64),
+            common::thousands(g.journals),
+            common::thousands(g.records),
+            common::mb(g.bytes as f64),
+            common::mb(g.disk as f64),
             g.seconds
         );
-        let _ = writeln!(
-            report,
-            "          load average before / after: {load_before} / {}",
-            load()
-        );
-        for (what, r) in [("status", status), ("export", export)] {
+        for (what, (r, low, high)) in [("osce status --roster", status), ("osce export --roster", export)] {
+            let aim = if n == 5_000 {
+                let met = |ok: bool| if ok { "met" } else { "**missed**" };
+                format!("time {}, memory {}", met(r.wall < 2.0), met(r.rss() < 500e6))
+            } else {
+                String::new()
+            };
             let _ = writeln!(
-                report,
-                "          osce {what}: wall {:>6.2} s (user {:.2} s, sys {:.2} s), max RSS {:>6.0} MB",
+                commands,
+                "| `{what}` | {} | **{:.2} s** ({low:.2}–{high:.2} s) | {:.2} s + {:.2} s | **{}** | {aim} |",
+                common::thousands(n as u64),
                 r.wall,
                 r.user,
                 r.sys,
-                r.max_rss_kb as f64 * 1024.0 / 1e6
+                common::mb(r.rss()),
             );
         }
 
@@ -891,24 +818,25 @@ fn main() {
             .output()
             .expect("run the in-process phases");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let (phases, rss, records, rows) = parse_phases(&String::from_utf8_lossy(&out.stdout));
-        let _ = writeln!(
-            phase_report,
-            "{} candidates ({} records, {} CSV rows); in-process peak RSS {:.0} MB",
-            thousands(n as u64),
-            thousands(records),
-            thousands(rows),
-            rss as f64 * 1024.0 / 1e6
-        );
+        let (phases, _rss, _records, _rows) = parse_phases(&String::from_utf8_lossy(&out.stdout));
         for (name, secs) in &phases {
             let per = if name.starts_with("gather.") && g.journals > 0 {
-                format!("  ({:.1} µs a journal)", secs * 1e6 / g.journals as f64)
+                format!("{:.1} µs", secs * 1e6 / g.journals as f64)
             } else {
                 String::new()
             };
-            let _ = writeln!(phase_report, "    {name:<20} {:>8.1} ms{per}", secs * 1e3);
+            let _ = writeln!(
+                steps,
+                "| `{name}` | {} | {} | {per} |",
+                common::thousands(n as u64),
+                common::duration(secs * 1e9)
+            );
         }
     }
-    println!("\nstatus and export (median of {RUNS} after a warm-up; page cache warm):\n{report}");
-    println!("in process, step by step:\n{phase_report}");
+    common::publish("cohort-generated", &generated);
+    common::publish(
+        "cohort",
+        &format!("{commands}\nLoad average (1, 5, 15 min): {}.\n", loads.join("; ")),
+    );
+    common::publish("cohort-steps", &steps);
 }

@@ -16,50 +16,14 @@
 //! writing it out). The cohorts take about 0.8 GB at 10,000; delete
 //! `target/bench-report/` to get the space back.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+mod common;
 
 const SIZES: [usize; 4] = [1_000, 2_000, 5_000, 10_000];
 const RUBRIC: &str = "benches/data/osce-20-stations.ron";
-
-struct Run {
-    wall: f64,
-    peak_kb: u64,
-}
-
-/// Runs the binary under GNU time; panics with its output if it fails
-/// (a benchmark is not a test, but a failed run must not give a figure).
-fn timed(args: &[String]) -> Run {
-    let out = Command::new("/usr/bin/time")
-        .arg("-v")
-        .arg(env!("CARGO_BIN_EXE_osce"))
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("/usr/bin/time (apt-get install time)");
-    let report = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "osce {args:?} failed:\n{report}");
-    let field = |label: &str| {
-        report
-            .lines()
-            .find_map(|l| l.trim().strip_prefix(label))
-            .map(str::trim)
-            .unwrap_or_else(|| panic!("no {label} in:\n{report}"))
-            .to_string()
-    };
-    let clock = field("Elapsed (wall clock) time (h:mm:ss or m:ss):");
-    let wall = clock
-        .split(':')
-        .fold(0.0, |acc, part| acc * 60.0 + part.parse::<f64>().unwrap_or(0.0));
-    let peak_kb = field("Maximum resident set size (kbytes):").parse().unwrap_or(0);
-    Run { wall, peak_kb }
-}
-
-fn median(mut runs: Vec<Run>) -> Run {
-    runs.sort_by(|a, b| a.wall.total_cmp(&b.wall));
-    runs.swap_remove(runs.len() / 2)
-}
 
 fn main() {
     let sizes: Vec<usize> = std::env::args()
@@ -67,61 +31,97 @@ fn main() {
         .filter_map(|a| a.replace([',', '_'], "").parse().ok())
         .collect();
     let sizes = if sizes.is_empty() { SIZES.to_vec() } else { sizes };
-    let root: PathBuf = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
-        .join("bench-report");
+    common::need_gnu_time();
+    let root = common::target_dir().join("bench-report");
     let rubric = Path::new(env!("CARGO_MANIFEST_DIR")).join(RUBRIC);
-    println!("| candidates × 20 stations | sheets | simulate: wall, peak RSS | report: wall, peak RSS |");
-    println!("|---|---|---|---|");
-    let mut first: Option<(usize, f64, f64)> = None;
+    let rubric = rubric.to_str().expect("a UTF-8 path");
+    let osce = env!("CARGO_BIN_EXE_osce");
+    let mut table = String::from(
+        "| candidates × 20 stations | sheets | `osce simulate`: wall, peak RSS | `osce report`: wall, median of 3 (fastest–slowest), peak RSS |\n\
+         |---|---|---|---|\n",
+    );
+    let mut first: Option<(usize, f64, f64, f64)> = None;
+    let mut growth = String::new();
+    let mut aim = String::new();
+    let load_before = common::load_average();
     for n in sizes {
         let dir = root.join(format!("c{n}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("bench folder");
         let sessions = dir.join("sessions");
-        let s = |x: &Path| x.display().to_string();
-        let sim = timed(&[
-            "simulate".into(),
-            s(&rubric),
-            "--candidates".into(),
-            n.to_string(),
-            "--examiners".into(),
-            "40".into(),
-            "--seed".into(),
-            "1".into(),
-            "--sessions".into(),
-            s(&sessions),
-        ]);
+        let sessions = sessions.to_str().expect("a UTF-8 path");
+        let candidates = n.to_string();
+        let sim = common::timed(
+            &[
+                osce,
+                "simulate",
+                rubric,
+                "--candidates",
+                &candidates,
+                "--examiners",
+                "40",
+                "--seed",
+                "1",
+                "--sessions",
+                sessions,
+            ],
+            None,
+        );
         // Let the simulator's writes reach the disk first, so the report
         // does not pay for them.
         let _ = Command::new("sync").status();
-        let report_args = vec![
-            "report".to_string(),
-            s(&rubric),
-            "--sessions".into(),
-            s(&sessions),
-            "--format".into(),
-            "markdown".into(),
-        ];
-        let _warm = timed(&report_args);
-        let rep = median((0..3).map(|_| timed(&report_args)).collect());
-        println!(
-            "| {n} | {} | {:.2} s, {:.0} MB | {:.2} s, {:.0} MB |",
-            n * 20,
+        let (rep, low, high) = common::median_run(
+            &[
+                osce,
+                "report",
+                rubric,
+                "--sessions",
+                sessions,
+                "--format",
+                "markdown",
+            ],
+            None,
+            3,
+        );
+        let _ = writeln!(
+            table,
+            "| {} | {} | {:.1} s, {} | **{:.2} s** ({low:.2}–{high:.2} s), **{}** |",
+            common::thousands(n as u64),
+            common::thousands(n as u64 * 20),
             sim.wall,
-            sim.peak_kb as f64 * 1024.0 / 1e6,
+            common::mb(sim.rss()),
             rep.wall,
-            rep.peak_kb as f64 * 1024.0 / 1e6
+            common::mb(rep.rss()),
         );
         match first {
-            None => first = Some((n, sim.wall, rep.wall)),
-            Some((n0, s0, r0)) => println!(
-                "|   growth from {n0}: × {:.1} candidates | | × {:.2} time | × {:.2} time |",
-                n as f64 / n0 as f64,
-                sim.wall / s0,
-                rep.wall / r0
-            ),
+            None => first = Some((n, sim.wall, rep.wall, rep.rss())),
+            Some((n0, s0, r0, m0)) => {
+                let _ = writeln!(
+                    growth,
+                    "- from {} to {} ({:.0} times the candidates): simulate {:.1} times the time, report {:.1} times the time and {:.1} times the memory",
+                    common::thousands(n0 as u64),
+                    common::thousands(n as u64),
+                    n as f64 / n0 as f64,
+                    sim.wall / s0,
+                    rep.wall / r0,
+                    rep.rss() / m0
+                );
+            }
+        }
+        if n == 10_000 {
+            let met = |ok: bool| if ok { "met" } else { "**missed**" };
+            aim = format!(
+                "Against the aim at 10,000 × 20 (report under 3 s and under 1 GB): time {}, memory {}.\n",
+                met(rep.wall < 3.0),
+                met(rep.rss() < 1e9)
+            );
         }
     }
+    common::publish(
+        "report",
+        &format!(
+            "{table}\nGrowth:\n\n{growth}\n{aim}\nLoad average (1, 5, 15 min): {load_before} before, {} after.\n",
+            common::load_average()
+        ),
+    );
 }

@@ -9,7 +9,9 @@
 use std::hint::black_box;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
+
+mod common;
 use osce::store::*;
 
 fn key(candidate: &str) -> SheetKey {
@@ -96,4 +98,22 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    let id = |what: &str| format!("{what} of a 10000-record journal (4.5 MB)");
+    common::publish(
+        "store",
+        &format!(
+            "| what | median (95% interval) |\n\
+             |---|---|\n\
+             | append one mark durably (encode, write, `sync_data`) | {} |\n\
+             | `read_sheet` of a 10,000-record journal (4.5 MB): read, verify every hash and the chain | {} |\n\
+             | `open_sheet` of the same journal (adds the lock and the checks for writing) | {} |\n",
+            common::criterion_cell("append one mark durably (write + sync_data)"),
+            common::criterion_cell(&id("read_sheet")),
+            common::criterion_cell(&id("open_sheet")),
+        ),
+    );
+}
