@@ -37,7 +37,7 @@ const ROSTER: &str =
 const IMPORT: &str = "candidate_id,station,item,level,candidate_name,note\nC001,physics,frequency,Done,Aisha Rahman,\nC001,physics,depth-focus,Partially done,Aisha Rahman,\n";
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: proptest_cases(200), ..ProptestConfig::default() })]
 
     #[test]
     fn rubric_checker_never_panics_on_arbitrary_text(text in ".{0,400}") {
@@ -104,7 +104,7 @@ fn a_mutated_journal_replays_to_a_prefix_with_a_report() {
     let original = std::fs::read(&path).expect("journal");
     let good = read_sheet(&path).expect("replay").records;
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-        cases: 300,
+        cases: proptest_cases(300),
         ..ProptestConfig::default()
     });
     let valid: &'static str = Box::leak(

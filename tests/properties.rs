@@ -2,6 +2,8 @@
 //! rubric: a score never exceeds its maximum, adding or raising a mark
 //! never lowers a total, and a critical fail always fails.
 
+mod common;
+
 use std::path::Path;
 
 use osce::rubric::{Critical, PassRule, Rubric, load};
@@ -69,7 +71,7 @@ fn sheets(r: &Rubric, choices: &[Option<u8>]) -> CandidateSheets {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(common::proptest_cases(512)))]
 
     #[test]
     fn a_score_never_exceeds_its_maximum(c in choices()) {

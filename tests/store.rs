@@ -6,6 +6,8 @@
 //!
 //! Every test works in its own fresh folder under the system temp folder.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -1195,7 +1197,7 @@ fn any_cut_replays_to_a_prefix() {
         prop::collection::vec((event(), 0i64..1_000_000_000, 0u32..1_000_000_000), 1..8),
         prop::collection::vec(any::<prop::sample::Index>(), 24),
     );
-    let mut runner = TestRunner::new(Config::with_cases(40));
+    let mut runner = TestRunner::new(Config::with_cases(common::proptest_cases(40)));
     let result = runner.run(&strategy, |(events, cuts)| {
         case.set(case.get() + 1);
         let station = format!("s{}", case.get());

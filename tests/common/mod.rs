@@ -11,6 +11,17 @@ use osce::store::{Event, SheetKey, Store, hash_rubric};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// How many cases a property test runs: `PROPTEST_CASES` when set (the
+/// long runs for release checks, docs/reliability.md), else `default`.
+/// (A test that names its own number of cases would otherwise ignore the
+/// variable.)
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// A temporary folder, removed when dropped.
 pub struct Dir(pub PathBuf);
 
