@@ -686,6 +686,12 @@ impl Walk {
                     // An assessor's moderation journal: Store::moderation_journals lists it.
                     continue;
                 }
+                if candidate.kind == Kind::File && is_probe(name) {
+                    // A write test left by a window that stopped in the
+                    // middle of one: osce's own, harmless, removed by the
+                    // next session's test.
+                    continue;
+                }
                 if candidate.kind == Kind::File && name == format!("{MODERATION_FILE}{QUARANTINE_SUFFIX}") {
                     self.quarantines.push(candidate.path.clone());
                     continue;
@@ -1352,6 +1358,12 @@ impl fmt::Display for Finding {
             (_, Some(line)) => write!(f, "{}, line {line}: {}", self.path.display(), self.kind),
         }
     }
+}
+
+/// `.write-check-<process id>`: the marking screen's write test.
+fn is_probe(name: &str) -> bool {
+    name.strip_prefix(crate::store::PROBE_PREFIX)
+        .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]

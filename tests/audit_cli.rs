@@ -186,6 +186,11 @@ fn a_clean_cohort_exits_zero_lists_amendments_and_reads_the_same_in_any_folder_o
         "E02@lap-b",
         "Mark entered against the wrong item",
     );
+    // A write test the marking screen left when it was stopped in the
+    // middle of one is osce's own: not a problem.
+    std::os::unix::fs::OpenOptionsExt::mode(std::fs::File::options().write(true).create_new(true), 0o600)
+        .open(a.join(ASSESSMENT).join("E01@lap-a/.write-check-4242"))
+        .expect("left");
 
     let (code, out) = run(&[&a, &b]);
     assert_eq!(code, 0, "{out}");

@@ -1265,6 +1265,19 @@ fn the_write_test_finds_a_file_in_the_way_and_leaves_nothing_behind() {
         }
         other => panic!("{other:?}"),
     }
+    // A write test left behind by a stopped window: audit and listing
+    // ignore it, and it goes once over a minute old.
+    let left = dir.join("exam/E01@lap/.write-check-1");
+    fs::write(&left, b"\n").expect("leftover");
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&left)
+        .and_then(|f| f.set_modified(an_hour_ago))
+        .expect("age it");
+    assert!(store.sheets("exam").expect("sheets").is_empty());
+    store.probe("exam", "E01", "lap");
+    assert!(!left.exists(), "the stale write test was removed");
     // An id that cannot be a folder name is refused before the disk.
     assert!(matches!(
         store.probe("exam", "../E03", "lap"),

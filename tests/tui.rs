@@ -549,6 +549,28 @@ fn a_failed_save_stays_on_screen_after_the_disk_is_fixed_until_a_change_is_saved
 }
 
 #[test]
+fn the_timers_own_records_do_not_clear_a_failed_change() {
+    let mut h = opened();
+    h.tick(1.0);
+    h.key(KeyCode::Char(' '));
+    // A mark fails; the disk comes back; the timer's next call (reading
+    // time over) is saved by itself.
+    h.act(Action::AppendFailed(full_disk()));
+    h.act(Action::Disk(Health::Fine));
+    h.tick(65.0);
+    assert!(matches!(h.app.saved, Saved::Saved { .. }), "{:?}", h.app.saved);
+    let screen = h.render(120, 40);
+    assert!(screen.contains("A CHANGE WAS NOT SAVED"), "{screen}");
+    assert!(
+        !screen.contains("NOT BEING SAVED"),
+        "saving works again:\n{screen}"
+    );
+    // The examiner enters the change again: the alarm goes.
+    h.key(KeyCode::Char('1'));
+    assert!(!h.render(120, 40).contains("NOT SAVED"));
+}
+
+#[test]
 fn a_nearly_full_disk_warns_and_a_full_one_warns_louder() {
     let mut h = opened();
     h.act(Action::Disk(Health::Low { free: 12_345_678 }));

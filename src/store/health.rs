@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 use super::Store;
 use super::journal::{FILE_MODE, O_NOFOLLOW, StoreError, check, ensure_dir, ensure_root};
 
+/// The name of the write test's file begins so, followed by the process
+/// id: `<examiner>@<device>/.write-check-<pid>`.
+pub const PROBE_PREFIX: &str = ".write-check-";
+
 /// Below this much free space the screen warns that the disk is nearly
 /// full (a sheet's journal is about 10 kB; a day of marking a few MB).
 pub const LOW_SPACE: u64 = 20 * 1000 * 1000;
@@ -105,22 +109,31 @@ impl Store {
     /// Really writes a small file where `examiner` on `device` saves the
     /// sheets of `assessment` (making the folders as opening a sheet
     /// would), syncs it and removes it; then reads the free space.
+    ///
+    /// A disk too full for the test file may still take a few more lines
+    /// in the last block of a sheet's journal: that is [`Health::Low`] with
+    /// nothing free ("the next change may not be saved"), not
+    /// [`Health::Unwritable`], which would call saved marks unsaved.
     pub fn probe(&self, assessment: &str, examiner: &str, device: &str) -> Health {
         match self.try_probe(assessment, examiner, device) {
-            Ok(dir) => self.space_at(&dir),
+            Ok(dir) => self.space_at(&dir).unwrap_or(Health::Fine),
+            Err(StoreError::Io { source, .. }) if is_full(&source) => Health::Low { free: 0 },
             Err(error) => Health::Unwritable(SaveProblem::of(&error)),
         }
     }
 
     /// Free space and the read-only flag of the disk holding the sessions
-    /// of `assessment`, without writing anything.
-    pub fn space(&self, assessment: &str) -> Health {
+    /// of `assessment`, without writing anything; where the file system
+    /// cannot say (a disk gone, a folder removed), the write test instead.
+    pub fn space(&self, assessment: &str, examiner: &str, device: &str) -> Health {
         let dir = self.root().join(assessment);
-        if dir.is_dir() {
-            self.space_at(&dir)
+        let dir = if dir.is_dir() {
+            dir
         } else {
-            self.space_at(self.root())
-        }
+            self.root().to_path_buf()
+        };
+        self.space_at(&dir)
+            .unwrap_or_else(|| self.probe(assessment, examiner, device))
     }
 
     fn try_probe(&self, assessment: &str, examiner: &str, device: &str) -> Result<PathBuf, StoreError> {
@@ -132,15 +145,12 @@ impl Store {
         ensure_dir(&assessment_dir)?;
         let dir = assessment_dir.join(format!("{examiner}@{device}"));
         ensure_dir(&dir)?;
-        let probe = dir.join(format!(".write-check-{}", std::process::id()));
+        remove_stale_probes(&dir);
+        let probe = dir.join(format!("{PROBE_PREFIX}{}", std::process::id()));
         let io = |source| StoreError::Io {
             path: probe.clone(),
             source,
         };
-        // A probe left by a crash of this same process id is replaced.
-        if fs::symlink_metadata(&probe).is_ok_and(|m| m.is_file()) {
-            fs::remove_file(&probe).map_err(io)?;
-        }
         let written = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -152,28 +162,66 @@ impl Store {
                 file.write_all(&[b'\n'; 4096])?;
                 file.sync_data()
             });
+        // Removed only if this call made it (never whatever had the name).
+        let written = match written {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(io(e)),
+            other => other,
+        };
         let removed = fs::remove_file(&probe);
         written.map_err(io)?;
         removed.map_err(io)?;
         Ok(dir)
     }
 
-    fn space_at(&self, dir: &Path) -> Health {
-        let Ok(stat) = rustix::fs::statvfs(dir) else {
-            return Health::Fine;
-        };
+    /// `None` where the file system cannot say.
+    fn space_at(&self, dir: &Path) -> Option<Health> {
+        let stat = rustix::fs::statvfs(dir).ok()?;
         if stat.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY) {
             let error = StoreError::Io {
                 path: dir.to_path_buf(),
                 source: io::Error::from(io::ErrorKind::ReadOnlyFilesystem),
             };
-            return Health::Unwritable(SaveProblem::of(&error));
+            return Some(Health::Unwritable(SaveProblem::of(&error)));
         }
         let free = stat.f_bavail.saturating_mul(stat.f_frsize);
-        if free < LOW_SPACE {
+        Some(if free < LOW_SPACE {
             Health::Low { free }
         } else {
             Health::Fine
+        })
+    }
+}
+
+fn is_full(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded | io::ErrorKind::FileTooLarge
+    )
+}
+
+/// Removes write-test files left in `dir` by a process that stopped in
+/// the middle of one: plain files only (never through a link), and only
+/// this process's own name or files over a minute old, so that another
+/// window's test of the moment is left alone.
+fn remove_stale_probes(dir: &Path) {
+    let mine = format!("{PROBE_PREFIX}{}", std::process::id());
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !name.starts_with(PROBE_PREFIX) {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(60));
+        if meta.is_file() && (name == mine || old) {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }

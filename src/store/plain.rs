@@ -484,7 +484,10 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(4000))]
+        // PROPTEST_CASES, when set, for the long runs (docs/reliability.md).
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(4000)
+        ))]
 
         /// On every line osce writes, this reader agrees with serde_json,
         /// and it takes every plain one.

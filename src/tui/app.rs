@@ -193,6 +193,9 @@ pub enum Alarm<'a> {
     /// Marks are NOT being saved: the last change failed, or the folder
     /// cannot be written.
     NotSaving(&'a SaveProblem),
+    /// Saving works again, but a change made while it did not is still
+    /// not on disk.
+    Unsaved,
     /// Still saving, but the disk is nearly full (bytes free).
     Low(u64),
 }
@@ -297,6 +300,9 @@ pub struct App {
     pub saved: Saved,
     /// Whether the sessions folder can be written, as last checked.
     pub disk: Health,
+    /// A save failed, and nothing the examiner did has been saved since
+    /// (the timer's own records, saved meanwhile, do not count).
+    pub unsaved: bool,
     /// A message for the examiner: what a key could not do, and why.
     pub notice: Option<String>,
     /// Candidates confirmed in this run (candidate mode confirms once).
@@ -377,6 +383,7 @@ impl App {
             station: 0,
             saved: Saved::Nothing,
             disk: Health::Fine,
+            unsaved: false,
             notice: None,
             confirmed: HashSet::new(),
             awaiting: 0,
@@ -431,6 +438,12 @@ impl App {
         if let Saved::Failed(problem) = &self.saved {
             return Some(Alarm::NotSaving(problem));
         }
+        if let Health::Unwritable(problem) = &self.disk {
+            return Some(Alarm::NotSaving(problem));
+        }
+        if self.unsaved {
+            return Some(Alarm::Unsaved);
+        }
         match &self.disk {
             Health::Fine => None,
             Health::Low { free } => Some(Alarm::Low(*free)),
@@ -461,6 +474,7 @@ impl App {
             Action::Appended(record) => return self.appended(record),
             Action::Surveyed(found) => return self.surveyed(found),
             Action::AppendFailed(problem) => {
+                self.unsaved = true;
                 self.awaiting = 0;
                 self.closing = false;
                 self.saved = Saved::Failed(problem);
@@ -779,6 +793,21 @@ impl App {
         // free space).
         if matches!(self.disk, Health::Unwritable(_)) {
             self.disk = Health::Fine;
+        }
+        // The timer's calls are written by themselves: only something the
+        // examiner did shows they have carried on since the failure.
+        let automatic = matches!(
+            &record.event,
+            Event::Timer {
+                action: TimerAction::Phase { .. }
+                    | TimerAction::Warning { .. }
+                    | TimerAction::TimeUp
+                    | TimerAction::End,
+                ..
+            }
+        );
+        if !automatic {
+            self.unsaved = false;
         }
         let Some(sheet) = &mut self.sheet else {
             return Vec::new();

@@ -76,12 +76,15 @@ impl Executor {
         // journal, with room left in its last block, still saves; the
         // banner must not call saved marks unsaved.
         let unwritable = matches!(app.disk, Health::Unwritable(_));
+        let (assessment, examiner, device) = (&session.rubric.id, &session.examiner, &session.device);
+        // The test file is written and removed whole, like a record.
+        let writing = super::signals::writing();
         let health = if first || unwritable || matches!(app.saved, Saved::Failed(_)) {
-            self.store
-                .probe(&session.rubric.id, &session.examiner, &session.device)
+            self.store.probe(assessment, examiner, device)
         } else {
-            self.store.space(&session.rubric.id)
+            self.store.space(assessment, examiner, device)
         };
+        drop(writing);
         if health != app.disk {
             app.update(Action::Disk(health));
         }

@@ -67,6 +67,13 @@ fn watchdog(flag: &AtomicBool) {
     // The screen's loop ends within a tick when it can.
     std::thread::sleep(GRACE);
     let _writing = writing();
+    // Still here: the loop is stuck. A terminal that is still there (the
+    // loop busy on a slow disk when a shutdown came) is given back as `q`
+    // would leave it; one that has gone cannot be.
+    if !terminal_gone() {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+        ratatui::restore();
+    }
     std::process::exit(0);
 }
 

@@ -27,7 +27,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
         let height = wrapped_height(&lines, area.width).min(area.height / 3);
         let [banner, rest] = Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
         let style = match alarm {
-            Alarm::NotSaving(_) => theme.alarm(),
+            Alarm::NotSaving(_) | Alarm::Unsaved => theme.alarm(),
             Alarm::Low(free) if free < ALMOST_FULL => theme.alarm(),
             Alarm::Low(_) => theme.warn(),
         };
@@ -87,6 +87,16 @@ fn alarm_lines(alarm: Alarm<'_>, theme: &Theme) -> Vec<Line<'static>> {
                 theme.alarm(),
             ),
             Line::styled(problem.detail.clone(), theme.alarm()),
+        ],
+        Alarm::Unsaved => vec![
+            Line::styled(
+                "A CHANGE WAS NOT SAVED while the disk could not be written.",
+                theme.alarm(),
+            ),
+            Line::styled(
+                "Saving works again. Check this sheet (an item not saved shows \u{2014}) and enter the change again.",
+                theme.alarm(),
+            ),
         ],
         Alarm::Low(free) if free < ALMOST_FULL => vec![Line::styled(
             format!(
