@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use osce::moderation::AssessorLog;
-use osce::store::{Decision, Event, Proposed, Store, read_sheet};
+use osce::store::{Decision, Event, Health, Proposed, SaveProblem, Store, StoreError, read_sheet};
 use osce::tui::moderate::executor::ModerateExecutor;
 use osce::tui::moderate::{Action, Filter, ModerateApp, Options, Screen, action_for, snapshot, view};
 use osce::tui::theme::Theme;
@@ -454,6 +454,44 @@ fn no_key_acts_while_the_terminal_is_too_small() {
     h.key(KeyCode::Char('a'));
     assert!(decisions(&h.journal()).is_empty());
     assert!(h.render(10, 3).contains("The"));
+}
+
+#[test]
+fn the_assessor_is_told_at_once_when_decisions_cannot_be_saved() {
+    let mut h = practical();
+    // The runner's first check writes a test file where the journal is.
+    h.exec.watch_disk(&mut h.app, std::time::Instant::now());
+    assert!(
+        matches!(h.app.disk, Health::Fine | Health::Low { .. }),
+        "{:?}",
+        h.app.disk
+    );
+    let folder = h
+        .sessions()
+        .join(format!("{}/EA1@ea-laptop", rubric(h.rubric).id));
+    let names: Vec<String> = std::fs::read_dir(&folder)
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["moderation.jsonl"], "the test file is gone");
+    assert!(!h.render(120, 40).contains("NOT BEING SAVED"));
+
+    let full = SaveProblem::of(&StoreError::Io {
+        path: folder.join("moderation.jsonl"),
+        source: std::io::Error::from(std::io::ErrorKind::StorageFull),
+    });
+    h.act(Action::Disk(Health::Unwritable(full)));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("DECISIONS ARE NOT BEING SAVED: the disk is full."),
+        "{screen}"
+    );
+    h.act(Action::Disk(Health::Low { free: 5_000_000 }));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("The disk is nearly full: 5.0 MB free. Decisions are still being saved"),
+        "{screen}"
+    );
 }
 
 #[test]

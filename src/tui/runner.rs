@@ -35,8 +35,52 @@ pub struct Executor {
     /// Bells asked for and not yet rung.
     pub bells: usize,
     wall: WallClock,
-    /// When the sessions folder was last checked ([`Executor::watch_disk`]).
-    disk_checked: Option<Instant>,
+    /// When to check the sessions folder next ([`Executor::watch_disk`]).
+    disk: DiskWatch,
+}
+
+/// When to check whether a sessions folder can be written: at once, then
+/// every [`DISK_CHECK`]. Shared by the marking and moderation screens.
+#[derive(Debug, Default)]
+pub struct DiskWatch {
+    checked: Option<Instant>,
+}
+
+impl DiskWatch {
+    /// Check at the next call.
+    pub fn soon(&mut self) {
+        self.checked = None;
+    }
+
+    /// If a check is due, checks the folder where `who` on `device` saves
+    /// for `assessment`. The first check, and any with `probe` (a problem
+    /// is known), really writes a small file ([`Store::probe`], under the
+    /// write guard, so that it is never cut in half); the others only ask
+    /// for the free space and the read-only flag ([`Store::space`]): a
+    /// write test on a nearly full disk can fail where a journal, with
+    /// room left in its last block, still saves.
+    pub fn check(
+        &mut self,
+        store: &Store,
+        (assessment, who, device): (&str, &str, &str),
+        probe: bool,
+        now: Instant,
+    ) -> Option<Health> {
+        if self
+            .checked
+            .is_some_and(|last| now.saturating_duration_since(last) < DISK_CHECK)
+        {
+            return None;
+        }
+        let first = self.checked.is_none();
+        self.checked = Some(now);
+        let _writing = super::signals::writing();
+        Some(if first || probe {
+            store.probe(assessment, who, device)
+        } else {
+            store.space(assessment, who, device)
+        })
+    }
 }
 
 impl Executor {
@@ -49,43 +93,25 @@ impl Executor {
             choices: Vec::new(),
             bells: 0,
             wall,
-            disk_checked: None,
+            disk: DiskWatch::default(),
         }
     }
 
     /// Checks, when a session starts and every [`DISK_CHECK`] after,
-    /// whether marks can be saved, and tells the app. The first check, and
-    /// any check while saving is known to fail, really writes a small file
-    /// ([`Store::probe`]); the others only ask for the free space and the
-    /// read-only flag ([`Store::space`]).
+    /// whether marks can be saved, and tells the app ([`DiskWatch`]).
     pub fn watch_disk(&mut self, app: &mut App, now: Instant) {
         let Some(session) = &app.session else {
             return;
         };
-        if self
-            .disk_checked
-            .is_some_and(|last| now.saturating_duration_since(last) < DISK_CHECK)
+        let who = (
+            session.rubric.id.as_str(),
+            session.examiner.as_str(),
+            session.device.as_str(),
+        );
+        let problem = matches!(app.disk, Health::Unwritable(_)) || matches!(app.saved, Saved::Failed(_));
+        if let Some(health) = self.disk.check(&self.store, who, problem, now)
+            && health != app.disk
         {
-            return;
-        }
-        let first = self.disk_checked.is_none();
-        self.disk_checked = Some(now);
-        // Only a real write finds a folder this account may not write, and
-        // only another finds it fixed. Otherwise the free space is asked
-        // for: a write test on a nearly full disk can fail where the
-        // journal, with room left in its last block, still saves; the
-        // banner must not call saved marks unsaved.
-        let unwritable = matches!(app.disk, Health::Unwritable(_));
-        let (assessment, examiner, device) = (&session.rubric.id, &session.examiner, &session.device);
-        // The test file is written and removed whole, like a record.
-        let writing = super::signals::writing();
-        let health = if first || unwritable || matches!(app.saved, Saved::Failed(_)) {
-            self.store.probe(assessment, examiner, device)
-        } else {
-            self.store.space(assessment, examiner, device)
-        };
-        drop(writing);
-        if health != app.disk {
             app.update(Action::Disk(health));
         }
     }
@@ -128,7 +154,7 @@ impl Executor {
                             failed = true;
                             // Look at the disk again at once: the banner
                             // should say why, and stay until it is fixed.
-                            self.disk_checked = None;
+                            self.disk.soon();
                             app.update(Action::AppendFailed(SaveProblem::of(&e)))
                         }
                         None => {
@@ -220,7 +246,7 @@ impl Executor {
         match self.session_from_home(launch) {
             Ok(session) => {
                 self.rubric_hash = session.rubric_hash.clone();
-                self.disk_checked = None;
+                self.disk.soon();
                 app.update(Action::Start(Box::new(session)))
             }
             Err(message) => {
@@ -583,6 +609,7 @@ pub fn run_moderation(
             if app.quit || stop.requested() {
                 return Ok(());
             }
+            exec.watch_disk(&mut app, Instant::now());
             terminal.draw(|frame| view::render(&app, frame, &theme))?;
             if !event::poll(TICK)? {
                 continue;

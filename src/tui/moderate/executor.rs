@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use super::{CellCheck, Effect, Loader, ModerateApp, Outcome};
-use crate::store::{Journal, SeenSheet, SheetState, read_sheet};
-use crate::tui::runner::WallClock;
+use crate::store::{Health, Journal, SeenSheet, SheetState, Store, read_sheet};
+use crate::tui::runner::{DiskWatch, WallClock};
 
 pub struct ModerateExecutor {
     journal: Journal,
@@ -15,6 +15,8 @@ pub struct ModerateExecutor {
     /// The sessions folders, to read a cell's sheets again.
     folders: Vec<PathBuf>,
     wall: WallClock,
+    /// When to check the journal's folder next ([`Self::watch_disk`]).
+    disk: DiskWatch,
 }
 
 impl ModerateExecutor {
@@ -24,12 +26,35 @@ impl ModerateExecutor {
             loader,
             folders,
             wall,
+            disk: DiskWatch::default(),
         }
     }
 
     /// The journal being written.
     pub fn journal(&self) -> &Journal {
         &self.journal
+    }
+
+    /// Checks, at once and every few seconds after, whether decisions can
+    /// be saved where the journal is, and tells the app ([`DiskWatch`]).
+    pub fn watch_disk(&mut self, app: &mut ModerateApp, now: std::time::Instant) {
+        // The journal is `<root>/<assessment>/<assessor>@<device>/moderation.jsonl`.
+        let Some(root) = self.journal.path().ancestors().nth(3) else {
+            return;
+        };
+        let store = Store::new(root);
+        let key = self.journal.key();
+        let who = (
+            key.assessment.as_str(),
+            key.examiner.as_str(),
+            key.device.as_str(),
+        );
+        let problem = matches!(app.disk, Health::Unwritable(_));
+        if let Some(health) = self.disk.check(&store, who, problem, now)
+            && health != app.disk
+        {
+            app.update(super::Action::Disk(health));
+        }
     }
 
     /// Performs `effects` in order, telling the app what came of each.
@@ -48,7 +73,10 @@ impl ModerateExecutor {
                     drop(writing);
                     match appended {
                         Ok(record) => Outcome::Recorded(record),
-                        Err(e) => Outcome::NotRecorded(e.to_string()),
+                        Err(e) => {
+                            self.disk.soon();
+                            Outcome::NotRecorded(e.to_string())
+                        }
                     }
                 }
             };

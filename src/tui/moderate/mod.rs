@@ -236,6 +236,9 @@ pub enum Action {
         width: u16,
         height: u16,
     },
+    /// Whether the assessor's folder can be written, as the runner last
+    /// checked.
+    Disk(crate::store::Health),
 }
 
 /// A message under the header: what was just saved, or what went wrong.
@@ -281,6 +284,8 @@ pub struct ModerateApp {
     pub near_percent: f64,
     /// Local time offset for times shown.
     pub utc_offset: chrono::FixedOffset,
+    /// Whether the assessor's folder can be written, as last checked.
+    pub disk: crate::store::Health,
 }
 
 impl std::fmt::Debug for ModerateApp {
@@ -344,6 +349,7 @@ impl ModerateApp {
             seed: options.seed,
             near_percent: options.near_percent,
             utc_offset: Utc.fix(),
+            disk: crate::store::Health::Fine,
         };
         app.adopt_own_log(own);
         app.recompute();
@@ -688,6 +694,19 @@ impl ModerateApp {
         }
     }
 
+    /// The banner about saving decisions, if any: the folder cannot be
+    /// written, or the disk is nearly full. (A decision that failed to
+    /// save says so in the notice, and its form stays open.)
+    pub fn alarm(&self) -> Option<crate::tui::app::Alarm<'_>> {
+        use crate::store::Health;
+        use crate::tui::app::Alarm;
+        match &self.disk {
+            Health::Fine => None,
+            Health::Low { free } => Some(Alarm::Low(*free)),
+            Health::Unwritable(problem) => Some(Alarm::NotSaving(problem)),
+        }
+    }
+
     /// Handles one action; returns what the runner must do (record,
     /// read again), whose outcome it reports back through
     /// [`ModerateApp::outcome`]. No I/O, no clock.
@@ -700,6 +719,10 @@ impl ModerateApp {
         if let Action::Resize { width, height } = action {
             self.width = width;
             self.height = height;
+            return;
+        }
+        if let Action::Disk(health) = action {
+            self.disk = health;
             return;
         }
         if matches!(action, Action::Quit)

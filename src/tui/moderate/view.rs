@@ -14,7 +14,7 @@ use crate::tui::theme::Theme;
 use crate::tui::views::{centred, scoring::fit};
 
 pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
-    let area = frame.area();
+    let mut area = frame.area();
     if app.too_small() {
         let text = format!(
             "The terminal is {}×{}; moderation needs at least {}×{}. Make the window larger (nothing is lost).",
@@ -25,6 +25,9 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
         );
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
+    }
+    if let Some(alarm) = app.alarm() {
+        area = crate::tui::views::banner(frame, area, alarm, "DECISIONS", theme);
     }
     let notice = u16::from(app.notice.is_some());
     let [header, notice_area, body, footer] = Layout::vertical([

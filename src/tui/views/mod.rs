@@ -23,19 +23,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
     // Whether marks are being saved goes above everything, on every
     // screen of a session.
     if let Some(alarm) = app.alarm().filter(|_| !matches!(app.screen, Screen::Home(_))) {
-        let lines = alarm_lines(alarm, theme);
-        let height = wrapped_height(&lines, area.width).min(area.height / 3);
-        let [banner, rest] = Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
-        let style = match alarm {
-            Alarm::NotSaving(_) | Alarm::Unsaved => theme.alarm(),
-            Alarm::Low(free) if free < ALMOST_FULL => theme.alarm(),
-            Alarm::Low(_) => theme.warn(),
-        };
-        frame.render_widget(
-            Paragraph::new(lines).style(style).wrap(Wrap { trim: true }),
-            banner,
-        );
-        area = rest;
+        area = banner(frame, area, alarm, "MARKS", theme);
     }
     match &app.screen {
         Screen::Home(home) => home::render(app, home, frame, area, theme),
@@ -71,12 +59,31 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
     }
 }
 
+/// Draws the banner about saving across the top of `area` (at most a
+/// third of it) and gives the rest. `what` is what is being saved:
+/// "MARKS", "DECISIONS".
+pub fn banner(frame: &mut Frame, area: Rect, alarm: Alarm<'_>, what: &str, theme: &Theme) -> Rect {
+    let lines = alarm_lines(alarm, what, theme);
+    let height = wrapped_height(&lines, area.width).min(area.height / 3);
+    let [banner, rest] = Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
+    let style = match alarm {
+        Alarm::NotSaving(_) | Alarm::Unsaved => theme.alarm(),
+        Alarm::Low(free) if free < ALMOST_FULL => theme.alarm(),
+        Alarm::Low(_) => theme.warn(),
+    };
+    frame.render_widget(
+        Paragraph::new(lines).style(style).wrap(Wrap { trim: true }),
+        banner,
+    );
+    rest
+}
+
 /// The words of the banner about saving.
-fn alarm_lines(alarm: Alarm<'_>, theme: &Theme) -> Vec<Line<'static>> {
+fn alarm_lines(alarm: Alarm<'_>, what: &str, theme: &Theme) -> Vec<Line<'static>> {
     match alarm {
         Alarm::NotSaving(problem) => vec![
             Line::styled(
-                format!("MARKS ARE NOT BEING SAVED: {}.", problem.headline),
+                format!("{what} ARE NOT BEING SAVED: {}.", problem.headline),
                 theme.alarm(),
             ),
             Line::styled(
@@ -107,12 +114,23 @@ fn alarm_lines(alarm: Alarm<'_>, theme: &Theme) -> Vec<Line<'static>> {
         )],
         Alarm::Low(free) => vec![Line::styled(
             format!(
-                "The disk is nearly full: {} free. Marks are still being saved; free space (or tell the exam lead) before it runs out.",
-                megabytes(free)
+                "The disk is nearly full: {} free. {} are still being saved; free space (or tell the exam lead) before it runs out.",
+                megabytes(free),
+                sentence_case(what)
             ),
             theme.warn(),
         )],
     }
+}
+
+/// "MARKS" → "Marks".
+fn sentence_case(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let mut chars = lower.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Below this much free space the banner says the disk is full.
