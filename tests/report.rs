@@ -254,8 +254,20 @@ fn saved_pass_marks_are_applied_by_export_and_say_so() {
         "--pass-marks",
         saved.to_str().expect("utf-8"),
     ]);
-    assert_eq!(wrong.status.code(), Some(2));
+    assert_eq!(wrong.status.code(), Some(1), "wrong input");
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("not this rubric"));
+    // A file that is not there is a usage error.
+    let missing = osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        d.0.join("y").to_str().expect("utf-8"),
+        "--pass-marks",
+        d.0.join("no-such-file.json").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
 }
 
 fn report_of(s: &Path) -> Report {

@@ -74,7 +74,11 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 errln!(
                     "error: --pass-marks: {message} (give provisional, standard-set or a file saved by osce report --save-standards)"
                 );
-                return ExitCode::from(EXIT_USAGE);
+                // A file that cannot be read is a usage error; one that
+                // was read and is wrong is wrong input.
+                let readable =
+                    std::fs::File::open(file).is_ok_and(|f| f.metadata().is_ok_and(|m| m.is_file()));
+                return ExitCode::from(if readable { super::EXIT_INVALID } else { EXIT_USAGE });
             }
         },
     };
