@@ -18,6 +18,16 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A terminal of its own (a private tmux socket) and an empty folder
+    /// for this test, both removed when dropped.
+    fn fresh(tag: &str) -> Tmux {
+        let socket = format!("osce-e2e-{tag}-{}", std::process::id());
+        let dir = std::env::temp_dir().join(&socket);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Tmux { socket, dir }
+    }
+
     fn run(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .arg("-L")
@@ -70,6 +80,11 @@ impl Drop for Tmux {
     }
 }
 
+/// The largest example rubric, which every test here marks.
+fn example_rubric() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/msk-ultrasound-osce.ron")
+}
+
 fn tmux_available() -> bool {
     Command::new("tmux")
         .arg("-V")
@@ -95,15 +110,10 @@ fn marks_survive_kill_9_and_the_timer_resumes() {
     if skip_without_tmux() {
         return;
     }
-    let id = format!("osce-e2e-{}", std::process::id());
-    let dir = std::env::temp_dir().join(&id);
-    let _ = std::fs::remove_dir_all(&dir);
-    let t = Tmux {
-        socket: id,
-        dir: dir.clone(),
-    };
+    let t = Tmux::fresh("kill");
+    let dir = t.dir.clone();
     let bin = env!("CARGO_BIN_EXE_osce");
-    let rubric = Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/msk-ultrasound-osce.ron");
+    let rubric = example_rubric();
     let command = format!(
         "{bin} score {} --examiner E01 --candidate C001 --name 'Aisha Khan' --sessions {} --device e2e",
         rubric.display(),
@@ -191,14 +201,8 @@ fn the_home_screen_starts_marking_from_a_folder_without_rubrics() {
     if skip_without_tmux() {
         return;
     }
-    let id = format!("osce-e2e-home-{}", std::process::id());
-    let dir = std::env::temp_dir().join(&id);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let t = Tmux {
-        socket: id,
-        dir: dir.clone(),
-    };
+    let t = Tmux::fresh("home");
+    let dir = t.dir.clone();
     let bin = env!("CARGO_BIN_EXE_osce");
     // No rubrics/ here: the built-in examples are offered.
     t.start(&format!("cd {} && {bin} --sessions marks", dir.display()));
@@ -230,17 +234,10 @@ fn sigterm_restores_the_terminal_and_keeps_the_marks() {
     if skip_without_tmux() {
         return;
     }
-    let id = format!("osce-e2e-term-{}", std::process::id());
-    let dir = std::env::temp_dir().join(&id);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let t = Tmux {
-        socket: id,
-        dir: dir.clone(),
-    };
+    let t = Tmux::fresh("term");
     let bin = env!("CARGO_BIN_EXE_osce");
-    let rubric = Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/msk-ultrasound-osce.ron");
-    let sessions = dir.join("sessions");
+    let rubric = example_rubric();
+    let sessions = t.dir.join("sessions");
     t.start(&format!(
         "{bin} score {} --examiner E01 --candidate C009 --name 'Term Test' --sessions {} --device lapterm; echo OSCE-EXIT $?; sleep 30",
         rubric.display(),
@@ -277,17 +274,10 @@ fn a_closed_window_ends_osce_and_frees_the_sheet() {
     if skip_without_tmux() {
         return;
     }
-    let id = format!("osce-e2e-close-{}", std::process::id());
-    let dir = std::env::temp_dir().join(&id);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let t = Tmux {
-        socket: id,
-        dir: dir.clone(),
-    };
+    let t = Tmux::fresh("close");
     let bin = env!("CARGO_BIN_EXE_osce");
-    let rubric = Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/msk-ultrasound-osce.ron");
-    let sessions = dir.join("sessions");
+    let rubric = example_rubric();
+    let sessions = t.dir.join("sessions");
     let command = format!(
         "{bin} score {} --examiner E01 --candidate C010 --name 'Close Test' --sessions {} --device lapclose",
         rubric.display(),
@@ -362,14 +352,11 @@ fn skip_without_namespaces() -> bool {
 /// process's own namespace. Gives the terminal and that folder's path (as
 /// the test sees it: empty; see [`seen_by`]).
 fn score_on_tmpfs(name: &str, options: &str) -> (Tmux, PathBuf) {
-    let id = format!("osce-e2e-{name}-{}", std::process::id());
-    let dir = std::env::temp_dir().join(&id);
-    let _ = std::fs::remove_dir_all(&dir);
-    let sessions = dir.join("sessions");
-    std::fs::create_dir_all(&sessions).expect("temp dir");
-    let t = Tmux { socket: id, dir };
+    let t = Tmux::fresh(name);
+    let sessions = t.dir.join("sessions");
+    std::fs::create_dir_all(&sessions).expect("sessions folder");
     let bin = env!("CARGO_BIN_EXE_osce");
-    let rubric = Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/msk-ultrasound-osce.ron");
+    let rubric = example_rubric();
     t.start(&format!(
         "unshare -rm sh -c 'mount -t tmpfs -o {options} tmpfs {dir} && exec {bin} score {rubric} \\
          --examiner E01 --candidate C001 --name Aisha --sessions {dir} --device {name}'",
