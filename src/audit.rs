@@ -1372,21 +1372,14 @@ mod tests {
     use crate::store::encode_line;
 
     fn record(seq: u64, prev: &str, minute: u32) -> Record {
-        Record {
+        Record::for_test(
             seq,
-            time: format!("2026-11-23T09:{minute:02}:00Z").parse().expect("time"),
-            rubric: "r".into(),
-            assessment: "a".into(),
-            station: "s".into(),
-            candidate: "c".into(),
-            examiner: "e".into(),
-            device: "d".into(),
-            event: Event::Notes {
+            &format!("2026-11-23T09:{minute:02}:00Z"),
+            Event::Notes {
                 text: format!("note {seq}"),
             },
-            prev: prev.into(),
-            hash: String::new(),
-        }
+            prev,
+        )
     }
 
     /// A sound journal of `n` records, one minute apart, as lines.

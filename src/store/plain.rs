@@ -551,19 +551,12 @@ mod tests {
 
     #[test]
     fn takes_a_plain_line_and_leaves_an_escaped_one() {
-        let mut record = Record {
-            seq: 1,
-            time: "2026-06-01T07:59:26.188Z".parse().expect("time"),
-            rubric: "r".into(),
-            assessment: "a".into(),
-            station: "s".into(),
-            candidate: "c".into(),
-            examiner: "e".into(),
-            device: "d".into(),
-            event: Event::Feedback { text: "Good".into() },
-            prev: GENESIS.into(),
-            hash: String::new(),
-        };
+        let mut record = Record::for_test(
+            1,
+            "2026-06-01T07:59:26.188Z",
+            Event::Feedback { text: "Good".into() },
+            GENESIS,
+        );
         let line = encode_line(&mut record).expect("encode");
         let (fast, serde) = both(line.trim_end().as_bytes());
         assert_eq!(fast, Some(record.clone()));

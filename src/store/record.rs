@@ -55,6 +55,25 @@ pub struct Record {
 }
 
 impl Record {
+    /// A record for unit tests: `event` as record `seq` at `time` (RFC
+    /// 3339), after `prev`, for a sheet with one-letter ids; no hash yet.
+    #[cfg(test)]
+    pub(crate) fn for_test(seq: u64, time: &str, event: Event, prev: &str) -> Record {
+        Record {
+            seq,
+            time: time.parse().expect("an RFC 3339 time"),
+            rubric: "r".into(),
+            assessment: "a".into(),
+            station: "s".into(),
+            candidate: "c".into(),
+            examiner: "e".into(),
+            device: "d".into(),
+            event,
+            prev: prev.into(),
+            hash: String::new(),
+        }
+    }
+
     pub fn key(&self) -> SheetKey {
         SheetKey {
             assessment: self.assessment.clone(),

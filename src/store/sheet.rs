@@ -326,19 +326,7 @@ mod tests {
     use crate::store::record::GENESIS;
 
     fn record(seq: u64, event: Event) -> Record {
-        Record {
-            seq,
-            time: "2026-11-22T09:00:00Z".parse().expect("time"),
-            rubric: "r".into(),
-            assessment: "a".into(),
-            station: "s".into(),
-            candidate: "c".into(),
-            examiner: "e".into(),
-            device: "d".into(),
-            event,
-            prev: GENESIS.into(),
-            hash: String::new(),
-        }
+        Record::for_test(seq, "2026-11-22T09:00:00Z", event, GENESIS)
     }
 
     fn mark(item: &str, level: Option<usize>) -> Event {
