@@ -134,6 +134,16 @@ impl Harness {
         format!("{}", terminal.backend())
     }
 
+    /// The station timer's running time at `secs` on the monotonic clock.
+    fn elapsed(&self, secs: u64) -> Duration {
+        self.app
+            .sheet
+            .as_ref()
+            .and_then(|s| s.timer.as_ref())
+            .expect("timer")
+            .elapsed(Duration::from_secs(secs))
+    }
+
     fn cursor(&self) -> usize {
         self.app.sheet.as_ref().map_or(usize::MAX, |s| s.cursor)
     }
@@ -359,13 +369,7 @@ fn space_starts_the_timer_and_pausing_asks_why() {
         ]
     );
     // 65 s ran before the pause; 1:00 reading + 10:00 station.
-    let timer = h
-        .app
-        .sheet
-        .as_ref()
-        .and_then(|s| s.timer.as_ref())
-        .expect("timer");
-    assert_eq!(timer.elapsed(Duration::from_secs(260)), Duration::from_secs(125));
+    assert_eq!(h.elapsed(260), Duration::from_secs(125));
 }
 
 #[test]
@@ -901,13 +905,7 @@ fn pausing_stops_the_clock_when_space_is_pressed() {
     h.tick(50.0);
     h.chars("Model unwell");
     h.key(KeyCode::Enter);
-    let timer = h
-        .app
-        .sheet
-        .as_ref()
-        .and_then(|s| s.timer.as_ref())
-        .expect("timer");
-    assert_eq!(timer.elapsed(Duration::from_secs(50)), Duration::from_secs(30));
+    assert_eq!(h.elapsed(50), Duration::from_secs(30));
     let pause = h
         .disk("shoulder")
         .timer
@@ -1193,13 +1191,7 @@ fn a_resize_storm_while_the_timer_runs() {
         height: 40,
     });
     h.tick(200.0);
-    let timer = h
-        .app
-        .sheet
-        .as_ref()
-        .and_then(|s| s.timer.as_ref())
-        .expect("timer");
-    assert_eq!(timer.elapsed(Duration::from_secs(200)), Duration::from_secs(200));
+    assert_eq!(h.elapsed(200), Duration::from_secs(200));
     assert!(h.render(120, 40).contains("Shoulder"));
     assert_eq!(resizes, 2_000);
 }
