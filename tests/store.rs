@@ -836,26 +836,12 @@ fn expected_example() -> String {
         "2026-06-03T09:15:09.030Z",
         "2026-06-03T09:17:41.902Z",
     ];
-    let mut prev = GENESIS.to_string();
-    let mut out = String::new();
-    for (i, (event, time)) in events.into_iter().zip(times).enumerate() {
-        let mut record = Record {
-            seq: i as u64 + 1,
-            time: time.parse().unwrap(),
-            rubric: rubric.clone(),
-            assessment: key.assessment.clone(),
-            station: key.station.clone(),
-            candidate: key.candidate.clone(),
-            examiner: key.examiner.clone(),
-            device: key.device.clone(),
-            event,
-            prev: prev.clone(),
-            hash: String::new(),
-        };
-        out.push_str(&encode_line(&mut record).unwrap());
-        prev = record.hash;
-    }
-    out
+    let events = events
+        .into_iter()
+        .zip(times)
+        .map(|(event, time)| (event, time.parse().expect("time")))
+        .collect();
+    encode_journal(&key, &rubric, events).expect("encode")
 }
 
 #[test]
