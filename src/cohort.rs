@@ -15,7 +15,10 @@ use crate::roster::Roster;
 use crate::rubric::{DoubleMarkingMode, Rubric};
 use chrono::{DateTime, Utc};
 
-use crate::store::{Damage, Event, Quarantine, SheetKey, SheetState, Store, StoreError, read_sheet_with};
+use crate::scoring::{Standards, score_station};
+use crate::store::{
+    Damage, Event, Quarantine, RecordRef, SheetKey, SheetState, Store, StoreError, read_sheet_with,
+};
 
 /// One journal as found on disk: the state its records replay to, and the
 /// little more of the records that export needs. The records themselves
@@ -43,15 +46,9 @@ impl FoundSheet {
 /// Something wrong with a journal that the exam lead must know about.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CohortProblem {
-    /// The journal could not be read at all.
-    Unreadable { path: PathBuf, error: String },
     /// The end of the journal is torn (a crash mid-write); the intact
     /// records before it are used.
     TornTail { path: PathBuf, quarantine: Quarantine },
-    /// Damage in the middle: only the records before it are used.
-    Damaged { path: PathBuf, damage: Damage },
-    /// Marked against another version of the rubric: not used.
-    OtherRubric { path: PathBuf, found: String },
     /// For a station the rubric does not have: not used.
     UnknownStation { path: PathBuf, station: String },
 }
@@ -59,22 +56,7 @@ pub enum CohortProblem {
 impl fmt::Display for CohortProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CohortProblem::Unreadable { path, error } => {
-                write!(f, "{}: cannot be read: {error}", path.display())
-            }
             CohortProblem::TornTail { path, quarantine } => write!(f, "{}: {quarantine}", path.display()),
-            CohortProblem::Damaged { path, damage } => write!(
-                f,
-                "{}: damaged at line {} ({}); only the records before it are used. Run `osce audit`",
-                path.display(),
-                damage.line,
-                damage.reason
-            ),
-            CohortProblem::OtherRubric { path, found } => write!(
-                f,
-                "{}: marked against a different rubric (BLAKE3 {found}); not used. Check you named the rubric the exam used",
-                path.display()
-            ),
             CohortProblem::UnknownStation { path, station } => {
                 write!(
                     f,
@@ -86,21 +68,111 @@ impl fmt::Display for CohortProblem {
     }
 }
 
-/// All sheets of one assessment.
-#[derive(Debug, Clone)]
-pub struct Cohort {
-    /// Sorted by key, then path.
-    pub sheets: Vec<FoundSheet>,
-    pub problems: Vec<CohortProblem>,
+/// A journal that cannot be used as it is: its cell is a problem until
+/// someone looks at it, and no result there is final.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemSheet {
+    /// Where the journal lies (its folder names the candidate, station,
+    /// examiner and device).
+    pub key: SheetKey,
+    pub path: PathBuf,
+    /// What is wrong and what to do, in words.
+    pub why: String,
 }
 
-/// Reads every journal of `rubric`'s assessment in `folders`. Journals
-/// marked against another rubric (by hash) are reported and left out.
+/// A journal seen again: the same sheet in another folder (a copy of a
+/// laptop's folder, a folder named twice), identical or an older copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetCopy {
+    pub key: SheetKey,
+    /// The journal that is used.
+    pub used: PathBuf,
+    /// The other copy, not read again.
+    pub copy: PathBuf,
+    /// Identical to the one used; otherwise an older copy (every record of
+    /// it is in the one used, which has more).
+    pub identical: bool,
+}
+
+/// All sheets of one assessment.
+#[derive(Debug, Clone, Default)]
+pub struct Cohort {
+    /// Sorted by key, then path: one for each history of a sheet, however
+    /// often it was seen.
+    pub sheets: Vec<FoundSheet>,
+    pub problems: Vec<CohortProblem>,
+    /// Journals that cannot be used as they are.
+    pub problem_sheets: Vec<ProblemSheet>,
+    /// Every journal seen again, and which copy is used.
+    pub copies: Vec<SheetCopy>,
+    /// Sessions folders named more than once (an alias, a link): read once.
+    pub same_folders: Vec<(PathBuf, PathBuf)>,
+    /// Journals marked against another version of the rubric, by that
+    /// version's identity: not used.
+    pub other_versions: BTreeMap<String, Vec<PathBuf>>,
+}
+
+impl Cohort {
+    /// How many journals were marked against another version of the rubric.
+    pub fn other_version_count(&self) -> usize {
+        self.other_versions.values().map(Vec::len).sum()
+    }
+
+    /// The sheets marked against another version, in words, or `None`.
+    pub fn other_versions_words(&self) -> Option<String> {
+        if self.other_versions.is_empty() {
+            return None;
+        }
+        let n = self.other_version_count();
+        let versions: Vec<String> = self
+            .other_versions
+            .iter()
+            .map(|(hash, paths)| {
+                format!(
+                    "{} {} marked against version {}",
+                    paths.len(),
+                    if paths.len() == 1 { "sheet" } else { "sheets" },
+                    short_hash(hash)
+                )
+            })
+            .collect();
+        Some(format!(
+            "{n} {} marked against another version of this rubric, not used: {}. Name the rubric the exam was \
+             marked with (`osce check --identity FILE` prints a rubric's version)",
+            if n == 1 { "sheet was" } else { "sheets were" },
+            versions.join("; ")
+        ))
+    }
+}
+
+/// The first 12 hex digits of a hash: enough to tell versions apart.
+pub fn short_hash(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+/// Reads every journal of `rubric`'s assessment in `folders`.
+///
+/// A sheet is one history, however often it is seen: identical journals,
+/// and an older copy whose records are all in a newer one, are one sheet
+/// (the longest), from any number of folders; two different histories of
+/// one sheet are both kept, for the matrix to call a conflict. Journals
+/// marked against another rubric version, and journals that cannot be
+/// trusted as they are (records naming another sheet than their place,
+/// changes after submission with no amendment, a submitted score its marks
+/// do not give, marks the rubric cannot have, damage), are set apart.
 /// The journals are read on every core; the cohort is the same, in the
 /// same order, as if read one by one.
 pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<Cohort, StoreError> {
+    let mut cohort = Cohort::default();
+    let mut seen: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut found = Vec::new();
     for folder in folders {
+        let real = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.clone());
+        if let Some((first, _)) = seen.iter().find(|(_, r)| *r == real) {
+            cohort.same_folders.push((first.clone(), folder.clone()));
+            continue;
+        }
+        seen.push((folder.clone(), real));
         found.extend(Store::new(folder).sheets(&rubric.id)?);
     }
     found.sort();
@@ -108,43 +180,170 @@ pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result
     let read = crate::threads::map_blocks(found, 256, |(key, path)| {
         read_journal(rubric, rubric_hash, key, path)
     });
-    let mut sheets = Vec::with_capacity(read.iter().map(Vec::len).sum());
-    let mut problems = Vec::new();
-    for block in read {
-        for (sheet, mut found) in block {
-            problems.append(&mut found);
-            sheets.extend(sheet);
+    let mut group: Vec<Read> = Vec::new();
+    for read in read.into_iter().flatten() {
+        if group.first().is_some_and(|g| g.key != read.key) {
+            settle_group(std::mem::take(&mut group), &mut cohort);
         }
+        group.push(read);
     }
-    Ok(Cohort { sheets, problems })
+    settle_group(group, &mut cohort);
+    Ok(cohort)
 }
 
-/// Reads one journal for [`gather`]: the sheet, if it is used, and what is
-/// wrong with it.
-fn read_journal(
-    rubric: &Rubric,
-    rubric_hash: &str,
+/// One journal as read for [`gather`].
+struct Read {
     key: SheetKey,
     path: PathBuf,
-) -> (Option<FoundSheet>, Vec<CohortProblem>) {
-    if rubric.station(&key.station).is_none() {
-        let problem = CohortProblem::UnknownStation {
-            path,
-            station: key.station,
-        };
-        return (None, vec![problem]);
+    outcome: Outcome,
+}
+
+enum Outcome {
+    /// Usable, perhaps with a torn tail or damage.
+    Sheet {
+        sheet: Box<FoundSheet>,
+        /// The hash of its last intact record.
+        last_hash: String,
+        torn: Option<Quarantine>,
+        damage: Option<Damage>,
+    },
+    /// Opened and never written to (only looked at): not a sheet.
+    Empty,
+    OtherRubric(String),
+    UnknownStation,
+    /// Cannot be used: why, in words.
+    Problem(String),
+}
+
+/// Sorts the journals of one sheet key: copies of one history become one
+/// sheet; the rest are placed where they belong in `cohort`.
+fn settle_group(group: Vec<Read>, cohort: &mut Cohort) {
+    let mut histories: Vec<Read> = Vec::new();
+    for read in group {
+        match read.outcome {
+            Outcome::Sheet { .. } => histories.push(read),
+            Outcome::Empty => {}
+            Outcome::OtherRubric(found) => cohort.other_versions.entry(found).or_default().push(read.path),
+            Outcome::UnknownStation => cohort.problems.push(CohortProblem::UnknownStation {
+                path: read.path,
+                station: read.key.station,
+            }),
+            Outcome::Problem(why) => cohort.problem_sheets.push(ProblemSheet {
+                key: read.key,
+                path: read.path,
+                why,
+            }),
+        }
     }
+    // Longest first: each journal is either a copy of a longer one already
+    // kept (the same records, as far as it goes) or a history of its own.
+    histories.sort_by(|a, b| records(b).cmp(&records(a)).then_with(|| a.path.cmp(&b.path)));
+    let mut heads: Vec<(Read, Option<Vec<String>>)> = Vec::new();
+    for read in histories {
+        let Outcome::Sheet { last_hash, .. } = &read.outcome else {
+            continue;
+        };
+        let n = records(&read);
+        let mut copy_of = None;
+        for (i, (head, hashes)) in heads.iter_mut().enumerate() {
+            let hashes = hashes.get_or_insert_with(|| record_hashes(&head.path));
+            if n > 0 && hashes.get(n - 1) == Some(last_hash) {
+                copy_of = Some(i);
+                break;
+            }
+        }
+        match copy_of {
+            Some(i) => {
+                let identical = records(&heads[i].0) == n;
+                cohort.copies.push(SheetCopy {
+                    key: read.key,
+                    used: heads[i].0.path.clone(),
+                    copy: read.path,
+                    identical,
+                });
+            }
+            None => heads.push((read, None)),
+        }
+    }
+    for (head, _) in heads {
+        let Outcome::Sheet {
+            sheet, torn, damage, ..
+        } = head.outcome
+        else {
+            continue;
+        };
+        if let Some(d) = damage {
+            cohort.problem_sheets.push(ProblemSheet {
+                key: head.key,
+                path: head.path,
+                why: format!(
+                    "damaged at line {} ({}): the records from there on cannot be read, so what the sheet says \
+                     cannot be known. Find an undamaged copy (another folder, a backup) or settle it by a \
+                     decision; `osce audit` shows the damage",
+                    d.line, d.reason
+                ),
+            });
+            continue;
+        }
+        if let Some(q) = torn {
+            cohort.problems.push(CohortProblem::TornTail {
+                path: head.path.clone(),
+                quarantine: q,
+            });
+        }
+        cohort.sheets.push(*sheet);
+    }
+}
+
+fn records(read: &Read) -> usize {
+    match &read.outcome {
+        Outcome::Sheet { sheet, .. } => sheet.state.records,
+        _ => 0,
+    }
+}
+
+/// The hash of every intact record of the journal at `path`, in order
+/// (read again only for a sheet seen more than once).
+fn record_hashes(path: &Path) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let _ = read_sheet_with(path, |r| hashes.push(r.hash.to_string()));
+    hashes
+}
+
+/// Reads one journal for [`gather`], checking everything a result relies
+/// on.
+fn read_journal(rubric: &Rubric, rubric_hash: &str, key: SheetKey, path: PathBuf) -> Read {
+    let outcome = read_outcome(rubric, rubric_hash, &key, &path);
+    Read { key, path, outcome }
+}
+
+fn read_outcome(rubric: &Rubric, rubric_hash: &str, key: &SheetKey, path: &Path) -> Outcome {
+    let Some(station) = rubric.station(&key.station) else {
+        return Outcome::UnknownStation;
+    };
     let mut state = SheetState::default();
     let mut mark_times = Vec::new();
     let mut last_global_rating = None;
     let mut other_rubric = None;
-    let read = read_sheet_with(&path, |r| {
+    let mut wrong: Option<String> = None;
+    let mut last_hash = String::new();
+    // Between a submission and the next amendment, nothing may change what
+    // the sheet says.
+    let mut locked = false;
+    let read = read_sheet_with(path, |r| {
+        last_hash.clear();
+        last_hash.push_str(r.hash);
         if other_rubric.is_none() && r.rubric != rubric_hash {
             other_rubric = Some(r.rubric.to_string());
+        }
+        if wrong.is_none() {
+            wrong = check_record(rubric, station, key, &state, locked, &r);
         }
         match r.event {
             Event::Mark { .. } => mark_times.push((r.seq, r.time)),
             Event::GlobalRating { .. } => last_global_rating = Some((r.seq, r.time)),
+            Event::Submitted { .. } => locked = true,
+            Event::AmendStarted { .. } => locked = false,
             _ => {}
         }
         state.apply_ref(&r);
@@ -152,44 +351,117 @@ fn read_journal(
     let checked = match read {
         Ok(checked) => checked,
         Err(e) => {
-            let problem = CohortProblem::Unreadable {
-                path,
-                error: e.to_string(),
-            };
-            return (None, vec![problem]);
+            return Outcome::Problem(format!(
+                "cannot be read ({e}): what the sheet says cannot be known. Check the file's permissions and \
+                 the disk, or find another copy"
+            ));
         }
     };
     if let Some(found) = other_rubric {
-        return (None, vec![CohortProblem::OtherRubric { path, found }]);
+        return Outcome::OtherRubric(found);
     }
-    // An empty journal is a sheet opened and never written to (only
-    // looked at): not a sheet.
+    if let Some(why) = wrong {
+        return Outcome::Problem(why);
+    }
     if state.records == 0 && checked.quarantined.is_none() && checked.damage.is_none() {
-        return (None, Vec::new());
+        return Outcome::Empty;
+    }
+    if let Err(e) = score_station(
+        rubric,
+        station,
+        Some(&state.to_station_sheet()),
+        &Standards::default(),
+    ) {
+        return Outcome::Problem(format!(
+            "{e}: the sheet does not fit this rubric and cannot be scored. Check it was marked with this \
+             rubric; `osce audit` shows its records"
+        ));
     }
     // Held for every sheet of the cohort: no room to spare.
     mark_times.shrink_to_fit();
-    let mut problems = Vec::new();
-    if let Some(q) = checked.quarantined {
-        problems.push(CohortProblem::TornTail {
-            path: path.clone(),
-            quarantine: q,
-        });
+    Outcome::Sheet {
+        sheet: Box::new(FoundSheet {
+            key: key.clone(),
+            path: path.to_path_buf(),
+            state,
+            mark_times,
+            last_global_rating,
+        }),
+        last_hash,
+        torn: checked.quarantined,
+        damage: checked.damage,
     }
-    if let Some(d) = checked.damage {
-        problems.push(CohortProblem::Damaged {
-            path: path.clone(),
-            damage: d,
-        });
+}
+
+/// What is wrong with record `r` of the journal of sheet `key`, given the
+/// sheet as the records before it left it (`locked`: submitted and not
+/// being amended); `None` when nothing is.
+fn check_record(
+    rubric: &Rubric,
+    station: &crate::rubric::Station,
+    key: &SheetKey,
+    state: &SheetState,
+    locked: bool,
+    r: &RecordRef<'_>,
+) -> Option<String> {
+    let names = [
+        ("assessment", &*r.assessment, &key.assessment),
+        ("station", &*r.station, &key.station),
+        ("candidate", &*r.candidate, &key.candidate),
+        ("examiner", &*r.examiner, &key.examiner),
+        ("device", &*r.device, &key.device),
+    ];
+    for (what, said, place) in names {
+        if said != place.as_str() {
+            return Some(format!(
+                "record {} names {what} \"{said}\", but the journal lies in the folder of {what} \"{place}\": \
+                 it was moved or copied into the wrong place. Put it back where its records say, or settle it \
+                 by a decision",
+                r.seq
+            ));
+        }
     }
-    let sheet = FoundSheet {
-        key,
-        path,
-        state,
-        mark_times,
-        last_global_rating,
-    };
-    (Some(sheet), problems)
+    let changes = matches!(
+        r.event,
+        Event::Mark { .. }
+            | Event::GlobalRating { .. }
+            | Event::Undo { .. }
+            | Event::Feedback { .. }
+            | Event::Notes { .. }
+            | Event::Concern { .. }
+            | Event::ConcernWithdrawn { .. }
+            | Event::MissingReason { .. }
+            | Event::Absent { .. }
+            | Event::Submitted { .. }
+    );
+    if locked && changes {
+        return Some(format!(
+            "record {} ({}) changes the sheet after it was submitted, with no amendment: osce never writes \
+             that, so the journal has been edited. The submitted version cannot be trusted; `osce audit` \
+             shows the records",
+            r.seq,
+            r.event.kind_word()
+        ));
+    }
+    if let Event::Submitted { score, .. } = &r.event
+        && state.absent.is_none()
+        && let Ok(result) = score_station(
+            rubric,
+            station,
+            Some(&state.to_station_sheet()),
+            &Standards::default(),
+        )
+        && (result.score - score).abs() > crate::rubric::EPSILON
+    {
+        return Some(format!(
+            "record {} submits a score of {}, but the marks before it give {}: the journal has been edited. \
+             `osce audit` shows the records",
+            r.seq,
+            crate::scoring::fmt_marks(*score),
+            crate::scoring::fmt_marks(result.score)
+        ));
+    }
+    None
 }
 
 /// Where one candidate × station stands.
@@ -206,9 +478,13 @@ pub enum CellState {
     /// Being amended: unlocked after submission and not yet resubmitted.
     Amending,
     Absent,
-    /// The same examiner's sheet on two devices, or two examiners where the
-    /// rubric has no double marking: someone must decide which counts.
+    /// The same examiner's sheet on two devices (or two different histories
+    /// of one sheet), or two examiners where the rubric has no double
+    /// marking: someone must decide which counts.
     Conflict,
+    /// A journal here cannot be used as it is (moved from another
+    /// candidate's folder, edited, damaged, unreadable): someone must look.
+    Problem,
 }
 
 impl CellState {
@@ -222,6 +498,7 @@ impl CellState {
             CellState::Amending => "amending",
             CellState::Absent => "absent",
             CellState::Conflict => "CONFLICT",
+            CellState::Problem => "PROBLEM",
         }
     }
 
@@ -245,6 +522,8 @@ pub struct Cell {
     pub concern: bool,
     /// Why it is a conflict, in words.
     pub conflict: Option<String>,
+    /// Why a journal here cannot be used, in words (a problem cell).
+    pub problem: Option<String>,
 }
 
 pub(crate) fn sheet_state(s: &SheetState) -> CellState {
@@ -314,7 +593,12 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
     let listed: BTreeSet<String> = candidates.iter().cloned().collect();
     // Borrowed from the sheets where they can be: a cohort has tens of
     // thousands of sheets.
-    let found: BTreeSet<&str> = cohort.sheets.iter().map(|s| s.key.candidate.as_str()).collect();
+    let found: BTreeSet<&str> = cohort
+        .sheets
+        .iter()
+        .map(|s| s.key.candidate.as_str())
+        .chain(cohort.problem_sheets.iter().map(|p| p.key.candidate.as_str()))
+        .collect();
     let unexpected: BTreeSet<String> = if roster.is_some() {
         found
             .iter()
@@ -346,6 +630,13 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
             .or_default()
             .push(i);
     }
+    let mut problems: BTreeMap<(&str, &str), Vec<&ProblemSheet>> = BTreeMap::new();
+    for p in &cohort.problem_sheets {
+        problems
+            .entry((p.key.candidate.as_str(), p.key.station.as_str()))
+            .or_default()
+            .push(p);
+    }
     let double_marking = rubric.double_marking.mode != DoubleMarkingMode::None;
     let mut cells = BTreeMap::new();
     for candidate in &candidates {
@@ -356,21 +647,41 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
             let concern = indices
                 .iter()
                 .any(|&i| !cohort.sheets[i].state.concerns.is_empty());
-            let mut examiners: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            let mut examiners: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
             for &i in &indices {
-                let k = &cohort.sheets[i].key;
                 examiners
-                    .entry(k.examiner.as_str())
+                    .entry(cohort.sheets[i].key.examiner.as_str())
                     .or_default()
-                    .push(k.device.as_str());
+                    .push(i);
             }
             let on_two_devices: Vec<String> = examiners
                 .iter()
-                .filter(|(_, devices)| devices.len() > 1)
-                .map(|(e, devices)| format!("examiner {e} on devices {}", devices.join(" and ")))
+                .filter(|(_, sheets)| sheets.len() > 1)
+                .map(|(e, sheets)| {
+                    let devices: BTreeSet<&str> = sheets
+                        .iter()
+                        .map(|&i| cohort.sheets[i].key.device.as_str())
+                        .collect();
+                    if devices.len() == 1 {
+                        let paths: Vec<String> = sheets
+                            .iter()
+                            .map(|&i| cohort.sheets[i].path.display().to_string())
+                            .collect();
+                        format!(
+                            "examiner {e}'s sheet from device {} has two different histories ({})",
+                            devices.iter().next().copied().unwrap_or_default(),
+                            paths.join(" and ")
+                        )
+                    } else {
+                        format!(
+                            "the same sheet was marked by examiner {e} on devices {}",
+                            devices.into_iter().collect::<Vec<_>>().join(" and ")
+                        )
+                    }
+                })
                 .collect();
             let conflict = if !on_two_devices.is_empty() {
-                Some(format!("the same sheet was marked {}", on_two_devices.join("; ")))
+                Some(on_two_devices.join("; "))
             } else if examiners.len() > 1 && !double_marking {
                 let names: Vec<&str> = examiners.keys().copied().collect();
                 Some(format!(
@@ -381,7 +692,18 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
             } else {
                 None
             };
-            let state = if conflict.is_some() {
+            let problem = problems
+                .remove(&(candidate.as_str(), station.as_str()))
+                .map(|found| {
+                    found
+                        .iter()
+                        .map(|p| format!("{}: {}", p.path.display(), p.why))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                });
+            let state = if problem.is_some() {
+                CellState::Problem
+            } else if conflict.is_some() {
                 CellState::Conflict
             } else if indices.is_empty() {
                 CellState::Missing
@@ -401,6 +723,7 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
                     sheets: indices,
                     concern,
                     conflict,
+                    problem,
                 },
             );
         }
@@ -417,7 +740,7 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
 /// Order of progress, for the least advanced of several sheets.
 pub(crate) fn progress(s: CellState) -> u8 {
     match s {
-        CellState::Missing | CellState::Conflict => 0,
+        CellState::Missing | CellState::Conflict | CellState::Problem => 0,
         CellState::Opened => 1,
         CellState::InProgress => 2,
         CellState::Amending => 3,

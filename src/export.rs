@@ -436,11 +436,20 @@ pub fn marks_table(results: &[CandidateResult], columns: &[(String, String)]) ->
     let rows = results
         .iter()
         .map(|c| {
+            // A result that is not in yet has no mark to upload, only its
+            // status code; nor has a total that lacks a station (a FAIL
+            // already certain, with a station still open), which would
+            // change once the station is in.
+            let marked = c.final_result.outcome != crate::scoring::Outcome::Incomplete
+                && c.stations
+                    .values()
+                    .all(|d| d.final_result.outcome != crate::scoring::StationOutcome::Incomplete);
             columns
                 .iter()
                 .map(|(field, _)| match field.as_str() {
                     "candidate_id" => c.candidate.clone(),
                     "name" => c.name.clone(),
+                    "total" | "percent" if !marked => String::new(),
                     "total" => fmt_marks(c.final_result.total),
                     "maximum" => fmt_marks(c.final_result.max),
                     "percent" => c.final_result.percent().map(fmt_percent).unwrap_or_default(),

@@ -230,6 +230,7 @@ pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result
     found.sort();
     found.dedup_by(|a, b| a.2 == b.2);
     let mut m = Moderation::default();
+    let mut kept: Vec<(String, String, Vec<String>)> = Vec::new();
     for (assessor, device, path) in found {
         let problem = |what: String| ModerationProblem {
             path: path.clone(),
@@ -272,6 +273,31 @@ pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result
                 d.line, d.reason
             )));
         }
+        // The same assessor's journal from the same device, seen again (a
+        // folder copied twice, an older copy): one journal, the longest.
+        let hashes: Vec<String> = replay.records.iter().map(|r| r.hash.clone()).collect();
+        if let Some(i) = kept.iter().position(|(a, d, _)| *a == assessor && *d == device) {
+            let (_, _, other) = &kept[i];
+            let (longer, shorter) = if other.len() >= hashes.len() {
+                (other.as_slice(), hashes.as_slice())
+            } else {
+                (hashes.as_slice(), other.as_slice())
+            };
+            let same_history = shorter.is_empty() || longer.get(shorter.len() - 1) == shorter.last();
+            if !same_history {
+                m.problems.push(problem(format!(
+                    "a different history of assessor {assessor}'s moderation journal on {device} than {}; \
+                     only the longer is used. Find out which is right",
+                    m.logs[i].path.display()
+                )));
+            }
+            if hashes.len() > kept[i].2.len() {
+                kept[i].2 = hashes;
+                m.logs[i] = AssessorLog::replay(&assessor, &device, path.clone(), &replay.records);
+            }
+            continue;
+        }
+        kept.push((assessor.clone(), device.clone(), hashes));
         m.logs.push(AssessorLog::replay(
             &assessor,
             &device,

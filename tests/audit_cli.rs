@@ -320,7 +320,9 @@ fn a_journal_marked_against_an_edited_copy_of_the_rubric_is_an_error() {
     let a = d.sub("a");
     write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap");
     let edited = d.0.join("edited.ron");
-    fs::write(&edited, fs::read_to_string(OSCE).expect("rubric") + "// edited\n").expect("write");
+    // A changed item text: another version (a comment or layout would not be).
+    let text = fs::read_to_string(OSCE).expect("rubric");
+    fs::write(&edited, text.replacen("text: \"", "text: \"Edited: ", 1)).expect("write");
     let path = write_sheet(&a, edited.to_str().expect("utf-8"), "knee", "C001", "E02@lap");
 
     let (code, out) = run(&[&a]);

@@ -446,6 +446,7 @@ fn export_and_status_show_moderation() {
         .arg("export")
         .assert()
         .failure();
+    // Written; not final (the assessor has not signed off): exit 1.
     assert_cmd::Command::cargo_bin("osce")
         .expect("binary")
         .args(["export", PRACTICAL, "--sessions"])
@@ -453,7 +454,7 @@ fn export_and_status_show_moderation() {
         .arg("--out")
         .arg(&out)
         .assert()
-        .success();
+        .code(1);
     let (h, rows) = read_csv(&out.join("moderation.csv"));
     assert_eq!(h[0], "record");
     assert_eq!(rows.len(), 3, "two decisions and the sign-off line: {rows:?}");
@@ -524,12 +525,15 @@ fn status_fails_until_a_final_clinical_assessment_is_moderated() {
     for st in rubric(FCA).scored_stations() {
         decide(&s, FCA, "EA1", "C001", &st.id, Decision::Agree, None, "");
     }
+    // Every sheet moderated; still not final until the assessor signs off
+    // (and the logbook component, which no sheet gives, is in).
     let out = run();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(!text.contains("not moderated yet"), "{text}");
+    assert!(
+        text.contains("assessor EA1 (on ea-laptop) has not signed the moderation off"),
+        "{text}"
     );
 }
 
@@ -547,7 +551,8 @@ fn the_rubric_sets_marks_csv_columns_and_the_flag_wins() {
             .arg(out)
             .args(extra)
             .assert()
-            .success();
+            // Written; not final (not moderated, no logbook result).
+            .code(1);
     };
     let out = d.0.join("export");
     run(&out, &[]);

@@ -1,5 +1,7 @@
 //! `osce status` against session folders written through the real store.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -114,14 +116,7 @@ fn write_sheet(
     }
     if submit {
         journal
-            .append(
-                Event::Submitted {
-                    score: 1.0,
-                    max: 1.0,
-                    outcome: "PASS".into(),
-                },
-                t(),
-            )
+            .append(common::submitted(&journal, rubric_path), t())
             .expect("append");
     }
 }
@@ -168,9 +163,25 @@ fn complete_cohort_exits_zero_and_folders_combine_in_any_order() {
         a.to_str().expect("utf-8"),
         b.to_str().expect("utf-8"),
     ]);
-    assert_eq!(code, 0, "{out}");
+    // Every sheet is in, but the rubric asks for a moderated sample.
+    assert_eq!(code, 1, "{out}");
     assert!(out.contains("12 sheets expected: 12 submitted."), "{out}");
     assert!(out.contains("Every expected sheet is in."), "{out}");
+    assert!(
+        out.contains(
+            "Not final yet:\n  - the rubric requires moderation, and no assessor's decisions were found\n"
+        ),
+        "{out}"
+    );
+    common::signed_off(&b, OSCE, "EA1");
+    let (code, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        b.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Every result is final."), "{out}");
     let (_, reversed) = status(&[
         OSCE,
         "--sessions",
@@ -217,7 +228,7 @@ fn the_same_sheet_on_two_devices_is_a_conflict_not_settled_by_clocks() {
     assert!(out.contains("CONFLICT"), "{out}");
     assert!(
         out.contains(
-            "C001 at shoulder: the same sheet was marked examiner E01 on devices laptop-1 and laptop-2"
+            "C001 at shoulder: the same sheet was marked by examiner E01 on devices laptop-1 and laptop-2"
         ),
         "{out}"
     );
@@ -282,15 +293,7 @@ fn concerns_absences_amendments_and_damaged_files_are_shown() {
             t(),
         )
         .expect("append");
-        j.append(
-            Event::Submitted {
-                score: 1.0,
-                max: 1.0,
-                outcome: "PASS".into(),
-            },
-            t(),
-        )
-        .expect("append");
+        j.append(common::submitted(&j, OSCE), t()).expect("append");
         let key = SheetKey {
             station: "ankle".into(),
             examiner: "E03".into(),
@@ -304,15 +307,7 @@ fn concerns_absences_amendments_and_damaged_files_are_shown() {
             t(),
         )
         .expect("append");
-        j.append(
-            Event::Submitted {
-                score: 0.0,
-                max: 16.0,
-                outcome: "ABSENT".into(),
-            },
-            t(),
-        )
-        .expect("append");
+        j.append(common::submitted(&j, OSCE), t()).expect("append");
     }
     write_sheet(&a, OSCE, "elbow", "C001", "E04@lap", false, vec![]);
     let torn = a.join("msk-us-osce/E04@lap/C001/elbow.jsonl");
@@ -323,11 +318,14 @@ fn concerns_absences_amendments_and_damaged_files_are_shown() {
         .expect("open")
         .set_len(len - 30)
         .expect("truncate");
-    // Marks made against an edited copy of the rubric are not used.
+    // Marks made against an edited copy of the rubric (an item's text
+    // changed) are not used.
     let edited = d.0.join("edited.ron");
     std::fs::write(
         &edited,
-        std::fs::read_to_string(OSCE).expect("rubric") + "// edited\n",
+        std::fs::read_to_string(OSCE)
+            .expect("rubric")
+            .replacen("text: \"", "text: \"Edited: ", 1),
     )
     .expect("write");
     write_sheet(
@@ -348,7 +346,7 @@ fn concerns_absences_amendments_and_damaged_files_are_shown() {
         "absent",
         "Concerns flagged:\n  C001 at shoulder",
         "elbow.jsonl: the end of the journal from line",
-        "physics.jsonl: marked against a different rubric",
+        "1 sheet was marked against another version of this rubric, not used",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
@@ -403,15 +401,7 @@ fn double_marking_agreement_and_discrepancies_are_shown() {
             t(),
         )
         .expect("append");
-        j.append(
-            Event::Submitted {
-                score: 0.0,
-                max: 0.0,
-                outcome: String::new(),
-            },
-            t(),
-        )
-        .expect("append");
+        j.append(common::submitted(&j, FCA), t()).expect("append");
     }
     let (_, out) = status(&[FCA, "--sessions", a.to_str().expect("utf-8")]);
     assert!(

@@ -87,7 +87,16 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         errln!("error: --marks-columns: {message}");
         return ExitCode::from(EXIT_USAGE);
     }
-    let results_of = |part: &[String]| results_for(&rubric, &cohort, &m, &standards, &moderation, part);
+    let incomplete = std::sync::atomic::AtomicUsize::new(0);
+    let results_of = |part: &[String]| {
+        let results = results_for(&rubric, &cohort, &m, &standards, &moderation, part);
+        let n = results
+            .iter()
+            .filter(|r| r.final_result.outcome == osce::scoring::Outcome::Incomplete)
+            .count();
+        incomplete.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        results
+    };
     let code = match write_export(
         &args.out,
         &rubric,
@@ -102,16 +111,30 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             for p in &cohort.problems {
                 errln!("warning: {p}");
             }
-            let waiting = m.cells.values().filter(|c| !c.state.is_done()).count();
             for (path, rows) in &written {
                 outln!("wrote {} ({rows} rows)", path.display());
             }
-            if waiting > 0 {
-                outln!(
-                    "note: {waiting} expected sheets are not submitted yet; their candidates are INCOMPLETE (osce status lists them)"
+            let why = osce::results::not_final(
+                &rubric,
+                &cohort,
+                &m,
+                &moderation,
+                incomplete.load(std::sync::atomic::Ordering::Relaxed),
+            );
+            if why.is_empty() {
+                outln!("Every result is final.");
+                ExitCode::SUCCESS
+            } else {
+                // The files are written, every row that is not final says
+                // why; the exit code tells a script not to upload them.
+                errln!(
+                    "Not final yet: do not upload these results. {}",
+                    super::status::finality_words(&why)
+                        .trim_start()
+                        .trim_start_matches("Not final yet:\n")
                 );
+                ExitCode::from(super::EXIT_INVALID)
             }
-            ExitCode::SUCCESS
         }
         Err(e @ ExportError::Exists { .. }) => {
             errln!("error: {e}");

@@ -19,6 +19,15 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
+    let unusable = super::status::warn_unusable(&cohort);
+    if m.candidates.is_empty() {
+        errln!(
+            "error: no sheets were found for assessment \"{}\" in {}: no feedback written",
+            rubric.id,
+            osce::cohort::folder_list(&args.sessions)
+        );
+        return ExitCode::from(super::EXIT_INVALID);
+    }
     let results = osce::results::results(&rubric, &cohort, &m, &Standards::default(), &moderation);
     // Candidate ids are plain (letters, digits, - _ .), so safe file names.
     let files: Vec<(String, Vec<u8>)> = results
@@ -47,7 +56,11 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
                     "note: {incomplete} candidates' results are INCOMPLETE; their files say so (osce status lists what is missing)"
                 );
             }
-            ExitCode::SUCCESS
+            if unusable {
+                ExitCode::from(super::EXIT_INVALID)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(e) => {
             errln!("error: {e}");

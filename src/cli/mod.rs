@@ -56,6 +56,10 @@ pub enum Command {
         /// Print only problems, not the line for each valid file
         #[arg(long, short)]
         quiet: bool,
+        /// Print each valid rubric's identity (the hash its sheets carry,
+        /// unchanged by layout, comments and line endings) and its name
+        #[arg(long)]
+        identity: bool,
     },
     /// Print a readable summary of a rubric to proof-read
     ///
@@ -373,7 +377,12 @@ pub struct ScoreArgs {
 
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Some(Command::Check { files, strict, quiet }) => check(&files, strict, quiet),
+        Some(Command::Check {
+            files,
+            strict,
+            quiet,
+            identity,
+        }) => check(&files, strict, quiet, identity),
         Some(Command::Show { file }) => show(&file),
         Some(Command::Score(args)) => score::score(args),
         Some(Command::Status(args)) => status::status(&args),
@@ -388,7 +397,7 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn check(files: &[PathBuf], strict: bool, quiet: bool) -> ExitCode {
+fn check(files: &[PathBuf], strict: bool, quiet: bool, identity: bool) -> ExitCode {
     let colour = diagnostics::colour_wanted();
     let mut worst = 0u8;
     for path in files {
@@ -405,6 +414,13 @@ fn check(files: &[PathBuf], strict: bool, quiet: bool) -> ExitCode {
         let warnings = checked.warnings().count();
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         match &checked.rubric {
+            Some(_) if errors == 0 && identity => {
+                outln!(
+                    "{}  {}",
+                    osce::store::hash_rubric(&checked.source),
+                    path.display()
+                );
+            }
             Some(r) if errors == 0 => {
                 if !quiet {
                     let items: usize = r.stations.iter().map(|s| s.items.len()).sum();

@@ -33,8 +33,14 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         agreement,
         |part, s| osce::results::results_for(&rubric, &cohort, &matrix, s, &none, part),
     );
-    for p in &cohort.problems {
-        errln!("warning: {p}");
+    let unusable = super::status::warn_unusable(&cohort);
+    if matrix.candidates.is_empty() {
+        errln!(
+            "error: no sheets were found for assessment \"{}\" in {}: nothing to report",
+            rubric.id,
+            osce::cohort::folder_list(&args.sessions)
+        );
+        return ExitCode::from(super::EXIT_INVALID);
     }
     if let (Some(path), Some(by)) = (&args.save_standards, &args.by) {
         let decision = osce::standards::decide(&rubric, &hash, &report, &cohort, by, Utc::now());
@@ -78,7 +84,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     } else {
         ReportFormat::Markdown
     });
-    match format {
+    let code = match format {
         ReportFormat::Tui => {
             if !terminal {
                 errln!("error: --format tui needs a terminal; use --format markdown, csv or html");
@@ -135,6 +141,12 @@ pub fn run(args: &ReportArgs) -> ExitCode {
                 }
             }
         }
+    };
+    // The report was made, but from fewer sheets than the folders hold.
+    if unusable && code == ExitCode::SUCCESS {
+        ExitCode::from(super::EXIT_INVALID)
+    } else {
+        code
     }
 }
 

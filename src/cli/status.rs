@@ -102,14 +102,61 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         Err(code) => return code,
     };
     out!("{}", render(&rubric, &cohort, &m, &moderation));
-    let unmoderated = required_unmoderated(&rubric, &cohort, &m, &moderation);
-    let code = if m.complete() && !m.candidates.is_empty() && unmoderated == 0 {
+    let incomplete = incomplete_results(&rubric, &cohort, &m, &moderation);
+    let why = osce::results::not_final(&rubric, &cohort, &m, &moderation, incomplete);
+    out!("{}", finality_words(&why));
+    let code = if why.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_INVALID)
     };
     leave(cohort, m);
     code
+}
+
+/// For the commands that read sheets but do not print the status (report,
+/// feedback): says on stderr what in the folders could not be used (sheets
+/// marked against another version of the rubric, problem sheets, damaged
+/// files), and whether the command must therefore exit non-zero.
+pub fn warn_unusable(cohort: &Cohort) -> bool {
+    for p in &cohort.problems {
+        errln!("warning: {p}");
+    }
+    for p in &cohort.problem_sheets {
+        errln!("error: {}: {}", p.path.display(), p.why);
+    }
+    if let Some(words) = cohort.other_versions_words() {
+        errln!("error: {words}");
+    }
+    cohort.other_versions_words().is_some() || !cohort.problem_sheets.is_empty()
+}
+
+/// How many candidates' results, after moderation and under the rubric's
+/// own pass marks, are INCOMPLETE.
+pub fn incomplete_results(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderation) -> usize {
+    let standards = osce::scoring::Standards::default();
+    m.candidates
+        .chunks(512)
+        .map(|part| {
+            osce::results::results_for(rubric, cohort, m, &standards, moderation, part)
+                .iter()
+                .filter(|r| r.final_result.outcome == osce::scoring::Outcome::Incomplete)
+                .count()
+        })
+        .sum()
+}
+
+/// Whether the results are final, in words: the closing lines of `status`
+/// and `export`.
+pub fn finality_words(why: &[String]) -> String {
+    if why.is_empty() {
+        return "\nEvery result is final.\n".to_string();
+    }
+    let mut out = String::from("\nNot final yet:\n");
+    for w in why {
+        let _ = writeln!(out, "  - {w}");
+    }
+    out
 }
 
 /// Leaves the cohort and its matrix to the operating system, which takes
@@ -132,6 +179,7 @@ fn short(state: CellState) -> &'static str {
         CellState::Amending => "amending",
         CellState::Absent => "absent",
         CellState::Conflict => "CONFLICT",
+        CellState::Problem => "PROBLEM",
     }
 }
 
@@ -143,7 +191,7 @@ fn moderation_of(
 ) -> std::collections::BTreeMap<(String, String), CellModeration> {
     m.cells
         .iter()
-        .filter(|(_, c)| !c.sheets.is_empty() && c.state != CellState::Conflict)
+        .filter(|(_, c)| !c.sheets.is_empty() && !matches!(c.state, CellState::Conflict | CellState::Problem))
         .map(|((cand, st), c)| {
             (
                 (cand.clone(), st.clone()),
@@ -189,6 +237,18 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
     let moderated = moderation_of(cohort, m, moderation);
     let mut out = String::new();
     let _ = writeln!(out, "{} — sheets in", rubric.title);
+    if let Some(words) = cohort.other_versions_words() {
+        let _ = writeln!(out, "\n{words}.");
+        for (hash, paths) in &cohort.other_versions {
+            let _ = writeln!(out, "  version {}:", osce::cohort::short_hash(hash));
+            for p in paths.iter().take(5) {
+                let _ = writeln!(out, "    {}", p.display());
+            }
+            if paths.len() > 5 {
+                let _ = writeln!(out, "    and {} more", paths.len() - 5);
+            }
+        }
+    }
     if m.candidates.is_empty() {
         let _ = writeln!(
             out,
@@ -279,6 +339,28 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
             }
         }
     }
+    let problem_cells: Vec<(&(String, String), &osce::cohort::Cell)> = m
+        .cells
+        .iter()
+        .filter(|(_, c)| c.state == CellState::Problem)
+        .collect();
+    if !problem_cells.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nProblems to look at (no sheet counts there until settled):"
+        );
+        for ((candidate, station), _) in problem_cells {
+            for p in cohort
+                .problem_sheets
+                .iter()
+                .filter(|p| &p.key.candidate == candidate && &p.key.station == station)
+            {
+                let _ = writeln!(out, "  {candidate} at {station}: {}", p.path.display());
+                let _ = writeln!(out, "    {}", p.why);
+            }
+        }
+    }
+    copies_section(&mut out, cohort);
     let agreement = osce::results::agreement(rubric, cohort, m);
     if agreement.pairs > 0 {
         let _ = writeln!(
@@ -405,4 +487,53 @@ fn moderation_section(
         };
         let _ = writeln!(out, "  {candidate} at {station}: {why}");
     }
+}
+
+/// Journals seen more than once, summed up by the folders they were seen
+/// in: a folder copied twice is one line, not one per sheet.
+fn copies_section(out: &mut String, cohort: &Cohort) {
+    for (first, again) in &cohort.same_folders {
+        let _ = writeln!(
+            out,
+            "\n{} and {} are the same folder: read once.",
+            first.display(),
+            again.display()
+        );
+    }
+    if cohort.copies.is_empty() {
+        return;
+    }
+    // (folder of the copy used, folder of the other copy, identical) -> count
+    let mut groups: std::collections::BTreeMap<(String, String, bool), usize> = Default::default();
+    for c in &cohort.copies {
+        let root = |p: &Path| sessions_root(p).display().to_string();
+        *groups
+            .entry((root(&c.used), root(&c.copy), c.identical))
+            .or_insert(0) += 1;
+    }
+    let _ = writeln!(
+        out,
+        "\nSheets seen more than once, counted once ({} copies):",
+        cohort.copies.len()
+    );
+    for ((used, copy, identical), n) in groups {
+        let what = if identical {
+            format!(
+                "{} in {copy} the same as in {used}",
+                verb(n, "sheet is", "sheets are")
+            )
+        } else {
+            format!(
+                "{} in {copy} an older copy of the one in {used}, which is used",
+                verb(n, "sheet is", "sheets are")
+            )
+        };
+        let _ = writeln!(out, "  {what}");
+    }
+}
+
+/// The sessions folder a journal was found in: four levels up from
+/// `<sessions>/<assessment>/<examiner>@<device>/<candidate>/<station>.jsonl`.
+fn sessions_root(journal: &Path) -> &Path {
+    journal.ancestors().nth(4).unwrap_or(journal)
 }

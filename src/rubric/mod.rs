@@ -7,6 +7,7 @@
 //! checks everything that needs the whole file at once.
 
 pub mod file;
+mod identity;
 mod load;
 mod model;
 mod problem;
@@ -14,6 +15,7 @@ mod spans;
 pub mod summary;
 mod validate;
 
+pub use identity::{canonical, content_hash};
 pub use load::{
     Checked, Diagnostic, LoadError, MAX_NESTING, MAX_RUBRIC_BYTES, ReadError, byte_offset, check_file,
     check_str, line_col, load, read_text,

@@ -247,10 +247,12 @@ pub fn encode_journal(
     Ok(text)
 }
 
-/// BLAKE3 hash (64 lowercase hex digits) of a rubric file's text, as stored
-/// in every record's `rubric` field.
+/// The rubric's identity as stored in every record's `rubric` field: the
+/// BLAKE3 hash (64 lowercase hex digits) of what the rubric says, so that
+/// saving it with other line endings, layout or comments changes nothing
+/// (see [`crate::rubric::content_hash`]).
 pub fn hash_rubric(source: &str) -> String {
-    blake3::hash(source.as_bytes()).to_hex().to_string()
+    crate::rubric::content_hash(source)
 }
 
 /// Encodes `record` as its journal line (ending in `\n`) and fills in

@@ -297,6 +297,14 @@ impl Proposed {
 }
 
 impl Event {
+    /// The event's `type`, as written in the journal (`mark`, `submitted`).
+    pub fn kind_word(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+            .unwrap_or_else(|| "record".to_string())
+    }
+
     /// Whether `u` (undo) can take this record back.
     pub fn is_undoable(&self) -> bool {
         matches!(self, Event::Mark { .. } | Event::GlobalRating { .. })

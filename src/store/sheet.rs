@@ -292,6 +292,28 @@ impl SheetState {
             || self.absent.is_some()
     }
 
+    /// The `submitted` record for the sheet as it stands: the score, the
+    /// maximum and the outcome `rubric` gives its marks at station
+    /// `station` (under the rubric's own pass marks), as the marking screen
+    /// and paper import write it.
+    pub fn submission(
+        &self,
+        rubric: &crate::rubric::Rubric,
+        station: &crate::rubric::Station,
+    ) -> Result<Event, crate::scoring::SheetError> {
+        let result = crate::scoring::score_station(
+            rubric,
+            station,
+            Some(&self.to_station_sheet()),
+            &crate::scoring::Standards::default(),
+        )?;
+        Ok(Event::Submitted {
+            score: result.score,
+            max: result.max,
+            outcome: result.outcome.to_string(),
+        })
+    }
+
     /// The marks in the form the scoring engine takes.
     pub fn to_station_sheet(&self) -> StationSheet {
         let mut sheet = StationSheet {

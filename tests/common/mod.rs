@@ -165,16 +165,8 @@ pub fn sheet(
             .expect("append");
     }
     if submit {
-        journal
-            .append(
-                Event::Submitted {
-                    score: 0.0,
-                    max: 0.0,
-                    outcome: "recorded by the fixture".into(),
-                },
-                when,
-            )
-            .expect("append");
+        let event = submitted(&journal, rubric_path);
+        journal.append(event, when).expect("append");
     }
     journal.path().to_path_buf()
 }
@@ -218,6 +210,11 @@ pub fn append(
         .open_sheet(&key, &hash(rubric_path))
         .expect("open");
     for e in events {
+        // A submission scores the sheet as it stands.
+        let e = match e {
+            Event::Submitted { .. } => submitted(&journal, rubric_path),
+            e => e,
+        };
         journal.append(e, at(30)).expect("append");
     }
 }
@@ -228,4 +225,33 @@ pub fn candidate(folder: &Path, rubric_path: &str, candidate: &str, who: &str, m
     for st in r.scored_stations() {
         sheet(folder, rubric_path, &st.id, candidate, who, marks, true, 0);
     }
+}
+
+/// The `submitted` record the sheet's records so far give (the score, the
+/// maximum and the outcome its marks earn). A submission with any other
+/// score is a sign of an edited journal, which every reader refuses.
+pub fn submitted(journal: &osce::store::Journal, rubric_path: &str) -> Event {
+    let rubric = rubric(rubric_path);
+    let station = rubric.station(&journal.key().station).expect("station");
+    osce::store::SheetState::replay(journal.records())
+        .submission(&rubric, station)
+        .expect("the sheet fits the rubric")
+}
+
+/// Assessor `assessor` on `ea-laptop` signs the moderation of the
+/// assessment at `rubric_path` off, having decided nothing: where the
+/// rubric asks for a sample, results are final only once an assessor has.
+pub fn signed_off(folder: &Path, rubric_path: &str, assessor: &str) {
+    let r = rubric(rubric_path);
+    let (mut journal, _) = Store::new(folder)
+        .open_moderation(&r.id, assessor, "ea-laptop", &hash(rubric_path))
+        .expect("open");
+    journal
+        .append(
+            Event::SignedOff {
+                summary: "nothing to change".into(),
+            },
+            at(60),
+        )
+        .expect("append");
 }

@@ -1,0 +1,478 @@
+//! Sheets gathered from many folders, as a module leader gathers them:
+//! the same results however the folders were copied, every journal checked
+//! before it is used, and exit codes that tell a script whether the results
+//! are final. Each test runs the binary.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{Dir, Marks, OSCE, append, sheet};
+use osce::store::{Event, SheetKey, Store};
+
+fn osce(args: &[&str]) -> (i32, String, String) {
+    let out = assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8")
+}
+
+/// Copies a folder as a file manager or `cp -r` would.
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("dir");
+    for entry in fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Every journal under `folder`, sorted.
+fn journals(folder: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "jsonl") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Cuts the last `n` lines off a journal: an older copy of it.
+fn drop_lines(path: &Path, n: usize) {
+    let text = fs::read_to_string(path).expect("journal");
+    let lines: Vec<&str> = text.lines().collect();
+    let kept: String = lines[..lines.len() - n]
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(path, kept).expect("write");
+}
+
+/// A simulated cohort of the OSCE in `folder`.
+fn simulate(folder: &Path, candidates: usize) {
+    let n = candidates.to_string();
+    let (code, out, err) = osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        &n,
+        "--examiners",
+        "3",
+        "--seed",
+        "7",
+        "--sessions",
+        s(folder),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+fn export(rubric: &str, sessions: &[&Path], out: &Path) -> (i32, String) {
+    let mut args = vec!["export", rubric, "--sessions"];
+    args.extend(sessions.iter().map(|p| s(p)));
+    args.extend(["--out", s(out)]);
+    let (code, stdout, stderr) = osce(&args);
+    (code, stdout + &stderr)
+}
+
+fn status(rubric: &str, sessions: &[&Path]) -> (i32, String) {
+    let mut args = vec!["status", rubric, "--sessions"];
+    args.extend(sessions.iter().map(|p| s(p)));
+    let (code, stdout, stderr) = osce(&args);
+    (code, stdout + &stderr)
+}
+
+/// The rows of a CSV file, header first, read with a CSV parser.
+fn rows(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .expect("a CSV file");
+    r.records()
+        .map(|rec| rec.expect("a row").iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn column(rows: &[Vec<String>], name: &str) -> usize {
+    rows[0].iter().position(|h| h == name).expect("column")
+}
+
+/// The workflow: a cohort marked on the day, its folder copied as two
+/// laptops' USB sticks and again as a stale copy taken before the last
+/// records, named twice and through a link, with one real conflict. The
+/// results are those of the one clean folder; the conflict is named; the
+/// exit codes tell a script not to upload.
+#[test]
+fn copies_are_one_sheet_and_only_a_different_history_is_a_conflict() {
+    let d = Dir::new("gather-copies");
+    let clean = d.0.join("clean");
+    simulate(&clean, 8);
+    let (usb1, usb2, stale) = (d.0.join("usb-1"), d.0.join("usb-2"), d.0.join("stale"));
+    copy_dir(&clean, &usb1);
+    copy_dir(&clean, &usb2);
+    copy_dir(&clean, &stale);
+    // The stale copy was taken before the last two records of some sheets.
+    let stale_journals = journals(&stale);
+    for j in stale_journals.iter().step_by(3) {
+        drop_lines(j, 2);
+    }
+    let link = d.0.join("link-to-usb-1");
+    std::os::unix::fs::symlink(&usb1, &link).expect("link");
+    let usb1_dot = usb1.join(".");
+
+    let from_clean = d.0.join("from-clean");
+    let (clean_code, text) = export(OSCE, &[&clean], &from_clean);
+    assert!(matches!(clean_code, 0 | 1), "{text}");
+    let from_copies = d.0.join("from-copies");
+    let (code, text) = export(OSCE, &[&stale, &usb2, &usb1, &usb1_dot, &link], &from_copies);
+    assert_eq!(code, clean_code, "{text}");
+    for file in ["results.csv", "stations.csv", "items.csv", "marks.csv"] {
+        assert_eq!(
+            fs::read(from_clean.join(file)).expect("clean"),
+            fs::read(from_copies.join(file)).expect("copies"),
+            "{file} differs when the same sheets are gathered from copies"
+        );
+    }
+    let results = rows(&from_copies.join("results.csv"));
+    assert_eq!(results.len(), 9, "a row for each of the 8 candidates");
+
+    let (_, text) = status(OSCE, &[&stale, &usb2, &usb1, &usb1_dot, &link]);
+    assert!(!text.contains("CONFLICT"), "{text}");
+    assert!(text.contains("are the same folder: read once"), "{text}");
+    let older = stale_journals.iter().step_by(3).count();
+    assert!(
+        text.contains(&format!(
+            "{older} sheets are in {} an older copy",
+            stale.display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("the same as in"), "{text}");
+
+    // One real conflict: on one stick, a sheet's last record differs.
+    let victim = journals(&usb2).into_iter().next().expect("a journal");
+    drop_lines(&victim, 1);
+    let rel = victim.strip_prefix(&usb2).expect("inside");
+    let parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let (examiner, device) = parts[1].split_once('@').expect("who");
+    let key = SheetKey {
+        assessment: parts[0].clone(),
+        examiner: examiner.into(),
+        device: device.into(),
+        candidate: parts[2].clone(),
+        station: parts[3].trim_end_matches(".jsonl").into(),
+    };
+    let (mut journal, _) = Store::new(&usb2)
+        .open_sheet(&key, &common::hash(OSCE))
+        .expect("open");
+    journal
+        .append(
+            Event::Opened {
+                app_version: "a different last record".into(),
+            },
+            common::at(400),
+        )
+        .expect("append");
+    drop(journal);
+    let (code, text) = status(OSCE, &[&usb1, &usb2, &stale]);
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(text.matches("has two different histories").count(), 1, "{text}");
+    assert!(
+        text.contains(&format!("{} at {}", key.candidate, key.station)),
+        "{text}"
+    );
+    let with_conflict = d.0.join("with-conflict");
+    let (code, text) = export(OSCE, &[&usb1, &usb2, &stale], &with_conflict);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("Not final yet"), "{text}");
+    let stations = rows(&with_conflict.join("stations.csv"));
+    let note = column(&stations, "note");
+    let conflicted = stations
+        .iter()
+        .find(|r| r[0] == key.candidate && r.contains(&key.station))
+        .expect("the conflicted station's row");
+    assert!(conflicted[note].contains("conflict"), "{conflicted:?}");
+    let marks = rows(&with_conflict.join("marks.csv"));
+    let row = marks.iter().find(|r| r[0] == key.candidate).expect("row");
+    assert_eq!(
+        row[1], "",
+        "no mark is uploaded with a station still open: {row:?}"
+    );
+    assert!(matches!(row[2].as_str(), "INCOMPLETE" | "FAIL"), "{row:?}");
+}
+
+/// A rubric opened in another editor and saved with Windows line endings,
+/// a blank line more and a comment is the same exam; one with an item's
+/// text changed is another version, and every command says so and exits 1.
+#[test]
+fn a_rubric_is_its_content_not_its_bytes() {
+    let d = Dir::new("gather-rubric");
+    let sessions = d.0.join("s");
+    simulate(&sessions, 4);
+    let text = fs::read_to_string(OSCE).expect("rubric");
+    let resaved = d.0.join("resaved.ron");
+    fs::write(
+        &resaved,
+        format!(
+            "// saved on the office PC\r\n{}\r\n\r\n",
+            text.replace('\n', "\r\n")
+        ),
+    )
+    .expect("write");
+    let (a, b) = (d.0.join("a"), d.0.join("b"));
+    let (code_a, out_a) = export(OSCE, &[&sessions], &a);
+    let (code_b, out_b) = export(s(&resaved), &[&sessions], &b);
+    assert_eq!(code_a, code_b, "{out_a}\n{out_b}");
+    for file in ["results.csv", "stations.csv", "items.csv", "marks.csv"] {
+        assert_eq!(
+            fs::read(a.join(file)).expect("a"),
+            fs::read(b.join(file)).expect("b"),
+            "{file}"
+        );
+    }
+    let (_, out, _) = osce(&["check", "--identity", OSCE, s(&resaved)]);
+    let ids: Vec<&str> = out
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
+    assert_eq!(ids.len(), 2, "{out}");
+    assert_eq!(ids[0], ids[1], "{out}");
+
+    let changed = d.0.join("changed.ron");
+    fs::write(&changed, text.replacen("text: \"", "text: \"Changed: ", 1)).expect("write");
+    let (code, out) = status(s(&changed), &[&sessions]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("sheets were marked against another version of this rubric, not used"),
+        "{out}"
+    );
+    let (code, out) = export(s(&changed), &[&sessions], &d.0.join("c"));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("another version of this rubric"), "{out}");
+    for command in ["report", "feedback"] {
+        let out_dir = d.0.join(format!("{command}-out"));
+        let mut args = vec![command, s(&changed), "--sessions", s(&sessions)];
+        if command == "feedback" {
+            args.extend(["--out", s(&out_dir)]);
+        } else {
+            args.extend(["--format", "csv", "--out", s(&out_dir)]);
+        }
+        let (code, stdout, stderr) = osce(&args);
+        assert_ne!(code, 0, "{command}: {stdout}{stderr}");
+        assert!(
+            (stdout.clone() + &stderr).contains("another version of this rubric"),
+            "{command}: {stdout}{stderr}"
+        );
+    }
+}
+
+/// One submitted sheet of candidate C001 at the shoulder station.
+fn one_sheet(folder: &Path) -> PathBuf {
+    sheet(folder, OSCE, "shoulder", "C001", "E01@lap", Marks::Top, true, 0)
+}
+
+/// Candidate C001's sheet at the shoulder station, opened by E01 on `lap`,
+/// to write records no marking screen would.
+fn open_shoulder(folder: &Path) -> osce::store::Journal {
+    let key = SheetKey {
+        assessment: common::rubric(OSCE).id,
+        station: "shoulder".into(),
+        candidate: "C001".into(),
+        examiner: "E01".into(),
+        device: "lap".into(),
+    };
+    Store::new(folder)
+        .open_sheet(&key, &common::hash(OSCE))
+        .expect("open")
+        .0
+}
+
+/// What status says of a problem, and that it exits 1 and exports the
+/// reason in the station's note.
+fn assert_problem(d: &Dir, folder: &Path, candidate: &str, words: &str) {
+    let (code, out) = status(OSCE, &[folder]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("PROBLEM"), "{out}");
+    assert!(out.contains("Problems to look at"), "{out}");
+    assert!(out.contains(words), "{out}");
+    let export_dir = d.0.join(format!("export-{}", words.len()));
+    let (code, out) = export(OSCE, &[folder], &export_dir);
+    assert_eq!(code, 1, "{out}");
+    let stations = rows(&export_dir.join("stations.csv"));
+    let note = column(&stations, "note");
+    let row = stations
+        .iter()
+        .find(|r| r[0] == candidate && r.iter().any(|c| c == "shoulder"))
+        .expect("row");
+    assert!(row[note].contains(words), "{row:?}");
+}
+
+#[test]
+fn a_journal_moved_into_another_candidates_folder_is_a_problem() {
+    let d = Dir::new("gather-moved");
+    let folder = d.0.join("s");
+    let path = one_sheet(&folder);
+    let other = path.parent().expect("C001").with_file_name("C002");
+    fs::create_dir_all(&other).expect("dir");
+    fs::rename(&path, other.join("shoulder.jsonl")).expect("move");
+    assert_problem(
+        &d,
+        &folder,
+        "C002",
+        "names candidate \"C001\", but the journal lies in the folder of candidate \"C002\"",
+    );
+}
+
+#[test]
+fn a_change_after_submission_without_an_amendment_is_a_problem() {
+    let d = Dir::new("gather-after");
+    let folder = d.0.join("s");
+    one_sheet(&folder);
+    append(
+        &folder,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap",
+        vec![Event::Mark {
+            item: "id-consent".into(),
+            level: Some(0),
+            label: "Not done".into(),
+            late: false,
+        }],
+    );
+    assert_problem(
+        &d,
+        &folder,
+        "C001",
+        "changes the sheet after it was submitted, with no amendment",
+    );
+}
+
+#[test]
+fn a_submitted_score_its_marks_do_not_give_is_a_problem() {
+    let d = Dir::new("gather-score");
+    let folder = d.0.join("s");
+    let mut journal = open_shoulder(&folder);
+    let rubric = common::rubric(OSCE);
+    let station = rubric.station("shoulder").expect("station");
+    for item in &station.items {
+        journal
+            .append(
+                Event::Mark {
+                    item: item.id.clone(),
+                    level: Some(0),
+                    label: String::new(),
+                    late: false,
+                },
+                common::at(1),
+            )
+            .expect("append");
+    }
+    journal
+        .append(
+            Event::Submitted {
+                score: 20.0,
+                max: 20.0,
+                outcome: "PASS".into(),
+            },
+            common::at(2),
+        )
+        .expect("append");
+    drop(journal);
+    assert_problem(
+        &d,
+        &folder,
+        "C001",
+        "submits a score of 20, but the marks before it give 0",
+    );
+}
+
+#[test]
+fn a_level_the_rubric_does_not_have_is_a_problem_not_a_missing_sheet() {
+    let d = Dir::new("gather-level");
+    let folder = d.0.join("s");
+    let mut journal = open_shoulder(&folder);
+    journal
+        .append(
+            Event::Mark {
+                item: "id-consent".into(),
+                level: Some(9),
+                label: "?".into(),
+                late: false,
+            },
+            common::at(1),
+        )
+        .expect("append");
+    drop(journal);
+    assert_problem(&d, &folder, "C001", "but its scale has");
+}
+
+#[test]
+fn a_damaged_amendment_is_a_problem_not_the_old_score() {
+    let d = Dir::new("gather-damaged");
+    let folder = d.0.join("s");
+    let path = one_sheet(&folder);
+    append(
+        &folder,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap",
+        vec![
+            Event::AmendStarted {
+                reason: "wrong item".into(),
+            },
+            Event::Mark {
+                item: "id-consent".into(),
+                level: Some(0),
+                label: "Not done".into(),
+                late: false,
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: String::new(),
+            },
+        ],
+    );
+    // A byte of the amendment's mark changed on the way (a bad stick).
+    let text = fs::read_to_string(&path).expect("journal");
+    let lines: Vec<&str> = text.lines().collect();
+    let n = lines.len();
+    let damaged: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == n - 2 {
+                format!("{}\n", l.replacen("\"level\":0", "\"level\":1", 1))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    fs::write(&path, damaged).expect("write");
+    assert_problem(&d, &folder, "C001", "damaged at line");
+}
