@@ -622,6 +622,10 @@ pub enum ExportError {
         "{path}: already exists; earlier exports are not overwritten (use --force to replace them, or choose another --out folder)"
     )]
     Exists { path: PathBuf },
+    #[error(
+        "{path}: is a folder where an export file goes; nothing was written. Move the folder away, or choose another --out folder"
+    )]
+    Folder { path: PathBuf },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -655,20 +659,71 @@ pub fn write_files(
     force: bool,
 ) -> Result<Vec<PathBuf>, ExportError> {
     prepare(dir, files.iter().map(|(name, _)| name.as_str()), force)?;
-    let mut written = Vec::new();
-    for (name, bytes) in files {
-        let path = dir.join(name);
-        let temp = temp_path(dir, name);
-        {
+    let mut staged = Vec::new();
+    let made = (|| {
+        for (name, bytes) in files {
+            let temp = temp_path(dir, name);
             let mut f = create_temp(&temp)?;
+            staged.push((temp.clone(), dir.join(name)));
             f.write_all(bytes).map_err(io(&temp))?;
             f.sync_all().map_err(io(&temp))?;
         }
-        fs::rename(&temp, &path).map_err(io(&path))?;
-        written.push(path);
+        Ok(())
+    })();
+    if let Err(e) = made {
+        for (temp, _) in &staged {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(e);
     }
-    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))?;
-    Ok(written)
+    replace_all(dir, &staged)?;
+    Ok(staged.into_iter().map(|(_, path)| path).collect())
+}
+
+/// Puts every staged file (temporary path, target) in place of its target,
+/// all or none: the earlier files are first moved aside, and if any step
+/// fails, everything done is undone, so the folder holds either every old
+/// file or every new one, and no temporary file is left behind.
+fn replace_all(dir: &Path, staged: &[(PathBuf, PathBuf)]) -> Result<(), ExportError> {
+    let aside = |target: &Path| {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        dir.join(format!(".{name}.old-{}", std::process::id()))
+    };
+    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut placed: Vec<PathBuf> = Vec::new();
+    let result = (|| {
+        for (_, target) in staged {
+            if fs::symlink_metadata(target).is_ok() {
+                let old = aside(target);
+                fs::rename(target, &old).map_err(io(target))?;
+                moved.push((old, target.clone()));
+            }
+        }
+        for (temp, target) in staged {
+            fs::rename(temp, target).map_err(io(target))?;
+            placed.push(target.clone());
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for target in &placed {
+            let _ = fs::remove_file(target);
+        }
+        for (old, target) in &moved {
+            let _ = fs::rename(old, target);
+        }
+        for (temp, _) in staged {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(e);
+    }
+    for (old, _) in &moved {
+        let _ = fs::remove_file(old);
+    }
+    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + use<> {
@@ -686,8 +741,16 @@ fn prepare<'a>(dir: &Path, names: impl Iterator<Item = &'a str>, force: bool) ->
             .create(dir)
             .map_err(io(dir))?;
     }
-    if !force && let Some(path) = names.map(|name| dir.join(name)).find(|path| path.exists()) {
-        return Err(ExportError::Exists { path });
+    for path in names.map(|name| dir.join(name)) {
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            return Err(ExportError::Folder { path });
+        }
+        if !force {
+            return Err(ExportError::Exists { path });
+        }
     }
     Ok(())
 }
@@ -775,10 +838,13 @@ pub fn write_export(
             return Err(e);
         }
     };
-    for ((temp, _, _), (path, _)) in files.iter().zip(&written) {
-        fs::rename(temp, path).map_err(io(path))?;
-    }
-    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))?;
+    let staged: Vec<(PathBuf, PathBuf)> = files
+        .iter()
+        .zip(&written)
+        .map(|((temp, _, _), (path, _))| (temp.clone(), path.clone()))
+        .collect();
+    drop(files);
+    replace_all(dir, &staged)?;
     Ok(written)
 }
 

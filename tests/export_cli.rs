@@ -431,3 +431,46 @@ fn a_planted_symbolic_link_is_never_written_through() {
     let meta = std::fs::symlink_metadata(out.join("results.csv")).expect("results");
     assert!(meta.file_type().is_file(), "the link was replaced by the file");
 }
+
+/// `--force` replaces an earlier export whole or not at all: with a folder
+/// where one of the files goes, nothing is replaced, the earlier files stay
+/// as they were, and no temporary file is left behind.
+#[test]
+fn a_forced_export_that_cannot_finish_leaves_the_earlier_one_whole() {
+    let (d, sessions) = cohort();
+    let out = d.0.join("export");
+    let s = sessions.to_str().expect("utf-8");
+    let o = out.to_str().expect("utf-8");
+    assert_eq!(export(&[OSCE, "--sessions", s, "--out", o]).0, 0);
+    let before: Vec<Vec<u8>> = ["results.csv", "stations.csv", "items.csv", "moderation.csv"]
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).expect("file"))
+        .collect();
+    // New marks since, and a folder where marks.csv goes.
+    mark_candidate(&sessions, "C003", "Third", 9, "");
+    std::fs::remove_file(out.join("marks.csv")).expect("remove");
+    std::fs::create_dir(out.join("marks.csv")).expect("folder");
+    let (code, text) = export(&[OSCE, "--sessions", s, "--out", o, "--force"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("marks.csv: is a folder where an export file goes"),
+        "{text}"
+    );
+    let after: Vec<Vec<u8>> = ["results.csv", "stations.csv", "items.csv", "moderation.csv"]
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).expect("file"))
+        .collect();
+    assert!(before == after, "the earlier export was changed");
+    let hidden: Vec<String> = std::fs::read_dir(&out)
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "left behind: {hidden:?}");
+    // With the folder moved away, the new export replaces every file.
+    std::fs::remove_dir(out.join("marks.csv")).expect("remove");
+    let (code, text) = export(&[OSCE, "--sessions", s, "--out", o, "--force"]);
+    assert_eq!(code, 0, "{text}");
+    let (_, rows) = read_csv(&out.join("results.csv"));
+    assert_eq!(rows.len(), 3, "{rows:?}");
+}
