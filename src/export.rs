@@ -152,7 +152,8 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
                 fmt_marks(r.total),
                 fmt_marks(r.max),
                 r.percent().map(fmt_percent).unwrap_or_default(),
-                r.stations_passed.to_string(),
+                // After moderation, as the final result counts them.
+                c.final_result.stations_passed.to_string(),
                 r.stations_scored.to_string(),
                 r.critical_fails.len().to_string(),
                 r.outcome.to_string(),
@@ -253,13 +254,36 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                         .map(|(k, n)| format!("{}: {n}", k.label()))
                 })
                 .collect();
+            // An absent candidate, or a station where no sheet counts, has
+            // no score: an empty cell, never a 0 that reads as marks earned.
+            let absent = r.outcome == StationOutcome::Absent;
+            let scored = !absent && !d.sheets.is_empty();
+            let note = match (&d.note, absent) {
+                (Some(note), _) => note.clone(),
+                (None, true) => {
+                    let why: Vec<&str> = sheets.iter().filter_map(|s| s.state.absent.as_deref()).collect();
+                    format!(
+                        "absent: {}",
+                        if why.is_empty() {
+                            "no reason recorded".to_string()
+                        } else {
+                            why.join("; ")
+                        }
+                    )
+                }
+                (None, false) => String::new(),
+            };
             rows.push(vec![
                 c.candidate.clone(),
                 station.id.clone(),
                 station.title.clone(),
-                fmt_marks(r.score),
+                if scored { fmt_marks(r.score) } else { String::new() },
                 fmt_marks(r.max),
-                r.percent().map(fmt_percent).unwrap_or_default(),
+                if scored {
+                    r.percent().map(fmt_percent).unwrap_or_default()
+                } else {
+                    String::new()
+                },
                 label,
                 code,
                 r.pass_mark
@@ -283,7 +307,7 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 },
                 feedback.join("\n---\n"),
                 concerns.join("; "),
-                d.note.clone().unwrap_or_default(),
+                note,
                 d.moderation.word().to_string(),
                 outcome_word(d.final_result.outcome).to_string(),
             ]);

@@ -571,3 +571,123 @@ fn the_rubric_sets_marks_csv_columns_and_the_flag_wins() {
     let (headers, _) = read_csv(&out.join("marks.csv"));
     assert_eq!(headers, ["id", "Internal"]);
 }
+
+fn run_osce(args: &[&str]) -> (i32, String) {
+    let out = assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .expect("csv");
+    r.records()
+        .map(|x| x.expect("row").iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// A referral waiting for its third marker, even with every sheet in and
+/// the assessor signed off, leaves the results not final: status and export
+/// exit 1 and say why.
+#[test]
+fn status_and_export_are_not_final_while_a_referral_waits() {
+    let d = Dir::new("mod-refer-final");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(&s, PRACTICAL, "EA1", "C001", "lower-limb", Decision::Refer, None, "unclear");
+    signed_off(&s, PRACTICAL, "EA1");
+    let (code, out) = run_osce(&["status", PRACTICAL, "--sessions", s.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Every expected sheet is in."), "{out}");
+    assert!(
+        out.contains("1 sheet was referred to a third marker whose sheet is not in yet"),
+        "{out}"
+    );
+    let export = d.0.join("export");
+    let (code, out) = run_osce(&[
+        "export",
+        PRACTICAL,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        export.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Not final yet: do not upload"), "{out}");
+    let marks = csv_rows(&export.join("marks.csv"));
+    assert_eq!(marks[1][1], "", "no mark uploaded while referred: {marks:?}");
+}
+
+/// `stations_passed` counts stations as the final result does, after
+/// moderation; an absent station has no score, and says why.
+#[test]
+fn stations_passed_follows_moderation_and_an_absence_has_no_score() {
+    let d = Dir::new("mod-passed");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "upper-limb",
+        Decision::Disagree,
+        Some(Proposed::Fail),
+        "the images saved do not show the structures marked",
+    );
+    sheet(&s, PRACTICAL, "upper-limb", "C002", "E01@lap1", Marks::Top, false, 5);
+    append(
+        &s,
+        PRACTICAL,
+        "upper-limb",
+        "C002",
+        "E01@lap1",
+        vec![
+            Event::Absent {
+                reason: "unwell on the day".into(),
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: String::new(),
+            },
+        ],
+    );
+    let export = d.0.join("export");
+    let (_, out) = run_osce(&[
+        "export",
+        PRACTICAL,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        export.to_str().expect("utf-8"),
+    ]);
+    let results = csv_rows(&export.join("results.csv"));
+    let col = |rows: &[Vec<String>], name: &str| rows[0].iter().position(|h| h == name).expect(name);
+    let passed = col(&results, "stations_passed");
+    let scored = col(&results, "stations_scored");
+    let c1 = results.iter().find(|r| r[0] == "C001").expect("C001");
+    let all: usize = c1[scored].parse().expect("number");
+    assert_eq!(c1[passed], (all - 1).to_string(), "{out}\n{c1:?}");
+    let stations = csv_rows(&export.join("stations.csv"));
+    let (score, note, result) = (
+        col(&stations, "score"),
+        col(&stations, "note"),
+        col(&stations, "result"),
+    );
+    let absent = stations
+        .iter()
+        .find(|r| r[0] == "C002" && r[1] == "upper-limb")
+        .expect("C002 row");
+    assert_eq!(absent[result], "ABSENT", "{absent:?}");
+    assert_eq!(absent[score], "", "{absent:?}");
+    assert!(absent[note].contains("absent: unwell on the day"), "{absent:?}");
+}
