@@ -67,7 +67,8 @@ impl Table {
             .from_writer(Vec::new());
         // The header is always written first, so that the writer checks
         // the length of every row against it.
-        w.write_record(self.columns.iter().map(|(c, _)| c.as_str()))?;
+        // Headers can come from a rubric or a flag: as safe as any cell.
+        w.write_record(self.columns.iter().map(|(c, _)| neutralised(c).into_owned()))?;
         w.flush()?;
         let header = if with_header { 0 } else { w.get_ref().len() };
         for row in &self.rows {
@@ -429,32 +430,30 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
     }
 }
 
-pub use crate::rubric::MARKS_FIELDS;
+pub use crate::rubric::{MARKS_FIELDS, MarksColumn, MarksSource};
 
 /// `marks.csv`'s default columns: candidate id, the percentage as `mark`,
 /// the final result as `grade`.
 pub const DEFAULT_MARKS_COLUMNS: &str = "candidate_id=candidate_id,percent=mark,final_result=grade";
 
-/// `marks.csv`: the upload file for the student records system. `columns`
-/// are (field, header) pairs; the default is candidate id, percent, result.
-pub fn marks_table(results: &[CandidateResult], columns: &[(String, String)]) -> Result<Table, String> {
-    for (field, _) in columns {
-        if !MARKS_FIELDS.contains(&field.as_str()) {
+/// `marks.csv`: the upload file for the student records system, with
+/// `columns` (the default: candidate id, percent, result).
+pub fn marks_table(results: &[CandidateResult], columns: &[MarksColumn]) -> Result<Table, String> {
+    for c in columns {
+        if let MarksSource::Field(field) = &c.source
+            && !MARKS_FIELDS.contains(&field.as_str())
+        {
             return Err(format!(
                 "marks.csv has no field \"{field}\"; the fields are {}",
                 crate::rubric::one_of(&MARKS_FIELDS)
             ));
         }
     }
-    let headers: Vec<String> = columns.iter().map(|(_, header)| header.clone()).collect();
     let kinds: Vec<Kind> = columns
         .iter()
-        .map(|(f, _)| {
-            if matches!(f.as_str(), "total" | "maximum" | "percent") {
-                Kind::Number
-            } else {
-                Kind::Text
-            }
+        .map(|c| match &c.source {
+            MarksSource::Field(f) if matches!(f.as_str(), "total" | "maximum" | "percent") => Kind::Number,
+            _ => Kind::Text,
         })
         .collect();
     let rows = results
@@ -470,23 +469,30 @@ pub fn marks_table(results: &[CandidateResult], columns: &[(String, String)]) ->
                     .all(|d| d.final_result.outcome != crate::scoring::StationOutcome::Incomplete);
             columns
                 .iter()
-                .map(|(field, _)| match field.as_str() {
-                    "candidate_id" => c.candidate.clone(),
-                    "name" => c.name.clone(),
-                    "total" | "percent" if !marked => String::new(),
-                    "total" => fmt_marks(c.final_result.total),
-                    "maximum" => fmt_marks(c.final_result.max),
-                    "percent" => c.final_result.percent().map(fmt_percent).unwrap_or_default(),
-                    "result" | "final_result" => c.final_result.outcome.to_string(),
-                    "internal_result" => c.result.outcome.to_string(),
-                    _ => String::new(),
+                .map(|column| {
+                    let field = match &column.source {
+                        MarksSource::Constant(value) => return value.clone(),
+                        MarksSource::Field(field) => field.as_str(),
+                    };
+                    let cell = match field {
+                        "candidate_id" => c.candidate.clone(),
+                        "name" => c.name.clone(),
+                        "total" | "percent" if !marked => String::new(),
+                        "total" => fmt_marks(c.final_result.total),
+                        "maximum" => fmt_marks(c.final_result.max),
+                        "percent" => c.final_result.percent().map(fmt_percent).unwrap_or_default(),
+                        "result" | "final_result" => c.final_result.outcome.to_string(),
+                        "internal_result" => c.result.outcome.to_string(),
+                        _ => String::new(),
+                    };
+                    column.values.get(&cell).cloned().unwrap_or(cell)
                 })
                 .collect()
         })
         .collect();
     Ok(Table {
         name: "marks.csv",
-        columns: headers.into_iter().zip(kinds).collect(),
+        columns: columns.iter().map(|c| c.header.clone()).zip(kinds).collect(),
         rows,
     })
 }
@@ -629,7 +635,7 @@ pub fn tables(
     _matrix: &Matrix,
     results: &[CandidateResult],
     moderation: &Moderation,
-    marks_columns: &[(String, String)],
+    marks_columns: &[MarksColumn],
 ) -> Result<Vec<Table>, String> {
     Ok(vec![
         results_table(results),
@@ -822,7 +828,7 @@ pub fn write_export(
     m: &Matrix,
     results_of: impl Fn(&[String]) -> Vec<CandidateResult> + Sync,
     moderation: &Moderation,
-    marks_columns: &[(String, String)],
+    marks_columns: &[MarksColumn],
     force: bool,
 ) -> Result<Written, ExportError> {
     // For no candidate at all: each table's header, and the whole of the
@@ -883,7 +889,7 @@ fn write_parts(
     m: &Matrix,
     results_of: &(impl Fn(&[String]) -> Vec<CandidateResult> + Sync),
     moderation: &Moderation,
-    marks_columns: &[(String, String)],
+    marks_columns: &[MarksColumn],
     heads: &[Table],
     files: &mut [(PathBuf, fs::File, usize)],
 ) -> Result<(), ExportError> {

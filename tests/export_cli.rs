@@ -474,3 +474,52 @@ fn a_forced_export_that_cannot_finish_leaves_the_earlier_one_whole() {
     let (_, rows) = read_csv(&out.join("results.csv"));
     assert_eq!(rows.len(), 3, "{rows:?}");
 }
+
+/// The rubric shapes marks.csv for a records system: result codes mapped
+/// (PASS → P), constant columns (module code, occurrence, year), and a
+/// header a spreadsheet would run neutralised like any cell.
+#[test]
+fn marks_csv_maps_results_and_adds_constant_columns() {
+    let d = Dir::new();
+    let rubric = d.0.join("with-upload.ron");
+    let text = std::fs::read_to_string(OSCE).expect("rubric");
+    let end = text.rfind(')').expect("the rubric's closing bracket");
+    let columns = r#"
+    marks_csv: [
+        (field: "candidate_id", header: "Student ID"),
+        (field: "percent", header: "=Mark"),
+        (field: "final_result", header: "Grade", values: {"PASS": "P", "FAIL": "F", "INCOMPLETE": "I"}),
+        (value: "MSK7001", header: "Module code"),
+        (value: "2026/27", header: "Year"),
+    ],
+"#;
+    std::fs::write(&rubric, format!("{}{columns}{}", &text[..end], &text[end..])).expect("write");
+    let rubric = rubric.to_str().expect("utf-8");
+    let sessions = d.0.join("sessions");
+    common::candidate(&sessions, rubric, "C001", "E01@lap", common::Marks::Top);
+    common::candidate(&sessions, rubric, "C002", "E01@lap", common::Marks::Bottom);
+    common::sheet(
+        &sessions,
+        rubric,
+        "shoulder",
+        "C003",
+        "E01@lap",
+        common::Marks::Top,
+        false,
+        0,
+    );
+    let out = d.0.join("export");
+    let (code, text) = export(&[
+        rubric,
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1, "C003 is not in: {text}");
+    let (headers, rows) = read_csv(&out.join("marks.csv"));
+    assert_eq!(headers, ["Student ID", "'=Mark", "Grade", "Module code", "Year"]);
+    assert_eq!(rows[0], ["C001", "100", "P", "MSK7001", "2026/27"]);
+    assert_eq!(rows[1][2], "F", "{rows:?}");
+    assert_eq!(rows[2], ["C003", "", "I", "MSK7001", "2026/27"]);
+}

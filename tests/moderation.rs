@@ -602,7 +602,16 @@ fn status_and_export_are_not_final_while_a_referral_waits() {
     let d = Dir::new("mod-refer-final");
     let s = d.sub("s");
     candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
-    decide(&s, PRACTICAL, "EA1", "C001", "lower-limb", Decision::Refer, None, "unclear");
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "lower-limb",
+        Decision::Refer,
+        None,
+        "unclear",
+    );
     signed_off(&s, PRACTICAL, "EA1");
     let (code, out) = run_osce(&["status", PRACTICAL, "--sessions", s.to_str().expect("utf-8")]);
     assert_eq!(code, 1, "{out}");
@@ -643,7 +652,16 @@ fn stations_passed_follows_moderation_and_an_absence_has_no_score() {
         Some(Proposed::Fail),
         "the images saved do not show the structures marked",
     );
-    sheet(&s, PRACTICAL, "upper-limb", "C002", "E01@lap1", Marks::Top, false, 5);
+    sheet(
+        &s,
+        PRACTICAL,
+        "upper-limb",
+        "C002",
+        "E01@lap1",
+        Marks::Top,
+        false,
+        5,
+    );
     append(
         &s,
         PRACTICAL,

@@ -7,23 +7,25 @@ use osce::results::results_for;
 use osce::scoring::Standards;
 
 use super::status::{Loaded, load_cohort};
+use osce::rubric::MarksColumn;
+
 use super::{EXIT_USAGE, ExportArgs};
 
 /// `candidate_id=Student ID,percent=Mark` → [(field, header)]; a field
 /// without `=` keeps its own name as the header.
-fn parse_columns(spec: &str) -> Vec<(String, String)> {
+fn parse_columns(spec: &str) -> Vec<MarksColumn> {
     spec.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|pair| match pair.split_once('=') {
-            Some((field, header)) => (field.trim().to_string(), header.trim().to_string()),
-            None => (pair.to_string(), pair.to_string()),
+            Some((field, header)) => MarksColumn::field(field.trim(), header.trim()),
+            None => MarksColumn::field(pair, pair),
         })
         .collect()
 }
 
 /// The flag's columns, else the rubric's, else the default.
-fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<(String, String)> {
+fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<MarksColumn> {
     match (flag, &rubric.marks_csv) {
         (Some(spec), _) => parse_columns(spec),
         (None, Some(columns)) => columns.clone(),

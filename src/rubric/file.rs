@@ -43,12 +43,18 @@ pub struct RubricFile {
     pub marks_csv: Option<Vec<MarksColumnFile>>,
 }
 
-/// One column of `marks.csv`: which field, under which header.
+/// One column of `marks.csv`: which field (or a constant `value`), under
+/// which header, with the result words a records system wants (`values`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarksColumnFile {
-    pub field: String,
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
     pub header: String,
+    #[serde(default)]
+    pub values: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// What sort of assessment this is. A viva or any other timed oral is a

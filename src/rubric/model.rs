@@ -25,8 +25,8 @@ pub struct Rubric {
     pub double_marking: DoubleMarking,
     pub examiner_view: ExaminerView,
     pub candidate_feedback: CandidateFeedback,
-    /// `marks.csv` columns as (field, header); `None`: the default.
-    pub marks_csv: Option<Vec<(String, String)>>,
+    /// `marks.csv`'s columns; `None`: the default.
+    pub marks_csv: Option<Vec<MarksColumn>>,
 }
 
 impl Rubric {
@@ -288,6 +288,45 @@ pub struct DoubleMarking {
     pub discrepancy: Option<FixedMark>,
     pub reconcile: Reconcile,
 }
+
+/// One column of `marks.csv`, the upload file for a student records
+/// system.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarksColumn {
+    pub header: String,
+    pub source: MarksSource,
+    /// Words written in place of osce's in a result column (`PASS` → `P`);
+    /// a value not listed is written as it is.
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+/// What a `marks.csv` column holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MarksSource {
+    /// One of [`MARKS_FIELDS`].
+    Field(String),
+    /// The same text on every row (a module code, an occurrence, a year).
+    Constant(String),
+}
+
+impl MarksColumn {
+    /// A column holding `field` under `header`, its values as osce writes
+    /// them.
+    pub fn field(field: &str, header: &str) -> MarksColumn {
+        MarksColumn {
+            header: header.to_string(),
+            source: MarksSource::Field(field.to_string()),
+            values: Default::default(),
+        }
+    }
+}
+
+/// The `marks.csv` fields whose values can be mapped to a records system's
+/// codes: the results, `PASS`, `FAIL` or `INCOMPLETE`.
+pub const MARKS_RESULT_FIELDS: [&str; 3] = ["result", "final_result", "internal_result"];
+
+/// The results a `marks.csv` result column can hold, for `values`.
+pub const MARKS_RESULT_VALUES: [&str; 3] = ["PASS", "FAIL", "INCOMPLETE"];
 
 /// The fields `marks.csv` can hold (the rubric's `marks_csv` and
 /// `osce export --marks-columns`). Marks and `result` are the final ones,

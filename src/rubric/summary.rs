@@ -137,7 +137,22 @@ fn write_summary(out: &mut String, r: &Rubric) -> std::fmt::Result {
     if let Some(columns) = &r.marks_csv {
         let cols: Vec<String> = columns
             .iter()
-            .map(|(field, header)| format!("\"{header}\" ({field})"))
+            .map(|c| {
+                let what = match &c.source {
+                    crate::rubric::MarksSource::Field(field) => field.clone(),
+                    crate::rubric::MarksSource::Constant(value) => format!("always \"{value}\""),
+                };
+                let values: Vec<String> = c
+                    .values
+                    .iter()
+                    .map(|(from, to)| format!("{from} as \"{to}\""))
+                    .collect();
+                if values.is_empty() {
+                    format!("\"{}\" ({what})", c.header)
+                } else {
+                    format!("\"{}\" ({what}; {})", c.header, values.join(", "))
+                }
+            })
             .collect();
         writeln!(out, "Marks upload file (marks.csv) columns: {}.", cols.join(", "))?;
     }

@@ -171,8 +171,9 @@ impl Validator {
         })
     }
 
-    /// `marks_csv`: known fields, headers present and distinct.
-    fn marks_csv(&mut self, columns: &[MarksColumnFile]) -> Vec<(String, String)> {
+    /// `marks_csv`: each column a known field or a constant value, headers
+    /// present and distinct, result words mapped only where results are.
+    fn marks_csv(&mut self, columns: &[MarksColumnFile]) -> Vec<MarksColumn> {
         if columns.is_empty() {
             self.error(
                 "marks_csv",
@@ -181,18 +182,43 @@ impl Validator {
             );
         }
         let mut headers = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
         for (i, c) in columns.iter().enumerate() {
-            if !MARKS_FIELDS.contains(&c.field.as_str()) {
-                let hint = match did_you_mean(&c.field, MARKS_FIELDS.iter().copied()) {
-                    Some(s) => format!("did you mean \"{s}\"? The fields are {}", one_of(&MARKS_FIELDS)),
-                    None => format!("the fields are {}", one_of(&MARKS_FIELDS)),
-                };
-                self.error(
-                    format!("marks_csv[{i}].field"),
-                    format!("marks.csv has no field \"{}\"", c.field),
-                    hint,
-                );
-            }
+            let source = match (&c.field, &c.value) {
+                (Some(field), None) => {
+                    if !MARKS_FIELDS.contains(&field.as_str()) {
+                        let hint = match did_you_mean(field, MARKS_FIELDS.iter().copied()) {
+                            Some(s) => {
+                                format!("did you mean \"{s}\"? The fields are {}", one_of(&MARKS_FIELDS))
+                            }
+                            None => format!("the fields are {}", one_of(&MARKS_FIELDS)),
+                        };
+                        self.error(
+                            format!("marks_csv[{i}].field"),
+                            format!("marks.csv has no field \"{field}\""),
+                            hint,
+                        );
+                    }
+                    MarksSource::Field(field.clone())
+                }
+                (None, Some(value)) => MarksSource::Constant(value.clone()),
+                (Some(_), Some(_)) => {
+                    self.error(
+                        format!("marks_csv[{i}]"),
+                        "the column has both a `field` and a `value`",
+                        "give `field` for a column osce fills in (e.g. \"final_result\"), or `value` for the same text on every row (e.g. a module code), not both",
+                    );
+                    MarksSource::Constant(String::new())
+                }
+                (None, None) => {
+                    self.error(
+                        format!("marks_csv[{i}]"),
+                        "the column has neither a `field` nor a `value`",
+                        "give `field` for a column osce fills in (e.g. `field: \"final_result\"`), or `value` for the same text on every row (e.g. `value: \"MSK101\"`)",
+                    );
+                    MarksSource::Constant(String::new())
+                }
+            };
             if c.header.trim().is_empty() {
                 self.error(
                     format!("marks_csv[{i}].header"),
@@ -206,11 +232,35 @@ impl Validator {
                     "give each column its own header",
                 );
             }
+            let values = c.values.clone().unwrap_or_default();
+            let maps_results =
+                matches!(&source, MarksSource::Field(f) if MARKS_RESULT_FIELDS.contains(&f.as_str()));
+            if !values.is_empty() && !maps_results {
+                self.error(
+                    format!("marks_csv[{i}].values"),
+                    "only a result column's words can be mapped",
+                    format!(
+                        "put `values` on a column whose field is {}, e.g. `values: {{\"PASS\": \"P\", \"FAIL\": \"F\"}}`",
+                        one_of(&MARKS_RESULT_FIELDS)
+                    ),
+                );
+            }
+            for from in values.keys() {
+                if maps_results && !MARKS_RESULT_VALUES.contains(&from.as_str()) {
+                    self.error(
+                        format!("marks_csv[{i}].values"),
+                        format!("a result column never holds \"{from}\""),
+                        format!("map the results osce writes: {}", one_of(&MARKS_RESULT_VALUES)),
+                    );
+                }
+            }
+            out.push(MarksColumn {
+                header: c.header.clone(),
+                source,
+                values,
+            });
         }
-        columns
-            .iter()
-            .map(|c| (c.field.clone(), c.header.clone()))
-            .collect()
+        out
     }
 
     /// Ids end up in file names and CSV cells, so they are kept plain.
