@@ -599,13 +599,13 @@ fn phases(dir: &Path) {
     lap("results", &mut t);
     drop(results);
     let mut t = Instant::now();
-    let columns: Vec<(String, String)> = [
+    let columns: Vec<osce::rubric::MarksColumn> = [
         ("candidate_id", "candidate_id"),
         ("percent", "mark"),
         ("final_result", "grade"),
     ]
     .iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .map(|(field, header)| osce::rubric::MarksColumn::field(field, header))
     .collect();
     let results_of =
         |part: &[String]| osce::results::results_for(&rubric, &cohort, &m, &standards, &none, part);
