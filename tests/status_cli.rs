@@ -419,3 +419,49 @@ fn double_marking_agreement_and_discrepancies_are_shown() {
         "within the threshold: {out}"
     );
 }
+
+/// `status --problems` lists only what needs action, candidate by
+/// candidate; a long cohort's matrix repeats its header row.
+#[test]
+fn problems_lists_only_what_needs_action_and_a_long_matrix_repeats_its_header() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    let sim = assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .args([
+            "simulate",
+            OSCE,
+            "--candidates",
+            "150",
+            "--examiners",
+            "6",
+            "--seed",
+            "5",
+            "--sessions",
+        ])
+        .arg(&a)
+        .output()
+        .expect("simulate");
+    assert!(sim.status.success(), "{}", String::from_utf8_lossy(&sim.stderr));
+    write_sheet(&a, OSCE, "shoulder", "C900", "E01@lap", false, vec![]);
+    let (code, out) = status(&[OSCE, "--sessions", a.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.matches("\ncandidate  shoulder").count(),
+        6,
+        "151 candidates: a header every 30 rows\n{out}"
+    );
+    let (code, out) = status(&[OSCE, "--sessions", a.to_str().expect("utf-8"), "--problems"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("✓"), "no matrix: {out}");
+    assert!(
+        out.contains("\nC900 Name of C900\n  shoulder: in progress\n  knee: missing\n"),
+        "{out}"
+    );
+    assert!(out.contains("Not final yet:"), "{out}");
+    let listed = out
+        .lines()
+        .filter(|l| l.starts_with("SIM") || l.starts_with("C9"))
+        .count();
+    assert!(listed < 20, "only candidates with something open: {out}");
+}

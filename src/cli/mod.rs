@@ -341,6 +341,10 @@ pub struct StatusArgs {
     /// Roster CSV: the candidates expected (else those found on sheets)
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
+    /// List only what needs action (sheets not in, conflicts, problems,
+    /// moderation left open), not the whole matrix
+    #[arg(long)]
+    pub problems: bool,
 }
 
 #[derive(Debug, clap::Args)]

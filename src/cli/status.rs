@@ -101,7 +101,11 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    out!("{}", render(&rubric, &cohort, &m, &moderation));
+    if args.problems {
+        out!("{}", render_problems(&rubric, &cohort, &m, &moderation));
+    } else {
+        out!("{}", render(&rubric, &cohort, &m, &moderation));
+    }
     let incomplete = incomplete_results(&rubric, &cohort, &m, &moderation);
     let why = osce::results::not_final(&rubric, &cohort, &m, &moderation, incomplete);
     out!("{}", finality_words(&why));
@@ -232,6 +236,77 @@ fn verb(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// How many candidates' rows the matrix shows between two header rows.
+const HEADER_EVERY: usize = 30;
+
+/// Only what needs action, candidate by candidate: `status --problems`.
+pub fn render_problems(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — what needs action", rubric.title);
+    if let Some(words) = cohort.other_versions_words() {
+        let _ = writeln!(out, "\n{words}.");
+    }
+    let moderated = moderation_of(cohort, m, moderation);
+    let mut any = false;
+    for c in &m.candidates {
+        let mut open = Vec::new();
+        for s in &m.stations {
+            let Some(cell) = m.cell(c, s) else { continue };
+            let what = match cell.state {
+                CellState::Problem => format!("{s}: PROBLEM: {}", cell.problem.as_deref().unwrap_or("")),
+                CellState::Conflict => format!("{s}: CONFLICT: {}", cell.conflict.as_deref().unwrap_or("")),
+                state if !state.is_done() => format!("{s}: {}", state.label()),
+                CellState::Absent => {
+                    let why: Vec<&str> = cell
+                        .sheets
+                        .iter()
+                        .filter_map(|&i| cohort.sheets[i].state.absent.as_deref())
+                        .collect();
+                    format!(
+                        "{s}: absent ({}): the candidate's result is INCOMPLETE until the absence is settled",
+                        why.join("; ")
+                    )
+                }
+                _ => match moderated.get(&(c.clone(), s.clone())) {
+                    Some(CellModeration::Stale { by }) => {
+                        format!("{s}: changed since {} moderated it", by.join(", "))
+                    }
+                    Some(CellModeration::Conflicting { detail }) => {
+                        format!("{s}: assessors differ: {detail}")
+                    }
+                    Some(CellModeration::Referred { third: None, .. }) => {
+                        format!("{s}: referred to a third marker; no third sheet yet")
+                    }
+                    _ => continue,
+                },
+            };
+            open.push(what);
+        }
+        if open.is_empty() {
+            continue;
+        }
+        any = true;
+        let name = m.names.get(c).map(String::as_str).unwrap_or("");
+        let _ = writeln!(out, "\n{c} {name}");
+        for what in open {
+            let _ = writeln!(out, "  {what}");
+        }
+    }
+    if !any {
+        let _ = writeln!(out, "\nNo sheet needs action.");
+    }
+    if !cohort.problems.is_empty() || !moderation.problems.is_empty() {
+        let _ = writeln!(out, "\nProblems with session files:");
+        for p in &cohort.problems {
+            let _ = writeln!(out, "  {p}");
+        }
+        for p in &moderation.problems {
+            let _ = writeln!(out, "  {p}");
+        }
+    }
+    out
+}
+
 /// The status report as text.
 pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderation) -> String {
     let moderated = moderation_of(cohort, m, moderation);
@@ -271,12 +346,17 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
         .max()
         .unwrap_or(9)
         .max(9);
-    let _ = write!(out, "\n{:<id_width$}  ", "candidate");
+    let mut header = format!("{:<id_width$}  ", "candidate");
     for s in &m.stations {
-        let _ = write!(out, "{s:<width$} ");
+        let _ = write!(header, "{s:<width$} ");
     }
-    let _ = writeln!(out, " name");
-    for c in &m.candidates {
+    header.push_str(" name");
+    for (row, c) in m.candidates.iter().enumerate() {
+        // The stations' names again every so many rows, so that a long
+        // cohort can be read without scrolling back to the top.
+        if row % HEADER_EVERY == 0 {
+            let _ = writeln!(out, "\n{}", header.trim_end());
+        }
         let _ = write!(out, "{c:<id_width$}  ");
         for s in &m.stations {
             let text = m.cell(c, s).map_or("·".to_string(), |cell| {
