@@ -834,7 +834,12 @@ pub fn write_export(
     // For no candidate at all: each table's header, and the whole of the
     // tables that do not depend on the candidates.
     let heads = tables(rubric, cohort, m, &[], moderation, marks_columns).map_err(ExportError::Csv)?;
-    prepare(dir, heads.iter().map(|t| t.name), force)?;
+    prepare(
+        dir,
+        heads.iter().map(|t| t.name).chain([crate::workbook::WORKBOOK]),
+        force,
+    )?;
+    let workbook_temp = temp_path(dir, crate::workbook::WORKBOOK);
     let mut files = Vec::new();
     let written = (|| {
         for t in &heads {
@@ -857,6 +862,20 @@ pub fn write_export(
             file.sync_all().map_err(io(temp))?;
             written.push((dir.join(t.name), *rows));
         }
+        // The workbook, made from the files just written.
+        let sheets: Vec<crate::workbook::Sheet<'_>> = files
+            .iter()
+            .zip(&heads)
+            .map(|((temp, _, _), t)| crate::workbook::Sheet {
+                name: t.name.trim_end_matches(".csv"),
+                csv: temp,
+                kinds: t.columns.iter().map(|(_, kind)| *kind).collect(),
+            })
+            .collect();
+        let mut book = create_temp(&workbook_temp)?;
+        let cut = crate::workbook::write(&mut book, &sheets).map_err(|e| ExportError::Csv(e.to_string()))?;
+        book.sync_all().map_err(io(&workbook_temp))?;
+        written.push((dir.join(crate::workbook::WORKBOOK), cut.len()));
         Ok(written)
     })();
     let written = match written {
@@ -865,14 +884,16 @@ pub fn write_export(
             for (temp, _, _) in &files {
                 let _ = fs::remove_file(temp);
             }
+            let _ = fs::remove_file(&workbook_temp);
             return Err(e);
         }
     };
-    let staged: Vec<(PathBuf, PathBuf)> = files
+    let mut staged: Vec<(PathBuf, PathBuf)> = files
         .iter()
         .zip(&written)
         .map(|((temp, _, _), (path, _))| (temp.clone(), path.clone()))
         .collect();
+    staged.push((workbook_temp, dir.join(crate::workbook::WORKBOOK)));
     drop(files);
     replace_all(dir, &staged)?;
     Ok(written)

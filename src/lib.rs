@@ -29,3 +29,4 @@ pub mod store;
 pub mod threads;
 pub mod timer;
 pub mod tui;
+pub mod workbook;

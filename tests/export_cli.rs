@@ -523,3 +523,72 @@ fn marks_csv_maps_results_and_adds_constant_columns() {
     assert_eq!(rows[1][2], "F", "{rows:?}");
     assert_eq!(rows[2], ["C003", "", "I", "MSK7001", "2026/27"]);
 }
+
+/// The workbook holds a sheet per CSV file with the same cells: numbers as
+/// numbers, text as the text (a spreadsheet never runs a workbook's text
+/// cell as a formula, so it needs no apostrophe), the header row first.
+#[test]
+fn the_workbook_holds_the_same_cells_as_the_csv_files() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let (d, sessions) = cohort();
+    let out = d.0.join("export");
+    let (code, text) = export(&[
+        OSCE,
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("wrote "), "{text}");
+    let path = out.join("export.xlsx");
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).expect("workbook").permissions());
+    assert_eq!(mode & 0o777, 0o600, "owner only");
+    let mut book: Xlsx<_> = open_workbook(&path).expect("an xlsx workbook");
+    assert_eq!(
+        book.sheet_names(),
+        ["results", "stations", "items", "marks", "moderation"]
+    );
+    for name in ["results", "stations", "items", "marks", "moderation"] {
+        let range = book.worksheet_range(name).expect("sheet");
+        let (headers, rows) = read_csv(&out.join(format!("{name}.csv")));
+        let cells: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+        assert_eq!(
+            cells.len(),
+            rows.len() + 1,
+            "{name}: a row for each CSV row and the header"
+        );
+        for (h, cell) in headers.iter().zip(&cells[0]) {
+            assert_eq!(&Data::String(h.clone()), cell, "{name} header");
+        }
+        for (csv_row, book_row) in rows.iter().zip(&cells[1..]) {
+            for (csv_cell, book_cell) in csv_row.iter().zip(book_row) {
+                match book_cell {
+                    Data::Float(x) => assert_eq!(csv_cell.parse::<f64>().ok(), Some(*x), "{name}"),
+                    Data::Int(x) => assert_eq!(csv_cell.parse::<i64>().ok(), Some(*x), "{name}"),
+                    Data::String(s) => {
+                        assert_eq!(csv_cell.strip_prefix('\'').unwrap_or(csv_cell), s, "{name}")
+                    }
+                    Data::Empty => assert_eq!(csv_cell, "", "{name}"),
+                    other => panic!("{name}: unexpected cell {other:?}"),
+                }
+            }
+        }
+    }
+    // The neutralised feedback is plain text in the workbook.
+    let stations = book.worksheet_range("stations").expect("sheet");
+    assert!(
+        stations.rows().any(|r| r
+            .iter()
+            .any(|c| c == &Data::String("-Needs work on =SUM(A1) and @gain".into()))),
+        "the feedback as written"
+    );
+    // A number column holds numbers.
+    let results = book.worksheet_range("results").expect("sheet");
+    assert!(
+        matches!(results.get((1, 2)), Some(Data::Float(_) | Data::Int(_))),
+        "{:?}",
+        results.get((1, 2))
+    );
+}

@@ -114,7 +114,20 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 errln!("warning: {p}");
             }
             for (path, rows) in &written {
-                outln!("wrote {} ({rows} rows)", path.display());
+                if path.extension().is_some_and(|e| e == "xlsx") {
+                    // For the workbook, `rows` counts the sheets cut short
+                    // at Excel's row limit.
+                    let cut = if *rows == 0 {
+                        String::new()
+                    } else {
+                        format!(
+                            "; {rows} cut short at Excel's limit of 1,048,576 rows: the CSV files hold every row"
+                        )
+                    };
+                    outln!("wrote {} (a sheet for each CSV file{cut})", path.display());
+                } else {
+                    outln!("wrote {} ({rows} rows)", path.display());
+                }
             }
             let why = osce::results::not_final(
                 &rubric,
