@@ -142,12 +142,10 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             } else {
                 // The files are written, every row that is not final says
                 // why; the exit code tells a script not to upload them.
-                errln!(
-                    "Not final yet: do not upload these results. {}",
-                    super::status::finality_words(&why)
-                        .trim_start()
-                        .trim_start_matches("Not final yet:\n")
-                );
+                errln!("Not final yet: do not upload these results.");
+                for w in &why {
+                    errln!("  - {w}");
+                }
                 ExitCode::from(super::EXIT_INVALID)
             }
         }
