@@ -19,7 +19,6 @@
 //!
 //! The report is the same whatever order the folders are named in.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -784,17 +783,23 @@ pub fn audit(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<
         imports: Vec::new(),
         findings: walk.findings,
     };
-    let mut histories: BTreeMap<SheetKey, Vec<(PathBuf, Vec<String>)>> = BTreeMap::new();
+    // Journals come sorted by sheet: each sheet's copies are looked at
+    // together, then let go.
+    let mut copies: Vec<(PathBuf, Vec<Record>)> = Vec::new();
+    let mut current: Option<SheetKey> = None;
     for (key, path) in found {
-        let records = check_journal(rubric, rubric_hash, key.clone(), &path, &mut report);
-        if let Some(records) = records {
-            list_events(&key, &path, &records, &mut report);
-            let hashes = records.into_iter().map(|r| r.hash).collect();
-            histories.entry(key).or_default().push((path, hashes));
+        if current.as_ref().is_some_and(|k| *k != key)
+            && let Some(done) = current.take()
+        {
+            one_sheet(&done, std::mem::take(&mut copies), &mut report);
+        }
+        current = Some(key.clone());
+        if let Some(records) = check_journal(rubric, rubric_hash, key, &path, &mut report) {
+            copies.push((path, records));
         }
     }
-    for copies in histories.into_values().filter(|c| c.len() > 1) {
-        same_sheet(&copies, &mut report.findings);
+    if let Some(done) = current {
+        one_sheet(&done, copies, &mut report);
     }
     let mut moderation = Vec::new();
     for root in &walk.roots {
@@ -1043,6 +1048,32 @@ fn list_events(key: &SheetKey, path: &Path, records: &[Record], report: &mut Aud
 
 /// Compares the journals of one sheet found in several folders, each given
 /// as its path and its records' hashes (sorted by path).
+/// Lists the events of one sheet's journals (each history once: the
+/// longest copy of it, as every command uses it) and, where the sheet was
+/// found more than once, how its copies relate.
+fn one_sheet(key: &SheetKey, copies: Vec<(PathBuf, Vec<Record>)>, report: &mut AuditReport) {
+    for (i, (path, records)) in copies.iter().enumerate() {
+        let is_copy = copies.iter().enumerate().any(|(j, (_, other))| {
+            j != i
+                && other.len() >= records.len()
+                && (other.len() > records.len() || j < i)
+                && records
+                    .last()
+                    .is_none_or(|last| other[records.len() - 1].hash == last.hash)
+        });
+        if !is_copy {
+            list_events(key, path, records, report);
+        }
+    }
+    if copies.len() > 1 {
+        let hashes: Vec<(PathBuf, Vec<String>)> = copies
+            .into_iter()
+            .map(|(path, records)| (path, records.into_iter().map(|r| r.hash).collect()))
+            .collect();
+        same_sheet(&hashes, &mut report.findings);
+    }
+}
+
 fn same_sheet(copies: &[(PathBuf, Vec<String>)], findings: &mut Vec<Finding>) {
     let longest = copies.iter().map(|(_, h)| h.len()).max().unwrap_or(0);
     let (_, full) = copies
@@ -1293,12 +1324,14 @@ impl fmt::Display for FindingKind {
                     Copies::Identical => write!(
                         f,
                         "the same sheet's journal is also in {others}, record for record the same: \
-                         a folder was copied twice. Keep one copy in the folders you collect"
+                         a folder was copied twice. Every command counts it once; keep one copy in \
+                         the folders you collect"
                     ),
                     Copies::OlderCopy => write!(
                         f,
                         "the same sheet's journal is also in {others}; the shorter ones are older \
-                         copies of the longest. Keep only the longest in the folders you collect"
+                         copies of the longest, which every command uses. Keep only the longest in the \
+                         folders you collect"
                     ),
                     Copies::Different => write!(
                         f,

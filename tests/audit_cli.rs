@@ -521,3 +521,31 @@ fn bad_arguments_exit_two() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2), "--sessions is required");
 }
+
+/// A folder collected twice is one sheet for audit as for every command:
+/// each submission listed once, the copies named, exit 0.
+#[test]
+fn a_folder_collected_twice_lists_each_submission_once() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap");
+    write_sheet(&a, OSCE, "knee", "C001", "E01@lap");
+    let b = d.sub("b");
+    for station in ["shoulder", "knee"] {
+        let from = a.join(format!("msk-us-osce/E01@lap/C001/{station}.jsonl"));
+        let to = b.join(format!("msk-us-osce/E01@lap/C001/{station}.jsonl"));
+        fs::create_dir_all(to.parent().expect("folder")).expect("dir");
+        fs::copy(&from, &to).expect("copy");
+    }
+    let (code, out) = run(&[&a, &b]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.matches("C001 at shoulder, examiner E01 on lap: ").count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains("a folder was copied twice. Every command counts it once"),
+        "{out}"
+    );
+}
