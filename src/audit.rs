@@ -19,6 +19,7 @@
 //!
 //! The report is the same whatever order the folders are named in.
 
+use crate::text::plural;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -1155,10 +1156,6 @@ fn differences(a: &SheetKey, b: &SheetKey) -> (String, String) {
         side(|(name, x, _)| format!("{name} {x}")),
         side(|(name, _, y)| format!("{name} {y}")),
     )
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A time as the records hold it (UTC), to the second.

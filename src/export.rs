@@ -93,16 +93,6 @@ fn cols(spec: &[(&str, Kind)]) -> Vec<(String, Kind)> {
         .collect()
 }
 
-fn outcome_word(o: StationOutcome) -> &'static str {
-    match o {
-        StationOutcome::Pass => "PASS",
-        StationOutcome::Fail => "FAIL",
-        StationOutcome::Incomplete => "INCOMPLETE",
-        StationOutcome::Absent => "ABSENT",
-        StationOutcome::Rest => "REST",
-    }
-}
-
 fn source_word(s: PassMarkSource) -> String {
     match s {
         PassMarkSource::Fixed => "fixed".to_string(),
@@ -296,7 +286,7 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                     .as_ref()
                     .map(|p| source_word(p.source))
                     .unwrap_or_default(),
-                outcome_word(r.outcome).to_string(),
+                r.outcome.word().to_string(),
                 examiners.join(" "),
                 started,
                 ended,
@@ -310,7 +300,7 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 concerns.join("; "),
                 note,
                 d.moderation.word().to_string(),
-                outcome_word(d.final_result.outcome).to_string(),
+                d.final_result.outcome.word().to_string(),
             ]);
         }
     }

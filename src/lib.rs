@@ -26,6 +26,7 @@ pub mod simulate;
 pub mod standards;
 pub mod stats;
 pub mod store;
+pub mod text;
 pub mod threads;
 pub mod timer;
 pub mod tui;

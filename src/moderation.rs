@@ -9,6 +9,7 @@
 //! and the hash of each one's last record, so a sheet changed after it was
 //! moderated is seen to be, and the decision no longer counts for it.
 
+use crate::text::plural;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
@@ -187,14 +188,6 @@ impl AssessorLog {
             count(Decision::Disagree),
             count(Decision::Refer)
         )
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
     }
 }
 

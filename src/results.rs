@@ -276,16 +276,6 @@ fn station_outcome(o: Proposed) -> (StationOutcome, crate::scoring::Outcome) {
     }
 }
 
-fn outcome_word(o: StationOutcome) -> &'static str {
-    match o {
-        StationOutcome::Pass => "PASS",
-        StationOutcome::Fail => "FAIL",
-        StationOutcome::Incomplete => "INCOMPLETE",
-        StationOutcome::Absent => "ABSENT",
-        StationOutcome::Rest => "REST",
-    }
-}
-
 /// A station's result after moderation, with the reason in words wherever
 /// moderation changed it or holds it back.
 fn moderated(
@@ -334,7 +324,7 @@ fn moderated(
                     "station '{title}': {} on moderation by {} (the examiners' marks gave {}): {rationale}",
                     proposed.label(),
                     by.join(", "),
-                    outcome_word(internal.outcome)
+                    internal.outcome.word()
                 ),
             )];
         }
@@ -366,9 +356,9 @@ fn moderated(
                         sheet.key.examiner,
                         fmt_marks(third.score),
                         fmt_marks(third.max),
-                        outcome_word(third.outcome),
+                        third.outcome.word(),
                         by.join(", "),
-                        outcome_word(internal.outcome)
+                        internal.outcome.word()
                     ),
                 ));
             }
@@ -842,13 +832,7 @@ pub fn not_final(
         return why;
     }
     let count = |state: CellState| m.cells.values().filter(|c| c.state == state).count();
-    let n = |n: usize, one: &str, many: &str| {
-        if n == 1 {
-            format!("1 {one}")
-        } else {
-            format!("{n} {many}")
-        }
-    };
+    let n = crate::text::plural;
     let problems = count(CellState::Problem);
     if problems > 0 {
         why.push(format!(

@@ -3,6 +3,7 @@
 //! is wrong (warnings may still be printed), 1 when something is, 2 when
 //! the rubric or a folder cannot be read.
 
+use osce::text::plural;
 use std::fmt::Write;
 use std::process::ExitCode;
 
@@ -39,10 +40,6 @@ pub fn run(args: &AuditArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn sheet(key: &SheetKey) -> String {

@@ -9,6 +9,7 @@ use osce::moderation::{CellModeration, Moderation};
 use osce::roster::read_roster;
 use osce::rubric::Rubric;
 use osce::store::hash_rubric;
+use osce::text::plural;
 
 use super::{EXIT_INVALID, EXIT_USAGE, StatusArgs, diagnostics};
 
@@ -224,16 +225,7 @@ fn required_unmoderated(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation
 }
 
 fn sheets(n: usize) -> String {
-    verb(n, "sheet", "sheets")
-}
-
-/// "1 sheet is", "3 sheets are".
-fn verb(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
+    plural(n, "sheet", "sheets")
 }
 
 /// How many candidates' rows the matrix shows between two header rows.
@@ -501,14 +493,14 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
         let _ = writeln!(out, "\nEvery expected sheet is in.");
     } else {
         let waiting = m.cells.values().filter(|c| !c.state.is_done()).count();
-        let _ = writeln!(out, "\n{} not in yet.", verb(waiting, "sheet is", "sheets are"));
+        let _ = writeln!(out, "\n{} not in yet.", plural(waiting, "sheet is", "sheets are"));
     }
     let unmoderated = required_unmoderated(rubric, cohort, m, moderation);
     if unmoderated > 0 {
         let _ = writeln!(
             out,
             "{} not moderated yet; the rubric requires every sheet to be (osce moderate).",
-            verb(unmoderated, "submitted sheet is", "submitted sheets are")
+            plural(unmoderated, "submitted sheet is", "submitted sheets are")
         );
     }
     out
@@ -600,12 +592,12 @@ fn copies_section(out: &mut String, cohort: &Cohort) {
         let what = if identical {
             format!(
                 "{} in {copy} the same as in {used}",
-                verb(n, "sheet is", "sheets are")
+                plural(n, "sheet is", "sheets are")
             )
         } else {
             format!(
                 "{} in {copy} an older copy of the one in {used}, which is used",
-                verb(n, "sheet is", "sheets are")
+                plural(n, "sheet is", "sheets are")
             )
         };
         let _ = writeln!(out, "  {what}");

@@ -36,15 +36,23 @@ pub enum StationOutcome {
     Rest,
 }
 
-impl fmt::Display for StationOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl StationOutcome {
+    /// The outcome as every file and screen writes it: `PASS`, `FAIL`,
+    /// `INCOMPLETE`, `ABSENT` or `REST`.
+    pub fn word(self) -> &'static str {
+        match self {
             StationOutcome::Pass => "PASS",
             StationOutcome::Fail => "FAIL",
             StationOutcome::Incomplete => "INCOMPLETE",
             StationOutcome::Absent => "ABSENT",
             StationOutcome::Rest => "REST",
-        })
+        }
+    }
+}
+
+impl fmt::Display for StationOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.word())
     }
 }
 

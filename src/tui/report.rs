@@ -14,8 +14,8 @@ use ratatui::widgets::{Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, Gra
 use crate::report::Report;
 use crate::report::markdown::{flag_lines, method_words};
 use crate::scoring::fmt_marks;
+use crate::text::fit;
 use crate::tui::theme::Theme;
-use crate::tui::views::scoring::fit;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;

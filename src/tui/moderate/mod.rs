@@ -907,7 +907,7 @@ impl ModerateApp {
             station: e.station.clone(),
             candidate: e.candidate.clone(),
             sheets: seen(&self.cohort, &e.sheets),
-            internal: outcome_word(e.internal.outcome).to_string(),
+            internal: e.internal.outcome.word().to_string(),
             decision,
             proposed,
             rationale,
@@ -1211,16 +1211,6 @@ impl ModerateApp {
             }
             _ => Screen::SignOff,
         }
-    }
-}
-
-pub fn outcome_word(o: StationOutcome) -> &'static str {
-    match o {
-        StationOutcome::Pass => "PASS",
-        StationOutcome::Fail => "FAIL",
-        StationOutcome::Incomplete => "INCOMPLETE",
-        StationOutcome::Absent => "ABSENT",
-        StationOutcome::Rest => "REST",
     }
 }
 

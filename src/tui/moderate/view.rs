@@ -6,12 +6,13 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::keys::{Ctx, for_screen};
-use super::{Entry, ModerateApp, Screen, outcome_word};
+use super::{Entry, ModerateApp, Screen};
 use crate::moderation::CellModeration;
 use crate::scoring::{StationOutcome, fmt_marks};
 use crate::store::{Decision, TimerAction};
+use crate::text::fit;
 use crate::tui::theme::Theme;
-use crate::tui::views::{centred, scoring::fit};
+use crate::tui::views::centred;
 
 pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
     let mut area = frame.area();
@@ -69,10 +70,7 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
             let [choice, label, text] =
                 Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Min(1)])
                     .areas(inner);
-            let internal = app
-                .current()
-                .map(|e| outcome_word(e.internal.outcome))
-                .unwrap_or("");
+            let internal = app.current().map(|e| e.internal.outcome.word()).unwrap_or("");
             let mut spans = vec![Span::raw(format!(
                 "Examiners' result {internal}; proposed result: "
             ))];
@@ -303,7 +301,7 @@ fn render_list(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) 
             &examiners.join(","),
             &format!("{}/{}", fmt_marks(r.score), fmt_marks(r.max)),
             &pass,
-            outcome_word(r.outcome),
+            r.outcome.word(),
             &flags.join(","),
             &decision_text(app, e),
         );
@@ -350,7 +348,7 @@ pub fn sheet_lines(app: &ModerateApp, e: &Entry, theme: &Theme) -> Vec<Line<'sta
     };
     lines.push(Line::from(format!(
         "Examiners' result: {} — {} of {}{pass}",
-        outcome_word(r.outcome),
+        r.outcome.word(),
         fmt_marks(r.score),
         fmt_marks(r.max)
     )));

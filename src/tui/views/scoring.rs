@@ -1,6 +1,7 @@
 //! The scoring screen: header with the timer, the items, the item in
 //! detail, and the keys.
 
+use crate::text::fit;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
@@ -383,18 +384,4 @@ fn render_detail(
         Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
         inner,
     );
-}
-
-/// `text` cut to `width` characters, with "…" where cut.
-pub fn fit(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    if n <= width {
-        format!("{text:<width$}")
-    } else if width == 0 {
-        String::new()
-    } else {
-        let mut s: String = text.chars().take(width - 1).collect();
-        s.push('…');
-        s
-    }
 }
