@@ -626,3 +626,74 @@ fn a_mistake_on_an_enormous_line_is_located_not_printed() {
         out.show()
     );
 }
+
+/// A small valid rubric, with `{scale}` for more fields of its one scale,
+/// `{level}` for the label of its top level and `{top}` for more fields of
+/// the rubric.
+const MINI: &str = r#"(
+    id: "mini",
+    title: "Mini",
+    kind: PracticalExam,
+    version: "1",
+    {top}
+    scales: [
+        (
+            id: "nd-d",
+            {scale}
+            levels: Named([(label: "Not done", mark: 0), (label: "{level}", mark: 1)]),
+        ),
+    ],
+    stations: [
+        (
+            id: "knee",
+            title: "Knee",
+            items: [(id: "consent", text: "Obtains consent", scale: "nd-d")],
+            pass_mark: Marks(1),
+        ),
+    ],
+    pass_rules: [TotalAtLeast(cut: SumOfStationPassMarks)],
+)
+"#;
+
+fn mini(top: &str, scale: &str, level: &str) -> String {
+    MINI.replace("{top}", top)
+        .replace("{scale}", scale)
+        .replace("{level}", level)
+}
+
+#[test]
+fn the_mini_rubric_is_valid() {
+    let dir = TempDir::new("mini");
+    let file = dir.file("mini.ron", mini("", "", "Done").as_bytes());
+    run_check(&file).expect_code(0, "the rubric the next tests spoil");
+}
+
+/// "Did you mean" once compared two names with a table of their lengths
+/// multiplied: an unknown 60,000-character label against a level of as
+/// many made `osce check` ask for 28 GB and abort.
+#[test]
+fn enormous_unknown_names_are_refused_at_once() {
+    let dir = TempDir::new("hugename");
+    let label = "x".repeat(60_000);
+    let meets = format!("meets: \"{}\",", "y".repeat(60_000));
+    let file = dir.file("meets.ron", mini("", &meets, &label).as_bytes());
+    let started = std::time::Instant::now();
+    let out = run_check(&file);
+    out.expect_code(1, "an enormous unknown level");
+    out.expect_stderr(
+        "scales[0].meets: scale \"nd-d\" has no level",
+        "an enormous unknown level",
+    );
+    // Generous, for a slow debug build; the old code did not finish at all.
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+
+    let field = format!("{}: 1,", "z".repeat(60_000));
+    let file = dir.file("field.ron", mini(&field, "", "Done").as_bytes());
+    let out = run_check(&file);
+    out.expect_code(1, "an enormous unknown field");
+    out.expect_stderr("unknown field", "an enormous unknown field");
+}
