@@ -697,3 +697,35 @@ fn enormous_unknown_names_are_refused_at_once() {
     out.expect_code(1, "an enormous unknown field");
     out.expect_stderr("unknown field", "an enormous unknown field");
 }
+
+/// Enormous names are quoted shortly: the first 60 characters, `…` and
+/// the length.
+#[test]
+fn enormous_unknown_names_are_quoted_shortly() {
+    let dir = TempDir::new("hugequote");
+    let label = "x".repeat(60_000);
+    let meets = format!("meets: \"{}\",", "y".repeat(60_000));
+    let file = dir.file("meets.ron", mini("", &meets, &label).as_bytes());
+    let out = run_check(&file);
+    out.expect_code(1, "an enormous unknown level");
+    let cut = |c: &str| format!("\"{}…\" (60000 characters)", c.repeat(60));
+    out.expect_stderr(
+        &format!("scales[0].meets: scale \"nd-d\" has no level {}", cut("y")),
+        "an enormous unknown level",
+    );
+    out.expect_stderr(
+        &format!("its levels are \"Not done\" or {}", cut("x")),
+        "an enormous level",
+    );
+    assert!(out.stderr.len() < 2_000, "a short message\n{}", out.show());
+
+    let field = format!("{}: 1,", "z".repeat(60_000));
+    let file = dir.file("field.ron", mini(&field, "", "Done").as_bytes());
+    let out = run_check(&file);
+    out.expect_code(1, "an enormous unknown field");
+    out.expect_stderr(
+        &format!("unknown field `{}…` (60000 characters)", "z".repeat(60)),
+        "an enormous unknown field",
+    );
+    assert!(out.stderr.len() < 2_000, "a short message\n{}", out.show());
+}

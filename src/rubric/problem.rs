@@ -1,6 +1,7 @@
 //! What the validator found: errors that make a rubric unusable, and
 //! warnings about things that are allowed but probably not meant.
 
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -99,9 +100,44 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-/// `"a", "b" or "c"`, for messages that list what is allowed.
+/// Text from a user's file is shown whole in a message up to this many
+/// characters, and shortened beyond.
+pub const QUOTE_CHARS: usize = 60;
+
+/// `text` for a message: whole up to [`QUOTE_CHARS`] characters, else its
+/// first characters, `…` and its length, `xxxx… (1048576 characters)`, so
+/// that a megabyte in one cell or label makes a message of a line, not a
+/// megabyte. See [`quoted`] for the same in double quotes.
+pub fn shorten(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        None => Cow::Borrowed(text),
+        Some((cut, _)) => Cow::Owned(format!("{}… ({} characters)", &text[..cut], text.chars().count())),
+    }
+}
+
+/// `"text"` for a message, shortened as [`shorten`] does with the length
+/// outside the quotes: `"xxxx…" (1048576 characters)`.
+pub fn quoted(text: &str) -> String {
+    quoted_in(text, '"')
+}
+
+/// [`quoted`] with another quotation mark, such as `` ` `` for names in a
+/// rubric's syntax.
+pub fn quoted_in(text: &str, mark: char) -> String {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        None => format!("{mark}{text}{mark}"),
+        Some((cut, _)) => format!(
+            "{mark}{}…{mark} ({} characters)",
+            &text[..cut],
+            text.chars().count()
+        ),
+    }
+}
+
+/// `"a", "b" or "c"`, for messages that list what is allowed (each name
+/// shortened as [`quoted`] does).
 pub fn one_of<S: AsRef<str>>(names: &[S]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("\"{}\"", n.as_ref())).collect();
+    let quoted: Vec<String> = names.iter().map(|n| quoted(n.as_ref())).collect();
     match quoted.as_slice() {
         [] => "none defined".to_string(),
         [one] => one.clone(),
@@ -176,6 +212,22 @@ mod tests {
         let at_limit = "x".repeat(MAX_SUGGEST_CHARS);
         let typo = format!("{}y", &at_limit[1..]);
         assert_eq!(did_you_mean(&typo, [at_limit.as_str()]), Some(at_limit.as_str()));
+    }
+
+    #[test]
+    fn long_text_is_shortened() {
+        assert_eq!(shorten("C001"), "C001");
+        assert_eq!(quoted("C001"), "\"C001\"");
+        let at_limit = "é".repeat(QUOTE_CHARS);
+        assert_eq!(shorten(&at_limit), at_limit);
+        assert_eq!(quoted(&at_limit), format!("\"{at_limit}\""));
+        let long = format!("{at_limit}{}", "x".repeat(1_000_000));
+        assert_eq!(shorten(&long), format!("{at_limit}… (1000060 characters)"));
+        assert_eq!(quoted(&long), format!("\"{at_limit}…\" (1000060 characters)"));
+        assert_eq!(
+            one_of(&[long.as_str(), "b"]),
+            format!("\"{at_limit}…\" (1000060 characters) or \"b\"")
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::file::*;
 use super::model::*;
-use super::problem::{Problem, Severity, did_you_mean, one_of};
+use super::problem::{Problem, Severity, did_you_mean, one_of, quoted};
 
 /// Limits that keep a hostile or runaway file from exhausting memory or the
 /// examiner's patience. Real assessments are far below them.
@@ -189,7 +189,7 @@ impl Validator {
                 };
                 self.error(
                     format!("marks_csv[{i}].field"),
-                    format!("marks.csv has no field \"{}\"", c.field),
+                    format!("marks.csv has no field {}", quoted(&c.field)),
                     hint,
                 );
             }
@@ -202,7 +202,7 @@ impl Validator {
             } else if !headers.insert(c.header.trim().to_string()) {
                 self.error(
                     format!("marks_csv[{i}].header"),
-                    format!("the header \"{}\" is used twice", c.header),
+                    format!("the header {} is used twice", quoted(&c.header)),
                     "give each column its own header",
                 );
             }
@@ -331,8 +331,8 @@ impl Validator {
                 self.error(
                     format!("{at}.label"),
                     format!(
-                        "level \"{}\" is listed twice (first at {path}[{first}])",
-                        level.label
+                        "level {} is listed twice (first at {path}[{first}])",
+                        quoted(&level.label)
                     ),
                     "give every level its own label",
                 );
@@ -349,8 +349,8 @@ impl Validator {
                 self.error(
                     format!("{at}.mark"),
                     format!(
-                        "level \"{}\" has mark {} but the level before it has {}",
-                        level.label,
+                        "level {} has mark {} but the level before it has {}",
+                        quoted(&level.label),
                         fmt(level.mark),
                         fmt(files[i - 1].mark)
                     ),
@@ -395,7 +395,7 @@ impl Validator {
         };
         self.error(
             path,
-            format!("scale \"{scale}\" has no level \"{label}\""),
+            format!("scale \"{scale}\" has no level {}", quoted(label)),
             format!("{hint}its levels are {}", one_of(&labels)),
         );
         None
@@ -413,7 +413,7 @@ impl Validator {
         };
         self.error(
             path,
-            format!("scale \"{name}\" is not defined"),
+            format!("scale {} is not defined", quoted(name)),
             format!(
                 "{hint}define it under `scales`, or use one of {}",
                 one_of(&defined)
@@ -687,7 +687,7 @@ impl Validator {
             if !given.insert(label.as_str()) {
                 self.error(
                     at,
-                    format!("descriptor for \"{label}\" is given twice"),
+                    format!("descriptor for {} is given twice", quoted(label)),
                     "keep one",
                 );
                 ok = false;
@@ -1147,7 +1147,7 @@ impl Validator {
         };
         self.error(
             path,
-            format!("there is no station \"{id}\""),
+            format!("there is no station {}", quoted(id)),
             format!("{hint}use one of the scored stations: {}", one_of(&ids)),
         );
     }
