@@ -729,3 +729,65 @@ fn enormous_unknown_names_are_quoted_shortly() {
     );
     assert!(out.stderr.len() < 2_000, "a short message\n{}", out.show());
 }
+
+/// Marks and weights may be as large as 1,000,000 each (docs/rubric-format.md,
+/// sections 4 and 6), and no larger: a mark or weight of `1e308` once passed
+/// the check, and its totals overflowed to a score no journal can save.
+#[test]
+fn marks_and_weights_are_bounded_and_scores_at_the_bound_are_saved() {
+    let dir = TempDir::new("bounds");
+    let at_bound = |mark: &str, weight: &str| {
+        mini("", "", "Done")
+            .replace(
+                "(label: \"Done\", mark: 1)",
+                &format!("(label: \"Done\", mark: {mark})"),
+            )
+            .replace("scale: \"nd-d\")", &format!("scale: \"nd-d\", weight: {weight})"))
+    };
+    let largest = dir.file("largest.ron", at_bound("1000000", "1000000").as_bytes());
+    let out = run_check(&largest);
+    out.expect_code(0, "the largest mark and weight");
+    out.expect_stdout("maximum 1000000000000 marks", "the largest mark and weight");
+    // The scores such a rubric gives are saved.
+    let sessions = dir.path("sessions");
+    let out = run(&[
+        "simulate",
+        "--candidates",
+        "3",
+        "--examiners",
+        "1",
+        "--sessions",
+        &sessions,
+        &largest,
+    ]);
+    out.expect_code(0, "simulating at the bound");
+
+    for (name, mark, weight, path, message) in [
+        (
+            "mark.ron",
+            "1000000.5",
+            "1",
+            "scales[0].levels[1].mark",
+            "mark 1000000.5 is more than 1000000, the most a level may earn",
+        ),
+        (
+            "weight.ron",
+            "1",
+            "1000001",
+            "stations[0].items[0].weight",
+            "weight 1000001 is more than 1000000, the largest weight allowed",
+        ),
+        (
+            "both.ron",
+            "1e200",
+            "1e200",
+            "scales[0].levels[1].mark",
+            "mark 1e200 is more than 1000000",
+        ),
+    ] {
+        let file = dir.file(name, at_bound(mark, weight).as_bytes());
+        let out = run_check(&file);
+        out.expect_code(1, name);
+        out.expect_stderr(&format!("{path}: {message}"), name);
+    }
+}

@@ -16,6 +16,23 @@ pub const MAX_ITEMS_PER_STATION: usize = 500;
 pub const MAX_ITEMS: usize = 10_000;
 pub const MAX_LEVELS: usize = 101;
 
+/// The most marks a level may earn (or, on a global rating's scale, the
+/// largest code), and the largest weight an item may have. Real rubrics use
+/// marks and weights of a few units; without a bound, `1e308` passed the
+/// check and its totals overflowed to infinity, a score no journal can
+/// save. With these bounds a station's maximum is at most
+/// 500 × 10⁶ × 10⁶ = 5 × 10¹⁴ and the assessment's at most 10¹⁶: finite, and
+/// far from overflowing whatever is summed or multiplied from them.
+pub const MAX_MARK: f64 = 1_000_000.0;
+pub const MAX_WEIGHT: f64 = 1_000_000.0;
+
+/// The most standard errors of measurement `plus_sem` may add to a cut:
+/// already far beyond any candidate at 10, and a bound keeps the cut finite.
+pub const MAX_PLUS_SEM: f64 = 10.0;
+
+// The largest total the limits allow is finite (checked when compiling).
+const _: () = assert!((MAX_ITEMS as f64) * MAX_WEIGHT * MAX_MARK < 1e20);
+
 /// Marks are compared with this tolerance so that a total of 0.1 + 0.2
 /// meets a pass mark of 0.3.
 pub const EPSILON: f64 = 1e-9;
@@ -341,8 +358,25 @@ impl Validator {
             if !level.mark.is_finite() || level.mark < 0.0 {
                 self.error(
                     format!("{at}.mark"),
-                    format!("mark {} is not a number of marks of zero or more", level.mark),
+                    format!(
+                        "mark {} is not a number of marks of zero or more",
+                        exact(level.mark)
+                    ),
                     "marks are zero or more; a penalty is not a level",
+                );
+                ok = false;
+            } else if level.mark > MAX_MARK {
+                self.error(
+                    format!("{at}.mark"),
+                    format!(
+                        "mark {} is more than {}, the most a level may earn",
+                        exact(level.mark),
+                        fmt(MAX_MARK)
+                    ),
+                    format!(
+                        "use marks from 0 to {} (usually 0, 1, 2, ...); to make an item count for more, give it a `weight`",
+                        fmt(MAX_MARK)
+                    ),
                 );
                 ok = false;
             } else if i > 0 && level.mark <= files[i - 1].mark {
@@ -648,8 +682,22 @@ impl Validator {
         if !f.weight.is_finite() || f.weight <= 0.0 {
             self.error(
                 format!("{path}.weight"),
-                format!("weight {} must be more than zero", f.weight),
+                format!("weight {} must be more than zero", exact(f.weight)),
                 "use a positive weight such as 1 or 2, or remove the item",
+            );
+            ok = false;
+        } else if f.weight > MAX_WEIGHT {
+            self.error(
+                format!("{path}.weight"),
+                format!(
+                    "weight {} is more than {}, the largest weight allowed",
+                    exact(f.weight),
+                    fmt(MAX_WEIGHT)
+                ),
+                format!(
+                    "use a weight from just above 0 to {}, such as 1 or 2",
+                    fmt(MAX_WEIGHT)
+                ),
             );
             ok = false;
         }
@@ -906,6 +954,17 @@ impl Validator {
                             format!("{path}.plus_sem"),
                             format!("plus_sem {} must be zero or more", fmt(*plus_sem)),
                             "write the number of SEMs added to the cut score, e.g. 1",
+                        );
+                        good = false;
+                    } else if *plus_sem > MAX_PLUS_SEM {
+                        self.error(
+                            format!("{path}.plus_sem"),
+                            format!(
+                                "plus_sem {} is more than {}, the most SEMs a cut may add",
+                                fmt(*plus_sem),
+                                fmt(MAX_PLUS_SEM)
+                            ),
+                            "write the number of SEMs added to the cut score, usually 1",
                         );
                         good = false;
                     } else if *plus_sem > 3.0 {
@@ -1344,6 +1403,25 @@ fn last_segment(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
 }
 
+/// A number as a message shows it: as marks are shown, or in exponent form
+/// when it is too large for that (`1e308`, not 309 digits or `inf`), or as
+/// Rust writes what is not a number (`NaN`, `inf`).
 fn fmt(x: f64) -> String {
-    crate::scoring::fmt_marks(x)
+    if !x.is_finite() {
+        x.to_string()
+    } else if x.abs() < 1e15 {
+        crate::scoring::fmt_marks(x)
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// A number exactly as the file gave it (`-0.001`, `1000000.5`), in
+/// exponent form when large (`1e308`).
+fn exact(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
 }
