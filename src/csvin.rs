@@ -17,7 +17,7 @@ use std::io::{self, Read};
 use std::ops::Range;
 use std::path::Path;
 
-use crate::rubric::{did_you_mean, line_col};
+use crate::rubric::{did_you_mean, line_col, quoted, shorten};
 
 // ---------------------------------------------------------------------------
 // Problems
@@ -371,7 +371,8 @@ impl<'a, const N: usize> Table<'a, N> {
                 Some(row),
                 None,
                 format!(
-                    "the header is one cell, \"{only}\": the columns seem to be separated by {separator}, not commas"
+                    "the header is one cell, {}: the columns seem to be separated by {separator}, not commas",
+                    quoted(only)
                 ),
                 "save the file as CSV with commas, e.g. in Excel as \"CSV UTF-8 (Comma delimited)\"",
             )]);
@@ -414,8 +415,8 @@ impl<'a, const N: usize> Table<'a, N> {
             } else {
                 problems.push(P::new(
                     Some(row),
-                    Some(cell.as_str()),
-                    format!("unknown column \"{cell}\" in column {}", column_label(i)),
+                    Some(&shorten(cell)),
+                    format!("unknown column {} in column {}", quoted(cell), column_label(i)),
                     format!("{}{}", hint(did_you_mean(name, columns)), layout.unknown_help),
                 ));
             }
@@ -549,9 +550,10 @@ fn column_label(index: usize) -> String {
     letters.iter().rev().collect()
 }
 
-/// `"C001", "Anna Smith"`, shortened after a few.
+/// `"C001", "Anna Smith"`, shortened after a few (and each long cell
+/// shortened too).
 fn quoted_list(cells: &[String]) -> String {
-    let mut shown: Vec<String> = cells.iter().take(4).map(|c| format!("\"{c}\"")).collect();
+    let mut shown: Vec<String> = cells.iter().take(4).map(|c| quoted(c)).collect();
     if cells.len() > 4 {
         shown.push("...".to_string());
     }

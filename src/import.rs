@@ -35,7 +35,7 @@ use chrono::{DateTime, Utc};
 
 use crate::csvin::{self, Layout, NewProblem, Problem, ReadProblem, Table};
 use crate::ids::check_id;
-use crate::rubric::{DoubleMarkingMode, Rubric, Scale, Station, did_you_mean, one_of};
+use crate::rubric::{DoubleMarkingMode, Rubric, Scale, Station, did_you_mean, one_of, quoted};
 use crate::scoring::{ItemMark, Standards, StationSheet, score_station};
 use crate::store::{Event, GLOBAL_RATING, SheetKey, Store, StoreError};
 
@@ -456,8 +456,9 @@ impl<'r> Gather<'r> {
             errors.push(problem(
                 "examiner",
                 format!(
-                    "this line is examiner \"{examiner}\"'s, but the marks are being imported for examiner \"{}\" \
+                    "this line is examiner {}'s, but the marks are being imported for examiner \"{}\" \
                      (--examiner)",
+                    quoted(examiner),
                     marker.examiner
                 ),
                 "import each examiner's paper marks separately, with their own --examiner; or correct the \
@@ -486,7 +487,9 @@ impl<'r> Gather<'r> {
                     errors.push(problem(
                         "candidate_id",
                         format!(
-                            "candidate id \"{id}\" differs from \"{first}\" on line {at} only in capitals"
+                            "candidate id {} differs from {} on line {at} only in capitals",
+                            quoted(id),
+                            quoted(first)
                         ),
                         "write each candidate's id the same way on every line",
                     ));
@@ -513,7 +516,11 @@ impl<'r> Gather<'r> {
                 match self.names.get(&c.to_ascii_lowercase()) {
                     Some((first, at)) if first != name => errors.push(problem(
                         "candidate_name",
-                        format!("candidate {c} is named \"{name}\" here but \"{first}\" on line {at}"),
+                        format!(
+                            "candidate {c} is named {} here but {} on line {at}",
+                            quoted(name),
+                            quoted(first)
+                        ),
                         "a candidate has one name: correct the name or the candidate id",
                     )),
                     Some(_) => {}
@@ -531,7 +538,7 @@ impl<'r> Gather<'r> {
             other => {
                 errors.push(problem(
                     "late",
-                    format!("late is \"{other}\""),
+                    format!("late is {}", quoted(other)),
                     "write yes for a mark made after the station's time was up, else no or nothing",
                 ));
                 false
@@ -868,7 +875,7 @@ fn station_of<'r>(
             errors.push(ImportProblem::new(
                 Some(line),
                 Some("station"),
-                format!("\"{id}\" is a rest station: there is nothing to mark there"),
+                format!("{} is a rest station: there is nothing to mark there", quoted(id)),
                 format!(
                     "check the station on the paper form; the marked stations are {}",
                     one_of(&ids)
@@ -879,15 +886,16 @@ fn station_of<'r>(
         Some(station) => Some(station),
         None => {
             // Administrators may copy a station's title rather than its id.
+            let wanted = id.to_lowercase();
             let by_title = rubric
                 .scored_stations()
-                .find(|s| s.title.to_lowercase() == id.to_lowercase())
+                .find(|s| s.title.to_lowercase() == wanted)
                 .map(|s| s.id.as_str());
             let hint = csvin::hint(by_title.or_else(|| did_you_mean(id, ids.iter().copied())));
             errors.push(ImportProblem::new(
                 Some(line),
                 Some("station"),
-                format!("there is no station \"{id}\""),
+                format!("there is no station {}", quoted(id)),
                 format!(
                     "{hint}station must be a station id of the rubric: {}",
                     one_of(&ids)
@@ -947,7 +955,7 @@ fn entry_of(
             Err(Refused::Unknown(hint)) => {
                 errors.push(problem(
                     "level",
-                    format!("item \"{item}\" has no level \"{level}\""),
+                    format!("item \"{item}\" has no level {}", quoted(level)),
                     format!(
                         "{hint}its levels are {}{}",
                         labels(scale),
@@ -1020,7 +1028,7 @@ fn entry_of(
                 Err(Refused::Unknown(hint)) => {
                     errors.push(problem(
                         "level",
-                        format!("the global rating has no level \"{level}\""),
+                        format!("the global rating has no level {}", quoted(level)),
                         format!("{hint}its levels are {}", labels(scale)),
                     ));
                     Some((GLOBAL_RATING.to_string(), Entry::Global(0)))
@@ -1041,15 +1049,16 @@ fn entry_of(
             let specials = [GLOBAL_RATING, ABSENT, FEEDBACK, NOTES];
             names.extend(specials);
             // Administrators may copy an item's text rather than its id.
+            let wanted = item.to_lowercase();
             let by_text = station
                 .items
                 .iter()
-                .find(|i| i.text.to_lowercase() == item.to_lowercase())
+                .find(|i| i.text.to_lowercase() == wanted)
                 .map(|i| i.id.as_str());
             let hint = csvin::hint(by_text.or_else(|| did_you_mean(item, names.iter().copied())));
             errors.push(problem(
                 "item",
-                format!("station \"{}\" has no item \"{item}\"", station.id),
+                format!("station \"{}\" has no item {}", station.id, quoted(item)),
                 format!(
                     "{hint}its items are {}; other lines may give {}",
                     item_ids(station),

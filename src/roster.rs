@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use crate::csvin::{self, Layout, NewProblem, Problem, ReadProblem, Table};
 use crate::ids::check_id;
-use crate::rubric::{Rubric, Station, did_you_mean, one_of};
+use crate::rubric::{Rubric, Station, did_you_mean, one_of, quoted};
 
 /// Rosters are small (a few hundred candidates at most); a larger file is
 /// the wrong file, and reading it all would only waste time and memory.
@@ -364,16 +364,17 @@ fn candidate(row: usize, cells: [&str; 4], rubric: &Rubric, errors: &mut Vec<Ros
 fn unknown_station(row: usize, start: &str, rubric: &Rubric) -> RosterProblem {
     let ids: Vec<&str> = rubric.stations.iter().map(|s| s.id.as_str()).collect();
     // Administrators may copy a station's title rather than its id.
+    let wanted = start.to_lowercase();
     let by_title = rubric
         .stations
         .iter()
-        .find(|s| s.title.to_lowercase() == start.to_lowercase())
+        .find(|s| s.title.to_lowercase() == wanted)
         .map(|s| s.id.as_str());
     let hint = csvin::hint(by_title.or_else(|| did_you_mean(start, ids.iter().copied())));
     RosterProblem::new(
         Some(row),
         Some("start_station"),
-        format!("there is no station \"{start}\""),
+        format!("there is no station {}", quoted(start)),
         format!(
             "{hint}start_station must be a station id of the rubric: {}",
             one_of(&ids)
@@ -394,8 +395,9 @@ fn duplicate_ids(candidates: &[Candidate], errors: &mut Vec<RosterProblem>) {
                 Some(candidate.row),
                 Some("candidate_id"),
                 format!(
-                    "candidate id \"{}\" is already used on row {}",
-                    candidate.id, earlier.row
+                    "candidate id {} is already used on row {}",
+                    quoted(&candidate.id),
+                    earlier.row
                 ),
                 "each candidate needs their own id; correct one of the two rows, or delete it if it is the \
                  same person twice",
@@ -404,8 +406,10 @@ fn duplicate_ids(candidates: &[Candidate], errors: &mut Vec<RosterProblem>) {
                 Some(candidate.row),
                 Some("candidate_id"),
                 format!(
-                    "candidate id \"{}\" differs from \"{}\" on row {} only in capitals",
-                    candidate.id, earlier.id, earlier.row
+                    "candidate id {} differs from {} on row {} only in capitals",
+                    quoted(&candidate.id),
+                    quoted(&earlier.id),
+                    earlier.row
                 ),
                 "ids become folder names, and Windows and macOS treat these as the same folder; give each \
                  candidate an id that differs in more than capitals",
@@ -457,7 +461,9 @@ fn circuit_spellings(candidates: &[Candidate], errors: &mut Vec<RosterProblem>) 
                 Some(candidate.row),
                 Some("circuit"),
                 format!(
-                    "circuit \"{circuit}\" differs from \"{earlier_circuit}\" on row {} only in capitals",
+                    "circuit {} differs from {} on row {} only in capitals",
+                    quoted(circuit),
+                    quoted(earlier_circuit),
                     earlier.row
                 ),
                 "write each circuit the same way on every row",
@@ -485,8 +491,8 @@ fn start_stations_all_or_none(candidates: &[Candidate], errors: &mut Vec<RosterP
         };
         let (of, every) = match circuit {
             Some(c) => (
-                format!(" in circuit \"{c}\""),
-                format!("every candidate in circuit \"{c}\""),
+                format!(" in circuit {}", quoted(c)),
+                format!("every candidate in circuit {}", quoted(c)),
             ),
             None => (String::new(), "every candidate".to_string()),
         };

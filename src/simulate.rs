@@ -216,7 +216,15 @@ impl World<'_> {
                     device: format!("sim-{}", examiner(e)),
                 };
                 let t0: DateTime<Utc> = start + Duration::minutes(((i / n_st) * 90 + j * 12) as i64);
-                let at = |s: i64| t0 + Duration::seconds(s);
+                // Each record is written at its planned second, or with the
+                // record before it when that ran later (a station of many
+                // items): times never go backwards in journal order, as
+                // `osce audit` expects of a laptop's clock.
+                let mut last = 0;
+                let mut at = |s: i64| {
+                    last = s.max(last);
+                    t0 + Duration::seconds(last)
+                };
                 let mut events = vec![
                     (
                         Event::Opened {
@@ -249,17 +257,13 @@ impl World<'_> {
                         },
                         at(10),
                     ));
+                    // Items left unmarked, explained when time runs out.
+                    let mut unmarked = Vec::new();
                     for (k, item) in station.items.iter().enumerate() {
                         let scale = rubric.scale(item.scale);
                         if dice.chance(0.001) {
                             summary.unmarked_items += 1;
-                            events.push((
-                                Event::MissingReason {
-                                    what: item.id.clone(),
-                                    reason: "Ran out of time".into(),
-                                },
-                                at(590),
-                            ));
+                            unmarked.push(item.id.clone());
                             continue;
                         }
                         let mark = if scale.not_observed && dice.chance(0.01) {
@@ -319,6 +323,15 @@ impl World<'_> {
                                 note: "Simulated concern: rude to the patient".into(),
                             },
                             at(570),
+                        ));
+                    }
+                    for what in unmarked {
+                        events.push((
+                            Event::MissingReason {
+                                what,
+                                reason: "Ran out of time".into(),
+                            },
+                            at(590),
                         ));
                     }
                     events.push((

@@ -549,3 +549,124 @@ fn a_folder_collected_twice_lists_each_submission_once() {
         "{out}"
     );
 }
+
+/// `osce simulate RUBRIC --candidates N --examiners K --seed S` into `sessions`.
+fn simulate(rubric: &Path, sessions: &Path, candidates: usize, examiners: usize, seed: u64) {
+    let out = Command::cargo_bin("osce")
+        .expect("binary")
+        .arg("simulate")
+        .arg(rubric)
+        .args(["--candidates", &candidates.to_string()])
+        .args(["--examiners", &examiners.to_string()])
+        .args(["--seed", &seed.to_string()])
+        .arg("--sessions")
+        .arg(sessions)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Every journal under `dir`.
+fn journals(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            found.extend(journals(&path));
+        } else if path.extension().is_some_and(|e| e == "jsonl") {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// Stricter than audit, which lets a clock go back a few minutes: no record
+/// of any journal under `dir` is timed before the one above it.
+fn assert_times_never_go_back(dir: &Path) {
+    let all = journals(dir);
+    assert!(!all.is_empty(), "no journals in {}", dir.display());
+    for path in all {
+        let replay = osce::store::read_sheet(&path).expect("journal");
+        for pair in replay.records.windows(2) {
+            assert!(
+                pair[0].time <= pair[1].time,
+                "{}: record {} ({}) is timed {}, before record {} ({})",
+                path.display(),
+                pair[1].seq,
+                pair[1].event.kind_word(),
+                pair[1].time,
+                pair[0].seq,
+                pair[0].time
+            );
+        }
+    }
+}
+
+/// `osce simulate` once wrote an unmarked item's `missing_reason` at the
+/// end of the station but before the marks of the items after it, so that
+/// auditing a fresh simulation warned of a clock put back.
+#[test]
+fn a_fresh_simulation_audits_without_a_clock_warning() {
+    let d = Dir::new();
+    let sessions = d.sub("sessions");
+    simulate(Path::new(OSCE), &sessions, 12, 2, 3);
+    let with_reason = journals(&sessions)
+        .into_iter()
+        .filter(|p| {
+            fs::read_to_string(p)
+                .expect("read")
+                .contains("\"missing_reason\"")
+        })
+        .count();
+    assert!(
+        with_reason > 0,
+        "this seed leaves an item unmarked, which the test is about"
+    );
+    let (code, out) = run(&[&sessions]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("clock was put back"), "{out}");
+    assert_contains(&out, &["0 problems: 0 errors, 0 warnings."]);
+    assert_times_never_go_back(&sessions);
+}
+
+/// A station of more items than the simulator's ten minutes have room for
+/// (a mark every 30 seconds) is timed in order too.
+#[test]
+fn a_simulated_station_of_many_items_is_timed_in_order() {
+    let d = Dir::new();
+    let items: Vec<String> = (1..=40)
+        .map(|k| format!("(id: \"step-{k}\", text: \"Step {k}\", scale: \"nd-d\")"))
+        .collect();
+    let rubric = d.0.join("long.ron");
+    fs::write(
+        &rubric,
+        format!(
+            r#"(
+    id: "long",
+    title: "Long",
+    kind: PracticalExam,
+    version: "1",
+    scales: [
+        (id: "nd-d", levels: Named([(label: "Not done", mark: 0), (label: "Done", mark: 1)])),
+        (id: "global3", levels: Named([(label: "Fail", mark: 0), (label: "Borderline", mark: 1, borderline: true), (label: "Pass", mark: 2)])),
+    ],
+    stations: [
+        (
+            id: "steps",
+            title: "Many steps",
+            items: [{}],
+            global_rating: (scale: "global3"),
+            pass_mark: BorderlineRegression(provisional: Percent(60)),
+        ),
+    ],
+    pass_rules: [TotalAtLeast(cut: SumOfStationPassMarks)],
+)
+"#,
+            items.join(", ")
+        ),
+    )
+    .expect("write rubric");
+    let sessions = d.sub("sessions");
+    simulate(&rubric, &sessions, 4, 1, 1);
+    assert_times_never_go_back(&sessions);
+}

@@ -626,3 +626,168 @@ fn a_mistake_on_an_enormous_line_is_located_not_printed() {
         out.show()
     );
 }
+
+/// A small valid rubric, with `{scale}` for more fields of its one scale,
+/// `{level}` for the label of its top level and `{top}` for more fields of
+/// the rubric.
+const MINI: &str = r#"(
+    id: "mini",
+    title: "Mini",
+    kind: PracticalExam,
+    version: "1",
+    {top}
+    scales: [
+        (
+            id: "nd-d",
+            {scale}
+            levels: Named([(label: "Not done", mark: 0), (label: "{level}", mark: 1)]),
+        ),
+    ],
+    stations: [
+        (
+            id: "knee",
+            title: "Knee",
+            items: [(id: "consent", text: "Obtains consent", scale: "nd-d")],
+            pass_mark: Marks(1),
+        ),
+    ],
+    pass_rules: [TotalAtLeast(cut: SumOfStationPassMarks)],
+)
+"#;
+
+fn mini(top: &str, scale: &str, level: &str) -> String {
+    MINI.replace("{top}", top)
+        .replace("{scale}", scale)
+        .replace("{level}", level)
+}
+
+#[test]
+fn the_mini_rubric_is_valid() {
+    let dir = TempDir::new("mini");
+    let file = dir.file("mini.ron", mini("", "", "Done").as_bytes());
+    run_check(&file).expect_code(0, "the rubric the next tests spoil");
+}
+
+/// "Did you mean" once compared two names with a table of their lengths
+/// multiplied: an unknown 60,000-character label against a level of as
+/// many made `osce check` ask for 28 GB and abort.
+#[test]
+fn enormous_unknown_names_are_refused_at_once() {
+    let dir = TempDir::new("hugename");
+    let label = "x".repeat(60_000);
+    let meets = format!("meets: \"{}\",", "y".repeat(60_000));
+    let file = dir.file("meets.ron", mini("", &meets, &label).as_bytes());
+    let started = std::time::Instant::now();
+    let out = run_check(&file);
+    out.expect_code(1, "an enormous unknown level");
+    out.expect_stderr(
+        "scales[0].meets: scale \"nd-d\" has no level",
+        "an enormous unknown level",
+    );
+    // Generous, for a slow debug build; the old code did not finish at all.
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+
+    let field = format!("{}: 1,", "z".repeat(60_000));
+    let file = dir.file("field.ron", mini(&field, "", "Done").as_bytes());
+    let out = run_check(&file);
+    out.expect_code(1, "an enormous unknown field");
+    out.expect_stderr("unknown field", "an enormous unknown field");
+}
+
+/// Enormous names are quoted shortly: the first 60 characters, `…` and
+/// the length.
+#[test]
+fn enormous_unknown_names_are_quoted_shortly() {
+    let dir = TempDir::new("hugequote");
+    let label = "x".repeat(60_000);
+    let meets = format!("meets: \"{}\",", "y".repeat(60_000));
+    let file = dir.file("meets.ron", mini("", &meets, &label).as_bytes());
+    let out = run_check(&file);
+    out.expect_code(1, "an enormous unknown level");
+    let cut = |c: &str| format!("\"{}…\" (60000 characters)", c.repeat(60));
+    out.expect_stderr(
+        &format!("scales[0].meets: scale \"nd-d\" has no level {}", cut("y")),
+        "an enormous unknown level",
+    );
+    out.expect_stderr(
+        &format!("its levels are \"Not done\" or {}", cut("x")),
+        "an enormous level",
+    );
+    assert!(out.stderr.len() < 2_000, "a short message\n{}", out.show());
+
+    let field = format!("{}: 1,", "z".repeat(60_000));
+    let file = dir.file("field.ron", mini(&field, "", "Done").as_bytes());
+    let out = run_check(&file);
+    out.expect_code(1, "an enormous unknown field");
+    out.expect_stderr(
+        &format!("unknown field `{}…` (60000 characters)", "z".repeat(60)),
+        "an enormous unknown field",
+    );
+    assert!(out.stderr.len() < 2_000, "a short message\n{}", out.show());
+}
+
+/// Marks and weights may be as large as 1,000,000 each (docs/rubric-format.md,
+/// sections 4 and 6), and no larger: a mark or weight of `1e308` once passed
+/// the check, and its totals overflowed to a score no journal can save.
+#[test]
+fn marks_and_weights_are_bounded_and_scores_at_the_bound_are_saved() {
+    let dir = TempDir::new("bounds");
+    let at_bound = |mark: &str, weight: &str| {
+        mini("", "", "Done")
+            .replace(
+                "(label: \"Done\", mark: 1)",
+                &format!("(label: \"Done\", mark: {mark})"),
+            )
+            .replace("scale: \"nd-d\")", &format!("scale: \"nd-d\", weight: {weight})"))
+    };
+    let largest = dir.file("largest.ron", at_bound("1000000", "1000000").as_bytes());
+    let out = run_check(&largest);
+    out.expect_code(0, "the largest mark and weight");
+    out.expect_stdout("maximum 1000000000000 marks", "the largest mark and weight");
+    // The scores such a rubric gives are saved.
+    let sessions = dir.path("sessions");
+    let out = run(&[
+        "simulate",
+        "--candidates",
+        "3",
+        "--examiners",
+        "1",
+        "--sessions",
+        &sessions,
+        &largest,
+    ]);
+    out.expect_code(0, "simulating at the bound");
+
+    for (name, mark, weight, path, message) in [
+        (
+            "mark.ron",
+            "1000000.5",
+            "1",
+            "scales[0].levels[1].mark",
+            "mark 1000000.5 is more than 1000000, the most a level may earn",
+        ),
+        (
+            "weight.ron",
+            "1",
+            "1000001",
+            "stations[0].items[0].weight",
+            "weight 1000001 is more than 1000000, the largest weight allowed",
+        ),
+        (
+            "both.ron",
+            "1e200",
+            "1e200",
+            "scales[0].levels[1].mark",
+            "mark 1e200 is more than 1000000",
+        ),
+    ] {
+        let file = dir.file(name, at_bound(mark, weight).as_bytes());
+        let out = run_check(&file);
+        out.expect_code(1, name);
+        out.expect_stderr(&format!("{path}: {message}"), name);
+    }
+}

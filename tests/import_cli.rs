@@ -831,3 +831,74 @@ fn bad_examiner_and_missing_files_are_usage_errors() {
     );
     assert!(files(&d.sessions()).is_empty());
 }
+
+/// Each problem's message fits on a line or two, and names its line.
+#[track_caller]
+fn short_problems(out: &Out, file: &str, expected: &[(usize, &str)]) {
+    for line in out.stderr.lines() {
+        assert!(
+            line.len() < 2_000,
+            "a message of {} bytes: {}…",
+            line.len(),
+            line.chars().take(300).collect::<String>()
+        );
+    }
+    for (line, phrase) in expected {
+        let start = format!("{file}: line {line}, ");
+        assert!(
+            out.stderr
+                .lines()
+                .any(|l| l.starts_with(&start) && l.contains(phrase)),
+            "no message for line {line} with {phrase:?}:\n{}",
+            out.stderr
+        );
+    }
+}
+
+/// A megabyte in one cell was once repeated whole in its message (and in
+/// the "did you mean" beside it): a few bad cells made megabytes of errors.
+#[test]
+fn an_enormous_cell_is_quoted_shortly_with_its_line() {
+    let d = Dir::new();
+    let huge = "x".repeat(1_000_000);
+    let head = "candidate_id,station,item,level,candidate_name,late,examiner\n";
+    let lines = [
+        "C001,knee,id-consent,Done,Aisha Rahman,,".to_string(),
+        format!("C001,{huge},quads,Done,,,"),
+        format!("C001,knee,{huge},Done,,,"),
+        format!("C001,knee,quads,{huge},,,"),
+        format!("C001,knee,positioning,Done,{huge},,"),
+        format!("C001,knee,patellar,Done,,{huge},"),
+        format!("C001,knee,mcl,Done,,,{huge}"),
+    ];
+    d.write("marks.csv", format!("{head}{}\n", lines.join("\n")));
+    let out = import(&d, OSCE, "marks.csv");
+    assert_eq!(out.code, 1, "{}", &out.stderr[..out.stderr.len().min(3_000)]);
+    let cut = format!("\"{}…\" (1000000 characters)", "x".repeat(60));
+    short_problems(
+        &out,
+        "marks.csv",
+        &[
+            (3, &format!("station: there is no station {cut}")),
+            (4, &format!("item: station \"knee\" has no item {cut}")),
+            (5, &format!("level: item \"quads\" has no level {cut}")),
+            (6, &format!("candidate_name: candidate C001 is named {cut} here")),
+            (7, &format!("late: late is {cut}")),
+            (8, &format!("examiner: this line is examiner {cut}'s")),
+        ],
+    );
+    assert!(files(&d.sessions()).is_empty(), "nothing may be written");
+
+    // An enormous column name in the header.
+    d.write(
+        "header.csv",
+        format!("candidate_id,station,item,level,{huge}\nC001,knee,quads,Done,\n"),
+    );
+    let out = import(&d, OSCE, "header.csv");
+    assert_eq!(out.code, 1, "{}", &out.stderr[..out.stderr.len().min(3_000)]);
+    short_problems(
+        &out,
+        "header.csv",
+        &[(1, &format!("unknown column {cut} in column E"))],
+    );
+}

@@ -465,3 +465,63 @@ fn problems_lists_only_what_needs_action_and_a_long_matrix_repeats_its_header() 
         .count();
     assert!(listed < 20, "only candidates with something open: {out}");
 }
+
+/// A megabyte in one roster cell was once repeated whole in its message.
+#[test]
+fn an_enormous_roster_cell_is_quoted_shortly_with_its_row() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    let mega = |c: char| c.to_string().repeat(1_000_000);
+    let (upper, lower, start) = (mega('A'), mega('a'), mega('s'));
+    let roster = d.0.join("roster.csv");
+    std::fs::write(
+        &roster,
+        format!(
+            "candidate_id,name,circuit,start_station\nC001,Anna,{upper},{start}\nC002,Ben,{lower},\nC003,Cat,{upper},\n"
+        ),
+    )
+    .expect("write roster");
+    let roster = roster.to_str().expect("utf-8");
+    let (code, out) = status(&[OSCE, "--sessions", a.to_str().expect("utf-8"), "--roster", roster]);
+    assert_eq!(code, 1, "{}", &out[..out.len().min(3_000)]);
+    for line in out.lines() {
+        assert!(
+            line.len() < 2_000,
+            "a message of {} bytes: {}…",
+            line.len(),
+            line.chars().take(300).collect::<String>()
+        );
+    }
+    let cut = |c: char| format!("\"{}…\" (1000000 characters)", c.to_string().repeat(60));
+    for (row, phrase) in [
+        (2, format!("start_station: there is no station {}", cut('s'))),
+        (
+            3,
+            format!("circuit: circuit {} differs from {} on row 2", cut('a'), cut('A')),
+        ),
+        (
+            4,
+            format!("but other candidates in circuit {} have one (row 2)", cut('A')),
+        ),
+    ] {
+        let start = format!("{roster}: row {row}, ");
+        assert!(
+            out.lines().any(|l| l.starts_with(&start) && l.contains(&phrase)),
+            "no message for row {row} with {phrase:?}:\n{}",
+            &out[..out.len().min(3_000)]
+        );
+    }
+
+    // An enormous column name in the header.
+    let header = d.0.join("header.csv");
+    std::fs::write(&header, format!("candidate_id,name,{upper}\nC001,Anna,\n")).expect("write roster");
+    let header = header.to_str().expect("utf-8");
+    let (code, out) = status(&[OSCE, "--sessions", a.to_str().expect("utf-8"), "--roster", header]);
+    assert_eq!(code, 1, "{}", &out[..out.len().min(3_000)]);
+    assert!(out.len() < 2_000, "{}…", &out[..3_000.min(out.len())]);
+    assert!(
+        out.contains(&format!("{header}: row 1, "))
+            && out.contains(&format!("unknown column {} in column C", cut('A'))),
+        "{out}"
+    );
+}

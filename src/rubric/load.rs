@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::Rubric;
 use super::file::RubricFile;
-use super::problem::{Severity, did_you_mean, one_of};
+use super::problem::{Severity, did_you_mean, one_of, quoted_in};
 use super::spans::SpanMap;
 use super::validate::validate;
 
@@ -289,7 +289,7 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
                 None => String::new(),
             };
             (
-                format!("unknown field `{found}`{place}"),
+                format!("unknown field {}{place}", quoted_in(found, '`')),
                 Some(format!(
                     "{hint}the fields allowed here are {}",
                     expected.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
@@ -303,7 +303,7 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
                 None => String::new(),
             };
             (
-                format!("unknown choice `{found}`{place}"),
+                format!("unknown choice {}{place}", quoted_in(found, '`')),
                 Some(format!("{hint}write one of {}", one_of(expected).replace('"', "`"))),
             )
         }
@@ -335,9 +335,14 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
             Some("write fields as `name: value`; a `,`, `)` or `]` may be missing just before this point".to_string()),
         ),
         E::ExpectedDifferentStructName { expected, found } => (
-            format!("expected another {} `( ... )` here, but found `{found}`", rubric_name(expected).to_lowercase()),
+            format!(
+                "expected another {} `( ... )` here, but found {}",
+                rubric_name(expected).to_lowercase(),
+                quoted_in(found, '`')
+            ),
             Some(format!(
-                "the list before this point may be missing its closing `]`, or `{found}` its `:`"
+                "the list before this point may be missing its closing `]`, or {} its `:`",
+                quoted_in(found, '`')
             )),
         ),
         E::ExpectedNamedStructLike(name) if *name == "RubricFile" && e.span.start.line == 1 && e.span.start.col == 1 => (
@@ -373,7 +378,7 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
             Some("groups of fields are written in round brackets: (name: value, ...); check for a missing `(`, `)` or `,`".to_string()),
         ),
         E::SuggestRawIdentifier(found) | E::InvalidIdentifier(found) => (
-            format!("`{found}` cannot stand here"),
+            format!("{} cannot stand here", quoted_in(found, '`')),
             Some(if found.starts_with(|c: char| c.is_ascii_digit()) {
                 "a number is not allowed here: a choice is expected, e.g. `StationsPassed(AtLeast(5))` rather than \
                  `StationsPassed(5)`; docs/rubric-format.md shows each one"

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::file::*;
 use super::model::*;
-use super::problem::{Problem, Severity, did_you_mean, one_of};
+use super::problem::{Problem, Severity, did_you_mean, one_of, quoted};
 
 /// Limits that keep a hostile or runaway file from exhausting memory or the
 /// examiner's patience. Real assessments are far below them.
@@ -15,6 +15,23 @@ pub const MAX_STATIONS: usize = 200;
 pub const MAX_ITEMS_PER_STATION: usize = 500;
 pub const MAX_ITEMS: usize = 10_000;
 pub const MAX_LEVELS: usize = 101;
+
+/// The most marks a level may earn (or, on a global rating's scale, the
+/// largest code), and the largest weight an item may have. Real rubrics use
+/// marks and weights of a few units; without a bound, `1e308` passed the
+/// check and its totals overflowed to infinity, a score no journal can
+/// save. With these bounds a station's maximum is at most
+/// 500 × 10⁶ × 10⁶ = 5 × 10¹⁴ and the assessment's at most 10¹⁶: finite, and
+/// far from overflowing whatever is summed or multiplied from them.
+pub const MAX_MARK: f64 = 1_000_000.0;
+pub const MAX_WEIGHT: f64 = 1_000_000.0;
+
+/// The most standard errors of measurement `plus_sem` may add to a cut:
+/// already far beyond any candidate at 10, and a bound keeps the cut finite.
+pub const MAX_PLUS_SEM: f64 = 10.0;
+
+// The largest total the limits allow is finite (checked when compiling).
+const _: () = assert!((MAX_ITEMS as f64) * MAX_WEIGHT * MAX_MARK < 1e20);
 
 /// Marks are compared with this tolerance so that a total of 0.1 + 0.2
 /// meets a pass mark of 0.3.
@@ -195,7 +212,7 @@ impl Validator {
                         };
                         self.error(
                             format!("marks_csv[{i}].field"),
-                            format!("marks.csv has no field \"{field}\""),
+                            format!("marks.csv has no field {}", quoted(field)),
                             hint,
                         );
                     }
@@ -228,7 +245,7 @@ impl Validator {
             } else if !headers.insert(c.header.trim().to_string()) {
                 self.error(
                     format!("marks_csv[{i}].header"),
-                    format!("the header \"{}\" is used twice", c.header),
+                    format!("the header {} is used twice", quoted(&c.header)),
                     "give each column its own header",
                 );
             }
@@ -249,7 +266,7 @@ impl Validator {
                 if maps_results && !MARKS_RESULT_VALUES.contains(&from.as_str()) {
                     self.error(
                         format!("marks_csv[{i}].values"),
-                        format!("a result column never holds \"{from}\""),
+                        format!("a result column never holds {}", quoted(from)),
                         format!("map the results osce writes: {}", one_of(&MARKS_RESULT_VALUES)),
                     );
                 }
@@ -381,8 +398,8 @@ impl Validator {
                 self.error(
                     format!("{at}.label"),
                     format!(
-                        "level \"{}\" is listed twice (first at {path}[{first}])",
-                        level.label
+                        "level {} is listed twice (first at {path}[{first}])",
+                        quoted(&level.label)
                     ),
                     "give every level its own label",
                 );
@@ -391,16 +408,33 @@ impl Validator {
             if !level.mark.is_finite() || level.mark < 0.0 {
                 self.error(
                     format!("{at}.mark"),
-                    format!("mark {} is not a number of marks of zero or more", level.mark),
+                    format!(
+                        "mark {} is not a number of marks of zero or more",
+                        exact(level.mark)
+                    ),
                     "marks are zero or more; a penalty is not a level",
+                );
+                ok = false;
+            } else if level.mark > MAX_MARK {
+                self.error(
+                    format!("{at}.mark"),
+                    format!(
+                        "mark {} is more than {}, the most a level may earn",
+                        exact(level.mark),
+                        fmt(MAX_MARK)
+                    ),
+                    format!(
+                        "use marks from 0 to {} (usually 0, 1, 2, ...); to make an item count for more, give it a `weight`",
+                        fmt(MAX_MARK)
+                    ),
                 );
                 ok = false;
             } else if i > 0 && level.mark <= files[i - 1].mark {
                 self.error(
                     format!("{at}.mark"),
                     format!(
-                        "level \"{}\" has mark {} but the level before it has {}",
-                        level.label,
+                        "level {} has mark {} but the level before it has {}",
+                        quoted(&level.label),
                         fmt(level.mark),
                         fmt(files[i - 1].mark)
                     ),
@@ -445,7 +479,7 @@ impl Validator {
         };
         self.error(
             path,
-            format!("scale \"{scale}\" has no level \"{label}\""),
+            format!("scale \"{scale}\" has no level {}", quoted(label)),
             format!("{hint}its levels are {}", one_of(&labels)),
         );
         None
@@ -463,7 +497,7 @@ impl Validator {
         };
         self.error(
             path,
-            format!("scale \"{name}\" is not defined"),
+            format!("scale {} is not defined", quoted(name)),
             format!(
                 "{hint}define it under `scales`, or use one of {}",
                 one_of(&defined)
@@ -698,8 +732,22 @@ impl Validator {
         if !f.weight.is_finite() || f.weight <= 0.0 {
             self.error(
                 format!("{path}.weight"),
-                format!("weight {} must be more than zero", f.weight),
+                format!("weight {} must be more than zero", exact(f.weight)),
                 "use a positive weight such as 1 or 2, or remove the item",
+            );
+            ok = false;
+        } else if f.weight > MAX_WEIGHT {
+            self.error(
+                format!("{path}.weight"),
+                format!(
+                    "weight {} is more than {}, the largest weight allowed",
+                    exact(f.weight),
+                    fmt(MAX_WEIGHT)
+                ),
+                format!(
+                    "use a weight from just above 0 to {}, such as 1 or 2",
+                    fmt(MAX_WEIGHT)
+                ),
             );
             ok = false;
         }
@@ -737,7 +785,7 @@ impl Validator {
             if !given.insert(label.as_str()) {
                 self.error(
                     at,
-                    format!("descriptor for \"{label}\" is given twice"),
+                    format!("descriptor for {} is given twice", quoted(label)),
                     "keep one",
                 );
                 ok = false;
@@ -956,6 +1004,17 @@ impl Validator {
                             format!("{path}.plus_sem"),
                             format!("plus_sem {} must be zero or more", fmt(*plus_sem)),
                             "write the number of SEMs added to the cut score, e.g. 1",
+                        );
+                        good = false;
+                    } else if *plus_sem > MAX_PLUS_SEM {
+                        self.error(
+                            format!("{path}.plus_sem"),
+                            format!(
+                                "plus_sem {} is more than {}, the most SEMs a cut may add",
+                                fmt(*plus_sem),
+                                fmt(MAX_PLUS_SEM)
+                            ),
+                            "write the number of SEMs added to the cut score, usually 1",
                         );
                         good = false;
                     } else if *plus_sem > 3.0 {
@@ -1197,7 +1256,7 @@ impl Validator {
         };
         self.error(
             path,
-            format!("there is no station \"{id}\""),
+            format!("there is no station {}", quoted(id)),
             format!("{hint}use one of the scored stations: {}", one_of(&ids)),
         );
     }
@@ -1394,6 +1453,25 @@ fn last_segment(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
 }
 
+/// A number as a message shows it: as marks are shown, or in exponent form
+/// when it is too large for that (`1e308`, not 309 digits or `inf`), or as
+/// Rust writes what is not a number (`NaN`, `inf`).
 fn fmt(x: f64) -> String {
-    crate::scoring::fmt_marks(x)
+    if !x.is_finite() {
+        x.to_string()
+    } else if x.abs() < 1e15 {
+        crate::scoring::fmt_marks(x)
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// A number exactly as the file gave it (`-0.001`, `1000000.5`), in
+/// exponent form when large (`1e308`).
+fn exact(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
 }
