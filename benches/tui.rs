@@ -17,7 +17,7 @@ mod common;
 use osce::rubric::load;
 use osce::store::Store;
 use osce::tui::app::{Action, App};
-use osce::tui::runner::{Executor, Plan, session};
+use osce::tui::runner::{Executor, MarkingOrder, session};
 use osce::tui::theme::Theme;
 use osce::tui::views;
 use ratatui::Terminal;
@@ -38,7 +38,7 @@ fn sessions_dir(name: &str) -> std::path::PathBuf {
 fn app_and_executor(dir: &Path) -> (App, Executor) {
     let text = std::fs::read_to_string(RUBRIC).expect("rubric");
     let (rubric, _) = load(Path::new(RUBRIC)).expect("valid rubric");
-    let plan = Plan::Candidates {
+    let plan = MarkingOrder::Candidates {
         candidate: Some(("C001".into(), "Aisha Khan".into())),
         station: None,
     };
@@ -122,7 +122,7 @@ fn startup(c: &mut Criterion) {
         b.iter(|| {
             let text = osce::rubric::read_text(Path::new(RUBRIC)).expect("rubric");
             let rubric = osce::rubric::check_str(RUBRIC, &text).rubric.expect("valid");
-            let plan = Plan::Candidates {
+            let plan = MarkingOrder::Candidates {
                 candidate: Some(("C001".into(), "Aisha Khan".into())),
                 station: None,
             };

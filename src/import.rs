@@ -260,12 +260,12 @@ pub struct SheetPlan {
 /// of their first lines, with warnings about things that are allowed but
 /// may not be meant.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
+pub struct ImportPlan {
     pub sheets: Vec<SheetPlan>,
     pub warnings: Vec<ImportProblem>,
 }
 
-impl Plan {
+impl ImportPlan {
     /// Item marks over all sheets.
     pub fn marks(&self) -> usize {
         self.sheets.iter().map(|s| s.marks).sum()
@@ -274,7 +274,12 @@ impl Plan {
 
 /// Reads, checks and plans an import: [`read_import`], [`parse_import`] and
 /// [`check_store`], with every problem of the last two reported together.
-pub fn prepare(path: &Path, rubric: &Rubric, marker: &Marker, store: &Store) -> Result<Plan, ImportError> {
+pub fn prepare(
+    path: &Path,
+    rubric: &Rubric,
+    marker: &Marker,
+    store: &Store,
+) -> Result<ImportPlan, ImportError> {
     let file = read_import(path)?;
     let name = path.display().to_string();
     let invalid = |problems| ImportError::Invalid {
@@ -302,7 +307,7 @@ pub fn parse_import(
     blake3: &str,
     rubric: &Rubric,
     marker: &Marker,
-) -> Result<Plan, ImportErrors> {
+) -> Result<ImportPlan, ImportErrors> {
     let mut errors: Vec<ImportProblem> = Vec::new();
     let mut table = match Table::open(text, |c| unprotect(c.trim()), layout(), &mut errors) {
         Ok(Some(table)) => table,
@@ -340,7 +345,7 @@ pub fn parse_import(
     if !errors.is_empty() {
         return Err(ImportErrors::sorted(errors));
     }
-    Ok(Plan {
+    Ok(ImportPlan {
         sheets,
         warnings: Vec::new(),
     })
@@ -1160,7 +1165,7 @@ fn bad_text(text: &str, multi_line: bool) -> Option<String> {
 /// An empty journal file (0 bytes) holds no marks and does not count: one
 /// is left behind when a write fails at the very start of a sheet.
 pub fn check_store(
-    plan: &Plan,
+    plan: &ImportPlan,
     rubric: &Rubric,
     store: &Store,
 ) -> Result<(Vec<ImportProblem>, Vec<ImportProblem>), StoreError> {
@@ -1309,7 +1314,7 @@ pub struct WriteFailure {
 /// record's time. Each journal is locked while it is written, and must be
 /// empty when opened.
 pub fn write_plan(
-    plan: &Plan,
+    plan: &ImportPlan,
     store: &Store,
     rubric_hash: &str,
     now: &mut dyn FnMut() -> DateTime<Utc>,

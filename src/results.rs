@@ -299,7 +299,7 @@ fn moderated(
     };
     match cell {
         CellModeration::NotModerated => {
-            let needs = rubric.moderation == crate::rubric::Moderation::All
+            let needs = rubric.moderation == crate::rubric::ModerationPolicy::All
                 && !detail.sheets.is_empty()
                 && !absent
                 && matches!(internal.outcome, StationOutcome::Pass | StationOutcome::Fail);
@@ -401,7 +401,7 @@ fn status_words(
     for d in details.values() {
         match &d.moderation {
             CellModeration::NotModerated => {
-                if rubric.moderation == crate::rubric::Moderation::All
+                if rubric.moderation == crate::rubric::ModerationPolicy::All
                     && d.final_result.outcome == StationOutcome::Incomplete
                     && d.result.outcome != StationOutcome::Incomplete
                 {
@@ -890,7 +890,7 @@ pub fn not_final(
             n(differ, "sheet", "sheets")
         ));
     }
-    if rubric.moderation != crate::rubric::Moderation::None {
+    if rubric.moderation != crate::rubric::ModerationPolicy::None {
         if moderation.logs.is_empty() {
             why.push("the rubric requires moderation, and no assessor's decisions were found".to_string());
         }

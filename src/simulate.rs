@@ -26,7 +26,7 @@ use crate::store::{ConcernKind, Event, SheetKey, Store, StoreError, TimerAction}
 
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
+pub struct Simulation {
     pub candidates: usize,
     pub examiners: usize,
     pub seed: u64,
@@ -94,7 +94,7 @@ pub fn simulate(
     rubric: &Rubric,
     rubric_hash: &str,
     store: &Store,
-    plan: &Plan,
+    plan: &Simulation,
 ) -> Result<Summary, StoreError> {
     let mut dice = Dice(ChaCha8Rng::seed_from_u64(plan.seed));
     let stations: Vec<&crate::rubric::Station> = rubric.scored_stations().collect();
@@ -168,7 +168,7 @@ struct World<'a> {
     rubric: &'a Rubric,
     rubric_hash: &'a str,
     store: &'a Store,
-    plan: &'a Plan,
+    plan: &'a Simulation,
     stations: Vec<&'a crate::rubric::Station>,
     item_difficulty: Vec<Vec<f64>>,
     stringency: Vec<f64>,

@@ -43,7 +43,7 @@ impl Phase {
 
 /// The timings of one station, from the rubric.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
+pub struct StationTimings {
     pub reading: Duration,
     pub station: Duration,
     /// Time left at each warning call, longest first.
@@ -52,10 +52,10 @@ pub struct Plan {
     pub hard: bool,
 }
 
-impl Plan {
-    pub fn from_timing(t: &Timing) -> Plan {
+impl StationTimings {
+    pub fn from_timing(t: &Timing) -> StationTimings {
         let secs = |c: crate::rubric::ClockTime| Duration::from_secs(u64::from(c.seconds()));
-        Plan {
+        StationTimings {
             reading: secs(t.reading),
             station: secs(t.station),
             warnings: t.warnings.iter().map(|w| secs(*w)).collect(),
@@ -91,7 +91,7 @@ pub struct Display {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timer {
-    plan: Plan,
+    plan: StationTimings,
     started: bool,
     /// Timer time accumulated before the current running stretch.
     banked: Duration,
@@ -105,7 +105,7 @@ pub struct Timer {
 }
 
 impl Timer {
-    pub fn new(plan: Plan) -> Timer {
+    pub fn new(plan: StationTimings) -> Timer {
         Timer {
             plan,
             started: false,
@@ -117,7 +117,7 @@ impl Timer {
         }
     }
 
-    pub fn plan(&self) -> &Plan {
+    pub fn plan(&self) -> &StationTimings {
         &self.plan
     }
 
@@ -363,7 +363,7 @@ impl Timer {
     /// while phase changes and calls are written up to a tick after the
     /// moment they describe.
     pub fn restore(
-        plan: Plan,
+        plan: StationTimings,
         events: &[(TimerAction, Duration, DateTime<Utc>)],
         now_wall: DateTime<Utc>,
         now: Duration,
@@ -423,8 +423,8 @@ pub fn fmt_overrun(d: Duration) -> String {
 mod tests {
     use super::*;
 
-    fn plan(hard: bool) -> Plan {
-        Plan {
+    fn plan(hard: bool) -> StationTimings {
+        StationTimings {
             reading: Duration::from_secs(60),
             station: Duration::from_secs(600),
             warnings: vec![Duration::from_secs(120), Duration::from_secs(30)],

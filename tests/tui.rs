@@ -16,7 +16,7 @@ use osce::store::{
 };
 use osce::tui::app::{Action, App, Effect, Saved, Screen};
 use osce::tui::keymap::action_for;
-use osce::tui::runner::{Executor, Plan, session};
+use osce::tui::runner::{Executor, MarkingOrder, session};
 use osce::tui::theme::Theme;
 use osce::tui::views;
 use ratatui::Terminal;
@@ -51,7 +51,7 @@ fn temp_dir() -> PathBuf {
     dir
 }
 
-fn harness(rubric: &str, plan: Plan) -> Harness {
+fn harness(rubric: &str, plan: MarkingOrder) -> Harness {
     let path = Path::new(rubric);
     let text = std::fs::read_to_string(path).expect("rubric");
     let (r, _) = load(path).unwrap_or_else(|_| panic!("{rubric} valid"));
@@ -72,7 +72,7 @@ fn harness(rubric: &str, plan: Plan) -> Harness {
 fn osce_one(candidate: &str) -> Harness {
     harness(
         "rubrics/msk-ultrasound-osce.ron",
-        Plan::Candidates {
+        MarkingOrder::Candidates {
             candidate: Some((candidate.into(), "Aisha Khan".into())),
             station: None,
         },
@@ -244,7 +244,7 @@ fn n_is_refused_where_the_scale_does_not_allow_not_observed() {
 
     let mut f = harness(
         "rubrics/msk-final-clinical-assessment.ron",
-        Plan::Candidates {
+        MarkingOrder::Candidates {
             candidate: Some(("C001".into(), "Ben".into())),
             station: None,
         },
@@ -623,7 +623,7 @@ fn circuit_mode_brings_candidates_in_rotation_order_and_records_absence() {
         &text,
         "E02",
         "lap2",
-        Plan::Circuit {
+        MarkingOrder::Circuit {
             station: "knee".into(),
             circuit: Some("A".into()),
         },
@@ -676,7 +676,7 @@ fn reopening_a_sheet_replays_marks_and_the_timer_from_disk() {
         &text,
         "E01",
         "lap1",
-        Plan::Candidates {
+        MarkingOrder::Candidates {
             candidate: Some(("C001".into(), "Aisha Khan".into())),
             station: None,
         },
@@ -851,7 +851,7 @@ fn home_starts_a_session_and_offers_built_in_rubrics_elsewhere() {
 fn submitting_during_a_soft_overrun_records_the_end_and_the_overrun() {
     let mut h = harness(
         "rubrics/msk-practical-exam.ron",
-        Plan::Candidates {
+        MarkingOrder::Candidates {
             candidate: Some(("C001".into(), "Ben".into())),
             station: None,
         },
@@ -1051,7 +1051,7 @@ fn absent_is_refused_for_a_sheet_with_marks_and_amending_withdraws_an_absence() 
 
     let mut c = harness(
         "rubrics/msk-ultrasound-osce.ron",
-        Plan::Candidates {
+        MarkingOrder::Candidates {
             candidate: Some(("C001".into(), "Aisha Khan".into())),
             station: None,
         },

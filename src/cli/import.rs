@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use osce::ids::check_id;
-use osce::import::{ImportError, Marker, Plan, SheetPlan, WriteFailure, lines_list, prepare, write_plan};
+use osce::import::{
+    ImportError, ImportPlan, Marker, SheetPlan, WriteFailure, lines_list, prepare, write_plan,
+};
 use osce::scoring::fmt_marks;
 use osce::store::Store;
 
@@ -106,7 +108,7 @@ fn describe(sheet: &SheetPlan) -> String {
     )
 }
 
-fn summary(args: &ImportArgs, plan: &Plan) -> String {
+fn summary(args: &ImportArgs, plan: &ImportPlan) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -132,7 +134,7 @@ fn summary(args: &ImportArgs, plan: &Plan) -> String {
 }
 
 /// Exactly what was written and what was not, after a failure part way.
-fn failure_report(args: &ImportArgs, plan: &Plan, failure: &WriteFailure) -> String {
+fn failure_report(args: &ImportArgs, plan: &ImportPlan, failure: &WriteFailure) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -95,7 +95,7 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         }
     };
     let sample_percent = args.sample.unwrap_or(match rubric.moderation {
-        osce::rubric::Moderation::Sample { percent } => percent,
+        osce::rubric::ModerationPolicy::Sample { percent } => percent,
         _ => 10.0,
     });
     let options = Options {

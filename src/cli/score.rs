@@ -9,7 +9,7 @@ use osce::roster::read_roster;
 use osce::rubric;
 use osce::store::Store;
 use osce::tui::app::App;
-use osce::tui::runner::{Executor, Plan, default_device, run_terminal, session};
+use osce::tui::runner::{Executor, MarkingOrder, default_device, run_terminal, session};
 
 use super::{EXIT_INVALID, EXIT_USAGE, ScoreArgs, diagnostics};
 
@@ -80,11 +80,11 @@ pub fn score(args: ScoreArgs) -> ExitCode {
         },
     };
     let plan = match (&args.roster, &args.station, &args.candidate) {
-        (Some(_), Some(station), None) => Plan::Circuit {
+        (Some(_), Some(station), None) => MarkingOrder::Circuit {
             station: station.clone(),
             circuit: args.circuit.clone(),
         },
-        (_, station, candidate) => Plan::Candidates {
+        (_, station, candidate) => MarkingOrder::Candidates {
             candidate: candidate
                 .clone()
                 .map(|id| (id, args.name.clone().unwrap_or_default())),

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use osce::simulate::{Plan, simulate};
+use osce::simulate::{Simulation, simulate};
 use osce::store::Store;
 
 use super::status::rubric_and_hash;
@@ -39,7 +39,7 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let plan = Plan {
+    let plan = Simulation {
         candidates: args.candidates,
         examiners: args.examiners,
         seed: args.seed,

@@ -209,7 +209,7 @@ fn moderation_of(
 /// With `moderation: (mode: All)`: submitted sheets not (or no longer)
 /// moderated.
 fn required_unmoderated(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderation) -> usize {
-    if rubric.moderation != osce::rubric::Moderation::All {
+    if rubric.moderation != osce::rubric::ModerationPolicy::All {
         return 0;
     }
     moderation_of(cohort, m, moderation)
@@ -514,7 +514,7 @@ fn moderation_section(
     moderation: &Moderation,
     moderated: &std::collections::BTreeMap<(String, String), CellModeration>,
 ) {
-    if moderation.logs.is_empty() && rubric.moderation == osce::rubric::Moderation::None {
+    if moderation.logs.is_empty() && rubric.moderation == osce::rubric::ModerationPolicy::None {
         return;
     }
     let done = m
@@ -527,9 +527,9 @@ fn moderation_section(
         out,
         "\nModeration: {holding} of {done} submitted sheets moderated (rubric: {}).",
         match rubric.moderation {
-            osce::rubric::Moderation::None => "no moderation required".to_string(),
-            osce::rubric::Moderation::Sample { percent } => format!("a sample of {percent}%"),
-            osce::rubric::Moderation::All => "every sheet".to_string(),
+            osce::rubric::ModerationPolicy::None => "no moderation required".to_string(),
+            osce::rubric::ModerationPolicy::Sample { percent } => format!("a sample of {percent}%"),
+            osce::rubric::ModerationPolicy::All => "every sheet".to_string(),
         }
     );
     for log in &moderation.logs {

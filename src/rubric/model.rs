@@ -21,7 +21,7 @@ pub struct Rubric {
     pub stations: Vec<Station>,
     pub pass_rules: Vec<PassRule>,
     pub components: Option<Components>,
-    pub moderation: Moderation,
+    pub moderation: ModerationPolicy,
     pub double_marking: DoubleMarking,
     pub examiner_view: ExaminerView,
     pub candidate_feedback: CandidateFeedback,
@@ -257,7 +257,7 @@ pub struct Component {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub enum Moderation {
+pub enum ModerationPolicy {
     #[default]
     None,
     Sample {

@@ -417,14 +417,14 @@ pub fn rule_words(r: &Rubric, rule: &PassRule) -> String {
     }
 }
 
-fn moderation_words(m: &Moderation) -> String {
+fn moderation_words(m: &ModerationPolicy) -> String {
     match m {
-        Moderation::None => "none".to_string(),
-        Moderation::Sample { percent } => format!(
+        ModerationPolicy::None => "none".to_string(),
+        ModerationPolicy::Sample { percent } => format!(
             "external assessor reviews all fails, all borderline sheets and {}% of the rest",
             fmt_marks(*percent)
         ),
-        Moderation::All => {
+        ModerationPolicy::All => {
             "every sheet is moderated by an external assessor before results are final".to_string()
         }
     }

@@ -1364,7 +1364,7 @@ impl Validator {
         })
     }
 
-    fn moderation(&mut self, f: &RubricFile) -> Moderation {
+    fn moderation(&mut self, f: &RubricFile) -> ModerationPolicy {
         match &f.moderation.mode {
             ModerationModeFile::None => {
                 if f.kind == AssessmentKind::FinalClinicalAssessment {
@@ -1374,9 +1374,9 @@ impl Validator {
                         "final clinical assessments are normally moderated: `moderation: (mode: All)`",
                     );
                 }
-                Moderation::None
+                ModerationPolicy::None
             }
-            ModerationModeFile::All => Moderation::All,
+            ModerationModeFile::All => ModerationPolicy::All,
             ModerationModeFile::Sample { percent } => {
                 if !percent.is_finite() || *percent <= 0.0 || *percent > 100.0 {
                     self.error(
@@ -1388,7 +1388,7 @@ impl Validator {
                         "give the share of other sheets to sample, e.g. 10; use `All` for every sheet",
                     );
                 }
-                Moderation::Sample { percent: *percent }
+                ModerationPolicy::Sample { percent: *percent }
             }
         }
     }

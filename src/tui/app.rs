@@ -17,7 +17,7 @@ use crate::scoring::{Standards, StationResult, score_station};
 use crate::store::{
     ConcernKind, Event, GLOBAL_RATING, Health, Record, SaveProblem, SheetKey, SheetState, TimerAction,
 };
-use crate::timer::{Happening, Phase, Plan, Timer};
+use crate::timer::{Happening, Phase, StationTimings, Timer};
 
 use super::home::Home;
 
@@ -694,10 +694,14 @@ impl App {
             return Vec::new();
         };
         let state = SheetState::replay(&records);
-        let timer = session.rubric.stations[station]
-            .timing
-            .as_ref()
-            .map(|t| Timer::restore(Plan::from_timing(t), &state.timer_events(), self.wall, self.now));
+        let timer = session.rubric.stations[station].timing.as_ref().map(|t| {
+            Timer::restore(
+                StationTimings::from_timing(t),
+                &state.timer_events(),
+                self.wall,
+                self.now,
+            )
+        });
         let cursor = first_unmarked(&session.rubric.stations[station], &state);
         self.confirmed.insert(candidate.id.clone());
         self.sheet = Some(Sheet {

@@ -273,12 +273,12 @@ impl Executor {
             Some(load_roster(Path::new(&launch.roster), &rubric)?)
         };
         let plan = if launch.circuit {
-            Plan::Circuit {
+            MarkingOrder::Circuit {
                 station: launch.station.clone().ok_or("choose your station")?,
                 circuit: (!launch.circuit_name.is_empty()).then(|| launch.circuit_name.clone()),
             }
         } else {
-            Plan::Candidates {
+            MarkingOrder::Candidates {
                 candidate: (!launch.candidate_id.is_empty())
                     .then(|| (launch.candidate_id.clone(), launch.candidate_name.clone())),
                 station: launch.station.clone(),
@@ -297,7 +297,7 @@ impl Executor {
 
 /// How the examiner asked to work.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Plan {
+pub enum MarkingOrder {
     /// Candidate by candidate: one named candidate (id, name), or the whole
     /// roster in order; starting at `station` if given.
     Candidates {
@@ -326,7 +326,7 @@ pub fn session(
     text: &str,
     examiner: &str,
     device: &str,
-    plan: Plan,
+    plan: MarkingOrder,
     roster: Option<&Roster>,
 ) -> Result<Session, String> {
     crate::ids::check_id(examiner).map_err(|why| format!("examiner id is not usable: {why}"))?;
@@ -361,7 +361,7 @@ pub fn session(
             .collect()
     };
     let (mode, candidates, first_station) = match plan {
-        Plan::Circuit { station, circuit } => {
+        MarkingOrder::Circuit { station, circuit } => {
             let index = station_index(&station)?;
             let roster =
                 roster.ok_or("a station circuit needs a roster: the candidates and where they start")?;
@@ -387,7 +387,7 @@ pub fn session(
             }
             (Mode::Circuit { station: index }, candidates, index)
         }
-        Plan::Candidates { candidate, station } => {
+        MarkingOrder::Candidates { candidate, station } => {
             let first = match &station {
                 Some(id) => station_index(id)?,
                 None => rubric.stations.iter().position(|s| !s.rest).unwrap_or(0),

@@ -1168,7 +1168,7 @@ impl ModerateApp {
                  your decision no longer holds for them."
             ));
         }
-        if self.rubric.moderation == crate::rubric::Moderation::All {
+        if self.rubric.moderation == crate::rubric::ModerationPolicy::All {
             let undecided = self
                 .entries
                 .iter()
