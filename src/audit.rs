@@ -665,11 +665,7 @@ impl Walk {
         self.roots.push(folder.to_path_buf());
         for who in list(&dir)? {
             self.check(&who);
-            let named = who
-                .name
-                .as_deref()
-                .and_then(|n| n.split_once('@'))
-                .is_some_and(|(examiner, device)| check_id(examiner).is_ok() && check_id(device).is_ok());
+            let named = who.name.as_deref().and_then(crate::store::parse_who).is_some();
             if !named || who.kind != Kind::Folder {
                 self.find(
                     &who.path,

@@ -578,7 +578,7 @@ fn copies_section(out: &mut String, cohort: &Cohort) {
     // (folder of the copy used, folder of the other copy, identical) -> count
     let mut groups: std::collections::BTreeMap<(String, String, bool), usize> = Default::default();
     for c in &cohort.copies {
-        let root = |p: &Path| sessions_root(p).display().to_string();
+        let root = |p: &Path| osce::store::sessions_root(p).unwrap_or(p).display().to_string();
         *groups
             .entry((root(&c.used), root(&c.copy), c.identical))
             .or_insert(0) += 1;
@@ -602,10 +602,4 @@ fn copies_section(out: &mut String, cohort: &Cohort) {
         };
         let _ = writeln!(out, "  {what}");
     }
-}
-
-/// The sessions folder a journal was found in: four levels up from
-/// `<sessions>/<assessment>/<examiner>@<device>/<candidate>/<station>.jsonl`.
-fn sessions_root(journal: &Path) -> &Path {
-    journal.ancestors().nth(4).unwrap_or(journal)
 }

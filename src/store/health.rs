@@ -14,7 +14,9 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::Store;
-use super::journal::{FILE_MODE, O_NOFOLLOW, StoreError, check, ensure_dir, ensure_root};
+use super::error::StoreError;
+use super::files::{FILE_MODE, O_NOFOLLOW, ensure_dir, ensure_root};
+use super::layout::check;
 
 /// The name of the write test's file begins so, followed by the process
 /// id: `<examiner>@<device>/.write-check-<pid>`.

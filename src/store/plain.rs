@@ -347,7 +347,7 @@ mod tests {
     use chrono::{DateTime, Utc};
     use proptest::prelude::*;
 
-    use super::super::journal::encode_line;
+    use super::super::line::encode_line;
     use super::super::record::{ConcernKind, Event, GENESIS, Record, TimerAction};
 
     const HASH_MARK: &[u8] = b",\"hash\":\"";

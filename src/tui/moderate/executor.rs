@@ -38,8 +38,7 @@ impl ModerateExecutor {
     /// Checks, at once and every few seconds after, whether decisions can
     /// be saved where the journal is, and tells the app ([`DiskWatch`]).
     pub fn watch_disk(&mut self, app: &mut ModerateApp, now: std::time::Instant) {
-        // The journal is `<root>/<assessment>/<assessor>@<device>/moderation.jsonl`.
-        let Some(root) = self.journal.path().ancestors().nth(3) else {
+        let Some(root) = crate::store::sessions_root(self.journal.path()) else {
             return;
         };
         let store = Store::new(root);
@@ -96,7 +95,7 @@ impl ModerateExecutor {
             };
             for who in whos.flatten() {
                 let name = who.file_name().to_string_lossy().to_string();
-                let Some((examiner, device)) = name.split_once('@') else {
+                let Some((examiner, device)) = crate::store::parse_who(&name) else {
                     continue;
                 };
                 let path = who

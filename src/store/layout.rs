@@ -1,0 +1,410 @@
+//! Where sheets live in a sessions folder, and the store that opens them:
+//!
+//! ```text
+//! <root>/<assessment>/<examiner>@<device>/<candidate>/<station>.jsonl
+//! <root>/<assessment>/<assessor>@<device>/moderation.jsonl
+//! ```
+//!
+//! This is the one place that builds session paths and reads them back.
+
+use std::fs;
+use std::io::{self, Read, Write};
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::error::*;
+use super::files::*;
+use super::journal::*;
+use super::line::*;
+use super::record::{Event, SheetKey};
+use super::replay::*;
+use crate::ids::check_id;
+
+/// The folder of one examiner (or assessor) on one device:
+/// `<examiner>@<device>`.
+pub fn who_folder(examiner: &str, device: &str) -> String {
+    format!("{examiner}@{device}")
+}
+
+/// `(examiner, device)` from a folder's name `<examiner>@<device>`, if it
+/// is one (both parts plain ids).
+pub fn parse_who(name: &str) -> Option<(&str, &str)> {
+    let (examiner, device) = name.split_once('@')?;
+    (check_id(examiner).is_ok() && check_id(device).is_ok()).then_some((examiner, device))
+}
+
+/// The sessions folder a journal lies in: four folders up from a sheet's
+/// journal (`<root>/<assessment>/<who>/<candidate>/<station>.jsonl`), three
+/// from a moderation journal (`<root>/<assessment>/<who>/moderation.jsonl`).
+pub fn sessions_root(journal: &Path) -> Option<&Path> {
+    let moderation = journal.file_name().is_some_and(|n| n == MODERATION_FILE);
+    journal.ancestors().nth(if moderation { 3 } else { 4 })
+}
+
+/// The extension of a journal file.
+pub const JOURNAL_EXTENSION: &str = "jsonl";
+
+/// What is added to a journal's file name to name its quarantine file.
+pub const QUARANTINE_SUFFIX: &str = ".quarantine";
+
+/// An assessor's moderation journal, in their `<assessor>@<device>` folder.
+pub const MODERATION_FILE: &str = "moderation.jsonl";
+
+/// The key every record of an assessor's moderation journal carries: no
+/// station, no candidate; the assessor in `examiner`.
+pub fn moderation_key(assessment: &str, assessor: &str, device: &str) -> SheetKey {
+    SheetKey {
+        assessment: assessment.to_string(),
+        station: String::new(),
+        candidate: String::new(),
+        examiner: assessor.to_string(),
+        device: device.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The store
+
+/// The sessions folder, holding every journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Store {
+    pub(super) root: PathBuf,
+}
+
+pub(super) fn check(what: &'static str, id: &str) -> Result<(), StoreError> {
+    check_id(id).map_err(|reason| StoreError::BadId {
+        what,
+        id: id.to_string(),
+        reason,
+    })
+}
+
+pub(super) fn check_key(key: &SheetKey) -> Result<(), StoreError> {
+    check("assessment", &key.assessment)?;
+    check("examiner", &key.examiner)?;
+    check("device", &key.device)?;
+    check("candidate", &key.candidate)?;
+    check("station", &key.station)
+}
+
+impl Store {
+    /// A store rooted at `root`. Nothing is touched until a sheet is opened.
+    pub fn new(root: impl Into<PathBuf>) -> Store {
+        Store { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `<root>/<assessment>/<examiner>@<device>/<candidate>/<station>.jsonl`,
+    /// after checking every id in `key`.
+    pub fn sheet_path(&self, key: &SheetKey) -> Result<PathBuf, StoreError> {
+        check_key(key)?;
+        Ok(self
+            .root
+            .join(&key.assessment)
+            .join(who_folder(&key.examiner, &key.device))
+            .join(&key.candidate)
+            .join(format!("{}.{JOURNAL_EXTENSION}", key.station)))
+    }
+
+    /// Opens the sheet's journal for writing, creating it (and its folders)
+    /// if absent, and replays what it holds.
+    ///
+    /// The journal stays locked until the [`Journal`] is dropped; a second
+    /// opening, from this process or another, gets [`StoreError::Locked`].
+    /// Refused, with nothing changed: a journal for another sheet
+    /// ([`StoreError::WrongSheet`]), made against another rubric
+    /// ([`StoreError::RubricChanged`]), or damaged in the middle
+    /// ([`StoreError::Damaged`]). A torn tail is moved to the quarantine
+    /// file and reported in [`Replay::quarantined`].
+    pub fn open_sheet(&self, key: &SheetKey, rubric_hash: &str) -> Result<(Journal, Replay), StoreError> {
+        let path = self.sheet_path(key)?;
+        self.open_journal(path, 3, key, rubric_hash)
+    }
+
+    /// `<root>/<assessment>/<assessor>@<device>/moderation.jsonl`: an
+    /// external assessor's moderation journal, after checking the ids.
+    pub fn moderation_path(
+        &self,
+        assessment: &str,
+        assessor: &str,
+        device: &str,
+    ) -> Result<PathBuf, StoreError> {
+        check("assessment", assessment)?;
+        check("assessor", assessor)?;
+        check("device", device)?;
+        Ok(self
+            .root
+            .join(assessment)
+            .join(who_folder(assessor, device))
+            .join(MODERATION_FILE))
+    }
+
+    /// Opens an assessor's moderation journal for writing, as
+    /// [`Store::open_sheet`] opens a sheet's: created if absent, locked,
+    /// replayed, a torn tail quarantined. Its records carry no station or
+    /// candidate ([`moderation_key`]).
+    pub fn open_moderation(
+        &self,
+        assessment: &str,
+        assessor: &str,
+        device: &str,
+        rubric_hash: &str,
+    ) -> Result<(Journal, Replay), StoreError> {
+        let path = self.moderation_path(assessment, assessor, device)?;
+        self.open_journal(
+            path,
+            2,
+            &moderation_key(assessment, assessor, device),
+            rubric_hash,
+        )
+    }
+
+    /// Every moderation journal of an assessment: (assessor, device, path),
+    /// sorted. Like [`Store::sheets`], lists only what osce could have
+    /// written.
+    pub fn moderation_journals(
+        &self,
+        assessment: &str,
+    ) -> Result<Vec<(String, String, PathBuf)>, StoreError> {
+        check("assessment", assessment)?;
+        let mut found = Vec::new();
+        for (who, who_dir) in subfolders(&self.root.join(assessment))? {
+            let Some((assessor, device)) = parse_who(&who) else {
+                continue;
+            };
+            let path = who_dir.join(MODERATION_FILE);
+            if fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                found.push((assessor.to_string(), device.to_string(), path));
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// Writes a whole new sheet at once, for `osce simulate`: each record
+    /// encoded and chained exactly as [`Journal::append`] does, in one write.
+    /// With `sync`, the file and its folder are fsynced once at the end
+    /// (not after every record). Refuses a sheet that already exists.
+    pub fn write_new_sheet(
+        &self,
+        key: &SheetKey,
+        rubric_hash: &str,
+        events: Vec<(Event, DateTime<Utc>)>,
+        sync: bool,
+    ) -> Result<PathBuf, StoreError> {
+        let path = self.sheet_path(key)?;
+        ensure_root(&self.root)?;
+        let mut dirs: Vec<&Path> = path.ancestors().skip(1).take(3).collect();
+        dirs.reverse();
+        for dir in &dirs {
+            ensure_dir(dir)?;
+        }
+        let (mut file, created) = open_no_follow(&path, true)?;
+        if !created {
+            return Err(StoreError::Io {
+                path,
+                source: io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "the sheet already exists; nothing was written",
+                ),
+            });
+        }
+        let text = encode_journal(key, rubric_hash, events).map_err(|e| StoreError::Unwritable {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        file.write_all(text.as_bytes()).map_err(io_error(&path))?;
+        if sync {
+            file.sync_data().map_err(io_error(&path))?;
+            if let Some(parent) = path.parent() {
+                sync_dir(parent)?;
+            }
+        }
+        Ok(path)
+    }
+
+    /// Opens (creating it and the `levels` folders above it where absent)
+    /// the journal at `path`, locks it and replays it against `key`.
+    pub(super) fn open_journal(
+        &self,
+        path: PathBuf,
+        levels: usize,
+        key: &SheetKey,
+        rubric_hash: &str,
+    ) -> Result<(Journal, Replay), StoreError> {
+        ensure_root(&self.root)?;
+        let mut dirs: Vec<&Path> = path.ancestors().skip(1).take(levels).collect();
+        dirs.reverse();
+        for dir in &dirs {
+            ensure_dir(dir)?;
+        }
+        let parent = path.parent().unwrap_or(&self.root).to_path_buf();
+
+        let (mut file, created) = open_no_follow(&path, false)?;
+        // An exclusive flock, held for the journal's lifetime.
+        lock(&file, &path)?;
+        if created {
+            sync_dir(&parent)?;
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io_error(&path))?;
+
+        let mut records = Vec::new();
+        let scan = scan(&bytes, Expect::given(key, rubric_hash), |record| {
+            records.push(record.into_owned())
+        });
+        let mut quarantined = None;
+        match scan.problem {
+            None => {}
+            Some(Problem { line, kind, reason }) => match kind {
+                ProblemKind::TornTail => {
+                    quarantined = Some(set_aside(&mut file, &path, &bytes, scan.good_len, line, reason)?);
+                }
+                ProblemKind::Damaged => return Err(StoreError::Damaged { path, line, reason }),
+                ProblemKind::WrongKey => return Err(StoreError::WrongSheet { path, reason }),
+                ProblemKind::WrongRubric(found) => {
+                    return Err(StoreError::RubricChanged {
+                        path,
+                        expected: rubric_hash.to_string(),
+                        found,
+                    });
+                }
+            },
+        }
+        let journal = Journal {
+            file,
+            path,
+            key: key.clone(),
+            rubric: rubric_hash.to_string(),
+            records: records.clone(),
+            len: scan.good_len as u64,
+            unsure: false,
+        };
+        Ok((
+            journal,
+            Replay {
+                records,
+                quarantined,
+                damage: None,
+            },
+        ))
+    }
+
+    /// Every journal of an assessment, sorted by sheet (station, candidate,
+    /// examiner, device). Lists only what osce could have written: folders
+    /// and files whose names are valid ids in the layout; quarantine files
+    /// and anything else are left out. A missing root or assessment folder
+    /// gives an empty list. Symbolic links are followed here (reading only).
+    pub fn sheets(&self, assessment: &str) -> Result<Vec<(SheetKey, PathBuf)>, StoreError> {
+        check("assessment", assessment)?;
+        // Every candidate folder first, in the order a walk meets them (up
+        // to the first folder that cannot be listed); then their files, on
+        // every core, since a cohort has a folder for each candidate of
+        // each examiner. The first error in walking order is the one given.
+        let mut folders = Vec::new();
+        'walk: for (who, who_dir) in subfolders(&self.root.join(assessment))? {
+            let Some((examiner, device)) = parse_who(&who) else {
+                continue;
+            };
+            let candidates = match subfolders(&who_dir) {
+                Ok(candidates) => candidates,
+                Err(e) => {
+                    folders.push(Err(e));
+                    break 'walk;
+                }
+            };
+            for (candidate, candidate_dir) in candidates {
+                if check_id(&candidate).is_err() {
+                    continue;
+                }
+                let key = SheetKey {
+                    assessment: assessment.to_string(),
+                    station: String::new(),
+                    candidate,
+                    examiner: examiner.to_string(),
+                    device: device.to_string(),
+                };
+                folders.push(Ok((key, candidate_dir)));
+            }
+        }
+        let listed = crate::threads::map(folders, 256, |folder| {
+            let (key, dir) = folder?;
+            journals_in(key, &dir)
+        });
+        let mut found = Vec::new();
+        for journals in listed {
+            found.extend(journals?);
+        }
+        found.sort();
+        Ok(found)
+    }
+}
+
+/// The journals in one candidate's folder `dir`, whose sheets are `key`
+/// with each file's station.
+pub(super) fn journals_in(key: SheetKey, dir: &Path) -> Result<Vec<(SheetKey, PathBuf)>, StoreError> {
+    let suffix = format!(".{JOURNAL_EXTENSION}");
+    let mut found = Vec::new();
+    for (name, path) in entries(dir, false)? {
+        let Some(station) = name.strip_suffix(&suffix) else {
+            continue;
+        };
+        if check_id(station).is_err() {
+            continue;
+        }
+        let key = SheetKey {
+            station: station.to_string(),
+            ..key.clone()
+        };
+        found.push((key, path));
+    }
+    Ok(found)
+}
+
+/// The named sub-folders (or, with `dirs == false`, plain files) of `dir`,
+/// following links; nothing if `dir` does not exist. Names that are not
+/// UTF-8 are skipped (no id can produce them).
+pub(super) fn entries(dir: &Path, dirs: bool) -> Result<Vec<(String, PathBuf)>, StoreError> {
+    let read = match fs::read_dir(dir) {
+        Ok(read) => read,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(StoreError::Io {
+                path: dir.to_path_buf(),
+                source: e,
+            });
+        }
+    };
+    let mut out = Vec::new();
+    for entry in read {
+        let entry = entry.map_err(io_error(dir))?;
+        let path = entry.path();
+        // The folder listing gives each entry's type: only a link needs a
+        // `stat` to see what it leads to (a cohort has tens of thousands
+        // of folders and files).
+        let kind = match entry.file_type() {
+            Ok(kind) if kind.is_symlink() => fs::metadata(&path).map(|meta| meta.file_type()),
+            other => other,
+        };
+        let kind = match kind {
+            Ok(kind) => kind,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue, // removed meanwhile, or a dangling link
+            Err(e) => return Err(StoreError::Io { path, source: e }),
+        };
+        if ((dirs && kind.is_dir()) || (!dirs && kind.is_file()))
+            && let Ok(name) = entry.file_name().into_string()
+        {
+            out.push((name, path));
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn subfolders(dir: &Path) -> Result<Vec<(String, PathBuf)>, StoreError> {
+    entries(dir, true)
+}
