@@ -582,20 +582,20 @@ fn phases(dir: &Path) {
         .expect("valid rubric");
     let hash = hash_rubric(&text);
     lap("rubric", &mut t);
-    let (roster, _) = osce::roster::read_roster(&dir.join("roster.csv"), &rubric).expect("roster");
+    let (roster, _) = osce::day::roster::read_roster(&dir.join("roster.csv"), &rubric).expect("roster");
     lap("roster", &mut t);
     let sessions = vec![dir.join("sessions")];
-    let cohort = osce::cohort::gather(&rubric, &hash, &sessions).expect("gather");
+    let cohort = osce::results::gather::gather(&rubric, &hash, &sessions).expect("gather");
     lap("gather", &mut t);
     assert!(cohort.problems.is_empty(), "{:?}", cohort.problems.first());
-    let m = osce::cohort::matrix(&rubric, &cohort, Some(&roster));
+    let m = osce::results::gather::matrix(&rubric, &cohort, Some(&roster));
     lap("matrix", &mut t);
     assert!(m.complete());
     // Every candidate's results at once, for the time alone: export makes
     // them a part at a time, inside `write_export`.
     let standards = Standards::default();
-    let none = osce::moderation::Moderation::default();
-    let results = osce::results::results(&rubric, &cohort, &m, &standards, &none);
+    let none = osce::results::moderation::Moderation::default();
+    let results = osce::results::reconcile::results(&rubric, &cohort, &m, &standards, &none);
     lap("results", &mut t);
     drop(results);
     let mut t = Instant::now();
@@ -607,9 +607,10 @@ fn phases(dir: &Path) {
     .iter()
     .map(|(field, header)| osce::rubric::MarksColumn::field(field, header))
     .collect();
-    let results_of =
-        |part: &[String]| osce::results::results_for(&rubric, &cohort, &m, &standards, &none, part);
-    let written = osce::export::write_export(
+    let results_of = |part: &[String]| {
+        osce::results::reconcile::results_for(&rubric, &cohort, &m, &standards, &none, part)
+    };
+    let written = osce::results::export::write_export(
         &dir.join("export-in-process"),
         &rubric,
         &cohort,

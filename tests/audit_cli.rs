@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use osce::audit::{FindingKind, LineSign, Severity, audit};
+use osce::results::audit::{FindingKind, LineSign, Severity, audit};
 use osce::rubric::load;
 use osce::store::{Event, SheetKey, Store, decode_line, encode_line, hash_rubric};
 

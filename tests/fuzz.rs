@@ -6,8 +6,8 @@
 mod common;
 
 use common::*;
-use osce::import::{Marker, parse_import};
-use osce::roster::parse_roster;
+use osce::day::import::{Marker, parse_import};
+use osce::day::roster::parse_roster;
 use osce::rubric::check_str;
 use osce::store::{decode_line, read_sheet};
 use proptest::prelude::*;
@@ -81,7 +81,7 @@ proptest! {
         let d = Dir::new("fuzz-standards");
         let path = d.0.join("s.json");
         std::fs::write(&path, text).expect("write");
-        prop_assert!(osce::standards::load(&path, &rubric(OSCE), &hash(OSCE)).is_err());
+        prop_assert!(osce::analysis::standards::load(&path, &rubric(OSCE), &hash(OSCE)).is_err());
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use osce::moderation::AssessorLog;
+use osce::results::moderation::AssessorLog;
 use osce::store::{Decision, Event, Health, Proposed, SaveProblem, Store, StoreError, read_sheet};
 use osce::tui::moderate::executor::ModerateExecutor;
 use osce::tui::moderate::{Action, Filter, ModerateApp, Options, Screen, action_for, snapshot, view};

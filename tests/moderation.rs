@@ -6,15 +6,15 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use osce::cohort::{CellState, gather, matrix};
-use osce::moderation::{CellModeration, Moderation, sample, seen, settle_referrals};
-use osce::results::{CandidateResult, results};
+use osce::results::gather::{CellState, gather, matrix};
+use osce::results::moderation::{CellModeration, Moderation, sample, seen, settle_referrals};
+use osce::results::reconcile::{CandidateResult, results};
 use osce::scoring::{Outcome, Standards, StationOutcome};
 use osce::store::{Decision, Event, Proposed, Store};
 
 struct Loaded {
-    cohort: osce::cohort::Cohort,
-    matrix: osce::cohort::Matrix,
+    cohort: osce::results::gather::Cohort,
+    matrix: osce::results::gather::Matrix,
     moderation: Moderation,
     results: Vec<CandidateResult>,
 }
@@ -23,7 +23,7 @@ fn load_all(rubric_path: &str, folders: &[PathBuf]) -> Loaded {
     let r = rubric(rubric_path);
     let h = hash(rubric_path);
     let cohort = gather(&r, &h, folders).expect("gather");
-    let moderation = osce::moderation::gather(&r, &h, folders).expect("moderation");
+    let moderation = osce::results::moderation::gather(&r, &h, folders).expect("moderation");
     assert!(moderation.problems.is_empty(), "{:?}", moderation.problems);
     let mut m = matrix(&r, &cohort, None);
     settle_referrals(&mut m, &cohort, &moderation);
@@ -406,7 +406,7 @@ fn a_moderation_journal_is_not_a_sheet_and_audit_accepts_it() {
     let l = load_all(PRACTICAL, std::slice::from_ref(&s));
     assert!(l.cohort.problems.is_empty(), "{:?}", l.cohort.problems);
     assert_eq!(l.moderation.logs.len(), 1);
-    let report = osce::audit::audit(&r, &hash(PRACTICAL), &[s]).expect("audit");
+    let report = osce::results::audit::audit(&r, &hash(PRACTICAL), &[s]).expect("audit");
     assert!(!report.has_errors(), "{:#?}", report.findings);
 }
 

@@ -115,7 +115,7 @@ fn every_offset_of_the_last_records() {
                 "{}: the change is reported",
                 case.name
             );
-            let report = osce::audit::audit(&r, &h, std::slice::from_ref(&s)).expect("audit");
+            let report = osce::results::audit::audit(&r, &h, std::slice::from_ref(&s)).expect("audit");
             assert!(report.has_errors(), "{}: audit flags it", case.name);
         }
         // Opening the sheet again keeps the intact records; a torn tail

@@ -172,7 +172,7 @@ proptest! {
         scores in proptest::collection::vec(0.0f64..20.0, 2..60),
         groups in proptest::collection::vec(0u8..5, 60),
     ) {
-        if let Ok(w) = osce::stats::one_way(&scores, &groups[..scores.len()]) {
+        if let Ok(w) = osce::analysis::stats::one_way(&scores, &groups[..scores.len()]) {
             prop_assert!((0.0..=1.0).contains(&w.eta2), "{}", w.eta2);
             prop_assert!(w.ss_between >= -1e-9 && w.ss_within >= -1e-9);
         }
@@ -180,24 +180,24 @@ proptest! {
 
     #[test]
     fn alpha_if_deleted_is_alpha_of_the_reduced_matrix(rows in score_matrix()) {
-        let deleted = osce::stats::alpha_if_deleted(&rows);
+        let deleted = osce::analysis::stats::alpha_if_deleted(&rows);
         prop_assert_eq!(deleted.len(), rows[0].len());
         for (drop, got) in deleted.iter().enumerate() {
             let reduced: Vec<Vec<f64>> = rows
                 .iter()
                 .map(|r| r.iter().enumerate().filter(|(j, _)| *j != drop).map(|(_, v)| *v).collect())
                 .collect();
-            prop_assert_eq!(got, &osce::stats::cronbach_alpha(&reduced));
+            prop_assert_eq!(got, &osce::analysis::stats::cronbach_alpha(&reduced));
         }
     }
 
     #[test]
     fn alpha_never_exceeds_one_and_the_sem_is_within_the_sd(rows in score_matrix()) {
-        if let Ok(a) = osce::stats::cronbach_alpha(&rows) {
+        if let Ok(a) = osce::analysis::stats::cronbach_alpha(&rows) {
             prop_assert!(a <= 1.0 + 1e-9, "{a}");
             let totals: Vec<f64> = rows.iter().map(|r| r.iter().sum()).collect();
-            let sd = osce::stats::sd(&totals).unwrap_or(0.0);
-            let sem = osce::stats::sem(sd, a);
+            let sd = osce::analysis::stats::sd(&totals).unwrap_or(0.0);
+            let sem = osce::analysis::stats::sem(sd, a);
             prop_assert!(sem >= 0.0 && sem <= sd + 1e-9);
         }
     }
@@ -208,9 +208,9 @@ proptest! {
     ) {
         let x: Vec<f64> = points.iter().map(|p| f64::from(p.0)).collect();
         let y: Vec<f64> = points.iter().map(|p| p.1).collect();
-        if let Ok(fit) = osce::stats::ols(&x, &y) {
-            let mx = osce::stats::mean(&x).unwrap_or(0.0);
-            let my = osce::stats::mean(&y).unwrap_or(0.0);
+        if let Ok(fit) = osce::analysis::stats::ols(&x, &y) {
+            let mx = osce::analysis::stats::mean(&x).unwrap_or(0.0);
+            let my = osce::analysis::stats::mean(&y).unwrap_or(0.0);
             prop_assert!((fit.predict(mx) - my).abs() < 1e-6);
             prop_assert!((0.0..=1.0).contains(&fit.r2));
         }

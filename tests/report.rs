@@ -10,7 +10,7 @@ use std::process::Command as Std;
 
 use assert_cmd::Command;
 use common::*;
-use osce::report::Report;
+use osce::analysis::report::Report;
 use osce::tui::report::{Action, ReportApp, View, render};
 use osce::tui::theme::Theme;
 use ratatui::Terminal;
@@ -280,17 +280,17 @@ fn report_of(s: &Path) -> Report {
     let r = rubric(OSCE);
     let h = hash(OSCE);
     let folders = vec![s.to_path_buf()];
-    let cohort = osce::cohort::gather(&r, &h, &folders).expect("gather");
-    let m = osce::cohort::matrix(&r, &cohort, None);
-    let none = osce::moderation::Moderation::default();
-    let agreement = osce::results::agreement(&r, &cohort, &m);
-    osce::report::build(
+    let cohort = osce::results::gather::gather(&r, &h, &folders).expect("gather");
+    let m = osce::results::gather::matrix(&r, &cohort, None);
+    let none = osce::results::moderation::Moderation::default();
+    let agreement = osce::results::reconcile::agreement(&r, &cohort, &m);
+    osce::analysis::report::build(
         &r,
         &cohort,
         &m.candidates,
         &Default::default(),
         agreement,
-        |part, st| osce::results::results_for(&r, &cohort, &m, st, &none, part),
+        |part, st| osce::results::reconcile::results_for(&r, &cohort, &m, st, &none, part),
     )
 }
 
@@ -451,14 +451,14 @@ fn the_documented_csv_columns_are_the_columns_written() {
         .filter_map(|l| l.split('`').next())
         .map(str::to_string)
         .collect();
-    let written: Vec<String> = osce::report::csv::stations(&r)
+    let written: Vec<String> = osce::analysis::report::csv::stations(&r)
         .columns
         .into_iter()
         .map(|c| c.0)
         .collect();
     assert_eq!(documented, written);
     let exam_doc = doc.split("`report-exam.csv` has").nth(1).expect("exam");
-    for row in osce::report::csv::exam(&r).rows {
+    for row in osce::analysis::report::csv::exam(&r).rows {
         let name = row[0].split(':').next().expect("name");
         assert!(exam_doc.contains(&format!("`{name}")), "{name} is documented");
     }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use osce::roster::*;
+use osce::day::roster::*;
 use osce::rubric::{Rubric, check_str, load};
 use proptest::prelude::*;
 

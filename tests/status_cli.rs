@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
 use chrono::{DateTime, TimeZone, Utc};
-use osce::cohort::{CellState, gather, matrix};
+use osce::results::gather::{CellState, gather, matrix};
 use osce::rubric::load;
 use osce::store::{ConcernKind, Event, SheetKey, Store, hash_rubric};
 

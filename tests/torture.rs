@@ -364,7 +364,7 @@ fn sixteen_examiners() {
             );
         }
     }
-    let report = osce::audit::audit(&r, &hash(OSCE), std::slice::from_ref(&s)).expect("audit");
+    let report = osce::results::audit::audit(&r, &hash(OSCE), std::slice::from_ref(&s)).expect("audit");
     assert!(!report.has_errors());
     eprintln!("sixteen examiners: {reads} status + export reads while writing, nothing lost");
 }

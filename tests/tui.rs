@@ -615,7 +615,7 @@ fn circuit_mode_brings_candidates_in_rotation_order_and_records_absence() {
     let rubric = "rubrics/msk-ultrasound-osce.ron";
     let (r, _) = load(Path::new(rubric)).expect("valid");
     let text = std::fs::read_to_string(rubric).expect("rubric");
-    let roster = osce::roster::read_roster(Path::new("rubrics/msk-ultrasound-osce.roster.csv"), &r)
+    let roster = osce::day::roster::read_roster(Path::new("rubrics/msk-ultrasound-osce.roster.csv"), &r)
         .expect("roster")
         .0;
     let s = session(
@@ -630,7 +630,7 @@ fn circuit_mode_brings_candidates_in_rotation_order_and_records_absence() {
         Some(&roster),
     )
     .expect("session");
-    let expected: Vec<String> = osce::roster::station_queue(&roster, &r, "knee", Some("A"))
+    let expected: Vec<String> = osce::day::roster::station_queue(&roster, &r, "knee", Some("A"))
         .iter()
         .map(|q| roster.candidates[q.candidate].id.clone())
         .collect();

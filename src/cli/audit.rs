@@ -3,11 +3,11 @@
 //! is wrong (warnings may still be printed), 1 when something is, 2 when
 //! the rubric or a folder cannot be read.
 
-use osce::text::plural;
+use osce::base::text::plural;
 use std::fmt::Write;
 use std::process::ExitCode;
 
-use osce::audit::{AuditReport, Finding, audit, fmt_time};
+use osce::results::audit::{AuditReport, Finding, audit, fmt_time};
 use osce::rubric::Rubric;
 use osce::scoring::fmt_marks;
 use osce::store::{SheetKey, Submission};

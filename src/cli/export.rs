@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use osce::export::{ExportError, marks_table, write_export};
-use osce::results::results_for;
+use osce::results::export::{ExportError, marks_table, write_export};
+use osce::results::reconcile::results_for;
 use osce::scoring::Standards;
 
 use super::status::{Loaded, load_cohort};
@@ -29,7 +29,7 @@ fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<Marks
     match (flag, &rubric.marks_csv) {
         (Some(spec), _) => parse_columns(spec),
         (None, Some(columns)) => columns.clone(),
-        (None, None) => parse_columns(osce::export::DEFAULT_MARKS_COLUMNS),
+        (None, None) => parse_columns(osce::results::export::DEFAULT_MARKS_COLUMNS),
     }
 }
 
@@ -48,10 +48,10 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     let standards = match args.pass_marks.as_str() {
         "provisional" => Standards::default(),
         "standard-set" => {
-            let none = osce::moderation::Moderation::default();
-            let agreement = osce::results::agreement(&rubric, &cohort, &m);
-            let circuits = osce::report::circuits(roster.as_ref());
-            osce::report::build(
+            let none = osce::results::moderation::Moderation::default();
+            let agreement = osce::results::reconcile::agreement(&rubric, &cohort, &m);
+            let circuits = osce::analysis::report::circuits(roster.as_ref());
+            osce::analysis::report::build(
                 &rubric,
                 &cohort,
                 &m.candidates,
@@ -61,9 +61,9 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             )
             .standards
         }
-        file => match osce::standards::load(std::path::Path::new(file), &rubric, &hash) {
+        file => match osce::analysis::standards::load(std::path::Path::new(file), &rubric, &hash) {
             Ok((decision, standards)) => {
-                if decision.sheets_fingerprint != osce::standards::fingerprint(&cohort) {
+                if decision.sheets_fingerprint != osce::analysis::standards::fingerprint(&cohort) {
                     errln!(
                         "warning: the sheets have changed since the pass marks were set ({} by {}); the saved pass marks are applied as they were",
                         decision.time.format("%Y-%m-%d %H:%M UTC"),
@@ -129,7 +129,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                     outln!("wrote {} ({rows} rows)", path.display());
                 }
             }
-            let why = osce::results::not_final(
+            let why = osce::results::finality::not_final(
                 &rubric,
                 &cohort,
                 &m,

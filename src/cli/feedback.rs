@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use osce::export::write_files;
+use osce::results::export::write_files;
 use osce::scoring::Standards;
 
 use super::status::{Loaded, load_cohort};
@@ -24,18 +24,18 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         errln!(
             "error: no sheets were found for assessment \"{}\" in {}: no feedback written",
             rubric.id,
-            osce::cohort::folder_list(&args.sessions)
+            osce::results::gather::folder_list(&args.sessions)
         );
         return ExitCode::from(super::EXIT_INVALID);
     }
-    let results = osce::results::results(&rubric, &cohort, &m, &Standards::default(), &moderation);
+    let results = osce::results::reconcile::results(&rubric, &cohort, &m, &Standards::default(), &moderation);
     // Candidate ids are plain (letters, digits, - _ .), so safe file names.
     let files: Vec<(String, Vec<u8>)> = results
         .iter()
         .map(|c| {
             (
                 format!("{}.md", c.candidate),
-                osce::feedback::render(&rubric, &cohort, c).into_bytes(),
+                osce::results::feedback::render(&rubric, &cohort, c).into_bytes(),
             )
         })
         .collect();

@@ -1,13 +1,13 @@
 //! `osce import`: marks captured on paper, entered into the session store.
-//! All the checking is in [`osce::import`]; this prints what it found and
+//! All the checking is in [`osce::day::import`]; this prints what it found and
 //! what was written.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use osce::ids::check_id;
-use osce::import::{
+use osce::base::ids::check_id;
+use osce::day::import::{
     ImportError, ImportPlan, Marker, SheetPlan, WriteFailure, lines_list, prepare, write_plan,
 };
 use osce::scoring::fmt_marks;

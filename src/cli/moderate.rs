@@ -4,8 +4,8 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use osce::moderation::AssessorLog;
-use osce::roster::read_roster;
+use osce::day::roster::read_roster;
+use osce::results::moderation::AssessorLog;
 use osce::store::{Store, StoreError};
 use osce::tui::moderate::executor::ModerateExecutor;
 use osce::tui::moderate::{ModerateApp, Options, default_seed, snapshot};
@@ -15,7 +15,7 @@ use super::status::rubric_and_hash;
 use super::{EXIT_INVALID, EXIT_USAGE, ModerateArgs};
 
 pub fn run(args: &ModerateArgs) -> ExitCode {
-    if let Err(reason) = osce::ids::check_id(&args.assessor) {
+    if let Err(reason) = osce::base::ids::check_id(&args.assessor) {
         errln!("error: --assessor \"{}\": {reason}", args.assessor);
         return ExitCode::from(EXIT_USAGE);
     }
@@ -66,7 +66,7 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             "error: there are no sheets of assessment \"{}\" marked against this rubric in {}; nothing to moderate. \
              Check that you named the rubric the exam used and the right sessions folders",
             rubric.id,
-            osce::cohort::folder_list(&args.sessions)
+            osce::results::gather::folder_list(&args.sessions)
         );
         for p in &problems {
             errln!("  {p}");

@@ -4,8 +4,8 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use osce::moderation::Moderation;
-use osce::report::{Report, build, circuits};
+use osce::analysis::report::{Report, build, circuits};
+use osce::results::moderation::Moderation;
 
 use super::status::{Loaded, load_cohort};
 use super::{EXIT_USAGE, ReportArgs, ReportFormat};
@@ -24,26 +24,26 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     };
     // Standard setting uses the examiners' own marks, before moderation.
     let none = Moderation::default();
-    let agreement = osce::results::agreement(&rubric, &cohort, &matrix);
+    let agreement = osce::results::reconcile::agreement(&rubric, &cohort, &matrix);
     let report: Report = build(
         &rubric,
         &cohort,
         &matrix.candidates,
         &circuits(roster.as_ref()),
         agreement,
-        |part, s| osce::results::results_for(&rubric, &cohort, &matrix, s, &none, part),
+        |part, s| osce::results::reconcile::results_for(&rubric, &cohort, &matrix, s, &none, part),
     );
     let unusable = super::status::warn_unusable(&cohort);
     if matrix.candidates.is_empty() {
         errln!(
             "error: no sheets were found for assessment \"{}\" in {}: nothing to report",
             rubric.id,
-            osce::cohort::folder_list(&args.sessions)
+            osce::results::gather::folder_list(&args.sessions)
         );
         return ExitCode::from(super::EXIT_INVALID);
     }
     if let (Some(path), Some(by)) = (&args.save_standards, &args.by) {
-        let decision = osce::standards::decide(&rubric, &hash, &report, &cohort, by, Utc::now());
+        let decision = osce::analysis::standards::decide(&rubric, &hash, &report, &cohort, by, Utc::now());
         if decision.stations.is_empty() {
             errln!(
                 "error: --save-standards: no station has a standard-set pass mark to save (none uses borderline \
@@ -101,9 +101,9 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         }
         ReportFormat::Markdown | ReportFormat::Html => {
             let text = if format == ReportFormat::Html {
-                osce::report::html::render(&report)
+                osce::analysis::report::html::render(&report)
             } else {
-                osce::report::markdown::render(&report)
+                osce::analysis::report::markdown::render(&report)
             };
             match &args.out {
                 None if format == ReportFormat::Markdown => {
@@ -125,10 +125,10 @@ pub fn run(args: &ReportArgs) -> ExitCode {
                 return ExitCode::from(EXIT_USAGE);
             };
             let tables = [
-                osce::report::csv::stations(&report),
-                osce::report::csv::exam(&report),
+                osce::analysis::report::csv::stations(&report),
+                osce::analysis::report::csv::exam(&report),
             ];
-            match osce::export::write(dir, &tables, args.force) {
+            match osce::results::export::write(dir, &tables, args.force) {
                 Ok(paths) => {
                     for p in paths {
                         outln!("wrote {}", p.display());
@@ -176,7 +176,7 @@ fn write_file(path: &std::path::Path, bytes: Vec<u8>, force: bool) -> Result<(),
         }
         _ => return Err(format!("{}: name a file to write, not a folder", path.display())),
     };
-    osce::export::write_files(dir, &[(name, bytes)], force)
+    osce::results::export::write_files(dir, &[(name, bytes)], force)
         .map(|_| ())
         .map_err(|e| e.to_string())
 }

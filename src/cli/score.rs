@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use osce::roster::read_roster;
+use osce::day::roster::read_roster;
 use osce::rubric;
 use osce::store::Store;
 use osce::tui::app::App;

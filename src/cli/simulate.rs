@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use osce::simulate::{Simulation, simulate};
+use osce::day::simulate::{Simulation, simulate};
 use osce::store::Store;
 
 use super::status::rubric_and_hash;
@@ -21,7 +21,7 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    if osce::cohort::holds_assessment(&args.sessions, &rubric.id) {
+    if osce::results::gather::holds_assessment(&args.sessions, &rubric.id) {
         errln!(
             "error: {} already holds sheets of assessment \"{}\"; simulated sheets are never mixed with others. \
              Choose an empty sessions folder",
@@ -57,7 +57,7 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
         for (id, name, circuit) in &summary.roster {
             text.push_str(&format!("{id},{name},{circuit}\n"));
         }
-        if let Err(e) = osce::export::write_files(
+        if let Err(e) = osce::results::export::write_files(
             path.parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new(".")),

@@ -4,12 +4,12 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use osce::cohort::{CellState, Cohort, Matrix, gather, matrix};
-use osce::moderation::{CellModeration, Moderation};
-use osce::roster::read_roster;
+use osce::base::text::plural;
+use osce::day::roster::read_roster;
+use osce::results::gather::{CellState, Cohort, Matrix, gather, matrix};
+use osce::results::moderation::{CellModeration, Moderation};
 use osce::rubric::Rubric;
 use osce::store::hash_rubric;
-use osce::text::plural;
 
 use super::{EXIT_INVALID, EXIT_USAGE, StatusArgs, diagnostics};
 
@@ -39,7 +39,7 @@ pub fn rubric_and_hash(path: &Path) -> Result<(Rubric, String), ExitCode> {
 pub struct Loaded {
     pub rubric: Rubric,
     pub hash: String,
-    pub roster: Option<osce::roster::Roster>,
+    pub roster: Option<osce::day::roster::Roster>,
     pub cohort: Cohort,
     pub matrix: Matrix,
     pub moderation: Moderation,
@@ -72,7 +72,7 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
-    let moderation = match osce::moderation::gather(&rubric, &hash, sessions) {
+    let moderation = match osce::results::moderation::gather(&rubric, &hash, sessions) {
         Ok(m) => m,
         Err(e) => {
             errln!("error: {e}");
@@ -80,7 +80,7 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
         }
     };
     let mut matrix = matrix(&rubric, &cohort, roster.as_ref());
-    osce::moderation::settle_referrals(&mut matrix, &cohort, &moderation);
+    osce::results::moderation::settle_referrals(&mut matrix, &cohort, &moderation);
     Ok(Loaded {
         rubric,
         hash,
@@ -108,7 +108,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         out!("{}", render(&rubric, &cohort, &m, &moderation));
     }
     let incomplete = incomplete_results(&rubric, &cohort, &m, &moderation);
-    let why = osce::results::not_final(&rubric, &cohort, &m, &moderation, incomplete);
+    let why = osce::results::finality::not_final(&rubric, &cohort, &m, &moderation, incomplete);
     out!("{}", finality_words(&why));
     let code = if why.is_empty() {
         ExitCode::SUCCESS
@@ -143,7 +143,7 @@ pub fn incomplete_results(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderati
     m.candidates
         .chunks(512)
         .map(|part| {
-            osce::results::results_for(rubric, cohort, m, &standards, moderation, part)
+            osce::results::reconcile::results_for(rubric, cohort, m, &standards, moderation, part)
                 .iter()
                 .filter(|r| r.final_result.outcome == osce::scoring::Outcome::Incomplete)
                 .count()
@@ -307,7 +307,7 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
     if let Some(words) = cohort.other_versions_words() {
         let _ = writeln!(out, "\n{words}.");
         for (hash, paths) in &cohort.other_versions {
-            let _ = writeln!(out, "  version {}:", osce::cohort::short_hash(hash));
+            let _ = writeln!(out, "  version {}:", osce::results::gather::short_hash(hash));
             for p in paths.iter().take(5) {
                 let _ = writeln!(out, "    {}", p.display());
             }
@@ -390,7 +390,7 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
         .map(|(state, n)| format!("{n} {}", state.label()))
         .collect();
     let _ = writeln!(out, "{total} sheets expected: {}.", parts.join(", "));
-    let conflicts: Vec<(&(String, String), &osce::cohort::Cell)> = m
+    let conflicts: Vec<(&(String, String), &osce::results::gather::Cell)> = m
         .cells
         .iter()
         .filter(|(_, c)| c.state == CellState::Conflict)
@@ -411,7 +411,7 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
             }
         }
     }
-    let problem_cells: Vec<(&(String, String), &osce::cohort::Cell)> = m
+    let problem_cells: Vec<(&(String, String), &osce::results::gather::Cell)> = m
         .cells
         .iter()
         .filter(|(_, c)| c.state == CellState::Problem)
@@ -433,7 +433,7 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
         }
     }
     copies_section(&mut out, cohort);
-    let agreement = osce::results::agreement(rubric, cohort, m);
+    let agreement = osce::results::reconcile::agreement(rubric, cohort, m);
     if agreement.pairs > 0 {
         let _ = writeln!(
             out,
@@ -534,7 +534,7 @@ fn moderation_section(
     );
     for log in &moderation.logs {
         let signed = match &log.signed_off {
-            Some((time, _)) => format!("signed off {}", osce::audit::fmt_time(time)),
+            Some((time, _)) => format!("signed off {}", osce::results::audit::fmt_time(time)),
             None => "not signed off".to_string(),
         };
         let _ = writeln!(

@@ -6,6 +6,7 @@
 //! which catches syntax errors and unknown fields, then [`validate`], which
 //! checks everything that needs the whole file at once.
 
+pub mod examples;
 pub mod file;
 mod identity;
 mod load;

@@ -282,7 +282,7 @@ impl Validator {
 
     /// Ids end up in file names and CSV cells, so they are kept plain.
     fn id(&mut self, path: &str, id: &str, what: &str) {
-        if let Err(why) = crate::ids::check_id(id) {
+        if let Err(why) = crate::base::ids::check_id(id) {
             self.error(
                 path,
                 format!("the id of {what} is not usable: {why}"),

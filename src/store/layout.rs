@@ -20,7 +20,7 @@ use super::journal::*;
 use super::line::*;
 use super::record::{Event, SheetKey};
 use super::replay::*;
-use crate::ids::check_id;
+use crate::base::ids::check_id;
 
 /// The folder of one examiner (or assessor) on one device:
 /// `<examiner>@<device>`.
@@ -332,7 +332,7 @@ impl Store {
                 folders.push(Ok((key, candidate_dir)));
             }
         }
-        let listed = crate::threads::map(folders, 256, |folder| {
+        let listed = crate::base::threads::map(folders, 256, |folder| {
             let (key, dir) = folder?;
             journals_in(key, &dir)
         });

@@ -333,7 +333,7 @@ impl SheetState {
         sheet
     }
 
-    /// Timer events as [`crate::timer::Timer::restore`] takes them.
+    /// Timer events as [`crate::day::timer::Timer::restore`] takes them.
     pub fn timer_events(&self) -> Vec<(TimerAction, Duration, DateTime<Utc>)> {
         self.timer
             .iter()

@@ -12,12 +12,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use ratatui_textarea::{Input, TextArea};
 
+use crate::day::timer::{Happening, Phase, StationTimings, Timer};
 use crate::rubric::{Rubric, Station};
 use crate::scoring::{Standards, StationResult, score_station};
 use crate::store::{
     ConcernKind, Event, GLOBAL_RATING, Health, Record, SaveProblem, SheetKey, SheetState, TimerAction,
 };
-use crate::timer::{Happening, Phase, StationTimings, Timer};
 
 use super::home::Home;
 

@@ -11,10 +11,10 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, GraphType, Paragraph, Wrap};
 
-use crate::report::Report;
-use crate::report::markdown::{flag_lines, method_words};
+use crate::analysis::report::Report;
+use crate::analysis::report::markdown::{flag_lines, method_words};
+use crate::base::text::fit;
 use crate::scoring::fmt_marks;
-use crate::text::fit;
 use crate::tui::theme::Theme;
 
 pub const MIN_WIDTH: u16 = 80;

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use crossterm::event::{self, Event as TermEvent};
 
-use crate::examples;
-use crate::roster::{Roster, read_roster, station_queue};
+use crate::day::roster::{Roster, read_roster, station_queue};
+use crate::rubric::examples;
 use crate::rubric::{self, Rubric};
 use crate::store::{Health, Journal, SaveProblem, SheetState, Store, hash_rubric};
 
@@ -329,8 +329,8 @@ pub fn session(
     plan: MarkingOrder,
     roster: Option<&Roster>,
 ) -> Result<Session, String> {
-    crate::ids::check_id(examiner).map_err(|why| format!("examiner id is not usable: {why}"))?;
-    crate::ids::check_id(device).map_err(|why| format!("device id is not usable: {why}"))?;
+    crate::base::ids::check_id(examiner).map_err(|why| format!("examiner id is not usable: {why}"))?;
+    crate::base::ids::check_id(device).map_err(|why| format!("device id is not usable: {why}"))?;
     let station_index = |id: &str| -> Result<usize, String> {
         match rubric.stations.iter().position(|s| s.id == id) {
             Some(i) if rubric.stations[i].rest => {
@@ -394,7 +394,8 @@ pub fn session(
             };
             let candidates = match (candidate, roster) {
                 (Some((id, name)), roster) => {
-                    crate::ids::check_id(&id).map_err(|why| format!("candidate id is not usable: {why}"))?;
+                    crate::base::ids::check_id(&id)
+                        .map_err(|why| format!("candidate id is not usable: {why}"))?;
                     let name = if name.is_empty() {
                         roster
                             .and_then(|r| r.find(&id))
@@ -514,10 +515,10 @@ pub fn default_device() -> String {
                 '-'
             }
         })
-        .take(crate::ids::MAX_ID_CHARS)
+        .take(crate::base::ids::MAX_ID_CHARS)
         .collect();
     let cleaned = cleaned.trim_start_matches('.').to_string();
-    if crate::ids::check_id(&cleaned).is_ok() {
+    if crate::base::ids::check_id(&cleaned).is_ok() {
         cleaned
     } else {
         "this-device".to_string()

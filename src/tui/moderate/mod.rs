@@ -18,9 +18,9 @@ use std::collections::BTreeSet;
 use chrono::{Offset, Utc};
 use ratatui_textarea::{Input, TextArea};
 
-use crate::cohort::{CellState, Cohort, Matrix};
-use crate::moderation::{AssessorLog, CellModeration, Moderation, sample, seen};
-use crate::results::CandidateResult;
+use crate::results::gather::{CellState, Cohort, Matrix};
+use crate::results::moderation::{AssessorLog, CellModeration, Moderation, sample, seen};
+use crate::results::reconcile::CandidateResult;
 use crate::rubric::{Reconcile, Rubric};
 use crate::scoring::{StationOutcome, StationResult, fmt_marks};
 use crate::store::{Decision, Event, Proposed, Record, SeenSheet};
@@ -86,11 +86,12 @@ pub fn snapshot(
     rubric: &Rubric,
     rubric_hash: &str,
     folders: &[std::path::PathBuf],
-    roster: Option<&crate::roster::Roster>,
+    roster: Option<&crate::day::roster::Roster>,
 ) -> Result<Snapshot, String> {
-    let cohort = crate::cohort::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
-    let moderation = crate::moderation::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
-    let matrix = crate::cohort::matrix(rubric, &cohort, roster);
+    let cohort = crate::results::gather::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
+    let moderation =
+        crate::results::moderation::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
+    let matrix = crate::results::gather::matrix(rubric, &cohort, roster);
     Ok(Snapshot {
         cohort,
         matrix,
@@ -397,8 +398,8 @@ impl ModerateApp {
     /// they are now. The selection stays on the same sheet where it can.
     fn recompute(&mut self) {
         let current = self.current().map(|e| (e.candidate.clone(), e.station.clone()));
-        crate::moderation::settle_referrals(&mut self.matrix, &self.cohort, &self.moderation);
-        self.results = crate::results::results(
+        crate::results::moderation::settle_referrals(&mut self.matrix, &self.cohort, &self.moderation);
+        self.results = crate::results::reconcile::results(
             &self.rubric,
             &self.cohort,
             &self.matrix,
@@ -530,7 +531,7 @@ impl ModerateApp {
                     _ => false,
                 };
                 let mut flags = Vec::new();
-                let sheets: Vec<&crate::cohort::FoundSheet> =
+                let sheets: Vec<&crate::results::gather::FoundSheet> =
                     cell.sheets.iter().map(|&i| &self.cohort.sheets[i]).collect();
                 if sheets.iter().any(|s| !s.state.concerns.is_empty()) {
                     flags.push("concern".to_string());
@@ -608,7 +609,7 @@ impl ModerateApp {
     }
 
     /// This assessor's decision on an entry, and whether it still holds.
-    pub fn own_decision(&self, e: &Entry) -> Option<(&crate::moderation::Decided, bool)> {
+    pub fn own_decision(&self, e: &Entry) -> Option<(&crate::results::moderation::Decided, bool)> {
         let d = self.own().latest(&e.candidate, &e.station)?;
         let holds = self
             .moderation

@@ -7,10 +7,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::keys::{Ctx, for_screen};
 use super::{Entry, ModerateApp, Screen};
-use crate::moderation::CellModeration;
+use crate::base::text::fit;
+use crate::results::moderation::CellModeration;
 use crate::scoring::{StationOutcome, fmt_marks};
 use crate::store::{Decision, TimerAction};
-use crate::text::fit;
 use crate::tui::theme::Theme;
 use crate::tui::views::centred;
 

@@ -1,15 +1,15 @@
 //! The scoring screen: header with the timer, the items, the item in
 //! detail, and the keys.
 
-use crate::text::fit;
+use crate::base::text::fit;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use crate::day::timer::{Phase, fmt_countdown, fmt_overrun};
 use crate::rubric::{Critical, Rubric, Station};
 use crate::scoring::fmt_marks;
-use crate::timer::{Phase, fmt_countdown, fmt_overrun};
 use crate::tui::app::{App, Saved, Sheet};
 use crate::tui::bigtext;
 use crate::tui::theme::Theme;

@@ -1,7 +1,7 @@
 //! The report's tables as CSV: one row per station, with every figure.
 
 use super::Report;
-use crate::export::{Kind, Table};
+use crate::results::export::{Kind, Table};
 use crate::scoring::fmt_marks;
 
 fn num(v: Option<f64>) -> String {

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use crate::export::Kind;
+use crate::results::export::Kind;
 
 /// The workbook's file name in the export folder.
 pub const WORKBOOK: &str = "export.xlsx";

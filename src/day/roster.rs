@@ -18,8 +18,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::csvin::{self, Layout, NewProblem, Problem, ReadProblem, Table};
-use crate::ids::check_id;
+use crate::base::csvin::{self, Layout, NewProblem, Problem, ReadProblem, Table};
+use crate::base::ids::check_id;
 use crate::rubric::{Rubric, Station, did_you_mean, one_of, quoted};
 
 /// Rosters are small (a few hundred candidates at most); a larger file is

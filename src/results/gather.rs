@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::roster::Roster;
+use crate::day::roster::Roster;
 use crate::rubric::{DoubleMarkingMode, Rubric};
 use chrono::{DateTime, Utc};
 
@@ -177,7 +177,7 @@ pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result
     }
     found.sort();
     found.dedup_by(|a, b| a.1 == b.1);
-    let read = crate::threads::map_blocks(found, 256, |(key, path)| {
+    let read = crate::base::threads::map_blocks(found, 256, |(key, path)| {
         read_journal(rubric, rubric_hash, key, path)
     });
     let mut group: Vec<Read> = Vec::new();

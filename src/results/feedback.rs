@@ -5,8 +5,8 @@
 
 use std::fmt::Write;
 
-use crate::cohort::Cohort;
-use crate::results::CandidateResult;
+use crate::results::gather::Cohort;
+use crate::results::reconcile::CandidateResult;
 use crate::rubric::Rubric;
 use crate::scoring::{StationOutcome, fmt_marks, fmt_percent};
 

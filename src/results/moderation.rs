@@ -9,14 +9,14 @@
 //! and the hash of each one's last record, so a sheet changed after it was
 //! moderated is seen to be, and the decision no longer counts for it.
 
-use crate::text::plural;
+use crate::base::text::plural;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::cohort::{CellState, Cohort, FoundSheet, Matrix, progress, sheet_state};
+use crate::results::gather::{CellState, Cohort, FoundSheet, Matrix, progress, sheet_state};
 use crate::rubric::Rubric;
 use crate::store::{Decision, Event, Proposed, Record, SeenSheet, Store, StoreError, read_sheet};
 

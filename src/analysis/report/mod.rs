@@ -15,11 +15,11 @@ pub mod svg;
 
 use std::collections::BTreeMap;
 
-use crate::cohort::Cohort;
-use crate::results::{Agreement, CandidateResult};
+use crate::analysis::stats::{self, Degenerate, GStudy, Ols, OneWay};
+use crate::results::gather::Cohort;
+use crate::results::reconcile::{Agreement, CandidateResult};
 use crate::rubric::{PassMark, PassRule, Rubric, StandardSetMethod};
 use crate::scoring::{Outcome, StandardSetMark, Standards, StationOutcome};
-use crate::stats::{self, Degenerate, GStudy, Ols, OneWay};
 
 /// Below this many candidates, figures are unstable: the report warns.
 pub const SMALL_COHORT: usize = 50;
@@ -298,7 +298,7 @@ pub fn build(
     results_of: impl Fn(&[String], &Standards) -> Vec<CandidateResult> + Sync,
 ) -> Report {
     let parts: Vec<&[String]> = candidates.chunks(PART).collect();
-    let provisional_rows: Vec<Row> = crate::threads::map(parts.clone(), 1, |part| {
+    let provisional_rows: Vec<Row> = crate::base::threads::map(parts.clone(), 1, |part| {
         results_of(part, &Standards::default())
             .iter()
             .map(|c| row_of(rubric, cohort, c, circuits))
@@ -407,7 +407,7 @@ pub fn build(
     };
     let counts_provisional = counts(&mut provisional_rows.iter().map(|r| r.outcome));
     let incomplete_reasons = common_reasons(&provisional_rows);
-    let standard_set_outcomes: Vec<Outcome> = crate::threads::map(parts, 1, |part| {
+    let standard_set_outcomes: Vec<Outcome> = crate::base::threads::map(parts, 1, |part| {
         results_of(part, &standards)
             .iter()
             .map(|c| c.result.outcome)
@@ -749,7 +749,7 @@ fn examiner_table(stations: &[(StationReport, Vec<Point>)]) -> Vec<ExaminerAtSta
 }
 
 /// The candidates' circuits from a roster, by candidate id.
-pub fn circuits(roster: Option<&crate::roster::Roster>) -> BTreeMap<String, String> {
+pub fn circuits(roster: Option<&crate::day::roster::Roster>) -> BTreeMap<String, String> {
     roster
         .map(|r| {
             r.candidates

@@ -19,7 +19,7 @@
 //!
 //! The report is the same whatever order the folders are named in.
 
-use crate::text::plural;
+use crate::base::text::plural;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::ids::check_id;
+use crate::base::ids::check_id;
 use crate::rubric::Rubric;
 use crate::store::{
     Event, GENESIS, JOURNAL_EXTENSION, LineError, MODERATION_FILE, QUARANTINE_SUFFIX, Record, SheetKey,

@@ -4,14 +4,14 @@
 pub const RUBRICS: [(&str, &str); 3] = [
     (
         "msk-ultrasound-osce.ron",
-        include_str!("../rubrics/msk-ultrasound-osce.ron"),
+        include_str!("../../rubrics/msk-ultrasound-osce.ron"),
     ),
     (
         "msk-practical-exam.ron",
-        include_str!("../rubrics/msk-practical-exam.ron"),
+        include_str!("../../rubrics/msk-practical-exam.ron"),
     ),
     (
         "msk-final-clinical-assessment.ron",
-        include_str!("../rubrics/msk-final-clinical-assessment.ron"),
+        include_str!("../../rubrics/msk-final-clinical-assessment.ron"),
     ),
 ];

@@ -33,8 +33,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::csvin::{self, Layout, NewProblem, Problem, ReadProblem, Table};
-use crate::ids::check_id;
+use crate::base::csvin::{self, Layout, NewProblem, Problem, ReadProblem, Table};
+use crate::base::ids::check_id;
 use crate::rubric::{DoubleMarkingMode, Rubric, Scale, Station, did_you_mean, one_of, quoted};
 use crate::scoring::{ItemMark, Standards, StationSheet, score_station};
 use crate::store::{Event, GLOBAL_RATING, SheetKey, Store, StoreError};

@@ -13,9 +13,9 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::cohort::{Cohort, Matrix};
-use crate::moderation::Moderation;
-use crate::results::CandidateResult;
+use crate::results::gather::{Cohort, Matrix};
+use crate::results::moderation::Moderation;
+use crate::results::reconcile::CandidateResult;
 use crate::rubric::Rubric;
 use crate::scoring::{PassMarkSource, StationOutcome, fmt_marks, fmt_percent};
 use crate::store::{Decision, TimerAction};
@@ -199,7 +199,7 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 continue;
             };
             let r = &d.result;
-            let sheets: Vec<&crate::cohort::FoundSheet> =
+            let sheets: Vec<&crate::results::gather::FoundSheet> =
                 d.sheets.iter().map(|&i| &cohort.sheets[i]).collect();
             let examiners: Vec<String> = sheets.iter().map(|s| s.key.examiner.clone()).collect();
             let (code, label) = match (&r.global_rating, &station.global_rating) {
@@ -511,8 +511,8 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
     let mut rows = Vec::new();
     for log in &moderation.logs {
         enum Line<'a> {
-            Decided(&'a crate::moderation::Decided),
-            Agreed(&'a crate::moderation::AgreedMark),
+            Decided(&'a crate::results::moderation::Decided),
+            Agreed(&'a crate::results::moderation::AgreedMark),
         }
         let mut lines: Vec<(u64, Line)> = log.decisions.iter().map(|d| (d.seq, Line::Decided(d))).collect();
         lines.extend(log.agreed.iter().map(|a| (a.seq, Line::Agreed(a))));
@@ -826,10 +826,13 @@ pub fn write_export(
     let heads = tables(rubric, cohort, m, &[], moderation, marks_columns).map_err(ExportError::Csv)?;
     prepare(
         dir,
-        heads.iter().map(|t| t.name).chain([crate::workbook::WORKBOOK]),
+        heads
+            .iter()
+            .map(|t| t.name)
+            .chain([crate::results::workbook::WORKBOOK]),
         force,
     )?;
-    let workbook_temp = temp_path(dir, crate::workbook::WORKBOOK);
+    let workbook_temp = temp_path(dir, crate::results::workbook::WORKBOOK);
     let mut files = Vec::new();
     let written = (|| {
         for t in &heads {
@@ -853,19 +856,20 @@ pub fn write_export(
             written.push((dir.join(t.name), *rows));
         }
         // The workbook, made from the files just written.
-        let sheets: Vec<crate::workbook::Sheet<'_>> = files
+        let sheets: Vec<crate::results::workbook::Sheet<'_>> = files
             .iter()
             .zip(&heads)
-            .map(|((temp, _, _), t)| crate::workbook::Sheet {
+            .map(|((temp, _, _), t)| crate::results::workbook::Sheet {
                 name: t.name.trim_end_matches(".csv"),
                 csv: temp,
                 kinds: t.columns.iter().map(|(_, kind)| *kind).collect(),
             })
             .collect();
         let mut book = create_temp(&workbook_temp)?;
-        let cut = crate::workbook::write(&mut book, &sheets).map_err(|e| ExportError::Csv(e.to_string()))?;
+        let cut = crate::results::workbook::write(&mut book, &sheets)
+            .map_err(|e| ExportError::Csv(e.to_string()))?;
         book.sync_all().map_err(io(&workbook_temp))?;
-        written.push((dir.join(crate::workbook::WORKBOOK), cut.len()));
+        written.push((dir.join(crate::results::workbook::WORKBOOK), cut.len()));
         Ok(written)
     })();
     let written = match written {
@@ -883,7 +887,7 @@ pub fn write_export(
         .zip(&written)
         .map(|((temp, _, _), (path, _))| (temp.clone(), path.clone()))
         .collect();
-    staged.push((workbook_temp, dir.join(crate::workbook::WORKBOOK)));
+    staged.push((workbook_temp, dir.join(crate::results::workbook::WORKBOOK)));
     drop(files);
     replace_all(dir, &staged)?;
     Ok(written)
@@ -941,8 +945,8 @@ fn write_parts(
             }
             Ok(())
         });
-        for round in parts.chunks(2 * crate::threads::count()) {
-            let made = crate::threads::map(round.to_vec(), 1, make);
+        for round in parts.chunks(2 * crate::base::threads::count()) {
+            let made = crate::base::threads::map(round.to_vec(), 1, make);
             if send.send(made).is_err() {
                 break; // the writer met an error, which it returns
             }

@@ -103,7 +103,7 @@ pub fn scatter(s: &StationReport) -> String {
             r#"<text x="{:.1}" y="{}" font-size="9" text-anchor="middle" font-family="sans-serif">{}</text>"#,
             f.x(*code),
             H - BOTTOM + 14.0,
-            esc(&crate::text::fit(label, 14))
+            esc(&crate::base::text::fit(label, 14))
         );
     }
     // Points, jittered a little sideways so stacks show.
@@ -223,7 +223,7 @@ pub fn bars(title: &str, values: &[(String, Option<f64>)], line: Option<(f64, &s
             r#"<text x="{}" y="{:.1}" font-size="10" text-anchor="end" font-family="sans-serif">{}</text>"#,
             x0 - 6.0,
             y + 11.0,
-            esc(&crate::text::fit(label, 20))
+            esc(&crate::base::text::fit(label, 20))
         );
         match v {
             Some(v) => {

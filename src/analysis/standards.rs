@@ -9,8 +9,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::cohort::Cohort;
-use crate::report::Report;
+use crate::analysis::report::Report;
+use crate::results::gather::Cohort;
 use crate::rubric::{Rubric, StandardSetMethod};
 use crate::scoring::{StandardSetMark, Standards};
 

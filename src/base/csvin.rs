@@ -1,6 +1,6 @@
 //! Reading CSV files that people write, usually in a spreadsheet: the
-//! careful reading shared by [`crate::roster`] (candidate rosters) and
-//! [`crate::import`] (paper marks).
+//! careful reading shared by [`crate::day::roster`] (candidate rosters) and
+//! [`crate::day::import`] (paper marks).
 //!
 //! Both formats are read the same way, so that an administrator who has
 //! learnt one has learnt the other: a size limit, UTF-8 only (with the line

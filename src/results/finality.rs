@@ -1,0 +1,112 @@
+//! Whether every result is final: what `osce status` and `osce export` exit
+//! 0 on, so that a script knows whether to upload.
+
+use crate::results::gather::{CellState, Cohort, Matrix};
+use crate::results::moderation::{CellModeration, Moderation};
+use crate::rubric::Rubric;
+
+/// Why the results are not yet final, each reason in words, most pressing
+/// first; empty when every result is final. `incomplete` is how many
+/// candidates' results (after moderation) are INCOMPLETE.
+///
+/// Final means: sheets were found, none marked against another version of
+/// the rubric, every expected sheet is in, no cell is in conflict or holds
+/// a journal that cannot be used, no candidate's result is INCOMPLETE
+/// (which covers pending referrals, agreed marks and third markers, and
+/// sheets the rubric requires to be moderated), no moderation decision has
+/// gone stale or is contradicted by another assessor, and where the rubric
+/// requires moderation, an assessor has moderated and every assessor has
+/// signed off.
+pub fn not_final(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    moderation: &Moderation,
+    incomplete: usize,
+) -> Vec<String> {
+    let mut why = Vec::new();
+    if let Some(words) = cohort.other_versions_words() {
+        why.push(words);
+    }
+    if m.candidates.is_empty() {
+        why.push(format!("no sheets were found for assessment \"{}\"", rubric.id));
+        return why;
+    }
+    let count = |state: CellState| m.cells.values().filter(|c| c.state == state).count();
+    let n = crate::base::text::plural;
+    let problems = count(CellState::Problem);
+    if problems > 0 {
+        why.push(format!(
+            "{} a journal that cannot be used as it is (see Problems)",
+            n(problems, "sheet has", "sheets have")
+        ));
+    }
+    let conflicts = count(CellState::Conflict);
+    if conflicts > 0 {
+        why.push(format!(
+            "{} in conflict: two different sheets where one is expected (see Conflicts)",
+            n(conflicts, "cell is", "cells are")
+        ));
+    }
+    let waiting = m
+        .cells
+        .values()
+        .filter(|c| !c.state.is_done() && !matches!(c.state, CellState::Conflict | CellState::Problem))
+        .count();
+    if waiting > 0 {
+        why.push(format!(
+            "{} not in yet",
+            n(waiting, "expected sheet is", "expected sheets are")
+        ));
+    }
+    let mut stale = 0;
+    let mut differ = 0;
+    let mut referred = 0;
+    for ((candidate, station), cell) in &m.cells {
+        if cell.sheets.is_empty() || matches!(cell.state, CellState::Conflict | CellState::Problem) {
+            continue;
+        }
+        match moderation.cell(cohort, &cell.sheets, candidate, station) {
+            CellModeration::Stale { .. } => stale += 1,
+            CellModeration::Conflicting { .. } => differ += 1,
+            CellModeration::Referred { third: None, .. } => referred += 1,
+            _ => {}
+        }
+    }
+    if referred > 0 {
+        why.push(format!(
+            "{} to a third marker whose sheet is not in yet",
+            n(referred, "sheet was referred", "sheets were referred")
+        ));
+    }
+    if stale > 0 {
+        why.push(format!(
+            "{} changed since it was moderated and must be moderated again",
+            n(stale, "sheet has", "sheets have")
+        ));
+    }
+    if differ > 0 {
+        why.push(format!(
+            "the assessors' decisions differ on {}",
+            n(differ, "sheet", "sheets")
+        ));
+    }
+    if rubric.moderation != crate::rubric::ModerationPolicy::None {
+        if moderation.logs.is_empty() {
+            why.push("the rubric requires moderation, and no assessor's decisions were found".to_string());
+        }
+        for log in moderation.logs.iter().filter(|l| l.signed_off.is_none()) {
+            why.push(format!(
+                "assessor {} (on {}) has not signed the moderation off",
+                log.assessor, log.device
+            ));
+        }
+    }
+    if incomplete > 0 {
+        why.push(format!(
+            "{} INCOMPLETE (each row says why)",
+            n(incomplete, "candidate's result is", "candidates' results are")
+        ));
+    }
+    why
+}
