@@ -534,3 +534,19 @@ fn a_damaged_amendment_is_a_problem_not_the_old_score() {
     fs::write(&path, damaged).expect("write");
     assert_problem(&d, &folder, "C001", "damaged at line");
 }
+
+/// A journal that cannot be read (here a pipe where the file was) is a
+/// problem with the reason, never a missing sheet or an empty note.
+#[test]
+fn a_journal_that_cannot_be_read_is_a_problem_with_its_reason() {
+    let d = Dir::new("gather-unreadable");
+    let folder = d.0.join("s");
+    let path = one_sheet(&folder);
+    fs::remove_file(&path).expect("remove");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    assert_problem(&d, &folder, "C001", "cannot be read");
+}

@@ -396,7 +396,10 @@ pub(super) fn entries(dir: &Path, dirs: bool) -> Result<Vec<(String, PathBuf)>, 
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue, // removed meanwhile, or a dangling link
             Err(e) => return Err(StoreError::Io { path, source: e }),
         };
-        if ((dirs && kind.is_dir()) || (!dirs && kind.is_file()))
+        // Files: anything that is not a folder, so that a journal replaced
+        // by something else (a pipe, a device) is reported, not passed
+        // over as missing; reading it is refused before it is opened.
+        if ((dirs && kind.is_dir()) || (!dirs && !kind.is_dir()))
             && let Ok(name) = entry.file_name().into_string()
         {
             out.push((name, path));
