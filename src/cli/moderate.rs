@@ -60,6 +60,14 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         .iter()
         .map(ToString::to_string)
         .chain(first.moderation.problems.iter().map(ToString::to_string))
+        .chain(
+            first
+                .cohort
+                .problem_sheets
+                .iter()
+                .map(|p| format!("{}: {}", p.path.display(), p.why)),
+        )
+        .chain(first.cohort.other_versions_words())
         .collect();
     if first.cohort.sheets.is_empty() {
         errln!(
