@@ -100,45 +100,44 @@ pub fn decide(
 /// Reads a saved decision and turns it into the engine's standards,
 /// checking it belongs to this rubric.
 pub fn load(path: &Path, rubric: &Rubric, rubric_hash: &str) -> Result<(Decision, Standards), String> {
+    let d = read(path)?;
+    let standards = to_standards(&d, rubric, rubric_hash).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((d, standards))
+}
+
+/// Reads a saved standard-setting record.
+pub fn read(path: &Path) -> Result<Decision, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let d: Decision = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a standard-setting file ({e})", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: not a standard-setting file ({e})", path.display()))
+}
+
+/// A standard-setting record as the engine's standards, checking it belongs
+/// to this rubric and every pass mark is one its station can have.
+pub fn to_standards(d: &Decision, rubric: &Rubric, rubric_hash: &str) -> Result<Standards, String> {
     if d.assessment != rubric.id || d.rubric != rubric_hash {
         return Err(format!(
-            "{}: was set for assessment \"{}\" with rubric BLAKE3 {}, not this rubric ({}, {rubric_hash})",
-            path.display(),
+            "was set for assessment \"{}\" with rubric {}, not this rubric ({}, {})",
             d.assessment,
-            d.rubric,
-            rubric.id
+            crate::results::gather::short_hash(&d.rubric),
+            rubric.id,
+            crate::results::gather::short_hash(rubric_hash)
         ));
     }
     let mut pass_marks = BTreeMap::new();
     for s in &d.stations {
         let Some(station) = rubric.station(&s.station) else {
-            return Err(format!(
-                "{}: station \"{}\" is not in the rubric",
-                path.display(),
-                s.station
-            ));
+            return Err(format!("station \"{}\" is not in the rubric", s.station));
         };
         let method = match s.method.as_str() {
             "borderline regression" => StandardSetMethod::BorderlineRegression,
             "borderline group" => StandardSetMethod::BorderlineGroup,
-            other => {
-                return Err(format!(
-                    "{}: unknown method \"{other}\" at station {}",
-                    path.display(),
-                    s.station
-                ));
-            }
+            other => return Err(format!("unknown method \"{other}\" at station {}", s.station)),
         };
         let max = rubric.station_max(station);
         if !(s.pass_mark.is_finite() && (0.0..=max).contains(&s.pass_mark)) {
             return Err(format!(
-                "{}: pass mark {} at station {} is outside 0 to {max}",
-                path.display(),
-                s.pass_mark,
-                s.station
+                "pass mark {} at station {} is outside 0 to {max}",
+                s.pass_mark, s.station
             ));
         }
         pass_marks.insert(
@@ -149,11 +148,8 @@ pub fn load(path: &Path, rubric: &Rubric, rubric_hash: &str) -> Result<(Decision
             },
         );
     }
-    Ok((
-        d.clone(),
-        Standards {
-            pass_marks,
-            sem: d.sem,
-        },
-    ))
+    Ok(Standards {
+        pass_marks,
+        sem: d.sem,
+    })
 }

@@ -41,13 +41,18 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         cohort,
         matrix: m,
         moderation,
+        standards: adopted,
+        decisions,
+        ..
     } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let standards = match args.pass_marks.as_str() {
-        "provisional" => Standards::default(),
-        "standard-set" => {
+    let standards = match args.pass_marks.as_deref() {
+        // The pass marks adopted by decision, else the rubric's own.
+        None => adopted,
+        Some("provisional") => Standards::default(),
+        Some("standard-set") => {
             let none = osce::results::moderation::Moderation::default();
             let agreement = osce::results::reconcile::agreement(&rubric, &cohort, &m);
             let circuits = osce::analysis::report::circuits(roster.as_ref());
@@ -61,7 +66,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             )
             .standards
         }
-        file => match osce::analysis::standards::load(std::path::Path::new(file), &rubric, &hash) {
+        Some(file) => match osce::analysis::standards::load(std::path::Path::new(file), &rubric, &hash) {
             Ok((decision, standards)) => {
                 if decision.sheets_fingerprint != osce::analysis::standards::fingerprint(&cohort) {
                     errln!(
@@ -92,10 +97,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     let incomplete = std::sync::atomic::AtomicUsize::new(0);
     let results_of = |part: &[String]| {
         let results = results_for(&rubric, &cohort, &m, &standards, &moderation, part);
-        let n = results
-            .iter()
-            .filter(|r| r.final_result.outcome == osce::scoring::Outcome::Incomplete)
-            .count();
+        let n = results.iter().filter(|r| r.waiting()).count();
         incomplete.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
         results
     };
@@ -129,11 +131,15 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                     outln!("wrote {} ({rows} rows)", path.display());
                 }
             }
+            for p in &decisions.problems {
+                errln!("warning: {p}");
+            }
             let why = osce::results::finality::not_final(
                 &rubric,
                 &cohort,
                 &m,
                 &moderation,
+                &decisions,
                 incomplete.load(std::sync::atomic::Ordering::Relaxed),
             );
             if why.is_empty() {

@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use osce::results::export::write_files;
-use osce::scoring::Standards;
 
 use super::status::{Loaded, load_cohort};
 use super::{EXIT_USAGE, FeedbackArgs};
@@ -14,6 +13,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         cohort,
         matrix: m,
         moderation,
+        standards,
         ..
     } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
         Ok(l) => l,
@@ -28,7 +28,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         );
         return ExitCode::from(super::EXIT_INVALID);
     }
-    let results = osce::results::reconcile::results(&rubric, &cohort, &m, &Standards::default(), &moderation);
+    let results = osce::results::reconcile::results(&rubric, &cohort, &m, &standards, &moderation);
     // Candidate ids are plain (letters, digits, - _ .), so safe file names.
     let files: Vec<(String, Vec<u8>)> = results
         .iter()

@@ -3,6 +3,7 @@
 //! rubric), 2 usage or I/O (a missing file, not UTF-8, a folder).
 
 mod audit;
+mod decide;
 pub mod diagnostics;
 mod export;
 mod feedback;
@@ -144,6 +145,17 @@ pub enum Command {
     /// a terminal) it writes Markdown, CSV or one self-contained HTML file.
     /// Explained in docs/report.md.
     Report(ReportArgs),
+    /// Record the exam lead's decisions: what only a person can settle
+    ///
+    /// Which sheet counts in a conflict (or neither), a void sheet, what an
+    /// absence counts as, how an item left unmarked is taken, a station's
+    /// result where moderation cannot settle it, the pass marks adopted.
+    /// Each is recorded with who, when and why (--by, --reason) in the
+    /// decider's own journal, never in a sheet; --dry-run shows what it would
+    /// change first. `osce status` names the decision each problem needs.
+    /// Explained in docs/decisions.md.
+    #[command(subcommand)]
+    Decide(decide::Decide),
     /// Write a realistic synthetic cohort (training, demos, benchmarks)
     ///
     /// Candidates with abilities, items with difficulties, examiners with
@@ -296,9 +308,10 @@ pub struct ExportArgs {
     /// Which pass marks: `provisional` (the rubric's, until standard
     /// setting), `standard-set` (computed now from these sessions, as
     /// `osce report` shows them), or a standard-setting record saved by
-    /// `osce report --save-standards`
-    #[arg(long, value_name = "WHICH", default_value = "provisional")]
-    pub pass_marks: String,
+    /// `osce report --save-standards`. Without it: the pass marks adopted
+    /// by `osce decide pass-marks`, else the provisional ones
+    #[arg(long, value_name = "WHICH")]
+    pub pass_marks: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -390,6 +403,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Show { file }) => show(&file),
         Some(Command::Score(args)) => score::score(args),
         Some(Command::Status(args)) => status::status(&args),
+        Some(Command::Decide(decide)) => decide::run(&decide),
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Import(args)) => import::run(&args),
         Some(Command::Export(args)) => export::run(&args),

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use osce::base::text::plural;
 use osce::day::roster::read_roster;
-use osce::results::gather::{CellState, Cohort, Matrix, gather, matrix};
+use osce::results::gather::{CellState, Cohort, Matrix, gather};
 use osce::results::moderation::{CellModeration, Moderation};
 use osce::rubric::Rubric;
 use osce::store::hash_rubric;
@@ -43,6 +43,11 @@ pub struct Loaded {
     pub cohort: Cohort,
     pub matrix: Matrix,
     pub moderation: Moderation,
+    /// The exam lead's decisions.
+    pub decisions: osce::results::decisions::Decisions,
+    /// The pass marks every command uses: those adopted by a decision, else
+    /// the rubric's own (provisional where standard-set).
+    pub standards: osce::scoring::Standards,
 }
 
 /// Loads the rubric, the optional roster and every sheet of the session
@@ -79,8 +84,23 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
-    let mut matrix = matrix(&rubric, &cohort, roster.as_ref());
+    let decisions = match osce::results::decisions::gather(&rubric, &hash, sessions) {
+        Ok(d) => d,
+        Err(e) => {
+            errln!("error: {e}");
+            return Err(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    let settled = osce::results::decisions::settle(&rubric, &cohort, &decisions);
+    let mut matrix = osce::results::gather::matrix_settled(&rubric, &cohort, roster.as_ref(), &settled);
     osce::results::moderation::settle_referrals(&mut matrix, &cohort, &moderation);
+    let standards = match adopted_standards(&rubric, &hash, &decisions) {
+        Ok(s) => s,
+        Err(message) => {
+            errln!("error: {message}");
+            return Err(ExitCode::from(EXIT_INVALID));
+        }
+    };
     Ok(Loaded {
         rubric,
         hash,
@@ -88,7 +108,23 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
         cohort,
         matrix,
         moderation,
+        decisions,
+        standards,
     })
+}
+
+/// The pass marks a decision adopted, as the engine uses them; the
+/// rubric's own where none was adopted.
+pub fn adopted_standards(
+    rubric: &Rubric,
+    hash: &str,
+    decisions: &osce::results::decisions::Decisions,
+) -> Result<osce::scoring::Standards, String> {
+    match decisions.pass_marks() {
+        None => Ok(osce::scoring::Standards::default()),
+        Some((made, record)) => osce::analysis::standards::to_standards(record, rubric, hash)
+            .map_err(|e| format!("the pass marks adopted {}: {e}", made.attribution())),
+    }
 }
 
 pub fn status(args: &StatusArgs) -> ExitCode {
@@ -97,18 +133,24 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         cohort,
         matrix: m,
         moderation,
+        standards,
+        decisions,
         ..
     } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    let hints = Hints::new(&args.rubric, &args.sessions);
     if args.problems {
-        out!("{}", render_problems(&rubric, &cohort, &m, &moderation));
+        out!("{}", render_problems(&rubric, &cohort, &m, &moderation, &hints));
     } else {
-        out!("{}", render(&rubric, &cohort, &m, &moderation));
+        out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
     }
-    let incomplete = incomplete_results(&rubric, &cohort, &m, &moderation);
-    let why = osce::results::finality::not_final(&rubric, &cohort, &m, &moderation, incomplete);
+    let incomplete = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+    let why = osce::results::finality::not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
+    for p in &decisions.problems {
+        outln!("problem: {p}");
+    }
     out!("{}", finality_words(&why));
     let code = if why.is_empty() {
         ExitCode::SUCCESS
@@ -138,14 +180,19 @@ pub fn warn_unusable(cohort: &Cohort) -> bool {
 
 /// How many candidates' results, after moderation and under the rubric's
 /// own pass marks, are INCOMPLETE.
-pub fn incomplete_results(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderation) -> usize {
-    let standards = osce::scoring::Standards::default();
+pub fn incomplete_results(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    moderation: &Moderation,
+    standards: &osce::scoring::Standards,
+) -> usize {
     m.candidates
         .chunks(512)
         .map(|part| {
-            osce::results::reconcile::results_for(rubric, cohort, m, &standards, moderation, part)
+            osce::results::reconcile::results_for(rubric, cohort, m, standards, moderation, part)
                 .iter()
-                .filter(|r| r.final_result.outcome == osce::scoring::Outcome::Incomplete)
+                .filter(|r| r.waiting())
                 .count()
         })
         .sum()
@@ -232,7 +279,86 @@ fn sheets(n: usize) -> String {
 const HEADER_EVERY: usize = 30;
 
 /// Only what needs action, candidate by candidate: `status --problems`.
-pub fn render_problems(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderation) -> String {
+/// The `osce decide` command that settles each problem, as a line to copy.
+pub struct Hints {
+    rubric: String,
+    sessions: String,
+}
+
+impl Hints {
+    pub fn new(rubric: &Path, sessions: &[PathBuf]) -> Hints {
+        Hints {
+            rubric: rubric.display().to_string(),
+            sessions: sessions
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
+    /// `    decide: osce decide KIND RUBRIC --sessions … --candidate C
+    /// --station S CHOICE --by NAME --reason "…"`.
+    fn line(&self, kind: &str, candidate: &str, station: &str, choice: &str) -> String {
+        format!(
+            "    decide: osce decide {kind} {} --sessions {} --candidate {candidate} --station {station} {choice} \
+             --by NAME --reason \"…\"",
+            self.rubric, self.sessions
+        )
+    }
+}
+
+/// Items a submitted sheet left unmarked, with no ruling yet: (sheet index,
+/// item id).
+fn unmarked_items(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    cell: &osce::results::gather::Cell,
+) -> Vec<(usize, String)> {
+    use osce::results::decisions::Ruling;
+    if !matches!(cell.state, CellState::Submitted | CellState::Amended) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for &i in &cell.sheets {
+        let sheet = &cohort.sheets[i];
+        let Some(station) = rubric.station(&sheet.key.station) else {
+            continue;
+        };
+        for item in &station.items {
+            let ruled = cell.decided.iter().any(|h| {
+                matches!(&h.ruling, Ruling::Unmarked { sheet: r, item: it, .. }
+                    if it == &item.id && r.examiner == sheet.key.examiner && r.device == sheet.key.device)
+            });
+            if sheet.state.mark(&item.id).is_none() && !ruled {
+                out.push((i, item.id.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the exam lead has decided what this cell's absence counts as.
+fn absence_decided(cell: &osce::results::gather::Cell) -> bool {
+    cell.decided
+        .iter()
+        .any(|h| matches!(h.ruling, osce::results::decisions::Ruling::Absence { .. }))
+}
+
+/// Whether the exam lead has decided this station's result.
+fn result_decided(cell: &osce::results::gather::Cell) -> bool {
+    cell.decided
+        .iter()
+        .any(|h| matches!(h.ruling, osce::results::decisions::Ruling::StationResult { .. }))
+}
+
+pub fn render_problems(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    moderation: &Moderation,
+    hints: &Hints,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — what needs action", rubric.title);
     if let Some(words) = cohort.other_versions_words() {
@@ -245,9 +371,18 @@ pub fn render_problems(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation:
         for s in &m.stations {
             let Some(cell) = m.cell(c, s) else { continue };
             let what = match cell.state {
-                CellState::Problem => format!("{s}: PROBLEM: {}", cell.problem.as_deref().unwrap_or("")),
-                CellState::Conflict => format!("{s}: CONFLICT: {}", cell.conflict.as_deref().unwrap_or("")),
+                CellState::Problem => format!(
+                    "{s}: PROBLEM: {}\n{}",
+                    cell.problem.as_deref().unwrap_or(""),
+                    hints.line("void", c, s, "--sheet PATH")
+                ),
+                CellState::Conflict => format!(
+                    "{s}: CONFLICT: {}\n{}",
+                    cell.conflict.as_deref().unwrap_or(""),
+                    hints.line("conflict", c, s, "--use EXAMINER@DEVICE|PATH (or --neither)")
+                ),
                 state if !state.is_done() => format!("{s}: {}", state.label()),
+                CellState::Absent if absence_decided(cell) => continue,
                 CellState::Absent => {
                     let why: Vec<&str> = cell
                         .sheets
@@ -255,20 +390,56 @@ pub fn render_problems(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation:
                         .filter_map(|&i| cohort.sheets[i].state.absent.as_deref())
                         .collect();
                     format!(
-                        "{s}: absent ({}): the candidate's result is INCOMPLETE until the absence is settled",
-                        why.join("; ")
+                        "{s}: absent ({}): the candidate's result is INCOMPLETE until the absence is settled\n{}",
+                        why.join("; "),
+                        hints.line("absence", c, s, "--deferred (or --fail)")
                     )
+                }
+                _ if !unmarked_items(rubric, cohort, cell).is_empty() => {
+                    let items: Vec<String> = unmarked_items(rubric, cohort, cell)
+                        .into_iter()
+                        .map(|(i, item)| {
+                            let k = &cohort.sheets[i].key;
+                            format!(
+                                "{s}: item {item} left unmarked on {}@{}'s sheet\n{}",
+                                k.examiner,
+                                k.device,
+                                hints.line(
+                                    "unmarked",
+                                    c,
+                                    s,
+                                    &format!(
+                                        "--sheet {}@{} --item {item} --level LABEL (or --not-observed)",
+                                        k.examiner, k.device
+                                    )
+                                )
+                            )
+                        })
+                        .collect();
+                    items.join("\n  ")
                 }
                 _ => match moderated.get(&(c.clone(), s.clone())) {
                     Some(CellModeration::Stale { by }) => {
                         format!("{s}: changed since {} moderated it", by.join(", "))
                     }
-                    Some(CellModeration::Conflicting { detail }) => {
-                        format!("{s}: assessors differ: {detail}")
+                    Some(
+                        CellModeration::Conflicting { .. } | CellModeration::Referred { third: None, .. },
+                    ) if result_decided(cell) => {
+                        continue;
                     }
-                    Some(CellModeration::Referred { third: None, .. }) => {
-                        format!("{s}: referred to a third marker; no third sheet yet")
-                    }
+                    Some(CellModeration::Conflicting { detail }) => format!(
+                        "{s}: assessors differ: {detail}\n{}",
+                        hints.line("result", c, s, "--pass (or --fail)")
+                    ),
+                    Some(CellModeration::Referred { third: None, .. }) => format!(
+                        "{s}: referred to a third marker; no third sheet yet\n{}",
+                        hints.line(
+                            "result",
+                            c,
+                            s,
+                            "--pass (or --fail), if the third marker will not come"
+                        )
+                    ),
                     _ => continue,
                 },
             };
@@ -300,7 +471,13 @@ pub fn render_problems(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation:
 }
 
 /// The status report as text.
-pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderation) -> String {
+pub fn render(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    moderation: &Moderation,
+    hints: &Hints,
+) -> String {
     let moderated = moderation_of(cohort, m, moderation);
     let mut out = String::new();
     let _ = writeln!(out, "{} — sheets in", rubric.title);
@@ -409,6 +586,16 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
             for &i in &cell.sheets {
                 let _ = writeln!(out, "    {}", cohort.sheets[i].path.display());
             }
+            let _ = writeln!(
+                out,
+                "{}",
+                hints.line(
+                    "conflict",
+                    candidate,
+                    station,
+                    "--use EXAMINER@DEVICE|PATH (or --neither)"
+                )
+            );
         }
     }
     let problem_cells: Vec<(&(String, String), &osce::results::gather::Cell)> = m
@@ -430,6 +617,60 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
                 let _ = writeln!(out, "  {candidate} at {station}: {}", p.path.display());
                 let _ = writeln!(out, "    {}", p.why);
             }
+            let _ = writeln!(out, "{}", hints.line("void", candidate, station, "--sheet PATH"));
+        }
+    }
+    let absences: Vec<&(String, String)> = m
+        .cells
+        .iter()
+        .filter(|(_, c)| c.state == CellState::Absent && !absence_decided(c))
+        .map(|(k, _)| k)
+        .collect();
+    if !absences.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nAbsences to settle (deferred under mitigating circumstances, or a fail):"
+        );
+        for (candidate, station) in absences {
+            let _ = writeln!(out, "  {candidate} at {station}");
+            let _ = writeln!(
+                out,
+                "{}",
+                hints.line("absence", candidate, station, "--deferred (or --fail)")
+            );
+        }
+    }
+    let mut unmarked = Vec::new();
+    for ((candidate, station), cell) in &m.cells {
+        for (i, item) in unmarked_items(rubric, cohort, cell) {
+            unmarked.push((candidate, station, i, item));
+        }
+    }
+    if !unmarked.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nItems left unmarked on submitted sheets (each needs a ruling):"
+        );
+        for (candidate, station, i, item) in unmarked {
+            let k = &cohort.sheets[i].key;
+            let _ = writeln!(
+                out,
+                "  {candidate} at {station}: item {item} on {}@{}'s sheet",
+                k.examiner, k.device
+            );
+            let _ = writeln!(
+                out,
+                "{}",
+                hints.line(
+                    "unmarked",
+                    candidate,
+                    station,
+                    &format!(
+                        "--sheet {}@{} --item {item} --level LABEL (or --not-observed)",
+                        k.examiner, k.device
+                    )
+                )
+            );
         }
     }
     copies_section(&mut out, cohort);
@@ -479,7 +720,7 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation: &Moderat
             let _ = writeln!(out, "  {candidate} at {station}");
         }
     }
-    moderation_section(&mut out, rubric, m, moderation, &moderated);
+    moderation_section(&mut out, rubric, m, moderation, &moderated, hints);
     if !cohort.problems.is_empty() || !moderation.problems.is_empty() {
         let _ = writeln!(out, "\nProblems with session files:");
         for p in &cohort.problems {
@@ -513,6 +754,7 @@ fn moderation_section(
     m: &Matrix,
     moderation: &Moderation,
     moderated: &std::collections::BTreeMap<(String, String), CellModeration>,
+    hints: &Hints,
 ) {
     if moderation.logs.is_empty() && rubric.moderation == osce::rubric::ModerationPolicy::None {
         return;
@@ -558,6 +800,18 @@ fn moderation_section(
             _ => continue,
         };
         let _ = writeln!(out, "  {candidate} at {station}: {why}");
+        let decided = m.cell(candidate, station).is_some_and(result_decided);
+        if matches!(
+            cm,
+            CellModeration::Conflicting { .. } | CellModeration::Referred { .. }
+        ) && !decided
+        {
+            let _ = writeln!(
+                out,
+                "{}",
+                hints.line("result", candidate, station, "--pass (or --fail)")
+            );
+        }
     }
 }
 

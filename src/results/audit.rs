@@ -31,8 +31,8 @@ use chrono::{DateTime, Utc};
 use crate::base::ids::check_id;
 use crate::rubric::Rubric;
 use crate::store::{
-    Event, GENESIS, JOURNAL_EXTENSION, LineError, MODERATION_FILE, QUARANTINE_SUFFIX, Record, SheetKey,
-    Store, StoreError, Submission, decode_line, moderation_key, read_sheet,
+    DECISIONS_FILE, Event, GENESIS, JOURNAL_EXTENSION, LineError, MODERATION_FILE, QUARANTINE_SUFFIX, Record,
+    SheetKey, Store, StoreError, Submission, decode_line, moderation_key, read_sheet,
 };
 
 /// How far a journal's times may go backwards, from one record to the next,
@@ -288,6 +288,9 @@ pub enum FindingKind {
     Unexpected { expected: &'static str },
     /// A sessions folder with no folder for this assessment.
     NoAssessmentFolder { assessment: String },
+    /// An error the exam lead has settled by a recorded decision (`osce
+    /// decide`): still shown, as a warning, with the decision.
+    Settled { was: Box<FindingKind>, by: String },
 }
 
 /// How several copies of one sheet's journal compare.
@@ -312,6 +315,7 @@ impl FindingKind {
             | FindingKind::UnknownStation { .. }
             | FindingKind::QuarantinedChange => Severity::Error,
             FindingKind::Line(sign) => sign.severity(),
+            FindingKind::Settled { .. } => Severity::Warning,
             FindingKind::SameSheet { relation, .. } => match relation {
                 Copies::Different => Severity::Error,
                 Copies::Identical | Copies::OlderCopy => Severity::Warning,
@@ -678,8 +682,9 @@ impl Walk {
             for candidate in list(&who.path)? {
                 self.check(&candidate);
                 let name = candidate.name.as_deref().unwrap_or("");
-                if candidate.kind == Kind::File && name == MODERATION_FILE {
-                    // An assessor's moderation journal: Store::moderation_journals lists it.
+                if candidate.kind == Kind::File && (name == MODERATION_FILE || name == DECISIONS_FILE) {
+                    // An assessor's moderation journal or an exam lead's
+                    // decisions: listed and checked below.
                     continue;
                 }
                 if candidate.kind == Kind::File && is_probe(name) {
@@ -688,7 +693,10 @@ impl Walk {
                     // next session's test.
                     continue;
                 }
-                if candidate.kind == Kind::File && name == format!("{MODERATION_FILE}{QUARANTINE_SUFFIX}") {
+                if candidate.kind == Kind::File
+                    && (name == format!("{MODERATION_FILE}{QUARANTINE_SUFFIX}")
+                        || name == format!("{DECISIONS_FILE}{QUARANTINE_SUFFIX}"))
+                {
                     self.quarantines.push(candidate.path.clone());
                     continue;
                 }
@@ -697,7 +705,7 @@ impl Walk {
                     self.find(
                         &candidate.path,
                         FindingKind::Unexpected {
-                            expected: "candidates' folders, named by candidate id, and moderation.jsonl",
+                            expected: "candidates' folders, named by candidate id, moderation.jsonl and decisions.jsonl",
                         },
                     );
                     continue;
@@ -808,6 +816,16 @@ pub fn audit(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<
         let key = moderation_key(&rubric.id, &assessor, &device);
         check_journal(rubric, rubric_hash, key, &path, &mut report);
     }
+    // The exam lead's decisions: a chain of their own.
+    let mut decisions = Vec::new();
+    for root in &walk.roots {
+        decisions.extend(Store::new(root).decision_journals(&rubric.id)?);
+    }
+    decisions.sort();
+    decisions.dedup_by(|a, b| a.2 == b.2);
+    for (_, _, path) in decisions {
+        check_decisions(rubric_hash, &path, &mut report);
+    }
     let mut quarantines = walk.quarantines;
     quarantines.sort();
     for path in quarantines {
@@ -841,6 +859,8 @@ pub fn audit(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<
         }
         report.quarantines.push(q);
     }
+    let decisions = crate::results::decisions::gather(rubric, rubric_hash, &folders).unwrap_or_default();
+    settle_findings(&mut report.findings, &decisions);
     // Stable: findings about one file keep the order they were found in.
     report
         .findings
@@ -1045,6 +1065,133 @@ fn list_events(key: &SheetKey, path: &Path, records: &[Record], report: &mut Aud
 
 /// Compares the journals of one sheet found in several folders, each given
 /// as its path and its records' hashes (sorted by path).
+/// Marks the errors a decision in force has settled: a journal in the
+/// wrong place that was voided, two histories of one sheet where the exam
+/// lead said which counts (or neither).
+fn settle_findings(findings: &mut [Finding], decisions: &crate::results::decisions::Decisions) {
+    use crate::results::decisions::Ruling;
+    let in_force = decisions.in_force();
+    // <root>/<assessment>/<examiner>@<device>/<candidate>/<station>.jsonl
+    let place = |path: &Path| -> Option<(String, String, String, String)> {
+        let station = path.file_stem()?.to_str()?.to_string();
+        let candidate = path.parent()?.file_name()?.to_str()?.to_string();
+        let who = path.parent()?.parent()?.file_name()?.to_str()?;
+        let (examiner, device) = crate::store::parse_who(who)?;
+        Some((candidate, station, examiner.to_string(), device.to_string()))
+    };
+    for finding in findings.iter_mut() {
+        let Some((candidate, station, examiner, device)) = place(&finding.path) else {
+            continue;
+        };
+        let settled = match &finding.kind {
+            FindingKind::WrongPlace { .. } => {
+                let fingerprint = fs::read(&finding.path)
+                    .map(|b| blake3::hash(&b).to_hex().to_string())
+                    .unwrap_or_default();
+                in_force.iter().find(|m| {
+                    matches!(&m.entry.decision, Ruling::Void { candidate: c, station: s, sheet }
+                        if *c == candidate && *s == station && sheet.examiner == examiner
+                            && sheet.device == device && sheet.last == fingerprint)
+                })
+            }
+            FindingKind::SameSheet {
+                others,
+                relation: Copies::Different,
+            } => {
+                let last = |p: &Path| {
+                    read_sheet(p)
+                        .ok()
+                        .and_then(|r| r.records.last().map(|x| x.hash.clone()))
+                        .unwrap_or_default()
+                };
+                let lasts: Vec<String> = std::iter::once(finding.path.as_path())
+                    .chain(others.iter().map(PathBuf::as_path))
+                    .map(last)
+                    .collect();
+                in_force.iter().find(|m| match &m.entry.decision {
+                    Ruling::Conflict {
+                        candidate: c,
+                        station: s,
+                        counts,
+                    } if *c == candidate && *s == station => counts.as_ref().is_none_or(|r| {
+                        r.examiner == examiner && r.device == device && lasts.contains(&r.last)
+                    }),
+                    _ => false,
+                })
+            }
+            _ => None,
+        };
+        if let Some(made) = settled {
+            let was = std::mem::replace(&mut finding.kind, FindingKind::Unexpected { expected: "" });
+            finding.kind = FindingKind::Settled {
+                was: Box::new(was),
+                by: format!("{} ({})", made.entry.decision.words(), made.attribution()),
+            };
+        }
+    }
+}
+
+/// Checks an exam lead's decisions journal: every line's hash, the chain,
+/// the rubric version; lists it with the other journals.
+fn check_decisions(rubric_hash: &str, path: &Path, report: &mut AuditReport) {
+    use crate::results::decisions::DecisionEntry;
+    let read = match crate::store::read_chain::<DecisionEntry>(path) {
+        Ok(r) => r,
+        Err(e) => {
+            report.findings.push(Finding {
+                path: path.to_path_buf(),
+                line: None,
+                kind: FindingKind::Unreadable { error: e.to_string() },
+            });
+            return;
+        }
+    };
+    let mut journal = JournalAudit {
+        key: crate::store::moderation_key("", "", ""),
+        path: path.to_path_buf(),
+        lines: read.entries.len(),
+        records: read.entries.len(),
+        state: JournalState::Sound,
+        other_rubric: None,
+        wrong_place: false,
+        unknown_station: false,
+        hand_edit: false,
+    };
+    if let Some((line, reason)) = read.damage.clone() {
+        journal.state = JournalState::Damaged { line };
+        journal.hand_edit = true;
+        report.findings.push(Finding {
+            path: path.to_path_buf(),
+            line: Some(line),
+            kind: FindingKind::Damaged { reason },
+        });
+    } else if let Some(torn) = read.torn {
+        journal.state = JournalState::TornTail {
+            line: read.entries.len() + 1,
+            bytes: 0,
+        };
+        report.findings.push(Finding {
+            path: path.to_path_buf(),
+            line: None,
+            kind: FindingKind::TornTail {
+                bytes: 0,
+                reason: torn,
+            },
+        });
+    }
+    if let Some(other) = read.entries.iter().find(|c| c.entry.rubric != rubric_hash) {
+        journal.other_rubric = Some(other.entry.rubric.clone());
+        report.findings.push(Finding {
+            path: path.to_path_buf(),
+            line: Some(other.seq as usize),
+            kind: FindingKind::OtherRubric {
+                found: other.entry.rubric.clone(),
+            },
+        });
+    }
+    report.journals.push(journal);
+}
+
 /// Lists the events of one sheet's journals (each history once: the
 /// longest copy of it, as every command uses it) and, where the sheet was
 /// found more than once, how its copies relate.
@@ -1257,13 +1404,15 @@ impl fmt::Display for FindingKind {
                  Audit with the rubric file the marks were made with, or find out why this sheet was \
                  marked with another one"
             ),
+            FindingKind::Settled { was, by } => write!(f, "{was}; settled by decision: {by}"),
             FindingKind::WrongPlace { records, place } => {
                 let (said, folder) = differences(records, place);
                 write!(
                     f,
                     "its records name {said}, but it lies in the folder for {folder}: it was copied or \
-                     moved by hand (or a folder renamed), and status and export count it as the sheet of \
-                     its folder. Put it back in the folder of the sheet its records name: {}",
+                     moved by hand (or a folder renamed), and status and export show it as a problem, with \
+                     no sheet counting there. Put it back in the folder of the sheet its records name: {}, \
+                     or void it with `osce decide void`",
                     describe(records)
                 )
             }

@@ -132,6 +132,9 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
                 .deciding_reasons()
                 .map(|x| x.text.clone())
                 .collect();
+            if let Some(d) = &c.deferred {
+                reasons.insert(0, format!("deferred: {d}"));
+            }
             for m in &c.moderation_reasons {
                 if !reasons.contains(&m.text) {
                     reasons.push(m.text.clone());
@@ -154,7 +157,7 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
                     format!("yes: {}", r.provisional.join("; "))
                 },
                 c.moderation_status.clone(),
-                c.final_result.outcome.to_string(),
+                c.final_word(),
                 reasons.join("; "),
             ]
         })
@@ -249,20 +252,21 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
             // no score: an empty cell, never a 0 that reads as marks earned.
             let absent = r.outcome == StationOutcome::Absent;
             let scored = !absent && !d.sheets.is_empty();
-            let note = match (&d.note, absent) {
-                (Some(note), _) => note.clone(),
-                (None, true) => {
-                    let why: Vec<&str> = sheets.iter().filter_map(|s| s.state.absent.as_deref()).collect();
-                    format!(
-                        "absent: {}",
-                        if why.is_empty() {
-                            "no reason recorded".to_string()
-                        } else {
-                            why.join("; ")
-                        }
-                    )
-                }
-                (None, false) => String::new(),
+            let absence = absent.then(|| {
+                let why: Vec<&str> = sheets.iter().filter_map(|s| s.state.absent.as_deref()).collect();
+                format!(
+                    "absent: {}",
+                    if why.is_empty() {
+                        "no reason recorded".to_string()
+                    } else {
+                        why.join("; ")
+                    }
+                )
+            });
+            let note = match (absence, &d.note) {
+                (Some(a), Some(note)) => format!("{a}; {note}"),
+                (Some(a), None) => a,
+                (None, note) => note.clone().unwrap_or_default(),
             };
             rows.push(vec![
                 c.candidate.clone(),
@@ -453,7 +457,8 @@ pub fn marks_table(results: &[CandidateResult], columns: &[MarksColumn]) -> Resu
             // status code; nor has a total that lacks a station (a FAIL
             // already certain, with a station still open), which would
             // change once the station is in.
-            let marked = c.final_result.outcome != crate::scoring::Outcome::Incomplete
+            let marked = !c.waiting()
+                && c.deferred.is_none()
                 && c.stations
                     .values()
                     .all(|d| d.final_result.outcome != crate::scoring::StationOutcome::Incomplete);
@@ -471,7 +476,7 @@ pub fn marks_table(results: &[CandidateResult], columns: &[MarksColumn]) -> Resu
                         "total" => fmt_marks(c.final_result.total),
                         "maximum" => fmt_marks(c.final_result.max),
                         "percent" => c.final_result.percent().map(fmt_percent).unwrap_or_default(),
-                        "result" | "final_result" => c.final_result.outcome.to_string(),
+                        "result" | "final_result" => c.final_word(),
                         "internal_result" => c.result.outcome.to_string(),
                         _ => String::new(),
                     };

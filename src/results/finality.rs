@@ -22,9 +22,21 @@ pub fn not_final(
     cohort: &Cohort,
     m: &Matrix,
     moderation: &Moderation,
+    decisions: &crate::results::decisions::Decisions,
     incomplete: usize,
 ) -> Vec<String> {
+    let n = crate::base::text::plural;
     let mut why = Vec::new();
+    if !decisions.problems.is_empty() {
+        why.push(format!(
+            "{} cannot be read whole, so a decision may be missing (see Problems)",
+            n(
+                decisions.problems.len(),
+                "decisions journal",
+                "decisions journals"
+            )
+        ));
+    }
     if let Some(words) = cohort.other_versions_words() {
         why.push(words);
     }
@@ -33,7 +45,6 @@ pub fn not_final(
         return why;
     }
     let count = |state: CellState| m.cells.values().filter(|c| c.state == state).count();
-    let n = crate::base::text::plural;
     let problems = count(CellState::Problem);
     if problems > 0 {
         why.push(format!(

@@ -15,6 +15,7 @@ use crate::day::roster::Roster;
 use crate::rubric::{DoubleMarkingMode, Rubric};
 use chrono::{DateTime, Utc};
 
+use crate::results::decisions::Settled;
 use crate::scoring::{Standards, score_station};
 use crate::store::{
     Damage, Event, Quarantine, RecordRef, SheetKey, SheetState, Store, StoreError, read_sheet_with,
@@ -33,6 +34,9 @@ pub struct FoundSheet {
     pub mark_times: Vec<(u64, DateTime<Utc>)>,
     /// The seq and time of the last global-rating record (undone or not).
     pub last_global_rating: Option<(u64, DateTime<Utc>)>,
+    /// The hash of its last record: which history of the sheet this is (a
+    /// decision names the sheet it was taken on by it).
+    pub last_hash: String,
 }
 
 impl FoundSheet {
@@ -78,6 +82,19 @@ pub struct ProblemSheet {
     pub path: PathBuf,
     /// What is wrong and what to do, in words.
     pub why: String,
+    /// BLAKE3 of the file's bytes (empty where it cannot be read): a
+    /// decision to void it names it by this.
+    pub fingerprint: String,
+}
+
+/// BLAKE3 of a plain file's bytes, or empty.
+fn file_fingerprint(path: &Path) -> String {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => std::fs::read(path)
+            .map(|b| blake3::hash(&b).to_hex().to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 /// A journal seen again: the same sheet in another folder (a copy of a
@@ -230,6 +247,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort) {
             }),
             Outcome::Problem(why) => cohort.problem_sheets.push(ProblemSheet {
                 key: read.key,
+                fingerprint: file_fingerprint(&read.path),
                 path: read.path,
                 why,
             }),
@@ -275,6 +293,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort) {
         if let Some(d) = damage {
             cohort.problem_sheets.push(ProblemSheet {
                 key: head.key,
+                fingerprint: file_fingerprint(&head.path),
                 path: head.path,
                 why: format!(
                     "damaged at line {} ({}): the records from there on cannot be read, so what the sheet says \
@@ -386,6 +405,7 @@ fn read_outcome(rubric: &Rubric, rubric_hash: &str, key: &SheetKey, path: &Path)
             state,
             mark_times,
             last_global_rating,
+            last_hash: last_hash.clone(),
         }),
         last_hash,
         torn: checked.quarantined,
@@ -524,6 +544,9 @@ pub struct Cell {
     pub conflict: Option<String>,
     /// Why a journal here cannot be used, in words (a problem cell).
     pub problem: Option<String>,
+    /// The exam lead's decisions on this cell that hold, in force for its
+    /// result (see [`crate::results::decisions`]).
+    pub decided: Vec<crate::results::decisions::Held>,
 }
 
 pub(crate) fn sheet_state(s: &SheetState) -> CellState {
@@ -581,6 +604,18 @@ impl Matrix {
 /// candidates are the ones expected; others found on sheets are added and
 /// listed as unexpected.
 pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matrix {
+    matrix_settled(rubric, cohort, roster, &Settled::default())
+}
+
+/// [`matrix`] after the exam lead's decisions: sheets they set aside do not
+/// count, void journals are no longer a problem, and each cell carries the
+/// decisions that hold for it.
+pub fn matrix_settled(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    roster: Option<&Roster>,
+    settled: &Settled,
+) -> Matrix {
     let stations: Vec<String> = rubric.scored_stations().map(|s| s.id.clone()).collect();
     let mut candidates: Vec<String> = Vec::new();
     let mut names = BTreeMap::new();
@@ -625,13 +660,19 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
 
     let mut by_cell: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, s) in cohort.sheets.iter().enumerate() {
+        if settled.excluded.contains(&i) {
+            continue;
+        }
         by_cell
             .entry((s.key.candidate.as_str(), s.key.station.as_str()))
             .or_default()
             .push(i);
     }
     let mut problems: BTreeMap<(&str, &str), Vec<&ProblemSheet>> = BTreeMap::new();
-    for p in &cohort.problem_sheets {
+    for (i, p) in cohort.problem_sheets.iter().enumerate() {
+        if settled.void_problems.contains(&i) {
+            continue;
+        }
         problems
             .entry((p.key.candidate.as_str(), p.key.station.as_str()))
             .or_default()
@@ -701,6 +742,16 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
                         .collect::<Vec<_>>()
                         .join("; ")
                 });
+            let key = (candidate.clone(), station.clone());
+            // A decision that no longer holds is said where the cell still
+            // needs one.
+            let stale = settled.stale.get(&key).map(|w| w.join("; "));
+            let with_stale = |text: Option<String>| match (text, &stale) {
+                (Some(t), Some(w)) => Some(format!("{t}; {w}")),
+                (t, _) => t,
+            };
+            let problem = with_stale(problem);
+            let conflict = with_stale(conflict);
             let state = if problem.is_some() {
                 CellState::Problem
             } else if conflict.is_some() {
@@ -724,6 +775,7 @@ pub fn matrix(rubric: &Rubric, cohort: &Cohort, roster: Option<&Roster>) -> Matr
                     concern,
                     conflict,
                     problem,
+                    decided: settled.held.get(&key).cloned().unwrap_or_default(),
                 },
             );
         }

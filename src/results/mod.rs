@@ -6,16 +6,20 @@
 //!    folders; copies of one sheet are one sheet, only different histories
 //!    conflict; every journal is checked before it is used; the candidates ×
 //!    stations matrix.
-//! 2. [`moderation`]: the external assessors' decisions, beside the marks.
-//! 3. [`reconcile`]: each candidate's result: which sheet counts, double
+//! 2. [`decisions`]: the exam lead's decisions (which sheet counts in a
+//!    conflict, a void sheet, an absence, an item left unmarked, a station's
+//!    result, the pass marks adopted).
+//! 3. [`moderation`]: the external assessors' decisions, beside the marks.
+//! 4. [`reconcile`]: each candidate's result: which sheet counts, double
 //!    marking reconciled, pass marks applied, moderation's effect.
-//! 4. [`finality`]: whether every result is final, and why not.
-//! 5. [`export`] and [`workbook`]: the CSV files and the Excel workbook;
+//! 5. [`finality`]: whether every result is final, and why not.
+//! 6. [`export`] and [`workbook`]: the CSV files and the Excel workbook;
 //!    [`feedback`]: a file per candidate.
 //!
 //! [`audit`] checks every session file on its own, for the exam lead.
 
 pub mod audit;
+pub mod decisions;
 pub mod export;
 pub mod feedback;
 pub mod finality;

@@ -3,9 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::results::decisions::{AbsenceOutcome, Held, Ruling};
 use crate::results::gather::{CellState, Cohort, Matrix};
 use crate::results::moderation::{CellModeration, Moderation};
 use crate::rubric::{FixedMark, Reconcile, Rubric};
+use crate::scoring::Outcome;
 use crate::scoring::{
     AssessmentResult, CandidateSheets, Reason, Standards, StationOutcome, StationResult, fmt_marks, overall,
     score_station,
@@ -47,6 +49,27 @@ pub struct CandidateResult {
     pub moderation_reasons: Vec<Reason>,
     /// By station id, scored stations only.
     pub stations: BTreeMap<String, StationDetail>,
+    /// Deferred by the exam lead's decision (an absence with mitigating
+    /// circumstances), with the decision in words: no result at this
+    /// sitting, and nothing to upload.
+    pub deferred: Option<String>,
+}
+
+impl CandidateResult {
+    /// The final result as the exports write it: `DEFERRED` where the exam
+    /// lead deferred the candidate, else `PASS`, `FAIL` or `INCOMPLETE`.
+    pub fn final_word(&self) -> String {
+        match &self.deferred {
+            Some(_) => "DEFERRED".to_string(),
+            None => self.final_result.outcome.to_string(),
+        }
+    }
+
+    /// Whether the result still waits for something (INCOMPLETE and not
+    /// deferred by a decision).
+    pub fn waiting(&self) -> bool {
+        self.deferred.is_none() && self.final_result.outcome == crate::scoring::Outcome::Incomplete
+    }
 }
 
 /// Results for every candidate of the matrix, in its order: as the
@@ -89,6 +112,7 @@ fn candidate_result(
     let mut stations = Vec::new();
     let mut finals = Vec::new();
     let mut moderation_reasons = Vec::new();
+    let mut deferred: Vec<String> = Vec::new();
     let mut details = BTreeMap::new();
     for station in &rubric.stations {
         if station.rest {
@@ -156,9 +180,13 @@ fn candidate_result(
             ),
             _ if indices.is_empty() => no_sheet_counts(rubric, station, standards, None),
             _ if indices.len() == 1 => {
-                let sheet = &cohort.sheets[indices[0]];
-                let (result, note) =
-                    score_or_missing(rubric, station, Some(&sheet.state.to_station_sheet()), standards);
+                let decided = cell.map(|c| c.decided.as_slice()).unwrap_or_default();
+                let (result, note) = score_or_missing(
+                    rubric,
+                    station,
+                    Some(&sheet_marks(cohort, indices[0], decided)),
+                    standards,
+                );
                 StationDetail {
                     final_result: result.clone(),
                     result,
@@ -170,7 +198,15 @@ fn candidate_result(
                     moderation: CellModeration::NotModerated,
                 }
             }
-            _ => reconcile(rubric, cohort, station, &indices, standards, agreed),
+            _ => reconcile(
+                rubric,
+                cohort,
+                station,
+                &indices,
+                cell.map(|c| c.decided.as_slice()).unwrap_or_default(),
+                standards,
+                agreed,
+            ),
         };
         let absent = cell.is_some_and(|c| c.state == CellState::Absent);
         let mut detail = detail;
@@ -186,10 +222,52 @@ fn candidate_result(
         detail.final_result = final_result;
         detail.moderation = cell_moderation;
         moderation_reasons.extend(why);
+        // The exam lead's decisions on what only a person can settle.
+        for held in cell.map(|c| c.decided.as_slice()).unwrap_or_default() {
+            let title = &station.title;
+            match &held.ruling {
+                Ruling::Absence {
+                    outcome: AbsenceOutcome::Fail,
+                    ..
+                } if absent => {
+                    for r in [&mut detail.result, &mut detail.final_result] {
+                        r.outcome = StationOutcome::Fail;
+                        r.score = 0.0;
+                    }
+                    let why = format!("station '{title}': absent; {}", held.words);
+                    detail
+                        .final_result
+                        .reasons
+                        .push(Reason::new(Outcome::Fail, why.clone()));
+                    moderation_reasons.push(Reason::new(Outcome::Fail, why));
+                }
+                Ruling::Absence {
+                    outcome: AbsenceOutcome::Deferred,
+                    ..
+                } if absent => deferred.push(format!("station '{title}': {}", held.words)),
+                Ruling::StationResult { result, .. } => {
+                    let (outcome, verdict) = station_outcome(*result);
+                    detail.final_result.outcome = outcome;
+                    let why = format!("station '{title}': {}", held.words);
+                    detail
+                        .final_result
+                        .reasons
+                        .push(Reason::new(verdict, why.clone()));
+                    moderation_reasons.push(Reason::new(verdict, why));
+                }
+                _ => {}
+            }
+            let note = detail.note.take();
+            detail.note = Some(match note {
+                Some(n) => format!("{n}; decided: {}", held.words),
+                None => format!("decided: {}", held.words),
+            });
+        }
         stations.push(detail.result.clone());
         finals.push(detail.final_result.clone());
         details.insert(station.id.clone(), detail);
     }
+    let deferred = (!deferred.is_empty()).then(|| deferred.join("; "));
     let judge = |stations| match overall(rubric, stations, &CandidateSheets::default(), standards) {
         Ok(r) => r,
         // The station results were built from this rubric; only supplied
@@ -209,6 +287,7 @@ fn candidate_result(
         moderation_status,
         moderation_reasons,
         stations: details,
+        deferred,
     }
 }
 
@@ -482,6 +561,34 @@ fn unreachable_result(rubric: &Rubric, why: &str) -> AssessmentResult {
     }
 }
 
+/// The marks of sheet `i`, with the exam lead's rulings on its items left
+/// unmarked (each only where the item is still unmarked on the sheet the
+/// ruling names).
+fn sheet_marks(cohort: &Cohort, i: usize, decided: &[Held]) -> crate::scoring::StationSheet {
+    let s = &cohort.sheets[i];
+    let mut sheet = s.state.to_station_sheet();
+    for held in decided {
+        if let Ruling::Unmarked {
+            sheet: named,
+            item,
+            level,
+            ..
+        } = &held.ruling
+            && named.examiner == s.key.examiner
+            && named.device == s.key.device
+            && named.last == s.last_hash
+            && !sheet.marks.contains_key(item)
+        {
+            let mark = match level {
+                Some(l) => crate::scoring::ItemMark::Level(*l),
+                None => crate::scoring::ItemMark::NotObserved,
+            };
+            sheet.marks.insert(item.clone(), mark);
+        }
+    }
+    sheet
+}
+
 /// A station where no sheet counts (none is in, or those there are in
 /// conflict or cannot be used), with `note` saying why where it is not
 /// simply missing.
@@ -553,6 +660,7 @@ fn reconcile(
     cohort: &Cohort,
     station: &crate::rubric::Station,
     indices: &[usize],
+    decided: &[Held],
     standards: &Standards,
     agreed: Option<(f64, Option<Proposed>, String)>,
 ) -> StationDetail {
@@ -560,7 +668,8 @@ fn reconcile(
     let mut each = Vec::new();
     for &i in &order {
         let sheet = &cohort.sheets[i];
-        let (result, _) = score_or_missing(rubric, station, Some(&sheet.state.to_station_sheet()), standards);
+        let (result, _) =
+            score_or_missing(rubric, station, Some(&sheet_marks(cohort, i, decided)), standards);
         each.push((sheet.key.examiner.clone(), result));
     }
     let markers: Vec<(String, f64)> = each.iter().map(|(e, r)| (e.clone(), r.score)).collect();

@@ -326,7 +326,7 @@ impl MarksColumn {
 pub const MARKS_RESULT_FIELDS: [&str; 3] = ["result", "final_result", "internal_result"];
 
 /// The results a `marks.csv` result column can hold, for `values`.
-pub const MARKS_RESULT_VALUES: [&str; 3] = ["PASS", "FAIL", "INCOMPLETE"];
+pub const MARKS_RESULT_VALUES: [&str; 4] = ["PASS", "FAIL", "INCOMPLETE", "DEFERRED"];
 
 /// The fields `marks.csv` can hold (the rubric's `marks_csv` and
 /// `osce export --marks-columns`). Marks and `result` are the final ones,

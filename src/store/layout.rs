@@ -49,6 +49,9 @@ pub const JOURNAL_EXTENSION: &str = "jsonl";
 /// What is added to a journal's file name to name its quarantine file.
 pub const QUARANTINE_SUFFIX: &str = ".quarantine";
 
+/// An exam lead's decisions journal, in their `<lead>@<device>` folder.
+pub const DECISIONS_FILE: &str = "decisions.jsonl";
+
 /// An assessor's moderation journal, in their `<assessor>@<device>` folder.
 pub const MODERATION_FILE: &str = "moderation.jsonl";
 
@@ -171,13 +174,41 @@ impl Store {
         &self,
         assessment: &str,
     ) -> Result<Vec<(String, String, PathBuf)>, StoreError> {
+        self.journals_named(assessment, MODERATION_FILE)
+    }
+
+    /// Every exam lead's decisions journal of an assessment:
+    /// `<root>/<assessment>/<lead>@<device>/decisions.jsonl`, as (lead,
+    /// device, path), sorted.
+    pub fn decision_journals(&self, assessment: &str) -> Result<Vec<(String, String, PathBuf)>, StoreError> {
+        self.journals_named(assessment, DECISIONS_FILE)
+    }
+
+    /// `<lead>@<device>/decisions.jsonl`: an exam lead's decisions journal,
+    /// after checking the ids.
+    pub fn decisions_path(&self, assessment: &str, lead: &str, device: &str) -> Result<PathBuf, StoreError> {
+        check("assessment", assessment)?;
+        check("decided by", lead)?;
+        check("device", device)?;
+        Ok(self
+            .root
+            .join(assessment)
+            .join(who_folder(lead, device))
+            .join(DECISIONS_FILE))
+    }
+
+    fn journals_named(
+        &self,
+        assessment: &str,
+        file: &str,
+    ) -> Result<Vec<(String, String, PathBuf)>, StoreError> {
         check("assessment", assessment)?;
         let mut found = Vec::new();
         for (who, who_dir) in subfolders(&self.root.join(assessment))? {
             let Some((assessor, device)) = parse_who(&who) else {
                 continue;
             };
-            let path = who_dir.join(MODERATION_FILE);
+            let path = who_dir.join(file);
             if fs::metadata(&path).is_ok_and(|m| m.is_file()) {
                 found.push((assessor.to_string(), device.to_string(), path));
             }

@@ -7,10 +7,13 @@
 //! - `line`, `replay`: a record as a line; reading a journal back, torn
 //!   writes and damage.
 //! - `files`: owner-only files and folders, never through a link.
+//! - `chain`: a journal of another kind of record (the exam lead's
+//!   decisions) with the same guarantees.
 //! - `error`: what can go wrong.
 //! - [`sheet`]: what a sheet says once its records are replayed.
 //! - [`health`]: whether marks can be saved there right now.
 
+mod chain;
 mod error;
 mod files;
 pub mod health;
@@ -22,6 +25,7 @@ pub mod record;
 mod replay;
 pub mod sheet;
 
+pub use chain::*;
 pub use error::*;
 pub use health::*;
 pub use journal::*;

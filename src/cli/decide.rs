@@ -1,0 +1,574 @@
+//! `osce decide`: the exam lead's decisions, recorded with who, when and
+//! why, each with a dry run that shows its effect on results first.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use osce::results::decisions::{AbsenceOutcome, DecisionEntry, Decisions, Made, Ruling, SheetRef};
+use osce::results::gather::{CellState, Cohort};
+use osce::results::reconcile::CandidateResult;
+use osce::rubric::Rubric;
+use osce::store::Proposed;
+
+use super::status::{Loaded, adopted_standards, load_cohort};
+use super::{EXIT_INVALID, EXIT_USAGE};
+
+/// What every decision needs: the exam, who decides and why, where it is
+/// recorded.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Rubric file (.ron) the exam used
+    #[arg(value_name = "RUBRIC")]
+    pub rubric: PathBuf,
+    /// Session folders holding the sheets (one per laptop), as for status
+    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    pub sessions: Vec<PathBuf>,
+    /// Roster CSV, as for status
+    #[arg(long, value_name = "FILE.csv")]
+    pub roster: Option<PathBuf>,
+    /// Who decides (your name as the exam board should read it)
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    /// Why, in words: required, and kept with the decision
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// The sessions folder to record the decision in (default: the first
+    /// --sessions folder). Give it to every later command
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// This computer's name in the record (default: its hostname)
+    #[arg(long, value_name = "ID")]
+    pub device: Option<String>,
+    /// Show what the decision would change, and record nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// A candidate at a station.
+#[derive(Debug, Args)]
+pub struct Cell {
+    #[arg(long, value_name = "ID")]
+    pub candidate: String,
+    #[arg(long, value_name = "ID")]
+    pub station: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Decide {
+    /// Which sheet counts where two conflict, or neither
+    Conflict {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        cell: Cell,
+        /// The sheet that counts: EXAMINER@DEVICE, or the journal's path as
+        /// `osce status` lists it (where one examiner's sheet has two
+        /// histories)
+        #[arg(long = "use", value_name = "SHEET", conflicts_with = "neither")]
+        counts: Option<String>,
+        /// Neither sheet counts
+        #[arg(long)]
+        neither: bool,
+    },
+    /// A sheet does not count (marked under the wrong candidate, say), or a
+    /// journal that cannot be used is set aside
+    Void {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        cell: Cell,
+        /// EXAMINER@DEVICE, or the journal's path
+        #[arg(long, value_name = "SHEET")]
+        sheet: String,
+    },
+    /// What an absence counts as: deferred under mitigating circumstances,
+    /// or a fail
+    Absence {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        cell: Cell,
+        /// Mitigating circumstances: no result at this sitting
+        #[arg(long, conflicts_with = "fail")]
+        deferred: bool,
+        /// The station counts as failed
+        #[arg(long)]
+        fail: bool,
+    },
+    /// How an item left unmarked on a submitted sheet is taken
+    Unmarked {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        cell: Cell,
+        /// EXAMINER@DEVICE, or the journal's path
+        #[arg(long, value_name = "SHEET")]
+        sheet: String,
+        /// The item's id
+        #[arg(long, value_name = "ID")]
+        item: String,
+        /// The level it is taken at, by its label (e.g. "Not done")
+        #[arg(long, value_name = "LABEL", conflicts_with = "not_observed")]
+        level: Option<String>,
+        /// Taken as not observed (left out of score and maximum), where the
+        /// item's scale allows it
+        #[arg(long)]
+        not_observed: bool,
+    },
+    /// A station's result where moderation cannot settle it: assessors who
+    /// disagree, an assessor and the examiners, a referral whose third
+    /// marker will not come
+    Result {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        cell: Cell,
+        #[arg(long, conflicts_with = "fail")]
+        pass: bool,
+        #[arg(long)]
+        fail: bool,
+    },
+    /// Adopt the pass marks of a standard-setting record (`osce report
+    /// --save-standards`): every command then uses them
+    PassMarks {
+        #[command(flatten)]
+        common: Common,
+        /// The record osce report --save-standards wrote
+        #[arg(long, value_name = "FILE.json")]
+        record: PathBuf,
+    },
+    /// Every decision recorded, and which are in force
+    List {
+        /// Rubric file (.ron) the exam used
+        #[arg(value_name = "RUBRIC")]
+        rubric: PathBuf,
+        #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+        sessions: Vec<PathBuf>,
+    },
+}
+
+pub fn run(decide: &Decide) -> ExitCode {
+    if let Decide::List { rubric, sessions } = decide {
+        return list(rubric, sessions);
+    }
+    let common = match decide {
+        Decide::Conflict { common, .. }
+        | Decide::Void { common, .. }
+        | Decide::Absence { common, .. }
+        | Decide::Unmarked { common, .. }
+        | Decide::Result { common, .. }
+        | Decide::PassMarks { common, .. } => common,
+        Decide::List { .. } => return ExitCode::from(EXIT_USAGE),
+    };
+    let (Some(by), Some(reason)) = (common.by.as_deref(), common.reason.as_deref()) else {
+        errln!(
+            "error: a decision needs who took it and why: give --by \"YOUR NAME\" and --reason \"…\" (an exam board will ask)"
+        );
+        return ExitCode::from(EXIT_USAGE);
+    };
+    if by.trim().is_empty() || reason.trim().is_empty() {
+        errln!("error: --by and --reason must not be empty: an exam board will ask who decided and why");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let loaded = match load_cohort(&common.rubric, &common.sessions, common.roster.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let ruling = match ruling(decide, &loaded) {
+        Ok(r) => r,
+        Err(message) => {
+            errln!("error: {message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let device = common
+        .device
+        .clone()
+        .unwrap_or_else(osce::tui::runner::default_device);
+    let entry = DecisionEntry {
+        rubric: loaded.hash.clone(),
+        assessment: loaded.rubric.id.clone(),
+        by: by.trim().to_string(),
+        device,
+        decision: ruling,
+        reason: reason.trim().to_string(),
+    };
+    let now = Utc::now();
+    let effect = match effect(&loaded, &entry, now) {
+        Ok(lines) => lines,
+        Err(message) => {
+            errln!("error: {message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    outln!("Decision: {}.", entry.decision.words());
+    if common.dry_run {
+        outln!("Dry run: nothing recorded. It would change:");
+    } else {
+        let into = common.into.clone().unwrap_or_else(|| common.sessions[0].clone());
+        match osce::results::decisions::record(&into, entry, now) {
+            Ok(path) => outln!(
+                "Recorded in {} (give {} to every later command). It changes:",
+                path.display(),
+                into.display()
+            ),
+            Err(e) => {
+                errln!("error: nothing recorded: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
+    if effect.is_empty() {
+        outln!("  no candidate's result");
+    }
+    for line in effect {
+        outln!("  {line}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// The decision the arguments describe, checked against the sheets.
+fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
+    match decide {
+        Decide::Conflict {
+            cell,
+            counts,
+            neither,
+            ..
+        } => {
+            let c = cell_state(l, cell)?;
+            if c != CellState::Conflict {
+                return Err(format!(
+                    "{} at {} is not in conflict ({}): there is nothing to decide",
+                    cell.candidate,
+                    cell.station,
+                    c.label()
+                ));
+            }
+            let counts = match (counts, neither) {
+                (Some(sheet), false) => Some(find_sheet(&l.cohort, cell, sheet, false)?),
+                (None, true) => None,
+                _ => return Err("say which sheet counts with --use SHEET, or --neither".into()),
+            };
+            Ok(Ruling::Conflict {
+                candidate: cell.candidate.clone(),
+                station: cell.station.clone(),
+                counts,
+            })
+        }
+        Decide::Void { cell, sheet, .. } => {
+            cell_state(l, cell)?;
+            Ok(Ruling::Void {
+                candidate: cell.candidate.clone(),
+                station: cell.station.clone(),
+                sheet: find_sheet(&l.cohort, cell, sheet, true)?,
+            })
+        }
+        Decide::Absence {
+            cell, deferred, fail, ..
+        } => {
+            let c = cell_state(l, cell)?;
+            if c != CellState::Absent {
+                return Err(format!(
+                    "{} at {} is not recorded absent ({}): an absence is decided only where the examiner recorded one",
+                    cell.candidate,
+                    cell.station,
+                    c.label()
+                ));
+            }
+            let outcome = match (deferred, fail) {
+                (true, false) => AbsenceOutcome::Deferred,
+                (false, true) => AbsenceOutcome::Fail,
+                _ => return Err("say what the absence counts as: --deferred or --fail".into()),
+            };
+            Ok(Ruling::Absence {
+                candidate: cell.candidate.clone(),
+                station: cell.station.clone(),
+                outcome,
+            })
+        }
+        Decide::Unmarked {
+            cell,
+            sheet,
+            item,
+            level,
+            not_observed,
+            ..
+        } => {
+            cell_state(l, cell)?;
+            let named = find_sheet(&l.cohort, cell, sheet, false)?;
+            let station = l
+                .rubric
+                .station(&cell.station)
+                .ok_or_else(|| format!("there is no station \"{}\" in the rubric", cell.station))?;
+            let it = station.item(item).ok_or_else(|| {
+                let ids: Vec<&str> = station.items.iter().map(|i| i.id.as_str()).collect();
+                format!(
+                    "station {} has no item \"{item}\"; its items are {}",
+                    cell.station,
+                    osce::rubric::one_of(&ids)
+                )
+            })?;
+            let found = l
+                .cohort
+                .sheets
+                .iter()
+                .find(|s| {
+                    s.key.candidate == cell.candidate
+                        && s.key.station == cell.station
+                        && s.key.examiner == named.examiner
+                        && s.key.device == named.device
+                        && s.last_hash == named.last
+                })
+                .ok_or("the sheet is not found")?;
+            if found.state.mark(item).is_some() {
+                return Err(format!(
+                    "item {item} is marked on {}'s sheet: only an item left unmarked can be ruled on",
+                    named.words()
+                ));
+            }
+            let scale = l.rubric.scale(it.scale);
+            let (level, label) = match (level, not_observed) {
+                (Some(label), false) => {
+                    let i = scale
+                        .levels
+                        .iter()
+                        .position(|lv| lv.label.eq_ignore_ascii_case(label.trim()))
+                        .ok_or_else(|| {
+                            let labels: Vec<&str> = scale.levels.iter().map(|lv| lv.label.as_str()).collect();
+                            format!(
+                                "item {item}'s scale has no level \"{label}\"; its levels are {}",
+                                osce::rubric::one_of(&labels)
+                            )
+                        })?;
+                    (Some(i), scale.levels[i].label.clone())
+                }
+                (None, true) => {
+                    if !scale.not_observed {
+                        return Err(format!(
+                            "item {item}'s scale does not allow \"not observed\": give --level LABEL"
+                        ));
+                    }
+                    (None, "not observed".to_string())
+                }
+                _ => return Err("say how the item is taken: --level LABEL, or --not-observed".into()),
+            };
+            Ok(Ruling::Unmarked {
+                candidate: cell.candidate.clone(),
+                station: cell.station.clone(),
+                sheet: named,
+                item: item.clone(),
+                level,
+                label,
+            })
+        }
+        Decide::Result { cell, pass, fail, .. } => {
+            let c = cell_state(l, cell)?;
+            if matches!(c, CellState::Missing | CellState::Conflict | CellState::Problem) {
+                return Err(format!(
+                    "{} at {} has no sheet that counts ({}): settle that first",
+                    cell.candidate,
+                    cell.station,
+                    c.label()
+                ));
+            }
+            let result = match (pass, fail) {
+                (true, false) => Proposed::Pass,
+                (false, true) => Proposed::Fail,
+                _ => return Err("say what the station's result is: --pass or --fail".into()),
+            };
+            Ok(Ruling::StationResult {
+                candidate: cell.candidate.clone(),
+                station: cell.station.clone(),
+                result,
+            })
+        }
+        Decide::PassMarks { record, .. } => {
+            let record = osce::analysis::standards::read(record)?;
+            osce::analysis::standards::to_standards(&record, &l.rubric, &l.hash)?;
+            if record.stations.is_empty() {
+                return Err("the record sets no station's pass mark: nothing to adopt".into());
+            }
+            Ok(Ruling::PassMarks { record })
+        }
+        Decide::List { .. } => Err("nothing to decide".into()),
+    }
+}
+
+/// Where `cell` stands, checking the candidate and station exist.
+fn cell_state(l: &Loaded, cell: &Cell) -> Result<CellState, String> {
+    l.matrix
+        .cell(&cell.candidate, &cell.station)
+        .map(|c| c.state)
+        .ok_or_else(|| {
+            if l.rubric.station(&cell.station).is_none() {
+                format!("there is no station \"{}\" in the rubric", cell.station)
+            } else {
+                format!("no sheet of candidate \"{}\" was found", cell.candidate)
+            }
+        })
+}
+
+/// The sheet `given` names at `cell`: EXAMINER@DEVICE (when only one of
+/// that examiner's histories is there) or a journal's path; with
+/// `problems`, journals that cannot be used too.
+fn find_sheet(cohort: &Cohort, cell: &Cell, given: &str, problems: bool) -> Result<SheetRef, String> {
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let given_path = real(Path::new(given));
+    let mut found: Vec<(SheetRef, String)> = Vec::new();
+    for s in &cohort.sheets {
+        if s.key.candidate != cell.candidate || s.key.station != cell.station {
+            continue;
+        }
+        let who = format!("{}@{}", s.key.examiner, s.key.device);
+        let paths = std::iter::once(&s.path)
+            .chain(cohort.copies.iter().filter(|c| c.used == s.path).map(|c| &c.copy));
+        if who == given || paths.into_iter().any(|p| real(p) == given_path) {
+            found.push((
+                SheetRef {
+                    examiner: s.key.examiner.clone(),
+                    device: s.key.device.clone(),
+                    last: s.last_hash.clone(),
+                },
+                s.path.display().to_string(),
+            ));
+        }
+    }
+    if problems {
+        for p in &cohort.problem_sheets {
+            if p.key.candidate != cell.candidate || p.key.station != cell.station {
+                continue;
+            }
+            let who = format!("{}@{}", p.key.examiner, p.key.device);
+            if who == given || real(&p.path) == given_path {
+                found.push((
+                    SheetRef {
+                        examiner: p.key.examiner.clone(),
+                        device: p.key.device.clone(),
+                        last: p.fingerprint.clone(),
+                    },
+                    p.path.display().to_string(),
+                ));
+            }
+        }
+    }
+    match found.len() {
+        1 => Ok(found.remove(0).0),
+        0 => Err(format!(
+            "no sheet \"{given}\" of {} at {}: give EXAMINER@DEVICE or the journal's path as `osce status` lists it",
+            cell.candidate, cell.station
+        )),
+        _ => Err(format!(
+            "\"{given}\" names {} sheets of {} at {} (different histories): give the journal's path instead, one of: {}",
+            found.len(),
+            cell.candidate,
+            cell.station,
+            found
+                .iter()
+                .map(|(_, p)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// What recording `entry` changes, candidate by candidate, in words.
+fn effect(l: &Loaded, entry: &DecisionEntry, now: chrono::DateTime<Utc>) -> Result<Vec<String>, String> {
+    let before = results(l, &l.decisions)?;
+    let mut decisions = l.decisions.clone();
+    decisions.made.push(Made {
+        entry: entry.clone(),
+        time: now,
+        seq: u64::MAX,
+        path: PathBuf::from("(this decision)"),
+    });
+    let after = results(l, &decisions)?;
+    let mut lines = Vec::new();
+    for (b, a) in before.iter().zip(&after) {
+        let (bw, aw) = (b.final_word(), a.final_word());
+        let total = |r: &CandidateResult| osce::scoring::fmt_marks(r.final_result.total);
+        if bw != aw || total(b) != total(a) {
+            lines.push(format!(
+                "{}: {bw} ({} marks) → {aw} ({} marks)",
+                b.candidate,
+                total(b),
+                total(a)
+            ));
+        }
+    }
+    Ok(lines)
+}
+
+/// Every candidate's result under `decisions`.
+fn results(l: &Loaded, decisions: &Decisions) -> Result<Vec<CandidateResult>, String> {
+    let settled = osce::results::decisions::settle(&l.rubric, &l.cohort, decisions);
+    let mut m = osce::results::gather::matrix_settled(&l.rubric, &l.cohort, l.roster.as_ref(), &settled);
+    osce::results::moderation::settle_referrals(&mut m, &l.cohort, &l.moderation);
+    let standards = adopted_standards(&l.rubric, &l.hash, decisions)?;
+    Ok(osce::results::reconcile::results(
+        &l.rubric,
+        &l.cohort,
+        &m,
+        &standards,
+        &l.moderation,
+    ))
+}
+
+/// `osce decide list`: every decision, in the order made, and whether it is
+/// in force.
+fn list(rubric_path: &Path, sessions: &[PathBuf]) -> ExitCode {
+    let (rubric, hash): (Rubric, String) = match super::status::rubric_and_hash(rubric_path) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let decisions = match osce::results::decisions::gather(&rubric, &hash, sessions) {
+        Ok(d) => d,
+        Err(e) => {
+            errln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    for p in &decisions.problems {
+        errln!("warning: {p}");
+    }
+    if decisions.made.is_empty() {
+        outln!("No decisions recorded for assessment \"{}\".", rubric.id);
+    }
+    let in_force = decisions.in_force();
+    for m in &decisions.made {
+        let held = in_force.iter().any(|f| std::ptr::eq(*f, m));
+        let what = match m.entry.decision.cell() {
+            Some((c, s)) => format!("{c} at {s}: "),
+            None => String::new(),
+        };
+        outln!(
+            "{} {what}{} ({}){}",
+            if held { "*" } else { " " },
+            m.entry.decision.words(),
+            m.attribution(),
+            if held {
+                ""
+            } else {
+                " [replaced by a later decision]"
+            }
+        );
+    }
+    if !decisions.made.is_empty() {
+        outln!("\n* in force. Recorded in: {}", {
+            let mut paths: Vec<String> = decisions
+                .made
+                .iter()
+                .map(|m| m.path.display().to_string())
+                .collect();
+            paths.dedup();
+            paths.join(", ")
+        });
+    }
+    if decisions.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INVALID)
+    }
+}

@@ -1,0 +1,490 @@
+//! The exam lead's decisions: what only a person can settle, recorded with
+//! who, when and why, in a journal of their own
+//! (`<assessment>/<lead>@<device>/decisions.jsonl`, with the guarantees of
+//! every journal: appended and fsynced, hash-chained, locked, owner-only).
+//!
+//! A decision never changes a sheet. It says which of two conflicting
+//! sheets counts (or neither), that a sheet is void, what an absence
+//! counts as, how an item left unmarked is taken, what a station's result
+//! is where assessors (or an assessor and the examiners) disagree or a
+//! third marker will not come, and which pass marks are adopted. A later
+//! decision on the same thing replaces an earlier one; both stay in the
+//! journal. A decision names the sheets it was taken on by their last
+//! record: if a sheet changes afterwards, the decision no longer holds for
+//! it, and the cell asks for a decision again. `docs/decisions.md` explains
+//! each decision and how it changes a result.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::standards::Decision as StandardsRecord;
+use crate::results::gather::Cohort;
+use crate::rubric::{DoubleMarkingMode, Rubric};
+use crate::store::{ChainJournal, Proposed, Store, StoreError, read_chain};
+
+/// One decision as the journal holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionEntry {
+    /// The identity of the rubric it was taken under.
+    pub rubric: String,
+    pub assessment: String,
+    /// Who decided.
+    pub by: String,
+    /// The device it was recorded on.
+    pub device: String,
+    pub decision: Ruling,
+    /// Why, in the decider's words. Required.
+    pub reason: String,
+}
+
+/// A sheet as a decision names it: whose, from which device, and which
+/// history (the hash of its last record; for a journal that cannot be
+/// used, the BLAKE3 of its bytes).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SheetRef {
+    pub examiner: String,
+    pub device: String,
+    pub last: String,
+}
+
+impl SheetRef {
+    pub fn words(&self) -> String {
+        format!("{}@{}", self.examiner, self.device)
+    }
+}
+
+/// What an absence counts as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbsenceOutcome {
+    /// Mitigating circumstances: the candidate is assessed at a later
+    /// sitting; no result for this one.
+    Deferred,
+    /// The station counts as failed.
+    Fail,
+}
+
+/// What was decided.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Ruling {
+    /// Which sheet counts in a conflict; `None`: neither.
+    Conflict {
+        candidate: String,
+        station: String,
+        counts: Option<SheetRef>,
+    },
+    /// A sheet does not count (marked under the wrong candidate, say).
+    Void {
+        candidate: String,
+        station: String,
+        sheet: SheetRef,
+    },
+    /// What a recorded absence counts as.
+    Absence {
+        candidate: String,
+        station: String,
+        outcome: AbsenceOutcome,
+    },
+    /// How an item left unmarked on a sheet is taken: a level of its scale
+    /// (`label` repeats its name), or `None`: not observed.
+    Unmarked {
+        candidate: String,
+        station: String,
+        sheet: SheetRef,
+        item: String,
+        level: Option<usize>,
+        label: String,
+    },
+    /// A station's result where moderation cannot settle it: assessors who
+    /// disagree, an assessor and the examiners, a referral whose third
+    /// marker will not come.
+    StationResult {
+        candidate: String,
+        station: String,
+        result: Proposed,
+    },
+    /// The pass marks adopted, station by station: the record `osce report
+    /// --save-standards` wrote.
+    PassMarks { record: StandardsRecord },
+}
+
+impl Ruling {
+    /// The candidate and station it is about, where it is about one.
+    pub fn cell(&self) -> Option<(&str, &str)> {
+        match self {
+            Ruling::Conflict {
+                candidate, station, ..
+            }
+            | Ruling::Void {
+                candidate, station, ..
+            }
+            | Ruling::Absence {
+                candidate, station, ..
+            }
+            | Ruling::Unmarked {
+                candidate, station, ..
+            }
+            | Ruling::StationResult {
+                candidate, station, ..
+            } => Some((candidate, station)),
+            Ruling::PassMarks { .. } => None,
+        }
+    }
+
+    /// What it is about: a later decision about the same replaces it.
+    fn subject(&self) -> String {
+        match self {
+            Ruling::Conflict {
+                candidate, station, ..
+            } => format!("conflict {candidate} {station}"),
+            Ruling::Void {
+                candidate,
+                station,
+                sheet,
+            } => format!("void {candidate} {station} {} {}", sheet.words(), sheet.last),
+            Ruling::Absence {
+                candidate, station, ..
+            } => format!("absence {candidate} {station}"),
+            Ruling::Unmarked {
+                candidate,
+                station,
+                sheet,
+                item,
+                ..
+            } => format!("unmarked {candidate} {station} {} {item}", sheet.words()),
+            Ruling::StationResult {
+                candidate, station, ..
+            } => format!("result {candidate} {station}"),
+            Ruling::PassMarks { .. } => "pass marks".to_string(),
+        }
+    }
+
+    /// The decision in words, without who or why.
+    pub fn words(&self) -> String {
+        match self {
+            Ruling::Conflict { counts: Some(s), .. } => {
+                format!("in the conflict, {}'s sheet counts", s.words())
+            }
+            Ruling::Conflict { counts: None, .. } => "in the conflict, neither sheet counts".to_string(),
+            Ruling::Void { sheet, .. } => format!("{}'s sheet is void", sheet.words()),
+            Ruling::Absence {
+                outcome: AbsenceOutcome::Deferred,
+                ..
+            } => "the absence is deferred (mitigating circumstances)".to_string(),
+            Ruling::Absence {
+                outcome: AbsenceOutcome::Fail,
+                ..
+            } => "the absence counts as a fail".to_string(),
+            Ruling::Unmarked {
+                sheet,
+                item,
+                level,
+                label,
+                ..
+            } => match level {
+                Some(_) => format!(
+                    "item {item}, left unmarked on {}'s sheet, is taken as \"{label}\"",
+                    sheet.words()
+                ),
+                None => format!(
+                    "item {item}, left unmarked on {}'s sheet, is taken as not observed",
+                    sheet.words()
+                ),
+            },
+            Ruling::StationResult { result, .. } => format!("the station's result is {}", result.label()),
+            Ruling::PassMarks { record } => format!(
+                "the standard-set pass marks of {} adopted ({} stations)",
+                record.time.format("%Y-%m-%d %H:%M UTC"),
+                record.stations.len()
+            ),
+        }
+    }
+}
+
+/// One decision as read: the entry, and where and when it was recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Made {
+    pub entry: DecisionEntry,
+    pub time: DateTime<Utc>,
+    pub seq: u64,
+    pub path: PathBuf,
+}
+
+impl Made {
+    /// "by J. Smith, 2026-06-04 10:15 UTC: the reason".
+    pub fn attribution(&self) -> String {
+        format!(
+            "by {}, {}: {}",
+            self.entry.by,
+            self.time.format("%Y-%m-%d %H:%M UTC"),
+            self.entry.reason.trim()
+        )
+    }
+}
+
+/// Every decision of an assessment, from every folder.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Decisions {
+    /// In the order they were made (time, then who, then number).
+    pub made: Vec<Made>,
+    /// Journals that could not be used, and why.
+    pub problems: Vec<String>,
+}
+
+/// A decision that holds for a cell, for its result and its note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Held {
+    pub ruling: Ruling,
+    /// The decision in words, with who, when and why.
+    pub words: String,
+}
+
+impl Decisions {
+    /// The decisions in force: the latest on each subject.
+    pub fn in_force(&self) -> Vec<&Made> {
+        let mut latest: BTreeMap<String, &Made> = BTreeMap::new();
+        for m in &self.made {
+            latest.insert(m.entry.decision.subject(), m);
+        }
+        let mut out: Vec<&Made> = latest.into_values().collect();
+        out.sort_by(|a, b| (a.time, &a.path, a.seq).cmp(&(b.time, &b.path, b.seq)));
+        out
+    }
+
+    /// The pass marks adopted, if any.
+    pub fn pass_marks(&self) -> Option<(&Made, &StandardsRecord)> {
+        self.in_force().into_iter().find_map(|m| match &m.entry.decision {
+            Ruling::PassMarks { record } => Some((m, record)),
+            _ => None,
+        })
+    }
+}
+
+/// Reads every decisions journal of `rubric`'s assessment in `folders`. The
+/// same lead's journal from one device seen in several folders is one
+/// journal (the longest copy); one made under another rubric version is
+/// reported and not used.
+pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<Decisions, StoreError> {
+    let mut found = Vec::new();
+    let mut seen = Vec::new();
+    for folder in folders {
+        let real = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.clone());
+        if seen.contains(&real) {
+            continue;
+        }
+        seen.push(real);
+        found.extend(Store::new(folder).decision_journals(&rubric.id)?);
+    }
+    found.sort();
+    let mut out = Decisions::default();
+    // (lead, device) -> the longest copy's hashes and entries.
+    let mut kept: BTreeMap<(String, String), (Vec<String>, Vec<Made>)> = BTreeMap::new();
+    for (lead, device, path) in found {
+        let read = match read_chain::<DecisionEntry>(&path) {
+            Ok(r) => r,
+            Err(e) => {
+                out.problems
+                    .push(format!("{}: cannot be read: {e}", path.display()));
+                continue;
+            }
+        };
+        if let Some((line, reason)) = &read.damage {
+            out.problems.push(format!(
+                "{}: damaged at line {line} ({reason}); the decisions before it are used. Run `osce audit`",
+                path.display()
+            ));
+        }
+        if let Some(torn) = read.torn {
+            out.problems.push(format!(
+                "{}: the last line is cut short ({torn}); it was never saved and is not used",
+                path.display()
+            ));
+        }
+        if let Some(other) = read.entries.iter().find(|c| c.entry.rubric != rubric_hash) {
+            out.problems.push(format!(
+                "{}: decided under another version of the rubric ({}); not used. Decide again under this one",
+                path.display(),
+                crate::results::gather::short_hash(&other.entry.rubric)
+            ));
+            continue;
+        }
+        let hashes: Vec<String> = read.entries.iter().map(|c| c.hash.clone()).collect();
+        let made: Vec<Made> = read
+            .entries
+            .into_iter()
+            .map(|c| Made {
+                entry: c.entry,
+                time: c.time,
+                seq: c.seq,
+                path: path.clone(),
+            })
+            .collect();
+        let slot = kept.entry((lead.clone(), device.clone())).or_default();
+        let (longer, shorter) = if slot.0.len() >= hashes.len() {
+            (&slot.0, &hashes)
+        } else {
+            (&hashes, &slot.0)
+        };
+        if !shorter.is_empty() && longer.get(shorter.len() - 1) != shorter.last() {
+            out.problems.push(format!(
+                "{}: a different history of {lead}'s decisions journal on {device} than another copy; only the \
+                 longer is used. Find out which is right",
+                path.display()
+            ));
+        }
+        if hashes.len() > slot.0.len() {
+            *slot = (hashes, made);
+        }
+    }
+    for (_, (_, made)) in kept {
+        out.made.extend(made);
+    }
+    out.made.sort_by(|a, b| {
+        (a.time, &a.entry.by, &a.entry.device, a.seq).cmp(&(b.time, &b.entry.by, &b.entry.device, b.seq))
+    });
+    Ok(out)
+}
+
+/// Records `entry` in the journal of `lead` on `device` in the sessions
+/// folder `into`; returns where.
+pub fn record(
+    into: &std::path::Path,
+    entry: DecisionEntry,
+    time: DateTime<Utc>,
+) -> Result<PathBuf, StoreError> {
+    let path = Store::new(into).decisions_path(&entry.assessment, &entry.by_id(), &entry.device)?;
+    let (mut journal, _) = ChainJournal::<DecisionEntry>::open(&path)?;
+    journal.append(entry, time)?;
+    Ok(path)
+}
+
+impl DecisionEntry {
+    /// The decider as a folder name: their name with anything but letters,
+    /// digits, `-`, `_` and `.` made `-` (a name may hold spaces).
+    pub fn by_id(&self) -> String {
+        let id: String = self
+            .by
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .take(64)
+            .collect();
+        let id = id.trim_start_matches('.').to_string();
+        if id.is_empty() { "lead".to_string() } else { id }
+    }
+}
+
+/// What the decisions in force do to the gathering, before the matrix is
+/// made: the sheets that do not count (void, or not chosen in a conflict),
+/// the journals that cannot be used that are void, and each cell's
+/// decisions.
+#[derive(Debug, Clone, Default)]
+pub struct Settled {
+    /// Indices into the cohort's sheets that do not count.
+    pub excluded: BTreeSet<usize>,
+    /// Indices into the cohort's problem sheets that are void.
+    pub void_problems: BTreeSet<usize>,
+    /// By (candidate, station): the decisions that hold there.
+    pub held: BTreeMap<(String, String), Vec<Held>>,
+    /// Decisions that no longer hold (the sheets they name have changed),
+    /// by cell, in words: the cell needs deciding again.
+    pub stale: BTreeMap<(String, String), Vec<String>>,
+}
+
+/// Works out [`Settled`] from the decisions in force.
+pub fn settle(rubric: &Rubric, cohort: &Cohort, decisions: &Decisions) -> Settled {
+    let mut out = Settled::default();
+    let double = rubric.double_marking.mode != DoubleMarkingMode::None;
+    for made in decisions.in_force() {
+        let ruling = &made.entry.decision;
+        let Some((candidate, station)) = ruling.cell() else {
+            continue;
+        };
+        let cell = (candidate.to_string(), station.to_string());
+        let here: Vec<usize> = cohort
+            .sheets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.key.candidate == candidate && s.key.station == station)
+            .map(|(i, _)| i)
+            .collect();
+        let is = |i: usize, r: &SheetRef| {
+            let s = &cohort.sheets[i];
+            s.key.examiner == r.examiner && s.key.device == r.device && s.last_hash == r.last
+        };
+        let words = format!("{} ({})", ruling.words(), made.attribution());
+        let holds = match ruling {
+            Ruling::Conflict { counts: Some(r), .. } => match here.iter().copied().find(|&i| is(i, r)) {
+                Some(chosen) => {
+                    for &i in &here {
+                        let same_examiner = cohort.sheets[i].key.examiner == r.examiner;
+                        if i != chosen && (!double || same_examiner) {
+                            out.excluded.insert(i);
+                        }
+                    }
+                    true
+                }
+                None => false,
+            },
+            Ruling::Conflict { counts: None, .. } => {
+                // Neither: the sheets in conflict (with double marking,
+                // those of an examiner seen more than once) do not count.
+                let mut per_examiner: BTreeMap<&str, usize> = BTreeMap::new();
+                for &i in &here {
+                    *per_examiner
+                        .entry(cohort.sheets[i].key.examiner.as_str())
+                        .or_default() += 1;
+                }
+                for &i in &here {
+                    if !double || per_examiner[cohort.sheets[i].key.examiner.as_str()] > 1 {
+                        out.excluded.insert(i);
+                    }
+                }
+                true
+            }
+            Ruling::Void { sheet, .. } => {
+                let mut found = false;
+                for &i in &here {
+                    if is(i, sheet) {
+                        out.excluded.insert(i);
+                        found = true;
+                    }
+                }
+                for (i, p) in cohort.problem_sheets.iter().enumerate() {
+                    if p.key.candidate == candidate
+                        && p.key.station == station
+                        && p.key.examiner == sheet.examiner
+                        && p.key.device == sheet.device
+                        && p.fingerprint == sheet.last
+                    {
+                        out.void_problems.insert(i);
+                        found = true;
+                    }
+                }
+                found
+            }
+            Ruling::Unmarked { sheet, .. } => here.iter().any(|&i| is(i, sheet)),
+            Ruling::Absence { .. } | Ruling::StationResult { .. } | Ruling::PassMarks { .. } => true,
+        };
+        if holds {
+            out.held.entry(cell).or_default().push(Held {
+                ruling: ruling.clone(),
+                words,
+            });
+        } else {
+            out.stale.entry(cell).or_default().push(format!(
+                "a decision no longer holds, the sheets it names have changed since: {words}"
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,596 @@
+//! The exam lead's decisions, through the binary as a module leader runs
+//! them: each problem `osce status` lists names the `osce decide` command
+//! that settles it; a dry run shows the effect and records nothing; the
+//! decision is recorded with who and why and changes the results; every
+//! later command reads it.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{Dir, FCA, Marks, OSCE, PRACTICAL, append, candidate, sheet};
+use osce::store::{Event, SheetKey, Store};
+
+fn osce(args: &[&str]) -> (i32, String) {
+    let out = assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8")
+}
+
+fn rows(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .expect("csv");
+    r.records()
+        .map(|x| x.expect("row").iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn col(rows: &[Vec<String>], name: &str) -> usize {
+    rows[0].iter().position(|h| h == name).expect(name)
+}
+
+/// Every decisions journal under `folder`.
+fn decision_files(folder: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n == "decisions.jsonl") {
+                found.push(p);
+            }
+        }
+    }
+    found
+}
+
+/// One real conflict: examiner E01's sheet for C001 at the shoulder station
+/// on laptop `lap`, with two different histories in two folders (one
+/// marked on after a copy was taken). Returns the two journals' paths.
+fn two_histories(a: &Path, b: &Path) -> (PathBuf, PathBuf) {
+    let first = sheet(a, OSCE, "shoulder", "C001", "E01@lap", Marks::Top, false, 0);
+    let rel = first.strip_prefix(a).expect("inside");
+    let second = b.join(rel);
+    fs::create_dir_all(second.parent().expect("folder")).expect("dir");
+    fs::copy(&first, &second).expect("copy");
+    let key = SheetKey {
+        assessment: common::rubric(OSCE).id,
+        station: "shoulder".into(),
+        candidate: "C001".into(),
+        examiner: "E01".into(),
+        device: "lap".into(),
+    };
+    for (folder, level) in [(a, 0usize), (b, 1)] {
+        let (mut j, _) = Store::new(folder)
+            .open_sheet(&key, &common::hash(OSCE))
+            .expect("open");
+        j.append(
+            Event::Mark {
+                item: "id-consent".into(),
+                level: Some(level),
+                label: String::new(),
+                late: false,
+            },
+            common::at(5),
+        )
+        .expect("append");
+        let done = common::submitted(&j, OSCE);
+        j.append(done, common::at(6)).expect("append");
+    }
+    (first, second)
+}
+
+#[test]
+fn a_conflict_is_settled_by_a_recorded_decision_with_a_dry_run_first() {
+    let d = Dir::new("decide-conflict");
+    let (a, b) = (d.sub("laptop"), d.sub("usb"));
+    let (first, _) = two_histories(&a, &b);
+    let sessions = [s(&a), s(&b)];
+    let (code, out) = osce(&["status", OSCE, "--sessions", sessions[0], sessions[1]]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("CONFLICT"), "{out}");
+    assert!(
+        out.contains("decide: osce decide conflict rubrics/msk-ultrasound-osce.ron --sessions"),
+        "the conflict names the command that settles it: {out}"
+    );
+
+    // Who and why are required.
+    let (code, out) = osce(&[
+        "decide",
+        "conflict",
+        OSCE,
+        "--sessions",
+        sessions[0],
+        sessions[1],
+        "--candidate",
+        "C001",
+        "--station",
+        "shoulder",
+        "--use",
+        s(&first),
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--by") && out.contains("--reason"), "{out}");
+    // E01@lap names both histories: the path is asked for.
+    let (code, out) = osce(&[
+        "decide",
+        "conflict",
+        OSCE,
+        "--sessions",
+        sessions[0],
+        sessions[1],
+        "--candidate",
+        "C001",
+        "--station",
+        "shoulder",
+        "--use",
+        "E01@lap",
+        "--by",
+        "Dr Ada Lovelace",
+        "--reason",
+        "x",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("different histories"), "{out}");
+
+    let decide = |dry: bool| {
+        let mut args = vec![
+            "decide",
+            "conflict",
+            OSCE,
+            "--sessions",
+            sessions[0],
+            sessions[1],
+            "--candidate",
+            "C001",
+            "--station",
+            "shoulder",
+            "--use",
+            s(&first),
+            "--by",
+            "Dr Ada Lovelace",
+            "--reason",
+            "The laptop's copy is the one the examiner submitted on the day",
+        ];
+        if dry {
+            args.push("--dry-run");
+        }
+        osce(&args)
+    };
+    let (code, out) = decide(true);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Dry run: nothing recorded"), "{out}");
+    assert!(
+        out.contains("C001: INCOMPLETE"),
+        "the effect on the result: {out}"
+    );
+    assert!(decision_files(&d.0).is_empty(), "a dry run records nothing");
+
+    let (code, out) = decide(false);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Recorded in"), "{out}");
+    let files = decision_files(&d.0);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0].starts_with(&a),
+        "recorded in the first --sessions folder"
+    );
+    let mode = std::os::unix::fs::PermissionsExt::mode(&fs::metadata(&files[0]).expect("file").permissions());
+    assert_eq!(mode & 0o777, 0o600);
+
+    let (_, out) = osce(&["status", OSCE, "--sessions", sessions[0], sessions[1]]);
+    assert!(!out.contains("CONFLICT"), "{out}");
+    let export = d.0.join("export");
+    osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        sessions[0],
+        sessions[1],
+        "--out",
+        s(&export),
+    ]);
+    let stations = rows(&export.join("stations.csv"));
+    let note = col(&stations, "note");
+    let row = stations
+        .iter()
+        .find(|r| r[0] == "C001" && r[1] == "shoulder")
+        .expect("row");
+    assert!(
+        row[note].contains("decided: in the conflict, E01@lap's sheet counts (by Dr Ada Lovelace"),
+        "{row:?}"
+    );
+    let (code, out) = osce(&["decide", "list", OSCE, "--sessions", sessions[0], sessions[1]]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("* C001 at shoulder: in the conflict"), "{out}");
+    let (code, out) = osce(&["audit", OSCE, "--sessions", sessions[0], sessions[1]]);
+    assert!(out.contains("decisions.jsonl (1 record)"), "{out}");
+    assert!(!out.contains("osce did not put this here"), "{out}");
+    assert!(out.contains("settled by decision: in the conflict"), "{out}");
+    assert_eq!(code, 0, "a settled conflict is no longer an error: {out}");
+}
+
+#[test]
+fn an_absence_is_deferred_or_counted_as_a_fail() {
+    let d = Dir::new("decide-absence");
+    let folder = d.sub("s");
+    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Top);
+    // C001 was absent at the knee station: the sheet says so.
+    let r = common::rubric(OSCE);
+    let key = SheetKey {
+        assessment: r.id.clone(),
+        station: "knee".into(),
+        candidate: "C001".into(),
+        examiner: "E01".into(),
+        device: "lap".into(),
+    };
+    let knee = Store::new(&folder).sheet_path(&key).expect("path");
+    fs::remove_file(&knee).expect("remove");
+    append(
+        &folder,
+        OSCE,
+        "knee",
+        "C001",
+        "E01@lap",
+        vec![
+            Event::Absent {
+                reason: "unwell".into(),
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: String::new(),
+            },
+        ],
+    );
+    let f = s(&folder);
+    let (_, out) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(out.contains("Absences to settle"), "{out}");
+    assert!(out.contains("decide: osce decide absence"), "{out}");
+    let base = [
+        "decide",
+        "absence",
+        OSCE,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--by",
+        "Exam board",
+    ];
+    let mut fail = base.to_vec();
+    fail.extend(["--fail", "--reason", "No mitigating circumstances", "--dry-run"]);
+    let (code, out) = osce(&fail);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Decision: the absence counts as a fail."), "{out}");
+    assert!(out.contains("Dry run: nothing recorded"), "{out}");
+    let mut deferred = base.to_vec();
+    deferred.extend(["--deferred", "--reason", "Mitigating circumstances accepted"]);
+    let (code, out) = osce(&deferred);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("→ DEFERRED"), "{out}");
+    let export = d.0.join("export");
+    osce(&["export", OSCE, "--sessions", f, "--out", s(&export)]);
+    let marks = rows(&export.join("marks.csv"));
+    assert_eq!(
+        marks[1],
+        ["C001", "", "DEFERRED"],
+        "no mark for a deferred candidate"
+    );
+    let results = rows(&export.join("results.csv"));
+    let reasons = col(&results, "reasons");
+    assert!(results[1][reasons].starts_with("deferred: "), "{:?}", results[1]);
+    // An absence is decided only where one was recorded.
+    let (code, out) = osce(&[
+        "decide",
+        "absence",
+        OSCE,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "elbow",
+        "--fail",
+        "--by",
+        "Exam board",
+        "--reason",
+        "x",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("is not recorded absent"), "{out}");
+}
+
+#[test]
+fn a_moved_journal_is_voided_and_an_unmarked_item_ruled_on() {
+    let d = Dir::new("decide-void");
+    let folder = d.sub("s");
+    let path = sheet(
+        &folder,
+        PRACTICAL,
+        "physics",
+        "C001",
+        "E01@lap",
+        Marks::Top,
+        true,
+        0,
+    );
+    let other = path.parent().expect("C001").with_file_name("C002");
+    fs::create_dir_all(&other).expect("dir");
+    fs::copy(&path, other.join("physics.jsonl")).expect("copy");
+    let f = s(&folder);
+    let (_, out) = osce(&["status", PRACTICAL, "--sessions", f, "--problems"]);
+    assert!(out.contains("decide: osce decide void"), "{out}");
+    let moved = other.join("physics.jsonl");
+    let (code, out) = osce(&[
+        "decide",
+        "void",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--candidate",
+        "C002",
+        "--station",
+        "physics",
+        "--sheet",
+        s(&moved),
+        "--by",
+        "Exam lead",
+        "--reason",
+        "C001's sheet, copied into C002's folder by mistake",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (_, out) = osce(&["status", PRACTICAL, "--sessions", f]);
+    assert!(!out.contains("PROBLEM"), "{out}");
+
+    // An item left unmarked on a submitted sheet.
+    let upper = sheet(
+        &folder,
+        PRACTICAL,
+        "upper-limb",
+        "C001",
+        "E01@lap",
+        Marks::Top,
+        false,
+        0,
+    );
+    let text = fs::read_to_string(&upper).expect("journal");
+    let item = common::rubric(PRACTICAL)
+        .station("upper-limb")
+        .expect("station")
+        .items[0]
+        .id
+        .clone();
+    assert!(text.contains(&format!("\"item\":\"{item}\"")));
+    let key = SheetKey {
+        assessment: common::rubric(PRACTICAL).id,
+        station: "upper-limb".into(),
+        candidate: "C001".into(),
+        examiner: "E01".into(),
+        device: "lap".into(),
+    };
+    let (mut j, _) = Store::new(&folder)
+        .open_sheet(&key, &common::hash(PRACTICAL))
+        .expect("open");
+    let mark_seq = j
+        .records()
+        .iter()
+        .find(|r| matches!(&r.event, Event::Mark { item: i, .. } if *i == item))
+        .expect("marked")
+        .seq;
+    j.append(Event::Undo { undoes: mark_seq }, common::at(3))
+        .expect("undo");
+    let done = common::submitted(&j, PRACTICAL);
+    j.append(done, common::at(4)).expect("submit");
+    drop(j);
+    let (_, out) = osce(&["status", PRACTICAL, "--sessions", f]);
+    assert!(out.contains("Items left unmarked on submitted sheets"), "{out}");
+    assert!(out.contains(&format!("--item {item}")), "{out}");
+    let (code, out) = osce(&[
+        "decide",
+        "unmarked",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "upper-limb",
+        "--sheet",
+        "E01@lap",
+        "--item",
+        &item,
+        "--level",
+        "no such level",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "x",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("its levels are"), "{out}");
+    let label = {
+        let r = common::rubric(PRACTICAL);
+        let it = r.station("upper-limb").expect("s").items[0].clone();
+        r.scale(it.scale).levels.last().expect("level").label.clone()
+    };
+    let (code, out) = osce(&[
+        "decide",
+        "unmarked",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "upper-limb",
+        "--sheet",
+        "E01@lap",
+        "--item",
+        &item,
+        "--level",
+        &label,
+        "--by",
+        "Exam lead",
+        "--reason",
+        "The examiner's paper note shows it was done",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (_, out) = osce(&["status", PRACTICAL, "--sessions", f]);
+    assert!(!out.contains("Items left unmarked"), "{out}");
+}
+
+#[test]
+fn assessors_who_differ_are_settled_and_adopted_pass_marks_reach_every_command() {
+    let d = Dir::new("decide-result");
+    let folder = d.sub("s");
+    let f = s(&folder);
+    // Two assessors who differ on C001's case 1.
+    candidate(&folder, FCA, "C001", "E01@lap", Marks::Top);
+    let l = {
+        let r = common::rubric(FCA);
+        let h = common::hash(FCA);
+        let cohort = osce::results::gather::gather(&r, &h, std::slice::from_ref(&folder)).expect("gather");
+        let m = osce::results::gather::matrix(&r, &cohort, None);
+        let cell = m.cell("C001", "case-1").expect("cell").sheets.clone();
+        osce::results::moderation::seen(&cohort, &cell)
+    };
+    for (assessor, decision, proposed) in [
+        ("EA1", osce::store::Decision::Agree, None),
+        (
+            "EA2",
+            osce::store::Decision::Disagree,
+            Some(osce::store::Proposed::Fail),
+        ),
+    ] {
+        let (mut j, _) = Store::new(&folder)
+            .open_moderation(&common::rubric(FCA).id, assessor, assessor, &common::hash(FCA))
+            .expect("open");
+        j.append(
+            Event::Moderated {
+                station: "case-1".into(),
+                candidate: "C001".into(),
+                sheets: l.clone(),
+                internal: "PASS".into(),
+                decision,
+                proposed,
+                rationale: "images".into(),
+            },
+            common::at(50),
+        )
+        .expect("append");
+    }
+    let (_, out) = osce(&["status", FCA, "--sessions", f]);
+    assert!(out.contains("assessors differ"), "{out}");
+    assert!(out.contains("decide: osce decide result"), "{out}");
+    let (code, out) = osce(&[
+        "decide",
+        "result",
+        FCA,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "case-1",
+        "--fail",
+        "--by",
+        "Chair of the exam board",
+        "--reason",
+        "The board sided with the second assessor",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let export = d.0.join("export");
+    osce(&["export", FCA, "--sessions", f, "--out", s(&export)]);
+    let stations = rows(&export.join("stations.csv"));
+    let (fin, note) = (col(&stations, "final_result"), col(&stations, "note"));
+    let row = stations
+        .iter()
+        .find(|r| r[0] == "C001" && r[1] == "case-1")
+        .expect("row");
+    assert_eq!(row[fin], "FAIL", "{row:?}");
+    assert!(row[note].contains("the station's result is FAIL"), "{row:?}");
+}
+
+#[test]
+fn adopted_pass_marks_are_used_by_export_without_being_asked() {
+    let d = Dir::new("decide-pass-marks");
+    let folder = d.0.join("s");
+    let (code, out) = osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "40",
+        "--examiners",
+        "4",
+        "--seed",
+        "11",
+        "--sessions",
+        s(&folder),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let record = d.0.join("standards.json");
+    let (code, out) = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--format",
+        "csv",
+        "--out",
+        s(&d.0.join("report")),
+        "--save-standards",
+        s(&record),
+        "--by",
+        "Standard-setting panel",
+    ]);
+    assert!(matches!(code, 0 | 1), "{out}");
+    let (code, out) = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--record",
+        s(&record),
+        "--by",
+        "Exam board",
+        "--reason",
+        "Borderline regression, as agreed at the board of 4 June",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("standard-set pass marks"), "{out}");
+    let export = d.0.join("export");
+    osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&export)]);
+    let stations = rows(&export.join("stations.csv"));
+    let source = col(&stations, "pass_mark_source");
+    assert!(
+        stations[1..]
+            .iter()
+            .any(|r| r[source].starts_with("standard-set")),
+        "the adopted pass marks apply: {:?}",
+        stations.iter().map(|r| r[source].clone()).collect::<Vec<_>>()
+    );
+    assert!(
+        !stations[1..].iter().any(|r| r[source].starts_with("provisional")),
+        "no provisional pass mark is left"
+    );
+}
