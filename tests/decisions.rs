@@ -10,33 +10,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::{Dir, FCA, Marks, OSCE, PRACTICAL, append, candidate, sheet};
-use osce::store::{Event, SheetKey, Store};
+use osce::store::{Event, Store};
 
-fn osce(args: &[&str]) -> (i32, String) {
-    let out = assert_cmd::Command::cargo_bin("osce")
-        .expect("binary")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
-}
+use common::run_osce as osce;
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8")
 }
 
-fn rows(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_path(path)
-        .expect("csv");
-    r.records()
-        .map(|x| x.expect("row").iter().map(str::to_string).collect())
-        .collect()
-}
+use common::csv_rows as rows;
 
 fn col(rows: &[Vec<String>], name: &str) -> usize {
     rows[0].iter().position(|h| h == name).expect(name)
@@ -69,13 +51,7 @@ fn two_histories(a: &Path, b: &Path) -> (PathBuf, PathBuf) {
     let second = b.join(rel);
     fs::create_dir_all(second.parent().expect("folder")).expect("dir");
     fs::copy(&first, &second).expect("copy");
-    let key = SheetKey {
-        assessment: common::rubric(OSCE).id,
-        station: "shoulder".into(),
-        candidate: "C001".into(),
-        examiner: "E01".into(),
-        device: "lap".into(),
-    };
+    let key = common::sheet_key(OSCE, "shoulder", "C001", "E01@lap");
     for (folder, level) in [(a, 0usize), (b, 1)] {
         let (mut j, _) = Store::new(folder)
             .open_sheet(&key, &common::hash(OSCE))
@@ -232,14 +208,7 @@ fn an_absence_is_deferred_or_counted_as_a_fail() {
     let folder = d.sub("s");
     candidate(&folder, OSCE, "C001", "E01@lap", Marks::Top);
     // C001 was absent at the knee station: the sheet says so.
-    let r = common::rubric(OSCE);
-    let key = SheetKey {
-        assessment: r.id.clone(),
-        station: "knee".into(),
-        candidate: "C001".into(),
-        examiner: "E01".into(),
-        device: "lap".into(),
-    };
+    let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
     let knee = Store::new(&folder).sheet_path(&key).expect("path");
     fs::remove_file(&knee).expect("remove");
     append(
@@ -380,13 +349,7 @@ fn a_moved_journal_is_voided_and_an_unmarked_item_ruled_on() {
         .id
         .clone();
     assert!(text.contains(&format!("\"item\":\"{item}\"")));
-    let key = SheetKey {
-        assessment: common::rubric(PRACTICAL).id,
-        station: "upper-limb".into(),
-        candidate: "C001".into(),
-        examiner: "E01".into(),
-        device: "lap".into(),
-    };
+    let key = common::sheet_key(PRACTICAL, "upper-limb", "C001", "E01@lap");
     let (mut j, _) = Store::new(&folder)
         .open_sheet(&key, &common::hash(PRACTICAL))
         .expect("open");

@@ -572,28 +572,6 @@ fn the_rubric_sets_marks_csv_columns_and_the_flag_wins() {
     assert_eq!(headers, ["id", "Internal"]);
 }
 
-fn run_osce(args: &[&str]) -> (i32, String) {
-    let out = assert_cmd::Command::cargo_bin("osce")
-        .expect("binary")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
-}
-
-fn csv_rows(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_path(path)
-        .expect("csv");
-    r.records()
-        .map(|x| x.expect("row").iter().map(str::to_string).collect())
-        .collect()
-}
-
 /// A referral waiting for its third marker, even with every sheet in and
 /// the assessor signed off, leaves the results not final: status and export
 /// exit 1 and say why.

@@ -255,3 +255,41 @@ pub fn signed_off(folder: &Path, rubric_path: &str, assessor: &str) {
         )
         .expect("append");
 }
+
+/// Runs the binary with `args`: its exit code, and what it printed (stdout
+/// then stderr).
+pub fn run_osce(args: &[&str]) -> (i32, String) {
+    let out = assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+/// Every row of a CSV file, the header first, read with a CSV parser.
+pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .expect("a CSV file");
+    r.records()
+        .map(|x| x.expect("a row").iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The key of `who`'s (`examiner@device`) sheet for `candidate` at
+/// `station` of the assessment at `rubric_path`.
+pub fn sheet_key(rubric_path: &str, station: &str, candidate: &str, who: &str) -> SheetKey {
+    let (examiner, device) = who.split_once('@').expect("examiner@device");
+    SheetKey {
+        assessment: rubric(rubric_path).id,
+        station: station.into(),
+        candidate: candidate.into(),
+        examiner: examiner.into(),
+        device: device.into(),
+    }
+}
