@@ -557,3 +557,132 @@ fn adopted_pass_marks_are_used_by_export_without_being_asked() {
         "no provisional pass mark is left"
     );
 }
+
+/// An assessor agreed with a station's result under the provisional pass
+/// marks; once other pass marks are adopted and the marks give another
+/// result, the agreement is flagged for review, never silently carried
+/// over to the new result.
+#[test]
+fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
+    let d = Dir::new("decide-review");
+    let folder = d.0.join("s");
+    let f = s(&folder);
+    let (code, out) = osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "40",
+        "--examiners",
+        "4",
+        "--seed",
+        "11",
+        "--sessions",
+        f,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let record = d.0.join("standards.json");
+    osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        f,
+        "--format",
+        "csv",
+        "--out",
+        s(&d.0.join("report")),
+        "--save-standards",
+        s(&record),
+        "--by",
+        "Panel",
+    ]);
+    // A station whose result the adopted pass marks turn around.
+    let before = d.0.join("before");
+    osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        f,
+        "--out",
+        s(&before),
+        "--pass-marks",
+        "provisional",
+    ]);
+    let after = d.0.join("after");
+    osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        f,
+        "--out",
+        s(&after),
+        "--pass-marks",
+        s(&record),
+    ]);
+    let (b, a) = (
+        rows(&before.join("stations.csv")),
+        rows(&after.join("stations.csv")),
+    );
+    let result = col(&b, "result");
+    let (i, row) = b
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(i, r)| matches!(r[result].as_str(), "PASS" | "FAIL") && a[*i][result] != r[result])
+        .expect("a station the standard-set pass marks turn around");
+    let (candidate, station, was) = (row[0].clone(), row[1].clone(), row[result].clone());
+    // The assessor agreed with it under the provisional pass marks.
+    let r = common::rubric(OSCE);
+    let cohort = osce::results::gather::gather(&r, &common::hash(OSCE), std::slice::from_ref(&folder))
+        .expect("gather");
+    let m = osce::results::gather::matrix(&r, &cohort, None);
+    let seen = osce::results::moderation::seen(&cohort, &m.cell(&candidate, &station).expect("cell").sheets);
+    let (mut j, _) = Store::new(&folder)
+        .open_moderation(&r.id, "EA1", "ea-laptop", &common::hash(OSCE))
+        .expect("open");
+    j.append(
+        Event::Moderated {
+            station: station.clone(),
+            candidate: candidate.clone(),
+            sheets: seen,
+            internal: was.clone(),
+            decision: osce::store::Decision::Agree,
+            proposed: None,
+            rationale: String::new(),
+        },
+        common::at(90),
+    )
+    .expect("append");
+    drop(j);
+    let (code, out) = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        f,
+        "--record",
+        s(&record),
+        "--by",
+        "Exam board",
+        "--reason",
+        "Adopted at the board",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let adopted = d.0.join("adopted");
+    osce(&["export", OSCE, "--sessions", f, "--out", s(&adopted)]);
+    let rows_now = rows(&adopted.join("stations.csv"));
+    let (fin, note) = (col(&rows_now, "final_result"), col(&rows_now, "note"));
+    let row = &rows_now[i];
+    assert_eq!(
+        (row[0].as_str(), row[1].as_str()),
+        (candidate.as_str(), station.as_str())
+    );
+    assert_eq!(row[fin], "INCOMPLETE", "{row:?}");
+    let results = rows(&adopted.join("results.csv"));
+    let reasons = col(&results, "reasons");
+    let cand = results.iter().find(|r| r[0] == candidate).expect("candidate");
+    assert!(
+        cand[reasons].contains(&format!("EA1 moderated it when the marks gave {was}")),
+        "{cand:?} / {:?}",
+        row[note]
+    );
+}

@@ -120,11 +120,7 @@ pub fn adopted_standards(
     hash: &str,
     decisions: &osce::results::decisions::Decisions,
 ) -> Result<osce::scoring::Standards, String> {
-    match decisions.pass_marks() {
-        None => Ok(osce::scoring::Standards::default()),
-        Some((made, record)) => osce::analysis::standards::to_standards(record, rubric, hash)
-            .map_err(|e| format!("the pass marks adopted {}: {e}", made.attribution())),
-    }
+    decisions.standards(rubric, hash)
 }
 
 pub fn status(args: &StatusArgs) -> ExitCode {

@@ -255,6 +255,17 @@ impl Decisions {
         out
     }
 
+    /// The pass marks every command uses: those adopted by a decision, as
+    /// the engine takes them; the rubric's own (provisional where
+    /// standard-set) where none was adopted.
+    pub fn standards(&self, rubric: &Rubric, rubric_hash: &str) -> Result<crate::scoring::Standards, String> {
+        match self.pass_marks() {
+            None => Ok(crate::scoring::Standards::default()),
+            Some((made, record)) => crate::analysis::standards::to_standards(record, rubric, rubric_hash)
+                .map_err(|e| format!("the pass marks adopted {}: {e}", made.attribution())),
+        }
+    }
+
     /// The pass marks adopted, if any.
     pub fn pass_marks(&self) -> Option<(&Made, &StandardsRecord)> {
         self.in_force().into_iter().find_map(|m| match &m.entry.decision {

@@ -210,6 +210,14 @@ fn candidate_result(
         };
         let absent = cell.is_some_and(|c| c.state == CellState::Absent);
         let mut detail = detail;
+        // A decision taken when the marks gave another result (under other
+        // pass marks) must be reviewed, never silently turned around.
+        let decided_on = moderation
+            .decisions(cohort, &all, candidate, &station.id)
+            .iter()
+            .filter(|(d, holds)| *holds && matches!(d.internal.as_str(), "PASS" | "FAIL"))
+            .map(|(d, _)| d.internal.clone())
+            .find(|was| was != detail.result.outcome.word());
         let (final_result, why) = moderated(
             rubric,
             cohort,
@@ -218,6 +226,7 @@ fn candidate_result(
             &cell_moderation,
             absent,
             standards,
+            decided_on,
         );
         detail.final_result = final_result;
         detail.moderation = cell_moderation;
@@ -365,6 +374,7 @@ fn moderated(
     cell: &CellModeration,
     absent: bool,
     standards: &Standards,
+    decided_on: Option<String>,
 ) -> (StationResult, Option<Reason>) {
     let internal = &detail.result;
     let mut result = internal.clone();
@@ -377,6 +387,21 @@ fn moderated(
         ));
     };
     match cell {
+        CellModeration::Agreed { by } | CellModeration::Disagreed { by, .. }
+            if decided_on.is_some()
+                && matches!(internal.outcome, StationOutcome::Pass | StationOutcome::Fail) =>
+        {
+            hold(
+                &mut result,
+                format!(
+                    "{} moderated it when the marks gave {}; under the pass marks now in force they give {}: \
+                     the decision must be reviewed (osce moderate), it is not turned around",
+                    by.join(", "),
+                    decided_on.as_deref().unwrap_or(""),
+                    internal.outcome.word()
+                ),
+            );
+        }
         CellModeration::NotModerated => {
             let needs = rubric.moderation == crate::rubric::ModerationPolicy::All
                 && !detail.sheets.is_empty()
@@ -458,7 +483,7 @@ fn moderated(
     // The reason moderation added, for the candidate's reasons.
     let why = match cell {
         CellModeration::NotModerated if result.outcome == internal.outcome => None,
-        CellModeration::Agreed { .. } => None,
+        CellModeration::Agreed { .. } if result.outcome == internal.outcome => None,
         _ => result.reasons.last().cloned(),
     };
     (result, why)

@@ -33,6 +33,9 @@ pub struct Snapshot {
     pub cohort: Cohort,
     pub matrix: Matrix,
     pub moderation: Moderation,
+    /// The pass marks in force: adopted by the exam lead's decision, else
+    /// the rubric's own.
+    pub standards: crate::scoring::Standards,
 }
 
 /// Reads a fresh [`Snapshot`], or says why it cannot.
@@ -91,11 +94,18 @@ pub fn snapshot(
     let cohort = crate::results::gather::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
     let moderation =
         crate::results::moderation::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
-    let matrix = crate::results::gather::matrix(rubric, &cohort, roster);
+    // The exam lead's decisions settle conflicts and set the pass marks,
+    // for the assessor as for every command.
+    let decisions =
+        crate::results::decisions::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
+    let settled = crate::results::decisions::settle(rubric, &cohort, &decisions);
+    let matrix = crate::results::gather::matrix_settled(rubric, &cohort, roster, &settled);
+    let standards = decisions.standards(rubric, rubric_hash)?;
     Ok(Snapshot {
         cohort,
         matrix,
         moderation,
+        standards,
     })
 }
 
@@ -257,6 +267,8 @@ pub struct ModerateApp {
     /// Every assessor's moderation, this one's kept up to date as they
     /// decide.
     pub moderation: Moderation,
+    /// The pass marks in force (see [`Snapshot::standards`]).
+    pub standards: crate::scoring::Standards,
     /// Index of this assessor's log in `moderation.logs`.
     own: usize,
     /// This assessor and their device.
@@ -330,6 +342,7 @@ impl ModerateApp {
             matrix: snapshot.matrix,
             results: Vec::new(),
             moderation: snapshot.moderation,
+            standards: snapshot.standards,
             own: 0,
             assessor: own.assessor.clone(),
             device: own.device.clone(),
@@ -403,7 +416,7 @@ impl ModerateApp {
             &self.rubric,
             &self.cohort,
             &self.matrix,
-            &crate::scoring::Standards::default(),
+            &self.standards,
             &self.moderation,
         );
         self.entries = self.build_entries();
@@ -426,6 +439,7 @@ impl ModerateApp {
         self.cohort = snapshot.cohort;
         self.matrix = snapshot.matrix;
         self.moderation = snapshot.moderation;
+        self.standards = snapshot.standards;
         self.adopt_own_log(own);
         self.recompute();
     }
