@@ -224,9 +224,8 @@ fn candidate_result(
             station,
             &detail,
             &cell_moderation,
-            absent,
+            Facts { absent, decided_on },
             standards,
-            decided_on,
         );
         detail.final_result = final_result;
         detail.moderation = cell_moderation;
@@ -364,6 +363,15 @@ fn station_outcome(o: Proposed) -> (StationOutcome, crate::scoring::Outcome) {
     }
 }
 
+/// What [`moderated`] needs to know of a cell besides its moderation.
+struct Facts {
+    /// The candidate was recorded absent.
+    absent: bool,
+    /// The result the marks gave when a decision that holds was taken, where
+    /// it is not the result they give now (other pass marks).
+    decided_on: Option<String>,
+}
+
 /// A station's result after moderation, with the reason in words wherever
 /// moderation changed it or holds it back.
 fn moderated(
@@ -372,10 +380,10 @@ fn moderated(
     station: &crate::rubric::Station,
     detail: &StationDetail,
     cell: &CellModeration,
-    absent: bool,
+    facts: Facts,
     standards: &Standards,
-    decided_on: Option<String>,
 ) -> (StationResult, Option<Reason>) {
+    let Facts { absent, decided_on } = facts;
     let internal = &detail.result;
     let mut result = internal.clone();
     let title = &station.title;
