@@ -532,7 +532,7 @@ fn status_fails_until_a_final_clinical_assessment_is_moderated() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(!text.contains("not moderated yet"), "{text}");
     assert!(
-        text.contains("assessor EA1 (on ea-laptop) has not signed the moderation off"),
+        text.contains("assessor EA1 has not signed the moderation off"),
         "{text}"
     );
 }

@@ -260,6 +260,11 @@ pub struct ModerateArgs {
     /// This device's id in the moderation journal (default: the hostname)
     #[arg(long, value_name = "ID")]
     pub device: Option<String>,
+    /// The folder your moderation journal goes to (default: the first
+    /// --sessions folder): a folder of your own, to send back to the exam
+    /// lead. It is read with the --sessions folders
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

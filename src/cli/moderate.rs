@@ -47,7 +47,13 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             }
         },
     };
-    let first = match snapshot(&rubric, &hash, &args.sessions, roster.as_ref()) {
+    // The assessor's own folder (--into) is read with the others.
+    let into = args.into.clone().unwrap_or_else(|| args.sessions[0].clone());
+    let mut folders = args.sessions.clone();
+    if !folders.contains(&into) {
+        folders.push(into.clone());
+    }
+    let first = match snapshot(&rubric, &hash, &folders, roster.as_ref()) {
         Ok(s) => s,
         Err(e) => {
             errln!("error: {e}");
@@ -86,7 +92,7 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
     let device = args.device.clone().unwrap_or_else(default_device);
-    let store = Store::new(&args.sessions[0]);
+    let store = Store::new(&into);
     let (journal, quarantined) = match store.open_moderation(&rubric.id, &args.assessor, &device, &hash) {
         Ok((journal, replay)) => (journal, replay.quarantined),
         Err(StoreError::Locked { path }) => {
@@ -112,12 +118,12 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         near_percent: args.near,
     };
     let loader = {
-        let (rubric, hash, folders) = (rubric.clone(), hash.clone(), args.sessions.clone());
+        let (rubric, hash, folders) = (rubric.clone(), hash.clone(), folders.clone());
         Box::new(move || snapshot(&rubric, &hash, &folders, roster.as_ref()))
     };
     let own = AssessorLog::of_journal(&journal);
     let mut app = ModerateApp::new(rubric, first, own, options);
-    let exec = ModerateExecutor::new(journal, loader, args.sessions.clone(), Box::new(Utc::now));
+    let exec = ModerateExecutor::new(journal, loader, folders, Box::new(Utc::now));
     if let Some(q) = quarantined {
         app.startup_warning(format!(
             "The end of your moderation journal was cut short (a crash or power cut) and set aside in {}: \

@@ -103,14 +103,20 @@ pub fn not_final(
         ));
     }
     if rubric.moderation != crate::rubric::ModerationPolicy::None {
-        if moderation.logs.is_empty() {
+        let assessors = moderation.assessors();
+        if assessors.is_empty() {
             why.push("the rubric requires moderation, and no assessor's decisions were found".to_string());
         }
-        for log in moderation.logs.iter().filter(|l| l.signed_off.is_none()) {
-            why.push(format!(
-                "assessor {} (on {}) has not signed the moderation off",
-                log.assessor, log.device
-            ));
+        for (assessor, _) in assessors.iter().filter(|(_, signed)| !signed) {
+            why.push(format!("assessor {assessor} has not signed the moderation off"));
+        }
+        for known in &rubric.assessors {
+            if !assessors.iter().any(|(a, _)| a == known) {
+                why.push(format!(
+                    "assessor {known} (named in the rubric) has no decisions in the folders given: add the folder \
+                     their moderation journal is in"
+                ));
+            }
         }
     }
     if incomplete > 0 {

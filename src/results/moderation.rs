@@ -391,14 +391,44 @@ impl Moderation {
         candidate: &str,
         station: &str,
     ) -> Vec<(&'a Decided, bool)> {
-        self.logs
-            .iter()
-            .filter_map(|log| log.latest(candidate, station))
+        // One assessor is one assessor on any number of laptops: their
+        // latest decision, whichever device it was recorded on.
+        let mut latest: BTreeMap<&str, &Decided> = BTreeMap::new();
+        for d in self.logs.iter().filter_map(|log| log.latest(candidate, station)) {
+            let keep = latest
+                .get(d.assessor.as_str())
+                .is_none_or(|k| (d.time, d.seq) > (k.time, k.seq));
+            if keep {
+                latest.insert(&d.assessor, d);
+            }
+        }
+        latest
+            .into_values()
             .map(|d| {
                 let holds = still_holds(cohort, sheets, &d.sheets, d.decision == Decision::Refer);
                 (d, holds)
             })
             .collect()
+    }
+
+    /// Each assessor (by name, over every device) who has recorded anything,
+    /// and whether they have signed off: a window opened and closed on
+    /// another laptop is not another assessor.
+    pub fn assessors(&self) -> Vec<(&str, bool)> {
+        let mut by: BTreeMap<&str, bool> = BTreeMap::new();
+        for log in &self.logs {
+            if log.decisions.is_empty() && log.agreed.is_empty() && log.report.trim().is_empty() && log.signed_off.is_none()
+            {
+                continue;
+            }
+            *by.entry(log.assessor.as_str()).or_default() |= log.signed_off.is_some();
+        }
+        for log in &self.logs {
+            if log.signed_off.is_some() {
+                by.insert(log.assessor.as_str(), true);
+            }
+        }
+        by.into_iter().collect()
     }
 
     /// The agreed mark in effect for a cell, if one holds for its sheets
@@ -479,6 +509,35 @@ impl Moderation {
     pub fn all_signed_off(&self) -> bool {
         self.logs.iter().all(AssessorLog::is_signed_off)
     }
+}
+
+/// A sheet as the rubric's sampling policy sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleCell {
+    pub candidate: String,
+    pub station: String,
+    /// The marks give a fail.
+    pub fail: bool,
+    /// Given the borderline global rating.
+    pub borderline: bool,
+}
+
+/// The moderation sample as assessors take it (and as `docs/rubric-format.md`
+/// says): every fail, every borderline global rating, and `percent` of the
+/// rest chosen at random, reproducibly from `seed` ([`sample`]).
+pub fn policy_sample(cells: &[SampleCell], percent: f64, seed: u64) -> BTreeSet<(String, String)> {
+    let mut chosen: BTreeSet<(String, String)> = cells
+        .iter()
+        .filter(|c| c.fail || c.borderline)
+        .map(|c| (c.candidate.clone(), c.station.clone()))
+        .collect();
+    let rest: Vec<(String, String)> = cells
+        .iter()
+        .filter(|c| !(c.fail || c.borderline))
+        .map(|c| (c.candidate.clone(), c.station.clone()))
+        .collect();
+    chosen.extend(sample(&rest, percent, seed));
+    chosen
 }
 
 /// A reproducible random sample of `percent` of `cells` (rounded up):

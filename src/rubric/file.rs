@@ -311,6 +311,9 @@ pub enum ComponentKindFile {
 pub struct ModerationFile {
     #[serde(default)]
     pub mode: ModerationModeFile,
+    /// The external assessors' ids, where known before the exam.
+    #[serde(default)]
+    pub assessors: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

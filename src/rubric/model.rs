@@ -22,6 +22,10 @@ pub struct Rubric {
     pub pass_rules: Vec<PassRule>,
     pub components: Option<Components>,
     pub moderation: ModerationPolicy,
+    /// The external assessors expected to moderate (their ids), where the
+    /// rubric names them: a command warns when one's decisions are missing
+    /// from the folders it is given.
+    pub assessors: Vec<String>,
     pub double_marking: DoubleMarking,
     pub examiner_view: ExaminerView,
     pub candidate_feedback: CandidateFeedback,
@@ -256,7 +260,7 @@ pub struct Component {
     pub pass_percent: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum ModerationPolicy {
     #[default]
     None,

@@ -110,6 +110,9 @@ fn write_summary(out: &mut String, r: &Rubric) -> std::fmt::Result {
     }
 
     writeln!(out, "\nModeration: {}", moderation_words(&r.moderation))?;
+    if !r.assessors.is_empty() {
+        writeln!(out, "External assessors expected: {}.", r.assessors.join(", "))?;
+    }
     writeln!(out, "Double marking: {}", double_marking_words(&r.double_marking))?;
     let fb = &r.candidate_feedback;
     let mut shown = Vec::new();

@@ -156,6 +156,9 @@ impl Validator {
         let components = f.components.as_ref().map(|c| self.components(c, f));
         let pass_rules = self.pass_rules(f, &stations, &scales);
         let moderation = self.moderation(f);
+        for (i, a) in f.moderation.assessors.iter().enumerate() {
+            self.id(&format!("moderation.assessors[{i}]"), a, "an assessor");
+        }
         let double_marking = self.double_marking(&f.double_marking);
         let marks_csv = f.marks_csv.as_ref().map(|c| self.marks_csv(c));
 
@@ -174,6 +177,7 @@ impl Validator {
             pass_rules: pass_rules?,
             components: components.flatten(),
             moderation,
+            assessors: f.moderation.assessors.clone(),
             double_marking,
             examiner_view: ExaminerView {
                 show_running_total: f.examiner_view.show_running_total,

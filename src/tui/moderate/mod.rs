@@ -19,7 +19,7 @@ use chrono::{Offset, Utc};
 use ratatui_textarea::{Input, TextArea};
 
 use crate::results::gather::{CellState, Cohort, Matrix};
-use crate::results::moderation::{AssessorLog, CellModeration, Moderation, sample, seen};
+use crate::results::moderation::{AssessorLog, CellModeration, Moderation, SampleCell, policy_sample, seen};
 use crate::results::reconcile::CandidateResult;
 use crate::rubric::{Reconcile, Rubric};
 use crate::scoring::{StationOutcome, StationResult, fmt_marks};
@@ -150,7 +150,7 @@ impl Filter {
             Filter::Borderline => "borderline global rating",
             Filter::NearPassMark => "near the pass mark",
             Filter::Flagged => "flagged",
-            Filter::Sample => "random sample",
+            Filter::Sample => "the sample: every fail, every borderline, a share of the rest",
         }
     }
 }
@@ -336,6 +336,7 @@ impl ModerateApp {
     /// from the sessions folders). Reading and writing is the runner's
     /// ([`Effect`]); the app only asks.
     pub fn new(rubric: Rubric, snapshot: Snapshot, own: AssessorLog, options: Options) -> ModerateApp {
+        let rubric_policy = rubric.moderation;
         let mut app = ModerateApp {
             rubric,
             cohort: snapshot.cohort,
@@ -349,7 +350,12 @@ impl ModerateApp {
             pending: None,
             effects: Vec::new(),
             entries: Vec::new(),
-            filter: Filter::All,
+            // The sample the assessor is to moderate, where the rubric asks
+            // for moderation; every sheet otherwise.
+            filter: match rubric_policy {
+                crate::rubric::ModerationPolicy::None => Filter::All,
+                _ => Filter::Sample,
+            },
             visible: Vec::new(),
             selected: 0,
             scroll: 0,
@@ -588,11 +594,23 @@ impl ModerateApp {
                 });
             }
         }
-        let keys: Vec<(String, String)> = entries
+        let cells: Vec<SampleCell> = entries
             .iter()
-            .map(|e| (e.candidate.clone(), e.station.clone()))
+            .map(|e| SampleCell {
+                candidate: e.candidate.clone(),
+                station: e.station.clone(),
+                fail: e.fails(),
+                borderline: e.borderline,
+            })
             .collect();
-        let chosen: BTreeSet<(String, String)> = sample(&keys, self.sample_percent, self.seed);
+        let chosen: BTreeSet<(String, String)> = match self.rubric.moderation {
+            // Every sheet is to be moderated: the sample is all of them.
+            crate::rubric::ModerationPolicy::All => cells
+                .iter()
+                .map(|c| (c.candidate.clone(), c.station.clone()))
+                .collect(),
+            _ => policy_sample(&cells, self.sample_percent, self.seed),
+        };
         for e in &mut entries {
             e.in_sample = chosen.contains(&(e.candidate.clone(), e.station.clone()));
         }
@@ -1154,6 +1172,15 @@ impl ModerateApp {
         )
     }
 
+    /// The sheets of the sample with no decision from this assessor that
+    /// holds: sign-off waits for them.
+    pub fn undecided_sample(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.in_sample && !self.own_decision(e).is_some_and(|(_, h)| h))
+            .count()
+    }
+
     /// What the sign-off screen shows: the counts, and what is still open.
     pub fn sign_off_summary(&self) -> (String, Vec<String>) {
         let own = self.own();
@@ -1161,11 +1188,7 @@ impl ModerateApp {
         if own.report.trim().is_empty() {
             open.push("There is no moderation report yet (press R to write it).".to_string());
         }
-        let undecided_sample = self
-            .entries
-            .iter()
-            .filter(|e| e.in_sample && !self.own_decision(e).is_some_and(|(_, h)| h))
-            .count();
+        let undecided_sample = self.undecided_sample();
         if undecided_sample > 0 {
             open.push(format!(
                 "{undecided_sample} of the random sample's sheets ({}%) have no decision from you.",
@@ -1208,6 +1231,14 @@ impl ModerateApp {
             Action::Confirm => {
                 if self.own().report.trim().is_empty() {
                     self.warn("Write the moderation report (R) before signing off.");
+                    return Screen::SignOff;
+                }
+                let undecided = self.undecided_sample();
+                if undecided > 0 {
+                    self.warn(&format!(
+                        "{undecided} of the sample's sheets have no decision from you that holds: decide each \
+                         (filter s shows the sample) before signing off."
+                    ));
                     return Screen::SignOff;
                 }
                 let (summary, _) = self.sign_off_summary();
