@@ -61,6 +61,16 @@ fn open_on(dir: Dir, rubric_path: &'static str, assessor: &str, device: &str) ->
     h
 }
 
+/// [`open`], then every submitted sheet listed (the screen opens on the
+/// rubric's sample), as most tests want.
+fn open_all(dir: Dir, rubric_path: &'static str, assessor: &str) -> H {
+    let mut h = open(dir, rubric_path, assessor);
+    while h.app.filter != Filter::All {
+        h.key(KeyCode::Char('f'));
+    }
+    h
+}
+
 /// Two candidates through the practical exam: C001 passes everything,
 /// C002 fails the upper limb station (marked at the bottom) and is
 /// borderline at the lower limb.
@@ -89,7 +99,7 @@ fn practical() -> H {
         6,
     );
     sheet(&s, PRACTICAL, "physics", "C002", "E02@lap2", Marks::Top, false, 7);
-    open(dir, PRACTICAL, "EA1")
+    open_all(dir, PRACTICAL, "EA1")
 }
 
 impl H {
@@ -220,11 +230,21 @@ fn only_submitted_sheets_are_listed_and_filters_narrow_them() {
         h.key(KeyCode::Tab);
     }
     assert_eq!(h.app.filter, Filter::All);
-    // The sample: 25% of 5, rounded up.
+    // The sample: every fail (C002's upper limb), every borderline (C002's
+    // lower limb), and 25% of the other 3, rounded up.
     while h.app.filter != Filter::Sample {
         h.key(KeyCode::Char('f'));
     }
-    assert_eq!(h.app.visible.len(), 2);
+    assert_eq!(h.app.visible.len(), 3);
+    for (c, st) in [("C002", "upper-limb"), ("C002", "lower-limb")] {
+        assert!(
+            h.app
+                .visible
+                .iter()
+                .any(|&i| h.app.entries[i].candidate == c && h.app.entries[i].station == st),
+            "{c} at {st} is in the sample"
+        );
+    }
 }
 
 #[test]
@@ -323,10 +343,12 @@ fn a_later_decision_replaces_an_earlier_one_and_both_stay_on_disk() {
     let mut h = practical();
     h.select("C001", "physics");
     h.key(KeyCode::Char('a'));
+    h.select("C001", "physics");
     h.key(KeyCode::Char('r'));
     h.typed("second thoughts");
     h.key(KeyCode::Enter);
     assert_eq!(decisions(&h.journal()).len(), 2);
+    h.select("C001", "physics");
     let e = h.app.current().cloned().expect("entry");
     let (d, holds) = h.app.own_decision(&e).expect("decision");
     assert_eq!(d.decision, Decision::Refer);
@@ -351,7 +373,7 @@ fn an_agreed_mark_is_checked_and_recorded() {
     let dir = Dir::new("mod-tui-agreed");
     let s = dir.sub("s");
     markers_apart(&s);
-    let mut h = open(dir, FCA, "LEAD");
+    let mut h = open_all(dir, FCA, "LEAD");
     assert_eq!(h.app.entries.len(), 1);
     assert!(h.app.entries[0].needs_agreed_mark);
     h.key(KeyCode::Char('m'));
@@ -415,6 +437,7 @@ fn the_report_is_saved_on_close_and_sign_off_needs_it_then_locks() {
         |e| matches!(e, Event::ModerationReport { text } if text == "Sampled 25%. Marking consistent.")
     ));
 
+    decide_the_sample(&mut h);
     h.key(KeyCode::Char('S'));
     h.key(KeyCode::Enter);
     assert!(h.app.signed_off());
@@ -651,6 +674,7 @@ fn a_disagreement_must_propose_another_result() {
 #[test]
 fn signing_off_locks_the_assessor_on_every_device() {
     let mut h = practical();
+    decide_the_sample(&mut h);
     h.key(KeyCode::Char('R'));
     h.typed("Report.");
     h.key(KeyCode::Esc);
@@ -683,7 +707,7 @@ fn snapshot_agreed_mark() {
     let dir = Dir::new("mod-tui-agreed-snap");
     let s = dir.sub("s");
     markers_apart(&s);
-    let mut h = open(dir, FCA, "LEAD");
+    let mut h = open_all(dir, FCA, "LEAD");
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('m'));
     h.typed("7");
@@ -743,5 +767,109 @@ fn a_failed_save_keeps_the_form_and_says_not_saved() {
             .notice
             .as_ref()
             .is_some_and(|n| n.error && n.text.starts_with("NOT SAVED"))
+    );
+}
+
+/// Agrees with every sheet of the sample, as an assessor does before
+/// signing off.
+fn decide_the_sample(h: &mut H) {
+    let sample: Vec<(String, String)> = h
+        .app
+        .entries
+        .iter()
+        .filter(|e| e.in_sample)
+        .map(|e| (e.candidate.clone(), e.station.clone()))
+        .collect();
+    for (c, st) in sample {
+        h.select(&c, &st);
+        h.key(KeyCode::Char('a'));
+    }
+}
+
+#[test]
+fn the_screen_opens_on_the_sample_and_sign_off_waits_for_it() {
+    let dir = Dir::new("mod-tui-sample");
+    let s = dir.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    sheet(
+        &s,
+        PRACTICAL,
+        "upper-limb",
+        "C002",
+        "E02@lap2",
+        Marks::Bottom,
+        true,
+        5,
+    );
+    let mut h = open(dir, PRACTICAL, "EA1");
+    assert_eq!(h.app.filter, Filter::Sample, "the rubric asks for a sample");
+    assert!(
+        h.app
+            .visible
+            .iter()
+            .any(|&i| h.app.entries[i].candidate == "C002"),
+        "every fail is in the sample"
+    );
+    h.key(KeyCode::Char('R'));
+    h.typed("Report.");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('S'));
+    h.key(KeyCode::Enter);
+    assert!(!h.app.signed_off(), "not with the sample undecided");
+    assert!(
+        h.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("of the sample's sheets have no decision")),
+        "{:?}",
+        h.app.notice
+    );
+    h.key(KeyCode::Esc);
+    decide_the_sample(&mut h);
+    h.key(KeyCode::Char('S'));
+    h.key(KeyCode::Enter);
+    assert!(h.app.signed_off());
+}
+
+#[test]
+fn the_cursor_moves_on_after_a_decision_and_agree_may_carry_a_comment() {
+    let mut h = practical();
+    h.select("C001", "physics");
+    let first = h.app.selected;
+    h.key(KeyCode::Char('a'));
+    assert_eq!(h.app.selected, first + 1, "on to the next sheet");
+    let next = h.app.current().cloned().expect("entry");
+    h.key(KeyCode::Char('A'));
+    assert!(matches!(h.app.screen, Screen::AgreeNote(_)));
+    h.typed("Images clear; well documented");
+    h.key(KeyCode::Enter);
+    let d = decisions(&h.journal());
+    assert_eq!(
+        d.last().cloned(),
+        Some((
+            next.candidate.clone(),
+            next.station.clone(),
+            Decision::Agree,
+            None,
+            "Images clear; well documented".to_string()
+        ))
+    );
+}
+
+#[test]
+fn go_to_a_candidate_by_id() {
+    let mut h = practical();
+    h.key(KeyCode::Char('g'));
+    h.typed("c002");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current().expect("entry").candidate, "C002");
+    h.key(KeyCode::Char('g'));
+    h.typed("C999");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("No submitted sheet"))
     );
 }

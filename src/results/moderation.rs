@@ -417,7 +417,10 @@ impl Moderation {
     pub fn assessors(&self) -> Vec<(&str, bool)> {
         let mut by: BTreeMap<&str, bool> = BTreeMap::new();
         for log in &self.logs {
-            if log.decisions.is_empty() && log.agreed.is_empty() && log.report.trim().is_empty() && log.signed_off.is_none()
+            if log.decisions.is_empty()
+                && log.agreed.is_empty()
+                && log.report.trim().is_empty()
+                && log.signed_off.is_none()
             {
                 continue;
             }

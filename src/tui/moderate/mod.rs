@@ -208,6 +208,10 @@ pub enum Screen {
     Sheet,
     Disagree(Box<DisagreeForm>),
     Refer(Box<TextArea<'static>>),
+    /// Agree, with a comment for the exam board.
+    AgreeNote(Box<TextArea<'static>>),
+    /// Jump to a candidate: their id, typed.
+    Jump(Box<TextArea<'static>>),
     Agreed(Box<AgreedForm>),
     Report(Box<TextArea<'static>>),
     SignOff,
@@ -226,6 +230,10 @@ pub enum Action {
     NextSheet,
     PrevSheet,
     Agree,
+    /// Agree, with a comment.
+    AgreeNote,
+    /// Jump to a candidate by id.
+    Jump,
     Disagree,
     Refer,
     AgreedMark,
@@ -482,6 +490,17 @@ impl ModerateApp {
                     self.say(p.saved);
                 }
                 self.recompute();
+                // On to the next sheet once one is decided (where the
+                // decided sheet is still in the list).
+                if let Event::Moderated {
+                    candidate, station, ..
+                } = &record.event
+                    && self
+                        .current()
+                        .is_some_and(|e| &e.candidate == candidate && &e.station == station)
+                {
+                    self.move_by(1);
+                }
             }
             Outcome::NotRecorded(why) => {
                 self.warn(format!("NOT SAVED: {why}"));
@@ -761,7 +780,12 @@ impl ModerateApp {
         if matches!(action, Action::Quit)
             && !matches!(
                 self.screen,
-                Screen::Disagree(_) | Screen::Refer(_) | Screen::Agreed(_) | Screen::Report(_)
+                Screen::Disagree(_)
+                    | Screen::Refer(_)
+                    | Screen::AgreeNote(_)
+                    | Screen::Jump(_)
+                    | Screen::Agreed(_)
+                    | Screen::Report(_)
             )
         {
             self.quit = true;
@@ -782,6 +806,8 @@ impl ModerateApp {
             Screen::Sheet => self.on_sheet(action),
             Screen::Disagree(form) => self.on_disagree(form, action),
             Screen::Refer(text) => self.on_refer(text, action),
+            Screen::AgreeNote(text) => self.on_agree_note(text, action),
+            Screen::Jump(text) => self.on_jump(text, action),
             Screen::Agreed(form) => self.on_agreed(form, action),
             Screen::Report(text) => self.on_report(text, action),
             Screen::SignOff => self.on_sign_off(action),
@@ -819,6 +845,15 @@ impl ModerateApp {
                     _ => Screen::List,
                 };
                 self.decide(Decision::Agree, None, String::new(), back, here)
+            }
+            Action::Jump => Screen::Jump(Box::new(text_area("candidate id"))),
+            Action::AgreeNote => {
+                if self.locked() || self.current().is_none() {
+                    return here;
+                }
+                Screen::AgreeNote(Box::new(text_area(
+                    "A comment for the exam board (e.g. what the images show)",
+                )))
             }
             Action::Disagree | Action::Refer | Action::AgreedMark => {
                 let Some(e) = self.current() else { return here };
@@ -1003,6 +1038,76 @@ impl ModerateApp {
             _ => {}
         }
         Screen::Disagree(form)
+    }
+
+    fn on_jump(&mut self, mut text: Box<TextArea<'static>>, action: Action) -> Screen {
+        match action {
+            Action::Text(input) => {
+                text.input(input);
+            }
+            Action::Paste(p) => {
+                text.insert_str(p);
+            }
+            Action::Back => return Screen::List,
+            Action::Confirm | Action::Save => {
+                let wanted = text_of(&text).to_lowercase();
+                if wanted.is_empty() {
+                    return Screen::List;
+                }
+                let is = |e: &Entry| e.candidate.to_lowercase().starts_with(&wanted);
+                if let Some(i) = self.visible.iter().position(|&i| is(&self.entries[i])) {
+                    self.selected = i;
+                    self.scroll = 0;
+                } else if self.entries.iter().any(is) {
+                    // Not in this filter: every sheet, then the candidate.
+                    self.filter = Filter::All;
+                    self.refilter();
+                    if let Some(i) = self.visible.iter().position(|&i| is(&self.entries[i])) {
+                        self.selected = i;
+                    }
+                    self.say(format!(
+                        "{} is not in that filter: showing all submitted sheets.",
+                        text_of(&text)
+                    ));
+                } else {
+                    self.warn(format!(
+                        "No submitted sheet of a candidate \"{}\".",
+                        text_of(&text)
+                    ));
+                    return Screen::Jump(text);
+                }
+                return Screen::List;
+            }
+            _ => {}
+        }
+        Screen::Jump(text)
+    }
+
+    fn on_agree_note(&mut self, mut text: Box<TextArea<'static>>, action: Action) -> Screen {
+        match action {
+            Action::Text(input) => {
+                text.input(input);
+            }
+            Action::Paste(p) => {
+                text.insert_str(p);
+            }
+            Action::Back => {
+                self.say("Nothing recorded.");
+                return Screen::Sheet;
+            }
+            Action::Confirm | Action::Save => {
+                let comment = text_of(&text);
+                return self.decide(
+                    Decision::Agree,
+                    None,
+                    comment,
+                    Screen::AgreeNote(text),
+                    Screen::Sheet,
+                );
+            }
+            _ => {}
+        }
+        Screen::AgreeNote(text)
     }
 
     fn on_refer(&mut self, mut text: Box<TextArea<'static>>, action: Action) -> Screen {
@@ -1191,7 +1296,8 @@ impl ModerateApp {
         let undecided_sample = self.undecided_sample();
         if undecided_sample > 0 {
             open.push(format!(
-                "{undecided_sample} of the random sample's sheets ({}%) have no decision from you.",
+                "{undecided_sample} of the sample's sheets (every fail, every borderline and {}% of the rest) \
+                 have no decision from you.",
                 self.sample_percent
             ));
         }

@@ -87,6 +87,24 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
             frame.render_widget(Line::styled("Rationale (required):", theme.strong()), label);
             frame.render_widget(&form.rationale, text);
         }
+        Screen::Jump(text) => {
+            render_list(app, frame, body, theme);
+            let inner = modal(frame, body, "Go to a candidate", 50, 5);
+            let [label, area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+            frame.render_widget(Line::from("Their id (the start of it is enough):"), label);
+            frame.render_widget(&**text, area);
+        }
+        Screen::AgreeNote(text) => {
+            render_sheet(app, frame, body, theme);
+            let inner = modal(frame, body, "Agree, with a comment", 70, 9);
+            let [label, area] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+            frame.render_widget(
+                Paragraph::new("The examiners' result stands; the comment is kept with your decision.")
+                    .wrap(Wrap { trim: true }),
+                label,
+            );
+            frame.render_widget(&**text, area);
+        }
         Screen::Refer(text) => {
             render_sheet(app, frame, body, theme);
             let inner = modal(frame, body, "Refer to a third marker", 70, 9);
@@ -251,13 +269,16 @@ fn render_list(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) 
             d
         )
     };
+    // A final clinical assessment's cases are judged by their entrustment
+    // level (the global rating): shown where a pass mark would be.
+    let fca = app.rubric.kind == crate::rubric::AssessmentKind::FinalClinicalAssessment;
     let columns = row(
         "candidate",
         "name",
-        "station",
+        if fca { "case" } else { "station" },
         "examiner",
         "score",
-        "pass",
+        if fca { "level" } else { "pass" },
         "result",
         "flags",
         "decision",
@@ -281,12 +302,18 @@ fn render_list(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) 
             .iter()
             .map(|&s| app.cohort.sheets[s].key.examiner.as_str())
             .collect();
-        let pass = r
-            .pass_mark
-            .as_ref()
-            .and_then(|p| p.marks)
-            .map(fmt_marks)
-            .unwrap_or_default();
+        let pass = if fca {
+            r.global_rating
+                .as_ref()
+                .map(|(_, label)| fit(label, 6).trim_end().to_string())
+                .unwrap_or_else(|| "—".to_string())
+        } else {
+            r.pass_mark
+                .as_ref()
+                .and_then(|p| p.marks)
+                .map(fmt_marks)
+                .unwrap_or_default()
+        };
         let mut flags = e.flags.clone();
         if e.borderline {
             flags.insert(0, "borderline".into());
