@@ -1341,9 +1341,9 @@ impl ModerateApp {
                 }
                 let undecided = self.undecided_sample();
                 if undecided > 0 {
-                    self.warn(&format!(
+                    self.warn(format!(
                         "{undecided} of the sample's sheets have no decision from you that holds: decide each \
-                         (filter s shows the sample) before signing off."
+                         (the sample filter shows them, f) before signing off."
                     ));
                     return Screen::SignOff;
                 }
