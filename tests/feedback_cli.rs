@@ -96,9 +96,10 @@ fn feedback_shows_comments_and_results_but_never_private_notes_or_concerns() {
     assert!(text.contains("## Shoulder"), "{text}");
     assert!(text.contains("Clear, systematic scanning."), "{text}");
     assert!(
-        text.contains("\\# Not a heading"),
-        "Markdown in comments is escaped: {text}"
+        text.contains("```text\nClear, systematic scanning.\n# Not a heading\n```"),
+        "comments are kept as written, in a block Markdown shows as it is: {text}"
     );
+    assert!(!text.contains('\\'), "no Markdown escapes to read past: {text}");
     assert!(text.contains("20 of 20 marks"), "{text}");
     assert!(!text.contains("PRIVATE"), "private notes never shown");
     assert!(!text.contains("CONCERN"), "concerns never shown");

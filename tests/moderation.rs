@@ -687,3 +687,52 @@ fn stations_passed_follows_moderation_and_an_absence_has_no_score() {
     assert_eq!(absent[score], "", "{absent:?}");
     assert!(absent[note].contains("absent: unwell on the day"), "{absent:?}");
 }
+
+/// Feedback says why a station failed, in words, and nothing about
+/// moderation while a referral is still waiting.
+#[test]
+fn feedback_explains_a_fail_and_is_silent_on_moderation_under_way() {
+    let d = Dir::new("mod-feedback");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    candidate(&s, PRACTICAL, "C002", "E01@lap1", Marks::Bottom);
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "lower-limb",
+        Decision::Refer,
+        None,
+        "unclear",
+    );
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "upper-limb",
+        Decision::Disagree,
+        Some(Proposed::Fail),
+        "images missing",
+    );
+    let out = d.0.join("feedback");
+    let (code, text) = run_osce(&[
+        "feedback",
+        PRACTICAL,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let c1 = std::fs::read_to_string(out.join("C001.md")).expect("C001");
+    assert!(c1.contains("This result is not complete yet"), "{c1}");
+    assert!(
+        !c1.contains("decided after external moderation"),
+        "nothing about moderation while a referral waits: {c1}"
+    );
+    let c2 = std::fs::read_to_string(out.join("C002.md")).expect("C002");
+    assert!(c2.contains("**Result: FAIL**"), "{c2}");
+    assert!(c2.contains("\nWhy: "), "the reason for the fail in words: {c2}");
+}

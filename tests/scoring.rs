@@ -406,7 +406,7 @@ fn competency_rule_needs_every_critical_item_and_a_share_of_the_rest() {
         three
             .reasons
             .iter()
-            .any(|r| r.text == "3 of 5 other items met (60%); 80% required"),
+            .any(|r| r.text == "3 of 5 non-critical items met (60%); 80% required"),
         "{:#?}",
         three.reasons
     );

@@ -10,21 +10,40 @@ use crate::results::reconcile::CandidateResult;
 use crate::rubric::Rubric;
 use crate::scoring::{StationOutcome, fmt_marks, fmt_percent};
 
-/// Text safe inside Markdown: no line can start a heading, list or block
-/// by accident, and no HTML is passed through.
+/// A name or title on one line, safe in Markdown and read as it is in
+/// plain text: only what Markdown would take for structure at the start of
+/// the line (a heading, a list, a quote) or for HTML is changed, and then
+/// as little as can be.
 fn plain(text: &str) -> String {
-    text.lines()
-        .map(|l| {
-            let escaped = l.replace('<', "&lt;").replace('>', "&gt;");
-            match escaped.trim_start().chars().next() {
-                Some('#' | '-' | '*' | '+' | '>' | '|' | '`' | '=' | '_') => {
-                    format!("\\{}", escaped.trim_start())
-                }
-                _ => escaped,
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("  \n")
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let safe = one_line.replace('<', "‹").replace('>', "›");
+    match safe.chars().next() {
+        Some('#' | '-' | '*' | '+' | '|' | '=' | '_' | '`') => format!("\u{2060}{safe}"),
+        _ => safe,
+    }
+}
+
+/// An examiner's free text (feedback), kept exactly as written: in a fenced
+/// block, which Markdown shows as it is and a person reading the plain
+/// file reads between two fence lines. The fence is longer than any run of
+/// backticks in the text, so nothing inside can close it.
+fn verbatim(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}text\n{}\n{fence}", text.trim_end())
+}
+
+/// The reasons behind a station's or the whole result's fail, in words.
+fn fail_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -> Vec<String> {
+    reasons
+        .filter(|r| r.verdict == crate::scoring::Outcome::Fail)
+        .map(|r| r.text.clone())
+        .collect()
 }
 
 /// The feedback file of one candidate.
@@ -53,11 +72,33 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
         );
     }
     let _ = writeln!(out);
-    if r.outcome != c.result.outcome {
+    let settled = matches!(
+        r.outcome,
+        crate::scoring::Outcome::Pass | crate::scoring::Outcome::Fail
+    );
+    if let Some(deferred) = &c.deferred {
+        let _ = writeln!(
+            out,
+            "\nYour assessment is deferred to a later sitting: {}.",
+            plain(deferred)
+        );
+    } else if !settled {
+        // Nothing about moderation while it is under way.
+        let _ = writeln!(
+            out,
+            "\nThis result is not complete yet: the results will be confirmed once every part is in."
+        );
+    } else if r.outcome != c.result.outcome {
         let _ = writeln!(
             out,
             "\nThis result was decided after external moderation of the examiners' marks."
         );
+    }
+    if r.outcome == crate::scoring::Outcome::Fail && fb.station_results {
+        let why = fail_reasons(r.reasons.iter());
+        if !why.is_empty() {
+            let _ = writeln!(out, "\nWhy: {}.", why.join("; "));
+        }
     }
     if !r.provisional.is_empty() {
         let _ = writeln!(
@@ -78,7 +119,8 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
                 StationOutcome::Absent => "Absent",
                 _ => "Not yet complete",
             };
-            let moderated = if s.outcome != d.result.outcome {
+            let settled = matches!(s.outcome, StationOutcome::Pass | StationOutcome::Fail);
+            let moderated = if settled && s.outcome != d.result.outcome {
                 " (decided on external moderation)"
             } else {
                 ""
@@ -89,6 +131,14 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
                 fmt_marks(s.score),
                 fmt_marks(s.max)
             );
+            if s.outcome == StationOutcome::Fail {
+                // The reason in words: a critical item, the competency
+                // rule, the entrustment level, the pass mark.
+                let why = fail_reasons(s.reasons.iter());
+                if !why.is_empty() {
+                    let _ = writeln!(out, "Why: {}.\n", why.join("; "));
+                }
+            }
         }
         if fb.global_rating
             && let Some((_, label)) = &s.global_rating
@@ -124,7 +174,7 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
                 let _ = writeln!(out, "No written feedback.");
             } else {
                 for comment in comments {
-                    let _ = writeln!(out, "{}\n", plain(&comment));
+                    let _ = writeln!(out, "{}\n", verbatim(&comment));
                 }
             }
         }

@@ -271,10 +271,20 @@ fn applied_pass_mark(
         },
         PassMark::Competency { percent } => (
             None,
-            format!(
-                "all critical items and {}% of the other items met",
-                fmt_marks(*percent)
-            ),
+            // In the words of the rule as it applies here: a station with
+            // no critical items has no "other" items.
+            if station
+                .items
+                .iter()
+                .any(|i| i.critical != crate::rubric::Critical::No)
+            {
+                format!(
+                    "all critical items and {}% of the other items met",
+                    fmt_marks(*percent)
+                )
+            } else {
+                format!("{}% of the items met", fmt_marks(*percent))
+            },
             PassMarkSource::Competency,
         ),
         PassMark::GlobalRatingAtLeast(level) => {
@@ -310,10 +320,19 @@ fn decide(
             let c = result.competency;
             let passed = c.met as f64 * 100.0 + EPSILON >= percent * c.marked as f64;
             let verb = if passed { "meets" } else { "is below" };
+            let items = if station
+                .items
+                .iter()
+                .any(|i| i.critical != crate::rubric::Critical::No)
+            {
+                "other items"
+            } else {
+                "items"
+            };
             (
                 passed,
                 format!(
-                    "station '{title}': {} of {} other items met ({}%), which {verb} the {}% required",
+                    "station '{title}': {} of {} {items} met ({}%), which {verb} the {}% required",
                     c.met,
                     c.marked,
                     fmt_percent(c.percent()),
@@ -576,10 +595,20 @@ pub fn overall(
                         ),
                     ));
                 }
+                let any_critical = rubric
+                    .stations
+                    .iter()
+                    .flat_map(|s| &s.items)
+                    .any(|i| i.critical != crate::rubric::Critical::No);
                 let text = format!(
-                    "{} of {} other items met ({}%); {}% required",
+                    "{} of {} {} met ({}%); {}% required",
                     c.met,
                     c.marked,
+                    if any_critical {
+                        "non-critical items"
+                    } else {
+                        "items"
+                    },
                     fmt_percent(c.percent()),
                     fmt_marks(*percent)
                 );
