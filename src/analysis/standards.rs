@@ -97,48 +97,110 @@ pub fn decide(
     }
 }
 
+/// Why a standard-setting record cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StandardsError {
+    #[error("{path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a standard-setting file ({reason})")]
+    NotARecord {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+    #[error(
+        "was set for assessment \"{assessment}\" with rubric {rubric}, not this rubric ({wanted}, {wanted_hash})"
+    )]
+    OtherRubric {
+        assessment: String,
+        rubric: String,
+        wanted: String,
+        wanted_hash: String,
+    },
+    #[error("station \"{0}\" is not in the rubric")]
+    UnknownStation(String),
+    #[error("unknown method \"{method}\" at station {station}")]
+    UnknownMethod { method: String, station: String },
+    #[error("pass mark {mark} at station {station} is outside 0 to {max}")]
+    OutOfRange { mark: f64, station: String, max: f64 },
+    #[error("{path}: {inner}")]
+    In {
+        path: std::path::PathBuf,
+        inner: Box<StandardsError>,
+    },
+}
+
+impl StandardsError {
+    /// Whether the record could not be read at all (a usage or I/O error),
+    /// rather than read and found wrong.
+    pub fn is_io(&self) -> bool {
+        matches!(self, StandardsError::Io { .. })
+    }
+}
+
 /// Reads a saved decision and turns it into the engine's standards,
 /// checking it belongs to this rubric.
-pub fn load(path: &Path, rubric: &Rubric, rubric_hash: &str) -> Result<(Decision, Standards), String> {
+pub fn load(
+    path: &Path,
+    rubric: &Rubric,
+    rubric_hash: &str,
+) -> Result<(Decision, Standards), StandardsError> {
     let d = read(path)?;
-    let standards = to_standards(&d, rubric, rubric_hash).map_err(|e| format!("{}: {e}", path.display()))?;
+    let standards = to_standards(&d, rubric, rubric_hash).map_err(|e| StandardsError::In {
+        path: path.to_path_buf(),
+        inner: Box::new(e),
+    })?;
     Ok((d, standards))
 }
 
 /// Reads a saved standard-setting record.
-pub fn read(path: &Path) -> Result<Decision, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: not a standard-setting file ({e})", path.display()))
+pub fn read(path: &Path) -> Result<Decision, StandardsError> {
+    let text = std::fs::read_to_string(path).map_err(|source| StandardsError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| StandardsError::NotARecord {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 /// A standard-setting record as the engine's standards, checking it belongs
 /// to this rubric and every pass mark is one its station can have.
-pub fn to_standards(d: &Decision, rubric: &Rubric, rubric_hash: &str) -> Result<Standards, String> {
+pub fn to_standards(d: &Decision, rubric: &Rubric, rubric_hash: &str) -> Result<Standards, StandardsError> {
     if d.assessment != rubric.id || d.rubric != rubric_hash {
-        return Err(format!(
-            "was set for assessment \"{}\" with rubric {}, not this rubric ({}, {})",
-            d.assessment,
-            crate::results::gather::short_hash(&d.rubric),
-            rubric.id,
-            crate::results::gather::short_hash(rubric_hash)
-        ));
+        return Err(StandardsError::OtherRubric {
+            assessment: d.assessment.clone(),
+            rubric: crate::results::gather::short_hash(&d.rubric).to_string(),
+            wanted: rubric.id.clone(),
+            wanted_hash: crate::results::gather::short_hash(rubric_hash).to_string(),
+        });
     }
     let mut pass_marks = BTreeMap::new();
     for s in &d.stations {
         let Some(station) = rubric.station(&s.station) else {
-            return Err(format!("station \"{}\" is not in the rubric", s.station));
+            return Err(StandardsError::UnknownStation(s.station.clone()));
         };
         let method = match s.method.as_str() {
             "borderline regression" => StandardSetMethod::BorderlineRegression,
             "borderline group" => StandardSetMethod::BorderlineGroup,
-            other => return Err(format!("unknown method \"{other}\" at station {}", s.station)),
+            other => {
+                return Err(StandardsError::UnknownMethod {
+                    method: other.to_string(),
+                    station: s.station.clone(),
+                });
+            }
         };
         let max = rubric.station_max(station);
         if !(s.pass_mark.is_finite() && (0.0..=max).contains(&s.pass_mark)) {
-            return Err(format!(
-                "pass mark {} at station {} is outside 0 to {max}",
-                s.pass_mark, s.station
-            ));
+            return Err(StandardsError::OutOfRange {
+                mark: s.pass_mark,
+                station: s.station.clone(),
+                max,
+            });
         }
         pass_marks.insert(
             s.station.clone(),

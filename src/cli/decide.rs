@@ -386,8 +386,9 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
             })
         }
         Decide::PassMarks { record, .. } => {
-            let record = osce::analysis::standards::read(record)?;
-            osce::analysis::standards::to_standards(&record, &l.rubric, &l.hash)?;
+            let record = osce::analysis::standards::read(record).map_err(|e| e.to_string())?;
+            osce::analysis::standards::to_standards(&record, &l.rubric, &l.hash)
+                .map_err(|e| format!("{}: {e}", l.rubric.id))?;
             if record.stations.is_empty() {
                 return Err("the record sets no station's pass mark: nothing to adopt".into());
             }

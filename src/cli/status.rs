@@ -120,7 +120,7 @@ pub fn adopted_standards(
     hash: &str,
     decisions: &osce::results::decisions::Decisions,
 ) -> Result<osce::scoring::Standards, String> {
-    decisions.standards(rubric, hash)
+    decisions.standards(rubric, hash).map_err(|e| e.to_string())
 }
 
 pub fn status(args: &StatusArgs) -> ExitCode {

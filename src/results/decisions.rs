@@ -25,6 +25,17 @@ use crate::results::gather::Cohort;
 use crate::rubric::{DoubleMarkingMode, Rubric};
 use crate::store::{ChainJournal, Proposed, Store, StoreError, read_chain};
 
+/// Why the decisions cannot be applied.
+#[derive(Debug, thiserror::Error)]
+pub enum DecisionsError {
+    #[error("the pass marks adopted {by}: {source}")]
+    PassMarks {
+        by: String,
+        #[source]
+        source: crate::analysis::standards::StandardsError,
+    },
+}
+
 /// One decision as the journal holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionEntry {
@@ -258,11 +269,18 @@ impl Decisions {
     /// The pass marks every command uses: those adopted by a decision, as
     /// the engine takes them; the rubric's own (provisional where
     /// standard-set) where none was adopted.
-    pub fn standards(&self, rubric: &Rubric, rubric_hash: &str) -> Result<crate::scoring::Standards, String> {
+    pub fn standards(
+        &self,
+        rubric: &Rubric,
+        rubric_hash: &str,
+    ) -> Result<crate::scoring::Standards, DecisionsError> {
         match self.pass_marks() {
             None => Ok(crate::scoring::Standards::default()),
             Some((made, record)) => crate::analysis::standards::to_standards(record, rubric, rubric_hash)
-                .map_err(|e| format!("the pass marks adopted {}: {e}", made.attribution())),
+                .map_err(|source| DecisionsError::PassMarks {
+                    by: made.attribution(),
+                    source,
+                }),
         }
     }
 

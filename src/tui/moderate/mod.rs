@@ -100,7 +100,9 @@ pub fn snapshot(
         crate::results::decisions::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
     let settled = crate::results::decisions::settle(rubric, &cohort, &decisions);
     let matrix = crate::results::gather::matrix_settled(rubric, &cohort, roster, &settled);
-    let standards = decisions.standards(rubric, rubric_hash)?;
+    let standards = decisions
+        .standards(rubric, rubric_hash)
+        .map_err(|e| e.to_string())?;
     Ok(Snapshot {
         cohort,
         matrix,
