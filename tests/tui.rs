@@ -1195,3 +1195,32 @@ fn a_resize_storm_while_the_timer_runs() {
     assert!(h.render(120, 40).contains("Shoulder"));
     assert_eq!(resizes, 2_000);
 }
+
+// Regressions from the issue "An exam day without surprises".
+
+fn osce_from(station: &str) -> Harness {
+    harness(
+        "rubrics/msk-ultrasound-osce.ron",
+        MarkingOrder::Candidates {
+            candidate: Some(("C001".into(), "Aisha Khan".into())),
+            station: Some(station.into()),
+        },
+    )
+}
+
+#[test]
+fn the_start_station_is_the_first_sheet_opened_and_written() {
+    let mut h = osce_from("elbow");
+    // As the runner does when a session starts: find where it stands.
+    let effects = h.app.startup();
+    h.exec.perform(&mut h.app, effects);
+    h.key(KeyCode::Enter);
+    assert_eq!(
+        h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
+        Some("elbow")
+    );
+    h.key(KeyCode::Char('1'));
+    assert!(h.disk("elbow").is_started());
+    let shoulder = h.dir.join("msk-us-osce/E01@lap1/C001/shoulder.jsonl");
+    assert!(!shoulder.exists(), "nothing written to the shoulder sheet");
+}

@@ -945,7 +945,8 @@ impl App {
             return Vec::new();
         };
         // (candidate, station) pairs in the order they are marked, from the
-        // current one (after it when advancing, from the top when starting).
+        // current one: after it when advancing; when starting, from the
+        // candidate and station the examiner asked to start at.
         let stations: Vec<usize> = match session.mode {
             Mode::Circuit { station } => vec![station],
             Mode::CandidateByCandidate => (0..session.rubric.stations.len())
@@ -959,11 +960,10 @@ impl App {
             }
         }
         let here = (self.candidate, self.current_station().unwrap_or(0));
-        let start = if starting {
-            0
-        } else {
-            order.iter().position(|p| *p == here).map_or(0, |i| i + 1)
-        };
+        let start = order
+            .iter()
+            .position(|p| *p == here)
+            .map_or(0, |i| if starting { i } else { i + 1 });
         let n = order.len();
         let next = (0..n).map(|k| order[(start + k) % n]).find(|&(c, s)| {
             let id = &session.candidates[c].id;
