@@ -1224,3 +1224,69 @@ fn the_start_station_is_the_first_sheet_opened_and_written() {
     let shoulder = h.dir.join("msk-us-osce/E01@lap1/C001/shoulder.jsonl");
     assert!(!shoulder.exists(), "nothing written to the shoulder sheet");
 }
+
+#[test]
+fn the_save_state_is_the_sheets_own_and_an_empty_sheet_says_so() {
+    let mut h = opened();
+    h.key(KeyCode::Char('1'));
+    assert!(h.render(120, 40).contains("saved ✓ #3"));
+    // The knee's sheet has nothing on it: no other sheet's record number.
+    h.key(KeyCode::Char('l'));
+    assert_eq!(h.app.sheet.as_ref().map(|s| s.key.station.as_str()), Some("knee"));
+    let screen = h.render(120, 40);
+    assert!(!screen.contains("saved ✓"), "{screen}");
+    assert!(screen.contains("nothing saved yet"), "{screen}");
+    // Back on the shoulder: its own last record.
+    h.key(KeyCode::Char('h'));
+    assert!(h.render(120, 40).contains("saved ✓ #3"));
+}
+
+#[test]
+fn after_an_amendment_the_summary_lists_no_reason_for_an_item_now_marked() {
+    let mut h = opened();
+    h.chars("1222222221");
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('r'));
+    h.chars("Ran out of time");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('h'));
+    h.key(KeyCode::Char('A'));
+    h.chars("Global rating given after discussion");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('g'));
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    assert_eq!(h.screen(), "Submit");
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Global rating: Very good pass"), "{screen}");
+    assert!(!screen.contains("Ran out of time"), "{screen}");
+    assert!(!screen.contains("Left unmarked"), "{screen}");
+}
+
+#[test]
+fn the_timer_label_says_what_is_true_of_a_submitted_sheet() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(20.0);
+    h.chars("1222222221");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('h'));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("submitted during reading"), "{screen}");
+    assert!(!screen.contains("TIME UP"), "{screen}");
+    // The knee, never timed, submitted.
+    h.key(KeyCode::Char('l'));
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('h'));
+    assert_eq!(h.app.sheet.as_ref().map(|s| s.key.station.as_str()), Some("knee"));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("not timed · submitted"), "{screen}");
+    assert!(!screen.contains("space starts"), "{screen}");
+}

@@ -162,6 +162,23 @@ impl Timer {
         }
     }
 
+    /// For a timer stopped before it ran its course (the sheet was
+    /// submitted), the phase it was stopped in and the time on it then;
+    /// `None` while it runs, and for a timer that finished by itself.
+    pub fn stopped_in(&self) -> Option<(Phase, Duration)> {
+        if !self.ended {
+            return None;
+        }
+        let running = Timer {
+            ended: false,
+            ..self.clone()
+        };
+        match running.phase_at(self.banked) {
+            Phase::Done => None,
+            phase => Some((phase, self.banked)),
+        }
+    }
+
     pub fn display(&self, now: Duration) -> Display {
         let e = self.elapsed(now);
         let p = &self.plan;

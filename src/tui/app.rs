@@ -671,6 +671,9 @@ impl App {
         }
         let mut effects = vec![Effect::Close];
         self.sheet = None;
+        if !matches!(self.saved, Saved::Failed(_)) {
+            self.saved = Saved::Nothing;
+        }
         let confirmed = self
             .current_candidate()
             .is_some_and(|c| self.confirmed.contains(&c.id));
@@ -704,6 +707,13 @@ impl App {
         });
         let cursor = first_unmarked(&session.rubric.stations[station], &state);
         self.confirmed.insert(candidate.id.clone());
+        // What is saved is this sheet's own: its last record, or nothing.
+        // A failed save stays on screen until a change is saved.
+        if !matches!(self.saved, Saved::Failed(_)) {
+            self.saved = state
+                .last
+                .map_or(Saved::Nothing, |(seq, time)| Saved::Saved { seq, time });
+        }
         self.sheet = Some(Sheet {
             key,
             station,

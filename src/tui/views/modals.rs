@@ -194,14 +194,28 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
         lines.push(Line::raw(format!("• {reason}")));
     }
     if let Some(sheet) = &app.sheet {
-        if !sheet.state.missing_reasons.is_empty() {
+        // Reasons recorded for what is still unmarked: an item marked
+        // since (in an amendment) needs none.
+        let still_missing: Vec<(&String, &String)> = sheet
+            .state
+            .missing_reasons
+            .iter()
+            .filter(|(what, _)| {
+                if *what == GLOBAL_RATING {
+                    sheet.state.global_rating().is_none()
+                } else {
+                    sheet.state.mark(what).is_none()
+                }
+            })
+            .collect();
+        if !still_missing.is_empty() {
             lines.push(Line::raw(""));
             lines.push(Line::styled(
                 "Left unmarked, with the reason recorded:",
                 theme.strong(),
             ));
             let station = app.station_def();
-            for (what, reason) in &sheet.state.missing_reasons {
+            for (what, reason) in still_missing {
                 let text = if what == GLOBAL_RATING {
                     "the global rating".to_string()
                 } else {
