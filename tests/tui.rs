@@ -890,7 +890,7 @@ fn a_timer_call_never_closes_an_open_dialog_or_loses_its_text() {
     h.tick(61.0);
     assert_eq!(h.screen(), "Comment", "the editor stays open");
     h.chars(" and more.");
-    h.key(KeyCode::Esc);
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(h.disk("shoulder").feedback, "Half-written feedback and more.");
 }
 
@@ -937,10 +937,10 @@ fn reopened_comments_carry_on_after_the_existing_text() {
     let mut h = opened();
     h.key(KeyCode::Char('c'));
     h.chars("First.");
-    h.key(KeyCode::Esc);
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
     h.key(KeyCode::Char('c'));
     h.chars(" Second.");
-    h.key(KeyCode::Esc);
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(h.disk("shoulder").feedback, "First. Second.");
 }
 
@@ -1083,7 +1083,7 @@ fn the_concern_dialog_moves_up_and_down_and_keeps_a_note_per_kind() {
     h.key(KeyCode::Down);
     h.chars("No gel cleaned");
     h.key(KeyCode::Up);
-    h.key(KeyCode::Esc);
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
     let concerns = h.disk("shoulder").concerns;
     assert_eq!(
         concerns.get(&ConcernKind::Professionalism).map(String::as_str),
@@ -1289,4 +1289,137 @@ fn the_timer_label_says_what_is_true_of_a_submitted_sheet() {
     let screen = h.render(120, 40);
     assert!(screen.contains("not timed · submitted"), "{screen}");
     assert!(!screen.contains("space starts"), "{screen}");
+}
+
+#[test]
+fn esc_ctrl_c_and_ctrl_q_leave_an_empty_concern_dialog_without_writing() {
+    let mut h = opened();
+    let before = h.disk("shoulder").records;
+    for (code, modifiers) in [
+        (KeyCode::Esc, KeyModifiers::NONE),
+        (KeyCode::Char('c'), KeyModifiers::CONTROL),
+        (KeyCode::Char('q'), KeyModifiers::CONTROL),
+    ] {
+        h.key(KeyCode::Char('f'));
+        assert_eq!(h.screen(), "Concern");
+        h.key_mod(code, modifiers);
+        assert_eq!(h.screen(), "Scoring", "{code:?} {modifiers:?} leaves");
+        assert!(!h.app.quit);
+    }
+    // ctrl-s with no note refuses, and says how to leave; esc leaves.
+    h.key(KeyCode::Char('f'));
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(h.screen(), "Concern");
+    assert!(h.app.notice.as_deref().is_some_and(|n| n.contains("esc leaves")));
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Scoring");
+    assert_eq!(h.disk("shoulder").records, before, "nothing was written");
+}
+
+#[test]
+fn esc_means_the_same_in_every_dialog_and_never_drops_typed_text_unasked() {
+    let mut h = opened();
+    let before = h.disk("shoulder").records;
+    // Nothing typed: esc leaves at once, writing nothing.
+    for key in ['c', 'f', 'A'] {
+        h.key(KeyCode::Char(key));
+        h.key(KeyCode::Esc);
+        assert_eq!(h.screen(), "Scoring", "{key}");
+    }
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('r'));
+    assert_eq!(h.screen(), "Reason");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Scoring");
+    // Typed: the first esc says so, the second leaves without it.
+    for key in ['c', 'f'] {
+        h.key(KeyCode::Char(key));
+        h.chars("half a thought");
+        h.key(KeyCode::Esc);
+        assert_ne!(h.screen(), "Scoring", "{key}: asked first");
+        assert!(
+            h.app
+                .notice
+                .as_deref()
+                .is_some_and(|n| n.contains("esc again leaves")),
+            "{:?}",
+            h.app.notice
+        );
+        h.key(KeyCode::Esc);
+        assert_eq!(h.screen(), "Scoring", "{key}");
+    }
+    assert_eq!(h.disk("shoulder").records, before, "nothing was written");
+    // A key between the two escs disarms: typing on is safe.
+    h.key(KeyCode::Char('c'));
+    h.chars("Good");
+    h.key(KeyCode::Esc);
+    h.chars(" scan.");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Comment");
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(h.disk("shoulder").feedback, "Good scan.");
+}
+
+fn amending() -> Harness {
+    let mut h = opened();
+    h.chars("1222222221");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('h'));
+    h.key(KeyCode::Char('A'));
+    h.chars("Wrong item");
+    h.key(KeyCode::Enter);
+    h
+}
+
+#[test]
+fn quitting_with_an_amendment_open_asks_first() {
+    let mut h = amending();
+    assert!(h.disk("shoulder").amending.is_some());
+    h.key(KeyCode::Char('q'));
+    assert!(!h.app.quit, "asked first");
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Quit with an amendment open?"), "{screen}");
+    h.key(KeyCode::Char('n'));
+    assert!(!h.app.quit);
+    assert!(h.app.ask.is_none());
+    h.key(KeyCode::Char('q'));
+    h.key(KeyCode::Char('y'));
+    assert!(h.app.quit);
+    // Without an amendment open, q quits at once.
+    let mut h = opened();
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.quit);
+}
+
+#[test]
+fn snapshot_refusals_at_80_by_24() {
+    let mut h = opened();
+    h.app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    let submit = h.render(80, 24);
+    assert!(submit.contains("Give the missing marks"), "{submit}");
+    insta::assert_snapshot!("refusal_submit_80x24", submit);
+    h.key(KeyCode::Char('r'));
+    h.key(KeyCode::Enter);
+    let reason = h.render(80, 24);
+    assert!(reason.contains("A reason is required."), "{reason}");
+    insta::assert_snapshot!("refusal_reason_80x24", reason);
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('f'));
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let concern = h.render(80, 24);
+    assert!(concern.contains("esc leaves without raising one"), "{concern}");
+    insta::assert_snapshot!("refusal_concern_80x24", concern);
+    h.chars("Rude");
+    h.key(KeyCode::Esc);
+    let discard = h.render(80, 24);
+    assert!(discard.contains("esc again leaves without it"), "{discard}");
+    insta::assert_snapshot!("refusal_discard_80x24", discard);
 }

@@ -125,6 +125,21 @@ impl ReasonFor {
     }
 }
 
+/// A question put to the examiner before something easily regretted:
+/// `y` (or enter) goes ahead, `n` (or esc) stays where they were.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    pub question: String,
+    pub detail: String,
+    pub yes: AskFor,
+}
+
+/// What a yes to an [`Ask`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AskFor {
+    Quit,
+}
+
 #[derive(Debug)]
 pub struct SubmitSummary {
     pub result: StationResult,
@@ -326,6 +341,11 @@ pub struct App {
     pub utc_offset: chrono::FixedOffset,
     /// The station's candidate instructions and examiner notes are shown.
     pub info: bool,
+    /// A question the examiner must answer first (drawn over the screen).
+    pub ask: Option<Ask>,
+    /// Esc was pressed once in a dialog holding typed text that is not
+    /// saved: a second esc leaves without it.
+    discard_armed: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -395,6 +415,8 @@ impl App {
             app_version: env!("CARGO_PKG_VERSION").to_string(),
             utc_offset: chrono::Offset::fix(&Utc),
             info: false,
+            ask: None,
+            discard_armed: false,
         }
     }
 
@@ -499,6 +521,18 @@ impl App {
         if self.too_small() && action != Action::Quit {
             return Vec::new();
         }
+        if let Some(ask) = self.ask.take() {
+            return match action {
+                Action::Enter => self.answered_yes(ask.yes),
+                // ctrl-c again while asked whether to quit: quit.
+                Action::Quit if ask.yes == AskFor::Quit => self.quit(),
+                Action::Escape | Action::Quit => Vec::new(),
+                _ => {
+                    self.ask = Some(ask);
+                    Vec::new()
+                }
+            };
+        }
         if self.help {
             if matches!(
                 action,
@@ -530,6 +564,9 @@ impl App {
             self.help = true;
             return Vec::new();
         }
+        if !matches!(action, Action::Escape | Action::Quit) {
+            self.discard_armed = false;
+        }
         self.notice = None;
         match self.screen {
             Screen::Home(_) => self.home_key(action),
@@ -550,6 +587,62 @@ impl App {
     fn quit(&mut self) -> Vec<Effect> {
         self.quit = true;
         vec![Effect::Close, Effect::Quit]
+    }
+
+    /// Quits, after asking if the open sheet's amendment is not resubmitted.
+    fn request_quit(&mut self) -> Vec<Effect> {
+        let amending = self
+            .sheet
+            .as_ref()
+            .is_some_and(|s| s.state.amending.is_some() && !s.state.is_locked());
+        if !amending {
+            return self.quit();
+        }
+        let who = self
+            .sheet
+            .as_ref()
+            .map(|s| {
+                format!(
+                    "{} at {}",
+                    s.candidate.id,
+                    self.station_def().map_or("", |st| st.title.as_str())
+                )
+            })
+            .unwrap_or_default();
+        self.ask = Some(Ask {
+            question: "Quit with an amendment open?".to_string(),
+            detail: format!(
+                "The sheet of {who} is being amended and is not submitted again: until it is, it does not count as submitted. Every change so far is saved; open the sheet again and press s to submit it."
+            ),
+            yes: AskFor::Quit,
+        });
+        Vec::new()
+    }
+
+    fn answered_yes(&mut self, yes: AskFor) -> Vec<Effect> {
+        match yes {
+            AskFor::Quit => self.quit(),
+        }
+    }
+
+    /// Esc (or ctrl-c, ctrl-q) in a dialog: leaves it without writing. If
+    /// text was typed and not saved, the first press says so and a second
+    /// one leaves without it; nothing typed is thrown away unasked.
+    fn leave_dialog(&mut self, typed: bool) -> Vec<Effect> {
+        if typed && !self.discard_armed {
+            self.discard_armed = true;
+            self.notice = Some(
+                "What you typed is not saved: ctrl-s saves it; esc again leaves without it.".to_string(),
+            );
+            return Vec::new();
+        }
+        self.discard_armed = false;
+        self.screen = if self.sheet.is_some() {
+            Screen::Scoring
+        } else {
+            Screen::Confirm
+        };
+        Vec::new()
     }
 
     fn home_key(&mut self, action: Action) -> Vec<Effect> {
@@ -1211,7 +1304,7 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::Quit => self.quit(),
+            Action::Quit => self.request_quit(),
             _ => Vec::new(),
         }
     }
@@ -1439,7 +1532,13 @@ impl App {
                 area.insert_str(text);
                 Vec::new()
             }
-            Action::Save | Action::Escape => {
+            Action::Escape | Action::Quit => {
+                let typed = self.sheet.as_ref().is_some_and(|s| {
+                    text_of(&editor.feedback) != s.state.feedback || text_of(&editor.notes) != s.state.notes
+                });
+                self.leave_dialog(typed)
+            }
+            Action::Save => {
                 let feedback = text_of(&editor.feedback);
                 let notes = text_of(&editor.notes);
                 let Some(sheet) = &self.sheet else {
@@ -1484,9 +1583,9 @@ impl App {
                 editor.notes[editor.kind].insert_str(text);
                 Vec::new()
             }
-            Action::Escape | Action::Save => {
-                // Every note written or changed is saved, as in the comment
-                // editor: nothing typed is thrown away.
+            Action::Escape | Action::Save | Action::Quit => {
+                // Every note written or changed is saved (ctrl-s), or left
+                // (esc, asking first): nothing typed is thrown away unasked.
                 let saved = self
                     .sheet
                     .as_ref()
@@ -1503,9 +1602,15 @@ impl App {
                         changed.then_some(Event::Concern { kind: *kind, note })
                     })
                     .collect();
+                if action != Action::Save {
+                    return self.leave_dialog(!events.is_empty());
+                }
                 if events.is_empty() {
-                    if action == Action::Save && text_of(&editor.notes[editor.kind]).is_empty() {
-                        self.notice = Some("Write what happened: a concern needs a note.".to_string());
+                    if text_of(&editor.notes[editor.kind]).is_empty() {
+                        self.notice = Some(
+                            "Write what happened: a concern needs a note (esc leaves without raising one)."
+                                .to_string(),
+                        );
                     } else {
                         self.screen = Screen::Scoring;
                     }
@@ -1552,13 +1657,13 @@ impl App {
                 prompt.text.insert_str(line);
                 Vec::new()
             }
-            Action::Escape => {
+            Action::Escape | Action::Quit => {
                 let purpose = prompt.purpose.clone();
-                self.screen = if self.sheet.is_some() {
-                    Screen::Scoring
-                } else {
-                    Screen::Confirm
-                };
+                let typed = !text_of(&prompt.text).is_empty();
+                self.leave_dialog(typed);
+                if matches!(self.screen, Screen::Reason(_)) {
+                    return Vec::new();
+                }
                 if let ReasonFor::Pause { at } = purpose {
                     // The timer did stop: say so in the record, and run on.
                     let now = self.now;

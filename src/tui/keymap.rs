@@ -21,10 +21,15 @@ pub enum Ctx {
     Reason,
     Submit,
     Finished,
+    /// A yes/no question over the screen ([`App::ask`]).
+    Ask,
 }
 
 impl Ctx {
     pub fn of(app: &App) -> Ctx {
+        if app.ask.is_some() {
+            return Ctx::Ask;
+        }
         match app.screen {
             Screen::Home(_) => Ctx::Home,
             Screen::Confirm => Ctx::Confirm,
@@ -322,10 +327,10 @@ pub fn bindings() -> &'static [Binding] {
             ),
             b(
                 &[Comment],
-                &[Key::Ctrl('s'), Key::Esc],
-                "ctrl-s/esc",
+                &[Key::Ctrl('s')],
+                "ctrl-s",
                 "save and close",
-                Some(("ctrl-s/esc", "save and close")),
+                Some(("ctrl-s", "save and close")),
                 Action::Save,
             ),
             b(
@@ -346,10 +351,10 @@ pub fn bindings() -> &'static [Binding] {
             ),
             b(
                 &[Concern],
-                &[Key::Ctrl('s'), Key::Esc],
-                "ctrl-s/esc",
+                &[Key::Ctrl('s')],
+                "ctrl-s",
                 "save every note written and close",
-                Some(("ctrl-s/esc", "save and close")),
+                Some(("ctrl-s", "save and close")),
                 Action::Save,
             ),
             b(
@@ -369,11 +374,27 @@ pub fn bindings() -> &'static [Binding] {
                 Action::Save,
             ),
             b(
-                &[Reason],
-                &[Key::Esc],
+                &[Comment, Concern, Reason],
+                &[Key::Esc, Key::Ctrl('q')],
                 "esc",
-                "cancel",
-                Some(("esc", "cancel")),
+                "leave without saving (asks first if you typed something)",
+                Some(("esc", "leave")),
+                Action::Escape,
+            ),
+            b(
+                &[Ask],
+                &[Key::Char('y'), Key::Enter],
+                "y/enter",
+                "yes",
+                Some(("y", "yes")),
+                Action::Enter,
+            ),
+            b(
+                &[Ask],
+                &[Key::Char('n'), Key::Esc],
+                "n/esc",
+                "no: stay",
+                Some(("n/esc", "no")),
                 Action::Escape,
             ),
             b(

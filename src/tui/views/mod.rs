@@ -57,6 +57,9 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
     if app.help {
         help(app, frame, area, theme);
     }
+    if let Some(ask) = &app.ask {
+        modals::ask(app, ask, frame, area, theme);
+    }
 }
 
 /// Draws the banner about saving across the top of `area` (at most a
@@ -143,7 +146,7 @@ fn megabytes(bytes: u64) -> String {
 }
 
 /// Rows `lines` take at `width` when wrapped (at least one each).
-fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
+pub(crate) fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
     let width = usize::from(width.max(10));
     // Word wrapping leaves ends of rows empty: count on nine tenths.
     let rows: usize = lines

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::scoring::{fmt_marks, fmt_percent};
 use crate::store::{ConcernKind, GLOBAL_RATING};
-use crate::tui::app::{App, CommentEditor, ConcernEditor, ReasonPrompt, SubmitSummary};
+use crate::tui::app::{App, Ask, CommentEditor, ConcernEditor, ReasonPrompt, SubmitSummary};
 use crate::tui::theme::Theme;
 
 use super::centred;
@@ -21,10 +21,23 @@ fn frame_box(frame: &mut Frame, area: Rect, title: &str, width: u16, height: u16
     inner
 }
 
+/// Rows a dialog of inner width `width` needs for the notice (one kept
+/// even without one, so the dialog does not jump) and its keys.
+fn keys_height(app: &App, theme: &Theme, width: u16) -> u16 {
+    let notice = super::notice_height(app, width).max(1);
+    let keys = u16::try_from(super::footer(app, theme, width).lines.len()).unwrap_or(1);
+    notice + keys.max(1)
+}
+
+/// The notice (what a key could not do, wrapped, never cut) above the keys.
 fn notice_and_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let [notice, footer] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let rows = super::notice_height(app, area.width).max(1);
+    let [notice, footer] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
     if let Some(n) = &app.notice {
-        frame.render_widget(Paragraph::new(Line::styled(n.clone(), theme.warn())), notice);
+        frame.render_widget(
+            Paragraph::new(Line::styled(n.clone(), theme.warn())).wrap(Wrap { trim: true }),
+            notice,
+        );
     }
     frame.render_widget(
         Paragraph::new(super::footer(app, theme, footer.width)).wrap(Wrap { trim: true }),
@@ -40,8 +53,12 @@ pub fn comment(app: &App, editor: &CommentEditor, frame: &mut Frame, area: Rect,
         area.width.saturating_sub(8),
         area.height.saturating_sub(4),
     );
-    let [fb, notes, keys] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
+    let [fb, notes, keys] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Fill(1),
+        Constraint::Length(keys_height(app, theme, inner.width)),
+    ])
+    .areas(inner);
     for (i, (rect, text, title)) in [
         (fb, &editor.feedback, "Feedback to the candidate"),
         (
@@ -71,9 +88,13 @@ pub fn comment(app: &App, editor: &CommentEditor, frame: &mut Frame, area: Rect,
 }
 
 pub fn concern(app: &App, editor: &ConcernEditor, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let inner = frame_box(frame, area, "Flag a concern (kept apart from the score)", 72, 16);
-    let [kinds, note, keys] =
-        Layout::vertical([Constraint::Length(4), Constraint::Min(3), Constraint::Length(2)]).areas(inner);
+    let inner = frame_box(frame, area, "Flag a concern (kept apart from the score)", 72, 17);
+    let [kinds, note, keys] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Min(3),
+        Constraint::Length(keys_height(app, theme, inner.width)),
+    ])
+    .areas(inner);
     let raised = app.sheet.as_ref().map(|s| &s.state.concerns);
     let lines: Vec<Line> = ConcernKind::ALL
         .iter()
@@ -105,11 +126,11 @@ pub fn concern(app: &App, editor: &ConcernEditor, frame: &mut Frame, area: Rect,
 }
 
 pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let inner = frame_box(frame, area, prompt.purpose.title(), 72, 9);
+    let inner = frame_box(frame, area, prompt.purpose.title(), 72, 10);
     let [what, text, keys] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(3),
-        Constraint::Length(2),
+        Constraint::Length(keys_height(app, theme, 70)),
     ])
     .areas(inner);
     let explain = match &prompt.purpose {
@@ -156,7 +177,11 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
         90,
         area.height.saturating_sub(4),
     );
-    let [body, keys] = Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(inner);
+    let [body, keys] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(keys_height(app, theme, inner.width)),
+    ])
+    .areas(inner);
     let r = &summary.result;
     let mut lines = vec![
         Line::from(vec![
@@ -247,15 +272,25 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
             theme.danger(),
         ));
         let station = app.station_def();
-        for what in &summary.unexplained {
-            let text = if what == GLOBAL_RATING {
-                "the global rating".to_string()
-            } else {
-                station
-                    .and_then(|s| s.item(what))
-                    .map_or(what.clone(), |i| i.text.clone())
-            };
-            lines.push(Line::raw(format!("  – {text}")));
+        let texts: Vec<String> = summary
+            .unexplained
+            .iter()
+            .map(|what| {
+                if what == GLOBAL_RATING {
+                    "the global rating".to_string()
+                } else {
+                    station
+                        .and_then(|s| s.item(what))
+                        .map_or(what.clone(), |i| i.text.clone())
+                }
+            })
+            .collect();
+        // One a line where they fit; else run on, so that the last of
+        // them and what to do are never cut off a small screen.
+        if lines.len() + texts.len() < usize::from(body.height) {
+            lines.extend(texts.iter().map(|t| Line::raw(format!("  – {t}"))));
+        } else {
+            lines.push(Line::raw(format!("  – {}", texts.join("; "))));
         }
         lines.push(Line::raw(
             "Mark them (esc to go back), or press r to record why they are missing.",
@@ -268,5 +303,20 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
         ));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    notice_and_footer(app, frame, keys, theme);
+}
+
+/// A yes/no question over everything else.
+pub fn ask(app: &App, ask: &Ask, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let width = area.width.saturating_sub(8).min(72);
+    let detail = Paragraph::new(ask.detail.clone()).wrap(Wrap { trim: true });
+    let detail_rows = super::wrapped_height(&[Line::raw(ask.detail.clone())], width.saturating_sub(2));
+    let inner = frame_box(frame, area, &ask.question, width, detail_rows + 5);
+    let [text, keys] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(keys_height(app, theme, inner.width)),
+    ])
+    .areas(inner);
+    frame.render_widget(detail, text);
     notice_and_footer(app, frame, keys, theme);
 }
