@@ -966,6 +966,18 @@ fn sample_events() -> Vec<Event> {
         },
         Event::Timer {
             action: TimerAction::Pause {
+                reason: String::new(),
+            },
+            elapsed_ms: 185_000,
+        },
+        Event::Timer {
+            action: TimerAction::PauseReason {
+                reason: "fire alarm".into(),
+            },
+            elapsed_ms: 185_000,
+        },
+        Event::Timer {
+            action: TimerAction::Pause {
                 reason: "fire alarm".into(),
             },
             elapsed_ms: 185_000,
@@ -1115,6 +1127,7 @@ fn timer_action() -> impl Strategy<Value = TimerAction> {
     prop_oneof![
         Just(TimerAction::Start),
         text().prop_map(|reason| TimerAction::Pause { reason }),
+        text().prop_map(|reason| TimerAction::PauseReason { reason }),
         Just(TimerAction::Resume),
         text().prop_map(|phase| TimerAction::Phase { phase }),
         any::<u32>().prop_map(|remaining_s| TimerAction::Warning { remaining_s }),

@@ -363,6 +363,9 @@ fn space_starts_the_timer_and_pausing_asks_why() {
                 phase: "station".into()
             },
             TimerAction::Pause {
+                reason: String::new()
+            },
+            TimerAction::PauseReason {
                 reason: "Model needs water".into()
             },
             TimerAction::Resume,
@@ -978,7 +981,7 @@ fn pasted_text_never_marks_and_a_reason_stays_one_line() {
     h.key(KeyCode::Enter);
     let disk = h.disk("shoulder");
     assert!(disk.timer.iter().any(|t| t.action
-        == TimerAction::Pause {
+        == TimerAction::PauseReason {
             reason: "Fire alarm 2 tea".into()
         }));
     assert!(disk.mark("id-consent").is_none());
@@ -1422,4 +1425,101 @@ fn snapshot_refusals_at_80_by_24() {
     let discard = h.render(80, 24);
     assert!(discard.contains("esc again leaves without it"), "{discard}");
     insta::assert_snapshot!("refusal_discard_80x24", discard);
+}
+
+/// The app and runner start again on the same store, `down` seconds of
+/// wall time after the harness's clock (a crash and a restart), and the
+/// examiner confirms the candidate.
+fn restart(h: &mut Harness, down: i64, name: &str) {
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron").expect("rubric");
+    let (r, _) = load(Path::new("rubrics/msk-ultrasound-osce.ron")).expect("valid");
+    let s = session(
+        r,
+        &text,
+        "E01",
+        "lap1",
+        MarkingOrder::Candidates {
+            candidate: Some(("C001".into(), name.into())),
+            station: None,
+        },
+        None,
+    )
+    .expect("session");
+    let wall = h.wall.get() + chrono::Duration::seconds(down);
+    h.wall.set(wall);
+    let clock = h.wall.clone();
+    drop(std::mem::replace(
+        &mut h.exec,
+        Executor::new(Store::new(&h.dir), "lap1".into(), Box::new(move || clock.get())),
+    ));
+    h.exec.set_rubric_hash(s.rubric_hash.clone());
+    h.app = App::marking(s, Duration::from_secs(5), wall);
+    h.app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let effects = h.app.startup();
+    h.exec.perform(&mut h.app, effects);
+    h.key(KeyCode::Enter);
+}
+
+#[test]
+fn a_pause_is_saved_when_space_is_pressed_and_survives_a_crash_before_its_reason() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(30.0);
+    h.key(KeyCode::Char(' '));
+    assert_eq!(h.screen(), "Reason");
+    assert!(h.render(120, 40).contains("PAUSED"));
+    // On disk before any reason is typed.
+    let pause = h
+        .disk("shoulder")
+        .timer
+        .into_iter()
+        .find(|t| matches!(t.action, TimerAction::Pause { .. }))
+        .expect("the pause is saved at once");
+    assert_eq!(pause.elapsed, Duration::from_secs(30));
+    h.chars("Fire al");
+    // The laptop crashes; it is back two minutes later.
+    restart(&mut h, 120, "Aisha Khan");
+    let timer = h
+        .app
+        .sheet
+        .as_ref()
+        .and_then(|s| s.timer.as_ref())
+        .expect("timer");
+    assert!(!timer.is_running(), "still paused");
+    assert_eq!(timer.elapsed(Duration::from_secs(500)), Duration::from_secs(30));
+    assert!(h.render(120, 40).contains("PAUSED"));
+    // space resumes it.
+    h.key(KeyCode::Char(' '));
+    assert!(
+        h.app
+            .sheet
+            .as_ref()
+            .and_then(|s| s.timer.as_ref())
+            .is_some_and(|t| t.is_running())
+    );
+}
+
+#[test]
+fn esc_on_the_pause_reason_leaves_the_timer_paused_without_a_reason() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(30.0);
+    h.key(KeyCode::Char(' '));
+    let before = h.disk("shoulder").records;
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Scoring");
+    assert_eq!(h.disk("shoulder").records, before, "esc writes nothing");
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("stays paused"))
+    );
+    h.tick(90.0);
+    assert_eq!(h.elapsed(90), Duration::from_secs(30));
 }

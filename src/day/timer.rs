@@ -402,7 +402,10 @@ impl Timer {
                     t.ended = true;
                     running = false;
                 }
-                TimerAction::Phase { .. } | TimerAction::Warning { .. } | TimerAction::TimeUp => {
+                TimerAction::Phase { .. }
+                | TimerAction::Warning { .. }
+                | TimerAction::TimeUp
+                | TimerAction::PauseReason { .. } => {
                     latest = latest.max(*at);
                     continue;
                 }

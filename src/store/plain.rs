@@ -148,6 +148,14 @@ fn timer_action(c: &mut Cursor<'_>) -> Option<TimerAction> {
     let action = match c.string()? {
         "start" => TimerAction::Start,
         "pause" => TimerAction::Pause {
+            // Since the reason has its own record, a pause has none.
+            reason: if c.text[c.at..].starts_with('}') {
+                String::new()
+            } else {
+                c.field_string(key!("reason"))?
+            },
+        },
+        "pause_reason" => TimerAction::PauseReason {
             reason: c.field_string(key!("reason"))?,
         },
         "resume" => TimerAction::Resume,
@@ -407,6 +415,7 @@ mod tests {
         prop_oneof![
             Just(TimerAction::Start),
             text().prop_map(|reason| TimerAction::Pause { reason }),
+            text().prop_map(|reason| TimerAction::PauseReason { reason }),
             Just(TimerAction::Resume),
             text().prop_map(|phase| TimerAction::Phase { phase }),
             any::<u32>().prop_map(|remaining_s| TimerAction::Warning { remaining_s }),

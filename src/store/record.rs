@@ -352,8 +352,16 @@ impl ConcernKind {
 pub enum TimerAction {
     /// The timer was started (reading time first, where there is any).
     Start,
-    /// Paused, with the reason the examiner gave.
+    /// Paused, written the moment the timer stopped. The reason follows
+    /// in its own record ([`TimerAction::PauseReason`]); journals written
+    /// before that carry it here, and it is left out when empty.
     Pause {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    /// Why the timer was paused, as the examiner gave it after the pause
+    /// was recorded; `elapsed_ms` is the pause's.
+    PauseReason {
         reason: String,
     },
     Resume,

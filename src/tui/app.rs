@@ -100,8 +100,8 @@ pub struct ReasonPrompt {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReasonFor {
-    /// The timer stopped when space was pressed, at this timer time; the
-    /// pause is recorded with its reason.
+    /// The timer stopped when space was pressed, at this timer time, and
+    /// the pause is recorded; its reason is recorded when given.
     Pause {
         at: Duration,
     },
@@ -1248,16 +1248,17 @@ impl App {
                     let h = timer.start(now);
                     self.timer_effects(h)
                 } else if timer.is_running() {
-                    // The clock stops now; the pause is written with its reason.
-                    let at = timer
-                        .pause(now, String::new())
-                        .first()
-                        .map_or(Duration::ZERO, |h| h.at);
+                    // The clock stops now and the pause is written now, so
+                    // that a crash while the reason is typed keeps it; the
+                    // reason follows in its own record.
+                    let h = timer.pause(now, String::new());
+                    let at = h.first().map_or(Duration::ZERO, |h| h.at);
+                    let effects = self.timer_effects(h);
                     self.screen = Screen::Reason(Box::new(ReasonPrompt {
                         purpose: ReasonFor::Pause { at },
                         text: text_area("e.g. model needs a break", ""),
                     }));
-                    Vec::new()
+                    effects
                 } else {
                     let h = timer.resume(now);
                     self.timer_effects(h)
@@ -1661,22 +1662,10 @@ impl App {
                 let purpose = prompt.purpose.clone();
                 let typed = !text_of(&prompt.text).is_empty();
                 self.leave_dialog(typed);
-                if matches!(self.screen, Screen::Reason(_)) {
-                    return Vec::new();
-                }
-                if let ReasonFor::Pause { at } = purpose {
-                    // The timer did stop: say so in the record, and run on.
-                    let now = self.now;
-                    let mut h = vec![Happening {
-                        action: TimerAction::Pause {
-                            reason: "paused in error (no reason given)".to_string(),
-                        },
-                        at,
-                    }];
-                    if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) {
-                        h.extend(timer.resume(now));
-                    }
-                    return self.timer_effects(h);
+                if matches!(purpose, ReasonFor::Pause { .. }) && !matches!(self.screen, Screen::Reason(_)) {
+                    self.notice = Some(
+                        "The timer stays paused, with no reason recorded. space resumes it.".to_string(),
+                    );
                 }
                 Vec::new()
             }
@@ -1690,7 +1679,7 @@ impl App {
                 self.closing = true;
                 match purpose {
                     ReasonFor::Pause { at } => self.timer_effects(vec![Happening {
-                        action: TimerAction::Pause { reason },
+                        action: TimerAction::PauseReason { reason },
                         at,
                     }]),
                     ReasonFor::Amend => self.append_all(vec![Event::AmendStarted { reason }]),
