@@ -1523,3 +1523,63 @@ fn esc_on_the_pause_reason_leaves_the_timer_paused_without_a_reason() {
     h.tick(90.0);
     assert_eq!(h.elapsed(90), Duration::from_secs(30));
 }
+
+#[test]
+fn after_a_crash_longer_than_the_station_its_calls_are_written_with_when_they_fell_due() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(100.0);
+    h.key(KeyCode::Char('1'));
+    // Down for 20 minutes: the station (1:00 + 10:00 + 1:00) ended meanwhile.
+    restart(&mut h, 1100, "Aisha Khan");
+    let disk = h.disk("shoulder");
+    let late: Vec<(TimerAction, Duration, DateTime<Utc>)> =
+        read_sheet(h.dir.join("msk-us-osce/E01@lap1/C001/shoulder.jsonl"))
+            .expect("journal")
+            .records
+            .into_iter()
+            .filter_map(|r| match r.event {
+                Event::Timer {
+                    action,
+                    elapsed_ms,
+                    due: Some(due),
+                } => {
+                    assert_eq!(
+                        r.time,
+                        t0() + chrono::Duration::seconds(1200),
+                        "written on restart"
+                    );
+                    Some((action, Duration::from_millis(elapsed_ms), due))
+                }
+                _ => None,
+            })
+            .collect();
+    let at = |s: u64| (Duration::from_secs(s), t0() + chrono::Duration::seconds(s as i64));
+    let expected = vec![
+        (TimerAction::Warning { remaining_s: 120 }, at(540)),
+        (TimerAction::Warning { remaining_s: 30 }, at(630)),
+        (TimerAction::TimeUp, at(660)),
+        (
+            TimerAction::Phase {
+                phase: "changeover".into(),
+            },
+            at(660),
+        ),
+        (TimerAction::End, at(720)),
+    ];
+    assert_eq!(
+        late,
+        expected
+            .into_iter()
+            .map(|(a, (e, d))| (a, e, d))
+            .collect::<Vec<_>>()
+    );
+    assert!(disk.timer.iter().any(|t| t.action == TimerAction::End));
+    assert_eq!(h.exec.bells, 0, "no bell for what is past");
+    assert!(h.render(120, 40).contains("TIME UP · finished"));
+    // Opened again: nothing is written twice.
+    let records = h.disk("shoulder").records;
+    restart(&mut h, 60, "Aisha Khan");
+    assert_eq!(h.disk("shoulder").records, records + 1, "only the new `opened`");
+}

@@ -116,6 +116,12 @@ fn event(c: &mut Cursor<'_>) -> Option<Event> {
             Event::Timer {
                 action: timer_action(c)?,
                 elapsed_ms: c.field_uint(key!("elapsed_ms"))?,
+                // Only on what fell due while osce was down.
+                due: if c.text[c.at..].starts_with('}') {
+                    None
+                } else {
+                    Some(time(c.field_str(key!("due"))?)?)
+                },
             }
         }
         "missing_reason" => Event::MissingReason {
@@ -447,7 +453,13 @@ mod tests {
             text().prop_map(|text| Event::Notes { text }),
             (kind(), text()).prop_map(|(kind, note)| Event::Concern { kind, note }),
             (kind(), text()).prop_map(|(kind, reason)| Event::ConcernWithdrawn { kind, reason }),
-            (action(), any::<u64>()).prop_map(|(action, elapsed_ms)| Event::Timer { action, elapsed_ms }),
+            (action(), any::<u64>(), proptest::option::of(time())).prop_map(|(action, elapsed_ms, due)| {
+                Event::Timer {
+                    action,
+                    elapsed_ms,
+                    due,
+                }
+            }),
             (text(), text()).prop_map(|(what, reason)| Event::MissingReason { what, reason }),
             text().prop_map(|reason| Event::Absent { reason }),
             (number(), number(), text()).prop_map(|(score, max, outcome)| Event::Submitted {

@@ -195,8 +195,17 @@ pub enum Event {
     /// A concern raised earlier was withdrawn.
     ConcernWithdrawn { kind: ConcernKind, reason: String },
     /// Something happened on the station timer; `elapsed_ms` is the time on
-    /// the sheet's timer (pauses excluded) when it happened.
-    Timer { action: TimerAction, elapsed_ms: u64 },
+    /// the sheet's timer (pauses excluded) when it happened. `due` is only
+    /// on a record written after a restart for something that fell due
+    /// while osce was not running (a call, time-up, the end): when it fell
+    /// due, by the laptop's clock, while the record's `time` is when it was
+    /// written.
+    Timer {
+        action: TimerAction,
+        elapsed_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<DateTime<Utc>>,
+    },
     /// Why an item (by id) or the global rating (`"global_rating"`) is left
     /// unmarked at submission.
     MissingReason { what: String, reason: String },

@@ -185,7 +185,9 @@ impl SheetState {
             Event::ConcernWithdrawn { kind, .. } => {
                 self.concerns.remove(kind);
             }
-            Event::Timer { action, elapsed_ms } => self.timer.push(TimerEntry {
+            Event::Timer {
+                action, elapsed_ms, ..
+            } => self.timer.push(TimerEntry {
                 action: action.clone(),
                 elapsed: Duration::from_millis(*elapsed_ms),
                 time,

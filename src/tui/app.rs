@@ -790,7 +790,7 @@ impl App {
             return Vec::new();
         };
         let state = SheetState::replay(&records);
-        let timer = session.rubric.stations[station].timing.as_ref().map(|t| {
+        let mut timer = session.rubric.stations[station].timing.as_ref().map(|t| {
             Timer::restore(
                 StationTimings::from_timing(t),
                 &state.timer_events(),
@@ -798,6 +798,10 @@ impl App {
                 self.now,
             )
         });
+        let overdue = timer
+            .as_mut()
+            .map(|t| overdue(t, self.now, self.wall))
+            .unwrap_or_default();
         let cursor = first_unmarked(&session.rubric.stations[station], &state);
         self.confirmed.insert(candidate.id.clone());
         // What is saved is this sheet's own: its last record, or nothing.
@@ -842,11 +846,13 @@ impl App {
         }
         self.screen = Screen::Scoring;
         if confirming {
-            // The examiner confirmed who is in front of them: record it now.
-            let intro = self.introduce();
-            return self.append_events(intro);
+            // The examiner confirmed who is in front of them: record it now,
+            // and what fell due on the timer while the sheet was not open.
+            let mut events = self.introduce();
+            events.extend(overdue);
+            return self.append_events(events);
         }
-        Vec::new()
+        self.append_all(overdue)
     }
 
     /// The records that go before the first change an examiner makes on a
@@ -1127,6 +1133,7 @@ impl App {
             events.push(Event::Timer {
                 action: h.action,
                 elapsed_ms: u64::try_from(h.at.as_millis()).unwrap_or(u64::MAX),
+                due: None,
             });
         }
         let mut effects = self.append_all(events);
@@ -1716,6 +1723,29 @@ impl App {
             _ => Vec::new(),
         }
     }
+}
+
+/// What fell due on a restored timer while its sheet was not open (osce
+/// stopped, or the examiner was at another sheet): the records to write
+/// now, each with `due`, when it fell due by the wall clock. No bell: the
+/// moment has passed.
+fn overdue(timer: &mut Timer, now: Duration, wall: DateTime<Utc>) -> Vec<Event> {
+    let elapsed = timer.elapsed(now);
+    timer
+        .missed()
+        .into_iter()
+        .map(|h| {
+            let due = chrono::Duration::from_std(elapsed.saturating_sub(h.at))
+                .ok()
+                .and_then(|ago| wall.checked_sub_signed(ago))
+                .and_then(|t| DateTime::from_timestamp_millis(t.timestamp_millis()));
+            Event::Timer {
+                action: h.action,
+                elapsed_ms: u64::try_from(h.at.as_millis()).unwrap_or(u64::MAX),
+                due,
+            }
+        })
+        .collect()
 }
 
 /// The first item without a mark (or the global rating), else the top.
