@@ -929,6 +929,11 @@ fn sample_events() -> Vec<Event> {
         Event::Confirmed {
             candidate_name: "Alex Morgan".into(),
         },
+        Event::NameCorrected {
+            candidate_name: "Alex Morgan-Lee".into(),
+            recorded: "Alex Morgan".into(),
+            reason: "Roster not updated after a change of name".into(),
+        },
         Event::Mark {
             item: "supraspinatus".into(),
             level: Some(2),

@@ -1583,3 +1583,86 @@ fn after_a_crash_longer_than_the_station_its_calls_are_written_with_when_they_fe
     restart(&mut h, 60, "Aisha Khan");
     assert_eq!(h.disk("shoulder").records, records + 1, "only the new `opened`");
 }
+
+/// A sheet started for C001 "Aisha Khan" with one mark, and osce started
+/// again with another name for her.
+fn reopened_as(name: &str) -> Harness {
+    let mut h = opened();
+    h.key(KeyCode::Char('1'));
+    restart(&mut h, 30, name);
+    h
+}
+
+fn names_recorded(h: &Harness) -> Vec<Event> {
+    read_sheet(h.dir.join("msk-us-osce/E01@lap1/C001/shoulder.jsonl"))
+        .expect("journal")
+        .records
+        .into_iter()
+        .map(|r| r.event)
+        .filter(|e| matches!(e, Event::Confirmed { .. } | Event::NameCorrected { .. }))
+        .collect()
+}
+
+#[test]
+fn a_sheet_reopened_under_another_name_keeps_its_name_until_corrected_with_a_reason() {
+    let mut h = reopened_as("Aisha Karim");
+    let records = h.disk("shoulder").records;
+    // Both names side by side; nothing written, no marks shown yet.
+    assert_eq!(h.screen(), "Confirm");
+    let screen = h.render(80, 24);
+    assert!(screen.contains("On the sheet: Aisha Khan"), "{screen}");
+    assert!(screen.contains("Given now: Aisha Karim"), "{screen}");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Confirm", "enter alone does not choose");
+    assert_eq!(h.disk("shoulder").records, records, "nothing written");
+    // Correct it, with a reason.
+    h.key(KeyCode::Char('c'));
+    assert_eq!(h.screen(), "Reason");
+    assert!(h.render(80, 24).contains("From \"Aisha Khan\""));
+    h.chars("Married name; roster out of date");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    assert_eq!(
+        names_recorded(&h),
+        [
+            Event::Confirmed {
+                candidate_name: "Aisha Khan".into()
+            },
+            Event::NameCorrected {
+                candidate_name: "Aisha Karim".into(),
+                recorded: "Aisha Khan".into(),
+                reason: "Married name; roster out of date".into(),
+            }
+        ]
+    );
+    assert_eq!(h.disk("shoulder").confirmed.as_deref(), Some("Aisha Karim"));
+    assert!(h.render(120, 40).contains("C001  Aisha Karim"));
+}
+
+#[test]
+fn a_sheet_reopened_under_another_name_can_keep_its_name_or_stay_closed() {
+    let mut h = reopened_as("Aisha Karim");
+    h.key(KeyCode::Char('k'));
+    assert_eq!(h.screen(), "Scoring");
+    assert!(h.render(120, 40).contains("C001  Aisha Khan"));
+    assert_eq!(
+        names_recorded(&h),
+        [Event::Confirmed {
+            candidate_name: "Aisha Khan".into()
+        }],
+        "no second confirmed under the other name"
+    );
+
+    let mut h = reopened_as("Someone Else");
+    let records = h.disk("shoulder").records;
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Confirm");
+    assert!(h.app.sheet.is_none());
+    assert!(!h.app.quit);
+    assert_eq!(h.disk("shoulder").records, records, "nothing written");
+    // No name given: the sheet's own is used, and nothing asked.
+    let h = reopened_as("");
+    assert_eq!(h.screen(), "Scoring");
+    assert!(h.render(120, 40).contains("C001  Aisha Khan"));
+    assert_eq!(names_recorded(&h).len(), 1);
+}

@@ -83,6 +83,11 @@ fn event(c: &mut Cursor<'_>) -> Option<Event> {
         "confirmed" => Event::Confirmed {
             candidate_name: c.field_string(key!("candidate_name"))?,
         },
+        "name_corrected" => Event::NameCorrected {
+            candidate_name: c.field_string(key!("candidate_name"))?,
+            recorded: c.field_string(key!("recorded"))?,
+            reason: c.field_string(key!("reason"))?,
+        },
         "mark" => Event::Mark {
             item: c.field_string(key!("item"))?,
             level: c.field_opt_usize(key!("level"))?,
@@ -435,6 +440,11 @@ mod tests {
         prop_oneof![
             text().prop_map(|app_version| Event::Opened { app_version }),
             text().prop_map(|candidate_name| Event::Confirmed { candidate_name }),
+            (text(), text(), text()).prop_map(|(candidate_name, recorded, reason)| Event::NameCorrected {
+                candidate_name,
+                recorded,
+                reason
+            }),
             (text(), any::<Option<usize>>(), text(), any::<bool>()).prop_map(|(item, level, label, late)| {
                 Event::Mark {
                     item,

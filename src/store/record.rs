@@ -173,6 +173,15 @@ pub enum Event {
     Opened { app_version: String },
     /// The examiner confirmed the candidate in front of them.
     Confirmed { candidate_name: String },
+    /// The examiner confirmed the candidate in front of them under another
+    /// name than the one the sheet was started with (`recorded`): a
+    /// correction, with the reason. From here on the sheet names the
+    /// candidate `candidate_name`; the earlier records stay.
+    NameCorrected {
+        candidate_name: String,
+        recorded: String,
+        reason: String,
+    },
     /// An item was marked. `level` indexes the item's scale levels, lowest
     /// first; `None` means "not observed". `label` repeats the level's name
     /// for people reading the file. `late` marks a mark made after time-up.

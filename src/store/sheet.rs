@@ -153,7 +153,9 @@ impl SheetState {
         }
         match event {
             Event::Opened { .. } => {}
-            Event::Confirmed { candidate_name } => self.confirmed = Some(candidate_name.clone()),
+            Event::Confirmed { candidate_name } | Event::NameCorrected { candidate_name, .. } => {
+                self.confirmed = Some(candidate_name.clone());
+            }
             Event::Mark {
                 item, level, late, ..
             } => {

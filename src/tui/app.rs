@@ -111,6 +111,8 @@ pub enum ReasonFor {
     Missing(Vec<String>),
     /// Withdrawing a concern of this kind.
     Withdraw(ConcernKind),
+    /// Correcting the candidate's name on the sheet ([`NameDiffers`]).
+    NameCorrection,
 }
 
 impl ReasonFor {
@@ -121,8 +123,23 @@ impl ReasonFor {
             ReasonFor::Absent => "Why is the candidate absent?",
             ReasonFor::Missing(_) => "Why are these left unmarked?",
             ReasonFor::Withdraw(_) => "Why is the concern withdrawn?",
+            ReasonFor::NameCorrection => "Why is the candidate's name corrected?",
         }
     }
+}
+
+/// A sheet opened under another name than the one it was started with:
+/// it keeps its name unless the examiner corrects it (with a reason), and
+/// nothing is written until they choose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameDiffers {
+    /// The name the sheet names the candidate by.
+    pub recorded: String,
+    /// The name given now (on the command line, the home screen, a roster).
+    pub given: String,
+    /// What waits to be written once the examiner chooses (what fell due
+    /// on the timer meanwhile).
+    pending: Vec<Event>,
 }
 
 /// A question put to the examiner before something easily regretted:
@@ -343,6 +360,9 @@ pub struct App {
     pub info: bool,
     /// A question the examiner must answer first (drawn over the screen).
     pub ask: Option<Ask>,
+    /// The open sheet names the candidate otherwise than given: shown on
+    /// the confirmation screen until the examiner chooses.
+    pub name_differs: Option<NameDiffers>,
     /// Esc was pressed once in a dialog holding typed text that is not
     /// saved: a second esc leaves without it.
     discard_armed: bool,
@@ -416,6 +436,7 @@ impl App {
             utc_offset: chrono::Offset::fix(&Utc),
             info: false,
             ask: None,
+            name_differs: None,
             discard_armed: false,
         }
     }
@@ -637,12 +658,72 @@ impl App {
             return Vec::new();
         }
         self.discard_armed = false;
-        self.screen = if self.sheet.is_some() {
+        self.screen = if self.sheet.is_some() && self.name_differs.is_none() {
             Screen::Scoring
         } else {
             Screen::Confirm
         };
         Vec::new()
+    }
+
+    /// The examiner's choice on a sheet started under another name.
+    fn name_differs_key(&mut self, action: Action) -> Vec<Effect> {
+        let key = match &action {
+            Action::Text(Input {
+                key: ratatui_textarea::Key::Char(c),
+                ..
+            }) => Some(*c),
+            _ => None,
+        };
+        match (action, key) {
+            (_, Some('k')) => {
+                let Some(nd) = self.name_differs.take() else {
+                    return Vec::new();
+                };
+                self.rename_candidate(&nd.recorded);
+                self.screen = Screen::Scoring;
+                let mut events = self.introduce();
+                events.extend(nd.pending);
+                self.append_events(events)
+            }
+            (_, Some('c')) => {
+                self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                    purpose: ReasonFor::NameCorrection,
+                    text: text_area("e.g. roster not updated after a change of name", ""),
+                }));
+                Vec::new()
+            }
+            (Action::Escape | Action::Quit, _) => {
+                self.name_differs = None;
+                self.sheet = None;
+                self.saved = Saved::Nothing;
+                self.notice = Some(
+                    "The sheet was not opened, and nothing was written. Start again with the name on the sheet, or open it and correct the name (c)."
+                        .to_string(),
+                );
+                vec![Effect::Close]
+            }
+            (Action::Enter, _) => {
+                self.notice = Some(
+                    "The names differ: press k to keep the name on the sheet, or c to correct it (a reason is recorded)."
+                        .to_string(),
+                );
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The candidate on the open sheet (and in the session) is `name`.
+    fn rename_candidate(&mut self, name: &str) {
+        let Some(sheet) = &mut self.sheet else { return };
+        sheet.candidate.name = name.to_string();
+        let id = sheet.candidate.id.clone();
+        if let Some(session) = &mut self.session {
+            for c in session.candidates.iter_mut().filter(|c| c.id == id) {
+                c.name = name.to_string();
+            }
+        }
     }
 
     fn home_key(&mut self, action: Action) -> Vec<Effect> {
@@ -665,6 +746,9 @@ impl App {
     }
 
     fn confirm_key(&mut self, action: Action) -> Vec<Effect> {
+        if self.name_differs.is_some() {
+            return self.name_differs_key(action);
+        }
         match action {
             Action::Enter => {
                 self.confirming = true;
@@ -843,6 +927,29 @@ impl App {
             }
             self.closing = true;
             return self.append_all(vec![Event::Absent { reason }]);
+        }
+        // A sheet keeps the name it was started with: another name given
+        // now is shown beside it, and nothing is written until the
+        // examiner keeps the recorded name or corrects it. With no name
+        // given, the sheet's is the candidate's.
+        let recorded = self.sheet.as_ref().and_then(|s| s.state.confirmed.clone());
+        let given = self
+            .sheet
+            .as_ref()
+            .map(|s| s.candidate.name.clone())
+            .unwrap_or_default();
+        if let Some(recorded) = recorded {
+            if given.is_empty() {
+                self.rename_candidate(&recorded);
+            } else if given != recorded {
+                self.name_differs = Some(NameDiffers {
+                    recorded,
+                    given,
+                    pending: overdue,
+                });
+                self.screen = Screen::Confirm;
+                return Vec::new();
+            }
         }
         self.screen = Screen::Scoring;
         if confirming {
@@ -1717,6 +1824,26 @@ impl App {
                     }
                     ReasonFor::Withdraw(kind) => {
                         self.append_all(vec![Event::ConcernWithdrawn { kind, reason }])
+                    }
+                    ReasonFor::NameCorrection => {
+                        let Some(nd) = self.name_differs.take() else {
+                            return Vec::new();
+                        };
+                        self.rename_candidate(&nd.given);
+                        let app_version = self.app_version.clone();
+                        if let Some(sheet) = &mut self.sheet {
+                            sheet.introduced = true;
+                        }
+                        let mut events = vec![
+                            Event::Opened { app_version },
+                            Event::NameCorrected {
+                                candidate_name: nd.given,
+                                recorded: nd.recorded,
+                                reason,
+                            },
+                        ];
+                        events.extend(nd.pending);
+                        self.append_events(events)
                     }
                 }
             }

@@ -23,6 +23,8 @@ pub enum Ctx {
     Finished,
     /// A yes/no question over the screen ([`App::ask`]).
     Ask,
+    /// The confirmation screen of a sheet started under another name.
+    NameDiffers,
 }
 
 impl Ctx {
@@ -32,6 +34,7 @@ impl Ctx {
         }
         match app.screen {
             Screen::Home(_) => Ctx::Home,
+            Screen::Confirm if app.name_differs.is_some() => Ctx::NameDiffers,
             Screen::Confirm => Ctx::Confirm,
             Screen::Scoring => Ctx::Scoring,
             Screen::Comment(_) => Ctx::Comment,
@@ -379,6 +382,30 @@ pub fn bindings() -> &'static [Binding] {
                 "esc",
                 "leave without saving (asks first if you typed something)",
                 Some(("esc", "leave")),
+                Action::Escape,
+            ),
+            b(
+                &[NameDiffers],
+                &[Key::Char('k')],
+                "k",
+                "keep the name the sheet was started with",
+                Some(("k", "keep the sheet's name")),
+                Action::Text(Input::default()),
+            ),
+            b(
+                &[NameDiffers],
+                &[Key::Char('c')],
+                "c",
+                "correct the sheet's name to the one given (reason required)",
+                Some(("c", "correct it (reason)")),
+                Action::Text(Input::default()),
+            ),
+            b(
+                &[NameDiffers],
+                &[Key::Esc, Key::Char('q')],
+                "esc",
+                "neither: do not open the sheet",
+                Some(("esc", "neither")),
                 Action::Escape,
             ),
             b(

@@ -39,7 +39,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
             modals::concern(app, editor, frame, area, theme);
         }
         Screen::Reason(prompt) => {
-            if app.sheet.is_some() {
+            if app.sheet.is_some() && app.name_differs.is_none() {
                 scoring::render(app, frame, area, theme);
             } else {
                 confirm::render(app, frame, area, theme);

@@ -156,6 +156,13 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
                 kind.label().to_lowercase()
             )
         }
+        crate::tui::app::ReasonFor::NameCorrection => match &app.name_differs {
+            Some(nd) => format!(
+                "From \"{}\" (as the sheet was started) to \"{}\". Both stay in the record.",
+                nd.recorded, nd.given
+            ),
+            None => String::new(),
+        },
         crate::tui::app::ReasonFor::Amend => {
             "The original marks stay in the record beside the amendment.".to_string()
         }
