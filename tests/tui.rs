@@ -1235,6 +1235,7 @@ fn the_save_state_is_the_sheets_own_and_an_empty_sheet_says_so() {
     assert!(h.render(120, 40).contains("saved ✓ #3"));
     // The knee's sheet has nothing on it: no other sheet's record number.
     h.key(KeyCode::Char('l'));
+    h.key(KeyCode::Char('y')); // leave the shoulder unsubmitted
     assert_eq!(h.app.sheet.as_ref().map(|s| s.key.station.as_str()), Some("knee"));
     let screen = h.render(120, 40);
     assert!(!screen.contains("saved ✓"), "{screen}");
@@ -1277,6 +1278,7 @@ fn the_timer_label_says_what_is_true_of_a_submitted_sheet() {
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y')); // submit although reading time is not over
     h.key(KeyCode::Char('h'));
     let screen = h.render(120, 40);
     assert!(screen.contains("submitted during reading"), "{screen}");
@@ -1665,4 +1667,71 @@ fn a_sheet_reopened_under_another_name_can_keep_its_name_or_stay_closed() {
     assert_eq!(h.screen(), "Scoring");
     assert!(h.render(120, 40).contains("C001  Aisha Khan"));
     assert_eq!(names_recorded(&h).len(), 1);
+}
+
+#[test]
+fn submitting_before_time_is_up_asks_first() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(200.0);
+    h.chars("1222222221");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Submit before the time is up?"), "{screen}");
+    assert!(screen.contains("7:40 of station time is left"), "{screen}");
+    h.key(KeyCode::Esc);
+    assert!(h.disk("shoulder").submitted.is_none(), "no: nothing submitted");
+    assert_eq!(h.screen(), "Submit");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    assert!(h.disk("shoulder").submitted.is_some());
+    // After time-up nothing is asked.
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(665.0);
+    h.chars("1222222221");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert!(h.app.ask.is_none());
+    assert!(h.disk("shoulder").submitted.is_some());
+}
+
+#[test]
+fn moving_past_a_sheet_with_marks_not_submitted_asks_first() {
+    let mut h = opened();
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Char('l'));
+    assert!(h.render(80, 24).contains("Leave this sheet unsubmitted?"));
+    h.key(KeyCode::Char('n'));
+    assert_eq!(
+        h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
+        Some("shoulder")
+    );
+    h.key(KeyCode::Char('l'));
+    h.key(KeyCode::Char('y'));
+    assert_eq!(h.app.sheet.as_ref().map(|s| s.key.station.as_str()), Some("knee"));
+    // An empty sheet is left without a question.
+    h.key(KeyCode::Char('l'));
+    assert!(h.app.ask.is_none());
+    assert_eq!(
+        h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
+        Some("ankle")
+    );
+}
+
+#[test]
+fn the_missing_mark_reason_is_for_what_could_not_be_judged() {
+    let mut h = opened();
+    h.chars("1222222221");
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('r'));
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Why could these not be judged?"), "{screen}");
+    assert!(screen.contains("if the candidate did not do it,"), "{screen}");
+    assert!(screen.contains("that is a mark"), "{screen}");
 }

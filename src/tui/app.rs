@@ -121,7 +121,7 @@ impl ReasonFor {
             ReasonFor::Pause { .. } => "Why is the timer paused?",
             ReasonFor::Amend => "Why is this submitted sheet being amended?",
             ReasonFor::Absent => "Why is the candidate absent?",
-            ReasonFor::Missing(_) => "Why are these left unmarked?",
+            ReasonFor::Missing(_) => "Why could these not be judged?",
             ReasonFor::Withdraw(_) => "Why is the concern withdrawn?",
             ReasonFor::NameCorrection => "Why is the candidate's name corrected?",
         }
@@ -155,6 +155,12 @@ pub struct Ask {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AskFor {
     Quit,
+    /// Submit the sheet although the station's time is not up.
+    Submit,
+    /// Move to the next (or previous) sheet, leaving this one unsubmitted.
+    Move {
+        forward: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -643,7 +649,27 @@ impl App {
     fn answered_yes(&mut self, yes: AskFor) -> Vec<Effect> {
         match yes {
             AskFor::Quit => self.quit(),
+            AskFor::Submit => self.submit_now(),
+            AskFor::Move { forward } => self.move_to(if forward {
+                Action::NextStation
+            } else {
+                Action::PrevStation
+            }),
         }
+    }
+
+    /// The open sheet's candidate and station, for questions and notices.
+    fn sheet_words(&self) -> String {
+        self.sheet
+            .as_ref()
+            .map(|s| {
+                format!(
+                    "{} at {}",
+                    s.candidate.id,
+                    self.station_def().map_or("", |st| st.title.as_str())
+                )
+            })
+            .unwrap_or_default()
     }
 
     /// Esc (or ctrl-c, ctrl-q) in a dialog: leaves it without writing. If
@@ -1281,7 +1307,23 @@ impl App {
                 sheet.digits.clear();
                 Vec::new()
             }
-            Action::PrevStation | Action::NextStation => self.move_to(action),
+            Action::PrevStation | Action::NextStation => {
+                // Leaving a sheet with marks on it unsubmitted: ask first.
+                if sheet.state.is_started() && !locked && sheet.state.absent.is_none() {
+                    self.ask = Some(Ask {
+                        question: "Leave this sheet unsubmitted?".to_string(),
+                        detail: format!(
+                            "The sheet of {} has marks on it and is not submitted. Everything on it is saved; come back to it (←/→) to finish and submit it.",
+                            self.sheet_words()
+                        ),
+                        yes: AskFor::Move {
+                            forward: action == Action::NextStation,
+                        },
+                    });
+                    return Vec::new();
+                }
+                self.move_to(action)
+            }
             Action::GlobalRating => {
                 if self.station_def().is_some_and(|s| s.global_rating.is_some()) {
                     if let Some(sheet) = &mut self.sheet {
@@ -1570,6 +1612,32 @@ impl App {
         Some(SubmitSummary { result, unexplained })
     }
 
+    /// Submits the open sheet as it stands: the timer's end first (with
+    /// any overrun), then `submitted`.
+    fn submit_now(&mut self) -> Vec<Effect> {
+        let Some(summary) = self.summary() else {
+            return Vec::new();
+        };
+        let r = &summary.result;
+        let event = Event::Submitted {
+            score: r.score,
+            max: r.max,
+            outcome: r.outcome.to_string(),
+        };
+        // The sheet is done, so is its timer: the end goes in the
+        // record, with any overrun (a soft time-up never moved on).
+        let now = self.now;
+        let mut effects = Vec::new();
+        if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut())
+            && !matches!(timer.display(now).phase, Phase::NotStarted | Phase::Done)
+        {
+            let h = timer.end(now);
+            effects = self.timer_effects(h);
+        }
+        effects.extend(self.append_all(vec![event]));
+        effects
+    }
+
     fn submit_key(&mut self, action: Action) -> Vec<Effect> {
         let Screen::Submit(summary) = &self.screen else {
             return Vec::new();
@@ -1578,28 +1646,42 @@ impl App {
             Action::Enter | Action::Save => {
                 if !summary.unexplained.is_empty() {
                     self.notice = Some(
-                        "Give the missing marks, or press r to record why they are missing.".to_string(),
+                        "Give the missing marks, or press r to record why you could not judge them."
+                            .to_string(),
                     );
                     return Vec::new();
                 }
-                let r = &summary.result;
-                let event = Event::Submitted {
-                    score: r.score,
-                    max: r.max,
-                    outcome: r.outcome.to_string(),
-                };
-                // The sheet is done, so is its timer: the end goes in the
-                // record, with any overrun (a soft time-up never moved on).
+                // Before the station's time is up: ask first.
                 let now = self.now;
-                let mut effects = Vec::new();
-                if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut())
-                    && !matches!(timer.display(now).phase, Phase::NotStarted | Phase::Done)
-                {
-                    let h = timer.end(now);
-                    effects = self.timer_effects(h);
+                let left = self
+                    .sheet
+                    .as_ref()
+                    .and_then(|s| s.timer.as_ref())
+                    .map(|t| (t.display(now), t.plan().clone()))
+                    .and_then(|(d, plan)| match d.phase {
+                        Phase::Reading => Some(format!(
+                            "reading time is not over ({} of it left)",
+                            crate::day::timer::fmt_countdown(d.time)
+                        )),
+                        Phase::Station => Some(format!(
+                            "{} of station time is left{}",
+                            crate::day::timer::fmt_countdown(d.time),
+                            if plan.hard { "" } else { " before time-up" }
+                        )),
+                        _ => None,
+                    });
+                if let Some(left) = left {
+                    self.ask = Some(Ask {
+                        question: "Submit before the time is up?".to_string(),
+                        detail: format!(
+                            "On the timer of {}, {left}. Submitting locks the sheet and stops its timer; changing it later needs an amendment with a reason.",
+                            self.sheet_words()
+                        ),
+                        yes: AskFor::Submit,
+                    });
+                    return Vec::new();
                 }
-                effects.extend(self.append_all(vec![event]));
-                effects
+                self.submit_now()
             }
             Action::Text(Input {
                 key: ratatui_textarea::Key::Char('r'),
@@ -1608,7 +1690,7 @@ impl App {
                 let missing = summary.unexplained.clone();
                 self.screen = Screen::Reason(Box::new(ReasonPrompt {
                     purpose: ReasonFor::Missing(missing),
-                    text: text_area("e.g. candidate ran out of time", ""),
+                    text: text_area("e.g. the model had to leave; could not see the screen", ""),
                 }));
                 Vec::new()
             }

@@ -308,8 +308,8 @@ pub fn bindings() -> &'static [Binding] {
                 &[Submit],
                 &[Key::Char('r')],
                 "r",
-                "record why marks are missing",
-                Some(("r", "reason for missing marks")),
+                "record why you could not judge what is unmarked",
+                Some(("r", "could not judge: why")),
                 Action::Text(Input::default()),
             ),
             b(

@@ -126,9 +126,9 @@ pub fn concern(app: &App, editor: &ConcernEditor, frame: &mut Frame, area: Rect,
 }
 
 pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let inner = frame_box(frame, area, prompt.purpose.title(), 72, 10);
+    let inner = frame_box(frame, area, prompt.purpose.title(), 72, 11);
     let [what, text, keys] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Length(3),
         Constraint::Length(keys_height(app, theme, 70)),
     ])
@@ -148,7 +148,10 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
                     }
                 })
                 .collect();
-            format!("Unmarked: {}", texts.join("; "))
+            format!(
+                "Only for what you could not judge: if the candidate did not do it, that is a mark (esc, and give it). Unmarked: {}",
+                texts.join("; ")
+            )
         }
         crate::tui::app::ReasonFor::Withdraw(kind) => {
             format!(
@@ -300,7 +303,7 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
             lines.push(Line::raw(format!("  – {}", texts.join("; "))));
         }
         lines.push(Line::raw(
-            "Mark them (esc to go back), or press r to record why they are missing.",
+            "Mark them (esc to go back; \"not done\" is a mark), or press r to record why you could not judge them.",
         ));
     } else {
         lines.push(Line::raw(""));
