@@ -308,6 +308,7 @@ fn journal(rubric: &Rubric, rubric_hash: &str, i: usize, s: usize) -> String {
         Event::Timer {
             action: TimerAction::Start,
             elapsed_ms: 0,
+            due: None,
         },
     );
     step(
@@ -319,6 +320,7 @@ fn journal(rubric: &Rubric, rubric_hash: &str, i: usize, s: usize) -> String {
                 phase: "station".into(),
             },
             elapsed_ms: 60_000,
+            due: None,
         },
     );
     let mut sheet = StationSheet::default();
@@ -374,6 +376,7 @@ fn journal(rubric: &Rubric, rubric_hash: &str, i: usize, s: usize) -> String {
         Event::Timer {
             action: TimerAction::End,
             elapsed_ms: elapsed,
+            due: None,
         },
     );
     step(

@@ -483,3 +483,48 @@ fn a_read_only_sessions_folder_is_on_screen_before_the_first_mark() {
     assert_eq!(written, 0, "nothing was written");
     t.keys(&["q"]);
 }
+
+#[test]
+fn a_sessions_folder_made_read_only_while_marking_raises_the_banner() {
+    if skip_without_namespaces() {
+        return;
+    }
+    let t = Tmux::fresh("rolate");
+    let sessions = t.dir.join("sessions");
+    std::fs::create_dir_all(&sessions).expect("sessions folder");
+    let trigger = t.dir.join("make-read-only");
+    let folder = sessions.join("msk-us-osce/E01@rolate");
+    let bin = env!("CARGO_BIN_EXE_osce");
+    // Inside the namespace, a watcher makes the examiner's folder
+    // read-only (a read-only bind mount over it) when the test says so.
+    // The open sheet's file was opened before, and still takes lines.
+    t.start(&format!(
+        "unshare -rm sh -c 'mount -t tmpfs -o size=64m tmpfs {dir} || exit 1; \\
+         (while [ ! -e {trigger} ]; do sleep 0.1; done; \\
+          mount --bind {folder} {folder} && mount -o remount,bind,ro {folder}) & \\
+         exec {bin} score {rubric} --examiner E01 --candidate C001 --name Aisha \\
+         --sessions {dir} --device rolate'",
+        dir = sessions.display(),
+        trigger = trigger.display(),
+        folder = folder.display(),
+        rubric = example_rubric().display(),
+    ));
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
+    t.wait_for("Station 1/6: Shoulder");
+    t.keys(&["1"]);
+    let screen = t.wait_for("saved ✓ #3");
+    assert!(!screen.contains("NOT BEING SAVED"), "{screen}");
+    std::fs::write(&trigger, "").expect("trigger");
+    // The next check of the folder (every 5 s) finds it read-only.
+    let screen = t.wait_for("MARKS ARE NOT BEING SAVED");
+    assert!(screen.contains("read-only"), "{screen}");
+    // A line still reaches the open file: the banner stays, for the
+    // folder cannot take the next sheet.
+    t.keys(&["1"]);
+    t.wait_for("saved ✓ #4");
+    std::thread::sleep(Duration::from_millis(800));
+    let screen = t.screen();
+    assert!(screen.contains("MARKS ARE NOT BEING SAVED"), "{screen}");
+    t.keys(&["q"]);
+}

@@ -823,6 +823,7 @@ fn expected_example() -> String {
         Event::Timer {
             action: TimerAction::Start,
             elapsed_ms: 0,
+            due: None,
         },
         Event::Mark {
             item: "supraspinatus".into(),
@@ -928,6 +929,11 @@ fn sample_events() -> Vec<Event> {
         Event::Confirmed {
             candidate_name: "Alex Morgan".into(),
         },
+        Event::NameCorrected {
+            candidate_name: "Alex Morgan-Lee".into(),
+            recorded: "Alex Morgan".into(),
+            reason: "Roster not updated after a change of name".into(),
+        },
         Event::Mark {
             item: "supraspinatus".into(),
             level: Some(2),
@@ -963,38 +969,65 @@ fn sample_events() -> Vec<Event> {
         Event::Timer {
             action: TimerAction::Start,
             elapsed_ms: 0,
+            due: None,
+        },
+        Event::Timer {
+            action: TimerAction::Pause {
+                reason: String::new(),
+            },
+            elapsed_ms: 185_000,
+            due: None,
+        },
+        Event::Timer {
+            action: TimerAction::PauseReason {
+                reason: "fire alarm".into(),
+            },
+            elapsed_ms: 185_000,
+            due: None,
         },
         Event::Timer {
             action: TimerAction::Pause {
                 reason: "fire alarm".into(),
             },
             elapsed_ms: 185_000,
+            due: None,
         },
         Event::Timer {
             action: TimerAction::Resume,
             elapsed_ms: 185_000,
+            due: None,
         },
         Event::Timer {
             action: TimerAction::Phase {
                 phase: "station".into(),
             },
             elapsed_ms: 60_000,
+            due: None,
         },
         Event::Timer {
             action: TimerAction::Warning { remaining_s: 120 },
             elapsed_ms: 540_000,
+            due: None,
         },
         Event::Timer {
             action: TimerAction::TimeUp,
             elapsed_ms: 660_000,
+            due: None,
+        },
+        Event::Timer {
+            action: TimerAction::TimeUp,
+            elapsed_ms: 660_000,
+            due: Some("2026-06-03T09:26:02.418Z".parse().unwrap()),
         },
         Event::Timer {
             action: TimerAction::Advance,
             elapsed_ms: 672_000,
+            due: None,
         },
         Event::Timer {
             action: TimerAction::End,
             elapsed_ms: 720_000,
+            due: None,
         },
         Event::MissingReason {
             what: "global_rating".into(),
@@ -1115,6 +1148,7 @@ fn timer_action() -> impl Strategy<Value = TimerAction> {
     prop_oneof![
         Just(TimerAction::Start),
         text().prop_map(|reason| TimerAction::Pause { reason }),
+        text().prop_map(|reason| TimerAction::PauseReason { reason }),
         Just(TimerAction::Resume),
         text().prop_map(|phase| TimerAction::Phase { phase }),
         any::<u32>().prop_map(|remaining_s| TimerAction::Warning { remaining_s }),
@@ -1150,7 +1184,11 @@ fn event() -> impl Strategy<Value = Event> {
         text().prop_map(|text| Event::Notes { text }),
         (concern_kind(), text()).prop_map(|(kind, note)| Event::Concern { kind, note }),
         (concern_kind(), text()).prop_map(|(kind, reason)| Event::ConcernWithdrawn { kind, reason }),
-        (timer_action(), any::<u64>()).prop_map(|(action, elapsed_ms)| Event::Timer { action, elapsed_ms }),
+        (timer_action(), any::<u64>()).prop_map(|(action, elapsed_ms)| Event::Timer {
+            action,
+            elapsed_ms,
+            due: None
+        }),
         (text(), text()).prop_map(|(what, reason)| Event::MissingReason { what, reason }),
         text().prop_map(|reason| Event::Absent { reason }),
         // Halves and whole numbers read back exactly.

@@ -363,6 +363,9 @@ fn space_starts_the_timer_and_pausing_asks_why() {
                 phase: "station".into()
             },
             TimerAction::Pause {
+                reason: String::new()
+            },
+            TimerAction::PauseReason {
                 reason: "Model needs water".into()
             },
             TimerAction::Resume,
@@ -890,7 +893,7 @@ fn a_timer_call_never_closes_an_open_dialog_or_loses_its_text() {
     h.tick(61.0);
     assert_eq!(h.screen(), "Comment", "the editor stays open");
     h.chars(" and more.");
-    h.key(KeyCode::Esc);
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(h.disk("shoulder").feedback, "Half-written feedback and more.");
 }
 
@@ -937,10 +940,10 @@ fn reopened_comments_carry_on_after_the_existing_text() {
     let mut h = opened();
     h.key(KeyCode::Char('c'));
     h.chars("First.");
-    h.key(KeyCode::Esc);
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
     h.key(KeyCode::Char('c'));
     h.chars(" Second.");
-    h.key(KeyCode::Esc);
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(h.disk("shoulder").feedback, "First. Second.");
 }
 
@@ -978,7 +981,7 @@ fn pasted_text_never_marks_and_a_reason_stays_one_line() {
     h.key(KeyCode::Enter);
     let disk = h.disk("shoulder");
     assert!(disk.timer.iter().any(|t| t.action
-        == TimerAction::Pause {
+        == TimerAction::PauseReason {
             reason: "Fire alarm 2 tea".into()
         }));
     assert!(disk.mark("id-consent").is_none());
@@ -1083,7 +1086,7 @@ fn the_concern_dialog_moves_up_and_down_and_keeps_a_note_per_kind() {
     h.key(KeyCode::Down);
     h.chars("No gel cleaned");
     h.key(KeyCode::Up);
-    h.key(KeyCode::Esc);
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
     let concerns = h.disk("shoulder").concerns;
     assert_eq!(
         concerns.get(&ConcernKind::Professionalism).map(String::as_str),
@@ -1194,4 +1197,541 @@ fn a_resize_storm_while_the_timer_runs() {
     assert_eq!(h.elapsed(200), Duration::from_secs(200));
     assert!(h.render(120, 40).contains("Shoulder"));
     assert_eq!(resizes, 2_000);
+}
+
+// Regressions from the issue "An exam day without surprises".
+
+fn osce_from(station: &str) -> Harness {
+    harness(
+        "rubrics/msk-ultrasound-osce.ron",
+        MarkingOrder::Candidates {
+            candidate: Some(("C001".into(), "Aisha Khan".into())),
+            station: Some(station.into()),
+        },
+    )
+}
+
+#[test]
+fn the_start_station_is_the_first_sheet_opened_and_written() {
+    let mut h = osce_from("elbow");
+    // As the runner does when a session starts: find where it stands.
+    let effects = h.app.startup();
+    h.exec.perform(&mut h.app, effects);
+    h.key(KeyCode::Enter);
+    assert_eq!(
+        h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
+        Some("elbow")
+    );
+    h.key(KeyCode::Char('1'));
+    assert!(h.disk("elbow").is_started());
+    let shoulder = h.dir.join("msk-us-osce/E01@lap1/C001/shoulder.jsonl");
+    assert!(!shoulder.exists(), "nothing written to the shoulder sheet");
+}
+
+#[test]
+fn the_save_state_is_the_sheets_own_and_an_empty_sheet_says_so() {
+    let mut h = opened();
+    h.key(KeyCode::Char('1'));
+    assert!(h.render(120, 40).contains("saved ✓ #3"));
+    // The knee's sheet has nothing on it: no other sheet's record number.
+    h.key(KeyCode::Char('l'));
+    h.key(KeyCode::Char('y')); // leave the shoulder unsubmitted
+    assert_eq!(h.app.sheet.as_ref().map(|s| s.key.station.as_str()), Some("knee"));
+    let screen = h.render(120, 40);
+    assert!(!screen.contains("saved ✓"), "{screen}");
+    assert!(screen.contains("nothing saved yet"), "{screen}");
+    // Back on the shoulder: its own last record.
+    h.key(KeyCode::Char('h'));
+    assert!(h.render(120, 40).contains("saved ✓ #3"));
+}
+
+#[test]
+fn after_an_amendment_the_summary_lists_no_reason_for_an_item_now_marked() {
+    let mut h = opened();
+    h.chars("1222222221");
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('r'));
+    h.chars("Ran out of time");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('h'));
+    h.key(KeyCode::Char('A'));
+    h.chars("Global rating given after discussion");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('g'));
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    assert_eq!(h.screen(), "Submit");
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Global rating: Very good pass"), "{screen}");
+    assert!(!screen.contains("Ran out of time"), "{screen}");
+    assert!(!screen.contains("Left unmarked"), "{screen}");
+}
+
+#[test]
+fn the_timer_label_says_what_is_true_of_a_submitted_sheet() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(20.0);
+    h.chars("1222222221");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y')); // submit although reading time is not over
+    h.key(KeyCode::Char('h'));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("submitted during reading"), "{screen}");
+    assert!(!screen.contains("TIME UP"), "{screen}");
+    // The knee, never timed, submitted.
+    h.key(KeyCode::Char('l'));
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('h'));
+    assert_eq!(h.app.sheet.as_ref().map(|s| s.key.station.as_str()), Some("knee"));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("not timed · submitted"), "{screen}");
+    assert!(!screen.contains("space starts"), "{screen}");
+}
+
+#[test]
+fn esc_ctrl_c_and_ctrl_q_leave_an_empty_concern_dialog_without_writing() {
+    let mut h = opened();
+    let before = h.disk("shoulder").records;
+    for (code, modifiers) in [
+        (KeyCode::Esc, KeyModifiers::NONE),
+        (KeyCode::Char('c'), KeyModifiers::CONTROL),
+        (KeyCode::Char('q'), KeyModifiers::CONTROL),
+    ] {
+        h.key(KeyCode::Char('f'));
+        assert_eq!(h.screen(), "Concern");
+        h.key_mod(code, modifiers);
+        assert_eq!(h.screen(), "Scoring", "{code:?} {modifiers:?} leaves");
+        assert!(!h.app.quit);
+    }
+    // ctrl-s with no note refuses, and says how to leave; esc leaves.
+    h.key(KeyCode::Char('f'));
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(h.screen(), "Concern");
+    assert!(h.app.notice.as_deref().is_some_and(|n| n.contains("esc leaves")));
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Scoring");
+    assert_eq!(h.disk("shoulder").records, before, "nothing was written");
+}
+
+#[test]
+fn esc_means_the_same_in_every_dialog_and_never_drops_typed_text_unasked() {
+    let mut h = opened();
+    let before = h.disk("shoulder").records;
+    // Nothing typed: esc leaves at once, writing nothing.
+    for key in ['c', 'f', 'A'] {
+        h.key(KeyCode::Char(key));
+        h.key(KeyCode::Esc);
+        assert_eq!(h.screen(), "Scoring", "{key}");
+    }
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('r'));
+    assert_eq!(h.screen(), "Reason");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Scoring");
+    // Typed: the first esc says so, the second leaves without it.
+    for key in ['c', 'f'] {
+        h.key(KeyCode::Char(key));
+        h.chars("half a thought");
+        h.key(KeyCode::Esc);
+        assert_ne!(h.screen(), "Scoring", "{key}: asked first");
+        assert!(
+            h.app
+                .notice
+                .as_deref()
+                .is_some_and(|n| n.contains("esc again leaves")),
+            "{:?}",
+            h.app.notice
+        );
+        h.key(KeyCode::Esc);
+        assert_eq!(h.screen(), "Scoring", "{key}");
+    }
+    assert_eq!(h.disk("shoulder").records, before, "nothing was written");
+    // A key between the two escs disarms: typing on is safe.
+    h.key(KeyCode::Char('c'));
+    h.chars("Good");
+    h.key(KeyCode::Esc);
+    h.chars(" scan.");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Comment");
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(h.disk("shoulder").feedback, "Good scan.");
+}
+
+fn amending() -> Harness {
+    let mut h = opened();
+    h.chars("1222222221");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('h'));
+    h.key(KeyCode::Char('A'));
+    h.chars("Wrong item");
+    h.key(KeyCode::Enter);
+    h
+}
+
+#[test]
+fn quitting_with_an_amendment_open_asks_first() {
+    let mut h = amending();
+    assert!(h.disk("shoulder").amending.is_some());
+    h.key(KeyCode::Char('q'));
+    assert!(!h.app.quit, "asked first");
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Quit with an amendment open?"), "{screen}");
+    h.key(KeyCode::Char('n'));
+    assert!(!h.app.quit);
+    assert!(h.app.ask.is_none());
+    h.key(KeyCode::Char('q'));
+    h.key(KeyCode::Char('y'));
+    assert!(h.app.quit);
+    // Without an amendment open, q quits at once.
+    let mut h = opened();
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.quit);
+}
+
+#[test]
+fn snapshot_refusals_at_80_by_24() {
+    let mut h = opened();
+    h.app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    let submit = h.render(80, 24);
+    assert!(submit.contains("Give the missing marks"), "{submit}");
+    insta::assert_snapshot!("refusal_submit_80x24", submit);
+    h.key(KeyCode::Char('r'));
+    h.key(KeyCode::Enter);
+    let reason = h.render(80, 24);
+    assert!(reason.contains("A reason is required."), "{reason}");
+    insta::assert_snapshot!("refusal_reason_80x24", reason);
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('f'));
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let concern = h.render(80, 24);
+    assert!(concern.contains("esc leaves without raising one"), "{concern}");
+    insta::assert_snapshot!("refusal_concern_80x24", concern);
+    h.chars("Rude");
+    h.key(KeyCode::Esc);
+    let discard = h.render(80, 24);
+    assert!(discard.contains("esc again leaves without it"), "{discard}");
+    insta::assert_snapshot!("refusal_discard_80x24", discard);
+}
+
+/// The app and runner start again on the same store, `down` seconds of
+/// wall time after the harness's clock (a crash and a restart), and the
+/// examiner confirms the candidate.
+fn restart(h: &mut Harness, down: i64, name: &str) {
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron").expect("rubric");
+    let (r, _) = load(Path::new("rubrics/msk-ultrasound-osce.ron")).expect("valid");
+    let s = session(
+        r,
+        &text,
+        "E01",
+        "lap1",
+        MarkingOrder::Candidates {
+            candidate: Some(("C001".into(), name.into())),
+            station: None,
+        },
+        None,
+    )
+    .expect("session");
+    let wall = h.wall.get() + chrono::Duration::seconds(down);
+    h.wall.set(wall);
+    let clock = h.wall.clone();
+    drop(std::mem::replace(
+        &mut h.exec,
+        Executor::new(Store::new(&h.dir), "lap1".into(), Box::new(move || clock.get())),
+    ));
+    h.exec.set_rubric_hash(s.rubric_hash.clone());
+    h.app = App::marking(s, Duration::from_secs(5), wall);
+    h.app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let effects = h.app.startup();
+    h.exec.perform(&mut h.app, effects);
+    h.key(KeyCode::Enter);
+}
+
+#[test]
+fn a_pause_is_saved_when_space_is_pressed_and_survives_a_crash_before_its_reason() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(30.0);
+    h.key(KeyCode::Char(' '));
+    assert_eq!(h.screen(), "Reason");
+    assert!(h.render(120, 40).contains("PAUSED"));
+    // On disk before any reason is typed.
+    let pause = h
+        .disk("shoulder")
+        .timer
+        .into_iter()
+        .find(|t| matches!(t.action, TimerAction::Pause { .. }))
+        .expect("the pause is saved at once");
+    assert_eq!(pause.elapsed, Duration::from_secs(30));
+    h.chars("Fire al");
+    // The laptop crashes; it is back two minutes later.
+    restart(&mut h, 120, "Aisha Khan");
+    let timer = h
+        .app
+        .sheet
+        .as_ref()
+        .and_then(|s| s.timer.as_ref())
+        .expect("timer");
+    assert!(!timer.is_running(), "still paused");
+    assert_eq!(timer.elapsed(Duration::from_secs(500)), Duration::from_secs(30));
+    assert!(h.render(120, 40).contains("PAUSED"));
+    // space resumes it.
+    h.key(KeyCode::Char(' '));
+    assert!(
+        h.app
+            .sheet
+            .as_ref()
+            .and_then(|s| s.timer.as_ref())
+            .is_some_and(|t| t.is_running())
+    );
+}
+
+#[test]
+fn esc_on_the_pause_reason_leaves_the_timer_paused_without_a_reason() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(30.0);
+    h.key(KeyCode::Char(' '));
+    let before = h.disk("shoulder").records;
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Scoring");
+    assert_eq!(h.disk("shoulder").records, before, "esc writes nothing");
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("stays paused"))
+    );
+    h.tick(90.0);
+    assert_eq!(h.elapsed(90), Duration::from_secs(30));
+}
+
+#[test]
+fn after_a_crash_longer_than_the_station_its_calls_are_written_with_when_they_fell_due() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(100.0);
+    h.key(KeyCode::Char('1'));
+    // Down for 20 minutes: the station (1:00 + 10:00 + 1:00) ended meanwhile.
+    restart(&mut h, 1100, "Aisha Khan");
+    let disk = h.disk("shoulder");
+    let late: Vec<(TimerAction, Duration, DateTime<Utc>)> =
+        read_sheet(h.dir.join("msk-us-osce/E01@lap1/C001/shoulder.jsonl"))
+            .expect("journal")
+            .records
+            .into_iter()
+            .filter_map(|r| match r.event {
+                Event::Timer {
+                    action,
+                    elapsed_ms,
+                    due: Some(due),
+                } => {
+                    assert_eq!(
+                        r.time,
+                        t0() + chrono::Duration::seconds(1200),
+                        "written on restart"
+                    );
+                    Some((action, Duration::from_millis(elapsed_ms), due))
+                }
+                _ => None,
+            })
+            .collect();
+    let at = |s: u64| (Duration::from_secs(s), t0() + chrono::Duration::seconds(s as i64));
+    let expected = vec![
+        (TimerAction::Warning { remaining_s: 120 }, at(540)),
+        (TimerAction::Warning { remaining_s: 30 }, at(630)),
+        (TimerAction::TimeUp, at(660)),
+        (
+            TimerAction::Phase {
+                phase: "changeover".into(),
+            },
+            at(660),
+        ),
+        (TimerAction::End, at(720)),
+    ];
+    assert_eq!(
+        late,
+        expected
+            .into_iter()
+            .map(|(a, (e, d))| (a, e, d))
+            .collect::<Vec<_>>()
+    );
+    assert!(disk.timer.iter().any(|t| t.action == TimerAction::End));
+    assert_eq!(h.exec.bells, 0, "no bell for what is past");
+    assert!(h.render(120, 40).contains("TIME UP · finished"));
+    // Opened again: nothing is written twice.
+    let records = h.disk("shoulder").records;
+    restart(&mut h, 60, "Aisha Khan");
+    assert_eq!(h.disk("shoulder").records, records + 1, "only the new `opened`");
+}
+
+/// A sheet started for C001 "Aisha Khan" with one mark, and osce started
+/// again with another name for her.
+fn reopened_as(name: &str) -> Harness {
+    let mut h = opened();
+    h.key(KeyCode::Char('1'));
+    restart(&mut h, 30, name);
+    h
+}
+
+fn names_recorded(h: &Harness) -> Vec<Event> {
+    read_sheet(h.dir.join("msk-us-osce/E01@lap1/C001/shoulder.jsonl"))
+        .expect("journal")
+        .records
+        .into_iter()
+        .map(|r| r.event)
+        .filter(|e| matches!(e, Event::Confirmed { .. } | Event::NameCorrected { .. }))
+        .collect()
+}
+
+#[test]
+fn a_sheet_reopened_under_another_name_keeps_its_name_until_corrected_with_a_reason() {
+    let mut h = reopened_as("Aisha Karim");
+    let records = h.disk("shoulder").records;
+    // Both names side by side; nothing written, no marks shown yet.
+    assert_eq!(h.screen(), "Confirm");
+    let screen = h.render(80, 24);
+    assert!(screen.contains("On the sheet: Aisha Khan"), "{screen}");
+    assert!(screen.contains("Given now: Aisha Karim"), "{screen}");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Confirm", "enter alone does not choose");
+    assert_eq!(h.disk("shoulder").records, records, "nothing written");
+    // Correct it, with a reason.
+    h.key(KeyCode::Char('c'));
+    assert_eq!(h.screen(), "Reason");
+    assert!(h.render(80, 24).contains("From \"Aisha Khan\""));
+    h.chars("Married name; roster out of date");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    assert_eq!(
+        names_recorded(&h),
+        [
+            Event::Confirmed {
+                candidate_name: "Aisha Khan".into()
+            },
+            Event::NameCorrected {
+                candidate_name: "Aisha Karim".into(),
+                recorded: "Aisha Khan".into(),
+                reason: "Married name; roster out of date".into(),
+            }
+        ]
+    );
+    assert_eq!(h.disk("shoulder").confirmed.as_deref(), Some("Aisha Karim"));
+    assert!(h.render(120, 40).contains("C001  Aisha Karim"));
+}
+
+#[test]
+fn a_sheet_reopened_under_another_name_can_keep_its_name_or_stay_closed() {
+    let mut h = reopened_as("Aisha Karim");
+    h.key(KeyCode::Char('k'));
+    assert_eq!(h.screen(), "Scoring");
+    assert!(h.render(120, 40).contains("C001  Aisha Khan"));
+    assert_eq!(
+        names_recorded(&h),
+        [Event::Confirmed {
+            candidate_name: "Aisha Khan".into()
+        }],
+        "no second confirmed under the other name"
+    );
+
+    let mut h = reopened_as("Someone Else");
+    let records = h.disk("shoulder").records;
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Confirm");
+    assert!(h.app.sheet.is_none());
+    assert!(!h.app.quit);
+    assert_eq!(h.disk("shoulder").records, records, "nothing written");
+    // No name given: the sheet's own is used, and nothing asked.
+    let h = reopened_as("");
+    assert_eq!(h.screen(), "Scoring");
+    assert!(h.render(120, 40).contains("C001  Aisha Khan"));
+    assert_eq!(names_recorded(&h).len(), 1);
+}
+
+#[test]
+fn submitting_before_time_is_up_asks_first() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(200.0);
+    h.chars("1222222221");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Submit before the time is up?"), "{screen}");
+    assert!(screen.contains("7:40 of station time is left"), "{screen}");
+    h.key(KeyCode::Esc);
+    assert!(h.disk("shoulder").submitted.is_none(), "no: nothing submitted");
+    assert_eq!(h.screen(), "Submit");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    assert!(h.disk("shoulder").submitted.is_some());
+    // After time-up nothing is asked.
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(665.0);
+    h.chars("1222222221");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert!(h.app.ask.is_none());
+    assert!(h.disk("shoulder").submitted.is_some());
+}
+
+#[test]
+fn moving_past_a_sheet_with_marks_not_submitted_asks_first() {
+    let mut h = opened();
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Char('l'));
+    assert!(h.render(80, 24).contains("Leave this sheet unsubmitted?"));
+    h.key(KeyCode::Char('n'));
+    assert_eq!(
+        h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
+        Some("shoulder")
+    );
+    h.key(KeyCode::Char('l'));
+    h.key(KeyCode::Char('y'));
+    assert_eq!(h.app.sheet.as_ref().map(|s| s.key.station.as_str()), Some("knee"));
+    // An empty sheet is left without a question.
+    h.key(KeyCode::Char('l'));
+    assert!(h.app.ask.is_none());
+    assert_eq!(
+        h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
+        Some("ankle")
+    );
+}
+
+#[test]
+fn the_missing_mark_reason_is_for_what_could_not_be_judged() {
+    let mut h = opened();
+    h.chars("1222222221");
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('r'));
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Why could these not be judged?"), "{screen}");
+    assert!(screen.contains("if the candidate did not do it,"), "{screen}");
+    assert!(screen.contains("that is a mark"), "{screen}");
 }

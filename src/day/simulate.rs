@@ -254,6 +254,7 @@ impl World<'_> {
                         Event::Timer {
                             action: TimerAction::Start,
                             elapsed_ms: 0,
+                            due: None,
                         },
                         at(10),
                     ));
@@ -338,6 +339,7 @@ impl World<'_> {
                         Event::Timer {
                             action: TimerAction::End,
                             elapsed_ms: 600_000,
+                            due: None,
                         },
                         at(610),
                     ));

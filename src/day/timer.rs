@@ -102,6 +102,10 @@ pub struct Timer {
     ended: bool,
     /// How far [`Timer::poll`] has already reported, in timer time.
     reported: Duration,
+    /// After [`Timer::restore`]: the timer time the journal's records
+    /// reach, where what fell due while the program was down begins
+    /// ([`Timer::missed`]).
+    missed_from: Option<Duration>,
 }
 
 impl Timer {
@@ -114,6 +118,7 @@ impl Timer {
             advanced_at: None,
             ended: false,
             reported: Duration::ZERO,
+            missed_from: None,
         }
     }
 
@@ -159,6 +164,23 @@ impl Timer {
                 Some(_) => Phase::Done,
                 None => Phase::Overrun,
             }
+        }
+    }
+
+    /// For a timer stopped before it ran its course (the sheet was
+    /// submitted), the phase it was stopped in and the time on it then;
+    /// `None` while it runs, and for a timer that finished by itself.
+    pub fn stopped_in(&self) -> Option<(Phase, Duration)> {
+        if !self.ended {
+            return None;
+        }
+        let running = Timer {
+            ended: false,
+            ..self.clone()
+        };
+        match running.phase_at(self.banked) {
+            Phase::Done => None,
+            phase => Some((phase, self.banked)),
         }
     }
 
@@ -290,12 +312,29 @@ impl Timer {
     /// Everything that happened between the last poll and `now`, in order:
     /// phase changes, warnings, time-up, the end. Call it on every tick.
     pub fn poll(&mut self, now: Duration) -> Vec<Happening> {
-        if !self.started || self.ended {
-            return Vec::new();
-        }
-        let from = self.reported;
         let to = self.elapsed(now);
-        if to <= from {
+        let out = self.between(self.reported, to);
+        if self.started && to > self.reported {
+            self.reported = to;
+        }
+        out
+    }
+
+    /// After [`Timer::restore`]: what fell due while the program was down
+    /// (phase changes, calls, time-up, the end), at the timer times they
+    /// fell due, none of them recorded yet. Given once; [`Timer::poll`]
+    /// goes on from the restart.
+    pub fn missed(&mut self) -> Vec<Happening> {
+        match self.missed_from.take() {
+            Some(from) => self.between(from, self.reported),
+            None => Vec::new(),
+        }
+    }
+
+    /// What happens after timer time `from` up to `to`, in order; the end
+    /// among them ends the timer.
+    fn between(&mut self, from: Duration, to: Duration) -> Vec<Happening> {
+        if !self.started || self.ended || to <= from {
             return Vec::new();
         }
         let p = self.plan.clone();
@@ -347,7 +386,6 @@ impl Timer {
             self.running_since = None;
         }
         out.sort_by_key(|h| h.at);
-        self.reported = to;
         out
     }
 
@@ -385,7 +423,10 @@ impl Timer {
                     t.ended = true;
                     running = false;
                 }
-                TimerAction::Phase { .. } | TimerAction::Warning { .. } | TimerAction::TimeUp => {
+                TimerAction::Phase { .. }
+                | TimerAction::Warning { .. }
+                | TimerAction::TimeUp
+                | TimerAction::PauseReason { .. } => {
                     latest = latest.max(*at);
                     continue;
                 }
@@ -402,6 +443,9 @@ impl Timer {
             t.running_since = Some(now);
         }
         t.reported = t.banked;
+        if running && latest < t.banked {
+            t.missed_from = Some(latest);
+        }
         t
     }
 }
@@ -560,8 +604,11 @@ mod tests {
         assert!(t.is_running());
         assert_eq!(t.elapsed(s(3.0)), s(640.0));
         assert_eq!(t.display(s(3.0)).time, s(20.0));
-        // The 0:30 call was passed while down: not rung again now.
+        // The 0:30 call was passed while down: not rung now, but given
+        // once, to be recorded as after a restart.
         assert!(t.poll(s(3.0)).is_empty());
+        assert_eq!(actions(t.missed()), [TimerAction::Warning { remaining_s: 30 }]);
+        assert!(t.missed().is_empty());
         assert_eq!(
             actions(t.poll(s(23.0))),
             [

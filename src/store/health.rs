@@ -124,16 +124,45 @@ impl Store {
         }
     }
 
-    /// Free space and the read-only flag of the disk holding the sessions
-    /// of `assessment`, without writing anything; where the file system
-    /// cannot say (a disk gone, a folder removed), the write test instead.
+    /// Whether the folder `examiner` on `device` writes the sheets of
+    /// `assessment` to (or, before it exists, the nearest folder above it)
+    /// may be written, its disk's free space and read-only flag, all
+    /// without writing anything; where the file system cannot say (a disk
+    /// gone, a folder removed), the write test instead.
+    ///
+    /// The examiner's own folder, not the sessions folder: a folder made
+    /// read-only under a writable one (a read-only mount over it, its
+    /// permissions changed) must be found too.
     pub fn space(&self, assessment: &str, examiner: &str, device: &str) -> Health {
-        let dir = self.root().join(assessment);
-        let dir = if dir.is_dir() {
-            dir
-        } else {
-            self.root().to_path_buf()
-        };
+        let ids_ok = [
+            ("assessment", assessment),
+            ("examiner", examiner),
+            ("device", device),
+        ]
+        .iter()
+        .all(|(what, id)| check(what, id).is_ok());
+        let assessment_dir = self.root().join(assessment);
+        let dir = [
+            assessment_dir.join(format!("{examiner}@{device}")),
+            assessment_dir,
+        ]
+        .into_iter()
+        .find(|d| ids_ok && d.is_dir())
+        .unwrap_or_else(|| self.root().to_path_buf());
+        // Refused outright (read-only, no permission): nothing more to ask.
+        // Anything else (a folder gone) is the write test's to find out.
+        if let Err(errno) = rustix::fs::access(&dir, rustix::fs::Access::WRITE_OK)
+            && matches!(
+                errno,
+                rustix::io::Errno::ROFS | rustix::io::Errno::ACCESS | rustix::io::Errno::PERM
+            )
+        {
+            let error = StoreError::Io {
+                path: dir.clone(),
+                source: io::Error::from_raw_os_error(errno.raw_os_error()),
+            };
+            return Health::Unwritable(SaveProblem::of(&error));
+        }
         self.space_at(&dir)
             .unwrap_or_else(|| self.probe(assessment, examiner, device))
     }

@@ -83,6 +83,11 @@ fn event(c: &mut Cursor<'_>) -> Option<Event> {
         "confirmed" => Event::Confirmed {
             candidate_name: c.field_string(key!("candidate_name"))?,
         },
+        "name_corrected" => Event::NameCorrected {
+            candidate_name: c.field_string(key!("candidate_name"))?,
+            recorded: c.field_string(key!("recorded"))?,
+            reason: c.field_string(key!("reason"))?,
+        },
         "mark" => Event::Mark {
             item: c.field_string(key!("item"))?,
             level: c.field_opt_usize(key!("level"))?,
@@ -116,6 +121,12 @@ fn event(c: &mut Cursor<'_>) -> Option<Event> {
             Event::Timer {
                 action: timer_action(c)?,
                 elapsed_ms: c.field_uint(key!("elapsed_ms"))?,
+                // Only on what fell due while osce was down.
+                due: if c.text[c.at..].starts_with('}') {
+                    None
+                } else {
+                    Some(time(c.field_str(key!("due"))?)?)
+                },
             }
         }
         "missing_reason" => Event::MissingReason {
@@ -148,6 +159,14 @@ fn timer_action(c: &mut Cursor<'_>) -> Option<TimerAction> {
     let action = match c.string()? {
         "start" => TimerAction::Start,
         "pause" => TimerAction::Pause {
+            // Since the reason has its own record, a pause has none.
+            reason: if c.text[c.at..].starts_with('}') {
+                String::new()
+            } else {
+                c.field_string(key!("reason"))?
+            },
+        },
+        "pause_reason" => TimerAction::PauseReason {
             reason: c.field_string(key!("reason"))?,
         },
         "resume" => TimerAction::Resume,
@@ -407,6 +426,7 @@ mod tests {
         prop_oneof![
             Just(TimerAction::Start),
             text().prop_map(|reason| TimerAction::Pause { reason }),
+            text().prop_map(|reason| TimerAction::PauseReason { reason }),
             Just(TimerAction::Resume),
             text().prop_map(|phase| TimerAction::Phase { phase }),
             any::<u32>().prop_map(|remaining_s| TimerAction::Warning { remaining_s }),
@@ -420,6 +440,11 @@ mod tests {
         prop_oneof![
             text().prop_map(|app_version| Event::Opened { app_version }),
             text().prop_map(|candidate_name| Event::Confirmed { candidate_name }),
+            (text(), text(), text()).prop_map(|(candidate_name, recorded, reason)| Event::NameCorrected {
+                candidate_name,
+                recorded,
+                reason
+            }),
             (text(), any::<Option<usize>>(), text(), any::<bool>()).prop_map(|(item, level, label, late)| {
                 Event::Mark {
                     item,
@@ -438,7 +463,13 @@ mod tests {
             text().prop_map(|text| Event::Notes { text }),
             (kind(), text()).prop_map(|(kind, note)| Event::Concern { kind, note }),
             (kind(), text()).prop_map(|(kind, reason)| Event::ConcernWithdrawn { kind, reason }),
-            (action(), any::<u64>()).prop_map(|(action, elapsed_ms)| Event::Timer { action, elapsed_ms }),
+            (action(), any::<u64>(), proptest::option::of(time())).prop_map(|(action, elapsed_ms, due)| {
+                Event::Timer {
+                    action,
+                    elapsed_ms,
+                    due,
+                }
+            }),
             (text(), text()).prop_map(|(what, reason)| Event::MissingReason { what, reason }),
             text().prop_map(|reason| Event::Absent { reason }),
             (number(), number(), text()).prop_map(|(score, max, outcome)| Event::Submitted {

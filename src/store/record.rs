@@ -173,6 +173,15 @@ pub enum Event {
     Opened { app_version: String },
     /// The examiner confirmed the candidate in front of them.
     Confirmed { candidate_name: String },
+    /// The examiner confirmed the candidate in front of them under another
+    /// name than the one the sheet was started with (`recorded`): a
+    /// correction, with the reason. From here on the sheet names the
+    /// candidate `candidate_name`; the earlier records stay.
+    NameCorrected {
+        candidate_name: String,
+        recorded: String,
+        reason: String,
+    },
     /// An item was marked. `level` indexes the item's scale levels, lowest
     /// first; `None` means "not observed". `label` repeats the level's name
     /// for people reading the file. `late` marks a mark made after time-up.
@@ -195,8 +204,17 @@ pub enum Event {
     /// A concern raised earlier was withdrawn.
     ConcernWithdrawn { kind: ConcernKind, reason: String },
     /// Something happened on the station timer; `elapsed_ms` is the time on
-    /// the sheet's timer (pauses excluded) when it happened.
-    Timer { action: TimerAction, elapsed_ms: u64 },
+    /// the sheet's timer (pauses excluded) when it happened. `due` is only
+    /// on a record written after a restart for something that fell due
+    /// while osce was not running (a call, time-up, the end): when it fell
+    /// due, by the laptop's clock, while the record's `time` is when it was
+    /// written.
+    Timer {
+        action: TimerAction,
+        elapsed_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<DateTime<Utc>>,
+    },
     /// Why an item (by id) or the global rating (`"global_rating"`) is left
     /// unmarked at submission.
     MissingReason { what: String, reason: String },
@@ -352,8 +370,16 @@ impl ConcernKind {
 pub enum TimerAction {
     /// The timer was started (reading time first, where there is any).
     Start,
-    /// Paused, with the reason the examiner gave.
+    /// Paused, written the moment the timer stopped. The reason follows
+    /// in its own record ([`TimerAction::PauseReason`]); journals written
+    /// before that carry it here, and it is left out when empty.
     Pause {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    /// Why the timer was paused, as the examiner gave it after the pause
+    /// was recorded; `elapsed_ms` is the pause's.
+    PauseReason {
         reason: String,
     },
     Resume,

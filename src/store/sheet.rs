@@ -153,7 +153,9 @@ impl SheetState {
         }
         match event {
             Event::Opened { .. } => {}
-            Event::Confirmed { candidate_name } => self.confirmed = Some(candidate_name.clone()),
+            Event::Confirmed { candidate_name } | Event::NameCorrected { candidate_name, .. } => {
+                self.confirmed = Some(candidate_name.clone());
+            }
             Event::Mark {
                 item, level, late, ..
             } => {
@@ -185,7 +187,9 @@ impl SheetState {
             Event::ConcernWithdrawn { kind, .. } => {
                 self.concerns.remove(kind);
             }
-            Event::Timer { action, elapsed_ms } => self.timer.push(TimerEntry {
+            Event::Timer {
+                action, elapsed_ms, ..
+            } => self.timer.push(TimerEntry {
                 action: action.clone(),
                 elapsed: Duration::from_millis(*elapsed_ms),
                 time,

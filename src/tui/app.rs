@@ -100,8 +100,8 @@ pub struct ReasonPrompt {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReasonFor {
-    /// The timer stopped when space was pressed, at this timer time; the
-    /// pause is recorded with its reason.
+    /// The timer stopped when space was pressed, at this timer time, and
+    /// the pause is recorded; its reason is recorded when given.
     Pause {
         at: Duration,
     },
@@ -111,6 +111,8 @@ pub enum ReasonFor {
     Missing(Vec<String>),
     /// Withdrawing a concern of this kind.
     Withdraw(ConcernKind),
+    /// Correcting the candidate's name on the sheet ([`NameDiffers`]).
+    NameCorrection,
 }
 
 impl ReasonFor {
@@ -119,10 +121,46 @@ impl ReasonFor {
             ReasonFor::Pause { .. } => "Why is the timer paused?",
             ReasonFor::Amend => "Why is this submitted sheet being amended?",
             ReasonFor::Absent => "Why is the candidate absent?",
-            ReasonFor::Missing(_) => "Why are these left unmarked?",
+            ReasonFor::Missing(_) => "Why could these not be judged?",
             ReasonFor::Withdraw(_) => "Why is the concern withdrawn?",
+            ReasonFor::NameCorrection => "Why is the candidate's name corrected?",
         }
     }
+}
+
+/// A sheet opened under another name than the one it was started with:
+/// it keeps its name unless the examiner corrects it (with a reason), and
+/// nothing is written until they choose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameDiffers {
+    /// The name the sheet names the candidate by.
+    pub recorded: String,
+    /// The name given now (on the command line, the home screen, a roster).
+    pub given: String,
+    /// What waits to be written once the examiner chooses (what fell due
+    /// on the timer meanwhile).
+    pending: Vec<Event>,
+}
+
+/// A question put to the examiner before something easily regretted:
+/// `y` (or enter) goes ahead, `n` (or esc) stays where they were.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    pub question: String,
+    pub detail: String,
+    pub yes: AskFor,
+}
+
+/// What a yes to an [`Ask`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AskFor {
+    Quit,
+    /// Submit the sheet although the station's time is not up.
+    Submit,
+    /// Move to the next (or previous) sheet, leaving this one unsubmitted.
+    Move {
+        forward: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -326,6 +364,14 @@ pub struct App {
     pub utc_offset: chrono::FixedOffset,
     /// The station's candidate instructions and examiner notes are shown.
     pub info: bool,
+    /// A question the examiner must answer first (drawn over the screen).
+    pub ask: Option<Ask>,
+    /// The open sheet names the candidate otherwise than given: shown on
+    /// the confirmation screen until the examiner chooses.
+    pub name_differs: Option<NameDiffers>,
+    /// Esc was pressed once in a dialog holding typed text that is not
+    /// saved: a second esc leaves without it.
+    discard_armed: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -395,6 +441,9 @@ impl App {
             app_version: env!("CARGO_PKG_VERSION").to_string(),
             utc_offset: chrono::Offset::fix(&Utc),
             info: false,
+            ask: None,
+            name_differs: None,
+            discard_armed: false,
         }
     }
 
@@ -499,6 +548,18 @@ impl App {
         if self.too_small() && action != Action::Quit {
             return Vec::new();
         }
+        if let Some(ask) = self.ask.take() {
+            return match action {
+                Action::Enter => self.answered_yes(ask.yes),
+                // ctrl-c again while asked whether to quit: quit.
+                Action::Quit if ask.yes == AskFor::Quit => self.quit(),
+                Action::Escape | Action::Quit => Vec::new(),
+                _ => {
+                    self.ask = Some(ask);
+                    Vec::new()
+                }
+            };
+        }
         if self.help {
             if matches!(
                 action,
@@ -530,6 +591,9 @@ impl App {
             self.help = true;
             return Vec::new();
         }
+        if !matches!(action, Action::Escape | Action::Quit) {
+            self.discard_armed = false;
+        }
         self.notice = None;
         match self.screen {
             Screen::Home(_) => self.home_key(action),
@@ -552,6 +616,142 @@ impl App {
         vec![Effect::Close, Effect::Quit]
     }
 
+    /// Quits, after asking if the open sheet's amendment is not resubmitted.
+    fn request_quit(&mut self) -> Vec<Effect> {
+        let amending = self
+            .sheet
+            .as_ref()
+            .is_some_and(|s| s.state.amending.is_some() && !s.state.is_locked());
+        if !amending {
+            return self.quit();
+        }
+        let who = self
+            .sheet
+            .as_ref()
+            .map(|s| {
+                format!(
+                    "{} at {}",
+                    s.candidate.id,
+                    self.station_def().map_or("", |st| st.title.as_str())
+                )
+            })
+            .unwrap_or_default();
+        self.ask = Some(Ask {
+            question: "Quit with an amendment open?".to_string(),
+            detail: format!(
+                "The sheet of {who} is being amended and is not submitted again: until it is, it does not count as submitted. Every change so far is saved; open the sheet again and press s to submit it."
+            ),
+            yes: AskFor::Quit,
+        });
+        Vec::new()
+    }
+
+    fn answered_yes(&mut self, yes: AskFor) -> Vec<Effect> {
+        match yes {
+            AskFor::Quit => self.quit(),
+            AskFor::Submit => self.submit_now(),
+            AskFor::Move { forward } => self.move_to(if forward {
+                Action::NextStation
+            } else {
+                Action::PrevStation
+            }),
+        }
+    }
+
+    /// The open sheet's candidate and station, for questions and notices.
+    fn sheet_words(&self) -> String {
+        self.sheet
+            .as_ref()
+            .map(|s| {
+                format!(
+                    "{} at {}",
+                    s.candidate.id,
+                    self.station_def().map_or("", |st| st.title.as_str())
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// Esc (or ctrl-c, ctrl-q) in a dialog: leaves it without writing. If
+    /// text was typed and not saved, the first press says so and a second
+    /// one leaves without it; nothing typed is thrown away unasked.
+    fn leave_dialog(&mut self, typed: bool) -> Vec<Effect> {
+        if typed && !self.discard_armed {
+            self.discard_armed = true;
+            self.notice = Some(
+                "What you typed is not saved: ctrl-s saves it; esc again leaves without it.".to_string(),
+            );
+            return Vec::new();
+        }
+        self.discard_armed = false;
+        self.screen = if self.sheet.is_some() && self.name_differs.is_none() {
+            Screen::Scoring
+        } else {
+            Screen::Confirm
+        };
+        Vec::new()
+    }
+
+    /// The examiner's choice on a sheet started under another name.
+    fn name_differs_key(&mut self, action: Action) -> Vec<Effect> {
+        let key = match &action {
+            Action::Text(Input {
+                key: ratatui_textarea::Key::Char(c),
+                ..
+            }) => Some(*c),
+            _ => None,
+        };
+        match (action, key) {
+            (_, Some('k')) => {
+                let Some(nd) = self.name_differs.take() else {
+                    return Vec::new();
+                };
+                self.rename_candidate(&nd.recorded);
+                self.screen = Screen::Scoring;
+                let mut events = self.introduce();
+                events.extend(nd.pending);
+                self.append_events(events)
+            }
+            (_, Some('c')) => {
+                self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                    purpose: ReasonFor::NameCorrection,
+                    text: text_area("e.g. roster not updated after a change of name", ""),
+                }));
+                Vec::new()
+            }
+            (Action::Escape | Action::Quit, _) => {
+                self.name_differs = None;
+                self.sheet = None;
+                self.saved = Saved::Nothing;
+                self.notice = Some(
+                    "The sheet was not opened, and nothing was written. Start again with the name on the sheet, or open it and correct the name (c)."
+                        .to_string(),
+                );
+                vec![Effect::Close]
+            }
+            (Action::Enter, _) => {
+                self.notice = Some(
+                    "The names differ: press k to keep the name on the sheet, or c to correct it (a reason is recorded)."
+                        .to_string(),
+                );
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The candidate on the open sheet (and in the session) is `name`.
+    fn rename_candidate(&mut self, name: &str) {
+        let Some(sheet) = &mut self.sheet else { return };
+        sheet.candidate.name = name.to_string();
+        let id = sheet.candidate.id.clone();
+        if let Some(session) = &mut self.session {
+            for c in session.candidates.iter_mut().filter(|c| c.id == id) {
+                c.name = name.to_string();
+            }
+        }
+    }
+
     fn home_key(&mut self, action: Action) -> Vec<Effect> {
         let Screen::Home(home) = &mut self.screen else {
             return Vec::new();
@@ -572,6 +772,9 @@ impl App {
     }
 
     fn confirm_key(&mut self, action: Action) -> Vec<Effect> {
+        if self.name_differs.is_some() {
+            return self.name_differs_key(action);
+        }
         match action {
             Action::Enter => {
                 self.confirming = true;
@@ -671,6 +874,9 @@ impl App {
         }
         let mut effects = vec![Effect::Close];
         self.sheet = None;
+        if !matches!(self.saved, Saved::Failed(_)) {
+            self.saved = Saved::Nothing;
+        }
         let confirmed = self
             .current_candidate()
             .is_some_and(|c| self.confirmed.contains(&c.id));
@@ -694,7 +900,7 @@ impl App {
             return Vec::new();
         };
         let state = SheetState::replay(&records);
-        let timer = session.rubric.stations[station].timing.as_ref().map(|t| {
+        let mut timer = session.rubric.stations[station].timing.as_ref().map(|t| {
             Timer::restore(
                 StationTimings::from_timing(t),
                 &state.timer_events(),
@@ -702,8 +908,19 @@ impl App {
                 self.now,
             )
         });
+        let overdue = timer
+            .as_mut()
+            .map(|t| overdue(t, self.now, self.wall))
+            .unwrap_or_default();
         let cursor = first_unmarked(&session.rubric.stations[station], &state);
         self.confirmed.insert(candidate.id.clone());
+        // What is saved is this sheet's own: its last record, or nothing.
+        // A failed save stays on screen until a change is saved.
+        if !matches!(self.saved, Saved::Failed(_)) {
+            self.saved = state
+                .last
+                .map_or(Saved::Nothing, |(seq, time)| Saved::Saved { seq, time });
+        }
         self.sheet = Some(Sheet {
             key,
             station,
@@ -737,13 +954,38 @@ impl App {
             self.closing = true;
             return self.append_all(vec![Event::Absent { reason }]);
         }
+        // A sheet keeps the name it was started with: another name given
+        // now is shown beside it, and nothing is written until the
+        // examiner keeps the recorded name or corrects it. With no name
+        // given, the sheet's is the candidate's.
+        let recorded = self.sheet.as_ref().and_then(|s| s.state.confirmed.clone());
+        let given = self
+            .sheet
+            .as_ref()
+            .map(|s| s.candidate.name.clone())
+            .unwrap_or_default();
+        if let Some(recorded) = recorded {
+            if given.is_empty() {
+                self.rename_candidate(&recorded);
+            } else if given != recorded {
+                self.name_differs = Some(NameDiffers {
+                    recorded,
+                    given,
+                    pending: overdue,
+                });
+                self.screen = Screen::Confirm;
+                return Vec::new();
+            }
+        }
         self.screen = Screen::Scoring;
         if confirming {
-            // The examiner confirmed who is in front of them: record it now.
-            let intro = self.introduce();
-            return self.append_events(intro);
+            // The examiner confirmed who is in front of them: record it now,
+            // and what fell due on the timer while the sheet was not open.
+            let mut events = self.introduce();
+            events.extend(overdue);
+            return self.append_events(events);
         }
-        Vec::new()
+        self.append_all(overdue)
     }
 
     /// The records that go before the first change an examiner makes on a
@@ -945,7 +1187,8 @@ impl App {
             return Vec::new();
         };
         // (candidate, station) pairs in the order they are marked, from the
-        // current one (after it when advancing, from the top when starting).
+        // current one: after it when advancing; when starting, from the
+        // candidate and station the examiner asked to start at.
         let stations: Vec<usize> = match session.mode {
             Mode::Circuit { station } => vec![station],
             Mode::CandidateByCandidate => (0..session.rubric.stations.len())
@@ -959,11 +1202,10 @@ impl App {
             }
         }
         let here = (self.candidate, self.current_station().unwrap_or(0));
-        let start = if starting {
-            0
-        } else {
-            order.iter().position(|p| *p == here).map_or(0, |i| i + 1)
-        };
+        let start = order
+            .iter()
+            .position(|p| *p == here)
+            .map_or(0, |i| if starting { i } else { i + 1 });
         let n = order.len();
         let next = (0..n).map(|k| order[(start + k) % n]).find(|&(c, s)| {
             let id = &session.candidates[c].id;
@@ -1024,6 +1266,7 @@ impl App {
             events.push(Event::Timer {
                 action: h.action,
                 elapsed_ms: u64::try_from(h.at.as_millis()).unwrap_or(u64::MAX),
+                due: None,
             });
         }
         let mut effects = self.append_all(events);
@@ -1064,7 +1307,23 @@ impl App {
                 sheet.digits.clear();
                 Vec::new()
             }
-            Action::PrevStation | Action::NextStation => self.move_to(action),
+            Action::PrevStation | Action::NextStation => {
+                // Leaving a sheet with marks on it unsubmitted: ask first.
+                if sheet.state.is_started() && !locked && sheet.state.absent.is_none() {
+                    self.ask = Some(Ask {
+                        question: "Leave this sheet unsubmitted?".to_string(),
+                        detail: format!(
+                            "The sheet of {} has marks on it and is not submitted. Everything on it is saved; come back to it (←/→) to finish and submit it.",
+                            self.sheet_words()
+                        ),
+                        yes: AskFor::Move {
+                            forward: action == Action::NextStation,
+                        },
+                    });
+                    return Vec::new();
+                }
+                self.move_to(action)
+            }
             Action::GlobalRating => {
                 if self.station_def().is_some_and(|s| s.global_rating.is_some()) {
                     if let Some(sheet) = &mut self.sheet {
@@ -1145,16 +1404,17 @@ impl App {
                     let h = timer.start(now);
                     self.timer_effects(h)
                 } else if timer.is_running() {
-                    // The clock stops now; the pause is written with its reason.
-                    let at = timer
-                        .pause(now, String::new())
-                        .first()
-                        .map_or(Duration::ZERO, |h| h.at);
+                    // The clock stops now and the pause is written now, so
+                    // that a crash while the reason is typed keeps it; the
+                    // reason follows in its own record.
+                    let h = timer.pause(now, String::new());
+                    let at = h.first().map_or(Duration::ZERO, |h| h.at);
+                    let effects = self.timer_effects(h);
                     self.screen = Screen::Reason(Box::new(ReasonPrompt {
                         purpose: ReasonFor::Pause { at },
                         text: text_area("e.g. model needs a break", ""),
                     }));
-                    Vec::new()
+                    effects
                 } else {
                     let h = timer.resume(now);
                     self.timer_effects(h)
@@ -1201,7 +1461,7 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::Quit => self.quit(),
+            Action::Quit => self.request_quit(),
             _ => Vec::new(),
         }
     }
@@ -1352,6 +1612,32 @@ impl App {
         Some(SubmitSummary { result, unexplained })
     }
 
+    /// Submits the open sheet as it stands: the timer's end first (with
+    /// any overrun), then `submitted`.
+    fn submit_now(&mut self) -> Vec<Effect> {
+        let Some(summary) = self.summary() else {
+            return Vec::new();
+        };
+        let r = &summary.result;
+        let event = Event::Submitted {
+            score: r.score,
+            max: r.max,
+            outcome: r.outcome.to_string(),
+        };
+        // The sheet is done, so is its timer: the end goes in the
+        // record, with any overrun (a soft time-up never moved on).
+        let now = self.now;
+        let mut effects = Vec::new();
+        if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut())
+            && !matches!(timer.display(now).phase, Phase::NotStarted | Phase::Done)
+        {
+            let h = timer.end(now);
+            effects = self.timer_effects(h);
+        }
+        effects.extend(self.append_all(vec![event]));
+        effects
+    }
+
     fn submit_key(&mut self, action: Action) -> Vec<Effect> {
         let Screen::Submit(summary) = &self.screen else {
             return Vec::new();
@@ -1360,28 +1646,42 @@ impl App {
             Action::Enter | Action::Save => {
                 if !summary.unexplained.is_empty() {
                     self.notice = Some(
-                        "Give the missing marks, or press r to record why they are missing.".to_string(),
+                        "Give the missing marks, or press r to record why you could not judge them."
+                            .to_string(),
                     );
                     return Vec::new();
                 }
-                let r = &summary.result;
-                let event = Event::Submitted {
-                    score: r.score,
-                    max: r.max,
-                    outcome: r.outcome.to_string(),
-                };
-                // The sheet is done, so is its timer: the end goes in the
-                // record, with any overrun (a soft time-up never moved on).
+                // Before the station's time is up: ask first.
                 let now = self.now;
-                let mut effects = Vec::new();
-                if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut())
-                    && !matches!(timer.display(now).phase, Phase::NotStarted | Phase::Done)
-                {
-                    let h = timer.end(now);
-                    effects = self.timer_effects(h);
+                let left = self
+                    .sheet
+                    .as_ref()
+                    .and_then(|s| s.timer.as_ref())
+                    .map(|t| (t.display(now), t.plan().clone()))
+                    .and_then(|(d, plan)| match d.phase {
+                        Phase::Reading => Some(format!(
+                            "reading time is not over ({} of it left)",
+                            crate::day::timer::fmt_countdown(d.time)
+                        )),
+                        Phase::Station => Some(format!(
+                            "{} of station time is left{}",
+                            crate::day::timer::fmt_countdown(d.time),
+                            if plan.hard { "" } else { " before time-up" }
+                        )),
+                        _ => None,
+                    });
+                if let Some(left) = left {
+                    self.ask = Some(Ask {
+                        question: "Submit before the time is up?".to_string(),
+                        detail: format!(
+                            "On the timer of {}, {left}. Submitting locks the sheet and stops its timer; changing it later needs an amendment with a reason.",
+                            self.sheet_words()
+                        ),
+                        yes: AskFor::Submit,
+                    });
+                    return Vec::new();
                 }
-                effects.extend(self.append_all(vec![event]));
-                effects
+                self.submit_now()
             }
             Action::Text(Input {
                 key: ratatui_textarea::Key::Char('r'),
@@ -1390,7 +1690,7 @@ impl App {
                 let missing = summary.unexplained.clone();
                 self.screen = Screen::Reason(Box::new(ReasonPrompt {
                     purpose: ReasonFor::Missing(missing),
-                    text: text_area("e.g. candidate ran out of time", ""),
+                    text: text_area("e.g. the model had to leave; could not see the screen", ""),
                 }));
                 Vec::new()
             }
@@ -1429,7 +1729,13 @@ impl App {
                 area.insert_str(text);
                 Vec::new()
             }
-            Action::Save | Action::Escape => {
+            Action::Escape | Action::Quit => {
+                let typed = self.sheet.as_ref().is_some_and(|s| {
+                    text_of(&editor.feedback) != s.state.feedback || text_of(&editor.notes) != s.state.notes
+                });
+                self.leave_dialog(typed)
+            }
+            Action::Save => {
                 let feedback = text_of(&editor.feedback);
                 let notes = text_of(&editor.notes);
                 let Some(sheet) = &self.sheet else {
@@ -1474,9 +1780,9 @@ impl App {
                 editor.notes[editor.kind].insert_str(text);
                 Vec::new()
             }
-            Action::Escape | Action::Save => {
-                // Every note written or changed is saved, as in the comment
-                // editor: nothing typed is thrown away.
+            Action::Escape | Action::Save | Action::Quit => {
+                // Every note written or changed is saved (ctrl-s), or left
+                // (esc, asking first): nothing typed is thrown away unasked.
                 let saved = self
                     .sheet
                     .as_ref()
@@ -1493,9 +1799,15 @@ impl App {
                         changed.then_some(Event::Concern { kind: *kind, note })
                     })
                     .collect();
+                if action != Action::Save {
+                    return self.leave_dialog(!events.is_empty());
+                }
                 if events.is_empty() {
-                    if action == Action::Save && text_of(&editor.notes[editor.kind]).is_empty() {
-                        self.notice = Some("Write what happened: a concern needs a note.".to_string());
+                    if text_of(&editor.notes[editor.kind]).is_empty() {
+                        self.notice = Some(
+                            "Write what happened: a concern needs a note (esc leaves without raising one)."
+                                .to_string(),
+                        );
                     } else {
                         self.screen = Screen::Scoring;
                     }
@@ -1542,26 +1854,14 @@ impl App {
                 prompt.text.insert_str(line);
                 Vec::new()
             }
-            Action::Escape => {
+            Action::Escape | Action::Quit => {
                 let purpose = prompt.purpose.clone();
-                self.screen = if self.sheet.is_some() {
-                    Screen::Scoring
-                } else {
-                    Screen::Confirm
-                };
-                if let ReasonFor::Pause { at } = purpose {
-                    // The timer did stop: say so in the record, and run on.
-                    let now = self.now;
-                    let mut h = vec![Happening {
-                        action: TimerAction::Pause {
-                            reason: "paused in error (no reason given)".to_string(),
-                        },
-                        at,
-                    }];
-                    if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) {
-                        h.extend(timer.resume(now));
-                    }
-                    return self.timer_effects(h);
+                let typed = !text_of(&prompt.text).is_empty();
+                self.leave_dialog(typed);
+                if matches!(purpose, ReasonFor::Pause { .. }) && !matches!(self.screen, Screen::Reason(_)) {
+                    self.notice = Some(
+                        "The timer stays paused, with no reason recorded. space resumes it.".to_string(),
+                    );
                 }
                 Vec::new()
             }
@@ -1575,7 +1875,7 @@ impl App {
                 self.closing = true;
                 match purpose {
                     ReasonFor::Pause { at } => self.timer_effects(vec![Happening {
-                        action: TimerAction::Pause { reason },
+                        action: TimerAction::PauseReason { reason },
                         at,
                     }]),
                     ReasonFor::Amend => self.append_all(vec![Event::AmendStarted { reason }]),
@@ -1607,11 +1907,54 @@ impl App {
                     ReasonFor::Withdraw(kind) => {
                         self.append_all(vec![Event::ConcernWithdrawn { kind, reason }])
                     }
+                    ReasonFor::NameCorrection => {
+                        let Some(nd) = self.name_differs.take() else {
+                            return Vec::new();
+                        };
+                        self.rename_candidate(&nd.given);
+                        let app_version = self.app_version.clone();
+                        if let Some(sheet) = &mut self.sheet {
+                            sheet.introduced = true;
+                        }
+                        let mut events = vec![
+                            Event::Opened { app_version },
+                            Event::NameCorrected {
+                                candidate_name: nd.given,
+                                recorded: nd.recorded,
+                                reason,
+                            },
+                        ];
+                        events.extend(nd.pending);
+                        self.append_events(events)
+                    }
                 }
             }
             _ => Vec::new(),
         }
     }
+}
+
+/// What fell due on a restored timer while its sheet was not open (osce
+/// stopped, or the examiner was at another sheet): the records to write
+/// now, each with `due`, when it fell due by the wall clock. No bell: the
+/// moment has passed.
+fn overdue(timer: &mut Timer, now: Duration, wall: DateTime<Utc>) -> Vec<Event> {
+    let elapsed = timer.elapsed(now);
+    timer
+        .missed()
+        .into_iter()
+        .map(|h| {
+            let due = chrono::Duration::from_std(elapsed.saturating_sub(h.at))
+                .ok()
+                .and_then(|ago| wall.checked_sub_signed(ago))
+                .and_then(|t| DateTime::from_timestamp_millis(t.timestamp_millis()));
+            Event::Timer {
+                action: h.action,
+                elapsed_ms: u64::try_from(h.at.as_millis()).unwrap_or(u64::MAX),
+                due,
+            }
+        })
+        .collect()
 }
 
 /// The first item without a mark (or the global rating), else the top.

@@ -21,12 +21,20 @@ pub enum Ctx {
     Reason,
     Submit,
     Finished,
+    /// A yes/no question over the screen ([`App::ask`]).
+    Ask,
+    /// The confirmation screen of a sheet started under another name.
+    NameDiffers,
 }
 
 impl Ctx {
     pub fn of(app: &App) -> Ctx {
+        if app.ask.is_some() {
+            return Ctx::Ask;
+        }
         match app.screen {
             Screen::Home(_) => Ctx::Home,
+            Screen::Confirm if app.name_differs.is_some() => Ctx::NameDiffers,
             Screen::Confirm => Ctx::Confirm,
             Screen::Scoring => Ctx::Scoring,
             Screen::Comment(_) => Ctx::Comment,
@@ -300,8 +308,8 @@ pub fn bindings() -> &'static [Binding] {
                 &[Submit],
                 &[Key::Char('r')],
                 "r",
-                "record why marks are missing",
-                Some(("r", "reason for missing marks")),
+                "record why you could not judge what is unmarked",
+                Some(("r", "could not judge: why")),
                 Action::Text(Input::default()),
             ),
             b(
@@ -322,10 +330,10 @@ pub fn bindings() -> &'static [Binding] {
             ),
             b(
                 &[Comment],
-                &[Key::Ctrl('s'), Key::Esc],
-                "ctrl-s/esc",
+                &[Key::Ctrl('s')],
+                "ctrl-s",
                 "save and close",
-                Some(("ctrl-s/esc", "save and close")),
+                Some(("ctrl-s", "save and close")),
                 Action::Save,
             ),
             b(
@@ -346,10 +354,10 @@ pub fn bindings() -> &'static [Binding] {
             ),
             b(
                 &[Concern],
-                &[Key::Ctrl('s'), Key::Esc],
-                "ctrl-s/esc",
+                &[Key::Ctrl('s')],
+                "ctrl-s",
                 "save every note written and close",
-                Some(("ctrl-s/esc", "save and close")),
+                Some(("ctrl-s", "save and close")),
                 Action::Save,
             ),
             b(
@@ -369,11 +377,51 @@ pub fn bindings() -> &'static [Binding] {
                 Action::Save,
             ),
             b(
-                &[Reason],
-                &[Key::Esc],
+                &[Comment, Concern, Reason],
+                &[Key::Esc, Key::Ctrl('q')],
                 "esc",
-                "cancel",
-                Some(("esc", "cancel")),
+                "leave without saving (asks first if you typed something)",
+                Some(("esc", "leave")),
+                Action::Escape,
+            ),
+            b(
+                &[NameDiffers],
+                &[Key::Char('k')],
+                "k",
+                "keep the name the sheet was started with",
+                Some(("k", "keep the sheet's name")),
+                Action::Text(Input::default()),
+            ),
+            b(
+                &[NameDiffers],
+                &[Key::Char('c')],
+                "c",
+                "correct the sheet's name to the one given (reason required)",
+                Some(("c", "correct it (reason)")),
+                Action::Text(Input::default()),
+            ),
+            b(
+                &[NameDiffers],
+                &[Key::Esc, Key::Char('q')],
+                "esc",
+                "neither: do not open the sheet",
+                Some(("esc", "neither")),
+                Action::Escape,
+            ),
+            b(
+                &[Ask],
+                &[Key::Char('y'), Key::Enter],
+                "y/enter",
+                "yes",
+                Some(("y", "yes")),
+                Action::Enter,
+            ),
+            b(
+                &[Ask],
+                &[Key::Char('n'), Key::Esc],
+                "n/esc",
+                "no: stay",
+                Some(("n/esc", "no")),
                 Action::Escape,
             ),
             b(

@@ -149,7 +149,15 @@ impl Executor {
                     let appended = self.journal.as_mut().map(|j| j.append(event, time));
                     drop(writing);
                     match appended {
-                        Some(Ok(record)) => app.update(Action::Appended(record)),
+                        Some(Ok(record)) => {
+                            // A line reached the open journal; whether the
+                            // folder can take more (the next sheet) is the
+                            // check's to say, at once.
+                            if matches!(app.disk, Health::Unwritable(_)) {
+                                self.disk.soon();
+                            }
+                            app.update(Action::Appended(record))
+                        }
                         Some(Err(e)) => {
                             failed = true;
                             // Look at the disk again at once: the banner

@@ -51,6 +51,38 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         lines.push(Line::styled(candidate.id.clone(), theme.strong()));
     }
     lines.push(Line::raw(""));
+    if let Some(nd) = &app.name_differs {
+        // Side by side: the sheet keeps its name unless it is corrected.
+        lines.push(Line::styled(
+            format!("On the sheet: {}   ·   Given now: {}", nd.recorded, nd.given),
+            theme.warn(),
+        ));
+        lines.push(Line::raw(format!(
+            "Candidate id: {} · this sheet was started under another name",
+            candidate.id
+        )));
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "k: keep the sheet's name · c: correct it (a reason is recorded) · esc: neither",
+            theme.strong(),
+        ));
+        lines.push(Line::raw("Nothing is written until you choose."));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: true })
+                .block(Block::bordered()),
+            main,
+        );
+        if let Some(n) = &app.notice {
+            frame.render_widget(
+                Paragraph::new(Line::styled(n.clone(), theme.warn())).wrap(Wrap { trim: true }),
+                notice,
+            );
+        }
+        frame.render_widget(Paragraph::new(super::footer(app, theme, footer.width)), footer);
+        return;
+    }
     let name = if candidate.name.is_empty() {
         "(no name given)".to_string()
     } else {

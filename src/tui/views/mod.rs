@@ -39,7 +39,7 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
             modals::concern(app, editor, frame, area, theme);
         }
         Screen::Reason(prompt) => {
-            if app.sheet.is_some() {
+            if app.sheet.is_some() && app.name_differs.is_none() {
                 scoring::render(app, frame, area, theme);
             } else {
                 confirm::render(app, frame, area, theme);
@@ -56,6 +56,9 @@ pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
     }
     if app.help {
         help(app, frame, area, theme);
+    }
+    if let Some(ask) = &app.ask {
+        modals::ask(app, ask, frame, area, theme);
     }
 }
 
@@ -143,7 +146,7 @@ fn megabytes(bytes: u64) -> String {
 }
 
 /// Rows `lines` take at `width` when wrapped (at least one each).
-fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
+pub(crate) fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
     let width = usize::from(width.max(10));
     // Word wrapping leaves ends of rows empty: count on nine tenths.
     let rows: usize = lines

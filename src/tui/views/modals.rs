@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::scoring::{fmt_marks, fmt_percent};
 use crate::store::{ConcernKind, GLOBAL_RATING};
-use crate::tui::app::{App, CommentEditor, ConcernEditor, ReasonPrompt, SubmitSummary};
+use crate::tui::app::{App, Ask, CommentEditor, ConcernEditor, ReasonPrompt, SubmitSummary};
 use crate::tui::theme::Theme;
 
 use super::centred;
@@ -21,10 +21,23 @@ fn frame_box(frame: &mut Frame, area: Rect, title: &str, width: u16, height: u16
     inner
 }
 
+/// Rows a dialog of inner width `width` needs for the notice (one kept
+/// even without one, so the dialog does not jump) and its keys.
+fn keys_height(app: &App, theme: &Theme, width: u16) -> u16 {
+    let notice = super::notice_height(app, width).max(1);
+    let keys = u16::try_from(super::footer(app, theme, width).lines.len()).unwrap_or(1);
+    notice + keys.max(1)
+}
+
+/// The notice (what a key could not do, wrapped, never cut) above the keys.
 fn notice_and_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let [notice, footer] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let rows = super::notice_height(app, area.width).max(1);
+    let [notice, footer] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
     if let Some(n) = &app.notice {
-        frame.render_widget(Paragraph::new(Line::styled(n.clone(), theme.warn())), notice);
+        frame.render_widget(
+            Paragraph::new(Line::styled(n.clone(), theme.warn())).wrap(Wrap { trim: true }),
+            notice,
+        );
     }
     frame.render_widget(
         Paragraph::new(super::footer(app, theme, footer.width)).wrap(Wrap { trim: true }),
@@ -40,8 +53,12 @@ pub fn comment(app: &App, editor: &CommentEditor, frame: &mut Frame, area: Rect,
         area.width.saturating_sub(8),
         area.height.saturating_sub(4),
     );
-    let [fb, notes, keys] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
+    let [fb, notes, keys] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Fill(1),
+        Constraint::Length(keys_height(app, theme, inner.width)),
+    ])
+    .areas(inner);
     for (i, (rect, text, title)) in [
         (fb, &editor.feedback, "Feedback to the candidate"),
         (
@@ -71,9 +88,13 @@ pub fn comment(app: &App, editor: &CommentEditor, frame: &mut Frame, area: Rect,
 }
 
 pub fn concern(app: &App, editor: &ConcernEditor, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let inner = frame_box(frame, area, "Flag a concern (kept apart from the score)", 72, 16);
-    let [kinds, note, keys] =
-        Layout::vertical([Constraint::Length(4), Constraint::Min(3), Constraint::Length(2)]).areas(inner);
+    let inner = frame_box(frame, area, "Flag a concern (kept apart from the score)", 72, 17);
+    let [kinds, note, keys] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Min(3),
+        Constraint::Length(keys_height(app, theme, inner.width)),
+    ])
+    .areas(inner);
     let raised = app.sheet.as_ref().map(|s| &s.state.concerns);
     let lines: Vec<Line> = ConcernKind::ALL
         .iter()
@@ -105,11 +126,11 @@ pub fn concern(app: &App, editor: &ConcernEditor, frame: &mut Frame, area: Rect,
 }
 
 pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let inner = frame_box(frame, area, prompt.purpose.title(), 72, 9);
+    let inner = frame_box(frame, area, prompt.purpose.title(), 72, 11);
     let [what, text, keys] = Layout::vertical([
-        Constraint::Length(2),
         Constraint::Length(3),
-        Constraint::Length(2),
+        Constraint::Length(3),
+        Constraint::Length(keys_height(app, theme, 70)),
     ])
     .areas(inner);
     let explain = match &prompt.purpose {
@@ -127,7 +148,10 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
                     }
                 })
                 .collect();
-            format!("Unmarked: {}", texts.join("; "))
+            format!(
+                "Only for what you could not judge: if the candidate did not do it, that is a mark (esc, and give it). Unmarked: {}",
+                texts.join("; ")
+            )
         }
         crate::tui::app::ReasonFor::Withdraw(kind) => {
             format!(
@@ -135,6 +159,13 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
                 kind.label().to_lowercase()
             )
         }
+        crate::tui::app::ReasonFor::NameCorrection => match &app.name_differs {
+            Some(nd) => format!(
+                "From \"{}\" (as the sheet was started) to \"{}\". Both stay in the record.",
+                nd.recorded, nd.given
+            ),
+            None => String::new(),
+        },
         crate::tui::app::ReasonFor::Amend => {
             "The original marks stay in the record beside the amendment.".to_string()
         }
@@ -156,7 +187,11 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
         90,
         area.height.saturating_sub(4),
     );
-    let [body, keys] = Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(inner);
+    let [body, keys] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(keys_height(app, theme, inner.width)),
+    ])
+    .areas(inner);
     let r = &summary.result;
     let mut lines = vec![
         Line::from(vec![
@@ -194,14 +229,28 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
         lines.push(Line::raw(format!("• {reason}")));
     }
     if let Some(sheet) = &app.sheet {
-        if !sheet.state.missing_reasons.is_empty() {
+        // Reasons recorded for what is still unmarked: an item marked
+        // since (in an amendment) needs none.
+        let still_missing: Vec<(&String, &String)> = sheet
+            .state
+            .missing_reasons
+            .iter()
+            .filter(|(what, _)| {
+                if *what == GLOBAL_RATING {
+                    sheet.state.global_rating().is_none()
+                } else {
+                    sheet.state.mark(what).is_none()
+                }
+            })
+            .collect();
+        if !still_missing.is_empty() {
             lines.push(Line::raw(""));
             lines.push(Line::styled(
                 "Left unmarked, with the reason recorded:",
                 theme.strong(),
             ));
             let station = app.station_def();
-            for (what, reason) in &sheet.state.missing_reasons {
+            for (what, reason) in still_missing {
                 let text = if what == GLOBAL_RATING {
                     "the global rating".to_string()
                 } else {
@@ -233,18 +282,28 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
             theme.danger(),
         ));
         let station = app.station_def();
-        for what in &summary.unexplained {
-            let text = if what == GLOBAL_RATING {
-                "the global rating".to_string()
-            } else {
-                station
-                    .and_then(|s| s.item(what))
-                    .map_or(what.clone(), |i| i.text.clone())
-            };
-            lines.push(Line::raw(format!("  – {text}")));
+        let texts: Vec<String> = summary
+            .unexplained
+            .iter()
+            .map(|what| {
+                if what == GLOBAL_RATING {
+                    "the global rating".to_string()
+                } else {
+                    station
+                        .and_then(|s| s.item(what))
+                        .map_or(what.clone(), |i| i.text.clone())
+                }
+            })
+            .collect();
+        // One a line where they fit; else run on, so that the last of
+        // them and what to do are never cut off a small screen.
+        if lines.len() + texts.len() < usize::from(body.height) {
+            lines.extend(texts.iter().map(|t| Line::raw(format!("  – {t}"))));
+        } else {
+            lines.push(Line::raw(format!("  – {}", texts.join("; "))));
         }
         lines.push(Line::raw(
-            "Mark them (esc to go back), or press r to record why they are missing.",
+            "Mark them (esc to go back; \"not done\" is a mark), or press r to record why you could not judge them.",
         ));
     } else {
         lines.push(Line::raw(""));
@@ -254,5 +313,20 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
         ));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    notice_and_footer(app, frame, keys, theme);
+}
+
+/// A yes/no question over everything else.
+pub fn ask(app: &App, ask: &Ask, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let width = area.width.saturating_sub(8).min(72);
+    let detail = Paragraph::new(ask.detail.clone()).wrap(Wrap { trim: true });
+    let detail_rows = super::wrapped_height(&[Line::raw(ask.detail.clone())], width.saturating_sub(2));
+    let inner = frame_box(frame, area, &ask.question, width, detail_rows + 5);
+    let [text, keys] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(keys_height(app, theme, inner.width)),
+    ])
+    .areas(inner);
+    frame.render_widget(detail, text);
     notice_and_footer(app, frame, keys, theme);
 }

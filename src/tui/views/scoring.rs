@@ -141,18 +141,38 @@ fn render_header(
             } else {
                 fmt_countdown(d.time)
             };
-            let mut label = match d.phase {
-                Phase::NotStarted => format!("READY {text} · space starts"),
-                Phase::Overrun => format!("TIME UP · overrun {text} (a: changeover)"),
-                Phase::Done => "TIME UP · finished".to_string(),
-                p => format!("{} {text}", p.name().to_uppercase()),
+            let locked = sheet.state.is_locked();
+            let plan = timer.plan();
+            let (mut label, text) = match d.phase {
+                Phase::NotStarted if locked => ("not timed · submitted".to_string(), String::new()),
+                Phase::NotStarted => (format!("READY {text} · space starts"), text),
+                Phase::Overrun => (format!("TIME UP · overrun {text} (a: changeover)"), text),
+                // Stopped early: say where, never "time up".
+                Phase::Done => match timer.stopped_in() {
+                    Some((Phase::Reading, _)) => ("submitted during reading".to_string(), String::new()),
+                    Some((Phase::Station, at)) => {
+                        let left = fmt_countdown((plan.reading + plan.station).saturating_sub(at));
+                        (format!("stopped with {left} of station time left"), String::new())
+                    }
+                    Some((Phase::Overrun, at)) => {
+                        let over = fmt_overrun(at.saturating_sub(plan.reading + plan.station));
+                        (format!("TIME UP · stopped at overrun {over}"), String::new())
+                    }
+                    Some((Phase::Changeover, _)) => {
+                        ("TIME UP · stopped in changeover".to_string(), String::new())
+                    }
+                    _ => ("TIME UP · finished".to_string(), text),
+                },
+                p => (format!("{} {text}", p.name().to_uppercase()), text),
             };
             let mut style = theme.strong();
             if let Some(w) = d.warning {
                 label = format!("STATION {text} · {} warning", fmt_countdown(w));
                 style = theme.warn();
             }
-            if matches!(d.phase, Phase::Overrun | Phase::Done | Phase::Changeover) {
+            if matches!(d.phase, Phase::Overrun | Phase::Changeover)
+                || (d.phase == Phase::Done && label.starts_with("TIME UP"))
+            {
                 style = theme.danger();
             }
             if d.paused {
