@@ -473,7 +473,9 @@ pub fn sheet_lines(app: &ModerateApp, e: &Entry, theme: &Theme) -> Vec<Line<'sta
             .filter_map(|t| {
                 let what = match &t.action {
                     TimerAction::Start => "started".to_string(),
+                    TimerAction::Pause { reason } if reason.is_empty() => "paused".to_string(),
                     TimerAction::Pause { reason } => format!("paused ({reason})"),
+                    TimerAction::PauseReason { reason } => format!("pause reason: {reason}"),
                     TimerAction::Resume => "resumed".to_string(),
                     TimerAction::TimeUp => "time up".to_string(),
                     TimerAction::Advance => "moved on after time-up".to_string(),
