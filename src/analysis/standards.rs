@@ -19,7 +19,7 @@ use crate::scoring::{StandardSetMark, Standards};
 pub struct StationStandard {
     pub station: String,
     /// `borderline regression` or `borderline group`.
-    pub method: String,
+    pub method: StandardSetMethod,
     /// In marks, on the station's full maximum.
     pub pass_mark: f64,
     /// The provisional pass mark it replaces, in marks.
@@ -59,9 +59,6 @@ pub fn fingerprint(cohort: &Cohort) -> String {
     h.finalize().to_hex().to_string()
 }
 
-fn method_word(m: StandardSetMethod) -> String {
-    m.to_string()
-}
 
 /// The decision the report's figures give.
 pub fn decide(
@@ -85,7 +82,7 @@ pub fn decide(
                 let mark = report.standards.pass_marks.get(&s.id)?;
                 Some(StationStandard {
                     station: s.id.clone(),
-                    method: method_word(mark.method),
+                    method: mark.method,
                     pass_mark: mark.marks,
                     provisional: s.provisional.unwrap_or(0.0),
                     candidates: s.n,
@@ -122,8 +119,6 @@ pub enum StandardsError {
     },
     #[error("station \"{0}\" is not in the rubric")]
     UnknownStation(String),
-    #[error("unknown method \"{method}\" at station {station}")]
-    UnknownMethod { method: String, station: String },
     #[error("pass mark {mark} at station {station} is outside 0 to {max}")]
     OutOfRange { mark: f64, station: String, max: f64 },
     #[error("{path}: {inner}")]
@@ -184,16 +179,7 @@ pub fn to_standards(d: &Decision, rubric: &Rubric, rubric_hash: &str) -> Result<
         let Some(station) = rubric.station(&s.station) else {
             return Err(StandardsError::UnknownStation(s.station.clone()));
         };
-        let method = match s.method.as_str() {
-            "borderline regression" => StandardSetMethod::BorderlineRegression,
-            "borderline group" => StandardSetMethod::BorderlineGroup,
-            other => {
-                return Err(StandardsError::UnknownMethod {
-                    method: other.to_string(),
-                    station: s.station.clone(),
-                });
-            }
-        };
+        let method = s.method;
         let max = rubric.station_max(station);
         if !(s.pass_mark.is_finite() && (0.0..=max).contains(&s.pass_mark)) {
             return Err(StandardsError::OutOfRange {

@@ -181,9 +181,14 @@ impl std::fmt::Display for FixedMark {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// How a station's pass mark is set from the cohort's own data. Written in
+/// a standard-setting record as `borderline regression` or `borderline
+/// group`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum StandardSetMethod {
+    #[serde(rename = "borderline regression")]
     BorderlineRegression,
+    #[serde(rename = "borderline group")]
     BorderlineGroup,
 }
 
