@@ -189,7 +189,7 @@ fn a_conflict_is_settled_by_a_recorded_decision_with_a_dry_run_first() {
         .find(|r| r[0] == "C001" && r[1] == "shoulder")
         .expect("row");
     assert!(
-        row[note].contains("decided: in the conflict, E01@lap's sheet counts (by Dr Ada Lovelace"),
+        row[note].contains("decided: in the conflict, the sheet of E01@lap (the history ending in record"),
         "{row:?}"
     );
     let (code, out) = osce(&["decide", "list", OSCE, "--sessions", sessions[0], sessions[1]]);
@@ -249,7 +249,10 @@ fn an_absence_is_deferred_or_counted_as_a_fail() {
     fail.extend(["--fail", "--reason", "No mitigating circumstances", "--dry-run"]);
     let (code, out) = osce(&fail);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("Decision: the absence counts as a fail."), "{out}");
+    assert!(
+        out.contains("Decision on C001 at knee: the absence counts as a fail."),
+        "{out}"
+    );
     assert!(out.contains("Dry run: nothing recorded"), "{out}");
     let mut deferred = base.to_vec();
     deferred.extend(["--deferred", "--reason", "Mitigating circumstances accepted"]);
@@ -464,6 +467,25 @@ fn assessors_who_differ_are_settled_and_adopted_pass_marks_reach_every_command()
     let (_, out) = osce(&["status", FCA, "--sessions", f]);
     assert!(out.contains("assessors differ"), "{out}");
     assert!(out.contains("decide: osce decide result"), "{out}");
+    // Only where moderation leaves something open.
+    let (code, out) = osce(&[
+        "decide",
+        "result",
+        FCA,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "case-2",
+        "--fail",
+        "--by",
+        "Chair",
+        "--reason",
+        "x",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("moderation leaves nothing open here"), "{out}");
     let (code, out) = osce(&[
         "decide",
         "result",
@@ -491,6 +513,17 @@ fn assessors_who_differ_are_settled_and_adopted_pass_marks_reach_every_command()
         .expect("row");
     assert_eq!(row[fin], "FAIL", "{row:?}");
     assert!(row[note].contains("the station's result is FAIL"), "{row:?}");
+    // Settled: the assessors' difference no longer keeps the results from
+    // final, and no reason says it does.
+    let (_, out) = osce(&["status", FCA, "--sessions", f]);
+    assert!(!out.contains("decisions differ on"), "{out}");
+    let results = rows(&export.join("results.csv"));
+    let reasons = col(&results, "reasons");
+    assert!(
+        !results[1][reasons].contains("they must agree one"),
+        "{:?}",
+        results[1]
+    );
 }
 
 #[test]

@@ -59,7 +59,6 @@ pub fn fingerprint(cohort: &Cohort) -> String {
     h.finalize().to_hex().to_string()
 }
 
-
 /// The decision the report's figures give.
 pub fn decide(
     rubric: &Rubric,

@@ -203,7 +203,10 @@ pub fn run(decide: &Decide) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    outln!("Decision: {}.", entry.decision.words());
+    match entry.decision.cell() {
+        Some((c, s)) => outln!("Decision on {c} at {s}: {}.", entry.decision.words()),
+        None => outln!("Decision: {}.", entry.decision.words()),
+    }
     if common.dry_run {
         outln!("Dry run: nothing recorded. It would change:");
     } else {
@@ -374,6 +377,30 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
                     c.label()
                 ));
             }
+            use osce::results::moderation::CellModeration;
+            let sheets = l
+                .matrix
+                .cell(&cell.candidate, &cell.station)
+                .map(|c| c.sheets.clone())
+                .unwrap_or_default();
+            match l
+                .moderation
+                .cell(&l.cohort, &sheets, &cell.candidate, &cell.station)
+            {
+                CellModeration::Conflicting { .. }
+                | CellModeration::Disagreed { .. }
+                | CellModeration::Referred { third: None, .. } => {}
+                other => {
+                    return Err(format!(
+                        "{} at {}: moderation leaves nothing open here ({}): the exam lead decides a station's \
+                         result only where assessors disagree (with each other or with the examiners) or a third \
+                         marker will not come",
+                        cell.candidate,
+                        cell.station,
+                        other.word()
+                    ));
+                }
+            }
             let result = match (pass, fail) {
                 (true, false) => Proposed::Pass,
                 (false, true) => Proposed::Fail,
@@ -405,9 +432,24 @@ fn cell_state(l: &Loaded, cell: &Cell) -> Result<CellState, String> {
         .map(|c| c.state)
         .ok_or_else(|| {
             if l.rubric.station(&cell.station).is_none() {
-                format!("there is no station \"{}\" in the rubric", cell.station)
+                let ids: Vec<&str> = l.rubric.scored_stations().map(|s| s.id.as_str()).collect();
+                format!(
+                    "there is no station \"{}\" in the rubric; its stations are {}",
+                    cell.station,
+                    osce::rubric::one_of(&ids)
+                )
             } else {
-                format!("no sheet of candidate \"{}\" was found", cell.candidate)
+                let near = osce::rubric::did_you_mean(
+                    &cell.candidate,
+                    l.matrix.candidates.iter().map(String::as_str),
+                );
+                match near {
+                    Some(c) => format!(
+                        "no sheet of candidate \"{}\" was found; did you mean \"{c}\"?",
+                        cell.candidate
+                    ),
+                    None => format!("no sheet of candidate \"{}\" was found", cell.candidate),
+                }
             }
         })
 }

@@ -42,10 +42,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
     match write_files(&args.out, &files, args.force) {
         Ok(paths) => {
             outln!("wrote {} feedback files into {}", paths.len(), args.out.display());
-            let incomplete = results
-                .iter()
-                .filter(|c| c.final_result.outcome == osce::scoring::Outcome::Incomplete)
-                .count();
+            let incomplete = results.iter().filter(|c| c.waiting()).count();
             if moderation.logs.iter().any(|l| !l.is_signed_off()) {
                 outln!(
                     "note: external moderation is not signed off yet; results may still change (osce status shows it)"

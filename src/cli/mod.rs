@@ -82,12 +82,15 @@ pub enum Command {
     Score(ScoreArgs),
     /// Which sheets are in: a candidates × stations matrix
     ///
-    /// Combines several session folders (one per examiner laptop)
-    /// deterministically. Each cell is missing, opened, in progress,
-    /// submitted, amended, absent or CONFLICT (the same sheet on two
-    /// devices); flags show concerns and double marking. Damaged or torn
-    /// journals are listed. Exit code 0 only when every expected sheet is
-    /// submitted (for scripts), 1 otherwise.
+    /// Combines several session folders (one per examiner laptop, in any
+    /// order; copies of one sheet count once) deterministically. Each cell
+    /// is missing, opened, in progress, submitted, amended, absent,
+    /// CONFLICT (two different histories of one sheet, or two examiners
+    /// where the rubric has no double marking) or PROBLEM (a journal that
+    /// cannot be used as it is); flags show concerns, double marking and
+    /// moderation. Each problem names the `osce decide` command that
+    /// settles it. Exit code 0 only when every result is final (for
+    /// scripts), 1 otherwise: "Not final yet" says why.
     Status(StatusArgs),
     /// Check every session file: hashes, chains, amendments, torn writes
     ///

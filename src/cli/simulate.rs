@@ -1,5 +1,6 @@
 //! `osce simulate`: a synthetic cohort.
 
+use osce::base::text::plural;
 use std::process::ExitCode;
 
 use osce::day::simulate::{Simulation, simulate};
@@ -74,16 +75,16 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
         }
     }
     outln!(
-        "wrote {} sheets ({} records) for {} candidates and {} examiners into {} (seed {}): {} absences, {} items left unmarked, {} concerns",
-        summary.sheets,
+        "wrote {} ({} records) for {} and {} into {} (seed {}): {}, {} left unmarked, {}",
+        plural(summary.sheets, "sheet", "sheets"),
         summary.records,
-        args.candidates,
-        args.examiners,
+        plural(args.candidates, "candidate", "candidates"),
+        plural(args.examiners, "examiner", "examiners"),
         args.sessions.display(),
         args.seed,
-        summary.absent,
-        summary.unmarked_items,
-        summary.concerns
+        plural(summary.absent, "absence", "absences"),
+        plural(summary.unmarked_items, "item", "items"),
+        plural(summary.concerns, "concern", "concerns")
     );
     ExitCode::SUCCESS
 }

@@ -65,6 +65,17 @@ impl SheetRef {
     pub fn words(&self) -> String {
         format!("{}@{}", self.examiner, self.device)
     }
+
+    /// With the history it names: where one examiner's sheet has two, the
+    /// one whose last record's hash begins so.
+    pub fn words_with_history(&self) -> String {
+        format!(
+            "{}@{} (the history ending in record {}…)",
+            self.examiner,
+            self.device,
+            crate::results::gather::short_hash(&self.last)
+        )
+    }
 }
 
 /// What an absence counts as.
@@ -178,7 +189,7 @@ impl Ruling {
     pub fn words(&self) -> String {
         match self {
             Ruling::Conflict { counts: Some(s), .. } => {
-                format!("in the conflict, {}'s sheet counts", s.words())
+                format!("in the conflict, the sheet of {} counts", s.words_with_history())
             }
             Ruling::Conflict { counts: None, .. } => "in the conflict, neither sheet counts".to_string(),
             Ruling::Void { sheet, .. } => format!("{}'s sheet is void", sheet.words()),

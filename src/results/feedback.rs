@@ -42,7 +42,12 @@ fn verbatim(text: &str) -> String {
 fn fail_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -> Vec<String> {
     reasons
         .filter(|r| r.verdict == crate::scoring::Outcome::Fail)
-        .map(|r| r.text.clone())
+        // Who decided, when and their notes are for the exam board, not
+        // the candidate: the decision alone.
+        .map(|r| match r.text.find(" (by ") {
+            Some(at) => r.text[..at].to_string(),
+            None => r.text.clone(),
+        })
         .collect()
 }
 
@@ -59,7 +64,7 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
     let _ = writeln!(out, "Candidate: {who}\n");
     // The result after moderation: what the exam board confirms.
     let r = &c.final_result;
-    let _ = write!(out, "**Result: {}**", r.outcome);
+    let _ = write!(out, "**Result: {}**", c.final_word());
     if fb.station_results {
         let _ = write!(
             out,

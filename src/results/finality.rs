@@ -29,7 +29,7 @@ pub fn not_final(
     let mut why = Vec::new();
     if !decisions.problems.is_empty() {
         why.push(format!(
-            "{} cannot be read whole, so a decision may be missing (see Problems)",
+            "{} cannot be read whole, so a decision may be missing (osce status lists each, with the decision that settles it)",
             n(
                 decisions.problems.len(),
                 "decisions journal",
@@ -48,14 +48,14 @@ pub fn not_final(
     let problems = count(CellState::Problem);
     if problems > 0 {
         why.push(format!(
-            "{} a journal that cannot be used as it is (see Problems)",
+            "{} a journal that cannot be used as it is (osce status lists each, with the decision that settles it)",
             n(problems, "sheet has", "sheets have")
         ));
     }
     let conflicts = count(CellState::Conflict);
     if conflicts > 0 {
         why.push(format!(
-            "{} in conflict: two different sheets where one is expected (see Conflicts)",
+            "{} in conflict: two different sheets where one is expected (osce status lists each, with the decision that settles it)",
             n(conflicts, "cell is", "cells are")
         ));
     }
@@ -75,6 +75,15 @@ pub fn not_final(
     let mut referred = 0;
     for ((candidate, station), cell) in &m.cells {
         if cell.sheets.is_empty() || matches!(cell.state, CellState::Conflict | CellState::Problem) {
+            continue;
+        }
+        // The exam lead's decision on the station's result settles what
+        // moderation left open.
+        if cell
+            .decided
+            .iter()
+            .any(|h| matches!(h.ruling, crate::results::decisions::Ruling::StationResult { .. }))
+        {
             continue;
         }
         match moderation.cell(cohort, &cell.sheets, candidate, station) {

@@ -229,7 +229,15 @@ fn candidate_result(
         );
         detail.final_result = final_result;
         detail.moderation = cell_moderation;
-        moderation_reasons.extend(why);
+        let decided = cell.map(|c| c.decided.as_slice()).unwrap_or_default();
+        let lead_decided = decided
+            .iter()
+            .any(|h| matches!(h.ruling, Ruling::StationResult { .. }));
+        // Where the exam lead decided the station's result, what moderation
+        // left open is settled: the decision is the reason.
+        if !lead_decided {
+            moderation_reasons.extend(why);
+        }
         // The exam lead's decisions on what only a person can settle.
         for held in cell.map(|c| c.decided.as_slice()).unwrap_or_default() {
             let title = &station.title;
@@ -238,10 +246,12 @@ fn candidate_result(
                     outcome: AbsenceOutcome::Fail,
                     ..
                 } if absent => {
-                    for r in [&mut detail.result, &mut detail.final_result] {
-                        r.outcome = StationOutcome::Fail;
-                        r.score = 0.0;
-                    }
+                    // The result counts it as a fail; the examiners' marks
+                    // (and so the quality report) still say absent: no
+                    // score of 0 enters the statistics.
+                    let r = &mut detail.final_result;
+                    r.outcome = StationOutcome::Fail;
+                    r.score = 0.0;
                     let why = format!("station '{title}': absent; {}", held.words);
                     detail
                         .final_result
@@ -257,10 +267,7 @@ fn candidate_result(
                     let (outcome, verdict) = station_outcome(*result);
                     detail.final_result.outcome = outcome;
                     let why = format!("station '{title}': {}", held.words);
-                    detail
-                        .final_result
-                        .reasons
-                        .push(Reason::new(verdict, why.clone()));
+                    detail.final_result.reasons = vec![Reason::new(verdict, why.clone())];
                     moderation_reasons.push(Reason::new(verdict, why));
                 }
                 _ => {}

@@ -88,7 +88,10 @@ impl ModerateExecutor {
     /// cell's journals.
     fn changed_on_disk(&self, check: &CellCheck) -> bool {
         let assessment = &self.journal.key().assessment;
-        let mut now = Vec::new();
+        // (examiner, device) -> (records, seal) of the longest journal: a
+        // sheet copied into several folders (or an older copy beside a
+        // newer one) is one sheet, as for every command.
+        let mut longest: std::collections::BTreeMap<(String, String), (usize, String)> = Default::default();
         for folder in &self.folders {
             let Ok(whos) = std::fs::read_dir(folder.join(assessment)) else {
                 continue;
@@ -108,13 +111,23 @@ impl ModerateExecutor {
                 if replay.records.is_empty() {
                     continue;
                 }
-                now.push(SeenSheet {
-                    examiner: examiner.to_string(),
-                    device: device.to_string(),
-                    last: SheetState::replay(&replay.records).seal(),
-                });
+                let seal = SheetState::replay(&replay.records).seal();
+                let slot = longest
+                    .entry((examiner.to_string(), device.to_string()))
+                    .or_insert((0, String::new()));
+                if replay.records.len() > slot.0 {
+                    *slot = (replay.records.len(), seal);
+                }
             }
         }
+        let mut now: Vec<SeenSheet> = longest
+            .into_iter()
+            .map(|((examiner, device), (_, last))| SeenSheet {
+                examiner,
+                device,
+                last,
+            })
+            .collect();
         let mut then = check.seen.clone();
         now.sort();
         now.dedup();
