@@ -702,6 +702,13 @@ fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
     assert_eq!(code, 0, "{out}");
     let adopted = d.0.join("adopted");
     osce(&["export", OSCE, "--sessions", f, "--out", s(&adopted)]);
+    let (code, out) = osce(&["status", OSCE, "--sessions", f]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Results held back where every sheet is in:"), "{out}");
+    assert!(
+        out.contains(&format!("{candidate} at {station}: station")) && out.contains("must be reviewed"),
+        "status says which decision to review: {out}"
+    );
     let rows_now = rows(&adopted.join("stations.csv"));
     let (fin, note) = (col(&rows_now, "final_result"), col(&rows_now, "note"));
     let row = &rows_now[i];

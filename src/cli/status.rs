@@ -142,7 +142,18 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     } else {
         out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
     }
-    let incomplete = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+    let (incomplete, held) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+    if !held.is_empty() {
+        // Every sheet is in at these stations, yet their result waits:
+        // said here, with the reason, so that nothing is left unexplained.
+        out!("\nResults held back where every sheet is in:\n");
+        for (candidate, station, why) in held.iter().take(50) {
+            out!("  {candidate} at {station}: {why}\n");
+        }
+        if held.len() > 50 {
+            out!("  and {} more (results.csv says why for each)\n", held.len() - 50);
+        }
+    }
     let why = osce::results::finality::not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
     for p in &decisions.problems {
         outln!("problem: {p}");
@@ -174,24 +185,46 @@ pub fn warn_unusable(cohort: &Cohort) -> bool {
     cohort.other_versions_words().is_some() || !cohort.problem_sheets.is_empty()
 }
 
-/// How many candidates' results, after moderation and under the rubric's
-/// own pass marks, are INCOMPLETE.
+/// Held stations: (candidate, station, why).
+pub type Held = Vec<(String, String, String)>;
+
+/// How many candidates' results, after moderation and decisions and under
+/// the pass marks in force, are INCOMPLETE; and the stations held back
+/// although every sheet there is in (a referral, a decision to review),
+/// with why.
 pub fn incomplete_results(
     rubric: &Rubric,
     cohort: &Cohort,
     m: &Matrix,
     moderation: &Moderation,
     standards: &osce::scoring::Standards,
-) -> usize {
-    m.candidates
-        .chunks(512)
-        .map(|part| {
-            osce::results::reconcile::results_for(rubric, cohort, m, standards, moderation, part)
-                .iter()
-                .filter(|r| r.waiting())
-                .count()
-        })
-        .sum()
+) -> (usize, Held) {
+    let mut held = Vec::new();
+    let mut incomplete = 0;
+    for part in m.candidates.chunks(512) {
+        for r in osce::results::reconcile::results_for(rubric, cohort, m, standards, moderation, part) {
+            incomplete += usize::from(r.waiting());
+            for (station, d) in &r.stations {
+                let done = m.cell(&r.candidate, station).is_some_and(|c| c.state.is_done());
+                if done && d.final_result.outcome == osce::scoring::StationOutcome::Incomplete {
+                    let why = d
+                        .final_result
+                        .reasons
+                        .iter()
+                        .rev()
+                        .find(|x| x.verdict == osce::scoring::Outcome::Incomplete)
+                        .map(|x| x.text.clone())
+                        .unwrap_or_else(|| "not complete".to_string());
+                    // Sheets the rubric requires moderated are counted in
+                    // the moderation section, not listed one by one.
+                    if !why.contains("not yet moderated") {
+                        held.push((r.candidate.clone(), station.clone(), why));
+                    }
+                }
+            }
+        }
+    }
+    (incomplete, held)
 }
 
 /// Whether the results are final, in words: the closing lines of `status`

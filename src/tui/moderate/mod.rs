@@ -661,16 +661,25 @@ impl ModerateApp {
             .cell(&self.cohort, &e.sheets, &e.candidate, &e.station)
     }
 
-    /// This assessor's decision on an entry, and whether it still holds.
+    /// This assessor's decision on an entry, and whether it still holds:
+    /// not if the sheet changed since, nor if it was taken when the marks
+    /// gave another result (other pass marks since): then it must be
+    /// reviewed.
     pub fn own_decision(&self, e: &Entry) -> Option<(&crate::results::moderation::Decided, bool)> {
         let d = self.own().latest(&e.candidate, &e.station)?;
         let holds = self
             .moderation
             .decisions(&self.cohort, &e.sheets, &e.candidate, &e.station)
             .into_iter()
-            .find(|(x, _)| x.assessor == d.assessor && x.device == d.device)
+            .find(|(x, _)| x.assessor == d.assessor)
             .is_some_and(|(_, h)| h);
-        Some((d, holds))
+        Some((d, holds && !self.under_other_pass_marks(d, e)))
+    }
+
+    /// Whether `d` was taken when the marks gave another result than they
+    /// give now.
+    pub fn under_other_pass_marks(&self, d: &crate::results::moderation::Decided, e: &Entry) -> bool {
+        matches!(d.internal.as_str(), "PASS" | "FAIL") && d.internal != e.internal.outcome.word()
     }
 
     fn shown(&self, e: &Entry) -> bool {

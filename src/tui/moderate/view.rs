@@ -230,6 +230,9 @@ fn decision_text(app: &ModerateApp, e: &Entry) -> String {
                 }
             ),
         },
+        Some((d, false)) if app.under_other_pass_marks(d, e) => {
+            "you: review (pass marks changed)".to_string()
+        }
         Some((_, false)) => "you: amended since".to_string(),
         None => String::new(),
     };
