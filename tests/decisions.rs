@@ -422,6 +422,17 @@ fn a_moved_journal_is_voided_and_an_unmarked_item_ruled_on() {
     assert_eq!(code, 0, "{out}");
     let (_, out) = osce(&["status", PRACTICAL, "--sessions", f]);
     assert!(!out.contains("Items left unmarked"), "{out}");
+    // The ruling is the item's mark in items.csv, said to be decided.
+    let export = d.0.join("export");
+    osce(&["export", PRACTICAL, "--sessions", f, "--out", s(&export)]);
+    let items = rows(&export.join("items.csv"));
+    let (it, imported) = (col(&items, "item"), col(&items, "imported"));
+    assert!(
+        items
+            .iter()
+            .any(|r| r[0] == "C001" && r[it] == item && r[imported] == "decided"),
+        "{items:?}"
+    );
 }
 
 #[test]
@@ -704,7 +715,10 @@ fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
     osce(&["export", OSCE, "--sessions", f, "--out", s(&adopted)]);
     let (code, out) = osce(&["status", OSCE, "--sessions", f]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("Results held back where every sheet is in:"), "{out}");
+    assert!(
+        out.contains("Results held back where every sheet is in:"),
+        "{out}"
+    );
     assert!(
         out.contains(&format!("{candidate} at {station}: station")) && out.contains("must be reviewed"),
         "status says which decision to review: {out}"

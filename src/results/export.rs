@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::results::gather::{Cohort, Matrix};
 use crate::results::moderation::Moderation;
-use crate::results::reconcile::CandidateResult;
+use crate::results::reconcile::{CandidateResult, StationDetail};
 use crate::rubric::Rubric;
 use crate::scoring::{PassMarkSource, StationOutcome, fmt_marks, fmt_percent};
 use crate::store::{Decision, TimerAction};
@@ -315,6 +315,31 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
     }
 }
 
+/// The exam lead's ruling on an item left unmarked on `sheet`, as (level,
+/// label), if one holds.
+fn ruled(
+    d: &StationDetail,
+    sheet: &crate::results::gather::FoundSheet,
+    item: &str,
+) -> Option<(Option<usize>, String)> {
+    d.decided.iter().find_map(|h| match &h.ruling {
+        crate::results::decisions::Ruling::Unmarked {
+            sheet: named,
+            item: it,
+            level,
+            label,
+            ..
+        } if it == item
+            && named.examiner == sheet.key.examiner
+            && named.device == sheet.key.device
+            && named.last == sheet.last_hash =>
+        {
+            Some((level.to_owned(), label.clone()))
+        }
+        _ => None,
+    })
+}
+
 /// `items.csv`: one row per item mark in effect (long format), from every
 /// sheet that counts.
 pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]) -> Table {
@@ -345,6 +370,31 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                 let sheet = &cohort.sheets[i];
                 for item in &station.items {
                     let Some(mark) = sheet.state.mark(&item.id) else {
+                        // Left unmarked: the exam lead's ruling, where
+                        // there is one, is the mark in effect.
+                        if let Some((level, label)) = ruled(d, sheet, &item.id) {
+                            let scale = rubric.scale(item.scale);
+                            let marks = level
+                                .and_then(|l| scale.levels.get(l))
+                                .map(|lv| fmt_marks(lv.mark * item.weight))
+                                .unwrap_or_default();
+                            rows.push(vec![
+                                c.candidate.clone(),
+                                station.id.clone(),
+                                item.id.clone(),
+                                item.text.clone(),
+                                label,
+                                level.map(|l| l.to_string()).unwrap_or_default(),
+                                marks,
+                                fmt_marks(rubric.item_max(item)),
+                                "no".into(),
+                                sheet.key.examiner.clone(),
+                                sheet.key.device.clone(),
+                                String::new(),
+                                String::new(),
+                                "decided".into(),
+                            ]);
+                        }
                         continue;
                     };
                     let scale = rubric.scale(item.scale);

@@ -33,6 +33,8 @@ pub struct StationDetail {
     /// The result after moderation (the same as `result` where moderation
     /// changed nothing).
     pub final_result: StationResult,
+    /// The exam lead's decisions that hold for this station.
+    pub decided: Vec<Held>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +198,7 @@ fn candidate_result(
                     over_threshold: false,
                     note,
                     moderation: CellModeration::NotModerated,
+                    decided: Vec::new(),
                 }
             }
             _ => reconcile(
@@ -230,6 +233,7 @@ fn candidate_result(
         detail.final_result = final_result;
         detail.moderation = cell_moderation;
         let decided = cell.map(|c| c.decided.as_slice()).unwrap_or_default();
+        detail.decided = decided.to_vec();
         let lead_decided = decided
             .iter()
             .any(|h| matches!(h.ruling, Ruling::StationResult { .. }));
@@ -648,6 +652,7 @@ fn no_sheet_counts(
         over_threshold: false,
         note: note.or(missing),
         moderation: CellModeration::NotModerated,
+        decided: Vec::new(),
     }
 }
 
@@ -750,6 +755,7 @@ fn reconcile(
         over_threshold: over,
         note: Some(note),
         moderation: CellModeration::NotModerated,
+        decided: Vec::new(),
     };
 
     if over && third_marking {
