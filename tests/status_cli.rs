@@ -169,7 +169,7 @@ fn complete_cohort_exits_zero_and_folders_combine_in_any_order() {
     assert!(out.contains("Every expected sheet is in."), "{out}");
     assert!(
         out.contains(
-            "Not final yet:\n  - the rubric requires moderation, and no assessor's decisions were found\n"
+            "Not final yet:\n  - the rubric requires moderation, and no assessor's decisions were found ("
         ),
         "{out}"
     );

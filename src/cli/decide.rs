@@ -532,13 +532,13 @@ fn effect(l: &Loaded, entry: &DecisionEntry, now: chrono::DateTime<Utc>) -> Resu
     for (b, a) in before.iter().zip(&after) {
         let (bw, aw) = (b.final_word(), a.final_word());
         let total = |r: &CandidateResult| osce::scoring::fmt_marks(r.final_result.total);
+        // A deferred candidate has no mark at this sitting.
+        let said = |word: &str, r: &CandidateResult| match r.deferred {
+            Some(_) => word.to_string(),
+            None => format!("{word} ({} marks)", total(r)),
+        };
         if bw != aw || total(b) != total(a) {
-            lines.push(format!(
-                "{}: {bw} ({} marks) → {aw} ({} marks)",
-                b.candidate,
-                total(b),
-                total(a)
-            ));
+            lines.push(format!("{}: {} → {}", b.candidate, said(&bw, b), said(&aw, a)));
         }
     }
     Ok(lines)

@@ -67,7 +67,9 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         };
         match write_file(path, text.into_bytes(), false) {
             Ok(()) => errln!(
-                "saved the standard-setting record ({} stations, set by {by}) to {}; apply it with osce export --pass-marks {}",
+                "saved the standard-setting record ({} stations, set by {by}) to {}; once the exam board agrees, adopt \
+                 it for every command with osce decide pass-marks RUBRIC --sessions … --record {} --by NAME --reason \"…\" \
+                 (docs/decisions.md)",
                 decision.stations.len(),
                 path.display(),
                 path.display()

@@ -114,7 +114,11 @@ pub fn not_final(
     if rubric.moderation != crate::rubric::ModerationPolicy::None {
         let assessors = moderation.assessors();
         if assessors.is_empty() {
-            why.push("the rubric requires moderation, and no assessor's decisions were found".to_string());
+            why.push(
+                "the rubric requires moderation, and no assessor's decisions were found (the assessor moderates \
+                 with osce moderate; give the folder their journal is in)"
+                    .to_string(),
+            );
         }
         for (assessor, _) in assessors.iter().filter(|(_, signed)| !signed) {
             why.push(format!("assessor {assessor} has not signed the moderation off"));
