@@ -618,17 +618,22 @@ fn sign_off(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 fn footer_line(app: &ModerateApp, theme: &Theme, width: u16) -> Line<'static> {
     let ctx = Ctx::of(app);
+    let items: Vec<(&str, &str)> = for_screen(ctx, true).filter_map(|b| b.footer).collect();
+    let len = |(keys, word): &(&str, &str)| keys.chars().count() + word.chars().count() + 3;
+    // Help and quit are always shown, however narrow the terminal: the
+    // help lists every key the footer has no room for.
+    let always = |keys: &str| matches!(keys, "?" | "q");
+    let mut room = usize::from(width).saturating_sub(items.iter().filter(|i| always(i.0)).map(len).sum());
     let mut spans = Vec::new();
-    let mut used = 0usize;
-    for b in for_screen(ctx, true) {
-        let Some((keys, word)) = b.footer else { continue };
-        let len = keys.chars().count() + word.chars().count() + 3;
-        if used + len > usize::from(width) {
-            break;
+    for item in &items {
+        if !always(item.0) {
+            if len(item) > room {
+                continue;
+            }
+            room -= len(item);
         }
-        used += len;
-        spans.push(Span::styled(keys.to_string(), theme.key()));
-        spans.push(Span::raw(format!(" {word}  ")));
+        spans.push(Span::styled(item.0.to_string(), theme.key()));
+        spans.push(Span::raw(format!(" {}  ", item.1)));
     }
     Line::from(spans)
 }
