@@ -466,7 +466,7 @@ fn assessors_who_differ_are_settled_and_adopted_pass_marks_reach_every_command()
                 station: "case-1".into(),
                 candidate: "C001".into(),
                 sheets: l.clone(),
-                internal: "PASS".into(),
+                internal: osce::scoring::StationOutcome::Pass,
                 decision,
                 proposed,
                 rationale: "images".into(),
@@ -688,7 +688,11 @@ fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
             station: station.clone(),
             candidate: candidate.clone(),
             sheets: seen,
-            internal: was.clone(),
+            internal: if was == "PASS" {
+                osce::scoring::StationOutcome::Pass
+            } else {
+                osce::scoring::StationOutcome::Fail
+            },
             decision: osce::store::Decision::Agree,
             proposed: None,
             rationale: String::new(),

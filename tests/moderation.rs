@@ -61,7 +61,13 @@ fn decide(
                 station: station.into(),
                 candidate: candidate.into(),
                 sheets: seen(&l.cohort, &cell.sheets),
-                internal: "as shown".into(),
+                // The result the marks give, as the screen records it.
+                internal: l
+                    .results
+                    .iter()
+                    .find(|r| r.candidate == candidate)
+                    .and_then(|r| r.stations.get(station))
+                    .map_or(osce::scoring::StationOutcome::Incomplete, |d| d.result.outcome),
                 decision,
                 proposed,
                 rationale: rationale.into(),

@@ -1055,7 +1055,7 @@ fn sample_events() -> Vec<Event> {
                 device: "laptop-07".into(),
                 last: "5d41…".into(),
             }],
-            internal: "FAIL".into(),
+            internal: osce::scoring::StationOutcome::Fail,
             decision: osce::store::Decision::Disagree,
             proposed: Some(osce::store::Proposed::Pass),
             rationale: "The images saved show every structure marked missing.".into(),

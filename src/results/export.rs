@@ -590,7 +590,7 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
                         d.candidate.clone(),
                         d.station.clone(),
                         who(&d.sheets),
-                        d.internal.clone(),
+                        d.internal.word().to_string(),
                         log.assessor.clone(),
                         log.device.clone(),
                         match d.decision {

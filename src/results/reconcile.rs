@@ -218,9 +218,9 @@ fn candidate_result(
         let decided_on = moderation
             .decisions(cohort, &all, candidate, &station.id)
             .iter()
-            .filter(|(d, holds)| *holds && matches!(d.internal.as_str(), "PASS" | "FAIL"))
-            .map(|(d, _)| d.internal.clone())
-            .find(|was| was != detail.result.outcome.word());
+            .filter(|(d, holds)| *holds && matches!(d.internal, StationOutcome::Pass | StationOutcome::Fail))
+            .map(|(d, _)| d.internal)
+            .find(|was| *was != detail.result.outcome);
         let (final_result, why) = moderated(
             rubric,
             cohort,
@@ -380,7 +380,7 @@ struct Facts {
     absent: bool,
     /// The result the marks gave when a decision that holds was taken, where
     /// it is not the result they give now (other pass marks).
-    decided_on: Option<String>,
+    decided_on: Option<StationOutcome>,
 }
 
 /// A station's result after moderation, with the reason in words wherever
@@ -416,7 +416,7 @@ fn moderated(
                     "{} moderated it when the marks gave {}; under the pass marks now in force they give {}: \
                      the decision must be reviewed (osce moderate), it is not turned around",
                     by.join(", "),
-                    decided_on.as_deref().unwrap_or(""),
+                    decided_on.map_or("", StationOutcome::word),
                     internal.outcome.word()
                 ),
             );

@@ -24,7 +24,10 @@ impl fmt::Display for Outcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A station's result. Written in records as `PASS`, `FAIL`,
+/// `INCOMPLETE`, `ABSENT` or `REST`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum StationOutcome {
     Pass,
     Fail,

@@ -238,7 +238,7 @@ pub enum Event {
         sheets: Vec<SeenSheet>,
         /// The station result the examiners' marks gave then: `PASS`,
         /// `FAIL` or `INCOMPLETE`.
-        internal: String,
+        internal: crate::scoring::StationOutcome,
         decision: Decision,
         /// With `disagree`: the result the assessor proposes.
         #[serde(default, skip_serializing_if = "Option::is_none")]

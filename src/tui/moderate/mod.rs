@@ -679,7 +679,7 @@ impl ModerateApp {
     /// Whether `d` was taken when the marks gave another result than they
     /// give now.
     pub fn under_other_pass_marks(&self, d: &crate::results::moderation::Decided, e: &Entry) -> bool {
-        matches!(d.internal.as_str(), "PASS" | "FAIL") && d.internal != e.internal.outcome.word()
+        matches!(d.internal, StationOutcome::Pass | StationOutcome::Fail) && d.internal != e.internal.outcome
     }
 
     fn shown(&self, e: &Entry) -> bool {
@@ -986,7 +986,7 @@ impl ModerateApp {
             station: e.station.clone(),
             candidate: e.candidate.clone(),
             sheets: seen(&self.cohort, &e.sheets),
-            internal: e.internal.outcome.word().to_string(),
+            internal: e.internal.outcome,
             decision,
             proposed,
             rationale,
