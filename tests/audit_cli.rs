@@ -670,3 +670,29 @@ fn a_simulated_station_of_many_items_is_timed_in_order() {
     simulate(&rubric, &sessions, 4, 1, 1);
     assert_times_never_go_back(&sessions);
 }
+
+/// Many copies (a folder collected twice) are summed up in one line a
+/// folder, so that a warning that needs a person is not lost among them.
+#[test]
+fn copies_of_a_whole_folder_are_one_line_of_the_audit() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    let rubric = PathBuf::from(OSCE);
+    simulate(&rubric, &a, 4, 2, 1);
+    let b = d.0.join("b");
+    let copied = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(&a)
+        .arg(&b)
+        .status()
+        .expect("cp");
+    assert!(copied.success());
+    let (code, out) = run(&[&a, &b]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.matches("also found in another folder given").count(),
+        1,
+        "{out}"
+    );
+    assert!(!out.contains("record for record the same"), "{out}");
+}

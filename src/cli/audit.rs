@@ -7,7 +7,7 @@ use osce::base::text::plural;
 use std::fmt::Write;
 use std::process::ExitCode;
 
-use osce::results::audit::{AuditReport, Finding, audit, fmt_time};
+use osce::results::audit::{AuditReport, Copies, Finding, FindingKind, audit, fmt_time};
 use osce::rubric::Rubric;
 use osce::scoring::fmt_marks;
 use osce::store::{SheetKey, Submission};
@@ -139,8 +139,43 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
     }
     if warnings > 0 {
         let _ = writeln!(out, "\nWarnings ({warnings}):");
-        for f in report.warnings() {
+        // Copies of a folder collected twice are ordinary and counted once
+        // by every command: summed up by folder, so that a warning that
+        // needs a person is not lost among hundreds of them.
+        let is_copy = |f: &&Finding| {
+            matches!(
+                &f.kind,
+                FindingKind::SameSheet {
+                    relation: Copies::Identical | Copies::OlderCopy,
+                    ..
+                }
+            )
+        };
+        let copies: Vec<&Finding> = report.warnings().filter(is_copy).collect();
+        for f in report.warnings().filter(|f| !is_copy(f)) {
             finding(&mut out, f);
+        }
+        if copies.len() > 5 {
+            let mut by_folder: std::collections::BTreeMap<String, usize> = Default::default();
+            for f in &copies {
+                let root = osce::store::sessions_root(&f.path)
+                    .unwrap_or(&f.path)
+                    .display()
+                    .to_string();
+                *by_folder.entry(root).or_default() += 1;
+            }
+            for (folder, n) in by_folder {
+                let _ = writeln!(
+                    out,
+                    "  {folder}: {} also found in another folder given, identical or an older copy: a folder \
+                     collected twice. Every command counts each sheet once; keep one copy of each folder",
+                    plural(n, "sheet's journal is", "sheets' journals are")
+                );
+            }
+        } else {
+            for f in copies {
+                finding(&mut out, f);
+            }
         }
     }
 
