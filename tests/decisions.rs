@@ -600,6 +600,12 @@ fn adopted_pass_marks_are_used_by_export_without_being_asked() {
         !stations[1..].iter().any(|r| r[source].starts_with("provisional")),
         "no provisional pass mark is left"
     );
+    // The report says which pass marks are in force.
+    let (_, out) = osce(&["report", OSCE, "--sessions", s(&folder), "--format", "markdown"]);
+    assert!(
+        out.contains("Pass marks in force: the standard-set pass marks of"),
+        "{out}"
+    );
 }
 
 /// An assessor agreed with a station's result under the provisional pass

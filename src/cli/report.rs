@@ -17,6 +17,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         roster,
         cohort,
         matrix,
+        decisions,
         ..
     } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
         Ok(l) => l,
@@ -25,7 +26,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     // Standard setting uses the examiners' own marks, before moderation.
     let none = Moderation::default();
     let agreement = osce::results::reconcile::agreement(&rubric, &cohort, &matrix);
-    let report: Report = build(
+    let mut report: Report = build(
         &rubric,
         &cohort,
         &matrix.candidates,
@@ -33,6 +34,9 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         agreement,
         |part, s| osce::results::reconcile::results_for(&rubric, &cohort, &matrix, s, &none, part),
     );
+    report.adopted = decisions
+        .pass_marks()
+        .map(|(made, _)| format!("{} ({})", made.entry.decision.words(), made.attribution()));
     let unusable = super::status::warn_unusable(&cohort);
     if matrix.candidates.is_empty() {
         errln!(

@@ -48,6 +48,19 @@ pub fn render(r: &Report) -> String {
         "Assessment `{}` · {} candidates, {} with every station complete (used for α and the SEM: listwise).\n",
         r.assessment, e.candidates, e.complete
     );
+    match &r.adopted {
+        Some(words) => {
+            let _ = writeln!(out, "Pass marks in force: {words}. Every command uses them.\n");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "Pass marks in force: the rubric's own (provisional where standard-set): none has been adopted by a \
+                 decision yet. The standard-set figures below are what the data proposes (`osce decide pass-marks` \
+                 adopts a saved record).\n"
+            );
+        }
+    }
     let mut all_flags: Vec<String> = flag_lines(&e.flags);
     for s in &r.stations {
         all_flags.extend(

@@ -158,6 +158,10 @@ pub struct Report {
     pub exam: ExamReport,
     /// The standard-set pass marks and SEM, as the engine takes them.
     pub standards: Standards,
+    /// The pass marks the exam lead adopted by decision (`osce decide
+    /// pass-marks`), in words, where they have; every other command uses
+    /// them.
+    pub adopted: Option<String>,
 }
 
 /// One candidate's complete result at one station.
@@ -489,6 +493,7 @@ pub fn build(
         stations: stations.into_iter().map(|(s, _)| s).collect(),
         exam,
         standards,
+        adopted: None,
     }
 }
 
