@@ -742,3 +742,55 @@ fn feedback_explains_a_fail_and_is_silent_on_moderation_under_way() {
     assert!(c2.contains("**Result: FAIL**"), "{c2}");
     assert!(c2.contains("\nWhy: "), "the reason for the fail in words: {c2}");
 }
+
+/// One assessor on two laptops is one assessor: a moderation window opened
+/// (and closed, deciding nothing) on a second laptop after the sign-off is
+/// no assessor who has not signed off. An assessor the rubric names whose
+/// decisions are not in the folders given keeps the results from final.
+#[test]
+fn one_assessor_on_two_laptops_and_a_named_assessor_left_out() {
+    let d = Dir::new("mod-two-laptops");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    signed_off(&s, PRACTICAL, "EA1");
+    let r = rubric(PRACTICAL);
+    let (j, _) = Store::new(&s)
+        .open_moderation(&r.id, "EA1", "second-laptop", &hash(PRACTICAL))
+        .expect("open");
+    drop(j);
+    let status =
+        |rubric_path: &str| run_osce(&["status", rubric_path, "--sessions", s.to_str().expect("utf-8")]);
+    let (_, out) = status(PRACTICAL);
+    assert!(!out.contains("has not signed the moderation off"), "{out}");
+
+    // The same exam, its rubric naming a second assessor whose folder was
+    // not given.
+    let named = d.0.join("named.ron");
+    let text = std::fs::read_to_string(PRACTICAL).expect("rubric");
+    let text = text.replacen(
+        "moderation: (mode: Sample(percent: 20))",
+        "moderation: (mode: Sample(percent: 20), assessors: [\"EA1\", \"EA2\"])",
+        1,
+    );
+    std::fs::write(&named, &text).expect("write");
+    let s2 = d.sub("s2");
+    candidate(
+        &s2,
+        named.to_str().expect("utf-8"),
+        "C001",
+        "E01@lap1",
+        Marks::Top,
+    );
+    signed_off(&s2, named.to_str().expect("utf-8"), "EA1");
+    let (code, out) = run_osce(&[
+        "status",
+        named.to_str().expect("utf-8"),
+        "--sessions",
+        s2.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("assessor EA2 (named in the rubric) has no decisions in the folders given"),
+        "{out}"
+    );
+}
