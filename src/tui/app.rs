@@ -1330,7 +1330,12 @@ impl App {
             return false;
         }
         let mut due = false;
-        if let Some(leaving) = &self.leaving {
+        if let Some(leaving) = &mut self.leaving {
+            if leaving.timer.display(now).phase == Phase::Overrun {
+                // A soft time-up after the sheet was submitted: nothing is
+                // left to mark, so the changeover starts at once.
+                leaving.timer.advance(now);
+            }
             if leaving.timer.display(now).phase != Phase::Done {
                 return false;
             }
