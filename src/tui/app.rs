@@ -1407,12 +1407,20 @@ impl App {
         let mut lines = Vec::new();
         if let Some(leaving) = &self.leaving {
             let d = leaving.timer.display(self.now);
+            // Before the changeover, also when they leave: at its end.
+            let plan = leaving.timer.plan();
+            let leaves = match d.phase {
+                Phase::Reading => Some(d.time + plan.station + plan.changeover),
+                Phase::Station => Some(d.time + plan.changeover),
+                _ => None,
+            };
             lines.push(format!(
-                "{} {} is still in the room: {} {} left",
+                "{} {} is still in the room: {} {} left{}",
                 leaving.candidate.id,
                 leaving.candidate.name,
                 d.phase.name(),
-                fmt_countdown(d.time)
+                fmt_countdown(d.time),
+                leaves.map_or(String::new(), |t| format!(" · leaves in {}", fmt_countdown(t)))
             ));
         }
         match plan.standing(self.wall) {
