@@ -528,3 +528,158 @@ fn a_sessions_folder_made_read_only_while_marking_raises_the_banner() {
     assert!(screen.contains("MARKS ARE NOT BEING SAVED"), "{screen}");
     t.keys(&["q"]);
 }
+
+/// Waits until the screen shows one of `texts`; which one, and the screen.
+fn wait_for_any(t: &Tmux, texts: &[&str]) -> (usize, String) {
+    let start = Instant::now();
+    loop {
+        let screen = t.screen();
+        if let Some(i) = texts.iter().position(|x| screen.contains(x)) {
+            return (i, screen);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "waited 30 s for one of {texts:?}; the screen shows:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The example OSCE with every station timed 8 s plus 3 s of changeover
+/// (no reading time, no calls): an 11-second round.
+fn quick_rubric(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(example_rubric()).expect("rubric");
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("timing: (") {
+        out.push_str(&rest[..at]);
+        let end = at + rest[at..].find(')').expect("end of timing") + 1;
+        out.push_str("timing: (station: \"0:08\", changeover: \"0:03\")");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    let path = dir.join("quick-osce.ron");
+    std::fs::write(&path, out).expect("write rubric");
+    path
+}
+
+/// Confirms the candidate shown for `round`, marks every knee item and the
+/// global rating, and submits while their time runs on.
+fn mark_and_submit(t: &Tmux, round: usize, id: &str) {
+    let screen = t.wait_for(&format!("Round {round} of 7 · candidate"));
+    assert!(screen.contains(id), "{id} is up in round {round}:\n{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Knee · round {round} of 7"));
+    t.keys(&["Space"]);
+    t.keys(&["1", "1", "1", "1", "1", "1", "1", "1", "1", "1", "3", "s"]);
+    t.wait_for("Submit this sheet?");
+    t.keys(&["Enter"]);
+    let (i, _) = wait_for_any(t, &["Submit before the time is up?", "is still in the room"]);
+    if i == 0 {
+        t.keys(&["y"]);
+    }
+}
+
+/// A station circuit of six candidates at the knee of a seven-station
+/// circuit (the rest station included), in the real binary: the rounds on
+/// screen, the candidate still in the room until changeover ends, an
+/// absent candidate, a round with nobody (a rest), and every sheet on disk.
+#[test]
+fn a_station_circuit_of_six_with_a_rest_and_an_absence() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("circuit");
+    let dir = t.dir.clone();
+    let rubric = quick_rubric(&dir);
+    let roster = dir.join("roster.csv");
+    // In row order: at the knee, C002 in round 1, C001 in round 2, nobody
+    // in round 3, then C006, C005, C004 and C003.
+    let mut csv = String::from("candidate_id,name\n");
+    for i in 1..=6 {
+        csv.push_str(&format!("C00{i},Candidate {i}\n"));
+    }
+    std::fs::write(&roster, csv).expect("roster");
+    let sessions = dir.join("sessions");
+    let bin = env!("CARGO_BIN_EXE_osce");
+    t.start(&format!(
+        "{bin} score {} --examiner E02 --roster {} --station knee --sessions {} --device e2e",
+        rubric.display(),
+        roster.display(),
+        sessions.display()
+    ));
+
+    // Round 1: C002, and the next round's candidate named.
+    let screen = t.wait_for("Then round 2: C001 Candidate 1");
+    assert!(
+        screen.contains("Is this the candidate in front of you?"),
+        "{screen}"
+    );
+    mark_and_submit(&t, 1, "C002");
+    // C002 is still in the room; C001 only comes when changeover ends.
+    let screen = t.wait_for("C002 Candidate 2 is still in the room");
+    assert!(
+        screen.contains("Next candidate, once the changeover ends:"),
+        "{screen}"
+    );
+    assert!(screen.contains("Then round 3: no candidate — rest"), "{screen}");
+    let screen = t.wait_for("Is this the candidate in front of you?");
+    assert!(screen.contains("Round 2 of 7 · candidate 2 of 6"), "{screen}");
+
+    // Round 2: C001 does not come.
+    t.keys(&["x"]);
+    t.wait_for("Why is the candidate absent?");
+    t.keys(&["Did not attend", "Enter"]);
+    // Round 3: nobody at this station; C006 is shown as coming after it.
+    let screen = t.wait_for("Round 3 of 7: no candidate — rest");
+    assert!(screen.contains("Next candidate, after the rest:"), "{screen}");
+    assert!(screen.contains("Round 4 of 7 · candidate 3 of 6"), "{screen}");
+    t.wait_for("Is this the candidate in front of you?");
+
+    // Rounds 4 to 7; the examiner confirms each as they come in.
+    for (round, id) in [(4, "C006"), (5, "C005"), (6, "C004")] {
+        mark_and_submit(&t, round, id);
+        t.wait_for("Is this the candidate in front of you?");
+    }
+    mark_and_submit(&t, 7, "C003");
+    t.wait_for("Every sheet of this session is submitted.");
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.run(&["list-sessions"]).contains("e2e") && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let sheet = |id: &str| {
+        let path = sessions.join(format!("msk-us-osce/E02@e2e/{id}/knee.jsonl"));
+        let replay = read_sheet(&path).unwrap_or_else(|e| panic!("{id}'s sheet reads back: {e}"));
+        assert!(replay.quarantined.is_none() && replay.damage.is_none(), "{id}");
+        SheetState::replay(&replay.records)
+    };
+    let (checked, _) = osce::rubric::load(&rubric).expect("the quick rubric is valid");
+    let knee = checked.station("knee").expect("knee");
+    for id in ["C002", "C006", "C005", "C004", "C003"] {
+        let state = sheet(id);
+        let submitted = state
+            .submitted
+            .clone()
+            .unwrap_or_else(|| panic!("{id} submitted"));
+        assert_eq!(submitted.max, 20.0, "{id}");
+        for item in &knee.items {
+            assert_eq!(
+                state.mark(&item.id).and_then(|m| m.level),
+                Some(1),
+                "{id}: {} at level 1",
+                item.id
+            );
+        }
+        assert!(state.absent.is_none(), "{id}");
+        assert!(state.timer.iter().any(|t| t.action == TimerAction::Start), "{id}");
+    }
+    let absent = sheet("C001");
+    assert_eq!(absent.absent.as_deref(), Some("Did not attend"));
+    assert_eq!(absent.submitted.map(|s| s.outcome), Some("ABSENT".into()));
+    let folders = std::fs::read_dir(sessions.join("msk-us-osce/E02@e2e"))
+        .expect("examiner folder")
+        .count();
+    assert_eq!(folders, 6, "one sheet per candidate, none for the rest");
+}

@@ -239,6 +239,17 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        text: "candidate_id,name,circuit_start\nC001,A,2026-06-03 09:00\n",
+        shown: "row 2, circuit_start: \"2026-06-03 09:00\" is not a date and time with its offset from UTC",
+        doc: "is not a date and time with its offset from UTC",
+    },
+    Case {
+        text: "candidate_id,name,circuit,circuit_start\nC001,A,A,2026-06-03T09:00Z\nC002,B,A,2026-06-03T09:30Z\n",
+        shown: "row 3, circuit_start: a circuit has one start, but row 2 gives 2026-06-03T09:00Z and row 3 \
+                gives 2026-06-03T09:30Z of circuit \"A\"",
+        doc: "a circuit has one start",
+    },
+    Case {
         text: "",
         shown: "the roster is empty (the first row names the columns, e.g. \
                 candidate_id,name,circuit,start_station; then one row per candidate)",
@@ -260,20 +271,20 @@ const CASES: &[Case] = &[
         text: "C001,Anna Smith\nC002,Ben Jones\n",
         shown: "row 1: the first row is not a header: \"C001\", \"Anna Smith\" (add a first row naming the \
                 columns, e.g. candidate_id,name,circuit,start_station; the columns a roster may have are \
-                candidate_id, name, circuit and start_station)",
+                candidate_id, name, circuit, start_station and circuit_start)",
         doc: "the first row is not a header",
     },
     Case {
         text: "candiate_id,name\nC001,Anna\n",
         shown: "row 1, candiate_id: unknown column \"candiate_id\" in column A (did you mean \
-                \"candidate_id\"? the columns a roster may have are candidate_id, name, circuit and \
-                start_station; rename or delete it)",
+                \"candidate_id\"? the columns a roster may have are candidate_id, name, circuit, start_station and \
+                circuit_start; rename or delete it)",
         doc: "unknown column",
     },
     Case {
         text: "candidate_id,name,email\nC001,Anna,anna@example.org\n",
         shown: "row 1, email: unknown column \"email\" in column C (the columns a roster may have are \
-                candidate_id, name, circuit and start_station; rename or delete it)",
+                candidate_id, name, circuit, start_station and circuit_start; rename or delete it)",
         doc: "unknown column",
     },
     Case {
@@ -285,19 +296,19 @@ const CASES: &[Case] = &[
     Case {
         text: "candidate_id,circuit\nC001,A\n",
         shown: "row 1: the header has no name column (every roster needs the columns candidate_id and name; \
-                the columns a roster may have are candidate_id, name, circuit and start_station)",
+                the columns a roster may have are candidate_id, name, circuit, start_station and circuit_start)",
         doc: "the header has no name column",
     },
     Case {
         text: "name,circuit\nAnna,A\n",
         shown: "row 1: the header has no candidate_id column (every roster needs the columns candidate_id and \
-                name; the columns a roster may have are candidate_id, name, circuit and start_station)",
+                name; the columns a roster may have are candidate_id, name, circuit, start_station and circuit_start)",
         doc: "the header has no candidate_id column",
     },
     Case {
         text: "candidate_id,name,\nC001,Anna,\nC002,Ben,notes\n",
         shown: "row 3: column C has something in it, but no name in the header (name the column in the \
-                header (the columns a roster may have are candidate_id, name, circuit and start_station), or \
+                header (the columns a roster may have are candidate_id, name, circuit, start_station and circuit_start), or \
                 delete it)",
         doc: "has something in it, but no name in the header",
     },
@@ -976,4 +987,33 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_circuit_start_is_read_with_its_offset_and_kept_per_circuit() {
+    let (roster, _) = valid(
+        "candidate_id,name,circuit,circuit_start\n\
+         C001,A,am,2026-06-03T09:00+01:00\n\
+         C002,B,am,2026-06-03 09:00+01:00\n\
+         C003,C,pm,2026-06-03T13:30Z\n",
+    );
+    let at = |c: &str| roster.circuit_start(Some(c)).map(|t| t.to_rfc3339());
+    assert_eq!(at("am").as_deref(), Some("2026-06-03T08:00:00+00:00"));
+    assert_eq!(at("pm").as_deref(), Some("2026-06-03T13:30:00+00:00"));
+    let (none, _) = valid("candidate_id,name\nC001,A\n");
+    assert_eq!(none.circuit_start(None), None);
+}
+
+#[test]
+fn the_doc_circuit_start_example_is_valid_and_gives_each_circuit_its_start() {
+    let after = DOC
+        .split("<!-- circuit start example -->")
+        .nth(1)
+        .expect("the example");
+    let start = after.find("```csv\n").expect("a ```csv block") + "```csv\n".len();
+    let end = start + after[start..].find("```").expect("end of block");
+    let (roster, _) = valid(&after[start..end]);
+    let at = |c: &str| roster.circuit_start(Some(c)).map(|t| t.to_rfc3339());
+    assert_eq!(at("A").as_deref(), Some("2026-06-03T08:00:00+00:00"));
+    assert_eq!(at("B").as_deref(), Some("2026-06-03T12:30:00+00:00"));
 }

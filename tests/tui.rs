@@ -1735,3 +1735,166 @@ fn the_missing_mark_reason_is_for_what_could_not_be_judged() {
     assert!(screen.contains("if the candidate did not do it,"), "{screen}");
     assert!(screen.contains("that is a mark"), "{screen}");
 }
+
+/// Six candidates for the seven stations of the OSCE (the rest station
+/// included), placed in row order: at the knee, round 1 brings C002, round 2
+/// C001, round 3 nobody (a rest), rounds 4 to 7 C006, C005, C004 and C003.
+fn six_at_the_knee(start: &str) -> Harness {
+    let rubric = "rubrics/msk-ultrasound-osce.ron";
+    let (r, _) = load(Path::new(rubric)).expect("valid");
+    let text = std::fs::read_to_string(rubric).expect("rubric");
+    let mut roster = String::from("candidate_id,name,circuit_start\n");
+    for i in 1..=6 {
+        roster.push_str(&format!("C00{i},Candidate {i},{start}\n"));
+    }
+    let (roster, _) = osce::day::roster::parse_roster(&roster, &r).expect("roster");
+    let plan = MarkingOrder::Circuit {
+        station: "knee".into(),
+        circuit: None,
+    };
+    let s = session(r, &text, "E02", "lap2", plan, Some(&roster)).expect("session");
+    let dir = temp_dir();
+    let wall = Rc::new(Cell::new(t0()));
+    let clock = wall.clone();
+    let mut exec = Executor::new(Store::new(&dir), "lap2".into(), Box::new(move || clock.get()));
+    exec.set_rubric_hash(s.rubric_hash.clone());
+    let mut app = App::marking(s, Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let mut h = Harness { app, exec, dir, wall };
+    h.act(Action::Surveyed(Vec::new()));
+    h
+}
+
+#[test]
+fn a_station_circuit_has_a_round_per_station_and_a_rest_where_nobody_comes() {
+    let h = six_at_the_knee("2026-11-23T09:00Z");
+    let plan = h
+        .app
+        .session
+        .as_ref()
+        .and_then(|s| s.circuit.clone())
+        .expect("plan");
+    assert_eq!(
+        plan.rounds,
+        vec![Some(0), Some(1), None, Some(2), Some(3), Some(4), Some(5)]
+    );
+    // The physics station's 2-minute reading makes the longest round: 13 min.
+    assert_eq!(plan.round, Duration::from_secs(13 * 60));
+    use osce::day::circuit::Standing;
+    let at = |secs: i64| plan.standing(t0() + chrono::Duration::seconds(secs));
+    assert_eq!(at(-90), Some(Standing::Before(Duration::from_secs(90))));
+    assert_eq!(
+        at(0),
+        Some(Standing::Round {
+            index: 0,
+            left: Duration::from_secs(780)
+        })
+    );
+    assert_eq!(
+        at(2 * 780 + 80),
+        Some(Standing::Round {
+            index: 2,
+            left: Duration::from_secs(700)
+        })
+    );
+    assert_eq!(at(7 * 780), Some(Standing::Over));
+}
+
+#[test]
+fn the_circuit_clock_says_the_round_and_a_rest_plainly() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    let lines = h.app.circuit_lines();
+    assert_eq!(
+        lines,
+        vec![
+            "Now round 1 of 7 · 13:00 left in the round",
+            "Round 1 of 7 · candidate 1 of 6 at this station",
+            "Then round 2: C001 Candidate 1",
+        ]
+    );
+    // Round 3 by the clock: nobody comes to the knee.
+    h.tick((2 * 780 + 80) as f64);
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "Now round 3 of 7: no candidate — rest · 11:40 left"
+    );
+    assert!(h.app.waiting());
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Next candidate, after the rest:"), "{screen}");
+    assert!(!screen.contains("Is this the candidate"), "{screen}");
+}
+
+#[test]
+fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_rest() {
+    // No start time: the rounds follow the station timer.
+    let mut h = six_at_the_knee("");
+    let lines = h.app.circuit_lines();
+    assert_eq!(lines[0], "Round 1 of 7 · candidate 1 of 6 at this station");
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    assert!(h.render(120, 40).contains("Station 2/6: Knee · round 1 of 7"));
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(700.0); // reading 60 s + station 600 s, then 40 s of changeover
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Confirm");
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert_eq!(
+        h.app.circuit_lines(),
+        vec![
+            "C002 Candidate 2 is still in the room: changeover 0:20 left",
+            "Round 2 of 7 · candidate 2 of 6 at this station",
+            "Then round 3: no candidate — rest",
+        ]
+    );
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Next candidate, once the changeover ends:"),
+        "{screen}"
+    );
+    // The end of changeover brings C001, with the bell.
+    h.tick(710.0);
+    assert!(h.app.leaving.is_some());
+    let effects = h.act(Action::Tick {
+        now: Duration::from_secs(720),
+        wall: t0() + chrono::Duration::seconds(720),
+    });
+    assert!(effects.contains(&Effect::Bell), "{effects:?}");
+    assert!(!h.app.waiting());
+    assert!(
+        h.render(80, 24)
+            .contains("Is this the candidate in front of you?")
+    );
+
+    // C001 is marked absent: round 3 is a rest, a round long, then C006.
+    h.key(KeyCode::Char('x'));
+    h.chars("Did not attend");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    h.tick(721.0);
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "Round 3 of 7: no candidate — rest · 13:00 left"
+    );
+    assert!(h.render(80, 24).contains("Next candidate, after the rest:"));
+    let effects = h.act(Action::Tick {
+        now: Duration::from_secs(721 + 780),
+        wall: t0() + chrono::Duration::seconds(721 + 780),
+    });
+    assert!(effects.contains(&Effect::Bell), "{effects:?}");
+    assert!(!h.app.waiting());
+    assert_eq!(
+        h.app.circuit_lines(),
+        vec![
+            "Round 4 of 7 · candidate 3 of 6 at this station",
+            "Then round 5: C005 Candidate 5",
+        ]
+    );
+}

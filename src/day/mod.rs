@@ -3,6 +3,7 @@
 //! training and benchmarks. The marks themselves go to [`crate::store`]
 //! through the screens of [`crate::tui`].
 
+pub mod circuit;
 pub mod import;
 pub mod roster;
 pub mod simulate;

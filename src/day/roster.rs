@@ -18,6 +18,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
+
 use crate::base::csvin::{self, Layout, NewProblem, Problem, ReadProblem, Table};
 use crate::base::ids::check_id;
 use crate::rubric::{Rubric, Station, did_you_mean, one_of, quoted};
@@ -31,15 +33,22 @@ pub const MAX_ROSTER_BYTES: u64 = 4 * 1024 * 1024;
 pub const MAX_CANDIDATES: usize = 100_000;
 
 /// The columns a roster may have. The first two are required.
-pub const COLUMNS: [&str; 4] = ["candidate_id", "name", "circuit", "start_station"];
+pub const COLUMNS: [&str; 5] = [
+    "candidate_id",
+    "name",
+    "circuit",
+    "start_station",
+    "circuit_start",
+];
 
 const ID: usize = 0;
 const NAME: usize = 1;
 const CIRCUIT: usize = 2;
 const START: usize = 3;
+const CIRCUIT_START: usize = 4;
 
 /// [`COLUMNS`] in words, for messages.
-const COLUMNS_LIST: &str = "candidate_id, name, circuit and start_station";
+const COLUMNS_LIST: &str = "candidate_id, name, circuit, start_station and circuit_start";
 
 /// One candidate, as checked: the id is usable as a folder name and unique
 /// (ignoring capitals), the name is not empty, and the start station, if
@@ -54,6 +63,10 @@ pub struct Candidate {
     /// The id of the station (rest stations included) where the candidate
     /// starts; `None` when the roster leaves it to the order of the rows.
     pub start_station: Option<String>,
+    /// When round 1 of the candidate's circuit begins, if the roster says
+    /// (the same on every row of a circuit): every station's laptop then
+    /// works out the round and the time left in it from its own clock.
+    pub circuit_start: Option<DateTime<Utc>>,
     /// The candidate's row in the file, counted as a spreadsheet counts
     /// rows: the header is row 1.
     pub row: usize,
@@ -76,6 +89,15 @@ impl Roster {
     /// (capitals ignored), as [`candidate_route`] takes it.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.candidates.iter().position(|c| c.id.eq_ignore_ascii_case(id))
+    }
+
+    /// When round 1 of `circuit` (or of the one circuit, for `None`)
+    /// begins, if the roster says.
+    pub fn circuit_start(&self, circuit: Option<&str>) -> Option<DateTime<Utc>> {
+        self.candidates
+            .iter()
+            .filter(|c| circuit.is_none_or(|k| c.circuit.as_deref() == Some(k)))
+            .find_map(|c| c.circuit_start)
     }
 
     /// The circuits named in the roster, in the order they first appear;
@@ -221,7 +243,7 @@ pub fn parse_roster(text: &str, rubric: &Rubric) -> Result<(Roster, Vec<RosterPr
                     "the roster is empty",
                     format!(
                         "the first row names the columns, e.g. {}; then one row per candidate",
-                        COLUMNS.join(",")
+                        COLUMNS[..4].join(",")
                     ),
                 )],
             });
@@ -261,6 +283,9 @@ pub fn parse_roster(text: &str, rubric: &Rubric) -> Result<(Roster, Vec<RosterPr
         circuit_spellings(&candidates, &mut errors);
     }
     start_stations_all_or_none(&candidates, &mut errors);
+    if table.has(CIRCUIT_START) {
+        one_start_per_circuit(&candidates, &mut errors);
+    }
     if !errors.is_empty() {
         // Stable: problems of one row keep the order they were found in.
         errors.sort_by_key(|p| p.row.unwrap_or(0));
@@ -273,13 +298,13 @@ pub fn parse_roster(text: &str, rubric: &Rubric) -> Result<(Roster, Vec<RosterPr
 
 /// The roster's columns, and the wording of the problems the shared
 /// header reading finds with them.
-fn layout() -> Layout<4> {
+fn layout() -> Layout<5> {
     let allowed = format!("the columns a roster may have are {COLUMNS_LIST}");
     Layout {
         columns: COLUMNS,
         required: &[ID, NAME],
         row: "row",
-        example: COLUMNS.join(","),
+        example: COLUMNS[..4].join(","),
         short_row: "C001,Anna Smith,,",
         unknown_help: format!("{allowed}; rename or delete it"),
         missing_help: format!("every roster needs the columns candidate_id and name; {allowed}"),
@@ -290,7 +315,7 @@ fn layout() -> Layout<4> {
 
 /// Checks one candidate row, given its cells by column (empty where the
 /// roster has no such column).
-fn candidate(row: usize, cells: [&str; 4], rubric: &Rubric, errors: &mut Vec<RosterProblem>) -> Candidate {
+fn candidate(row: usize, cells: [&str; 5], rubric: &Rubric, errors: &mut Vec<RosterProblem>) -> Candidate {
     let some = |k: usize| Some(cells[k]).filter(|c| !c.is_empty()).map(str::to_string);
     let id = cells[ID];
     if id.is_empty() {
@@ -352,11 +377,28 @@ fn candidate(row: usize, cells: [&str; 4], rubric: &Rubric, errors: &mut Vec<Ros
     {
         errors.push(unknown_station(row, start, rubric));
     }
+    let circuit_start = some(CIRCUIT_START).and_then(|text| match parse_start(&text) {
+        Some(t) => Some(t),
+        None => {
+            errors.push(RosterProblem::new(
+                Some(row),
+                Some("circuit_start"),
+                format!(
+                    "{} is not a date and time with its offset from UTC",
+                    quoted(&text)
+                ),
+                "write when round 1 begins as date, time and offset, e.g. 2026-06-03T09:00+01:00 \
+                 (09:00 British Summer Time) or 2026-06-03T09:00Z (UTC)",
+            ));
+            None
+        }
+    });
     Candidate {
         id: id.to_string(),
         name: name.to_string(),
         circuit,
         start_station,
+        circuit_start,
         row,
     }
 }
@@ -509,6 +551,59 @@ fn start_stations_all_or_none(candidates: &[Candidate], errors: &mut Vec<RosterP
                  in the order of the rows"
             ),
         ));
+    }
+}
+
+/// `2026-06-03T09:00+01:00`, with seconds or without, `Z` for UTC, and a
+/// space for the `T` as spreadsheets may write it. The offset is required:
+/// laptops set to different time zones must still agree on the moment.
+fn parse_start(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.replacen(' ', "T", 1);
+    let with_seconds = |t: &str| -> String {
+        // `HH:MM` followed by the offset: put `:00` seconds in.
+        match t.find('T') {
+            Some(at) if t[at + 1..].find(['Z', '+', '-']) == Some(5) => {
+                format!("{}:00{}", &t[..at + 6], &t[at + 6..])
+            }
+            _ => t.to_string(),
+        }
+    };
+    DateTime::parse_from_rfc3339(&with_seconds(&text))
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Every row of a circuit gives the same start (or none does): one
+/// circuit, one clock.
+fn one_start_per_circuit(candidates: &[Candidate], errors: &mut Vec<RosterProblem>) {
+    for (circuit, members) in by_circuit(candidates) {
+        let Some(&first) = members.first() else {
+            continue;
+        };
+        let first = &candidates[first];
+        if let Some(other) = members
+            .iter()
+            .map(|&i| &candidates[i])
+            .find(|c| c.circuit_start != first.circuit_start)
+        {
+            let of = circuit.map_or(String::new(), |c| format!(" of circuit {}", quoted(c)));
+            let said = |c: &Candidate| {
+                c.circuit_start
+                    .map_or("none".to_string(), |t| t.format("%Y-%m-%dT%H:%MZ").to_string())
+            };
+            errors.push(RosterProblem::new(
+                Some(other.row),
+                Some("circuit_start"),
+                format!(
+                    "a circuit has one start, but row {} gives {} and row {} gives {}{of}",
+                    first.row,
+                    said(first),
+                    other.row,
+                    said(other)
+                ),
+                "write the same circuit_start on every row of the circuit (or leave it empty on every row)",
+            ));
+        }
     }
 }
 
@@ -736,9 +831,24 @@ mod tests {
         assert_eq!(
             COLUMNS_LIST,
             format!(
-                "{}, {}, {} and {}",
-                COLUMNS[0], COLUMNS[1], COLUMNS[2], COLUMNS[3]
+                "{}, {}, {}, {} and {}",
+                COLUMNS[0], COLUMNS[1], COLUMNS[2], COLUMNS[3], COLUMNS[4]
             )
         );
+        let at = |s: &str| parse_start(s).map(|t| t.to_rfc3339());
+        assert_eq!(
+            at("2026-06-03T09:00+01:00").as_deref(),
+            Some("2026-06-03T08:00:00+00:00")
+        );
+        assert_eq!(
+            at("2026-06-03 09:00Z").as_deref(),
+            Some("2026-06-03T09:00:00+00:00")
+        );
+        assert_eq!(
+            at("2026-06-03T09:00:30-05:00").as_deref(),
+            Some("2026-06-03T14:00:30+00:00")
+        );
+        assert_eq!(at("2026-06-03T09:00"), None, "no offset");
+        assert_eq!(at("09:00+01:00"), None, "no date");
     }
 }

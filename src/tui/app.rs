@@ -12,7 +12,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use ratatui_textarea::{Input, TextArea};
 
-use crate::day::timer::{Happening, Phase, StationTimings, Timer};
+use crate::day::circuit::{CircuitPlan, Standing};
+use crate::day::timer::{Happening, Phase, StationTimings, Timer, fmt_countdown};
 use crate::rubric::{Rubric, Station};
 use crate::scoring::{Standards, StationResult, score_station};
 use crate::store::{
@@ -51,6 +52,10 @@ pub struct Session {
     pub candidates: Vec<Candidate>,
     /// Station to begin at in candidate mode.
     pub first_station: usize,
+    /// In circuit mode, the station's rounds: who comes in which round,
+    /// the rests between, and the circuit's start time if the roster gives
+    /// one.
+    pub circuit: Option<CircuitPlan>,
 }
 
 /// What the screen is showing.
@@ -186,6 +191,19 @@ pub struct Sheet {
     pub quarantine: Option<String>,
     /// Whether this run has written the sheet's `Opened` record yet.
     pub introduced: bool,
+}
+
+/// In a station circuit, after a sheet is submitted while its candidate's
+/// time runs on: the candidate is still in the room until the station's
+/// changeover ends, and only then does the next one come.
+#[derive(Debug, Clone)]
+pub struct Leaving {
+    pub candidate: Candidate,
+    /// The round (0 for the first) the candidate was here in.
+    pub round: Option<usize>,
+    /// A copy of the submitted sheet's timer, to count down to the end of
+    /// changeover (nothing more is recorded on the sheet).
+    pub timer: Timer,
 }
 
 /// Where one sheet stands, from a survey of the store.
@@ -372,6 +390,19 @@ pub struct App {
     /// Esc was pressed once in a dialog holding typed text that is not
     /// saved: a second esc leaves without it.
     discard_armed: bool,
+    /// Station circuit: the candidate who is still in the room after their
+    /// sheet was submitted.
+    pub leaving: Option<Leaving>,
+    /// Station circuit without a start time: rounds with nobody at this
+    /// station follow the last candidate's changeover; they end at this
+    /// (monotonic) time.
+    pub rest_until: Option<Duration>,
+    /// Station circuit: the round of the sheet last submitted, until the
+    /// rests after it (if any) are worked out, once its candidate has left.
+    after_round: Option<usize>,
+    /// The station timer as it ran when the sheet was submitted (which
+    /// ends it on the sheet), for [`Leaving`].
+    submitted_timer: Option<Timer>,
 }
 
 impl std::fmt::Debug for App {
@@ -444,6 +475,10 @@ impl App {
             ask: None,
             name_differs: None,
             discard_armed: false,
+            leaving: None,
+            rest_until: None,
+            after_round: None,
+            submitted_timer: None,
         }
     }
 
@@ -1131,6 +1166,33 @@ impl App {
     /// session stands, then go to the next one not yet submitted.
     fn after_submit(&mut self) -> Vec<Effect> {
         self.advance_pending = true;
+        self.leaving = None;
+        self.rest_until = None;
+        self.after_round = None;
+        if let (Some(session), Some(sheet)) = (&self.session, &self.sheet)
+            && let Mode::Circuit { .. } = session.mode
+        {
+            let round = session
+                .candidates
+                .iter()
+                .position(|c| c.id == sheet.candidate.id)
+                .and_then(|arrival| session.circuit.as_ref().and_then(|plan| plan.round_of(arrival)));
+            self.after_round = round;
+            if let Some(mut timer) = self.submitted_timer.take() {
+                if timer.display(self.now).phase == Phase::Overrun {
+                    // After a soft time-up the candidate leaves once the
+                    // sheet is in: changeover starts now.
+                    timer.advance(self.now);
+                }
+                if timer.display(self.now).phase != Phase::Done {
+                    self.leaving = Some(Leaving {
+                        candidate: sheet.candidate.clone(),
+                        round,
+                        timer,
+                    });
+                }
+            }
+        }
         vec![Effect::Close, Effect::Survey(self.session_keys())]
     }
 
@@ -1242,14 +1304,181 @@ impl App {
     fn tick(&mut self, now: Duration, wall: DateTime<Utc>) -> Vec<Effect> {
         self.now = now;
         self.wall = wall;
-        let Some(sheet) = &mut self.sheet else {
+        // The next candidate is due: the bell calls the examiner back.
+        let mut effects = if self.circuit_tick() {
+            vec![Effect::Bell]
+        } else {
+            Vec::new()
+        };
+        if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) {
+            let happenings = timer.poll(now);
+            effects.extend(self.timer_effects(happenings));
+        }
+        effects
+    }
+
+    /// Station circuit, between candidates: the leaving candidate's
+    /// changeover ending, then any rounds with nobody here. True when the
+    /// next candidate is now due (the bell rings).
+    fn circuit_tick(&mut self) -> bool {
+        let now = self.now;
+        if self.sheet.is_some() {
+            // The examiner confirmed the next candidate: they are here.
+            self.leaving = None;
+            self.after_round = None;
+            self.rest_until = None;
+            return false;
+        }
+        let mut due = false;
+        if let Some(leaving) = &mut self.leaving {
+            if leaving.timer.display(now).phase == Phase::Overrun {
+                // A soft time-up after the sheet was submitted: nothing is
+                // left to mark, so the changeover starts at once.
+                leaving.timer.advance(now);
+            }
+            if leaving.timer.display(now).phase != Phase::Done {
+                return false;
+            }
+            self.leaving = None;
+            due = true;
+        }
+        // Not while the survey after a submission is still to say who is
+        // next.
+        if let Some(from) = self.after_round.filter(|_| !self.advance_pending) {
+            self.after_round = None;
+            let rests = self.rests_after(Some(from));
+            let plan = self.session.as_ref().and_then(|s| s.circuit.as_ref());
+            if let Some(plan) = plan.filter(|p| p.start.is_none() && rests > 0) {
+                let rounds = u32::try_from(rests).unwrap_or(u32::MAX);
+                self.rest_until = Some(now + plan.round.saturating_mul(rounds));
+                return false;
+            }
+        }
+        if self.rest_until.is_some_and(|until| now >= until) {
+            self.rest_until = None;
+            return true;
+        }
+        due
+    }
+
+    /// How many rounds with nobody at this station come between round
+    /// `from` and the round of the candidate now shown.
+    fn rests_after(&self, from: Option<usize>) -> usize {
+        let (Some(from), Some(next)) = (from, self.current_round()) else {
+            return 0;
+        };
+        next.saturating_sub(from + 1)
+    }
+
+    /// Station circuit: the round (0 for the first) of the candidate whose
+    /// sheet is open or about to be.
+    pub fn current_round(&self) -> Option<usize> {
+        self.session.as_ref()?.circuit.as_ref()?.round_of(self.candidate)
+    }
+
+    /// Station circuit: the next candidate is not in the room yet (the one
+    /// before is, or nobody is due here this round).
+    pub fn waiting(&self) -> bool {
+        self.leaving.is_some() || self.rest_until.is_some() || self.clock_rest().is_some()
+    }
+
+    /// Station circuit with a start time: the clock's round, when nobody is
+    /// at this station in it (a rest), with the time left in it.
+    fn clock_rest(&self) -> Option<(usize, Duration)> {
+        let plan = self.session.as_ref()?.circuit.as_ref()?;
+        match plan.standing(self.wall)? {
+            Standing::Round { index, left } if plan.rounds.get(index) == Some(&None) => Some((index, left)),
+            _ => None,
+        }
+    }
+
+    /// Station circuit: what the confirmation screen says about the
+    /// rounds, in order: who is still in the room, where the circuit's
+    /// clock stands (or the rest without one), this candidate's round, and
+    /// what the round after it holds. Empty outside a circuit.
+    pub fn circuit_lines(&self) -> Vec<String> {
+        let Some(session) = &self.session else {
             return Vec::new();
         };
-        let Some(timer) = &mut sheet.timer else {
+        let Some(plan) = &session.circuit else {
             return Vec::new();
         };
-        let happenings = timer.poll(now);
-        self.timer_effects(happenings)
+        let total = plan.rounds.len();
+        let mut lines = Vec::new();
+        if let Some(leaving) = &self.leaving {
+            let d = leaving.timer.display(self.now);
+            // Before the changeover, also when they leave: at its end.
+            let plan = leaving.timer.plan();
+            let leaves = match d.phase {
+                Phase::Reading => Some(d.time + plan.station + plan.changeover),
+                Phase::Station => Some(d.time + plan.changeover),
+                _ => None,
+            };
+            lines.push(format!(
+                "{} {} is still in the room: {} {} left{}",
+                leaving.candidate.id,
+                leaving.candidate.name,
+                d.phase.name(),
+                fmt_countdown(d.time),
+                leaves.map_or(String::new(), |t| format!(" · leaves in {}", fmt_countdown(t)))
+            ));
+        }
+        match plan.standing(self.wall) {
+            Some(Standing::Before(d)) => {
+                lines.push(format!(
+                    "The circuit starts in {} (round 1 of {total})",
+                    fmt_countdown(d)
+                ));
+            }
+            Some(Standing::Round { index, left }) => lines.push(match plan.rounds.get(index) {
+                Some(None) => format!(
+                    "Now round {} of {total}: no candidate — rest · {} left",
+                    index + 1,
+                    fmt_countdown(left)
+                ),
+                _ => format!(
+                    "Now round {} of {total} · {} left in the round",
+                    index + 1,
+                    fmt_countdown(left)
+                ),
+            }),
+            Some(Standing::Over) => lines.push(format!("Every round of the circuit ({total}) is over")),
+            None => {
+                if let (Some(until), Some(next)) = (self.rest_until, self.current_round()) {
+                    // The rest rounds run back to back up to the next
+                    // candidate's round: which one is it now?
+                    let left = until.saturating_sub(self.now);
+                    let round_ms = plan.round.as_millis().max(1);
+                    let rounds_left = left.as_millis().div_ceil(round_ms).max(1);
+                    let behind = usize::try_from(rounds_left).unwrap_or(next);
+                    let in_round = Duration::from_millis(
+                        u64::try_from(left.as_millis().saturating_sub((rounds_left - 1) * round_ms))
+                            .unwrap_or(0),
+                    );
+                    lines.push(format!(
+                        "Round {} of {total}: no candidate — rest · {} left",
+                        next.saturating_sub(behind) + 1,
+                        fmt_countdown(in_round)
+                    ));
+                }
+            }
+        }
+        let n = session.candidates.len();
+        if let Some(round) = self.current_round() {
+            lines.push(format!(
+                "Round {} of {total} · candidate {} of {n} at this station",
+                round + 1,
+                self.candidate + 1
+            ));
+            lines.push(match plan.rounds.get(round + 1) {
+                None => "This is the last round".to_string(),
+                Some(None) => format!("Then round {}: no candidate — rest", round + 2),
+                Some(Some(k)) => session.candidates.get(*k).map_or(String::new(), |c| {
+                    format!("Then round {}: {} {}", round + 2, c.id, c.name)
+                }),
+            });
+        }
+        lines
     }
 
     fn timer_effects(&mut self, happenings: Vec<Happening>) -> Vec<Effect> {
@@ -1628,9 +1857,11 @@ impl App {
         // record, with any overrun (a soft time-up never moved on).
         let now = self.now;
         let mut effects = Vec::new();
+        self.submitted_timer = None;
         if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut())
             && !matches!(timer.display(now).phase, Phase::NotStarted | Phase::Done)
         {
+            self.submitted_timer = Some(timer.clone());
             let h = timer.end(now);
             effects = self.timer_effects(h);
         }

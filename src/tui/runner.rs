@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use crossterm::event::{self, Event as TermEvent};
 
+use crate::day::circuit::CircuitPlan;
 use crate::day::roster::{Roster, read_roster, station_queue};
 use crate::rubric::examples;
 use crate::rubric::{self, Rubric};
@@ -368,7 +369,7 @@ pub fn session(
             })
             .collect()
     };
-    let (mode, candidates, first_station) = match plan {
+    let (mode, candidates, first_station, circuit) = match plan {
         MarkingOrder::Circuit { station, circuit } => {
             let index = station_index(&station)?;
             let roster =
@@ -393,7 +394,8 @@ pub fn session(
                     None => "the roster has no candidates".to_string(),
                 });
             }
-            (Mode::Circuit { station: index }, candidates, index)
+            let plan = CircuitPlan::new(roster, &rubric, &station, circuit.as_deref());
+            (Mode::Circuit { station: index }, candidates, index, Some(plan))
         }
         MarkingOrder::Candidates { candidate, station } => {
             let first = match &station {
@@ -422,7 +424,7 @@ pub fn session(
             if candidates.is_empty() {
                 return Err("the roster has no candidates".to_string());
             }
-            (Mode::CandidateByCandidate, candidates, first)
+            (Mode::CandidateByCandidate, candidates, first, None)
         }
     };
     Ok(Session {
@@ -433,6 +435,7 @@ pub fn session(
         mode,
         candidates,
         first_station,
+        circuit,
     })
 }
 

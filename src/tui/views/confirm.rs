@@ -36,9 +36,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .block(Block::bordered().title(heading)),
         top,
     );
+    // In a circuit, the next candidate is only shown as coming while the
+    // one before is still in the room, or nobody is due here this round.
+    let question = match (app.leaving.is_some(), app.waiting()) {
+        (true, _) => "Next candidate, once the changeover ends:",
+        (false, true) => "Next candidate, after the rest:",
+        (false, false) => "Is this the candidate in front of you?",
+    };
     let mut lines = vec![
         Line::raw(""),
-        Line::styled("Is this the candidate in front of you?", theme.strong()),
+        Line::styled(question, theme.strong()),
         Line::raw(""),
     ];
     if bigtext::width(&candidate.id) <= usize::from(main.width) {
@@ -98,16 +105,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     lines.push(Line::styled(here.0, here.1));
     if let Mode::Circuit { .. } = session.mode {
-        let n = session.candidates.len();
-        let next = session
-            .candidates
-            .get(app.candidate + 1)
-            .map(|c| format!("{} {}", c.id, c.name));
-        lines.push(Line::raw(format!(
-            "Candidate {} of {n} at this station{}",
-            app.candidate + 1,
-            next.map(|n| format!(" · next: {n}")).unwrap_or_default()
-        )));
+        for line in app.circuit_lines() {
+            lines.push(Line::raw(line));
+        }
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(

@@ -44,6 +44,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     );
 }
 
+/// ` · round 3 of 8` in a station circuit, else nothing.
+fn round_label(app: &App) -> String {
+    let total = app
+        .session
+        .as_ref()
+        .and_then(|s| s.circuit.as_ref())
+        .map_or(0, |p| p.rounds.len());
+    app.current_round()
+        .map_or(String::new(), |r| format!(" · round {} of {total}", r + 1))
+}
+
 fn render_header(
     app: &App,
     sheet: &Sheet,
@@ -69,6 +80,7 @@ fn render_header(
         Line::from(vec![
             Span::styled(format!("Station {position}/{}: ", scored.len()), theme.strong()),
             Span::styled(station.title.clone(), theme.strong()),
+            Span::raw(round_label(app)),
         ]),
         Line::from(vec![
             Span::raw("Candidate "),

@@ -1,0 +1,108 @@
+//! The circuit as an examiner at one station lives it: which round it is,
+//! who is in the room in each round (or nobody: a rest), and, when the
+//! roster says when round 1 begins, where the circuit stands by the clock.
+//!
+//! Every laptop of a circuit computes the same round and the same time
+//! left from the same start and its own clock, so stations agree without a
+//! network. Nothing here reads a clock: the time is passed in.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::rubric::Rubric;
+
+use super::roster::{Roster, placements, station_queue};
+
+/// One station's rounds in a circuit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CircuitPlan {
+    /// Per round of the circuit, first to last: who is at this station,
+    /// as an index into the station's arrival order ([`station_queue`]),
+    /// or `None` when nobody is (a rest for the examiner).
+    pub rounds: Vec<Option<usize>>,
+    /// When round 1 begins, if the roster says.
+    pub start: Option<DateTime<Utc>>,
+    /// The length of one round: reading, station and changeover of the
+    /// longest station of the rubric, so that every station moves on at the
+    /// same moment.
+    pub round: Duration,
+}
+
+/// Where the circuit stands at a moment, by the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Round 1 has not begun: it begins in this long.
+    Before(Duration),
+    /// Round `index` (0 for the first) is under way, with this long left.
+    Round { index: usize, left: Duration },
+    /// Every round is over.
+    Over,
+}
+
+impl CircuitPlan {
+    /// The rounds of `station` in `circuit` (or of every candidate, for
+    /// `None`). A circuit goes round as many times as it has waves, each
+    /// wave one round per station of the rubric, rest stations included.
+    pub fn new(roster: &Roster, rubric: &Rubric, station: &str, circuit: Option<&str>) -> CircuitPlan {
+        let stations = rubric.stations.len();
+        let placements = placements(roster, rubric);
+        let waves = roster
+            .candidates
+            .iter()
+            .zip(&placements)
+            .filter(|(c, _)| circuit.is_none_or(|k| c.circuit.as_deref() == Some(k)))
+            .map(|(_, p)| p.wave + 1)
+            .max()
+            .unwrap_or(0);
+        let mut rounds = vec![None; waves * stations];
+        for (k, entry) in station_queue(roster, rubric, station, circuit).iter().enumerate() {
+            if let Some(slot) = rounds.get_mut(entry.wave * stations + entry.round) {
+                *slot = Some(k);
+            }
+        }
+        let round = rubric
+            .stations
+            .iter()
+            .filter_map(|s| s.timing.as_ref())
+            .map(|t| {
+                let secs = |c: crate::rubric::ClockTime| Duration::from_secs(u64::from(c.seconds()));
+                secs(t.reading) + secs(t.station) + secs(t.changeover)
+            })
+            .max()
+            .unwrap_or_default();
+        CircuitPlan {
+            rounds,
+            start: roster.circuit_start(circuit),
+            round,
+        }
+    }
+
+    /// The round (0 for the first) in which the candidate at `arrival`
+    /// (index into the arrival order) is at this station.
+    pub fn round_of(&self, arrival: usize) -> Option<usize> {
+        self.rounds.iter().position(|r| *r == Some(arrival))
+    }
+
+    /// Where the circuit stands at `wall`; `None` without a start time (or
+    /// an untimed rubric).
+    pub fn standing(&self, wall: DateTime<Utc>) -> Option<Standing> {
+        let start = self.start?;
+        if self.round.is_zero() {
+            return None;
+        }
+        let Ok(since) = (wall - start).to_std() else {
+            return Some(Standing::Before((start - wall).to_std().unwrap_or_default()));
+        };
+        let round_ms = self.round.as_millis();
+        let index = usize::try_from(since.as_millis() / round_ms).unwrap_or(usize::MAX);
+        if index >= self.rounds.len() {
+            return Some(Standing::Over);
+        }
+        let into = Duration::from_millis(u64::try_from(since.as_millis() % round_ms).unwrap_or(0));
+        Some(Standing::Round {
+            index,
+            left: self.round.saturating_sub(into),
+        })
+    }
+}
