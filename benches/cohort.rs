@@ -317,7 +317,7 @@ fn journal(rubric: &Rubric, rubric_hash: &str, i: usize, s: usize) -> String {
         60_000,
         Event::Timer {
             action: TimerAction::Phase {
-                phase: "station".into(),
+                phase: osce::store::PhaseName::Station,
             },
             elapsed_ms: 60_000,
             due: None,
@@ -386,7 +386,7 @@ fn journal(rubric: &Rubric, rubric_hash: &str, i: usize, s: usize) -> String {
         Event::Submitted {
             score: result.score,
             max: result.max,
-            outcome: result.outcome.to_string(),
+            outcome: result.outcome,
         },
     );
 

@@ -97,7 +97,7 @@ fn write_sheet(folder: &Path, rubric_path: &str, station: &str, candidate: &str,
     append(Event::Submitted {
         score: 20.0,
         max: 20.0,
-        outcome: "PASS".into(),
+        outcome: osce::scoring::StationOutcome::Pass,
     });
     Store::new(folder).sheet_path(&key).expect("path")
 }
@@ -132,7 +132,7 @@ fn amend(folder: &Path, station: &str, candidate: &str, who: &str, reason: &str)
             Event::Submitted {
                 score: 0.0,
                 max: 20.0,
-                outcome: "FAIL".into(),
+                outcome: osce::scoring::StationOutcome::Fail,
             },
             t(102),
         )

@@ -224,7 +224,7 @@ fn an_absence_is_deferred_or_counted_as_a_fail() {
             Event::Submitted {
                 score: 0.0,
                 max: 0.0,
-                outcome: String::new(),
+                outcome: osce::scoring::StationOutcome::Incomplete,
             },
         ],
     );

@@ -677,7 +677,10 @@ fn a_station_circuit_of_six_with_a_rest_and_an_absence() {
     }
     let absent = sheet("C001");
     assert_eq!(absent.absent.as_deref(), Some("Did not attend"));
-    assert_eq!(absent.submitted.map(|s| s.outcome), Some("ABSENT".into()));
+    assert_eq!(
+        absent.submitted.map(|s| s.outcome),
+        Some(osce::scoring::StationOutcome::Absent)
+    );
     let folders = std::fs::read_dir(sessions.join("msk-us-osce/E02@e2e"))
         .expect("examiner folder")
         .count();

@@ -454,7 +454,7 @@ fn a_submitted_score_its_marks_do_not_give_is_a_problem() {
             Event::Submitted {
                 score: 20.0,
                 max: 20.0,
-                outcome: "PASS".into(),
+                outcome: osce::scoring::StationOutcome::Pass,
             },
             common::at(2),
         )
@@ -512,7 +512,7 @@ fn a_damaged_amendment_is_a_problem_not_the_old_score() {
             Event::Submitted {
                 score: 0.0,
                 max: 0.0,
-                outcome: String::new(),
+                outcome: osce::scoring::StationOutcome::Incomplete,
             },
         ],
     );

@@ -218,7 +218,7 @@ fn the_doc_example_imports_and_status_shows_its_sheets_submitted() {
     assert_eq!(c001.notes, "doppler: Did not use the wall filter");
     let submitted = c001.submitted.as_ref().expect("submitted");
     assert_eq!(
-        (submitted.score, submitted.max, submitted.outcome.as_str()),
+        (submitted.score, submitted.max, submitted.outcome.word()),
         (11.0, 14.0, "PASS")
     );
     assert!(c001.is_locked());
@@ -226,7 +226,7 @@ fn the_doc_example_imports_and_status_shows_its_sheets_submitted() {
     let c002 = sheet(&d, "physics", "C002");
     assert_eq!(c002.absent.as_deref(), Some("Did not attend"));
     assert_eq!(
-        c002.submitted.as_ref().map(|s| s.outcome.as_str()),
+        c002.submitted.as_ref().map(|s| s.outcome.word()),
         Some("ABSENT")
     );
     assert!(
@@ -242,7 +242,7 @@ fn the_doc_example_imports_and_status_shows_its_sheets_submitted() {
         Some("Left blank on the paper form")
     );
     assert_eq!(
-        c003.submitted.as_ref().map(|s| s.outcome.as_str()),
+        c003.submitted.as_ref().map(|s| s.outcome.word()),
         Some("INCOMPLETE")
     );
 

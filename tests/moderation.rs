@@ -213,7 +213,7 @@ fn a_sheet_amended_after_moderation_must_be_moderated_again() {
             Event::Submitted {
                 score: 0.0,
                 max: 0.0,
-                outcome: "again".into(),
+                outcome: osce::scoring::StationOutcome::Pass,
             },
         ],
     );
@@ -659,7 +659,7 @@ fn stations_passed_follows_moderation_and_an_absence_has_no_score() {
             Event::Submitted {
                 score: 0.0,
                 max: 0.0,
-                outcome: String::new(),
+                outcome: osce::scoring::StationOutcome::Incomplete,
             },
         ],
     );

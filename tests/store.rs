@@ -145,7 +145,7 @@ fn appended_records_replay_as_written() {
         Event::Submitted {
             score: 17.5,
             max: 24.0,
-            outcome: "PASS".into(),
+            outcome: osce::scoring::StationOutcome::Pass,
         },
     ];
     let mut written = Vec::new();
@@ -709,7 +709,7 @@ fn a_failed_append_saves_nothing_and_the_next_one_works() {
             Event::Submitted {
                 score: f64::NAN,
                 max: 10.0,
-                outcome: "PASS".into(),
+                outcome: osce::scoring::StationOutcome::Pass,
             },
             at(1),
         )
@@ -999,7 +999,7 @@ fn sample_events() -> Vec<Event> {
         },
         Event::Timer {
             action: TimerAction::Phase {
-                phase: "station".into(),
+                phase: osce::store::PhaseName::Station,
             },
             elapsed_ms: 60_000,
             due: None,
@@ -1039,7 +1039,7 @@ fn sample_events() -> Vec<Event> {
         Event::Submitted {
             score: 17.5,
             max: 24.0,
-            outcome: "PASS".into(),
+            outcome: osce::scoring::StationOutcome::Pass,
         },
         Event::AmendStarted {
             reason: "Mark entered against the wrong item".into(),
@@ -1150,7 +1150,12 @@ fn timer_action() -> impl Strategy<Value = TimerAction> {
         text().prop_map(|reason| TimerAction::Pause { reason }),
         text().prop_map(|reason| TimerAction::PauseReason { reason }),
         Just(TimerAction::Resume),
-        text().prop_map(|phase| TimerAction::Phase { phase }),
+        prop_oneof![
+            Just(osce::store::PhaseName::Reading),
+            Just(osce::store::PhaseName::Station),
+            Just(osce::store::PhaseName::Changeover)
+        ]
+        .prop_map(|phase| TimerAction::Phase { phase }),
         any::<u32>().prop_map(|remaining_s| TimerAction::Warning { remaining_s }),
         Just(TimerAction::TimeUp),
         Just(TimerAction::Advance),
@@ -1192,11 +1197,20 @@ fn event() -> impl Strategy<Value = Event> {
         (text(), text()).prop_map(|(what, reason)| Event::MissingReason { what, reason }),
         text().prop_map(|reason| Event::Absent { reason }),
         // Halves and whole numbers read back exactly.
-        (-200i32..2000, 0u32..1000, text()).prop_map(|(score, max, outcome)| Event::Submitted {
-            score: f64::from(score) / 2.0,
-            max: f64::from(max),
-            outcome
-        }),
+        (
+            -200i32..2000,
+            0u32..1000,
+            prop_oneof![
+                Just(osce::scoring::StationOutcome::Pass),
+                Just(osce::scoring::StationOutcome::Fail),
+                Just(osce::scoring::StationOutcome::Incomplete)
+            ],
+        )
+            .prop_map(|(score, max, outcome)| Event::Submitted {
+                score: f64::from(score) / 2.0,
+                max: f64::from(max),
+                outcome
+            }),
         text().prop_map(|reason| Event::AmendStarted { reason }),
     ]
 }

@@ -108,7 +108,7 @@ fn planned(seed: u64, station: &str) -> Vec<Event> {
     events.push(Event::Submitted {
         score: 0.0,
         max: 0.0,
-        outcome: "torture".into(),
+        outcome: osce::scoring::StationOutcome::Incomplete,
     });
     if g.below(3) == 0 {
         events.push(Event::AmendStarted {
@@ -118,7 +118,7 @@ fn planned(seed: u64, station: &str) -> Vec<Event> {
         events.push(Event::Submitted {
             score: 0.0,
             max: 0.0,
-            outcome: "torture".into(),
+            outcome: osce::scoring::StationOutcome::Incomplete,
         });
     }
     events

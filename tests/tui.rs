@@ -357,10 +357,10 @@ fn space_starts_the_timer_and_pausing_asks_why() {
         [
             TimerAction::Start,
             TimerAction::Phase {
-                phase: "reading".into()
+                phase: osce::store::PhaseName::Reading
             },
             TimerAction::Phase {
-                phase: "station".into()
+                phase: osce::store::PhaseName::Station
             },
             TimerAction::Pause {
                 reason: String::new()
@@ -416,7 +416,7 @@ fn s_shows_the_summary_and_refuses_missing_marks_without_a_reason() {
     let disk = h.disk("shoulder");
     let submitted = disk.submitted.expect("submitted");
     assert_eq!(
-        (submitted.score, submitted.max, submitted.outcome.as_str()),
+        (submitted.score, submitted.max, submitted.outcome.word()),
         (20.0, 20.0, "INCOMPLETE")
     );
     assert_eq!(
@@ -451,7 +451,10 @@ fn a_submitted_sheet_is_locked_and_amending_needs_a_reason() {
     assert_eq!(disk.amendments[0].reason, "Mark entered against the wrong item");
     assert!(!disk.is_locked());
     // The original submission is still in the record.
-    assert_eq!(disk.submitted.map(|s| s.outcome), Some("PASS".into()));
+    assert_eq!(
+        disk.submitted.map(|s| s.outcome),
+        Some(osce::scoring::StationOutcome::Pass)
+    );
 }
 
 #[test]
@@ -660,7 +663,10 @@ fn circuit_mode_brings_candidates_in_rotation_order_and_records_absence() {
     let path = dir.join(format!("msk-us-osce/E02@lap2/{first}/knee.jsonl"));
     let state = SheetState::replay(&read_sheet(&path).expect("journal").records);
     assert_eq!(state.absent.as_deref(), Some("Did not arrive"));
-    assert_eq!(state.submitted.map(|s| s.outcome), Some("ABSENT".into()));
+    assert_eq!(
+        state.submitted.map(|s| s.outcome),
+        Some(osce::scoring::StationOutcome::Absent)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -1564,7 +1570,7 @@ fn after_a_crash_longer_than_the_station_its_calls_are_written_with_when_they_fe
         (TimerAction::TimeUp, at(660)),
         (
             TimerAction::Phase {
-                phase: "changeover".into(),
+                phase: osce::store::PhaseName::Changeover,
             },
             at(660),
         ),

@@ -832,11 +832,11 @@ impl SheetRows<'_> {
                 return None;
             }
         };
-        let outcome = result.outcome.to_string();
+        let outcome = result.outcome;
         events.push(Event::Submitted {
             score: result.score,
             max: result.max,
-            outcome: outcome.clone(),
+            outcome,
         });
         Some(SheetPlan {
             key: SheetKey {
@@ -853,7 +853,7 @@ impl SheetRows<'_> {
             absent: self.absent,
             score: result.score,
             max: result.max,
-            outcome,
+            outcome: outcome.to_string(),
         })
     }
 }

@@ -346,8 +346,8 @@ impl World<'_> {
                 }
                 let (score, max, outcome) =
                     match score_station(rubric, station, Some(&sheet), &Standards::default()) {
-                        Ok(r) => (r.score, r.max, format!("{:?}", r.outcome).to_uppercase()),
-                        Err(_) => (0.0, 0.0, "INCOMPLETE".into()),
+                        Ok(r) => (r.score, r.max, r.outcome),
+                        Err(_) => (0.0, 0.0, crate::scoring::StationOutcome::Incomplete),
                     };
                 events.push((Event::Submitted { score, max, outcome }, at(620)));
                 summary.records += events.len();

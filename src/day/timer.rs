@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::rubric::{TimeUp, Timing};
-use crate::store::TimerAction;
+use crate::store::{PhaseName, TimerAction};
 
 /// What the timer is timing at a given moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,9 +231,9 @@ impl Timer {
         self.started = true;
         self.running_since = Some(now);
         let first = if self.plan.reading > Duration::ZERO {
-            "reading"
+            PhaseName::Reading
         } else {
-            "station"
+            PhaseName::Station
         };
         vec![
             Happening {
@@ -241,9 +241,7 @@ impl Timer {
                 at: Duration::ZERO,
             },
             Happening {
-                action: TimerAction::Phase {
-                    phase: first.to_string(),
-                },
+                action: TimerAction::Phase { phase: first },
                 at: Duration::ZERO,
             },
         ]
@@ -302,7 +300,7 @@ impl Timer {
             },
             Happening {
                 action: TimerAction::Phase {
-                    phase: "changeover".to_string(),
+                    phase: PhaseName::Changeover,
                 },
                 at: e,
             },
@@ -340,14 +338,12 @@ impl Timer {
         let p = self.plan.clone();
         let mut out = Vec::new();
         let crossed = |t: Duration| from < t && t <= to;
-        let phase = |name: &str, at| Happening {
-            action: TimerAction::Phase {
-                phase: name.to_string(),
-            },
+        let phase = |name: PhaseName, at| Happening {
+            action: TimerAction::Phase { phase: name },
             at,
         };
         if p.reading > Duration::ZERO && crossed(p.reading) {
-            out.push(phase("station", p.reading));
+            out.push(phase(PhaseName::Station, p.reading));
         }
         for w in &p.warnings {
             let at = p.station_end() - *w;
@@ -366,7 +362,7 @@ impl Timer {
                 at: p.station_end(),
             });
             if p.hard {
-                out.push(phase("changeover", p.station_end()));
+                out.push(phase(PhaseName::Changeover, p.station_end()));
             }
         }
         let end = if p.hard {
@@ -494,7 +490,7 @@ mod tests {
             [
                 TimerAction::Start,
                 TimerAction::Phase {
-                    phase: "reading".into()
+                    phase: crate::store::PhaseName::Reading
                 }
             ]
         );
@@ -510,7 +506,7 @@ mod tests {
         assert_eq!(
             actions(t.poll(s(70.0))),
             [TimerAction::Phase {
-                phase: "station".into()
+                phase: crate::store::PhaseName::Station
             }]
         );
         assert_eq!(t.display(s(70.0)).time, s(595.0));
@@ -522,7 +518,7 @@ mod tests {
                 TimerAction::Warning { remaining_s: 30 },
                 TimerAction::TimeUp,
                 TimerAction::Phase {
-                    phase: "changeover".into()
+                    phase: crate::store::PhaseName::Changeover
                 },
                 TimerAction::End,
             ]
@@ -545,7 +541,7 @@ mod tests {
             [
                 TimerAction::Advance,
                 TimerAction::Phase {
-                    phase: "changeover".into()
+                    phase: crate::store::PhaseName::Changeover
                 }
             ]
         );
@@ -588,7 +584,7 @@ mod tests {
             (TimerAction::Start, s(0.0), t0),
             (
                 TimerAction::Phase {
-                    phase: "station".into(),
+                    phase: crate::store::PhaseName::Station,
                 },
                 s(60.0),
                 t0 + chrono::Duration::seconds(60),
@@ -614,7 +610,7 @@ mod tests {
             [
                 TimerAction::TimeUp,
                 TimerAction::Phase {
-                    phase: "changeover".into()
+                    phase: crate::store::PhaseName::Changeover
                 }
             ]
         );

@@ -1017,7 +1017,7 @@ fn list_events(key: &SheetKey, path: &Path, records: &[Record], report: &mut Aud
                     time: r.time,
                     score: *score,
                     max: *max,
-                    outcome: outcome.clone(),
+                    outcome: *outcome,
                 };
                 let after_amendment = match open.take() {
                     Some(i) => {

@@ -21,7 +21,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::record::{ConcernKind, Event, RecordRef, TimerAction};
+use super::record::{ConcernKind, Event, PhaseName, RecordRef, TimerAction};
 
 /// `,"<name>":`, what comes before a field's value, as one literal.
 macro_rules! key {
@@ -139,7 +139,15 @@ fn event(c: &mut Cursor<'_>) -> Option<Event> {
         "submitted" => Event::Submitted {
             score: c.field_f64(key!("score"))?,
             max: c.field_f64(key!("max"))?,
-            outcome: c.field_string(key!("outcome"))?,
+            outcome: match c.field_str(key!("outcome"))? {
+                "PASS" => crate::scoring::StationOutcome::Pass,
+                "FAIL" => crate::scoring::StationOutcome::Fail,
+                "INCOMPLETE" => crate::scoring::StationOutcome::Incomplete,
+                "ABSENT" => crate::scoring::StationOutcome::Absent,
+                "REST" => crate::scoring::StationOutcome::Rest,
+                // Anything else is serde's to judge.
+                _ => return None,
+            },
         },
         "amend_started" => Event::AmendStarted {
             reason: c.field_string(key!("reason"))?,
@@ -171,7 +179,12 @@ fn timer_action(c: &mut Cursor<'_>) -> Option<TimerAction> {
         },
         "resume" => TimerAction::Resume,
         "phase" => TimerAction::Phase {
-            phase: c.field_string(key!("phase"))?,
+            phase: match c.field_str(key!("phase"))? {
+                "reading" => PhaseName::Reading,
+                "station" => PhaseName::Station,
+                "changeover" => PhaseName::Changeover,
+                _ => return None,
+            },
         },
         "warning" => TimerAction::Warning {
             remaining_s: u32::try_from(c.field_uint(key!("remaining_s"))?).ok()?,
@@ -408,6 +421,11 @@ mod tests {
             .prop_filter_map("a time chrono has", |(s, n)| DateTime::from_timestamp(s, n))
     }
 
+    fn outcome() -> impl Strategy<Value = crate::scoring::StationOutcome> {
+        use crate::scoring::StationOutcome::*;
+        prop_oneof![Just(Pass), Just(Fail), Just(Incomplete), Just(Absent), Just(Rest)]
+    }
+
     fn number() -> impl Strategy<Value = f64> {
         prop_oneof![
             any::<f64>(),
@@ -428,7 +446,12 @@ mod tests {
             text().prop_map(|reason| TimerAction::Pause { reason }),
             text().prop_map(|reason| TimerAction::PauseReason { reason }),
             Just(TimerAction::Resume),
-            text().prop_map(|phase| TimerAction::Phase { phase }),
+            prop_oneof![
+                Just(super::PhaseName::Reading),
+                Just(super::PhaseName::Station),
+                Just(super::PhaseName::Changeover)
+            ]
+            .prop_map(|phase| TimerAction::Phase { phase }),
             any::<u32>().prop_map(|remaining_s| TimerAction::Warning { remaining_s }),
             Just(TimerAction::TimeUp),
             Just(TimerAction::Advance),
@@ -472,7 +495,7 @@ mod tests {
             }),
             (text(), text()).prop_map(|(what, reason)| Event::MissingReason { what, reason }),
             text().prop_map(|reason| Event::Absent { reason }),
-            (number(), number(), text()).prop_map(|(score, max, outcome)| Event::Submitted {
+            (number(), number(), outcome()).prop_map(|(score, max, outcome)| Event::Submitted {
                 score,
                 max,
                 outcome

@@ -221,7 +221,13 @@ pub enum Event {
     /// The candidate did not attend this station.
     Absent { reason: String },
     /// The sheet was submitted and locked, with the result as computed then.
-    Submitted { score: f64, max: f64, outcome: String },
+    Submitted {
+        score: f64,
+        max: f64,
+        /// The station's result then: `PASS`, `FAIL`, `INCOMPLETE`,
+        /// `ABSENT` (or `REST`).
+        outcome: crate::scoring::StationOutcome,
+    },
     /// A submitted sheet was unlocked to amend it; what follows until the
     /// next `Submitted` is the amendment. The original records stay.
     AmendStarted { reason: String },
@@ -341,6 +347,26 @@ impl Event {
     }
 }
 
+/// A phase of a station's timer as a record names it: `reading`,
+/// `station` or `changeover`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseName {
+    Reading,
+    Station,
+    Changeover,
+}
+
+impl PhaseName {
+    pub fn word(self) -> &'static str {
+        match self {
+            PhaseName::Reading => "reading",
+            PhaseName::Station => "station",
+            PhaseName::Changeover => "changeover",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConcernKind {
@@ -385,7 +411,7 @@ pub enum TimerAction {
     Resume,
     /// A phase began: `reading`, `station` or `changeover`.
     Phase {
-        phase: String,
+        phase: PhaseName,
     },
     /// A warning call: this many seconds of station time were left.
     Warning {

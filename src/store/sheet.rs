@@ -69,7 +69,7 @@ pub struct Submission {
     pub time: DateTime<Utc>,
     pub score: f64,
     pub max: f64,
-    pub outcome: String,
+    pub outcome: crate::scoring::StationOutcome,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,7 +206,7 @@ impl SheetState {
                     time,
                     score: *score,
                     max: *max,
-                    outcome: outcome.clone(),
+                    outcome: *outcome,
                 });
                 self.amending = None;
                 // Undo never reaches back across a submission.
@@ -314,7 +314,7 @@ impl SheetState {
         Ok(Event::Submitted {
             score: result.score,
             max: result.max,
-            outcome: result.outcome.to_string(),
+            outcome: result.outcome,
         })
     }
 
@@ -386,7 +386,7 @@ mod tests {
             Event::Submitted {
                 score: 1.0,
                 max: 2.0,
-                outcome: "FAIL".into(),
+                outcome: crate::scoring::StationOutcome::Fail,
             },
         ));
         assert!(s.is_locked());

@@ -1110,7 +1110,7 @@ impl App {
             }
             Event::Absent { .. } => {
                 if let Some(result) = self.summary().map(|s| s.result) {
-                    let outcome = result.outcome.to_string();
+                    let outcome = result.outcome;
                     return self.append_all(vec![Event::Submitted {
                         score: result.score,
                         max: result.max,
@@ -1851,7 +1851,7 @@ impl App {
         let event = Event::Submitted {
             score: r.score,
             max: r.max,
-            outcome: r.outcome.to_string(),
+            outcome: r.outcome,
         };
         // The sheet is done, so is its timer: the end goes in the
         // record, with any overrun (a soft time-up never moved on).
