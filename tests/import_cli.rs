@@ -225,10 +225,7 @@ fn the_doc_example_imports_and_status_shows_its_sheets_submitted() {
 
     let c002 = sheet(&d, "physics", "C002");
     assert_eq!(c002.absent.as_deref(), Some("Did not attend"));
-    assert_eq!(
-        c002.submitted.as_ref().map(|s| s.outcome.word()),
-        Some("ABSENT")
-    );
+    assert_eq!(c002.submitted.as_ref().map(|s| s.outcome.word()), Some("ABSENT"));
     assert!(
         c002.imported
             .as_deref()
