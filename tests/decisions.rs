@@ -192,6 +192,19 @@ fn a_conflict_is_settled_by_a_recorded_decision_with_a_dry_run_first() {
         row[note].contains("decided: in the conflict, the sheet of E01@lap (the history ending in record"),
         "{row:?}"
     );
+    let decided = col(&stations, "decisions");
+    assert!(
+        row[decided].starts_with("in the conflict, the sheet of E01@lap")
+            && row[decided].contains("by Dr Ada Lovelace"),
+        "the decision in the export's decisions column: {row:?}"
+    );
+    let results = rows(&export.join("results.csv"));
+    let decided = col(&results, "decisions");
+    assert!(
+        results[1][decided].starts_with("shoulder: in the conflict"),
+        "{:?}",
+        results[1]
+    );
     let (code, out) = osce(&["decide", "list", OSCE, "--sessions", sessions[0], sessions[1]]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("* C001 at shoulder: in the conflict"), "{out}");

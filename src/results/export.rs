@@ -118,6 +118,7 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
         ("result", Text),
         ("provisional", Text),
         ("moderation_status", Text),
+        ("decisions", Text),
         ("final_result", Text),
         ("reasons", Text),
     ]);
@@ -157,6 +158,11 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
                     format!("yes: {}", r.provisional.join("; "))
                 },
                 c.moderation_status.clone(),
+                c.stations
+                    .iter()
+                    .flat_map(|(station, d)| d.decided.iter().map(move |h| format!("{station}: {}", h.words)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 c.final_word(),
                 reasons.join("; "),
             ]
@@ -193,6 +199,7 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
         ("concern", Text),
         ("note", Text),
         ("moderation", Text),
+        ("decisions", Text),
         ("final_result", Text),
     ]);
     let mut rows = Vec::new();
@@ -304,6 +311,11 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 concerns.join("; "),
                 note,
                 d.moderation.word().to_string(),
+                d.decided
+                    .iter()
+                    .map(|h| h.words.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 d.final_result.outcome.word().to_string(),
             ]);
         }
