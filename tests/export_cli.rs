@@ -161,7 +161,11 @@ fn files_parse_back_and_results_are_right() {
     let c2 = &rows[1];
     assert_eq!(c2[8], "FAIL");
     let reasons = headers.iter().position(|h| h == "reasons").expect("reasons");
-    assert!(c2[reasons].contains("critical item"), "reasons in words: {}", c2[reasons]);
+    assert!(
+        c2[reasons].contains("critical item"),
+        "reasons in words: {}",
+        c2[reasons]
+    );
     let (_, stations) = read_csv(&out.join("stations.csv"));
     assert_eq!(stations.len(), 12);
     let (_, items) = read_csv(&out.join("items.csv"));
