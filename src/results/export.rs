@@ -381,36 +381,8 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
             for &i in &d.sheets {
                 let sheet = &cohort.sheets[i];
                 for item in &station.items {
-                    let Some(mark) = sheet.state.mark(&item.id) else {
-                        // Left unmarked: the exam lead's ruling, where
-                        // there is one, is the mark in effect.
-                        if let Some((level, label)) = ruled(d, sheet, &item.id) {
-                            let scale = rubric.scale(item.scale);
-                            let marks = level
-                                .and_then(|l| scale.levels.get(l))
-                                .map(|lv| fmt_marks(lv.mark * item.weight))
-                                .unwrap_or_default();
-                            rows.push(vec![
-                                c.candidate.clone(),
-                                station.id.clone(),
-                                item.id.clone(),
-                                item.text.clone(),
-                                label,
-                                level.map(|l| l.to_string()).unwrap_or_default(),
-                                marks,
-                                fmt_marks(rubric.item_max(item)),
-                                "no".into(),
-                                sheet.key.examiner.clone(),
-                                sheet.key.device.clone(),
-                                String::new(),
-                                String::new(),
-                                "decided".into(),
-                            ]);
-                        }
-                        continue;
-                    };
                     let scale = rubric.scale(item.scale);
-                    let (label, index, marks) = match mark.level {
+                    let level_words = |level: Option<usize>| match level {
                         Some(l) if l < scale.levels.len() => (
                             scale.levels[l].label.clone(),
                             l.to_string(),
@@ -419,11 +391,41 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                         Some(l) => (format!("level {l}?"), l.to_string(), String::new()),
                         None => ("not observed".to_string(), String::new(), String::new()),
                     };
-                    // When the record that set the mark now in effect was written.
-                    let time = sheet
-                        .mark_time(mark.seq)
-                        .map(|t| t.to_rfc3339())
-                        .unwrap_or_default();
+                    // (level, index, marks), late, time, record, imported.
+                    let (level, late, time, record, imported) = match sheet.state.mark(&item.id) {
+                        Some(mark) => (
+                            level_words(mark.level),
+                            mark.late,
+                            // When the record that set the mark now in
+                            // effect was written.
+                            sheet
+                                .mark_time(mark.seq)
+                                .map(|t| t.to_rfc3339())
+                                .unwrap_or_default(),
+                            mark.seq.to_string(),
+                            if sheet.state.imported.is_some() {
+                                "yes"
+                            } else {
+                                "no"
+                            },
+                        ),
+                        // Left unmarked: the exam lead's ruling, where there
+                        // is one, is the mark in effect.
+                        None => match ruled(d, sheet, &item.id) {
+                            Some((ruling, label)) => {
+                                let (_, index, marks) = level_words(ruling);
+                                (
+                                    (label, index, marks),
+                                    false,
+                                    String::new(),
+                                    String::new(),
+                                    "decided",
+                                )
+                            }
+                            None => continue,
+                        },
+                    };
+                    let (label, index, marks) = level;
                     rows.push(vec![
                         c.candidate.clone(),
                         station.id.clone(),
@@ -433,16 +435,12 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                         index,
                         marks,
                         fmt_marks(rubric.item_max(item)),
-                        if mark.late { "yes".into() } else { "no".into() },
+                        if late { "yes".into() } else { "no".into() },
                         sheet.key.examiner.clone(),
                         sheet.key.device.clone(),
                         time,
-                        mark.seq.to_string(),
-                        if sheet.state.imported.is_some() {
-                            "yes".into()
-                        } else {
-                            "no".into()
-                        },
+                        record,
+                        imported.into(),
                     ]);
                 }
                 if let (Some((level, late)), Some(g)) = (sheet.state.global_rating(), &station.global_rating)

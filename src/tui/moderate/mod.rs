@@ -1094,34 +1094,36 @@ impl ModerateApp {
         Screen::Jump(text)
     }
 
-    fn on_agree_note(&mut self, mut text: Box<TextArea<'static>>, action: Action) -> Screen {
-        match action {
-            Action::Text(input) => {
-                text.input(input);
-            }
-            Action::Paste(p) => {
-                text.insert_str(p);
-            }
-            Action::Back => {
-                self.say("Nothing recorded.");
-                return Screen::Sheet;
-            }
-            Action::Confirm | Action::Save => {
-                let comment = text_of(&text);
-                return self.decide(
-                    Decision::Agree,
-                    None,
-                    comment,
-                    Screen::AgreeNote(text),
-                    Screen::Sheet,
-                );
-            }
-            _ => {}
-        }
-        Screen::AgreeNote(text)
+    fn on_agree_note(&mut self, text: Box<TextArea<'static>>, action: Action) -> Screen {
+        self.on_note(
+            text,
+            action,
+            Decision::Agree,
+            Screen::AgreeNote,
+            "Nothing recorded.",
+        )
     }
 
-    fn on_refer(&mut self, mut text: Box<TextArea<'static>>, action: Action) -> Screen {
+    fn on_refer(&mut self, text: Box<TextArea<'static>>, action: Action) -> Screen {
+        self.on_note(
+            text,
+            action,
+            Decision::Refer,
+            Screen::Refer,
+            "Nothing recorded: the referral was not saved.",
+        )
+    }
+
+    /// A decision with an optional note (agree with a comment, refer): the
+    /// form `form` holds the text; enter records, esc leaves with `cancelled`.
+    fn on_note(
+        &mut self,
+        mut text: Box<TextArea<'static>>,
+        action: Action,
+        decision: Decision,
+        form: fn(Box<TextArea<'static>>) -> Screen,
+        cancelled: &str,
+    ) -> Screen {
         match action {
             Action::Text(input) => {
                 text.input(input);
@@ -1130,22 +1132,16 @@ impl ModerateApp {
                 text.insert_str(p);
             }
             Action::Back => {
-                self.say("Nothing recorded: the referral was not saved.");
+                self.say(cancelled);
                 return Screen::Sheet;
             }
             Action::Confirm | Action::Save => {
-                let rationale = text_of(&text);
-                return self.decide(
-                    Decision::Refer,
-                    None,
-                    rationale,
-                    Screen::Refer(text),
-                    Screen::Sheet,
-                );
+                let note = text_of(&text);
+                return self.decide(decision, None, note, form(text), Screen::Sheet);
             }
             _ => {}
         }
-        Screen::Refer(text)
+        form(text)
     }
 
     fn on_agreed(&mut self, mut form: Box<AgreedForm>, action: Action) -> Screen {
