@@ -235,7 +235,9 @@ fn the_doc_example_imports_and_status_shows_its_sheets_submitted() {
     let c003 = sheet(&d, "physics", "C003");
     assert_eq!(c003.mark("resolution"), None);
     assert_eq!(
-        c003.missing_reasons.get("resolution").map(String::as_str),
+        c003.missing_reasons
+            .get(&osce::store::Unmarked::item("resolution"))
+            .map(String::as_str),
         Some("Left blank on the paper form")
     );
     assert_eq!(

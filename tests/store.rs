@@ -1030,7 +1030,7 @@ fn sample_events() -> Vec<Event> {
             due: None,
         },
         Event::MissingReason {
-            what: "global_rating".into(),
+            what: osce::store::Unmarked::GlobalRating,
             reason: "Candidate left early".into(),
         },
         Event::Absent {
@@ -1194,7 +1194,10 @@ fn event() -> impl Strategy<Value = Event> {
             elapsed_ms,
             due: None
         }),
-        (text(), text()).prop_map(|(what, reason)| Event::MissingReason { what, reason }),
+        (text(), text()).prop_map(|(what, reason)| Event::MissingReason {
+            what: what.into(),
+            reason,
+        }),
         text().prop_map(|reason| Event::Absent { reason }),
         // Halves and whole numbers read back exactly.
         (

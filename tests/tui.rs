@@ -420,7 +420,9 @@ fn s_shows_the_summary_and_refuses_missing_marks_without_a_reason() {
         (20.0, 20.0, "INCOMPLETE")
     );
     assert_eq!(
-        disk.missing_reasons.get("global_rating").map(String::as_str),
+        disk.missing_reasons
+            .get(&osce::store::Unmarked::GlobalRating)
+            .map(String::as_str),
         Some("Ran out of time")
     );
     // Candidate mode moves on to the next station.

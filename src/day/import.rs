@@ -37,7 +37,7 @@ use crate::base::csvin::{self, Layout, NewProblem, Problem, ReadProblem, Table};
 use crate::base::ids::check_id;
 use crate::rubric::{DoubleMarkingMode, Rubric, Scale, Station, did_you_mean, one_of, quoted};
 use crate::scoring::{ItemMark, Standards, StationSheet, score_station};
-use crate::store::{Event, GLOBAL_RATING, SheetKey, Store, StoreError};
+use crate::store::{Event, GLOBAL_RATING, SheetKey, Store, StoreError, Unmarked};
 
 /// Paper marks for a whole exam are a few thousand lines; a larger file is
 /// the wrong file.
@@ -786,13 +786,13 @@ impl SheetRows<'_> {
         }
         for (i, reason) in &self.blanks {
             events.push(Event::MissingReason {
-                what: station.items[*i].id.clone(),
+                what: Unmarked::item(&station.items[*i].id),
                 reason: reason.clone(),
             });
         }
         if let Some(reason) = &self.global_blank {
             events.push(Event::MissingReason {
-                what: GLOBAL_RATING.to_string(),
+                what: Unmarked::GlobalRating,
                 reason: reason.clone(),
             });
         }

@@ -329,7 +329,7 @@ impl World<'_> {
                     for what in unmarked {
                         events.push((
                             Event::MissingReason {
-                                what,
+                                what: what.into(),
                                 reason: "Ran out of time".into(),
                             },
                             at(590),

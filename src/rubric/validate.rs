@@ -37,6 +37,10 @@ const _: () = assert!((MAX_ITEMS as f64) * MAX_WEIGHT * MAX_MARK < 1e20);
 /// meets a pass mark of 0.3.
 pub const EPSILON: f64 = 1e-9;
 
+/// Words that stand beside item ids on sheets and paper forms, so no item
+/// may take them as its id.
+const RESERVED_ITEM_IDS: [&str; 4] = ["global_rating", "absent", "feedback", "notes"];
+
 /// Checks a parsed rubric. Returns the rubric when there is no error, and
 /// every problem (errors and warnings) in the order found.
 pub fn validate(file: &RubricFile) -> (Option<Rubric>, Vec<Problem>) {
@@ -733,6 +737,19 @@ impl Validator {
         self.id(&format!("{path}.id"), &f.id, "an item");
         self.text(&format!("{path}.text"), &f.text);
         let mut ok = true;
+        if RESERVED_ITEM_IDS.contains(&f.id.as_str()) {
+            self.error(
+                format!("{path}.id"),
+                format!("item id \"{}\" is a word osce keeps for itself", f.id),
+                format!(
+                    "choose another id, such as \"{}-item\": \"global_rating\", \"absent\", \
+                     \"feedback\" and \"notes\" name the station's global rating, an absence \
+                     and comments on sheets and paper forms",
+                    f.id
+                ),
+            );
+            ok = false;
+        }
         if !f.weight.is_finite() || f.weight <= 0.0 {
             self.error(
                 format!("{path}.weight"),

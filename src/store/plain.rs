@@ -21,7 +21,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::record::{ConcernKind, Event, PhaseName, RecordRef, TimerAction};
+use super::record::{ConcernKind, Event, PhaseName, RecordRef, TimerAction, Unmarked};
 
 /// `,"<name>":`, what comes before a field's value, as one literal.
 macro_rules! key {
@@ -130,7 +130,7 @@ fn event(c: &mut Cursor<'_>) -> Option<Event> {
             }
         }
         "missing_reason" => Event::MissingReason {
-            what: c.field_string(key!("what"))?,
+            what: Unmarked::from(c.field_string(key!("what"))?),
             reason: c.field_string(key!("reason"))?,
         },
         "absent" => Event::Absent {
@@ -493,7 +493,10 @@ mod tests {
                     due,
                 }
             }),
-            (text(), text()).prop_map(|(what, reason)| Event::MissingReason { what, reason }),
+            (text(), text()).prop_map(|(what, reason)| Event::MissingReason {
+                what: what.into(),
+                reason,
+            }),
             text().prop_map(|reason| Event::Absent { reason }),
             (number(), number(), outcome()).prop_map(|(score, max, outcome)| Event::Submitted {
                 score,

@@ -215,9 +215,8 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         due: Option<DateTime<Utc>>,
     },
-    /// Why an item (by id) or the global rating (`"global_rating"`) is left
-    /// unmarked at submission.
-    MissingReason { what: String, reason: String },
+    /// Why an item or the global rating is left unmarked at submission.
+    MissingReason { what: Unmarked, reason: String },
     /// The candidate did not attend this station.
     Absent { reason: String },
     /// The sheet was submitted and locked, with the result as computed then.
@@ -363,6 +362,66 @@ impl PhaseName {
             PhaseName::Reading => "reading",
             PhaseName::Station => "station",
             PhaseName::Changeover => "changeover",
+        }
+    }
+}
+
+/// What a missing-mark reason is about: one item, or the station's global
+/// rating. On disk it is the item's id, or the word `global_rating` (which
+/// a rubric may not use as an item id).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum Unmarked {
+    GlobalRating,
+    Item(String),
+}
+
+impl Unmarked {
+    /// The word on disk for the global rating.
+    pub const GLOBAL_RATING: &'static str = "global_rating";
+
+    pub fn item(id: &str) -> Unmarked {
+        Unmarked::from(id.to_string())
+    }
+
+    /// The item's id, or `None` for the global rating.
+    pub fn item_id(&self) -> Option<&str> {
+        match self {
+            Unmarked::GlobalRating => None,
+            Unmarked::Item(id) => Some(id),
+        }
+    }
+
+    /// As it is written on disk and in import files.
+    pub fn as_str(&self) -> &str {
+        self.item_id().unwrap_or(Unmarked::GLOBAL_RATING)
+    }
+}
+
+impl From<String> for Unmarked {
+    fn from(text: String) -> Unmarked {
+        if text == Unmarked::GLOBAL_RATING {
+            Unmarked::GlobalRating
+        } else {
+            Unmarked::Item(text)
+        }
+    }
+}
+
+impl From<Unmarked> for String {
+    fn from(what: Unmarked) -> String {
+        match what {
+            Unmarked::GlobalRating => Unmarked::GLOBAL_RATING.to_string(),
+            Unmarked::Item(id) => id,
+        }
+    }
+}
+
+impl std::fmt::Display for Unmarked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unmarked::GlobalRating => f.write_str("the global rating"),
+            Unmarked::Item(id) => write!(f, "item '{id}'"),
         }
     }
 }

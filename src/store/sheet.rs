@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::record::{ConcernKind, Event, Record, RecordRef, TimerAction};
+use super::record::{ConcernKind, Event, Record, RecordRef, TimerAction, Unmarked};
 use crate::scoring::{ItemMark, StationSheet};
 
-/// The reason key used in [`Event::MissingReason`] for the global rating.
-pub const GLOBAL_RATING: &str = "global_rating";
+/// The word on disk for the global rating in [`Event::MissingReason`].
+pub const GLOBAL_RATING: &str = super::record::Unmarked::GLOBAL_RATING;
 
 /// A value set by a record, kept with the history of earlier values so
 /// that undo can restore what was there before.
@@ -100,9 +100,8 @@ pub struct SheetState {
     pub notes: String,
     /// Open concerns with their notes.
     pub concerns: BTreeMap<ConcernKind, String>,
-    /// Reasons recorded for what is left unmarked, by item id (or
-    /// [`GLOBAL_RATING`]).
-    pub missing_reasons: BTreeMap<String, String>,
+    /// Reasons recorded for what is left unmarked.
+    pub missing_reasons: BTreeMap<Unmarked, String>,
     pub absent: Option<String>,
     /// Set when the sheet was entered from paper: where it was imported from.
     pub imported: Option<String>,

@@ -17,7 +17,7 @@ use crate::day::timer::{Happening, Phase, StationTimings, Timer, fmt_countdown};
 use crate::rubric::{Rubric, Station};
 use crate::scoring::{Standards, StationResult, score_station};
 use crate::store::{
-    ConcernKind, Event, GLOBAL_RATING, Health, Record, SaveProblem, SheetKey, SheetState, TimerAction,
+    ConcernKind, Event, Health, Record, SaveProblem, SheetKey, SheetState, TimerAction, Unmarked,
 };
 
 use super::home::Home;
@@ -112,8 +112,8 @@ pub enum ReasonFor {
     },
     Amend,
     Absent,
-    /// Why these (item ids or [`GLOBAL_RATING`]) are left unmarked.
-    Missing(Vec<String>),
+    /// Why these are left unmarked.
+    Missing(Vec<Unmarked>),
     /// Withdrawing a concern of this kind.
     Withdraw(ConcernKind),
     /// Correcting the candidate's name on the sheet ([`NameDiffers`]).
@@ -171,8 +171,8 @@ pub enum AskFor {
 #[derive(Debug)]
 pub struct SubmitSummary {
     pub result: StationResult,
-    /// Missing items (ids, or [`GLOBAL_RATING`]) with no recorded reason.
-    pub unexplained: Vec<String>,
+    /// What is unmarked with no recorded reason.
+    pub unexplained: Vec<Unmarked>,
 }
 
 /// The open sheet: one candidate at one station.
@@ -1823,17 +1823,18 @@ impl App {
             &Standards::default(),
         )
         .ok()?;
-        let mut unexplained: Vec<String> = station
+        let mut unexplained: Vec<Unmarked> = station
             .items
             .iter()
-            .filter(|i| sheet.state.mark(&i.id).is_none() && !sheet.state.missing_reasons.contains_key(&i.id))
-            .map(|i| i.id.clone())
+            .filter(|i| sheet.state.mark(&i.id).is_none())
+            .map(|i| Unmarked::item(&i.id))
+            .filter(|what| !sheet.state.missing_reasons.contains_key(what))
             .collect();
         if station.global_rating.is_some()
             && sheet.state.global_rating().is_none()
-            && !sheet.state.missing_reasons.contains_key(GLOBAL_RATING)
+            && !sheet.state.missing_reasons.contains_key(&Unmarked::GlobalRating)
         {
-            unexplained.push(GLOBAL_RATING.to_string());
+            unexplained.push(Unmarked::GlobalRating);
         }
         if sheet.state.absent.is_some() {
             unexplained.clear();

@@ -433,7 +433,7 @@ pub fn sheet_lines(app: &ModerateApp, e: &Entry, theme: &Theme) -> Vec<Line<'sta
             };
             let late = if late { "  LATE" } else { "" };
             lines.push(Line::from(format!("  {}{critical}: {level}{late}", item.text)));
-            if let Some(reason) = s.missing_reasons.get(&item.id) {
+            if let Some(reason) = s.missing_reasons.get(&crate::store::Unmarked::item(&item.id)) {
                 lines.push(Line::styled(
                     format!("      missing because: {reason}"),
                     theme.dim(),

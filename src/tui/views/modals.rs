@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::scoring::{fmt_marks, fmt_percent};
-use crate::store::{ConcernKind, GLOBAL_RATING};
+use crate::store::{ConcernKind, Unmarked};
 use crate::tui::app::{App, Ask, CommentEditor, ConcernEditor, ReasonPrompt, SubmitSummary};
 use crate::tui::theme::Theme;
 
@@ -136,18 +136,7 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
     let explain = match &prompt.purpose {
         crate::tui::app::ReasonFor::Missing(items) => {
             let station = app.station_def();
-            let texts: Vec<String> = items
-                .iter()
-                .map(|id| {
-                    if id == GLOBAL_RATING {
-                        "the global rating".to_string()
-                    } else {
-                        station
-                            .and_then(|s| s.item(id))
-                            .map_or(id.clone(), |i| i.text.clone())
-                    }
-                })
-                .collect();
+            let texts: Vec<String> = items.iter().map(|what| unmarked_text(station, what)).collect();
             format!(
                 "Only for what you could not judge: if the candidate did not do it, that is a mark (esc, and give it). Unmarked: {}",
                 texts.join("; ")
@@ -231,16 +220,13 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
     if let Some(sheet) = &app.sheet {
         // Reasons recorded for what is still unmarked: an item marked
         // since (in an amendment) needs none.
-        let still_missing: Vec<(&String, &String)> = sheet
+        let still_missing: Vec<(&Unmarked, &String)> = sheet
             .state
             .missing_reasons
             .iter()
-            .filter(|(what, _)| {
-                if *what == GLOBAL_RATING {
-                    sheet.state.global_rating().is_none()
-                } else {
-                    sheet.state.mark(what).is_none()
-                }
+            .filter(|(what, _)| match what {
+                Unmarked::GlobalRating => sheet.state.global_rating().is_none(),
+                Unmarked::Item(id) => sheet.state.mark(id).is_none(),
             })
             .collect();
         if !still_missing.is_empty() {
@@ -251,13 +237,7 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
             ));
             let station = app.station_def();
             for (what, reason) in still_missing {
-                let text = if what == GLOBAL_RATING {
-                    "the global rating".to_string()
-                } else {
-                    station
-                        .and_then(|s| s.item(what))
-                        .map_or_else(|| what.to_string(), |i| i.text.clone())
-                };
+                let text = unmarked_text(station, what);
                 lines.push(Line::raw(format!("  – {text}: {reason}")));
             }
         }
@@ -285,15 +265,7 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
         let texts: Vec<String> = summary
             .unexplained
             .iter()
-            .map(|what| {
-                if what == GLOBAL_RATING {
-                    "the global rating".to_string()
-                } else {
-                    station
-                        .and_then(|s| s.item(what))
-                        .map_or(what.clone(), |i| i.text.clone())
-                }
-            })
+            .map(|what| unmarked_text(station, what))
             .collect();
         // One a line where they fit; else run on, so that the last of
         // them and what to do are never cut off a small screen.
@@ -329,4 +301,15 @@ pub fn ask(app: &App, ask: &Ask, frame: &mut Frame, area: Rect, theme: &Theme) {
     .areas(inner);
     frame.render_widget(detail, text);
     notice_and_footer(app, frame, keys, theme);
+}
+
+/// What is left unmarked, as the examiner knows it: the item's text, or
+/// "the global rating".
+fn unmarked_text(station: Option<&crate::rubric::Station>, what: &Unmarked) -> String {
+    match what {
+        Unmarked::GlobalRating => "the global rating".to_string(),
+        Unmarked::Item(id) => station
+            .and_then(|s| s.item(id))
+            .map_or_else(|| id.clone(), |i| i.text.clone()),
+    }
 }

@@ -206,7 +206,11 @@ fn render_header(
 fn item_row_text(sheet: &Sheet, rubric: &Rubric, item: &crate::rubric::Item) -> (String, String) {
     let scale = rubric.scale(item.scale);
     match sheet.state.mark(&item.id) {
-        None => match sheet.state.missing_reasons.get(&item.id) {
+        None => match sheet
+            .state
+            .missing_reasons
+            .get(&crate::store::Unmarked::item(&item.id))
+        {
             Some(_) => ("— (reason given)".to_string(), String::new()),
             None => ("—".to_string(), String::new()),
         },
@@ -282,7 +286,7 @@ fn render_items(
             None if sheet
                 .state
                 .missing_reasons
-                .contains_key(crate::store::GLOBAL_RATING) =>
+                .contains_key(&crate::store::Unmarked::GlobalRating) =>
             {
                 "— (reason given)".to_string()
             }
