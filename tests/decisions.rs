@@ -509,7 +509,7 @@ fn assessors_who_differ_are_settled_and_adopted_pass_marks_reach_every_command()
         "x",
     ]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("moderation leaves nothing open here"), "{out}");
+    assert!(out.contains("has nothing left open by moderation"), "{out}");
     let (code, out) = osce(&[
         "decide",
         "result",

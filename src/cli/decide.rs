@@ -46,6 +46,71 @@ pub struct Common {
     pub dry_run: bool,
 }
 
+/// Why a decision cannot be taken as asked.
+#[derive(Debug, thiserror::Error)]
+enum Refusal {
+    #[error("there is no station \"{station}\" in the rubric; its stations are {stations}")]
+    UnknownStation { station: String, stations: String },
+    #[error("no sheet of candidate \"{candidate}\" was found{}", near.as_ref().map(|c| format!("; did you mean \"{c}\"?")).unwrap_or_default())]
+    UnknownCandidate { candidate: String, near: Option<String> },
+    #[error(
+        "no sheet \"{given}\" of {candidate} at {station}: give EXAMINER@DEVICE or the journal's path as `osce status` lists it"
+    )]
+    UnknownSheet {
+        given: String,
+        candidate: String,
+        station: String,
+    },
+    #[error(
+        "\"{given}\" names {count} sheets of {candidate} at {station} (different histories): give the journal's path instead, one of: {paths}"
+    )]
+    AmbiguousSheet {
+        given: String,
+        count: usize,
+        candidate: String,
+        station: String,
+        paths: String,
+    },
+    /// The cell is not in the state this decision settles.
+    #[error("{candidate} at {station} {why}")]
+    NothingToDecide {
+        candidate: String,
+        station: String,
+        why: String,
+    },
+    /// A choice the subcommand needs was not given (or two were).
+    #[error("{0}")]
+    Choose(&'static str),
+    #[error("station {station} has no item \"{item}\"; its items are {items}")]
+    UnknownItem {
+        station: String,
+        item: String,
+        items: String,
+    },
+    #[error("item {item} is marked on {sheet}'s sheet: only an item left unmarked can be ruled on")]
+    ItemMarked { item: String, sheet: String },
+    #[error("item {item}'s scale has no level \"{level}\"; its levels are {levels}")]
+    UnknownLevel {
+        item: String,
+        level: String,
+        levels: String,
+    },
+    #[error("item {item}'s scale does not allow \"not observed\": give --level LABEL")]
+    NotObservedNotAllowed { item: String },
+    #[error("{0}")]
+    Standards(#[from] osce::analysis::standards::StandardsError),
+    #[error("{assessment}: {source}")]
+    StandardsForRubric {
+        assessment: String,
+        #[source]
+        source: osce::analysis::standards::StandardsError,
+    },
+    #[error("the record sets no station's pass mark: nothing to adopt")]
+    NoPassMarks,
+    #[error("{0}")]
+    Decisions(#[from] osce::results::decisions::DecisionsError),
+}
+
 /// A candidate at a station.
 #[derive(Debug, Args)]
 pub struct Cell {
@@ -233,7 +298,7 @@ pub fn run(decide: &Decide) -> ExitCode {
 }
 
 /// The decision the arguments describe, checked against the sheets.
-fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
+fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
     match decide {
         Decide::Conflict {
             cell,
@@ -243,17 +308,19 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
         } => {
             let c = cell_state(l, cell)?;
             if c != CellState::Conflict {
-                return Err(format!(
-                    "{} at {} is not in conflict ({}): there is nothing to decide",
-                    cell.candidate,
-                    cell.station,
+                return Err(cell.refuse(format!(
+                    "is not in conflict ({}): there is nothing to decide",
                     c.label()
-                ));
+                )));
             }
             let counts = match (counts, neither) {
                 (Some(sheet), false) => Some(find_sheet(&l.cohort, cell, sheet, false)?),
                 (None, true) => None,
-                _ => return Err("say which sheet counts with --use SHEET, or --neither".into()),
+                _ => {
+                    return Err(Refusal::Choose(
+                        "say which sheet counts with --use SHEET, or --neither",
+                    ));
+                }
             };
             Ok(Ruling::Conflict {
                 candidate: cell.candidate.clone(),
@@ -274,17 +341,19 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
         } => {
             let c = cell_state(l, cell)?;
             if c != CellState::Absent {
-                return Err(format!(
-                    "{} at {} is not recorded absent ({}): an absence is decided only where the examiner recorded one",
-                    cell.candidate,
-                    cell.station,
+                return Err(cell.refuse(format!(
+                    "is not recorded absent ({}): an absence is decided only where the examiner recorded one",
                     c.label()
-                ));
+                )));
             }
             let outcome = match (deferred, fail) {
                 (true, false) => AbsenceOutcome::Deferred,
                 (false, true) => AbsenceOutcome::Fail,
-                _ => return Err("say what the absence counts as: --deferred or --fail".into()),
+                _ => {
+                    return Err(Refusal::Choose(
+                        "say what the absence counts as: --deferred or --fail",
+                    ));
+                }
             };
             Ok(Ruling::Absence {
                 candidate: cell.candidate.clone(),
@@ -305,14 +374,14 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
             let station = l
                 .rubric
                 .station(&cell.station)
-                .ok_or_else(|| format!("there is no station \"{}\" in the rubric", cell.station))?;
+                .ok_or_else(|| unknown_station(l, cell))?;
             let it = station.item(item).ok_or_else(|| {
                 let ids: Vec<&str> = station.items.iter().map(|i| i.id.as_str()).collect();
-                format!(
-                    "station {} has no item \"{item}\"; its items are {}",
-                    cell.station,
-                    osce::rubric::one_of(&ids)
-                )
+                Refusal::UnknownItem {
+                    station: cell.station.clone(),
+                    item: item.clone(),
+                    items: osce::rubric::one_of(&ids),
+                }
             })?;
             let found = l
                 .cohort
@@ -325,12 +394,16 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
                         && s.key.device == named.device
                         && s.last_hash == named.last
                 })
-                .ok_or("the sheet is not found")?;
+                .ok_or_else(|| Refusal::UnknownSheet {
+                    given: sheet.clone(),
+                    candidate: cell.candidate.clone(),
+                    station: cell.station.clone(),
+                })?;
             if found.state.mark(item).is_some() {
-                return Err(format!(
-                    "item {item} is marked on {}'s sheet: only an item left unmarked can be ruled on",
-                    named.words()
-                ));
+                return Err(Refusal::ItemMarked {
+                    item: item.clone(),
+                    sheet: named.words(),
+                });
             }
             let scale = l.rubric.scale(it.scale);
             let (level, label) = match (level, not_observed) {
@@ -341,22 +414,25 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
                         .position(|lv| lv.label.eq_ignore_ascii_case(label.trim()))
                         .ok_or_else(|| {
                             let labels: Vec<&str> = scale.levels.iter().map(|lv| lv.label.as_str()).collect();
-                            format!(
-                                "item {item}'s scale has no level \"{label}\"; its levels are {}",
-                                osce::rubric::one_of(&labels)
-                            )
+                            Refusal::UnknownLevel {
+                                item: item.clone(),
+                                level: label.clone(),
+                                levels: osce::rubric::one_of(&labels),
+                            }
                         })?;
                     (Some(i), scale.levels[i].label.clone())
                 }
                 (None, true) => {
                     if !scale.not_observed {
-                        return Err(format!(
-                            "item {item}'s scale does not allow \"not observed\": give --level LABEL"
-                        ));
+                        return Err(Refusal::NotObservedNotAllowed { item: item.clone() });
                     }
                     (None, "not observed".to_string())
                 }
-                _ => return Err("say how the item is taken: --level LABEL, or --not-observed".into()),
+                _ => {
+                    return Err(Refusal::Choose(
+                        "say how the item is taken: --level LABEL, or --not-observed",
+                    ));
+                }
             };
             Ok(Ruling::Unmarked {
                 candidate: cell.candidate.clone(),
@@ -370,12 +446,10 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
         Decide::Result { cell, pass, fail, .. } => {
             let c = cell_state(l, cell)?;
             if matches!(c, CellState::Missing | CellState::Conflict | CellState::Problem) {
-                return Err(format!(
-                    "{} at {} has no sheet that counts ({}): settle that first",
-                    cell.candidate,
-                    cell.station,
+                return Err(cell.refuse(format!(
+                    "has no sheet that counts ({}): settle that first",
                     c.label()
-                ));
+                )));
             }
             use osce::results::moderation::CellModeration;
             let sheets = l
@@ -391,20 +465,22 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
                 | CellModeration::Disagreed { .. }
                 | CellModeration::Referred { third: None, .. } => {}
                 other => {
-                    return Err(format!(
-                        "{} at {}: moderation leaves nothing open here ({}): the exam lead decides a station's \
-                         result only where assessors disagree (with each other or with the examiners) or a third \
-                         marker will not come",
-                        cell.candidate,
-                        cell.station,
+                    return Err(cell.refuse(format!(
+                        "has nothing left open by moderation ({}): the exam lead decides a station's result only \
+                         where assessors disagree (with each other or with the examiners) or a third marker will \
+                         not come",
                         other.word()
-                    ));
+                    )));
                 }
             }
             let result = match (pass, fail) {
                 (true, false) => Proposed::Pass,
                 (false, true) => Proposed::Fail,
-                _ => return Err("say what the station's result is: --pass or --fail".into()),
+                _ => {
+                    return Err(Refusal::Choose(
+                        "say what the station's result is: --pass or --fail",
+                    ));
+                }
             };
             Ok(Ruling::StationResult {
                 candidate: cell.candidate.clone(),
@@ -413,51 +489,65 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, String> {
             })
         }
         Decide::PassMarks { record, .. } => {
-            let record = osce::analysis::standards::read(record).map_err(|e| e.to_string())?;
-            osce::analysis::standards::to_standards(&record, &l.rubric, &l.hash)
-                .map_err(|e| format!("{}: {e}", l.rubric.id))?;
+            let record = osce::analysis::standards::read(record)?;
+            osce::analysis::standards::to_standards(&record, &l.rubric, &l.hash).map_err(|source| {
+                Refusal::StandardsForRubric {
+                    assessment: l.rubric.id.clone(),
+                    source,
+                }
+            })?;
             if record.stations.is_empty() {
-                return Err("the record sets no station's pass mark: nothing to adopt".into());
+                return Err(Refusal::NoPassMarks);
             }
             Ok(Ruling::PassMarks { record })
         }
-        Decide::List { .. } => Err("nothing to decide".into()),
+        Decide::List { .. } => Err(Refusal::Choose("nothing to decide")),
     }
 }
 
 /// Where `cell` stands, checking the candidate and station exist.
-fn cell_state(l: &Loaded, cell: &Cell) -> Result<CellState, String> {
+fn cell_state(l: &Loaded, cell: &Cell) -> Result<CellState, Refusal> {
     l.matrix
         .cell(&cell.candidate, &cell.station)
         .map(|c| c.state)
         .ok_or_else(|| {
             if l.rubric.station(&cell.station).is_none() {
-                let ids: Vec<&str> = l.rubric.scored_stations().map(|s| s.id.as_str()).collect();
-                format!(
-                    "there is no station \"{}\" in the rubric; its stations are {}",
-                    cell.station,
-                    osce::rubric::one_of(&ids)
-                )
+                unknown_station(l, cell)
             } else {
-                let near = osce::rubric::did_you_mean(
-                    &cell.candidate,
-                    l.matrix.candidates.iter().map(String::as_str),
-                );
-                match near {
-                    Some(c) => format!(
-                        "no sheet of candidate \"{}\" was found; did you mean \"{c}\"?",
-                        cell.candidate
-                    ),
-                    None => format!("no sheet of candidate \"{}\" was found", cell.candidate),
+                Refusal::UnknownCandidate {
+                    candidate: cell.candidate.clone(),
+                    near: osce::rubric::did_you_mean(
+                        &cell.candidate,
+                        l.matrix.candidates.iter().map(String::as_str),
+                    )
+                    .map(str::to_string),
                 }
             }
         })
 }
 
+fn unknown_station(l: &Loaded, cell: &Cell) -> Refusal {
+    let ids: Vec<&str> = l.rubric.scored_stations().map(|s| s.id.as_str()).collect();
+    Refusal::UnknownStation {
+        station: cell.station.clone(),
+        stations: osce::rubric::one_of(&ids),
+    }
+}
+
+impl Cell {
+    fn refuse(&self, why: String) -> Refusal {
+        Refusal::NothingToDecide {
+            candidate: self.candidate.clone(),
+            station: self.station.clone(),
+            why,
+        }
+    }
+}
+
 /// The sheet `given` names at `cell`: EXAMINER@DEVICE (when only one of
 /// that examiner's histories is there) or a journal's path; with
 /// `problems`, journals that cannot be used too.
-fn find_sheet(cohort: &Cohort, cell: &Cell, given: &str, problems: bool) -> Result<SheetRef, String> {
+fn find_sheet(cohort: &Cohort, cell: &Cell, given: &str, problems: bool) -> Result<SheetRef, Refusal> {
     let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let given_path = real(Path::new(given));
     let mut found: Vec<(SheetRef, String)> = Vec::new();
@@ -499,26 +589,27 @@ fn find_sheet(cohort: &Cohort, cell: &Cell, given: &str, problems: bool) -> Resu
     }
     match found.len() {
         1 => Ok(found.remove(0).0),
-        0 => Err(format!(
-            "no sheet \"{given}\" of {} at {}: give EXAMINER@DEVICE or the journal's path as `osce status` lists it",
-            cell.candidate, cell.station
-        )),
-        _ => Err(format!(
-            "\"{given}\" names {} sheets of {} at {} (different histories): give the journal's path instead, one of: {}",
-            found.len(),
-            cell.candidate,
-            cell.station,
-            found
+        0 => Err(Refusal::UnknownSheet {
+            given: given.to_string(),
+            candidate: cell.candidate.clone(),
+            station: cell.station.clone(),
+        }),
+        count => Err(Refusal::AmbiguousSheet {
+            given: given.to_string(),
+            count,
+            candidate: cell.candidate.clone(),
+            station: cell.station.clone(),
+            paths: found
                 .iter()
                 .map(|(_, p)| p.as_str())
                 .collect::<Vec<_>>()
-                .join(", ")
-        )),
+                .join(", "),
+        }),
     }
 }
 
 /// What recording `entry` changes, candidate by candidate, in words.
-fn effect(l: &Loaded, entry: &DecisionEntry, now: chrono::DateTime<Utc>) -> Result<Vec<String>, String> {
+fn effect(l: &Loaded, entry: &DecisionEntry, now: chrono::DateTime<Utc>) -> Result<Vec<String>, Refusal> {
     let before = results(l, &l.decisions)?;
     let mut decisions = l.decisions.clone();
     decisions.made.push(Made {
@@ -545,7 +636,7 @@ fn effect(l: &Loaded, entry: &DecisionEntry, now: chrono::DateTime<Utc>) -> Resu
 }
 
 /// Every candidate's result under `decisions`.
-fn results(l: &Loaded, decisions: &Decisions) -> Result<Vec<CandidateResult>, String> {
+fn results(l: &Loaded, decisions: &Decisions) -> Result<Vec<CandidateResult>, Refusal> {
     let settled = osce::results::decisions::settle(&l.rubric, &l.cohort, decisions);
     let mut m = osce::results::gather::matrix_settled(&l.rubric, &l.cohort, l.roster.as_ref(), &settled);
     osce::results::moderation::settle_referrals(&mut m, &l.cohort, &l.moderation);

@@ -119,8 +119,8 @@ pub fn adopted_standards(
     rubric: &Rubric,
     hash: &str,
     decisions: &osce::results::decisions::Decisions,
-) -> Result<osce::scoring::Standards, String> {
-    decisions.standards(rubric, hash).map_err(|e| e.to_string())
+) -> Result<osce::scoring::Standards, osce::results::decisions::DecisionsError> {
+    decisions.standards(rubric, hash)
 }
 
 pub fn status(args: &StatusArgs) -> ExitCode {
