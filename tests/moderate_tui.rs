@@ -820,7 +820,7 @@ fn the_screen_opens_on_the_sample_and_sign_off_waits_for_it() {
         h.app
             .notice
             .as_ref()
-            .is_some_and(|n| n.text.contains("of the sample's sheets have no decision")),
+            .is_some_and(|n| n.text.contains("of the sample (")),
         "{:?}",
         h.app.notice
     );

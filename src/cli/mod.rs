@@ -126,15 +126,17 @@ pub enum Command {
     Feedback(FeedbackArgs),
     /// External-assessor moderation of submitted sheets (a terminal screen)
     ///
-    /// Lists the submitted sheets with filters (fails, borderline, near the
-    /// pass mark, flagged, a reproducible random sample, all) and shows each
-    /// one read-only. Per sheet: agree, disagree (a proposed result and a
-    /// rationale), or refer to a third marker; agreed marks for
-    /// double-marked stations; an overall report and a sign-off that locks
-    /// it. Decisions go to the assessor's own journal,
-    /// <assessment>/<assessor>@<device>/moderation.jsonl in the first
-    /// --sessions folder, fsynced before the screen says saved; the
-    /// examiners' marks are never changed.
+    /// Opens on the sample to moderate (every fail, every borderline sheet
+    /// and a reproducible share of the rest), with filters (fails,
+    /// borderline, near the pass mark, flagged, all) and each sheet shown
+    /// read-only. Per sheet: agree (with an optional comment), disagree (a
+    /// proposed result and a rationale), or refer to a third marker; agreed
+    /// marks for double-marked stations; an overall report and a sign-off
+    /// that locks it, once every sheet of the sample is decided. Decisions
+    /// go to the assessor's own journal,
+    /// <assessment>/<assessor>@<device>/moderation.jsonl in the --into
+    /// folder (else the first --sessions folder), fsynced before the screen
+    /// says saved; the examiners' marks are never changed.
     Moderate(ModerateArgs),
     /// The exam quality report: standard setting, reliability, plots
     ///
@@ -243,14 +245,15 @@ pub struct ModerateArgs {
     #[arg(long, value_name = "ID")]
     pub assessor: String,
     /// Session folders to combine (one per examiner laptop); your decisions
-    /// are written into the first
+    /// are written into the first unless --into names another
     #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
     pub sessions: Vec<PathBuf>,
     /// Roster CSV: candidates' names and order
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
-    /// The random sample's share of the submitted sheets, in percent
-    /// (default: the rubric's moderation sample, else 10)
+    /// The share of the sheets that are neither fails nor borderline to
+    /// add to the sample, in percent (default: the rubric's moderation
+    /// sample, else 10)
     #[arg(long, value_name = "PERCENT")]
     pub sample: Option<f64>,
     /// The random sample's seed: the same seed picks the same sheets

@@ -326,6 +326,43 @@ impl Hints {
         }
     }
 
+    /// The ruling on an item left unmarked: its scale's levels, and "not
+    /// observed" only where the scale allows it.
+    fn unmarked(
+        &self,
+        rubric: &Rubric,
+        candidate: &str,
+        station: &str,
+        key: &osce::store::SheetKey,
+        item: &str,
+    ) -> String {
+        let scale = rubric
+            .station(station)
+            .and_then(|s| s.item(item))
+            .map(|i| rubric.scale(i.scale));
+        let not_observed = if scale.is_some_and(|s| s.not_observed) {
+            " (or --not-observed)"
+        } else {
+            ""
+        };
+        let line = self.line(
+            "unmarked",
+            candidate,
+            station,
+            &format!(
+                "--sheet {}@{} --item {item} --level LABEL{not_observed}",
+                key.examiner, key.device
+            ),
+        );
+        match scale {
+            Some(scale) => {
+                let labels: Vec<&str> = scale.levels.iter().map(|l| l.label.as_str()).collect();
+                format!("{line}\n      LABEL: {}", osce::rubric::one_of(&labels))
+            }
+            None => line,
+        }
+    }
+
     /// `    decide: osce decide KIND RUBRIC --sessions … --candidate C
     /// --station S CHOICE --by NAME --reason "…"`.
     fn line(&self, kind: &str, candidate: &str, station: &str, choice: &str) -> String {
@@ -433,15 +470,7 @@ pub fn render_problems(
                                 "{s}: item {item} left unmarked on {}@{}'s sheet\n{}",
                                 k.examiner,
                                 k.device,
-                                hints.line(
-                                    "unmarked",
-                                    c,
-                                    s,
-                                    &format!(
-                                        "--sheet {}@{} --item {item} --level LABEL (or --not-observed)",
-                                        k.examiner, k.device
-                                    )
-                                )
+                                hints.unmarked(rubric, c, s, k, &item)
                             )
                         })
                         .collect();
@@ -687,19 +716,7 @@ pub fn render(
                 "  {candidate} at {station}: item {item} on {}@{}'s sheet",
                 k.examiner, k.device
             );
-            let _ = writeln!(
-                out,
-                "{}",
-                hints.line(
-                    "unmarked",
-                    candidate,
-                    station,
-                    &format!(
-                        "--sheet {}@{} --item {item} --level LABEL (or --not-observed)",
-                        k.examiner, k.device
-                    )
-                )
-            );
+            let _ = writeln!(out, "{}", hints.unmarked(rubric, candidate, station, k, &item));
         }
     }
     copies_section(&mut out, cohort);

@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use chrono::{Offset, Utc};
 use ratatui_textarea::{Input, TextArea};
 
+use crate::base::text::plural;
 use crate::results::gather::{CellState, Cohort, Matrix};
 use crate::results::moderation::{AssessorLog, CellModeration, Moderation, SampleCell, policy_sample, seen};
 use crate::results::reconcile::CandidateResult;
@@ -1287,10 +1288,38 @@ impl ModerateApp {
     /// The sheets of the sample with no decision from this assessor that
     /// holds: sign-off waits for them.
     pub fn undecided_sample(&self) -> usize {
+        self.undecided_sample_entries().count()
+    }
+
+    fn undecided_sample_entries(&self) -> impl Iterator<Item = &Entry> {
         self.entries
             .iter()
             .filter(|e| e.in_sample && !self.own_decision(e).is_some_and(|(_, h)| h))
-            .count()
+    }
+
+    /// "1 sheet of the sample (C1 at knee) has" or "5 sheets of the sample
+    /// (C1 at knee, C2 at hip, C3 at hip and 2 more) have": the sheets
+    /// sign-off waits for, by name where there are few.
+    fn undecided_sample_words(&self) -> String {
+        const NAMED: usize = 3;
+        let undecided: Vec<&Entry> = self.undecided_sample_entries().collect();
+        let mut named: Vec<String> = undecided
+            .iter()
+            .take(NAMED)
+            .map(|e| format!("{} at {}", e.candidate, e.station))
+            .collect();
+        if undecided.len() > NAMED {
+            named.push(format!("{} more", undecided.len() - NAMED));
+        }
+        let list = match named.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => named.join(""),
+        };
+        format!(
+            "{} of the sample ({list}) {}",
+            plural(undecided.len(), "sheet", "sheets"),
+            if undecided.len() == 1 { "has" } else { "have" }
+        )
     }
 
     /// What the sign-off screen shows: the counts, and what is still open.
@@ -1303,8 +1332,8 @@ impl ModerateApp {
         let undecided_sample = self.undecided_sample();
         if undecided_sample > 0 {
             open.push(format!(
-                "{undecided_sample} of the sample's sheets (every fail, every borderline and {}% of the rest) \
-                 have no decision from you.",
+                "{} no decision from you. The sample is every fail, every borderline sheet and {}% of the rest.",
+                self.undecided_sample_words(),
                 self.sample_percent
             ));
         }
@@ -1315,8 +1344,11 @@ impl ModerateApp {
             .count();
         if stale > 0 {
             open.push(format!(
-                "{stale} of the sheets you decided on were amended since (or another marker's sheet arrived): \
-                 your decision no longer holds for them."
+                "{} you decided on {} amended since (or another marker's sheet arrived): your decision no \
+                 longer holds for {}.",
+                plural(stale, "sheet", "sheets"),
+                if stale == 1 { "was" } else { "were" },
+                if stale == 1 { "it" } else { "them" }
             ));
         }
         if self.rubric.moderation == crate::rubric::ModerationPolicy::All {
@@ -1346,11 +1378,11 @@ impl ModerateApp {
                     self.warn("Write the moderation report (R) before signing off.");
                     return Screen::SignOff;
                 }
-                let undecided = self.undecided_sample();
-                if undecided > 0 {
+                if self.undecided_sample() > 0 {
                     self.warn(format!(
-                        "{undecided} of the sample's sheets have no decision from you that holds: decide each \
-                         (the sample filter shows them, f) before signing off."
+                        "{} no decision from you that holds: decide each (the sample filter shows them, f) \
+                         before signing off.",
+                        self.undecided_sample_words()
                     ));
                     return Screen::SignOff;
                 }

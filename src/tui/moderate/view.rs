@@ -191,18 +191,20 @@ fn render_header(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme
         "Moderation — {}   assessor {} on {}   {state}",
         app.rubric.title, own.assessor, own.device
     );
-    let decided = app
-        .entries
-        .iter()
-        .filter(|e| app.own_decision(e).is_some_and(|(_, h)| h))
-        .count();
+    let held = |e: &&super::Entry| app.own_decision(e).is_some_and(|(_, h)| h);
+    let sample = app.entries.iter().filter(|e| e.in_sample).count();
+    let sample_decided = app.entries.iter().filter(|e| e.in_sample).filter(held).count();
+    let others = app.entries.iter().filter(|e| !e.in_sample).filter(held).count();
     let second = format!(
-        "Showing: {} ({} of {} sheets)   you have decided {} of {}",
+        "You have decided {sample_decided} of the {sample} sheets in the sample{} · showing {} ({} of {} sheets)",
+        if others > 0 {
+            format!(" (and {others} more)")
+        } else {
+            String::new()
+        },
         app.filter.label(),
         app.visible.len(),
         app.entries.len(),
-        decided,
-        app.entries.len()
     );
     let third = format!(
         "Sample {}% (seed {}) · near the pass mark: within {}% of the maximum",
