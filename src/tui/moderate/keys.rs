@@ -15,6 +15,8 @@ pub enum Ctx {
     Disagree,
     Refer,
     Agreed,
+    /// Typing a candidate's id to go to.
+    Jump,
     Report,
     SignOff,
     Help,
@@ -29,7 +31,8 @@ impl Ctx {
             Screen::List => Ctx::List,
             Screen::Sheet => Ctx::Sheet,
             Screen::Disagree(_) => Ctx::Disagree,
-            Screen::Refer(_) | Screen::AgreeNote(_) | Screen::Jump(_) => Ctx::Refer,
+            Screen::Refer(_) | Screen::AgreeNote(_) => Ctx::Refer,
+            Screen::Jump(_) => Ctx::Jump,
             Screen::Agreed(_) => Ctx::Agreed,
             Screen::Report(_) => Ctx::Report,
             Screen::SignOff => Ctx::SignOff,
@@ -37,7 +40,10 @@ impl Ctx {
     }
 
     fn takes_text(self) -> bool {
-        matches!(self, Ctx::Disagree | Ctx::Refer | Ctx::Agreed | Ctx::Report)
+        matches!(
+            self,
+            Ctx::Disagree | Ctx::Refer | Ctx::Agreed | Ctx::Jump | Ctx::Report
+        )
     }
 }
 
@@ -255,10 +261,26 @@ pub fn bindings() -> &'static [Binding] {
                 Action::Confirm,
             ),
             b(
+                &[Jump],
+                &[Key::Enter],
+                "enter",
+                "go to the candidate's first sheet in the list",
+                Some(("enter", "go")),
+                Action::Confirm,
+            ),
+            b(
                 FORMS,
                 &[Key::Esc],
                 "esc",
                 "cancel: nothing is recorded",
+                Some(("esc", "cancel")),
+                Action::Back,
+            ),
+            b(
+                &[Jump],
+                &[Key::Esc],
+                "esc",
+                "back to the list",
                 Some(("esc", "cancel")),
                 Action::Back,
             ),
