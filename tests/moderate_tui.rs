@@ -46,8 +46,9 @@ fn open_on(dir: Dir, rubric_path: &'static str, assessor: &str, device: &str) ->
         seed: 7,
         near_percent: 5.0,
     };
+    let cell = osce::tui::moderate::cell_reader(&r, &h, &folders);
     let app = ModerateApp::new(r, first, own, options);
-    let exec = ModerateExecutor::new(journal, loader, folders, Box::new(|| at(61)));
+    let exec = ModerateExecutor::new(journal, loader, cell, Box::new(|| at(61)));
     let mut h = H {
         app,
         exec,
@@ -872,4 +873,58 @@ fn go_to_a_candidate_by_id() {
             .as_ref()
             .is_some_and(|n| n.text.contains("No submitted sheet"))
     );
+}
+
+/// A conflict the exam lead settled (one examiner's sheet on two laptops,
+/// one of them chosen) is moderated like any other sheet: the sheet set
+/// aside is still on disk, and is not "a change since the screen read it".
+#[test]
+fn a_sheet_whose_conflict_was_settled_can_be_moderated() {
+    let dir = Dir::new("mod-tui-conflict");
+    let s = dir.sub("s");
+    sheet(&s, PRACTICAL, "physics", "C001", "E01@lap1", Marks::Top, true, 1);
+    sheet(
+        &s,
+        PRACTICAL,
+        "physics",
+        "C001",
+        "E01@lap2",
+        Marks::Bottom,
+        true,
+        2,
+    );
+    let sessions = s.display().to_string();
+    let (code, out) = run_osce(&[
+        "decide",
+        "conflict",
+        PRACTICAL,
+        "--sessions",
+        &sessions,
+        "--candidate",
+        "C001",
+        "--station",
+        "physics",
+        "--use",
+        "E01@lap1",
+        "--by",
+        "Lead",
+        "--reason",
+        "the laptop was swapped after the first sheet was submitted",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let mut h = open_all(dir, PRACTICAL, "EA1");
+    h.select("C001", "physics");
+    h.key(KeyCode::Char('a'));
+    let notice = h.app.notice.clone().expect("notice");
+    assert!(notice.text.contains("saved ✓") && !notice.error, "{notice:?}");
+    assert_eq!(decisions(&h.journal()).len(), 1);
+    // A sheet that does arrive afterwards is still noticed.
+    sheet(&s, PRACTICAL, "physics", "C001", "E02@lap3", Marks::Top, true, 3);
+    h.select("C001", "physics");
+    h.key(KeyCode::Char('d'));
+    h.typed("not the same as the examiners");
+    h.key(KeyCode::Enter);
+    let notice = h.app.notice.clone().expect("notice");
+    assert!(notice.text.contains("NOT RECORDED"), "{notice:?}");
+    assert_eq!(decisions(&h.journal()).len(), 1);
 }

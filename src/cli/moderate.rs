@@ -121,9 +121,10 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         let (rubric, hash, folders) = (rubric.clone(), hash.clone(), folders.clone());
         Box::new(move || snapshot(&rubric, &hash, &folders, roster.as_ref()))
     };
+    let cell = osce::tui::moderate::cell_reader(&rubric, &hash, &folders);
     let own = AssessorLog::of_journal(&journal);
     let mut app = ModerateApp::new(rubric, first, own, options);
-    let exec = ModerateExecutor::new(journal, loader, folders, Box::new(Utc::now));
+    let exec = ModerateExecutor::new(journal, loader, cell, Box::new(Utc::now));
     if let Some(q) = quarantined {
         app.startup_warning(format!(
             "The end of your moderation journal was cut short (a crash or power cut) and set aside in {}: \

@@ -180,6 +180,29 @@ pub fn short_hash(hash: &str) -> &str {
 /// The journals are read on every core; the cohort is the same, in the
 /// same order, as if read one by one.
 pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<Cohort, StoreError> {
+    gather_listed(rubric, rubric_hash, folders, |store| store.sheets(&rubric.id))
+}
+
+/// [`gather`] for one candidate at one station: only that cell's journals
+/// are read, and judged as every command judges them.
+pub fn gather_cell(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    folders: &[PathBuf],
+    candidate: &str,
+    station: &str,
+) -> Result<Cohort, StoreError> {
+    gather_listed(rubric, rubric_hash, folders, |store| {
+        store.cell_sheets(&rubric.id, candidate, station)
+    })
+}
+
+fn gather_listed(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    folders: &[PathBuf],
+    list: impl Fn(&Store) -> Result<Vec<(SheetKey, PathBuf)>, StoreError>,
+) -> Result<Cohort, StoreError> {
     let mut cohort = Cohort::default();
     let mut seen: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut found = Vec::new();
@@ -190,7 +213,7 @@ pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result
             continue;
         }
         seen.push((folder.clone(), real));
-        found.extend(Store::new(folder).sheets(&rubric.id)?);
+        found.extend(list(&Store::new(folder))?);
     }
     found.sort();
     found.dedup_by(|a, b| a.1 == b.1);

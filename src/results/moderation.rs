@@ -306,6 +306,33 @@ pub fn seen(cohort: &Cohort, sheets: &[usize]) -> Vec<SeenSheet> {
     sheets.iter().map(|&i| seen_one(&cohort.sheets[i])).collect()
 }
 
+/// Every history of one candidate at one station that `cohort` holds,
+/// whether it counts or not (set aside by a decision, say), and every
+/// journal of the cell that cannot be used: what changes when anything on
+/// disk for the cell changes. Sorted.
+pub fn cell_histories(cohort: &Cohort, candidate: &str, station: &str) -> Vec<SeenSheet> {
+    let mut all: Vec<SeenSheet> = cohort
+        .sheets
+        .iter()
+        .filter(|s| s.key.candidate == candidate && s.key.station == station)
+        .map(seen_one)
+        .chain(
+            cohort
+                .problem_sheets
+                .iter()
+                .filter(|p| p.key.candidate == candidate && p.key.station == station)
+                .map(|p| SeenSheet {
+                    examiner: p.key.examiner.clone(),
+                    device: p.key.device.clone(),
+                    last: p.fingerprint.clone(),
+                }),
+        )
+        .collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
 fn seen_one(s: &FoundSheet) -> SeenSheet {
     SeenSheet {
         examiner: s.key.examiner.clone(),

@@ -376,6 +376,43 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The journals of one candidate at one station, every examiner's and
+    /// device's, as [`Store::sheets`] would list them (sorted), reading only
+    /// those files.
+    pub fn cell_sheets(
+        &self,
+        assessment: &str,
+        candidate: &str,
+        station: &str,
+    ) -> Result<Vec<(SheetKey, PathBuf)>, StoreError> {
+        check("assessment", assessment)?;
+        check("candidate", candidate)?;
+        check("station", station)?;
+        let mut found = Vec::new();
+        for (who, who_dir) in subfolders(&self.root.join(assessment))? {
+            let Some((examiner, device)) = parse_who(&who) else {
+                continue;
+            };
+            let path = who_dir
+                .join(candidate)
+                .join(format!("{station}.{JOURNAL_EXTENSION}"));
+            if path.is_file() {
+                let key = SheetKey {
+                    assessment: assessment.to_string(),
+                    station: station.to_string(),
+                    candidate: candidate.to_string(),
+                    examiner: examiner.to_string(),
+                    device: device.to_string(),
+                };
+                found.push((key, path));
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+}
+
 /// The journals in one candidate's folder `dir`, whose sheets are `key`
 /// with each file's station.
 pub(super) fn journals_in(key: SheetKey, dir: &Path) -> Result<Vec<(SheetKey, PathBuf)>, StoreError> {

@@ -3,28 +3,26 @@
 //! disk before a decision on them is recorded, and reads everything again.
 //! All of the screen's I/O is here; [`super::ModerateApp`] only asks.
 
-use std::path::PathBuf;
-
-use super::{CellCheck, Effect, Loader, ModerateApp, Outcome};
-use crate::store::{Health, Journal, SeenSheet, SheetState, Store, read_sheet};
+use super::{CellCheck, CellReader, Effect, Loader, ModerateApp, Outcome};
+use crate::store::{Health, Journal, Store};
 use crate::tui::runner::{DiskWatch, WallClock};
 
 pub struct ModerateExecutor {
     journal: Journal,
     loader: Loader,
-    /// The sessions folders, to read a cell's sheets again.
-    folders: Vec<PathBuf>,
+    /// Reads one cell's journals again.
+    cell: CellReader,
     wall: WallClock,
     /// When to check the journal's folder next ([`Self::watch_disk`]).
     disk: DiskWatch,
 }
 
 impl ModerateExecutor {
-    pub fn new(journal: Journal, loader: Loader, folders: Vec<PathBuf>, wall: WallClock) -> ModerateExecutor {
+    pub fn new(journal: Journal, loader: Loader, cell: CellReader, wall: WallClock) -> ModerateExecutor {
         ModerateExecutor {
             journal,
             loader,
-            folders,
+            cell,
             wall,
             disk: DiskWatch::default(),
         }
@@ -83,55 +81,14 @@ impl ModerateExecutor {
         }
     }
 
-    /// Whether the cell's sheets on disk differ from those the screen
-    /// showed: amended, or another marker's sheet arrived. Reads only that
-    /// cell's journals.
+    /// Whether the cell's journals on disk differ from those the screen
+    /// read: amended, another marker's sheet arrived, or one became
+    /// unusable. Reads only that cell's journals. One that cannot be read
+    /// counts as changed: the screen then reads everything again.
     fn changed_on_disk(&self, check: &CellCheck) -> bool {
-        let assessment = &self.journal.key().assessment;
-        // (examiner, device) -> (records, seal) of the longest journal: a
-        // sheet copied into several folders (or an older copy beside a
-        // newer one) is one sheet, as for every command.
-        let mut longest: std::collections::BTreeMap<(String, String), (usize, String)> = Default::default();
-        for folder in &self.folders {
-            let Ok(whos) = std::fs::read_dir(folder.join(assessment)) else {
-                continue;
-            };
-            for who in whos.flatten() {
-                let name = who.file_name().to_string_lossy().to_string();
-                let Some((examiner, device)) = crate::store::parse_who(&name) else {
-                    continue;
-                };
-                let path = who
-                    .path()
-                    .join(&check.candidate)
-                    .join(format!("{}.jsonl", check.station));
-                let Ok(replay) = read_sheet(&path) else {
-                    continue;
-                };
-                if replay.records.is_empty() {
-                    continue;
-                }
-                let seal = SheetState::replay(&replay.records).seal();
-                let slot = longest
-                    .entry((examiner.to_string(), device.to_string()))
-                    .or_insert((0, String::new()));
-                if replay.records.len() > slot.0 {
-                    *slot = (replay.records.len(), seal);
-                }
-            }
+        match (self.cell)(&check.candidate, &check.station) {
+            Ok(now) => now != check.histories,
+            Err(_) => true,
         }
-        let mut now: Vec<SeenSheet> = longest
-            .into_iter()
-            .map(|((examiner, device), (_, last))| SeenSheet {
-                examiner,
-                device,
-                last,
-            })
-            .collect();
-        let mut then = check.seen.clone();
-        now.sort();
-        now.dedup();
-        then.sort();
-        then != now
     }
 }

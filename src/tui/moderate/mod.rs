@@ -20,7 +20,9 @@ use ratatui_textarea::{Input, TextArea};
 
 use crate::base::text::plural;
 use crate::results::gather::{CellState, Cohort, Matrix};
-use crate::results::moderation::{AssessorLog, CellModeration, Moderation, SampleCell, policy_sample, seen};
+use crate::results::moderation::{
+    AssessorLog, CellModeration, Moderation, SampleCell, cell_histories, policy_sample, seen,
+};
 use crate::results::reconcile::CandidateResult;
 use crate::rubric::{Reconcile, Rubric};
 use crate::scoring::{StationOutcome, StationResult, fmt_marks};
@@ -42,6 +44,20 @@ pub struct Snapshot {
 /// Reads a fresh [`Snapshot`], or says why it cannot.
 pub type Loader = Box<dyn Fn() -> Result<Snapshot, String>>;
 
+/// Reads one candidate's journals at one station again, as every command
+/// judges them: [`cell_histories`] of that cell on disk now.
+pub type CellReader = Box<dyn Fn(&str, &str) -> Result<Vec<SeenSheet>, String>>;
+
+/// The [`CellReader`] for an exam's sessions folders.
+pub fn cell_reader(rubric: &Rubric, rubric_hash: &str, folders: &[std::path::PathBuf]) -> CellReader {
+    let (rubric, hash, folders) = (rubric.clone(), rubric_hash.to_string(), folders.to_vec());
+    Box::new(move |candidate: &str, station: &str| {
+        crate::results::gather::gather_cell(&rubric, &hash, &folders, candidate, station)
+            .map(|cohort| cell_histories(&cohort, candidate, station))
+            .map_err(|e| e.to_string())
+    })
+}
+
 /// What [`ModerateApp::update`] asks the runner to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -53,12 +69,13 @@ pub enum Effect {
     Reload,
 }
 
-/// A cell's sheets as the screen shows them.
+/// A cell's journals as the screen read them: every history, whether it
+/// counts or not ([`cell_histories`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellCheck {
     pub candidate: String,
     pub station: String,
-    pub seen: Vec<SeenSheet>,
+    pub histories: Vec<SeenSheet>,
 }
 
 /// What the runner reports back.
@@ -544,7 +561,7 @@ impl ModerateApp {
         CellCheck {
             candidate: e.candidate.clone(),
             station: e.station.clone(),
-            seen: seen(&self.cohort, &e.sheets),
+            histories: cell_histories(&self.cohort, &e.candidate, &e.station),
         }
     }
 
