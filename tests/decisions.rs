@@ -544,7 +544,7 @@ fn assessors_who_differ_are_settled_and_adopted_pass_marks_reach_every_command()
     let results = rows(&export.join("results.csv"));
     let reasons = col(&results, "reasons");
     assert!(
-        !results[1][reasons].contains("they must agree one"),
+        !results[1][reasons].contains("decisions differ"),
         "{:?}",
         results[1]
     );
@@ -761,5 +761,48 @@ fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
         cand[reasons].contains(&format!("EA1 moderated it when the marks gave {was}")),
         "{cand:?} / {:?}",
         row[note]
+    );
+    let status_col = col(&results, "moderation_status");
+    assert!(
+        cand[status_col].contains("1 station to review: moderated under other pass marks")
+            && !cand[status_col].contains("result changed"),
+        "{cand:?}"
+    );
+    // Where the assessor has signed off, the exam lead settles it: status
+    // names the command, and the decision is taken.
+    let hint = format!("--candidate {candidate} --station {station} --pass (or --fail)");
+    assert!(
+        out.contains(&hint),
+        "status names the decision that settles it: {out}"
+    );
+    let now = if was == "PASS" { "--fail" } else { "--pass" };
+    let (code, said) = osce(&[
+        "decide",
+        "result",
+        OSCE,
+        "--sessions",
+        f,
+        "--candidate",
+        &candidate,
+        "--station",
+        &station,
+        now,
+        "--by",
+        "Exam lead",
+        "--reason",
+        "the adopted pass mark decides it; the assessor agreed with the marks",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        said.contains(&format!("{candidate} at {station}: INCOMPLETE")),
+        "{said}"
+    );
+    let settled = d.0.join("settled");
+    osce(&["export", OSCE, "--sessions", f, "--out", s(&settled)]);
+    let results = rows(&settled.join("results.csv"));
+    let cand = results.iter().find(|r| r[0] == candidate).expect("candidate");
+    assert!(
+        cand[status_col].contains("the exam lead decided the result at 1 station"),
+        "{cand:?}"
     );
 }

@@ -12,97 +12,12 @@ use std::time::{Duration, Instant};
 
 use osce::store::{Event, SheetState, TimerAction, read_sheet};
 
-struct Tmux {
-    socket: String,
-    dir: PathBuf,
-}
+mod common;
 
-impl Tmux {
-    /// A terminal of its own (a private tmux socket) and an empty folder
-    /// for this test, both removed when dropped.
-    fn fresh(tag: &str) -> Tmux {
-        let socket = format!("osce-e2e-{tag}-{}", std::process::id());
-        let dir = std::env::temp_dir().join(&socket);
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Tmux { socket, dir }
-    }
+use common::tmux::{Tmux, skip_without_tmux};
 
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn start(&self, command: &str) {
-        self.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command]);
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", "e2e", k]);
-        }
-    }
-
-    /// Waits until the screen shows `text`, failing with the screen.
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "waited 20 s for {text:?}; the screen shows:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// The largest example rubric, which every test here marks.
 fn example_rubric() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/msk-ultrasound-osce.ron")
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// True (after saying so) when tmux is missing here; on CI it must not be.
-fn skip_without_tmux() -> bool {
-    if tmux_available() {
-        return false;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "tmux is missing on CI: .ci/run must install it"
-    );
-    eprintln!("skipped: tmux is not installed (apt-get install tmux)");
-    true
 }
 
 #[test]

@@ -928,3 +928,17 @@ fn a_sheet_whose_conflict_was_settled_can_be_moderated() {
     assert!(notice.text.contains("NOT RECORDED"), "{notice:?}");
     assert_eq!(decisions(&h.journal()).len(), 1);
 }
+
+/// At 80 columns the decision column is whole: the name and examiner
+/// give way (both are on the sheet itself).
+#[test]
+fn the_decision_is_readable_at_80_columns() {
+    let mut h = practical();
+    h.select("C002", "upper-limb");
+    h.key(KeyCode::Char('d'));
+    h.typed("the marks are harsh for what the sheet shows");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Esc);
+    let screen = h.render(80, 24);
+    assert!(screen.contains("you: disagree → PASS"), "{screen}");
+}

@@ -457,10 +457,18 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 .cell(&cell.candidate, &cell.station)
                 .map(|c| c.sheets.clone())
                 .unwrap_or_default();
+            // Held for review (a decision taken under other pass marks),
+            // or left open by the assessors.
+            let held = results(l, &l.decisions)?
+                .iter()
+                .find(|r| r.candidate == cell.candidate)
+                .and_then(|r| r.stations.get(&cell.station))
+                .is_some_and(osce::results::reconcile::held_by_moderation);
             match l
                 .moderation
                 .cell(&l.cohort, &sheets, &cell.candidate, &cell.station)
             {
+                _ if held => {}
                 CellModeration::Conflicting { .. }
                 | CellModeration::Disagreed { .. }
                 | CellModeration::Referred { third: None, .. } => {}
@@ -630,6 +638,24 @@ fn effect(l: &Loaded, entry: &DecisionEntry, now: chrono::DateTime<Utc>) -> Resu
         };
         if bw != aw || total(b) != total(a) {
             lines.push(format!("{}: {} → {}", b.candidate, said(&bw, b), said(&aw, a)));
+        }
+        // A station can change while the candidate's result does not (a
+        // FAIL elsewhere, say): said too, so that no decision looks idle.
+        for (station, before) in &b.stations {
+            let Some(after) = a.stations.get(station) else {
+                continue;
+            };
+            let word = |r: &osce::scoring::StationResult| {
+                format!(
+                    "{} ({} marks)",
+                    r.outcome.word(),
+                    osce::scoring::fmt_marks(r.score)
+                )
+            };
+            let (bs, as_) = (word(&before.final_result), word(&after.final_result));
+            if bs != as_ {
+                lines.push(format!("{} at {station}: {bs} → {as_}", b.candidate));
+            }
         }
     }
     Ok(lines)

@@ -137,18 +137,27 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         Err(code) => return code,
     };
     let hints = Hints::new(&args.rubric, &args.sessions);
+    let (incomplete, held) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
     if args.problems {
-        out!("{}", render_problems(&rubric, &cohort, &m, &moderation, &hints));
+        out!(
+            "{}",
+            render_problems(&rubric, &cohort, &m, &moderation, &hints, &held)
+        );
     } else {
         out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
     }
-    let (incomplete, held) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
     if !held.is_empty() {
         // Every sheet is in at these stations, yet their result waits:
         // said here, with the reason, so that nothing is left unexplained.
         out!("\nResults held back where every sheet is in:\n");
-        for (candidate, station, why) in held.iter().take(50) {
-            out!("  {candidate} at {station}: {why}\n");
+        for h in held.iter().take(50) {
+            out!("  {} at {}: {}\n", h.candidate, h.station, h.why);
+            if h.lead_can_decide {
+                out!(
+                    "{}\n",
+                    hints.line("result", &h.candidate, &h.station, "--pass (or --fail)")
+                );
+            }
         }
         if held.len() > 50 {
             out!("  and {} more (results.csv says why for each)\n", held.len() - 50);
@@ -185,8 +194,18 @@ pub fn warn_unusable(cohort: &Cohort) -> bool {
     cohort.other_versions_words().is_some() || !cohort.problem_sheets.is_empty()
 }
 
-/// Held stations: (candidate, station, why).
-pub type Held = Vec<(String, String, String)>;
+/// A station held back although every sheet there is in.
+pub struct HeldStation {
+    pub candidate: String,
+    pub station: String,
+    pub why: String,
+    /// Held by an assessor's decision where the exam lead may decide the
+    /// result (`osce decide result`): a decision to review under other pass
+    /// marks.
+    pub lead_can_decide: bool,
+}
+
+pub type Held = Vec<HeldStation>;
 
 /// How many candidates' results, after moderation and decisions and under
 /// the pass marks in force, are INCOMPLETE; and the stations held back
@@ -218,7 +237,18 @@ pub fn incomplete_results(
                     // Sheets the rubric requires moderated are counted in
                     // the moderation section, not listed one by one.
                     if !why.contains("not yet moderated") {
-                        held.push((r.candidate.clone(), station.clone(), why));
+                        held.push(HeldStation {
+                            candidate: r.candidate.clone(),
+                            station: station.clone(),
+                            why,
+                            // Assessors who differ and referrals are listed
+                            // with their command above.
+                            lead_can_decide: osce::results::reconcile::held_by_moderation(d)
+                                && matches!(
+                                    d.moderation,
+                                    CellModeration::Agreed { .. } | CellModeration::Disagreed { .. }
+                                ),
+                        });
                     }
                 }
             }
@@ -424,6 +454,7 @@ pub fn render_problems(
     m: &Matrix,
     moderation: &Moderation,
     hints: &Hints,
+    held: &Held,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — what needs action", rubric.title);
@@ -514,7 +545,15 @@ pub fn render_problems(
         }
     }
     if !any {
-        let _ = writeln!(out, "\nNo sheet needs action.");
+        let _ = writeln!(
+            out,
+            "\nNo sheet needs action{}.",
+            if held.is_empty() {
+                ""
+            } else {
+                "; the results held back below do"
+            }
+        );
     }
     if !cohort.problems.is_empty() || !moderation.problems.is_empty() {
         let _ = writeln!(out, "\nProblems with session files:");

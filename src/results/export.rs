@@ -128,14 +128,23 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
             let r = &c.result;
             // What decided the final result, and every change moderation
             // made, whichever way it went.
-            let mut reasons: Vec<String> = c
-                .final_result
-                .deciding_reasons()
-                .map(|x| x.text.clone())
-                .collect();
-            if let Some(d) = &c.deferred {
-                reasons.insert(0, format!("deferred: {d}"));
-            }
+            // A deferred candidate has no result at this sitting: what the
+            // marks so far would be judged by is beside the point.
+            let mut reasons: Vec<String> = match &c.deferred {
+                Some(d) => vec![
+                    format!("deferred: {d}"),
+                    format!(
+                        "no result at this sitting ({} of {} marks so far)",
+                        crate::scoring::fmt_marks(c.final_result.total),
+                        crate::scoring::fmt_marks(c.final_result.max)
+                    ),
+                ],
+                None => c
+                    .final_result
+                    .deciding_reasons()
+                    .map(|x| x.text.clone())
+                    .collect(),
+            };
             for m in &c.moderation_reasons {
                 if !reasons.contains(&m.text) {
                     reasons.push(m.text.clone());

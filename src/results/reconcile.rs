@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::base::text::plural;
 use crate::results::decisions::{AbsenceOutcome, Held, Ruling};
 use crate::results::gather::{CellState, Cohort, Matrix};
 use crate::results::moderation::{CellModeration, Moderation};
@@ -72,6 +73,19 @@ impl CandidateResult {
     pub fn waiting(&self) -> bool {
         self.deferred.is_none() && self.final_result.outcome == crate::scoring::Outcome::Incomplete
     }
+}
+
+/// Whether moderation holds this station's result back while the
+/// examiners' marks give one (PASS or FAIL): a decision to review under
+/// other pass marks, a referral, assessors who differ. The exam lead may
+/// decide such a result (`osce decide result`).
+pub fn held_by_moderation(detail: &StationDetail) -> bool {
+    matches!(detail.result.outcome, StationOutcome::Pass | StationOutcome::Fail)
+        && detail.final_result.outcome == StationOutcome::Incomplete
+        && !matches!(
+            detail.moderation,
+            CellModeration::NotModerated | CellModeration::Stale { .. }
+        )
 }
 
 /// Results for every candidate of the matrix, in its order: as the
@@ -496,7 +510,9 @@ fn moderated(
         ),
         CellModeration::Conflicting { detail } => hold(
             &mut result,
-            format!("the assessors' decisions differ ({detail}); they must agree one"),
+            format!(
+                "the assessors' decisions differ ({detail}): the assessors agree one, or the exam lead decides the result (osce decide result)"
+            ),
         ),
     }
     // The reason moderation added, for the candidate's reasons.
@@ -520,8 +536,26 @@ fn status_words(
     let mut stale = 0;
     let mut differ = 0;
     let mut required = 0;
+    let mut review = 0;
+    let mut lead = 0;
     let mut assessors: Vec<&str> = Vec::new();
     for d in details.values() {
+        // Where the exam lead decided the result, what moderation left open
+        // is settled: counted once, as the lead's.
+        if d.decided
+            .iter()
+            .any(|h| matches!(h.ruling, Ruling::StationResult { .. }))
+        {
+            lead += 1;
+            if let CellModeration::Agreed { by }
+            | CellModeration::Disagreed { by, .. }
+            | CellModeration::Referred { by, .. } = &d.moderation
+            {
+                moderated += 1;
+                assessors.extend(by.iter().map(String::as_str));
+            }
+            continue;
+        }
         match &d.moderation {
             CellModeration::NotModerated => {
                 if rubric.moderation == crate::rubric::ModerationPolicy::All
@@ -543,6 +577,8 @@ fn status_words(
                 }
                 if matches!(m, CellModeration::Referred { third: None, .. }) {
                     waiting += 1;
+                } else if held_by_moderation(d) {
+                    review += 1;
                 } else if d.final_result.outcome != d.result.outcome || d.final_result.score != d.result.score
                 {
                     changed += 1;
@@ -557,6 +593,18 @@ fn status_words(
             s.push_str(&format!(" (result changed at {changed})"));
         }
         parts.push(s);
+    }
+    if review > 0 {
+        parts.push(format!(
+            "{} to review: moderated under other pass marks",
+            plural(review, "station", "stations")
+        ));
+    }
+    if lead > 0 {
+        parts.push(format!(
+            "the exam lead decided the result at {}",
+            plural(lead, "station", "stations")
+        ));
     }
     if waiting > 0 {
         parts.push(format!("{waiting} referred, waiting for a third marker"));

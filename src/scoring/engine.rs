@@ -577,7 +577,7 @@ pub fn overall(
                     } else {
                         Reason::new(
                             Outcome::Incomplete,
-                            format!("{unmarked} critical items not yet marked"),
+                            format!("critical items not yet marked: {unmarked}"),
                         )
                     });
                 }

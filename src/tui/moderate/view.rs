@@ -254,19 +254,27 @@ fn decision_text(app: &ModerateApp, e: &Entry) -> String {
 
 fn render_list(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
     let width = usize::from(area.width);
-    // Narrow terminals drop the name and shorten the flags.
-    let (name_w, flags_w) = if width >= 118 { (16, 18) } else { (0, 12) };
+    // Narrow terminals drop the name and the examiner (both on the sheet
+    // itself) and shorten the score and flags, so that the decision fits.
+    let (name_w, examiner_w, score_w, flags_w) = match width {
+        118.. => (16, 9, 11, 18),
+        96.. => (0, 9, 7, 12),
+        _ => (0, 0, 7, 10),
+    };
     let row = |c: &str, n: &str, s: &str, x: &str, sc: &str, p: &str, r: &str, f: &str, d: &str| {
-        let name = if name_w > 0 {
-            format!("{:<name_w$} ", fit(n, name_w))
-        } else {
-            String::new()
+        let column = |text: &str, w: usize| {
+            if w > 0 {
+                format!("{:<w$} ", fit(text, w))
+            } else {
+                String::new()
+            }
         };
         format!(
-            "{:<10} {name}{:<10} {:<9} {:>11} {:>6} {:<10} {:<flags_w$} {}",
+            "{:<10} {}{:<10} {}{:>score_w$} {:>6} {:<10} {:<flags_w$} {}",
             fit(c, 10),
+            column(n, name_w),
             fit(s, 10),
-            fit(x, 9),
+            column(x, examiner_w),
             sc,
             p,
             r,

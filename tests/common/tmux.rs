@@ -1,0 +1,119 @@
+//! A real terminal for the tests that drive the binary's screens: a tmux
+//! server of the test's own, and waiting for what the screen shows.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    socket: String,
+    pub dir: PathBuf,
+}
+
+impl Tmux {
+    /// A terminal of its own (a private tmux socket) and an empty folder
+    /// for this test, both removed when dropped.
+    pub fn fresh(tag: &str) -> Tmux {
+        let socket = format!("osce-e2e-{tag}-{}", std::process::id());
+        let dir = std::env::temp_dir().join(&socket);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Tmux { socket, dir }
+    }
+
+    pub fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn start(&self, command: &str) {
+        self.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command]);
+    }
+
+    /// [`Tmux::start`] in a terminal of `width` × `height`.
+    pub fn start_sized(&self, command: &str, width: u16, height: u16) {
+        let (w, h) = (width.to_string(), height.to_string());
+        self.run(&["new-session", "-d", "-s", "e2e", "-x", &w, "-y", &h, command]);
+    }
+
+    /// Types `text` as it is (no key names).
+    pub fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    /// Waits until the program in the terminal has ended.
+    pub fn wait_gone(&self) {
+        let start = Instant::now();
+        while self.run(&["list-sessions"]).contains("e2e") {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "waited 20 s for the program to end; the screen shows:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "e2e", k]);
+        }
+    }
+
+    /// Waits until the screen shows `text`, failing with the screen.
+    pub fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "waited 20 s for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The largest example rubric, which every test here marks.
+pub fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// True (after saying so) when tmux is missing here; on CI it must not be.
+pub fn skip_without_tmux() -> bool {
+    if tmux_available() {
+        return false;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "tmux is missing on CI: .ci/run must install it"
+    );
+    eprintln!("skipped: tmux is not installed (apt-get install tmux)");
+    true
+}
