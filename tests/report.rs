@@ -530,3 +530,123 @@ fn planted_links_are_never_written_through_by_report_or_standards() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("name a file to write, not a folder"), "{stderr}");
 }
+
+/// The report of `s`'s station `id`.
+fn station<'a>(r: &'a Report, id: &str) -> &'a osce::analysis::report::StationReport {
+    r.stations.iter().find(|x| x.id == id).expect("station")
+}
+
+/// Writes `candidate`'s sheet at `station` by hand: `level` gives each
+/// item's level (`None`: left blank, with a reason recorded), then the
+/// global rating at `rating`, then the submission.
+fn hand_sheet(
+    s: &Path,
+    station: &str,
+    candidate: &str,
+    who: &str,
+    level: impl Fn(&osce::rubric::Item, usize) -> Option<usize>,
+    rating: usize,
+) {
+    use osce::store::Event;
+    let r = rubric(OSCE);
+    let st = r.station(station).expect("station");
+    let mut events = vec![Event::Confirmed {
+        candidate_name: format!("Name of {candidate}"),
+    }];
+    let mut blank = Vec::new();
+    for item in &st.items {
+        let scale = r.scale(item.scale);
+        match level(item, scale.levels.len() - 1) {
+            Some(l) => events.push(Event::Mark {
+                item: item.id.clone(),
+                level: Some(l),
+                label: scale.levels[l].label.clone(),
+                late: false,
+            }),
+            None => blank.push(item.id.clone()),
+        }
+    }
+    if let Some(g) = &st.global_rating {
+        events.push(Event::GlobalRating {
+            level: rating,
+            label: r.scale(g.scale).levels[rating].label.clone(),
+            late: false,
+        });
+    }
+    for what in blank {
+        events.push(Event::MissingReason {
+            what,
+            reason: "Ran out of time".into(),
+        });
+    }
+    // Replaced by the submission the marks give.
+    events.push(Event::Submitted {
+        score: 0.0,
+        max: 0.0,
+        outcome: osce::scoring::StationOutcome::Fail,
+    });
+    append(s, OSCE, station, candidate, who, events);
+}
+
+/// A cohort of five whose every sheet is complete; C005 failed every
+/// critical item (a complete result: every item is marked).
+fn five_complete(s: &Path) {
+    for (c, m) in [
+        ("C001", Marks::Top),
+        ("C002", Marks::LoseFirst(2)),
+        ("C003", Marks::LoseFirst(4)),
+        ("C004", Marks::LoseFirst(6)),
+        ("C005", Marks::Bottom),
+    ] {
+        candidate(s, OSCE, c, "E01@lap1", m);
+    }
+}
+
+/// Issue 16: a sheet with an item left blank (a reason recorded) and a
+/// critical item failed fails the station, but its score is partial: it is
+/// left out of every figure, as docs/report.md says. A critical fail with
+/// every item marked is a complete result and is used.
+#[test]
+fn a_partial_sheet_failed_by_a_critical_item_is_left_out_of_every_figure() {
+    let d = Dir::new("report-partial");
+    let s = d.sub("s");
+    five_complete(&s);
+    let before = report_of(&s);
+    assert_eq!(
+        station(&before, "shoulder").n,
+        5,
+        "the critical fail with every item marked is used"
+    );
+
+    let r = rubric(OSCE);
+    for st in r.scored_stations().filter(|st| st.id != "shoulder") {
+        sheet(&s, OSCE, &st.id, "C006", "E01@lap1", Marks::Top, true, 0);
+    }
+    hand_sheet(
+        &s,
+        "shoulder",
+        "C006",
+        "E01@lap1",
+        |item, top| match item.id.as_str() {
+            "lhb" => None,
+            "id-consent" => Some(0),
+            _ => Some(top),
+        },
+        0,
+    );
+    let after = report_of(&s);
+    let (a, b) = (station(&before, "shoulder"), station(&after, "shoulder"));
+    assert_eq!(b.n, 5, "the partial sheet is not used");
+    assert_eq!(b.missing, 1, "and is counted as missing");
+    assert_eq!((a.mean, a.sd, a.min), (b.mean, b.sd, b.min));
+    assert_eq!(a.regression, b.regression);
+    assert_eq!(a.borderline_group, b.borderline_group);
+    assert_eq!(a.standard_set, b.standard_set);
+    assert_eq!(a.points, b.points);
+    assert_eq!(after.exam.candidates, 6);
+    assert_eq!(after.exam.complete, 5, "listwise: C006 is not complete");
+    assert_eq!(before.exam.alpha, after.exam.alpha);
+    assert_eq!(before.exam.sem, after.exam.sem);
+    assert_eq!(before.exam.g, after.exam.g);
+    assert_eq!(before.exam.totals, after.exam.totals);
+}

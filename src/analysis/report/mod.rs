@@ -195,7 +195,12 @@ fn row_of(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, circuits: &BTre
         .map(|station| {
             let d = c.stations.get(&station.id)?;
             let r = &d.result;
-            if !matches!(r.outcome, StationOutcome::Pass | StationOutcome::Fail) {
+            // A complete result only: passed or failed with nothing left
+            // unmarked. A critical fail decides the station even with an
+            // item (or the global rating) left blank, but its score is then
+            // partial, and a partial score is not a score: it would pull
+            // every figure down (docs/report.md, "Which results are used").
+            if !matches!(r.outcome, StationOutcome::Pass | StationOutcome::Fail) || !r.missing.is_empty() {
                 return None;
             }
             let (code, borderline) = match (&station.global_rating, &r.global_rating) {
