@@ -650,3 +650,40 @@ fn a_partial_sheet_failed_by_a_critical_item_is_left_out_of_every_figure() {
     assert_eq!(before.exam.g, after.exam.g);
     assert_eq!(before.exam.totals, after.exam.totals);
 }
+
+/// Issue 16: every score at a station the same (grades differing): R² is
+/// 0 of 0, which is no figure. It was printed as 1, so the "R² below 0.5"
+/// flag could never fire on a checklist that separates nobody.
+#[test]
+fn r2_without_spread_in_scores_cannot_be_computed_and_is_flagged() {
+    let d = Dir::new("report-flat");
+    let s = d.sub("s");
+    for (i, c) in ["C001", "C002", "C003", "C004"].into_iter().enumerate() {
+        hand_sheet(&s, "shoulder", c, "E01@lap1", |_, top| Some(top), i + 1);
+    }
+    let r = report_of(&s);
+    let shoulder = station(&r, "shoulder");
+    let fit = shoulder
+        .regression
+        .as_ref()
+        .expect("a line: the grades differ")
+        .fit;
+    assert_eq!(fit.r2, None);
+    assert!(
+        shoulder
+            .flags
+            .iter()
+            .any(|f| f.text.contains("R² cannot be computed") && f.text.contains("no spread in scores")),
+        "{:?}",
+        shoulder.flags
+    );
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(
+        md.contains("— (every candidate has the same score (no spread in scores)"),
+        "{md}"
+    );
+    let csv = osce::analysis::report::csv::stations(&r);
+    let col = csv.columns.iter().position(|c| c.0 == "brm_r2").expect("column");
+    let row = csv.rows.iter().find(|row| row[0] == "shoulder").expect("row");
+    assert_eq!(row[col], "", "empty where it cannot be computed");
+}

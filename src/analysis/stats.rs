@@ -107,8 +107,10 @@ pub struct Ols {
     pub n: usize,
     pub slope: f64,
     pub intercept: f64,
-    /// Share of the variance of y the line explains (0 to 1).
-    pub r2: f64,
+    /// Share of the variance of y the line explains (0 to 1). `None` when
+    /// every y is the same: 0 of 0 is explained, which is no figure at all
+    /// (calling it 1 would hide a checklist that separates nobody).
+    pub r2: Option<f64>,
     mean_x: f64,
     sxx: f64,
     /// Residual standard deviation (divisor n − 2); `None` under 3 points.
@@ -137,11 +139,7 @@ pub fn ols(x: &[f64], y: &[f64]) -> Result<Ols, Degenerate> {
         .zip(y)
         .map(|(a, b)| (b - intercept - slope * a).powi(2))
         .sum();
-    let r2 = if syy <= 1e-12 {
-        1.0
-    } else {
-        (1.0 - ss_res / syy).clamp(0.0, 1.0)
-    };
+    let r2 = (syy > 1e-12).then(|| (1.0 - ss_res / syy).clamp(0.0, 1.0));
     let residual_sd = (n >= 3).then(|| (ss_res / (n as f64 - 2.0)).sqrt());
     Ok(Ols {
         n,
@@ -386,7 +384,8 @@ mod tests {
         let fit = ols(&grades, &scores).expect("fit");
         assert!(close6(fit.slope, 3.018868), "{}", fit.slope);
         assert!(close6(fit.intercept, 6.792453), "{}", fit.intercept);
-        assert!(close6(fit.r2, 0.954583), "{}", fit.r2);
+        let r2 = fit.r2.expect("R²");
+        assert!(close6(r2, 0.954583), "{r2}");
         assert!(close6(fit.predict(1.0), 9.811321));
         let (lo, hi) = fit.ci95(1.0).expect("ci");
         assert!(lo < 9.811321 && hi > 9.811321 && hi - lo < 3.0, "{lo} {hi}");
@@ -439,6 +438,9 @@ mod tests {
         );
         assert_eq!(ols(&[1.0], &[3.0]), Err(Degenerate::TooFew { have: 1, need: 2 }));
         assert!(ols(&[0.0, 1.0], &[3.0, 4.0]).expect("fit").ci95(1.0).is_none());
+        // Every score the same: a flat line, and R² is 0 of 0, not 1.
+        let flat = ols(&[0.0, 1.0, 2.0, 3.0], &[7.0, 7.0, 7.0, 7.0]).expect("fit");
+        assert_eq!((flat.slope, flat.r2), (0.0, None));
         assert_eq!(
             one_way(&[1.0, 2.0], &["A", "A"]).map(|_| ()),
             Err(Degenerate::TooFew { have: 1, need: 2 })

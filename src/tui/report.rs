@@ -363,12 +363,14 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
     ];
     match &s.regression {
         Ok(r) => lines.push(Line::from(format!(
-            "BRM pass mark {}{}  R² {:.2}  slope {:.2} ({:.1}% of max)  failing {} ({:.1}%)",
+            "BRM pass mark {}{}  R² {}  slope {:.2} ({:.1}% of max)  failing {} ({:.1}%)",
             marks(Some(r.pass_mark)),
             r.ci95
                 .map(|(a, b)| format!(" (95% CI {}–{})", marks(Some(a)), marks(Some(b))))
                 .unwrap_or_default(),
-            r.fit.r2,
+            r.fit
+                .r2
+                .map_or_else(|| "— (no spread in scores)".to_string(), |v| format!("{v:.2}")),
             r.fit.slope,
             r.discrimination_share * 100.0,
             r.failing,
@@ -492,7 +494,7 @@ fn reliability(app: &ReportApp, frame: &mut Frame, area: Rect, _theme: &Theme) {
     let r2: Vec<(String, Option<f64>)> = r
         .stations
         .iter()
-        .map(|s| (s.id.clone(), s.regression.as_ref().ok().map(|g| g.fit.r2)))
+        .map(|s| (s.id.clone(), s.regression.as_ref().ok().and_then(|g| g.fit.r2)))
         .collect();
     frame.render_widget(bar_chart(" R² (watch < 0.5) ", &r2), cols[1]);
     let eta: Vec<(String, Option<f64>)> = r

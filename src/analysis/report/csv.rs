@@ -51,7 +51,7 @@ pub fn stations(r: &Report) -> Table {
                 fmt_marks(s.max),
                 num(g.map(|g| g.fit.slope)),
                 num(g.map(|g| g.fit.intercept)),
-                num(g.map(|g| g.fit.r2)),
+                num(g.and_then(|g| g.fit.r2)),
                 num(g.map(|g| g.pass_mark)),
                 num(g.and_then(|g| g.ci95).map(|c| c.0)),
                 num(g.and_then(|g| g.ci95).map(|c| c.1)),

@@ -177,7 +177,9 @@ pub fn render(r: &Report) -> String {
                         .map(|(a, b)| format!(" ({}–{})", m1(a), m1(b)))
                         .unwrap_or_default()
                 ),
-                f2(g.fit.r2),
+                g.fit
+                    .r2
+                    .map_or_else(|| format!("— ({})", super::NO_SPREAD_R2), f2),
                 format!("{} ({})", f2(g.fit.slope), pct(g.discrimination_share)),
                 format!("{} ({})", g.failing, pct(g.failing_share)),
             ),

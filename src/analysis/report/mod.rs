@@ -21,6 +21,10 @@ use crate::results::reconcile::{Agreement, CandidateResult};
 use crate::rubric::{PassMark, PassRule, Rubric, StandardSetMethod};
 use crate::scoring::{Outcome, StandardSetMark, Standards, StationOutcome};
 
+/// Why R² cannot be computed where every score at a station is the same.
+pub const NO_SPREAD_R2: &str =
+    "every candidate has the same score (no spread in scores), so there is nothing to explain";
+
 /// Below this many candidates, figures are unstable: the report warns.
 pub const SMALL_COHORT: usize = 50;
 
@@ -633,15 +637,18 @@ fn station_flags(s: &StationReport) -> Vec<Flag> {
         return flags;
     }
     if let Ok(r) = &s.regression {
-        if r.fit.r2 < 0.5 {
-            flags.push(Flag {
+        match r.fit.r2 {
+            Some(r2) if r2 < 0.5 => flags.push(Flag {
                 level: Level::Watch,
-                text: format!(
-                    "R² is {:.2}, below 0.5: scores and global ratings do not agree well",
-                    r.fit.r2
-                ),
+                text: format!("R² is {r2:.2}, below 0.5: scores and global ratings do not agree well"),
                 action: "check that the checklist rewards what examiners judge; brief examiners on the global rating".into(),
-            });
+            }),
+            Some(_) => {}
+            None => flags.push(Flag {
+                level: Level::Watch,
+                text: format!("R² cannot be computed: {NO_SPREAD_R2}; the checklist separates no candidate from another"),
+                action: "check that the items can tell a weak performance from a strong one, and that the sheets are marked as intended".into(),
+            }),
         }
         let tenth = 0.1;
         if r.discrimination_share < tenth / 2.0 || r.discrimination_share > tenth * 2.0 {
