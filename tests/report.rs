@@ -687,3 +687,42 @@ fn r2_without_spread_in_scores_cannot_be_computed_and_is_flagged() {
     let row = csv.rows.iter().find(|row| row[0] == "shoulder").expect("row");
     assert_eq!(row[col], "", "empty where it cannot be computed");
 }
+
+/// Issue 16: where the SEM cannot be computed the standard-set cut is the
+/// sum of the pass marks alone, and its label says so (it read "+ 1 × SEM").
+#[test]
+fn the_cut_score_says_plus_sem_only_where_the_sem_was_added() {
+    let d = Dir::new("report-sem");
+    // Three candidates marked alike: α (so the SEM) cannot be computed.
+    let s = d.sub("s");
+    for c in ["C001", "C002", "C003"] {
+        candidate(&s, OSCE, c, "E01@lap1", Marks::Top);
+    }
+    let r = report_of(&s);
+    assert_eq!(r.exam.sem, None);
+    assert_eq!(r.exam.plus_sem, Some(1.0));
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(!md.contains("standard-set pass marks + 1 × SEM"), "{md}");
+    assert!(
+        md.contains("| cut score, standard-set pass marks (the rule's + 1 × SEM is not added: the SEM cannot be computed) |"),
+        "{md}"
+    );
+    assert!(
+        r.exam
+            .flags
+            .iter()
+            .any(|f| f.text.contains("without the rule's + 1 × SEM")),
+        "{:?}",
+        r.exam.flags
+    );
+    // With an SEM, the label says it was added.
+    let s = d.sub("t");
+    five_complete(&s);
+    let r = report_of(&s);
+    assert!(r.exam.sem.is_some());
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(
+        md.contains("| cut score, standard-set pass marks + 1 × SEM |"),
+        "{md}"
+    );
+}

@@ -241,7 +241,11 @@ fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             "Cut score: provisional {}, standard-set {}{}",
             marks(e.cut_provisional),
             marks(e.cut_standard_set),
-            e.plus_sem.map(|k| format!(" (+ {k} × SEM)")).unwrap_or_default()
+            match (e.plus_sem, e.sem) {
+                (Some(k), Some(_)) => format!(" (+ {k} × SEM)"),
+                (Some(k), None) => format!(" (+ {k} × SEM not added: no SEM)"),
+                (None, _) => String::new(),
+            }
         )),
         Line::from(format!(
             "Provisional pass marks: {} pass, {} fail, {} incomplete",

@@ -105,7 +105,7 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(
         out,
         "| cut score, standard-set pass marks{} | {} |",
-        e.plus_sem.map(|k| format!(" + {k} × SEM")).unwrap_or_default(),
+        e.sem_words(),
         opt(e.cut_standard_set, m1)
     );
     if let Some(n) = e.stations_needed {

@@ -154,6 +154,21 @@ pub struct ExamReport {
     pub flags: Vec<Flag>,
 }
 
+impl ExamReport {
+    /// What the standard-set cut score adds to the sum of the pass marks,
+    /// in words, truthfully: "+ k × SEM" only where the SEM was added.
+    pub fn sem_words(&self) -> String {
+        match (self.plus_sem, self.sem) {
+            (Some(k), Some(_)) => format!(" + {} × SEM", crate::scoring::fmt_marks(k)),
+            (Some(k), None) => format!(
+                " (the rule's + {} × SEM is not added: the SEM cannot be computed)",
+                crate::scoring::fmt_marks(k)
+            ),
+            (None, _) => String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub title: String,
@@ -433,6 +448,20 @@ pub fn build(
 
     let examiners = examiner_table(&stations);
     let mut flags = Vec::new();
+    if let (Some(k), None) = (plus_sem, sem) {
+        let why = match &alpha {
+            Err(d) => format!("Cronbach's α cannot be computed: {d}"),
+            Ok(_) => "the SD of the totals cannot be computed".to_string(),
+        };
+        flags.push(Flag {
+            level: Level::Watch,
+            text: format!(
+                "the standard-set cut score is the sum of the pass marks without the rule's + {} × SEM: the SEM cannot be computed ({why})",
+                crate::scoring::fmt_marks(k)
+            ),
+            action: "do not compare it with a cut that includes the SEM; wait for more complete results before setting the cut".into(),
+        });
+    }
     if provisional_rows.len() < SMALL_COHORT {
         flags.push(Flag {
             level: Level::Watch,
