@@ -277,6 +277,11 @@ fn saved_pass_marks_are_applied_by_export_and_say_so() {
 }
 
 fn report_of(s: &Path) -> Report {
+    report_with(s, &Default::default())
+}
+
+/// The report of `s` with the candidates' circuits.
+fn report_with(s: &Path, circuits: &std::collections::BTreeMap<String, String>) -> Report {
     let r = rubric(OSCE);
     let h = hash(OSCE);
     let folders = vec![s.to_path_buf()];
@@ -284,14 +289,9 @@ fn report_of(s: &Path) -> Report {
     let m = osce::results::gather::matrix(&r, &cohort, None);
     let none = osce::results::moderation::Moderation::default();
     let agreement = osce::results::reconcile::agreement(&r, &cohort, &m);
-    osce::analysis::report::build(
-        &r,
-        &cohort,
-        &m.candidates,
-        &Default::default(),
-        agreement,
-        |part, st| osce::results::reconcile::results_for(&r, &cohort, &m, st, &none, part),
-    )
+    osce::analysis::report::build(&r, &cohort, &m.candidates, circuits, agreement, |part, st| {
+        osce::results::reconcile::results_for(&r, &cohort, &m, st, &none, part)
+    })
 }
 
 fn draw(app: &ReportApp, w: u16, h: u16) -> String {
@@ -725,4 +725,155 @@ fn the_cut_score_says_plus_sem_only_where_the_sem_was_added() {
         md.contains("| cut score, standard-set pass marks + 1 × SEM |"),
         "{md}"
     );
+}
+
+/// Issue 16: η² by examiner at a station one examiner marked says so (it
+/// read "only 1 candidates with data"); plurals are right.
+#[test]
+fn eta2_with_one_examiner_names_the_cause() {
+    let d = Dir::new("report-one-examiner");
+    let s = d.sub("s");
+    five_complete(&s);
+    let r = report_of(&s);
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(!md.contains("1 candidates"), "{md}");
+    assert!(
+        md.contains(
+            "— (every candidate here has the same examiner, so there is no other examiner to compare with)"
+        ),
+        "{md}"
+    );
+}
+
+/// Issue 16: with nobody graded borderline the regression pass mark rests
+/// on other grades: flagged, *concern* where it lies beyond the grades given.
+#[test]
+fn a_regression_pass_mark_with_nobody_graded_borderline_is_flagged() {
+    let d = Dir::new("report-no-borderline");
+    let s = d.sub("s");
+    // Grades 2 to 4 (clear pass to excellent); borderline is 1.
+    for (c, rating, drop) in [
+        ("C001", 2, &["lhb", "subscap", "impingement", "optimisation"][..]),
+        ("C002", 3, &["lhb", "subscap"][..]),
+        ("C003", 4, &[][..]),
+        ("C004", 3, &["lhb"][..]),
+    ] {
+        hand_sheet(
+            &s,
+            "shoulder",
+            c,
+            "E01@lap1",
+            |item, top| Some(if drop.contains(&item.id.as_str()) { 0 } else { top }),
+            rating,
+        );
+    }
+    let r = report_of(&s);
+    let shoulder = station(&r, "shoulder");
+    assert!(shoulder.regression.is_ok());
+    let flag = shoulder
+        .flags
+        .iter()
+        .find(|f| f.text.contains("no candidate was graded borderline"))
+        .unwrap_or_else(|| panic!("{:?}", shoulder.flags));
+    assert!(
+        flag.text
+            .contains("extrapolated beyond the grades given (grades 2 to 4 given)"),
+        "{}",
+        flag.text
+    );
+    assert_eq!(flag.level, osce::analysis::report::Level::Concern);
+    // With candidates graded borderline, no such flag.
+    let s = d.sub("t");
+    five_complete(&s);
+    let r = report_of(&s);
+    assert!(
+        !station(&r, "shoulder")
+            .flags
+            .iter()
+            .any(|f| f.text.contains("no candidate was graded borderline"))
+    );
+}
+
+/// Issue 16: a low Φ (dependability of pass/fail decisions) is flagged.
+/// Every candidate does well at half the stations and poorly at the other
+/// half: the totals hardly differ, so the stations rank no one.
+#[test]
+fn a_low_phi_is_flagged() {
+    let d = Dir::new("report-phi");
+    let s = d.sub("s");
+    let r = rubric(OSCE);
+    for (i, c) in ["C001", "C002", "C003", "C004", "C005", "C006"]
+        .into_iter()
+        .enumerate()
+    {
+        for (j, st) in r.scored_stations().enumerate() {
+            let marks = if (i + j) % 2 == 0 {
+                Marks::Top
+            } else {
+                Marks::LoseFirst(2 + i % 3)
+            };
+            sheet(&s, OSCE, &st.id, c, "E01@lap1", marks, true, 0);
+        }
+    }
+    let report = report_of(&s);
+    let n = report.stations.len();
+    let phi = report
+        .exam
+        .d_study
+        .iter()
+        .find(|x| x.0 == n)
+        .and_then(|x| x.2)
+        .expect("Φ for this exam");
+    assert!(phi < 0.7, "{phi}");
+    let flag = report
+        .exam
+        .flags
+        .iter()
+        .find(|f| f.text.starts_with("Φ (dependability"))
+        .unwrap_or_else(|| panic!("{:?}", report.exam.flags));
+    assert_eq!(flag.level, osce::analysis::report::Level::Concern);
+    assert!(
+        flag.text.contains(&format!("is {phi:.2}, below 0.7")),
+        "{}",
+        flag.text
+    );
+}
+
+/// Issue 16: η² by circuit is shown with what chance alone gives,
+/// (k − 1)/(n − 1), in the Markdown and the CSV.
+#[test]
+fn eta2_by_circuit_is_shown_with_the_chance_level() {
+    let d = Dir::new("report-circuits");
+    let s = d.sub("s");
+    five_complete(&s);
+    let circuits: std::collections::BTreeMap<String, String> = [
+        ("C001", "A"),
+        ("C002", "A"),
+        ("C003", "B"),
+        ("C004", "B"),
+        ("C005", "C"),
+    ]
+    .into_iter()
+    .map(|(c, k)| (c.to_string(), k.to_string()))
+    .collect();
+    let r = report_with(&s, &circuits);
+    let w = station(&r, "shoulder")
+        .by_circuit
+        .clone()
+        .expect("several circuits")
+        .expect("η²");
+    assert_eq!((w.groups, w.n), (3, 5));
+    assert!((w.chance() - 0.5).abs() < 1e-12);
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(
+        md.contains("chance alone gives about 50.0% (3 circuits, 5 candidates, the smallest circuit 1)"),
+        "{md}"
+    );
+    let csv = osce::analysis::report::csv::stations(&r);
+    let col = csv
+        .columns
+        .iter()
+        .position(|c| c.0 == "eta2_circuit_chance")
+        .expect("column");
+    assert_eq!(csv.rows[0][col], "0.500000");
 }

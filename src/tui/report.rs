@@ -390,10 +390,14 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         "η² by examiner {}{}   pass mark applied: {}",
         match &s.by_examiner {
             Ok(w) => format!("{:.0}%", w.eta2 * 100.0),
-            Err(d) => format!("— ({d})"),
+            Err(d) => format!("— ({})", crate::analysis::report::between_words(d, "examiner")),
         },
         match &s.by_circuit {
-            Some(Ok(w)) => format!("   by circuit {:.0}%", w.eta2 * 100.0),
+            Some(Ok(w)) => format!(
+                "   by circuit {:.0}% (chance {:.0}%)",
+                w.eta2 * 100.0,
+                w.chance() * 100.0
+            ),
             _ => String::new(),
         },
         method_words(s)

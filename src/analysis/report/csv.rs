@@ -11,7 +11,7 @@ fn num(v: Option<f64>) -> String {
 /// `report-stations.csv`.
 pub fn stations(r: &Report) -> Table {
     use Kind::*;
-    let names: [(&str, Kind); 22] = [
+    let names: [(&str, Kind); 24] = [
         ("station", Text),
         ("n", Number),
         ("missing", Number),
@@ -30,7 +30,9 @@ pub fn stations(r: &Report) -> Table {
         ("failing_at_brm", Number),
         ("bgm_pass_mark", Number),
         ("eta2_examiner", Number),
+        ("eta2_examiner_chance", Number),
         ("eta2_circuit", Number),
+        ("eta2_circuit_chance", Number),
         ("method", Text),
         ("pass_mark_applied", Number),
         ("flags", Text),
@@ -59,11 +61,17 @@ pub fn stations(r: &Report) -> Table {
                 g.map(|g| g.failing.to_string()).unwrap_or_default(),
                 num(s.borderline_group.as_ref().ok().map(|b| b.0)),
                 num(s.by_examiner.as_ref().ok().map(|w| w.eta2)),
+                num(s.by_examiner.as_ref().ok().map(|w| w.chance())),
                 num(s
                     .by_circuit
                     .as_ref()
                     .and_then(|c| c.as_ref().ok())
                     .map(|w| w.eta2)),
+                num(s
+                    .by_circuit
+                    .as_ref()
+                    .and_then(|c| c.as_ref().ok())
+                    .map(|w| w.chance())),
                 s.method
                     .map(|m| m.to_string())
                     .unwrap_or_else(|| "not standard-set".into()),

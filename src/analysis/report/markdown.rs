@@ -190,8 +190,8 @@ pub fn render(r: &Report) -> String {
             Err(why) => format!("— ({why})"),
         };
         let eta = match &s.by_examiner {
-            Ok(w) => pct(w.eta2),
-            Err(d) => format!("— ({d})"),
+            Ok(w) => format!("{} (chance {})", pct(w.eta2), pct(w.chance())),
+            Err(d) => format!("— ({})", super::between_words(d, "examiner")),
         };
         let _ = writeln!(
             out,
@@ -207,8 +207,28 @@ pub fn render(r: &Report) -> String {
         );
     }
     for s in &r.stations {
-        if let Some(Ok(c)) = &s.by_circuit {
-            let _ = writeln!(out, "\nStation '{}': η² by circuit {}.", s.id, pct(c.eta2));
+        match &s.by_circuit {
+            Some(Ok(c)) => {
+                let _ = writeln!(
+                    out,
+                    "\nStation '{}': η² by circuit {}; chance alone gives about {} ({} circuits, {} candidates, the smallest circuit {}).",
+                    s.id,
+                    pct(c.eta2),
+                    pct(c.chance()),
+                    c.groups,
+                    c.n,
+                    c.smallest
+                );
+            }
+            Some(Err(d)) => {
+                let _ = writeln!(
+                    out,
+                    "\nStation '{}': η² by circuit cannot be computed: {}.",
+                    s.id,
+                    super::between_words(d, "circuit")
+                );
+            }
+            None => {}
         }
     }
 

@@ -25,6 +25,12 @@ use crate::scoring::{Outcome, StandardSetMark, Standards, StationOutcome};
 pub const NO_SPREAD_R2: &str =
     "every candidate has the same score (no spread in scores), so there is nothing to explain";
 
+/// Φ (the G study's dependability for this exam's stations) below this is
+/// flagged *concern*, below [`PHI_WATCH`] *watch*: the thresholds of α,
+/// since Φ is what a pass/fail decision against a fixed cut relies on.
+pub const PHI_CONCERN: f64 = 0.7;
+pub const PHI_WATCH: f64 = 0.8;
+
 /// Below this many candidates, figures are unstable: the report warns.
 pub const SMALL_COHORT: usize = 50;
 
@@ -487,6 +493,26 @@ pub fn build(
         }),
         _ => {}
     }
+    let phi = d_study.iter().find(|x| x.0 == scored.len()).and_then(|x| x.2);
+    if let Some(phi) = phi
+        && phi < PHI_WATCH
+    {
+        let enough = d_study
+            .iter()
+            .find(|x| x.2.is_some_and(|p| p >= PHI_WATCH))
+            .map(|x| format!("the decision study gives Φ ≥ 0.8 with {} stations", x.0))
+            .unwrap_or_else(|| "no number of stations in the decision study reaches Φ = 0.8".into());
+        flags.push(Flag {
+            level: if phi < PHI_CONCERN { Level::Concern } else { Level::Watch },
+            text: format!(
+                "Φ (dependability of pass/fail decisions against a fixed pass mark) is {phi:.2}, below {}",
+                if phi < PHI_CONCERN { "0.7" } else { "0.8" }
+            ),
+            action: format!(
+                "pass/fail decisions near the cut score are uncertain: {enough}; look at the stations' variance and the examiners"
+            ),
+        });
+    }
     if let Ok(a) = &alpha {
         for (id, d) in &alpha_if_deleted {
             if let Ok(d) = d
@@ -654,6 +680,22 @@ fn station_report(
     report
 }
 
+/// Why η² between `what`s (examiner, circuit) cannot be computed, naming
+/// the real cause: one examiner is not "one candidate".
+pub fn between_words(d: &Degenerate, what: &str) -> String {
+    match d {
+        Degenerate::TooFewGroups { have: 0, .. } => "no complete results here".to_string(),
+        Degenerate::TooFewGroups { have: 1, .. } => {
+            format!("every candidate here has the same {what}, so there is no other {what} to compare with")
+        }
+        Degenerate::TooFewGroups { have, need } => format!(
+            "only {}; at least {need} are needed",
+            crate::base::text::plural(*have, what, &format!("{what}s"))
+        ),
+        d => d.to_string(),
+    }
+}
+
 /// The usual thresholds, each explained.
 fn station_flags(s: &StationReport) -> Vec<Flag> {
     let mut flags = Vec::new();
@@ -678,6 +720,26 @@ fn station_flags(s: &StationReport) -> Vec<Flag> {
                 text: format!("R² cannot be computed: {NO_SPREAD_R2}; the checklist separates no candidate from another"),
                 action: "check that the items can tell a weak performance from a strong one, and that the sheets are marked as intended".into(),
             }),
+        }
+        if s.borderline_group.is_err()
+            && let Some((lo, hi)) = grade_range(&s.points)
+        {
+            let b = r.borderline_code;
+            let (how, level) = if b < lo || b > hi {
+                ("extrapolated beyond the grades given", Level::Concern)
+            } else {
+                ("read off the line between the grades either side", Level::Watch)
+            };
+            flags.push(Flag {
+                level,
+                text: format!(
+                    "no candidate was graded borderline: the borderline regression pass mark {} is {how} (grades {} to {} given)",
+                    crate::scoring::fmt_marks((r.pass_mark * 100.0).round() / 100.0),
+                    crate::scoring::fmt_marks(lo),
+                    crate::scoring::fmt_marks(hi)
+                ),
+                action: "look at the scatter plot before using it; with no borderline candidates the line's value there rests on other grades".into(),
+            });
         }
         let tenth = 0.1;
         if r.discrimination_share < tenth / 2.0 || r.discrimination_share > tenth * 2.0 {
@@ -740,6 +802,13 @@ fn station_flags(s: &StationReport) -> Vec<Flag> {
         }
     }
     flags
+}
+
+/// The lowest and highest global-rating code given.
+fn grade_range(points: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let lo = points.iter().map(|p| p.0).reduce(f64::min)?;
+    let hi = points.iter().map(|p| p.0).reduce(f64::max)?;
+    Some((lo, hi))
 }
 
 fn examiner_table(stations: &[(StationReport, Vec<Point>)]) -> Vec<ExaminerAtStation> {
