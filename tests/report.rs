@@ -288,10 +288,15 @@ fn report_with(s: &Path, circuits: &std::collections::BTreeMap<String, String>) 
     let cohort = osce::results::gather::gather(&r, &h, &folders).expect("gather");
     let m = osce::results::gather::matrix(&r, &cohort, None);
     let none = osce::results::moderation::Moderation::default();
-    let agreement = osce::results::reconcile::agreement(&r, &cohort, &m);
-    osce::analysis::report::build(&r, &cohort, &m.candidates, circuits, agreement, |part, st| {
-        osce::results::reconcile::results_for(&r, &cohort, &m, st, &none, part)
-    })
+    let double_marking = osce::analysis::agreement::double_marking(&r, &cohort, &m);
+    osce::analysis::report::build(
+        &r,
+        &cohort,
+        &m.candidates,
+        circuits,
+        double_marking,
+        |part, st| osce::results::reconcile::results_for(&r, &cohort, &m, st, &none, part),
+    )
 }
 
 fn draw(app: &ReportApp, w: u16, h: u16) -> String {
@@ -876,4 +881,61 @@ fn eta2_by_circuit_is_shown_with_the_chance_level() {
         .position(|c| c.0 == "eta2_circuit_chance")
         .expect("column");
     assert_eq!(csv.rows[0][col], "0.500000");
+}
+
+/// Issue 16: double-marking agreement is given station by station. Pooled
+/// over stations whose maxima differ (20 and 14 here), the stations' own
+/// difference lifts the ICC however the markers disagree within each.
+#[test]
+fn double_marking_agreement_is_per_station() {
+    let d = Dir::new("report-double");
+    let s = d.sub("s");
+    for station in ["shoulder", "physics"] {
+        for (c, first, second) in [
+            ("C001", Marks::Top, Marks::LoseFirst(3)),
+            ("C002", Marks::LoseFirst(3), Marks::Top),
+            ("C003", Marks::LoseFirst(1), Marks::LoseFirst(1)),
+        ] {
+            sheet(&s, OSCE, station, c, "E01@lap1", first, true, 0);
+            sheet(&s, OSCE, station, c, "E02@lap2", second, true, 1);
+        }
+    }
+    let r = report_of(&s);
+    let dm = &r.exam.double_marking;
+    assert_eq!(dm.agreement.pairs, 6);
+    let ids: Vec<&str> = dm.stations.iter().map(|x| x.station.as_str()).collect();
+    assert_eq!(ids, ["shoulder", "physics"]);
+    // Within each station the markers' scores differ the same way.
+    let within = osce::analysis::stats::icc_2_1(&[vec![0.0, -6.0], vec![-6.0, 0.0], vec![-2.0, -2.0]]);
+    for x in &dm.stations {
+        assert_eq!(x.icc.0, 3);
+        let (got, want) = (x.icc.1.expect("ICC"), within.expect("ICC"));
+        assert!((got - want).abs() < 1e-9, "{}: {got} vs {want}", x.station);
+        assert_eq!(x.kappa.0, 3);
+        let categories = &x.scale.as_ref().expect("a global rating").1;
+        assert_eq!(categories.len(), 5);
+    }
+    let pooled_icc = dm.agreement.icc.1.expect("pooled ICC");
+    assert!(
+        pooled_icc > within.expect("ICC") + 0.1,
+        "pooling stations of different maxima inflates the ICC: {pooled_icc}"
+    );
+    // Kappa pooled only over stations sharing a scale, and said to be.
+    assert_eq!(dm.pooled_kappa.len(), 1);
+    assert_eq!(dm.pooled_kappa[0].stations, ["shoulder", "physics"]);
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(md.contains("| shoulder | 20 | 3 |"), "{md}");
+    assert!(md.contains("| physics | 14 | 3 |"), "{md}");
+    assert!(
+        md.contains("Kappa's categories (global5, quadratic weights): Clear fail, Borderline"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Pooled over the stations sharing global5 (shoulder, physics)"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("- Scores: ICC(2,1)"),
+        "no ICC pooled across stations: {md}"
+    );
 }

@@ -553,24 +553,36 @@ fn examiners(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             Line::from(text)
         });
     }
-    let a = &e.agreement;
-    if a.pairs > 0 {
+    let dm = &e.double_marking;
+    if dm.agreement.pairs > 0 {
         lines.push(Line::from(""));
         lines.push(Line::styled(
-            format!("Double marking: {} cells", a.pairs),
+            format!(
+                "Double marking: {} cells (by station, first two markers)",
+                dm.agreement.pairs
+            ),
             theme.strong(),
         ));
-        for (scale, n, k) in &a.kappa {
+        for s in &dm.stations {
             lines.push(Line::from(format!(
-                "  weighted kappa ({scale}) {} over {n} pairs",
-                f2(*k)
+                "  {}: weighted kappa {} over {} pairs; ICC(2,1) {} over {} pairs (out of {})",
+                s.station,
+                f2(s.kappa.1),
+                s.kappa.0,
+                f2(s.icc.1),
+                s.icc.0,
+                fmt_marks(s.max)
             )));
         }
-        lines.push(Line::from(format!(
-            "  ICC(2,1) {} over {} pairs",
-            f2(a.icc.1),
-            a.icc.0
-        )));
+        for p in &dm.pooled_kappa {
+            lines.push(Line::from(format!(
+                "  pooled over {} ({}): weighted kappa {} over {} pairs",
+                p.stations.join(", "),
+                p.scale,
+                f2(p.kappa),
+                p.pairs
+            )));
+        }
     }
     frame.render_widget(Paragraph::new(lines).scroll((app.scroll, 0)), area);
 }

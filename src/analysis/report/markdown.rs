@@ -254,30 +254,58 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
-    let a = &e.agreement;
-    if a.pairs > 0 {
+    let dm = &e.double_marking;
+    if dm.agreement.pairs > 0 {
         let _ = writeln!(
             out,
-            "\n## Double marking\n\n{} candidate × station cells marked by two examiners.\n",
-            a.pairs
+            "\n## Double marking\n\n{} candidate × station cells marked by two examiners. Agreement is given station by \
+             station (the first two markers): pooling stations whose scores lie on different scales would raise it.\n",
+            dm.agreement.pairs
         );
-        for (scale, n, k) in &a.kappa {
+        let _ = writeln!(
+            out,
+            "| station | maximum | cells | weighted kappa of global ratings (pairs) | ICC(2,1) of scores (complete pairs) |\n|---|---|---|---|---|"
+        );
+        for s in &dm.stations {
+            let kappa = match &s.scale {
+                Some(_) => format!("{} ({})", opt(s.kappa.1, f2), s.kappa.0),
+                None => "— (no global rating)".to_string(),
+            };
             let _ = writeln!(
                 out,
-                "- Global ratings ({scale}): weighted kappa {} over {n} pairs.",
-                opt(*k, f2)
+                "| {} | {} | {} | {kappa} | {} ({}) |",
+                s.station,
+                fmt_marks(s.max),
+                s.pairs,
+                opt(s.icc.1, f2),
+                s.icc.0
+            );
+        }
+        let mut scales: Vec<&(String, Vec<String>)> =
+            dm.stations.iter().filter_map(|s| s.scale.as_ref()).collect();
+        scales.dedup();
+        for (id, categories) in scales {
+            let _ = writeln!(
+                out,
+                "\nKappa's categories ({id}, quadratic weights): {}.",
+                categories.join(", ")
+            );
+        }
+        for p in &dm.pooled_kappa {
+            let _ = writeln!(
+                out,
+                "\nPooled over the stations sharing {} ({}): weighted kappa {} over {} pairs (the stations' differences \
+                 in difficulty can raise a pooled kappa: judge by the stations').",
+                p.scale,
+                p.stations.join(", "),
+                opt(p.kappa, f2),
+                p.pairs
             );
         }
         let _ = writeln!(
             out,
-            "- Scores: ICC(2,1) {} over {} complete pairs.",
-            opt(a.icc.1, f2),
-            a.icc.0
-        );
-        let _ = writeln!(
-            out,
-            "- Discrepancies over the rubric's threshold: {}.",
-            a.discrepancies.len()
+            "\nDiscrepancies over the rubric's threshold: {}.",
+            dm.agreement.discrepancies.len()
         );
     }
     let _ = writeln!(

@@ -15,9 +15,10 @@ pub mod svg;
 
 use std::collections::BTreeMap;
 
+use crate::analysis::agreement::DoubleMarking;
 use crate::analysis::stats::{self, Degenerate, GStudy, Ols, OneWay};
 use crate::results::gather::Cohort;
-use crate::results::reconcile::{Agreement, CandidateResult};
+use crate::results::reconcile::CandidateResult;
 use crate::rubric::{PassMark, PassRule, Rubric, StandardSetMethod};
 use crate::scoring::{Outcome, StandardSetMark, Standards, StationOutcome};
 
@@ -156,7 +157,8 @@ pub struct ExamReport {
     pub incomplete_reasons: Vec<(String, usize)>,
     pub cohen_cut: Option<f64>,
     pub examiners: Vec<ExaminerAtStation>,
-    pub agreement: Agreement,
+    /// Double marking: agreement station by station.
+    pub double_marking: DoubleMarking,
     pub flags: Vec<Flag>,
 }
 
@@ -328,7 +330,7 @@ pub fn build(
     cohort: &Cohort,
     candidates: &[String],
     circuits: &BTreeMap<String, String>,
-    agreement: Agreement,
+    double_marking: DoubleMarking,
     results_of: impl Fn(&[String], &Standards) -> Vec<CandidateResult> + Sync,
 ) -> Report {
     let parts: Vec<&[String]> = candidates.chunks(PART).collect();
@@ -546,7 +548,7 @@ pub fn build(
         incomplete_reasons,
         cohen_cut: None,
         examiners,
-        agreement,
+        double_marking,
         flags,
     };
     let mut exam = exam;
