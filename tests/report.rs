@@ -939,3 +939,83 @@ fn double_marking_agreement_is_per_station() {
         "no ICC pooled across stations: {md}"
     );
 }
+
+/// Issue 16: the CSV files' numbers have one format, as documented: counts
+/// as whole numbers, every other figure with six decimals, empty where it
+/// cannot be computed; and a figure that cannot be computed keeps its row.
+#[test]
+fn the_report_csv_numbers_have_one_format_and_no_row_is_left_out() {
+    let d = Dir::new("report-csv-format");
+    let s = d.sub("s");
+    five_complete(&s);
+    let r = report_of(&s);
+    let counts = [
+        "n",
+        "missing",
+        "failing_at_brm",
+        "candidates",
+        "complete_candidates",
+        "pass_provisional",
+        "fail_provisional",
+        "pass_standard_set",
+        "fail_standard_set",
+    ];
+    let six = |v: &str| {
+        let v = v.strip_prefix('-').unwrap_or(v);
+        v.split_once('.').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.len() == 6
+                && b.bytes().all(|c| c.is_ascii_digit())
+        })
+    };
+    let whole = |v: &str| !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit());
+    let t = osce::analysis::report::csv::stations(&r);
+    for row in &t.rows {
+        for ((name, kind), v) in t.columns.iter().zip(row) {
+            if *kind != osce::results::export::Kind::Number || v.is_empty() {
+                continue;
+            }
+            let ok = if counts.contains(&name.as_str()) {
+                whole(v)
+            } else {
+                six(v)
+            };
+            assert!(ok, "{name} = {v:?}");
+        }
+    }
+    for row in osce::analysis::report::csv::exam(&r).rows {
+        let name = row[0].split(':').next().expect("name").to_string();
+        let v = &row[1];
+        let ok = v.is_empty()
+            || if counts.contains(&name.as_str()) {
+                whole(v)
+            } else {
+                six(v)
+            };
+        assert!(ok, "{name} = {v:?}");
+    }
+
+    // No candidate complete at every station: α if deleted and the
+    // decision study keep their rows, empty.
+    let s = d.sub("t");
+    sheet(&s, OSCE, "shoulder", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(&s, OSCE, "knee", "C002", "E01@lap1", Marks::Top, true, 0);
+    let r = report_of(&s);
+    let rows = osce::analysis::report::csv::exam(&r).rows;
+    let named = |prefix: &str| {
+        rows.iter()
+            .filter(|x| x[0].starts_with(prefix))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(named("alpha_if_deleted:").len(), r.stations.len());
+    assert!(!named("e_rho2:").is_empty());
+    assert_eq!(named("e_rho2:").len(), named("phi:").len());
+    for x in named("alpha_if_deleted:")
+        .into_iter()
+        .chain(named("e_rho2:"))
+        .chain(named("phi:"))
+    {
+        assert_eq!(x[1], "", "{}", x[0]);
+    }
+}

@@ -2,7 +2,6 @@
 
 use super::Report;
 use crate::results::export::{Kind, Table};
-use crate::scoring::fmt_marks;
 
 fn num(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.6}")).unwrap_or_default()
@@ -50,7 +49,7 @@ pub fn stations(r: &Report) -> Table {
                 num(s.sd),
                 num(s.min),
                 num(s.max_score),
-                fmt_marks(s.max),
+                num(Some(s.max)),
                 num(g.map(|g| g.fit.slope)),
                 num(g.map(|g| g.fit.intercept)),
                 num(g.and_then(|g| g.fit.r2)),

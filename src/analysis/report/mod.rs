@@ -389,21 +389,31 @@ pub fn build(
     let alpha_if_deleted: Vec<(String, Result<f64, Degenerate>)> = scored
         .iter()
         .map(|s| s.id.clone())
-        .zip(stats::alpha_if_deleted(&rows))
+        .zip(
+            // Every station has its row, empty where α cannot be computed
+            // (with no complete candidate there is no matrix to drop from).
+            stats::alpha_if_deleted(&rows)
+                .into_iter()
+                .chain(std::iter::repeat(Err(Degenerate::TooFew {
+                    have: rows.len(),
+                    need: 2,
+                }))),
+        )
         .collect();
     let g = stats::g_study(&rows);
-    let d_study = match &g {
-        Ok(g) => {
-            let mut ns: Vec<usize> = vec![4, 6, 8, 10, 12, 14, 16, 18, 20, 24];
-            ns.push(scored.len());
-            ns.sort_unstable();
-            ns.dedup();
-            ns.into_iter()
-                .map(|n| (n, g.e_rho2(n as f64), g.phi(n as f64)))
-                .collect()
-        }
-        Err(_) => Vec::new(),
-    };
+    // Every number of stations has its row, empty where the G study cannot
+    // be computed.
+    let mut ns: Vec<usize> = vec![4, 6, 8, 10, 12, 14, 16, 18, 20, 24];
+    ns.push(scored.len());
+    ns.sort_unstable();
+    ns.dedup();
+    let d_study: Vec<(usize, Option<f64>, Option<f64>)> = ns
+        .into_iter()
+        .map(|n| match &g {
+            Ok(g) => (n, g.e_rho2(n as f64), g.phi(n as f64)),
+            Err(_) => (n, None, None),
+        })
+        .collect();
 
     let plus_sem = rubric.pass_rules.iter().find_map(|r| match r {
         PassRule::TotalAtLeast { plus_sem, .. } if *plus_sem > 0.0 => Some(*plus_sem),
