@@ -654,6 +654,14 @@ fn a_partial_sheet_failed_by_a_critical_item_is_left_out_of_every_figure() {
     assert_eq!(before.exam.sem, after.exam.sem);
     assert_eq!(before.exam.g, after.exam.g);
     assert_eq!(before.exam.totals, after.exam.totals);
+    // Through the binary: the shoulder's row counts 5 used, 1 missing.
+    let out = osce(&["report", OSCE, "--sessions", s.to_str().expect("utf-8")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("| shoulder | 5 | 1 |"), "{text}");
+    assert!(
+        text.contains("6 candidates, 5 with every station complete"),
+        "{text}"
+    );
 }
 
 /// Issue 16: every score at a station the same (grades differing): R² is
@@ -742,6 +750,15 @@ fn eta2_with_one_examiner_names_the_cause() {
     let r = report_of(&s);
     let md = osce::analysis::report::markdown::render(&r);
     assert!(!md.contains("1 candidates"), "{md}");
+    // One candidate: no "1 candidates" anywhere.
+    let s = d.sub("one");
+    candidate(&s, OSCE, "C001", "E01@lap1", Marks::Top);
+    let md = osce::analysis::report::markdown::render(&report_of(&s));
+    assert!(
+        !md.contains(" 1 candidates") && !md.contains(" 1 complete results"),
+        "{md}"
+    );
+    assert!(md.contains("only 1 candidate:"), "{md}");
     assert!(
         md.contains(
             "— (every candidate here has the same examiner, so there is no other examiner to compare with)"

@@ -225,8 +225,9 @@ fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
     let mut lines = vec![
         Line::from(format!(
-            "{} candidates; {} complete at every station (listwise, for α and the SEM)",
-            e.candidates, e.complete
+            "{}; {} complete at every station (listwise, for α and the SEM)",
+            crate::base::text::plural(e.candidates, "candidate", "candidates"),
+            e.complete
         )),
         Line::from(format!(
             "Cronbach's α {}   SD of totals {}   SEM {}",
@@ -565,22 +566,22 @@ fn examiners(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         ));
         for s in &dm.stations {
             lines.push(Line::from(format!(
-                "  {}: weighted kappa {} over {} pairs; ICC(2,1) {} over {} pairs (out of {})",
+                "  {}: weighted kappa {} over {}; ICC(2,1) {} over {} (out of {})",
                 s.station,
                 f2(s.kappa.1),
-                s.kappa.0,
+                crate::base::text::plural(s.kappa.0, "pair", "pairs"),
                 f2(s.icc.1),
-                s.icc.0,
+                crate::base::text::plural(s.icc.0, "pair", "pairs"),
                 fmt_marks(s.max)
             )));
         }
         for p in &dm.pooled_kappa {
             lines.push(Line::from(format!(
-                "  pooled over {} ({}): weighted kappa {} over {} pairs",
+                "  pooled over {} ({}): weighted kappa {} over {}",
                 p.stations.join(", "),
                 p.scale,
                 f2(p.kappa),
-                p.pairs
+                crate::base::text::plural(p.pairs, "pair", "pairs")
             )));
         }
     }

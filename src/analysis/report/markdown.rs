@@ -45,8 +45,10 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(out, "# {}: exam quality report\n", r.title);
     let _ = writeln!(
         out,
-        "Assessment `{}` · {} candidates, {} with every station complete (used for α and the SEM: listwise).\n",
-        r.assessment, e.candidates, e.complete
+        "Assessment `{}` · {}, {} with every station complete (used for α and the SEM: listwise).\n",
+        r.assessment,
+        crate::base::text::plural(e.candidates, "candidate", "candidates"),
+        e.complete
     );
     match &r.adopted {
         Some(words) => {
@@ -294,12 +296,12 @@ pub fn render(r: &Report) -> String {
         for p in &dm.pooled_kappa {
             let _ = writeln!(
                 out,
-                "\nPooled over the stations sharing {} ({}): weighted kappa {} over {} pairs (the stations' differences \
+                "\nPooled over the stations sharing {} ({}): weighted kappa {} over {} (the stations' differences \
                  in difficulty can raise a pooled kappa: judge by the stations').",
                 p.scale,
                 p.stations.join(", "),
                 opt(p.kappa, f2),
-                p.pairs
+                crate::base::text::plural(p.pairs, "pair", "pairs")
             );
         }
         let _ = writeln!(

@@ -484,8 +484,8 @@ pub fn build(
         flags.push(Flag {
             level: Level::Watch,
             text: format!(
-                "only {} candidates: with fewer than {SMALL_COHORT}, standard-set pass marks and reliability figures are unstable",
-                provisional_rows.len()
+                "only {}: with fewer than {SMALL_COHORT}, standard-set pass marks and reliability figures are unstable",
+                crate::base::text::plural(provisional_rows.len(), "candidate", "candidates")
             ),
             action: "treat the figures as a guide; consider keeping the provisional pass marks or pooling with an earlier sitting".into(),
         });
@@ -714,7 +714,10 @@ fn station_flags(s: &StationReport) -> Vec<Flag> {
     if s.n < 2 {
         flags.push(Flag {
             level: Level::Concern,
-            text: format!("only {} complete results: nothing can be computed", s.n),
+            text: format!(
+                "only {}: nothing can be computed",
+                crate::base::text::plural(s.n, "complete result", "complete results")
+            ),
             action: "check that the sheets are in (osce status)".into(),
         });
         return flags;
