@@ -343,13 +343,78 @@ pub fn build(
     .into_iter()
     .flatten()
     .collect();
+    let (stations, mut standards) = station_reports(rubric, &provisional_rows);
+    let reliability = reliability(rubric, &provisional_rows);
+    standards.sem = reliability.sem;
+    let cuts = cut_scores(rubric, &stations, reliability.sem);
+
+    let counts_provisional = counts(provisional_rows.iter().map(|r| r.outcome));
+    let incomplete_reasons = common_reasons(&provisional_rows);
+    let standard_set_outcomes: Vec<Outcome> = crate::base::threads::map(parts, 1, |part| {
+        results_of(part, &standards)
+            .iter()
+            .map(|c| c.result.outcome)
+            .collect::<Vec<Outcome>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    let counts_standard_set = counts(standard_set_outcomes.into_iter());
+
+    let examiners = examiner_table(&stations);
+    let flags = exam_flags(provisional_rows.len(), &reliability, &cuts, stations.len());
+    let Reliability {
+        complete,
+        totals,
+        alpha,
+        alpha_if_deleted,
+        sd_total,
+        sem,
+        g,
+        d_study,
+    } = reliability;
+    let exam = ExamReport {
+        candidates: provisional_rows.len(),
+        complete,
+        alpha,
+        alpha_if_deleted,
+        sd_total,
+        sem,
+        g,
+        d_study,
+        cohen_cut: stats::cohen_cut(&totals, 0.6),
+        totals,
+        total_max: rubric.scored_stations().map(|s| rubric.station_max(s)).sum(),
+        cut_provisional: cuts.provisional,
+        cut_standard_set: cuts.standard_set,
+        plus_sem: cuts.plus_sem,
+        stations_needed: cuts.stations_needed,
+        counts_provisional,
+        counts_standard_set,
+        incomplete_reasons,
+        examiners,
+        double_marking,
+        flags,
+    };
+    Report {
+        title: rubric.title.clone(),
+        assessment: rubric.id.clone(),
+        stations: stations.into_iter().map(|(s, _)| s).collect(),
+        exam,
+        standards,
+        adopted: None,
+    }
+}
+
+/// Each scored station's report with the points it was made from, and the
+/// standard-set pass marks they give (without the SEM yet).
+fn station_reports(rubric: &Rubric, rows: &[Row]) -> (Vec<(StationReport, Vec<Point>)>, Standards) {
     let mut stations = Vec::new();
     let mut standards = Standards::default();
-    let scored: Vec<&crate::rubric::Station> = rubric.scored_stations().collect();
-    for (j, station) in scored.iter().enumerate() {
+    for (j, station) in rubric.scored_stations().enumerate() {
         let mut points = Vec::new();
         let mut missing = 0;
-        for row in &provisional_rows {
+        for row in rows {
             match &row.stations[j] {
                 Some(p) => points.push(p.clone()),
                 None => missing += 1,
@@ -367,8 +432,24 @@ pub fn build(
         }
         stations.push((report, points));
     }
+    (stations, standards)
+}
 
-    // Whole exam, listwise over candidates complete at every station.
+/// The whole exam's reliability, listwise over the candidates complete at
+/// every station.
+struct Reliability {
+    complete: usize,
+    totals: Vec<f64>,
+    alpha: Result<f64, Degenerate>,
+    alpha_if_deleted: Vec<(String, Result<f64, Degenerate>)>,
+    sd_total: Option<f64>,
+    sem: Option<f64>,
+    g: Result<GStudy, Degenerate>,
+    d_study: Vec<(usize, Option<f64>, Option<f64>)>,
+}
+
+fn reliability(rubric: &Rubric, provisional_rows: &[Row]) -> Reliability {
+    let scored: Vec<&crate::rubric::Station> = rubric.scored_stations().collect();
     let rows: Vec<Vec<f64>> = provisional_rows
         .iter()
         .filter_map(|r| {
@@ -385,7 +466,6 @@ pub fn build(
         (Ok(a), Some(s)) => Some(stats::sem(s, *a)),
         _ => None,
     };
-    standards.sem = sem;
     let alpha_if_deleted: Vec<(String, Result<f64, Degenerate>)> = scored
         .iter()
         .map(|s| s.id.clone())
@@ -414,7 +494,28 @@ pub fn build(
             Err(_) => (n, None, None),
         })
         .collect();
+    Reliability {
+        complete: rows.len(),
+        totals,
+        alpha,
+        alpha_if_deleted,
+        sd_total,
+        sem,
+        g,
+        d_study,
+    }
+}
 
+/// The cut scores and the rubric's rules behind them.
+struct Cuts {
+    /// k in "+ k × SEM" where a rule says so.
+    plus_sem: Option<f64>,
+    stations_needed: Option<usize>,
+    provisional: Option<f64>,
+    standard_set: Option<f64>,
+}
+
+fn cut_scores(rubric: &Rubric, stations: &[(StationReport, Vec<Point>)], sem: Option<f64>) -> Cuts {
     let plus_sem = rubric.pass_rules.iter().find_map(|r| match r {
         PassRule::TotalAtLeast { plus_sem, .. } if *plus_sem > 0.0 => Some(*plus_sem),
         _ => None,
@@ -425,7 +526,7 @@ pub fn build(
     });
     let sum_marks = |pick: &dyn Fn(&StationReport) -> Option<f64>| -> Option<f64> {
         let mut total = 0.0;
-        for (s, _) in &stations {
+        for (s, _) in stations {
             total += pick(s)?;
         }
         Some(total)
@@ -437,37 +538,34 @@ pub fn build(
             _ => None,
         }
     };
-    let cut_provisional = sum_marks(&|s| s.provisional.or_else(|| fixed(s)));
-    let cut_standard_set = sum_marks(&|s| s.standard_set.or(s.provisional).or_else(|| fixed(s)))
-        .map(|c| c + plus_sem.unwrap_or(0.0) * sem.unwrap_or(0.0));
-    let counts = |outcomes: &mut dyn Iterator<Item = Outcome>| {
-        let mut c = (0, 0, 0);
-        for o in outcomes {
-            match o {
-                Outcome::Pass => c.0 += 1,
-                Outcome::Fail => c.1 += 1,
-                Outcome::Incomplete => c.2 += 1,
-            }
-        }
-        c
-    };
-    let counts_provisional = counts(&mut provisional_rows.iter().map(|r| r.outcome));
-    let incomplete_reasons = common_reasons(&provisional_rows);
-    let standard_set_outcomes: Vec<Outcome> = crate::base::threads::map(parts, 1, |part| {
-        results_of(part, &standards)
-            .iter()
-            .map(|c| c.result.outcome)
-            .collect::<Vec<Outcome>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
-    let counts_standard_set = counts(&mut standard_set_outcomes.into_iter());
+    Cuts {
+        plus_sem,
+        stations_needed,
+        provisional: sum_marks(&|s| s.provisional.or_else(|| fixed(s))),
+        standard_set: sum_marks(&|s| s.standard_set.or(s.provisional).or_else(|| fixed(s)))
+            .map(|c| c + plus_sem.unwrap_or(0.0) * sem.unwrap_or(0.0)),
+    }
+}
 
-    let examiners = examiner_table(&stations);
+/// (pass, fail, incomplete).
+fn counts(outcomes: impl Iterator<Item = Outcome>) -> (usize, usize, usize) {
+    let mut c = (0, 0, 0);
+    for o in outcomes {
+        match o {
+            Outcome::Pass => c.0 += 1,
+            Outcome::Fail => c.1 += 1,
+            Outcome::Incomplete => c.2 += 1,
+        }
+    }
+    c
+}
+
+/// The whole exam's flags: the SEM left out of the cut, a small cohort, α,
+/// Φ, and stations whose removal raises α.
+fn exam_flags(candidates: usize, r: &Reliability, cuts: &Cuts, stations: usize) -> Vec<Flag> {
     let mut flags = Vec::new();
-    if let (Some(k), None) = (plus_sem, sem) {
-        let why = match &alpha {
+    if let (Some(k), None) = (cuts.plus_sem, r.sem) {
+        let why = match &r.alpha {
             Err(d) => format!("Cronbach's α cannot be computed: {d}"),
             Ok(_) => "the SD of the totals cannot be computed".to_string(),
         };
@@ -480,17 +578,17 @@ pub fn build(
             action: "do not compare it with a cut that includes the SEM; wait for more complete results before setting the cut".into(),
         });
     }
-    if provisional_rows.len() < SMALL_COHORT {
+    if candidates < SMALL_COHORT {
         flags.push(Flag {
             level: Level::Watch,
             text: format!(
                 "only {}: with fewer than {SMALL_COHORT}, standard-set pass marks and reliability figures are unstable",
-                crate::base::text::plural(provisional_rows.len(), "candidate", "candidates")
+                crate::base::text::plural(candidates, "candidate", "candidates")
             ),
             action: "treat the figures as a guide; consider keeping the provisional pass marks or pooling with an earlier sitting".into(),
         });
     }
-    match &alpha {
+    match &r.alpha {
         Ok(a) if *a < 0.7 => flags.push(Flag {
             level: Level::Concern,
             text: format!("Cronbach's α is {a:.2}, below 0.7: the total is not a reliable measure"),
@@ -505,11 +603,12 @@ pub fn build(
         }),
         _ => {}
     }
-    let phi = d_study.iter().find(|x| x.0 == scored.len()).and_then(|x| x.2);
+    let phi = r.d_study.iter().find(|x| x.0 == stations).and_then(|x| x.2);
     if let Some(phi) = phi
         && phi < PHI_WATCH
     {
-        let enough = d_study
+        let enough = r
+            .d_study
             .iter()
             .find(|x| x.2.is_some_and(|p| p >= PHI_WATCH))
             .map(|x| format!("the decision study gives Φ ≥ 0.8 with {} stations", x.0))
@@ -525,8 +624,8 @@ pub fn build(
             ),
         });
     }
-    if let Ok(a) = &alpha {
-        for (id, d) in &alpha_if_deleted {
+    if let Ok(a) = &r.alpha {
+        for (id, d) in &r.alpha_if_deleted {
             if let Ok(d) = d
                 && *d > a + 0.01
             {
@@ -538,39 +637,7 @@ pub fn build(
             }
         }
     }
-    let exam = ExamReport {
-        candidates: provisional_rows.len(),
-        complete: rows.len(),
-        alpha,
-        alpha_if_deleted,
-        sd_total,
-        sem,
-        g,
-        d_study,
-        totals,
-        total_max: scored.iter().map(|s| rubric.station_max(s)).sum(),
-        cut_provisional,
-        cut_standard_set,
-        plus_sem,
-        stations_needed,
-        counts_provisional,
-        counts_standard_set,
-        incomplete_reasons,
-        cohen_cut: None,
-        examiners,
-        double_marking,
-        flags,
-    };
-    let mut exam = exam;
-    exam.cohen_cut = stats::cohen_cut(&exam.totals, 0.6);
-    Report {
-        title: rubric.title.clone(),
-        assessment: rubric.id.clone(),
-        stations: stations.into_iter().map(|(s, _)| s).collect(),
-        exam,
-        standards,
-        adopted: None,
-    }
+    flags
 }
 
 fn station_report(
