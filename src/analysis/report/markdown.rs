@@ -39,8 +39,21 @@ pub fn method_words(s: &StationReport) -> String {
     }
 }
 
+/// The whole report as Markdown, section by section.
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
+    header(&mut out, r);
+    flags(&mut out, r);
+    whole_exam(&mut out, r);
+    stations(&mut out, r);
+    examiners(&mut out, r);
+    double_marking(&mut out, r);
+    footer(&mut out);
+    out
+}
+
+/// The title, the cohort and the pass marks in force.
+fn header(out: &mut String, r: &Report) {
     let e = &r.exam;
     let _ = writeln!(out, "# {}: exam quality report\n", r.title);
     let _ = writeln!(
@@ -63,6 +76,11 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+}
+
+/// Every flag: the whole exam's, each station's, each examiner's.
+fn flags(out: &mut String, r: &Report) {
+    let e = &r.exam;
     let mut all_flags: Vec<String> = flag_lines(&e.flags);
     for s in &r.stations {
         all_flags.extend(
@@ -86,7 +104,11 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(out);
     }
+}
 
+/// α, the SEM, the cut scores, the counts, α if deleted and the G study.
+fn whole_exam(out: &mut String, r: &Report) {
+    let e = &r.exam;
     let _ = writeln!(out, "## Whole exam\n");
     let _ = writeln!(out, "| figure | value |\n|---|---|");
     let _ = writeln!(
@@ -163,7 +185,10 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(out, "\nGeneralisability cannot be computed: {d}.");
         }
     }
+}
 
+/// The stations' table, then η² by circuit.
+fn stations(out: &mut String, r: &Report) {
     let _ = writeln!(out, "\n## Stations\n");
     let _ = writeln!(
         out,
@@ -233,7 +258,11 @@ pub fn render(r: &Report) -> String {
             None => {}
         }
     }
+}
 
+/// Each examiner against the others at the same station.
+fn examiners(out: &mut String, r: &Report) {
+    let e = &r.exam;
     if !e.examiners.is_empty() {
         let _ = writeln!(
             out,
@@ -256,6 +285,11 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+}
+
+/// Agreement between two markers, station by station.
+fn double_marking(out: &mut String, r: &Report) {
+    let e = &r.exam;
     let dm = &e.double_marking;
     if dm.agreement.pairs > 0 {
         let _ = writeln!(
@@ -310,9 +344,12 @@ pub fn render(r: &Report) -> String {
             dm.agreement.discrepancies.len()
         );
     }
+}
+
+/// What the figures use, and where they are explained.
+fn footer(out: &mut String) {
     let _ = writeln!(
         out,
         "\n---\nMissing data: station figures use every candidate with a complete result at that station; α, the SEM and generalisability use only candidates complete at every station (listwise). Figures are explained in docs/report.md."
     );
-    out
 }
