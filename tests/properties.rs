@@ -191,6 +191,27 @@ proptest! {
         }
     }
 
+    /// R² is undefined exactly when every score is the same (0 of 0 is
+    /// explained), never 1 for it; η² by groups is at least 0 and the level
+    /// chance gives, (k − 1)/(n − 1), is within 0 to 1.
+    #[test]
+    fn r2_is_undefined_exactly_when_scores_do_not_vary(
+        points in proptest::collection::vec((0u8..5, 0u8..3, 0u8..4), 3..30),
+    ) {
+        let x: Vec<f64> = points.iter().map(|p| f64::from(p.0)).collect();
+        let y: Vec<f64> = points.iter().map(|p| f64::from(p.1)).collect();
+        let flat = y.iter().all(|v| *v == y[0]);
+        if let Ok(fit) = osce::analysis::stats::ols(&x, &y) {
+            prop_assert_eq!(fit.r2.is_none(), flat);
+        }
+        let groups: Vec<u8> = points.iter().map(|p| p.2).collect();
+        if let Ok(w) = osce::analysis::stats::one_way(&y, &groups) {
+            prop_assert!(!flat);
+            prop_assert!((0.0..=1.0).contains(&w.eta2) && (0.0..=1.0).contains(&w.chance()));
+            prop_assert_eq!(w.n, points.len());
+        }
+    }
+
     #[test]
     fn alpha_never_exceeds_one_and_the_sem_is_within_the_sd(rows in score_matrix()) {
         if let Ok(a) = osce::analysis::stats::cronbach_alpha(&rows) {
@@ -212,7 +233,7 @@ proptest! {
             let mx = osce::analysis::stats::mean(&x).unwrap_or(0.0);
             let my = osce::analysis::stats::mean(&y).unwrap_or(0.0);
             prop_assert!((fit.predict(mx) - my).abs() < 1e-6);
-            prop_assert!((0.0..=1.0).contains(&fit.r2));
+            prop_assert!(fit.r2.is_none_or(|r2| (0.0..=1.0).contains(&r2)));
         }
     }
 }

@@ -277,19 +277,24 @@ fn saved_pass_marks_are_applied_by_export_and_say_so() {
 }
 
 fn report_of(s: &Path) -> Report {
+    report_with(s, &Default::default())
+}
+
+/// The report of `s` with the candidates' circuits.
+fn report_with(s: &Path, circuits: &std::collections::BTreeMap<String, String>) -> Report {
     let r = rubric(OSCE);
     let h = hash(OSCE);
     let folders = vec![s.to_path_buf()];
     let cohort = osce::results::gather::gather(&r, &h, &folders).expect("gather");
     let m = osce::results::gather::matrix(&r, &cohort, None);
     let none = osce::results::moderation::Moderation::default();
-    let agreement = osce::results::reconcile::agreement(&r, &cohort, &m);
+    let double_marking = osce::analysis::agreement::double_marking(&r, &cohort, &m);
     osce::analysis::report::build(
         &r,
         &cohort,
         &m.candidates,
-        &Default::default(),
-        agreement,
+        circuits,
+        double_marking,
         |part, st| osce::results::reconcile::results_for(&r, &cohort, &m, st, &none, part),
     )
 }
@@ -529,4 +534,505 @@ fn planted_links_are_never_written_through_by_report_or_standards() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("name a file to write, not a folder"), "{stderr}");
+}
+
+/// The report of `s`'s station `id`.
+fn station<'a>(r: &'a Report, id: &str) -> &'a osce::analysis::report::StationReport {
+    r.stations.iter().find(|x| x.id == id).expect("station")
+}
+
+/// Writes `candidate`'s sheet at `station` by hand: `level` gives each
+/// item's level (`None`: left blank, with a reason recorded), then the
+/// global rating at `rating`, then the submission.
+fn hand_sheet(
+    s: &Path,
+    station: &str,
+    candidate: &str,
+    who: &str,
+    level: impl Fn(&osce::rubric::Item, usize) -> Option<usize>,
+    rating: usize,
+) {
+    use osce::store::Event;
+    let r = rubric(OSCE);
+    let st = r.station(station).expect("station");
+    let mut events = vec![Event::Confirmed {
+        candidate_name: format!("Name of {candidate}"),
+    }];
+    let mut blank = Vec::new();
+    for item in &st.items {
+        let scale = r.scale(item.scale);
+        match level(item, scale.levels.len() - 1) {
+            Some(l) => events.push(Event::Mark {
+                item: item.id.clone(),
+                level: Some(l),
+                label: scale.levels[l].label.clone(),
+                late: false,
+            }),
+            None => blank.push(item.id.clone()),
+        }
+    }
+    if let Some(g) = &st.global_rating {
+        events.push(Event::GlobalRating {
+            level: rating,
+            label: r.scale(g.scale).levels[rating].label.clone(),
+            late: false,
+        });
+    }
+    for what in blank {
+        events.push(Event::MissingReason {
+            what,
+            reason: "Ran out of time".into(),
+        });
+    }
+    // Replaced by the submission the marks give.
+    events.push(Event::Submitted {
+        score: 0.0,
+        max: 0.0,
+        outcome: osce::scoring::StationOutcome::Fail,
+    });
+    append(s, OSCE, station, candidate, who, events);
+}
+
+/// A cohort of five whose every sheet is complete; C005 failed every
+/// critical item (a complete result: every item is marked).
+fn five_complete(s: &Path) {
+    for (c, m) in [
+        ("C001", Marks::Top),
+        ("C002", Marks::LoseFirst(2)),
+        ("C003", Marks::LoseFirst(4)),
+        ("C004", Marks::LoseFirst(6)),
+        ("C005", Marks::Bottom),
+    ] {
+        candidate(s, OSCE, c, "E01@lap1", m);
+    }
+}
+
+/// Issue 16: a sheet with an item left blank (a reason recorded) and a
+/// critical item failed fails the station, but its score is partial: it is
+/// left out of every figure, as docs/report.md says. A critical fail with
+/// every item marked is a complete result and is used.
+#[test]
+fn a_partial_sheet_failed_by_a_critical_item_is_left_out_of_every_figure() {
+    let d = Dir::new("report-partial");
+    let s = d.sub("s");
+    five_complete(&s);
+    let before = report_of(&s);
+    assert_eq!(
+        station(&before, "shoulder").n,
+        5,
+        "the critical fail with every item marked is used"
+    );
+
+    let r = rubric(OSCE);
+    for st in r.scored_stations().filter(|st| st.id != "shoulder") {
+        sheet(&s, OSCE, &st.id, "C006", "E01@lap1", Marks::Top, true, 0);
+    }
+    hand_sheet(
+        &s,
+        "shoulder",
+        "C006",
+        "E01@lap1",
+        |item, top| match item.id.as_str() {
+            "lhb" => None,
+            "id-consent" => Some(0),
+            _ => Some(top),
+        },
+        0,
+    );
+    let after = report_of(&s);
+    let (a, b) = (station(&before, "shoulder"), station(&after, "shoulder"));
+    assert_eq!(b.n, 5, "the partial sheet is not used");
+    assert_eq!(b.missing, 1, "and is counted as missing");
+    assert_eq!((a.mean, a.sd, a.min), (b.mean, b.sd, b.min));
+    assert_eq!(a.regression, b.regression);
+    assert_eq!(a.borderline_group, b.borderline_group);
+    assert_eq!(a.standard_set, b.standard_set);
+    assert_eq!(a.points, b.points);
+    assert_eq!(after.exam.candidates, 6);
+    assert_eq!(after.exam.complete, 5, "listwise: C006 is not complete");
+    assert_eq!(before.exam.alpha, after.exam.alpha);
+    assert_eq!(before.exam.sem, after.exam.sem);
+    assert_eq!(before.exam.g, after.exam.g);
+    assert_eq!(before.exam.totals, after.exam.totals);
+    // Through the binary: the shoulder's row counts 5 used, 1 missing.
+    let out = osce(&["report", OSCE, "--sessions", s.to_str().expect("utf-8")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("| shoulder | 5 | 1 |"), "{text}");
+    assert!(
+        text.contains("6 candidates, 5 with every station complete"),
+        "{text}"
+    );
+}
+
+/// Issue 16: every score at a station the same (grades differing): R² is
+/// 0 of 0, which is no figure. It was printed as 1, so the "R² below 0.5"
+/// flag could never fire on a checklist that separates nobody.
+#[test]
+fn r2_without_spread_in_scores_cannot_be_computed_and_is_flagged() {
+    let d = Dir::new("report-flat");
+    let s = d.sub("s");
+    for (i, c) in ["C001", "C002", "C003", "C004"].into_iter().enumerate() {
+        hand_sheet(&s, "shoulder", c, "E01@lap1", |_, top| Some(top), i + 1);
+    }
+    let r = report_of(&s);
+    let shoulder = station(&r, "shoulder");
+    let fit = shoulder
+        .regression
+        .as_ref()
+        .expect("a line: the grades differ")
+        .fit;
+    assert_eq!(fit.r2, None);
+    assert!(
+        shoulder
+            .flags
+            .iter()
+            .any(|f| f.text.contains("R² cannot be computed") && f.text.contains("no spread in scores")),
+        "{:?}",
+        shoulder.flags
+    );
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(
+        md.contains("— (every candidate has the same score (no spread in scores)"),
+        "{md}"
+    );
+    let csv = osce::analysis::report::csv::stations(&r);
+    let col = csv.columns.iter().position(|c| c.0 == "brm_r2").expect("column");
+    let row = csv.rows.iter().find(|row| row[0] == "shoulder").expect("row");
+    assert_eq!(row[col], "", "empty where it cannot be computed");
+}
+
+/// Issue 16: where the SEM cannot be computed the standard-set cut is the
+/// sum of the pass marks alone, and its label says so (it read "+ 1 × SEM").
+#[test]
+fn the_cut_score_says_plus_sem_only_where_the_sem_was_added() {
+    let d = Dir::new("report-sem");
+    // Three candidates marked alike: α (so the SEM) cannot be computed.
+    let s = d.sub("s");
+    for c in ["C001", "C002", "C003"] {
+        candidate(&s, OSCE, c, "E01@lap1", Marks::Top);
+    }
+    let r = report_of(&s);
+    assert_eq!(r.exam.sem, None);
+    assert_eq!(r.exam.plus_sem, Some(1.0));
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(!md.contains("standard-set pass marks + 1 × SEM"), "{md}");
+    assert!(
+        md.contains("| cut score, standard-set pass marks (the rule's + 1 × SEM is not added: the SEM cannot be computed) |"),
+        "{md}"
+    );
+    assert!(
+        r.exam
+            .flags
+            .iter()
+            .any(|f| f.text.contains("without the rule's + 1 × SEM")),
+        "{:?}",
+        r.exam.flags
+    );
+    // With an SEM, the label says it was added.
+    let s = d.sub("t");
+    five_complete(&s);
+    let r = report_of(&s);
+    assert!(r.exam.sem.is_some());
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(
+        md.contains("| cut score, standard-set pass marks + 1 × SEM |"),
+        "{md}"
+    );
+}
+
+/// Issue 16: η² by examiner at a station one examiner marked says so (it
+/// read "only 1 candidates with data"); plurals are right.
+#[test]
+fn eta2_with_one_examiner_names_the_cause() {
+    let d = Dir::new("report-one-examiner");
+    let s = d.sub("s");
+    five_complete(&s);
+    let r = report_of(&s);
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(!md.contains("1 candidates"), "{md}");
+    // One candidate: no "1 candidates" anywhere.
+    let s = d.sub("one");
+    candidate(&s, OSCE, "C001", "E01@lap1", Marks::Top);
+    let md = osce::analysis::report::markdown::render(&report_of(&s));
+    assert!(
+        !md.contains(" 1 candidates") && !md.contains(" 1 complete results"),
+        "{md}"
+    );
+    assert!(md.contains("only 1 candidate:"), "{md}");
+    assert!(
+        md.contains(
+            "— (every candidate here has the same examiner, so there is no other examiner to compare with)"
+        ),
+        "{md}"
+    );
+}
+
+/// Issue 16: with nobody graded borderline the regression pass mark rests
+/// on other grades: flagged, *concern* where it lies beyond the grades given.
+#[test]
+fn a_regression_pass_mark_with_nobody_graded_borderline_is_flagged() {
+    let d = Dir::new("report-no-borderline");
+    let s = d.sub("s");
+    // Grades 2 to 4 (clear pass to excellent); borderline is 1.
+    for (c, rating, drop) in [
+        ("C001", 2, &["lhb", "subscap", "impingement", "optimisation"][..]),
+        ("C002", 3, &["lhb", "subscap"][..]),
+        ("C003", 4, &[][..]),
+        ("C004", 3, &["lhb"][..]),
+    ] {
+        hand_sheet(
+            &s,
+            "shoulder",
+            c,
+            "E01@lap1",
+            |item, top| Some(if drop.contains(&item.id.as_str()) { 0 } else { top }),
+            rating,
+        );
+    }
+    let r = report_of(&s);
+    let shoulder = station(&r, "shoulder");
+    assert!(shoulder.regression.is_ok());
+    let flag = shoulder
+        .flags
+        .iter()
+        .find(|f| f.text.contains("no candidate was graded borderline"))
+        .unwrap_or_else(|| panic!("{:?}", shoulder.flags));
+    assert!(
+        flag.text
+            .contains("extrapolated beyond the grades given (grades 2 to 4 given)"),
+        "{}",
+        flag.text
+    );
+    assert_eq!(flag.level, osce::analysis::report::Level::Concern);
+    // With candidates graded borderline, no such flag.
+    let s = d.sub("t");
+    five_complete(&s);
+    let r = report_of(&s);
+    assert!(
+        !station(&r, "shoulder")
+            .flags
+            .iter()
+            .any(|f| f.text.contains("no candidate was graded borderline"))
+    );
+}
+
+/// Issue 16: a low Φ (dependability of pass/fail decisions) is flagged.
+/// Every candidate does well at half the stations and poorly at the other
+/// half: the totals hardly differ, so the stations rank no one.
+#[test]
+fn a_low_phi_is_flagged() {
+    let d = Dir::new("report-phi");
+    let s = d.sub("s");
+    let r = rubric(OSCE);
+    for (i, c) in ["C001", "C002", "C003", "C004", "C005", "C006"]
+        .into_iter()
+        .enumerate()
+    {
+        for (j, st) in r.scored_stations().enumerate() {
+            let marks = if (i + j) % 2 == 0 {
+                Marks::Top
+            } else {
+                Marks::LoseFirst(2 + i % 3)
+            };
+            sheet(&s, OSCE, &st.id, c, "E01@lap1", marks, true, 0);
+        }
+    }
+    let report = report_of(&s);
+    let n = report.stations.len();
+    let phi = report
+        .exam
+        .d_study
+        .iter()
+        .find(|x| x.0 == n)
+        .and_then(|x| x.2)
+        .expect("Φ for this exam");
+    assert!(phi < 0.7, "{phi}");
+    let flag = report
+        .exam
+        .flags
+        .iter()
+        .find(|f| f.text.starts_with("Φ (dependability"))
+        .unwrap_or_else(|| panic!("{:?}", report.exam.flags));
+    assert_eq!(flag.level, osce::analysis::report::Level::Concern);
+    assert!(
+        flag.text.contains(&format!("is {phi:.2}, below 0.7")),
+        "{}",
+        flag.text
+    );
+}
+
+/// Issue 16: η² by circuit is shown with what chance alone gives,
+/// (k − 1)/(n − 1), in the Markdown and the CSV.
+#[test]
+fn eta2_by_circuit_is_shown_with_the_chance_level() {
+    let d = Dir::new("report-circuits");
+    let s = d.sub("s");
+    five_complete(&s);
+    let circuits: std::collections::BTreeMap<String, String> = [
+        ("C001", "A"),
+        ("C002", "A"),
+        ("C003", "B"),
+        ("C004", "B"),
+        ("C005", "C"),
+    ]
+    .into_iter()
+    .map(|(c, k)| (c.to_string(), k.to_string()))
+    .collect();
+    let r = report_with(&s, &circuits);
+    let w = station(&r, "shoulder")
+        .by_circuit
+        .clone()
+        .expect("several circuits")
+        .expect("η²");
+    assert_eq!((w.groups, w.n), (3, 5));
+    assert!((w.chance() - 0.5).abs() < 1e-12);
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(
+        md.contains("chance alone gives about 50.0% (3 circuits, 5 candidates, the smallest circuit 1)"),
+        "{md}"
+    );
+    let csv = osce::analysis::report::csv::stations(&r);
+    let col = csv
+        .columns
+        .iter()
+        .position(|c| c.0 == "eta2_circuit_chance")
+        .expect("column");
+    assert_eq!(csv.rows[0][col], "0.500000");
+}
+
+/// Issue 16: double-marking agreement is given station by station. Pooled
+/// over stations whose maxima differ (20 and 14 here), the stations' own
+/// difference lifts the ICC however the markers disagree within each.
+#[test]
+fn double_marking_agreement_is_per_station() {
+    let d = Dir::new("report-double");
+    let s = d.sub("s");
+    for station in ["shoulder", "physics"] {
+        for (c, first, second) in [
+            ("C001", Marks::Top, Marks::LoseFirst(3)),
+            ("C002", Marks::LoseFirst(3), Marks::Top),
+            ("C003", Marks::LoseFirst(1), Marks::LoseFirst(1)),
+        ] {
+            sheet(&s, OSCE, station, c, "E01@lap1", first, true, 0);
+            sheet(&s, OSCE, station, c, "E02@lap2", second, true, 1);
+        }
+    }
+    let r = report_of(&s);
+    let dm = &r.exam.double_marking;
+    assert_eq!(dm.agreement.pairs, 6);
+    let ids: Vec<&str> = dm.stations.iter().map(|x| x.station.as_str()).collect();
+    assert_eq!(ids, ["shoulder", "physics"]);
+    // Within each station the markers' scores differ the same way.
+    let within = osce::analysis::stats::icc_2_1(&[vec![0.0, -6.0], vec![-6.0, 0.0], vec![-2.0, -2.0]]);
+    for x in &dm.stations {
+        assert_eq!(x.icc.0, 3);
+        let (got, want) = (x.icc.1.expect("ICC"), within.expect("ICC"));
+        assert!((got - want).abs() < 1e-9, "{}: {got} vs {want}", x.station);
+        assert_eq!(x.kappa.0, 3);
+        let categories = &x.scale.as_ref().expect("a global rating").1;
+        assert_eq!(categories.len(), 5);
+    }
+    let pooled_icc = dm.agreement.icc.1.expect("pooled ICC");
+    assert!(
+        pooled_icc > within.expect("ICC") + 0.1,
+        "pooling stations of different maxima inflates the ICC: {pooled_icc}"
+    );
+    // Kappa pooled only over stations sharing a scale, and said to be.
+    assert_eq!(dm.pooled_kappa.len(), 1);
+    assert_eq!(dm.pooled_kappa[0].stations, ["shoulder", "physics"]);
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(md.contains("| shoulder | 20 | 3 |"), "{md}");
+    assert!(md.contains("| physics | 14 | 3 |"), "{md}");
+    assert!(
+        md.contains("Kappa's categories (global5, quadratic weights): Clear fail, Borderline"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Pooled over the stations sharing global5 (shoulder, physics)"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("- Scores: ICC(2,1)"),
+        "no ICC pooled across stations: {md}"
+    );
+}
+
+/// Issue 16: the CSV files' numbers have one format, as documented: counts
+/// as whole numbers, every other figure with six decimals, empty where it
+/// cannot be computed; and a figure that cannot be computed keeps its row.
+#[test]
+fn the_report_csv_numbers_have_one_format_and_no_row_is_left_out() {
+    let d = Dir::new("report-csv-format");
+    let s = d.sub("s");
+    five_complete(&s);
+    let r = report_of(&s);
+    let counts = [
+        "n",
+        "missing",
+        "failing_at_brm",
+        "candidates",
+        "complete_candidates",
+        "pass_provisional",
+        "fail_provisional",
+        "pass_standard_set",
+        "fail_standard_set",
+    ];
+    let six = |v: &str| {
+        let v = v.strip_prefix('-').unwrap_or(v);
+        v.split_once('.').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.len() == 6
+                && b.bytes().all(|c| c.is_ascii_digit())
+        })
+    };
+    let whole = |v: &str| !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit());
+    let t = osce::analysis::report::csv::stations(&r);
+    for row in &t.rows {
+        for ((name, kind), v) in t.columns.iter().zip(row) {
+            if *kind != osce::results::export::Kind::Number || v.is_empty() {
+                continue;
+            }
+            let ok = if counts.contains(&name.as_str()) {
+                whole(v)
+            } else {
+                six(v)
+            };
+            assert!(ok, "{name} = {v:?}");
+        }
+    }
+    for row in osce::analysis::report::csv::exam(&r).rows {
+        let name = row[0].split(':').next().expect("name").to_string();
+        let v = &row[1];
+        let ok = v.is_empty()
+            || if counts.contains(&name.as_str()) {
+                whole(v)
+            } else {
+                six(v)
+            };
+        assert!(ok, "{name} = {v:?}");
+    }
+
+    // No candidate complete at every station: α if deleted and the
+    // decision study keep their rows, empty.
+    let s = d.sub("t");
+    sheet(&s, OSCE, "shoulder", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(&s, OSCE, "knee", "C002", "E01@lap1", Marks::Top, true, 0);
+    let r = report_of(&s);
+    let rows = osce::analysis::report::csv::exam(&r).rows;
+    let named = |prefix: &str| {
+        rows.iter()
+            .filter(|x| x[0].starts_with(prefix))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(named("alpha_if_deleted:").len(), r.stations.len());
+    assert!(!named("e_rho2:").is_empty());
+    assert_eq!(named("e_rho2:").len(), named("phi:").len());
+    for x in named("alpha_if_deleted:")
+        .into_iter()
+        .chain(named("e_rho2:"))
+        .chain(named("phi:"))
+    {
+        assert_eq!(x[1], "", "{}", x[0]);
+    }
 }

@@ -76,11 +76,18 @@ pub fn sd(xs: &[f64]) -> Option<f64> {
     variance(xs).map(f64::sqrt)
 }
 
+use crate::base::text::plural;
+
 /// Why a figure could not be computed, in words a module leader reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Degenerate {
-    /// Fewer values than the figure needs.
+    /// Fewer candidates than the figure needs.
     TooFew { have: usize, need: usize },
+    /// Fewer groups (examiners, circuits) than a comparison between groups
+    /// needs: the cause is the groups, not the candidates.
+    TooFewGroups { have: usize, need: usize },
+    /// Fewer stations than a figure across stations needs.
+    TooFewStations { have: usize, need: usize },
     /// Every x (e.g. every global rating) is the same: no slope.
     NoSpreadInX,
     /// Every value is the same: nothing to explain.
@@ -90,9 +97,21 @@ pub enum Degenerate {
 impl std::fmt::Display for Degenerate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Degenerate::TooFew { have, need } => {
-                write!(f, "only {have} candidates with data; at least {need} are needed")
-            }
+            Degenerate::TooFew { have, need } => write!(
+                f,
+                "only {} with data; at least {need} are needed",
+                plural(*have, "candidate", "candidates")
+            ),
+            Degenerate::TooFewGroups { have, need } => write!(
+                f,
+                "only {}; at least {need} are needed to compare",
+                plural(*have, "group", "groups")
+            ),
+            Degenerate::TooFewStations { have, need } => write!(
+                f,
+                "only {}; at least {need} are needed",
+                plural(*have, "scored station", "scored stations")
+            ),
             Degenerate::NoSpreadInX => {
                 f.write_str("every candidate has the same global rating, so there is no slope")
             }
@@ -107,8 +126,10 @@ pub struct Ols {
     pub n: usize,
     pub slope: f64,
     pub intercept: f64,
-    /// Share of the variance of y the line explains (0 to 1).
-    pub r2: f64,
+    /// Share of the variance of y the line explains (0 to 1). `None` when
+    /// every y is the same: 0 of 0 is explained, which is no figure at all
+    /// (calling it 1 would hide a checklist that separates nobody).
+    pub r2: Option<f64>,
     mean_x: f64,
     sxx: f64,
     /// Residual standard deviation (divisor n − 2); `None` under 3 points.
@@ -137,11 +158,7 @@ pub fn ols(x: &[f64], y: &[f64]) -> Result<Ols, Degenerate> {
         .zip(y)
         .map(|(a, b)| (b - intercept - slope * a).powi(2))
         .sum();
-    let r2 = if syy <= 1e-12 {
-        1.0
-    } else {
-        (1.0 - ss_res / syy).clamp(0.0, 1.0)
-    };
+    let r2 = (syy > 1e-12).then(|| (1.0 - ss_res / syy).clamp(0.0, 1.0));
     let residual_sd = (n >= 3).then(|| (ss_res / (n as f64 - 2.0)).sqrt());
     Ok(Ols {
         n,
@@ -183,6 +200,8 @@ pub fn t_975(df: f64) -> Option<f64> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OneWay {
     pub groups: usize,
+    /// Candidates (scores) in all.
+    pub n: usize,
     pub ss_between: f64,
     pub ss_within: f64,
     /// η² = SS_between / SS_total: the share of the variance of scores that
@@ -190,6 +209,21 @@ pub struct OneWay {
     pub eta2: f64,
     /// The size of the smallest group.
     pub smallest: usize,
+}
+
+impl OneWay {
+    /// The η² chance alone gives: its expected value when the groups do
+    /// not differ at all, (k − 1)/(n − 1) for k groups and n candidates
+    /// (η² under no effect follows a Beta((k − 1)/2, (n − k)/2)
+    /// distribution). With small groups it is large: 3 circuits of 3
+    /// candidates give 25% by chance alone.
+    pub fn chance(&self) -> f64 {
+        if self.n > 1 {
+            (self.groups as f64 - 1.0) / (self.n as f64 - 1.0)
+        } else {
+            0.0
+        }
+    }
 }
 
 /// η² of `scores` grouped by `groups` (a label per score). Needs two
@@ -201,7 +235,7 @@ pub fn one_way<G: Ord + Clone>(scores: &[f64], groups: &[G]) -> Result<OneWay, D
         by.entry(g.clone()).or_default().push(*s);
     }
     if by.len() < 2 {
-        return Err(Degenerate::TooFew {
+        return Err(Degenerate::TooFewGroups {
             have: by.len(),
             need: 2,
         });
@@ -221,6 +255,7 @@ pub fn one_way<G: Ord + Clone>(scores: &[f64], groups: &[G]) -> Result<OneWay, D
     Ok(OneWay {
         smallest: by.values().map(Vec::len).min().unwrap_or(0),
         groups: by.len(),
+        n,
         ss_between,
         ss_within,
         eta2: (ss_between / ss_total).clamp(0.0, 1.0),
@@ -239,7 +274,7 @@ pub fn cronbach_alpha(rows: &[Vec<f64>]) -> Result<f64, Degenerate> {
         });
     }
     if k < 2 || rows.iter().any(|r| r.len() != k) {
-        return Err(Degenerate::TooFew { have: k, need: 2 });
+        return Err(Degenerate::TooFewStations { have: k, need: 2 });
     }
     let totals: Vec<f64> = rows.iter().map(|r| r.iter().sum()).collect();
     let var_total = variance(&totals).unwrap_or(0.0);
@@ -311,7 +346,7 @@ pub fn g_study(rows: &[Vec<f64>]) -> Result<GStudy, Degenerate> {
         return Err(Degenerate::TooFew { have: np, need: 2 });
     }
     if ni < 2 || rows.iter().any(|r| r.len() != ni) {
-        return Err(Degenerate::TooFew { have: ni, need: 2 });
+        return Err(Degenerate::TooFewStations { have: ni, need: 2 });
     }
     let (npf, nif) = (np as f64, ni as f64);
     let grand = rows.iter().flatten().sum::<f64>() / (npf * nif);
@@ -386,7 +421,8 @@ mod tests {
         let fit = ols(&grades, &scores).expect("fit");
         assert!(close6(fit.slope, 3.018868), "{}", fit.slope);
         assert!(close6(fit.intercept, 6.792453), "{}", fit.intercept);
-        assert!(close6(fit.r2, 0.954583), "{}", fit.r2);
+        let r2 = fit.r2.expect("R²");
+        assert!(close6(r2, 0.954583), "{r2}");
         assert!(close6(fit.predict(1.0), 9.811321));
         let (lo, hi) = fit.ci95(1.0).expect("ci");
         assert!(lo < 9.811321 && hi > 9.811321 && hi - lo < 3.0, "{lo} {hi}");
@@ -439,10 +475,33 @@ mod tests {
         );
         assert_eq!(ols(&[1.0], &[3.0]), Err(Degenerate::TooFew { have: 1, need: 2 }));
         assert!(ols(&[0.0, 1.0], &[3.0, 4.0]).expect("fit").ci95(1.0).is_none());
+        // Every score the same: a flat line, and R² is 0 of 0, not 1.
+        let flat = ols(&[0.0, 1.0, 2.0, 3.0], &[7.0, 7.0, 7.0, 7.0]).expect("fit");
+        assert_eq!((flat.slope, flat.r2), (0.0, None));
         assert_eq!(
             one_way(&[1.0, 2.0], &["A", "A"]).map(|_| ()),
-            Err(Degenerate::TooFew { have: 1, need: 2 })
+            Err(Degenerate::TooFewGroups { have: 1, need: 2 })
         );
+        // Words with the right cause and plurals.
+        assert_eq!(
+            Degenerate::TooFew { have: 1, need: 3 }.to_string(),
+            "only 1 candidate with data; at least 3 are needed"
+        );
+        assert_eq!(
+            Degenerate::TooFew { have: 2, need: 3 }.to_string(),
+            "only 2 candidates with data; at least 3 are needed"
+        );
+        assert!(
+            !Degenerate::TooFewGroups { have: 1, need: 2 }
+                .to_string()
+                .contains("candidates")
+        );
+        assert_eq!(
+            cronbach_alpha(&[vec![1.0], vec![2.0]]),
+            Err(Degenerate::TooFewStations { have: 1, need: 2 })
+        );
+        let w = one_way(&[1.0, 2.0, 3.0, 4.0, 5.0], &["A", "A", "B", "B", "C"]).expect("anova");
+        assert!(close6(w.chance(), 2.0 / 4.0), "{}", w.chance());
         assert_eq!(
             one_way(&[2.0, 2.0], &["A", "B"]).map(|_| ()),
             Err(Degenerate::NoSpread)

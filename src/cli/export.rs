@@ -54,14 +54,14 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         Some("provisional") => Standards::default(),
         Some("standard-set") => {
             let none = osce::results::moderation::Moderation::default();
-            let agreement = osce::results::reconcile::agreement(&rubric, &cohort, &m);
+            let double_marking = osce::analysis::agreement::double_marking(&rubric, &cohort, &m);
             let circuits = osce::analysis::report::circuits(roster.as_ref());
             osce::analysis::report::build(
                 &rubric,
                 &cohort,
                 &m.candidates,
                 &circuits,
-                agreement,
+                double_marking,
                 |part, s| results_for(&rubric, &cohort, &m, s, &none, part),
             )
             .standards

@@ -25,13 +25,13 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     };
     // Standard setting uses the examiners' own marks, before moderation.
     let none = Moderation::default();
-    let agreement = osce::results::reconcile::agreement(&rubric, &cohort, &matrix);
+    let double_marking = osce::analysis::agreement::double_marking(&rubric, &cohort, &matrix);
     let mut report: Report = build(
         &rubric,
         &cohort,
         &matrix.candidates,
         &circuits(roster.as_ref()),
-        agreement,
+        double_marking,
         |part, s| osce::results::reconcile::results_for(&rubric, &cohort, &matrix, s, &none, part),
     );
     report.adopted = decisions

@@ -225,8 +225,9 @@ fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
     let mut lines = vec![
         Line::from(format!(
-            "{} candidates; {} complete at every station (listwise, for α and the SEM)",
-            e.candidates, e.complete
+            "{}; {} complete at every station (listwise, for α and the SEM)",
+            crate::base::text::plural(e.candidates, "candidate", "candidates"),
+            e.complete
         )),
         Line::from(format!(
             "Cronbach's α {}   SD of totals {}   SEM {}",
@@ -241,7 +242,11 @@ fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             "Cut score: provisional {}, standard-set {}{}",
             marks(e.cut_provisional),
             marks(e.cut_standard_set),
-            e.plus_sem.map(|k| format!(" (+ {k} × SEM)")).unwrap_or_default()
+            match (e.plus_sem, e.sem) {
+                (Some(k), Some(_)) => format!(" (+ {k} × SEM)"),
+                (Some(k), None) => format!(" (+ {k} × SEM not added: no SEM)"),
+                (None, _) => String::new(),
+            }
         )),
         Line::from(format!(
             "Provisional pass marks: {} pass, {} fail, {} incomplete",
@@ -363,12 +368,14 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
     ];
     match &s.regression {
         Ok(r) => lines.push(Line::from(format!(
-            "BRM pass mark {}{}  R² {:.2}  slope {:.2} ({:.1}% of max)  failing {} ({:.1}%)",
+            "BRM pass mark {}{}  R² {}  slope {:.2} ({:.1}% of max)  failing {} ({:.1}%)",
             marks(Some(r.pass_mark)),
             r.ci95
                 .map(|(a, b)| format!(" (95% CI {}–{})", marks(Some(a)), marks(Some(b))))
                 .unwrap_or_default(),
-            r.fit.r2,
+            r.fit
+                .r2
+                .map_or_else(|| "— (no spread in scores)".to_string(), |v| format!("{v:.2}")),
             r.fit.slope,
             r.discrimination_share * 100.0,
             r.failing,
@@ -384,10 +391,14 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         "η² by examiner {}{}   pass mark applied: {}",
         match &s.by_examiner {
             Ok(w) => format!("{:.0}%", w.eta2 * 100.0),
-            Err(d) => format!("— ({d})"),
+            Err(d) => format!("— ({})", crate::analysis::report::between_words(d, "examiner")),
         },
         match &s.by_circuit {
-            Some(Ok(w)) => format!("   by circuit {:.0}%", w.eta2 * 100.0),
+            Some(Ok(w)) => format!(
+                "   by circuit {:.0}% (chance {:.0}%)",
+                w.eta2 * 100.0,
+                w.chance() * 100.0
+            ),
             _ => String::new(),
         },
         method_words(s)
@@ -492,7 +503,7 @@ fn reliability(app: &ReportApp, frame: &mut Frame, area: Rect, _theme: &Theme) {
     let r2: Vec<(String, Option<f64>)> = r
         .stations
         .iter()
-        .map(|s| (s.id.clone(), s.regression.as_ref().ok().map(|g| g.fit.r2)))
+        .map(|s| (s.id.clone(), s.regression.as_ref().ok().and_then(|g| g.fit.r2)))
         .collect();
     frame.render_widget(bar_chart(" R² (watch < 0.5) ", &r2), cols[1]);
     let eta: Vec<(String, Option<f64>)> = r
@@ -543,24 +554,36 @@ fn examiners(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             Line::from(text)
         });
     }
-    let a = &e.agreement;
-    if a.pairs > 0 {
+    let dm = &e.double_marking;
+    if dm.agreement.pairs > 0 {
         lines.push(Line::from(""));
         lines.push(Line::styled(
-            format!("Double marking: {} cells", a.pairs),
+            format!(
+                "Double marking: {} cells (by station, first two markers)",
+                dm.agreement.pairs
+            ),
             theme.strong(),
         ));
-        for (scale, n, k) in &a.kappa {
+        for s in &dm.stations {
             lines.push(Line::from(format!(
-                "  weighted kappa ({scale}) {} over {n} pairs",
-                f2(*k)
+                "  {}: weighted kappa {} over {}; ICC(2,1) {} over {} (out of {})",
+                s.station,
+                f2(s.kappa.1),
+                crate::base::text::plural(s.kappa.0, "pair", "pairs"),
+                f2(s.icc.1),
+                crate::base::text::plural(s.icc.0, "pair", "pairs"),
+                fmt_marks(s.max)
             )));
         }
-        lines.push(Line::from(format!(
-            "  ICC(2,1) {} over {} pairs",
-            f2(a.icc.1),
-            a.icc.0
-        )));
+        for p in &dm.pooled_kappa {
+            lines.push(Line::from(format!(
+                "  pooled over {} ({}): weighted kappa {} over {}",
+                p.stations.join(", "),
+                p.scale,
+                f2(p.kappa),
+                crate::base::text::plural(p.pairs, "pair", "pairs")
+            )));
+        }
     }
     frame.render_widget(Paragraph::new(lines).scroll((app.scroll, 0)), area);
 }

@@ -2,7 +2,6 @@
 
 use super::Report;
 use crate::results::export::{Kind, Table};
-use crate::scoring::fmt_marks;
 
 fn num(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.6}")).unwrap_or_default()
@@ -11,7 +10,7 @@ fn num(v: Option<f64>) -> String {
 /// `report-stations.csv`.
 pub fn stations(r: &Report) -> Table {
     use Kind::*;
-    let names: [(&str, Kind); 22] = [
+    let names: [(&str, Kind); 24] = [
         ("station", Text),
         ("n", Number),
         ("missing", Number),
@@ -30,7 +29,9 @@ pub fn stations(r: &Report) -> Table {
         ("failing_at_brm", Number),
         ("bgm_pass_mark", Number),
         ("eta2_examiner", Number),
+        ("eta2_examiner_chance", Number),
         ("eta2_circuit", Number),
+        ("eta2_circuit_chance", Number),
         ("method", Text),
         ("pass_mark_applied", Number),
         ("flags", Text),
@@ -48,10 +49,10 @@ pub fn stations(r: &Report) -> Table {
                 num(s.sd),
                 num(s.min),
                 num(s.max_score),
-                fmt_marks(s.max),
+                num(Some(s.max)),
                 num(g.map(|g| g.fit.slope)),
                 num(g.map(|g| g.fit.intercept)),
-                num(g.map(|g| g.fit.r2)),
+                num(g.and_then(|g| g.fit.r2)),
                 num(g.map(|g| g.pass_mark)),
                 num(g.and_then(|g| g.ci95).map(|c| c.0)),
                 num(g.and_then(|g| g.ci95).map(|c| c.1)),
@@ -59,11 +60,17 @@ pub fn stations(r: &Report) -> Table {
                 g.map(|g| g.failing.to_string()).unwrap_or_default(),
                 num(s.borderline_group.as_ref().ok().map(|b| b.0)),
                 num(s.by_examiner.as_ref().ok().map(|w| w.eta2)),
+                num(s.by_examiner.as_ref().ok().map(|w| w.chance())),
                 num(s
                     .by_circuit
                     .as_ref()
                     .and_then(|c| c.as_ref().ok())
                     .map(|w| w.eta2)),
+                num(s
+                    .by_circuit
+                    .as_ref()
+                    .and_then(|c| c.as_ref().ok())
+                    .map(|w| w.chance())),
                 s.method
                     .map(|m| m.to_string())
                     .unwrap_or_else(|| "not standard-set".into()),

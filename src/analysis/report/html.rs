@@ -23,7 +23,7 @@ pub fn render(r: &Report) -> String {
     let r2: Vec<(String, Option<f64>)> = r
         .stations
         .iter()
-        .map(|s| (s.id.clone(), s.regression.as_ref().ok().map(|g| g.fit.r2)))
+        .map(|s| (s.id.clone(), s.regression.as_ref().ok().and_then(|g| g.fit.r2)))
         .collect();
     plots.push_str(&svg::bars("R² of borderline regression", &r2, Some((0.5, "0.5"))));
     let eta: Vec<(String, Option<f64>)> = r

@@ -39,14 +39,29 @@ pub fn method_words(s: &StationReport) -> String {
     }
 }
 
+/// The whole report as Markdown, section by section.
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
+    header(&mut out, r);
+    flags(&mut out, r);
+    whole_exam(&mut out, r);
+    stations(&mut out, r);
+    examiners(&mut out, r);
+    double_marking(&mut out, r);
+    footer(&mut out);
+    out
+}
+
+/// The title, the cohort and the pass marks in force.
+fn header(out: &mut String, r: &Report) {
     let e = &r.exam;
     let _ = writeln!(out, "# {}: exam quality report\n", r.title);
     let _ = writeln!(
         out,
-        "Assessment `{}` · {} candidates, {} with every station complete (used for α and the SEM: listwise).\n",
-        r.assessment, e.candidates, e.complete
+        "Assessment `{}` · {}, {} with every station complete (used for α and the SEM: listwise).\n",
+        r.assessment,
+        crate::base::text::plural(e.candidates, "candidate", "candidates"),
+        e.complete
     );
     match &r.adopted {
         Some(words) => {
@@ -61,6 +76,11 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+}
+
+/// Every flag: the whole exam's, each station's, each examiner's.
+fn flags(out: &mut String, r: &Report) {
+    let e = &r.exam;
     let mut all_flags: Vec<String> = flag_lines(&e.flags);
     for s in &r.stations {
         all_flags.extend(
@@ -84,7 +104,11 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(out);
     }
+}
 
+/// α, the SEM, the cut scores, the counts, α if deleted and the G study.
+fn whole_exam(out: &mut String, r: &Report) {
+    let e = &r.exam;
     let _ = writeln!(out, "## Whole exam\n");
     let _ = writeln!(out, "| figure | value |\n|---|---|");
     let _ = writeln!(
@@ -105,7 +129,7 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(
         out,
         "| cut score, standard-set pass marks{} | {} |",
-        e.plus_sem.map(|k| format!(" + {k} × SEM")).unwrap_or_default(),
+        e.sem_words(),
         opt(e.cut_standard_set, m1)
     );
     if let Some(n) = e.stations_needed {
@@ -161,7 +185,10 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(out, "\nGeneralisability cannot be computed: {d}.");
         }
     }
+}
 
+/// The stations' table, then η² by circuit.
+fn stations(out: &mut String, r: &Report) {
     let _ = writeln!(out, "\n## Stations\n");
     let _ = writeln!(
         out,
@@ -177,7 +204,9 @@ pub fn render(r: &Report) -> String {
                         .map(|(a, b)| format!(" ({}–{})", m1(a), m1(b)))
                         .unwrap_or_default()
                 ),
-                f2(g.fit.r2),
+                g.fit
+                    .r2
+                    .map_or_else(|| format!("— ({})", super::NO_SPREAD_R2), f2),
                 format!("{} ({})", f2(g.fit.slope), pct(g.discrimination_share)),
                 format!("{} ({})", g.failing, pct(g.failing_share)),
             ),
@@ -188,8 +217,8 @@ pub fn render(r: &Report) -> String {
             Err(why) => format!("— ({why})"),
         };
         let eta = match &s.by_examiner {
-            Ok(w) => pct(w.eta2),
-            Err(d) => format!("— ({d})"),
+            Ok(w) => format!("{} (chance {})", pct(w.eta2), pct(w.chance())),
+            Err(d) => format!("— ({})", super::between_words(d, "examiner")),
         };
         let _ = writeln!(
             out,
@@ -205,11 +234,35 @@ pub fn render(r: &Report) -> String {
         );
     }
     for s in &r.stations {
-        if let Some(Ok(c)) = &s.by_circuit {
-            let _ = writeln!(out, "\nStation '{}': η² by circuit {}.", s.id, pct(c.eta2));
+        match &s.by_circuit {
+            Some(Ok(c)) => {
+                let _ = writeln!(
+                    out,
+                    "\nStation '{}': η² by circuit {}; chance alone gives about {} ({} circuits, {} candidates, the smallest circuit {}).",
+                    s.id,
+                    pct(c.eta2),
+                    pct(c.chance()),
+                    c.groups,
+                    c.n,
+                    c.smallest
+                );
+            }
+            Some(Err(d)) => {
+                let _ = writeln!(
+                    out,
+                    "\nStation '{}': η² by circuit cannot be computed: {}.",
+                    s.id,
+                    super::between_words(d, "circuit")
+                );
+            }
+            None => {}
         }
     }
+}
 
+/// Each examiner against the others at the same station.
+fn examiners(out: &mut String, r: &Report) {
+    let e = &r.exam;
     if !e.examiners.is_empty() {
         let _ = writeln!(
             out,
@@ -232,35 +285,71 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
-    let a = &e.agreement;
-    if a.pairs > 0 {
+}
+
+/// Agreement between two markers, station by station.
+fn double_marking(out: &mut String, r: &Report) {
+    let e = &r.exam;
+    let dm = &e.double_marking;
+    if dm.agreement.pairs > 0 {
         let _ = writeln!(
             out,
-            "\n## Double marking\n\n{} candidate × station cells marked by two examiners.\n",
-            a.pairs
+            "\n## Double marking\n\n{} candidate × station cells marked by two examiners. Agreement is given station by \
+             station (the first two markers): pooling stations whose scores lie on different scales would raise it.\n",
+            dm.agreement.pairs
         );
-        for (scale, n, k) in &a.kappa {
+        let _ = writeln!(
+            out,
+            "| station | maximum | cells | weighted kappa of global ratings (pairs) | ICC(2,1) of scores (complete pairs) |\n|---|---|---|---|---|"
+        );
+        for s in &dm.stations {
+            let kappa = match &s.scale {
+                Some(_) => format!("{} ({})", opt(s.kappa.1, f2), s.kappa.0),
+                None => "— (no global rating)".to_string(),
+            };
             let _ = writeln!(
                 out,
-                "- Global ratings ({scale}): weighted kappa {} over {n} pairs.",
-                opt(*k, f2)
+                "| {} | {} | {} | {kappa} | {} ({}) |",
+                s.station,
+                fmt_marks(s.max),
+                s.pairs,
+                opt(s.icc.1, f2),
+                s.icc.0
+            );
+        }
+        let mut scales: Vec<&(String, Vec<String>)> =
+            dm.stations.iter().filter_map(|s| s.scale.as_ref()).collect();
+        scales.dedup();
+        for (id, categories) in scales {
+            let _ = writeln!(
+                out,
+                "\nKappa's categories ({id}, quadratic weights): {}.",
+                categories.join(", ")
+            );
+        }
+        for p in &dm.pooled_kappa {
+            let _ = writeln!(
+                out,
+                "\nPooled over the stations sharing {} ({}): weighted kappa {} over {} (the stations' differences \
+                 in difficulty can raise a pooled kappa: judge by the stations').",
+                p.scale,
+                p.stations.join(", "),
+                opt(p.kappa, f2),
+                crate::base::text::plural(p.pairs, "pair", "pairs")
             );
         }
         let _ = writeln!(
             out,
-            "- Scores: ICC(2,1) {} over {} complete pairs.",
-            opt(a.icc.1, f2),
-            a.icc.0
-        );
-        let _ = writeln!(
-            out,
-            "- Discrepancies over the rubric's threshold: {}.",
-            a.discrepancies.len()
+            "\nDiscrepancies over the rubric's threshold: {}.",
+            dm.agreement.discrepancies.len()
         );
     }
+}
+
+/// What the figures use, and where they are explained.
+fn footer(out: &mut String) {
     let _ = writeln!(
         out,
         "\n---\nMissing data: station figures use every candidate with a complete result at that station; α, the SEM and generalisability use only candidates complete at every station (listwise). Figures are explained in docs/report.md."
     );
-    out
 }

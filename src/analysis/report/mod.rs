@@ -15,11 +15,22 @@ pub mod svg;
 
 use std::collections::BTreeMap;
 
+use crate::analysis::agreement::DoubleMarking;
 use crate::analysis::stats::{self, Degenerate, GStudy, Ols, OneWay};
 use crate::results::gather::Cohort;
-use crate::results::reconcile::{Agreement, CandidateResult};
+use crate::results::reconcile::CandidateResult;
 use crate::rubric::{PassMark, PassRule, Rubric, StandardSetMethod};
 use crate::scoring::{Outcome, StandardSetMark, Standards, StationOutcome};
+
+/// Why R² cannot be computed where every score at a station is the same.
+pub const NO_SPREAD_R2: &str =
+    "every candidate has the same score (no spread in scores), so there is nothing to explain";
+
+/// Φ (the G study's dependability for this exam's stations) below this is
+/// flagged *concern*, below [`PHI_WATCH`] *watch*: the thresholds of α,
+/// since Φ is what a pass/fail decision against a fixed cut relies on.
+pub const PHI_CONCERN: f64 = 0.7;
+pub const PHI_WATCH: f64 = 0.8;
 
 /// Below this many candidates, figures are unstable: the report warns.
 pub const SMALL_COHORT: usize = 50;
@@ -146,8 +157,24 @@ pub struct ExamReport {
     pub incomplete_reasons: Vec<(String, usize)>,
     pub cohen_cut: Option<f64>,
     pub examiners: Vec<ExaminerAtStation>,
-    pub agreement: Agreement,
+    /// Double marking: agreement station by station.
+    pub double_marking: DoubleMarking,
     pub flags: Vec<Flag>,
+}
+
+impl ExamReport {
+    /// What the standard-set cut score adds to the sum of the pass marks,
+    /// in words, truthfully: "+ k × SEM" only where the SEM was added.
+    pub fn sem_words(&self) -> String {
+        match (self.plus_sem, self.sem) {
+            (Some(k), Some(_)) => format!(" + {} × SEM", crate::scoring::fmt_marks(k)),
+            (Some(k), None) => format!(
+                " (the rule's + {} × SEM is not added: the SEM cannot be computed)",
+                crate::scoring::fmt_marks(k)
+            ),
+            (None, _) => String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -195,7 +222,12 @@ fn row_of(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, circuits: &BTre
         .map(|station| {
             let d = c.stations.get(&station.id)?;
             let r = &d.result;
-            if !matches!(r.outcome, StationOutcome::Pass | StationOutcome::Fail) {
+            // A complete result only: passed or failed with nothing left
+            // unmarked. A critical fail decides the station even with an
+            // item (or the global rating) left blank, but its score is then
+            // partial, and a partial score is not a score: it would pull
+            // every figure down (docs/report.md, "Which results are used").
+            if !matches!(r.outcome, StationOutcome::Pass | StationOutcome::Fail) || !r.missing.is_empty() {
                 return None;
             }
             let (code, borderline) = match (&station.global_rating, &r.global_rating) {
@@ -298,7 +330,7 @@ pub fn build(
     cohort: &Cohort,
     candidates: &[String],
     circuits: &BTreeMap<String, String>,
-    agreement: Agreement,
+    double_marking: DoubleMarking,
     results_of: impl Fn(&[String], &Standards) -> Vec<CandidateResult> + Sync,
 ) -> Report {
     let parts: Vec<&[String]> = candidates.chunks(PART).collect();
@@ -311,13 +343,78 @@ pub fn build(
     .into_iter()
     .flatten()
     .collect();
+    let (stations, mut standards) = station_reports(rubric, &provisional_rows);
+    let reliability = reliability(rubric, &provisional_rows);
+    standards.sem = reliability.sem;
+    let cuts = cut_scores(rubric, &stations, reliability.sem);
+
+    let counts_provisional = counts(provisional_rows.iter().map(|r| r.outcome));
+    let incomplete_reasons = common_reasons(&provisional_rows);
+    let standard_set_outcomes: Vec<Outcome> = crate::base::threads::map(parts, 1, |part| {
+        results_of(part, &standards)
+            .iter()
+            .map(|c| c.result.outcome)
+            .collect::<Vec<Outcome>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    let counts_standard_set = counts(standard_set_outcomes.into_iter());
+
+    let examiners = examiner_table(&stations);
+    let flags = exam_flags(provisional_rows.len(), &reliability, &cuts, stations.len());
+    let Reliability {
+        complete,
+        totals,
+        alpha,
+        alpha_if_deleted,
+        sd_total,
+        sem,
+        g,
+        d_study,
+    } = reliability;
+    let exam = ExamReport {
+        candidates: provisional_rows.len(),
+        complete,
+        alpha,
+        alpha_if_deleted,
+        sd_total,
+        sem,
+        g,
+        d_study,
+        cohen_cut: stats::cohen_cut(&totals, 0.6),
+        totals,
+        total_max: rubric.scored_stations().map(|s| rubric.station_max(s)).sum(),
+        cut_provisional: cuts.provisional,
+        cut_standard_set: cuts.standard_set,
+        plus_sem: cuts.plus_sem,
+        stations_needed: cuts.stations_needed,
+        counts_provisional,
+        counts_standard_set,
+        incomplete_reasons,
+        examiners,
+        double_marking,
+        flags,
+    };
+    Report {
+        title: rubric.title.clone(),
+        assessment: rubric.id.clone(),
+        stations: stations.into_iter().map(|(s, _)| s).collect(),
+        exam,
+        standards,
+        adopted: None,
+    }
+}
+
+/// Each scored station's report with the points it was made from, and the
+/// standard-set pass marks they give (without the SEM yet).
+fn station_reports(rubric: &Rubric, rows: &[Row]) -> (Vec<(StationReport, Vec<Point>)>, Standards) {
     let mut stations = Vec::new();
     let mut standards = Standards::default();
-    let scored: Vec<&crate::rubric::Station> = rubric.scored_stations().collect();
-    for (j, station) in scored.iter().enumerate() {
+    for (j, station) in rubric.scored_stations().enumerate() {
         let mut points = Vec::new();
         let mut missing = 0;
-        for row in &provisional_rows {
+        for row in rows {
             match &row.stations[j] {
                 Some(p) => points.push(p.clone()),
                 None => missing += 1,
@@ -335,8 +432,24 @@ pub fn build(
         }
         stations.push((report, points));
     }
+    (stations, standards)
+}
 
-    // Whole exam, listwise over candidates complete at every station.
+/// The whole exam's reliability, listwise over the candidates complete at
+/// every station.
+struct Reliability {
+    complete: usize,
+    totals: Vec<f64>,
+    alpha: Result<f64, Degenerate>,
+    alpha_if_deleted: Vec<(String, Result<f64, Degenerate>)>,
+    sd_total: Option<f64>,
+    sem: Option<f64>,
+    g: Result<GStudy, Degenerate>,
+    d_study: Vec<(usize, Option<f64>, Option<f64>)>,
+}
+
+fn reliability(rubric: &Rubric, provisional_rows: &[Row]) -> Reliability {
+    let scored: Vec<&crate::rubric::Station> = rubric.scored_stations().collect();
     let rows: Vec<Vec<f64>> = provisional_rows
         .iter()
         .filter_map(|r| {
@@ -353,26 +466,56 @@ pub fn build(
         (Ok(a), Some(s)) => Some(stats::sem(s, *a)),
         _ => None,
     };
-    standards.sem = sem;
     let alpha_if_deleted: Vec<(String, Result<f64, Degenerate>)> = scored
         .iter()
         .map(|s| s.id.clone())
-        .zip(stats::alpha_if_deleted(&rows))
+        .zip(
+            // Every station has its row, empty where α cannot be computed
+            // (with no complete candidate there is no matrix to drop from).
+            stats::alpha_if_deleted(&rows)
+                .into_iter()
+                .chain(std::iter::repeat(Err(Degenerate::TooFew {
+                    have: rows.len(),
+                    need: 2,
+                }))),
+        )
         .collect();
     let g = stats::g_study(&rows);
-    let d_study = match &g {
-        Ok(g) => {
-            let mut ns: Vec<usize> = vec![4, 6, 8, 10, 12, 14, 16, 18, 20, 24];
-            ns.push(scored.len());
-            ns.sort_unstable();
-            ns.dedup();
-            ns.into_iter()
-                .map(|n| (n, g.e_rho2(n as f64), g.phi(n as f64)))
-                .collect()
-        }
-        Err(_) => Vec::new(),
-    };
+    // Every number of stations has its row, empty where the G study cannot
+    // be computed.
+    let mut ns: Vec<usize> = vec![4, 6, 8, 10, 12, 14, 16, 18, 20, 24];
+    ns.push(scored.len());
+    ns.sort_unstable();
+    ns.dedup();
+    let d_study: Vec<(usize, Option<f64>, Option<f64>)> = ns
+        .into_iter()
+        .map(|n| match &g {
+            Ok(g) => (n, g.e_rho2(n as f64), g.phi(n as f64)),
+            Err(_) => (n, None, None),
+        })
+        .collect();
+    Reliability {
+        complete: rows.len(),
+        totals,
+        alpha,
+        alpha_if_deleted,
+        sd_total,
+        sem,
+        g,
+        d_study,
+    }
+}
 
+/// The cut scores and the rubric's rules behind them.
+struct Cuts {
+    /// k in "+ k × SEM" where a rule says so.
+    plus_sem: Option<f64>,
+    stations_needed: Option<usize>,
+    provisional: Option<f64>,
+    standard_set: Option<f64>,
+}
+
+fn cut_scores(rubric: &Rubric, stations: &[(StationReport, Vec<Point>)], sem: Option<f64>) -> Cuts {
     let plus_sem = rubric.pass_rules.iter().find_map(|r| match r {
         PassRule::TotalAtLeast { plus_sem, .. } if *plus_sem > 0.0 => Some(*plus_sem),
         _ => None,
@@ -383,7 +526,7 @@ pub fn build(
     });
     let sum_marks = |pick: &dyn Fn(&StationReport) -> Option<f64>| -> Option<f64> {
         let mut total = 0.0;
-        for (s, _) in &stations {
+        for (s, _) in stations {
             total += pick(s)?;
         }
         Some(total)
@@ -395,46 +538,57 @@ pub fn build(
             _ => None,
         }
     };
-    let cut_provisional = sum_marks(&|s| s.provisional.or_else(|| fixed(s)));
-    let cut_standard_set = sum_marks(&|s| s.standard_set.or(s.provisional).or_else(|| fixed(s)))
-        .map(|c| c + plus_sem.unwrap_or(0.0) * sem.unwrap_or(0.0));
-    let counts = |outcomes: &mut dyn Iterator<Item = Outcome>| {
-        let mut c = (0, 0, 0);
-        for o in outcomes {
-            match o {
-                Outcome::Pass => c.0 += 1,
-                Outcome::Fail => c.1 += 1,
-                Outcome::Incomplete => c.2 += 1,
-            }
-        }
-        c
-    };
-    let counts_provisional = counts(&mut provisional_rows.iter().map(|r| r.outcome));
-    let incomplete_reasons = common_reasons(&provisional_rows);
-    let standard_set_outcomes: Vec<Outcome> = crate::base::threads::map(parts, 1, |part| {
-        results_of(part, &standards)
-            .iter()
-            .map(|c| c.result.outcome)
-            .collect::<Vec<Outcome>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
-    let counts_standard_set = counts(&mut standard_set_outcomes.into_iter());
+    Cuts {
+        plus_sem,
+        stations_needed,
+        provisional: sum_marks(&|s| s.provisional.or_else(|| fixed(s))),
+        standard_set: sum_marks(&|s| s.standard_set.or(s.provisional).or_else(|| fixed(s)))
+            .map(|c| c + plus_sem.unwrap_or(0.0) * sem.unwrap_or(0.0)),
+    }
+}
 
-    let examiners = examiner_table(&stations);
+/// (pass, fail, incomplete).
+fn counts(outcomes: impl Iterator<Item = Outcome>) -> (usize, usize, usize) {
+    let mut c = (0, 0, 0);
+    for o in outcomes {
+        match o {
+            Outcome::Pass => c.0 += 1,
+            Outcome::Fail => c.1 += 1,
+            Outcome::Incomplete => c.2 += 1,
+        }
+    }
+    c
+}
+
+/// The whole exam's flags: the SEM left out of the cut, a small cohort, α,
+/// Φ, and stations whose removal raises α.
+fn exam_flags(candidates: usize, r: &Reliability, cuts: &Cuts, stations: usize) -> Vec<Flag> {
     let mut flags = Vec::new();
-    if provisional_rows.len() < SMALL_COHORT {
+    if let (Some(k), None) = (cuts.plus_sem, r.sem) {
+        let why = match &r.alpha {
+            Err(d) => format!("Cronbach's α cannot be computed: {d}"),
+            Ok(_) => "the SD of the totals cannot be computed".to_string(),
+        };
         flags.push(Flag {
             level: Level::Watch,
             text: format!(
-                "only {} candidates: with fewer than {SMALL_COHORT}, standard-set pass marks and reliability figures are unstable",
-                provisional_rows.len()
+                "the standard-set cut score is the sum of the pass marks without the rule's + {} × SEM: the SEM cannot be computed ({why})",
+                crate::scoring::fmt_marks(k)
+            ),
+            action: "do not compare it with a cut that includes the SEM; wait for more complete results before setting the cut".into(),
+        });
+    }
+    if candidates < SMALL_COHORT {
+        flags.push(Flag {
+            level: Level::Watch,
+            text: format!(
+                "only {}: with fewer than {SMALL_COHORT}, standard-set pass marks and reliability figures are unstable",
+                crate::base::text::plural(candidates, "candidate", "candidates")
             ),
             action: "treat the figures as a guide; consider keeping the provisional pass marks or pooling with an earlier sitting".into(),
         });
     }
-    match &alpha {
+    match &r.alpha {
         Ok(a) if *a < 0.7 => flags.push(Flag {
             level: Level::Concern,
             text: format!("Cronbach's α is {a:.2}, below 0.7: the total is not a reliable measure"),
@@ -449,8 +603,29 @@ pub fn build(
         }),
         _ => {}
     }
-    if let Ok(a) = &alpha {
-        for (id, d) in &alpha_if_deleted {
+    let phi = r.d_study.iter().find(|x| x.0 == stations).and_then(|x| x.2);
+    if let Some(phi) = phi
+        && phi < PHI_WATCH
+    {
+        let enough = r
+            .d_study
+            .iter()
+            .find(|x| x.2.is_some_and(|p| p >= PHI_WATCH))
+            .map(|x| format!("the decision study gives Φ ≥ 0.8 with {} stations", x.0))
+            .unwrap_or_else(|| "no number of stations in the decision study reaches Φ = 0.8".into());
+        flags.push(Flag {
+            level: if phi < PHI_CONCERN { Level::Concern } else { Level::Watch },
+            text: format!(
+                "Φ (dependability of pass/fail decisions against a fixed pass mark) is {phi:.2}, below {}",
+                if phi < PHI_CONCERN { "0.7" } else { "0.8" }
+            ),
+            action: format!(
+                "pass/fail decisions near the cut score are uncertain: {enough}; look at the stations' variance and the examiners"
+            ),
+        });
+    }
+    if let Ok(a) = &r.alpha {
+        for (id, d) in &r.alpha_if_deleted {
             if let Ok(d) = d
                 && *d > a + 0.01
             {
@@ -462,39 +637,7 @@ pub fn build(
             }
         }
     }
-    let exam = ExamReport {
-        candidates: provisional_rows.len(),
-        complete: rows.len(),
-        alpha,
-        alpha_if_deleted,
-        sd_total,
-        sem,
-        g,
-        d_study,
-        totals,
-        total_max: scored.iter().map(|s| rubric.station_max(s)).sum(),
-        cut_provisional,
-        cut_standard_set,
-        plus_sem,
-        stations_needed,
-        counts_provisional,
-        counts_standard_set,
-        incomplete_reasons,
-        cohen_cut: None,
-        examiners,
-        agreement,
-        flags,
-    };
-    let mut exam = exam;
-    exam.cohen_cut = stats::cohen_cut(&exam.totals, 0.6);
-    Report {
-        title: rubric.title.clone(),
-        assessment: rubric.id.clone(),
-        stations: stations.into_iter().map(|(s, _)| s).collect(),
-        exam,
-        standards,
-        adopted: None,
-    }
+    flags
 }
 
 fn station_report(
@@ -616,26 +759,68 @@ fn station_report(
     report
 }
 
+/// Why η² between `what`s (examiner, circuit) cannot be computed, naming
+/// the real cause: one examiner is not "one candidate".
+pub fn between_words(d: &Degenerate, what: &str) -> String {
+    match d {
+        Degenerate::TooFewGroups { have: 0, .. } => "no complete results here".to_string(),
+        Degenerate::TooFewGroups { have: 1, .. } => {
+            format!("every candidate here has the same {what}, so there is no other {what} to compare with")
+        }
+        Degenerate::TooFewGroups { have, need } => format!(
+            "only {}; at least {need} are needed",
+            crate::base::text::plural(*have, what, &format!("{what}s"))
+        ),
+        d => d.to_string(),
+    }
+}
+
 /// The usual thresholds, each explained.
 fn station_flags(s: &StationReport) -> Vec<Flag> {
     let mut flags = Vec::new();
     if s.n < 2 {
         flags.push(Flag {
             level: Level::Concern,
-            text: format!("only {} complete results: nothing can be computed", s.n),
+            text: format!(
+                "only {}: nothing can be computed",
+                crate::base::text::plural(s.n, "complete result", "complete results")
+            ),
             action: "check that the sheets are in (osce status)".into(),
         });
         return flags;
     }
     if let Ok(r) = &s.regression {
-        if r.fit.r2 < 0.5 {
-            flags.push(Flag {
+        match r.fit.r2 {
+            Some(r2) if r2 < 0.5 => flags.push(Flag {
                 level: Level::Watch,
-                text: format!(
-                    "R² is {:.2}, below 0.5: scores and global ratings do not agree well",
-                    r.fit.r2
-                ),
+                text: format!("R² is {r2:.2}, below 0.5: scores and global ratings do not agree well"),
                 action: "check that the checklist rewards what examiners judge; brief examiners on the global rating".into(),
+            }),
+            Some(_) => {}
+            None => flags.push(Flag {
+                level: Level::Watch,
+                text: format!("R² cannot be computed: {NO_SPREAD_R2}; the checklist separates no candidate from another"),
+                action: "check that the items can tell a weak performance from a strong one, and that the sheets are marked as intended".into(),
+            }),
+        }
+        if s.borderline_group.is_err()
+            && let Some((lo, hi)) = grade_range(&s.points)
+        {
+            let b = r.borderline_code;
+            let (how, level) = if b < lo || b > hi {
+                ("extrapolated beyond the grades given", Level::Concern)
+            } else {
+                ("read off the line between the grades either side", Level::Watch)
+            };
+            flags.push(Flag {
+                level,
+                text: format!(
+                    "no candidate was graded borderline: the borderline regression pass mark {} is {how} (grades {} to {} given)",
+                    crate::scoring::fmt_marks((r.pass_mark * 100.0).round() / 100.0),
+                    crate::scoring::fmt_marks(lo),
+                    crate::scoring::fmt_marks(hi)
+                ),
+                action: "look at the scatter plot before using it; with no borderline candidates the line's value there rests on other grades".into(),
             });
         }
         let tenth = 0.1;
@@ -699,6 +884,13 @@ fn station_flags(s: &StationReport) -> Vec<Flag> {
         }
     }
     flags
+}
+
+/// The lowest and highest global-rating code given.
+fn grade_range(points: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let lo = points.iter().map(|p| p.0).reduce(f64::min)?;
+    let hi = points.iter().map(|p| p.0).reduce(f64::max)?;
+    Some((lo, hi))
 }
 
 fn examiner_table(stations: &[(StationReport, Vec<Point>)]) -> Vec<ExaminerAtStation> {
