@@ -345,6 +345,18 @@ fn a_moved_journal_is_voided_and_an_unmarked_item_ruled_on() {
     assert_eq!(code, 0, "{out}");
     let (_, out) = osce(&["status", PRACTICAL, "--sessions", f]);
     assert!(!out.contains("PROBLEM"), "{out}");
+    // The audit lists the journal as void, with the decision, not as an
+    // error.
+    let (code, out) = osce(&["audit", PRACTICAL, "--sessions", f]);
+    assert_eq!(code, 0, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("C002/physics.jsonl"))
+        .expect("the voided journal is listed");
+    assert!(
+        line.trim_start().starts_with("void ") && line.contains("settled:") && !line.contains("ERROR"),
+        "{line}"
+    );
 
     // An item left unmarked on a submitted sheet.
     let upper = sheet(

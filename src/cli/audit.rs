@@ -88,6 +88,16 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
     if report.journals.is_empty() {
         let _ = writeln!(out, "  none found for assessment \"{}\"", report.assessment);
     }
+    // Journals whose error the exam lead settled by a decision (a journal
+    // in the wrong place, voided): not errors any more, and said so.
+    let settled: std::collections::BTreeMap<&std::path::Path, &str> = report
+        .findings
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FindingKind::Settled { by, .. } => Some((f.path.as_path(), by.as_str())),
+            _ => None,
+        })
+        .collect();
     for j in &report.journals {
         let records = if j.records == j.lines {
             plural(j.records, "record", "records")
@@ -95,10 +105,10 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
             format!("{} of {} lines used", j.records, j.lines)
         };
         let labels = j.labels();
-        let (tag, detail) = if labels.is_empty() {
-            ("ok   ", String::new())
-        } else {
-            ("ERROR", format!(": {}", labels.join("; ")))
+        let (tag, detail) = match settled.get(j.path.as_path()) {
+            _ if labels.is_empty() => ("ok   ", String::new()),
+            Some(by) => ("void ", format!(": {}; settled: {by}", labels.join("; "))),
+            None => ("ERROR", format!(": {}", labels.join("; "))),
         };
         let _ = writeln!(out, "  {tag} {} ({records}){detail}", j.path.display());
     }
