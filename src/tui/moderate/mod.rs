@@ -42,11 +42,11 @@ pub struct Snapshot {
 }
 
 /// Reads a fresh [`Snapshot`], or says why it cannot.
-pub type Loader = Box<dyn Fn() -> Result<Snapshot, String>>;
+pub type Loader = Box<dyn Fn() -> Result<Snapshot, SnapshotError>>;
 
 /// Reads one candidate's journals at one station again, as every command
 /// judges them: [`cell_histories`] of that cell on disk now.
-pub type CellReader = Box<dyn Fn(&str, &str) -> Result<Vec<SeenSheet>, String>>;
+pub type CellReader = Box<dyn Fn(&str, &str) -> Result<Vec<SeenSheet>, crate::store::StoreError>>;
 
 /// The [`CellReader`] for an exam's sessions folders.
 pub fn cell_reader(rubric: &Rubric, rubric_hash: &str, folders: &[std::path::PathBuf]) -> CellReader {
@@ -54,7 +54,6 @@ pub fn cell_reader(rubric: &Rubric, rubric_hash: &str, folders: &[std::path::Pat
     Box::new(move |candidate: &str, station: &str| {
         crate::results::gather::gather_cell(&rubric, &hash, &folders, candidate, station)
             .map(|cohort| cell_histories(&cohort, candidate, station))
-            .map_err(|e| e.to_string())
     })
 }
 
@@ -89,9 +88,9 @@ pub enum Outcome {
     Changed {
         candidate: String,
         station: String,
-        snapshot: Result<Snapshot, String>,
+        snapshot: Result<Snapshot, SnapshotError>,
     },
-    Reloaded(Result<Snapshot, String>),
+    Reloaded(Result<Snapshot, SnapshotError>),
 }
 
 /// A record asked for and not yet reported back.
@@ -101,6 +100,15 @@ struct Pending {
     back: Screen,
 }
 
+/// Why the sessions could not be read for the screen.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Decisions(#[from] crate::results::decisions::DecisionsError),
+}
+
 /// Reads every sheet and moderation journal of `rubric`'s assessment in
 /// `folders`, as `osce status` does.
 pub fn snapshot(
@@ -108,19 +116,15 @@ pub fn snapshot(
     rubric_hash: &str,
     folders: &[std::path::PathBuf],
     roster: Option<&crate::day::roster::Roster>,
-) -> Result<Snapshot, String> {
-    let cohort = crate::results::gather::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
-    let moderation =
-        crate::results::moderation::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
+) -> Result<Snapshot, SnapshotError> {
+    let cohort = crate::results::gather::gather(rubric, rubric_hash, folders)?;
+    let moderation = crate::results::moderation::gather(rubric, rubric_hash, folders)?;
     // The exam lead's decisions settle conflicts and set the pass marks,
     // for the assessor as for every command.
-    let decisions =
-        crate::results::decisions::gather(rubric, rubric_hash, folders).map_err(|e| e.to_string())?;
+    let decisions = crate::results::decisions::gather(rubric, rubric_hash, folders)?;
     let settled = crate::results::decisions::settle(rubric, &cohort, &decisions);
     let matrix = crate::results::gather::matrix_settled(rubric, &cohort, roster, &settled);
-    let standards = decisions
-        .standards(rubric, rubric_hash)
-        .map_err(|e| e.to_string())?;
+    let standards = decisions.standards(rubric, rubric_hash)?;
     Ok(Snapshot {
         cohort,
         matrix,
