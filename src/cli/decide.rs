@@ -204,6 +204,21 @@ pub enum Decide {
         #[arg(long, value_name = "FILE.json")]
         record: PathBuf,
     },
+    /// Component results from outside the stations (written papers, an
+    /// essay, the logbook) from a CSV file: candidate_id,component,result
+    /// (a percentage, or pass/fail),note. Checked whole first: nothing is
+    /// recorded from a file with a mistake
+    Components {
+        #[command(flatten)]
+        common: Common,
+        /// The results file (docs/decisions.md gives its columns)
+        #[arg(long, value_name = "FILE.csv")]
+        file: PathBuf,
+        /// Change results recorded before (the --reason says why); without
+        /// it, a file that changes a recorded result is refused
+        #[arg(long)]
+        correct: bool,
+    },
     /// Every decision recorded, and which are in force
     List {
         /// Rubric file (.ron) the exam used
@@ -218,6 +233,14 @@ pub fn run(decide: &Decide) -> ExitCode {
     if let Decide::List { rubric, sessions } = decide {
         return list(rubric, sessions);
     }
+    if let Decide::Components {
+        common,
+        file,
+        correct,
+    } = decide
+    {
+        return components(common, file, *correct);
+    }
     let common = match decide {
         Decide::Conflict { common, .. }
         | Decide::Void { common, .. }
@@ -225,18 +248,12 @@ pub fn run(decide: &Decide) -> ExitCode {
         | Decide::Unmarked { common, .. }
         | Decide::Result { common, .. }
         | Decide::PassMarks { common, .. } => common,
-        Decide::List { .. } => return ExitCode::from(EXIT_USAGE),
+        Decide::List { .. } | Decide::Components { .. } => return ExitCode::from(EXIT_USAGE),
     };
-    let (Some(by), Some(reason)) = (common.by.as_deref(), common.reason.as_deref()) else {
-        errln!(
-            "error: a decision needs who took it and why: give --by \"YOUR NAME\" and --reason \"…\" (an exam board will ask)"
-        );
-        return ExitCode::from(EXIT_USAGE);
+    let (by, reason) = match who_and_why(common) {
+        Ok(w) => w,
+        Err(code) => return code,
     };
-    if by.trim().is_empty() || reason.trim().is_empty() {
-        errln!("error: --by and --reason must not be empty: an exam board will ask who decided and why");
-        return ExitCode::from(EXIT_USAGE);
-    }
     let loaded = match load_cohort(&common.rubric, &common.sessions, common.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
@@ -248,20 +265,9 @@ pub fn run(decide: &Decide) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    let device = common
-        .device
-        .clone()
-        .unwrap_or_else(osce::tui::runner::default_device);
-    let entry = DecisionEntry {
-        rubric: loaded.hash.clone(),
-        assessment: loaded.rubric.id.clone(),
-        by: by.trim().to_string(),
-        device,
-        decision: ruling,
-        reason: reason.trim().to_string(),
-    };
+    let entry = entry(common, &loaded, by, reason, ruling);
     let now = Utc::now();
-    let effect = match effect(&loaded, &entry, now) {
+    let effect = match effect(&loaded, std::slice::from_ref(&entry), now) {
         Ok(lines) => lines,
         Err(message) => {
             errln!("error: {message}");
@@ -284,6 +290,149 @@ pub fn run(decide: &Decide) -> ExitCode {
             ),
             Err(e) => {
                 errln!("error: nothing recorded: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
+    if effect.is_empty() {
+        outln!("  no candidate's result");
+    }
+    for line in effect {
+        outln!("  {line}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// Who decides and why: both required, neither empty.
+fn who_and_why(common: &Common) -> Result<(&str, &str), ExitCode> {
+    let (Some(by), Some(reason)) = (common.by.as_deref(), common.reason.as_deref()) else {
+        errln!(
+            "error: a decision needs who took it and why: give --by \"YOUR NAME\" and --reason \"…\" (an exam board will ask)"
+        );
+        return Err(ExitCode::from(EXIT_USAGE));
+    };
+    if by.trim().is_empty() || reason.trim().is_empty() {
+        errln!("error: --by and --reason must not be empty: an exam board will ask who decided and why");
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
+    Ok((by, reason))
+}
+
+/// A decision as the journal keeps it.
+fn entry(common: &Common, l: &Loaded, by: &str, reason: &str, ruling: Ruling) -> DecisionEntry {
+    DecisionEntry {
+        rubric: l.hash.clone(),
+        assessment: l.rubric.id.clone(),
+        by: by.trim().to_string(),
+        device: common
+            .device
+            .clone()
+            .unwrap_or_else(osce::tui::runner::default_device),
+        decision: ruling,
+        reason: reason.trim().to_string(),
+    }
+}
+
+/// `osce decide components`: a results file's component results, each a
+/// decision with the file's hash and line; a result recorded before is
+/// changed only with --correct.
+fn components(common: &Common, file: &Path, correct: bool) -> ExitCode {
+    let (by, reason) = match who_and_why(common) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let l = match load_cohort(&common.rubric, &common.sessions, common.roster.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let read = match osce::results::components::read_components(file, &l.rubric, &l.matrix.candidates) {
+        Ok(r) => r,
+        Err(e) => {
+            errln!("error: {e}");
+            errln!("Nothing recorded.");
+            return ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID });
+        }
+    };
+    let recorded = l.decisions.components();
+    let mut entries = Vec::new();
+    let mut changes = Vec::new();
+    let mut unchanged = 0;
+    for row in read.rows {
+        let before = recorded
+            .get(&row.candidate)
+            .and_then(|c| c.get(&row.component))
+            .map(|(value, held)| (*value, held));
+        let same_note = |held: &osce::results::decisions::Held| matches!(&held.ruling, Ruling::Component { note, .. } if *note == row.note);
+        match before {
+            Some((value, held)) if value == row.result && same_note(held) => {
+                unchanged += 1;
+                continue;
+            }
+            Some((value, _)) => changes.push(format!(
+                "line {}: {}'s {} was {}, the file says {}",
+                row.line,
+                row.candidate,
+                row.component,
+                value.words(),
+                row.result.words()
+            )),
+            None => {}
+        }
+        let ruling = Ruling::Component {
+            candidate: row.candidate,
+            component: row.component,
+            result: row.result,
+            note: row.note,
+            source: osce::results::decisions::Source {
+                file: file.display().to_string(),
+                hash: read.hash.clone(),
+                line: row.line as u64,
+            },
+        };
+        entries.push(entry(common, &l, by, reason, ruling));
+    }
+    if !changes.is_empty() && !correct {
+        errln!(
+            "error: {}: the file changes {} recorded before:",
+            file.display(),
+            osce::base::text::plural(changes.len(), "result", "results")
+        );
+        for c in &changes {
+            errln!("  {c}");
+        }
+        errln!("Nothing recorded. To correct them, run again with --correct, and a --reason that says why.");
+        return ExitCode::from(EXIT_INVALID);
+    }
+    let now = Utc::now();
+    let effect = match effect(&l, &entries, now) {
+        Ok(lines) => lines,
+        Err(message) => {
+            errln!("error: {message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    outln!(
+        "{}: {} to record ({} corrected), {} already recorded.",
+        file.display(),
+        osce::base::text::plural(entries.len(), "component result", "component results"),
+        changes.len(),
+        unchanged
+    );
+    if common.dry_run {
+        outln!("Dry run: nothing recorded. It would change:");
+    } else if !entries.is_empty() {
+        let into = common.into.clone().unwrap_or_else(|| common.sessions[0].clone());
+        match osce::results::decisions::record_all(&into, entries, now) {
+            Ok(path) => outln!(
+                "Recorded in {} (give {} to every later command). It changes:",
+                path.display(),
+                into.display()
+            ),
+            Err(e) => {
+                errln!(
+                    "error: not every result was recorded: {e}. Run again: what was recorded is kept, and \
+                        the rest is recorded then."
+                );
                 return ExitCode::from(EXIT_USAGE);
             }
         }
@@ -509,7 +658,7 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             }
             Ok(Ruling::PassMarks { record })
         }
-        Decide::List { .. } => Err(Refusal::Choose("nothing to decide")),
+        Decide::List { .. } | Decide::Components { .. } => Err(Refusal::Choose("nothing to decide")),
     }
 }
 
@@ -617,15 +766,17 @@ fn find_sheet(cohort: &Cohort, cell: &Cell, given: &str, problems: bool) -> Resu
 }
 
 /// What recording `entry` changes, candidate by candidate, in words.
-fn effect(l: &Loaded, entry: &DecisionEntry, now: chrono::DateTime<Utc>) -> Result<Vec<String>, Refusal> {
+fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> Result<Vec<String>, Refusal> {
     let before = results(l, &l.decisions)?;
     let mut decisions = l.decisions.clone();
-    decisions.made.push(Made {
-        entry: entry.clone(),
-        time: now,
-        seq: u64::MAX,
-        path: PathBuf::from("(this decision)"),
-    });
+    for (n, entry) in entries.iter().enumerate() {
+        decisions.made.push(Made {
+            entry: entry.clone(),
+            time: now,
+            seq: u64::MAX - (entries.len() - n) as u64,
+            path: PathBuf::from("(this decision)"),
+        });
+    }
     let after = results(l, &decisions)?;
     let mut lines = Vec::new();
     for (b, a) in before.iter().zip(&after) {

@@ -132,6 +132,60 @@ pub enum Ruling {
     /// The pass marks adopted, station by station: the record `osce report
     /// --save-standards` wrote.
     PassMarks { record: StandardsRecord },
+    /// A candidate's result in a component assessed outside the stations
+    /// (a written paper, an essay, the logbook), from `source`.
+    Component {
+        candidate: String,
+        component: String,
+        result: ComponentValue,
+        /// What the result rests on, in words (a logbook's shortfall, say);
+        /// empty where the source says nothing more.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+        source: Source,
+    },
+}
+
+/// A component's result: a percentage for a weighted component, pass or
+/// fail for a pass/fail one.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentValue {
+    Percent(f64),
+    Pass,
+    Fail,
+}
+
+impl ComponentValue {
+    pub fn mark(self) -> crate::scoring::ComponentMark {
+        match self {
+            ComponentValue::Percent(p) => crate::scoring::ComponentMark::Percent(p),
+            ComponentValue::Pass => crate::scoring::ComponentMark::Passed(true),
+            ComponentValue::Fail => crate::scoring::ComponentMark::Passed(false),
+        }
+    }
+
+    /// As a results file writes it: `64%`, `PASS`, `FAIL`.
+    pub fn words(self) -> String {
+        match self {
+            ComponentValue::Percent(p) => format!("{}%", crate::scoring::fmt_marks(p)),
+            ComponentValue::Pass => "PASS".to_string(),
+            ComponentValue::Fail => "FAIL".to_string(),
+        }
+    }
+}
+
+/// Component results by candidate, then component: the result and the
+/// decision that recorded it.
+pub type ComponentResults = BTreeMap<String, BTreeMap<String, (ComponentValue, Held)>>;
+
+/// Where a decision's figures came from: a file (by name, as given), its
+/// BLAKE3 hash, and the line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub hash: String,
+    pub line: u64,
 }
 
 impl Ruling {
@@ -153,7 +207,7 @@ impl Ruling {
             | Ruling::StationResult {
                 candidate, station, ..
             } => Some((candidate, station)),
-            Ruling::PassMarks { .. } => None,
+            Ruling::PassMarks { .. } | Ruling::Component { .. } => None,
         }
     }
 
@@ -182,6 +236,9 @@ impl Ruling {
                 candidate, station, ..
             } => format!("result {candidate} {station}"),
             Ruling::PassMarks { .. } => "pass marks".to_string(),
+            Ruling::Component {
+                candidate, component, ..
+            } => format!("component {candidate} {component}"),
         }
     }
 
@@ -222,6 +279,23 @@ impl Ruling {
                 "the standard-set pass marks of {} adopted ({} stations)",
                 record.time.format("%Y-%m-%d %H:%M UTC"),
                 record.stations.len()
+            ),
+            Ruling::Component {
+                component,
+                result,
+                note,
+                source,
+                ..
+            } => format!(
+                "{component}: {}{} (from {}, line {})",
+                result.words(),
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {note}")
+                },
+                source.file,
+                source.line
             ),
         }
     }
@@ -293,6 +367,30 @@ impl Decisions {
                     source,
                 }),
         }
+    }
+
+    /// Each candidate's component results in force, with the decision in
+    /// words: by candidate, then component.
+    pub fn components(&self) -> ComponentResults {
+        let mut out = ComponentResults::new();
+        for m in self.in_force() {
+            if let Ruling::Component {
+                candidate,
+                component,
+                result,
+                ..
+            } = &m.entry.decision
+            {
+                let held = Held {
+                    ruling: m.entry.decision.clone(),
+                    words: format!("{} ({})", m.entry.decision.words(), m.attribution()),
+                };
+                out.entry(candidate.clone())
+                    .or_default()
+                    .insert(component.clone(), (*result, held));
+            }
+        }
+        out
     }
 
     /// The pass marks adopted, if any.
@@ -396,9 +494,25 @@ pub fn record(
     entry: DecisionEntry,
     time: DateTime<Utc>,
 ) -> Result<PathBuf, StoreError> {
-    let path = Store::new(into).decisions_path(&entry.assessment, &entry.by_id(), &entry.device)?;
+    record_all(into, vec![entry], time)
+}
+
+/// Records several decisions of one decider, in order, each appended and
+/// made durable before the next (an import's results, one per candidate
+/// and component). Nothing is recorded for an empty list.
+pub fn record_all(
+    into: &std::path::Path,
+    entries: Vec<DecisionEntry>,
+    time: DateTime<Utc>,
+) -> Result<PathBuf, StoreError> {
+    let Some(first) = entries.first() else {
+        return Ok(into.to_path_buf());
+    };
+    let path = Store::new(into).decisions_path(&first.assessment, &first.by_id(), &first.device)?;
     let (mut journal, _) = ChainJournal::<DecisionEntry>::open(&path)?;
-    journal.append(entry, time)?;
+    for entry in entries {
+        journal.append(entry, time)?;
+    }
     Ok(path)
 }
 
@@ -438,11 +552,16 @@ pub struct Settled {
     /// Decisions that no longer hold (the sheets they name have changed),
     /// by cell, in words: the cell needs deciding again.
     pub stale: BTreeMap<(String, String), Vec<String>>,
+    /// Component results in force.
+    pub components: ComponentResults,
 }
 
 /// Works out [`Settled`] from the decisions in force.
 pub fn settle(rubric: &Rubric, cohort: &Cohort, decisions: &Decisions) -> Settled {
-    let mut out = Settled::default();
+    let mut out = Settled {
+        components: decisions.components(),
+        ..Settled::default()
+    };
     let double = rubric.double_marking.mode != DoubleMarkingMode::None;
     for made in decisions.in_force() {
         let ruling = &made.entry.decision;
@@ -513,7 +632,10 @@ pub fn settle(rubric: &Rubric, cohort: &Cohort, decisions: &Decisions) -> Settle
                 found
             }
             Ruling::Unmarked { sheet, .. } => here.iter().any(|&i| is(i, sheet)),
-            Ruling::Absence { .. } | Ruling::StationResult { .. } | Ruling::PassMarks { .. } => true,
+            Ruling::Absence { .. }
+            | Ruling::StationResult { .. }
+            | Ruling::PassMarks { .. }
+            | Ruling::Component { .. } => true,
         };
         if holds {
             out.held.entry(cell).or_default().push(Held {

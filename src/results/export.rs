@@ -121,6 +121,7 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
         ("decisions", Text),
         ("final_result", Text),
         ("reasons", Text),
+        ("components", Text),
     ]);
     let rows = results
         .iter()
@@ -170,10 +171,14 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
                 c.stations
                     .iter()
                     .flat_map(|(station, d)| d.decided.iter().map(move |h| format!("{station}: {}", h.words)))
+                    .chain(c.component_decisions.iter().map(|(_, h)| h.words.clone()))
                     .collect::<Vec<_>>()
                     .join("; "),
                 c.final_word(),
                 reasons.join("; "),
+                // Last, so that files read by column number before it came
+                // still read.
+                components_words(&c.final_result),
             ]
         })
         .collect();
@@ -182,6 +187,24 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
         columns,
         rows,
     }
+}
+
+/// Every component's result after moderation and decisions, and the
+/// module mark where components are weighted: `cases: PASS; logbook: FAIL;
+/// module mark 64%`. Empty for a rubric without components.
+fn components_words(r: &crate::scoring::AssessmentResult) -> String {
+    let mut parts: Vec<String> = r
+        .components
+        .iter()
+        .map(|c| match c.percent {
+            Some(p) => format!("{}: {} ({}%)", c.component, c.outcome, fmt_percent(p)),
+            None => format!("{}: {}", c.component, c.outcome),
+        })
+        .collect();
+    if let Some(mark) = r.module_mark {
+        parts.push(format!("module mark {}%", fmt_percent(mark)));
+    }
+    parts.join("; ")
 }
 
 /// `stations.csv`: one row per candidate × scored station.

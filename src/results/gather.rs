@@ -601,6 +601,9 @@ pub struct Matrix {
     pub stations: Vec<String>,
     /// By (candidate, station).
     pub cells: BTreeMap<(String, String), Cell>,
+    /// Component results recorded by decisions (written papers, the
+    /// logbook): by candidate, then component.
+    pub components: crate::results::decisions::ComponentResults,
 }
 
 impl Matrix {
@@ -809,6 +812,7 @@ pub fn matrix_settled(
         unexpected,
         stations,
         cells,
+        components: settled.components.clone(),
     }
 }
 

@@ -19,6 +19,7 @@
 //! [`audit`] checks every session file on its own, for the exam lead.
 
 pub mod audit;
+pub mod components;
 pub mod decisions;
 pub mod export;
 pub mod feedback;

@@ -56,6 +56,9 @@ pub struct CandidateResult {
     /// circumstances), with the decision in words: no result at this
     /// sitting, and nothing to upload.
     pub deferred: Option<String>,
+    /// The component results recorded by decisions (written papers, the
+    /// logbook), by component id.
+    pub component_decisions: Vec<(String, Held)>,
 }
 
 impl CandidateResult {
@@ -301,15 +304,73 @@ fn candidate_result(
         details.insert(station.id.clone(), detail);
     }
     let deferred = (!deferred.is_empty()).then(|| deferred.join("; "));
-    let judge = |stations| match overall(rubric, stations, &CandidateSheets::default(), standards) {
+    // Components assessed outside the stations, as the exam lead's
+    // decisions recorded them.
+    let components = CandidateSheets {
+        stations: BTreeMap::new(),
+        components: m
+            .components
+            .get(candidate)
+            .map(|c| {
+                c.iter()
+                    .map(|(id, (value, _))| (id.clone(), value.mark()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let judge = |stations| match overall(rubric, stations, &components, standards) {
         Ok(r) => r,
-        // The station results were built from this rubric; only supplied
-        // component marks can fail here, and none are supplied.
+        // The station results were built from this rubric; only a
+        // component result that does not fit it (recorded under another
+        // version, say) can fail here.
         Err(e) => unreachable_result(rubric, &e.to_string()),
     };
     let result = judge(stations);
     let mut final_result = judge(finals);
     final_result.reasons.extend(moderation_reasons.iter().cloned());
+    let component_decisions: Vec<(String, Held)> = m
+        .components
+        .get(candidate)
+        .map(|c| {
+            c.iter()
+                .map(|(id, (_, held))| (id.clone(), held.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    // A component failed: what it rests on, and who recorded it, said in
+    // the reason the rules gave.
+    for (id, held) in &component_decisions {
+        let Ruling::Component { note, source, .. } = &held.ruling else {
+            continue;
+        };
+        let Some(title) = rubric
+            .components
+            .as_ref()
+            .and_then(|c| c.parts.iter().find(|p| &p.id == id))
+            .map(|p| p.title.as_str())
+        else {
+            continue;
+        };
+        let failed = format!("component '{title}' failed");
+        let who = held.words.strip_prefix(&held.ruling.words()).unwrap_or_default();
+        for reason in final_result
+            .reasons
+            .iter_mut()
+            .filter(|r| r.text.starts_with(&failed))
+        {
+            reason.text = format!(
+                "{}: {}recorded from {}, line {}{who}",
+                reason.text,
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!("{note} — ")
+                },
+                source.file,
+                source.line
+            );
+        }
+    }
     apply_to_marks_rules(rubric, &details, &mut final_result);
     let moderation_status = status_words(rubric, &details, moderation);
     CandidateResult {
@@ -321,6 +382,7 @@ fn candidate_result(
         moderation_reasons,
         stations: details,
         deferred,
+        component_decisions,
     }
 }
 

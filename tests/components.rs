@@ -1,0 +1,290 @@
+//! Component results from outside the stations (`osce decide components`),
+//! through the binary as a module leader records them, and the bundled
+//! final clinical assessment taken to final results: simulated, every
+//! sheet moderated and signed off, the logbook's results recorded. A
+//! candidate whose logbook falls short fails, with the reason in words.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{Dir, FCA, csv_rows, run_osce};
+use osce::store::{Decision, Event, Store};
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8")
+}
+
+fn col(rows: &[Vec<String>], name: &str) -> usize {
+    rows[0].iter().position(|h| h == name).expect(name)
+}
+
+/// The example results file of `docs/decisions.md`.
+fn doc_example() -> String {
+    let doc = include_str!("../docs/decisions.md");
+    let start = doc
+        .find("```csv components\n")
+        .expect("a ```csv components block")
+        + "```csv components\n".len();
+    let end = start + doc[start..].find("```").expect("the block ends");
+    doc[start..end].to_string()
+}
+
+/// A final clinical assessment of eight simulated candidates, with a roster.
+fn fca(d: &Dir) -> (std::path::PathBuf, std::path::PathBuf) {
+    let folder = d.sub("s");
+    let roster = d.0.join("roster.csv");
+    let (code, out) = run_osce(&[
+        "simulate",
+        FCA,
+        "--candidates",
+        "8",
+        "--examiners",
+        "2",
+        "--seed",
+        "3",
+        "--sessions",
+        s(&folder),
+        "--roster",
+        s(&roster),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    (folder, roster)
+}
+
+/// Assessor EA1 agrees with every sheet (the rubric requires every sheet
+/// moderated), then signs off.
+fn moderate_everything(folder: &Path) {
+    let r = common::rubric(FCA);
+    let hash = common::hash(FCA);
+    let folders = [folder.to_path_buf()];
+    let cohort = osce::results::gather::gather(&r, &hash, &folders).expect("gather");
+    let m = osce::results::gather::matrix(&r, &cohort, None);
+    let moderation = osce::results::moderation::gather(&r, &hash, &folders).expect("moderation");
+    let results = osce::results::reconcile::results(&r, &cohort, &m, &Default::default(), &moderation);
+    let (mut j, _) = Store::new(folder)
+        .open_moderation(&r.id, "EA1", "ea-laptop", &hash)
+        .expect("open");
+    for c in &results {
+        for (station, d) in &c.stations {
+            if d.sheets.is_empty() {
+                continue;
+            }
+            j.append(
+                Event::Moderated {
+                    station: station.clone(),
+                    candidate: c.candidate.clone(),
+                    sheets: osce::results::moderation::seen(&cohort, &d.sheets),
+                    internal: d.result.outcome,
+                    decision: Decision::Agree,
+                    proposed: None,
+                    rationale: String::new(),
+                },
+                common::at(90),
+            )
+            .expect("append");
+        }
+    }
+    j.append(
+        Event::SignedOff {
+            summary: "every case seen".into(),
+        },
+        common::at(95),
+    )
+    .expect("sign off");
+}
+
+fn decide_components(folder: &Path, roster: &Path, file: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec![
+        "decide",
+        "components",
+        FCA,
+        "--sessions",
+        s(folder),
+        "--roster",
+        s(roster),
+        "--file",
+        s(file),
+        "--by",
+        "Module leader",
+        "--reason",
+        "Logbook audit, 1 June",
+    ];
+    args.extend_from_slice(extra);
+    run_osce(&args)
+}
+
+#[test]
+fn the_final_clinical_assessment_passes_once_the_logbook_is_recorded() {
+    let d = Dir::new("components-fca");
+    let (folder, roster) = fca(&d);
+    moderate_everything(&folder);
+    let export = |name: &str| {
+        let out = d.0.join(name);
+        let (code, said) = run_osce(&[
+            "export",
+            FCA,
+            "--sessions",
+            s(&folder),
+            "--roster",
+            s(&roster),
+            "--out",
+            s(&out),
+        ]);
+        (code, said, csv_rows(&out.join("results.csv")))
+    };
+    // Before: every case moderated, but no logbook result: nobody passes,
+    // and the export says why.
+    let (code, said, rows) = export("before");
+    assert_eq!(code, 1, "{said}");
+    let (result, reasons, components) = (
+        col(&rows, "final_result"),
+        col(&rows, "reasons"),
+        col(&rows, "components"),
+    );
+    for row in &rows[1..] {
+        assert_ne!(row[result], "PASS", "{row:?}");
+        assert!(row[components].contains("logbook: INCOMPLETE"), "{row:?}");
+    }
+    // Which candidates pass every case: they will pass with their logbook.
+    let cases_passed: Vec<String> = rows[1..]
+        .iter()
+        .filter(|r| r[components].contains("cases: PASS"))
+        .map(|r| r[0].clone())
+        .collect();
+    assert!(
+        cases_passed.len() >= 2,
+        "the simulated cohort has candidates who pass every case: {rows:?}"
+    );
+    let (short, enough) = (&cases_passed[0], &cases_passed[1]);
+
+    // The logbook: one candidate falls short of the gate.
+    let file = d.0.join("logbook.csv");
+    let mut text = "candidate_id,component,result,note\n".to_string();
+    for row in &rows[1..] {
+        if &row[0] == short {
+            text.push_str(&format!("{},logbook,fail,32 more unassisted scans\n", row[0]));
+        } else {
+            text.push_str(&format!("{},logbook,pass,\n", row[0]));
+        }
+    }
+    fs::write(&file, &text).expect("write");
+    let (code, out) = decide_components(&folder, &roster, &file, &["--dry-run"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Dry run: nothing recorded"), "{out}");
+    assert!(
+        out.contains(&format!("{enough}: INCOMPLETE")) && out.contains("→ PASS"),
+        "{out}"
+    );
+    let (code, out) = decide_components(&folder, &roster, &file, &[]);
+    assert_eq!(code, 0, "{out}");
+
+    let (code, said, rows) = export("after");
+    assert_eq!(code, 0, "every result is final: {said}");
+    let decisions = col(&rows, "decisions");
+    let row = |id: &str| rows.iter().find(|r| r[0] == id).expect("candidate");
+    assert_eq!(row(enough)[result], "PASS", "{:?}", row(enough));
+    assert!(row(enough)[components].contains("logbook: PASS"));
+    assert!(
+        row(enough)[decisions].contains("logbook: PASS (from"),
+        "{:?}",
+        row(enough)
+    );
+    let failed = row(short);
+    assert_eq!(failed[result], "FAIL", "{failed:?}");
+    assert!(
+        failed[reasons]
+            .contains("component 'Logbook of 250 scans' failed: 32 more unassisted scans — recorded from"),
+        "the reason in words: {failed:?}"
+    );
+    assert!(failed[decisions].contains("by Module leader"), "{failed:?}");
+}
+
+#[test]
+fn a_results_file_is_checked_whole_and_a_recorded_result_changes_only_on_purpose() {
+    let d = Dir::new("components-file");
+    let (folder, roster) = fca(&d);
+    // The bytes of every decisions journal: what a recorded decision adds to.
+    let journals = |folder: &Path| {
+        walk(folder)
+            .into_iter()
+            .filter(|p| p.ends_with("decisions.jsonl"))
+            .map(|p| fs::metadata(p).map_or(0, |m| m.len()))
+            .sum::<u64>()
+    };
+
+    // The example in the docs is a valid file.
+    let example = d.0.join("example.csv");
+    fs::write(&example, doc_example()).expect("write");
+    let (code, out) = decide_components(&folder, &roster, &example, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2 component results to record"), "{out}");
+    // Again: nothing new.
+    let (code, out) = decide_components(&folder, &roster, &example, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("0 component results to record (0 corrected), 2 already recorded"),
+        "{out}"
+    );
+
+    // A change is refused without --correct, and recorded with it.
+    let changed = d.0.join("changed.csv");
+    fs::write(
+        &changed,
+        doc_example().replace("SIM00001,logbook,pass", "SIM00001,logbook,fail"),
+    )
+    .expect("write");
+    let (code, out) = decide_components(&folder, &roster, &changed, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("line 2: SIM00001's logbook was PASS, the file says FAIL"),
+        "{out}"
+    );
+    assert!(out.contains("Nothing recorded"), "{out}");
+    let (code, out) = decide_components(&folder, &roster, &changed, &["--correct"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(1 corrected)"), "{out}");
+
+    // Every mistake of a wrong file, with its line; nothing recorded.
+    let count = journals(&folder);
+    let wrong = d.0.join("wrong.csv");
+    fs::write(
+        &wrong,
+        "candidate_id,component,result\nSIM00001,logbok,pass\nSIM0002,logbook,pass\nSIM00003,logbook,yes\n\
+         SIM00004,cases,pass\nSIM00004,logbook,pass\nSIM00004,logbook,fail\n",
+    )
+    .expect("write");
+    let (code, out) = decide_components(&folder, &roster, &wrong, &[]);
+    assert_eq!(code, 1, "{out}");
+    for expected in [
+        "line 2, component: the rubric has no component \"logbok\" (did you mean \"logbook\"?",
+        "line 3, candidate_id: no candidate \"SIM0002\" is on the roster or has a sheet (did you mean \"SIM00002\"?",
+        "line 4, result: \"yes\" is not a result for logbook, which is pass or fail",
+        "line 5, component: component \"cases\" is assessed at the stations",
+        "line 7: SIM00004's result for logbook is given twice (first at line 6)",
+        "Nothing recorded.",
+    ] {
+        assert!(out.contains(expected), "{expected:?} in:\n{out}");
+    }
+    assert_eq!(journals(&folder), count);
+    let (code, out) = decide_components(&folder, &roster, &d.0.join("missing.csv"), &[]);
+    assert_eq!(code, 2, "{out}");
+}
+
+fn walk(folder: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                found.push(p);
+            }
+        }
+    }
+    found
+}
