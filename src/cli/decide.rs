@@ -278,29 +278,7 @@ pub fn run(decide: &Decide) -> ExitCode {
         Some((c, s)) => outln!("Decision on {c} at {s}: {}.", entry.decision.words()),
         None => outln!("Decision: {}.", entry.decision.words()),
     }
-    if common.dry_run {
-        outln!("Dry run: nothing recorded. It would change:");
-    } else {
-        let into = common.into.clone().unwrap_or_else(|| common.sessions[0].clone());
-        match osce::results::decisions::record(&into, entry, now) {
-            Ok(path) => outln!(
-                "Recorded in {} (give {} to every later command). It changes:",
-                path.display(),
-                into.display()
-            ),
-            Err(e) => {
-                errln!("error: nothing recorded: {e}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-        }
-    }
-    if effect.is_empty() {
-        outln!("  no candidate's result");
-    }
-    for line in effect {
-        outln!("  {line}");
-    }
-    ExitCode::SUCCESS
+    finish(common, vec![entry], now, effect)
 }
 
 /// Who decides and why: both required, neither empty.
@@ -418,21 +396,36 @@ fn components(common: &Common, file: &Path, correct: bool) -> ExitCode {
         changes.len(),
         unchanged
     );
+    finish(common, entries, now, effect)
+}
+
+/// Records `entries` (unless a dry run) and says what they change.
+fn finish(
+    common: &Common,
+    entries: Vec<DecisionEntry>,
+    now: chrono::DateTime<Utc>,
+    effect: Vec<String>,
+) -> ExitCode {
     if common.dry_run {
         outln!("Dry run: nothing recorded. It would change:");
     } else if !entries.is_empty() {
         let into = common.into.clone().unwrap_or_else(|| common.sessions[0].clone());
+        let several = entries.len() > 1;
         match osce::results::decisions::record_all(&into, entries, now) {
             Ok(path) => outln!(
                 "Recorded in {} (give {} to every later command). It changes:",
                 path.display(),
                 into.display()
             ),
-            Err(e) => {
+            Err(e) if several => {
                 errln!(
-                    "error: not every result was recorded: {e}. Run again: what was recorded is kept, and \
-                        the rest is recorded then."
+                    "error: not every decision was recorded: {e}. Run again: what was recorded is kept, and the \
+                     rest is recorded then."
                 );
+                return ExitCode::from(EXIT_USAGE);
+            }
+            Err(e) => {
+                errln!("error: nothing recorded: {e}");
                 return ExitCode::from(EXIT_USAGE);
             }
         }
