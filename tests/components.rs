@@ -147,6 +147,23 @@ fn the_final_clinical_assessment_passes_once_the_logbook_is_recorded() {
         assert_ne!(row[result], "PASS", "{row:?}");
         assert!(row[components].contains("logbook: INCOMPLETE"), "{row:?}");
     }
+    let status = |folder: &Path| {
+        run_osce(&[
+            "status",
+            FCA,
+            "--sessions",
+            s(folder),
+            "--roster",
+            s(&roster),
+            "--problems",
+        ])
+        .1
+    };
+    let said = status(&folder);
+    assert!(
+        said.contains("logbook: 8 candidates") && said.contains("record: osce decide components"),
+        "status says which results are missing and how to record them: {said}"
+    );
     // Which candidates pass every case: they will pass with their logbook.
     let cases_passed: Vec<String> = rows[1..]
         .iter()
@@ -180,6 +197,7 @@ fn the_final_clinical_assessment_passes_once_the_logbook_is_recorded() {
     let (code, out) = decide_components(&folder, &roster, &file, &[]);
     assert_eq!(code, 0, "{out}");
 
+    assert!(!status(&folder).contains("with no result yet"));
     let (code, said, rows) = export("after");
     assert_eq!(code, 0, "every result is final: {said}");
     let decisions = col(&rows, "decisions");

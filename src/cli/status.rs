@@ -137,7 +137,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         Err(code) => return code,
     };
     let hints = Hints::new(&args.rubric, &args.sessions);
-    let (incomplete, held) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+    let (incomplete, held, unrecorded) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
     if args.problems {
         out!(
             "{}",
@@ -162,6 +162,33 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         if held.len() > 50 {
             out!("  and {} more (results.csv says why for each)\n", held.len() - 50);
         }
+    }
+    if !unrecorded.is_empty() {
+        out!("\nComponents assessed outside the stations, with no result yet:\n");
+        for (component, candidates) in &unrecorded {
+            let shown: Vec<&str> = candidates.iter().take(8).map(String::as_str).collect();
+            let more = candidates.len().saturating_sub(shown.len());
+            out!(
+                "  {component}: {} ({}{})\n",
+                plural(candidates.len(), "candidate", "candidates"),
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            );
+        }
+        out!(
+            "    record: osce decide components {} --sessions {} --file RESULTS.csv --by NAME --reason \"…\" \
+             (docs/decisions.md gives the file's columns)\n",
+            args.rubric.display(),
+            args.sessions
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
     }
     let why = osce::results::finality::not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
     for p in &decisions.problems {
@@ -207,6 +234,10 @@ pub struct HeldStation {
 
 pub type Held = Vec<HeldStation>;
 
+/// Components assessed outside the stations with no result yet: by
+/// component id, the candidates.
+pub type Unrecorded = std::collections::BTreeMap<String, Vec<String>>;
+
 /// How many candidates' results, after moderation and decisions and under
 /// the pass marks in force, are INCOMPLETE; and the stations held back
 /// although every sheet there is in (a referral, a decision to review),
@@ -217,12 +248,32 @@ pub fn incomplete_results(
     m: &Matrix,
     moderation: &Moderation,
     standards: &osce::scoring::Standards,
-) -> (usize, Held) {
+) -> (usize, Held, Unrecorded) {
     let mut held = Vec::new();
+    let mut unrecorded = Unrecorded::new();
     let mut incomplete = 0;
+    let outside: Vec<&str> = rubric
+        .components
+        .iter()
+        .flat_map(|c| &c.parts)
+        .filter(|p| p.stations.is_empty())
+        .map(|p| p.id.as_str())
+        .collect();
     for part in m.candidates.chunks(512) {
         for r in osce::results::reconcile::results_for(rubric, cohort, m, standards, moderation, part) {
             incomplete += usize::from(r.waiting());
+            if r.deferred.is_none() {
+                for c in &r.final_result.components {
+                    if c.outcome == osce::scoring::Outcome::Incomplete
+                        && outside.contains(&c.component.as_str())
+                    {
+                        unrecorded
+                            .entry(c.component.clone())
+                            .or_default()
+                            .push(r.candidate.clone());
+                    }
+                }
+            }
             for (station, d) in &r.stations {
                 let done = m.cell(&r.candidate, station).is_some_and(|c| c.state.is_done());
                 if done && d.final_result.outcome == osce::scoring::StationOutcome::Incomplete {
@@ -254,7 +305,7 @@ pub fn incomplete_results(
             }
         }
     }
-    (incomplete, held)
+    (incomplete, held, unrecorded)
 }
 
 /// Whether the results are final, in words: the closing lines of `status`

@@ -105,6 +105,22 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
             let _ = writeln!(out, "\nWhy: {}.", why.join("; "));
         }
     }
+    // The module's parts: the stations' and those assessed outside them
+    // (written papers, the logbook).
+    if !r.components.is_empty() && fb.station_results {
+        let _ = writeln!(out, "\nParts of the module:");
+        for part in &r.components {
+            let word = match part.outcome {
+                crate::scoring::Outcome::Incomplete => "no result yet".to_string(),
+                outcome => outcome.to_string(),
+            };
+            let share = part
+                .percent
+                .map(|p| format!(" ({}%)", crate::scoring::fmt_percent(p)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "- {}: {word}{share}", part.title);
+        }
+    }
     if !r.provisional.is_empty() {
         let _ = writeln!(
             out,
