@@ -245,8 +245,17 @@ const CASES: &[Case] = &[
     },
     Case {
         text: "candidate_id,name,circuit,circuit_start\nC001,A,A,2026-06-03T09:00Z\nC002,B,A,2026-06-03T09:30Z\n",
-        shown: "row 3, circuit_start: a circuit has one start, but row 2 gives 2026-06-03T09:00Z and row 3 \
-                gives 2026-06-03T09:30Z of circuit \"A\"",
+        shown: "row 3, circuit_start: a circuit has one start, but row 2 gives \"2026-06-03T09:00Z\" and row 3 \
+                gives \"2026-06-03T09:30Z\" of circuit \"A\"",
+        doc: "a circuit has one start",
+    },
+    // As written (not turned into UTC), and a start that is not a time is
+    // said on its own row only: not "gives none" as well.
+    Case {
+        text: "candidate_id,name,circuit,circuit_start\nC001,A,A,2026-06-03T09:00+01:00\nC002,B,A,banana\n\
+               C003,C,A,2026-06-03T09:30+01:00\n",
+        shown: "row 4, circuit_start: a circuit has one start, but row 2 gives \"2026-06-03T09:00+01:00\" and row 4 \
+                gives \"2026-06-03T09:30+01:00\" of circuit \"A\"",
         doc: "a circuit has one start",
     },
     Case {

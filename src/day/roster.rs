@@ -67,6 +67,9 @@ pub struct Candidate {
     /// (the same on every row of a circuit): every station's laptop then
     /// works out the round and the time left in it from its own clock.
     pub circuit_start: Option<DateTime<Utc>>,
+    /// `circuit_start` as the roster wrote it, for messages (an invalid
+    /// one too, which leaves `circuit_start` empty).
+    pub circuit_start_written: Option<String>,
     /// The candidate's row in the file, counted as a spreadsheet counts
     /// rows: the header is row 1.
     pub row: usize,
@@ -377,6 +380,7 @@ fn candidate(row: usize, cells: [&str; 5], rubric: &Rubric, errors: &mut Vec<Ros
     {
         errors.push(unknown_station(row, start, rubric));
     }
+    let circuit_start_written = some(CIRCUIT_START);
     let circuit_start = some(CIRCUIT_START).and_then(|text| match parse_start(&text) {
         Some(t) => Some(t),
         None => {
@@ -398,6 +402,7 @@ fn candidate(row: usize, cells: [&str; 5], rubric: &Rubric, errors: &mut Vec<Ros
         name: name.to_string(),
         circuit,
         start_station,
+        circuit_start_written,
         circuit_start,
         row,
     }
@@ -581,15 +586,21 @@ fn one_start_per_circuit(candidates: &[Candidate], errors: &mut Vec<RosterProble
             continue;
         };
         let first = &candidates[first];
+        // A start that is not a time was reported on its own row.
+        let invalid = |c: &Candidate| c.circuit_start_written.is_some() && c.circuit_start.is_none();
+        if invalid(first) {
+            continue;
+        }
         if let Some(other) = members
             .iter()
             .map(|&i| &candidates[i])
-            .find(|c| c.circuit_start != first.circuit_start)
+            .find(|c| !invalid(c) && c.circuit_start != first.circuit_start)
         {
             let of = circuit.map_or(String::new(), |c| format!(" of circuit {}", quoted(c)));
             let said = |c: &Candidate| {
-                c.circuit_start
-                    .map_or("none".to_string(), |t| t.format("%Y-%m-%dT%H:%MZ").to_string())
+                c.circuit_start_written
+                    .as_deref()
+                    .map_or("none".to_string(), |t| quoted(t).to_string())
             };
             errors.push(RosterProblem::new(
                 Some(other.row),
