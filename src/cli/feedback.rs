@@ -1,4 +1,5 @@
-//! `osce feedback`: one Markdown file per candidate.
+//! `osce feedback`: one Markdown file and one printable HTML page per
+//! candidate.
 
 use std::process::ExitCode;
 
@@ -30,18 +31,32 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
     }
     let results = osce::results::reconcile::results(&rubric, &cohort, &m, &standards, &moderation);
     // Candidate ids are plain (letters, digits, - _ .), so safe file names.
+    // Each candidate's page twice, from one document: Markdown, and HTML
+    // to read in a browser or print.
     let files: Vec<(String, Vec<u8>)> = results
         .iter()
-        .map(|c| {
-            (
-                format!("{}.md", c.candidate),
-                osce::results::feedback::render(&rubric, &cohort, c).into_bytes(),
-            )
+        .flat_map(|c| {
+            let doc = osce::results::feedback::document(&rubric, &cohort, c);
+            let title = format!("{}: feedback for {}", rubric.title, c.candidate);
+            [
+                (
+                    format!("{}.md", c.candidate),
+                    osce::results::feedback::markdown(&doc).into_bytes(),
+                ),
+                (
+                    format!("{}.html", c.candidate),
+                    osce::results::feedback::html(&doc, &title).into_bytes(),
+                ),
+            ]
         })
         .collect();
     match write_files(&args.out, &files, args.force) {
         Ok(paths) => {
-            outln!("wrote {} feedback files into {}", paths.len(), args.out.display());
+            outln!(
+                "wrote {} feedback files into {} (for each candidate, ID.md and ID.html, a page to print)",
+                paths.len(),
+                args.out.display()
+            );
             let incomplete = results.iter().filter(|c| c.waiting()).count();
             if moderation.logs.iter().any(|l| !l.is_signed_off()) {
                 outln!(

@@ -116,11 +116,12 @@ pub enum Command {
     /// overwritten unless --force. Cells a spreadsheet would run as
     /// formulas are neutralised.
     Export(ExportArgs),
-    /// Write one feedback file per candidate (Markdown)
+    /// Write each candidate's feedback: Markdown, and an HTML page to print
     ///
-    /// Each candidate's result, their stations' results and the examiners'
-    /// feedback comments, as far as the rubric's `candidate_feedback`
-    /// allows. Private notes and concerns are never included. Files are
+    /// Each candidate's result and why, their stations' results and the
+    /// examiners' feedback comments, as far as the rubric's
+    /// `candidate_feedback` allows: ID.md, and ID.html, one self-contained
+    /// page (no scripts, nothing fetched) to read in a browser or print. Private notes and concerns are never included. Files are
     /// written like exports: atomically, never over earlier ones unless
     /// --force.
     Feedback(FeedbackArgs),

@@ -1,7 +1,9 @@
-//! One readable feedback file per candidate (Markdown): their stations'
-//! results and the examiners' feedback comments, as far as the rubric's
+//! One readable feedback file per candidate, in Markdown and as a
+//! printable HTML page: their result and why, their stations' results and
+//! the examiners' feedback comments, as far as the rubric's
 //! `candidate_feedback` allows. Examiners' private notes and concerns are
-//! never included.
+//! never included. Both files are written from one [`Doc`], so they say
+//! the same.
 
 use std::fmt::Write;
 
@@ -44,94 +46,152 @@ fn fail_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -
         .filter(|r| r.verdict == crate::scoring::Outcome::Fail)
         // Who decided, when and their notes are for the exam board, not
         // the candidate: the decision alone.
-        .map(|r| match r.text.find(" (by ") {
-            Some(at) => r.text[..at].to_string(),
-            None => r.text.clone(),
+        .map(|r| {
+            let cut = [" (by ", " — recorded from ", ": recorded from "]
+                .iter()
+                .filter_map(|m| r.text.find(m))
+                .min();
+            match cut {
+                Some(at) => r.text[..at].to_string(),
+                None => r.text.clone(),
+            }
         })
         .collect()
 }
 
-/// The feedback file of one candidate.
+/// A piece of a line: text to show as it is (Markdown-safe words written
+/// by osce), a name or title from a rubric or roster (made safe for
+/// Markdown, [`plain`]), or strong text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Span {
+    Text(String),
+    Name(String),
+    Strong(String),
+}
+
+/// A block of the feedback page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Title(Vec<Span>),
+    Heading(Vec<Span>),
+    Para(Vec<Span>),
+    List(Vec<Vec<Span>>),
+    /// An examiner's free text, kept exactly as written.
+    Verbatim(String),
+}
+
+/// One candidate's feedback, ready to write as Markdown or HTML.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Doc {
+    pub blocks: Vec<Block>,
+}
+
+fn text(t: impl Into<String>) -> Span {
+    Span::Text(t.into())
+}
+
+fn name(t: impl Into<String>) -> Span {
+    Span::Name(t.into())
+}
+
+/// The feedback file of one candidate, in Markdown.
 pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
+    markdown(&document(rubric, cohort, c))
+}
+
+/// The feedback of one candidate as one self-contained HTML page, to read
+/// in a browser or print.
+pub fn render_html(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
+    html(
+        &document(rubric, cohort, c),
+        &format!("{}: feedback for {}", rubric.title, c.candidate),
+    )
+}
+
+/// What one candidate's feedback says.
+pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
     let fb = rubric.candidate_feedback;
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}: feedback\n", plain(&rubric.title));
-    let who = if c.name.is_empty() {
-        c.candidate.clone()
+    let mut blocks = Vec::new();
+    blocks.push(Block::Title(vec![name(&rubric.title), text(": feedback")]));
+    let mut who = vec![text("Candidate: ")];
+    if c.name.is_empty() {
+        who.push(text(&c.candidate));
     } else {
-        format!("{} ({})", plain(&c.name), c.candidate)
-    };
-    let _ = writeln!(out, "Candidate: {who}\n");
+        who.push(name(&c.name));
+        who.push(text(format!(" ({})", c.candidate)));
+    }
+    blocks.push(Block::Para(who));
     // The result after moderation: what the exam board confirms.
     let r = &c.final_result;
-    let _ = write!(out, "**Result: {}**", c.final_word());
+    let mut result = vec![Span::Strong(format!("Result: {}", c.final_word()))];
     if fb.station_results {
-        let _ = write!(
-            out,
+        result.push(text(format!(
             " — total {} of {}{}",
             fmt_marks(r.total),
             fmt_marks(r.max),
             r.percent()
                 .map(|p| format!(" ({}%)", fmt_percent(p)))
                 .unwrap_or_default()
-        );
+        )));
     }
-    let _ = writeln!(out);
+    blocks.push(Block::Para(result));
     let settled = matches!(
         r.outcome,
         crate::scoring::Outcome::Pass | crate::scoring::Outcome::Fail
     );
     if let Some(deferred) = &c.deferred {
-        let _ = writeln!(
-            out,
-            "\nYour assessment is deferred to a later sitting: {}.",
-            plain(deferred)
-        );
+        blocks.push(Block::Para(vec![
+            text("Your assessment is deferred to a later sitting: "),
+            name(deferred),
+            text("."),
+        ]));
     } else if !settled {
         // Nothing about moderation while it is under way.
-        let _ = writeln!(
-            out,
-            "\nThis result is not complete yet: the results will be confirmed once every part is in."
-        );
+        blocks.push(Block::Para(vec![text(
+            "This result is not complete yet: the results will be confirmed once every part is in.",
+        )]));
     } else if r.outcome != c.result.outcome {
-        let _ = writeln!(
-            out,
-            "\nThis result was decided after external moderation of the examiners' marks."
-        );
+        blocks.push(Block::Para(vec![text(
+            "This result was decided after external moderation of the examiners' marks.",
+        )]));
     }
     if r.outcome == crate::scoring::Outcome::Fail && fb.station_results {
         let why = fail_reasons(r.reasons.iter());
         if !why.is_empty() {
-            let _ = writeln!(out, "\nWhy: {}.", why.join("; "));
+            blocks.push(Block::Para(vec![text(format!("Why: {}.", why.join("; ")))]));
         }
     }
     // The module's parts: the stations' and those assessed outside them
     // (written papers, the logbook).
     if !r.components.is_empty() && fb.station_results {
-        let _ = writeln!(out, "\nParts of the module:");
-        for part in &r.components {
-            let word = match part.outcome {
-                crate::scoring::Outcome::Incomplete => "no result yet".to_string(),
-                outcome => outcome.to_string(),
-            };
-            let share = part
-                .percent
-                .map(|p| format!(" ({}%)", crate::scoring::fmt_percent(p)))
-                .unwrap_or_default();
-            let _ = writeln!(out, "- {}: {word}{share}", part.title);
-        }
+        blocks.push(Block::Para(vec![text("Parts of the module:")]));
+        let parts = r
+            .components
+            .iter()
+            .map(|part| {
+                let word = match part.outcome {
+                    crate::scoring::Outcome::Incomplete => "no result yet".to_string(),
+                    outcome => outcome.to_string(),
+                };
+                let share = part
+                    .percent
+                    .map(|p| format!(" ({}%)", fmt_percent(p)))
+                    .unwrap_or_default();
+                vec![name(&part.title), text(format!(": {word}{share}"))]
+            })
+            .collect();
+        blocks.push(Block::List(parts));
     }
     if !r.provisional.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nThis result is provisional until the exam board confirms it."
-        );
+        blocks.push(Block::Para(vec![text(
+            "This result is provisional until the exam board confirms it.",
+        )]));
     }
     for station in rubric.scored_stations() {
         let Some(d) = c.stations.get(&station.id) else {
             continue;
         };
-        let _ = writeln!(out, "\n## {}\n", plain(&station.title));
+        blocks.push(Block::Heading(vec![name(&station.title)]));
         let s = &d.final_result;
         if fb.station_results {
             let word = match s.outcome {
@@ -146,43 +206,50 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
             } else {
                 ""
             };
-            let _ = writeln!(
-                out,
-                "{word}: {} of {} marks{moderated}.\n",
+            blocks.push(Block::Para(vec![text(format!(
+                "{word}: {} of {} marks{moderated}.",
                 fmt_marks(s.score),
                 fmt_marks(s.max)
-            );
+            ))]));
             if s.outcome == StationOutcome::Fail {
                 // The reason in words: a critical item, the competency
                 // rule, the entrustment level, the pass mark.
                 let why = fail_reasons(s.reasons.iter());
                 if !why.is_empty() {
-                    let _ = writeln!(out, "Why: {}.\n", why.join("; "));
+                    blocks.push(Block::Para(vec![text(format!("Why: {}.", why.join("; ")))]));
                 }
             }
         }
         if fb.global_rating
             && let Some((_, label)) = &s.global_rating
         {
-            let _ = writeln!(out, "Overall judgement: {}.\n", plain(label));
+            blocks.push(Block::Para(vec![
+                text("Overall judgement: "),
+                name(label),
+                text("."),
+            ]));
         }
         if fb.item_levels
             && let Some(&first) = d.sheets.first()
         {
             let sheet = &cohort.sheets[first];
-            for item in &station.items {
-                let level = match sheet.state.mark(&item.id).map(|m| m.level) {
-                    Some(Some(l)) => rubric
-                        .scale(item.scale)
-                        .levels
-                        .get(l)
-                        .map_or(String::new(), |x| x.label.clone()),
-                    Some(None) => "not observed".to_string(),
-                    None => "not marked".to_string(),
-                };
-                let _ = writeln!(out, "- {}: {}", plain(&item.text), plain(&level));
-            }
-            let _ = writeln!(out);
+            let items = station
+                .items
+                .iter()
+                .map(|item| {
+                    let level = match sheet.state.mark(&item.id).map(|m| m.level) {
+                        Some(Some(l)) => rubric
+                            .scale(item.scale)
+                            .levels
+                            .get(l)
+                            .map_or(String::new(), |x| x.label.clone()),
+                        Some(None) => "not observed".to_string(),
+                        None => "not marked".to_string(),
+                    };
+                    vec![name(&item.text), text(": "), name(level)]
+                })
+                .collect();
+            blocks.push(Block::List(items));
         }
         if fb.comments {
             let comments: Vec<String> = d
@@ -192,13 +259,128 @@ pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
                 .filter(|f| !f.trim().is_empty())
                 .collect();
             if comments.is_empty() {
-                let _ = writeln!(out, "No written feedback.");
+                blocks.push(Block::Para(vec![text("No written feedback.")]));
             } else {
-                for comment in comments {
-                    let _ = writeln!(out, "{}\n", verbatim(&comment));
-                }
+                blocks.extend(comments.into_iter().map(Block::Verbatim));
             }
+        }
+    }
+    Doc { blocks }
+}
+
+/// The page as Markdown: a blank line after every block.
+pub fn markdown(doc: &Doc) -> String {
+    let spans = |spans: &[Span]| -> String {
+        spans
+            .iter()
+            .map(|s| match s {
+                Span::Text(t) => t.clone(),
+                Span::Name(t) => plain(t),
+                Span::Strong(t) => format!("**{}**", plain(t)),
+            })
+            .collect()
+    };
+    let mut out = String::new();
+    for block in &doc.blocks {
+        match block {
+            Block::Title(s) => {
+                let _ = writeln!(out, "# {}\n", spans(s));
+            }
+            Block::Heading(s) => {
+                let _ = writeln!(out, "## {}\n", spans(s));
+            }
+            Block::Para(s) => {
+                let _ = writeln!(out, "{}\n", spans(s));
+            }
+            Block::List(items) => {
+                for item in items {
+                    let _ = writeln!(out, "- {}", spans(item));
+                }
+                out.push('\n');
+            }
+            Block::Verbatim(t) => {
+                let _ = writeln!(out, "{}\n", verbatim(t));
+            }
+        }
+    }
+    // One newline at the end, not a blank line.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Text safe inside HTML.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
     }
     out
 }
+
+/// The page as one self-contained HTML file: no scripts, nothing fetched,
+/// styles inline, printable on A4.
+pub fn html(doc: &Doc, title: &str) -> String {
+    let spans = |spans: &[Span]| -> String {
+        spans
+            .iter()
+            .map(|s| match s {
+                Span::Text(t) | Span::Name(t) => escape(t),
+                Span::Strong(t) => format!("<strong>{}</strong>", escape(t)),
+            })
+            .collect()
+    };
+    let mut body = String::new();
+    for block in &doc.blocks {
+        match block {
+            Block::Title(s) => {
+                let _ = writeln!(body, "<h1>{}</h1>", spans(s));
+            }
+            Block::Heading(s) => {
+                let _ = writeln!(body, "<h2>{}</h2>", spans(s));
+            }
+            Block::Para(s) => {
+                let _ = writeln!(body, "<p>{}</p>", spans(s));
+            }
+            Block::List(items) => {
+                body.push_str("<ul>\n");
+                for item in items {
+                    let _ = writeln!(body, "<li>{}</li>", spans(item));
+                }
+                body.push_str("</ul>\n");
+            }
+            Block::Verbatim(t) => {
+                let _ = writeln!(body, "<blockquote>{}</blockquote>", escape(t.trim_end()));
+            }
+        }
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n\
+         <style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        escape(title)
+    )
+}
+
+/// The page's look: readable on screen, and on paper (A4, no colours
+/// needed to understand it).
+const STYLE: &str = "body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #111; \
+background: #fff; line-height: 1.45; margin: 0; }
+main { max-width: 46rem; margin: 2rem auto; padding: 0 1.25rem; }
+h1 { font-size: 1.5rem; margin: 0 0 1rem; }
+h2 { font-size: 1.15rem; margin: 1.6rem 0 0.4rem; padding-top: 0.6rem; border-top: 1px solid #ccc; }
+p { margin: 0.4rem 0; }
+ul { margin: 0.3rem 0 0.6rem 1.2rem; padding: 0; }
+blockquote { white-space: pre-wrap; margin: 0.5rem 0; padding: 0.5rem 0.8rem; border-left: 3px solid #888; \
+background: #f4f4f4; }
+@media print { main { margin: 0; max-width: none; } h2 { break-after: avoid; } blockquote { break-inside: avoid; } }
+@page { size: A4; margin: 18mm; }
+";
