@@ -2,6 +2,7 @@
 //! report an exam board reads, and the standard-setting record.
 
 pub mod agreement;
+pub mod examiners;
 pub mod report;
 pub mod standards;
 pub mod stats;

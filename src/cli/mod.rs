@@ -5,6 +5,7 @@
 mod audit;
 mod decide;
 pub mod diagnostics;
+mod examiners;
 mod export;
 mod feedback;
 mod import;
@@ -125,6 +126,16 @@ pub enum Command {
     /// written like exports: atomically, never over earlier ones unless
     /// --force.
     Feedback(FeedbackArgs),
+    /// Feedback for examiners: how each one's marks compare with their
+    /// peers' at the same stations, over one exam or several
+    ///
+    /// One Markdown file per examiner (EXAMINER.md): at each station they
+    /// marked, their stringency (points above or below what their
+    /// candidates' scores at the other stations predict) and how well their
+    /// marks rank candidates as the rest of the exam does, beside the other
+    /// examiners there, in plain words. Give --exam once per exam (a rubric
+    /// and its sessions folders) to see an examiner across exams.
+    Examiners(ExaminersArgs),
     /// External-assessor moderation of submitted sheets (a terminal screen)
     ///
     /// Opens on the sample to moderate (every fail, every borderline sheet
@@ -294,6 +305,20 @@ pub struct FeedbackArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ExaminersArgs {
+    /// An exam: its rubric and its sessions folders, as
+    /// RUBRIC=DIR[,DIR...]; give it once per exam
+    #[arg(long = "exam", value_name = "RUBRIC=DIR,...", required = true)]
+    pub exams: Vec<String>,
+    /// Folder to write the files into, one `<examiner>.md` each
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace files of an earlier run in --out
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     /// Rubric file (.ron) the exam used
     #[arg(value_name = "RUBRIC")]
@@ -420,6 +445,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Import(args)) => import::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Feedback(args)) => feedback::run(&args),
+        Some(Command::Examiners(args)) => examiners::run(&args),
         Some(Command::Moderate(args)) => moderate::run(&args),
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Simulate(args)) => simulate::run(&args),
