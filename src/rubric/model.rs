@@ -21,6 +21,8 @@ pub struct Rubric {
     pub stations: Vec<Station>,
     pub pass_rules: Vec<PassRule>,
     pub components: Option<Components>,
+    /// The logbook gate, where the rubric has one.
+    pub logbook: Option<LogbookGate>,
     pub moderation: ModerationPolicy,
     /// The external assessors expected to moderate (their ids), where the
     /// rubric names them: a command warns when one's decisions are missing
@@ -264,6 +266,46 @@ pub struct Component {
     pub stations: Vec<String>,
     pub pass_percent: Option<f64>,
 }
+
+/// The logbook gate: what a candidate's logbook must hold for the logbook
+/// component to be passed. Checked: every minimum is at least 1, every
+/// region named is listed, the window runs forwards, and `component` is a
+/// `PassFail` component assessed outside the stations. Evaluated by
+/// [`crate::logbook`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogbookGate {
+    /// The component this gate decides.
+    pub component: String,
+    /// What one entry is (`scan`), and its plural (`scans`).
+    pub entry: String,
+    pub entries: String,
+    pub total: u32,
+    pub assisted: Option<u32>,
+    pub unassisted: Option<u32>,
+    pub audited: Option<Audited>,
+    /// The regions allowed, in lower case, in the rubric's order; empty:
+    /// any region.
+    pub regions: Vec<String>,
+    /// (region, least entries), in the rubric's order.
+    pub region_minimum: Vec<(String, u32)>,
+    pub audited_per_region: Option<u32>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    pub mentor_required: bool,
+}
+
+/// How many of a candidate's assisted entries must be audited.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Audited {
+    All,
+    Count(u32),
+    /// A percentage above 0 and at most 100.
+    Percent(f64),
+}
+
+/// The most entries a logbook gate may ask for in any one count: far above
+/// any programme's, and small enough that counts never overflow.
+pub const MAX_LOGBOOK_ENTRIES: i64 = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum ModerationPolicy {
