@@ -14,7 +14,8 @@ use std::fmt::Write as _;
 
 use osce::rubric::file::{
     CandidateFeedbackFile, ComponentsFile, DoubleMarkingFile, ExaminerViewFile, GlobalRatingFile, ItemFile,
-    LogbookFile, MarksColumnFile, ModerationFile, PassMarkFile, PassRuleFile, ScaleFile, StationFile, TimingFile,
+    LogbookFile, MarksColumnFile, ModerationFile, PassMarkFile, PassRuleFile, ScaleFile, StationFile,
+    TimingFile,
 };
 use osce::rubric::{Severity, check_str};
 use serde::de::DeserializeOwned;

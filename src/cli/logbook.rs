@@ -70,9 +70,10 @@ pub fn run(args: &LogbookArgs) -> ExitCode {
             }
             let n = errors.problems.len();
             if n > MAX_SHOWN {
+                let rest = n - MAX_SHOWN;
                 errln!(
-                    "{path}: ... and {} more (only the first {MAX_SHOWN} are shown)",
-                    plural(n - MAX_SHOWN, "problem", "problems")
+                    "{path}: ... and {rest} more {} (only the first {MAX_SHOWN} are shown)",
+                    if rest == 1 { "problem" } else { "problems" }
                 );
             }
             errln!(

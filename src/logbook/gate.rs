@@ -146,10 +146,10 @@ impl LogbookGate {
             )),
         }
         for (region, n) in &self.region_minimum {
-            parts.push(format!("{n} {region}"));
+            parts.push(format!("{n} {region} {}", noun(*n)));
         }
         if let Some(n) = self.audited_per_region {
-            parts.push(format!("{n} audited in each region"));
+            parts.push(format!("{n} audited {} in each region", noun(n)));
         }
         if self.mentor_required {
             parts.push(format!("every {one} signed off by a mentor"));

@@ -1448,11 +1448,16 @@ impl Validator {
                 ok = false;
             }
         }
-        let total = self.logbook_count("logbook.total", "the least number of entries", g.total, &entries);
+        let total = self.logbook_count(
+            "logbook.total",
+            &format!("the least number of {entries}"),
+            g.total,
+            &entries,
+        );
         let assisted = g.assisted.map(|n| {
             self.logbook_count(
                 "logbook.assisted",
-                "the least number of assisted entries",
+                &format!("the least number of assisted {entries}"),
                 n,
                 &entries,
             )
@@ -1460,7 +1465,7 @@ impl Validator {
         let unassisted = g.unassisted.map(|n| {
             self.logbook_count(
                 "logbook.unassisted",
-                "the least number of unassisted entries",
+                &format!("the least number of unassisted {entries}"),
                 n,
                 &entries,
             )
@@ -1471,7 +1476,7 @@ impl Validator {
             Some(AuditedFile::Count(n)) => self
                 .logbook_count(
                     "logbook.audited",
-                    "the least number of audited entries",
+                    &format!("the least number of audited {entries}"),
                     n,
                     &entries,
                 )
@@ -1573,7 +1578,7 @@ impl Validator {
                 ok = false;
                 continue;
             }
-            let what = format!("the least number of entries in region {}", quoted(region));
+            let what = format!("the least number of {entries} in region {}", quoted(region));
             match self.logbook_count(&format!("logbook.region_minimum[{i}]"), &what, *n, &entries) {
                 Some(n) => region_minimum.push((name, n)),
                 None => ok = false,
@@ -1592,7 +1597,7 @@ impl Validator {
             Some(n) => self
                 .logbook_count(
                     "logbook.audited_per_region",
-                    "the least number of audited entries in each region",
+                    &format!("the least number of audited {entries} in each region"),
                     n,
                     &entries,
                 )
