@@ -68,7 +68,7 @@ pub fn run(args: &LogbookArgs) -> ExitCode {
             for problem in errors.problems.iter().take(MAX_SHOWN) {
                 errln!("{path}: {problem}");
             }
-            let n = errors.problems.len();
+            let n = errors.count();
             if n > MAX_SHOWN {
                 let rest = n - MAX_SHOWN;
                 errln!(

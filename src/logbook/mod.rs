@@ -22,6 +22,6 @@ mod read;
 
 pub use gate::{CandidateVerdict, Shortfall};
 pub use read::{
-    COLUMNS, Entry, LogbookError, LogbookErrors, LogbookProblem, MAX_LOGBOOK_BYTES, Supervision, parse,
-    read_logbook,
+    COLUMNS, Entry, LogbookError, LogbookErrors, LogbookProblem, MAX_LOGBOOK_BYTES, MAX_PROBLEMS,
+    Supervision, parse, read_logbook,
 };

@@ -104,16 +104,37 @@ impl fmt::Display for LogbookProblem {
     }
 }
 
-/// Everything wrong with a logbook, in the order of its lines.
+/// At most this many problems are kept, the first ones in the file; the
+/// rest are counted. A wrong file is usually wrong on every line, and a
+/// 32 MiB file of wrong lines would otherwise hold a million messages.
+pub const MAX_PROBLEMS: usize = 1000;
+
+/// Everything wrong with a logbook, in the order of its lines: the first
+/// [`MAX_PROBLEMS`], and how many more there are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogbookErrors {
     pub problems: Vec<LogbookProblem>,
+    /// Problems found after the first [`MAX_PROBLEMS`], not kept.
+    pub more: usize,
 }
 
 impl LogbookErrors {
-    fn sorted(mut problems: Vec<LogbookProblem>) -> LogbookErrors {
+    fn sorted(problems: Vec<LogbookProblem>) -> LogbookErrors {
+        LogbookErrors::bounded(problems, 0)
+    }
+
+    fn bounded(mut problems: Vec<LogbookProblem>, mut more: usize) -> LogbookErrors {
         problems.sort_by_key(|p| p.line.unwrap_or(0));
-        LogbookErrors { problems }
+        if problems.len() > MAX_PROBLEMS {
+            more += problems.len() - MAX_PROBLEMS;
+            problems.truncate(MAX_PROBLEMS);
+        }
+        LogbookErrors { problems, more }
+    }
+
+    /// Every problem found, kept or not.
+    pub fn count(&self) -> usize {
+        self.problems.len() + self.more
     }
 }
 
@@ -216,9 +237,15 @@ pub fn parse(text: &str, gate: &LogbookGate, today: NaiveDate) -> Result<Vec<Ent
         seen: HashMap::new(),
         ids: HashMap::new(),
     };
+    let mut more = 0usize;
     while let Some((line, cells)) = table.next_row(&mut errors) {
         if let Some(cells) = table.cells(line, &cells, &mut errors) {
             check.line(line, &cells, &mut errors);
+        }
+        // Lines come in order, so the problems kept are the first ones.
+        if errors.len() > MAX_PROBLEMS {
+            more += errors.len() - MAX_PROBLEMS;
+            errors.truncate(MAX_PROBLEMS);
         }
     }
     table.unnamed_columns(&mut errors);
@@ -233,7 +260,7 @@ pub fn parse(text: &str, gate: &LogbookGate, today: NaiveDate) -> Result<Vec<Ent
     if errors.is_empty() {
         Ok(check.entries)
     } else {
-        Err(LogbookErrors::sorted(errors))
+        Err(LogbookErrors::bounded(errors, more))
     }
 }
 
@@ -470,5 +497,75 @@ impl Check<'_> {
             return None;
         }
         Some(date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rubric::Audited;
+
+    fn gate() -> LogbookGate {
+        LogbookGate {
+            component: "logbook".into(),
+            entry: "scan".into(),
+            entries: "scans".into(),
+            total: 1,
+            assisted: None,
+            unassisted: None,
+            audited: Some(Audited::All),
+            regions: vec!["knee".into(), "wrist".into()],
+            region_minimum: Vec::new(),
+            audited_per_region: None,
+            from: None,
+            to: None,
+            mentor_required: false,
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 1).expect("date")
+    }
+
+    #[test]
+    fn problems_are_bounded_and_the_rest_counted() {
+        let mut text = format!("{}\n", COLUMNS.join(","));
+        for i in 0..1500 {
+            text.push_str(&format!("C001,2026-01-01,elbow,assisted,M,yes,{i}\n"));
+        }
+        let errors = parse(&text, &gate(), today()).expect_err("every line is wrong");
+        assert_eq!(errors.problems.len(), MAX_PROBLEMS);
+        assert_eq!(errors.more, 500);
+        assert_eq!(errors.count(), 1500);
+        assert_eq!(errors.problems[0].line, Some(2));
+        assert_eq!(errors.problems[MAX_PROBLEMS - 1].line, Some(MAX_PROBLEMS + 1));
+    }
+
+    #[test]
+    fn regions_and_words_are_read_in_any_case() {
+        let text = "Candidate_ID,Date,Region,Supervision,Mentor,Audited,Reference\n\
+                    C001, 2026-01-01 ,KNEE,Unassisted,,NO,x\n";
+        let entries = parse(text, &gate(), today()).expect("valid");
+        assert_eq!(entries.len(), 1);
+        let e = &entries[0];
+        assert_eq!(
+            (
+                e.line,
+                e.region.as_str(),
+                e.supervision,
+                e.audited,
+                e.mentor.as_str()
+            ),
+            (2, "knee", Supervision::Unassisted, false, "")
+        );
+    }
+
+    #[test]
+    fn any_region_when_the_gate_lists_none() {
+        let mut g = gate();
+        g.regions.clear();
+        let text = format!("{}\nC001,2026-01-01,Spine,assisted,M,yes,x\n", COLUMNS.join(","));
+        let entries = parse(&text, &g, today()).expect("valid");
+        assert_eq!(entries[0].region, "spine");
     }
 }
