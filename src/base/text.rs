@@ -40,7 +40,9 @@ pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
     if !shape {
         return None;
     }
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    let number = |from: usize, to: usize| b[from..to].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let year = i32::try_from(number(0, 4)).ok()?;
+    chrono::NaiveDate::from_ymd_opt(year, number(5, 7), number(8, 10))
 }
 
 #[cfg(test)]
