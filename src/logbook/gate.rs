@@ -2,7 +2,6 @@
 //! with what is missing in words. Pure: no file, no clock.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use super::read::{Entry, Supervision};
 use crate::rubric::{Audited, LogbookGate};
@@ -103,12 +102,6 @@ impl CandidateVerdict {
     }
 }
 
-impl fmt::Display for Supervision {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.word())
-    }
-}
-
 /// Counts for one candidate, gathered in one pass over the entries.
 #[derive(Default)]
 struct Tally {
@@ -123,46 +116,6 @@ struct Tally {
 }
 
 impl LogbookGate {
-    /// The gate in words, for the head of `osce logbook`'s table: `at least
-    /// 250 scans, 100 assisted, 150 unassisted, every assisted scan
-    /// audited, ...`.
-    pub fn summary(&self) -> String {
-        let (one, many) = (self.entry.as_str(), self.entries.as_str());
-        let noun = |n: u32| if n == 1 { one } else { many };
-        let mut parts = vec![format!("at least {} {}", self.total, noun(self.total))];
-        if let Some(n) = self.assisted {
-            parts.push(format!("{n} assisted"));
-        }
-        if let Some(n) = self.unassisted {
-            parts.push(format!("{n} unassisted"));
-        }
-        match self.audited {
-            None => {}
-            Some(Audited::All) => parts.push(format!("every assisted {one} audited")),
-            Some(Audited::Count(n)) => parts.push(format!("{n} assisted {} audited", noun(n))),
-            Some(Audited::Percent(p)) => parts.push(format!(
-                "{}% of assisted {many} audited",
-                crate::scoring::fmt_marks(p)
-            )),
-        }
-        for (region, n) in &self.region_minimum {
-            parts.push(format!("{n} {region} {}", noun(*n)));
-        }
-        if let Some(n) = self.audited_per_region {
-            parts.push(format!("{n} audited {} in each region", noun(n)));
-        }
-        if self.mentor_required {
-            parts.push(format!("every {one} signed off by a mentor"));
-        }
-        match (self.from, self.to) {
-            (Some(from), Some(to)) => parts.push(format!("dated {from} to {to}")),
-            (Some(from), None) => parts.push(format!("dated from {from}")),
-            (None, Some(to)) => parts.push(format!("dated up to {to}")),
-            (None, None) => {}
-        }
-        parts.join(", ")
-    }
-
     /// Each candidate named in `entries` (checked by [`super::parse`]),
     /// in the order of their ids, with their verdict. Candidates with no
     /// entries are not known here: a roster says who they are.

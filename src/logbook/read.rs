@@ -55,6 +55,12 @@ impl Supervision {
     }
 }
 
+impl fmt::Display for Supervision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
 /// One line of a logbook, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
