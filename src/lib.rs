@@ -20,6 +20,7 @@
 pub mod analysis;
 pub mod base;
 pub mod day;
+pub mod logbook;
 pub mod results;
 pub mod rubric;
 pub mod scoring;

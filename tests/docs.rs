@@ -14,7 +14,8 @@ use std::fmt::Write as _;
 
 use osce::rubric::file::{
     CandidateFeedbackFile, ComponentsFile, DoubleMarkingFile, ExaminerViewFile, GlobalRatingFile, ItemFile,
-    MarksColumnFile, ModerationFile, PassMarkFile, PassRuleFile, ScaleFile, StationFile, TimingFile,
+    LogbookFile, MarksColumnFile, ModerationFile, PassMarkFile, PassRuleFile, ScaleFile, StationFile,
+    TimingFile,
 };
 use osce::rubric::{Severity, check_str};
 use serde::de::DeserializeOwned;
@@ -47,9 +48,12 @@ enum Tag {
     ExaminerView,
     CandidateFeedback,
     MarksCsv,
+    /// A logbook gate, validated inside a rubric with a `logbook`
+    /// component.
+    Logbook,
 }
 
-const TAGS: [(&str, Tag); 16] = [
+const TAGS: [(&str, Tag); 17] = [
     ("rubric", Tag::Rubric),
     ("invalid", Tag::Invalid),
     ("scale", Tag::Scale),
@@ -66,6 +70,7 @@ const TAGS: [(&str, Tag); 16] = [
     ("examiner_view", Tag::ExaminerView),
     ("candidate_feedback", Tag::CandidateFeedback),
     ("marks_csv", Tag::MarksCsv),
+    ("logbook", Tag::Logbook),
 ];
 
 #[derive(Debug)]
@@ -263,6 +268,13 @@ fn run(block: &Block, tag: Tag, library: &str) -> Result<(), String> {
         Tag::MarksCsv => {
             parse::<Vec<MarksColumnFile>>(text)?;
             wrapped_ok(&name, &wrap("", "", &format!("marks_csv: {text},")))
+        }
+        Tag::Logbook => {
+            parse::<LogbookFile>(text)?;
+            let extra = format!(
+                r#"components: (parts: [(id: "logbook", title: "Logbook", kind: PassFail)]), logbook: {text},"#
+            );
+            wrapped_ok(&name, &wrap("", "", &extra))
         }
         // These name stations or depend on a station's items, so they are
         // only read; the complete rubrics in the doc show them in place.

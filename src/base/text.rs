@@ -26,6 +26,25 @@ pub fn fit(text: &str, width: usize) -> String {
     }
 }
 
+/// A day written `YYYY-MM-DD` exactly (four digits, two, two), as logbooks
+/// and rubrics write dates; `None` for anything else, including days that
+/// do not exist (`2026-02-30`).
+pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    let number = |from: usize, to: usize| b[from..to].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let year = i32::try_from(number(0, 4)).ok()?;
+    chrono::NaiveDate::from_ymd_opt(year, number(5, 7), number(8, 10))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +56,24 @@ mod tests {
         assert_eq!(fit("shoulder", 10), "shoulder  ");
         assert_eq!(fit("shoulder", 5), "shou…");
         assert_eq!(fit("x", 0), "");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            parse_date("2026-03-14"),
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 14)
+        );
+        for bad in [
+            "2026-3-14",
+            "14/03/2026",
+            "2026-02-30",
+            "2026-03-14 ",
+            "",
+            "２０２６-03-14",
+            "+2026-03-1",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad:?}");
+        }
     }
 }

@@ -9,6 +9,7 @@ mod examiners;
 mod export;
 mod feedback;
 mod import;
+mod logbook;
 mod moderate;
 mod report;
 mod score;
@@ -107,6 +108,14 @@ pub enum Command {
     /// its line number. All or nothing: a file with one bad row writes
     /// nothing. Imported sheets are marked as imported in the record.
     Import(ImportArgs),
+    /// Check logbooks against the rubric's logbook gate
+    ///
+    /// Reads a logbook CSV (docs/logbook-format.md: one line per scan or
+    /// injection) and says for each candidate whether the logbook meets the
+    /// gate and, if not, exactly what is missing. All or nothing: a file
+    /// with one wrong line is reported line by line and judges nobody.
+    /// Exit code 0 only when every candidate in the file is eligible.
+    Logbook(logbook::LogbookArgs),
     /// Write results, stations, items, marks and moderation as CSV
     ///
     /// results.csv (one row per candidate, with the reasons in words),
@@ -443,6 +452,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Decide(decide)) => decide::run(&decide),
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Import(args)) => import::run(&args),
+        Some(Command::Logbook(args)) => logbook::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Feedback(args)) => feedback::run(&args),
         Some(Command::Examiners(args)) => examiners::run(&args),

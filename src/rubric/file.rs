@@ -29,6 +29,10 @@ pub struct RubricFile {
     pub pass_rules: Vec<PassRuleFile>,
     #[serde(default)]
     pub components: Option<ComponentsFile>,
+    /// The logbook gate: what a candidate's logbook must hold before the
+    /// logbook component is passed (`osce logbook`).
+    #[serde(default)]
+    pub logbook: Option<LogbookFile>,
     #[serde(default)]
     pub moderation: ModerationFile,
     #[serde(default)]
@@ -304,6 +308,83 @@ pub enum ComponentKindFile {
     Weighted(f64),
     /// Carries no weight but must be passed.
     PassFail,
+}
+
+/// The logbook gate: the programme's numbers for a work-based portfolio of
+/// scans or injections, checked by `osce logbook` against a logbook CSV.
+/// Minima are read as whole numbers of any sign so that a negative one is
+/// reported in words by the validator, not as a type error.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogbookFile {
+    /// The id of the `PassFail` component (without stations) this gate
+    /// decides.
+    pub component: String,
+    /// What one logbook entry is, for messages: `"scan"`, `"injection"`.
+    #[serde(default)]
+    pub entry: Option<String>,
+    /// Its plural; defaults to `entry` with an `s`.
+    #[serde(default)]
+    pub entry_plural: Option<String>,
+    /// The least number of entries in all.
+    pub total: i64,
+    /// The least number of assisted (aided) entries.
+    #[serde(default)]
+    pub assisted: Option<i64>,
+    /// The least number of unassisted (unaided) entries.
+    #[serde(default)]
+    pub unassisted: Option<i64>,
+    /// How many of the assisted entries must be audited by the mentor.
+    #[serde(default)]
+    pub audited: Option<AuditedFile>,
+    /// The body regions a logbook may name; any region when left out.
+    #[serde(default)]
+    pub regions: Option<Vec<String>>,
+    /// The least number of entries in some regions: `{"wrist": 10}`.
+    #[serde(default, deserialize_with = "count_entries")]
+    pub region_minimum: Vec<(String, i64)>,
+    /// The least number of audited entries in every listed region.
+    #[serde(default)]
+    pub audited_per_region: Option<i64>,
+    /// The first day an entry may be dated, `"YYYY-MM-DD"`.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// The last day an entry may be dated, `"YYYY-MM-DD"`.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Whether every entry must name the mentor who signed it off.
+    #[serde(default)]
+    pub mentor_required: bool,
+}
+
+/// How many assisted entries must be audited.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub enum AuditedFile {
+    /// Every assisted entry.
+    All,
+    /// At least this many assisted entries.
+    Count(i64),
+    /// At least this percentage of the candidate's assisted entries.
+    Percent(f64),
+}
+
+/// [`entries`] for a map from name to a whole number.
+fn count_entries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, i64)>, D::Error> {
+    struct Entries;
+    impl<'de> serde::de::Visitor<'de> for Entries {
+        type Value = Vec<(String, i64)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map from region to a number of entries, e.g. { \"wrist\": 10 }")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(entry) = map.next_entry::<String, i64>()? {
+                out.push(entry);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Entries)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

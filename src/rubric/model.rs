@@ -21,6 +21,8 @@ pub struct Rubric {
     pub stations: Vec<Station>,
     pub pass_rules: Vec<PassRule>,
     pub components: Option<Components>,
+    /// The logbook gate, where the rubric has one.
+    pub logbook: Option<LogbookGate>,
     pub moderation: ModerationPolicy,
     /// The external assessors expected to moderate (their ids), where the
     /// rubric names them: a command warns when one's decisions are missing
@@ -264,6 +266,88 @@ pub struct Component {
     pub stations: Vec<String>,
     pub pass_percent: Option<f64>,
 }
+
+/// The logbook gate: what a candidate's logbook must hold for the logbook
+/// component to be passed. Checked: every minimum is at least 1, every
+/// region named is listed, the window runs forwards, and `component` is a
+/// `PassFail` component assessed outside the stations. Evaluated by
+/// [`crate::logbook`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogbookGate {
+    /// The component this gate decides.
+    pub component: String,
+    /// What one entry is (`scan`), and its plural (`scans`).
+    pub entry: String,
+    pub entries: String,
+    pub total: u32,
+    pub assisted: Option<u32>,
+    pub unassisted: Option<u32>,
+    pub audited: Option<Audited>,
+    /// The regions allowed, in lower case, in the rubric's order; empty:
+    /// any region.
+    pub regions: Vec<String>,
+    /// (region, least entries), in the rubric's order.
+    pub region_minimum: Vec<(String, u32)>,
+    pub audited_per_region: Option<u32>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    pub mentor_required: bool,
+}
+
+impl LogbookGate {
+    /// The gate in words, for the head of `osce logbook`'s table: `at least
+    /// 250 scans, 100 assisted, 150 unassisted, every assisted scan
+    /// audited, ...`.
+    pub fn summary(&self) -> String {
+        let (one, many) = (self.entry.as_str(), self.entries.as_str());
+        let noun = |n: u32| if n == 1 { one } else { many };
+        let mut parts = vec![format!("at least {} {}", self.total, noun(self.total))];
+        if let Some(n) = self.assisted {
+            parts.push(format!("{n} assisted"));
+        }
+        if let Some(n) = self.unassisted {
+            parts.push(format!("{n} unassisted"));
+        }
+        match self.audited {
+            None => {}
+            Some(Audited::All) => parts.push(format!("every assisted {one} audited")),
+            Some(Audited::Count(n)) => parts.push(format!("{n} assisted {} audited", noun(n))),
+            Some(Audited::Percent(p)) => parts.push(format!(
+                "{}% of assisted {many} audited",
+                crate::scoring::fmt_marks(p)
+            )),
+        }
+        for (region, n) in &self.region_minimum {
+            parts.push(format!("{n} {region} {}", noun(*n)));
+        }
+        if let Some(n) = self.audited_per_region {
+            parts.push(format!("{n} audited {} in each region", noun(n)));
+        }
+        if self.mentor_required {
+            parts.push(format!("every {one} signed off by a mentor"));
+        }
+        match (self.from, self.to) {
+            (Some(from), Some(to)) => parts.push(format!("dated {from} to {to}")),
+            (Some(from), None) => parts.push(format!("dated from {from}")),
+            (None, Some(to)) => parts.push(format!("dated up to {to}")),
+            (None, None) => {}
+        }
+        parts.join(", ")
+    }
+}
+
+/// How many of a candidate's assisted entries must be audited.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Audited {
+    All,
+    Count(u32),
+    /// A percentage above 0 and at most 100.
+    Percent(f64),
+}
+
+/// The most entries a logbook gate may ask for in any one count: far above
+/// any programme's, and small enough that counts never overflow.
+pub const MAX_LOGBOOK_ENTRIES: i64 = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum ModerationPolicy {

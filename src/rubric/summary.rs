@@ -93,7 +93,18 @@ fn write_summary(out: &mut String, r: &Rubric) -> std::fmt::Result {
                 Some(w) => format!("{}% of the module mark", fmt_marks(w)),
                 None => "pass/fail, no weight".to_string(),
             };
-            let source = if part.stations.is_empty() {
+            let gate = r.logbook.as_ref().filter(|g| g.component == part.id);
+            let source = if let Some(g) = gate {
+                let regions = if g.regions.is_empty() {
+                    "any region".to_string()
+                } else {
+                    format!("regions {}", g.regions.join(", "))
+                };
+                format!(
+                    "decided by the logbook gate (`osce logbook`): {}; {regions}",
+                    g.summary()
+                )
+            } else if part.stations.is_empty() {
                 "mark supplied from outside this rubric".to_string()
             } else {
                 format!("stations {}", part.stations.join(", "))

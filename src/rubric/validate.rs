@@ -158,6 +158,7 @@ impl Validator {
         }
 
         let components = f.components.as_ref().map(|c| self.components(c, f));
+        let logbook = f.logbook.as_ref().map(|g| self.logbook(g, f));
         let pass_rules = self.pass_rules(f, &stations, &scales);
         let moderation = self.moderation(f);
         for (i, a) in f.moderation.assessors.iter().enumerate() {
@@ -180,6 +181,10 @@ impl Validator {
             stations: stations?,
             pass_rules: pass_rules?,
             components: components.flatten(),
+            logbook: match logbook {
+                Some(gate) => Some(gate?),
+                None => None,
+            },
             moderation,
             assessors: f.moderation.assessors.clone(),
             double_marking,
@@ -1383,6 +1388,316 @@ impl Validator {
             pass_percent: c.pass_percent,
             parts,
         })
+    }
+
+    /// The logbook gate: minima of at least 1, regions listed once, region
+    /// minima only for listed regions, a window that runs forwards, and a
+    /// component that exists, is `PassFail` and has no stations.
+    fn logbook(&mut self, g: &LogbookFile, f: &RubricFile) -> Option<LogbookGate> {
+        let mut ok = true;
+        match f.components.as_ref().map(|c| &c.parts) {
+            None => {
+                self.error(
+                    "logbook.component",
+                    format!(
+                        "the logbook gate decides component {}, but the rubric has no `components`",
+                        quoted(&g.component)
+                    ),
+                    "add `components: (parts: [(id: \"logbook\", title: \"Logbook\", kind: PassFail)])` and the \
+                     `Components` pass rule",
+                );
+                ok = false;
+            }
+            Some(parts) => match parts.iter().find(|p| p.id == g.component) {
+                None => {
+                    let ids: Vec<&str> = parts.iter().map(|p| p.id.as_str()).collect();
+                    let hint = match did_you_mean(&g.component, ids.iter().copied()) {
+                        Some(near) => format!("did you mean \"{near}\"? "),
+                        None => String::new(),
+                    };
+                    self.error(
+                        "logbook.component",
+                        format!("there is no component {}", quoted(&g.component)),
+                        format!("{hint}name the logbook's component, one of {}", one_of(&ids)),
+                    );
+                    ok = false;
+                }
+                Some(part) => {
+                    if !matches!(part.kind, ComponentKindFile::PassFail) {
+                        self.error(
+                            "logbook.component",
+                            format!(
+                                "component \"{}\" is weighted, but a logbook gate gives a pass or a fail, not a mark",
+                                part.id
+                            ),
+                            "make the logbook component `kind: PassFail`",
+                        );
+                        ok = false;
+                    }
+                    if !part.stations.is_empty() {
+                        self.error(
+                            "logbook.component",
+                            format!(
+                                "component \"{}\" is made of stations, so its result comes from their marks, not \
+                                 from a logbook",
+                                part.id
+                            ),
+                            "give the logbook a component of its own, with no `stations`",
+                        );
+                        ok = false;
+                    }
+                }
+            },
+        }
+        let entry = g.entry.clone().unwrap_or_else(|| "entry".to_string());
+        let entries = match (&g.entry_plural, &g.entry) {
+            (Some(plural), _) => plural.clone(),
+            (None, Some(one)) => format!("{one}s"),
+            (None, None) => "entries".to_string(),
+        };
+        for (field, word) in [("entry", &entry), ("entry_plural", &entries)] {
+            if word.trim().is_empty() {
+                self.error(
+                    format!("logbook.{field}"),
+                    format!("`{field}` is empty"),
+                    "say what one logbook entry is, e.g. `entry: \"scan\"` or `entry: \"injection\"`",
+                );
+                ok = false;
+            }
+        }
+        let total = self.logbook_count(
+            "logbook.total",
+            &format!("the least number of {entries}"),
+            g.total,
+            &entries,
+        );
+        let assisted = g.assisted.map(|n| {
+            self.logbook_count(
+                "logbook.assisted",
+                &format!("the least number of assisted {entries}"),
+                n,
+                &entries,
+            )
+        });
+        let unassisted = g.unassisted.map(|n| {
+            self.logbook_count(
+                "logbook.unassisted",
+                &format!("the least number of unassisted {entries}"),
+                n,
+                &entries,
+            )
+        });
+        let audited = match g.audited {
+            None => Some(None),
+            Some(AuditedFile::All) => Some(Some(Audited::All)),
+            Some(AuditedFile::Count(n)) => self
+                .logbook_count(
+                    "logbook.audited",
+                    &format!("the least number of audited {entries}"),
+                    n,
+                    &entries,
+                )
+                .map(|n| Some(Audited::Count(n))),
+            Some(AuditedFile::Percent(p)) => {
+                if !p.is_finite() || p <= 0.0 || p > 100.0 {
+                    self.error(
+                        "logbook.audited",
+                        format!("{}% is not above 0% and at most 100%", fmt(p)),
+                        "give the share of assisted entries the mentor must audit, e.g. `Percent(50)`; `All` for \
+                         every one",
+                    );
+                    None
+                } else {
+                    Some(Some(Audited::Percent(p)))
+                }
+            }
+        };
+        let mut regions: Vec<String> = Vec::new();
+        if let Some(list) = &g.regions {
+            if list.is_empty() {
+                self.error(
+                    "logbook.regions",
+                    "`regions` is given but lists none",
+                    "list the body regions a logbook may name, e.g. [\"shoulder\", \"knee\"], or leave `regions` \
+                     out to allow any",
+                );
+                ok = false;
+            }
+            for (i, region) in list.iter().enumerate() {
+                let at = format!("logbook.regions[{i}]");
+                let name = region.trim().to_lowercase();
+                if name.is_empty() {
+                    self.error(at, "a region is empty", "name every region, e.g. \"wrist\"");
+                    ok = false;
+                } else if name.contains(',') || name.chars().any(char::is_control) {
+                    self.error(
+                        at,
+                        format!(
+                            "region {} has a comma or a control character in it",
+                            quoted(region)
+                        ),
+                        "name the region in plain words, e.g. \"wrist\"",
+                    );
+                    ok = false;
+                } else if let Some(first) = regions.iter().position(|r| *r == name) {
+                    self.error(
+                        at,
+                        format!(
+                            "region {} is listed twice (first at logbook.regions[{first}])",
+                            quoted(region)
+                        ),
+                        "list every region once (regions are compared without regard to case)",
+                    );
+                    ok = false;
+                } else {
+                    regions.push(name);
+                }
+            }
+        }
+        let mut region_minimum = Vec::new();
+        for (i, (region, n)) in g.region_minimum.iter().enumerate() {
+            let at = format!("logbook.region_minimum[{i}]");
+            let name = region.trim().to_lowercase();
+            if g.regions.is_none() {
+                self.error(
+                    at,
+                    format!(
+                        "a minimum is given for region {}, but the gate lists no `regions`",
+                        quoted(region)
+                    ),
+                    "list the regions a logbook may name in `regions`, including this one",
+                );
+                ok = false;
+                continue;
+            }
+            if !regions.contains(&name) {
+                let hint = match did_you_mean(&name, regions.iter().map(String::as_str)) {
+                    Some(near) => format!("did you mean \"{near}\"? "),
+                    None => String::new(),
+                };
+                self.error(
+                    at,
+                    format!("region {} is not in the gate's `regions`", quoted(region)),
+                    format!(
+                        "{hint}the regions are {}; add it there, or correct the name",
+                        one_of(&regions)
+                    ),
+                );
+                ok = false;
+                continue;
+            }
+            if region_minimum.iter().any(|(r, _): &(String, u32)| *r == name) {
+                self.error(
+                    at,
+                    format!("the minimum for region {} is given twice", quoted(region)),
+                    "keep one",
+                );
+                ok = false;
+                continue;
+            }
+            let what = format!("the least number of {entries} in region {}", quoted(region));
+            match self.logbook_count(&format!("logbook.region_minimum[{i}]"), &what, *n, &entries) {
+                Some(n) => region_minimum.push((name, n)),
+                None => ok = false,
+            }
+        }
+        let audited_per_region = match g.audited_per_region {
+            None => Some(None),
+            Some(_) if g.regions.is_none() => {
+                self.error(
+                    "logbook.audited_per_region",
+                    "audited entries are asked for in every region, but the gate lists no `regions`",
+                    "list the regions in `regions`, or remove `audited_per_region`",
+                );
+                None
+            }
+            Some(n) => self
+                .logbook_count(
+                    "logbook.audited_per_region",
+                    &format!("the least number of audited {entries} in each region"),
+                    n,
+                    &entries,
+                )
+                .map(Some),
+        };
+        let from = g.from.as_ref().map(|d| self.logbook_date("logbook.from", d));
+        let to = g.to.as_ref().map(|d| self.logbook_date("logbook.to", d));
+        if let (Some(Some(from)), Some(Some(to))) = (from, to)
+            && from > to
+        {
+            self.error(
+                "logbook.to",
+                format!("the window ends on {to}, before it starts on {from}"),
+                "give `from` the first day entries may be dated, and `to` the last",
+            );
+            ok = false;
+        }
+        let from = match from {
+            Some(d) => Some(d?),
+            None => None,
+        };
+        let to = match to {
+            Some(d) => Some(d?),
+            None => None,
+        };
+        if !ok {
+            return None;
+        }
+        Some(LogbookGate {
+            component: g.component.clone(),
+            entry,
+            entries,
+            total: total?,
+            assisted: match assisted {
+                Some(n) => Some(n?),
+                None => None,
+            },
+            unassisted: match unassisted {
+                Some(n) => Some(n?),
+                None => None,
+            },
+            audited: audited?,
+            regions,
+            region_minimum,
+            audited_per_region: audited_per_region?,
+            from,
+            to,
+            mentor_required: g.mentor_required,
+        })
+    }
+
+    /// A minimum of a logbook gate: from 1 to [`MAX_LOGBOOK_ENTRIES`].
+    fn logbook_count(&mut self, path: &str, what: &str, n: i64, entries: &str) -> Option<u32> {
+        if n < 1 {
+            self.error(
+                path,
+                format!("{what} is {n}; a minimum must be at least 1"),
+                format!("give the number of {entries} the programme asks for, or leave the field out"),
+            );
+            return None;
+        }
+        if n > MAX_LOGBOOK_ENTRIES {
+            self.error(
+                path,
+                format!("{what} is {n}, more than the {MAX_LOGBOOK_ENTRIES} a gate may ask for"),
+                format!("give the number of {entries} the programme asks for"),
+            );
+            return None;
+        }
+        u32::try_from(n).ok()
+    }
+
+    /// A day of the logbook's window, `YYYY-MM-DD`.
+    fn logbook_date(&mut self, path: &str, text: &str) -> Option<chrono::NaiveDate> {
+        let date = crate::base::text::parse_date(text);
+        if date.is_none() {
+            self.error(
+                path,
+                format!("{} is not a date written YYYY-MM-DD", quoted(text)),
+                "write the day as year-month-day, e.g. \"2026-09-01\"",
+            );
+        }
+        date
     }
 
     fn moderation(&mut self, f: &RubricFile) -> ModerationPolicy {
