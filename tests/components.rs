@@ -1,8 +1,9 @@
 //! Component results from outside the stations (`osce decide components`),
 //! through the binary as a module leader records them, and the bundled
 //! final clinical assessment taken to final results: simulated, every
-//! sheet moderated and signed off, the logbook's results recorded. A
-//! candidate whose logbook falls short fails, with the reason in words.
+//! sheet moderated and signed off, the logbooks judged against the
+//! rubric's gate and recorded (`osce logbook --record`). A candidate whose
+//! logbook falls short fails, with the reason in words.
 
 mod common;
 
@@ -176,26 +177,61 @@ fn the_final_clinical_assessment_passes_once_the_logbook_is_recorded() {
     );
     let (short, enough) = (&cases_passed[0], &cases_passed[1]);
 
-    // The logbook: one candidate falls short of the gate.
+    // The logbooks, judged against the rubric's gate and recorded: one
+    // candidate is 32 unassisted scans short.
     let file = d.0.join("logbook.csv");
-    let mut text = "candidate_id,component,result,note\n".to_string();
+    let mut text = "candidate_id,date,region,supervision,mentor,audited,reference\n".to_string();
+    let regions = ["shoulder", "elbow", "wrist", "hip", "knee", "ankle"];
     for row in &rows[1..] {
-        if &row[0] == short {
-            text.push_str(&format!("{},logbook,fail,32 more unassisted scans\n", row[0]));
-        } else {
-            text.push_str(&format!("{},logbook,pass,\n", row[0]));
+        let id = &row[0];
+        let unassisted = if id == short { 118 } else { 150 };
+        for n in 0..(100 + unassisted) {
+            let supervision = if n < 100 { "assisted" } else { "unassisted" };
+            let audited = if n < 100 { "yes" } else { "no" };
+            let day = 1 + n % 28;
+            let month = 1 + (n / 28) % 12;
+            text.push_str(&format!(
+                "{id},2025-{month:02}-{day:02},{},{supervision},Dr Mentor,{audited},US-{n:04}\n",
+                regions[n % regions.len()]
+            ));
         }
     }
     fs::write(&file, &text).expect("write");
-    let (code, out) = decide_components(&folder, &roster, &file, &["--dry-run"]);
-    assert_eq!(code, 0, "{out}");
+    let logbook = |extra: &[&str]| {
+        let mut args = vec![
+            "logbook",
+            FCA,
+            s(&file),
+            "--today",
+            "2026-06-01",
+            "--record",
+            "--sessions",
+            s(&folder),
+            "--roster",
+            s(&roster),
+            "--by",
+            "Module leader",
+        ];
+        args.extend_from_slice(extra);
+        run_osce(&args)
+    };
+    let (code, out) = logbook(&["--dry-run"]);
+    assert_eq!(code, 1, "one candidate is not eligible: {out}");
+    assert!(out.contains("NOT ELIGIBLE: 32 more unassisted scans"), "{out}");
     assert!(out.contains("Dry run: nothing recorded"), "{out}");
     assert!(
         out.contains(&format!("{enough}: INCOMPLETE")) && out.contains("→ PASS"),
         "{out}"
     );
-    let (code, out) = decide_components(&folder, &roster, &file, &[]);
-    assert_eq!(code, 0, "{out}");
+    let (code, out) = logbook(&[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Recorded in"), "{out}");
+    // Judged again, nothing changes; a changed logbook needs --correct.
+    let (_, out) = logbook(&[]);
+    assert!(
+        out.contains("0 component results to record (0 corrected), 8 already recorded"),
+        "{out}"
+    );
 
     assert!(!status(&folder).contains("with no result yet"));
     let (code, said, rows) = export("after");

@@ -282,7 +282,7 @@ pub fn run(decide: &Decide) -> ExitCode {
 }
 
 /// Who decides and why: both required, neither empty.
-fn who_and_why(common: &Common) -> Result<(&str, &str), ExitCode> {
+pub(super) fn who_and_why(common: &Common) -> Result<(&str, &str), ExitCode> {
     let (Some(by), Some(reason)) = (common.by.as_deref(), common.reason.as_deref()) else {
         errln!(
             "error: a decision needs who took it and why: give --by \"YOUR NAME\" and --reason \"…\" (an exam board will ask)"
@@ -331,6 +331,20 @@ fn components(common: &Common, file: &Path, correct: bool) -> ExitCode {
             return ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID });
         }
     };
+    record_components(common, &l, (by, reason), file, read, correct)
+}
+
+/// Records component results read from `file` (a results file, or a
+/// logbook judged against its gate): each a decision with the file's hash
+/// and line; one recorded before changes only with `correct`.
+pub(super) fn record_components(
+    common: &Common,
+    l: &Loaded,
+    (by, reason): (&str, &str),
+    file: &Path,
+    read: osce::results::components::ComponentsFile,
+    correct: bool,
+) -> ExitCode {
     let recorded = l.decisions.components();
     let mut entries = Vec::new();
     let mut changes = Vec::new();
@@ -367,7 +381,7 @@ fn components(common: &Common, file: &Path, correct: bool) -> ExitCode {
                 line: row.line as u64,
             },
         };
-        entries.push(entry(common, &l, by, reason, ruling));
+        entries.push(entry(common, l, by, reason, ruling));
     }
     if !changes.is_empty() && !correct {
         errln!(
@@ -382,7 +396,7 @@ fn components(common: &Common, file: &Path, correct: bool) -> ExitCode {
         return ExitCode::from(EXIT_INVALID);
     }
     let now = Utc::now();
-    let effect = match effect(&l, &entries, now) {
+    let effect = match effect(l, &entries, now) {
         Ok(lines) => lines,
         Err(message) => {
             errln!("error: {message}");

@@ -33,6 +33,33 @@ pub struct LogbookArgs {
     /// are refused)
     #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = day)]
     pub today: Option<NaiveDate>,
+    /// Record each candidate's outcome (eligible: PASS; not: FAIL, with
+    /// what is missing) as the result of the gate's component, a decision
+    /// of the exam lead's (docs/decisions.md); needs --sessions and --by
+    #[arg(long, requires_all = ["sessions", "by"])]
+    pub record: bool,
+    /// With --record: the exam's session folders (one per laptop)
+    #[arg(long, value_name = "DIR", num_args = 1..)]
+    pub sessions: Vec<PathBuf>,
+    /// With --record: the roster, for candidates with no sheet yet
+    #[arg(long, value_name = "FILE.csv")]
+    pub roster: Option<PathBuf>,
+    /// With --record: who records it
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    /// With --record: why (default: the logbook gate, from the file named)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// With --record: the sessions folder to record in (default: the first
+    /// --sessions folder)
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// With --record: change outcomes recorded before (with a --reason)
+    #[arg(long)]
+    pub correct: bool,
+    /// With --record: show what it would change, and record nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 fn day(text: &str) -> Result<NaiveDate, String> {
@@ -86,11 +113,93 @@ pub fn run(args: &LogbookArgs) -> ExitCode {
     };
     let verdicts = gate.evaluate(&entries);
     out!("{}", table(args, gate, &verdicts, entries.len()));
+    if args.record {
+        let code = record(args, gate, &verdicts, &entries, &text);
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+    }
     if verdicts.iter().all(|v| v.eligible) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_INVALID)
     }
+}
+
+/// `--record`: each candidate's outcome as the result of the gate's
+/// component, recorded as `osce decide components` records a results file
+/// (the logbook's hash, and the candidate's first line in it).
+fn record(
+    args: &LogbookArgs,
+    gate: &LogbookGate,
+    verdicts: &[CandidateVerdict],
+    entries: &[osce::logbook::Entry],
+    text: &str,
+) -> ExitCode {
+    let reason = args
+        .reason
+        .clone()
+        .unwrap_or_else(|| format!("the logbook gate, from {}", args.file.display()));
+    let common = super::decide::Common {
+        rubric: args.rubric.clone(),
+        sessions: args.sessions.clone(),
+        roster: args.roster.clone(),
+        by: args.by.clone(),
+        reason: Some(reason),
+        into: args.into.clone(),
+        device: None,
+        dry_run: args.dry_run,
+    };
+    let who = match super::decide::who_and_why(&common) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let l = match super::status::load_cohort(&common.rubric, &common.sessions, common.roster.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let unknown: Vec<&str> = verdicts
+        .iter()
+        .map(|v| v.candidate.as_str())
+        .filter(|c| !l.matrix.candidates.iter().any(|k| k == c))
+        .collect();
+    if !unknown.is_empty() {
+        errln!(
+            "error: {}: {} on the roster nor with a sheet: {}. Nothing recorded; give --roster, or correct the ids",
+            args.file.display(),
+            if unknown.len() == 1 {
+                "a candidate is not"
+            } else {
+                "candidates are not"
+            },
+            unknown.join(", ")
+        );
+        return ExitCode::from(EXIT_INVALID);
+    }
+    let rows = verdicts
+        .iter()
+        .map(|v| osce::results::components::ComponentRow {
+            line: entries
+                .iter()
+                .filter(|e| e.candidate == v.candidate)
+                .map(|e| e.line)
+                .min()
+                .unwrap_or(0),
+            candidate: v.candidate.clone(),
+            component: gate.component.clone(),
+            result: if v.eligible {
+                osce::results::decisions::ComponentValue::Pass
+            } else {
+                osce::results::decisions::ComponentValue::Fail
+            },
+            note: if v.eligible { String::new() } else { v.reason(gate) },
+        })
+        .collect();
+    let read = osce::results::components::ComponentsFile {
+        rows,
+        hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
+    };
+    super::decide::record_components(&common, &l, who, &args.file, read, args.correct)
 }
 
 /// The gate, one line per candidate, and a summary line.
