@@ -580,7 +580,7 @@ fn hand_sheet(
     }
     for what in blank {
         events.push(Event::MissingReason {
-            what,
+            what: osce::store::Unmarked::Item(what),
             reason: "Ran out of time".into(),
         });
     }
