@@ -208,6 +208,37 @@ pub struct ReportArgs {
     /// Who sets the pass marks (with --save-standards)
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
+    /// Judges' modified Angoff estimates (judge,station,item,estimate):
+    /// adds Angoff pass marks beside borderline regression
+    #[arg(long, value_name = "FILE.csv")]
+    pub angoff: Option<PathBuf>,
+    /// Judges' Hofstee bounds (judge,min_cut,max_cut,min_fail,max_fail, in
+    /// percent): adds the Hofstee cut to the whole-exam figures
+    #[arg(long, value_name = "FILE.csv")]
+    pub hofstee: Option<PathBuf>,
+    /// Standard-set every station the rubric standard-sets by this method
+    /// instead of the rubric's (angoff needs --angoff); the report's
+    /// figures and --save-standards follow it
+    #[arg(long, value_enum)]
+    pub method: Option<MethodChoice>,
+}
+
+/// A standard-setting method for `osce report --method`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodChoice {
+    BorderlineRegression,
+    BorderlineGroup,
+    Angoff,
+}
+
+impl MethodChoice {
+    pub fn set_method(self) -> osce::scoring::SetMethod {
+        match self {
+            MethodChoice::BorderlineRegression => osce::scoring::SetMethod::BorderlineRegression,
+            MethodChoice::BorderlineGroup => osce::scoring::SetMethod::BorderlineGroup,
+            MethodChoice::Angoff => osce::scoring::SetMethod::ModifiedAngoff,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -383,10 +383,19 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         ))),
         Err(why) => lines.push(Line::from(format!("Borderline regression: {why}"))),
     }
-    lines.push(Line::from(match &s.borderline_group {
-        Ok((m, n)) => format!("Borderline group pass mark {} (n = {n})", marks(Some(*m))),
-        Err(why) => format!("Borderline group: {why}"),
-    }));
+    // Every other method's pass mark (the regression has its line above).
+    for m in s
+        .methods
+        .iter()
+        .filter(|m| m.name != crate::scoring::SetMethod::BorderlineRegression)
+    {
+        let name = m.name.to_string();
+        let title = format!("{}{}", name[..1].to_uppercase(), &name[1..]);
+        lines.push(Line::from(match &m.result.pass_mark {
+            Ok(v) => format!("{title} pass mark {}{}", marks(Some(*v)), m.result.detail),
+            Err(why) => format!("{title}: {why}"),
+        }));
+    }
     lines.push(Line::from(format!(
         "η² by examiner {}{}   pass mark applied: {}",
         match &s.by_examiner {
