@@ -1524,3 +1524,53 @@ proptest::proptest! {
         }
     }
 }
+
+/// `--method borderline-group` sets every standard-set station by the
+/// borderline group instead of the rubric's borderline regression:
+/// physics' candidates graded borderline (C002–C004) score 10, 4 and 0, so
+/// its pass mark is 14 / 3. The CSV's `method` column says so.
+#[test]
+fn a_method_chosen_for_the_run_sets_the_pass_marks() {
+    use osce::scoring::SetMethod;
+    let d = Dir::new("report-method");
+    let s = d.sub("s");
+    five_complete(&s);
+    let default = report_of(&s);
+    assert_eq!(
+        station(&default, "physics").method,
+        Some(SetMethod::BorderlineRegression)
+    );
+    let options = osce::analysis::report::Options {
+        method: Some(SetMethod::BorderlineGroup),
+        ..Default::default()
+    };
+    let report = report_options(&s, &options);
+    let physics = station(&report, "physics");
+    assert_eq!(physics.method, Some(SetMethod::BorderlineGroup));
+    assert!(
+        physics.standard_set.is_some_and(|m| close(m, 14.0 / 3.0)),
+        "{physics:?}"
+    );
+    assert_eq!(
+        report.standards.pass_marks.get("physics").map(|m| m.method),
+        Some(SetMethod::BorderlineGroup)
+    );
+    let out_dir = d.sub("csv");
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--method",
+        "borderline-group",
+        "--format",
+        "csv",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = csv_rows(&out_dir.join("report-stations.csv"));
+    let col = rows[0].iter().position(|c| c == "method").expect("method column");
+    let physics = rows.iter().find(|r| r[0] == "physics").expect("row");
+    assert_eq!(physics[col], "borderline group");
+}

@@ -142,7 +142,9 @@ pub enum Command {
     ///
     /// Per station: borderline regression (pass mark, 95% CI, R²,
     /// inter-grade discrimination, how many fail), the borderline group
-    /// pass mark, η² by examiner and circuit, mean, SD, flags. Whole exam:
+    /// pass mark, modified Angoff with --angoff, item analysis (facility,
+    /// corrected item–total correlation), η² by examiner and circuit,
+    /// mean, SD, flags. Whole exam: the Hofstee cut with --hofstee,
     /// Cronbach's α and α if deleted, SEM, generalisability, cut scores and
     /// pass/fail counts under provisional and standard-set pass marks,
     /// examiners against their stations, double-marking agreement. In a
