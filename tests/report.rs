@@ -1462,6 +1462,20 @@ fn bad_judges_files_are_refused_with_their_line() {
     let out = osce(&["report", OSCE, "--sessions", &sessions, "--method", "angoff"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--method angoff needs the judges' estimates"));
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        &sessions,
+        "--method",
+        "borderline-grup",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--method borderline-grup: no such method; did you mean \"borderline-group\"? the methods are borderline-regression, borderline-group, angoff (with --angoff)"),
+        "{err}"
+    );
 }
 
 proptest::proptest! {

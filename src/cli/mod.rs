@@ -219,28 +219,11 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE.csv")]
     pub hofstee: Option<PathBuf>,
     /// Standard-set every station the rubric standard-sets by this method
-    /// instead of the rubric's (angoff needs --angoff); the report's
-    /// figures and --save-standards follow it
-    #[arg(long, value_enum)]
-    pub method: Option<MethodChoice>,
-}
-
-/// A standard-setting method for `osce report --method`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum MethodChoice {
-    BorderlineRegression,
-    BorderlineGroup,
-    Angoff,
-}
-
-impl MethodChoice {
-    pub fn set_method(self) -> osce::scoring::SetMethod {
-        match self {
-            MethodChoice::BorderlineRegression => osce::scoring::SetMethod::BorderlineRegression,
-            MethodChoice::BorderlineGroup => osce::scoring::SetMethod::BorderlineGroup,
-            MethodChoice::Angoff => osce::scoring::SetMethod::ModifiedAngoff,
-        }
-    }
+    /// instead of the rubric's: borderline-regression, borderline-group or
+    /// angoff (with --angoff); the report's figures and --save-standards
+    /// follow it
+    #[arg(long, value_name = "METHOD")]
+    pub method: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -9,7 +9,7 @@ use osce::analysis::report::{Options, Report, build_with, circuits};
 use osce::results::moderation::Moderation;
 
 use super::status::{Loaded, load_cohort};
-use super::{EXIT_USAGE, MethodChoice, ReportArgs, ReportFormat};
+use super::{EXIT_USAGE, ReportArgs, ReportFormat};
 
 pub fn run(args: &ReportArgs) -> ExitCode {
     let Loaded {
@@ -217,16 +217,37 @@ fn options(args: &ReportArgs, rubric: &osce::rubric::Rubric) -> Result<Options, 
         Some(path) => Some(osce::analysis::hofstee::read(path).map_err(fail)?),
         None => None,
     };
-    if args.method == Some(MethodChoice::Angoff) && args.angoff.is_none() {
-        errln!(
-            "error: --method angoff needs the judges' estimates: add --angoff FILE.csv (columns judge,station,item,estimate; \
-             docs/report.md, \"Modified Angoff\")"
-        );
-        return Err(ExitCode::from(EXIT_USAGE));
-    }
+    // The method chosen for the run, by its id in the report's methods.
+    let method = match args.method.as_deref() {
+        None => None,
+        Some(id) => match methods.find(id) {
+            Some(m) => Some(m.name()),
+            None if id == "angoff" => {
+                errln!(
+                    "error: --method angoff needs the judges' estimates: add --angoff FILE.csv (columns \
+                     judge,station,item,estimate; docs/report.md, \"Modified Angoff\")"
+                );
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
+            None => {
+                let mut ids: Vec<&str> = methods.ids();
+                if !ids.contains(&"angoff") {
+                    ids.push("angoff (with --angoff)");
+                }
+                errln!(
+                    "error: --method {id}: no such method; {}the methods are {}",
+                    osce::rubric::did_you_mean(id, ids.iter().copied())
+                        .map(|n| format!("did you mean \"{n}\"? "))
+                        .unwrap_or_default(),
+                    ids.join(", ")
+                );
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
+        },
+    };
     Ok(Options {
         methods,
-        method: args.method.map(MethodChoice::set_method),
+        method,
         hofstee,
     })
 }

@@ -4,7 +4,8 @@
 //! cannot be computed. The report's tables, its CSV and the
 //! standard-setting record go through [`Method`] only, so a new method is
 //! one file here, a name in [`crate::scoring::SetMethod`] (the name a
-//! standard-setting record gives it), and a line in [`Methods`].
+//! standard-setting record gives it), and a line in [`Methods`]; `osce
+//! report --method` takes its [`Method::id`].
 //!
 //! The quality figures of the regression (R², the slope, the plot) stay in
 //! the station's report: they judge the station, whatever method sets its
@@ -108,16 +109,8 @@ impl Methods {
         self.list.iter().find(|m| m.id() == id).map(|m| m.as_ref())
     }
 
-    /// The method with this engine name.
-    pub fn by_name(&self, name: SetMethod) -> Option<&dyn Method> {
-        self.list.iter().find(|m| m.name() == name).map(|m| m.as_ref())
-    }
-
     /// Every method's `--method` id, for a message.
     pub fn ids(&self) -> Vec<&'static str> {
         self.list.iter().map(|m| m.id()).collect()
     }
 }
-
-/// The `--method` ids every report knows, with the one it needs a file for.
-pub const METHOD_IDS: [&str; 3] = ["borderline-regression", "borderline-group", "angoff"];
