@@ -1588,3 +1588,63 @@ fn a_method_chosen_for_the_run_sets_the_pass_marks() {
     let physics = rows.iter().find(|r| r[0] == "physics").expect("row");
     assert_eq!(physics[col], "borderline group");
 }
+
+/// At a double-marked station an item's mark is the markers' mean, as the
+/// score is; where the third marker's result counts, theirs. Physics
+/// (threshold 15% of 14 = 2.1): C001 14 and 12 (`frequency` lost by the
+/// second): mean, `frequency` 1; C002 14 and 8, over the threshold, third
+/// marker loses `frequency` and `depth-focus`: 0 and 0, `gain-tgc` 2; C003
+/// marked once, everything 0. `frequency` 1, 0, 0 of 2: facility 1/6;
+/// `depth-focus` 2, 0, 0: 1/3; `gain-tgc` 2, 2, 0: 2/3.
+#[test]
+fn item_analysis_of_a_double_marked_station_follows_the_score() {
+    let d = Dir::new("report-items-double");
+    let s = d.sub("s");
+    sheet(&s, OSCE, "physics", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(
+        &s,
+        OSCE,
+        "physics",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(1),
+        true,
+        1,
+    );
+    sheet(&s, OSCE, "physics", "C002", "E01@lap1", Marks::Top, true, 0);
+    sheet(
+        &s,
+        OSCE,
+        "physics",
+        "C002",
+        "E02@lap2",
+        Marks::LoseFirst(3),
+        true,
+        1,
+    );
+    sheet(
+        &s,
+        OSCE,
+        "physics",
+        "C002",
+        "E03@lap3",
+        Marks::LoseFirst(2),
+        true,
+        2,
+    );
+    sheet(&s, OSCE, "physics", "C003", "E01@lap1", Marks::Bottom, true, 0);
+    let report = report_of(&s);
+    let physics = station(&report, "physics");
+    assert_eq!(physics.n, 3);
+    let facility = |id: &str| {
+        physics
+            .items
+            .iter()
+            .find(|i| i.id == id)
+            .and_then(|i| i.facility)
+            .expect("facility")
+    };
+    assert!(close(facility("frequency"), 1.0 / 6.0), "{:?}", physics.items);
+    assert!(close(facility("depth-focus"), 1.0 / 3.0), "{:?}", physics.items);
+    assert!(close(facility("gain-tgc"), 2.0 / 3.0), "{:?}", physics.items);
+}

@@ -277,8 +277,13 @@ fn row_of(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, circuits: &BTre
                 .iter()
                 .map(|&i| cohort.sheets[i].key.examiner.as_str())
                 .collect();
-            let sheets: Vec<crate::scoring::StationSheet> = d
-                .sheets
+            // The sheets whose marks make the score: every marker's (their
+            // mean counts), or the third marker's alone where theirs does.
+            let third_counts = rubric.double_marking.reconcile == crate::rubric::Reconcile::ThirdMarker
+                && d.sheets.len() >= 3
+                && d.over_threshold;
+            let counting: &[usize] = if third_counts { &d.sheets[2..3] } else { &d.sheets };
+            let sheets: Vec<crate::scoring::StationSheet> = counting
                 .iter()
                 .map(|&i| cohort.sheets[i].state.to_station_sheet())
                 .collect();
