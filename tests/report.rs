@@ -1282,6 +1282,17 @@ fn hofstee_by_hand_through_the_library_and_the_binary() {
     assert!(close(h.cut_marks, cut * 99.0 / 100.0));
     assert!(close(h.fail_percent, 60.0));
     assert_eq!((h.meets, h.judges, h.candidates), (Meets::Inside, 2, 5));
+    // The report screen's overview says it too.
+    let mut app = ReportApp::new(report.clone());
+    app.update(Action::Resize {
+        width: 120,
+        height: 36,
+    });
+    let screen = draw(&app, 120, 36);
+    assert!(
+        screen.contains("Hofstee cut 39.05 (39.44% of the total; 60.0% below it)"),
+        "{screen}"
+    );
 
     let file = d.0.join("hofstee.csv");
     std::fs::write(&file, doc_csv("hofstee")).expect("write");
