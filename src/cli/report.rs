@@ -78,10 +78,10 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         };
         match write_file(path, text.into_bytes(), false) {
             Ok(()) => errln!(
-                "saved the standard-setting record ({} stations, set by {by}) to {}; once the exam board agrees, adopt \
+                "saved the standard-setting record ({}, set by {by}) to {}; once the exam board agrees, adopt \
                  it for every command with osce decide pass-marks RUBRIC --sessions … --record {} --by NAME --reason \"…\" \
                  (docs/decisions.md)",
-                decision.stations.len(),
+                osce::base::text::plural(decision.stations.len(), "station", "stations"),
                 path.display(),
                 path.display()
             ),
