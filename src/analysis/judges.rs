@@ -146,3 +146,25 @@ pub fn percent(cell: &str) -> Result<f64, String> {
     }
     Ok(v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_and_percents_as_people_write_them() {
+        assert_eq!(share("0.6"), Ok(0.6));
+        assert_eq!(share("60%"), Ok(0.6));
+        assert_eq!(share("60 %"), Ok(0.6));
+        assert_eq!(share("0"), Ok(0.0));
+        assert_eq!(share("1"), Ok(1.0));
+        assert!(share("60").is_err_and(|e| e.contains("write 0.6 or 60%")));
+        assert!(share("101%").is_err());
+        assert!(share("NaN").is_err_and(|e| e.contains("not a number")));
+        assert!(share("").is_err());
+        assert_eq!(percent("55"), Ok(55.0));
+        assert_eq!(percent("55%"), Ok(55.0));
+        assert!(percent("-1").is_err());
+        assert!(percent("inf").is_err());
+    }
+}

@@ -145,7 +145,8 @@ pub struct StationReport {
     pub method: Option<SetMethod>,
     /// The provisional pass mark in marks, if standard-set.
     pub provisional: Option<f64>,
-    /// The pass mark standard setting gives, by the rubric's method.
+    /// The pass mark standard setting gives, by `method` (within 0 to
+    /// the maximum; `None` where it cannot be computed or falls outside).
     pub standard_set: Option<f64>,
     pub flags: Vec<Flag>,
 }
