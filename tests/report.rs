@@ -580,7 +580,7 @@ fn hand_sheet(
     }
     for what in blank {
         events.push(Event::MissingReason {
-            what: what.into(),
+            what: osce::store::Unmarked::Item(what),
             reason: "Ran out of time".into(),
         });
     }
@@ -645,7 +645,8 @@ fn a_partial_sheet_failed_by_a_critical_item_is_left_out_of_every_figure() {
     assert_eq!(b.missing, 1, "and is counted as missing");
     assert_eq!((a.mean, a.sd, a.min), (b.mean, b.sd, b.min));
     assert_eq!(a.regression, b.regression);
-    assert_eq!(a.borderline_group, b.borderline_group);
+    assert_eq!(a.methods, b.methods);
+    assert_eq!(a.items, b.items);
     assert_eq!(a.standard_set, b.standard_set);
     assert_eq!(a.points, b.points);
     assert_eq!(after.exam.candidates, 6);
@@ -1035,4 +1036,626 @@ fn the_report_csv_numbers_have_one_format_and_no_row_is_left_out() {
     {
         assert_eq!(x[1], "", "{}", x[0]);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Standard-setting methods (issue 16): modified Angoff, the Hofstee cut,
+// item analysis, each pinned on a minimal cohort with figures by hand.
+
+/// The ```` ```csv TAG ```` block of `docs/report.md`.
+fn doc_csv(tag: &str) -> String {
+    let doc = std::fs::read_to_string("docs/report.md").expect("doc");
+    let start = format!("```csv {tag}\n");
+    let from = doc
+        .find(&start)
+        .unwrap_or_else(|| panic!("docs/report.md has no ```csv {tag} block"))
+        + start.len();
+    let len = doc[from..].find("```").expect("closed");
+    doc[from..from + len].to_string()
+}
+
+/// The report of `s` built with these options.
+fn report_options(s: &Path, options: &osce::analysis::report::Options) -> Report {
+    let r = rubric(OSCE);
+    let h = hash(OSCE);
+    let folders = vec![s.to_path_buf()];
+    let cohort = osce::results::gather::gather(&r, &h, &folders).expect("gather");
+    let m = osce::results::gather::matrix(&r, &cohort, None);
+    let none = osce::results::moderation::Moderation::default();
+    let double_marking = osce::analysis::agreement::double_marking(&r, &cohort, &m);
+    osce::analysis::report::build_with(
+        &r,
+        &cohort,
+        &m.candidates,
+        &Default::default(),
+        double_marking,
+        options,
+        |part, st| osce::results::reconcile::results_for(&r, &cohort, &m, st, &none, part),
+    )
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+/// The documented examples parse, and give the figures the doc states.
+#[test]
+fn the_documented_judges_files_parse() {
+    let r = rubric(OSCE);
+    let est =
+        osce::analysis::methods::angoff::parse(&doc_csv("angoff"), &r).expect("the Angoff example parses");
+    let physics = r.station("physics").expect("physics");
+    let (mark, sums) = est.pass_mark(&r, physics).expect("estimated");
+    assert!(close(sums[0], 7.6) && close(sums[1], 7.8), "{sums:?}");
+    assert!(close(mark, 7.7), "{mark}");
+    let judges = osce::analysis::hofstee::parse(&doc_csv("hofstee")).expect("the Hofstee example parses");
+    let b = osce::analysis::hofstee::Bounds::mean(&judges).expect("judges");
+    assert_eq!(
+        (b.min_cut, b.max_cut, b.min_fail, b.max_fail),
+        (35.0, 55.0, 25.0, 70.0)
+    );
+}
+
+/// Five complete candidates (`five_complete`): physics scores 14, 10, 4,
+/// 0, 0 of 14. With the documented estimates, physics' Angoff pass mark is
+/// 7.7 (judges 7.6 and 7.8, SD 0.1414), three candidates below it; the
+/// other stations have no estimates. Through the library and through the
+/// binary with `--method angoff --save-standards`.
+#[test]
+fn angoff_pass_marks_by_hand_through_the_library_and_the_binary() {
+    use osce::analysis::methods::{Figure, Methods, angoff};
+    use osce::scoring::SetMethod;
+    let d = Dir::new("report-angoff");
+    let s = d.sub("s");
+    five_complete(&s);
+    let r = rubric(OSCE);
+    let est = angoff::parse(&doc_csv("angoff"), &r).expect("parses");
+    let options = osce::analysis::report::Options {
+        methods: Methods::with_angoff(est),
+        method: Some(SetMethod::ModifiedAngoff),
+        hofstee: None,
+    };
+    let report = report_options(&s, &options);
+    let physics = station(&report, "physics");
+    let a = physics
+        .methods
+        .iter()
+        .find(|m| m.name == SetMethod::ModifiedAngoff)
+        .expect("Angoff is one of the methods");
+    assert!(a.result.pass_mark.as_ref().is_ok_and(|m| close(*m, 7.7)), "{a:?}");
+    assert_eq!(a.result.figures[1], Figure::Count(Some(2)));
+    // The SD of 7.6 and 7.8 (divisor n − 1): 0.2 / √2.
+    assert!(matches!(a.result.figures[2], Figure::Number(Some(sd)) if close(sd, 0.2 / 2f64.sqrt())));
+    assert_eq!(a.result.figures[3], Figure::Count(Some(3)));
+    assert_eq!(physics.method, Some(SetMethod::ModifiedAngoff));
+    assert!(physics.standard_set.is_some_and(|m| close(m, 7.7)));
+    // Elbow has no estimates: the provisional pass mark stays, flagged.
+    let elbow = station(&report, "elbow");
+    assert_eq!(elbow.standard_set, None);
+    assert!(
+        elbow.flags.iter().any(|f| f.text
+            == "the modified Angoff pass mark cannot be computed: no judge estimated this station's items"),
+        "{:?}",
+        elbow.flags
+    );
+    let md = osce::analysis::report::markdown::render(&report);
+    assert!(md.contains("| physics | 7.7 | "), "the comparison table: {md}");
+    let csv = osce::analysis::report::csv::stations(&report);
+    let col = csv
+        .columns
+        .iter()
+        .position(|c| c.0 == "angoff_pass_mark")
+        .expect("column");
+    let row = csv.rows.iter().find(|row| row[0] == "physics").expect("row");
+    assert_eq!(row[col], "7.700000");
+
+    // Through the binary: the record says modified Angoff for physics only.
+    let file = d.0.join("angoff.csv");
+    std::fs::write(&file, doc_csv("angoff")).expect("write");
+    let record = d.0.join("standards.json");
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--angoff",
+        file.to_str().expect("utf-8"),
+        "--method",
+        "angoff",
+        "--save-standards",
+        record.to_str().expect("utf-8"),
+        "--by",
+        "Dr A Lead",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let saved = osce::analysis::standards::read(&record).expect("record");
+    assert_eq!(saved.stations.len(), 1, "{saved:?}");
+    assert_eq!(saved.stations[0].station, "physics");
+    assert_eq!(saved.stations[0].method, SetMethod::ModifiedAngoff);
+    assert!(close(saved.stations[0].pass_mark, 7.7));
+    let text = std::fs::read_to_string(&record).expect("json");
+    assert!(text.contains("\"method\": \"modified Angoff\""), "{text}");
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("modified Angoff: 7.7 (provisional 8.4)"), "{md}");
+}
+
+/// Physics in `five_complete`: item `frequency` (maximum 2) marks 2, 0, 0,
+/// 0, 0: facility 0.4 / 2 = 0.2; the rest of the station 12, 10, 4, 0, 0:
+/// Sxy 13.6, Sxx 3.2, Syy 124.8, r = 13.6 / √(3.2 × 124.8). Shoulder's
+/// critical `id-consent` is met by four of five: facility 0.8.
+#[test]
+fn item_analysis_by_hand() {
+    let d = Dir::new("report-items");
+    let s = d.sub("s");
+    five_complete(&s);
+    let report = report_of(&s);
+    let physics = station(&report, "physics");
+    let ids: Vec<&str> = physics.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "frequency",
+            "depth-focus",
+            "gain-tgc",
+            "artefacts",
+            "doppler",
+            "resolution"
+        ]
+    );
+    let f = &physics.items[0];
+    assert_eq!((f.n, f.max), (5, 2.0));
+    assert!(f.facility.is_some_and(|x| close(x, 0.2)), "{f:?}");
+    let r = 13.6 / (3.2f64 * 124.8).sqrt();
+    assert!(f.corrected_r.is_some_and(|x| close(x, r)), "{f:?} against {r}");
+    assert!(f.flag.is_none());
+    let doppler = &physics.items[4];
+    assert!(doppler.facility.is_some_and(|x| close(x, 0.6)));
+    let consent = &station(&report, "shoulder").items[0];
+    assert!(consent.facility.is_some_and(|x| close(x, 0.8)), "{consent:?}");
+    let csv = osce::analysis::report::csv::items(&report);
+    let row = csv
+        .rows
+        .iter()
+        .find(|row| row[0] == "physics" && row[1] == "frequency")
+        .expect("row");
+    assert_eq!(row[4], "0.200000");
+    assert_eq!(row[5], format!("{r:.6}"));
+}
+
+/// An item nobody achieves is flagged with what to do; the flag is in the
+/// Markdown items table and report-items.csv.
+#[test]
+fn an_item_nobody_achieves_is_flagged() {
+    let d = Dir::new("report-items-flag");
+    let s = d.sub("s");
+    for (i, c) in ["C001", "C002", "C003", "C004"].into_iter().enumerate() {
+        hand_sheet(
+            &s,
+            "physics",
+            c,
+            "E01@lap1",
+            |item, top| Some(if item.id == "doppler" { 0 } else { top.min(i) }),
+            i,
+        );
+    }
+    let report = report_of(&s);
+    let doppler = &station(&report, "physics").items[4];
+    assert_eq!(doppler.facility, Some(0.0));
+    let flag = doppler.flag.as_ref().expect("flagged");
+    assert!(
+        flag.action.starts_with("review or remove: it separates nobody"),
+        "{flag:?}"
+    );
+    let md = osce::analysis::report::markdown::render(&report);
+    assert!(
+        md.contains(
+            "| physics | doppler | 2 | 4 | 0.00 | — | **watch**: item 'doppler': no candidate achieves"
+        ),
+        "{md}"
+    );
+}
+
+/// `five_complete`'s totals are 99, 69, 39, 17 and 0 of 99 (100%,
+/// 69.70%, 39.39%, 17.17%, 0%). The documented bounds' means are cut
+/// 35–55%, fail rate 25–70%: the line is 70 − 2.25 × (c − 35). At or below
+/// 39.39% lie three of five (60%); the line reaches 60% at c = 35 + 200/45
+/// = 39.444…%, inside the flat part after 39.39: the cut, 39.05 marks,
+/// with three of five (60%) below it. Through the library and the binary.
+#[test]
+fn hofstee_by_hand_through_the_library_and_the_binary() {
+    use osce::analysis::hofstee::Meets;
+    let d = Dir::new("report-hofstee");
+    let s = d.sub("s");
+    five_complete(&s);
+    let judges = osce::analysis::hofstee::parse(&doc_csv("hofstee")).expect("parses");
+    let options = osce::analysis::report::Options {
+        hofstee: Some(judges),
+        ..Default::default()
+    };
+    let report = report_options(&s, &options);
+    let mut totals = report.exam.totals.clone();
+    totals.sort_by(f64::total_cmp);
+    assert_eq!(totals, [0.0, 17.0, 39.0, 69.0, 99.0]);
+    let h = report.exam.hofstee.clone().expect("given").expect("computed");
+    let cut = 35.0 + 200.0 / 45.0;
+    assert!(close(h.cut_percent, cut), "{h:?}");
+    assert!(close(h.cut_marks, cut * 99.0 / 100.0));
+    assert!(close(h.fail_percent, 60.0));
+    assert_eq!((h.meets, h.judges, h.candidates), (Meets::Inside, 2, 5));
+    // The report screen's overview says it too.
+    let mut app = ReportApp::new(report.clone());
+    app.update(Action::Resize {
+        width: 120,
+        height: 36,
+    });
+    let screen = draw(&app, 120, 36);
+    assert!(
+        screen.contains("Hofstee cut 39.05 (39.44% of the total; 60.0% below it)"),
+        "{screen}"
+    );
+
+    let file = d.0.join("hofstee.csv");
+    std::fs::write(&file, doc_csv("hofstee")).expect("write");
+    let out_dir = d.sub("csv");
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--hofstee",
+        file.to_str().expect("utf-8"),
+        "--format",
+        "csv",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = csv_rows(&out_dir.join("report-exam.csv"));
+    let value = |name: &str| {
+        rows.iter()
+            .find(|r| r[0] == name)
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("{name} in {rows:?}"))
+    };
+    assert_eq!(value("hofstee_judges"), "2");
+    assert_eq!(value("hofstee_cut_percent"), format!("{cut:.6}"));
+    assert_eq!(value("hofstee_cut"), format!("{:.6}", cut * 0.99));
+    assert_eq!(value("hofstee_fail_percent"), "60.000000");
+    assert!(out_dir.join("report-items.csv").exists());
+    // Markdown: the whole-exam table says it.
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--hofstee",
+        file.to_str().expect("utf-8"),
+    ]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("| Hofstee cut (2 judges; means: cut 35.00–55.00%, fail rate 25.00–70.00%) | 39.05 (39.44% of 99; 60.0% of 5 complete candidates below it) |"),
+        "{md}"
+    );
+}
+
+/// Every bad judges' file is refused through the binary with exit code 1,
+/// its line and what to do, and nothing of it is used; a file that cannot
+/// be read, or --method angoff without estimates, is exit code 2.
+#[test]
+fn bad_judges_files_are_refused_with_their_line() {
+    let d = Dir::new("report-judges-bad");
+    let s = d.sub("s");
+    five_complete(&s);
+    let sessions = s.to_str().expect("utf-8").to_string();
+    let angoff_ok = doc_csv("angoff");
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("--angoff", String::new(), "the Angoff file is empty"),
+        (
+            "--angoff",
+            "judge,station,item,estimate\n".into(),
+            "has a header but no estimates",
+        ),
+        (
+            "--angoff",
+            "judge,station,itme,estimate\nJ1,physics,frequency,0.5\n".into(),
+            "did you mean \"item\"?",
+        ),
+        (
+            "--angoff",
+            angoff_ok.replace("J2,physics,doppler", "J2,physysics,doppler"),
+            "line 12, station: unknown station \"physysics\" (did you mean \"physics\"?",
+        ),
+        (
+            "--angoff",
+            angoff_ok.replace("J1,physics,gain-tgc", "J1,physics,gain-tcg"),
+            "line 4, item: station \"physics\" has no item \"gain-tcg\" (did you mean \"gain-tgc\"?",
+        ),
+        (
+            "--angoff",
+            angoff_ok.replace("J1,physics,frequency,0.7", "J1,physics,frequency,70"),
+            "line 2, estimate: 70 is above 1",
+        ),
+        (
+            "--angoff",
+            angoff_ok.replace("J1,physics,frequency,0.7", "J1,physics,frequency,-0.1"),
+            "line 2, estimate: -0.1 is outside 0 to 1",
+        ),
+        (
+            "--angoff",
+            angoff_ok.replace("J1,physics,frequency,0.7", "J1,physics,frequency,lots"),
+            "line 2, estimate: \"lots\" is not a number",
+        ),
+        (
+            "--angoff",
+            format!("{angoff_ok}J1,physics,doppler,0.2\n"),
+            "line 14: judge \"J1\" estimated item \"doppler\" at station \"physics\" twice, on lines 6 and 14",
+        ),
+        (
+            "--angoff",
+            angoff_ok.replace("J2,physics,resolution,0.6\n", ""),
+            "line 8: judge \"J2\" estimated station \"physics\" but not its item resolution",
+        ),
+        (
+            "--angoff",
+            "judge,station,item,estimate\nJ1,rest,x,0.5\n".into(),
+            "station \"rest\" is a rest station",
+        ),
+        (
+            "--hofstee",
+            "judge,min_cut,max_cut,min_fail,max_fail\n".into(),
+            "has a header but no judges",
+        ),
+        (
+            "--hofstee",
+            "judge,min_cut,max_cut,min_fail\nJ1,1,2,3\n".into(),
+            "the header has no max_fail column",
+        ),
+        (
+            "--hofstee",
+            "judge,min_cut,max_cut,min_fail,max_fail\nJ1,60,50,5,30\n".into(),
+            "line 2, max_cut: the highest acceptable cut (50) is not above the lowest (60)",
+        ),
+        (
+            "--hofstee",
+            "judge,min_cut,max_cut,min_fail,max_fail\nJ1,50,60,30,5\n".into(),
+            "line 2, max_fail: the highest acceptable fail rate (5) is not above the lowest (30)",
+        ),
+        (
+            "--hofstee",
+            "judge,min_cut,max_cut,min_fail,max_fail\nJ1,50,160,5,30\n".into(),
+            "line 2, max_cut: 160 is outside 0 to 100",
+        ),
+        (
+            "--hofstee",
+            "judge,min_cut,max_cut,min_fail,max_fail\nJ1,50,60,5,30\nJ1,40,60,5,30\n".into(),
+            "line 3, judge: judge \"J1\" appears twice",
+        ),
+        (
+            "--hofstee",
+            "judge,min_cut,max_cut,min_fail,max_fail\nJ1,50,60,,30\n".into(),
+            "line 2, min_fail: the cell is empty",
+        ),
+    ];
+    for (i, (flag, text, want)) in cases.iter().enumerate() {
+        let file = d.0.join(format!("bad-{i}.csv"));
+        std::fs::write(&file, text).expect("write");
+        let out = osce(&[
+            "report",
+            OSCE,
+            "--sessions",
+            &sessions,
+            flag,
+            file.to_str().expect("utf-8"),
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "case {i}: {err}");
+        assert!(err.contains(want), "case {i}: wanted {want:?} in {err}");
+        assert!(err.contains("nothing in the"), "case {i}: all or nothing: {err}");
+        assert!(out.stdout.is_empty(), "case {i}: no report from a bad file");
+    }
+    let missing = d.0.join("missing.csv");
+    for flag in ["--angoff", "--hofstee"] {
+        let out = osce(&[
+            "report",
+            OSCE,
+            "--sessions",
+            &sessions,
+            flag,
+            missing.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = osce(&["report", OSCE, "--sessions", &sessions, "--method", "angoff"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--method angoff needs the judges' estimates"));
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        &sessions,
+        "--method",
+        "borderline-grup",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--method borderline-grup: no such method; did you mean \"borderline-group\"? the methods are borderline-regression, borderline-group, angoff (with --angoff)"),
+        "{err}"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(proptest_cases(64)))]
+
+    /// Any estimates give an Angoff pass mark from 0 to the station's
+    /// maximum, and the mean of the judges' sums equals the sum of the
+    /// items' mean estimates × their maxima.
+    #[test]
+    fn angoff_pass_marks_lie_between_0_and_the_maximum(
+        estimates in proptest::collection::vec(proptest::collection::vec(0.0f64..=1.0, 6), 1..5)
+    ) {
+        let r = rubric(OSCE);
+        let physics = r.station("physics").expect("physics");
+        let mut text = String::from("judge,station,item,estimate\n");
+        for (j, row) in estimates.iter().enumerate() {
+            for (item, e) in physics.items.iter().zip(row) {
+                text.push_str(&format!("J{j},physics,{},{e}\n", item.id));
+            }
+        }
+        let est = osce::analysis::methods::angoff::parse(&text, &r).expect("valid");
+        let (mark, _) = est.pass_mark(&r, physics).expect("estimated");
+        let max = r.station_max(physics);
+        proptest::prop_assert!((0.0..=max + 1e-9).contains(&mark), "{mark} of {max}");
+        let by_items: f64 = physics
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                estimates.iter().map(|row| row[i]).sum::<f64>() / estimates.len() as f64 * r.item_max(item)
+            })
+            .sum();
+        proptest::prop_assert!((mark - by_items).abs() < 1e-9);
+    }
+
+    /// The Hofstee cut always lies in the box's cut range, and where the
+    /// line meets the curve, the fail rate at the cut is at most the
+    /// line's.
+    #[test]
+    fn the_hofstee_cut_lies_between_min_cut_and_max_cut(
+        totals in proptest::collection::vec(0.0f64..=100.0, 1..40),
+        min_cut in 0.0f64..=90.0,
+        cut_width in 1.0f64..=50.0,
+        min_fail in 0.0f64..=90.0,
+        fail_width in 1.0f64..=50.0,
+    ) {
+        use osce::analysis::hofstee::{Bounds, Meets, cut};
+        let b = Bounds {
+            min_cut,
+            max_cut: (min_cut + cut_width).min(100.0),
+            min_fail,
+            max_fail: (min_fail + fail_width).min(100.0),
+        };
+        let h = cut(b, &totals, 99.0, 1).expect("computed");
+        proptest::prop_assert!(h.cut_percent >= b.min_cut - 1e-9 && h.cut_percent <= b.max_cut + 1e-9, "{h:?}");
+        proptest::prop_assert!((0.0..=100.0).contains(&h.fail_percent));
+        if h.meets == Meets::Inside {
+            let line = b.max_fail - (b.max_fail - b.min_fail) * (h.cut_percent - b.min_cut) / (b.max_cut - b.min_cut);
+            proptest::prop_assert!(h.fail_percent <= line + 1e-6, "{h:?} line {line}");
+        }
+    }
+}
+
+/// `--method borderline-group` sets every standard-set station by the
+/// borderline group instead of the rubric's borderline regression:
+/// physics' candidates graded borderline (C002–C004) score 10, 4 and 0, so
+/// its pass mark is 14 / 3. The CSV's `method` column says so.
+#[test]
+fn a_method_chosen_for_the_run_sets_the_pass_marks() {
+    use osce::scoring::SetMethod;
+    let d = Dir::new("report-method");
+    let s = d.sub("s");
+    five_complete(&s);
+    let default = report_of(&s);
+    assert_eq!(
+        station(&default, "physics").method,
+        Some(SetMethod::BorderlineRegression)
+    );
+    let options = osce::analysis::report::Options {
+        method: Some(SetMethod::BorderlineGroup),
+        ..Default::default()
+    };
+    let report = report_options(&s, &options);
+    let physics = station(&report, "physics");
+    assert_eq!(physics.method, Some(SetMethod::BorderlineGroup));
+    assert!(
+        physics.standard_set.is_some_and(|m| close(m, 14.0 / 3.0)),
+        "{physics:?}"
+    );
+    assert_eq!(
+        report.standards.pass_marks.get("physics").map(|m| m.method),
+        Some(SetMethod::BorderlineGroup)
+    );
+    let out_dir = d.sub("csv");
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--method",
+        "borderline-group",
+        "--format",
+        "csv",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = csv_rows(&out_dir.join("report-stations.csv"));
+    let col = rows[0].iter().position(|c| c == "method").expect("method column");
+    let physics = rows.iter().find(|r| r[0] == "physics").expect("row");
+    assert_eq!(physics[col], "borderline group");
+}
+
+/// At a double-marked station an item's mark is the markers' mean, as the
+/// score is; where the third marker's result counts, theirs. Physics
+/// (threshold 15% of 14 = 2.1): C001 14 and 12 (`frequency` lost by the
+/// second): mean, `frequency` 1; C002 14 and 8, over the threshold, third
+/// marker loses `frequency` and `depth-focus`: 0 and 0, `gain-tgc` 2; C003
+/// marked once, everything 0. `frequency` 1, 0, 0 of 2: facility 1/6;
+/// `depth-focus` 2, 0, 0: 1/3; `gain-tgc` 2, 2, 0: 2/3.
+#[test]
+fn item_analysis_of_a_double_marked_station_follows_the_score() {
+    let d = Dir::new("report-items-double");
+    let s = d.sub("s");
+    sheet(&s, OSCE, "physics", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(
+        &s,
+        OSCE,
+        "physics",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(1),
+        true,
+        1,
+    );
+    sheet(&s, OSCE, "physics", "C002", "E01@lap1", Marks::Top, true, 0);
+    sheet(
+        &s,
+        OSCE,
+        "physics",
+        "C002",
+        "E02@lap2",
+        Marks::LoseFirst(3),
+        true,
+        1,
+    );
+    sheet(
+        &s,
+        OSCE,
+        "physics",
+        "C002",
+        "E03@lap3",
+        Marks::LoseFirst(2),
+        true,
+        2,
+    );
+    sheet(&s, OSCE, "physics", "C003", "E01@lap1", Marks::Bottom, true, 0);
+    let report = report_of(&s);
+    let physics = station(&report, "physics");
+    assert_eq!(physics.n, 3);
+    let facility = |id: &str| {
+        physics
+            .items
+            .iter()
+            .find(|i| i.id == id)
+            .and_then(|i| i.facility)
+            .expect("facility")
+    };
+    assert!(close(facility("frequency"), 1.0 / 6.0), "{:?}", physics.items);
+    assert!(close(facility("depth-focus"), 1.0 / 3.0), "{:?}", physics.items);
+    assert!(close(facility("gain-tgc"), 2.0 / 3.0), "{:?}", physics.items);
 }

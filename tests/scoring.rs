@@ -124,7 +124,7 @@ fn standard_set_marks_and_sem_replace_provisional_ones() {
         "b".into(),
         StandardSetMark {
             marks: 2.5,
-            method: StandardSetMethod::BorderlineRegression,
+            method: StandardSetMethod::BorderlineRegression.into(),
         },
     );
     standards.sem = Some(1.5);
@@ -141,7 +141,7 @@ fn standard_set_marks_and_sem_replace_provisional_ones() {
     assert_eq!(
         b.pass_mark.as_ref().map(|p| p.source),
         Some(PassMarkSource::StandardSet(
-            StandardSetMethod::BorderlineRegression
+            StandardSetMethod::BorderlineRegression.into()
         ))
     );
     assert_eq!(result.outcome, Outcome::Fail);

@@ -3,6 +3,10 @@
 
 pub mod agreement;
 pub mod examiners;
+pub mod hofstee;
+pub mod items;
+pub mod judges;
+pub mod methods;
 pub mod report;
 pub mod standards;
 pub mod stats;

@@ -11,15 +11,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::report::Report;
 use crate::results::gather::Cohort;
-use crate::rubric::{Rubric, StandardSetMethod};
-use crate::scoring::{StandardSetMark, Standards};
+use crate::rubric::Rubric;
+use crate::scoring::{SetMethod, StandardSetMark, Standards};
 
 /// One station's standard-set pass mark.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StationStandard {
     pub station: String,
-    /// `borderline regression` or `borderline group`.
-    pub method: StandardSetMethod,
+    /// `borderline regression`, `borderline group` or `modified Angoff`.
+    pub method: SetMethod,
     /// In marks, on the station's full maximum.
     pub pass_mark: f64,
     /// The provisional pass mark it replaces, in marks.

@@ -76,6 +76,24 @@ pub fn sd(xs: &[f64]) -> Option<f64> {
     variance(xs).map(f64::sqrt)
 }
 
+/// Pearson's correlation of paired values, or `None` with fewer than
+/// three pairs or where either side does not vary (0 of 0 is no figure).
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    if x.len() != y.len() || x.len() < 3 {
+        return None;
+    }
+    let (mx, my) = (mean(x)?, mean(y)?);
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let sxx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+    let syy: f64 = y.iter().map(|b| (b - my).powi(2)).sum();
+    // Relative to the values' size, so rounding noise is not spread.
+    let tiny = |ss: f64, m: f64| ss <= 1e-12 * (1.0 + m * m) * x.len() as f64;
+    if tiny(sxx, mx) || tiny(syy, my) {
+        return None;
+    }
+    Some((sxy / (sxx.sqrt() * syy.sqrt())).clamp(-1.0, 1.0))
+}
+
 use crate::base::text::plural;
 
 /// Why a figure could not be computed, in words a module leader reads.

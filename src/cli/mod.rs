@@ -163,7 +163,9 @@ pub enum Command {
     ///
     /// Per station: borderline regression (pass mark, 95% CI, R²,
     /// inter-grade discrimination, how many fail), the borderline group
-    /// pass mark, η² by examiner and circuit, mean, SD, flags. Whole exam:
+    /// pass mark, modified Angoff with --angoff, item analysis (facility,
+    /// corrected item–total correlation), η² by examiner and circuit,
+    /// mean, SD, flags. Whole exam: the Hofstee cut with --hofstee,
     /// Cronbach's α and α if deleted, SEM, generalisability, cut scores and
     /// pass/fail counts under provisional and standard-set pass marks,
     /// examiners against their stations, double-marking agreement. In a
@@ -229,6 +231,20 @@ pub struct ReportArgs {
     /// Who sets the pass marks (with --save-standards)
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
+    /// Judges' modified Angoff estimates (judge,station,item,estimate):
+    /// adds Angoff pass marks beside borderline regression
+    #[arg(long, value_name = "FILE.csv")]
+    pub angoff: Option<PathBuf>,
+    /// Judges' Hofstee bounds (judge,min_cut,max_cut,min_fail,max_fail, in
+    /// percent): adds the Hofstee cut to the whole-exam figures
+    #[arg(long, value_name = "FILE.csv")]
+    pub hofstee: Option<PathBuf>,
+    /// Standard-set every station the rubric standard-sets by this method
+    /// instead of the rubric's: borderline-regression, borderline-group or
+    /// angoff (with --angoff); the report's figures and --save-standards
+    /// follow it
+    #[arg(long, value_name = "METHOD")]
+    pub method: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,7 +4,8 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use osce::analysis::report::{Report, build, circuits};
+use osce::analysis::methods::Methods;
+use osce::analysis::report::{Options, Report, build_with, circuits};
 use osce::results::moderation::Moderation;
 
 use super::status::{Loaded, load_cohort};
@@ -23,15 +24,20 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
+    let options = match options(args, &rubric) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
     // Standard setting uses the examiners' own marks, before moderation.
     let none = Moderation::default();
     let double_marking = osce::analysis::agreement::double_marking(&rubric, &cohort, &matrix);
-    let mut report: Report = build(
+    let mut report: Report = build_with(
         &rubric,
         &cohort,
         &matrix.candidates,
         &circuits(roster.as_ref()),
         double_marking,
+        &options,
         |part, s| osce::results::reconcile::results_for(&rubric, &cohort, &matrix, s, &none, part),
     );
     report.adopted = decisions
@@ -51,7 +57,8 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         if decision.stations.is_empty() {
             errln!(
                 "error: --save-standards: no station has a standard-set pass mark to save (none uses borderline \
-                 regression or the borderline group, or none could be computed; the report says why); nothing was saved"
+                 regression, the borderline group or the --method chosen, or none could be computed; the report says \
+                 why); nothing was saved"
             );
             return ExitCode::from(super::EXIT_INVALID);
         }
@@ -71,10 +78,10 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         };
         match write_file(path, text.into_bytes(), false) {
             Ok(()) => errln!(
-                "saved the standard-setting record ({} stations, set by {by}) to {}; once the exam board agrees, adopt \
+                "saved the standard-setting record ({}, set by {by}) to {}; once the exam board agrees, adopt \
                  it for every command with osce decide pass-marks RUBRIC --sessions … --record {} --by NAME --reason \"…\" \
                  (docs/decisions.md)",
-                decision.stations.len(),
+                osce::base::text::plural(decision.stations.len(), "station", "stations"),
                 path.display(),
                 path.display()
             ),
@@ -132,6 +139,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             };
             let tables = [
                 osce::analysis::report::csv::stations(&report),
+                osce::analysis::report::csv::items(&report),
                 osce::analysis::report::csv::exam(&report),
             ];
             match osce::results::export::write(dir, &tables, args.force) {
@@ -185,4 +193,61 @@ fn write_file(path: &std::path::Path, bytes: Vec<u8>, force: bool) -> Result<(),
     osce::results::export::write_files(dir, &[(name, bytes)], force)
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+/// The methods and judges' files of this run: the Angoff estimates and
+/// the Hofstee bounds read all or nothing (exit code 1 for a file that is
+/// wrong, 2 for one that cannot be read), and the method chosen.
+fn options(args: &ReportArgs, rubric: &osce::rubric::Rubric) -> Result<Options, ExitCode> {
+    let fail = |e: osce::analysis::judges::JudgesError| {
+        errln!("error: {e}");
+        ExitCode::from(if e.is_io() {
+            EXIT_USAGE
+        } else {
+            super::EXIT_INVALID
+        })
+    };
+    let methods = match &args.angoff {
+        Some(path) => {
+            Methods::with_angoff(osce::analysis::methods::angoff::read(path, rubric).map_err(fail)?)
+        }
+        None => Methods::default(),
+    };
+    let hofstee = match &args.hofstee {
+        Some(path) => Some(osce::analysis::hofstee::read(path).map_err(fail)?),
+        None => None,
+    };
+    // The method chosen for the run, by its id in the report's methods.
+    let method = match args.method.as_deref() {
+        None => None,
+        Some(id) => match methods.find(id) {
+            Some(m) => Some(m.name()),
+            None if id == "angoff" => {
+                errln!(
+                    "error: --method angoff needs the judges' estimates: add --angoff FILE.csv (columns \
+                     judge,station,item,estimate; docs/report.md, \"Modified Angoff\")"
+                );
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
+            None => {
+                let mut ids: Vec<&str> = methods.ids();
+                if !ids.contains(&"angoff") {
+                    ids.push("angoff (with --angoff)");
+                }
+                errln!(
+                    "error: --method {id}: no such method; {}the methods are {}",
+                    osce::rubric::did_you_mean(id, ids.iter().copied())
+                        .map(|n| format!("did you mean \"{n}\"? "))
+                        .unwrap_or_default(),
+                    ids.join(", ")
+                );
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
+        },
+    };
+    Ok(Options {
+        methods,
+        method,
+        hofstee,
+    })
 }

@@ -88,8 +88,8 @@ pub enum PassMarkSource {
     Fixed,
     /// The rubric's provisional mark, standing in until standard setting.
     Provisional(StandardSetMethod),
-    /// Set from the cohort's data.
-    StandardSet(StandardSetMethod),
+    /// Set from the cohort's data (or, for modified Angoff, the judges').
+    StandardSet(super::SetMethod),
     /// Critical items and a share of the other items.
     Competency,
     /// A level of the global rating.

@@ -71,7 +71,41 @@ impl CandidateSheets {
 pub struct StandardSetMark {
     /// In marks, on the station's full maximum.
     pub marks: f64,
-    pub method: StandardSetMethod,
+    pub method: SetMethod,
+}
+
+/// The method a standard-set pass mark was set by: one a rubric can name
+/// (borderline regression, the borderline group), or one the exam lead
+/// chose for a run of `osce report --method` (modified Angoff, whose
+/// judges' estimates live outside the rubric). The names are those of the
+/// standard-setting record (`docs/report.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SetMethod {
+    #[serde(rename = "borderline regression")]
+    BorderlineRegression,
+    #[serde(rename = "borderline group")]
+    BorderlineGroup,
+    #[serde(rename = "modified Angoff")]
+    ModifiedAngoff,
+}
+
+impl From<StandardSetMethod> for SetMethod {
+    fn from(m: StandardSetMethod) -> Self {
+        match m {
+            StandardSetMethod::BorderlineRegression => SetMethod::BorderlineRegression,
+            StandardSetMethod::BorderlineGroup => SetMethod::BorderlineGroup,
+        }
+    }
+}
+
+impl std::fmt::Display for SetMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SetMethod::BorderlineRegression => "borderline regression",
+            SetMethod::BorderlineGroup => "borderline group",
+            SetMethod::ModifiedAngoff => "modified Angoff",
+        })
+    }
 }
 
 /// What standard setting has decided so far. Empty until it has run: then

@@ -257,6 +257,24 @@ fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             e.counts_standard_set.0, e.counts_standard_set.1, e.counts_standard_set.2
         )),
     ];
+    // The Hofstee cut, where the judges' bounds were given.
+    if let Some(h) = &e.hofstee {
+        use crate::analysis::hofstee::Meets;
+        lines.push(Line::from(match h {
+            Ok(h) => format!(
+                "Hofstee cut {} ({:.2}% of the total; {:.1}% below it){}",
+                marks(Some(h.cut_marks)),
+                h.cut_percent,
+                h.fail_percent,
+                match h.meets {
+                    Meets::Inside => "",
+                    Meets::BelowMinCut => ": no intersection, the lowest acceptable cut applies",
+                    Meets::AboveMaxCut => ": no intersection, the highest acceptable cut applies",
+                }
+            ),
+            Err(why) => format!("Hofstee cut: {why}"),
+        }));
+    }
     for (reason, n) in e.incomplete_reasons.iter().take(2) {
         lines.push(Line::styled(format!("  incomplete ({n}): {reason}"), theme.dim()));
     }
@@ -383,10 +401,19 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         ))),
         Err(why) => lines.push(Line::from(format!("Borderline regression: {why}"))),
     }
-    lines.push(Line::from(match &s.borderline_group {
-        Ok((m, n)) => format!("Borderline group pass mark {} (n = {n})", marks(Some(*m))),
-        Err(why) => format!("Borderline group: {why}"),
-    }));
+    // Every other method's pass mark (the regression has its line above).
+    for m in s
+        .methods
+        .iter()
+        .filter(|m| m.name != crate::scoring::SetMethod::BorderlineRegression)
+    {
+        let name = m.name.to_string();
+        let title = format!("{}{}", name[..1].to_uppercase(), &name[1..]);
+        lines.push(Line::from(match &m.result.pass_mark {
+            Ok(v) => format!("{title} pass mark {}{}", marks(Some(*v)), m.result.detail),
+            Err(why) => format!("{title}: {why}"),
+        }));
+    }
     lines.push(Line::from(format!(
         "η² by examiner {}{}   pass mark applied: {}",
         match &s.by_examiner {

@@ -1,16 +1,27 @@
 //! The report's tables as CSV: one row per station, with every figure.
 
 use super::Report;
+use crate::analysis::methods::Figure;
 use crate::results::export::{Kind, Table};
 
 fn num(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.6}")).unwrap_or_default()
 }
 
-/// `report-stations.csv`.
+/// A method's figure as a cell.
+fn figure(f: &Figure) -> String {
+    match f {
+        Figure::Number(v) => num(*v),
+        Figure::Count(c) => c.map(|c| c.to_string()).unwrap_or_default(),
+    }
+}
+
+/// `report-stations.csv`: the station's figures, then each method's
+/// columns in the report's order, then η², the method applied and the
+/// flags.
 pub fn stations(r: &Report) -> Table {
     use Kind::*;
-    let names: [(&str, Kind); 24] = [
+    let mut names: Vec<(&str, Kind)> = vec![
         ("station", Text),
         ("n", Number),
         ("missing", Number),
@@ -19,15 +30,11 @@ pub fn stations(r: &Report) -> Table {
         ("min", Number),
         ("max", Number),
         ("maximum", Number),
-        ("brm_slope", Number),
-        ("brm_intercept", Number),
-        ("brm_r2", Number),
-        ("brm_pass_mark", Number),
-        ("brm_ci_low", Number),
-        ("brm_ci_high", Number),
-        ("discrimination_share", Number),
-        ("failing_at_brm", Number),
-        ("bgm_pass_mark", Number),
+    ];
+    for m in &r.methods {
+        names.extend(m.csv.iter().map(|c| (*c, Number)));
+    }
+    names.extend([
         ("eta2_examiner", Number),
         ("eta2_examiner_chance", Number),
         ("eta2_circuit", Number),
@@ -35,13 +42,12 @@ pub fn stations(r: &Report) -> Table {
         ("method", Text),
         ("pass_mark_applied", Number),
         ("flags", Text),
-    ];
+    ]);
     let rows = r
         .stations
         .iter()
         .map(|s| {
-            let g = s.regression.as_ref().ok();
-            vec![
+            let mut row = vec![
                 s.id.clone(),
                 s.n.to_string(),
                 s.missing.to_string(),
@@ -50,15 +56,14 @@ pub fn stations(r: &Report) -> Table {
                 num(s.min),
                 num(s.max_score),
                 num(Some(s.max)),
-                num(g.map(|g| g.fit.slope)),
-                num(g.map(|g| g.fit.intercept)),
-                num(g.and_then(|g| g.fit.r2)),
-                num(g.map(|g| g.pass_mark)),
-                num(g.and_then(|g| g.ci95).map(|c| c.0)),
-                num(g.and_then(|g| g.ci95).map(|c| c.1)),
-                num(g.map(|g| g.discrimination_share)),
-                g.map(|g| g.failing.to_string()).unwrap_or_default(),
-                num(s.borderline_group.as_ref().ok().map(|b| b.0)),
+            ];
+            for m in &r.methods {
+                match s.methods.iter().find(|x| x.id == m.id) {
+                    Some(x) => row.extend(x.result.figures.iter().map(figure)),
+                    None => row.extend(m.csv.iter().map(|_| String::new())),
+                }
+            }
+            row.extend([
                 num(s.by_examiner.as_ref().ok().map(|w| w.eta2)),
                 num(s.by_examiner.as_ref().ok().map(|w| w.chance())),
                 num(s
@@ -80,11 +85,51 @@ pub fn stations(r: &Report) -> Table {
                     .map(|f| format!("{}: {}", f.level.word(), f.text))
                     .collect::<Vec<_>>()
                     .join("; "),
-            ]
+            ]);
+            row
         })
         .collect();
     Table {
         name: "report-stations.csv",
+        columns: names.iter().map(|(n, k)| (n.to_string(), *k)).collect(),
+        rows,
+    }
+}
+
+/// `report-items.csv`: one row per item of every scored station.
+pub fn items(r: &Report) -> Table {
+    use Kind::*;
+    let names: [(&str, Kind); 7] = [
+        ("station", Text),
+        ("item", Text),
+        ("maximum", Number),
+        ("n", Number),
+        ("facility", Number),
+        ("corrected_r", Number),
+        ("flag", Text),
+    ];
+    let rows = r
+        .stations
+        .iter()
+        .flat_map(|s| {
+            s.items.iter().map(|i| {
+                vec![
+                    s.id.clone(),
+                    i.id.clone(),
+                    num(Some(i.max)),
+                    i.n.to_string(),
+                    num(i.facility),
+                    num(i.corrected_r),
+                    i.flag
+                        .as_ref()
+                        .map(|f| format!("{}: {}", f.level.word(), f.text))
+                        .unwrap_or_default(),
+                ]
+            })
+        })
+        .collect();
+    Table {
+        name: "report-items.csv",
         columns: names.iter().map(|(n, k)| (n.to_string(), *k)).collect(),
         rows,
     }
@@ -108,6 +153,24 @@ pub fn exam(r: &Report) -> Table {
         vec!["pass_standard_set".into(), e.counts_standard_set.0.to_string()],
         vec!["fail_standard_set".into(), e.counts_standard_set.1.to_string()],
     ];
+    if let Some(h) = &e.hofstee {
+        let h = h.as_ref().ok();
+        rows.push(vec![
+            "hofstee_judges".into(),
+            h.map(|h| h.judges.to_string()).unwrap_or_default(),
+        ]);
+        for (name, v) in [
+            ("hofstee_min_cut", h.map(|h| h.bounds.min_cut)),
+            ("hofstee_max_cut", h.map(|h| h.bounds.max_cut)),
+            ("hofstee_min_fail", h.map(|h| h.bounds.min_fail)),
+            ("hofstee_max_fail", h.map(|h| h.bounds.max_fail)),
+            ("hofstee_cut_percent", h.map(|h| h.cut_percent)),
+            ("hofstee_cut", h.map(|h| h.cut_marks)),
+            ("hofstee_fail_percent", h.map(|h| h.fail_percent)),
+        ] {
+            rows.push(vec![name.into(), num(v)]);
+        }
+    }
     for (id, a) in &e.alpha_if_deleted {
         rows.push(vec![
             format!("alpha_if_deleted:{id}"),

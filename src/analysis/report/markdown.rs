@@ -6,11 +6,11 @@ use std::fmt::Write;
 use super::{Flag, Report, StationReport};
 use crate::scoring::fmt_marks;
 
-fn f2(v: f64) -> String {
+pub(crate) fn f2(v: f64) -> String {
     format!("{v:.2}")
 }
 
-fn m1(v: f64) -> String {
+pub(crate) fn m1(v: f64) -> String {
     fmt_marks((v * 100.0).round() / 100.0)
 }
 
@@ -18,7 +18,7 @@ fn opt(v: Option<f64>, f: fn(f64) -> String) -> String {
     v.map(f).unwrap_or_else(|| "—".to_string())
 }
 
-fn pct(v: f64) -> String {
+pub(crate) fn pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
@@ -46,6 +46,8 @@ pub fn render(r: &Report) -> String {
     flags(&mut out, r);
     whole_exam(&mut out, r);
     stations(&mut out, r);
+    angoff_against_regression(&mut out, r);
+    items(&mut out, r);
     examiners(&mut out, r);
     double_marking(&mut out, r);
     footer(&mut out);
@@ -140,6 +142,7 @@ fn whole_exam(out: &mut String, r: &Report) {
         "| Cohen's method (60% of the 95th percentile total) | {} |",
         opt(e.cohen_cut, m1)
     );
+    hofstee(out, r);
     let (p, f, i) = e.counts_provisional;
     let (sp, sf, si) = e.counts_standard_set;
     let _ = writeln!(out, "\n| | pass | fail | incomplete |\n|---|---|---|---|");
@@ -187,51 +190,38 @@ fn whole_exam(out: &mut String, r: &Report) {
     }
 }
 
-/// The stations' table, then η² by circuit.
+/// The stations' table (each method's columns in the report's order),
+/// then η² by circuit.
 fn stations(out: &mut String, r: &Report) {
     let _ = writeln!(out, "\n## Stations\n");
-    let _ = writeln!(
-        out,
-        "| station | n | missing | mean | SD | min | max | BRM pass mark (95% CI) | R² | discrimination | BGM pass mark | failing at BRM | η² examiner | pass mark applied |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-    );
+    let mut heads: Vec<&str> = vec!["station", "n", "missing", "mean", "SD", "min", "max"];
+    for m in &r.methods {
+        heads.extend(m.table.iter().copied());
+    }
+    heads.extend(["η² examiner", "pass mark applied"]);
+    let _ = writeln!(out, "| {} |\n|{}", heads.join(" | "), "---|".repeat(heads.len()));
     for s in &r.stations {
-        let (brm, r2, disc, failing) = match &s.regression {
-            Ok(g) => (
-                format!(
-                    "{}{}",
-                    m1(g.pass_mark),
-                    g.ci95
-                        .map(|(a, b)| format!(" ({}–{})", m1(a), m1(b)))
-                        .unwrap_or_default()
-                ),
-                g.fit
-                    .r2
-                    .map_or_else(|| format!("— ({})", super::NO_SPREAD_R2), f2),
-                format!("{} ({})", f2(g.fit.slope), pct(g.discrimination_share)),
-                format!("{} ({})", g.failing, pct(g.failing_share)),
-            ),
-            Err(why) => (format!("— ({why})"), "—".into(), "—".into(), "—".into()),
-        };
-        let bgm = match &s.borderline_group {
-            Ok((m, n)) => format!("{} (n = {n})", m1(*m)),
-            Err(why) => format!("— ({why})"),
-        };
-        let eta = match &s.by_examiner {
-            Ok(w) => format!("{} (chance {})", pct(w.eta2), pct(w.chance())),
-            Err(d) => format!("— ({})", super::between_words(d, "examiner")),
-        };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} | {brm} | {r2} | {disc} | {bgm} | {failing} | {eta} | {} |",
-            s.id,
-            s.n,
-            s.missing,
+        let mut cells: Vec<String> = vec![
+            s.id.clone(),
+            s.n.to_string(),
+            s.missing.to_string(),
             opt(s.mean, m1),
             opt(s.sd, f2),
             opt(s.min, m1),
             opt(s.max_score, m1),
-            method_words(s)
-        );
+        ];
+        for m in &r.methods {
+            match s.methods.iter().find(|x| x.id == m.id) {
+                Some(x) => cells.extend(x.result.cells.iter().cloned()),
+                None => cells.extend(m.table.iter().map(|_| "—".to_string())),
+            }
+        }
+        cells.push(match &s.by_examiner {
+            Ok(w) => format!("{} (chance {})", pct(w.eta2), pct(w.chance())),
+            Err(d) => format!("— ({})", super::between_words(d, "examiner")),
+        });
+        cells.push(method_words(s));
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     for s in &r.stations {
         match &s.by_circuit {
@@ -256,6 +246,126 @@ fn stations(out: &mut String, r: &Report) {
                 );
             }
             None => {}
+        }
+    }
+}
+
+/// The Hofstee cut, where the judges' bounds were given.
+fn hofstee(out: &mut String, r: &Report) {
+    use crate::analysis::hofstee::Meets;
+    let e = &r.exam;
+    match &e.hofstee {
+        None => {}
+        Some(Err(why)) => {
+            let _ = writeln!(out, "| Hofstee cut | cannot be computed: {why} |");
+        }
+        Some(Ok(h)) => {
+            let b = &h.bounds;
+            let _ = writeln!(
+                out,
+                "| Hofstee cut ({}; means: cut {}–{}%, fail rate {}–{}%) | {} ({}% of {}; {} of {} complete candidates below it) |",
+                crate::base::text::plural(h.judges, "judge", "judges"),
+                f2(b.min_cut),
+                f2(b.max_cut),
+                f2(b.min_fail),
+                f2(b.max_fail),
+                m1(h.cut_marks),
+                f2(h.cut_percent),
+                fmt_marks(e.total_max),
+                pct(h.fail_percent / 100.0),
+                h.candidates
+            );
+            match h.meets {
+                Meets::Inside => {}
+                Meets::BelowMinCut => {
+                    let _ = writeln!(
+                        out,
+                        "| Hofstee: no intersection | at the lowest acceptable cut ({}%) {} of the candidates already fail, more than the highest acceptable fail rate ({}%): the lowest acceptable cut applies |",
+                        f2(b.min_cut),
+                        pct(h.fail_percent / 100.0),
+                        f2(b.max_fail)
+                    );
+                }
+                Meets::AboveMaxCut => {
+                    let _ = writeln!(
+                        out,
+                        "| Hofstee: no intersection | even at the highest acceptable cut ({}%) only {} of the candidates fail, fewer than the lowest acceptable fail rate ({}%): the highest acceptable cut applies |",
+                        f2(b.max_cut),
+                        pct(h.fail_percent / 100.0),
+                        f2(b.min_fail)
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Modified Angoff (set before the exam) beside borderline regression
+/// (from the cohort), station by station, where both were computed.
+fn angoff_against_regression(out: &mut String, r: &Report) {
+    use crate::scoring::SetMethod;
+    if !r.methods.iter().any(|m| m.name == SetMethod::ModifiedAngoff) {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n### Modified Angoff against borderline regression\n\nThe judges' pass marks, set before the exam, beside the \
+         pass marks the cohort's own marks give. A large difference asks whether the judges' idea of a borderline \
+         candidate matched the examiners'.\n\n| station | Angoff | BRM | Angoff − BRM | share of maximum |\n|---|---|---|---|---|"
+    );
+    for s in &r.stations {
+        let mark = |m: SetMethod| {
+            s.methods
+                .iter()
+                .find(|x| x.name == m)
+                .and_then(|x| x.result.pass_mark.as_ref().ok().copied())
+        };
+        let (a, b) = (
+            mark(SetMethod::ModifiedAngoff),
+            mark(SetMethod::BorderlineRegression),
+        );
+        let diff = a.zip(b).map(|(a, b)| a - b);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            s.id,
+            opt(a, m1),
+            opt(b, m1),
+            diff.map(|d| format!("{d:+.2}")).unwrap_or_else(|| "—".into()),
+            diff.filter(|_| s.max > 0.0)
+                .map(|d| format!("{:+.1}%", d * 100.0 / s.max))
+                .unwrap_or_else(|| "—".into())
+        );
+    }
+}
+
+/// Item analysis: one table over every station's items.
+fn items(out: &mut String, r: &Report) {
+    if r.stations.iter().all(|s| s.items.is_empty()) {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n## Items\n\nFacility is the mean mark as a share of the item's maximum; the corrected item–total \
+         correlation is the item's correlation with the rest of the station (the station's other items). \
+         Complete results only.\n\n| station | item | maximum | n | facility | corrected r | flag |\n|---|---|---|---|---|---|---|"
+    );
+    for s in &r.stations {
+        for i in &s.items {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                s.id,
+                i.id,
+                fmt_marks(i.max),
+                i.n,
+                opt(i.facility, f2),
+                i.corrected_r.map(f2).unwrap_or_else(|| "—".into()),
+                i.flag
+                    .as_ref()
+                    .map(|f| format!("**{}**: {}. *What to do:* {}.", f.level.word(), f.text, f.action))
+                    .unwrap_or_default()
+            );
         }
     }
 }

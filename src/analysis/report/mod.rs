@@ -16,11 +16,13 @@ pub mod svg;
 use std::collections::BTreeMap;
 
 use crate::analysis::agreement::DoubleMarking;
-use crate::analysis::stats::{self, Degenerate, GStudy, Ols, OneWay};
+use crate::analysis::items::ItemFigures;
+use crate::analysis::methods::{self, MethodResult, Methods};
+use crate::analysis::stats::{self, Degenerate, GStudy, OneWay};
 use crate::results::gather::Cohort;
 use crate::results::reconcile::CandidateResult;
-use crate::rubric::{PassMark, PassRule, Rubric, StandardSetMethod};
-use crate::scoring::{Outcome, StandardSetMark, Standards, StationOutcome};
+use crate::rubric::{PassMark, PassRule, Rubric};
+use crate::scoring::{Outcome, SetMethod, StandardSetMark, Standards, StationOutcome};
 
 /// Why R² cannot be computed where every score at a station is the same.
 pub const NO_SPREAD_R2: &str =
@@ -61,20 +63,35 @@ pub struct Flag {
     pub action: String,
 }
 
-/// Borderline regression at one station.
+pub use crate::analysis::methods::borderline_regression::Regression;
+
+/// One method's pass mark at one station.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Regression {
-    pub fit: Ols,
-    /// The global-rating code of the borderline level.
-    pub borderline_code: f64,
-    /// intercept + slope × borderline code.
-    pub pass_mark: f64,
-    pub ci95: Option<(f64, f64)>,
-    /// The slope as a share of the station maximum.
-    pub discrimination_share: f64,
-    /// Candidates scoring below the pass mark, and their share.
-    pub failing: usize,
-    pub failing_share: f64,
+pub struct MethodMark {
+    /// As `--method` takes it.
+    pub id: &'static str,
+    pub name: SetMethod,
+    pub result: MethodResult,
+}
+
+/// A method's headings, for the writers (the same at every station).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MethodColumns {
+    pub id: &'static str,
+    pub name: SetMethod,
+    pub table: Vec<&'static str>,
+    pub csv: Vec<&'static str>,
+}
+
+/// What a report is built with besides the sessions: the methods, the
+/// method chosen for this run, and the judges' Hofstee bounds.
+#[derive(Default)]
+pub struct Options {
+    pub methods: Methods,
+    /// Sets the pass mark of every station the rubric standard-sets by
+    /// this method instead of the rubric's (`osce report --method`).
+    pub method: Option<SetMethod>,
+    pub hofstee: Option<Vec<crate::analysis::hofstee::Judgement>>,
 }
 
 /// Examiner `examiner`'s marking at one station against the station's.
@@ -111,17 +128,25 @@ pub struct StationReport {
     pub points: Vec<(f64, f64)>,
     /// The rating codes and labels, lowest first.
     pub grades: Vec<(f64, String)>,
+    /// The regression's quality figures (R², slope), whatever method
+    /// sets the pass mark.
     pub regression: Result<Regression, String>,
-    /// Mean score of those graded borderline, and how many.
-    pub borderline_group: Result<(f64, usize), String>,
+    /// Candidates graded borderline.
+    pub graded_borderline: usize,
+    /// Every method's pass mark, in the order of [`Report::methods`].
+    pub methods: Vec<MethodMark>,
+    /// Item analysis: one row per item, in rubric order.
+    pub items: Vec<ItemFigures>,
     pub by_examiner: Result<OneWay, Degenerate>,
     /// With several circuits.
     pub by_circuit: Option<Result<OneWay, Degenerate>>,
-    /// The method the rubric sets this station's pass mark by, if any.
-    pub method: Option<StandardSetMethod>,
+    /// The method this station's pass mark is standard-set by, if any:
+    /// the rubric's, or the one chosen for the run.
+    pub method: Option<SetMethod>,
     /// The provisional pass mark in marks, if standard-set.
     pub provisional: Option<f64>,
-    /// The pass mark standard setting gives, by the rubric's method.
+    /// The pass mark standard setting gives, by `method` (within 0 to
+    /// the maximum; `None` where it cannot be computed or falls outside).
     pub standard_set: Option<f64>,
     pub flags: Vec<Flag>,
 }
@@ -156,6 +181,9 @@ pub struct ExamReport {
     /// each reason, with how many, most common first.
     pub incomplete_reasons: Vec<(String, usize)>,
     pub cohen_cut: Option<f64>,
+    /// The Hofstee cut, where the judges' bounds were given: the cut, or
+    /// why it cannot be computed.
+    pub hofstee: Option<Result<crate::analysis::hofstee::Hofstee, String>>,
     pub examiners: Vec<ExaminerAtStation>,
     /// Double marking: agreement station by station.
     pub double_marking: DoubleMarking,
@@ -182,6 +210,8 @@ pub struct Report {
     pub title: String,
     pub assessment: String,
     pub stations: Vec<StationReport>,
+    /// The standard-setting methods, in the order the tables show them.
+    pub methods: Vec<MethodColumns>,
     pub exam: ExamReport,
     /// The standard-set pass marks and SEM, as the engine takes them.
     pub standards: Standards,
@@ -200,6 +230,9 @@ struct Point {
     passed: bool,
     examiners: String,
     circuit: Option<String>,
+    /// Each item's mark (weight × level mark), in rubric order: the mean
+    /// over the sheets that count; `None` where one has no mark for it.
+    items: Vec<Option<f64>>,
 }
 
 /// How many candidates' results are made at a time (on every core): the
@@ -245,6 +278,33 @@ fn row_of(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, circuits: &BTre
                 .iter()
                 .map(|&i| cohort.sheets[i].key.examiner.as_str())
                 .collect();
+            // The sheets whose marks make the score: every marker's (their
+            // mean counts), or the third marker's alone where theirs does.
+            let third_counts = rubric.double_marking.reconcile == crate::rubric::Reconcile::ThirdMarker
+                && d.sheets.len() >= 3
+                && d.over_threshold;
+            let counting: &[usize] = if third_counts { &d.sheets[2..3] } else { &d.sheets };
+            let sheets: Vec<crate::scoring::StationSheet> = counting
+                .iter()
+                .map(|&i| cohort.sheets[i].state.to_station_sheet())
+                .collect();
+            let items = station
+                .items
+                .iter()
+                .map(|item| {
+                    let levels = &rubric.scale(item.scale).levels;
+                    let marks: Option<Vec<f64>> = sheets
+                        .iter()
+                        .map(|sh| match sh.marks.get(&item.id) {
+                            Some(crate::scoring::ItemMark::Level(l)) => {
+                                levels.get(*l).map(|lv| item.weight * lv.mark)
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    marks.and_then(|m| stats::mean(&m))
+                })
+                .collect();
             Some(Point {
                 score: r.score,
                 code,
@@ -252,6 +312,7 @@ fn row_of(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, circuits: &BTre
                 passed: r.outcome == StationOutcome::Pass,
                 examiners: examiners.join("+"),
                 circuit: circuit.clone(),
+                items,
             })
         })
         .collect();
@@ -333,6 +394,28 @@ pub fn build(
     double_marking: DoubleMarking,
     results_of: impl Fn(&[String], &Standards) -> Vec<CandidateResult> + Sync,
 ) -> Report {
+    build_with(
+        rubric,
+        cohort,
+        candidates,
+        circuits,
+        double_marking,
+        &Options::default(),
+        results_of,
+    )
+}
+
+/// [`build`] with other methods, a method chosen for the run, or the
+/// judges' Hofstee bounds.
+pub fn build_with(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    candidates: &[String],
+    circuits: &BTreeMap<String, String>,
+    double_marking: DoubleMarking,
+    options: &Options,
+    results_of: impl Fn(&[String], &Standards) -> Vec<CandidateResult> + Sync,
+) -> Report {
     let parts: Vec<&[String]> = candidates.chunks(PART).collect();
     let provisional_rows: Vec<Row> = crate::base::threads::map(parts.clone(), 1, |part| {
         results_of(part, &Standards::default())
@@ -343,7 +426,7 @@ pub fn build(
     .into_iter()
     .flatten()
     .collect();
-    let (stations, mut standards) = station_reports(rubric, &provisional_rows);
+    let (stations, mut standards) = station_reports(rubric, &provisional_rows, options);
     let reliability = reliability(rubric, &provisional_rows);
     standards.sem = reliability.sem;
     let cuts = cut_scores(rubric, &stations, reliability.sem);
@@ -373,6 +456,11 @@ pub fn build(
         g,
         d_study,
     } = reliability;
+    let total_max: f64 = rubric.scored_stations().map(|s| rubric.station_max(s)).sum();
+    let hofstee = options
+        .hofstee
+        .as_ref()
+        .map(|judges| hofstee_cut(judges, &totals, total_max));
     let exam = ExamReport {
         candidates: provisional_rows.len(),
         complete,
@@ -383,8 +471,9 @@ pub fn build(
         g,
         d_study,
         cohen_cut: stats::cohen_cut(&totals, 0.6),
+        hofstee,
         totals,
-        total_max: rubric.scored_stations().map(|s| rubric.station_max(s)).sum(),
+        total_max,
         cut_provisional: cuts.provisional,
         cut_standard_set: cuts.standard_set,
         plus_sem: cuts.plus_sem,
@@ -400,6 +489,17 @@ pub fn build(
         title: rubric.title.clone(),
         assessment: rubric.id.clone(),
         stations: stations.into_iter().map(|(s, _)| s).collect(),
+        methods: options
+            .methods
+            .list
+            .iter()
+            .map(|m| MethodColumns {
+                id: m.id(),
+                name: m.name(),
+                table: m.table_columns(),
+                csv: m.csv_columns(),
+            })
+            .collect(),
         exam,
         standards,
         adopted: None,
@@ -408,7 +508,11 @@ pub fn build(
 
 /// Each scored station's report with the points it was made from, and the
 /// standard-set pass marks they give (without the SEM yet).
-fn station_reports(rubric: &Rubric, rows: &[Row]) -> (Vec<(StationReport, Vec<Point>)>, Standards) {
+fn station_reports(
+    rubric: &Rubric,
+    rows: &[Row],
+    options: &Options,
+) -> (Vec<(StationReport, Vec<Point>)>, Standards) {
     let mut stations = Vec::new();
     let mut standards = Standards::default();
     for (j, station) in rubric.scored_stations().enumerate() {
@@ -420,7 +524,7 @@ fn station_reports(rubric: &Rubric, rows: &[Row]) -> (Vec<(StationReport, Vec<Po
                 None => missing += 1,
             }
         }
-        let report = station_report(rubric, station, &points, missing);
+        let report = station_report(rubric, station, &points, missing, options);
         if let (Some(method), Some(mark)) = (report.method, report.standard_set) {
             standards.pass_marks.insert(
                 station.id.clone(),
@@ -645,6 +749,7 @@ fn station_report(
     station: &crate::rubric::Station,
     points: &[Point],
     missing: usize,
+    options: &Options,
 ) -> StationReport {
     let max = rubric.station_max(station);
     let scores: Vec<f64> = points.iter().map(|p| p.score).collect();
@@ -662,64 +767,59 @@ fn station_report(
         }
         None => (Vec::new(), None),
     };
-    let regression = match (station.global_rating.is_some(), borderline_code) {
-        (false, _) => Err("the station has no global rating".to_string()),
-        (true, None) => Err("the global-rating scale has no borderline level".to_string()),
-        (true, Some(b)) => {
-            let (x, y): (Vec<f64>, Vec<f64>) = with_code.iter().copied().unzip();
-            match stats::ols(&x, &y) {
-                // Two points always fit a line exactly: nothing to trust.
-                _ if x.len() < 3 => Err(Degenerate::TooFew {
-                    have: x.len(),
-                    need: 3,
-                }
-                .to_string()),
-                Err(e) => Err(e.to_string()),
-                Ok(fit) => {
-                    let pass_mark = fit.predict(b);
-                    let failing = scores
-                        .iter()
-                        .filter(|s| **s + crate::rubric::EPSILON < pass_mark)
-                        .count();
-                    Ok(Regression {
-                        fit,
-                        borderline_code: b,
-                        pass_mark,
-                        ci95: fit.ci95(b),
-                        discrimination_share: if max > 0.0 { fit.slope / max } else { 0.0 },
-                        failing,
-                        failing_share: failing as f64 / scores.len().max(1) as f64,
-                    })
-                }
-            }
-        }
+    let candidates: Vec<methods::Candidate> = points
+        .iter()
+        .map(|p| methods::Candidate {
+            score: p.score,
+            code: p.code,
+            borderline: p.borderline,
+        })
+        .collect();
+    let data = methods::StationData {
+        rubric,
+        station,
+        max,
+        borderline_code,
+        candidates: &candidates,
     };
-    let borderline: Vec<f64> = points.iter().filter(|p| p.borderline).map(|p| p.score).collect();
-    let borderline_group = match (borderline_code, stats::mean(&borderline)) {
-        (None, _) => Err("no borderline level to group by".to_string()),
-        (Some(_), None) => Err("no candidate was graded borderline".to_string()),
-        (Some(_), Some(m)) => Ok((m, borderline.len())),
-    };
+    let regression = methods::borderline_regression::fit(&data);
+    let marks: Vec<MethodMark> = options
+        .methods
+        .list
+        .iter()
+        .map(|m| MethodMark {
+            id: m.id(),
+            name: m.name(),
+            result: m.station_pass_mark(&data),
+        })
+        .collect();
     let examiners: Vec<String> = points.iter().map(|p| p.examiners.clone()).collect();
     let by_examiner = stats::one_way(&scores, &examiners);
     let circuits: Vec<Option<String>> = points.iter().map(|p| p.circuit.clone()).collect();
     let distinct: std::collections::BTreeSet<&Option<String>> = circuits.iter().collect();
     let by_circuit = (distinct.len() > 1).then(|| stats::one_way(&scores, &circuits));
     let (method, provisional) = match &station.pass_mark {
-        Some(PassMark::StandardSet { method, provisional }) => {
-            (Some(*method), Some(provisional.in_marks(max)))
-        }
+        Some(PassMark::StandardSet { method, provisional }) => (
+            Some(options.method.unwrap_or(SetMethod::from(*method))),
+            Some(provisional.in_marks(max)),
+        ),
         _ => (None, None),
     };
-    let computed = match method {
-        Some(StandardSetMethod::BorderlineRegression) => regression.as_ref().ok().map(|r| r.pass_mark),
-        Some(StandardSetMethod::BorderlineGroup) => borderline_group.as_ref().ok().map(|b| b.0),
-        None => None,
-    };
+    let computed = method
+        .and_then(|m| marks.iter().find(|x| x.name == m))
+        .and_then(|x| x.result.pass_mark.as_ref().ok().copied());
     // A pass mark outside 0 to the maximum is not a pass mark: the
     // provisional one stays, and the flag says why.
     let out_of_range = computed.filter(|m| !(0.0..=max).contains(m));
     let standard_set = computed.filter(|m| (0.0..=max).contains(m));
+    let ids: Vec<String> = station.items.iter().map(|i| i.id.clone()).collect();
+    let maxima: Vec<f64> = station.items.iter().map(|i| rubric.item_max(i)).collect();
+    let critical: Vec<bool> = station
+        .items
+        .iter()
+        .map(|i| i.critical != crate::rubric::Critical::No)
+        .collect();
+    let item_marks: Vec<Vec<Option<f64>>> = points.iter().map(|p| p.items.clone()).collect();
     let mut report = StationReport {
         id: station.id.clone(),
         title: station.title.clone(),
@@ -733,7 +833,9 @@ fn station_report(
         points: with_code,
         grades,
         regression,
-        borderline_group,
+        graded_borderline: points.iter().filter(|p| p.borderline).count(),
+        methods: marks,
+        items: crate::analysis::items::analyse(&ids, &maxima, &critical, &item_marks),
         by_examiner,
         by_circuit,
         method,
@@ -803,7 +905,7 @@ fn station_flags(s: &StationReport) -> Vec<Flag> {
                 action: "check that the items can tell a weak performance from a strong one, and that the sheets are marked as intended".into(),
             }),
         }
-        if s.borderline_group.is_err()
+        if s.graded_borderline == 0
             && let Some((lo, hi)) = grade_range(&s.points)
         {
             let b = r.borderline_code;
@@ -839,19 +941,22 @@ fn station_flags(s: &StationReport) -> Vec<Flag> {
                 },
             });
         }
-    } else if let Err(why) = &s.regression
-        && s.method == Some(StandardSetMethod::BorderlineRegression)
+    }
+    // The method that sets this station's pass mark cannot: say why.
+    if let Some(m) = s.method
+        && let Some(Err(why)) = s
+            .methods
+            .iter()
+            .find(|x| x.name == m)
+            .map(|x| &x.result.pass_mark)
     {
         flags.push(Flag {
             level: Level::Concern,
-            text: format!("borderline regression cannot be computed: {why}"),
-            action: "keep the provisional pass mark for this station, and say so to the exam board".into(),
-        });
-    }
-    if let (Some(StandardSetMethod::BorderlineGroup), Err(why)) = (s.method, &s.borderline_group) {
-        flags.push(Flag {
-            level: Level::Concern,
-            text: format!("the borderline group pass mark cannot be computed: {why}"),
+            text: if m == SetMethod::BorderlineRegression {
+                format!("borderline regression cannot be computed: {why}")
+            } else {
+                format!("the {m} pass mark cannot be computed: {why}")
+            },
             action: "keep the provisional pass mark for this station, and say so to the exam board".into(),
         });
     }
@@ -955,4 +1060,22 @@ pub fn circuits(roster: Option<&crate::day::roster::Roster>) -> BTreeMap<String,
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The Hofstee cut from the judges' bounds and the totals of the
+/// candidates complete at every station, or why it cannot be computed.
+fn hofstee_cut(
+    judges: &[crate::analysis::hofstee::Judgement],
+    totals: &[f64],
+    total_max: f64,
+) -> Result<crate::analysis::hofstee::Hofstee, String> {
+    use crate::analysis::hofstee;
+    let bounds = hofstee::Bounds::mean(judges).ok_or("no judge gave bounds")?;
+    if total_max <= 0.0 {
+        return Err("the exam has no marks to cut".into());
+    }
+    let percents: Vec<f64> = totals.iter().map(|t| t * 100.0 / total_max).collect();
+    hofstee::cut(bounds, &percents, total_max, judges.len()).ok_or_else(|| {
+        "no candidate is complete at every station, so there is no distribution of totals".into()
+    })
 }
