@@ -818,3 +818,142 @@ fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
         "{cand:?}"
     );
 }
+
+/// Standard setting as the board decides it, station by station: another
+/// method at one station, the provisional pass mark kept at another, a
+/// pass mark of the board's own at a third, a rounding rule and the
+/// board's note; all in the record, adopted as one decision, and used.
+#[test]
+fn the_board_sets_each_station_its_own_way_with_a_rounding_rule_and_a_note() {
+    let d = Dir::new("decide-board");
+    let folder = d.0.join("s");
+    let (code, out) = osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "40",
+        "--examiners",
+        "4",
+        "--seed",
+        "11",
+        "--sessions",
+        s(&folder),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let record = d.0.join("standards.json");
+    let report_dir = d.0.join("report");
+    let report = |extra: &[&str], record: &Path| {
+        let mut args = vec![
+            "report",
+            OSCE,
+            "--sessions",
+            s(&folder),
+            "--format",
+            "csv",
+            "--out",
+            s(&report_dir),
+            "--force",
+            "--save-standards",
+            s(record),
+            "--by",
+            "Standard-setting panel",
+        ];
+        args.extend_from_slice(extra);
+        osce(&args)
+    };
+    let (code, out) = report(
+        &[
+            "--station-method",
+            "shoulder=borderline-group",
+            "--station-method",
+            "knee=provisional",
+            "--station-method",
+            "physics=fixed:9",
+            "--round",
+            "up:0.5",
+            "--note",
+            "Few candidates were graded borderline at the ankle",
+        ],
+        &record,
+    );
+    assert!(matches!(code, 0 | 1), "{out}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&record).expect("record")).expect("json");
+    let station = |id: &str| {
+        saved["stations"]
+            .as_array()
+            .expect("stations")
+            .iter()
+            .find(|s| s["station"] == id)
+            .cloned()
+            .expect("station")
+    };
+    assert_eq!(station("shoulder")["method"], "borderline group");
+    assert_eq!(station("knee")["method"], "provisional kept");
+    assert_eq!(station("knee")["pass_mark"], station("knee")["provisional"]);
+    assert_eq!(station("physics")["method"], "fixed by the board");
+    assert_eq!(station("physics")["pass_mark"], 9.0);
+    assert_eq!(saved["rounding"]["up"], 0.5);
+    assert_eq!(
+        saved["note"],
+        "Few candidates were graded borderline at the ankle"
+    );
+    // Every pass mark is a multiple of 0.5, and where rounding changed one,
+    // the figure it came from is kept beside it.
+    for st in saved["stations"].as_array().expect("stations") {
+        let mark = st["pass_mark"].as_f64().expect("number");
+        assert!((mark * 2.0 - (mark * 2.0).round()).abs() < 1e-9, "{st}");
+        if let Some(was) = st["computed"].as_f64() {
+            assert!(was < mark && mark - was < 0.5 + 1e-9, "rounded up: {st}");
+        }
+    }
+    let (code, out) = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--record",
+        s(&record),
+        "--by",
+        "Exam board",
+        "--reason",
+        "As the board agreed",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("borderline group")
+            && out.contains("fixed by the board")
+            && out.contains("the board's note"),
+        "{out}"
+    );
+    let export = d.0.join("export");
+    osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&export)]);
+    let stations = rows(&export.join("stations.csv"));
+    let (id, mark, source) = (
+        col(&stations, "station_id"),
+        col(&stations, "pass_mark"),
+        col(&stations, "pass_mark_source"),
+    );
+    let physics = stations[1..]
+        .iter()
+        .find(|r| r[id] == "physics")
+        .expect("physics");
+    assert_eq!(physics[mark], "9", "{physics:?}");
+    assert!(physics[source].contains("fixed by the board"), "{physics:?}");
+
+    // Mistakes say what to write, and save nothing.
+    let other = d.0.join("other.json");
+    let (code, out) = report(&["--station-method", "hip=fixed:3"], &other);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("station \"hip\" is not standard-set") && !other.exists(),
+        "{out}"
+    );
+    let (code, out) = report(&["--station-method", "physics=fixed:99"], &other);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("outside 0 to the station's maximum"), "{out}");
+    let (code, out) = report(&["--round", "sideways"], &other);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("write up, down or nearest"), "{out}");
+}

@@ -26,6 +26,208 @@ pub struct StationStandard {
     pub provisional: f64,
     /// Candidates whose results it was computed from.
     pub candidates: usize,
+    /// The pass mark the method gave, where the record's rounding rule
+    /// changed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<f64>,
+}
+
+/// How the board rounds standard-set pass marks: to a multiple of `step`
+/// marks, up (no candidate passes on a fraction the marks cannot give),
+/// down, or to the nearest.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    Up(f64),
+    Down(f64),
+    Nearest(f64),
+}
+
+impl Rounding {
+    /// `up`, `down` or `nearest`, with `:STEP` (default 1), as `osce report
+    /// --round` takes it.
+    pub fn parse(text: &str) -> Option<Rounding> {
+        let (rule, step) = match text.split_once(':') {
+            Some((rule, step)) => (rule, step.trim().parse::<f64>().ok()?),
+            None => (text, 1.0),
+        };
+        if !(step.is_finite() && step > 0.0) {
+            return None;
+        }
+        match rule.trim() {
+            "up" => Some(Rounding::Up(step)),
+            "down" => Some(Rounding::Down(step)),
+            "nearest" => Some(Rounding::Nearest(step)),
+            _ => None,
+        }
+    }
+
+    pub fn apply(self, marks: f64) -> f64 {
+        // A tolerance, so that 12.000000001 is 12, not 13 rounded up.
+        let (step, f): (f64, fn(f64) -> f64) = match self {
+            Rounding::Up(s) => (s, |x: f64| (x - 1e-9).ceil()),
+            Rounding::Down(s) => (s, |x: f64| (x + 1e-9).floor()),
+            Rounding::Nearest(s) => (s, f64::round),
+        };
+        f(marks / step) * step
+    }
+
+    pub fn words(self) -> String {
+        let (how, step) = match self {
+            Rounding::Up(s) => ("up", s),
+            Rounding::Down(s) => ("down", s),
+            Rounding::Nearest(s) => ("to the nearest", s),
+        };
+        let unit = if (step - 1.0).abs() < 1e-12 {
+            "whole mark".to_string()
+        } else {
+            format!("multiple of {} marks", crate::scoring::fmt_marks(step))
+        };
+        match self {
+            Rounding::Nearest(_) => format!("rounded to the nearest {unit}"),
+            _ => format!("rounded {how} to a {unit}"),
+        }
+    }
+}
+
+/// The board's choice for one station, in place of the method the rubric
+/// (or `--method`) gives: another method's figure, the provisional pass
+/// mark kept, or a pass mark of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Choice {
+    Method(String),
+    Provisional,
+    Fixed(f64),
+}
+
+impl Choice {
+    /// `METHOD` (a method's id, as `--method` takes it), `provisional` or
+    /// `fixed:MARKS`.
+    pub fn parse(text: &str) -> Option<Choice> {
+        let text = text.trim();
+        if text == "provisional" {
+            return Some(Choice::Provisional);
+        }
+        if let Some(marks) = text.strip_prefix("fixed:") {
+            return marks
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|m| m.is_finite())
+                .map(Choice::Fixed);
+        }
+        (!text.is_empty()).then(|| Choice::Method(text.to_string()))
+    }
+}
+
+/// Why the board's choices cannot be applied to a record.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ChoiceError {
+    #[error(
+        "station \"{station}\" is not standard-set in this rubric (or has no result to set it from); the stations are {stations}"
+    )]
+    NotStandardSet { station: String, stations: String },
+    #[error(
+        "station {station}: no method \"{method}\"; the methods are {methods}, provisional or fixed:MARKS"
+    )]
+    UnknownMethod {
+        station: String,
+        method: String,
+        methods: String,
+    },
+    #[error("station {station}: {method} gives no pass mark here: {why}")]
+    NoFigure {
+        station: String,
+        method: String,
+        why: String,
+    },
+    #[error("station {station}: the pass mark {mark} is outside 0 to the station's maximum {max}")]
+    OutOfRange {
+        station: String,
+        mark: String,
+        max: String,
+    },
+}
+
+/// Applies the board's station-by-station choices and rounding rule to a
+/// record [`decide`] made from `report`.
+pub fn choose(
+    decision: &mut Decision,
+    report: &Report,
+    choices: &[(String, Choice)],
+    rounding: Option<Rounding>,
+) -> Result<(), ChoiceError> {
+    let ids: Vec<String> = decision.stations.iter().map(|s| s.station.clone()).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    for (station, choice) in choices {
+        let Some(at) = decision.stations.iter().position(|s| &s.station == station) else {
+            return Err(ChoiceError::NotStandardSet {
+                station: station.clone(),
+                stations: crate::rubric::one_of(&ids),
+            });
+        };
+        let Some(figures) = report.stations.iter().find(|s| &s.id == station) else {
+            return Err(ChoiceError::NotStandardSet {
+                station: station.clone(),
+                stations: crate::rubric::one_of(&ids),
+            });
+        };
+        let entry = &mut decision.stations[at];
+        match choice {
+            Choice::Provisional => {
+                entry.method = SetMethod::Provisional;
+                entry.pass_mark = entry.provisional;
+            }
+            Choice::Fixed(marks) => {
+                if !(0.0..=figures.max).contains(marks) {
+                    return Err(ChoiceError::OutOfRange {
+                        station: station.clone(),
+                        mark: crate::scoring::fmt_marks(*marks),
+                        max: crate::scoring::fmt_marks(figures.max),
+                    });
+                }
+                entry.method = SetMethod::Fixed;
+                entry.pass_mark = *marks;
+            }
+            Choice::Method(id) => {
+                let Some(m) = figures.methods.iter().find(|m| m.id == id.as_str()) else {
+                    let known: Vec<&str> = figures.methods.iter().map(|m| m.id).collect();
+                    return Err(ChoiceError::UnknownMethod {
+                        station: station.clone(),
+                        method: id.clone(),
+                        methods: crate::rubric::one_of(&known),
+                    });
+                };
+                match &m.result.pass_mark {
+                    Ok(marks) => {
+                        entry.method = m.name;
+                        entry.pass_mark = *marks;
+                    }
+                    Err(why) => {
+                        return Err(ChoiceError::NoFigure {
+                            station: station.clone(),
+                            method: m.name.to_string(),
+                            why: why.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if let Some(rule) = rounding {
+        for (entry, max) in decision.stations.iter_mut().filter_map(|e| {
+            let max = report.stations.iter().find(|s| s.id == e.station)?.max;
+            Some((e, max))
+        }) {
+            let rounded = rule.apply(entry.pass_mark).clamp(0.0, max);
+            if (rounded - entry.pass_mark).abs() > 1e-12 {
+                entry.computed = Some(entry.pass_mark);
+                entry.pass_mark = rounded;
+            }
+        }
+        decision.rounding = Some(rule);
+    }
+    Ok(())
 }
 
 /// The saved decision.
@@ -44,6 +246,12 @@ pub struct Decision {
     /// later whether the sheets have changed since.
     pub candidates: usize,
     pub sheets_fingerprint: String,
+    /// The rounding rule the board applied to every pass mark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounding: Option<Rounding>,
+    /// The board's note: why these pass marks, in its words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A fingerprint of the sheets: their keys and submissions, in order.
@@ -85,11 +293,14 @@ pub fn decide(
                     pass_mark: mark.marks,
                     provisional: s.provisional.unwrap_or(0.0),
                     candidates: s.n,
+                    computed: None,
                 })
             })
             .collect(),
         candidates: report.exam.candidates,
         sheets_fingerprint: fingerprint(cohort),
+        rounding: None,
+        note: None,
     }
 }
 

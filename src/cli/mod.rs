@@ -224,10 +224,28 @@ pub struct ReportArgs {
     /// Replace an earlier report at --out
     #[arg(long)]
     pub force: bool,
-    /// Save the standard-set pass marks as a standard-setting record, for
-    /// `osce export --pass-marks FILE`
+    /// Save the standard-set pass marks as a standard-setting record, to
+    /// adopt with `osce decide pass-marks` (or try with `osce export
+    /// --pass-marks FILE`)
     #[arg(long, value_name = "FILE.json", requires = "by")]
     pub save_standards: Option<PathBuf>,
+    /// With --save-standards: the board's choice for one station, as
+    /// STATION=METHOD (a method's id, as --method takes it), STATION=provisional
+    /// (keep the provisional pass mark) or STATION=fixed:MARKS; repeat for
+    /// each station
+    #[arg(
+        long = "station-method",
+        value_name = "STATION=CHOICE",
+        requires = "save_standards"
+    )]
+    pub station_methods: Vec<String>,
+    /// With --save-standards: round every pass mark, up, down or nearest,
+    /// to a multiple of STEP marks (default 1): e.g. up or up:0.5
+    #[arg(long, value_name = "RULE[:STEP]", requires = "save_standards")]
+    pub round: Option<String>,
+    /// With --save-standards: the board's note, kept in the record
+    #[arg(long, value_name = "TEXT", requires = "save_standards")]
+    pub note: Option<String>,
     /// Who sets the pass marks (with --save-standards)
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,

@@ -53,7 +53,17 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         return ExitCode::from(super::EXIT_INVALID);
     }
     if let (Some(path), Some(by)) = (&args.save_standards, &args.by) {
-        let decision = osce::analysis::standards::decide(&rubric, &hash, &report, &cohort, by, Utc::now());
+        let mut decision =
+            osce::analysis::standards::decide(&rubric, &hash, &report, &cohort, by, Utc::now());
+        let (choices, rounding) = match board_choices(args) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        if let Err(e) = osce::analysis::standards::choose(&mut decision, &report, &choices, rounding) {
+            errln!("error: --station-method: {e}; nothing was saved");
+            return ExitCode::from(super::EXIT_INVALID);
+        }
+        decision.note = args.note.clone().filter(|n| !n.trim().is_empty());
         if decision.stations.is_empty() {
             errln!(
                 "error: --save-standards: no station has a standard-set pass mark to save (none uses borderline \
@@ -76,6 +86,25 @@ pub fn run(args: &ReportArgs) -> ExitCode {
                 return ExitCode::from(EXIT_USAGE);
             }
         };
+        for st in &decision.stations {
+            let was = st
+                .computed
+                .map(|c| {
+                    format!(
+                        ", {} from {}",
+                        rounding.map(|r| r.words()).unwrap_or_default(),
+                        osce::scoring::fmt_marks(c)
+                    )
+                })
+                .unwrap_or_default();
+            errln!(
+                "  {}: pass mark {} ({}{was}; provisional {})",
+                st.station,
+                osce::scoring::fmt_marks(st.pass_mark),
+                st.method,
+                osce::scoring::fmt_marks(st.provisional)
+            );
+        }
         match write_file(path, text.into_bytes(), false) {
             Ok(()) => errln!(
                 "saved the standard-setting record ({}, set by {by}) to {}; once the exam board agrees, adopt \
@@ -193,6 +222,53 @@ fn write_file(path: &std::path::Path, bytes: Vec<u8>, force: bool) -> Result<(),
     osce::results::export::write_files(dir, &[(name, bytes)], force)
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+/// The board's station-by-station choices and rounding rule, as given.
+type BoardChoices = (
+    Vec<(String, osce::analysis::standards::Choice)>,
+    Option<osce::analysis::standards::Rounding>,
+);
+
+fn board_choices(args: &ReportArgs) -> Result<BoardChoices, ExitCode> {
+    let mut choices = Vec::new();
+    for text in &args.station_methods {
+        let parsed = text
+            .split_once('=')
+            .and_then(|(s, c)| Some((s.trim().to_string(), osce::analysis::standards::Choice::parse(c)?)));
+        match parsed {
+            Some((station, choice)) if !station.is_empty() => {
+                if choices.iter().any(|(s, _)| *s == station) {
+                    errln!(
+                        "error: --station-method: station {station} is given twice; give one choice per station"
+                    );
+                    return Err(ExitCode::from(EXIT_USAGE));
+                }
+                choices.push((station, choice));
+            }
+            _ => {
+                errln!(
+                    "error: --station-method {text:?}: write STATION=METHOD (e.g. shoulder=borderline-group), \
+                     STATION=provisional or STATION=fixed:MARKS (e.g. knee=fixed:12)"
+                );
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
+        }
+    }
+    let rounding = match args.round.as_deref() {
+        None => None,
+        Some(text) => match osce::analysis::standards::Rounding::parse(text) {
+            Some(r) => Some(r),
+            None => {
+                errln!(
+                    "error: --round {text:?}: write up, down or nearest, with :STEP in marks if not 1 \
+                     (e.g. up or up:0.5)"
+                );
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
+        },
+    };
+    Ok((choices, rounding))
 }
 
 /// The methods and judges' files of this run: the Angoff estimates and

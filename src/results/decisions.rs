@@ -275,11 +275,32 @@ impl Ruling {
                 ),
             },
             Ruling::StationResult { result, .. } => format!("the station's result is {}", result.label()),
-            Ruling::PassMarks { record } => format!(
-                "the standard-set pass marks of {} adopted ({} stations)",
-                record.time.format("%Y-%m-%d %H:%M UTC"),
-                record.stations.len()
-            ),
+            Ruling::PassMarks { record } => {
+                // Station by station: the method (or the board's choice)
+                // behind each pass mark, the rounding rule and the note.
+                let mut methods: Vec<String> = Vec::new();
+                for st in &record.stations {
+                    let m = st.method.to_string();
+                    if !methods.contains(&m) {
+                        methods.push(m);
+                    }
+                }
+                format!(
+                    "the standard-set pass marks of {} adopted ({}: {}{}){}",
+                    record.time.format("%Y-%m-%d %H:%M UTC"),
+                    crate::base::text::plural(record.stations.len(), "station", "stations"),
+                    methods.join(", "),
+                    record
+                        .rounding
+                        .map(|r| format!("; {}", r.words()))
+                        .unwrap_or_default(),
+                    record
+                        .note
+                        .as_deref()
+                        .map(|n| format!("; the board's note: {}", n.trim()))
+                        .unwrap_or_default()
+                )
+            }
             Ruling::Component {
                 component,
                 result,

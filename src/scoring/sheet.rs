@@ -87,6 +87,12 @@ pub enum SetMethod {
     BorderlineGroup,
     #[serde(rename = "modified Angoff")]
     ModifiedAngoff,
+    /// The exam board kept the station's provisional pass mark.
+    #[serde(rename = "provisional kept")]
+    Provisional,
+    /// The exam board set the pass mark itself.
+    #[serde(rename = "fixed by the board")]
+    Fixed,
 }
 
 impl From<StandardSetMethod> for SetMethod {
@@ -104,6 +110,8 @@ impl std::fmt::Display for SetMethod {
             SetMethod::BorderlineRegression => "borderline regression",
             SetMethod::BorderlineGroup => "borderline group",
             SetMethod::ModifiedAngoff => "modified Angoff",
+            SetMethod::Provisional => "provisional kept",
+            SetMethod::Fixed => "fixed by the board",
         })
     }
 }
