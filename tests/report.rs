@@ -418,6 +418,16 @@ fn the_html_report_renders_in_a_headless_browser() {
     );
     assert_eq!(dom.matches("class=\"regression\"").count(), 6);
     assert!(dom.contains("<table>"));
+    // The first page in plain English, and where the figures come from on
+    // every printed page.
+    assert!(
+        dom.contains("For the exam board, in brief"),
+        "the brief comes first"
+    );
+    assert!(
+        dom.contains("class=\"provenance every-page\"") && dom.contains("rubric msk-us-osce version"),
+        "provenance on every page"
+    );
     // And it draws: a screenshot is a real, non-trivial PNG.
     let png = d.0.join("shot.png");
     let shot = Std::new(browser)
@@ -1658,4 +1668,64 @@ fn item_analysis_of_a_double_marked_station_follows_the_score() {
     assert!(close(facility("frequency"), 1.0 / 6.0), "{:?}", physics.items);
     assert!(close(facility("depth-focus"), 1.0 / 3.0), "{:?}", physics.items);
     assert!(close(facility("gain-tgc"), 2.0 / 3.0), "{:?}", physics.items);
+}
+
+/// The Markdown report opens with provenance and a brief an exam board
+/// reads first: reliability in words, what needs attention, the pass
+/// marks in force; the CSV says where its figures come from.
+#[test]
+fn the_report_opens_with_its_provenance_and_a_brief_in_plain_english() {
+    let d = Dir::new("report-brief");
+    let s = simulated(&d, 40, 4);
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--format",
+        "markdown",
+        "--by",
+        "Dr Lead",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let made = text.lines().nth(2).unwrap_or_default();
+    assert!(
+        made.starts_with("Made ")
+            && made.contains(" by Dr Lead · rubric msk-us-osce version ")
+            && made.contains(" · osce "),
+        "{made}"
+    );
+    let brief = text
+        .split("## For the exam board, in brief")
+        .nth(1)
+        .and_then(|t| t.split("\n## ").next())
+        .expect("a brief before the flags");
+    assert!(brief.contains("Cronbach's α is"), "{brief}");
+    assert!(brief.contains("The pass marks in force are"), "{brief}");
+    assert!(brief.contains("Under the standard-set pass marks:"), "{brief}");
+    assert!(text.find("For the exam board").expect("brief") < text.find("## Flags").expect("flags"));
+    assert!(text.trim_end().ends_with(made), "provenance at the end too");
+    let csv_dir = d.0.join("csv");
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--format",
+        "csv",
+        "--out",
+        csv_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let exam = std::fs::read_to_string(csv_dir.join("report-exam.csv")).expect("csv");
+    for row in [
+        "generated,",
+        "generated_by,",
+        "rubric_content_hash,",
+        "sheets_fingerprint,",
+        "osce_version,",
+    ] {
+        assert!(exam.contains(row), "{row} in {exam}");
+    }
 }

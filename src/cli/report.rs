@@ -43,6 +43,21 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     report.adopted = decisions
         .pass_marks()
         .map(|(made, _)| format!("{} ({})", made.entry.decision.words(), made.attribution()));
+    report.provenance = Some(osce::analysis::report::Provenance {
+        generated: Utc::now(),
+        by: args
+            .by
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("LOGNAME").ok())
+            .filter(|b| !b.trim().is_empty())
+            .unwrap_or_else(|| format!("a user on {}", osce::tui::runner::default_device())),
+        rubric_id: rubric.id.clone(),
+        rubric_version: rubric.version.clone(),
+        rubric_hash: hash.clone(),
+        sheets_fingerprint: osce::analysis::standards::fingerprint(&cohort),
+        osce_version: env!("CARGO_PKG_VERSION").to_string(),
+    });
     let unusable = super::status::warn_unusable(&cohort);
     if matrix.candidates.is_empty() {
         errln!(

@@ -577,7 +577,7 @@ pub fn overall(
                     } else {
                         Reason::new(
                             Outcome::Incomplete,
-                            format!("critical items not yet marked: {unmarked}"),
+                            format!("critical items not yet marked ({unmarked})"),
                         )
                     });
                 }

@@ -153,6 +153,23 @@ pub fn exam(r: &Report) -> Table {
         vec!["pass_standard_set".into(), e.counts_standard_set.0.to_string()],
         vec!["fail_standard_set".into(), e.counts_standard_set.1.to_string()],
     ];
+    // Where the figures come from.
+    if let Some(p) = &r.provenance {
+        for (name, value) in [
+            (
+                "generated",
+                p.generated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
+            ("generated_by", p.by.clone()),
+            ("rubric_id", p.rubric_id.clone()),
+            ("rubric_version", p.rubric_version.clone()),
+            ("rubric_content_hash", p.rubric_hash.clone()),
+            ("sheets_fingerprint", p.sheets_fingerprint.clone()),
+            ("osce_version", p.osce_version.clone()),
+        ] {
+            rows.push(vec![name.into(), value]);
+        }
+    }
     if let Some(h) = &e.hofstee {
         let h = h.as_ref().ok();
         rows.push(vec![

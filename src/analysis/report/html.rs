@@ -50,15 +50,30 @@ table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }}
 th, td {{ border: 1px solid #bbb; padding: 0.25em 0.5em; text-align: left; }}
 th {{ background: #eee; }}
 .plots svg {{ margin: 0.5em; border: 1px solid #ddd; }}
-@media print {{ .plots svg {{ page-break-inside: avoid; }} }}
+.provenance {{ color: #444; font-size: 0.8em; }}
+@media print {{
+  .plots svg {{ page-break-inside: avoid; }}
+  body {{ margin-bottom: 2.5em; }}
+  .provenance.every-page {{ position: fixed; bottom: 0; left: 0; right: 0; background: #fff;
+    border-top: 1px solid #bbb; padding: 0.2em 0; }}
+}}
+@media screen {{ .provenance.every-page {{ display: none; }} }}
 </style>
 </head>
 <body>
 {body}
 {plots}
+<div class="provenance every-page">{provenance}</div>
 </body>
 </html>
 "#,
-        title = svg::esc(&r.title)
+        title = svg::esc(&r.title),
+        // Printed at the foot of every page (a fixed element repeats on
+        // each printed page); on screen it is said under the title.
+        provenance = r
+            .provenance
+            .as_ref()
+            .map(|p| svg::esc(&p.line()))
+            .unwrap_or_default()
     )
 }

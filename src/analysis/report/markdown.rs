@@ -43,6 +43,7 @@ pub fn method_words(s: &StationReport) -> String {
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     header(&mut out, r);
+    summary(&mut out, r);
     flags(&mut out, r);
     whole_exam(&mut out, r);
     stations(&mut out, r);
@@ -50,14 +51,132 @@ pub fn render(r: &Report) -> String {
     items(&mut out, r);
     examiners(&mut out, r);
     double_marking(&mut out, r);
-    footer(&mut out);
+    footer(&mut out, r);
     out
+}
+
+/// The first page in plain English: is the exam reliable enough, what
+/// needs attention and why, what the pass marks are and how they were set.
+fn summary(out: &mut String, r: &Report) {
+    use crate::base::text::plural;
+    let e = &r.exam;
+    let _ = writeln!(
+        out,
+        "## For the exam board, in brief
+"
+    );
+    // Reliability.
+    let phi = e
+        .d_study
+        .iter()
+        .find(|(n, _, _)| *n == r.stations.len())
+        .and_then(|(_, _, phi)| *phi);
+    let reliable = match (&e.alpha, e.sem) {
+        (Ok(a), Some(sem)) if *a >= 0.8 => format!(
+            "**Reliable enough.** Cronbach's α is {} (0.8 or more is the usual standard for pass/fail decisions); a \
+             candidate's total is within about {} marks of their true total two times in three (the SEM).",
+            f2(*a),
+            f2(sem)
+        ),
+        (Ok(a), _) if *a >= 0.7 => format!(
+            "**Reliable, but below the usual standard.** Cronbach's α is {} (0.8 or more is usual for pass/fail \
+             decisions; 0.7 to 0.8 is acceptable with care): look at the stations flagged below.",
+            f2(*a)
+        ),
+        (Ok(a), _) => format!(
+            "**Not reliable enough.** Cronbach's α is {} (0.8 or more is usual for pass/fail decisions): results near \
+             the cut need caution; see the flags below.",
+            f2(*a)
+        ),
+        (Err(d), _) => format!("**Reliability cannot be judged**: α cannot be computed ({d})."),
+    };
+    let _ = writeln!(out, "- {reliable}");
+    if let Some(phi) = phi {
+        let _ = writeln!(
+            out,
+            "- Pass/fail decisions against the cut are {} (Φ = {}; 0.8 or more is dependable).",
+            if phi >= 0.8 {
+                "dependable"
+            } else {
+                "less dependable than usual"
+            },
+            f2(phi)
+        );
+    }
+    // What needs attention.
+    use crate::analysis::report::Level;
+    let flagged = |level: Level| -> Vec<String> {
+        r.stations
+            .iter()
+            .filter(|s| s.flags.iter().any(|f| f.level == level))
+            .map(|s| format!("'{}'", s.title))
+            .collect()
+    };
+    let (concern, watch) = (flagged(Level::Concern), flagged(Level::Watch));
+    let examiners: Vec<String> = e
+        .examiners
+        .iter()
+        .filter(|x| x.flag.is_some())
+        .map(|x| format!("{} at {}", x.examiner, x.station))
+        .collect();
+    // The whole exam's own flags, each by its first words.
+    let exam_flags: Vec<String> = e
+        .flags
+        .iter()
+        .map(|f| f.text.split(':').next().unwrap_or(&f.text).trim().to_string())
+        .collect();
+    if !exam_flags.is_empty() {
+        let _ = writeln!(out, "- About the whole exam: {}.", exam_flags.join("; "));
+    }
+    if concern.is_empty() && watch.is_empty() && examiners.is_empty() {
+        let _ = writeln!(
+            out,
+            "- No station or examiner needs attention: every figure is within the usual thresholds."
+        );
+    } else {
+        if !concern.is_empty() {
+            let _ = writeln!(
+                out,
+                "- To act on before the board: {} ({}); the flags below say why and what to do.",
+                concern.join(", "),
+                plural(concern.len(), "station", "stations")
+            );
+        }
+        if !watch.is_empty() {
+            let _ = writeln!(out, "- Worth a look: {}.", watch.join(", "));
+        }
+        if !examiners.is_empty() {
+            let _ = writeln!(
+                out,
+                "- Examiners whose marks stand out from their station's: {}.",
+                examiners.join(", ")
+            );
+        }
+    }
+    // The pass marks.
+    let (pass, fail, incomplete) = e.counts_standard_set;
+    let how = match &r.adopted {
+        Some(words) => format!("adopted by decision: {words}"),
+        None => {
+            "the rubric's own (provisional where standard-set); none adopted by a decision yet".to_string()
+        }
+    };
+    let _ = writeln!(out, "- The pass marks in force are {how}.");
+    let _ = writeln!(
+        out,
+        "- Under the standard-set pass marks: {} pass, {} fail, {} incomplete (under the provisional ones: {} pass, \
+         {} fail).\n",
+        pass, fail, incomplete, e.counts_provisional.0, e.counts_provisional.1
+    );
 }
 
 /// The title, the cohort and the pass marks in force.
 fn header(out: &mut String, r: &Report) {
     let e = &r.exam;
     let _ = writeln!(out, "# {}: exam quality report\n", r.title);
+    if let Some(p) = &r.provenance {
+        let _ = writeln!(out, "{}\n", p.line());
+    }
     let _ = writeln!(
         out,
         "Assessment `{}` · {}, {} with every station complete (used for α and the SEM: listwise).\n",
@@ -457,9 +576,12 @@ fn double_marking(out: &mut String, r: &Report) {
 }
 
 /// What the figures use, and where they are explained.
-fn footer(out: &mut String) {
+fn footer(out: &mut String, r: &Report) {
     let _ = writeln!(
         out,
         "\n---\nMissing data: station figures use every candidate with a complete result at that station; α, the SEM and generalisability use only candidates complete at every station (listwise). Figures are explained in docs/report.md."
     );
+    if let Some(p) = &r.provenance {
+        let _ = writeln!(out, "\n{}", p.line());
+    }
 }

@@ -219,6 +219,43 @@ pub struct Report {
     /// pass-marks`), in words, where they have; every other command uses
     /// them.
     pub adopted: Option<String>,
+    /// Where the report comes from, said on every page.
+    pub provenance: Option<Provenance>,
+}
+
+/// Where a report comes from: when and by whom it was made, from which
+/// rubric and which sheets, by which osce.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    pub generated: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    pub rubric_id: String,
+    pub rubric_version: String,
+    /// The rubric's content hash (`osce check --identity`).
+    pub rubric_hash: String,
+    /// BLAKE3 of every sheet the figures come from (as the standard-setting
+    /// record's `sheets_fingerprint`).
+    pub sheets_fingerprint: String,
+    pub osce_version: String,
+}
+
+impl Provenance {
+    /// One line: "Made 2026-12-02 05:10 UTC by lead · rubric msk-us-osce
+    /// version 1 (content 1affcbc3d2e1…) · sheets 9c0d12ab34ef… · osce
+    /// 0.1.0".
+    pub fn line(&self) -> String {
+        let short = |h: &str| format!("{}…", &h[..h.len().min(12)]);
+        format!(
+            "Made {} by {} · rubric {} version {} (content {}) · sheets {} · osce {}",
+            self.generated.format("%Y-%m-%d %H:%M UTC"),
+            self.by,
+            self.rubric_id,
+            self.rubric_version,
+            short(&self.rubric_hash),
+            short(&self.sheets_fingerprint),
+            self.osce_version
+        )
+    }
 }
 
 /// One candidate's complete result at one station.
@@ -503,6 +540,7 @@ pub fn build_with(
         exam,
         standards,
         adopted: None,
+        provenance: None,
     }
 }
 
