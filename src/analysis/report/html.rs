@@ -12,26 +12,57 @@ pub fn render(r: &Report) -> String {
 
     let mut plots = String::from("<h2 id=\"plots\">Plots</h2>\n<div class=\"plots\">\n");
     plots.push_str(&svg::histogram(&r.exam));
-    let alpha: Vec<(String, Option<f64>)> = r
+    let alpha: Vec<(String, Result<f64, String>)> = r
         .exam
         .alpha_if_deleted
         .iter()
-        .map(|(id, a)| (id.clone(), a.as_ref().ok().copied()))
+        .map(|(id, a)| (id.clone(), a.as_ref().copied().map_err(ToString::to_string)))
         .collect();
     let alpha_line = r.exam.alpha.as_ref().ok().map(|a| (*a, "α"));
-    plots.push_str(&svg::bars("α if each station is deleted", &alpha, alpha_line));
-    let r2: Vec<(String, Option<f64>)> = r
+    // α if deleted lies near α: the axis starts where the data is.
+    let lowest = alpha
+        .iter()
+        .filter_map(|(_, a)| a.as_ref().ok())
+        .chain(alpha_line.as_ref().map(|(a, _)| a))
+        .fold(1.0f64, |m, a| m.min(*a));
+    let from = ((lowest - 0.05) * 10.0).floor() / 10.0;
+    plots.push_str(&svg::bars(
+        "α if each station is deleted",
+        &alpha,
+        alpha_line,
+        from.max(0.0),
+    ));
+    let r2: Vec<(String, Result<f64, String>)> = r
         .stations
         .iter()
-        .map(|s| (s.id.clone(), s.regression.as_ref().ok().and_then(|g| g.fit.r2)))
+        .map(|s| {
+            let r2 = match &s.regression {
+                Ok(g) => g.fit.r2.ok_or_else(|| "no spread in scores".to_string()),
+                Err(d) => Err(d.to_string()),
+            };
+            (s.id.clone(), r2)
+        })
         .collect();
-    plots.push_str(&svg::bars("R² of borderline regression", &r2, Some((0.5, "0.5"))));
-    let eta: Vec<(String, Option<f64>)> = r
+    plots.push_str(&svg::bars(
+        "R² of borderline regression",
+        &r2,
+        Some((0.5, "0.5")),
+        0.0,
+    ));
+    let eta: Vec<(String, Result<f64, String>)> = r
         .stations
         .iter()
-        .map(|s| (s.id.clone(), s.by_examiner.as_ref().ok().map(|w| w.eta2)))
+        .map(|s| {
+            (
+                s.id.clone(),
+                s.by_examiner
+                    .as_ref()
+                    .map(|w| w.eta2)
+                    .map_err(ToString::to_string),
+            )
+        })
         .collect();
-    plots.push_str(&svg::bars("η² by examiner", &eta, Some((0.3, "30%"))));
+    plots.push_str(&svg::bars("η² by examiner", &eta, Some((0.3, "30%")), 0.0));
     for s in &r.stations {
         plots.push_str(&svg::scatter(s));
     }

@@ -47,7 +47,13 @@ fn open(out: &mut String, class: &str, title: &str) {
     );
 }
 
+/// The y axis's ticks: five, evenly spaced; with `whole`, at whole
+/// numbers (counts), the frame's top raised to a whole step.
 fn axes(out: &mut String, f: &Frame, x_label: &str, y_label: &str) {
+    axes_ticks(out, f, x_label, y_label, false);
+}
+
+fn axes_ticks(out: &mut String, f: &Frame, x_label: &str, y_label: &str, whole: bool) {
     let (bx, by) = (LEFT, H - BOTTOM);
     let _ = write!(
         out,
@@ -56,6 +62,9 @@ fn axes(out: &mut String, f: &Frame, x_label: &str, y_label: &str) {
     );
     for i in 0..=4 {
         let v = f.y0 + (f.y1 - f.y0) * f64::from(i) / 4.0;
+        if whole && (v - v.round()).abs() > 1e-9 {
+            continue;
+        }
         let y = f.y(v);
         let _ = write!(
             out,
@@ -142,23 +151,35 @@ pub fn scatter(s: &StationReport) -> String {
 
 /// Histogram of total scores with the cut score.
 pub fn histogram(e: &ExamReport) -> String {
+    histogram_of(&e.totals, e.total_max, e.cut_provisional, e.cut_standard_set)
+}
+
+fn histogram_of(
+    totals: &[f64],
+    total_max: f64,
+    cut_provisional: Option<f64>,
+    cut_standard_set: Option<f64>,
+) -> String {
     let mut out = String::new();
     open(&mut out, "histogram", "Total scores");
     let bins = 20usize;
-    let max = e.total_max.max(1.0);
+    let max = total_max.max(1.0);
     let mut counts = vec![0usize; bins];
-    for t in &e.totals {
+    for t in totals {
         let i = ((t / max) * bins as f64).floor() as usize;
         counts[i.min(bins - 1)] += 1;
     }
-    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    // Counts: the axis's top is a whole number of whole steps, so every
+    // tick is a whole number of candidates.
+    let most = counts.iter().copied().max().unwrap_or(0).max(1);
+    let step = most.div_ceil(4).max(1);
     let f = Frame {
         x0: 0.0,
         x1: max,
         y0: 0.0,
-        y1: top,
+        y1: (step * 4) as f64,
     };
-    axes(&mut out, &f, "total score", "candidates");
+    axes_ticks(&mut out, &f, "total score", "candidates", true);
     for i in 0..=4 {
         let v = max * f64::from(i) / 4.0;
         let _ = write!(
@@ -181,8 +202,8 @@ pub fn histogram(e: &ExamReport) -> String {
         );
     }
     for (cut, label, colour) in [
-        (e.cut_provisional, "provisional cut", "#ff7f0e"),
-        (e.cut_standard_set, "standard-set cut", "#2ca02c"),
+        (cut_provisional, "provisional cut", "#ff7f0e"),
+        (cut_standard_set, "standard-set cut", "#2ca02c"),
     ] {
         if let Some(c) = cut {
             let x = f.x(c.clamp(0.0, max));
@@ -204,11 +225,18 @@ pub fn histogram(e: &ExamReport) -> String {
     out
 }
 
-/// A horizontal bar chart of one figure per station, 0 to 1.
-pub fn bars(title: &str, values: &[(String, Option<f64>)], line: Option<(f64, &str)>) -> String {
+/// A horizontal bar chart of one figure per station, from `from` to 1 (0
+/// for a share; where the data is, for figures that all lie near 1), each
+/// figure that cannot be computed saying why.
+pub fn bars(
+    title: &str,
+    values: &[(String, Result<f64, String>)],
+    line: Option<(f64, &str)>,
+    from: f64,
+) -> String {
     let mut out = String::new();
     let rows = values.len().max(1) as f64;
-    let height = (TOP + 18.0 * rows + 24.0).max(80.0);
+    let height = (TOP + 18.0 * rows + 34.0).max(80.0);
     let _ = write!(
         out,
         r#"<svg class="bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="{W}" height="{height}" role="img" aria-label="{t}"><title>{t}</title><rect x="0" y="0" width="{W}" height="{height}" fill="white"/><text x="8" y="18" font-size="13" font-family="sans-serif">{t}</text>"#,
@@ -216,6 +244,8 @@ pub fn bars(title: &str, values: &[(String, Option<f64>)], line: Option<(f64, &s
     );
     let x0 = 130.0;
     let span = W - x0 - 60.0;
+    let from = from.clamp(0.0, 0.99);
+    let at = |v: f64| x0 + ((v - from) / (1.0 - from)).clamp(0.0, 1.0) * span;
     for (i, (label, v)) in values.iter().enumerate() {
         let y = TOP + 18.0 * i as f64;
         let _ = write!(
@@ -226,8 +256,8 @@ pub fn bars(title: &str, values: &[(String, Option<f64>)], line: Option<(f64, &s
             esc(&crate::base::text::fit(label, 20))
         );
         match v {
-            Some(v) => {
-                let w = v.clamp(0.0, 1.0) * span;
+            Ok(v) => {
+                let w = at(*v) - x0;
                 let _ = write!(
                     out,
                     r##"<rect class="bar" x="{x0}" y="{y:.1}" width="{w:.1}" height="13" fill="#1f77b4"/><text x="{:.1}" y="{:.1}" font-size="10" font-family="sans-serif">{v:.2}</text>"##,
@@ -235,17 +265,28 @@ pub fn bars(title: &str, values: &[(String, Option<f64>)], line: Option<(f64, &s
                     y + 11.0
                 );
             }
-            None => {
+            Err(why) => {
                 let _ = write!(
                     out,
-                    r#"<text x="{x0}" y="{:.1}" font-size="10" font-family="sans-serif">cannot be computed</text>"#,
-                    y + 11.0
+                    r#"<text x="{x0}" y="{:.1}" font-size="10" font-family="sans-serif">cannot be computed: {}</text>"#,
+                    y + 11.0,
+                    esc(&crate::base::text::fit(why, 60))
                 );
             }
         }
     }
+    // The scale: where the bars start, and 1.
+    for (v, anchor) in [(from, "start"), (1.0, "end")] {
+        let _ = write!(
+            out,
+            r##"<text class="scale" x="{:.1}" y="{:.1}" font-size="9" fill="#555" text-anchor="{anchor}" font-family="sans-serif">{}</text>"##,
+            at(v),
+            TOP + 18.0 * rows + 22.0,
+            crate::scoring::fmt_marks(v)
+        );
+    }
     if let Some((v, label)) = line {
-        let x = x0 + v.clamp(0.0, 1.0) * span;
+        let x = at(v);
         let _ = write!(
             out,
             r##"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{:.1}" stroke="#d62728" stroke-dasharray="4 3"/><text x="{x:.1}" y="{:.1}" font-size="10" fill="#d62728" font-family="sans-serif">{}</text>"##,
@@ -257,4 +298,51 @@ pub fn bars(title: &str, values: &[(String, Option<f64>)], line: Option<(f64, &s
     }
     out.push_str("</svg>");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every number on the y axis of a count is a whole number.
+    fn y_ticks(svg: &str) -> Vec<String> {
+        svg.split(r#"text-anchor="end" font-family="sans-serif">"#)
+            .skip(1)
+            .filter_map(|t| t.split('<').next())
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_histogram_counts_in_whole_candidates() {
+        let ticks = y_ticks(&histogram_of(&[10.0, 11.0, 12.0, 50.0, 51.0], 60.0, None, None));
+        assert!(!ticks.is_empty());
+        for t in &ticks {
+            assert!(t.parse::<u64>().is_ok(), "a whole number: {t:?} in {ticks:?}");
+        }
+    }
+
+    #[test]
+    fn a_bar_that_cannot_be_computed_says_why_and_the_scale_starts_where_asked() {
+        let svg = bars(
+            "α if each station is deleted",
+            &[
+                ("knee".into(), Ok(0.93)),
+                (
+                    "hip".into(),
+                    Err("no candidate is complete at every station".into()),
+                ),
+            ],
+            None,
+            0.8,
+        );
+        assert!(
+            svg.contains("cannot be computed: no candidate is complete"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"class="scale""#) && svg.contains(">0.8</text>"),
+            "{svg}"
+        );
+    }
 }
