@@ -7,9 +7,8 @@ use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, GraphType, Paragraph, Wrap};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Wrap};
 
 use crate::analysis::report::Report;
 use crate::analysis::report::markdown::{flag_lines, method_words};
@@ -439,55 +438,163 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), figures);
 
     // Score against global rating, with the line and the pass mark.
-    let (x0, x1) = match (s.grades.first(), s.grades.last()) {
-        (Some(a), Some(b)) => (a.0 - 0.5, b.0 + 0.5),
-        _ => (-0.5, 0.5),
-    };
-    let points: Vec<(f64, f64)> = s.points.clone();
-    let mut sets = vec![
-        Dataset::default()
-            .name("candidates")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Scatter)
-            .style(Style::new().fg(Color::Cyan))
-            .data(&points),
-    ];
-    let line: Vec<(f64, f64)>;
-    let pass: Vec<(f64, f64)>;
-    if let Ok(r) = &s.regression {
-        line = vec![(x0, r.fit.predict(x0)), (x1, r.fit.predict(x1))];
-        pass = vec![(x0, r.pass_mark), (x1, r.pass_mark)];
-        sets.push(
-            Dataset::default()
-                .name("regression")
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::new().fg(Color::Red))
-                .data(&line),
-        );
-        sets.push(
-            Dataset::default()
-                .name("pass mark")
-                .marker(Marker::Dot)
-                .graph_type(GraphType::Line)
-                .style(Style::new().fg(Color::Green))
-                .data(&pass),
-        );
-    }
-    let labels: Vec<Line> = s.grades.iter().map(|(_, l)| Line::from(fit(l, 10))).collect();
+    let lines = scatter_lines(s, chart.width.saturating_sub(2), chart.height.saturating_sub(2));
     frame.render_widget(
-        Chart::new(sets)
-            .block(Block::bordered().title(" Score by global rating "))
-            // Low grades with high scores are rare: the legend hides least there.
-            .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
-            .x_axis(Axis::default().bounds([x0, x1]).labels(labels))
-            .y_axis(
-                Axis::default()
-                    .bounds([0.0, s.max.max(1.0)])
-                    .labels(vec![Line::from("0"), Line::from(fmt_marks(s.max))]),
-            ),
+        Paragraph::new(lines).block(Block::bordered().title(" Score by global rating ")),
         chart,
     );
+}
+
+/// The score-by-rating plot drawn with characters: a column for each
+/// grade, its label under it; points that fall in one cell shown as their
+/// count; the regression line and the pass mark; axis titles, and a legend
+/// on a line of its own, so that it hides no point.
+pub fn scatter_lines(
+    s: &crate::analysis::report::StationReport,
+    width: u16,
+    height: u16,
+) -> Vec<Line<'static>> {
+    let (width, height) = (usize::from(width), usize::from(height));
+    let max = s.max.max(1.0);
+    let y_label = |v: f64| fmt_marks((v * 10.0).round() / 10.0);
+    let pass_mark = s.regression.as_ref().ok().map(|r| r.pass_mark);
+    let left = [y_label(max), y_label(0.0)]
+        .iter()
+        .chain(pass_mark.map(y_label).iter())
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(1)
+        + 2;
+    // Rows: the plot, the x axis, the grade labels, the x title, the legend.
+    let rows = height.saturating_sub(5);
+    let cols = width.saturating_sub(left + 1);
+    let k = s.grades.len();
+    if rows < 3 || k == 0 || cols < k * 2 {
+        return vec![Line::from("(too small to draw the plot: widen the window)")];
+    }
+    let band = cols / k;
+    let cols = band * k;
+    let row_of = |score: f64| -> usize {
+        let r = ((1.0 - (score / max).clamp(0.0, 1.0)) * (rows - 1) as f64).round();
+        r as usize
+    };
+    // The grade index of a code, and the centre column of each grade.
+    let centre = |i: usize| i * band + band / 2;
+    let index_of = |code: f64| s.grades.iter().position(|(c, _)| (*c - code).abs() < 1e-9);
+    let mut counts = vec![vec![0usize; cols]; rows];
+    for (code, score) in &s.points {
+        if let Some(i) = index_of(*code) {
+            counts[row_of(*score)][centre(i)] += 1;
+        }
+    }
+    // The line: from the grade codes to columns, linearly between centres.
+    let code_at = |col: usize| -> f64 {
+        let x = (col as f64 - (band / 2) as f64) / band as f64;
+        let (lo, hi) = (
+            x.floor().max(0.0) as usize,
+            (x.ceil().max(0.0) as usize).min(k - 1),
+        );
+        let lo = lo.min(k - 1);
+        let t = x - lo as f64;
+        let (a, b) = (s.grades[lo].0, s.grades[hi].0);
+        a + (b - a) * t.clamp(-0.5, 1.5)
+    };
+    let mut grid: Vec<Vec<(char, Style)>> = vec![vec![(' ', Style::new()); cols]; rows];
+    if let Some(p) = pass_mark {
+        let r = row_of(p);
+        for cell in &mut grid[r] {
+            *cell = ('─', Style::new().fg(Color::Green));
+        }
+    }
+    if let Ok(reg) = &s.regression {
+        for (col, _) in (0..cols).map(|c| (c, ())) {
+            let r = row_of(reg.fit.predict(code_at(col)));
+            grid[r][col] = ('·', Style::new().fg(Color::Red));
+        }
+    }
+    for (r, row) in counts.iter().enumerate() {
+        for (c, &n) in row.iter().enumerate() {
+            if n > 0 {
+                let ch = match n {
+                    1 => '•',
+                    2..=9 => char::from_digit(n as u32, 10).unwrap_or('+'),
+                    _ => '+',
+                };
+                grid[r][c] = (
+                    ch,
+                    Style::new()
+                        .fg(Color::Cyan)
+                        .add_modifier(ratatui::style::Modifier::BOLD),
+                );
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    lines.push(Line::from(format!("{:>w$}", "score", w = left.saturating_sub(1))));
+    for (r, row) in grid.into_iter().enumerate() {
+        let label = if r == 0 {
+            y_label(max)
+        } else if r == rows - 1 {
+            y_label(0.0)
+        } else if pass_mark.is_some_and(|p| row_of(p) == r) {
+            y_label(pass_mark.unwrap_or(0.0))
+        } else {
+            String::new()
+        };
+        let mut spans = vec![Span::raw(format!("{label:>w$} │", w = left - 2))];
+        spans.extend(
+            row.into_iter()
+                .map(|(ch, style)| Span::styled(ch.to_string(), style)),
+        );
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(format!(
+        "{:>w$}└{}",
+        "",
+        "─".repeat(cols),
+        w = left - 1
+    )));
+    let mut labels = String::new();
+    for (_, label) in &s.grades {
+        labels.push_str(&centred(fit(label, band.saturating_sub(1)).trim_end(), band));
+    }
+    lines.push(Line::from(format!("{:w$}{labels}", "", w = left)));
+    lines.push(Line::from(format!(
+        "{:w$}{}",
+        "",
+        centred("global rating", cols),
+        w = left
+    )));
+    let mut legend = vec![
+        Span::styled("• ", Style::new().fg(Color::Cyan)),
+        Span::raw("a candidate, "),
+        Span::styled("2-9 ", Style::new().fg(Color::Cyan)),
+        Span::raw("that many, "),
+        Span::styled("+ ", Style::new().fg(Color::Cyan)),
+        Span::raw("10 or more"),
+    ];
+    if s.regression.is_ok() {
+        legend.push(Span::raw("   "));
+        legend.push(Span::styled("·", Style::new().fg(Color::Red)));
+        legend.push(Span::raw(" regression"));
+    }
+    if let Some(p) = pass_mark {
+        legend.push(Span::raw("   "));
+        legend.push(Span::styled("─", Style::new().fg(Color::Green)));
+        legend.push(Span::raw(format!(" pass mark {}", y_label(p))));
+    }
+    lines.push(Line::from(legend));
+    lines
+}
+
+/// `text` in the middle of `width` columns.
+fn centred(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n >= width {
+        return text.chars().take(width).collect();
+    }
+    let before = (width - n) / 2;
+    format!("{}{text}{}", " ".repeat(before), " ".repeat(width - n - before))
 }
 
 fn bar_chart<'a>(title: &'a str, values: &[(String, Option<f64>)]) -> BarChart<'a> {
