@@ -1331,6 +1331,7 @@ fn hofstee_by_hand_through_the_library_and_the_binary() {
     assert_eq!(value("hofstee_cut_percent"), format!("{cut:.6}"));
     assert_eq!(value("hofstee_cut"), format!("{:.6}", cut * 0.99));
     assert_eq!(value("hofstee_fail_percent"), "60.000000");
+    assert_eq!(value("hofstee_meets"), "inside");
     assert!(out_dir.join("report-items.csv").exists());
     // Markdown: the whole-exam table says it.
     let out = osce(&[

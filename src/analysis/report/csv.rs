@@ -187,6 +187,18 @@ pub fn exam(r: &Report) -> Table {
         ] {
             rows.push(vec![name.into(), num(v)]);
         }
+        // Whether the judges' line met the fail-rate curve, or which bound
+        // applies instead.
+        rows.push(vec![
+            "hofstee_meets".into(),
+            h.map(|h| match h.meets {
+                crate::analysis::hofstee::Meets::Inside => "inside",
+                crate::analysis::hofstee::Meets::BelowMinCut => "min_cut",
+                crate::analysis::hofstee::Meets::AboveMaxCut => "max_cut",
+            })
+            .unwrap_or_default()
+            .into(),
+        ]);
     }
     for (id, a) in &e.alpha_if_deleted {
         rows.push(vec![
