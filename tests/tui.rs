@@ -1906,3 +1906,223 @@ fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_
         ]
     );
 }
+
+impl Harness {
+    /// Every event in a sheet's journal, in order.
+    fn events(&self, station: &str) -> Vec<Event> {
+        let path = self
+            .dir
+            .join(format!("msk-us-osce/E01@lap1/C001/{station}.jsonl"));
+        read_sheet(&path)
+            .expect("journal")
+            .records
+            .into_iter()
+            .map(|r| r.event)
+            .collect()
+    }
+}
+
+fn drafts(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FeedbackDraft { text } => Some(format!("feedback: {text}")),
+            Event::NotesDraft { text } => Some(format!("notes: {text}")),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_comment_being_typed_is_drafted_at_most_once_a_second_and_comes_back_after_a_crash() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char('c'));
+    h.chars("Good probe");
+    h.tick(0.1);
+    // The first tick after typing writes a draft; it is not feedback yet.
+    let disk = h.disk("shoulder");
+    assert_eq!(disk.feedback_draft.as_deref(), Some("Good probe"));
+    assert_eq!(disk.feedback, "");
+    h.chars(" handling");
+    h.tick(0.6);
+    assert_eq!(
+        h.disk("shoulder").feedback_draft.as_deref(),
+        Some("Good probe"),
+        "not twice within a second"
+    );
+    h.tick(1.1);
+    assert_eq!(
+        h.disk("shoulder").feedback_draft.as_deref(),
+        Some("Good probe handling")
+    );
+    h.tick(2.5);
+    assert_eq!(
+        drafts(&h.events("shoulder")).len(),
+        2,
+        "nothing new, nothing written"
+    );
+    h.key(KeyCode::Tab);
+    h.chars("Check the second long-axis view");
+    h.tick(2.6);
+    assert_eq!(
+        h.disk("shoulder").notes_draft.as_deref(),
+        Some("Check the second long-axis view")
+    );
+    // kill -9: the laptop is back a minute later.
+    restart(&mut h, 60, "Aisha Khan");
+    assert_eq!(h.screen(), "Scoring");
+    assert!(
+        h.app.notice.as_deref().is_some_and(|n| n.contains("not saved")),
+        "{:?}",
+        h.app.notice
+    );
+    let screen = h.render(120, 40);
+    assert!(screen.contains("feedback (draft, not saved: c)"), "{screen}");
+    assert!(screen.contains("notes (draft, not saved: c)"), "{screen}");
+    h.key(KeyCode::Char('c'));
+    let Screen::Comment(editor) = &h.app.screen else {
+        panic!("comment box")
+    };
+    assert_eq!(editor.feedback.lines(), ["Good probe handling"]);
+    assert_eq!(editor.notes.lines(), ["Check the second long-axis view"]);
+    h.chars(".");
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(h.screen(), "Scoring");
+    let disk = h.disk("shoulder");
+    assert_eq!(disk.feedback, "Good probe handling.");
+    assert_eq!(disk.notes, "Check the second long-axis view");
+    assert_eq!((disk.feedback_draft, disk.notes_draft), (None, None));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Comments: feedback ✓ · notes ✓"), "{screen}");
+}
+
+#[test]
+fn leaving_the_comment_box_withdraws_its_draft_so_a_restart_does_not_bring_it_back() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char('c'));
+    h.chars("Wrong candidate");
+    h.tick(0.5);
+    assert!(h.disk("shoulder").feedback_draft.is_some());
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Comment", "asked first");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Scoring");
+    let disk = h.disk("shoulder");
+    assert_eq!((disk.feedback.as_str(), disk.feedback_draft), ("", None));
+    assert_eq!(
+        drafts(&h.events("shoulder")),
+        ["feedback: Wrong candidate", "feedback: "],
+        "the draft and its withdrawal"
+    );
+    restart(&mut h, 10, "Aisha Khan");
+    assert!(h.app.notice.is_none(), "{:?}", h.app.notice);
+    h.key(KeyCode::Char('c'));
+    let Screen::Comment(editor) = &h.app.screen else {
+        panic!("comment box")
+    };
+    assert_eq!(editor.feedback.lines(), [""]);
+    // Nothing typed, no draft: esc writes nothing at all.
+    let before = h.disk("shoulder").records;
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Scoring");
+    assert_eq!(h.disk("shoulder").records, before);
+}
+
+#[test]
+fn the_comment_box_wraps_long_lines() {
+    let mut h = opened();
+    h.key(KeyCode::Char('c'));
+    let words = "The candidate optimised depth and focus well but did not label the images ";
+    h.chars(&words.repeat(3));
+    h.chars("END");
+    let screen = h.render(80, 24);
+    // Every word is on screen: the line wraps instead of scrolling away.
+    assert!(screen.contains("The candidate optimised"), "{screen}");
+    assert!(screen.contains("END"), "{screen}");
+}
+
+fn timer_of(h: &Harness) -> &osce::day::timer::Timer {
+    h.app
+        .sheet
+        .as_ref()
+        .and_then(|s| s.timer.as_ref())
+        .expect("timer")
+}
+
+#[test]
+fn a_timer_started_by_mistake_is_reset_and_the_reset_recorded() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char('R'));
+    assert!(h.app.notice.as_deref().is_some_and(|n| n.contains("not started")));
+    h.key(KeyCode::Char(' '));
+    h.tick(30.0);
+    // No mark yet: reset at once.
+    h.key(KeyCode::Char('R'));
+    assert!(h.app.ask.is_none());
+    assert!(!timer_of(&h).is_started());
+    let resets: Vec<u64> = h
+        .events("shoulder")
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Timer {
+                action: TimerAction::Reset,
+                elapsed_ms,
+                ..
+            } => Some(elapsed_ms),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(resets, [30_000]);
+    // The sheet sets aside what came before: the timer is as new.
+    assert!(h.disk("shoulder").timer.is_empty());
+    assert!(h.render(120, 40).contains("READY"));
+    // Started again, then a mark: a reset asks first, and esc keeps it.
+    h.tick(40.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(50.0);
+    h.chars("1");
+    h.key(KeyCode::Char('R'));
+    assert!(h.app.ask.is_some(), "asks once marks are given");
+    let before = h.disk("shoulder").records;
+    h.key(KeyCode::Esc);
+    assert!(h.app.ask.is_none());
+    assert_eq!(h.disk("shoulder").records, before, "esc writes nothing");
+    assert!(timer_of(&h).is_running());
+    h.key(KeyCode::Char('R'));
+    h.key(KeyCode::Char('y'));
+    assert!(!timer_of(&h).is_started());
+    assert!(h.disk("shoulder").has_marks(), "the marks stay");
+    // A restart finds the timer reset, not running since the first start.
+    restart(&mut h, 60, "Aisha Khan");
+    assert!(!timer_of(&h).is_started());
+}
+
+#[test]
+fn esc_leaves_every_question_and_overlay_without_writing() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(5.0);
+    h.chars("1");
+    let before = h.disk("shoulder").records;
+    // A question (reset the timer?; leave this sheet unsubmitted?): esc is no.
+    for key in [KeyCode::Char('R'), KeyCode::Right] {
+        h.key(key);
+        assert!(h.app.ask.is_some(), "{key:?}");
+        h.key(KeyCode::Esc);
+        assert!(h.app.ask.is_none(), "{key:?}");
+        assert_eq!(h.screen(), "Scoring", "{key:?}");
+    }
+    // Help, the station's instructions and the submit summary: esc closes.
+    for key in ['?', 'i', 's'] {
+        h.key(KeyCode::Char(key));
+        h.key(KeyCode::Esc);
+        assert_eq!(h.screen(), "Scoring", "{key}");
+        assert!(!h.app.help && !h.app.info, "{key}");
+    }
+    assert_eq!(h.disk("shoulder").records, before, "nothing was written");
+    assert!(timer_of(&h).is_running());
+}

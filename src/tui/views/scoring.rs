@@ -134,6 +134,31 @@ fn render_header(
             theme.danger(),
         ));
     }
+    // Which comments the sheet holds, so that none is forgotten.
+    let mut comments = Vec::new();
+    for (saved, draft, word) in [
+        (&state.feedback, &state.feedback_draft, "feedback"),
+        (&state.notes, &state.notes_draft, "notes"),
+    ] {
+        if draft.is_some() {
+            comments.push(Span::styled(
+                format!("{word} (draft, not saved: c)"),
+                theme.warn(),
+            ));
+        } else if !saved.is_empty() {
+            comments.push(Span::styled(format!("{word} ✓"), theme.ok()));
+        }
+    }
+    if !comments.is_empty() {
+        let mut spans = vec![Span::raw("Comments: ")];
+        for (i, c) in comments.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::raw(" · "));
+            }
+            spans.push(c);
+        }
+        lines.push(Line::from(spans));
+    }
     if !state.concerns.is_empty() {
         let kinds: Vec<&str> = state.concerns.keys().map(|k| k.label()).collect();
         lines.push(Line::styled(
