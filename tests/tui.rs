@@ -1978,8 +1978,7 @@ fn a_comment_being_typed_is_drafted_at_most_once_a_second_and_comes_back_after_a
         h.app.notice
     );
     let screen = h.render(120, 40);
-    assert!(screen.contains("feedback (draft, not saved: c)"), "{screen}");
-    assert!(screen.contains("notes (draft, not saved: c)"), "{screen}");
+    assert!(screen.contains("Unsaved draft: feedback, notes (c)"), "{screen}");
     h.key(KeyCode::Char('c'));
     let Screen::Comment(editor) = &h.app.screen else {
         panic!("comment box")
@@ -2125,4 +2124,15 @@ fn esc_leaves_every_question_and_overlay_without_writing() {
     }
     assert_eq!(h.disk("shoulder").records, before, "nothing was written");
     assert!(timer_of(&h).is_running());
+}
+
+#[test]
+fn snapshot_scoring_at_200_by_60() {
+    let mut h = opened();
+    h.chars("12");
+    h.app.update(Action::Resize {
+        width: 200,
+        height: 60,
+    });
+    insta::assert_snapshot!(h.render(200, 60));
 }
