@@ -338,6 +338,9 @@ pub fn session(
     plan: MarkingOrder,
     roster: Option<&Roster>,
 ) -> Result<Session, String> {
+    // Ids are folder names: composed (NFC) as they come in, then checked.
+    let examiner = &crate::base::ids::normalise(examiner);
+    let device = &crate::base::ids::normalise(device);
     crate::base::ids::check_id(examiner).map_err(|why| format!("examiner id is not usable: {why}"))?;
     crate::base::ids::check_id(device).map_err(|why| format!("device id is not usable: {why}"))?;
     let station_index = |id: &str| -> Result<usize, String> {
@@ -404,6 +407,7 @@ pub fn session(
             };
             let candidates = match (candidate, roster) {
                 (Some((id, name)), roster) => {
+                    let id = crate::base::ids::normalise(&id);
                     crate::base::ids::check_id(&id)
                         .map_err(|why| format!("candidate id is not usable: {why}"))?;
                     let name = if name.is_empty() {
