@@ -2136,3 +2136,26 @@ fn snapshot_scoring_at_200_by_60() {
     });
     insta::assert_snapshot!(h.render(200, 60));
 }
+
+#[test]
+fn a_draft_that_could_not_be_saved_is_tried_again_a_second_later() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char('c'));
+    // The journal is taken away: the draft's write fails.
+    h.exec.perform(&mut h.app, vec![Effect::Close]);
+    h.chars("Good");
+    h.tick(0.1);
+    assert!(matches!(h.app.saved, Saved::Failed(_)), "{:?}", h.app.saved);
+    let drafted = |effects: &[Effect]| {
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Append(Event::FeedbackDraft { text }) if text == "Good"))
+    };
+    let now = |secs: f64| Action::Tick {
+        now: Duration::from_secs_f64(secs),
+        wall: t0() + chrono::Duration::milliseconds((secs * 1000.0) as i64),
+    };
+    assert!(!drafted(&h.app.update(now(0.5))), "not within the second");
+    assert!(drafted(&h.app.update(now(1.2))), "tried again");
+}

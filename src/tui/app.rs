@@ -577,6 +577,18 @@ impl App {
                 self.awaiting = 0;
                 self.closing = false;
                 self.saved = Saved::Failed(problem);
+                // A draft that did not reach the disk is tried again (at
+                // most once a second) from what the disk holds.
+                if let (Screen::Comment(editor), Some(sheet)) = (&mut self.screen, &self.sheet) {
+                    let state = &sheet.state;
+                    editor.drafted = [
+                        state
+                            .feedback_draft
+                            .clone()
+                            .unwrap_or_else(|| state.feedback.clone()),
+                        state.notes_draft.clone().unwrap_or_else(|| state.notes.clone()),
+                    ];
+                }
                 return Vec::new();
             }
             Action::Disk(health) => {
