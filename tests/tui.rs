@@ -2159,3 +2159,96 @@ fn a_draft_that_could_not_be_saved_is_tried_again_a_second_later() {
     assert!(!drafted(&h.app.update(now(0.5))), "not within the second");
     assert!(drafted(&h.app.update(now(1.2))), "tried again");
 }
+
+fn practical(candidates: &[(&str, &str)]) -> Harness {
+    let path = Path::new("rubrics/msk-practical-exam.ron");
+    let text = std::fs::read_to_string(path).expect("rubric");
+    let (r, _) = load(path).expect("valid");
+    let roster_text = std::iter::once("candidate_id,name".to_string())
+        .chain(candidates.iter().map(|(id, name)| format!("{id},{name}")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (roster, _) = osce::day::roster::parse_roster(&roster_text, &r).expect("roster");
+    let s = session(
+        r,
+        &text,
+        "E01",
+        "lap1",
+        MarkingOrder::Candidates {
+            candidate: None,
+            station: None,
+        },
+        Some(&roster),
+    )
+    .expect("session");
+    let dir = temp_dir();
+    let wall = Rc::new(Cell::new(t0()));
+    let clock = wall.clone();
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(move || clock.get()));
+    exec.set_rubric_hash(s.rubric_hash.clone());
+    let mut app = App::marking(s, Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let effects = app.startup();
+    let mut h = Harness { app, exec, dir, wall };
+    h.exec.perform(&mut h.app, effects);
+    h
+}
+
+/// Marks every row of the open sheet with `level` and submits it.
+fn mark_all_and_submit(h: &mut Harness, level: char) {
+    for _ in 0..h.app.rows() {
+        h.key(KeyCode::Char(level));
+    }
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+}
+
+#[test]
+fn the_end_of_a_candidates_marking_shows_their_provisional_result_and_its_reasons() {
+    let mut h = practical(&[("C001", "Aisha Khan"), ("C002", "Ben Okafor")]);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    // C001: every criterion competent at every station.
+    while h.app.current_candidate().is_some_and(|c| c.id == "C001") && h.screen() == "Scoring" {
+        mark_all_and_submit(&mut h, '1');
+    }
+    // The next candidate's confirmation: their id large, and below it the
+    // one before's provisional result, named.
+    assert_eq!(h.screen(), "Confirm");
+    let p = h.app.provisional.as_ref().expect("C001's result");
+    assert_eq!(p.candidate.id, "C001");
+    assert_eq!(p.result.outcome, osce::scoring::Outcome::Pass);
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("PROVISIONAL overall result of C001 Aisha Khan: PASS"),
+        "{screen}"
+    );
+    // C002: not competent at the critical identity check.
+    h.key(KeyCode::Enter);
+    mark_all_and_submit(&mut h, '0');
+    while h.screen() == "Scoring" {
+        mark_all_and_submit(&mut h, '1');
+    }
+    assert_eq!(h.screen(), "Finished");
+    let p = h.app.provisional.as_ref().expect("C002's result");
+    assert_eq!(p.candidate.id, "C002");
+    assert_eq!(p.result.outcome, osce::scoring::Outcome::Fail);
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("PROVISIONAL overall result of C002 Ben Okafor: FAIL"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Provisional: from the sheets submitted on this laptop"),
+        "{screen}"
+    );
+    // The reasons that decided it are the engine's.
+    for reason in p.result.deciding_reasons() {
+        let start: String = reason.text.chars().take(40).collect();
+        assert!(screen.contains(&start), "{start}\n{screen}");
+    }
+    insta::assert_snapshot!(h.render(80, 24));
+}

@@ -254,6 +254,17 @@ pub enum Saved {
     Failed(SaveProblem),
 }
 
+/// A candidate's provisional overall result at the end of their marking
+/// (candidate by candidate): the scoring engine's result from the sheets
+/// submitted on this laptop, under the rubric's provisional pass marks.
+/// Never final: the exam board ratifies results, other examiners' sheets
+/// and moderation are not in it, and pass marks may be standard-set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvisionalResult {
+    pub candidate: Candidate,
+    pub result: crate::scoring::AssessmentResult,
+}
+
 /// What the screen must say about saving, above everything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Alarm<'a> {
@@ -328,6 +339,12 @@ pub enum Action {
     Paste(String),
     /// The home screen produced a session to start.
     Start(Box<Session>),
+    /// A candidate's submitted sheets on this laptop, by station id, as
+    /// the runner read them for [`Effect::Standing`].
+    Standing {
+        candidate: String,
+        sheets: Vec<(String, crate::scoring::StationSheet)>,
+    },
 }
 
 /// What the runner must do for the app.
@@ -344,6 +361,12 @@ pub enum Effect {
     Close,
     /// Read (without locking) where each of these sheets stands.
     Survey(Vec<SheetKey>),
+    /// Read a candidate's submitted sheets (these keys) for their
+    /// provisional overall result ([`Action::Standing`]).
+    Standing {
+        candidate: String,
+        keys: Vec<SheetKey>,
+    },
     Quit,
     /// Home screen work that needs the disk (see [`super::home`]).
     Home(super::home::HomeEffect),
@@ -416,6 +439,9 @@ pub struct App {
     /// The station timer as it ran when the sheet was submitted (which
     /// ends it on the sheet), for [`Leaving`].
     submitted_timer: Option<Timer>,
+    /// The provisional overall result of the candidate whose marking just
+    /// ended (candidate by candidate).
+    pub provisional: Option<ProvisionalResult>,
 }
 
 impl std::fmt::Debug for App {
@@ -494,6 +520,7 @@ impl App {
             rest_until: None,
             after_round: None,
             submitted_timer: None,
+            provisional: None,
         }
     }
 
@@ -593,6 +620,10 @@ impl App {
             }
             Action::Disk(health) => {
                 self.disk = health;
+                return Vec::new();
+            }
+            Action::Standing { candidate, sheets } => {
+                self.stood(&candidate, sheets);
                 return Vec::new();
             }
             Action::Start(session) => {
@@ -1273,11 +1304,73 @@ impl App {
             .unwrap_or(Progress::NotStarted)
     }
 
+    /// The provisional overall result of `candidate` from their sheets.
+    fn stood(&mut self, candidate: &str, sheets: Vec<(String, crate::scoring::StationSheet)>) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let Some(who) = session.candidates.iter().find(|c| c.id == candidate).cloned() else {
+            return;
+        };
+        let sheets = crate::scoring::CandidateSheets {
+            stations: sheets.into_iter().collect(),
+            components: Default::default(),
+        };
+        self.provisional = crate::scoring::score_candidate(&session.rubric, &sheets, &Standards::default())
+            .ok()
+            .map(|result| ProvisionalResult {
+                candidate: who,
+                result,
+            });
+    }
+
+    /// Candidate by candidate, once every station of the candidate whose
+    /// sheet was just submitted is submitted (or absent): read their
+    /// sheets for their provisional result.
+    fn standing_after(&self, candidate: usize) -> Vec<Effect> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let (Mode::CandidateByCandidate, Some(who)) = (&session.mode, session.candidates.get(candidate))
+        else {
+            return Vec::new();
+        };
+        let keys: Vec<SheetKey> = self
+            .session_keys()
+            .into_iter()
+            .filter(|k| k.candidate == who.id)
+            .collect();
+        let done = keys.iter().all(|k| {
+            matches!(
+                self.progress_of(&k.candidate, &k.station),
+                Progress::Submitted | Progress::Absent
+            )
+        });
+        if !done || keys.is_empty() {
+            return Vec::new();
+        }
+        vec![Effect::Standing {
+            candidate: who.id.clone(),
+            keys,
+        }]
+    }
+
     fn surveyed(&mut self, found: Vec<(SheetKey, Progress)>) -> Vec<Effect> {
         for (key, progress) in found {
             self.progress.insert((key.candidate, key.station), progress);
         }
         let advancing = std::mem::take(&mut self.advance_pending);
+        let mut effects = if advancing {
+            self.standing_after(self.candidate)
+        } else {
+            Vec::new()
+        };
+        effects.extend(self.advance(advancing));
+        effects
+    }
+
+    /// After a survey: the next sheet to mark, or the end.
+    fn advance(&mut self, advancing: bool) -> Vec<Effect> {
         let starting = !advancing && self.sheet.is_none() && matches!(self.screen, Screen::Confirm);
         if !advancing && !starting {
             return Vec::new();

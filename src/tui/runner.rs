@@ -203,6 +203,23 @@ impl Executor {
                         .collect();
                     app.update(Action::Surveyed(found))
                 }
+                Effect::Standing { candidate, keys } => {
+                    // Submitted sheets only: one being amended counts as
+                    // it was submitted, which this screen cannot show, so
+                    // it is left out (the result then says it is missing).
+                    let sheets = keys
+                        .into_iter()
+                        .filter_map(|key| {
+                            let path = self.store.sheet_path(&key).ok()?;
+                            let replay = crate::store::read_sheet(&path).ok()?;
+                            let state = SheetState::replay(&replay.records);
+                            state
+                                .is_locked()
+                                .then(|| (key.station.clone(), state.to_station_sheet()))
+                        })
+                        .collect();
+                    app.update(Action::Standing { candidate, sheets })
+                }
                 Effect::Quit => Vec::new(),
                 Effect::Home(HomeEffect::Launch(launch)) => self.launch(app, &launch),
             };
