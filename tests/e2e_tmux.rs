@@ -203,7 +203,10 @@ fn a_closed_window_ends_osce_and_frees_the_sheet() {
     t.keys(&["Enter"]);
     t.wait_for("Station 1/6: Shoulder");
     t.keys(&["1"]);
-    t.wait_for("saved ✓");
+    // The mark is #3 (after opened and confirmed, which already show as
+    // "saved ✓ #2": waiting for "saved ✓" alone could close the window
+    // before the mark is written).
+    t.wait_for("saved ✓ #3");
     t.run(&["kill-server"]);
     let pattern = format!("^{bin} score .*{}", sessions.display());
     let running = || {
@@ -224,7 +227,10 @@ fn a_closed_window_ends_osce_and_frees_the_sheet() {
     t.start(&command);
     t.wait_for("Is this the candidate in front of you?");
     t.keys(&["Enter"]);
-    let screen = t.wait_for("Station 1/6: Shoulder");
+    t.wait_for("Station 1/6: Shoulder");
+    // The header can be on screen before the items are drawn: wait for
+    // the item's row (20 s at most, then fail with the screen).
+    let screen = t.wait_for("Confirms patient identity");
     let first = screen
         .lines()
         .find(|l| l.contains("Confirms patient identity"))
