@@ -2252,3 +2252,19 @@ fn the_end_of_a_candidates_marking_shows_their_provisional_result_and_its_reason
     }
     insta::assert_snapshot!(h.render(80, 24));
 }
+
+/// The confirmation shows an id with letters beyond ASCII as it is, not in
+/// large letters that have no `Ł` (which would read `UKASZ1`).
+#[test]
+fn an_id_beyond_ascii_is_confirmed_as_written() {
+    let h = osce_one("Łukasz1");
+    assert_eq!(h.screen(), "Confirm");
+    let screen = h.render(80, 24);
+    assert!(!screen.contains("██"), "{screen}");
+    assert!(
+        screen.lines().filter(|l| l.contains("Łukasz1")).count() >= 2,
+        "the id, and the id again below the name:\n{screen}"
+    );
+    let screen = osce_one("C001").render(80, 24);
+    assert!(screen.contains("██"), "{screen}");
+}

@@ -49,7 +49,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::styled(question, theme.strong()),
         Line::raw(""),
     ];
-    if bigtext::width(&candidate.id) <= usize::from(main.width) {
+    // Large only where every letter has a large glyph: `Łukasz1` drawn as
+    // `UKASZ1` would be another candidate.
+    if bigtext::width(&candidate.id) <= usize::from(main.width) && bigtext::can_draw(&candidate.id) {
         lines.extend(
             bigtext::big(&candidate.id)
                 .into_iter()
