@@ -203,7 +203,10 @@ fn a_closed_window_ends_osce_and_frees_the_sheet() {
     t.keys(&["Enter"]);
     t.wait_for("Station 1/6: Shoulder");
     t.keys(&["1"]);
-    t.wait_for("saved ✓");
+    // The mark is #3 (after opened and confirmed, which already show as
+    // "saved ✓ #2": waiting for "saved ✓" alone could close the window
+    // before the mark is written).
+    t.wait_for("saved ✓ #3");
     t.run(&["kill-server"]);
     let pattern = format!("^{bin} score .*{}", sessions.display());
     let running = || {
@@ -224,7 +227,10 @@ fn a_closed_window_ends_osce_and_frees_the_sheet() {
     t.start(&command);
     t.wait_for("Is this the candidate in front of you?");
     t.keys(&["Enter"]);
-    let screen = t.wait_for("Station 1/6: Shoulder");
+    t.wait_for("Station 1/6: Shoulder");
+    // The header can be on screen before the items are drawn: wait for
+    // the item's row (20 s at most, then fail with the screen).
+    let screen = t.wait_for("Confirms patient identity");
     let first = screen
         .lines()
         .find(|l| l.contains("Confirms patient identity"))
@@ -600,4 +606,123 @@ fn a_station_circuit_of_six_with_a_rest_and_an_absence() {
         .expect("examiner folder")
         .count();
     assert_eq!(folders, 6, "one sheet per candidate, none for the rest");
+}
+
+/// A comment being typed when the laptop dies is there after the restart
+/// (it is drafted at most a second behind the typing), and saves then.
+#[test]
+fn a_comment_being_typed_survives_kill_9() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("draft");
+    let dir = t.dir.clone();
+    let bin = env!("CARGO_BIN_EXE_osce");
+    let command = format!(
+        "{bin} score {} --examiner E01 --candidate C001 --name 'Aisha Khan' --sessions {} --device e2e",
+        example_rubric().display(),
+        dir.display()
+    );
+    t.start_sized(&command, 80, 24);
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
+    t.wait_for("Station 1/6: Shoulder");
+    t.keys(&["c"]);
+    t.wait_for("Feedback to the candidate");
+    let said = "Careful probe handling; the long axis of the biceps tendon was not shown and the images were not labelled";
+    t.type_text(said);
+    t.keys(&["Tab"]);
+    t.type_text("Check q2 with the external");
+    // More than a second after the last key: the draft is on disk.
+    std::thread::sleep(Duration::from_millis(1600));
+    t.kill_9();
+    t.wait_gone();
+    let journal = dir.join("msk-us-osce/E01@e2e/C001/shoulder.jsonl");
+    let state = SheetState::replay(&read_sheet(&journal).expect("journal").records);
+    assert_eq!(state.feedback, "", "a draft is not feedback");
+    assert_eq!(state.feedback_draft.as_deref(), Some(said));
+    assert_eq!(state.notes_draft.as_deref(), Some("Check q2 with the external"));
+
+    t.start_sized(&command, 80, 24);
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("not saved when osce stopped");
+    assert!(screen.contains("Unsaved draft: feedback, notes (c)"), "{screen}");
+    t.keys(&["c"]);
+    // The long line wraps in the box: its end is on screen too.
+    let screen = t.wait_for("Careful probe handling;");
+    assert!(screen.contains("labelled"), "{screen}");
+    assert!(screen.contains("Check q2 with the external"), "{screen}");
+    t.keys(&["C-s"]);
+    t.wait_for("feedback ✓");
+    t.keys(&["q"]);
+    t.wait_gone();
+    let state = SheetState::replay(&read_sheet(&journal).expect("journal").records);
+    assert_eq!(state.feedback, said);
+    assert_eq!(state.notes, "Check q2 with the external");
+    assert_eq!((state.feedback_draft, state.notes_draft), (None, None));
+}
+
+/// A candidate id with letters beyond ASCII, typed decomposed (`e` and a
+/// combining diaeresis), is marked under its composed form, in a folder of
+/// that name, and status and export show it.
+#[test]
+fn a_candidate_id_beyond_ascii_is_marked_and_shown_by_status_and_export() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("nfc");
+    let dir = t.dir.clone();
+    let bin = env!("CARGO_BIN_EXE_osce");
+    let rubric = example_rubric();
+    let command = format!(
+        "{bin} score {} --examiner E01 --candidate 'Zoe\u{308}-01' --name 'Zoë Adeyemi' --sessions {} --device e2e",
+        rubric.display(),
+        dir.display()
+    );
+    t.start(&command);
+    let screen = t.wait_for("Is this the candidate in front of you?");
+    assert!(screen.contains("Zoë Adeyemi"), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("Station 1/6: Shoulder");
+    t.keys(&["1", "2"]);
+    t.wait_for("saved ✓ #4");
+    t.keys(&["q"]);
+    t.wait_gone();
+    let folders: Vec<String> = std::fs::read_dir(dir.join("msk-us-osce/E01@e2e"))
+        .expect("sheets written")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(folders, ["Zoë-01"], "one folder, composed");
+    let state = SheetState::replay(
+        &read_sheet(dir.join("msk-us-osce/E01@e2e/Zoë-01/shoulder.jsonl"))
+            .expect("journal")
+            .records,
+    );
+    assert!(state.mark("id-consent").is_some());
+
+    let status = Command::new(bin)
+        .args(["status", &rubric.display().to_string(), "--sessions"])
+        .arg(&dir)
+        .output()
+        .expect("status runs");
+    let out = String::from_utf8_lossy(&status.stdout);
+    assert!(out.contains("Zoë-01"), "{out}");
+    let export_dir = dir.join("export");
+    let export = Command::new(bin)
+        .args(["export", &rubric.display().to_string(), "--sessions"])
+        .arg(&dir)
+        .arg("--out")
+        .arg(&export_dir)
+        .output()
+        .expect("export runs");
+    assert!(
+        export_dir.join("results.csv").exists(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let results = std::fs::read_to_string(export_dir.join("results.csv")).expect("results.csv");
+    assert!(results.contains("Zoë-01"), "{results}");
+    let marks = std::fs::read_to_string(export_dir.join("items.csv")).expect("items.csv");
+    assert!(marks.contains("Zoë-01"), "{marks}");
 }

@@ -942,3 +942,22 @@ fn the_decision_is_readable_at_80_columns() {
     let screen = h.render(80, 24);
     assert!(screen.contains("you: disagree → PASS"), "{screen}");
 }
+
+/// No key of the moderation screen is bound twice in one context: the
+/// second binding would never be reached while the footer and help listed it.
+#[test]
+fn no_moderation_key_is_bound_twice_in_one_context() {
+    use osce::tui::moderate::keys::{Ctx, bindings};
+    let all = [
+        Ctx::List,
+        Ctx::Sheet,
+        Ctx::Disagree,
+        Ctx::Refer,
+        Ctx::Agreed,
+        Ctx::Jump,
+        Ctx::Report,
+        Ctx::SignOff,
+        Ctx::Help,
+    ];
+    assert_eq!(osce::tui::keymap::clashes(bindings(), &all), Vec::<String>::new());
+}

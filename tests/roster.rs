@@ -1026,3 +1026,28 @@ fn the_doc_circuit_start_example_is_valid_and_gives_each_circuit_its_start() {
     assert_eq!(at("A").as_deref(), Some("2026-06-03T08:00:00+00:00"));
     assert_eq!(at("B").as_deref(), Some("2026-06-03T12:30:00+00:00"));
 }
+
+/// Ids may hold letters beyond ASCII: composed (NFC) as they are read, so
+/// `ë` typed as `e` and an accent is the same candidate, and two ids that
+/// differ only in capitals are one folder on Windows and macOS.
+#[test]
+fn candidate_ids_beyond_ascii_are_composed_and_still_safe() {
+    let text = "candidate_id,name\nZoe\u{308}-01,Zoë Adeyemi\nŁukasz1,Łukasz Wiśniewski\n";
+    let (roster, _) = valid(text);
+    let ids: Vec<&str> = roster.candidates.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["Zoë-01", "Łukasz1"]);
+    assert_eq!(roster.index_of("zoë-01"), Some(0));
+    assert_eq!(roster.index_of("ŁUKASZ1"), Some(1));
+    let capitals = errors("candidate_id,name\nZoë-01,Zoë\nZOË-01,Zoe\n");
+    assert!(
+        capitals.iter().any(|e| e.contains("only in capitals")),
+        "{capitals:?}"
+    );
+    for bad in ["Zoë 01", "Zoë/01", ".Zoë", "Zo\u{7}ë"] {
+        let problems = errors(&format!("candidate_id,name\n\"{bad}\",X\n"));
+        assert!(
+            problems.iter().any(|e| e.contains("not usable")),
+            "{bad:?}: {problems:?}"
+        );
+    }
+}

@@ -958,6 +958,12 @@ fn sample_events() -> Vec<Event> {
         Event::Notes {
             text: "Patient actor arrived late.".into(),
         },
+        Event::FeedbackDraft {
+            text: "Good probe handl".into(),
+        },
+        Event::NotesDraft {
+            text: "Check the second long-axis".into(),
+        },
         Event::Concern {
             kind: ConcernKind::PatientSafety,
             note: "Did not check for allergies".into(),
@@ -1160,6 +1166,7 @@ fn timer_action() -> impl Strategy<Value = TimerAction> {
         Just(TimerAction::TimeUp),
         Just(TimerAction::Advance),
         Just(TimerAction::End),
+        Just(TimerAction::Reset),
     ]
 }
 
@@ -1187,6 +1194,8 @@ fn event() -> impl Strategy<Value = Event> {
         any::<u64>().prop_map(|undoes| Event::Undo { undoes }),
         text().prop_map(|text| Event::Feedback { text }),
         text().prop_map(|text| Event::Notes { text }),
+        text().prop_map(|text| Event::FeedbackDraft { text }),
+        text().prop_map(|text| Event::NotesDraft { text }),
         (concern_kind(), text()).prop_map(|(kind, note)| Event::Concern { kind, note }),
         (concern_kind(), text()).prop_map(|(kind, reason)| Event::ConcernWithdrawn { kind, reason }),
         (timer_action(), any::<u64>()).prop_map(|(action, elapsed_ms)| Event::Timer {

@@ -1906,3 +1906,365 @@ fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_
         ]
     );
 }
+
+impl Harness {
+    /// Every event in a sheet's journal, in order.
+    fn events(&self, station: &str) -> Vec<Event> {
+        let path = self
+            .dir
+            .join(format!("msk-us-osce/E01@lap1/C001/{station}.jsonl"));
+        read_sheet(&path)
+            .expect("journal")
+            .records
+            .into_iter()
+            .map(|r| r.event)
+            .collect()
+    }
+}
+
+fn drafts(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FeedbackDraft { text } => Some(format!("feedback: {text}")),
+            Event::NotesDraft { text } => Some(format!("notes: {text}")),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_comment_being_typed_is_drafted_at_most_once_a_second_and_comes_back_after_a_crash() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char('c'));
+    h.chars("Good probe");
+    h.tick(0.1);
+    // The first tick after typing writes a draft; it is not feedback yet.
+    let disk = h.disk("shoulder");
+    assert_eq!(disk.feedback_draft.as_deref(), Some("Good probe"));
+    assert_eq!(disk.feedback, "");
+    h.chars(" handling");
+    h.tick(0.6);
+    assert_eq!(
+        h.disk("shoulder").feedback_draft.as_deref(),
+        Some("Good probe"),
+        "not twice within a second"
+    );
+    h.tick(1.1);
+    assert_eq!(
+        h.disk("shoulder").feedback_draft.as_deref(),
+        Some("Good probe handling")
+    );
+    h.tick(2.5);
+    assert_eq!(
+        drafts(&h.events("shoulder")).len(),
+        2,
+        "nothing new, nothing written"
+    );
+    h.key(KeyCode::Tab);
+    h.chars("Check the second long-axis view");
+    h.tick(2.6);
+    assert_eq!(
+        h.disk("shoulder").notes_draft.as_deref(),
+        Some("Check the second long-axis view")
+    );
+    // kill -9: the laptop is back a minute later.
+    restart(&mut h, 60, "Aisha Khan");
+    assert_eq!(h.screen(), "Scoring");
+    assert!(
+        h.app.notice.as_deref().is_some_and(|n| n.contains("not saved")),
+        "{:?}",
+        h.app.notice
+    );
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Unsaved draft: feedback, notes (c)"), "{screen}");
+    h.key(KeyCode::Char('c'));
+    let Screen::Comment(editor) = &h.app.screen else {
+        panic!("comment box")
+    };
+    assert_eq!(editor.feedback.lines(), ["Good probe handling"]);
+    assert_eq!(editor.notes.lines(), ["Check the second long-axis view"]);
+    h.chars(".");
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(h.screen(), "Scoring");
+    let disk = h.disk("shoulder");
+    assert_eq!(disk.feedback, "Good probe handling.");
+    assert_eq!(disk.notes, "Check the second long-axis view");
+    assert_eq!((disk.feedback_draft, disk.notes_draft), (None, None));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Comments: feedback ✓ · notes ✓"), "{screen}");
+}
+
+#[test]
+fn leaving_the_comment_box_withdraws_its_draft_so_a_restart_does_not_bring_it_back() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char('c'));
+    h.chars("Wrong candidate");
+    h.tick(0.5);
+    assert!(h.disk("shoulder").feedback_draft.is_some());
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Comment", "asked first");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Scoring");
+    let disk = h.disk("shoulder");
+    assert_eq!((disk.feedback.as_str(), disk.feedback_draft), ("", None));
+    assert_eq!(
+        drafts(&h.events("shoulder")),
+        ["feedback: Wrong candidate", "feedback: "],
+        "the draft and its withdrawal"
+    );
+    restart(&mut h, 10, "Aisha Khan");
+    assert!(h.app.notice.is_none(), "{:?}", h.app.notice);
+    h.key(KeyCode::Char('c'));
+    let Screen::Comment(editor) = &h.app.screen else {
+        panic!("comment box")
+    };
+    assert_eq!(editor.feedback.lines(), [""]);
+    // Nothing typed, no draft: esc writes nothing at all.
+    let before = h.disk("shoulder").records;
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Scoring");
+    assert_eq!(h.disk("shoulder").records, before);
+}
+
+#[test]
+fn the_comment_box_wraps_long_lines() {
+    let mut h = opened();
+    h.key(KeyCode::Char('c'));
+    let words = "The candidate optimised depth and focus well but did not label the images ";
+    h.chars(&words.repeat(3));
+    h.chars("END");
+    let screen = h.render(80, 24);
+    // Every word is on screen: the line wraps instead of scrolling away.
+    assert!(screen.contains("The candidate optimised"), "{screen}");
+    assert!(screen.contains("END"), "{screen}");
+}
+
+fn timer_of(h: &Harness) -> &osce::day::timer::Timer {
+    h.app
+        .sheet
+        .as_ref()
+        .and_then(|s| s.timer.as_ref())
+        .expect("timer")
+}
+
+#[test]
+fn a_timer_started_by_mistake_is_reset_and_the_reset_recorded() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char('R'));
+    assert!(h.app.notice.as_deref().is_some_and(|n| n.contains("not started")));
+    h.key(KeyCode::Char(' '));
+    h.tick(30.0);
+    // No mark yet: reset at once.
+    h.key(KeyCode::Char('R'));
+    assert!(h.app.ask.is_none());
+    assert!(!timer_of(&h).is_started());
+    let resets: Vec<u64> = h
+        .events("shoulder")
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Timer {
+                action: TimerAction::Reset,
+                elapsed_ms,
+                ..
+            } => Some(elapsed_ms),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(resets, [30_000]);
+    // The sheet sets aside what came before: the timer is as new.
+    assert!(h.disk("shoulder").timer.is_empty());
+    assert!(h.render(120, 40).contains("READY"));
+    // Started again, then a mark: a reset asks first, and esc keeps it.
+    h.tick(40.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(50.0);
+    h.chars("1");
+    h.key(KeyCode::Char('R'));
+    assert!(h.app.ask.is_some(), "asks once marks are given");
+    let before = h.disk("shoulder").records;
+    h.key(KeyCode::Esc);
+    assert!(h.app.ask.is_none());
+    assert_eq!(h.disk("shoulder").records, before, "esc writes nothing");
+    assert!(timer_of(&h).is_running());
+    h.key(KeyCode::Char('R'));
+    h.key(KeyCode::Char('y'));
+    assert!(!timer_of(&h).is_started());
+    assert!(h.disk("shoulder").has_marks(), "the marks stay");
+    // A restart finds the timer reset, not running since the first start.
+    restart(&mut h, 60, "Aisha Khan");
+    assert!(!timer_of(&h).is_started());
+}
+
+#[test]
+fn esc_leaves_every_question_and_overlay_without_writing() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(5.0);
+    h.chars("1");
+    let before = h.disk("shoulder").records;
+    // A question (reset the timer?; leave this sheet unsubmitted?): esc is no.
+    for key in [KeyCode::Char('R'), KeyCode::Right] {
+        h.key(key);
+        assert!(h.app.ask.is_some(), "{key:?}");
+        h.key(KeyCode::Esc);
+        assert!(h.app.ask.is_none(), "{key:?}");
+        assert_eq!(h.screen(), "Scoring", "{key:?}");
+    }
+    // Help, the station's instructions and the submit summary: esc closes.
+    for key in ['?', 'i', 's'] {
+        h.key(KeyCode::Char(key));
+        h.key(KeyCode::Esc);
+        assert_eq!(h.screen(), "Scoring", "{key}");
+        assert!(!h.app.help && !h.app.info, "{key}");
+    }
+    assert_eq!(h.disk("shoulder").records, before, "nothing was written");
+    assert!(timer_of(&h).is_running());
+}
+
+#[test]
+fn snapshot_scoring_at_200_by_60() {
+    let mut h = opened();
+    h.chars("12");
+    h.app.update(Action::Resize {
+        width: 200,
+        height: 60,
+    });
+    insta::assert_snapshot!(h.render(200, 60));
+}
+
+#[test]
+fn a_draft_that_could_not_be_saved_is_tried_again_a_second_later() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char('c'));
+    // The journal is taken away: the draft's write fails.
+    h.exec.perform(&mut h.app, vec![Effect::Close]);
+    h.chars("Good");
+    h.tick(0.1);
+    assert!(matches!(h.app.saved, Saved::Failed(_)), "{:?}", h.app.saved);
+    let drafted = |effects: &[Effect]| {
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Append(Event::FeedbackDraft { text }) if text == "Good"))
+    };
+    let now = |secs: f64| Action::Tick {
+        now: Duration::from_secs_f64(secs),
+        wall: t0() + chrono::Duration::milliseconds((secs * 1000.0) as i64),
+    };
+    assert!(!drafted(&h.app.update(now(0.5))), "not within the second");
+    assert!(drafted(&h.app.update(now(1.2))), "tried again");
+}
+
+fn practical(candidates: &[(&str, &str)]) -> Harness {
+    let path = Path::new("rubrics/msk-practical-exam.ron");
+    let text = std::fs::read_to_string(path).expect("rubric");
+    let (r, _) = load(path).expect("valid");
+    let roster_text = std::iter::once("candidate_id,name".to_string())
+        .chain(candidates.iter().map(|(id, name)| format!("{id},{name}")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (roster, _) = osce::day::roster::parse_roster(&roster_text, &r).expect("roster");
+    let s = session(
+        r,
+        &text,
+        "E01",
+        "lap1",
+        MarkingOrder::Candidates {
+            candidate: None,
+            station: None,
+        },
+        Some(&roster),
+    )
+    .expect("session");
+    let dir = temp_dir();
+    let wall = Rc::new(Cell::new(t0()));
+    let clock = wall.clone();
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(move || clock.get()));
+    exec.set_rubric_hash(s.rubric_hash.clone());
+    let mut app = App::marking(s, Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let effects = app.startup();
+    let mut h = Harness { app, exec, dir, wall };
+    h.exec.perform(&mut h.app, effects);
+    h
+}
+
+/// Marks every row of the open sheet with `level` and submits it.
+fn mark_all_and_submit(h: &mut Harness, level: char) {
+    for _ in 0..h.app.rows() {
+        h.key(KeyCode::Char(level));
+    }
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+}
+
+#[test]
+fn the_end_of_a_candidates_marking_shows_their_provisional_result_and_its_reasons() {
+    let mut h = practical(&[("C001", "Aisha Khan"), ("C002", "Ben Okafor")]);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    // C001: every criterion competent at every station.
+    while h.app.current_candidate().is_some_and(|c| c.id == "C001") && h.screen() == "Scoring" {
+        mark_all_and_submit(&mut h, '1');
+    }
+    // The next candidate's confirmation: their id large, and below it the
+    // one before's provisional result, named.
+    assert_eq!(h.screen(), "Confirm");
+    let p = h.app.provisional.as_ref().expect("C001's result");
+    assert_eq!(p.candidate.id, "C001");
+    assert_eq!(p.result.outcome, osce::scoring::Outcome::Pass);
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("PROVISIONAL overall result of C001 Aisha Khan: PASS"),
+        "{screen}"
+    );
+    // C002: not competent at the critical identity check.
+    h.key(KeyCode::Enter);
+    mark_all_and_submit(&mut h, '0');
+    while h.screen() == "Scoring" {
+        mark_all_and_submit(&mut h, '1');
+    }
+    assert_eq!(h.screen(), "Finished");
+    let p = h.app.provisional.as_ref().expect("C002's result");
+    assert_eq!(p.candidate.id, "C002");
+    assert_eq!(p.result.outcome, osce::scoring::Outcome::Fail);
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("PROVISIONAL overall result of C002 Ben Okafor: FAIL"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Provisional: from the sheets submitted on this laptop"),
+        "{screen}"
+    );
+    // The reasons that decided it are the engine's.
+    for reason in p.result.deciding_reasons() {
+        let start: String = reason.text.chars().take(40).collect();
+        assert!(screen.contains(&start), "{start}\n{screen}");
+    }
+    insta::assert_snapshot!(h.render(80, 24));
+}
+
+/// The confirmation shows an id with letters beyond ASCII as it is, not in
+/// large letters that have no `Ł` (which would read `UKASZ1`).
+#[test]
+fn an_id_beyond_ascii_is_confirmed_as_written() {
+    let h = osce_one("Łukasz1");
+    assert_eq!(h.screen(), "Confirm");
+    let screen = h.render(80, 24);
+    assert!(!screen.contains("██"), "{screen}");
+    assert!(
+        screen.lines().filter(|l| l.contains("Łukasz1")).count() >= 2,
+        "the id, and the id again below the name:\n{screen}"
+    );
+    let screen = osce_one("C001").render(80, 24);
+    assert!(screen.contains("██"), "{screen}");
+}

@@ -1,21 +1,59 @@
 //! Identifiers (of assessments, stations, items, candidates, examiners and
-//! devices) end up in file names and CSV cells, so all of them follow one
-//! plain rule: 1 to 64 ASCII letters, digits, `-`, `_` or `.`, not starting
-//! with `.`. That rules out `../`, `/`, NUL, spaces and look-alike Unicode.
+//! devices) end up in file and folder names and CSV cells, so all of them
+//! follow one rule: 1 to 64 letters (of any alphabet: `Zoë-01`,
+//! `Łukasz1`), digits, `-`, `_` or `.`, not starting with `.`, at most
+//! [`MAX_ID_BYTES`] bytes in UTF-8, and in Unicode's composed form (NFC).
+//! That rules out `../`, `/`, `\`, `:`, NUL and every other control
+//! character, spaces, and names Windows will not create.
+//!
+//! NFC matters because the same name can be written two ways: `ë` as one
+//! character, or as `e` followed by a combining diaeresis (macOS writes
+//! file names the second way on some disks, and some keyboards type it).
+//! Ids are [`normalise`]d where they come in (roster, `--candidate`, the
+//! home screen, paper imports, folder names read back from disk), so the
+//! two spellings are one candidate and one folder.
+
+use unicode_normalization::{UnicodeNormalization, is_nfc};
 
 pub const MAX_ID_CHARS: usize = 64;
+/// Room for an id in a file name (most file systems allow 255 bytes), with
+/// its `.jsonl` and the store's own suffixes.
+pub const MAX_ID_BYTES: usize = 128;
+
+/// An id read back from a folder name, in NFC form (not trimmed: a name
+/// with spaces around it is not an id).
+pub fn composed(id: &str) -> String {
+    id.nfc().collect()
+}
+
+/// An id as typed or read, trimmed and in NFC form: check it with
+/// [`check_id`] after.
+pub fn normalise(id: &str) -> String {
+    id.trim().nfc().collect()
+}
 
 /// Checks an identifier; the error says what is wrong in words, for a
 /// message that names `what` the id is for.
 pub fn check_id(id: &str) -> Result<(), String> {
-    let fine = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let fine = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
     if id.is_empty() {
         Err("it is empty".to_string())
     } else if id.chars().count() > MAX_ID_CHARS {
         Err(format!("it is longer than {MAX_ID_CHARS} characters"))
+    } else if id.len() > MAX_ID_BYTES {
+        Err(format!(
+            "it is longer than {MAX_ID_BYTES} bytes in UTF-8 (letters beyond ASCII take 2 to 4 bytes each)"
+        ))
     } else if !id.chars().all(fine) || id.starts_with('.') {
         Err(format!(
-            "\"{id}\" may only use letters, digits, '-', '_' and '.' (not first)"
+            "\"{}\" may only use letters, digits, '-', '_' and '.' (not first)",
+            id.escape_debug()
+        ))
+    } else if !is_nfc(id) {
+        Err(format!(
+            "\"{}\" is not in Unicode's composed form (NFC): a letter is written as a base letter and a \
+             separate accent; type it again, or let osce read it from a roster, which composes it",
+            id.escape_debug()
         ))
     } else if is_reserved(id) {
         Err(format!(
@@ -39,12 +77,25 @@ fn is_reserved(id: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::check_id;
+    use super::{check_id, normalise};
 
     #[test]
     fn plain_ids_only() {
         for good in [
-            "C001", "shoulder", "case-1", "e_01", "v2.1", "COM0", "CONSENT", "com10", "nullable",
+            "C001",
+            "shoulder",
+            "case-1",
+            "e_01",
+            "v2.1",
+            "COM0",
+            "CONSENT",
+            "com10",
+            "nullable",
+            "Zoë-01",
+            "Łukasz1",
+            "café",
+            "Ørsted.2",
+            "日本-7",
         ] {
             assert!(check_id(good).is_ok(), "{good}");
         }
@@ -59,11 +110,29 @@ mod tests {
             "a/b",
             "a b",
             "nul\0",
-            "café",
+            "a\u{7}b",
+            "a\u{202e}b",
+            "a\\b",
+            "a:b",
+            "C\u{0308}",
+            "cafe\u{0301}",
+            ".Zoë",
+            &"ë".repeat(65),
             &"x".repeat(65),
+            &"𝒳".repeat(40),
             "CON:",
         ] {
             assert!(check_id(bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// The same name typed as one letter or as a letter and an accent is
+    /// one id.
+    #[test]
+    fn normalised_ids_are_composed_and_trimmed() {
+        assert_eq!(normalise(" Zoe\u{0308}-01 "), "Zoë-01");
+        assert_eq!(normalise("L\u{0301}ukasz"), "Ĺukasz");
+        assert!(check_id(&normalise("cafe\u{0301}")).is_ok());
+        assert_eq!(normalise("C001"), "C001");
     }
 }

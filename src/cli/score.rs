@@ -102,7 +102,8 @@ pub fn score(args: ScoreArgs) -> ExitCode {
     if let Some(code) = needs_terminal() {
         return code;
     }
-    let mut exec = executor(&args.sessions, device);
+    // The device as the session checked it (composed, like every id).
+    let mut exec = executor(&args.sessions, session.device.clone());
     exec.set_rubric_hash(session.rubric_hash.clone());
     let app = App::marking(session, std::time::Duration::ZERO, Utc::now());
     finish(run_terminal(app, exec, colour()))

@@ -471,7 +471,8 @@ impl<'r> Gather<'r> {
             ));
         }
 
-        let id = cell(CANDIDATE);
+        let id = crate::base::ids::normalise(cell(CANDIDATE));
+        let id = id.as_str();
         let candidate = if id.is_empty() {
             errors.push(problem(
                 "candidate_id",
@@ -487,7 +488,7 @@ impl<'r> Gather<'r> {
             ));
             None
         } else {
-            match self.candidates.get(&id.to_ascii_lowercase()) {
+            match self.candidates.get(&id.to_lowercase()) {
                 Some((first, at)) if first != id => {
                     errors.push(problem(
                         "candidate_id",
@@ -502,8 +503,7 @@ impl<'r> Gather<'r> {
                 }
                 Some(_) => Some(id),
                 None => {
-                    self.candidates
-                        .insert(id.to_ascii_lowercase(), (id.to_string(), line));
+                    self.candidates.insert(id.to_lowercase(), (id.to_string(), line));
                     Some(id)
                 }
             }
@@ -518,7 +518,7 @@ impl<'r> Gather<'r> {
                     "retype the name; it is shown to confirm who the marks belong to",
                 ));
             } else if let Some(c) = candidate {
-                match self.names.get(&c.to_ascii_lowercase()) {
+                match self.names.get(&c.to_lowercase()) {
                     Some((first, at)) if first != name => errors.push(problem(
                         "candidate_name",
                         format!(
@@ -530,8 +530,7 @@ impl<'r> Gather<'r> {
                     )),
                     Some(_) => {}
                     None => {
-                        self.names
-                            .insert(c.to_ascii_lowercase(), (name.to_string(), line));
+                        self.names.insert(c.to_lowercase(), (name.to_string(), line));
                     }
                 }
             }
@@ -556,7 +555,7 @@ impl<'r> Gather<'r> {
         let (Some(candidate), Some(station), Some((key, entry))) = (candidate, station, entry) else {
             return;
         };
-        let seen = (candidate.to_ascii_lowercase(), station.id.clone(), key.clone());
+        let seen = (candidate.to_lowercase(), station.id.clone(), key.clone());
         if let Some(first) = self.seen.get(&seen) {
             let what = match key.as_str() {
                 GLOBAL_RATING => "the global rating".to_string(),
@@ -624,7 +623,7 @@ impl<'r> Gather<'r> {
     }
 
     fn sheet(&mut self, candidate: &str, station: &'r Station) -> &mut SheetRows<'r> {
-        let key = (candidate.to_ascii_lowercase(), station.id.clone());
+        let key = (candidate.to_lowercase(), station.id.clone());
         let i = *self.index.entry(key).or_insert_with(|| {
             self.sheets.push(SheetRows {
                 candidate: candidate.to_string(),
@@ -661,7 +660,7 @@ impl<'r> Gather<'r> {
         for sheet in self.sheets {
             let name = self
                 .names
-                .get(&sheet.candidate.to_ascii_lowercase())
+                .get(&sheet.candidate.to_lowercase())
                 .map(|(n, _)| n.clone());
             if let Some(plan) = sheet.plan(rubric, marker, name, file_name, blake3, errors) {
                 plans.push(plan);

@@ -91,7 +91,9 @@ impl Roster {
     /// The index into [`Roster::candidates`] of the candidate with this id
     /// (capitals ignored), as [`candidate_route`] takes it.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.candidates.iter().position(|c| c.id.eq_ignore_ascii_case(id))
+        self.candidates
+            .iter()
+            .position(|c| c.id.to_lowercase() == id.to_lowercase())
     }
 
     /// When round 1 of `circuit` (or of the one circuit, for `None`)
@@ -320,7 +322,9 @@ fn layout() -> Layout<5> {
 /// roster has no such column).
 fn candidate(row: usize, cells: [&str; 5], rubric: &Rubric, errors: &mut Vec<RosterProblem>) -> Candidate {
     let some = |k: usize| Some(cells[k]).filter(|c| !c.is_empty()).map(str::to_string);
-    let id = cells[ID];
+    // A name typed as a letter and a separate accent is the same id.
+    let id = crate::base::ids::normalise(cells[ID]);
+    let id = id.as_str();
     if id.is_empty() {
         errors.push(RosterProblem::new(
             Some(row),
@@ -434,9 +438,9 @@ fn unknown_station(row: usize, start: &str, rubric: &Rubric) -> RosterProblem {
 fn duplicate_ids(candidates: &[Candidate], errors: &mut Vec<RosterProblem>) {
     let mut first: HashMap<String, &Candidate> = HashMap::new();
     for candidate in candidates.iter().filter(|c| !c.id.is_empty()) {
-        match first.get(&candidate.id.to_ascii_lowercase()) {
+        match first.get(&candidate.id.to_lowercase()) {
             None => {
-                first.insert(candidate.id.to_ascii_lowercase(), candidate);
+                first.insert(candidate.id.to_lowercase(), candidate);
             }
             Some(earlier) if earlier.id == candidate.id => errors.push(RosterProblem::new(
                 Some(candidate.row),

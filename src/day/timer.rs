@@ -408,6 +408,15 @@ impl Timer {
         let mut latest = Duration::ZERO;
         for (action, at, wall) in events {
             match action {
+                // The sheet sets aside what came before a reset; a list
+                // that still holds one starts again from it.
+                TimerAction::Reset => {
+                    t = Timer::new(t.plan.clone());
+                    running = false;
+                    anchor = None;
+                    latest = Duration::ZERO;
+                    continue;
+                }
                 TimerAction::Start => {
                     t.started = true;
                     running = true;

@@ -350,6 +350,10 @@ impl Store {
                 }
             };
             for (candidate, candidate_dir) in candidates {
+                // A folder name written decomposed (as some Mac disks
+                // store names) is the same candidate as the composed id
+                // the records hold.
+                let candidate = crate::base::ids::composed(&candidate);
                 if check_id(&candidate).is_err() {
                     continue;
                 }

@@ -108,6 +108,12 @@ fn event(c: &mut Cursor<'_>) -> Option<Event> {
         "notes" => Event::Notes {
             text: c.field_string(key!("text"))?,
         },
+        "feedback_draft" => Event::FeedbackDraft {
+            text: c.field_string(key!("text"))?,
+        },
+        "notes_draft" => Event::NotesDraft {
+            text: c.field_string(key!("text"))?,
+        },
         "concern" => Event::Concern {
             kind: concern_kind(c.field_str(key!("kind"))?)?,
             note: c.field_string(key!("note"))?,
@@ -192,6 +198,7 @@ fn timer_action(c: &mut Cursor<'_>) -> Option<TimerAction> {
         "time_up" => TimerAction::TimeUp,
         "advance" => TimerAction::Advance,
         "end" => TimerAction::End,
+        "reset" => TimerAction::Reset,
         _ => return None,
     };
     c.lit("}")?;
@@ -456,6 +463,7 @@ mod tests {
             Just(TimerAction::TimeUp),
             Just(TimerAction::Advance),
             Just(TimerAction::End),
+            Just(TimerAction::Reset),
         ]
     }
 
@@ -483,6 +491,8 @@ mod tests {
             }),
             any::<u64>().prop_map(|undoes| Event::Undo { undoes }),
             text().prop_map(|text| Event::Feedback { text }),
+            text().prop_map(|text| Event::FeedbackDraft { text }),
+            text().prop_map(|text| Event::NotesDraft { text }),
             text().prop_map(|text| Event::Notes { text }),
             (kind(), text()).prop_map(|(kind, note)| Event::Concern { kind, note }),
             (kind(), text()).prop_map(|(kind, reason)| Event::ConcernWithdrawn { kind, reason }),

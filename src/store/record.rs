@@ -199,6 +199,14 @@ pub enum Event {
     Feedback { text: String },
     /// The examiner's private notes: the whole text after the edit.
     Notes { text: String },
+    /// Feedback as it is being typed, not saved yet: written at most once
+    /// a second while the comment box is open, so that a crash loses at
+    /// most the last second of typing. Never feedback to the candidate
+    /// until a `feedback` record saves it; a draft equal to the saved
+    /// feedback withdraws the draft (esc, leaving without saving).
+    FeedbackDraft { text: String },
+    /// The private notes as they are being typed: as [`Event::FeedbackDraft`].
+    NotesDraft { text: String },
     /// A concern was raised or its note changed. Kept apart from the score.
     Concern { kind: ConcernKind, note: String },
     /// A concern raised earlier was withdrawn.
@@ -482,4 +490,9 @@ pub enum TimerAction {
     Advance,
     /// The timer finished (end of changeover, or the examiner stopped it).
     End,
+    /// The examiner reset a timer started by mistake: everything recorded
+    /// on the timer before this is set aside (it stays in the journal) and
+    /// the timer is ready to start again. `elapsed_ms` is the time it had
+    /// run.
+    Reset,
 }

@@ -98,6 +98,11 @@ pub struct SheetState {
     undoable: Vec<u64>,
     pub feedback: String,
     pub notes: String,
+    /// Feedback typed and not saved, as last drafted (a crash or kill
+    /// while typing): `None` once saved or withdrawn.
+    pub feedback_draft: Option<String>,
+    /// The private notes typed and not saved, as last drafted.
+    pub notes_draft: Option<String>,
     /// Open concerns with their notes.
     pub concerns: BTreeMap<ConcernKind, String>,
     /// Reasons recorded for what is left unmarked.
@@ -178,14 +183,32 @@ impl SheetState {
                 }
                 self.marks.retain(|(_, h)| h.current().is_some());
             }
-            Event::Feedback { text } => self.feedback = text.clone(),
-            Event::Notes { text } => self.notes = text.clone(),
+            Event::Feedback { text } => {
+                self.feedback = text.clone();
+                self.feedback_draft = None;
+            }
+            Event::Notes { text } => {
+                self.notes = text.clone();
+                self.notes_draft = None;
+            }
+            Event::FeedbackDraft { text } => {
+                self.feedback_draft = (*text != self.feedback).then(|| text.clone());
+            }
+            Event::NotesDraft { text } => {
+                self.notes_draft = (*text != self.notes).then(|| text.clone());
+            }
             Event::Concern { kind, note } => {
                 self.concerns.insert(*kind, note.clone());
             }
             Event::ConcernWithdrawn { kind, .. } => {
                 self.concerns.remove(kind);
             }
+            // A reset sets aside what the timer recorded before it: the
+            // timer is as if never started (the records stay on disk).
+            Event::Timer {
+                action: TimerAction::Reset,
+                ..
+            } => self.timer.clear(),
             Event::Timer {
                 action, elapsed_ms, ..
             } => self.timer.push(TimerEntry {
@@ -285,6 +308,11 @@ impl SheetState {
     /// Submitted and not being amended: no mark may change.
     pub fn is_locked(&self) -> bool {
         self.submitted.is_some() && self.amending.is_none()
+    }
+
+    /// Whether an item mark or the global rating is given.
+    pub fn has_marks(&self) -> bool {
+        self.marks.iter().any(|(_, h)| h.current().is_some()) || self.global.current().is_some()
     }
 
     /// Whether anything at all has been recorded beyond opening the sheet.

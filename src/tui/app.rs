@@ -80,7 +80,16 @@ pub struct CommentEditor {
     pub notes: TextArea<'static>,
     /// 0: feedback, 1: notes.
     pub focus: usize,
+    /// The feedback and the notes as last written to the journal (saved or
+    /// drafted): a tick writes a draft of what differs from them.
+    drafted: [String; 2],
+    /// When a draft was last written (monotonic): at most one a second.
+    drafted_at: Option<Duration>,
 }
+
+/// How often, at most, the comment box writes a draft of what is typed:
+/// a crash loses at most this much typing.
+pub const DRAFT_EVERY: Duration = Duration::from_secs(1);
 
 #[derive(Debug)]
 pub struct ConcernEditor {
@@ -166,6 +175,8 @@ pub enum AskFor {
     Move {
         forward: bool,
     },
+    /// Reset the station timer although marks are given.
+    ResetTimer,
 }
 
 #[derive(Debug)]
@@ -243,6 +254,17 @@ pub enum Saved {
     Failed(SaveProblem),
 }
 
+/// A candidate's provisional overall result at the end of their marking
+/// (candidate by candidate): the scoring engine's result from the sheets
+/// submitted on this laptop, under the rubric's provisional pass marks.
+/// Never final: the exam board ratifies results, other examiners' sheets
+/// and moderation are not in it, and pass marks may be standard-set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvisionalResult {
+    pub candidate: Candidate,
+    pub result: crate::scoring::AssessmentResult,
+}
+
 /// What the screen must say about saving, above everything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Alarm<'a> {
@@ -270,6 +292,8 @@ pub enum Action {
     Comment,
     Concern,
     StartPause,
+    /// Reset a timer started by mistake.
+    ResetTimer,
     Advance,
     Undo,
     Submit,
@@ -315,6 +339,12 @@ pub enum Action {
     Paste(String),
     /// The home screen produced a session to start.
     Start(Box<Session>),
+    /// A candidate's submitted sheets on this laptop, by station id, as
+    /// the runner read them for [`Effect::Standing`].
+    Standing {
+        candidate: String,
+        sheets: Vec<(String, crate::scoring::StationSheet)>,
+    },
 }
 
 /// What the runner must do for the app.
@@ -331,6 +361,12 @@ pub enum Effect {
     Close,
     /// Read (without locking) where each of these sheets stands.
     Survey(Vec<SheetKey>),
+    /// Read a candidate's submitted sheets (these keys) for their
+    /// provisional overall result ([`Action::Standing`]).
+    Standing {
+        candidate: String,
+        keys: Vec<SheetKey>,
+    },
     Quit,
     /// Home screen work that needs the disk (see [`super::home`]).
     Home(super::home::HomeEffect),
@@ -403,6 +439,9 @@ pub struct App {
     /// The station timer as it ran when the sheet was submitted (which
     /// ends it on the sheet), for [`Leaving`].
     submitted_timer: Option<Timer>,
+    /// The provisional overall result of the candidate whose marking just
+    /// ended (candidate by candidate).
+    pub provisional: Option<ProvisionalResult>,
 }
 
 impl std::fmt::Debug for App {
@@ -421,6 +460,8 @@ fn text_area(placeholder: &str, lines: &str) -> TextArea<'static> {
         TextArea::new(lines.lines().map(str::to_string).collect())
     };
     t.set_placeholder_text(placeholder);
+    // Long lines wrap at words in the box, rather than scroll out of view.
+    t.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
     // Carry on where the text ends, not in front of it.
     t.move_cursor(ratatui_textarea::CursorMove::Bottom);
     t.move_cursor(ratatui_textarea::CursorMove::End);
@@ -479,6 +520,7 @@ impl App {
             rest_until: None,
             after_round: None,
             submitted_timer: None,
+            provisional: None,
         }
     }
 
@@ -562,10 +604,26 @@ impl App {
                 self.awaiting = 0;
                 self.closing = false;
                 self.saved = Saved::Failed(problem);
+                // A draft that did not reach the disk is tried again (at
+                // most once a second) from what the disk holds.
+                if let (Screen::Comment(editor), Some(sheet)) = (&mut self.screen, &self.sheet) {
+                    let state = &sheet.state;
+                    editor.drafted = [
+                        state
+                            .feedback_draft
+                            .clone()
+                            .unwrap_or_else(|| state.feedback.clone()),
+                        state.notes_draft.clone().unwrap_or_else(|| state.notes.clone()),
+                    ];
+                }
                 return Vec::new();
             }
             Action::Disk(health) => {
                 self.disk = health;
+                return Vec::new();
+            }
+            Action::Standing { candidate, sheets } => {
+                self.stood(&candidate, sheets);
                 return Vec::new();
             }
             Action::Start(session) => {
@@ -690,6 +748,7 @@ impl App {
             } else {
                 Action::PrevStation
             }),
+            AskFor::ResetTimer => self.reset_timer(),
         }
     }
 
@@ -969,6 +1028,15 @@ impl App {
         });
         if let Some(q) = quarantine {
             self.notice = Some(q);
+        } else if self
+            .sheet
+            .as_ref()
+            .is_some_and(|s| s.state.feedback_draft.is_some() || s.state.notes_draft.is_some())
+        {
+            self.notice = Some(
+                "A comment was being typed and not saved when osce stopped: c shows it; ctrl-s saves it."
+                    .to_string(),
+            );
         }
         let confirming = std::mem::take(&mut self.confirming);
         if let Screen::Reason(prompt) = &self.screen
@@ -1236,11 +1304,73 @@ impl App {
             .unwrap_or(Progress::NotStarted)
     }
 
+    /// The provisional overall result of `candidate` from their sheets.
+    fn stood(&mut self, candidate: &str, sheets: Vec<(String, crate::scoring::StationSheet)>) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let Some(who) = session.candidates.iter().find(|c| c.id == candidate).cloned() else {
+            return;
+        };
+        let sheets = crate::scoring::CandidateSheets {
+            stations: sheets.into_iter().collect(),
+            components: Default::default(),
+        };
+        self.provisional = crate::scoring::score_candidate(&session.rubric, &sheets, &Standards::default())
+            .ok()
+            .map(|result| ProvisionalResult {
+                candidate: who,
+                result,
+            });
+    }
+
+    /// Candidate by candidate, once every station of the candidate whose
+    /// sheet was just submitted is submitted (or absent): read their
+    /// sheets for their provisional result.
+    fn standing_after(&self, candidate: usize) -> Vec<Effect> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let (Mode::CandidateByCandidate, Some(who)) = (&session.mode, session.candidates.get(candidate))
+        else {
+            return Vec::new();
+        };
+        let keys: Vec<SheetKey> = self
+            .session_keys()
+            .into_iter()
+            .filter(|k| k.candidate == who.id)
+            .collect();
+        let done = keys.iter().all(|k| {
+            matches!(
+                self.progress_of(&k.candidate, &k.station),
+                Progress::Submitted | Progress::Absent
+            )
+        });
+        if !done || keys.is_empty() {
+            return Vec::new();
+        }
+        vec![Effect::Standing {
+            candidate: who.id.clone(),
+            keys,
+        }]
+    }
+
     fn surveyed(&mut self, found: Vec<(SheetKey, Progress)>) -> Vec<Effect> {
         for (key, progress) in found {
             self.progress.insert((key.candidate, key.station), progress);
         }
         let advancing = std::mem::take(&mut self.advance_pending);
+        let mut effects = if advancing {
+            self.standing_after(self.candidate)
+        } else {
+            Vec::new()
+        };
+        effects.extend(self.advance(advancing));
+        effects
+    }
+
+    /// After a survey: the next sheet to mark, or the end.
+    fn advance(&mut self, advancing: bool) -> Vec<Effect> {
         let starting = !advancing && self.sheet.is_none() && matches!(self.screen, Screen::Confirm);
         if !advancing && !starting {
             return Vec::new();
@@ -1314,7 +1444,56 @@ impl App {
             let happenings = timer.poll(now);
             effects.extend(self.timer_effects(happenings));
         }
+        effects.extend(self.draft_comments());
         effects
+    }
+
+    /// While the comment box is open: a draft of each text that changed
+    /// since it was last written, at most once every [`DRAFT_EVERY`].
+    fn draft_comments(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let Screen::Comment(editor) = &mut self.screen else {
+            return Vec::new();
+        };
+        if editor
+            .drafted_at
+            .is_some_and(|at| now.saturating_sub(at) < DRAFT_EVERY)
+        {
+            return Vec::new();
+        }
+        let texts = [text_of(&editor.feedback), text_of(&editor.notes)];
+        let mut events = Vec::new();
+        for (i, text) in texts.into_iter().enumerate() {
+            if text != editor.drafted[i] {
+                editor.drafted[i] = text.clone();
+                events.push(if i == 0 {
+                    Event::FeedbackDraft { text }
+                } else {
+                    Event::NotesDraft { text }
+                });
+            }
+        }
+        if events.is_empty() {
+            return Vec::new();
+        }
+        editor.drafted_at = Some(now);
+        self.append_all(events)
+    }
+
+    /// Resets the open sheet's timer to not started, recording it.
+    fn reset_timer(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
+            return Vec::new();
+        };
+        let elapsed = timer.elapsed(now);
+        *timer = Timer::new(timer.plan().clone());
+        self.notice = Some("Timer reset: space starts it again. The reset is recorded.".to_string());
+        self.append_all(vec![Event::Timer {
+            action: TimerAction::Reset,
+            elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+            due: None,
+        }])
     }
 
     /// Station circuit, between candidates: the leaving candidate's
@@ -1569,6 +1748,7 @@ impl App {
             | Action::Comment
             | Action::Concern
             | Action::StartPause
+            | Action::ResetTimer
             | Action::Advance
             | Action::Absent
                 if locked =>
@@ -1595,10 +1775,18 @@ impl App {
                 }
             },
             Action::Comment => {
+                // What was typed and not saved before a crash comes back
+                // (its draft), to be saved or left.
+                let state = &sheet.state;
+                let feedback = state.feedback_draft.as_ref().unwrap_or(&state.feedback);
+                let notes = state.notes_draft.as_ref().unwrap_or(&state.notes);
+                let focus = usize::from(state.feedback_draft.is_none() && state.notes_draft.is_some());
                 self.screen = Screen::Comment(Box::new(CommentEditor {
-                    feedback: text_area("Feedback the candidate will see", &sheet.state.feedback),
-                    notes: text_area("Private notes for the examiners' record", &sheet.state.notes),
-                    focus: 0,
+                    feedback: text_area("Feedback the candidate will see", feedback),
+                    notes: text_area("Private notes for the examiners' record", notes),
+                    focus,
+                    drafted: [feedback.clone(), notes.clone()],
+                    drafted_at: None,
                 }));
                 Vec::new()
             }
@@ -1647,6 +1835,33 @@ impl App {
                 } else {
                     let h = timer.resume(now);
                     self.timer_effects(h)
+                }
+            }
+            Action::ResetTimer => {
+                let now = self.now;
+                let Some(timer) = &sheet.timer else {
+                    self.notice = Some("This station is untimed.".to_string());
+                    return Vec::new();
+                };
+                let phase = timer.display(now).phase;
+                if !timer.is_started() {
+                    self.notice = Some("The timer has not started: nothing to reset.".to_string());
+                    Vec::new()
+                } else if phase == Phase::Done {
+                    self.notice = Some("The timer has finished: it cannot be reset.".to_string());
+                    Vec::new()
+                } else if sheet.state.has_marks() {
+                    self.ask = Some(Ask {
+                        question: "Reset the timer?".to_string(),
+                        detail: format!(
+                            "The sheet of {} has marks on it. Resetting sets the timer back to the start of the station (reading time first); the marks stay, and the reset is recorded with the time the timer had run.",
+                            self.sheet_words()
+                        ),
+                        yes: AskFor::ResetTimer,
+                    });
+                    Vec::new()
+                } else {
+                    self.reset_timer()
                 }
             }
             Action::Advance => {
@@ -1962,23 +2177,48 @@ impl App {
                 Vec::new()
             }
             Action::Escape | Action::Quit => {
-                let typed = self.sheet.as_ref().is_some_and(|s| {
-                    text_of(&editor.feedback) != s.state.feedback || text_of(&editor.notes) != s.state.notes
-                });
-                self.leave_dialog(typed)
+                let Some(state) = self.sheet.as_ref().map(|s| &s.state) else {
+                    return self.leave_dialog(false);
+                };
+                let typed =
+                    text_of(&editor.feedback) != state.feedback || text_of(&editor.notes) != state.notes;
+                // Drafts written while typing are withdrawn on leaving, so
+                // that a restart does not bring back what was left.
+                let mut withdraw = Vec::new();
+                if state.feedback_draft.is_some() || editor.drafted[0] != state.feedback {
+                    withdraw.push(Event::FeedbackDraft {
+                        text: state.feedback.clone(),
+                    });
+                }
+                if state.notes_draft.is_some() || editor.drafted[1] != state.notes {
+                    withdraw.push(Event::NotesDraft {
+                        text: state.notes.clone(),
+                    });
+                }
+                self.leave_dialog(typed);
+                if matches!(self.screen, Screen::Comment(_)) {
+                    return Vec::new();
+                }
+                self.append_all(withdraw)
             }
             Action::Save => {
                 let feedback = text_of(&editor.feedback);
                 let notes = text_of(&editor.notes);
+                editor.drafted = [feedback.clone(), notes.clone()];
                 let Some(sheet) = &self.sheet else {
                     return Vec::new();
                 };
+                let state = &sheet.state;
                 let mut events = Vec::new();
-                if feedback != sheet.state.feedback {
+                if feedback != state.feedback {
                     events.push(Event::Feedback { text: feedback });
+                } else if state.feedback_draft.is_some() {
+                    events.push(Event::FeedbackDraft { text: feedback });
                 }
-                if notes != sheet.state.notes {
+                if notes != state.notes {
                     events.push(Event::Notes { text: notes });
+                } else if state.notes_draft.is_some() {
+                    events.push(Event::NotesDraft { text: notes });
                 }
                 if events.is_empty() {
                     self.screen = Screen::Scoring;

@@ -68,6 +68,14 @@ pub fn big(text: &str) -> [String; HEIGHT] {
     rows
 }
 
+/// Whether every character of `text` has a large glyph: an id with a
+/// letter beyond ASCII (`Łukasz1`) would lose it (a blank, or `Ł` drawn
+/// as nothing), so it is not drawn large.
+pub fn can_draw(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '+' | '-' | '.' | '_' | ' '))
+}
+
 /// Columns `big(text)` takes.
 pub fn width(text: &str) -> usize {
     let n = text.chars().count();
@@ -84,5 +92,11 @@ mod tests {
         assert_eq!(rows[0].chars().count(), width("1:0"));
         // "1" row 2 is "## ", ":" is " # ", "0" is "# #".
         assert_eq!(rows[1], "████     ██   ██  ██");
+    }
+
+    #[test]
+    fn only_what_has_glyphs_is_drawn_large() {
+        assert!(can_draw("C001") && can_draw("e_01.a-b"));
+        assert!(!can_draw("Łukasz1") && !can_draw("Zoë-01"));
     }
 }

@@ -178,6 +178,14 @@ pub fn bindings() -> &'static [Binding] {
             ),
             b(
                 MARKING,
+                &[Key::Char('R')],
+                "R",
+                "reset a timer started by mistake (asks once marks are given)",
+                None,
+                Action::ResetTimer,
+            ),
+            b(
+                MARKING,
                 &[Key::Char('a')],
                 "a",
                 "move on to changeover after a soft time-up",
@@ -512,4 +520,93 @@ pub fn action_for(app: &App, event: KeyEvent) -> Option<Action> {
 /// The bindings of a screen, for the footer (`footer_only`) or the help.
 pub fn for_screen(ctx: Ctx, footer_only: bool) -> impl Iterator<Item = &'static Binding> {
     of_screen(bindings(), ctx, footer_only)
+}
+
+/// Keys bound more than once in one context of a key table, as
+/// `(context, key)` in words: the first binding would always win and the
+/// second would never be reached, while the footer and help still listed
+/// it. Every screen's table is checked by a test (`0-9` counts as each
+/// digit).
+pub fn clashes<C: PartialEq + Copy + std::fmt::Debug, A>(
+    table: &[Binding<C, A>],
+    contexts: &[C],
+) -> Vec<String> {
+    let digits: Vec<Key> = ('0'..='9').map(Key::Char).collect();
+    let mut found = Vec::new();
+    for &ctx in contexts {
+        let mut seen: Vec<(Key, &str)> = Vec::new();
+        for b in table.iter().filter(|b| b.ctx.contains(&ctx)) {
+            let keys: Vec<Key> = b
+                .keys
+                .iter()
+                .flat_map(|k| match k {
+                    Key::AnyDigit => digits.clone(),
+                    other => vec![*other],
+                })
+                .collect();
+            for key in keys {
+                if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                    found.push(format!(
+                        "{ctx:?}: {key:?} is bound to \"{first}\" and to \"{}\"",
+                        b.what
+                    ));
+                } else {
+                    seen.push((key, b.what));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every context of the marking screen's table.
+    const ALL: &[Ctx] = &[
+        Ctx::Home,
+        Ctx::Confirm,
+        Ctx::Scoring,
+        Ctx::Locked,
+        Ctx::Comment,
+        Ctx::Concern,
+        Ctx::Reason,
+        Ctx::Submit,
+        Ctx::Finished,
+        Ctx::Ask,
+        Ctx::NameDiffers,
+    ];
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        assert_eq!(clashes(bindings(), ALL), Vec::<String>::new());
+    }
+
+    /// The check itself finds a clash (a test that cannot fail is worse
+    /// than none).
+    #[test]
+    fn a_key_bound_twice_is_found() {
+        let table = [
+            Binding {
+                ctx: &[Ctx::Scoring],
+                keys: &[Key::AnyDigit],
+                label: "0-9",
+                what: "level",
+                footer: None,
+                action: Action::Digit(0),
+            },
+            Binding {
+                ctx: &[Ctx::Scoring, Ctx::Locked],
+                keys: &[Key::Char('7')],
+                label: "7",
+                what: "seven",
+                footer: None,
+                action: Action::Up,
+            },
+        ];
+        let found = clashes(&table, ALL);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("Scoring: Char('7')"), "{found:?}");
+    }
 }

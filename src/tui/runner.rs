@@ -203,6 +203,23 @@ impl Executor {
                         .collect();
                     app.update(Action::Surveyed(found))
                 }
+                Effect::Standing { candidate, keys } => {
+                    // Submitted sheets only: one being amended counts as
+                    // it was submitted, which this screen cannot show, so
+                    // it is left out (the result then says it is missing).
+                    let sheets = keys
+                        .into_iter()
+                        .filter_map(|key| {
+                            let path = self.store.sheet_path(&key).ok()?;
+                            let replay = crate::store::read_sheet(&path).ok()?;
+                            let state = SheetState::replay(&replay.records);
+                            state
+                                .is_locked()
+                                .then(|| (key.station.clone(), state.to_station_sheet()))
+                        })
+                        .collect();
+                    app.update(Action::Standing { candidate, sheets })
+                }
                 Effect::Quit => Vec::new(),
                 Effect::Home(HomeEffect::Launch(launch)) => self.launch(app, &launch),
             };
@@ -338,6 +355,9 @@ pub fn session(
     plan: MarkingOrder,
     roster: Option<&Roster>,
 ) -> Result<Session, String> {
+    // Ids are folder names: composed (NFC) as they come in, then checked.
+    let examiner = &crate::base::ids::normalise(examiner);
+    let device = &crate::base::ids::normalise(device);
     crate::base::ids::check_id(examiner).map_err(|why| format!("examiner id is not usable: {why}"))?;
     crate::base::ids::check_id(device).map_err(|why| format!("device id is not usable: {why}"))?;
     let station_index = |id: &str| -> Result<usize, String> {
@@ -404,6 +424,7 @@ pub fn session(
             };
             let candidates = match (candidate, roster) {
                 (Some((id, name)), roster) => {
+                    let id = crate::base::ids::normalise(&id);
                     crate::base::ids::check_id(&id)
                         .map_err(|why| format!("candidate id is not usable: {why}"))?;
                     let name = if name.is_empty() {

@@ -59,6 +59,22 @@ impl Tmux {
         }
     }
 
+    /// SIGKILL to the program in the terminal (the pane's process and its
+    /// children, by their ids): no chance to flush or clean up anything.
+    pub fn kill_9(&self) {
+        let pane = self.run(&["list-panes", "-t", "e2e", "-F", "#{pane_pid}"]);
+        let pane = pane.trim().to_string();
+        assert!(!pane.is_empty(), "a program runs in the terminal");
+        let children = Command::new("pgrep")
+            .args(["-P", &pane])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        for pid in children.split_whitespace().chain([pane.as_str()]) {
+            let _ = Command::new("kill").args(["-9", pid]).status();
+        }
+    }
+
     pub fn screen(&self) -> String {
         self.run(&["capture-pane", "-p", "-t", "e2e"])
     }

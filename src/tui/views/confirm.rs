@@ -6,7 +6,8 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::tui::app::{App, Mode};
+use crate::scoring::{Outcome, fmt_marks, fmt_percent};
+use crate::tui::app::{App, Mode, ProvisionalResult};
 use crate::tui::bigtext;
 use crate::tui::theme::Theme;
 
@@ -48,7 +49,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::styled(question, theme.strong()),
         Line::raw(""),
     ];
-    if bigtext::width(&candidate.id) <= usize::from(main.width) {
+    // Large only where every letter has a large glyph: `Łukasz1` drawn as
+    // `UKASZ1` would be another candidate.
+    if bigtext::width(&candidate.id) <= usize::from(main.width) && bigtext::can_draw(&candidate.id) {
         lines.extend(
             bigtext::big(&candidate.id)
                 .into_iter()
@@ -109,6 +112,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             lines.push(Line::raw(line));
         }
     }
+    // Candidate by candidate: the one before's provisional result, below
+    // the candidate now in front of the examiner, named so as not to be
+    // taken for theirs.
+    if let Some(p) = app
+        .provisional
+        .as_ref()
+        .filter(|p| p.candidate.id != candidate.id)
+    {
+        lines.push(Line::raw(""));
+        lines.extend(provisional_lines(p, theme).into_iter().take(2));
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         "enter: yes, open the sheet · ←/→: another · x: absent · q: quit",
@@ -137,11 +151,62 @@ pub fn finished(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::raw("All marks are saved. ←/→ goes back to a sheet (amending needs a reason)."),
         Line::raw("Press q or enter to quit."),
     ];
+    let block = Block::bordered().title(" Done ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [top, result] = Layout::vertical([Constraint::Length(6), Constraint::Min(0)]).areas(inner);
     frame.render_widget(
         Paragraph::new(lines)
             .alignment(Alignment::Center)
-            .block(Block::bordered().title(" Done ")),
-        area,
+            .wrap(Wrap { trim: true }),
+        top,
     );
-    let _ = app;
+    // The result and its reasons, left-aligned to be read.
+    if let Some(p) = &app.provisional {
+        let [_, text, _] =
+            Layout::horizontal([Constraint::Length(2), Constraint::Min(0), Constraint::Length(2)])
+                .areas(result);
+        frame.render_widget(
+            Paragraph::new(provisional_lines(p, theme)).wrap(Wrap { trim: false }),
+            text,
+        );
+    }
+}
+
+/// A candidate's provisional overall result and the reasons that decided
+/// it, labelled provisional and saying where it comes from.
+pub fn provisional_lines(p: &ProvisionalResult, theme: &Theme) -> Vec<Line<'static>> {
+    let r = &p.result;
+    let style = match r.outcome {
+        Outcome::Pass => theme.ok(),
+        Outcome::Fail => theme.danger(),
+        Outcome::Incomplete => theme.warn(),
+    };
+    let mut lines = vec![
+        Line::styled(
+            format!(
+                "PROVISIONAL overall result of {} {}: {}",
+                p.candidate.id, p.candidate.name, r.outcome
+            ),
+            style,
+        ),
+        Line::raw(format!(
+            "total {} of {}{} · {} of {} stations passed",
+            fmt_marks(r.total),
+            fmt_marks(r.max),
+            r.percent()
+                .map_or(String::new(), |pc| format!(" ({}%)", fmt_percent(pc))),
+            r.stations_passed,
+            r.stations_scored
+        )),
+    ];
+    for reason in r.deciding_reasons() {
+        lines.push(Line::raw(format!("· {}", reason.text)));
+    }
+    lines.push(Line::styled(
+        "Provisional: from the sheets submitted on this laptop, under the rubric's provisional pass marks. \
+         Other examiners' sheets, moderation and standard setting may change it; the exam board decides.",
+        theme.dim(),
+    ));
+    lines
 }

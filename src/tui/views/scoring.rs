@@ -134,6 +134,40 @@ fn render_header(
             theme.danger(),
         ));
     }
+    // Which comments the sheet holds, so that none is forgotten; a draft
+    // (typed, not saved: a crash while typing) first, as it needs saving.
+    let drafts: Vec<&str> = [
+        (state.feedback_draft.is_some(), "feedback"),
+        (state.notes_draft.is_some(), "notes"),
+    ]
+    .into_iter()
+    .filter_map(|(draft, word)| draft.then_some(word))
+    .collect();
+    let written: Vec<&str> = [
+        (
+            state.feedback_draft.is_none() && !state.feedback.is_empty(),
+            "feedback ✓",
+        ),
+        (state.notes_draft.is_none() && !state.notes.is_empty(), "notes ✓"),
+    ]
+    .into_iter()
+    .filter_map(|(saved, word)| saved.then_some(word))
+    .collect();
+    if !drafts.is_empty() {
+        let mut spans = vec![Span::styled(
+            format!("Unsaved draft: {} (c)", drafts.join(", ")),
+            theme.warn(),
+        )];
+        if !written.is_empty() {
+            spans.push(Span::raw(format!(" · {}", written.join(" · "))));
+        }
+        lines.push(Line::from(spans));
+    } else if !written.is_empty() {
+        lines.push(Line::from(vec![
+            Span::raw("Comments: "),
+            Span::styled(written.join(" · "), theme.ok()),
+        ]));
+    }
     if !state.concerns.is_empty() {
         let kinds: Vec<&str> = state.concerns.keys().map(|k| k.label()).collect();
         lines.push(Line::styled(
@@ -255,11 +289,34 @@ fn render_items(
         .saturating_sub(height.saturating_sub(1))
         .min(rows.saturating_sub(height));
     let mut lines = Vec::new();
-    for (i, item) in station.items.iter().enumerate().skip(first).take(height) {
-        let (value, marks) = item_row_text(sheet, rubric, item);
+    // The value and marks columns are as wide as what they show on screen,
+    // and the item's text has the rest of the width.
+    let shown: Vec<(usize, &crate::rubric::Item, (String, String))> = station
+        .items
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, item)| (i, item, item_row_text(sheet, rubric, item)))
+        .collect();
+    let value_width = shown
+        .iter()
+        .map(|(_, _, (v, _))| v.chars().count())
+        .max()
+        .unwrap_or(1);
+    let marks_width = shown
+        .iter()
+        .map(|(_, _, (_, m))| m.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, item, (value, marks)) in shown {
         let critical = if item.critical == Critical::No { " " } else { "!" };
         let pointer = if i == sheet.cursor { "▶" } else { " " };
-        let right = format!(" {value:<14} {marks:>5}");
+        let right = if marks_width == 0 {
+            format!(" {value:<value_width$}")
+        } else {
+            format!(" {value:<value_width$} {marks:>marks_width$}")
+        };
         let prefix = format!("{pointer}{critical}{:>2} ", i + 1);
         let room = width.saturating_sub(prefix.chars().count() + right.chars().count());
         let line = format!("{prefix}{}{right}", fit(&item.text, room));
