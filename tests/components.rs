@@ -253,6 +253,29 @@ fn the_final_clinical_assessment_passes_once_the_logbook_is_recorded() {
         "the reason in words: {failed:?}"
     );
     assert!(failed[decisions].contains("by Module leader"), "{failed:?}");
+
+    // An examiner who opens the candidate's sheet with this folder sees the
+    // gate not met before marking: a warning, not a refusal.
+    if common::tmux::skip_without_tmux() {
+        return;
+    }
+    let t = common::tmux::Tmux::fresh("gate");
+    let command = format!(
+        "{} score {FCA} --examiner E09 --device lap9 --candidate {short} --name 'A Candidate' --station case-1 \
+         --sessions {}",
+        env!("CARGO_BIN_EXE_osce"),
+        folder.display()
+    );
+    t.start_sized(&command, 100, 30);
+    let screen = t.wait_for("Is this the candidate in front of you?");
+    let screen = if screen.contains("Logbook gate not met") {
+        screen
+    } else {
+        t.wait_for("Logbook gate not met")
+    };
+    assert!(screen.contains("32 more unassisted scans"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_gone();
 }
 
 #[test]

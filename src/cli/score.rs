@@ -93,7 +93,7 @@ pub fn score(args: ScoreArgs) -> ExitCode {
     };
     let device = args.device.clone().unwrap_or_else(default_device);
     let session = match session(rubric, &text, &args.examiner, &device, plan, roster.as_ref()) {
-        Ok(s) => s,
+        Ok(s) => osce::tui::runner::with_gate_warnings(s, &args.sessions),
         Err(message) => {
             errln!("error: {message}");
             return ExitCode::from(EXIT_USAGE);

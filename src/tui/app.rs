@@ -56,6 +56,10 @@ pub struct Session {
     /// the rests between, and the circuit's start time if the roster gives
     /// one.
     pub circuit: Option<CircuitPlan>,
+    /// What the examiner should know about a candidate before marking, by
+    /// candidate id: a logbook gate recorded as not met, say. A warning,
+    /// not a refusal: programmes differ.
+    pub warnings: std::collections::BTreeMap<String, String>,
 }
 
 /// What the screen is showing.

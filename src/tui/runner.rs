@@ -318,6 +318,7 @@ impl Executor {
             plan,
             roster.as_ref(),
         )
+        .map(|s| with_gate_warnings(s, self.store.root()))
     }
 }
 
@@ -457,7 +458,38 @@ pub fn session(
         candidates,
         first_station,
         circuit,
+        warnings: Default::default(),
     })
+}
+
+/// The session, with a warning for each candidate whose logbook gate the
+/// exam lead recorded as not met (`osce logbook --record`, in the decisions
+/// of the sessions folder `folder`), for the confirm screen.
+pub fn with_gate_warnings(mut session: Session, folder: &Path) -> Session {
+    let Some(gate) = &session.rubric.logbook else {
+        return session;
+    };
+    let Ok(decisions) =
+        crate::results::decisions::gather(&session.rubric, &session.rubric_hash, &[folder.to_path_buf()])
+    else {
+        return session;
+    };
+    for (candidate, components) in decisions.components() {
+        if let Some((crate::results::decisions::ComponentValue::Fail, held)) = components.get(&gate.component)
+        {
+            let note = match &held.ruling {
+                crate::results::decisions::Ruling::Component { note, .. } if !note.is_empty() => {
+                    format!(": {note}")
+                }
+                _ => String::new(),
+            };
+            session.warnings.insert(
+                candidate,
+                format!("Logbook gate not met{note}. The exam may go ahead; the exam lead knows."),
+            );
+        }
+    }
+    session
 }
 
 /// The rubrics in `dir` (`*.ron`, sorted), or the built-in examples when

@@ -107,6 +107,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         crate::tui::app::Progress::Absent => ("Sheet here: recorded ABSENT", theme.warn()),
     };
     lines.push(Line::styled(here.0, here.1));
+    // What the exam lead recorded that the examiner should know first.
+    if let Some(warning) = session.warnings.get(&candidate.id) {
+        lines.push(Line::styled(warning.clone(), theme.warn()));
+    }
     if let Mode::Circuit { .. } = session.mode {
         for line in app.circuit_lines() {
             lines.push(Line::raw(line));
@@ -131,6 +135,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(
         Paragraph::new(lines)
             .alignment(Alignment::Center)
+            // Not trimmed: the large id's rows keep their leading spaces.
+            .wrap(Wrap { trim: false })
             .block(Block::bordered()),
         main,
     );
