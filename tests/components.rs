@@ -234,6 +234,17 @@ fn the_final_clinical_assessment_passes_once_the_logbook_is_recorded() {
     );
 
     assert!(!status(&folder).contains("with no result yet"));
+    let (_, matrix) = run_osce(&["status", FCA, "--sessions", s(&folder), "--roster", s(&roster)]);
+    let line = matrix
+        .lines()
+        .find(|l| l.trim_start().starts_with(short.as_str()) && l.contains("logbook"))
+        .unwrap_or_else(|| panic!("the module result of {short} in status: {matrix}"));
+    assert!(
+        line.contains("FAIL")
+            && line.contains("cases PASS")
+            && line.contains("logbook FAIL: 32 more unassisted scans"),
+        "{line}"
+    );
     let (code, said, rows) = export("after");
     assert_eq!(code, 0, "every result is final: {said}");
     let decisions = col(&rows, "decisions");

@@ -137,7 +137,8 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         Err(code) => return code,
     };
     let hints = Hints::new(&args.rubric, &args.sessions);
-    let (incomplete, held, unrecorded) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+    let (incomplete, held, unrecorded, modules) =
+        incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
     if args.problems {
         out!(
             "{}",
@@ -161,6 +162,26 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         }
         if held.len() > 50 {
             out!("  and {} more (results.csv says why for each)\n", held.len() - 50);
+        }
+    }
+    if !modules.is_empty() && !args.problems {
+        // The module's result, part by part: what the stations give and
+        // what was recorded from outside them.
+        out!("\nModule results (after moderation and decisions):\n");
+        let width = modules
+            .iter()
+            .map(|(c, _, _)| c.chars().count())
+            .max()
+            .unwrap_or(9)
+            .max(9);
+        for (candidate, result, parts) in modules.iter().take(200) {
+            out!("  {candidate:<width$}  {result:<10}  {parts}\n");
+        }
+        if modules.len() > 200 {
+            out!(
+                "  and {} more (results.csv has every candidate)\n",
+                modules.len() - 200
+            );
         }
     }
     if !unrecorded.is_empty() {
@@ -238,6 +259,11 @@ pub type Held = Vec<HeldStation>;
 /// component id, the candidates.
 pub type Unrecorded = std::collections::BTreeMap<String, Vec<String>>;
 
+/// For a rubric with components, each candidate's module result and every
+/// component's: (candidate, the result's word, "cases PASS · logbook FAIL:
+/// 32 more unassisted scans").
+pub type ModuleRows = Vec<(String, String, String)>;
+
 /// How many candidates' results, after moderation and decisions and under
 /// the pass marks in force, are INCOMPLETE; and the stations held back
 /// although every sheet there is in (a referral, a decision to review),
@@ -248,9 +274,10 @@ pub fn incomplete_results(
     m: &Matrix,
     moderation: &Moderation,
     standards: &osce::scoring::Standards,
-) -> (usize, Held, Unrecorded) {
+) -> (usize, Held, Unrecorded, ModuleRows) {
     let mut held = Vec::new();
     let mut unrecorded = Unrecorded::new();
+    let mut modules = ModuleRows::new();
     let mut incomplete = 0;
     let outside: Vec<&str> = rubric
         .components
@@ -262,6 +289,36 @@ pub fn incomplete_results(
     for part in m.candidates.chunks(512) {
         for r in osce::results::reconcile::results_for(rubric, cohort, m, standards, moderation, part) {
             incomplete += usize::from(r.waiting());
+            if rubric.components.is_some() {
+                let parts: Vec<String> = r
+                    .final_result
+                    .components
+                    .iter()
+                    .map(|c| {
+                        // A failed part recorded with a note says why.
+                        let note = r
+                            .component_decisions
+                            .iter()
+                            .find(|(id, _)| *id == c.component)
+                            .and_then(|(_, h)| match &h.ruling {
+                                osce::results::decisions::Ruling::Component { note, .. }
+                                    if !note.is_empty() && c.outcome == osce::scoring::Outcome::Fail =>
+                                {
+                                    Some(format!(": {note}"))
+                                }
+                                _ => None,
+                            })
+                            .unwrap_or_default();
+                        format!("{} {}{note}", c.component, c.outcome)
+                    })
+                    .chain(
+                        r.final_result
+                            .module_mark
+                            .map(|m| format!("module mark {}%", osce::scoring::fmt_percent(m))),
+                    )
+                    .collect();
+                modules.push((r.candidate.clone(), r.final_word(), parts.join(" · ")));
+            }
             if r.deferred.is_none() {
                 for c in &r.final_result.components {
                     if c.outcome == osce::scoring::Outcome::Incomplete
@@ -305,7 +362,7 @@ pub fn incomplete_results(
             }
         }
     }
-    (incomplete, held, unrecorded)
+    (incomplete, held, unrecorded, modules)
 }
 
 /// Whether the results are final, in words: the closing lines of `status`
