@@ -134,11 +134,43 @@ fn the_home_screen_starts_marking_from_a_folder_without_rubrics() {
     t.keys(&["1"]);
     t.wait_for("saved ✓ #3");
     t.keys(&["q"]);
+    // q ends marking and goes back home, where the sheet left open is
+    // offered to resume; esc there ends osce.
+    let screen = t.wait_for("Unfinished sheets");
+    assert!(
+        screen.contains("start marking") && screen.contains("C007"),
+        "{screen}"
+    );
     let journal = dir.join("marks/msk-us-osce/E01@").display().to_string();
     let found = std::fs::read_dir(dir.join("marks/msk-us-osce"))
         .expect("sessions written")
         .count();
     assert_eq!(found, 1, "one examiner@device folder under {journal}");
+    t.keys(&["Escape"]);
+    t.wait_gone();
+    // The next morning: the home screen remembers who and where.
+    std::fs::create_dir_all(dir.join("rubrics")).expect("rubrics");
+    std::fs::copy(example_rubric(), dir.join("rubrics/msk-ultrasound-osce.ron")).expect("rubric");
+    std::fs::write(
+        dir.join("rubrics/day-1.roster.csv"),
+        "candidate_id,name\nC001,A B\n",
+    )
+    .expect("roster");
+    t.start(&format!("cd {} && {bin} --sessions marks", dir.display()));
+    let screen = t.wait_for("start marking");
+    let examiner = screen
+        .lines()
+        .find(|l| l.contains("Examiner id"))
+        .unwrap_or_default();
+    assert!(examiner.contains("E01"), "remembered: {examiner}");
+    // The roster files beside the rubrics are offered (←/→ in the field).
+    t.keys(&["Tab", "Tab", "Tab", "Tab", "Tab", "Right"]);
+    let screen = t.wait_for("day-1.roster.csv");
+    let roster = screen
+        .lines()
+        .find(|l| l.contains("Roster file"))
+        .unwrap_or_default();
+    assert!(roster.contains("rubrics/day-1.roster.csv"), "{roster}");
 }
 
 /// SIGTERM or SIGHUP (a shutdown, a closed window) ends marking as `q`

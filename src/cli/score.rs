@@ -114,6 +114,7 @@ pub fn home(sessions: &Path) -> ExitCode {
         return code;
     }
     let mut exec = executor(sessions, default_device());
+    exec.remember = true;
     let examiner = std::env::var("OSCE_EXAMINER").unwrap_or_default();
     let home = exec.home(Path::new("rubrics"), &examiner);
     let app = App::home(home, std::time::Duration::ZERO, Utc::now());

@@ -416,6 +416,8 @@ pub struct App {
     /// it when the sheet opens.
     confirming: bool,
     pub quit: bool,
+    /// Started from the home screen: quitting marking goes back to it.
+    pub from_home: bool,
     pub app_version: String,
     /// Offset of the examiner's local time from UTC, for the times shown
     /// (records are always written in UTC).
@@ -479,7 +481,9 @@ fn text_of(t: &TextArea<'_>) -> String {
 impl App {
     /// An app at the home screen.
     pub fn home(home: Home, now: Duration, wall: DateTime<Utc>) -> App {
-        App::blank(Screen::Home(Box::new(home)), None, now, wall)
+        let mut app = App::blank(Screen::Home(Box::new(home)), None, now, wall);
+        app.from_home = true;
+        app
     }
 
     /// An app that goes straight to marking: the first candidate's
@@ -525,6 +529,7 @@ impl App {
             after_round: None,
             submitted_timer: None,
             provisional: None,
+            from_home: false,
         }
     }
 
@@ -632,11 +637,12 @@ impl App {
             }
             Action::Start(session) => {
                 let station = session.first_station;
-                let (width, height) = (self.width, self.height);
+                let (width, height, from_home) = (self.width, self.height, self.from_home);
                 *self = App::marking(*session, self.now, self.wall);
                 self.station = station;
                 self.width = width;
                 self.height = height;
+                self.from_home = from_home;
                 return self.startup();
             }
             _ => {}

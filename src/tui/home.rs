@@ -96,6 +96,9 @@ pub struct Home {
     pub station: usize,
     pub resume: usize,
     pub error: Option<String>,
+    /// Roster files found beside the rubrics, offered in the roster field
+    /// (←/→).
+    pub rosters: Vec<String>,
 }
 
 fn field(placeholder: &str, value: &str) -> TextArea<'static> {
@@ -135,6 +138,51 @@ impl Home {
             station: 0,
             resume: 0,
             error: None,
+            rosters: Vec::new(),
+        }
+    }
+
+    /// Fills the fields as the examiner last launched (where that rubric
+    /// and station are still on offer).
+    pub fn remember(&mut self, r: &crate::tui::remember::Remembered) {
+        if let Some(i) = self
+            .rubrics
+            .iter()
+            .position(|c| c.label == r.rubric && c.problem.is_none())
+        {
+            self.rubric = i;
+            if let Some(st) = self.rubrics[i]
+                .stations
+                .iter()
+                .position(|(id, _)| *id == r.station)
+            {
+                self.station = st;
+            }
+        }
+        if text(&self.examiner).is_empty() {
+            self.examiner = field("your examiner id, e.g. E01", &r.examiner);
+        }
+        self.circuit = r.circuit;
+        self.roster = field("optional: a roster CSV file", &r.roster);
+        self.circuit_name = field(
+            "the roster's circuit, e.g. A (if it has several)",
+            &r.circuit_name,
+        );
+    }
+
+    /// What to remember of a launch.
+    pub fn remembered(&self, launch: &Launch) -> crate::tui::remember::Remembered {
+        crate::tui::remember::Remembered {
+            rubric: self
+                .rubrics
+                .get(launch.rubric)
+                .map(|c| c.label.clone())
+                .unwrap_or_default(),
+            examiner: launch.examiner.clone(),
+            circuit: launch.circuit,
+            roster: launch.roster.clone(),
+            circuit_name: launch.circuit_name.clone(),
+            station: launch.station.clone().unwrap_or_default(),
         }
     }
 
@@ -218,6 +266,16 @@ impl Home {
                 self.station = cycle(self.station, n);
             }
             Field::Resume if left || right => self.resume = cycle(self.resume, self.unfinished.len()),
+            // The roster files found beside the rubrics, in turn.
+            Field::Roster if (left || right) && !self.rosters.is_empty() => {
+                let now = text(&self.roster);
+                let at = self.rosters.iter().position(|r| *r == now);
+                let next = match at {
+                    Some(i) => cycle(i, self.rosters.len()),
+                    None => 0,
+                };
+                self.roster = field("optional: a roster CSV file", &self.rosters[next]);
+            }
             Field::Examiner => {
                 self.examiner.input(input);
             }

@@ -10,6 +10,7 @@ pub mod bigtext;
 pub mod home;
 pub mod keymap;
 pub mod moderate;
+pub mod remember;
 pub mod report;
 pub mod runner;
 pub mod signals;

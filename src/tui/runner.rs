@@ -38,6 +38,12 @@ pub struct Executor {
     wall: WallClock,
     /// When to check the sessions folder next ([`Executor::watch_disk`]).
     disk: DiskWatch,
+    /// Where the home screen found its rubrics, and the examiner id it
+    /// started with: to build it again when marking ends (`q`).
+    home_from: Option<(PathBuf, String)>,
+    /// Whether the home screen remembers the examiner's choices between
+    /// runs ([`crate::tui::remember`]); only `osce` itself, not tests.
+    pub remember: bool,
 }
 
 /// When to check whether a sessions folder can be written: at once, then
@@ -95,6 +101,8 @@ impl Executor {
             bells: 0,
             wall,
             disk: DiskWatch::default(),
+            home_from: None,
+            remember: false,
         }
     }
 
@@ -231,6 +239,7 @@ impl Executor {
     /// else the examples built into the binary) and this device's
     /// unfinished sheets.
     pub fn home(&mut self, rubrics_dir: &Path, examiner: &str) -> Home {
+        self.home_from = Some((rubrics_dir.to_path_buf(), examiner.to_string()));
         self.choices = rubric_choices(rubrics_dir);
         let mut unfinished = Vec::new();
         for (i, (choice, _)) in self.choices.iter().enumerate() {
@@ -260,17 +269,51 @@ impl Executor {
                 }
             }
         }
-        Home::new(
+        let mut home = Home::new(
             self.choices.iter().map(|(c, _)| c.clone()).collect(),
             unfinished,
             self.store.root().display().to_string(),
             examiner,
-        )
+        );
+        // Roster files beside the rubrics, offered in the roster field.
+        let mut rosters: Vec<String> = std::fs::read_dir(rubrics_dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+                    .map(|p| p.display().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        rosters.sort();
+        home.rosters = rosters;
+        if self.remember
+            && let Some(r) = crate::tui::remember::load()
+        {
+            home.remember(&r);
+        }
+        home
+    }
+
+    /// The home screen again, once marking ends (`q`), if the session was
+    /// started from it: the journal is closed first, so its lock is freed.
+    pub fn home_again(&mut self) -> Option<Home> {
+        let (dir, examiner) = self.home_from.clone()?;
+        self.journal = None;
+        Some(self.home(&dir, &examiner))
     }
 
     fn launch(&mut self, app: &mut App, launch: &Launch) -> Vec<Effect> {
         match self.session_from_home(launch) {
             Ok(session) => {
+                // Remembered for next time; a failure only means the
+                // fields start empty then.
+                if self.remember
+                    && let Some(home) = app.home_mut()
+                {
+                    let _ = crate::tui::remember::save(&home.remembered(launch));
+                }
                 self.rubric_hash = session.rubric_hash.clone();
                 self.disk.soon();
                 app.update(Action::Start(Box::new(session)))
@@ -627,8 +670,27 @@ pub fn run_terminal(mut app: App, mut exec: Executor, colour: bool) -> io::Resul
                 out.write_all(b"\x07")?;
                 out.flush()?;
             }
-            if app.quit || stop.requested() {
+            if stop.requested() {
                 return Ok(());
+            }
+            if app.quit {
+                // Started from the home screen: back to it, not out.
+                match (app.from_home && app.session.is_some())
+                    .then(|| exec.home_again())
+                    .flatten()
+                {
+                    Some(home) => {
+                        app = App::home(home, origin.elapsed(), Utc::now());
+                        let size = terminal.size()?;
+                        app.update(Action::Resize {
+                            width: size.width,
+                            height: size.height,
+                        });
+                        app.utc_offset = *chrono::Local::now().offset();
+                        continue;
+                    }
+                    None => return Ok(()),
+                }
             }
             terminal.draw(|frame| views::render(&app, frame, &theme))?;
             if event::poll(TICK)? {

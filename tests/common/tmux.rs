@@ -32,13 +32,27 @@ impl Tmux {
     }
 
     pub fn start(&self, command: &str) {
-        self.run(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command]);
+        self.start_sized(command, 120, 40);
     }
 
     /// [`Tmux::start`] in a terminal of `width` × `height`.
     pub fn start_sized(&self, command: &str, width: u16, height: u16) {
         let (w, h) = (width.to_string(), height.to_string());
-        self.run(&["new-session", "-d", "-s", "e2e", "-x", &w, "-y", &h, command]);
+        // What the home screen remembers stays in this test's folder.
+        let state = format!("OSCE_STATE_DIR={}", self.dir.join("state").display());
+        self.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-e",
+            &state,
+            "-x",
+            &w,
+            "-y",
+            &h,
+            command,
+        ]);
     }
 
     /// Types `text` as it is (no key names).
