@@ -941,6 +941,23 @@ fn the_board_sets_each_station_its_own_way_with_a_rounding_rule_and_a_note() {
         .expect("physics");
     assert_eq!(physics[mark], "9", "{physics:?}");
     assert!(physics[source].contains("fixed by the board"), "{physics:?}");
+    // The report applies the adopted pass marks, as export does: the same
+    // pass mark at each station, and the same counts.
+    let (_, md) = osce(&["report", OSCE, "--sessions", s(&folder), "--format", "markdown"]);
+    let physics_row = md
+        .lines()
+        .find(|l| l.starts_with("| physics |") && l.contains("provisional"))
+        .unwrap_or_default();
+    assert!(physics_row.contains("fixed by the board: 9"), "{physics_row}");
+    let results = rows(&export.join("results.csv"));
+    let result = col(&results, "result");
+    let count = |word: &str| results[1..].iter().filter(|r| r[result] == word).count();
+    let said = format!(
+        "Under the standard-set pass marks: {} pass, {} fail",
+        count("PASS"),
+        count("FAIL")
+    );
+    assert!(md.contains(&said), "{said} in:\n{md}");
 
     // Mistakes say what to write, and save nothing.
     let other = d.0.join("other.json");

@@ -1124,6 +1124,7 @@ fn angoff_pass_marks_by_hand_through_the_library_and_the_binary() {
         methods: Methods::with_angoff(est),
         method: Some(SetMethod::ModifiedAngoff),
         hofstee: None,
+        adopted: None,
     };
     let report = report_options(&s, &options);
     let physics = station(&report, "physics");

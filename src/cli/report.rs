@@ -19,27 +19,35 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         cohort,
         matrix,
         decisions,
+        standards,
         ..
     } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let options = match options(args, &rubric) {
+    let mut options = match options(args, &rubric) {
         Ok(o) => o,
         Err(code) => return code,
     };
+    // The pass marks in force are the ones the report applies; a run that
+    // saves a new record proposes its own instead.
+    if decisions.pass_marks().is_some() && args.save_standards.is_none() {
+        options.adopted = Some(standards);
+    }
     // Standard setting uses the examiners' own marks, before moderation.
     let none = Moderation::default();
-    let double_marking = osce::analysis::agreement::double_marking(&rubric, &cohort, &matrix);
-    let mut report: Report = build_with(
-        &rubric,
-        &cohort,
-        &matrix.candidates,
-        &circuits(roster.as_ref()),
-        double_marking,
-        &options,
-        |part, s| osce::results::reconcile::results_for(&rubric, &cohort, &matrix, s, &none, part),
-    );
+    let build = |options: &osce::analysis::report::Options| -> Report {
+        build_with(
+            &rubric,
+            &cohort,
+            &matrix.candidates,
+            &circuits(roster.as_ref()),
+            osce::analysis::agreement::double_marking(&rubric, &cohort, &matrix),
+            options,
+            |part, s| osce::results::reconcile::results_for(&rubric, &cohort, &matrix, s, &none, part),
+        )
+    };
+    let mut report: Report = build(&options);
     report.adopted = decisions
         .pass_marks()
         .map(|(made, _)| format!("{} ({})", made.entry.decision.words(), made.attribution()));
@@ -119,6 +127,20 @@ pub fn run(args: &ReportArgs) -> ExitCode {
                 st.method,
                 osce::scoring::fmt_marks(st.provisional)
             );
+        }
+        // The report says what is saved: its figures under the record's
+        // pass marks, the data's proposals beside them.
+        if let Ok(saved) = osce::analysis::standards::to_standards(&decision, &rubric, &hash) {
+            options.adopted = Some(saved);
+            let (adopted, provenance) = (report.adopted.take(), report.provenance.take());
+            report = build(&options);
+            report.adopted = adopted;
+            report.provenance = provenance;
+            report.applied = Some(format!(
+                "the standard-setting record saved now to {} ({}); adopt it with osce decide pass-marks",
+                path.display(),
+                osce::results::decisions::record_details(&decision)
+            ));
         }
         match write_file(path, text.into_bytes(), false) {
             Ok(()) => errln!(
@@ -340,5 +362,6 @@ fn options(args: &ReportArgs, rubric: &osce::rubric::Rubric) -> Result<Options, 
         methods,
         method,
         hofstee,
+        adopted: None,
     })
 }

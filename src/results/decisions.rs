@@ -275,32 +275,11 @@ impl Ruling {
                 ),
             },
             Ruling::StationResult { result, .. } => format!("the station's result is {}", result.label()),
-            Ruling::PassMarks { record } => {
-                // Station by station: the method (or the board's choice)
-                // behind each pass mark, the rounding rule and the note.
-                let mut methods: Vec<String> = Vec::new();
-                for st in &record.stations {
-                    let m = st.method.to_string();
-                    if !methods.contains(&m) {
-                        methods.push(m);
-                    }
-                }
-                format!(
-                    "the standard-set pass marks of {} adopted ({}: {}{}){}",
-                    record.time.format("%Y-%m-%d %H:%M UTC"),
-                    crate::base::text::plural(record.stations.len(), "station", "stations"),
-                    methods.join(", "),
-                    record
-                        .rounding
-                        .map(|r| format!("; {}", r.words()))
-                        .unwrap_or_default(),
-                    record
-                        .note
-                        .as_deref()
-                        .map(|n| format!("; the board's note: {}", n.trim()))
-                        .unwrap_or_default()
-                )
-            }
+            Ruling::PassMarks { record } => format!(
+                "the standard-set pass marks of {} adopted ({})",
+                record.time.format("%Y-%m-%d %H:%M UTC"),
+                record_details(record)
+            ),
             Ruling::Component {
                 component,
                 result,
@@ -320,6 +299,30 @@ impl Ruling {
             ),
         }
     }
+}
+
+/// A standard-setting record in words: how many stations, each station's
+/// method (or the board's choice), the rounding rule and the board's note.
+pub fn record_details(record: &StandardsRecord) -> String {
+    let by_station: Vec<String> = record
+        .stations
+        .iter()
+        .map(|st| format!("{} {}", st.station, st.method))
+        .collect();
+    format!(
+        "{}: {}{}{}",
+        crate::base::text::plural(record.stations.len(), "station", "stations"),
+        by_station.join(", "),
+        record
+            .rounding
+            .map(|r| format!("; {}", r.words()))
+            .unwrap_or_default(),
+        record
+            .note
+            .as_deref()
+            .map(|n| format!("; the board's note: {}", n.trim()))
+            .unwrap_or_default()
+    )
 }
 
 /// One decision as read: the entry, and where and when it was recorded.

@@ -457,7 +457,11 @@ pub fn scatter_lines(
     let (width, height) = (usize::from(width), usize::from(height));
     let max = s.max.max(1.0);
     let y_label = |v: f64| fmt_marks((v * 10.0).round() / 10.0);
-    let pass_mark = s.regression.as_ref().ok().map(|r| r.pass_mark);
+    // The pass mark applied (adopted, or the station's method's), else
+    // the regression's.
+    let pass_mark = s
+        .standard_set
+        .or_else(|| s.regression.as_ref().ok().map(|r| r.pass_mark));
     let left = [y_label(max), y_label(0.0)]
         .iter()
         .chain(pass_mark.map(y_label).iter())

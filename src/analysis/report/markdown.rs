@@ -162,11 +162,14 @@ fn summary(out: &mut String, r: &Report) {
         }
     };
     let _ = writeln!(out, "- The pass marks in force are {how}.");
+    if let Some(applied) = &r.applied {
+        let _ = writeln!(out, "- The figures below apply {applied}.");
+    }
     let _ = writeln!(
         out,
         "- Under the standard-set pass marks: {} pass, {} fail, {} incomplete (under the provisional ones: {} pass, \
-         {} fail).\n",
-        pass, fail, incomplete, e.counts_provisional.0, e.counts_provisional.1
+         {} fail, {} incomplete).\n",
+        pass, fail, incomplete, e.counts_provisional.0, e.counts_provisional.1, e.counts_provisional.2
     );
 }
 
@@ -184,6 +187,9 @@ fn header(out: &mut String, r: &Report) {
         crate::base::text::plural(e.candidates, "candidate", "candidates"),
         e.complete
     );
+    if let Some(applied) = &r.applied {
+        let _ = writeln!(out, "Pass marks applied in this report: {applied}.\n");
+    }
     match &r.adopted {
         Some(words) => {
             let _ = writeln!(out, "Pass marks in force: {words}. Every command uses them.\n");

@@ -92,6 +92,12 @@ pub struct Options {
     /// this method instead of the rubric's (`osce report --method`).
     pub method: Option<SetMethod>,
     pub hofstee: Option<Vec<crate::analysis::hofstee::Judgement>>,
+    /// The pass marks in force by decision (`osce decide pass-marks`), or
+    /// those of a record being saved: where given, each station's applied
+    /// pass mark, the standard-set cut and the counts under it are these,
+    /// not the ones the data proposes (which the methods' columns still
+    /// show).
+    pub adopted: Option<Standards>,
 }
 
 /// Examiner `examiner`'s marking at one station against the station's.
@@ -221,6 +227,9 @@ pub struct Report {
     pub adopted: Option<String>,
     /// Where the report comes from, said on every page.
     pub provenance: Option<Provenance>,
+    /// Where the pass marks applied are not those in force: the record
+    /// saved by this run (`--save-standards`), in words.
+    pub applied: Option<String>,
 }
 
 /// Where a report comes from: when and by whom it was made, from which
@@ -463,10 +472,22 @@ pub fn build_with(
     .into_iter()
     .flatten()
     .collect();
-    let (stations, mut standards) = station_reports(rubric, &provisional_rows, options);
+    let (mut stations, mut standards) = station_reports(rubric, &provisional_rows, options);
     let reliability = reliability(rubric, &provisional_rows);
     standards.sem = reliability.sem;
-    let cuts = cut_scores(rubric, &stations, reliability.sem);
+    // The pass marks in force, where they are given: applied as every
+    // other command applies them (with the record's SEM).
+    if let Some(adopted) = &options.adopted {
+        for (s, _) in &mut stations {
+            if let Some(m) = adopted.pass_marks.get(&s.id) {
+                s.standard_set = Some(m.marks);
+                s.method = Some(m.method);
+            }
+        }
+        standards.pass_marks = adopted.pass_marks.clone();
+        standards.sem = adopted.sem.or(reliability.sem);
+    }
+    let cuts = cut_scores(rubric, &stations, standards.sem);
 
     let counts_provisional = counts(provisional_rows.iter().map(|r| r.outcome));
     let incomplete_reasons = common_reasons(&provisional_rows);
@@ -541,6 +562,7 @@ pub fn build_with(
         standards,
         adopted: None,
         provenance: None,
+        applied: None,
     }
 }
 

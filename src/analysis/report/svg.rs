@@ -135,14 +135,17 @@ pub fn scatter(s: &StationReport) -> String {
             f.x(b),
             f.y(r.fit.predict(b).clamp(f.y0, f.y1))
         );
-        let y = f.y(r.pass_mark.clamp(f.y0, f.y1));
+        // The pass mark applied (adopted, or set by the station's method),
+        // else the line's.
+        let mark = s.standard_set.unwrap_or(r.pass_mark);
+        let y = f.y(mark.clamp(f.y0, f.y1));
         let _ = write!(
             out,
             r##"<line class="pass-mark" x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#2ca02c" stroke-dasharray="6 4" stroke-width="2"/><text x="{}" y="{:.1}" font-size="10" text-anchor="end" fill="#2ca02c" font-family="sans-serif">pass mark {}</text>"##,
             W - RIGHT,
             W - RIGHT,
             y - 4.0,
-            crate::scoring::fmt_marks((r.pass_mark * 10.0).round() / 10.0)
+            crate::scoring::fmt_marks((mark * 100.0).round() / 100.0)
         );
     }
     out.push_str("</svg>");
