@@ -642,3 +642,18 @@ fn components_without_the_components_rule_hold_nothing_up() {
         result.missing
     );
 }
+
+/// Percentages are rounded as a person rounds them, and never read as the
+/// pass mark they missed.
+#[test]
+fn a_percentage_beside_a_pass_mark_never_reads_as_the_pass_mark() {
+    use osce::scoring::{fmt_percent, fmt_percent_beside};
+    assert_eq!(fmt_percent(63.25), "63.3");
+    assert_eq!(fmt_percent(44.25), "44.3");
+    assert_eq!(fmt_percent(50.0), "50");
+    assert_eq!(fmt_percent_beside(49.95, 50.0), "49.95");
+    assert_eq!(fmt_percent_beside(49.999, 50.0), "49.999");
+    assert_eq!(fmt_percent_beside(49.4, 50.0), "49.4");
+    assert_eq!(fmt_percent_beside(50.0, 50.0), "50");
+    assert_eq!(fmt_percent_beside(50.04, 50.0), "50.04");
+}

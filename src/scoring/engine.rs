@@ -776,9 +776,15 @@ fn components(
             Some(false) => Outcome::Fail,
             None => Outcome::Incomplete,
         };
+        // Beside the component's pass mark, a percentage never reads as
+        // the pass mark it missed.
+        let pct = |p: f64| match part.pass_percent {
+            Some(line) => super::fmt_percent_beside(p, line),
+            None => fmt_percent(p),
+        };
         let share = match (part.weight, percent) {
-            (Some(w), Some(p)) => format!(" ({}%, weight {}%)", fmt_percent(p), fmt_marks(w)),
-            (None, Some(p)) => format!(" ({}%)", fmt_percent(p)),
+            (Some(w), Some(p)) => format!(" ({}%, weight {}%)", pct(p), fmt_marks(w)),
+            (None, Some(p)) => format!(" ({}%)", pct(p)),
             _ => String::new(),
         };
         // A weighted component without a pass mark of its own is no hurdle:
@@ -823,7 +829,7 @@ fn components(
                 Outcome::Fail,
                 format!(
                     "module mark {}% is below the {}% required",
-                    fmt_percent(m),
+                    super::fmt_percent_beside(m, need),
                     fmt_marks(need)
                 ),
             ),

@@ -41,13 +41,36 @@ pub fn fmt_marks(x: f64) -> String {
     }
 }
 
-/// A percentage to one decimal place.
+/// A percentage to one decimal place, halves rounded up (63.25 is 63.3,
+/// as a person rounds it).
 pub fn fmt_percent(x: f64) -> String {
     if !x.is_finite() {
         return "—".to_string();
     }
-    let text = format!("{x:.1}");
-    text.strip_suffix(".0").map_or(text.clone(), str::to_string)
+    let rounded = (x * 10.0).round() / 10.0;
+    let text = format!("{rounded:.1}");
+    let text = text.strip_suffix(".0").map_or(text.clone(), str::to_string);
+    if text == "-0" { "0".to_string() } else { text }
+}
+
+/// A percentage said beside a line it is judged against (a pass mark in
+/// percent): one decimal, or as many more as it takes for a value on one
+/// side of the line not to read as the line itself or as beyond it.
+pub fn fmt_percent_beside(x: f64, line: f64) -> String {
+    let one = fmt_percent(x);
+    let shown: f64 = one.parse().unwrap_or(x);
+    let misleading = (x < line) != (shown < line) || ((shown - line).abs() < 1e-9 && (x - line).abs() > 1e-9);
+    if !misleading || !x.is_finite() {
+        return one;
+    }
+    for places in 2..=6 {
+        let text = format!("{x:.places$}");
+        let v: f64 = text.parse().unwrap_or(x);
+        if (x < line) == (v < line) && (v - line).abs() > 1e-12 {
+            return text.trim_end_matches('0').trim_end_matches('.').to_string();
+        }
+    }
+    format!("{x}")
 }
 
 #[cfg(test)]
