@@ -63,6 +63,24 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
                     "note: external moderation is not signed off yet; results may still change (osce status shows it)"
                 );
             }
+            let confirming = results
+                .iter()
+                .filter(|c| {
+                    c.stations.values().any(|d| {
+                        d.final_result.outcome == osce::scoring::StationOutcome::Incomplete
+                            && matches!(
+                                d.result.outcome,
+                                osce::scoring::StationOutcome::Pass | osce::scoring::StationOutcome::Fail
+                            )
+                    })
+                })
+                .count();
+            if confirming > 0 {
+                outln!(
+                    "note: {confirming} candidates have stations still being confirmed (moderation or a decision); \
+                     their files say so, and the results are not final (osce status says what is open)"
+                );
+            }
             if incomplete > 0 {
                 outln!(
                     "note: {incomplete} candidates' results are INCOMPLETE; their files say so (osce status lists what is missing)"

@@ -155,6 +155,18 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
             "This result was decided after external moderation of the examiners' marks.",
         )]));
     }
+    // Settled already by what is in (a failed part, say), while some
+    // stations still wait to be confirmed.
+    let confirming = c.stations.values().any(|d| {
+        d.final_result.outcome == StationOutcome::Incomplete
+            && matches!(d.result.outcome, StationOutcome::Pass | StationOutcome::Fail)
+    });
+    if settled && c.deferred.is_none() && confirming {
+        blocks.push(Block::Para(vec![text(
+            "Some stations' results are still being confirmed; the result above already follows from the parts \
+             that are settled.",
+        )]));
+    }
     if r.outcome == crate::scoring::Outcome::Fail && fb.station_results {
         let why = fail_reasons(r.reasons.iter());
         if !why.is_empty() {
@@ -198,6 +210,10 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
                 StationOutcome::Pass => "Passed",
                 StationOutcome::Fail => "Not passed",
                 StationOutcome::Absent => "Absent",
+                // Every mark is in; the result waits for confirmation.
+                _ if matches!(d.result.outcome, StationOutcome::Pass | StationOutcome::Fail) => {
+                    "Being confirmed"
+                }
                 _ => "Not yet complete",
             };
             let settled = matches!(s.outcome, StationOutcome::Pass | StationOutcome::Fail);
