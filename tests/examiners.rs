@@ -48,22 +48,43 @@ fn a_strict_examiner_is_told_so_and_a_lone_one_is_not_compared() {
     assert!(alone.contains("**Overall:** nothing to compare yet"), "{alone}");
     assert!(alone.contains("no other examiner marked this station"), "{alone}");
 
-    // Two exams: the same examiners' figures over both.
+    // Two exams (a second sitting, here a copy of the first's folder): the
+    // same examiners' figures over both, exam by exam.
+    let second = d.sub("second");
+    copy_dir(&s, &second);
+    let exam2 = format!("{OSCE}={}", second.display());
     let (code, said) = run_osce(&[
         "examiners",
         "--exam",
         &exam,
         "--exam",
-        &exam,
+        &exam2,
         "--out",
         d.0.join("two").to_str().expect("utf-8"),
     ]);
     assert_eq!(code, 0, "{said}");
     let both = std::fs::read_to_string(d.0.join("two/E02.md")).expect("file");
     assert_eq!(both.matches("- **Shoulder**").count(), 2, "{both}");
+    // The same exam twice would count it twice: refused.
+    let (code, said) = run_osce(&["examiners", "--exam", &exam, "--exam", &exam, "--out", "y"]);
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("is given twice"), "{said}");
 
     // A mistyped --exam says what to write.
     let (code, said) = run_osce(&["examiners", "--exam", OSCE, "--out", "x"]);
     assert_eq!(code, 2, "{said}");
     assert!(said.contains("RUBRIC=DIR"), "{said}");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for entry in std::fs::read_dir(from).expect("read").flatten() {
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
 }

@@ -288,7 +288,21 @@ pub fn markdown(fb: &ExaminerFeedback) -> String {
     );
     match fb.overall() {
         Some(x) => {
-            let _ = writeln!(out, "**Overall:** {}.\n", stringency_words(x));
+            // An average in line can hide a station each way: said.
+            let apart = fb
+                .stations
+                .iter()
+                .filter(|s| s.stringency.is_some_and(|v| v.abs() >= IN_LINE))
+                .count();
+            let but = if x.abs() < IN_LINE && apart > 0 {
+                format!(
+                    " On average only: at {} you were not (below)",
+                    plural(apart, "station", "stations")
+                )
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "**Overall:** {}.{but}\n", stringency_words(x));
         }
         None => {
             let _ = writeln!(

@@ -124,9 +124,13 @@ impl Choice {
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ChoiceError {
     #[error(
-        "station \"{station}\" is not standard-set in this rubric (or has no result to set it from); the stations are {stations}"
+        "station \"{station}\" is not standard-set in this rubric (or has no result to set it from); {near}the stations are {stations}"
     )]
-    NotStandardSet { station: String, stations: String },
+    NotStandardSet {
+        station: String,
+        near: String,
+        stations: String,
+    },
     #[error(
         "station {station}: no method \"{method}\"; the methods are {methods}, provisional or fixed:MARKS"
     )]
@@ -135,6 +139,8 @@ pub enum ChoiceError {
         method: String,
         methods: String,
     },
+    #[error("station {station}: angoff needs the judges' estimates: add --angoff FILE.csv")]
+    NeedsAngoff { station: String },
     #[error("station {station}: {method} gives no pass mark here: {why}")]
     NoFigure {
         station: String,
@@ -161,14 +167,19 @@ pub fn choose(
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     for (station, choice) in choices {
         let Some(at) = decision.stations.iter().position(|s| &s.station == station) else {
+            let near = crate::rubric::did_you_mean(station, ids.iter().copied())
+                .map(|n| format!("did you mean \"{n}\"? "))
+                .unwrap_or_default();
             return Err(ChoiceError::NotStandardSet {
                 station: station.clone(),
+                near,
                 stations: crate::rubric::one_of(&ids),
             });
         };
         let Some(figures) = report.stations.iter().find(|s| &s.id == station) else {
             return Err(ChoiceError::NotStandardSet {
                 station: station.clone(),
+                near: String::new(),
                 stations: crate::rubric::one_of(&ids),
             });
         };
@@ -191,6 +202,11 @@ pub fn choose(
             }
             Choice::Method(id) => {
                 let Some(m) = figures.methods.iter().find(|m| m.id == id.as_str()) else {
+                    if id == "angoff" {
+                        return Err(ChoiceError::NeedsAngoff {
+                            station: station.clone(),
+                        });
+                    }
                     let known: Vec<&str> = figures.methods.iter().map(|m| m.id).collect();
                     return Err(ChoiceError::UnknownMethod {
                         station: station.clone(),

@@ -410,6 +410,10 @@ pub(super) fn record_components(
         changes.len(),
         unchanged
     );
+    // Each correction, as it changes the recorded result.
+    for c in &changes {
+        outln!("  corrected: {c}");
+    }
     finish(common, entries, now, effect)
 }
 

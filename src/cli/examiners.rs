@@ -23,6 +23,8 @@ fn exam_arg(text: &str) -> Option<(PathBuf, Vec<PathBuf>)> {
 
 pub fn run(args: &ExaminersArgs) -> ExitCode {
     let mut loaded: Vec<(String, Loaded, Vec<osce::results::reconcile::CandidateResult>)> = Vec::new();
+    // An exam given twice would count its sheets twice.
+    let mut seen: Vec<(String, Vec<PathBuf>)> = Vec::new();
     for text in &args.exams {
         let Some((rubric, folders)) = exam_arg(text) else {
             errln!(
@@ -35,6 +37,17 @@ pub fn run(args: &ExaminersArgs) -> ExitCode {
             Ok(l) => l,
             Err(code) => return code,
         };
+        let mut real: Vec<PathBuf> = folders
+            .iter()
+            .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+            .collect();
+        real.sort();
+        real.dedup();
+        if seen.iter().any(|(id, f)| *id == l.rubric.id && *f == real) {
+            errln!("error: --exam {text:?} is given twice: each exam counts once");
+            return ExitCode::from(EXIT_USAGE);
+        }
+        seen.push((l.rubric.id.clone(), real));
         if l.cohort.sheets.is_empty() {
             errln!(
                 "error: no sheets of assessment \"{}\" in {}",
