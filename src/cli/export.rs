@@ -34,6 +34,10 @@ fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<Marks
 }
 
 pub fn run(args: &ExportArgs) -> ExitCode {
+    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), false) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let Loaded {
         rubric,
         hash,
@@ -44,7 +48,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         standards: adopted,
         decisions,
         ..
-    } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
+    } = match load_cohort(&args.rubric, &sessions.folders, args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };

@@ -1,0 +1,334 @@
+//! `osce collect` and `--archive`, through the binary: collecting twice
+//! collects nothing new, copies are one journal, a journal cut or changed
+//! after it was collected is refused by name, and the exports from the
+//! archive are the exports from the folders, byte for byte.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use common::{Dir, Marks, OSCE, candidate, run_osce, signed_off};
+
+/// Two laptops' folders: three candidates marked on each, and an
+/// assessor's sign-off in the first.
+fn two_laptops(dir: &Dir) -> (PathBuf, PathBuf) {
+    let a = dir.sub("laptop-a");
+    let b = dir.sub("laptop-b");
+    candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    candidate(&a, OSCE, "C002", "e.jones@laptop-a", Marks::LoseFirst(2));
+    candidate(&a, OSCE, "C003", "e.jones@laptop-a", Marks::Bottom);
+    candidate(&b, OSCE, "C004", "k.patel@laptop-b", Marks::LoseFirst(1));
+    candidate(&b, OSCE, "C005", "k.patel@laptop-b", Marks::Top);
+    candidate(&b, OSCE, "C006", "k.patel@laptop-b", Marks::LoseFirst(4));
+    signed_off(&a, OSCE, "a.assessor");
+    (a, b)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// Every journal of the archive: (path, length, BLAKE3, stored bytes).
+fn stored(archive: &Path) -> Vec<(String, i64, String, Vec<u8>)> {
+    let conn = rusqlite::Connection::open(archive).expect("open archive");
+    let mut stmt = conn
+        .prepare("SELECT path, length, blake3, bytes FROM journals ORDER BY path")
+        .expect("query");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// The journal files under `folder`, sorted.
+fn journals(folder: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("list") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "jsonl") {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn collect_twice_collects_nothing_new_and_the_archive_is_owner_only() {
+    let dir = Dir::new("archive-twice");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    let n = journals(&a).len() + journals(&b).len();
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("{n} new journals")), "{out}");
+    let mode = std::fs::metadata(&archive).expect("archive").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let first = stored(&archive);
+    assert_eq!(first.len(), n);
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("0 new journals, 0 grown, {n} unchanged, 0 refused")),
+        "{out}"
+    );
+    assert_eq!(stored(&archive), first);
+}
+
+#[test]
+fn identical_copies_from_two_folders_are_one_journal() {
+    let dir = Dir::new("archive-copies");
+    let (a, _) = two_laptops(&dir);
+    let copy = dir.sub("usb-stick");
+    for j in journals(&a) {
+        let rel = j.strip_prefix(&a).expect("inside");
+        let to = copy.join(rel);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&j, &to).expect("copy");
+    }
+    let archive = dir.0.join("exam.osce");
+    let n = journals(&a).len();
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("{n} new journals, 0 grown, {n} unchanged")),
+        "{out}"
+    );
+    assert_eq!(stored(&archive).len(), n);
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    let sources: i64 = conn
+        .query_row("SELECT count(*) FROM sources", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(
+        sources as usize,
+        2 * n,
+        "each copy is a source of the one journal"
+    );
+}
+
+#[test]
+fn a_journal_cut_at_a_line_after_collecting_is_refused_and_the_archive_keeps_it() {
+    let dir = Dir::new("archive-cut");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    let before = stored(&archive);
+
+    // The last line (the submission) deleted: a whole line, so the hash
+    // chain of what is left still checks.
+    let victim = a.join("msk-us-osce/e.jones@laptop-a/C002/shoulder.jsonl");
+    let text = std::fs::read_to_string(&victim).expect("journal");
+    let body = text.strip_suffix('\n').expect("ends in a newline");
+    let cut = &text[..body.rfind('\n').expect("several lines") + 1];
+    std::fs::write(&victim, cut).expect("cut");
+    let (code, audit) = run_osce(&["audit", OSCE, "--sessions", s(&a)]);
+    assert_eq!(code, 0, "the folders alone cannot tell: {audit}");
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("msk-us-osce/e.jones@laptop-a/C002/shoulder.jsonl: refused") && out.contains("shorter"),
+        "{out}"
+    );
+    assert_eq!(stored(&archive), before, "the archive keeps what was collected");
+    // Refused again on the next run: the file is not taken as collected.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("C002/shoulder.jsonl: refused"), "{out}");
+}
+
+#[test]
+fn a_middle_line_rewritten_after_collecting_is_refused() {
+    let dir = Dir::new("archive-rewrite");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    let before = stored(&archive);
+
+    let victim = b.join("msk-us-osce/k.patel@laptop-b/C005/knee.jsonl");
+    let text = std::fs::read_to_string(&victim).expect("journal");
+    let lines: Vec<&str> = text.lines().collect();
+    let middle = lines.len() / 2;
+    let changed: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == middle {
+                l.replacen("\"seq\"", "\"seq\" ", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(&victim, changed.join("\n") + "\n").expect("rewrite");
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("msk-us-osce/k.patel@laptop-b/C005/knee.jsonl: refused")
+            && out.contains(&format!(
+                "differs from the collected journal at line {}",
+                middle + 1
+            )),
+        "{out}"
+    );
+    assert_eq!(stored(&archive), before);
+}
+
+#[test]
+fn a_journal_that_grew_is_stored_longer() {
+    let dir = Dir::new("archive-grow");
+    let (a, _) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    let journal = a.join("msk-us-osce/e.jones@laptop-a/C001/knee.jsonl");
+    let full = std::fs::read(&journal).expect("journal");
+    let first_lines = full.iter().position(|&c| c == b'\n').expect("a line") + 1;
+    std::fs::write(&journal, &full[..first_lines]).expect("only the first line");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+
+    std::fs::write(&journal, &full).expect("the rest written");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 new journals, 1 grown"), "{out}");
+    let row = stored(&archive)
+        .into_iter()
+        .find(|r| r.0 == "msk-us-osce/e.jones@laptop-a/C001/knee.jsonl")
+        .expect("stored");
+    assert_eq!(row.3, full);
+}
+
+#[test]
+fn exports_from_the_archive_are_the_exports_from_the_folders_byte_for_byte() {
+    let dir = Dir::new("archive-export");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+
+    let from_folders = dir.0.join("from-folders");
+    let from_archive = dir.0.join("from-archive");
+    let (c1, o1) = run_osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s(&a),
+        s(&b),
+        "--out",
+        s(&from_folders),
+    ]);
+    let (c2, o2) = run_osce(&[
+        "export",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--out",
+        s(&from_archive),
+    ]);
+    assert_eq!(c1, c2, "{o1}\n{o2}");
+    let mut names: Vec<_> = std::fs::read_dir(&from_folders)
+        .expect("export")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".csv"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    for name in names {
+        let x = std::fs::read(from_folders.join(&name)).expect("from folders");
+        let y = std::fs::read(from_archive.join(&name)).expect("from the archive");
+        assert!(x == y, "{name:?} differs");
+    }
+
+    let (c1, status1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
+    let (c2, status2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!((c1, status1), (c2, status2));
+
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("every stored journal matches the BLAKE3"), "{out}");
+}
+
+#[test]
+fn a_changed_blob_in_the_archive_is_found_by_audit_and_refused_by_export() {
+    let dir = Dir::new("archive-blob");
+    let (a, _) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    conn.execute(
+        "UPDATE journals SET bytes = CAST(replace(CAST(bytes AS TEXT), '\"level\":0', '\"level\":1') AS BLOB) \
+         WHERE path = 'msk-us-osce/e.jones@laptop-a/C003/shoulder.jsonl'",
+        [],
+    )
+    .expect("update");
+    drop(conn);
+
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("C003/shoulder.jsonl: its stored bytes do not match the BLAKE3"),
+        "{out}"
+    );
+    let (code, out) = run_osce(&[
+        "export",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--out",
+        s(&dir.0.join("out")),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("the archive is damaged"), "{out}");
+}
+
+#[test]
+fn a_file_that_is_not_an_archive_is_refused_and_left_alone() {
+    let dir = Dir::new("archive-foreign");
+    let (a, _) = two_laptops(&dir);
+    let foreign = dir.0.join("notes.txt");
+    let text = b"not a database, and much longer than nothing at all: some notes kept here\n".repeat(20);
+    std::fs::write(&foreign, &text).expect("write");
+    let (code, out) = run_osce(&["collect", s(&foreign), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not an osce archive"), "{out}");
+    assert_eq!(std::fs::read(&foreign).expect("still there"), text);
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&foreign)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not an osce archive"), "{out}");
+
+    let other = dir.0.join("other.sqlite");
+    let conn = rusqlite::Connection::open(&other).expect("sqlite");
+    conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .expect("table");
+    drop(conn);
+    let (code, out) = run_osce(&["collect", s(&other), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("another program"), "{out}");
+}
+
+#[test]
+fn a_second_collect_while_one_holds_the_archive_is_refused_with_nothing_changed() {
+    let dir = Dir::new("archive-busy");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+    let before = stored(&archive);
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    conn.execute_batch("BEGIN IMMEDIATE")
+        .expect("hold the write lock");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&b)]);
+    conn.execute_batch("ROLLBACK").expect("let go");
+    drop(conn);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("another osce collect is writing to this archive"),
+        "{out}"
+    );
+    assert_eq!(stored(&archive), before);
+}
