@@ -332,3 +332,40 @@ fn a_second_collect_while_one_holds_the_archive_is_refused_with_nothing_changed(
     );
     assert_eq!(stored(&archive), before);
 }
+
+#[test]
+fn a_same_size_rewrite_with_its_time_put_back_is_still_read_and_refused() {
+    let dir = Dir::new("archive-touch");
+    let (a, _) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+
+    let victim = a.join("msk-us-osce/e.jones@laptop-a/C001/ankle.jsonl");
+    let modified = std::fs::metadata(&victim)
+        .expect("journal")
+        .modified()
+        .expect("mtime");
+    let mut bytes = std::fs::read(&victim).expect("journal");
+    let line2 = bytes.iter().position(|&c| c == b'\n').expect("a line") + 1;
+    let at = line2
+        + bytes[line2..]
+            .windows(8)
+            .position(|w| w == b"\"hash\":\"")
+            .expect("hash")
+        + 8;
+    bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&victim, &bytes).expect("rewrite");
+    std::fs::File::options()
+        .write(true)
+        .open(&victim)
+        .and_then(|f| f.set_modified(modified))
+        .expect("time put back");
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("C001/ankle.jsonl: refused")
+            && out.contains("differs from the collected journal at line 2"),
+        "{out}"
+    );
+}

@@ -4,7 +4,7 @@
 //!
 //! - [`collect`] copies journals in, in one transaction: each one's bytes
 //!   exactly as read, checked with the readers every command uses. It is
-//!   incremental (a file whose size, mtime and inode are unchanged since it
+//!   incremental (a file whose size, mtime, ctime and inode are unchanged since it
 //!   was collected is not read again) and **anchored**: once a journal is
 //!   in, a later copy that is shorter than what was collected from the same
 //!   file, or differs anywhere in what was collected, is refused and the
@@ -67,6 +67,7 @@ CREATE TABLE sources (
     journal TEXT NOT NULL REFERENCES journals (path),
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
     inode INTEGER NOT NULL,
     length INTEGER NOT NULL,
     collected_at TEXT NOT NULL
@@ -276,7 +277,7 @@ pub struct Collected {
     pub new: Vec<String>,
     /// Journals that grew since they were collected (the longer bytes kept).
     pub grown: Vec<String>,
-    /// Files not read again: size, mtime and inode as when collected.
+    /// Files not read again: size, mtime, ctime and inode as when collected.
     pub unchanged: usize,
     /// Files read that hold exactly what the archive has (another copy, or
     /// touched but not changed).
@@ -566,17 +567,23 @@ pub fn collect(
                 .mtime()
                 .saturating_mul(1_000_000_000)
                 .saturating_add(meta.mtime_nsec());
+            // The change time too: a file rewritten to the same size with
+            // its mtime put back (`touch -d`) still has a new ctime.
+            let ctime_ns = meta
+                .ctime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(meta.ctime_nsec());
             let (size, inode) = (meta.len() as i64, meta.ino() as i64);
-            let before: Option<(i64, i64, i64, String, i64)> = tx
+            let before: Option<(i64, i64, i64, String, i64, i64)> = tx
                 .query_row(
-                    "SELECT size, mtime_ns, inode, journal, length FROM sources WHERE source = ?1",
+                    "SELECT size, mtime_ns, inode, journal, length, ctime_ns FROM sources WHERE source = ?1",
                     params![source],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
                 )
                 .optional()
                 .map_err(sql)?;
-            if let Some((s, m, i, journal, _)) = &before
-                && (*s, *m, *i) == (size, mtime_ns, inode)
+            if let Some((s, m, i, journal, _, c)) = &before
+                && (*s, *m, *i, *c) == (size, mtime_ns, inode, ctime_ns)
                 && *journal == f.rel
             {
                 out.unchanged += 1;
@@ -717,10 +724,11 @@ pub fn collect(
                 .map_err(sql)?;
             }
             tx.execute(
-                "INSERT INTO sources (source, folder, journal, size, mtime_ns, inode, length, collected_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+                "INSERT INTO sources (source, folder, journal, size, mtime_ns, inode, length, collected_at, \
+                 ctime_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
                  ON CONFLICT (source) DO UPDATE SET folder = excluded.folder, journal = excluded.journal, \
-                 size = excluded.size, mtime_ns = excluded.mtime_ns, inode = excluded.inode, \
+                 size = excluded.size, mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns, \
+                 inode = excluded.inode, \
                  length = excluded.length, collected_at = excluded.collected_at",
                 params![
                     source,
@@ -730,7 +738,8 @@ pub fn collect(
                     mtime_ns,
                     inode,
                     bytes.len() as i64,
-                    now_words
+                    now_words,
+                    ctime_ns
                 ],
             )
             .map_err(sql)?;
