@@ -369,3 +369,58 @@ fn a_same_size_rewrite_with_its_time_put_back_is_still_read_and_refused() {
         "{out}"
     );
 }
+
+/// Every file under `folder`, by its path inside it, with its bytes.
+fn files(folder: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("list") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p).expect("read");
+                found.push((p.strip_prefix(folder).expect("inside").to_path_buf(), bytes));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn report_and_feedback_from_the_archive_are_those_from_the_folders() {
+    let dir = Dir::new("archive-report");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+
+    let md = |source: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("osce")
+            .expect("binary")
+            .args(["report", OSCE, "--format", "markdown"])
+            .args(source)
+            .output()
+            .expect("runs");
+        (out.status.code(), out.stdout)
+    };
+    let from_folders = md(&["--sessions", s(&a), s(&b)]);
+    assert!(!from_folders.1.is_empty());
+    assert_eq!(from_folders, md(&["--archive", s(&archive)]));
+
+    for (kind, extra) in [("report", &["--format", "csv"][..]), ("feedback", &[][..])] {
+        let x = dir.0.join(format!("{kind}-folders"));
+        let y = dir.0.join(format!("{kind}-archive"));
+        let mut args1 = vec![kind, OSCE, "--sessions", s(&a), s(&b), "--out", s(&x)];
+        args1.extend_from_slice(extra);
+        let mut args2 = vec![kind, OSCE, "--archive", s(&archive), "--out", s(&y)];
+        args2.extend_from_slice(extra);
+        let (c1, o1) = run_osce(&args1);
+        let (c2, o2) = run_osce(&args2);
+        assert_eq!(c1, c2, "{o1}\n{o2}");
+        let (fx, fy) = (files(&x), files(&y));
+        assert!(!fx.is_empty(), "{kind}: {o1}");
+        assert!(fx == fy, "{kind}: the files differ");
+    }
+}

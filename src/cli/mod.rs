@@ -218,8 +218,11 @@ pub struct ReportArgs {
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to combine (one per examiner laptop)
-    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
     pub sessions: Vec<PathBuf>,
+    /// The exam archive made by `osce collect`, instead of --sessions
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
+    pub archive: Option<PathBuf>,
     /// Roster CSV: candidates' names and circuits (for η² by circuit)
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
@@ -312,8 +315,11 @@ pub struct FeedbackArgs {
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to combine (one per examiner laptop)
-    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
     pub sessions: Vec<PathBuf>,
+    /// The exam archive made by `osce collect`, instead of --sessions
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
+    pub archive: Option<PathBuf>,
     /// Folder to write the files into, one `<candidate>.md` each
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
