@@ -424,3 +424,97 @@ fn report_and_feedback_from_the_archive_are_those_from_the_folders() {
         assert!(fx == fy, "{kind}: the files differ");
     }
 }
+
+/// The external assessor is sent the one archive file, moderates the
+/// sample in the real screen into a folder of their own, and that folder
+/// comes back and is collected like any other: the exports from the
+/// archive then carry their decisions, as the exports from the folders do.
+#[test]
+fn an_assessor_moderates_from_the_archive_and_their_journal_is_collected() {
+    use common::tmux::{Tmux, skip_without_tmux};
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("archive-moderate");
+    let dir = Dir::new("archive-moderate");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+
+    let mine = dir.0.join("assessor");
+    let (code, out) = run_osce(&[
+        "moderate",
+        OSCE,
+        "--assessor",
+        "ext.jsmith",
+        "--archive",
+        s(&archive),
+    ]);
+    assert_eq!(code, 2, "--into is required with --archive: {out}");
+
+    let bin = env!("CARGO_BIN_EXE_osce");
+    t.start_sized(
+        &format!(
+            "{bin} moderate {OSCE} --assessor ext.jsmith --device jlap --archive {} --into {}",
+            s(&archive),
+            s(&mine)
+        ),
+        120,
+        40,
+    );
+    let screen = t.wait_for("You have decided 0 of the ");
+    let sample: usize = screen
+        .split("You have decided 0 of the ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the sample's size on screen");
+    assert!(sample > 0, "{screen}");
+    for decided in 1..=sample {
+        t.keys(&["a"]);
+        t.wait_for(&format!("You have decided {decided} of the {sample}"));
+    }
+    t.keys(&["q"]);
+    t.wait_gone();
+    let journal = mine.join("msk-us-osce/ext.jsmith@jlap/moderation.jsonl");
+    assert!(journal.is_file(), "the assessor's journal is in their own folder");
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&mine)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 new journal,"), "{out}");
+
+    let from_folders = dir.0.join("from-folders");
+    let from_archive = dir.0.join("from-archive");
+    let (c1, o1) = run_osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s(&a),
+        s(&b),
+        s(&mine),
+        "--out",
+        s(&from_folders),
+    ]);
+    let (c2, o2) = run_osce(&[
+        "export",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--out",
+        s(&from_archive),
+    ]);
+    assert_eq!(c1, c2, "{o1}\n{o2}");
+    let moderation = std::fs::read_to_string(from_archive.join("moderation.csv")).expect("moderation.csv");
+    assert!(moderation.contains("ext.jsmith"), "{moderation}");
+    for name in [
+        "results.csv",
+        "stations.csv",
+        "items.csv",
+        "marks.csv",
+        "moderation.csv",
+    ] {
+        let x = std::fs::read(from_folders.join(name)).expect("from folders");
+        let y = std::fs::read(from_archive.join(name)).expect("from the archive");
+        assert!(x == y, "{name} differs");
+    }
+}

@@ -282,8 +282,13 @@ pub struct ModerateArgs {
     pub assessor: String,
     /// Session folders to combine (one per examiner laptop); your decisions
     /// are written into the first unless --into names another
-    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
     pub sessions: Vec<PathBuf>,
+    /// The exam archive made by `osce collect`, instead of --sessions (then
+    /// --into is required: the folder of your own your journal goes to, to
+    /// send back and collect)
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions", requires = "into")]
+    pub archive: Option<PathBuf>,
     /// Roster CSV: candidates' names and order
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
