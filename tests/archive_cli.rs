@@ -518,3 +518,92 @@ fn an_assessor_moderates_from_the_archive_and_their_journal_is_collected() {
         assert!(x == y, "{name} differs");
     }
 }
+
+/// `kill -9` at moments spread over a first collect (eight of them, each
+/// into a new archive): the archive is always as it was before that run
+/// (no journal, or an empty file that the next collect takes as new) or
+/// after it (every journal), never in between, and SQLite finds it sound;
+/// a collect after the last kill completes it and it passes its audit.
+#[test]
+fn kill_9_during_a_collect_leaves_the_archive_before_or_after_it() {
+    let dir = Dir::new("archive-kill");
+    let folder = dir.0.join("sessions");
+    let (code, out) = run_osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "200",
+        "--examiners",
+        "4",
+        "--sessions",
+        s(&folder),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let all = journals(&folder).len();
+    let archive = dir.0.join("exam.osce");
+    // How long a whole collect takes here, to spread the kills over it.
+    let start = std::time::Instant::now();
+    assert_eq!(
+        run_osce(&["collect", s(&dir.0.join("timing.osce")), s(&folder)]).0,
+        0
+    );
+    let whole = start.elapsed();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .subsec_nanos() as u128;
+    let (mut before, mut after) = (0, 0);
+    for round in 0..8u128 {
+        // Spread over the run, with a pseudo-random jitter.
+        let fraction = (round * 2 + 1) as f64 / 16.0 + ((seed * (round + 7)) % 97) as f64 / 2000.0;
+        // A fresh archive each round: the first collect is the longest.
+        let _ = std::fs::remove_file(&archive);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_osce"))
+            .args(["collect", s(&archive), s(&folder)])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("collect starts");
+        std::thread::sleep(whole.mul_f64(fraction));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        if std::fs::metadata(&archive).map(|m| m.len()).unwrap_or(0) == 0 {
+            before += 1;
+            continue;
+        }
+        let conn = rusqlite::Connection::open(&archive).expect("opens");
+        let sound: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("checks");
+        assert_eq!(sound, "ok", "round {round}");
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'journals'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("schema");
+        if tables == 0 {
+            before += 1;
+            continue;
+        }
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM journals", [], |r| r.get(0))
+            .expect("count");
+        assert!(
+            n == 0 || n as usize == all,
+            "round {round}: {n} of {all} journals"
+        );
+        if n as usize == all {
+            after += 1;
+        } else {
+            before += 1;
+        }
+    }
+    let (code, out) = run_osce(&["collect", s(&archive), s(&folder)]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(stored(&archive).len(), all);
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    eprintln!("kill -9: {before} runs left the archive as before, {after} as after");
+}

@@ -16,7 +16,7 @@
 
 use std::fs;
 use std::io;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -161,6 +161,18 @@ impl Archive {
                 });
             }
         };
+        // Owner-only, whoever made the file.
+        if let Ok(meta) = fs::metadata(path)
+            && meta.is_file()
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|source| {
+                ArchiveError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -171,7 +183,9 @@ impl Archive {
             conn,
             path: path.to_path_buf(),
         };
-        if created {
+        // An empty database (made here, or left empty by a first collect
+        // killed before its schema was written) becomes an archive.
+        if created || archive.is_empty()? {
             archive.create_schema()?;
         } else {
             archive.check_format()?;
@@ -226,6 +240,19 @@ impl Archive {
         self.conn
             .execute_batch(&sql)
             .map_err(|e| sql_error(&self.path, e))
+    }
+
+    /// Whether the file is an empty database: no application id, no table.
+    fn is_empty(&self) -> Result<bool, ArchiveError> {
+        let (id, tables): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_master)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| sql_error(&self.path, e))?;
+        Ok(id == 0 && tables == 0)
     }
 
     fn check_format(&self) -> Result<(), ArchiveError> {
