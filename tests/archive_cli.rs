@@ -607,3 +607,103 @@ fn kill_9_during_a_collect_leaves_the_archive_before_or_after_it() {
     assert_eq!(code, 0, "{out}");
     eprintln!("kill -9: {before} runs left the archive as before, {after} as after");
 }
+
+#[test]
+fn a_damaged_journal_is_stored_reported_by_name_and_seen_by_status_as_in_the_folders() {
+    let dir = Dir::new("archive-damaged");
+    let (a, b) = two_laptops(&dir);
+    let victim = a.join("msk-us-osce/e.jones@laptop-a/C003/elbow.jsonl");
+    let mut bytes = std::fs::read(&victim).expect("journal");
+    let line2 = bytes.iter().position(|&c| c == b'\n').expect("a line") + 1;
+    let at = line2
+        + bytes[line2..]
+            .windows(7)
+            .position(|w| w == b"\"time\":")
+            .expect("time")
+        + 9;
+    bytes[at] = if bytes[at] == b'1' { b'2' } else { b'1' };
+    std::fs::write(&victim, &bytes).expect("damage");
+
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("msk-us-osce/e.jones@laptop-a/C003/elbow.jsonl: stored, but it fails its checks: damaged at line 2"),
+        "{out}"
+    );
+    assert!(stored(&archive).iter().any(|r| r.0.ends_with("C003/elbow.jsonl")));
+
+    let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
+    let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(c1, c2);
+    for o in [&o1, &o2] {
+        assert!(o.contains("PROBLEM") && o.contains("C003/elbow.jsonl"), "{o}");
+    }
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{}/msk-us-osce/e.jones@laptop-a/C003/elbow.jsonl",
+            s(&archive)
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_corrupt_archive_gets_a_clear_message_never_a_panic() {
+    let dir = Dir::new("archive-corrupt");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    let good = std::fs::read(&archive).expect("archive");
+
+    // Its header overwritten: not a database any more.
+    let mut header = good.clone();
+    header[..16].copy_from_slice(b"not a database!\0");
+    std::fs::write(&archive, &header).expect("write");
+    for args in [
+        vec!["status", OSCE, "--archive", s(&archive)],
+        vec!["audit", OSCE, "--archive", s(&archive)],
+        vec!["collect", s(&archive), s(&a)],
+    ] {
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(
+            out.contains("not an osce archive") && !out.contains("panicked"),
+            "{out}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(&archive).expect("archive"),
+        header,
+        "left as it was"
+    );
+
+    // Pages in the middle overwritten.
+    let mut middle = good.clone();
+    let half = middle.len() / 2 / 4096 * 4096;
+    for byte in &mut middle[half..half + 8192] {
+        *byte = 0xA5;
+    }
+    std::fs::write(&archive, &middle).expect("write");
+    for args in [
+        vec!["audit", OSCE, "--archive", s(&archive)],
+        vec![
+            "export",
+            OSCE,
+            "--archive",
+            s(&archive),
+            "--out",
+            s(&dir.0.join("out")),
+        ],
+    ] {
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(
+            out.contains("damaged") || out.contains("integrity check"),
+            "{args:?}: {out}"
+        );
+        assert!(!out.contains("panicked"), "{out}");
+    }
+}

@@ -31,7 +31,7 @@ pub fn run(args: &AuditArgs) -> ExitCode {
     // bytes exactly as the folders' journals are audited.
     let mut archive_errors = Vec::new();
     if let Some(path) = &args.archive {
-        match osce::results::archive::Archive::open_read(path).and_then(|a| a.integrity()) {
+        match osce::results::archive::Archive::open_read(path).and_then(|a| a.integrity(false)) {
             Ok(None) => {}
             Ok(Some(what)) => archive_errors.push(format!("SQLite's integrity check of the file: {what}")),
             Err(e) => {

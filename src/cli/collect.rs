@@ -132,7 +132,15 @@ pub fn sessions_or_archive(
             materialised: None,
         });
     };
-    let m = Archive::open_read(path).and_then(|a| materialise(&a));
+    // SQLite's quick check first: a damaged file is refused, whatever
+    // part of it is damaged.
+    let m = Archive::open_read(path).and_then(|a| match a.integrity(true)? {
+        Some(what) => Err(ArchiveError::Damaged {
+            path: path.to_path_buf(),
+            reason: format!("SQLite's check of the file: {what}"),
+        }),
+        None => materialise(&a),
+    });
     let m = match m {
         Ok(m) => m,
         Err(e) => {

@@ -279,12 +279,17 @@ impl Archive {
         Ok(())
     }
 
-    /// SQLite's own check of the file (`PRAGMA integrity_check`): `None`
-    /// when it is sound, else what it found.
-    pub fn integrity(&self) -> Result<Option<String>, ArchiveError> {
+    /// SQLite's own check of the file (`PRAGMA integrity_check`, or with
+    /// `quick` the faster `quick_check`): `None` when it is sound, else
+    /// what it found.
+    pub fn integrity(&self, quick: bool) -> Result<Option<String>, ArchiveError> {
         let mut stmt = self
             .conn
-            .prepare("PRAGMA integrity_check")
+            .prepare(if quick {
+                "PRAGMA quick_check"
+            } else {
+                "PRAGMA integrity_check"
+            })
             .map_err(|e| sql_error(&self.path, e))?;
         let rows: Vec<String> = stmt
             .query_map([], |r| r.get(0))
