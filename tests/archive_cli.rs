@@ -707,3 +707,53 @@ fn a_corrupt_archive_gets_a_clear_message_never_a_panic() {
         assert!(!out.contains("panicked"), "{out}");
     }
 }
+
+/// A journal caught with an unfinished last line (a copy still arriving,
+/// a crash mid-write) is stored with a note; when osce later sets the
+/// tail aside and writes on, that is an update, not a refusal.
+#[test]
+fn an_unfinished_last_line_is_stored_and_setting_it_aside_later_is_not_refused() {
+    use osce::store::Event;
+    let dir = Dir::new("archive-torn");
+    let (a, _) = two_laptops(&dir);
+    let journal = a.join("msk-us-osce/e.jones@laptop-a/C002/knee.jsonl");
+    let whole = std::fs::read(&journal).expect("journal");
+    let mut torn = whole.clone();
+    torn.extend_from_slice(b"{\"seq\":99,\"time\":\"2026-");
+    std::fs::write(&journal, &torn).expect("torn");
+
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("C002/knee.jsonl: an unfinished last line"), "{out}");
+
+    // Opening the sheet sets the tail aside (the file is its complete
+    // lines again) and the examiner writes on.
+    common::append(
+        &a,
+        OSCE,
+        "knee",
+        "C002",
+        "e.jones@laptop-a",
+        vec![Event::Notes {
+            text: "Checked after the crash".into(),
+        }],
+    );
+    let now = std::fs::read(&journal).expect("journal");
+    assert!(now.starts_with(&whole) && now.len() > whole.len());
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 new journals, 1 grown"), "{out}");
+    let row = stored(&archive)
+        .into_iter()
+        .find(|r| r.0.ends_with("C002/knee.jsonl"))
+        .expect("stored");
+    assert_eq!(row.3, now);
+
+    // What was complete when collected stays anchored: cutting into it is
+    // still refused.
+    std::fs::write(&journal, &whole[..whole.len() / 2]).expect("cut");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("C002/knee.jsonl: refused"), "{out}");
+}

@@ -665,12 +665,13 @@ pub fn collect(
                 }
                 Some(h) => {
                     let anchor = h.anchored_length.min(h.bytes.len());
-                    if bytes.starts_with(&h.bytes)
-                        || (bytes.len() >= anchor
-                            && bytes[..anchor] == h.bytes[..anchor]
-                            && bytes.len() > anchor)
-                    {
-                        // Grown after what was collected (or after its torn tail).
+                    // Every complete line collected is still there.
+                    let keeps_anchor = bytes.len() >= anchor && bytes[..anchor] == h.bytes[..anchor];
+                    let prefix_of_held = h.bytes.starts_with(&bytes);
+                    let from_here = before.as_ref().is_some_and(|b| b.3 == f.rel);
+                    if keeps_anchor && (!prefix_of_held || from_here) {
+                        // Grown after what was collected, or its unfinished
+                        // last line set aside (and perhaps more written).
                         out.grown.push(f.rel.clone());
                         true
                     } else if h.bytes.starts_with(&bytes) {
