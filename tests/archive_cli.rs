@@ -757,3 +757,107 @@ fn an_unfinished_last_line_is_stored_and_setting_it_aside_later_is_not_refused()
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("C002/knee.jsonl: refused"), "{out}");
 }
+
+/// A journal moved into another sheet's folder is reported by name when
+/// collected (and a copy that replaces a collected journal is refused);
+/// the exam lead's decision to void it, recorded in a folder of their own
+/// and collected like any other, is applied from the archive as from the
+/// folders.
+#[test]
+fn a_moved_journal_is_reported_and_the_leads_decision_is_collected_and_applied() {
+    let dir = Dir::new("archive-moved");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+
+    // Over a collected journal: refused.
+    let from = a.join("msk-us-osce/e.jones@laptop-a/C001/knee.jsonl");
+    let over = a.join("msk-us-osce/e.jones@laptop-a/C002/knee.jsonl");
+    let kept = std::fs::read(&over).expect("journal");
+    std::fs::copy(&from, &over).expect("copy over");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("C002/knee.jsonl: refused"), "{out}");
+    std::fs::write(&over, &kept).expect("put back");
+
+    // Into a place of its own: stored, reported, a PROBLEM.
+    let moved_dir = a.join("msk-us-osce/e.jones@laptop-a/C009");
+    std::fs::create_dir_all(&moved_dir).expect("folder");
+    let moved = moved_dir.join("knee.jsonl");
+    std::fs::copy(&from, &moved).expect("copy");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("msk-us-osce/e.jones@laptop-a/C009/knee.jsonl: stored, but it fails its checks")
+            && out.contains("moved or copied into the wrong place"),
+        "{out}"
+    );
+
+    let lead = dir.sub("lead");
+    let (code, out) = run_osce(&[
+        "decide",
+        "void",
+        OSCE,
+        "--sessions",
+        s(&a),
+        s(&b),
+        "--into",
+        s(&lead),
+        "--candidate",
+        "C009",
+        "--station",
+        "knee",
+        "--sheet",
+        s(&moved),
+        "--by",
+        "Exam lead",
+        "--reason",
+        "C001's sheet, copied into C009's folder by mistake",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&lead)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 new journal,"), "{out}");
+    let kinds: i64 = rusqlite::Connection::open(&archive)
+        .expect("open")
+        .query_row(
+            "SELECT count(*) FROM journals WHERE kind = 'decisions' AND verdict = 'ok'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(kinds, 1);
+
+    let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b), s(&lead)]);
+    let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(c1, c2, "{o1}\n{o2}");
+    assert!(!o1.contains("PROBLEM") && !o2.contains("PROBLEM"), "{o1}\n{o2}");
+    let x = dir.0.join("x");
+    let y = dir.0.join("y");
+    assert_eq!(
+        run_osce(&[
+            "export",
+            OSCE,
+            "--sessions",
+            s(&a),
+            s(&b),
+            s(&lead),
+            "--out",
+            s(&x)
+        ])
+        .0,
+        run_osce(&["export", OSCE, "--archive", s(&archive), "--out", s(&y)]).0
+    );
+    for name in [
+        "results.csv",
+        "stations.csv",
+        "items.csv",
+        "marks.csv",
+        "moderation.csv",
+    ] {
+        assert!(
+            std::fs::read(x.join(name)).expect("x") == std::fs::read(y.join(name)).expect("y"),
+            "{name} differs"
+        );
+    }
+}
