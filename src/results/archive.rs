@@ -153,7 +153,15 @@ impl Archive {
             .open(path)
         {
             Ok(_) => true,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                if !fs::metadata(path).is_ok_and(|m| m.is_file()) {
+                    return Err(ArchiveError::NotArchive {
+                        path: path.to_path_buf(),
+                        reason: "not a file".into(),
+                    });
+                }
+                false
+            }
             Err(source) => {
                 return Err(ArchiveError::Io {
                     path: path.to_path_buf(),
