@@ -918,3 +918,50 @@ pub fn materialise(archive: &Archive) -> Result<Materialised, ArchiveError> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_the_session_layout_are_written_out() {
+        for good in [
+            "y3/e.jones@lap-1/C014/shoulder.jsonl",
+            "y3/ext.a@lap/moderation.jsonl",
+            "y3/lead@lap/decisions.jsonl",
+        ] {
+            assert!(layout_path(good), "{good}");
+        }
+        for bad in [
+            "../y3/e@l/C1/s.jsonl",
+            "y3/e@l/../s.jsonl",
+            "y3/e@l/C1/s.txt",
+            "y3/el/C1/s.jsonl",
+            "/etc/e@l/C1/s.jsonl",
+            "y3/e@l/C1/sub/s.jsonl",
+            "y3/e@l/notes.jsonl",
+            "y3/e@l/C1/.s.jsonl",
+            "",
+        ] {
+            assert!(!layout_path(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_first_difference_is_found_with_its_line() {
+        assert_eq!(first_difference(b"a\nb\nc\n", b"a\nb\nX\n"), (4, 3));
+        assert_eq!(first_difference(b"a\nb\n", b"a\nb\nc\n"), (4, 3));
+        assert_eq!(first_difference(b"xyz", b"ayz"), (0, 1));
+    }
+
+    #[test]
+    fn the_last_lines_hash_is_read_from_its_end() {
+        let h = "ab".repeat(32);
+        let text = format!(
+            "{{\"seq\":1,\"hash\":\"{}\"}}\n{{\"seq\":2,\"hash\":\"{h}\"}}\n",
+            "cd".repeat(32)
+        );
+        assert_eq!(last_line_hash(text.as_bytes()), h);
+        assert_eq!(last_line_hash(b""), "");
+    }
+}
