@@ -327,7 +327,7 @@ fn a_second_collect_while_one_holds_the_archive_is_refused_with_nothing_changed(
     drop(conn);
     assert_eq!(code, 2, "{out}");
     assert!(
-        out.contains("another osce collect is writing to this archive"),
+        out.contains("in use by another osce command (another collect writing to it"),
         "{out}"
     );
     assert_eq!(stored(&archive), before);

@@ -102,7 +102,8 @@ pub enum ArchiveError {
     )]
     NotArchive { path: PathBuf, reason: String },
     #[error(
-        "{path}: another osce collect is writing to this archive; nothing was changed. Run this again when it has finished",
+        "{path}: in use by another osce command (another collect writing to it, or a command still reading it, \
+         for more than 5 seconds); nothing was changed. Run this again when it has finished",
         path = .path.display()
     )]
     Busy { path: PathBuf },
