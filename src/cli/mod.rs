@@ -111,7 +111,8 @@ pub enum Command {
     /// journal. Anchored: a copy shorter than what was collected from it,
     /// or different anywhere in what was collected, is refused by name
     /// (exit 1) and the archive keeps what it had. One transaction: all or
-    /// nothing. `status`, `export` and `audit` read it with --archive.
+    /// nothing. `status`, `export`, `report`, `feedback`, `moderate` and
+    /// `audit` read it with --archive.
     Collect(collect::CollectArgs),
     /// Enter marks captured on paper (when a laptop failed)
     ///
