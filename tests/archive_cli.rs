@@ -632,6 +632,13 @@ fn a_damaged_journal_is_stored_reported_by_name_and_seen_by_status_as_in_the_fol
         "{out}"
     );
     assert!(stored(&archive).iter().any(|r| r.0.ends_with("C003/elbow.jsonl")));
+    // Not repeated as an error, but counted, on the next collect.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("note: 1 journal collected before fails its checks"),
+        "{out}"
+    );
 
     let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
     let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);

@@ -91,6 +91,16 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             format!(", {} failing its checks", done.failing.len())
         }
     );
+    let earlier = done.failing_in_archive.saturating_sub(done.failing.len());
+    if earlier > 0 {
+        errln!(
+            "note: {} collected before {} its checks; `osce audit --archive {}` lists {}",
+            plural(earlier, "journal", "journals"),
+            if earlier == 1 { "fails" } else { "fail" },
+            args.archive.display(),
+            if earlier == 1 { "it" } else { "them" }
+        );
+    }
     if done.has_errors() {
         ExitCode::from(EXIT_INVALID)
     } else {

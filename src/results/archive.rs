@@ -53,6 +53,7 @@ CREATE TABLE journals (
     records INTEGER NOT NULL,
     last_hash TEXT NOT NULL,
     verdict TEXT NOT NULL,
+    failing INTEGER NOT NULL,
     first_collected TEXT NOT NULL,
     last_changed TEXT NOT NULL,
     submitted_score REAL,
@@ -84,7 +85,7 @@ CREATE TABLE runs (
 CREATE VIEW sheets AS
     SELECT assessment, candidate, station, examiner, device, records,
            submitted_score AS score, submitted_max AS max, submitted_outcome AS outcome,
-           submitted_at, amending, verdict, path, last_hash, blake3
+           submitted_at, amending, verdict, failing, path, last_hash, blake3
     FROM journals WHERE kind = 'sheet';
 CREATE VIEW sources_of_journals AS
     SELECT j.path, j.kind, s.folder, s.source, s.collected_at, s.length AS length_then
@@ -336,6 +337,9 @@ pub struct Collected {
     pub torn: Vec<(String, String)>,
     /// Folders holding no assessment.
     pub empty_folders: Vec<PathBuf>,
+    /// How many journals in the archive (after this run) fail their
+    /// checks, this run's and earlier ones.
+    pub failing_in_archive: usize,
 }
 
 impl Collected {
@@ -731,15 +735,16 @@ pub fn collect(
                 tx.execute(
                     "INSERT INTO journals (path, kind, assessment, examiner, device, candidate, station, bytes, \
                      length, blake3, anchored_length, records, last_hash, verdict, first_collected, last_changed, \
-                     submitted_score, submitted_max, submitted_outcome, submitted_at, amending) \
+                     submitted_score, submitted_max, submitted_outcome, submitted_at, amending, failing) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, \
-                     ?19, ?20) \
+                     ?19, ?20, ?21) \
                      ON CONFLICT (path) DO UPDATE SET bytes = excluded.bytes, length = excluded.length, \
                      blake3 = excluded.blake3, anchored_length = excluded.anchored_length, \
                      records = excluded.records, last_hash = excluded.last_hash, verdict = excluded.verdict, \
                      last_changed = excluded.last_changed, submitted_score = excluded.submitted_score, \
                      submitted_max = excluded.submitted_max, submitted_outcome = excluded.submitted_outcome, \
-                     submitted_at = excluded.submitted_at, amending = excluded.amending",
+                     submitted_at = excluded.submitted_at, amending = excluded.amending, \
+                     failing = excluded.failing",
                     params![
                         f.rel,
                         f.kind,
@@ -761,6 +766,7 @@ pub fn collect(
                         outcome,
                         at,
                         summary.amending,
+                        summary.failing,
                     ],
                 )
                 .map_err(sql)?;
@@ -799,6 +805,11 @@ pub fn collect(
         ],
     )
     .map_err(sql)?;
+    out.failing_in_archive = tx
+        .query_row("SELECT count(*) FROM journals WHERE failing", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(sql)? as usize;
     tx.commit().map_err(sql)?;
     Ok(out)
 }
