@@ -117,7 +117,10 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     ) {
         Ok(written) => {
             for p in &cohort.problems {
-                errln!("warning: {p}");
+                errln!(
+                    "warning: {}",
+                    sessions.names(&p.to_string(), args.archive.as_deref())
+                );
             }
             for (path, rows) in &written {
                 if path.extension().is_some_and(|e| e == "xlsx") {
@@ -136,7 +139,10 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 }
             }
             for p in &decisions.problems {
-                errln!("warning: {p}");
+                errln!(
+                    "warning: {}",
+                    sessions.names(&p.to_string(), args.archive.as_deref())
+                );
             }
             let why = osce::results::finality::not_final(
                 &rubric,

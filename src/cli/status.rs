@@ -211,7 +211,10 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     }
     let why = osce::results::finality::not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
     for p in &decisions.problems {
-        outln!("problem: {p}");
+        outln!(
+            "problem: {}",
+            sessions.names(&p.to_string(), args.archive.as_deref())
+        );
     }
     out!("{}", finality_words(&why));
     let code = if why.is_empty() {
