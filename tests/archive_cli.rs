@@ -571,6 +571,13 @@ fn kill_9_during_a_collect_leaves_the_archive_before_or_after_it() {
             before += 1;
             continue;
         }
+        // The commands that read the archive first (they roll back what
+        // the killed collect left, as SQLite does): never "damaged".
+        let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+        assert!(
+            !out.contains("damaged") && !out.contains("panicked"),
+            "round {round}: {out}"
+        );
         let conn = rusqlite::Connection::open(&archive).expect("opens");
         let sound: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))

@@ -132,6 +132,14 @@ fn sql_error(path: &Path, e: rusqlite::Error) -> ArchiveError {
                 path: path.to_path_buf(),
             }
         }
+        Some(rusqlite::ErrorCode::ReadOnly) => ArchiveError::Damaged {
+            path: path.to_path_buf(),
+            reason: format!(
+                "{e}: a collect was cut short and SQLite must roll its changes back, which it cannot do in a \
+                 file it may not write. Make the file writable for a moment (or run `osce collect` on it) and \
+                 try again"
+            ),
+        },
         Some(rusqlite::ErrorCode::NotADatabase) => ArchiveError::NotArchive {
             path: path.to_path_buf(),
             reason: "not an SQLite database".into(),
@@ -225,12 +233,18 @@ impl Archive {
                 });
             }
         }
+        // Opened for writing (never creating) only so that SQLite can roll
+        // back what a collect cut short left (its hot journal); nothing is
+        // written here (`query_only`). A file that may not be written is
+        // opened read-only by SQLite.
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| sql_error(path, e))?;
         conn.busy_timeout(BUSY_WAIT).map_err(|e| sql_error(path, e))?;
+        conn.pragma_update(None, "query_only", true)
+            .map_err(|e| sql_error(path, e))?;
         let archive = Archive {
             conn,
             path: path.to_path_buf(),
