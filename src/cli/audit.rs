@@ -26,16 +26,67 @@ pub fn run(args: &AuditArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     }
-    let report = match audit(&rubric, &hash, &args.sessions) {
+    // With an archive: SQLite's own check of the file, then every stored
+    // journal against its stored BLAKE3, then every journal from its own
+    // bytes exactly as the folders' journals are audited.
+    let mut archive_errors = Vec::new();
+    if let Some(path) = &args.archive {
+        match osce::results::archive::Archive::open_read(path).and_then(|a| a.integrity(false)) {
+            Ok(None) => {}
+            Ok(Some(what)) => archive_errors.push(format!("SQLite's integrity check of the file: {what}")),
+            Err(e) => {
+                errln!("error: {e}");
+                return ExitCode::from(match e {
+                    osce::results::archive::ArchiveError::NotArchive { .. }
+                    | osce::results::archive::ArchiveError::Damaged { .. } => EXIT_INVALID,
+                    _ => EXIT_USAGE,
+                });
+            }
+        }
+    }
+    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), true) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if let Some(m) = &sessions.materialised {
+        archive_errors.extend(m.mismatches.iter().map(|(j, what)| format!("{j}: {what}")));
+    }
+    let report = match audit(&rubric, &hash, &sessions.folders) {
         Ok(report) => report,
         Err(e) => {
-            errln!("error: {e}");
+            errln!(
+                "error: {}",
+                sessions.names(&e.to_string(), args.archive.as_deref())
+            );
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let header = format!("Rubric: {}, BLAKE3 {hash}\n", args.rubric.display());
-    out!("{}", printable(&render(&rubric, &header, &report)));
-    if report.has_errors() {
+    let header = match &args.archive {
+        Some(a) => format!(
+            "Rubric: {}, BLAKE3 {hash}\nArchive: {} (journals named by their path inside it)\n",
+            args.rubric.display(),
+            a.display()
+        ),
+        None => format!("Rubric: {}, BLAKE3 {hash}\n", args.rubric.display()),
+    };
+    let mut text = render(&rubric, &header, &report);
+    if let Some(a) = &args.archive {
+        let _ = writeln!(
+            text,
+            "\nThe archive's own checks: {}",
+            if archive_errors.is_empty() {
+                "every stored journal matches the BLAKE3 recorded when it was collected; SQLite finds the file sound"
+                    .to_string()
+            } else {
+                format!("{} ERROR(S)", archive_errors.len())
+            }
+        );
+        for e in &archive_errors {
+            let _ = writeln!(text, "  ERROR {}: {e}", a.display());
+        }
+    }
+    out!("{}", printable(&sessions.names(&text, args.archive.as_deref())));
+    if report.has_errors() || !archive_errors.is_empty() {
         ExitCode::from(EXIT_INVALID)
     } else {
         ExitCode::SUCCESS

@@ -34,6 +34,10 @@ fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<Marks
 }
 
 pub fn run(args: &ExportArgs) -> ExitCode {
+    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), false) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let Loaded {
         rubric,
         hash,
@@ -44,7 +48,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         standards: adopted,
         decisions,
         ..
-    } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
+    } = match load_cohort(&args.rubric, &sessions.folders, args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -113,7 +117,10 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     ) {
         Ok(written) => {
             for p in &cohort.problems {
-                errln!("warning: {p}");
+                errln!(
+                    "warning: {}",
+                    sessions.names(&p.to_string(), args.archive.as_deref())
+                );
             }
             for (path, rows) in &written {
                 if path.extension().is_some_and(|e| e == "xlsx") {
@@ -132,7 +139,10 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 }
             }
             for p in &decisions.problems {
-                errln!("warning: {p}");
+                errln!(
+                    "warning: {}",
+                    sessions.names(&p.to_string(), args.archive.as_deref())
+                );
             }
             let why = osce::results::finality::not_final(
                 &rubric,

@@ -9,6 +9,10 @@ use super::status::{Loaded, load_cohort};
 use super::{EXIT_USAGE, FeedbackArgs};
 
 pub fn run(args: &FeedbackArgs) -> ExitCode {
+    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), false) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let Loaded {
         rubric,
         cohort,
@@ -16,7 +20,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         moderation,
         standards,
         ..
-    } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
+    } = match load_cohort(&args.rubric, &sessions.folders, args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -25,7 +29,10 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         errln!(
             "error: no sheets were found for assessment \"{}\" in {}: no feedback written",
             rubric.id,
-            osce::results::gather::folder_list(&args.sessions)
+            match &args.archive {
+                Some(a) => a.display().to_string(),
+                None => osce::results::gather::folder_list(&args.sessions),
+            }
         );
         return ExitCode::from(super::EXIT_INVALID);
     }

@@ -3,6 +3,7 @@
 //! rubric), 2 usage or I/O (a missing file, not UTF-8, a folder).
 
 mod audit;
+mod collect;
 mod decide;
 pub mod diagnostics;
 mod examiners;
@@ -101,6 +102,18 @@ pub enum Command {
     /// journals marked against another rubric, and any sign of a hand edit.
     /// Exit code 0 only when nothing is wrong.
     Audit(AuditArgs),
+    /// Copy every journal of the laptops' folders into one archive file
+    ///
+    /// ARCHIVE is an SQLite database (docs/archive-format.md): each
+    /// journal's bytes as read, where it came from and when, its length,
+    /// last hash and BLAKE3, checked as every command checks it. A second
+    /// run reads only files changed since; identical copies are one
+    /// journal. Anchored: a copy shorter than what was collected from it,
+    /// or different anywhere in what was collected, is refused by name
+    /// (exit 1) and the archive keeps what it had. One transaction: all or
+    /// nothing. `status`, `export`, `report`, `feedback`, `moderate` and
+    /// `audit` read it with --archive.
+    Collect(collect::CollectArgs),
     /// Enter marks captured on paper (when a laptop failed)
     ///
     /// Reads the documented long CSV format (docs/import-format.md),
@@ -208,8 +221,11 @@ pub struct ReportArgs {
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to combine (one per examiner laptop)
-    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
     pub sessions: Vec<PathBuf>,
+    /// The exam archive made by `osce collect`, instead of --sessions
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
+    pub archive: Option<PathBuf>,
     /// Roster CSV: candidates' names and circuits (for η² by circuit)
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
@@ -301,8 +317,13 @@ pub struct ModerateArgs {
     pub assessor: String,
     /// Session folders to combine (one per examiner laptop); your decisions
     /// are written into the first unless --into names another
-    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
     pub sessions: Vec<PathBuf>,
+    /// The exam archive made by `osce collect`, instead of --sessions (then
+    /// --into is required: the folder of your own your journal goes to, to
+    /// send back and collect)
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions", requires = "into")]
+    pub archive: Option<PathBuf>,
     /// Roster CSV: candidates' names and order
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
@@ -334,8 +355,11 @@ pub struct FeedbackArgs {
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to combine (one per examiner laptop)
-    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
     pub sessions: Vec<PathBuf>,
+    /// The exam archive made by `osce collect`, instead of --sessions
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
+    pub archive: Option<PathBuf>,
     /// Folder to write the files into, one `<candidate>.md` each
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -367,8 +391,11 @@ pub struct ExportArgs {
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to combine (one per examiner laptop)
-    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
     pub sessions: Vec<PathBuf>,
+    /// The exam archive made by `osce collect`, instead of --sessions
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
+    pub archive: Option<PathBuf>,
     /// Folder to write the CSV files into (created if missing)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -400,8 +427,11 @@ pub struct AuditArgs {
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to check
-    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
     pub sessions: Vec<PathBuf>,
+    /// The exam archive made by `osce collect`, instead of --sessions
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
+    pub archive: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -429,8 +459,11 @@ pub struct StatusArgs {
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to combine (one per examiner laptop)
-    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
     pub sessions: Vec<PathBuf>,
+    /// The exam archive made by `osce collect`, instead of --sessions
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
+    pub archive: Option<PathBuf>,
     /// Roster CSV: the candidates expected (else those found on sheets)
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
@@ -485,6 +518,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Status(args)) => status::status(&args),
         Some(Command::Decide(decide)) => decide::run(&decide),
         Some(Command::Audit(args)) => audit::run(&args),
+        Some(Command::Collect(args)) => collect::run(&args),
         Some(Command::Import(args)) => import::run(&args),
         Some(Command::Logbook(args)) => logbook::run(&args),
         Some(Command::Export(args)) => export::run(&args),

@@ -47,9 +47,18 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             }
         },
     };
+    // With an archive, its journals written out into a private folder
+    // that lives as long as the screen.
+    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), false) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     // The assessor's own folder (--into) is read with the others.
-    let into = args.into.clone().unwrap_or_else(|| args.sessions[0].clone());
-    let mut folders = args.sessions.clone();
+    let Some(into) = args.into.clone().or_else(|| args.sessions.first().cloned()) else {
+        errln!("error: --archive needs --into DIR: the folder your moderation journal goes to");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let mut folders = sessions.folders.clone();
     if !folders.contains(&into) {
         folders.push(into.clone());
     }
@@ -80,7 +89,10 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             "error: there are no sheets of assessment \"{}\" marked against this rubric in {}; nothing to moderate. \
              Check that you named the rubric the exam used and the right sessions folders",
             rubric.id,
-            osce::results::gather::folder_list(&args.sessions)
+            match &args.archive {
+                Some(a) => a.display().to_string(),
+                None => osce::results::gather::folder_list(&args.sessions),
+            }
         );
         for p in &problems {
             errln!("  {p}");

@@ -124,6 +124,10 @@ pub fn adopted_standards(
 }
 
 pub fn status(args: &StatusArgs) -> ExitCode {
+    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), false) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let Loaded {
         rubric,
         cohort,
@@ -132,20 +136,35 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         standards,
         decisions,
         ..
-    } = match load_cohort(&args.rubric, &args.sessions, args.roster.as_deref()) {
+    } = match load_cohort(&args.rubric, &sessions.folders, args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let hints = Hints::new(&args.rubric, &args.sessions);
+    // With an archive, decisions are recorded in a folder of the lead's
+    // own, collected like any other.
+    let hint_folders = match args.archive {
+        Some(_) => vec![PathBuf::from("FOLDER")],
+        None => args.sessions.clone(),
+    };
+    let hints = Hints::new(&args.rubric, &hint_folders);
     let (incomplete, held, unrecorded, modules) =
         incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
     if args.problems {
         out!(
             "{}",
-            render_problems(&rubric, &cohort, &m, &moderation, &hints, &held)
+            sessions.names(
+                &render_problems(&rubric, &cohort, &m, &moderation, &hints, &held),
+                args.archive.as_deref()
+            )
         );
     } else {
-        out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
+        out!(
+            "{}",
+            sessions.names(
+                &render(&rubric, &cohort, &m, &moderation, &hints),
+                args.archive.as_deref()
+            )
+        );
     }
     if !held.is_empty() {
         // Every sheet is in at these stations, yet their result waits:
@@ -204,7 +223,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
             "    record: osce decide components {} --sessions {} --file RESULTS.csv --by NAME --reason \"…\" \
              (docs/decisions.md gives the file's columns)\n",
             args.rubric.display(),
-            args.sessions
+            hint_folders
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
@@ -213,7 +232,10 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     }
     let why = osce::results::finality::not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
     for p in &decisions.problems {
-        outln!("problem: {p}");
+        outln!(
+            "problem: {}",
+            sessions.names(&p.to_string(), args.archive.as_deref())
+        );
     }
     out!("{}", finality_words(&why));
     let code = if why.is_empty() {

@@ -18,6 +18,7 @@
 //!
 //! [`audit`] checks every session file on its own, for the exam lead.
 
+pub mod archive;
 pub mod audit;
 pub mod components;
 pub mod decisions;

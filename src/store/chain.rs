@@ -186,6 +186,20 @@ pub fn read_chain<T: DeserializeOwned>(path: &Path) -> Result<ChainRead<T>, Stor
     })
 }
 
+/// What [`read_chain`] checks (each line's hash, `seq`, `prev`), on a
+/// chained journal's bytes already in memory, whatever its entries say:
+/// (the length of the intact part, how many entries, a torn tail in words,
+/// damage as (line, what is wrong)).
+pub fn check_chain_bytes(bytes: &[u8]) -> (usize, usize, Option<String>, Option<(usize, String)>) {
+    let read = scan_chain::<serde_json::Map<String, serde_json::Value>>(bytes);
+    let (torn, damage) = match read.problem {
+        None => (None, None),
+        Some((line, reason, true)) => (Some(format!("line {line}: {reason}")), None),
+        Some((line, reason, false)) => (None, Some((line, reason))),
+    };
+    (read.good_len, read.entries.len(), torn, damage)
+}
+
 /// The line for `chained`, ending in `\n`, with its hash filled in.
 fn encode<T: Serialize + DeserializeOwned>(chained: &mut Chained<T>) -> Result<String, String> {
     let json = serde_json::to_string(&*chained).map_err(|e| e.to_string())?;

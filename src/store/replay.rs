@@ -338,6 +338,18 @@ pub(super) const KEPT_BUFFER: usize = 1 << 20;
 
 /// The rest of [`read_sheet_with`], once the journal at `path` is read.
 pub(super) fn check_read(path: &Path, bytes: &[u8], each: impl FnMut(RecordRef<'_>)) -> Checked {
+    check_sheet_bytes(path, bytes, each).1
+}
+
+/// [`read_sheet_with`] on a journal's bytes already in memory (the exam
+/// archive keeps them): exactly the same checks, every intact record given
+/// to `each`. `path` names the journal in what is found. Also gives the
+/// length of the intact part (the end of the last intact line).
+pub fn check_sheet_bytes<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    each: impl FnMut(RecordRef<'a>),
+) -> (usize, Checked) {
     let scan = scan(bytes, Expect::from_line_1(), each);
     let mut checked = Checked {
         quarantined: None,
@@ -360,7 +372,7 @@ pub(super) fn check_read(path: &Path, bytes: &[u8], each: impl FnMut(RecordRef<'
         }
         Some(Problem { line, reason, .. }) => checked.damage = Some(Damage { line, reason }),
     }
-    checked
+    (scan.good_len, checked)
 }
 
 /// Reads the whole of `file`, `len` bytes long when last seen, into the

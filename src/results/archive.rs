@@ -1,0 +1,993 @@
+//! The exam archive: every journal of every assessment found in the
+//! laptops' sessions folders, copied into one SQLite file
+//! (docs/archive-format.md).
+//!
+//! - [`collect`] copies journals in, in one transaction: each one's bytes
+//!   exactly as read, checked with the readers every command uses. It is
+//!   incremental (a file whose size, mtime, ctime and inode are unchanged since it
+//!   was collected is not read again) and **anchored**: once a journal is
+//!   in, a later copy that is shorter than what was collected from the same
+//!   file, or differs anywhere in what was collected, is refused and the
+//!   archive keeps what it had.
+//! - [`materialise`] writes the stored journals back out into a private
+//!   folder in the session layout, checking each one's BLAKE3 on the way,
+//!   so that `status`, `export` and `audit` read them through exactly the
+//!   code that reads the laptops' folders.
+
+use std::fs;
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use crate::base::ids::check_id;
+use crate::store::{
+    DECISIONS_FILE, Event, MODERATION_FILE, SheetKey, Store, check_chain_bytes, check_sheet_bytes, parse_who,
+};
+
+/// SQLite's `application_id` of an osce archive ("OSCE").
+pub const APPLICATION_ID: i64 = 0x4f53_4345;
+
+/// The archive format's version, in `PRAGMA user_version`.
+pub const FORMAT_VERSION: i64 = 1;
+
+/// How long a collect waits for another one holding the archive.
+pub const BUSY_WAIT: Duration = Duration::from_secs(5);
+
+const SCHEMA: &str = "
+CREATE TABLE journals (
+    path TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('sheet', 'moderation', 'decisions')),
+    assessment TEXT NOT NULL,
+    examiner TEXT NOT NULL,
+    device TEXT NOT NULL,
+    candidate TEXT,
+    station TEXT,
+    bytes BLOB NOT NULL,
+    length INTEGER NOT NULL,
+    blake3 TEXT NOT NULL,
+    anchored_length INTEGER NOT NULL,
+    records INTEGER NOT NULL,
+    last_hash TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    failing INTEGER NOT NULL,
+    first_collected TEXT NOT NULL,
+    last_changed TEXT NOT NULL,
+    submitted_score REAL,
+    submitted_max REAL,
+    submitted_outcome TEXT,
+    submitted_at TEXT,
+    amending INTEGER
+) STRICT;
+CREATE TABLE sources (
+    source TEXT PRIMARY KEY,
+    folder TEXT NOT NULL,
+    journal TEXT NOT NULL REFERENCES journals (path),
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    collected_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX sources_journal ON sources (journal);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    folders TEXT NOT NULL,
+    new INTEGER NOT NULL,
+    grown INTEGER NOT NULL,
+    refused INTEGER NOT NULL
+) STRICT;
+CREATE VIEW sheets AS
+    SELECT assessment, candidate, station, examiner, device, records,
+           submitted_score AS score, submitted_max AS max, submitted_outcome AS outcome,
+           submitted_at, amending, verdict, failing, path, last_hash, blake3
+    FROM journals WHERE kind = 'sheet';
+CREATE VIEW sources_of_journals AS
+    SELECT j.path, j.kind, s.folder, s.source, s.collected_at, s.length AS length_then
+    FROM journals j JOIN sources s ON s.journal = j.path;
+";
+
+/// What can go wrong with an archive.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("{path}: no such archive (make one with `osce collect {path} FOLDER...`)", path = .path.display())]
+    Missing { path: PathBuf },
+    #[error(
+        "{path}: not an osce archive ({reason}); it was left as it is. Name the archive file `osce collect` made",
+        path = .path.display()
+    )]
+    NotArchive { path: PathBuf, reason: String },
+    #[error(
+        "{path}: in use by another osce command (another collect writing to it, or a command still reading it, \
+         for more than 5 seconds); nothing was changed. Run this again when it has finished",
+        path = .path.display()
+    )]
+    Busy { path: PathBuf },
+    #[error("{path}: the archive is damaged: {reason}. Keep the file; collect again into a new archive from the laptops' folders", path = .path.display())]
+    Damaged { path: PathBuf, reason: String },
+    #[error("{path}: {source}", path = .path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}: {source}", path = .path.display())]
+    Store {
+        path: PathBuf,
+        source: crate::store::StoreError,
+    },
+}
+
+/// An open archive.
+pub struct Archive {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn sql_error(path: &Path, e: rusqlite::Error) -> ArchiveError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
+            ArchiveError::Busy {
+                path: path.to_path_buf(),
+            }
+        }
+        Some(rusqlite::ErrorCode::ReadOnly) => ArchiveError::Damaged {
+            path: path.to_path_buf(),
+            reason: format!(
+                "{e}: a collect was cut short and SQLite must roll its changes back, which it cannot do in a \
+                 file it may not write. Make the file writable for a moment (or run `osce collect` on it) and \
+                 try again"
+            ),
+        },
+        Some(rusqlite::ErrorCode::NotADatabase) => ArchiveError::NotArchive {
+            path: path.to_path_buf(),
+            reason: "not an SQLite database".into(),
+        },
+        _ => ArchiveError::Damaged {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+    }
+}
+
+impl Archive {
+    /// Opens the archive at `path` to collect into, creating it (owner-only,
+    /// 0600) if there is no file there. A file there that is not an osce
+    /// archive is refused and left as it is.
+    pub fn open_for_collect(path: &Path) -> Result<Archive, ArchiveError> {
+        let created = match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => true,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                if !fs::metadata(path).is_ok_and(|m| m.is_file()) {
+                    return Err(ArchiveError::NotArchive {
+                        path: path.to_path_buf(),
+                        reason: "not a file".into(),
+                    });
+                }
+                false
+            }
+            Err(source) => {
+                return Err(ArchiveError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        // Owner-only, whoever made the file.
+        if let Ok(meta) = fs::metadata(path)
+            && meta.is_file()
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|source| {
+                ArchiveError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| sql_error(path, e))?;
+        conn.busy_timeout(BUSY_WAIT).map_err(|e| sql_error(path, e))?;
+        let archive = Archive {
+            conn,
+            path: path.to_path_buf(),
+        };
+        // An empty database (made here, or left empty by a first collect
+        // killed before its schema was written) becomes an archive.
+        if created || archive.is_empty()? {
+            archive.create_schema()?;
+        } else {
+            archive.check_format()?;
+        }
+        Ok(archive)
+    }
+
+    /// Opens an existing archive to read.
+    pub fn open_read(path: &Path) -> Result<Archive, ArchiveError> {
+        match fs::metadata(path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => {
+                return Err(ArchiveError::NotArchive {
+                    path: path.to_path_buf(),
+                    reason: "not a file".into(),
+                });
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(ArchiveError::Missing {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(source) => {
+                return Err(ArchiveError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        }
+        // Opened for writing (never creating) only so that SQLite can roll
+        // back what a collect cut short left (its hot journal); nothing is
+        // written here (`query_only`). A file that may not be written is
+        // opened read-only by SQLite.
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| sql_error(path, e))?;
+        conn.busy_timeout(BUSY_WAIT).map_err(|e| sql_error(path, e))?;
+        conn.pragma_update(None, "query_only", true)
+            .map_err(|e| sql_error(path, e))?;
+        let archive = Archive {
+            conn,
+            path: path.to_path_buf(),
+        };
+        archive.check_format()?;
+        Ok(archive)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn create_schema(&self) -> Result<(), ArchiveError> {
+        let sql = format!(
+            "BEGIN; PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {FORMAT_VERSION}; {SCHEMA} COMMIT;"
+        );
+        self.conn
+            .execute_batch(&sql)
+            .map_err(|e| sql_error(&self.path, e))
+    }
+
+    /// Whether the file is an empty database: no application id, no table.
+    fn is_empty(&self) -> Result<bool, ArchiveError> {
+        let (id, tables): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_master)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| sql_error(&self.path, e))?;
+        Ok(id == 0 && tables == 0)
+    }
+
+    fn check_format(&self) -> Result<(), ArchiveError> {
+        let id: i64 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| sql_error(&self.path, e))?;
+        if id != APPLICATION_ID {
+            return Err(ArchiveError::NotArchive {
+                path: self.path.clone(),
+                reason: "an SQLite database of another program".into(),
+            });
+        }
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| sql_error(&self.path, e))?;
+        if version != FORMAT_VERSION {
+            return Err(ArchiveError::NotArchive {
+                path: self.path.clone(),
+                reason: format!("archive format {version}, where this osce reads format {FORMAT_VERSION}"),
+            });
+        }
+        Ok(())
+    }
+
+    /// SQLite's own check of the file (`PRAGMA integrity_check`, or with
+    /// `quick` the faster `quick_check`): `None` when it is sound, else
+    /// what it found.
+    pub fn integrity(&self, quick: bool) -> Result<Option<String>, ArchiveError> {
+        let mut stmt = self
+            .conn
+            .prepare(if quick {
+                "PRAGMA quick_check"
+            } else {
+                "PRAGMA integrity_check"
+            })
+            .map_err(|e| sql_error(&self.path, e))?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| sql_error(&self.path, e))?;
+        Ok((rows != ["ok"]).then(|| rows.join("; ")))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Collecting
+
+/// What one collect did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Collected {
+    /// Journals new to the archive, by their path in the layout.
+    pub new: Vec<String>,
+    /// Journals that grew since they were collected (the longer bytes kept).
+    pub grown: Vec<String>,
+    /// Files not read again: size, mtime, ctime and inode as when collected.
+    pub unchanged: usize,
+    /// Files read that hold exactly what the archive has (another copy, or
+    /// touched but not changed).
+    pub same: usize,
+    /// An older copy of a journal the archive holds more of, from another
+    /// file than the one it was collected from: (journal, file).
+    pub older_copies: Vec<(String, PathBuf)>,
+    /// Copies refused: the archive keeps what it had.
+    pub refused: Vec<Refusal>,
+    /// Journals stored (as evidence, and so that every command sees them
+    /// as it would in the folders) that fail their checks: (journal, why).
+    pub failing: Vec<(String, String)>,
+    /// Journals stored with an unfinished last line (a copy still arriving,
+    /// or a crash mid-write): (journal, what).
+    pub torn: Vec<(String, String)>,
+    /// Folders holding no assessment.
+    pub empty_folders: Vec<PathBuf>,
+    /// How many journals in the archive (after this run) fail their
+    /// checks, this run's and earlier ones.
+    pub failing_in_archive: usize,
+}
+
+impl Collected {
+    /// Whether anything must be looked at (exit code 1).
+    pub fn has_errors(&self) -> bool {
+        !self.refused.is_empty() || !self.failing.is_empty()
+    }
+}
+
+/// A copy of a journal that was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    /// The journal's path in the layout.
+    pub journal: String,
+    /// The file read.
+    pub file: PathBuf,
+    pub why: String,
+}
+
+/// One journal found in a folder.
+struct Found {
+    rel: String,
+    kind: &'static str,
+    assessment: String,
+    examiner: String,
+    device: String,
+    candidate: Option<String>,
+    station: Option<String>,
+    file: PathBuf,
+}
+
+/// What checking a journal's bytes found.
+struct Summary {
+    anchored_length: usize,
+    records: usize,
+    last_hash: String,
+    verdict: String,
+    failing: bool,
+    torn: Option<String>,
+    submitted: Option<(f64, f64, String, String)>,
+    amending: Option<bool>,
+}
+
+fn time_words(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Checks a journal's bytes with the readers every command uses.
+fn summarise(found: &Found, bytes: &[u8]) -> Summary {
+    if found.kind == "decisions" {
+        let (good, records, torn, damage) = check_chain_bytes(bytes);
+        let last_hash = last_line_hash(&bytes[..good]);
+        let (verdict, failing) = match &damage {
+            Some((line, reason)) => (format!("damaged at line {line}: {reason}"), true),
+            None => match &torn {
+                Some(t) => (format!("torn tail at {t}"), false),
+                None => ("ok".to_string(), false),
+            },
+        };
+        return Summary {
+            anchored_length: good,
+            records,
+            last_hash,
+            verdict,
+            failing,
+            torn,
+            submitted: None,
+            amending: None,
+        };
+    }
+    let mut records = 0;
+    let mut last_hash = String::new();
+    let mut wrong: Option<String> = None;
+    let mut submitted = None;
+    let mut amending = None;
+    let (good, checked) = check_sheet_bytes(Path::new(&found.rel), bytes, |r| {
+        records += 1;
+        last_hash.clear();
+        last_hash.push_str(r.hash);
+        let place = [
+            ("assessment", &*r.assessment, found.assessment.as_str()),
+            ("examiner", &*r.examiner, found.examiner.as_str()),
+            ("device", &*r.device, found.device.as_str()),
+            (
+                "candidate",
+                &*r.candidate,
+                found.candidate.as_deref().unwrap_or(""),
+            ),
+            ("station", &*r.station, found.station.as_deref().unwrap_or("")),
+        ];
+        if wrong.is_none()
+            && let Some((what, said, here)) = place.into_iter().find(|(_, said, here)| said != here)
+        {
+            wrong = Some(format!(
+                "record {} names {what} \"{said}\", but the journal lies in the folder of {what} \"{here}\": it \
+                 was moved or copied into the wrong place",
+                r.seq
+            ));
+        }
+        match &r.event {
+            Event::Submitted { score, max, outcome } => {
+                submitted = Some((*score, *max, outcome.to_string(), time_words(r.time)));
+                amending = Some(false);
+            }
+            Event::AmendStarted { .. } => amending = Some(true),
+            _ => {}
+        }
+    });
+    let torn = checked
+        .quarantined
+        .as_ref()
+        .map(|q| format!("line {}: {}", q.first_bad_line, q.reason));
+    let (verdict, failing) = if let Some(d) = &checked.damage {
+        (format!("damaged at line {}: {}", d.line, d.reason), true)
+    } else if let Some(w) = &wrong {
+        (w.clone(), true)
+    } else if let Some(t) = &torn {
+        (format!("torn tail at {t}"), false)
+    } else {
+        ("ok".to_string(), false)
+    };
+    Summary {
+        anchored_length: good,
+        records,
+        last_hash,
+        verdict,
+        failing,
+        torn,
+        submitted,
+        amending,
+    }
+}
+
+/// The `hash` of the last line of `intact` (whole, checked lines).
+fn last_line_hash(intact: &[u8]) -> String {
+    let body = intact.strip_suffix(b"\n").unwrap_or(intact);
+    let line = body.rsplit(|&b| b == b'\n').next().unwrap_or(body);
+    line.strip_suffix(b"\"}")
+        .and_then(|l| l.get(l.len().saturating_sub(64)..))
+        .and_then(|h| std::str::from_utf8(h).ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Every journal of every assessment in `folder`, in the session layout.
+fn list(folder: &Path) -> Result<Vec<Found>, ArchiveError> {
+    let read = fs::read_dir(folder).map_err(|source| ArchiveError::Io {
+        path: folder.to_path_buf(),
+        source,
+    })?;
+    let mut assessments = Vec::new();
+    for entry in read {
+        let entry = entry.map_err(|source| ArchiveError::Io {
+            path: folder.to_path_buf(),
+            source,
+        })?;
+        if let Ok(name) = entry.file_name().into_string()
+            && check_id(&name).is_ok()
+            && fs::metadata(entry.path()).is_ok_and(|m| m.is_dir())
+        {
+            assessments.push(name);
+        }
+    }
+    assessments.sort();
+    let store = Store::new(folder);
+    let store_error = |source| ArchiveError::Store {
+        path: folder.to_path_buf(),
+        source,
+    };
+    let mut found = Vec::new();
+    for assessment in assessments {
+        for (key, file) in store.sheets(&assessment).map_err(store_error)? {
+            let SheetKey {
+                assessment,
+                station,
+                candidate,
+                examiner,
+                device,
+            } = key;
+            found.push(Found {
+                rel: format!("{assessment}/{examiner}@{device}/{candidate}/{station}.jsonl"),
+                kind: "sheet",
+                assessment,
+                examiner,
+                device,
+                candidate: Some(candidate),
+                station: Some(station),
+                file,
+            });
+        }
+        let named = [
+            (
+                "moderation",
+                MODERATION_FILE,
+                store.moderation_journals(&assessment),
+            ),
+            ("decisions", DECISIONS_FILE, store.decision_journals(&assessment)),
+        ];
+        for (kind, name, journals) in named {
+            for (examiner, device, file) in journals.map_err(store_error)? {
+                found.push(Found {
+                    rel: format!("{assessment}/{examiner}@{device}/{name}"),
+                    kind,
+                    assessment: assessment.clone(),
+                    examiner,
+                    device,
+                    candidate: None,
+                    station: None,
+                    file,
+                });
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The journal the archive holds at a path.
+struct Held {
+    bytes: Vec<u8>,
+    anchored_length: usize,
+}
+
+/// Where `a` and `b` first differ, as (byte, line), 1-based line.
+fn first_difference(a: &[u8], b: &[u8]) -> (usize, usize) {
+    let at = a
+        .iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    let line = a[..at].iter().filter(|&&c| c == b'\n').count() + 1;
+    (at, line)
+}
+
+/// Copies every journal of every assessment in `folders` into the archive,
+/// in one transaction (all of it or nothing), at time `now`.
+pub fn collect(
+    archive: &mut Archive,
+    folders: &[PathBuf],
+    now: DateTime<Utc>,
+) -> Result<Collected, ArchiveError> {
+    let path = archive.path.clone();
+    let sql = |e| sql_error(&path, e);
+    let tx = archive
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(sql)?;
+    let now_words = time_words(now);
+    let mut out = Collected::default();
+    let mut seen_folders: Vec<PathBuf> = Vec::new();
+    for folder in folders {
+        let real = fs::canonicalize(folder).map_err(|source| ArchiveError::Io {
+            path: folder.clone(),
+            source,
+        })?;
+        if seen_folders.contains(&real) {
+            continue;
+        }
+        seen_folders.push(real.clone());
+        let found = list(&real)?;
+        if found.is_empty() {
+            out.empty_folders.push(folder.clone());
+        }
+        for f in found {
+            let source = f.file.to_string_lossy().into_owned();
+            let meta = fs::metadata(&f.file).map_err(|source| ArchiveError::Io {
+                path: f.file.clone(),
+                source,
+            })?;
+            let mtime_ns = meta
+                .mtime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(meta.mtime_nsec());
+            // The change time too: a file rewritten to the same size with
+            // its mtime put back (`touch -d`) still has a new ctime.
+            let ctime_ns = meta
+                .ctime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(meta.ctime_nsec());
+            let (size, inode) = (meta.len() as i64, meta.ino() as i64);
+            let before: Option<(i64, i64, i64, String, i64, i64)> = tx
+                .query_row(
+                    "SELECT size, mtime_ns, inode, journal, length, ctime_ns FROM sources WHERE source = ?1",
+                    params![source],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                )
+                .optional()
+                .map_err(sql)?;
+            if let Some((s, m, i, journal, _, c)) = &before
+                && (*s, *m, *i, *c) == (size, mtime_ns, inode, ctime_ns)
+                && *journal == f.rel
+            {
+                out.unchanged += 1;
+                continue;
+            }
+            if !meta.is_file() {
+                out.refused.push(Refusal {
+                    journal: f.rel.clone(),
+                    file: f.file.clone(),
+                    why: "not a plain file".into(),
+                });
+                continue;
+            }
+            let bytes = match fs::read(&f.file) {
+                Ok(b) => b,
+                Err(e) => {
+                    out.refused.push(Refusal {
+                        journal: f.rel.clone(),
+                        file: f.file.clone(),
+                        why: format!("cannot be read: {e}"),
+                    });
+                    continue;
+                }
+            };
+            let held: Option<Held> = tx
+                .query_row(
+                    "SELECT bytes, anchored_length FROM journals WHERE path = ?1",
+                    params![f.rel],
+                    |r| {
+                        Ok(Held {
+                            bytes: r.get(0)?,
+                            anchored_length: r.get::<_, i64>(1)? as usize,
+                        })
+                    },
+                )
+                .optional()
+                .map_err(sql)?;
+            let summary = summarise(&f, &bytes);
+            let store_it = match &held {
+                None => {
+                    out.new.push(f.rel.clone());
+                    true
+                }
+                Some(h) if h.bytes == bytes => {
+                    out.same += 1;
+                    false
+                }
+                Some(h) => {
+                    let anchor = h.anchored_length.min(h.bytes.len());
+                    // Every complete line collected is still there.
+                    let keeps_anchor = bytes.len() >= anchor && bytes[..anchor] == h.bytes[..anchor];
+                    let prefix_of_held = h.bytes.starts_with(&bytes);
+                    let from_here = before.as_ref().is_some_and(|b| b.3 == f.rel);
+                    if keeps_anchor && (!prefix_of_held || from_here) {
+                        // Grown after what was collected, or its unfinished
+                        // last line set aside (and perhaps more written).
+                        out.grown.push(f.rel.clone());
+                        true
+                    } else if h.bytes.starts_with(&bytes) {
+                        let collected_here = before.as_ref().is_some_and(|b| b.3 == f.rel && b.4 > size);
+                        if collected_here {
+                            out.refused.push(Refusal {
+                                journal: f.rel.clone(),
+                                file: f.file.clone(),
+                                why: format!(
+                                    "shorter ({} bytes) than when it was collected from this file ({} bytes): its \
+                                     last lines were removed. The archive keeps what was collected; find out who \
+                                     cut the file",
+                                    bytes.len(),
+                                    before.as_ref().map_or(0, |b| b.4)
+                                ),
+                            });
+                            continue;
+                        }
+                        out.older_copies.push((f.rel.clone(), f.file.clone()));
+                        false
+                    } else {
+                        let (at, line) = first_difference(&h.bytes, &bytes);
+                        out.refused.push(Refusal {
+                            journal: f.rel.clone(),
+                            file: f.file.clone(),
+                            why: format!(
+                                "differs from the collected journal at line {line} (byte {}): what was collected \
+                                 has been changed, or this is another history of the sheet (two laptops with one \
+                                 device name). The archive keeps what was collected; keep this file as evidence",
+                                at + 1
+                            ),
+                        });
+                        continue;
+                    }
+                }
+            };
+            if store_it {
+                if summary.failing {
+                    out.failing.push((f.rel.clone(), summary.verdict.clone()));
+                }
+                if let Some(t) = &summary.torn {
+                    out.torn.push((f.rel.clone(), t.clone()));
+                }
+                let (score, max, outcome, at) = match &summary.submitted {
+                    Some((s, m, o, t)) => (Some(*s), Some(*m), Some(o.clone()), Some(t.clone())),
+                    None => (None, None, None, None),
+                };
+                tx.execute(
+                    "INSERT INTO journals (path, kind, assessment, examiner, device, candidate, station, bytes, \
+                     length, blake3, anchored_length, records, last_hash, verdict, first_collected, last_changed, \
+                     submitted_score, submitted_max, submitted_outcome, submitted_at, amending, failing) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, \
+                     ?19, ?20, ?21) \
+                     ON CONFLICT (path) DO UPDATE SET bytes = excluded.bytes, length = excluded.length, \
+                     blake3 = excluded.blake3, anchored_length = excluded.anchored_length, \
+                     records = excluded.records, last_hash = excluded.last_hash, verdict = excluded.verdict, \
+                     last_changed = excluded.last_changed, submitted_score = excluded.submitted_score, \
+                     submitted_max = excluded.submitted_max, submitted_outcome = excluded.submitted_outcome, \
+                     submitted_at = excluded.submitted_at, amending = excluded.amending, \
+                     failing = excluded.failing",
+                    params![
+                        f.rel,
+                        f.kind,
+                        f.assessment,
+                        f.examiner,
+                        f.device,
+                        f.candidate,
+                        f.station,
+                        bytes,
+                        bytes.len() as i64,
+                        blake3::hash(&bytes).to_hex().to_string(),
+                        summary.anchored_length as i64,
+                        summary.records as i64,
+                        summary.last_hash,
+                        summary.verdict,
+                        now_words,
+                        score,
+                        max,
+                        outcome,
+                        at,
+                        summary.amending,
+                        summary.failing,
+                    ],
+                )
+                .map_err(sql)?;
+            }
+            tx.execute(
+                "INSERT INTO sources (source, folder, journal, size, mtime_ns, inode, length, collected_at, \
+                 ctime_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                 ON CONFLICT (source) DO UPDATE SET folder = excluded.folder, journal = excluded.journal, \
+                 size = excluded.size, mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns, \
+                 inode = excluded.inode, \
+                 length = excluded.length, collected_at = excluded.collected_at",
+                params![
+                    source,
+                    real.to_string_lossy(),
+                    f.rel,
+                    size,
+                    mtime_ns,
+                    inode,
+                    bytes.len() as i64,
+                    now_words,
+                    ctime_ns
+                ],
+            )
+            .map_err(sql)?;
+        }
+    }
+    let folder_words: Vec<String> = seen_folders.iter().map(|f| f.display().to_string()).collect();
+    tx.execute(
+        "INSERT INTO runs (time, folders, new, grown, refused) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            now_words,
+            folder_words.join("\n"),
+            out.new.len() as i64,
+            out.grown.len() as i64,
+            out.refused.len() as i64
+        ],
+    )
+    .map_err(sql)?;
+    out.failing_in_archive = tx
+        .query_row("SELECT count(*) FROM journals WHERE failing", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(sql)? as usize;
+    tx.commit().map_err(sql)?;
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Reading back
+
+/// A folder of the archive's journals, written out in the session layout
+/// (owner-only), removed when dropped.
+pub struct Materialised {
+    pub folder: PathBuf,
+    /// How many journals it holds.
+    pub journals: usize,
+    /// Journals whose stored bytes do not match their stored BLAKE3 or
+    /// length: (journal, what). They are written out as stored.
+    pub mismatches: Vec<(String, String)>,
+}
+
+impl Drop for Materialised {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.folder);
+    }
+}
+
+/// Whether `rel` is a journal's path in the session layout.
+fn layout_path(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let who_ok = |s: &str| parse_who(s).is_some();
+    match parts.as_slice() {
+        [assessment, who, candidate, file] => {
+            check_id(assessment).is_ok()
+                && who_ok(who)
+                && check_id(candidate).is_ok()
+                && file.strip_suffix(".jsonl").is_some_and(|s| check_id(s).is_ok())
+        }
+        [assessment, who, file] => {
+            check_id(assessment).is_ok()
+                && who_ok(who)
+                && (*file == MODERATION_FILE || *file == DECISIONS_FILE)
+        }
+        _ => false,
+    }
+}
+
+/// Writes every journal of the archive into a new private folder (0700,
+/// in the system's temporary folder), its files 0600, checking each
+/// stored BLAKE3 and length.
+pub fn materialise(archive: &Archive) -> Result<Materialised, ArchiveError> {
+    let path = &archive.path;
+    let sql = |e| sql_error(path, e);
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let folder = std::env::temp_dir().join(format!("osce-archive-{}-{stamp}", std::process::id()));
+    fs::DirBuilder::new()
+        .mode(0o700)
+        .create(&folder)
+        .map_err(|source| ArchiveError::Io {
+            path: folder.clone(),
+            source,
+        })?;
+    let mut out = Materialised {
+        folder: folder.clone(),
+        journals: 0,
+        mismatches: Vec::new(),
+    };
+    let io_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| ArchiveError::Io { path: p, source }
+    };
+    let mut stmt = archive
+        .conn
+        .prepare("SELECT path, bytes, length, blake3 FROM journals ORDER BY path")
+        .map_err(sql)?;
+    let mut rows = stmt.query([]).map_err(sql)?;
+    while let Some(row) = rows.next().map_err(sql)? {
+        let rel: String = row.get(0).map_err(sql)?;
+        let bytes: Vec<u8> = row.get(1).map_err(sql)?;
+        let length: i64 = row.get(2).map_err(sql)?;
+        let hash: String = row.get(3).map_err(sql)?;
+        if !layout_path(&rel) {
+            return Err(ArchiveError::Damaged {
+                path: path.clone(),
+                reason: format!(
+                    "a journal is stored under \"{rel}\", which is not a path of the session layout"
+                ),
+            });
+        }
+        let actual = blake3::hash(&bytes).to_hex().to_string();
+        if actual != hash {
+            out.mismatches.push((
+                rel.clone(),
+                format!("its stored bytes do not match the BLAKE3 recorded when it was collected ({hash}, now {actual})"),
+            ));
+        } else if length != bytes.len() as i64 {
+            out.mismatches.push((
+                rel.clone(),
+                format!("{} bytes stored, where {length} were collected", bytes.len()),
+            ));
+        }
+        let file = folder.join(&rel);
+        if let Some(parent) = file.parent() {
+            fs::DirBuilder::new()
+                .mode(0o700)
+                .recursive(true)
+                .create(parent)
+                .map_err(io_err(parent))?;
+        }
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&file)
+            .and_then(|mut f| io::Write::write_all(&mut f, &bytes))
+            .map_err(io_err(&file))?;
+        out.journals += 1;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_the_session_layout_are_written_out() {
+        for good in [
+            "y3/e.jones@lap-1/C014/shoulder.jsonl",
+            "y3/ext.a@lap/moderation.jsonl",
+            "y3/lead@lap/decisions.jsonl",
+        ] {
+            assert!(layout_path(good), "{good}");
+        }
+        for bad in [
+            "../y3/e@l/C1/s.jsonl",
+            "y3/e@l/../s.jsonl",
+            "y3/e@l/C1/s.txt",
+            "y3/el/C1/s.jsonl",
+            "/etc/e@l/C1/s.jsonl",
+            "y3/e@l/C1/sub/s.jsonl",
+            "y3/e@l/notes.jsonl",
+            "y3/e@l/C1/.s.jsonl",
+            "",
+        ] {
+            assert!(!layout_path(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_first_difference_is_found_with_its_line() {
+        assert_eq!(first_difference(b"a\nb\nc\n", b"a\nb\nX\n"), (4, 3));
+        assert_eq!(first_difference(b"a\nb\n", b"a\nb\nc\n"), (4, 3));
+        assert_eq!(first_difference(b"xyz", b"ayz"), (0, 1));
+    }
+
+    #[test]
+    fn the_last_lines_hash_is_read_from_its_end() {
+        let h = "ab".repeat(32);
+        let text = format!(
+            "{{\"seq\":1,\"hash\":\"{}\"}}\n{{\"seq\":2,\"hash\":\"{h}\"}}\n",
+            "cd".repeat(32)
+        );
+        assert_eq!(last_line_hash(text.as_bytes()), h);
+        assert_eq!(last_line_hash(b""), "");
+    }
+}

@@ -1,0 +1,877 @@
+//! `osce collect` and `--archive`, through the binary: collecting twice
+//! collects nothing new, copies are one journal, a journal cut or changed
+//! after it was collected is refused by name, and the exports from the
+//! archive are the exports from the folders, byte for byte.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use common::{Dir, Marks, OSCE, candidate, run_osce, signed_off};
+
+/// Two laptops' folders: three candidates marked on each, and an
+/// assessor's sign-off in the first.
+fn two_laptops(dir: &Dir) -> (PathBuf, PathBuf) {
+    let a = dir.sub("laptop-a");
+    let b = dir.sub("laptop-b");
+    candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    candidate(&a, OSCE, "C002", "e.jones@laptop-a", Marks::LoseFirst(2));
+    candidate(&a, OSCE, "C003", "e.jones@laptop-a", Marks::Bottom);
+    candidate(&b, OSCE, "C004", "k.patel@laptop-b", Marks::LoseFirst(1));
+    candidate(&b, OSCE, "C005", "k.patel@laptop-b", Marks::Top);
+    candidate(&b, OSCE, "C006", "k.patel@laptop-b", Marks::LoseFirst(4));
+    signed_off(&a, OSCE, "a.assessor");
+    (a, b)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// Every journal of the archive: (path, length, BLAKE3, stored bytes).
+fn stored(archive: &Path) -> Vec<(String, i64, String, Vec<u8>)> {
+    let conn = rusqlite::Connection::open(archive).expect("open archive");
+    let mut stmt = conn
+        .prepare("SELECT path, length, blake3, bytes FROM journals ORDER BY path")
+        .expect("query");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// The journal files under `folder`, sorted.
+fn journals(folder: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("list") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "jsonl") {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn collect_twice_collects_nothing_new_and_the_archive_is_owner_only() {
+    let dir = Dir::new("archive-twice");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    let n = journals(&a).len() + journals(&b).len();
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("{n} new journals")), "{out}");
+    let mode = std::fs::metadata(&archive).expect("archive").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let first = stored(&archive);
+    assert_eq!(first.len(), n);
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("0 new journals, 0 grown, {n} unchanged, 0 refused")),
+        "{out}"
+    );
+    assert_eq!(stored(&archive), first);
+}
+
+#[test]
+fn identical_copies_from_two_folders_are_one_journal() {
+    let dir = Dir::new("archive-copies");
+    let (a, _) = two_laptops(&dir);
+    let copy = dir.sub("usb-stick");
+    for j in journals(&a) {
+        let rel = j.strip_prefix(&a).expect("inside");
+        let to = copy.join(rel);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&j, &to).expect("copy");
+    }
+    let archive = dir.0.join("exam.osce");
+    let n = journals(&a).len();
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("{n} new journals, 0 grown, {n} unchanged")),
+        "{out}"
+    );
+    assert_eq!(stored(&archive).len(), n);
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    let sources: i64 = conn
+        .query_row("SELECT count(*) FROM sources", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(
+        sources as usize,
+        2 * n,
+        "each copy is a source of the one journal"
+    );
+}
+
+#[test]
+fn a_journal_cut_at_a_line_after_collecting_is_refused_and_the_archive_keeps_it() {
+    let dir = Dir::new("archive-cut");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    let before = stored(&archive);
+
+    // The last line (the submission) deleted: a whole line, so the hash
+    // chain of what is left still checks.
+    let victim = a.join("msk-us-osce/e.jones@laptop-a/C002/shoulder.jsonl");
+    let text = std::fs::read_to_string(&victim).expect("journal");
+    let body = text.strip_suffix('\n').expect("ends in a newline");
+    let cut = &text[..body.rfind('\n').expect("several lines") + 1];
+    std::fs::write(&victim, cut).expect("cut");
+    let (code, audit) = run_osce(&["audit", OSCE, "--sessions", s(&a)]);
+    assert_eq!(code, 0, "the folders alone cannot tell: {audit}");
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("msk-us-osce/e.jones@laptop-a/C002/shoulder.jsonl: refused") && out.contains("shorter"),
+        "{out}"
+    );
+    assert_eq!(stored(&archive), before, "the archive keeps what was collected");
+    // Refused again on the next run: the file is not taken as collected.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("C002/shoulder.jsonl: refused"), "{out}");
+}
+
+#[test]
+fn a_middle_line_rewritten_after_collecting_is_refused() {
+    let dir = Dir::new("archive-rewrite");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    let before = stored(&archive);
+
+    let victim = b.join("msk-us-osce/k.patel@laptop-b/C005/knee.jsonl");
+    let text = std::fs::read_to_string(&victim).expect("journal");
+    let lines: Vec<&str> = text.lines().collect();
+    let middle = lines.len() / 2;
+    let changed: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == middle {
+                l.replacen("\"seq\"", "\"seq\" ", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(&victim, changed.join("\n") + "\n").expect("rewrite");
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("msk-us-osce/k.patel@laptop-b/C005/knee.jsonl: refused")
+            && out.contains(&format!(
+                "differs from the collected journal at line {}",
+                middle + 1
+            )),
+        "{out}"
+    );
+    assert_eq!(stored(&archive), before);
+}
+
+#[test]
+fn a_journal_that_grew_is_stored_longer() {
+    let dir = Dir::new("archive-grow");
+    let (a, _) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    let journal = a.join("msk-us-osce/e.jones@laptop-a/C001/knee.jsonl");
+    let full = std::fs::read(&journal).expect("journal");
+    let first_lines = full.iter().position(|&c| c == b'\n').expect("a line") + 1;
+    std::fs::write(&journal, &full[..first_lines]).expect("only the first line");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+
+    std::fs::write(&journal, &full).expect("the rest written");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 new journals, 1 grown"), "{out}");
+    let row = stored(&archive)
+        .into_iter()
+        .find(|r| r.0 == "msk-us-osce/e.jones@laptop-a/C001/knee.jsonl")
+        .expect("stored");
+    assert_eq!(row.3, full);
+}
+
+#[test]
+fn exports_from_the_archive_are_the_exports_from_the_folders_byte_for_byte() {
+    let dir = Dir::new("archive-export");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+
+    let from_folders = dir.0.join("from-folders");
+    let from_archive = dir.0.join("from-archive");
+    let (c1, o1) = run_osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s(&a),
+        s(&b),
+        "--out",
+        s(&from_folders),
+    ]);
+    let (c2, o2) = run_osce(&[
+        "export",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--out",
+        s(&from_archive),
+    ]);
+    assert_eq!(c1, c2, "{o1}\n{o2}");
+    let mut names: Vec<_> = std::fs::read_dir(&from_folders)
+        .expect("export")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".csv"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    for name in names {
+        let x = std::fs::read(from_folders.join(&name)).expect("from folders");
+        let y = std::fs::read(from_archive.join(&name)).expect("from the archive");
+        assert!(x == y, "{name:?} differs");
+    }
+
+    let (c1, status1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
+    let (c2, status2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!((c1, status1), (c2, status2));
+
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("every stored journal matches the BLAKE3"), "{out}");
+}
+
+#[test]
+fn a_changed_blob_in_the_archive_is_found_by_audit_and_refused_by_export() {
+    let dir = Dir::new("archive-blob");
+    let (a, _) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    conn.execute(
+        "UPDATE journals SET bytes = CAST(replace(CAST(bytes AS TEXT), '\"level\":0', '\"level\":1') AS BLOB) \
+         WHERE path = 'msk-us-osce/e.jones@laptop-a/C003/shoulder.jsonl'",
+        [],
+    )
+    .expect("update");
+    drop(conn);
+
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("C003/shoulder.jsonl: its stored bytes do not match the BLAKE3"),
+        "{out}"
+    );
+    let (code, out) = run_osce(&[
+        "export",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--out",
+        s(&dir.0.join("out")),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("the archive is damaged"), "{out}");
+}
+
+#[test]
+fn a_file_that_is_not_an_archive_is_refused_and_left_alone() {
+    let dir = Dir::new("archive-foreign");
+    let (a, _) = two_laptops(&dir);
+    let foreign = dir.0.join("notes.txt");
+    let text = b"not a database, and much longer than nothing at all: some notes kept here\n".repeat(20);
+    std::fs::write(&foreign, &text).expect("write");
+    let (code, out) = run_osce(&["collect", s(&foreign), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not an osce archive"), "{out}");
+    assert_eq!(std::fs::read(&foreign).expect("still there"), text);
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&foreign)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not an osce archive"), "{out}");
+
+    let other = dir.0.join("other.sqlite");
+    let conn = rusqlite::Connection::open(&other).expect("sqlite");
+    conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .expect("table");
+    drop(conn);
+    let (code, out) = run_osce(&["collect", s(&other), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("another program"), "{out}");
+}
+
+#[test]
+fn a_second_collect_while_one_holds_the_archive_is_refused_with_nothing_changed() {
+    let dir = Dir::new("archive-busy");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+    let before = stored(&archive);
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    conn.execute_batch("BEGIN IMMEDIATE")
+        .expect("hold the write lock");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&b)]);
+    conn.execute_batch("ROLLBACK").expect("let go");
+    drop(conn);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("in use by another osce command (another collect writing to it"),
+        "{out}"
+    );
+    assert_eq!(stored(&archive), before);
+}
+
+#[test]
+fn a_same_size_rewrite_with_its_time_put_back_is_still_read_and_refused() {
+    let dir = Dir::new("archive-touch");
+    let (a, _) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+
+    let victim = a.join("msk-us-osce/e.jones@laptop-a/C001/ankle.jsonl");
+    let modified = std::fs::metadata(&victim)
+        .expect("journal")
+        .modified()
+        .expect("mtime");
+    let mut bytes = std::fs::read(&victim).expect("journal");
+    let line2 = bytes.iter().position(|&c| c == b'\n').expect("a line") + 1;
+    let at = line2
+        + bytes[line2..]
+            .windows(8)
+            .position(|w| w == b"\"hash\":\"")
+            .expect("hash")
+        + 8;
+    bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&victim, &bytes).expect("rewrite");
+    std::fs::File::options()
+        .write(true)
+        .open(&victim)
+        .and_then(|f| f.set_modified(modified))
+        .expect("time put back");
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("C001/ankle.jsonl: refused")
+            && out.contains("differs from the collected journal at line 2"),
+        "{out}"
+    );
+}
+
+/// Every file under `folder`, by its path inside it, with its bytes.
+fn files(folder: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("list") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p).expect("read");
+                found.push((p.strip_prefix(folder).expect("inside").to_path_buf(), bytes));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn report_and_feedback_from_the_archive_are_those_from_the_folders() {
+    let dir = Dir::new("archive-report");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+
+    let md = |source: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("osce")
+            .expect("binary")
+            .args(["report", OSCE, "--format", "markdown"])
+            .args(source)
+            .output()
+            .expect("runs");
+        (out.status.code(), out.stdout)
+    };
+    let from_folders = md(&["--sessions", s(&a), s(&b)]);
+    assert!(!from_folders.1.is_empty());
+    assert_eq!(from_folders, md(&["--archive", s(&archive)]));
+
+    for (kind, extra) in [("report", &["--format", "csv"][..]), ("feedback", &[][..])] {
+        let x = dir.0.join(format!("{kind}-folders"));
+        let y = dir.0.join(format!("{kind}-archive"));
+        let mut args1 = vec![kind, OSCE, "--sessions", s(&a), s(&b), "--out", s(&x)];
+        args1.extend_from_slice(extra);
+        let mut args2 = vec![kind, OSCE, "--archive", s(&archive), "--out", s(&y)];
+        args2.extend_from_slice(extra);
+        let (c1, o1) = run_osce(&args1);
+        let (c2, o2) = run_osce(&args2);
+        assert_eq!(c1, c2, "{o1}\n{o2}");
+        let (fx, fy) = (files(&x), files(&y));
+        assert!(!fx.is_empty(), "{kind}: {o1}");
+        assert!(fx == fy, "{kind}: the files differ");
+    }
+}
+
+/// The external assessor is sent the one archive file, moderates the
+/// sample in the real screen into a folder of their own, and that folder
+/// comes back and is collected like any other: the exports from the
+/// archive then carry their decisions, as the exports from the folders do.
+#[test]
+fn an_assessor_moderates_from_the_archive_and_their_journal_is_collected() {
+    use common::tmux::{Tmux, skip_without_tmux};
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("archive-moderate");
+    let dir = Dir::new("archive-moderate");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+
+    let mine = dir.0.join("assessor");
+    let (code, out) = run_osce(&[
+        "moderate",
+        OSCE,
+        "--assessor",
+        "ext.jsmith",
+        "--archive",
+        s(&archive),
+    ]);
+    assert_eq!(code, 2, "--into is required with --archive: {out}");
+
+    let bin = env!("CARGO_BIN_EXE_osce");
+    t.start_sized(
+        &format!(
+            "{bin} moderate {OSCE} --assessor ext.jsmith --device jlap --archive {} --into {}",
+            s(&archive),
+            s(&mine)
+        ),
+        120,
+        40,
+    );
+    let screen = t.wait_for("You have decided 0 of the ");
+    let sample: usize = screen
+        .split("You have decided 0 of the ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the sample's size on screen");
+    assert!(sample > 0, "{screen}");
+    for decided in 1..=sample {
+        t.keys(&["a"]);
+        t.wait_for(&format!("You have decided {decided} of the {sample}"));
+    }
+    t.keys(&["q"]);
+    t.wait_gone();
+    let journal = mine.join("msk-us-osce/ext.jsmith@jlap/moderation.jsonl");
+    assert!(journal.is_file(), "the assessor's journal is in their own folder");
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&mine)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 new journal,"), "{out}");
+
+    let from_folders = dir.0.join("from-folders");
+    let from_archive = dir.0.join("from-archive");
+    let (c1, o1) = run_osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s(&a),
+        s(&b),
+        s(&mine),
+        "--out",
+        s(&from_folders),
+    ]);
+    let (c2, o2) = run_osce(&[
+        "export",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--out",
+        s(&from_archive),
+    ]);
+    assert_eq!(c1, c2, "{o1}\n{o2}");
+    let moderation = std::fs::read_to_string(from_archive.join("moderation.csv")).expect("moderation.csv");
+    assert!(moderation.contains("ext.jsmith"), "{moderation}");
+    for name in [
+        "results.csv",
+        "stations.csv",
+        "items.csv",
+        "marks.csv",
+        "moderation.csv",
+    ] {
+        let x = std::fs::read(from_folders.join(name)).expect("from folders");
+        let y = std::fs::read(from_archive.join(name)).expect("from the archive");
+        assert!(x == y, "{name} differs");
+    }
+}
+
+/// `kill -9` at moments spread over a first collect (eight of them, each
+/// into a new archive): the archive is always as it was before that run
+/// (no journal, or an empty file that the next collect takes as new) or
+/// after it (every journal), never in between, and SQLite finds it sound;
+/// a collect after the last kill completes it and it passes its audit.
+#[test]
+fn kill_9_during_a_collect_leaves_the_archive_before_or_after_it() {
+    let dir = Dir::new("archive-kill");
+    let folder = dir.0.join("sessions");
+    let (code, out) = run_osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "200",
+        "--examiners",
+        "4",
+        "--sessions",
+        s(&folder),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let all = journals(&folder).len();
+    let archive = dir.0.join("exam.osce");
+    // How long a whole collect takes here, to spread the kills over it.
+    let start = std::time::Instant::now();
+    assert_eq!(
+        run_osce(&["collect", s(&dir.0.join("timing.osce")), s(&folder)]).0,
+        0
+    );
+    let whole = start.elapsed();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .subsec_nanos() as u128;
+    let (mut before, mut after) = (0, 0);
+    for round in 0..8u128 {
+        // Spread over the run, with a pseudo-random jitter.
+        let fraction = (round * 2 + 1) as f64 / 16.0 + ((seed * (round + 7)) % 97) as f64 / 2000.0;
+        // A fresh archive each round: the first collect is the longest.
+        let _ = std::fs::remove_file(&archive);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_osce"))
+            .args(["collect", s(&archive), s(&folder)])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("collect starts");
+        std::thread::sleep(whole.mul_f64(fraction));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        if std::fs::metadata(&archive).map(|m| m.len()).unwrap_or(0) == 0 {
+            before += 1;
+            continue;
+        }
+        // The commands that read the archive first (they roll back what
+        // the killed collect left, as SQLite does): never "damaged".
+        let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+        assert!(
+            !out.contains("damaged") && !out.contains("panicked"),
+            "round {round}: {out}"
+        );
+        let conn = rusqlite::Connection::open(&archive).expect("opens");
+        let sound: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("checks");
+        assert_eq!(sound, "ok", "round {round}");
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'journals'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("schema");
+        if tables == 0 {
+            before += 1;
+            continue;
+        }
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM journals", [], |r| r.get(0))
+            .expect("count");
+        assert!(
+            n == 0 || n as usize == all,
+            "round {round}: {n} of {all} journals"
+        );
+        if n as usize == all {
+            after += 1;
+        } else {
+            before += 1;
+        }
+    }
+    let (code, out) = run_osce(&["collect", s(&archive), s(&folder)]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(stored(&archive).len(), all);
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    eprintln!("kill -9: {before} runs left the archive as before, {after} as after");
+}
+
+#[test]
+fn a_damaged_journal_is_stored_reported_by_name_and_seen_by_status_as_in_the_folders() {
+    let dir = Dir::new("archive-damaged");
+    let (a, b) = two_laptops(&dir);
+    let victim = a.join("msk-us-osce/e.jones@laptop-a/C003/elbow.jsonl");
+    let mut bytes = std::fs::read(&victim).expect("journal");
+    let line2 = bytes.iter().position(|&c| c == b'\n').expect("a line") + 1;
+    let at = line2
+        + bytes[line2..]
+            .windows(7)
+            .position(|w| w == b"\"time\":")
+            .expect("time")
+        + 9;
+    bytes[at] = if bytes[at] == b'1' { b'2' } else { b'1' };
+    std::fs::write(&victim, &bytes).expect("damage");
+
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("msk-us-osce/e.jones@laptop-a/C003/elbow.jsonl: stored, but it fails its checks: damaged at line 2"),
+        "{out}"
+    );
+    assert!(stored(&archive).iter().any(|r| r.0.ends_with("C003/elbow.jsonl")));
+    // Not repeated as an error, but counted, on the next collect.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("note: 1 journal collected before fails its checks"),
+        "{out}"
+    );
+
+    let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
+    let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(c1, c2);
+    for o in [&o1, &o2] {
+        assert!(o.contains("PROBLEM") && o.contains("C003/elbow.jsonl"), "{o}");
+    }
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{}/msk-us-osce/e.jones@laptop-a/C003/elbow.jsonl",
+            s(&archive)
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_corrupt_archive_gets_a_clear_message_never_a_panic() {
+    let dir = Dir::new("archive-corrupt");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    let good = std::fs::read(&archive).expect("archive");
+
+    // Its header overwritten: not a database any more.
+    let mut header = good.clone();
+    header[..16].copy_from_slice(b"not a database!\0");
+    std::fs::write(&archive, &header).expect("write");
+    for args in [
+        vec!["status", OSCE, "--archive", s(&archive)],
+        vec!["audit", OSCE, "--archive", s(&archive)],
+        vec!["collect", s(&archive), s(&a)],
+    ] {
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(
+            out.contains("not an osce archive") && !out.contains("panicked"),
+            "{out}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(&archive).expect("archive"),
+        header,
+        "left as it was"
+    );
+
+    // Pages in the middle overwritten.
+    let mut middle = good.clone();
+    let half = middle.len() / 2 / 4096 * 4096;
+    for byte in &mut middle[half..half + 8192] {
+        *byte = 0xA5;
+    }
+    std::fs::write(&archive, &middle).expect("write");
+    for args in [
+        vec!["audit", OSCE, "--archive", s(&archive)],
+        vec![
+            "export",
+            OSCE,
+            "--archive",
+            s(&archive),
+            "--out",
+            s(&dir.0.join("out")),
+        ],
+    ] {
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(
+            out.contains("damaged") || out.contains("integrity check"),
+            "{args:?}: {out}"
+        );
+        assert!(!out.contains("panicked"), "{out}");
+    }
+}
+
+/// A journal caught with an unfinished last line (a copy still arriving,
+/// a crash mid-write) is stored with a note; when osce later sets the
+/// tail aside and writes on, that is an update, not a refusal.
+#[test]
+fn an_unfinished_last_line_is_stored_and_setting_it_aside_later_is_not_refused() {
+    use osce::store::Event;
+    let dir = Dir::new("archive-torn");
+    let (a, _) = two_laptops(&dir);
+    let journal = a.join("msk-us-osce/e.jones@laptop-a/C002/knee.jsonl");
+    let whole = std::fs::read(&journal).expect("journal");
+    let mut torn = whole.clone();
+    torn.extend_from_slice(b"{\"seq\":99,\"time\":\"2026-");
+    std::fs::write(&journal, &torn).expect("torn");
+
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("C002/knee.jsonl: an unfinished last line"), "{out}");
+
+    // Opening the sheet sets the tail aside (the file is its complete
+    // lines again) and the examiner writes on.
+    common::append(
+        &a,
+        OSCE,
+        "knee",
+        "C002",
+        "e.jones@laptop-a",
+        vec![Event::Notes {
+            text: "Checked after the crash".into(),
+        }],
+    );
+    let now = std::fs::read(&journal).expect("journal");
+    assert!(now.starts_with(&whole) && now.len() > whole.len());
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 new journals, 1 grown"), "{out}");
+    let row = stored(&archive)
+        .into_iter()
+        .find(|r| r.0.ends_with("C002/knee.jsonl"))
+        .expect("stored");
+    assert_eq!(row.3, now);
+
+    // What was complete when collected stays anchored: cutting into it is
+    // still refused.
+    std::fs::write(&journal, &whole[..whole.len() / 2]).expect("cut");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("C002/knee.jsonl: refused"), "{out}");
+}
+
+/// A journal moved into another sheet's folder is reported by name when
+/// collected (and a copy that replaces a collected journal is refused);
+/// the exam lead's decision to void it, recorded in a folder of their own
+/// and collected like any other, is applied from the archive as from the
+/// folders.
+#[test]
+fn a_moved_journal_is_reported_and_the_leads_decision_is_collected_and_applied() {
+    let dir = Dir::new("archive-moved");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+
+    // Over a collected journal: refused.
+    let from = a.join("msk-us-osce/e.jones@laptop-a/C001/knee.jsonl");
+    let over = a.join("msk-us-osce/e.jones@laptop-a/C002/knee.jsonl");
+    let kept = std::fs::read(&over).expect("journal");
+    std::fs::copy(&from, &over).expect("copy over");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("C002/knee.jsonl: refused"), "{out}");
+    std::fs::write(&over, &kept).expect("put back");
+
+    // Into a place of its own: stored, reported, a PROBLEM.
+    let moved_dir = a.join("msk-us-osce/e.jones@laptop-a/C009");
+    std::fs::create_dir_all(&moved_dir).expect("folder");
+    let moved = moved_dir.join("knee.jsonl");
+    std::fs::copy(&from, &moved).expect("copy");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("msk-us-osce/e.jones@laptop-a/C009/knee.jsonl: stored, but it fails its checks")
+            && out.contains("moved or copied into the wrong place"),
+        "{out}"
+    );
+
+    let lead = dir.sub("lead");
+    let (code, out) = run_osce(&[
+        "decide",
+        "void",
+        OSCE,
+        "--sessions",
+        s(&a),
+        s(&b),
+        "--into",
+        s(&lead),
+        "--candidate",
+        "C009",
+        "--station",
+        "knee",
+        "--sheet",
+        s(&moved),
+        "--by",
+        "Exam lead",
+        "--reason",
+        "C001's sheet, copied into C009's folder by mistake",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&lead)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 new journal,"), "{out}");
+    let kinds: i64 = rusqlite::Connection::open(&archive)
+        .expect("open")
+        .query_row(
+            "SELECT count(*) FROM journals WHERE kind = 'decisions' AND verdict = 'ok'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(kinds, 1);
+
+    let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b), s(&lead)]);
+    let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(c1, c2, "{o1}\n{o2}");
+    assert!(!o1.contains("PROBLEM") && !o2.contains("PROBLEM"), "{o1}\n{o2}");
+    let x = dir.0.join("x");
+    let y = dir.0.join("y");
+    assert_eq!(
+        run_osce(&[
+            "export",
+            OSCE,
+            "--sessions",
+            s(&a),
+            s(&b),
+            s(&lead),
+            "--out",
+            s(&x)
+        ])
+        .0,
+        run_osce(&["export", OSCE, "--archive", s(&archive), "--out", s(&y)]).0
+    );
+    for name in [
+        "results.csv",
+        "stations.csv",
+        "items.csv",
+        "marks.csv",
+        "moderation.csv",
+    ] {
+        assert!(
+            std::fs::read(x.join(name)).expect("x") == std::fs::read(y.join(name)).expect("y"),
+            "{name} differs"
+        );
+    }
+}
