@@ -153,7 +153,7 @@ fn the_home_screen_starts_marking_from_a_folder_without_rubrics() {
     std::fs::copy(example_rubric(), dir.join("rubrics/msk-ultrasound-osce.ron")).expect("rubric");
     std::fs::write(
         dir.join("rubrics/day-1.roster.csv"),
-        "candidate_id,name\nC001,A B\n",
+        "candidate_id,name,circuit\nC001,A B,North\nC002,C D,South\n",
     )
     .expect("roster");
     t.start(&format!("cd {} && {bin} --sessions marks", dir.display()));
@@ -171,6 +171,20 @@ fn the_home_screen_starts_marking_from_a_folder_without_rubrics() {
         .find(|l| l.contains("Roster file"))
         .unwrap_or_default();
     assert!(roster.contains("rubrics/day-1.roster.csv"), "{roster}");
+    // In a station circuit, the roster's circuits are offered in turn.
+    t.keys(&["Up", "Up", "Up", "Right", "Tab", "Tab", "Right"]);
+    let screen = t.wait_for("North");
+    let circuit = screen
+        .lines()
+        .find(|l| l.contains("North"))
+        .unwrap_or_default()
+        .to_string();
+    t.keys(&["Right"]);
+    let screen = t.wait_for("South");
+    assert!(
+        !screen.contains("North"),
+        "the next circuit replaces it: {circuit}\n{screen}"
+    );
 }
 
 /// SIGTERM or SIGHUP (a shutdown, a closed window) ends marking as `q`

@@ -99,6 +99,9 @@ pub struct Home {
     /// Roster files found beside the rubrics, offered in the roster field
     /// (←/→).
     pub rosters: Vec<String>,
+    /// The circuits each offered roster names, offered in the circuit
+    /// field (←/→) when that roster is chosen.
+    pub roster_circuits: Vec<(String, Vec<String>)>,
 }
 
 fn field(placeholder: &str, value: &str) -> TextArea<'static> {
@@ -139,6 +142,7 @@ impl Home {
             resume: 0,
             error: None,
             rosters: Vec::new(),
+            roster_circuits: Vec::new(),
         }
     }
 
@@ -266,6 +270,29 @@ impl Home {
                 self.station = cycle(self.station, n);
             }
             Field::Resume if left || right => self.resume = cycle(self.resume, self.unfinished.len()),
+            // The chosen roster's circuits, in turn.
+            Field::Circuit if left || right => {
+                let roster = text(&self.roster);
+                let circuits = self
+                    .roster_circuits
+                    .iter()
+                    .find(|(path, _)| *path == roster)
+                    .map(|(_, c)| c.clone())
+                    .unwrap_or_default();
+                if circuits.is_empty() {
+                    self.circuit_name.input(input);
+                } else {
+                    let now = text(&self.circuit_name);
+                    let next = match circuits.iter().position(|c| *c == now) {
+                        Some(i) => cycle(i, circuits.len()),
+                        None => 0,
+                    };
+                    self.circuit_name = field(
+                        "the roster's circuit, e.g. A (if it has several)",
+                        &circuits[next],
+                    );
+                }
+            }
             // The roster files found beside the rubrics, in turn.
             Field::Roster if (left || right) && !self.rosters.is_empty() => {
                 let now = text(&self.roster);

@@ -287,6 +287,10 @@ impl Executor {
             })
             .unwrap_or_default();
         rosters.sort();
+        home.roster_circuits = rosters
+            .iter()
+            .map(|path| (path.clone(), roster_circuits(Path::new(path))))
+            .collect();
         home.rosters = rosters;
         if self.remember
             && let Some(r) = crate::tui::remember::load()
@@ -533,6 +537,33 @@ pub fn with_gate_warnings(mut session: Session, folder: &Path) -> Session {
         }
     }
     session
+}
+
+/// The circuits a roster file names, in the order they first appear
+/// (none where it has no `circuit` column or cannot be read): offered on
+/// the home screen, before the roster is checked against a rubric.
+fn roster_circuits(path: &Path) -> Vec<String> {
+    let Ok(mut reader) = csv::ReaderBuilder::new().flexible(true).from_path(path) else {
+        return Vec::new();
+    };
+    let Some(column) = reader.headers().ok().and_then(|h| {
+        h.iter().position(|name| {
+            name.trim_start_matches('\u{feff}')
+                .trim()
+                .eq_ignore_ascii_case("circuit")
+        })
+    }) else {
+        return Vec::new();
+    };
+    let mut circuits: Vec<String> = Vec::new();
+    for record in reader.records().flatten().take(100_000) {
+        if let Some(c) = record.get(column).map(str::trim).filter(|c| !c.is_empty())
+            && !circuits.iter().any(|k| k == c)
+        {
+            circuits.push(c.to_string());
+        }
+    }
+    circuits
 }
 
 /// The rubrics in `dir` (`*.ron`, sorted), or the built-in examples when
