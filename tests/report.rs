@@ -1731,3 +1731,46 @@ fn the_report_opens_with_its_provenance_and_a_brief_in_plain_english() {
         assert!(exam.contains(row), "{row} in {exam}");
     }
 }
+
+/// A borderline group of fewer than five, setting a station's pass mark,
+/// is flagged.
+#[test]
+fn a_borderline_group_of_a_handful_setting_a_pass_mark_is_flagged() {
+    let d = Dir::new("report-bgm-few");
+    let s = simulated(&d, 20, 4);
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--format",
+        "markdown",
+        "--method",
+        "borderline-group",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut small = 0;
+    for line in md.lines().filter(|l| l.starts_with("| ") && l.contains("(n = ")) {
+        let station = line.split('|').nth(1).unwrap_or_default().trim().to_string();
+        let n: usize = line
+            .split("(n = ")
+            .nth(1)
+            .and_then(|t| t.split(')').next())
+            .and_then(|t| t.trim().parse().ok())
+            .unwrap_or(99);
+        if (1..5).contains(&n) {
+            small += 1;
+            assert!(
+                md.contains(&format!(
+                    "Station '{station}': **watch**: the borderline group pass mark rests on"
+                )),
+                "{station} with {n} graded borderline is flagged:\n{md}"
+            );
+        }
+    }
+    assert!(
+        small > 0,
+        "the cohort has a station with a small borderline group:\n{md}"
+    );
+}

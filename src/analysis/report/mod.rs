@@ -938,6 +938,10 @@ pub fn between_words(d: &Degenerate, what: &str) -> String {
 }
 
 /// The usual thresholds, each explained.
+/// Below this many candidates graded borderline, a borderline group pass
+/// mark that sets a station's pass mark is flagged.
+pub const BORDERLINE_GROUP_MIN: usize = 5;
+
 fn station_flags(s: &StationReport) -> Vec<Flag> {
     let mut flags = Vec::new();
     if s.n < 2 {
@@ -1001,6 +1005,19 @@ fn station_flags(s: &StationReport) -> Vec<Flag> {
                 },
             });
         }
+    }
+    // A borderline group of a handful is no standard to set a pass mark by.
+    if s.method == Some(SetMethod::BorderlineGroup)
+        && (1..BORDERLINE_GROUP_MIN).contains(&s.graded_borderline)
+    {
+        flags.push(Flag {
+            level: Level::Watch,
+            text: format!(
+                "the borderline group pass mark rests on {} graded borderline (fewer than {BORDERLINE_GROUP_MIN})",
+                crate::base::text::plural(s.graded_borderline, "candidate", "candidates")
+            ),
+            action: "prefer borderline regression here, which uses every candidate, or keep the provisional pass mark".into(),
+        });
     }
     // The method that sets this station's pass mark cannot: say why.
     if let Some(m) = s.method
