@@ -380,3 +380,149 @@ impl Home {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choice(label: &str, stations: &[&str]) -> RubricChoice {
+        RubricChoice {
+            label: label.to_string(),
+            source: RubricSource::BuiltIn("x.ron"),
+            id: label.to_string(),
+            title: label.to_string(),
+            stations: stations.iter().map(|s| (s.to_string(), s.to_string())).collect(),
+            problem: None,
+        }
+    }
+
+    fn home() -> Home {
+        let mut h = Home::new(
+            vec![
+                choice("a.ron", &["knee", "hip"]),
+                choice("b.ron", &["elbow", "wrist"]),
+            ],
+            Vec::new(),
+            "sessions".into(),
+            "",
+        );
+        h.rosters = vec!["r/one.csv".into(), "r/two.csv".into()];
+        h.roster_circuits = vec![
+            ("r/one.csv".into(), vec!["North".into(), "South".into()]),
+            ("r/two.csv".into(), Vec::new()),
+        ];
+        h
+    }
+
+    fn key(k: TextKey) -> Action {
+        Action::Text(Input {
+            key: k,
+            ..Input::default()
+        })
+    }
+
+    /// Each case: the field, the keys pressed there, and what the screen
+    /// then holds (roster, circuit).
+    #[test]
+    fn left_and_right_offer_what_was_found() {
+        let cases: &[(&str, Field, &[TextKey], &str, &str)] = &[
+            (
+                "a roster is offered",
+                Field::Roster,
+                &[TextKey::Right],
+                "r/one.csv",
+                "",
+            ),
+            (
+                "then the next",
+                Field::Roster,
+                &[TextKey::Right, TextKey::Right],
+                "r/two.csv",
+                "",
+            ),
+            (
+                "and round again",
+                Field::Roster,
+                &[TextKey::Right, TextKey::Right, TextKey::Right],
+                "r/one.csv",
+                "",
+            ),
+            (
+                "left goes back",
+                Field::Roster,
+                &[TextKey::Right, TextKey::Left],
+                "r/two.csv",
+                "",
+            ),
+        ];
+        for (what, field, keys, roster, circuit) in cases {
+            let mut h = home();
+            h.focus = *field;
+            for k in *keys {
+                h.update(key(*k));
+            }
+            assert_eq!(
+                (text(&h.roster).as_str(), text(&h.circuit_name).as_str()),
+                (*roster, *circuit),
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_chosen_rosters_circuits_are_offered_in_turn_and_others_are_typed() {
+        let mut h = home();
+        h.circuit = true;
+        h.focus = Field::Roster;
+        h.update(key(TextKey::Right));
+        h.focus = Field::Circuit;
+        h.update(key(TextKey::Right));
+        assert_eq!(text(&h.circuit_name), "North");
+        h.update(key(TextKey::Right));
+        assert_eq!(text(&h.circuit_name), "South");
+        // A roster with no circuits: the field takes what is typed.
+        let mut h = home();
+        h.circuit = true;
+        h.roster = field("", "r/two.csv");
+        h.focus = Field::Circuit;
+        h.update(key(TextKey::Char('A')));
+        assert_eq!(text(&h.circuit_name), "A");
+    }
+
+    #[test]
+    fn what_was_remembered_fills_the_fields_where_it_is_still_on_offer() {
+        let mut h = home();
+        h.remember(&crate::tui::remember::Remembered {
+            rubric: "b.ron".into(),
+            examiner: "E07".into(),
+            circuit: true,
+            roster: "r/one.csv".into(),
+            circuit_name: "South".into(),
+            station: "wrist".into(),
+        });
+        assert_eq!((h.rubric, h.station, h.circuit), (1, 1, true));
+        assert_eq!(text(&h.examiner), "E07");
+        assert_eq!(text(&h.circuit_name), "South");
+        // A rubric no longer on offer leaves the choice as it was.
+        let mut h = home();
+        h.remember(&crate::tui::remember::Remembered {
+            rubric: "gone.ron".into(),
+            station: "wrist".into(),
+            ..Default::default()
+        });
+        assert_eq!((h.rubric, h.station), (0, 0));
+        // And a launch is remembered as it was made.
+        let mut h = home();
+        h.examiner = field("", "E01");
+        h.focus = Field::CandidateId;
+        h.update(key(TextKey::Char('C')));
+        let HomeOutcome::Effect(HomeEffect::Launch(launch)) = h.update(Action::Enter) else {
+            panic!("launches");
+        };
+        let r = h.remembered(&launch);
+        assert_eq!(
+            (r.rubric.as_str(), r.examiner.as_str(), r.station.as_str()),
+            ("a.ron", "E01", "knee")
+        );
+    }
+}
