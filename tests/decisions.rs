@@ -24,6 +24,23 @@ fn col(rows: &[Vec<String>], name: &str) -> usize {
     rows[0].iter().position(|h| h == name).expect(name)
 }
 
+/// Forty simulated candidates of the OSCE, four examiners, seed 11.
+fn simulate_forty(folder: &Path) {
+    let (code, out) = osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "40",
+        "--examiners",
+        "4",
+        "--seed",
+        "11",
+        "--sessions",
+        s(folder),
+    ]);
+    assert_eq!(code, 0, "{out}");
+}
+
 /// Every decisions journal under `folder`.
 fn decision_files(folder: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
@@ -566,19 +583,7 @@ fn assessors_who_differ_are_settled_and_adopted_pass_marks_reach_every_command()
 fn adopted_pass_marks_are_used_by_export_without_being_asked() {
     let d = Dir::new("decide-pass-marks");
     let folder = d.0.join("s");
-    let (code, out) = osce(&[
-        "simulate",
-        OSCE,
-        "--candidates",
-        "40",
-        "--examiners",
-        "4",
-        "--seed",
-        "11",
-        "--sessions",
-        s(&folder),
-    ]);
-    assert_eq!(code, 0, "{out}");
+    simulate_forty(&folder);
     let record = d.0.join("standards.json");
     let (code, out) = osce(&[
         "report",
@@ -642,19 +647,7 @@ fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
     let d = Dir::new("decide-review");
     let folder = d.0.join("s");
     let f = s(&folder);
-    let (code, out) = osce(&[
-        "simulate",
-        OSCE,
-        "--candidates",
-        "40",
-        "--examiners",
-        "4",
-        "--seed",
-        "11",
-        "--sessions",
-        f,
-    ]);
-    assert_eq!(code, 0, "{out}");
+    simulate_forty(&folder);
     let record = d.0.join("standards.json");
     osce(&[
         "report",
@@ -827,19 +820,7 @@ fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
 fn the_board_sets_each_station_its_own_way_with_a_rounding_rule_and_a_note() {
     let d = Dir::new("decide-board");
     let folder = d.0.join("s");
-    let (code, out) = osce(&[
-        "simulate",
-        OSCE,
-        "--candidates",
-        "40",
-        "--examiners",
-        "4",
-        "--seed",
-        "11",
-        "--sessions",
-        s(&folder),
-    ]);
-    assert_eq!(code, 0, "{out}");
+    simulate_forty(&folder);
     let record = d.0.join("standards.json");
     let report_dir = d.0.join("report");
     let report = |extra: &[&str], record: &Path| {
