@@ -16,10 +16,12 @@ use criterion::{Criterion, criterion_group};
 mod common;
 use osce::rubric::load;
 use osce::store::Store;
-use osce::tui::app::{Action, App};
-use osce::tui::runner::{Executor, MarkingOrder, session};
+use osce::tui::marking::executor::Executor;
+use osce::tui::marking::session::{MarkingOrder, session};
+use osce::tui::marking::view as views;
+use osce::tui::marking::{Action, App};
+use osce::tui::screen::drive;
 use osce::tui::theme::Theme;
-use osce::tui::views;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -51,7 +53,7 @@ fn app_and_executor(dir: &Path) -> (App, Executor) {
         height: 40,
     });
     let effects = app.update(Action::Enter);
-    exec.perform(&mut app, effects);
+    drive(&mut app, &mut exec, effects);
     (app, exec)
 }
 
@@ -69,10 +71,10 @@ fn keystroke_to_durable() -> String {
         let digit = u8::try_from(i % 3).unwrap_or(0);
         let start = Instant::now();
         let effects = app.update(Action::Digit(digit));
-        exec.perform(&mut app, effects);
+        drive(&mut app, &mut exec, effects);
         samples.push(start.elapsed());
         assert!(
-            matches!(app.saved, osce::tui::app::Saved::Saved { .. }),
+            matches!(app.saved, osce::tui::marking::Saved::Saved { .. }),
             "{:?}",
             app.saved
         );
@@ -96,7 +98,7 @@ fn render(c: &mut Criterion) {
     let (mut app, mut exec) = app_and_executor(&dir);
     for d in [1u8, 2, 1, 0, 2] {
         let effects = app.update(Action::Digit(d));
-        exec.perform(&mut app, effects);
+        drive(&mut app, &mut exec, effects);
     }
     let theme = Theme::new(true);
     for (w, h) in [(120u16, 40u16), (200, 60)] {

@@ -11,7 +11,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use osce::results::moderation::AssessorLog;
 use osce::store::{Decision, Event, Health, Proposed, SaveProblem, Store, StoreError, read_sheet};
 use osce::tui::moderate::executor::ModerateExecutor;
-use osce::tui::moderate::{Action, Filter, ModerateApp, Options, Screen, action_for, snapshot, view};
+use osce::tui::moderate::{Action, Filter, ModerateApp, Options, Reply, Screen, action_for, snapshot, view};
+use osce::tui::screen::{Executor as _, drive};
 use osce::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -107,7 +108,13 @@ impl H {
     /// An action through the app, and its effects through the runner.
     fn act(&mut self, action: Action) {
         let effects = self.app.update(action);
-        self.exec.perform(&mut self.app, effects);
+        drive(&mut self.app, &mut self.exec, effects);
+    }
+
+    /// What the executor would report, fed to the app directly.
+    fn reply(&mut self, reply: Reply) {
+        let effects = self.app.reply(reply);
+        drive(&mut self.app, &mut self.exec, effects);
     }
 
     fn key(&mut self, code: KeyCode) {
@@ -484,7 +491,9 @@ fn no_key_acts_while_the_terminal_is_too_small() {
 fn the_assessor_is_told_at_once_when_decisions_cannot_be_saved() {
     let mut h = practical();
     // The runner's first check writes a test file where the journal is.
-    h.exec.watch_disk(&mut h.app, std::time::Instant::now());
+    if let Some(reply) = h.exec.watch(&h.app, std::time::Instant::now()) {
+        h.reply(reply);
+    }
     assert!(
         matches!(h.app.disk, Health::Fine | Health::Low { .. }),
         "{:?}",
@@ -504,13 +513,13 @@ fn the_assessor_is_told_at_once_when_decisions_cannot_be_saved() {
         path: folder.join("moderation.jsonl"),
         source: std::io::Error::from(std::io::ErrorKind::StorageFull),
     });
-    h.act(Action::Disk(Health::Unwritable(full)));
+    h.reply(Reply::Disk(Health::Unwritable(full)));
     let screen = h.render(120, 40);
     assert!(
         screen.contains("DECISIONS ARE NOT BEING SAVED: the disk is full."),
         "{screen}"
     );
-    h.act(Action::Disk(Health::Low { free: 5_000_000 }));
+    h.reply(Reply::Disk(Health::Low { free: 5_000_000 }));
     let screen = h.render(120, 40);
     assert!(
         screen.contains("The disk is nearly full: 5.0 MB free. Decisions are still being saved"),
@@ -737,7 +746,7 @@ fn update_asks_and_the_runner_saves() {
     );
     assert!(decisions(&h.journal()).is_empty(), "nothing written by update");
     assert!(!h.app.notice.as_ref().is_some_and(|n| n.text.contains("saved ✓")));
-    h.exec.perform(&mut h.app, effects);
+    drive(&mut h.app, &mut h.exec, effects);
     assert_eq!(decisions(&h.journal()).len(), 1);
     assert!(h.app.notice.as_ref().is_some_and(|n| n.text.contains("saved ✓")));
 }
@@ -959,5 +968,5 @@ fn no_moderation_key_is_bound_twice_in_one_context() {
         Ctx::SignOff,
         Ctx::Help,
     ];
-    assert_eq!(osce::tui::keymap::clashes(bindings(), &all), Vec::<String>::new());
+    assert_eq!(osce::tui::keys::clashes(bindings(), &all), Vec::<String>::new());
 }

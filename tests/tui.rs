@@ -14,11 +14,13 @@ use osce::rubric::load;
 use osce::store::{
     ConcernKind, Event, Health, SaveProblem, SheetState, Store, StoreError, TimerAction, read_sheet,
 };
-use osce::tui::app::{Action, App, Effect, Saved, Screen};
-use osce::tui::keymap::action_for;
-use osce::tui::runner::{Executor, MarkingOrder, session};
+use osce::tui::marking::executor::Executor;
+use osce::tui::marking::keys::action_for;
+use osce::tui::marking::session::{MarkingOrder, session};
+use osce::tui::marking::view as views;
+use osce::tui::marking::{Action, App, Effect, Reply, Saved, Screen};
+use osce::tui::screen::{Executor as _, drive};
 use osce::tui::theme::Theme;
-use osce::tui::views;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -82,7 +84,14 @@ fn osce_one(candidate: &str) -> Harness {
 impl Harness {
     fn act(&mut self, action: Action) -> Vec<Effect> {
         let effects = self.app.update(action);
-        self.exec.perform(&mut self.app, effects.clone());
+        drive(&mut self.app, &mut self.exec, effects.clone());
+        effects
+    }
+
+    /// What the executor would report, fed to the app directly.
+    fn reply(&mut self, reply: Reply) -> Vec<Effect> {
+        let effects = self.app.reply(reply);
+        drive(&mut self.app, &mut self.exec, effects.clone());
         effects
     }
 
@@ -184,7 +193,7 @@ fn digits_mark_the_current_item_and_move_on_only_once_saved() {
             .mark("id-consent")
             .is_none()
     );
-    h.exec.perform(&mut h.app, effects);
+    drive(&mut h.app, &mut h.exec, effects);
     assert_eq!(h.cursor(), 1);
     // id-consent is a done/not-done scale: 2 is not a level of it.
     h.key(KeyCode::Up);
@@ -487,7 +496,7 @@ fn q_quits_and_question_mark_toggles_help() {
     assert!(!h.app.help);
     let effects = h.key(KeyCode::Char('q'));
     assert!(h.app.quit);
-    assert!(effects.contains(&Effect::Quit));
+    assert_eq!(effects, vec![Effect::Close], "the sheet is closed, and osce ends");
 }
 
 #[test]
@@ -496,7 +505,7 @@ fn a_failed_write_is_shown_as_not_saved_and_the_mark_not_shown() {
     // Take the journal away so the next append fails (a full disk or a
     // read-only folder is issue 6's torture test): the screen must say the
     // mark is NOT saved and must not show it.
-    h.exec.perform(&mut h.app, vec![Effect::Close]);
+    drive(&mut h.app, &mut h.exec, vec![Effect::Close]);
     h.key(KeyCode::Char('1'));
     assert!(matches!(h.app.saved, Saved::Failed(_)), "{:?}", h.app.saved);
     assert!(
@@ -525,7 +534,7 @@ fn an_unwritable_folder_is_on_every_screen_of_the_session_until_a_save_works() {
     let mut h = osce_one("C001");
     assert!(!h.render(120, 40).contains("NOT BEING SAVED"));
     // Found by the runner's check before the examiner has done anything.
-    h.act(Action::Disk(Health::Unwritable(full_disk())));
+    h.reply(Reply::Disk(Health::Unwritable(full_disk())));
     let screen = h.render(120, 40);
     assert!(
         screen.contains("MARKS ARE NOT BEING SAVED: the disk is full."),
@@ -550,10 +559,10 @@ fn an_unwritable_folder_is_on_every_screen_of_the_session_until_a_save_works() {
 #[test]
 fn a_failed_save_stays_on_screen_after_the_disk_is_fixed_until_a_change_is_saved() {
     let mut h = opened();
-    h.act(Action::AppendFailed(full_disk()));
+    h.reply(Reply::AppendFailed(full_disk()));
     // The next check finds room again; the failed change is still not on
     // disk, so the banner stays.
-    h.act(Action::Disk(Health::Fine));
+    h.reply(Reply::Disk(Health::Fine));
     assert!(h.render(120, 40).contains("MARKS ARE NOT BEING SAVED"));
     h.key(KeyCode::Char('1'));
     assert!(matches!(h.app.saved, Saved::Saved { .. }));
@@ -567,8 +576,8 @@ fn the_timers_own_records_do_not_clear_a_failed_change() {
     h.key(KeyCode::Char(' '));
     // A mark fails; the disk comes back; the timer's next call (reading
     // time over) is saved by itself.
-    h.act(Action::AppendFailed(full_disk()));
-    h.act(Action::Disk(Health::Fine));
+    h.reply(Reply::AppendFailed(full_disk()));
+    h.reply(Reply::Disk(Health::Fine));
     h.tick(65.0);
     assert!(matches!(h.app.saved, Saved::Saved { .. }), "{:?}", h.app.saved);
     let screen = h.render(120, 40);
@@ -585,13 +594,13 @@ fn the_timers_own_records_do_not_clear_a_failed_change() {
 #[test]
 fn a_nearly_full_disk_warns_and_a_full_one_warns_louder() {
     let mut h = opened();
-    h.act(Action::Disk(Health::Low { free: 12_345_678 }));
+    h.reply(Reply::Disk(Health::Low { free: 12_345_678 }));
     let screen = h.render(120, 40);
     assert!(
         screen.contains("The disk is nearly full: 12.3 MB free. Marks are still being saved"),
         "{screen}"
     );
-    h.act(Action::Disk(Health::Low { free: 4096 }));
+    h.reply(Reply::Disk(Health::Low { free: 4096 }));
     let screen = h.render(120, 40);
     assert!(
         screen.contains("THE DISK IS FULL, or nearly: 0.0 MB free. The next change may not be saved"),
@@ -606,7 +615,9 @@ fn a_nearly_full_disk_warns_and_a_full_one_warns_louder() {
 #[test]
 fn the_runner_checks_the_sessions_folder_when_a_session_starts() {
     let mut h = osce_one("C001");
-    h.exec.watch_disk(&mut h.app, std::time::Instant::now());
+    if let Some(reply) = h.exec.watch(&h.app, std::time::Instant::now()) {
+        h.reply(reply);
+    }
     assert!(
         matches!(h.app.disk, Health::Fine | Health::Low { .. }),
         "{:?}",
@@ -650,15 +661,15 @@ fn circuit_mode_brings_candidates_in_rotation_order_and_records_absence() {
     let mut app = App::marking(s, Duration::ZERO, t0());
     let first = app.current_candidate().expect("first").id.clone();
     let effects = app.update(Action::Absent);
-    exec.perform(&mut app, effects);
+    drive(&mut app, &mut exec, effects);
     for c in "Did not arrive".chars() {
         if let Some(a) = action_for(&app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)) {
             let effects = app.update(a);
-            exec.perform(&mut app, effects);
+            drive(&mut app, &mut exec, effects);
         }
     }
     let effects = app.update(Action::Save);
-    exec.perform(&mut app, effects);
+    drive(&mut app, &mut exec, effects);
     // The next candidate is up for confirmation.
     assert!(matches!(app.screen, Screen::Confirm));
     assert_eq!(app.candidate, 1);
@@ -829,7 +840,7 @@ fn home_starts_a_session_and_offers_built_in_rubrics_elsewhere() {
     let press = |app: &mut App, exec: &mut Executor, code: KeyCode| {
         if let Some(a) = action_for(app, KeyEvent::new(code, KeyModifiers::NONE)) {
             let effects = app.update(a);
-            exec.perform(app, effects);
+            drive(app, exec, effects);
         }
     };
     // Rubric → examiner.
@@ -1129,7 +1140,7 @@ fn home_starts_a_station_circuit_for_one_of_the_rosters_circuits() {
     let mut press = |app: &mut App, code: KeyCode| {
         if let Some(a) = action_for(app, KeyEvent::new(code, KeyModifiers::NONE)) {
             let effects = app.update(a);
-            exec.perform(app, effects);
+            drive(app, &mut exec, effects);
         }
     };
     // Choose the OSCE (rubrics are listed by file name: the OSCE is last).
@@ -1224,7 +1235,7 @@ fn the_start_station_is_the_first_sheet_opened_and_written() {
     let mut h = osce_from("elbow");
     // As the runner does when a session starts: find where it stands.
     let effects = h.app.startup();
-    h.exec.perform(&mut h.app, effects);
+    drive(&mut h.app, &mut h.exec, effects);
     h.key(KeyCode::Enter);
     assert_eq!(
         h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
@@ -1469,7 +1480,7 @@ fn restart(h: &mut Harness, down: i64, name: &str) {
         height: 40,
     });
     let effects = h.app.startup();
-    h.exec.perform(&mut h.app, effects);
+    drive(&mut h.app, &mut h.exec, effects);
     h.key(KeyCode::Enter);
 }
 
@@ -1772,7 +1783,7 @@ fn six_at_the_knee(start: &str) -> Harness {
         height: 40,
     });
     let mut h = Harness { app, exec, dir, wall };
-    h.act(Action::Surveyed(Vec::new()));
+    h.reply(Reply::Surveyed(Vec::new()));
     h
 }
 
@@ -2143,7 +2154,7 @@ fn a_draft_that_could_not_be_saved_is_tried_again_a_second_later() {
     h.tick(0.0);
     h.key(KeyCode::Char('c'));
     // The journal is taken away: the draft's write fails.
-    h.exec.perform(&mut h.app, vec![Effect::Close]);
+    drive(&mut h.app, &mut h.exec, vec![Effect::Close]);
     h.chars("Good");
     h.tick(0.1);
     assert!(matches!(h.app.saved, Saved::Failed(_)), "{:?}", h.app.saved);
@@ -2193,7 +2204,7 @@ fn practical(candidates: &[(&str, &str)]) -> Harness {
     });
     let effects = app.startup();
     let mut h = Harness { app, exec, dir, wall };
-    h.exec.perform(&mut h.app, effects);
+    drive(&mut h.app, &mut h.exec, effects);
     h
 }
 

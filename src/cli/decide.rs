@@ -305,7 +305,7 @@ fn entry(common: &Common, l: &Loaded, by: &str, reason: &str, ruling: Ruling) ->
         device: common
             .device
             .clone()
-            .unwrap_or_else(osce::tui::runner::default_device),
+            .unwrap_or_else(osce::tui::marking::session::default_device),
         decision: ruling,
         reason: reason.trim().to_string(),
     }

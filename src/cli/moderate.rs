@@ -7,9 +7,10 @@ use chrono::Utc;
 use osce::day::roster::read_roster;
 use osce::results::moderation::AssessorLog;
 use osce::store::{Store, StoreError};
+use osce::tui::marking::session::default_device;
 use osce::tui::moderate::executor::ModerateExecutor;
 use osce::tui::moderate::{ModerateApp, Options, default_seed, snapshot};
-use osce::tui::runner::{default_device, run_moderation};
+use osce::tui::terminal;
 
 use super::status::rubric_and_hash;
 use super::{EXIT_INVALID, EXIT_USAGE, ModerateArgs};
@@ -150,7 +151,8 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             problems[0]
         ));
     }
-    match run_moderation(
+    app.utc_offset = *chrono::Local::now().offset();
+    match terminal::run(
         app,
         exec,
         std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),

@@ -63,7 +63,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             .or_else(|| std::env::var("USER").ok())
             .or_else(|| std::env::var("LOGNAME").ok())
             .filter(|b| !b.trim().is_empty())
-            .unwrap_or_else(|| format!("a user on {}", osce::tui::runner::default_device())),
+            .unwrap_or_else(|| format!("a user on {}", osce::tui::marking::session::default_device())),
         rubric_id: rubric.id.clone(),
         rubric_version: rubric.version.clone(),
         rubric_hash: hash.clone(),

@@ -8,8 +8,10 @@ use chrono::Utc;
 use osce::day::roster::read_roster;
 use osce::rubric;
 use osce::store::Store;
-use osce::tui::app::App;
-use osce::tui::runner::{Executor, MarkingOrder, default_device, run_terminal, session};
+use osce::tui::marking::App;
+use osce::tui::marking::executor::Executor;
+use osce::tui::marking::session::{MarkingOrder, default_device, session, with_gate_warnings};
+use osce::tui::terminal;
 
 use super::{EXIT_INVALID, EXIT_USAGE, ScoreArgs, diagnostics};
 
@@ -93,7 +95,7 @@ pub fn score(args: ScoreArgs) -> ExitCode {
     };
     let device = args.device.clone().unwrap_or_else(default_device);
     let session = match session(rubric, &text, &args.examiner, &device, plan, roster.as_ref()) {
-        Ok(s) => osce::tui::runner::with_gate_warnings(s, &args.sessions),
+        Ok(s) => with_gate_warnings(s, &args.sessions),
         Err(message) => {
             errln!("error: {message}");
             return ExitCode::from(EXIT_USAGE);
@@ -105,8 +107,9 @@ pub fn score(args: ScoreArgs) -> ExitCode {
     // The device as the session checked it (composed, like every id).
     let mut exec = executor(&args.sessions, session.device.clone());
     exec.set_rubric_hash(session.rubric_hash.clone());
-    let app = App::marking(session, std::time::Duration::ZERO, Utc::now());
-    finish(run_terminal(app, exec, colour()))
+    let mut app = App::marking(session, std::time::Duration::ZERO, Utc::now());
+    app.utc_offset = *chrono::Local::now().offset();
+    finish(terminal::run(app, exec, colour()))
 }
 
 pub fn home(sessions: &Path) -> ExitCode {
@@ -117,6 +120,7 @@ pub fn home(sessions: &Path) -> ExitCode {
     exec.remember = true;
     let examiner = std::env::var("OSCE_EXAMINER").unwrap_or_default();
     let home = exec.home(Path::new("rubrics"), &examiner);
-    let app = App::home(home, std::time::Duration::ZERO, Utc::now());
-    finish(run_terminal(app, exec, colour()))
+    let mut app = App::home(home, std::time::Duration::ZERO, Utc::now());
+    app.utc_offset = *chrono::Local::now().offset();
+    finish(terminal::run(app, exec, colour()))
 }

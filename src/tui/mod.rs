@@ -1,18 +1,20 @@
 //! The terminal interface: a thin shell over the core.
 //!
-//! Key events become [`app::Action`]s through the [`keymap`]; `App::update`
-//! changes state and asks for [`app::Effect`]s (append a record, ring the
-//! bell) without doing any I/O; the [`runner`] performs them and feeds the
-//! outcome back; [`views`] draw `&App` only.
+//! Every screen keeps one contract ([`screen::Screen`]): a key table turns
+//! key events into actions; `update` changes state and asks for effects
+//! (append a record, ring the bell) without doing any I/O; an executor
+//! performs them and its replies come back through `reply`; the view draws
+//! the state only. [`terminal::run`] is the one loop that drives them all.
+//! Each screen has a folder: [`marking`] (with the home screen it starts
+//! from), [`moderate`] and [`report`].
 
-pub mod app;
 pub mod bigtext;
-pub mod home;
-pub mod keymap;
+pub mod keys;
+pub mod marking;
 pub mod moderate;
 pub mod remember;
 pub mod report;
-pub mod runner;
+pub mod screen;
 pub mod signals;
+pub mod terminal;
 pub mod theme;
-pub mod views;

@@ -1,11 +1,11 @@
 //! The moderation screen's keys. One table lists every binding once; it
 //! drives the key handling, the footer and the `?` help alike.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui_textarea::Input;
 
 use super::{Action, ModerateApp, Screen};
-use crate::tui::keymap::{self, Key, key_of};
+use crate::tui::keys::{self as table, Key};
 
 /// Which screen's keys apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,7 @@ impl Ctx {
 }
 
 /// A line of the moderation screen's key table.
-pub type Binding = keymap::Binding<Ctx, Action>;
+pub type Binding = table::Binding<Ctx, Action>;
 
 use Ctx::*;
 
@@ -331,15 +331,15 @@ pub fn bindings() -> &'static [Binding] {
 
 /// The action for a key press on the app's current screen, if any.
 pub fn action_for(app: &ModerateApp, event: KeyEvent) -> Option<Action> {
+    if table::interrupts(&event) {
+        return Some(Action::Quit);
+    }
     if event.kind != KeyEventKind::Press {
         return None;
     }
-    if event.modifiers.contains(KeyModifiers::CONTROL) && event.code == KeyCode::Char('c') {
-        return Some(Action::Quit);
-    }
     let ctx = Ctx::of(app);
-    if let Some(key) = key_of(&event)
-        && let Some(binding) = keymap::of_screen(bindings(), ctx, false).find(|b| b.keys.contains(&key))
+    if let Some(key) = table::key_of(&event)
+        && let Some(binding) = table::binding_for(bindings(), ctx, key)
     {
         return Some(binding.action.clone());
     }
@@ -348,5 +348,5 @@ pub fn action_for(app: &ModerateApp, event: KeyEvent) -> Option<Action> {
 
 /// The bindings of a screen, for the footer (`footer_only`) or the help.
 pub fn for_screen(ctx: Ctx, footer_only: bool) -> impl Iterator<Item = &'static Binding> {
-    keymap::of_screen(bindings(), ctx, footer_only)
+    table::of_screen(bindings(), ctx, footer_only)
 }

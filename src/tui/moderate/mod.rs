@@ -57,7 +57,7 @@ pub fn cell_reader(rubric: &Rubric, rubric_hash: &str, folders: &[std::path::Pat
     })
 }
 
-/// What [`ModerateApp::update`] asks the runner to do.
+/// What [`ModerateApp::update`] asks the executor to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Append `event` to the assessor's journal, durably. With `check`:
@@ -77,9 +77,9 @@ pub struct CellCheck {
     pub histories: Vec<SeenSheet>,
 }
 
-/// What the runner reports back.
+/// What the executor reports back from an [`Effect`].
 #[derive(Debug)]
-pub enum Outcome {
+pub enum Reply {
     /// Saved: on disk.
     Recorded(Record),
     /// Not saved, and why.
@@ -91,6 +91,8 @@ pub enum Outcome {
         snapshot: Result<Snapshot, SnapshotError>,
     },
     Reloaded(Result<Snapshot, SnapshotError>),
+    /// Whether the assessor's folder can be written, as last checked.
+    Disk(crate::store::Health),
 }
 
 /// A record asked for and not yet reported back.
@@ -279,9 +281,6 @@ pub enum Action {
         width: u16,
         height: u16,
     },
-    /// Whether the assessor's folder can be written, as the runner last
-    /// checked.
-    Disk(crate::store::Health),
 }
 
 /// A message under the header: what was just saved, or what went wrong.
@@ -365,7 +364,7 @@ fn text_of(t: &TextArea<'_>) -> String {
 impl ModerateApp {
     /// The app for the assessor whose moderation journal replays to `own`,
     /// over `snapshot` (every sheet and every moderation journal as read
-    /// from the sessions folders). Reading and writing is the runner's
+    /// from the sessions folders). Reading and writing is the executor's
     /// ([`Effect`]); the app only asks.
     pub fn new(rubric: Rubric, snapshot: Snapshot, own: AssessorLog, options: Options) -> ModerateApp {
         let rubric_policy = rubric.moderation;
@@ -483,7 +482,7 @@ impl ModerateApp {
     }
 
     /// Asks for `event` to be recorded; `check` names the cell whose sheets
-    /// must still be as shown. Until the runner reports back, the screen is
+    /// must still be as shown. Until the executor reports back, the screen is
     /// `next`; if it is not saved, `back` (the form, with what was typed).
     fn request(
         &mut self,
@@ -498,16 +497,20 @@ impl ModerateApp {
         next
     }
 
-    /// What came of an effect, from the runner.
-    pub fn outcome(&mut self, outcome: Outcome) {
+    /// What came of an effect, from the executor.
+    pub fn reply(&mut self, reply: Reply) -> Vec<Effect> {
+        if let Reply::Disk(health) = reply {
+            self.disk = health;
+            return Vec::new();
+        }
         let pending = self.pending.take();
         let back = |app: &mut ModerateApp, pending: Option<Pending>| {
             if let Some(p) = pending {
                 app.screen = p.back;
             }
         };
-        match outcome {
-            Outcome::Recorded(record) => {
+        match reply {
+            Reply::Recorded(record) => {
                 let own = self.own;
                 self.moderation.logs[own].apply(&record);
                 if let Some(p) = pending {
@@ -526,11 +529,11 @@ impl ModerateApp {
                     self.move_by(1);
                 }
             }
-            Outcome::NotRecorded(why) => {
+            Reply::NotRecorded(why) => {
                 self.warn(format!("NOT SAVED: {why}"));
                 back(self, pending);
             }
-            Outcome::Changed {
+            Reply::Changed {
                 candidate,
                 station,
                 snapshot,
@@ -549,15 +552,17 @@ impl ModerateApp {
                 }
                 back(self, pending);
             }
-            Outcome::Reloaded(Ok(snapshot)) => {
+            Reply::Reloaded(Ok(snapshot)) => {
                 self.adopt(snapshot);
                 self.say(format!(
                     "Read again from disk: {} submitted sheets.",
                     self.entries.len()
                 ));
             }
-            Outcome::Reloaded(Err(why)) => self.warn(format!("Could not read the sessions again: {why}")),
+            Reply::Reloaded(Err(why)) => self.warn(format!("Could not read the sessions again: {why}")),
+            Reply::Disk(_) => {}
         }
+        std::mem::take(&mut self.effects)
     }
 
     /// The check that `e`'s sheets are still those shown.
@@ -782,9 +787,9 @@ impl ModerateApp {
     /// The banner about saving decisions, if any: the folder cannot be
     /// written, or the disk is nearly full. (A decision that failed to
     /// save says so in the notice, and its form stays open.)
-    pub fn alarm(&self) -> Option<crate::tui::app::Alarm<'_>> {
+    pub fn alarm(&self) -> Option<crate::tui::marking::Alarm<'_>> {
         use crate::store::Health;
-        use crate::tui::app::Alarm;
+        use crate::tui::marking::Alarm;
         match &self.disk {
             Health::Fine => None,
             Health::Low { free } => Some(Alarm::Low(*free)),
@@ -792,9 +797,9 @@ impl ModerateApp {
         }
     }
 
-    /// Handles one action; returns what the runner must do (record,
-    /// read again), whose outcome it reports back through
-    /// [`ModerateApp::outcome`]. No I/O, no clock.
+    /// Handles one action; returns what the executor must do (record,
+    /// read again), which reports back through [`ModerateApp::reply`]. No
+    /// I/O, no clock.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         self.handle(action);
         std::mem::take(&mut self.effects)
@@ -804,10 +809,6 @@ impl ModerateApp {
         if let Action::Resize { width, height } = action {
             self.width = width;
             self.height = height;
-            return;
-        }
-        if let Action::Disk(health) = action {
-            self.disk = health;
             return;
         }
         if matches!(action, Action::Quit)
@@ -1433,4 +1434,39 @@ pub fn default_seed(assessment: &str) -> u64 {
     let mut b = [0u8; 8];
     b.copy_from_slice(&h.as_bytes()[..8]);
     u64::from_le_bytes(b) % 1_000_000
+}
+
+/// The moderation screen keeps the contract every screen keeps.
+impl crate::tui::screen::Screen for ModerateApp {
+    type Action = Action;
+    type Effect = Effect;
+    type Reply = Reply;
+
+    fn key(&self, key: crossterm::event::KeyEvent) -> Option<Action> {
+        keys::action_for(self, key)
+    }
+
+    fn resize(width: u16, height: u16) -> Action {
+        Action::Resize { width, height }
+    }
+
+    fn paste(text: String) -> Option<Action> {
+        Some(Action::Paste(text))
+    }
+
+    fn update(&mut self, action: Action) -> Vec<Effect> {
+        ModerateApp::update(self, action)
+    }
+
+    fn reply(&mut self, reply: Reply) -> Vec<Effect> {
+        ModerateApp::reply(self, reply)
+    }
+
+    fn view(&self, frame: &mut ratatui::Frame, theme: &crate::tui::theme::Theme) {
+        view::render(self, frame, theme);
+    }
+
+    fn done(&self) -> bool {
+        self.quit
+    }
 }

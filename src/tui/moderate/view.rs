@@ -11,8 +11,8 @@ use crate::base::text::fit;
 use crate::results::moderation::CellModeration;
 use crate::scoring::{StationOutcome, fmt_marks};
 use crate::store::{Decision, TimerAction};
+use crate::tui::marking::view::centred;
 use crate::tui::theme::Theme;
-use crate::tui::views::centred;
 
 pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
     let mut area = frame.area();
@@ -28,7 +28,7 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
         return;
     }
     if let Some(alarm) = app.alarm() {
-        area = crate::tui::views::banner(frame, area, alarm, "DECISIONS", theme);
+        area = crate::tui::marking::view::banner(frame, area, alarm, "DECISIONS", theme);
     }
     let notice = u16::from(app.notice.is_some());
     let [header, notice_area, body, footer] = Layout::vertical([

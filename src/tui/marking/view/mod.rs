@@ -10,9 +10,9 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::app::{Alarm, App, MIN_HEIGHT, MIN_WIDTH, Screen};
-use super::keymap::{Ctx, for_screen};
-use super::theme::Theme;
+use super::keys::{Ctx, for_screen};
+use super::{Alarm, App, MIN_HEIGHT, MIN_WIDTH, Screen};
+use crate::tui::theme::Theme;
 
 pub fn render(app: &App, frame: &mut Frame, theme: &Theme) {
     let mut area = frame.area();

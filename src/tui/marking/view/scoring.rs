@@ -10,8 +10,8 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use crate::day::timer::{Phase, fmt_countdown, fmt_overrun};
 use crate::rubric::{Critical, Rubric, Station};
 use crate::scoring::fmt_marks;
-use crate::tui::app::{App, Saved, Sheet};
 use crate::tui::bigtext;
+use crate::tui::marking::{App, Saved, Sheet};
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {

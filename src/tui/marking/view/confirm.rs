@@ -7,8 +7,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::scoring::{Outcome, fmt_marks, fmt_percent};
-use crate::tui::app::{App, Mode, ProvisionalResult};
 use crate::tui::bigtext;
+use crate::tui::marking::{App, Mode, ProvisionalResult};
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -101,10 +101,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     lines.push(Line::styled(name, theme.strong()));
     lines.push(Line::raw(format!("Candidate id: {}", candidate.id)));
     let here = match app.progress_of(&candidate.id, &station.id) {
-        crate::tui::app::Progress::NotStarted => ("Sheet here: not started", theme.plain()),
-        crate::tui::app::Progress::Started => ("Sheet here: marking started, not submitted", theme.warn()),
-        crate::tui::app::Progress::Submitted => ("Sheet here: already SUBMITTED", theme.ok()),
-        crate::tui::app::Progress::Absent => ("Sheet here: recorded ABSENT", theme.warn()),
+        crate::tui::marking::Progress::NotStarted => ("Sheet here: not started", theme.plain()),
+        crate::tui::marking::Progress::Started => {
+            ("Sheet here: marking started, not submitted", theme.warn())
+        }
+        crate::tui::marking::Progress::Submitted => ("Sheet here: already SUBMITTED", theme.ok()),
+        crate::tui::marking::Progress::Absent => ("Sheet here: recorded ABSENT", theme.warn()),
     };
     lines.push(Line::styled(here.0, here.1));
     // What the exam lead recorded that the examiner should know first.

@@ -1,10 +1,10 @@
 //! The home screen: choose a rubric, say who you are and how you will
-//! mark, or resume an unfinished sheet. The runner reads the disk (the
+//! mark, or resume an unfinished sheet. The executor reads the disk (the
 //! rubrics offered, the unfinished sheets) and starts the session.
 
 use ratatui_textarea::{Input, Key as TextKey, TextArea};
 
-use super::app::Action;
+use super::Action;
 
 /// A rubric on offer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,12 +53,6 @@ pub enum Field {
     Resume,
 }
 
-/// What the home screen asks the runner to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HomeEffect {
-    Launch(Launch),
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Launch {
     pub rubric: usize,
@@ -73,9 +67,11 @@ pub struct Launch {
     pub circuit_name: String,
 }
 
+/// What a key on the home screen comes to.
 pub enum HomeOutcome {
     Nothing,
-    Effect(HomeEffect),
+    /// Start marking with these choices.
+    Launch(Launch),
     Quit,
 }
 
@@ -352,7 +348,7 @@ impl Home {
             return HomeOutcome::Nothing;
         }
         let station = choice.stations.get(self.station).map(|(id, _)| id.clone());
-        HomeOutcome::Effect(HomeEffect::Launch(Launch {
+        HomeOutcome::Launch(Launch {
             rubric: self.rubric,
             examiner,
             circuit: self.circuit,
@@ -361,14 +357,14 @@ impl Home {
             roster,
             station,
             circuit_name: text(&self.circuit_name),
-        }))
+        })
     }
 
     fn resume(&mut self) -> HomeOutcome {
         let Some(u) = self.unfinished.get(self.resume) else {
             return HomeOutcome::Nothing;
         };
-        HomeOutcome::Effect(HomeEffect::Launch(Launch {
+        HomeOutcome::Launch(Launch {
             rubric: u.rubric,
             examiner: u.examiner.clone(),
             circuit: false,
@@ -377,7 +373,7 @@ impl Home {
             roster: String::new(),
             station: Some(u.station.clone()),
             circuit_name: String::new(),
-        }))
+        })
     }
 }
 
@@ -516,7 +512,7 @@ mod tests {
         h.examiner = field("", "E01");
         h.focus = Field::CandidateId;
         h.update(key(TextKey::Char('C')));
-        let HomeOutcome::Effect(HomeEffect::Launch(launch)) = h.update(Action::Enter) else {
+        let HomeOutcome::Launch(launch) = h.update(Action::Enter) else {
             panic!("launches");
         };
         let r = h.remembered(&launch);

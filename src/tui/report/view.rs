@@ -1,146 +1,17 @@
-//! `osce report` in a terminal: the quality report with its plots. Four
-//! views (overview, stations, reliability, examiners); read-only.
+//! The report screen's views: the overview, the stations with their
+//! scatter plots, reliability and examiners.
 
-use std::io;
-
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Wrap};
 
-use crate::analysis::report::Report;
+use super::{MIN_HEIGHT, MIN_WIDTH, ReportApp, View};
 use crate::analysis::report::markdown::{flag_lines, method_words};
 use crate::base::text::fit;
 use crate::scoring::fmt_marks;
 use crate::tui::theme::Theme;
-
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    Overview,
-    Stations,
-    Reliability,
-    Examiners,
-}
-
-impl View {
-    pub const ALL: [View; 4] = [View::Overview, View::Stations, View::Reliability, View::Examiners];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            View::Overview => "1 Overview",
-            View::Stations => "2 Stations",
-            View::Reliability => "3 Reliability",
-            View::Examiners => "4 Examiners",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    NextView,
-    PrevView,
-    View(View),
-    Up,
-    Down,
-    Help,
-    Quit,
-    Resize { width: u16, height: u16 },
-}
-
-/// The keys, once: they drive the key handling, the footer and the help.
-pub const KEYS: [(&str, &str); 6] = [
-    ("tab/→", "next view"),
-    ("1-4", "a view"),
-    ("↑↓", "station (stations view) or scroll"),
-    ("?", "help"),
-    ("q", "quit"),
-    ("shift-tab/←", "previous view"),
-];
-
-#[derive(Debug)]
-pub struct ReportApp {
-    pub report: Report,
-    pub view: View,
-    /// The selected station (stations view) or the scroll offset.
-    pub selected: usize,
-    pub scroll: u16,
-    pub help: bool,
-    pub quit: bool,
-    pub width: u16,
-    pub height: u16,
-}
-
-impl ReportApp {
-    pub fn new(report: Report) -> ReportApp {
-        ReportApp {
-            report,
-            view: View::Overview,
-            selected: 0,
-            scroll: 0,
-            help: false,
-            quit: false,
-            width: MIN_WIDTH,
-            height: MIN_HEIGHT,
-        }
-    }
-
-    pub fn too_small(&self) -> bool {
-        self.width < MIN_WIDTH || self.height < MIN_HEIGHT
-    }
-
-    pub fn update(&mut self, action: Action) {
-        let i = View::ALL.iter().position(|v| *v == self.view).unwrap_or(0);
-        match action {
-            Action::Resize { width, height } => {
-                self.width = width;
-                self.height = height;
-            }
-            Action::Quit => self.quit = true,
-            _ if self.too_small() => {}
-            Action::Help => self.help = !self.help,
-            _ if self.help => self.help = false,
-            Action::NextView => self.view = View::ALL[(i + 1) % 4],
-            Action::PrevView => self.view = View::ALL[(i + 3) % 4],
-            Action::View(v) => self.view = v,
-            Action::Up if self.view == View::Stations => self.selected = self.selected.saturating_sub(1),
-            Action::Down if self.view == View::Stations => {
-                self.selected = (self.selected + 1).min(self.report.stations.len().saturating_sub(1));
-            }
-            Action::Up => self.scroll = self.scroll.saturating_sub(1),
-            Action::Down => self.scroll = self.scroll.saturating_add(1),
-        }
-        if matches!(self.view, View::Stations) {
-            self.scroll = 0;
-        }
-    }
-}
-
-pub fn action_for(event: KeyEvent) -> Option<Action> {
-    if event.kind != KeyEventKind::Press {
-        return None;
-    }
-    if event.modifiers.contains(KeyModifiers::CONTROL) && event.code == KeyCode::Char('c') {
-        return Some(Action::Quit);
-    }
-    Some(match event.code {
-        KeyCode::Tab | KeyCode::Right => Action::NextView,
-        KeyCode::BackTab | KeyCode::Left => Action::PrevView,
-        KeyCode::Char('1') => Action::View(View::Overview),
-        KeyCode::Char('2') => Action::View(View::Stations),
-        KeyCode::Char('3') => Action::View(View::Reliability),
-        KeyCode::Char('4') => Action::View(View::Examiners),
-        KeyCode::Up | KeyCode::Char('k') => Action::Up,
-        KeyCode::Down | KeyCode::Char('j') => Action::Down,
-        KeyCode::Char('?') | KeyCode::Esc => Action::Help,
-        KeyCode::Char('q') => Action::Quit,
-        _ => return None,
-    })
-}
 
 pub fn render(app: &ReportApp, frame: &mut Frame, theme: &Theme) {
     let area = frame.area();
@@ -174,8 +45,8 @@ pub fn render(app: &ReportApp, frame: &mut Frame, theme: &Theme) {
         View::Reliability => reliability(app, frame, body, theme),
         View::Examiners => examiners(app, frame, body, theme),
     }
-    let keys: Vec<Span> = KEYS[..5]
-        .iter()
+    let keys: Vec<Span> = super::keys::for_screen(true)
+        .filter_map(|b| b.footer)
         .flat_map(|(k, w)| {
             [
                 Span::styled(k.to_string(), theme.key()),
@@ -185,9 +56,13 @@ pub fn render(app: &ReportApp, frame: &mut Frame, theme: &Theme) {
         .collect();
     frame.render_widget(Paragraph::new(Line::from(keys)), footer);
     if app.help {
-        let lines: Vec<Line> = KEYS
-            .iter()
-            .map(|(k, w)| Line::from(vec![Span::styled(format!("{k:<14}"), theme.key()), Span::raw(*w)]))
+        let lines: Vec<Line> = super::keys::for_screen(false)
+            .map(|b| {
+                Line::from(vec![
+                    Span::styled(format!("{:<14}", b.label), theme.key()),
+                    Span::raw(b.what),
+                ])
+            })
             .chain([
                 Line::from(""),
                 Line::styled(
@@ -196,7 +71,7 @@ pub fn render(app: &ReportApp, frame: &mut Frame, theme: &Theme) {
                 ),
             ])
             .collect();
-        let outer = crate::tui::views::centred(
+        let outer = crate::tui::marking::view::centred(
             body,
             70.min(body.width),
             (lines.len() as u16 + 2).min(body.height),
@@ -724,36 +599,4 @@ fn examiners(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         }
     }
     frame.render_widget(Paragraph::new(lines).scroll((app.scroll, 0)), area);
-}
-
-/// Runs the report screen until it quits.
-pub fn run(report: Report, colour: bool) -> io::Result<()> {
-    let mut app = ReportApp::new(report);
-    let stop = crate::tui::signals::Stop::install();
-    let mut terminal = ratatui::init();
-    let result = (|| -> io::Result<()> {
-        let theme = Theme::new(colour);
-        let size = terminal.size()?;
-        app.update(Action::Resize {
-            width: size.width,
-            height: size.height,
-        });
-        while !app.quit && !stop.requested() {
-            terminal.draw(|f| render(&app, f, &theme))?;
-            if !event::poll(std::time::Duration::from_millis(100))? {
-                continue;
-            }
-            let action = match event::read()? {
-                TermEvent::Key(k) => action_for(k),
-                TermEvent::Resize(width, height) => Some(Action::Resize { width, height }),
-                _ => None,
-            };
-            if let Some(a) = action {
-                app.update(a);
-            }
-        }
-        Ok(())
-    })();
-    ratatui::restore();
-    result
 }

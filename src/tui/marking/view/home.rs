@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::tui::app::App;
-use crate::tui::home::{Field, Home};
+use crate::tui::marking::App;
+use crate::tui::marking::home::{Field, Home};
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -58,14 +58,14 @@ pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &The
         lines.push(Line::styled(format!("{:16}invalid: {p}", ""), theme.danger()));
     }
     let field_text = |t: &ratatui_textarea::TextArea<'_>, f: Field| {
-        let value = crate::tui::home::text(t);
+        let value = crate::tui::marking::home::text(t);
         let placeholder = if f == Field::Roster && home.circuit {
             "the roster CSV file: the candidates and where they start".to_string()
         } else {
             t.placeholder_text().to_string()
         };
         let shown = if value.is_empty() { placeholder } else { value };
-        let style = if crate::tui::home::text(t).is_empty() {
+        let style = if crate::tui::marking::home::text(t).is_empty() {
             theme.dim()
         } else {
             theme.plain()

@@ -2,10 +2,14 @@
 //! drives the key handling, the footer and the `?` help alike, so they
 //! cannot disagree.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui_textarea::Input;
 
-use super::app::{Action, App, Screen};
+use super::{Action, App, Screen};
+use crate::tui::keys::{self as table, Key};
+
+/// A line of the marking screen's key table.
+pub type Binding = table::Binding<Ctx, Action>;
 
 /// Which screen's keys apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,49 +53,6 @@ impl Ctx {
     fn takes_text(self) -> bool {
         matches!(self, Ctx::Home | Ctx::Comment | Ctx::Concern | Ctx::Reason)
     }
-}
-
-/// A key as bindings name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    Char(char),
-    Ctrl(char),
-    AnyDigit,
-    Up,
-    Down,
-    Left,
-    Right,
-    Enter,
-    Esc,
-    Tab,
-    BackTab,
-}
-
-/// One line of a screen's key table: in which contexts, which keys, how
-/// the footer and the help show them, and the action. The marking screen's
-/// table is `Binding<Ctx, Action>`; other screens (moderation) use their
-/// own contexts and actions.
-pub struct Binding<C: 'static = Ctx, A = Action> {
-    pub ctx: &'static [C],
-    pub keys: &'static [Key],
-    /// How the keys are written in the footer and help, e.g. "↑/k".
-    pub label: &'static str,
-    pub what: &'static str,
-    /// How the footer shows it, (keys, word); `None`: only in the help.
-    pub footer: Option<(&'static str, &'static str)>,
-    pub action: A,
-}
-
-/// The bindings of a table for one context, for the footer (`footer_only`)
-/// or the help.
-pub fn of_screen<C: PartialEq, A>(
-    table: &'static [Binding<C, A>],
-    ctx: C,
-    footer_only: bool,
-) -> impl Iterator<Item = &'static Binding<C, A>> {
-    table
-        .iter()
-        .filter(move |b| b.ctx.contains(&ctx) && (b.footer.is_some() || !footer_only))
 }
 
 use Ctx::*;
@@ -470,98 +431,39 @@ pub fn bindings() -> &'static [Binding] {
     &TABLE
 }
 
-pub(crate) fn key_of(event: &KeyEvent) -> Option<Key> {
-    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-    Some(match event.code {
-        KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),
-        KeyCode::Char(c) => Key::Char(c),
-        KeyCode::Up => Key::Up,
-        KeyCode::Down => Key::Down,
-        KeyCode::Left => Key::Left,
-        KeyCode::Right => Key::Right,
-        KeyCode::Enter => Key::Enter,
-        KeyCode::Esc => Key::Esc,
-        KeyCode::Tab => Key::Tab,
-        KeyCode::BackTab => Key::BackTab,
-        _ => return None,
-    })
-}
-
 /// The action for a key press on the app's current screen, if any.
 pub fn action_for(app: &App, event: KeyEvent) -> Option<Action> {
+    if table::interrupts(&event) {
+        return Some(Action::Quit);
+    }
     if event.kind != KeyEventKind::Press {
         return None;
     }
-    if event.modifiers.contains(KeyModifiers::CONTROL) && event.code == KeyCode::Char('c') {
-        return Some(Action::Quit);
-    }
     let ctx = Ctx::of(app);
     let ctx = if app.help || app.info { Scoring } else { ctx };
-    let key = key_of(&event);
-    if let Some(key) = key {
-        for binding in bindings().iter().filter(|b| b.ctx.contains(&ctx)) {
-            if binding.keys.contains(&Key::AnyDigit)
-                && let Key::Char(c) = key
-                && let Some(d) = c.to_digit(10)
-            {
-                return Some(Action::Digit(d as u8));
+    if let Some(key) = table::key_of(&event)
+        && let Some(binding) = table::binding_for(bindings(), ctx, key)
+    {
+        return Some(match (&binding.action, key) {
+            (Action::Digit(_), Key::Char(c)) => {
+                Action::Digit(c.to_digit(10).and_then(|d| u8::try_from(d).ok())?)
             }
-            if binding.keys.contains(&key) {
-                return Some(match &binding.action {
-                    Action::Text(_) => Action::Text(Input::from(event)),
-                    other => other.clone(),
-                });
-            }
-        }
+            (Action::Text(_), _) => Action::Text(Input::from(event)),
+            (other, _) => other.clone(),
+        });
     }
     ctx.takes_text().then(|| Action::Text(Input::from(event)))
 }
 
 /// The bindings of a screen, for the footer (`footer_only`) or the help.
 pub fn for_screen(ctx: Ctx, footer_only: bool) -> impl Iterator<Item = &'static Binding> {
-    of_screen(bindings(), ctx, footer_only)
-}
-
-/// Keys bound more than once in one context of a key table, as
-/// `(context, key)` in words: the first binding would always win and the
-/// second would never be reached, while the footer and help still listed
-/// it. Every screen's table is checked by a test (`0-9` counts as each
-/// digit).
-pub fn clashes<C: PartialEq + Copy + std::fmt::Debug, A>(
-    table: &[Binding<C, A>],
-    contexts: &[C],
-) -> Vec<String> {
-    let digits: Vec<Key> = ('0'..='9').map(Key::Char).collect();
-    let mut found = Vec::new();
-    for &ctx in contexts {
-        let mut seen: Vec<(Key, &str)> = Vec::new();
-        for b in table.iter().filter(|b| b.ctx.contains(&ctx)) {
-            let keys: Vec<Key> = b
-                .keys
-                .iter()
-                .flat_map(|k| match k {
-                    Key::AnyDigit => digits.clone(),
-                    other => vec![*other],
-                })
-                .collect();
-            for key in keys {
-                if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
-                    found.push(format!(
-                        "{ctx:?}: {key:?} is bound to \"{first}\" and to \"{}\"",
-                        b.what
-                    ));
-                } else {
-                    seen.push((key, b.what));
-                }
-            }
-        }
-    }
-    found
+    table::of_screen(bindings(), ctx, footer_only)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::keys::clashes;
 
     /// Every context of the marking screen's table.
     const ALL: &[Ctx] = &[

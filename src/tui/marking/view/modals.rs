@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::scoring::{fmt_marks, fmt_percent};
 use crate::store::{ConcernKind, Unmarked};
-use crate::tui::app::{App, Ask, CommentEditor, ConcernEditor, ReasonPrompt, SubmitSummary};
+use crate::tui::marking::{App, Ask, CommentEditor, ConcernEditor, ReasonPrompt, SubmitSummary};
 use crate::tui::theme::Theme;
 
 use super::centred;
@@ -134,7 +134,7 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
     ])
     .areas(inner);
     let explain = match &prompt.purpose {
-        crate::tui::app::ReasonFor::Missing(items) => {
+        crate::tui::marking::ReasonFor::Missing(items) => {
             let station = app.station_def();
             let texts: Vec<String> = items.iter().map(|what| unmarked_text(station, what)).collect();
             format!(
@@ -142,20 +142,20 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
                 texts.join("; ")
             )
         }
-        crate::tui::app::ReasonFor::Withdraw(kind) => {
+        crate::tui::marking::ReasonFor::Withdraw(kind) => {
             format!(
                 "Withdrawing the {} concern. It stays in the record, marked withdrawn.",
                 kind.label().to_lowercase()
             )
         }
-        crate::tui::app::ReasonFor::NameCorrection => match &app.name_differs {
+        crate::tui::marking::ReasonFor::NameCorrection => match &app.name_differs {
             Some(nd) => format!(
                 "From \"{}\" (as the sheet was started) to \"{}\". Both stay in the record.",
                 nd.recorded, nd.given
             ),
             None => String::new(),
         },
-        crate::tui::app::ReasonFor::Amend => {
+        crate::tui::marking::ReasonFor::Amend => {
             "The original marks stay in the record beside the amendment.".to_string()
         }
         _ => "The reason is saved with the sheet.".to_string(),

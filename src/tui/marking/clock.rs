@@ -1,0 +1,294 @@
+//! The clock: timers, comment drafts, and the station circuit's rounds.
+
+use super::*;
+
+impl App {
+    pub(super) fn tick(&mut self, now: Duration, wall: DateTime<Utc>) -> Vec<Effect> {
+        self.now = now;
+        self.wall = wall;
+        // The next candidate is due: the bell calls the examiner back.
+        let mut effects = if self.circuit_tick() {
+            vec![Effect::Bell]
+        } else {
+            Vec::new()
+        };
+        if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) {
+            let happenings = timer.poll(now);
+            effects.extend(self.timer_effects(happenings));
+        }
+        effects.extend(self.draft_comments());
+        effects
+    }
+
+    /// While the comment box is open: a draft of each text that changed
+    /// since it was last written, at most once every [`DRAFT_EVERY`].
+    pub(super) fn draft_comments(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let Screen::Comment(editor) = &mut self.screen else {
+            return Vec::new();
+        };
+        if editor
+            .drafted_at
+            .is_some_and(|at| now.saturating_sub(at) < DRAFT_EVERY)
+        {
+            return Vec::new();
+        }
+        let texts = [text_of(&editor.feedback), text_of(&editor.notes)];
+        let mut events = Vec::new();
+        for (i, text) in texts.into_iter().enumerate() {
+            if text != editor.drafted[i] {
+                editor.drafted[i] = text.clone();
+                events.push(if i == 0 {
+                    Event::FeedbackDraft { text }
+                } else {
+                    Event::NotesDraft { text }
+                });
+            }
+        }
+        if events.is_empty() {
+            return Vec::new();
+        }
+        editor.drafted_at = Some(now);
+        self.append_all(events)
+    }
+
+    /// Resets the open sheet's timer to not started, recording it.
+    pub(super) fn reset_timer(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
+            return Vec::new();
+        };
+        let elapsed = timer.elapsed(now);
+        *timer = Timer::new(timer.plan().clone());
+        self.notice = Some("Timer reset: space starts it again. The reset is recorded.".to_string());
+        self.append_all(vec![Event::Timer {
+            action: TimerAction::Reset,
+            elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+            due: None,
+        }])
+    }
+
+    /// Station circuit, between candidates: the leaving candidate's
+    /// changeover ending, then any rounds with nobody here. True when the
+    /// next candidate is now due (the bell rings).
+    pub(super) fn circuit_tick(&mut self) -> bool {
+        let now = self.now;
+        if self.sheet.is_some() {
+            // The examiner confirmed the next candidate: they are here.
+            self.leaving = None;
+            self.after_round = None;
+            self.rest_until = None;
+            return false;
+        }
+        let mut due = false;
+        if let Some(leaving) = &mut self.leaving {
+            if leaving.timer.display(now).phase == Phase::Overrun {
+                // A soft time-up after the sheet was submitted: nothing is
+                // left to mark, so the changeover starts at once.
+                leaving.timer.advance(now);
+            }
+            if leaving.timer.display(now).phase != Phase::Done {
+                return false;
+            }
+            self.leaving = None;
+            due = true;
+        }
+        // Not while the survey after a submission is still to say who is
+        // next.
+        if let Some(from) = self.after_round.filter(|_| !self.advance_pending) {
+            self.after_round = None;
+            let rests = self.rests_after(Some(from));
+            let plan = self.session.as_ref().and_then(|s| s.circuit.as_ref());
+            if let Some(plan) = plan.filter(|p| p.start.is_none() && rests > 0) {
+                let rounds = u32::try_from(rests).unwrap_or(u32::MAX);
+                self.rest_until = Some(now + plan.round.saturating_mul(rounds));
+                return false;
+            }
+        }
+        if self.rest_until.is_some_and(|until| now >= until) {
+            self.rest_until = None;
+            return true;
+        }
+        due
+    }
+
+    /// How many rounds with nobody at this station come between round
+    /// `from` and the round of the candidate now shown.
+    pub(super) fn rests_after(&self, from: Option<usize>) -> usize {
+        let (Some(from), Some(next)) = (from, self.current_round()) else {
+            return 0;
+        };
+        next.saturating_sub(from + 1)
+    }
+
+    /// Station circuit: the round (0 for the first) of the candidate whose
+    /// sheet is open or about to be.
+    pub fn current_round(&self) -> Option<usize> {
+        self.session.as_ref()?.circuit.as_ref()?.round_of(self.candidate)
+    }
+
+    /// Station circuit: the next candidate is not in the room yet (the one
+    /// before is, or nobody is due here this round).
+    pub fn waiting(&self) -> bool {
+        self.leaving.is_some() || self.rest_until.is_some() || self.clock_rest().is_some()
+    }
+
+    /// Station circuit with a start time: the clock's round, when nobody is
+    /// at this station in it (a rest), with the time left in it.
+    pub(super) fn clock_rest(&self) -> Option<(usize, Duration)> {
+        let plan = self.session.as_ref()?.circuit.as_ref()?;
+        match plan.standing(self.wall)? {
+            Standing::Round { index, left } if plan.rounds.get(index) == Some(&None) => Some((index, left)),
+            _ => None,
+        }
+    }
+
+    /// Station circuit: what the confirmation screen says about the
+    /// rounds, in order: who is still in the room, where the circuit's
+    /// clock stands (or the rest without one), this candidate's round, and
+    /// what the round after it holds. Empty outside a circuit.
+    pub fn circuit_lines(&self) -> Vec<String> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let Some(plan) = &session.circuit else {
+            return Vec::new();
+        };
+        let total = plan.rounds.len();
+        let mut lines = Vec::new();
+        if let Some(leaving) = &self.leaving {
+            let d = leaving.timer.display(self.now);
+            // Before the changeover, also when they leave: at its end.
+            let plan = leaving.timer.plan();
+            let leaves = match d.phase {
+                Phase::Reading => Some(d.time + plan.station + plan.changeover),
+                Phase::Station => Some(d.time + plan.changeover),
+                _ => None,
+            };
+            lines.push(format!(
+                "{} {} is still in the room: {} {} left{}",
+                leaving.candidate.id,
+                leaving.candidate.name,
+                d.phase.name(),
+                fmt_countdown(d.time),
+                leaves.map_or(String::new(), |t| format!(" · leaves in {}", fmt_countdown(t)))
+            ));
+        }
+        match plan.standing(self.wall) {
+            Some(Standing::Before(d)) => {
+                lines.push(format!(
+                    "The circuit starts in {} (round 1 of {total})",
+                    fmt_countdown(d)
+                ));
+            }
+            Some(Standing::Round { index, left }) => lines.push(match plan.rounds.get(index) {
+                Some(None) => format!(
+                    "Now round {} of {total}: no candidate — rest · {} left",
+                    index + 1,
+                    fmt_countdown(left)
+                ),
+                _ => format!(
+                    "Now round {} of {total} · {} left in the round",
+                    index + 1,
+                    fmt_countdown(left)
+                ),
+            }),
+            Some(Standing::Over) => lines.push(format!("Every round of the circuit ({total}) is over")),
+            None => {
+                if let (Some(until), Some(next)) = (self.rest_until, self.current_round()) {
+                    // The rest rounds run back to back up to the next
+                    // candidate's round: which one is it now?
+                    let left = until.saturating_sub(self.now);
+                    let round_ms = plan.round.as_millis().max(1);
+                    let rounds_left = left.as_millis().div_ceil(round_ms).max(1);
+                    let behind = usize::try_from(rounds_left).unwrap_or(next);
+                    let in_round = Duration::from_millis(
+                        u64::try_from(left.as_millis().saturating_sub((rounds_left - 1) * round_ms))
+                            .unwrap_or(0),
+                    );
+                    lines.push(format!(
+                        "Round {} of {total}: no candidate — rest · {} left",
+                        next.saturating_sub(behind) + 1,
+                        fmt_countdown(in_round)
+                    ));
+                }
+            }
+        }
+        let n = session.candidates.len();
+        if let Some(round) = self.current_round() {
+            lines.push(format!(
+                "Round {} of {total} · candidate {} of {n} at this station",
+                round + 1,
+                self.candidate + 1
+            ));
+            lines.push(match plan.rounds.get(round + 1) {
+                None => "This is the last round".to_string(),
+                Some(None) => format!("Then round {}: no candidate — rest", round + 2),
+                Some(Some(k)) => session.candidates.get(*k).map_or(String::new(), |c| {
+                    format!("Then round {}: {} {}", round + 2, c.id, c.name)
+                }),
+            });
+        }
+        lines
+    }
+
+    pub(super) fn timer_effects(&mut self, happenings: Vec<Happening>) -> Vec<Effect> {
+        let mut bell = false;
+        let mut events = Vec::new();
+        for h in happenings {
+            bell |= matches!(
+                h.action,
+                TimerAction::Warning { .. }
+                    | TimerAction::TimeUp
+                    | TimerAction::End
+                    | TimerAction::Phase { .. }
+            ) && h.at > Duration::ZERO;
+            events.push(Event::Timer {
+                action: h.action,
+                elapsed_ms: u64::try_from(h.at.as_millis()).unwrap_or(u64::MAX),
+                due: None,
+            });
+        }
+        let mut effects = self.append_all(events);
+        if bell {
+            effects.push(Effect::Bell);
+        }
+        effects
+    }
+
+    /// Whether a mark made now is after time-up.
+    pub(super) fn late(&self) -> bool {
+        self.sheet
+            .as_ref()
+            .and_then(|s| s.timer.as_ref())
+            .is_some_and(|t| {
+                matches!(
+                    t.display(self.now).phase,
+                    Phase::Overrun | Phase::Changeover | Phase::Done
+                )
+            })
+    }
+}
+
+/// What fell due on a restored timer while its sheet was not open (osce
+/// stopped, or the examiner was at another sheet): the records to write
+/// now, each with `due`, when it fell due by the wall clock. No bell: the
+/// moment has passed.
+pub(super) fn overdue(timer: &mut Timer, now: Duration, wall: DateTime<Utc>) -> Vec<Event> {
+    let elapsed = timer.elapsed(now);
+    timer
+        .missed()
+        .into_iter()
+        .map(|h| {
+            let due = chrono::Duration::from_std(elapsed.saturating_sub(h.at))
+                .ok()
+                .and_then(|ago| wall.checked_sub_signed(ago))
+                .and_then(|t| DateTime::from_timestamp_millis(t.timestamp_millis()));
+            Event::Timer {
+                action: h.action,
+                elapsed_ms: u64::try_from(h.at.as_millis()).unwrap_or(u64::MAX),
+                due,
+            }
+        })
+        .collect()
+}

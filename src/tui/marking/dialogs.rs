@@ -1,0 +1,454 @@
+//! The marking screen's dialogs: the candidate's confirmation, a name
+//! that differs, the submit summary, comments, concerns and reasons.
+
+use super::home::HomeOutcome;
+use super::*;
+
+impl App {
+    /// Esc (or ctrl-c, ctrl-q) in a dialog: leaves it without writing. If
+    /// text was typed and not saved, the first press says so and a second
+    /// one leaves without it; nothing typed is thrown away unasked.
+    pub(super) fn leave_dialog(&mut self, typed: bool) -> Vec<Effect> {
+        if typed && !self.discard_armed {
+            self.discard_armed = true;
+            self.notice = Some(
+                "What you typed is not saved: ctrl-s saves it; esc again leaves without it.".to_string(),
+            );
+            return Vec::new();
+        }
+        self.discard_armed = false;
+        self.screen = if self.sheet.is_some() && self.name_differs.is_none() {
+            Screen::Scoring
+        } else {
+            Screen::Confirm
+        };
+        Vec::new()
+    }
+
+    /// The examiner's choice on a sheet started under another name.
+    pub(super) fn name_differs_key(&mut self, action: Action) -> Vec<Effect> {
+        let key = match &action {
+            Action::Text(Input {
+                key: ratatui_textarea::Key::Char(c),
+                ..
+            }) => Some(*c),
+            _ => None,
+        };
+        match (action, key) {
+            (_, Some('k')) => {
+                let Some(nd) = self.name_differs.take() else {
+                    return Vec::new();
+                };
+                self.rename_candidate(&nd.recorded);
+                self.screen = Screen::Scoring;
+                let mut events = self.introduce();
+                events.extend(nd.pending);
+                self.append_events(events)
+            }
+            (_, Some('c')) => {
+                self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                    purpose: ReasonFor::NameCorrection,
+                    text: text_area("e.g. roster not updated after a change of name", ""),
+                }));
+                Vec::new()
+            }
+            (Action::Escape | Action::Quit, _) => {
+                self.name_differs = None;
+                self.sheet = None;
+                self.saved = Saved::Nothing;
+                self.notice = Some(
+                    "The sheet was not opened, and nothing was written. Start again with the name on the sheet, or open it and correct the name (c)."
+                        .to_string(),
+                );
+                vec![Effect::Close]
+            }
+            (Action::Enter, _) => {
+                self.notice = Some(
+                    "The names differ: press k to keep the name on the sheet, or c to correct it (a reason is recorded)."
+                        .to_string(),
+                );
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The candidate on the open sheet (and in the session) is `name`.
+    pub(super) fn rename_candidate(&mut self, name: &str) {
+        let Some(sheet) = &mut self.sheet else { return };
+        sheet.candidate.name = name.to_string();
+        let id = sheet.candidate.id.clone();
+        if let Some(session) = &mut self.session {
+            for c in session.candidates.iter_mut().filter(|c| c.id == id) {
+                c.name = name.to_string();
+            }
+        }
+    }
+
+    pub(super) fn home_key(&mut self, action: Action) -> Vec<Effect> {
+        let Screen::Home(home) = &mut self.screen else {
+            return Vec::new();
+        };
+        match home.update(action) {
+            HomeOutcome::Nothing => Vec::new(),
+            HomeOutcome::Launch(launch) => {
+                let remember = home.remembered(&launch);
+                vec![Effect::Launch { launch, remember }]
+            }
+            HomeOutcome::Quit => self.quit(),
+        }
+    }
+
+    pub(super) fn confirm_key(&mut self, action: Action) -> Vec<Effect> {
+        if self.name_differs.is_some() {
+            return self.name_differs_key(action);
+        }
+        match action {
+            Action::Enter => {
+                self.confirming = true;
+                self.open_current()
+            }
+            Action::Absent => {
+                let started = match (self.current_candidate(), self.station_def()) {
+                    (Some(c), Some(s)) => self.progress_of(&c.id, &s.id) != Progress::NotStarted,
+                    _ => false,
+                };
+                if started {
+                    self.notice = Some(
+                        "This candidate already has a sheet here, so they cannot be marked absent. Open it (enter) to see it."
+                            .to_string(),
+                    );
+                    return Vec::new();
+                }
+                self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                    purpose: ReasonFor::Absent,
+                    text: text_area("e.g. did not arrive; unwell", ""),
+                }));
+                Vec::new()
+            }
+            Action::PrevStation | Action::NextStation | Action::Up | Action::Down => self.move_to(action),
+            Action::Quit | Action::Escape => self.quit(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn submit_key(&mut self, action: Action) -> Vec<Effect> {
+        let Screen::Submit(summary) = &self.screen else {
+            return Vec::new();
+        };
+        match action {
+            Action::Enter | Action::Save => {
+                if !summary.unexplained.is_empty() {
+                    self.notice = Some(
+                        "Give the missing marks, or press r to record why you could not judge them."
+                            .to_string(),
+                    );
+                    return Vec::new();
+                }
+                // Before the station's time is up: ask first.
+                let now = self.now;
+                let left = self
+                    .sheet
+                    .as_ref()
+                    .and_then(|s| s.timer.as_ref())
+                    .map(|t| (t.display(now), t.plan().clone()))
+                    .and_then(|(d, plan)| match d.phase {
+                        Phase::Reading => Some(format!(
+                            "reading time is not over ({} of it left)",
+                            crate::day::timer::fmt_countdown(d.time)
+                        )),
+                        Phase::Station => Some(format!(
+                            "{} of station time is left{}",
+                            crate::day::timer::fmt_countdown(d.time),
+                            if plan.hard { "" } else { " before time-up" }
+                        )),
+                        _ => None,
+                    });
+                if let Some(left) = left {
+                    self.ask = Some(Ask {
+                        question: "Submit before the time is up?".to_string(),
+                        detail: format!(
+                            "On the timer of {}, {left}. Submitting locks the sheet and stops its timer; changing it later needs an amendment with a reason.",
+                            self.sheet_words()
+                        ),
+                        yes: AskFor::Submit,
+                    });
+                    return Vec::new();
+                }
+                self.submit_now()
+            }
+            Action::Text(Input {
+                key: ratatui_textarea::Key::Char('r'),
+                ..
+            }) if !summary.unexplained.is_empty() => {
+                let missing = summary.unexplained.clone();
+                self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                    purpose: ReasonFor::Missing(missing),
+                    text: text_area("e.g. the model had to leave; could not see the screen", ""),
+                }));
+                Vec::new()
+            }
+            Action::Escape | Action::Quit => {
+                self.screen = Screen::Scoring;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn comment_key(&mut self, action: Action) -> Vec<Effect> {
+        let Screen::Comment(editor) = &mut self.screen else {
+            return Vec::new();
+        };
+        match action {
+            Action::Tab => {
+                editor.focus = 1 - editor.focus;
+                Vec::new()
+            }
+            Action::Text(input) => {
+                let area = if editor.focus == 0 {
+                    &mut editor.feedback
+                } else {
+                    &mut editor.notes
+                };
+                area.input(input);
+                Vec::new()
+            }
+            Action::Paste(text) => {
+                let area = if editor.focus == 0 {
+                    &mut editor.feedback
+                } else {
+                    &mut editor.notes
+                };
+                area.insert_str(text);
+                Vec::new()
+            }
+            Action::Escape | Action::Quit => {
+                let Some(state) = self.sheet.as_ref().map(|s| &s.state) else {
+                    return self.leave_dialog(false);
+                };
+                let typed =
+                    text_of(&editor.feedback) != state.feedback || text_of(&editor.notes) != state.notes;
+                // Drafts written while typing are withdrawn on leaving, so
+                // that a restart does not bring back what was left.
+                let mut withdraw = Vec::new();
+                if state.feedback_draft.is_some() || editor.drafted[0] != state.feedback {
+                    withdraw.push(Event::FeedbackDraft {
+                        text: state.feedback.clone(),
+                    });
+                }
+                if state.notes_draft.is_some() || editor.drafted[1] != state.notes {
+                    withdraw.push(Event::NotesDraft {
+                        text: state.notes.clone(),
+                    });
+                }
+                self.leave_dialog(typed);
+                if matches!(self.screen, Screen::Comment(_)) {
+                    return Vec::new();
+                }
+                self.append_all(withdraw)
+            }
+            Action::Save => {
+                let feedback = text_of(&editor.feedback);
+                let notes = text_of(&editor.notes);
+                editor.drafted = [feedback.clone(), notes.clone()];
+                let Some(sheet) = &self.sheet else {
+                    return Vec::new();
+                };
+                let state = &sheet.state;
+                let mut events = Vec::new();
+                if feedback != state.feedback {
+                    events.push(Event::Feedback { text: feedback });
+                } else if state.feedback_draft.is_some() {
+                    events.push(Event::FeedbackDraft { text: feedback });
+                }
+                if notes != state.notes {
+                    events.push(Event::Notes { text: notes });
+                } else if state.notes_draft.is_some() {
+                    events.push(Event::NotesDraft { text: notes });
+                }
+                if events.is_empty() {
+                    self.screen = Screen::Scoring;
+                } else {
+                    self.closing = true;
+                }
+                self.append_all(events)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn concern_key(&mut self, action: Action) -> Vec<Effect> {
+        let Screen::Concern(editor) = &mut self.screen else {
+            return Vec::new();
+        };
+        match action {
+            Action::Up => {
+                editor.kind = (editor.kind + ConcernKind::ALL.len() - 1) % ConcernKind::ALL.len();
+                Vec::new()
+            }
+            Action::Down | Action::Tab => {
+                editor.kind = (editor.kind + 1) % ConcernKind::ALL.len();
+                Vec::new()
+            }
+            Action::Text(input) => {
+                editor.notes[editor.kind].input(input);
+                Vec::new()
+            }
+            Action::Paste(text) => {
+                editor.notes[editor.kind].insert_str(text);
+                Vec::new()
+            }
+            Action::Escape | Action::Save | Action::Quit => {
+                // Every note written or changed is saved (ctrl-s), or left
+                // (esc, asking first): nothing typed is thrown away unasked.
+                let saved = self
+                    .sheet
+                    .as_ref()
+                    .map(|s| s.state.concerns.clone())
+                    .unwrap_or_default();
+                let events: Vec<Event> = ConcernKind::ALL
+                    .iter()
+                    .zip(&editor.notes)
+                    .filter_map(|(kind, area)| {
+                        let note = text_of(area);
+                        let changed = saved
+                            .get(kind)
+                            .map_or(!note.is_empty(), |old| *old != note && !note.is_empty());
+                        changed.then_some(Event::Concern { kind: *kind, note })
+                    })
+                    .collect();
+                if action != Action::Save {
+                    return self.leave_dialog(!events.is_empty());
+                }
+                if events.is_empty() {
+                    if text_of(&editor.notes[editor.kind]).is_empty() {
+                        self.notice = Some(
+                            "Write what happened: a concern needs a note (esc leaves without raising one)."
+                                .to_string(),
+                        );
+                    } else {
+                        self.screen = Screen::Scoring;
+                    }
+                    return Vec::new();
+                }
+                self.closing = true;
+                self.append_all(events)
+            }
+            Action::Withdraw => {
+                let kind = ConcernKind::ALL[editor.kind];
+                if self
+                    .sheet
+                    .as_ref()
+                    .is_some_and(|s| s.state.concerns.contains_key(&kind))
+                {
+                    self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                        purpose: ReasonFor::Withdraw(kind),
+                        text: text_area("e.g. raised against the wrong candidate", ""),
+                    }));
+                } else {
+                    self.notice = Some(format!(
+                        "No {} concern is raised to withdraw.",
+                        kind.label().to_lowercase()
+                    ));
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn reason_key(&mut self, action: Action) -> Vec<Effect> {
+        let Screen::Reason(prompt) = &mut self.screen else {
+            return Vec::new();
+        };
+        match action {
+            Action::Text(input) => {
+                prompt.text.input(input);
+                Vec::new()
+            }
+            Action::Paste(text) => {
+                // A reason is one line.
+                let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                prompt.text.insert_str(line);
+                Vec::new()
+            }
+            Action::Escape | Action::Quit => {
+                let purpose = prompt.purpose.clone();
+                let typed = !text_of(&prompt.text).is_empty();
+                self.leave_dialog(typed);
+                if matches!(purpose, ReasonFor::Pause { .. }) && !matches!(self.screen, Screen::Reason(_)) {
+                    self.notice = Some(
+                        "The timer stays paused, with no reason recorded. space resumes it.".to_string(),
+                    );
+                }
+                Vec::new()
+            }
+            Action::Enter | Action::Save => {
+                let reason = text_of(&prompt.text);
+                if reason.is_empty() {
+                    self.notice = Some("A reason is required.".to_string());
+                    return Vec::new();
+                }
+                let purpose = prompt.purpose.clone();
+                self.closing = true;
+                match purpose {
+                    ReasonFor::Pause { at } => self.timer_effects(vec![Happening {
+                        action: TimerAction::PauseReason { reason },
+                        at,
+                    }]),
+                    ReasonFor::Amend => self.append_all(vec![Event::AmendStarted { reason }]),
+                    ReasonFor::Absent => {
+                        if self.sheet.is_some() {
+                            self.append_all(vec![Event::Absent { reason }])
+                        } else {
+                            // The sheet opens first; `opened` records the absence.
+                            self.open_current()
+                        }
+                    }
+                    ReasonFor::Missing(what) => {
+                        let events = what
+                            .into_iter()
+                            .map(|what| Event::MissingReason {
+                                what,
+                                reason: reason.clone(),
+                            })
+                            .collect();
+                        self.screen = Screen::Submit(Box::new(SubmitSummary {
+                            result: match self.summary() {
+                                Some(s) => s.result,
+                                None => return Vec::new(),
+                            },
+                            unexplained: Vec::new(),
+                        }));
+                        self.append_all(events)
+                    }
+                    ReasonFor::Withdraw(kind) => {
+                        self.append_all(vec![Event::ConcernWithdrawn { kind, reason }])
+                    }
+                    ReasonFor::NameCorrection => {
+                        let Some(nd) = self.name_differs.take() else {
+                            return Vec::new();
+                        };
+                        self.rename_candidate(&nd.given);
+                        let app_version = self.app_version.clone();
+                        if let Some(sheet) = &mut self.sheet {
+                            sheet.introduced = true;
+                        }
+                        let mut events = vec![
+                            Event::Opened { app_version },
+                            Event::NameCorrected {
+                                candidate_name: nd.given,
+                                recorded: nd.recorded,
+                                reason,
+                            },
+                        ];
+                        events.extend(nd.pending);
+                        self.append_events(events)
+                    }
+                }
+            }
+            _ => Vec::new(),
+        }
+    }
+}

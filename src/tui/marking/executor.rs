@@ -1,0 +1,311 @@
+//! Performs the marking screen's effects (the store, the bell, the home
+//! screen's disk work) and reports what came of each. The [`Executor`]
+//! needs no terminal, so tests drive the whole app against a real store
+//! with it ([`crate::tui::screen::drive`]).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::rubric;
+use crate::store::{Health, Journal, SaveProblem, SheetState, Store};
+use crate::tui::screen::{self, DiskWatch, Step, WallClock};
+
+use super::home::{Home, Launch, RubricChoice, Unfinished};
+use super::session::{
+    MarkingOrder, load_roster, roster_circuits, rubric_choices, session, with_gate_warnings,
+};
+use super::{App, Effect, Progress, Reply, Saved, Session};
+
+pub struct Executor {
+    pub store: Store,
+    journal: Option<Journal>,
+    rubric_hash: String,
+    pub device: String,
+    /// What the home screen offers, with each rubric's text.
+    choices: Vec<(RubricChoice, Option<String>)>,
+    /// Bells asked for and not yet rung.
+    pub bells: usize,
+    wall: WallClock,
+    /// When to check the sessions folder next ([`screen::Executor::watch`]).
+    disk: DiskWatch,
+    /// Where the home screen found its rubrics, and the examiner id it
+    /// started with: to build it again when marking ends (`q`).
+    home_from: Option<(PathBuf, String)>,
+    /// Whether the home screen remembers the examiner's choices between
+    /// runs ([`crate::tui::remember`]); only `osce` itself, not tests.
+    pub remember: bool,
+    /// The folder's health as last checked (and so as the app has it).
+    checked: Health,
+}
+
+impl Executor {
+    pub fn new(store: Store, device: String, wall: WallClock) -> Executor {
+        Executor {
+            store,
+            journal: None,
+            rubric_hash: String::new(),
+            device,
+            choices: Vec::new(),
+            bells: 0,
+            wall,
+            disk: DiskWatch::default(),
+            home_from: None,
+            remember: false,
+            checked: Health::Fine,
+        }
+    }
+
+    pub fn set_rubric_hash(&mut self, hash: String) {
+        self.rubric_hash = hash;
+    }
+
+    /// Builds the home screen: the rubrics on offer (from `rubrics/` here,
+    /// else the examples built into the binary) and this device's
+    /// unfinished sheets.
+    pub fn home(&mut self, rubrics_dir: &Path, examiner: &str) -> Home {
+        self.home_from = Some((rubrics_dir.to_path_buf(), examiner.to_string()));
+        self.choices = rubric_choices(rubrics_dir);
+        let mut unfinished = Vec::new();
+        for (i, (choice, _)) in self.choices.iter().enumerate() {
+            if choice.problem.is_some() {
+                continue;
+            }
+            let Ok(sheets) = self.store.sheets(&choice.id) else {
+                continue;
+            };
+            for (key, path) in sheets.into_iter().filter(|(k, _)| k.device == self.device) {
+                let Ok(replay) = crate::store::read_sheet(&path) else {
+                    continue;
+                };
+                let state = SheetState::replay(&replay.records);
+                if state.records > 0 && !state.is_locked() {
+                    unfinished.push(Unfinished {
+                        rubric: i,
+                        station: key.station.clone(),
+                        candidate: key.candidate.clone(),
+                        candidate_name: state.confirmed.clone().unwrap_or_default(),
+                        examiner: key.examiner.clone(),
+                        last_saved: state
+                            .last
+                            .map(|(_, t)| t.with_timezone(&chrono::Local).format("%d %b %H:%M").to_string())
+                            .unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        let mut home = Home::new(
+            self.choices.iter().map(|(c, _)| c.clone()).collect(),
+            unfinished,
+            self.store.root().display().to_string(),
+            examiner,
+        );
+        // Roster files beside the rubrics, offered in the roster field.
+        let mut rosters: Vec<String> = std::fs::read_dir(rubrics_dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+                    .map(|p| p.display().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        rosters.sort();
+        home.roster_circuits = rosters
+            .iter()
+            .map(|path| (path.clone(), roster_circuits(Path::new(path))))
+            .collect();
+        home.rosters = rosters;
+        if self.remember
+            && let Some(r) = crate::tui::remember::load()
+        {
+            home.remember(&r);
+        }
+        home
+    }
+
+    /// The home screen again, once marking ends (`q`), if the session was
+    /// started from it: the journal is closed first, so its lock is freed.
+    pub fn home_again(&mut self) -> Option<Home> {
+        let (dir, examiner) = self.home_from.clone()?;
+        self.journal = None;
+        Some(self.home(&dir, &examiner))
+    }
+
+    /// A session from the home screen's choices, remembered for next time
+    /// (a failure to remember only means the fields start empty then).
+    fn launch(&mut self, launch: &Launch, remember: &crate::tui::remember::Remembered) -> Reply {
+        match self.session_from_home(launch) {
+            Ok(session) => {
+                if self.remember {
+                    let _ = crate::tui::remember::save(remember);
+                }
+                self.rubric_hash = session.rubric_hash.clone();
+                self.disk.soon();
+                Reply::Start(Box::new(session))
+            }
+            Err(message) => Reply::LaunchFailed(message),
+        }
+    }
+
+    /// Appends `event` to the open sheet's journal and makes it durable.
+    fn append(&mut self, event: crate::store::Event) -> Step<Reply> {
+        let time = (self.wall)();
+        let writing = crate::tui::signals::writing();
+        let appended = self.journal.as_mut().map(|j| j.append(event, time));
+        drop(writing);
+        match appended {
+            Some(Ok(record)) => {
+                // A line reached the open journal; whether the folder can
+                // take more (the next sheet) is the check's to say, at once.
+                if matches!(self.checked, Health::Unwritable(_)) {
+                    self.disk.soon();
+                }
+                Step::Reply(Reply::Appended(record))
+            }
+            Some(Err(e)) => {
+                // Look at the disk again at once: the banner should say
+                // why, and stay until it is fixed.
+                self.disk.soon();
+                Step::Failed(Reply::AppendFailed(SaveProblem::of(&e)))
+            }
+            None => Step::Failed(Reply::AppendFailed(SaveProblem {
+                headline: "no sheet is open".to_string(),
+                advice: "Open the sheet again; this is a bug in osce, please report it.".to_string(),
+                detail: "no sheet is open".to_string(),
+            })),
+        }
+    }
+
+    /// Where each of `keys` stands on disk (read without locking).
+    fn survey(&self, keys: Vec<crate::store::SheetKey>) -> Vec<(crate::store::SheetKey, Progress)> {
+        keys.into_iter()
+            .map(|key| {
+                let progress = self
+                    .store
+                    .sheet_path(&key)
+                    .ok()
+                    .filter(|p| p.exists())
+                    .and_then(|p| crate::store::read_sheet(&p).ok())
+                    .map_or(Progress::NotStarted, |r| {
+                        Progress::of(&SheetState::replay(&r.records))
+                    });
+                (key, progress)
+            })
+            .collect()
+    }
+
+    /// A candidate's submitted sheets among `keys`. One being amended
+    /// counts as it was submitted, which this screen cannot show, so it is
+    /// left out (the result then says it is missing).
+    fn standing(&self, keys: Vec<crate::store::SheetKey>) -> Vec<(String, crate::scoring::StationSheet)> {
+        keys.into_iter()
+            .filter_map(|key| {
+                let path = self.store.sheet_path(&key).ok()?;
+                let replay = crate::store::read_sheet(&path).ok()?;
+                let state = SheetState::replay(&replay.records);
+                state
+                    .is_locked()
+                    .then(|| (key.station.clone(), state.to_station_sheet()))
+            })
+            .collect()
+    }
+
+    fn session_from_home(&self, launch: &Launch) -> Result<Session, String> {
+        let (choice, text) = self.choices.get(launch.rubric).ok_or("no such rubric")?;
+        let text = text
+            .as_ref()
+            .ok_or_else(|| format!("{} cannot be read", choice.label))?;
+        let checked = rubric::check_str(&choice.label, text);
+        let rubric = checked
+            .rubric
+            .ok_or_else(|| format!("{} is not a valid rubric: run `osce check` on it", choice.label))?;
+        let roster = if launch.roster.is_empty() {
+            None
+        } else {
+            Some(load_roster(Path::new(&launch.roster), &rubric)?)
+        };
+        let plan = if launch.circuit {
+            MarkingOrder::Circuit {
+                station: launch.station.clone().ok_or("choose your station")?,
+                circuit: (!launch.circuit_name.is_empty()).then(|| launch.circuit_name.clone()),
+            }
+        } else {
+            MarkingOrder::Candidates {
+                candidate: (!launch.candidate_id.is_empty())
+                    .then(|| (launch.candidate_id.clone(), launch.candidate_name.clone())),
+                station: launch.station.clone(),
+            }
+        };
+        session(
+            rubric,
+            text,
+            &launch.examiner,
+            &self.device,
+            plan,
+            roster.as_ref(),
+        )
+        .map(|s| with_gate_warnings(s, self.store.root()))
+    }
+}
+
+impl screen::Executor<App> for Executor {
+    fn perform(&mut self, effect: Effect) -> Step<Reply> {
+        match effect {
+            Effect::Open(key) => Step::Reply(match self.store.open_sheet(&key, &self.rubric_hash) {
+                Ok((journal, replay)) => {
+                    self.journal = Some(journal);
+                    Reply::Opened {
+                        key,
+                        records: replay.records,
+                        quarantine: replay.quarantined.map(|q| q.to_string()),
+                    }
+                }
+                Err(e) => Reply::OpenFailed {
+                    message: e.to_string(),
+                },
+            }),
+            Effect::Append(event) => self.append(event),
+            Effect::Bell => {
+                self.bells += 1;
+                Step::Done
+            }
+            Effect::Close => {
+                self.journal = None;
+                Step::Done
+            }
+            Effect::Survey(keys) => Step::Reply(Reply::Surveyed(self.survey(keys))),
+            Effect::Standing { candidate, keys } => Step::Reply(Reply::Standing {
+                candidate,
+                sheets: self.standing(keys),
+            }),
+            Effect::Launch { launch, remember } => Step::Reply(self.launch(&launch, &remember)),
+            Effect::Home => Step::Reply(Reply::Home(self.home_again().map(Box::new))),
+        }
+    }
+
+    /// After a failed append the rest of the appends are dropped: a later
+    /// record must never land when an earlier one did not.
+    fn skipped_after_failure(&self, effect: &Effect) -> bool {
+        matches!(effect, Effect::Append(_))
+    }
+
+    /// Checks, when a session starts and every [`screen::DISK_CHECK`]
+    /// after, whether marks can be saved ([`DiskWatch`]).
+    fn watch(&mut self, app: &App, now: Instant) -> Option<Reply> {
+        let session = app.session.as_ref()?;
+        let who = (
+            session.rubric.id.as_str(),
+            session.examiner.as_str(),
+            session.device.as_str(),
+        );
+        let problem = matches!(app.disk, Health::Unwritable(_)) || matches!(app.saved, Saved::Failed(_));
+        let health = self.disk.check(&self.store, who, problem, now)?;
+        self.checked = health.clone();
+        (health != app.disk).then_some(Reply::Disk(health))
+    }
+
+    fn take_bells(&mut self) -> usize {
+        std::mem::take(&mut self.bells)
+    }
+}

@@ -1,0 +1,883 @@
+//! The examiner's marking session: state, and `update` from an [`Action`]
+//! to new state plus the [`Effect`]s the executor must perform.
+//!
+//! `update` does no I/O and reads no clock: time arrives in `Tick`, and a
+//! mark reaches the sheet only when the executor reports it durable
+//! (`Appended`). So the screen never shows a mark the disk does not hold.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use ratatui_textarea::{Input, TextArea};
+
+use crate::day::circuit::{CircuitPlan, Standing};
+use crate::day::timer::{Happening, Phase, StationTimings, Timer, fmt_countdown};
+use crate::rubric::{Rubric, Station};
+use crate::scoring::{Standards, StationResult, score_station};
+use crate::store::{
+    ConcernKind, Event, Health, Record, SaveProblem, SheetKey, SheetState, TimerAction, Unmarked,
+};
+
+use home::Home;
+
+mod clock;
+mod dialogs;
+pub mod executor;
+pub mod home;
+pub mod keys;
+mod scoring;
+pub mod session;
+mod sheets;
+pub mod view;
+
+/// A candidate as the examiner sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: String,
+    pub name: String,
+}
+
+/// How the examiner works through the exam.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// One candidate at a time through every station, in order.
+    CandidateByCandidate,
+    /// The examiner stays at one station (index into the rubric's
+    /// stations); candidates arrive in order.
+    Circuit { station: usize },
+}
+
+/// Everything fixed for a marking session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub rubric: Arc<Rubric>,
+    pub rubric_hash: String,
+    pub examiner: String,
+    pub device: String,
+    pub mode: Mode,
+    /// In candidate mode, the candidates in order (often just one); in
+    /// circuit mode, the arrival order at the station.
+    pub candidates: Vec<Candidate>,
+    /// Station to begin at in candidate mode.
+    pub first_station: usize,
+    /// In circuit mode, the station's rounds: who comes in which round,
+    /// the rests between, and the circuit's start time if the roster gives
+    /// one.
+    pub circuit: Option<CircuitPlan>,
+    /// What the examiner should know about a candidate before marking, by
+    /// candidate id: a logbook gate recorded as not met, say. A warning,
+    /// not a refusal: programmes differ.
+    pub warnings: std::collections::BTreeMap<String, String>,
+}
+
+/// What the screen is showing.
+#[derive(Debug)]
+pub enum Screen {
+    Home(Box<Home>),
+    /// The candidate's id and name, large, before their sheet opens.
+    Confirm,
+    Scoring,
+    Comment(Box<CommentEditor>),
+    Concern(Box<ConcernEditor>),
+    Reason(Box<ReasonPrompt>),
+    Submit(Box<SubmitSummary>),
+    /// Every sheet of the session is submitted.
+    Finished,
+}
+
+/// Feedback to the candidate and the examiner's private notes.
+#[derive(Debug)]
+pub struct CommentEditor {
+    pub feedback: TextArea<'static>,
+    pub notes: TextArea<'static>,
+    /// 0: feedback, 1: notes.
+    pub focus: usize,
+    /// The feedback and the notes as last written to the journal (saved or
+    /// drafted): a tick writes a draft of what differs from them.
+    drafted: [String; 2],
+    /// When a draft was last written (monotonic): at most one a second.
+    drafted_at: Option<Duration>,
+}
+
+/// How often, at most, the comment box writes a draft of what is typed:
+/// a crash loses at most this much typing.
+pub const DRAFT_EVERY: Duration = Duration::from_secs(1);
+
+#[derive(Debug)]
+pub struct ConcernEditor {
+    pub kind: usize,
+    /// One note per kind, in [`ConcernKind::ALL`] order, so switching kind
+    /// never carries one note over to another.
+    pub notes: Vec<TextArea<'static>>,
+}
+
+impl ConcernEditor {
+    pub fn note(&self) -> &TextArea<'static> {
+        &self.notes[self.kind]
+    }
+}
+
+/// A one-line reason the examiner must give.
+#[derive(Debug)]
+pub struct ReasonPrompt {
+    pub purpose: ReasonFor,
+    pub text: TextArea<'static>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReasonFor {
+    /// The timer stopped when space was pressed, at this timer time, and
+    /// the pause is recorded; its reason is recorded when given.
+    Pause {
+        at: Duration,
+    },
+    Amend,
+    Absent,
+    /// Why these are left unmarked.
+    Missing(Vec<Unmarked>),
+    /// Withdrawing a concern of this kind.
+    Withdraw(ConcernKind),
+    /// Correcting the candidate's name on the sheet ([`NameDiffers`]).
+    NameCorrection,
+}
+
+impl ReasonFor {
+    pub fn title(&self) -> &'static str {
+        match self {
+            ReasonFor::Pause { .. } => "Why is the timer paused?",
+            ReasonFor::Amend => "Why is this submitted sheet being amended?",
+            ReasonFor::Absent => "Why is the candidate absent?",
+            ReasonFor::Missing(_) => "Why could these not be judged?",
+            ReasonFor::Withdraw(_) => "Why is the concern withdrawn?",
+            ReasonFor::NameCorrection => "Why is the candidate's name corrected?",
+        }
+    }
+}
+
+/// A sheet opened under another name than the one it was started with:
+/// it keeps its name unless the examiner corrects it (with a reason), and
+/// nothing is written until they choose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameDiffers {
+    /// The name the sheet names the candidate by.
+    pub recorded: String,
+    /// The name given now (on the command line, the home screen, a roster).
+    pub given: String,
+    /// What waits to be written once the examiner chooses (what fell due
+    /// on the timer meanwhile).
+    pending: Vec<Event>,
+}
+
+/// A question put to the examiner before something easily regretted:
+/// `y` (or enter) goes ahead, `n` (or esc) stays where they were.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    pub question: String,
+    pub detail: String,
+    pub yes: AskFor,
+}
+
+/// What a yes to an [`Ask`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AskFor {
+    Quit,
+    /// Submit the sheet although the station's time is not up.
+    Submit,
+    /// Move to the next (or previous) sheet, leaving this one unsubmitted.
+    Move {
+        forward: bool,
+    },
+    /// Reset the station timer although marks are given.
+    ResetTimer,
+}
+
+#[derive(Debug)]
+pub struct SubmitSummary {
+    pub result: StationResult,
+    /// What is unmarked with no recorded reason.
+    pub unexplained: Vec<Unmarked>,
+}
+
+/// The open sheet: one candidate at one station.
+#[derive(Debug)]
+pub struct Sheet {
+    pub key: SheetKey,
+    pub station: usize,
+    pub candidate: Candidate,
+    pub state: SheetState,
+    pub timer: Option<Timer>,
+    /// Row: items first, then the global rating.
+    pub cursor: usize,
+    /// Digits typed so far, for scales with more than ten levels.
+    pub digits: String,
+    /// What replay found and set aside, to tell the examiner.
+    pub quarantine: Option<String>,
+    /// Whether this run has written the sheet's `Opened` record yet.
+    pub introduced: bool,
+}
+
+/// In a station circuit, after a sheet is submitted while its candidate's
+/// time runs on: the candidate is still in the room until the station's
+/// changeover ends, and only then does the next one come.
+#[derive(Debug, Clone)]
+pub struct Leaving {
+    pub candidate: Candidate,
+    /// The round (0 for the first) the candidate was here in.
+    pub round: Option<usize>,
+    /// A copy of the submitted sheet's timer, to count down to the end of
+    /// changeover (nothing more is recorded on the sheet).
+    pub timer: Timer,
+}
+
+/// Where one sheet stands, from a survey of the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    NotStarted,
+    Started,
+    Submitted,
+    Absent,
+}
+
+impl Progress {
+    pub fn of(state: &SheetState) -> Progress {
+        if state.absent.is_some() && state.is_locked() {
+            Progress::Absent
+        } else if state.is_locked() {
+            Progress::Submitted
+        } else if state.is_started() || state.submitted.is_some() {
+            Progress::Started
+        } else {
+            Progress::NotStarted
+        }
+    }
+}
+
+/// Whether what the screen shows is on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    Nothing,
+    Saving,
+    /// Durable: the record number and when it was written.
+    Saved {
+        seq: u64,
+        time: DateTime<Utc>,
+    },
+    /// The last change did NOT reach the disk.
+    Failed(SaveProblem),
+}
+
+/// A candidate's provisional overall result at the end of their marking
+/// (candidate by candidate): the scoring engine's result from the sheets
+/// submitted on this laptop, under the rubric's provisional pass marks.
+/// Never final: the exam board ratifies results, other examiners' sheets
+/// and moderation are not in it, and pass marks may be standard-set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvisionalResult {
+    pub candidate: Candidate,
+    pub result: crate::scoring::AssessmentResult,
+}
+
+/// What the screen must say about saving, above everything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alarm<'a> {
+    /// Marks are NOT being saved: the last change failed, or the folder
+    /// cannot be written.
+    NotSaving(&'a SaveProblem),
+    /// Saving works again, but a change made while it did not is still
+    /// not on disk.
+    Unsaved,
+    /// Still saving, but the disk is nearly full (bytes free).
+    Low(u64),
+}
+
+/// Everything the user (or the clock, or the executor) can do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Up,
+    Down,
+    PrevStation,
+    NextStation,
+    Digit(u8),
+    Enter,
+    NotObserved,
+    GlobalRating,
+    Comment,
+    Concern,
+    StartPause,
+    /// Reset a timer started by mistake.
+    ResetTimer,
+    Advance,
+    Undo,
+    Submit,
+    Amend,
+    Absent,
+    Withdraw,
+    Tab,
+    Escape,
+    Save,
+    Help,
+    /// Show the station's candidate instructions and examiner notes.
+    Info,
+    Quit,
+    /// A key for a text field.
+    Text(Input),
+    Tick {
+        now: Duration,
+        wall: DateTime<Utc>,
+    },
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+}
+
+/// What the executor reports back from an [`Effect`].
+#[derive(Debug)]
+pub enum Reply {
+    /// A sheet's journal is open and locked, and this is what it holds.
+    Opened {
+        key: SheetKey,
+        records: Vec<Record>,
+        quarantine: Option<String>,
+    },
+    OpenFailed {
+        message: String,
+    },
+    /// A record is durable on disk.
+    Appended(Record),
+    /// A record could not be written.
+    AppendFailed(SaveProblem),
+    /// Whether the sessions folder can be written, checked when a session
+    /// starts and every few seconds after.
+    Disk(Health),
+    /// Where the asked-for sheets stand.
+    Surveyed(Vec<(SheetKey, Progress)>),
+    /// The home screen's choices make this session: start it.
+    Start(Box<Session>),
+    /// The home screen's choices make no session, and why.
+    LaunchFailed(String),
+    /// The home screen again, once marking started from it ends (`None`:
+    /// it cannot be built, and osce ends).
+    Home(Option<Box<Home>>),
+    /// A candidate's submitted sheets on this laptop, by station id, as
+    /// read for [`Effect::Standing`].
+    Standing {
+        candidate: String,
+        sheets: Vec<(String, crate::scoring::StationSheet)>,
+    },
+}
+
+/// What the executor must do for the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Open (creating if needed) and lock a sheet's journal, and replay it.
+    Open(SheetKey),
+    /// Append a record to the open sheet and make it durable. The executor
+    /// stops a batch at the first failure.
+    Append(Event),
+    /// Ring the terminal bell.
+    Bell,
+    /// Close the open sheet's journal and release its lock.
+    Close,
+    /// Read (without locking) where each of these sheets stands.
+    Survey(Vec<SheetKey>),
+    /// Read a candidate's submitted sheets (these keys) for their
+    /// provisional overall result ([`Action::Standing`]).
+    Standing { candidate: String, keys: Vec<SheetKey> },
+    /// Start marking as the home screen's choices say; `remember` is
+    /// what to keep of them for next time.
+    Launch {
+        launch: home::Launch,
+        remember: crate::tui::remember::Remembered,
+    },
+    /// Marking started from the home screen ended: build the home screen
+    /// again (what is unfinished has changed).
+    Home,
+}
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub struct App {
+    pub session: Option<Session>,
+    pub screen: Screen,
+    pub help: bool,
+    pub width: u16,
+    pub height: u16,
+    /// Monotonic time, from the last tick.
+    pub now: Duration,
+    pub wall: DateTime<Utc>,
+    pub sheet: Option<Sheet>,
+    /// Index into `session.candidates`.
+    pub candidate: usize,
+    /// Station (index into the rubric's stations) in candidate mode.
+    pub station: usize,
+    pub saved: Saved,
+    /// Whether the sessions folder can be written, as last checked.
+    pub disk: Health,
+    /// A save failed, and nothing the examiner did has been saved since
+    /// (the timer's own records, saved meanwhile, do not count).
+    pub unsaved: bool,
+    /// A message for the examiner: what a key could not do, and why.
+    pub notice: Option<String>,
+    /// Candidates confirmed in this run (candidate mode confirms once).
+    confirmed: HashSet<String>,
+    /// Appends asked for and not yet answered.
+    awaiting: usize,
+    /// The open dialog closes once its own appends are durable (and not
+    /// because some other record, such as a timer call, was written).
+    closing: bool,
+    /// Where each (candidate, station) of the session stands, as surveyed.
+    progress: std::collections::HashMap<(String, String), Progress>,
+    /// A survey was asked for to find the next sheet after a submission.
+    advance_pending: bool,
+    /// The examiner confirmed the candidate on the confirm screen: record
+    /// it when the sheet opens.
+    confirming: bool,
+    pub quit: bool,
+    /// Started from the home screen: quitting marking goes back to it.
+    pub from_home: bool,
+    pub app_version: String,
+    /// Offset of the examiner's local time from UTC, for the times shown
+    /// (records are always written in UTC).
+    pub utc_offset: chrono::FixedOffset,
+    /// The station's candidate instructions and examiner notes are shown.
+    pub info: bool,
+    /// A question the examiner must answer first (drawn over the screen).
+    pub ask: Option<Ask>,
+    /// The open sheet names the candidate otherwise than given: shown on
+    /// the confirmation screen until the examiner chooses.
+    pub name_differs: Option<NameDiffers>,
+    /// Esc was pressed once in a dialog holding typed text that is not
+    /// saved: a second esc leaves without it.
+    discard_armed: bool,
+    /// Station circuit: the candidate who is still in the room after their
+    /// sheet was submitted.
+    pub leaving: Option<Leaving>,
+    /// Station circuit without a start time: rounds with nobody at this
+    /// station follow the last candidate's changeover; they end at this
+    /// (monotonic) time.
+    pub rest_until: Option<Duration>,
+    /// Station circuit: the round of the sheet last submitted, until the
+    /// rests after it (if any) are worked out, once its candidate has left.
+    after_round: Option<usize>,
+    /// The station timer as it ran when the sheet was submitted (which
+    /// ends it on the sheet), for [`Leaving`].
+    submitted_timer: Option<Timer>,
+    /// The provisional overall result of the candidate whose marking just
+    /// ended (candidate by candidate).
+    pub provisional: Option<ProvisionalResult>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("screen", &self.screen)
+            .field("saved", &self.saved)
+            .finish()
+    }
+}
+
+fn text_area(placeholder: &str, lines: &str) -> TextArea<'static> {
+    let mut t = if lines.is_empty() {
+        TextArea::default()
+    } else {
+        TextArea::new(lines.lines().map(str::to_string).collect())
+    };
+    t.set_placeholder_text(placeholder);
+    // Long lines wrap at words in the box, rather than scroll out of view.
+    t.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    // Carry on where the text ends, not in front of it.
+    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    t.move_cursor(ratatui_textarea::CursorMove::End);
+    t
+}
+
+fn text_of(t: &TextArea<'_>) -> String {
+    t.lines().join("\n").trim_end().to_string()
+}
+
+impl App {
+    /// An app at the home screen.
+    pub fn home(home: Home, now: Duration, wall: DateTime<Utc>) -> App {
+        let mut app = App::blank(Screen::Home(Box::new(home)), None, now, wall);
+        app.from_home = true;
+        app
+    }
+
+    /// An app that goes straight to marking: the first candidate's
+    /// confirmation.
+    pub fn marking(session: Session, now: Duration, wall: DateTime<Utc>) -> App {
+        let station = session.first_station;
+        let mut app = App::blank(Screen::Confirm, Some(session), now, wall);
+        app.station = station;
+        app
+    }
+
+    fn blank(screen: Screen, session: Option<Session>, now: Duration, wall: DateTime<Utc>) -> App {
+        App {
+            session,
+            screen,
+            help: false,
+            width: MIN_WIDTH,
+            height: MIN_HEIGHT,
+            now,
+            wall,
+            sheet: None,
+            candidate: 0,
+            station: 0,
+            saved: Saved::Nothing,
+            disk: Health::Fine,
+            unsaved: false,
+            notice: None,
+            confirmed: HashSet::new(),
+            awaiting: 0,
+            closing: false,
+            progress: std::collections::HashMap::new(),
+            advance_pending: false,
+            confirming: false,
+            quit: false,
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+            utc_offset: chrono::Offset::fix(&Utc),
+            info: false,
+            ask: None,
+            name_differs: None,
+            discard_armed: false,
+            leaving: None,
+            rest_until: None,
+            after_round: None,
+            submitted_timer: None,
+            provisional: None,
+            from_home: false,
+        }
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.width < MIN_WIDTH || self.height < MIN_HEIGHT
+    }
+
+    pub fn rubric(&self) -> Option<&Rubric> {
+        self.session.as_ref().map(|s| s.rubric.as_ref())
+    }
+
+    /// The candidate whose sheet is (or is about to be) open.
+    pub fn current_candidate(&self) -> Option<&Candidate> {
+        self.session.as_ref()?.candidates.get(self.candidate)
+    }
+
+    /// The station index the current or next sheet is for.
+    pub fn current_station(&self) -> Option<usize> {
+        let s = self.session.as_ref()?;
+        Some(match s.mode {
+            Mode::Circuit { station } => station,
+            Mode::CandidateByCandidate => self.station,
+        })
+    }
+
+    pub fn station_def(&self) -> Option<&Station> {
+        let i = self.current_station()?;
+        self.rubric()?.stations.get(i)
+    }
+
+    /// Rows on the scoring screen: items, then the global rating if any.
+    pub fn rows(&self) -> usize {
+        self.station_def()
+            .map_or(0, |s| s.items.len() + usize::from(s.global_rating.is_some()))
+    }
+
+    /// The banner the screen shows about saving, if any. A failed save
+    /// stays on screen until a later change is saved, even if the disk
+    /// has been fixed meanwhile: the failed change is still not on disk.
+    pub fn alarm(&self) -> Option<Alarm<'_>> {
+        if let Saved::Failed(problem) = &self.saved {
+            return Some(Alarm::NotSaving(problem));
+        }
+        if let Health::Unwritable(problem) = &self.disk {
+            return Some(Alarm::NotSaving(problem));
+        }
+        if self.unsaved {
+            return Some(Alarm::Unsaved);
+        }
+        match &self.disk {
+            Health::Fine => None,
+            Health::Low { free } => Some(Alarm::Low(*free)),
+            Health::Unwritable(problem) => Some(Alarm::NotSaving(problem)),
+        }
+    }
+
+    /// What the executor reported back.
+    pub fn reply(&mut self, reply: Reply) -> Vec<Effect> {
+        match reply {
+            Reply::Opened {
+                key,
+                records,
+                quarantine,
+            } => self.opened(key, records, quarantine),
+            Reply::OpenFailed { message } => {
+                self.notice = Some(message);
+                if !matches!(self.screen, Screen::Home(_)) {
+                    self.screen = Screen::Confirm;
+                }
+                Vec::new()
+            }
+            Reply::Appended(record) => self.appended(record),
+            Reply::Surveyed(found) => self.surveyed(found),
+            Reply::AppendFailed(problem) => {
+                self.unsaved = true;
+                self.awaiting = 0;
+                self.closing = false;
+                self.saved = Saved::Failed(problem);
+                // A draft that did not reach the disk is tried again (at
+                // most once a second) from what the disk holds.
+                if let (Screen::Comment(editor), Some(sheet)) = (&mut self.screen, &self.sheet) {
+                    let state = &sheet.state;
+                    editor.drafted = [
+                        state
+                            .feedback_draft
+                            .clone()
+                            .unwrap_or_else(|| state.feedback.clone()),
+                        state.notes_draft.clone().unwrap_or_else(|| state.notes.clone()),
+                    ];
+                }
+                Vec::new()
+            }
+            Reply::Disk(health) => {
+                self.disk = health;
+                Vec::new()
+            }
+            Reply::Standing { candidate, sheets } => {
+                self.stood(&candidate, sheets);
+                Vec::new()
+            }
+            Reply::Start(session) => {
+                let station = session.first_station;
+                let (width, height, from_home) = (self.width, self.height, self.from_home);
+                let utc_offset = self.utc_offset;
+                *self = App::marking(*session, self.now, self.wall);
+                self.station = station;
+                self.width = width;
+                self.height = height;
+                self.from_home = from_home;
+                self.utc_offset = utc_offset;
+                self.startup()
+            }
+            Reply::LaunchFailed(message) => {
+                if let Some(home) = self.home_mut() {
+                    home.error = Some(message);
+                }
+                Vec::new()
+            }
+            Reply::Home(None) => {
+                self.quit = true;
+                Vec::new()
+            }
+            Reply::Home(Some(home)) => {
+                let (width, height, utc_offset) = (self.width, self.height, self.utc_offset);
+                *self = App::home(*home, self.now, self.wall);
+                self.width = width;
+                self.height = height;
+                self.utc_offset = utc_offset;
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Tick { now, wall } => return self.tick(now, wall),
+            Action::Resize { width, height } => {
+                self.width = width;
+                self.height = height;
+                return Vec::new();
+            }
+            Action::Paste(_) | Action::Text(_) => {}
+            _ => {}
+        }
+        // Nothing can be seen: no key may change anything but quitting.
+        if self.too_small() && action != Action::Quit {
+            return Vec::new();
+        }
+        if let Some(ask) = self.ask.take() {
+            return match action {
+                Action::Enter => self.answered_yes(ask.yes),
+                // ctrl-c again while asked whether to quit: quit.
+                Action::Quit if ask.yes == AskFor::Quit => self.quit(),
+                Action::Escape | Action::Quit => Vec::new(),
+                _ => {
+                    self.ask = Some(ask);
+                    Vec::new()
+                }
+            };
+        }
+        if self.help {
+            if matches!(
+                action,
+                Action::Help | Action::Escape | Action::Quit | Action::Enter
+            ) {
+                self.help = false;
+            }
+            return Vec::new();
+        }
+        if self.info {
+            if matches!(
+                action,
+                Action::Info | Action::Escape | Action::Quit | Action::Enter
+            ) {
+                self.info = false;
+            }
+            return Vec::new();
+        }
+        if action == Action::Info && matches!(self.screen, Screen::Scoring | Screen::Confirm) {
+            self.info = true;
+            return Vec::new();
+        }
+        if action == Action::Help
+            && !matches!(
+                self.screen,
+                Screen::Comment(_) | Screen::Concern(_) | Screen::Reason(_)
+            )
+        {
+            self.help = true;
+            return Vec::new();
+        }
+        if !matches!(action, Action::Escape | Action::Quit) {
+            self.discard_armed = false;
+        }
+        self.notice = None;
+        match self.screen {
+            Screen::Home(_) => self.home_key(action),
+            Screen::Confirm => self.confirm_key(action),
+            Screen::Scoring => self.scoring_key(action),
+            Screen::Comment(_) => self.comment_key(action),
+            Screen::Concern(_) => self.concern_key(action),
+            Screen::Reason(_) => self.reason_key(action),
+            Screen::Submit(_) => self.submit_key(action),
+            Screen::Finished => match action {
+                Action::Quit | Action::Enter | Action::Escape => self.quit(),
+                Action::PrevStation | Action::NextStation | Action::Up | Action::Down => self.move_to(action),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// Ends marking: back to the home screen if it started there, else out.
+    fn quit(&mut self) -> Vec<Effect> {
+        if self.from_home && self.session.is_some() {
+            return vec![Effect::Close, Effect::Home];
+        }
+        self.quit = true;
+        vec![Effect::Close]
+    }
+
+    /// Quits, after asking if the open sheet's amendment is not resubmitted.
+    fn request_quit(&mut self) -> Vec<Effect> {
+        let amending = self
+            .sheet
+            .as_ref()
+            .is_some_and(|s| s.state.amending.is_some() && !s.state.is_locked());
+        if !amending {
+            return self.quit();
+        }
+        let who = self
+            .sheet
+            .as_ref()
+            .map(|s| {
+                format!(
+                    "{} at {}",
+                    s.candidate.id,
+                    self.station_def().map_or("", |st| st.title.as_str())
+                )
+            })
+            .unwrap_or_default();
+        self.ask = Some(Ask {
+            question: "Quit with an amendment open?".to_string(),
+            detail: format!(
+                "The sheet of {who} is being amended and is not submitted again: until it is, it does not count as submitted. Every change so far is saved; open the sheet again and press s to submit it."
+            ),
+            yes: AskFor::Quit,
+        });
+        Vec::new()
+    }
+
+    fn answered_yes(&mut self, yes: AskFor) -> Vec<Effect> {
+        match yes {
+            AskFor::Quit => self.quit(),
+            AskFor::Submit => self.submit_now(),
+            AskFor::Move { forward } => self.move_to(if forward {
+                Action::NextStation
+            } else {
+                Action::PrevStation
+            }),
+            AskFor::ResetTimer => self.reset_timer(),
+        }
+    }
+
+    /// The open sheet's candidate and station, for questions and notices.
+    fn sheet_words(&self) -> String {
+        self.sheet
+            .as_ref()
+            .map(|s| {
+                format!(
+                    "{} at {}",
+                    s.candidate.id,
+                    self.station_def().map_or("", |st| st.title.as_str())
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// Hands the home screen what the executor found on disk.
+    pub fn home_mut(&mut self) -> Option<&mut Home> {
+        match &mut self.screen {
+            Screen::Home(h) => Some(h),
+            _ => None,
+        }
+    }
+}
+
+/// The marking screen keeps the contract every screen keeps.
+impl crate::tui::screen::Screen for App {
+    type Action = Action;
+    type Effect = Effect;
+    type Reply = Reply;
+
+    fn key(&self, key: crossterm::event::KeyEvent) -> Option<Action> {
+        keys::action_for(self, key)
+    }
+
+    fn resize(width: u16, height: u16) -> Action {
+        Action::Resize { width, height }
+    }
+
+    fn paste(text: String) -> Option<Action> {
+        Some(Action::Paste(text))
+    }
+
+    fn update(&mut self, action: Action) -> Vec<Effect> {
+        App::update(self, action)
+    }
+
+    fn reply(&mut self, reply: Reply) -> Vec<Effect> {
+        App::reply(self, reply)
+    }
+
+    fn tick(&self, now: Duration, wall: DateTime<Utc>) -> Option<Action> {
+        Some(Action::Tick { now, wall })
+    }
+
+    fn start(&mut self) -> Vec<Effect> {
+        self.startup()
+    }
+
+    fn view(&self, frame: &mut ratatui::Frame, theme: &crate::tui::theme::Theme) {
+        view::render(self, frame, theme);
+    }
+
+    fn done(&self) -> bool {
+        self.quit
+    }
+}

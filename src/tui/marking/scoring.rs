@@ -1,0 +1,406 @@
+//! The scoring screen: one function per key it acts on.
+
+use super::*;
+
+impl App {
+    pub(super) fn scoring_key(&mut self, action: Action) -> Vec<Effect> {
+        let rows = self.rows();
+        let locked = self.sheet.as_ref().is_some_and(|s| s.state.is_locked());
+        let Some(sheet) = &mut self.sheet else {
+            self.screen = Screen::Confirm;
+            return Vec::new();
+        };
+        match action {
+            Action::Up => {
+                sheet.cursor = sheet.cursor.saturating_sub(1);
+                sheet.digits.clear();
+                Vec::new()
+            }
+            Action::Down => {
+                sheet.cursor = (sheet.cursor + 1).min(rows.saturating_sub(1));
+                sheet.digits.clear();
+                Vec::new()
+            }
+            Action::PrevStation | Action::NextStation => {
+                // Leaving a sheet with marks on it unsubmitted: ask first.
+                if sheet.state.is_started() && !locked && sheet.state.absent.is_none() {
+                    self.ask = Some(Ask {
+                        question: "Leave this sheet unsubmitted?".to_string(),
+                        detail: format!(
+                            "The sheet of {} has marks on it and is not submitted. Everything on it is saved; come back to it (←/→) to finish and submit it.",
+                            self.sheet_words()
+                        ),
+                        yes: AskFor::Move {
+                            forward: action == Action::NextStation,
+                        },
+                    });
+                    return Vec::new();
+                }
+                self.move_to(action)
+            }
+            Action::GlobalRating => {
+                if self.station_def().is_some_and(|s| s.global_rating.is_some()) {
+                    if let Some(sheet) = &mut self.sheet {
+                        sheet.cursor = rows - 1;
+                    }
+                } else {
+                    self.notice = Some("This station has no global rating.".to_string());
+                }
+                Vec::new()
+            }
+            Action::Digit(_)
+            | Action::NotObserved
+            | Action::Undo
+            | Action::Comment
+            | Action::Concern
+            | Action::StartPause
+            | Action::ResetTimer
+            | Action::Advance
+            | Action::Absent
+                if locked =>
+            {
+                self.notice = Some(
+                    "This sheet is submitted and locked. Press A to amend it (a reason is required)."
+                        .to_string(),
+                );
+                Vec::new()
+            }
+            Action::Digit(d) => self.digit(d),
+            Action::Enter => self.commit_digits(),
+            Action::Escape => {
+                sheet.digits.clear();
+                Vec::new()
+            }
+            Action::NotObserved => self.not_observed(),
+            Action::Undo => match sheet.state.last_undoable() {
+                Some(seq) => self.append_all(vec![Event::Undo { undoes: seq }]),
+                None => {
+                    self.notice =
+                        Some("Nothing to undo since the sheet was opened or submitted.".to_string());
+                    Vec::new()
+                }
+            },
+            Action::Comment => {
+                // What was typed and not saved before a crash comes back
+                // (its draft), to be saved or left.
+                let state = &sheet.state;
+                let feedback = state.feedback_draft.as_ref().unwrap_or(&state.feedback);
+                let notes = state.notes_draft.as_ref().unwrap_or(&state.notes);
+                let focus = usize::from(state.feedback_draft.is_none() && state.notes_draft.is_some());
+                self.screen = Screen::Comment(Box::new(CommentEditor {
+                    feedback: text_area("Feedback the candidate will see", feedback),
+                    notes: text_area("Private notes for the examiners' record", notes),
+                    focus,
+                    drafted: [feedback.clone(), notes.clone()],
+                    drafted_at: None,
+                }));
+                Vec::new()
+            }
+            Action::Concern => {
+                let kind = sheet
+                    .state
+                    .concerns
+                    .keys()
+                    .next()
+                    .and_then(|k| ConcernKind::ALL.iter().position(|c| c == k))
+                    .unwrap_or(0);
+                let notes = ConcernKind::ALL
+                    .iter()
+                    .map(|k| {
+                        let note = sheet.state.concerns.get(k).map_or("", String::as_str);
+                        text_area("What happened (required)", note)
+                    })
+                    .collect();
+                self.screen = Screen::Concern(Box::new(ConcernEditor { kind, notes }));
+                Vec::new()
+            }
+            Action::StartPause => {
+                let now = self.now;
+                let Some(timer) = &mut sheet.timer else {
+                    self.notice = Some("This station is untimed.".to_string());
+                    return Vec::new();
+                };
+                if timer.display(now).phase == Phase::Done {
+                    self.notice = Some("The timer has finished.".to_string());
+                    Vec::new()
+                } else if !timer.is_started() {
+                    let h = timer.start(now);
+                    self.timer_effects(h)
+                } else if timer.is_running() {
+                    // The clock stops now and the pause is written now, so
+                    // that a crash while the reason is typed keeps it; the
+                    // reason follows in its own record.
+                    let h = timer.pause(now, String::new());
+                    let at = h.first().map_or(Duration::ZERO, |h| h.at);
+                    let effects = self.timer_effects(h);
+                    self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                        purpose: ReasonFor::Pause { at },
+                        text: text_area("e.g. model needs a break", ""),
+                    }));
+                    effects
+                } else {
+                    let h = timer.resume(now);
+                    self.timer_effects(h)
+                }
+            }
+            Action::ResetTimer => {
+                let now = self.now;
+                let Some(timer) = &sheet.timer else {
+                    self.notice = Some("This station is untimed.".to_string());
+                    return Vec::new();
+                };
+                let phase = timer.display(now).phase;
+                if !timer.is_started() {
+                    self.notice = Some("The timer has not started: nothing to reset.".to_string());
+                    Vec::new()
+                } else if phase == Phase::Done {
+                    self.notice = Some("The timer has finished: it cannot be reset.".to_string());
+                    Vec::new()
+                } else if sheet.state.has_marks() {
+                    self.ask = Some(Ask {
+                        question: "Reset the timer?".to_string(),
+                        detail: format!(
+                            "The sheet of {} has marks on it. Resetting sets the timer back to the start of the station (reading time first); the marks stay, and the reset is recorded with the time the timer had run.",
+                            self.sheet_words()
+                        ),
+                        yes: AskFor::ResetTimer,
+                    });
+                    Vec::new()
+                } else {
+                    self.reset_timer()
+                }
+            }
+            Action::Advance => {
+                let now = self.now;
+                let h = sheet.timer.as_mut().map(|t| t.advance(now)).unwrap_or_default();
+                if h.is_empty() {
+                    self.notice = Some("Moving on is for after a soft time-up.".to_string());
+                }
+                self.timer_effects(h)
+            }
+            Action::Submit => {
+                if locked {
+                    self.notice = Some("This sheet is already submitted. Press A to amend it.".to_string());
+                    return Vec::new();
+                }
+                if let Some(summary) = self.summary() {
+                    self.screen = Screen::Submit(Box::new(summary));
+                }
+                Vec::new()
+            }
+            Action::Amend => {
+                if locked {
+                    self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                        purpose: ReasonFor::Amend,
+                        text: text_area("e.g. mark entered against the wrong item", ""),
+                    }));
+                } else {
+                    self.notice =
+                        Some("Only a submitted sheet needs amending; this one is open.".to_string());
+                }
+                Vec::new()
+            }
+            Action::Absent => {
+                if sheet.state.is_started() {
+                    self.notice = Some("Marks are already recorded for this candidate here.".to_string());
+                } else {
+                    self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                        purpose: ReasonFor::Absent,
+                        text: text_area("e.g. did not arrive; unwell", ""),
+                    }));
+                }
+                Vec::new()
+            }
+            Action::Quit => self.request_quit(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn digit(&mut self, d: u8) -> Vec<Effect> {
+        let Some(levels) = self.current_levels() else {
+            return Vec::new();
+        };
+        let Some(sheet) = &mut self.sheet else {
+            return Vec::new();
+        };
+        if levels > 10 {
+            if sheet.digits.len() < 3 {
+                sheet.digits.push(char::from(b'0' + d));
+            }
+            return Vec::new();
+        }
+        self.choose(usize::from(d))
+    }
+
+    pub(super) fn commit_digits(&mut self) -> Vec<Effect> {
+        let rows = self.rows();
+        let Some(sheet) = &mut self.sheet else {
+            return Vec::new();
+        };
+        if sheet.digits.is_empty() {
+            sheet.cursor = (sheet.cursor + 1).min(rows.saturating_sub(1));
+            return Vec::new();
+        }
+        let typed = std::mem::take(&mut sheet.digits);
+        match typed.parse::<usize>() {
+            Ok(level) => self.choose(level),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Levels of the scale at the cursor.
+    pub(super) fn current_levels(&self) -> Option<usize> {
+        let station = self.station_def()?;
+        let rubric = self.rubric()?;
+        let cursor = self.sheet.as_ref()?.cursor;
+        match station.items.get(cursor) {
+            Some(item) => Some(rubric.scale(item.scale).levels.len()),
+            None => station
+                .global_rating
+                .as_ref()
+                .map(|g| rubric.scale(g.scale).levels.len()),
+        }
+    }
+
+    pub(super) fn choose(&mut self, level: usize) -> Vec<Effect> {
+        let late = self.late();
+        let (Some(station), Some(rubric), Some(sheet)) =
+            (self.station_def(), self.rubric(), self.sheet.as_ref())
+        else {
+            return Vec::new();
+        };
+        let event = match station.items.get(sheet.cursor) {
+            Some(item) => {
+                let scale = rubric.scale(item.scale);
+                let Some(l) = scale.levels.get(level) else {
+                    self.notice = Some(format!(
+                        "No level {level} on this scale: choose 0 to {}.",
+                        scale.levels.len() - 1
+                    ));
+                    return Vec::new();
+                };
+                Event::Mark {
+                    item: item.id.clone(),
+                    level: Some(level),
+                    label: l.label.clone(),
+                    late,
+                }
+            }
+            None => {
+                let Some(g) = &station.global_rating else {
+                    return Vec::new();
+                };
+                let scale = rubric.scale(g.scale);
+                let Some(l) = scale.levels.get(level) else {
+                    self.notice = Some(format!(
+                        "No level {level} on this scale: choose 0 to {}.",
+                        scale.levels.len() - 1
+                    ));
+                    return Vec::new();
+                };
+                Event::GlobalRating {
+                    level,
+                    label: l.label.clone(),
+                    late,
+                }
+            }
+        };
+        self.append_all(vec![event])
+    }
+
+    pub(super) fn not_observed(&mut self) -> Vec<Effect> {
+        let late = self.late();
+        let (Some(station), Some(rubric), Some(sheet)) =
+            (self.station_def(), self.rubric(), self.sheet.as_ref())
+        else {
+            return Vec::new();
+        };
+        let Some(item) = station.items.get(sheet.cursor) else {
+            self.notice = Some("The global rating is always given.".to_string());
+            return Vec::new();
+        };
+        if !rubric.scale(item.scale).not_observed {
+            self.notice = Some("\"Not observed\" is not allowed for this item.".to_string());
+            return Vec::new();
+        }
+        let event = Event::Mark {
+            item: item.id.clone(),
+            level: None,
+            label: "not observed".to_string(),
+            late,
+        };
+        self.append_all(vec![event])
+    }
+
+    /// The station result as it stands, and what is missing without a reason.
+    pub fn summary(&self) -> Option<SubmitSummary> {
+        let sheet = self.sheet.as_ref()?;
+        let rubric = self.rubric()?;
+        let station = &rubric.stations[sheet.station];
+        let result = score_station(
+            rubric,
+            station,
+            Some(&sheet.state.to_station_sheet()),
+            &Standards::default(),
+        )
+        .ok()?;
+        let mut unexplained: Vec<Unmarked> = station
+            .items
+            .iter()
+            .filter(|i| sheet.state.mark(&i.id).is_none())
+            .map(|i| Unmarked::item(&i.id))
+            .filter(|what| !sheet.state.missing_reasons.contains_key(what))
+            .collect();
+        if station.global_rating.is_some()
+            && sheet.state.global_rating().is_none()
+            && !sheet.state.missing_reasons.contains_key(&Unmarked::GlobalRating)
+        {
+            unexplained.push(Unmarked::GlobalRating);
+        }
+        if sheet.state.absent.is_some() {
+            unexplained.clear();
+        }
+        Some(SubmitSummary { result, unexplained })
+    }
+
+    /// Submits the open sheet as it stands: the timer's end first (with
+    /// any overrun), then `submitted`.
+    pub(super) fn submit_now(&mut self) -> Vec<Effect> {
+        let Some(summary) = self.summary() else {
+            return Vec::new();
+        };
+        let r = &summary.result;
+        let event = Event::Submitted {
+            score: r.score,
+            max: r.max,
+            outcome: r.outcome,
+        };
+        // The sheet is done, so is its timer: the end goes in the
+        // record, with any overrun (a soft time-up never moved on).
+        let now = self.now;
+        let mut effects = Vec::new();
+        self.submitted_timer = None;
+        if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut())
+            && !matches!(timer.display(now).phase, Phase::NotStarted | Phase::Done)
+        {
+            self.submitted_timer = Some(timer.clone());
+            let h = timer.end(now);
+            effects = self.timer_effects(h);
+        }
+        effects.extend(self.append_all(vec![event]));
+        effects
+    }
+}
+
+/// The first item without a mark (or the global rating), else the top.
+pub(super) fn first_unmarked(station: &Station, state: &SheetState) -> usize {
+    station
+        .items
+        .iter()
+        .position(|i| state.mark(&i.id).is_none())
+        .or_else(|| {
+            (station.global_rating.is_some() && state.global_rating().is_none())
+                .then_some(station.items.len())
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,308 @@
+//! A marking session from what the examiner chose: on the command line
+//! or the home screen, with a roster or without.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::day::circuit::CircuitPlan;
+use crate::day::roster::{Roster, read_roster, station_queue};
+use crate::rubric::examples;
+use crate::rubric::{self, Rubric};
+use crate::store::hash_rubric;
+
+use super::home::{RubricChoice, RubricSource};
+use super::{Candidate, Mode, Session};
+
+/// How the examiner asked to work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkingOrder {
+    /// Candidate by candidate: one named candidate (id, name), or the whole
+    /// roster in order; starting at `station` if given.
+    Candidates {
+        candidate: Option<(String, String)>,
+        station: Option<String>,
+    },
+    /// Stay at `station`; candidates arrive in rotation order from the
+    /// roster (of one circuit, if given).
+    Circuit {
+        station: String,
+        circuit: Option<String>,
+    },
+}
+
+pub(super) fn load_roster(path: &Path, rubric: &Rubric) -> Result<Roster, String> {
+    match read_roster(path, rubric) {
+        Ok((roster, _warnings)) => Ok(roster),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A marking session from a checked rubric, its text (for the hash that
+/// ties marks to it), who marks, and how.
+pub fn session(
+    rubric: Rubric,
+    text: &str,
+    examiner: &str,
+    device: &str,
+    plan: MarkingOrder,
+    roster: Option<&Roster>,
+) -> Result<Session, String> {
+    // Ids are folder names: composed (NFC) as they come in, then checked.
+    let examiner = &crate::base::ids::normalise(examiner);
+    let device = &crate::base::ids::normalise(device);
+    crate::base::ids::check_id(examiner).map_err(|why| format!("examiner id is not usable: {why}"))?;
+    crate::base::ids::check_id(device).map_err(|why| format!("device id is not usable: {why}"))?;
+    let station_index = |id: &str| -> Result<usize, String> {
+        match rubric.stations.iter().position(|s| s.id == id) {
+            Some(i) if rubric.stations[i].rest => {
+                Err(format!("\"{id}\" is a rest station: nothing is marked there"))
+            }
+            Some(i) => Ok(i),
+            None => {
+                let ids: Vec<&str> = rubric.scored_stations().map(|s| s.id.as_str()).collect();
+                let hint = rubric::did_you_mean(id, ids.iter().copied())
+                    .map(|n| format!("did you mean \"{n}\"? "))
+                    .unwrap_or_default();
+                Err(format!(
+                    "there is no station \"{id}\" in {}; {hint}the stations are {}",
+                    rubric.id,
+                    rubric::one_of(&ids)
+                ))
+            }
+        }
+    };
+    let from_roster = |r: &Roster, order: Vec<usize>| -> Vec<Candidate> {
+        order
+            .into_iter()
+            .filter_map(|i| r.candidates.get(i))
+            .map(|c| Candidate {
+                id: c.id.clone(),
+                name: c.name.clone(),
+            })
+            .collect()
+    };
+    let (mode, candidates, first_station, circuit) = match plan {
+        MarkingOrder::Circuit { station, circuit } => {
+            let index = station_index(&station)?;
+            let roster =
+                roster.ok_or("a station circuit needs a roster: the candidates and where they start")?;
+            let circuits = roster.circuits();
+            if circuit.is_none() && circuits.len() > 1 {
+                return Err(format!(
+                    "the roster has {} circuits ({}): say which one you are examining (the Circuit field, or osce score ... --circuit {})",
+                    circuits.len(),
+                    circuits.join(", "),
+                    circuits[0]
+                ));
+            }
+            let queue = station_queue(roster, &rubric, &station, circuit.as_deref());
+            let candidates = from_roster(roster, queue.iter().map(|q| q.candidate).collect());
+            if candidates.is_empty() {
+                return Err(match circuit {
+                    Some(c) => format!(
+                        "no candidate in the roster is in circuit \"{c}\"; its circuits are {}",
+                        rubric::one_of(&roster.circuits())
+                    ),
+                    None => "the roster has no candidates".to_string(),
+                });
+            }
+            let plan = CircuitPlan::new(roster, &rubric, &station, circuit.as_deref());
+            (Mode::Circuit { station: index }, candidates, index, Some(plan))
+        }
+        MarkingOrder::Candidates { candidate, station } => {
+            let first = match &station {
+                Some(id) => station_index(id)?,
+                None => rubric.stations.iter().position(|s| !s.rest).unwrap_or(0),
+            };
+            let candidates = match (candidate, roster) {
+                (Some((id, name)), roster) => {
+                    let id = crate::base::ids::normalise(&id);
+                    crate::base::ids::check_id(&id)
+                        .map_err(|why| format!("candidate id is not usable: {why}"))?;
+                    let name = if name.is_empty() {
+                        roster
+                            .and_then(|r| r.find(&id))
+                            .map(|c| c.name.clone())
+                            .unwrap_or_default()
+                    } else {
+                        name
+                    };
+                    vec![Candidate { id, name }]
+                }
+                (None, Some(r)) => from_roster(r, (0..r.candidates.len()).collect()),
+                (None, None) => {
+                    return Err("name a candidate (--candidate) or give a roster (--roster)".to_string());
+                }
+            };
+            if candidates.is_empty() {
+                return Err("the roster has no candidates".to_string());
+            }
+            (Mode::CandidateByCandidate, candidates, first, None)
+        }
+    };
+    Ok(Session {
+        rubric_hash: hash_rubric(text),
+        rubric: Arc::new(rubric),
+        examiner: examiner.to_string(),
+        device: device.to_string(),
+        mode,
+        candidates,
+        first_station,
+        circuit,
+        warnings: Default::default(),
+    })
+}
+
+/// The session, with a warning for each candidate whose logbook gate the
+/// exam lead recorded as not met (`osce logbook --record`, in the decisions
+/// of the sessions folder `folder`), for the confirm screen.
+pub fn with_gate_warnings(mut session: Session, folder: &Path) -> Session {
+    let Some(gate) = &session.rubric.logbook else {
+        return session;
+    };
+    let Ok(decisions) =
+        crate::results::decisions::gather(&session.rubric, &session.rubric_hash, &[folder.to_path_buf()])
+    else {
+        return session;
+    };
+    for (candidate, components) in decisions.components() {
+        if let Some((crate::results::decisions::ComponentValue::Fail, held)) = components.get(&gate.component)
+        {
+            let note = match &held.ruling {
+                crate::results::decisions::Ruling::Component { note, .. } if !note.is_empty() => {
+                    format!(": {note}")
+                }
+                _ => String::new(),
+            };
+            session.warnings.insert(
+                candidate,
+                format!("Logbook gate not met{note}. The exam may go ahead; the exam lead knows."),
+            );
+        }
+    }
+    session
+}
+
+/// The circuits a roster file names, in the order they first appear
+/// (none where it has no `circuit` column or cannot be read): offered on
+/// the home screen, before the roster is checked against a rubric.
+pub(super) fn roster_circuits(path: &Path) -> Vec<String> {
+    let Ok(mut reader) = csv::ReaderBuilder::new().flexible(true).from_path(path) else {
+        return Vec::new();
+    };
+    let Some(column) = reader.headers().ok().and_then(|h| {
+        h.iter().position(|name| {
+            name.trim_start_matches('\u{feff}')
+                .trim()
+                .eq_ignore_ascii_case("circuit")
+        })
+    }) else {
+        return Vec::new();
+    };
+    let mut circuits: Vec<String> = Vec::new();
+    for record in reader.records().flatten().take(100_000) {
+        if let Some(c) = record.get(column).map(str::trim).filter(|c| !c.is_empty())
+            && !circuits.iter().any(|k| k == c)
+        {
+            circuits.push(c.to_string());
+        }
+    }
+    circuits
+}
+
+/// The rubrics in `dir` (`*.ron`, sorted), or the built-in examples when
+/// there is no such folder or it holds none.
+pub fn rubric_choices(dir: &Path) -> Vec<(RubricChoice, Option<String>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let label = path.display().to_string();
+        match rubric::read_text(&path) {
+            Ok(text) => out.push((choice(&label, RubricSource::File(path), &text), Some(text))),
+            Err(e) => out.push((
+                RubricChoice {
+                    label,
+                    source: RubricSource::File(path),
+                    id: String::new(),
+                    title: String::new(),
+                    stations: Vec::new(),
+                    problem: Some(e.to_string()),
+                },
+                None,
+            )),
+        }
+    }
+    if out.is_empty() {
+        for (name, text) in examples::RUBRICS {
+            out.push((
+                choice(&format!("built in: {name}"), RubricSource::BuiltIn(name), text),
+                Some(text.to_string()),
+            ));
+        }
+    }
+    out
+}
+
+fn choice(label: &str, source: RubricSource, text: &str) -> RubricChoice {
+    let checked = rubric::check_str(label, text);
+    match checked.rubric {
+        Some(r) => RubricChoice {
+            label: label.to_string(),
+            source,
+            id: r.id.clone(),
+            title: r.title.clone(),
+            stations: r
+                .scored_stations()
+                .map(|s| (s.id.clone(), s.title.clone()))
+                .collect(),
+            problem: None,
+        },
+        None => RubricChoice {
+            label: label.to_string(),
+            source,
+            id: String::new(),
+            title: label.to_string(),
+            stations: Vec::new(),
+            problem: Some(format!(
+                "{} errors; run `osce check {label}`",
+                checked.errors().count()
+            )),
+        },
+    }
+}
+
+/// This machine's name as a device id: the hostname, kept to the
+/// characters an id may use.
+pub fn default_device() -> String {
+    let raw = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default();
+    let cleaned: String = raw
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(crate::base::ids::MAX_ID_CHARS)
+        .collect();
+    let cleaned = cleaned.trim_start_matches('.').to_string();
+    if crate::base::ids::check_id(&cleaned).is_ok() {
+        cleaned
+    } else {
+        "this-device".to_string()
+    }
+}

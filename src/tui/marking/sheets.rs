@@ -1,0 +1,546 @@
+//! Opening sheets, writing their records, and moving between them: what
+//! the executor reports back about the store lands here.
+
+use super::clock::overdue;
+use super::scoring::first_unmarked;
+use super::*;
+
+impl App {
+    pub(super) fn open_current(&mut self) -> Vec<Effect> {
+        let (Some(session), Some(candidate), Some(station)) = (
+            self.session.as_ref(),
+            self.current_candidate(),
+            self.current_station(),
+        ) else {
+            return Vec::new();
+        };
+        let key = SheetKey {
+            assessment: session.rubric.id.clone(),
+            station: session.rubric.stations[station].id.clone(),
+            candidate: candidate.id.clone(),
+            examiner: session.examiner.clone(),
+            device: session.device.clone(),
+        };
+        vec![Effect::Close, Effect::Open(key)]
+    }
+
+    /// Moves to another candidate (circuit) or station (candidate mode).
+    /// Rest stations are passed over. The new sheet opens after the
+    /// examiner confirms the candidate, unless already confirmed.
+    pub(super) fn move_to(&mut self, action: Action) -> Vec<Effect> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let forward = matches!(action, Action::NextStation | Action::Down);
+        match session.mode {
+            Mode::Circuit { .. } => {
+                let n = session.candidates.len();
+                if n == 0 {
+                    return Vec::new();
+                }
+                self.candidate = if forward {
+                    (self.candidate + 1).min(n - 1)
+                } else {
+                    self.candidate.saturating_sub(1)
+                };
+            }
+            Mode::CandidateByCandidate => {
+                let stations = &session.rubric.stations;
+                let mut i = self.station;
+                loop {
+                    let next = if forward {
+                        i.checked_add(1).filter(|j| *j < stations.len())
+                    } else {
+                        i.checked_sub(1)
+                    };
+                    match next {
+                        Some(j) if stations[j].rest => i = j,
+                        Some(j) => {
+                            self.station = j;
+                            break;
+                        }
+                        None => {
+                            self.notice = Some(
+                                if forward {
+                                    "This is the last station."
+                                } else {
+                                    "This is the first station."
+                                }
+                                .to_string(),
+                            );
+                            return Vec::new();
+                        }
+                    }
+                }
+            }
+        }
+        let mut effects = vec![Effect::Close];
+        self.sheet = None;
+        if !matches!(self.saved, Saved::Failed(_)) {
+            self.saved = Saved::Nothing;
+        }
+        let confirmed = self
+            .current_candidate()
+            .is_some_and(|c| self.confirmed.contains(&c.id));
+        let circuit = matches!(session.mode, Mode::Circuit { .. });
+        if confirmed && !circuit {
+            effects.extend(self.open_current());
+        } else {
+            self.screen = Screen::Confirm;
+        }
+        effects
+    }
+
+    pub(super) fn opened(
+        &mut self,
+        key: SheetKey,
+        records: Vec<Record>,
+        quarantine: Option<String>,
+    ) -> Vec<Effect> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let Some(station) = session.rubric.stations.iter().position(|s| s.id == key.station) else {
+            return Vec::new();
+        };
+        let Some(candidate) = session.candidates.iter().find(|c| c.id == key.candidate).cloned() else {
+            return Vec::new();
+        };
+        let state = SheetState::replay(&records);
+        let mut timer = session.rubric.stations[station].timing.as_ref().map(|t| {
+            Timer::restore(
+                StationTimings::from_timing(t),
+                &state.timer_events(),
+                self.wall,
+                self.now,
+            )
+        });
+        let overdue = timer
+            .as_mut()
+            .map(|t| overdue(t, self.now, self.wall))
+            .unwrap_or_default();
+        let cursor = first_unmarked(&session.rubric.stations[station], &state);
+        self.confirmed.insert(candidate.id.clone());
+        // What is saved is this sheet's own: its last record, or nothing.
+        // A failed save stays on screen until a change is saved.
+        if !matches!(self.saved, Saved::Failed(_)) {
+            self.saved = state
+                .last
+                .map_or(Saved::Nothing, |(seq, time)| Saved::Saved { seq, time });
+        }
+        self.sheet = Some(Sheet {
+            key,
+            station,
+            candidate,
+            state,
+            timer,
+            cursor,
+            digits: String::new(),
+            quarantine: quarantine.clone(),
+            introduced: false,
+        });
+        if let Some(q) = quarantine {
+            self.notice = Some(q);
+        } else if self
+            .sheet
+            .as_ref()
+            .is_some_and(|s| s.state.feedback_draft.is_some() || s.state.notes_draft.is_some())
+        {
+            self.notice = Some(
+                "A comment was being typed and not saved when osce stopped: c shows it; ctrl-s saves it."
+                    .to_string(),
+            );
+        }
+        let confirming = std::mem::take(&mut self.confirming);
+        if let Screen::Reason(prompt) = &self.screen
+            && prompt.purpose == ReasonFor::Absent
+        {
+            // The sheet was opened to record an absence: only on a sheet
+            // with nothing on it yet.
+            let reason = text_of(&prompt.text);
+            let state = self.sheet.as_ref().map(|s| &s.state);
+            if state.is_some_and(|s| s.is_started() || s.submitted.is_some()) {
+                self.screen = Screen::Scoring;
+                self.notice = Some(
+                    "This candidate already has marks on this sheet, so no absence was recorded. Amend the sheet (A) if it must change."
+                        .to_string(),
+                );
+                return Vec::new();
+            }
+            self.closing = true;
+            return self.append_all(vec![Event::Absent { reason }]);
+        }
+        // A sheet keeps the name it was started with: another name given
+        // now is shown beside it, and nothing is written until the
+        // examiner keeps the recorded name or corrects it. With no name
+        // given, the sheet's is the candidate's.
+        let recorded = self.sheet.as_ref().and_then(|s| s.state.confirmed.clone());
+        let given = self
+            .sheet
+            .as_ref()
+            .map(|s| s.candidate.name.clone())
+            .unwrap_or_default();
+        if let Some(recorded) = recorded {
+            if given.is_empty() {
+                self.rename_candidate(&recorded);
+            } else if given != recorded {
+                self.name_differs = Some(NameDiffers {
+                    recorded,
+                    given,
+                    pending: overdue,
+                });
+                self.screen = Screen::Confirm;
+                return Vec::new();
+            }
+        }
+        self.screen = Screen::Scoring;
+        if confirming {
+            // The examiner confirmed who is in front of them: record it now,
+            // and what fell due on the timer while the sheet was not open.
+            let mut events = self.introduce();
+            events.extend(overdue);
+            return self.append_events(events);
+        }
+        self.append_all(overdue)
+    }
+
+    /// The records that go before the first change an examiner makes on a
+    /// sheet opened in this run: that it was opened, and who was confirmed
+    /// (unless the sheet already says so).
+    pub(super) fn introduce(&mut self) -> Vec<Event> {
+        let app_version = self.app_version.clone();
+        let Some(sheet) = &mut self.sheet else {
+            return Vec::new();
+        };
+        if sheet.introduced {
+            return Vec::new();
+        }
+        sheet.introduced = true;
+        let mut events = vec![Event::Opened { app_version }];
+        if sheet.state.confirmed.as_deref() != Some(sheet.candidate.name.as_str()) {
+            events.push(Event::Confirmed {
+                candidate_name: sheet.candidate.name.clone(),
+            });
+        }
+        events
+    }
+
+    /// Appends `events` to the open sheet, after its introduction if this
+    /// run has not written it yet.
+    pub(super) fn append_all(&mut self, events: Vec<Event>) -> Vec<Effect> {
+        if events.is_empty() {
+            return Vec::new();
+        }
+        let mut all = self.introduce();
+        all.extend(events);
+        self.append_events(all)
+    }
+
+    pub(super) fn append_events(&mut self, events: Vec<Event>) -> Vec<Effect> {
+        self.awaiting += events.len();
+        if !events.is_empty() {
+            self.saved = Saved::Saving;
+        }
+        events.into_iter().map(Effect::Append).collect()
+    }
+
+    pub(super) fn appended(&mut self, record: Record) -> Vec<Effect> {
+        self.awaiting = self.awaiting.saturating_sub(1);
+        self.saved = Saved::Saved {
+            seq: record.seq,
+            time: record.time,
+        };
+        // A record just reached the disk: whatever a write test found
+        // before, saving works now (the executor's next check asks for the
+        // free space).
+        if matches!(self.disk, Health::Unwritable(_)) {
+            self.disk = Health::Fine;
+        }
+        // The timer's calls are written by themselves: only something the
+        // examiner did shows they have carried on since the failure.
+        let automatic = matches!(
+            &record.event,
+            Event::Timer {
+                action: TimerAction::Phase { .. }
+                    | TimerAction::Warning { .. }
+                    | TimerAction::TimeUp
+                    | TimerAction::End,
+                ..
+            }
+        );
+        if !automatic {
+            self.unsaved = false;
+        }
+        let Some(sheet) = &mut self.sheet else {
+            return Vec::new();
+        };
+        let undone = match &record.event {
+            Event::Undo { undoes } => sheet.state.target_of(*undoes),
+            _ => None,
+        };
+        sheet.state.apply(&record);
+        let station = self.session.as_ref().map(|s| &s.rubric.stations[sheet.station]);
+        match &record.event {
+            Event::Mark { item, .. } => {
+                if let Some(st) = station
+                    && st.items.get(sheet.cursor).is_some_and(|i| &i.id == item)
+                {
+                    sheet.cursor =
+                        (sheet.cursor + 1).min(st.items.len() + usize::from(st.global_rating.is_some()) - 1);
+                }
+            }
+            Event::Absent { .. } => {
+                if let Some(result) = self.summary().map(|s| s.result) {
+                    let outcome = result.outcome;
+                    return self.append_all(vec![Event::Submitted {
+                        score: result.score,
+                        max: result.max,
+                        outcome,
+                    }]);
+                }
+            }
+            Event::Submitted { score, max, outcome } if self.awaiting == 0 => {
+                let title = station.map_or(String::new(), |s| s.title.clone());
+                self.notice = Some(format!(
+                    "Submitted and saved: {} at {title}: {outcome}, {} of {}.",
+                    sheet.candidate.id,
+                    crate::scoring::fmt_marks(*score),
+                    crate::scoring::fmt_marks(*max)
+                ));
+                return self.after_submit();
+            }
+            Event::Undo { .. } => {
+                if let (Some(target), Some(st)) = (undone, station) {
+                    let (row, what) = match &target {
+                        crate::store::UndoTarget::Item(id) => (
+                            st.items.iter().position(|i| &i.id == id).unwrap_or(sheet.cursor),
+                            st.item(id).map_or(id.clone(), |i| i.text.clone()),
+                        ),
+                        crate::store::UndoTarget::GlobalRating => {
+                            (st.items.len(), "the global rating".to_string())
+                        }
+                    };
+                    sheet.cursor = row;
+                    self.notice = Some(format!(
+                        "Undone: {what}. Its earlier value (if any) is back; the original stays in the record."
+                    ));
+                }
+            }
+            _ => {}
+        }
+        if self.awaiting == 0 && self.closing {
+            self.closing = false;
+            match &self.screen {
+                Screen::Comment(_) | Screen::Concern(_) | Screen::Reason(_) => self.screen = Screen::Scoring,
+                Screen::Submit(_) if matches!(record.event, Event::MissingReason { .. }) => {
+                    if let Some(summary) = self.summary() {
+                        self.screen = Screen::Submit(Box::new(summary));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Vec::new()
+    }
+
+    /// After a sheet is submitted: ask the executor where every sheet of the
+    /// session stands, then go to the next one not yet submitted.
+    pub(super) fn after_submit(&mut self) -> Vec<Effect> {
+        self.advance_pending = true;
+        self.leaving = None;
+        self.rest_until = None;
+        self.after_round = None;
+        if let (Some(session), Some(sheet)) = (&self.session, &self.sheet)
+            && let Mode::Circuit { .. } = session.mode
+        {
+            let round = session
+                .candidates
+                .iter()
+                .position(|c| c.id == sheet.candidate.id)
+                .and_then(|arrival| session.circuit.as_ref().and_then(|plan| plan.round_of(arrival)));
+            self.after_round = round;
+            if let Some(mut timer) = self.submitted_timer.take() {
+                if timer.display(self.now).phase == Phase::Overrun {
+                    // After a soft time-up the candidate leaves once the
+                    // sheet is in: changeover starts now.
+                    timer.advance(self.now);
+                }
+                if timer.display(self.now).phase != Phase::Done {
+                    self.leaving = Some(Leaving {
+                        candidate: sheet.candidate.clone(),
+                        round,
+                        timer,
+                    });
+                }
+            }
+        }
+        vec![Effect::Close, Effect::Survey(self.session_keys())]
+    }
+
+    /// Every sheet this session's examiner marks on this device.
+    pub fn session_keys(&self) -> Vec<SheetKey> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let stations: Vec<&Station> = match session.mode {
+            Mode::Circuit { station } => vec![&session.rubric.stations[station]],
+            Mode::CandidateByCandidate => session.rubric.scored_stations().collect(),
+        };
+        let mut keys = Vec::new();
+        for c in &session.candidates {
+            for s in &stations {
+                keys.push(SheetKey {
+                    assessment: session.rubric.id.clone(),
+                    station: s.id.clone(),
+                    candidate: c.id.clone(),
+                    examiner: session.examiner.clone(),
+                    device: session.device.clone(),
+                });
+            }
+        }
+        keys
+    }
+
+    /// What the executor must do when a session starts: find where it stands.
+    pub fn startup(&mut self) -> Vec<Effect> {
+        if self.session.is_none() {
+            return Vec::new();
+        }
+        vec![Effect::Survey(self.session_keys())]
+    }
+
+    /// Where a candidate stands at a station, as last surveyed.
+    pub fn progress_of(&self, candidate: &str, station: &str) -> Progress {
+        self.progress
+            .get(&(candidate.to_string(), station.to_string()))
+            .copied()
+            .unwrap_or(Progress::NotStarted)
+    }
+
+    /// The provisional overall result of `candidate` from their sheets.
+    pub(super) fn stood(&mut self, candidate: &str, sheets: Vec<(String, crate::scoring::StationSheet)>) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let Some(who) = session.candidates.iter().find(|c| c.id == candidate).cloned() else {
+            return;
+        };
+        let sheets = crate::scoring::CandidateSheets {
+            stations: sheets.into_iter().collect(),
+            components: Default::default(),
+        };
+        self.provisional = crate::scoring::score_candidate(&session.rubric, &sheets, &Standards::default())
+            .ok()
+            .map(|result| ProvisionalResult {
+                candidate: who,
+                result,
+            });
+    }
+
+    /// Candidate by candidate, once every station of the candidate whose
+    /// sheet was just submitted is submitted (or absent): read their
+    /// sheets for their provisional result.
+    pub(super) fn standing_after(&self, candidate: usize) -> Vec<Effect> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let (Mode::CandidateByCandidate, Some(who)) = (&session.mode, session.candidates.get(candidate))
+        else {
+            return Vec::new();
+        };
+        let keys: Vec<SheetKey> = self
+            .session_keys()
+            .into_iter()
+            .filter(|k| k.candidate == who.id)
+            .collect();
+        let done = keys.iter().all(|k| {
+            matches!(
+                self.progress_of(&k.candidate, &k.station),
+                Progress::Submitted | Progress::Absent
+            )
+        });
+        if !done || keys.is_empty() {
+            return Vec::new();
+        }
+        vec![Effect::Standing {
+            candidate: who.id.clone(),
+            keys,
+        }]
+    }
+
+    pub(super) fn surveyed(&mut self, found: Vec<(SheetKey, Progress)>) -> Vec<Effect> {
+        for (key, progress) in found {
+            self.progress.insert((key.candidate, key.station), progress);
+        }
+        let advancing = std::mem::take(&mut self.advance_pending);
+        let mut effects = if advancing {
+            self.standing_after(self.candidate)
+        } else {
+            Vec::new()
+        };
+        effects.extend(self.advance(advancing));
+        effects
+    }
+
+    /// After a survey: the next sheet to mark, or the end.
+    pub(super) fn advance(&mut self, advancing: bool) -> Vec<Effect> {
+        let starting = !advancing && self.sheet.is_none() && matches!(self.screen, Screen::Confirm);
+        if !advancing && !starting {
+            return Vec::new();
+        }
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        // (candidate, station) pairs in the order they are marked, from the
+        // current one: after it when advancing; when starting, from the
+        // candidate and station the examiner asked to start at.
+        let stations: Vec<usize> = match session.mode {
+            Mode::Circuit { station } => vec![station],
+            Mode::CandidateByCandidate => (0..session.rubric.stations.len())
+                .filter(|&i| !session.rubric.stations[i].rest)
+                .collect(),
+        };
+        let mut order: Vec<(usize, usize)> = Vec::new();
+        for c in 0..session.candidates.len() {
+            for &s in &stations {
+                order.push((c, s));
+            }
+        }
+        let here = (self.candidate, self.current_station().unwrap_or(0));
+        let start = order
+            .iter()
+            .position(|p| *p == here)
+            .map_or(0, |i| if starting { i } else { i + 1 });
+        let n = order.len();
+        let next = (0..n).map(|k| order[(start + k) % n]).find(|&(c, s)| {
+            let id = &session.candidates[c].id;
+            let station = &session.rubric.stations[s].id;
+            !matches!(
+                self.progress_of(id, station),
+                Progress::Submitted | Progress::Absent
+            )
+        });
+        match next {
+            None => {
+                self.sheet = None;
+                self.screen = Screen::Finished;
+                Vec::new()
+            }
+            Some((c, s)) => {
+                let same_candidate = c == self.candidate && !starting;
+                self.candidate = c;
+                self.station = s;
+                self.sheet = None;
+                self.screen = Screen::Confirm;
+                let confirmed = self
+                    .current_candidate()
+                    .is_some_and(|cd| self.confirmed.contains(&cd.id));
+                if same_candidate && confirmed && matches!(session.mode, Mode::CandidateByCandidate) {
+                    self.open_current()
+                } else {
+                    Vec::new()
+                }
+            }
+        }
+    }
+}
