@@ -202,25 +202,15 @@ impl App {
         };
         match action {
             Action::Tab => {
-                editor.focus = 1 - editor.focus;
+                editor.focus = editor.focus.other();
                 Vec::new()
             }
             Action::Text(input) => {
-                let area = if editor.focus == 0 {
-                    &mut editor.feedback
-                } else {
-                    &mut editor.notes
-                };
-                area.input(input);
+                editor.focused_mut().input(input);
                 Vec::new()
             }
             Action::Paste(text) => {
-                let area = if editor.focus == 0 {
-                    &mut editor.feedback
-                } else {
-                    &mut editor.notes
-                };
-                area.insert_str(text);
+                editor.focused_mut().insert_str(text);
                 Vec::new()
             }
             Action::Escape | Action::Quit => {
@@ -284,19 +274,19 @@ impl App {
         };
         match action {
             Action::Up => {
-                editor.kind = (editor.kind + ConcernKind::ALL.len() - 1) % ConcernKind::ALL.len();
+                editor.cycle(false);
                 Vec::new()
             }
             Action::Down | Action::Tab => {
-                editor.kind = (editor.kind + 1) % ConcernKind::ALL.len();
+                editor.cycle(true);
                 Vec::new()
             }
             Action::Text(input) => {
-                editor.notes[editor.kind].input(input);
+                editor.note_mut().input(input);
                 Vec::new()
             }
             Action::Paste(text) => {
-                editor.notes[editor.kind].insert_str(text);
+                editor.note_mut().insert_str(text);
                 Vec::new()
             }
             Action::Escape | Action::Save | Action::Quit => {
@@ -307,22 +297,21 @@ impl App {
                     .as_ref()
                     .map(|s| s.state.concerns.clone())
                     .unwrap_or_default();
-                let events: Vec<Event> = ConcernKind::ALL
-                    .iter()
-                    .zip(&editor.notes)
+                let events: Vec<Event> = editor
+                    .kinds_and_notes()
                     .filter_map(|(kind, area)| {
                         let note = text_of(area);
                         let changed = saved
-                            .get(kind)
+                            .get(&kind)
                             .map_or(!note.is_empty(), |old| *old != note && !note.is_empty());
-                        changed.then_some(Event::Concern { kind: *kind, note })
+                        changed.then_some(Event::Concern { kind, note })
                     })
                     .collect();
                 if action != Action::Save {
                     return self.leave_dialog(!events.is_empty());
                 }
                 if events.is_empty() {
-                    if text_of(&editor.notes[editor.kind]).is_empty() {
+                    if text_of(editor.note()).is_empty() {
                         self.notice = Some(
                             "Write what happened: a concern needs a note (esc leaves without raising one)."
                                 .to_string(),
@@ -336,7 +325,7 @@ impl App {
                 self.append_all(events)
             }
             Action::Withdraw => {
-                let kind = ConcernKind::ALL[editor.kind];
+                let kind = editor.kind;
                 if self
                     .sheet
                     .as_ref()

@@ -30,6 +30,8 @@ pub mod keys;
 mod scoring;
 pub mod session;
 mod sheets;
+#[cfg(test)]
+mod tests;
 pub mod view;
 
 /// A candidate as the examiner sees them.
@@ -92,13 +94,40 @@ pub enum Screen {
 pub struct CommentEditor {
     pub feedback: TextArea<'static>,
     pub notes: TextArea<'static>,
-    /// 0: feedback, 1: notes.
-    pub focus: usize,
+    /// The box being typed in.
+    pub focus: CommentField,
     /// The feedback and the notes as last written to the journal (saved or
     /// drafted): a tick writes a draft of what differs from them.
     drafted: [String; 2],
     /// When a draft was last written (monotonic): at most one a second.
     drafted_at: Option<Duration>,
+}
+
+/// The comment box's two fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentField {
+    Feedback,
+    Notes,
+}
+
+impl CommentField {
+    /// The other field (tab).
+    pub fn other(self) -> CommentField {
+        match self {
+            CommentField::Feedback => CommentField::Notes,
+            CommentField::Notes => CommentField::Feedback,
+        }
+    }
+}
+
+impl CommentEditor {
+    /// The field being typed in.
+    pub fn focused_mut(&mut self) -> &mut TextArea<'static> {
+        match self.focus {
+            CommentField::Feedback => &mut self.feedback,
+            CommentField::Notes => &mut self.notes,
+        }
+    }
 }
 
 /// How often, at most, the comment box writes a draft of what is typed:
@@ -107,15 +136,37 @@ pub const DRAFT_EVERY: Duration = Duration::from_secs(1);
 
 #[derive(Debug)]
 pub struct ConcernEditor {
-    pub kind: usize,
+    /// The kind of concern chosen.
+    pub kind: ConcernKind,
     /// One note per kind, in [`ConcernKind::ALL`] order, so switching kind
     /// never carries one note over to another.
-    pub notes: Vec<TextArea<'static>>,
+    notes: Vec<TextArea<'static>>,
 }
 
 impl ConcernEditor {
+    fn slot(kind: ConcernKind) -> usize {
+        ConcernKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+    }
+
+    /// The note of the kind chosen.
     pub fn note(&self) -> &TextArea<'static> {
-        &self.notes[self.kind]
+        &self.notes[Self::slot(self.kind)]
+    }
+
+    fn note_mut(&mut self) -> &mut TextArea<'static> {
+        &mut self.notes[Self::slot(self.kind)]
+    }
+
+    /// The next (or previous) kind, round the list.
+    fn cycle(&mut self, forward: bool) {
+        let n = ConcernKind::ALL.len();
+        let i = Self::slot(self.kind);
+        self.kind = ConcernKind::ALL[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+    }
+
+    /// Each kind with its note.
+    fn kinds_and_notes(&self) -> impl Iterator<Item = (ConcernKind, &TextArea<'static>)> {
+        ConcernKind::ALL.iter().copied().zip(&self.notes)
     }
 }
 

@@ -3,217 +3,274 @@
 use super::*;
 
 impl App {
+    /// A key on the scoring screen: each action has its own function.
     pub(super) fn scoring_key(&mut self, action: Action) -> Vec<Effect> {
-        let rows = self.rows();
-        let locked = self.sheet.as_ref().is_some_and(|s| s.state.is_locked());
-        let Some(sheet) = &mut self.sheet else {
+        let Some(sheet) = &self.sheet else {
             self.screen = Screen::Confirm;
             return Vec::new();
         };
+        if sheet.state.is_locked() && changes_the_sheet(&action) {
+            self.notice = Some(
+                "This sheet is submitted and locked. Press A to amend it (a reason is required).".to_string(),
+            );
+            return Vec::new();
+        }
         match action {
-            Action::Up => {
-                sheet.cursor = sheet.cursor.saturating_sub(1);
-                sheet.digits.clear();
-                Vec::new()
-            }
-            Action::Down => {
-                sheet.cursor = (sheet.cursor + 1).min(rows.saturating_sub(1));
-                sheet.digits.clear();
-                Vec::new()
-            }
-            Action::PrevStation | Action::NextStation => {
-                // Leaving a sheet with marks on it unsubmitted: ask first.
-                if sheet.state.is_started() && !locked && sheet.state.absent.is_none() {
-                    self.ask = Some(Ask {
-                        question: "Leave this sheet unsubmitted?".to_string(),
-                        detail: format!(
-                            "The sheet of {} has marks on it and is not submitted. Everything on it is saved; come back to it (←/→) to finish and submit it.",
-                            self.sheet_words()
-                        ),
-                        yes: AskFor::Move {
-                            forward: action == Action::NextStation,
-                        },
-                    });
-                    return Vec::new();
-                }
-                self.move_to(action)
-            }
-            Action::GlobalRating => {
-                if self.station_def().is_some_and(|s| s.global_rating.is_some()) {
-                    if let Some(sheet) = &mut self.sheet {
-                        sheet.cursor = rows - 1;
-                    }
-                } else {
-                    self.notice = Some("This station has no global rating.".to_string());
-                }
-                Vec::new()
-            }
-            Action::Digit(_)
-            | Action::NotObserved
-            | Action::Undo
-            | Action::Comment
-            | Action::Concern
-            | Action::StartPause
-            | Action::ResetTimer
-            | Action::Advance
-            | Action::Absent
-                if locked =>
-            {
-                self.notice = Some(
-                    "This sheet is submitted and locked. Press A to amend it (a reason is required)."
-                        .to_string(),
-                );
-                Vec::new()
-            }
+            Action::Up => self.move_cursor(false),
+            Action::Down => self.move_cursor(true),
+            Action::PrevStation => self.leave_sheet(false),
+            Action::NextStation => self.leave_sheet(true),
+            Action::GlobalRating => self.go_to_global_rating(),
             Action::Digit(d) => self.digit(d),
             Action::Enter => self.commit_digits(),
-            Action::Escape => {
-                sheet.digits.clear();
-                Vec::new()
-            }
+            Action::Escape => self.clear_digits(),
             Action::NotObserved => self.not_observed(),
-            Action::Undo => match sheet.state.last_undoable() {
-                Some(seq) => self.append_all(vec![Event::Undo { undoes: seq }]),
-                None => {
-                    self.notice =
-                        Some("Nothing to undo since the sheet was opened or submitted.".to_string());
-                    Vec::new()
-                }
-            },
-            Action::Comment => {
-                // What was typed and not saved before a crash comes back
-                // (its draft), to be saved or left.
-                let state = &sheet.state;
-                let feedback = state.feedback_draft.as_ref().unwrap_or(&state.feedback);
-                let notes = state.notes_draft.as_ref().unwrap_or(&state.notes);
-                let focus = usize::from(state.feedback_draft.is_none() && state.notes_draft.is_some());
-                self.screen = Screen::Comment(Box::new(CommentEditor {
-                    feedback: text_area("Feedback the candidate will see", feedback),
-                    notes: text_area("Private notes for the examiners' record", notes),
-                    focus,
-                    drafted: [feedback.clone(), notes.clone()],
-                    drafted_at: None,
-                }));
-                Vec::new()
-            }
-            Action::Concern => {
-                let kind = sheet
-                    .state
-                    .concerns
-                    .keys()
-                    .next()
-                    .and_then(|k| ConcernKind::ALL.iter().position(|c| c == k))
-                    .unwrap_or(0);
-                let notes = ConcernKind::ALL
-                    .iter()
-                    .map(|k| {
-                        let note = sheet.state.concerns.get(k).map_or("", String::as_str);
-                        text_area("What happened (required)", note)
-                    })
-                    .collect();
-                self.screen = Screen::Concern(Box::new(ConcernEditor { kind, notes }));
-                Vec::new()
-            }
-            Action::StartPause => {
-                let now = self.now;
-                let Some(timer) = &mut sheet.timer else {
-                    self.notice = Some("This station is untimed.".to_string());
-                    return Vec::new();
-                };
-                if timer.display(now).phase == Phase::Done {
-                    self.notice = Some("The timer has finished.".to_string());
-                    Vec::new()
-                } else if !timer.is_started() {
-                    let h = timer.start(now);
-                    self.timer_effects(h)
-                } else if timer.is_running() {
-                    // The clock stops now and the pause is written now, so
-                    // that a crash while the reason is typed keeps it; the
-                    // reason follows in its own record.
-                    let h = timer.pause(now, String::new());
-                    let at = h.first().map_or(Duration::ZERO, |h| h.at);
-                    let effects = self.timer_effects(h);
-                    self.screen = Screen::Reason(Box::new(ReasonPrompt {
-                        purpose: ReasonFor::Pause { at },
-                        text: text_area("e.g. model needs a break", ""),
-                    }));
-                    effects
-                } else {
-                    let h = timer.resume(now);
-                    self.timer_effects(h)
-                }
-            }
-            Action::ResetTimer => {
-                let now = self.now;
-                let Some(timer) = &sheet.timer else {
-                    self.notice = Some("This station is untimed.".to_string());
-                    return Vec::new();
-                };
-                let phase = timer.display(now).phase;
-                if !timer.is_started() {
-                    self.notice = Some("The timer has not started: nothing to reset.".to_string());
-                    Vec::new()
-                } else if phase == Phase::Done {
-                    self.notice = Some("The timer has finished: it cannot be reset.".to_string());
-                    Vec::new()
-                } else if sheet.state.has_marks() {
-                    self.ask = Some(Ask {
-                        question: "Reset the timer?".to_string(),
-                        detail: format!(
-                            "The sheet of {} has marks on it. Resetting sets the timer back to the start of the station (reading time first); the marks stay, and the reset is recorded with the time the timer had run.",
-                            self.sheet_words()
-                        ),
-                        yes: AskFor::ResetTimer,
-                    });
-                    Vec::new()
-                } else {
-                    self.reset_timer()
-                }
-            }
-            Action::Advance => {
-                let now = self.now;
-                let h = sheet.timer.as_mut().map(|t| t.advance(now)).unwrap_or_default();
-                if h.is_empty() {
-                    self.notice = Some("Moving on is for after a soft time-up.".to_string());
-                }
-                self.timer_effects(h)
-            }
-            Action::Submit => {
-                if locked {
-                    self.notice = Some("This sheet is already submitted. Press A to amend it.".to_string());
-                    return Vec::new();
-                }
-                if let Some(summary) = self.summary() {
-                    self.screen = Screen::Submit(Box::new(summary));
-                }
-                Vec::new()
-            }
-            Action::Amend => {
-                if locked {
-                    self.screen = Screen::Reason(Box::new(ReasonPrompt {
-                        purpose: ReasonFor::Amend,
-                        text: text_area("e.g. mark entered against the wrong item", ""),
-                    }));
-                } else {
-                    self.notice =
-                        Some("Only a submitted sheet needs amending; this one is open.".to_string());
-                }
-                Vec::new()
-            }
-            Action::Absent => {
-                if sheet.state.is_started() {
-                    self.notice = Some("Marks are already recorded for this candidate here.".to_string());
-                } else {
-                    self.screen = Screen::Reason(Box::new(ReasonPrompt {
-                        purpose: ReasonFor::Absent,
-                        text: text_area("e.g. did not arrive; unwell", ""),
-                    }));
-                }
-                Vec::new()
-            }
+            Action::Undo => self.undo(),
+            Action::Comment => self.open_comments(),
+            Action::Concern => self.open_concern(),
+            Action::StartPause => self.start_or_pause(),
+            Action::ResetTimer => self.ask_reset_timer(),
+            Action::Advance => self.advance_timer(),
+            Action::Submit => self.open_submit(),
+            Action::Amend => self.ask_amend(),
+            Action::Absent => self.ask_absent(),
             Action::Quit => self.request_quit(),
             _ => Vec::new(),
         }
+    }
+
+    /// ↑/↓: the previous or next row; digits typed so far are dropped.
+    fn move_cursor(&mut self, down: bool) -> Vec<Effect> {
+        let rows = self.rows();
+        if let Some(sheet) = &mut self.sheet {
+            sheet.cursor = if down {
+                (sheet.cursor + 1).min(rows.saturating_sub(1))
+            } else {
+                sheet.cursor.saturating_sub(1)
+            };
+            sheet.digits.clear();
+        }
+        Vec::new()
+    }
+
+    /// ←/→: another sheet. Leaving one with marks on it unsubmitted is
+    /// asked first.
+    fn leave_sheet(&mut self, forward: bool) -> Vec<Effect> {
+        let unsubmitted = self
+            .sheet
+            .as_ref()
+            .is_some_and(|s| s.state.is_started() && !s.state.is_locked() && s.state.absent.is_none());
+        if unsubmitted {
+            self.ask = Some(Ask {
+                question: "Leave this sheet unsubmitted?".to_string(),
+                detail: format!(
+                    "The sheet of {} has marks on it and is not submitted. Everything on it is saved; come back to it (←/→) to finish and submit it.",
+                    self.sheet_words()
+                ),
+                yes: AskFor::Move { forward },
+            });
+            return Vec::new();
+        }
+        self.move_to(if forward {
+            Action::NextStation
+        } else {
+            Action::PrevStation
+        })
+    }
+
+    /// `g`: the global rating's row.
+    fn go_to_global_rating(&mut self) -> Vec<Effect> {
+        let rows = self.rows();
+        if self.station_def().is_some_and(|s| s.global_rating.is_some()) {
+            if let Some(sheet) = &mut self.sheet {
+                sheet.cursor = rows - 1;
+            }
+        } else {
+            self.notice = Some("This station has no global rating.".to_string());
+        }
+        Vec::new()
+    }
+
+    /// Esc: drops the digits typed so far.
+    fn clear_digits(&mut self) -> Vec<Effect> {
+        if let Some(sheet) = &mut self.sheet {
+            sheet.digits.clear();
+        }
+        Vec::new()
+    }
+
+    /// `u`: takes back the last change made since the sheet was opened.
+    fn undo(&mut self) -> Vec<Effect> {
+        match self.sheet.as_ref().and_then(|s| s.state.last_undoable()) {
+            Some(seq) => self.append_all(vec![Event::Undo { undoes: seq }]),
+            None => {
+                self.notice = Some("Nothing to undo since the sheet was opened or submitted.".to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    /// `c`: feedback and notes. What was typed and not saved before a
+    /// crash comes back (its draft), to be saved or left.
+    fn open_comments(&mut self) -> Vec<Effect> {
+        let Some(sheet) = &self.sheet else {
+            return Vec::new();
+        };
+        let state = &sheet.state;
+        let feedback = state.feedback_draft.as_ref().unwrap_or(&state.feedback);
+        let notes = state.notes_draft.as_ref().unwrap_or(&state.notes);
+        let focus = if state.feedback_draft.is_none() && state.notes_draft.is_some() {
+            CommentField::Notes
+        } else {
+            CommentField::Feedback
+        };
+        self.screen = Screen::Comment(Box::new(CommentEditor {
+            feedback: text_area("Feedback the candidate will see", feedback),
+            notes: text_area("Private notes for the examiners' record", notes),
+            focus,
+            drafted: [feedback.clone(), notes.clone()],
+            drafted_at: None,
+        }));
+        Vec::new()
+    }
+
+    /// `f`: a concern, opening on the first kind the sheet already has.
+    fn open_concern(&mut self) -> Vec<Effect> {
+        let Some(sheet) = &self.sheet else {
+            return Vec::new();
+        };
+        let kind = sheet
+            .state
+            .concerns
+            .keys()
+            .next()
+            .copied()
+            .unwrap_or(ConcernKind::ALL[0]);
+        let notes = ConcernKind::ALL
+            .iter()
+            .map(|k| {
+                let note = sheet.state.concerns.get(k).map_or("", String::as_str);
+                text_area("What happened (required)", note)
+            })
+            .collect();
+        self.screen = Screen::Concern(Box::new(ConcernEditor { kind, notes }));
+        Vec::new()
+    }
+
+    /// Space: starts the station timer, pauses it (asking why), or
+    /// resumes it.
+    fn start_or_pause(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
+            self.notice = Some("This station is untimed.".to_string());
+            return Vec::new();
+        };
+        if timer.display(now).phase == Phase::Done {
+            self.notice = Some("The timer has finished.".to_string());
+            Vec::new()
+        } else if !timer.is_started() {
+            let h = timer.start(now);
+            self.timer_effects(h)
+        } else if timer.is_running() {
+            // The clock stops now and the pause is written now, so that a
+            // crash while the reason is typed keeps it; the reason follows
+            // in its own record.
+            let h = timer.pause(now, String::new());
+            let at = h.first().map_or(Duration::ZERO, |h| h.at);
+            let effects = self.timer_effects(h);
+            self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                purpose: ReasonFor::Pause { at },
+                text: text_area("e.g. model needs a break", ""),
+            }));
+            effects
+        } else {
+            let h = timer.resume(now);
+            self.timer_effects(h)
+        }
+    }
+
+    /// `R`: a timer started by mistake goes back to the start, asked first
+    /// where marks are given.
+    fn ask_reset_timer(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let Some(sheet) = &self.sheet else {
+            return Vec::new();
+        };
+        let Some(timer) = &sheet.timer else {
+            self.notice = Some("This station is untimed.".to_string());
+            return Vec::new();
+        };
+        if !timer.is_started() {
+            self.notice = Some("The timer has not started: nothing to reset.".to_string());
+        } else if timer.display(now).phase == Phase::Done {
+            self.notice = Some("The timer has finished: it cannot be reset.".to_string());
+        } else if sheet.state.has_marks() {
+            self.ask = Some(Ask {
+                question: "Reset the timer?".to_string(),
+                detail: format!(
+                    "The sheet of {} has marks on it. Resetting sets the timer back to the start of the station (reading time first); the marks stay, and the reset is recorded with the time the timer had run.",
+                    self.sheet_words()
+                ),
+                yes: AskFor::ResetTimer,
+            });
+        } else {
+            return self.reset_timer();
+        }
+        Vec::new()
+    }
+
+    /// `n`: after a soft time-up, on to changeover.
+    fn advance_timer(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let h = self
+            .sheet
+            .as_mut()
+            .and_then(|s| s.timer.as_mut())
+            .map(|t| t.advance(now))
+            .unwrap_or_default();
+        if h.is_empty() {
+            self.notice = Some("Moving on is for after a soft time-up.".to_string());
+        }
+        self.timer_effects(h)
+    }
+
+    /// `s`: the submit summary, if the sheet is open.
+    fn open_submit(&mut self) -> Vec<Effect> {
+        if self.sheet.as_ref().is_some_and(|s| s.state.is_locked()) {
+            self.notice = Some("This sheet is already submitted. Press A to amend it.".to_string());
+            return Vec::new();
+        }
+        if let Some(summary) = self.summary() {
+            self.screen = Screen::Submit(Box::new(summary));
+        }
+        Vec::new()
+    }
+
+    /// `A`: amending a submitted sheet, which needs a reason.
+    fn ask_amend(&mut self) -> Vec<Effect> {
+        if self.sheet.as_ref().is_some_and(|s| s.state.is_locked()) {
+            self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                purpose: ReasonFor::Amend,
+                text: text_area("e.g. mark entered against the wrong item", ""),
+            }));
+        } else {
+            self.notice = Some("Only a submitted sheet needs amending; this one is open.".to_string());
+        }
+        Vec::new()
+    }
+
+    /// `x`: the candidate is absent, which needs a reason, unless marks
+    /// are already recorded.
+    fn ask_absent(&mut self) -> Vec<Effect> {
+        if self.sheet.as_ref().is_some_and(|s| s.state.is_started()) {
+            self.notice = Some("Marks are already recorded for this candidate here.".to_string());
+        } else {
+            self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                purpose: ReasonFor::Absent,
+                text: text_area("e.g. did not arrive; unwell", ""),
+            }));
+        }
+        Vec::new()
     }
 
     pub(super) fn digit(&mut self, d: u8) -> Vec<Effect> {
@@ -403,4 +460,20 @@ pub(super) fn first_unmarked(station: &Station, state: &SheetState) -> usize {
                 .then_some(station.items.len())
         })
         .unwrap_or(0)
+}
+
+/// Whether `action` would change a sheet: refused on a submitted one.
+fn changes_the_sheet(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Digit(_)
+            | Action::NotObserved
+            | Action::Undo
+            | Action::Comment
+            | Action::Concern
+            | Action::StartPause
+            | Action::ResetTimer
+            | Action::Advance
+            | Action::Absent
+    )
 }

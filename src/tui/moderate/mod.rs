@@ -11,6 +11,8 @@
 
 pub mod executor;
 pub mod keys;
+#[cfg(test)]
+mod tests;
 pub mod view;
 
 use std::collections::BTreeSet;
@@ -220,11 +222,43 @@ pub struct DisagreeForm {
 pub struct AgreedForm {
     pub score: TextArea<'static>,
     pub note: TextArea<'static>,
-    /// For a station passed by competency or global rating, where a score
-    /// cannot decide it: the agreed result (`None` until chosen).
-    pub result: Option<Option<Proposed>>,
-    /// 0: the score, 1: who agreed it, 2: the result (where there is one).
-    pub field: usize,
+    /// Whether the agreed result is asked for, and what was chosen.
+    pub result: AgreedResult,
+    /// The field being typed in.
+    pub field: AgreedField,
+}
+
+/// The agreed result on the agreed-mark form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreedResult {
+    /// The score decides the result (a station passed by its marks).
+    ByScore,
+    /// A station passed by competency or global rating, where a score
+    /// cannot decide it: the result must be chosen, and is not yet.
+    NotChosen,
+    Chosen(Proposed),
+}
+
+/// The agreed-mark form's fields, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreedField {
+    Score,
+    /// Who agreed it, and how.
+    Note,
+    /// The result (only where the score cannot decide it).
+    Result,
+}
+
+impl AgreedForm {
+    /// The next field in tab order.
+    fn next_field(&mut self) {
+        self.field = match (self.field, self.result) {
+            (AgreedField::Score, _) => AgreedField::Note,
+            (AgreedField::Note, AgreedResult::ByScore) => AgreedField::Score,
+            (AgreedField::Note, _) => AgreedField::Result,
+            (AgreedField::Result, _) => AgreedField::Score,
+        };
+    }
 }
 
 #[derive(Debug)]
@@ -922,8 +956,12 @@ impl ModerateApp {
                         Screen::Agreed(Box::new(AgreedForm {
                             score: text_area("the agreed score"),
                             note: text_area("who agreed it, e.g. \"E01 and E07, by phone\""),
-                            result: (!by_marks).then_some(None),
-                            field: 0,
+                            result: if by_marks {
+                                AgreedResult::ByScore
+                            } else {
+                                AgreedResult::NotChosen
+                            },
+                            field: AgreedField::Score,
                         }))
                     }
                 }
@@ -1169,22 +1207,19 @@ impl ModerateApp {
 
     fn on_agreed(&mut self, mut form: Box<AgreedForm>, action: Action) -> Screen {
         match action {
-            Action::Tab | Action::Up | Action::Down => {
-                let fields = if form.result.is_some() { 3 } else { 2 };
-                form.field = (form.field + 1) % fields;
-            }
+            Action::Tab | Action::Up | Action::Down => form.next_field(),
             Action::Text(input) => match form.field {
-                0 => {
+                AgreedField::Score => {
                     form.score.input(input);
                 }
-                1 => {
+                AgreedField::Note => {
                     form.note.input(input);
                 }
-                _ => {
+                AgreedField::Result => {
                     if let ratatui_textarea::Key::Char(c) = input.key {
                         match c.to_ascii_lowercase() {
-                            'p' => form.result = Some(Some(Proposed::Pass)),
-                            'f' => form.result = Some(Some(Proposed::Fail)),
+                            'p' => form.result = AgreedResult::Chosen(Proposed::Pass),
+                            'f' => form.result = AgreedResult::Chosen(Proposed::Fail),
                             _ => {}
                         }
                     }
@@ -1192,7 +1227,7 @@ impl ModerateApp {
             },
             Action::Paste(p) => {
                 let line = p.lines().next().unwrap_or("").to_string();
-                if form.field == 0 {
+                if form.field == AgreedField::Score {
                     form.score.insert_str(line);
                 } else {
                     form.note.insert_str(p);
@@ -1215,23 +1250,23 @@ impl ModerateApp {
                             "\"{text}\" is not a score from 0 to {}: type the agreed score as a number.",
                             fmt_marks(max)
                         ));
-                        form.field = 0;
+                        form.field = AgreedField::Score;
                         return Screen::Agreed(form);
                     }
                 };
                 let outcome = match form.result {
-                    Some(None) => {
+                    AgreedResult::NotChosen => {
                         self.warn("This station is passed by competency or global rating: choose the agreed result (p or f).");
-                        form.field = 2;
+                        form.field = AgreedField::Result;
                         return Screen::Agreed(form);
                     }
-                    Some(Some(o)) => Some(o),
-                    None => None,
+                    AgreedResult::Chosen(o) => Some(o),
+                    AgreedResult::ByScore => None,
                 };
                 let note = text_of(&form.note);
                 if note.is_empty() {
                     self.warn("Say who agreed the mark (and how), then press enter.");
-                    form.field = 1;
+                    form.field = AgreedField::Note;
                     return Screen::Agreed(form);
                 }
                 if self.locked() {

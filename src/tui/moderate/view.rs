@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::keys::{Ctx, for_screen};
-use super::{Entry, ModerateApp, Screen};
+use super::{AgreedField, AgreedResult, Entry, ModerateApp, Screen};
 use crate::base::text::fit;
 use crate::results::moderation::CellModeration;
 use crate::scoring::{StationOutcome, fmt_marks};
@@ -135,19 +135,28 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
                 .unwrap_or_default();
             let mark = |on: bool| if on { theme.strong() } else { theme.dim() };
             frame.render_widget(
-                Line::styled(format!("Agreed score (0 to {max}):"), mark(form.field == 0)),
+                Line::styled(
+                    format!("Agreed score (0 to {max}):"),
+                    mark(form.field == AgreedField::Score),
+                ),
                 l1,
             );
             frame.render_widget(&form.score, f1);
-            frame.render_widget(Line::styled("Who agreed it:", mark(form.field == 1)), l2);
+            frame.render_widget(
+                Line::styled("Who agreed it:", mark(form.field == AgreedField::Note)),
+                l2,
+            );
             frame.render_widget(&form.note, f2);
-            if let Some(result) = form.result {
-                let chosen = result.map_or("not chosen yet".to_string(), |r| r.label().to_string());
+            if form.result != AgreedResult::ByScore {
+                let chosen = match form.result {
+                    AgreedResult::Chosen(r) => r.label(),
+                    _ => "not chosen yet",
+                };
                 frame.render_widget(
                     Paragraph::new(vec![
                         Line::styled(
                             "Agreed result (passed by competency or global rating): type p or f",
-                            mark(form.field == 2),
+                            mark(form.field == AgreedField::Result),
                         ),
                         Line::from(format!("  {chosen}")),
                     ]),

@@ -7,7 +7,9 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::scoring::{fmt_marks, fmt_percent};
 use crate::store::{ConcernKind, Unmarked};
-use crate::tui::marking::{App, Ask, CommentEditor, ConcernEditor, ReasonPrompt, SubmitSummary};
+use crate::tui::marking::{
+    App, Ask, CommentEditor, CommentField, ConcernEditor, ReasonPrompt, SubmitSummary,
+};
 use crate::tui::theme::Theme;
 
 use super::centred;
@@ -59,18 +61,21 @@ pub fn comment(app: &App, editor: &CommentEditor, frame: &mut Frame, area: Rect,
         Constraint::Length(keys_height(app, theme, inner.width)),
     ])
     .areas(inner);
-    for (i, (rect, text, title)) in [
-        (fb, &editor.feedback, "Feedback to the candidate"),
+    for (field, rect, text, title) in [
         (
+            CommentField::Feedback,
+            fb,
+            &editor.feedback,
+            "Feedback to the candidate",
+        ),
+        (
+            CommentField::Notes,
             notes,
             &editor.notes,
             "Private examiner notes (not shown to the candidate)",
         ),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let focused = editor.focus == i;
+    ] {
+        let focused = editor.focus == field;
         let title = if focused {
             format!(" ▶ {title} ")
         } else {
@@ -98,23 +103,16 @@ pub fn concern(app: &App, editor: &ConcernEditor, frame: &mut Frame, area: Rect,
     let raised = app.sheet.as_ref().map(|s| &s.state.concerns);
     let lines: Vec<Line> = ConcernKind::ALL
         .iter()
-        .enumerate()
-        .map(|(i, k)| {
+        .map(|k| {
+            let chosen = *k == editor.kind;
             let on = raised.is_some_and(|r| r.contains_key(k));
             let text = format!(
                 "{} {}{}",
-                if i == editor.kind { "▶" } else { " " },
+                if chosen { "▶" } else { " " },
                 k.label(),
                 if on { " (raised)" } else { "" }
             );
-            Line::styled(
-                text,
-                if i == editor.kind {
-                    theme.selected()
-                } else {
-                    theme.plain()
-                },
-            )
+            Line::styled(text, if chosen { theme.selected() } else { theme.plain() })
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), kinds);

@@ -362,6 +362,14 @@ fn render_items(
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// What is given for the row the detail pane shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Given {
+    Nothing,
+    Level(usize),
+    NotObserved,
+}
+
 fn render_detail(
     sheet: &Sheet,
     rubric: &Rubric,
@@ -374,7 +382,7 @@ fn render_detail(
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines: Vec<Line> = Vec::new();
-    let (scale, current, descriptors, header): (_, Option<Option<usize>>, Vec<Option<String>>, Vec<Line>) =
+    let (scale, current, descriptors, header): (_, Given, Vec<Option<String>>, Vec<Line>) =
         match station.items.get(sheet.cursor) {
             Some(item) => {
                 let scale = rubric.scale(item.scale);
@@ -398,7 +406,10 @@ fn render_detail(
                         theme.warn(),
                     ));
                 }
-                let current = sheet.state.mark(&item.id).map(|m| m.level);
+                let current = match sheet.state.mark(&item.id) {
+                    None => Given::Nothing,
+                    Some(m) => m.level.map_or(Given::NotObserved, Given::Level),
+                };
                 (scale, current, item.descriptors.clone(), header)
             }
             None => {
@@ -419,7 +430,10 @@ fn render_detail(
                 } else {
                     header.push(Line::styled("Not added to the score.", theme.dim()));
                 }
-                let current = sheet.state.global_rating().map(|(l, _)| Some(l));
+                let current = sheet
+                    .state
+                    .global_rating()
+                    .map_or(Given::Nothing, |(l, _)| Given::Level(l));
                 let descriptors = scale.levels.iter().map(|l| l.descriptor.clone()).collect();
                 (scale, current, descriptors, header)
             }
@@ -427,7 +441,7 @@ fn render_detail(
     lines.extend(header);
     lines.push(Line::raw(""));
     for (i, level) in scale.levels.iter().enumerate() {
-        let chosen = current == Some(Some(i));
+        let chosen = current == Given::Level(i);
         let marker = if chosen { "●" } else { " " };
         let key = if scale.levels.len() > 10 {
             format!("{i:>3}")
@@ -459,7 +473,7 @@ fn render_detail(
         }
     }
     if scale.not_observed && station.items.get(sheet.cursor).is_some() {
-        let chosen = current == Some(None);
+        let chosen = current == Given::NotObserved;
         let style = if chosen { theme.selected() } else { theme.plain() };
         lines.push(Line::from(vec![
             Span::styled(format!("{}[n] ", if chosen { "●" } else { " " }), theme.key()),
