@@ -597,3 +597,81 @@ fn the_workbook_holds_the_same_cells_as_the_csv_files() {
         results.get((1, 2))
     );
 }
+
+/// An examiner started amending a submitted sheet and the laptop died (or
+/// they quit) before it was submitted again: until it is, every result
+/// uses the sheet as last submitted, and says an amendment is in progress.
+#[test]
+fn a_sheet_being_amended_counts_as_last_submitted_and_says_so() {
+    let dir = Dir::new();
+    let s = dir.0.join("s");
+    common::sheet(
+        &s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap1",
+        common::Marks::Top,
+        true,
+        0,
+    );
+    let rubric = common::rubric(OSCE);
+    let first = &rubric.station("shoulder").expect("shoulder").items[1];
+    common::append(
+        &s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap1",
+        vec![
+            Event::AmendStarted {
+                reason: "wrong item".into(),
+            },
+            Event::Mark {
+                item: first.id.clone(),
+                level: Some(0),
+                label: "Not done".into(),
+                late: false,
+            },
+        ],
+    );
+    let out = dir.0.join("out");
+    let (code, said) = export(&[
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1, "not final while an amendment is open: {said}");
+    let (header, rows) = read_csv(&out.join("stations.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = rows
+        .iter()
+        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "shoulder")
+        .expect("the shoulder row");
+    assert_eq!(
+        row[col("score")],
+        "20",
+        "the submitted score, not the amended marks"
+    );
+    assert!(
+        row[col("note")].contains("amendment in progress"),
+        "the note says so: {:?}",
+        row[col("note")]
+    );
+    let (_, status) = common::run_osce(&["status", OSCE, "--sessions", s.to_str().expect("utf-8")]);
+    assert!(status.contains("amending"), "{status}");
+    assert!(
+        status.contains("1 sheet is being amended and not submitted again"),
+        "status says why it is not final:\n{status}"
+    );
+    assert!(
+        status.contains("Being amended") && status.contains("C001 at shoulder"),
+        "{status}"
+    );
+    assert!(
+        status.contains("5 sheets are not in yet."),
+        "the amended sheet is in:\n{status}"
+    );
+}

@@ -945,11 +945,32 @@ pub fn render(
             let _ = writeln!(out, "  {p}");
         }
     }
+    let amending: Vec<&(String, String)> = m
+        .cells
+        .iter()
+        .filter(|(_, c)| c.state == CellState::Amending)
+        .map(|(k, _)| k)
+        .collect();
+    if !amending.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nBeing amended (each counts as last submitted until its examiner submits it again):"
+        );
+        for (candidate, station) in amending {
+            let _ = writeln!(out, "  {candidate} at {station}");
+        }
+    }
     if m.complete() {
         let _ = writeln!(out, "\nEvery expected sheet is in.");
     } else {
-        let waiting = m.cells.values().filter(|c| !c.state.is_done()).count();
-        let _ = writeln!(out, "\n{} not in yet.", plural(waiting, "sheet is", "sheets are"));
+        let waiting = m
+            .cells
+            .values()
+            .filter(|c| !c.state.is_done() && c.state != CellState::Amending)
+            .count();
+        if waiting > 0 {
+            let _ = writeln!(out, "\n{} not in yet.", plural(waiting, "sheet is", "sheets are"));
+        }
     }
     let unmoderated = required_unmoderated(rubric, cohort, m, moderation);
     if unmoderated > 0 {

@@ -59,10 +59,23 @@ pub fn not_final(
             n(conflicts, "cell is", "cells are")
         ));
     }
+    let amending = count(CellState::Amending);
+    if amending > 0 {
+        why.push(format!(
+            "{} being amended and not submitted again (its last submitted version counts meanwhile; the examiner opens it and submits it)",
+            n(amending, "sheet is", "sheets are")
+        ));
+    }
     let waiting = m
         .cells
         .values()
-        .filter(|c| !c.state.is_done() && !matches!(c.state, CellState::Conflict | CellState::Problem))
+        .filter(|c| {
+            !c.state.is_done()
+                && !matches!(
+                    c.state,
+                    CellState::Conflict | CellState::Problem | CellState::Amending
+                )
+        })
         .count();
     if waiting > 0 {
         why.push(format!(

@@ -372,6 +372,9 @@ fn read_outcome(rubric: &Rubric, rubric_hash: &str, key: &SheetKey, path: &Path)
     // Between a submission and the next amendment, nothing may change what
     // the sheet says.
     let mut locked = false;
+    // The sheet as last submitted, kept while an amendment is open: until
+    // the amended sheet is submitted, results use this.
+    let mut as_submitted: Option<SheetState> = None;
     let read = read_sheet_with(path, |r| {
         last_hash.clear();
         last_hash.push_str(r.hash);
@@ -384,12 +387,29 @@ fn read_outcome(rubric: &Rubric, rubric_hash: &str, key: &SheetKey, path: &Path)
         match r.event {
             Event::Mark { .. } => mark_times.push((r.seq, r.time)),
             Event::GlobalRating { .. } => last_global_rating = Some((r.seq, r.time)),
-            Event::Submitted { .. } => locked = true,
-            Event::AmendStarted { .. } => locked = false,
+            Event::Submitted { .. } => {
+                locked = true;
+                as_submitted = None;
+            }
+            Event::AmendStarted { .. } => {
+                locked = false;
+                as_submitted = Some(state.clone());
+            }
             _ => {}
         }
         state.apply_ref(&r);
     });
+    // An amendment not submitted again: the sheet counts as last submitted,
+    // shown as being amended (with every record read).
+    let state = match (state.amending.clone(), as_submitted) {
+        (Some(amending), Some(mut submitted)) => {
+            submitted.amending = Some(amending);
+            submitted.records = state.records;
+            submitted.last = state.last;
+            submitted
+        }
+        _ => state,
+    };
     let checked = match read {
         Ok(checked) => checked,
         Err(e) => {

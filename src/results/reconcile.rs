@@ -230,6 +230,17 @@ fn candidate_result(
         };
         let absent = cell.is_some_and(|c| c.state == CellState::Absent);
         let mut detail = detail;
+        // A sheet being amended counts as last submitted until it is
+        // submitted again (the result is not final meanwhile).
+        if let Some(words) = cell
+            .filter(|c| c.state == CellState::Amending)
+            .and_then(|c| amendment_words(cohort, &c.sheets))
+        {
+            detail.note = Some(match detail.note.take() {
+                Some(n) => format!("{n}; {words}"),
+                None => words,
+            });
+        }
         // A decision taken when the marks gave another result (under other
         // pass marks) must be reviewed, never silently turned around.
         let decided_on = moderation
@@ -1067,4 +1078,17 @@ pub fn agreement(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> Agreement {
         icc: (scores.len(), crate::analysis::stats::icc_2_1(&scores)),
         discrepancies,
     }
+}
+
+/// "amendment in progress …" for the cell's sheet being amended, if one is.
+fn amendment_words(cohort: &Cohort, sheets: &[usize]) -> Option<String> {
+    let a = sheets
+        .iter()
+        .find_map(|&i| cohort.sheets[i].state.amending.as_ref())?;
+    Some(format!(
+        "amendment in progress (started {} by {}: {}); the sheet as last submitted counts until it is submitted again",
+        a.time.format("%Y-%m-%d %H:%M UTC"),
+        a.examiner,
+        a.reason.trim()
+    ))
 }
