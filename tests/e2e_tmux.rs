@@ -772,3 +772,151 @@ fn a_candidate_id_beyond_ascii_is_marked_and_shown_by_status_and_export() {
     let marks = std::fs::read_to_string(export_dir.join("items.csv")).expect("items.csv");
     assert!(marks.contains("Zoë-01"), "{marks}");
 }
+
+/// The laptop dies twice at a station, as an examiner could meet it: once
+/// while the reason for a pause is being typed, once in the middle of an
+/// amendment. The pause is on disk from the moment space was pressed and
+/// the timer stays paused after the restart; the amendment's marks are
+/// kept, the sheet counts as last submitted meanwhile (status and export
+/// say so), and it is submitted again after the restart.
+#[test]
+fn a_pause_and_an_amendment_survive_kill_9() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("pause-amend");
+    let dir = t.dir.clone();
+    let bin = env!("CARGO_BIN_EXE_osce");
+    let rubric = example_rubric();
+    let command = format!(
+        "{bin} score {} --examiner E01 --candidate C001 --name 'Aisha Khan' --sessions {} --device e2e",
+        rubric.display(),
+        dir.display()
+    );
+    let journal = dir.join("msk-us-osce/E01@e2e/C001/shoulder.jsonl");
+    let replay = || SheetState::replay(&read_sheet(&journal).expect("journal").records);
+
+    // A pause, and the laptop dies while its reason is typed.
+    t.start_sized(&command, 80, 24);
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
+    t.wait_for("Station 1/6: Shoulder");
+    t.keys(&["Space"]);
+    t.wait_for("READING");
+    std::thread::sleep(Duration::from_millis(1500));
+    t.keys(&["Space"]);
+    t.wait_for("Why is the timer paused?");
+    t.type_text("model ne");
+    t.kill_9();
+    t.wait_gone();
+    let state = replay();
+    let last = state.timer.last().expect("timer records");
+    assert!(
+        matches!(last.action, TimerAction::Pause { .. }),
+        "the pause is on disk before its reason: {:?}",
+        last.action
+    );
+    let paused_at = last.elapsed;
+    assert!(paused_at >= Duration::from_millis(1000), "{paused_at:?}");
+
+    // After the restart the timer is still paused where it stopped.
+    t.start_sized(&command, 80, 24);
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("PAUSED");
+    assert!(screen.contains("READING 0:5"), "{screen}");
+    std::thread::sleep(Duration::from_millis(1200));
+    assert!(t.screen().contains("PAUSED"), "still paused a second later");
+    t.keys(&["Space"]);
+    // Every item and the global rating, then submit before time is up.
+    t.keys(&["1", "1", "1", "1", "1", "1", "1", "1", "1", "1", "3", "s"]);
+    t.wait_for("Submit this sheet?");
+    t.keys(&["Enter"]);
+    t.wait_for("Submit before the time is up?");
+    t.keys(&["y"]);
+    t.wait_for("Station 2/6: Knee");
+    let submitted = replay().submitted.clone().expect("submitted");
+    let out = dir.join("export-before");
+    let export = |out: &Path| {
+        Command::new(bin)
+            .args(["export", rubric.to_str().expect("utf-8"), "--sessions"])
+            .arg(&dir)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("export runs")
+    };
+    export(&out);
+    let score_of = |out: &Path| {
+        let mut r = csv::Reader::from_path(out.join("stations.csv")).expect("stations.csv");
+        let header = r.headers().expect("header").clone();
+        let col = |n: &str| header.iter().position(|h| h == n).expect(n);
+        r.records()
+            .map(|x| x.expect("row"))
+            .find(|x| &x[col("station_id")] == "shoulder")
+            .map(|x| (x[col("score")].to_string(), x[col("note")].to_string()))
+            .expect("the shoulder row")
+    };
+    let (before, _) = score_of(&out);
+
+    // An amendment, and the laptop dies with it open.
+    t.keys(&["Left"]);
+    t.wait_for("SUBMITTED");
+    t.keys(&["A"]);
+    t.wait_for("Why is this submitted sheet being amended?");
+    t.type_text("mark entered against the wrong item");
+    t.keys(&["Enter"]);
+    t.wait_for("AMENDING");
+    t.keys(&["Down", "0"]);
+    // The screen says saved only once it is on disk: wait for the disk.
+    let amended = |s: &SheetState| s.mark("probe-preset").is_some_and(|m| m.level == Some(0));
+    let start = Instant::now();
+    while !amended(&replay()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the amended mark reached the disk"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    t.kill_9();
+    t.wait_gone();
+    let state = replay();
+    assert!(state.amending.is_some(), "the amendment is open on disk");
+    let out = dir.join("export-during");
+    export(&out);
+    let (during, note) = score_of(&out);
+    assert_eq!(during, before, "the sheet counts as last submitted");
+    assert!(note.contains("amendment in progress"), "{note}");
+    let status = Command::new(bin)
+        .args(["status", rubric.to_str().expect("utf-8"), "--sessions"])
+        .arg(&dir)
+        .output()
+        .expect("status runs");
+    let said = String::from_utf8_lossy(&status.stdout);
+    assert!(said.contains("Being amended"), "{said}");
+
+    // After the restart the amendment is there, and is submitted.
+    t.start_sized(&command, 80, 24);
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("AMENDING");
+    assert!(
+        screen.contains("2 Selects a high-fre… Not done"),
+        "the amended mark is kept:\n{screen}"
+    );
+    t.keys(&["s"]);
+    t.wait_for("Submit this sheet?");
+    t.keys(&["Enter"]);
+    t.wait_for("Station 2/6: Knee");
+    t.keys(&["q"]);
+    t.wait_gone();
+    let state = replay();
+    assert!(state.is_locked() && state.amending.is_none());
+    let resubmitted = state.submitted.expect("submitted again");
+    assert!(
+        resubmitted.score < submitted.score,
+        "{resubmitted:?} after {submitted:?}"
+    );
+    assert_eq!(state.amendments.len(), 1);
+    assert_eq!(state.amendments[0].reason, "mark entered against the wrong item");
+}
