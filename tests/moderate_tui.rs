@@ -970,3 +970,19 @@ fn no_moderation_key_is_bound_twice_in_one_context() {
     ];
     assert_eq!(osce::tui::keys::clashes(bindings(), &all), Vec::<String>::new());
 }
+
+/// The overall report is a paragraph or more: a long line wraps in the box
+/// at 80×24, so its end is on screen as it is typed.
+#[test]
+fn the_report_box_wraps_long_lines() {
+    let mut h = practical();
+    h.key(KeyCode::Char('R'));
+    let said = "Sampled a quarter of the sheets; marking was consistent across examiners, and the two fails are well founded on the images saved";
+    h.typed(said);
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Sampled a quarter"), "{screen}");
+    assert!(
+        screen.contains("images saved"),
+        "the end of the line is shown:\n{screen}"
+    );
+}

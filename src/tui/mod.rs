@@ -17,4 +17,5 @@ pub mod report;
 pub mod screen;
 pub mod signals;
 pub mod terminal;
+pub mod textbox;
 pub mod theme;

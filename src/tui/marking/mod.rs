@@ -20,6 +20,7 @@ use crate::store::{
     ConcernKind, Event, Health, Record, SaveProblem, SheetKey, SheetState, TimerAction, Unmarked,
 };
 
+use crate::tui::textbox::{text_box as text_area, text_of};
 use home::Home;
 
 mod clock;
@@ -531,25 +532,6 @@ impl std::fmt::Debug for App {
             .field("saved", &self.saved)
             .finish()
     }
-}
-
-fn text_area(placeholder: &str, lines: &str) -> TextArea<'static> {
-    let mut t = if lines.is_empty() {
-        TextArea::default()
-    } else {
-        TextArea::new(lines.lines().map(str::to_string).collect())
-    };
-    t.set_placeholder_text(placeholder);
-    // Long lines wrap at words in the box, rather than scroll out of view.
-    t.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
-    // Carry on where the text ends, not in front of it.
-    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
-    t.move_cursor(ratatui_textarea::CursorMove::End);
-    t
-}
-
-fn text_of(t: &TextArea<'_>) -> String {
-    t.lines().join("\n").trim_end().to_string()
 }
 
 impl App {

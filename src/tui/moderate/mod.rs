@@ -386,13 +386,12 @@ pub struct Options {
 }
 
 fn text_area(placeholder: &str) -> TextArea<'static> {
-    let mut t = TextArea::default();
-    t.set_placeholder_text(placeholder);
-    t
+    crate::tui::textbox::text_box(placeholder, "")
 }
 
+/// What a box holds, trimmed.
 fn text_of(t: &TextArea<'_>) -> String {
-    t.lines().join("\n").trim().to_string()
+    crate::tui::textbox::text_of(t).trim_start().to_string()
 }
 
 impl ModerateApp {
@@ -970,11 +969,10 @@ impl ModerateApp {
                 if self.locked() {
                     return here;
                 }
-                let mut t = TextArea::new(self.own().report.lines().map(str::to_string).collect());
-                t.set_placeholder_text("The overall moderation report: what was sampled, what was found, any advice to the exam board");
-                t.move_cursor(ratatui_textarea::CursorMove::Bottom);
-                t.move_cursor(ratatui_textarea::CursorMove::End);
-                Screen::Report(Box::new(t))
+                Screen::Report(Box::new(crate::tui::textbox::text_box(
+                    "The overall moderation report: what was sampled, what was found, any advice to the exam board",
+                    &self.own().report,
+                )))
             }
             Action::SignOff => {
                 if self.locked() {
