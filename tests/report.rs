@@ -1234,7 +1234,7 @@ fn item_analysis_by_hand() {
 }
 
 /// An item nobody achieves is flagged with what to do; the flag is in the
-/// Markdown items table and report-items.csv.
+/// Markdown items table, the Flags list, the brief and report-items.csv.
 #[test]
 fn an_item_nobody_achieves_is_flagged() {
     let d = Dir::new("report-items-flag");
@@ -1262,6 +1262,20 @@ fn an_item_nobody_achieves_is_flagged() {
         md.contains(
             "| physics | doppler | 2 | 4 | 0.00 | — | **watch**: item 'doppler': no candidate achieves"
         ),
+        "{md}"
+    );
+    // And in the Flags list, and the brief, where the board reads first.
+    let flags = md
+        .split("## Flags")
+        .nth(1)
+        .and_then(|f| f.split("\n## ").next())
+        .unwrap_or("");
+    assert!(
+        flags.contains("- Station 'physics': **watch**: item 'doppler': no candidate achieves"),
+        "{flags}"
+    );
+    assert!(
+        md.contains("- Flagged by the item analysis: 'doppler' at"),
         "{md}"
     );
 }

@@ -128,7 +128,17 @@ fn summary(out: &mut String, r: &Report) {
     if !exam_flags.is_empty() {
         let _ = writeln!(out, "- About the whole exam: {}.", exam_flags.join("; "));
     }
-    if concern.is_empty() && watch.is_empty() && examiners.is_empty() {
+    let items: Vec<String> = r
+        .stations
+        .iter()
+        .flat_map(|s| {
+            s.items
+                .iter()
+                .filter(|i| i.flag.is_some())
+                .map(move |i| format!("'{}' at '{}'", i.id, s.title))
+        })
+        .collect();
+    if concern.is_empty() && watch.is_empty() && examiners.is_empty() && items.is_empty() {
         let _ = writeln!(
             out,
             "- No station or examiner needs attention: every figure is within the usual thresholds."
@@ -151,6 +161,9 @@ fn summary(out: &mut String, r: &Report) {
                 "- Examiners whose marks stand out from their station's: {}.",
                 examiners.join(", ")
             );
+        }
+        if !items.is_empty() {
+            let _ = writeln!(out, "- Flagged by the item analysis: {}.", items.join(", "));
         }
     }
     // The pass marks.
@@ -222,6 +235,16 @@ fn flags(out: &mut String, r: &Report) {
             .filter_map(|x| x.flag.as_ref())
             .flat_map(|f| flag_lines(std::slice::from_ref(f))),
     );
+    // Item analysis: each flagged item, under its station.
+    for s in &r.stations {
+        for item in s.items.iter().filter(|i| i.flag.is_some()) {
+            all_flags.extend(
+                flag_lines(item.flag.as_slice())
+                    .into_iter()
+                    .map(|l| format!("Station '{}': {l}", s.id)),
+            );
+        }
+    }
     let _ = writeln!(out, "## Flags\n");
     if all_flags.is_empty() {
         let _ = writeln!(out, "None: every figure is within the usual thresholds.\n");

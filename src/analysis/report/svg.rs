@@ -12,6 +12,39 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 28.0;
 const BOTTOM: f64 = 44.0;
 
+/// A white outline under a label's letters, so that a label over a line or
+/// a bar stays readable.
+const HALO: &str = r#"paint-order="stroke" stroke="white" stroke-width="3" stroke-linejoin="round""#;
+
+/// The score axis's labels: round steps (1, 2 or 5 times a power of ten,
+/// or 25s), about five of them, and the maximum itself at the end (in
+/// place of the last round step where the two would crowd each other).
+fn score_ticks(max: f64) -> Vec<f64> {
+    if max <= 0.0 || !max.is_finite() {
+        return vec![0.0];
+    }
+    let raw = max / 5.0;
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * power);
+    let mut ticks: Vec<f64> = (0..)
+        .map(|i| f64::from(i) * step)
+        .take_while(|v| *v <= max + 1e-9)
+        .collect();
+    if let Some(last) = ticks.last().copied()
+        && (max - last).abs() > 1e-9
+    {
+        if max - last < step * 0.5 {
+            ticks.pop();
+        }
+        ticks.push(max);
+    }
+    ticks
+}
+
 /// Escapes text for SVG and HTML.
 pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -183,14 +216,13 @@ fn histogram_of(
         y1: (step * 4) as f64,
     };
     axes_ticks(&mut out, &f, "total score", "candidates", true);
-    for i in 0..=4 {
-        let v = max * f64::from(i) / 4.0;
+    for v in score_ticks(max) {
         let _ = write!(
             out,
-            r#"<text x="{:.1}" y="{}" font-size="10" text-anchor="middle" font-family="sans-serif">{}</text>"#,
+            r#"<text class="x-tick" x="{:.1}" y="{}" font-size="10" text-anchor="middle" font-family="sans-serif">{}</text>"#,
             f.x(v),
             H - BOTTOM + 14.0,
-            crate::scoring::fmt_marks(v.round())
+            crate::scoring::fmt_marks(v)
         );
     }
     for (i, c) in counts.iter().enumerate() {
@@ -204,25 +236,35 @@ fn histogram_of(
             (H - BOTTOM - y).max(0.0)
         );
     }
-    for (cut, label, colour) in [
-        (cut_provisional, "provisional cut", "#ff7f0e"),
-        (cut_standard_set, "standard-set cut", "#2ca02c"),
-    ] {
-        if let Some(c) = cut {
-            let x = f.x(c.clamp(0.0, max));
-            let _ = write!(
-                out,
-                r##"<line class="cut" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{}" stroke="{colour}" stroke-width="2" stroke-dasharray="6 4"/><text x="{:.1}" y="{}" font-size="10" fill="{colour}" font-family="sans-serif">{label} {}</text>"##,
-                H - BOTTOM,
-                x + 3.0,
-                if label.starts_with("provisional") {
-                    TOP + 10.0
-                } else {
-                    TOP + 22.0
-                },
-                crate::scoring::fmt_marks((c * 10.0).round() / 10.0)
-            );
-        }
+    let cuts = [
+        (cut_provisional, "provisional cut", "#ff7f0e", TOP + 10.0),
+        (cut_standard_set, "standard-set cut", "#2ca02c", TOP + 22.0),
+    ];
+    let xs: Vec<Option<f64>> = cuts
+        .iter()
+        .map(|(c, ..)| c.map(|c| f.x(c.clamp(0.0, max))))
+        .collect();
+    for (i, (cut, label, colour, y)) in cuts.iter().enumerate() {
+        let (Some(c), Some(x)) = (cut, xs[i]) else {
+            continue;
+        };
+        // A label reads to the right of its line, unless the other cut's
+        // line is just to the right (it would cross it) or the plot ends.
+        let other_right = xs
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != i && o.is_some_and(|o| o > x && o - x < 110.0));
+        let (lx, anchor) = if other_right || x > W - RIGHT - 110.0 {
+            (x - 3.0, "end")
+        } else {
+            (x + 3.0, "start")
+        };
+        let _ = write!(
+            out,
+            r##"<line class="cut" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{}" stroke="{colour}" stroke-width="2" stroke-dasharray="6 4"/><text x="{lx:.1}" y="{y}" font-size="10" fill="{colour}" text-anchor="{anchor}" {HALO} font-family="sans-serif">{label} {}</text>"##,
+            H - BOTTOM,
+            crate::scoring::fmt_marks((c * 10.0).round() / 10.0)
+        );
     }
     out.push_str("</svg>");
     out
@@ -249,6 +291,18 @@ pub fn bars(
     let span = W - x0 - 60.0;
     let from = from.clamp(0.0, 0.99);
     let at = |v: f64| x0 + ((v - from) / (1.0 - from)).clamp(0.0, 1.0) * span;
+    // The reference line first, so that the bars' numbers are drawn over it.
+    if let Some((v, label)) = line {
+        let x = at(v);
+        let _ = write!(
+            out,
+            r##"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{:.1}" stroke="#d62728" stroke-dasharray="4 3"/><text x="{x:.1}" y="{:.1}" font-size="10" fill="#d62728" text-anchor="middle" {HALO} font-family="sans-serif">{}</text>"##,
+            TOP - 4.0,
+            TOP + 18.0 * rows,
+            TOP + 18.0 * rows + 12.0,
+            esc(label)
+        );
+    }
     for (i, (label, v)) in values.iter().enumerate() {
         let y = TOP + 18.0 * i as f64;
         let _ = write!(
@@ -263,7 +317,7 @@ pub fn bars(
                 let w = at(*v) - x0;
                 let _ = write!(
                     out,
-                    r##"<rect class="bar" x="{x0}" y="{y:.1}" width="{w:.1}" height="13" fill="#1f77b4"/><text x="{:.1}" y="{:.1}" font-size="10" font-family="sans-serif">{v:.2}</text>"##,
+                    r##"<rect class="bar" x="{x0}" y="{y:.1}" width="{w:.1}" height="13" fill="#1f77b4"/><text x="{:.1}" y="{:.1}" font-size="10" {HALO} font-family="sans-serif">{v:.2}</text>"##,
                     x0 + w + 4.0,
                     y + 11.0
                 );
@@ -288,17 +342,6 @@ pub fn bars(
             crate::scoring::fmt_marks(v)
         );
     }
-    if let Some((v, label)) = line {
-        let x = at(v);
-        let _ = write!(
-            out,
-            r##"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{:.1}" stroke="#d62728" stroke-dasharray="4 3"/><text x="{x:.1}" y="{:.1}" font-size="10" fill="#d62728" font-family="sans-serif">{}</text>"##,
-            TOP - 4.0,
-            TOP + 18.0 * rows,
-            TOP + 18.0 * rows + 12.0,
-            esc(label)
-        );
-    }
     out.push_str("</svg>");
     out
 }
@@ -314,6 +357,45 @@ mod tests {
             .filter_map(|t| t.split('<').next())
             .map(str::to_string)
             .collect()
+    }
+
+    #[test]
+    fn the_score_axis_counts_in_round_steps_and_ends_at_the_maximum() {
+        assert_eq!(score_ticks(99.0), [0.0, 20.0, 40.0, 60.0, 80.0, 99.0]);
+        assert_eq!(score_ticks(100.0), [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(score_ticks(60.0), [0.0, 20.0, 40.0, 60.0]);
+        assert_eq!(score_ticks(20.0), [0.0, 5.0, 10.0, 15.0, 20.0]);
+        // 84 is too near 80 to be read beside it: the maximum stands alone.
+        assert_eq!(score_ticks(84.0), [0.0, 20.0, 40.0, 60.0, 84.0]);
+        assert_eq!(score_ticks(0.0), [0.0]);
+        let svg = histogram_of(&[10.0, 50.0, 90.0], 99.0, Some(59.4), Some(46.5));
+        let ticks: Vec<&str> = svg
+            .split(r#"class="x-tick""#)
+            .skip(1)
+            .filter_map(|t| t.split('>').nth(1)?.split('<').next())
+            .collect();
+        assert_eq!(ticks, ["0", "20", "40", "60", "80", "99"]);
+    }
+
+    /// Two cuts close together: the left one's label reads leftwards, so
+    /// it never crosses the other's line.
+    #[test]
+    fn cut_labels_do_not_cross_each_others_lines() {
+        let svg = histogram_of(&[10.0, 50.0, 90.0], 99.0, Some(59.4), Some(46.5));
+        let label = |name: &str| {
+            svg.split("<text")
+                .find(|t| t.contains(name))
+                .map(str::to_string)
+                .unwrap_or_default()
+        };
+        assert!(
+            label("standard-set cut 46.5").contains(r#"text-anchor="end""#),
+            "{svg}"
+        );
+        assert!(
+            label("provisional cut 59.4").contains(r#"text-anchor="start""#),
+            "{svg}"
+        );
     }
 
     #[test]
