@@ -649,96 +649,11 @@ fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
     let f = s(&folder);
     simulate_forty(&folder);
     let record = d.0.join("standards.json");
-    osce(&[
-        "report",
-        OSCE,
-        "--sessions",
-        f,
-        "--format",
-        "csv",
-        "--out",
-        s(&d.0.join("report")),
-        "--save-standards",
-        s(&record),
-        "--by",
-        "Panel",
-    ]);
-    // A station whose result the adopted pass marks turn around.
-    let before = d.0.join("before");
-    osce(&[
-        "export",
-        OSCE,
-        "--sessions",
-        f,
-        "--out",
-        s(&before),
-        "--pass-marks",
-        "provisional",
-    ]);
-    let after = d.0.join("after");
-    osce(&[
-        "export",
-        OSCE,
-        "--sessions",
-        f,
-        "--out",
-        s(&after),
-        "--pass-marks",
-        s(&record),
-    ]);
-    let (b, a) = (
-        rows(&before.join("stations.csv")),
-        rows(&after.join("stations.csv")),
-    );
-    let result = col(&b, "result");
-    let (i, row) = b
-        .iter()
-        .enumerate()
-        .skip(1)
-        .find(|(i, r)| matches!(r[result].as_str(), "PASS" | "FAIL") && a[*i][result] != r[result])
-        .expect("a station the standard-set pass marks turn around");
-    let (candidate, station, was) = (row[0].clone(), row[1].clone(), row[result].clone());
+    let turned = turned_around(&d, &folder, &record);
+    let (i, candidate, station, was) = turned[0].clone();
     // The assessor agreed with it under the provisional pass marks.
-    let r = common::rubric(OSCE);
-    let cohort = osce::results::gather::gather(&r, &common::hash(OSCE), std::slice::from_ref(&folder))
-        .expect("gather");
-    let m = osce::results::gather::matrix(&r, &cohort, None);
-    let seen = osce::results::moderation::seen(&cohort, &m.cell(&candidate, &station).expect("cell").sheets);
-    let (mut j, _) = Store::new(&folder)
-        .open_moderation(&r.id, "EA1", "ea-laptop", &common::hash(OSCE))
-        .expect("open");
-    j.append(
-        Event::Moderated {
-            station: station.clone(),
-            candidate: candidate.clone(),
-            sheets: seen,
-            internal: if was == "PASS" {
-                osce::scoring::StationOutcome::Pass
-            } else {
-                osce::scoring::StationOutcome::Fail
-            },
-            decision: osce::store::Decision::Agree,
-            proposed: None,
-            rationale: String::new(),
-        },
-        common::at(90),
-    )
-    .expect("append");
-    drop(j);
-    let (code, out) = osce(&[
-        "decide",
-        "pass-marks",
-        OSCE,
-        "--sessions",
-        f,
-        "--record",
-        s(&record),
-        "--by",
-        "Exam board",
-        "--reason",
-        "Adopted at the board",
-    ]);
-    assert_eq!(code, 0, "{out}");
+    agreed(&folder, &candidate, &station, &was);
+    adopt(&folder, &record);
     let adopted = d.0.join("adopted");
     osce(&["export", OSCE, "--sessions", f, "--out", s(&adopted)]);
     let (code, out) = osce(&["status", OSCE, "--sessions", f]);
@@ -954,4 +869,176 @@ fn the_board_sets_each_station_its_own_way_with_a_rounding_rule_and_a_note() {
     let (code, out) = report(&["--round", "sideways"], &other);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("write up, down or nearest"), "{out}");
+}
+
+/// Saves the standard-set pass marks of `folder`'s cohort in `record` and
+/// returns every station (row index in stations.csv, candidate, station,
+/// result under the provisional pass marks) whose PASS or FAIL they turn
+/// around.
+fn turned_around(d: &Dir, folder: &Path, record: &Path) -> Vec<(usize, String, String, String)> {
+    let f = s(folder);
+    osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        f,
+        "--format",
+        "csv",
+        "--out",
+        s(&d.0.join("report")),
+        "--force",
+        "--save-standards",
+        s(record),
+        "--by",
+        "Panel",
+    ]);
+    let before = d.0.join("before");
+    let after = d.0.join("after");
+    osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        f,
+        "--out",
+        s(&before),
+        "--force",
+        "--pass-marks",
+        "provisional",
+    ]);
+    osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        f,
+        "--out",
+        s(&after),
+        "--force",
+        "--pass-marks",
+        s(record),
+    ]);
+    let (b, a) = (
+        rows(&before.join("stations.csv")),
+        rows(&after.join("stations.csv")),
+    );
+    let result = col(&b, "result");
+    let turned: Vec<_> = b
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(i, r)| matches!(r[result].as_str(), "PASS" | "FAIL") && a[*i][result] != r[result])
+        .map(|(i, r)| (i, r[0].clone(), r[1].clone(), r[result].clone()))
+        .collect();
+    assert!(
+        !turned.is_empty(),
+        "a station the standard-set pass marks turn around"
+    );
+    turned
+}
+
+/// Assessor EA1 agrees with `candidate` at `station`, whose marks give
+/// `was` (PASS or FAIL) under the pass marks in force now.
+fn agreed(folder: &Path, candidate: &str, station: &str, was: &str) {
+    let r = common::rubric(OSCE);
+    let cohort =
+        osce::results::gather::gather(&r, &common::hash(OSCE), &[folder.to_path_buf()]).expect("gather");
+    let m = osce::results::gather::matrix(&r, &cohort, None);
+    let seen = osce::results::moderation::seen(&cohort, &m.cell(candidate, station).expect("cell").sheets);
+    let (mut j, _) = Store::new(folder)
+        .open_moderation(&r.id, "EA1", "ea-laptop", &common::hash(OSCE))
+        .expect("open");
+    j.append(
+        Event::Moderated {
+            station: station.into(),
+            candidate: candidate.into(),
+            sheets: seen,
+            internal: if was == "PASS" {
+                osce::scoring::StationOutcome::Pass
+            } else {
+                osce::scoring::StationOutcome::Fail
+            },
+            decision: osce::store::Decision::Agree,
+            proposed: None,
+            rationale: String::new(),
+        },
+        common::at(90),
+    )
+    .expect("append");
+}
+
+/// Pass marks adopted after sign-off hold every agreement they turn
+/// around; the exam lead settles them all at once, each with the result
+/// its marks give now, and a second run finds nothing to decide.
+#[test]
+fn every_station_held_for_review_is_settled_at_once_with_what_its_marks_give() {
+    let d = Dir::new("decide-held");
+    let folder = d.0.join("s");
+    let f = s(&folder);
+    simulate_forty(&folder);
+    let record = d.0.join("standards.json");
+    let turned = turned_around(&d, &folder, &record);
+    assert!(turned.len() >= 2, "two stations to hold: {turned:?}");
+    for (_, candidate, station, was) in &turned[..2] {
+        agreed(&folder, candidate, station, was);
+    }
+    adopt(&folder, &record);
+    let (_, out) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(out.contains("Or settle all 2 held for review at once"), "{out}");
+    assert!(out.contains("decide: osce decide held"), "{out}");
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "decide",
+            "held",
+            OSCE,
+            "--sessions",
+            f,
+            "--by",
+            "Exam lead",
+            "--reason",
+            "the adopted pass marks decide",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    let (code, said) = osce(&args(&["--dry-run"]));
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        said.contains("2 stations held for review") && said.contains("Dry run: nothing recorded"),
+        "{said}"
+    );
+    let (code, said) = osce(&args(&[]));
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("Recorded in"), "{said}");
+    let settled = d.0.join("settled");
+    osce(&["export", OSCE, "--sessions", f, "--out", s(&settled)]);
+    let now = rows(&settled.join("stations.csv"));
+    let (result, fin) = (col(&now, "result"), col(&now, "final_result"));
+    for (i, candidate, station, was) in &turned[..2] {
+        let row = &now[*i];
+        assert_eq!((&row[0], &row[1]), (candidate, station));
+        assert_ne!(&row[result], was, "the marks give the other result now");
+        assert_eq!(row[fin], row[result], "settled with what the marks give: {row:?}");
+    }
+    let (_, out) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(!out.contains("must be reviewed"), "{out}");
+    let (code, said) = osce(&args(&[]));
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("No station is held for review"), "{said}");
+}
+
+/// The exam board adopts the pass marks `record` holds.
+fn adopt(folder: &Path, record: &Path) {
+    let (code, out) = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        s(folder),
+        "--record",
+        s(record),
+        "--by",
+        "Exam board",
+        "--reason",
+        "Adopted at the board",
+    ]);
+    assert_eq!(code, 0, "{out}");
 }

@@ -195,6 +195,14 @@ pub enum Decide {
         #[arg(long)]
         fail: bool,
     },
+    /// Settle every station held for review (an assessor's decision taken
+    /// when the pass marks in force were others) with the result its marks
+    /// give now. Where a station needs another result, decide it alone
+    /// with `osce decide result`
+    Held {
+        #[command(flatten)]
+        common: Common,
+    },
     /// Adopt the pass marks of a standard-setting record (`osce report
     /// --save-standards`): every command then uses them
     PassMarks {
@@ -248,14 +256,11 @@ pub fn run(decide: &Decide) -> ExitCode {
         | Decide::Unmarked { common, .. }
         | Decide::Result { common, .. }
         | Decide::PassMarks { common, .. } => common,
+        Decide::Held { common } => return held(common),
         Decide::List { .. } | Decide::Components { .. } => return ExitCode::from(EXIT_USAGE),
     };
-    let (by, reason) = match who_and_why(common) {
+    let (by, reason, loaded) = match loaded(common) {
         Ok(w) => w,
-        Err(code) => return code,
-    };
-    let loaded = match load_cohort(&common.rubric, &common.sessions, common.roster.as_deref()) {
-        Ok(l) => l,
         Err(code) => return code,
     };
     let ruling = match ruling(decide, &loaded) {
@@ -296,6 +301,14 @@ pub(super) fn who_and_why(common: &Common) -> Result<(&str, &str), ExitCode> {
     Ok((by, reason))
 }
 
+/// Who decides and why (both required), and the sheets and decisions as
+/// they stand.
+fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> {
+    let (by, reason) = who_and_why(common)?;
+    let l = load_cohort(&common.rubric, &common.sessions, common.roster.as_deref())?;
+    Ok((by, reason, l))
+}
+
 /// A decision as the journal keeps it.
 fn entry(common: &Common, l: &Loaded, by: &str, reason: &str, ruling: Ruling) -> DecisionEntry {
     DecisionEntry {
@@ -311,16 +324,68 @@ fn entry(common: &Common, l: &Loaded, by: &str, reason: &str, ruling: Ruling) ->
     }
 }
 
+/// `osce decide held`: every station held for review takes the result
+/// its marks give under the pass marks in force, one decision each.
+fn held(common: &Common) -> ExitCode {
+    let (by, reason, l) = match loaded(common) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let now_results = match results(&l, &l.decisions) {
+        Ok(r) => r,
+        Err(message) => {
+            errln!("error: {message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let entries: Vec<DecisionEntry> = now_results
+        .iter()
+        .flat_map(|r| {
+            r.stations
+                .iter()
+                .filter(|(_, d)| osce::results::reconcile::held_for_review(d))
+                .map(|(station, d)| Ruling::StationResult {
+                    candidate: r.candidate.clone(),
+                    station: station.clone(),
+                    result: if d.result.outcome == osce::scoring::StationOutcome::Pass {
+                        Proposed::Pass
+                    } else {
+                        Proposed::Fail
+                    },
+                })
+        })
+        .map(|ruling| entry(common, &l, by, reason, ruling))
+        .collect();
+    if entries.is_empty() {
+        outln!("No station is held for review: nothing to decide, and nothing recorded.");
+        return ExitCode::SUCCESS;
+    }
+    let now = Utc::now();
+    let effect = match effect(&l, &entries, now) {
+        Ok(lines) => lines,
+        Err(message) => {
+            errln!("error: {message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    outln!(
+        "{} held for review, each settled with the result its marks give now:",
+        osce::base::text::plural(entries.len(), "station", "stations")
+    );
+    for e in &entries {
+        if let Some((c, s)) = e.decision.cell() {
+            outln!("  {c} at {s}: {}", e.decision.words());
+        }
+    }
+    finish(common, entries, now, effect)
+}
+
 /// `osce decide components`: a results file's component results, each a
 /// decision with the file's hash and line; a result recorded before is
 /// changed only with --correct.
 fn components(common: &Common, file: &Path, correct: bool) -> ExitCode {
-    let (by, reason) = match who_and_why(common) {
+    let (by, reason, l) = match loaded(common) {
         Ok(w) => w,
-        Err(code) => return code,
-    };
-    let l = match load_cohort(&common.rubric, &common.sessions, common.roster.as_deref()) {
-        Ok(l) => l,
         Err(code) => return code,
     };
     let read = match osce::results::components::read_components(file, &l.rubric, &l.matrix.candidates) {
@@ -669,7 +734,9 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             }
             Ok(Ruling::PassMarks { record })
         }
-        Decide::List { .. } | Decide::Components { .. } => Err(Refusal::Choose("nothing to decide")),
+        Decide::List { .. } | Decide::Components { .. } | Decide::Held { .. } => {
+            Err(Refusal::Choose("nothing to decide"))
+        }
     }
 }
 

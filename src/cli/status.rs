@@ -182,6 +182,13 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         if held.len() > 50 {
             out!("  and {} more (results.csv says why for each)\n", held.len() - 50);
         }
+        let to_review = held.iter().filter(|h| h.lead_can_decide).count();
+        if to_review > 1 {
+            out!(
+                "  Or settle all {to_review} held for review at once, each with the result its marks give now:\n{}\n",
+                hints.held()
+            );
+        }
     }
     if !modules.is_empty() && !args.problems {
         // The module's result, part by part: what the stations give and
@@ -373,11 +380,7 @@ pub fn incomplete_results(
                             why,
                             // Assessors who differ and referrals are listed
                             // with their command above.
-                            lead_can_decide: osce::results::reconcile::held_by_moderation(d)
-                                && matches!(
-                                    d.moderation,
-                                    CellModeration::Agreed { .. } | CellModeration::Disagreed { .. }
-                                ),
+                            lead_can_decide: osce::results::reconcile::held_for_review(d),
                         });
                     }
                 }
@@ -525,6 +528,14 @@ impl Hints {
 
     /// `    decide: osce decide KIND RUBRIC --sessions … --candidate C
     /// --station S CHOICE --by NAME --reason "…"`.
+    /// The decision that settles every station held for review at once.
+    fn held(&self) -> String {
+        format!(
+            "    decide: osce decide held {} --sessions {} --by NAME --reason \"…\"",
+            self.rubric, self.sessions
+        )
+    }
+
     fn line(&self, kind: &str, candidate: &str, station: &str, choice: &str) -> String {
         format!(
             "    decide: osce decide {kind} {} --sessions {} --candidate {candidate} --station {station} {choice} \

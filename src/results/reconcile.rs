@@ -91,6 +91,18 @@ pub fn held_by_moderation(detail: &StationDetail) -> bool {
         )
 }
 
+/// Whether the station is held for review: an assessor agreed or
+/// disagreed when its marks gave another result, under other pass marks.
+/// The exam lead may settle it with the result its marks give now
+/// (`osce decide held`), or decide it (`osce decide result`).
+pub fn held_for_review(detail: &StationDetail) -> bool {
+    held_by_moderation(detail)
+        && matches!(
+            detail.moderation,
+            CellModeration::Agreed { .. } | CellModeration::Disagreed { .. }
+        )
+}
+
 /// Results for every candidate of the matrix, in its order: as the
 /// examiners' marks give them, and after `moderation`.
 pub fn results(
