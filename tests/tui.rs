@@ -127,6 +127,15 @@ impl Harness {
         SheetState::replay(&read_sheet(&path).expect("journal").records)
     }
 
+    /// What E02's sheet on lap2 of `candidate` at `station` holds, replayed
+    /// from disk.
+    fn disk_of(&self, station: &str, candidate: &str) -> SheetState {
+        let path = self
+            .dir
+            .join(format!("msk-us-osce/E02@lap2/{candidate}/{station}.jsonl"));
+        SheetState::replay(&read_sheet(&path).expect("journal").records)
+    }
+
     fn screen(&self) -> String {
         format!("{:?}", self.app.screen)
             .split(['(', ' '])
@@ -1759,6 +1768,12 @@ fn the_missing_mark_reason_is_for_what_could_not_be_judged() {
 /// included), placed in row order: at the knee, round 1 brings C002, round 2
 /// C001, round 3 nobody (a rest), rounds 4 to 7 C006, C005, C004 and C003.
 fn six_at_the_knee(start: &str) -> Harness {
+    six_at_the_knee_in(start, temp_dir(), 0)
+}
+
+/// [`six_at_the_knee`], marking into `dir`, started `secs` after `t0` (a
+/// restart, when `dir` holds sheets already).
+fn six_at_the_knee_in(start: &str, dir: PathBuf, secs: i64) -> Harness {
     let rubric = "rubrics/msk-ultrasound-osce.ron";
     let (r, _) = load(Path::new(rubric)).expect("valid");
     let text = std::fs::read_to_string(rubric).expect("rubric");
@@ -1772,18 +1787,19 @@ fn six_at_the_knee(start: &str) -> Harness {
         circuit: None,
     };
     let s = session(r, &text, "E02", "lap2", plan, Some(&roster)).expect("session");
-    let dir = temp_dir();
-    let wall = Rc::new(Cell::new(t0()));
+    let began = t0() + chrono::Duration::seconds(secs);
+    let wall = Rc::new(Cell::new(began));
     let clock = wall.clone();
     let mut exec = Executor::new(Store::new(&dir), "lap2".into(), Box::new(move || clock.get()));
     exec.set_rubric_hash(s.rubric_hash.clone());
-    let mut app = App::marking(s, Duration::ZERO, t0());
+    let mut app = App::marking(s, Duration::ZERO, began);
     app.update(Action::Resize {
         width: 120,
         height: 40,
     });
     let mut h = Harness { app, exec, dir, wall };
-    h.reply(Reply::Surveyed(Vec::new()));
+    let effects = h.app.startup();
+    drive(&mut h.app, &mut h.exec, effects);
     h
 }
 
@@ -1835,14 +1851,94 @@ fn the_circuit_clock_says_the_round_and_a_rest_plainly() {
         ]
     );
     // Round 3 by the clock: nobody comes to the knee.
+    h.tick(0.0);
     h.tick((2 * 780 + 80) as f64);
     assert_eq!(
         h.app.circuit_lines()[0],
         "Now round 3 of 7: no candidate — rest · 11:40 left"
     );
+    // C002's and C001's rounds are over, and nothing was marked: the
+    // screen follows the clock to round 4's candidate, who is not here yet.
     assert!(h.app.waiting());
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
     let screen = h.render(80, 24);
-    assert!(screen.contains("Next candidate, after the rest:"), "{screen}");
+    assert!(
+        screen.contains("Next candidate, in round 4 (it starts in 11:40):"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Is this the candidate"), "{screen}");
+}
+
+/// By the circuit's clock, the confirmation asks "is this the candidate in
+/// front of you?" only of the candidate whose round is under way: before
+/// the circuit starts, and after an absence with the round still running,
+/// the next candidate is said to be coming, in their round; their round's
+/// start rings the bell.
+#[test]
+fn the_confirmation_asks_only_about_the_candidate_whose_round_it_is() {
+    let mut h = six_at_the_knee("2026-11-23T09:01:30Z");
+    h.tick(0.0);
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Next candidate, in round 1 (it starts in 1:30):"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Is this the candidate"), "{screen}");
+    let bells = h.exec.bells;
+    h.tick(91.0);
+    assert!(
+        h.render(80, 24)
+            .contains("Is this the candidate in front of you?")
+    );
+    assert_eq!(
+        h.exec.bells,
+        bells + 1,
+        "the bell calls the examiner when the round begins"
+    );
+    // C002 does not come: absent, with 12:59 of round 1 still to run.
+    h.key(KeyCode::Char('x'));
+    h.chars("did not arrive");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Next candidate, in round 2 (it starts in 12:59):"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Is this the candidate"), "{screen}");
+}
+
+/// osce is started again in round 3 (a rest at the knee), with round 1's
+/// sheet begun and not submitted: the confirmation shows the candidate
+/// whose round comes next, not round 1's, who has left; ← reaches the
+/// unfinished sheet, said to be from a round that is over.
+#[test]
+fn a_restart_later_in_the_circuit_shows_the_candidate_the_clock_brings() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('1'));
+    assert_eq!(
+        h.disk_of("knee", "C002").records,
+        3,
+        "opened, confirmed, one mark"
+    );
+    // The laptop dies; the sessions folder stays.
+    let dir = std::mem::replace(&mut h.dir, temp_dir());
+    drop(h);
+    let mut h = six_at_the_knee_in("2026-11-23T09:00Z", dir, 2 * 780 + 80);
+    h.tick((2 * 780 + 80) as f64);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Next candidate, in round 4"), "{screen}");
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Round 1 is over: this candidate has left."),
+        "{screen}"
+    );
     assert!(!screen.contains("Is this the candidate"), "{screen}");
 }
 

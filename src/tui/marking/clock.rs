@@ -81,6 +81,45 @@ impl App {
             return false;
         }
         let mut due = false;
+        // By the circuit's clock, where there is one: the candidate still in
+        // the room leaves when their round ends, and the next is called in
+        // when theirs begins.
+        let standing = self
+            .session
+            .as_ref()
+            .and_then(|s| s.circuit.as_ref())
+            .and_then(|p| p.standing(self.wall));
+        if standing.is_some() {
+            if let Some(leaving) = &self.leaving {
+                let gone = match standing {
+                    Some(Standing::Round { index, .. }) => leaving.round.is_none_or(|r| index > r),
+                    Some(Standing::Over) => true,
+                    _ => false,
+                };
+                if gone {
+                    self.leaving = None;
+                }
+            }
+            self.after_round = None;
+            let mut arrival = self.arrival();
+            // The round of the candidate shown ended while the screen waited
+            // for them, and nothing was marked: the screen follows the clock
+            // to the candidate whose round it is (or comes next).
+            let ended = matches!(arrival, Arrival::Gone { .. })
+                && matches!(self.shown, Some(Arrival::Here | Arrival::Later { .. }));
+            let untouched = match (self.current_candidate(), self.station_def()) {
+                (Some(c), Some(st)) => self.progress_of(&c.id, &st.id) == Progress::NotStarted,
+                _ => false,
+            };
+            if ended && untouched && matches!(self.screen, Screen::Confirm) && self.name_differs.is_none() {
+                self.follow_clock();
+                arrival = self.arrival();
+            }
+            let called =
+                matches!(arrival, Arrival::Here) && self.shown.is_some_and(|a| !matches!(a, Arrival::Here));
+            self.shown = Some(arrival);
+            return called;
+        }
         if let Some(leaving) = &mut self.leaving {
             if leaving.timer.display(now).phase == Phase::Overrun {
                 // A soft time-up after the sheet was submitted: nothing is
@@ -128,18 +167,79 @@ impl App {
     }
 
     /// Station circuit: the next candidate is not in the room yet (the one
-    /// before is, or nobody is due here this round).
+    /// before is, or their round has not come).
     pub fn waiting(&self) -> bool {
-        self.leaving.is_some() || self.rest_until.is_some() || self.clock_rest().is_some()
+        !matches!(self.arrival(), Arrival::Here | Arrival::Gone { .. })
     }
 
-    /// Station circuit with a start time: the clock's round, when nobody is
-    /// at this station in it (a rest), with the time left in it.
-    pub(super) fn clock_rest(&self) -> Option<(usize, Duration)> {
+    /// Station circuit: where the candidate on the confirmation screen is,
+    /// by the circuit's clock where the roster gives its start time, else
+    /// by this station's own timers.
+    pub fn arrival(&self) -> Arrival {
+        let Some(plan) = self.session.as_ref().and_then(|s| s.circuit.as_ref()) else {
+            return Arrival::Here;
+        };
+        let Some(round) = self.current_round() else {
+            return Arrival::Here;
+        };
+        if let Some(leaving) = &self.leaving {
+            return Arrival::AfterChangeover {
+                rests: self.rests_after(leaving.round),
+            };
+        }
+        match plan.standing(self.wall) {
+            Some(Standing::Before(d)) => Arrival::Later {
+                round,
+                starts_in: d + plan
+                    .round
+                    .saturating_mul(u32::try_from(round).unwrap_or(u32::MAX)),
+            },
+            Some(Standing::Round { index, left }) if index < round => Arrival::Later {
+                round,
+                starts_in: left
+                    + plan
+                        .round
+                        .saturating_mul(u32::try_from(round - index - 1).unwrap_or(u32::MAX)),
+            },
+            Some(Standing::Round { index, .. }) if index > round => Arrival::Gone { round },
+            Some(Standing::Over) => Arrival::Gone { round },
+            Some(Standing::Round { .. }) => Arrival::Here,
+            None if self.rest_until.is_some() => Arrival::AfterRest,
+            None => Arrival::Here,
+        }
+    }
+
+    /// Station circuit with a start time: shows the first candidate, not
+    /// yet submitted or absent here, whose round is under way or to come.
+    pub(super) fn follow_clock(&mut self) {
+        let (Some(session), Some(now)) = (&self.session, self.clock_round()) else {
+            return;
+        };
+        let (Some(plan), Some(station)) = (session.circuit.as_ref(), self.station_def()) else {
+            return;
+        };
+        let next = (0..session.candidates.len()).find(|&c| {
+            plan.round_of(c).is_some_and(|r| r >= now)
+                && !matches!(
+                    self.progress_of(&session.candidates[c].id, &station.id),
+                    Progress::Submitted | Progress::Absent
+                )
+        });
+        if let Some(c) = next {
+            self.candidate = c;
+            self.shown = None;
+        }
+    }
+
+    /// Station circuit with a start time: the round under way by the
+    /// clock (0 before the first), or `None` once every round is over or
+    /// without a start time.
+    pub(super) fn clock_round(&self) -> Option<usize> {
         let plan = self.session.as_ref()?.circuit.as_ref()?;
         match plan.standing(self.wall)? {
-            Standing::Round { index, left } if plan.rounds.get(index) == Some(&None) => Some((index, left)),
-            _ => None,
+            Standing::Before(_) => Some(0),
+            Standing::Round { index, .. } => Some(index),
+            Standing::Over => None,
         }
     }
 
@@ -156,7 +256,16 @@ impl App {
         };
         let total = plan.rounds.len();
         let mut lines = Vec::new();
-        if let Some(leaving) = &self.leaving {
+        let clock = plan.standing(self.wall);
+        if let (Some(leaving), Some(Standing::Round { left, .. })) = (&self.leaving, clock) {
+            lines.push(format!(
+                "{} {} is still in the room: leaves in {} (the end of round {})",
+                leaving.candidate.id,
+                leaving.candidate.name,
+                fmt_countdown(left),
+                leaving.round.map_or(0, |r| r + 1)
+            ));
+        } else if let Some(leaving) = &self.leaving {
             let d = leaving.timer.display(self.now);
             // Before the changeover, also when they leave: at its end.
             let plan = leaving.timer.plan();
@@ -174,7 +283,7 @@ impl App {
                 leaves.map_or(String::new(), |t| format!(" · leaves in {}", fmt_countdown(t)))
             ));
         }
-        match plan.standing(self.wall) {
+        match clock {
             Some(Standing::Before(d)) => {
                 lines.push(format!(
                     "The circuit starts in {} (round 1 of {total})",
@@ -291,4 +400,23 @@ pub(super) fn overdue(timer: &mut Timer, now: Duration, wall: DateTime<Utc>) -> 
             }
         })
         .collect()
+}
+
+/// Where the candidate on a station circuit's confirmation screen is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// In front of the examiner: their round is under way (or nothing says
+    /// otherwise).
+    Here,
+    /// Coming once the candidate still in the room has left, after `rests`
+    /// rounds with nobody at this station.
+    AfterChangeover { rests: usize },
+    /// Coming once the rest rounds before theirs are over (no clock).
+    AfterRest,
+    /// Coming in their round (0 for the first), which begins in this long
+    /// by the circuit's clock.
+    Later { round: usize, starts_in: Duration },
+    /// Their round (0 for the first) is over by the circuit's clock: they
+    /// have left.
+    Gone { round: usize },
 }

@@ -24,6 +24,7 @@ use crate::tui::textbox::{text_box as text_area, text_of};
 use home::Home;
 
 mod clock;
+pub use clock::Arrival;
 mod dialogs;
 pub mod executor;
 pub mod home;
@@ -523,6 +524,10 @@ pub struct App {
     /// The provisional overall result of the candidate whose marking just
     /// ended (candidate by candidate).
     pub provisional: Option<ProvisionalResult>,
+    /// Station circuit with a clock: where the candidate shown was at the
+    /// last tick (`None` since another was shown), to ring the bell when
+    /// their round begins and to follow the clock when it ends.
+    shown: Option<Arrival>,
 }
 
 impl std::fmt::Debug for App {
@@ -585,6 +590,7 @@ impl App {
             after_round: None,
             submitted_timer: None,
             provisional: None,
+            shown: None,
             from_home: false,
         }
     }

@@ -76,6 +76,7 @@ impl App {
         }
         let mut effects = vec![Effect::Close];
         self.sheet = None;
+        self.shown = None;
         if !matches!(self.saved, Saved::Failed(_)) {
             self.saved = Saved::Nothing;
         }
@@ -511,6 +512,22 @@ impl App {
             .iter()
             .position(|p| *p == here)
             .map_or(0, |i| if starting { i } else { i + 1 });
+        // By the circuit's clock, the next candidate is the first whose
+        // round is under way or to come, never one whose round is over
+        // (an unfinished earlier sheet stays within reach with ←).
+        let plan = session.circuit.as_ref();
+        let start = match (self.clock_round(), plan, stations.first()) {
+            (Some(now), Some(plan), Some(&station)) => (0..session.candidates.len())
+                .find(|&c| {
+                    plan.round_of(c).is_some_and(|r| r >= now)
+                        && !matches!(
+                            self.progress_of(&session.candidates[c].id, &session.rubric.stations[station].id),
+                            Progress::Submitted | Progress::Absent
+                        )
+                })
+                .unwrap_or(start),
+            _ => start,
+        };
         let n = order.len();
         let next = (0..n).map(|k| order[(start + k) % n]).find(|&(c, s)| {
             let id = &session.candidates[c].id;
@@ -530,6 +547,7 @@ impl App {
                 let same_candidate = c == self.candidate && !starting;
                 self.candidate = c;
                 self.station = s;
+                self.shown = None;
                 self.sheet = None;
                 self.screen = Screen::Confirm;
                 let confirmed = self

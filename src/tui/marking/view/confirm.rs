@@ -6,9 +6,10 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use crate::day::timer::fmt_countdown;
 use crate::scoring::{Outcome, fmt_marks, fmt_percent};
 use crate::tui::bigtext;
-use crate::tui::marking::{App, Mode, ProvisionalResult};
+use crate::tui::marking::{App, Arrival, Mode, ProvisionalResult};
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -37,12 +38,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .block(Block::bordered().title(heading)),
         top,
     );
-    // In a circuit, the next candidate is only shown as coming while the
-    // one before is still in the room, or nobody is due here this round.
-    let question = match (app.leaving.is_some(), app.waiting()) {
-        (true, _) => "Next candidate, once the changeover ends:",
-        (false, true) => "Next candidate, after the rest:",
-        (false, false) => "Is this the candidate in front of you?",
+    // In a circuit, the question is asked only of the candidate whose
+    // round it is: the others are said to be coming, or gone.
+    let question = match app.arrival() {
+        Arrival::Here => "Is this the candidate in front of you?".to_string(),
+        Arrival::AfterChangeover { rests: 0 } => "Next candidate, once the changeover ends:".to_string(),
+        Arrival::AfterChangeover { rests } => format!(
+            "Next candidate, after the changeover and {}:",
+            crate::base::text::plural(rests, "rest round", "rest rounds")
+        ),
+        Arrival::AfterRest => "Next candidate, after the rest:".to_string(),
+        Arrival::Later { round, starts_in } => format!(
+            "Next candidate, in round {} (it starts in {}):",
+            round + 1,
+            fmt_countdown(starts_in)
+        ),
+        Arrival::Gone { round } => format!("Round {} is over: this candidate has left.", round + 1),
     };
     let mut lines = vec![
         Line::raw(""),
