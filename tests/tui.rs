@@ -1942,6 +1942,35 @@ fn a_restart_later_in_the_circuit_shows_the_candidate_the_clock_brings() {
     assert!(!screen.contains("Is this the candidate"), "{screen}");
 }
 
+/// No start time: round 2's candidate submitted while still in the room,
+/// and round 3 is a rest here: the screen says at once that the next
+/// candidate comes after the changeover and a rest round.
+#[test]
+fn a_rest_round_after_the_changeover_is_said_at_once() {
+    let mut h = six_at_the_knee("");
+    h.key(KeyCode::Char('x'));
+    h.chars("did not arrive");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    h.key(KeyCode::Enter);
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(100.0);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    if h.app.ask.is_some() {
+        h.key(KeyCode::Char('y'));
+    }
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Next candidate, after the changeover and 1 rest round:"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_rest() {
     // No start time: the rounds follow the station timer.
