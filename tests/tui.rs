@@ -1908,6 +1908,21 @@ fn the_confirmation_asks_only_about_the_candidate_whose_round_it_is() {
     assert!(!screen.contains("Is this the candidate"), "{screen}");
 }
 
+/// On the scoring screen, the circuit's clock is beside the station timer:
+/// when the round ends, whatever the examiner's own timer says.
+#[test]
+fn the_scoring_screen_says_when_the_round_ends() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    h.tick(10.0);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Round 1 of 7 · 12:50 left"), "{screen}");
+    h.tick(790.0);
+    assert!(h.render(80, 24).contains("Round 1 of 7 · over: now round 2"));
+}
+
 /// osce is started again in round 3 (a rest at the knee), with round 1's
 /// sheet begun and not submitted: the confirmation shows the candidate
 /// whose round comes next, not round 1's, who has left; ← reaches the

@@ -55,6 +55,23 @@ fn round_label(app: &App) -> String {
         .map_or(String::new(), |r| format!(" · round {} of {total}", r + 1))
 }
 
+/// In a station circuit with a start time, the sheet's round by the
+/// circuit's clock: `Round 3 of 8 · 4:12 left`, `… · over: now round 4`,
+/// `… · starts in 1:30`. The station timer is the examiner's; this is when
+/// every station moves on.
+fn round_clock(app: &App) -> Option<String> {
+    use crate::day::circuit::Standing;
+    let plan = app.session.as_ref()?.circuit.as_ref()?;
+    let round = app.current_round()?;
+    let head = format!("Round {} of {}", round + 1, plan.rounds.len());
+    Some(match plan.standing(app.wall)? {
+        Standing::Round { index, left } if index == round => format!("{head} · {} left", fmt_countdown(left)),
+        Standing::Round { index, .. } if index > round => format!("{head} · over: now round {}", index + 1),
+        Standing::Round { .. } | Standing::Before(_) => format!("{head} · not begun"),
+        Standing::Over => format!("{head} · the circuit is over"),
+    })
+}
+
 fn render_header(
     app: &App,
     sheet: &Sheet,
@@ -89,10 +106,15 @@ fn render_header(
                 theme.strong(),
             ),
         ]),
-        Line::raw(format!(
-            "Examiner {} · device {}",
-            sheet.key.examiner, sheet.key.device
-        )),
+        // In a circuit on the clock, when the round ends matters more
+        // than who marks (the confirmation screen said that).
+        match round_clock(app) {
+            Some(clock) => Line::styled(clock, theme.strong()),
+            None => Line::raw(format!(
+                "Examiner {} · device {}",
+                sheet.key.examiner, sheet.key.device
+            )),
+        },
     ];
     let state = &sheet.state;
     let sheet_status = if state.absent.is_some() {
