@@ -1426,6 +1426,41 @@ fn quitting_with_an_amendment_open_asks_first() {
     assert!(h.app.quit);
 }
 
+/// An amendment left open with → is asked about as one, and is still asked
+/// about on quitting from another sheet's confirmation; the words say the
+/// sheet as last submitted counts meanwhile, as status and export do.
+#[test]
+fn an_amendment_left_open_is_asked_about_wherever_the_examiner_quits() {
+    let mut h = amending();
+    h.key(KeyCode::Char('l'));
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Leave this sheet with its amendment open?"),
+        "{screen}"
+    );
+    h.key(KeyCode::Char('y'));
+    assert!(!h.render(80, 24).contains("Shoulder"), "moved on");
+    h.key(KeyCode::Char('q'));
+    assert!(!h.app.quit, "asked first");
+    let ask = h.app.ask.clone().expect("asked");
+    assert_eq!(ask.question, "Quit with an amendment open?");
+    assert!(
+        ask.detail
+            .contains("The sheet of C001 at Shoulder is being amended"),
+        "{ask:?}"
+    );
+    assert!(ask.detail.contains("the sheet as last submitted"), "{ask:?}");
+    assert!(!ask.detail.contains("does not count"), "{ask:?}");
+    h.key(KeyCode::Esc);
+    // Back at the sheet, its confirmation says it is being amended.
+    h.key(KeyCode::Char('h'));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("being AMENDED") || screen.contains("AMENDING"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn snapshot_refusals_at_80_by_24() {
     let mut h = opened();

@@ -127,7 +127,7 @@ impl App {
                 Vec::new()
             }
             Action::PrevStation | Action::NextStation | Action::Up | Action::Down => self.move_to(action),
-            Action::Quit | Action::Escape => self.quit(),
+            Action::Quit | Action::Escape => self.request_quit(),
             _ => Vec::new(),
         }
     }

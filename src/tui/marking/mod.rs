@@ -289,6 +289,8 @@ pub struct Leaving {
 pub enum Progress {
     NotStarted,
     Started,
+    /// Submitted, then unlocked to amend, and not submitted again.
+    Amending,
     Submitted,
     Absent,
 }
@@ -299,6 +301,8 @@ impl Progress {
             Progress::Absent
         } else if state.is_locked() {
             Progress::Submitted
+        } else if state.amending.is_some() {
+            Progress::Amending
         } else if state.is_started() || state.submitted.is_some() {
             Progress::Started
         } else {
@@ -812,34 +816,53 @@ impl App {
         vec![Effect::Close]
     }
 
-    /// Quits, after asking if the open sheet's amendment is not resubmitted.
-    fn request_quit(&mut self) -> Vec<Effect> {
-        let amending = self
-            .sheet
-            .as_ref()
-            .is_some_and(|s| s.state.amending.is_some() && !s.state.is_locked());
-        if !amending {
+    /// Quits, after asking if a sheet of this session is being amended and
+    /// not submitted again (the open one, or one left with ←/→).
+    pub(super) fn request_quit(&mut self) -> Vec<Effect> {
+        self.note_open_sheet();
+        let Some(session) = &self.session else {
+            return self.quit();
+        };
+        let mut amending: Vec<String> = self
+            .progress
+            .iter()
+            .filter(|(_, p)| **p == Progress::Amending)
+            .map(|((candidate, station), _)| {
+                let title = session
+                    .rubric
+                    .station(station)
+                    .map_or(station.as_str(), |s| s.title.as_str());
+                format!("{candidate} at {title}")
+            })
+            .collect();
+        if amending.is_empty() {
             return self.quit();
         }
-        let who = self
-            .sheet
-            .as_ref()
-            .map(|s| {
-                format!(
-                    "{} at {}",
-                    s.candidate.id,
-                    self.station_def().map_or("", |st| st.title.as_str())
-                )
-            })
-            .unwrap_or_default();
+        amending.sort();
+        let (whose, is) = if amending.len() == 1 {
+            (format!("The sheet of {}", amending[0]), "is")
+        } else {
+            (format!("The sheets of {}", amending.join(", ")), "are")
+        };
         self.ask = Some(Ask {
             question: "Quit with an amendment open?".to_string(),
             detail: format!(
-                "The sheet of {who} is being amended and is not submitted again: until it is, it does not count as submitted. Every change so far is saved; open the sheet again and press s to submit it."
+                "{whose} {is} being amended and not submitted again: until then, every result uses the sheet as last submitted, and results are not final. Every change so far is saved; open the sheet again and press s to submit it."
             ),
             yes: AskFor::Quit,
         });
         Vec::new()
+    }
+
+    /// Where the open sheet stands, kept with the others' (it changes as
+    /// it is marked; the others only as surveyed).
+    pub(super) fn note_open_sheet(&mut self) {
+        if let Some(sheet) = &self.sheet {
+            self.progress.insert(
+                (sheet.key.candidate.clone(), sheet.key.station.clone()),
+                Progress::of(&sheet.state),
+            );
+        }
     }
 
     fn answered_yes(&mut self, yes: AskFor) -> Vec<Effect> {

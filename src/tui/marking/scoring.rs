@@ -53,13 +53,24 @@ impl App {
         Vec::new()
     }
 
-    /// ←/→: another sheet. Leaving one with marks on it unsubmitted is
-    /// asked first.
+    /// ←/→: another sheet. Leaving one with marks on it unsubmitted, or
+    /// with an amendment open, is asked first.
     fn leave_sheet(&mut self, forward: bool) -> Vec<Effect> {
         let unsubmitted = self
             .sheet
             .as_ref()
             .is_some_and(|s| s.state.is_started() && !s.state.is_locked() && s.state.absent.is_none());
+        if self.sheet.as_ref().is_some_and(|s| s.state.amending.is_some()) {
+            self.ask = Some(Ask {
+                question: "Leave this sheet with its amendment open?".to_string(),
+                detail: format!(
+                    "The sheet of {} is being amended and not submitted again: until then, every result uses the sheet as last submitted. Everything on it is saved; come back to it (←/→) and press s to submit the amendment.",
+                    self.sheet_words()
+                ),
+                yes: AskFor::Move { forward },
+            });
+            return Vec::new();
+        }
         if unsubmitted {
             self.ask = Some(Ask {
                 question: "Leave this sheet unsubmitted?".to_string(),

@@ -28,6 +28,7 @@ impl App {
     /// Rest stations are passed over. The new sheet opens after the
     /// examiner confirms the candidate, unless already confirmed.
     pub(super) fn move_to(&mut self, action: Action) -> Vec<Effect> {
+        self.note_open_sheet();
         let Some(session) = &self.session else {
             return Vec::new();
         };

@@ -116,6 +116,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         crate::tui::marking::Progress::Started => {
             ("Sheet here: marking started, not submitted", theme.warn())
         }
+        crate::tui::marking::Progress::Amending => (
+            "Sheet here: being AMENDED, not submitted again (the submitted version counts meanwhile)",
+            theme.warn(),
+        ),
         crate::tui::marking::Progress::Submitted => ("Sheet here: already SUBMITTED", theme.ok()),
         crate::tui::marking::Progress::Absent => ("Sheet here: recorded ABSENT", theme.warn()),
     };
