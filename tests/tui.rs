@@ -1799,6 +1799,27 @@ fn the_missing_mark_reason_is_for_what_could_not_be_judged() {
     assert!(screen.contains("that is a mark"), "{screen}");
 }
 
+/// Five left unmarked: each is listed in the reason's dialog, whole at
+/// 120×40 and, at 80×24, as many as fit with how many more.
+#[test]
+fn every_item_a_reason_is_given_for_is_listed() {
+    let mut h = opened();
+    h.chars("122222");
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('r'));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Unmarked (5), each recorded with this reason:"), "{screen}");
+    for text in ["Recognises and corrects anisotropy", "Cleans the probe", "the global rating"] {
+        assert!(screen.contains(text), "{text} listed:\n{screen}");
+    }
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Unmarked (5)"), "{screen}");
+    assert!(
+        screen.contains("the global rating") || screen.contains("more"),
+        "the last, or how many more:\n{screen}"
+    );
+}
+
 /// Six candidates for the seven stations of the OSCE (the rest station
 /// included), placed in row order: at the knee, round 1 brings C002, round 2
 /// C001, round 3 nobody (a rest), rounds 4 to 7 C006, C005, C004 and C003.

@@ -124,6 +124,11 @@ pub fn concern(app: &App, editor: &ConcernEditor, frame: &mut Frame, area: Rect,
 }
 
 pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, theme: &Theme) {
+    // What is left unmarked is listed whole, one per line: the reason is
+    // recorded against each of them.
+    if let crate::tui::marking::ReasonFor::Missing(items) = &prompt.purpose {
+        return missing_reason(app, prompt, items, frame, area, theme);
+    }
     let inner = frame_box(frame, area, prompt.purpose.title(), 72, 11);
     let [what, text, keys] = Layout::vertical([
         Constraint::Length(3),
@@ -132,14 +137,6 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
     ])
     .areas(inner);
     let explain = match &prompt.purpose {
-        crate::tui::marking::ReasonFor::Missing(items) => {
-            let station = app.station_def();
-            let texts: Vec<String> = items.iter().map(|what| unmarked_text(station, what)).collect();
-            format!(
-                "Only for what you could not judge: if the candidate did not do it, that is a mark (esc, and give it). Unmarked: {}",
-                texts.join("; ")
-            )
-        }
         crate::tui::marking::ReasonFor::Withdraw(kind) => {
             format!(
                 "Withdrawing the {} concern. It stays in the record, marked withdrawn.",
@@ -303,6 +300,61 @@ pub fn ask(app: &App, ask: &Ask, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 /// What is left unmarked, as the examiner knows it: the item's text, or
 /// "the global rating".
+/// The reason for what is left unmarked: the list of it (as much as fits,
+/// then how many more), what the reason is for, and the box.
+fn missing_reason(
+    app: &App,
+    prompt: &ReasonPrompt,
+    items: &[Unmarked],
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
+    let keys = keys_height(app, theme, 70);
+    // Borders 2, explanation 2, heading 1, box 3, keys.
+    let fixed = 2 + 2 + 1 + 3 + keys;
+    let room = usize::from(area.height.saturating_sub(fixed)).max(1);
+    let n = items.len();
+    let shown = if n <= room { n } else { room.saturating_sub(1).max(1) };
+    let height = fixed + u16::try_from(shown + usize::from(shown < n)).unwrap_or(1);
+    let inner = frame_box(frame, area, prompt.purpose.title(), 72, height);
+    let [explain, list, text, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(height.saturating_sub(fixed) + 1),
+        Constraint::Length(3),
+        Constraint::Length(keys),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(
+            "Only for what you could not judge: if the candidate did not do it, that is a mark (esc, and give it).",
+        )
+        .wrap(Wrap { trim: true }),
+        explain,
+    );
+    let station = app.station_def();
+    let width = usize::from(list.width).saturating_sub(4);
+    let mut lines = vec![Line::styled(
+        format!("Unmarked ({n}), each recorded with this reason:"),
+        theme.strong(),
+    )];
+    lines.extend(
+        items
+            .iter()
+            .take(shown)
+            .map(|what| Line::raw(format!("  • {}", crate::base::text::fit(&unmarked_text(station, what), width)))),
+    );
+    if shown < n {
+        lines.push(Line::raw(format!("  … and {} more", n - shown)));
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+    let block = Block::bordered();
+    let inner_text = block.inner(text);
+    frame.render_widget(block, text);
+    frame.render_widget(&prompt.text, inner_text);
+    notice_and_footer(app, frame, footer, theme);
+}
+
 fn unmarked_text(station: Option<&crate::rubric::Station>, what: &Unmarked) -> String {
     match what {
         Unmarked::GlobalRating => "the global rating".to_string(),
