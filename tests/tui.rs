@@ -878,6 +878,98 @@ fn home_starts_a_session_and_offers_built_in_rubrics_elsewhere() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A roster with three mistakes, chosen on the home screen: every one is
+/// on screen at once, row by row, as the command line gives them.
+#[test]
+fn every_problem_of_a_roster_is_on_the_home_screen() {
+    let dir = temp_dir();
+    let rubrics = dir.join("rubrics");
+    std::fs::create_dir_all(&rubrics).expect("rubrics folder");
+    std::fs::copy("rubrics/msk-ultrasound-osce.ron", rubrics.join("osce.ron")).expect("rubric");
+    std::fs::write(
+        rubrics.join("bad.csv"),
+        "candidate_id,name,circuit,start_staton,circuit_start\nC001,A,A,knee,2026-13-01T09:00\nC002,B,A,knee,nonsense\n",
+    )
+    .expect("roster");
+    let mut exec = Executor::new(Store::new(dir.join("s")), "lap1".into(), Box::new(t0));
+    let mut app = App::home(exec.home(&rubrics, "E07"), Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let mut press = |app: &mut App, code: KeyCode| {
+        if let Some(a) = action_for(app, KeyEvent::new(code, KeyModifiers::NONE)) {
+            let effects = app.update(a);
+            drive(app, &mut exec, effects);
+        }
+    };
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    for c in "C001".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    let error = app.home_mut().and_then(|h| h.error.clone()).unwrap_or_default();
+    assert!(
+        error.contains("row 1") && error.contains("row 2") && error.contains("row 3"),
+        "{error}"
+    );
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    terminal
+        .draw(|f| views::render(&app, f, &Theme::new(false)))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let screen: String = (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(screen.contains("row 3, circuit_start"), "{screen}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A roster's warnings (eight candidates for seven stations go round in
+/// two waves) are on the first screen, not only printed before the screen
+/// takes the terminal over.
+#[test]
+fn a_rosters_warnings_are_on_the_first_screen() {
+    let rubric = "rubrics/msk-ultrasound-osce.ron";
+    let (r, _) = load(Path::new(rubric)).expect("valid");
+    let text = std::fs::read_to_string(rubric).expect("rubric");
+    let mut csv = String::from("candidate_id,name\n");
+    for i in 1..=8 {
+        csv.push_str(&format!("C00{i},Candidate {i}\n"));
+    }
+    let (roster, warnings) = osce::day::roster::parse_roster(&csv, &r).expect("roster");
+    assert!(!warnings.is_empty(), "eight for seven stations is warned about");
+    let plan = MarkingOrder::Circuit {
+        station: "knee".into(),
+        circuit: None,
+    };
+    let mut s = session(r, &text, "E02", "lap2", plan, Some(&roster)).expect("session");
+    s.notes = warnings
+        .iter()
+        .map(|w| format!("warning: roster.csv: {w}"))
+        .collect();
+    let mut app = App::marking(s, Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    assert!(
+        app.notice.as_deref().is_some_and(|n| n.contains("waves")),
+        "{:?}",
+        app.notice
+    );
+}
+
 #[test]
 fn submitting_during_a_soft_overrun_records_the_end_and_the_overrun() {
     let mut h = harness(
@@ -1808,8 +1900,15 @@ fn every_item_a_reason_is_given_for_is_listed() {
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Char('r'));
     let screen = h.render(120, 40);
-    assert!(screen.contains("Unmarked (5), each recorded with this reason:"), "{screen}");
-    for text in ["Recognises and corrects anisotropy", "Cleans the probe", "the global rating"] {
+    assert!(
+        screen.contains("Unmarked (5), each recorded with this reason:"),
+        "{screen}"
+    );
+    for text in [
+        "Recognises and corrects anisotropy",
+        "Cleans the probe",
+        "the global rating",
+    ] {
         assert!(screen.contains(text), "{text} listed:\n{screen}");
     }
     let screen = h.render(80, 24);

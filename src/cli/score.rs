@@ -66,12 +66,17 @@ pub fn score(args: ScoreArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
+    let mut notes = Vec::new();
     let roster = match &args.roster {
         None => None,
         Some(path) => match read_roster(path, &rubric) {
             Ok((roster, warnings)) => {
+                // Printed, and on the first screen too (the terminal is
+                // taken over at once).
                 for w in warnings {
-                    errln!("warning: {}: {w}", path.display());
+                    let note = format!("warning: {}: {w}", path.display());
+                    errln!("{note}");
+                    notes.push(note);
                 }
                 Some(roster)
             }
@@ -95,7 +100,10 @@ pub fn score(args: ScoreArgs) -> ExitCode {
     };
     let device = args.device.clone().unwrap_or_else(default_device);
     let session = match session(rubric, &text, &args.examiner, &device, plan, roster.as_ref()) {
-        Ok(s) => with_gate_warnings(s, &args.sessions),
+        Ok(s) => osce::tui::marking::Session {
+            notes,
+            ..with_gate_warnings(s, &args.sessions)
+        },
         Err(message) => {
             errln!("error: {message}");
             return ExitCode::from(EXIT_USAGE);

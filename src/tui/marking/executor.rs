@@ -220,10 +220,11 @@ impl Executor {
         let rubric = checked
             .rubric
             .ok_or_else(|| format!("{} is not a valid rubric: run `osce check` on it", choice.label))?;
-        let roster = if launch.roster.is_empty() {
-            None
+        let (roster, notes) = if launch.roster.is_empty() {
+            (None, Vec::new())
         } else {
-            Some(load_roster(Path::new(&launch.roster), &rubric)?)
+            let (roster, notes) = load_roster(Path::new(&launch.roster), &rubric)?;
+            (Some(roster), notes)
         };
         let plan = if launch.circuit {
             MarkingOrder::Circuit {
@@ -245,7 +246,10 @@ impl Executor {
             plan,
             roster.as_ref(),
         )
-        .map(|s| with_gate_warnings(s, self.store.root()))
+        .map(|s| Session {
+            notes,
+            ..with_gate_warnings(s, self.store.root())
+        })
     }
 }
 

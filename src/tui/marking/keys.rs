@@ -186,7 +186,7 @@ pub fn bindings() -> &'static [Binding] {
                 Action::Amend,
             ),
             b(
-                &[Scoring, Confirm],
+                &[Scoring],
                 &[Key::Char('x')],
                 "x",
                 "candidate absent (reason required)",
@@ -232,6 +232,16 @@ pub fn bindings() -> &'static [Binding] {
                 "this is the candidate: open the sheet",
                 Some(("enter", "this is the candidate")),
                 Action::Enter,
+            ),
+            // On the confirmation, where an absence is usually noticed, in
+            // the footer too.
+            b(
+                &[Confirm],
+                &[Key::Char('x')],
+                "x",
+                "candidate absent (reason required)",
+                Some(("x", "absent")),
+                Action::Absent,
             ),
             b(
                 &[Confirm, Finished],

@@ -74,6 +74,9 @@ pub struct Session {
     /// candidate id: a logbook gate recorded as not met, say. A warning,
     /// not a refusal: programmes differ.
     pub warnings: std::collections::BTreeMap<String, String>,
+    /// What the examiner should know before marking starts (a roster's
+    /// warnings): shown on the first screen.
+    pub notes: Vec<String>,
 }
 
 /// What the screen is showing.
@@ -555,8 +558,10 @@ impl App {
     /// confirmation.
     pub fn marking(session: Session, now: Duration, wall: DateTime<Utc>) -> App {
         let station = session.first_station;
+        let notes = session.notes.join("\n");
         let mut app = App::blank(Screen::Confirm, Some(session), now, wall);
         app.station = station;
+        app.notice = (!notes.is_empty()).then_some(notes);
         app
     }
 

@@ -30,9 +30,16 @@ pub enum MarkingOrder {
     },
 }
 
-pub(super) fn load_roster(path: &Path, rubric: &Rubric) -> Result<Roster, String> {
+/// The roster at `path`, with its warnings in words (naming the file).
+pub(super) fn load_roster(path: &Path, rubric: &Rubric) -> Result<(Roster, Vec<String>), String> {
     match read_roster(path, rubric) {
-        Ok((roster, _warnings)) => Ok(roster),
+        Ok((roster, warnings)) => Ok((
+            roster,
+            warnings
+                .iter()
+                .map(|w| format!("warning: {}: {w}", path.display()))
+                .collect(),
+        )),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -150,6 +157,7 @@ pub fn session(
         first_station,
         circuit,
         warnings: Default::default(),
+        notes: Vec::new(),
     })
 }
 

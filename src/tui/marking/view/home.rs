@@ -10,10 +10,19 @@ use crate::tui::marking::home::{Field, Home};
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &Theme) {
+    // Every problem (a roster's, say: each row's), wrapped, never cut while
+    // the form keeps its ten rows.
+    let problem = home.error.as_ref().or(app.notice.as_ref());
+    let width = usize::from(area.width.max(1));
+    let rows: usize = problem.map_or(0, |e| {
+        e.lines().map(|l| l.chars().count().div_ceil(width).max(1)).sum()
+    });
+    let room = usize::from(area.height.saturating_sub(3 + 10 + 1));
+    let error_rows = u16::try_from(rows.clamp(2, room.max(2))).unwrap_or(2);
     let [top, body, error, footer] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Min(10),
-        Constraint::Length(2),
+        Constraint::Length(error_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -161,11 +170,12 @@ pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &The
             .block(Block::bordered().title(" Unfinished sheets (resume) ")),
         resume,
     );
-    if let Some(e) = home.error.as_ref().or(app.notice.as_ref()) {
-        frame.render_widget(
-            Paragraph::new(Line::styled(e.clone(), theme.danger())).wrap(Wrap { trim: true }),
-            error,
-        );
+    if let Some(e) = problem {
+        let lines: Vec<Line> = e
+            .lines()
+            .map(|l| Line::styled(l.to_string(), theme.danger()))
+            .collect();
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), error);
     }
     frame.render_widget(Paragraph::new(super::footer(app, theme, footer.width)), footer);
 }

@@ -315,7 +315,11 @@ fn missing_reason(
     let fixed = 2 + 2 + 1 + 3 + keys;
     let room = usize::from(area.height.saturating_sub(fixed)).max(1);
     let n = items.len();
-    let shown = if n <= room { n } else { room.saturating_sub(1).max(1) };
+    let shown = if n <= room {
+        n
+    } else {
+        room.saturating_sub(1).max(1)
+    };
     let height = fixed + u16::try_from(shown + usize::from(shown < n)).unwrap_or(1);
     let inner = frame_box(frame, area, prompt.purpose.title(), 72, height);
     let [explain, list, text, footer] = Layout::vertical([
@@ -338,12 +342,12 @@ fn missing_reason(
         format!("Unmarked ({n}), each recorded with this reason:"),
         theme.strong(),
     )];
-    lines.extend(
-        items
-            .iter()
-            .take(shown)
-            .map(|what| Line::raw(format!("  • {}", crate::base::text::fit(&unmarked_text(station, what), width)))),
-    );
+    lines.extend(items.iter().take(shown).map(|what| {
+        Line::raw(format!(
+            "  • {}",
+            crate::base::text::fit(&unmarked_text(station, what), width)
+        ))
+    }));
     if shown < n {
         lines.push(Line::raw(format!("  … and {} more", n - shown)));
     }
