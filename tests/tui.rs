@@ -53,6 +53,15 @@ fn temp_dir() -> PathBuf {
     dir
 }
 
+/// A key on an app without a harness (the home screen's tests), and what
+/// it asks for performed.
+fn press(app: &mut App, exec: &mut Executor, code: KeyCode) {
+    if let Some(a) = action_for(app, KeyEvent::new(code, KeyModifiers::NONE)) {
+        let effects = app.update(a);
+        drive(app, exec, effects);
+    }
+}
+
 fn harness(rubric: &str, plan: MarkingOrder) -> Harness {
     let path = Path::new(rubric);
     let text = std::fs::read_to_string(path).expect("rubric");
@@ -846,12 +855,6 @@ fn home_starts_a_session_and_offers_built_in_rubrics_elsewhere() {
             .all(|r| r.label.starts_with("built in") && r.problem.is_none())
     );
     let mut app = App::home(home, Duration::ZERO, t0());
-    let press = |app: &mut App, exec: &mut Executor, code: KeyCode| {
-        if let Some(a) = action_for(app, KeyEvent::new(code, KeyModifiers::NONE)) {
-            let effects = app.update(a);
-            drive(app, exec, effects);
-        }
-    };
     // Rubric → examiner.
     press(&mut app, &mut exec, KeyCode::Tab);
     for c in "E07".chars() {
@@ -897,12 +900,7 @@ fn every_problem_of_a_roster_is_on_the_home_screen() {
         width: 120,
         height: 40,
     });
-    let mut press = |app: &mut App, code: KeyCode| {
-        if let Some(a) = action_for(app, KeyEvent::new(code, KeyModifiers::NONE)) {
-            let effects = app.update(a);
-            drive(app, &mut exec, effects);
-        }
-    };
+    let mut press = |app: &mut App, code: KeyCode| press(app, &mut exec, code);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
@@ -1238,12 +1236,7 @@ fn home_starts_a_station_circuit_for_one_of_the_rosters_circuits() {
         width: 120,
         height: 40,
     });
-    let mut press = |app: &mut App, code: KeyCode| {
-        if let Some(a) = action_for(app, KeyEvent::new(code, KeyModifiers::NONE)) {
-            let effects = app.update(a);
-            drive(app, &mut exec, effects);
-        }
-    };
+    let mut press = |app: &mut App, code: KeyCode| press(app, &mut exec, code);
     // Choose the OSCE (rubrics are listed by file name: the OSCE is last).
     press(&mut app, KeyCode::Left);
     assert_eq!(
