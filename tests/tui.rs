@@ -505,6 +505,29 @@ fn left_and_right_move_between_stations_skipping_rest() {
     }
 }
 
+/// A dialog covers the large timer, never the time: its border shows it.
+#[test]
+fn the_station_time_shows_on_every_dialog() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(61.0);
+    for (key, title) in [
+        ('c', "Comments"),
+        ('f', "Flag a concern"),
+        ('s', "Submit this sheet?"),
+    ] {
+        h.key(KeyCode::Char(key));
+        let screen = h.render(80, 24);
+        assert!(screen.contains(title), "{screen}");
+        assert!(
+            screen.contains("STATION 9:59"),
+            "{title}: the time shows\n{screen}"
+        );
+        h.key(KeyCode::Esc);
+    }
+}
+
 #[test]
 fn q_quits_and_question_mark_toggles_help() {
     let mut h = opened();

@@ -15,12 +15,44 @@ use crate::tui::theme::Theme;
 use super::centred;
 
 fn frame_box(frame: &mut Frame, area: Rect, title: &str, width: u16, height: u16) -> Rect {
+    boxed(frame, area, title, None, width, height)
+}
+
+/// [`frame_box`] over the scoring screen, with the station timer in its
+/// bottom border: a dialog covers the large timer, never the time.
+fn timed_box(app: &App, frame: &mut Frame, area: Rect, title: &str, width: u16, height: u16) -> Rect {
+    boxed(frame, area, title, timer_words(app), width, height)
+}
+
+fn boxed(frame: &mut Frame, area: Rect, title: &str, timer: Option<String>, width: u16, height: u16) -> Rect {
     let rect = centred(area, width, height);
     frame.render_widget(Clear, rect);
-    let block = Block::bordered().title(format!(" {title} "));
+    let mut block = Block::bordered().title(format!(" {title} "));
+    if let Some(t) = timer {
+        block = block.title_bottom(Line::from(format!(" {t} ")).right_aligned());
+    }
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     inner
+}
+
+/// The open sheet's station timer in a few words (`STATION 3:12`,
+/// `TIME UP · overrun +0:05`, `PAUSED · READING 0:40`), if it is timed and
+/// running or paused.
+fn timer_words(app: &App) -> Option<String> {
+    use crate::day::timer::{Phase, fmt_countdown, fmt_overrun};
+    let timer = app.sheet.as_ref()?.timer.as_ref()?;
+    let d = timer.display(app.now);
+    let words = match d.phase {
+        Phase::NotStarted | Phase::Done => return None,
+        Phase::Overrun => format!("TIME UP · overrun {}", fmt_overrun(d.time)),
+        p => format!("{} {}", p.name().to_uppercase(), fmt_countdown(d.time)),
+    };
+    Some(if d.paused {
+        format!("PAUSED · {words}")
+    } else {
+        words
+    })
 }
 
 /// Rows a dialog of inner width `width` needs for the notice (one kept
@@ -48,7 +80,8 @@ fn notice_and_footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 pub fn comment(app: &App, editor: &CommentEditor, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let inner = frame_box(
+    let inner = timed_box(
+        app,
         frame,
         area,
         "Comments",
@@ -93,7 +126,14 @@ pub fn comment(app: &App, editor: &CommentEditor, frame: &mut Frame, area: Rect,
 }
 
 pub fn concern(app: &App, editor: &ConcernEditor, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let inner = frame_box(frame, area, "Flag a concern (kept apart from the score)", 72, 17);
+    let inner = timed_box(
+        app,
+        frame,
+        area,
+        "Flag a concern (kept apart from the score)",
+        72,
+        17,
+    );
     let [kinds, note, keys] = Layout::vertical([
         Constraint::Length(4),
         Constraint::Min(3),
@@ -129,7 +169,7 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
     if let crate::tui::marking::ReasonFor::Missing(items) = &prompt.purpose {
         return missing_reason(app, prompt, items, frame, area, theme);
     }
-    let inner = frame_box(frame, area, prompt.purpose.title(), 72, 11);
+    let inner = timed_box(app, frame, area, prompt.purpose.title(), 72, 11);
     let [what, text, keys] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(3),
@@ -164,7 +204,8 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
 }
 
 pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let inner = frame_box(
+    let inner = timed_box(
+        app,
         frame,
         area,
         "Submit this sheet?",
@@ -321,7 +362,7 @@ fn missing_reason(
         room.saturating_sub(1).max(1)
     };
     let height = fixed + u16::try_from(shown + usize::from(shown < n)).unwrap_or(1);
-    let inner = frame_box(frame, area, prompt.purpose.title(), 72, height);
+    let inner = timed_box(app, frame, area, prompt.purpose.title(), 72, height);
     let [explain, list, text, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(height.saturating_sub(fixed) + 1),
