@@ -875,3 +875,103 @@ fn a_moved_journal_is_reported_and_the_leads_decision_is_collected_and_applied()
         );
     }
 }
+
+/// Copies every journal under `from` into `to`, in the same places.
+fn copy_journals(from: &Path, to: &Path) {
+    for j in journals(from) {
+        let there = to.join(j.strip_prefix(from).expect("inside"));
+        std::fs::create_dir_all(there.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&j, &there).expect("copy");
+    }
+}
+
+#[test]
+fn another_history_of_a_collected_journal_is_refused_from_any_folder_but_two_laptops_are_a_conflict_to_decide()
+ {
+    let dir = Dir::new("archive-histories");
+    let a = dir.sub("laptop-a");
+    candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    // Another folder holding laptop-a's journals with other histories (a
+    // second laptop given the same device name): the same journals, by
+    // their place, differing from the first line on.
+    let twin = dir.sub("twin");
+    candidate(&twin, OSCE, "C001", "e.jones@laptop-a", Marks::Bottom);
+    let n = journals(&a).len();
+    let archive = dir.0.join("exam.osce");
+
+    // In the run that first collects them, and in a later one: each
+    // refused by name, the first folder's kept.
+    for (run, folders) in [(1, vec![s(&a), s(&twin)]), (2, vec![s(&twin)])] {
+        let mut args = vec!["collect", s(&archive)];
+        args.extend(folders);
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 1, "run {run}: {out}");
+        for j in journals(&twin) {
+            let rel = j.strip_prefix(&twin).expect("inside").display().to_string();
+            assert!(
+                out.contains(&format!("{rel}: refused")) && out.contains(s(&j)),
+                "run {run}: {rel} not refused by name: {out}"
+            );
+        }
+        assert!(out.contains(&format!("{n} refused")), "run {run}: {out}");
+        let kept: Vec<Vec<u8>> = stored(&archive).into_iter().map(|j| j.3).collect();
+        let first: Vec<Vec<u8>> = journals(&a)
+            .iter()
+            .map(|j| std::fs::read(j).expect("read"))
+            .collect();
+        assert_eq!(kept, first, "run {run}: the first collected is kept");
+    }
+
+    // The same examiner's sheets from another laptop: other journals of
+    // the same cells, collected, and a CONFLICT as from the folders.
+    let c = dir.sub("laptop-c");
+    candidate(&c, OSCE, "C001", "e.jones@laptop-c", Marks::Bottom);
+    let (code, out) = run_osce(&["collect", s(&archive), s(&c)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("{n} new journals")), "{out}");
+    let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&c)]);
+    let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(c1, c2, "{o1}\n{o2}");
+    assert!(o2.contains("CONFLICT"), "{o2}");
+    assert!(o2.contains("on devices laptop-a and laptop-c"), "{o2}");
+
+    // The lead settles one cell; their decision, collected, applies to
+    // the archive as to the folders.
+    let lead = dir.sub("lead");
+    let (code, out) = run_osce(&[
+        "decide",
+        "conflict",
+        OSCE,
+        "--sessions",
+        s(&a),
+        s(&c),
+        "--into",
+        s(&lead),
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--use",
+        "e.jones@laptop-a",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "laptop-c was a practice run",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&lead)]).0, 0);
+    let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&c), s(&lead)]);
+    let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(c1, c2, "{o1}\n{o2}");
+    let conflicts = |o: &str| o.matches("CONFLICT").count();
+    assert_eq!(conflicts(&o1), conflicts(&o2), "{o1}\n{o2}");
+    let (_, before) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&c)]);
+    assert!(conflicts(&o2) < conflicts(&before), "{before}\n{o2}");
+
+    // A copy of the twin's folder is refused as the twin is.
+    let usb = dir.sub("usb");
+    copy_journals(&twin, &usb);
+    let (code, out) = run_osce(&["collect", s(&archive), s(&usb)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("{n} refused")), "{out}");
+}
