@@ -662,6 +662,25 @@ fn a_damaged_journal_is_stored_reported_by_name_and_seen_by_status_as_in_the_fol
         )),
         "{out}"
     );
+    // What the audit says of each journal, from the archive, is what it
+    // says from the folders.
+    let (_, folders) = run_osce(&["audit", OSCE, "--sessions", s(&a), s(&b)]);
+    let about_journals = |text: &str, root: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.contains("msk-us-osce/"))
+            .map(|l| l.replace(root, "ROOT"))
+            .collect()
+    };
+    let from_archive = about_journals(&out, s(&archive));
+    let from_folders: Vec<String> = about_journals(&folders, s(&a))
+        .into_iter()
+        .map(|l| l.replace(s(&b), "ROOT"))
+        .collect();
+    assert!(
+        from_archive.iter().any(|l| l.contains("C003/elbow.jsonl")),
+        "{out}"
+    );
+    assert_eq!(from_archive, from_folders, "{out}\n{folders}");
 }
 
 #[test]

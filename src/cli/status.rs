@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use osce::base::text::plural;
 use osce::day::roster::read_roster;
-use osce::results::gather::{CellState, Cohort, Matrix, gather};
+use osce::results::gather::{CellState, Cohort, Matrix, gather_from};
 use osce::results::moderation::{CellModeration, Moderation};
+use osce::results::source::{Sheets, Source};
 use osce::rubric::Rubric;
 use osce::store::hash_rubric;
 
@@ -53,11 +54,18 @@ pub struct Loaded {
 /// Loads the rubric, the optional roster and every sheet of the session
 /// folders; on failure prints why and gives the exit code.
 pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -> Result<Loaded, ExitCode> {
+    load_from(rubric, Source::Folders(sessions), roster)
+}
+
+/// [`load_cohort`] from the folders or the archive.
+pub fn load_from(rubric: &Path, source: Source<'_>, roster: Option<&Path>) -> Result<Loaded, ExitCode> {
     let (rubric, hash) = rubric_and_hash(rubric)?;
-    for folder in sessions {
-        if !folder.is_dir() {
-            errln!("error: {}: no such sessions folder", folder.display());
-            return Err(ExitCode::from(EXIT_USAGE));
+    if let Source::Folders(sessions) = source {
+        for folder in sessions {
+            if !folder.is_dir() {
+                errln!("error: {}: no such sessions folder", folder.display());
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
         }
     }
     let roster = match roster {
@@ -70,27 +78,30 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
             }
         },
     };
-    let cohort = match gather(&rubric, &hash, sessions) {
+    let cohort = match gather_from(&rubric, &hash, source, Sheets::All) {
         Ok(c) => c,
         Err(e) => {
             errln!("error: {e}");
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
-    let moderation = match osce::results::moderation::gather(&rubric, &hash, sessions) {
+    let moderation = match osce::results::moderation::gather_from(&rubric, &hash, source) {
         Ok(m) => m,
         Err(e) => {
             errln!("error: {e}");
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
-    let decisions = match osce::results::decisions::gather(&rubric, &hash, sessions) {
+    let decisions = match osce::results::decisions::gather_from(&rubric, &hash, source) {
         Ok(d) => d,
         Err(e) => {
             errln!("error: {e}");
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
+    if let Source::Archive(stored) = source {
+        super::collect::refuse_mismatches(stored.path(), &stored.mismatches())?;
+    }
     let settled = osce::results::decisions::settle(&rubric, &cohort, &decisions);
     let mut matrix = osce::results::gather::matrix_settled(&rubric, &cohort, roster.as_ref(), &settled);
     osce::results::moderation::settle_referrals(&mut matrix, &cohort, &moderation);
@@ -124,7 +135,7 @@ pub fn adopted_standards(
 }
 
 pub fn status(args: &StatusArgs) -> ExitCode {
-    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), false) {
+    let sessions = match super::collect::sessions_or_stored(&args.sessions, args.archive.as_deref()) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -136,7 +147,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         standards,
         decisions,
         ..
-    } = match load_cohort(&args.rubric, &sessions.folders, args.roster.as_deref()) {
+    } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -152,19 +163,10 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     if args.problems {
         out!(
             "{}",
-            sessions.names(
-                &render_problems(&rubric, &cohort, &m, &moderation, &hints, &held),
-                args.archive.as_deref()
-            )
+            render_problems(&rubric, &cohort, &m, &moderation, &hints, &held)
         );
     } else {
-        out!(
-            "{}",
-            sessions.names(
-                &render(&rubric, &cohort, &m, &moderation, &hints),
-                args.archive.as_deref()
-            )
-        );
+        out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
     }
     if !held.is_empty() {
         // Every sheet is in at these stations, yet their result waits:
@@ -232,10 +234,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     }
     let why = osce::results::finality::not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
     for p in &decisions.problems {
-        outln!(
-            "problem: {}",
-            sessions.names(&p.to_string(), args.archive.as_deref())
-        );
+        outln!("problem: {}", p.to_string());
     }
     out!("{}", finality_words(&why));
     let code = if why.is_empty() {

@@ -16,10 +16,9 @@ use crate::rubric::{DoubleMarkingMode, Rubric};
 use chrono::{DateTime, Utc};
 
 use crate::results::decisions::Settled;
+use crate::results::source::{Sheets, Source};
 use crate::scoring::{Standards, score_station};
-use crate::store::{
-    Damage, Event, Quarantine, RecordRef, SheetKey, SheetState, Store, StoreError, read_sheet_with,
-};
+use crate::store::{Damage, Event, Quarantine, RecordRef, SheetKey, SheetState, StoreError};
 
 /// One journal as found on disk: the state its records replay to, and the
 /// little more of the records that export needs. The records themselves
@@ -85,16 +84,6 @@ pub struct ProblemSheet {
     /// BLAKE3 of the file's bytes (empty where it cannot be read): a
     /// decision to void it names it by this.
     pub fingerprint: String,
-}
-
-/// BLAKE3 of a plain file's bytes, or empty.
-fn file_fingerprint(path: &Path) -> String {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => std::fs::read(path)
-            .map(|b| blake3::hash(&b).to_hex().to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
 }
 
 /// A journal seen again: the same sheet in another folder (a copy of a
@@ -180,7 +169,7 @@ pub fn short_hash(hash: &str) -> &str {
 /// The journals are read on every core; the cohort is the same, in the
 /// same order, as if read one by one.
 pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<Cohort, StoreError> {
-    gather_listed(rubric, rubric_hash, folders, |store| store.sheets(&rubric.id))
+    gather_from(rubric, rubric_hash, Source::Folders(folders), Sheets::All)
 }
 
 /// [`gather`] for one candidate at one station: only that cell's journals
@@ -192,42 +181,35 @@ pub fn gather_cell(
     candidate: &str,
     station: &str,
 ) -> Result<Cohort, StoreError> {
-    gather_listed(rubric, rubric_hash, folders, |store| {
-        store.cell_sheets(&rubric.id, candidate, station)
-    })
+    gather_from(
+        rubric,
+        rubric_hash,
+        Source::Folders(folders),
+        Sheets::Cell { candidate, station },
+    )
 }
 
-fn gather_listed(
+/// [`gather`] (or [`gather_cell`]) from the folders or the archive.
+pub fn gather_from(
     rubric: &Rubric,
     rubric_hash: &str,
-    folders: &[PathBuf],
-    list: impl Fn(&Store) -> Result<Vec<(SheetKey, PathBuf)>, StoreError>,
+    source: Source<'_>,
+    which: Sheets<'_>,
 ) -> Result<Cohort, StoreError> {
     let mut cohort = Cohort::default();
-    let mut seen: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let mut found = Vec::new();
-    for folder in folders {
-        let real = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.clone());
-        if let Some((first, _)) = seen.iter().find(|(_, r)| *r == real) {
-            cohort.same_folders.push((first.clone(), folder.clone()));
-            continue;
-        }
-        seen.push((folder.clone(), real));
-        found.extend(list(&Store::new(folder))?);
-    }
-    found.sort();
-    found.dedup_by(|a, b| a.1 == b.1);
+    let (found, same_folders) = source.sheets(&rubric.id, which)?;
+    cohort.same_folders = same_folders;
     let read = crate::base::threads::map_blocks(found, 256, |(key, path)| {
-        read_journal(rubric, rubric_hash, key, path)
+        read_journal(rubric, rubric_hash, source, key, path)
     });
     let mut group: Vec<Read> = Vec::new();
     for read in read.into_iter().flatten() {
         if group.first().is_some_and(|g| g.key != read.key) {
-            settle_group(std::mem::take(&mut group), &mut cohort);
+            settle_group(std::mem::take(&mut group), &mut cohort, source);
         }
         group.push(read);
     }
-    settle_group(group, &mut cohort);
+    settle_group(group, &mut cohort, source);
     Ok(cohort)
 }
 
@@ -257,7 +239,7 @@ enum Outcome {
 
 /// Sorts the journals of one sheet key: copies of one history become one
 /// sheet; the rest are placed where they belong in `cohort`.
-fn settle_group(group: Vec<Read>, cohort: &mut Cohort) {
+fn settle_group(group: Vec<Read>, cohort: &mut Cohort, source: Source<'_>) {
     let mut histories: Vec<Read> = Vec::new();
     for read in group {
         match read.outcome {
@@ -270,7 +252,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort) {
             }),
             Outcome::Problem(why) => cohort.problem_sheets.push(ProblemSheet {
                 key: read.key,
-                fingerprint: file_fingerprint(&read.path),
+                fingerprint: source.fingerprint(&read.path),
                 path: read.path,
                 why,
             }),
@@ -287,7 +269,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort) {
         let n = records(&read);
         let mut copy_of = None;
         for (i, (head, hashes)) in heads.iter_mut().enumerate() {
-            let hashes = hashes.get_or_insert_with(|| record_hashes(&head.path));
+            let hashes = hashes.get_or_insert_with(|| source.record_hashes(&head.path));
             if n > 0 && hashes.get(n - 1) == Some(last_hash) {
                 copy_of = Some(i);
                 break;
@@ -316,7 +298,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort) {
         if let Some(d) = damage {
             cohort.problem_sheets.push(ProblemSheet {
                 key: head.key,
-                fingerprint: file_fingerprint(&head.path),
+                fingerprint: source.fingerprint(&head.path),
                 path: head.path,
                 why: format!(
                     "damaged at line {} ({}): the records from there on cannot be read, so what the sheet says \
@@ -344,22 +326,26 @@ fn records(read: &Read) -> usize {
     }
 }
 
-/// The hash of every intact record of the journal at `path`, in order
-/// (read again only for a sheet seen more than once).
-fn record_hashes(path: &Path) -> Vec<String> {
-    let mut hashes = Vec::new();
-    let _ = read_sheet_with(path, |r| hashes.push(r.hash.to_string()));
-    hashes
-}
-
 /// Reads one journal for [`gather`], checking everything a result relies
 /// on.
-fn read_journal(rubric: &Rubric, rubric_hash: &str, key: SheetKey, path: PathBuf) -> Read {
-    let outcome = read_outcome(rubric, rubric_hash, &key, &path);
+fn read_journal(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    source: Source<'_>,
+    key: SheetKey,
+    path: PathBuf,
+) -> Read {
+    let outcome = read_outcome(rubric, rubric_hash, source, &key, &path);
     Read { key, path, outcome }
 }
 
-fn read_outcome(rubric: &Rubric, rubric_hash: &str, key: &SheetKey, path: &Path) -> Outcome {
+fn read_outcome(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    source: Source<'_>,
+    key: &SheetKey,
+    path: &Path,
+) -> Outcome {
     let Some(station) = rubric.station(&key.station) else {
         return Outcome::UnknownStation;
     };
@@ -372,7 +358,7 @@ fn read_outcome(rubric: &Rubric, rubric_hash: &str, key: &SheetKey, path: &Path)
     // Between a submission and the next amendment, nothing may change what
     // the sheet says.
     let mut locked = false;
-    let read = read_sheet_with(path, |r| {
+    let read = source.read_sheet_with(path, |r| {
         last_hash.clear();
         last_hash.push_str(r.hash);
         if other_rubric.is_none() && r.rubric != rubric_hash {
