@@ -7,7 +7,7 @@
 //! which device's clock was later: two devices holding the same examiner's
 //! sheet for the same candidate and station is a conflict to resolve.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +16,7 @@ use crate::rubric::{DoubleMarkingMode, Rubric};
 use chrono::{DateTime, Utc};
 
 use crate::results::decisions::Settled;
-use crate::results::source::{Sheets, Source};
+use crate::results::source::{NamedAgain, Sheets, Source};
 use crate::scoring::{Standards, score_station};
 use crate::store::{Damage, Event, Quarantine, RecordRef, SheetKey, SheetState, StoreError};
 
@@ -196,30 +196,103 @@ pub fn gather_from(
     source: Source<'_>,
     which: Sheets<'_>,
 ) -> Result<Cohort, StoreError> {
-    let mut cohort = Cohort::default();
     let (found, same_folders) = source.sheets(&rubric.id, which)?;
-    cohort.same_folders = same_folders;
     let read = crate::base::threads::map_blocks(found, 256, |(key, path)| {
         read_journal(rubric, rubric_hash, source, key, path)
     });
+    Ok(settle_all(read.into_iter().flatten(), same_folders, source))
+}
+
+/// The cohort of the journals read, in the order listed (by sheet).
+fn settle_all(reads: impl Iterator<Item = Read>, same_folders: NamedAgain, source: Source<'_>) -> Cohort {
+    let mut cohort = Cohort {
+        same_folders,
+        ..Cohort::default()
+    };
     let mut group: Vec<Read> = Vec::new();
-    for read in read.into_iter().flatten() {
+    for read in reads {
         if group.first().is_some_and(|g| g.key != read.key) {
             settle_group(std::mem::take(&mut group), &mut cohort, source);
         }
         group.push(read);
     }
     settle_group(group, &mut cohort, source);
-    Ok(cohort)
+    cohort
+}
+
+/// What [`gather_again`] read of each journal, by path, with the file's
+/// size and modification time when it was read: `status --watch` reads
+/// again only the journals that changed.
+#[derive(Default)]
+pub struct Remembered {
+    rubric_hash: String,
+    reads: HashMap<PathBuf, (Stamp, Read)>,
+}
+
+/// A journal file's size and modification time.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()))
+}
+
+/// [`gather`] of the folders, reading again only the journals whose size
+/// or modification time changed since `remembered` last saw them (all of
+/// them the first time, or under another rubric): the cohort, and how many
+/// journals were read.
+pub fn gather_again(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    folders: &[PathBuf],
+    remembered: &mut Remembered,
+) -> Result<(Cohort, usize), StoreError> {
+    if remembered.rubric_hash != rubric_hash {
+        *remembered = Remembered {
+            rubric_hash: rubric_hash.to_string(),
+            reads: HashMap::new(),
+        };
+    }
+    let source = Source::Folders(folders);
+    let (found, same_folders) = source.sheets(&rubric.id, Sheets::All)?;
+    let mut slots: Vec<Option<Read>> = Vec::with_capacity(found.len());
+    let mut todo = Vec::new();
+    let mut stamps = Vec::with_capacity(found.len());
+    for (i, (key, path)) in found.into_iter().enumerate() {
+        let now = stamp(&path);
+        match remembered.reads.get(&path) {
+            Some((then, read)) if now.as_ref() == Some(then) => slots.push(Some(read.clone())),
+            _ => {
+                slots.push(None);
+                todo.push((i, key, path.clone()));
+            }
+        }
+        stamps.push((path, now));
+    }
+    let read_anew = todo.len();
+    let read = crate::base::threads::map(todo, 256, |(i, key, path)| {
+        (i, read_journal(rubric, rubric_hash, source, key, path))
+    });
+    for (i, r) in read {
+        slots[i] = Some(r);
+    }
+    let reads: Vec<Read> = slots.into_iter().flatten().collect();
+    remembered.reads = stamps
+        .into_iter()
+        .zip(&reads)
+        .filter_map(|((path, now), read)| Some((path, (now?, read.clone()))))
+        .collect();
+    Ok((settle_all(reads.into_iter(), same_folders, source), read_anew))
 }
 
 /// One journal as read for [`gather`].
+#[derive(Clone)]
 struct Read {
     key: SheetKey,
     path: PathBuf,
     outcome: Outcome,
 }
 
+#[derive(Clone)]
 enum Outcome {
     /// Usable, perhaps with a torn tail or damage.
     Sheet {
