@@ -8,7 +8,7 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use common::{Dir, Marks, OSCE, candidate, run_osce, signed_off};
+use common::{Dir, Marks, OSCE, candidate, journals, run_osce, signed_off};
 
 /// Two laptops' folders: three candidates marked on each, and an
 /// assessor's sign-off in the first.
@@ -29,6 +29,15 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
+/// Copies every journal under `from` into `to`, in the same places.
+fn copy_journals(from: &Path, to: &Path) {
+    for j in journals(from) {
+        let there = to.join(j.strip_prefix(from).expect("inside"));
+        std::fs::create_dir_all(there.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&j, &there).expect("copy");
+    }
+}
+
 /// Every journal of the archive: (path, length, BLAKE3, stored bytes).
 fn stored(archive: &Path) -> Vec<(String, i64, String, Vec<u8>)> {
     let conn = rusqlite::Connection::open(archive).expect("open archive");
@@ -39,24 +48,6 @@ fn stored(archive: &Path) -> Vec<(String, i64, String, Vec<u8>)> {
         .expect("rows")
         .collect::<Result<_, _>>()
         .expect("rows")
-}
-
-/// The journal files under `folder`, sorted.
-fn journals(folder: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![folder.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("list") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "jsonl") {
-                found.push(p);
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 #[test]
@@ -88,12 +79,7 @@ fn identical_copies_from_two_folders_are_one_journal() {
     let dir = Dir::new("archive-copies");
     let (a, _) = two_laptops(&dir);
     let copy = dir.sub("usb-stick");
-    for j in journals(&a) {
-        let rel = j.strip_prefix(&a).expect("inside");
-        let to = copy.join(rel);
-        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(&j, &to).expect("copy");
-    }
+    copy_journals(&a, &copy);
     let archive = dir.0.join("exam.osce");
     let n = journals(&a).len();
     let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
@@ -892,15 +878,6 @@ fn a_moved_journal_is_reported_and_the_leads_decision_is_collected_and_applied()
             std::fs::read(x.join(name)).expect("x") == std::fs::read(y.join(name)).expect("y"),
             "{name} differs"
         );
-    }
-}
-
-/// Copies every journal under `from` into `to`, in the same places.
-fn copy_journals(from: &Path, to: &Path) {
-    for j in journals(from) {
-        let there = to.join(j.strip_prefix(from).expect("inside"));
-        std::fs::create_dir_all(there.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(&j, &there).expect("copy");
     }
 }
 

@@ -6,12 +6,12 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use common::{Dir, Marks, OSCE, candidate};
+use common::{Dir, Marks, OSCE, candidate, journals};
 
 /// How long to wait for a screen before giving up: not a timing target,
 /// only a bound so that a broken watch fails instead of hanging.
@@ -19,24 +19,6 @@ const PATIENCE: Duration = Duration::from_secs(60);
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
-}
-
-/// The journals under `folder`, sorted.
-fn journals(folder: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![folder.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("list") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "jsonl") {
-                found.push(p);
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 /// The watch's output, screen by screen (each ends with its "Watching"
