@@ -754,7 +754,9 @@ fn main() {
         let d = |name: &str| dir.join(name).display().to_string();
         let (rubric, sessions, roster) = (d("rubric.ron"), d("sessions"), d("roster.csv"));
         let export_dir = d("export");
-        let status = common::median_run(
+        // Exit code 1: the rubric asks for moderation, and nobody has
+        // moderated, so no result is final yet.
+        let status = common::median_run_exiting(
             &[
                 osce,
                 "status",
@@ -766,8 +768,9 @@ fn main() {
             ],
             Some(&dir.join("status.txt")),
             RUNS,
+            &[0, 1],
         );
-        let export = common::median_run(
+        let export = common::median_run_exiting(
             &[
                 osce,
                 "export",
@@ -782,6 +785,7 @@ fn main() {
             ],
             Some(&dir.join("export.txt")),
             RUNS,
+            &[0, 1],
         );
         loads.push(format!(
             "{} candidates: {load_before} before, {} after",

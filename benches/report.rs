@@ -18,7 +18,6 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 
 mod common;
 
@@ -50,26 +49,8 @@ fn main() {
         std::fs::create_dir_all(&dir).expect("bench folder");
         let sessions = dir.join("sessions");
         let sessions = sessions.to_str().expect("a UTF-8 path");
-        let candidates = n.to_string();
-        let sim = common::timed(
-            &[
-                osce,
-                "simulate",
-                rubric,
-                "--candidates",
-                &candidates,
-                "--examiners",
-                "40",
-                "--seed",
-                "1",
-                "--sessions",
-                sessions,
-            ],
-            None,
-        );
-        // Let the simulator's writes reach the disk first, so the report
-        // does not pay for them.
-        let _ = Command::new("sync").status();
+        // Synced, so that the report does not pay for writing it out.
+        let sim = common::simulate(osce, rubric, n, sessions);
         let (rep, low, high) = common::median_run(
             &[
                 osce,

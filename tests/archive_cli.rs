@@ -8,7 +8,7 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use common::{Dir, Marks, OSCE, candidate, run_osce, signed_off};
+use common::{Dir, Marks, OSCE, candidate, journals, run_osce, signed_off};
 
 /// Two laptops' folders: three candidates marked on each, and an
 /// assessor's sign-off in the first.
@@ -29,6 +29,15 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
+/// Copies every journal under `from` into `to`, in the same places.
+fn copy_journals(from: &Path, to: &Path) {
+    for j in journals(from) {
+        let there = to.join(j.strip_prefix(from).expect("inside"));
+        std::fs::create_dir_all(there.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&j, &there).expect("copy");
+    }
+}
+
 /// Every journal of the archive: (path, length, BLAKE3, stored bytes).
 fn stored(archive: &Path) -> Vec<(String, i64, String, Vec<u8>)> {
     let conn = rusqlite::Connection::open(archive).expect("open archive");
@@ -39,24 +48,6 @@ fn stored(archive: &Path) -> Vec<(String, i64, String, Vec<u8>)> {
         .expect("rows")
         .collect::<Result<_, _>>()
         .expect("rows")
-}
-
-/// The journal files under `folder`, sorted.
-fn journals(folder: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![folder.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("list") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "jsonl") {
-                found.push(p);
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 #[test]
@@ -88,12 +79,7 @@ fn identical_copies_from_two_folders_are_one_journal() {
     let dir = Dir::new("archive-copies");
     let (a, _) = two_laptops(&dir);
     let copy = dir.sub("usb-stick");
-    for j in journals(&a) {
-        let rel = j.strip_prefix(&a).expect("inside");
-        let to = copy.join(rel);
-        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(&j, &to).expect("copy");
-    }
+    copy_journals(&a, &copy);
     let archive = dir.0.join("exam.osce");
     let n = journals(&a).len();
     let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
@@ -662,6 +648,25 @@ fn a_damaged_journal_is_stored_reported_by_name_and_seen_by_status_as_in_the_fol
         )),
         "{out}"
     );
+    // What the audit says of each journal, from the archive, is what it
+    // says from the folders.
+    let (_, folders) = run_osce(&["audit", OSCE, "--sessions", s(&a), s(&b)]);
+    let about_journals = |text: &str, root: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.contains("msk-us-osce/"))
+            .map(|l| l.replace(root, "ROOT"))
+            .collect()
+    };
+    let from_archive = about_journals(&out, s(&archive));
+    let from_folders: Vec<String> = about_journals(&folders, s(&a))
+        .into_iter()
+        .map(|l| l.replace(s(&b), "ROOT"))
+        .collect();
+    assert!(
+        from_archive.iter().any(|l| l.contains("C003/elbow.jsonl")),
+        "{out}"
+    );
+    assert_eq!(from_archive, from_folders, "{out}\n{folders}");
 }
 
 #[test]
@@ -874,4 +879,95 @@ fn a_moved_journal_is_reported_and_the_leads_decision_is_collected_and_applied()
             "{name} differs"
         );
     }
+}
+
+#[test]
+fn another_history_of_a_collected_journal_is_refused_from_any_folder_but_two_laptops_are_a_conflict_to_decide()
+ {
+    let dir = Dir::new("archive-histories");
+    let a = dir.sub("laptop-a");
+    candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    // Another folder holding laptop-a's journals with other histories (a
+    // second laptop given the same device name): the same journals, by
+    // their place, differing from the first line on.
+    let twin = dir.sub("twin");
+    candidate(&twin, OSCE, "C001", "e.jones@laptop-a", Marks::Bottom);
+    let n = journals(&a).len();
+    let archive = dir.0.join("exam.osce");
+
+    // In the run that first collects them, and in a later one: each
+    // refused by name, the first folder's kept.
+    for (run, folders) in [(1, vec![s(&a), s(&twin)]), (2, vec![s(&twin)])] {
+        let mut args = vec!["collect", s(&archive)];
+        args.extend(folders);
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 1, "run {run}: {out}");
+        for j in journals(&twin) {
+            let rel = j.strip_prefix(&twin).expect("inside").display().to_string();
+            assert!(
+                out.contains(&format!("{rel}: refused")) && out.contains(s(&j)),
+                "run {run}: {rel} not refused by name: {out}"
+            );
+        }
+        assert!(out.contains(&format!("{n} refused")), "run {run}: {out}");
+        let kept: Vec<Vec<u8>> = stored(&archive).into_iter().map(|j| j.3).collect();
+        let first: Vec<Vec<u8>> = journals(&a)
+            .iter()
+            .map(|j| std::fs::read(j).expect("read"))
+            .collect();
+        assert_eq!(kept, first, "run {run}: the first collected is kept");
+    }
+
+    // The same examiner's sheets from another laptop: other journals of
+    // the same cells, collected, and a CONFLICT as from the folders.
+    let c = dir.sub("laptop-c");
+    candidate(&c, OSCE, "C001", "e.jones@laptop-c", Marks::Bottom);
+    let (code, out) = run_osce(&["collect", s(&archive), s(&c)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("{n} new journals")), "{out}");
+    let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&c)]);
+    let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(c1, c2, "{o1}\n{o2}");
+    assert!(o2.contains("CONFLICT"), "{o2}");
+    assert!(o2.contains("on devices laptop-a and laptop-c"), "{o2}");
+
+    // The lead settles one cell; their decision, collected, applies to
+    // the archive as to the folders.
+    let lead = dir.sub("lead");
+    let (code, out) = run_osce(&[
+        "decide",
+        "conflict",
+        OSCE,
+        "--sessions",
+        s(&a),
+        s(&c),
+        "--into",
+        s(&lead),
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--use",
+        "e.jones@laptop-a",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "laptop-c was a practice run",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&lead)]).0, 0);
+    let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&c), s(&lead)]);
+    let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(c1, c2, "{o1}\n{o2}");
+    let conflicts = |o: &str| o.matches("CONFLICT").count();
+    assert_eq!(conflicts(&o1), conflicts(&o2), "{o1}\n{o2}");
+    let (_, before) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&c)]);
+    assert!(conflicts(&o2) < conflicts(&before), "{before}\n{o2}");
+
+    // A copy of the twin's folder is refused as the twin is.
+    let usb = dir.sub("usb");
+    copy_journals(&twin, &usb);
+    let (code, out) = run_osce(&["collect", s(&archive), s(&usb)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("{n} refused")), "{out}");
 }

@@ -7,7 +7,7 @@ use osce::base::text::plural;
 use std::fmt::Write;
 use std::process::ExitCode;
 
-use osce::results::audit::{AuditReport, Copies, Finding, FindingKind, audit, fmt_time};
+use osce::results::audit::{AuditReport, Copies, Finding, FindingKind, audit_from, fmt_time};
 use osce::rubric::Rubric;
 use osce::scoring::fmt_marks;
 use osce::store::{SheetKey, Submission};
@@ -44,23 +44,26 @@ pub fn run(args: &AuditArgs) -> ExitCode {
             }
         }
     }
-    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), true) {
+    let sessions = match super::collect::sessions_or_stored(&args.sessions, args.archive.as_deref()) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if let Some(m) = &sessions.materialised {
-        archive_errors.extend(m.mismatches.iter().map(|(j, what)| format!("{j}: {what}")));
+    if let Some(stored) = &sessions.stored
+        && let Err(e) = stored.check_every_journal()
+    {
+        errln!("error: {e}");
+        return ExitCode::from(EXIT_USAGE);
     }
-    let report = match audit(&rubric, &hash, &sessions.folders) {
+    let report = match audit_from(&rubric, &hash, sessions.source()) {
         Ok(report) => report,
         Err(e) => {
-            errln!(
-                "error: {}",
-                sessions.names(&e.to_string(), args.archive.as_deref())
-            );
+            errln!("error: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    if let Some(stored) = &sessions.stored {
+        archive_errors.extend(stored.mismatches().iter().map(|(j, what)| format!("{j}: {what}")));
+    }
     let header = match &args.archive {
         Some(a) => format!(
             "Rubric: {}, BLAKE3 {hash}\nArchive: {} (journals named by their path inside it)\n",
@@ -85,7 +88,7 @@ pub fn run(args: &AuditArgs) -> ExitCode {
             let _ = writeln!(text, "  ERROR {}: {e}", a.display());
         }
     }
-    out!("{}", printable(&sessions.names(&text, args.archive.as_deref())));
+    out!("{}", printable(&text));
     if report.has_errors() || !archive_errors.is_empty() {
         ExitCode::from(EXIT_INVALID)
     } else {

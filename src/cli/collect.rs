@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use osce::base::text::plural;
-use osce::results::archive::{Archive, ArchiveError, Materialised, collect, materialise};
+use osce::results::archive::{Archive, ArchiveError, Materialised, Stored, collect, materialise};
+use osce::results::source::Source;
 
 use super::{EXIT_INVALID, EXIT_USAGE};
 
@@ -108,69 +109,79 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     }
 }
 
-/// The sessions folders a command reads: those named with `--sessions`, or
-/// the archive's journals written out into a private temporary folder
-/// (removed when this is dropped).
+/// Where a command reads the journals: the folders named with
+/// `--sessions`, or the archive's stored journals, read straight from it.
 pub struct Sessions {
     pub folders: Vec<PathBuf>,
-    /// Holds the temporary folder while the command runs.
-    pub materialised: Option<Materialised>,
+    /// The archive, when one was named.
+    pub stored: Option<Stored>,
 }
 
 impl Sessions {
-    /// `text` with the temporary folder's name replaced by the archive's, so
-    /// that a journal is named by its path inside the archive.
-    pub fn names(&self, text: &str, archive: Option<&Path>) -> String {
-        match (&self.materialised, archive) {
-            (Some(m), Some(a)) => text.replace(&m.folder.display().to_string(), &a.display().to_string()),
-            _ => text.to_string(),
+    /// Where the journals are read from.
+    pub fn source(&self) -> Source<'_> {
+        match &self.stored {
+            Some(stored) => Source::Archive(stored),
+            None => Source::Folders(&self.folders),
         }
     }
 }
 
-/// `--sessions DIR...` or `--archive FILE`: with an archive, its journals
-/// are checked against their stored BLAKE3 and written out; a mismatch
-/// stops the command unless `mismatches_ok` (audit reports them itself).
-pub fn sessions_or_archive(
+/// Prints the journals whose stored bytes no longer match what was
+/// collected, and gives the exit code, if there are any.
+pub fn refuse_mismatches(archive: &Path, mismatches: &[(String, String)]) -> Result<(), ExitCode> {
+    if mismatches.is_empty() {
+        return Ok(());
+    }
+    for (journal, what) in mismatches {
+        errln!("error: {}: {journal}: {what}", archive.display());
+    }
+    errln!(
+        "error: {}: the archive is damaged; nothing was done. `osce audit --archive {}` lists what",
+        archive.display(),
+        archive.display()
+    );
+    Err(ExitCode::from(EXIT_INVALID))
+}
+
+fn archive_failed(e: ArchiveError) -> ExitCode {
+    errln!("error: {e}");
+    code(&e)
+}
+
+/// `--sessions DIR...` or `--archive FILE`, the archive read directly
+/// (after SQLite's quick check of the whole file; each journal's stored
+/// bytes are checked against their BLAKE3 as they are read).
+pub fn sessions_or_stored(sessions: &[PathBuf], archive: Option<&Path>) -> Result<Sessions, ExitCode> {
+    let stored = archive.map(Stored::open).transpose().map_err(archive_failed)?;
+    Ok(Sessions {
+        folders: sessions.to_vec(),
+        stored,
+    })
+}
+
+/// `--sessions DIR...` or `--archive FILE` for a screen that reads folders
+/// (moderation): with an archive, its journals are checked against their
+/// stored BLAKE3 and written out into a private temporary folder, which
+/// lives as long as the [`Materialised`] given with it.
+pub fn folders_or_written_out(
     sessions: &[PathBuf],
     archive: Option<&Path>,
-    mismatches_ok: bool,
-) -> Result<Sessions, ExitCode> {
+) -> Result<(Vec<PathBuf>, Option<Materialised>), ExitCode> {
     let Some(path) = archive else {
-        return Ok(Sessions {
-            folders: sessions.to_vec(),
-            materialised: None,
-        });
+        return Ok((sessions.to_vec(), None));
     };
     // SQLite's quick check first: a damaged file is refused, whatever
     // part of it is damaged.
-    let m = Archive::open_read(path).and_then(|a| match a.integrity(true)? {
-        Some(what) => Err(ArchiveError::Damaged {
-            path: path.to_path_buf(),
-            reason: format!("SQLite's check of the file: {what}"),
-        }),
-        None => materialise(&a),
-    });
-    let m = match m {
-        Ok(m) => m,
-        Err(e) => {
-            errln!("error: {e}");
-            return Err(code(&e));
-        }
-    };
-    if !mismatches_ok && !m.mismatches.is_empty() {
-        for (journal, what) in &m.mismatches {
-            errln!("error: {}: {journal}: {what}", path.display());
-        }
-        errln!(
-            "error: {}: the archive is damaged; nothing was done. `osce audit --archive {}` lists what",
-            path.display(),
-            path.display()
-        );
-        return Err(ExitCode::from(EXIT_INVALID));
-    }
-    Ok(Sessions {
-        folders: vec![m.folder.clone()],
-        materialised: Some(m),
-    })
+    let m = Archive::open_read(path)
+        .and_then(|a| match a.integrity(true)? {
+            Some(what) => Err(ArchiveError::Damaged {
+                path: path.to_path_buf(),
+                reason: format!("SQLite's check of the file: {what}"),
+            }),
+            None => materialise(&a),
+        })
+        .map_err(archive_failed)?;
+    refuse_mismatches(path, &m.mismatches)?;
+    Ok((vec![m.folder.clone()], Some(m)))
 }

@@ -6,7 +6,7 @@ use osce::results::export::{ExportError, marks_table, write_export};
 use osce::results::reconcile::results_for;
 use osce::scoring::Standards;
 
-use super::status::{Loaded, load_cohort};
+use super::status::{Loaded, load_from};
 use osce::rubric::MarksColumn;
 
 use super::{EXIT_USAGE, ExportArgs};
@@ -34,7 +34,7 @@ fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<Marks
 }
 
 pub fn run(args: &ExportArgs) -> ExitCode {
-    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), false) {
+    let sessions = match super::collect::sessions_or_stored(&args.sessions, args.archive.as_deref()) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -48,7 +48,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         standards: adopted,
         decisions,
         ..
-    } = match load_cohort(&args.rubric, &sessions.folders, args.roster.as_deref()) {
+    } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -117,10 +117,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     ) {
         Ok(written) => {
             for p in &cohort.problems {
-                errln!(
-                    "warning: {}",
-                    sessions.names(&p.to_string(), args.archive.as_deref())
-                );
+                errln!("warning: {}", p.to_string());
             }
             for (path, rows) in &written {
                 if path.extension().is_some_and(|e| e == "xlsx") {
@@ -139,10 +136,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 }
             }
             for p in &decisions.problems {
-                errln!(
-                    "warning: {}",
-                    sessions.names(&p.to_string(), args.archive.as_deref())
-                );
+                errln!("warning: {}", p.to_string());
             }
             let why = osce::results::finality::not_final(
                 &rubric,

@@ -5,11 +5,11 @@ use std::process::ExitCode;
 
 use osce::results::export::write_files;
 
-use super::status::{Loaded, load_cohort};
+use super::status::{Loaded, load_from};
 use super::{EXIT_USAGE, FeedbackArgs};
 
 pub fn run(args: &FeedbackArgs) -> ExitCode {
-    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), false) {
+    let sessions = match super::collect::sessions_or_stored(&args.sessions, args.archive.as_deref()) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -20,7 +20,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         moderation,
         standards,
         ..
-    } = match load_cohort(&args.rubric, &sessions.folders, args.roster.as_deref()) {
+    } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };

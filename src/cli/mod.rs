@@ -471,6 +471,11 @@ pub struct StatusArgs {
     /// moderation left open), not the whole matrix
     #[arg(long)]
     pub problems: bool,
+    /// Keep watching the sessions folders (a shared or synced folder, on
+    /// the day) and show the status again whenever a sheet arrives or
+    /// changes, reading again only the journals that changed; Ctrl-C stops
+    #[arg(long, conflicts_with = "archive")]
+    pub watch: bool,
 }
 
 #[derive(Debug, clap::Args)]

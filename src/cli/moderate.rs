@@ -50,16 +50,16 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
     };
     // With an archive, its journals written out into a private folder
     // that lives as long as the screen.
-    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), false) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+    let (mut folders, _written_out) =
+        match super::collect::folders_or_written_out(&args.sessions, args.archive.as_deref()) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
     // The assessor's own folder (--into) is read with the others.
     let Some(into) = args.into.clone().or_else(|| args.sessions.first().cloned()) else {
         errln!("error: --archive needs --into DIR: the folder your moderation journal goes to");
         return ExitCode::from(EXIT_USAGE);
     };
-    let mut folders = sessions.folders.clone();
     if !folders.contains(&into) {
         folders.push(into.clone());
     }

@@ -8,11 +8,11 @@ use osce::analysis::methods::Methods;
 use osce::analysis::report::{Options, Report, build_with, circuits};
 use osce::results::moderation::Moderation;
 
-use super::status::{Loaded, load_cohort};
+use super::status::{Loaded, load_from};
 use super::{EXIT_USAGE, ReportArgs, ReportFormat};
 
 pub fn run(args: &ReportArgs) -> ExitCode {
-    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), false) {
+    let sessions = match super::collect::sessions_or_stored(&args.sessions, args.archive.as_deref()) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -25,7 +25,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         decisions,
         standards,
         ..
-    } = match load_cohort(&args.rubric, &sessions.folders, args.roster.as_deref()) {
+    } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };

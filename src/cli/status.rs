@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use osce::base::text::plural;
 use osce::day::roster::read_roster;
-use osce::results::gather::{CellState, Cohort, Matrix, gather};
+use osce::results::gather::{CellState, Cohort, CohortProblem, Matrix, gather_from};
 use osce::results::moderation::{CellModeration, Moderation};
+use osce::results::source::{Sheets, Source};
 use osce::rubric::Rubric;
 use osce::store::hash_rubric;
 
@@ -53,11 +54,31 @@ pub struct Loaded {
 /// Loads the rubric, the optional roster and every sheet of the session
 /// folders; on failure prints why and gives the exit code.
 pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -> Result<Loaded, ExitCode> {
+    load_from(rubric, Source::Folders(sessions), roster)
+}
+
+/// [`load_cohort`] from the folders or the archive.
+pub fn load_from(rubric: &Path, source: Source<'_>, roster: Option<&Path>) -> Result<Loaded, ExitCode> {
+    load_with(rubric, source, roster, |rubric, hash| {
+        gather_from(rubric, hash, source, Sheets::All)
+    })
+}
+
+/// [`load_from`], the sheets gathered by `gather` (given the rubric and
+/// its hash).
+fn load_with(
+    rubric: &Path,
+    source: Source<'_>,
+    roster: Option<&Path>,
+    gather: impl FnOnce(&Rubric, &str) -> Result<Cohort, osce::store::StoreError>,
+) -> Result<Loaded, ExitCode> {
     let (rubric, hash) = rubric_and_hash(rubric)?;
-    for folder in sessions {
-        if !folder.is_dir() {
-            errln!("error: {}: no such sessions folder", folder.display());
-            return Err(ExitCode::from(EXIT_USAGE));
+    if let Source::Folders(sessions) = source {
+        for folder in sessions {
+            if !folder.is_dir() {
+                errln!("error: {}: no such sessions folder", folder.display());
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
         }
     }
     let roster = match roster {
@@ -70,27 +91,30 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
             }
         },
     };
-    let cohort = match gather(&rubric, &hash, sessions) {
+    let cohort = match gather(&rubric, &hash) {
         Ok(c) => c,
         Err(e) => {
             errln!("error: {e}");
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
-    let moderation = match osce::results::moderation::gather(&rubric, &hash, sessions) {
+    let moderation = match osce::results::moderation::gather_from(&rubric, &hash, source) {
         Ok(m) => m,
         Err(e) => {
             errln!("error: {e}");
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
-    let decisions = match osce::results::decisions::gather(&rubric, &hash, sessions) {
+    let decisions = match osce::results::decisions::gather_from(&rubric, &hash, source) {
         Ok(d) => d,
         Err(e) => {
             errln!("error: {e}");
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
+    if let Source::Archive(stored) = source {
+        super::collect::refuse_mismatches(stored.path(), &stored.mismatches())?;
+    }
     let settled = osce::results::decisions::settle(&rubric, &cohort, &decisions);
     let mut matrix = osce::results::gather::matrix_settled(&rubric, &cohort, roster.as_ref(), &settled);
     osce::results::moderation::settle_referrals(&mut matrix, &cohort, &moderation);
@@ -124,7 +148,10 @@ pub fn adopted_standards(
 }
 
 pub fn status(args: &StatusArgs) -> ExitCode {
-    let sessions = match super::collect::sessions_or_archive(&args.sessions, args.archive.as_deref(), false) {
+    if args.watch {
+        return watch(args);
+    }
+    let sessions = match super::collect::sessions_or_stored(&args.sessions, args.archive.as_deref()) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -136,7 +163,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         standards,
         decisions,
         ..
-    } = match load_cohort(&args.rubric, &sessions.folders, args.roster.as_deref()) {
+    } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -152,19 +179,10 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     if args.problems {
         out!(
             "{}",
-            sessions.names(
-                &render_problems(&rubric, &cohort, &m, &moderation, &hints, &held),
-                args.archive.as_deref()
-            )
+            render_problems(&rubric, &cohort, &m, &moderation, &hints, &held)
         );
     } else {
-        out!(
-            "{}",
-            sessions.names(
-                &render(&rubric, &cohort, &m, &moderation, &hints),
-                args.archive.as_deref()
-            )
-        );
+        out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
     }
     if !held.is_empty() {
         // Every sheet is in at these stations, yet their result waits:
@@ -239,10 +257,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     }
     let why = osce::results::finality::not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
     for p in &decisions.problems {
-        outln!(
-            "problem: {}",
-            sessions.names(&p.to_string(), args.archive.as_deref())
-        );
+        outln!("problem: {}", p.to_string());
     }
     out!("{}", finality_words(&why));
     let code = if why.is_empty() {
@@ -1103,4 +1118,100 @@ fn copies_section(out: &mut String, cohort: &Cohort) {
         };
         let _ = writeln!(out, "  {what}");
     }
+}
+
+/// How often `status --watch` looks at the folders again.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `status --watch`: the status of the folders, shown again whenever it
+/// changes, until Ctrl-C (exit code 0). Only journals whose size or
+/// modification time changed are read again. A journal whose last line is
+/// unfinished (a folder still syncing, a copy under way) is shown as
+/// arriving, not as a problem: its complete lines count meanwhile.
+fn watch(args: &StatusArgs) -> ExitCode {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, std::sync::Arc::clone(&stop)) {
+            errln!("error: cannot watch for Ctrl-C: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let hints = Hints::new(&args.rubric, &args.sessions);
+    let mut remembered = osce::results::gather::Remembered::default();
+    let mut shown = String::new();
+    while !stopped() {
+        let mut read_anew = 0;
+        let loaded = load_with(
+            &args.rubric,
+            Source::Folders(&args.sessions),
+            args.roster.as_deref(),
+            |rubric, hash| {
+                let (cohort, n) =
+                    osce::results::gather::gather_again(rubric, hash, &args.sessions, &mut remembered)?;
+                read_anew = n;
+                Ok(cohort)
+            },
+        );
+        let Loaded {
+            rubric,
+            mut cohort,
+            matrix: m,
+            moderation,
+            standards,
+            ..
+        } = match loaded {
+            Ok(l) => l,
+            Err(code) => return code,
+        };
+        // A torn last line is a copy still arriving, not damage.
+        let (arriving, problems): (Vec<CohortProblem>, Vec<CohortProblem>) =
+            std::mem::take(&mut cohort.problems)
+                .into_iter()
+                .partition(|p| matches!(p, CohortProblem::TornTail { .. }));
+        cohort.problems = problems;
+        let mut text = if args.problems {
+            let (_, held, _, _) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+            render_problems(&rubric, &cohort, &m, &moderation, &hints, &held)
+        } else {
+            render(&rubric, &cohort, &m, &moderation, &hints)
+        };
+        if !arriving.is_empty() {
+            let _ = writeln!(
+                text,
+                "\nArriving ({} still being copied; their complete lines are counted):",
+                plural(arriving.len(), "journal is", "journals are")
+            );
+            for p in arriving.iter().take(20) {
+                if let CohortProblem::TornTail { path, .. } = p {
+                    let _ = writeln!(text, "  {}", path.display());
+                }
+            }
+            if arriving.len() > 20 {
+                let _ = writeln!(text, "  and {} more", arriving.len() - 20);
+            }
+        }
+        if text != shown {
+            if terminal {
+                // Clear the screen and go to its top.
+                out!("\x1b[2J\x1b[H");
+            }
+            out!("{text}");
+            outln!(
+                "\nWatching {} (every {} s; {} read anew at {}). Ctrl-C stops.",
+                osce::results::gather::folder_list(&args.sessions),
+                WATCH_EVERY.as_secs(),
+                plural(read_anew, "journal", "journals"),
+                chrono::Utc::now().format("%H:%M:%S UTC")
+            );
+            shown = text;
+        }
+        let asleep = std::time::Instant::now();
+        while !stopped() && asleep.elapsed() < WATCH_EVERY {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+    outln!("Stopped watching.");
+    ExitCode::SUCCESS
 }

@@ -9,15 +9,18 @@
 //!   in, a later copy that is shorter than what was collected from the same
 //!   file, or differs anywhere in what was collected, is refused and the
 //!   archive keeps what it had.
-//! - [`materialise`] writes the stored journals back out into a private
-//!   folder in the session layout, checking each one's BLAKE3 on the way,
-//!   so that `status`, `export` and `audit` read them through exactly the
-//!   code that reads the laptops' folders.
+//! - [`Stored`] reads the stored journals back, each one's bytes checked
+//!   against its BLAKE3 as it is read, for `status`, `export`, `report`,
+//!   `feedback` and `audit`, through exactly the readers that read the
+//!   laptops' folders ([`crate::results::source`]).
+//! - [`materialise`] writes them out into a private folder in the session
+//!   layout, for the moderation screen, which reads folders.
 
 use std::fs;
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -151,6 +154,23 @@ fn sql_error(path: &Path, e: rusqlite::Error) -> ArchiveError {
     }
 }
 
+/// A connection to read the archive at `path`.
+fn connect_read(path: &Path) -> Result<Connection, ArchiveError> {
+    // Opened for writing (never creating) only so that SQLite can roll
+    // back what a collect cut short left (its hot journal); nothing is
+    // written here (`query_only`). A file that may not be written is
+    // opened read-only by SQLite.
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| sql_error(path, e))?;
+    conn.busy_timeout(BUSY_WAIT).map_err(|e| sql_error(path, e))?;
+    conn.pragma_update(None, "query_only", true)
+        .map_err(|e| sql_error(path, e))?;
+    Ok(conn)
+}
+
 impl Archive {
     /// Opens the archive at `path` to collect into, creating it (owner-only,
     /// 0600) if there is no file there. A file there that is not an osce
@@ -233,20 +253,8 @@ impl Archive {
                 });
             }
         }
-        // Opened for writing (never creating) only so that SQLite can roll
-        // back what a collect cut short left (its hot journal); nothing is
-        // written here (`query_only`). A file that may not be written is
-        // opened read-only by SQLite.
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| sql_error(path, e))?;
-        conn.busy_timeout(BUSY_WAIT).map_err(|e| sql_error(path, e))?;
-        conn.pragma_update(None, "query_only", true)
-            .map_err(|e| sql_error(path, e))?;
         let archive = Archive {
-            conn,
+            conn: connect_read(path)?,
             path: path.to_path_buf(),
         };
         archive.check_format()?;
@@ -913,17 +921,8 @@ pub fn materialise(archive: &Archive) -> Result<Materialised, ArchiveError> {
                 ),
             });
         }
-        let actual = blake3::hash(&bytes).to_hex().to_string();
-        if actual != hash {
-            out.mismatches.push((
-                rel.clone(),
-                format!("its stored bytes do not match the BLAKE3 recorded when it was collected ({hash}, now {actual})"),
-            ));
-        } else if length != bytes.len() as i64 {
-            out.mismatches.push((
-                rel.clone(),
-                format!("{} bytes stored, where {length} were collected", bytes.len()),
-            ));
+        if let Some(what) = mismatch(&bytes, length, &hash) {
+            out.mismatches.push((rel.clone(), what));
         }
         let file = folder.join(&rel);
         if let Some(parent) = file.parent() {
@@ -943,6 +942,254 @@ pub fn materialise(archive: &Archive) -> Result<Materialised, ArchiveError> {
         out.journals += 1;
     }
     Ok(out)
+}
+
+/// The archive's journals, read straight from the file by every command
+/// that reads sessions folders (through [`crate::results::source`]): each
+/// journal's stored bytes, checked against the BLAKE3 and length recorded
+/// when it was collected as it is read.
+///
+/// It holds a read transaction on every connection it opens, from the
+/// moment it is opened until it is dropped, so everything it reads is one
+/// state of the archive: a collect cannot commit in between (it waits, as
+/// for any command reading the archive).
+pub struct Stored {
+    path: PathBuf,
+    /// Open connections, each in its read transaction: one for each thread
+    /// reading at once.
+    pool: Mutex<Vec<Connection>>,
+    /// Every journal, sorted by its path inside the archive.
+    journals: Vec<Listed>,
+    /// Journals whose stored bytes do not match their stored BLAKE3 or
+    /// length: (journal, what).
+    mismatches: Mutex<Vec<(String, String)>>,
+}
+
+/// One journal of the archive, as listed.
+struct Listed {
+    rel: String,
+    kind: String,
+    assessment: String,
+    examiner: String,
+    device: String,
+    candidate: Option<String>,
+    station: Option<String>,
+}
+
+/// A connection to read the archive at `path`, in a read transaction that
+/// holds from now on.
+fn reading(conn: &Connection, path: &Path) -> Result<(), ArchiveError> {
+    conn.execute_batch("BEGIN; SELECT count(*) FROM sqlite_master;")
+        .map_err(|e| sql_error(path, e))
+}
+
+impl Stored {
+    /// Opens the archive at `path` to read its journals, after SQLite's
+    /// quick check of the whole file: a damaged archive is refused,
+    /// whatever part of it is damaged, as is a journal stored under a path
+    /// that is not one of the session layout.
+    pub fn open(path: &Path) -> Result<Stored, ArchiveError> {
+        let archive = Archive::open_read(path)?;
+        if let Some(what) = archive.integrity(true)? {
+            return Err(ArchiveError::Damaged {
+                path: path.to_path_buf(),
+                reason: format!("SQLite's check of the file: {what}"),
+            });
+        }
+        reading(&archive.conn, path)?;
+        let sql = |e| sql_error(path, e);
+        let mut journals = Vec::new();
+        {
+            let mut stmt = archive
+                .conn
+                .prepare(
+                    "SELECT path, kind, assessment, examiner, device, candidate, station FROM journals ORDER BY path",
+                )
+                .map_err(sql)?;
+            let mut rows = stmt.query([]).map_err(sql)?;
+            while let Some(row) = rows.next().map_err(sql)? {
+                let listed = Listed {
+                    rel: row.get(0).map_err(sql)?,
+                    kind: row.get(1).map_err(sql)?,
+                    assessment: row.get(2).map_err(sql)?,
+                    examiner: row.get(3).map_err(sql)?,
+                    device: row.get(4).map_err(sql)?,
+                    candidate: row.get(5).map_err(sql)?,
+                    station: row.get(6).map_err(sql)?,
+                };
+                if !layout_path(&listed.rel) {
+                    return Err(ArchiveError::Damaged {
+                        path: path.to_path_buf(),
+                        reason: format!(
+                            "a journal is stored under \"{}\", which is not a path of the session layout",
+                            listed.rel
+                        ),
+                    });
+                }
+                journals.push(listed);
+            }
+        }
+        // A connection for each thread that reads, each in its read
+        // transaction now, while the first holds the archive as listed.
+        let mut pool = vec![archive.conn];
+        for _ in 1..crate::base::threads::count() {
+            let conn = connect_read(path)?;
+            reading(&conn, path)?;
+            pool.push(conn);
+        }
+        Ok(Stored {
+            path: path.to_path_buf(),
+            pool: Mutex::new(pool),
+            journals,
+            mismatches: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The archive's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How a journal is named in what commands say: the archive's path
+    /// joined with the journal's path inside it.
+    fn name(&self, rel: &str) -> PathBuf {
+        self.path.join(rel)
+    }
+
+    /// Whether it holds any journal of `assessment`.
+    pub fn holds(&self, assessment: &str) -> bool {
+        self.journals.iter().any(|j| j.assessment == assessment)
+    }
+
+    /// Reads every stored journal, of every assessment, to check it
+    /// against its BLAKE3 and length ([`Stored::mismatches`] then lists
+    /// every one that fails).
+    pub fn check_every_journal(&self) -> Result<(), crate::store::StoreError> {
+        for j in &self.journals {
+            self.with_bytes(&self.name(&j.rel), |_| ())?;
+        }
+        Ok(())
+    }
+
+    /// The sheet journals of `assessment` (only those of `cell`, a
+    /// candidate and station, when given), sorted, each with its name.
+    pub fn sheets(&self, assessment: &str, cell: Option<(&str, &str)>) -> Vec<(SheetKey, PathBuf)> {
+        let mut found: Vec<(SheetKey, PathBuf)> = self
+            .journals
+            .iter()
+            .filter(|j| j.kind == "sheet" && j.assessment == assessment)
+            .filter_map(|j| {
+                let key = SheetKey {
+                    assessment: j.assessment.clone(),
+                    station: j.station.clone()?,
+                    candidate: j.candidate.clone()?,
+                    examiner: j.examiner.clone(),
+                    device: j.device.clone(),
+                };
+                Some((key, self.name(&j.rel)))
+            })
+            .filter(|(k, _)| cell.is_none_or(|(c, s)| k.candidate == c && k.station == s))
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// The journals of `kind` (`moderation` or `decisions`) of
+    /// `assessment`: (examiner, device, name), sorted.
+    pub fn named_journals(&self, assessment: &str, kind: &str) -> Vec<(String, String, PathBuf)> {
+        let mut found: Vec<(String, String, PathBuf)> = self
+            .journals
+            .iter()
+            .filter(|j| j.kind == kind && j.assessment == assessment)
+            .map(|j| (j.examiner.clone(), j.device.clone(), self.name(&j.rel)))
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// `with` of the stored bytes of the journal named `name` (as
+    /// [`Stored::sheets`] names it), after checking them against the
+    /// BLAKE3 and length recorded when it was collected: a mismatch is
+    /// kept for [`Stored::mismatches`], and the bytes are given as stored.
+    pub fn with_bytes<R>(
+        &self,
+        name: &Path,
+        with: impl FnOnce(&[u8]) -> R,
+    ) -> Result<R, crate::store::StoreError> {
+        let failed = |e: rusqlite::Error| crate::store::StoreError::Io {
+            path: name.to_path_buf(),
+            source: io::Error::other(sql_error(&self.path, e)),
+        };
+        let rel = name
+            .strip_prefix(&self.path)
+            .ok()
+            .and_then(|r| r.to_str())
+            .ok_or_else(|| crate::store::StoreError::Io {
+                path: name.to_path_buf(),
+                source: io::Error::from(io::ErrorKind::NotFound),
+            })?;
+        let taken = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match taken {
+            Some(conn) => conn,
+            None => {
+                let conn = connect_read(&self.path).map_err(|e| crate::store::StoreError::Io {
+                    path: name.to_path_buf(),
+                    source: io::Error::other(e),
+                })?;
+                reading(&conn, &self.path).map_err(|e| crate::store::StoreError::Io {
+                    path: name.to_path_buf(),
+                    source: io::Error::other(e),
+                })?;
+                conn
+            }
+        };
+        let result = conn
+            .prepare_cached("SELECT bytes, length, blake3 FROM journals WHERE path = ?1")
+            .and_then(|mut stmt| {
+                stmt.query_row(params![rel], |row| {
+                    let bytes = row.get_ref(0)?.as_blob()?;
+                    let length: i64 = row.get(1)?;
+                    let hash: String = row.get(2)?;
+                    if let Some(what) = mismatch(bytes, length, &hash) {
+                        self.mismatches
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((rel.to_string(), what));
+                    }
+                    Ok(with(bytes))
+                })
+            });
+        self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+        result.map_err(failed)
+    }
+
+    /// The journals read so far whose stored bytes do not match the BLAKE3
+    /// or length recorded when they were collected: (journal, what),
+    /// sorted.
+    pub fn mismatches(&self) -> Vec<(String, String)> {
+        let mut found = self.mismatches.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        found.sort();
+        found.dedup();
+        found
+    }
+}
+
+/// What is wrong with stored `bytes` collected as `length` bytes with
+/// BLAKE3 `hash`, or `None`.
+fn mismatch(bytes: &[u8], length: i64, hash: &str) -> Option<String> {
+    let actual = blake3::hash(bytes).to_hex();
+    if actual.as_str() != hash {
+        Some(format!(
+            "its stored bytes do not match the BLAKE3 recorded when it was collected ({hash}, now {actual})"
+        ))
+    } else if length != bytes.len() as i64 {
+        Some(format!(
+            "{} bytes stored, where {length} were collected",
+            bytes.len()
+        ))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -29,10 +29,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::base::ids::check_id;
+use crate::results::source::{Sheets, Source};
 use crate::rubric::Rubric;
 use crate::store::{
     DECISIONS_FILE, Event, GENESIS, JOURNAL_EXTENSION, LineError, MODERATION_FILE, QUARANTINE_SUFFIX, Record,
-    SheetKey, Store, StoreError, Submission, decode_line, moderation_key, read_sheet,
+    SheetKey, StoreError, Submission, check_sheet_bytes, decode_line, moderation_key,
 };
 
 /// How far a journal's times may go backwards, from one record to the next,
@@ -399,23 +400,76 @@ impl LineSign {
 // ---------------------------------------------------------------------------
 // Looking at the lines of one journal
 
-/// The lines of `bytes`: each without its `\n`, and whether it had one.
-fn split_lines(bytes: &[u8]) -> Vec<(&[u8], bool)> {
-    let mut lines = Vec::new();
+/// The lines of `bytes`, one at a time: each without its `\n`, and
+/// whether it had one.
+fn lines_of(bytes: &[u8]) -> impl Iterator<Item = (&[u8], bool)> {
     let mut pos = 0;
-    while pos < bytes.len() {
-        match bytes[pos..].iter().position(|&b| b == b'\n') {
+    std::iter::from_fn(move || {
+        if pos >= bytes.len() {
+            return None;
+        }
+        let rest = &bytes[pos..];
+        Some(match memchr::memchr(b'\n', rest) {
             Some(i) => {
-                lines.push((&bytes[pos..pos + i], true));
                 pos += i + 1;
+                (&rest[..i], true)
             }
             None => {
-                lines.push((&bytes[pos..], false));
                 pos = bytes.len();
+                (rest, false)
+            }
+        })
+    })
+}
+
+/// Signs in the order they were found: the first
+/// [`MAX_SIGNS_PER_JOURNAL`] kept, the rest counted.
+#[derive(Default)]
+struct Signs {
+    kept: Vec<LineSign>,
+    /// The line of the first sign not kept, how many were not, and how
+    /// many of those are errors.
+    more: Option<(usize, usize, usize)>,
+}
+
+impl Signs {
+    fn push(&mut self, sign: LineSign) {
+        if self.kept.len() < MAX_SIGNS_PER_JOURNAL {
+            self.kept.push(sign);
+            return;
+        }
+        let error = usize::from(sign.severity() == Severity::Error);
+        match &mut self.more {
+            Some((_, count, errors)) => {
+                *count += 1;
+                *errors += error;
+            }
+            None => self.more = Some((sign.line(), 1, error)),
+        }
+    }
+
+    /// Takes every sign of `later` (all found after those here).
+    fn append(&mut self, later: Signs) {
+        for sign in later.kept {
+            self.push(sign);
+        }
+        if let Some((line, count, errors)) = later.more {
+            match &mut self.more {
+                Some((_, c, e)) => {
+                    *c += count;
+                    *e += errors;
+                }
+                None => self.more = Some((line, count, errors)),
             }
         }
     }
-    lines
+
+    fn into_vec(mut self) -> Vec<LineSign> {
+        if let Some((line, count, errors)) = self.more {
+            self.kept.push(LineSign::More { line, count, errors });
+        }
+        self.kept
+    }
 }
 
 /// Every sign, in a journal's bytes, that its lines are not as osce wrote
@@ -423,32 +477,32 @@ fn split_lines(bytes: &[u8]) -> Vec<(&[u8], bool)> {
 /// with nothing intact after them) is not a sign: [`read_sheet`] reports it.
 /// At most [`MAX_SIGNS_PER_JOURNAL`] signs are listed; a [`LineSign::More`]
 /// counts the rest.
+///
+/// The lines are looked at one at a time, holding only the last intact
+/// one: a journal of hundreds of megabytes needs no more memory than its
+/// bytes.
 pub fn line_signs(bytes: &[u8]) -> Vec<LineSign> {
-    let lines = split_lines(bytes);
-    let decoded: Vec<Result<Record, LineError>> = lines.iter().map(|(l, _)| decode_line(l)).collect();
-    // The last line that is intact on its own: bad lines after it are a torn tail.
-    let last_sound = decoded.iter().rposition(Result::is_ok);
-
-    let mut signs = Vec::new();
+    let mut signs = Signs::default();
+    // Bad lines since the last line that is intact on its own: signs only
+    // if an intact line follows (else they are a torn tail).
+    let mut pending = Signs::default();
     // The last intact, finished line before the one looked at: (line, record).
-    let mut last: Option<(usize, &Record)> = None;
-    for (i, ((_, finished), record)) in lines.iter().zip(&decoded).enumerate() {
+    let mut last: Option<(usize, Record)> = None;
+    for (i, (line, finished)) in lines_of(bytes).enumerate() {
         let no = i + 1;
-        let record = match record {
+        let record = match decode_line(line) {
             Err(error) => {
-                if last_sound.is_some_and(|s| s > i) {
-                    signs.push(LineSign::Changed {
-                        line: no,
-                        error: error.clone(),
-                    });
-                }
+                pending.push(LineSign::Changed { line: no, error });
                 continue;
             }
-            // Sound but unfinished: the end of a write cut short.
-            Ok(_) if !finished => continue,
             Ok(record) => record,
         };
-        match last {
+        signs.append(std::mem::take(&mut pending));
+        // Sound but unfinished: the end of a write cut short.
+        if !finished {
+            continue;
+        }
+        match &last {
             None => {
                 // Lines before it (if any) are bad: assume each was a record.
                 let expected = no as u64;
@@ -459,6 +513,7 @@ pub fn line_signs(bytes: &[u8]) -> Vec<LineSign> {
                 }
             }
             Some((last_no, last_record)) => {
+                let last_no = *last_no;
                 let expected = last_record.seq.saturating_add((no - last_no) as u64);
                 if record.seq != expected {
                     signs.push(seq_sign(no, expected, record.seq, Some(last_record.seq)));
@@ -490,15 +545,7 @@ pub fn line_signs(bytes: &[u8]) -> Vec<LineSign> {
         }
         last = Some((no, record));
     }
-    if signs.len() > MAX_SIGNS_PER_JOURNAL {
-        let rest = signs.split_off(MAX_SIGNS_PER_JOURNAL);
-        signs.push(LineSign::More {
-            line: rest[0].line(),
-            count: rest.len(),
-            errors: rest.iter().filter(|s| s.severity() == Severity::Error).count(),
-        });
-    }
-    signs
+    signs.into_vec()
 }
 
 fn seq_sign(line: usize, expected: u64, found: u64, last_seq: Option<u64>) -> LineSign {
@@ -754,29 +801,52 @@ impl Walk {
 /// Problems with the files are findings in the report; an `Err` means the
 /// folders could not be read at all (a folder that cannot be listed).
 pub fn audit(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<AuditReport, StoreError> {
-    let mut folders: Vec<(PathBuf, PathBuf)> = folders
-        .iter()
-        .map(|f| (fs::canonicalize(f).unwrap_or_else(|_| f.clone()), f.clone()))
-        .collect();
-    folders.sort_by(|a, b| a.1.cmp(&b.1));
-    let mut seen = Vec::new();
-    folders.retain(|(real, _)| {
-        let new = !seen.contains(real);
-        seen.push(real.clone());
-        new
-    });
-    let folders: Vec<PathBuf> = folders.into_iter().map(|(_, f)| f).collect();
+    audit_from(rubric, rubric_hash, Source::Folders(folders))
+}
 
+/// [`audit`] of the folders or of the journals stored in an archive (which
+/// has no folders to walk: no quarantine files, links or permissions to
+/// look at).
+pub fn audit_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Result<AuditReport, StoreError> {
     let mut walk = Walk::default();
-    for folder in &folders {
-        walk.folder(folder, &rubric.id)?;
-    }
-    let mut found = Vec::new();
-    for root in &walk.roots {
-        found.extend(Store::new(root).sheets(&rubric.id)?);
-    }
-    found.sort();
-    found.dedup_by(|a, b| a.1 == b.1);
+    let folders: Vec<PathBuf> = match source {
+        Source::Folders(folders) => {
+            let mut folders: Vec<(PathBuf, PathBuf)> = folders
+                .iter()
+                .map(|f| (fs::canonicalize(f).unwrap_or_else(|_| f.clone()), f.clone()))
+                .collect();
+            folders.sort_by(|a, b| a.1.cmp(&b.1));
+            let mut seen = Vec::new();
+            folders.retain(|(real, _)| {
+                let new = !seen.contains(real);
+                seen.push(real.clone());
+                new
+            });
+            let folders: Vec<PathBuf> = folders.into_iter().map(|(_, f)| f).collect();
+            for folder in &folders {
+                walk.folder(folder, &rubric.id)?;
+            }
+            folders
+        }
+        Source::Archive(stored) => {
+            if !stored.holds(&rubric.id) {
+                walk.find(
+                    stored.path(),
+                    FindingKind::NoAssessmentFolder {
+                        assessment: rubric.id.clone(),
+                    },
+                );
+            }
+            vec![stored.path().to_path_buf()]
+        }
+    };
+    // The journals are listed where the walk found the assessment's
+    // folders (in an archive, where they are stored).
+    let listed = match source {
+        Source::Folders(_) => Source::Folders(&walk.roots),
+        archive => archive,
+    };
+    let (found, _) = listed.sheets(&rubric.id, Sheets::All)?;
 
     let mut report = AuditReport {
         assessment: rubric.id.clone(),
@@ -790,41 +860,29 @@ pub fn audit(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<
     };
     // Journals come sorted by sheet: each sheet's copies are looked at
     // together, then let go.
-    let mut copies: Vec<(PathBuf, Vec<Record>)> = Vec::new();
+    let mut copies: Vec<Read> = Vec::new();
     let mut current: Option<SheetKey> = None;
     for (key, path) in found {
         if current.as_ref().is_some_and(|k| *k != key)
             && let Some(done) = current.take()
         {
-            one_sheet(&done, std::mem::take(&mut copies), &mut report);
+            one_sheet(&done, std::mem::take(&mut copies), &mut report, source);
         }
         current = Some(key.clone());
-        if let Some(records) = check_journal(rubric, rubric_hash, key, &path, &mut report) {
-            copies.push((path, records));
+        if let Some(read) = check_journal(rubric, rubric_hash, source, key, &path, &mut report) {
+            copies.push(read);
         }
     }
     if let Some(done) = current {
-        one_sheet(&done, copies, &mut report);
+        one_sheet(&done, copies, &mut report, source);
     }
-    let mut moderation = Vec::new();
-    for root in &walk.roots {
-        moderation.extend(Store::new(root).moderation_journals(&rubric.id)?);
-    }
-    moderation.sort();
-    moderation.dedup_by(|a, b| a.2 == b.2);
-    for (assessor, device, path) in moderation {
+    for (assessor, device, path) in listed.moderation_journals(&rubric.id)? {
         let key = moderation_key(&rubric.id, &assessor, &device);
-        check_journal(rubric, rubric_hash, key, &path, &mut report);
+        check_journal(rubric, rubric_hash, source, key, &path, &mut report);
     }
     // The exam lead's decisions: a chain of their own.
-    let mut decisions = Vec::new();
-    for root in &walk.roots {
-        decisions.extend(Store::new(root).decision_journals(&rubric.id)?);
-    }
-    decisions.sort();
-    decisions.dedup_by(|a, b| a.2 == b.2);
-    for (_, _, path) in decisions {
-        check_decisions(rubric_hash, &path, &mut report);
+    for (_, _, path) in listed.decision_journals(&rubric.id)? {
+        check_decisions(rubric_hash, source, &path, &mut report);
     }
     let mut quarantines = walk.quarantines;
     quarantines.sort();
@@ -859,8 +917,8 @@ pub fn audit(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<
         }
         report.quarantines.push(q);
     }
-    let decisions = crate::results::decisions::gather(rubric, rubric_hash, &folders).unwrap_or_default();
-    settle_findings(&mut report.findings, &decisions);
+    let decisions = crate::results::decisions::gather_from(rubric, rubric_hash, source).unwrap_or_default();
+    settle_findings(&mut report.findings, &decisions, source);
     // Stable: findings about one file keep the order they were found in.
     report
         .findings
@@ -868,15 +926,37 @@ pub fn audit(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<
     Ok(report)
 }
 
-/// Reads one journal, records what it found in `report`, and returns its
-/// intact records (`None` if it cannot be read).
+/// One journal of a sheet as [`check_journal`] read it: what its copies
+/// are compared by, and the records that [`list_events`] lists.
+struct Read {
+    path: PathBuf,
+    /// Its submissions, amendments and imports, in order.
+    events: Vec<Record>,
+}
+
+/// What the intact records of a journal say, gathered as they are read.
+#[derive(Default)]
+struct Seen {
+    records: usize,
+    /// The first record's rubric and sheet.
+    first: Option<(String, SheetKey)>,
+    /// The first record of the wrong kind for this journal (a sheet's in a
+    /// moderation journal, or the other way round).
+    misplaced: Option<u64>,
+    events: Vec<Record>,
+}
+
+/// Reads one journal, records what it found in `report`, and returns what
+/// its copies are compared by (`None` if it cannot be read). Its bytes are
+/// held once; the records are looked at one at a time, never all kept.
 fn check_journal(
     rubric: &Rubric,
     rubric_hash: &str,
+    source: Source<'_>,
     key: SheetKey,
     path: &Path,
     report: &mut AuditReport,
-) -> Option<Vec<Record>> {
+) -> Option<Read> {
     let mut findings = Vec::new();
     let mut finding = |line: Option<usize>, kind: FindingKind| {
         findings.push(Finding {
@@ -885,6 +965,8 @@ fn check_journal(
             kind,
         })
     };
+    // Each kind of journal holds its own kind of record only.
+    let moderation_journal = key.station.is_empty();
     let mut journal = JournalAudit {
         key,
         path: path.to_path_buf(),
@@ -896,11 +978,31 @@ fn check_journal(
         unknown_station: false,
         hand_edit: false,
     };
-    let read = read_sheet(path).and_then(|replay| {
-        let bytes = fs::read(path).map_err(io_error(path))?;
-        Ok((replay, bytes))
+    let read = source.with_bytes(path, |bytes| {
+        let mut seen = Seen::default();
+        let (_, checked) = check_sheet_bytes(path, bytes, |r| {
+            seen.records += 1;
+            if seen.first.is_none() {
+                seen.first = Some((r.rubric.to_string(), r.key()));
+            }
+            if seen.misplaced.is_none()
+                && r.event.is_moderation() != moderation_journal
+                && !matches!(r.event, Event::Opened { .. })
+            {
+                seen.misplaced = Some(r.seq);
+            }
+            if matches!(
+                r.event,
+                Event::Submitted { .. } | Event::AmendStarted { .. } | Event::Imported { .. }
+            ) {
+                seen.events.push(r.into_owned());
+            }
+        });
+        let lines = memchr::memchr_iter(b'\n', bytes).count()
+            + usize::from(!bytes.ends_with(b"\n") && !bytes.is_empty());
+        (checked, seen, lines, line_signs(bytes))
     });
-    let (replay, bytes) = match read {
+    let (checked, seen, lines, signs) = match read {
         Ok(read) => read,
         Err(e) => {
             journal.state = JournalState::Unreadable;
@@ -910,12 +1012,11 @@ fn check_journal(
             return None;
         }
     };
-    journal.lines = split_lines(&bytes).len();
-    journal.records = replay.records.len();
+    journal.lines = lines;
+    journal.records = seen.records;
 
-    let signs = line_signs(&bytes);
     journal.hand_edit = signs.iter().any(|s| s.severity() == Severity::Error);
-    if let Some(damage) = &replay.damage {
+    if let Some(damage) = &checked.damage {
         journal.state = JournalState::Damaged { line: damage.line };
         // Every damage read_sheet finds shows as a sign on its line or the
         // one before; should one not, it is reported as it is.
@@ -931,7 +1032,7 @@ fn check_journal(
             );
         }
     }
-    if let Some(q) = &replay.quarantined {
+    if let Some(q) = &checked.quarantined {
         if journal.state == JournalState::Sound {
             journal.state = JournalState::TornTail {
                 line: q.first_bad_line,
@@ -949,41 +1050,30 @@ fn check_journal(
     for sign in signs {
         finding(Some(sign.line()), FindingKind::Line(sign));
     }
-    if let Some(first) = replay.records.first() {
-        if first.rubric != rubric_hash {
-            journal.other_rubric = Some(first.rubric.clone());
-            finding(
-                None,
-                FindingKind::OtherRubric {
-                    found: first.rubric.clone(),
-                },
-            );
+    if let Some((first_rubric, first_key)) = seen.first {
+        if first_rubric != rubric_hash {
+            journal.other_rubric = Some(first_rubric.clone());
+            finding(None, FindingKind::OtherRubric { found: first_rubric });
         }
-        if first.key() != journal.key {
+        if first_key != journal.key {
             journal.wrong_place = true;
             finding(
                 None,
                 FindingKind::WrongPlace {
-                    records: first.key(),
+                    records: first_key,
                     place: journal.key.clone(),
                 },
             );
         }
     }
-    // Each kind of journal holds its own kind of record only.
-    let moderation_journal = journal.key.station.is_empty();
-    if let Some(r) = replay
-        .records
-        .iter()
-        .find(|r| r.event.is_moderation() != moderation_journal && !matches!(r.event, Event::Opened { .. }))
-    {
+    if let Some(seq) = seen.misplaced {
         let reason = if moderation_journal {
             "a sheet's record in an assessor's moderation journal"
         } else {
             "an assessor's moderation record in a sheet's journal"
         };
         finding(
-            Some(r.seq as usize),
+            Some(seq as usize),
             FindingKind::Damaged {
                 reason: format!("{reason}: osce never writes one there"),
             },
@@ -1002,7 +1092,10 @@ fn check_journal(
     }
     report.findings.append(&mut findings);
     report.journals.push(journal);
-    Some(replay.records)
+    Some(Read {
+        path: path.to_path_buf(),
+        events: seen.events,
+    })
 }
 
 /// Adds a journal's amendments, submissions and imports to the report.
@@ -1068,7 +1161,11 @@ fn list_events(key: &SheetKey, path: &Path, records: &[Record], report: &mut Aud
 /// Marks the errors a decision in force has settled: a journal in the
 /// wrong place that was voided, two histories of one sheet where the exam
 /// lead said which counts (or neither).
-fn settle_findings(findings: &mut [Finding], decisions: &crate::results::decisions::Decisions) {
+fn settle_findings(
+    findings: &mut [Finding],
+    decisions: &crate::results::decisions::Decisions,
+    source: Source<'_>,
+) {
     use crate::results::decisions::Ruling;
     let in_force = decisions.in_force();
     // <root>/<assessment>/<examiner>@<device>/<candidate>/<station>.jsonl
@@ -1085,9 +1182,7 @@ fn settle_findings(findings: &mut [Finding], decisions: &crate::results::decisio
         };
         let settled = match &finding.kind {
             FindingKind::WrongPlace { .. } => {
-                let fingerprint = fs::read(&finding.path)
-                    .map(|b| blake3::hash(&b).to_hex().to_string())
-                    .unwrap_or_default();
+                let fingerprint = source.fingerprint(&finding.path);
                 in_force.iter().find(|m| {
                     matches!(&m.entry.decision, Ruling::Void { candidate: c, station: s, sheet }
                         if *c == candidate && *s == station && sheet.examiner == examiner
@@ -1098,12 +1193,7 @@ fn settle_findings(findings: &mut [Finding], decisions: &crate::results::decisio
                 others,
                 relation: Copies::Different,
             } => {
-                let last = |p: &Path| {
-                    read_sheet(p)
-                        .ok()
-                        .and_then(|r| r.records.last().map(|x| x.hash.clone()))
-                        .unwrap_or_default()
-                };
+                let last = |p: &Path| source.record_hashes(p).pop().unwrap_or_default();
                 let lasts: Vec<String> = std::iter::once(finding.path.as_path())
                     .chain(others.iter().map(PathBuf::as_path))
                     .map(last)
@@ -1133,9 +1223,9 @@ fn settle_findings(findings: &mut [Finding], decisions: &crate::results::decisio
 
 /// Checks an exam lead's decisions journal: every line's hash, the chain,
 /// the rubric version; lists it with the other journals.
-fn check_decisions(rubric_hash: &str, path: &Path, report: &mut AuditReport) {
+fn check_decisions(rubric_hash: &str, source: Source<'_>, path: &Path, report: &mut AuditReport) {
     use crate::results::decisions::DecisionEntry;
-    let read = match crate::store::read_chain::<DecisionEntry>(path) {
+    let read = match source.read_chain::<DecisionEntry>(path) {
         Ok(r) => r,
         Err(e) => {
             report.findings.push(Finding {
@@ -1195,27 +1285,29 @@ fn check_decisions(rubric_hash: &str, path: &Path, report: &mut AuditReport) {
 /// Lists the events of one sheet's journals (each history once: the
 /// longest copy of it, as every command uses it) and, where the sheet was
 /// found more than once, how its copies relate.
-fn one_sheet(key: &SheetKey, copies: Vec<(PathBuf, Vec<Record>)>, report: &mut AuditReport) {
-    for (i, (path, records)) in copies.iter().enumerate() {
-        let is_copy = copies.iter().enumerate().any(|(j, (_, other))| {
+fn one_sheet(key: &SheetKey, copies: Vec<Read>, report: &mut AuditReport, source: Source<'_>) {
+    if let [only] = copies.as_slice() {
+        list_events(key, &only.path, &only.events, report);
+        return;
+    }
+    // Seen more than once: each copy's hashes, read again (a sheet is
+    // seldom copied, and a long journal's hashes are not kept for nothing).
+    let hashes: Vec<(PathBuf, Vec<String>)> = copies
+        .iter()
+        .map(|c| (c.path.clone(), source.record_hashes(&c.path)))
+        .collect();
+    for (i, (copy, (_, mine))) in copies.iter().zip(&hashes).enumerate() {
+        let is_copy = hashes.iter().enumerate().any(|(j, (_, other))| {
             j != i
-                && other.len() >= records.len()
-                && (other.len() > records.len() || j < i)
-                && records
-                    .last()
-                    .is_none_or(|last| other[records.len() - 1].hash == last.hash)
+                && other.len() >= mine.len()
+                && (other.len() > mine.len() || j < i)
+                && mine.last().is_none_or(|last| other[mine.len() - 1] == *last)
         });
         if !is_copy {
-            list_events(key, path, records, report);
+            list_events(key, &copy.path, &copy.events, report);
         }
     }
-    if copies.len() > 1 {
-        let hashes: Vec<(PathBuf, Vec<String>)> = copies
-            .into_iter()
-            .map(|(path, records)| (path, records.into_iter().map(|r| r.hash).collect()))
-            .collect();
-        same_sheet(&hashes, &mut report.findings);
-    }
+    same_sheet(&hashes, &mut report.findings);
 }
 
 fn same_sheet(copies: &[(PathBuf, Vec<String>)], findings: &mut Vec<Finding>) {
@@ -1244,10 +1336,11 @@ fn same_sheet(copies: &[(PathBuf, Vec<String>)], findings: &mut Vec<Finding>) {
 /// What a quarantine file holds.
 fn look_at_quarantine(path: &Path) -> Result<QuarantineFile, StoreError> {
     let bytes = fs::read(path).map_err(io_error(path))?;
-    let pieces = split_lines(&bytes);
+    let mut pieces = 0;
     let mut whole_records = 0;
     let mut changed = Vec::new();
-    for (i, (piece, _)) in pieces.iter().enumerate() {
+    for (i, (piece, _)) in lines_of(&bytes).enumerate() {
+        pieces += 1;
         match decode_line(piece) {
             Ok(_) => whole_records += 1,
             // A whole record, yet its hash is wrong: a write cut short
@@ -1265,7 +1358,7 @@ fn look_at_quarantine(path: &Path) -> Result<QuarantineFile, StoreError> {
         path: path.to_path_buf(),
         bytes: bytes.len() as u64,
         journal,
-        pieces: pieces.len(),
+        pieces,
         whole_records,
         changed,
     })

@@ -22,8 +22,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::standards::Decision as StandardsRecord;
 use crate::results::gather::Cohort;
+use crate::results::source::Source as Journals;
 use crate::rubric::{DoubleMarkingMode, Rubric};
-use crate::store::{ChainJournal, Proposed, Store, StoreError, read_chain};
+use crate::store::{ChainJournal, Proposed, Store, StoreError};
 
 /// Why the decisions cannot be applied.
 #[derive(Debug, thiserror::Error)]
@@ -431,22 +432,21 @@ impl Decisions {
 /// journal (the longest copy); one made under another rubric version is
 /// reported and not used.
 pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<Decisions, StoreError> {
-    let mut found = Vec::new();
-    let mut seen = Vec::new();
-    for folder in folders {
-        let real = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.clone());
-        if seen.contains(&real) {
-            continue;
-        }
-        seen.push(real);
-        found.extend(Store::new(folder).decision_journals(&rubric.id)?);
-    }
-    found.sort();
+    gather_from(rubric, rubric_hash, Journals::Folders(folders))
+}
+
+/// [`gather`] from the folders or the archive.
+pub fn gather_from(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    source: Journals<'_>,
+) -> Result<Decisions, StoreError> {
+    let found = source.decision_journals(&rubric.id)?;
     let mut out = Decisions::default();
     // (lead, device) -> the longest copy's hashes and entries.
     let mut kept: BTreeMap<(String, String), (Vec<String>, Vec<Made>)> = BTreeMap::new();
     for (lead, device, path) in found {
-        let read = match read_chain::<DecisionEntry>(&path) {
+        let read = match source.read_chain::<DecisionEntry>(&path) {
             Ok(r) => r,
             Err(e) => {
                 out.problems

@@ -7,7 +7,7 @@
 //! which device's clock was later: two devices holding the same examiner's
 //! sheet for the same candidate and station is a conflict to resolve.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -16,10 +16,9 @@ use crate::rubric::{DoubleMarkingMode, Rubric};
 use chrono::{DateTime, Utc};
 
 use crate::results::decisions::Settled;
+use crate::results::source::{NamedAgain, Sheets, Source};
 use crate::scoring::{Standards, score_station};
-use crate::store::{
-    Damage, Event, Quarantine, RecordRef, SheetKey, SheetState, Store, StoreError, read_sheet_with,
-};
+use crate::store::{Damage, Event, Quarantine, RecordRef, SheetKey, SheetState, StoreError};
 
 /// One journal as found on disk: the state its records replay to, and the
 /// little more of the records that export needs. The records themselves
@@ -85,16 +84,6 @@ pub struct ProblemSheet {
     /// BLAKE3 of the file's bytes (empty where it cannot be read): a
     /// decision to void it names it by this.
     pub fingerprint: String,
-}
-
-/// BLAKE3 of a plain file's bytes, or empty.
-fn file_fingerprint(path: &Path) -> String {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => std::fs::read(path)
-            .map(|b| blake3::hash(&b).to_hex().to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
 }
 
 /// A journal seen again: the same sheet in another folder (a copy of a
@@ -180,7 +169,7 @@ pub fn short_hash(hash: &str) -> &str {
 /// The journals are read on every core; the cohort is the same, in the
 /// same order, as if read one by one.
 pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<Cohort, StoreError> {
-    gather_listed(rubric, rubric_hash, folders, |store| store.sheets(&rubric.id))
+    gather_from(rubric, rubric_hash, Source::Folders(folders), Sheets::All)
 }
 
 /// [`gather`] for one candidate at one station: only that cell's journals
@@ -192,52 +181,118 @@ pub fn gather_cell(
     candidate: &str,
     station: &str,
 ) -> Result<Cohort, StoreError> {
-    gather_listed(rubric, rubric_hash, folders, |store| {
-        store.cell_sheets(&rubric.id, candidate, station)
-    })
+    gather_from(
+        rubric,
+        rubric_hash,
+        Source::Folders(folders),
+        Sheets::Cell { candidate, station },
+    )
 }
 
-fn gather_listed(
+/// [`gather`] (or [`gather_cell`]) from the folders or the archive.
+pub fn gather_from(
     rubric: &Rubric,
     rubric_hash: &str,
-    folders: &[PathBuf],
-    list: impl Fn(&Store) -> Result<Vec<(SheetKey, PathBuf)>, StoreError>,
+    source: Source<'_>,
+    which: Sheets<'_>,
 ) -> Result<Cohort, StoreError> {
-    let mut cohort = Cohort::default();
-    let mut seen: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let mut found = Vec::new();
-    for folder in folders {
-        let real = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.clone());
-        if let Some((first, _)) = seen.iter().find(|(_, r)| *r == real) {
-            cohort.same_folders.push((first.clone(), folder.clone()));
-            continue;
-        }
-        seen.push((folder.clone(), real));
-        found.extend(list(&Store::new(folder))?);
-    }
-    found.sort();
-    found.dedup_by(|a, b| a.1 == b.1);
+    let (found, same_folders) = source.sheets(&rubric.id, which)?;
     let read = crate::base::threads::map_blocks(found, 256, |(key, path)| {
-        read_journal(rubric, rubric_hash, key, path)
+        read_journal(rubric, rubric_hash, source, key, path)
     });
+    Ok(settle_all(read.into_iter().flatten(), same_folders, source))
+}
+
+/// The cohort of the journals read, in the order listed (by sheet).
+fn settle_all(reads: impl Iterator<Item = Read>, same_folders: NamedAgain, source: Source<'_>) -> Cohort {
+    let mut cohort = Cohort {
+        same_folders,
+        ..Cohort::default()
+    };
     let mut group: Vec<Read> = Vec::new();
-    for read in read.into_iter().flatten() {
+    for read in reads {
         if group.first().is_some_and(|g| g.key != read.key) {
-            settle_group(std::mem::take(&mut group), &mut cohort);
+            settle_group(std::mem::take(&mut group), &mut cohort, source);
         }
         group.push(read);
     }
-    settle_group(group, &mut cohort);
-    Ok(cohort)
+    settle_group(group, &mut cohort, source);
+    cohort
+}
+
+/// What [`gather_again`] read of each journal, by path, with the file's
+/// size and modification time when it was read: `status --watch` reads
+/// again only the journals that changed.
+#[derive(Default)]
+pub struct Remembered {
+    rubric_hash: String,
+    reads: HashMap<PathBuf, (Stamp, Read)>,
+}
+
+/// A journal file's size and modification time.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()))
+}
+
+/// [`gather`] of the folders, reading again only the journals whose size
+/// or modification time changed since `remembered` last saw them (all of
+/// them the first time, or under another rubric): the cohort, and how many
+/// journals were read.
+pub fn gather_again(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    folders: &[PathBuf],
+    remembered: &mut Remembered,
+) -> Result<(Cohort, usize), StoreError> {
+    if remembered.rubric_hash != rubric_hash {
+        *remembered = Remembered {
+            rubric_hash: rubric_hash.to_string(),
+            reads: HashMap::new(),
+        };
+    }
+    let source = Source::Folders(folders);
+    let (found, same_folders) = source.sheets(&rubric.id, Sheets::All)?;
+    let mut slots: Vec<Option<Read>> = Vec::with_capacity(found.len());
+    let mut todo = Vec::new();
+    let mut stamps = Vec::with_capacity(found.len());
+    for (i, (key, path)) in found.into_iter().enumerate() {
+        let now = stamp(&path);
+        match remembered.reads.get(&path) {
+            Some((then, read)) if now.as_ref() == Some(then) => slots.push(Some(read.clone())),
+            _ => {
+                slots.push(None);
+                todo.push((i, key, path.clone()));
+            }
+        }
+        stamps.push((path, now));
+    }
+    let read_anew = todo.len();
+    let read = crate::base::threads::map(todo, 256, |(i, key, path)| {
+        (i, read_journal(rubric, rubric_hash, source, key, path))
+    });
+    for (i, r) in read {
+        slots[i] = Some(r);
+    }
+    let reads: Vec<Read> = slots.into_iter().flatten().collect();
+    remembered.reads = stamps
+        .into_iter()
+        .zip(&reads)
+        .filter_map(|((path, now), read)| Some((path, (now?, read.clone()))))
+        .collect();
+    Ok((settle_all(reads.into_iter(), same_folders, source), read_anew))
 }
 
 /// One journal as read for [`gather`].
+#[derive(Clone)]
 struct Read {
     key: SheetKey,
     path: PathBuf,
     outcome: Outcome,
 }
 
+#[derive(Clone)]
 enum Outcome {
     /// Usable, perhaps with a torn tail or damage.
     Sheet {
@@ -257,7 +312,7 @@ enum Outcome {
 
 /// Sorts the journals of one sheet key: copies of one history become one
 /// sheet; the rest are placed where they belong in `cohort`.
-fn settle_group(group: Vec<Read>, cohort: &mut Cohort) {
+fn settle_group(group: Vec<Read>, cohort: &mut Cohort, source: Source<'_>) {
     let mut histories: Vec<Read> = Vec::new();
     for read in group {
         match read.outcome {
@@ -270,7 +325,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort) {
             }),
             Outcome::Problem(why) => cohort.problem_sheets.push(ProblemSheet {
                 key: read.key,
-                fingerprint: file_fingerprint(&read.path),
+                fingerprint: source.fingerprint(&read.path),
                 path: read.path,
                 why,
             }),
@@ -287,7 +342,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort) {
         let n = records(&read);
         let mut copy_of = None;
         for (i, (head, hashes)) in heads.iter_mut().enumerate() {
-            let hashes = hashes.get_or_insert_with(|| record_hashes(&head.path));
+            let hashes = hashes.get_or_insert_with(|| source.record_hashes(&head.path));
             if n > 0 && hashes.get(n - 1) == Some(last_hash) {
                 copy_of = Some(i);
                 break;
@@ -316,7 +371,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort) {
         if let Some(d) = damage {
             cohort.problem_sheets.push(ProblemSheet {
                 key: head.key,
-                fingerprint: file_fingerprint(&head.path),
+                fingerprint: source.fingerprint(&head.path),
                 path: head.path,
                 why: format!(
                     "damaged at line {} ({}): the records from there on cannot be read, so what the sheet says \
@@ -344,22 +399,26 @@ fn records(read: &Read) -> usize {
     }
 }
 
-/// The hash of every intact record of the journal at `path`, in order
-/// (read again only for a sheet seen more than once).
-fn record_hashes(path: &Path) -> Vec<String> {
-    let mut hashes = Vec::new();
-    let _ = read_sheet_with(path, |r| hashes.push(r.hash.to_string()));
-    hashes
-}
-
 /// Reads one journal for [`gather`], checking everything a result relies
 /// on.
-fn read_journal(rubric: &Rubric, rubric_hash: &str, key: SheetKey, path: PathBuf) -> Read {
-    let outcome = read_outcome(rubric, rubric_hash, &key, &path);
+fn read_journal(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    source: Source<'_>,
+    key: SheetKey,
+    path: PathBuf,
+) -> Read {
+    let outcome = read_outcome(rubric, rubric_hash, source, &key, &path);
     Read { key, path, outcome }
 }
 
-fn read_outcome(rubric: &Rubric, rubric_hash: &str, key: &SheetKey, path: &Path) -> Outcome {
+fn read_outcome(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    source: Source<'_>,
+    key: &SheetKey,
+    path: &Path,
+) -> Outcome {
     let Some(station) = rubric.station(&key.station) else {
         return Outcome::UnknownStation;
     };
@@ -375,7 +434,7 @@ fn read_outcome(rubric: &Rubric, rubric_hash: &str, key: &SheetKey, path: &Path)
     // The sheet as last submitted, kept while an amendment is open: until
     // the amended sheet is submitted, results use this.
     let mut as_submitted: Option<SheetState> = None;
-    let read = read_sheet_with(path, |r| {
+    let read = source.read_sheet_with(path, |r| {
         last_hash.clear();
         last_hash.push_str(r.hash);
         if other_rubric.is_none() && r.rubric != rubric_hash {

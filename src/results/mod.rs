@@ -16,7 +16,9 @@
 //! 6. [`export`] and [`workbook`]: the CSV files and the Excel workbook;
 //!    [`feedback`]: a file per candidate.
 //!
-//! [`audit`] checks every session file on its own, for the exam lead.
+//! [`source`] says where the journals are read from: the laptops' folders
+//! or the exam [`archive`]. [`audit`] checks every session file on its own,
+//! for the exam lead.
 
 pub mod archive;
 pub mod audit;
@@ -28,4 +30,5 @@ pub mod finality;
 pub mod gather;
 pub mod moderation;
 pub mod reconcile;
+pub mod source;
 pub mod workbook;

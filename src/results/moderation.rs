@@ -17,8 +17,9 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use crate::results::gather::{CellState, Cohort, FoundSheet, Matrix, progress, sheet_state};
+use crate::results::source::Source;
 use crate::rubric::Rubric;
-use crate::store::{Decision, Event, Proposed, Record, SeenSheet, Store, StoreError, read_sheet};
+use crate::store::{Decision, Event, Proposed, Record, SeenSheet, StoreError};
 
 /// One decision as recorded.
 #[derive(Debug, Clone, PartialEq)]
@@ -216,12 +217,12 @@ pub struct Moderation {
 /// A journal made against another rubric is reported and left out; a torn
 /// tail or damage is reported and the intact records before it are used.
 pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<Moderation, StoreError> {
-    let mut found = Vec::new();
-    for folder in folders {
-        found.extend(Store::new(folder).moderation_journals(&rubric.id)?);
-    }
-    found.sort();
-    found.dedup_by(|a, b| a.2 == b.2);
+    gather_from(rubric, rubric_hash, Source::Folders(folders))
+}
+
+/// [`gather`] from the folders or the archive.
+pub fn gather_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Result<Moderation, StoreError> {
+    let found = source.moderation_journals(&rubric.id)?;
     let mut m = Moderation::default();
     let mut kept: Vec<(String, String, Vec<String>)> = Vec::new();
     for (assessor, device, path) in found {
@@ -229,7 +230,7 @@ pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result
             path: path.clone(),
             what,
         };
-        let replay = match read_sheet(&path) {
+        let replay = match source.read_sheet(&path) {
             Ok(r) => r,
             Err(e) => {
                 m.problems.push(problem(format!("cannot be read: {e}")));

@@ -173,17 +173,23 @@ pub fn read_chain<T: DeserializeOwned>(path: &Path) -> Result<ChainRead<T>, Stor
         });
     }
     let bytes = std::fs::read(path).map_err(io_error(path))?;
-    let read = scan_chain::<T>(&bytes);
+    Ok(read_chain_bytes(&bytes))
+}
+
+/// [`read_chain`] on a chained journal's bytes already in memory (the exam
+/// archive keeps them): exactly the same checks.
+pub fn read_chain_bytes<T: DeserializeOwned>(bytes: &[u8]) -> ChainRead<T> {
+    let read = scan_chain::<T>(bytes);
     let (torn, damage) = match read.problem {
         None => (None, None),
         Some((line, reason, true)) => (Some(format!("line {line}: {reason}")), None),
         Some((line, reason, false)) => (None, Some((line, reason))),
     };
-    Ok(ChainRead {
+    ChainRead {
         entries: read.entries,
         torn,
         damage,
-    })
+    }
 }
 
 /// What [`read_chain`] checks (each line's hash, `seq`, `prev`), on a

@@ -301,6 +301,22 @@ pub fn read_sheet_with(
     each: impl FnMut(RecordRef<'_>),
 ) -> Result<Checked, StoreError> {
     let path = path.as_ref();
+    let len = plain_len(path)?;
+    let mut buffer = BUFFER.take();
+    let checked = File::open(path)
+        .and_then(|file| read_whole(file, len, &mut buffer))
+        .map_err(io_error(path))
+        .map(|len| check_read(path, &buffer[..len], each));
+    // Kept for this thread's next journal, unless it was a giant.
+    if buffer.len() <= KEPT_BUFFER {
+        BUFFER.set(buffer);
+    }
+    checked
+}
+
+/// The length of the journal file at `path`, which must be a plain file
+/// (links followed).
+fn plain_len(path: &Path) -> Result<u64, StoreError> {
     let meta = fs::metadata(path).map_err(io_error(path))?;
     if !meta.is_file() {
         let what = if meta.is_dir() {
@@ -313,16 +329,19 @@ pub fn read_sheet_with(
             what,
         });
     }
-    let mut buffer = BUFFER.take();
-    let checked = File::open(path)
-        .and_then(|file| read_whole(file, meta.len(), &mut buffer))
-        .map_err(io_error(path))
-        .map(|len| check_read(path, &buffer[..len], each));
-    // Kept for this thread's next journal, unless it was a giant.
-    if buffer.len() <= KEPT_BUFFER {
-        BUFFER.set(buffer);
-    }
-    checked
+    Ok(meta.len())
+}
+
+/// The bytes of the journal file at `path`, refused as
+/// [`read_sheet_with`] refuses what is not a plain file.
+pub fn read_journal_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
+    let len = plain_len(path)?;
+    let mut bytes = Vec::new();
+    let read = File::open(path)
+        .and_then(|file| read_whole(file, len, &mut bytes))
+        .map_err(io_error(path))?;
+    bytes.truncate(read);
+    Ok(bytes)
 }
 
 thread_local! {

@@ -258,6 +258,24 @@ pub fn signed_off(folder: &Path, rubric_path: &str, assessor: &str) {
         .expect("append");
 }
 
+/// The journal files under `folder`, sorted.
+pub fn journals(folder: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("list") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "jsonl") {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 /// Runs the binary with `args`: its exit code, and what it printed (stdout
 /// then stderr).
 pub fn run_osce(args: &[&str]) -> (i32, String) {

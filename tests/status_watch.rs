@@ -1,0 +1,173 @@
+//! `osce status --watch` through the binary: a sheet that arrives in the
+//! folder is counted, a journal whose last line is still being copied is
+//! shown as arriving (not as a problem), and Ctrl-C ends it with exit
+//! code 0.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use common::{Dir, Marks, OSCE, candidate, journals};
+
+/// How long to wait for a screen before giving up: not a timing target,
+/// only a bound so that a broken watch fails instead of hanging.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// The watch's output, screen by screen (each ends with its "Watching"
+/// line).
+struct Screens {
+    lines: Receiver<String>,
+    seen: String,
+}
+
+impl Screens {
+    /// The next screen for which `want` holds; panics, with everything
+    /// shown, if none comes.
+    fn wait_for(&mut self, what: &str, want: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        let mut screen = String::new();
+        while start.elapsed() < PATIENCE {
+            match self.lines.recv_timeout(Duration::from_millis(200)) {
+                Ok(line) => {
+                    self.seen.push_str(&line);
+                    self.seen.push('\n');
+                    screen.push_str(&line);
+                    screen.push('\n');
+                    if line.starts_with("Watching ") {
+                        if want(&screen) {
+                            return screen;
+                        }
+                        screen.clear();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        panic!("no screen with {what}; shown so far:\n{}", self.seen);
+    }
+}
+
+fn watch(folder: &Path) -> (Child, Screens) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_osce"))
+        .args(["status", OSCE, "--sessions", s(folder), "--watch"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("osce runs");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (
+        child,
+        Screens {
+            lines: rx,
+            seen: String::new(),
+        },
+    )
+}
+
+#[test]
+fn a_sheet_arriving_is_counted_one_still_being_copied_is_arriving_and_ctrl_c_ends_it() {
+    let dir = Dir::new("status-watch");
+    let folder = dir.sub("shared");
+    candidate(&folder, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let stations = journals(&folder).len();
+    let (mut child, mut screens) = watch(&folder);
+    screens.wait_for("the first candidate", |t| {
+        t.contains(&format!("{stations} sheets expected: {stations} submitted."))
+    });
+
+    // A second candidate's sheets arrive.
+    candidate(&folder, OSCE, "C002", "k.patel@laptop-b", Marks::Bottom);
+    let both = 2 * stations;
+    let screen = screens.wait_for("the second candidate", |t| {
+        t.contains(&format!("{both} sheets expected: {both} submitted."))
+    });
+    assert!(
+        screen.contains(&format!("{stations} journals read anew")),
+        "only the new journals are read: {screen}"
+    );
+
+    // One of them is being copied again, its last line not all there yet.
+    let copying = journals(&folder)
+        .into_iter()
+        .find(|j| s(j).contains("C002"))
+        .expect("a journal of C002");
+    let whole = std::fs::read(&copying).expect("journal");
+    let mut torn = whole.clone();
+    torn.extend_from_slice(b"{\"seq\":99,\"time\":\"2026-11-23T");
+    std::fs::write(&copying, &torn).expect("torn");
+    let screen = screens.wait_for("the journal arriving", |t| t.contains("Arriving"));
+    assert!(
+        screen.contains("Arriving (1 journal is still being copied") && screen.contains(s(&copying)),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Problems with session files"),
+        "a copy under way is not a problem: {screen}"
+    );
+    assert!(
+        screen.contains(&format!("{both} sheets expected: {both} submitted.")),
+        "its complete lines still count: {screen}"
+    );
+    std::fs::write(&copying, &whole).expect("copied");
+    screens.wait_for("the copy finished", |t| {
+        !t.contains("Arriving") && t.contains(&format!("{both} sheets expected: {both} submitted."))
+    });
+
+    // Ctrl-C: a clean end.
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "still running after Ctrl-C: {}",
+            screens.seen
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(0), "{}", screens.seen);
+    let mut rest = String::new();
+    while let Ok(line) = screens.lines.recv_timeout(Duration::from_secs(5)) {
+        rest.push_str(&line);
+        rest.push('\n');
+    }
+    assert!(rest.contains("Stopped watching."), "{rest}");
+}
+
+#[test]
+fn watch_is_for_folders_not_an_archive() {
+    let dir = Dir::new("status-watch-archive");
+    let (code, out) = common::run_osce(&[
+        "status",
+        OSCE,
+        "--archive",
+        s(&dir.0.join("exam.osce")),
+        "--watch",
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--watch") && out.contains("--archive"), "{out}");
+}
