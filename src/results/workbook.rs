@@ -46,6 +46,10 @@ pub enum WorkbookError {
 /// file holds every row).
 pub fn write(file: &mut std::fs::File, sheets: &[Sheet<'_>]) -> Result<Vec<String>, WorkbookError> {
     let mut workbook = Workbook::new();
+    // The fastest deflate: the workbook is a copy of the CSV files, written
+    // on every export, and most of its time went on compressing at the
+    // default level (BENCHMARKS.md).
+    workbook.set_zip_compression_level(1);
     let bold = Format::new().set_bold();
     let mut cut = Vec::new();
     for sheet in sheets {
