@@ -273,10 +273,10 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 }
                 _ => String::new(),
             };
-            let feedback: Vec<String> = sheets
+            // Only as submitted: a sheet not in has no feedback to give.
+            let feedback: Vec<&str> = sheets
                 .iter()
-                .map(|s| s.state.feedback.clone())
-                .filter(|f| !f.is_empty())
+                .filter_map(|s| crate::results::feedback::submitted_feedback(s))
                 .collect();
             let concerns: Vec<String> = sheets
                 .iter()
