@@ -285,6 +285,13 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
         );
     }
 
+    if !report.pauses.is_empty() {
+        let _ = writeln!(out, "\nTimer pauses ({}):", report.pauses.len());
+        for p in &report.pauses {
+            let _ = writeln!(out, "  {}: {}", sheet(&p.key), p.pause.words());
+        }
+    }
+
     if !report.imports.is_empty() {
         let _ = writeln!(out, "\nEntered from paper ({}):", report.imports.len());
         for i in &report.imports {

@@ -65,6 +65,8 @@ pub struct AuditReport {
     pub submissions: Vec<SubmissionEntry>,
     /// Every sheet entered from paper, in the same order.
     pub imports: Vec<ImportEntry>,
+    /// Every pause of a sheet's timer, with its reason, in the same order.
+    pub pauses: Vec<PauseEntry>,
     /// What is wrong or worth a look: errors first, then warnings, each by
     /// path and line.
     pub findings: Vec<Finding>,
@@ -224,6 +226,14 @@ pub struct ImportEntry {
     pub time: DateTime<Utc>,
     pub examiner: String,
     pub source: String,
+}
+
+/// A pause of a sheet's timer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PauseEntry {
+    pub key: SheetKey,
+    pub path: PathBuf,
+    pub pause: crate::store::Pause,
 }
 
 /// Whether a finding means something is wrong.
@@ -786,6 +796,7 @@ pub fn audit(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<
         amendments: Vec::new(),
         submissions: Vec::new(),
         imports: Vec::new(),
+        pauses: Vec::new(),
         findings: walk.findings,
     };
     // Journals come sorted by sheet: each sheet's copies are looked at
@@ -1005,8 +1016,15 @@ fn check_journal(
     Some(replay.records)
 }
 
-/// Adds a journal's amendments, submissions and imports to the report.
+/// Adds a journal's amendments, submissions, imports and pauses to the
+/// report.
 fn list_events(key: &SheetKey, path: &Path, records: &[Record], report: &mut AuditReport) {
+    let pauses = crate::store::SheetState::replay(records).pauses();
+    report.pauses.extend(pauses.into_iter().map(|pause| PauseEntry {
+        key: key.clone(),
+        path: path.to_path_buf(),
+        pause,
+    }));
     let mut last_submission: Option<Submission> = None;
     let mut open: Option<usize> = None;
     for r in records {
