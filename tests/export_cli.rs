@@ -598,6 +598,33 @@ fn the_workbook_holds_the_same_cells_as_the_csv_files() {
     );
 }
 
+/// E01's sheet (on lap1) for C001 at the shoulder, every item at its top
+/// level; submitted if `submit`.
+fn c001_shoulder(s: &Path, submit: bool) {
+    common::sheet(
+        s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap1",
+        common::Marks::Top,
+        submit,
+        0,
+    );
+}
+
+/// The cell `column` of C001's shoulder row in the stations.csv exported
+/// into `out`.
+fn c001_shoulder_cell(out: &Path, column: &str) -> String {
+    let (header, rows) = read_csv(&out.join("stations.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = rows
+        .iter()
+        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "shoulder")
+        .expect("the shoulder row");
+    row[col(column)].clone()
+}
+
 /// An examiner started amending a submitted sheet and the laptop died (or
 /// they quit) before it was submitted again: until it is, every result
 /// uses the sheet as last submitted, and says an amendment is in progress.
@@ -605,16 +632,7 @@ fn the_workbook_holds_the_same_cells_as_the_csv_files() {
 fn a_sheet_being_amended_counts_as_last_submitted_and_says_so() {
     let dir = Dir::new();
     let s = dir.0.join("s");
-    common::sheet(
-        &s,
-        OSCE,
-        "shoulder",
-        "C001",
-        "E01@lap1",
-        common::Marks::Top,
-        true,
-        0,
-    );
+    c001_shoulder(&s, true);
     let rubric = common::rubric(OSCE);
     let first = &rubric.station("shoulder").expect("shoulder").items[1];
     common::append(
@@ -644,21 +662,12 @@ fn a_sheet_being_amended_counts_as_last_submitted_and_says_so() {
         out.to_str().expect("utf-8"),
     ]);
     assert_eq!(code, 1, "not final while an amendment is open: {said}");
-    let (header, rows) = read_csv(&out.join("stations.csv"));
-    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let row = rows
-        .iter()
-        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "shoulder")
-        .expect("the shoulder row");
-    assert_eq!(
-        row[col("score")],
-        "20",
-        "the submitted score, not the amended marks"
-    );
+    let cell = |column: &str| c001_shoulder_cell(&out, column);
+    assert_eq!(cell("score"), "20", "the submitted score, not the amended marks");
     assert!(
-        row[col("note")].contains("amendment in progress"),
+        cell("note").contains("amendment in progress"),
         "the note says so: {:?}",
-        row[col("note")]
+        cell("note")
     );
     let (_, status) = common::run_osce(&["status", OSCE, "--sessions", s.to_str().expect("utf-8")]);
     assert!(status.contains("amending"), "{status}");
@@ -686,16 +695,7 @@ fn examiners_reasons_for_unmarked_items_and_pauses_are_shown() {
     use osce::store::TimerAction;
     let dir = Dir::new();
     let s = dir.0.join("s");
-    common::sheet(
-        &s,
-        OSCE,
-        "shoulder",
-        "C001",
-        "E01@lap1",
-        common::Marks::Top,
-        false,
-        0,
-    );
+    c001_shoulder(&s, false);
     let item = common::rubric(OSCE).station("shoulder").expect("shoulder").items[2]
         .id
         .clone();
@@ -771,13 +771,8 @@ fn examiners_reasons_for_unmarked_items_and_pauses_are_shown() {
 
     let out = dir.0.join("out");
     export(&[OSCE, "--sessions", f, "--out", out.to_str().expect("utf-8")]);
-    let (header, rows) = read_csv(&out.join("stations.csv"));
-    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let row = rows
-        .iter()
-        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "shoulder")
-        .expect("the shoulder row");
-    let note = &row[col("note")];
+    let cell = |column: &str| c001_shoulder_cell(&out, column);
+    let note = &cell("note");
     assert!(
         note.contains(&format!(
             "left unmarked: {item} (candidate ran out of time before the LHB)"

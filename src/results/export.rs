@@ -476,6 +476,33 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                         .find(|(w, _)| w == what)
                         .map(|(_, reason)| reason.clone())
                 };
+                // A row: the item (id, text), the level given (label,
+                // index, marks), the maximum, late, (time, record) and
+                // imported.
+                let row = |item: [&str; 2],
+                           [label, index, marks]: [String; 3],
+                           maximum: String,
+                           late: bool,
+                           [time, record]: [String; 2],
+                           imported: &str| {
+                    vec![
+                        c.candidate.clone(),
+                        station.id.clone(),
+                        item[0].to_string(),
+                        item[1].to_string(),
+                        label,
+                        index,
+                        marks,
+                        maximum,
+                        if late { "yes".into() } else { "no".into() },
+                        sheet.key.examiner.clone(),
+                        sheet.key.device.clone(),
+                        time,
+                        record,
+                        imported.to_string(),
+                        why(item[0]).unwrap_or_default(),
+                    ]
+                };
                 for item in &station.items {
                     let scale = rubric.scale(item.scale);
                     let level_words = |level: Option<usize>| match level {
@@ -527,23 +554,14 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                         },
                     };
                     let (label, index, marks) = level;
-                    rows.push(vec![
-                        c.candidate.clone(),
-                        station.id.clone(),
-                        item.id.clone(),
-                        item.text.clone(),
-                        label,
-                        index,
-                        marks,
+                    rows.push(row(
+                        [&item.id, &item.text],
+                        [label, index, marks],
                         fmt_marks(rubric.item_max(item)),
-                        if late { "yes".into() } else { "no".into() },
-                        sheet.key.examiner.clone(),
-                        sheet.key.device.clone(),
-                        time,
-                        record,
-                        imported.into(),
-                        why(&item.id).unwrap_or_default(),
-                    ]);
+                        late,
+                        [time, record],
+                        imported,
+                    ));
                 }
                 let Some(g) = &station.global_rating else {
                     continue;
@@ -569,23 +587,17 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                     None => continue,
                 };
                 let (label, index, late, time, record) = given;
-                rows.push(vec![
-                    c.candidate.clone(),
-                    station.id.clone(),
-                    crate::store::GLOBAL_RATING.to_string(),
-                    "Global rating (not added to the score)".to_string(),
-                    label,
-                    index,
+                rows.push(row(
+                    [
+                        crate::store::GLOBAL_RATING,
+                        "Global rating (not added to the score)",
+                    ],
+                    [label, index, String::new()],
                     String::new(),
-                    String::new(),
-                    if late { "yes".into() } else { "no".into() },
-                    sheet.key.examiner.clone(),
-                    sheet.key.device.clone(),
-                    time,
-                    record,
-                    imported.into(),
-                    why(crate::store::GLOBAL_RATING).unwrap_or_default(),
-                ]);
+                    late,
+                    [time, record],
+                    imported,
+                ));
             }
         }
     }
