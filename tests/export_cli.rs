@@ -805,5 +805,9 @@ fn examiners_reasons_for_unmarked_items_and_pauses_are_shown() {
     assert!(status.contains(reason), "{status}");
 
     let (_, audit) = common::run_osce(&["audit", OSCE, "--sessions", f]);
+    assert!(
+        audit.contains(&format!("{item}: candidate ran out of time before the LHB")),
+        "{audit}"
+    );
     assert!(audit.contains("paused 0:42 at 3:10: model felt faint"), "{audit}");
 }

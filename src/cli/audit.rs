@@ -285,6 +285,13 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
         );
     }
 
+    if !report.unmarked.is_empty() {
+        let _ = writeln!(out, "\nLeft unmarked at submission ({}):", report.unmarked.len());
+        for u in &report.unmarked {
+            let _ = writeln!(out, "  {}: {}: {}", sheet(&u.key), u.what, u.reason);
+        }
+    }
+
     if !report.pauses.is_empty() {
         let _ = writeln!(out, "\nTimer pauses ({}):", report.pauses.len());
         for p in &report.pauses {

@@ -67,6 +67,9 @@ pub struct AuditReport {
     pub imports: Vec<ImportEntry>,
     /// Every pause of a sheet's timer, with its reason, in the same order.
     pub pauses: Vec<PauseEntry>,
+    /// Every item (or global rating) a submitted sheet left unmarked, with
+    /// the examiner's reason, in the same order.
+    pub unmarked: Vec<UnmarkedEntry>,
     /// What is wrong or worth a look: errors first, then warnings, each by
     /// path and line.
     pub findings: Vec<Finding>,
@@ -234,6 +237,17 @@ pub struct PauseEntry {
     pub key: SheetKey,
     pub path: PathBuf,
     pub pause: crate::store::Pause,
+}
+
+/// An item (or the global rating) a submitted sheet left unmarked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnmarkedEntry {
+    pub key: SheetKey,
+    pub path: PathBuf,
+    /// The item's id, or `global_rating`.
+    pub what: String,
+    /// The examiner's reason, as given at submission.
+    pub reason: String,
 }
 
 /// Whether a finding means something is wrong.
@@ -797,6 +811,7 @@ pub fn audit(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result<
         submissions: Vec::new(),
         imports: Vec::new(),
         pauses: Vec::new(),
+        unmarked: Vec::new(),
         findings: walk.findings,
     };
     // Journals come sorted by sheet: each sheet's copies are looked at
@@ -1016,15 +1031,25 @@ fn check_journal(
     Some(replay.records)
 }
 
-/// Adds a journal's amendments, submissions, imports and pauses to the
-/// report.
+/// Adds a journal's amendments, submissions, imports, pauses and what it
+/// left unmarked to the report.
 fn list_events(key: &SheetKey, path: &Path, records: &[Record], report: &mut AuditReport) {
-    let pauses = crate::store::SheetState::replay(records).pauses();
-    report.pauses.extend(pauses.into_iter().map(|pause| PauseEntry {
-        key: key.clone(),
-        path: path.to_path_buf(),
-        pause,
-    }));
+    let state = crate::store::SheetState::replay(records);
+    report
+        .pauses
+        .extend(state.pauses().into_iter().map(|pause| PauseEntry {
+            key: key.clone(),
+            path: path.to_path_buf(),
+            pause,
+        }));
+    report
+        .unmarked
+        .extend(state.left_unmarked().map(|(what, reason)| UnmarkedEntry {
+            key: key.clone(),
+            path: path.to_path_buf(),
+            what: what.as_str().to_string(),
+            reason: reason.to_string(),
+        }));
     let mut last_submission: Option<Submission> = None;
     let mut open: Option<usize> = None;
     for r in records {

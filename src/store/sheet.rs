@@ -398,6 +398,19 @@ impl SheetState {
             .map_or("no reason given", |r| r.trim())
     }
 
+    /// What the submitted sheet leaves unmarked that the examiner gave a
+    /// reason for, with the reason: nothing while it is not submitted.
+    pub fn left_unmarked(&self) -> impl Iterator<Item = (&Unmarked, &str)> {
+        self.missing_reasons
+            .iter()
+            .filter(|_| self.submitted.is_some())
+            .filter(|(what, _)| match what.item_id() {
+                Some(item) => self.mark(item).is_none(),
+                None => self.global_rating().is_none(),
+            })
+            .map(|(what, reason)| (what, reason.trim()))
+    }
+
     /// The timer's pauses, in order, each with its reason (given in the
     /// pause's record, or in a `pause_reason` record after it).
     pub fn pauses(&self) -> Vec<Pause> {
