@@ -639,7 +639,7 @@ pub fn render_problems(
                         .map(|(i, item)| {
                             let k = &cohort.sheets[i].key;
                             format!(
-                                "{s}: item {item} left unmarked on {}@{}'s sheet; the examiner's reason: {}\n{}",
+                                "{s}: item {item} left unmarked on {}@{}'s sheet; {}\n{}",
                                 k.examiner,
                                 k.device,
                                 cohort.sheets[i].state.unmarked_reason(&item),
@@ -894,7 +894,7 @@ pub fn render(
             let k = &cohort.sheets[i].key;
             let _ = writeln!(
                 out,
-                "  {candidate} at {station}: item {item} on {}@{}'s sheet; the examiner's reason: {}",
+                "  {candidate} at {station}: item {item} on {}@{}'s sheet; {}",
                 k.examiner,
                 k.device,
                 cohort.sheets[i].state.unmarked_reason(&item)

@@ -376,7 +376,10 @@ fn unmarked_on(station: &crate::rubric::Station, sheet: &FoundSheet) -> Vec<(Str
         .then_some(crate::store::GLOBAL_RATING);
     items
         .chain(global)
-        .map(|what| (what.to_string(), state.unmarked_reason(what).to_string()))
+        .map(|what| {
+            let reason = state.missing_reason(what).unwrap_or("no reason given");
+            (what.to_string(), reason.to_string())
+        })
         .collect()
 }
 

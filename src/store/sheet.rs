@@ -391,11 +391,22 @@ impl SheetState {
     }
 
     /// The examiner's reason for leaving `what` (an item's id, or
-    /// [`GLOBAL_RATING`]) unmarked, as given at submission.
-    pub fn unmarked_reason(&self, what: &str) -> &str {
+    /// [`GLOBAL_RATING`]) unmarked, as given at submission; `None` where
+    /// none was recorded.
+    pub fn missing_reason(&self, what: &str) -> Option<&str> {
         self.missing_reasons
-            .get(&Unmarked::from(what.to_string()))
-            .map_or("no reason given", |r| r.trim())
+            .get(&Unmarked::item(what))
+            .map(|r| r.trim())
+            .filter(|r| !r.is_empty())
+    }
+
+    /// [`SheetState::missing_reason`] in words: "the examiner's reason:
+    /// …", or "no reason given".
+    pub fn unmarked_reason(&self, what: &str) -> String {
+        self.missing_reason(what)
+            .map_or("no reason given".to_string(), |r| {
+                format!("the examiner's reason: {r}")
+            })
     }
 
     /// What the submitted sheet leaves unmarked that the examiner gave a
