@@ -275,6 +275,10 @@ fn feedback_from_a_sheet_not_submitted_never_reaches_the_candidate() {
         out.to_str().expect("utf-8"),
     ]);
     assert_eq!(code, 0, "{said}");
+    assert!(
+        said.contains("note: 2 candidates have a sheet that is not submitted"),
+        "{said}"
+    );
     let md = std::fs::read_to_string(out.join("C005.md")).expect("C005.md");
     let html = std::fs::read_to_string(out.join("C005.html")).expect("C005.html");
     for page in [&md, &html] {
