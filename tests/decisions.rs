@@ -412,6 +412,10 @@ fn a_moved_journal_is_voided_and_an_unmarked_item_ruled_on() {
     let (_, out) = osce(&["status", PRACTICAL, "--sessions", f]);
     assert!(out.contains("Items left unmarked on submitted sheets"), "{out}");
     assert!(out.contains(&format!("--item {item}")), "{out}");
+    assert!(
+        out.contains(&format!("item {item} on E01@lap's sheet; no reason given")),
+        "{out}"
+    );
     let (code, out) = osce(&[
         "decide",
         "unmarked",

@@ -598,6 +598,33 @@ fn the_workbook_holds_the_same_cells_as_the_csv_files() {
     );
 }
 
+/// E01's sheet (on lap1) for C001 at the shoulder, every item at its top
+/// level; submitted if `submit`.
+fn c001_shoulder(s: &Path, submit: bool) {
+    common::sheet(
+        s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap1",
+        common::Marks::Top,
+        submit,
+        0,
+    );
+}
+
+/// The cell `column` of C001's shoulder row in the stations.csv exported
+/// into `out`.
+fn c001_shoulder_cell(out: &Path, column: &str) -> String {
+    let (header, rows) = read_csv(&out.join("stations.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = rows
+        .iter()
+        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "shoulder")
+        .expect("the shoulder row");
+    row[col(column)].clone()
+}
+
 /// An examiner started amending a submitted sheet and the laptop died (or
 /// they quit) before it was submitted again: until it is, every result
 /// uses the sheet as last submitted, and says an amendment is in progress.
@@ -605,16 +632,7 @@ fn the_workbook_holds_the_same_cells_as_the_csv_files() {
 fn a_sheet_being_amended_counts_as_last_submitted_and_says_so() {
     let dir = Dir::new();
     let s = dir.0.join("s");
-    common::sheet(
-        &s,
-        OSCE,
-        "shoulder",
-        "C001",
-        "E01@lap1",
-        common::Marks::Top,
-        true,
-        0,
-    );
+    c001_shoulder(&s, true);
     let rubric = common::rubric(OSCE);
     let first = &rubric.station("shoulder").expect("shoulder").items[1];
     common::append(
@@ -644,21 +662,12 @@ fn a_sheet_being_amended_counts_as_last_submitted_and_says_so() {
         out.to_str().expect("utf-8"),
     ]);
     assert_eq!(code, 1, "not final while an amendment is open: {said}");
-    let (header, rows) = read_csv(&out.join("stations.csv"));
-    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let row = rows
-        .iter()
-        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "shoulder")
-        .expect("the shoulder row");
-    assert_eq!(
-        row[col("score")],
-        "20",
-        "the submitted score, not the amended marks"
-    );
+    let cell = |column: &str| c001_shoulder_cell(&out, column);
+    assert_eq!(cell("score"), "20", "the submitted score, not the amended marks");
     assert!(
-        row[col("note")].contains("amendment in progress"),
+        cell("note").contains("amendment in progress"),
         "the note says so: {:?}",
-        row[col("note")]
+        cell("note")
     );
     let (_, status) = common::run_osce(&["status", OSCE, "--sessions", s.to_str().expect("utf-8")]);
     assert!(status.contains("amending"), "{status}");
@@ -674,4 +683,131 @@ fn a_sheet_being_amended_counts_as_last_submitted_and_says_so() {
         status.contains("5 sheets are not in yet."),
         "the amended sheet is in:\n{status}"
     );
+}
+
+/// The examiner's reasons reach the people who act on them: why an item
+/// was left unmarked (given at submission) beside it in `status`, `status
+/// --problems` (where the ruling is asked for), stations.csv's note and
+/// items.csv; and why the timer was paused, in stations.csv's note and the
+/// audit.
+#[test]
+fn examiners_reasons_for_unmarked_items_and_pauses_are_shown() {
+    use osce::store::TimerAction;
+    let dir = Dir::new();
+    let s = dir.0.join("s");
+    c001_shoulder(&s, false);
+    let item = common::rubric(OSCE).station("shoulder").expect("shoulder").items[2]
+        .id
+        .clone();
+    let key = common::sheet_key(OSCE, "shoulder", "C001", "E01@lap1");
+    let (mut j, _) = Store::new(&s)
+        .open_sheet(&key, &common::hash(OSCE))
+        .expect("open");
+    let seq = j
+        .records()
+        .iter()
+        .find(|r| matches!(&r.event, Event::Mark { item: i, .. } if *i == item))
+        .expect("marked")
+        .seq;
+    let timer = |action, elapsed_ms| Event::Timer {
+        action,
+        elapsed_ms,
+        due: None,
+    };
+    let t = common::at(1);
+    let s10 = chrono::Duration::seconds(10);
+    for (event, when) in [
+        (timer(TimerAction::Start, 0), t),
+        (
+            timer(
+                TimerAction::Pause {
+                    reason: String::new(),
+                },
+                190_000,
+            ),
+            t + s10 * 19,
+        ),
+        (
+            timer(
+                TimerAction::PauseReason {
+                    reason: "model felt faint".into(),
+                },
+                190_000,
+            ),
+            t + s10 * 20,
+        ),
+        (
+            timer(TimerAction::Resume, 190_000),
+            t + s10 * 19 + chrono::Duration::seconds(42),
+        ),
+        (Event::Undo { undoes: seq }, common::at(5)),
+        (
+            Event::MissingReason {
+                what: osce::store::Unmarked::item(&item),
+                reason: "candidate ran out of time before the LHB".into(),
+            },
+            common::at(5),
+        ),
+    ] {
+        j.append(event, when).expect("append");
+    }
+    let done = common::submitted(&j, OSCE);
+    j.append(done, common::at(6)).expect("submit");
+    drop(j);
+    let f = s.to_str().expect("utf-8");
+    let reason = "the examiner's reason: candidate ran out of time before the LHB";
+    let (_, status) = common::run_osce(&["status", OSCE, "--sessions", f]);
+    let line = status
+        .lines()
+        .find(|l| l.contains(&format!("item {item} on E01@lap1's sheet")))
+        .unwrap_or_else(|| panic!("{status}"));
+    assert!(line.contains(reason), "{line}");
+    let (_, problems) = common::run_osce(&["status", OSCE, "--sessions", f, "--problems"]);
+    let line = problems
+        .lines()
+        .find(|l| l.contains(&format!("item {item} left unmarked")))
+        .unwrap_or_else(|| panic!("{problems}"));
+    assert!(line.contains(reason), "{line}");
+
+    let out = dir.0.join("out");
+    export(&[OSCE, "--sessions", f, "--out", out.to_str().expect("utf-8")]);
+    let cell = |column: &str| c001_shoulder_cell(&out, column);
+    let note = &cell("note");
+    assert!(
+        note.contains(&format!(
+            "left unmarked: {item} (candidate ran out of time before the LHB)"
+        )),
+        "{note}"
+    );
+    assert!(note.contains("paused 0:42 at 3:10: model felt faint"), "{note}");
+    let (header, rows) = read_csv(&out.join("items.csv"));
+    assert_eq!(header.last().map(String::as_str), Some("note"));
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = rows
+        .iter()
+        .find(|r| r[col("station")] == "shoulder" && r[col("item")] == item)
+        .expect("a row for the item left unmarked");
+    assert_eq!(row[col("level")], "");
+    assert_eq!(row[col("note")], "candidate ran out of time before the LHB");
+    // Imported again, the item is left blank with the examiner's reason.
+    let paper = dir.0.join("paper");
+    let (code, said) = common::run_osce(&[
+        "import",
+        OSCE,
+        out.join("items.csv").to_str().expect("utf-8"),
+        "--examiner",
+        "E01",
+        "--sessions",
+        paper.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let (_, status) = common::run_osce(&["status", OSCE, "--sessions", paper.to_str().expect("utf-8")]);
+    assert!(status.contains(reason), "{status}");
+
+    let (_, audit) = common::run_osce(&["audit", OSCE, "--sessions", f]);
+    assert!(
+        audit.contains(&format!("{item}: candidate ran out of time before the LHB")),
+        "{audit}"
+    );
+    assert!(audit.contains("paused 0:42 at 3:10: model felt faint"), "{audit}");
 }

@@ -1,6 +1,8 @@
 //! `osce feedback`: one Markdown file per candidate, showing what the
 //! rubric allows and never the examiners' private notes or concerns.
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -8,7 +10,9 @@ use chrono::{TimeZone, Utc};
 use osce::rubric::load;
 use osce::store::{ConcernKind, Event, SheetKey, Store, hash_rubric};
 
-fn write(sessions: &Path, rubric_path: &str) {
+/// C001's first station, every item at its top level, with `comment` as
+/// feedback, private notes and a concern; submitted.
+fn write(sessions: &Path, rubric_path: &str, comment: &str) {
     let (rubric, _) = load(Path::new(rubric_path)).expect("valid");
     let hash = hash_rubric(&std::fs::read_to_string(rubric_path).expect("rubric"));
     let t = Utc
@@ -44,13 +48,8 @@ fn write(sessions: &Path, rubric_path: &str) {
         )
         .expect("append");
     }
-    j.append(
-        Event::Feedback {
-            text: "Clear, systematic scanning.\n# Not a heading".into(),
-        },
-        t,
-    )
-    .expect("append");
+    j.append(Event::Feedback { text: comment.into() }, t)
+        .expect("append");
     j.append(
         Event::Notes {
             text: "PRIVATE: discuss with the lead".into(),
@@ -66,7 +65,11 @@ fn write(sessions: &Path, rubric_path: &str) {
         t,
     )
     .expect("append");
+    let submitted = common::submitted(&j, rubric_path);
+    j.append(submitted, t).expect("append");
 }
+
+const COMMENT: &str = "Clear, systematic scanning.\n# Not a heading";
 
 fn feedback(rubric: &str, sessions: &Path, out: &Path) -> String {
     let o = Command::cargo_bin("osce")
@@ -90,7 +93,7 @@ fn feedback_shows_comments_and_results_but_never_private_notes_or_concerns() {
     let dir = std::env::temp_dir().join(format!("osce-feedback-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let sessions = dir.join("sessions");
-    write(&sessions, "rubrics/msk-ultrasound-osce.ron");
+    write(&sessions, "rubrics/msk-ultrasound-osce.ron", COMMENT);
     let text = feedback("rubrics/msk-ultrasound-osce.ron", &sessions, &dir.join("out"));
     assert!(text.contains("Candidate: Aisha Khan (C001)"), "{text}");
     assert!(text.contains("## Shoulder"), "{text}");
@@ -115,7 +118,7 @@ fn feedback_shows_comments_and_results_but_never_private_notes_or_concerns() {
     );
     std::fs::write(&custom, source).expect("write");
     let sessions2 = dir.join("sessions2");
-    write(&sessions2, custom.to_str().expect("utf-8"));
+    write(&sessions2, custom.to_str().expect("utf-8"), COMMENT);
     let text = feedback(custom.to_str().expect("utf-8"), &sessions2, &dir.join("out2"));
     assert!(
         text.contains("- Confirms patient identity and obtains verbal consent: Done"),
@@ -135,27 +138,12 @@ fn each_candidate_also_gets_a_printable_html_page() {
     let dir = std::env::temp_dir().join(format!("osce-feedback-html-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let sessions = dir.join("sessions");
-    write(&sessions, "rubrics/msk-ultrasound-osce.ron");
     // An examiner's comment that would be markup in a page.
-    let key = SheetKey {
-        assessment: "msk-us-osce".into(),
-        station: "shoulder".into(),
-        candidate: "C001".into(),
-        examiner: "E01".into(),
-        device: "lap".into(),
-    };
-    let hash = hash_rubric(&std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron").expect("rubric"));
-    let (mut j, _) = Store::new(&sessions).open_sheet(&key, &hash).expect("open");
-    j.append(
-        Event::Feedback {
-            text: "Good <script>alert(1)</script> & well done".into(),
-        },
-        Utc.with_ymd_and_hms(2026, 11, 23, 9, 5, 0)
-            .single()
-            .expect("time"),
-    )
-    .expect("append");
-    drop(j);
+    write(
+        &sessions,
+        "rubrics/msk-ultrasound-osce.ron",
+        "Good <script>alert(1)</script> & well done",
+    );
     let out = dir.join("out");
     let md = feedback("rubrics/msk-ultrasound-osce.ron", &sessions, &out);
     let html = std::fs::read_to_string(out.join("C001.html")).expect("a page for C001");
@@ -224,4 +212,121 @@ fn each_candidate_also_gets_a_printable_html_page() {
         bytes.len()
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Feedback saved on a sheet that was never submitted (the examiner is
+/// still marking, or left without submitting) never reaches the candidate,
+/// nor do its marks; nor does feedback typed into an amendment that is not
+/// submitted again: the feedback as last submitted counts. The station
+/// says its result is not in yet, as it does for a missing sheet.
+#[test]
+fn feedback_from_a_sheet_not_submitted_never_reaches_the_candidate() {
+    use common::{Marks, OSCE, append, sheet};
+    let dir = common::Dir::new("feedback-unsubmitted");
+    let s = dir.sub("s");
+    sheet(&s, OSCE, "shoulder", "C005", "E01@lap1", Marks::Top, false, 0);
+    append(
+        &s,
+        OSCE,
+        "shoulder",
+        "C005",
+        "E01@lap1",
+        vec![Event::Feedback {
+            text: "UNSUBMITTED: a draft opinion".into(),
+        }],
+    );
+    sheet(&s, OSCE, "knee", "C005", "E02@lap2", Marks::Top, false, 0);
+    append(
+        &s,
+        OSCE,
+        "knee",
+        "C005",
+        "E02@lap2",
+        vec![
+            Event::Feedback {
+                text: "AS SUBMITTED: good knee scan".into(),
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: osce::scoring::StationOutcome::Incomplete,
+            },
+            Event::AmendStarted {
+                reason: "second thoughts".into(),
+            },
+            Event::Feedback {
+                text: "AMENDING: not submitted again".into(),
+            },
+        ],
+    );
+    // C006: every station submitted but one, fully marked and not in: the
+    // result its marks would give is not told.
+    for st in common::rubric(OSCE).scored_stations() {
+        let submit = st.id != "shoulder";
+        sheet(&s, OSCE, &st.id, "C006", "E01@lap1", Marks::Top, submit, 0);
+    }
+    let out = dir.0.join("fb");
+    let (code, said) = common::run_osce(&[
+        "feedback",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        said.contains("note: 2 candidates have a sheet that is not submitted"),
+        "{said}"
+    );
+    let md = std::fs::read_to_string(out.join("C005.md")).expect("C005.md");
+    let html = std::fs::read_to_string(out.join("C005.html")).expect("C005.html");
+    for page in [&md, &html] {
+        assert!(!page.contains("UNSUBMITTED"), "{page}");
+        assert!(!page.contains("AMENDING"), "{page}");
+        assert!(page.contains("AS SUBMITTED: good knee scan"), "{page}");
+    }
+    let c006 = std::fs::read_to_string(out.join("C006.md")).expect("C006.md");
+    assert!(c006.contains("**Result: INCOMPLETE**"), "{c006}");
+    assert!(!c006.contains("total"), "{c006}");
+    let shoulder = &md[md.find("## Shoulder").expect("the shoulder")..];
+    let shoulder = &shoulder[..shoulder[3..].find("## ").map_or(shoulder.len(), |i| i + 3)];
+    assert!(
+        shoulder.contains("Not in yet: this station's result will follow."),
+        "{shoulder}"
+    );
+    assert!(
+        !shoulder.contains("of 20 marks"),
+        "no marks from an unsubmitted sheet: {shoulder}"
+    );
+    let ankle = &md[md.find("## Ankle").expect("a missing station")..];
+    assert!(
+        ankle.contains("Not in yet: this station's result will follow."),
+        "the same as for a missing sheet: {ankle}"
+    );
+
+    // The export: the feedback column stays empty, and the note says why.
+    let export = dir.0.join("export");
+    let (_, said) = common::run_osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        export.to_str().expect("utf-8"),
+    ]);
+    let rows = common::csv_rows(&export.join("stations.csv"));
+    let col = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
+    let row = |station: &str| {
+        rows.iter()
+            .find(|r| r[col("candidate_id")] == "C005" && r[col("station_id")] == station)
+            .unwrap_or_else(|| panic!("{station}: {said}"))
+    };
+    assert_eq!(row("shoulder")[col("feedback")], "");
+    assert!(
+        row("shoulder")[col("note")].contains("not submitted: marking was started and the sheet is not in"),
+        "{:?}",
+        row("shoulder")[col("note")]
+    );
+    assert_eq!(row("knee")[col("feedback")], "AS SUBMITTED: good knee scan");
 }

@@ -288,6 +288,20 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
         );
     }
 
+    if !report.unmarked.is_empty() {
+        let _ = writeln!(out, "\nLeft unmarked at submission ({}):", report.unmarked.len());
+        for u in &report.unmarked {
+            let _ = writeln!(out, "  {}: {}: {}", sheet(&u.key), u.what, u.reason);
+        }
+    }
+
+    if !report.pauses.is_empty() {
+        let _ = writeln!(out, "\nTimer pauses ({}):", report.pauses.len());
+        for p in &report.pauses {
+            let _ = writeln!(out, "  {}: {}", sheet(&p.key), p.pause.words());
+        }
+    }
+
     if !report.imports.is_empty() {
         let _ = writeln!(out, "\nEntered from paper ({}):", report.imports.len());
         for i in &report.imports {

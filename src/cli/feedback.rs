@@ -88,6 +88,20 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
                      their files say so, and the results are not final (osce status says what is open)"
                 );
             }
+            let unsubmitted = results
+                .iter()
+                .filter(|c| {
+                    c.stations
+                        .values()
+                        .any(|d| osce::results::feedback::counts_unsubmitted(&cohort, d))
+                })
+                .count();
+            if unsubmitted > 0 {
+                outln!(
+                    "note: {unsubmitted} candidates have a sheet that is not submitted; their files say that station is \
+                     not in yet and give no result until it is (osce status shows the sheets still being marked)"
+                );
+            }
             if incomplete > 0 {
                 outln!(
                     "note: {incomplete} candidates' results are INCOMPLETE; their files say so (osce status lists what is missing)"

@@ -654,9 +654,10 @@ pub fn render_problems(
                         .map(|(i, item)| {
                             let k = &cohort.sheets[i].key;
                             format!(
-                                "{s}: item {item} left unmarked on {}@{}'s sheet\n{}",
+                                "{s}: item {item} left unmarked on {}@{}'s sheet; {}\n{}",
                                 k.examiner,
                                 k.device,
+                                cohort.sheets[i].state.unmarked_reason(&item),
                                 hints.unmarked(rubric, c, s, k, &item)
                             )
                         })
@@ -908,8 +909,10 @@ pub fn render(
             let k = &cohort.sheets[i].key;
             let _ = writeln!(
                 out,
-                "  {candidate} at {station}: item {item} on {}@{}'s sheet",
-                k.examiner, k.device
+                "  {candidate} at {station}: item {item} on {}@{}'s sheet; {}",
+                k.examiner,
+                k.device,
+                cohort.sheets[i].state.unmarked_reason(&item)
             );
             let _ = writeln!(out, "{}", hints.unmarked(rubric, candidate, station, k, &item));
         }

@@ -66,6 +66,11 @@ pub struct AuditReport {
     pub submissions: Vec<SubmissionEntry>,
     /// Every sheet entered from paper, in the same order.
     pub imports: Vec<ImportEntry>,
+    /// Every pause of a sheet's timer, with its reason, in the same order.
+    pub pauses: Vec<PauseEntry>,
+    /// Every item (or global rating) a submitted sheet left unmarked, with
+    /// the examiner's reason, in the same order.
+    pub unmarked: Vec<UnmarkedEntry>,
     /// What is wrong or worth a look: errors first, then warnings, each by
     /// path and line.
     pub findings: Vec<Finding>,
@@ -225,6 +230,25 @@ pub struct ImportEntry {
     pub time: DateTime<Utc>,
     pub examiner: String,
     pub source: String,
+}
+
+/// A pause of a sheet's timer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PauseEntry {
+    pub key: SheetKey,
+    pub path: PathBuf,
+    pub pause: crate::store::Pause,
+}
+
+/// An item (or the global rating) a submitted sheet left unmarked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnmarkedEntry {
+    pub key: SheetKey,
+    pub path: PathBuf,
+    /// The item's id, or `global_rating`.
+    pub what: String,
+    /// The examiner's reason, as given at submission.
+    pub reason: String,
 }
 
 /// Whether a finding means something is wrong.
@@ -856,6 +880,8 @@ pub fn audit_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Res
         amendments: Vec::new(),
         submissions: Vec::new(),
         imports: Vec::new(),
+        pauses: Vec::new(),
+        unmarked: Vec::new(),
         findings: walk.findings,
     };
     // Journals come sorted by sheet: each sheet's copies are looked at
@@ -1098,8 +1124,25 @@ fn check_journal(
     })
 }
 
-/// Adds a journal's amendments, submissions and imports to the report.
+/// Adds a journal's amendments, submissions, imports, pauses and what it
+/// left unmarked to the report.
 fn list_events(key: &SheetKey, path: &Path, records: &[Record], report: &mut AuditReport) {
+    let state = crate::store::SheetState::replay(records);
+    report
+        .pauses
+        .extend(state.pauses().into_iter().map(|pause| PauseEntry {
+            key: key.clone(),
+            path: path.to_path_buf(),
+            pause,
+        }));
+    report
+        .unmarked
+        .extend(state.left_unmarked().map(|(what, reason)| UnmarkedEntry {
+            key: key.clone(),
+            path: path.to_path_buf(),
+            what: what.as_str().to_string(),
+            reason: reason.to_string(),
+        }));
     let mut last_submission: Option<Submission> = None;
     let mut open: Option<usize> = None;
     for r in records {

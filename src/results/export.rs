@@ -13,7 +13,7 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::results::gather::{Cohort, Matrix};
+use crate::results::gather::{Cohort, FoundSheet, Matrix};
 use crate::results::moderation::Moderation;
 use crate::results::reconcile::{CandidateResult, StationDetail};
 use crate::rubric::Rubric;
@@ -241,8 +241,7 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 continue;
             };
             let r = &d.result;
-            let sheets: Vec<&crate::results::gather::FoundSheet> =
-                d.sheets.iter().map(|&i| &cohort.sheets[i]).collect();
+            let sheets: Vec<&FoundSheet> = d.sheets.iter().map(|&i| &cohort.sheets[i]).collect();
             let examiners: Vec<String> = sheets.iter().map(|s| s.key.examiner.clone()).collect();
             let (code, label) = match (&r.global_rating, &station.global_rating) {
                 (Some((level, label)), Some(g)) => (
@@ -273,10 +272,10 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 }
                 _ => String::new(),
             };
-            let feedback: Vec<String> = sheets
+            // Only as submitted: a sheet not in has no feedback to give.
+            let feedback: Vec<&str> = sheets
                 .iter()
-                .map(|s| s.state.feedback.clone())
-                .filter(|f| !f.is_empty())
+                .filter_map(|s| crate::results::feedback::submitted_feedback(s))
                 .collect();
             let concerns: Vec<String> = sheets
                 .iter()
@@ -302,11 +301,12 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                     }
                 )
             });
-            let note = match (absence, &d.note) {
-                (Some(a), Some(note)) => format!("{a}; {note}"),
-                (Some(a), None) => a,
-                (None, note) => note.clone().unwrap_or_default(),
-            };
+            let note: Vec<String> = absence
+                .into_iter()
+                .chain(d.note.clone())
+                .chain(recorded_words(station, &sheets))
+                .collect();
+            let note = note.join("; ");
             rows.push(vec![
                 c.candidate.clone(),
                 station.id.clone(),
@@ -359,6 +359,59 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
     }
 }
 
+/// What `sheet` left unmarked, though submitted, in the rubric's order:
+/// (item id, or `global_rating`, and the examiner's reason). Nothing for a
+/// sheet not submitted (still being marked) or an absence.
+fn unmarked_on(station: &crate::rubric::Station, sheet: &FoundSheet) -> Vec<(String, String)> {
+    let state = &sheet.state;
+    if state.submitted.is_none() || state.absent.is_some() {
+        return Vec::new();
+    }
+    let items = station
+        .items
+        .iter()
+        .filter(|item| state.mark(&item.id).is_none())
+        .map(|item| item.id.as_str());
+    let global = (station.global_rating.is_some() && state.global_rating().is_none())
+        .then_some(crate::store::GLOBAL_RATING);
+    items
+        .chain(global)
+        .map(|what| {
+            let reason = state.missing_reason(what).unwrap_or("no reason given");
+            (what.to_string(), reason.to_string())
+        })
+        .collect()
+}
+
+/// What the examiners recorded on the sheets that count, for the
+/// station's note: why they left items unmarked, and the timer's pauses
+/// with their reasons. Each sheet's named where several count.
+fn recorded_words(station: &crate::rubric::Station, sheets: &[&FoundSheet]) -> Vec<String> {
+    let mut words = Vec::new();
+    for sheet in sheets {
+        let whose = if sheets.len() > 1 {
+            format!("{}@{}: ", sheet.key.examiner, sheet.key.device)
+        } else {
+            String::new()
+        };
+        let unmarked: Vec<String> = unmarked_on(station, sheet)
+            .into_iter()
+            .map(|(what, why)| format!("{what} ({why})"))
+            .collect();
+        if !unmarked.is_empty() {
+            words.push(format!("{whose}left unmarked: {}", unmarked.join(", ")));
+        }
+        words.extend(
+            sheet
+                .state
+                .pauses()
+                .iter()
+                .map(|p| format!("{whose}{}", p.words())),
+        );
+    }
+    words
+}
+
 /// The exam lead's ruling on an item left unmarked on `sheet`, as (level,
 /// label), if one holds.
 fn ruled(
@@ -403,6 +456,7 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
         ("time", Text),
         ("record", Number),
         ("imported", Text),
+        ("note", Text),
     ]);
     let mut rows = Vec::new();
     for c in results {
@@ -412,6 +466,46 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
             };
             for &i in &d.sheets {
                 let sheet = &cohort.sheets[i];
+                let imported = if sheet.state.imported.is_some() {
+                    "yes"
+                } else {
+                    "no"
+                };
+                // Why the examiner left an item unmarked, by item.
+                let unmarked = unmarked_on(station, sheet);
+                let why = |what: &str| {
+                    unmarked
+                        .iter()
+                        .find(|(w, _)| w == what)
+                        .map(|(_, reason)| reason.clone())
+                };
+                // A row: the item (id, text), the level given (label,
+                // index, marks), the maximum, late, (time, record) and
+                // imported.
+                let row = |item: [&str; 2],
+                           [label, index, marks]: [String; 3],
+                           maximum: String,
+                           late: bool,
+                           [time, record]: [String; 2],
+                           imported: &str| {
+                    vec![
+                        c.candidate.clone(),
+                        station.id.clone(),
+                        item[0].to_string(),
+                        item[1].to_string(),
+                        label,
+                        index,
+                        marks,
+                        maximum,
+                        if late { "yes".into() } else { "no".into() },
+                        sheet.key.examiner.clone(),
+                        sheet.key.device.clone(),
+                        time,
+                        record,
+                        imported.to_string(),
+                        why(item[0]).unwrap_or_default(),
+                    ]
+                };
                 for item in &station.items {
                     let scale = rubric.scale(item.scale);
                     let level_words = |level: Option<usize>| match level {
@@ -435,11 +529,7 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                                 .map(|t| t.to_rfc3339())
                                 .unwrap_or_default(),
                             mark.seq.to_string(),
-                            if sheet.state.imported.is_some() {
-                                "yes"
-                            } else {
-                                "no"
-                            },
+                            imported,
                         ),
                         // Left unmarked: the exam lead's ruling, where there
                         // is one, is the mark in effect.
@@ -454,58 +544,63 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                                     "decided",
                                 )
                             }
+                            // Left unmarked on a submitted sheet: a row
+                            // with no level, and the examiner's reason.
+                            None if why(&item.id).is_some() => (
+                                (String::new(), String::new(), String::new()),
+                                false,
+                                String::new(),
+                                String::new(),
+                                imported,
+                            ),
                             None => continue,
                         },
                     };
                     let (label, index, marks) = level;
-                    rows.push(vec![
-                        c.candidate.clone(),
-                        station.id.clone(),
-                        item.id.clone(),
-                        item.text.clone(),
-                        label,
-                        index,
-                        marks,
+                    rows.push(row(
+                        [&item.id, &item.text],
+                        [label, index, marks],
                         fmt_marks(rubric.item_max(item)),
-                        if late { "yes".into() } else { "no".into() },
-                        sheet.key.examiner.clone(),
-                        sheet.key.device.clone(),
-                        time,
-                        record,
-                        imported.into(),
-                    ]);
+                        late,
+                        [time, record],
+                        imported,
+                    ));
                 }
-                if let (Some((level, late)), Some(g)) = (sheet.state.global_rating(), &station.global_rating)
-                {
-                    let scale = rubric.scale(g.scale);
-                    let seq = sheet
-                        .last_global_rating
-                        .map(|(seq, time)| (seq, time.to_rfc3339()));
-                    rows.push(vec![
-                        c.candidate.clone(),
-                        station.id.clone(),
-                        crate::store::GLOBAL_RATING.to_string(),
-                        "Global rating (not added to the score)".to_string(),
-                        scale
-                            .levels
-                            .get(level)
-                            .map(|l| l.label.clone())
-                            .unwrap_or_default(),
-                        level.to_string(),
-                        String::new(),
-                        String::new(),
-                        if late { "yes".into() } else { "no".into() },
-                        sheet.key.examiner.clone(),
-                        sheet.key.device.clone(),
-                        seq.as_ref().map(|s| s.1.clone()).unwrap_or_default(),
-                        seq.map(|s| s.0.to_string()).unwrap_or_default(),
-                        if sheet.state.imported.is_some() {
-                            "yes".into()
-                        } else {
-                            "no".into()
-                        },
-                    ]);
-                }
+                let Some(g) = &station.global_rating else {
+                    continue;
+                };
+                // (label, index, late, time, record), or none given.
+                let given = match sheet.state.global_rating() {
+                    Some((level, late)) => {
+                        let seq = sheet.last_global_rating;
+                        (
+                            rubric
+                                .scale(g.scale)
+                                .levels
+                                .get(level)
+                                .map(|l| l.label.clone())
+                                .unwrap_or_default(),
+                            level.to_string(),
+                            late,
+                            seq.map(|(_, time)| time.to_rfc3339()).unwrap_or_default(),
+                            seq.map(|(seq, _)| seq.to_string()).unwrap_or_default(),
+                        )
+                    }
+                    None if why(crate::store::GLOBAL_RATING).is_some() => Default::default(),
+                    None => continue,
+                };
+                let (label, index, late, time, record) = given;
+                rows.push(row(
+                    [
+                        crate::store::GLOBAL_RATING,
+                        "Global rating (not added to the score)",
+                    ],
+                    [label, index, String::new()],
+                    String::new(),
+                    late,
+                    [time, record],
+                    imported,
+                ));
             }
         }
     }

@@ -7,8 +7,8 @@
 
 use std::fmt::Write;
 
-use crate::results::gather::Cohort;
-use crate::results::reconcile::CandidateResult;
+use crate::results::gather::{Cohort, FoundSheet};
+use crate::results::reconcile::{CandidateResult, StationDetail};
 use crate::rubric::Rubric;
 use crate::scoring::{StationOutcome, fmt_marks, fmt_percent};
 
@@ -94,6 +94,38 @@ fn name(t: impl Into<String>) -> Span {
     Span::Name(t.into())
 }
 
+/// The feedback to the candidate on `sheet`, as last submitted: `None`
+/// for a sheet never submitted. (A sheet being amended is gathered as it
+/// was last submitted, so what is typed into the amendment is not in it.)
+/// Nothing from a sheet that is not in reaches a candidate.
+pub fn submitted_feedback(sheet: &FoundSheet) -> Option<&str> {
+    let state = &sheet.state;
+    state
+        .submitted
+        .as_ref()
+        .map(|_| state.feedback.as_str())
+        .filter(|f| !f.trim().is_empty())
+}
+
+/// Whether a sheet that counts at this station was never submitted.
+pub fn counts_unsubmitted(cohort: &Cohort, d: &StationDetail) -> bool {
+    d.sheets
+        .iter()
+        .any(|&i| cohort.sheets[i].state.submitted.is_none())
+}
+
+/// Whether this station's result is not in for the candidate: a sheet that
+/// counts is not submitted, or no sheet counts and nobody decided the
+/// result. Such a station shows nothing but that.
+fn not_in(cohort: &Cohort, d: &StationDetail) -> bool {
+    counts_unsubmitted(cohort, d)
+        || (d.sheets.is_empty()
+            && !matches!(
+                d.final_result.outcome,
+                StationOutcome::Pass | StationOutcome::Fail | StationOutcome::Absent
+            ))
+}
+
 /// The feedback file of one candidate, in Markdown.
 pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
     markdown(&document(rubric, cohort, c))
@@ -123,8 +155,16 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
     blocks.push(Block::Para(who));
     // The result after moderation: what the exam board confirms.
     let r = &c.final_result;
-    let mut result = vec![Span::Strong(format!("Result: {}", c.final_word()))];
-    if fb.station_results {
+    // A result that rests on a sheet not submitted is not told: neither
+    // the word nor the total, nor the reasons and parts behind it.
+    let unsubmitted = c.stations.values().any(|d| counts_unsubmitted(cohort, d));
+    let word = if unsubmitted && c.deferred.is_none() {
+        crate::scoring::Outcome::Incomplete.to_string()
+    } else {
+        c.final_word()
+    };
+    let mut result = vec![Span::Strong(format!("Result: {word}"))];
+    if fb.station_results && !unsubmitted {
         result.push(text(format!(
             " — total {} of {}{}",
             fmt_marks(r.total),
@@ -135,10 +175,11 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
         )));
     }
     blocks.push(Block::Para(result));
-    let settled = matches!(
-        r.outcome,
-        crate::scoring::Outcome::Pass | crate::scoring::Outcome::Fail
-    );
+    let settled = !unsubmitted
+        && matches!(
+            r.outcome,
+            crate::scoring::Outcome::Pass | crate::scoring::Outcome::Fail
+        );
     if let Some(deferred) = &c.deferred {
         blocks.push(Block::Para(vec![
             text("Your assessment is deferred to a later sitting: "),
@@ -167,7 +208,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
              that are settled.",
         )]));
     }
-    if r.outcome == crate::scoring::Outcome::Fail && fb.station_results {
+    if settled && r.outcome == crate::scoring::Outcome::Fail && fb.station_results {
         let why = fail_reasons(r.reasons.iter());
         if !why.is_empty() {
             blocks.push(Block::Para(vec![text(format!("Why: {}.", why.join("; ")))]));
@@ -175,7 +216,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
     }
     // The module's parts: the stations' and those assessed outside them
     // (written papers, the logbook).
-    if !r.components.is_empty() && fb.station_results {
+    if !r.components.is_empty() && fb.station_results && !unsubmitted {
         blocks.push(Block::Para(vec![text("Parts of the module:")]));
         let parts = r
             .components
@@ -204,6 +245,10 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
             continue;
         };
         blocks.push(Block::Heading(vec![name(&station.title)]));
+        if not_in(cohort, d) {
+            blocks.push(Block::Para(vec![text(NOT_IN)]));
+            continue;
+        }
         let s = &d.final_result;
         if fb.station_results {
             let word = match s.outcome {
@@ -271,8 +316,8 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
             let comments: Vec<String> = d
                 .sheets
                 .iter()
-                .map(|&i| cohort.sheets[i].state.feedback.clone())
-                .filter(|f| !f.trim().is_empty())
+                .filter_map(|&i| submitted_feedback(&cohort.sheets[i]))
+                .map(str::to_string)
                 .collect();
             if comments.is_empty() {
                 blocks.push(Block::Para(vec![text("No written feedback.")]));
@@ -283,6 +328,9 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
     }
     Doc { blocks }
 }
+
+/// What a station whose result is not in says (see [`not_in`]).
+const NOT_IN: &str = "Not in yet: this station's result will follow.";
 
 /// The page as Markdown: a blank line after every block.
 pub fn markdown(doc: &Doc) -> String {

@@ -248,10 +248,12 @@ fn candidate_result(
             .filter(|c| c.state == CellState::Amending)
             .and_then(|c| amendment_words(cohort, &c.sheets))
         {
-            detail.note = Some(match detail.note.take() {
-                Some(n) => format!("{n}; {words}"),
-                None => words,
-            });
+            add_note(&mut detail, words);
+        }
+        // A sheet that counts and was never submitted: its marks are shown,
+        // but it is not in.
+        if let Some(words) = not_submitted_words(cohort, &detail.sheets) {
+            add_note(&mut detail, words);
         }
         // A decision taken when the marks gave another result (under other
         // pass marks) must be reviewed, never silently turned around.
@@ -316,11 +318,7 @@ fn candidate_result(
                 }
                 _ => {}
             }
-            let note = detail.note.take();
-            detail.note = Some(match note {
-                Some(n) => format!("{n}; decided: {}", held.words),
-                None => format!("decided: {}", held.words),
-            });
+            add_note(&mut detail, format!("decided: {}", held.words));
         }
         stations.push(detail.result.clone());
         finals.push(detail.final_result.clone());
@@ -1103,4 +1101,36 @@ fn amendment_words(cohort: &Cohort, sheets: &[usize]) -> Option<String> {
         a.examiner,
         a.reason.trim()
     ))
+}
+
+/// "not submitted: …" for the sheets among `sheets` never submitted, if
+/// any: each named where several count.
+fn not_submitted_words(cohort: &Cohort, sheets: &[usize]) -> Option<String> {
+    let open: Vec<String> = sheets
+        .iter()
+        .map(|&i| &cohort.sheets[i])
+        .filter(|s| s.state.submitted.is_none())
+        .map(|s| {
+            let whose = if sheets.len() > 1 {
+                format!(" ({}@{})", s.key.examiner, s.key.device)
+            } else {
+                String::new()
+            };
+            let what = if s.state.is_started() {
+                "marking was started"
+            } else {
+                "the sheet was opened"
+            };
+            format!("not submitted{whose}: {what} and the sheet is not in")
+        })
+        .collect();
+    (!open.is_empty()).then(|| open.join("; "))
+}
+
+/// Adds `words` to the station's note, after what it says already.
+fn add_note(detail: &mut StationDetail, words: String) {
+    detail.note = Some(match detail.note.take() {
+        Some(n) => format!("{n}; {words}"),
+        None => words,
+    });
 }

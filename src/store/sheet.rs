@@ -87,6 +87,32 @@ pub struct TimerEntry {
     pub time: DateTime<Utc>,
 }
 
+/// A pause of the station timer, as the sheet recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pause {
+    /// The timer's time when it was paused (pauses excluded).
+    pub at: Duration,
+    /// How long it stayed paused, by the clock: `None` if never resumed.
+    pub length: Option<Duration>,
+    /// The examiner's reason; empty where none was given.
+    pub reason: String,
+}
+
+impl Pause {
+    /// In words: "paused 0:42 at 3:10: model felt faint".
+    pub fn words(&self) -> String {
+        let clock = |d: Duration| format!("{}:{:02}", d.as_secs() / 60, d.as_secs() % 60);
+        let length = self
+            .length
+            .map_or(" (not resumed)".to_string(), |l| format!(" {}", clock(l)));
+        let reason = match self.reason.trim() {
+            "" => "no reason given",
+            r => r,
+        };
+        format!("paused{length} at {}: {reason}", clock(self.at))
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SheetState {
     /// Each item's marks, sorted by item id: a sorted vector rather than a
@@ -364,6 +390,69 @@ impl SheetState {
         sheet
     }
 
+    /// The examiner's reason for leaving `what` (an item's id, or
+    /// [`GLOBAL_RATING`]) unmarked, as given at submission; `None` where
+    /// none was recorded.
+    pub fn missing_reason(&self, what: &str) -> Option<&str> {
+        self.missing_reasons
+            .get(&Unmarked::item(what))
+            .map(|r| r.trim())
+            .filter(|r| !r.is_empty())
+    }
+
+    /// [`SheetState::missing_reason`] in words: "the examiner's reason:
+    /// …", or "no reason given".
+    pub fn unmarked_reason(&self, what: &str) -> String {
+        self.missing_reason(what)
+            .map_or("no reason given".to_string(), |r| {
+                format!("the examiner's reason: {r}")
+            })
+    }
+
+    /// What the submitted sheet leaves unmarked that the examiner gave a
+    /// reason for, with the reason: nothing while it is not submitted.
+    pub fn left_unmarked(&self) -> impl Iterator<Item = (&Unmarked, &str)> {
+        self.missing_reasons
+            .iter()
+            .filter(|_| self.submitted.is_some())
+            .filter(|(what, _)| match what.item_id() {
+                Some(item) => self.mark(item).is_none(),
+                None => self.global_rating().is_none(),
+            })
+            .map(|(what, reason)| (what, reason.trim()))
+    }
+
+    /// The timer's pauses, in order, each with its reason (given in the
+    /// pause's record, or in a `pause_reason` record after it).
+    pub fn pauses(&self) -> Vec<Pause> {
+        let mut pauses: Vec<Pause> = Vec::new();
+        let mut open: Option<(usize, DateTime<Utc>)> = None;
+        for t in &self.timer {
+            match &t.action {
+                TimerAction::Pause { reason } => {
+                    pauses.push(Pause {
+                        at: t.elapsed,
+                        length: None,
+                        reason: reason.clone(),
+                    });
+                    open = Some((pauses.len() - 1, t.time));
+                }
+                TimerAction::PauseReason { reason } => {
+                    if let Some(p) = pauses.iter_mut().rev().find(|p| p.at == t.elapsed) {
+                        p.reason = reason.clone();
+                    }
+                }
+                TimerAction::Resume => {
+                    if let Some((i, since)) = open.take() {
+                        pauses[i].length = Some((t.time - since).to_std().unwrap_or_default());
+                    }
+                }
+                _ => {}
+            }
+        }
+        pauses
+    }
+
     /// Timer events as [`crate::day::timer::Timer::restore`] takes them.
     pub fn timer_events(&self) -> Vec<(TimerAction, Duration, DateTime<Utc>)> {
         self.timer
@@ -428,6 +517,72 @@ mod tests {
         assert_eq!(s.amendments.len(), 1);
         s.apply(&record(8, mark("a", Some(2))));
         assert_eq!(s.last_undoable(), Some(8));
+    }
+
+    #[test]
+    fn pauses_carry_their_reason_and_length() {
+        let timer = |seq, minute: u32, action, elapsed_ms| {
+            Record::for_test(
+                seq,
+                &format!("2026-11-22T09:{minute:02}:00Z"),
+                Event::Timer {
+                    action,
+                    elapsed_ms,
+                    due: None,
+                },
+                GENESIS,
+            )
+        };
+        let records = [
+            timer(1, 0, TimerAction::Start, 0),
+            // An older journal: the reason in the pause's own record.
+            timer(
+                2,
+                1,
+                TimerAction::Pause {
+                    reason: "fire alarm".into(),
+                },
+                60_000,
+            ),
+            timer(3, 3, TimerAction::Resume, 60_000),
+            timer(
+                4,
+                5,
+                TimerAction::Pause {
+                    reason: String::new(),
+                },
+                190_000,
+            ),
+            timer(
+                5,
+                5,
+                TimerAction::PauseReason {
+                    reason: "model felt faint".into(),
+                },
+                190_000,
+            ),
+            timer(
+                6,
+                7,
+                TimerAction::Pause {
+                    reason: String::new(),
+                },
+                200_000,
+            ),
+        ];
+        let words: Vec<String> = SheetState::replay(&records)
+            .pauses()
+            .iter()
+            .map(Pause::words)
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "paused 2:00 at 1:00: fire alarm",
+                "paused (not resumed) at 3:10: model felt faint",
+                "paused (not resumed) at 3:20: no reason given",
+            ]
+        );
     }
 
     #[test]
