@@ -958,6 +958,11 @@ struct Read {
     path: PathBuf,
     /// Its submissions, amendments and imports, in order.
     events: Vec<Record>,
+    /// Its timer's pauses, and what it left unmarked with the examiner's
+    /// reason (item id, reason), as the sheet says once every intact
+    /// record is applied.
+    pauses: Vec<crate::store::Pause>,
+    unmarked: Vec<(String, String)>,
 }
 
 /// What the intact records of a journal say, gathered as they are read.
@@ -970,6 +975,7 @@ struct Seen {
     /// moderation journal, or the other way round).
     misplaced: Option<u64>,
     events: Vec<Record>,
+    state: crate::store::SheetState,
 }
 
 /// Reads one journal, records what it found in `report`, and returns what
@@ -1016,6 +1022,9 @@ fn check_journal(
                 && !matches!(r.event, Event::Opened { .. })
             {
                 seen.misplaced = Some(r.seq);
+            }
+            if !moderation_journal {
+                seen.state.apply_ref(&r);
             }
             if matches!(
                 r.event,
@@ -1121,27 +1130,31 @@ fn check_journal(
     Some(Read {
         path: path.to_path_buf(),
         events: seen.events,
+        pauses: seen.state.pauses(),
+        unmarked: seen
+            .state
+            .left_unmarked()
+            .map(|(what, reason)| (what.as_str().to_string(), reason.to_string()))
+            .collect(),
     })
 }
 
 /// Adds a journal's amendments, submissions, imports, pauses and what it
 /// left unmarked to the report.
-fn list_events(key: &SheetKey, path: &Path, records: &[Record], report: &mut AuditReport) {
-    let state = crate::store::SheetState::replay(records);
-    report
-        .pauses
-        .extend(state.pauses().into_iter().map(|pause| PauseEntry {
-            key: key.clone(),
-            path: path.to_path_buf(),
-            pause,
-        }));
+fn list_events(key: &SheetKey, read: &Read, report: &mut AuditReport) {
+    let (path, records) = (read.path.as_path(), read.events.as_slice());
+    report.pauses.extend(read.pauses.iter().map(|pause| PauseEntry {
+        key: key.clone(),
+        path: path.to_path_buf(),
+        pause: pause.clone(),
+    }));
     report
         .unmarked
-        .extend(state.left_unmarked().map(|(what, reason)| UnmarkedEntry {
+        .extend(read.unmarked.iter().map(|(what, reason)| UnmarkedEntry {
             key: key.clone(),
             path: path.to_path_buf(),
-            what: what.as_str().to_string(),
-            reason: reason.to_string(),
+            what: what.clone(),
+            reason: reason.clone(),
         }));
     let mut last_submission: Option<Submission> = None;
     let mut open: Option<usize> = None;
@@ -1330,7 +1343,7 @@ fn check_decisions(rubric_hash: &str, source: Source<'_>, path: &Path, report: &
 /// found more than once, how its copies relate.
 fn one_sheet(key: &SheetKey, copies: Vec<Read>, report: &mut AuditReport, source: Source<'_>) {
     if let [only] = copies.as_slice() {
-        list_events(key, &only.path, &only.events, report);
+        list_events(key, only, report);
         return;
     }
     // Seen more than once: each copy's hashes, read again (a sheet is
@@ -1347,7 +1360,7 @@ fn one_sheet(key: &SheetKey, copies: Vec<Read>, report: &mut AuditReport, source
                 && mine.last().is_none_or(|last| other[mine.len() - 1] == *last)
         });
         if !is_copy {
-            list_events(key, &copy.path, &copy.events, report);
+            list_events(key, copy, report);
         }
     }
     same_sheet(&hashes, &mut report.findings);
