@@ -991,6 +991,49 @@ fn a_rosters_warnings_are_on_the_first_screen() {
     );
 }
 
+/// Two files with versions of one assessment: a sheet begun with the second
+/// is offered once, under the file it was marked with.
+#[test]
+fn an_unfinished_sheet_is_offered_once_under_the_rubric_it_was_marked_with() {
+    let dir = temp_dir();
+    let rubrics = dir.join("rubrics");
+    std::fs::create_dir_all(&rubrics).expect("rubrics folder");
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron").expect("rubric");
+    let v2 = text.replace(
+        "Cleans the probe after the scan",
+        "Cleans the probe after scanning",
+    );
+    assert_ne!(text, v2);
+    std::fs::write(rubrics.join("a.ron"), &text).expect("a");
+    std::fs::write(rubrics.join("b.ron"), &v2).expect("b");
+    let store = Store::new(dir.join("s"));
+    let key = osce::store::SheetKey {
+        assessment: "msk-us-osce".into(),
+        station: "knee".into(),
+        candidate: "C700".into(),
+        examiner: "E50".into(),
+        device: "lap1".into(),
+    };
+    let (mut journal, _) = store
+        .open_sheet(&key, &osce::store::hash_rubric(&v2))
+        .expect("open");
+    journal
+        .append(
+            Event::Confirmed {
+                candidate_name: "Seven".into(),
+            },
+            t0(),
+        )
+        .expect("append");
+    drop(journal);
+    let mut exec = Executor::new(store, "lap1".into(), Box::new(t0));
+    let home = exec.home(&rubrics, "E50");
+    assert_eq!(home.unfinished.len(), 1, "{:?}", home.unfinished);
+    let chosen = &home.rubrics[home.unfinished[0].rubric];
+    assert!(chosen.label.ends_with("b.ron"), "{}", chosen.label);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn submitting_during_a_soft_overrun_records_the_end_and_the_overrun() {
     let mut h = harness(

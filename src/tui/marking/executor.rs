@@ -65,12 +65,28 @@ impl Executor {
     pub fn home(&mut self, rubrics_dir: &Path, examiner: &str) -> Home {
         self.home_from = Some((rubrics_dir.to_path_buf(), examiner.to_string()));
         self.choices = rubric_choices(rubrics_dir);
+        // Each unfinished sheet once, under the rubric file it was marked
+        // with (several files may hold versions of one assessment).
+        let hashes: Vec<Option<String>> = self
+            .choices
+            .iter()
+            .map(|(c, text)| {
+                text.as_deref()
+                    .filter(|_| c.problem.is_none())
+                    .map(crate::store::hash_rubric)
+            })
+            .collect();
+        let mut ids: Vec<&str> = self
+            .choices
+            .iter()
+            .filter(|(c, _)| c.problem.is_none())
+            .map(|(c, _)| c.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
         let mut unfinished = Vec::new();
-        for (i, (choice, _)) in self.choices.iter().enumerate() {
-            if choice.problem.is_some() {
-                continue;
-            }
-            let Ok(sheets) = self.store.sheets(&choice.id) else {
+        for id in ids {
+            let Ok(sheets) = self.store.sheets(id) else {
                 continue;
             };
             for (key, path) in sheets.into_iter().filter(|(k, _)| k.device == self.device) {
@@ -78,19 +94,29 @@ impl Executor {
                     continue;
                 };
                 let state = SheetState::replay(&replay.records);
-                if state.records > 0 && !state.is_locked() {
-                    unfinished.push(Unfinished {
-                        rubric: i,
-                        station: key.station.clone(),
-                        candidate: key.candidate.clone(),
-                        candidate_name: state.confirmed.clone().unwrap_or_default(),
-                        examiner: key.examiner.clone(),
-                        last_saved: state
-                            .last
-                            .map(|(_, t)| t.with_timezone(&chrono::Local).format("%d %b %H:%M").to_string())
-                            .unwrap_or_default(),
-                    });
+                if state.records == 0 || state.is_locked() {
+                    continue;
                 }
+                let marked_with = replay.records.first().map(|r| r.rubric.as_str());
+                let same_id = |i: &usize| self.choices[*i].0.id == id && hashes[*i].is_some();
+                let Some(rubric) = (0..self.choices.len())
+                    .filter(same_id)
+                    .find(|&i| hashes[i].as_deref() == marked_with)
+                    .or_else(|| (0..self.choices.len()).find(same_id))
+                else {
+                    continue;
+                };
+                unfinished.push(Unfinished {
+                    rubric,
+                    station: key.station.clone(),
+                    candidate: key.candidate.clone(),
+                    candidate_name: state.confirmed.clone().unwrap_or_default(),
+                    examiner: key.examiner.clone(),
+                    last_saved: state
+                        .last
+                        .map(|(_, t)| t.with_timezone(&chrono::Local).format("%d %b %H:%M").to_string())
+                        .unwrap_or_default(),
+                });
             }
         }
         let mut home = Home::new(
