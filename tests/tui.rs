@@ -1034,6 +1034,38 @@ fn an_unfinished_sheet_is_offered_once_under_the_rubric_it_was_marked_with() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `Zoë-01` has a sheet on this laptop; `ZOË-01` differs only in capitals:
+/// their sheet is refused before anything is written (one folder on
+/// Windows and macOS, one candidate to a reader).
+#[test]
+fn a_candidate_id_differing_only_in_capitals_is_refused() {
+    let mut h = osce_one("Zoë-01");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('1'));
+    let dir = h.dir.clone();
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron").expect("rubric");
+    let (r, _) = load(Path::new("rubrics/msk-ultrasound-osce.ron")).expect("valid");
+    let plan = MarkingOrder::Candidates {
+        candidate: Some(("ZOË-01".into(), "Zoe Caps".into())),
+        station: Some("elbow".into()),
+    };
+    let s = session(r, &text, "E01", "lap1", plan, None).expect("session");
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(t0));
+    exec.set_rubric_hash(s.rubric_hash.clone());
+    let mut app = App::marking(s, Duration::ZERO, t0());
+    press(&mut app, &mut exec, KeyCode::Enter);
+    assert!(app.sheet.is_none(), "not opened");
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("differs from Zoë-01") && notice.contains("only in capitals"),
+        "{notice}"
+    );
+    assert!(
+        !dir.join("msk-us-osce/E01@lap1/ZOË-01").exists(),
+        "nothing written"
+    );
+}
+
 #[test]
 fn submitting_during_a_soft_overrun_records_the_end_and_the_overrun() {
     let mut h = harness(

@@ -114,6 +114,22 @@ impl Store {
             .join(format!("{}.{JOURNAL_EXTENSION}", key.station)))
     }
 
+    /// Another candidate id of the assessment, in any examiner's folder on
+    /// this store, that differs from `key`'s only in capitals (`Zoë-01`
+    /// beside `ZOË-01`): on Windows and macOS the two are one folder, and
+    /// a person reading a list takes them for one candidate. `None` when
+    /// there is none (or the folders cannot be listed).
+    pub fn same_but_for_case(&self, key: &SheetKey) -> Option<String> {
+        let folded = key.candidate.to_lowercase();
+        let examiners = std::fs::read_dir(self.root.join(&key.assessment)).ok()?;
+        examiners
+            .flatten()
+            .filter_map(|e| std::fs::read_dir(e.path()).ok())
+            .flat_map(|candidates| candidates.flatten())
+            .filter_map(|c| c.file_name().into_string().ok())
+            .find(|name| *name != key.candidate && name.to_lowercase() == folded)
+    }
+
     /// Opens the sheet's journal for writing, creating it (and its folders)
     /// if absent, and replays what it holds.
     ///

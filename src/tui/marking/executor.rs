@@ -174,6 +174,39 @@ impl Executor {
         }
     }
 
+    /// Opens (creating if needed) and locks the sheet's journal, and
+    /// replays it.
+    fn open(&mut self, key: crate::store::SheetKey) -> Reply {
+        match self.store.open_sheet(&key, &self.rubric_hash) {
+            Ok((journal, replay)) => {
+                self.journal = Some(journal);
+                Reply::Opened {
+                    key,
+                    records: replay.records,
+                    quarantine: replay.quarantined.map(|q| q.to_string()),
+                }
+            }
+            Err(e) => Reply::OpenFailed {
+                message: e.to_string(),
+            },
+        }
+    }
+
+    /// Why a sheet not yet started for `key` must not be: another
+    /// candidate's id on this laptop differs from its only in capitals.
+    fn would_mix_up(&self, key: &crate::store::SheetKey) -> Option<String> {
+        if self.store.sheet_path(key).ok()?.exists() {
+            return None;
+        }
+        let other = self.store.same_but_for_case(key)?;
+        Some(format!(
+            "Candidate {} differs from {other}, already marked on this laptop, only in capitals: on Windows and macOS \
+             they would be one folder, and lists would mix them up. Nothing was written. If this is {other}, start \
+             again with that id; if not, give one of them another id (the roster says which).",
+            key.candidate
+        ))
+    }
+
     /// Appends `event` to the open sheet's journal and makes it durable.
     fn append(&mut self, event: crate::store::Event) -> Step<Reply> {
         let time = (self.wall)();
@@ -282,18 +315,9 @@ impl Executor {
 impl screen::Executor<App> for Executor {
     fn perform(&mut self, effect: Effect) -> Step<Reply> {
         match effect {
-            Effect::Open(key) => Step::Reply(match self.store.open_sheet(&key, &self.rubric_hash) {
-                Ok((journal, replay)) => {
-                    self.journal = Some(journal);
-                    Reply::Opened {
-                        key,
-                        records: replay.records,
-                        quarantine: replay.quarantined.map(|q| q.to_string()),
-                    }
-                }
-                Err(e) => Reply::OpenFailed {
-                    message: e.to_string(),
-                },
+            Effect::Open(key) => Step::Reply(match self.would_mix_up(&key) {
+                Some(message) => Reply::OpenFailed { message },
+                None => self.open(key),
             }),
             Effect::Append(event) => self.append(event),
             Effect::Bell => {
