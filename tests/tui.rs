@@ -1066,6 +1066,37 @@ fn a_candidate_id_differing_only_in_capitals_is_refused() {
     );
 }
 
+/// A brief written on several lines in the rubric keeps its lines in the
+/// station's information (`i`).
+#[test]
+fn the_station_information_keeps_the_rubrics_line_breaks() {
+    let dir = temp_dir();
+    std::fs::create_dir_all(&dir).expect("dir");
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron")
+        .expect("rubric")
+        .replace(
+            "Scan the right shoulder of this volunteer for anterior shoulder pain. ",
+            "Line one of the brief.\nScan the right shoulder of this volunteer for anterior shoulder pain. ",
+        );
+    let path = dir.join("brief.ron");
+    std::fs::write(&path, &text).expect("rubric");
+    let mut h = harness(
+        path.to_str().expect("utf-8"),
+        MarkingOrder::Candidates {
+            candidate: Some(("C001".into(), "Aisha Khan".into())),
+            station: None,
+        },
+    );
+    h.key(KeyCode::Char('i'));
+    let screen = h.render(120, 40);
+    let first = screen
+        .lines()
+        .find(|l| l.contains("Line one of the brief."))
+        .unwrap_or_default();
+    assert!(!first.contains("Scan the right"), "a line of its own:\n{screen}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn submitting_during_a_soft_overrun_records_the_end_and_the_overrun() {
     let mut h = harness(

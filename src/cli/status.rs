@@ -811,8 +811,11 @@ pub fn render(
     }
     let _ = writeln!(
         out,
-        "\nKey: ✓ submitted · not yet started; 2× double-marked; ! concern flagged; M moderated; \
-         M? moderation no longer holds (a sheet changed since, or the assessors differ)."
+        "\nKey: ✓ submitted · not yet started; opened: the sheet opened, nothing marked; marking: marks given, \
+         not submitted; amending: submitted, then opened to amend (the submitted version counts meanwhile); \
+         absent: recorded absent; CONFLICT: two different sheets where one is expected; PROBLEM: a journal \
+         that cannot be used as it is; 2× double-marked; ! concern flagged; M moderated; M? moderation no \
+         longer holds (a sheet changed since, or the assessors differ)."
     );
     let counts = m.counts();
     let total = m.cells.len();

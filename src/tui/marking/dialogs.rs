@@ -11,9 +11,14 @@ impl App {
     pub(super) fn leave_dialog(&mut self, typed: bool) -> Vec<Effect> {
         if typed && !self.discard_armed {
             self.discard_armed = true;
-            self.notice = Some(
-                "What you typed is not saved: ctrl-s saves it; esc again leaves without it.".to_string(),
-            );
+            self.notice = Some(format!(
+                "What you typed is not saved: {} saves it; esc again leaves without it.",
+                if matches!(self.screen, Screen::Reason(_)) {
+                    "enter"
+                } else {
+                    "ctrl-s"
+                }
+            ));
             return Vec::new();
         }
         self.discard_armed = false;
@@ -168,7 +173,7 @@ impl App {
                     self.ask = Some(Ask {
                         question: "Submit before the time is up?".to_string(),
                         detail: format!(
-                            "On the timer of {}, {left}. Submitting locks the sheet and stops its timer; changing it later needs an amendment with a reason.",
+                            "On the timer of {}, {left}. Submitting locks the sheet (the candidate's time still runs until they leave); changing it later needs an amendment with a reason.",
                             self.sheet_words()
                         ),
                         yes: AskFor::Submit,

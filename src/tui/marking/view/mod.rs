@@ -164,19 +164,21 @@ fn info(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(station) = app.station_def() else { return };
     let none = || Line::styled("(none in the rubric)", theme.dim());
     let mut lines = vec![Line::styled(station.title.clone(), theme.title()), Line::raw("")];
+    // The rubric's own line breaks are kept: a brief is often a list.
+    let text = |t: &Option<String>| -> Vec<Line<'static>> {
+        match t {
+            Some(t) => t.lines().map(|l| Line::raw(l.to_string())).collect(),
+            None => vec![none()],
+        }
+    };
     lines.push(Line::styled("Candidate instructions", theme.strong()));
-    lines.push(
-        station
-            .candidate_instructions
-            .clone()
-            .map_or_else(none, Line::raw),
-    );
+    lines.extend(text(&station.candidate_instructions));
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         "Examiner notes (not for the candidate)",
         theme.strong(),
     ));
-    lines.push(station.examiner_notes.clone().map_or_else(none, Line::raw));
+    lines.extend(text(&station.examiner_notes));
     if let Some(t) = &station.timing {
         lines.push(Line::raw(""));
         lines.push(Line::raw(format!(

@@ -190,6 +190,9 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
             ),
             None => String::new(),
         },
+        crate::tui::marking::ReasonFor::Amend if app.sheet.as_ref().is_some_and(|s| s.state.absent.is_some()) => {
+            "The sheet is recorded ABSENT: amending it withdraws the absence (a late arrival, a wrong key), and the candidate is then marked here. Both stay in the record.".to_string()
+        }
         crate::tui::marking::ReasonFor::Amend => {
             "The original marks stay in the record beside the amendment.".to_string()
         }
