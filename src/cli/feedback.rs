@@ -93,7 +93,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
                 .filter(|c| {
                     c.stations
                         .values()
-                        .any(|d| osce::results::feedback::counts_unsubmitted(&cohort, d))
+                        .any(osce::results::feedback::counts_unsubmitted)
                 })
                 .count();
             if unsubmitted > 0 {

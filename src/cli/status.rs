@@ -809,15 +809,34 @@ pub fn render(
         };
         let _ = writeln!(out, " {name}{mark}");
     }
+    let counts = m.counts();
+    // The words the matrix uses, each explained where it appears.
+    let words: String = [
+        (CellState::Opened, "opened: the sheet opened, nothing marked"),
+        (CellState::InProgress, "marking: marks given, not submitted"),
+        (
+            CellState::Amending,
+            "amending: submitted, then opened to amend (the submitted version counts meanwhile)",
+        ),
+        (CellState::Absent, "absent: recorded absent"),
+        (
+            CellState::Conflict,
+            "CONFLICT: two different sheets where one is expected",
+        ),
+        (
+            CellState::Problem,
+            "PROBLEM: a journal that cannot be used as it is",
+        ),
+    ]
+    .iter()
+    .filter(|(state, _)| counts.contains_key(state))
+    .map(|(_, words)| format!("; {words}"))
+    .collect();
     let _ = writeln!(
         out,
-        "\nKey: ✓ submitted · not yet started; opened: the sheet opened, nothing marked; marking: marks given, \
-         not submitted; amending: submitted, then opened to amend (the submitted version counts meanwhile); \
-         absent: recorded absent; CONFLICT: two different sheets where one is expected; PROBLEM: a journal \
-         that cannot be used as it is; 2× double-marked; ! concern flagged; M moderated; M? moderation no \
-         longer holds (a sheet changed since, or the assessors differ)."
+        "\nKey: ✓ submitted · not yet started{words}; 2× double-marked; ! concern flagged; M moderated; M? \
+         moderation no longer holds (a sheet changed since, or the assessors differ)."
     );
-    let counts = m.counts();
     let total = m.cells.len();
     let parts: Vec<String> = counts
         .iter()

@@ -107,18 +107,17 @@ pub fn submitted_feedback(sheet: &FoundSheet) -> Option<&str> {
         .filter(|f| !f.trim().is_empty())
 }
 
-/// Whether a sheet that counts at this station was never submitted.
-pub fn counts_unsubmitted(cohort: &Cohort, d: &StationDetail) -> bool {
-    d.sheets
-        .iter()
-        .any(|&i| cohort.sheets[i].state.submitted.is_none())
+/// Whether a sheet begun at this station was never submitted (the station
+/// waits for it).
+pub fn counts_unsubmitted(d: &StationDetail) -> bool {
+    !d.unsubmitted.is_empty()
 }
 
 /// Whether this station's result is not in for the candidate: a sheet that
 /// counts is not submitted, or no sheet counts and nobody decided the
 /// result. Such a station shows nothing but that.
-fn not_in(cohort: &Cohort, d: &StationDetail) -> bool {
-    counts_unsubmitted(cohort, d)
+fn not_in(d: &StationDetail) -> bool {
+    counts_unsubmitted(d)
         || (d.sheets.is_empty()
             && !matches!(
                 d.final_result.outcome,
@@ -157,7 +156,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
     let r = &c.final_result;
     // A result that rests on a sheet not submitted is not told: neither
     // the word nor the total, nor the reasons and parts behind it.
-    let unsubmitted = c.stations.values().any(|d| counts_unsubmitted(cohort, d));
+    let unsubmitted = c.stations.values().any(counts_unsubmitted);
     let word = if unsubmitted && c.deferred.is_none() {
         crate::scoring::Outcome::Incomplete.to_string()
     } else {
@@ -245,7 +244,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
             continue;
         };
         blocks.push(Block::Heading(vec![name(&station.title)]));
-        if not_in(cohort, d) {
+        if not_in(d) {
             blocks.push(Block::Para(vec![text(NOT_IN)]));
             continue;
         }

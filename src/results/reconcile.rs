@@ -36,6 +36,9 @@ pub struct StationDetail {
     pub final_result: StationResult,
     /// The exam lead's decisions that hold for this station.
     pub decided: Vec<Held>,
+    /// Indices into the cohort's sheets begun here and never submitted:
+    /// they do not count (the station waits for them).
+    pub unsubmitted: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -181,6 +184,12 @@ fn candidate_result(
             }
             _ => all.clone(),
         };
+        // Only a submitted sheet gives the station its result: one still
+        // being marked may change, so its station waits (its note says so).
+        let unsubmitted = not_submitted_words(cohort, &indices);
+        let (indices, pending): (Vec<usize>, Vec<usize>) = indices
+            .into_iter()
+            .partition(|&i| cohort.sheets[i].state.submitted.is_some());
         let agreed = moderation
             .agreed_mark(cohort, &indices, candidate, &station.id)
             .map(|a| {
@@ -228,6 +237,7 @@ fn candidate_result(
                     note,
                     moderation: CellModeration::NotModerated,
                     decided: Vec::new(),
+                    unsubmitted: Vec::new(),
                 }
             }
             _ => reconcile(
@@ -250,11 +260,10 @@ fn candidate_result(
         {
             add_note(&mut detail, words);
         }
-        // A sheet that counts and was never submitted: its marks are shown,
-        // but it is not in.
-        if let Some(words) = not_submitted_words(cohort, &detail.sheets) {
+        if let Some(words) = unsubmitted {
             add_note(&mut detail, words);
         }
+        detail.unsubmitted = pending;
         // A decision taken when the marks gave another result (under other
         // pass marks) must be reviewed, never silently turned around.
         let decided_on = moderation
@@ -784,6 +793,7 @@ fn no_sheet_counts(
         note: note.or(missing),
         moderation: CellModeration::NotModerated,
         decided: Vec::new(),
+        unsubmitted: Vec::new(),
     }
 }
 
@@ -887,6 +897,7 @@ fn reconcile(
         note: Some(note),
         moderation: CellModeration::NotModerated,
         decided: Vec::new(),
+        unsubmitted: Vec::new(),
     };
 
     if over && third_marking {
