@@ -209,26 +209,30 @@ impl App {
         }
     }
 
-    /// Station circuit with a start time: shows the first candidate, not
-    /// yet submitted or absent here, whose round is under way or to come.
+    /// Station circuit with a start time: shows [`Self::clock_candidate`].
     pub(super) fn follow_clock(&mut self) {
-        let (Some(session), Some(now)) = (&self.session, self.clock_round()) else {
-            return;
-        };
-        let (Some(plan), Some(station)) = (session.circuit.as_ref(), self.station_def()) else {
-            return;
-        };
-        let next = (0..session.candidates.len()).find(|&c| {
+        if let Some(c) = self.clock_candidate() {
+            self.candidate = c;
+            self.shown = None;
+        }
+    }
+
+    /// Station circuit with a start time: the first candidate, not yet
+    /// submitted or absent here, whose round is under way or to come (never
+    /// one whose round is over); `None` without a clock or once every
+    /// round is over.
+    pub(super) fn clock_candidate(&self) -> Option<usize> {
+        let now = self.clock_round()?;
+        let session = self.session.as_ref()?;
+        let plan = session.circuit.as_ref()?;
+        let station = self.station_def()?;
+        (0..session.candidates.len()).find(|&c| {
             plan.round_of(c).is_some_and(|r| r >= now)
                 && !matches!(
                     self.progress_of(&session.candidates[c].id, &station.id),
                     Progress::Submitted | Progress::Absent
                 )
-        });
-        if let Some(c) = next {
-            self.candidate = c;
-            self.shown = None;
-        }
+        })
     }
 
     /// Station circuit with a start time: the round under way by the

@@ -513,22 +513,10 @@ impl App {
             .iter()
             .position(|p| *p == here)
             .map_or(0, |i| if starting { i } else { i + 1 });
-        // By the circuit's clock, the next candidate is the first whose
-        // round is under way or to come, never one whose round is over
-        // (an unfinished earlier sheet stays within reach with ←).
-        let plan = session.circuit.as_ref();
-        let start = match (self.clock_round(), plan, stations.first()) {
-            (Some(now), Some(plan), Some(&station)) => (0..session.candidates.len())
-                .find(|&c| {
-                    plan.round_of(c).is_some_and(|r| r >= now)
-                        && !matches!(
-                            self.progress_of(&session.candidates[c].id, &session.rubric.stations[station].id),
-                            Progress::Submitted | Progress::Absent
-                        )
-                })
-                .unwrap_or(start),
-            _ => start,
-        };
+        // By the circuit's clock, the next candidate is the one it brings
+        // (an unfinished earlier sheet stays within reach with ←). In a
+        // circuit, `order` is the candidates' arrival order.
+        let start = self.clock_candidate().unwrap_or(start);
         let n = order.len();
         let next = (0..n).map(|k| order[(start + k) % n]).find(|&(c, s)| {
             let id = &session.candidates[c].id;
