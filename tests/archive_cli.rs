@@ -996,3 +996,155 @@ fn another_history_of_a_collected_journal_is_refused_from_any_folder_but_two_lap
     assert_eq!(code, 1, "{out}");
     assert!(out.contains(&format!("{n} refused")), "{out}");
 }
+
+/// The readings the archive keeps: (journal, reading), sorted.
+fn readings(archive: &Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(archive).expect("open archive");
+    let mut stmt = conn
+        .prepare("SELECT journal, reading FROM readings ORDER BY journal")
+        .expect("query");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// Every CSV file an export wrote: (name, bytes), sorted.
+fn exported(out: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out)
+        .expect("export")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            (name, std::fs::read(&p).expect("file"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_readings_kept_by_the_first_command_give_the_same_results_and_a_grown_journal_is_read_again() {
+    let dir = Dir::new("archive-readings");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    assert!(readings(&archive).is_empty(), "collect reads against no rubric");
+    let export = |name: &str| {
+        let out = dir.0.join(name);
+        let (code, text) = run_osce(&["export", OSCE, "--archive", s(&archive), "--out", s(&out)]);
+        assert_eq!(code, 0, "{text}");
+        exported(&out)
+    };
+    // The first command reads every journal and keeps what it read.
+    let first = export("first");
+    let kept = readings(&archive);
+    assert_eq!(kept.len(), 36, "one for each of 6 candidates' 6 sheets");
+    assert!(kept[0].1.starts_with("{\"sheet\":"), "{}", kept[0].1);
+    // The `marks` view reads them: C002 lost the first two items of each
+    // station (level 0), as items.csv says.
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    let levels: Vec<(String, Option<i64>)> = conn
+        .prepare(
+            "SELECT item, level FROM marks WHERE candidate = 'C002' AND station = 'knee' ORDER BY record",
+        )
+        .expect("the marks view")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    drop(conn);
+    assert_eq!(levels.len(), 10, "{levels:?}");
+    assert_eq!(levels[0], ("id-consent".to_string(), Some(1)));
+    assert_eq!(levels[1], ("positioning".to_string(), Some(0)));
+    assert_eq!(levels[2], ("quads".to_string(), Some(0)));
+    assert_eq!(levels[3].1, Some(2));
+    // The next reads those readings: the same files, byte for byte.
+    assert_eq!(export("second"), first);
+    let (_, status_kept) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    let (_, status_folders) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
+    assert_eq!(status_kept, status_folders);
+
+    // A journal that grew after a command kept its reading: the reading
+    // no longer holds, and what the journal says now is read.
+    let grown = a.join("msk-us-osce/e.jones@laptop-a/C001/knee.jsonl");
+    let whole = std::fs::read(&grown).expect("journal");
+    let first_line = whole.iter().position(|&c| c == b'\n').expect("a line") + 1;
+    let cut_archive = dir.0.join("grown.osce");
+    std::fs::write(&grown, &whole[..first_line]).expect("only the first line");
+    assert_eq!(run_osce(&["collect", s(&cut_archive), s(&a)]).0, 0);
+    let (_, opened) = run_osce(&["status", OSCE, "--archive", s(&cut_archive)]);
+    assert!(opened.contains("opened"), "{opened}");
+    std::fs::write(&grown, &whole).expect("the rest of the sheet");
+    let (code, out) = run_osce(&["collect", s(&cut_archive), s(&a)]);
+    assert!(out.contains("1 grown"), "{code} {out}");
+    let (_, now) = run_osce(&["status", OSCE, "--archive", s(&cut_archive)]);
+    let (_, folders) = run_osce(&["status", OSCE, "--sessions", s(&a)]);
+    assert_eq!(
+        now, folders,
+        "the grown sheet is read again, not taken from its old reading"
+    );
+    assert_ne!(now, opened);
+}
+
+#[test]
+fn a_reading_changed_by_hand_is_found_by_audit() {
+    let dir = Dir::new("archive-reading-changed");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    assert_eq!(run_osce(&["status", OSCE, "--archive", s(&archive)]).0, 0);
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    let export = |name: &str| {
+        let out = dir.0.join(name);
+        run_osce(&["export", OSCE, "--archive", s(&archive), "--out", s(&out)]);
+        exported(&out)
+    };
+    let before = export("before");
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    let changed = conn
+        .execute(
+            "UPDATE readings SET reading = replace(reading, '[0,false]', '[2,false]') \
+             WHERE journal = 'msk-us-osce/e.jones@laptop-a/C003/shoulder.jsonl'",
+            [],
+        )
+        .expect("update");
+    assert_eq!(changed, 1);
+    drop(conn);
+    // Commands read the reading, not the bytes: that is what audit is for.
+    assert_ne!(export("after"), before, "the reading is what export read");
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "C003/shoulder.jsonl: the reading the archive keeps of it is not what its stored bytes say"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_archive_that_may_not_be_written_is_read_all_the_same() {
+    let dir = Dir::new("archive-read-only");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    std::fs::set_permissions(&archive, std::fs::Permissions::from_mode(0o400)).expect("read-only");
+    let before = std::fs::read(&archive).expect("archive");
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    let (_, folders) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
+    // As root a file's mode does not stop a write: only where it does is
+    // the file unchanged.
+    let writable = std::fs::OpenOptions::new().write(true).open(&archive).is_ok();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out, folders);
+    if !writable {
+        assert_eq!(
+            std::fs::read(&archive).expect("archive"),
+            before,
+            "nothing written"
+        );
+    }
+}

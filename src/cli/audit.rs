@@ -63,6 +63,14 @@ pub fn run(args: &AuditArgs) -> ExitCode {
     };
     if let Some(stored) = &sessions.stored {
         archive_errors.extend(stored.mismatches().iter().map(|(j, what)| format!("{j}: {what}")));
+        archive_errors.extend(
+            osce::results::gather::check_readings(&rubric, &hash, stored)
+                .iter()
+                .map(|(j, what)| {
+                    let j = j.strip_prefix(stored.path()).unwrap_or(j);
+                    format!("{}: {what}", j.display())
+                }),
+        );
     }
     let header = match &args.archive {
         Some(a) => format!(
@@ -78,7 +86,8 @@ pub fn run(args: &AuditArgs) -> ExitCode {
             text,
             "\nThe archive's own checks: {}",
             if archive_errors.is_empty() {
-                "every stored journal matches the BLAKE3 recorded when it was collected; SQLite finds the file sound"
+                "every stored journal matches the BLAKE3 recorded when it was collected, and every reading kept of \
+                 it what its bytes say; SQLite finds the file sound"
                     .to_string()
             } else {
                 format!("{} ERROR(S)", archive_errors.len())

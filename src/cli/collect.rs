@@ -144,7 +144,7 @@ pub fn refuse_mismatches(archive: &Path, mismatches: &[(String, String)]) -> Res
     Err(ExitCode::from(EXIT_INVALID))
 }
 
-fn archive_failed(e: ArchiveError) -> ExitCode {
+pub fn archive_failed(e: ArchiveError) -> ExitCode {
     errln!("error: {e}");
     code(&e)
 }

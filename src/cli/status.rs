@@ -113,6 +113,7 @@ fn load_with(
         }
     };
     if let Source::Archive(stored) = source {
+        stored.file_check().map_err(super::collect::archive_failed)?;
         super::collect::refuse_mismatches(stored.path(), &stored.mismatches())?;
     }
     let settled = osce::results::decisions::settle(&rubric, &cohort, &decisions);
@@ -319,10 +320,6 @@ pub fn incomplete_results(
     moderation: &Moderation,
     standards: &osce::scoring::Standards,
 ) -> (usize, Held, Unrecorded, ModuleRows) {
-    let mut held = Vec::new();
-    let mut unrecorded = Unrecorded::new();
-    let mut modules = ModuleRows::new();
-    let mut incomplete = 0;
     let outside: Vec<&str> = rubric
         .components
         .iter()
@@ -330,7 +327,41 @@ pub fn incomplete_results(
         .filter(|p| p.stations.is_empty())
         .map(|p| p.id.as_str())
         .collect();
-    for part in m.candidates.chunks(512) {
+    // A part of the candidates on each core, put together in order.
+    let parts: Vec<&[String]> = m.candidates.chunks(256).collect();
+    let done = osce::base::threads::map(parts, 1, |part| {
+        results_of_part(rubric, cohort, m, moderation, standards, &outside, part)
+    });
+    let mut held = Vec::new();
+    let mut unrecorded = Unrecorded::new();
+    let mut modules = ModuleRows::new();
+    let mut incomplete = 0;
+    for (n, h, u, rows) in done {
+        incomplete += n;
+        held.extend(h);
+        for (component, candidates) in u {
+            unrecorded.entry(component).or_default().extend(candidates);
+        }
+        modules.extend(rows);
+    }
+    (incomplete, held, unrecorded, modules)
+}
+
+/// [`incomplete_results`] of the candidates `part`.
+fn results_of_part(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    moderation: &Moderation,
+    standards: &osce::scoring::Standards,
+    outside: &[&str],
+    part: &[String],
+) -> (usize, Held, Unrecorded, ModuleRows) {
+    let mut held = Vec::new();
+    let mut unrecorded = Unrecorded::new();
+    let mut modules = ModuleRows::new();
+    let mut incomplete = 0;
+    {
         for r in osce::results::reconcile::results_for(rubric, cohort, m, standards, moderation, part) {
             incomplete += usize::from(r.waiting());
             if rubric.components.is_some() {

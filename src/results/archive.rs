@@ -95,6 +95,30 @@ CREATE VIEW sources_of_journals AS
     FROM journals j JOIN sources s ON s.journal = j.path;
 ";
 
+/// What archives gained after the first of format 1: added by `collect`
+/// where missing (and by a command keeping readings), so an archive made
+/// before reads as it did.
+const ADDED: &str = "
+CREATE TABLE IF NOT EXISTS readings (
+    rubric TEXT NOT NULL,
+    journal TEXT NOT NULL,
+    blake3 TEXT NOT NULL,
+    reader TEXT NOT NULL,
+    reading TEXT NOT NULL,
+    PRIMARY KEY (rubric, journal)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS journals_listed
+    ON journals (assessment, kind, path, examiner, device, candidate, station, blake3);
+CREATE VIEW IF NOT EXISTS marks AS
+    SELECT j.assessment, j.candidate, j.station, j.examiner, j.device, r.rubric,
+           json_extract(m.value, '$[0]') AS item,
+           json_extract(m.value, '$[1].entries[#-1][1][0]') AS level,
+           json_extract(m.value, '$[1].entries[#-1][1][1]') AS late,
+           json_extract(m.value, '$[1].entries[#-1][0]') AS record
+    FROM readings r JOIN journals j ON j.path = r.journal AND j.blake3 = r.blake3,
+         json_each(r.reading, '$.sheet.state.marks') m;
+";
+
 /// What can go wrong with an archive.
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
@@ -228,6 +252,10 @@ impl Archive {
         } else {
             archive.check_format()?;
         }
+        archive
+            .conn
+            .execute_batch(ADDED)
+            .map_err(|e| sql_error(&archive.path, e))?;
         Ok(archive)
     }
 
@@ -963,6 +991,18 @@ pub struct Stored {
     /// Journals whose stored bytes do not match their stored BLAKE3 or
     /// length: (journal, what).
     mismatches: Mutex<Vec<(String, String)>>,
+    /// Readings made while open, to keep when done: (rubric, journal,
+    /// reader, reading).
+    pending: Mutex<Vec<(String, String, String, String)>>,
+    /// SQLite's quick check of the whole file, running alongside the
+    /// reading: what it found, once joined.
+    file_check: Mutex<FileCheck>,
+}
+
+/// SQLite's check of an archive's file, run on a thread of its own.
+enum FileCheck {
+    Running(std::thread::JoinHandle<Result<Option<String>, ArchiveError>>),
+    Done(Result<(), String>),
 }
 
 /// One journal of the archive, as listed.
@@ -974,6 +1014,8 @@ struct Listed {
     device: String,
     candidate: Option<String>,
     station: Option<String>,
+    /// BLAKE3 of its stored bytes, as collected.
+    blake3: String,
 }
 
 /// A connection to read the archive at `path`, in a read transaction that
@@ -984,26 +1026,24 @@ fn reading(conn: &Connection, path: &Path) -> Result<(), ArchiveError> {
 }
 
 impl Stored {
-    /// Opens the archive at `path` to read its journals, after SQLite's
-    /// quick check of the whole file: a damaged archive is refused,
-    /// whatever part of it is damaged, as is a journal stored under a path
-    /// that is not one of the session layout.
+    /// Opens the archive at `path` to read its journals. A journal stored
+    /// under a path that is not one of the session layout is refused, as
+    /// is a file SQLite finds damaged in any part it reads (`osce audit
+    /// --archive` has SQLite check every part of the file).
     pub fn open(path: &Path) -> Result<Stored, ArchiveError> {
         let archive = Archive::open_read(path)?;
-        if let Some(what) = archive.integrity(true)? {
-            return Err(ArchiveError::Damaged {
-                path: path.to_path_buf(),
-                reason: format!("SQLite's check of the file: {what}"),
-            });
-        }
         reading(&archive.conn, path)?;
         let sql = |e| sql_error(path, e);
         let mut journals = Vec::new();
         {
+            // In the order of the index `collect` makes (journals_listed),
+            // which holds every column asked for: the journals' bytes are
+            // not touched.
             let mut stmt = archive
                 .conn
                 .prepare(
-                    "SELECT path, kind, assessment, examiner, device, candidate, station FROM journals ORDER BY path",
+                    "SELECT path, kind, assessment, examiner, device, candidate, station, blake3 FROM journals \
+                     ORDER BY assessment, kind, path",
                 )
                 .map_err(sql)?;
             let mut rows = stmt.query([]).map_err(sql)?;
@@ -1016,6 +1056,7 @@ impl Stored {
                     device: row.get(4).map_err(sql)?,
                     candidate: row.get(5).map_err(sql)?,
                     station: row.get(6).map_err(sql)?,
+                    blake3: row.get(7).map_err(sql)?,
                 };
                 if !layout_path(&listed.rel) {
                     return Err(ArchiveError::Damaged {
@@ -1029,6 +1070,17 @@ impl Stored {
                 journals.push(listed);
             }
         }
+        journals.sort_by(|a, b| a.rel.cmp(&b.rel));
+        // The whole file checked alongside the reading (`quick_check` of
+        // an archive of 80,000 journals takes half a second).
+        let check_path = path.to_path_buf();
+        let check = std::thread::spawn(move || {
+            let archive = Archive {
+                conn: connect_read(&check_path)?,
+                path: check_path,
+            };
+            archive.integrity(true)
+        });
         // A connection for each thread that reads, each in its read
         // transaction now, while the first holds the archive as listed.
         let mut pool = vec![archive.conn];
@@ -1042,7 +1094,142 @@ impl Stored {
             pool: Mutex::new(pool),
             journals,
             mismatches: Mutex::new(Vec::new()),
+            pending: Mutex::new(Vec::new()),
+            file_check: Mutex::new(FileCheck::Running(check)),
         })
+    }
+
+    /// What SQLite's quick check of the whole file found (waiting for it
+    /// to end): an archive damaged in any part, read or not, is refused
+    /// by every command before it says anything of the results.
+    pub fn file_check(&self) -> Result<(), ArchiveError> {
+        let mut check = self.file_check.lock().unwrap_or_else(|e| e.into_inner());
+        if let FileCheck::Running(_) = &*check {
+            let FileCheck::Running(handle) = std::mem::replace(&mut *check, FileCheck::Done(Ok(()))) else {
+                unreachable!("matched above")
+            };
+            let found = match handle.join() {
+                Ok(Ok(None)) => Ok(()),
+                Ok(Ok(Some(what))) => Err(format!("SQLite's check of the file: {what}")),
+                // A collect rolling back what it left: read by the rest
+                // as it was before that collect.
+                Ok(Err(ArchiveError::Busy { .. })) => Ok(()),
+                Ok(Err(ArchiveError::Damaged { reason, .. })) => Err(reason),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err("SQLite's check of the file stopped short".to_string()),
+            };
+            *check = FileCheck::Done(found);
+        }
+        match &*check {
+            FileCheck::Done(Err(reason)) => Err(ArchiveError::Damaged {
+                path: self.path.clone(),
+                reason: reason.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The journal named `name` (as [`Stored::sheets`] names it), as
+    /// listed.
+    fn listed(&self, name: &Path) -> Option<&Listed> {
+        let rel = name.strip_prefix(&self.path).ok()?.to_str()?;
+        let i = self.journals.binary_search_by(|j| j.rel.as_str().cmp(rel)).ok()?;
+        Some(&self.journals[i])
+    }
+
+    /// The readings kept of journals against the rubric whose identity is
+    /// `rubric`, made by `reader` from the bytes now stored (a reading of
+    /// bytes since grown is not given): `each` block of (journal's name,
+    /// reading), `block` at a time.
+    pub fn readings(
+        &self,
+        rubric: &str,
+        reader: &str,
+        block: usize,
+        mut each: impl FnMut(Vec<(PathBuf, String)>),
+    ) {
+        let mut found = Vec::new();
+        let Some(conn) = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop() else {
+            return;
+        };
+        // An archive made before readings were kept has no such table:
+        // nothing is kept there.
+        let _ = conn
+            .prepare("SELECT journal, blake3, reading FROM readings WHERE rubric = ?1 AND reader = ?2")
+            .and_then(|mut stmt| {
+                let mut rows = stmt.query(params![rubric, reader])?;
+                while let Some(row) = rows.next()? {
+                    let rel = row.get_ref(0)?.as_str()?;
+                    let i = self.journals.binary_search_by(|j| j.rel.as_str().cmp(rel));
+                    if let Ok(i) = i
+                        && self.journals[i].blake3 == row.get_ref(1)?.as_str()?
+                    {
+                        found.push((self.name(rel), row.get(2)?));
+                        if found.len() == block {
+                            each(std::mem::take(&mut found));
+                        }
+                    }
+                }
+                Ok(())
+            });
+        self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+        if !found.is_empty() {
+            each(found);
+        }
+    }
+
+    /// Keeps `reading`, made by `reader` of the journal named `name`
+    /// against the rubric whose identity is `rubric`: written into the
+    /// archive when this is dropped, unless the journal's stored bytes
+    /// turned out not to match their BLAKE3.
+    pub fn keep(&self, rubric: &str, reader: &str, name: &Path, reading: String) {
+        let Some(listed) = self.listed(name) else {
+            return;
+        };
+        self.pending.lock().unwrap_or_else(|e| e.into_inner()).push((
+            rubric.to_string(),
+            listed.rel.clone(),
+            reader.to_string(),
+            reading,
+        ));
+    }
+
+    /// Writes the readings kept into the archive, in one transaction,
+    /// after every read transaction of this has ended. An archive that may
+    /// not be written, or that another command holds, keeps none: they are
+    /// made again next time.
+    fn write_pending(&mut self) -> Result<(), rusqlite::Error> {
+        let pending = std::mem::take(self.pending.get_mut().unwrap_or_else(|e| e.into_inner()));
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let mismatched: Vec<String> = self.mismatches().into_iter().map(|(j, _)| j).collect();
+        self.pool.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        let mut conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_millis(250))?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(ADDED)?;
+        {
+            let mut stmt = tx.prepare(
+                "INSERT OR REPLACE INTO readings (rubric, journal, blake3, reader, reading) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (rubric, rel, reader, reading) in &pending {
+                let Ok(i) = self.journals.binary_search_by(|j| j.rel.cmp(rel)) else {
+                    continue;
+                };
+                if mismatched.contains(rel) {
+                    continue;
+                }
+                // Stamped with the BLAKE3 of the bytes read: should a
+                // collect have changed the journal since, it is not used.
+                stmt.execute(params![rubric, rel, self.journals[i].blake3, reader, reading])?;
+            }
+        }
+        tx.commit()
     }
 
     /// The archive's file.
@@ -1171,6 +1358,18 @@ impl Stored {
         found.sort();
         found.dedup();
         found
+    }
+}
+
+impl Drop for Stored {
+    fn drop(&mut self) {
+        // Never leave the check reading the file behind; and a damaged
+        // file keeps no readings.
+        if self.file_check().is_err() {
+            return;
+        }
+        // A cache: what cannot be written is made again next time.
+        let _ = self.write_pending();
     }
 }
 

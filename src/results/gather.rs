@@ -15,8 +15,9 @@ use crate::day::roster::Roster;
 use crate::rubric::{DoubleMarkingMode, Rubric};
 use chrono::{DateTime, Utc};
 
+use crate::results::archive::Stored;
 use crate::results::decisions::Settled;
-use crate::results::source::{NamedAgain, Sheets, Source};
+use crate::results::source::{Listed, NamedAgain, Sheets, Source};
 use crate::scoring::{Standards, score_station};
 use crate::store::{Damage, Event, Quarantine, RecordRef, SheetKey, SheetState, StoreError};
 
@@ -197,18 +198,224 @@ pub fn gather_from(
     which: Sheets<'_>,
 ) -> Result<Cohort, StoreError> {
     let (found, same_folders) = source.sheets(&rubric.id, which)?;
+    if let Source::Archive(stored) = source {
+        let read = read_archived(rubric, rubric_hash, stored, found);
+        let n = read.len();
+        return Ok(settle_all(read.into_iter(), n, same_folders, source));
+    }
     let read = crate::base::threads::map_blocks(found, 256, |(key, path)| {
         read_journal(rubric, rubric_hash, source, key, path)
     });
-    Ok(settle_all(read.into_iter().flatten(), same_folders, source))
+    let n = read.iter().map(Vec::len).sum();
+    Ok(settle_all(read.into_iter().flatten(), n, same_folders, source))
+}
+
+/// Which reader made a reading the archive keeps: this program's version
+/// and the form of [`Kept`]. A reading made by another is not used (a
+/// later version may judge a journal otherwise): it is made again.
+fn reader() -> String {
+    format!("osce {} reading 1", env!("CARGO_PKG_VERSION"))
+}
+
+/// What reading one journal against one rubric found, as the archive
+/// keeps it (docs/archive-format.md, table `readings`): a [`Read`] but for
+/// its sheet and path, which the journal's place in the archive gives.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Kept {
+    Sheet {
+        state: Box<SheetState>,
+        mark_times: Vec<(u64, DateTime<Utc>)>,
+        last_global_rating: Option<(u64, DateTime<Utc>)>,
+        last_hash: String,
+        damage: Option<Damage>,
+    },
+    Empty,
+    OtherRubric {
+        rubric: String,
+    },
+    UnknownStation,
+    Problem {
+        why: String,
+    },
+}
+
+impl Kept {
+    /// What of `outcome` can be kept: not a torn tail (its words name
+    /// where the journal is), nor words that name the archive's file (a
+    /// moved archive would say the old place).
+    fn of(outcome: &Outcome, archive: &str) -> Option<Kept> {
+        Some(match outcome {
+            Outcome::Sheet {
+                sheet,
+                torn: None,
+                damage,
+                ..
+            } => Kept::Sheet {
+                state: Box::new(sheet.state.clone()),
+                mark_times: sheet.mark_times.clone(),
+                last_global_rating: sheet.last_global_rating,
+                last_hash: sheet.last_hash.clone(),
+                damage: damage.clone(),
+            },
+            Outcome::Sheet { torn: Some(_), .. } => return None,
+            Outcome::Empty => Kept::Empty,
+            Outcome::OtherRubric(rubric) => Kept::OtherRubric {
+                rubric: rubric.clone(),
+            },
+            Outcome::UnknownStation => Kept::UnknownStation,
+            Outcome::Problem(why) if why.contains(archive) => return None,
+            Outcome::Problem(why) => Kept::Problem { why: why.clone() },
+        })
+    }
+
+    /// Gives back what parsing left unused (a vector grows by doubling):
+    /// the cohort holds every sheet.
+    fn shrink_to_fit(&mut self) {
+        if let Kept::Sheet {
+            state, mark_times, ..
+        } = self
+        {
+            state.shrink_to_fit();
+            mark_times.shrink_to_fit();
+        }
+    }
+
+    fn into_read(self, key: SheetKey, path: PathBuf) -> Read {
+        let outcome = match self {
+            Kept::Sheet {
+                state,
+                mark_times,
+                last_global_rating,
+                last_hash,
+                damage,
+            } => Outcome::Sheet {
+                sheet: Box::new(FoundSheet {
+                    key: key.clone(),
+                    path: path.clone(),
+                    state: *state,
+                    mark_times,
+                    last_global_rating,
+                    last_hash: last_hash.clone(),
+                }),
+                last_hash,
+                torn: None,
+                damage,
+            },
+            Kept::Empty => Outcome::Empty,
+            Kept::OtherRubric { rubric } => Outcome::OtherRubric(rubric),
+            Kept::UnknownStation => Outcome::UnknownStation,
+            Kept::Problem { why } => Outcome::Problem(why),
+        };
+        Read { key, path, outcome }
+    }
+}
+
+/// Reads the archived journals `found`: from the readings the archive
+/// keeps of them against this rubric where it has them, made from the
+/// stored bytes (and kept for next time) where not. Either way the same
+/// [`Read`], so the same cohort.
+fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Listed) -> Vec<Read> {
+    let reader = reader();
+    let place: HashMap<&Path, usize> = found
+        .iter()
+        .enumerate()
+        .map(|(i, (_, p))| (p.as_path(), i))
+        .collect();
+    let mut slots: Vec<Option<Read>> = (0..found.len()).map(|_| None).collect();
+    // Parsed on every core, a block of readings at a time.
+    stored.readings(rubric_hash, &reader, 4096, |texts| {
+        let parsed = crate::base::threads::map(texts, 256, |(name, text)| {
+            let i = *place.get(name.as_path())?;
+            let (key, path) = &found[i];
+            let mut kept = serde_json::from_str::<Kept>(&text).ok()?;
+            kept.shrink_to_fit();
+            Some((i, kept.into_read(key.clone(), path.clone())))
+        });
+        for (i, read) in parsed.into_iter().flatten() {
+            slots[i] = Some(read);
+        }
+    });
+    let todo: Vec<(usize, SheetKey, PathBuf)> = found
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| slots[*i].is_none())
+        .map(|(i, (key, path))| (i, key, path))
+        .collect();
+    let source = Source::Archive(stored);
+    let archive = stored.path().display().to_string();
+    let read = crate::base::threads::map(todo, 256, |(i, key, path)| {
+        let read = read_journal(rubric, rubric_hash, source, key, path);
+        if let Some(kept) = Kept::of(&read.outcome, &archive)
+            && let Ok(text) = serde_json::to_string(&kept)
+        {
+            stored.keep(rubric_hash, &reader, &read.path, text);
+        }
+        (i, read)
+    });
+    for (i, r) in read {
+        slots[i] = Some(r);
+    }
+    slots.into_iter().flatten().collect()
+}
+
+/// The readings the archive keeps of `rubric`'s sheets that are not what
+/// their journals' stored bytes give when read again (a reading changed by
+/// hand): (journal, what). Commands trust a kept reading; `osce audit
+/// --archive` checks each one this way.
+pub fn check_readings(rubric: &Rubric, rubric_hash: &str, stored: &Stored) -> Vec<(PathBuf, String)> {
+    let reader = reader();
+    let Ok((found, _)) = Source::Archive(stored).sheets(&rubric.id, Sheets::All) else {
+        return Vec::new();
+    };
+    let place: HashMap<&Path, usize> = found
+        .iter()
+        .enumerate()
+        .map(|(i, (_, p))| (p.as_path(), i))
+        .collect();
+    let archive = stored.path().display().to_string();
+    let mut wrong = Vec::new();
+    stored.readings(rubric_hash, &reader, 4096, |texts| {
+        let found = &found;
+        let place = &place;
+        let archive = &archive;
+        wrong.extend(
+            crate::base::threads::map(texts, 64, |(name, text)| {
+                let i = *place.get(name.as_path())?;
+                let (key, path) = &found[i];
+                let read = read_journal(rubric, rubric_hash, Source::Archive(stored), key.clone(), path.clone());
+                let again = Kept::of(&read.outcome, archive).and_then(|k| serde_json::to_string(&k).ok());
+                (again.as_deref() != Some(text.as_str())).then(|| {
+                    (
+                        name,
+                        "the reading the archive keeps of it is not what its stored bytes say: it was changed by \
+                         hand. Every command reads that reading, not the bytes: delete the archive's readings \
+                         (`sqlite3 ARCHIVE 'DELETE FROM readings'`) and the next command makes them again"
+                            .to_string(),
+                    )
+                })
+            })
+            .into_iter()
+            .flatten(),
+        );
+    });
+    wrong
 }
 
 /// The cohort of the journals read, in the order listed (by sheet).
-fn settle_all(reads: impl Iterator<Item = Read>, same_folders: NamedAgain, source: Source<'_>) -> Cohort {
+fn settle_all(
+    reads: impl Iterator<Item = Read>,
+    count: usize,
+    same_folders: NamedAgain,
+    source: Source<'_>,
+) -> Cohort {
     let mut cohort = Cohort {
         same_folders,
         ..Cohort::default()
     };
+    // Room for every sheet at once: grown by doubling, the sheets would
+    // be held twice over while it moves.
+    cohort.sheets.reserve_exact(count);
     let mut group: Vec<Read> = Vec::new();
     for read in reads {
         if group.first().is_some_and(|g| g.key != read.key) {
@@ -281,7 +488,8 @@ pub fn gather_again(
         .zip(&reads)
         .filter_map(|((path, now), read)| Some((path, (now?, read.clone()))))
         .collect();
-    Ok((settle_all(reads.into_iter(), same_folders, source), read_anew))
+    let n = reads.len();
+    Ok((settle_all(reads.into_iter(), n, same_folders, source), read_anew))
 }
 
 /// One journal as read for [`gather`].

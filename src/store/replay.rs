@@ -36,7 +36,7 @@ pub struct Replay {
 
 /// A torn tail set aside (by [`Store::open_sheet`]) or found (by
 /// [`read_sheet`], which moves nothing).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Quarantine {
     /// The quarantine file, `<station>.jsonl.quarantine` beside the journal.
     pub path: PathBuf,
@@ -53,7 +53,7 @@ pub struct Quarantine {
 }
 
 /// Where and why a journal is damaged.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Damage {
     /// The first damaged line (1-based).
     pub line: usize,

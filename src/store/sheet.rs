@@ -15,7 +15,7 @@ pub const GLOBAL_RATING: &str = super::record::Unmarked::GLOBAL_RATING;
 
 /// A value set by a record, kept with the history of earlier values so
 /// that undo can restore what was there before.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct History<T> {
     /// (seq of the record that set it, value), oldest first.
     entries: Vec<(u64, T)>,
@@ -63,7 +63,7 @@ pub struct MarkEntry {
     pub late: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Submission {
     pub seq: u64,
     pub time: DateTime<Utc>,
@@ -72,7 +72,7 @@ pub struct Submission {
     pub outcome: crate::scoring::StationOutcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Amendment {
     pub seq: u64,
     pub time: DateTime<Utc>,
@@ -80,7 +80,7 @@ pub struct Amendment {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TimerEntry {
     pub action: TimerAction,
     pub elapsed: Duration,
@@ -113,7 +113,7 @@ impl Pause {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SheetState {
     /// Each item's marks, sorted by item id: a sorted vector rather than a
     /// map, as it takes a third of the memory (status and export hold
@@ -162,6 +162,19 @@ impl SheetState {
             state.apply(r);
         }
         state
+    }
+
+    /// Gives back the room its vectors hold beyond what they use (as
+    /// parsing a kept reading leaves them): a cohort holds every sheet.
+    pub fn shrink_to_fit(&mut self) {
+        for (_, history) in &mut self.marks {
+            history.entries.shrink_to_fit();
+        }
+        self.marks.shrink_to_fit();
+        self.global.entries.shrink_to_fit();
+        self.undoable.shrink_to_fit();
+        self.amendments.shrink_to_fit();
+        self.timer.shrink_to_fit();
     }
 
     pub fn apply(&mut self, r: &Record) {
