@@ -70,6 +70,77 @@ fn floor(sessions: &Path) -> (f64, usize, u64) {
     (start.elapsed().as_secs_f64(), files.len(), bytes)
 }
 
+/// The same per-station figures as `report`, by pandas and pingouin from
+/// the stations.csv exported from the archive (benches/pandas_report.py),
+/// as a row of the reads table; or a row saying why it was not run.
+fn pandas_row(
+    osce: &str,
+    rubric: &str,
+    archive: &str,
+    dir: &Path,
+    n: usize,
+    k: usize,
+    report: f64,
+) -> String {
+    let python = std::process::Command::new("python3")
+        .args(["-c", "import pandas, pingouin"])
+        .status()
+        .is_ok_and(|s| s.success());
+    let cohort = format!("{} × {k}", common::thousands(n as u64));
+    if !python {
+        return format!(
+            "| pandas + pingouin on the exported stations.csv | {cohort} | not run: `python3 -c 'import pandas, pingouin'` \
+             fails on this machine (`python3 -m pip install pandas pingouin`) | | | at least 10× slower than `report`: not measured |"
+        );
+    }
+    let out = dir.join("export-for-pandas");
+    let out_s = out.to_str().expect("a UTF-8 path");
+    common::timed_exiting(
+        &[
+            osce,
+            "export",
+            rubric,
+            "--archive",
+            archive,
+            "--out",
+            out_s,
+            "--force",
+        ],
+        None,
+        &[0, 1],
+    );
+    let stations = out.join("stations.csv");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/pandas_report.py");
+    let (p, low, high) = common::median_run(
+        &[
+            "python3",
+            script.to_str().expect("a UTF-8 path"),
+            stations.to_str().expect("a UTF-8 path"),
+            "1",
+        ],
+        None,
+        RUNS,
+    );
+    format!(
+        "| pandas + pingouin on the exported stations.csv (`python3 benches/pandas_report.py stations.csv 1`) | {cohort} | | | {} | `report` from the archive is {:.1}× as fast (aim: at least 10×): {} |",
+        cell(&p, low, high),
+        p.wall / report,
+        if p.wall / report >= 10.0 {
+            "met"
+        } else {
+            "**missed**"
+        }
+    )
+}
+
+/// Deletes the readings the archive keeps (as after a collect into a new
+/// archive): the next command reads every journal.
+fn forget_readings(archive: &Path) {
+    let conn = rusqlite::Connection::open(archive).expect("the archive");
+    conn.execute_batch("DELETE FROM readings")
+        .expect("readings deleted");
+}
+
 /// Records in the long journal `audit` reads.
 const LONG_RECORDS: u64 = 1_000_000;
 
@@ -153,8 +224,8 @@ fn main() {
          |---|---|---|---|---|---|---|\n",
     );
     let mut reads = String::from(
-        "| command | cohort | from the folders (`--sessions`) | from the archive (`--archive`) | aim from the archive |\n\
-         |---|---|---|---|---|\n",
+        "| command | cohort | from the folders (`--sessions`) | from the archive, the first command after a collect (reads every journal, keeps its readings) | from the archive (`--archive`), its readings kept | aim from the archive |\n\
+         |---|---|---|---|---|---|\n",
     );
     for (n, k) in [(small, 16), (large, 20)] {
         let dir = root.join(format!("c{n}-s{k}"));
@@ -223,12 +294,22 @@ fn main() {
                 common::median_run_exiting(&a, None, RUNS, &[0, 1])
             };
             let (f, f_low, f_high) = with("--sessions", &sessions_s);
+            // The first command after a collect: no reading kept yet.
+            forget_readings(&archive);
+            let first = {
+                let mut a = vec![osce];
+                a.extend(args.iter().copied());
+                a.extend(["--archive", archive_s.as_str()]);
+                common::timed_exiting(&a, None, &[0, 1])
+            };
             let (a, a_low, a_high) = with("--archive", &archive_s);
             let _ = writeln!(
                 reads,
-                "| `{name}` | {} × {k} | {} | {} | under 1 s and 300 MB: {} |",
+                "| `{name}` | {} × {k} | {} | **{:.2} s**, {} | {} | under 1 s and 300 MB: {} |",
                 common::thousands(n as u64),
                 cell(&f, f_low, f_high),
+                first.wall,
+                common::mb(first.rss()),
                 cell(&a, a_low, a_high),
                 if a.wall < 1.0 && a.rss() < 300e6 {
                     "met"
@@ -236,6 +317,13 @@ fn main() {
                     "**missed**"
                 }
             );
+            if name == "report" {
+                let _ = writeln!(
+                    reads,
+                    "{}",
+                    pandas_row(osce, rubric, &archive_s, &dir, n, k, a.wall)
+                );
+            }
         }
     }
     // One very long journal: what `audit` holds while it checks it.

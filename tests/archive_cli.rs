@@ -1148,3 +1148,33 @@ fn an_archive_that_may_not_be_written_is_read_all_the_same() {
         );
     }
 }
+
+#[test]
+fn collect_with_the_rubric_reads_every_sheet_ahead_and_a_wrong_rubric_collects_nothing() {
+    let dir = Dir::new("archive-read-ahead");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b), "--rubric", "no-such.ron"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no-such.ron"), "{out}");
+    assert!(!archive.exists(), "nothing collected");
+
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b), "--rubric", OSCE]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("36 sheets of assessment \"msk-us-osce\" read against")
+            && out.contains("36 readings kept"),
+        "{out}"
+    );
+    assert_eq!(readings(&archive).len(), 36);
+    let (_, from_archive) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    let (_, from_folders) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
+    assert_eq!(from_archive, from_folders);
+    // Again, with nothing new: nothing more to read ahead.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b), "--rubric", OSCE]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("36 sheets of assessment") && !out.contains("kept"),
+        "{out}"
+    );
+}

@@ -86,8 +86,8 @@ pub fn run(args: &AuditArgs) -> ExitCode {
             text,
             "\nThe archive's own checks: {}",
             if archive_errors.is_empty() {
-                "every stored journal matches the BLAKE3 recorded when it was collected, and every reading kept of \
-                 it what its bytes say; SQLite finds the file sound"
+                "every stored journal matches the BLAKE3 recorded when it was collected; every reading the archive \
+                 keeps of a sheet is what its bytes say; SQLite finds the file sound"
                     .to_string()
             } else {
                 format!("{} ERROR(S)", archive_errors.len())

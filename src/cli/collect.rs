@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use osce::base::text::plural;
 use osce::results::archive::{Archive, ArchiveError, Materialised, Stored, collect, materialise};
-use osce::results::source::Source;
+use osce::results::source::{Sheets, Source};
 
 use super::{EXIT_INVALID, EXIT_USAGE};
 
@@ -19,6 +19,12 @@ pub struct CollectArgs {
     /// Sessions folders to collect (one per examiner laptop)
     #[arg(value_name = "FOLDER", required = true)]
     pub folders: Vec<PathBuf>,
+    /// Rubric file (.ron) of an assessment collected: its sheets are read
+    /// against it now and what was read kept in the archive, so that the
+    /// commands after read that instead of every journal (repeat for
+    /// several assessments)
+    #[arg(long, value_name = "RUBRIC")]
+    pub rubric: Vec<PathBuf>,
 }
 
 /// The exit code for an archive error: 1 when the file given is not an
@@ -35,6 +41,15 @@ pub fn run(args: &CollectArgs) -> ExitCode {
         if !folder.is_dir() {
             errln!("error: {}: no such sessions folder", folder.display());
             return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    // Every rubric read before anything is collected: a mistake in one
+    // is said at once.
+    let mut rubrics = Vec::new();
+    for path in &args.rubric {
+        match super::status::rubric_and_hash(path) {
+            Ok(r) => rubrics.push((path, r)),
+            Err(code) => return code,
         }
     }
     let mut archive = match Archive::open_for_collect(&args.archive) {
@@ -102,11 +117,59 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             if earlier == 1 { "it" } else { "them" }
         );
     }
+    drop(archive);
+    for (path, (rubric, hash)) in &rubrics {
+        if let Err(code) = read_ahead(&args.archive, path, rubric, hash) {
+            return code;
+        }
+    }
     if done.has_errors() {
         ExitCode::from(EXIT_INVALID)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Reads every sheet of `rubric`'s assessment in the archive against it
+/// and keeps what was read (`collect --rubric`), as the first command
+/// reading the archive would.
+fn read_ahead(
+    archive: &Path,
+    path: &Path,
+    rubric: &osce::rubric::Rubric,
+    hash: &str,
+) -> Result<(), ExitCode> {
+    let stored = Stored::open(archive).map_err(archive_failed)?;
+    if !stored.holds(&rubric.id) {
+        errln!(
+            "warning: {}: no sheet of assessment \"{}\" ({}) in the archive; nothing read against it",
+            archive.display(),
+            rubric.id,
+            path.display()
+        );
+        return Ok(());
+    }
+    let cohort = osce::results::gather::gather_from(rubric, hash, Source::Archive(&stored), Sheets::All)
+        .map_err(|e| {
+            errln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        })?;
+    let kept = stored.keep_readings().map_err(archive_failed)?;
+    outln!(
+        "{}: {} of assessment \"{}\" read against {}{}",
+        archive.display(),
+        plural(cohort.sheets.len(), "sheet", "sheets"),
+        rubric.id,
+        path.display(),
+        match kept {
+            0 => String::new(),
+            n => format!(
+                " ({} kept for the commands that read the archive)",
+                plural(n, "reading", "readings")
+            ),
+        }
+    );
+    Ok(())
 }
 
 /// Where a command reads the journals: the folders named with

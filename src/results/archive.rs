@@ -109,6 +109,7 @@ CREATE TABLE IF NOT EXISTS readings (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS journals_listed
     ON journals (assessment, kind, path, examiner, device, candidate, station, blake3);
+CREATE INDEX IF NOT EXISTS journals_failing ON journals (path) WHERE failing;
 CREATE VIEW IF NOT EXISTS marks AS
     SELECT j.assessment, j.candidate, j.station, j.examiner, j.device, r.rubric,
            json_extract(m.value, '$[0]') AS item,
@@ -652,9 +653,14 @@ pub fn collect(
         if found.is_empty() {
             out.empty_folders.push(folder.clone());
         }
-        for f in found {
+        // Every file's size and times first, on every core: with nothing
+        // changed, that is most of the work.
+        let metas = crate::base::threads::map(found.iter().map(|f| f.file.clone()).collect(), 512, |file| {
+            fs::metadata(&file)
+        });
+        for (f, meta) in found.into_iter().zip(metas) {
             let source = f.file.to_string_lossy().into_owned();
-            let meta = fs::metadata(&f.file).map_err(|source| ArchiveError::Io {
+            let meta = meta.map_err(|source| ArchiveError::Io {
                 path: f.file.clone(),
                 source,
             })?;
@@ -669,13 +675,18 @@ pub fn collect(
                 .saturating_mul(1_000_000_000)
                 .saturating_add(meta.ctime_nsec());
             let (size, inode) = (meta.len() as i64, meta.ino() as i64);
+            // Statements prepared once for the run, not for each of tens of
+            // thousands of files.
             let before: Option<(i64, i64, i64, String, i64, i64)> = tx
-                .query_row(
+                .prepare_cached(
                     "SELECT size, mtime_ns, inode, journal, length, ctime_ns FROM sources WHERE source = ?1",
-                    params![source],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
                 )
-                .optional()
+                .and_then(|mut stmt| {
+                    stmt.query_row(params![source], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                    })
+                    .optional()
+                })
                 .map_err(sql)?;
             if let Some((s, m, i, journal, _, c)) = &before
                 && (*s, *m, *i, *c) == (size, mtime_ns, inode, ctime_ns)
@@ -704,17 +715,16 @@ pub fn collect(
                 }
             };
             let held: Option<Held> = tx
-                .query_row(
-                    "SELECT bytes, anchored_length FROM journals WHERE path = ?1",
-                    params![f.rel],
-                    |r| {
+                .prepare_cached("SELECT bytes, anchored_length FROM journals WHERE path = ?1")
+                .and_then(|mut stmt| {
+                    stmt.query_row(params![f.rel], |r| {
                         Ok(Held {
                             bytes: r.get(0)?,
                             anchored_length: r.get::<_, i64>(1)? as usize,
                         })
-                    },
-                )
-                .optional()
+                    })
+                    .optional()
+                })
                 .map_err(sql)?;
             let summary = summarise(&f, &bytes);
             let store_it = match &held {
@@ -782,7 +792,7 @@ pub fn collect(
                     Some((s, m, o, t)) => (Some(*s), Some(*m), Some(o.clone()), Some(t.clone())),
                     None => (None, None, None, None),
                 };
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO journals (path, kind, assessment, examiner, device, candidate, station, bytes, \
                      length, blake3, anchored_length, records, last_hash, verdict, first_collected, last_changed, \
                      submitted_score, submitted_max, submitted_outcome, submitted_at, amending, failing) \
@@ -795,7 +805,9 @@ pub fn collect(
                      submitted_max = excluded.submitted_max, submitted_outcome = excluded.submitted_outcome, \
                      submitted_at = excluded.submitted_at, amending = excluded.amending, \
                      failing = excluded.failing",
-                    params![
+                )
+                .and_then(|mut stmt| {
+                    stmt.execute(params![
                         f.rel,
                         f.kind,
                         f.assessment,
@@ -817,18 +829,20 @@ pub fn collect(
                         at,
                         summary.amending,
                         summary.failing,
-                    ],
-                )
+                    ])
+                })
                 .map_err(sql)?;
             }
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO sources (source, folder, journal, size, mtime_ns, inode, length, collected_at, \
                  ctime_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
                  ON CONFLICT (source) DO UPDATE SET folder = excluded.folder, journal = excluded.journal, \
                  size = excluded.size, mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns, \
                  inode = excluded.inode, \
                  length = excluded.length, collected_at = excluded.collected_at",
-                params![
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![
                     source,
                     real.to_string_lossy(),
                     f.rel,
@@ -838,8 +852,8 @@ pub fn collect(
                     bytes.len() as i64,
                     now_words,
                     ctime_ns
-                ],
-            )
+                ])
+            })
             .map_err(sql)?;
         }
     }
@@ -1198,11 +1212,12 @@ impl Stored {
     /// after every read transaction of this has ended. An archive that may
     /// not be written, or that another command holds, keeps none: they are
     /// made again next time.
-    fn write_pending(&mut self) -> Result<(), rusqlite::Error> {
+    fn write_pending(&mut self) -> Result<usize, rusqlite::Error> {
         let pending = std::mem::take(self.pending.get_mut().unwrap_or_else(|e| e.into_inner()));
         if pending.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
+        let mut written = 0;
         let mismatched: Vec<String> = self.mismatches().into_iter().map(|(j, _)| j).collect();
         self.pool.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
         let mut conn = Connection::open_with_flags(
@@ -1226,10 +1241,19 @@ impl Stored {
                 }
                 // Stamped with the BLAKE3 of the bytes read: should a
                 // collect have changed the journal since, it is not used.
-                stmt.execute(params![rubric, rel, self.journals[i].blake3, reader, reading])?;
+                written += stmt.execute(params![rubric, rel, self.journals[i].blake3, reader, reading])?;
             }
         }
-        tx.commit()
+        tx.commit()?;
+        Ok(written)
+    }
+
+    /// Writes the readings made so far into the archive now (what
+    /// dropping it does, but saying what went wrong): how many.
+    pub fn keep_readings(mut self) -> Result<usize, ArchiveError> {
+        self.file_check()?;
+        let path = self.path.clone();
+        self.write_pending().map_err(|e| sql_error(&path, e))
     }
 
     /// The archive's file.
