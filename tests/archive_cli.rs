@@ -1112,8 +1112,37 @@ fn a_reading_changed_by_hand_is_found_by_audit() {
         )
         .expect("update");
     assert_eq!(changed, 1);
+    // Changed without its BLAKE3 worked out again (as a damaged page would
+    // be): not used; the journal's bytes are read instead, and its reading
+    // made again.
+    assert_eq!(
+        export("unused"),
+        before,
+        "a reading that fails its BLAKE3 is not used"
+    );
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "made again: {out}");
+    conn.execute(
+        "UPDATE readings SET reading = replace(reading, '[0,false]', '[2,false]') \
+         WHERE journal = 'msk-us-osce/e.jones@laptop-a/C003/shoulder.jsonl'",
+        [],
+    )
+    .expect("update");
+    // With its BLAKE3 worked out again: commands read the reading, not the
+    // bytes; that is what audit is for.
+    let reading: String = conn
+        .query_row(
+            "SELECT reading FROM readings WHERE journal = 'msk-us-osce/e.jones@laptop-a/C003/shoulder.jsonl'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the reading");
+    conn.execute(
+        "UPDATE readings SET reading_blake3 = ?1 WHERE journal = 'msk-us-osce/e.jones@laptop-a/C003/shoulder.jsonl'",
+        [blake3::hash(reading.as_bytes()).to_hex().to_string()],
+    )
+    .expect("update");
     drop(conn);
-    // Commands read the reading, not the bytes: that is what audit is for.
     assert_ne!(export("after"), before, "the reading is what export read");
     let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
     assert_eq!(code, 1, "{out}");
@@ -1177,4 +1206,25 @@ fn collect_with_the_rubric_reads_every_sheet_ahead_and_a_wrong_rubric_collects_n
         out.contains("36 sheets of assessment") && !out.contains("kept"),
         "{out}"
     );
+}
+
+#[test]
+fn a_readings_table_of_an_earlier_form_is_made_again() {
+    let dir = Dir::new("archive-old-readings");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    conn.execute_batch(
+        "DROP VIEW marks; DROP TABLE readings; \
+         CREATE TABLE readings (rubric TEXT NOT NULL, journal TEXT NOT NULL, blake3 TEXT NOT NULL, \
+         reader TEXT NOT NULL, reading TEXT NOT NULL, PRIMARY KEY (rubric, journal)) STRICT, WITHOUT ROWID;",
+    )
+    .expect("the earlier form");
+    drop(conn);
+    let (_, first) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(readings(&archive).len(), 36, "made again in the new form");
+    let (_, second) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    let (_, folders) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
+    assert_eq!((&first, &second), (&folders, &folders));
 }

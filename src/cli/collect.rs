@@ -154,7 +154,17 @@ fn read_ahead(
             errln!("error: {e}");
             ExitCode::from(EXIT_USAGE)
         })?;
-    let kept = stored.keep_readings().map_err(archive_failed)?;
+    // The journals are collected whatever happens here: readings not kept
+    // are made by the next command.
+    let kept = match stored.keep_readings() {
+        Ok(n) => n,
+        Err(e) => {
+            errln!(
+                "warning: {e}; the readings were not kept (the next command reading the archive makes them)"
+            );
+            0
+        }
+    };
     outln!(
         "{}: {} of assessment \"{}\" read against {}{}",
         archive.display(),
@@ -213,8 +223,9 @@ pub fn archive_failed(e: ArchiveError) -> ExitCode {
 }
 
 /// `--sessions DIR...` or `--archive FILE`, the archive read directly
-/// (after SQLite's quick check of the whole file; each journal's stored
-/// bytes are checked against their BLAKE3 as they are read).
+/// (SQLite's quick check of the whole file runs alongside, and each
+/// journal's stored bytes are checked against their BLAKE3 as they are
+/// read; the readings it makes are kept in the archive when it is done).
 pub fn sessions_or_stored(sessions: &[PathBuf], archive: Option<&Path>) -> Result<Sessions, ExitCode> {
     let stored = archive.map(Stored::open).transpose().map_err(archive_failed)?;
     Ok(Sessions {

@@ -105,20 +105,41 @@ CREATE TABLE IF NOT EXISTS readings (
     blake3 TEXT NOT NULL,
     reader TEXT NOT NULL,
     reading TEXT NOT NULL,
+    reading_blake3 TEXT NOT NULL,
     PRIMARY KEY (rubric, journal)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS journals_listed
     ON journals (assessment, kind, path, examiner, device, candidate, station, blake3);
 CREATE INDEX IF NOT EXISTS journals_failing ON journals (path) WHERE failing;
 CREATE VIEW IF NOT EXISTS marks AS
-    SELECT j.assessment, j.candidate, j.station, j.examiner, j.device, r.rubric,
+    SELECT j.assessment, j.candidate, j.station, j.examiner, j.device, r.rubric, r.reader,
            json_extract(m.value, '$[0]') AS item,
            json_extract(m.value, '$[1].entries[#-1][1][0]') AS level,
            json_extract(m.value, '$[1].entries[#-1][1][1]') AS late,
            json_extract(m.value, '$[1].entries[#-1][0]') AS record
     FROM readings r JOIN journals j ON j.path = r.journal AND j.blake3 = r.blake3,
-         json_each(r.reading, '$.sheet.state.marks') m;
+         json_each(r.reading, '$.sheet.state.marks') m
+    WHERE json_extract(r.reading, '$.sheet.damage') IS NULL;
 ";
+
+/// Adds to `conn`'s archive what [`ADDED`] has and it lacks. A
+/// `readings` table of an earlier form (without `reading_blake3`) is
+/// dropped first: what it held is made again from the journals.
+fn add_missing(conn: &Connection) -> rusqlite::Result<()> {
+    let readings: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'readings'",
+        [],
+        |r| r.get(0),
+    )?;
+    if readings > 0
+        && conn
+            .prepare("SELECT reading_blake3 FROM readings LIMIT 0")
+            .is_err()
+    {
+        conn.execute_batch("DROP VIEW IF EXISTS marks; DROP TABLE readings;")?;
+    }
+    conn.execute_batch(ADDED)
+}
 
 /// What can go wrong with an archive.
 #[derive(Debug, thiserror::Error)]
@@ -163,8 +184,8 @@ fn sql_error(path: &Path, e: rusqlite::Error) -> ArchiveError {
         Some(rusqlite::ErrorCode::ReadOnly) => ArchiveError::Damaged {
             path: path.to_path_buf(),
             reason: format!(
-                "{e}: a collect was cut short and SQLite must roll its changes back, which it cannot do in a \
-                 file it may not write. Make the file writable for a moment (or run `osce collect` on it) and \
+                "{e}: a write to it was cut short (a collect, or a command keeping its readings) and SQLite \
+                 must roll it back, which it cannot do in a file it may not write. Make the file writable for a moment (or run `osce collect` on it) and \
                  try again"
             ),
         },
@@ -253,10 +274,7 @@ impl Archive {
         } else {
             archive.check_format()?;
         }
-        archive
-            .conn
-            .execute_batch(ADDED)
-            .map_err(|e| sql_error(&archive.path, e))?;
+        add_missing(&archive.conn).map_err(|e| sql_error(&archive.path, e))?;
         Ok(archive)
     }
 
@@ -1016,7 +1034,9 @@ pub struct Stored {
 /// SQLite's check of an archive's file, run on a thread of its own.
 enum FileCheck {
     Running(std::thread::JoinHandle<Result<Option<String>, ArchiveError>>),
-    Done(Result<(), String>),
+    /// `None` when sound; else whether it could not run for another
+    /// command holding the file (`true`), and why.
+    Done(Option<(bool, String)>),
 }
 
 /// One journal of the archive, as listed.
@@ -1119,23 +1139,25 @@ impl Stored {
     pub fn file_check(&self) -> Result<(), ArchiveError> {
         let mut check = self.file_check.lock().unwrap_or_else(|e| e.into_inner());
         if let FileCheck::Running(_) = &*check {
-            let FileCheck::Running(handle) = std::mem::replace(&mut *check, FileCheck::Done(Ok(()))) else {
+            let FileCheck::Running(handle) = std::mem::replace(&mut *check, FileCheck::Done(None)) else {
                 unreachable!("matched above")
             };
             let found = match handle.join() {
-                Ok(Ok(None)) => Ok(()),
-                Ok(Ok(Some(what))) => Err(format!("SQLite's check of the file: {what}")),
-                // A collect rolling back what it left: read by the rest
-                // as it was before that collect.
-                Ok(Err(ArchiveError::Busy { .. })) => Ok(()),
-                Ok(Err(ArchiveError::Damaged { reason, .. })) => Err(reason),
-                Ok(Err(e)) => Err(e.to_string()),
-                Err(_) => Err("SQLite's check of the file stopped short".to_string()),
+                Ok(Ok(None)) => None,
+                Ok(Ok(Some(what))) => Some((false, format!("SQLite's check of the file: {what}"))),
+                // Not checked is not sound: another command held the file.
+                Ok(Err(ArchiveError::Busy { .. })) => Some((true, String::new())),
+                Ok(Err(ArchiveError::Damaged { reason, .. })) => Some((false, reason)),
+                Ok(Err(e)) => Some((false, e.to_string())),
+                Err(_) => Some((false, "SQLite's check of the file stopped short".to_string())),
             };
             *check = FileCheck::Done(found);
         }
         match &*check {
-            FileCheck::Done(Err(reason)) => Err(ArchiveError::Damaged {
+            FileCheck::Done(Some((true, _))) => Err(ArchiveError::Busy {
+                path: self.path.clone(),
+            }),
+            FileCheck::Done(Some((false, reason))) => Err(ArchiveError::Damaged {
                 path: self.path.clone(),
                 reason: reason.clone(),
             }),
@@ -1154,13 +1176,14 @@ impl Stored {
     /// The readings kept of journals against the rubric whose identity is
     /// `rubric`, made by `reader` from the bytes now stored (a reading of
     /// bytes since grown is not given): `each` block of (journal's name,
-    /// reading), `block` at a time.
+    /// reading, the reading's BLAKE3 as kept), `block` at a time. The
+    /// caller checks each reading against its BLAKE3 ([`reading_sound`]).
     pub fn readings(
         &self,
         rubric: &str,
         reader: &str,
         block: usize,
-        mut each: impl FnMut(Vec<(PathBuf, String)>),
+        mut each: impl FnMut(Vec<(PathBuf, String, String)>),
     ) {
         let mut found = Vec::new();
         let Some(conn) = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop() else {
@@ -1169,7 +1192,9 @@ impl Stored {
         // An archive made before readings were kept has no such table:
         // nothing is kept there.
         let _ = conn
-            .prepare("SELECT journal, blake3, reading FROM readings WHERE rubric = ?1 AND reader = ?2")
+            .prepare(
+                "SELECT journal, blake3, reading, reading_blake3 FROM readings WHERE rubric = ?1 AND reader = ?2",
+            )
             .and_then(|mut stmt| {
                 let mut rows = stmt.query(params![rubric, reader])?;
                 while let Some(row) = rows.next()? {
@@ -1178,7 +1203,7 @@ impl Stored {
                     if let Ok(i) = i
                         && self.journals[i].blake3 == row.get_ref(1)?.as_str()?
                     {
-                        found.push((self.name(rel), row.get(2)?));
+                        found.push((self.name(rel), row.get(2)?, row.get(3)?));
                         if found.len() == block {
                             each(std::mem::take(&mut found));
                         }
@@ -1226,11 +1251,11 @@ impl Stored {
         )?;
         conn.busy_timeout(Duration::from_millis(250))?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(ADDED)?;
+        add_missing(&tx)?;
         {
             let mut stmt = tx.prepare(
-                "INSERT OR REPLACE INTO readings (rubric, journal, blake3, reader, reading) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO readings (rubric, journal, blake3, reader, reading, reading_blake3) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for (rubric, rel, reader, reading) in &pending {
                 let Ok(i) = self.journals.binary_search_by(|j| j.rel.cmp(rel)) else {
@@ -1241,7 +1266,14 @@ impl Stored {
                 }
                 // Stamped with the BLAKE3 of the bytes read: should a
                 // collect have changed the journal since, it is not used.
-                written += stmt.execute(params![rubric, rel, self.journals[i].blake3, reader, reading])?;
+                written += stmt.execute(params![
+                    rubric,
+                    rel,
+                    self.journals[i].blake3,
+                    reader,
+                    reading,
+                    blake3::hash(reading.as_bytes()).to_hex().to_string()
+                ])?;
             }
         }
         tx.commit()?;
@@ -1252,6 +1284,12 @@ impl Stored {
     /// dropping it does, but saying what went wrong): how many.
     pub fn keep_readings(mut self) -> Result<usize, ArchiveError> {
         self.file_check()?;
+        if let Some((journal, what)) = self.mismatches().into_iter().next() {
+            return Err(ArchiveError::Damaged {
+                path: self.path.clone(),
+                reason: format!("{journal}: {what}"),
+            });
+        }
         let path = self.path.clone();
         self.write_pending().map_err(|e| sql_error(&path, e))
     }
@@ -1388,13 +1426,21 @@ impl Stored {
 impl Drop for Stored {
     fn drop(&mut self) {
         // Never leave the check reading the file behind; and a damaged
-        // file keeps no readings.
-        if self.file_check().is_err() {
+        // file, or one with a journal whose bytes do not match their
+        // BLAKE3, keeps no readings.
+        if self.file_check().is_err() || !self.mismatches().is_empty() {
             return;
         }
         // A cache: what cannot be written is made again next time.
         let _ = self.write_pending();
     }
+}
+
+/// Whether a reading's text is what was kept: its BLAKE3 is the one kept
+/// beside it (a page of the file damaged since, or a hand edit that did
+/// not work the hash out again, and it is read from the journal instead).
+pub fn reading_sound(reading: &str, kept_blake3: &str) -> bool {
+    blake3::hash(reading.as_bytes()).to_hex().as_str() == kept_blake3
 }
 
 /// What is wrong with stored `bytes` collected as `length` bytes with

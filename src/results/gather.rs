@@ -211,10 +211,28 @@ pub fn gather_from(
 }
 
 /// Which reader made a reading the archive keeps: this program's version
-/// and the form of [`Kept`]. A reading made by another is not used (a
-/// later version may judge a journal otherwise): it is made again.
+/// and the BLAKE3 of the running program itself, so that any other build
+/// (which may judge a journal otherwise, whatever its version number)
+/// does not use it but makes it again. A program that cannot read itself
+/// names itself by its process and time: what it keeps is never used by
+/// another run.
 fn reader() -> String {
-    format!("osce {} reading 1", env!("CARGO_PKG_VERSION"))
+    static READER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    READER
+        .get_or_init(|| {
+            let build = std::env::current_exe()
+                .and_then(std::fs::read)
+                .map(|bytes| blake3::hash(&bytes).to_hex()[..16].to_string())
+                .unwrap_or_else(|_| {
+                    format!(
+                        "unknown build, process {} at {}",
+                        std::process::id(),
+                        Utc::now().timestamp_nanos_opt().unwrap_or_default()
+                    )
+                });
+            format!("osce {} build {build}", env!("CARGO_PKG_VERSION"))
+        })
+        .clone()
 }
 
 /// What reading one journal against one rubric found, as the archive
@@ -325,7 +343,10 @@ fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Lis
     let mut slots: Vec<Option<Read>> = (0..found.len()).map(|_| None).collect();
     // Parsed on every core, a block of readings at a time.
     stored.readings(rubric_hash, &reader, 4096, |texts| {
-        let parsed = crate::base::threads::map(texts, 256, |(name, text)| {
+        let parsed = crate::base::threads::map(texts, 256, |(name, text, kept_blake3)| {
+            if !crate::results::archive::reading_sound(&text, &kept_blake3) {
+                return None;
+            }
             let i = *place.get(name.as_path())?;
             let (key, path) = &found[i];
             let mut kept = serde_json::from_str::<Kept>(&text).ok()?;
@@ -380,7 +401,7 @@ pub fn check_readings(rubric: &Rubric, rubric_hash: &str, stored: &Stored) -> Ve
         let place = &place;
         let archive = &archive;
         wrong.extend(
-            crate::base::threads::map(texts, 64, |(name, text)| {
+            crate::base::threads::map(texts, 64, |(name, text, _)| {
                 let i = *place.get(name.as_path())?;
                 let (key, path) = &found[i];
                 let read = read_journal(rubric, rubric_hash, Source::Archive(stored), key.clone(), path.clone());
