@@ -1034,9 +1034,16 @@ pub struct Stored {
 /// SQLite's check of an archive's file, run on a thread of its own.
 enum FileCheck {
     Running(std::thread::JoinHandle<Result<Option<String>, ArchiveError>>),
-    /// `None` when sound; else whether it could not run for another
-    /// command holding the file (`true`), and why.
-    Done(Option<(bool, String)>),
+    Done(Result<(), CheckFailed>),
+}
+
+/// Why SQLite's check of the file did not pass.
+#[derive(Clone)]
+enum CheckFailed {
+    /// Another command held the file: not checked, so not sound.
+    Busy,
+    /// What it found wrong.
+    Damaged(String),
 }
 
 /// One journal of the archive, as listed.
@@ -1139,25 +1146,28 @@ impl Stored {
     pub fn file_check(&self) -> Result<(), ArchiveError> {
         let mut check = self.file_check.lock().unwrap_or_else(|e| e.into_inner());
         if let FileCheck::Running(_) = &*check {
-            let FileCheck::Running(handle) = std::mem::replace(&mut *check, FileCheck::Done(None)) else {
+            let FileCheck::Running(handle) = std::mem::replace(&mut *check, FileCheck::Done(Ok(()))) else {
                 unreachable!("matched above")
             };
             let found = match handle.join() {
-                Ok(Ok(None)) => None,
-                Ok(Ok(Some(what))) => Some((false, format!("SQLite's check of the file: {what}"))),
-                // Not checked is not sound: another command held the file.
-                Ok(Err(ArchiveError::Busy { .. })) => Some((true, String::new())),
-                Ok(Err(ArchiveError::Damaged { reason, .. })) => Some((false, reason)),
-                Ok(Err(e)) => Some((false, e.to_string())),
-                Err(_) => Some((false, "SQLite's check of the file stopped short".to_string())),
+                Ok(Ok(None)) => Ok(()),
+                Ok(Ok(Some(what))) => Err(CheckFailed::Damaged(format!(
+                    "SQLite's check of the file: {what}"
+                ))),
+                Ok(Err(ArchiveError::Busy { .. })) => Err(CheckFailed::Busy),
+                Ok(Err(ArchiveError::Damaged { reason, .. })) => Err(CheckFailed::Damaged(reason)),
+                Ok(Err(e)) => Err(CheckFailed::Damaged(e.to_string())),
+                Err(_) => Err(CheckFailed::Damaged(
+                    "SQLite's check of the file stopped short".to_string(),
+                )),
             };
             *check = FileCheck::Done(found);
         }
         match &*check {
-            FileCheck::Done(Some((true, _))) => Err(ArchiveError::Busy {
+            FileCheck::Done(Err(CheckFailed::Busy)) => Err(ArchiveError::Busy {
                 path: self.path.clone(),
             }),
-            FileCheck::Done(Some((false, reason))) => Err(ArchiveError::Damaged {
+            FileCheck::Done(Err(CheckFailed::Damaged(reason))) => Err(ArchiveError::Damaged {
                 path: self.path.clone(),
                 reason: reason.clone(),
             }),
@@ -1165,12 +1175,16 @@ impl Stored {
         }
     }
 
+    /// The journal stored under `rel`, as listed.
+    fn listed_rel(&self, rel: &str) -> Option<&Listed> {
+        let i = self.journals.binary_search_by(|j| j.rel.as_str().cmp(rel)).ok()?;
+        Some(&self.journals[i])
+    }
+
     /// The journal named `name` (as [`Stored::sheets`] names it), as
     /// listed.
     fn listed(&self, name: &Path) -> Option<&Listed> {
-        let rel = name.strip_prefix(&self.path).ok()?.to_str()?;
-        let i = self.journals.binary_search_by(|j| j.rel.as_str().cmp(rel)).ok()?;
-        Some(&self.journals[i])
+        self.listed_rel(name.strip_prefix(&self.path).ok()?.to_str()?)
     }
 
     /// The readings kept of journals against the rubric whose identity is
@@ -1199,9 +1213,8 @@ impl Stored {
                 let mut rows = stmt.query(params![rubric, reader])?;
                 while let Some(row) = rows.next()? {
                     let rel = row.get_ref(0)?.as_str()?;
-                    let i = self.journals.binary_search_by(|j| j.rel.as_str().cmp(rel));
-                    if let Ok(i) = i
-                        && self.journals[i].blake3 == row.get_ref(1)?.as_str()?
+                    if let Some(listed) = self.listed_rel(rel)
+                        && listed.blake3 == row.get_ref(1)?.as_str()?
                     {
                         found.push((self.name(rel), row.get(2)?, row.get(3)?));
                         if found.len() == block {
@@ -1258,7 +1271,7 @@ impl Stored {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for (rubric, rel, reader, reading) in &pending {
-                let Ok(i) = self.journals.binary_search_by(|j| j.rel.cmp(rel)) else {
+                let Some(listed) = self.listed_rel(rel) else {
                     continue;
                 };
                 if mismatched.contains(rel) {
@@ -1269,7 +1282,7 @@ impl Stored {
                 written += stmt.execute(params![
                     rubric,
                     rel,
-                    self.journals[i].blake3,
+                    listed.blake3,
                     reader,
                     reading,
                     blake3::hash(reading.as_bytes()).to_hex().to_string()
