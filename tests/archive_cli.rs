@@ -1113,8 +1113,16 @@ fn a_reading_changed_by_hand_is_found_by_audit() {
         .expect("update");
     assert_eq!(changed, 1);
     // Changed without its BLAKE3 worked out again (as a damaged page would
-    // be): not used; the journal's bytes are read instead, and its reading
-    // made again.
+    // be): audit says so; not used; the journal's bytes are read instead,
+    // and its reading made again.
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "C003/shoulder.jsonl: the reading the archive keeps of it does not match its own BLAKE3"
+        ),
+        "{out}"
+    );
     assert_eq!(
         export("unused"),
         before,

@@ -401,7 +401,16 @@ pub fn check_readings(rubric: &Rubric, rubric_hash: &str, stored: &Stored) -> Ve
         let place = &place;
         let archive = &archive;
         wrong.extend(
-            crate::base::threads::map(texts, 64, |(name, text, _)| {
+            crate::base::threads::map(texts, 64, |(name, text, kept_blake3)| {
+                if !crate::results::archive::reading_sound(&text, &kept_blake3) {
+                    return Some((
+                        name,
+                        "the reading the archive keeps of it does not match its own BLAKE3 (a damaged page of the \
+                         file, or a hand edit): commands do not use it but read the journal's bytes, and the next \
+                         one makes the reading again"
+                            .to_string(),
+                    ));
+                }
                 let i = *place.get(name.as_path())?;
                 let (key, path) = &found[i];
                 let read = read_journal(rubric, rubric_hash, Source::Archive(stored), key.clone(), path.clone());
