@@ -1218,21 +1218,45 @@ fn collect_with_the_rubric_reads_every_sheet_ahead_and_a_wrong_rubric_collects_n
 
 #[test]
 fn a_readings_table_of_an_earlier_form_is_made_again() {
-    let dir = Dir::new("archive-old-readings");
-    let (a, b) = two_laptops(&dir);
-    let archive = dir.0.join("exam.osce");
-    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
-    let conn = rusqlite::Connection::open(&archive).expect("open");
-    conn.execute_batch(
-        "DROP VIEW marks; DROP TABLE readings; \
-         CREATE TABLE readings (rubric TEXT NOT NULL, journal TEXT NOT NULL, blake3 TEXT NOT NULL, \
-         reader TEXT NOT NULL, reading TEXT NOT NULL, PRIMARY KEY (rubric, journal)) STRICT, WITHOUT ROWID;",
-    )
-    .expect("the earlier form");
-    drop(conn);
-    let (_, first) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
-    assert_eq!(readings(&archive).len(), 36, "made again in the new form");
-    let (_, second) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
-    let (_, folders) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
-    assert_eq!((&first, &second), (&folders, &folders));
+    // The first form had no BLAKE3 of each reading; the second kept the
+    // table WITHOUT ROWID, which put most of each reading on a page of
+    // its own.
+    for (name, earlier) in [
+        (
+            "archive-old-readings",
+            "CREATE TABLE readings (rubric TEXT NOT NULL, journal TEXT NOT NULL, blake3 TEXT NOT NULL, \
+             reader TEXT NOT NULL, reading TEXT NOT NULL, PRIMARY KEY (rubric, journal)) STRICT, WITHOUT ROWID;",
+        ),
+        (
+            "archive-old-readings-2",
+            "CREATE TABLE readings (rubric TEXT NOT NULL, journal TEXT NOT NULL, blake3 TEXT NOT NULL, \
+             reader TEXT NOT NULL, reading TEXT NOT NULL, reading_blake3 TEXT NOT NULL, \
+             PRIMARY KEY (rubric, journal)) STRICT, WITHOUT ROWID;",
+        ),
+    ] {
+        let dir = Dir::new(name);
+        let (a, b) = two_laptops(&dir);
+        let archive = dir.0.join("exam.osce");
+        assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+        let conn = rusqlite::Connection::open(&archive).expect("open");
+        conn.execute_batch(&format!("DROP VIEW marks; DROP TABLE readings; {earlier}"))
+            .expect("the earlier form");
+        drop(conn);
+        let (_, first) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+        assert_eq!(readings(&archive).len(), 36, "made again in the new form");
+        let conn = rusqlite::Connection::open(&archive).expect("open");
+        let sql: String = conn
+            .query_row("SELECT sql FROM sqlite_master WHERE name = 'readings'", [], |r| {
+                r.get(0)
+            })
+            .expect("the table");
+        assert!(
+            !sql.contains("WITHOUT ROWID") && sql.contains("reading_blake3"),
+            "{sql}"
+        );
+        drop(conn);
+        let (_, second) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+        let (_, folders) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
+        assert_eq!((&first, &second), (&folders, &folders));
+    }
 }

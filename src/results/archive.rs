@@ -107,7 +107,7 @@ CREATE TABLE IF NOT EXISTS readings (
     reading TEXT NOT NULL,
     reading_blake3 TEXT NOT NULL,
     PRIMARY KEY (rubric, journal)
-) STRICT, WITHOUT ROWID;
+) STRICT;
 CREATE INDEX IF NOT EXISTS journals_listed
     ON journals (assessment, kind, path, examiner, device, candidate, station, blake3);
 CREATE INDEX IF NOT EXISTS journals_failing ON journals (path) WHERE failing;
@@ -123,18 +123,22 @@ CREATE VIEW IF NOT EXISTS marks AS
 ";
 
 /// Adds to `conn`'s archive what [`ADDED`] has and it lacks. A
-/// `readings` table of an earlier form (without `reading_blake3`) is
-/// dropped first: what it held is made again from the journals.
+/// `readings` table of an earlier form (without `reading_blake3`, or
+/// `WITHOUT ROWID`, which put most of each reading on a page of its own)
+/// is dropped first: what it held is made again from the journals.
 fn add_missing(conn: &Connection) -> rusqlite::Result<()> {
-    let readings: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'readings'",
-        [],
-        |r| r.get(0),
-    )?;
-    if readings > 0
-        && conn
-            .prepare("SELECT reading_blake3 FROM readings LIMIT 0")
-            .is_err()
+    let readings: Option<String> = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'readings'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(sql) = readings
+        && (sql.to_ascii_uppercase().contains("WITHOUT ROWID")
+            || conn
+                .prepare("SELECT reading_blake3 FROM readings LIMIT 0")
+                .is_err())
     {
         conn.execute_batch("DROP VIEW IF EXISTS marks; DROP TABLE readings;")?;
     }
@@ -1189,45 +1193,83 @@ impl Stored {
 
     /// The readings kept of journals against the rubric whose identity is
     /// `rubric`, made by `reader` from the bytes now stored (a reading of
-    /// bytes since grown is not given): `each` block of (journal's name,
-    /// reading, the reading's BLAKE3 as kept), `block` at a time. The
-    /// caller checks each reading against its BLAKE3 ([`reading_sound`]).
-    pub fn readings(
+    /// bytes since grown is not given): `each` (journal's name, reading,
+    /// the reading's BLAKE3 as kept), called on every core, each thread
+    /// reading its own part of the journals through its own connection,
+    /// so in no order. The caller checks each reading against its BLAKE3
+    /// ([`reading_sound`]).
+    pub fn readings(&self, rubric: &str, reader: &str, each: impl Fn(PathBuf, &str, &str) + Sync) {
+        let conns = std::mem::take(&mut *self.pool.lock().unwrap_or_else(|e| e.into_inner()));
+        let parts = conns.len();
+        // Where each part starts, as listed (sorted by path).
+        let bound = |k: usize| {
+            self.journals
+                .get(k * self.journals.len() / parts.max(1))
+                .map(|j| j.rel.as_str())
+        };
+        let each = &each;
+        let conns = std::thread::scope(|scope| {
+            let workers: Vec<_> = conns
+                .into_iter()
+                .enumerate()
+                .map(|(k, conn)| {
+                    let (from, to) = (
+                        bound(k).unwrap_or(""),
+                        if k + 1 == parts { None } else { bound(k + 1) },
+                    );
+                    scope.spawn(move || {
+                        // An archive made before readings were kept has no
+                        // such table: nothing is kept there.
+                        let _ = self.readings_between(&conn, rubric, reader, from, to, each);
+                        conn
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect::<Vec<Connection>>()
+        });
+        self.pool.lock().unwrap_or_else(|e| e.into_inner()).extend(conns);
+    }
+
+    /// [`Stored::readings`] of the journals from `from` up to `to` (to the
+    /// end when `None`), through `conn`.
+    fn readings_between(
         &self,
+        conn: &Connection,
         rubric: &str,
         reader: &str,
-        block: usize,
-        mut each: impl FnMut(Vec<(PathBuf, String, String)>),
-    ) {
-        let mut found = Vec::new();
-        let Some(conn) = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop() else {
-            return;
+        from: &str,
+        to: Option<&str>,
+        each: &(impl Fn(PathBuf, &str, &str) + Sync),
+    ) -> rusqlite::Result<()> {
+        const SELECT: &str = "SELECT journal, blake3, reading, reading_blake3 FROM readings \
+                              WHERE rubric = ?1 AND reader = ?2 AND journal >= ?3";
+        let mut stmt;
+        let mut rows = match to {
+            Some(to) => {
+                stmt = conn.prepare(&format!("{SELECT} AND journal < ?4"))?;
+                stmt.query(params![rubric, reader, from, to])?
+            }
+            None => {
+                stmt = conn.prepare(SELECT)?;
+                stmt.query(params![rubric, reader, from])?
+            }
         };
-        // An archive made before readings were kept has no such table:
-        // nothing is kept there.
-        let _ = conn
-            .prepare(
-                "SELECT journal, blake3, reading, reading_blake3 FROM readings WHERE rubric = ?1 AND reader = ?2",
-            )
-            .and_then(|mut stmt| {
-                let mut rows = stmt.query(params![rubric, reader])?;
-                while let Some(row) = rows.next()? {
-                    let rel = row.get_ref(0)?.as_str()?;
-                    if let Some(listed) = self.listed_rel(rel)
-                        && listed.blake3 == row.get_ref(1)?.as_str()?
-                    {
-                        found.push((self.name(rel), row.get(2)?, row.get(3)?));
-                        if found.len() == block {
-                            each(std::mem::take(&mut found));
-                        }
-                    }
-                }
-                Ok(())
-            });
-        self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
-        if !found.is_empty() {
-            each(found);
+        while let Some(row) = rows.next()? {
+            let rel = row.get_ref(0)?.as_str()?;
+            if let Some(listed) = self.listed_rel(rel)
+                && listed.blake3 == row.get_ref(1)?.as_str()?
+            {
+                each(
+                    self.name(rel),
+                    row.get_ref(2)?.as_str()?,
+                    row.get_ref(3)?.as_str()?,
+                );
+            }
         }
+        Ok(())
     }
 
     /// Keeps `reading`, made by `reader` of the journal named `name`
@@ -1251,10 +1293,13 @@ impl Stored {
     /// not be written, or that another command holds, keeps none: they are
     /// made again next time.
     fn write_pending(&mut self) -> Result<usize, rusqlite::Error> {
-        let pending = std::mem::take(self.pending.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let mut pending = std::mem::take(self.pending.get_mut().unwrap_or_else(|e| e.into_inner()));
         if pending.is_empty() {
             return Ok(0);
         }
+        // In the order commands read them (the table's key): a command
+        // then reads the table's pages in their order in the file.
+        pending.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         let mut written = 0;
         let mismatched: Vec<String> = self.mismatches().into_iter().map(|(j, _)| j).collect();
         self.pool.get_mut().unwrap_or_else(|e| e.into_inner()).clear();

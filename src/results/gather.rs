@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::day::roster::Roster;
 use crate::rubric::{DoubleMarkingMode, Rubric};
@@ -29,7 +30,8 @@ use crate::store::{Damage, Event, Quarantine, RecordRef, SheetKey, SheetState, S
 pub struct FoundSheet {
     pub key: SheetKey,
     pub path: PathBuf,
-    pub state: SheetState,
+    /// Boxed: moved, not copied, as the cohort is put together.
+    pub state: Box<SheetState>,
     /// The seq and time of every mark record, in order.
     pub mark_times: Vec<(u64, DateTime<Utc>)>,
     /// The seq and time of the last global-rating record (undone or not).
@@ -200,8 +202,8 @@ pub fn gather_from(
     let (found, same_folders) = source.sheets(&rubric.id, which)?;
     if let Source::Archive(stored) = source {
         let read = read_archived(rubric, rubric_hash, stored, found);
-        let n = read.len();
-        return Ok(settle_all(read.into_iter(), n, same_folders, source));
+        let n = read.iter().flatten().count();
+        return Ok(settle_all(read.into_iter().flatten(), n, same_folders, source));
     }
     let read = crate::base::threads::map_blocks(found, 256, |(key, path)| {
         read_journal(rubric, rubric_hash, source, key, path)
@@ -270,7 +272,7 @@ impl Kept {
                 damage,
                 ..
             } => Kept::Sheet {
-                state: Box::new(sheet.state.clone()),
+                state: sheet.state.clone(),
                 mark_times: sheet.mark_times.clone(),
                 last_global_rating: sheet.last_global_rating,
                 last_hash: sheet.last_hash.clone(),
@@ -311,7 +313,7 @@ impl Kept {
                 sheet: Box::new(FoundSheet {
                     key: key.clone(),
                     path: path.clone(),
-                    state: *state,
+                    state,
                     mark_times,
                     last_global_rating,
                     last_hash: last_hash.clone(),
@@ -333,30 +335,32 @@ impl Kept {
 /// keeps of them against this rubric where it has them, made from the
 /// stored bytes (and kept for next time) where not. Either way the same
 /// [`Read`], so the same cohort.
-fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Listed) -> Vec<Read> {
+/// One for each journal `found` lists, in its order.
+fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Listed) -> Vec<Option<Read>> {
     let reader = reader();
     let place: HashMap<&Path, usize> = found
         .iter()
         .enumerate()
         .map(|(i, (_, p))| (p.as_path(), i))
         .collect();
-    let mut slots: Vec<Option<Read>> = (0..found.len()).map(|_| None).collect();
-    // Parsed on every core, a block of readings at a time.
-    stored.readings(rubric_hash, &reader, 4096, |texts| {
-        let parsed = crate::base::threads::map(texts, 256, |(name, text, kept_blake3)| {
-            if !crate::results::archive::reading_sound(&text, &kept_blake3) {
-                return None;
-            }
-            let i = *place.get(name.as_path())?;
-            let (key, path) = &found[i];
-            let mut kept = serde_json::from_str::<Kept>(&text).ok()?;
-            kept.shrink_to_fit();
-            Some((i, kept.into_read(key.clone(), path.clone())))
-        });
-        for (i, read) in parsed.into_iter().flatten() {
-            slots[i] = Some(read);
+    // Read and parsed on every core, each reading put in its place.
+    let slots: Mutex<Vec<Option<Read>>> = Mutex::new((0..found.len()).map(|_| None).collect());
+    stored.readings(rubric_hash, &reader, |name, text, kept_blake3| {
+        if !crate::results::archive::reading_sound(text, kept_blake3) {
+            return;
         }
+        let Some(&i) = place.get(name.as_path()) else {
+            return;
+        };
+        let (key, path) = &found[i];
+        let Ok(mut kept) = serde_json::from_str::<Kept>(text) else {
+            return;
+        };
+        kept.shrink_to_fit();
+        let read = kept.into_read(key.clone(), path.clone());
+        slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(read);
     });
+    let mut slots = slots.into_inner().unwrap_or_else(|e| e.into_inner());
     let todo: Vec<(usize, SheetKey, PathBuf)> = found
         .into_iter()
         .enumerate()
@@ -377,7 +381,7 @@ fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Lis
     for (i, r) in read {
         slots[i] = Some(r);
     }
-    slots.into_iter().flatten().collect()
+    slots
 }
 
 /// The readings the archive keeps of `rubric`'s sheets that are not what
@@ -395,40 +399,30 @@ pub fn check_readings(rubric: &Rubric, rubric_hash: &str, stored: &Stored) -> Ve
         .map(|(i, (_, p))| (p.as_path(), i))
         .collect();
     let archive = stored.path().display().to_string();
-    let mut wrong = Vec::new();
-    stored.readings(rubric_hash, &reader, 4096, |texts| {
-        let found = &found;
-        let place = &place;
-        let archive = &archive;
-        wrong.extend(
-            crate::base::threads::map(texts, 64, |(name, text, kept_blake3)| {
-                if !crate::results::archive::reading_sound(&text, &kept_blake3) {
-                    return Some((
-                        name,
-                        "the reading the archive keeps of it does not match its own BLAKE3 (a damaged page of the \
-                         file, or a hand edit): commands do not use it but read the journal's bytes, and the next \
-                         one makes the reading again"
-                            .to_string(),
-                    ));
-                }
-                let i = *place.get(name.as_path())?;
-                let (key, path) = &found[i];
-                let read = read_journal(rubric, rubric_hash, Source::Archive(stored), key.clone(), path.clone());
-                let again = Kept::of(&read.outcome, archive).and_then(|k| serde_json::to_string(&k).ok());
-                (again.as_deref() != Some(text.as_str())).then(|| {
-                    (
-                        name,
-                        "the reading the archive keeps of it is not what its stored bytes say: it was changed by \
-                         hand. Every command reads that reading, not the bytes: delete the archive's readings \
-                         (`sqlite3 ARCHIVE 'DELETE FROM readings'`) and the next command makes them again"
-                            .to_string(),
-                    )
-                })
-            })
-            .into_iter()
-            .flatten(),
-        );
+    let wrong = Mutex::new(Vec::new());
+    stored.readings(rubric_hash, &reader, |name, text, kept_blake3| {
+        let why = if !crate::results::archive::reading_sound(text, kept_blake3) {
+            "the reading the archive keeps of it does not match its own BLAKE3 (a damaged page of the file, or a \
+             hand edit): commands do not use it but read the journal's bytes, and the next one makes the reading \
+             again"
+        } else {
+            let Some(&i) = place.get(name.as_path()) else {
+                return;
+            };
+            let (key, path) = &found[i];
+            let read = read_journal(rubric, rubric_hash, Source::Archive(stored), key.clone(), path.clone());
+            let again = Kept::of(&read.outcome, &archive).and_then(|k| serde_json::to_string(&k).ok());
+            if again.as_deref() == Some(text) {
+                return;
+            }
+            "the reading the archive keeps of it is not what its stored bytes say: it was changed by hand. Every \
+             command reads that reading, not the bytes: delete the archive's readings (`sqlite3 ARCHIVE 'DELETE \
+             FROM readings'`) and the next command makes them again"
+        };
+        wrong.lock().unwrap_or_else(|e| e.into_inner()).push((name, why.to_string()));
     });
+    let mut wrong = wrong.into_inner().unwrap_or_else(|e| e.into_inner());
+    wrong.sort();
     wrong
 }
 
@@ -742,7 +736,7 @@ fn read_outcome(
         sheet: Box::new(FoundSheet {
             key: key.clone(),
             path: path.to_path_buf(),
-            state,
+            state: Box::new(state),
             mark_times,
             last_global_rating,
             last_hash: last_hash.clone(),

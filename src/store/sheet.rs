@@ -17,17 +17,14 @@ pub const GLOBAL_RATING: &str = super::record::Unmarked::GLOBAL_RATING;
 /// that undo can restore what was there before.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct History<T> {
-    /// (seq of the record that set it, value), oldest first.
-    entries: Vec<(u64, T)>,
+    /// (seq of the record that set it, value), oldest first. Most values
+    /// are set once, and that one is held in place rather than in an
+    /// allocation of its own: status and export hold a million of these.
+    entries: smallvec::SmallVec<[(u64, T); 1]>,
 }
 
 impl<T: Clone> History<T> {
     fn set(&mut self, seq: u64, value: T) {
-        // Most values are set once: room for one, not a vector's usual
-        // four (status and export hold a million of these at once).
-        if self.entries.capacity() == 0 {
-            self.entries.reserve_exact(1);
-        }
         self.entries.push((seq, value));
     }
 
