@@ -229,6 +229,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             }
         }
     };
+    super::status::leave(cohort, matrix);
     // The report was made, but from fewer sheets than the folders hold.
     if unusable && code == ExitCode::SUCCESS {
         ExitCode::from(super::EXIT_INVALID)

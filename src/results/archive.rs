@@ -97,7 +97,7 @@ CREATE VIEW sources_of_journals AS
 
 /// What archives gained after the first of format 1: added by `collect`
 /// where missing (and by a command keeping readings), so an archive made
-/// before reads as it did.
+/// before reads as it did; the `marks` view made again each time.
 const ADDED: &str = "
 CREATE TABLE IF NOT EXISTS readings (
     rubric TEXT NOT NULL,
@@ -111,21 +111,24 @@ CREATE TABLE IF NOT EXISTS readings (
 CREATE INDEX IF NOT EXISTS journals_listed
     ON journals (assessment, kind, path, examiner, device, candidate, station, blake3);
 CREATE INDEX IF NOT EXISTS journals_failing ON journals (path) WHERE failing;
-CREATE VIEW IF NOT EXISTS marks AS
+DROP VIEW IF EXISTS marks;
+CREATE VIEW marks AS
     SELECT j.assessment, j.candidate, j.station, j.examiner, j.device, r.rubric, r.reader,
            json_extract(m.value, '$[0]') AS item,
-           json_extract(m.value, '$[1].entries[#-1][1][0]') AS level,
-           json_extract(m.value, '$[1].entries[#-1][1][1]') AS late,
-           json_extract(m.value, '$[1].entries[#-1][0]') AS record
+           json_extract(m.value, '$[1][#-1][1][0]') AS level,
+           json_extract(m.value, '$[1][#-1][1][1]') AS late,
+           json_extract(m.value, '$[1][#-1][0]') AS record
     FROM readings r JOIN journals j ON j.path = r.journal AND j.blake3 = r.blake3,
          json_each(r.reading, '$.sheet.state.marks') m
     WHERE json_extract(r.reading, '$.sheet.damage') IS NULL;
 ";
 
-/// Adds to `conn`'s archive what [`ADDED`] has and it lacks. A
-/// `readings` table of an earlier form (without `reading_blake3`, or
-/// `WITHOUT ROWID`, which put most of each reading on a page of its own)
-/// is dropped first: what it held is made again from the journals.
+/// Adds to `conn`'s archive what [`ADDED`] has and it lacks, and makes the
+/// `marks` view again (it reads the readings in the form this version
+/// writes). A `readings` table of an earlier form (without
+/// `reading_blake3`, or `WITHOUT ROWID`, which put most of each reading on
+/// a page of its own) is dropped first: what it held is made again from
+/// the journals.
 fn add_missing(conn: &Connection) -> rusqlite::Result<()> {
     let readings: Option<String> = conn
         .query_row(

@@ -246,8 +246,10 @@ enum Kept {
     Sheet {
         state: Box<SheetState>,
         mark_times: Vec<(u64, DateTime<Utc>)>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         last_global_rating: Option<(u64, DateTime<Utc>)>,
         last_hash: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         damage: Option<Damage>,
     },
     Empty,

@@ -16,6 +16,7 @@ pub const GLOBAL_RATING: &str = super::record::Unmarked::GLOBAL_RATING;
 /// A value set by a record, kept with the history of earlier values so
 /// that undo can restore what was there before.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 struct History<T> {
     /// (seq of the record that set it, value), oldest first. Most values
     /// are set once, and that one is held in place rather than in an
@@ -111,6 +112,9 @@ impl Pause {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+// Kept as JSON in the archive's readings: what is empty is left out, and
+// a field left out is read as empty.
+#[serde(default)]
 pub struct SheetState {
     /// Each item's marks, sorted by item id: a sorted vector rather than a
     /// map, as it takes a third of the memory (status and export hold
@@ -118,36 +122,53 @@ pub struct SheetState {
     marks: Vec<(String, MarkHistory)>,
     global: History<(usize, bool)>,
     /// Undoable records still in effect, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     undoable: Vec<u64>,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub feedback: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub notes: String,
     /// Feedback typed and not saved, as last drafted (a crash or kill
     /// while typing): `None` once saved or withdrawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback_draft: Option<String>,
     /// The private notes typed and not saved, as last drafted.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes_draft: Option<String>,
     /// Open concerns with their notes.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub concerns: BTreeMap<ConcernKind, String>,
     /// Reasons recorded for what is left unmarked.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub missing_reasons: BTreeMap<Unmarked, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub absent: Option<String>,
     /// Set when the sheet was entered from paper: where it was imported from.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub imported: Option<String>,
     /// The name shown when the examiner confirmed the candidate.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmed: Option<String>,
     /// The latest submission.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted: Option<Submission>,
     /// Set between an `AmendStarted` and the next `Submitted`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amending: Option<Amendment>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub amendments: Vec<Amendment>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub timer: Vec<TimerEntry>,
     /// When the first record was written (the sheet was opened).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first: Option<DateTime<Utc>>,
     /// The last record applied: its seq and time.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last: Option<(u64, DateTime<Utc>)>,
     /// The hash of the latest `submitted` record: what a moderation
     /// decision records as the sheet it saw. Opening or viewing a sheet
     /// does not change it; an amendment (resubmitted) does.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_hash: Option<String>,
     pub records: usize,
 }
@@ -488,6 +509,67 @@ mod tests {
             label: String::new(),
             late: false,
         }
+    }
+
+    /// The archive keeps a sheet as JSON with what is empty left out: read
+    /// back, every field is as it was, set or empty.
+    #[test]
+    fn a_sheet_kept_as_json_reads_back_the_same_and_leaves_out_what_is_empty() {
+        let empty = SheetState::default();
+        let text = serde_json::to_string(&empty).expect("json");
+        assert_eq!(text, r#"{"marks":[],"global":[],"records":0}"#);
+        assert_eq!(serde_json::from_str::<SheetState>(&text).expect("read"), empty);
+
+        let time: DateTime<Utc> = "2026-11-22T09:00:00.250Z".parse().expect("time");
+        let amendment = Amendment {
+            seq: 5,
+            time,
+            examiner: "e.jones".into(),
+            reason: "wrong item".into(),
+        };
+        let mut full = SheetState::default();
+        full.marks = vec![(
+            "a".into(),
+            History {
+                entries: smallvec::smallvec![(1, (Some(2), false)), (2, (None, true))],
+            },
+        )];
+        full.global.set(3, (1, false));
+        full.undoable = vec![2, 3];
+        full.feedback = "well done".into();
+        full.notes = "quiet room".into();
+        full.feedback_draft = Some("draft".into());
+        full.notes_draft = Some("note draft".into());
+        full.concerns.insert(ConcernKind::PatientSafety, "hands".into());
+        full.missing_reasons
+            .insert(Unmarked::Item("b".into()), "not reached".into());
+        full.absent = Some("unwell".into());
+        full.imported = Some("paper.csv".into());
+        full.confirmed = Some("Aisha Khan".into());
+        full.submitted = Some(Submission {
+            seq: 4,
+            time,
+            score: 3.5,
+            max: 4.0,
+            outcome: crate::scoring::StationOutcome::Pass,
+        });
+        full.amending = Some(amendment.clone());
+        full.amendments = vec![amendment];
+        full.timer = vec![TimerEntry {
+            action: TimerAction::Start,
+            elapsed: Duration::from_millis(1500),
+            time,
+        }];
+        full.first = Some(time);
+        full.last = Some((6, time));
+        full.submitted_hash = Some("ab".repeat(32));
+        full.records = 6;
+        let text = serde_json::to_string(&full).expect("json");
+        assert_eq!(
+            serde_json::from_str::<SheetState>(&text).expect("read"),
+            full,
+            "{text}"
+        );
     }
 
     #[test]
