@@ -527,43 +527,45 @@ mod tests {
             examiner: "e.jones".into(),
             reason: "wrong item".into(),
         };
-        let mut full = SheetState::default();
-        full.marks = vec![(
-            "a".into(),
-            History {
-                entries: smallvec::smallvec![(1, (Some(2), false)), (2, (None, true))],
+        let full = SheetState {
+            marks: vec![(
+                "a".into(),
+                History {
+                    entries: smallvec::smallvec![(1, (Some(2), false)), (2, (None, true))],
+                },
+            )],
+            global: History {
+                entries: smallvec::smallvec![(3, (1, false))],
             },
-        )];
-        full.global.set(3, (1, false));
-        full.undoable = vec![2, 3];
-        full.feedback = "well done".into();
-        full.notes = "quiet room".into();
-        full.feedback_draft = Some("draft".into());
-        full.notes_draft = Some("note draft".into());
-        full.concerns.insert(ConcernKind::PatientSafety, "hands".into());
-        full.missing_reasons
-            .insert(Unmarked::Item("b".into()), "not reached".into());
-        full.absent = Some("unwell".into());
-        full.imported = Some("paper.csv".into());
-        full.confirmed = Some("Aisha Khan".into());
-        full.submitted = Some(Submission {
-            seq: 4,
-            time,
-            score: 3.5,
-            max: 4.0,
-            outcome: crate::scoring::StationOutcome::Pass,
-        });
-        full.amending = Some(amendment.clone());
-        full.amendments = vec![amendment];
-        full.timer = vec![TimerEntry {
-            action: TimerAction::Start,
-            elapsed: Duration::from_millis(1500),
-            time,
-        }];
-        full.first = Some(time);
-        full.last = Some((6, time));
-        full.submitted_hash = Some("ab".repeat(32));
-        full.records = 6;
+            undoable: vec![2, 3],
+            feedback: "well done".into(),
+            notes: "quiet room".into(),
+            feedback_draft: Some("draft".into()),
+            notes_draft: Some("note draft".into()),
+            concerns: BTreeMap::from([(ConcernKind::PatientSafety, "hands".into())]),
+            missing_reasons: BTreeMap::from([(Unmarked::Item("b".into()), "not reached".into())]),
+            absent: Some("unwell".into()),
+            imported: Some("paper.csv".into()),
+            confirmed: Some("Aisha Khan".into()),
+            submitted: Some(Submission {
+                seq: 4,
+                time,
+                score: 3.5,
+                max: 4.0,
+                outcome: crate::scoring::StationOutcome::Pass,
+            }),
+            amending: Some(amendment.clone()),
+            amendments: vec![amendment],
+            timer: vec![TimerEntry {
+                action: TimerAction::Start,
+                elapsed: Duration::from_millis(1500),
+                time,
+            }],
+            first: Some(time),
+            last: Some((6, time)),
+            submitted_hash: Some("ab".repeat(32)),
+            records: 6,
+        };
         let text = serde_json::to_string(&full).expect("json");
         assert_eq!(
             serde_json::from_str::<SheetState>(&text).expect("read"),
