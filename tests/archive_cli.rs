@@ -85,10 +85,22 @@ fn identical_copies_from_two_folders_are_one_journal() {
     let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains(&format!("{n} new journals, 0 grown, {n} unchanged")),
+        out.contains(&format!(
+            "{n} new journals, 0 grown, 0 unchanged, {n} copies of journals already held, 0 refused"
+        )),
         "{out}"
     );
     assert_eq!(stored(&archive).len(), n);
+    // Seen again, every file is unchanged: the copies are known sources.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "0 new journals, 0 grown, {} unchanged, 0 refused",
+            2 * n
+        )),
+        "{out}"
+    );
     let conn = rusqlite::Connection::open(&archive).expect("open");
     let sources: i64 = conn
         .query_row("SELECT count(*) FROM sources", [], |r| r.get(0))

@@ -94,12 +94,24 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             r.why
         );
     }
+    // Another copy of a journal the archive holds (a laptop's folder and
+    // its copy on a stick, collected together) is said as such: not
+    // "unchanged" the first time it is seen.
+    let copies = done.copies + done.older_copies.len();
     outln!(
-        "{}: {}, {} grown, {} unchanged, {} refused{}",
+        "{}: {}, {} grown, {} unchanged, {}{} refused{}",
         args.archive.display(),
         plural(done.new.len(), "new journal", "new journals"),
         done.grown.len(),
-        done.unchanged + done.same + done.older_copies.len(),
+        done.unchanged + done.same,
+        if copies == 0 {
+            String::new()
+        } else {
+            format!(
+                "{} already held, ",
+                plural(copies, "copy of a journal", "copies of journals")
+            )
+        },
         done.refused.len(),
         if done.failing.is_empty() {
             String::new()

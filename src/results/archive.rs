@@ -397,9 +397,13 @@ pub struct Collected {
     pub grown: Vec<String>,
     /// Files not read again: size, mtime, ctime and inode as when collected.
     pub unchanged: usize,
-    /// Files read that hold exactly what the archive has (another copy, or
-    /// touched but not changed).
+    /// Files read again that hold exactly what was collected from them
+    /// (touched but not changed).
     pub same: usize,
+    /// Files read for the first time that hold exactly what the archive
+    /// has of their journal: another copy (a laptop's folder copied to a
+    /// stick, named beside the laptop's own).
+    pub copies: usize,
     /// An older copy of a journal the archive holds more of, from another
     /// file than the one it was collected from: (journal, file).
     pub older_copies: Vec<(String, PathBuf)>,
@@ -758,7 +762,11 @@ pub fn collect(
                     true
                 }
                 Some(h) if h.bytes == bytes => {
-                    out.same += 1;
+                    if before.as_ref().is_some_and(|b| b.3 == f.rel) {
+                        out.same += 1;
+                    } else {
+                        out.copies += 1;
+                    }
                     false
                 }
                 Some(h) => {
