@@ -112,6 +112,55 @@ fn identical_copies_from_two_folders_are_one_journal() {
     );
 }
 
+/// An older copy of a journal (a stick copied before the last sheet was
+/// submitted) is a copy the first time it is seen, and unchanged after,
+/// even when its file is touched.
+#[test]
+fn an_older_copy_is_a_copy_once_and_unchanged_after() {
+    let dir = Dir::new("archive-older-copy");
+    let (a, _) = two_laptops(&dir);
+    let copy = dir.sub("usb-stick");
+    copy_journals(&a, &copy);
+    let n = journals(&a).len();
+    let older = journals(&copy)
+        .into_iter()
+        .max_by_key(|j| std::fs::metadata(j).map(|m| m.len()).unwrap_or(0))
+        .expect("a journal");
+    let bytes = std::fs::read(&older).expect("read");
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let cut = text
+        .trim_end_matches('\n')
+        .rsplit_once('\n')
+        .expect("two lines")
+        .0
+        .to_string()
+        + "\n";
+    std::fs::write(&older, cut).expect("cut");
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{n} new journals, 0 grown, 0 unchanged, {n} copies of journals already held, 0 refused"
+        )),
+        "{out}"
+    );
+    // Touched: read again, and still the older copy it was.
+    let file = std::fs::File::options().append(true).open(&older).expect("open");
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+        .expect("touch");
+    drop(file);
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "0 new journals, 0 grown, {} unchanged, 0 refused",
+            2 * n
+        )),
+        "{out}"
+    );
+}
+
 #[test]
 fn a_journal_cut_at_a_line_after_collecting_is_refused_and_the_archive_keeps_it() {
     let dir = Dir::new("archive-cut");
@@ -1066,6 +1115,26 @@ fn the_readings_kept_by_the_first_command_give_the_same_results_and_a_grown_jour
         .expect("rows")
         .collect::<Result<_, _>>()
         .expect("rows");
+    // A reading of another rubric in the form an earlier version wrote
+    // (an item's marks as {"entries": …}) is read by the view all the same.
+    conn.execute(
+        "INSERT INTO readings (rubric, journal, blake3, reader, reading, reading_blake3) \
+         SELECT 'an-earlier-rubric', journal, blake3, 'osce 0.0.9 build 0', \
+                '{\"sheet\":{\"state\":{\"marks\":[[\"id-consent\",{\"entries\":[[3,[1,false]],[4,[2,true]]]}]]}}}', \
+                '' FROM readings LIMIT 1",
+        [],
+    )
+    .expect("an earlier reading");
+    let earlier: (String, Option<i64>, Option<i64>, Option<i64>) = conn
+        .query_row(
+            "SELECT item, level, late, record FROM marks WHERE rubric = 'an-earlier-rubric'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("the earlier reading's mark");
+    assert_eq!(earlier, ("id-consent".to_string(), Some(2), Some(1), Some(4)));
+    conn.execute("DELETE FROM readings WHERE rubric = 'an-earlier-rubric'", [])
+        .expect("delete");
     drop(conn);
     assert_eq!(levels.len(), 10, "{levels:?}");
     assert_eq!(levels[0], ("id-consent".to_string(), Some(1)));

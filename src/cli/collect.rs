@@ -97,7 +97,7 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     // Another copy of a journal the archive holds (a laptop's folder and
     // its copy on a stick, collected together) is said as such: not
     // "unchanged" the first time it is seen.
-    let copies = done.copies + done.older_copies.len();
+    let copies = done.copies;
     outln!(
         "{}: {}, {} grown, {} unchanged, {}{} refused{}",
         args.archive.display(),

@@ -97,7 +97,7 @@ CREATE VIEW sources_of_journals AS
 
 /// What archives gained after the first of format 1: added by `collect`
 /// where missing (and by a command keeping readings), so an archive made
-/// before reads as it did; the `marks` view made again each time.
+/// before reads as it did. The `marks` view is [`MARKS_VIEW`].
 const ADDED: &str = "
 CREATE TABLE IF NOT EXISTS readings (
     rubric TEXT NOT NULL,
@@ -111,24 +111,13 @@ CREATE TABLE IF NOT EXISTS readings (
 CREATE INDEX IF NOT EXISTS journals_listed
     ON journals (assessment, kind, path, examiner, device, candidate, station, blake3);
 CREATE INDEX IF NOT EXISTS journals_failing ON journals (path) WHERE failing;
-DROP VIEW IF EXISTS marks;
-CREATE VIEW marks AS
-    SELECT j.assessment, j.candidate, j.station, j.examiner, j.device, r.rubric, r.reader,
-           json_extract(m.value, '$[0]') AS item,
-           json_extract(m.value, '$[1][#-1][1][0]') AS level,
-           json_extract(m.value, '$[1][#-1][1][1]') AS late,
-           json_extract(m.value, '$[1][#-1][0]') AS record
-    FROM readings r JOIN journals j ON j.path = r.journal AND j.blake3 = r.blake3,
-         json_each(r.reading, '$.sheet.state.marks') m
-    WHERE json_extract(r.reading, '$.sheet.damage') IS NULL;
 ";
 
 /// Adds to `conn`'s archive what [`ADDED`] has and it lacks, and makes the
-/// `marks` view again (it reads the readings in the form this version
-/// writes). A `readings` table of an earlier form (without
-/// `reading_blake3`, or `WITHOUT ROWID`, which put most of each reading on
-/// a page of its own) is dropped first: what it held is made again from
-/// the journals.
+/// `marks` view again where it is not [`MARKS_VIEW`]. A `readings` table
+/// of an earlier form (without `reading_blake3`, or `WITHOUT ROWID`, which
+/// put most of each reading on a page of its own) is dropped first: what
+/// it held is made again from the journals.
 fn add_missing(conn: &Connection) -> rusqlite::Result<()> {
     let readings: Option<String> = conn
         .query_row(
@@ -145,8 +134,37 @@ fn add_missing(conn: &Connection) -> rusqlite::Result<()> {
     {
         conn.execute_batch("DROP VIEW IF EXISTS marks; DROP TABLE readings;")?;
     }
-    conn.execute_batch(ADDED)
+    conn.execute_batch(ADDED)?;
+    let view: Option<String> = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'marks'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if view.as_deref() != Some(MARKS_VIEW) {
+        conn.execute_batch(&format!("DROP VIEW IF EXISTS marks; {MARKS_VIEW};"))?;
+    }
+    Ok(())
 }
+
+/// The `marks` view, as SQLite keeps its text: one row per item of every
+/// sheet read. It reads a reading's marks in the form this version writes
+/// (`[item, [[record, [level, late]], …]]`) and in the earlier one
+/// (`[item, {"entries": …}]`), which readings of another rubric made by an
+/// earlier version may still have.
+const MARKS_VIEW: &str = "CREATE VIEW marks AS
+    SELECT j.assessment, j.candidate, j.station, j.examiner, j.device, r.rubric, r.reader,
+           json_extract(m.value, '$[0]') AS item,
+           coalesce(json_extract(m.value, '$[1][#-1][1][0]'),
+                    json_extract(m.value, '$[1].entries[#-1][1][0]')) AS level,
+           coalesce(json_extract(m.value, '$[1][#-1][1][1]'),
+                    json_extract(m.value, '$[1].entries[#-1][1][1]')) AS late,
+           coalesce(json_extract(m.value, '$[1][#-1][0]'),
+                    json_extract(m.value, '$[1].entries[#-1][0]')) AS record
+    FROM readings r JOIN journals j ON j.path = r.journal AND j.blake3 = r.blake3,
+         json_each(r.reading, '$.sheet.state.marks') m
+    WHERE json_extract(r.reading, '$.sheet.damage') IS NULL";
 
 /// What can go wrong with an archive.
 #[derive(Debug, thiserror::Error)]
@@ -281,7 +299,15 @@ impl Archive {
         } else {
             archive.check_format()?;
         }
-        add_missing(&archive.conn).map_err(|e| sql_error(&archive.path, e))?;
+        // In one transaction: a view dropped is never left unmade.
+        archive
+            .conn
+            .unchecked_transaction()
+            .and_then(|tx| {
+                add_missing(&tx)?;
+                tx.commit()
+            })
+            .map_err(|e| sql_error(&archive.path, e))?;
         Ok(archive)
     }
 
@@ -400,9 +426,9 @@ pub struct Collected {
     /// Files read again that hold exactly what was collected from them
     /// (touched but not changed).
     pub same: usize,
-    /// Files read for the first time that hold exactly what the archive
-    /// has of their journal: another copy (a laptop's folder copied to a
-    /// stick, named beside the laptop's own).
+    /// Files read for the first time that hold what the archive has of
+    /// their journal, or an older copy of it: another copy (a laptop's
+    /// folder copied to a stick, named beside the laptop's own).
     pub copies: usize,
     /// An older copy of a journal the archive holds more of, from another
     /// file than the one it was collected from: (journal, file).
@@ -797,6 +823,11 @@ pub fn collect(
                             continue;
                         }
                         out.older_copies.push((f.rel.clone(), f.file.clone()));
+                        if from_here {
+                            out.same += 1;
+                        } else {
+                            out.copies += 1;
+                        }
                         false
                     } else {
                         let (at, line) = first_difference(&h.bytes, &bytes);
