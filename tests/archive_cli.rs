@@ -38,6 +38,15 @@ fn copy_journals(from: &Path, to: &Path) {
     }
 }
 
+/// Collects `folders` into `archive`, which must succeed and say `summary`.
+fn collect_says(archive: &Path, folders: &[&Path], summary: &str) {
+    let mut args = vec!["collect", s(archive)];
+    args.extend(folders.iter().map(|f| s(f)));
+    let (code, out) = run_osce(&args);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(summary), "{out}");
+}
+
 /// Every journal of the archive: (path, length, BLAKE3, stored bytes).
 fn stored(archive: &Path) -> Vec<(String, i64, String, Vec<u8>)> {
     let conn = rusqlite::Connection::open(archive).expect("open archive");
@@ -82,24 +91,17 @@ fn identical_copies_from_two_folders_are_one_journal() {
     copy_journals(&a, &copy);
     let archive = dir.0.join("exam.osce");
     let n = journals(&a).len();
-    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
-    assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains(&format!(
-            "{n} new journals, 0 grown, 0 unchanged, {n} copies of journals already held, 0 refused"
-        )),
-        "{out}"
+    collect_says(
+        &archive,
+        &[&a, &copy],
+        &format!("{n} new journals, 0 grown, 0 unchanged, {n} copies of journals already held, 0 refused"),
     );
     assert_eq!(stored(&archive).len(), n);
     // Seen again, every file is unchanged: the copies are known sources.
-    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
-    assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains(&format!(
-            "0 new journals, 0 grown, {} unchanged, 0 refused",
-            2 * n
-        )),
-        "{out}"
+    collect_says(
+        &archive,
+        &[&a, &copy],
+        &format!("0 new journals, 0 grown, {} unchanged, 0 refused", 2 * n),
     );
     let conn = rusqlite::Connection::open(&archive).expect("open");
     let sources: i64 = conn
@@ -137,27 +139,20 @@ fn an_older_copy_is_a_copy_once_and_unchanged_after() {
         + "\n";
     std::fs::write(&older, cut).expect("cut");
     let archive = dir.0.join("exam.osce");
-    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
-    assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains(&format!(
-            "{n} new journals, 0 grown, 0 unchanged, {n} copies of journals already held, 0 refused"
-        )),
-        "{out}"
+    collect_says(
+        &archive,
+        &[&a, &copy],
+        &format!("{n} new journals, 0 grown, 0 unchanged, {n} copies of journals already held, 0 refused"),
     );
     // Touched: read again, and still the older copy it was.
     let file = std::fs::File::options().append(true).open(&older).expect("open");
     file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
         .expect("touch");
     drop(file);
-    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&copy)]);
-    assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains(&format!(
-            "0 new journals, 0 grown, {} unchanged, 0 refused",
-            2 * n
-        )),
-        "{out}"
+    collect_says(
+        &archive,
+        &[&a, &copy],
+        &format!("0 new journals, 0 grown, {} unchanged, 0 refused", 2 * n),
     );
 }
 
