@@ -296,20 +296,25 @@ fn exports_from_the_archive_are_the_exports_from_the_folders_byte_for_byte() {
     assert!(out.contains("every stored journal matches the BLAKE3"), "{out}");
 }
 
-#[test]
-fn a_changed_blob_in_the_archive_is_found_by_audit_and_refused_by_export() {
-    let dir = Dir::new("archive-blob");
-    let (a, _) = two_laptops(&dir);
-    let archive = dir.0.join("exam.osce");
-    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
-    let conn = rusqlite::Connection::open(&archive).expect("open");
+/// Changes a level in one journal's stored bytes, as a damaged page or a
+/// hand edit would, leaving its BLAKE3 as collected.
+fn change_stored_bytes(archive: &Path) {
+    let conn = rusqlite::Connection::open(archive).expect("open");
     conn.execute(
         "UPDATE journals SET bytes = CAST(replace(CAST(bytes AS TEXT), '\"level\":0', '\"level\":1') AS BLOB) \
          WHERE path = 'msk-us-osce/e.jones@laptop-a/C003/shoulder.jsonl'",
         [],
     )
     .expect("update");
-    drop(conn);
+}
+
+#[test]
+fn a_changed_blob_in_the_archive_is_found_by_audit_and_refused_by_export() {
+    let dir = Dir::new("archive-blob");
+    let (a, _) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+    change_stored_bytes(&archive);
 
     let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
     assert_eq!(code, 1, "{out}");
@@ -327,6 +332,27 @@ fn a_changed_blob_in_the_archive_is_found_by_audit_and_refused_by_export() {
     ]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("the archive is damaged"), "{out}");
+}
+
+/// A command reads the kept reading of a sheet, not its journal's bytes:
+/// damage to those bytes alone does not change what it says, and `audit`
+/// (which reads every journal's bytes) finds it.
+#[test]
+fn damage_to_bytes_a_command_does_not_read_is_found_by_audit() {
+    let dir = Dir::new("archive-unread");
+    let (a, _) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), "--rubric", OSCE]).0, 0);
+    let before = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    change_stored_bytes(&archive);
+
+    assert_eq!(run_osce(&["status", OSCE, "--archive", s(&archive)]), before);
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("C003/shoulder.jsonl: its stored bytes do not match the BLAKE3"),
+        "{out}"
+    );
 }
 
 #[test]

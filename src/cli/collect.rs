@@ -235,9 +235,9 @@ pub fn archive_failed(e: ArchiveError) -> ExitCode {
 }
 
 /// `--sessions DIR...` or `--archive FILE`, the archive read directly
-/// (SQLite's quick check of the whole file runs alongside, and each
-/// journal's stored bytes are checked against their BLAKE3 as they are
-/// read; the readings it makes are kept in the archive when it is done).
+/// (each reading and each journal's stored bytes checked against their
+/// BLAKE3 as they are read; the readings it makes are kept in the archive
+/// when it is done).
 pub fn sessions_or_stored(sessions: &[PathBuf], archive: Option<&Path>) -> Result<Sessions, ExitCode> {
     let stored = archive.map(Stored::open).transpose().map_err(archive_failed)?;
     Ok(Sessions {

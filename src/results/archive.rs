@@ -1072,24 +1072,6 @@ pub struct Stored {
     /// Readings made while open, to keep when done: (rubric, journal,
     /// reader, reading).
     pending: Mutex<Vec<(String, String, String, String)>>,
-    /// SQLite's quick check of the whole file, running alongside the
-    /// reading: what it found, once joined.
-    file_check: Mutex<FileCheck>,
-}
-
-/// SQLite's check of an archive's file, run on a thread of its own.
-enum FileCheck {
-    Running(std::thread::JoinHandle<Result<Option<String>, ArchiveError>>),
-    Done(Result<(), CheckFailed>),
-}
-
-/// Why SQLite's check of the file did not pass.
-#[derive(Clone)]
-enum CheckFailed {
-    /// Another command held the file: not checked, so not sound.
-    Busy,
-    /// What it found wrong.
-    Damaged(String),
 }
 
 /// One journal of the archive, as listed.
@@ -1115,8 +1097,10 @@ fn reading(conn: &Connection, path: &Path) -> Result<(), ArchiveError> {
 impl Stored {
     /// Opens the archive at `path` to read its journals. A journal stored
     /// under a path that is not one of the session layout is refused, as
-    /// is a file SQLite finds damaged in any part it reads (`osce audit
-    /// --archive` has SQLite check every part of the file).
+    /// is a file SQLite finds damaged in any page it reads, or whose two
+    /// lists of its journals disagree. Damage elsewhere in the file does
+    /// not change what is read; `osce audit --archive` has SQLite check
+    /// every part of the file.
     pub fn open(path: &Path) -> Result<Stored, ArchiveError> {
         let archive = Archive::open_read(path)?;
         reading(&archive.conn, path)?;
@@ -1158,16 +1142,29 @@ impl Stored {
             }
         }
         journals.sort_by(|a, b| a.rel.cmp(&b.rel));
-        // The whole file checked alongside the reading (`quick_check` of
-        // an archive of 80,000 journals takes half a second).
-        let check_path = path.to_path_buf();
-        let check = std::thread::spawn(move || {
-            let archive = Archive {
-                conn: connect_read(&check_path)?,
-                path: check_path,
-            };
-            archive.integrity(true)
-        });
+        // The list above comes from one index of the journals; their count
+        // is taken from another (the paths'). A damaged page of either, one
+        // that SQLite's checks of each page read let pass, shows as the
+        // two disagreeing. The rest of what a command reads is checked as
+        // it is read: each reading against its BLAKE3, each journal's bytes
+        // against theirs (`osce audit --archive` checks the whole file).
+        let counted: i64 = archive
+            .conn
+            .query_row(
+                "SELECT count(*) FROM journals INDEXED BY sqlite_autoindex_journals_1",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(sql)?;
+        if usize::try_from(counted).ok() != Some(journals.len()) {
+            return Err(ArchiveError::Damaged {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "its two lists of the journals it holds disagree ({} in one, {counted} in the other)",
+                    journals.len()
+                ),
+            });
+        }
         // A connection for each thread that reads, each in its read
         // transaction now, while the first holds the archive as listed.
         let mut pool = vec![archive.conn];
@@ -1182,43 +1179,7 @@ impl Stored {
             journals,
             mismatches: Mutex::new(Vec::new()),
             pending: Mutex::new(Vec::new()),
-            file_check: Mutex::new(FileCheck::Running(check)),
         })
-    }
-
-    /// What SQLite's quick check of the whole file found (waiting for it
-    /// to end): an archive damaged in any part, read or not, is refused
-    /// by every command before it says anything of the results.
-    pub fn file_check(&self) -> Result<(), ArchiveError> {
-        let mut check = self.file_check.lock().unwrap_or_else(|e| e.into_inner());
-        if let FileCheck::Running(_) = &*check {
-            let FileCheck::Running(handle) = std::mem::replace(&mut *check, FileCheck::Done(Ok(()))) else {
-                unreachable!("matched above")
-            };
-            let found = match handle.join() {
-                Ok(Ok(None)) => Ok(()),
-                Ok(Ok(Some(what))) => Err(CheckFailed::Damaged(format!(
-                    "SQLite's check of the file: {what}"
-                ))),
-                Ok(Err(ArchiveError::Busy { .. })) => Err(CheckFailed::Busy),
-                Ok(Err(ArchiveError::Damaged { reason, .. })) => Err(CheckFailed::Damaged(reason)),
-                Ok(Err(e)) => Err(CheckFailed::Damaged(e.to_string())),
-                Err(_) => Err(CheckFailed::Damaged(
-                    "SQLite's check of the file stopped short".to_string(),
-                )),
-            };
-            *check = FileCheck::Done(found);
-        }
-        match &*check {
-            FileCheck::Done(Err(CheckFailed::Busy)) => Err(ArchiveError::Busy {
-                path: self.path.clone(),
-            }),
-            FileCheck::Done(Err(CheckFailed::Damaged(reason))) => Err(ArchiveError::Damaged {
-                path: self.path.clone(),
-                reason: reason.clone(),
-            }),
-            _ => Ok(()),
-        }
     }
 
     /// The journal stored under `rel`, as listed.
@@ -1383,7 +1344,6 @@ impl Stored {
     /// Writes the readings made so far into the archive now (what
     /// dropping it does, but saying what went wrong): how many.
     pub fn keep_readings(mut self) -> Result<usize, ArchiveError> {
-        self.file_check()?;
         if let Some((journal, what)) = self.mismatches().into_iter().next() {
             return Err(ArchiveError::Damaged {
                 path: self.path.clone(),
@@ -1509,12 +1469,22 @@ impl Stored {
                 })
             });
         self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+        // Within the read transaction a journal listed is always there: a
+        // journal that cannot be read is a damaged page of the file, and
+        // the archive is refused as it would be for bytes that do not
+        // match their BLAKE3 (not one sheet set aside as a problem).
+        if let Err(e) = &result {
+            self.mismatches
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((rel.to_string(), format!("its stored bytes cannot be read ({e})")));
+        }
         result.map_err(failed)
     }
 
     /// The journals read so far whose stored bytes do not match the BLAKE3
-    /// or length recorded when they were collected: (journal, what),
-    /// sorted.
+    /// or length recorded when they were collected, or could not be read
+    /// at all: (journal, what), sorted.
     pub fn mismatches(&self) -> Vec<(String, String)> {
         let mut found = self.mismatches.lock().unwrap_or_else(|e| e.into_inner()).clone();
         found.sort();
@@ -1525,10 +1495,9 @@ impl Stored {
 
 impl Drop for Stored {
     fn drop(&mut self) {
-        // Never leave the check reading the file behind; and a damaged
-        // file, or one with a journal whose bytes do not match their
-        // BLAKE3, keeps no readings.
-        if self.file_check().is_err() || !self.mismatches().is_empty() {
+        // An archive with a journal whose bytes do not match their BLAKE3
+        // keeps no readings.
+        if !self.mismatches().is_empty() {
             return;
         }
         // A cache: what cannot be written is made again next time.
