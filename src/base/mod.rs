@@ -1,7 +1,9 @@
 //! What every part of osce shares: ids that are safe as file names, words
-//! and numbers for people, careful CSV input, and work spread over cores.
+//! and numbers for people, careful CSV input, work spread over cores, and
+//! times read back fast.
 
 pub mod csvin;
 pub mod ids;
 pub mod text;
 pub mod threads;
+pub mod utc;

@@ -245,8 +245,13 @@ fn reader() -> String {
 enum Kept {
     Sheet {
         state: Box<SheetState>,
+        #[serde(deserialize_with = "crate::base::utc::seqs")]
         mark_times: Vec<(u64, DateTime<Utc>)>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::base::utc::option_seq"
+        )]
         last_global_rating: Option<(u64, DateTime<Utc>)>,
         last_hash: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]

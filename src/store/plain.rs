@@ -19,8 +19,6 @@
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, NaiveDate, Utc};
-
 use super::record::{ConcernKind, Event, PhaseName, RecordRef, TimerAction, Unmarked};
 
 /// `,"<name>":`, what comes before a field's value, as one literal.
@@ -43,7 +41,7 @@ pub(super) fn read<'a>(line: &'a [u8], hash_at: usize, hash: &'a str) -> Option<
     let mut c = Cursor { text, at: 0 };
     c.lit("{\"seq\":")?;
     let seq = c.uint()?;
-    let time = time(c.field_str(key!("time"))?)?;
+    let time = crate::base::utc::quick(c.field_str(key!("time"))?)?;
     let rubric = c.field_str(key!("rubric"))?;
     let assessment = c.field_str(key!("assessment"))?;
     let station = c.field_str(key!("station"))?;
@@ -131,7 +129,7 @@ fn event(c: &mut Cursor<'_>) -> Option<Event> {
                 due: if c.text[c.at..].starts_with('}') {
                     None
                 } else {
-                    Some(time(c.field_str(key!("due"))?)?)
+                    Some(crate::base::utc::quick(c.field_str(key!("due"))?)?)
                 },
             }
         }
@@ -212,35 +210,6 @@ fn concern_kind(name: &str) -> Option<ConcernKind> {
         "other" => Some(ConcernKind::Other),
         _ => None,
     }
-}
-
-/// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, as chrono writes a UTC time (one to
-/// nine digits of fraction). Anything else, including a leap second, is
-/// left to chrono's own parser.
-fn time(s: &str) -> Option<DateTime<Utc>> {
-    let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let num = |from: usize, to: usize| -> Option<u32> {
-        b[from..to].iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
-    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
-    let nanos = match &b[19..] {
-        b"Z" => 0,
-        [b'.', digits @ .., b'Z'] if (1..=9).contains(&digits.len()) => {
-            num(20, 20 + digits.len())? * 10u32.pow(9 - digits.len() as u32)
-        }
-        _ => return None,
-    };
-    if second > 59 {
-        return None;
-    }
-    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
-    Some(date.and_hms_nano_opt(hour, minute, second, nanos)?.and_utc())
 }
 
 /// A position in a line, moving forward over what it reads.

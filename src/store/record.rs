@@ -32,6 +32,7 @@ pub struct Record {
     /// 1 for the first record of a journal, then counting up by one.
     pub seq: u64,
     /// Wall-clock time (UTC) when the record was written.
+    #[serde(deserialize_with = "crate::base::utc::time")]
     pub time: DateTime<Utc>,
     /// BLAKE3 hash (hex) of the rubric file the marks were made against.
     pub rubric: String,

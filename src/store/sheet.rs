@@ -64,6 +64,7 @@ pub struct MarkEntry {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Submission {
     pub seq: u64,
+    #[serde(deserialize_with = "crate::base::utc::time")]
     pub time: DateTime<Utc>,
     pub score: f64,
     pub max: f64,
@@ -73,6 +74,7 @@ pub struct Submission {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Amendment {
     pub seq: u64,
+    #[serde(deserialize_with = "crate::base::utc::time")]
     pub time: DateTime<Utc>,
     pub examiner: String,
     pub reason: String,
@@ -82,6 +84,7 @@ pub struct Amendment {
 pub struct TimerEntry {
     pub action: TimerAction,
     pub elapsed: Duration,
+    #[serde(deserialize_with = "crate::base::utc::time")]
     pub time: DateTime<Utc>,
 }
 
@@ -160,10 +163,16 @@ pub struct SheetState {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub timer: Vec<TimerEntry>,
     /// When the first record was written (the sheet was opened).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::base::utc::option"
+    )]
     pub first: Option<DateTime<Utc>>,
     /// The last record applied: its seq and time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::base::utc::option_seq"
+    )]
     pub last: Option<(u64, DateTime<Utc>)>,
     /// The hash of the latest `submitted` record: what a moderation
     /// decision records as the sheet it saw. Opening or viewing a sheet
