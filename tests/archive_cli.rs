@@ -1106,6 +1106,39 @@ fn exported(out: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Each core reads the readings of its own range of the journals: a
+/// range missed, or one journal on no core's side of a boundary, would be
+/// read from its bytes and its reading written again by every command.
+#[test]
+fn a_second_command_uses_every_reading_kept_and_writes_none_again() {
+    let dir = Dir::new("archive-every-reading");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(
+        run_osce(&["collect", s(&archive), s(&a), s(&b), "--rubric", OSCE]).0,
+        0
+    );
+    let rows = || -> Vec<(String, i64)> {
+        let conn = rusqlite::Connection::open(&archive).expect("open");
+        conn.prepare("SELECT journal, rowid FROM readings ORDER BY journal")
+            .expect("readings")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    let kept = rows();
+    assert_eq!(kept.len(), 36, "one for each sheet");
+    for args in [
+        vec!["status", OSCE, "--archive", s(&archive)],
+        vec!["report", OSCE, "--archive", s(&archive), "--format", "markdown"],
+    ] {
+        let (code, out) = run_osce(&args);
+        assert!(code == 0 || code == 1, "{args:?}: {out}");
+        assert_eq!(rows(), kept, "{args:?} wrote a reading again");
+    }
+}
+
 #[test]
 fn the_readings_kept_by_the_first_command_give_the_same_results_and_a_grown_journal_is_read_again() {
     let dir = Dir::new("archive-readings");

@@ -602,11 +602,15 @@ fn unmarked_items(
         return Vec::new();
     }
     let mut out = Vec::new();
+    let Some(&first) = cell.sheets.first() else {
+        return out;
+    };
+    // Every sheet of a cell is of its station.
+    let Some(station) = rubric.station(&cohort.sheets[first].key.station) else {
+        return out;
+    };
     for &i in &cell.sheets {
         let sheet = &cohort.sheets[i];
-        let Some(station) = rubric.station(&sheet.key.station) else {
-            continue;
-        };
         for item in &station.items {
             let ruled = cell.decided.iter().any(|h| {
                 matches!(&h.ruling, Ruling::Unmarked { sheet: r, item: it, .. }
@@ -946,12 +950,16 @@ pub fn render(
             );
         }
     }
-    let mut unmarked = Vec::new();
-    for ((candidate, station), cell) in &m.cells {
-        for (i, item) in unmarked_items(rubric, cohort, cell) {
-            unmarked.push((candidate, station, i, item));
-        }
-    }
+    // Every sheet of every cell looked at, on every core.
+    let unmarked: Vec<_> =
+        osce::base::threads::map(m.cells.iter().collect(), 1024, |((candidate, station), cell)| {
+            unmarked_items(rubric, cohort, cell)
+                .into_iter()
+                .map(move |(i, item)| (candidate, station, i, item))
+        })
+        .into_iter()
+        .flatten()
+        .collect();
     if !unmarked.is_empty() {
         let _ = writeln!(
             out,
