@@ -1002,7 +1002,8 @@ pub fn matrix_settled(
         }
     }
 
-    let mut by_cell: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    // Hashed, not ordered: taken out once for each cell below.
+    let mut by_cell: HashMap<(&str, &str), Vec<usize>> = HashMap::with_capacity(cohort.sheets.len());
     for (i, s) in cohort.sheets.iter().enumerate() {
         if settled.excluded.contains(&i) {
             continue;
@@ -1023,7 +1024,9 @@ pub fn matrix_settled(
             .push(p);
     }
     let double_marking = rubric.double_marking.mode != DoubleMarkingMode::None;
-    let mut cells = BTreeMap::new();
+    // In order as made (candidates, then stations): put into the map at
+    // once at the end, rather than each found its place in turn.
+    let mut cells = Vec::with_capacity(candidates.len() * stations.len());
     for candidate in &candidates {
         for station in &stations {
             let indices = by_cell
@@ -1096,6 +1099,7 @@ pub fn matrix_settled(
             };
             let problem = with_stale(problem);
             let conflict = with_stale(conflict);
+            let decided = settled.held.get(&key).cloned().unwrap_or_default();
             let state = if problem.is_some() {
                 CellState::Problem
             } else if conflict.is_some() {
@@ -1110,8 +1114,8 @@ pub fn matrix_settled(
                     .min_by_key(|s| progress(*s))
                     .unwrap_or(CellState::Missing)
             };
-            cells.insert(
-                (candidate.clone(), station.clone()),
+            cells.push((
+                key,
                 Cell {
                     state,
                     double_marked: examiners.len() > 1 && double_marking,
@@ -1119,9 +1123,9 @@ pub fn matrix_settled(
                     concern,
                     conflict,
                     problem,
-                    decided: settled.held.get(&key).cloned().unwrap_or_default(),
+                    decided,
                 },
-            );
+            ));
         }
     }
     Matrix {
@@ -1129,7 +1133,7 @@ pub fn matrix_settled(
         names,
         unexpected,
         stations,
-        cells,
+        cells: cells.into_iter().collect(),
         components: settled.components.clone(),
     }
 }
