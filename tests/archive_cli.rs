@@ -225,6 +225,113 @@ fn a_middle_line_rewritten_after_collecting_is_refused() {
     assert_eq!(stored(&archive), before);
 }
 
+/// A journal of `records` marks for C009 at knee, written straight into
+/// `folder` (far faster than one record at a time through the store):
+/// its path.
+fn long_journal(folder: &Path, records: u64) -> PathBuf {
+    use osce::store::{Event, GENESIS, Record, Store, encode_line};
+    let key = common::sheet_key(OSCE, "knee", "C009", "e.jones@laptop-a");
+    let store = Store::new(folder);
+    drop(store.open_sheet(&key, &common::hash(OSCE)).expect("a new sheet"));
+    let path = store.sheet_path(&key).expect("its path");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("the journal"));
+    let mut prev = GENESIS.to_string();
+    for seq in 1..=records {
+        let mut record = Record {
+            seq,
+            time: common::t0() + chrono::TimeDelta::milliseconds(seq as i64),
+            rubric: common::hash(OSCE),
+            assessment: key.assessment.clone(),
+            station: key.station.clone(),
+            candidate: key.candidate.clone(),
+            examiner: key.examiner.clone(),
+            device: key.device.clone(),
+            event: Event::Mark {
+                item: "k1".into(),
+                level: Some((seq % 2) as usize),
+                label: String::new(),
+                late: false,
+            },
+            prev,
+            hash: String::new(),
+        };
+        std::io::Write::write_all(&mut out, encode_line(&mut record).expect("encode").as_bytes())
+            .expect("write");
+        prev = record.hash;
+    }
+    std::io::Write::flush(&mut out).expect("flush");
+    path
+}
+
+/// A journal of megabytes is compared with what the archive holds, and
+/// stored, a piece at a time: growing, an older copy and a rewritten line
+/// are told apart as for a short one, and what is stored is its bytes.
+#[test]
+fn a_long_journal_is_stored_and_compared_in_pieces() {
+    let dir = Dir::new("archive-long");
+    let a = dir.sub("a");
+    let journal = long_journal(&a, 8_000);
+    let full = std::fs::read(&journal).expect("journal");
+    assert!(full.len() > 2 << 20, "longer than two pieces: {}", full.len());
+    let line_ends: Vec<usize> = full
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == b'\n')
+        .map(|(i, _)| i + 1)
+        .collect();
+    let archive = dir.0.join("exam.osce");
+    let stored_bytes = || -> Vec<u8> {
+        let conn = rusqlite::Connection::open(&archive).expect("open");
+        conn.query_row(
+            "SELECT bytes FROM journals WHERE path = 'msk-us-osce/e.jones@laptop-a/C009/knee.jsonl'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("stored")
+    };
+
+    // Its first 6,000 lines, then the rest: grown.
+    std::fs::write(&journal, &full[..line_ends[5_999]]).expect("cut");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+    std::fs::write(&journal, &full).expect("grown");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 new journals, 1 grown"), "{out}");
+    assert_eq!(stored_bytes(), full);
+
+    // An older copy elsewhere (its first 7,000 lines): a copy, not refused.
+    let b = dir.sub("b");
+    let copy = b.join(journal.strip_prefix(&a).expect("inside"));
+    std::fs::create_dir_all(copy.parent().expect("folder")).expect("folders");
+    std::fs::write(&copy, &full[..line_ends[6_999]]).expect("copy");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("1 copy of a journal already held, 0 refused"),
+        "{out}"
+    );
+
+    // A line near the end rewritten, past the first piece: refused, named
+    // by its line, and the archive keeps what it had.
+    let mut changed = full.clone();
+    let at = line_ends[7_500] + 2;
+    assert_eq!(changed[at - 2..at], *b"{\"");
+    changed[at] = b'S';
+    std::fs::write(&journal, &changed).expect("rewritten");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "differs from the collected journal at line 7502 (byte {})",
+            at + 1
+        )),
+        "{out}"
+    );
+    assert_eq!(stored_bytes(), full);
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert!(!out.contains("do not match the BLAKE3"), "{code}: {out}");
+}
+
 #[test]
 fn a_journal_that_grew_is_stored_longer() {
     let dir = Dir::new("archive-grow");
@@ -832,6 +939,91 @@ fn a_corrupt_archive_gets_a_clear_message_never_a_panic() {
         );
         assert!(!out.contains("panicked"), "{out}");
     }
+}
+
+/// A page of the index that lists the journals pointing to the wrong page
+/// (a damaged page that is itself well formed: every page read passes
+/// SQLite's own checks) lists some journals twice and others not at all.
+/// Every command finds its list disagreeing with the index of paths and
+/// refuses the archive; `audit` says what SQLite's check found.
+#[test]
+fn a_list_of_journals_pointing_to_the_wrong_page_is_refused() {
+    let dir = Dir::new("archive-repointed");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(
+        run_osce(&["collect", s(&archive), s(&a), s(&b), "--rubric", OSCE]).0,
+        0
+    );
+    let root: i64 = rusqlite::Connection::open(&archive)
+        .expect("open")
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'journals_listed'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the list's first page");
+    let mut bytes = std::fs::read(&archive).expect("archive");
+    let page_size = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    let page = (root as usize - 1) * page_size;
+    assert_eq!(
+        bytes[page], 2,
+        "the list spans pages (an interior page of an index)"
+    );
+    // The first entry's page, in place of the last page.
+    let cell = page + usize::from(u16::from_be_bytes([bytes[page + 12], bytes[page + 13]]));
+    let first: [u8; 4] = bytes[cell..cell + 4].try_into().expect("4 bytes");
+    bytes[page + 8..page + 12].copy_from_slice(&first);
+    std::fs::write(&archive, &bytes).expect("damaged");
+
+    for args in [
+        vec!["status", OSCE, "--archive", s(&archive)],
+        vec![
+            "export",
+            OSCE,
+            "--archive",
+            s(&archive),
+            "--out",
+            s(&dir.0.join("out")),
+        ],
+        vec!["report", OSCE, "--archive", s(&archive), "--format", "markdown"],
+    ] {
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(
+            out.contains("the archive is damaged: its two lists of the journals it holds disagree"),
+            "{args:?}: {out}"
+        );
+    }
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("SQLite's integrity check of the file:"), "{out}");
+}
+
+/// A journal's row deleted from the archive passes SQLite's checks of the
+/// file, but where it was collected from is still recorded: `audit` says
+/// so.
+#[test]
+fn a_journal_deleted_from_the_archive_is_found_by_audit() {
+    let dir = Dir::new("archive-deleted-row");
+    let (a, _) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+    assert_eq!(run_osce(&["audit", OSCE, "--archive", s(&archive)]).0, 0);
+    // As the sqlite3 shell does it: without enforcing foreign keys.
+    rusqlite::Connection::open(&archive)
+        .expect("open")
+        .execute_batch(
+            "PRAGMA foreign_keys = OFF; \
+             DELETE FROM journals WHERE path = 'msk-us-osce/e.jones@laptop-a/C003/shoulder.jsonl';",
+        )
+        .expect("deleted");
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("of table sources names a journal the archive no longer holds"),
+        "{out}"
+    );
 }
 
 /// A journal caught with an unfinished last line (a copy still arriving,

@@ -46,7 +46,13 @@ pub fn run(args: &AuditArgs) -> ExitCode {
     }
     let sessions = match super::collect::sessions_or_stored(&args.sessions, args.archive.as_deref()) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(code) => {
+            // What SQLite's check found, where the archive cannot be read.
+            for what in &archive_errors {
+                errln!("  {what}");
+            }
+            return code;
+        }
     };
     if let Some(stored) = &sessions.stored
         && let Err(e) = stored.check_every_journal()

@@ -407,7 +407,25 @@ impl Archive {
             .query_map([], |r| r.get(0))
             .and_then(|rows| rows.collect())
             .map_err(|e| sql_error(&self.path, e))?;
-        Ok((rows != ["ok"]).then(|| rows.join("; ")))
+        let mut found: Vec<String> = if rows == ["ok"] { Vec::new() } else { rows };
+        // Rows whose journal is gone: SQLite's checks pass a row deleted
+        // whole (`DELETE FROM journals …`), but where it came from is
+        // still recorded.
+        let orphans: Vec<(String, i64)> = self
+            .conn
+            .prepare("PRAGMA foreign_key_check")
+            .and_then(|mut stmt| {
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .and_then(|rows| rows.collect())
+            })
+            .map_err(|e| sql_error(&self.path, e))?;
+        found.extend(orphans.into_iter().map(|(table, rowid)| {
+            format!(
+                "row {rowid} of table {table} names a journal the archive no longer holds (a journal's row deleted \
+                 from the file)"
+            )
+        }));
+        Ok((!found.is_empty()).then(|| found.join("; ")))
     }
 }
 
@@ -664,8 +682,45 @@ fn list(folder: &Path) -> Result<Vec<Found>, ArchiveError> {
 
 /// The journal the archive holds at a path.
 struct Held {
-    bytes: Vec<u8>,
+    rowid: i64,
+    length: usize,
     anchored_length: usize,
+    /// Its stored bytes, where the journal is no longer than [`IN_PIECES`]:
+    /// a longer one is read in pieces, never held whole beside its copy.
+    bytes: Option<Vec<u8>>,
+}
+
+/// Journals longer than this (1 MiB) are compared with what the archive
+/// holds, and written into it, a piece at a time, so that collecting a
+/// journal of hundreds of megabytes holds it only once.
+const IN_PIECES: usize = 1 << 20;
+
+impl Held {
+    /// Where the stored bytes and `new` first differ (the length of the
+    /// shorter where one begins the other).
+    fn difference(&self, tx: &Connection, new: &[u8]) -> rusqlite::Result<usize> {
+        let n = self.length.min(new.len());
+        if let Some(bytes) = &self.bytes {
+            return Ok(first_difference(bytes, new).0.min(n));
+        }
+        let blob = tx.blob_open(rusqlite::MAIN_DB, "journals", "bytes", self.rowid, true)?;
+        let n = n.min(blob.len());
+        let mut piece = vec![0u8; IN_PIECES.min(n)];
+        let mut at = 0;
+        while at < n {
+            let len = IN_PIECES.min(n - at);
+            blob.read_at_exact(&mut piece[..len], at)?;
+            if let Some(i) = piece[..len]
+                .iter()
+                .zip(&new[at..at + len])
+                .position(|(x, y)| x != y)
+            {
+                return Ok(at + i);
+            }
+            at += len;
+        }
+        Ok(n)
+    }
 }
 
 /// Where `a` and `b` first differ, as (byte, line), 1-based line.
@@ -675,8 +730,41 @@ fn first_difference(a: &[u8], b: &[u8]) -> (usize, usize) {
         .zip(b)
         .position(|(x, y)| x != y)
         .unwrap_or(a.len().min(b.len()));
-    let line = a[..at].iter().filter(|&&c| c == b'\n').count() + 1;
-    (at, line)
+    (at, line_at(a, at))
+}
+
+/// The line (1-based) that byte `at` of `bytes` is on.
+fn line_at(bytes: &[u8], at: usize) -> usize {
+    memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1
+}
+
+/// A journal's bytes as bound into the archive: the bytes themselves, or
+/// for one longer than [`IN_PIECES`] room for them, which
+/// [`write_in_pieces`] fills (SQLite would otherwise take a copy of the
+/// whole).
+struct Content<'a>(&'a [u8]);
+
+impl rusqlite::ToSql for Content<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        if self.0.len() <= IN_PIECES {
+            return Ok(ToSqlOutput::Borrowed(ValueRef::Blob(self.0)));
+        }
+        Ok(ToSqlOutput::ZeroBlob(self.0.len() as u64))
+    }
+}
+
+/// Writes `bytes` into the room [`Content`] made for the journal stored
+/// under `rel`, a piece at a time.
+fn write_in_pieces(tx: &Connection, rel: &str, bytes: &[u8]) -> rusqlite::Result<()> {
+    let rowid: i64 = tx.query_row("SELECT rowid FROM journals WHERE path = ?1", params![rel], |r| {
+        r.get(0)
+    })?;
+    let mut blob = tx.blob_open(rusqlite::MAIN_DB, "journals", "bytes", rowid, false)?;
+    for (k, piece) in bytes.chunks(IN_PIECES).enumerate() {
+        blob.write_at(piece, k * IN_PIECES)?;
+    }
+    Ok(())
 }
 
 /// Copies every journal of every assessment in `folders` into the archive,
@@ -770,16 +858,27 @@ pub fn collect(
                 }
             };
             let held: Option<Held> = tx
-                .prepare_cached("SELECT bytes, anchored_length FROM journals WHERE path = ?1")
+                .prepare_cached(
+                    "SELECT rowid, length, anchored_length, CASE WHEN length <= ?2 THEN bytes END \
+                     FROM journals WHERE path = ?1",
+                )
                 .and_then(|mut stmt| {
-                    stmt.query_row(params![f.rel], |r| {
+                    stmt.query_row(params![f.rel, IN_PIECES as i64], |r| {
                         Ok(Held {
-                            bytes: r.get(0)?,
-                            anchored_length: r.get::<_, i64>(1)? as usize,
+                            rowid: r.get(0)?,
+                            length: r.get::<_, i64>(1)? as usize,
+                            anchored_length: r.get::<_, i64>(2)? as usize,
+                            bytes: r.get(3)?,
                         })
                     })
                     .optional()
                 })
+                .map_err(sql)?;
+            // Where what is held and what was read first differ.
+            let differ = held
+                .as_ref()
+                .map(|h| h.difference(&tx, &bytes))
+                .transpose()
                 .map_err(sql)?;
             let summary = summarise(&f, &bytes);
             let store_it = match &held {
@@ -787,7 +886,7 @@ pub fn collect(
                     out.new.push(f.rel.clone());
                     true
                 }
-                Some(h) if h.bytes == bytes => {
+                Some(h) if h.length == bytes.len() && differ == Some(bytes.len()) => {
                     if before.as_ref().is_some_and(|b| b.3 == f.rel) {
                         out.same += 1;
                     } else {
@@ -796,17 +895,18 @@ pub fn collect(
                     false
                 }
                 Some(h) => {
-                    let anchor = h.anchored_length.min(h.bytes.len());
+                    let anchor = h.anchored_length.min(h.length);
+                    let differ = differ.unwrap_or(0);
                     // Every complete line collected is still there.
-                    let keeps_anchor = bytes.len() >= anchor && bytes[..anchor] == h.bytes[..anchor];
-                    let prefix_of_held = h.bytes.starts_with(&bytes);
+                    let keeps_anchor = bytes.len() >= anchor && differ >= anchor;
+                    let prefix_of_held = bytes.len() <= h.length && differ >= bytes.len();
                     let from_here = before.as_ref().is_some_and(|b| b.3 == f.rel);
                     if keeps_anchor && (!prefix_of_held || from_here) {
                         // Grown after what was collected, or its unfinished
                         // last line set aside (and perhaps more written).
                         out.grown.push(f.rel.clone());
                         true
-                    } else if h.bytes.starts_with(&bytes) {
+                    } else if prefix_of_held {
                         let collected_here = before.as_ref().is_some_and(|b| b.3 == f.rel && b.4 > size);
                         if collected_here {
                             out.refused.push(Refusal {
@@ -830,7 +930,7 @@ pub fn collect(
                         }
                         false
                     } else {
-                        let (at, line) = first_difference(&h.bytes, &bytes);
+                        let (at, line) = (differ, line_at(&bytes, differ));
                         out.refused.push(Refusal {
                             journal: f.rel.clone(),
                             file: f.file.clone(),
@@ -879,7 +979,7 @@ pub fn collect(
                         f.device,
                         f.candidate,
                         f.station,
-                        bytes,
+                        Content(&bytes),
                         bytes.len() as i64,
                         blake3::hash(&bytes).to_hex().to_string(),
                         summary.anchored_length as i64,
@@ -896,6 +996,9 @@ pub fn collect(
                     ])
                 })
                 .map_err(sql)?;
+                if bytes.len() > IN_PIECES {
+                    write_in_pieces(&tx, &f.rel, &bytes).map_err(sql)?;
+                }
             }
             tx.prepare_cached(
                 "INSERT INTO sources (source, folder, journal, size, mtime_ns, inode, length, collected_at, \
@@ -964,21 +1067,50 @@ impl Drop for Materialised {
 
 /// Whether `rel` is a journal's path in the session layout.
 fn layout_path(rel: &str) -> bool {
+    layout_parts(rel).is_some()
+}
+
+/// What a path of the session layout says of its journal: (kind,
+/// assessment, examiner, device, candidate, station), as the archive's
+/// columns hold them.
+type Parts<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+/// [`Parts`] of `rel`, where it is a path of the session layout.
+fn layout_parts(rel: &str) -> Option<Parts<'_>> {
     let parts: Vec<&str> = rel.split('/').collect();
-    let who_ok = |s: &str| parse_who(s).is_some();
     match parts.as_slice() {
         [assessment, who, candidate, file] => {
-            check_id(assessment).is_ok()
-                && who_ok(who)
-                && check_id(candidate).is_ok()
-                && file.strip_suffix(".jsonl").is_some_and(|s| check_id(s).is_ok())
+            let station = file.strip_suffix(".jsonl")?;
+            let (examiner, device) = parse_who(who)?;
+            (check_id(assessment).is_ok() && check_id(candidate).is_ok() && check_id(station).is_ok())
+                .then_some((
+                    "sheet",
+                    *assessment,
+                    examiner,
+                    device,
+                    Some(*candidate),
+                    Some(station),
+                ))
         }
         [assessment, who, file] => {
-            check_id(assessment).is_ok()
-                && who_ok(who)
-                && (*file == MODERATION_FILE || *file == DECISIONS_FILE)
+            let kind = match *file {
+                MODERATION_FILE => "moderation",
+                DECISIONS_FILE => "decisions",
+                _ => return None,
+            };
+            let (examiner, device) = parse_who(who)?;
+            check_id(assessment)
+                .is_ok()
+                .then_some((kind, *assessment, examiner, device, None, None))
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -1129,11 +1261,30 @@ impl Stored {
                     station: row.get(6).map_err(sql)?,
                     blake3: row.get(7).map_err(sql)?,
                 };
-                if !layout_path(&listed.rel) {
+                let Some(parts) = layout_parts(&listed.rel) else {
                     return Err(ArchiveError::Damaged {
                         path: path.to_path_buf(),
                         reason: format!(
                             "a journal is stored under \"{}\", which is not a path of the session layout",
+                            listed.rel
+                        ),
+                    });
+                };
+                // What the list says of a journal is what its path says.
+                let said = (
+                    listed.kind.as_str(),
+                    listed.assessment.as_str(),
+                    listed.examiner.as_str(),
+                    listed.device.as_str(),
+                    listed.candidate.as_deref(),
+                    listed.station.as_deref(),
+                );
+                if said != parts {
+                    return Err(ArchiveError::Damaged {
+                        path: path.to_path_buf(),
+                        reason: format!(
+                            "its list of journals says of the one stored under \"{}\" what its path does not (a \
+                             damaged page of the list)",
                             listed.rel
                         ),
                     });
@@ -1142,28 +1293,33 @@ impl Stored {
             }
         }
         journals.sort_by(|a, b| a.rel.cmp(&b.rel));
-        // The list above comes from one index of the journals; their count
-        // is taken from another (the paths'). A damaged page of either, one
-        // that SQLite's checks of each page read let pass, shows as the
-        // two disagreeing. The rest of what a command reads is checked as
-        // it is read: each reading against its BLAKE3, each journal's bytes
-        // against theirs (`osce audit --archive` checks the whole file).
-        let counted: i64 = archive
-            .conn
-            .query_row(
-                "SELECT count(*) FROM journals INDEXED BY sqlite_autoindex_journals_1",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(sql)?;
-        if usize::try_from(counted).ok() != Some(journals.len()) {
-            return Err(ArchiveError::Damaged {
+        // The list above comes from one index of the journals; the paths
+        // are listed again from another. A damaged page of either, one
+        // that SQLite's checks of each page read let pass (a page pointing
+        // to the wrong page of the list), shows as the two disagreeing.
+        // The rest of what a command reads is checked as it is read: each
+        // reading against its BLAKE3, each journal's bytes against theirs
+        // (`osce audit --archive` checks the whole file).
+        {
+            let mut stmt = archive
+                .conn
+                .prepare("SELECT path FROM journals INDEXED BY sqlite_autoindex_journals_1 ORDER BY path")
+                .map_err(sql)?;
+            let mut rows = stmt.query([]).map_err(sql)?;
+            let mut listed = journals.iter().map(|j| j.rel.as_str());
+            let disagree = |first: &str| ArchiveError::Damaged {
                 path: path.to_path_buf(),
-                reason: format!(
-                    "its two lists of the journals it holds disagree ({} in one, {counted} in the other)",
-                    journals.len()
-                ),
-            });
+                reason: format!("its two lists of the journals it holds disagree, first at \"{first}\""),
+            };
+            while let Some(row) = rows.next().map_err(sql)? {
+                let rel = row.get_ref(0).and_then(|v| Ok(v.as_str()?)).map_err(sql)?;
+                if listed.next() != Some(rel) {
+                    return Err(disagree(rel));
+                }
+            }
+            if let Some(rest) = listed.next() {
+                return Err(disagree(rest));
+            }
         }
         // A connection for each thread that reads, each in its read
         // transaction now, while the first holds the archive as listed.
@@ -1453,13 +1609,22 @@ impl Stored {
             }
         };
         let result = conn
-            .prepare_cached("SELECT bytes, length, blake3 FROM journals WHERE path = ?1")
+            .prepare_cached("SELECT bytes, length, blake3, path FROM journals WHERE path = ?1")
             .and_then(|mut stmt| {
                 stmt.query_row(params![rel], |row| {
                     let bytes = row.get_ref(0)?.as_blob()?;
                     let length: i64 = row.get(1)?;
                     let hash: String = row.get(2)?;
-                    if let Some(what) = mismatch(bytes, length, &hash) {
+                    // The row found by its path is the one listed (a damaged
+                    // index of the paths would give another journal's).
+                    let found = row.get_ref(3)?.as_str()?;
+                    let listed = self.listed_rel(rel).map(|l| l.blake3.as_str());
+                    let what = if found != rel || listed != Some(hash.as_str()) {
+                        Some("the row the archive finds for it by its path is not the one listed: a damaged index".into())
+                    } else {
+                        mismatch(bytes, length, &hash)
+                    };
+                    if let Some(what) = what {
                         self.mismatches
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
