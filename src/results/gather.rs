@@ -317,15 +317,12 @@ impl Kept {
                 last_hash,
                 damage,
             } => Outcome::Sheet {
-                sheet: Box::new(FoundSheet {
-                    key: key.clone(),
-                    path: path.clone(),
+                sheet: Box::new(SheetRead {
                     state,
                     mark_times,
                     last_global_rating,
-                    last_hash: last_hash.clone(),
+                    last_hash,
                 }),
-                last_hash,
                 torn: None,
                 damage,
             },
@@ -351,7 +348,7 @@ fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Lis
         .map(|(i, (_, p))| (p.as_path(), i))
         .collect();
     // Read and parsed on every core, each reading put in its place.
-    let slots: Mutex<Vec<Option<Read>>> = Mutex::new((0..found.len()).map(|_| None).collect());
+    let kept: Mutex<Vec<Option<Kept>>> = Mutex::new((0..found.len()).map(|_| None).collect());
     stored.readings(rubric_hash, &reader, |name, text, kept_blake3| {
         if !crate::results::archive::reading_sound(text, kept_blake3) {
             return;
@@ -359,21 +356,26 @@ fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Lis
         let Some(&i) = place.get(name.as_path()) else {
             return;
         };
-        let (key, path) = &found[i];
-        let Ok(mut kept) = serde_json::from_str::<Kept>(text) else {
+        let Ok(mut reading) = serde_json::from_str::<Kept>(text) else {
             return;
         };
-        kept.shrink_to_fit();
-        let read = kept.into_read(key.clone(), path.clone());
-        slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(read);
+        reading.shrink_to_fit();
+        kept.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(reading);
     });
-    let mut slots = slots.into_inner().unwrap_or_else(|e| e.into_inner());
-    let todo: Vec<(usize, SheetKey, PathBuf)> = found
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| slots[*i].is_none())
-        .map(|(i, (key, path))| (i, key, path))
-        .collect();
+    drop(place);
+    // Each sheet's key and path moved into its read, never copied.
+    let mut slots: Vec<Option<Read>> = Vec::with_capacity(found.len());
+    let mut todo: Vec<(usize, SheetKey, PathBuf)> = Vec::new();
+    let kept = kept.into_inner().unwrap_or_else(|e| e.into_inner());
+    for (i, ((key, path), kept)) in found.into_iter().zip(kept).enumerate() {
+        match kept {
+            Some(kept) => slots.push(Some(kept.into_read(key, path))),
+            None => {
+                slots.push(None);
+                todo.push((i, key, path));
+            }
+        }
+    }
     let source = Source::Archive(stored);
     let archive = stored.path().display().to_string();
     let read = crate::base::threads::map(todo, 256, |(i, key, path)| {
@@ -523,6 +525,31 @@ pub fn gather_again(
     Ok((settle_all(reads.into_iter(), n, same_folders, source), read_anew))
 }
 
+/// What a journal says of its sheet: a [`FoundSheet`] but for the sheet's
+/// key and the journal's path, which its [`Read`] holds (once, not twice:
+/// a cohort has tens of thousands of sheets).
+#[derive(Clone)]
+struct SheetRead {
+    state: Box<SheetState>,
+    mark_times: Vec<(u64, DateTime<Utc>)>,
+    last_global_rating: Option<(u64, DateTime<Utc>)>,
+    /// The hash of its last intact record.
+    last_hash: String,
+}
+
+impl SheetRead {
+    fn found(self, key: SheetKey, path: PathBuf) -> FoundSheet {
+        FoundSheet {
+            key,
+            path,
+            state: self.state,
+            mark_times: self.mark_times,
+            last_global_rating: self.last_global_rating,
+            last_hash: self.last_hash,
+        }
+    }
+}
+
 /// One journal as read for [`gather`].
 #[derive(Clone)]
 struct Read {
@@ -535,9 +562,7 @@ struct Read {
 enum Outcome {
     /// Usable, perhaps with a torn tail or damage.
     Sheet {
-        sheet: Box<FoundSheet>,
-        /// The hash of its last intact record.
-        last_hash: String,
+        sheet: Box<SheetRead>,
         torn: Option<Quarantine>,
         damage: Option<Damage>,
     },
@@ -575,9 +600,10 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort, source: Source<'_>) {
     histories.sort_by(|a, b| records(b).cmp(&records(a)).then_with(|| a.path.cmp(&b.path)));
     let mut heads: Vec<(Read, Option<Vec<String>>)> = Vec::new();
     for read in histories {
-        let Outcome::Sheet { last_hash, .. } = &read.outcome else {
+        let Outcome::Sheet { sheet, .. } = &read.outcome else {
             continue;
         };
+        let last_hash = &sheet.last_hash;
         let n = records(&read);
         let mut copy_of = None;
         for (i, (head, hashes)) in heads.iter_mut().enumerate() {
@@ -627,7 +653,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort, source: Source<'_>) {
                 quarantine: q,
             });
         }
-        cohort.sheets.push(*sheet);
+        cohort.sheets.push(sheet.found(head.key, head.path));
     }
 }
 
@@ -740,15 +766,12 @@ fn read_outcome(
     // Held for every sheet of the cohort: no room to spare.
     mark_times.shrink_to_fit();
     Outcome::Sheet {
-        sheet: Box::new(FoundSheet {
-            key: key.clone(),
-            path: path.to_path_buf(),
+        sheet: Box::new(SheetRead {
             state: Box::new(state),
             mark_times,
             last_global_rating,
-            last_hash: last_hash.clone(),
+            last_hash,
         }),
-        last_hash,
         torn: checked.quarantined,
         damage: checked.damage,
     }
