@@ -701,7 +701,7 @@ impl Held {
     fn difference(&self, tx: &Connection, new: &[u8]) -> rusqlite::Result<usize> {
         let n = self.length.min(new.len());
         if let Some(bytes) = &self.bytes {
-            return Ok(first_difference(bytes, new).0.min(n));
+            return Ok(first_difference(bytes, new).min(n));
         }
         let blob = tx.blob_open(rusqlite::MAIN_DB, "journals", "bytes", self.rowid, true)?;
         let n = n.min(blob.len());
@@ -710,11 +710,8 @@ impl Held {
         while at < n {
             let len = IN_PIECES.min(n - at);
             blob.read_at_exact(&mut piece[..len], at)?;
-            if let Some(i) = piece[..len]
-                .iter()
-                .zip(&new[at..at + len])
-                .position(|(x, y)| x != y)
-            {
+            let i = first_difference(&piece[..len], &new[at..at + len]);
+            if i < len {
                 return Ok(at + i);
             }
             at += len;
@@ -723,14 +720,13 @@ impl Held {
     }
 }
 
-/// Where `a` and `b` first differ, as (byte, line), 1-based line.
-fn first_difference(a: &[u8], b: &[u8]) -> (usize, usize) {
-    let at = a
-        .iter()
+/// The first byte at which `a` and `b` differ (the length of the shorter
+/// where one begins the other).
+fn first_difference(a: &[u8], b: &[u8]) -> usize {
+    a.iter()
         .zip(b)
         .position(|(x, y)| x != y)
-        .unwrap_or(a.len().min(b.len()));
-    (at, line_at(a, at))
+        .unwrap_or(a.len().min(b.len()))
 }
 
 /// The line (1-based) that byte `at` of `bytes` is on.
@@ -1609,17 +1605,18 @@ impl Stored {
             }
         };
         let result = conn
-            .prepare_cached("SELECT bytes, length, blake3, path FROM journals WHERE path = ?1")
+            .prepare_cached("SELECT bytes, length, blake3 FROM journals WHERE path = ?1")
             .and_then(|mut stmt| {
                 stmt.query_row(params![rel], |row| {
                     let bytes = row.get_ref(0)?.as_blob()?;
                     let length: i64 = row.get(1)?;
                     let hash: String = row.get(2)?;
-                    // The row found by its path is the one listed (a damaged
-                    // index of the paths would give another journal's).
-                    let found = row.get_ref(3)?.as_str()?;
+                    // The row found by its path is the one listed: a damaged
+                    // index of the paths would give another journal's row
+                    // (and SQLite gives the path itself from that index, so
+                    // only the row's BLAKE3 tells).
                     let listed = self.listed_rel(rel).map(|l| l.blake3.as_str());
-                    let what = if found != rel || listed != Some(hash.as_str()) {
+                    let what = if listed != Some(hash.as_str()) {
                         Some("the row the archive finds for it by its path is not the one listed: a damaged index".into())
                     } else {
                         mismatch(bytes, length, &hash)
@@ -1725,9 +1722,15 @@ mod tests {
 
     #[test]
     fn the_first_difference_is_found_with_its_line() {
-        assert_eq!(first_difference(b"a\nb\nc\n", b"a\nb\nX\n"), (4, 3));
-        assert_eq!(first_difference(b"a\nb\n", b"a\nb\nc\n"), (4, 3));
-        assert_eq!(first_difference(b"xyz", b"ayz"), (0, 1));
+        for (a, b, at, line) in [
+            (&b"a\nb\nc\n"[..], &b"a\nb\nX\n"[..], 4, 3),
+            (b"a\nb\n", b"a\nb\nc\n", 4, 3),
+            (b"xyz", b"ayz", 0, 1),
+            (b"same", b"same", 4, 1),
+        ] {
+            assert_eq!(first_difference(a, b), at);
+            assert_eq!(line_at(b, at), line);
+        }
     }
 
     #[test]
