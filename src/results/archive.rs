@@ -1080,23 +1080,23 @@ type Parts<'a> = (
 
 /// [`Parts`] of `rel`, where it is a path of the session layout.
 fn layout_parts(rel: &str) -> Option<Parts<'_>> {
-    let parts: Vec<&str> = rel.split('/').collect();
-    match parts.as_slice() {
-        [assessment, who, candidate, file] => {
+    let mut parts = rel.split('/');
+    match [(); 5].map(|_| parts.next()) {
+        [Some(assessment), Some(who), Some(candidate), Some(file), None] => {
             let station = file.strip_suffix(".jsonl")?;
             let (examiner, device) = parse_who(who)?;
             (check_id(assessment).is_ok() && check_id(candidate).is_ok() && check_id(station).is_ok())
                 .then_some((
                     "sheet",
-                    *assessment,
+                    assessment,
                     examiner,
                     device,
-                    Some(*candidate),
+                    Some(candidate),
                     Some(station),
                 ))
         }
-        [assessment, who, file] => {
-            let kind = match *file {
+        [Some(assessment), Some(who), Some(file), None, None] => {
+            let kind = match file {
                 MODERATION_FILE => "moderation",
                 DECISIONS_FILE => "decisions",
                 _ => return None,
@@ -1104,7 +1104,7 @@ fn layout_parts(rel: &str) -> Option<Parts<'_>> {
             let (examiner, device) = parse_who(who)?;
             check_id(assessment)
                 .is_ok()
-                .then_some((kind, *assessment, examiner, device, None, None))
+                .then_some((kind, assessment, examiner, device, None, None))
         }
         _ => None,
     }
@@ -1202,17 +1202,30 @@ pub struct Stored {
     pending: Mutex<Vec<(String, String, String, String)>>,
 }
 
-/// One journal of the archive, as listed.
+/// One journal of the archive, as listed: its path inside the archive,
+/// which says the rest (kind, assessment, examiner, device, candidate,
+/// station; checked against the list's columns as it is opened), and the
+/// BLAKE3 of its stored bytes, as collected. No more: a command holds one
+/// for every journal of the exam.
 struct Listed {
     rel: String,
-    kind: String,
-    assessment: String,
-    examiner: String,
-    device: String,
-    candidate: Option<String>,
-    station: Option<String>,
-    /// BLAKE3 of its stored bytes, as collected.
-    blake3: String,
+    blake3: blake3::Hash,
+}
+
+impl Listed {
+    /// What its path says of it; `None` never happens for a journal
+    /// listed ([`Stored::open`] refuses any other path).
+    fn parts(&self) -> Option<Parts<'_>> {
+        layout_parts(&self.rel)
+    }
+
+    fn kind(&self) -> &str {
+        self.parts().map_or("", |p| p.0)
+    }
+
+    fn assessment(&self) -> &str {
+        self.parts().map_or("", |p| p.1)
+    }
 }
 
 /// A connection to read the archive at `path`, in a read transaction that
@@ -1247,45 +1260,41 @@ impl Stored {
                 .map_err(sql)?;
             let mut rows = stmt.query([]).map_err(sql)?;
             while let Some(row) = rows.next().map_err(sql)? {
-                let listed = Listed {
-                    rel: row.get(0).map_err(sql)?,
-                    kind: row.get(1).map_err(sql)?,
-                    assessment: row.get(2).map_err(sql)?,
-                    examiner: row.get(3).map_err(sql)?,
-                    device: row.get(4).map_err(sql)?,
-                    candidate: row.get(5).map_err(sql)?,
-                    station: row.get(6).map_err(sql)?,
-                    blake3: row.get(7).map_err(sql)?,
-                };
-                let Some(parts) = layout_parts(&listed.rel) else {
+                let text = |i: usize| row.get_ref(i).and_then(|v| Ok(v.as_str()?)).map_err(sql);
+                let text_or_null =
+                    |i: usize| row.get_ref(i).and_then(|v| Ok(v.as_str_or_null()?)).map_err(sql);
+                let rel = text(0)?;
+                let Some(parts) = layout_parts(rel) else {
                     return Err(ArchiveError::Damaged {
                         path: path.to_path_buf(),
                         reason: format!(
-                            "a journal is stored under \"{}\", which is not a path of the session layout",
-                            listed.rel
+                            "a journal is stored under \"{rel}\", which is not a path of the session layout"
                         ),
                     });
                 };
                 // What the list says of a journal is what its path says.
                 let said = (
-                    listed.kind.as_str(),
-                    listed.assessment.as_str(),
-                    listed.examiner.as_str(),
-                    listed.device.as_str(),
-                    listed.candidate.as_deref(),
-                    listed.station.as_deref(),
+                    text(1)?,
+                    text(2)?,
+                    text(3)?,
+                    text(4)?,
+                    text_or_null(5)?,
+                    text_or_null(6)?,
                 );
-                if said != parts {
+                let blake3 = blake3::Hash::from_hex(text(7)?);
+                let (true, Ok(blake3)) = (said == parts, blake3) else {
                     return Err(ArchiveError::Damaged {
                         path: path.to_path_buf(),
                         reason: format!(
-                            "its list of journals says of the one stored under \"{}\" what its path does not (a \
-                             damaged page of the list)",
-                            listed.rel
+                            "its list of journals says of the one stored under \"{rel}\" what its path does not, \
+                             or holds no BLAKE3 of it (a damaged page of the list)"
                         ),
                     });
-                }
-                journals.push(listed);
+                };
+                journals.push(Listed {
+                    rel: rel.to_string(),
+                    blake3,
+                });
             }
         }
         journals.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -1415,7 +1424,7 @@ impl Stored {
         while let Some(row) = rows.next()? {
             let rel = row.get_ref(0)?.as_str()?;
             if let Some(listed) = self.listed_rel(rel)
-                && listed.blake3 == row.get_ref(1)?.as_str()?
+                && listed.blake3.to_hex().as_str() == row.get_ref(1)?.as_str()?
             {
                 each(
                     self.name(rel),
@@ -1482,7 +1491,7 @@ impl Stored {
                 written += stmt.execute(params![
                     rubric,
                     rel,
-                    listed.blake3,
+                    listed.blake3.to_hex().as_str(),
                     reader,
                     reading,
                     blake3::hash(reading.as_bytes()).to_hex().to_string()
@@ -1519,7 +1528,7 @@ impl Stored {
 
     /// Whether it holds any journal of `assessment`.
     pub fn holds(&self, assessment: &str) -> bool {
-        self.journals.iter().any(|j| j.assessment == assessment)
+        self.journals.iter().any(|j| j.assessment() == assessment)
     }
 
     /// Reads every stored journal, of every assessment, to check it
@@ -1538,18 +1547,23 @@ impl Stored {
         let mut found: Vec<(SheetKey, PathBuf)> = self
             .journals
             .iter()
-            .filter(|j| j.kind == "sheet" && j.assessment == assessment)
             .filter_map(|j| {
-                let key = SheetKey {
-                    assessment: j.assessment.clone(),
-                    station: j.station.clone()?,
-                    candidate: j.candidate.clone()?,
-                    examiner: j.examiner.clone(),
-                    device: j.device.clone(),
-                };
-                Some((key, self.name(&j.rel)))
+                let (kind, a, examiner, device, candidate, station) = j.parts()?;
+                let (candidate, station) = (candidate?, station?);
+                let wanted = kind == "sheet"
+                    && a == assessment
+                    && cell.is_none_or(|(c, s)| candidate == c && station == s);
+                wanted.then(|| {
+                    let key = SheetKey {
+                        assessment: a.to_string(),
+                        station: station.to_string(),
+                        candidate: candidate.to_string(),
+                        examiner: examiner.to_string(),
+                        device: device.to_string(),
+                    };
+                    (key, self.name(&j.rel))
+                })
             })
-            .filter(|(k, _)| cell.is_none_or(|(c, s)| k.candidate == c && k.station == s))
             .collect();
         found.sort();
         found
@@ -1561,8 +1575,11 @@ impl Stored {
         let mut found: Vec<(String, String, PathBuf)> = self
             .journals
             .iter()
-            .filter(|j| j.kind == kind && j.assessment == assessment)
-            .map(|j| (j.examiner.clone(), j.device.clone(), self.name(&j.rel)))
+            .filter(|j| j.kind() == kind && j.assessment() == assessment)
+            .filter_map(|j| {
+                let (_, _, examiner, device, _, _) = j.parts()?;
+                Some((examiner.to_string(), device.to_string(), self.name(&j.rel)))
+            })
             .collect();
         found.sort();
         found
@@ -1615,8 +1632,8 @@ impl Stored {
                     // index of the paths would give another journal's row
                     // (and SQLite gives the path itself from that index, so
                     // only the row's BLAKE3 tells).
-                    let listed = self.listed_rel(rel).map(|l| l.blake3.as_str());
-                    let what = if listed != Some(hash.as_str()) {
+                    let listed = self.listed_rel(rel).map(|l| l.blake3.to_hex());
+                    let what = if listed.as_ref().map(|h| h.as_str()) != Some(hash.as_str()) {
                         Some("the row the archive finds for it by its path is not the one listed: a damaged index".into())
                     } else {
                         mismatch(bytes, length, &hash)

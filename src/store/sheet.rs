@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 
 use super::record::{ConcernKind, Event, Record, RecordRef, TimerAction, Unmarked};
 use crate::scoring::{ItemMark, StationSheet};
@@ -121,8 +122,9 @@ impl Pause {
 pub struct SheetState {
     /// Each item's marks, sorted by item id: a sorted vector rather than a
     /// map, as it takes a third of the memory (status and export hold
-    /// every sheet of a cohort).
-    marks: Vec<(String, MarkHistory)>,
+    /// every sheet of a cohort). An item's id is held in place, not in an
+    /// allocation of its own, when it is short (24 bytes or less).
+    marks: Vec<(CompactString, MarkHistory)>,
     global: History<(usize, bool)>,
     /// Undoable records still in effect, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -232,7 +234,8 @@ impl SheetState {
                 let i = match self.find_mark(item) {
                     Ok(i) => i,
                     Err(i) => {
-                        self.marks.insert(i, (item.clone(), History::default()));
+                        self.marks
+                            .insert(i, (CompactString::from(item.as_str()), History::default()));
                         i
                     }
                 };
@@ -331,7 +334,7 @@ impl SheetState {
         self.marks
             .iter()
             .find(|(_, h)| h.entries.iter().any(|(s, _)| *s == seq))
-            .map(|(item, _)| UndoTarget::Item(item.clone()))
+            .map(|(item, _)| UndoTarget::Item(item.to_string()))
     }
 
     /// The current mark of an item.
@@ -424,7 +427,7 @@ impl SheetState {
                     Some(l) => ItemMark::Level(*l),
                     None => ItemMark::NotObserved,
                 };
-                sheet.marks.insert(item.clone(), mark);
+                sheet.marks.insert(item.to_string(), mark);
             }
         }
         sheet
