@@ -563,7 +563,8 @@ enum Outcome {
     /// Usable, perhaps with a torn tail or damage.
     Sheet {
         sheet: Box<SheetRead>,
-        torn: Option<Quarantine>,
+        /// Boxed, as [`Read`]s of every journal are held at once.
+        torn: Option<Box<Quarantine>>,
         damage: Option<Damage>,
     },
     /// Opened and never written to (only looked at): not a sheet.
@@ -650,7 +651,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort, source: Source<'_>) {
         if let Some(q) = torn {
             cohort.problems.push(CohortProblem::TornTail {
                 path: head.path.clone(),
-                quarantine: q,
+                quarantine: *q,
             });
         }
         cohort.sheets.push(sheet.found(head.key, head.path));
@@ -772,7 +773,7 @@ fn read_outcome(
             last_global_rating,
             last_hash,
         }),
-        torn: checked.quarantined,
+        torn: checked.quarantined.map(Box::new),
         damage: checked.damage,
     }
 }

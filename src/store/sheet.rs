@@ -16,13 +16,21 @@ pub const GLOBAL_RATING: &str = super::record::Unmarked::GLOBAL_RATING;
 
 /// A value set by a record, kept with the history of earlier values so
 /// that undo can restore what was there before.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 struct History<T> {
     /// (seq of the record that set it, value), oldest first. Most values
     /// are set once, and that one is held in place rather than in an
     /// allocation of its own: status and export hold a million of these.
     entries: smallvec::SmallVec<[(u64, T); 1]>,
+}
+
+impl<T> Default for History<T> {
+    fn default() -> History<T> {
+        History {
+            entries: smallvec::SmallVec::new(),
+        }
+    }
 }
 
 impl<T: Clone> History<T> {
@@ -41,8 +49,51 @@ impl<T: Clone> History<T> {
     }
 }
 
-/// An item's marks: (level, made late) by record.
-type MarkHistory = History<(Option<usize>, bool)>;
+/// An item's marks by record.
+type MarkHistory = History<MarkValue>;
+
+/// What a mark record set: the level (`None` is "not observed") and
+/// whether it was made late. Eight bytes rather than twenty-four, as a
+/// cohort holds a million of these; read and written as `[level, late]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MarkValue {
+    /// [`MarkValue::NOT_OBSERVED`], or the level. A level beyond what a
+    /// `u32` holds (no rubric has one) is held as the largest level there
+    /// is, which no rubric has either.
+    level: u32,
+    late: bool,
+}
+
+impl MarkValue {
+    const NOT_OBSERVED: u32 = u32::MAX;
+
+    fn new(level: Option<usize>, late: bool) -> MarkValue {
+        let level = match level {
+            None => MarkValue::NOT_OBSERVED,
+            Some(l) => u32::try_from(l).map_or(MarkValue::NOT_OBSERVED - 1, |l| {
+                l.min(MarkValue::NOT_OBSERVED - 1)
+            }),
+        };
+        MarkValue { level, late }
+    }
+
+    fn level(self) -> Option<usize> {
+        (self.level != MarkValue::NOT_OBSERVED).then_some(self.level as usize)
+    }
+}
+
+impl serde::Serialize for MarkValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (self.level(), self.late).serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MarkValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<MarkValue, D::Error> {
+        let (level, late) = <(Option<usize>, bool)>::deserialize(deserializer)?;
+        Ok(MarkValue::new(level, late))
+    }
+}
 
 /// What an undoable record set.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,9 +208,10 @@ pub struct SheetState {
     /// The latest submission.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted: Option<Submission>,
-    /// Set between an `AmendStarted` and the next `Submitted`.
+    /// Set between an `AmendStarted` and the next `Submitted`. Boxed:
+    /// rarely set, and held by every sheet of a cohort.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub amending: Option<Amendment>,
+    pub amending: Option<Box<Amendment>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub amendments: Vec<Amendment>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -239,7 +291,7 @@ impl SheetState {
                         i
                     }
                 };
-                self.marks[i].1.set(seq, (*level, *late));
+                self.marks[i].1.set(seq, MarkValue::new(*level, *late));
                 self.undoable.push(seq);
             }
             Event::GlobalRating { level, late, .. } => {
@@ -311,7 +363,7 @@ impl SheetState {
                     reason: reason.clone(),
                 };
                 self.amendments.push(amendment.clone());
-                self.amending = Some(amendment);
+                self.amending = Some(Box::new(amendment));
                 // Amending an absence withdraws it (a late arrival, a wrong
                 // key): the amendment's reason says why.
                 self.absent = None;
@@ -340,11 +392,11 @@ impl SheetState {
     /// The current mark of an item.
     pub fn mark(&self, item: &str) -> Option<MarkEntry> {
         let i = self.find_mark(item).ok()?;
-        let (seq, (level, late)) = self.marks[i].1.current()?;
+        let (seq, value) = self.marks[i].1.current()?;
         Some(MarkEntry {
-            level: *level,
+            level: value.level(),
             seq: *seq,
-            late: *late,
+            late: value.late,
         })
     }
 
@@ -422,9 +474,9 @@ impl SheetState {
             ..StationSheet::default()
         };
         for (item, history) in &self.marks {
-            if let Some((_, (level, _))) = history.current() {
-                let mark = match level {
-                    Some(l) => ItemMark::Level(*l),
+            if let Some((_, value)) = history.current() {
+                let mark = match value.level() {
+                    Some(l) => ItemMark::Level(l),
                     None => ItemMark::NotObserved,
                 };
                 sheet.marks.insert(item.to_string(), mark);
@@ -526,6 +578,21 @@ mod tests {
     /// The archive keeps a sheet as JSON with what is empty left out: read
     /// back, every field is as it was, set or empty.
     #[test]
+    fn a_mark_is_held_in_eight_bytes_and_never_becomes_not_observed() {
+        assert_eq!(std::mem::size_of::<MarkValue>(), 8);
+        for level in [None, Some(0), Some(7), Some(u32::MAX as usize - 1)] {
+            let value = MarkValue::new(level, true);
+            assert_eq!((value.level(), value.late), (level, true));
+            let text = serde_json::to_string(&value).expect("json");
+            assert_eq!(serde_json::from_str::<MarkValue>(&text).expect("read"), value);
+        }
+        // A level no rubric has stays a level no rubric has.
+        for level in [u32::MAX as usize, usize::MAX] {
+            assert_eq!(MarkValue::new(Some(level), false).level(), Some(u32::MAX as usize - 1));
+        }
+    }
+
+    #[test]
     fn a_sheet_kept_as_json_reads_back_the_same_and_leaves_out_what_is_empty() {
         let empty = SheetState::default();
         let text = serde_json::to_string(&empty).expect("json");
@@ -543,7 +610,10 @@ mod tests {
             marks: vec![(
                 "a".into(),
                 History {
-                    entries: smallvec::smallvec![(1, (Some(2), false)), (2, (None, true))],
+                    entries: smallvec::smallvec![
+                        (1, MarkValue::new(Some(2), false)),
+                        (2, MarkValue::new(None, true))
+                    ],
                 },
             )],
             global: History {
@@ -566,7 +636,7 @@ mod tests {
                 max: 4.0,
                 outcome: crate::scoring::StationOutcome::Pass,
             }),
-            amending: Some(amendment.clone()),
+            amending: Some(Box::new(amendment.clone())),
             amendments: vec![amendment],
             timer: vec![TimerEntry {
                 action: TimerAction::Start,
