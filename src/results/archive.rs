@@ -495,6 +495,26 @@ struct Found {
     file: PathBuf,
 }
 
+/// A file `collect` must look at: where it lies, what its size and times
+/// are, and what the archive recorded of the file when it last read it.
+struct Look {
+    f: Found,
+    source: String,
+    size: i64,
+    mtime_ns: i64,
+    inode: i64,
+    ctime_ns: i64,
+    before: Option<(i64, i64, i64, String, i64, i64)>,
+}
+
+/// A file `collect` read: its bytes, what checking them found and their
+/// BLAKE3 (hex).
+struct Taken {
+    bytes: Vec<u8>,
+    summary: Summary,
+    blake3: String,
+}
+
 /// What checking a journal's bytes found.
 struct Summary {
     anchored_length: usize,
@@ -797,6 +817,7 @@ pub fn collect(
         let metas = crate::base::threads::map(found.iter().map(|f| f.file.clone()).collect(), 512, |file| {
             fs::metadata(&file)
         });
+        let mut looks: Vec<Look> = Vec::new();
         for (f, meta) in found.into_iter().zip(metas) {
             let source = f.file.to_string_lossy().into_owned();
             let meta = meta.map_err(|source| ArchiveError::Io {
@@ -842,183 +863,238 @@ pub fn collect(
                 });
                 continue;
             }
-            let bytes = match fs::read(&f.file) {
-                Ok(b) => b,
-                Err(e) => {
-                    out.refused.push(Refusal {
-                        journal: f.rel.clone(),
-                        file: f.file.clone(),
-                        why: format!("cannot be read: {e}"),
+            looks.push(Look {
+                f,
+                source,
+                size,
+                mtime_ns,
+                inode,
+                ctime_ns,
+                before,
+            });
+        }
+        // Each file read, checked and hashed on another core, in order,
+        // while this one writes the one before into the archive. In
+        // batches (a few megabytes, or a few hundred files), at most two
+        // of them waiting: a new journal of hundreds of megabytes is held
+        // once, and perhaps the next one with it.
+        let looks = &looks;
+        std::thread::scope(|scope| -> Result<(), ArchiveError> {
+            let (send, taken) = std::sync::mpsc::sync_channel::<Vec<io::Result<Taken>>>(1);
+            scope.spawn(move || {
+                let mut batch = Vec::new();
+                let mut held = 0;
+                for look in looks {
+                    let read = fs::read(&look.f.file).map(|bytes| Taken {
+                        summary: summarise(&look.f, &bytes),
+                        blake3: blake3::hash(&bytes).to_hex().to_string(),
+                        bytes,
                     });
-                    continue;
-                }
-            };
-            let held: Option<Held> = tx
-                .prepare_cached(
-                    "SELECT rowid, length, anchored_length, CASE WHEN length <= ?2 THEN bytes END \
-                     FROM journals WHERE path = ?1",
-                )
-                .and_then(|mut stmt| {
-                    stmt.query_row(params![f.rel, IN_PIECES as i64], |r| {
-                        Ok(Held {
-                            rowid: r.get(0)?,
-                            length: r.get::<_, i64>(1)? as usize,
-                            anchored_length: r.get::<_, i64>(2)? as usize,
-                            bytes: r.get(3)?,
-                        })
-                    })
-                    .optional()
-                })
-                .map_err(sql)?;
-            // Where what is held and what was read first differ.
-            let differ = held
-                .as_ref()
-                .map(|h| h.difference(&tx, &bytes))
-                .transpose()
-                .map_err(sql)?;
-            let summary = summarise(&f, &bytes);
-            let store_it = match &held {
-                None => {
-                    out.new.push(f.rel.clone());
-                    true
-                }
-                Some(h) if h.length == bytes.len() && differ == Some(bytes.len()) => {
-                    if before.as_ref().is_some_and(|b| b.3 == f.rel) {
-                        out.same += 1;
-                    } else {
-                        out.copies += 1;
-                    }
-                    false
-                }
-                Some(h) => {
-                    let anchor = h.anchored_length.min(h.length);
-                    let differ = differ.unwrap_or(0);
-                    // Every complete line collected is still there.
-                    let keeps_anchor = bytes.len() >= anchor && differ >= anchor;
-                    let prefix_of_held = bytes.len() <= h.length && differ >= bytes.len();
-                    let from_here = before.as_ref().is_some_and(|b| b.3 == f.rel);
-                    if keeps_anchor && (!prefix_of_held || from_here) {
-                        // Grown after what was collected, or its unfinished
-                        // last line set aside (and perhaps more written).
-                        out.grown.push(f.rel.clone());
-                        true
-                    } else if prefix_of_held {
-                        let collected_here = before.as_ref().is_some_and(|b| b.3 == f.rel && b.4 > size);
-                        if collected_here {
-                            out.refused.push(Refusal {
-                                journal: f.rel.clone(),
-                                file: f.file.clone(),
-                                why: format!(
-                                    "shorter ({} bytes) than when it was collected from this file ({} bytes): its \
-                                     last lines were removed. The archive keeps what was collected; find out who \
-                                     cut the file",
-                                    bytes.len(),
-                                    before.as_ref().map_or(0, |b| b.4)
-                                ),
-                            });
-                            continue;
+                    held += read.as_ref().map_or(0, |t| t.bytes.len());
+                    batch.push(read);
+                    if batch.len() == 256 || held >= 8 << 20 {
+                        held = 0;
+                        if send.send(std::mem::take(&mut batch)).is_err() {
+                            return;
                         }
-                        out.older_copies.push((f.rel.clone(), f.file.clone()));
-                        if from_here {
+                    }
+                }
+                let _ = send.send(batch);
+            });
+            let mut done = 0;
+            for (look, read) in looks.iter().zip(taken.iter().flatten()) {
+                done += 1;
+                let (f, source, before) = (&look.f, &look.source, &look.before);
+                let (size, mtime_ns, inode, ctime_ns) = (look.size, look.mtime_ns, look.inode, look.ctime_ns);
+                let Taken {
+                    bytes,
+                    summary,
+                    blake3,
+                } = match read {
+                    Ok(t) => t,
+                    Err(e) => {
+                        out.refused.push(Refusal {
+                            journal: f.rel.clone(),
+                            file: f.file.clone(),
+                            why: format!("cannot be read: {e}"),
+                        });
+                        continue;
+                    }
+                };
+                let held: Option<Held> = tx
+                    .prepare_cached(
+                        "SELECT rowid, length, anchored_length, CASE WHEN length <= ?2 THEN bytes END \
+                         FROM journals WHERE path = ?1",
+                    )
+                    .and_then(|mut stmt| {
+                        stmt.query_row(params![f.rel, IN_PIECES as i64], |r| {
+                            Ok(Held {
+                                rowid: r.get(0)?,
+                                length: r.get::<_, i64>(1)? as usize,
+                                anchored_length: r.get::<_, i64>(2)? as usize,
+                                bytes: r.get(3)?,
+                            })
+                        })
+                        .optional()
+                    })
+                    .map_err(sql)?;
+                // Where what is held and what was read first differ.
+                let differ = held
+                    .as_ref()
+                    .map(|h| h.difference(&tx, &bytes))
+                    .transpose()
+                    .map_err(sql)?;
+                let store_it = match &held {
+                    None => {
+                        out.new.push(f.rel.clone());
+                        true
+                    }
+                    Some(h) if h.length == bytes.len() && differ == Some(bytes.len()) => {
+                        if before.as_ref().is_some_and(|b| b.3 == f.rel) {
                             out.same += 1;
                         } else {
                             out.copies += 1;
                         }
                         false
-                    } else {
-                        let (at, line) = (differ, line_at(&bytes, differ));
-                        out.refused.push(Refusal {
-                            journal: f.rel.clone(),
-                            file: f.file.clone(),
-                            why: format!(
-                                "differs from the collected journal at line {line} (byte {}): what was collected \
-                                 has been changed, or this is another history of the sheet (two laptops with one \
-                                 device name). The archive keeps what was collected; keep this file as evidence",
-                                at + 1
-                            ),
-                        });
-                        continue;
+                    }
+                    Some(h) => {
+                        let anchor = h.anchored_length.min(h.length);
+                        let differ = differ.unwrap_or(0);
+                        // Every complete line collected is still there.
+                        let keeps_anchor = bytes.len() >= anchor && differ >= anchor;
+                        let prefix_of_held = bytes.len() <= h.length && differ >= bytes.len();
+                        let from_here = before.as_ref().is_some_and(|b| b.3 == f.rel);
+                        if keeps_anchor && (!prefix_of_held || from_here) {
+                            // Grown after what was collected, or its unfinished
+                            // last line set aside (and perhaps more written).
+                            out.grown.push(f.rel.clone());
+                            true
+                        } else if prefix_of_held {
+                            let collected_here = before.as_ref().is_some_and(|b| b.3 == f.rel && b.4 > size);
+                            if collected_here {
+                                out.refused.push(Refusal {
+                                    journal: f.rel.clone(),
+                                    file: f.file.clone(),
+                                    why: format!(
+                                        "shorter ({} bytes) than when it was collected from this file ({} bytes): its \
+                                         last lines were removed. The archive keeps what was collected; find out who \
+                                         cut the file",
+                                        bytes.len(),
+                                        before.as_ref().map_or(0, |b| b.4)
+                                    ),
+                                });
+                                continue;
+                            }
+                            out.older_copies.push((f.rel.clone(), f.file.clone()));
+                            if from_here {
+                                out.same += 1;
+                            } else {
+                                out.copies += 1;
+                            }
+                            false
+                        } else {
+                            let (at, line) = (differ, line_at(&bytes, differ));
+                            out.refused.push(Refusal {
+                                journal: f.rel.clone(),
+                                file: f.file.clone(),
+                                why: format!(
+                                    "differs from the collected journal at line {line} (byte {}): what was collected \
+                                     has been changed, or this is another history of the sheet (two laptops with one \
+                                     device name). The archive keeps what was collected; keep this file as evidence",
+                                    at + 1
+                                ),
+                            });
+                            continue;
+                        }
+                    }
+                };
+                if store_it {
+                    if summary.failing {
+                        out.failing.push((f.rel.clone(), summary.verdict.clone()));
+                    }
+                    if let Some(t) = &summary.torn {
+                        out.torn.push((f.rel.clone(), t.clone()));
+                    }
+                    let (score, max, outcome, at) = match &summary.submitted {
+                        Some((s, m, o, t)) => (Some(*s), Some(*m), Some(o.clone()), Some(t.clone())),
+                        None => (None, None, None, None),
+                    };
+                    tx.prepare_cached(
+                        "INSERT INTO journals (path, kind, assessment, examiner, device, candidate, station, bytes, \
+                         length, blake3, anchored_length, records, last_hash, verdict, first_collected, last_changed, \
+                         submitted_score, submitted_max, submitted_outcome, submitted_at, amending, failing) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, \
+                         ?19, ?20, ?21) \
+                         ON CONFLICT (path) DO UPDATE SET bytes = excluded.bytes, length = excluded.length, \
+                         blake3 = excluded.blake3, anchored_length = excluded.anchored_length, \
+                         records = excluded.records, last_hash = excluded.last_hash, verdict = excluded.verdict, \
+                         last_changed = excluded.last_changed, submitted_score = excluded.submitted_score, \
+                         submitted_max = excluded.submitted_max, submitted_outcome = excluded.submitted_outcome, \
+                         submitted_at = excluded.submitted_at, amending = excluded.amending, \
+                         failing = excluded.failing",
+                    )
+                    .and_then(|mut stmt| {
+                        stmt.execute(params![
+                            f.rel,
+                            f.kind,
+                            f.assessment,
+                            f.examiner,
+                            f.device,
+                            f.candidate,
+                            f.station,
+                            Content(&bytes),
+                            bytes.len() as i64,
+                            blake3,
+                            summary.anchored_length as i64,
+                            summary.records as i64,
+                            summary.last_hash,
+                            summary.verdict,
+                            now_words,
+                            score,
+                            max,
+                            outcome,
+                            at,
+                            summary.amending,
+                            summary.failing,
+                        ])
+                    })
+                    .map_err(sql)?;
+                    if bytes.len() > IN_PIECES {
+                        write_in_pieces(&tx, &f.rel, &bytes).map_err(sql)?;
                     }
                 }
-            };
-            if store_it {
-                if summary.failing {
-                    out.failing.push((f.rel.clone(), summary.verdict.clone()));
-                }
-                if let Some(t) = &summary.torn {
-                    out.torn.push((f.rel.clone(), t.clone()));
-                }
-                let (score, max, outcome, at) = match &summary.submitted {
-                    Some((s, m, o, t)) => (Some(*s), Some(*m), Some(o.clone()), Some(t.clone())),
-                    None => (None, None, None, None),
-                };
                 tx.prepare_cached(
-                    "INSERT INTO journals (path, kind, assessment, examiner, device, candidate, station, bytes, \
-                     length, blake3, anchored_length, records, last_hash, verdict, first_collected, last_changed, \
-                     submitted_score, submitted_max, submitted_outcome, submitted_at, amending, failing) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, \
-                     ?19, ?20, ?21) \
-                     ON CONFLICT (path) DO UPDATE SET bytes = excluded.bytes, length = excluded.length, \
-                     blake3 = excluded.blake3, anchored_length = excluded.anchored_length, \
-                     records = excluded.records, last_hash = excluded.last_hash, verdict = excluded.verdict, \
-                     last_changed = excluded.last_changed, submitted_score = excluded.submitted_score, \
-                     submitted_max = excluded.submitted_max, submitted_outcome = excluded.submitted_outcome, \
-                     submitted_at = excluded.submitted_at, amending = excluded.amending, \
-                     failing = excluded.failing",
+                    "INSERT INTO sources (source, folder, journal, size, mtime_ns, inode, length, collected_at, \
+                     ctime_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                     ON CONFLICT (source) DO UPDATE SET folder = excluded.folder, journal = excluded.journal, \
+                     size = excluded.size, mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns, \
+                     inode = excluded.inode, \
+                     length = excluded.length, collected_at = excluded.collected_at",
                 )
                 .and_then(|mut stmt| {
                     stmt.execute(params![
+                        source,
+                        real.to_string_lossy(),
                         f.rel,
-                        f.kind,
-                        f.assessment,
-                        f.examiner,
-                        f.device,
-                        f.candidate,
-                        f.station,
-                        Content(&bytes),
+                        size,
+                        mtime_ns,
+                        inode,
                         bytes.len() as i64,
-                        blake3::hash(&bytes).to_hex().to_string(),
-                        summary.anchored_length as i64,
-                        summary.records as i64,
-                        summary.last_hash,
-                        summary.verdict,
                         now_words,
-                        score,
-                        max,
-                        outcome,
-                        at,
-                        summary.amending,
-                        summary.failing,
+                        ctime_ns
                     ])
                 })
                 .map_err(sql)?;
-                if bytes.len() > IN_PIECES {
-                    write_in_pieces(&tx, &f.rel, &bytes).map_err(sql)?;
-                }
             }
-            tx.prepare_cached(
-                "INSERT INTO sources (source, folder, journal, size, mtime_ns, inode, length, collected_at, \
-                 ctime_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
-                 ON CONFLICT (source) DO UPDATE SET folder = excluded.folder, journal = excluded.journal, \
-                 size = excluded.size, mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns, \
-                 inode = excluded.inode, \
-                 length = excluded.length, collected_at = excluded.collected_at",
-            )
-            .and_then(|mut stmt| {
-                stmt.execute(params![
-                    source,
-                    real.to_string_lossy(),
-                    f.rel,
-                    size,
-                    mtime_ns,
-                    inode,
-                    bytes.len() as i64,
-                    now_words,
-                    ctime_ns
-                ])
-            })
-            .map_err(sql)?;
-        }
+            // Every file looked at, or the reader stopped short.
+            if done != looks.len() {
+                return Err(ArchiveError::Io {
+                    path: folder.clone(),
+                    source: io::Error::other("the files of this folder were not all read"),
+                });
+            }
+            Ok(())
+        })?;
     }
     let folder_words: Vec<String> = seen_folders.iter().map(|f| f.display().to_string()).collect();
     tx.execute(

@@ -588,7 +588,10 @@ mod tests {
         }
         // A level no rubric has stays a level no rubric has.
         for level in [u32::MAX as usize, usize::MAX] {
-            assert_eq!(MarkValue::new(Some(level), false).level(), Some(u32::MAX as usize - 1));
+            assert_eq!(
+                MarkValue::new(Some(level), false).level(),
+                Some(u32::MAX as usize - 1)
+            );
         }
     }
 
