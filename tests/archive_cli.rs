@@ -485,6 +485,22 @@ fn a_file_that_is_not_an_archive_is_refused_and_left_alone() {
     let (code, out) = run_osce(&["collect", s(&other), s(&a)]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("another program"), "{out}");
+
+    // An empty file (made by hand, or a copy cut short) is said to be
+    // empty, not another program's: read commands refuse it and leave
+    // it as it is, and a collect makes it an archive.
+    let empty = dir.0.join("empty.osce");
+    std::fs::write(&empty, b"").expect("write");
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&empty)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("not an osce archive (an empty file: nothing was ever collected into it;"),
+        "{out}"
+    );
+    assert!(!out.contains("another program"), "{out}");
+    assert_eq!(std::fs::metadata(&empty).expect("still there").len(), 0);
+    assert_eq!(run_osce(&["collect", s(&empty), s(&a)]).0, 0);
+    assert_eq!(run_osce(&["status", OSCE, "--archive", s(&empty)]).0, 0);
 }
 
 #[test]

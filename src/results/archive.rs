@@ -375,7 +375,14 @@ impl Archive {
         if id != APPLICATION_ID {
             return Err(ArchiveError::NotArchive {
                 path: self.path.clone(),
-                reason: "an SQLite database of another program".into(),
+                reason: if self.is_empty()? {
+                    format!(
+                        "an empty file: nothing was ever collected into it; `osce collect {} FOLDER...` makes it one",
+                        self.path.display()
+                    )
+                } else {
+                    "an SQLite database of another program".into()
+                },
             });
         }
         let version: i64 = self
