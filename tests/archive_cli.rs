@@ -1603,3 +1603,69 @@ fn a_readings_table_of_an_earlier_form_is_made_again() {
         assert_eq!((&first, &second), (&folders, &folders));
     }
 }
+
+#[test]
+fn a_recorded_blake3_edited_by_hand_is_named_as_the_journal_it_belongs_to() {
+    let dir = Dir::new("archive-blake3-edited");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    collect_says(&archive, &[&a, &b], "new");
+    let journal = "C003/shoulder.jsonl";
+    let original = stored(&archive)
+        .into_iter()
+        .find(|(path, ..)| path.ends_with(journal))
+        .map(|(_, _, hash, _)| hash)
+        .expect("collected");
+    for (edit, recorded) in [
+        ("upper(blake3)", original.to_uppercase()),
+        ("'not-a-hash'", "not-a-hash".to_string()),
+    ] {
+        let copy = dir.0.join("edited.osce");
+        std::fs::copy(&archive, &copy).expect("copy");
+        let conn = rusqlite::Connection::open(&copy).expect("open");
+        let changed = conn
+            .execute(
+                &format!("UPDATE journals SET blake3 = {edit} WHERE path LIKE '%{journal}'"),
+                [],
+            )
+            .expect("edit");
+        assert_eq!(changed, 1);
+        drop(conn);
+        // Every command refuses, and says which journal and what.
+        let (code, out) = run_osce(&["status", OSCE, "--archive", s(&copy)]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(&format!(
+                "{journal}: its stored bytes do not match the BLAKE3 recorded when it was collected ({recorded}, \
+                 now {original})"
+            )),
+            "{out}"
+        );
+        assert!(!out.contains("damaged index"), "{out}");
+        // The audit lists it among everything else it checks.
+        let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&copy)]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("The archive's own checks: 1 ERROR"), "{out}");
+    }
+    // A column of the wrong type is named.
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    conn.execute_batch(
+        "PRAGMA writable_schema = ON; \
+         UPDATE sqlite_schema SET sql = replace(sql, ') STRICT', ')') WHERE name = 'journals';",
+    )
+    .expect("loosen");
+    drop(conn);
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    conn.execute(
+        &format!("UPDATE journals SET examiner = X'00' WHERE path LIKE '%{journal}'"),
+        [],
+    )
+    .expect("edit");
+    drop(conn);
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("the archive is damaged: Invalid column type Blob at index: 3, name: examiner"),
+        "{out}"
+    );
+}

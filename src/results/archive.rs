@@ -882,12 +882,12 @@ pub fn collect(
         }
         // Each file read, checked and hashed on another core, in order,
         // while this one writes the one before into the archive. In
-        // batches (a few megabytes, or a few hundred files), at most two
-        // of them waiting: a new journal of hundreds of megabytes is held
+        // batches (a few megabytes, or a few hundred files), handed over
+        // one at a time: a new journal of hundreds of megabytes is held
         // once, and perhaps the next one with it.
         let looks = &looks;
         std::thread::scope(|scope| -> Result<(), ArchiveError> {
-            let (send, taken) = std::sync::mpsc::sync_channel::<Vec<io::Result<Taken>>>(1);
+            let (send, taken) = std::sync::mpsc::sync_channel::<Vec<io::Result<Taken>>>(0);
             scope.spawn(move || {
                 let mut batch = Vec::new();
                 let mut held = 0;
@@ -1292,7 +1292,54 @@ pub struct Stored {
 /// for every journal of the exam.
 struct Listed {
     rel: String,
-    blake3: blake3::Hash,
+    blake3: ListedHash,
+}
+
+/// A journal's BLAKE3 as the list holds it: in 32 bytes when it is the
+/// lowercase hex `collect` writes, else the text as it stands (a damaged
+/// or edited list, which the checks of what is read then name).
+enum ListedHash {
+    Hex(blake3::Hash),
+    Text(Box<str>),
+}
+
+impl ListedHash {
+    fn of(text: &str) -> ListedHash {
+        match blake3::Hash::from_hex(text) {
+            Ok(hash) if hash.to_hex().as_str() == text => ListedHash::Hex(hash),
+            _ => ListedHash::Text(text.into()),
+        }
+    }
+
+    /// Whether it is `text`, exactly.
+    fn is(&self, text: &str) -> bool {
+        match self {
+            ListedHash::Hex(hash) => hash.to_hex().as_str() == text,
+            ListedHash::Text(t) => &**t == text,
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            ListedHash::Hex(hash) => hash.to_hex().to_string(),
+            ListedHash::Text(t) => t.to_string(),
+        }
+    }
+}
+
+/// Column `i` of `row` as text (or NULL, with `null`): an error naming the
+/// column and what it holds otherwise.
+fn text_at<'r>(row: &'r rusqlite::Row<'_>, i: usize, null: bool) -> rusqlite::Result<Option<&'r str>> {
+    let value = row.get_ref(i)?;
+    match value {
+        rusqlite::types::ValueRef::Null if null => Ok(None),
+        rusqlite::types::ValueRef::Text(_) => Ok(Some(value.as_str()?)),
+        _ => Err(rusqlite::Error::InvalidColumnType(
+            i,
+            row.as_ref().column_name(i).unwrap_or("?").to_string(),
+            value.data_type(),
+        )),
+    }
 }
 
 impl Listed {
@@ -1343,9 +1390,8 @@ impl Stored {
                 .map_err(sql)?;
             let mut rows = stmt.query([]).map_err(sql)?;
             while let Some(row) = rows.next().map_err(sql)? {
-                let text = |i: usize| row.get_ref(i).and_then(|v| Ok(v.as_str()?)).map_err(sql);
-                let text_or_null =
-                    |i: usize| row.get_ref(i).and_then(|v| Ok(v.as_str_or_null()?)).map_err(sql);
+                let text = |i: usize| text_at(row, i, false).map(Option::unwrap_or_default).map_err(sql);
+                let text_or_null = |i: usize| text_at(row, i, true).map_err(sql);
                 let rel = text(0)?;
                 let Some(parts) = layout_parts(rel) else {
                     return Err(ArchiveError::Damaged {
@@ -1364,19 +1410,18 @@ impl Stored {
                     text_or_null(5)?,
                     text_or_null(6)?,
                 );
-                let blake3 = blake3::Hash::from_hex(text(7)?);
-                let (true, Ok(blake3)) = (said == parts, blake3) else {
+                if said != parts {
                     return Err(ArchiveError::Damaged {
                         path: path.to_path_buf(),
                         reason: format!(
-                            "its list of journals says of the one stored under \"{rel}\" what its path does not, \
-                             or holds no BLAKE3 of it (a damaged page of the list)"
+                            "its list of journals says of the one stored under \"{rel}\" what its path does not (a \
+                             damaged page of the list)"
                         ),
                     });
-                };
+                }
                 journals.push(Listed {
                     rel: rel.to_string(),
-                    blake3,
+                    blake3: ListedHash::of(text(7)?),
                 });
             }
         }
@@ -1400,7 +1445,9 @@ impl Stored {
                 reason: format!("its two lists of the journals it holds disagree, first at \"{first}\""),
             };
             while let Some(row) = rows.next().map_err(sql)? {
-                let rel = row.get_ref(0).and_then(|v| Ok(v.as_str()?)).map_err(sql)?;
+                let rel = text_at(row, 0, false)
+                    .map(Option::unwrap_or_default)
+                    .map_err(sql)?;
                 if listed.next() != Some(rel) {
                     return Err(disagree(rel));
                 }
@@ -1507,7 +1554,7 @@ impl Stored {
         while let Some(row) = rows.next()? {
             let rel = row.get_ref(0)?.as_str()?;
             if let Some(listed) = self.listed_rel(rel)
-                && listed.blake3.to_hex().as_str() == row.get_ref(1)?.as_str()?
+                && listed.blake3.is(row.get_ref(1)?.as_str()?)
             {
                 each(
                     self.name(rel),
@@ -1574,7 +1621,7 @@ impl Stored {
                 written += stmt.execute(params![
                     rubric,
                     rel,
-                    listed.blake3.to_hex().as_str(),
+                    listed.blake3.text(),
                     reader,
                     reading,
                     blake3::hash(reading.as_bytes()).to_hex().to_string()
@@ -1715,8 +1762,7 @@ impl Stored {
                     // index of the paths would give another journal's row
                     // (and SQLite gives the path itself from that index, so
                     // only the row's BLAKE3 tells).
-                    let listed = self.listed_rel(rel).map(|l| l.blake3.to_hex());
-                    let what = if listed.as_ref().map(|h| h.as_str()) != Some(hash.as_str()) {
+                    let what = if !self.listed_rel(rel).is_some_and(|l| l.blake3.is(&hash)) {
                         Some("the row the archive finds for it by its path is not the one listed: a damaged index".into())
                     } else {
                         mismatch(bytes, length, &hash)

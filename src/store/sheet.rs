@@ -53,32 +53,26 @@ impl<T: Clone> History<T> {
 type MarkHistory = History<MarkValue>;
 
 /// What a mark record set: the level (`None` is "not observed") and
-/// whether it was made late. Eight bytes rather than twenty-four, as a
+/// whether it was made late. Sixteen bytes rather than twenty-four, as a
 /// cohort holds a million of these; read and written as `[level, late]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct MarkValue {
-    /// [`MarkValue::NOT_OBSERVED`], or the level. A level beyond what a
-    /// `u32` holds (no rubric has one) is held as the largest level there
-    /// is, which no rubric has either.
-    level: u32,
+    level: usize,
+    observed: bool,
     late: bool,
 }
 
 impl MarkValue {
-    const NOT_OBSERVED: u32 = u32::MAX;
-
     fn new(level: Option<usize>, late: bool) -> MarkValue {
-        let level = match level {
-            None => MarkValue::NOT_OBSERVED,
-            Some(l) => u32::try_from(l).map_or(MarkValue::NOT_OBSERVED - 1, |l| {
-                l.min(MarkValue::NOT_OBSERVED - 1)
-            }),
-        };
-        MarkValue { level, late }
+        MarkValue {
+            level: level.unwrap_or(0),
+            observed: level.is_some(),
+            late,
+        }
     }
 
     fn level(self) -> Option<usize> {
-        (self.level != MarkValue::NOT_OBSERVED).then_some(self.level as usize)
+        self.observed.then_some(self.level)
     }
 }
 
@@ -578,20 +572,14 @@ mod tests {
     /// The archive keeps a sheet as JSON with what is empty left out: read
     /// back, every field is as it was, set or empty.
     #[test]
-    fn a_mark_is_held_in_eight_bytes_and_never_becomes_not_observed() {
-        assert_eq!(std::mem::size_of::<MarkValue>(), 8);
-        for level in [None, Some(0), Some(7), Some(u32::MAX as usize - 1)] {
+    fn a_mark_is_held_in_sixteen_bytes_and_reads_back_exactly() {
+        assert_eq!(std::mem::size_of::<MarkValue>(), 16);
+        assert_eq!(std::mem::size_of::<(u64, MarkValue)>(), 24);
+        for level in [None, Some(0), Some(7), Some(u32::MAX as usize), Some(usize::MAX)] {
             let value = MarkValue::new(level, true);
             assert_eq!((value.level(), value.late), (level, true));
             let text = serde_json::to_string(&value).expect("json");
             assert_eq!(serde_json::from_str::<MarkValue>(&text).expect("read"), value);
-        }
-        // A level no rubric has stays a level no rubric has.
-        for level in [u32::MAX as usize, usize::MAX] {
-            assert_eq!(
-                MarkValue::new(Some(level), false).level(),
-                Some(u32::MAX as usize - 1)
-            );
         }
     }
 
