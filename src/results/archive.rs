@@ -908,9 +908,9 @@ pub fn collect(
                 }
                 let _ = send.send(batch);
             });
-            let mut done = 0;
+            // Should the reader stop short (it panicked), the scope panics
+            // as it ends, and nothing of this collect is kept.
             for (look, read) in looks.iter().zip(taken.iter().flatten()) {
-                done += 1;
                 let (f, source, before) = (&look.f, &look.source, &look.before);
                 let (size, mtime_ns, inode, ctime_ns) = (look.size, look.mtime_ns, look.inode, look.ctime_ns);
                 let Taken {
@@ -1092,13 +1092,6 @@ pub fn collect(
                     ])
                 })
                 .map_err(sql)?;
-            }
-            // Every file looked at, or the reader stopped short.
-            if done != looks.len() {
-                return Err(ArchiveError::Io {
-                    path: folder.clone(),
-                    source: io::Error::other("the files of this folder were not all read"),
-                });
             }
             Ok(())
         })?;
@@ -1295,6 +1288,18 @@ struct Listed {
     blake3: ListedHash,
 }
 
+impl Listed {
+    /// What its path says of it; `None` never happens for a journal
+    /// listed ([`Stored::open`] refuses any other path).
+    fn parts(&self) -> Option<Parts<'_>> {
+        layout_parts(&self.rel)
+    }
+
+    fn assessment(&self) -> &str {
+        self.parts().map_or("", |p| p.1)
+    }
+}
+
 /// A journal's BLAKE3 as the list holds it: in 32 bytes when it is the
 /// lowercase hex `collect` writes, else the text as it stands (a damaged
 /// or edited list, which the checks of what is read then name).
@@ -1339,22 +1344,6 @@ fn text_at<'r>(row: &'r rusqlite::Row<'_>, i: usize, null: bool) -> rusqlite::Re
             row.as_ref().column_name(i).unwrap_or("?").to_string(),
             value.data_type(),
         )),
-    }
-}
-
-impl Listed {
-    /// What its path says of it; `None` never happens for a journal
-    /// listed ([`Stored::open`] refuses any other path).
-    fn parts(&self) -> Option<Parts<'_>> {
-        layout_parts(&self.rel)
-    }
-
-    fn kind(&self) -> &str {
-        self.parts().map_or("", |p| p.0)
-    }
-
-    fn assessment(&self) -> &str {
-        self.parts().map_or("", |p| p.1)
     }
 }
 
@@ -1705,10 +1694,10 @@ impl Stored {
         let mut found: Vec<(String, String, PathBuf)> = self
             .journals
             .iter()
-            .filter(|j| j.kind() == kind && j.assessment() == assessment)
             .filter_map(|j| {
-                let (_, _, examiner, device, _, _) = j.parts()?;
-                Some((examiner.to_string(), device.to_string(), self.name(&j.rel)))
+                let (k, a, examiner, device, _, _) = j.parts()?;
+                (k == kind && a == assessment)
+                    .then(|| (examiner.to_string(), device.to_string(), self.name(&j.rel)))
             })
             .collect();
         found.sort();
