@@ -34,6 +34,10 @@ mod cli;
 /// mimalloc rather than the system's allocator: status and export over a
 /// large cohort make and free tens of millions of small strings, on every
 /// core, and spend a quarter of their time in glibc's allocator otherwise.
+/// Built without transparent huge pages (the crate's `no_thp`): with them
+/// every fresh 2 MB of heap was zeroed at once, and `status` from the
+/// archive at 5,000 × 16 held about 10 MB more and spent three times as
+/// long in the kernel (BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
