@@ -3,6 +3,7 @@
 //! times read back fast.
 
 pub mod csvin;
+pub mod exact;
 pub mod ids;
 pub mod text;
 pub mod threads;

@@ -93,7 +93,8 @@ pub fn option_seq<'de, D: Deserializer<'de>>(d: D) -> Result<Option<(u64, DateTi
 
 /// A `Vec<(u64, DateTime<Utc>)>` field.
 pub fn seqs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(u64, DateTime<Utc>)>, D::Error> {
-    Vec::<(u64, Time)>::deserialize(d).map(|v| v.into_iter().map(|(seq, t)| (seq, t.0)).collect())
+    crate::base::exact::vec::<_, (u64, Time), 16>(d)
+        .map(|v| v.into_iter().map(|(seq, t)| (seq, t.0)).collect())
 }
 
 #[cfg(test)]

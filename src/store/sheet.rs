@@ -169,6 +169,7 @@ pub struct SheetState {
     /// map, as it takes a third of the memory (status and export hold
     /// every sheet of a cohort). An item's id is held in place, not in an
     /// allocation of its own, when it is short (24 bytes or less).
+    #[serde(deserialize_with = "crate::base::exact::vec::<_, _, 16>")]
     marks: Vec<(CompactString, MarkHistory)>,
     global: History<(usize, bool)>,
     /// Undoable records still in effect, oldest first.
@@ -208,7 +209,10 @@ pub struct SheetState {
     pub amending: Option<Box<Amendment>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub amendments: Vec<Amendment>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::base::exact::vec::<_, _, 4>"
+    )]
     pub timer: Vec<TimerEntry>,
     /// When the first record was written (the sheet was opened).
     #[serde(
