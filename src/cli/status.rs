@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use osce::base::text::plural;
 use osce::day::roster::read_roster;
-use osce::results::gather::{CellState, Cohort, CohortProblem, Matrix, gather_from};
+use osce::results::gather::{CellKey, CellState, Cohort, CohortProblem, Matrix, gather_from};
 use osce::results::moderation::{CellModeration, Moderation};
 use osce::results::source::{Sheets, Source};
 use osce::rubric::Rubric;
@@ -698,7 +698,7 @@ pub fn render_problems(
                         .collect();
                     items.join("\n  ")
                 }
-                _ => match moderated.get(&(c.clone(), s.clone())) {
+                _ => match moderated.get(&(c.as_str(), s.as_str()) as &dyn CellKey) {
                     Some(CellModeration::Stale { by }) => {
                         format!("{s}: changed since {} moderated it", by.join(", "))
                     }
@@ -766,7 +766,6 @@ pub fn render(
     moderation: &Moderation,
     hints: &Hints,
 ) -> String {
-    let moderated = moderation_of(cohort, m, moderation);
     let mut out = String::new();
     let _ = writeln!(out, "{} — sheets in", rubric.title);
     if let Some(words) = cohort.other_versions_words() {
@@ -789,6 +788,11 @@ pub fn render(
         );
         return out;
     }
+    // No moderation journal, no cell moderated: nothing to look up.
+    let moderated = match moderation.logs.is_empty() {
+        true => std::collections::BTreeMap::new(),
+        false => moderation_of(cohort, m, moderation),
+    };
     let width = m
         .stations
         .iter()
@@ -808,6 +812,7 @@ pub fn render(
         let _ = write!(header, "{s:<width$} ");
     }
     header.push_str(" name");
+    let mut text = String::new();
     for (row, c) in m.candidates.iter().enumerate() {
         // The stations' names again every so many rows, so that a long
         // cohort can be read without scrolling back to the top.
@@ -816,23 +821,26 @@ pub fn render(
         }
         let _ = write!(out, "{c:<id_width$}  ");
         for s in &m.stations {
-            let text = m.cell(c, s).map_or("·".to_string(), |cell| {
-                let mut t = short(cell.state).to_string();
-                if cell.double_marked {
-                    t.push_str(" 2×");
-                }
-                match moderated.get(&(c.clone(), s.clone())) {
-                    Some(cm) if cm.is_moderated() => t.push_str(" M"),
-                    Some(CellModeration::Stale { .. } | CellModeration::Conflicting { .. }) => {
-                        t.push_str(" M?")
+            text.clear();
+            match m.cell(c, s) {
+                None => text.push('·'),
+                Some(cell) => {
+                    text.push_str(short(cell.state));
+                    if cell.double_marked {
+                        text.push_str(" 2×");
                     }
-                    _ => {}
+                    match moderated.get(&(c.as_str(), s.as_str()) as &dyn CellKey) {
+                        Some(cm) if cm.is_moderated() => text.push_str(" M"),
+                        Some(CellModeration::Stale { .. } | CellModeration::Conflicting { .. }) => {
+                            text.push_str(" M?")
+                        }
+                        _ => {}
+                    }
+                    if cell.concern {
+                        text.push_str(" !");
+                    }
                 }
-                if cell.concern {
-                    t.push_str(" !");
-                }
-                t
-            });
+            }
             let _ = write!(out, "{text:<width$} ");
         }
         let name = m.names.get(c).map(String::as_str).unwrap_or("");

@@ -948,9 +948,55 @@ pub struct Matrix {
     pub components: crate::results::decisions::ComponentResults,
 }
 
+/// A cell's key, (candidate, station), owned or borrowed: the matrix's
+/// cells are looked up by borrowed ids, without copying them (status and
+/// export look up every cell, more than once).
+pub trait CellKey {
+    fn ids(&self) -> (&str, &str);
+}
+
+impl CellKey for (String, String) {
+    fn ids(&self) -> (&str, &str) {
+        (&self.0, &self.1)
+    }
+}
+
+impl CellKey for (&str, &str) {
+    fn ids(&self) -> (&str, &str) {
+        *self
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn CellKey + 'a> for (String, String) {
+    fn borrow(&self) -> &(dyn CellKey + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn CellKey + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.ids() == other.ids()
+    }
+}
+
+impl Eq for dyn CellKey + '_ {}
+
+impl PartialOrd for dyn CellKey + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The order of `(String, String)`: by candidate, then station.
+impl Ord for dyn CellKey + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.ids().cmp(&other.ids())
+    }
+}
+
 impl Matrix {
     pub fn cell(&self, candidate: &str, station: &str) -> Option<&Cell> {
-        self.cells.get(&(candidate.to_string(), station.to_string()))
+        self.cells.get(&(candidate, station) as &dyn CellKey)
     }
 
     /// How many cells are in each state.
@@ -1185,4 +1231,28 @@ pub fn folder_list(folders: &[PathBuf]) -> String {
 /// Whether `path` looks like a sessions folder holding this assessment.
 pub fn holds_assessment(folder: &Path, assessment: &str) -> bool {
     folder.join(assessment).is_dir()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::CellKey;
+
+    #[test]
+    fn a_cell_is_found_by_borrowed_ids_in_the_order_of_owned_ones() {
+        let ids = ["", "A", "A1", "B", "a", "é", "A 1", "AB"];
+        let mut cells = BTreeMap::new();
+        for (n, c) in ids.iter().enumerate() {
+            for s in &ids[n % 3..] {
+                cells.insert((c.to_string(), s.to_string()), (*c, *s));
+            }
+        }
+        for c in ids {
+            for s in ids {
+                let owned = cells.get(&(c.to_string(), s.to_string()));
+                assert_eq!(cells.get(&(c, s) as &dyn CellKey), owned, "{c:?} {s:?}");
+            }
+        }
+    }
 }
