@@ -28,7 +28,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::base::ids::check_id;
 use crate::store::{
-    DECISIONS_FILE, Event, MODERATION_FILE, SheetKey, Store, check_chain_bytes, check_sheet_bytes, parse_who,
+    DECISIONS_FILE, Event, MODERATION_FILE, SheetKey, Store, check_chain_bytes, check_sheet_bytes,
 };
 
 /// SQLite's `application_id` of an osce archive ("OSCE").
@@ -1156,20 +1156,31 @@ type Parts<'a> = (
 
 /// [`Parts`] of `rel`, where it is a path of the session layout.
 fn layout_parts(rel: &str) -> Option<Parts<'_>> {
+    let parts = split_layout(rel)?;
+    let (_, assessment, examiner, device, candidate, station) = parts;
+    [Some(assessment), Some(examiner), Some(device), candidate, station]
+        .into_iter()
+        .flatten()
+        .all(|id| check_id(id).is_ok())
+        .then_some(parts)
+}
+
+/// [`Parts`] of `rel` as its shape gives them, its ids not checked: for a
+/// path [`layout_parts`] has already found sound.
+fn split_layout(rel: &str) -> Option<Parts<'_>> {
     let mut parts = rel.split('/');
     match [(); 5].map(|_| parts.next()) {
         [Some(assessment), Some(who), Some(candidate), Some(file), None] => {
             let station = file.strip_suffix(".jsonl")?;
-            let (examiner, device) = parse_who(who)?;
-            (check_id(assessment).is_ok() && check_id(candidate).is_ok() && check_id(station).is_ok())
-                .then_some((
-                    "sheet",
-                    assessment,
-                    examiner,
-                    device,
-                    Some(candidate),
-                    Some(station),
-                ))
+            let (examiner, device) = who.split_once('@')?;
+            Some((
+                "sheet",
+                assessment,
+                examiner,
+                device,
+                Some(candidate),
+                Some(station),
+            ))
         }
         [Some(assessment), Some(who), Some(file), None, None] => {
             let kind = match file {
@@ -1177,10 +1188,8 @@ fn layout_parts(rel: &str) -> Option<Parts<'_>> {
                 DECISIONS_FILE => "decisions",
                 _ => return None,
             };
-            let (examiner, device) = parse_who(who)?;
-            check_id(assessment)
-                .is_ok()
-                .then_some((kind, assessment, examiner, device, None, None))
+            let (examiner, device) = who.split_once('@')?;
+            Some((kind, assessment, examiner, device, None, None))
         }
         _ => None,
     }
@@ -1290,9 +1299,10 @@ struct Listed {
 
 impl Listed {
     /// What its path says of it; `None` never happens for a journal
-    /// listed ([`Stored::open`] refuses any other path).
+    /// listed ([`Stored::open`] refuses any other path, and checks the
+    /// ids in it).
     fn parts(&self) -> Option<Parts<'_>> {
-        layout_parts(&self.rel)
+        split_layout(&self.rel)
     }
 
     fn assessment(&self) -> &str {
