@@ -49,7 +49,7 @@ pub fn check_id(id: &str) -> Result<(), String> {
             "\"{}\" may only use letters, digits, '-', '_' and '.' (not first)",
             id.escape_debug()
         ))
-    } else if !is_nfc(id) {
+    } else if !id.is_ascii() && !is_nfc(id) {
         Err(format!(
             "\"{}\" is not in Unicode's composed form (NFC): a letter is written as a base letter and a \
              separate accent; type it again, or let osce read it from a roster, which composes it",
@@ -66,13 +66,19 @@ pub fn check_id(id: &str) -> Result<(), String> {
 
 /// CON, PRN, AUX, NUL, COM1–COM9 and LPT1–LPT9, in any case and with any
 /// extension: names Windows will not create a file or folder under.
+/// Compared without making an upper-case copy: every journal's path is
+/// checked as an archive is opened.
 fn is_reserved(id: &str) -> bool {
-    let stem = id.split('.').next().unwrap_or(id).to_ascii_uppercase();
-    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit()
-            && stem.as_bytes()[3] != b'0')
+    let stem = id.split('.').next().unwrap_or(id).as_bytes();
+    let is = |name: &[u8]| stem.eq_ignore_ascii_case(name);
+    is(b"CON")
+        || is(b"PRN")
+        || is(b"AUX")
+        || is(b"NUL")
+        || (stem.len() == 4
+            && (stem[..3].eq_ignore_ascii_case(b"COM") || stem[..3].eq_ignore_ascii_case(b"LPT"))
+            && stem[3].is_ascii_digit()
+            && stem[3] != b'0')
 }
 
 #[cfg(test)]
@@ -90,6 +96,9 @@ mod tests {
             "COM0",
             "CONSENT",
             "com10",
+            "LPT0",
+            "COMA",
+            "Cé1",
             "nullable",
             "Zoë-01",
             "Łukasz1",
@@ -105,6 +114,8 @@ mod tests {
             "nul.txt",
             "Com1",
             "lpt9.jsonl",
+            "aux.2",
+            "Prn",
             ".hidden",
             "../x",
             "a/b",
