@@ -342,18 +342,14 @@ impl Kept {
 /// One for each journal `found` lists, in its order.
 fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Listed) -> Vec<Option<Read>> {
     let reader = reader();
-    let place: HashMap<&Path, usize> = found
-        .iter()
-        .enumerate()
-        .map(|(i, (_, p))| (p.as_path(), i))
-        .collect();
+    let place = places(&found);
     // Read and parsed on every core, each reading put in its place.
     let kept: Mutex<Vec<Option<Kept>>> = Mutex::new((0..found.len()).map(|_| None).collect());
     stored.readings(rubric_hash, &reader, |name, text, kept_blake3| {
         if !crate::results::archive::reading_sound(text, kept_blake3) {
             return;
         }
-        let Some(&i) = place.get(name.as_path()) else {
+        let Some(&i) = place.get(name.as_os_str().as_encoded_bytes()) else {
             return;
         };
         let Ok(mut reading) = serde_json::from_str::<Kept>(text) else {
@@ -393,6 +389,17 @@ fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Lis
     slots
 }
 
+/// Where each journal `found` lists is in it, by its name: looked up for
+/// every reading. Keyed by the name's bytes, hashed whole (a `Path`
+/// hashes each of its components) with a fast hash.
+fn places(found: &Listed) -> HashMap<&[u8], usize, foldhash::fast::RandomState> {
+    found
+        .iter()
+        .enumerate()
+        .map(|(i, (_, p))| (p.as_os_str().as_encoded_bytes(), i))
+        .collect()
+}
+
 /// The readings the archive keeps of `rubric`'s sheets that are not what
 /// their journals' stored bytes give when read again (a reading changed by
 /// hand): (journal, what). Commands trust a kept reading; `osce audit
@@ -402,11 +409,7 @@ pub fn check_readings(rubric: &Rubric, rubric_hash: &str, stored: &Stored) -> Ve
     let Ok((found, _)) = Source::Archive(stored).sheets(&rubric.id, Sheets::All) else {
         return Vec::new();
     };
-    let place: HashMap<&Path, usize> = found
-        .iter()
-        .enumerate()
-        .map(|(i, (_, p))| (p.as_path(), i))
-        .collect();
+    let place = places(&found);
     let archive = stored.path().display().to_string();
     let wrong = Mutex::new(Vec::new());
     stored.readings(rubric_hash, &reader, |name, text, kept_blake3| {
@@ -415,7 +418,7 @@ pub fn check_readings(rubric: &Rubric, rubric_hash: &str, stored: &Stored) -> Ve
              hand edit): commands do not use it but read the journal's bytes, and the next one makes the reading \
              again"
         } else {
-            let Some(&i) = place.get(name.as_path()) else {
+            let Some(&i) = place.get(name.as_os_str().as_encoded_bytes()) else {
                 return;
             };
             let (key, path) = &found[i];
@@ -1073,7 +1076,8 @@ pub fn matrix_settled(
     }
 
     // Hashed, not ordered: taken out once for each cell below.
-    let mut by_cell: HashMap<(&str, &str), Vec<usize>> = HashMap::with_capacity(cohort.sheets.len());
+    let mut by_cell: HashMap<(&str, &str), Vec<usize>, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(cohort.sheets.len(), foldhash::fast::RandomState::default());
     for (i, s) in cohort.sheets.iter().enumerate() {
         if settled.excluded.contains(&i) {
             continue;
