@@ -590,10 +590,37 @@ impl Hints {
     }
 }
 
+/// Each station's item ids sorted, with their places in the station (in
+/// the order of the rubric's stations): what [`unmarked_items`] walks each
+/// sheet's marks against.
+struct ItemOrder<'r>(Vec<Vec<(&'r str, usize)>>);
+
+impl<'r> ItemOrder<'r> {
+    fn of(rubric: &'r Rubric) -> ItemOrder<'r> {
+        ItemOrder(
+            rubric
+                .stations
+                .iter()
+                .map(|station| {
+                    let mut items: Vec<(&str, usize)> = station
+                        .items
+                        .iter()
+                        .enumerate()
+                        .map(|(place, item)| (item.id.as_str(), place))
+                        .collect();
+                    items.sort_unstable();
+                    items
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Items a submitted sheet left unmarked, with no ruling yet: (sheet index,
-/// item id).
+/// item id), each sheet's in the rubric's order.
 fn unmarked_items(
     rubric: &Rubric,
+    order: &ItemOrder<'_>,
     cohort: &Cohort,
     cell: &osce::results::gather::Cell,
 ) -> Vec<(usize, String)> {
@@ -606,17 +633,24 @@ fn unmarked_items(
         return out;
     };
     // Every sheet of a cell is of its station.
-    let Some(station) = rubric.station(&cohort.sheets[first].key.station) else {
+    let id = &cohort.sheets[first].key.station;
+    let Some(at) = rubric.stations.iter().position(|s| &s.id == id) else {
         return out;
     };
+    let station = &rubric.stations[at];
+    let mut places = Vec::new();
     for &i in &cell.sheets {
         let sheet = &cohort.sheets[i];
-        for item in &station.items {
+        places.clear();
+        sheet.state.unmarked_places(&order.0[at], &mut places);
+        places.sort_unstable();
+        for &place in &places {
+            let item = &station.items[place];
             let ruled = cell.decided.iter().any(|h| {
                 matches!(&h.ruling, Ruling::Unmarked { sheet: r, item: it, .. }
                     if it == &item.id && r.examiner == sheet.key.examiner && r.device == sheet.key.device)
             });
-            if sheet.state.mark(&item.id).is_none() && !ruled {
+            if !ruled {
                 out.push((i, item.id.clone()));
             }
         }
@@ -652,6 +686,7 @@ pub fn render_problems(
         let _ = writeln!(out, "\n{words}.");
     }
     let moderated = moderation_of(cohort, m, moderation);
+    let order = ItemOrder::of(rubric);
     let mut any = false;
     for c in &m.candidates {
         let mut open = Vec::new();
@@ -682,8 +717,8 @@ pub fn render_problems(
                         hints.line("absence", c, s, "--deferred (or --fail)")
                     )
                 }
-                _ if !unmarked_items(rubric, cohort, cell).is_empty() => {
-                    let items: Vec<String> = unmarked_items(rubric, cohort, cell)
+                _ if !unmarked_items(rubric, &order, cohort, cell).is_empty() => {
+                    let items: Vec<String> = unmarked_items(rubric, &order, cohort, cell)
                         .into_iter()
                         .map(|(i, item)| {
                             let k = &cohort.sheets[i].key;
@@ -959,9 +994,10 @@ pub fn render(
         }
     }
     // Every sheet of every cell looked at, on every core.
+    let order = ItemOrder::of(rubric);
     let unmarked: Vec<_> =
         osce::base::threads::map(m.cells.iter().collect(), 1024, |((candidate, station), cell)| {
-            unmarked_items(rubric, cohort, cell)
+            unmarked_items(rubric, &order, cohort, cell)
                 .into_iter()
                 .map(move |(i, item)| (candidate, station, i, item))
         })

@@ -1045,12 +1045,14 @@ pub fn matrix_settled(
     let listed: BTreeSet<String> = candidates.iter().cloned().collect();
     // Borrowed from the sheets where they can be: a cohort has tens of
     // thousands of sheets.
-    let found: BTreeSet<&str> = cohort
+    let mut found: Vec<&str> = cohort
         .sheets
         .iter()
         .map(|s| s.key.candidate.as_str())
         .chain(cohort.problem_sheets.iter().map(|p| p.key.candidate.as_str()))
         .collect();
+    found.sort_unstable();
+    found.dedup();
     let unexpected: BTreeSet<String> = if roster.is_some() {
         found
             .iter()
@@ -1109,50 +1111,11 @@ pub fn matrix_settled(
             let concern = indices
                 .iter()
                 .any(|&i| !cohort.sheets[i].state.concerns.is_empty());
-            let mut examiners: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for &i in &indices {
-                examiners
-                    .entry(cohort.sheets[i].key.examiner.as_str())
-                    .or_default()
-                    .push(i);
-            }
-            let on_two_devices: Vec<String> = examiners
-                .iter()
-                .filter(|(_, sheets)| sheets.len() > 1)
-                .map(|(e, sheets)| {
-                    let devices: BTreeSet<&str> = sheets
-                        .iter()
-                        .map(|&i| cohort.sheets[i].key.device.as_str())
-                        .collect();
-                    if devices.len() == 1 {
-                        let paths: Vec<String> = sheets
-                            .iter()
-                            .map(|&i| cohort.sheets[i].path.display().to_string())
-                            .collect();
-                        format!(
-                            "examiner {e}'s sheet from device {} has two different histories ({})",
-                            devices.iter().next().copied().unwrap_or_default(),
-                            paths.join(" and ")
-                        )
-                    } else {
-                        format!(
-                            "the same sheet was marked by examiner {e} on devices {}",
-                            devices.into_iter().collect::<Vec<_>>().join(" and ")
-                        )
-                    }
-                })
-                .collect();
-            let conflict = if !on_two_devices.is_empty() {
-                Some(on_two_devices.join("; "))
-            } else if examiners.len() > 1 && !double_marking {
-                let names: Vec<&str> = examiners.keys().copied().collect();
-                Some(format!(
-                    "marked by {} examiners ({}) but the rubric has no double marking",
-                    names.len(),
-                    names.join(", ")
-                ))
+            let (conflict, double_marked) = if indices.len() < 2 {
+                // One sheet or none (most cells): nothing to conflict.
+                (None, false)
             } else {
-                None
+                examiners_of(cohort, &indices, double_marking)
             };
             let problem = problems
                 .remove(&(candidate.as_str(), station.as_str()))
@@ -1192,7 +1155,7 @@ pub fn matrix_settled(
                 key,
                 Cell {
                     state,
-                    double_marked: examiners.len() > 1 && double_marking,
+                    double_marked,
                     sheets: indices,
                     concern,
                     conflict,
@@ -1210,6 +1173,57 @@ pub fn matrix_settled(
         cells: cells.into_iter().collect(),
         components: settled.components.clone(),
     }
+}
+
+/// What the sheets `indices` of one cell (two or more) say of it: the
+/// conflict among them, if any, and whether they are double marking.
+fn examiners_of(cohort: &Cohort, indices: &[usize], double_marking: bool) -> (Option<String>, bool) {
+    let mut examiners: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in indices {
+        examiners
+            .entry(cohort.sheets[i].key.examiner.as_str())
+            .or_default()
+            .push(i);
+    }
+    let on_two_devices: Vec<String> = examiners
+        .iter()
+        .filter(|(_, sheets)| sheets.len() > 1)
+        .map(|(e, sheets)| {
+            let devices: BTreeSet<&str> = sheets
+                .iter()
+                .map(|&i| cohort.sheets[i].key.device.as_str())
+                .collect();
+            if devices.len() == 1 {
+                let paths: Vec<String> = sheets
+                    .iter()
+                    .map(|&i| cohort.sheets[i].path.display().to_string())
+                    .collect();
+                format!(
+                    "examiner {e}'s sheet from device {} has two different histories ({})",
+                    devices.iter().next().copied().unwrap_or_default(),
+                    paths.join(" and ")
+                )
+            } else {
+                format!(
+                    "the same sheet was marked by examiner {e} on devices {}",
+                    devices.into_iter().collect::<Vec<_>>().join(" and ")
+                )
+            }
+        })
+        .collect();
+    let conflict = if !on_two_devices.is_empty() {
+        Some(on_two_devices.join("; "))
+    } else if examiners.len() > 1 && !double_marking {
+        let names: Vec<&str> = examiners.keys().copied().collect();
+        Some(format!(
+            "marked by {} examiners ({}) but the rubric has no double marking",
+            names.len(),
+            names.join(", ")
+        ))
+    } else {
+        None
+    };
+    (conflict, examiners.len() > 1 && double_marking)
 }
 
 /// Order of progress, for the least advanced of several sheets.

@@ -387,6 +387,34 @@ impl SheetState {
             .map(|(item, _)| UndoTarget::Item(item.to_string()))
     }
 
+    /// Which of `items` (item ids sorted, each with its place) have no
+    /// mark in force on this sheet: their places, pushed onto `out` in the
+    /// order of `items`. One walk through both sorted lists, where asking
+    /// [`SheetState::mark`] of each item searches the marks each time (a
+    /// status looks at every sheet of the exam).
+    pub fn unmarked_places(&self, items: &[(&str, usize)], out: &mut Vec<usize>) {
+        let mut marks = self.marks.iter().peekable();
+        for &(item, place) in items {
+            let mut marked = false;
+            while let Some((id, history)) = marks.peek() {
+                match id.as_str().cmp(item) {
+                    std::cmp::Ordering::Less => {
+                        marks.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        marked = history.current().is_some();
+                        marks.next();
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            if !marked {
+                out.push(place);
+            }
+        }
+    }
+
     /// The current mark of an item.
     pub fn mark(&self, item: &str) -> Option<MarkEntry> {
         let i = self.find_mark(item).ok()?;
@@ -584,6 +612,34 @@ mod tests {
             let text = serde_json::to_string(&value).expect("json");
             assert_eq!(serde_json::from_str::<MarkValue>(&text).expect("read"), value);
         }
+    }
+
+    /// The walk through a sheet's marks finds the items `mark` finds no
+    /// mark for, in the order given, whatever the ids and whatever was
+    /// undone.
+    #[test]
+    fn the_items_left_unmarked_are_those_with_no_mark_in_force() {
+        let ids = ["b", "a1", "consent", "a", "z", "a10", "é"];
+        let records = [
+            record(1, mark("a1", Some(1))),
+            record(2, mark("z", None)),
+            record(3, mark("consent", Some(0))),
+            record(4, mark("a", Some(2))),
+            record(5, Event::Undo { undoes: 4 }),
+            record(6, mark("gone", Some(1))),
+        ];
+        let state = SheetState::replay(&records);
+        let mut sorted: Vec<(&str, usize)> = ids.iter().enumerate().map(|(p, id)| (*id, p)).collect();
+        sorted.sort_unstable();
+        let mut places = Vec::new();
+        state.unmarked_places(&sorted, &mut places);
+        places.sort_unstable();
+        let expected: Vec<usize> = (0..ids.len()).filter(|&p| state.mark(ids[p]).is_none()).collect();
+        assert_eq!(places, expected);
+        assert_eq!(
+            places.iter().map(|&p| ids[p]).collect::<Vec<_>>(),
+            ["b", "a", "a10", "é"]
+        );
     }
 
     /// The archive keeps a sheet as JSON with what is empty left out: read
