@@ -735,6 +735,77 @@ fn an_assessor_moderates_from_the_archive_and_their_journal_is_collected() {
     }
 }
 
+/// The assessor opens the archive again later (a new copy of it, holding
+/// what they recorded the first time) with a new folder of their own: the
+/// screen carries on the journal the archive holds, so their earlier
+/// decisions are theirs, and what they record now grows that journal,
+/// which collect takes as an update, not a second history. On a second
+/// laptop, the same assessor's decisions count as theirs too, not as
+/// another assessor's.
+#[test]
+fn an_assessor_who_opens_the_archive_again_carries_on_their_journal() {
+    use common::tmux::{Tmux, skip_without_tmux};
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("archive-moderate-again");
+    let dir = Dir::new("archive-moderate-again");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    let bin = env!("CARGO_BIN_EXE_osce");
+    let moderate = |device: &str, into: &std::path::Path| {
+        format!(
+            "{bin} moderate {OSCE} --assessor ext.jsmith --device {device} --archive {} --into {}",
+            s(&archive),
+            s(into)
+        )
+    };
+
+    let first = dir.0.join("first");
+    t.start_sized(&moderate("jlap", &first), 120, 40);
+    t.wait_for("You have decided 0 of the ");
+    t.keys(&["a"]);
+    t.wait_for("You have decided 1 of the ");
+    t.keys(&["q"]);
+    t.wait_gone();
+    let (code, out) = run_osce(&["collect", s(&archive), s(&first)]);
+    assert_eq!(code, 0, "{out}");
+
+    // Days later, a new folder: the decision made the first time is there.
+    let second = dir.0.join("second");
+    t.start_sized(&moderate("jlap", &second), 120, 40);
+    let screen = t.wait_for("You have decided 1 of the ");
+    assert!(
+        screen.contains("Carried on from your moderation journal in"),
+        "{screen}"
+    );
+    t.keys(&["Down", "a"]);
+    t.wait_for("You have decided 2 of the ");
+    t.keys(&["q"]);
+    t.wait_gone();
+    let journal = |folder: &std::path::Path, device: &str| {
+        std::fs::read(folder.join(format!("msk-us-osce/ext.jsmith@{device}/moderation.jsonl")))
+            .expect("journal")
+    };
+    let (earlier, now) = (journal(&first, "jlap"), journal(&second, "jlap"));
+    assert!(
+        now.len() > earlier.len() && now.starts_with(&earlier),
+        "the journal grew"
+    );
+    let (code, out) = run_osce(&["collect", s(&archive), s(&second)]);
+    assert_eq!(code, 0, "a grown journal is an update, not refused: {out}");
+    assert!(out.contains("1 grown") && out.contains(" 0 refused"), "{out}");
+
+    // On another laptop, the two decisions are this assessor's own.
+    let third = dir.0.join("third");
+    t.start_sized(&moderate("home-pc", &third), 120, 40);
+    let screen = t.wait_for("You have decided 2 of the ");
+    assert!(!screen.contains("other assessor"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_gone();
+}
+
 /// `kill -9` at moments spread over a first collect (eight of them, each
 /// into a new archive): the archive is always as it was before that run
 /// (no journal, or an empty file that the next collect takes as new) or

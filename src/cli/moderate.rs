@@ -50,7 +50,7 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
     };
     // With an archive, its journals written out into a private folder
     // that lives as long as the screen.
-    let (mut folders, _written_out) =
+    let (mut folders, written_out) =
         match super::collect::folders_or_written_out(&args.sessions, args.archive.as_deref()) {
             Ok(s) => s,
             Err(code) => return code,
@@ -106,6 +106,13 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
     }
     let device = args.device.clone().unwrap_or_else(default_device);
     let store = Store::new(&into);
+    let carried = match carry_on(&store, &rubric.id, &args.assessor, &device, &folders, &into) {
+        Ok(carried) => carried,
+        Err(message) => {
+            errln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
     let (journal, quarantined) = match store.open_moderation(&rubric.id, &args.assessor, &device, &hash) {
         Ok((journal, replay)) => (journal, replay.quarantined),
         Err(StoreError::Locked { path }) => {
@@ -138,6 +145,17 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
     let own = AssessorLog::of_journal(&journal);
     let mut app = ModerateApp::new(rubric, first, own, options);
     let exec = ModerateExecutor::new(journal, loader, cell, Box::new(Utc::now));
+    if let Some((from, lines)) = carried {
+        let from = match (&args.archive, &written_out) {
+            (Some(archive), Some(out)) if from.starts_with(&out.folder) => archive.display().to_string(),
+            _ => from.display().to_string(),
+        };
+        app.startup_warning(format!(
+            "Carried on from your moderation journal in {from} ({lines} lines): what you decided there is \
+             here, and what you record now follows it, in {}.",
+            into.display()
+        ));
+    }
     if let Some(q) = quarantined {
         app.startup_warning(format!(
             "The end of your moderation journal was cut short (a crash or power cut) and set aside in {}: \
@@ -168,4 +186,69 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// Where `into` has no moderation journal of this assessor on this device
+/// but another folder read (the archive written out, a sessions folder)
+/// does, starts it as a copy of the longest such journal's complete
+/// lines, so that what is recorded now grows the journal already
+/// collected instead of starting a second history of it (which `collect`
+/// refuses): the folder and the number of lines carried on. Copies that
+/// are not one history (neither the start of the other) are refused, by
+/// name.
+fn carry_on(
+    store: &Store,
+    assessment: &str,
+    assessor: &str,
+    device: &str,
+    folders: &[std::path::PathBuf],
+    into: &std::path::Path,
+) -> Result<Option<(std::path::PathBuf, usize)>, String> {
+    let own = store
+        .moderation_path(assessment, assessor, device)
+        .map_err(|e| e.to_string())?;
+    if std::fs::symlink_metadata(&own).is_ok() {
+        return Ok(None);
+    }
+    let mut copies: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
+    for folder in folders.iter().filter(|f| f.as_path() != into) {
+        let Ok(path) = Store::new(folder).moderation_path(assessment, assessor, device) else {
+            continue;
+        };
+        if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        let mut bytes = std::fs::read(&path).map_err(|e| {
+            format!(
+                "{}: your moderation journal there cannot be read ({e}); what you record now must follow \
+                 it. Check the file's permissions",
+                path.display()
+            )
+        })?;
+        // Complete lines only: a torn last line is not carried on.
+        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        bytes.truncate(complete);
+        copies.push((path, bytes));
+    }
+    copies.sort_by_key(|(_, bytes)| std::cmp::Reverse(bytes.len()));
+    let Some((from, longest)) = copies.first() else {
+        return Ok(None);
+    };
+    if let Some((other, _)) = copies.iter().find(|(_, bytes)| !longest.starts_with(bytes)) {
+        return Err(format!(
+            "your moderation journal on {device} is found in two different forms, {} and {}: neither is the \
+             start of the other, so what you record now cannot follow both. Give this window another \
+             --device, and tell the module leader",
+            from.display(),
+            other.display()
+        ));
+    }
+    if longest.is_empty() {
+        return Ok(None);
+    }
+    let lines = longest.iter().filter(|&&b| b == b'\n').count();
+    store
+        .start_moderation_from(assessment, assessor, device, longest)
+        .map_err(|e| e.to_string())?;
+    Ok(Some((from.clone(), lines)))
 }

@@ -183,6 +183,41 @@ impl Store {
         )
     }
 
+    /// Starts the moderation journal of `assessor` on `device` in this
+    /// folder as a copy of `lines` (complete lines of the same journal found
+    /// elsewhere: an archive, another folder), so that what is recorded now
+    /// follows what was recorded there and the journal grows rather than
+    /// starting a second history. Written whole under a temporary name,
+    /// synced and then linked into place, so the journal is either absent
+    /// or the whole copy; one already there is never replaced.
+    pub fn start_moderation_from(
+        &self,
+        assessment: &str,
+        assessor: &str,
+        device: &str,
+        lines: &[u8],
+    ) -> Result<PathBuf, StoreError> {
+        let path = self.moderation_path(assessment, assessor, device)?;
+        ensure_root(&self.root)?;
+        let mut dirs: Vec<&Path> = path.ancestors().skip(1).take(2).collect();
+        dirs.reverse();
+        for dir in &dirs {
+            ensure_dir(dir)?;
+        }
+        let parent = path.parent().unwrap_or(&self.root).to_path_buf();
+        let temp = parent.join(format!(".{MODERATION_FILE}.copy-{}", std::process::id()));
+        let written = (|| {
+            let _ = fs::remove_file(&temp);
+            let (mut file, _) = open_no_follow(&temp, true)?;
+            file.write_all(lines).map_err(io_error(&temp))?;
+            file.sync_data().map_err(io_error(&temp))?;
+            fs::hard_link(&temp, &path).map_err(io_error(&path))?;
+            sync_dir(&parent)
+        })();
+        let _ = fs::remove_file(&temp);
+        written.map(|()| path)
+    }
+
     /// Every moderation journal of an assessment: (assessor, device, path),
     /// sorted. Like [`Store::sheets`], lists only what osce could have
     /// written.

@@ -721,18 +721,17 @@ impl ModerateApp {
             .cell(&self.cohort, &e.sheets, &e.candidate, &e.station)
     }
 
-    /// This assessor's decision on an entry, and whether it still holds:
-    /// not if the sheet changed since, nor if it was taken when the marks
-    /// gave another result (other pass marks since): then it must be
-    /// reviewed.
+    /// This assessor's decision on an entry, recorded on this device or
+    /// any other (one assessor on two laptops is one assessor: their
+    /// latest), and whether it still holds: not if the sheet changed
+    /// since, nor if it was taken when the marks gave another result
+    /// (other pass marks since): then it must be reviewed.
     pub fn own_decision(&self, e: &Entry) -> Option<(&crate::results::moderation::Decided, bool)> {
-        let d = self.own().latest(&e.candidate, &e.station)?;
-        let holds = self
+        let (d, holds) = self
             .moderation
             .decisions(&self.cohort, &e.sheets, &e.candidate, &e.station)
             .into_iter()
-            .find(|(x, _)| x.assessor == d.assessor)
-            .is_some_and(|(_, h)| h);
+            .find(|(x, _)| x.assessor == self.assessor)?;
         Some((d, holds && !self.under_other_pass_marks(d, e)))
     }
 

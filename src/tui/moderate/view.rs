@@ -251,7 +251,7 @@ fn decision_text(app: &ModerateApp, e: &Entry) -> String {
         .moderation
         .decisions(&app.cohort, &e.sheets, &e.candidate, &e.station)
         .iter()
-        .filter(|(d, _)| d.assessor != app.own().assessor || d.device != app.own().device)
+        .filter(|(d, _)| d.assessor != app.own().assessor)
         .count();
     match (mine.is_empty(), others) {
         (true, 0) => "—".to_string(),
