@@ -1740,3 +1740,29 @@ fn a_recorded_blake3_edited_by_hand_is_named_as_the_journal_it_belongs_to() {
         "{out}"
     );
 }
+
+/// An audit run with another exam's rubric finds none of its journals: it
+/// says what the folder or archive holds instead and fails, so a script
+/// auditing before the exam board does not take an audit of nothing for a
+/// pass.
+#[test]
+fn an_audit_that_finds_no_journal_of_the_rubric_fails_and_says_what_is_there() {
+    let dir = Dir::new("archive-audit-nothing");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    assert_eq!(run_osce(&["audit", OSCE, "--archive", s(&archive)]).0, 0);
+    let other = common::PRACTICAL;
+    for (source, place) in [("--archive", &archive), ("--sessions", &a)] {
+        let (code, out) = run_osce(&["audit", other, source, s(place)]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("Nothing was audited"), "{out}");
+        assert!(out.contains("\"msk-us-osce\""), "names what is there: {out}");
+        assert!(!out.contains("Every journal checks"), "{out}");
+    }
+    let (_, out) = run_osce(&["audit", other, "--archive", s(&archive)]);
+    assert!(
+        !out.contains("Sessions folders:"),
+        "an archive is not a folder: {out}"
+    );
+}

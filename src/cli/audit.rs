@@ -84,7 +84,16 @@ pub fn run(args: &AuditArgs) -> ExitCode {
             args.rubric.display(),
             a.display()
         ),
-        None => format!("Rubric: {}, BLAKE3 {hash}\n", args.rubric.display()),
+        None => format!(
+            "Rubric: {}, BLAKE3 {hash}\nSessions folders: {}\n",
+            args.rubric.display(),
+            report
+                .folders
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     let mut text = render(&rubric, &header, &report);
     if let Some(a) = &args.archive {
@@ -103,8 +112,11 @@ pub fn run(args: &AuditArgs) -> ExitCode {
             let _ = writeln!(text, "  ERROR {}: {e}", a.display());
         }
     }
+    // An audit of nothing checks nothing: a script auditing before the
+    // exam board must not take it for a pass.
+    let nothing = report.journals.is_empty();
     out!("{}", printable(&text));
-    if report.has_errors() || !archive_errors.is_empty() {
+    if nothing || report.has_errors() || !archive_errors.is_empty() {
         ExitCode::from(EXIT_INVALID)
     } else {
         ExitCode::SUCCESS
@@ -149,8 +161,6 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
     );
     out.push('\n');
     out.push_str(header);
-    let folders: Vec<String> = report.folders.iter().map(|f| f.display().to_string()).collect();
-    let _ = writeln!(out, "Sessions folders: {}", folders.join(", "));
     let _ = writeln!(out, "Times are as the laptops' clocks said, in UTC.");
 
     let _ = writeln!(out, "\nJournals ({}):", report.journals.len());
@@ -340,6 +350,18 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
              in an editor) and tell the exam lead. Status and export use only the intact records before \
              a journal's first bad line, and leave out journals marked against another rubric.",
             plural(errors, "error", "errors")
+        );
+    } else if report.journals.is_empty() {
+        let _ = writeln!(
+            out,
+            "Nothing was audited: no journal of assessment \"{}\" was found. Check that the rubric is the one \
+             the exam used{}.",
+            report.assessment,
+            if warnings > 0 {
+                " (the warning above says what is there instead)"
+            } else {
+                ""
+            }
         );
     } else if warnings > 0 {
         let _ = writeln!(

@@ -1655,6 +1655,15 @@ impl Stored {
         self.path.join(rel)
     }
 
+    /// The assessments it holds journals of, sorted.
+    pub fn assessments(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.journals.iter().map(|j| j.assessment().to_string()).collect();
+        all.dedup();
+        all.sort();
+        all.dedup();
+        all
+    }
+
     /// Whether it holds any journal of `assessment`.
     pub fn holds(&self, assessment: &str) -> bool {
         self.journals.iter().any(|j| j.assessment() == assessment)

@@ -311,8 +311,12 @@ pub enum FindingKind {
     Symlink { dangling: bool },
     /// Something that osce would not have put there.
     Unexpected { expected: &'static str },
-    /// A sessions folder with no folder for this assessment.
-    NoAssessmentFolder { assessment: String },
+    /// A sessions folder with no folder for this assessment, and the
+    /// folders of assessments it holds.
+    NoAssessmentFolder { assessment: String, holds: Vec<String> },
+    /// An archive with no journal of this assessment, and the assessments
+    /// it holds.
+    NoAssessmentInArchive { assessment: String, holds: Vec<String> },
     /// An error the exam lead has settled by a recorded decision (`osce
     /// decide`): still shown, as a warning, with the decision.
     Settled { was: Box<FindingKind>, by: String },
@@ -349,7 +353,8 @@ impl FindingKind {
             | FindingKind::Permissions { .. }
             | FindingKind::Symlink { .. }
             | FindingKind::Unexpected { .. }
-            | FindingKind::NoAssessmentFolder { .. } => Severity::Warning,
+            | FindingKind::NoAssessmentFolder { .. }
+            | FindingKind::NoAssessmentInArchive { .. } => Severity::Warning,
         }
     }
 }
@@ -719,10 +724,22 @@ impl Walk {
     fn folder(&mut self, folder: &Path, assessment: &str) -> Result<(), StoreError> {
         let dir = folder.join(assessment);
         let Some(entry) = look(&dir)? else {
+            // The folders beside it that hold assessments, to name the
+            // one the folder holds instead.
+            let mut holds: Vec<String> = std::fs::read_dir(folder)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|name| crate::base::ids::check_id(name).is_ok())
+                .collect();
+            holds.sort();
             self.find(
                 folder,
                 FindingKind::NoAssessmentFolder {
                     assessment: assessment.to_string(),
+                    holds,
                 },
             );
             return Ok(());
@@ -856,8 +873,9 @@ pub fn audit_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Res
             if !stored.holds(&rubric.id) {
                 walk.find(
                     stored.path(),
-                    FindingKind::NoAssessmentFolder {
+                    FindingKind::NoAssessmentInArchive {
                         assessment: rubric.id.clone(),
+                        holds: stored.assessments(),
                     },
                 );
             }
@@ -1665,12 +1683,37 @@ impl fmt::Display for FindingKind {
                  it. A sync service's conflict copy or an editor's backup looks like this: find out where \
                  it came from, and never rename it into place"
             ),
-            FindingKind::NoAssessmentFolder { assessment } => write!(
+            FindingKind::NoAssessmentFolder { assessment, holds } => write!(
                 f,
-                "holds no folder \"{assessment}\", so no journals of this assessment. Name the sessions \
-                 folder that holds it (the one above it)"
+                "holds no folder \"{assessment}\", so no journals of this assessment{}. Check that the \
+                 rubric is the one the exam used, and name the sessions folder that holds the assessment's \
+                 folder (the one above it)",
+                held(holds, "folders")
+            ),
+            FindingKind::NoAssessmentInArchive { assessment, holds } => write!(
+                f,
+                "holds no journal of assessment \"{assessment}\"{}. Check that the rubric is the one the \
+                 exam used, and that this is the exam's archive",
+                held(holds, "journals")
             ),
         }
+    }
+}
+
+/// " (it holds the folders of …)" naming what a folder or archive holds
+/// instead, or nothing where it holds none.
+fn held(holds: &[String], what: &str) -> String {
+    if holds.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (it holds the {what} of {})",
+            holds
+                .iter()
+                .map(|h| format!("\"{h}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 }
 
