@@ -1586,18 +1586,48 @@ fn an_archive_that_may_not_be_written_is_read_all_the_same() {
     let before = std::fs::read(&archive).expect("archive");
     let (code, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
     let (_, folders) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b)]);
-    // As root a file's mode does not stop a write: only where it does is
-    // the file unchanged.
-    let writable = std::fs::OpenOptions::new().write(true).open(&archive).is_ok();
     assert_eq!(code, 0, "{out}");
     assert_eq!(out, folders);
-    if !writable {
-        assert_eq!(
-            std::fs::read(&archive).expect("archive"),
-            before,
-            "nothing written"
-        );
-    }
+    // Its mode is honoured even by a user who could write it anyway (root).
+    assert_eq!(
+        std::fs::read(&archive).expect("archive"),
+        before,
+        "no reading kept in a read-only archive"
+    );
+    // Collecting into it is refused as read-only, not called damage.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("the archive is read-only") && out.contains("chmod u+w"),
+        "{out}"
+    );
+    assert!(!out.contains("damaged"), "{out}");
+    assert_eq!(std::fs::read(&archive).expect("archive"), before);
+}
+
+/// A folder that holds no assessment's journals (one level too deep, the
+/// laptop's folder above the sessions folder) is said by name and fails
+/// the collect; given alone, no archive of nothing is made.
+#[test]
+fn a_folder_holding_no_journals_fails_the_collect_and_makes_no_archive() {
+    let dir = Dir::new("archive-nothing-there");
+    let (a, b) = two_laptops(&dir);
+    let deep = a.join("msk-us-osce");
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&deep)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("no assessment's journals there"), "{out}");
+    assert!(!archive.exists(), "no archive of nothing: {out}");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&b), s(&deep)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("new journals"),
+        "the good folder is collected: {out}"
+    );
+    assert!(
+        out.contains(&format!("{}: no assessment's journals there", s(&deep))),
+        "{out}"
+    );
 }
 
 #[test]

@@ -52,6 +52,7 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             Err(code) => return code,
         }
     }
+    let existed = std::fs::symlink_metadata(&args.archive).is_ok();
     let mut archive = match Archive::open_for_collect(&args.archive) {
         Ok(a) => a,
         Err(e) => {
@@ -68,9 +69,20 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     };
     for folder in &done.empty_folders {
         errln!(
-            "warning: {}: no assessment's journals there; name the sessions folder (the one above the assessments' folders)",
+            "error: {}: no assessment's journals there, so nothing was collected from it; name the sessions \
+             folder (the one above the assessments' folders)",
             folder.display()
         );
+    }
+    if !existed && done.empty_folders.len() == args.folders.len() {
+        // Nothing at all to collect: no archive of nothing is left behind.
+        drop(archive);
+        let _ = std::fs::remove_file(&args.archive);
+        errln!(
+            "error: none of the folders named holds an assessment's journals; {} was not made",
+            args.archive.display()
+        );
+        return ExitCode::from(EXIT_INVALID);
     }
     for (journal, what) in &done.torn {
         errln!(
@@ -135,7 +147,7 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             return code;
         }
     }
-    if done.has_errors() {
+    if done.has_errors() || !done.empty_folders.is_empty() {
         ExitCode::from(EXIT_INVALID)
     } else {
         ExitCode::SUCCESS

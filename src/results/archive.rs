@@ -184,6 +184,12 @@ pub enum ArchiveError {
     Busy { path: PathBuf },
     #[error("{path}: the archive is damaged: {reason}. Keep the file; collect again into a new archive from the laptops' folders", path = .path.display())]
     Damaged { path: PathBuf, reason: String },
+    #[error(
+        "{path}: the archive is read-only, so nothing was collected into it. Make it writable (`chmod u+w {path}`) \
+         to collect into it, or collect into another archive",
+        path = .path.display()
+    )]
+    ReadOnly { path: PathBuf },
     #[error("{path}: {source}", path = .path.display())]
     Io { path: PathBuf, source: io::Error },
     #[error("{path}: {source}", path = .path.display())]
@@ -225,17 +231,27 @@ fn sql_error(path: &Path, e: rusqlite::Error) -> ArchiveError {
     }
 }
 
+/// Whether the file at `path` is read-only: its owner may not write it
+/// (`chmod 400`, a copy kept as it is; honoured even where the user could
+/// write it anyway, as root can), or this user may not.
+fn read_only(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o200 == 0)
+        || rustix::fs::access(path, rustix::fs::Access::WRITE_OK).is_err()
+}
+
 /// A connection to read the archive at `path`.
 fn connect_read(path: &Path) -> Result<Connection, ArchiveError> {
     // Opened for writing (never creating) only so that SQLite can roll
     // back what a collect cut short left (its hot journal); nothing is
     // written here (`query_only`). A file that may not be written is
-    // opened read-only by SQLite.
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| sql_error(path, e))?;
+    // opened read-only, so nothing is kept in it.
+    let write = if read_only(path) {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    };
+    let conn = Connection::open_with_flags(path, write | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| sql_error(path, e))?;
     conn.busy_timeout(BUSY_WAIT).map_err(|e| sql_error(path, e))?;
     conn.pragma_update(None, "query_only", true)
         .map_err(|e| sql_error(path, e))?;
@@ -259,6 +275,11 @@ impl Archive {
                     return Err(ArchiveError::NotArchive {
                         path: path.to_path_buf(),
                         reason: "not a file".into(),
+                    });
+                }
+                if read_only(path) {
+                    return Err(ArchiveError::ReadOnly {
+                        path: path.to_path_buf(),
                     });
                 }
                 false
@@ -1596,6 +1617,9 @@ impl Stored {
         let mut written = 0;
         let mismatched: Vec<String> = self.mismatches().into_iter().map(|(j, _)| j).collect();
         self.pool.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        if read_only(&self.path) {
+            return Ok(0);
+        }
         let mut conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
