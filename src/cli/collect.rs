@@ -95,6 +95,13 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             file.display()
         );
     }
+    for (journal, file) in &done.other_histories {
+        errln!(
+            "note: {journal}: {} is the other history of this sheet the archive keeps beside it; every command \
+             shows the conflict until it is decided (`osce decide conflict`)",
+            file.display()
+        );
+    }
     for (journal, why) in &done.failing {
         errln!("error: {journal}: stored, but it fails its checks: {why}. `osce audit --archive` shows it");
     }
@@ -281,5 +288,7 @@ pub fn folders_or_written_out(
         })
         .map_err(archive_failed)?;
     refuse_mismatches(path, &m.mismatches)?;
-    Ok((vec![m.folder.clone()], Some(m)))
+    let mut folders = vec![m.folder.clone()];
+    folders.extend(m.others.iter().cloned());
+    Ok((folders, Some(m)))
 }

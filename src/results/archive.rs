@@ -111,7 +111,21 @@ CREATE TABLE IF NOT EXISTS readings (
 CREATE INDEX IF NOT EXISTS journals_listed
     ON journals (assessment, kind, path, examiner, device, candidate, station, blake3);
 CREATE INDEX IF NOT EXISTS journals_failing ON journals (path) WHERE failing;
+CREATE TABLE IF NOT EXISTS other_histories (
+    journal TEXT NOT NULL,
+    blake3 TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    source TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    PRIMARY KEY (journal, blake3)
+) STRICT;
 ";
+
+/// How a sheet journal's other history is named, after the journal's own
+/// name: `…/shoulder.jsonl#other-` and the first 16 hex digits of its
+/// BLAKE3.
+pub const OTHER_HISTORY: &str = "#other-";
 
 /// Adds to `conn`'s archive what [`ADDED`] has and it lacks, and makes the
 /// `marks` view again where it is not [`MARKS_VIEW`]. A `readings` table
@@ -481,6 +495,9 @@ pub struct Collected {
     pub older_copies: Vec<(String, PathBuf)>,
     /// Copies refused: the archive keeps what it had.
     pub refused: Vec<Refusal>,
+    /// Copies that are another history of a sheet the archive already
+    /// keeps beside it (refused when first seen): (journal, file).
+    pub other_histories: Vec<(String, PathBuf)>,
     /// Journals stored (as evidence, and so that every command sees them
     /// as it would in the folders) that fail their checks: (journal, why).
     pub failing: Vec<(String, String)>,
@@ -499,6 +516,58 @@ impl Collected {
     pub fn has_errors(&self) -> bool {
         !self.refused.is_empty() || !self.failing.is_empty()
     }
+}
+
+/// What became of a sheet journal's copy that differs from the journal
+/// collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OtherHistory {
+    /// Kept now as another history of the sheet.
+    Kept,
+    /// Already kept (these bytes, or more of the same history).
+    Known,
+    /// Not a sheet's: refused only.
+    NotKept,
+}
+
+/// Keeps `bytes` (read from `file`) as another history of the sheet
+/// journal `rel`, unless they are already kept or are the start of a
+/// history kept; a kept history they continue is replaced by them (the
+/// second laptop marked on).
+fn keep_other_history(
+    tx: &rusqlite::Transaction<'_>,
+    rel: &str,
+    bytes: &[u8],
+    blake3: &str,
+    file: &Path,
+    now: &str,
+) -> rusqlite::Result<OtherHistory> {
+    let known: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM other_histories WHERE journal = ?1 AND length >= ?2 \
+         AND substr(bytes, 1, ?2) = ?3)",
+        params![rel, bytes.len() as i64, bytes],
+        |r| r.get(0),
+    )?;
+    if known {
+        return Ok(OtherHistory::Known);
+    }
+    tx.execute(
+        "DELETE FROM other_histories WHERE journal = ?1 AND length < ?2 AND substr(?3, 1, length) = bytes",
+        params![rel, bytes.len() as i64, bytes],
+    )?;
+    tx.execute(
+        "INSERT INTO other_histories (journal, blake3, length, bytes, source, collected_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            rel,
+            blake3,
+            bytes.len() as i64,
+            bytes,
+            file.display().to_string(),
+            now
+        ],
+    )?;
+    Ok(OtherHistory::Kept)
 }
 
 /// A copy of a journal that was refused.
@@ -1022,14 +1091,39 @@ pub fn collect(
                             false
                         } else {
                             let (at, line) = (differ, line_at(&bytes, differ));
+                            // A sheet's other history is kept beside it, so
+                            // that every command sees the conflict the
+                            // folders show until the exam lead decides it.
+                            // Not one that fails its checks (edited, damaged,
+                            // or another sheet's journal moved here): that is
+                            // refused only, as evidence.
+                            let kept =
+                                if split_layout(&f.rel).is_some_and(|p| p.0 == "sheet") && !summary.failing {
+                                    keep_other_history(&tx, &f.rel, &bytes, &blake3, &f.file, &now_words)
+                                        .map_err(sql)?
+                                } else {
+                                    OtherHistory::NotKept
+                                };
+                            if kept == OtherHistory::Known {
+                                out.other_histories.push((f.rel.clone(), f.file.clone()));
+                                out.copies += 1;
+                                continue;
+                            }
                             out.refused.push(Refusal {
                                 journal: f.rel.clone(),
                                 file: f.file.clone(),
                                 why: format!(
                                     "differs from the collected journal at line {line} (byte {}): what was collected \
                                      has been changed, or this is another history of the sheet (two laptops with one \
-                                     device name). The archive keeps what was collected; keep this file as evidence",
-                                    at + 1
+                                     device name). The archive keeps what was collected{}",
+                                    at + 1,
+                                    if kept == OtherHistory::Kept {
+                                        ", and this beside it as another history of the sheet: every command shows \
+                                         the conflict until it is decided (`osce decide conflict`). Keep this file as \
+                                         evidence"
+                                    } else {
+                                        "; keep this file as evidence"
+                                    }
                                 ),
                             });
                             continue;
@@ -1145,6 +1239,9 @@ pub fn collect(
 /// (owner-only), removed when dropped.
 pub struct Materialised {
     pub folder: PathBuf,
+    /// Folders beside it holding the other histories kept of sheets (the
+    /// first of each sheet's in the first, and so on), as second laptops'.
+    pub others: Vec<PathBuf>,
     /// How many journals it holds.
     pub journals: usize,
     /// Journals whose stored bytes do not match their stored BLAKE3 or
@@ -1154,6 +1251,9 @@ pub struct Materialised {
 
 impl Drop for Materialised {
     fn drop(&mut self) {
+        for other in &self.others {
+            let _ = fs::remove_dir_all(other);
+        }
         let _ = fs::remove_dir_all(&self.folder);
     }
 }
@@ -1236,6 +1336,7 @@ pub fn materialise(archive: &Archive) -> Result<Materialised, ArchiveError> {
         })?;
     let mut out = Materialised {
         folder: folder.clone(),
+        others: Vec::new(),
         journals: 0,
         mismatches: Vec::new(),
     };
@@ -1281,6 +1382,65 @@ pub fn materialise(archive: &Archive) -> Result<Materialised, ArchiveError> {
             .map_err(io_err(&file))?;
         out.journals += 1;
     }
+    drop(rows);
+    // Each other history kept of a sheet, in a folder of its own beside
+    // (a second laptop's, as the folders would show it).
+    let mut stmt = match archive
+        .conn
+        .prepare("SELECT journal, bytes, length, blake3 FROM other_histories ORDER BY journal, blake3")
+    {
+        Ok(stmt) => stmt,
+        // An archive made before other histories were kept.
+        Err(_) => return Ok(out),
+    };
+    let mut rows = stmt.query([]).map_err(sql)?;
+    let mut per_journal: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    while let Some(row) = rows.next().map_err(sql)? {
+        let rel: String = row.get(0).map_err(sql)?;
+        let bytes: Vec<u8> = row.get(1).map_err(sql)?;
+        let length: i64 = row.get(2).map_err(sql)?;
+        let hash: String = row.get(3).map_err(sql)?;
+        if !layout_path(&rel) {
+            continue;
+        }
+        if let Some(what) = mismatch(&bytes, length, &hash) {
+            out.mismatches.push((
+                format!("{rel}{OTHER_HISTORY}{}", &hash[..hash.len().min(16)]),
+                what,
+            ));
+        }
+        let n = per_journal.entry(rel.clone()).or_default();
+        *n += 1;
+        if out.others.len() < *n {
+            let other = folder.with_file_name(format!(
+                "{}-other-{n}",
+                folder
+                    .file_name()
+                    .and_then(|f| f.to_str())
+                    .unwrap_or("osce-archive")
+            ));
+            fs::DirBuilder::new()
+                .mode(0o700)
+                .create(&other)
+                .map_err(io_err(&other))?;
+            out.others.push(other);
+        }
+        let file = out.others[*n - 1].join(&rel);
+        if let Some(parent) = file.parent() {
+            fs::DirBuilder::new()
+                .mode(0o700)
+                .recursive(true)
+                .create(parent)
+                .map_err(io_err(parent))?;
+        }
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&file)
+            .and_then(|mut f| io::Write::write_all(&mut f, &bytes))
+            .map_err(io_err(&file))?;
+    }
     Ok(out)
 }
 
@@ -1300,6 +1460,9 @@ pub struct Stored {
     pool: Mutex<Vec<Connection>>,
     /// Every journal, sorted by its path inside the archive.
     journals: Vec<Listed>,
+    /// The other histories kept of sheet journals listed: (the journal's
+    /// path, the other history's BLAKE3), sorted.
+    others: Vec<(String, String)>,
     /// Journals whose stored bytes do not match their stored BLAKE3 or
     /// length: (journal, what).
     mismatches: Mutex<Vec<(String, String)>>,
@@ -1476,6 +1639,23 @@ impl Stored {
                 return Err(disagree(rest));
             }
         }
+        // The other histories kept of its sheets (none in an archive made
+        // before they were kept), of journals listed.
+        let others: Vec<(String, String)> = match archive
+            .conn
+            .prepare("SELECT journal, blake3 FROM other_histories ORDER BY journal, blake3")
+        {
+            Ok(mut stmt) => stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .map_err(sql)?
+                .into_iter()
+                .filter(|(rel, blake3)| {
+                    blake3.len() == 64 && journals.binary_search_by(|j| j.rel.as_str().cmp(rel)).is_ok()
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
         // A connection for each thread that reads, each in its read
         // transaction now, while the first holds the archive as listed.
         let mut pool = vec![archive.conn];
@@ -1488,6 +1668,7 @@ impl Stored {
             path: path.to_path_buf(),
             pool: Mutex::new(pool),
             journals,
+            others,
             mismatches: Mutex::new(Vec::new()),
             pending: Mutex::new(Vec::new()),
         })
@@ -1727,6 +1908,28 @@ impl Stored {
                 })
             })
             .collect();
+        // Each other history of a sheet found, as a sheet of its own.
+        let others: Vec<(SheetKey, PathBuf)> = found
+            .iter()
+            .flat_map(|(key, name)| {
+                let rel = name
+                    .strip_prefix(&self.path)
+                    .ok()
+                    .and_then(|r| r.to_str())
+                    .unwrap_or("");
+                let from = self.others.partition_point(|(r, _)| r.as_str() < rel);
+                self.others[from..]
+                    .iter()
+                    .take_while(move |(r, _)| r == rel)
+                    .map(move |(r, blake3)| {
+                        (
+                            key.clone(),
+                            self.name(&format!("{r}{OTHER_HISTORY}{}", &blake3[..16])),
+                        )
+                    })
+            })
+            .collect();
+        found.extend(others);
         found.sort();
         found
     }
@@ -1783,6 +1986,39 @@ impl Stored {
                 conn
             }
         };
+        if let Some((journal, short)) = rel.split_once(OTHER_HISTORY) {
+            // Another history of a sheet, kept beside it.
+            let blake3 = self
+                .others
+                .iter()
+                .find(|(r, b)| r == journal && b.starts_with(short))
+                .map(|(_, b)| b.clone())
+                .unwrap_or_default();
+            let result = conn
+                .prepare_cached(
+                    "SELECT bytes, length, blake3 FROM other_histories WHERE journal = ?1 AND blake3 = ?2",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_row(params![journal, blake3], |row| {
+                        let bytes = row.get_ref(0)?.as_blob()?;
+                        if let Some(what) = mismatch(bytes, row.get(1)?, &row.get::<_, String>(2)?) {
+                            self.mismatches
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push((rel.to_string(), what));
+                        }
+                        Ok(with(bytes))
+                    })
+                });
+            self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+            if let Err(e) = &result {
+                self.mismatches
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((rel.to_string(), format!("its stored bytes cannot be read ({e})")));
+            }
+            return result.map_err(failed);
+        }
         let result = conn
             .prepare_cached("SELECT bytes, length, blake3 FROM journals WHERE path = ?1")
             .and_then(|mut stmt| {
