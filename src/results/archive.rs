@@ -1365,21 +1365,7 @@ pub fn materialise(archive: &Archive) -> Result<Materialised, ArchiveError> {
         if let Some(what) = mismatch(&bytes, length, &hash) {
             out.mismatches.push((rel.clone(), what));
         }
-        let file = folder.join(&rel);
-        if let Some(parent) = file.parent() {
-            fs::DirBuilder::new()
-                .mode(0o700)
-                .recursive(true)
-                .create(parent)
-                .map_err(io_err(parent))?;
-        }
-        fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&file)
-            .and_then(|mut f| io::Write::write_all(&mut f, &bytes))
-            .map_err(io_err(&file))?;
+        write_out(&folder.join(&rel), &bytes)?;
         out.journals += 1;
     }
     drop(rows);
@@ -1425,23 +1411,32 @@ pub fn materialise(archive: &Archive) -> Result<Materialised, ArchiveError> {
                 .map_err(io_err(&other))?;
             out.others.push(other);
         }
-        let file = out.others[*n - 1].join(&rel);
-        if let Some(parent) = file.parent() {
-            fs::DirBuilder::new()
-                .mode(0o700)
-                .recursive(true)
-                .create(parent)
-                .map_err(io_err(parent))?;
-        }
-        fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&file)
-            .and_then(|mut f| io::Write::write_all(&mut f, &bytes))
-            .map_err(io_err(&file))?;
+        write_out(&out.others[*n - 1].join(&rel), &bytes)?;
     }
     Ok(out)
+}
+
+/// Writes `bytes` into a new owner-only file at `file`, making the
+/// folders above it (owner-only) where missing.
+fn write_out(file: &Path, bytes: &[u8]) -> Result<(), ArchiveError> {
+    let io_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| ArchiveError::Io { path: p, source }
+    };
+    if let Some(parent) = file.parent() {
+        fs::DirBuilder::new()
+            .mode(0o700)
+            .recursive(true)
+            .create(parent)
+            .map_err(io_err(parent))?;
+    }
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)
+        .and_then(|mut f| io::Write::write_all(&mut f, bytes))
+        .map_err(io_err(file))
 }
 
 /// The archive's journals, read straight from the file by every command
