@@ -1914,3 +1914,44 @@ fn a_sheet_with_two_histories_is_a_conflict_from_the_archive_whatever_the_order(
         }
     }
 }
+
+/// The archive's journals written out for the moderation screen are
+/// candidates' marks: closing the terminal window (its session killed, a
+/// hang-up) removes them as `q` does, not only a quit from the screen.
+#[test]
+fn closing_the_window_on_moderate_from_the_archive_leaves_no_journals_behind() {
+    use common::tmux::{Tmux, skip_without_tmux};
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("archive-moderate-hangup");
+    let dir = Dir::new("archive-moderate-hangup");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    let temp = dir.sub("temp");
+    let bin = env!("CARGO_BIN_EXE_osce");
+    t.start_sized(
+        &format!(
+            "TMPDIR={} {bin} moderate {OSCE} --assessor ext.jsmith --archive {} --into {}",
+            s(&temp),
+            s(&archive),
+            s(&dir.0.join("mine"))
+        ),
+        80,
+        24,
+    );
+    t.wait_for("You have decided 0 of the ");
+    let written = || std::fs::read_dir(&temp).expect("temp").count();
+    assert_eq!(
+        written(),
+        1,
+        "the journals are written out while the screen is open"
+    );
+    t.run(&["kill-session", "-t", "e2e"]);
+    let start = std::time::Instant::now();
+    while written() > 0 && start.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(written(), 0, "nothing left in the temporary folder");
+}

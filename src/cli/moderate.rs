@@ -55,6 +55,11 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             Ok(s) => s,
             Err(code) => return code,
         };
+    if let Some(out) = &written_out {
+        osce::tui::signals::remove_if_forced(
+            std::iter::once(out.folder.clone()).chain(out.others.iter().cloned()),
+        );
+    }
     // The assessor's own folder (--into) is read with the others.
     let Some(into) = args.into.clone().or_else(|| args.sessions.first().cloned()) else {
         errln!("error: --archive needs --into DIR: the folder your moderation journal goes to");

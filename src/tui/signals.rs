@@ -25,6 +25,20 @@ const WATCH: Duration = Duration::from_millis(250);
 /// Held while a record is being written (see [`writing`]).
 static WRITING: Mutex<()> = Mutex::new(());
 
+/// Private folders to remove should the watchdog end the process itself
+/// (see [`remove_if_forced`]).
+static TEMPORARY: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
+
+/// Folders that must not outlive the screen (an archive's journals written
+/// out for `moderate`: candidates' marks): removed even when the
+/// watchdog ends the process, where nothing else is dropped.
+pub fn remove_if_forced(folders: impl IntoIterator<Item = std::path::PathBuf>) {
+    TEMPORARY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .extend(folders);
+}
+
 /// Hold the returned guard while writing a record: the watchdog never ends
 /// the process in the middle of one.
 pub fn writing() -> MutexGuard<'static, ()> {
@@ -67,6 +81,13 @@ fn watchdog(flag: &AtomicBool) {
     // The screen's loop ends within a tick when it can.
     std::thread::sleep(GRACE);
     let _writing = writing();
+    for folder in TEMPORARY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+    {
+        let _ = std::fs::remove_dir_all(folder);
+    }
     // Still here: the loop is stuck. A terminal that is still there (the
     // loop busy on a slow disk when a shutdown came) is given back as `q`
     // would leave it; one that has gone cannot be.
