@@ -1955,3 +1955,78 @@ fn closing_the_window_on_moderate_from_the_archive_leaves_no_journals_behind() {
     }
     assert_eq!(written(), 0, "nothing left in the temporary folder");
 }
+
+/// A module leader who holds only the archive records decisions from it
+/// (`--archive`, with `--into` a folder of their own, then collected):
+/// they apply as from the folders, and a later decision recorded into a
+/// new folder carries on the decisions journal the archive holds, so the
+/// collect takes it as an update rather than refusing a second history.
+#[test]
+fn decisions_are_recorded_from_the_archive_alone_and_carry_on_its_journal() {
+    let dir = Dir::new("archive-decide");
+    let (a, b) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b)]).0, 0);
+    let void = |candidate: &str, into: &Path| {
+        run_osce(&[
+            "decide",
+            "void",
+            OSCE,
+            "--archive",
+            s(&archive),
+            "--into",
+            s(into),
+            "--candidate",
+            candidate,
+            "--station",
+            "knee",
+            "--sheet",
+            "e.jones@laptop-a",
+            "--by",
+            "Dr Lead",
+            "--device",
+            "office",
+            "--reason",
+            "marked under the wrong candidate",
+        ])
+    };
+    let (code, out) = run_osce(&[
+        "decide",
+        "void",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--sheet",
+        "e.jones@laptop-a",
+        "--by",
+        "Dr Lead",
+        "--reason",
+        "why",
+    ]);
+    assert_eq!(code, 2, "--into is required with --archive: {out}");
+    let (_, status) = run_osce(&["status", OSCE, "--archive", s(&archive), "--problems"]);
+    assert!(!status.contains("--sessions FOLDER"), "{status}");
+
+    let first = dir.0.join("lead-1");
+    let (code, out) = void("C001", &first);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&first)]).0, 0);
+    let second = dir.0.join("lead-2");
+    let (code, out) = void("C002", &second);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Carried on from your decisions journal in"), "{out}");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&second)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 grown") && out.contains(" 0 refused"), "{out}");
+
+    let (_, listed) = run_osce(&["decide", "list", OSCE, "--archive", s(&archive)]);
+    assert_eq!(listed.matches("'s sheet is void").count(), 2, "{listed}");
+    let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b), s(&second)]);
+    let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(c1, c2, "{o1}\n{o2}");
+    assert_eq!(o1, o2);
+}

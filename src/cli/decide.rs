@@ -12,7 +12,7 @@ use osce::results::reconcile::CandidateResult;
 use osce::rubric::Rubric;
 use osce::store::Proposed;
 
-use super::status::{Loaded, adopted_standards, load_cohort};
+use super::status::{Loaded, adopted_standards, load_from};
 use super::{EXIT_INVALID, EXIT_USAGE};
 
 /// What every decision needs: the exam, who decides and why, where it is
@@ -23,8 +23,12 @@ pub struct Common {
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders holding the sheets (one per laptop), as for status
-    #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
     pub sessions: Vec<PathBuf>,
+    /// The exam archive holding the sheets (`osce collect`), instead of
+    /// the folders; --into is then required
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
+    pub archive: Option<PathBuf>,
     /// Roster CSV, as for status
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
@@ -35,7 +39,8 @@ pub struct Common {
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
     /// The sessions folder to record the decision in (default: the first
-    /// --sessions folder). Give it to every later command
+    /// --sessions folder; required with --archive, and then collected into
+    /// it). Give it to every later command
     #[arg(long, value_name = "DIR")]
     pub into: Option<PathBuf>,
     /// This computer's name in the record (default: its hostname)
@@ -232,14 +237,22 @@ pub enum Decide {
         /// Rubric file (.ron) the exam used
         #[arg(value_name = "RUBRIC")]
         rubric: PathBuf,
-        #[arg(long, value_name = "DIR", num_args = 1.., required = true)]
+        #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
         sessions: Vec<PathBuf>,
+        /// The exam archive, instead of the folders
+        #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
+        archive: Option<PathBuf>,
     },
 }
 
 pub fn run(decide: &Decide) -> ExitCode {
-    if let Decide::List { rubric, sessions } = decide {
-        return list(rubric, sessions);
+    if let Decide::List {
+        rubric,
+        sessions,
+        archive,
+    } = decide
+    {
+        return list(rubric, sessions, archive.as_deref());
     }
     if let Decide::Components {
         common,
@@ -305,8 +318,56 @@ pub(super) fn who_and_why(common: &Common) -> Result<(&str, &str), ExitCode> {
 /// they stand.
 fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> {
     let (by, reason) = who_and_why(common)?;
-    let l = load_cohort(&common.rubric, &common.sessions, common.roster.as_deref())?;
+    if common.archive.is_some() && common.into.is_none() {
+        errln!(
+            "error: --archive needs --into DIR: the folder your decisions journal goes to (collect it into the \
+             archive afterwards: `osce collect ARCHIVE DIR`)"
+        );
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
+    let sessions = super::collect::sessions_or_stored(&common.sessions, common.archive.as_deref())?;
+    let l = load_from(&common.rubric, sessions.source(), common.roster.as_deref())?;
     Ok((by, reason, l))
+}
+
+/// Where `into` has no decisions journal of this decider on this device
+/// but the archive or another folder read does, starts it as a copy of
+/// that one (see [`super::carry`]): where from, and how many lines.
+fn carry_on_decisions(
+    common: &Common,
+    into: &Path,
+    entry: &DecisionEntry,
+) -> Result<Option<(PathBuf, usize)>, String> {
+    let store = osce::store::Store::new(into);
+    let own = store
+        .decisions_path(&entry.assessment, &entry.by_id(), &entry.device)
+        .map_err(|e| e.to_string())?;
+    if std::fs::symlink_metadata(&own).is_ok() {
+        return Ok(None);
+    }
+    let rel = own.strip_prefix(into).unwrap_or(&own).to_path_buf();
+    let mut copies = super::carry::in_folders(&common.sessions, into, &rel)?;
+    if let Some(archive) = &common.archive {
+        let stored = osce::results::archive::Stored::open(archive).map_err(|e| e.to_string())?;
+        let name = stored.path().join(&rel);
+        if stored
+            .named_journals(&entry.assessment, "decisions")
+            .iter()
+            .any(|(_, _, n)| *n == name)
+        {
+            let bytes = stored
+                .with_bytes(&name, |b| b.to_vec())
+                .map_err(|e| e.to_string())?;
+            copies.push((archive.clone(), super::carry::complete_lines(bytes)));
+        }
+    }
+    super::carry::carry_on(
+        &store,
+        &own,
+        copies,
+        &format!("your decisions journal on {}", entry.device),
+        "Give --device another name, and keep both files for the exam board",
+    )
 }
 
 /// A decision as the journal keeps it.
@@ -492,7 +553,24 @@ fn finish(
     if common.dry_run {
         outln!("Dry run: nothing recorded. It would change:");
     } else if !entries.is_empty() {
-        let into = common.into.clone().unwrap_or_else(|| common.sessions[0].clone());
+        let Some(into) = common.into.clone().or_else(|| common.sessions.first().cloned()) else {
+            errln!("error: nothing recorded: give --into DIR, the folder your decisions journal goes to");
+            return ExitCode::from(EXIT_USAGE);
+        };
+        if let Some(first) = entries.first() {
+            match carry_on_decisions(common, &into, first) {
+                Ok(Some((from, lines))) => outln!(
+                    "Carried on from your decisions journal in {} ({}): what you record now follows it.",
+                    from.display(),
+                    osce::base::text::plural(lines, "line", "lines")
+                ),
+                Ok(None) => {}
+                Err(e) => {
+                    errln!("error: nothing recorded: {e}");
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            }
+        }
         let several = entries.len() > 1;
         match osce::results::decisions::record_all(&into, entries, now) {
             Ok(path) => outln!(
@@ -907,12 +985,16 @@ fn results(l: &Loaded, decisions: &Decisions) -> Result<Vec<CandidateResult>, Re
 
 /// `osce decide list`: every decision, in the order made, and whether it is
 /// in force.
-fn list(rubric_path: &Path, sessions: &[PathBuf]) -> ExitCode {
+fn list(rubric_path: &Path, sessions: &[PathBuf], archive: Option<&Path>) -> ExitCode {
     let (rubric, hash): (Rubric, String) = match super::status::rubric_and_hash(rubric_path) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let decisions = match osce::results::decisions::gather(&rubric, &hash, sessions) {
+    let source = match super::collect::sessions_or_stored(sessions, archive) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let decisions = match osce::results::decisions::gather_from(&rubric, &hash, source.source()) {
         Ok(d) => d,
         Err(e) => {
             errln!("error: {e}");

@@ -143,6 +143,7 @@ fn record(
     let common = super::decide::Common {
         rubric: args.rubric.clone(),
         sessions: args.sessions.clone(),
+        archive: None,
         roster: args.roster.clone(),
         by: args.by.clone(),
         reason: Some(reason),

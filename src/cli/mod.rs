@@ -3,6 +3,7 @@
 //! rubric), 2 usage or I/O (a missing file, not UTF-8, a folder).
 
 mod audit;
+mod carry;
 mod collect;
 mod decide;
 pub mod diagnostics;

@@ -111,7 +111,23 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
     }
     let device = args.device.clone().unwrap_or_else(default_device);
     let store = Store::new(&into);
-    let carried = match carry_on(&store, &rubric.id, &args.assessor, &device, &folders, &into) {
+    // Where `into` has no moderation journal of this assessor on this
+    // device but another folder read (the archive written out, a
+    // sessions folder) does, it is started as a copy of that one.
+    let carried = match store
+        .moderation_path(&rubric.id, &args.assessor, &device)
+        .map_err(|e| e.to_string())
+        .and_then(|own| {
+            let rel = own.strip_prefix(&into).unwrap_or(&own).to_path_buf();
+            let copies = super::carry::in_folders(&folders, &into, &rel)?;
+            super::carry::carry_on(
+                &store,
+                &own,
+                copies,
+                &format!("your moderation journal on {device}"),
+                "Give this window another --device, and tell the module leader",
+            )
+        }) {
         Ok(carried) => carried,
         Err(message) => {
             errln!("error: {message}");
@@ -156,8 +172,9 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             _ => from.display().to_string(),
         };
         app.startup_warning(format!(
-            "Carried on from your moderation journal in {from} ({lines} lines): what you decided there is \
+            "Carried on from your moderation journal in {from} ({}): what you decided there is \
              here, and what you record now follows it, in {}.",
+            osce::base::text::plural(lines, "line", "lines"),
             into.display()
         ));
     }
@@ -191,69 +208,4 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
-}
-
-/// Where `into` has no moderation journal of this assessor on this device
-/// but another folder read (the archive written out, a sessions folder)
-/// does, starts it as a copy of the longest such journal's complete
-/// lines, so that what is recorded now grows the journal already
-/// collected instead of starting a second history of it (which `collect`
-/// refuses): the folder and the number of lines carried on. Copies that
-/// are not one history (neither the start of the other) are refused, by
-/// name.
-fn carry_on(
-    store: &Store,
-    assessment: &str,
-    assessor: &str,
-    device: &str,
-    folders: &[std::path::PathBuf],
-    into: &std::path::Path,
-) -> Result<Option<(std::path::PathBuf, usize)>, String> {
-    let own = store
-        .moderation_path(assessment, assessor, device)
-        .map_err(|e| e.to_string())?;
-    if std::fs::symlink_metadata(&own).is_ok() {
-        return Ok(None);
-    }
-    let mut copies: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
-    for folder in folders.iter().filter(|f| f.as_path() != into) {
-        let Ok(path) = Store::new(folder).moderation_path(assessment, assessor, device) else {
-            continue;
-        };
-        if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-            continue;
-        }
-        let mut bytes = std::fs::read(&path).map_err(|e| {
-            format!(
-                "{}: your moderation journal there cannot be read ({e}); what you record now must follow \
-                 it. Check the file's permissions",
-                path.display()
-            )
-        })?;
-        // Complete lines only: a torn last line is not carried on.
-        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        bytes.truncate(complete);
-        copies.push((path, bytes));
-    }
-    copies.sort_by_key(|(_, bytes)| std::cmp::Reverse(bytes.len()));
-    let Some((from, longest)) = copies.first() else {
-        return Ok(None);
-    };
-    if let Some((other, _)) = copies.iter().find(|(_, bytes)| !longest.starts_with(bytes)) {
-        return Err(format!(
-            "your moderation journal on {device} is found in two different forms, {} and {}: neither is the \
-             start of the other, so what you record now cannot follow both. Give this window another \
-             --device, and tell the module leader",
-            from.display(),
-            other.display()
-        ));
-    }
-    if longest.is_empty() {
-        return Ok(None);
-    }
-    let lines = longest.iter().filter(|&&b| b == b'\n').count();
-    store
-        .start_moderation_from(assessment, assessor, device, longest)
-        .map_err(|e| e.to_string())?;
-    Ok(Some((from.clone(), lines)))
 }

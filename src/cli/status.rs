@@ -169,11 +169,10 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     };
     // With an archive, decisions are recorded in a folder of the lead's
     // own, collected like any other.
-    let hint_folders = match args.archive {
-        Some(_) => vec![PathBuf::from("FOLDER")],
-        None => args.sessions.clone(),
+    let hints = match &args.archive {
+        Some(archive) => Hints::archive(&args.rubric, archive),
+        None => Hints::new(&args.rubric, &args.sessions),
     };
-    let hints = Hints::new(&args.rubric, &hint_folders);
     let (incomplete, held, unrecorded, modules) =
         incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
     if args.problems {
@@ -245,14 +244,10 @@ pub fn status(args: &StatusArgs) -> ExitCode {
             );
         }
         out!(
-            "    record: osce decide components {} --sessions {} --file RESULTS.csv --by NAME --reason \"…\" \
+            "    record: osce decide components {} {} --file RESULTS.csv --by NAME --reason \"…\" \
              (docs/decisions.md gives the file's columns)\n",
             args.rubric.display(),
-            hint_folders
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(" ")
+            hints.source()
         );
     }
     let why = osce::results::finality::not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
@@ -519,19 +514,38 @@ const HEADER_EVERY: usize = 30;
 /// The `osce decide` command that settles each problem, as a line to copy.
 pub struct Hints {
     rubric: String,
-    sessions: String,
+    /// Where the decision reads the sheets and is recorded:
+    /// `--sessions DIR...`, or `--archive ARCHIVE --into FOLDER`.
+    source: String,
 }
 
 impl Hints {
     pub fn new(rubric: &Path, sessions: &[PathBuf]) -> Hints {
         Hints {
             rubric: rubric.display().to_string(),
-            sessions: sessions
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(" "),
+            source: format!(
+                "--sessions {}",
+                sessions
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
         }
+    }
+
+    /// Decisions on the archive's sheets, recorded in a folder of the
+    /// lead's own (then collected).
+    pub fn archive(rubric: &Path, archive: &Path) -> Hints {
+        Hints {
+            rubric: rubric.display().to_string(),
+            source: format!("--archive {} --into FOLDER", archive.display()),
+        }
+    }
+
+    /// Where the decision reads the sheets and is recorded.
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// The ruling on an item left unmarked: its scale's levels, and "not
@@ -576,16 +590,16 @@ impl Hints {
     /// The decision that settles every station held for review at once.
     fn held(&self) -> String {
         format!(
-            "    decide: osce decide held {} --sessions {} --by NAME --reason \"…\"",
-            self.rubric, self.sessions
+            "    decide: osce decide held {} {} --by NAME --reason \"…\"",
+            self.rubric, self.source
         )
     }
 
     fn line(&self, kind: &str, candidate: &str, station: &str, choice: &str) -> String {
         format!(
-            "    decide: osce decide {kind} {} --sessions {} --candidate {candidate} --station {station} {choice} \
+            "    decide: osce decide {kind} {} {} --candidate {candidate} --station {station} {choice} \
              --by NAME --reason \"…\"",
-            self.rubric, self.sessions
+            self.rubric, self.source
         )
     }
 }

@@ -183,21 +183,16 @@ impl Store {
         )
     }
 
-    /// Starts the moderation journal of `assessor` on `device` in this
-    /// folder as a copy of `lines` (complete lines of the same journal found
-    /// elsewhere: an archive, another folder), so that what is recorded now
-    /// follows what was recorded there and the journal grows rather than
-    /// starting a second history. Written whole under a temporary name,
-    /// synced and then linked into place, so the journal is either absent
-    /// or the whole copy; one already there is never replaced.
-    pub fn start_moderation_from(
-        &self,
-        assessment: &str,
-        assessor: &str,
-        device: &str,
-        lines: &[u8],
-    ) -> Result<PathBuf, StoreError> {
-        let path = self.moderation_path(assessment, assessor, device)?;
+    /// Starts the journal at `path` (in this folder: a moderation or
+    /// decisions journal, as [`Store::moderation_path`] or
+    /// [`Store::decisions_path`] name it) as a copy of `lines` (complete
+    /// lines of the same journal found elsewhere: an archive, another
+    /// folder), so that what is recorded now follows what was recorded
+    /// there and the journal grows rather than starting a second history.
+    /// Written whole under a temporary name, synced and then linked into
+    /// place, so the journal is either absent or the whole copy; one
+    /// already there is never replaced.
+    pub fn start_journal_from(&self, path: &Path, lines: &[u8]) -> Result<(), StoreError> {
         ensure_root(&self.root)?;
         let mut dirs: Vec<&Path> = path.ancestors().skip(1).take(2).collect();
         dirs.reverse();
@@ -205,17 +200,18 @@ impl Store {
             ensure_dir(dir)?;
         }
         let parent = path.parent().unwrap_or(&self.root).to_path_buf();
-        let temp = parent.join(format!(".{MODERATION_FILE}.copy-{}", std::process::id()));
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("journal");
+        let temp = parent.join(format!(".{name}.copy-{}", std::process::id()));
         let written = (|| {
             let _ = fs::remove_file(&temp);
             let (mut file, _) = open_no_follow(&temp, true)?;
             file.write_all(lines).map_err(io_error(&temp))?;
             file.sync_data().map_err(io_error(&temp))?;
-            fs::hard_link(&temp, &path).map_err(io_error(&path))?;
+            fs::hard_link(&temp, path).map_err(io_error(path))?;
             sync_dir(&parent)
         })();
         let _ = fs::remove_file(&temp);
-        written.map(|()| path)
+        written
     }
 
     /// Every moderation journal of an assessment: (assessor, device, path),
