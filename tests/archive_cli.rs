@@ -1848,6 +1848,11 @@ fn a_sheet_with_two_histories_is_a_conflict_from_the_archive_whatever_the_order(
         "{folders}"
     );
     for archive in [&first, &second] {
+        let (_, out) = run_osce(&["status", OSCE, "--archive", s(archive)]);
+        assert!(
+            !out.contains("not in yet"),
+            "every sheet is in, one in conflict: {out}"
+        );
         let (code, out) = run_osce(&["status", OSCE, "--archive", s(archive), "--problems"]);
         assert_eq!(code, 1, "{out}");
         assert!(out.contains("shoulder: CONFLICT: examiner e.jones's sheet from device laptop-a has two different histories"), "{out}");

@@ -22,7 +22,7 @@ pub fn run(args: &AuditArgs) -> ExitCode {
     };
     for folder in &args.sessions {
         if !folder.is_dir() {
-            errln!("error: {}: no such sessions folder", folder.display());
+            errln!("error: {}", super::collect::no_folder(folder));
             return ExitCode::from(EXIT_USAGE);
         }
     }

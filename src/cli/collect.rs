@@ -39,7 +39,7 @@ fn code(e: &ArchiveError) -> ExitCode {
 pub fn run(args: &CollectArgs) -> ExitCode {
     for folder in &args.folders {
         if !folder.is_dir() {
-            errln!("error: {}: no such sessions folder", folder.display());
+            errln!("error: {}", no_folder(folder));
             return ExitCode::from(EXIT_USAGE);
         }
     }
@@ -291,4 +291,46 @@ pub fn folders_or_written_out(
     let mut folders = vec![m.folder.clone()];
     folders.extend(m.others.iter().cloned());
     Ok((folders, Some(m)))
+}
+
+/// Why `path`, given as a sessions folder, is not one: an archive given
+/// where a folder goes (or the archive and a folder swapped), another
+/// file, or nothing there.
+pub fn no_folder(path: &Path) -> String {
+    let shown = path.display();
+    if path.is_file() {
+        let mut head = [0u8; 16];
+        let archive = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+            .is_ok_and(|()| &head == b"SQLite format 3\0");
+        if archive {
+            format!(
+                "{shown}: is an exam archive, not a sessions folder: give it with --archive (and to collect, name \
+                 the archive first: `osce collect ARCHIVE FOLDER...`)"
+            )
+        } else {
+            format!(
+                "{shown}: is a file, not a sessions folder: name the folder that holds the assessment's folder"
+            )
+        }
+    } else {
+        format!("{shown}: no such sessions folder")
+    }
+}
+
+/// The assessments whose folders `folders` hold (sorted, each once): what
+/// is there when the rubric's assessment is not.
+pub fn assessments_in(folders: &[PathBuf]) -> Vec<String> {
+    let mut found: Vec<String> = folders
+        .iter()
+        .filter_map(|f| std::fs::read_dir(f).ok())
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| osce::base::ids::check_id(name).is_ok())
+        .collect();
+    found.sort();
+    found.dedup();
+    found
 }

@@ -34,7 +34,7 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
     };
     for folder in &args.sessions {
         if !folder.is_dir() {
-            errln!("error: {}: no such sessions folder", folder.display());
+            errln!("error: {}", super::collect::no_folder(folder));
             return ExitCode::from(EXIT_USAGE);
         }
     }

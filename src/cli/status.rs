@@ -76,7 +76,7 @@ fn load_with(
     if let Source::Folders(sessions) = source {
         for folder in sessions {
             if !folder.is_dir() {
-                errln!("error: {}: no such sessions folder", folder.display());
+                errln!("error: {}", super::collect::no_folder(folder));
                 return Err(ExitCode::from(EXIT_USAGE));
             }
         }
@@ -182,6 +182,26 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         );
     } else {
         out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
+    }
+    if m.candidates.is_empty() {
+        // Another exam's rubric, most likely: say what is there instead.
+        let (place, holds) = match &sessions.stored {
+            Some(stored) => (stored.path().display().to_string(), stored.assessments()),
+            None => (
+                osce::results::gather::folder_list(&args.sessions),
+                super::collect::assessments_in(&args.sessions),
+            ),
+        };
+        if !holds.is_empty() {
+            out!(
+                "{place} holds the sheets of {}: check that the rubric is the one the exam used.\n",
+                holds
+                    .iter()
+                    .map(|h| format!("\"{h}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
     }
     if !held.is_empty() {
         // Every sheet is in at these stations, yet their result waits:
@@ -1113,7 +1133,14 @@ pub fn render(
         let waiting = m
             .cells
             .values()
-            .filter(|c| !c.state.is_done() && c.state != CellState::Amending)
+            // A conflict or a problem is in, and listed with its decision.
+            .filter(|c| {
+                !c.state.is_done()
+                    && !matches!(
+                        c.state,
+                        CellState::Amending | CellState::Conflict | CellState::Problem
+                    )
+            })
             .count();
         if waiting > 0 {
             let _ = writeln!(out, "\n{} not in yet.", plural(waiting, "sheet is", "sheets are"));

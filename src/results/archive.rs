@@ -288,7 +288,7 @@ impl Archive {
                 if !fs::metadata(path).is_ok_and(|m| m.is_file()) {
                     return Err(ArchiveError::NotArchive {
                         path: path.to_path_buf(),
-                        reason: "not a file".into(),
+                        reason: "a folder or other non-file, not the archive file; sessions folders are given with --sessions, and `osce collect ARCHIVE FOLDER...` names the archive first".into(),
                     });
                 }
                 if read_only(path) {
@@ -353,7 +353,7 @@ impl Archive {
             Ok(_) => {
                 return Err(ArchiveError::NotArchive {
                     path: path.to_path_buf(),
-                    reason: "not a file".into(),
+                    reason: "a folder or other non-file, not the archive file; sessions folders are given with --sessions, and `osce collect ARCHIVE FOLDER...` names the archive first".into(),
                 });
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
