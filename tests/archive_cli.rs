@@ -1631,6 +1631,9 @@ fn a_folder_holding_no_journals_fails_the_collect_and_makes_no_archive() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("no assessment's journals there"), "{out}");
     assert!(!archive.exists(), "no archive of nothing: {out}");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&deep), s(&deep)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!archive.exists(), "named twice, still nothing: {out}");
     let (code, out) = run_osce(&["collect", s(&archive), s(&b), s(&deep)]);
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -1995,24 +1998,32 @@ fn decisions_are_recorded_from_the_archive_alone_and_carry_on_its_journal() {
             "marked under the wrong candidate",
         ])
     };
-    let (code, out) = run_osce(&[
-        "decide",
-        "void",
-        OSCE,
-        "--archive",
-        s(&archive),
-        "--candidate",
-        "C001",
-        "--station",
-        "knee",
-        "--sheet",
-        "e.jones@laptop-a",
-        "--by",
-        "Dr Lead",
-        "--reason",
-        "why",
-    ]);
+    // Without --into: refused, but for a dry run, which records nothing.
+    let without_into = |more: &[&str]| {
+        let mut args = vec![
+            "decide",
+            "void",
+            OSCE,
+            "--archive",
+            s(&archive),
+            "--candidate",
+            "C001",
+            "--station",
+            "knee",
+            "--sheet",
+            "e.jones@laptop-a",
+            "--by",
+            "Dr Lead",
+            "--reason",
+            "why",
+        ];
+        args.extend(more);
+        run_osce(&args)
+    };
+    let (code, out) = without_into(&[]);
     assert_eq!(code, 2, "--into is required with --archive: {out}");
+    let (code, out) = without_into(&["--dry-run"]);
+    assert_eq!(code, 0, "a dry run needs no --into: {out}");
     let (_, status) = run_osce(&["status", OSCE, "--archive", s(&archive), "--problems"]);
     assert!(!status.contains("--sessions FOLDER"), "{status}");
 
@@ -2028,9 +2039,54 @@ fn decisions_are_recorded_from_the_archive_alone_and_carry_on_its_journal() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("1 grown") && out.contains(" 0 refused"), "{out}");
 
+    // Back in the first folder, which holds the start of the journal: it
+    // is brought up to date before the decision is added.
+    let (code, out) = void("C003", &first);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Carried on from your decisions journal in"), "{out}");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&first)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 grown") && out.contains(" 0 refused"), "{out}");
+    // A folder holding another history of the journal: refused, nothing
+    // written.
+    let other = dir.0.join("lead-other");
+    let (code, out) = run_osce(&[
+        "decide",
+        "void",
+        OSCE,
+        "--sessions",
+        s(&a),
+        s(&b),
+        "--into",
+        s(&other),
+        "--candidate",
+        "C002",
+        "--station",
+        "knee",
+        "--sheet",
+        "e.jones@laptop-a",
+        "--by",
+        "Dr Lead",
+        "--device",
+        "office",
+        "--reason",
+        "another history",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let journal = other.join("msk-us-osce/Dr-Lead@office/decisions.jsonl");
+    let before = std::fs::read(&journal).expect("journal");
+    let (code, out) = void("C003", &other);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("neither is the start of the other"), "{out}");
+    assert_eq!(
+        std::fs::read(&journal).expect("journal"),
+        before,
+        "nothing written"
+    );
+
     let (_, listed) = run_osce(&["decide", "list", OSCE, "--archive", s(&archive)]);
-    assert_eq!(listed.matches("'s sheet is void").count(), 2, "{listed}");
-    let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b), s(&second)]);
+    assert_eq!(listed.matches("'s sheet is void").count(), 3, "{listed}");
+    let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b), s(&first)]);
     let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
     assert_eq!(c1, c2, "{o1}\n{o2}");
     assert_eq!(o1, o2);

@@ -1,9 +1,11 @@
 //! Carrying on a journal found elsewhere: an assessor's moderation
-//! journal, or an exam lead's decisions journal, recorded into a new
-//! folder while the archive (or another folder) already holds the same
-//! journal. Started as a copy of what is held, it grows it; started anew,
-//! it would be a second history of it, which `collect` refuses.
+//! journal, or an exam lead's decisions journal, recorded into a folder
+//! while the archive (or another folder) already holds more of the same
+//! journal. Brought up to date first, it grows what is held; started anew
+//! (or left behind), it would be a second history of it, which `collect`
+//! refuses.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use osce::store::Store;
@@ -36,21 +38,33 @@ pub fn in_folders(folders: &[PathBuf], into: &Path, rel: &Path) -> Result<Vec<(P
     Ok(copies)
 }
 
-/// Where `own` (a journal in `store`'s folder) does not exist, starts it
-/// as a copy of the longest of `copies` (the same journal found
-/// elsewhere): where it came from and how many lines were carried on.
-/// Copies that are not one history (neither the start of the other) are
-/// refused, by name: `what` says whose journal it is, `fix` what to do.
+/// What [`carry_on`] did.
+pub struct Carried {
+    /// Where the lines came from.
+    pub from: PathBuf,
+    /// How many lines were copied.
+    pub lines: usize,
+    /// Whether the journal was made by this (to be removed again should
+    /// what follows fail).
+    pub created: bool,
+}
+
+/// Brings `own` (a journal in `store`'s folder) up to the longest of
+/// `copies` (the same journal found elsewhere): starts it as a copy where
+/// it does not exist, adds what it lacks where it is the start of that
+/// copy. Refused, with nothing written: copies that are not one history,
+/// a copy that fails its checks (`sound` says why), and an `own` that is
+/// neither the start of the copy nor more of it (what is recorded in it
+/// could never be collected). `what` says whose journal it is, `fix` what
+/// to do.
 pub fn carry_on(
     store: &Store,
     own: &Path,
     mut copies: Vec<(PathBuf, Vec<u8>)>,
+    sound: impl Fn(&[u8]) -> Option<String>,
     what: &str,
     fix: &str,
-) -> Result<Option<(PathBuf, usize)>, String> {
-    if std::fs::symlink_metadata(own).is_ok() {
-        return Ok(None);
-    }
+) -> Result<Option<Carried>, String> {
     copies.sort_by_key(|(_, bytes)| std::cmp::Reverse(bytes.len()));
     let Some((from, longest)) = copies.first() else {
         return Ok(None);
@@ -66,9 +80,60 @@ pub fn carry_on(
     if longest.is_empty() {
         return Ok(None);
     }
-    let lines = longest.iter().filter(|&&b| b == b'\n').count();
-    store
-        .start_journal_from(own, longest)
-        .map_err(|e| e.to_string())?;
-    Ok(Some((from.clone(), lines)))
+    let mine = match std::fs::symlink_metadata(own) {
+        Ok(_) => Some(std::fs::read(own).map_err(|e| format!("{}: {e}", own.display()))?),
+        Err(_) => None,
+    };
+    let start = match &mine {
+        None => 0,
+        // Already as long, or longer: it grows what is held.
+        Some(mine) if mine.starts_with(longest) => return Ok(None),
+        // Its complete lines are the start of what is held: the rest is
+        // added (a torn last line of its own is left to be set aside).
+        Some(mine) if longest.starts_with(mine) && mine.last().is_none_or(|&b| b == b'\n') => mine.len(),
+        Some(_) => {
+            return Err(format!(
+                "{what} in {} is not the one in {}: neither is the start of the other, so what you recorded in \
+                 it could never be collected with it. Record into a new --into folder (it starts from {}), or \
+                 give another --device",
+                own.display(),
+                from.display(),
+                from.display()
+            ));
+        }
+    };
+    if let Some(why) = sound(longest) {
+        return Err(format!(
+            "{what} in {} fails its checks ({why}), so it cannot be carried on and nothing was written. {fix}",
+            from.display()
+        ));
+    }
+    let rest = &longest[start..];
+    let lines = rest.iter().filter(|&&b| b == b'\n').count();
+    if mine.is_none() {
+        store
+            .start_journal_from(own, longest)
+            .map_err(|e| e.to_string())?;
+    } else {
+        // Appended whole and synced, under the lock every window takes.
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(own)
+            .map_err(|e| format!("{}: {e}", own.display()))?;
+        rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive).map_err(|_| {
+            format!(
+                "{}: open in another osce window (on this computer, or another sharing the folder). Close that \
+                 window first",
+                own.display()
+            )
+        })?;
+        file.write_all(rest)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| format!("{}: {e}", own.display()))?;
+    }
+    Ok(Some(Carried {
+        from: from.clone(),
+        lines,
+        created: mine.is_none(),
+    }))
 }

@@ -74,7 +74,7 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             folder.display()
         );
     }
-    if !existed && done.empty_folders.len() == args.folders.len() {
+    if !existed && done.new.is_empty() && !done.empty_folders.is_empty() {
         // Nothing at all to collect: no archive of nothing is left behind.
         drop(archive);
         let _ = std::fs::remove_file(&args.archive);

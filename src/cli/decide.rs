@@ -318,7 +318,7 @@ pub(super) fn who_and_why(common: &Common) -> Result<(&str, &str), ExitCode> {
 /// they stand.
 fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> {
     let (by, reason) = who_and_why(common)?;
-    if common.archive.is_some() && common.into.is_none() {
+    if common.archive.is_some() && common.into.is_none() && !common.dry_run {
         errln!(
             "error: --archive needs --into DIR: the folder your decisions journal goes to (collect it into the \
              archive afterwards: `osce collect ARCHIVE DIR`)"
@@ -337,14 +337,11 @@ fn carry_on_decisions(
     common: &Common,
     into: &Path,
     entry: &DecisionEntry,
-) -> Result<Option<(PathBuf, usize)>, String> {
+) -> Result<Option<(super::carry::Carried, PathBuf)>, String> {
     let store = osce::store::Store::new(into);
     let own = store
         .decisions_path(&entry.assessment, &entry.by_id(), &entry.device)
         .map_err(|e| e.to_string())?;
-    if std::fs::symlink_metadata(&own).is_ok() {
-        return Ok(None);
-    }
     let rel = own.strip_prefix(into).unwrap_or(&own).to_path_buf();
     let mut copies = super::carry::in_folders(&common.sessions, into, &rel)?;
     if let Some(archive) = &common.archive {
@@ -365,9 +362,15 @@ fn carry_on_decisions(
         &store,
         &own,
         copies,
+        |bytes| {
+            osce::store::read_chain_bytes::<DecisionEntry>(bytes)
+                .damage
+                .map(|(line, reason)| format!("line {line}: {reason}"))
+        },
         &format!("your decisions journal on {}", entry.device),
         "Give --device another name, and keep both files for the exam board",
     )
+    .map(|carried| carried.map(|c| (c, own)))
 }
 
 /// A decision as the journal keeps it.
@@ -557,13 +560,20 @@ fn finish(
             errln!("error: nothing recorded: give --into DIR, the folder your decisions journal goes to");
             return ExitCode::from(EXIT_USAGE);
         };
+        let mut started = None;
         if let Some(first) = entries.first() {
             match carry_on_decisions(common, &into, first) {
-                Ok(Some((from, lines))) => outln!(
-                    "Carried on from your decisions journal in {} ({}): what you record now follows it.",
-                    from.display(),
-                    osce::base::text::plural(lines, "line", "lines")
-                ),
+                Ok(Some((carried, own))) => {
+                    outln!(
+                        "Carried on from your decisions journal in {} ({}): what you record now follows it.",
+                        carried.from.display(),
+                        osce::base::text::plural(carried.lines, "line", "lines")
+                    );
+                    if carried.created {
+                        let len = std::fs::metadata(&own).map(|m| m.len()).unwrap_or(0);
+                        started = Some((own, len));
+                    }
+                }
                 Ok(None) => {}
                 Err(e) => {
                     errln!("error: nothing recorded: {e}");
@@ -572,12 +582,29 @@ fn finish(
             }
         }
         let several = entries.len() > 1;
-        match osce::results::decisions::record_all(&into, entries, now) {
-            Ok(path) => outln!(
-                "Recorded in {} (give {} to every later command). It changes:",
-                path.display(),
-                into.display()
-            ),
+        let recorded = osce::results::decisions::record_all(&into, entries, now);
+        // A journal started here for these decisions, with nothing of them
+        // in it, is not left behind.
+        if recorded.is_err()
+            && let Some((own, len)) = &started
+            && std::fs::metadata(own).is_ok_and(|m| m.len() == *len)
+        {
+            let _ = std::fs::remove_file(own);
+        }
+        match recorded {
+            Ok(path) => match &common.archive {
+                Some(archive) => outln!(
+                    "Recorded in {} (collect it into the archive: osce collect {} {}). It changes:",
+                    path.display(),
+                    archive.display(),
+                    into.display()
+                ),
+                None => outln!(
+                    "Recorded in {} (give {} to every later command). It changes:",
+                    path.display(),
+                    into.display()
+                ),
+            },
             Err(e) if several => {
                 errln!(
                     "error: not every decision was recorded: {e}. Run again: what was recorded is kept, and the \

@@ -111,19 +111,28 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
     }
     let device = args.device.clone().unwrap_or_else(default_device);
     let store = Store::new(&into);
-    // Where `into` has no moderation journal of this assessor on this
-    // device but another folder read (the archive written out, a
-    // sessions folder) does, it is started as a copy of that one.
-    let carried = match store
-        .moderation_path(&rubric.id, &args.assessor, &device)
-        .map_err(|e| e.to_string())
-        .and_then(|own| {
-            let rel = own.strip_prefix(&into).unwrap_or(&own).to_path_buf();
-            let copies = super::carry::in_folders(&folders, &into, &rel)?;
+    // Where another folder read (the archive written out, a sessions
+    // folder) holds more of this assessor's moderation journal on this
+    // device than `into` does, it is brought up to that one first.
+    let own = match store.moderation_path(&rubric.id, &args.assessor, &device) {
+        Ok(own) => own,
+        Err(e) => {
+            errln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let carried = match super::carry::in_folders(&folders, &into, own.strip_prefix(&into).unwrap_or(&own))
+        .and_then(|copies| {
             super::carry::carry_on(
                 &store,
                 &own,
                 copies,
+                |bytes| {
+                    osce::store::check_sheet_bytes(&own, bytes, |_| {})
+                        .1
+                        .damage
+                        .map(|d| format!("line {}: {}", d.line, d.reason))
+                },
                 &format!("your moderation journal on {device}"),
                 "Give this window another --device, and tell the module leader",
             )
@@ -134,6 +143,12 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    // A journal started here that cannot be opened is not left behind.
+    let unmade = |carried: &Option<super::carry::Carried>| {
+        if carried.as_ref().is_some_and(|c| c.created) {
+            let _ = std::fs::remove_file(&own);
+        }
+    };
     let (journal, quarantined) = match store.open_moderation(&rubric.id, &args.assessor, &device, &hash) {
         Ok((journal, replay)) => (journal, replay.quarantined),
         Err(StoreError::Locked { path }) => {
@@ -142,10 +157,12 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
                  computer, or another sharing the folder). Close that window first: two windows must never write it",
                 path.display()
             );
+            unmade(&carried);
             return ExitCode::from(EXIT_USAGE);
         }
         Err(e) => {
             errln!("error: {e}");
+            unmade(&carried);
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -166,7 +183,7 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
     let own = AssessorLog::of_journal(&journal);
     let mut app = ModerateApp::new(rubric, first, own, options);
     let exec = ModerateExecutor::new(journal, loader, cell, Box::new(Utc::now));
-    if let Some((from, lines)) = carried {
+    if let Some(super::carry::Carried { from, lines, .. }) = carried {
         let from = match (&args.archive, &written_out) {
             (Some(archive), Some(out)) if from.starts_with(&out.folder) => archive.display().to_string(),
             _ => from.display().to_string(),

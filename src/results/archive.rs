@@ -526,14 +526,18 @@ enum OtherHistory {
     Kept,
     /// Already kept (these bytes, or more of the same history).
     Known,
+    /// Kept in place of the shorter start of it kept before.
+    Grown,
     /// Not a sheet's: refused only.
     NotKept,
 }
 
 /// Keeps `bytes` (read from `file`) as another history of the sheet
-/// journal `rel`, unless they are already kept or are the start of a
-/// history kept; a kept history they continue is replaced by them (the
-/// second laptop marked on).
+/// journal `rel`, by their complete lines (a torn last line is kept with
+/// them, but counts for nothing): not where a history kept already holds
+/// those lines (known), and in place of the histories kept whose lines
+/// they continue (the second laptop marked on: grown). A copy without one
+/// complete line is not kept.
 fn keep_other_history(
     tx: &rusqlite::Transaction<'_>,
     rel: &str,
@@ -542,19 +546,31 @@ fn keep_other_history(
     file: &Path,
     now: &str,
 ) -> rusqlite::Result<OtherHistory> {
-    let known: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM other_histories WHERE journal = ?1 AND length >= ?2 \
-         AND substr(bytes, 1, ?2) = ?3)",
-        params![rel, bytes.len() as i64, bytes],
-        |r| r.get(0),
-    )?;
-    if known {
+    let complete = |b: &[u8]| b.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+    let lines = &bytes[..complete(bytes)];
+    if lines.is_empty() {
+        return Ok(OtherHistory::NotKept);
+    }
+    let kept: Vec<(String, Vec<u8>)> = tx
+        .prepare_cached("SELECT blake3, bytes FROM other_histories WHERE journal = ?1")?
+        .query_map(params![rel], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if kept
+        .iter()
+        .any(|(_, held)| held[..complete(held)].starts_with(lines))
+    {
         return Ok(OtherHistory::Known);
     }
-    tx.execute(
-        "DELETE FROM other_histories WHERE journal = ?1 AND length < ?2 AND substr(?3, 1, length) = bytes",
-        params![rel, bytes.len() as i64, bytes],
-    )?;
+    let mut grown = false;
+    for (hash, held) in &kept {
+        if lines.starts_with(&held[..complete(held)]) {
+            tx.execute(
+                "DELETE FROM other_histories WHERE journal = ?1 AND blake3 = ?2",
+                params![rel, hash],
+            )?;
+            grown = true;
+        }
+    }
     tx.execute(
         "INSERT INTO other_histories (journal, blake3, length, bytes, source, collected_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -567,7 +583,11 @@ fn keep_other_history(
             now
         ],
     )?;
-    Ok(OtherHistory::Kept)
+    Ok(if grown {
+        OtherHistory::Grown
+    } else {
+        OtherHistory::Kept
+    })
 }
 
 /// A copy of a journal that was refused.
@@ -1097,33 +1117,43 @@ pub fn collect(
                             // Not one that fails its checks (edited, damaged,
                             // or another sheet's journal moved here): that is
                             // refused only, as evidence.
-                            let kept =
-                                if split_layout(&f.rel).is_some_and(|p| p.0 == "sheet") && !summary.failing {
-                                    keep_other_history(&tx, &f.rel, &bytes, &blake3, &f.file, &now_words)
-                                        .map_err(sql)?
-                                } else {
-                                    OtherHistory::NotKept
-                                };
-                            if kept == OtherHistory::Known {
+                            let sheet = split_layout(&f.rel).is_some_and(|p| p.0 == "sheet");
+                            let kept = if sheet && !summary.failing {
+                                keep_other_history(&tx, &f.rel, &bytes, &blake3, &f.file, &now_words)
+                                    .map_err(sql)?
+                            } else {
+                                OtherHistory::NotKept
+                            };
+                            if matches!(kept, OtherHistory::Known | OtherHistory::Grown) {
                                 out.other_histories.push((f.rel.clone(), f.file.clone()));
                                 out.copies += 1;
                                 continue;
                             }
+                            let then = match kept {
+                                _ if !sheet => "; what this copy holds beyond it is not in the archive: whoever \
+                                                recorded it records it again under another --device. Keep this \
+                                                file as evidence"
+                                    .to_string(),
+                                OtherHistory::Kept => ", and this beside it as another history of the sheet: every \
+                                                       command shows the conflict until it is decided (`osce decide \
+                                                       conflict`). Keep this file as evidence"
+                                    .to_string(),
+                                _ if summary.failing => format!(
+                                    "; this copy also fails its checks ({}), so it is not kept beside it. Keep it \
+                                     as evidence",
+                                    summary.verdict
+                                ),
+                                _ => "; keep this file as evidence".to_string(),
+                            };
                             out.refused.push(Refusal {
                                 journal: f.rel.clone(),
                                 file: f.file.clone(),
                                 why: format!(
                                     "differs from the collected journal at line {line} (byte {}): what was collected \
-                                     has been changed, or this is another history of the sheet (two laptops with one \
-                                     device name). The archive keeps what was collected{}",
+                                     has been changed, or this is another history of the {} (two laptops with one \
+                                     device name). The archive keeps what was collected{then}",
                                     at + 1,
-                                    if kept == OtherHistory::Kept {
-                                        ", and this beside it as another history of the sheet: every command shows \
-                                         the conflict until it is decided (`osce decide conflict`). Keep this file as \
-                                         evidence"
-                                    } else {
-                                        "; keep this file as evidence"
-                                    }
+                                    if sheet { "sheet" } else { "journal" }
                                 ),
                             });
                             continue;
