@@ -518,6 +518,16 @@ impl Collected {
     }
 }
 
+/// Whether the archive has the table of other histories (one made before
+/// they were kept has not, until its next collect).
+fn has_other_histories(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'other_histories')",
+        [],
+        |r| r.get(0),
+    )
+}
+
 /// What became of a sheet journal's copy that differs from the journal
 /// collected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1401,14 +1411,14 @@ pub fn materialise(archive: &Archive) -> Result<Materialised, ArchiveError> {
     drop(rows);
     // Each other history kept of a sheet, in a folder of its own beside
     // (a second laptop's, as the folders would show it).
-    let mut stmt = match archive
+    // An archive made before other histories were kept has none.
+    if !has_other_histories(&archive.conn).map_err(sql)? {
+        return Ok(out);
+    }
+    let mut stmt = archive
         .conn
         .prepare("SELECT journal, bytes, length, blake3 FROM other_histories ORDER BY journal, blake3")
-    {
-        Ok(stmt) => stmt,
-        // An archive made before other histories were kept.
-        Err(_) => return Ok(out),
-    };
+        .map_err(sql)?;
     let mut rows = stmt.query([]).map_err(sql)?;
     let mut per_journal: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     while let Some(row) = rows.next().map_err(sql)? {
@@ -1666,20 +1676,22 @@ impl Stored {
         }
         // The other histories kept of its sheets (none in an archive made
         // before they were kept), of journals listed.
-        let others: Vec<(String, String)> = match archive
-            .conn
-            .prepare("SELECT journal, blake3 FROM other_histories ORDER BY journal, blake3")
-        {
-            Ok(mut stmt) => stmt
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        let others: Vec<(String, String)> = if has_other_histories(&archive.conn).map_err(sql)? {
+            archive
+                .conn
+                .prepare("SELECT journal, blake3 FROM other_histories ORDER BY journal, blake3")
+                .and_then(|mut stmt| {
+                    stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                })
                 .map_err(sql)?
                 .into_iter()
                 .filter(|(rel, blake3)| {
                     blake3.len() == 64 && journals.binary_search_by(|j| j.rel.as_str().cmp(rel)).is_ok()
                 })
-                .collect(),
-            Err(_) => Vec::new(),
+                .collect()
+        } else {
+            Vec::new()
         };
         // A connection for each thread that reads, each in its read
         // transaction now, while the first holds the archive as listed.
