@@ -454,8 +454,15 @@ impl ModerateApp {
     }
 
     /// A warning shown when the screen opens.
+    /// Several are shown one under the other (at most three lines).
     pub fn startup_warning(&mut self, text: String) {
-        self.warn(text);
+        match &mut self.notice {
+            Some(n) if n.error => {
+                n.text.push('\n');
+                n.text.push_str(&text);
+            }
+            _ => self.warn(text),
+        }
     }
 
     /// Puts this assessor's log among the gathered ones, in place of the

@@ -30,7 +30,11 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
     if let Some(alarm) = app.alarm() {
         area = crate::tui::marking::view::banner(frame, area, alarm, "DECISIONS", theme);
     }
-    let notice = u16::from(app.notice.is_some());
+    // A notice line each (the warnings the screen opened with), at most 3.
+    let notice = app
+        .notice
+        .as_ref()
+        .map_or(0, |n| n.text.lines().count().clamp(1, 3) as u16);
     let [header, notice_area, body, footer] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(notice),
@@ -41,10 +45,13 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
     render_header(app, frame, header, theme);
     if let Some(n) = &app.notice {
         let style = if n.error { theme.danger() } else { theme.ok() };
-        frame.render_widget(
-            Paragraph::new(Line::styled(fit(&n.text, usize::from(area.width)), style)),
-            notice_area,
-        );
+        let lines: Vec<Line> = n
+            .text
+            .lines()
+            .take(3)
+            .map(|l| Line::styled(fit(l, usize::from(area.width)), style))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), notice_area);
     }
     match &app.screen {
         Screen::List => render_list(app, frame, body, theme),
