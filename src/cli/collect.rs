@@ -317,20 +317,3 @@ pub fn no_folder(path: &Path) -> String {
         format!("{shown}: no such sessions folder")
     }
 }
-
-/// The assessments whose folders `folders` hold (sorted, each once): what
-/// is there when the rubric's assessment is not.
-pub fn assessments_in(folders: &[PathBuf]) -> Vec<String> {
-    let mut found: Vec<String> = folders
-        .iter()
-        .filter_map(|f| std::fs::read_dir(f).ok())
-        .flatten()
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|name| osce::base::ids::check_id(name).is_ok())
-        .collect();
-    found.sort();
-    found.dedup();
-    found
-}

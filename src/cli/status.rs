@@ -189,17 +189,13 @@ pub fn status(args: &StatusArgs) -> ExitCode {
             Some(stored) => (stored.path().display().to_string(), stored.assessments()),
             None => (
                 osce::results::gather::folder_list(&args.sessions),
-                super::collect::assessments_in(&args.sessions),
+                osce::store::assessments_in(&args.sessions),
             ),
         };
         if !holds.is_empty() {
             out!(
                 "{place} holds the sheets of {}: check that the rubric is the one the exam used.\n",
-                holds
-                    .iter()
-                    .map(|h| format!("\"{h}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                osce::base::text::quoted_list(&holds)
             );
         }
     }

@@ -2023,64 +2023,27 @@ impl Stored {
                 conn
             }
         };
-        if let Some((journal, short)) = rel.split_once(OTHER_HISTORY) {
+        let result = match rel.split_once(OTHER_HISTORY) {
             // Another history of a sheet, kept beside it.
-            let blake3 = self
-                .others
-                .iter()
-                .find(|(r, b)| r == journal && b.starts_with(short))
-                .map(|(_, b)| b.clone())
-                .unwrap_or_default();
-            let result = conn
-                .prepare_cached(
+            Some((journal, short)) => {
+                let blake3 = self
+                    .others
+                    .iter()
+                    .find(|(r, b)| r == journal && b.starts_with(short))
+                    .map_or("", |(_, b)| b.as_str());
+                conn.prepare_cached(
                     "SELECT bytes, length, blake3 FROM other_histories WHERE journal = ?1 AND blake3 = ?2",
                 )
                 .and_then(|mut stmt| {
                     stmt.query_row(params![journal, blake3], |row| {
-                        let bytes = row.get_ref(0)?.as_blob()?;
-                        if let Some(what) = mismatch(bytes, row.get(1)?, &row.get::<_, String>(2)?) {
-                            self.mismatches
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .push((rel.to_string(), what));
-                        }
-                        Ok(with(bytes))
+                        self.checked(rel, row, false, with)
                     })
-                });
-            self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
-            if let Err(e) = &result {
-                self.mismatches
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((rel.to_string(), format!("its stored bytes cannot be read ({e})")));
-            }
-            return result.map_err(failed);
-        }
-        let result = conn
-            .prepare_cached("SELECT bytes, length, blake3 FROM journals WHERE path = ?1")
-            .and_then(|mut stmt| {
-                stmt.query_row(params![rel], |row| {
-                    let bytes = row.get_ref(0)?.as_blob()?;
-                    let length: i64 = row.get(1)?;
-                    let hash: String = row.get(2)?;
-                    // The row found by its path is the one listed: a damaged
-                    // index of the paths would give another journal's row
-                    // (and SQLite gives the path itself from that index, so
-                    // only the row's BLAKE3 tells).
-                    let what = if !self.listed_rel(rel).is_some_and(|l| l.blake3.is(&hash)) {
-                        Some("the row the archive finds for it by its path is not the one listed: a damaged index".into())
-                    } else {
-                        mismatch(bytes, length, &hash)
-                    };
-                    if let Some(what) = what {
-                        self.mismatches
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push((rel.to_string(), what));
-                    }
-                    Ok(with(bytes))
                 })
-            });
+            }
+            None => conn
+                .prepare_cached("SELECT bytes, length, blake3 FROM journals WHERE path = ?1")
+                .and_then(|mut stmt| stmt.query_row(params![rel], |row| self.checked(rel, row, true, with))),
+        };
         self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
         // Within the read transaction a journal listed is always there: a
         // journal that cannot be read is a damaged page of the file, and
@@ -2093,6 +2056,37 @@ impl Stored {
                 .push((rel.to_string(), format!("its stored bytes cannot be read ({e})")));
         }
         result.map_err(failed)
+    }
+
+    /// `with` of the stored bytes in `row` (bytes, length, BLAKE3) of the
+    /// journal `rel`, after checking them against that length and BLAKE3,
+    /// and (`listed`) the row's BLAKE3 against the list's: a mismatch is
+    /// kept for [`Stored::mismatches`], and the bytes are given as stored.
+    fn checked<R>(
+        &self,
+        rel: &str,
+        row: &rusqlite::Row<'_>,
+        listed: bool,
+        with: impl FnOnce(&[u8]) -> R,
+    ) -> rusqlite::Result<R> {
+        let bytes = row.get_ref(0)?.as_blob()?;
+        let length: i64 = row.get(1)?;
+        let hash: String = row.get(2)?;
+        // The row found by its path is the one listed: a damaged index of
+        // the paths would give another journal's row (and SQLite gives the
+        // path itself from that index, so only the row's BLAKE3 tells).
+        let what = if listed && !self.listed_rel(rel).is_some_and(|l| l.blake3.is(&hash)) {
+            Some("the row the archive finds for it by its path is not the one listed: a damaged index".into())
+        } else {
+            mismatch(bytes, length, &hash)
+        };
+        if let Some(what) = what {
+            self.mismatches
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((rel.to_string(), what));
+        }
+        Ok(with(bytes))
     }
 
     /// The journals read so far whose stored bytes do not match the BLAKE3

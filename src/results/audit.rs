@@ -724,17 +724,8 @@ impl Walk {
     fn folder(&mut self, folder: &Path, assessment: &str) -> Result<(), StoreError> {
         let dir = folder.join(assessment);
         let Some(entry) = look(&dir)? else {
-            // The folders beside it that hold assessments, to name the
-            // one the folder holds instead.
-            let mut holds: Vec<String> = std::fs::read_dir(folder)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|name| crate::base::ids::check_id(name).is_ok())
-                .collect();
-            holds.sort();
+            // The assessments it holds instead.
+            let holds = crate::store::assessments_in(std::slice::from_ref(&folder.to_path_buf()));
             self.find(
                 folder,
                 FindingKind::NoAssessmentFolder {
@@ -1708,11 +1699,7 @@ fn held(holds: &[String], what: &str) -> String {
     } else {
         format!(
             " (it holds the {what} of {})",
-            holds
-                .iter()
-                .map(|h| format!("\"{h}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::base::text::quoted_list(holds)
         )
     }
 }

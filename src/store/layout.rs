@@ -530,3 +530,20 @@ pub(super) fn entries(dir: &Path, dirs: bool) -> Result<Vec<(String, PathBuf)>, 
 pub(super) fn subfolders(dir: &Path) -> Result<Vec<(String, PathBuf)>, StoreError> {
     entries(dir, true)
 }
+
+/// The assessments whose folders the sessions folders `folders` hold
+/// (sorted, each once): what is there when a rubric's assessment is not.
+pub fn assessments_in(folders: &[PathBuf]) -> Vec<String> {
+    let mut found: Vec<String> = folders
+        .iter()
+        .filter_map(|f| fs::read_dir(f).ok())
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| crate::base::ids::check_id(name).is_ok())
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
