@@ -1046,3 +1046,56 @@ fn adopt(folder: &Path, record: &Path) {
     ]);
     assert_eq!(code, 0, "{out}");
 }
+
+/// A dry run of new pass marks lists each candidate's stations in the
+/// rubric's order, as every other list of stations is, not by their ids.
+#[test]
+fn a_dry_run_of_pass_marks_lists_the_stations_in_the_rubrics_order() {
+    let d = Dir::new("decide-order");
+    let folder = d.0.join("s");
+    simulate_forty(&folder);
+    let record = d.0.join("standards.json");
+    turned_around(&d, &folder, &record);
+    let (code, said) = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--record",
+        s(&record),
+        "--by",
+        "Exam board",
+        "--reason",
+        "Adopted at the board",
+        "--dry-run",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let order: Vec<String> = osce::rubric::load(Path::new(OSCE))
+        .expect("rubric")
+        .0
+        .stations
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    // Each candidate's station lines, as the dry run lists them.
+    let mut listed: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for line in said.lines() {
+        if let Some((candidate, rest)) = line.split_once(" at ")
+            && let Some((station, _)) = rest.split_once(':')
+            && let Some(i) = order.iter().position(|s| s == station)
+        {
+            listed.entry(candidate).or_default().push(i);
+        }
+    }
+    assert!(
+        listed.values().any(|places| places.len() >= 2),
+        "a candidate with two stations changed: {said}"
+    );
+    for (candidate, places) in &listed {
+        assert!(
+            places.is_sorted(),
+            "{candidate}'s stations out of the rubric's order: {said}"
+        );
+    }
+}

@@ -975,8 +975,9 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
         }
         // A station can change while the candidate's result does not (a
         // FAIL elsewhere, say): said too, so that no decision looks idle.
-        for (station, before) in &b.stations {
-            let Some(after) = a.stations.get(station) else {
+        // In the rubric's order, as every other list of stations.
+        for station in l.rubric.stations.iter().map(|s| &s.id) {
+            let (Some(before), Some(after)) = (b.stations.get(station), a.stations.get(station)) else {
                 continue;
             };
             let word = |r: &osce::scoring::StationResult| {
