@@ -104,7 +104,7 @@ fn identical_copies_from_two_folders_are_one_journal() {
     collect_says(
         &archive,
         &[&a, &copy],
-        &format!("{n} new journals, 0 grown, 0 unchanged, {n} copies of journals already held, 0 refused"),
+        &format!("{n} new journals, 0 grown, 0 unchanged, {n} copies of journals in other files, 0 refused"),
     );
     assert_eq!(stored(&archive).len(), n);
     // Seen again, every file is unchanged: the copies are known sources.
@@ -152,7 +152,7 @@ fn an_older_copy_is_a_copy_once_and_unchanged_after() {
     collect_says(
         &archive,
         &[&a, &copy],
-        &format!("{n} new journals, 0 grown, 0 unchanged, {n} copies of journals already held, 0 refused"),
+        &format!("{n} new journals, 0 grown, 0 unchanged, {n} copies of journals in other files, 0 refused"),
     );
     // Touched: read again, and still the older copy it was.
     let file = std::fs::File::options().append(true).open(&older).expect("open");
@@ -317,7 +317,7 @@ fn a_long_journal_is_stored_and_compared_in_pieces() {
     let (code, out) = run_osce(&["collect", s(&archive), s(&b)]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("1 copy of a journal already held, 0 refused"),
+        out.contains("1 copy of a journal in another file, 0 refused"),
         "{out}"
     );
 

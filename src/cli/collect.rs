@@ -127,8 +127,12 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             String::new()
         } else {
             format!(
-                "{} already held, ",
-                plural(copies, "copy of a journal", "copies of journals")
+                "{}, ",
+                plural(
+                    copies,
+                    "copy of a journal in another file",
+                    "copies of journals in other files"
+                )
             )
         },
         done.refused.len(),
