@@ -149,13 +149,21 @@ pub fn run(args: &ReportArgs) -> ExitCode {
                 osce::results::decisions::record_details(&decision)
             ));
         }
+        // Adopted where the sheets are read: recorded in a folder of the
+        // lead's own when they come from an archive.
+        let hints = match &args.archive {
+            Some(archive) => super::status::Hints::archive(&args.rubric, archive),
+            None => super::status::Hints::new(&args.rubric, &args.sessions),
+        };
         match write_file(path, text.into_bytes(), false) {
             Ok(()) => errln!(
                 "saved the standard-setting record ({}, set by {by}) to {}; once the exam board agrees, adopt \
-                 it for every command with osce decide pass-marks RUBRIC --sessions … --record {} --by NAME --reason \"…\" \
+                 it for every command with osce decide pass-marks {} {} --record {} --by NAME --reason \"…\" \
                  (docs/decisions.md)",
                 osce::base::text::plural(decision.stations.len(), "station", "stations"),
                 path.display(),
+                args.rubric.display(),
+                hints.source(),
                 path.display()
             ),
             Err(e) => {
