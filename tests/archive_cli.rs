@@ -2087,3 +2087,124 @@ fn decisions_are_recorded_from_the_archive_alone_and_carry_on_its_journal() {
     assert_eq!(c1, c2, "{o1}\n{o2}");
     assert_eq!(o1, o2);
 }
+
+/// The standard-setting record saved from the archive says how to adopt
+/// it from the archive: the command it prints, with a folder of the
+/// lead's own for FOLDER, records the adoption, and once that folder is
+/// collected every command from the archive applies it.
+#[test]
+fn pass_marks_saved_from_the_archive_are_adopted_by_the_command_the_report_prints() {
+    let dir = Dir::new("archive-adopt");
+    let folder = dir.sub("laptops");
+    let (code, out) = run_osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "40",
+        "--examiners",
+        "4",
+        "--seed",
+        "11",
+        "--sessions",
+        s(&folder),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&folder)]);
+    assert_eq!(code, 0, "{out}");
+    let record = dir.0.join("standards.json");
+    let (code, out) = run_osce(&[
+        "report",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--format",
+        "csv",
+        "--out",
+        s(&dir.0.join("report")),
+        "--save-standards",
+        s(&record),
+        "--by",
+        "Panel",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let printed = out
+        .split("adopt it for every command with ")
+        .nth(1)
+        .and_then(|rest| rest.split(" (docs/decisions.md)").next())
+        .unwrap_or_else(|| panic!("the command to adopt it: {out}"));
+    assert!(
+        printed.contains(&format!("--archive {} --into FOLDER", archive.display())),
+        "{printed}"
+    );
+    // Run as printed, with the lead's own folder and their name and reason.
+    let lead = dir.sub("lead");
+    let printed = printed
+        .replace("FOLDER", s(&lead))
+        .replace("--by NAME --reason \"…\"", "");
+    let mut args: Vec<&str> = printed.split_whitespace().skip(1).collect();
+    args.extend(["--by", "Exam board", "--reason", "Adopted at the board"]);
+    let (code, out) = run_osce(&args);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&lead)]);
+    assert_eq!(code, 0, "{out}");
+    let (_, out) = run_osce(&["decide", "list", OSCE, "--archive", s(&archive)]);
+    assert!(out.contains("Exam board") && out.contains("in force"), "{out}");
+}
+
+/// A sheet in the archive is named by the archive's path and its place
+/// inside, which is no file: `--use` finds it however that path is
+/// written (with `./` or `..` in it), as it finds a file.
+#[test]
+fn a_sheet_in_the_archive_is_found_however_its_path_is_written() {
+    let dir = Dir::new("archive-use-path");
+    let (a, b) = two_laptops(&dir);
+    let c = dir.sub("laptop-c");
+    common::sheet(
+        &c,
+        OSCE,
+        "shoulder",
+        "C001",
+        "e.jones@laptop-a",
+        Marks::Bottom,
+        true,
+        0,
+    );
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), s(&b), s(&c)]).0, 1);
+    let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive), "--problems"]);
+    let name = out
+        .split_whitespace()
+        .find(|w| w.contains("#other-"))
+        .unwrap_or_else(|| panic!("the other history named: {out}"))
+        .trim_end_matches(|c: char| !c.is_ascii_hexdigit())
+        .to_string();
+    let prefix = format!("{}/", dir.0.display());
+    assert!(name.starts_with(&prefix), "{name}");
+    let inside = &name[prefix.len()..];
+    for written in [
+        format!("{}/./{inside}", dir.0.display()),
+        format!("{}/laptop-c/../{inside}", dir.0.display()),
+    ] {
+        let (code, out) = run_osce(&[
+            "decide",
+            "conflict",
+            OSCE,
+            "--archive",
+            s(&archive),
+            "--candidate",
+            "C001",
+            "--station",
+            "shoulder",
+            "--use",
+            &written,
+            "--by",
+            "Dr Lead",
+            "--reason",
+            "the examiner says so",
+            "--dry-run",
+        ]);
+        assert_eq!(code, 0, "{written}: {out}");
+        assert!(out.contains("Dry run: nothing recorded"), "{out}");
+    }
+}

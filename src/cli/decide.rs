@@ -887,8 +887,32 @@ impl Cell {
 /// The sheet `given` names at `cell`: EXAMINER@DEVICE (when only one of
 /// that examiner's histories is there) or a journal's path; with
 /// `problems`, journals that cannot be used too.
+/// Where `path` is, written one way whichever way it was given: the
+/// real path of the deepest part of it that exists, and the rest as
+/// given (a journal in an archive is named by the archive's path and its
+/// place inside, `y3.osce/sessions/…`, which is no file of its own).
+fn real(path: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut at = path;
+    loop {
+        if let Ok(real) = std::fs::canonicalize(if at.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            at
+        }) {
+            return rest.iter().rev().fold(real, |p: PathBuf, part| p.join(part));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
 fn find_sheet(cohort: &Cohort, cell: &Cell, given: &str, problems: bool) -> Result<SheetRef, Refusal> {
-    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let given_path = real(Path::new(given));
     let mut found: Vec<(SheetRef, String)> = Vec::new();
     for s in &cohort.sheets {
