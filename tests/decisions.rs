@@ -1099,3 +1099,60 @@ fn a_dry_run_of_pass_marks_lists_the_stations_in_the_rubrics_order() {
         );
     }
 }
+
+/// A candidate whose FAIL is certain while a station's result is held for
+/// review has no mark in marks.csv: the results are not final until the
+/// station is settled, and `status` and `export` say so and exit 1.
+#[test]
+fn a_certain_fail_with_a_station_held_for_review_is_not_final() {
+    let d = Dir::new("decide-held-fail");
+    let folder = d.0.join("s");
+    let f = s(&folder);
+    simulate_forty(&folder);
+    let record = d.0.join("standards.json");
+    let turned = turned_around(&d, &folder, &record);
+    for (_, candidate, station, was) in &turned {
+        agreed(&folder, candidate, station, was);
+    }
+    adopt(&folder, &record);
+    let out = d.0.join("out");
+    let (code, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out)]);
+    let marks = rows(&out.join("marks.csv"));
+    let (mark, result) = (col(&marks, "mark"), col(&marks, "grade"));
+    let certain_without_mark: Vec<&Vec<String>> = marks[1..]
+        .iter()
+        .filter(|r| r[mark].is_empty() && matches!(r[result].as_str(), "PASS" | "FAIL"))
+        .collect();
+    assert!(
+        !certain_without_mark.is_empty(),
+        "a candidate failing elsewhere with a station held: {marks:?}"
+    );
+    let words = format!(
+        "{} certain, yet a station's result is held back, so no mark can be given",
+        if certain_without_mark.len() == 1 {
+            "1 candidate's result is".to_string()
+        } else {
+            format!("{} candidates' results are", certain_without_mark.len())
+        }
+    );
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains(&words), "{said}");
+    let (code, said) = osce(&["status", OSCE, "--sessions", f]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains(&words), "{said}");
+    // Settled, each with what its marks give: every candidate has a mark.
+    let (code, said) = osce(&[
+        "decide",
+        "held",
+        OSCE,
+        "--sessions",
+        f,
+        "--by",
+        "Exam lead",
+        "--reason",
+        "the adopted pass marks decide",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out), "--force"]);
+    assert!(!said.contains("no mark can be given"), "{said}");
+}

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use osce::results::export::{ExportError, marks_table, write_export};
-use osce::results::reconcile::results_for;
+use osce::results::reconcile::{CandidateResult, results_for};
 use osce::scoring::Standards;
 
 use super::status::{Loaded, load_from};
@@ -99,10 +99,15 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
     let incomplete = std::sync::atomic::AtomicUsize::new(0);
+    let without_mark = std::sync::atomic::AtomicUsize::new(0);
     let results_of = |part: &[String]| {
         let results = results_for(&rubric, &cohort, &m, &standards, &moderation, part);
-        let n = results.iter().filter(|r| r.waiting()).count();
-        incomplete.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        let count = |counted: &std::sync::atomic::AtomicUsize, is: fn(&CandidateResult) -> bool| {
+            let n = results.iter().filter(|r| is(r)).count();
+            counted.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        };
+        count(&incomplete, CandidateResult::waiting);
+        count(&without_mark, CandidateResult::certain_without_mark);
         results
     };
     let code = match write_export(
@@ -145,6 +150,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 &moderation,
                 &decisions,
                 incomplete.load(std::sync::atomic::Ordering::Relaxed),
+                without_mark.load(std::sync::atomic::Ordering::Relaxed),
             );
             if why.is_empty() {
                 outln!("Every result is final.");

@@ -266,7 +266,15 @@ pub fn status(args: &StatusArgs) -> ExitCode {
             hints.source()
         );
     }
-    let why = osce::results::finality::not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
+    let why = osce::results::finality::not_final(
+        &rubric,
+        &cohort,
+        &m,
+        &moderation,
+        &decisions,
+        incomplete.0,
+        incomplete.1,
+    );
     for p in &decisions.problems {
         outln!("problem: {}", p.to_string());
     }
@@ -329,7 +337,7 @@ pub fn incomplete_results(
     m: &Matrix,
     moderation: &Moderation,
     standards: &osce::scoring::Standards,
-) -> (usize, Held, Unrecorded, ModuleRows) {
+) -> ((usize, usize), Held, Unrecorded, ModuleRows) {
     let outside: Vec<&str> = rubric
         .components
         .iter()
@@ -345,9 +353,10 @@ pub fn incomplete_results(
     let mut held = Vec::new();
     let mut unrecorded = Unrecorded::new();
     let mut modules = ModuleRows::new();
-    let mut incomplete = 0;
+    let mut incomplete = (0, 0);
     for (n, h, u, rows) in done {
-        incomplete += n;
+        incomplete.0 += n.0;
+        incomplete.1 += n.1;
         held.extend(h);
         for (component, candidates) in u {
             unrecorded.entry(component).or_default().extend(candidates);
@@ -366,14 +375,15 @@ fn results_of_part(
     standards: &osce::scoring::Standards,
     outside: &[&str],
     part: &[String],
-) -> (usize, Held, Unrecorded, ModuleRows) {
+) -> ((usize, usize), Held, Unrecorded, ModuleRows) {
     let mut held = Vec::new();
     let mut unrecorded = Unrecorded::new();
     let mut modules = ModuleRows::new();
-    let mut incomplete = 0;
+    let mut incomplete = (0, 0);
     {
         for r in osce::results::reconcile::results_for(rubric, cohort, m, standards, moderation, part) {
-            incomplete += usize::from(r.waiting());
+            incomplete.0 += usize::from(r.waiting());
+            incomplete.1 += usize::from(r.certain_without_mark());
             if rubric.components.is_some() {
                 let parts: Vec<String> = r
                     .final_result

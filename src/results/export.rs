@@ -644,11 +644,7 @@ pub fn marks_table(results: &[CandidateResult], columns: &[MarksColumn]) -> Resu
             // status code; nor has a total that lacks a station (a FAIL
             // already certain, with a station still open), which would
             // change once the station is in.
-            let marked = !c.waiting()
-                && c.deferred.is_none()
-                && c.stations
-                    .values()
-                    .all(|d| d.final_result.outcome != crate::scoring::StationOutcome::Incomplete);
+            let marked = c.has_mark();
             columns
                 .iter()
                 .map(|column| {

@@ -24,6 +24,7 @@ pub fn not_final(
     moderation: &Moderation,
     decisions: &crate::results::decisions::Decisions,
     incomplete: usize,
+    without_mark: usize,
 ) -> Vec<String> {
     let n = crate::base::text::plural;
     let mut why = Vec::new();
@@ -149,6 +150,13 @@ pub fn not_final(
         why.push(format!(
             "{} INCOMPLETE (each row says why)",
             n(incomplete, "candidate's result is", "candidates' results are")
+        ));
+    }
+    if without_mark > 0 {
+        why.push(format!(
+            "{} certain, yet a station's result is held back, so no mark can be given (osce status lists each \
+             under \"Results held back\", with the decision that settles it)",
+            n(without_mark, "candidate's result is", "candidates' results are")
         ));
     }
     why

@@ -79,6 +79,24 @@ impl CandidateResult {
     pub fn waiting(&self) -> bool {
         self.deferred.is_none() && self.final_result.outcome == crate::scoring::Outcome::Incomplete
     }
+
+    /// Whether the candidate has a mark to upload: a result that is in,
+    /// not deferred, with every station's result in (a total that lacks
+    /// one would change once it is in).
+    pub fn has_mark(&self) -> bool {
+        !self.waiting()
+            && self.deferred.is_none()
+            && self
+                .stations
+                .values()
+                .all(|d| d.final_result.outcome != crate::scoring::StationOutcome::Incomplete)
+    }
+
+    /// A result already certain (a FAIL by a station elsewhere) while a
+    /// station's result is held back: not final, for it has no mark yet.
+    pub fn certain_without_mark(&self) -> bool {
+        !self.waiting() && self.deferred.is_none() && !self.has_mark()
+    }
 }
 
 /// Whether moderation holds this station's result back while the
