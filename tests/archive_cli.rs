@@ -1139,6 +1139,24 @@ fn an_unfinished_last_line_is_stored_and_setting_it_aside_later_is_not_refused()
     let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("C002/knee.jsonl: an unfinished last line"), "{out}");
+    // `audit` says what to do where the journal is: in the folder, open
+    // the sheet; in the archive, open it on the laptop and collect again.
+    let (code, out) = run_osce(&["audit", OSCE, "--sessions", s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Open the sheet in osce, which sets these bytes aside in the quarantine file"),
+        "{out}"
+    );
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "The archive holds it as it was collected: on the laptop it came from, open the sheet in osce, which \
+             sets these bytes aside in the quarantine file, and check the sheet's last marks with the examiner; \
+             then collect that folder again"
+        ),
+        "{out}"
+    );
 
     // Opening the sheet sets the tail aside (the file is its complete
     // lines again) and the examiner writes on.

@@ -173,6 +173,15 @@ pub enum JournalState {
     Unreadable,
 }
 
+/// Which kind of journal a finding is about: what sets a torn tail aside
+/// differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JournalKind {
+    Sheet,
+    Moderation,
+    Decisions,
+}
+
 /// A `<station>.jsonl.quarantine` file: bytes set aside from the end of a
 /// journal after a write was cut short.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,8 +290,14 @@ impl Finding {
 pub enum FindingKind {
     /// The journal could not be read.
     Unreadable { error: String },
-    /// The end of the journal is an unfinished write, not yet set aside.
-    TornTail { bytes: u64, reason: String },
+    /// The end of the journal is an unfinished write, not yet set aside:
+    /// in a journal of `kind`, read from an archive where `archived`.
+    TornTail {
+        bytes: u64,
+        reason: String,
+        kind: JournalKind,
+        archived: bool,
+    },
     /// Damage that no line-by-line sign explains (see [`read_sheet`]).
     Damaged { reason: String },
     /// A sign, in the lines of a journal, that they are not as written.
@@ -1088,6 +1103,12 @@ fn check_journal(
             FindingKind::TornTail {
                 bytes: q.bytes,
                 reason: q.reason.clone(),
+                kind: if moderation_journal {
+                    JournalKind::Moderation
+                } else {
+                    JournalKind::Sheet
+                },
+                archived: matches!(source, Source::Archive(_)),
             },
         );
     }
@@ -1331,6 +1352,8 @@ fn check_decisions(rubric_hash: &str, source: Source<'_>, path: &Path, report: &
             kind: FindingKind::TornTail {
                 bytes: 0,
                 reason: torn,
+                kind: JournalKind::Decisions,
+                archived: matches!(source, Source::Archive(_)),
             },
         });
     }
@@ -1544,13 +1567,53 @@ impl fmt::Display for FindingKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FindingKind::Unreadable { error } => write!(f, "cannot be read: {error}"),
-            FindingKind::TornTail { bytes, reason } => write!(
-                f,
-                "the end of the journal from this line ({bytes} bytes) is a write cut short, not yet set \
-                 aside: {reason}. No mark in it was ever shown as saved. Open the sheet in osce, which \
-                 sets these bytes aside in the quarantine file, and check the sheet's last marks with the \
-                 examiner"
-            ),
+            FindingKind::TornTail {
+                bytes,
+                reason,
+                kind,
+                archived,
+            } => {
+                let (nothing, open, check) = match kind {
+                    JournalKind::Sheet => (
+                        "No mark in it was ever shown as saved",
+                        "open the sheet in osce",
+                        ", and check the sheet's last marks with the examiner",
+                    ),
+                    JournalKind::Moderation => (
+                        "No decision in it was ever shown as saved",
+                        "open osce moderate as that assessor",
+                        ", and check their last decisions with them",
+                    ),
+                    JournalKind::Decisions => (
+                        "No decision in it was ever said to be recorded",
+                        "record the next decision into that journal's folder (osce decide … --into it)",
+                        "",
+                    ),
+                };
+                write!(
+                    f,
+                    "the end of the journal from this line ({bytes} bytes) is a write cut short, not yet set \
+                     aside: {reason}. {nothing}. "
+                )?;
+                if *archived {
+                    write!(
+                        f,
+                        "The archive holds it as it was collected: on the laptop it came from, {open}, which \
+                         sets these bytes aside in the quarantine file{check}; then collect that folder again"
+                    )
+                } else {
+                    let mut open = open.chars();
+                    let first = open
+                        .next()
+                        .map(|c| c.to_uppercase().to_string())
+                        .unwrap_or_default();
+                    write!(
+                        f,
+                        "{first}{}, which sets these bytes aside in the quarantine file{check}",
+                        open.as_str()
+                    )
+                }
+            }
             FindingKind::Damaged { reason } => write!(
                 f,
                 "damaged: {reason}. Status and export use only the records before this line"
