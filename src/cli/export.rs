@@ -25,7 +25,7 @@ fn parse_columns(spec: &str) -> Vec<MarksColumn> {
 }
 
 /// The flag's columns, else the rubric's, else the default.
-fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<MarksColumn> {
+pub fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<MarksColumn> {
     match (flag, &rubric.marks_csv) {
         (Some(spec), _) => parse_columns(spec),
         (None, Some(columns)) => columns.clone(),
@@ -150,7 +150,11 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 &moderation,
                 &decisions,
                 incomplete.load(std::sync::atomic::Ordering::Relaxed),
-                without_mark.load(std::sync::atomic::Ordering::Relaxed),
+                if osce::results::export::gives_marks(&columns) {
+                    without_mark.load(std::sync::atomic::Ordering::Relaxed)
+                } else {
+                    0
+                },
             );
             if why.is_empty() {
                 outln!("Every result is final.");

@@ -273,7 +273,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         &moderation,
         &decisions,
         incomplete.0,
-        incomplete.1,
+        without_mark(&rubric, incomplete.1),
     );
     for p in &decisions.problems {
         outln!("problem: {}", p.to_string());
@@ -454,6 +454,17 @@ fn results_of_part(
         }
     }
     (incomplete, held, unrecorded, modules)
+}
+
+/// How many candidates keep the results from final for having no mark,
+/// of the `counted` with a certain result and no mark: none where the
+/// rubric's marks.csv gives no mark, only results.
+pub fn without_mark(rubric: &Rubric, counted: usize) -> usize {
+    if osce::results::export::gives_marks(&super::export::marks_columns(rubric, None)) {
+        counted
+    } else {
+        0
+    }
 }
 
 /// Whether the results are final, in words: the closing lines of `status`

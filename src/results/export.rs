@@ -617,6 +617,15 @@ pub use crate::rubric::{MARKS_FIELDS, MarksColumn, MarksSource};
 /// the final result as `grade`.
 pub const DEFAULT_MARKS_COLUMNS: &str = "candidate_id=candidate_id,percent=mark,final_result=grade";
 
+/// Whether `marks.csv` with `columns` gives each candidate a mark (a
+/// total or a percentage), not only a result: a candidate without one then
+/// keeps the results from final.
+pub fn gives_marks(columns: &[MarksColumn]) -> bool {
+    columns
+        .iter()
+        .any(|c| matches!(&c.source, MarksSource::Field(f) if matches!(f.as_str(), "total" | "percent")))
+}
+
 /// `marks.csv`: the upload file for the student records system, with
 /// `columns` (the default: candidate id, percent, result).
 pub fn marks_table(results: &[CandidateResult], columns: &[MarksColumn]) -> Result<Table, String> {

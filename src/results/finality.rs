@@ -154,8 +154,8 @@ pub fn not_final(
     }
     if without_mark > 0 {
         why.push(format!(
-            "{} certain, yet a station's result is held back, so no mark can be given (osce status lists each \
-             under \"Results held back\", with the decision that settles it)",
+            "{} certain, yet a station's result is not in, so marks.csv has no mark for them (osce status \
+             lists each station, with the decision that settles it)",
             n(without_mark, "candidate's result is", "candidates' results are")
         ));
     }
