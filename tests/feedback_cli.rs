@@ -84,7 +84,13 @@ fn feedback(rubric: &str, sessions: &Path, out: &Path) -> String {
         ])
         .output()
         .expect("runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Written whether or not every result is final (exit 1 when not:
+    // these sheets are not moderated, as the rubric asks).
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     std::fs::read_to_string(out.join("C001.md")).expect("a file for C001")
 }
 
@@ -274,7 +280,7 @@ fn feedback_from_a_sheet_not_submitted_never_reaches_the_candidate() {
         "--out",
         out.to_str().expect("utf-8"),
     ]);
-    assert_eq!(code, 0, "{said}");
+    assert_eq!(code, 1, "sheets not in, so not final: {said}");
     assert!(
         said.contains("note: 2 candidates have a sheet that is not submitted"),
         "{said}"

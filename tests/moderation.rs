@@ -731,7 +731,8 @@ fn feedback_explains_a_fail_and_is_silent_on_moderation_under_way() {
         "--out",
         out.to_str().expect("utf-8"),
     ]);
-    assert_eq!(code, 0, "{text}");
+    assert_eq!(code, 1, "a referral waits, so not final: {text}");
+    assert!(text.contains("Not final yet: do not send these files"), "{text}");
     let c1 = std::fs::read_to_string(out.join("C001.md")).expect("C001");
     assert!(c1.contains("This result is not complete yet"), "{c1}");
     assert!(

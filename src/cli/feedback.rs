@@ -19,6 +19,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         matrix: m,
         moderation,
         standards,
+        decisions,
         ..
     } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
@@ -37,13 +38,27 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         return ExitCode::from(super::EXIT_INVALID);
     }
     let results = osce::results::reconcile::results(&rubric, &cohort, &m, &standards, &moderation);
+    // Until every result is final (as `status` says it), each page says
+    // its result is provisional, and the exit code says not to send them.
+    let why = osce::results::finality::not_final(
+        &rubric,
+        &cohort,
+        &m,
+        &moderation,
+        &decisions,
+        results.iter().filter(|c| c.waiting()).count(),
+        super::status::without_mark(
+            &rubric,
+            results.iter().filter(|c| c.certain_without_mark()).count(),
+        ),
+    );
     // Candidate ids are plain (letters, digits, - _ .), so safe file names.
     // Each candidate's page twice, from one document: Markdown, and HTML
     // to read in a browser or print.
     let files: Vec<(String, Vec<u8>)> = results
         .iter()
         .flat_map(|c| {
-            let doc = osce::results::feedback::document(&rubric, &cohort, c);
+            let doc = osce::results::feedback::document(&rubric, &cohort, c, why.is_empty());
             let title = format!("{}: feedback for {}", rubric.title, c.candidate);
             [
                 (
@@ -107,7 +122,17 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
                     "note: {incomplete} candidates' results are INCOMPLETE; their files say so (osce status lists what is missing)"
                 );
             }
-            if unusable {
+            if !why.is_empty() {
+                // The files are written, each result that is in marked
+                // provisional; the exit code tells a script not to send them.
+                errln!(
+                    "Not final yet: do not send these files to candidates (each says its result is provisional)."
+                );
+                for w in &why {
+                    errln!("  - {w}");
+                }
+            }
+            if unusable || !why.is_empty() {
                 ExitCode::from(super::EXIT_INVALID)
             } else {
                 ExitCode::SUCCESS

@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 
+use crate::results::decisions::Ruling;
 use crate::results::gather::{Cohort, FoundSheet};
 use crate::results::reconcile::{CandidateResult, StationDetail};
 use crate::rubric::Rubric;
@@ -125,22 +126,68 @@ fn not_in(d: &StationDetail) -> bool {
             ))
 }
 
-/// The feedback file of one candidate, in Markdown.
-pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
-    markdown(&document(rubric, cohort, c))
+/// What changed a station's result from the one its marks give, as the
+/// candidate is told it: the exam lead's decisions are not moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Changed {
+    /// External moderation of the examiners' marks.
+    Moderation,
+    /// The exam lead's decision on an absence.
+    Absence,
+    /// The exam lead's decision on the station's result.
+    Review,
+}
+
+impl Changed {
+    /// What changed `d`'s result, where its marks give another.
+    fn of(d: &StationDetail) -> Option<Changed> {
+        let settled = matches!(
+            d.final_result.outcome,
+            StationOutcome::Pass | StationOutcome::Fail
+        );
+        if !settled || d.final_result.outcome == d.result.outcome {
+            return None;
+        }
+        let ruled = |is: fn(&Ruling) -> bool| d.decided.iter().any(|h| is(&h.ruling));
+        Some(if ruled(|r| matches!(r, Ruling::Absence { .. })) {
+            Changed::Absence
+        } else if ruled(|r| matches!(r, Ruling::StationResult { .. })) {
+            Changed::Review
+        } else {
+            Changed::Moderation
+        })
+    }
+
+    /// Said after the station's marks.
+    fn words(self) -> &'static str {
+        match self {
+            Changed::Moderation => " (decided on external moderation)",
+            Changed::Absence => " (the absence counts as a fail)",
+            Changed::Review => " (decided on review after the exam)",
+        }
+    }
+}
+
+/// The feedback file of one candidate, in Markdown: `exam_final` says
+/// whether every result of the exam is final (else each page says the
+/// result may still change).
+pub fn render(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_final: bool) -> String {
+    markdown(&document(rubric, cohort, c, exam_final))
 }
 
 /// The feedback of one candidate as one self-contained HTML page, to read
 /// in a browser or print.
-pub fn render_html(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> String {
+pub fn render_html(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_final: bool) -> String {
     html(
-        &document(rubric, cohort, c),
+        &document(rubric, cohort, c, exam_final),
         &format!("{}: feedback for {}", rubric.title, c.candidate),
     )
 }
 
-/// What one candidate's feedback says.
-pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
+/// What one candidate's feedback says; `exam_final` whether every result
+/// of the exam is final (`osce status`'s "Every result is final"): until
+/// it is, a result that is in is provisional.
+pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_final: bool) -> Doc {
     let fb = rubric.candidate_feedback;
     let mut blocks = Vec::new();
     blocks.push(Block::Title(vec![name(&rubric.title), text(": feedback")]));
@@ -163,7 +210,10 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
         c.final_word()
     };
     let mut result = vec![Span::Strong(format!("Result: {word}"))];
-    if fb.station_results && !unsubmitted {
+    // A total only where there is a mark (as marks.csv gives it): not a
+    // part of one for a result not in, deferred, or with a station's
+    // result still being confirmed.
+    if fb.station_results && !unsubmitted && c.has_mark() {
         result.push(text(format!(
             " — total {} of {}{}",
             fmt_marks(r.total),
@@ -179,21 +229,29 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
             r.outcome,
             crate::scoring::Outcome::Pass | crate::scoring::Outcome::Fail
         );
-    if let Some(deferred) = &c.deferred {
-        blocks.push(Block::Para(vec![
-            text("Your assessment is deferred to a later sitting: "),
-            name(deferred),
-            text("."),
-        ]));
+    let changed: Vec<Changed> = c.stations.values().filter_map(Changed::of).collect();
+    if c.deferred.is_some() {
+        // The decision's reason is for the exam board (mitigating
+        // circumstances may be a matter of health): not told here.
+        blocks.push(Block::Para(vec![text(
+            "Your assessment is deferred to a later sitting.",
+        )]));
     } else if !settled {
         // Nothing about moderation while it is under way.
         blocks.push(Block::Para(vec![text(
             "This result is not complete yet: the results will be confirmed once every part is in.",
         )]));
     } else if r.outcome != c.result.outcome {
-        blocks.push(Block::Para(vec![text(
-            "This result was decided after external moderation of the examiners' marks.",
-        )]));
+        let words = if changed.contains(&Changed::Moderation) {
+            "This result was decided after external moderation of the examiners' marks."
+        } else if changed.contains(&Changed::Absence) {
+            "This result follows the decision on your absence."
+        } else if changed.contains(&Changed::Review) {
+            "This result follows a review of the examiners' marks after the exam."
+        } else {
+            "This result was decided after external moderation of the examiners' marks."
+        };
+        blocks.push(Block::Para(vec![text(words)]));
     }
     // Settled already by what is in (a failed part, say), while some
     // stations still wait to be confirmed.
@@ -234,7 +292,10 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
             .collect();
         blocks.push(Block::List(parts));
     }
-    if !r.provisional.is_empty() {
+    // Provisional pass marks, or an exam whose results are not final yet
+    // (moderation under way, a decision to make): a result told now may
+    // still change.
+    if !r.provisional.is_empty() || (!exam_final && settled && c.deferred.is_none()) {
         blocks.push(Block::Para(vec![text(
             "This result is provisional until the exam board confirms it.",
         )]));
@@ -260,12 +321,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult) -> Doc {
                 }
                 _ => "Not yet complete",
             };
-            let settled = matches!(s.outcome, StationOutcome::Pass | StationOutcome::Fail);
-            let moderated = if settled && s.outcome != d.result.outcome {
-                " (decided on external moderation)"
-            } else {
-                ""
-            };
+            let moderated = Changed::of(d).map_or("", Changed::words);
             blocks.push(Block::Para(vec![text(format!(
                 "{word}: {} of {} marks{moderated}.",
                 fmt_marks(s.score),
