@@ -1199,6 +1199,17 @@ fn feedback_tells_the_candidate_what_the_decisions_decided_and_no_more() {
         out
     };
     absence("--fail", "No mitigating circumstances");
+    // The quality report counts the examiners' marks, and says so: the
+    // absence ruled a fail is in the export's results, not its counts.
+    let (_, md) = osce(&["report", OSCE, "--sessions", f, "--format", "markdown"]);
+    let brief = md
+        .lines()
+        .find(|l| l.starts_with("- Under the standard-set pass marks"))
+        .unwrap_or_default();
+    assert!(
+        brief.contains("These count the examiners' marks, before moderation and the exam lead's decisions"),
+        "{md}"
+    );
     let out = feedback("failed");
     let page = std::fs::read_to_string(out.join("SIM00036.md")).expect("SIM00036.md");
     // (INCOMPLETE overall until the fail is moderated, as the rubric asks.)

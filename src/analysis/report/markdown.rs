@@ -181,10 +181,17 @@ fn summary(out: &mut String, r: &Report) {
     let _ = writeln!(
         out,
         "- Under the standard-set pass marks: {} pass, {} fail, {} incomplete (under the provisional ones: {} pass, \
-         {} fail, {} incomplete).\n",
+         {} fail, {} incomplete). {COUNTED}\n",
         pass, fail, incomplete, e.counts_provisional.0, e.counts_provisional.1, e.counts_provisional.2
     );
 }
+
+/// What the report's pass, fail and incomplete counts are of: the exam
+/// board ratifies the results after moderation and decisions, which the
+/// export gives.
+pub const COUNTED: &str = "These count the examiners' marks, before moderation and the exam lead's decisions \
+                           (on absences, results and marks left unmarked): the results after them, the ones to \
+                           ratify, are in results.csv from `osce export` (and `osce status`).";
 
 /// The title, the cohort and the pass marks in force.
 fn header(out: &mut String, r: &Report) {
@@ -296,6 +303,7 @@ fn whole_exam(out: &mut String, r: &Report) {
     let _ = writeln!(out, "\n| | pass | fail | incomplete |\n|---|---|---|---|");
     let _ = writeln!(out, "| provisional pass marks | {p} | {f} | {i} |");
     let _ = writeln!(out, "| standard-set pass marks | {sp} | {sf} | {si} |");
+    let _ = writeln!(out, "\n{COUNTED}");
     if !e.incomplete_reasons.is_empty() {
         let _ = writeln!(
             out,

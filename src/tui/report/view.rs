@@ -130,6 +130,9 @@ fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             "Standard-set pass marks: {} pass, {} fail, {} incomplete",
             e.counts_standard_set.0, e.counts_standard_set.1, e.counts_standard_set.2
         )),
+        Line::from(
+            "(the examiners' marks, before moderation and decisions: osce export gives the results after them)",
+        ),
     ];
     // The Hofstee cut, where the judges' bounds were given.
     if let Some(h) = &e.hofstee {
