@@ -2089,7 +2089,29 @@ fn decisions_are_recorded_from_the_archive_alone_and_carry_on_its_journal() {
     assert_eq!(code, 0, "{out}");
     let journal = other.join("msk-us-osce/Dr-Lead@office/decisions.jsonl");
     let before = std::fs::read(&journal).expect("journal");
-    let (code, out) = void("C003", &other);
+    // (Another reason: the same decision for the same reason is in force
+    // already, and would not be recorded at all.)
+    let (code, out) = run_osce(&[
+        "decide",
+        "void",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--into",
+        s(&other),
+        "--candidate",
+        "C003",
+        "--station",
+        "knee",
+        "--sheet",
+        "e.jones@laptop-a",
+        "--by",
+        "Dr Lead",
+        "--device",
+        "office",
+        "--reason",
+        "checked again",
+    ]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("neither is the start of the other"), "{out}");
     assert_eq!(
@@ -2224,5 +2246,76 @@ fn a_sheet_in_the_archive_is_found_however_its_path_is_written() {
         ]);
         assert_eq!(code, 0, "{written}: {out}");
         assert!(out.contains("Dry run: nothing recorded"), "{out}");
+    }
+}
+
+/// A decision recorded from the archive into the lead's folder, not yet
+/// collected, is in force for the next decision: run again, it is not
+/// recorded twice; changed, the preview starts from it. The same from
+/// folders, where `--into` is not among the `--sessions`.
+#[test]
+fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
+    let dir = Dir::new("archive-into-read");
+    let folder = dir.sub("laptops");
+    let (code, out) = run_osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "40",
+        "--examiners",
+        "4",
+        "--seed",
+        "11",
+        "--sessions",
+        s(&folder),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&folder)]).0, 0);
+    let lead = dir.0.join("lead");
+    for (source, into) in [
+        (vec!["--archive", s(&archive)], &lead),
+        (vec!["--sessions", s(&folder)], &dir.0.join("lead-2")),
+    ] {
+        let absence = |outcome: &'static str| {
+            let mut args = vec!["decide", "absence", OSCE];
+            args.extend(source.iter().copied());
+            args.extend([
+                "--into",
+                s(into),
+                "--candidate",
+                "SIM00036",
+                "--station",
+                "physics",
+                outcome,
+                "--by",
+                "Exam lead",
+                "--reason",
+                "No mitigating circumstances",
+            ]);
+            run_osce(&args)
+        };
+        let (code, out) = absence("--fail");
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("Recorded in"), "{out}");
+        let (code, out) = absence("--fail");
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains("Already decided, in force") && !out.contains("Recorded in"),
+            "{out}"
+        );
+        let (code, out) = absence("--deferred");
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains("FAIL") && out.contains("→ DEFERRED"),
+            "from the fail: {out}"
+        );
+        let recorded = journals(into).len();
+        assert_eq!(recorded, 1, "one decisions journal in {}", into.display());
+        let lines = std::fs::read_to_string(&journals(into)[0])
+            .expect("journal")
+            .lines()
+            .count();
+        assert_eq!(lines, 2, "two decisions, not three");
     }
 }

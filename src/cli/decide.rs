@@ -12,7 +12,7 @@ use osce::results::reconcile::CandidateResult;
 use osce::rubric::Rubric;
 use osce::store::Proposed;
 
-use super::status::{Loaded, adopted_standards, load_from};
+use super::status::{Loaded, adopted_standards, load_from_with_decisions};
 use super::{EXIT_INVALID, EXIT_USAGE};
 
 /// What every decision needs: the exam, who decides and why, where it is
@@ -284,6 +284,18 @@ pub fn run(decide: &Decide) -> ExitCode {
         }
     };
     let entry = entry(common, &loaded, by, reason, ruling);
+    // The same decision, by the same person for the same reason, in force
+    // already (a command run twice): recorded once.
+    if let Some(made) = loaded.decisions.in_force().into_iter().find(|m| {
+        m.entry.decision == entry.decision && m.entry.by == entry.by && m.entry.reason == entry.reason
+    }) {
+        outln!(
+            "Already decided, in force: {} ({}). Nothing recorded.",
+            made.entry.decision.words(),
+            made.attribution()
+        );
+        return ExitCode::SUCCESS;
+    }
     let now = Utc::now();
     let effect = match effect(&loaded, std::slice::from_ref(&entry), now) {
         Ok(lines) => lines,
@@ -326,8 +338,23 @@ fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> {
         return Err(ExitCode::from(EXIT_USAGE));
     }
     let sessions = super::collect::sessions_or_stored(&common.sessions, common.archive.as_deref())?;
-    let l = load_from(&common.rubric, sessions.source(), common.roster.as_deref())?;
+    // The folder the decision goes to is read too (decisions recorded
+    // there and not yet collected, or a folder not named among the
+    // sessions): what it holds is in force, and a decision is not made
+    // twice.
+    let into: Vec<PathBuf> = common
+        .into
+        .iter()
+        .filter(|into| into.is_dir() && !common.sessions.iter().any(|s| same_folder(s, into)))
+        .cloned()
+        .collect();
+    let l = load_from_with_decisions(&common.rubric, sessions.source(), common.roster.as_deref(), &into)?;
     Ok((by, reason, l))
+}
+
+/// Whether `a` and `b` name one folder.
+fn same_folder(a: &Path, b: &Path) -> bool {
+    a == b || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 /// Where `into` has no decisions journal of this decider on this device

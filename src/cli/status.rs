@@ -59,7 +59,19 @@ pub fn load_cohort(rubric: &Path, sessions: &[PathBuf], roster: Option<&Path>) -
 
 /// [`load_cohort`] from the folders or the archive.
 pub fn load_from(rubric: &Path, source: Source<'_>, roster: Option<&Path>) -> Result<Loaded, ExitCode> {
-    load_with(rubric, source, roster, |rubric, hash| {
+    load_from_with_decisions(rubric, source, roster, &[])
+}
+
+/// [`load_from`], with the decisions journals in the folders `also` read
+/// beside the source's (the folder a decision is recorded into, not yet
+/// collected into the archive, or not named among the sessions folders).
+pub fn load_from_with_decisions(
+    rubric: &Path,
+    source: Source<'_>,
+    roster: Option<&Path>,
+    also: &[PathBuf],
+) -> Result<Loaded, ExitCode> {
+    load_with(rubric, source, roster, also, |rubric, hash| {
         gather_from(rubric, hash, source, Sheets::All)
     })
 }
@@ -70,6 +82,7 @@ fn load_with(
     rubric: &Path,
     source: Source<'_>,
     roster: Option<&Path>,
+    also: &[PathBuf],
     gather: impl FnOnce(&Rubric, &str) -> Result<Cohort, osce::store::StoreError>,
 ) -> Result<Loaded, ExitCode> {
     let (rubric, hash) = rubric_and_hash(rubric)?;
@@ -105,13 +118,14 @@ fn load_with(
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
-    let decisions = match osce::results::decisions::gather_from(&rubric, &hash, source) {
-        Ok(d) => d,
-        Err(e) => {
-            errln!("error: {e}");
-            return Err(ExitCode::from(EXIT_USAGE));
-        }
-    };
+    let decisions =
+        match osce::results::decisions::gather_from_all(&rubric, &hash, &[source, Source::Folders(also)]) {
+            Ok(d) => d,
+            Err(e) => {
+                errln!("error: {e}");
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
+        };
     if let Source::Archive(stored) = source {
         super::collect::refuse_mismatches(stored.path(), &stored.mismatches())?;
     }
@@ -1312,6 +1326,7 @@ fn watch(args: &StatusArgs) -> ExitCode {
             &args.rubric,
             Source::Folders(&args.sessions),
             args.roster.as_deref(),
+            &[],
             |rubric, hash| {
                 let (cohort, n) =
                     osce::results::gather::gather_again(rubric, hash, &args.sessions, &mut remembered)?;

@@ -441,11 +441,30 @@ pub fn gather_from(
     rubric_hash: &str,
     source: Journals<'_>,
 ) -> Result<Decisions, StoreError> {
-    let found = source.decision_journals(&rubric.id)?;
+    gather_from_all(rubric, rubric_hash, &[source])
+}
+
+/// [`gather_from`] several places at once (an archive and the folder a
+/// decision is recorded into, not yet collected): copies of one journal
+/// are one, the longest used.
+pub fn gather_from_all(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    sources: &[Journals<'_>],
+) -> Result<Decisions, StoreError> {
+    let mut found = Vec::new();
+    for &source in sources {
+        found.extend(
+            source
+                .decision_journals(&rubric.id)?
+                .into_iter()
+                .map(|(lead, device, path)| (source, lead, device, path)),
+        );
+    }
     let mut out = Decisions::default();
     // (lead, device) -> the longest copy's hashes and entries.
     let mut kept: BTreeMap<(String, String), (Vec<String>, Vec<Made>)> = BTreeMap::new();
-    for (lead, device, path) in found {
+    for (source, lead, device, path) in found {
         let read = match source.read_chain::<DecisionEntry>(&path) {
             Ok(r) => r,
             Err(e) => {
