@@ -1112,6 +1112,8 @@ fn list(rubric_path: &Path, sessions: &[PathBuf], archive: Option<&Path>) -> Exi
                 .iter()
                 .map(|m| m.path.display().to_string())
                 .collect();
+            // Each journal once (decisions from two journals interleave).
+            paths.sort();
             paths.dedup();
             paths.join(", ")
         });

@@ -7,6 +7,7 @@ use osce::results::export::write_files;
 
 use super::status::{Loaded, load_from};
 use super::{EXIT_USAGE, FeedbackArgs};
+use osce::base::text::plural;
 
 pub fn run(args: &FeedbackArgs) -> ExitCode {
     let sessions = match super::collect::sessions_or_stored(&args.sessions, args.archive.as_deref()) {
@@ -99,8 +100,9 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
                 .count();
             if confirming > 0 {
                 outln!(
-                    "note: {confirming} candidates have stations still being confirmed (moderation or a decision); \
-                     their files say so, and the results are not final (osce status says what is open)"
+                    "note: {} stations still being confirmed (moderation or a decision); their files say so, and \
+                     the results are not final (osce status says what is open)",
+                    plural(confirming, "candidate has", "candidates have")
                 );
             }
             let unsubmitted = results
@@ -113,13 +115,15 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
                 .count();
             if unsubmitted > 0 {
                 outln!(
-                    "note: {unsubmitted} candidates have a sheet that is not submitted; their files say that station is \
-                     not in yet and give no result until it is (osce status shows the sheets still being marked)"
+                    "note: {} a sheet that is not submitted; their files say that station is not in yet and give \
+                     no result until it is (osce status shows the sheets still being marked)",
+                    plural(unsubmitted, "candidate has", "candidates have")
                 );
             }
             if incomplete > 0 {
                 outln!(
-                    "note: {incomplete} candidates' results are INCOMPLETE; their files say so (osce status lists what is missing)"
+                    "note: {} INCOMPLETE; their files say so (osce status lists what is missing)",
+                    plural(incomplete, "candidate's result is", "candidates' results are")
                 );
             }
             if !why.is_empty() {

@@ -321,8 +321,8 @@ pub struct ModerateArgs {
     #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
     pub sessions: Vec<PathBuf>,
     /// The exam archive made by `osce collect`, instead of --sessions (then
-    /// --into is required: the folder of your own your journal goes to, to
-    /// send back and collect)
+    /// --into is required: a folder of your own that your journal goes to,
+    /// to send back and collect)
     #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions", requires = "into")]
     pub archive: Option<PathBuf>,
     /// Roster CSV: candidates' names and order
