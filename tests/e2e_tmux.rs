@@ -608,6 +608,33 @@ fn a_station_circuit_of_six_with_a_rest_and_an_absence() {
         mark_and_submit(&t, round, id);
         t.wait_for("Is this the candidate in front of you?");
     }
+    // Before round 7, C002's sheet (round 1) is amended: the rotation
+    // stays where it was, C003 next in round 7, no rounds of rest made up.
+    let mut screen = t.screen();
+    for _ in 0..8 {
+        if screen.contains("Candidate id: C002") {
+            break;
+        }
+        t.keys(&["Left"]);
+        std::thread::sleep(Duration::from_millis(300));
+        screen = t.screen();
+    }
+    assert!(screen.contains("Candidate id: C002"), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("SUBMITTED");
+    t.keys(&["A"]);
+    t.wait_for("Why is this submitted sheet being amended?");
+    t.type_text("global rating entered wrongly");
+    t.keys(&["Enter"]);
+    t.wait_for("AMENDING");
+    t.keys(&["s"]);
+    t.wait_for("Submit this sheet?");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Round 7 of 7 · candidate");
+    assert!(
+        screen.contains("C003") && !screen.contains("no candidate — rest"),
+        "after the amendment, C003 in round 7 and no rest:\n{screen}"
+    );
     mark_and_submit(&t, 7, "C003");
     t.wait_for("Every sheet of this session is submitted.");
     t.keys(&["q"]);

@@ -2309,7 +2309,8 @@ fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_
             .contains("Is this the candidate in front of you?")
     );
 
-    // C001 is marked absent: round 3 is a rest, a round long, then C006.
+    // C001 is marked absent: the rest of their round (it began with the
+    // bell at 720 s) and round 3 are rests, then C006 at 720 + 2 × 780 s.
     h.key(KeyCode::Char('x'));
     h.chars("Did not attend");
     h.key(KeyCode::Enter);
@@ -2317,12 +2318,24 @@ fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_
     h.tick(721.0);
     assert_eq!(
         h.app.circuit_lines()[0],
-        "Round 3 of 7: no candidate — rest · 13:00 left"
+        "Round 2 of 7: no candidate — rest · 12:59 left"
     );
     assert!(h.render(80, 24).contains("Next candidate, after the rest:"));
     let effects = h.act(Action::Tick {
-        now: Duration::from_secs(721 + 780),
-        wall: t0() + chrono::Duration::seconds(721 + 780),
+        now: Duration::from_secs(720 + 780),
+        wall: t0() + chrono::Duration::seconds(720 + 780),
+    });
+    assert!(
+        !effects.contains(&Effect::Bell),
+        "not a round early: {effects:?}"
+    );
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "Round 3 of 7: no candidate — rest · 13:00 left"
+    );
+    let effects = h.act(Action::Tick {
+        now: Duration::from_secs(720 + 2 * 780),
+        wall: t0() + chrono::Duration::seconds(720 + 2 * 780),
     });
     assert!(effects.contains(&Effect::Bell), "{effects:?}");
     assert!(!h.app.waiting());

@@ -74,6 +74,12 @@ impl App {
     pub(super) fn circuit_tick(&mut self) -> bool {
         let now = self.now;
         if self.sheet.is_some() {
+            // An earlier sheet opened again (to amend it, or to look):
+            // the rotation goes on as it was, the candidate in the room
+            // and the rests to come kept for when the examiner is back.
+            if self.open_sheet_is_past() {
+                return false;
+            }
             // The examiner confirmed the next candidate: they are here.
             self.leaving = None;
             self.after_round = None;
@@ -130,25 +136,67 @@ impl App {
                 return false;
             }
             self.leaving = None;
+            self.round_began = Some(now);
             due = true;
         }
         // Not while the survey after a submission is still to say who is
         // next.
         if let Some(from) = self.after_round.filter(|_| !self.advance_pending) {
             self.after_round = None;
-            let rests = self.rests_after(Some(from));
+            // An absent candidate's own round is a rest as well, from when
+            // it began.
+            let absent = std::mem::take(&mut self.absent_rest);
+            let rests = self.rests_after(Some(from)) + usize::from(absent);
             let plan = self.session.as_ref().and_then(|s| s.circuit.as_ref());
             if let Some(plan) = plan.filter(|p| p.start.is_none() && rests > 0) {
                 let rounds = u32::try_from(rests).unwrap_or(u32::MAX);
-                self.rest_until = Some(now + plan.round.saturating_mul(rounds));
+                let from = match self.round_began {
+                    Some(began) if absent && began <= now => began,
+                    _ => now,
+                };
+                self.rest_until = Some(from + plan.round.saturating_mul(rounds));
                 return false;
             }
         }
         if self.rest_until.is_some_and(|until| now >= until) {
             self.rest_until = None;
+            self.round_began = Some(now);
             return true;
         }
         due
+    }
+
+    /// Station circuit: whether the sheet open is of a candidate whose
+    /// round comes before the latest one begun here (the rotation has gone
+    /// past it: an amendment, or a look back).
+    pub(super) fn open_sheet_is_past(&self) -> bool {
+        let Some(sheet) = &self.sheet else {
+            return false;
+        };
+        match (self.round_of_candidate(&sheet.candidate.id), self.latest_round()) {
+            (Some(open), Some(latest)) => open < latest,
+            _ => false,
+        }
+    }
+
+    /// Station circuit: the round of the candidate `id`.
+    fn round_of_candidate(&self, id: &str) -> Option<usize> {
+        let session = self.session.as_ref()?;
+        let arrival = session.candidates.iter().position(|c| c.id == id)?;
+        session.circuit.as_ref()?.round_of(arrival)
+    }
+
+    /// Station circuit: the latest round whose candidate's sheet here is
+    /// begun, submitted or absent (as last surveyed).
+    pub(super) fn latest_round(&self) -> Option<usize> {
+        let session = self.session.as_ref()?;
+        let station = self.station_def()?;
+        session
+            .candidates
+            .iter()
+            .filter(|c| self.progress_of(&c.id, &station.id) != Progress::NotStarted)
+            .filter_map(|c| self.round_of_candidate(&c.id))
+            .max()
     }
 
     /// How many rounds with nobody at this station come between round

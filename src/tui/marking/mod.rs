@@ -525,6 +525,12 @@ pub struct App {
     /// Station circuit: the round of the sheet last submitted, until the
     /// rests after it (if any) are worked out, once its candidate has left.
     after_round: Option<usize>,
+    /// Station circuit without a start time: the sheet last submitted was
+    /// an absence, so its own round is a rest too (nobody came).
+    absent_rest: bool,
+    /// Station circuit without a start time: when the round of the
+    /// candidate now due began (the bell), by the monotonic clock.
+    round_began: Option<Duration>,
     /// The station timer as it ran when the sheet was submitted (which
     /// ends it on the sheet), for [`Leaving`].
     submitted_timer: Option<Timer>,
@@ -597,6 +603,8 @@ impl App {
             leaving: None,
             rest_until: None,
             after_round: None,
+            absent_rest: false,
+            round_began: None,
             submitted_timer: None,
             provisional: None,
             shown: None,

@@ -349,6 +349,13 @@ impl App {
     /// session stands, then go to the next one not yet submitted.
     pub(super) fn after_submit(&mut self) -> Vec<Effect> {
         self.advance_pending = true;
+        // An earlier sheet submitted again (an amendment): the rotation
+        // stays where it was, the candidate in the room and the rests to
+        // come as they were.
+        if self.open_sheet_is_past() {
+            self.submitted_timer = None;
+            return vec![Effect::Close, Effect::Survey(self.session_keys())];
+        }
         self.leaving = None;
         self.rest_until = None;
         self.after_round = None;
@@ -361,6 +368,8 @@ impl App {
                 .position(|c| c.id == sheet.candidate.id)
                 .and_then(|arrival| session.circuit.as_ref().and_then(|plan| plan.round_of(arrival)));
             self.after_round = round;
+            // Nobody came: without a clock, their round is a rest.
+            self.absent_rest = sheet.state.absent.is_some() && self.submitted_timer.is_none();
             if let Some(mut timer) = self.submitted_timer.take() {
                 if timer.display(self.now).phase == Phase::Overrun {
                     // After a soft time-up the candidate leaves once the
