@@ -954,3 +954,30 @@ fn a_pause_and_an_amendment_survive_kill_9() {
     assert_eq!(state.amendments.len(), 1);
     assert_eq!(state.amendments[0].reason, "mark entered against the wrong item");
 }
+
+/// With a roster, `score --candidate` takes only a candidate on it: a
+/// mistyped id is refused with the nearest id on the roster, before
+/// anything is written.
+#[test]
+fn a_candidate_not_on_the_roster_is_refused_before_anything_is_written() {
+    let dir = common::Dir::new("roster-unknown-candidate");
+    let sessions = dir.0.join("sessions");
+    let (code, out) = common::run_osce(&[
+        "score",
+        common::OSCE,
+        "--examiner",
+        "E03",
+        "--candidate",
+        "C099",
+        "--roster",
+        "rubrics/msk-ultrasound-osce.roster.csv",
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("candidate \"C099\" is not on the roster (did you mean \"C009\"?)"),
+        "{out}"
+    );
+    assert!(!sessions.exists(), "nothing written");
+}

@@ -2325,10 +2325,7 @@ fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_
         now: Duration::from_secs(720 + 780),
         wall: t0() + chrono::Duration::seconds(720 + 780),
     });
-    assert!(
-        !effects.contains(&Effect::Bell),
-        "not a round early: {effects:?}"
-    );
+    assert!(!effects.contains(&Effect::Bell), "not a round early: {effects:?}");
     assert_eq!(
         h.app.circuit_lines()[0],
         "Round 3 of 7: no candidate — rest · 13:00 left"

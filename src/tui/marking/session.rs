@@ -126,6 +126,20 @@ pub fn session(
                     let id = crate::base::ids::normalise(&id);
                     crate::base::ids::check_id(&id)
                         .map_err(|why| format!("candidate id is not usable: {why}"))?;
+                    // With a roster, the candidate is one of its own: a
+                    // mistyped id is not marked as a candidate who does
+                    // not exist.
+                    if let Some(r) = roster
+                        && r.find(&id).is_none()
+                    {
+                        let near =
+                            crate::rubric::did_you_mean(&id, r.candidates.iter().map(|c| c.id.as_str()));
+                        return Err(format!(
+                            "candidate \"{id}\" is not on the roster{}: check the id, or leave out --roster to \
+                             mark a candidate who is not on it",
+                            near.map_or(String::new(), |n| format!(" (did you mean \"{n}\"?)"))
+                        ));
+                    }
                     let name = if name.is_empty() {
                         roster
                             .and_then(|r| r.find(&id))
