@@ -440,6 +440,7 @@ fn s_shows_the_summary_and_refuses_missing_marks_without_a_reason() {
     h.key(KeyCode::Enter);
     assert_eq!(h.screen(), "Submit");
     h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y')); // without the station timer: yes
     let disk = h.disk("shoulder");
     let submitted = disk.submitted.expect("submitted");
     assert_eq!(
@@ -463,6 +464,7 @@ fn a_submitted_sheet_is_locked_and_amending_needs_a_reason() {
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y')); // without the station timer: yes
     h.key(KeyCode::Char('h'));
     assert_eq!(
         h.app.sheet.as_ref().map(|s| s.key.station.as_str()),
@@ -1201,6 +1203,7 @@ fn a_locked_sheet_refuses_comments_concerns_and_the_timer() {
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y')); // without the station timer: yes
     h.key(KeyCode::Char('h'));
     for key in ['c', 'f', ' '] {
         h.key(KeyCode::Char(key));
@@ -1269,6 +1272,7 @@ fn the_end_is_shown_only_when_every_sheet_is_submitted() {
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y')); // without the station timer: yes
     assert_ne!(h.screen(), "Finished");
     // The first sheet not yet submitted comes next.
     assert_eq!(
@@ -1496,6 +1500,7 @@ fn after_an_amendment_the_summary_lists_no_reason_for_an_item_now_marked() {
     h.chars("Ran out of time");
     h.key(KeyCode::Enter);
     h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y')); // without the station timer: yes
     h.key(KeyCode::Char('h'));
     h.key(KeyCode::Char('A'));
     h.chars("Global rating given after discussion");
@@ -1520,6 +1525,7 @@ fn the_timer_label_says_what_is_true_of_a_submitted_sheet() {
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y')); // without the station timer: yes
     h.key(KeyCode::Char('y')); // submit although reading time is not over
     h.key(KeyCode::Char('h'));
     let screen = h.render(120, 40);
@@ -1531,6 +1537,7 @@ fn the_timer_label_says_what_is_true_of_a_submitted_sheet() {
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y')); // without the station timer: yes
     h.key(KeyCode::Char('h'));
     assert_eq!(h.app.sheet.as_ref().map(|s| s.key.station.as_str()), Some("knee"));
     let screen = h.render(120, 40);
@@ -1613,6 +1620,7 @@ fn amending() -> Harness {
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y')); // without the station timer: yes
     h.key(KeyCode::Char('h'));
     h.key(KeyCode::Char('A'));
     h.chars("Wrong item");
@@ -1976,6 +1984,27 @@ fn submitting_before_time_is_up_asks_first() {
     h.key(KeyCode::Enter);
     assert!(h.app.ask.is_none());
     assert!(h.disk("shoulder").submitted.is_some());
+}
+
+/// A timed station whose timer was never started: submitting asks first,
+/// for the sheet would have no timing (the examiner forgot space).
+#[test]
+fn submitting_a_sheet_whose_timer_never_started_asks_first() {
+    let mut h = opened();
+    h.chars("1222222221");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Submit without the station timer?"), "{screen}");
+    h.key(KeyCode::Esc);
+    assert!(h.disk("shoulder").submitted.is_none(), "no: nothing submitted");
+    assert_eq!(h.screen(), "Submit");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    let disk = h.disk("shoulder");
+    assert!(disk.submitted.is_some());
+    assert!(disk.timer.is_empty(), "no timing recorded: {:?}", disk.timer);
 }
 
 #[test]
@@ -2642,6 +2671,8 @@ fn mark_all_and_submit(h: &mut Harness, level: char) {
     }
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);
+    // Submitted without the station timer: yes.
+    h.key(KeyCode::Char('y'));
 }
 
 #[test]

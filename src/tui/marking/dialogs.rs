@@ -169,6 +169,26 @@ impl App {
                         )),
                         _ => None,
                     });
+                // A station timed by the rubric whose timer was never
+                // started: the sheet would have no timing. Ask first.
+                let never_started = self
+                    .sheet
+                    .as_ref()
+                    .and_then(|s| s.timer.as_ref())
+                    .is_some_and(|t| !t.is_started());
+                if never_started {
+                    self.ask = Some(Ask {
+                        question: "Submit without the station timer?".to_string(),
+                        detail: format!(
+                            "The timer of {} was never started (space starts it), so the sheet will have no start, \
+                             end or overrun. Submitting locks the sheet; changing it later needs an amendment with a \
+                             reason.",
+                            self.sheet_words()
+                        ),
+                        yes: AskFor::Submit,
+                    });
+                    return Vec::new();
+                }
                 if let Some(left) = left {
                     self.ask = Some(Ask {
                         question: "Submit before the time is up?".to_string(),
