@@ -1248,3 +1248,65 @@ fn feedback_tells_the_candidate_what_the_decisions_decided_and_no_more() {
         }
     }
 }
+
+/// A standard-setting record edited by hand is checked before it is
+/// adopted: a station given twice, a rest station or a negative SEM is
+/// refused by name; a record that leaves out stations the rubric
+/// standard-sets is adopted with a note saying they keep their
+/// provisional pass marks.
+#[test]
+fn a_hand_edited_standard_setting_record_is_checked_before_it_is_adopted() {
+    let d = Dir::new("decide-record-checks");
+    let folder = d.0.join("s");
+    simulate_forty(&folder);
+    let record = d.0.join("standards.json");
+    turned_around(&d, &folder, &record);
+    let saved: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&record).expect("record")).expect("json");
+    let adopt = |name: &str, edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = saved.clone();
+        edit(&mut v);
+        let path = d.0.join(name);
+        fs::write(&path, serde_json::to_string_pretty(&v).expect("json")).expect("write");
+        osce(&[
+            "decide",
+            "pass-marks",
+            OSCE,
+            "--sessions",
+            s(&folder),
+            "--record",
+            s(&path),
+            "--by",
+            "Exam board",
+            "--reason",
+            "Adopted at the board",
+            "--dry-run",
+        ])
+    };
+    let (code, out) = adopt("twice.json", &|v| {
+        let first = v["stations"][0].clone();
+        v["stations"].as_array_mut().expect("stations").push(first);
+    });
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("is given twice"), "{out}");
+    let (code, out) = adopt("rest.json", &|v| v["stations"][0]["station"] = "rest".into());
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("station \"rest\" is not scored (a rest station)"),
+        "{out}"
+    );
+    let (code, out) = adopt("sem.json", &|v| v["sem"] = (-3.0).into());
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("the SEM -3 is not a number of marks of 0 or more"),
+        "{out}"
+    );
+    let (code, out) = adopt("part.json", &|v| {
+        v["stations"].as_array_mut().expect("stations").truncate(2);
+    });
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("note: the record sets no pass mark for") && out.contains("the provisional pass mark"),
+        "{out}"
+    );
+}

@@ -345,6 +345,12 @@ pub enum StandardsError {
     },
     #[error("station \"{0}\" is not in the rubric")]
     UnknownStation(String),
+    #[error("station \"{0}\" is given twice: each station once, with the pass mark the board adopts")]
+    Twice(String),
+    #[error("station \"{0}\" is not scored (a rest station): it has no pass mark to set")]
+    NotScored(String),
+    #[error("the SEM {0} is not a number of marks of 0 or more")]
+    BadSem(f64),
     #[error("pass mark {mark} at station {station} is outside 0 to {max}")]
     OutOfRange { mark: f64, station: String, max: f64 },
     #[error("{path}: {inner}")]
@@ -400,11 +406,22 @@ pub fn to_standards(d: &Decision, rubric: &Rubric, rubric_hash: &str) -> Result<
             wanted_hash: crate::results::gather::short_hash(rubric_hash).to_string(),
         });
     }
+    if let Some(sem) = d.sem
+        && !(sem.is_finite() && sem >= 0.0)
+    {
+        return Err(StandardsError::BadSem(sem));
+    }
     let mut pass_marks = BTreeMap::new();
     for s in &d.stations {
         let Some(station) = rubric.station(&s.station) else {
             return Err(StandardsError::UnknownStation(s.station.clone()));
         };
+        if station.rest || !rubric.scored_stations().any(|x| x.id == station.id) {
+            return Err(StandardsError::NotScored(s.station.clone()));
+        }
+        if pass_marks.contains_key(&s.station) {
+            return Err(StandardsError::Twice(s.station.clone()));
+        }
         let method = s.method;
         let max = rubric.station_max(station);
         if !(s.pass_mark.is_finite() && (0.0..=max).contains(&s.pass_mark)) {

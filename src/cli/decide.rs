@@ -864,6 +864,26 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             if record.stations.is_empty() {
                 return Err(Refusal::NoPassMarks);
             }
+            // Stations the rubric standard-sets that the record leaves out
+            // keep their provisional pass marks: said, not silent.
+            let left_out: Vec<String> = l
+                .rubric
+                .standard_set_stations()
+                .map(|s| s.id.clone())
+                .filter(|id| !record.stations.iter().any(|s| &s.station == id))
+                .collect();
+            if !left_out.is_empty() {
+                errln!(
+                    "note: the record sets no pass mark for {}, which the rubric standard-sets: {} the provisional \
+                     pass mark",
+                    osce::base::text::quoted_list(&left_out),
+                    if left_out.len() == 1 {
+                        "it keeps"
+                    } else {
+                        "they keep"
+                    }
+                );
+            }
             Ok(Ruling::PassMarks { record })
         }
         Decide::List { .. } | Decide::Components { .. } | Decide::Held { .. } => {
