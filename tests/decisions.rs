@@ -1310,3 +1310,34 @@ fn a_hand_edited_standard_setting_record_is_checked_before_it_is_adopted() {
         "{out}"
     );
 }
+
+/// A decision at a rest station says so (it said "no sheet of candidate
+/// SIM00036 was found; did you mean \"SIM00036\"?").
+#[test]
+fn a_decision_at_a_rest_station_is_refused_as_such() {
+    let d = Dir::new("decide-rest");
+    let folder = d.0.join("s");
+    simulate_forty(&folder);
+    let (code, out) = osce(&[
+        "decide",
+        "absence",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--candidate",
+        "SIM00036",
+        "--station",
+        "rest",
+        "--fail",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "No mitigating circumstances",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("station \"rest\" is not scored (a rest station)"),
+        "{out}"
+    );
+    assert!(!out.contains("did you mean \"SIM00036\""), "{out}");
+}

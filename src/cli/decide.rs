@@ -56,6 +56,10 @@ pub struct Common {
 enum Refusal {
     #[error("there is no station \"{station}\" in the rubric; its stations are {stations}")]
     UnknownStation { station: String, stations: String },
+    #[error(
+        "station \"{station}\" is not scored (a rest station): nothing is decided there; the scored stations are {stations}"
+    )]
+    NotScored { station: String, stations: String },
     #[error("no sheet of candidate \"{candidate}\" was found{}", near.as_ref().map(|c| format!("; did you mean \"{c}\"?")).unwrap_or_default())]
     UnknownCandidate { candidate: String, near: Option<String> },
     #[error(
@@ -900,6 +904,12 @@ fn cell_state(l: &Loaded, cell: &Cell) -> Result<CellState, Refusal> {
         .ok_or_else(|| {
             if l.rubric.station(&cell.station).is_none() {
                 unknown_station(l, cell)
+            } else if !l.rubric.scored_stations().any(|s| s.id == cell.station) {
+                let ids: Vec<&str> = l.rubric.scored_stations().map(|s| s.id.as_str()).collect();
+                Refusal::NotScored {
+                    station: cell.station.clone(),
+                    stations: osce::rubric::one_of(&ids),
+                }
             } else {
                 Refusal::UnknownCandidate {
                     candidate: cell.candidate.clone(),
@@ -907,6 +917,7 @@ fn cell_state(l: &Loaded, cell: &Cell) -> Result<CellState, Refusal> {
                         &cell.candidate,
                         l.matrix.candidates.iter().map(String::as_str),
                     )
+                    .filter(|near| *near != cell.candidate)
                     .map(str::to_string),
                 }
             }
