@@ -525,3 +525,32 @@ fn an_enormous_roster_cell_is_quoted_shortly_with_its_row() {
         "{out}"
     );
 }
+
+/// `simulate` says how many examiners it used: each marks one station,
+/// so 9 asked for at six stations is 6 (it said 9).
+#[test]
+fn simulate_says_how_many_examiners_it_used() {
+    let dir = common::Dir::new("simulate-examiners");
+    let sessions = dir.0.join("s");
+    let (code, out) = common::run_osce(&[
+        "simulate",
+        common::OSCE,
+        "--candidates",
+        "60",
+        "--examiners",
+        "9",
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "for 60 candidates and 6 examiners (of the 9 asked for: each marks one of the 6 scored stations)"
+        ),
+        "{out}"
+    );
+    let folders = std::fs::read_dir(sessions.join("msk-us-osce"))
+        .expect("assessment")
+        .count();
+    assert_eq!(folders, 6);
+}

@@ -74,12 +74,25 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     }
+    // Each examiner marks one station: what was asked for may not all be
+    // used, and the line says how many were.
+    let used = osce::day::simulate::examiners_used(&rubric, &plan);
+    let examiners = if used == args.examiners {
+        plural(used, "examiner", "examiners")
+    } else {
+        format!(
+            "{} (of the {} asked for: each marks one of the {} scored stations)",
+            plural(used, "examiner", "examiners"),
+            args.examiners,
+            rubric.scored_stations().count()
+        )
+    };
     outln!(
         "wrote {} ({} records) for {} and {} into {} (seed {}): {}, {} left unmarked, {}",
         plural(summary.sheets, "sheet", "sheets"),
         summary.records,
         plural(args.candidates, "candidate", "candidates"),
-        plural(args.examiners, "examiner", "examiners"),
+        examiners,
         args.sessions.display(),
         args.seed,
         plural(summary.absent, "absence", "absences"),

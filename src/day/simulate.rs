@@ -90,6 +90,19 @@ pub fn examiner(e: usize) -> String {
 
 /// Writes the cohort into `store`. Refuses (before writing anything) a
 /// plan with no candidates or examiners.
+/// How many examiners a simulation of `plan` has mark: each marks one
+/// station, so with at least as many examiners as scored stations, the
+/// largest multiple of the stations' number that the candidates need.
+pub fn examiners_used(rubric: &Rubric, plan: &Simulation) -> usize {
+    let n_st = rubric.scored_stations().count().max(1);
+    let examiners = plan.examiners.max(1);
+    if examiners < n_st {
+        examiners
+    } else {
+        n_st * (examiners / n_st).min(plan.candidates.max(1))
+    }
+}
+
 pub fn simulate(
     rubric: &Rubric,
     rubric_hash: &str,
