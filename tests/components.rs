@@ -121,6 +121,27 @@ fn the_final_clinical_assessment_passes_once_the_logbook_is_recorded() {
     let d = Dir::new("components-fca");
     let (folder, roster) = fca(&d);
     moderate_everything(&folder);
+    // The absences are settled (each a fail), as the exam lead must before
+    // any result is final.
+    let (_, problems) = run_osce(&["status", FCA, "--sessions", s(&folder), "--problems"]);
+    for line in problems.lines().filter(|l| l.contains("osce decide absence")) {
+        let command = line.split("decide: osce ").nth(1).expect("the command");
+        let mut args: Vec<&str> = command
+            .split(" --deferred (or --fail)")
+            .next()
+            .expect("before the outcome")
+            .split_whitespace()
+            .collect();
+        args.extend([
+            "--fail",
+            "--by",
+            "Exam lead",
+            "--reason",
+            "No mitigating circumstances",
+        ]);
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 0, "{line}: {out}");
+    }
     let export = |name: &str| {
         let out = d.0.join(name);
         let (code, said) = run_osce(&[

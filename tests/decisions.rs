@@ -1341,3 +1341,56 @@ fn a_decision_at_a_rest_station_is_refused_as_such() {
     );
     assert!(!out.contains("did you mean \"SIM00036\""), "{out}");
 }
+
+/// An absence the exam lead has not settled keeps the results from final
+/// even where the candidate's FAIL is certain from their other stations:
+/// a deferral would take their result and mark away. marks.csv gives no
+/// mark until it is settled.
+#[test]
+fn an_unsettled_absence_is_not_final_even_with_a_certain_fail() {
+    let d = Dir::new("decide-absence-final");
+    // The OSCE without moderation, so that nothing else keeps it open.
+    let rubric = d.0.join("osce-no-moderation.ron");
+    let text = fs::read_to_string(OSCE).expect("rubric").replace(
+        "moderation: (mode: Sample(percent: 10)),",
+        "moderation: (mode: None),",
+    );
+    fs::write(&rubric, text).expect("rubric");
+    let r = s(&rubric);
+    let folder = d.0.join("s");
+    let (code, out) = osce(&[
+        "simulate",
+        r,
+        "--candidates",
+        "8",
+        "--examiners",
+        "6",
+        "--seed",
+        "3",
+        "--sessions",
+        s(&folder),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let out_dir = d.0.join("out");
+    let (code, said) = osce(&["export", r, "--sessions", s(&folder), "--out", s(&out_dir)]);
+    let marks = rows(&out_dir.join("marks.csv"));
+    let results = rows(&out_dir.join("stations.csv"));
+    let absent: Vec<&Vec<String>> = results[1..]
+        .iter()
+        .filter(|row| row.contains(&"ABSENT".to_string()))
+        .collect();
+    assert!(!absent.is_empty(), "an absence in the cohort: {said}");
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("absence is not settled"), "{said}");
+    for row in &absent {
+        let m = marks[1..].iter().find(|m| m[0] == row[0]).expect("the candidate");
+        assert_eq!(
+            m[col(&marks, "mark")],
+            "",
+            "no mark while the absence waits: {m:?}"
+        );
+    }
+    let (code, said) = osce(&["status", r, "--sessions", s(&folder)]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("absence is not settled"), "{said}");
+}

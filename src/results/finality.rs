@@ -67,6 +67,27 @@ pub fn not_final(
             n(amending, "sheet is", "sheets are")
         ));
     }
+    // An absence the exam lead has not settled: a FAIL, or a deferral
+    // (no result at this sitting), is theirs to decide, whatever the
+    // candidate's other stations give.
+    let absences = m
+        .cells
+        .values()
+        .filter(|c| {
+            c.state == CellState::Absent
+                && !c
+                    .decided
+                    .iter()
+                    .any(|h| matches!(h.ruling, crate::results::decisions::Ruling::Absence { .. }))
+        })
+        .count();
+    if absences > 0 {
+        why.push(format!(
+            "{} not settled: the exam lead decides whether each counts as a fail or defers the candidate (osce \
+             status lists each, with the decision that settles it)",
+            n(absences, "absence is", "absences are")
+        ));
+    }
     let waiting = m
         .cells
         .values()

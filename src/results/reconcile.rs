@@ -82,14 +82,17 @@ impl CandidateResult {
 
     /// Whether the candidate has a mark to upload: a result that is in,
     /// not deferred, with every station's result in (a total that lacks
-    /// one would change once it is in).
+    /// one would change once it is in) and no absence left to settle (a
+    /// deferral would leave no mark).
     pub fn has_mark(&self) -> bool {
         !self.waiting()
             && self.deferred.is_none()
-            && self
-                .stations
-                .values()
-                .all(|d| d.final_result.outcome != crate::scoring::StationOutcome::Incomplete)
+            && self.stations.values().all(|d| {
+                !matches!(
+                    d.final_result.outcome,
+                    crate::scoring::StationOutcome::Incomplete | crate::scoring::StationOutcome::Absent
+                )
+            })
     }
 
     /// A result already certain (a FAIL by a station elsewhere) while a
