@@ -2737,3 +2737,81 @@ fn an_id_beyond_ascii_is_confirmed_as_written() {
     let screen = osce_one("C001").render(80, 24);
     assert!(screen.contains("██"), "{screen}");
 }
+
+/// C002 submitted with 20 s of changeover left, at the knee of a circuit
+/// without a start time (the setup of
+/// `after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_rest`).
+fn c002_still_in_the_room() -> Harness {
+    let mut h = six_at_the_knee("");
+    h.key(KeyCode::Enter);
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(700.0);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(h.app.leaving.is_some());
+    h
+}
+
+/// The tick at `secs`: whether the bell rang.
+fn bell_at(h: &mut Harness, secs: u64) -> bool {
+    let effects = h.act(Action::Tick {
+        now: Duration::from_secs(secs),
+        wall: t0() + chrono::Duration::seconds(secs as i64),
+    });
+    effects.contains(&Effect::Bell)
+}
+
+/// Amending the sheet just submitted while its candidate is still in the
+/// room: they still leave when their changeover ends, and the next
+/// candidate is called then, not at once.
+#[test]
+fn amending_the_sheet_just_submitted_keeps_its_candidate_in_the_room() {
+    let mut h = c002_still_in_the_room();
+    h.tick(705.0);
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('A'));
+    h.chars("Mark entered against the wrong item");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('2'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Confirm");
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(
+        h.app.circuit_lines()[0].starts_with("C002 Candidate 2 is still in the room: changeover"),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+    assert!(h.app.waiting(), "C001 is not called while C002 is in the room");
+    assert!(!bell_at(&mut h, 715));
+    assert!(bell_at(&mut h, 721), "C001 called when C002's changeover ends");
+}
+
+/// The next candidate marked absent before the bell calls them: the
+/// candidate before stays in the room until their changeover ends, and the
+/// absent candidate's round (from then) is a rest before the one after.
+#[test]
+fn an_absence_marked_before_the_bell_keeps_the_candidate_in_the_room_and_rests_a_round() {
+    let mut h = c002_still_in_the_room();
+    h.tick(705.0);
+    h.key(KeyCode::Char('x'));
+    h.chars("Did not attend");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    assert!(
+        h.app.circuit_lines()[0].starts_with("C002 Candidate 2 is still in the room: changeover"),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+    // C002 leaves at 720; C001's round (absent) and round 3 (nobody here)
+    // are rests: C006 is called at 720 + 2 × 780 s.
+    assert!(!bell_at(&mut h, 720), "C002 leaves; a rest follows, no bell");
+    assert!(!bell_at(&mut h, 720 + 780));
+    assert!(bell_at(&mut h, 720 + 2 * 780), "{:?}", h.app.circuit_lines());
+}

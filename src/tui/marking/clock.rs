@@ -151,7 +151,7 @@ impl App {
             if let Some(plan) = plan.filter(|p| p.start.is_none() && rests > 0) {
                 let rounds = u32::try_from(rests).unwrap_or(u32::MAX);
                 let from = match self.round_began {
-                    Some(began) if absent && began <= now => began,
+                    Some(began) if absent => began,
                     _ => now,
                 };
                 self.rest_until = Some(from + plan.round.saturating_mul(rounds));
@@ -166,17 +166,24 @@ impl App {
         due
     }
 
-    /// Station circuit: whether the sheet open is of a candidate whose
-    /// round comes before the latest one begun here (the rotation has gone
-    /// past it: an amendment, or a look back).
+    /// Station circuit: whether the sheet open is one the rotation has
+    /// gone past: submitted or absent already (an amendment, or a look
+    /// back), or of a candidate whose round comes before the latest one
+    /// begun here.
     pub(super) fn open_sheet_is_past(&self) -> bool {
         let Some(sheet) = &self.sheet else {
             return false;
         };
-        match (self.round_of_candidate(&sheet.candidate.id), self.latest_round()) {
-            (Some(open), Some(latest)) => open < latest,
-            _ => false,
-        }
+        let Some(open) = self.round_of_candidate(&sheet.candidate.id) else {
+            return false;
+        };
+        let done = self.station_def().is_some_and(|st| {
+            matches!(
+                self.progress_of(&sheet.candidate.id, &st.id),
+                Progress::Submitted | Progress::Absent | Progress::Amending
+            )
+        });
+        done || self.latest_round().is_some_and(|latest| open < latest)
     }
 
     /// Station circuit: the round of the candidate `id`.

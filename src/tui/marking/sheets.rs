@@ -356,7 +356,17 @@ impl App {
             self.submitted_timer = None;
             return vec![Effect::Close, Effect::Survey(self.session_keys())];
         }
-        self.leaving = None;
+        // Nobody came (an absence, no timer run): the candidate before,
+        // still in the room, stays until their changeover ends, and this
+        // round, a rest, begins then; or where rounds of rest were still to
+        // run, when they end.
+        let absent =
+            self.sheet.as_ref().is_some_and(|s| s.state.absent.is_some()) && self.submitted_timer.is_none();
+        if !absent {
+            self.leaving = None;
+        } else if let Some(until) = self.rest_until {
+            self.round_began = Some(until);
+        }
         self.rest_until = None;
         self.after_round = None;
         if let (Some(session), Some(sheet)) = (&self.session, &self.sheet)
@@ -369,7 +379,7 @@ impl App {
                 .and_then(|arrival| session.circuit.as_ref().and_then(|plan| plan.round_of(arrival)));
             self.after_round = round;
             // Nobody came: without a clock, their round is a rest.
-            self.absent_rest = sheet.state.absent.is_some() && self.submitted_timer.is_none();
+            self.absent_rest = absent;
             if let Some(mut timer) = self.submitted_timer.take() {
                 if timer.display(self.now).phase == Phase::Overrun {
                     // After a soft time-up the candidate leaves once the
