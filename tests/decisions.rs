@@ -1243,7 +1243,14 @@ fn feedback_tells_the_candidate_what_the_decisions_decided_and_no_more() {
             text.contains("Your assessment is deferred to a later sitting."),
             "{text}"
         );
-        for private in ["confidential", "Mitigating", "Exam lead", "total"] {
+        for private in [
+            "confidential",
+            "Mitigating",
+            "Exam lead",
+            "total",
+            "Why:",
+            "provisional",
+        ] {
             assert!(!text.contains(private), "{page} says {private:?}: {text}");
         }
     }

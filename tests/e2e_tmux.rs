@@ -981,3 +981,24 @@ fn a_candidate_not_on_the_roster_is_refused_before_anything_is_written() {
     );
     assert!(!sessions.exists(), "nothing written");
 }
+
+/// `--candidate` in other capitals than the roster's is the roster's
+/// candidate: the sheet is theirs (it was kept under the id as typed,
+/// which status then showed as a candidate not on the roster).
+#[test]
+fn a_candidate_typed_in_other_capitals_is_the_rosters() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("roster-capitals");
+    let dir = t.dir.clone();
+    let bin = env!("CARGO_BIN_EXE_osce");
+    t.start(&format!(
+        "{bin} score {} --examiner E01 --candidate c009 --roster rubrics/msk-ultrasound-osce.roster.csv --sessions {} --device e2e",
+        example_rubric().display(),
+        dir.display()
+    ));
+    let screen = t.wait_for("Is this the candidate in front of you?");
+    assert!(screen.contains("Candidate id: C009"), "{screen}");
+    assert!(!screen.contains("c009"), "{screen}");
+}

@@ -2815,3 +2815,17 @@ fn an_absence_marked_before_the_bell_keeps_the_candidate_in_the_room_and_rests_a
     assert!(!bell_at(&mut h, 720 + 780));
     assert!(bell_at(&mut h, 720 + 2 * 780), "{:?}", h.app.circuit_lines());
 }
+
+/// Submitting an amendment does not ask about a timer never started: the
+/// candidate left long ago.
+#[test]
+fn an_amendment_is_submitted_without_asking_about_the_timer() {
+    let mut h = amending();
+    h.key(KeyCode::Char('2'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert!(h.app.ask.is_none(), "{:?}", h.app.ask);
+    let disk = h.disk("shoulder");
+    assert!(disk.amending.is_none(), "submitted again");
+    assert_eq!(disk.amendments.len(), 1);
+}

@@ -942,9 +942,6 @@ impl Cell {
     }
 }
 
-/// The sheet `given` names at `cell`: EXAMINER@DEVICE (when only one of
-/// that examiner's histories is there) or a journal's path; with
-/// `problems`, journals that cannot be used too.
 /// Where `path` is, written one way whichever way it was given: the
 /// real path of the deepest part of it that exists, and the rest as
 /// given (a journal in an archive is named by the archive's path and its
@@ -970,6 +967,9 @@ fn real(path: &Path) -> PathBuf {
     }
 }
 
+/// The sheet `given` names at `cell`: EXAMINER@DEVICE (when only one of
+/// that examiner's histories is there) or a journal's path; with
+/// `problems`, journals that cannot be used too.
 fn find_sheet(cohort: &Cohort, cell: &Cell, given: &str, problems: bool) -> Result<SheetRef, Refusal> {
     let given_path = real(Path::new(given));
     let mut found: Vec<(SheetRef, String)> = Vec::new();

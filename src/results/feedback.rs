@@ -265,7 +265,8 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
              that are settled.",
         )]));
     }
-    if settled && r.outcome == crate::scoring::Outcome::Fail && fb.station_results {
+    // A deferred candidate has no result at this sitting: no reasons for one.
+    if settled && c.deferred.is_none() && r.outcome == crate::scoring::Outcome::Fail && fb.station_results {
         let why = fail_reasons(r.reasons.iter());
         if !why.is_empty() {
             blocks.push(Block::Para(vec![text(format!("Why: {}.", why.join("; ")))]));
@@ -295,7 +296,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
     // Provisional pass marks, or an exam whose results are not final yet
     // (moderation under way, a decision to make): a result told now may
     // still change.
-    if !r.provisional.is_empty() || (!exam_final && settled && c.deferred.is_none()) {
+    if c.deferred.is_none() && (!r.provisional.is_empty() || (!exam_final && settled)) {
         blocks.push(Block::Para(vec![text(
             "This result is provisional until the exam board confirms it.",
         )]));

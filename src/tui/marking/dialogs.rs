@@ -171,18 +171,20 @@ impl App {
                     });
                 // A station timed by the rubric whose timer was never
                 // started: the sheet would have no timing. Ask first.
+                // (Not for an amendment: the candidate left long ago.)
                 let never_started = self
                     .sheet
                     .as_ref()
+                    .filter(|s| s.state.amending.is_none() && s.state.submitted.is_none())
                     .and_then(|s| s.timer.as_ref())
                     .is_some_and(|t| !t.is_started());
                 if never_started {
                     self.ask = Some(Ask {
                         question: "Submit without the station timer?".to_string(),
                         detail: format!(
-                            "The timer of {} was never started (space starts it), so the sheet will have no start, \
-                             end or overrun. Submitting locks the sheet; changing it later needs an amendment with a \
-                             reason.",
+                            "The timer of {} was never started, so the sheet will have no start, end or overrun \
+                             (n, then space on the sheet, starts it). Submitting locks the sheet; changing it later \
+                             needs an amendment with a reason.",
                             self.sheet_words()
                         ),
                         yes: AskFor::Submit,

@@ -123,9 +123,14 @@ pub fn session(
             };
             let candidates = match (candidate, roster) {
                 (Some((id, name)), roster) => {
-                    let id = crate::base::ids::normalise(&id);
+                    let mut id = crate::base::ids::normalise(&id);
                     crate::base::ids::check_id(&id)
                         .map_err(|why| format!("candidate id is not usable: {why}"))?;
+                    // The roster's own spelling of the id (it is found
+                    // whatever the capitals), so that the sheet is theirs.
+                    if let Some(on_roster) = roster.and_then(|r| r.find(&id)) {
+                        id = on_roster.id.clone();
+                    }
                     // With a roster, the candidate is one of its own: a
                     // mistyped id is not marked as a candidate who does
                     // not exist.
