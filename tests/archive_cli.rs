@@ -2301,7 +2301,9 @@ fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
         let (code, out) = absence("--fail");
         assert_eq!(code, 0, "{out}");
         assert!(
-            out.contains("Already decided, in force") && !out.contains("Recorded in"),
+            out.contains("Already decided, in force")
+                && out.contains(&format!("recorded in {}", into.display()))
+                && !out.contains("Recorded in"),
             "{out}"
         );
         let (code, out) = absence("--deferred");

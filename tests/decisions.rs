@@ -1308,6 +1308,23 @@ fn a_hand_edited_standard_setting_record_is_checked_before_it_is_adopted() {
         out.contains("the SEM -3 is not a number of marks of 0 or more"),
         "{out}"
     );
+    // A record that is not there is a usage error (exit 2), as a file
+    // every command cannot read.
+    let (code, out) = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--record",
+        s(&d.0.join("not-there.json")),
+        "--by",
+        "Exam board",
+        "--reason",
+        "Adopted at the board",
+        "--dry-run",
+    ]);
+    assert_eq!(code, 2, "{out}");
     let (code, out) = adopt("part.json", &|v| {
         v["stations"].as_array_mut().expect("stations").truncate(2);
     });

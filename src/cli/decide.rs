@@ -284,7 +284,10 @@ pub fn run(decide: &Decide) -> ExitCode {
         Ok(r) => r,
         Err(message) => {
             errln!("error: {message}");
-            return ExitCode::from(EXIT_INVALID);
+            // A file that cannot be read (a record not there) is a usage
+            // error, as for every command; one read and found wrong is not.
+            let unreadable = matches!(&message, Refusal::Standards(e) if e.is_io());
+            return ExitCode::from(if unreadable { EXIT_USAGE } else { EXIT_INVALID });
         }
     };
     let entry = entry(common, &loaded, by, reason, ruling);
@@ -294,9 +297,10 @@ pub fn run(decide: &Decide) -> ExitCode {
         m.entry.decision == entry.decision && m.entry.by == entry.by && m.entry.reason == entry.reason
     }) {
         outln!(
-            "Already decided, in force: {} ({}). Nothing recorded.",
+            "Already decided, in force: {} ({}), recorded in {}. Nothing recorded.",
             made.entry.decision.words(),
-            made.attribution()
+            made.attribution(),
+            made.path.display()
         );
         return ExitCode::SUCCESS;
     }
