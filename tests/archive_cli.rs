@@ -35,6 +35,29 @@ fn two_laptops_collected(dir: &Dir) -> (PathBuf, PathBuf, PathBuf) {
     (a, b, archive)
 }
 
+/// Forty simulated candidates of the OSCE (four examiners, seed 11) in
+/// `laptops`, collected into `exam.osce`: (the folder, the archive).
+fn forty_collected(dir: &Dir) -> (PathBuf, PathBuf) {
+    let folder = dir.sub("laptops");
+    let (code, out) = run_osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "40",
+        "--examiners",
+        "4",
+        "--seed",
+        "11",
+        "--sessions",
+        s(&folder),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&folder)]);
+    assert_eq!(code, 0, "{out}");
+    (folder, archive)
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
@@ -2135,23 +2158,7 @@ fn decisions_are_recorded_from_the_archive_alone_and_carry_on_its_journal() {
 #[test]
 fn pass_marks_saved_from_the_archive_are_adopted_by_the_command_the_report_prints() {
     let dir = Dir::new("archive-adopt");
-    let folder = dir.sub("laptops");
-    let (code, out) = run_osce(&[
-        "simulate",
-        OSCE,
-        "--candidates",
-        "40",
-        "--examiners",
-        "4",
-        "--seed",
-        "11",
-        "--sessions",
-        s(&folder),
-    ]);
-    assert_eq!(code, 0, "{out}");
-    let archive = dir.0.join("exam.osce");
-    let (code, out) = run_osce(&["collect", s(&archive), s(&folder)]);
-    assert_eq!(code, 0, "{out}");
+    let (_, archive) = forty_collected(&dir);
     let record = dir.0.join("standards.json");
     let (code, out) = run_osce(&[
         "report",
@@ -2256,22 +2263,7 @@ fn a_sheet_in_the_archive_is_found_however_its_path_is_written() {
 #[test]
 fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
     let dir = Dir::new("archive-into-read");
-    let folder = dir.sub("laptops");
-    let (code, out) = run_osce(&[
-        "simulate",
-        OSCE,
-        "--candidates",
-        "40",
-        "--examiners",
-        "4",
-        "--seed",
-        "11",
-        "--sessions",
-        s(&folder),
-    ]);
-    assert_eq!(code, 0, "{out}");
-    let archive = dir.0.join("exam.osce");
-    assert_eq!(run_osce(&["collect", s(&archive), s(&folder)]).0, 0);
+    let (folder, archive) = forty_collected(&dir);
     let lead = dir.0.join("lead");
     for (source, into) in [
         (vec!["--archive", s(&archive)], &lead),

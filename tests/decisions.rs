@@ -1155,6 +1155,12 @@ fn a_certain_fail_with_a_station_held_for_review_is_not_final() {
     assert_eq!(code, 0, "{said}");
     let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out), "--force"]);
     assert!(!said.contains("has no mark for them"), "{said}");
+    let ids: Vec<String> = certain_without_mark.iter().map(|r| r[0].clone()).collect();
+    let marks = rows(&out.join("marks.csv"));
+    for id in &ids {
+        let row = marks[1..].iter().find(|r| &r[0] == id).expect("the candidate");
+        assert!(!row[mark].is_empty(), "a mark once settled: {row:?}");
+    }
 }
 
 /// What a candidate is told of the exam lead's decisions: an absence that

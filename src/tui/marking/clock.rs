@@ -187,7 +187,7 @@ impl App {
     }
 
     /// Station circuit: the round of the candidate `id`.
-    fn round_of_candidate(&self, id: &str) -> Option<usize> {
+    pub(super) fn round_of_candidate(&self, id: &str) -> Option<usize> {
         let session = self.session.as_ref()?;
         let arrival = session.candidates.iter().position(|c| c.id == id)?;
         session.circuit.as_ref()?.round_of(arrival)

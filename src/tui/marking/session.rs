@@ -126,24 +126,25 @@ pub fn session(
                     let mut id = crate::base::ids::normalise(&id);
                     crate::base::ids::check_id(&id)
                         .map_err(|why| format!("candidate id is not usable: {why}"))?;
-                    // The roster's own spelling of the id (it is found
-                    // whatever the capitals), so that the sheet is theirs.
-                    if let Some(on_roster) = roster.and_then(|r| r.find(&id)) {
-                        id = on_roster.id.clone();
-                    }
-                    // With a roster, the candidate is one of its own: a
-                    // mistyped id is not marked as a candidate who does
+                    // With a roster, the candidate is one of its own, under
+                    // its spelling of the id (found whatever the capitals):
+                    // a mistyped id is not marked as a candidate who does
                     // not exist.
-                    if let Some(r) = roster
-                        && r.find(&id).is_none()
-                    {
-                        let near =
-                            crate::rubric::did_you_mean(&id, r.candidates.iter().map(|c| c.id.as_str()));
-                        return Err(format!(
-                            "candidate \"{id}\" is not on the roster{}: check the id, or leave out --roster to \
-                             mark a candidate who is not on it",
-                            near.map_or(String::new(), |n| format!(" (did you mean \"{n}\"?)"))
-                        ));
+                    if let Some(r) = roster {
+                        match r.find(&id) {
+                            Some(on_roster) => id = on_roster.id.clone(),
+                            None => {
+                                let near = crate::rubric::did_you_mean(
+                                    &id,
+                                    r.candidates.iter().map(|c| c.id.as_str()),
+                                );
+                                return Err(format!(
+                                    "candidate \"{id}\" is not on the roster{}: check the id, or leave out \
+                                     --roster to mark a candidate who is not on it",
+                                    near.map_or(String::new(), |n| format!(" (did you mean \"{n}\"?)"))
+                                ));
+                            }
+                        }
                     }
                     let name = if name.is_empty() {
                         roster

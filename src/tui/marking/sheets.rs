@@ -372,11 +372,7 @@ impl App {
         if let (Some(session), Some(sheet)) = (&self.session, &self.sheet)
             && let Mode::Circuit { .. } = session.mode
         {
-            let round = session
-                .candidates
-                .iter()
-                .position(|c| c.id == sheet.candidate.id)
-                .and_then(|arrival| session.circuit.as_ref().and_then(|plan| plan.round_of(arrival)));
+            let round = self.round_of_candidate(&sheet.candidate.id);
             self.after_round = round;
             // Nobody came: without a clock, their round is a rest.
             self.absent_rest = absent;
