@@ -2829,3 +2829,47 @@ fn an_amendment_is_submitted_without_asking_about_the_timer() {
     assert!(disk.amending.is_none(), "submitted again");
     assert_eq!(disk.amendments.len(), 1);
 }
+
+/// Restarted after a crash in the next round, the screen follows the
+/// circuit's clock to the candidate now in front of the examiner, and
+/// names the sheet left unfinished in the round before until it is
+/// submitted: ← goes back to it. At 80×24 too.
+#[test]
+fn a_sheet_left_unfinished_before_a_restart_is_named_on_the_next_candidates_screen() {
+    let dir = temp_dir();
+    let mut h = six_at_the_knee_in("2026-11-23T09:00Z", dir.clone(), 0);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(60.0);
+    h.chars("11");
+    assert!(h.disk_of("knee", "C002").is_started());
+    // Killed: the screen is gone, its folder stays (the harness removes
+    // its folder when it is dropped, so it is kept to the end).
+    let _killed = h;
+    // Round 2 by the clock: C001's round.
+    let mut h = six_at_the_knee_in("2026-11-23T09:00Z", dir, 800);
+    h.tick(800.0);
+    assert_eq!(h.screen(), "Confirm");
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Not submitted yet: C002 Candidate 2 (round 1) · ←/→ to reach it"),
+        "{screen}"
+    );
+    let small = h.render(80, 24);
+    assert!(
+        small.contains("Not submitted yet: C002 Candidate 2 (round 1) · ←/→ to reach it"),
+        "{small}"
+    );
+    assert!(small.contains("enter: yes, open the sheet"), "{small}");
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Sheet here: marking started, not submitted"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Not submitted yet"), "{screen}");
+}

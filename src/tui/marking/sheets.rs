@@ -426,6 +426,53 @@ impl App {
         vec![Effect::Survey(self.session_keys())]
     }
 
+    /// The sheets of this session begun (or unlocked to amend) and not
+    /// submitted, other than the one on screen, in marking order: each
+    /// named by its candidate, with their round in a circuit or the
+    /// station candidate by candidate. After a restart the screen opens
+    /// on the candidate the circuit's clock brings, so a sheet left
+    /// unfinished earlier is named here rather than forgotten.
+    pub fn unsubmitted_elsewhere(&self) -> Vec<String> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let here = (
+            self.current_candidate().map(|c| c.id.as_str()),
+            self.station_def().map(|s| s.id.as_str()),
+        );
+        let mut named = Vec::new();
+        for key in self.session_keys() {
+            if here == (Some(key.candidate.as_str()), Some(key.station.as_str()))
+                || !matches!(
+                    self.progress_of(&key.candidate, &key.station),
+                    Progress::Started | Progress::Amending
+                )
+            {
+                continue;
+            }
+            let who = session
+                .candidates
+                .iter()
+                .find(|c| c.id == key.candidate)
+                .filter(|c| !c.name.is_empty())
+                .map_or(key.candidate.clone(), |c| format!("{} {}", c.id, c.name));
+            named.push(match session.mode {
+                Mode::Circuit { .. } => match self.round_of_candidate(&key.candidate) {
+                    Some(round) => format!("{who} (round {})", round + 1),
+                    None => who,
+                },
+                Mode::CandidateByCandidate => {
+                    let title = session
+                        .rubric
+                        .station(&key.station)
+                        .map_or(key.station.as_str(), |s| s.title.as_str());
+                    format!("{who} at {title}")
+                }
+            });
+        }
+        named
+    }
+
     /// Where a candidate stands at a station, as last surveyed.
     pub fn progress_of(&self, candidate: &str, station: &str) -> Progress {
         self.progress

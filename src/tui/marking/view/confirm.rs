@@ -124,6 +124,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         crate::tui::marking::Progress::Absent => ("Sheet here: recorded ABSENT", theme.warn()),
     };
     lines.push(Line::styled(here.0, here.1));
+    // A sheet left unfinished (before a restart, or skipped with →) is
+    // named until it is submitted: the clock brings the next candidate.
+    let elsewhere = app.unsubmitted_elsewhere();
+    if !elsewhere.is_empty() {
+        let shown: Vec<&str> = elsewhere.iter().take(3).map(String::as_str).collect();
+        let more = elsewhere.len() - shown.len();
+        lines.push(Line::styled(
+            format!(
+                "Not submitted yet: {}{} · ←/→ to reach {}",
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                },
+                if elsewhere.len() == 1 { "it" } else { "them" }
+            ),
+            theme.warn(),
+        ));
+    }
     // What the exam lead recorded that the examiner should know first.
     if let Some(warning) = session.warnings.get(&candidate.id) {
         lines.push(Line::styled(warning.clone(), theme.warn()));
