@@ -599,6 +599,29 @@ fn an_unwritable_folder_is_on_every_screen_of_the_session_until_a_save_works() {
     assert!(!h.render(120, 40).contains("NOT BEING SAVED"));
 }
 
+/// Found unwritable after a mark was saved: the header says when the last
+/// record was saved, in red, and that the next cannot be, never a green
+/// tick beside the banner saying marks are not being saved.
+#[test]
+fn the_header_gives_no_tick_while_the_folder_cannot_be_written() {
+    let mut h = opened();
+    h.key(KeyCode::Char('1'));
+    assert!(h.render(120, 40).contains("saved ✓ #3"));
+    h.reply(Reply::Disk(Health::Unwritable(full_disk())));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("MARKS ARE NOT BEING SAVED"), "{screen}");
+    assert!(!screen.contains("saved ✓"), "{screen}");
+    assert!(
+        screen.contains("last saved #3") && screen.contains("new marks CANNOT be saved now"),
+        "{screen}"
+    );
+    let small = h.render(80, 24);
+    assert!(!small.contains("saved ✓"), "{small}");
+    assert!(small.contains("last saved #3"), "{small}");
+    h.reply(Reply::Disk(Health::Fine));
+    assert!(h.render(120, 40).contains("saved ✓ #3"));
+}
+
 #[test]
 fn a_failed_save_stays_on_screen_after_the_disk_is_fixed_until_a_change_is_saved() {
     let mut h = opened();

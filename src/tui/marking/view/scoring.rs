@@ -129,6 +129,17 @@ fn render_header(
     let saved = match &app.saved {
         Saved::Nothing => Span::raw("nothing saved yet"),
         Saved::Saving => Span::styled("saving…", theme.warn()),
+        // What is on disk stays on disk; with the folder unwritable now,
+        // the next mark would not be, and a green tick would say otherwise.
+        Saved::Saved { seq, time } if matches!(app.disk, crate::store::Health::Unwritable(_)) => {
+            Span::styled(
+                format!(
+                    "last saved #{seq} {} · new marks CANNOT be saved now",
+                    time.with_timezone(&app.utc_offset).format("%H:%M:%S")
+                ),
+                theme.danger(),
+            )
+        }
         Saved::Saved { seq, time } => Span::styled(
             format!(
                 "saved ✓ #{seq} {}",
