@@ -685,6 +685,76 @@ fn a_sheet_being_amended_counts_as_last_submitted_and_says_so() {
     );
 }
 
+/// A mark changed in an amendment after submission is the amendment's, not
+/// a late mark: items.csv says `late` no and gives who amended the sheet,
+/// when and why in its note (as the TUI of an earlier version recorded
+/// such marks as late, the export does not take the journal's word for
+/// it); stations.csv's note gives the amendment too.
+#[test]
+fn a_mark_changed_in_an_amendment_says_so_and_is_not_late() {
+    let dir = Dir::new();
+    let s = dir.0.join("s");
+    c001_shoulder(&s, true);
+    let rubric = common::rubric(OSCE);
+    let item = rubric.station("shoulder").expect("shoulder").items[1].id.clone();
+    common::append(
+        &s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap1",
+        vec![
+            Event::AmendStarted {
+                reason: "mark entered against the wrong item".into(),
+            },
+            Event::Mark {
+                item: item.clone(),
+                level: Some(0),
+                label: "Not done".into(),
+                late: true,
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: osce::scoring::StationOutcome::Incomplete,
+            },
+        ],
+    );
+    let out = dir.0.join("out");
+    export(&[
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (header, rows) = read_csv(&out.join("items.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r[col("station")] == "shoulder" && r[col("item")] == id)
+            .unwrap_or_else(|| panic!("a row for {id}"))
+    };
+    let amended = row(&item);
+    assert_eq!(amended[col("level")], "Not done");
+    assert_eq!(amended[col("late")], "no");
+    assert_eq!(
+        amended[col("note")],
+        format!(
+            "amended after submission by E01 at {}: mark entered against the wrong item",
+            common::at(30).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
+    );
+    let first = &rubric.station("shoulder").expect("shoulder").items[0].id;
+    assert_eq!(row(first)[col("note")], "", "marked before the amendment");
+    let note = c001_shoulder_cell(&out, "note");
+    assert!(
+        note.contains("amended after submission by E01 at")
+            && note.contains("mark entered against the wrong item"),
+        "{note}"
+    );
+}
+
 /// The examiner's reasons reach the people who act on them: why an item
 /// was left unmarked (given at submission) beside it in `status`, `status
 /// --problems` (where the ruling is asked for), stations.csv's note and

@@ -2801,7 +2801,22 @@ fn amending_the_sheet_just_submitted_keeps_its_candidate_in_the_room() {
     h.key(KeyCode::Char('A'));
     h.chars("Mark entered against the wrong item");
     h.key(KeyCode::Enter);
-    h.key(KeyCode::Char('2'));
+    h.key(KeyCode::Char('0'));
+    // In the changeover, after time-up: the amendment's mark is the
+    // amendment's, recorded with its reason, not a late mark.
+    let disk = h.disk_of("knee", "C002");
+    let amendment = disk.amendments.last().expect("amendment").seq;
+    let (r, _) = load(Path::new("rubrics/msk-ultrasound-osce.ron")).expect("valid");
+    let changed: Vec<_> = r
+        .station("knee")
+        .expect("knee")
+        .items
+        .iter()
+        .filter_map(|i| disk.mark(&i.id))
+        .filter(|m| m.seq > amendment)
+        .collect();
+    assert_eq!(changed.len(), 1, "{disk:?}");
+    assert!(!changed[0].late, "{changed:?}");
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);
     assert_eq!(h.screen(), "Confirm");

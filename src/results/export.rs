@@ -408,6 +408,17 @@ fn recorded_words(station: &crate::rubric::Station, sheets: &[&FoundSheet]) -> V
                 .iter()
                 .map(|p| format!("{whose}{}", p.words())),
         );
+        // Each amendment submitted, with who made it and why (one still
+        // open is said with the station's result, which waits for it).
+        let open = sheet.state.amending.as_ref().map(|a| a.seq);
+        words.extend(
+            sheet
+                .state
+                .amendments
+                .iter()
+                .filter(|a| Some(a.seq) != open)
+                .map(|a| format!("{whose}{}", a.words())),
+        );
     }
     words
 }
@@ -482,12 +493,16 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                 // A row: the item (id, text), the level given (label,
                 // index, marks), the maximum, late, (time, record) and
                 // imported.
+                // A mark made in an amendment is not late: the note says
+                // whose amendment it was and why.
+                let amended = |seq: Option<u64>| seq.and_then(|seq| sheet.state.amendment_of(seq));
                 let row = |item: [&str; 2],
                            [label, index, marks]: [String; 3],
                            maximum: String,
-                           late: bool,
+                           (late, seq): (bool, Option<u64>),
                            [time, record]: [String; 2],
                            imported: &str| {
+                    let amendment = amended(seq);
                     vec![
                         c.candidate.clone(),
                         station.id.clone(),
@@ -497,13 +512,25 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                         index,
                         marks,
                         maximum,
-                        if late { "yes".into() } else { "no".into() },
+                        if late && amendment.is_none() {
+                            "yes".into()
+                        } else {
+                            "no".into()
+                        },
                         sheet.key.examiner.clone(),
                         sheet.key.device.clone(),
                         time,
                         record,
                         imported.to_string(),
-                        why(item[0]).unwrap_or_default(),
+                        amendment
+                            .map(|a| match &sheet.state.amending {
+                                Some(open) if open.seq == a.seq => {
+                                    format!("{}; not submitted again yet", a.words())
+                                }
+                                _ => a.words(),
+                            })
+                            .or_else(|| why(item[0]))
+                            .unwrap_or_default(),
                     ]
                 };
                 for item in &station.items {
@@ -521,7 +548,7 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                     let (level, late, time, record, imported) = match sheet.state.mark(&item.id) {
                         Some(mark) => (
                             level_words(mark.level),
-                            mark.late,
+                            (mark.late, Some(mark.seq)),
                             // When the record that set the mark now in
                             // effect was written.
                             sheet
@@ -538,7 +565,7 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                                 let (_, index, marks) = level_words(ruling);
                                 (
                                     (label, index, marks),
-                                    false,
+                                    (false, None),
                                     String::new(),
                                     String::new(),
                                     "decided",
@@ -548,7 +575,7 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                             // with no level, and the examiner's reason.
                             None if why(&item.id).is_some() => (
                                 (String::new(), String::new(), String::new()),
-                                false,
+                                (false, None),
                                 String::new(),
                                 String::new(),
                                 imported,
@@ -581,7 +608,7 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                                 .map(|l| l.label.clone())
                                 .unwrap_or_default(),
                             level.to_string(),
-                            late,
+                            (late, seq.map(|(seq, _)| seq)),
                             seq.map(|(_, time)| time.to_rfc3339()).unwrap_or_default(),
                             seq.map(|(seq, _)| seq.to_string()).unwrap_or_default(),
                         )

@@ -145,6 +145,22 @@ pub struct Pause {
     pub reason: String,
 }
 
+impl Amendment {
+    /// In words: "amended after submission by E01 at 2026-06-01T10:12:00Z:
+    /// mark entered against the wrong item".
+    pub fn words(&self) -> String {
+        let reason = match self.reason.trim() {
+            "" => "no reason given",
+            r => r,
+        };
+        format!(
+            "amended after submission by {} at {}: {reason}",
+            self.examiner,
+            self.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
+    }
+}
+
 impl Pause {
     /// In words: "paused 0:42 at 3:10: model felt faint".
     pub fn words(&self) -> String {
@@ -460,6 +476,14 @@ impl SheetState {
     /// Whether an item mark or the global rating is given.
     pub fn has_marks(&self) -> bool {
         self.marks.iter().any(|(_, h)| h.current().is_some()) || self.global.current().is_some()
+    }
+
+    /// The amendment the record `seq` was written in, if it was: the
+    /// latest begun before it (a submitted sheet takes marks only once
+    /// unlocked to amend, so whatever follows an amendment's start is
+    /// part of one).
+    pub fn amendment_of(&self, seq: u64) -> Option<&Amendment> {
+        self.amendments.iter().rev().find(|a| a.seq < seq)
     }
 
     /// Whether anything at all has been recorded beyond opening the sheet.

@@ -426,8 +426,11 @@ impl App {
 
     /// Whether a mark made now is after time-up.
     pub(super) fn late(&self) -> bool {
+        // An amendment's marks are not late: they are the amendment's,
+        // recorded with its reason.
         self.sheet
             .as_ref()
+            .filter(|s| s.state.amending.is_none())
             .and_then(|s| s.timer.as_ref())
             .is_some_and(|t| {
                 matches!(
