@@ -261,6 +261,18 @@ fn an_absence_is_deferred_or_counted_as_a_fail() {
     let f = s(&folder);
     let (_, out) = osce(&["status", OSCE, "--sessions", f]);
     assert!(out.contains("Absences to settle"), "{out}");
+    // Not yet settled: the reasons say the knee's critical items were not
+    // assessed for the absence, not that they are still to be marked.
+    let before = d.0.join("before");
+    osce(&["export", OSCE, "--sessions", f, "--out", s(&before)]);
+    let results = rows(&before.join("results.csv"));
+    let reasons = results[0].iter().position(|h| h == "reasons").expect("reasons");
+    let c001 = &results[1][reasons];
+    assert!(
+        c001.contains("critical items not assessed: absent from 'Knee'"),
+        "{c001}"
+    );
+    assert!(!c001.contains("critical items not yet marked"), "{c001}");
     assert!(out.contains("decide: osce decide absence"), "{out}");
     let base = [
         "decide",

@@ -571,15 +571,25 @@ pub fn overall(
                     reasons.push(Reason::new(Outcome::Fail, fail.to_string()));
                 }
                 if critical_fails.is_empty() {
-                    let unmarked = missing_critical(rubric, &stations);
-                    reasons.push(if unmarked == 0 {
-                        Reason::new(Outcome::Pass, "every critical item met")
-                    } else {
-                        Reason::new(
+                    let (absent, unmarked) = missing_critical(rubric, &stations);
+                    if absent.is_empty() && unmarked == 0 {
+                        reasons.push(Reason::new(Outcome::Pass, "every critical item met"));
+                    }
+                    // A station missed for absence was not assessed at all:
+                    // said so, not taken for marks still to come.
+                    if !absent.is_empty() {
+                        let titles: Vec<String> = absent.iter().map(|t| format!("'{t}'")).collect();
+                        reasons.push(Reason::new(
+                            Outcome::Incomplete,
+                            format!("critical items not assessed: absent from {}", titles.join(", ")),
+                        ));
+                    }
+                    if unmarked > 0 {
+                        reasons.push(Reason::new(
                             Outcome::Incomplete,
                             format!("critical items not yet marked ({unmarked})"),
-                        )
-                    });
+                        ));
+                    }
                 }
             }
             PassRule::Competency { percent } => {
@@ -683,16 +693,28 @@ pub fn overall(
     })
 }
 
-fn missing_critical(rubric: &Rubric, stations: &[StationResult]) -> usize {
-    stations
+/// The critical items with no mark: the titles of the stations (with any)
+/// the candidate was absent from, and how many others are not yet marked
+/// (on a sheet not in, or left unmarked).
+fn missing_critical<'s>(rubric: &Rubric, stations: &'s [StationResult]) -> (Vec<&'s str>, usize) {
+    let absent = stations
         .iter()
+        .filter(|s| s.outcome == StationOutcome::Absent)
+        .filter(|s| {
+            rubric
+                .station(&s.station)
+                .is_some_and(|st| st.items.iter().any(|i| i.critical != Critical::No))
+        })
+        .map(|s| s.title.as_str())
+        .collect();
+    let unmarked = stations
+        .iter()
+        .filter(|s| s.outcome != StationOutcome::Absent)
         .map(|s| {
             let Some(station) = rubric.station(&s.station) else {
                 return 0;
             };
-            if s.outcome == StationOutcome::Absent
-                || s.missing.iter().any(|m| matches!(m, Missing::Sheet { .. }))
-            {
+            if s.missing.iter().any(|m| matches!(m, Missing::Sheet { .. })) {
                 return station
                     .items
                     .iter()
@@ -709,7 +731,8 @@ fn missing_critical(rubric: &Rubric, stations: &[StationResult]) -> usize {
                 })
                 .count()
         })
-        .sum()
+        .sum();
+    (absent, unmarked)
 }
 
 type ComponentOutcome = (Vec<ComponentResult>, Option<f64>);
