@@ -287,6 +287,18 @@ fn an_absence_is_deferred_or_counted_as_a_fail() {
         "--by",
         "Exam board",
     ];
+    // Neither outcome, or both: a usage error (exit 2), nothing recorded.
+    let mut neither = base.to_vec();
+    neither.extend(["--reason", "No mitigating circumstances"]);
+    let (code, out) = osce(&neither);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("say what the absence counts as: --deferred or --fail"),
+        "{out}"
+    );
+    let mut both = neither.clone();
+    both.extend(["--deferred", "--fail"]);
+    assert_eq!(osce(&both).0, 2);
     let mut fail = base.to_vec();
     fail.extend(["--fail", "--reason", "No mitigating circumstances", "--dry-run"]);
     let (code, out) = osce(&fail);

@@ -286,8 +286,11 @@ pub fn run(decide: &Decide) -> ExitCode {
             errln!("error: {message}");
             // A file that cannot be read (a record not there) is a usage
             // error, as for every command; one read and found wrong is not.
-            let unreadable = matches!(&message, Refusal::Standards(e) if e.is_io());
-            return ExitCode::from(if unreadable { EXIT_USAGE } else { EXIT_INVALID });
+            // A choice not given (--deferred or --fail) is one too, as
+            // giving both is.
+            let usage = matches!(&message, Refusal::Standards(e) if e.is_io())
+                || matches!(message, Refusal::Choose(_));
+            return ExitCode::from(if usage { EXIT_USAGE } else { EXIT_INVALID });
         }
     };
     let entry = entry(common, &loaded, by, reason, ruling);
