@@ -742,7 +742,7 @@ fn a_mark_changed_in_an_amendment_says_so_and_is_not_late() {
         amended[col("note")],
         format!(
             "amended after submission by E01 at {}: mark entered against the wrong item",
-            common::at(30).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            common::at(30).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
         )
     );
     let first = &rubric.station("shoulder").expect("shoulder").items[0].id;
@@ -752,6 +752,48 @@ fn a_mark_changed_in_an_amendment_says_so_and_is_not_late() {
         note.contains("amended after submission by E01 at")
             && note.contains("mark entered against the wrong item"),
         "{note}"
+    );
+}
+
+/// Times in the exports are to the second, whatever the journal recorded
+/// (a laptop's clock gives nanoseconds): moderation.csv's sign-off here.
+#[test]
+fn exported_times_are_to_the_second() {
+    let dir = Dir::new();
+    let s = dir.0.join("s");
+    c001_shoulder(&s, true);
+    let r = common::rubric(OSCE);
+    let (mut journal, _) = Store::new(&s)
+        .open_moderation(&r.id, "EA1", "ea-laptop", &common::hash(OSCE))
+        .expect("open");
+    let when = common::at(60) + chrono::Duration::nanoseconds(123_456_789);
+    journal
+        .append(
+            Event::SignedOff {
+                summary: "nothing to change".into(),
+            },
+            when,
+        )
+        .expect("append");
+    drop(journal);
+    let out = dir.0.join("out");
+    export(&[
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (header, rows) = read_csv(&out.join("moderation.csv"));
+    let time = header.iter().position(|h| h == "time").expect("time");
+    let times: Vec<&str> = rows.iter().map(|r| r[time].as_str()).collect();
+    assert!(
+        times.contains(
+            &common::at(60)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+                .as_str()
+        ),
+        "{times:?}"
     );
 }
 

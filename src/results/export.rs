@@ -253,10 +253,10 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
             let first = sheets.first().map(|s| &s.state);
             let started = first
                 .and_then(|s| s.timer.iter().find(|t| t.action == TimerAction::Start))
-                .map(|t| t.time.to_rfc3339())
+                .map(|t| when(t.time))
                 .unwrap_or_default();
             let end = first.and_then(|s| s.timer.iter().rev().find(|t| t.action == TimerAction::End));
-            let ended = end.map(|t| t.time.to_rfc3339()).unwrap_or_default();
+            let ended = end.map(|t| when(t.time)).unwrap_or_default();
             let overrun = match (end, &station.timing) {
                 (Some(e), Some(t)) => {
                     let limit = u64::from(t.reading.seconds() + t.station.seconds());
@@ -381,6 +381,13 @@ fn unmarked_on(station: &crate::rubric::Station, sheet: &FoundSheet) -> Vec<(Str
             (what.to_string(), reason.to_string())
         })
         .collect()
+}
+
+/// A time in the exports: to the second, with its offset from UTC
+/// (`2026-06-03T09:17:41+00:00`), however finely it was recorded (the
+/// `record` beside it orders records within a second).
+pub fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// What the examiners recorded on the sheets that count, for the
@@ -551,10 +558,7 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                             (mark.late, Some(mark.seq)),
                             // When the record that set the mark now in
                             // effect was written.
-                            sheet
-                                .mark_time(mark.seq)
-                                .map(|t| t.to_rfc3339())
-                                .unwrap_or_default(),
+                            sheet.mark_time(mark.seq).map(when).unwrap_or_default(),
                             mark.seq.to_string(),
                             imported,
                         ),
@@ -609,7 +613,7 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                                 .unwrap_or_default(),
                             level.to_string(),
                             (late, seq.map(|(seq, _)| seq)),
-                            seq.map(|(_, time)| time.to_rfc3339()).unwrap_or_default(),
+                            seq.map(|(_, time)| when(time)).unwrap_or_default(),
                             seq.map(|(seq, _)| seq.to_string()).unwrap_or_default(),
                         )
                     }
@@ -776,7 +780,7 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
                         } else {
                             "no: replaced by a later decision".into()
                         },
-                        d.time.to_rfc3339(),
+                        when(d.time),
                     ]
                 }
                 Line::Agreed(a) => {
@@ -800,7 +804,7 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
                         } else {
                             "no: replaced by a later agreed mark".into()
                         },
-                        a.time.to_rfc3339(),
+                        when(a.time),
                     ]
                 }
             });
@@ -819,7 +823,7 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
                 String::new(),
                 text,
                 "yes".into(),
-                time.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                time.map(|t| when(*t)).unwrap_or_default(),
             ])
         };
         if let Some(time) = &log.report_time {

@@ -146,7 +146,7 @@ pub struct Pause {
 }
 
 impl Amendment {
-    /// In words: "amended after submission by E01 at 2026-06-01T10:12:00Z:
+    /// In words: "amended after submission by E01 at 2026-06-01T10:12:00+00:00:
     /// mark entered against the wrong item".
     pub fn words(&self) -> String {
         let reason = match self.reason.trim() {
@@ -156,7 +156,7 @@ impl Amendment {
         format!(
             "amended after submission by {} at {}: {reason}",
             self.examiner,
-            self.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            self.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
         )
     }
 }
