@@ -1152,7 +1152,7 @@ fn a_certain_fail_with_a_station_held_for_review_is_not_final() {
         "a candidate failing elsewhere with a station held: {marks:?}"
     );
     let words = format!(
-        "{} certain, yet a station's result is not in, so marks.csv has no mark for them",
+        "{} certain, yet a station's result is not settled (held for review, an item left unmarked awaiting a ruling), so marks.csv has no mark for them",
         if certain_without_mark.len() == 1 {
             "1 candidate's result is".to_string()
         } else {

@@ -175,8 +175,9 @@ pub fn not_final(
     }
     if without_mark > 0 {
         why.push(format!(
-            "{} certain, yet a station's result is not in, so marks.csv has no mark for them (osce status \
-             lists each station, with the decision that settles it)",
+            "{} certain, yet a station's result is not settled (held for review, an item left unmarked awaiting a \
+             ruling), so marks.csv has no mark for them (osce status lists each station, with the decision that \
+             settles it)",
             n(without_mark, "candidate's result is", "candidates' results are")
         ));
     }
