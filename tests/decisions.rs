@@ -232,6 +232,77 @@ fn a_conflict_is_settled_by_a_recorded_decision_with_a_dry_run_first() {
     assert_eq!(code, 0, "a settled conflict is no longer an error: {out}");
 }
 
+/// An absence counted as a fail: the station is failed with a score of 0
+/// of its whole maximum, and the candidate's result follows the pass
+/// rules at once (here a FAIL: the total falls short) with a mark in
+/// marks.csv, never INCOMPLETE with every sheet in.
+#[test]
+fn an_absence_counted_as_a_fail_gives_a_result_by_the_pass_rules() {
+    let d = Dir::new("decide-absence-fail");
+    let folder = d.sub("s");
+    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Top);
+    let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
+    let knee = Store::new(&folder).sheet_path(&key).expect("path");
+    fs::remove_file(&knee).expect("remove");
+    append(
+        &folder,
+        OSCE,
+        "knee",
+        "C001",
+        "E01@lap",
+        vec![
+            Event::Absent {
+                reason: "did not arrive".into(),
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: osce::scoring::StationOutcome::Incomplete,
+            },
+        ],
+    );
+    let f = s(&folder);
+    let (code, out) = osce(&[
+        "decide",
+        "absence",
+        OSCE,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--fail",
+        "--by",
+        "Exam board",
+        "--reason",
+        "No mitigating circumstances",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let export = d.0.join("export");
+    osce(&["export", OSCE, "--sessions", f, "--out", s(&export)]);
+    let results = rows(&export.join("results.csv"));
+    let (result, reasons, max) = (
+        col(&results, "final_result"),
+        col(&results, "reasons"),
+        col(&results, "maximum"),
+    );
+    let c001 = &results[1];
+    assert_ne!(c001[result], "INCOMPLETE", "{c001:?}");
+    assert!(c001[reasons].contains("station 'Knee': absent"), "{c001:?}");
+    assert!(!c001[reasons].contains("not yet marked"), "{c001:?}");
+    assert!(
+        !c001[reasons].contains("once every sheet is complete"),
+        "{c001:?}"
+    );
+    assert!(!c001[reasons].contains("every critical item met"), "{c001:?}");
+    let r = common::rubric(OSCE);
+    // The knee's whole maximum counts, with its score of 0.
+    assert_eq!(c001[max].parse::<f64>().ok(), Some(r.total_max()), "{c001:?}");
+    let marks = rows(&export.join("marks.csv"));
+    assert!(!marks[1][1].is_empty(), "a mark: {marks:?}");
+}
+
 #[test]
 fn an_absence_is_deferred_or_counted_as_a_fail() {
     let d = Dir::new("decide-absence");

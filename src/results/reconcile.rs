@@ -325,9 +325,13 @@ fn candidate_result(
                     // The result counts it as a fail; the examiners' marks
                     // (and so the quality report) still say absent: no
                     // score of 0 enters the statistics.
+                    // Failed with 0 of the station's whole maximum, and
+                    // nothing left to come: the pass rules judge the rest.
                     let r = &mut detail.final_result;
                     r.outcome = StationOutcome::Fail;
                     r.score = 0.0;
+                    r.max = r.nominal_max;
+                    r.missing.clear();
                     let why = format!("station '{title}': absent; {}", held.words);
                     detail
                         .final_result

@@ -572,8 +572,25 @@ pub fn overall(
                 }
                 if critical_fails.is_empty() {
                     let (absent, unmarked) = missing_critical(rubric, &stations);
+                    // A station failed for an absence (a decision) was not
+                    // assessed: its critical items were neither met nor failed.
+                    let unassessed: Vec<String> = stations
+                        .iter()
+                        .filter(|s| not_assessed(rubric, s))
+                        .map(|s| format!("'{}'", s.title))
+                        .collect();
                     if absent.is_empty() && unmarked == 0 {
-                        reasons.push(Reason::new(Outcome::Pass, "every critical item met"));
+                        reasons.push(Reason::new(
+                            Outcome::Pass,
+                            if unassessed.is_empty() {
+                                "every critical item met".to_string()
+                            } else {
+                                format!(
+                                    "no critical item failed where assessed (not assessed: {})",
+                                    unassessed.join(", ")
+                                )
+                            },
+                        ));
                     }
                     // A station missed for absence was not assessed at all:
                     // said so, not taken for marks still to come.
@@ -691,6 +708,20 @@ pub fn overall(
         missing,
         provisional,
     })
+}
+
+/// Whether `s` is a station with critical items failed without being
+/// assessed (an absence counted as a fail): nothing marked on it, nothing
+/// to come.
+fn not_assessed(rubric: &Rubric, s: &StationResult) -> bool {
+    s.outcome == StationOutcome::Fail
+        && s.missing.is_empty()
+        && s.global_rating.is_none()
+        && s.competency.marked == 0
+        && s.critical_fails.is_empty()
+        && rubric
+            .station(&s.station)
+            .is_some_and(|st| st.items.iter().any(|i| i.critical != Critical::No))
 }
 
 /// The critical items with no mark: the titles of the stations (with any)
