@@ -232,27 +232,22 @@ fn a_conflict_is_settled_by_a_recorded_decision_with_a_dry_run_first() {
     assert_eq!(code, 0, "a settled conflict is no longer an error: {out}");
 }
 
-/// An absence counted as a fail: the station is failed with a score of 0
-/// of its whole maximum, and the candidate's result follows the pass
-/// rules at once (here a FAIL: the total falls short) with a mark in
-/// marks.csv, never INCOMPLETE with every sheet in.
-#[test]
-fn an_absence_counted_as_a_fail_gives_a_result_by_the_pass_rules() {
-    let d = Dir::new("decide-absence-fail");
-    let folder = d.sub("s");
-    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Top);
+/// C001 marked top marks at every station but the knee, where the examiner
+/// recorded them absent.
+fn absent_at_the_knee(folder: &Path) {
+    candidate(folder, OSCE, "C001", "E01@lap", Marks::Top);
     let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
-    let knee = Store::new(&folder).sheet_path(&key).expect("path");
+    let knee = Store::new(folder).sheet_path(&key).expect("path");
     fs::remove_file(&knee).expect("remove");
     append(
-        &folder,
+        folder,
         OSCE,
         "knee",
         "C001",
         "E01@lap",
         vec![
             Event::Absent {
-                reason: "did not arrive".into(),
+                reason: "unwell".into(),
             },
             Event::Submitted {
                 score: 0.0,
@@ -261,6 +256,17 @@ fn an_absence_counted_as_a_fail_gives_a_result_by_the_pass_rules() {
             },
         ],
     );
+}
+
+/// An absence counted as a fail: the station is failed with a score of 0
+/// of its whole maximum, and the candidate's result follows the pass
+/// rules at once (here a PASS: the rules allow one failed station) with a
+/// mark in marks.csv, never INCOMPLETE with every sheet in.
+#[test]
+fn an_absence_counted_as_a_fail_gives_a_result_by_the_pass_rules() {
+    let d = Dir::new("decide-absence-fail");
+    let folder = d.sub("s");
+    absent_at_the_knee(&folder);
     let f = s(&folder);
     let (code, out) = osce(&[
         "decide",
@@ -307,28 +313,7 @@ fn an_absence_counted_as_a_fail_gives_a_result_by_the_pass_rules() {
 fn an_absence_is_deferred_or_counted_as_a_fail() {
     let d = Dir::new("decide-absence");
     let folder = d.sub("s");
-    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Top);
-    // C001 was absent at the knee station: the sheet says so.
-    let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
-    let knee = Store::new(&folder).sheet_path(&key).expect("path");
-    fs::remove_file(&knee).expect("remove");
-    append(
-        &folder,
-        OSCE,
-        "knee",
-        "C001",
-        "E01@lap",
-        vec![
-            Event::Absent {
-                reason: "unwell".into(),
-            },
-            Event::Submitted {
-                score: 0.0,
-                max: 0.0,
-                outcome: osce::scoring::StationOutcome::Incomplete,
-            },
-        ],
-    );
+    absent_at_the_knee(&folder);
     let f = s(&folder);
     let (_, out) = osce(&["status", OSCE, "--sessions", f]);
     assert!(out.contains("Absences to settle"), "{out}");
