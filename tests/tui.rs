@@ -622,6 +622,23 @@ fn the_header_gives_no_tick_while_the_folder_cannot_be_written() {
     assert!(h.render(120, 40).contains("saved ✓ #3"));
 }
 
+/// Leaving a sheet after a change failed to save: the question does not
+/// say everything on it is saved.
+#[test]
+fn leaving_a_sheet_after_a_failed_save_does_not_say_it_is_all_saved() {
+    let mut h = opened();
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Left);
+    assert!(h.render(120, 40).contains("Everything on it is saved"));
+    h.key(KeyCode::Char('n'));
+    h.reply(Reply::AppendFailed(full_disk()));
+    h.key(KeyCode::Left);
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Leave this sheet unsubmitted?"), "{screen}");
+    assert!(!screen.contains("Everything on it is saved"), "{screen}");
+    assert!(screen.contains("Your last change was NOT saved"), "{screen}");
+}
+
 #[test]
 fn a_failed_save_stays_on_screen_after_the_disk_is_fixed_until_a_change_is_saved() {
     let mut h = opened();

@@ -56,6 +56,13 @@ impl App {
     /// ←/→: another sheet. Leaving one with marks on it unsubmitted, or
     /// with an amendment open, is asked first.
     fn leave_sheet(&mut self, forward: bool) -> Vec<Effect> {
+        // What the sheet shows is on disk only while the last change was
+        // saved: after a failed save, the question says so.
+        let kept = if matches!(self.saved, Saved::Failed(_)) {
+            "Your last change was NOT saved (see the banner): enter it again once marks can be saved"
+        } else {
+            "Everything on it is saved"
+        };
         let unsubmitted = self
             .sheet
             .as_ref()
@@ -64,7 +71,7 @@ impl App {
             self.ask = Some(Ask {
                 question: "Leave this sheet with its amendment open?".to_string(),
                 detail: format!(
-                    "The sheet of {} is being amended and not submitted again: until then, every result uses the sheet as last submitted. Everything on it is saved; come back to it (←/→) and press s to submit the amendment.",
+                    "The sheet of {} is being amended and not submitted again: until then, every result uses the sheet as last submitted. {kept}; come back to it (←/→) and press s to submit the amendment.",
                     self.sheet_words()
                 ),
                 yes: AskFor::Move { forward },
@@ -75,7 +82,7 @@ impl App {
             self.ask = Some(Ask {
                 question: "Leave this sheet unsubmitted?".to_string(),
                 detail: format!(
-                    "The sheet of {} has marks on it and is not submitted. Everything on it is saved; come back to it (←/→) to finish and submit it.",
+                    "The sheet of {} has marks on it and is not submitted. {kept}; come back to it (←/→) to finish and submit it.",
                     self.sheet_words()
                 ),
                 yes: AskFor::Move { forward },
