@@ -612,12 +612,12 @@ fn the_header_gives_no_tick_while_the_folder_cannot_be_written() {
     assert!(screen.contains("MARKS ARE NOT BEING SAVED"), "{screen}");
     assert!(!screen.contains("saved ✓"), "{screen}");
     assert!(
-        screen.contains("last saved #3") && screen.contains("new marks CANNOT be saved now"),
+        screen.contains("saved #3 09:00:00 · folder NOT writable"),
         "{screen}"
     );
     let small = h.render(80, 24);
     assert!(!small.contains("saved ✓"), "{small}");
-    assert!(small.contains("last saved #3"), "{small}");
+    assert!(small.contains("saved #3"), "{small}");
     h.reply(Reply::Disk(Health::Fine));
     assert!(h.render(120, 40).contains("saved ✓ #3"));
 }
@@ -2927,4 +2927,27 @@ fn a_sheet_left_unfinished_before_a_restart_is_named_on_the_next_candidates_scre
         "{screen}"
     );
     assert!(!screen.contains("Not submitted yet"), "{screen}");
+}
+
+/// In a circuit, a mark made after the candidate's round is over is late,
+/// whether or not the station timer was started: the candidate has left.
+#[test]
+fn a_mark_made_after_the_candidates_round_is_over_is_late_without_the_timer() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h.tick(60.0);
+    h.key(KeyCode::Char('1'));
+    h.tick(800.0);
+    assert_eq!(h.screen(), "Scoring", "the sheet stays open");
+    h.key(KeyCode::Char('1'));
+    let disk = h.disk_of("knee", "C002");
+    let (r, _) = load(Path::new("rubrics/msk-ultrasound-osce.ron")).expect("valid");
+    let items = &r.station("knee").expect("knee").items;
+    let late: Vec<bool> = items
+        .iter()
+        .take(2)
+        .map(|i| disk.mark(&i.id).expect("marked").late)
+        .collect();
+    assert_eq!(late, vec![false, true]);
 }

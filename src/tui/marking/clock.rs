@@ -428,16 +428,28 @@ impl App {
     pub(super) fn late(&self) -> bool {
         // An amendment's marks are not late: they are the amendment's,
         // recorded with its reason.
-        self.sheet
+        let Some(sheet) = self.sheet.as_ref().filter(|s| s.state.amending.is_none()) else {
+            return false;
+        };
+        let timer_up = sheet.timer.as_ref().is_some_and(|t| {
+            matches!(
+                t.display(self.now).phase,
+                Phase::Overrun | Phase::Changeover | Phase::Done
+            )
+        });
+        // By the circuit's clock, the candidate's round is over (they have
+        // left), whether or not the station timer was started.
+        let round_over = self
+            .session
             .as_ref()
-            .filter(|s| s.state.amending.is_none())
-            .and_then(|s| s.timer.as_ref())
-            .is_some_and(|t| {
-                matches!(
-                    t.display(self.now).phase,
-                    Phase::Overrun | Phase::Changeover | Phase::Done
-                )
-            })
+            .and_then(|s| s.circuit.as_ref())
+            .zip(self.round_of_candidate(&sheet.candidate.id))
+            .is_some_and(|(plan, round)| match plan.standing(self.wall) {
+                Some(Standing::Round { index, .. }) => index > round,
+                Some(Standing::Over) => true,
+                _ => false,
+            });
+        timer_up || round_over
     }
 }
 

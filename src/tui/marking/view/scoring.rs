@@ -129,12 +129,13 @@ fn render_header(
     let saved = match &app.saved {
         Saved::Nothing => Span::raw("nothing saved yet"),
         Saved::Saving => Span::styled("saving…", theme.warn()),
-        // What is on disk stays on disk; with the folder unwritable now,
-        // the next mark would not be, and a green tick would say otherwise.
+        // What is on disk stays on disk; with the folder unwritable now
+        // (the open sheet's file may still take lines, a new sheet cannot
+        // be made), a green tick would say all is well.
         Saved::Saved { seq, time } if matches!(app.disk, crate::store::Health::Unwritable(_)) => {
             Span::styled(
                 format!(
-                    "last saved #{seq} {} · new marks CANNOT be saved now",
+                    "saved #{seq} {} · folder NOT writable",
                     time.with_timezone(&app.utc_offset).format("%H:%M:%S")
                 ),
                 theme.danger(),
