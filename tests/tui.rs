@@ -2951,3 +2951,37 @@ fn a_mark_made_after_the_candidates_round_is_over_is_late_without_the_timer() {
         .collect();
     assert_eq!(late, vec![false, true]);
 }
+
+/// Two sheets left unfinished: at 80×24 the line naming them keeps to one
+/// row (one named, "and 1 more"), so the keys below it stay on screen.
+#[test]
+fn unfinished_sheets_are_named_on_one_row_at_80_by_24() {
+    let dir = temp_dir();
+    let mut h = six_at_the_knee_in("2026-11-23T09:00Z", dir.clone(), 0);
+    h.key(KeyCode::Enter);
+    h.tick(60.0);
+    h.chars("11");
+    h.tick(800.0);
+    h.key(KeyCode::Right);
+    h.key(KeyCode::Char('y'));
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    h.key(KeyCode::Enter);
+    h.chars("11");
+    let _killed = h;
+    let mut h = six_at_the_knee_in("2026-11-23T09:00Z", dir, 3 * 780 + 10);
+    h.tick((3 * 780 + 10) as f64);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    let wide = h.render(200, 60);
+    assert!(
+        wide.contains(
+            "Not submitted yet: C002 Candidate 2 (round 1), C001 Candidate 1 (round 2) · ←/→ to reach them"
+        ),
+        "{wide}"
+    );
+    let small = h.render(80, 24);
+    assert!(
+        small.contains("Not submitted yet: C002 Candidate 2 (round 1) and 1 more · ←/→ to reach them"),
+        "{small}"
+    );
+    assert!(small.contains("enter: yes, open the sheet"), "{small}");
+}

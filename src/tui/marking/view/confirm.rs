@@ -128,21 +128,28 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     // named until it is submitted: the clock brings the next candidate.
     let elsewhere = app.unsubmitted_elsewhere();
     if !elsewhere.is_empty() {
-        let shown: Vec<&str> = elsewhere.iter().take(3).map(String::as_str).collect();
-        let more = elsewhere.len() - shown.len();
-        lines.push(Line::styled(
+        // As many names as fit on one row (at least one), so that the
+        // keys below stay on screen.
+        let words = |k: usize| {
+            let more = elsewhere.len() - k;
             format!(
                 "Not submitted yet: {}{} · ←/→ to reach {}",
-                shown.join(", "),
+                elsewhere[..k].join(", "),
                 if more > 0 {
                     format!(" and {more} more")
                 } else {
                     String::new()
                 },
                 if elsewhere.len() == 1 { "it" } else { "them" }
-            ),
-            theme.warn(),
-        ));
+            )
+        };
+        let room = usize::from(main.width.saturating_sub(2));
+        let text = (1..=elsewhere.len().min(3))
+            .rev()
+            .map(words)
+            .find(|t| t.chars().count() <= room)
+            .unwrap_or_else(|| words(1));
+        lines.push(Line::styled(text, theme.warn()));
     }
     // What the exam lead recorded that the examiner should know first.
     if let Some(warning) = session.warnings.get(&candidate.id) {
