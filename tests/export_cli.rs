@@ -753,6 +753,38 @@ fn a_mark_changed_in_an_amendment_says_so_and_is_not_late() {
             && note.contains("mark entered against the wrong item"),
         "{note}"
     );
+    // Imported again (a paper round trip), the amendment's note is not
+    // taken for a note written beside the mark.
+    let paper = dir.0.join("paper");
+    let (code, said) = common::run_osce(&[
+        "import",
+        OSCE,
+        out.join("items.csv").to_str().expect("utf-8"),
+        "--examiner",
+        "E01",
+        "--sessions",
+        paper.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let mut found = Vec::new();
+    let mut todo = vec![paper.clone()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).expect("folder").flatten() {
+            if e.path().is_dir() {
+                todo.push(e.path());
+            } else {
+                found.push(std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+    }
+    assert!(
+        found.iter().any(|t| t.contains("\"type\":\"mark\"")),
+        "imported: {said}"
+    );
+    assert!(
+        !found.iter().any(|t| t.contains("amended after submission")),
+        "{found:?}"
+    );
 }
 
 /// Times in the exports are to the second, whatever the journal recorded

@@ -598,7 +598,12 @@ impl<'r> Gather<'r> {
             sheet.invalid = true;
             return;
         }
-        let note = cell(NOTE);
+        // The note osce export gives a mark made in an amendment says so;
+        // it is the record's, not a note written beside the mark on paper.
+        let note = match cell(NOTE) {
+            n if n.starts_with(crate::store::AMENDED_WORDS) => "",
+            n => n,
+        };
         match entry {
             Entry::Mark(i, level) => {
                 sheet.marks.insert(i, (level, late));

@@ -415,15 +415,14 @@ fn recorded_words(station: &crate::rubric::Station, sheets: &[&FoundSheet]) -> V
                 .iter()
                 .map(|p| format!("{whose}{}", p.words())),
         );
-        // Each amendment submitted, with who made it and why (one still
-        // open is said with the station's result, which waits for it).
-        let open = sheet.state.amending.as_ref().map(|a| a.seq);
+        // Each amendment submitted, with who made it and why (the sheet
+        // counts as last submitted while one is open, so it is not here:
+        // the station's note says an amendment is in progress).
         words.extend(
             sheet
                 .state
                 .amendments
                 .iter()
-                .filter(|a| Some(a.seq) != open)
                 .map(|a| format!("{whose}{}", a.words())),
         );
     }
@@ -530,12 +529,7 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                         record,
                         imported.to_string(),
                         amendment
-                            .map(|a| match &sheet.state.amending {
-                                Some(open) if open.seq == a.seq => {
-                                    format!("{}; not submitted again yet", a.words())
-                                }
-                                _ => a.words(),
-                            })
+                            .map(|a| a.words())
                             .or_else(|| why(item[0]))
                             .unwrap_or_default(),
                     ]

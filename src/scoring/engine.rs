@@ -715,6 +715,7 @@ pub fn overall(
 /// to come.
 fn not_assessed(rubric: &Rubric, s: &StationResult) -> bool {
     s.outcome == StationOutcome::Fail
+        && s.pass_mark.is_none()
         && s.missing.is_empty()
         && s.global_rating.is_none()
         && s.competency.marked == 0

@@ -145,6 +145,10 @@ pub struct Pause {
     pub reason: String,
 }
 
+/// How [`Amendment::words`] begins: `osce import` knows the note an
+/// export gives a mark made in an amendment by it.
+pub const AMENDED_WORDS: &str = "amended after submission";
+
 impl Amendment {
     /// In words: "amended after submission by E01 at 2026-06-01T10:12:00+00:00:
     /// mark entered against the wrong item".
@@ -154,7 +158,7 @@ impl Amendment {
             r => r,
         };
         format!(
-            "amended after submission by {} at {}: {reason}",
+            "{AMENDED_WORDS} by {} at {}: {reason}",
             self.examiner,
             self.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
         )

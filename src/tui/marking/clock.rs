@@ -431,12 +431,11 @@ impl App {
         let Some(sheet) = self.sheet.as_ref().filter(|s| s.state.amending.is_none()) else {
             return false;
         };
-        let timer_up = sheet.timer.as_ref().is_some_and(|t| {
-            matches!(
-                t.display(self.now).phase,
-                Phase::Overrun | Phase::Changeover | Phase::Done
-            )
-        });
+        let phase = sheet.timer.as_ref().map(|t| t.display(self.now).phase);
+        let timer_up = matches!(phase, Some(Phase::Overrun | Phase::Changeover | Phase::Done));
+        // A station timer still running says the candidate is still there
+        // (a circuit started late, a pause), whatever the clock says.
+        let timer_running = matches!(phase, Some(Phase::Reading | Phase::Station));
         // By the circuit's clock, the candidate's round is over (they have
         // left), whether or not the station timer was started.
         let round_over = self
@@ -449,7 +448,7 @@ impl App {
                 Some(Standing::Over) => true,
                 _ => false,
             });
-        timer_up || round_over
+        timer_up || (round_over && !timer_running)
     }
 }
 

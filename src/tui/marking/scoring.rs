@@ -58,7 +58,7 @@ impl App {
     fn leave_sheet(&mut self, forward: bool) -> Vec<Effect> {
         // What the sheet shows is on disk only while the last change was
         // saved: after a failed save, the question says so.
-        let kept = if matches!(self.saved, Saved::Failed(_)) {
+        let kept = if self.unsaved || matches!(self.saved, Saved::Failed(_)) {
             "Your last change was NOT saved (see the banner): enter it again once marks can be saved"
         } else {
             "Everything on it is saved"
