@@ -637,6 +637,18 @@ fn leaving_a_sheet_after_a_failed_save_does_not_say_it_is_all_saved() {
     assert!(screen.contains("Leave this sheet unsubmitted?"), "{screen}");
     assert!(!screen.contains("Everything on it is saved"), "{screen}");
     assert!(screen.contains("Your last change was NOT saved"), "{screen}");
+    // The disk comes back and the timer's own records are saved since:
+    // the failed change is still not on disk, and the question says so.
+    h.key(KeyCode::Char('n'));
+    h.tick(1.0);
+    h.key(KeyCode::Char(' '));
+    h.reply(Reply::AppendFailed(full_disk()));
+    h.reply(Reply::Disk(Health::Fine));
+    h.tick(65.0);
+    assert!(matches!(h.app.saved, Saved::Saved { .. }), "{:?}", h.app.saved);
+    h.key(KeyCode::Left);
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Your last change was NOT saved"), "{screen}");
 }
 
 #[test]
