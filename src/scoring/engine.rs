@@ -720,9 +720,14 @@ fn not_assessed(rubric: &Rubric, s: &StationResult) -> bool {
         && s.global_rating.is_none()
         && s.competency.marked == 0
         && s.critical_fails.is_empty()
-        && rubric
-            .station(&s.station)
-            .is_some_and(|st| st.items.iter().any(|i| i.critical != Critical::No))
+        && has_critical(rubric, s)
+}
+
+/// Whether the station of `s` has any critical item.
+fn has_critical(rubric: &Rubric, s: &StationResult) -> bool {
+    rubric
+        .station(&s.station)
+        .is_some_and(|st| st.items.iter().any(|i| i.critical != Critical::No))
 }
 
 /// The critical items with no mark: the titles of the stations (with any)
@@ -731,12 +736,7 @@ fn not_assessed(rubric: &Rubric, s: &StationResult) -> bool {
 fn missing_critical<'s>(rubric: &Rubric, stations: &'s [StationResult]) -> (Vec<&'s str>, usize) {
     let absent = stations
         .iter()
-        .filter(|s| s.outcome == StationOutcome::Absent)
-        .filter(|s| {
-            rubric
-                .station(&s.station)
-                .is_some_and(|st| st.items.iter().any(|i| i.critical != Critical::No))
-        })
+        .filter(|s| s.outcome == StationOutcome::Absent && has_critical(rubric, s))
         .map(|s| s.title.as_str())
         .collect();
     let unmarked = stations
