@@ -235,14 +235,20 @@ fn a_conflict_is_settled_by_a_recorded_decision_with_a_dry_run_first() {
 /// C001 marked top marks at every station but the knee, where the examiner
 /// recorded them absent.
 fn absent_at_the_knee(folder: &Path) {
-    candidate(folder, OSCE, "C001", "E01@lap", Marks::Top);
-    let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
-    let knee = Store::new(folder).sheet_path(&key).expect("path");
-    fs::remove_file(&knee).expect("remove");
+    absent_at(folder, OSCE, "knee");
+}
+
+/// C001 marked at the top of every station of `rubric` but `station`,
+/// where the examiner recorded them absent.
+fn absent_at(folder: &Path, rubric: &str, station: &str) {
+    candidate(folder, rubric, "C001", "E01@lap", Marks::Top);
+    let key = common::sheet_key(rubric, station, "C001", "E01@lap");
+    let sheet = Store::new(folder).sheet_path(&key).expect("path");
+    fs::remove_file(&sheet).expect("remove");
     append(
         folder,
-        OSCE,
-        "knee",
+        rubric,
+        station,
         "C001",
         "E01@lap",
         vec![
@@ -268,26 +274,8 @@ fn an_absence_counted_as_a_fail_gives_a_result_by_the_pass_rules() {
     let folder = d.sub("s");
     absent_at_the_knee(&folder);
     let f = s(&folder);
-    let (code, out) = osce(&[
-        "decide",
-        "absence",
-        OSCE,
-        "--sessions",
-        f,
-        "--candidate",
-        "C001",
-        "--station",
-        "knee",
-        "--fail",
-        "--by",
-        "Exam board",
-        "--reason",
-        "No mitigating circumstances",
-    ]);
-    assert_eq!(code, 0, "{out}");
     let export = d.0.join("export");
-    osce(&["export", OSCE, "--sessions", f, "--out", s(&export)]);
-    let results = rows(&export.join("results.csv"));
+    let results = fail_the_absence_and_export(f, OSCE, "knee", &export);
     let (result, reasons, max) = (
         col(&results, "final_result"),
         col(&results, "reasons"),
@@ -307,6 +295,54 @@ fn an_absence_counted_as_a_fail_gives_a_result_by_the_pass_rules() {
     assert_eq!(c001[max].parse::<f64>().ok(), Some(r.total_max()), "{c001:?}");
     let marks = rows(&export.join("marks.csv"));
     assert!(!marks[1][1].is_empty(), "a mark: {marks:?}");
+}
+
+/// C001's absence from `station` decided as a fail; the results.csv then
+/// exported to `export`.
+fn fail_the_absence_and_export(f: &str, rubric: &str, station: &str, export: &Path) -> Vec<Vec<String>> {
+    let (code, out) = osce(&[
+        "decide",
+        "absence",
+        rubric,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        station,
+        "--fail",
+        "--by",
+        "Exam board",
+        "--reason",
+        "No mitigating circumstances",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    osce(&["export", rubric, "--sessions", f, "--out", s(export)]);
+    rows(&export.join("results.csv"))
+}
+
+/// Under the `Competency` overall rule an absence counted as a fail counts
+/// the station's items as not met: a candidate absent from a whole station
+/// does not pass on the share of the stations they attended.
+#[test]
+fn an_absence_counted_as_a_fail_counts_its_items_as_not_met_under_the_competency_rule() {
+    let d = Dir::new("decide-absence-competency");
+    let folder = d.sub("s");
+    absent_at(&folder, PRACTICAL, "physics");
+    let f = s(&folder);
+    let export = d.0.join("export");
+    let results = fail_the_absence_and_export(f, PRACTICAL, "physics", &export);
+    let c001 = &results[1];
+    let reasons = &c001[col(&results, "reasons")];
+    // 14 other items met on the two scans; the physics discussion's 5
+    // count as not met: 14 of 19, under 80%.
+    assert_eq!(c001[col(&results, "final_result")], "FAIL", "{c001:?}");
+    assert!(
+        reasons.contains(
+            "14 of 19 non-critical items met (73.7%) (absent from 'Physics discussion': counted as not met); 80% required"
+        ),
+        "{reasons}"
+    );
 }
 
 #[test]

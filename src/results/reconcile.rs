@@ -7,11 +7,11 @@ use crate::base::text::plural;
 use crate::results::decisions::{AbsenceOutcome, Held, Ruling};
 use crate::results::gather::{CellState, Cohort, Matrix};
 use crate::results::moderation::{CellModeration, Moderation};
-use crate::rubric::{FixedMark, Reconcile, Rubric};
+use crate::rubric::{Critical, FixedMark, Reconcile, Rubric};
 use crate::scoring::Outcome;
 use crate::scoring::{
-    AssessmentResult, CandidateSheets, Reason, Standards, StationOutcome, StationResult, fmt_marks, overall,
-    score_station,
+    AssessmentResult, CandidateSheets, Competency, Reason, Standards, StationOutcome, StationResult,
+    fmt_marks, overall, score_station,
 };
 use crate::store::{Decision, Proposed};
 
@@ -332,6 +332,17 @@ fn candidate_result(
                     r.score = 0.0;
                     r.max = r.nominal_max;
                     r.missing.clear();
+                    r.failed_for_absence = true;
+                    // Every item not met: the Competency rule counts the
+                    // station's other items as marked, none met.
+                    r.competency = Competency {
+                        met: 0,
+                        marked: station
+                            .items
+                            .iter()
+                            .filter(|i| i.critical == Critical::No)
+                            .count(),
+                    };
                     let why = format!("station '{title}': absent; {}", held.words);
                     detail
                         .final_result
@@ -854,6 +865,7 @@ fn empty(rubric: &Rubric, station: &crate::rubric::Station) -> StationResult {
         competency: Default::default(),
         missing: Vec::new(),
         reasons: Vec::new(),
+        failed_for_absence: false,
     }
 }
 

@@ -28,6 +28,7 @@ pub fn score_station(
         competency: Competency::default(),
         missing: Vec::new(),
         reasons: Vec::new(),
+        failed_for_absence: false,
     };
     if station.rest {
         if let Some(sheet) = sheet
@@ -627,8 +628,20 @@ pub fn overall(
                     .iter()
                     .flat_map(|s| &s.items)
                     .any(|i| i.critical != crate::rubric::Critical::No);
+                // The items of a station failed for an absence count as
+                // not met: said, so the share can be checked by hand.
+                let absent: Vec<String> = stations
+                    .iter()
+                    .filter(|s| s.failed_for_absence && s.competency.marked > 0)
+                    .map(|s| format!("'{}'", s.title))
+                    .collect();
+                let absent = if absent.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (absent from {}: counted as not met)", absent.join(", "))
+                };
                 let text = format!(
-                    "{} of {} {} met ({}%); {}% required",
+                    "{} of {} {} met ({}%){absent}; {}% required",
                     c.met,
                     c.marked,
                     if any_critical {
@@ -711,16 +724,9 @@ pub fn overall(
 }
 
 /// Whether `s` is a station with critical items failed without being
-/// assessed (an absence counted as a fail): nothing marked on it, nothing
-/// to come.
+/// assessed (an absence counted as a fail).
 fn not_assessed(rubric: &Rubric, s: &StationResult) -> bool {
-    s.outcome == StationOutcome::Fail
-        && s.pass_mark.is_none()
-        && s.missing.is_empty()
-        && s.global_rating.is_none()
-        && s.competency.marked == 0
-        && s.critical_fails.is_empty()
-        && has_critical(rubric, s)
+    s.failed_for_absence && has_critical(rubric, s)
 }
 
 /// Whether the station of `s` has any critical item.

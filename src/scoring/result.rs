@@ -245,6 +245,9 @@ pub struct StationResult {
     pub competency: Competency,
     pub missing: Vec<Missing>,
     pub reasons: Vec<Reason>,
+    /// Failed by the exam lead's decision on an absence: nothing on it was
+    /// assessed, and it counts as failed with every item not met.
+    pub failed_for_absence: bool,
 }
 
 impl StationResult {
