@@ -829,6 +829,62 @@ fn exported_times_are_to_the_second() {
     );
 }
 
+/// A global rating changed and the change undone: items.csv gives the
+/// record and time of the rating in effect, not of the undone one.
+#[test]
+fn the_global_rating_row_traces_the_rating_in_effect() {
+    let dir = Dir::new();
+    let s = dir.0.join("s");
+    c001_shoulder(&s, false);
+    let key = common::sheet_key(OSCE, "shoulder", "C001", "E01@lap1");
+    let path = Store::new(&s).sheet_path(&key).expect("path");
+    let journal = std::fs::read_to_string(&path).expect("journal");
+    // The rating is the last record written, one a line.
+    let rated = journal.lines().count() as u64;
+    assert!(journal.lines().last().expect("a line").contains("global_rating"));
+    common::append(
+        &s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap1",
+        vec![
+            Event::GlobalRating {
+                level: 0,
+                label: "Clear fail".into(),
+                late: false,
+            },
+            Event::Undo { undoes: rated + 1 },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: osce::scoring::StationOutcome::Incomplete,
+            },
+        ],
+    );
+    let out = dir.0.join("out");
+    export(&[
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (header, rows) = read_csv(&out.join("items.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = rows
+        .iter()
+        .find(|r| r[col("station")] == "shoulder" && r[col("item")] == "global_rating")
+        .expect("the global rating's row");
+    assert_ne!(row[col("level")], "Clear fail", "{row:?}");
+    assert_eq!(row[col("record")], rated.to_string(), "{row:?}");
+    assert_eq!(
+        row[col("time")],
+        common::at(0).to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        "{row:?}"
+    );
+}
+
 /// The examiner's reasons reach the people who act on them: why an item
 /// was left unmarked (given at submission) beside it in `status`, `status
 /// --problems` (where the ruling is asked for), stations.csv's note and

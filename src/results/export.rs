@@ -595,22 +595,19 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
                     continue;
                 };
                 // (label, index, late, time, record), or none given.
-                let given = match sheet.state.global_rating() {
-                    Some((level, late)) => {
-                        let seq = sheet.last_global_rating;
-                        (
-                            rubric
-                                .scale(g.scale)
-                                .levels
-                                .get(level)
-                                .map(|l| l.label.clone())
-                                .unwrap_or_default(),
-                            level.to_string(),
-                            (late, seq.map(|(seq, _)| seq)),
-                            seq.map(|(_, time)| when(time)).unwrap_or_default(),
-                            seq.map(|(seq, _)| seq.to_string()).unwrap_or_default(),
-                        )
-                    }
+                let given = match sheet.state.global_rating_record() {
+                    Some((seq, level, late)) => (
+                        rubric
+                            .scale(g.scale)
+                            .levels
+                            .get(level)
+                            .map(|l| l.label.clone())
+                            .unwrap_or_default(),
+                        level.to_string(),
+                        (late, Some(seq)),
+                        sheet.mark_time(seq).map(when).unwrap_or_default(),
+                        seq.to_string(),
+                    ),
                     None if why(crate::store::GLOBAL_RATING).is_some() => Default::default(),
                     None => continue,
                 };

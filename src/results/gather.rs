@@ -32,17 +32,15 @@ pub struct FoundSheet {
     pub path: PathBuf,
     /// Boxed: moved, not copied, as the cohort is put together.
     pub state: Box<SheetState>,
-    /// The seq and time of every mark record, in order.
+    /// The seq and time of every mark and global-rating record, in order.
     pub mark_times: Vec<(u64, DateTime<Utc>)>,
-    /// The seq and time of the last global-rating record (undone or not).
-    pub last_global_rating: Option<(u64, DateTime<Utc>)>,
     /// The hash of its last record: which history of the sheet this is (a
     /// decision names the sheet it was taken on by it).
     pub last_hash: String,
 }
 
 impl FoundSheet {
-    /// When the mark in record `seq` was made.
+    /// When the mark or global rating in record `seq` was made.
     pub fn mark_time(&self, seq: u64) -> Option<DateTime<Utc>> {
         let i = self.mark_times.binary_search_by_key(&seq, |&(s, _)| s).ok()?;
         Some(self.mark_times[i].1)
@@ -247,12 +245,6 @@ enum Kept {
         state: Box<SheetState>,
         #[serde(deserialize_with = "crate::base::utc::seqs")]
         mark_times: Vec<(u64, DateTime<Utc>)>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::base::utc::option_seq"
-        )]
-        last_global_rating: Option<(u64, DateTime<Utc>)>,
         last_hash: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         damage: Option<Damage>,
@@ -281,7 +273,6 @@ impl Kept {
             } => Kept::Sheet {
                 state: sheet.state.clone(),
                 mark_times: sheet.mark_times.clone(),
-                last_global_rating: sheet.last_global_rating,
                 last_hash: sheet.last_hash.clone(),
                 damage: damage.clone(),
             },
@@ -313,14 +304,12 @@ impl Kept {
             Kept::Sheet {
                 state,
                 mark_times,
-                last_global_rating,
                 last_hash,
                 damage,
             } => Outcome::Sheet {
                 sheet: Box::new(SheetRead {
                     state,
                     mark_times,
-                    last_global_rating,
                     last_hash,
                 }),
                 torn: None,
@@ -535,7 +524,6 @@ pub fn gather_again(
 struct SheetRead {
     state: Box<SheetState>,
     mark_times: Vec<(u64, DateTime<Utc>)>,
-    last_global_rating: Option<(u64, DateTime<Utc>)>,
     /// The hash of its last intact record.
     last_hash: String,
 }
@@ -547,7 +535,6 @@ impl SheetRead {
             path,
             state: self.state,
             mark_times: self.mark_times,
-            last_global_rating: self.last_global_rating,
             last_hash: self.last_hash,
         }
     }
@@ -693,7 +680,6 @@ fn read_outcome(
     };
     let mut state = SheetState::default();
     let mut mark_times = Vec::new();
-    let mut last_global_rating = None;
     let mut other_rubric = None;
     let mut wrong: Option<String> = None;
     let mut last_hash = String::new();
@@ -713,8 +699,7 @@ fn read_outcome(
             wrong = check_record(rubric, station, key, &state, locked, &r);
         }
         match r.event {
-            Event::Mark { .. } => mark_times.push((r.seq, r.time)),
-            Event::GlobalRating { .. } => last_global_rating = Some((r.seq, r.time)),
+            Event::Mark { .. } | Event::GlobalRating { .. } => mark_times.push((r.seq, r.time)),
             Event::Submitted { .. } => {
                 locked = true;
                 as_submitted = None;
@@ -773,7 +758,6 @@ fn read_outcome(
         sheet: Box::new(SheetRead {
             state: Box::new(state),
             mark_times,
-            last_global_rating,
             last_hash,
         }),
         torn: checked.quarantined.map(Box::new),

@@ -456,6 +456,14 @@ impl SheetState {
         self.global.current().map(|(_, v)| *v)
     }
 
+    /// The record that set the current global rating: its seq, the level
+    /// index, and whether given late.
+    pub fn global_rating_record(&self) -> Option<(u64, usize, bool)> {
+        self.global
+            .current()
+            .map(|&(seq, (level, late))| (seq, level, late))
+    }
+
     /// The record `u` would take back: the latest mark or global rating
     /// still in effect, made since the last submission.
     pub fn last_undoable(&self) -> Option<u64> {
