@@ -2964,6 +2964,37 @@ fn a_mark_made_after_the_candidates_round_is_over_is_late_without_the_timer() {
     assert_eq!(late, vec![false, true]);
 }
 
+/// In a circuit timed by its clock the round times the candidate: a sheet
+/// submitted with the station timer never started is not asked about the
+/// timer; while the candidate's round is under way the time left in it is
+/// asked about, as the timer's would be, and once it is over nothing is.
+#[test]
+fn in_a_clocked_circuit_the_round_times_the_sheet_not_the_station_timer() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.key(KeyCode::Enter);
+    h.tick(60.0);
+    for _ in 0..h.app.rows() {
+        h.key(KeyCode::Char('1'));
+    }
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Submit before the time is up?"), "{screen}");
+    assert!(
+        screen.contains("By the circuit's clock, for C002 at Knee, 12:00 of the round is left"),
+        "{screen}"
+    );
+    assert!(!screen.contains("without the station timer"), "{screen}");
+    h.key(KeyCode::Char('n'));
+    assert!(h.disk_of("knee", "C002").submitted.is_none(), "not submitted");
+    h.tick(800.0);
+    h.key(KeyCode::Enter);
+    let screen = h.render(120, 40);
+    assert!(!screen.contains("Submit before"), "nothing asked:\n{screen}");
+    assert!(!screen.contains("Submit without"), "nothing asked:\n{screen}");
+    assert!(h.disk_of("knee", "C002").submitted.is_some(), "{screen}");
+}
+
 /// Two sheets left unfinished: at 80×24 the line naming them keeps to one
 /// row (one named, "and 1 more"), so the keys below it stay on screen.
 #[test]

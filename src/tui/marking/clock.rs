@@ -424,6 +424,19 @@ impl App {
         effects
     }
 
+    /// Station circuit with a start time: where the round of candidate
+    /// `id` stands by the circuit's clock; `None` without a clock.
+    pub(super) fn round_by_clock(&self, id: &str) -> Option<RoundByClock> {
+        let plan = self.session.as_ref()?.circuit.as_ref()?;
+        let round = self.round_of_candidate(id)?;
+        Some(match plan.standing(self.wall)? {
+            Standing::Round { index, left } if index == round => RoundByClock::UnderWay { left },
+            Standing::Round { index, .. } if index > round => RoundByClock::Over,
+            Standing::Over => RoundByClock::Over,
+            Standing::Before(_) | Standing::Round { .. } => RoundByClock::ToCome,
+        })
+    }
+
     /// Whether a mark made now is after time-up.
     pub(super) fn late(&self) -> bool {
         // An amendment's marks are not late: they are the amendment's,
@@ -438,18 +451,20 @@ impl App {
         let timer_running = matches!(phase, Some(Phase::Reading | Phase::Station));
         // By the circuit's clock, the candidate's round is over (they have
         // left), whether or not the station timer was started.
-        let round_over = self
-            .session
-            .as_ref()
-            .and_then(|s| s.circuit.as_ref())
-            .zip(self.round_of_candidate(&sheet.candidate.id))
-            .is_some_and(|(plan, round)| match plan.standing(self.wall) {
-                Some(Standing::Round { index, .. }) => index > round,
-                Some(Standing::Over) => true,
-                _ => false,
-            });
+        let round_over = matches!(self.round_by_clock(&sheet.candidate.id), Some(RoundByClock::Over));
         timer_up || (round_over && !timer_running)
     }
+}
+
+/// Where a candidate's round stands by a circuit's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RoundByClock {
+    /// It has not begun.
+    ToCome,
+    /// It is under way, with this long left.
+    UnderWay { left: Duration },
+    /// It is over: the candidate has left.
+    Over,
 }
 
 /// What fell due on a restored timer while its sheet was not open (osce

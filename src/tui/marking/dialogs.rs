@@ -178,7 +178,22 @@ impl App {
                     .filter(|s| s.state.amending.is_none() && s.state.submitted.is_none())
                     .and_then(|s| s.timer.as_ref())
                     .is_some_and(|t| !t.is_started());
-                if never_started {
+                // In a circuit timed by its clock the round is the
+                // candidate's time: no station timer is needed, but a
+                // round still under way is asked about as the timer's
+                // time would be.
+                let by_clock = self
+                    .sheet
+                    .as_ref()
+                    .and_then(|s| self.round_by_clock(&s.candidate.id));
+                let (on, left) = match by_clock {
+                    Some(RoundByClock::UnderWay { left: round }) if never_started => (
+                        "By the circuit's clock, for",
+                        Some(format!("{} of the round is left", fmt_countdown(round))),
+                    ),
+                    _ => ("On the timer of", left),
+                };
+                if never_started && by_clock.is_none() {
                     self.ask = Some(Ask {
                         question: "Submit without the station timer?".to_string(),
                         detail: format!(
@@ -195,7 +210,7 @@ impl App {
                     self.ask = Some(Ask {
                         question: "Submit before the time is up?".to_string(),
                         detail: format!(
-                            "On the timer of {}, {left}. Submitting locks the sheet (the candidate's time still runs until they leave); changing it later needs an amendment with a reason.",
+                            "{on} {}, {left}. Submitting locks the sheet (the candidate's time still runs until they leave); changing it later needs an amendment with a reason.",
                             self.sheet_words()
                         ),
                         yes: AskFor::Submit,

@@ -25,6 +25,7 @@ use home::Home;
 
 mod clock;
 pub use clock::Arrival;
+use clock::RoundByClock;
 mod dialogs;
 pub mod executor;
 pub mod home;
