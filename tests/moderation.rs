@@ -188,20 +188,10 @@ fn walk(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
-#[test]
-fn a_sheet_amended_after_moderation_must_be_moderated_again() {
-    let d = Dir::new("mod-stale");
-    let s = d.sub("s");
-    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
-    decide(&s, PRACTICAL, "EA1", "C001", "physics", Decision::Agree, None, "");
-    let l = load_all(PRACTICAL, std::slice::from_ref(&s));
-    assert!(matches!(
-        of(&l, "C001").stations["physics"].moderation,
-        CellModeration::Agreed { .. }
-    ));
-
+/// E01 amends C001's physics sheet and submits it again.
+fn amend_physics(s: &Path) {
     append(
-        &s,
+        s,
         PRACTICAL,
         "physics",
         "C001",
@@ -217,6 +207,21 @@ fn a_sheet_amended_after_moderation_must_be_moderated_again() {
             },
         ],
     );
+}
+
+#[test]
+fn a_sheet_amended_after_moderation_must_be_moderated_again() {
+    let d = Dir::new("mod-stale");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(&s, PRACTICAL, "EA1", "C001", "physics", Decision::Agree, None, "");
+    let l = load_all(PRACTICAL, std::slice::from_ref(&s));
+    assert!(matches!(
+        of(&l, "C001").stations["physics"].moderation,
+        CellModeration::Agreed { .. }
+    ));
+
+    amend_physics(&s);
     let l = load_all(PRACTICAL, &[s]);
     let c = of(&l, "C001");
     let st = &c.stations["physics"];
@@ -228,6 +233,72 @@ fn a_sheet_amended_after_moderation_must_be_moderated_again() {
     assert_eq!(st.final_result.outcome, StationOutcome::Incomplete);
     assert_eq!(c.final_result.outcome, Outcome::Incomplete);
     assert!(c.moderation_status.contains("1 amended since moderated"));
+}
+
+/// The assessor signed off (and can record nothing more) before a
+/// moderated sheet was amended: the exam lead decides its result, as
+/// `status` says, and the result is then settled.
+#[test]
+fn a_sheet_amended_after_sign_off_is_settled_by_the_exam_lead() {
+    let d = Dir::new("mod-stale-signed");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(&s, PRACTICAL, "EA1", "C001", "physics", Decision::Agree, None, "");
+    let r = rubric(PRACTICAL);
+    let (mut journal, _) = Store::new(&s)
+        .open_moderation(&r.id, "EA1", "ea-laptop", &hash(PRACTICAL))
+        .expect("open moderation");
+    journal
+        .append(
+            Event::SignedOff {
+                summary: "all seen".into(),
+            },
+            at(61),
+        )
+        .expect("append");
+    drop(journal);
+    amend_physics(&s);
+    let f = s.to_str().expect("utf-8");
+    let (_, problems) = run_osce(&["status", PRACTICAL, "--sessions", f, "--problems"]);
+    assert!(
+        problems.contains("physics: changed since EA1 moderated it: the assessor moderates it again, or")
+            && problems.contains("decide: osce decide result"),
+        "{problems}"
+    );
+    let (code, said) = run_osce(&[
+        "decide",
+        "result",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "physics",
+        "--pass",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "The amendment corrected a slip; the assessor has signed off",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let (_, problems) = run_osce(&["status", PRACTICAL, "--sessions", f, "--problems"]);
+    assert!(!problems.contains("changed since"), "{problems}");
+    let out = d.sub("out");
+    run_osce(&[
+        "export",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (header, rows) = read_csv(&out.join("results.csv"));
+    let result = header
+        .iter()
+        .position(|h| h == "final_result")
+        .expect("final_result");
+    assert_eq!(rows[0][result], "PASS", "{rows:?}");
 }
 
 #[test]

@@ -837,14 +837,17 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 .cell(&l.cohort, &sheets, &cell.candidate, &cell.station)
             {
                 _ if held => {}
+                // A sheet changed since it was moderated: the assessor
+                // may have signed off and be gone.
                 CellModeration::Conflicting { .. }
                 | CellModeration::Disagreed { .. }
+                | CellModeration::Stale { .. }
                 | CellModeration::Referred { third: None, .. } => {}
                 other => {
                     return Err(cell.refuse(format!(
                         "has nothing left open by moderation ({}): the exam lead decides a station's result only \
-                         where assessors disagree (with each other or with the examiners) or a third marker will \
-                         not come",
+                         where assessors disagree (with each other or with the examiners), a sheet changed since \
+                         it was moderated, or a third marker will not come",
                         other.word()
                     )));
                 }

@@ -799,14 +799,18 @@ pub fn render_problems(
                     items.join("\n  ")
                 }
                 _ => match moderated.get(&(c.as_str(), s.as_str()) as &dyn CellKey) {
-                    Some(CellModeration::Stale { by }) => {
-                        format!("{s}: changed since {} moderated it", by.join(", "))
-                    }
                     Some(
-                        CellModeration::Conflicting { .. } | CellModeration::Referred { third: None, .. },
+                        CellModeration::Stale { .. }
+                        | CellModeration::Conflicting { .. }
+                        | CellModeration::Referred { third: None, .. },
                     ) if result_decided(cell) => {
                         continue;
                     }
+                    Some(CellModeration::Stale { by }) => format!(
+                        "{s}: changed since {} moderated it: the assessor moderates it again, or\n{}",
+                        by.join(", "),
+                        hints.line("result", c, s, "--pass (or --fail)")
+                    ),
                     Some(CellModeration::Conflicting { detail }) => format!(
                         "{s}: assessors differ: {detail}\n{}",
                         hints.line("result", c, s, "--pass (or --fail)")
@@ -1244,7 +1248,9 @@ fn moderation_section(
         let decided = m.cell(candidate, station).is_some_and(result_decided);
         if matches!(
             cm,
-            CellModeration::Conflicting { .. } | CellModeration::Referred { .. }
+            CellModeration::Stale { .. }
+                | CellModeration::Conflicting { .. }
+                | CellModeration::Referred { .. }
         ) && !decided
         {
             let _ = writeln!(

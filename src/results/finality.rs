@@ -136,7 +136,7 @@ pub fn not_final(
     }
     if stale > 0 {
         why.push(format!(
-            "{} changed since it was moderated and must be moderated again",
+            "{} changed since it was moderated and must be moderated again, or its result decided (osce decide result)",
             n(stale, "sheet has", "sheets have")
         ));
     }

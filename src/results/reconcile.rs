@@ -632,7 +632,7 @@ fn moderated(
         CellModeration::Stale { by } => hold(
             &mut result,
             format!(
-                "a sheet changed after {} moderated it; it must be moderated again",
+                "a sheet changed after {} moderated it; it must be moderated again, or the exam lead decides the result (osce decide result)",
                 by.join(", ")
             ),
         ),
