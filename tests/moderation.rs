@@ -815,6 +815,42 @@ fn feedback_explains_a_fail_and_is_silent_on_moderation_under_way() {
     assert!(c2.contains("\nWhy: "), "the reason for the fail in words: {c2}");
 }
 
+/// A fail an external assessor decided is told to the candidate as a fail
+/// on external moderation: not the assessor's name, nor their rationale
+/// (the exam board's to read), and the line ends with one full stop.
+#[test]
+fn feedback_keeps_the_assessors_name_and_rationale_from_the_candidate() {
+    let d = Dir::new("mod-feedback-private");
+    let s = d.sub("s");
+    candidate(&s, OSCE, "C001", "E01@lap1", Marks::Top);
+    decide(
+        &s,
+        OSCE,
+        "EA1",
+        "C001",
+        "professional",
+        Decision::Disagree,
+        Some(Proposed::Fail),
+        "Consent was not discussed; marks inflated.",
+    );
+    let out = d.0.join("feedback");
+    run_osce(&[
+        "feedback",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let c1 = std::fs::read_to_string(out.join("C001.md")).expect("C001");
+    assert!(c1.contains("**Result: FAIL**"), "{c1}");
+    assert!(c1.contains("FAIL on external moderation"), "{c1}");
+    for private in ["EA1", "marks inflated", "Consent was not discussed"] {
+        assert!(!c1.contains(private), "{private}: {c1}");
+    }
+    assert!(!c1.contains(".."), "{c1}");
+}
+
 /// One assessor on two laptops is one assessor: a moderation window opened
 /// (and closed, deciding nothing) on a second laptop after the sign-off is
 /// no assessor who has not signed off. An assessor the rubric names whose

@@ -46,18 +46,29 @@ fn fail_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -
     reasons
         .filter(|r| r.verdict == crate::scoring::Outcome::Fail)
         // Who decided, when and their notes are for the exam board, not
-        // the candidate: the decision alone.
+        // the candidate: the decision alone. An external assessor's
+        // name and rationale are the board's too.
         .map(|r| {
-            let cut = [" (by ", " — recorded from ", ": recorded from "]
-                .iter()
-                .filter_map(|m| r.text.find(m))
-                .min();
+            let cut = [
+                (" (by ", ""),
+                (" — recorded from ", ""),
+                (": recorded from ", ""),
+                (" on moderation by ", " on external moderation"),
+            ]
+            .iter()
+            .filter_map(|(m, instead)| r.text.find(m).map(|at| (at, instead)))
+            .min_by_key(|(at, _)| *at);
             match cut {
-                Some(at) => r.text[..at].to_string(),
+                Some((at, instead)) => format!("{}{instead}", &r.text[..at]),
                 None => r.text.clone(),
             }
         })
         .collect()
+}
+
+/// `Why: …` of the reasons, ended by one full stop.
+fn why_line(why: &[String]) -> String {
+    format!("Why: {}.", why.join("; ").trim_end().trim_end_matches('.'))
 }
 
 /// A piece of a line: text to show as it is (Markdown-safe words written
@@ -269,7 +280,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
     if settled && c.deferred.is_none() && r.outcome == crate::scoring::Outcome::Fail && fb.station_results {
         let why = fail_reasons(r.reasons.iter());
         if !why.is_empty() {
-            blocks.push(Block::Para(vec![text(format!("Why: {}.", why.join("; ")))]));
+            blocks.push(Block::Para(vec![text(why_line(&why))]));
         }
     }
     // The module's parts: the stations' and those assessed outside them
@@ -333,7 +344,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
                 // rule, the entrustment level, the pass mark.
                 let why = fail_reasons(s.reasons.iter());
                 if !why.is_empty() {
-                    blocks.push(Block::Para(vec![text(format!("Why: {}.", why.join("; ")))]));
+                    blocks.push(Block::Para(vec![text(why_line(&why))]));
                 }
             }
         }
