@@ -820,6 +820,43 @@ fn reopening_a_sheet_replays_marks_and_the_timer_from_disk() {
     assert_eq!(timer.elapsed(Duration::from_secs(5)), Duration::from_secs(160));
 }
 
+/// `--station` names the sheet shown first, even when it is submitted
+/// already (to read, or to amend): not the next station's new sheet, which
+/// the examiner of the named station might mark by mistake.
+#[test]
+fn a_named_station_whose_sheet_is_submitted_is_shown_not_skipped() {
+    let rubric = "rubrics/msk-ultrasound-osce.ron";
+    let plan = || MarkingOrder::Candidates {
+        candidate: Some(("C001".into(), "Aisha Khan".into())),
+        station: Some("knee".into()),
+    };
+    let mut h = harness(rubric, plan());
+    let effects = h.app.startup();
+    drive(&mut h.app, &mut h.exec, effects);
+    h.key(KeyCode::Enter);
+    mark_all_and_submit(&mut h, '1');
+    let (r, _) = load(Path::new(rubric)).expect("valid");
+    let knee = r.stations.iter().position(|s| s.id == "knee");
+    assert_ne!(h.app.current_station(), knee, "moved on after submitting");
+    // Started again at the knee.
+    let text = std::fs::read_to_string(rubric).expect("rubric");
+    let s = session(r, &text, "E01", "lap1", plan(), None).expect("session");
+    h.app = App::marking(s, Duration::ZERO, t0());
+    h.app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let effects = h.app.startup();
+    drive(&mut h.app, &mut h.exec, effects);
+    assert_eq!(h.app.current_station(), knee, "{}", h.render(120, 40));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Sheet here: already SUBMITTED"), "{screen}");
+    h.key(KeyCode::Enter);
+    let sheet = h.app.sheet.as_ref().expect("the knee's sheet open");
+    assert!(sheet.state.submitted.is_some(), "the submitted sheet");
+    assert!(h.render(120, 40).contains("A amend"));
+}
+
 // Snapshots: one per screen, NO_COLOR, fixed clock.
 
 #[test]

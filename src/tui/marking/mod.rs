@@ -67,6 +67,9 @@ pub struct Session {
     pub candidates: Vec<Candidate>,
     /// Station to begin at in candidate mode.
     pub first_station: usize,
+    /// Whether the examiner named that station (`--station`): its sheet is
+    /// shown first even when submitted, not skipped.
+    pub station_asked: bool,
     /// In circuit mode, the station's rounds: who comes in which round,
     /// the rests between, and the circuit's start time if the roster gives
     /// one.
@@ -502,6 +505,9 @@ pub struct App {
     pub quit: bool,
     /// Started from the home screen: quitting marking goes back to it.
     pub from_home: bool,
+    /// The examiner named the station to start at: the first survey shows
+    /// it rather than moving on from a sheet already submitted.
+    start_here: bool,
     pub app_version: String,
     /// Offset of the examiner's local time from UTC, for the times shown
     /// (records are always written in UTC).
@@ -565,9 +571,11 @@ impl App {
     /// confirmation.
     pub fn marking(session: Session, now: Duration, wall: DateTime<Utc>) -> App {
         let station = session.first_station;
+        let start_here = session.station_asked;
         let notes = session.notes.join("\n");
         let mut app = App::blank(Screen::Confirm, Some(session), now, wall);
         app.station = station;
+        app.start_here = start_here;
         app.notice = (!notes.is_empty()).then_some(notes);
         app
     }
@@ -610,6 +618,7 @@ impl App {
             provisional: None,
             shown: None,
             from_home: false,
+            start_here: false,
         }
     }
 

@@ -88,6 +88,7 @@ pub fn session(
             })
             .collect()
     };
+    let mut asked = false;
     let (mode, candidates, first_station, circuit) = match plan {
         MarkingOrder::Circuit { station, circuit } => {
             let index = station_index(&station)?;
@@ -164,6 +165,7 @@ pub fn session(
             if candidates.is_empty() {
                 return Err("the roster has no candidates".to_string());
             }
+            asked = station.is_some();
             (Mode::CandidateByCandidate, candidates, first, None)
         }
     };
@@ -175,6 +177,7 @@ pub fn session(
         mode,
         candidates,
         first_station,
+        station_asked: asked,
         circuit,
         warnings: Default::default(),
         notes: Vec::new(),

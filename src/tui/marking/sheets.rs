@@ -552,6 +552,11 @@ impl App {
         if !advancing && !starting {
             return Vec::new();
         }
+        // The station the examiner named is shown first, whatever its
+        // sheet's state: a submitted one to read or amend.
+        if starting && std::mem::take(&mut self.start_here) {
+            return Vec::new();
+        }
         let Some(session) = &self.session else {
             return Vec::new();
         };
