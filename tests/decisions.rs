@@ -297,6 +297,35 @@ fn an_absence_counted_as_a_fail_gives_a_result_by_the_pass_rules() {
     assert!(!marks[1][1].is_empty(), "a mark: {marks:?}");
 }
 
+/// An absence has no marks: the candidate's feedback and the audit say
+/// "absent", never "0 of 20 marks" that would read as marks earned; once
+/// decided as a fail, the feedback says it counts as not passed.
+#[test]
+fn an_absence_is_never_shown_as_marks_of_zero() {
+    let d = Dir::new("absence-no-zero");
+    let folder = d.sub("s");
+    absent_at_the_knee(&folder);
+    let f = s(&folder);
+    let knee = |out: &Path| {
+        let text = fs::read_to_string(out.join("C001.md")).expect("feedback");
+        let at = text.find("## Knee").expect("the knee's heading");
+        text[at..].lines().nth(2).unwrap_or_default().to_string()
+    };
+    let before = d.0.join("before");
+    osce(&["feedback", OSCE, "--sessions", f, "--out", s(&before)]);
+    assert_eq!(knee(&before), "Absent.");
+    let (_, audit) = osce(&["audit", OSCE, "--sessions", f]);
+    assert!(
+        audit.contains("ABSENT") && !audit.contains("ABSENT 0/"),
+        "{audit}"
+    );
+    let export = d.0.join("export");
+    fail_the_absence_and_export(f, OSCE, "knee", &export);
+    let after = d.0.join("after");
+    osce(&["feedback", OSCE, "--sessions", f, "--out", s(&after)]);
+    assert_eq!(knee(&after), "Absent: counted as not passed.");
+}
+
 /// C001's absence from `station` decided as a fail; the results.csv then
 /// exported to `export`.
 fn fail_the_absence_and_export(f: &str, rubric: &str, station: &str, export: &Path) -> Vec<Vec<String>> {

@@ -1403,6 +1403,11 @@ fn absent_is_refused_for_a_sheet_with_marks_and_amending_withdraws_an_absence() 
     c.chars("Late");
     c.key(KeyCode::Enter);
     assert_eq!(c.disk("shoulder").absent.as_deref(), Some("Late"));
+    // No "0 of 20" that would read as marks earned.
+    assert_eq!(
+        c.app.notice.as_deref(),
+        Some("Submitted and saved: C001 at Shoulder: ABSENT.")
+    );
     // She arrives after all: back to the sheet, amend, mark.
     c.key(KeyCode::Char('h'));
     assert_eq!(

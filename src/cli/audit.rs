@@ -130,7 +130,12 @@ fn sheet(key: &SheetKey) -> String {
     )
 }
 
+/// The submission's outcome and marks; an absence has no marks, never a 0
+/// that would read as marks earned.
 fn result(s: &Submission) -> String {
+    if s.outcome == osce::scoring::StationOutcome::Absent {
+        return s.outcome.to_string();
+    }
     format!("{} {}/{}", s.outcome, fmt_marks(s.score), fmt_marks(s.max))
 }
 

@@ -334,11 +334,20 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
                 _ => "Not yet complete",
             };
             let moderated = Changed::of(d).map_or("", Changed::words);
-            blocks.push(Block::Para(vec![text(format!(
-                "{word}: {} of {} marks{moderated}.",
-                fmt_marks(s.score),
-                fmt_marks(s.max)
-            ))]));
+            // An absence has no marks, never a 0 that would read as marks
+            // earned; one decided as a fail says so.
+            let line = match (d.result.outcome, s.outcome) {
+                (StationOutcome::Absent, StationOutcome::Fail) => {
+                    "Absent: counted as not passed.".to_string()
+                }
+                (StationOutcome::Absent, _) => "Absent.".to_string(),
+                _ => format!(
+                    "{word}: {} of {} marks{moderated}.",
+                    fmt_marks(s.score),
+                    fmt_marks(s.max)
+                ),
+            };
+            blocks.push(Block::Para(vec![text(line)]));
             if s.outcome == StationOutcome::Fail {
                 // The reason in words: a critical item, the competency
                 // rule, the entrustment level, the pass mark.

@@ -303,11 +303,19 @@ impl App {
             }
             Event::Submitted { score, max, outcome } if self.awaiting == 0 => {
                 let title = station.map_or(String::new(), |s| s.title.clone());
+                // An absence has no marks: no 0 that would read as earned.
+                let marks = if *outcome == crate::scoring::StationOutcome::Absent {
+                    String::new()
+                } else {
+                    format!(
+                        ", {} of {}",
+                        crate::scoring::fmt_marks(*score),
+                        crate::scoring::fmt_marks(*max)
+                    )
+                };
                 self.notice = Some(format!(
-                    "Submitted and saved: {} at {title}: {outcome}, {} of {}.",
-                    sheet.candidate.id,
-                    crate::scoring::fmt_marks(*score),
-                    crate::scoring::fmt_marks(*max)
+                    "Submitted and saved: {} at {title}: {outcome}{marks}.",
+                    sheet.candidate.id
                 ));
                 return self.after_submit();
             }
