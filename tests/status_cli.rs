@@ -554,3 +554,35 @@ fn simulate_says_how_many_examiners_it_used() {
         .count();
     assert_eq!(folders, 6);
 }
+
+/// Another exam's rubric given by mistake: status, export, report and
+/// feedback each say what the folder holds instead, exit 1, and write
+/// nothing (no files of empty tables).
+#[test]
+fn another_exams_rubric_is_refused_naming_what_is_there() {
+    let d = common::Dir::new("status-other-rubric");
+    let s = d.sub("s");
+    common::candidate(&s, common::OSCE, "C001", "E01@lap1", common::Marks::Top);
+    let f = s.to_str().expect("utf-8");
+    let (code, said) = common::run_osce(&["status", common::PRACTICAL, "--sessions", f]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("holds the sheets of \"msk-us-osce\""), "{said}");
+    for (command, not_done) in [
+        ("export", "nothing exported"),
+        ("report", "nothing to report"),
+        ("feedback", "no feedback written"),
+    ] {
+        let out = d.0.join(command);
+        let mut args = vec![command, common::PRACTICAL, "--sessions", f];
+        if command != "report" {
+            args.extend(["--out", out.to_str().expect("utf-8")]);
+        }
+        let (code, said) = common::run_osce(&args);
+        assert_eq!(code, 1, "{command}: {said}");
+        assert!(
+            said.contains(not_done) && said.contains("holds the sheets of \"msk-us-osce\""),
+            "{command}: {said}"
+        );
+        assert!(!out.exists(), "{command} wrote {}", out.display());
+    }
+}

@@ -98,6 +98,15 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         errln!("error: --marks-columns: {message}");
         return ExitCode::from(EXIT_USAGE);
     }
+    // Nothing to export (another exam's rubric, most likely): said, and no
+    // files of empty tables written.
+    if m.candidates.is_empty() {
+        errln!(
+            "{}",
+            super::status::nothing_found(&rubric, &sessions, &args.sessions, "nothing exported").trim_end()
+        );
+        return ExitCode::from(super::EXIT_INVALID);
+    }
     let incomplete = std::sync::atomic::AtomicUsize::new(0);
     let without_mark = std::sync::atomic::AtomicUsize::new(0);
     let results_of = |part: &[String]| {

@@ -29,12 +29,9 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
     let unusable = super::status::warn_unusable(&cohort);
     if m.candidates.is_empty() {
         errln!(
-            "error: no sheets were found for assessment \"{}\" in {}: no feedback written",
-            rubric.id,
-            match &args.archive {
-                Some(a) => a.display().to_string(),
-                None => osce::results::gather::folder_list(&args.sessions),
-            }
+            "{}",
+            super::status::nothing_found(&rubric, &sessions, &args.sessions, "no feedback written")
+                .trim_end()
         );
         return ExitCode::from(super::EXIT_INVALID);
     }

@@ -73,12 +73,8 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     let unusable = super::status::warn_unusable(&cohort);
     if matrix.candidates.is_empty() {
         errln!(
-            "error: no sheets were found for assessment \"{}\" in {}: nothing to report",
-            rubric.id,
-            match &args.archive {
-                Some(a) => a.display().to_string(),
-                None => osce::results::gather::folder_list(&args.sessions),
-            }
+            "{}",
+            super::status::nothing_found(&rubric, &sessions, &args.sessions, "nothing to report").trim_end()
         );
         return ExitCode::from(super::EXIT_INVALID);
     }

@@ -198,20 +198,8 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
     }
     if m.candidates.is_empty() {
-        // Another exam's rubric, most likely: say what is there instead.
-        let (place, holds) = match &sessions.stored {
-            Some(stored) => (stored.path().display().to_string(), stored.assessments()),
-            None => (
-                osce::results::gather::folder_list(&args.sessions),
-                osce::store::assessments_in(&args.sessions),
-            ),
-        };
-        if !holds.is_empty() {
-            out!(
-                "{place} holds the sheets of {}: check that the rubric is the one the exam used.\n",
-                osce::base::text::quoted_list(&holds)
-            );
-        }
+        let (_, other) = elsewhere(&sessions, &args.sessions);
+        out!("{other}");
     }
     if !held.is_empty() {
         // Every sheet is in at these stations, yet their result waits:
@@ -1260,6 +1248,43 @@ fn moderation_section(
             );
         }
     }
+}
+
+/// Where the sheets were looked for, and (another exam's rubric, most
+/// likely) what is there instead: `PLACE holds the sheets of "…": check
+/// that the rubric is the one the exam used.` and a new line, or nothing.
+fn elsewhere(sessions: &super::collect::Sessions, folders: &[std::path::PathBuf]) -> (String, String) {
+    let (place, holds) = match &sessions.stored {
+        Some(stored) => (stored.path().display().to_string(), stored.assessments()),
+        None => (
+            osce::results::gather::folder_list(folders),
+            osce::store::assessments_in(folders),
+        ),
+    };
+    let other = if holds.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{place} holds the sheets of {}: check that the rubric is the one the exam used.\n",
+            osce::base::text::quoted_list(&holds)
+        )
+    };
+    (place, other)
+}
+
+/// The error of a command that found no sheet of `rubric`'s assessment,
+/// naming where it looked, what is there instead, and what was not done.
+pub(super) fn nothing_found(
+    rubric: &Rubric,
+    sessions: &super::collect::Sessions,
+    folders: &[std::path::PathBuf],
+    not_done: &str,
+) -> String {
+    let (place, other) = elsewhere(sessions, folders);
+    format!(
+        "error: no sheets were found for assessment \"{}\" in {place}: {not_done}\n{other}",
+        rubric.id
+    )
 }
 
 /// Journals seen more than once, summed up by the folders they were seen
