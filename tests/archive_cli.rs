@@ -1693,6 +1693,12 @@ fn a_folder_holding_no_journals_fails_the_collect_and_makes_no_archive() {
         out.contains(&format!("{}: no assessment's journals there", s(&deep))),
         "{out}"
     );
+    // Into the archive that now exists, a collect of nothing but such a
+    // folder leaves it as it was, byte for byte (not even a run logged).
+    let before = std::fs::read(&archive).expect("archive");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&deep)]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(std::fs::read(&archive).expect("archive"), before, "{out}");
 }
 
 #[test]

@@ -1251,6 +1251,11 @@ pub fn collect(
             Ok(())
         })?;
     }
+    // Every folder named held nothing to collect: the run changed nothing,
+    // and the archive is left as it was (not even a line in `runs`).
+    if out.empty_folders.len() == seen_folders.len() {
+        return Ok(out);
+    }
     let folder_words: Vec<String> = seen_folders.iter().map(|f| f.display().to_string()).collect();
     tx.execute(
         "INSERT INTO runs (time, folders, new, grown, refused) VALUES (?1, ?2, ?3, ?4, ?5)",
