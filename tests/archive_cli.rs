@@ -700,6 +700,22 @@ fn an_assessor_moderates_from_the_archive_and_their_journal_is_collected() {
         s(&archive),
     ]);
     assert_eq!(code, 2, "--into is required with --archive: {out}");
+    // The archive itself given as --into (a file): said plainly.
+    let (code, out) = run_osce(&[
+        "moderate",
+        OSCE,
+        "--assessor",
+        "ext.jsmith",
+        "--archive",
+        s(&archive),
+        "--into",
+        s(&archive),
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("is the archive you moderate from, not a folder"),
+        "{out}"
+    );
 
     let bin = env!("CARGO_BIN_EXE_osce");
     t.start_sized(

@@ -48,6 +48,24 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             }
         },
     };
+    // The assessor's own folder (--into) is read with the others.
+    let Some(into) = args.into.clone().or_else(|| args.sessions.first().cloned()) else {
+        errln!("error: --archive needs --into DIR: the folder your moderation journal goes to");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    if into.exists() && !into.is_dir() {
+        let what = if args.archive.as_deref() == Some(into.as_path()) {
+            "the archive you moderate from"
+        } else {
+            "a file"
+        };
+        errln!(
+            "error: --into {}: is {what}, not a folder: name a folder for your moderation journal (a new one is \
+             made), e.g. --into moderation",
+            into.display()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
     // With an archive, its journals written out into a private folder
     // that lives as long as the screen.
     let (mut folders, written_out) =
@@ -60,11 +78,6 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             std::iter::once(out.folder.clone()).chain(out.others.iter().cloned()),
         );
     }
-    // The assessor's own folder (--into) is read with the others.
-    let Some(into) = args.into.clone().or_else(|| args.sessions.first().cloned()) else {
-        errln!("error: --archive needs --into DIR: the folder your moderation journal goes to");
-        return ExitCode::from(EXIT_USAGE);
-    };
     if !folders.contains(&into) {
         folders.push(into.clone());
     }
