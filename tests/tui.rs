@@ -875,6 +875,25 @@ fn snapshot_scoring() {
     insta::assert_snapshot!(h.render(120, 40));
 }
 
+/// At 80×24 every level of the global rating stays in sight (the
+/// descriptors give way first), and at 120×40 the descriptors are there.
+#[test]
+fn every_global_rating_level_is_in_sight_at_80_by_24() {
+    let mut h = opened();
+    h.key(KeyCode::Char('g'));
+    let small = h.render(80, 24);
+    for level in [
+        "[0] Clear fail",
+        "[2] Clear pass",
+        "[3] Very good pass",
+        "[4] Excellent",
+    ] {
+        assert!(small.contains(level), "{level}:\n{small}");
+    }
+    let large = h.render(120, 40);
+    assert!(large.contains("Safe and competent"), "{large}");
+}
+
 #[test]
 fn snapshot_scoring_at_80_by_24() {
     let mut h = opened();

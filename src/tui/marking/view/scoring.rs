@@ -404,6 +404,19 @@ enum Given {
     NotObserved,
 }
 
+/// How many rows `lines` take wrapped to `width`, erring high: a line
+/// that wraps may take a row more than its length says, as words move.
+fn rows(lines: &[Line], width: u16) -> usize {
+    let width = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|l| match l.width() {
+            w if w <= width => 1,
+            w => w.div_ceil(width) + 1,
+        })
+        .sum()
+}
+
 fn render_detail(
     sheet: &Sheet,
     rubric: &Rubric,
@@ -472,8 +485,8 @@ fn render_detail(
                 (scale, current, descriptors, header)
             }
         };
-    lines.extend(header);
-    lines.push(Line::raw(""));
+    // Each level, and its descriptor where the scale is short enough.
+    let mut levels: Vec<(Line, Option<Line>)> = Vec::new();
     for (i, level) in scale.levels.iter().enumerate() {
         let chosen = current == Given::Level(i);
         let marker = if chosen { "●" } else { " " };
@@ -499,27 +512,50 @@ fn render_detail(
         if scale.borderline == Some(i) && station.items.get(sheet.cursor).is_none() {
             spans.push(Span::styled("  (borderline)", theme.dim()));
         }
-        lines.push(Line::from(spans));
-        if let Some(Some(d)) = descriptors.get(i)
-            && scale.levels.len() <= 10
-        {
-            lines.push(Line::styled(format!("     {d}"), theme.dim()));
-        }
+        let descriptor = match descriptors.get(i) {
+            Some(Some(d)) if scale.levels.len() <= 10 => Some(Line::styled(format!("     {d}"), theme.dim())),
+            _ => None,
+        };
+        levels.push((Line::from(spans), descriptor));
     }
+    let mut tail: Vec<Line> = Vec::new();
     if scale.not_observed && station.items.get(sheet.cursor).is_some() {
         let chosen = current == Given::NotObserved;
         let style = if chosen { theme.selected() } else { theme.plain() };
-        lines.push(Line::from(vec![
+        tail.push(Line::from(vec![
             Span::styled(format!("{}[n] ", if chosen { "●" } else { " " }), theme.key()),
             Span::styled("not observed", style),
         ]));
     }
     if !sheet.digits.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
+        tail.push(Line::raw(""));
+        tail.push(Line::styled(
             format!("typed: {}_  (enter to confirm)", sheet.digits),
             theme.warn(),
         ));
+    }
+    // Every level stays in sight on a small screen: the descriptors go
+    // first, then all of the header but its first line.
+    let fits = |lines: &[Line]| rows(lines, inner.width) <= usize::from(inner.height);
+    for attempt in 0..3 {
+        lines.clear();
+        match attempt {
+            0 | 1 => lines.extend(header.iter().cloned()),
+            _ => lines.extend(header.iter().take(1).cloned()),
+        }
+        lines.push(Line::raw(""));
+        for (level, descriptor) in &levels {
+            lines.push(level.clone());
+            if attempt == 0
+                && let Some(d) = descriptor
+            {
+                lines.push(d.clone());
+            }
+        }
+        lines.extend(tail.iter().cloned());
+        if fits(&lines) {
+            break;
+        }
     }
     frame.render_widget(
         Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
