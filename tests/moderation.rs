@@ -235,6 +235,49 @@ fn a_sheet_amended_after_moderation_must_be_moderated_again() {
     assert!(c.moderation_status.contains("1 amended since moderated"));
 }
 
+/// A cell with much to say (amended since moderated, with a concern) is
+/// wider than the station's id: status's matrix widens its columns, so
+/// every row's columns stay in line.
+#[test]
+fn the_status_matrix_stays_in_line_with_a_wide_cell() {
+    let d = Dir::new("mod-wide-cell");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    candidate(&s, PRACTICAL, "C002", "E01@lap1", Marks::Top);
+    decide(&s, PRACTICAL, "EA1", "C001", "physics", Decision::Agree, None, "");
+    append(
+        &s,
+        PRACTICAL,
+        "physics",
+        "C001",
+        "E01@lap1",
+        vec![
+            Event::AmendStarted {
+                reason: "wrong item".into(),
+            },
+            Event::Concern {
+                kind: osce::store::ConcernKind::Professionalism,
+                note: "late and rude".into(),
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: osce::scoring::StationOutcome::Pass,
+            },
+        ],
+    );
+    let (_, out) = run_osce(&["status", PRACTICAL, "--sessions", s.to_str().expect("utf-8")]);
+    let row = |id: &str| {
+        out.lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("{id}'s row:\n{out}"))
+            .to_string()
+    };
+    assert!(row("C001").contains("✓ amended M? !"), "{out}");
+    let name_at = |id: &str| row(id).chars().count() - format!("Name of {id}").chars().count();
+    assert_eq!(name_at("C001"), name_at("C002"), "{out}");
+}
+
 /// The assessor signed off (and can record nothing more) before a
 /// moderated sheet was amended: the exam lead decides its result, as
 /// `status` says, and the result is then settled.

@@ -885,13 +885,49 @@ pub fn render(
         true => std::collections::BTreeMap::new(),
         false => moderation_of(cohort, m, moderation),
     };
+    // A cell's words: its state, then what else is so of it.
+    let cell_text = |text: &mut String, c: &str, s: &str| {
+        text.clear();
+        match m.cell(c, s) {
+            None => text.push('·'),
+            Some(cell) => {
+                text.push_str(short(cell.state));
+                if cell.double_marked {
+                    text.push_str(" 2×");
+                }
+                match moderated.get(&(c, s) as &dyn CellKey) {
+                    Some(cm) if cm.is_moderated() => text.push_str(" M"),
+                    Some(CellModeration::Stale { .. } | CellModeration::Conflicting { .. }) => {
+                        text.push_str(" M?")
+                    }
+                    _ => {}
+                }
+                if cell.concern {
+                    text.push_str(" !");
+                }
+            }
+        }
+    };
+    let mut text = String::new();
+    // As wide as the longest station id or cell, so the columns stay in
+    // line.
+    let widest_cell = m
+        .cells
+        .keys()
+        .map(|(c, s)| {
+            cell_text(&mut text, c, s);
+            text.chars().count()
+        })
+        .max()
+        .unwrap_or(0);
     let width = m
         .stations
         .iter()
         .map(|s| s.chars().count())
         .max()
         .unwrap_or(8)
-        .max(11);
+        .max(11)
+        .max(widest_cell);
     let id_width = m
         .candidates
         .iter()
@@ -904,7 +940,6 @@ pub fn render(
         let _ = write!(header, "{s:<width$} ");
     }
     header.push_str(" name");
-    let mut text = String::new();
     for (row, c) in m.candidates.iter().enumerate() {
         // The stations' names again every so many rows, so that a long
         // cohort can be read without scrolling back to the top.
@@ -913,26 +948,7 @@ pub fn render(
         }
         let _ = write!(out, "{c:<id_width$}  ");
         for s in &m.stations {
-            text.clear();
-            match m.cell(c, s) {
-                None => text.push('·'),
-                Some(cell) => {
-                    text.push_str(short(cell.state));
-                    if cell.double_marked {
-                        text.push_str(" 2×");
-                    }
-                    match moderated.get(&(c.as_str(), s.as_str()) as &dyn CellKey) {
-                        Some(cm) if cm.is_moderated() => text.push_str(" M"),
-                        Some(CellModeration::Stale { .. } | CellModeration::Conflicting { .. }) => {
-                            text.push_str(" M?")
-                        }
-                        _ => {}
-                    }
-                    if cell.concern {
-                        text.push_str(" !");
-                    }
-                }
-            }
+            cell_text(&mut text, c, s);
             let _ = write!(out, "{text:<width$} ");
         }
         let name = m.names.get(c).map(String::as_str).unwrap_or("");
