@@ -470,6 +470,21 @@ fn reopening_picks_up_the_decisions_already_made() {
     assert_eq!(h.app.own().decisions.len(), 1);
 }
 
+/// Opened again, the screen starts on the first sheet still to decide,
+/// not on the first row (decided already).
+#[test]
+fn reopening_starts_on_the_first_sheet_still_to_decide() {
+    let mut h = practical();
+    assert_eq!(h.app.selected, 0);
+    h.key(KeyCode::Char('a'));
+    let dir = std::mem::replace(&mut h.dir, Dir::new("mod-tui-spare"));
+    drop(h);
+    let h = open(dir, PRACTICAL, "EA1");
+    let current = h.app.current().expect("a sheet selected");
+    assert!(h.app.own_decision(current).is_none(), "{current:?}");
+    assert_eq!(h.app.selected, 1);
+}
+
 #[test]
 fn a_second_window_for_the_same_assessor_is_refused() {
     let h = practical();

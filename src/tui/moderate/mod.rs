@@ -437,6 +437,15 @@ impl ModerateApp {
         };
         app.adopt_own_log(own);
         app.recompute();
+        // Opened again after a break (or a crash): on the first sheet
+        // still to decide, not at the top of those decided.
+        if let Some(i) = app
+            .visible
+            .iter()
+            .position(|&i| !app.own_decision(&app.entries[i]).is_some_and(|(_, holds)| holds))
+        {
+            app.selected = i;
+        }
         let others: Vec<String> = app
             .moderation
             .logs
