@@ -1369,7 +1369,11 @@ fn feedback_tells_the_candidate_what_the_decisions_decided_and_no_more() {
         "nothing was moderated: {page}"
     );
     let physics = &page[page.find("## Physics").expect("physics")..];
-    assert!(physics.contains("(the absence counts as a fail)"), "{physics}");
+    assert!(physics.contains("Absent: counted as not passed."), "{physics}");
+    assert!(
+        !physics.contains("0 of"),
+        "no marks of 0 for an absence: {physics}"
+    );
     assert!(!page.contains("No mitigating circumstances"), "{page}");
     // Every result told while the exam is not final is provisional.
     for entry in std::fs::read_dir(&out).expect("files").flatten() {
