@@ -157,7 +157,9 @@ fn the_home_screen_starts_marking_from_a_folder_without_rubrics() {
     )
     .expect("roster");
     t.start(&format!("cd {} && {bin} --sessions marks", dir.display()));
-    let screen = t.wait_for("start marking");
+    t.wait_for("start marking");
+    // The whole form drawn (a busy machine may show it in parts).
+    let screen = t.wait_for("Examiner id");
     let examiner = screen
         .lines()
         .find(|l| l.contains("Examiner id"))

@@ -326,6 +326,8 @@ fn a_rubric_is_its_content_not_its_bytes() {
         out.contains("sheets were marked against another version of this rubric, not used"),
         "{out}"
     );
+    // Not also that the folder "holds the sheets of" the same assessment.
+    assert!(!out.contains("holds the sheets of"), "{out}");
     let (code, out) = export(s(&changed), &[&sessions], &d.0.join("c"));
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("another version of this rubric"), "{out}");

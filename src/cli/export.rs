@@ -101,6 +101,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     // Nothing to export (another exam's rubric, most likely): said, and no
     // files of empty tables written.
     if m.candidates.is_empty() {
+        super::status::warn_unusable(&cohort);
         errln!(
             "{}",
             super::status::nothing_found(&rubric, &sessions, &args.sessions, "nothing exported").trim_end()

@@ -198,7 +198,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
     }
     if m.candidates.is_empty() {
-        let (_, other) = elsewhere(&sessions, &args.sessions);
+        let (_, other) = elsewhere(&rubric.id, &sessions, &args.sessions);
         out!("{other}");
     }
     if !held.is_empty() {
@@ -1268,8 +1268,15 @@ fn moderation_section(
 
 /// Where the sheets were looked for, and (another exam's rubric, most
 /// likely) what is there instead: `PLACE holds the sheets of "…": check
-/// that the rubric is the one the exam used.` and a new line, or nothing.
-fn elsewhere(sessions: &super::collect::Sessions, folders: &[std::path::PathBuf]) -> (String, String) {
+/// that the rubric is the one the exam used.` and a new line, or nothing
+/// where the place holds assessment `id` itself (its sheets were marked
+/// against another version of the rubric, which the error about them
+/// says).
+fn elsewhere(
+    id: &str,
+    sessions: &super::collect::Sessions,
+    folders: &[std::path::PathBuf],
+) -> (String, String) {
     let (place, holds) = match &sessions.stored {
         Some(stored) => (stored.path().display().to_string(), stored.assessments()),
         None => (
@@ -1277,7 +1284,7 @@ fn elsewhere(sessions: &super::collect::Sessions, folders: &[std::path::PathBuf]
             osce::store::assessments_in(folders),
         ),
     };
-    let other = if holds.is_empty() {
+    let other = if holds.is_empty() || holds.iter().any(|h| h == id) {
         String::new()
     } else {
         format!(
@@ -1296,7 +1303,7 @@ pub(super) fn nothing_found(
     folders: &[std::path::PathBuf],
     not_done: &str,
 ) -> String {
-    let (place, other) = elsewhere(sessions, folders);
+    let (place, other) = elsewhere(&rubric.id, sessions, folders);
     format!(
         "error: no sheets were found for assessment \"{}\" in {place}: {not_done}\n{other}",
         rubric.id
