@@ -855,6 +855,21 @@ fn a_named_station_whose_sheet_is_submitted_is_shown_not_skipped() {
     let sheet = h.app.sheet.as_ref().expect("the knee's sheet open");
     assert!(sheet.state.submitted.is_some(), "the submitted sheet");
     assert!(h.render(120, 40).contains("A amend"));
+    // Through a roster `--station` is where to begin, as on a restart:
+    // C001's submitted knee sheet is passed for the next sheet to mark.
+    let (r, _) = load(Path::new(rubric)).expect("valid");
+    let (roster, _) =
+        osce::day::roster::parse_roster("candidate_id,name\nC001,Aisha Khan\nC002,Ben Okafor\n", &r)
+            .expect("roster");
+    let through = MarkingOrder::Candidates {
+        candidate: None,
+        station: Some("knee".into()),
+    };
+    let s = session(r, &text, "E01", "lap1", through, Some(&roster)).expect("session");
+    h.app = App::marking(s, Duration::ZERO, t0());
+    let effects = h.app.startup();
+    drive(&mut h.app, &mut h.exec, effects);
+    assert_ne!(h.app.current_station(), knee, "{}", h.render(120, 40));
 }
 
 // Snapshots: one per screen, NO_COLOR, fixed clock.

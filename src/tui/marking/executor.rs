@@ -307,6 +307,9 @@ impl Executor {
         )
         .map(|s| Session {
             notes,
+            // The home screen's station is where to begin, always given:
+            // not a sheet asked for by name, so submitted ones are passed.
+            station_asked: false,
             ..with_gate_warnings(s, self.store.root())
         })
     }

@@ -67,8 +67,9 @@ pub struct Session {
     pub candidates: Vec<Candidate>,
     /// Station to begin at in candidate mode.
     pub first_station: usize,
-    /// Whether the examiner named that station (`--station`): its sheet is
-    /// shown first even when submitted, not skipped.
+    /// Whether the examiner named that station for one named candidate
+    /// (`--candidate` with `--station`): its sheet is shown first even when
+    /// submitted, not skipped.
     pub station_asked: bool,
     /// In circuit mode, the station's rounds: who comes in which round,
     /// the rests between, and the circuit's start time if the roster gives

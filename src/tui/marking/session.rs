@@ -118,6 +118,9 @@ pub fn session(
             (Mode::Circuit { station: index }, candidates, index, Some(plan))
         }
         MarkingOrder::Candidates { candidate, station } => {
+            // One candidate's sheet at a named station: shown even when
+            // submitted. Through a roster, the first sheet not submitted.
+            asked = station.is_some() && candidate.is_some();
             let first = match &station {
                 Some(id) => station_index(id)?,
                 None => rubric.stations.iter().position(|s| !s.rest).unwrap_or(0),
@@ -165,7 +168,6 @@ pub fn session(
             if candidates.is_empty() {
                 return Err("the roster has no candidates".to_string());
             }
-            asked = station.is_some();
             (Mode::CandidateByCandidate, candidates, first, None)
         }
     };
