@@ -853,6 +853,136 @@ fn an_assessor_who_opens_the_archive_again_carries_on_their_journal() {
     t.wait_gone();
 }
 
+/// Moderation from the archive with a rubric edited since the exam: the
+/// message speaks of the archive it was given, not of sessions folders.
+#[test]
+fn moderating_the_archive_with_an_edited_rubric_names_the_archive() {
+    let dir = Dir::new("archive-moderate-edited");
+    let (_, _, archive) = two_laptops_collected(&dir);
+    let text = std::fs::read_to_string(OSCE).expect("the rubric");
+    let edited = dir.0.join("edited.ron");
+    std::fs::write(&edited, text.replacen("title: \"", "title: \"Edited ", 1)).expect("write");
+    let (code, out) = run_osce(&[
+        "moderate",
+        s(&edited),
+        "--assessor",
+        "ext.jsmith",
+        "--archive",
+        s(&archive),
+        "--into",
+        s(&dir.0.join("mine")),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("nothing to moderate"), "{out}");
+    assert!(
+        out.contains(&format!("in {}; ", s(&archive))) && out.contains("the right archive"),
+        "{out}"
+    );
+    assert!(!out.contains("sessions folder"), "{out}");
+    // Nor of the private folder the journals were written out into.
+    assert!(
+        out.match_indices("osce-archive-")
+            .all(|(i, m)| !out[i + m.len()..].starts_with(|c: char| c.is_ascii_digit())),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "{}: msk-us-osce/a.assessor@ea-laptop/moderation.jsonl",
+            s(&archive)
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("marked against another version of this rubric"),
+        "{out}"
+    );
+}
+
+/// What the screen wrote out of the archive (candidates' marks) does not
+/// outlive it: after `kill -9` the folder is left, and the next command
+/// that writes the archive out removes it, while it leaves alone the
+/// folder of a screen still open.
+#[test]
+fn marks_written_out_for_a_screen_killed_with_kill_9_are_removed_by_the_next() {
+    use common::tmux::{Tmux, skip_without_tmux};
+    if skip_without_tmux() {
+        return;
+    }
+    let dir = Dir::new("archive-written-out");
+    let (_, _, archive) = two_laptops_collected(&dir);
+    let temp = dir.sub("tmp");
+    let written_out = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&temp)
+            .expect("the temporary folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("osce-archive-"))
+            .collect();
+        names.sort();
+        names
+    };
+    let bin = env!("CARGO_BIN_EXE_osce");
+    let screen = |t: &Tmux, device: &str| {
+        t.start_sized(
+            &format!(
+                "env TMPDIR={} {bin} moderate {OSCE} --assessor ext.jsmith --device {device} --archive {} --into {}",
+                s(&temp),
+                s(&archive),
+                s(&dir.0.join(device))
+            ),
+            120,
+            40,
+        );
+        t.wait_for("You have decided 0 of the ");
+    };
+
+    let killed = Tmux::fresh("written-out-killed");
+    screen(&killed, "jlap");
+    let left = written_out();
+    assert_eq!(left.len(), 2, "the folder and its lock: {left:?}");
+    let folder = temp.join(left.iter().find(|n| !n.ends_with(".lock")).expect("the folder"));
+    assert!(
+        folder.join("msk-us-osce").is_dir(),
+        "the journals are written out: {left:?}"
+    );
+    killed.kill_9();
+    killed.wait_gone();
+    assert_eq!(written_out(), left, "kill -9 leaves them");
+
+    let open = Tmux::fresh("written-out-open");
+    screen(&open, "home-pc");
+    let both = written_out();
+    assert_eq!(
+        both.len(),
+        2,
+        "the killed screen's are gone, the open one's are there: {both:?}"
+    );
+    assert!(both.iter().all(|n| !left.contains(n)), "{left:?} {both:?}");
+
+    // A command that writes the archive out (here refused at once for want
+    // of a terminal) leaves the open screen's folder alone.
+    let out = assert_cmd::Command::cargo_bin("osce")
+        .expect("the binary")
+        .env("TMPDIR", &temp)
+        .args([
+            "moderate",
+            OSCE,
+            "--assessor",
+            "ext.jsmith",
+            "--archive",
+            s(&archive),
+            "--into",
+        ])
+        .arg(dir.0.join("third"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(written_out(), both, "the open screen's folder is left alone");
+
+    open.keys(&["q"]);
+    open.wait_gone();
+    assert_eq!(written_out(), Vec::<String>::new(), "quitting removes its own");
+}
+
 /// `kill -9` at moments spread over a first collect (eight of them, each
 /// into a new archive): the archive is always as it was before that run
 /// (no journal, or an empty file that the next collect takes as new) or

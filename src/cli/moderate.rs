@@ -102,15 +102,35 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
                 .map(|p| format!("{}: {}", p.path.display(), p.why)),
         )
         .chain(first.cohort.other_versions_words())
+        .map(|p| match (&written_out, &args.archive) {
+            // A journal written out of the archive is named as the
+            // archive holds it, not by the private folder it was put in.
+            (Some(out), Some(archive)) => {
+                std::iter::once(&out.folder)
+                    .chain(&out.others)
+                    .fold(p, |p, folder| {
+                        p.replace(
+                            &format!("{}/", folder.display()),
+                            &format!("{}: ", archive.display()),
+                        )
+                    })
+            }
+            _ => p,
+        })
         .collect();
     if first.cohort.sheets.is_empty() {
         errln!(
             "error: there are no sheets of assessment \"{}\" marked against this rubric in {}; nothing to moderate. \
-             Check that you named the rubric the exam used and the right sessions folders",
+             Check that you named the rubric the exam used and the right {}",
             rubric.id,
             match &args.archive {
                 Some(a) => a.display().to_string(),
                 None => osce::results::gather::folder_list(&args.sessions),
+            },
+            if args.archive.is_some() {
+                "archive"
+            } else {
+                "sessions folders"
             }
         );
         for p in &problems {

@@ -1292,15 +1292,101 @@ pub struct Materialised {
     /// Journals whose stored bytes do not match their stored BLAKE3 or
     /// length: (journal, what). They are written out as stored.
     pub mismatches: Vec<(String, String)>,
+    /// The lock file beside the folder, locked as long as it lives: a
+    /// folder whose lock nobody holds was left by a process that was
+    /// killed, and the next [`materialise`] removes it.
+    lock: Option<(PathBuf, fs::File)>,
 }
 
 impl Drop for Materialised {
     fn drop(&mut self) {
-        for other in &self.others {
-            let _ = fs::remove_dir_all(other);
+        remove_written_out(&self.folder);
+        if let Some((path, _)) = self.lock.take() {
+            let _ = fs::remove_file(path);
         }
-        let _ = fs::remove_dir_all(&self.folder);
     }
+}
+
+/// The start of the name of every folder [`materialise`] makes.
+const WRITTEN_OUT: &str = "osce-archive-";
+
+/// Removes `folder`, written out by [`materialise`], and the folders of
+/// other histories beside it (`FOLDER-other-N`).
+fn remove_written_out(folder: &Path) {
+    let _ = fs::remove_dir_all(folder);
+    let (Some(parent), Some(name)) = (folder.parent(), folder.file_name().and_then(|n| n.to_str())) else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let others = format!("{name}-other-");
+    for entry in entries.flatten() {
+        let other = entry.file_name();
+        if other
+            .to_str()
+            .and_then(|o| o.strip_prefix(&others))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Removes what an earlier [`materialise`] left in `temp` when its process
+/// was killed (`kill -9`, a power cut), where its folder would otherwise
+/// keep candidates' marks: every `osce-archive-….lock` of this user that
+/// nobody holds, with its folders. A lock held is a screen still open.
+fn sweep_written_out(temp: &Path) {
+    let Ok(entries) = fs::read_dir(temp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(stem) = name
+            .to_str()
+            .filter(|n| n.starts_with(WRITTEN_OUT))
+            .and_then(|n| n.strip_suffix(".lock"))
+        else {
+            continue;
+        };
+        let lock_path = entry.path();
+        // Another user's lock file cannot be opened (it is owner-only).
+        let Ok(lock) = fs::OpenOptions::new().read(true).open(&lock_path) else {
+            continue;
+        };
+        if lock.try_lock().is_ok() {
+            remove_written_out(&temp.join(stem));
+            let _ = fs::remove_file(&lock_path);
+        }
+    }
+}
+
+/// Makes and locks the lock file for the folder `stem` in `temp`. It is
+/// made under another name and renamed once locked, so that a sweep never
+/// finds it unlocked.
+fn lock_written_out(temp: &Path, stem: &str) -> Result<(PathBuf, fs::File), ArchiveError> {
+    let making = temp.join(format!("{stem}.locking"));
+    let path = temp.join(format!("{stem}.lock"));
+    let io_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| ArchiveError::Io { path: p, source }
+    };
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&making)
+        .map_err(io_err(&making))?;
+    let locked = file.try_lock().map_err(|e| match e {
+        fs::TryLockError::Error(source) => source,
+        fs::TryLockError::WouldBlock => io::Error::from(io::ErrorKind::WouldBlock),
+    });
+    if let Err(source) = locked.and_then(|()| fs::rename(&making, &path)) {
+        let _ = fs::remove_file(&making);
+        return Err(ArchiveError::Io { path, source });
+    }
+    Ok((path, file))
 }
 
 /// Whether `rel` is a journal's path in the session layout.
@@ -1371,7 +1457,18 @@ pub fn materialise(archive: &Archive) -> Result<Materialised, ArchiveError> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let folder = std::env::temp_dir().join(format!("osce-archive-{}-{stamp}", std::process::id()));
+    let temp = std::env::temp_dir();
+    sweep_written_out(&temp);
+    let stem = format!("{WRITTEN_OUT}{}-{stamp}", std::process::id());
+    let folder = temp.join(&stem);
+    let lock = lock_written_out(&temp, &stem)?;
+    let mut out = Materialised {
+        folder: folder.clone(),
+        others: Vec::new(),
+        journals: 0,
+        mismatches: Vec::new(),
+        lock: Some(lock),
+    };
     fs::DirBuilder::new()
         .mode(0o700)
         .create(&folder)
@@ -1379,12 +1476,6 @@ pub fn materialise(archive: &Archive) -> Result<Materialised, ArchiveError> {
             path: folder.clone(),
             source,
         })?;
-    let mut out = Materialised {
-        folder: folder.clone(),
-        others: Vec::new(),
-        journals: 0,
-        mismatches: Vec::new(),
-    };
     let io_err = |p: &Path| {
         let p = p.to_path_buf();
         move |source| ArchiveError::Io { path: p, source }
