@@ -894,6 +894,54 @@ fn feedback_keeps_the_assessors_name_and_rationale_from_the_candidate() {
     assert!(!c1.contains(".."), "{c1}");
 }
 
+/// A fail a third marker gave after an assessor's referral is told to the
+/// candidate as such: not who referred it, nor who the third marker was.
+#[test]
+fn feedback_on_a_third_markers_fail_names_neither_assessor_nor_marker() {
+    let d = Dir::new("mod-feedback-third");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "lower-limb",
+        Decision::Refer,
+        None,
+        "unclear images",
+    );
+    sheet(
+        &s,
+        PRACTICAL,
+        "lower-limb",
+        "C001",
+        "E09@lap9",
+        Marks::Bottom,
+        true,
+        90,
+    );
+    let out = d.0.join("feedback");
+    let (code, said) = run_osce(&[
+        "feedback",
+        PRACTICAL,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let c1 = std::fs::read_to_string(out.join("C001.md")).unwrap_or_else(|e| panic!("{code} {said}: {e}"));
+    assert!(c1.contains("**Result: FAIL**"), "{c1}");
+    assert!(
+        c1.contains("a third marker gave 0 of ") && c1.contains("on external moderation"),
+        "{c1}"
+    );
+    for private in ["EA1", "E09", "unclear images", "referral by"] {
+        assert!(!c1.contains(private), "{private}: {c1}");
+    }
+    assert!(!c1.contains(".."), "{c1}");
+}
+
 /// One assessor on two laptops is one assessor: a moderation window opened
 /// (and closed, deciding nothing) on a second laptop after the sign-off is
 /// no assessor who has not signed off. An assessor the rubric names whose

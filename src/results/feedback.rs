@@ -49,6 +49,20 @@ fn fail_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -
         // the candidate: the decision alone. An external assessor's
         // name and rationale are the board's too.
         .map(|r| {
+            // A third marker's result after a referral: neither who
+            // referred it nor who marked it again.
+            if let Some((station, rest)) = r.text.split_once(": third marker ")
+                && let Some((_, gave)) = rest.split_once(" gave ")
+                && let Some((gave, after)) = gave.split_once(" after referral by ")
+            {
+                let examiners = after
+                    .split_once("; ")
+                    .map(|(_, e)| format!("; {e}"))
+                    .unwrap_or_default();
+                return format!(
+                    "{station}: a third marker gave {gave} after referral on external moderation{examiners}"
+                );
+            }
             let cut = [
                 (" (by ", ""),
                 (" — recorded from ", ""),
