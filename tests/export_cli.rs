@@ -1011,3 +1011,51 @@ fn examiners_reasons_for_unmarked_items_and_pauses_are_shown() {
     );
     assert!(audit.contains("paused 0:42 at 3:10: model felt faint"), "{audit}");
 }
+
+/// Asked for the standard-set pass marks where standard setting cannot set
+/// them (two candidates: too few for a regression), export
+/// says which stations keep their provisional pass mark and why, and the
+/// rows say the provisional one applied.
+#[test]
+fn standard_set_pass_marks_that_cannot_be_set_are_said_station_by_station() {
+    let (d, sessions) = cohort();
+    let out = d.0.join("out");
+    let (code, said) = export(&[
+        OSCE,
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--pass-marks",
+        "standard-set",
+    ]);
+    assert!(code == 0 || code == 1, "{said}");
+    let (rubric, _) = load(Path::new(OSCE)).expect("valid");
+    for station in rubric.scored_stations() {
+        let line = said
+            .lines()
+            .find(|l| {
+                l.contains(&format!(
+                    "station '{}' keeps its provisional pass mark",
+                    station.title
+                ))
+            })
+            .unwrap_or_else(|| panic!("{}: {said}", station.id));
+        assert!(line.starts_with("note: --pass-marks standard-set: "), "{line}");
+        assert!(
+            line.contains(
+                "borderline regression cannot set it (only 2 candidates with data; at least 3 are needed)"
+            ),
+            "{line}"
+        );
+    }
+    let (header, rows) = read_csv(&out.join("stations.csv"));
+    let source = header
+        .iter()
+        .position(|h| h == "pass_mark_source")
+        .expect("column");
+    assert!(
+        rows.iter().all(|r| r[source].starts_with("provisional")),
+        "{rows:?}"
+    );
+}

@@ -33,6 +33,33 @@ pub fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<M
     }
 }
 
+/// The stations standard setting could not set a pass mark for, which
+/// keep their provisional one: each with the reason, as the quality
+/// report gives it.
+fn kept_provisional(report: &osce::analysis::report::Report) -> Vec<String> {
+    report
+        .stations
+        .iter()
+        .filter(|s| s.standard_set.is_none())
+        .filter_map(|s| {
+            let method = s.method?;
+            let why = s
+                .methods
+                .iter()
+                .find(|m| m.name == method)
+                .and_then(|m| m.result.pass_mark.as_ref().err().cloned())
+                .unwrap_or_else(|| "the pass mark it gives falls outside the station's marks".to_string());
+            Some(format!(
+                "station '{}' keeps its provisional pass mark{}: {method} cannot set it ({why}); `osce report` shows the station's figures",
+                s.title,
+                s.provisional
+                    .map(|p| format!(" of {}", osce::scoring::fmt_marks(p)))
+                    .unwrap_or_default()
+            ))
+        })
+        .collect()
+}
+
 pub fn run(args: &ExportArgs) -> ExitCode {
     let sessions = match super::collect::sessions_or_stored(&args.sessions, args.archive.as_deref()) {
         Ok(s) => s,
@@ -60,15 +87,18 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             let none = osce::results::moderation::Moderation::default();
             let double_marking = osce::analysis::agreement::double_marking(&rubric, &cohort, &m);
             let circuits = osce::analysis::report::circuits(roster.as_ref());
-            osce::analysis::report::build(
+            let report = osce::analysis::report::build(
                 &rubric,
                 &cohort,
                 &m.candidates,
                 &circuits,
                 double_marking,
                 |part, s| results_for(&rubric, &cohort, &m, s, &none, part),
-            )
-            .standards
+            );
+            for line in kept_provisional(&report) {
+                errln!("note: --pass-marks standard-set: {line}");
+            }
+            report.standards
         }
         Some(file) => match osce::analysis::standards::load(std::path::Path::new(file), &rubric, &hash) {
             Ok((decision, standards)) => {
