@@ -75,7 +75,9 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         };
     if let Some(out) = &written_out {
         osce::tui::signals::remove_if_forced(
-            std::iter::once(out.folder.clone()).chain(out.others.iter().cloned()),
+            std::iter::once(out.folder.clone())
+                .chain(out.others.iter().cloned())
+                .chain(out.lock_path().map(std::path::Path::to_path_buf)),
         );
     }
     if !folders.contains(&into) {

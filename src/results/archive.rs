@@ -1307,6 +1307,13 @@ impl Drop for Materialised {
     }
 }
 
+impl Materialised {
+    /// The lock file beside the folder, to remove with it.
+    pub fn lock_path(&self) -> Option<&Path> {
+        self.lock.as_ref().map(|(path, _)| path.as_path())
+    }
+}
+
 /// The start of the name of every folder [`materialise`] makes.
 const WRITTEN_OUT: &str = "osce-archive-";
 

@@ -86,7 +86,8 @@ fn watchdog(flag: &AtomicBool) {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .iter()
     {
-        let _ = std::fs::remove_dir_all(folder);
+        // A folder, or a file beside it (its lock).
+        let _ = std::fs::remove_dir_all(folder).or_else(|_| std::fs::remove_file(folder));
     }
     // Still here: the loop is stuck. A terminal that is still there (the
     // loop busy on a slow disk when a shutdown came) is given back as `q`
