@@ -21,6 +21,7 @@ fn two_laptops(dir: &Dir) -> (PathBuf, PathBuf) {
     candidate(&b, OSCE, "C004", "k.patel@laptop-b", Marks::LoseFirst(1));
     candidate(&b, OSCE, "C005", "k.patel@laptop-b", Marks::Top);
     candidate(&b, OSCE, "C006", "k.patel@laptop-b", Marks::LoseFirst(4));
+    common::adopt_pass_marks(&[&a, &b], OSCE);
     signed_off(&a, OSCE, "a.assessor");
     (a, b)
 }
@@ -1426,7 +1427,9 @@ fn a_moved_journal_is_reported_and_the_leads_decision_is_collected_and_applied()
             |r| r.get(0),
         )
         .expect("count");
-    assert_eq!(kinds, 1);
+    // The board's adopted pass marks (in laptop-a's folder) and the lead's
+    // decision just collected.
+    assert_eq!(kinds, 2);
 
     let (c1, o1) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b), s(&lead)]);
     let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
@@ -2144,8 +2147,8 @@ fn closing_the_window_on_moderate_from_the_archive_leaves_no_journals_behind() {
     let written = || std::fs::read_dir(&temp).expect("temp").count();
     assert_eq!(
         written(),
-        1,
-        "the journals are written out while the screen is open"
+        2,
+        "the journals are written out while the screen is open (a folder, and its lock beside it)"
     );
     t.run(&["kill-session", "-t", "e2e"]);
     let start = std::time::Instant::now();

@@ -132,8 +132,10 @@ fn cohort() -> (Dir, PathBuf) {
         0,
         "-Needs work on =SUM(A1) and @gain",
     );
-    // The rubric asks for a moderated sample: an assessor signs off, so
-    // the results are final.
+    // The rubric standard-sets its stations and asks for a moderated
+    // sample: the board adopts the pass marks and an assessor signs off,
+    // so the results are final.
+    common::adopt_pass_marks(&[&sessions], OSCE);
     common::signed_off(&sessions, OSCE, "EA1");
     (d, sessions)
 }

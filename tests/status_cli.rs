@@ -180,6 +180,25 @@ fn complete_cohort_exits_zero_and_folders_combine_in_any_order() {
         a.to_str().expect("utf-8"),
         b.to_str().expect("utf-8"),
     ]);
+    // Moderated, but the rubric standard-sets its stations: every result
+    // says its pass marks are provisional, so none is final until the
+    // board adopts pass marks (here, keeping the provisional ones).
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "Not final yet:\n  - the pass marks are provisional: the rubric standard-sets 6 stations and its cut \
+             score adds the SEM, and no standard-set pass marks have been adopted (osce report --save-standards \
+             FILE, then osce decide pass-marks --record FILE;"
+        ),
+        "{out}"
+    );
+    common::adopt_pass_marks(&[&a, &b], OSCE);
+    let (code, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        b.to_str().expect("utf-8"),
+    ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("Every result is final."), "{out}");
     let (_, reversed) = status(&[
@@ -585,4 +604,52 @@ fn another_exams_rubric_is_refused_naming_what_is_there() {
         );
         assert!(!out.exists(), "{command} wrote {}", out.display());
     }
+}
+
+/// A module leader who names the laptop's folder (which holds `sessions`)
+/// or the assessment's own folder, one level too high or too low, is told
+/// the folder to name instead, not that the rubric is wrong.
+#[test]
+fn a_folder_one_level_too_high_or_too_low_is_told_the_folder_to_name() {
+    let d = Dir::new();
+    let laptop = d.sub("laptop-a");
+    let sessions = laptop.join("sessions");
+    write_sheet(&sessions, OSCE, "shoulder", "C001", "E01@lap", true, vec![]);
+    let (code, out) = status(&[OSCE, "--sessions", laptop.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{} holds the sessions folder {}, where the sheets of \"msk-us-osce\" are: name that folder instead \
+             (--sessions {}).",
+            laptop.display(),
+            sessions.display(),
+            sessions.display()
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("check that the rubric"), "{out}");
+    let own = sessions.join("msk-us-osce");
+    let (code, out) = status(&[OSCE, "--sessions", own.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{} is the assessment's own folder: name the sessions folder above it instead (--sessions {}).",
+            own.display(),
+            sessions.display()
+        )),
+        "{out}"
+    );
+    // export says the same, and writes nothing.
+    let out_dir = d.0.join("export");
+    let (code, said) = common::run_osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        laptop.to_str().expect("utf-8"),
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("holds the sessions folder"), "{said}");
+    assert!(!out_dir.exists(), "{said}");
 }

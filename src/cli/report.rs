@@ -123,6 +123,28 @@ pub fn run(args: &ReportArgs) -> ExitCode {
                     )
                 })
                 .unwrap_or_default();
+            if st.method == osce::scoring::SetMethod::Provisional {
+                // Kept by the board's choice, or because standard setting
+                // could not set it: then the report's reason is given.
+                let why = report
+                    .stations
+                    .iter()
+                    .find(|s| s.id == st.station)
+                    .filter(|s| s.standard_set.is_none())
+                    .and_then(|s| {
+                        let method = s.method?;
+                        let m = s.methods.iter().find(|m| m.name == method)?;
+                        let why = m.result.pass_mark.as_ref().err()?;
+                        Some(format!(": {method} cannot set it ({why})"))
+                    })
+                    .unwrap_or_default();
+                errln!(
+                    "  {}: pass mark {} (provisional kept{why})",
+                    st.station,
+                    osce::scoring::fmt_marks(st.pass_mark)
+                );
+                continue;
+            }
             errln!(
                 "  {}: pass mark {} ({}{was}; provisional {})",
                 st.station,

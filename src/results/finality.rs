@@ -16,7 +16,9 @@ use crate::rubric::Rubric;
 /// sheets the rubric requires to be moderated), no moderation decision has
 /// gone stale or is contradicted by another assessor, and where the rubric
 /// requires moderation, an assessor has moderated and every assessor has
-/// signed off.
+/// signed off, and where the rubric leaves pass marks to standard setting
+/// (or adds the SEM to the cut score), standard-set pass marks have been
+/// adopted (`osce decide pass-marks`).
 pub fn not_final(
     rubric: &Rubric,
     cohort: &Cohort,
@@ -166,6 +168,29 @@ pub fn not_final(
                 ));
             }
         }
+    }
+    // Pass marks the rubric leaves to standard setting (or a cut that adds
+    // the SEM) stay provisional until the exam lead adopts a
+    // standard-setting record: every result says so, and none is final.
+    let standard_set = rubric.standard_set_stations().count();
+    let plus_sem = rubric
+        .pass_rules
+        .iter()
+        .any(|r| matches!(r, crate::rubric::PassRule::TotalAtLeast { plus_sem, .. } if *plus_sem > 0.0));
+    if decisions.pass_marks().is_none() && (standard_set > 0 || plus_sem) {
+        why.push(format!(
+            "the pass marks are provisional: {}, and no standard-set pass marks have been adopted (osce report \
+             --save-standards FILE, then osce decide pass-marks --record FILE; a station standard setting cannot \
+             set keeps its provisional pass mark)",
+            match (standard_set, plus_sem) {
+                (0, _) => "the cut score adds the SEM".to_string(),
+                (k, false) => format!("the rubric standard-sets {}", n(k, "station", "stations")),
+                (k, true) => format!(
+                    "the rubric standard-sets {} and its cut score adds the SEM",
+                    n(k, "station", "stations")
+                ),
+            }
+        ));
     }
     if incomplete > 0 {
         why.push(format!(

@@ -290,6 +290,49 @@ pub fn run_osce(args: &[&str]) -> (i32, String) {
     )
 }
 
+/// The exam board keeps the provisional pass marks of every station the
+/// rubric standard-sets, recorded as the README's walk-through does (`osce
+/// report --save-standards` with `--station-method STATION=provisional`,
+/// then `osce decide pass-marks`, in `folder`): until the pass marks are
+/// adopted, a rubric that standard-sets its stations gives no final
+/// result. The results stay those the provisional pass marks give.
+pub fn adopt_pass_marks(folders: &[&Path], rubric_path: &str) {
+    let f: Vec<&str> = folders.iter().map(|f| f.to_str().expect("utf-8")).collect();
+    let record = folders[0].with_extension("standards.json");
+    let r = record.to_str().expect("utf-8");
+    let keep: Vec<String> = rubric(rubric_path)
+        .standard_set_stations()
+        .map(|s| format!("{}=provisional", s.id))
+        .collect();
+    let mut args = vec!["report", rubric_path, "--sessions"];
+    args.extend(&f);
+    args.extend([
+        "--save-standards",
+        r,
+        "--by",
+        "Standard-setting panel",
+        "--format",
+        "markdown",
+    ]);
+    for k in &keep {
+        args.extend(["--station-method", k.as_str()]);
+    }
+    let (code, out) = run_osce(&args);
+    assert!(record.is_file(), "{code}: {out}");
+    let mut args = vec!["decide", "pass-marks", rubric_path, "--sessions"];
+    args.extend(&f);
+    args.extend([
+        "--record",
+        r,
+        "--by",
+        "Exam board",
+        "--reason",
+        "Adopted at the board",
+    ]);
+    let (code, out) = run_osce(&args);
+    assert_eq!(code, 0, "{out}");
+}
+
 /// Every row of a CSV file, the header first, read with a CSV parser.
 pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
     let mut r = csv::ReaderBuilder::new()
