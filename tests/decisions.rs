@@ -719,6 +719,13 @@ fn assessors_who_differ_are_settled_and_adopted_pass_marks_reach_every_command()
     // final, and no reason says it does.
     let (_, out) = osce(&["status", FCA, "--sessions", f]);
     assert!(!out.contains("decisions differ on"), "{out}");
+    // The moderation section says the difference was settled, and how.
+    let line = out
+        .lines()
+        .find(|l| l.contains("C001 at case-1: assessors differ"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("; settled: ") && line.contains("FAIL"), "{line}");
+    assert!(!out.contains("decide: osce decide result"), "{out}");
     let results = rows(&export.join("results.csv"));
     let reasons = col(&results, "reasons");
     assert!(

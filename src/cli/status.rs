@@ -1248,8 +1248,22 @@ fn moderation_section(
             }
             _ => continue,
         };
-        let _ = writeln!(out, "  {candidate} at {station}: {why}");
-        let decided = m.cell(candidate, station).is_some_and(result_decided);
+        // The exam lead's decision on the station's result settles what
+        // moderation left open: said with it, not left as if pending.
+        let decision = m.cell(candidate, station).and_then(|cell| {
+            cell.decided
+                .iter()
+                .rfind(|h| matches!(h.ruling, osce::results::decisions::Ruling::StationResult { .. }))
+        });
+        match decision {
+            Some(held) => {
+                let _ = writeln!(out, "  {candidate} at {station}: {why}; settled: {}", held.words);
+            }
+            None => {
+                let _ = writeln!(out, "  {candidate} at {station}: {why}");
+            }
+        }
+        let decided = decision.is_some();
         if matches!(
             cm,
             CellModeration::Stale { .. }
@@ -1284,6 +1298,45 @@ fn elsewhere(
             osce::store::assessments_in(folders),
         ),
     };
+    // A folder named one level too high (the laptop's folder, holding
+    // `sessions`) or too low (the assessment's own folder): the folder to
+    // name instead.
+    if sessions.stored.is_none() {
+        for folder in folders {
+            let name = |p: &Path| p.display().to_string();
+            if folder.file_name().is_some_and(|n| n == std::ffi::OsStr::new(id))
+                && let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty())
+            {
+                return (
+                    place,
+                    format!(
+                        "{} is the assessment's own folder: name the sessions folder above it instead \
+                         (--sessions {}).\n",
+                        name(folder),
+                        name(parent)
+                    ),
+                );
+            }
+            let inner = std::fs::read_dir(folder)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.join(id).is_dir());
+            if let Some(inner) = inner {
+                return (
+                    place,
+                    format!(
+                        "{} holds the sessions folder {}, where the sheets of \"{id}\" are: name that folder \
+                         instead (--sessions {}).\n",
+                        name(folder),
+                        name(&inner),
+                        name(&inner)
+                    ),
+                );
+            }
+        }
+    }
     let other = if holds.is_empty() || holds.iter().any(|h| h == id) {
         String::new()
     } else {

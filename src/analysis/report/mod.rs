@@ -381,15 +381,16 @@ fn incomplete_reasons(r: &crate::scoring::AssessmentResult) -> Vec<String> {
         .collect()
 }
 
-/// A reason with its figures as "n", so that reasons differing only in
-/// figures ("total so far 67 of 99") count together.
+/// A reason with its figures as "…", so that reasons differing only in
+/// figures ("total so far 67 of 99") count together: "total so far … of
+/// …", which reads as what it is, not as a letter left in by mistake.
 fn without_figures(text: &str) -> String {
     let mut out = String::new();
     let mut in_number = false;
     for c in text.chars() {
         if c.is_ascii_digit() || (in_number && c == '.') {
             if !in_number {
-                out.push('n');
+                out.push('…');
             }
             in_number = true;
         } else {
@@ -401,7 +402,7 @@ fn without_figures(text: &str) -> String {
 }
 
 /// The most common reasons for incomplete results, with how many: as
-/// written where several candidates share one, else with figures as "n".
+/// written where several candidates share one, else with figures as "…".
 fn common_reasons(rows: &[Row]) -> Vec<(String, usize)> {
     let count = |key: &dyn Fn(&str) -> String| {
         let mut by: BTreeMap<String, usize> = BTreeMap::new();
