@@ -653,3 +653,37 @@ fn a_folder_one_level_too_high_or_too_low_is_told_the_folder_to_name() {
     assert!(said.contains("holds the sessions folder"), "{said}");
     assert!(!out_dir.exists(), "{said}");
 }
+
+/// A sheet marked under an id the roster does not have (a typing slip at
+/// the station, or the wrong roster given) is named under --problems and
+/// keeps the results from final: its mark must not go to the records
+/// system under an id nobody has.
+#[test]
+fn a_candidate_marked_but_not_on_the_roster_is_a_problem_and_not_final() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap", true, vec![]);
+    write_sheet(&a, OSCE, "knee", "C0O2", "E02@lap", true, vec![]);
+    let roster = "rubrics/msk-ultrasound-osce.roster.csv";
+    let (code, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        "--roster",
+        roster,
+        "--problems",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "Not on the roster, yet marked (1): a mistyped id on a sheet, or another exam's roster."
+        ),
+        "{out}"
+    );
+    assert!(out.contains("  C0O2 Name of C0O2: sheets at knee"), "{out}");
+    assert!(
+        out.contains("  - 1 candidate is marked but not on the roster (a mistyped id on a sheet"),
+        "{out}"
+    );
+    assert!(!out.contains("No sheet needs action"), "{out}");
+}

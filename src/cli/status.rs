@@ -827,6 +827,30 @@ pub fn render_problems(
             let _ = writeln!(out, "  {what}");
         }
     }
+    if !m.unexpected.is_empty() {
+        any = true;
+        let _ = writeln!(
+            out,
+            "\nNot on the roster, yet marked ({}): a mistyped id on a sheet, or another exam's roster. Add each \
+             to the roster, or void a sheet marked under a wrong id:",
+            m.unexpected.len()
+        );
+        for c in &m.unexpected {
+            let name = m.names.get(c).map(String::as_str).unwrap_or("");
+            let stations: Vec<&str> = m
+                .stations
+                .iter()
+                .filter(|s| m.cell(c, s).is_some_and(|cell| !cell.sheets.is_empty()))
+                .map(String::as_str)
+                .collect();
+            let _ = writeln!(out, "  {c} {name}: sheets at {}", stations.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            hints.line("void", "CANDIDATE", "STATION", "--sheet PATH")
+        );
+    }
     if !any {
         let _ = writeln!(
             out,

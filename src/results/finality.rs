@@ -47,6 +47,13 @@ pub fn not_final(
         why.push(format!("no sheets were found for assessment \"{}\"", rubric.id));
         return why;
     }
+    if !m.unexpected.is_empty() {
+        why.push(format!(
+            "{} marked but not on the roster (a mistyped id on a sheet, or another exam's roster): add each to the \
+             roster, or void a sheet marked under a wrong id (osce status --problems lists each)",
+            n(m.unexpected.len(), "candidate is", "candidates are")
+        ));
+    }
     let count = |state: CellState| m.cells.values().filter(|c| c.state == state).count();
     let problems = count(CellState::Problem);
     if problems > 0 {
