@@ -535,6 +535,22 @@ fn a_file_that_is_not_an_archive_is_refused_and_left_alone() {
     assert_eq!(std::fs::metadata(&empty).expect("still there").len(), 0);
     assert_eq!(run_osce(&["collect", s(&empty), s(&a)]).0, 0);
     assert_eq!(run_osce(&["status", OSCE, "--archive", s(&empty)]).0, 0);
+
+    // A folder given where the archive file goes is a usage error (exit
+    // 2, as the README says of a folder where a file is expected), to
+    // every command, collect included.
+    for args in [
+        vec!["status", OSCE, "--archive", s(&a)],
+        vec!["export", OSCE, "--archive", s(&a), "--out", "unused-out"],
+        vec!["collect", s(&a), s(&a)],
+    ] {
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 2, "{args:?}: {out}");
+        assert!(
+            out.contains("not an osce archive (a folder or other non-file"),
+            "{out}"
+        );
+    }
 }
 
 #[test]

@@ -589,6 +589,10 @@ fn export_and_status_show_moderation() {
     );
     assert_eq!(rows[2][0], "sign-off");
     assert_eq!(rows[2][10], "not signed off");
+    assert_eq!(
+        rows[2][11], "no: not signed off yet",
+        "no sign-off in effect: {rows:?}"
+    );
 
     let (h, rows) = read_csv(&out.join("results.csv"));
     let col = |name: &str| h.iter().position(|x| x == name).expect("column");

@@ -31,6 +31,9 @@ pub struct CollectArgs {
 /// archive or is damaged (the input is wrong), 2 for I/O and a busy archive.
 fn code(e: &ArchiveError) -> ExitCode {
     match e {
+        // A folder where the archive file goes is a usage error, as a
+        // folder given for any file is.
+        ArchiveError::NotArchive { path, .. } if !path.is_file() => ExitCode::from(EXIT_USAGE),
         ArchiveError::NotArchive { .. } | ArchiveError::Damaged { .. } => ExitCode::from(EXIT_INVALID),
         _ => ExitCode::from(EXIT_USAGE),
     }

@@ -127,7 +127,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
                 // The files are written, each result that is in marked
                 // provisional; the exit code tells a script not to send them.
                 errln!(
-                    "Not final yet: do not send these files to candidates (each says its result is provisional)."
+                    "Not final yet: do not send these files to candidates (each result they tell says it is provisional)."
                 );
                 for w in &why {
                     errln!("  - {w}");

@@ -800,29 +800,36 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
                 }
             });
         }
-        let mut tail = |record: &str, text: String, time: Option<&chrono::DateTime<chrono::Utc>>| {
-            rows.push(vec![
-                record.to_string(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                log.assessor.clone(),
-                log.device.clone(),
-                String::new(),
-                String::new(),
-                String::new(),
-                text,
-                "yes".into(),
-                time.map(|t| when(*t)).unwrap_or_default(),
-            ])
-        };
+        let mut tail =
+            |record: &str, text: String, time: Option<&chrono::DateTime<chrono::Utc>>, in_effect: &str| {
+                rows.push(vec![
+                    record.to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    log.assessor.clone(),
+                    log.device.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    text,
+                    in_effect.to_string(),
+                    time.map(|t| when(*t)).unwrap_or_default(),
+                ])
+            };
         if let Some(time) = &log.report_time {
-            tail("report", log.report.clone(), Some(time));
+            tail("report", log.report.clone(), Some(time), "yes");
         }
+        // Before sign-off the row says so, and is no sign-off in effect.
         match &log.signed_off {
-            Some((time, summary)) => tail("sign-off", summary.clone(), Some(time)),
-            None => tail("sign-off", "not signed off".into(), None),
+            Some((time, summary)) => tail("sign-off", summary.clone(), Some(time), "yes"),
+            None => tail(
+                "sign-off",
+                "not signed off".into(),
+                None,
+                "no: not signed off yet",
+            ),
         }
     }
     Table {
