@@ -186,9 +186,9 @@ fn complete_cohort_exits_zero_and_folders_combine_in_any_order() {
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(
-            "Not final yet:\n  - the pass marks are provisional: the rubric standard-sets 6 stations and its cut \
-             score adds the SEM, and no standard-set pass marks have been adopted (osce report --save-standards \
-             FILE, then osce decide pass-marks --record FILE;"
+            "Not final yet:\n  - no pass marks have been adopted: the rubric standard-sets 6 stations and its cut \
+             score adds the SEM, so every result is provisional until the exam board adopts them (osce report \
+             --save-standards FILE, then osce decide pass-marks --record FILE;"
         ),
         "{out}"
     );
@@ -639,6 +639,12 @@ fn a_folder_one_level_too_high_or_too_low_is_told_the_folder_to_name() {
         )),
         "{out}"
     );
+    // An empty folder that only happens to bear the assessment's name is
+    // not taken for the assessment's folder.
+    let empty = d.sub("elsewhere").join("msk-us-osce");
+    std::fs::create_dir_all(&empty).expect("folder");
+    let (_, out) = status(&[OSCE, "--sessions", empty.to_str().expect("utf-8")]);
+    assert!(!out.contains("is the assessment's own folder"), "{out}");
     // export says the same, and writes nothing.
     let out_dir = d.0.join("export");
     let (code, said) = common::run_osce(&[

@@ -163,35 +163,9 @@ pub fn choose(
     choices: &[(String, Choice)],
     rounding: Option<Rounding>,
 ) -> Result<(), ChoiceError> {
-    // Every station the rubric (or the run's method) standard-sets, in
-    // the report's order: one that standard setting could not set (too few
-    // candidates, no slope) is not in the record yet, but the board may
-    // still choose for it (keep its provisional pass mark, fix one).
-    let ids: Vec<&str> = report
-        .stations
-        .iter()
-        .filter(|s| s.method.is_some())
-        .map(|s| s.id.as_str())
-        .collect();
+    let ids: Vec<String> = decision.stations.iter().map(|s| s.station.clone()).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     for (station, choice) in choices {
-        if !decision.stations.iter().any(|s| &s.station == station)
-            && let Some(figures) = report
-                .stations
-                .iter()
-                .find(|s| &s.id == station && s.method.is_some())
-        {
-            let provisional = figures.provisional.unwrap_or(0.0);
-            decision.stations.push(StationStandard {
-                station: station.clone(),
-                method: SetMethod::Provisional,
-                pass_mark: provisional,
-                provisional,
-                candidates: figures.n,
-                computed: None,
-            });
-            let order = |id: &str| report.stations.iter().position(|s| s.id == id);
-            decision.stations.sort_by_key(|s| order(&s.station));
-        }
         let Some(at) = decision.stations.iter().position(|s| &s.station == station) else {
             let near = crate::rubric::did_you_mean(station, ids.iter().copied())
                 .map(|n| format!("did you mean \"{n}\"? "))

@@ -40,17 +40,10 @@ fn kept_provisional(report: &osce::analysis::report::Report) -> Vec<String> {
     report
         .stations
         .iter()
-        .filter(|s| s.standard_set.is_none())
         .filter_map(|s| {
-            let method = s.method?;
-            let why = s
-                .methods
-                .iter()
-                .find(|m| m.name == method)
-                .and_then(|m| m.result.pass_mark.as_ref().err().cloned())
-                .unwrap_or_else(|| "the pass mark it gives falls outside the station's marks".to_string());
+            let why = s.why_not_set()?;
             Some(format!(
-                "station '{}' keeps its provisional pass mark{}: {method} cannot set it ({why}); `osce report` shows the station's figures",
+                "station '{}' keeps its provisional pass mark{}: {why}; `osce report` shows the station's figures",
                 s.title,
                 s.provisional
                     .map(|p| format!(" of {}", osce::scoring::fmt_marks(p)))

@@ -130,13 +130,8 @@ pub fn run(args: &ReportArgs) -> ExitCode {
                     .stations
                     .iter()
                     .find(|s| s.id == st.station)
-                    .filter(|s| s.standard_set.is_none())
-                    .and_then(|s| {
-                        let method = s.method?;
-                        let m = s.methods.iter().find(|m| m.name == method)?;
-                        let why = m.result.pass_mark.as_ref().err()?;
-                        Some(format!(": {method} cannot set it ({why})"))
-                    })
+                    .and_then(|s| s.why_not_set())
+                    .map(|why| format!(": {why}"))
                     .unwrap_or_default();
                 errln!(
                     "  {}: pass mark {} (provisional kept{why})",

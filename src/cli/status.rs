@@ -1328,7 +1328,18 @@ fn elsewhere(
     if sessions.stored.is_none() {
         for folder in folders {
             let name = |p: &Path| p.display().to_string();
+            let examiners_inside = || {
+                std::fs::read_dir(folder)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .any(|e| {
+                        e.file_name().to_str().is_some_and(|n| n.contains('@'))
+                            && e.file_type().is_ok_and(|t| t.is_dir())
+                    })
+            };
             if folder.file_name().is_some_and(|n| n == std::ffi::OsStr::new(id))
+                && examiners_inside()
                 && let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty())
             {
                 return (

@@ -1300,7 +1300,10 @@ pub struct Materialised {
 
 impl Drop for Materialised {
     fn drop(&mut self) {
-        remove_written_out(&self.folder);
+        for other in &self.others {
+            let _ = fs::remove_dir_all(other);
+        }
+        let _ = fs::remove_dir_all(&self.folder);
         if let Some((path, _)) = self.lock.take() {
             let _ = fs::remove_file(path);
         }
@@ -1317,8 +1320,9 @@ impl Materialised {
 /// The start of the name of every folder [`materialise`] makes.
 const WRITTEN_OUT: &str = "osce-archive-";
 
-/// Removes `folder`, written out by [`materialise`], and the folders of
-/// other histories beside it (`FOLDER-other-N`).
+/// Removes `folder`, written out by [`materialise`] for a process that
+/// was killed, and the folders of other histories beside it
+/// (`FOLDER-other-N`), which only their names tell.
 fn remove_written_out(folder: &Path) {
     let _ = fs::remove_dir_all(folder);
     let (Some(parent), Some(name)) = (folder.parent(), folder.file_name().and_then(|n| n.to_str())) else {

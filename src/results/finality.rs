@@ -186,9 +186,9 @@ pub fn not_final(
         .any(|r| matches!(r, crate::rubric::PassRule::TotalAtLeast { plus_sem, .. } if *plus_sem > 0.0));
     if decisions.pass_marks().is_none() && (standard_set > 0 || plus_sem) {
         why.push(format!(
-            "the pass marks are provisional: {}, and no standard-set pass marks have been adopted (osce report \
-             --save-standards FILE, then osce decide pass-marks --record FILE; a station standard setting cannot \
-             set keeps its provisional pass mark)",
+            "no pass marks have been adopted: {}, so every result is provisional until the exam board adopts \
+             them (osce report --save-standards FILE, then osce decide pass-marks --record FILE; a station \
+             standard setting cannot set is saved as keeping its provisional pass mark)",
             match (standard_set, plus_sem) {
                 (0, _) => "the cut score adds the SEM".to_string(),
                 (k, false) => format!("the rubric standard-sets {}", n(k, "station", "stations")),

@@ -157,6 +157,22 @@ pub struct StationReport {
     pub flags: Vec<Flag>,
 }
 
+impl StationReport {
+    /// Why standard setting sets no pass mark here, in words, where the
+    /// station is standard-set and it sets none: the method's reason (too
+    /// few candidates, no slope), or a mark outside the station's range.
+    pub fn why_not_set(&self) -> Option<String> {
+        let method = self.method.filter(|_| self.standard_set.is_none())?;
+        let why = self
+            .methods
+            .iter()
+            .find(|m| m.name == method)
+            .and_then(|m| m.result.pass_mark.as_ref().err().cloned())
+            .unwrap_or_else(|| "the pass mark it gives falls outside the station's marks".to_string());
+        Some(format!("{method} cannot set it ({why})"))
+    }
+}
+
 /// Whole-exam figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExamReport {
