@@ -1101,16 +1101,7 @@ fn a_damaged_journal_is_stored_reported_by_name_and_seen_by_status_as_in_the_fol
     let dir = Dir::new("archive-damaged");
     let (a, b) = two_laptops(&dir);
     let victim = a.join("msk-us-osce/e.jones@laptop-a/C003/elbow.jsonl");
-    let mut bytes = std::fs::read(&victim).expect("journal");
-    let line2 = bytes.iter().position(|&c| c == b'\n').expect("a line") + 1;
-    let at = line2
-        + bytes[line2..]
-            .windows(7)
-            .position(|w| w == b"\"time\":")
-            .expect("time")
-        + 9;
-    bytes[at] = if bytes[at] == b'1' { b'2' } else { b'1' };
-    std::fs::write(&victim, &bytes).expect("damage");
+    damage_second_line(&victim);
 
     let archive = dir.0.join("exam.osce");
     let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
@@ -1162,6 +1153,100 @@ fn a_damaged_journal_is_stored_reported_by_name_and_seen_by_status_as_in_the_fol
         "{out}"
     );
     assert_eq!(from_archive, from_folders, "{out}\n{folders}");
+}
+
+/// A copy of `folder` in `to` whose C003 elbow journal has its second
+/// line changed (a digit of its time), so that it fails its checks.
+fn tampered_copy(folder: &Path, to: &Path) -> PathBuf {
+    copy_journals(folder, to);
+    let victim = to.join("msk-us-osce/e.jones@laptop-a/C003/elbow.jsonl");
+    damage_second_line(&victim);
+    victim
+}
+
+/// Changes a digit of the time on the second line of `journal`, so that
+/// the line no longer matches its hash.
+fn damage_second_line(journal: &Path) {
+    let mut bytes = std::fs::read(journal).expect("journal");
+    let line2 = bytes.iter().position(|&c| c == b'\n').expect("a line") + 1;
+    let at = line2
+        + bytes[line2..]
+            .windows(7)
+            .position(|w| w == b"\"time\":")
+            .expect("time")
+        + 9;
+    bytes[at] = if bytes[at] == b'1' { b'2' } else { b'1' };
+    std::fs::write(journal, &bytes).expect("damage");
+}
+
+#[test]
+fn a_failing_copy_collected_first_is_kept_as_evidence_when_the_sound_one_replaces_it_and_is_refused_after() {
+    let dir = Dir::new("archive-evidence");
+    let (a, b) = two_laptops(&dir);
+    let stick = dir.sub("stick");
+    let victim = tampered_copy(&a, &stick);
+    let tampered = std::fs::read(&victim).expect("tampered");
+    let archive = dir.0.join("exam.osce");
+
+    // The stick first: the damaged journal is stored, and said to fail.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&stick), s(&b)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("C003/elbow.jsonl: stored, but it fails its checks"),
+        "{out}"
+    );
+
+    // Then the laptop: its sound journal takes the damaged one's place,
+    // and the collect says so, naming both files.
+    let genuine = a.join("msk-us-osce/e.jones@laptop-a/C003/elbow.jsonl");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "C003/elbow.jsonl: {} replaces the copy collected before, from {}",
+            s(&genuine),
+            s(&victim)
+        )) && out.contains("damaged at line 2")
+            && out.contains("kept in the archive as evidence"),
+        "{out}"
+    );
+    let held = stored(&archive);
+    let elbow = held
+        .iter()
+        .find(|r| r.0.ends_with("C003/elbow.jsonl"))
+        .expect("stored");
+    assert_eq!(elbow.3, std::fs::read(&genuine).expect("genuine"));
+
+    // The damaged bytes are still in the archive, whole.
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    let kept: Vec<u8> = conn
+        .query_row(
+            "SELECT bytes FROM replaced WHERE journal LIKE '%C003/elbow.jsonl'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("kept as evidence");
+    assert_eq!(kept, tampered);
+    drop(conn);
+
+    // The audit names it (a warning: what the commands read is sound).
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("WARNING") && out.contains("C003/elbow.jsonl") && out.contains("failed its checks"),
+        "{out}"
+    );
+
+    // The damaged copy, collected again untouched, is refused, every time.
+    for _ in 0..2 {
+        let (code, out) = run_osce(&["collect", s(&archive), s(&stick)]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("C003/elbow.jsonl: refused") && out.contains("fails its checks"),
+            "{out}"
+        );
+    }
+    assert_eq!(stored(&archive), held);
 }
 
 #[test]
@@ -1341,6 +1426,20 @@ fn an_unfinished_last_line_is_stored_and_setting_it_aside_later_is_not_refused()
              sets these bytes aside in the quarantine file, and check the sheet's last marks with the examiner; \
              then collect that folder again"
         ),
+        "{out}"
+    );
+    // So does `status`: from the archive it is a copy cut short or still
+    // arriving, never a quarantine file inside the archive's own file.
+    let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive), "--problems"]);
+    assert!(
+        out.contains("C002/knee.jsonl: its last line (line ")
+            && out.contains("collect the laptop's folder again")
+            && !out.contains(".quarantine"),
+        "{out}"
+    );
+    let (_, out) = run_osce(&["status", OSCE, "--sessions", s(&a), "--problems"]);
+    assert!(
+        out.contains("knee.jsonl.quarantine") && out.contains("copy it again from the laptop"),
         "{out}"
     );
 

@@ -57,8 +57,13 @@ pub fn run(args: &AuditArgs) -> ExitCode {
     if let Some(stored) = &sessions.stored
         && let Err(e) = stored.check_every_journal()
     {
+        // A journal the archive cannot give back whole: the archive is
+        // damaged, which is what an audit is for finding (exit code 1).
         errln!("error: {e}");
-        return ExitCode::from(EXIT_USAGE);
+        for what in &archive_errors {
+            errln!("  {what}");
+        }
+        return ExitCode::from(EXIT_INVALID);
     }
     let report = match audit_from(&rubric, &hash, sessions.source()) {
         Ok(report) => report,
@@ -77,6 +82,13 @@ pub fn run(args: &AuditArgs) -> ExitCode {
                     format!("{}: {what}", j.display())
                 }),
         );
+    }
+    let mut archive_warnings = Vec::new();
+    if let Some(stored) = &sessions.stored {
+        match stored.replaced() {
+            Ok(replaced) => archive_warnings.extend(replaced.iter().map(|(j, what)| format!("{j}: {what}"))),
+            Err(e) => archive_errors.push(format!("the table of replaced copies cannot be read: {e}")),
+        }
     }
     let header = match &args.archive {
         Some(a) => format!(
@@ -110,6 +122,9 @@ pub fn run(args: &AuditArgs) -> ExitCode {
         );
         for e in &archive_errors {
             let _ = writeln!(text, "  ERROR {}: {e}", a.display());
+        }
+        for w in &archive_warnings {
+            let _ = writeln!(text, "  WARNING {}: {w}", a.display());
         }
     }
     // An audit of nothing checks nothing: a script auditing before the

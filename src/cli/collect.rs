@@ -105,6 +105,14 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             file.display()
         );
     }
+    for (journal, from, file) in &done.replaced {
+        errln!(
+            "note: {journal}: {} replaces the copy collected before, {from}, whose lines it continues where that \
+             copy checked; the failing copy is kept in the archive as evidence (`osce audit --archive` names it), and \
+             is refused if collected again",
+            file.display()
+        );
+    }
     for (journal, why) in &done.failing {
         errln!("error: {journal}: stored, but it fails its checks: {why}. `osce audit --archive` shows it");
     }

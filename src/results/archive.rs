@@ -120,6 +120,18 @@ CREATE TABLE IF NOT EXISTS other_histories (
     collected_at TEXT NOT NULL,
     PRIMARY KEY (journal, blake3)
 ) STRICT;
+CREATE TABLE IF NOT EXISTS replaced (
+    journal TEXT NOT NULL,
+    blake3 TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    verdict TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    replaced_at TEXT NOT NULL,
+    replaced_by TEXT NOT NULL,
+    PRIMARY KEY (journal, blake3)
+) STRICT;
 ";
 
 /// How a sheet journal's other history is named, after the journal's own
@@ -501,6 +513,11 @@ pub struct Collected {
     /// Journals stored (as evidence, and so that every command sees them
     /// as it would in the folders) that fail their checks: (journal, why).
     pub failing: Vec<(String, String)>,
+    /// Journals stored before that failed their checks, replaced by a
+    /// sound copy that continues what of them checked (the failing bytes
+    /// are kept in the `replaced` table): (journal, the failing copy's
+    /// files and verdict, the file of the sound copy).
+    pub replaced: Vec<(String, String, PathBuf)>,
     /// Journals stored with an unfinished last line (a copy still arriving,
     /// or a crash mid-write): (journal, what).
     pub torn: Vec<(String, String)>,
@@ -598,6 +615,45 @@ fn keep_other_history(
     } else {
         OtherHistory::Kept
     })
+}
+
+/// Keeps what the archive holds of journal `rel` (which fails its
+/// checks) in `replaced`, before a sound copy from `file` takes its place,
+/// and has every other file it was collected from read again on the next
+/// collect. Returns the files it came from and what was wrong with it.
+fn keep_replaced(
+    tx: &rusqlite::Transaction<'_>,
+    rel: &str,
+    file: &Path,
+    now: &str,
+) -> rusqlite::Result<String> {
+    tx.execute(
+        "INSERT OR IGNORE INTO replaced (journal, blake3, length, bytes, verdict, sources, collected_at, \
+         replaced_at, replaced_by) \
+         SELECT j.path, j.blake3, j.length, j.bytes, j.verdict, \
+                coalesce((SELECT group_concat(s.source, ', ') FROM sources s \
+                          WHERE s.journal = j.path AND s.length = j.length), ''), \
+                j.last_changed, ?2, ?3 \
+         FROM journals j WHERE j.path = ?1",
+        params![rel, now, file.display().to_string()],
+    )?;
+    let (sources, verdict): (String, String) = tx.query_row(
+        "SELECT sources, verdict FROM replaced WHERE journal = ?1 ORDER BY replaced_at DESC, rowid DESC LIMIT 1",
+        params![rel],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    tx.execute(
+        "UPDATE sources SET size = -1 WHERE journal = ?1 AND source <> ?2",
+        params![rel, file.to_string_lossy()],
+    )?;
+    Ok(format!(
+        "from {} ({verdict})",
+        if sources.is_empty() {
+            "a file no longer named"
+        } else {
+            &sources
+        }
+    ))
 }
 
 /// A copy of a journal that was refused.
@@ -832,6 +888,8 @@ struct Held {
     rowid: i64,
     length: usize,
     anchored_length: usize,
+    /// Whether what is held fails its checks.
+    failing: bool,
     /// Its stored bytes, where the journal is no longer than [`IN_PIECES`]:
     /// a longer one is read in pieces, never held whole beside its copy.
     bytes: Option<Vec<u8>>,
@@ -1050,7 +1108,7 @@ pub fn collect(
                 };
                 let held: Option<Held> = tx
                     .prepare_cached(
-                        "SELECT rowid, length, anchored_length, CASE WHEN length <= ?2 THEN bytes END \
+                        "SELECT rowid, length, anchored_length, CASE WHEN length <= ?2 THEN bytes END, failing \
                          FROM journals WHERE path = ?1",
                     )
                     .and_then(|mut stmt| {
@@ -1060,6 +1118,7 @@ pub fn collect(
                                 length: r.get::<_, i64>(1)? as usize,
                                 anchored_length: r.get::<_, i64>(2)? as usize,
                                 bytes: r.get(3)?,
+                                failing: r.get(4)?,
                             })
                         })
                         .optional()
@@ -1094,6 +1153,13 @@ pub fn collect(
                         if keeps_anchor && (!prefix_of_held || from_here) {
                             // Grown after what was collected, or its unfinished
                             // last line set aside (and perhaps more written).
+                            if h.failing && differ < h.length {
+                                // What failed is replaced by a sound copy: kept as
+                                // evidence, and the files it came from are read
+                                // again next time (and refused).
+                                let from = keep_replaced(&tx, &f.rel, &f.file, &now_words).map_err(sql)?;
+                                out.replaced.push((f.rel.clone(), from, f.file.clone()));
+                            }
                             out.grown.push(f.rel.clone());
                             true
                         } else if prefix_of_held {
@@ -2199,6 +2265,45 @@ impl Stored {
     /// The journals read so far whose stored bytes do not match the BLAKE3
     /// or length recorded when they were collected, or could not be read
     /// at all: (journal, what), sorted.
+    /// The copies stored before that failed their checks and were
+    /// replaced by a sound copy (kept in the `replaced` table), in the
+    /// order of their journals: (journal, what became of it).
+    pub fn replaced(&self) -> rusqlite::Result<Vec<(String, String)>> {
+        let pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(conn) = pool.first() else {
+            return Ok(Vec::new());
+        };
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'replaced')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Ok(Vec::new());
+        }
+        let mut stmt = conn.prepare(
+            "SELECT journal, verdict, sources, collected_at, replaced_at, replaced_by, blake3 FROM replaced \
+             ORDER BY journal, replaced_at",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let text = |i| r.get::<_, String>(i);
+            Ok((
+                text(0)?,
+                format!(
+                    "the copy collected {} from {} failed its checks ({}) and was replaced {} by the sound copy from \
+                     {}; the failing copy is kept in the archive's `replaced` table (BLAKE3 {}) as evidence",
+                    text(3)?,
+                    text(2)?,
+                    text(1)?,
+                    text(4)?,
+                    text(5)?,
+                    text(6)?
+                ),
+            ))
+        })?;
+        rows.collect()
+    }
+
     pub fn mismatches(&self) -> Vec<(String, String)> {
         let mut found = self.mismatches.lock().unwrap_or_else(|e| e.into_inner()).clone();
         found.sort();

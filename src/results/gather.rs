@@ -52,7 +52,13 @@ impl FoundSheet {
 pub enum CohortProblem {
     /// The end of the journal is torn (a crash mid-write); the intact
     /// records before it are used.
-    TornTail { path: PathBuf, quarantine: Quarantine },
+    /// `archived`: read from an archive, where it is a copy that was cut
+    /// short or still arriving when collected.
+    TornTail {
+        path: PathBuf,
+        quarantine: Quarantine,
+        archived: bool,
+    },
     /// For a station the rubric does not have: not used.
     UnknownStation { path: PathBuf, station: String },
 }
@@ -60,7 +66,31 @@ pub enum CohortProblem {
 impl fmt::Display for CohortProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CohortProblem::TornTail { path, quarantine } => write!(f, "{}: {quarantine}", path.display()),
+            CohortProblem::TornTail {
+                path,
+                quarantine,
+                archived: false,
+            } => write!(
+                f,
+                "{}: {quarantine}. If this folder is a copy (a stick, a synced folder), it may be one cut short or \
+                 still arriving: copy it again from the laptop",
+                path.display()
+            ),
+            CohortProblem::TornTail {
+                path,
+                quarantine: q,
+                archived: true,
+            } => write!(
+                f,
+                "{}: its last line (line {}, {} bytes) is unfinished ({}): the copy collected was cut short or still \
+                 arriving. Its complete lines are used; collect the laptop's folder again to take the rest (should \
+                 the laptop's own journal end so, a write cut short by a crash, open the sheet there in osce, which \
+                 sets it aside, and check the sheet's last marks with the examiner)",
+                path.display(),
+                q.first_bad_line,
+                q.bytes,
+                q.reason
+            ),
             CohortProblem::UnknownStation { path, station } => {
                 write!(
                     f,
@@ -642,6 +672,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort, source: Source<'_>) {
             cohort.problems.push(CohortProblem::TornTail {
                 path: head.path.clone(),
                 quarantine: *q,
+                archived: matches!(source, Source::Archive(_)),
             });
         }
         cohort.sheets.push(sheet.found(head.key, head.path));
