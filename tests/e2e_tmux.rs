@@ -519,13 +519,20 @@ fn wait_for_any(t: &Tmux, texts: &[&str]) -> (usize, String) {
 /// The example OSCE with every station timed 8 s plus 3 s of changeover
 /// (no reading time, no calls): an 11-second round.
 fn quick_rubric(dir: &Path) -> PathBuf {
+    quick_rubric_with(dir, "0:03")
+}
+
+/// [`quick_rubric`] with a changeover of `changeover` at every station.
+fn quick_rubric_with(dir: &Path, changeover: &str) -> PathBuf {
     let text = std::fs::read_to_string(example_rubric()).expect("rubric");
     let mut out = String::new();
     let mut rest = text.as_str();
     while let Some(at) = rest.find("timing: (") {
         out.push_str(&rest[..at]);
         let end = at + rest[at..].find(')').expect("end of timing") + 1;
-        out.push_str("timing: (station: \"0:08\", changeover: \"0:03\")");
+        out.push_str(&format!(
+            "timing: (station: \"0:08\", changeover: \"{changeover}\")"
+        ));
         rest = &rest[end..];
     }
     out.push_str(rest);
@@ -1008,4 +1015,65 @@ fn a_candidate_typed_in_other_capitals_is_the_rosters() {
     let screen = t.wait_for("Is this the candidate in front of you?");
     assert!(screen.contains("Candidate id: C009"), "{screen}");
     assert!(!screen.contains("c009"), "{screen}");
+}
+
+/// A station circuit without a start time, killed with `kill -9` twice:
+/// during the changeover after a submission, and during the rest after an
+/// absence. Started again, the screen carries the rotation on where it
+/// was, by the sheets' own times: the candidate marked is still in the
+/// room until their changeover ends, and the rest goes on to the next
+/// candidate's round; nobody is called in early.
+#[test]
+fn a_circuit_killed_during_changeover_and_rest_carries_its_rotation_on() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("circuit-kill");
+    let dir = t.dir.clone();
+    let rubric = quick_rubric_with(&dir, "0:08");
+    let roster = dir.join("roster.csv");
+    let mut csv = String::from("candidate_id,name\n");
+    for i in 1..=6 {
+        csv.push_str(&format!("C00{i},Candidate {i}\n"));
+    }
+    std::fs::write(&roster, csv).expect("roster");
+    let command = format!(
+        "{} score {} --examiner E02 --roster {} --station knee --sessions {} --device e2e",
+        env!("CARGO_BIN_EXE_osce"),
+        rubric.display(),
+        roster.display(),
+        dir.join("sessions").display()
+    );
+    t.start(&command);
+    mark_and_submit(&t, 1, "C002");
+    t.wait_for("C002 Candidate 2 is still in the room");
+    t.kill_9();
+    t.wait_gone();
+    t.start(&command);
+    let screen = t.wait_for("Round 2 of 7 · candidate 2 of 6");
+    assert!(
+        screen.contains("C002 Candidate 2 is still in the room")
+            && screen.contains("Next candidate, once the changeover ends:"),
+        "the candidate marked is still in the room after the restart:\n{screen}"
+    );
+    t.wait_for("Is this the candidate in front of you?");
+
+    // C001 does not come: their round and round 3 are rests.
+    t.keys(&["x"]);
+    t.wait_for("Why is the candidate absent?");
+    t.keys(&["Did not attend", "Enter"]);
+    t.wait_for("Next candidate, after the rest:");
+    t.kill_9();
+    t.wait_gone();
+    t.start(&command);
+    let screen = t.wait_for("Round 4 of 7 · candidate 3 of 6");
+    assert!(
+        screen.contains("no candidate — rest")
+            && screen.contains("Next candidate, after the rest:")
+            && !screen.contains("Is this the candidate in front of you?"),
+        "the rest goes on after the restart:\n{screen}"
+    );
+    t.wait_for("Round 3 of 7: no candidate — rest");
+    let screen = t.wait_for("Is this the candidate in front of you?");
+    assert!(screen.contains("C006"), "{screen}");
 }

@@ -3104,3 +3104,127 @@ fn unfinished_sheets_are_named_on_one_row_at_80_by_24() {
     );
     assert!(small.contains("enter: yes, open the sheet"), "{small}");
 }
+
+/// The tick at `secs` after `t0` of a screen started `began` seconds after
+/// it (whose own clock began at zero then): whether the bell rang.
+fn bell_since(h: &mut Harness, began: u64, secs: u64) -> bool {
+    let effects = h.act(Action::Tick {
+        now: Duration::from_secs(secs - began),
+        wall: t0() + chrono::Duration::seconds(secs as i64),
+    });
+    effects.contains(&Effect::Bell)
+}
+
+/// Killed (`kill -9`, a flat battery) during the changeover and started
+/// again: the candidate who was marked is still in the room until their
+/// changeover ends, and only then is the next one called, with the bell.
+#[test]
+fn a_restart_during_the_changeover_keeps_the_candidate_in_the_room_until_it_ends() {
+    let h = c002_still_in_the_room();
+    let dir = h.dir.clone();
+    // Killed: its folder is kept to the end (dropping the harness removes it).
+    let _killed = h;
+    let mut h = six_at_the_knee_in("", dir, 710);
+    assert!(!bell_since(&mut h, 710, 710));
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "C002 Candidate 2 is still in the room: changeover 0:10 left"
+    );
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Next candidate, once the changeover ends:"),
+        "{screen}"
+    );
+    assert!(!bell_since(&mut h, 710, 715));
+    assert!(bell_since(&mut h, 710, 720), "{:?}", h.app.circuit_lines());
+    assert!(!h.app.waiting());
+}
+
+/// C002 marked, C001 called in when C002 left at 720 s and marked absent
+/// at 721 s: the harness (its folder is removed when it is dropped) and
+/// its folder.
+fn c001_marked_absent_after_c002_left() -> (Harness, PathBuf) {
+    let mut h = c002_still_in_the_room();
+    assert!(bell_at(&mut h, 720));
+    h.tick(721.0);
+    h.key(KeyCode::Char('x'));
+    h.chars("Did not attend");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    let dir = h.dir.clone();
+    (h, dir)
+}
+
+/// Killed during the rest rounds after an absence, and started again:
+/// the rest goes on to the next candidate's round, which is called then,
+/// not at once.
+#[test]
+fn a_restart_during_rest_rounds_rests_until_the_next_candidates_round() {
+    let (_killed, dir) = c001_marked_absent_after_c002_left();
+    // C002 left at 720; C001's round (absent) and round 3 are rests: C006
+    // is called at 720 + 2 × 780 s.
+    let mut h = six_at_the_knee_in("", dir, 900);
+    assert!(!bell_since(&mut h, 900, 900));
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "Round 2 of 7: no candidate — rest · 10:00 left"
+    );
+    assert!(h.render(80, 24).contains("Next candidate, after the rest:"));
+    assert!(!bell_since(&mut h, 900, 1500), "not a round early");
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "Round 3 of 7: no candidate — rest · 13:00 left"
+    );
+    assert!(
+        bell_since(&mut h, 900, 720 + 2 * 780),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+    assert!(!h.app.waiting());
+}
+
+/// Started again long after the rests ended: the next candidate is due at
+/// once, as before.
+#[test]
+fn a_restart_after_the_rests_are_over_calls_the_next_candidate_at_once() {
+    let (_killed, dir) = c001_marked_absent_after_c002_left();
+    let mut h = six_at_the_knee_in("", dir, 3000);
+    bell_since(&mut h, 3000, 3000);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    assert!(!h.app.waiting(), "{:?}", h.app.circuit_lines());
+}
+
+/// An absence marked while the candidate before was still in the room,
+/// then a restart before they leave: they leave at the end of their
+/// changeover, and the absent candidate's round and the rest after it go
+/// by before the next is called.
+#[test]
+fn a_restart_after_an_absence_marked_before_the_bell_keeps_both_rests() {
+    let mut h = c002_still_in_the_room();
+    h.tick(705.0);
+    h.key(KeyCode::Char('x'));
+    h.chars("Did not attend");
+    h.key(KeyCode::Enter);
+    let dir = h.dir.clone();
+    let _killed = h;
+    let mut h = six_at_the_knee_in("", dir, 710);
+    assert!(!bell_since(&mut h, 710, 710));
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    assert!(
+        h.app.circuit_lines()[0].starts_with("C002 Candidate 2 is still in the room: changeover"),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+    assert!(
+        !bell_since(&mut h, 710, 720),
+        "C002 leaves; a rest follows, no bell"
+    );
+    assert!(!bell_since(&mut h, 710, 720 + 780));
+    assert!(
+        bell_since(&mut h, 710, 720 + 2 * 780),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+}

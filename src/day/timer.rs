@@ -167,6 +167,30 @@ impl Timer {
         }
     }
 
+    /// For a soft time-up not yet moved on from: changeover follows the
+    /// station's end at once, as for the timer of a sheet already
+    /// submitted, whose candidate leaves when their time is up.
+    pub fn move_on_at_time_up(&mut self) {
+        if !self.plan.hard && self.advanced_at.is_none() {
+            self.advanced_at = Some(self.plan.station_end());
+        }
+    }
+
+    /// The timer time at which changeover ends (the candidate has left):
+    /// `None` before a soft time-up is moved on from, and for a timer
+    /// not started or ended.
+    pub fn done_at(&self) -> Option<Duration> {
+        if !self.started || self.ended {
+            return None;
+        }
+        let p = &self.plan;
+        if p.hard {
+            Some(p.station_end() + p.changeover)
+        } else {
+            self.advanced_at.map(|at| at + p.changeover)
+        }
+    }
+
     /// For a timer stopped before it ran its course (the sheet was
     /// submitted), the phase it was stopped in and the time on it then;
     /// `None` while it runs, and for a timer that finished by itself.

@@ -14,7 +14,7 @@ use super::home::{Home, Launch, RubricChoice, Unfinished};
 use super::session::{
     MarkingOrder, load_roster, roster_circuits, rubric_choices, session, with_gate_warnings,
 };
-use super::{App, Effect, Progress, Reply, Saved, Session};
+use super::{App, Effect, Finished, Progress, Reply, Saved, Session};
 
 pub struct Executor {
     pub store: Store,
@@ -254,6 +254,31 @@ impl Executor {
             .collect()
     }
 
+    /// What the finished sheets among `keys` say of their rounds; a sheet
+    /// that cannot be read, or was never submitted, is left out.
+    fn recall(&self, keys: Vec<crate::store::SheetKey>) -> Vec<(crate::store::SheetKey, Finished)> {
+        keys.into_iter()
+            .filter_map(|key| {
+                let path = self.store.sheet_path(&key).ok()?;
+                let replay = crate::store::read_sheet(&path).ok()?;
+                let at = replay
+                    .records
+                    .iter()
+                    .find(|r| matches!(r.event, crate::store::Event::Submitted { .. }))?
+                    .time;
+                let state = SheetState::replay(&replay.records);
+                Some((
+                    key,
+                    Finished {
+                        at,
+                        absent: state.absent.is_some(),
+                        timer: state.timer_events(),
+                    },
+                ))
+            })
+            .collect()
+    }
+
     /// A candidate's submitted sheets among `keys`. One being amended
     /// counts as it was submitted, which this screen cannot show, so it is
     /// left out (the result then says it is missing).
@@ -332,6 +357,7 @@ impl screen::Executor<App> for Executor {
                 Step::Done
             }
             Effect::Survey(keys) => Step::Reply(Reply::Surveyed(self.survey(keys))),
+            Effect::Recall(keys) => Step::Reply(Reply::Recalled(self.recall(keys))),
             Effect::Standing { candidate, keys } => Step::Reply(Reply::Standing {
                 candidate,
                 sheets: self.standing(keys),

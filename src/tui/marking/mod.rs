@@ -292,6 +292,19 @@ pub struct Leaving {
     pub timer: Timer,
 }
 
+/// What a finished sheet of a station circuit says of its round: what a
+/// restarted screen needs to carry the rotation on (the candidate still
+/// in the room, the rests to come).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finished {
+    /// When it was first submitted (for an absence, when it was recorded).
+    pub at: DateTime<Utc>,
+    /// The candidate was absent.
+    pub absent: bool,
+    /// Its timer's events, as recorded: (action, timer time, wall time).
+    pub timer: Vec<(TimerAction, Duration, DateTime<Utc>)>,
+}
+
 /// Where one sheet stands, from a survey of the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
@@ -421,6 +434,9 @@ pub enum Reply {
     Disk(Health),
     /// Where the asked-for sheets stand.
     Surveyed(Vec<(SheetKey, Progress)>),
+    /// What the finished sheets asked for by [`Effect::Recall`] say of
+    /// their rounds.
+    Recalled(Vec<(SheetKey, Finished)>),
     /// The home screen's choices make this session: start it.
     Start(Box<Session>),
     /// The home screen's choices make no session, and why.
@@ -450,6 +466,9 @@ pub enum Effect {
     Close,
     /// Read (without locking) where each of these sheets stands.
     Survey(Vec<SheetKey>),
+    /// Read (without locking) what these finished sheets of a station
+    /// circuit say of their rounds ([`Reply::Recalled`]).
+    Recall(Vec<SheetKey>),
     /// Read a candidate's submitted sheets (these keys) for their
     /// provisional overall result ([`Action::Standing`]).
     Standing { candidate: String, keys: Vec<SheetKey> },
@@ -536,6 +555,10 @@ pub struct App {
     /// Station circuit without a start time: the sheet last submitted was
     /// an absence, so its own round is a rest too (nobody came).
     absent_rest: bool,
+    /// Station circuit without a start time: the screen has just started,
+    /// and the rotation is to be carried on from the finished sheets once
+    /// the first survey says which they are.
+    recall: bool,
     /// Station circuit without a start time: when the round of the
     /// candidate now due began (the bell), by the monotonic clock.
     round_began: Option<Duration>,
@@ -614,6 +637,7 @@ impl App {
             rest_until: None,
             after_round: None,
             absent_rest: false,
+            recall: false,
             round_began: None,
             submitted_timer: None,
             provisional: None,
@@ -693,6 +717,7 @@ impl App {
             }
             Reply::Appended(record) => self.appended(record),
             Reply::Surveyed(found) => self.surveyed(found),
+            Reply::Recalled(found) => self.recalled(found),
             Reply::AppendFailed(problem) => {
                 self.unsaved = true;
                 self.awaiting = 0;

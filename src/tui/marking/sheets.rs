@@ -428,10 +428,135 @@ impl App {
 
     /// What the executor must do when a session starts: find where it stands.
     pub fn startup(&mut self) -> Vec<Effect> {
-        if self.session.is_none() {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        // A circuit without a clock rotates by this station's own timers:
+        // after a restart, the finished sheets say where the rotation was.
+        self.recall = matches!(session.mode, Mode::Circuit { .. })
+            && session
+                .circuit
+                .as_ref()
+                .is_some_and(|p| p.start.is_none() && !p.round.is_zero());
+        vec![Effect::Survey(self.session_keys())]
+    }
+
+    /// After the first survey of a circuit without a clock: the finished
+    /// sheets of this station to recall, when the screen waits to call the
+    /// next candidate in (none begun since).
+    fn to_recall(&self) -> Option<Effect> {
+        if self.sheet.is_some() || !matches!(self.screen, Screen::Confirm) {
+            return None;
+        }
+        let station = self.station_def()?;
+        let shown = self.current_candidate()?;
+        if self.progress_of(&shown.id, &station.id) != Progress::NotStarted {
+            return None;
+        }
+        let next = self.current_round()?;
+        let session = self.session.as_ref()?;
+        let keys: Vec<SheetKey> = self
+            .session_keys()
+            .into_iter()
+            .filter(|k| {
+                matches!(
+                    self.progress_of(&k.candidate, &k.station),
+                    Progress::Submitted | Progress::Absent | Progress::Amending
+                )
+            })
+            .collect();
+        // Nothing begun in a later round than the candidate shown.
+        let later_begun = session.candidates.iter().any(|c| {
+            self.progress_of(&c.id, &station.id) != Progress::NotStarted
+                && self.round_of_candidate(&c.id).is_some_and(|r| r > next)
+        });
+        (!keys.is_empty() && !later_begun).then_some(Effect::Recall(keys))
+    }
+
+    /// Carries the rotation of a circuit without a clock on after a
+    /// restart, from what its finished sheets say: the last candidate
+    /// marked is still in the room until their changeover ends (by their
+    /// sheet's timer, which ran on while the screen was down), and the
+    /// rounds with nobody here after them (an absence's own round among
+    /// them) are rests, back to back from then, before the next candidate
+    /// is called in. As the screen would have had it, had it not stopped.
+    pub(super) fn recalled(&mut self, found: Vec<(SheetKey, Finished)>) -> Vec<Effect> {
+        if self.sheet.is_some() || self.leaving.is_some() || self.rest_until.is_some() {
             return Vec::new();
         }
-        vec![Effect::Survey(self.session_keys())]
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let Some(plan) = session.circuit.as_ref().filter(|p| p.start.is_none()) else {
+            return Vec::new();
+        };
+        let Ok(round) = chrono::Duration::from_std(plan.round) else {
+            return Vec::new();
+        };
+        let timings = self
+            .station_def()
+            .and_then(|s| s.timing.as_ref())
+            .map(StationTimings::from_timing);
+        let mut rounds: Vec<(usize, SheetKey, Finished)> = found
+            .into_iter()
+            .filter_map(|(k, f)| self.round_of_candidate(&k.candidate).map(|r| (r, k, f)))
+            .collect();
+        rounds.sort_by_key(|(r, ..)| *r);
+        // When the round of the sheet before ended (its candidate left).
+        let mut ended: Option<(usize, DateTime<Utc>)> = None;
+        let mut leaving: Option<(usize, SheetKey, Timer)> = None;
+        let mut absent_last = false;
+        for (r, key, f) in rounds {
+            let began = ended.map(|(p, at)| at + round * i32::try_from(r.saturating_sub(p + 1)).unwrap_or(0));
+            absent_last = f.absent;
+            let ends = if f.absent {
+                // Nobody came: the round is a rest, from when it began.
+                began.unwrap_or(f.at) + round
+            } else {
+                leaving = None;
+                match timings.clone().map(|t| leaving_timer(t, &f, self.wall, self.now)) {
+                    Some(timer) if timer.is_started() => {
+                        let e = timer.elapsed(self.now);
+                        match timer.done_at() {
+                            Some(done) if done > e => {
+                                let left = chrono::Duration::from_std(done - e).unwrap_or_default();
+                                leaving = Some((r, key, timer));
+                                self.wall + left
+                            }
+                            Some(done) => {
+                                self.wall - chrono::Duration::from_std(e - done).unwrap_or_default()
+                            }
+                            None => f.at,
+                        }
+                    }
+                    _ => f.at,
+                }
+            };
+            ended = Some((r, ends));
+        }
+        let Some((last, ends)) = ended else {
+            return Vec::new();
+        };
+        if let Some((r, key, timer)) = leaving {
+            if let Some(candidate) = session.candidates.iter().find(|c| c.id == key.candidate).cloned() {
+                self.leaving = Some(Leaving {
+                    candidate,
+                    round: Some(r),
+                    timer,
+                });
+                self.after_round = Some(last);
+                self.absent_rest = absent_last;
+            }
+            return Vec::new();
+        }
+        let rests = i32::try_from(self.rests_after(Some(last))).unwrap_or(0);
+        let until = ends + round * rests;
+        if let Ok(left) = (until - self.wall).to_std()
+            && !left.is_zero()
+        {
+            self.rest_until = Some(self.now + left);
+        }
+        Vec::new()
     }
 
     /// The sheets of this session begun (or unlocked to amend) and not
@@ -551,6 +676,9 @@ impl App {
             Vec::new()
         };
         effects.extend(self.advance(advancing));
+        if std::mem::take(&mut self.recall) {
+            effects.extend(self.to_recall());
+        }
         effects
     }
 
@@ -625,4 +753,24 @@ impl App {
             }
         }
     }
+}
+
+/// The timer of a sheet submitted in a circuit, running on as it would
+/// have on the screen that submitted it: the end recorded at submission
+/// left out, and after a soft time-up, changeover from the submission.
+fn leaving_timer(timings: StationTimings, f: &Finished, wall: DateTime<Utc>, now: Duration) -> Timer {
+    let mut events: Vec<(TimerAction, Duration, DateTime<Utc>)> = f
+        .timer
+        .iter()
+        .filter(|(a, _, at)| !matches!(a, TimerAction::End) && *at <= f.at)
+        .cloned()
+        .collect();
+    let then = Timer::restore(timings.clone(), &events, f.at, Duration::ZERO);
+    if then.display(Duration::ZERO).phase == Phase::Overrun {
+        events.push((TimerAction::Advance, then.elapsed(Duration::ZERO), f.at));
+    }
+    let mut timer = Timer::restore(timings, &events, wall, now);
+    // Submitted before a soft time-up: they leave when it comes.
+    timer.move_on_at_time_up();
+    timer
 }

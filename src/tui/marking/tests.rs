@@ -84,7 +84,7 @@ impl screen::Executor<App> for Memory {
                 candidate,
                 sheets: Vec::new(),
             }),
-            Effect::Bell | Effect::Launch { .. } | Effect::Home => Step::Done,
+            Effect::Bell | Effect::Launch { .. } | Effect::Home | Effect::Recall(_) => Step::Done,
         }
     }
 
