@@ -297,6 +297,29 @@ fn an_absence_counted_as_a_fail_gives_a_result_by_the_pass_rules() {
     assert!(!marks[1][1].is_empty(), "a mark: {marks:?}");
 }
 
+/// An absence counted as a fail keeps the station's pass mark in the cut
+/// score: the cut is the same for a candidate absent from a station as
+/// for one who attended it (the absent one must not pass on a lower cut
+/// where the other, with the same total, fails).
+#[test]
+fn an_absence_counted_as_a_fail_keeps_the_stations_pass_mark_in_the_cut_score() {
+    let d = Dir::new("decide-absence-cut");
+    let folder = d.sub("s");
+    absent_at_the_knee(&folder);
+    candidate(&folder, OSCE, "C002", "E01@lap", Marks::Top);
+    let export = d.0.join("export");
+    let results = fail_the_absence_and_export(s(&folder), OSCE, "knee", &export);
+    let reasons = col(&results, "reasons");
+    let cut = |row: &[String]| -> String {
+        let text = &row[reasons];
+        let at = text.find("the cut score ").unwrap_or_else(|| panic!("a cut score: {text}"));
+        text[at..].split(')').next().unwrap_or_default().to_string()
+    };
+    let (c001, c002) = (&results[1], &results[2]);
+    assert_eq!((c001[0].as_str(), c002[0].as_str()), ("C001", "C002"));
+    assert_eq!(cut(c001), cut(c002), "{c001:?}\n{c002:?}");
+}
+
 /// An absence has no marks: the candidate's feedback and the audit say
 /// "absent", never "0 of 20 marks" that would read as marks earned; once
 /// decided as a fail, the feedback says it counts as not passed.

@@ -333,6 +333,9 @@ fn candidate_result(
                     r.max = r.nominal_max;
                     r.missing.clear();
                     r.failed_for_absence = true;
+                    // Its pass mark stays in a cut made of the stations'
+                    // pass marks, as for every candidate who attended.
+                    r.pass_mark = crate::scoring::applied_pass_mark(rubric, station, r, standards).ok();
                     // Every item not met: the Competency rule counts the
                     // station's other items as marked, none met.
                     r.competency = Competency {

@@ -210,7 +210,7 @@ fn check_sheet(rubric: &Rubric, station: &Station, sheet: &StationSheet) -> Resu
 
 /// The pass mark this sheet is judged against. Marks written for the full
 /// station shrink in proportion when items were not observed.
-fn applied_pass_mark(
+pub fn applied_pass_mark(
     rubric: &Rubric,
     station: &Station,
     result: &StationResult,
