@@ -312,7 +312,9 @@ fn an_absence_counted_as_a_fail_keeps_the_stations_pass_mark_in_the_cut_score() 
     let reasons = col(&results, "reasons");
     let cut = |row: &[String]| -> String {
         let text = &row[reasons];
-        let at = text.find("the cut score ").unwrap_or_else(|| panic!("a cut score: {text}"));
+        let at = text
+            .find("the cut score ")
+            .unwrap_or_else(|| panic!("a cut score: {text}"));
         text[at..].split(')').next().unwrap_or_default().to_string()
     };
     let (c001, c002) = (&results[1], &results[2]);

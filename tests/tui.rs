@@ -3228,3 +3228,31 @@ fn a_restart_after_an_absence_marked_before_the_bell_keeps_both_rests() {
         h.app.circuit_lines()
     );
 }
+
+/// Gone back (←) to a sheet already submitted while the next candidate
+/// waits: the screen says it is done, for reading or amending, and asks
+/// neither whether its candidate is in front of the examiner nor calls
+/// them the next one.
+#[test]
+fn a_submitted_sheet_gone_back_to_is_said_to_be_done_not_next() {
+    let mut h = c002_still_in_the_room();
+    h.tick(705.0);
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    for screen in [h.render(120, 40), h.render(80, 24)] {
+        assert!(
+            screen.contains("Already submitted here (round 1): open the sheet to read or amend it?"),
+            "{screen}"
+        );
+        assert!(
+            !screen.contains("Next candidate") && !screen.contains("in front of you"),
+            "{screen}"
+        );
+    }
+    h.key(KeyCode::Right);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(
+        h.render(80, 24)
+            .contains("Next candidate, once the changeover ends:")
+    );
+}

@@ -39,21 +39,38 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         top,
     );
     // In a circuit, the question is asked only of the candidate whose
-    // round it is: the others are said to be coming, or gone.
-    let question = match app.arrival() {
-        Arrival::Here => "Is this the candidate in front of you?".to_string(),
-        Arrival::AfterChangeover { rests: 0 } => "Next candidate, once the changeover ends:".to_string(),
-        Arrival::AfterChangeover { rests } => format!(
-            "Next candidate, after the changeover and {}:",
-            crate::base::text::plural(rests, "rest round", "rest rounds")
-        ),
-        Arrival::AfterRest => "Next candidate, after the rest:".to_string(),
-        Arrival::Later { round, starts_in } => format!(
-            "Next candidate, in round {} (it starts in {}):",
-            round + 1,
-            fmt_countdown(starts_in)
-        ),
-        Arrival::Gone { round } => format!("Round {} is over: this candidate has left.", round + 1),
+    // round it is: the others are said to be coming, or gone. A sheet done
+    // already (gone back to with ←) is for reading or amending: its
+    // candidate is neither in front of the examiner nor next.
+    let round = match session.mode {
+        Mode::Circuit { .. } => app
+            .round_of_candidate(&candidate.id)
+            .map_or(String::new(), |r| format!(" (round {})", r + 1)),
+        Mode::CandidateByCandidate => String::new(),
+    };
+    let done = match app.progress_of(&candidate.id, &station.id) {
+        crate::tui::marking::Progress::Submitted => Some("Already submitted here"),
+        crate::tui::marking::Progress::Absent => Some("Recorded absent here"),
+        crate::tui::marking::Progress::Amending => Some("Being amended here"),
+        _ => None,
+    };
+    let question = match (done, app.arrival()) {
+        (Some(done), _) => format!("{done}{round}: open the sheet to read or amend it?"),
+        (None, arrival) => match arrival {
+            Arrival::Here => "Is this the candidate in front of you?".to_string(),
+            Arrival::AfterChangeover { rests: 0 } => "Next candidate, once the changeover ends:".to_string(),
+            Arrival::AfterChangeover { rests } => format!(
+                "Next candidate, after the changeover and {}:",
+                crate::base::text::plural(rests, "rest round", "rest rounds")
+            ),
+            Arrival::AfterRest => "Next candidate, after the rest:".to_string(),
+            Arrival::Later { round, starts_in } => format!(
+                "Next candidate, in round {} (it starts in {}):",
+                round + 1,
+                fmt_countdown(starts_in)
+            ),
+            Arrival::Gone { round } => format!("Round {} is over: this candidate has left.", round + 1),
+        },
     };
     let mut lines = vec![
         Line::raw(""),
