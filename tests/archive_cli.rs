@@ -1432,7 +1432,7 @@ fn an_unfinished_last_line_is_stored_and_setting_it_aside_later_is_not_refused()
     // arriving, never a quarantine file inside the archive's own file.
     let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive), "--problems"]);
     assert!(
-        out.contains("C002/knee.jsonl: its last line (line ")
+        out.contains("C002/knee.jsonl: the end of the copy collected, from line ")
             && out.contains("collect the laptop's folder again")
             && !out.contains(".quarantine"),
         "{out}"

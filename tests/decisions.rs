@@ -245,12 +245,18 @@ fn absent_at(folder: &Path, rubric: &str, station: &str) {
     let key = common::sheet_key(rubric, station, "C001", "E01@lap");
     let sheet = Store::new(folder).sheet_path(&key).expect("path");
     fs::remove_file(&sheet).expect("remove");
+    recorded_absent(folder, rubric, station, "C001", "E01@lap");
+}
+
+/// `candidate` recorded absent ("unwell") at `station` by `who`, and the
+/// sheet submitted.
+fn recorded_absent(folder: &Path, rubric: &str, station: &str, candidate: &str, who: &str) {
     append(
         folder,
         rubric,
         station,
-        "C001",
-        "E01@lap",
+        candidate,
+        who,
         vec![
             Event::Absent {
                 reason: "unwell".into(),
@@ -397,6 +403,45 @@ fn an_absence_counted_as_a_fail_counts_its_items_as_not_met_under_the_competency
         ),
         "{reasons}"
     );
+}
+
+/// The commands status prints are shell words, an alternative on a line
+/// of its own (no parentheses or `|` for a shell to choke on); run with
+/// their placeholders left in (`--by NAME --reason "…"`), they are refused
+/// and nothing is recorded: no decision by "NAME" for "…" in the record.
+#[test]
+fn the_decisions_status_prints_are_shell_words_and_their_placeholders_are_refused() {
+    let d = Dir::new("decide-placeholders");
+    let (a, b) = (d.sub("laptop"), d.sub("usb"));
+    two_histories(&a, &b);
+    recorded_absent(&a, OSCE, "ankle", "C009", "E02@lap");
+    let (_, out) = osce(&["status", OSCE, "--sessions", s(&a), s(&b), "--problems"]);
+    let commands: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("decide: "))
+        .collect();
+    assert!(commands.len() >= 2, "{out}");
+    for c in &commands {
+        assert!(!c.contains(['(', ')', '|']), "{c}\n{out}");
+    }
+    assert!(out.contains("(or --fail in place of --deferred)"), "{out}");
+    assert!(out.contains("(or --neither in place of --use"), "{out}");
+    let absence = commands
+        .iter()
+        .find(|c| c.contains("decide absence"))
+        .expect("the absence's command");
+    // As printed, but for the quotes a shell takes away.
+    let args: Vec<String> = absence
+        .split_whitespace()
+        .skip(1)
+        .map(|w| w.trim_matches('"').to_string())
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, said) = osce(&args);
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("placeholder"), "{said}");
+    let (_, listed) = osce(&["decide", "list", OSCE, "--sessions", s(&a), s(&b)]);
+    assert!(!listed.contains("NAME"), "{listed}");
 }
 
 #[test]
@@ -871,7 +916,7 @@ fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
     );
     // Where the assessor has signed off, the exam lead settles it: status
     // names the command, and the decision is taken.
-    let hint = format!("--candidate {candidate} --station {station} --pass (or --fail)");
+    let hint = format!("--candidate {candidate} --station {station} --pass --by NAME");
     assert!(
         out.contains(&hint),
         "status names the decision that settles it: {out}"

@@ -197,7 +197,7 @@ fn a_module_leader_and_two_assessors_take_an_exam_to_final_results() {
         &conflict[0],
         &[
             by[0],
-            ("EXAMINER@DEVICE|PATH", "EX01@sim-EX01"),
+            ("EXAMINER@DEVICE", "EX01@sim-EX01"),
             (
                 "…",
                 "the laptop was swapped; the first sheet is the one marked in the room",

@@ -334,6 +334,25 @@ pub(super) fn who_and_why(common: &Common) -> Result<(&str, &str), ExitCode> {
         errln!("error: --by and --reason must not be empty: an exam board will ask who decided and why");
         return Err(ExitCode::from(EXIT_USAGE));
     }
+    // The placeholders of the commands `osce status` prints.
+    let placeholder_by = ["NAME", "YOUR NAME"].contains(&by.trim());
+    let placeholder_reason = ["…", "...", "\"…\""].contains(&reason.trim());
+    if placeholder_by || placeholder_reason {
+        errln!(
+            "error: {} the placeholder of the command osce status prints: give {}; nothing was recorded",
+            match (placeholder_by, placeholder_reason) {
+                (true, true) => "--by NAME and --reason \"…\" are",
+                (true, false) => "--by NAME is",
+                _ => "--reason \"…\" is",
+            },
+            match (placeholder_by, placeholder_reason) {
+                (true, true) => "your own name with --by and the reason for the decision with --reason",
+                (true, false) => "your own name with --by",
+                _ => "the reason for the decision with --reason",
+            }
+        );
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
     Ok((by, reason))
 }
 

@@ -634,14 +634,33 @@ impl Hints {
         )
     }
 
+    /// `choice` is the command's choice, then perhaps `(or …)`: the
+    /// alternative, said on a line of its own below the command, which
+    /// stays words a shell takes as they are.
     fn line(&self, kind: &str, candidate: &str, station: &str, choice: &str) -> String {
-        format!(
+        let (choice, or) = match choice.split_once(" (or ") {
+            Some((choice, or)) => (choice, Some(or)),
+            None => (choice, None),
+        };
+        let mut line = format!(
             "    decide: osce decide {kind} {} {} --candidate {candidate} --station {station} {choice} \
              --by NAME --reason \"…\"",
             self.rubric, self.source
-        )
+        );
+        if let Some(or) = or {
+            // `--fail)…` is `--fail in place of --pass)…`.
+            let (alternative, rest) = or.split_once(')').unwrap_or((or, ""));
+            let first = choice.split_whitespace().next().unwrap_or(choice);
+            line.push_str(&format!("\n      (or {alternative} in place of {first}){rest}"));
+        }
+        line
     }
 }
+
+/// The choice of a conflict's decision: whose sheet counts, by examiner
+/// and device or by its journal's path, or neither.
+const CONFLICT_CHOICE: &str =
+    "--use EXAMINER@DEVICE (or --neither); EXAMINER@DEVICE: whose sheet counts, or the path of its journal";
 
 /// Each station's item ids sorted, with their places in the station (in
 /// the order of the rubric's stations): what [`unmarked_items`] walks each
@@ -754,7 +773,7 @@ pub fn render_problems(
                 CellState::Conflict => format!(
                     "{s}: CONFLICT: {}\n{}",
                     cell.conflict.as_deref().unwrap_or(""),
-                    hints.line("conflict", c, s, "--use EXAMINER@DEVICE|PATH (or --neither)")
+                    hints.line("conflict", c, s, CONFLICT_CHOICE)
                 ),
                 state if !state.is_done() => format!("{s}: {}", state.label()),
                 CellState::Absent if absence_decided(cell) => continue,
@@ -1039,12 +1058,7 @@ pub fn render(
             let _ = writeln!(
                 out,
                 "{}",
-                hints.line(
-                    "conflict",
-                    candidate,
-                    station,
-                    "--use EXAMINER@DEVICE|PATH (or --neither)"
-                )
+                hints.line("conflict", candidate, station, CONFLICT_CHOICE)
             );
         }
     }

@@ -82,8 +82,8 @@ impl fmt::Display for CohortProblem {
                 archived: true,
             } => write!(
                 f,
-                "{}: its last line (line {}, {} bytes) is unfinished ({}): the copy collected was cut short or still \
-                 arriving. Its complete lines are used; collect the laptop's folder again to take the rest (should \
+                "{}: the end of the copy collected, from line {} ({} bytes), cannot be read ({}): the copy was cut \
+                 short or still arriving. Its complete lines are used; collect the laptop's folder again to take the rest (should \
                  the laptop's own journal end so, a write cut short by a crash, open the sheet there in osce, which \
                  sets it aside, and check the sheet's last marks with the examiner)",
                 path.display(),
