@@ -328,6 +328,28 @@ fn an_absence_counted_as_a_fail_keeps_the_stations_pass_mark_in_the_cut_score() 
     assert_eq!(cut(c001), cut(c002), "{c001:?}\n{c002:?}");
 }
 
+/// A candidate failing for certain with a sheet not in yet: the reason
+/// the results are not final names the sheet still to come first, not a
+/// hold or a ruling nobody has to give.
+#[test]
+fn a_certain_fail_with_a_sheet_not_in_yet_says_the_sheet_is_awaited() {
+    let d = Dir::new("certain-fail-missing");
+    let folder = d.sub("s");
+    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Bottom);
+    let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
+    fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
+    let (code, out) = osce(&["status", OSCE, "--sessions", s(&folder)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("1 expected sheet is not in yet"), "{out}");
+    assert!(
+        out.contains(
+            "1 candidate's result is certain, yet marks.csv has no mark for them until each of their stations is \
+             settled (a sheet not in yet, a result held for review,"
+        ),
+        "{out}"
+    );
+}
+
 /// An absence has no marks: the candidate's feedback and the audit say
 /// "absent", never "0 of 20 marks" that would read as marks earned; once
 /// decided as a fail, the feedback says it counts as not passed.
@@ -1350,7 +1372,7 @@ fn a_certain_fail_with_a_station_held_for_review_is_not_final() {
         "a candidate failing elsewhere with a station held: {marks:?}"
     );
     let words = format!(
-        "{} certain, yet a station's result is not settled (held for review, an item left unmarked awaiting a ruling), so marks.csv has no mark for them",
+        "{} certain, yet marks.csv has no mark for them until each of their stations is settled (a result held for review, or an item left unmarked awaiting a ruling;",
         if certain_without_mark.len() == 1 {
             "1 candidate's result is".to_string()
         } else {

@@ -206,10 +206,16 @@ pub fn not_final(
         ));
     }
     if without_mark > 0 {
+        // What can leave a station unsettled, what is there first: sheets
+        // not in yet are the common case while folders are still coming.
+        let causes = if waiting > 0 {
+            "a sheet not in yet, a result held for review, or an item left unmarked awaiting a ruling"
+        } else {
+            "a result held for review, or an item left unmarked awaiting a ruling"
+        };
         why.push(format!(
-            "{} certain, yet a station's result is not settled (held for review, an item left unmarked awaiting a \
-             ruling), so marks.csv has no mark for them (osce status lists each station, with the decision that \
-             settles it)",
+            "{} certain, yet marks.csv has no mark for them until each of their stations is settled ({causes}; \
+             osce status lists each station, with the decision that settles it where one is needed)",
             n(without_mark, "candidate's result is", "candidates' results are")
         ));
     }
