@@ -660,6 +660,46 @@ fn a_folder_one_level_too_high_or_too_low_is_told_the_folder_to_name() {
     assert!(!out_dir.exists(), "{said}");
 }
 
+/// Among several folders, one named a level too high (the second laptop's
+/// folder, holding `sessions`): status says so beside the sheets it found
+/// in the others, rather than only counting the second laptop's sheets
+/// as not in yet; export says it too.
+#[test]
+fn a_wrong_folder_among_several_is_named_with_the_folder_to_give() {
+    let d = Dir::new();
+    let first = d.sub("laptop-a").join("sessions");
+    let laptop_b = d.sub("laptop-b");
+    let second = laptop_b.join("sessions");
+    write_sheet(&first, OSCE, "shoulder", "C001", "E01@lap-a", true, vec![]);
+    write_sheet(&second, OSCE, "knee", "C001", "E02@lap-b", true, vec![]);
+    let hint = format!(
+        "{} holds the sessions folder {}, where the sheets of \"msk-us-osce\" are: name that folder instead \
+         (--sessions {}).",
+        laptop_b.display(),
+        second.display(),
+        second.display()
+    );
+    let (code, out) = status(&[
+        OSCE,
+        "--sessions",
+        first.to_str().expect("utf-8"),
+        laptop_b.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&hint), "{out}");
+    let out_dir = d.0.join("export");
+    let (_, said) = common::run_osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        first.to_str().expect("utf-8"),
+        laptop_b.to_str().expect("utf-8"),
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(said.contains(&hint), "{said}");
+}
+
 /// A sheet marked under an id the roster does not have (a typing slip at
 /// the station, or the wrong roster given) is named under --problems and
 /// keeps the results from final: its mark must not go to the records

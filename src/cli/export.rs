@@ -131,6 +131,12 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         );
         return ExitCode::from(super::EXIT_INVALID);
     }
+    for line in super::status::folders_without(&rubric.id, &sessions, &args.sessions)
+        .lines()
+        .filter(|l| !l.is_empty() && !l.ends_with(':'))
+    {
+        errln!("warning: {line}");
+    }
     let incomplete = std::sync::atomic::AtomicUsize::new(0);
     let without_mark = std::sync::atomic::AtomicUsize::new(0);
     let results_of = |part: &[String]| {

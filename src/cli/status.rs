@@ -200,6 +200,8 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     if m.candidates.is_empty() {
         let (_, other) = elsewhere(&rubric.id, &sessions, &args.sessions);
         out!("{other}");
+    } else {
+        out!("{}", folders_without(&rubric.id, &sessions, &args.sessions));
     }
     if !held.is_empty() {
         // Every sheet is in at these stations, yet their result waits:
@@ -1395,6 +1397,34 @@ fn elsewhere(
         )
     };
     (place, other)
+}
+
+/// Where sheets were found in some of several folders: each folder named
+/// that holds none of assessment `id` (named a level too high or too low,
+/// or the wrong folder), with what is there instead, one a line; empty
+/// when every folder holds some.
+pub(super) fn folders_without(
+    id: &str,
+    sessions: &super::collect::Sessions,
+    folders: &[std::path::PathBuf],
+) -> String {
+    if sessions.stored.is_some() || folders.len() < 2 {
+        return String::new();
+    }
+    let mut out = String::new();
+    for folder in folders.iter().filter(|f| !f.join(id).is_dir()) {
+        let (_, other) = elsewhere(id, sessions, std::slice::from_ref(folder));
+        if other.is_empty() {
+            let _ = writeln!(out, "{} holds no sheets of \"{id}\".", folder.display());
+        } else {
+            out.push_str(&other);
+        }
+    }
+    if out.is_empty() {
+        out
+    } else {
+        format!("\nNot read (no sheets of this assessment):\n{out}")
+    }
 }
 
 /// The error of a command that found no sheet of `rubric`'s assessment,
