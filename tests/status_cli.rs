@@ -639,6 +639,19 @@ fn a_folder_one_level_too_high_or_too_low_is_told_the_folder_to_name() {
         )),
         "{out}"
     );
+    // Deeper: an examiner's folder.
+    let examiner = own.join("E01@lap");
+    let (code, out) = status(&[OSCE, "--sessions", examiner.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{} is an examiner's folder in the assessment's: name the sessions folder two levels above it instead \
+             (--sessions {}).",
+            examiner.display(),
+            sessions.display()
+        )) && !out.contains("check that the rubric"),
+        "{out}"
+    );
     // An empty folder that only happens to bear the assessment's name is
     // not taken for the assessment's folder.
     let empty = d.sub("elsewhere").join("msk-us-osce");

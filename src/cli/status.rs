@@ -1368,6 +1368,28 @@ fn elsewhere(
                     ),
                 );
             }
+            // Deeper still: an examiner's folder (`EXAMINER@DEVICE`) inside
+            // the assessment's.
+            if folder
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.contains('@'))
+                && let Some(assessment) = folder.parent()
+                && assessment
+                    .file_name()
+                    .is_some_and(|n| n == std::ffi::OsStr::new(id))
+                && let Some(sessions_folder) = assessment.parent().filter(|p| !p.as_os_str().is_empty())
+            {
+                return (
+                    place,
+                    format!(
+                        "{} is an examiner's folder in the assessment's: name the sessions folder two levels above \
+                         it instead (--sessions {}).\n",
+                        name(folder),
+                        name(sessions_folder)
+                    ),
+                );
+            }
             let inner = std::fs::read_dir(folder)
                 .into_iter()
                 .flatten()
