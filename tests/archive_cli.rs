@@ -2176,6 +2176,17 @@ fn a_sheet_with_two_histories_is_a_conflict_from_the_archive_whatever_the_order(
         let (code, out) = run_osce(&["status", OSCE, "--archive", s(archive), "--problems"]);
         assert_eq!(code, 1, "{out}");
         assert!(out.contains("shoulder: CONFLICT: examiner e.jones's sheet from device laptop-a has two different histories"), "{out}");
+        // Each history named with the laptop it was collected from, as
+        // the folders would name it.
+        for laptop in [&a, &c] {
+            let from = format!(
+                "(collected from {})",
+                laptop
+                    .join("msk-us-osce/e.jones@laptop-a/C001/shoulder.jsonl")
+                    .display()
+            );
+            assert!(out.contains(&from), "{from}: {out}");
+        }
         let (code, out) = run_osce(&["audit", OSCE, "--archive", s(archive)]);
         assert_eq!(code, 1, "{out}");
         assert!(out.contains("with a different history"), "{out}");

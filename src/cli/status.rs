@@ -555,6 +555,8 @@ const HEADER_EVERY: usize = 30;
 /// The `osce decide` command that settles each problem, as a line to copy.
 pub struct Hints {
     rubric: String,
+    /// The archive the sheets are read from, if they are.
+    archive: Option<PathBuf>,
     /// Where the decision reads the sheets and is recorded:
     /// `--sessions DIR...`, or `--archive ARCHIVE --into FOLDER`.
     source: String,
@@ -564,6 +566,7 @@ impl Hints {
     pub fn new(rubric: &Path, sessions: &[PathBuf]) -> Hints {
         Hints {
             rubric: rubric.display().to_string(),
+            archive: None,
             source: format!(
                 "--sessions {}",
                 sessions
@@ -580,7 +583,21 @@ impl Hints {
     pub fn archive(rubric: &Path, archive: &Path) -> Hints {
         Hints {
             rubric: rubric.display().to_string(),
+            archive: Some(archive.to_path_buf()),
             source: format!("--archive {} --into FOLDER", archive.display()),
+        }
+    }
+
+    /// A journal as the conflict's decision names it: its path, and where
+    /// the archive collected it from (which laptop's history it is).
+    fn journal(&self, path: &Path) -> String {
+        match self
+            .archive
+            .as_deref()
+            .and_then(|a| osce::results::archive::origin_of(a, path))
+        {
+            Some(from) => format!("{} (collected from {from})", path.display()),
+            None => path.display().to_string(),
         }
     }
 
@@ -773,8 +790,16 @@ pub fn render_problems(
                     hints.line("void", c, s, "--sheet PATH")
                 ),
                 CellState::Conflict => format!(
-                    "{s}: CONFLICT: {}\n{}",
+                    "{s}: CONFLICT: {}\n{}{}",
                     cell.conflict.as_deref().unwrap_or(""),
+                    if hints.archive.is_some() {
+                        cell.sheets
+                            .iter()
+                            .map(|&i| format!("      {}\n", hints.journal(&cohort.sheets[i].path)))
+                            .collect::<String>()
+                    } else {
+                        String::new()
+                    },
                     hints.line("conflict", c, s, CONFLICT_CHOICE)
                 ),
                 state if !state.is_done() => format!("{s}: {}", state.label()),
@@ -1055,7 +1080,7 @@ pub fn render(
                 cell.conflict.as_deref().unwrap_or("")
             );
             for &i in &cell.sheets {
-                let _ = writeln!(out, "    {}", cohort.sheets[i].path.display());
+                let _ = writeln!(out, "    {}", hints.journal(&cohort.sheets[i].path));
             }
             let _ = writeln!(
                 out,

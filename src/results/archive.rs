@@ -284,6 +284,35 @@ fn connect_read(path: &Path) -> Result<Connection, ArchiveError> {
     Ok(conn)
 }
 
+/// The file(s) a journal of `archive` (named by the archive's path joined
+/// with its path inside it, as every command names it, an other history
+/// by its `#other-` name) was collected from: the laptop's folder or the
+/// copy it came in. `None` where the archive cannot say.
+pub fn origin_of(archive: &Path, name: &Path) -> Option<String> {
+    let rel = name.strip_prefix(archive).ok()?.to_str()?;
+    let conn = connect_read(archive).ok()?;
+    let found: Option<String> = match rel.split_once(OTHER_HISTORY) {
+        Some((journal, prefix)) => conn
+            .query_row(
+                "SELECT group_concat(source, ', ') FROM other_histories WHERE journal = ?1 AND substr(blake3, 1, ?3) = ?2",
+                params![journal, prefix, prefix.len() as i64],
+                |r| r.get(0),
+            )
+            .ok()
+            .flatten(),
+        None => conn
+            .query_row(
+                "SELECT group_concat(s.source, ', ') FROM sources s JOIN journals j ON j.path = s.journal \
+                 WHERE s.journal = ?1 AND s.length = j.length",
+                params![rel],
+                |r| r.get(0),
+            )
+            .ok()
+            .flatten(),
+    };
+    found.filter(|f| !f.is_empty())
+}
+
 impl Archive {
     /// Opens the archive at `path` to collect into, creating it (owner-only,
     /// 0600) if there is no file there. A file there that is not an osce
