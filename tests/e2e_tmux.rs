@@ -940,9 +940,10 @@ fn a_pause_and_an_amendment_survive_kill_9() {
     let said = String::from_utf8_lossy(&status.stdout);
     assert!(said.contains("Being amended"), "{said}");
 
-    // After the restart the amendment is there, and is submitted.
+    // After the restart the amendment is there, and is submitted: the
+    // screen offers to carry it on (its candidate left long ago).
     t.start_sized(&command, 80, 24);
-    t.wait_for("Is this the candidate in front of you?");
+    t.wait_for("Being amended here: open the sheet to carry on amending it?");
     t.keys(&["Enter"]);
     let screen = t.wait_for("AMENDING");
     // The amended mark is kept, and is the amendment's, not late.

@@ -746,3 +746,52 @@ fn a_candidate_marked_but_not_on_the_roster_is_a_problem_and_not_final() {
     );
     assert!(!out.contains("No sheet needs action"), "{out}");
 }
+
+/// Two markers over the rubric's threshold, reconciled by a third marker
+/// (the example OSCE): status says the discrepancy waits for a third
+/// marker's sheet, and once it is in, that it is settled, not still "to
+/// reconcile".
+#[test]
+fn a_discrepancy_says_whether_the_third_marker_has_settled_it() {
+    let d = Dir::new();
+    let folder = d.sub("s");
+    common::sheet(
+        &folder,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap1",
+        common::Marks::Top,
+        true,
+        0,
+    );
+    common::sheet(
+        &folder,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E02@lap2",
+        common::Marks::Bottom,
+        true,
+        1,
+    );
+    let f = folder.to_str().expect("utf-8");
+    let (_, out) = status(&[OSCE, "--sessions", f]);
+    assert!(
+        out.contains("C001 at shoulder:") && out.contains("to reconcile: waiting for a third marker's sheet"),
+        "{out}"
+    );
+    common::sheet(
+        &folder,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E03@lap3",
+        common::Marks::Top,
+        true,
+        2,
+    );
+    let (_, out) = status(&[OSCE, "--sessions", f]);
+    assert!(out.contains("settled by the third marker's sheet"), "{out}");
+    assert!(!out.contains("to reconcile"), "{out}");
+}

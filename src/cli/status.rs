@@ -1184,11 +1184,33 @@ pub fn render(
         );
         let _ = writeln!(out, "  Scores, ICC(2,1) over {n} complete pairs: {value}");
         if !agreement.discrepancies.is_empty() {
-            let _ = writeln!(out, "  Discrepancies over the rubric's threshold (to reconcile):");
+            let _ = writeln!(out, "  Discrepancies over the rubric's threshold:");
             for (candidate, station, d) in &agreement.discrepancies {
+                let sheets = m
+                    .cell(candidate, station)
+                    .map_or(&[][..], |c| c.sheets.as_slice());
+                let how = match rubric.double_marking.reconcile {
+                    osce::rubric::Reconcile::Mean => "the mean of the two counts",
+                    osce::rubric::Reconcile::ThirdMarker if sheets.len() >= 3 => {
+                        "settled by the third marker's sheet"
+                    }
+                    osce::rubric::Reconcile::ThirdMarker => {
+                        "to reconcile: waiting for a third marker's sheet (another examiner marks it with osce score)"
+                    }
+                    osce::rubric::Reconcile::AgreedMark
+                        if moderation
+                            .agreed_mark(cohort, sheets, candidate, station)
+                            .is_some() =>
+                    {
+                        "settled by the markers' agreed mark"
+                    }
+                    osce::rubric::Reconcile::AgreedMark => {
+                        "to reconcile: waiting for the markers' agreed mark (recorded with m in osce moderate)"
+                    }
+                };
                 let _ = writeln!(
                     out,
-                    "    {candidate} at {station}: {} marks apart",
+                    "    {candidate} at {station}: {} marks apart; {how}",
                     osce::scoring::fmt_marks(*d)
                 );
             }

@@ -973,7 +973,9 @@ fn reconcile(
         result.outcome = StationOutcome::Incomplete;
         let rule = match rule {
             Reconcile::AgreedMark => "an agreed mark (recorded with `osce moderate`)",
-            _ => "a third marker's sheet",
+            _ => {
+                "a third marker's sheet (another examiner marks this candidate at this station with `osce score`)"
+            }
         };
         note = format!(
             "double-marked ({}): difference {} is over the threshold; waiting for {rule}",

@@ -960,7 +960,19 @@ impl ModerateApp {
                         Screen::Refer(Box::new(text_area("Why a third marker is needed (optional)")))
                     }
                     _ if !needs_agreed_mark => {
-                        self.warn("No agreed mark is needed here: only where two markers differ by more than the threshold (m).");
+                        self.warn(match self.rubric.double_marking.reconcile {
+                            Reconcile::AgreedMark => {
+                                "No agreed mark is needed here: only where two markers differ by more than the \
+                                 threshold (m)."
+                            }
+                            Reconcile::ThirdMarker => {
+                                "No agreed mark here: this rubric settles two markers who differ by more than the \
+                                 threshold with a third marker's sheet (r refers a sheet to one)."
+                            }
+                            Reconcile::Mean => {
+                                "No agreed mark here: this rubric takes the mean of two markers' scores."
+                            }
+                        });
                         here
                     }
                     _ => {

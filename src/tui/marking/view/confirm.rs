@@ -49,13 +49,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Mode::CandidateByCandidate => String::new(),
     };
     let done = match app.progress_of(&candidate.id, &station.id) {
-        crate::tui::marking::Progress::Submitted => Some("Already submitted here"),
-        crate::tui::marking::Progress::Absent => Some("Recorded absent here"),
-        crate::tui::marking::Progress::Amending => Some("Being amended here"),
+        crate::tui::marking::Progress::Submitted => Some(("Already submitted here", "read or amend it")),
+        crate::tui::marking::Progress::Absent => Some(("Recorded absent here", "read or amend it")),
+        crate::tui::marking::Progress::Amending => Some(("Being amended here", "carry on amending it")),
         _ => None,
     };
     let question = match (done, app.arrival()) {
-        (Some(done), _) => format!("{done}{round}: open the sheet to read or amend it?"),
+        (Some((done, what)), _) => format!("{done}{round}: open the sheet to {what}?"),
         (None, arrival) => match arrival {
             Arrival::Here => "Is this the candidate in front of you?".to_string(),
             Arrival::AfterChangeover { rests: 0 } => "Next candidate, once the changeover ends:".to_string(),
