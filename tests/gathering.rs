@@ -318,6 +318,35 @@ fn a_rubric_is_its_content_not_its_bytes() {
     assert_eq!(ids.len(), 2, "{out}");
     assert_eq!(ids[0], ids[1], "{out}");
 
+    // The exam lead decided something under the rubric as marked.
+    let journal = journals(&sessions)
+        .into_iter()
+        .find(|j| j.extension().is_some_and(|e| e == "jsonl") && !j.ends_with("decisions.jsonl"))
+        .expect("a sheet");
+    let station = journal.file_stem().and_then(|n| n.to_str()).expect("station");
+    let candidate = journal
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .expect("candidate");
+    let (code, out, err) = osce(&[
+        "decide",
+        "void",
+        OSCE,
+        "--sessions",
+        s(&sessions),
+        "--candidate",
+        candidate,
+        "--station",
+        station,
+        "--sheet",
+        s(&journal),
+        "--by",
+        "Exam lead",
+        "--reason",
+        "Marked on the wrong sheet",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
     let changed = d.0.join("changed.ron");
     fs::write(&changed, text.replacen("text: \"", "text: \"Changed: ", 1)).expect("write");
     let (code, out) = status(s(&changed), &[&sessions]);
@@ -325,6 +354,19 @@ fn a_rubric_is_its_content_not_its_bytes() {
     assert!(
         out.contains("sheets were marked against another version of this rubric, not used"),
         "{out}"
+    );
+    let (_, problems, _) = osce(&["status", s(&changed), "--sessions", s(&sessions), "--problems"]);
+    // Nothing of this version to look at, not "no sheet needs action"; the
+    // lead's journal, read whole, is of the other version.
+    assert!(
+        problems.contains("No sheet of this version of the rubric to look at.")
+            && !problems.contains("No sheet needs action"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("1 decisions journal was decided under another version of the rubric, so not used")
+            && !problems.contains("cannot be read whole"),
+        "{problems}"
     );
     // Not also that the folder "holds the sheets of" the same assessment.
     assert!(!out.contains("holds the sheets of"), "{out}");

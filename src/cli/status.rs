@@ -897,7 +897,9 @@ pub fn render_problems(
             hints.line("void", "CANDIDATE", "STATION", "--sheet PATH")
         );
     }
-    if !any {
+    if !any && m.candidates.is_empty() && !cohort.other_versions.is_empty() {
+        let _ = writeln!(out, "\nNo sheet of this version of the rubric to look at.");
+    } else if !any {
         let _ = writeln!(
             out,
             "\nNo sheet needs action{}.",

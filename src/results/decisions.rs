@@ -354,6 +354,9 @@ pub struct Decisions {
     pub made: Vec<Made>,
     /// Journals that could not be used, and why.
     pub problems: Vec<String>,
+    /// How many of [`Self::problems`] are journals read whole but decided
+    /// under another version of the rubric.
+    pub other_versions: usize,
 }
 
 /// A decision that holds for a cell, for its result and its note.
@@ -491,6 +494,7 @@ pub fn gather_from_all(
                 path.display(),
                 crate::results::gather::short_hash(&other.entry.rubric)
             ));
+            out.other_versions += 1;
             continue;
         }
         let hashes: Vec<String> = read.entries.iter().map(|c| c.hash.clone()).collect();

@@ -30,13 +30,21 @@ pub fn not_final(
 ) -> Vec<String> {
     let n = crate::base::text::plural;
     let mut why = Vec::new();
-    if !decisions.problems.is_empty() {
+    let unreadable = decisions.problems.len().saturating_sub(decisions.other_versions);
+    if unreadable > 0 {
         why.push(format!(
             "{} cannot be read whole, so a decision may be missing (osce status lists each, with the decision that settles it)",
+            n(unreadable, "decisions journal", "decisions journals")
+        ));
+    }
+    if decisions.other_versions > 0 {
+        why.push(format!(
+            "{} decided under another version of the rubric, so not used: name the rubric the exam was marked \
+             with, or decide again under this one (osce status lists each)",
             n(
-                decisions.problems.len(),
-                "decisions journal",
-                "decisions journals"
+                decisions.other_versions,
+                "decisions journal was",
+                "decisions journals were"
             )
         ));
     }
