@@ -966,11 +966,11 @@ impl ModerateApp {
                                  threshold (m)."
                             }
                             Reconcile::ThirdMarker => {
-                                "No agreed mark here: this rubric settles two markers who differ by more than the \
+                                "No agreed mark is needed here: this rubric settles two markers who differ by more than the \
                                  threshold with a third marker's sheet (r refers a sheet to one)."
                             }
                             Reconcile::Mean => {
-                                "No agreed mark here: this rubric takes the mean of two markers' scores."
+                                "No agreed mark is needed here: this rubric takes the mean of two markers' scores."
                             }
                         });
                         here
