@@ -115,6 +115,20 @@ pub fn text(t: &TextArea<'_>) -> String {
 }
 
 impl Home {
+    /// Among the rosters found, the chosen rubric's own: the one named
+    /// after its file (`exam.ron`, `exam.roster.csv` or `exam.csv`).
+    fn own_roster(&self) -> Option<usize> {
+        let label = &self.rubrics.get(self.rubric)?.label;
+        let stem = std::path::Path::new(label).file_stem()?.to_str()?;
+        self.rosters.iter().position(|r| {
+            std::path::Path::new(r)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_prefix(stem))
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+    }
+
     pub fn new(
         rubrics: Vec<RubricChoice>,
         unfinished: Vec<Unfinished>,
@@ -295,7 +309,9 @@ impl Home {
                 let at = self.rosters.iter().position(|r| *r == now);
                 let next = match at {
                     Some(i) => cycle(i, self.rosters.len()),
-                    None => 0,
+                    // The chosen rubric's own roster first (`exam.ron`,
+                    // `exam.roster.csv`), never another exam's.
+                    None => self.own_roster().unwrap_or(0),
                 };
                 self.roster = field("optional: a roster CSV file", &self.rosters[next]);
             }
@@ -463,6 +479,24 @@ mod tests {
                 "{what}"
             );
         }
+    }
+
+    /// The roster offered first is the chosen rubric's own, named after
+    /// it, not the first in alphabetical order (another exam's).
+    #[test]
+    fn the_chosen_rubrics_own_roster_is_offered_first() {
+        let mut h = home();
+        h.rosters = vec![
+            "r/a.roster.csv".into(),
+            "r/b.roster.csv".into(),
+            "r/one.csv".into(),
+        ];
+        h.rubric = 1;
+        h.focus = Field::Roster;
+        h.update(key(TextKey::Right));
+        assert_eq!(text(&h.roster), "r/b.roster.csv");
+        h.update(key(TextKey::Right));
+        assert_eq!(text(&h.roster), "r/one.csv");
     }
 
     #[test]
