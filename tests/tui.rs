@@ -3256,3 +3256,44 @@ fn a_submitted_sheet_gone_back_to_is_said_to_be_done_not_next() {
             .contains("Next candidate, once the changeover ends:")
     );
 }
+
+/// Killed while amending an earlier sheet during the rest after an
+/// absence: started again, the amendment is offered to carry on, and the
+/// rest still runs to the next candidate's round; nobody is called in
+/// early, whichever sheet is on screen.
+#[test]
+fn a_restart_with_an_amendment_open_keeps_the_rest() {
+    let (mut h, dir) = c001_marked_absent_after_c002_left();
+    h.tick(730.0);
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('A'));
+    h.chars("Mark entered against the wrong item");
+    h.key(KeyCode::Enter);
+    assert!(h.disk_of("knee", "C002").amending.is_some());
+    let _killed = h;
+    let mut h = six_at_the_knee_in("", dir, 900);
+    assert!(!bell_since(&mut h, 900, 900));
+    assert!(
+        h.render(80, 24).contains("Being amended here (round 1)"),
+        "{}",
+        h.render(80, 24)
+    );
+    // Back to the rotation: C006 is next, after the rest.
+    h.key(KeyCode::Right);
+    h.key(KeyCode::Right);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    assert!(
+        h.render(80, 24).contains("Next candidate, after the rest:"),
+        "{}",
+        h.render(80, 24)
+    );
+    assert!(!bell_since(&mut h, 900, 1500), "not a round early");
+    assert!(
+        bell_since(&mut h, 900, 720 + 2 * 780),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+}

@@ -207,12 +207,35 @@ impl App {
     }
 
     /// How many rounds with nobody at this station come between round
-    /// `from` and the round of the candidate now shown.
+    /// `from` and the round of the next candidate still to come here (not
+    /// submitted or recorded absent), whichever sheet is on screen: an
+    /// earlier one gone back to, to read or amend, changes nothing.
     pub(super) fn rests_after(&self, from: Option<usize>) -> usize {
-        let (Some(from), Some(next)) = (from, self.current_round()) else {
+        let Some(from) = from else {
             return 0;
         };
-        next.saturating_sub(from + 1)
+        let next = (|| {
+            let session = self.session.as_ref()?;
+            let plan = session.circuit.as_ref()?;
+            let station = self.station_def()?;
+            plan.rounds
+                .iter()
+                .enumerate()
+                .skip(from + 1)
+                .find(|(_, who)| {
+                    who.and_then(|k| session.candidates.get(k)).is_some_and(|c| {
+                        !matches!(
+                            self.progress_of(&c.id, &station.id),
+                            Progress::Submitted | Progress::Absent
+                        )
+                    })
+                })
+                .map(|(r, _)| r)
+        })();
+        match next.or_else(|| self.current_round()) {
+            Some(next) => next.saturating_sub(from + 1),
+            None => 0,
+        }
     }
 
     /// Station circuit: the round (0 for the first) of the candidate whose

@@ -442,18 +442,11 @@ impl App {
     }
 
     /// After the first survey of a circuit without a clock: the finished
-    /// sheets of this station to recall, when the screen waits to call the
-    /// next candidate in (none begun since).
+    /// sheets of this station to recall (whichever sheet the screen shows,
+    /// an amendment left open among them), unless a candidate after the
+    /// last of them has been begun: the rotation has moved on to them.
     fn to_recall(&self) -> Option<Effect> {
-        if self.sheet.is_some() || !matches!(self.screen, Screen::Confirm) {
-            return None;
-        }
         let station = self.station_def()?;
-        let shown = self.current_candidate()?;
-        if self.progress_of(&shown.id, &station.id) != Progress::NotStarted {
-            return None;
-        }
-        let next = self.current_round()?;
         let session = self.session.as_ref()?;
         let keys: Vec<SheetKey> = self
             .session_keys()
@@ -465,12 +458,15 @@ impl App {
                 )
             })
             .collect();
-        // Nothing begun in a later round than the candidate shown.
-        let later_begun = session.candidates.iter().any(|c| {
-            self.progress_of(&c.id, &station.id) != Progress::NotStarted
-                && self.round_of_candidate(&c.id).is_some_and(|r| r > next)
+        let last = keys
+            .iter()
+            .filter_map(|k| self.round_of_candidate(&k.candidate))
+            .max()?;
+        let moved_on = session.candidates.iter().any(|c| {
+            self.progress_of(&c.id, &station.id) == Progress::Started
+                && self.round_of_candidate(&c.id).is_some_and(|r| r > last)
         });
-        (!keys.is_empty() && !later_begun).then_some(Effect::Recall(keys))
+        (!moved_on).then_some(Effect::Recall(keys))
     }
 
     /// Carries the rotation of a circuit without a clock on after a
@@ -481,7 +477,7 @@ impl App {
     /// them) are rests, back to back from then, before the next candidate
     /// is called in. As the screen would have had it, had it not stopped.
     pub(super) fn recalled(&mut self, found: Vec<(SheetKey, Finished)>) -> Vec<Effect> {
-        if self.sheet.is_some() || self.leaving.is_some() || self.rest_until.is_some() {
+        if self.leaving.is_some() || self.rest_until.is_some() {
             return Vec::new();
         }
         let Some(session) = &self.session else {
