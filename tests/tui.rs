@@ -2902,10 +2902,7 @@ fn amending_the_sheet_just_submitted_keeps_its_candidate_in_the_room() {
     h.tick(705.0);
     h.key(KeyCode::Left);
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
-    h.key(KeyCode::Enter);
-    h.key(KeyCode::Char('A'));
-    h.chars("Mark entered against the wrong item");
-    h.key(KeyCode::Enter);
+    start_amending(&mut h);
     h.key(KeyCode::Char('0'));
     // In the changeover, after time-up: the amendment's mark is the
     // amendment's, recorded with its reason, not a late mark.
@@ -3268,10 +3265,7 @@ fn a_restart_with_an_amendment_open_keeps_the_rest() {
     h.key(KeyCode::Left);
     h.key(KeyCode::Left);
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
-    h.key(KeyCode::Enter);
-    h.key(KeyCode::Char('A'));
-    h.chars("Mark entered against the wrong item");
-    h.key(KeyCode::Enter);
+    start_amending(&mut h);
     assert!(h.disk_of("knee", "C002").amending.is_some());
     let _killed = h;
     let mut h = six_at_the_knee_in("", dir, 900);
@@ -3296,4 +3290,12 @@ fn a_restart_with_an_amendment_open_keeps_the_rest() {
         "{:?}",
         h.app.circuit_lines()
     );
+}
+
+/// Opens the sheet shown and starts amending it, with its reason.
+fn start_amending(h: &mut Harness) {
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('A'));
+    h.chars("Mark entered against the wrong item");
+    h.key(KeyCode::Enter);
 }
