@@ -3169,6 +3169,15 @@ fn a_restart_during_rest_rounds_rests_until_the_next_candidates_round() {
         "Round 2 of 7: no candidate — rest · 10:00 left"
     );
     assert!(h.render(80, 24).contains("Next candidate, after the rest:"));
+    assert_eq!(
+        h.app.circuit_lines()[1],
+        "Then 1 more rest round: the next candidate is called in 23:00"
+    );
+    let small = h.render(80, 24);
+    assert!(
+        small.contains("called in 23:00") && small.contains("enter: yes, open the sheet"),
+        "{small}"
+    );
     assert!(!bell_since(&mut h, 900, 1500), "not a round early");
     assert_eq!(
         h.app.circuit_lines()[0],

@@ -402,6 +402,18 @@ impl App {
                         next.saturating_sub(behind) + 1,
                         fmt_countdown(in_round)
                     ));
+                    if rounds_left > 1 {
+                        // More rest after this round: when the call comes.
+                        lines.push(format!(
+                            "Then {}: the next candidate is called in {}",
+                            crate::base::text::plural(
+                                usize::try_from(rounds_left - 1).unwrap_or(usize::MAX),
+                                "more rest round",
+                                "more rest rounds"
+                            ),
+                            fmt_countdown(left)
+                        ));
+                    }
                 }
             }
         }
