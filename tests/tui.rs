@@ -3178,6 +3178,14 @@ fn a_restart_during_rest_rounds_rests_until_the_next_candidates_round() {
         small.contains("called in 23:00") && small.contains("enter: yes, open the sheet"),
         "{small}"
     );
+    // Gone back to C001's sheet (absent), the rest is still round 2's.
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "Round 2 of 7: no candidate — rest · 10:00 left"
+    );
+    h.key(KeyCode::Right);
     assert!(!bell_since(&mut h, 900, 1500), "not a round early");
     assert_eq!(
         h.app.circuit_lines()[0],

@@ -214,28 +214,31 @@ impl App {
         let Some(from) = from else {
             return 0;
         };
-        let next = (|| {
-            let session = self.session.as_ref()?;
-            let plan = session.circuit.as_ref()?;
-            let station = self.station_def()?;
-            plan.rounds
-                .iter()
-                .enumerate()
-                .skip(from + 1)
-                .find(|(_, who)| {
-                    who.and_then(|k| session.candidates.get(k)).is_some_and(|c| {
-                        !matches!(
-                            self.progress_of(&c.id, &station.id),
-                            Progress::Submitted | Progress::Absent
-                        )
-                    })
-                })
-                .map(|(r, _)| r)
-        })();
-        match next.or_else(|| self.current_round()) {
+        match self.next_to_come(from + 1).or_else(|| self.current_round()) {
             Some(next) => next.saturating_sub(from + 1),
             None => 0,
         }
+    }
+
+    /// Station circuit: the first round from round `from` whose candidate
+    /// is still to come here (not submitted or recorded absent).
+    fn next_to_come(&self, from: usize) -> Option<usize> {
+        let session = self.session.as_ref()?;
+        let plan = session.circuit.as_ref()?;
+        let station = self.station_def()?;
+        plan.rounds
+            .iter()
+            .enumerate()
+            .skip(from)
+            .find(|(_, who)| {
+                who.and_then(|k| session.candidates.get(k)).is_some_and(|c| {
+                    !matches!(
+                        self.progress_of(&c.id, &station.id),
+                        Progress::Submitted | Progress::Absent
+                    )
+                })
+            })
+            .map(|(r, _)| r)
     }
 
     /// Station circuit: the round (0 for the first) of the candidate whose
@@ -386,7 +389,10 @@ impl App {
             }),
             Some(Standing::Over) => lines.push(format!("Every round of the circuit ({total}) is over")),
             None => {
-                if let (Some(until), Some(next)) = (self.rest_until, self.current_round()) {
+                // The rest leads to the next candidate still to come,
+                // whichever sheet is shown (an earlier one gone back to).
+                let next = self.next_to_come(0).or_else(|| self.current_round());
+                if let (Some(until), Some(next)) = (self.rest_until, next) {
                     // The rest rounds run back to back up to the next
                     // candidate's round: which one is it now?
                     let left = until.saturating_sub(self.now);
