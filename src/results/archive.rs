@@ -2291,9 +2291,6 @@ impl Stored {
         Ok(with(bytes))
     }
 
-    /// The journals read so far whose stored bytes do not match the BLAKE3
-    /// or length recorded when they were collected, or could not be read
-    /// at all: (journal, what), sorted.
     /// The copies stored before that failed their checks and were
     /// replaced by a sound copy (kept in the `replaced` table), in the
     /// order of their journals: (journal, what became of it).
@@ -2333,6 +2330,9 @@ impl Stored {
         rows.collect()
     }
 
+    /// The journals read so far whose stored bytes do not match the BLAKE3
+    /// or length recorded when they were collected, or could not be read
+    /// at all: (journal, what), sorted.
     pub fn mismatches(&self) -> Vec<(String, String)> {
         let mut found = self.mismatches.lock().unwrap_or_else(|e| e.into_inner()).clone();
         found.sort();
