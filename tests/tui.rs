@@ -3292,6 +3292,12 @@ fn a_restart_with_an_amendment_open_keeps_the_rest() {
         "{}",
         h.render(80, 24)
     );
+    // The rest is round 2's, whatever sheet is shown (an amendment is of
+    // a round gone by, not one still to come).
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "Round 2 of 7: no candidate — rest · 10:00 left"
+    );
     // Back to the rotation: C006 is next, after the rest.
     h.key(KeyCode::Right);
     h.key(KeyCode::Right);

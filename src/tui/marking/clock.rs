@@ -207,8 +207,8 @@ impl App {
     }
 
     /// How many rounds with nobody at this station come between round
-    /// `from` and the round of the next candidate still to come here (not
-    /// submitted or recorded absent), whichever sheet is on screen: an
+    /// `from` and the round of the next candidate still to come here
+    /// ([`Self::next_to_come`]), whichever sheet is on screen: an
     /// earlier one gone back to, to read or amend, changes nothing.
     pub(super) fn rests_after(&self, from: Option<usize>) -> usize {
         let Some(from) = from else {
@@ -221,7 +221,8 @@ impl App {
     }
 
     /// Station circuit: the first round from round `from` whose candidate
-    /// is still to come here (not submitted or recorded absent).
+    /// is still to come here (not submitted, recorded absent, or being
+    /// amended: an amendment is of a round gone by).
     fn next_to_come(&self, from: usize) -> Option<usize> {
         let session = self.session.as_ref()?;
         let plan = session.circuit.as_ref()?;
@@ -234,7 +235,7 @@ impl App {
                 who.and_then(|k| session.candidates.get(k)).is_some_and(|c| {
                     !matches!(
                         self.progress_of(&c.id, &station.id),
-                        Progress::Submitted | Progress::Absent
+                        Progress::Submitted | Progress::Absent | Progress::Amending
                     )
                 })
             })
