@@ -2870,7 +2870,12 @@ fn an_id_beyond_ascii_is_confirmed_as_written() {
 /// without a start time (the setup of
 /// `after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_rest`).
 fn c002_still_in_the_room() -> Harness {
-    let mut h = six_at_the_knee("");
+    c002_still_in_the_room_with("")
+}
+
+/// [`c002_still_in_the_room`], the roster's `circuit_start` being `start`.
+fn c002_still_in_the_room_with(start: &str) -> Harness {
+    let mut h = six_at_the_knee(start);
     h.key(KeyCode::Enter);
     h.tick(0.0);
     h.key(KeyCode::Char(' '));
@@ -2931,6 +2936,84 @@ fn amending_the_sheet_just_submitted_keeps_its_candidate_in_the_room() {
     assert!(h.app.waiting(), "C001 is not called while C002 is in the room");
     assert!(!bell_at(&mut h, 715));
     assert!(bell_at(&mut h, 721), "C001 called when C002's changeover ends");
+}
+
+/// Amending the sheet just submitted past the end of its candidate's
+/// changeover: the bell calls the next candidate when it ends, while the
+/// amendment is still open (not when the examiner comes back), the screen
+/// says so, and coming back rings no second bell.
+#[test]
+fn the_next_candidate_is_called_while_an_earlier_sheet_is_being_amended() {
+    let mut h = c002_still_in_the_room();
+    h.tick(705.0);
+    h.key(KeyCode::Left);
+    start_amending(&mut h);
+    assert!(!bell_at(&mut h, 715));
+    assert!(bell_at(&mut h, 721), "C001 called when C002's changeover ends");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("C001") && screen.contains("called in now"),
+        "{screen}"
+    );
+    // A minute later the amendment is submitted: C001 is here already.
+    h.tick(780.0);
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Confirm");
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(!h.app.waiting(), "{:?}", h.app.circuit_lines());
+    assert!(!bell_at(&mut h, 781), "no second bell on coming back");
+}
+
+/// By the circuit's clock: the next round begins while an earlier sheet is
+/// being amended, and its bell rings then, not when the examiner is back.
+#[test]
+fn the_next_round_rings_while_an_earlier_sheet_is_being_amended() {
+    let mut h = c002_still_in_the_room_with("2026-11-23T09:00Z");
+    h.tick(705.0);
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    start_amending(&mut h);
+    assert!(!bell_at(&mut h, 779));
+    assert!(bell_at(&mut h, 781), "round 2 begins: C001 is called");
+    assert!(
+        h.render(120, 40)
+            .contains("C001 Candidate 1 is called in now (round 2)")
+    );
+    h.tick(800.0);
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(
+        h.render(80, 24)
+            .contains("Is this the candidate in front of you?"),
+        "{}",
+        h.render(80, 24)
+    );
+    assert!(!bell_at(&mut h, 801), "no second bell on coming back");
+}
+
+/// Reading an earlier sheet through the rest rounds after an absence: the
+/// next candidate is called when the rests end, while the sheet is open.
+#[test]
+fn the_call_after_a_rest_comes_while_an_earlier_sheet_is_read() {
+    let (mut h, _dir) = c001_marked_absent_after_c002_left();
+    h.tick(730.0);
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    assert!(!bell_at(&mut h, 720 + 2 * 780 - 5));
+    assert!(bell_at(&mut h, 720 + 2 * 780), "{:?}", h.app.circuit_lines());
+    // Back to the rotation a minute later: C006 is here, no second bell.
+    h.tick(720.0 + 2.0 * 780.0 + 60.0);
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Right);
+    h.key(KeyCode::Right);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    assert!(!h.app.waiting(), "{:?}", h.app.circuit_lines());
+    assert!(!bell_at(&mut h, 720 + 2 * 780 + 61));
 }
 
 /// The next candidate marked absent before the bell calls them: the

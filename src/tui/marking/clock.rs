@@ -72,20 +72,29 @@ impl App {
     /// changeover ending, then any rounds with nobody here. True when the
     /// next candidate is now due (the bell rings).
     pub(super) fn circuit_tick(&mut self) -> bool {
-        let now = self.now;
-        if self.sheet.is_some() {
-            // An earlier sheet opened again (to amend it, or to look):
-            // the rotation goes on as it was, the candidate in the room
-            // and the rests to come kept for when the examiner is back.
-            if self.open_sheet_is_past() {
-                return false;
-            }
+        // An earlier sheet opened again (to amend it, or to look): the
+        // rotation goes on all the same, the candidate in the room leaving
+        // and the rests running, and the next candidate is called (the
+        // bell) when they are due, not when the examiner is back.
+        let past = self.sheet.is_some();
+        if past && !self.open_sheet_is_past() {
             // The examiner confirmed the next candidate: they are here.
             self.leaving = None;
             self.after_round = None;
             self.rest_until = None;
             return false;
         }
+        let called = self.rotation_tick(past);
+        if called && past {
+            self.notice = Some(self.called_while_away());
+        }
+        called
+    }
+
+    /// [`Self::circuit_tick`] once no sheet of the rotation's candidate is
+    /// open: `past` while an earlier one is.
+    fn rotation_tick(&mut self, past: bool) -> bool {
+        let now = self.now;
         let mut due = false;
         // By the circuit's clock, where there is one: the candidate still in
         // the room leaves when their round ends, and the next is called in
@@ -107,6 +116,16 @@ impl App {
                 }
             }
             self.after_round = None;
+            if past {
+                // Where the rotation's candidate is, whichever sheet is
+                // open: the screen shows them once the examiner is back.
+                let round = self.clock_candidate().and_then(|c| self.circuit_round_of(c));
+                let arrival = self.arrival_in(round);
+                let called = matches!(arrival, Arrival::Here)
+                    && self.shown.is_some_and(|a| !matches!(a, Arrival::Here));
+                self.shown = Some(arrival);
+                return called;
+            }
             let mut arrival = self.arrival();
             // The round of the candidate shown ended while the screen waited
             // for them, and nothing was marked: the screen follows the clock
@@ -242,6 +261,31 @@ impl App {
             .map(|(r, _)| r)
     }
 
+    /// Station circuit: the round of the candidate at `index` in the
+    /// session's list.
+    fn circuit_round_of(&self, index: usize) -> Option<usize> {
+        self.session.as_ref()?.circuit.as_ref()?.round_of(index)
+    }
+
+    /// What the screen says when the bell calls the next candidate in
+    /// while an earlier sheet is open.
+    fn called_while_away(&self) -> String {
+        let next = self.next_to_come(0).and_then(|r| {
+            let session = self.session.as_ref()?;
+            let k = (*session.circuit.as_ref()?.rounds.get(r)?)?;
+            Some((r, session.candidates.get(k)?))
+        });
+        match next {
+            Some((round, c)) => format!(
+                "{} {} is called in now (round {}): finish this sheet and go on to them.",
+                c.id,
+                c.name,
+                round + 1
+            ),
+            None => "The next candidate is called in now: finish this sheet and go on to them.".to_string(),
+        }
+    }
+
     /// Station circuit: the round (0 for the first) of the candidate whose
     /// sheet is open or about to be.
     pub fn current_round(&self) -> Option<usize> {
@@ -258,10 +302,15 @@ impl App {
     /// by the circuit's clock where the roster gives its start time, else
     /// by this station's own timers.
     pub fn arrival(&self) -> Arrival {
+        self.arrival_in(self.current_round())
+    }
+
+    /// [`Self::arrival`] of the candidate of `round`.
+    fn arrival_in(&self, round: Option<usize>) -> Arrival {
         let Some(plan) = self.session.as_ref().and_then(|s| s.circuit.as_ref()) else {
             return Arrival::Here;
         };
-        let Some(round) = self.current_round() else {
+        let Some(round) = round else {
             return Arrival::Here;
         };
         if let Some(leaving) = &self.leaving {
