@@ -2938,6 +2938,39 @@ fn amending_the_sheet_just_submitted_keeps_its_candidate_in_the_room() {
     assert!(bell_at(&mut h, 721), "C001 called when C002's changeover ends");
 }
 
+/// A sheet submitted early, the candidate still at work: the calls (2:00
+/// and 0:30 left), time-up and the end of the changeover ring the bell as
+/// if the sheet were open, each once, and nothing is written to the sheet.
+#[test]
+fn a_sheet_submitted_early_still_rings_the_calls_and_time_up() {
+    let mut h = six_at_the_knee("");
+    h.key(KeyCode::Enter);
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(500.0);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert!(h.render(80, 24).contains("Submit before the time is up?"));
+    h.key(KeyCode::Char('y'));
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    let records = h.disk_of("knee", "C002").records;
+    assert!(!bell_at(&mut h, 530));
+    assert!(bell_at(&mut h, 541), "2:00 left");
+    assert!(!bell_at(&mut h, 542));
+    assert!(bell_at(&mut h, 631), "0:30 left");
+    assert!(bell_at(&mut h, 661), "time-up");
+    assert!(!bell_at(&mut h, 700));
+    assert!(bell_at(&mut h, 721), "C001 is called");
+    assert!(!bell_at(&mut h, 722));
+    assert_eq!(
+        h.disk_of("knee", "C002").records,
+        records,
+        "the sheet is left as submitted"
+    );
+}
+
 /// Amending the sheet just submitted past the end of its candidate's
 /// changeover: the bell calls the next candidate when it ends, while the
 /// amendment is still open (not when the examiner comes back), the screen

@@ -84,11 +84,25 @@ impl App {
             self.rest_until = None;
             return false;
         }
+        let rang = self.calls_for_the_room();
         let called = self.rotation_tick(past);
         if called && past {
             self.notice = Some(self.called_while_away());
         }
-        called
+        called || rang
+    }
+
+    /// The candidate still in the room after their sheet was submitted
+    /// early hears the calls and time-up as if it were open: whether one
+    /// fell due. The bell only: their sheet is in, nothing is written to it.
+    fn calls_for_the_room(&mut self) -> bool {
+        let now = self.now;
+        let Some(leaving) = &mut self.leaving else {
+            return false;
+        };
+        leaving.timer.poll(now).iter().any(|h| {
+            matches!(h.action, TimerAction::Warning { .. } | TimerAction::TimeUp) && h.at > Duration::ZERO
+        })
     }
 
     /// [`Self::circuit_tick`] once no sheet of the rotation's candidate is
