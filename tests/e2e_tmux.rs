@@ -864,10 +864,18 @@ fn a_pause_and_an_amendment_survive_kill_9() {
     let paused_at = last.elapsed;
     assert!(paused_at >= Duration::from_millis(1000), "{paused_at:?}");
 
-    // After the restart the timer is still paused where it stopped.
+    // After the restart the timer is still paused where it stopped, and
+    // the reason the crash cut short is asked again.
     t.start_sized(&command, 80, 24);
     t.wait_for("Is this the candidate in front of you?");
     t.keys(&["Enter"]);
+    let screen = t.wait_for("Why is the timer paused?");
+    assert!(screen.contains("no reason was recorded"), "{screen}");
+    t.type_text("model needed a break");
+    t.keys(&["Enter"]);
+    t.wait_gone_text("Why is the timer paused?");
+    let reasons: Vec<String> = replay().pauses().into_iter().map(|p| p.reason).collect();
+    assert_eq!(reasons, vec!["model needed a break".to_string()]);
     let screen = t.wait_for("PAUSED");
     assert!(screen.contains("READING 0:5"), "{screen}");
     std::thread::sleep(Duration::from_millis(1200));

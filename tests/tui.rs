@@ -1907,6 +1907,23 @@ fn a_pause_is_saved_when_space_is_pressed_and_survives_a_crash_before_its_reason
     assert!(!timer.is_running(), "still paused");
     assert_eq!(timer.elapsed(Duration::from_secs(500)), Duration::from_secs(30));
     assert!(h.render(120, 40).contains("PAUSED"));
+    // The reason the crash cut short is asked again.
+    assert_eq!(h.screen(), "Reason");
+    assert!(
+        h.render(120, 40).contains("no reason was recorded"),
+        "{}",
+        h.render(120, 40)
+    );
+    h.chars("Fire alarm");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    let reasons: Vec<String> = h
+        .disk("shoulder")
+        .pauses()
+        .into_iter()
+        .map(|p| p.reason)
+        .collect();
+    assert_eq!(reasons, vec!["Fire alarm".to_string()]);
     // space resumes it.
     h.key(KeyCode::Char(' '));
     assert!(

@@ -99,6 +99,23 @@ impl Tmux {
         }
     }
 
+    /// Waits until the screen no longer shows `text`, failing with the
+    /// screen.
+    pub fn wait_gone_text(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if !screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "waited 20 s for {text:?} to go; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Waits until the screen shows `text`, failing with the screen.
     pub fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();

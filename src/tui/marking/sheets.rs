@@ -196,6 +196,19 @@ impl App {
             }
         }
         self.screen = Screen::Scoring;
+        // osce stopped (a crash, a flat battery) while the reason for a
+        // pause was being typed: the pause is recorded, its reason is asked
+        // again.
+        if let Some(at) = self.sheet.as_ref().and_then(unexplained_pause) {
+            self.screen = Screen::Reason(Box::new(ReasonPrompt {
+                purpose: ReasonFor::Pause { at },
+                text: text_area("e.g. model needs a break", ""),
+            }));
+            self.notice = Some(
+                "The timer was paused and no reason was recorded: type it, or esc to go on without one."
+                    .to_string(),
+            );
+        }
         if confirming {
             // The examiner confirmed who is in front of them: record it now,
             // and what fell due on the timer while the sheet was not open.
@@ -769,4 +782,23 @@ fn leaving_timer(timings: StationTimings, f: &Finished, wall: DateTime<Utc>, now
     // Submitted before a soft time-up: they leave when it comes.
     timer.move_on_at_time_up();
     timer
+}
+
+/// The timer time of the pause the open sheet's timer stands in, when no
+/// reason was recorded for it.
+fn unexplained_pause(sheet: &Sheet) -> Option<Duration> {
+    let timer = sheet.timer.as_ref()?;
+    if sheet.state.submitted.is_some() || !timer.is_started() || timer.is_running() {
+        return None;
+    }
+    let mut open = None;
+    for entry in &sheet.state.timer {
+        open = match &entry.action {
+            TimerAction::Pause { reason } if reason.trim().is_empty() => Some(entry.elapsed),
+            TimerAction::Pause { .. } | TimerAction::PauseReason { .. } => None,
+            TimerAction::Resume | TimerAction::Reset | TimerAction::End => None,
+            _ => open,
+        };
+    }
+    open
 }
