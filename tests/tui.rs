@@ -3015,6 +3015,30 @@ fn the_next_candidate_is_called_while_an_earlier_sheet_is_being_amended() {
     assert!(!bell_at(&mut h, 781), "no second bell on coming back");
 }
 
+/// By the circuit's clock, a sheet submitted with its candidate still in
+/// the room: the next candidate comes in their round, when it starts (the
+/// one in the room leaves at the end of theirs), and the screen says so.
+#[test]
+fn by_the_clock_the_next_candidate_after_an_early_submission_comes_in_their_round() {
+    let mut h = c002_still_in_the_room_with("2026-11-23T09:00Z");
+    h.tick(701.0);
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Next candidate, in round 2 (it starts in 1:19):"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("is still in the room: leaves in 1:19 (the end of round 1)"),
+        "{screen}"
+    );
+    assert!(!bell_at(&mut h, 779));
+    assert!(bell_at(&mut h, 781), "round 2 begins");
+    assert!(
+        h.render(80, 24)
+            .contains("Is this the candidate in front of you?")
+    );
+}
+
 /// By the circuit's clock: the next round begins while an earlier sheet is
 /// being amended, and its bell rings then, not when the examiner is back.
 #[test]

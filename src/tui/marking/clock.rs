@@ -327,12 +327,16 @@ impl App {
         let Some(round) = round else {
             return Arrival::Here;
         };
-        if let Some(leaving) = &self.leaving {
+        let standing = plan.standing(self.wall);
+        // Without a clock, the next candidate comes when the one still in
+        // the room leaves; by the clock, in their round, which begins as
+        // the one in the room leaves.
+        if let Some(leaving) = self.leaving.as_ref().filter(|_| standing.is_none()) {
             return Arrival::AfterChangeover {
                 rests: self.rests_after(leaving.round),
             };
         }
-        match plan.standing(self.wall) {
+        match standing {
             Some(Standing::Before(d)) => Arrival::Later {
                 round,
                 starts_in: d + plan
