@@ -184,6 +184,29 @@ fn opened() -> Harness {
     h
 }
 
+/// At 80×24: every key hint of the confirmation is there (`? help` was
+/// cut), and a long name on the scoring screen ends in "…" before the
+/// timer's digits.
+#[test]
+fn at_80_by_24_no_hint_is_lost_and_a_long_name_is_cut_plainly() {
+    let mut h = harness(
+        "rubrics/msk-ultrasound-osce.ron",
+        MarkingOrder::Candidates {
+            candidate: Some((
+                "C001".into(),
+                "Maximiliana Fitzgerald-Oyelaran-Worthington".into(),
+            )),
+            station: None,
+        },
+    );
+    let screen = h.render(80, 24);
+    assert!(screen.contains("? help"), "{screen}");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Candidate C001  Maximiliana Fitzge…"), "{screen}");
+}
+
 #[test]
 fn confirming_opens_the_sheet_and_records_who_and_when() {
     let h = opened();

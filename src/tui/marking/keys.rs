@@ -230,7 +230,7 @@ pub fn bindings() -> &'static [Binding] {
                 &[Key::Enter],
                 "enter",
                 "this is the candidate: open the sheet",
-                Some(("enter", "this is the candidate")),
+                Some(("enter", "open the sheet")),
                 Action::Enter,
             ),
             // On the confirmation, where an absence is usually noticed, in

@@ -19,11 +19,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         frame.render_widget(Paragraph::new("No candidate to mark."), area);
         return;
     };
+    // The key hints take a second line where one is too narrow (80
+    // columns): none is left out.
+    let hints = u16::try_from(super::footer(app, theme, area.width).lines.len()).unwrap_or(1);
     let [top, main, notice, footer] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Min(12),
         Constraint::Length(super::notice_height(app, area.width)),
-        Constraint::Length(1),
+        Constraint::Length(hints.clamp(1, 2)),
     ])
     .areas(area);
     let heading = Line::styled(

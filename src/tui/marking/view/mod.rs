@@ -225,6 +225,39 @@ pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
+/// `line` cut to `width` columns, with "…" where cut.
+pub fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let style = line.style;
+    let mut room = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = span.width();
+        if w <= room {
+            room -= w;
+            spans.push(span);
+            continue;
+        }
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let cw = Span::raw(c.to_string()).width();
+            if cw > room {
+                break;
+            }
+            room -= cw;
+            text.push(c);
+        }
+        spans.push(Span::styled(text, span.style));
+        break;
+    }
+    if width > 0 {
+        spans.push(Span::raw("…"));
+    }
+    Line::from(spans).style(style)
+}
+
 /// Lines a notice needs at this width (none without a notice; at most 4).
 pub fn notice_height(app: &App, width: u16) -> u16 {
     app.notice.as_ref().map_or(0, |n| {

@@ -209,6 +209,9 @@ fn render_header(
             theme.danger(),
         ));
     }
+    // A long name or status is cut with "…" before the timer's digits.
+    let width = usize::from(left.width);
+    let lines: Vec<Line<'static>> = lines.into_iter().map(|l| super::fit_line(l, width)).collect();
     frame.render_widget(Paragraph::new(lines), left);
 
     // The timer, large.
