@@ -2594,3 +2594,40 @@ fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
         assert_eq!(lines, 2, "two decisions, not three");
     }
 }
+
+/// `--into FOLDER` left in from the command `status --archive` prints is
+/// refused, and no folder named FOLDER is made where the command was run.
+#[test]
+fn a_decision_with_the_into_placeholder_left_in_is_refused() {
+    let dir = Dir::new("archive-into-placeholder");
+    let (_, _, archive) = two_laptops_collected(&dir);
+    let rubric = std::fs::canonicalize(OSCE).expect("rubric");
+    let out = assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .current_dir(&dir.0)
+        .args(["decide", "absence"])
+        .arg(&rubric)
+        .args([
+            "--archive",
+            s(&archive),
+            "--into",
+            "FOLDER",
+            "--candidate",
+            "C001",
+            "--station",
+            "knee",
+        ])
+        .args([
+            "--by",
+            "Dr Ada Lee",
+            "--reason",
+            "Ill on the day, certificate seen",
+            "--deferred",
+        ])
+        .output()
+        .expect("runs");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("--into FOLDER is the placeholder"), "{said}");
+    assert!(!dir.0.join("FOLDER").exists());
+}

@@ -367,6 +367,21 @@ fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> {
         );
         return Err(ExitCode::from(EXIT_USAGE));
     }
+    // The placeholder of the commands `osce status --archive` prints: it
+    // would make a folder named FOLDER wherever the command was run.
+    if let Some(into) = common
+        .into
+        .as_deref()
+        .filter(|i| i.as_os_str() == "FOLDER" && !i.is_dir())
+    {
+        errln!(
+            "error: --into {} is the placeholder of the command osce status prints: give the folder your decisions \
+             journal goes to (a folder of your own, collected into the archive afterwards: `osce collect ARCHIVE \
+             DIR`); nothing was recorded",
+            into.display()
+        );
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
     let sessions = super::collect::sessions_or_stored(&common.sessions, common.archive.as_deref())?;
     // The folder the decision goes to is read too (decisions recorded
     // there and not yet collected, or a folder not named among the
