@@ -2993,7 +2993,9 @@ fn a_sheet_submitted_early_still_rings_the_calls_and_time_up() {
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);
     assert!(h.render(80, 24).contains("Submit before the time is up?"));
+    let bells = h.exec.bells;
     h.key(KeyCode::Char('y'));
+    assert_eq!(h.exec.bells, bells, "no bell at the submission: it is no call");
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
     let records = h.disk_of("knee", "C002").records;
     assert!(!bell_at(&mut h, 530));
@@ -3088,6 +3090,47 @@ fn the_next_round_rings_while_an_earlier_sheet_is_being_amended() {
         h.render(80, 24)
     );
     assert!(!bell_at(&mut h, 801), "no second bell on coming back");
+}
+
+/// By the circuit's clock, on the confirmation of a sheet already
+/// submitted (gone back to with ←, not opened): the next round's bell
+/// rings, and the screen says who is called.
+#[test]
+fn the_next_round_rings_on_an_earlier_sheets_confirmation() {
+    let mut h = c002_still_in_the_room_with("2026-11-23T09:00Z");
+    h.tick(705.0);
+    h.key(KeyCode::Left);
+    assert!(h.render(80, 24).contains("Already submitted here (round 1)"));
+    assert!(!bell_at(&mut h, 779));
+    assert!(bell_at(&mut h, 781), "round 2 begins: C001 is called");
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("C001 Candidate 1 is called in now (round 2)"),
+        "{screen}"
+    );
+    h.key(KeyCode::Right);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(!bell_at(&mut h, 782), "no second bell on coming back");
+}
+
+/// By the circuit's clock, an amendment kept open past two rounds: each
+/// round whose candidate comes rings, and the screen names the latest.
+#[test]
+fn an_amendment_open_past_two_rounds_rings_for_each_candidate_called() {
+    let mut h = c002_still_in_the_room_with("2026-11-23T09:00Z");
+    h.tick(705.0);
+    h.key(KeyCode::Left);
+    start_amending(&mut h);
+    h.tick(710.0);
+    assert!(bell_at(&mut h, 781), "round 2: C001");
+    // Round 3 is a rest at the knee; round 4 brings C006.
+    assert!(!bell_at(&mut h, 2 * 780 + 1));
+    assert!(bell_at(&mut h, 3 * 780 + 1), "round 4: C006");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("C006 Candidate 6 is called in now (round 4)"),
+        "{screen}"
+    );
 }
 
 /// Reading an earlier sheet through the rest rounds after an absence: the
@@ -3482,6 +3525,12 @@ fn a_restart_with_an_amendment_open_keeps_the_rest() {
     h.key(KeyCode::Right);
     h.key(KeyCode::Right);
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    // C002's sheet was submitted: it is its amendment that is not.
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Not submitted yet: C002 Candidate 2 (round 1, being amended)"),
+        "{screen}"
+    );
     assert!(
         h.render(80, 24).contains("Next candidate, after the rest:"),
         "{}",

@@ -76,14 +76,17 @@ impl App {
         // rotation goes on all the same, the candidate in the room leaving
         // and the rests running, and the next candidate is called (the
         // bell) when they are due, not when the examiner is back.
-        let past = self.sheet.is_some();
-        if past && !self.open_sheet_is_past() {
+        let open = self.sheet.is_some();
+        if open && !self.open_sheet_is_past() {
             // The examiner confirmed the next candidate: they are here.
             self.leaving = None;
             self.after_round = None;
             self.rest_until = None;
             return false;
         }
+        // An earlier sheet open, or the confirmation of one (submitted,
+        // absent or being amended) gone back to.
+        let past = open || self.shown_is_done();
         let rang = self.calls_for_the_room();
         let called = self.rotation_tick(past);
         if called && past {
@@ -133,11 +136,14 @@ impl App {
             if past {
                 // Where the rotation's candidate is, whichever sheet is
                 // open: the screen shows them once the examiner is back.
+                // A round begun since the last tick calls its candidate,
+                // also when the one called before was never seen to.
                 let round = self.clock_candidate().and_then(|c| self.circuit_round_of(c));
                 let arrival = self.arrival_in(round);
-                let called = matches!(arrival, Arrival::Here)
-                    && self.shown.is_some_and(|a| !matches!(a, Arrival::Here));
+                let seen = self.shown == Some(Arrival::Here) && self.shown_round == round;
+                let called = matches!(arrival, Arrival::Here) && self.shown.is_some() && !seen;
                 self.shown = Some(arrival);
+                self.shown_round = round;
                 return called;
             }
             let mut arrival = self.arrival();
@@ -157,6 +163,7 @@ impl App {
             let called =
                 matches!(arrival, Arrival::Here) && self.shown.is_some_and(|a| !matches!(a, Arrival::Here));
             self.shown = Some(arrival);
+            self.shown_round = self.current_round();
             return called;
         }
         if let Some(leaving) = &mut self.leaving {
@@ -281,22 +288,42 @@ impl App {
         self.session.as_ref()?.circuit.as_ref()?.round_of(index)
     }
 
+    /// Whether the confirmation shown is of a sheet here that the rotation
+    /// has gone past: submitted, absent or being amended.
+    fn shown_is_done(&self) -> bool {
+        if self.sheet.is_some() || !matches!(self.screen, Screen::Confirm) {
+            return false;
+        }
+        match (self.current_candidate(), self.station_def()) {
+            (Some(c), Some(st)) => matches!(
+                self.progress_of(&c.id, &st.id),
+                Progress::Submitted | Progress::Absent | Progress::Amending
+            ),
+            _ => false,
+        }
+    }
+
     /// What the screen says when the bell calls the next candidate in
-    /// while an earlier sheet is open.
+    /// while an earlier sheet is shown: the candidate the clock brings, or
+    /// without one the next still to come.
     fn called_while_away(&self) -> String {
-        let next = self.next_to_come(0).and_then(|r| {
+        let round = match self.clock_round() {
+            Some(_) => self.clock_candidate().and_then(|c| self.circuit_round_of(c)),
+            None => self.next_to_come(0),
+        };
+        let next = round.and_then(|r| {
             let session = self.session.as_ref()?;
             let k = (*session.circuit.as_ref()?.rounds.get(r)?)?;
             Some((r, session.candidates.get(k)?))
         });
         match next {
             Some((round, c)) => format!(
-                "{} {} is called in now (round {}): finish this sheet and go on to them.",
+                "{} {} is called in now (round {}): go on to them when you are done here.",
                 c.id,
                 c.name,
                 round + 1
             ),
-            None => "The next candidate is called in now: finish this sheet and go on to them.".to_string(),
+            None => "The next candidate is called in now: go on to them when you are done here.".to_string(),
         }
     }
 

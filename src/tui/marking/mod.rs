@@ -572,6 +572,9 @@ pub struct App {
     /// last tick (`None` since another was shown), to ring the bell when
     /// their round begins and to follow the clock when it ends.
     shown: Option<Arrival>,
+    /// The round of the candidate [`App::shown`] is about: while an
+    /// earlier sheet is shown, the candidate the clock brings.
+    shown_round: Option<usize>,
 }
 
 impl std::fmt::Debug for App {
@@ -642,6 +645,7 @@ impl App {
             submitted_timer: None,
             provisional: None,
             shown: None,
+            shown_round: None,
             from_home: false,
             start_here: false,
         }

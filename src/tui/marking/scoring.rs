@@ -461,6 +461,9 @@ impl App {
             self.submitted_timer = Some(timer.clone());
             let h = timer.end(now);
             effects = self.timer_effects(h);
+            // No bell for an end that is the submission: the candidate may
+            // still be at work, and would take it for a call or time-up.
+            effects.retain(|e| *e != Effect::Bell);
         }
         effects.extend(self.append_all(vec![event]));
         effects

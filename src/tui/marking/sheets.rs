@@ -598,17 +598,22 @@ impl App {
                 .find(|c| c.id == key.candidate)
                 .filter(|c| !c.name.is_empty())
                 .map_or(key.candidate.clone(), |c| format!("{} {}", c.id, c.name));
+            // Submitted once: its amendment is what is not submitted yet.
+            let amending = self.progress_of(&key.candidate, &key.station) == Progress::Amending;
             named.push(match session.mode {
-                Mode::Circuit { .. } => match self.round_of_candidate(&key.candidate) {
-                    Some(round) => format!("{who} (round {})", round + 1),
-                    None => who,
+                Mode::Circuit { .. } => match (self.round_of_candidate(&key.candidate), amending) {
+                    (Some(round), false) => format!("{who} (round {})", round + 1),
+                    (Some(round), true) => format!("{who} (round {}, being amended)", round + 1),
+                    (None, false) => who,
+                    (None, true) => format!("{who} (being amended)"),
                 },
                 Mode::CandidateByCandidate => {
                     let title = session
                         .rubric
                         .station(&key.station)
                         .map_or(key.station.as_str(), |s| s.title.as_str());
-                    format!("{who} at {title}")
+                    let amending = if amending { " (being amended)" } else { "" };
+                    format!("{who} at {title}{amending}")
                 }
             });
         }
