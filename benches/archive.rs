@@ -82,7 +82,10 @@ fn pandas_row(
     k: usize,
     report: f64,
 ) -> String {
-    let python = std::process::Command::new("python3")
+    // `bash benches/run` installs both into target/bench-python where the
+    // system's Python lacks them, and names that Python here.
+    let python3 = std::env::var("OSCE_BENCH_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let python = std::process::Command::new(&python3)
         .args(["-c", "import pandas, pingouin"])
         .status()
         .is_ok_and(|s| s.success());
@@ -90,7 +93,7 @@ fn pandas_row(
     if !python {
         return format!(
             "| pandas + pingouin on the exported stations.csv | {cohort} | not run: `python3 -c 'import pandas, pingouin'` \
-             fails on this machine (`python3 -m pip install pandas pingouin`) | | | at least 10× slower than `report`: not measured |"
+             fails on this machine, and `bash benches/run` could not install them (`python3 -m venv`, then `pip install pandas pingouin`) | | | at least 10× slower than `report`: not measured |"
         );
     }
     let out = dir.join("export-for-pandas");
@@ -113,7 +116,7 @@ fn pandas_row(
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/pandas_report.py");
     let (p, low, high) = common::median_run(
         &[
-            "python3",
+            python3.as_str(),
             script.to_str().expect("a UTF-8 path"),
             stations.to_str().expect("a UTF-8 path"),
             "1",
