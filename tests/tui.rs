@@ -3433,6 +3433,26 @@ fn a_restart_after_the_rests_are_over_calls_the_next_candidate_at_once() {
     assert!(!h.app.waiting(), "{:?}", h.app.circuit_lines());
 }
 
+/// A restart, with an amendment open, after the next candidate fell due:
+/// the screen opens on the amendment and says who is waiting.
+#[test]
+fn a_restart_on_an_amendment_says_who_is_due() {
+    let (mut h, dir) = c001_marked_absent_after_c002_left();
+    h.tick(730.0);
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Left);
+    start_amending(&mut h);
+    let _killed = h;
+    let mut h = six_at_the_knee_in("", dir, 3000);
+    bell_since(&mut h, 3000, 3000);
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Being amended here (round 1)"), "{screen}");
+    assert!(
+        screen.contains("C006 Candidate 6 is due now (round 4): go on to them when you are done here."),
+        "{screen}"
+    );
+}
+
 /// An absence marked while the candidate before was still in the room,
 /// then a restart before they leave: they leave at the end of their
 /// changeover, and the absent candidate's round and the rest after it go

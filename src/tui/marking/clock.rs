@@ -290,7 +290,7 @@ impl App {
 
     /// Whether the confirmation shown is of a sheet here that the rotation
     /// has gone past: submitted, absent or being amended.
-    fn shown_is_done(&self) -> bool {
+    pub(super) fn shown_is_done(&self) -> bool {
         if self.sheet.is_some() || !matches!(self.screen, Screen::Confirm) {
             return false;
         }
@@ -307,6 +307,18 @@ impl App {
     /// while an earlier sheet is shown: the candidate the clock brings, or
     /// without one the next still to come.
     fn called_while_away(&self) -> String {
+        self.next_words("is called in now")
+    }
+
+    /// After a restart, the next candidate due while osce was down, with
+    /// an earlier sheet shown.
+    pub(super) fn due_while_away(&self) -> String {
+        self.next_words("is due now")
+    }
+
+    /// "C006 Candidate 6 `what` (round 4): go on to them when you are done
+    /// here."
+    fn next_words(&self, what: &str) -> String {
         let round = match self.clock_round() {
             Some(_) => self.clock_candidate().and_then(|c| self.circuit_round_of(c)),
             None => self.next_to_come(0),
@@ -318,12 +330,12 @@ impl App {
         });
         match next {
             Some((round, c)) => format!(
-                "{} {} is called in now (round {}): go on to them when you are done here.",
+                "{} {} {what} (round {}): go on to them when you are done here.",
                 c.id,
                 c.name,
                 round + 1
             ),
-            None => "The next candidate is called in now: go on to them when you are done here.".to_string(),
+            None => format!("The next candidate {what}: go on to them when you are done here."),
         }
     }
 

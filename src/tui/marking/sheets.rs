@@ -564,6 +564,10 @@ impl App {
             && !left.is_zero()
         {
             self.rest_until = Some(self.now + left);
+        } else if self.sheet.is_some() || self.shown_is_done() {
+            // Due while osce was down, with an earlier sheet shown (an
+            // amendment left open): who is waiting is said at once.
+            self.notice = Some(self.due_while_away());
         }
         Vec::new()
     }
