@@ -711,6 +711,29 @@ fn a_wrong_folder_among_several_is_named_with_the_folder_to_give() {
         out_dir.to_str().expect("utf-8"),
     ]);
     assert!(said.contains(&hint), "{said}");
+    // A decision on those folders would be taken on half the sheets (and
+    // recorded in the laptop's folder, which would then look like a
+    // sessions folder): refused, nothing recorded.
+    let (code, said) = common::run_osce(&[
+        "decide",
+        "result",
+        OSCE,
+        "--sessions",
+        laptop_b.to_str().expect("utf-8"),
+        first.to_str().expect("utf-8"),
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--pass",
+        "--by",
+        "Dr Ada Lee",
+        "--reason",
+        "Reviewed the recording",
+    ]);
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains(&hint), "{said}");
+    assert!(!laptop_b.join("msk-us-osce").exists(), "{said}");
 }
 
 /// A sheet marked under an id the roster does not have (a typing slip at

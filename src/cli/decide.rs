@@ -394,6 +394,22 @@ fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> {
         .cloned()
         .collect();
     let l = load_from_with_decisions(&common.rubric, sessions.source(), common.roster.as_deref(), &into)?;
+    // A folder that holds another exam's sheets, or this one's a level
+    // above or below (a laptop's folder, holding `sessions`): a decision
+    // taken on the others would rest on part of the sheets.
+    if sessions.stored.is_none() {
+        for folder in common.sessions.iter().filter(|f| !f.join(&l.rubric.id).is_dir()) {
+            let (_, other) = super::status::elsewhere(&l.rubric.id, &sessions, std::slice::from_ref(folder));
+            if !other.is_empty() {
+                errln!(
+                    "error: {}: nothing was recorded\n{}",
+                    folder.display(),
+                    other.trim_end()
+                );
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
+        }
+    }
     Ok((by, reason, l))
 }
 

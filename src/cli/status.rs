@@ -1375,7 +1375,7 @@ fn moderation_section(
 /// where the place holds assessment `id` itself (its sheets were marked
 /// against another version of the rubric, which the error about them
 /// says).
-fn elsewhere(
+pub(super) fn elsewhere(
     id: &str,
     sessions: &super::collect::Sessions,
     folders: &[std::path::PathBuf],
