@@ -350,6 +350,38 @@ fn a_certain_fail_with_a_sheet_not_in_yet_says_the_sheet_is_awaited() {
     );
 }
 
+/// A candidate failing for certain and absent from a station not yet
+/// settled: status does not call the result INCOMPLETE (export says FAIL)
+/// but says the absence is to settle, and the reason the results are not
+/// final names the absence.
+#[test]
+fn a_certain_fail_with_an_absence_not_settled_names_the_absence() {
+    let d = Dir::new("certain-fail-absent");
+    let folder = d.sub("s");
+    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Bottom);
+    let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
+    fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
+    recorded_absent(&folder, OSCE, "knee", "C001", "E01@lap");
+    let (code, out) = osce(&["status", OSCE, "--sessions", s(&folder), "--problems"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("INCOMPLETE until"), "{out}");
+    assert!(
+        out.contains("absent (unwell): not settled (a fail, or the candidate deferred): the result is not final until it is"),
+        "{out}"
+    );
+    let export = d.0.join("out");
+    let (code, said) = osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&export)]);
+    assert_eq!(code, 1, "{said}");
+    let results = rows(&export.join("results.csv"));
+    assert_eq!(results[1][col(&results, "result")], "FAIL", "{results:?}");
+    assert!(
+        said.contains(
+            "until each of their stations is settled (an absence not settled, a result held for review,"
+        ),
+        "{said}"
+    );
+}
+
 /// An absence has no marks: the candidate's feedback and the audit say
 /// "absent", never "0 of 20 marks" that would read as marks earned; once
 /// decided as a fail, the feedback says it counts as not passed.
@@ -1372,7 +1404,7 @@ fn a_certain_fail_with_a_station_held_for_review_is_not_final() {
         "a candidate failing elsewhere with a station held: {marks:?}"
     );
     let words = format!(
-        "{} certain, yet marks.csv has no mark for them until each of their stations is settled (a result held for review, or an item left unmarked awaiting a ruling;",
+        "{} certain, yet marks.csv has no mark for them until each of their stations is settled (an absence not settled, a result held for review, or an item left unmarked awaiting a ruling;",
         if certain_without_mark.len() == 1 {
             "1 candidate's result is".to_string()
         } else {

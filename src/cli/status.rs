@@ -811,7 +811,7 @@ pub fn render_problems(
                         .filter_map(|&i| cohort.sheets[i].state.absent.as_deref())
                         .collect();
                     format!(
-                        "{s}: absent ({}): the candidate's result is INCOMPLETE until the absence is settled\n{}",
+                        "{s}: absent ({}): not settled (a fail, or the candidate deferred): the result is not final until it is\n{}",
                         why.join("; "),
                         hints.line("absence", c, s, "--deferred (or --fail)")
                     )

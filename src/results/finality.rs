@@ -216,11 +216,17 @@ pub fn not_final(
     if without_mark > 0 {
         // What can leave a station unsettled, what is there first: sheets
         // not in yet are the common case while folders are still coming.
-        let causes = if waiting > 0 {
-            "a sheet not in yet, a result held for review, or an item left unmarked awaiting a ruling"
-        } else {
-            "a result held for review, or an item left unmarked awaiting a ruling"
-        };
+        let mut causes = Vec::new();
+        if waiting > 0 {
+            causes.push("a sheet not in yet");
+        }
+        if absences > 0 {
+            causes.push("an absence not settled");
+        }
+        causes.push("a result held for review");
+        causes.push("an item left unmarked awaiting a ruling");
+        let last = causes.pop().unwrap_or_default();
+        let causes = format!("{}, or {last}", causes.join(", "));
         why.push(format!(
             "{} certain, yet marks.csv has no mark for them until each of their stations is settled ({causes}; \
              osce status lists each station, with the decision that settles it where one is needed)",
