@@ -818,3 +818,54 @@ fn a_discrepancy_says_whether_the_third_marker_has_settled_it() {
     assert!(out.contains("settled by the third marker's sheet"), "{out}");
     assert!(!out.contains("to reconcile"), "{out}");
 }
+
+/// Status says who passes and fails as things stand, the same counts as
+/// results.csv's final results.
+#[test]
+fn status_counts_the_results_as_results_csv_gives_them() {
+    let d = Dir::new();
+    let folder = d.0.join("sim");
+    let (code, said) = common::run_osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "20",
+        "--examiners",
+        "6",
+        "--seed",
+        "3",
+        "--sessions",
+        folder.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let out_dir = d.0.join("export");
+    common::run_osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        folder.to_str().expect("utf-8"),
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    let mut reader = csv::Reader::from_path(out_dir.join("results.csv")).expect("results.csv");
+    let header = reader.headers().expect("header").clone();
+    let at = header
+        .iter()
+        .position(|h| h == "final_result")
+        .expect("final_result");
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for row in reader.records() {
+        *counts.entry(row.expect("row")[at].to_string()).or_default() += 1;
+    }
+    let count = |w: &str| counts.get(w).copied().unwrap_or(0);
+    assert!(count("PASS") > 0 && count("FAIL") > 0, "{counts:?}");
+    let (_, out) = status(&[OSCE, "--sessions", folder.to_str().expect("utf-8")]);
+    let line = format!(
+        "{} PASS · {} FAIL · {} DEFERRED · {} INCOMPLETE",
+        count("PASS"),
+        count("FAIL"),
+        count("DEFERRED"),
+        count("INCOMPLETE")
+    );
+    assert!(out.contains(&line), "{line}\n{out}");
+}

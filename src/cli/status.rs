@@ -187,7 +187,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         Some(archive) => Hints::archive(&args.rubric, archive),
         None => Hints::new(&args.rubric, &args.sessions),
     };
-    let (incomplete, held, unrecorded, modules) =
+    let (incomplete, held, unrecorded, modules, tally) =
         incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
     if args.problems {
         out!(
@@ -270,6 +270,18 @@ pub fn status(args: &StatusArgs) -> ExitCode {
             hints.source()
         );
     }
+    if !tally.is_empty() {
+        // Who passes and fails as things stand: each row of results.csv
+        // (osce export) says why.
+        let words: Vec<String> = ["PASS", "FAIL", "DEFERRED", "INCOMPLETE"]
+            .iter()
+            .map(|w| format!("{} {w}", tally.get(*w).copied().unwrap_or(0)))
+            .collect();
+        out!(
+            "\nResults (after moderation and decisions; results.csv from osce export gives each with its reasons): {}\n",
+            words.join(" · ")
+        );
+    }
     let why = osce::results::finality::not_final(
         &rubric,
         &cohort,
@@ -331,6 +343,10 @@ pub type Unrecorded = std::collections::BTreeMap<String, Vec<String>>;
 /// 32 more unassisted scans").
 pub type ModuleRows = Vec<(String, String, String)>;
 
+/// How many candidates' results are each word (PASS, FAIL, DEFERRED,
+/// INCOMPLETE).
+pub type Tally = std::collections::BTreeMap<String, usize>;
+
 /// How many candidates' results, after moderation and decisions and under
 /// the pass marks in force, are INCOMPLETE; and the stations held back
 /// although every sheet there is in (a referral, a decision to review),
@@ -341,7 +357,7 @@ pub fn incomplete_results(
     m: &Matrix,
     moderation: &Moderation,
     standards: &osce::scoring::Standards,
-) -> ((usize, usize), Held, Unrecorded, ModuleRows) {
+) -> ((usize, usize), Held, Unrecorded, ModuleRows, Tally) {
     let outside: Vec<&str> = rubric
         .components
         .iter()
@@ -358,16 +374,20 @@ pub fn incomplete_results(
     let mut unrecorded = Unrecorded::new();
     let mut modules = ModuleRows::new();
     let mut incomplete = (0, 0);
-    for (n, h, u, rows) in done {
+    let mut tally = Tally::new();
+    for (n, h, u, rows, t) in done {
         incomplete.0 += n.0;
         incomplete.1 += n.1;
+        for (word, k) in t {
+            *tally.entry(word).or_default() += k;
+        }
         held.extend(h);
         for (component, candidates) in u {
             unrecorded.entry(component).or_default().extend(candidates);
         }
         modules.extend(rows);
     }
-    (incomplete, held, unrecorded, modules)
+    (incomplete, held, unrecorded, modules, tally)
 }
 
 /// [`incomplete_results`] of the candidates `part`.
@@ -379,13 +399,15 @@ fn results_of_part(
     standards: &osce::scoring::Standards,
     outside: &[&str],
     part: &[String],
-) -> ((usize, usize), Held, Unrecorded, ModuleRows) {
+) -> ((usize, usize), Held, Unrecorded, ModuleRows, Tally) {
     let mut held = Vec::new();
     let mut unrecorded = Unrecorded::new();
     let mut modules = ModuleRows::new();
     let mut incomplete = (0, 0);
+    let mut tally = Tally::new();
     {
         for r in osce::results::reconcile::results_for(rubric, cohort, m, standards, moderation, part) {
+            *tally.entry(r.final_word()).or_default() += 1;
             incomplete.0 += usize::from(r.waiting());
             incomplete.1 += usize::from(r.certain_without_mark());
             if rubric.components.is_some() {
@@ -457,7 +479,7 @@ fn results_of_part(
             }
         }
     }
-    (incomplete, held, unrecorded, modules)
+    (incomplete, held, unrecorded, modules, tally)
 }
 
 /// How many candidates keep the results from final for having no mark,
@@ -1609,7 +1631,7 @@ fn watch(args: &StatusArgs) -> ExitCode {
                 .partition(|p| matches!(p, CohortProblem::TornTail { .. }));
         cohort.problems = problems;
         let mut text = if args.problems {
-            let (_, held, _, _) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+            let (_, held, _, _, _) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
             render_problems(&rubric, &cohort, &m, &moderation, &hints, &held)
         } else {
             render(&rubric, &cohort, &m, &moderation, &hints)
