@@ -376,8 +376,19 @@ fn bad_arguments() {
     let (code, out) = status(&[OSCE, "--sessions", "/nonexistent/sessions"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("no such sessions folder"));
-    let (code, _) = status(&[OSCE]);
-    assert_eq!(code, 2, "--sessions is required");
+    // Neither the folders nor the archive: the error names both.
+    for command in [
+        &["status", OSCE][..],
+        &["report", OSCE],
+        &["decide", "list", OSCE],
+    ] {
+        let (code, out) = common::run_osce(command);
+        assert_eq!(code, 2, "{command:?} {out}");
+        assert!(
+            out.contains("--sessions") && out.contains("--archive"),
+            "{command:?} {out}"
+        );
+    }
 }
 
 #[test]

@@ -18,12 +18,13 @@ use super::{EXIT_INVALID, EXIT_USAGE};
 /// What every decision needs: the exam, who decides and why, where it is
 /// recorded.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").args(["sessions", "archive"]).required(true)))]
 pub struct Common {
     /// Rubric file (.ron) the exam used
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders holding the sheets (one per laptop), as for status
-    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
+    #[arg(long, value_name = "DIR", num_args = 1..)]
     pub sessions: Vec<PathBuf>,
     /// The exam archive holding the sheets (`osce collect`), instead of
     /// the folders; --into is then required
@@ -237,11 +238,12 @@ pub enum Decide {
         correct: bool,
     },
     /// Every decision recorded, and which are in force
+    #[command(group(clap::ArgGroup::new("source").args(["sessions", "archive"]).required(true)))]
     List {
         /// Rubric file (.ron) the exam used
         #[arg(value_name = "RUBRIC")]
         rubric: PathBuf,
-        #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
+        #[arg(long, value_name = "DIR", num_args = 1..)]
         sessions: Vec<PathBuf>,
         /// The exam archive, instead of the folders
         #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]

@@ -217,12 +217,13 @@ pub enum ReportFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("source").args(["sessions", "archive"]).required(true)))]
 pub struct ReportArgs {
     /// Rubric file (.ron) the exam used
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to combine (one per examiner laptop)
-    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
+    #[arg(long, value_name = "DIR", num_args = 1..)]
     pub sessions: Vec<PathBuf>,
     /// The exam archive made by `osce collect`, instead of --sessions
     #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
@@ -309,6 +310,7 @@ pub struct SimulateArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("source").args(["sessions", "archive"]).required(true)))]
 pub struct ModerateArgs {
     /// Rubric file (.ron) the exam used
     #[arg(value_name = "RUBRIC")]
@@ -318,7 +320,7 @@ pub struct ModerateArgs {
     pub assessor: String,
     /// Session folders to combine (one per examiner laptop); your decisions
     /// are written into the first unless --into names another
-    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
+    #[arg(long, value_name = "DIR", num_args = 1..)]
     pub sessions: Vec<PathBuf>,
     /// The exam archive made by `osce collect`, instead of --sessions (then
     /// --into is required: a folder of your own that your journal goes to,
@@ -351,12 +353,13 @@ pub struct ModerateArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("source").args(["sessions", "archive"]).required(true)))]
 pub struct FeedbackArgs {
     /// Rubric file (.ron) the exam used
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to combine (one per examiner laptop)
-    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
+    #[arg(long, value_name = "DIR", num_args = 1..)]
     pub sessions: Vec<PathBuf>,
     /// The exam archive made by `osce collect`, instead of --sessions
     #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
@@ -387,12 +390,13 @@ pub struct ExaminersArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("source").args(["sessions", "archive"]).required(true)))]
 pub struct ExportArgs {
     /// Rubric file (.ron) the exam used
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to combine (one per examiner laptop)
-    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
+    #[arg(long, value_name = "DIR", num_args = 1..)]
     pub sessions: Vec<PathBuf>,
     /// The exam archive made by `osce collect`, instead of --sessions
     #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
@@ -423,12 +427,13 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("source").args(["sessions", "archive"]).required(true)))]
 pub struct AuditArgs {
     /// Rubric file (.ron) the exam used
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to check
-    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
+    #[arg(long, value_name = "DIR", num_args = 1..)]
     pub sessions: Vec<PathBuf>,
     /// The exam archive made by `osce collect`, instead of --sessions
     #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
@@ -455,12 +460,13 @@ pub struct ImportArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("source").args(["sessions", "archive"]).required(true)))]
 pub struct StatusArgs {
     /// Rubric file (.ron) the exam used
     #[arg(value_name = "RUBRIC")]
     pub rubric: PathBuf,
     /// Session folders to combine (one per examiner laptop)
-    #[arg(long, value_name = "DIR", num_args = 1.., required_unless_present = "archive")]
+    #[arg(long, value_name = "DIR", num_args = 1..)]
     pub sessions: Vec<PathBuf>,
     /// The exam archive made by `osce collect`, instead of --sessions
     #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]

@@ -1078,7 +1078,7 @@ pub fn render(
     .collect();
     let _ = writeln!(
         out,
-        "\nKey: ✓ submitted · not yet started{words}; 2× double-marked; ! concern flagged; M moderated; M? \
+        "\nKey: ✓ submitted; · not yet started{words}; 2× double-marked; ! concern flagged; M moderated; M? \
          moderation no longer holds (a sheet changed since, or the assessors differ)."
     );
     let total = m.cells.len();
