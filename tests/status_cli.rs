@@ -828,6 +828,9 @@ fn a_discrepancy_says_whether_the_third_marker_has_settled_it() {
     let (_, out) = status(&[OSCE, "--sessions", f]);
     assert!(out.contains("settled by the third marker's sheet"), "{out}");
     assert!(!out.contains("to reconcile"), "{out}");
+    // Three sheets in the cell, said as three.
+    let row = out.lines().find(|l| l.starts_with("C001")).expect("C001's row");
+    assert!(row.contains("✓ 3×"), "{row}\n{out}");
 }
 
 /// Status says who passes and fails as things stand, the same counts as

@@ -987,7 +987,8 @@ pub fn render(
             Some(cell) => {
                 text.push_str(short(cell.state));
                 if cell.double_marked {
-                    text.push_str(" 2×");
+                    // A third marker's sheet makes three.
+                    let _ = write!(text, " {}×", cell.sheets.len().max(2));
                 }
                 match moderated.get(&(c, s) as &dyn CellKey) {
                     Some(cm) if cm.is_moderated() => text.push_str(" M"),
@@ -1078,7 +1079,7 @@ pub fn render(
     .collect();
     let _ = writeln!(
         out,
-        "\nKey: ✓ submitted; · not yet started{words}; 2× double-marked; ! concern flagged; M moderated; M? \
+        "\nKey: ✓ submitted; · not yet started{words}; 2× double-marked (3× with a third marker's sheet); ! concern flagged; M moderated; M? \
          moderation no longer holds (a sheet changed since, or the assessors differ)."
     );
     let total = m.cells.len();
