@@ -766,6 +766,29 @@ fn update_asks_and_the_runner_saves() {
     assert!(h.app.notice.as_ref().is_some_and(|n| n.text.contains("saved ✓")));
 }
 
+/// The same agreement pressed again on the same sheets records nothing
+/// new: the journal and moderation.csv get no repeated rows.
+#[test]
+fn agreeing_again_records_nothing_new() {
+    let mut h = practical();
+    h.select("C001", "physics");
+    h.act(Action::Agree);
+    assert_eq!(decisions(&h.journal()).len(), 1);
+    h.select("C001", "physics");
+    h.act(Action::Agree);
+    h.select("C001", "physics");
+    h.act(Action::Agree);
+    assert_eq!(decisions(&h.journal()).len(), 1, "nothing new recorded");
+    assert!(
+        h.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("already recorded")),
+        "{:?}",
+        h.app.notice
+    );
+}
+
 /// A decision that cannot be saved says so and keeps the form, with what
 /// was typed, open.
 #[test]

@@ -1068,10 +1068,29 @@ impl ModerateApp {
         let Some(e) = self.current().cloned() else {
             return back;
         };
+        let sheets = seen(&self.cohort, &e.sheets);
+        // The same decision on the same sheets, recorded already (a key
+        // pressed twice): nothing new goes in the journal.
+        let again = self.own().latest(&e.candidate, &e.station).is_some_and(|d| {
+            d.decision == decision
+                && d.proposed == proposed
+                && d.rationale.trim() == rationale.trim()
+                && d.internal == e.internal.outcome
+                && d.sheets == sheets
+        });
+        if again {
+            self.say(format!(
+                "{} at {}: already recorded as {}: nothing new recorded.",
+                e.candidate,
+                e.station,
+                decision.label()
+            ));
+            return next;
+        }
         let event = Event::Moderated {
             station: e.station.clone(),
             candidate: e.candidate.clone(),
-            sheets: seen(&self.cohort, &e.sheets),
+            sheets,
             internal: e.internal.outcome,
             decision,
             proposed,
