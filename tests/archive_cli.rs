@@ -2631,3 +2631,31 @@ fn a_decision_with_the_into_placeholder_left_in_is_refused() {
     assert!(said.contains("--into FOLDER is the placeholder"), "{said}");
     assert!(!dir.0.join("FOLDER").exists());
 }
+
+/// A folder given a level too high (the folder holding the sessions
+/// folder) or too low (the assessment's folder, an examiner's) is told the
+/// folder to name instead.
+#[test]
+fn a_folder_a_level_off_is_told_the_sessions_folder_to_name() {
+    let dir = Dir::new("archive-level-off");
+    let (a, _) = two_laptops(&dir);
+    let laptop = dir.sub("laptop-c");
+    let sessions = laptop.join("sessions");
+    std::fs::rename(&a, &sessions).expect("move");
+    let archive = dir.0.join("exam.osce");
+    let assessment = sessions.join("msk-us-osce");
+    let examiner = assessment.join("e.jones@laptop-a");
+    for (given, named) in [
+        (&laptop, &sessions),
+        (&assessment, &sessions),
+        (&examiner, &sessions),
+    ] {
+        let (code, out) = run_osce(&["collect", s(&archive), s(given)]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(&format!("name {} instead", named.display())),
+            "{out}"
+        );
+        assert!(!archive.exists(), "{out}");
+    }
+}

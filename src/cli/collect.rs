@@ -71,9 +71,12 @@ pub fn run(args: &CollectArgs) -> ExitCode {
         }
     };
     for folder in &done.empty_folders {
+        let instead = match sessions_folder_near(folder) {
+            Some(near) => format!("name {} instead", near.display()),
+            None => "name the sessions folder (the one above the assessments' folders)".to_string(),
+        };
         errln!(
-            "error: {}: no assessment's journals there, so nothing was collected from it; name the sessions \
-             folder (the one above the assessments' folders)",
+            "error: {}: no assessment's journals there, so nothing was collected from it; {instead}",
             folder.display()
         );
     }
@@ -331,4 +334,44 @@ pub fn no_folder(path: &Path) -> String {
     } else {
         format!("{shown}: no such sessions folder")
     }
+}
+
+/// The sessions folder a folder holding no journals was probably meant
+/// to be: the one inside it (a laptop's own folder, holding `sessions`),
+/// or the one above it (an assessment's folder, whose folders are
+/// `EXAMINER@DEVICE`), or two above (an examiner's folder).
+fn sessions_folder_near(folder: &Path) -> Option<PathBuf> {
+    let dirs = |f: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(f)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .collect()
+    };
+    let examiners = |f: &Path| {
+        dirs(f).iter().any(|d| {
+            d.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.contains('@'))
+        })
+    };
+    let named = |p: &Path| -> Option<PathBuf> { Some(p.to_path_buf()).filter(|p| !p.as_os_str().is_empty()) };
+    // An examiner's folder, in an assessment's folder.
+    if folder
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains('@'))
+    {
+        return folder.parent().and_then(Path::parent).and_then(named);
+    }
+    // An assessment's folder.
+    if examiners(folder) {
+        return folder.parent().and_then(named);
+    }
+    // A folder holding the sessions folder.
+    dirs(folder)
+        .into_iter()
+        .find(|d| dirs(d).iter().any(|a| examiners(a)))
 }
