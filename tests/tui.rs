@@ -3133,6 +3133,59 @@ fn an_amendment_open_past_two_rounds_rings_for_each_candidate_called() {
     );
 }
 
+/// By the circuit's clock, the next round begins while the confirmation
+/// still waits on the candidate before (nothing marked): the screen
+/// follows the clock to the next candidate, and the bell calls them.
+#[test]
+fn by_the_clock_a_round_begun_on_an_unopened_confirmation_rings() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    h.tick(700.0);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    assert!(bell_at(&mut h, 781), "round 2 begins: C001 is called");
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(
+        h.render(80, 24)
+            .contains("Is this the candidate in front of you?")
+    );
+    assert!(!bell_at(&mut h, 782));
+}
+
+/// By the circuit's clock, a sheet still being marked when the next round
+/// begins: its candidate has left, and the bell calls the next one, with
+/// a line saying who.
+#[test]
+fn by_the_clock_a_round_begun_while_marking_the_last_rings() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    h.key(KeyCode::Enter);
+    h.tick(10.0);
+    h.chars("11");
+    assert!(!bell_at(&mut h, 700));
+    assert!(bell_at(&mut h, 781), "round 2 begins: C001 is called");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("C001 Candidate 1 is called in now (round 2)"),
+        "{screen}"
+    );
+    assert!(!bell_at(&mut h, 782));
+}
+
+/// By the circuit's clock, reading an earlier sheet when the circuit ends:
+/// no candidate is called (there is none).
+#[test]
+fn by_the_clock_the_end_of_the_circuit_calls_nobody() {
+    let mut h = c002_still_in_the_room_with("2026-11-23T09:00Z");
+    h.tick(705.0);
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Enter);
+    h.tick(710.0);
+    assert!(bell_at(&mut h, 781), "round 2: C001");
+    assert!(!bell_at(&mut h, 7 * 780 + 1), "{:?}", h.app.notice);
+    let screen = h.render(120, 40);
+    assert!(!screen.contains("is called in now (round 3)"), "{screen}");
+}
+
 /// Reading an earlier sheet through the rest rounds after an absence: the
 /// next candidate is called when the rests end, while the sheet is open.
 #[test]

@@ -77,7 +77,9 @@ impl App {
         // and the rests running, and the next candidate is called (the
         // bell) when they are due, not when the examiner is back.
         let open = self.sheet.is_some();
-        if open && !self.open_sheet_is_past() {
+        // By the clock, the open sheet's round may be over while it is
+        // still marked: its candidate has left, the next one is called.
+        if open && !self.open_sheet_is_past() && !self.open_round_over_by_clock() {
             // The examiner confirmed the next candidate: they are here.
             self.leaving = None;
             self.after_round = None;
@@ -139,6 +141,10 @@ impl App {
                 // A round begun since the last tick calls its candidate,
                 // also when the one called before was never seen to.
                 let round = self.clock_candidate().and_then(|c| self.circuit_round_of(c));
+                if round.is_none() {
+                    // Every round is over, or nobody is still to come.
+                    return false;
+                }
                 let arrival = self.arrival_in(round);
                 let seen = self.shown == Some(Arrival::Here) && self.shown_round == round;
                 let called = matches!(arrival, Arrival::Here) && self.shown.is_some() && !seen;
@@ -156,12 +162,16 @@ impl App {
                 (Some(c), Some(st)) => self.progress_of(&c.id, &st.id) == Progress::NotStarted,
                 _ => false,
             };
+            let mut followed = false;
             if ended && untouched && matches!(self.screen, Screen::Confirm) && self.name_differs.is_none() {
                 self.follow_clock();
                 arrival = self.arrival();
+                followed = true;
             }
-            let called =
-                matches!(arrival, Arrival::Here) && self.shown.is_some_and(|a| !matches!(a, Arrival::Here));
+            // Followed to a candidate whose round has begun: they are
+            // called, as the candidate shown is when their round begins.
+            let called = matches!(arrival, Arrival::Here)
+                && (followed || self.shown.is_some_and(|a| !matches!(a, Arrival::Here)));
             self.shown = Some(arrival);
             self.shown_round = self.current_round();
             return called;
@@ -280,6 +290,15 @@ impl App {
                 })
             })
             .map(|(r, _)| r)
+    }
+
+    /// Station circuit with a start time: whether the round of the sheet
+    /// open is over by the clock.
+    fn open_round_over_by_clock(&self) -> bool {
+        let Some(sheet) = &self.sheet else {
+            return false;
+        };
+        matches!(self.round_by_clock(&sheet.candidate.id), Some(RoundByClock::Over))
     }
 
     /// Station circuit: the round of the candidate at `index` in the
