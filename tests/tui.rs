@@ -3186,6 +3186,41 @@ fn by_the_clock_the_end_of_the_circuit_calls_nobody() {
     assert!(!screen.contains("is called in now (round 3)"), "{screen}");
 }
 
+/// A sheet submitted after its candidate's changeover ended, with a rest
+/// round next: the rest counts from the end of the changeover (the bell
+/// that ended the round), as a restart counts it, not from the
+/// submission.
+#[test]
+fn a_rest_after_a_late_submission_counts_from_the_end_of_the_changeover() {
+    let mut h = six_at_the_knee("");
+    // C002, round 1: submitted at 740, after the changeover ended at 720.
+    h.key(KeyCode::Enter);
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(730.0);
+    h.tick(740.0);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    // C001, round 2: timer from 745, its changeover ends at 1465; the
+    // sheet is submitted at 1480, and round 3 (nobody) is a rest.
+    h.tick(745.0);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char(' '));
+    h.tick(1470.0);
+    h.tick(1480.0);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    h.tick(1481.0);
+    assert!(!bell_at(&mut h, 1465 + 780 - 5), "{:?}", h.app.circuit_lines());
+    assert!(bell_at(&mut h, 1465 + 780 + 1), "{:?}", h.app.circuit_lines());
+}
+
 /// Reading an earlier sheet through the rest rounds after an absence: the
 /// next candidate is called when the rests end, while the sheet is open.
 #[test]

@@ -13,7 +13,12 @@ impl App {
             Vec::new()
         };
         if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) {
+            let on_timer = timer.elapsed(now);
             let happenings = timer.poll(now);
+            // When it ended by the monotonic clock, not at this tick.
+            if let Some(end) = happenings.iter().find(|h| h.action == TimerAction::End) {
+                self.timer_ended = Some(now.saturating_sub(on_timer.saturating_sub(end.at)));
+            }
             effects.extend(self.timer_effects(happenings));
         }
         effects.extend(self.draft_comments());
@@ -200,8 +205,9 @@ impl App {
             let plan = self.session.as_ref().and_then(|s| s.circuit.as_ref());
             if let Some(plan) = plan.filter(|p| p.start.is_none() && rests > 0) {
                 let rounds = u32::try_from(rests).unwrap_or(u32::MAX);
-                let from = match self.round_began {
-                    Some(began) if absent => began,
+                let from = match (self.round_began, self.rest_from.take()) {
+                    (Some(began), _) if absent => began,
+                    (_, Some(ended)) => ended,
                     _ => now,
                 };
                 self.rest_until = Some(from + plan.round.saturating_mul(rounds));

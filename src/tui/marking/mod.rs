@@ -575,6 +575,13 @@ pub struct App {
     /// The round of the candidate [`App::shown`] is about: while an
     /// earlier sheet is shown, the candidate the clock brings.
     shown_round: Option<usize>,
+    /// When the open sheet's station timer ran its course (the end of
+    /// changeover, by the monotonic clock): a round after a sheet
+    /// submitted later than that began then, not at the submission.
+    timer_ended: Option<Duration>,
+    /// Where rests follow a sheet submitted after its timer ran its
+    /// course: when they began.
+    rest_from: Option<Duration>,
 }
 
 impl std::fmt::Debug for App {
@@ -646,6 +653,8 @@ impl App {
             provisional: None,
             shown: None,
             shown_round: None,
+            timer_ended: None,
+            rest_from: None,
             from_home: false,
             start_here: false,
         }

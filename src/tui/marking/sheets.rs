@@ -130,6 +130,7 @@ impl App {
                 .last
                 .map_or(Saved::Nothing, |(seq, time)| Saved::Saved { seq, time });
         }
+        self.timer_ended = None;
         self.sheet = Some(Sheet {
             key,
             station,
@@ -383,6 +384,12 @@ impl App {
         // run, when they end.
         let absent =
             self.sheet.as_ref().is_some_and(|s| s.state.absent.is_some()) && self.submitted_timer.is_none();
+        // Submitted after the station timer ran its course: the next
+        // round began when it did.
+        self.rest_from = match self.submitted_timer {
+            None if !absent => self.timer_ended,
+            _ => None,
+        };
         if !absent {
             self.leaving = None;
         } else if let Some(until) = self.rest_until {
