@@ -3030,6 +3030,14 @@ fn the_next_candidate_is_called_while_an_earlier_sheet_is_being_amended() {
         screen.contains("C001") && screen.contains("called in now"),
         "{screen}"
     );
+    // A mark changed in the amendment: the notice goes, the header keeps
+    // saying who is waiting.
+    h.key(KeyCode::Char('0'));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Called in, waiting for you: C001 Candidate 1 (round 2)"),
+        "{screen}"
+    );
     // A minute later the amendment is submitted: C001 is here already.
     h.tick(780.0);
     h.key(KeyCode::Char('s'));
@@ -3038,6 +3046,8 @@ fn the_next_candidate_is_called_while_an_earlier_sheet_is_being_amended() {
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
     assert!(!h.app.waiting(), "{:?}", h.app.circuit_lines());
     assert!(!bell_at(&mut h, 781), "no second bell on coming back");
+    h.key(KeyCode::Enter);
+    assert!(!h.render(120, 40).contains("waiting for you"), "back with C001");
 }
 
 /// By the circuit's clock, a sheet submitted with its candidate still in

@@ -86,6 +86,7 @@ impl App {
         // still marked: its candidate has left, the next one is called.
         if open && !self.open_sheet_is_past() && !self.open_round_over_by_clock() {
             // The examiner confirmed the next candidate: they are here.
+            self.waiting_words = None;
             self.leaving = None;
             self.after_round = None;
             self.rest_until = None;
@@ -94,10 +95,13 @@ impl App {
         // An earlier sheet open, or the confirmation of one (submitted,
         // absent or being amended) gone back to.
         let past = open || self.shown_is_done();
+        if !past {
+            self.waiting_words = None;
+        }
         let rang = self.calls_for_the_room();
         let called = self.rotation_tick(past);
         if called && past {
-            self.notice = Some(self.called_while_away());
+            self.say_waiting("is called in now");
         }
         called || rang
     }
@@ -328,40 +332,37 @@ impl App {
         }
     }
 
-    /// What the screen says when the bell calls the next candidate in
-    /// while an earlier sheet is shown: the candidate the clock brings, or
-    /// without one the next still to come.
-    fn called_while_away(&self) -> String {
-        self.next_words("is called in now")
-    }
-
-    /// After a restart, the next candidate due while osce was down, with
-    /// an earlier sheet shown.
-    pub(super) fn due_while_away(&self) -> String {
-        self.next_words("is due now")
-    }
-
-    /// "C006 Candidate 6 `what` (round 4): go on to them when you are done
-    /// here."
-    fn next_words(&self, what: &str) -> String {
+    /// The next candidate of the rotation, while an earlier sheet is
+    /// shown: the candidate the clock brings, or without one the next
+    /// still to come; with their round.
+    fn next_who(&self) -> Option<(String, usize)> {
         let round = match self.clock_round() {
             Some(_) => self.clock_candidate().and_then(|c| self.circuit_round_of(c)),
             None => self.next_to_come(0),
-        };
-        let next = round.and_then(|r| {
-            let session = self.session.as_ref()?;
-            let k = (*session.circuit.as_ref()?.rounds.get(r)?)?;
-            Some((r, session.candidates.get(k)?))
-        });
-        match next {
-            Some((round, c)) => format!(
-                "{} {} {what} (round {}): go on to them when you are done here.",
-                c.id,
-                c.name,
-                round + 1
+        }?;
+        let session = self.session.as_ref()?;
+        let k = (*session.circuit.as_ref()?.rounds.get(round)?)?;
+        let c = session.candidates.get(k)?;
+        Some((format!("{} {}", c.id, c.name), round))
+    }
+
+    /// Says that the next candidate `what` ("is called in now", or after a
+    /// restart "is due now") while an earlier sheet is shown: once as a
+    /// notice, and on the scoring screen's header until the examiner is
+    /// back with the rotation.
+    pub(super) fn say_waiting(&mut self, what: &str) {
+        let (notice, waiting) = match self.next_who() {
+            Some((who, round)) => (
+                format!("{who} {what} (round {})", round + 1),
+                format!("{who} (round {})", round + 1),
             ),
-            None => format!("The next candidate {what}: go on to them when you are done here."),
-        }
+            None => (
+                format!("The next candidate {what}"),
+                "the next candidate".to_string(),
+            ),
+        };
+        self.notice = Some(format!("{notice}: go on to them when you are done here."));
+        self.waiting_words = Some(waiting);
     }
 
     /// Station circuit: the round (0 for the first) of the candidate whose

@@ -582,6 +582,9 @@ pub struct App {
     /// Where rests follow a sheet submitted after its timer ran its
     /// course: when they began.
     rest_from: Option<Duration>,
+    /// While an earlier sheet is shown: who was called in meanwhile
+    /// ("C001 … is called in now (round 2)"), for the scoring header.
+    pub waiting_words: Option<String>,
 }
 
 impl std::fmt::Debug for App {
@@ -655,6 +658,7 @@ impl App {
             shown_round: None,
             timer_ended: None,
             rest_from: None,
+            waiting_words: None,
             from_home: false,
             start_here: false,
         }

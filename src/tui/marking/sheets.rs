@@ -574,7 +574,7 @@ impl App {
         } else if self.sheet.is_some() || self.shown_is_done() {
             // Due while osce was down, with an earlier sheet shown (an
             // amendment left open): who is waiting is said at once.
-            self.notice = Some(self.due_while_away());
+            self.say_waiting("is due now");
         }
         Vec::new()
     }

@@ -162,6 +162,14 @@ fn render_header(
         }
     }
     lines.push(Line::from(status));
+    // An earlier sheet open while the next candidate was called in: said
+    // until the examiner is back with them (the notice goes at a key).
+    if let Some(words) = &app.waiting_words {
+        lines.push(Line::styled(
+            format!("Called in, waiting for you: {words}"),
+            theme.warn(),
+        ));
+    }
     if sheet.quarantine.is_some() {
         lines.push(Line::styled(
             "A torn write was set aside when this sheet opened: check its last marks (osce audit)",
