@@ -611,6 +611,11 @@ fn a_moved_journal_is_voided_and_an_unmarked_item_ruled_on() {
     let (_, out) = osce(&["status", PRACTICAL, "--sessions", f, "--problems"]);
     assert!(out.contains("decide: osce decide void"), "{out}");
     let moved = other.join("physics.jsonl");
+    // The hint names the journal that cannot be used: nothing to look up.
+    assert!(
+        out.contains(&format!("--station physics --sheet {} --by", moved.display())),
+        "{out}"
+    );
     let (code, out) = osce(&[
         "decide",
         "void",

@@ -678,6 +678,33 @@ impl Hints {
     /// `choice` is the command's choice, then perhaps `(or …)`: the
     /// alternative, said on a line of its own below the command, which
     /// stays words a shell takes as they are.
+    /// The `--sheet` of a void decision at `candidate` and `station`: the
+    /// journal's path where one journal there cannot be used and its
+    /// path is a plain shell word (read from folders), else `PATH` to
+    /// fill in.
+    fn void_choice(&self, cohort: &Cohort, candidate: &str, station: &str) -> String {
+        let paths: Vec<&Path> = cohort
+            .problem_sheets
+            .iter()
+            .filter(|p| p.key.candidate == candidate && p.key.station == station)
+            .map(|p| p.path.as_path())
+            .collect();
+        match paths.as_slice() {
+            [path] if self.archive.is_none() => match path.to_str() {
+                Some(text)
+                    if !text.is_empty()
+                        && text
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || "/._-@+:,".contains(c)) =>
+                {
+                    format!("--sheet {text}")
+                }
+                _ => "--sheet PATH".to_string(),
+            },
+            _ => "--sheet PATH".to_string(),
+        }
+    }
+
     fn line(&self, kind: &str, candidate: &str, station: &str, choice: &str) -> String {
         let (choice, or) = match choice.split_once(" (or ") {
             Some((choice, or)) => (choice, Some(or)),
@@ -809,7 +836,7 @@ pub fn render_problems(
                 CellState::Problem => format!(
                     "{s}: PROBLEM: {}\n{}",
                     cell.problem.as_deref().unwrap_or(""),
-                    hints.line("void", c, s, "--sheet PATH")
+                    hints.line("void", c, s, &hints.void_choice(cohort, c, s))
                 ),
                 CellState::Conflict => format!(
                     "{s}: CONFLICT: {}\n{}{}",
@@ -1133,7 +1160,8 @@ pub fn render(
                 let _ = writeln!(out, "  {candidate} at {station}: {}", p.path.display());
                 let _ = writeln!(out, "    {}", p.why);
             }
-            let _ = writeln!(out, "{}", hints.line("void", candidate, station, "--sheet PATH"));
+            let choice = hints.void_choice(cohort, candidate, station);
+            let _ = writeln!(out, "{}", hints.line("void", candidate, station, &choice));
         }
     }
     let absences: Vec<&(String, String)> = m
