@@ -675,9 +675,6 @@ impl Hints {
         )
     }
 
-    /// `choice` is the command's choice, then perhaps `(or …)`: the
-    /// alternative, said on a line of its own below the command, which
-    /// stays words a shell takes as they are.
     /// The `--sheet` of a void decision at `candidate` and `station`: the
     /// journal's path where one journal there cannot be used and its
     /// path is a plain shell word (read from folders), else `PATH` to
@@ -705,6 +702,9 @@ impl Hints {
         }
     }
 
+    /// `choice` is the command's choice, then perhaps `(or …)`: the
+    /// alternative, said on a line of its own below the command, which
+    /// stays words a shell takes as they are.
     fn line(&self, kind: &str, candidate: &str, station: &str, choice: &str) -> String {
         let (choice, or) = match choice.split_once(" (or ") {
             Some((choice, or)) => (choice, Some(or)),

@@ -205,11 +205,13 @@ impl App {
             // An absent candidate's own round is a rest as well, from when
             // it began.
             let absent = std::mem::take(&mut self.absent_rest);
+            // Taken whether rests follow or not: it is this submission's.
+            let timer_ended = self.rest_from.take();
             let rests = self.rests_after(Some(from)) + usize::from(absent);
             let plan = self.session.as_ref().and_then(|s| s.circuit.as_ref());
             if let Some(plan) = plan.filter(|p| p.start.is_none() && rests > 0) {
                 let rounds = u32::try_from(rests).unwrap_or(u32::MAX);
-                let from = match (self.round_began, self.rest_from.take()) {
+                let from = match (self.round_began, timer_ended) {
                     (Some(began), _) if absent => began,
                     (_, Some(ended)) => ended,
                     _ => now,

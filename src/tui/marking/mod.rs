@@ -583,7 +583,7 @@ pub struct App {
     /// course: when they began.
     rest_from: Option<Duration>,
     /// While an earlier sheet is shown: who was called in meanwhile
-    /// ("C001 … is called in now (round 2)"), for the scoring header.
+    /// ("C001 Aisha Khan (round 2)"), for the scoring header.
     pub waiting_words: Option<String>,
 }
 
