@@ -779,6 +779,85 @@ fn a_candidate_marked_but_not_on_the_roster_is_a_problem_and_not_final() {
         "{out}"
     );
     assert!(!out.contains("No sheet needs action"), "{out}");
+    // The roster's C002 has no sheet at all: the pair is named both ways,
+    // as a question (here the slip was on the sheet, not the roster).
+    assert!(
+        out.contains(
+            "    the roster's C002 Siobhán Ní Bhriain has no sheet at all: if that is this candidate, one of the two \
+             ids is mistyped: where the roster's is, correct it to C0O2 in the roster and run status again"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("  no sheet at any station, while C0O2 (not on the roster, below) has sheets"),
+        "{out}"
+    );
+}
+
+/// A roster whose id for a candidate is mistyped (the laptops marked the
+/// candidate under the right id): status showed one candidate missing at
+/// every station and another marked but not on the roster, and offered
+/// voiding the sheets, never the roster. It names the pair, by the name
+/// or by an id a typo away, and once the roster is corrected, nothing of
+/// it is left.
+#[test]
+fn a_mistyped_id_in_the_roster_is_named_beside_the_sheets_it_misses() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    for station in ["shoulder", "knee"] {
+        write_sheet(&a, OSCE, station, "C001", "E01@lap", true, vec![]);
+        write_sheet(&a, OSCE, station, "C0002", "E01@lap", true, vec![]);
+    }
+    let wrong = d.sub("r").join("wrong.csv");
+    std::fs::write(
+        &wrong,
+        "candidate_id,name\nC001,Name of C001\nC0020,Name of C0002\nC003,Ann Other\n",
+    )
+    .expect("roster");
+    let args = |roster: &Path, problems: bool| {
+        let mut a = vec![
+            OSCE.to_string(),
+            "--sessions".into(),
+            a.display().to_string(),
+            "--roster".into(),
+        ];
+        a.push(roster.display().to_string());
+        if problems {
+            a.push("--problems".into());
+        }
+        a
+    };
+    let run = |v: Vec<String>| status(&v.iter().map(String::as_str).collect::<Vec<&str>>());
+    let (code, out) = run(args(&wrong, true));
+    assert_eq!(code, 1, "{out}");
+    // Paired by the name the sheets confirmed, though the ids are two
+    // edits apart; C003, with no sheet either and another name, is not.
+    assert!(
+        out.contains(
+            "    the roster's C0020 Name of C0002 has no sheet at all: if that is this candidate, one of the two ids \
+             is mistyped: where the roster's is, correct it to C0002 in the roster"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  - C0002 (marked) looks like the roster's C0020 (no sheet at all): if the roster mistypes the id, \
+             correct it there"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("C003 (no sheet"), "{out}");
+    // The roster corrected: neither the pair nor a candidate off the roster.
+    let right = d.sub("r").join("right.csv");
+    std::fs::write(
+        &right,
+        "candidate_id,name\nC001,Name of C001\nC0002,Name of C0002\nC003,Ann Other\n",
+    )
+    .expect("roster");
+    let (_, out) = run(args(&right, true));
+    assert!(!out.contains("Not on the roster"), "{out}");
+    assert!(!out.contains("looks like"), "{out}");
+    assert!(!out.contains("no sheet at any station"), "{out}");
 }
 
 /// Two markers over the rubric's threshold, reconciled by a third marker

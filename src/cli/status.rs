@@ -827,6 +827,7 @@ pub fn render_problems(
     }
     let moderated = moderation_of(cohort, m, moderation);
     let order = ItemOrder::of(rubric);
+    let lookalikes = m.roster_lookalikes();
     let mut any = false;
     for c in &m.candidates {
         let mut open = Vec::new();
@@ -918,6 +919,13 @@ pub fn render_problems(
         any = true;
         let name = m.names.get(c).map(String::as_str).unwrap_or("");
         let _ = writeln!(out, "\n{c} {name}");
+        if let Some((marked, _)) = lookalikes.iter().find(|(_, r)| r == c) {
+            let _ = writeln!(
+                out,
+                "  no sheet at any station, while {marked} (not on the roster, below) has sheets: is this id \
+                 mistyped in the roster?"
+            );
+        }
         for what in open {
             let _ = writeln!(out, "  {what}");
         }
@@ -939,6 +947,15 @@ pub fn render_problems(
                 .map(String::as_str)
                 .collect();
             let _ = writeln!(out, "  {c} {name}: sheets at {}", stations.join(", "));
+            if let Some((_, r)) = lookalikes.iter().find(|(marked, _)| marked == c) {
+                let roster_name = m.names.get(*r).map(String::as_str).unwrap_or("");
+                let _ = writeln!(
+                    out,
+                    "    the roster's {r} {roster_name} has no sheet at all: if that is this candidate, one of the \
+                     two ids is mistyped: where the roster's is, correct it to {c} in the roster and run status \
+                     again (nothing needs voiding)"
+                );
+            }
         }
         let _ = writeln!(
             out,

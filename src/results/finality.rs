@@ -61,6 +61,22 @@ pub fn not_final(
              roster, or void a sheet marked under a wrong id (osce status --problems lists each)",
             n(m.unexpected.len(), "candidate is", "candidates are")
         ));
+        let lookalikes = m.roster_lookalikes();
+        if !lookalikes.is_empty() {
+            let pairs: Vec<String> = lookalikes
+                .iter()
+                .map(|(marked, r)| format!("{marked} (marked) looks like the roster's {r} (no sheet at all)"))
+                .collect();
+            why.push(format!(
+                "{}: if the roster mistypes {}, correct it there",
+                pairs.join("; "),
+                if lookalikes.len() == 1 {
+                    "the id"
+                } else {
+                    "these ids"
+                }
+            ));
+        }
     }
     let count = |state: CellState| m.cells.values().filter(|c| c.state == state).count();
     let problems = count(CellState::Problem);

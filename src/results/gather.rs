@@ -1030,6 +1030,59 @@ impl Matrix {
     pub fn complete(&self) -> bool {
         self.cells.values().all(|c| c.state.is_done())
     }
+
+    /// Whether any sheet (an absence too) is in for `candidate`.
+    pub fn has_sheets(&self, candidate: &str) -> bool {
+        self.stations
+            .iter()
+            .any(|s| self.cell(candidate, s).is_some_and(|c| !c.sheets.is_empty()))
+    }
+
+    /// Each candidate marked but not on the roster, with the roster's
+    /// candidate they look like who has no sheet at all: the same name, or
+    /// an id a typo away. A mistyped id in the roster shows as exactly such
+    /// a pair (a row missing everywhere, and the same candidate marked
+    /// under the id the laptops used). Looked for only among a few such
+    /// candidates: many of them means another exam's roster, not a typo.
+    pub fn roster_lookalikes(&self) -> Vec<(&str, &str)> {
+        const FEW: usize = 50;
+        if self.unexpected.is_empty() || self.unexpected.len() > FEW {
+            return Vec::new();
+        }
+        let unmarked: Vec<&str> = self
+            .candidates
+            .iter()
+            .filter(|c| !self.unexpected.contains(*c) && !self.has_sheets(c))
+            .map(String::as_str)
+            .collect();
+        if unmarked.is_empty() {
+            return Vec::new();
+        }
+        let name = |c: &str| {
+            self.names
+                .get(c)
+                .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+                .filter(|n| !n.is_empty())
+        };
+        let mut taken: BTreeSet<&str> = BTreeSet::new();
+        let mut pairs = Vec::new();
+        for marked in &self.unexpected {
+            let by_name = name(marked).and_then(|n| {
+                unmarked
+                    .iter()
+                    .copied()
+                    .find(|r| !taken.contains(r) && name(r).as_deref() == Some(n.as_str()))
+            });
+            let found = by_name.or_else(|| {
+                crate::rubric::did_you_mean(marked, unmarked.iter().copied().filter(|r| !taken.contains(r)))
+            });
+            if let Some(r) = found {
+                taken.insert(r);
+                pairs.push((marked.as_str(), r));
+            }
+        }
+        pairs
+    }
 }
 
 /// The candidates × stations matrix of a cohort. With a roster, its
