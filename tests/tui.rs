@@ -3196,6 +3196,42 @@ fn by_the_clock_the_end_of_the_circuit_calls_nobody() {
     assert!(!screen.contains("is called in now (round 3)"), "{screen}");
 }
 
+/// By the clock, the examiner goes back (←) to a candidate whose round
+/// went by unmarked (to record the absence, say): the rotation goes on,
+/// and the next candidate's round rings and names them, where before the
+/// screen stayed silent; the screen stays where the examiner put it, and
+/// → reaches the candidate called, with no second bell.
+#[test]
+fn looking_back_at_a_candidate_whose_round_went_by_still_hears_the_next_call() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    // Round 1 (C002) goes by unmarked; round 2 calls C001.
+    assert!(bell_at(&mut h, 781));
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    assert!(!bell_at(&mut h, 790));
+    assert!(
+        h.render(120, 40)
+            .contains("Round 1 is over: this candidate has left.")
+    );
+    // Round 3 is a rest at the knee; round 4 brings C006.
+    assert!(!bell_at(&mut h, 2 * 780 + 1), "{:?}", h.app.notice);
+    assert!(bell_at(&mut h, 3 * 780 + 1), "{:?}", h.app.circuit_lines());
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("is called in now (round 4)"), "{screen}");
+    assert!(screen.contains("C006"), "{screen}");
+    // Back with the rotation: C001's round went by too, then C006.
+    h.key(KeyCode::Right);
+    assert!(!bell_at(&mut h, 3 * 780 + 5));
+    while h.app.current_candidate().map(|c| c.id.as_str()) != Some("C006") {
+        h.key(KeyCode::Right);
+    }
+    assert!(!h.app.waiting(), "{:?}", h.app.circuit_lines());
+    assert!(!bell_at(&mut h, 3 * 780 + 10));
+}
+
 /// A sheet submitted after its candidate's changeover ended, with a rest
 /// round next: the rest counts from the end of the changeover (the bell
 /// that ended the round), as a restart counts it, not from the

@@ -93,8 +93,9 @@ impl App {
             return false;
         }
         // An earlier sheet open, or the confirmation of one (submitted,
-        // absent or being amended) gone back to.
-        let past = open || self.shown_is_done();
+        // absent or being amended) gone back to, or of a candidate whose
+        // round is over by the clock.
+        let past = open || self.shown_is_done() || self.shown_is_looked_back();
         if !past {
             self.waiting_words = None;
         }
@@ -334,6 +335,14 @@ impl App {
         }
     }
 
+    /// By the clock: whether the confirmation shown is of a candidate whose
+    /// round was over when the examiner moved to them (never marked here,
+    /// say): not one the screen waited for while their round ended, which
+    /// it follows the clock away from.
+    fn shown_is_looked_back(&self) -> bool {
+        self.looking_back && self.sheet.is_none() && matches!(self.screen, Screen::Confirm)
+    }
+
     /// The next candidate of the rotation, while an earlier sheet is
     /// shown: the candidate the clock brings, or without one the next
     /// still to come; with their round.
@@ -430,6 +439,7 @@ impl App {
         if let Some(c) = self.clock_candidate() {
             self.candidate = c;
             self.shown = None;
+            self.looking_back = false;
         }
     }
 

@@ -575,6 +575,10 @@ pub struct App {
     /// The round of the candidate [`App::shown`] is about: while an
     /// earlier sheet is shown, the candidate the clock brings.
     shown_round: Option<usize>,
+    /// Station circuit with a clock: the examiner moved (← or →) to a
+    /// candidate whose round is over, to look back: the rotation goes on,
+    /// its calls ring, and the screen does not follow the clock away.
+    looking_back: bool,
     /// When the open sheet's station timer ran its course (the end of
     /// changeover, by the monotonic clock): a round after a sheet
     /// submitted later than that began then, not at the submission.
@@ -656,6 +660,7 @@ impl App {
             provisional: None,
             shown: None,
             shown_round: None,
+            looking_back: false,
             timer_ended: None,
             rest_from: None,
             waiting_words: None,

@@ -78,6 +78,7 @@ impl App {
         let mut effects = vec![Effect::Close];
         self.sheet = None;
         self.shown = None;
+        self.looking_back = self.clock_round().is_some() && matches!(self.arrival(), Arrival::Gone { .. });
         if !matches!(self.saved, Saved::Failed(_)) {
             self.saved = Saved::Nothing;
         }
@@ -765,6 +766,7 @@ impl App {
                 self.candidate = c;
                 self.station = s;
                 self.shown = None;
+                self.looking_back = false;
                 self.sheet = None;
                 self.screen = Screen::Confirm;
                 let confirmed = self
