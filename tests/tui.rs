@@ -3232,6 +3232,41 @@ fn looking_back_at_a_candidate_whose_round_went_by_still_hears_the_next_call() {
     assert!(!bell_at(&mut h, 3 * 780 + 10));
 }
 
+/// By the clock a sheet is submitted without the station timer (the round
+/// times the candidate). Amended later, it offered "READY · space starts",
+/// and space started the station's clock, recorded, on a sheet whose
+/// candidate had left: now it says the amendment is not timed.
+#[test]
+fn an_amendment_of_an_untimed_sheet_offers_no_timer() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    h.key(KeyCode::Enter);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    assert!(h.disk_of("knee", "C002").submitted.is_some());
+    h.tick(900.0);
+    while h.app.current_candidate().map(|c| c.id.as_str()) != Some("C002") {
+        h.key(KeyCode::Left);
+    }
+    start_amending(&mut h);
+    assert_eq!(h.screen(), "Scoring");
+    let screen = h.render(120, 40);
+    assert!(screen.contains("not timed · amending"), "{screen}");
+    assert!(!screen.contains("space starts"), "{screen}");
+    let records = h.disk_of("knee", "C002").records;
+    h.key(KeyCode::Char(' '));
+    h.tick(905.0);
+    assert_eq!(h.disk_of("knee", "C002").records, records, "nothing recorded");
+    assert!(
+        h.render(120, 40).contains("an amendment is not timed"),
+        "{:?}",
+        h.app.notice
+    );
+}
+
 /// A sheet submitted after its candidate's changeover ended, with a rest
 /// round next: the rest counts from the end of the changeover (the bell
 /// that ended the round), as a restart counts it, not from the

@@ -179,12 +179,21 @@ impl App {
     /// resumes it.
     fn start_or_pause(&mut self) -> Vec<Effect> {
         let now = self.now;
+        let submitted = self.sheet.as_ref().is_some_and(|s| s.state.submitted.is_some());
         let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
             self.notice = Some("This station is untimed.".to_string());
             return Vec::new();
         };
         if timer.display(now).phase == Phase::Done {
             self.notice = Some("The timer has finished.".to_string());
+            Vec::new()
+        } else if !timer.is_started() && submitted {
+            // An amendment is made after the candidate left: starting the
+            // station's clock now would time nobody.
+            self.notice = Some(
+                "This sheet was submitted untimed: an amendment is not timed (the candidate has left)."
+                    .to_string(),
+            );
             Vec::new()
         } else if !timer.is_started() {
             let h = timer.start(now);

@@ -236,6 +236,10 @@ fn render_header(
             let plan = timer.plan();
             let (mut label, text) = match d.phase {
                 Phase::NotStarted if locked => ("not timed · submitted".to_string(), String::new()),
+                // Amended after the candidate left: nothing to time.
+                Phase::NotStarted if sheet.state.submitted.is_some() => {
+                    ("not timed · amending".to_string(), String::new())
+                }
                 Phase::NotStarted => (format!("READY {text} · space starts"), text),
                 Phase::Overrun => (format!("TIME UP · overrun {text} (a: changeover)"), text),
                 // Stopped early: say where, never "time up".
