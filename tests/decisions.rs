@@ -1088,6 +1088,46 @@ fn the_board_sets_each_station_its_own_way_with_a_rounding_rule_and_a_note() {
             assert!(was < mark && mark - was < 0.5 + 1e-9, "rounded up: {st}");
         }
     }
+    // The record edited by hand with two mistakes: both are named at once,
+    // with the file, the station it probably meant, and nothing recorded.
+    let edited = d.0.join("edited.json");
+    let text = fs::read_to_string(&record).expect("record");
+    let text = text.replacen("\"station\": \"shoulder\"", "\"station\": \"sholder\"", 1);
+    let physics =
+        "\"station\": \"physics\",\n      \"method\": \"fixed by the board\",\n      \"pass_mark\": 9.0";
+    assert!(text.contains(physics), "{text}");
+    let text = text.replacen(physics, &physics.replace("9.0", "99.0"), 1);
+    fs::write(&edited, text).expect("edited");
+    let into = d.0.join("lead");
+    let (code, out) = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--record",
+        s(&edited),
+        "--by",
+        "Exam board",
+        "--reason",
+        "As the board agreed",
+        "--into",
+        s(&into),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("{}: 2 mistakes:", edited.display())),
+        "{out}"
+    );
+    assert!(
+        out.contains("  - station \"sholder\" is not in the rubric (did you mean \"shoulder\"?)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  - pass mark 99 at station physics is outside 0 to"),
+        "{out}"
+    );
+    assert!(!into.exists(), "nothing recorded: {out}");
     let (code, out) = osce(&[
         "decide",
         "pass-marks",

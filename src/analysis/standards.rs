@@ -352,8 +352,8 @@ pub enum StandardsError {
         wanted: String,
         wanted_hash: String,
     },
-    #[error("station \"{0}\" is not in the rubric")]
-    UnknownStation(String),
+    #[error("station \"{station}\" is not in the rubric ({hint})")]
+    UnknownStation { station: String, hint: String },
     #[error("station \"{0}\" is given twice: each station once, with the pass mark the board adopts")]
     Twice(String),
     #[error("station \"{0}\" is not scored (a rest station): it has no pass mark to set")]
@@ -367,6 +367,8 @@ pub enum StandardsError {
         path: std::path::PathBuf,
         inner: Box<StandardsError>,
     },
+    #[error("{} mistakes:{}", .0.len(), .0.iter().map(|e| format!("\n  - {e}")).collect::<String>())]
+    Several(Vec<StandardsError>),
 }
 
 impl StandardsError {
@@ -420,25 +422,39 @@ pub fn to_standards(d: &Decision, rubric: &Rubric, rubric_hash: &str) -> Result<
     {
         return Err(StandardsError::BadSem(sem));
     }
+    // Every mistake at once: the record is usually corrected by hand.
+    let mut mistakes = Vec::new();
     let mut pass_marks = BTreeMap::new();
     for s in &d.stations {
         let Some(station) = rubric.station(&s.station) else {
-            return Err(StandardsError::UnknownStation(s.station.clone()));
+            let scored: Vec<&str> = rubric.scored_stations().map(|x| x.id.as_str()).collect();
+            let hint = match crate::rubric::did_you_mean(&s.station, scored.iter().copied()) {
+                Some(near) => format!("did you mean \"{near}\"?"),
+                None => format!("its scored stations: {}", scored.join(", ")),
+            };
+            mistakes.push(StandardsError::UnknownStation {
+                station: s.station.clone(),
+                hint,
+            });
+            continue;
         };
         if station.rest || !rubric.scored_stations().any(|x| x.id == station.id) {
-            return Err(StandardsError::NotScored(s.station.clone()));
+            mistakes.push(StandardsError::NotScored(s.station.clone()));
+            continue;
         }
         if pass_marks.contains_key(&s.station) {
-            return Err(StandardsError::Twice(s.station.clone()));
+            mistakes.push(StandardsError::Twice(s.station.clone()));
+            continue;
         }
         let method = s.method;
         let max = rubric.station_max(station);
         if !(s.pass_mark.is_finite() && (0.0..=max).contains(&s.pass_mark)) {
-            return Err(StandardsError::OutOfRange {
+            mistakes.push(StandardsError::OutOfRange {
                 mark: s.pass_mark,
                 station: s.station.clone(),
                 max,
             });
+            continue;
         }
         pass_marks.insert(
             s.station.clone(),
@@ -448,8 +464,12 @@ pub fn to_standards(d: &Decision, rubric: &Rubric, rubric_hash: &str) -> Result<
             },
         );
     }
-    Ok(Standards {
-        pass_marks,
-        sem: d.sem,
-    })
+    match mistakes.len() {
+        0 => Ok(Standards {
+            pass_marks,
+            sem: d.sem,
+        }),
+        1 => Err(mistakes.remove(0)),
+        _ => Err(StandardsError::Several(mistakes)),
+    }
 }

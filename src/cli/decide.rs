@@ -109,9 +109,9 @@ enum Refusal {
     NotObservedNotAllowed { item: String },
     #[error("{0}")]
     Standards(#[from] osce::analysis::standards::StandardsError),
-    #[error("{assessment}: {source}")]
+    #[error("{}: {source}", record.display())]
     StandardsForRubric {
-        assessment: String,
+        record: PathBuf,
         #[source]
         source: osce::analysis::standards::StandardsError,
     },
@@ -920,10 +920,11 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             })
         }
         Decide::PassMarks { record, .. } => {
-            let record = osce::analysis::standards::read(record)?;
+            let path = record;
+            let record = osce::analysis::standards::read(path)?;
             osce::analysis::standards::to_standards(&record, &l.rubric, &l.hash).map_err(|source| {
                 Refusal::StandardsForRubric {
-                    assessment: l.rubric.id.clone(),
+                    record: path.clone(),
                     source,
                 }
             })?;
