@@ -3232,6 +3232,61 @@ fn looking_back_at_a_candidate_whose_round_went_by_still_hears_the_next_call() {
     assert!(!bell_at(&mut h, 3 * 780 + 10));
 }
 
+/// A candidate whose round goes by with nothing recorded (absent, and the
+/// examiner did not press x) was never named again: the screen moved on to
+/// the candidate the clock brings, and the day could end with the absence
+/// never recorded. They are named with the sheets not submitted, until
+/// something is recorded for them.
+#[test]
+fn a_candidate_whose_round_went_by_with_nothing_recorded_is_named() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    assert!(!h.render(120, 40).contains("nothing recorded"));
+    assert!(bell_at(&mut h, 781));
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Not submitted yet: C002 Candidate 2 (round 1, nothing recorded) · ←/→ to reach it"),
+        "{screen}"
+    );
+    // Recorded absent: no longer named.
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Char('x'));
+    h.chars("Did not attend");
+    h.key(KeyCode::Enter);
+    assert!(h.disk_of("knee", "C002").absent.is_some());
+    h.tick(790.0);
+    while h.app.current_candidate().map(|c| c.id.as_str()) != Some("C001") {
+        h.key(KeyCode::Right);
+    }
+    let screen = h.render(120, 40);
+    assert!(!screen.contains("nothing recorded"), "{screen}");
+}
+
+/// Without a start time, a candidate passed over with → (and no x) is
+/// named once a later round is begun here.
+#[test]
+fn a_candidate_passed_over_without_a_clock_is_named() {
+    let mut h = six_at_the_knee("");
+    h.key(KeyCode::Right);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    h.key(KeyCode::Enter);
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(500.0);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    h.tick(501.0);
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("C002 Candidate 2 (round 1, nothing recorded)"),
+        "{screen}"
+    );
+}
+
 /// By the clock a sheet is submitted without the station timer (the round
 /// times the candidate). Amended later, it offered "READY · space starts",
 /// and space started the station's clock, recorded, on a sheet whose

@@ -629,7 +629,45 @@ impl App {
                 }
             });
         }
+        named.extend(self.passed_over());
         named
+    }
+
+    /// Station circuit: the candidates of rounds gone by with nothing
+    /// recorded here (never marked, nor recorded absent): by the clock,
+    /// those whose round is over; without one, those before the latest
+    /// round begun here (skipped with →). An absent candidate left so
+    /// would otherwise never be recorded.
+    fn passed_over(&self) -> Vec<String> {
+        let (Some(session), Some(station)) = (&self.session, self.station_def()) else {
+            return Vec::new();
+        };
+        if !matches!(session.mode, Mode::Circuit { .. }) {
+            return Vec::new();
+        }
+        let here = self.current_candidate().map(|c| c.id.as_str());
+        let latest = self.latest_round();
+        session
+            .candidates
+            .iter()
+            .filter(|c| Some(c.id.as_str()) != here)
+            .filter(|c| self.progress_of(&c.id, &station.id) == Progress::NotStarted)
+            .filter_map(|c| {
+                let round = self.round_of_candidate(&c.id)?;
+                let gone = match self.round_by_clock(&c.id) {
+                    Some(by_clock) => matches!(by_clock, RoundByClock::Over),
+                    None => latest.is_some_and(|l| round < l),
+                };
+                gone.then(|| {
+                    let who = if c.name.is_empty() {
+                        c.id.clone()
+                    } else {
+                        format!("{} {}", c.id, c.name)
+                    };
+                    format!("{who} (round {}, nothing recorded)", round + 1)
+                })
+            })
+            .collect()
     }
 
     /// Where a candidate stands at a station, as last surveyed.
