@@ -3232,6 +3232,29 @@ fn looking_back_at_a_candidate_whose_round_went_by_still_hears_the_next_call() {
     assert!(!bell_at(&mut h, 3 * 780 + 10));
 }
 
+/// Esc pressed on the confirmation to clear a message (the one `x` gives
+/// for a candidate with a sheet begun, say) left the circuit at once, with
+/// no question: it clears the message; q quits.
+#[test]
+fn esc_on_the_confirmation_clears_the_message_and_does_not_quit() {
+    let mut h = six_at_the_knee("");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Right);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Left);
+    assert_eq!(h.screen(), "Confirm");
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    h.key(KeyCode::Char('x'));
+    assert!(h.app.notice.is_some());
+    h.key(KeyCode::Esc);
+    assert!(!h.app.quit);
+    assert!(h.app.notice.is_none());
+    assert_eq!(h.screen(), "Confirm");
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.quit);
+}
+
 /// A candidate whose round goes by with nothing recorded (absent, and the
 /// examiner did not press x) was never named again: the screen moved on to
 /// the candidate the clock brings, and the day could end with the absence
@@ -3486,8 +3509,9 @@ fn a_mark_made_after_the_candidates_round_is_over_is_late_without_the_timer() {
 
 /// In a circuit timed by its clock the round times the candidate: a sheet
 /// submitted with the station timer never started is not asked about the
-/// timer; while the candidate's round is under way the time left in it is
-/// asked about, as the timer's would be, and once it is over nothing is.
+/// timer; while the candidate's station time is under way the time left
+/// in it is asked about, as the timer's would be, and once only the
+/// round's changeover is left nothing is (it asked until the round's end).
 #[test]
 fn in_a_clocked_circuit_the_round_times_the_sheet_not_the_station_timer() {
     let mut h = six_at_the_knee("2026-11-23T09:00Z");
@@ -3501,13 +3525,14 @@ fn in_a_clocked_circuit_the_round_times_the_sheet_not_the_station_timer() {
     let screen = h.render(120, 40);
     assert!(screen.contains("Submit before the time is up?"), "{screen}");
     assert!(
-        screen.contains("By the circuit's clock, for C002 at Knee, 12:00 of the round is left"),
+        screen.contains("By the circuit's clock, for C002 at Knee, 11:00 of the station's time"),
         "{screen}"
     );
     assert!(!screen.contains("without the station timer"), "{screen}");
     h.key(KeyCode::Char('n'));
     assert!(h.disk_of("knee", "C002").submitted.is_none(), "not submitted");
-    h.tick(800.0);
+    // In the changeover (its last minute of the round).
+    h.tick(730.0);
     h.key(KeyCode::Enter);
     let screen = h.render(120, 40);
     assert!(!screen.contains("Submit before"), "nothing asked:\n{screen}");

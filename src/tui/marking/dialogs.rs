@@ -132,7 +132,9 @@ impl App {
                 Vec::new()
             }
             Action::PrevStation | Action::NextStation | Action::Up | Action::Down => self.move_to(action),
-            Action::Quit | Action::Escape => self.request_quit(),
+            Action::Quit => self.request_quit(),
+            // The message shown is cleared already: nothing else.
+            Action::Escape => Vec::new(),
             _ => Vec::new(),
         }
     }
@@ -186,10 +188,19 @@ impl App {
                     .sheet
                     .as_ref()
                     .and_then(|s| self.round_by_clock(&s.candidate.id));
+                // The round ends with the changeover: the candidate's time
+                // is up when only the changeover is left.
+                let changeover = self
+                    .sheet
+                    .as_ref()
+                    .and_then(|s| s.timer.as_ref())
+                    .map_or(Duration::ZERO, |t| t.plan().changeover);
                 let (on, left) = match by_clock {
                     Some(RoundByClock::UnderWay { left: round }) if never_started => (
                         "By the circuit's clock, for",
-                        Some(format!("{} of the round is left", fmt_countdown(round))),
+                        Some(round.saturating_sub(changeover))
+                            .filter(|left| !left.is_zero())
+                            .map(|left| format!("{} of the station's time is left", fmt_countdown(left))),
                     ),
                     _ => ("On the timer of", left),
                 };

@@ -245,11 +245,22 @@ pub fn bindings() -> &'static [Binding] {
             ),
             b(
                 &[Confirm, Finished],
-                &[Key::Char('q'), Key::Esc],
+                &[Key::Char('q')],
                 "q",
                 "quit",
                 Some(("q", "quit")),
                 Action::Quit,
+            ),
+            // Esc closes a message; on the confirmation it never quits
+            // (a circuit left by a key pressed to clear a line).
+            b(&[Finished], &[Key::Esc], "esc", "quit", None, Action::Quit),
+            b(
+                &[Confirm],
+                &[Key::Esc],
+                "esc",
+                "clear the message shown (q quits)",
+                None,
+                Action::Escape,
             ),
             b(
                 VIEWING,
