@@ -923,6 +923,92 @@ fn adopted_pass_marks_are_used_by_export_without_being_asked() {
     );
 }
 
+/// An assessor disagreed with a result under the provisional pass marks,
+/// proposing the other one, which the pass marks adopted later give too:
+/// nothing is left to review, and the station is not held (it was, and the
+/// hint sent a signed-off assessor back to osce moderate). The dry run of
+/// the adoption says why a station it holds is held.
+#[test]
+fn a_disagreement_the_adopted_pass_marks_bear_out_is_not_held() {
+    let d = Dir::new("decide-borne-out");
+    let folder = d.0.join("s");
+    let f = s(&folder);
+    simulate_forty(&folder);
+    let record = d.0.join("standards.json");
+    let turned = turned_around(&d, &folder, &record);
+    assert!(turned.len() >= 2, "{turned:?}");
+    let (_, held_candidate, held_station, held_was) = turned[0].clone();
+    let (i, candidate, station, was) = turned[1].clone();
+    agreed(&folder, &held_candidate, &held_station, &held_was);
+    let (proposed, now) = if was == "PASS" {
+        (osce::store::Proposed::Fail, "FAIL")
+    } else {
+        (osce::store::Proposed::Pass, "PASS")
+    };
+    moderated(&folder, &candidate, &station, &was, Some(proposed));
+    let (code, preview) = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        f,
+        "--record",
+        s(&record),
+        "--by",
+        "Exam board",
+        "--reason",
+        "As agreed",
+        "--dry-run",
+    ]);
+    assert_eq!(code, 0, "{preview}");
+    let held_line = preview
+        .lines()
+        .find(|l| {
+            l.trim_start()
+                .starts_with(&format!("{held_candidate} at {held_station}: "))
+        })
+        .unwrap_or_default();
+    assert!(
+        held_line.contains("→ INCOMPLETE")
+            && held_line.contains(&format!("EA1 moderated it when the marks gave {held_was}"))
+            && held_line.contains("osce decide result"),
+        "{preview}"
+    );
+    let line = preview
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{candidate} at {station}: ")))
+        .unwrap_or_default();
+    assert!(!line.contains("INCOMPLETE"), "{preview}");
+    adopt(&folder, &record);
+    let export = d.0.join("export");
+    osce(&["export", OSCE, "--sessions", f, "--out", s(&export)]);
+    let stations = rows(&export.join("stations.csv"));
+    let fin = col(&stations, "final_result");
+    assert_eq!(
+        (stations[i][0].as_str(), stations[i][1].as_str()),
+        (candidate.as_str(), station.as_str())
+    );
+    assert_eq!(stations[i][fin], now, "{:?}", stations[i]);
+    let results = rows(&export.join("results.csv"));
+    let reasons = col(&results, "reasons");
+    let cand = results.iter().find(|r| r[0] == candidate).expect("candidate");
+    assert!(
+        cand[reasons].contains(&format!(
+            "{now} on moderation by EA1 (the examiners' marks gave {was} then; under the pass marks now in force they give {now} too)"
+        )),
+        "{cand:?}"
+    );
+    let (_, out) = osce(&["status", OSCE, "--sessions", f, "--problems"]);
+    assert!(
+        !out.contains(&format!("{candidate} at {station}: station")),
+        "not held: {out}"
+    );
+    assert!(
+        out.contains(&format!("{held_candidate} at {held_station}: station")),
+        "{out}"
+    );
+}
+
 /// An assessor agreed with a station's result under the provisional pass
 /// marks; once other pass marks are adopted and the marks give another
 /// result, the agreement is flagged for review, never silently carried
@@ -1263,6 +1349,18 @@ fn turned_around(d: &Dir, folder: &Path, record: &Path) -> Vec<(usize, String, S
 /// Assessor EA1 agrees with `candidate` at `station`, whose marks give
 /// `was` (PASS or FAIL) under the pass marks in force now.
 fn agreed(folder: &Path, candidate: &str, station: &str, was: &str) {
+    moderated(folder, candidate, station, was, None);
+}
+
+/// The assessor EA1 agreed with the result `was` at a station, or with
+/// `proposed`, disagreed, proposing it.
+fn moderated(
+    folder: &Path,
+    candidate: &str,
+    station: &str,
+    was: &str,
+    proposed: Option<osce::store::Proposed>,
+) {
     let r = common::rubric(OSCE);
     let cohort =
         osce::results::gather::gather(&r, &common::hash(OSCE), &[folder.to_path_buf()]).expect("gather");
@@ -1281,9 +1379,17 @@ fn agreed(folder: &Path, candidate: &str, station: &str, was: &str) {
             } else {
                 osce::scoring::StationOutcome::Fail
             },
-            decision: osce::store::Decision::Agree,
-            proposed: None,
-            rationale: String::new(),
+            decision: if proposed.is_some() {
+                osce::store::Decision::Disagree
+            } else {
+                osce::store::Decision::Agree
+            },
+            proposed,
+            rationale: if proposed.is_some() {
+                "The recording shows more than the marks gave".into()
+            } else {
+                String::new()
+            },
         },
         common::at(90),
     )

@@ -1113,7 +1113,7 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
         // A deferred candidate has no mark at this sitting.
         let said = |word: &str, r: &CandidateResult| match r.deferred {
             Some(_) => word.to_string(),
-            None => format!("{word} ({} marks)", total(r)),
+            None => format!("{word} ({})", marks_words(r.final_result.total)),
         };
         if bw != aw || total(b) != total(a) {
             lines.push(format!("{}: {} → {}", b.candidate, said(&bw, b), said(&aw, a)));
@@ -1125,20 +1125,38 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
             let (Some(before), Some(after)) = (b.stations.get(station), a.stations.get(station)) else {
                 continue;
             };
-            let word = |r: &osce::scoring::StationResult| {
-                format!(
-                    "{} ({} marks)",
-                    r.outcome.word(),
-                    osce::scoring::fmt_marks(r.score)
-                )
-            };
+            let word =
+                |r: &osce::scoring::StationResult| format!("{} ({})", r.outcome.word(), marks_words(r.score));
             let (bs, as_) = (word(&before.final_result), word(&after.final_result));
             if bs != as_ {
-                lines.push(format!("{} at {station}: {bs} → {as_}", b.candidate));
+                // Held back now: why, so that the preview explains itself.
+                let why = (after.final_result.outcome == osce::scoring::StationOutcome::Incomplete)
+                    .then(|| {
+                        after
+                            .final_result
+                            .reasons
+                            .iter()
+                            .rev()
+                            .find(|r| r.verdict == osce::scoring::Outcome::Incomplete)
+                    })
+                    .flatten()
+                    .map(|r| format!(": {}", r.text))
+                    .unwrap_or_default();
+                lines.push(format!("{} at {station}: {bs} → {as_}{why}", b.candidate));
             }
         }
     }
     Ok(lines)
+}
+
+/// "1 mark", "80 marks".
+fn marks_words(marks: f64) -> String {
+    let text = osce::scoring::fmt_marks(marks);
+    if text == "1" {
+        "1 mark".to_string()
+    } else {
+        format!("{text} marks")
+    }
 }
 
 /// Every candidate's result under `decisions`.

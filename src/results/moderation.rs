@@ -37,6 +37,22 @@ pub struct Decided {
     pub rationale: String,
 }
 
+impl Decided {
+    /// Whether this decision must be reviewed now that the marks give
+    /// `now` (under pass marks adopted since): taken when they gave the
+    /// other result, unless it proposed the result they give now (then
+    /// the assessor and the marks agree, and nothing is left to review).
+    pub fn needs_review(&self, now: crate::scoring::StationOutcome) -> bool {
+        use crate::scoring::StationOutcome::{Fail, Pass};
+        let proposed_now = matches!(
+            (self.decision, self.proposed, now),
+            (Decision::Disagree, Some(Proposed::Pass), Pass)
+                | (Decision::Disagree, Some(Proposed::Fail), Fail)
+        );
+        matches!(self.internal, Pass | Fail) && self.internal != now && !proposed_now
+    }
+}
+
 /// An agreed mark as recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgreedMark {

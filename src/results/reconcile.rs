@@ -287,19 +287,26 @@ fn candidate_result(
         detail.unsubmitted = pending;
         // A decision taken when the marks gave another result (under other
         // pass marks) must be reviewed, never silently turned around.
-        let decided_on = moderation
-            .decisions(cohort, &all, candidate, &station.id)
+        let held_decisions = moderation.decisions(cohort, &all, candidate, &station.id);
+        let decided_on = held_decisions
             .iter()
             .filter(|(d, holds)| *holds && matches!(d.internal, StationOutcome::Pass | StationOutcome::Fail))
             .map(|(d, _)| d.internal)
             .find(|was| *was != detail.result.outcome);
+        let review = held_decisions
+            .iter()
+            .any(|(d, holds)| *holds && d.needs_review(detail.result.outcome));
         let (final_result, why) = moderated(
             rubric,
             cohort,
             station,
             &detail,
             &cell_moderation,
-            Facts { absent, decided_on },
+            Facts {
+                absent,
+                decided_on,
+                review,
+            },
             standards,
         );
         detail.final_result = final_result;
@@ -526,6 +533,9 @@ struct Facts {
     /// The result the marks gave when a decision that holds was taken, where
     /// it is not the result they give now (other pass marks).
     decided_on: Option<StationOutcome>,
+    /// Such a decision must be reviewed
+    /// ([`crate::results::moderation::Decided::needs_review`]).
+    review: bool,
 }
 
 /// A station's result after moderation, with the reason in words wherever
@@ -539,7 +549,11 @@ fn moderated(
     facts: Facts,
     standards: &Standards,
 ) -> (StationResult, Option<Reason>) {
-    let Facts { absent, decided_on } = facts;
+    let Facts {
+        absent,
+        decided_on,
+        review,
+    } = facts;
     let internal = &detail.result;
     let mut result = internal.clone();
     let title = &station.title;
@@ -550,16 +564,20 @@ fn moderated(
             format!("station '{title}': {why}"),
         ));
     };
+    // A disagreement whose proposal is what the marks give now: nothing to
+    // review, the assessor and the marks agree.
+    let proposal_given = matches!(cell, CellModeration::Disagreed { proposed, .. }
+        if station_outcome(*proposed).0 == internal.outcome);
     match cell {
         CellModeration::Agreed { by } | CellModeration::Disagreed { by, .. }
-            if decided_on.is_some()
-                && matches!(internal.outcome, StationOutcome::Pass | StationOutcome::Fail) =>
+            if review && matches!(internal.outcome, StationOutcome::Pass | StationOutcome::Fail) =>
         {
             hold(
                 &mut result,
                 format!(
                     "{} moderated it when the marks gave {}; under the pass marks now in force they give {}: \
-                     the decision must be reviewed (osce moderate), it is not turned around",
+                     the decision must be reviewed, it is not turned around (the assessor reviews it in osce \
+                     moderate before signing off; after, the exam lead decides the result with osce decide result)",
                     by.join(", "),
                     decided_on.map_or("", StationOutcome::word),
                     internal.outcome.word()
@@ -586,13 +604,22 @@ fn moderated(
         } => {
             let (outcome, verdict) = station_outcome(*proposed);
             result.outcome = outcome;
+            // Proposed when the marks gave the other result; under the
+            // pass marks now in force they give it too.
+            let marks_gave = match decided_on.filter(|_| proposal_given) {
+                Some(was) => format!(
+                    "the examiners' marks gave {} then; under the pass marks now in force they give {} too",
+                    was.word(),
+                    internal.outcome.word()
+                ),
+                None => format!("the examiners' marks gave {}", internal.outcome.word()),
+            };
             result.reasons = vec![Reason::new(
                 verdict,
                 format!(
-                    "station '{title}': {} on moderation by {} (the examiners' marks gave {}): {rationale}",
+                    "station '{title}': {} on moderation by {} ({marks_gave}): {rationale}",
                     proposed.label(),
                     by.join(", "),
-                    internal.outcome.word()
                 ),
             )];
         }

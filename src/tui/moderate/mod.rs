@@ -754,7 +754,7 @@ impl ModerateApp {
     /// Whether `d` was taken when the marks gave another result than they
     /// give now.
     pub fn under_other_pass_marks(&self, d: &crate::results::moderation::Decided, e: &Entry) -> bool {
-        matches!(d.internal, StationOutcome::Pass | StationOutcome::Fail) && d.internal != e.internal.outcome
+        d.needs_review(e.internal.outcome)
     }
 
     fn shown(&self, e: &Entry) -> bool {
