@@ -2632,6 +2632,34 @@ fn a_decision_with_the_into_placeholder_left_in_is_refused() {
     assert!(!dir.0.join("FOLDER").exists());
 }
 
+/// A decision from the archive with another exam's rubric said "no sheet
+/// of candidate … was found"; from folders it says which exam they hold.
+/// From the archive too now, with nothing recorded.
+#[test]
+fn a_decision_from_the_archive_with_another_exams_rubric_names_the_exam_it_holds() {
+    let dir = Dir::new("archive-other-rubric");
+    let (_, _, archive) = two_laptops_collected(&dir);
+    let lead = dir.0.join("lead");
+    let out = assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .args(["decide", "absence", "rubrics/msk-practical-exam.ron", "--archive"])
+        .arg(&archive)
+        .arg("--into")
+        .arg(&lead)
+        .args(["--candidate", "C001", "--station", "physics", "--fail"])
+        .args(["--by", "Dr Ada Lee", "--reason", "Did not attend"])
+        .output()
+        .expect("runs");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains(&format!("{}: nothing was recorded", archive.display())),
+        "{said}"
+    );
+    assert!(said.contains("holds the sheets of \"msk-us-osce\""), "{said}");
+    assert!(!lead.exists(), "{said}");
+}
+
 /// A folder given a level too high (the folder holding the sessions
 /// folder) or too low (the assessment's folder, an examiner's) is told the
 /// folder to name instead.

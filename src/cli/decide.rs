@@ -412,6 +412,21 @@ fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> {
             }
         }
     }
+    // An archive holding only other exams' sheets (the wrong rubric given):
+    // said as for folders, not as a candidate not found.
+    if let Some(stored) = &sessions.stored
+        && l.matrix.candidates.is_empty()
+    {
+        let (_, other) = super::status::elsewhere(&l.rubric.id, &sessions, &[]);
+        if !other.is_empty() {
+            errln!(
+                "error: {}: nothing was recorded\n{}",
+                stored.path().display(),
+                other.trim_end()
+            );
+            return Err(ExitCode::from(EXIT_USAGE));
+        }
+    }
     Ok((by, reason, l))
 }
 
