@@ -330,7 +330,22 @@ const CASES: &[Case] = &[
     Case {
         text: "candidate_id,name,circuit\nC001,Anna,A\nC002,Ben\n",
         shown: "row 3: the row has 2 cells but the header has 3 columns (add the missing cells; an empty cell \
-                is nothing between two commas, e.g. C001,Anna Smith,,)",
+                is nothing between two commas, e.g. C001,Anna Smith,)",
+        doc: "but the header has",
+    },
+    // A quote left open: the count of cells is not the mistake (it said
+    // "add the missing cells").
+    Case {
+        text: "candidate_id,name,circuit\nC001,Anna,A\nC002,\"Ben Evans,A\nC003,Cat,A\n",
+        shown: "row 3: a double quote on this row is missing its closing partner, so its cell runs on over the \
+                lines below (close the quote at the end of the cell, as in \"Smith, Anna\", or remove it; a quote \
+                inside a quoted cell is written twice)",
+        doc: "is missing its closing partner, so its cell runs on",
+    },
+    Case {
+        text: "candidate_id,name\nC001\n",
+        shown: "row 2: the row has 1 cell but the header has 2 columns (add the missing cells; an empty cell \
+                is nothing between two commas, e.g. C001,Anna Smith)",
         doc: "but the header has",
     },
     Case {

@@ -478,23 +478,44 @@ impl<'a, const N: usize> Table<'a, N> {
         errors: &mut Vec<P>,
     ) -> Option<[&'c str; N]> {
         if cells.len() != self.width {
+            // A quote left open runs its cell on over the lines below (the
+            // rest of the file, often): fewer cells, one of them with line
+            // breaks. The quote is the mistake, not the count.
+            if cells.len() < self.width && cells.iter().any(|c| c.contains(['\n', '\r'])) {
+                errors.push(P::new(
+                    Some(row),
+                    None,
+                    format!(
+                        "a double quote on this {} is missing its closing partner, so its cell runs on over the \
+                         lines below",
+                        self.layout.row
+                    ),
+                    "close the quote at the end of the cell, as in \"Smith, Anna\", or remove it; a quote inside \
+                     a quoted cell is written twice"
+                        .to_string(),
+                ));
+                return None;
+            }
             let help = if cells.len() > self.width {
                 "a cell with a comma in it must be in double quotes, e.g. \"Smith, Anna\", with no space before \
                  the opening quote"
                     .to_string()
             } else {
+                // The example has as many cells as the header.
+                let mut example: Vec<&str> = self.layout.short_row.split(',').collect();
+                example.resize(self.width.max(1), "");
                 format!(
                     "add the missing cells; an empty cell is nothing between two commas, e.g. {}",
-                    self.layout.short_row
+                    example.join(",")
                 )
             };
             errors.push(P::new(
                 Some(row),
                 None,
                 format!(
-                    "the {} has {} cells but the header has {} columns",
+                    "the {} has {} but the header has {} columns",
                     self.layout.row,
-                    cells.len(),
+                    crate::base::text::plural(cells.len(), "cell", "cells"),
                     self.width
                 ),
                 help,
