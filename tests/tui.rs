@@ -3310,6 +3310,32 @@ fn a_candidate_passed_over_without_a_clock_is_named() {
     );
 }
 
+/// By the clock, a sheet opened after its candidate's round is over (to
+/// mark it late): the station timer is not offered ("READY · space
+/// starts" was), and space records nothing.
+#[test]
+fn a_sheet_marked_after_its_round_offers_no_timer() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    assert!(bell_at(&mut h, 781));
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h.key(KeyCode::Char('1'));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("not timed · round over"), "{screen}");
+    assert!(!screen.contains("space starts"), "{screen}");
+    let records = h.disk_of("knee", "C002").records;
+    h.key(KeyCode::Char(' '));
+    assert_eq!(h.disk_of("knee", "C002").records, records, "nothing recorded");
+    assert!(
+        h.render(120, 40).contains("marked late, not timed"),
+        "{:?}",
+        h.app.notice
+    );
+}
+
 /// By the clock a sheet is submitted without the station timer (the round
 /// times the candidate). Amended later, it offered "READY · space starts",
 /// and space started the station's clock, recorded, on a sheet whose

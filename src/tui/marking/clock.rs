@@ -305,6 +305,12 @@ impl App {
             .map(|(r, _)| r)
     }
 
+    /// Station circuit with a start time: whether the round of candidate
+    /// `id` is over by the clock (they have left).
+    pub fn round_over_by_clock(&self, id: &str) -> bool {
+        matches!(self.round_by_clock(id), Some(RoundByClock::Over))
+    }
+
     /// Station circuit with a start time: whether the round of the sheet
     /// open is over by the clock.
     fn open_round_over_by_clock(&self) -> bool {

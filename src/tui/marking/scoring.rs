@@ -180,6 +180,10 @@ impl App {
     fn start_or_pause(&mut self) -> Vec<Effect> {
         let now = self.now;
         let submitted = self.sheet.as_ref().is_some_and(|s| s.state.submitted.is_some());
+        let gone = self
+            .sheet
+            .as_ref()
+            .is_some_and(|s| self.round_over_by_clock(&s.candidate.id));
         let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
             self.notice = Some("This station is untimed.".to_string());
             return Vec::new();
@@ -192,6 +196,12 @@ impl App {
             // station's clock now would time nobody.
             self.notice = Some(
                 "This sheet was submitted untimed: an amendment is not timed (the candidate has left)."
+                    .to_string(),
+            );
+            Vec::new()
+        } else if !timer.is_started() && gone {
+            self.notice = Some(
+                "This candidate's round is over by the circuit's clock: the sheet is marked late, not timed."
                     .to_string(),
             );
             Vec::new()

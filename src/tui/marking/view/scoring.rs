@@ -240,6 +240,10 @@ fn render_header(
                 Phase::NotStarted if sheet.state.submitted.is_some() => {
                     ("not timed · amending".to_string(), String::new())
                 }
+                // Marked after the candidate's round, by the clock.
+                Phase::NotStarted if app.round_over_by_clock(&sheet.candidate.id) => {
+                    ("not timed · round over".to_string(), String::new())
+                }
                 Phase::NotStarted => (format!("READY {text} · space starts"), text),
                 Phase::Overrun => (format!("TIME UP · overrun {text} (a: changeover)"), text),
                 // Stopped early: say where, never "time up".
