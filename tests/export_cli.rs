@@ -168,8 +168,22 @@ fn files_parse_back_and_results_are_right() {
         "reasons in words: {}",
         c2[reasons]
     );
-    let (_, stations) = read_csv(&out.join("stations.csv"));
+    let (station_headers, stations) = read_csv(&out.join("stations.csv"));
     assert_eq!(stations.len(), 12);
+    // A FAIL on a critical item says so in the station's note, whatever
+    // the score (it was said in results.csv only).
+    let note = station_headers.iter().position(|h| h == "note").expect("note");
+    let critical: Vec<&Vec<String>> = stations
+        .iter()
+        .filter(|r| r[note].starts_with("FAIL: critical item '"))
+        .collect();
+    assert!(
+        !critical.is_empty()
+            && critical
+                .iter()
+                .all(|r| r[0] == "C002" && r[note].contains("at station '")),
+        "{stations:?}"
+    );
     let (_, items) = read_csv(&out.join("items.csv"));
     // 48 item marks and 6 global ratings for each candidate.
     assert_eq!(items.len(), 2 * (48 + 6));

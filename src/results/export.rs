@@ -301,8 +301,12 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                     }
                 )
             });
+            // A FAIL on a critical item, whatever the score: said where
+            // the score and pass mark alone would read as a pass.
+            let critical = r.critical_fails.iter().map(|f| format!("FAIL: {f}"));
             let note: Vec<String> = absence
                 .into_iter()
+                .chain(critical)
                 .chain(d.note.clone())
                 .chain(recorded_words(station, &sheets))
                 .collect();
