@@ -438,7 +438,19 @@ fn common_reasons(rows: &[Row]) -> Vec<(String, usize)> {
     let mut list = if exact.first().is_some_and(|x| x.1 > 1) {
         exact
     } else {
+        // Grouped with their figures left out ("…"); a reason alone in its
+        // group keeps them: "…" stands for figures that differ, never
+        // for figures hidden.
         count(&without_figures)
+            .into_iter()
+            .map(|(key, n)| match n {
+                1 => exact
+                    .iter()
+                    .find(|(r, _)| without_figures(r) == key)
+                    .map_or((key, n), |(r, _)| (r.clone(), n)),
+                _ => (key, n),
+            })
+            .collect()
     };
     list.truncate(5);
     list
@@ -1172,4 +1184,35 @@ fn hofstee_cut(
     hofstee::cut(bounds, &percents, total_max, judges.len()).ok_or_else(|| {
         "no candidate is complete at every station, so there is no distribution of totals".into()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(reasons: &[&str]) -> Row {
+        Row {
+            outcome: Outcome::Incomplete,
+            incomplete: reasons.iter().map(|r| r.to_string()).collect(),
+            stations: Vec::new(),
+        }
+    }
+
+    /// Reasons differing only in their figures count together, as "…";
+    /// a reason alone in its group keeps its figures (the report said
+    /// "total so far … of …: 1").
+    #[test]
+    fn a_reason_alone_keeps_its_figures() {
+        let rows = [
+            row(&["total so far 67 of 99", "1 station not yet decided"]),
+            row(&["total so far 70 of 99"]),
+        ];
+        assert_eq!(
+            common_reasons(&rows),
+            vec![
+                ("total so far … of …".to_string(), 2),
+                ("1 station not yet decided".to_string(), 1)
+            ]
+        );
+    }
 }
