@@ -3222,14 +3222,22 @@ fn looking_back_at_a_candidate_whose_round_went_by_still_hears_the_next_call() {
     let screen = h.render(120, 40);
     assert!(screen.contains("is called in now (round 4)"), "{screen}");
     assert!(screen.contains("C006"), "{screen}");
-    // Back with the rotation: C001's round went by too, then C006.
+    // Back with the rotation: C001's round went by too, then C006. On
+    // C001's screen, the call is still said (the notice went at the key).
     h.key(KeyCode::Right);
     assert!(!bell_at(&mut h, 3 * 780 + 5));
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Called in, waiting for you: C006 Candidate 6 (round 4)"),
+        "{screen}"
+    );
     while h.app.current_candidate().map(|c| c.id.as_str()) != Some("C006") {
         h.key(KeyCode::Right);
     }
     assert!(!h.app.waiting(), "{:?}", h.app.circuit_lines());
     assert!(!bell_at(&mut h, 3 * 780 + 10));
+    assert!(!h.render(120, 40).contains("Called in, waiting for you"));
 }
 
 /// Esc pressed on the confirmation to clear a message (the one `x` gives

@@ -171,6 +171,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             .unwrap_or_else(|| words(1));
         lines.push(Line::styled(text, theme.warn()));
     }
+    // An earlier candidate's confirmation shown while the next was called
+    // in: said on every such screen until the examiner is back with them
+    // (the notice goes at the first key).
+    if let Some(words) = &app.waiting_words {
+        lines.push(Line::styled(
+            format!("Called in, waiting for you: {words}"),
+            theme.warn(),
+        ));
+    }
     // What the exam lead recorded that the examiner should know first.
     if let Some(warning) = session.warnings.get(&candidate.id) {
         lines.push(Line::styled(warning.clone(), theme.warn()));
