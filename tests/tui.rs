@@ -3318,6 +3318,40 @@ fn a_candidate_passed_over_without_a_clock_is_named() {
     );
 }
 
+/// The confirmation's keys line answers the question it asks: "yes" only
+/// where it asks whether this is the candidate, and `x: absent` only where
+/// an absence can still be recorded (it was offered on a submitted sheet).
+#[test]
+fn the_confirmations_keys_fit_what_is_shown() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("enter: yes, open the sheet · ←/→: another · x: absent · q: quit"),
+        "{screen}"
+    );
+    h.key(KeyCode::Enter);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    // C001 is next, in round 2: no question yet.
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Next candidate, in round 2"), "{screen}");
+    assert!(
+        screen.contains("enter: open the sheet · ←/→: another · x: absent · q: quit"),
+        "{screen}"
+    );
+    h.key(KeyCode::Left);
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Already submitted here"), "{screen}");
+    assert!(
+        screen.contains("enter: open the sheet · ←/→: another · q: quit"),
+        "{screen}"
+    );
+}
+
 /// By the clock, a sheet opened after its candidate's round is over (to
 /// mark it late): the station timer is not offered ("READY · space
 /// starts" was), and space records nothing.
@@ -3681,7 +3715,8 @@ fn a_restart_during_rest_rounds_rests_until_the_next_candidates_round() {
     );
     let small = h.render(80, 24);
     assert!(
-        small.contains("called in 23:00") && small.contains("enter: yes, open the sheet"),
+        small.contains("called in 23:00")
+            && small.contains("enter: open the sheet · ←/→: another · x: absent"),
         "{small}"
     );
     // Gone back to C001's sheet (absent), the rest is still round 2's.

@@ -57,6 +57,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         crate::tui::marking::Progress::Amending => Some(("Being amended here", "carry on amending it")),
         _ => None,
     };
+    // The keys line answers the question asked, where one is; `x` only
+    // where an absence can still be recorded (nothing on the sheet yet).
+    let asked = done.is_none() && matches!(app.arrival(), Arrival::Here);
+    let absence_open =
+        app.progress_of(&candidate.id, &station.id) == crate::tui::marking::Progress::NotStarted;
     let question = match (done, app.arrival()) {
         (Some((done, what)), _) => format!("{done}{round}: open the sheet to {what}?"),
         (None, arrival) => match arrival {
@@ -202,7 +207,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "enter: yes, open the sheet · ←/→: another · x: absent · q: quit",
+        format!(
+            "enter: {}open the sheet · ←/→: another{} · q: quit",
+            if asked { "yes, " } else { "" },
+            if absence_open { " · x: absent" } else { "" }
+        ),
         theme.dim(),
     ));
     frame.render_widget(
