@@ -617,6 +617,46 @@ fn another_exams_rubric_is_refused_naming_what_is_there() {
     }
 }
 
+/// Two laptops' folders, one named a level too high: its sheets show as
+/// missing in the matrix and the decisions suggested name it, while the
+/// folder to name instead was said only at the very end. It is said first.
+#[test]
+fn a_folder_not_read_is_said_before_the_matrix() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap", true, vec![]);
+    let laptop = d.sub("laptop-b");
+    write_sheet(
+        &laptop.join("sessions"),
+        OSCE,
+        "knee",
+        "C001",
+        "E02@lap",
+        true,
+        vec![],
+    );
+    let (_, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        laptop.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.starts_with("Not read (no sheets of this assessment):\n"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("name that folder instead")),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nNot read: a folder named holds none of this assessment's sheets"),
+        "{out}"
+    );
+}
+
 /// A module leader who names the laptop's folder (which holds `sessions`)
 /// or the assessment's own folder, one level too high or too low, is told
 /// the folder to name instead, not that the rubric is wrong.

@@ -189,6 +189,17 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     };
     let (incomplete, held, unrecorded, modules, tally) =
         incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+    // A folder named that holds none of the sheets (a laptop's folder, a
+    // level too high) is said first: every sheet it holds shows as missing
+    // below, and the decisions suggested name it among the folders.
+    let not_read = if m.candidates.is_empty() {
+        String::new()
+    } else {
+        folders_without(&rubric.id, &sessions, &args.sessions)
+    };
+    if !not_read.is_empty() {
+        out!("{}\n\n", not_read.trim());
+    }
     if args.problems {
         out!(
             "{}",
@@ -200,8 +211,10 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     if m.candidates.is_empty() {
         let (_, other) = elsewhere(&rubric.id, &sessions, &args.sessions);
         out!("{other}");
-    } else {
-        out!("{}", folders_without(&rubric.id, &sessions, &args.sessions));
+    } else if !not_read.is_empty() {
+        out!(
+            "\nNot read: a folder named holds none of this assessment's sheets (the first lines above say which).\n"
+        );
     }
     if !held.is_empty() {
         // Every sheet is in at these stations, yet their result waits:
