@@ -3222,6 +3222,8 @@ fn looking_back_at_a_candidate_whose_round_went_by_still_hears_the_next_call() {
     let screen = h.render(120, 40);
     assert!(screen.contains("is called in now (round 4)"), "{screen}");
     assert!(screen.contains("C006"), "{screen}");
+    // Nothing said of round 2 as still to come: it is long over.
+    assert!(!screen.contains("Then round 2"), "{screen}");
     // Back with the rotation: C001's round went by too, then C006. On
     // C001's screen, the call is still said (the notice went at the key).
     h.key(KeyCode::Right);

@@ -581,12 +581,18 @@ impl App {
                 round + 1,
                 self.candidate + 1
             ));
-            lines.push(match plan.rounds.get(round + 1) {
-                None => "This is the last round".to_string(),
-                Some(None) => format!("Then round {}: no candidate — rest", round + 2),
-                Some(Some(k)) => session.candidates.get(*k).map_or(String::new(), |c| {
+            // What follows a round already over by the clock is past or
+            // under way: said by the clock's line above, not as to come.
+            let over = self
+                .current_candidate()
+                .is_some_and(|c| self.round_over_by_clock(&c.id));
+            lines.extend(match plan.rounds.get(round + 1) {
+                _ if over => None,
+                None => Some("This is the last round".to_string()),
+                Some(None) => Some(format!("Then round {}: no candidate — rest", round + 2)),
+                Some(Some(k)) => Some(session.candidates.get(*k).map_or(String::new(), |c| {
                     format!("Then round {}: {} {}", round + 2, c.id, c.name)
-                }),
+                })),
             });
         }
         lines
