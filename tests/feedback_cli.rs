@@ -131,6 +131,22 @@ fn feedback_shows_comments_and_results_but_never_private_notes_or_concerns() {
         "{text}"
     );
     assert!(!text.contains("of 20 marks"), "station results hidden: {text}");
+    // Written again into the same folder: refused, in words that fit
+    // feedback files (it spoke of "earlier exports").
+    let again = Command::cargo_bin("osce")
+        .expect("binary")
+        .args(["feedback", custom.to_str().expect("utf-8"), "--sessions"])
+        .arg(&sessions2)
+        .arg("--out")
+        .arg(dir.join("out2"))
+        .output()
+        .expect("runs");
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("already exists; files written earlier are not overwritten (use --force"),
+        "{said}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

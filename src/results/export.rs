@@ -869,7 +869,7 @@ pub fn tables(
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error(
-        "{path}: already exists; earlier exports are not overwritten (use --force to replace them, or choose another --out folder)"
+        "{path}: already exists; files written earlier are not overwritten (use --force to replace them, or choose another --out folder)"
     )]
     Exists { path: PathBuf },
     #[error(
