@@ -616,6 +616,26 @@ fn a_moved_journal_is_voided_and_an_unmarked_item_ruled_on() {
         out.contains(&format!("--station physics --sheet {} --by", moved.display())),
         "{out}"
     );
+    // EXAMINER@DEVICE mistyped: the sheet meant is suggested.
+    let (code, said) = osce(&[
+        "decide",
+        "void",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--candidate",
+        "C002",
+        "--station",
+        "physics",
+        "--sheet",
+        "E01@lp",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "copied by mistake",
+    ]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("(did you mean \"E01@lap\"?)"), "{said}");
     let (code, out) = osce(&[
         "decide",
         "void",

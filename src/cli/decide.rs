@@ -64,12 +64,14 @@ enum Refusal {
     #[error("no sheet of candidate \"{candidate}\" was found{}", near.as_ref().map(|c| format!("; did you mean \"{c}\"?")).unwrap_or_default())]
     UnknownCandidate { candidate: String, near: Option<String> },
     #[error(
-        "no sheet \"{given}\" of {candidate} at {station}: give EXAMINER@DEVICE or the journal's path as `osce status` lists it"
+        "no sheet \"{given}\" of {candidate} at {station}: give EXAMINER@DEVICE or the journal's path as `osce status` lists it{there}"
     )]
     UnknownSheet {
         given: String,
         candidate: String,
         station: String,
+        /// The sheets there, with the one probably meant.
+        there: String,
     },
     #[error(
         "\"{given}\" names {count} sheets of {candidate} at {station} (different histories): give the journal's path instead, one of: {paths}"
@@ -829,11 +831,7 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                         && s.key.device == named.device
                         && s.last_hash == named.last
                 })
-                .ok_or_else(|| Refusal::UnknownSheet {
-                    given: sheet.clone(),
-                    candidate: cell.candidate.clone(),
-                    station: cell.station.clone(),
-                })?;
+                .ok_or_else(|| unknown_sheet(&l.cohort, cell, sheet))?;
             if found.state.mark(item).is_some() {
                 return Err(Refusal::ItemMarked {
                     item: item.clone(),
@@ -1045,6 +1043,32 @@ fn real(path: &Path) -> PathBuf {
     }
 }
 
+/// No sheet `given` at `cell`: the refusal names the sheets there, and the
+/// one a typo away where there is one.
+fn unknown_sheet(cohort: &Cohort, cell: &Cell, given: &str) -> Refusal {
+    let mut there: Vec<String> = cohort
+        .sheets
+        .iter()
+        .map(|s| &s.key)
+        .chain(cohort.problem_sheets.iter().map(|p| &p.key))
+        .filter(|k| k.candidate == cell.candidate && k.station == cell.station)
+        .map(|k| format!("{}@{}", k.examiner, k.device))
+        .collect();
+    there.sort();
+    there.dedup();
+    let there = match osce::rubric::did_you_mean(given, there.iter().map(String::as_str)) {
+        Some(near) => format!(" (did you mean \"{near}\"?)"),
+        None if there.is_empty() => " (there is no sheet there)".to_string(),
+        None => format!(" (the sheets there: {})", there.join(", ")),
+    };
+    Refusal::UnknownSheet {
+        given: given.to_string(),
+        candidate: cell.candidate.clone(),
+        station: cell.station.clone(),
+        there,
+    }
+}
+
 /// The sheet `given` names at `cell`: EXAMINER@DEVICE (when only one of
 /// that examiner's histories is there) or a journal's path; with
 /// `problems`, journals that cannot be used too.
@@ -1089,11 +1113,7 @@ fn find_sheet(cohort: &Cohort, cell: &Cell, given: &str, problems: bool) -> Resu
     }
     match found.len() {
         1 => Ok(found.remove(0).0),
-        0 => Err(Refusal::UnknownSheet {
-            given: given.to_string(),
-            candidate: cell.candidate.clone(),
-            station: cell.station.clone(),
-        }),
+        0 => Err(unknown_sheet(cohort, cell, given)),
         count => Err(Refusal::AmbiguousSheet {
             given: given.to_string(),
             count,
