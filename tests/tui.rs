@@ -3333,11 +3333,7 @@ fn the_confirmations_keys_fit_what_is_shown() {
         "{screen}"
     );
     h.key(KeyCode::Enter);
-    h.chars("1111111111");
-    h.key(KeyCode::Char('3'));
-    h.key(KeyCode::Char('s'));
-    h.key(KeyCode::Enter);
-    h.key(KeyCode::Char('y'));
+    mark_all_and_submit(&mut h, '1');
     // C001 is next, in round 2: no question yet.
     let screen = h.render(120, 40);
     assert!(screen.contains("Next candidate, in round 2"), "{screen}");
@@ -3370,14 +3366,7 @@ fn a_sheet_marked_after_its_round_offers_no_timer() {
     let screen = h.render(120, 40);
     assert!(screen.contains("not timed · round over"), "{screen}");
     assert!(!screen.contains("space starts"), "{screen}");
-    let records = h.disk_of("knee", "C002").records;
-    h.key(KeyCode::Char(' '));
-    assert_eq!(h.disk_of("knee", "C002").records, records, "nothing recorded");
-    assert!(
-        h.render(120, 40).contains("marked late, not timed"),
-        "{:?}",
-        h.app.notice
-    );
+    space_times_nothing(&mut h, "marked late, not timed");
 }
 
 /// By the clock a sheet is submitted without the station timer (the round
@@ -3389,11 +3378,7 @@ fn an_amendment_of_an_untimed_sheet_offers_no_timer() {
     let mut h = six_at_the_knee("2026-11-23T09:00Z");
     h.tick(0.0);
     h.key(KeyCode::Enter);
-    h.chars("1111111111");
-    h.key(KeyCode::Char('3'));
-    h.key(KeyCode::Char('s'));
-    h.key(KeyCode::Enter);
-    h.key(KeyCode::Char('y'));
+    mark_all_and_submit(&mut h, '1');
     assert!(h.disk_of("knee", "C002").submitted.is_some());
     h.tick(900.0);
     while h.app.current_candidate().map(|c| c.id.as_str()) != Some("C002") {
@@ -3404,15 +3389,16 @@ fn an_amendment_of_an_untimed_sheet_offers_no_timer() {
     let screen = h.render(120, 40);
     assert!(screen.contains("not timed · amending"), "{screen}");
     assert!(!screen.contains("space starts"), "{screen}");
+    space_times_nothing(&mut h, "an amendment is not timed");
+}
+
+/// Space on C002's open sheet at the knee records nothing, and the screen
+/// says why (`says`).
+fn space_times_nothing(h: &mut Harness, says: &str) {
     let records = h.disk_of("knee", "C002").records;
     h.key(KeyCode::Char(' '));
-    h.tick(905.0);
     assert_eq!(h.disk_of("knee", "C002").records, records, "nothing recorded");
-    assert!(
-        h.render(120, 40).contains("an amendment is not timed"),
-        "{:?}",
-        h.app.notice
-    );
+    assert!(h.render(120, 40).contains(says), "{:?}", h.app.notice);
 }
 
 /// A sheet submitted after its candidate's changeover ended, with a rest
