@@ -2161,6 +2161,11 @@ fn a_sheet_with_two_histories_is_a_conflict_from_the_archive_whatever_the_order(
     let (code, out) = run_osce(&["collect", s(&first), s(&a), s(&b), s(&c)]);
     assert_eq!(code, 0, "known already: {out}");
     assert!(out.contains("is the other history of this sheet"), "{out}");
+    // Counted as what it is, not as a copy of a journal.
+    assert!(
+        out.contains(", 1 other history of a sheet kept before, 0 refused") && !out.contains("cop"),
+        "{out}"
+    );
 
     let (_, folders) = run_osce(&["status", OSCE, "--sessions", s(&a), s(&b), s(&c), "--problems"]);
     assert!(
@@ -2483,6 +2488,57 @@ fn pass_marks_saved_from_the_archive_are_adopted_by_the_command_the_report_print
 /// A sheet in the archive is named by the archive's path and its place
 /// inside, which is no file: `--use` finds it however that path is
 /// written (with `./` or `..` in it), as it finds a file.
+/// Three laptops given one device name, each with its own history of a
+/// sheet: the conflict says three histories, from the folders and from
+/// the archive, and names each.
+#[test]
+fn a_sheet_with_three_histories_is_said_to_have_three() {
+    let dir = Dir::new("archive-three-histories");
+    let (a, b) = two_laptops(&dir);
+    let mut laptops = vec![a, b];
+    for (name, marks) in [("laptop-c", Marks::Bottom), ("laptop-d", Marks::LoseFirst(3))] {
+        let folder = dir.sub(name);
+        common::sheet(
+            &folder,
+            OSCE,
+            "shoulder",
+            "C001",
+            "e.jones@laptop-a",
+            marks,
+            true,
+            0,
+        );
+        laptops.push(folder);
+    }
+    let archive = dir.0.join("exam.osce");
+    let mut args = vec!["collect", s(&archive)];
+    args.extend(laptops.iter().map(|l| s(l)));
+    assert_eq!(run_osce(&args).0, 1);
+    let mut folders = vec!["status", OSCE, "--problems", "--sessions"];
+    folders.extend(laptops.iter().map(|l| s(l)));
+    for (code, out) in [
+        run_osce(&folders),
+        run_osce(&["status", OSCE, "--problems", "--archive", s(&archive)]),
+    ] {
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("examiner e.jones's sheet from device laptop-a has three different histories ("),
+            "{out}"
+        );
+        let line = out
+            .lines()
+            .find(|l| l.contains("three different histories"))
+            .unwrap_or_default();
+        assert_eq!(line.matches(".jsonl").count(), 3, "{line}");
+        // One examiner and device: only a journal's path says which counts.
+        assert!(
+            out.contains("--use JOURNAL --by NAME")
+                && out.contains("JOURNAL: the path of the history that counts"),
+            "{out}"
+        );
+    }
+}
+
 #[test]
 fn a_sheet_in_the_archive_is_found_however_its_path_is_written() {
     let dir = Dir::new("archive-use-path");

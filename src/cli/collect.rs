@@ -131,8 +131,9 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     // its copy on a stick, collected together) is said as such: not
     // "unchanged" the first time it is seen.
     let copies = done.copies;
+    let others = done.other_histories.len();
     outln!(
-        "{}: {}, {} grown, {} unchanged, {}{} refused{}",
+        "{}: {}, {} grown, {} unchanged, {}{}{} refused{}",
         args.archive.display(),
         plural(done.new.len(), "new journal", "new journals"),
         done.grown.len(),
@@ -146,6 +147,18 @@ pub fn run(args: &CollectArgs) -> ExitCode {
                     copies,
                     "copy of a journal in another file",
                     "copies of journals in other files"
+                )
+            )
+        },
+        if others == 0 {
+            String::new()
+        } else {
+            format!(
+                "{}, ",
+                plural(
+                    others,
+                    "other history of a sheet kept before",
+                    "other histories of sheets kept before"
                 )
             )
         },

@@ -739,9 +739,21 @@ impl Hints {
 }
 
 /// The choice of a conflict's decision: whose sheet counts, by examiner
-/// and device or by its journal's path, or neither.
-const CONFLICT_CHOICE: &str =
-    "--use EXAMINER@DEVICE (or --neither); EXAMINER@DEVICE: whose sheet counts, or the path of its journal";
+/// and device or by its journal's path, or neither. Where every sheet is
+/// one examiner's on one device (different histories of one sheet), only
+/// a journal's path tells them apart.
+fn conflict_choice(cohort: &Cohort, cell: &osce::results::gather::Cell) -> &'static str {
+    let mut who = cell.sheets.iter().map(|&i| {
+        let k = &cohort.sheets[i].key;
+        (k.examiner.as_str(), k.device.as_str())
+    });
+    let first = who.next();
+    if cell.sheets.len() > 1 && who.all(|w| Some(w) == first) {
+        "--use JOURNAL (or --neither); JOURNAL: the path of the history that counts, one of those listed"
+    } else {
+        "--use EXAMINER@DEVICE (or --neither); EXAMINER@DEVICE: whose sheet counts, or the path of its journal"
+    }
+}
 
 /// Each station's item ids sorted, with their places in the station (in
 /// the order of the rubric's stations): what [`unmarked_items`] walks each
@@ -863,7 +875,7 @@ pub fn render_problems(
                     } else {
                         String::new()
                     },
-                    hints.line("conflict", c, s, CONFLICT_CHOICE)
+                    hints.line("conflict", c, s, conflict_choice(cohort, cell))
                 ),
                 state if !state.is_done() => format!("{s}: {}", state.label()),
                 CellState::Absent if absence_decided(cell) => continue,
@@ -1167,7 +1179,7 @@ pub fn render(
             let _ = writeln!(
                 out,
                 "{}",
-                hints.line("conflict", candidate, station, CONFLICT_CHOICE)
+                hints.line("conflict", candidate, station, conflict_choice(cohort, cell))
             );
         }
     }

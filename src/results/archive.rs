@@ -1231,7 +1231,6 @@ pub fn collect(
                             };
                             if matches!(kept, OtherHistory::Known | OtherHistory::Grown) {
                                 out.other_histories.push((f.rel.clone(), f.file.clone()));
-                                out.copies += 1;
                                 continue;
                             }
                             let then = match kept {

@@ -1267,8 +1267,13 @@ fn examiners_of(cohort: &Cohort, indices: &[usize], double_marking: bool) -> (Op
                     .map(|&i| cohort.sheets[i].path.display().to_string())
                     .collect();
                 format!(
-                    "examiner {e}'s sheet from device {} has two different histories ({})",
+                    "examiner {e}'s sheet from device {} has {} different histories ({})",
                     devices.iter().next().copied().unwrap_or_default(),
+                    match paths.len() {
+                        2 => "two".to_string(),
+                        3 => "three".to_string(),
+                        n => n.to_string(),
+                    },
                     paths.join(" and ")
                 )
             } else {
