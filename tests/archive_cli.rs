@@ -2537,6 +2537,17 @@ fn a_sheet_with_three_histories_is_said_to_have_three() {
             "{out}"
         );
     }
+    // The audit names each history with the laptop it came from, and the
+    // decision that settles it.
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("record it with `osce decide conflict`"), "{out}");
+    // Laptop B holds no history of that sheet.
+    for laptop in [&laptops[0], &laptops[2], &laptops[3]] {
+        let journal = laptop.join("msk-us-osce/e.jones@laptop-a/C001/shoulder.jsonl");
+        let from = format!("(collected from {})", journal.display());
+        assert!(out.contains(&from), "{from}: {out}");
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 use osce::base::text::plural;
 use std::fmt::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use osce::results::audit::{AuditReport, Copies, Finding, FindingKind, audit_from, fmt_time};
@@ -107,7 +108,7 @@ pub fn run(args: &AuditArgs) -> ExitCode {
                 .join(", ")
         ),
     };
-    let mut text = render(&rubric, &header, &report);
+    let mut text = render(&rubric, &header, &report, args.archive.as_deref());
     if let Some(a) = &args.archive {
         let _ = writeln!(
             text,
@@ -154,13 +155,29 @@ fn result(s: &Submission) -> String {
     format!("{} {}/{}", s.outcome, fmt_marks(s.score), fmt_marks(s.max))
 }
 
-fn finding(out: &mut String, f: &Finding) {
+/// One finding. From an archive, each history of a sheet with several is
+/// named with where it was collected from: which laptop's it is.
+fn finding(out: &mut String, f: &Finding, archive: Option<&Path>) {
     let _ = writeln!(out, "  {f}");
+    if let (
+        Some(archive),
+        FindingKind::SameSheet {
+            others,
+            relation: Copies::Different,
+        },
+    ) = (archive, &f.kind)
+    {
+        for path in std::iter::once(&f.path).chain(others) {
+            if let Some(from) = osce::results::archive::origin_of(archive, path) {
+                let _ = writeln!(out, "      {} (collected from {from})", path.display());
+            }
+        }
+    }
 }
 
 /// The report as text. `header` (ending in a newline) is printed under
 /// the title: where the rubric came from.
-pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
+pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, archive: Option<&Path>) -> String {
     let mut out = String::new();
     let errors = report.errors().count();
     let warnings = report.warnings().count();
@@ -243,7 +260,7 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
     if errors > 0 {
         let _ = writeln!(out, "\nErrors ({errors}):");
         for f in report.errors() {
-            finding(&mut out, f);
+            finding(&mut out, f, archive);
         }
     }
     if warnings > 0 {
@@ -262,7 +279,7 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
         };
         let copies: Vec<&Finding> = report.warnings().filter(is_copy).collect();
         for f in report.warnings().filter(|f| !is_copy(f)) {
-            finding(&mut out, f);
+            finding(&mut out, f, archive);
         }
         if copies.len() > 5 {
             let mut by_folder: std::collections::BTreeMap<String, usize> = Default::default();
@@ -283,7 +300,7 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport) -> String {
             }
         } else {
             for f in copies {
-                finding(&mut out, f);
+                finding(&mut out, f, archive);
             }
         }
     }

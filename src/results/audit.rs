@@ -1699,8 +1699,9 @@ impl fmt::Display for FindingKind {
                     Copies::Different => write!(
                         f,
                         "the same sheet's journal is also in {others}, with a different history: two \
-                         laptops with the same device name, or a copy marked on. Only one can count; \
-                         ask the examiner which"
+                         laptops with the same device name, or a copy marked on. Only one can count: \
+                         ask the examiner which, and record it with `osce decide conflict` (`osce status \
+                         --problems` gives the command)"
                     ),
                 }
             }
