@@ -1509,6 +1509,35 @@ fn a_moved_journal_is_reported_and_the_leads_decision_is_collected_and_applied()
         "{out}"
     );
 
+    // From the archive, the hint names the journal by its name there, and
+    // runs as printed (here as a dry run).
+    let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive), "--problems"]);
+    let named = archive.join("msk-us-osce/e.jones@laptop-a/C009/knee.jsonl");
+    let hint = format!("--candidate C009 --station knee --sheet {} --by", named.display());
+    assert!(out.contains(&hint), "{hint}: {out}");
+    let (code, out) = run_osce(&[
+        "decide",
+        "void",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--into",
+        s(&dir.0.join("unused")),
+        "--candidate",
+        "C009",
+        "--station",
+        "knee",
+        "--sheet",
+        s(&named),
+        "--by",
+        "Exam lead",
+        "--reason",
+        "C001's sheet",
+        "--dry-run",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("sheet is void"), "{out}");
+
     let lead = dir.sub("lead");
     let (code, out) = run_osce(&[
         "decide",
@@ -1550,6 +1579,11 @@ fn a_moved_journal_is_reported_and_the_leads_decision_is_collected_and_applied()
     let (c2, o2) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
     assert_eq!(c1, c2, "{o1}\n{o2}");
     assert!(!o1.contains("PROBLEM") && !o2.contains("PROBLEM"), "{o1}\n{o2}");
+    // C009 had no sheet of their own: once the misplaced one is voided,
+    // no candidate is left there, with nothing "not in yet".
+    for out in [&o1, &o2] {
+        assert!(!out.contains("C009") && !out.contains("not in yet"), "{out}");
+    }
     let x = dir.0.join("x");
     let y = dir.0.join("y");
     assert_eq!(
@@ -1578,6 +1612,8 @@ fn a_moved_journal_is_reported_and_the_leads_decision_is_collected_and_applied()
             "{name} differs"
         );
     }
+    let results = std::fs::read_to_string(y.join("results.csv")).expect("results");
+    assert!(!results.contains("C009"), "{results}");
 }
 
 #[test]

@@ -832,6 +832,46 @@ fn a_candidate_marked_but_not_on_the_roster_is_a_problem_and_not_final() {
         out.contains("  no sheet at any station, while C0O2 (not on the roster, below) has sheets"),
         "{out}"
     );
+    // The one sheet to void, filled in; once voided, C0O2 is gone (not a
+    // candidate with every station missing).
+    assert!(
+        out.contains("--candidate C0O2 --station knee --sheet E02@lap --by NAME"),
+        "{out}"
+    );
+    let lead = d.sub("lead");
+    let (code, said) = common::run_osce(&[
+        "decide",
+        "void",
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        "--into",
+        lead.to_str().expect("utf-8"),
+        "--candidate",
+        "C0O2",
+        "--station",
+        "knee",
+        "--sheet",
+        "E02@lap",
+        "--by",
+        "Dr Ada Lee",
+        "--reason",
+        "Marked under a mistyped id; re-marked from the recording",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let (_, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        lead.to_str().expect("utf-8"),
+        "--roster",
+        roster,
+        "--problems",
+    ]);
+    assert!(
+        !out.contains("C0O2") && !out.contains("Not on the roster"),
+        "{out}"
+    );
 }
 
 /// A roster whose id for a candidate is mistyped (the laptops marked the

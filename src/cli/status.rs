@@ -690,8 +690,8 @@ impl Hints {
 
     /// The `--sheet` of a void decision at `candidate` and `station`: the
     /// journal's path where one journal there cannot be used and its
-    /// path is a plain shell word (read from folders), else `PATH` to
-    /// fill in.
+    /// path is a plain shell word (from an archive, its name there, which
+    /// `decide` takes), else `PATH` to fill in.
     fn void_choice(&self, cohort: &Cohort, candidate: &str, station: &str) -> String {
         let paths: Vec<&Path> = cohort
             .problem_sheets
@@ -700,7 +700,7 @@ impl Hints {
             .map(|p| p.path.as_path())
             .collect();
         match paths.as_slice() {
-            [path] if self.archive.is_none() => match path.to_str() {
+            [path] => match path.to_str() {
                 Some(text)
                     if !text.is_empty()
                         && text
@@ -968,7 +968,10 @@ pub fn render_problems(
             let stations: Vec<&str> = m
                 .stations
                 .iter()
-                .filter(|s| m.cell(c, s).is_some_and(|cell| !cell.sheets.is_empty()))
+                .filter(|s| {
+                    m.cell(c, s)
+                        .is_some_and(|cell| !cell.sheets.is_empty() || cell.problem.is_some())
+                })
                 .map(String::as_str)
                 .collect();
             let _ = writeln!(out, "  {c} {name}: sheets at {}", stations.join(", "));
@@ -982,11 +985,34 @@ pub fn render_problems(
                 );
             }
         }
-        let _ = writeln!(
-            out,
-            "{}",
-            hints.line("void", "CANDIDATE", "STATION", "--sheet PATH")
-        );
+        // One sheet in all: the decision that voids it, filled in.
+        let cells: Vec<(&str, &str)> = m
+            .unexpected
+            .iter()
+            .flat_map(|c| {
+                m.stations
+                    .iter()
+                    .filter(move |s| {
+                        m.cell(c, s)
+                            .is_some_and(|cell| cell.sheets.len() + usize::from(cell.problem.is_some()) > 0)
+                    })
+                    .map(move |s| (c.as_str(), s.as_str()))
+            })
+            .collect();
+        let line = match cells.as_slice() {
+            [(c, s)] if m.cell(c, s).is_some_and(|cell| cell.sheets.is_empty()) => {
+                hints.line("void", c, s, &hints.void_choice(cohort, c, s))
+            }
+            [(c, s)] => match m.cell(c, s).map(|cell| cell.sheets.as_slice()) {
+                Some([i]) => {
+                    let k = &cohort.sheets[*i].key;
+                    hints.line("void", c, s, &format!("--sheet {}@{}", k.examiner, k.device))
+                }
+                _ => hints.line("void", c, s, "--sheet EXAMINER@DEVICE"),
+            },
+            _ => hints.line("void", "CANDIDATE", "STATION", "--sheet PATH"),
+        };
+        let _ = writeln!(out, "{line}");
     }
     if !any && m.candidates.is_empty() && !cohort.other_versions.is_empty() {
         let _ = writeln!(out, "\nNo sheet of this version of the rubric to look at.");

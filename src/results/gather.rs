@@ -1112,12 +1112,24 @@ pub fn matrix_settled(
     }
     let listed: BTreeSet<String> = candidates.iter().cloned().collect();
     // Borrowed from the sheets where they can be: a cohort has tens of
-    // thousands of sheets.
+    // thousands of sheets. A sheet voided no longer makes a candidate of
+    // the folder it lies in: a journal moved into a folder of its own
+    // (another candidate's sheet), or a sheet marked under a mistyped id,
+    // leaves nobody there once the exam lead voids it.
     let mut found: Vec<&str> = cohort
         .sheets
         .iter()
-        .map(|s| s.key.candidate.as_str())
-        .chain(cohort.problem_sheets.iter().map(|p| p.key.candidate.as_str()))
+        .enumerate()
+        .filter(|(i, _)| !settled.excluded.contains(i))
+        .map(|(_, s)| s.key.candidate.as_str())
+        .chain(
+            cohort
+                .problem_sheets
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !settled.void_problems.contains(i))
+                .map(|(_, p)| p.key.candidate.as_str()),
+        )
         .collect();
     found.sort_unstable();
     found.dedup();
