@@ -170,7 +170,7 @@ fn complete_cohort_exits_zero_and_folders_combine_in_any_order() {
     assert!(
         out.contains(
             "Not final yet:\n  - the rubric requires moderation, and no assessor's decisions were found ("
-        ),
+        ) && out.contains("or collect it into the archive: osce collect ARCHIVE FOLDER)"),
         "{out}"
     );
     common::signed_off(&b, OSCE, "EA1");

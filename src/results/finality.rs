@@ -184,7 +184,8 @@ pub fn not_final(
         if assessors.is_empty() {
             why.push(
                 "the rubric requires moderation, and no assessor's decisions were found (the assessor moderates \
-                 with osce moderate; give the folder their journal is in)"
+                 with osce moderate; then give the folder their journal is in with the other --sessions, or \
+                 collect it into the archive: osce collect ARCHIVE FOLDER)"
                     .to_string(),
             );
         }
