@@ -2731,7 +2731,11 @@ fn a_decision_with_the_into_placeholder_left_in_is_refused() {
         .expect("runs");
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{said}");
-    assert!(said.contains("--into FOLDER is the placeholder"), "{said}");
+    assert!(
+        said.contains("placeholder")
+            && said.contains("--into FOLDER (the folder your decisions journal goes to)"),
+        "{said}"
+    );
     assert!(!dir.0.join("FOLDER").exists());
 }
 

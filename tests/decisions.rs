@@ -480,20 +480,30 @@ fn the_decisions_status_prints_are_shell_words_and_their_placeholders_are_refuse
     }
     assert!(out.contains("(or --fail in place of --deferred)"), "{out}");
     assert!(out.contains("(or --neither in place of --use"), "{out}");
-    let absence = commands
-        .iter()
-        .find(|c| c.contains("decide absence"))
-        .expect("the absence's command");
-    // As printed, but for the quotes a shell takes away.
-    let args: Vec<String> = absence
-        .split_whitespace()
-        .skip(1)
-        .map(|w| w.trim_matches('"').to_string())
-        .collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, said) = osce(&args);
-    assert_eq!(code, 2, "{said}");
-    assert!(said.contains("placeholder"), "{said}");
+    // The command status printed for `kind`, run as printed but for the
+    // quotes a shell takes away: refused, with what it said.
+    let run_printed = |kind: &str| {
+        let printed = commands
+            .iter()
+            .find(|c| c.contains(&format!("decide {kind}")))
+            .unwrap_or_else(|| panic!("the {kind}'s command: {out}"));
+        let args: Vec<String> = printed
+            .split_whitespace()
+            .skip(1)
+            .map(|w| w.trim_matches('"').to_string())
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, said) = osce(&args);
+        assert_eq!(code, 2, "{said}");
+        assert!(said.contains("placeholder"), "{said}");
+        said
+    };
+    run_printed("absence");
+    // Every placeholder left is named at once, so one run shows them all.
+    let said = run_printed("conflict");
+    for left in ["--use JOURNAL (", "--by NAME (", "--reason … ("] {
+        assert!(said.contains(left), "{left}: {said}");
+    }
     let (_, listed) = osce(&["decide", "list", OSCE, "--sessions", s(&a), s(&b)]);
     assert!(!listed.contains("NAME"), "{listed}");
 }

@@ -253,7 +253,73 @@ pub enum Decide {
     },
 }
 
+/// The placeholders of the commands `osce status` prints, still in
+/// `args` (the command's words): each with what to give in its place.
+/// All are named at once, so that one run shows every one left to fill.
+fn placeholders(args: &[String]) -> Vec<String> {
+    const FILL: [(&str, &[&str], &str); 8] = [
+        ("--by", &["NAME", "YOUR NAME"], "your own name"),
+        ("--reason", &["…", "...", "\"…\""], "why you decide so"),
+        (
+            "--into",
+            &["FOLDER", "DIR"],
+            "the folder your decisions journal goes to",
+        ),
+        (
+            "--sheet",
+            &["PATH", "EXAMINER@DEVICE", "JOURNAL"],
+            "the sheet, as osce status --problems lists it",
+        ),
+        (
+            "--use",
+            &["PATH", "EXAMINER@DEVICE", "JOURNAL"],
+            "the sheet that counts, as osce status --problems lists it",
+        ),
+        ("--candidate", &["CANDIDATE"], "the candidate's id"),
+        ("--station", &["STATION"], "the station's id"),
+        ("--level", &["LABEL"], "one of the labels listed"),
+    ];
+    let mut found = Vec::new();
+    let mut words = args.iter().map(String::as_str);
+    while let Some(word) = words.next() {
+        let (flag, value) = match word.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
+            _ => (word, None),
+        };
+        let Some((flag, holders, what)) = FILL.iter().find(|(f, _, _)| *f == flag) else {
+            continue;
+        };
+        let Some(value) = value.or_else(|| words.next()) else {
+            continue;
+        };
+        let value = value.trim();
+        let folder = *flag == "--into" && Path::new(value).is_dir();
+        if holders.contains(&value) && !folder {
+            found.push(format!("{flag} {value} ({what})"));
+        }
+    }
+    found
+}
+
 pub fn run(decide: &Decide) -> ExitCode {
+    if !matches!(decide, Decide::List { .. }) {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let left = placeholders(&args);
+        if !left.is_empty() {
+            errln!(
+                "error: the command still holds {} of the command osce status prints; give {}: {}. Nothing was \
+                 recorded",
+                if left.len() == 1 {
+                    "a placeholder"
+                } else {
+                    "placeholders"
+                },
+                if left.len() == 1 { "it" } else { "each" },
+                left.join(", ")
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
     if let Decide::List {
         rubric,
         sessions,
