@@ -428,8 +428,20 @@ fn an_agreed_mark_is_checked_and_recorded() {
 #[test]
 fn the_report_is_saved_on_close_and_sign_off_needs_it_then_locks() {
     let mut h = practical();
+    // At 80 columns too, the list's footer offers the report and sign-off.
+    let footer = |h: &H, width| h.render(width, 24).lines().last().unwrap_or_default().to_string();
+    for width in [80, 120] {
+        let line = footer(&h, width);
+        assert!(line.contains("R report") && line.contains("S sign off"), "{line}");
+    }
     h.key(KeyCode::Char('S'));
     assert!(matches!(h.app.screen, Screen::SignOff));
+    // Blocked: enter is not offered, only said why when pressed.
+    let line = footer(&h, 120);
+    assert!(
+        !line.contains("sign off and lock") && line.contains("esc back"),
+        "{line}"
+    );
     h.key(KeyCode::Enter);
     assert!(matches!(h.app.screen, Screen::SignOff), "no report yet");
     assert!(h.app.notice.as_ref().is_some_and(|n| n.error));
@@ -447,9 +459,17 @@ fn the_report_is_saved_on_close_and_sign_off_needs_it_then_locks() {
 
     decide_the_sample(&mut h);
     h.key(KeyCode::Char('S'));
+    let line = footer(&h, 120);
+    assert!(line.contains("enter sign off and lock"), "{line}");
     h.key(KeyCode::Enter);
     assert!(h.app.signed_off());
     assert!(h.journal().iter().any(|e| matches!(e, Event::SignedOff { .. })));
+    // Locked: the footer offers nothing that would record.
+    let line = footer(&h, 120);
+    for gone in ["a agree", "d disagree", "r refer", "R report", "S sign off"] {
+        assert!(!line.contains(gone), "{gone}: {line}");
+    }
+    assert!(line.contains("q quit"), "{line}");
     let before = h.journal().len();
     for key in ['a', 'd', 'r', 'm', 'R', 'S'] {
         h.key(KeyCode::Char(key));

@@ -1468,6 +1468,22 @@ impl ModerateApp {
         (self.decided_summary(), open)
     }
 
+    /// What keeps this assessor from signing off now, in words: `None`
+    /// when nothing does.
+    pub fn sign_off_blocked(&self) -> Option<String> {
+        if self.own().report.trim().is_empty() {
+            return Some("Write the moderation report (R) before signing off.".to_string());
+        }
+        if self.undecided_sample() > 0 {
+            return Some(format!(
+                "{} no decision from you that holds: decide each (the sample filter shows them, f) before \
+                 signing off.",
+                self.undecided_sample_words()
+            ));
+        }
+        None
+    }
+
     fn on_sign_off(&mut self, action: Action) -> Screen {
         match action {
             Action::Back => {
@@ -1475,16 +1491,8 @@ impl ModerateApp {
                 Screen::List
             }
             Action::Confirm => {
-                if self.own().report.trim().is_empty() {
-                    self.warn("Write the moderation report (R) before signing off.");
-                    return Screen::SignOff;
-                }
-                if self.undecided_sample() > 0 {
-                    self.warn(format!(
-                        "{} no decision from you that holds: decide each (the sample filter shows them, f) \
-                         before signing off.",
-                        self.undecided_sample_words()
-                    ));
+                if let Some(why) = self.sign_off_blocked() {
+                    self.warn(why);
                     return Screen::SignOff;
                 }
                 let (summary, _) = self.sign_off_summary();

@@ -644,20 +644,41 @@ fn sign_off(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 fn footer_line(app: &ModerateApp, theme: &Theme, width: u16) -> Line<'static> {
     let ctx = Ctx::of(app);
-    let items: Vec<(&str, &str)> = for_screen(ctx, true).filter_map(|b| b.footer).collect();
+    // Only what can be done now: once signed off, nothing more can be
+    // recorded; while sign-off is blocked, enter only says why.
+    let signed = app.signed_off();
+    let offered = |(keys, _): &(&str, &str)| match ctx {
+        Ctx::List | Ctx::Sheet if signed => !matches!(*keys, "a" | "d" | "r" | "m" | "R" | "S"),
+        Ctx::SignOff => *keys != "enter" || app.sign_off_blocked().is_none(),
+        _ => true,
+    };
+    let items: Vec<(&str, &str)> = for_screen(ctx, true)
+        .filter_map(|b| b.footer)
+        .filter(offered)
+        .collect();
     let len = |(keys, word): &(&str, &str)| keys.chars().count() + word.chars().count() + 3;
     // Help and quit are always shown, however narrow the terminal: the
-    // help lists every key the footer has no room for.
+    // help lists every key the footer has no room for. Then signing off
+    // and the report, which a narrow terminal would otherwise cut first
+    // (they come last); then the rest in order.
     let always = |keys: &str| matches!(keys, "?" | "q");
-    let mut room = usize::from(width).saturating_sub(items.iter().filter(|i| always(i.0)).map(len).sum());
-    let mut spans = Vec::new();
-    for item in &items {
-        if !always(item.0) {
-            if len(item) > room {
-                continue;
-            }
-            room -= len(item);
+    let rank = |keys: &str| match keys {
+        _ if always(keys) => 0,
+        "S" | "R" => 1,
+        _ => 2,
+    };
+    let mut by_rank: Vec<usize> = (0..items.len()).collect();
+    by_rank.sort_by_key(|&i| rank(items[i].0));
+    let mut room = usize::from(width);
+    let mut shown = vec![false; items.len()];
+    for i in by_rank {
+        if always(items[i].0) || len(&items[i]) <= room {
+            room = room.saturating_sub(len(&items[i]));
+            shown[i] = true;
         }
+    }
+    let mut spans = Vec::new();
+    for (item, _) in items.iter().zip(&shown).filter(|(_, shown)| **shown) {
         spans.push(Span::styled(item.0.to_string(), theme.key()));
         spans.push(Span::raw(format!(" {}  ", item.1)));
     }
