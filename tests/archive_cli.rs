@@ -1249,6 +1249,61 @@ fn a_failing_copy_collected_first_is_kept_as_evidence_when_the_sound_one_replace
     assert_eq!(stored(&archive), held);
 }
 
+/// A stick whose journal was overwritten by another candidate's (every
+/// line sound, in the wrong place), collected before the laptop: the
+/// laptop's sound journal is kept beside it. Collect and status both say
+/// what settles it, voiding the misplaced one, and not a conflict.
+#[test]
+fn a_moved_copy_collected_first_leaves_the_sound_one_beside_it_counting_once_voided() {
+    let dir = Dir::new("archive-moved-first");
+    let (a, b) = two_laptops(&dir);
+    let stick = dir.sub("stick");
+    copy_journals(&a, &stick);
+    let sheets = stick.join("msk-us-osce/e.jones@laptop-a");
+    std::fs::copy(sheets.join("C001/knee.jsonl"), sheets.join("C002/knee.jsonl")).expect("misfile");
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&stick), s(&b)]).0, 1);
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("from the journal collected before, which fails its checks")
+            && out.contains("until the failing one is voided (`osce decide void`")
+            && !out.contains("two laptops with one device name"),
+        "{out}"
+    );
+    let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive), "--problems"]);
+    let beside = format!(
+        "a usable sheet is there too, {}#other-",
+        archive
+            .join("msk-us-osce/e.jones@laptop-a/C002/knee.jsonl")
+            .display()
+    );
+    assert!(
+        out.contains(&beside) && out.contains("it counts once the journal that cannot be used is voided"),
+        "{out}"
+    );
+    let (code, out) = run_osce(&[
+        "decide",
+        "void",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--candidate",
+        "C002",
+        "--station",
+        "knee",
+        "--sheet",
+        s(&archive.join("msk-us-osce/e.jones@laptop-a/C002/knee.jsonl")),
+        "--by",
+        "Exam lead",
+        "--reason",
+        "C001's journal, copied over C002's on the stick",
+        "--dry-run",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("C002 at knee: INCOMPLETE (0 marks) →"), "{out}");
+}
+
 #[test]
 fn a_corrupt_archive_gets_a_clear_message_never_a_panic() {
     let dir = Dir::new("archive-corrupt");

@@ -738,6 +738,21 @@ impl Hints {
     }
 }
 
+/// The usable sheets of a cell that also holds a journal that cannot be
+/// used (a sound copy kept beside a moved or damaged one): a line each,
+/// saying it counts once that journal is voided.
+fn usable_beside(hints: &Hints, cohort: &Cohort, cell: &osce::results::gather::Cell) -> String {
+    cell.sheets
+        .iter()
+        .map(|&i| {
+            format!(
+                "    a usable sheet is there too, {}: it counts once the journal that cannot be used is voided\n",
+                hints.journal(&cohort.sheets[i].path)
+            )
+        })
+        .collect()
+}
+
 /// The choice of a conflict's decision: whose sheet counts, by examiner
 /// and device or by its journal's path, or neither. Where every sheet is
 /// one examiner's on one device (different histories of one sheet), only
@@ -860,8 +875,9 @@ pub fn render_problems(
             let Some(cell) = m.cell(c, s) else { continue };
             let what = match cell.state {
                 CellState::Problem => format!(
-                    "{s}: PROBLEM: {}\n{}",
+                    "{s}: PROBLEM: {}\n{}{}",
                     cell.problem.as_deref().unwrap_or(""),
+                    usable_beside(hints, cohort, cell),
                     hints.line("void", c, s, &hints.void_choice(cohort, c, s))
                 ),
                 CellState::Conflict => format!(
@@ -1219,7 +1235,7 @@ pub fn render(
             out,
             "\nProblems to look at (no sheet counts there until settled):"
         );
-        for ((candidate, station), _) in problem_cells {
+        for ((candidate, station), cell) in problem_cells {
             for p in cohort
                 .problem_sheets
                 .iter()
@@ -1228,6 +1244,7 @@ pub fn render(
                 let _ = writeln!(out, "  {candidate} at {station}: {}", p.path.display());
                 let _ = writeln!(out, "    {}", p.why);
             }
+            out.push_str(&usable_beside(hints, cohort, cell));
             let choice = hints.void_choice(cohort, candidate, station);
             let _ = writeln!(out, "{}", hints.line("void", candidate, station, &choice));
         }

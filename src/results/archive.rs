@@ -1233,6 +1233,25 @@ pub fn collect(
                                 out.other_histories.push((f.rel.clone(), f.file.clone()));
                                 continue;
                             }
+                            // The journal collected fails its checks (another
+                            // sheet's journal moved here, say) and this sound
+                            // copy is kept beside it: what settles it is
+                            // voiding the failing one, not a conflict.
+                            if matches!(kept, OtherHistory::Kept) && h.failing {
+                                out.refused.push(Refusal {
+                                    journal: f.rel.clone(),
+                                    file: f.file.clone(),
+                                    why: format!(
+                                        "differs at line {line} (byte {}) from the journal collected before, which \
+                                         fails its checks. The archive keeps both, this sound copy beside the \
+                                         failing one: `osce status` shows the sheet as a PROBLEM until the failing \
+                                         one is voided (`osce decide void`, as status prints it); then this copy \
+                                         counts. Keep this file as evidence",
+                                        at + 1
+                                    ),
+                                });
+                                continue;
+                            }
                             let then = match kept {
                                 _ if !sheet => "; what this copy holds beyond it is not in the archive: whoever \
                                                 recorded it records it again under another --device. Keep this \
