@@ -625,6 +625,9 @@ fn a_folder_not_read_is_said_before_the_matrix() {
     let d = Dir::new();
     let a = d.sub("a");
     write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap", true, vec![]);
+    // A conflict, so that a decision is suggested.
+    write_sheet(&a, OSCE, "elbow", "C001", "E03@laptop-1", true, vec![]);
+    write_sheet(&a, OSCE, "elbow", "C001", "E03@laptop-2", true, vec![]);
     let laptop = d.sub("laptop-b");
     write_sheet(
         &laptop.join("sessions"),
@@ -655,6 +658,10 @@ fn a_folder_not_read_is_said_before_the_matrix() {
         out.contains("\nNot read: a folder named holds none of this assessment's sheets"),
         "{out}"
     );
+    // The decision suggested reads the folders that hold the sheets, not
+    // the one `decide` would refuse.
+    let only_a = format!("--sessions {} --candidate C001 --station elbow", a.display());
+    assert!(out.contains(&only_a), "{only_a}: {out}");
 }
 
 /// A module leader who names the laptop's folder (which holds `sessions`)

@@ -183,9 +183,18 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     };
     // With an archive, decisions are recorded in a folder of the lead's
     // own, collected like any other.
+    // The folders a decision reads are those that hold the assessment's
+    // sheets: `decide` refuses a folder that holds none (said below).
+    let holding: Vec<PathBuf> = args
+        .sessions
+        .iter()
+        .filter(|f| f.join(&rubric.id).is_dir())
+        .cloned()
+        .collect();
     let hints = match &args.archive {
         Some(archive) => Hints::archive(&args.rubric, archive),
-        None => Hints::new(&args.rubric, &args.sessions),
+        None if holding.is_empty() => Hints::new(&args.rubric, &args.sessions),
+        None => Hints::new(&args.rubric, &holding),
     };
     let (incomplete, held, unrecorded, modules, tally) =
         incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
