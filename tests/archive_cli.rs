@@ -1497,6 +1497,29 @@ fn an_unfinished_last_line_is_stored_and_setting_it_aside_later_is_not_refused()
         out.contains("knee.jsonl.quarantine") && out.contains("copy it again from the laptop"),
         "{out}"
     );
+    // Final from the complete lines, with a word for whoever uploads.
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&archive), "--problems"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "Every result is final.\n(1 journal ends in an unfinished line (listed above): every command uses its \
+             complete lines. If a laptop's folder was still being copied, copy or collect it again before uploading.)"
+        ),
+        "{out}"
+    );
+    let (code, out) = run_osce(&[
+        "export",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--out",
+        s(&dir.0.join("out")),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("(1 journal ends in an unfinished line (osce status lists them)"),
+        "{out}"
+    );
 
     // Opening the sheet sets the tail aside (the file is its complete
     // lines again) and the examiner writes on.

@@ -197,6 +197,9 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             );
             if why.is_empty() {
                 outln!("Every result is final.");
+                if let Some(words) = super::status::arriving_words(&cohort, "osce status lists them") {
+                    outln!("{words}");
+                }
                 ExitCode::SUCCESS
             } else {
                 // The files are written, every row that is not final says

@@ -317,6 +317,11 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         outln!("problem: {}", p.to_string());
     }
     out!("{}", finality_words(&why));
+    if why.is_empty()
+        && let Some(words) = arriving_words(&cohort, "listed above")
+    {
+        out!("{words}\n");
+    }
     let code = if why.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -513,6 +518,26 @@ pub fn without_mark(rubric: &Rubric, counted: usize) -> usize {
     } else {
         0
     }
+}
+
+/// Where results are final from journals that end in an unfinished line
+/// (a copy still arriving, or a crash mid-write), a caveat for whoever
+/// uploads them: `None` where no journal does. `listed` says where they
+/// are named.
+pub fn arriving_words(cohort: &Cohort, listed: &str) -> Option<String> {
+    let torn = cohort
+        .problems
+        .iter()
+        .filter(|p| matches!(p, CohortProblem::TornTail { .. }))
+        .count();
+    (torn > 0).then(|| {
+        format!(
+            "({} in an unfinished line ({listed}): every command uses {} complete lines. If a laptop's folder was \
+             still being copied, copy or collect it again before uploading.)",
+            plural(torn, "journal ends", "journals end"),
+            if torn == 1 { "its" } else { "their" }
+        )
+    })
 }
 
 /// Whether the results are final, in words: the closing lines of `status`
