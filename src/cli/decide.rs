@@ -1214,7 +1214,7 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
         // A deferred candidate has no mark at this sitting.
         let said = |word: &str, r: &CandidateResult| match r.deferred {
             Some(_) => word.to_string(),
-            None => format!("{word} ({})", marks_words(r.final_result.total)),
+            None => format!("{word} ({})", osce::scoring::marks_words(r.final_result.total)),
         };
         if bw != aw || total(b) != total(a) {
             lines.push(format!("{}: {} → {}", b.candidate, said(&bw, b), said(&aw, a)));
@@ -1226,8 +1226,9 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
             let (Some(before), Some(after)) = (b.stations.get(station), a.stations.get(station)) else {
                 continue;
             };
-            let word =
-                |r: &osce::scoring::StationResult| format!("{} ({})", r.outcome.word(), marks_words(r.score));
+            let word = |r: &osce::scoring::StationResult| {
+                format!("{} ({})", r.outcome.word(), osce::scoring::marks_words(r.score))
+            };
             let (bs, as_) = (word(&before.final_result), word(&after.final_result));
             if bs != as_ {
                 // Held back now: why, so that the preview explains itself.
@@ -1248,16 +1249,6 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
         }
     }
     Ok(lines)
-}
-
-/// "1 mark", "80 marks".
-fn marks_words(marks: f64) -> String {
-    let text = osce::scoring::fmt_marks(marks);
-    if text == "1" {
-        "1 mark".to_string()
-    } else {
-        format!("{text} marks")
-    }
 }
 
 /// Every candidate's result under `decisions`.

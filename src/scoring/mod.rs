@@ -20,6 +20,16 @@ pub use engine::{applied_pass_mark, overall, score_candidate, score_station};
 pub use result::*;
 pub use sheet::*;
 
+/// A number of marks in words: "1 mark", "0.5 marks", "80 marks".
+pub fn marks_words(marks: f64) -> String {
+    let text = fmt_marks(marks);
+    if text == "1" {
+        "1 mark".to_string()
+    } else {
+        format!("{text} marks")
+    }
+}
+
 /// Marks for people: whole numbers as such, otherwise up to two decimals.
 pub fn fmt_marks(x: f64) -> String {
     if !x.is_finite() {

@@ -453,7 +453,7 @@ fn render_detail(
             Some(item) => {
                 let scale = rubric.scale(item.scale);
                 let mut header = vec![Line::styled(item.text.clone(), theme.strong())];
-                let mut facts = format!("max {} marks", fmt_marks(rubric.item_max(item)));
+                let mut facts = format!("max {}", crate::scoring::marks_words(rubric.item_max(item)));
                 if (item.weight - 1.0).abs() > f64::EPSILON {
                     facts.push_str(&format!(" · weight ×{}", fmt_marks(item.weight)));
                 }
