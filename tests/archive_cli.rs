@@ -1662,6 +1662,10 @@ fn a_moved_journal_is_reported_and_the_leads_decision_is_collected_and_applied()
     for out in [&o1, &o2] {
         assert!(!out.contains("C009") && !out.contains("not in yet"), "{out}");
     }
+    // Nor is the voided journal an error to the report any more.
+    let (code, out) = run_osce(&["report", OSCE, "--archive", s(&archive)]);
+    assert!(!out.contains("C009/knee.jsonl"), "{out}");
+    assert_eq!(code, 0, "{out}");
     let x = dir.0.join("x");
     let y = dir.0.join("y");
     assert_eq!(

@@ -67,6 +67,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         moderation,
         standards: adopted,
         decisions,
+        void_problems,
         ..
     } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
@@ -124,7 +125,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     // Nothing to export (another exam's rubric, most likely): said, and no
     // files of empty tables written.
     if m.candidates.is_empty() {
-        super::status::warn_unusable(&cohort);
+        super::status::warn_unusable(&cohort, &void_problems);
         errln!(
             "{}",
             super::status::nothing_found(&rubric, &sessions, &args.sessions, "nothing exported").trim_end()

@@ -21,12 +21,13 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         moderation,
         standards,
         decisions,
+        void_problems,
         ..
     } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let unusable = super::status::warn_unusable(&cohort);
+    let unusable = super::status::warn_unusable(&cohort, &void_problems);
     if m.candidates.is_empty() {
         errln!(
             "{}",

@@ -24,6 +24,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         matrix,
         decisions,
         standards,
+        void_problems,
         ..
     } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
@@ -70,7 +71,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         sheets_fingerprint: osce::analysis::standards::fingerprint(&cohort),
         osce_version: env!("CARGO_PKG_VERSION").to_string(),
     });
-    let unusable = super::status::warn_unusable(&cohort);
+    let unusable = super::status::warn_unusable(&cohort, &void_problems);
     if matrix.candidates.is_empty() {
         errln!(
             "{}",

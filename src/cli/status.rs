@@ -49,6 +49,9 @@ pub struct Loaded {
     /// The pass marks every command uses: those adopted by a decision, else
     /// the rubric's own (provisional where standard-set).
     pub standards: osce::scoring::Standards,
+    /// The journals that cannot be used that a decision voided (indices
+    /// into the cohort's problem sheets): no longer an error.
+    pub void_problems: std::collections::BTreeSet<usize>,
 }
 
 /// Loads the rubric, the optional roster and every sheet of the session
@@ -148,6 +151,7 @@ fn load_with(
         moderation,
         decisions,
         standards,
+        void_problems: settled.void_problems,
     })
 }
 
@@ -335,17 +339,25 @@ pub fn status(args: &StatusArgs) -> ExitCode {
 /// feedback): says on stderr what in the folders could not be used (sheets
 /// marked against another version of the rubric, problem sheets, damaged
 /// files), and whether the command must therefore exit non-zero.
-pub fn warn_unusable(cohort: &Cohort) -> bool {
+pub fn warn_unusable(cohort: &Cohort, void: &std::collections::BTreeSet<usize>) -> bool {
     for p in &cohort.problems {
         errln!("warning: {p}");
     }
-    for p in &cohort.problem_sheets {
+    // A journal a decision voided is settled: not an error any more.
+    let unsettled: Vec<&osce::results::gather::ProblemSheet> = cohort
+        .problem_sheets
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !void.contains(i))
+        .map(|(_, p)| p)
+        .collect();
+    for p in &unsettled {
         errln!("error: {}: {}", p.path.display(), p.why);
     }
     if let Some(words) = cohort.other_versions_words() {
         errln!("error: {words}");
     }
-    cohort.other_versions_words().is_some() || !cohort.problem_sheets.is_empty()
+    cohort.other_versions_words().is_some() || !unsettled.is_empty()
 }
 
 /// A station held back although every sheet there is in.
