@@ -658,10 +658,14 @@ fn a_folder_not_read_is_said_before_the_matrix() {
         out.contains("\nNot read: a folder named holds none of this assessment's sheets"),
         "{out}"
     );
-    // The decision suggested reads the folders that hold the sheets, not
-    // the one `decide` would refuse.
-    let only_a = format!("--sessions {} --candidate C001 --station elbow", a.display());
-    assert!(out.contains(&only_a), "{only_a}: {out}");
+    // The decision suggested reads the folders that hold the sheets: the
+    // one meant in place of the laptop's, which `decide` would refuse.
+    let meant = format!(
+        "--sessions {} {} --candidate C001 --station elbow",
+        a.display(),
+        laptop.join("sessions").display()
+    );
+    assert!(out.contains(&meant), "{meant}: {out}");
 }
 
 /// A module leader who names the laptop's folder (which holds `sessions`)

@@ -187,18 +187,9 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     };
     // With an archive, decisions are recorded in a folder of the lead's
     // own, collected like any other.
-    // The folders a decision reads are those that hold the assessment's
-    // sheets: `decide` refuses a folder that holds none (said below).
-    let holding: Vec<PathBuf> = args
-        .sessions
-        .iter()
-        .filter(|f| f.join(&rubric.id).is_dir())
-        .cloned()
-        .collect();
     let hints = match &args.archive {
         Some(archive) => Hints::archive(&args.rubric, archive),
-        None if holding.is_empty() => Hints::new(&args.rubric, &args.sessions),
-        None => Hints::new(&args.rubric, &holding),
+        None => Hints::new(&args.rubric, &hint_folders(&rubric.id, &args.sessions)),
     };
     let (incomplete, held, unrecorded, modules, tally) =
         incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
@@ -1575,70 +1566,28 @@ pub(super) fn elsewhere(
     if sessions.stored.is_none() {
         for folder in folders {
             let name = |p: &Path| p.display().to_string();
-            let examiners_inside = || {
-                std::fs::read_dir(folder)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .any(|e| {
-                        e.file_name().to_str().is_some_and(|n| n.contains('@'))
-                            && e.file_type().is_ok_and(|t| t.is_dir())
-                    })
+            let words = match instead_of(id, folder) {
+                Some(Instead::Above(parent)) => format!(
+                    "{} is the assessment's own folder: name the sessions folder above it instead (--sessions {}).\n",
+                    name(folder),
+                    name(&parent)
+                ),
+                Some(Instead::TwoAbove(sessions_folder)) => format!(
+                    "{} is an examiner's folder in the assessment's: name the sessions folder two levels above it \
+                     instead (--sessions {}).\n",
+                    name(folder),
+                    name(&sessions_folder)
+                ),
+                Some(Instead::Inside(inner)) => format!(
+                    "{} holds the sessions folder {}, where the sheets of \"{id}\" are: name that folder instead \
+                     (--sessions {}).\n",
+                    name(folder),
+                    name(&inner),
+                    name(&inner)
+                ),
+                None => continue,
             };
-            if folder.file_name().is_some_and(|n| n == std::ffi::OsStr::new(id))
-                && examiners_inside()
-                && let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty())
-            {
-                return (
-                    place,
-                    format!(
-                        "{} is the assessment's own folder: name the sessions folder above it instead \
-                         (--sessions {}).\n",
-                        name(folder),
-                        name(parent)
-                    ),
-                );
-            }
-            // Deeper still: an examiner's folder (`EXAMINER@DEVICE`) inside
-            // the assessment's.
-            if folder
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.contains('@'))
-                && let Some(assessment) = folder.parent()
-                && assessment
-                    .file_name()
-                    .is_some_and(|n| n == std::ffi::OsStr::new(id))
-                && let Some(sessions_folder) = assessment.parent().filter(|p| !p.as_os_str().is_empty())
-            {
-                return (
-                    place,
-                    format!(
-                        "{} is an examiner's folder in the assessment's: name the sessions folder two levels above \
-                         it instead (--sessions {}).\n",
-                        name(folder),
-                        name(sessions_folder)
-                    ),
-                );
-            }
-            let inner = std::fs::read_dir(folder)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .find(|p| p.join(id).is_dir());
-            if let Some(inner) = inner {
-                return (
-                    place,
-                    format!(
-                        "{} holds the sessions folder {}, where the sheets of \"{id}\" are: name that folder \
-                         instead (--sessions {}).\n",
-                        name(folder),
-                        name(&inner),
-                        name(&inner)
-                    ),
-                );
-            }
+            return (place, words);
         }
     }
     let other = if holds.is_empty() || holds.iter().any(|h| h == id) {
@@ -1650,6 +1599,81 @@ pub(super) fn elsewhere(
         )
     };
     (place, other)
+}
+
+/// The sessions folder meant where `folder`, named as one, holds none of
+/// assessment `id`'s sheets itself.
+enum Instead {
+    /// `folder` is the assessment's own folder: the one above it.
+    Above(PathBuf),
+    /// `folder` is an examiner's folder in the assessment's: two above.
+    TwoAbove(PathBuf),
+    /// `folder` holds the sessions folder (a laptop's folder).
+    Inside(PathBuf),
+}
+
+fn instead_of(id: &str, folder: &Path) -> Option<Instead> {
+    let examiners_inside = || {
+        std::fs::read_dir(folder)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| {
+                e.file_name().to_str().is_some_and(|n| n.contains('@'))
+                    && e.file_type().is_ok_and(|t| t.is_dir())
+            })
+    };
+    if folder.file_name().is_some_and(|n| n == std::ffi::OsStr::new(id))
+        && examiners_inside()
+        && let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        return Some(Instead::Above(parent.to_path_buf()));
+    }
+    // Deeper still: an examiner's folder (`EXAMINER@DEVICE`) inside the
+    // assessment's.
+    if folder
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains('@'))
+        && let Some(assessment) = folder.parent()
+        && assessment
+            .file_name()
+            .is_some_and(|n| n == std::ffi::OsStr::new(id))
+        && let Some(sessions_folder) = assessment.parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        return Some(Instead::TwoAbove(sessions_folder.to_path_buf()));
+    }
+    std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.join(id).is_dir())
+        .map(Instead::Inside)
+}
+
+/// The folders a decision suggested by status reads: each folder named
+/// that holds the assessment's sheets, and in place of one that holds
+/// none, the folder meant (one a level too high or too low); a folder
+/// that is neither is left out (`decide` would refuse it). The folders
+/// named, where none holds any.
+fn hint_folders(id: &str, folders: &[PathBuf]) -> Vec<PathBuf> {
+    let mut meant: Vec<PathBuf> = Vec::new();
+    for folder in folders {
+        let use_it = if folder.join(id).is_dir() {
+            Some(folder.clone())
+        } else {
+            instead_of(id, folder).map(|i| match i {
+                Instead::Above(p) | Instead::TwoAbove(p) | Instead::Inside(p) => p,
+            })
+        };
+        if let Some(f) = use_it
+            && !meant.contains(&f)
+        {
+            meant.push(f);
+        }
+    }
+    if meant.is_empty() { folders.to_vec() } else { meant }
 }
 
 /// Where sheets were found in some of several folders: each folder named
