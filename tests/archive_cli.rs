@@ -1298,10 +1298,23 @@ fn a_moved_copy_collected_first_leaves_the_sound_one_beside_it_counting_once_voi
         "Exam lead",
         "--reason",
         "C001's journal, copied over C002's on the stick",
-        "--dry-run",
+        "--into",
+        s(&dir.0.join("lead")),
     ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("C002 at knee: INCOMPLETE (0 marks) →"), "{out}");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&dir.0.join("lead"))]).0, 0);
+    // Collected again, the copy kept beside is said as such.
+    let (_, out) = run_osce(&["collect", s(&archive), s(&stick), s(&a)]);
+    assert!(
+        out.contains("is the sound copy the archive keeps beside the journal collected before")
+            && !out.contains("conflict"),
+        "{out}"
+    );
+    // Settled: the audit says so of both findings, and passes.
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.matches("settled by decision: ").count(), 2, "{out}");
 }
 
 #[test]

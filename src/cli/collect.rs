@@ -101,7 +101,19 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             file.display()
         );
     }
-    for (journal, file) in &done.other_histories {
+    for (journal, file) in &done.beside_failing {
+        errln!(
+            "note: {journal}: {} is the sound copy the archive keeps beside the journal collected before, which \
+             fails its checks: it counts once that one is voided (`osce status --problems` says whether that is \
+             still to do)",
+            file.display()
+        );
+    }
+    for (journal, file) in done
+        .other_histories
+        .iter()
+        .filter(|o| !done.beside_failing.contains(o))
+    {
         errln!(
             "note: {journal}: {} is the other history of this sheet the archive keeps beside it; every command \
              shows the conflict until it is decided (`osce decide conflict`)",

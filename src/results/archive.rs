@@ -539,6 +539,10 @@ pub struct Collected {
     /// Copies that are another history of a sheet the archive already
     /// keeps beside it (refused when first seen): (journal, file).
     pub other_histories: Vec<(String, PathBuf)>,
+    /// Of those, the ones kept beside a journal that fails its checks (a
+    /// journal moved over the sheet's, collected first): it counts once
+    /// that one is voided. (journal, file).
+    pub beside_failing: Vec<(String, PathBuf)>,
     /// Journals stored (as evidence, and so that every command sees them
     /// as it would in the folders) that fail their checks: (journal, why).
     pub failing: Vec<(String, String)>,
@@ -1230,6 +1234,9 @@ pub fn collect(
                                 OtherHistory::NotKept
                             };
                             if matches!(kept, OtherHistory::Known | OtherHistory::Grown) {
+                                if h.failing {
+                                    out.beside_failing.push((f.rel.clone(), f.file.clone()));
+                                }
                                 out.other_histories.push((f.rel.clone(), f.file.clone()));
                                 continue;
                             }

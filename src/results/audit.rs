@@ -1280,11 +1280,11 @@ fn settle_findings(
                 relation: Copies::Different,
             } => {
                 let last = |p: &Path| source.record_hashes(p).pop().unwrap_or_default();
-                let lasts: Vec<String> = std::iter::once(finding.path.as_path())
+                let group: Vec<&Path> = std::iter::once(finding.path.as_path())
                     .chain(others.iter().map(PathBuf::as_path))
-                    .map(last)
                     .collect();
-                in_force.iter().find(|m| match &m.entry.decision {
+                let lasts: Vec<String> = group.iter().map(|p| last(p)).collect();
+                let conflict = in_force.iter().find(|m| match &m.entry.decision {
                     Ruling::Conflict {
                         candidate: c,
                         station: s,
@@ -1293,6 +1293,25 @@ fn settle_findings(
                         r.examiner == examiner && r.device == device && lasts.contains(&r.last)
                     }),
                     _ => false,
+                });
+                // Or every history but one voided (a journal moved over this
+                // one, voided, leaves the sound copy beside it alone).
+                let voids: Vec<_> = group
+                    .iter()
+                    .zip(&lasts)
+                    .filter_map(|(p, l)| {
+                        let fingerprint = source.fingerprint(p);
+                        in_force.iter().find(|m| {
+                            matches!(&m.entry.decision, Ruling::Void { candidate: c, station: s, sheet }
+                                if *c == candidate && *s == station && sheet.examiner == examiner
+                                    && sheet.device == device && (sheet.last == fingerprint || sheet.last == *l))
+                        })
+                    })
+                    .collect();
+                conflict.or_else(|| {
+                    (voids.len() + 1 >= group.len())
+                        .then(|| voids.first().copied())
+                        .flatten()
                 })
             }
             _ => None,
