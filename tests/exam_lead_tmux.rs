@@ -316,3 +316,80 @@ fn a_module_leader_and_two_assessors_take_an_exam_to_final_results() {
     let audit = osce(&[&["audit", RUBRIC][..], &all[..]].concat(), 0);
     assert!(audit.contains("0 problems"), "{audit}");
 }
+
+/// A journal moved into a folder of its own on a laptop, collected into
+/// the archive, and voided by the exam lead: the assessor who then opens
+/// the moderation screen is not warned of it (it was, as a session file
+/// that could not be used).
+#[test]
+fn the_moderation_screen_does_not_warn_of_a_journal_the_lead_voided() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("voided");
+    let root = t.dir.clone();
+    let (lap, lead, ea) = (root.join("lap"), root.join("lead"), root.join("ea"));
+    let archive = root.join("exam.osce");
+    let s = |p: &Path| p.display().to_string();
+    osce(
+        &[
+            "simulate",
+            RUBRIC,
+            "--candidates",
+            "6",
+            "--examiners",
+            "3",
+            "--seed",
+            "5",
+            "--sessions",
+            &s(&lap),
+        ],
+        0,
+    );
+    let examiner = lap.join("msk-us-osce/EX02@sim-EX02");
+    std::fs::create_dir_all(examiner.join("SIM00031")).expect("folder");
+    std::fs::rename(
+        examiner.join("SIM00001/knee.jsonl"),
+        examiner.join("SIM00031/knee.jsonl"),
+    )
+    .expect("move");
+    osce(&["collect", &s(&archive), &s(&lap)], 1);
+    let named = s(&archive.join("msk-us-osce/EX02@sim-EX02/SIM00031/knee.jsonl"));
+    osce(
+        &[
+            "decide",
+            "void",
+            RUBRIC,
+            "--archive",
+            &s(&archive),
+            "--into",
+            &s(&lead),
+            "--candidate",
+            "SIM00031",
+            "--station",
+            "knee",
+            "--sheet",
+            &named,
+            "--by",
+            "Exam lead",
+            "--reason",
+            "SIM00001's, moved",
+        ],
+        0,
+    );
+    osce(&["collect", &s(&archive), &s(&lead)], 0);
+    let bin = env!("CARGO_BIN_EXE_osce");
+    t.start_sized(
+        &format!(
+            "{bin} moderate {RUBRIC} --assessor EA1 --device dev --archive {} --into {}",
+            s(&archive),
+            s(&ea)
+        ),
+        120,
+        40,
+    );
+    let screen = t.wait_for("You have decided 0 of the ");
+    assert!(!screen.contains("could not be used"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_gone();
+}

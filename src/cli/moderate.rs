@@ -101,7 +101,9 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
                 .cohort
                 .problem_sheets
                 .iter()
-                .map(|p| format!("{}: {}", p.path.display(), p.why)),
+                .enumerate()
+                .filter(|(i, _)| !first.void_problems.contains(i))
+                .map(|(_, p)| format!("{}: {}", p.path.display(), p.why)),
         )
         .chain(first.cohort.other_versions_words())
         .map(|p| match (&written_out, &args.archive) {

@@ -41,6 +41,9 @@ pub struct Snapshot {
     /// The pass marks in force: adopted by the exam lead's decision, else
     /// the rubric's own.
     pub standards: crate::scoring::Standards,
+    /// The journals that cannot be used that the exam lead voided
+    /// (indices into the cohort's problem sheets): settled, not a problem.
+    pub void_problems: std::collections::BTreeSet<usize>,
 }
 
 /// Reads a fresh [`Snapshot`], or says why it cannot.
@@ -134,6 +137,7 @@ pub fn snapshot(
         matrix,
         moderation,
         standards,
+        void_problems: settled.void_problems,
     })
 }
 
