@@ -2644,7 +2644,12 @@ fn a_sheet_with_three_histories_is_said_to_have_three() {
     let archive = dir.0.join("exam.osce");
     let mut args = vec!["collect", s(&archive)];
     args.extend(laptops.iter().map(|l| s(l)));
-    assert_eq!(run_osce(&args).0, 1);
+    let (code, out) = run_osce(&args);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("2 refused (2 of them kept beside the sheet as another history: a conflict to decide)"),
+        "{out}"
+    );
     let mut folders = vec!["status", OSCE, "--problems", "--sessions"];
     folders.extend(laptops.iter().map(|l| s(l)));
     for (code, out) in [
@@ -2679,6 +2684,47 @@ fn a_sheet_with_three_histories_is_said_to_have_three() {
         let from = format!("(collected from {})", journal.display());
         assert!(out.contains(&from), "{from}: {out}");
     }
+}
+
+/// Two laptops given the same device names (simulated with two seeds):
+/// every sheet has another history. Collect names the first few in full
+/// and counts the rest, rather than a screenful for each sheet.
+#[test]
+fn many_other_histories_are_named_a_few_and_counted() {
+    let dir = Dir::new("archive-many-histories");
+    let laptops: Vec<PathBuf> = ["11", "12"]
+        .iter()
+        .map(|seed| {
+            let folder = dir.sub(&format!("laptop-{seed}"));
+            let (code, out) = run_osce(&[
+                "simulate",
+                OSCE,
+                "--candidates",
+                "4",
+                "--examiners",
+                "2",
+                "--seed",
+                seed,
+                "--sessions",
+                s(&folder),
+            ]);
+            assert_eq!(code, 0, "{out}");
+            folder
+        })
+        .collect();
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&laptops[0])]).0, 0);
+    let (code, out) = run_osce(&["collect", s(&archive), s(&laptops[1])]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.matches(": refused, from ").count(), 5, "{out}");
+    assert!(
+        out.contains(
+            "error: and 19 more refused the same way, each kept beside the sheet as another history"
+        ) && out.contains(
+            "24 refused (24 of them kept beside the sheet as another history: a conflict to decide)"
+        ),
+        "{out}"
+    );
 }
 
 #[test]

@@ -131,12 +131,31 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     for (journal, why) in &done.failing {
         errln!("error: {journal}: stored, but it fails its checks: {why}. `osce audit --archive` shows it");
     }
-    for r in &done.refused {
+    // Other histories kept beside (a laptop given another's device name
+    // marks every sheet twice): up to ten in full; beyond that the first
+    // five, then how many more.
+    const ALL_UP_TO: usize = 10;
+    const IN_FULL: usize = 5;
+    let beside = done.refused.iter().filter(|r| r.kept_beside).count();
+    let in_full = if beside > ALL_UP_TO { IN_FULL } else { beside };
+    for r in done
+        .refused
+        .iter()
+        .filter(|r| !r.kept_beside)
+        .chain(done.refused.iter().filter(|r| r.kept_beside).take(in_full))
+    {
         errln!(
             "error: {}: refused, from {}: {}",
             r.journal,
             r.file.display(),
             r.why
+        );
+    }
+    if beside > in_full {
+        errln!(
+            "error: and {} more refused the same way, each kept beside the sheet as another history: `osce status \
+             --problems` lists every conflict, with the decision that settles it",
+            beside - in_full
         );
     }
     // Another copy of a journal the archive holds (a laptop's folder and
@@ -145,7 +164,7 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     let copies = done.copies;
     let others = done.other_histories.len();
     outln!(
-        "{}: {}, {} grown, {} unchanged, {}{}{} refused{}",
+        "{}: {}, {} grown, {} unchanged, {}{}{} refused{}{}",
         args.archive.display(),
         plural(done.new.len(), "new journal", "new journals"),
         done.grown.len(),
@@ -175,6 +194,11 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             )
         },
         done.refused.len(),
+        if beside == 0 {
+            String::new()
+        } else {
+            format!(" ({beside} of them kept beside the sheet as another history: a conflict to decide)")
+        },
         if done.failing.is_empty() {
             String::new()
         } else {

@@ -697,6 +697,9 @@ pub struct Refusal {
     /// The file read.
     pub file: PathBuf,
     pub why: String,
+    /// Kept beside the journal as another history of the sheet (a
+    /// conflict to decide), though refused as the journal.
+    pub kept_beside: bool,
 }
 
 /// One journal found in a folder.
@@ -1075,6 +1078,7 @@ pub fn collect(
             }
             if !meta.is_file() {
                 out.refused.push(Refusal {
+                    kept_beside: false,
                     journal: f.rel.clone(),
                     file: f.file.clone(),
                     why: "not a plain file".into(),
@@ -1132,6 +1136,7 @@ pub fn collect(
                     Ok(t) => t,
                     Err(e) => {
                         out.refused.push(Refusal {
+                            kept_beside: false,
                             journal: f.rel.clone(),
                             file: f.file.clone(),
                             why: format!("cannot be read: {e}"),
@@ -1199,6 +1204,7 @@ pub fn collect(
                             let collected_here = before.as_ref().is_some_and(|b| b.3 == f.rel && b.4 > size);
                             if collected_here {
                                 out.refused.push(Refusal {
+                    kept_beside: false,
                                     journal: f.rel.clone(),
                                     file: f.file.clone(),
                                     why: format!(
@@ -1246,6 +1252,7 @@ pub fn collect(
                             // voiding the failing one, not a conflict.
                             if matches!(kept, OtherHistory::Kept) && h.failing {
                                 out.refused.push(Refusal {
+                    kept_beside: false,
                                     journal: f.rel.clone(),
                                     file: f.file.clone(),
                                     why: format!(
@@ -1276,6 +1283,7 @@ pub fn collect(
                                 _ => "; keep this file as evidence".to_string(),
                             };
                             out.refused.push(Refusal {
+                    kept_beside: sheet && matches!(kept, OtherHistory::Kept),
                                 journal: f.rel.clone(),
                                 file: f.file.clone(),
                                 why: format!(
