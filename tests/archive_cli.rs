@@ -2673,6 +2673,13 @@ fn a_sheet_with_three_histories_is_said_to_have_three() {
             "{out}"
         );
     }
+    // The key and the export's words do not count the sheets as two.
+    let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert!(
+        out.contains("CONFLICT: different sheets where one is expected")
+            && !out.contains("two different sheets"),
+        "{out}"
+    );
     // The audit names each history with the laptop it came from, and the
     // decision that settles it.
     let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
@@ -2778,6 +2785,15 @@ fn a_sheet_in_the_archive_is_found_however_its_path_is_written() {
         ]);
         assert_eq!(code, 0, "{written}: {out}");
         assert!(out.contains("Dry run: nothing recorded"), "{out}");
+        // The history decided on is named by its path and the laptop's
+        // folder it came from, not only by its last record's hash.
+        assert!(
+            out.contains(&format!(
+                "The sheet it names: {name} (collected from {}",
+                c.display()
+            )),
+            "{out}"
+        );
     }
 }
 

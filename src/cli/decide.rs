@@ -389,6 +389,15 @@ pub fn run(decide: &Decide) -> ExitCode {
         Some((c, s)) => outln!("Decision on {c} at {s}: {}.", entry.decision.words()),
         None => outln!("Decision: {}.", entry.decision.words()),
     }
+    if let Some(path) = journal_named(&loaded, &entry.decision) {
+        let from = common
+            .archive
+            .as_deref()
+            .and_then(|a| osce::results::archive::origin_of(a, &path))
+            .map(|from| format!(" (collected from {from})"))
+            .unwrap_or_default();
+        outln!("  The sheet it names: {}{from}", path.display());
+    }
     finish(common, vec![entry], now, effect)
 }
 
@@ -1192,6 +1201,50 @@ fn find_sheet(cohort: &Cohort, cell: &Cell, given: &str, problems: bool) -> Resu
                 .join(", "),
         }),
     }
+}
+
+/// The journal holding the sheet a decision names (the one that counts in
+/// a conflict, the one voided, the one whose unmarked item is taken), so
+/// that the one decided on is seen by its path and not only its record's
+/// hash: one examiner's sheet can have two histories.
+fn journal_named(l: &Loaded, ruling: &Ruling) -> Option<PathBuf> {
+    let (candidate, station, sheet) = match ruling {
+        Ruling::Conflict {
+            candidate,
+            station,
+            counts: Some(sheet),
+        }
+        | Ruling::Void {
+            candidate,
+            station,
+            sheet,
+        }
+        | Ruling::Unmarked {
+            candidate,
+            station,
+            sheet,
+            ..
+        } => (candidate, station, sheet),
+        _ => return None,
+    };
+    let whose = |k: &osce::store::SheetKey| {
+        k.candidate == *candidate
+            && k.station == *station
+            && k.examiner == sheet.examiner
+            && k.device == sheet.device
+    };
+    l.cohort
+        .sheets
+        .iter()
+        .find(|s| whose(&s.key) && s.last_hash == sheet.last)
+        .map(|s| s.path.clone())
+        .or_else(|| {
+            l.cohort
+                .problem_sheets
+                .iter()
+                .find(|p| whose(&p.key) && p.fingerprint == sheet.last)
+                .map(|p| p.path.clone())
+        })
 }
 
 /// What recording `entry` changes, candidate by candidate, in words.

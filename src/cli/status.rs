@@ -1214,7 +1214,7 @@ pub fn render(
         (CellState::Absent, "absent: recorded absent"),
         (
             CellState::Conflict,
-            "CONFLICT: two different sheets where one is expected",
+            "CONFLICT: different sheets where one is expected",
         ),
         (
             CellState::Problem,

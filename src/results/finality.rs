@@ -89,7 +89,7 @@ pub fn not_final(
     let conflicts = count(CellState::Conflict);
     if conflicts > 0 {
         why.push(format!(
-            "{} in conflict: two different sheets where one is expected (osce status lists each, with the decision that settles it)",
+            "{} in conflict: different sheets where one is expected (osce status lists each, with the decision that settles it)",
             n(conflicts, "cell is", "cells are")
         ));
     }
