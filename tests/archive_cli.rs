@@ -1236,6 +1236,14 @@ fn a_failing_copy_collected_first_is_kept_as_evidence_when_the_sound_one_replace
         out.contains("WARNING") && out.contains("C003/elbow.jsonl") && out.contains("failed its checks"),
         "{out}"
     );
+    // Counted in its first line, and its last does not say nothing was
+    // found.
+    assert!(
+        out.contains("1 problem: 0 errors, 1 warning.")
+            && out.contains("Every journal checks, but 1 warning above should be looked at.")
+            && !out.contains("nothing wrong found"),
+        "{out}"
+    );
 
     // The damaged copy, collected again untouched, is refused, every time.
     for _ in 0..2 {
@@ -2950,4 +2958,52 @@ fn a_folder_a_level_off_is_told_the_sessions_folder_to_name() {
         );
         assert!(!archive.exists(), "{out}");
     }
+}
+
+/// What the archive's list of journals says of a journal (its score, or
+/// that it fails its checks and how much of it is anchored) changed by
+/// hand, its bytes left alone: `audit --archive` finds it, and a later
+/// collect holds a copy to what the bytes anchor, not to what the list
+/// says, so another history cannot take the sheet's place.
+#[test]
+fn an_edit_of_the_list_of_journals_is_found_by_audit_and_loosens_nothing() {
+    let dir = Dir::new("archive-list-edited");
+    let a = dir.sub("laptop-a");
+    candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    let knee = "msk-us-osce/e.jones@laptop-a/C001/knee.jsonl";
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    conn.execute(
+        "UPDATE journals SET submitted_score = 0, submitted_outcome = 'FAIL', failing = 1, \
+         verdict = 'damaged at line 3: x', anchored_length = 10 WHERE path = ?1",
+        [knee],
+    )
+    .expect("edit");
+    drop(conn);
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{knee}: the archive's list of journals says of it what its bytes do not"
+        )) && out.contains("anchored_length 10 (its bytes: ")
+            && out.contains("submitted 0/")
+            && out.contains("1 problem: 1 error, 0 warnings"),
+        "{out}"
+    );
+    // Another history of the sheet (a second laptop given the first's
+    // device name): refused and kept beside, as for any collected journal.
+    let twin = dir.sub("twin");
+    candidate(&twin, OSCE, "C001", "e.jones@laptop-a", Marks::Bottom);
+    let before: Vec<Vec<u8>> = stored(&archive).into_iter().map(|j| j.3).collect();
+    let (code, out) = run_osce(&["collect", s(&archive), s(&twin)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("{knee}: refused")) && out.contains("0 grown"),
+        "{out}"
+    );
+    let after: Vec<Vec<u8>> = stored(&archive).into_iter().map(|j| j.3).collect();
+    assert_eq!(before, after, "the collected journals are kept as they were");
 }

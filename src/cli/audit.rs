@@ -75,6 +75,10 @@ pub fn run(args: &AuditArgs) -> ExitCode {
     };
     if let Some(stored) = &sessions.stored {
         archive_errors.extend(stored.mismatches().iter().map(|(j, what)| format!("{j}: {what}")));
+        match stored.summary_mismatches() {
+            Ok(found) => archive_errors.extend(found.iter().map(|(j, what)| format!("{j}: {what}"))),
+            Err(e) => archive_errors.push(format!("the list of journals cannot be read: {e}")),
+        }
         archive_errors.extend(
             osce::results::gather::check_readings(&rubric, &hash, stored)
                 .iter()
@@ -108,26 +112,12 @@ pub fn run(args: &AuditArgs) -> ExitCode {
                 .join(", ")
         ),
     };
-    let mut text = render(&rubric, &header, &report, args.archive.as_deref());
-    if let Some(a) = &args.archive {
-        let _ = writeln!(
-            text,
-            "\nThe archive's own checks: {}",
-            if archive_errors.is_empty() {
-                "every stored journal matches the BLAKE3 recorded when it was collected; every reading the archive \
-                 keeps of a sheet is what its bytes say; SQLite finds the file sound"
-                    .to_string()
-            } else {
-                format!("{} ERROR(S)", archive_errors.len())
-            }
-        );
-        for e in &archive_errors {
-            let _ = writeln!(text, "  ERROR {}: {e}", a.display());
-        }
-        for w in &archive_warnings {
-            let _ = writeln!(text, "  WARNING {}: {w}", a.display());
-        }
-    }
+    let checks = args.archive.as_deref().map(|a| ArchiveChecks {
+        archive: a,
+        errors: &archive_errors,
+        warnings: &archive_warnings,
+    });
+    let text = render(&rubric, &header, &report, checks.as_ref());
     // An audit of nothing checks nothing: a script auditing before the
     // exam board must not take it for a pass.
     let nothing = report.journals.is_empty();
@@ -177,10 +167,21 @@ fn finding(out: &mut String, f: &Finding, archive: Option<&Path>) {
 
 /// The report as text. `header` (ending in a newline) is printed under
 /// the title: where the rubric came from.
-pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, archive: Option<&Path>) -> String {
+/// What an audit of an archive found of the archive itself (SQLite's
+/// check of the file, the stored bytes against their BLAKE3, the list of
+/// journals and the readings against the bytes), beside what it found in
+/// the journals.
+pub struct ArchiveChecks<'a> {
+    pub archive: &'a Path,
+    pub errors: &'a [String],
+    pub warnings: &'a [String],
+}
+
+pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, checks: Option<&ArchiveChecks>) -> String {
     let mut out = String::new();
-    let errors = report.errors().count();
-    let warnings = report.warnings().count();
+    let archive = checks.map(|c| c.archive);
+    let errors = report.errors().count() + checks.map_or(0, |c| c.errors.len());
+    let warnings = report.warnings().count() + checks.map_or(0, |c| c.warnings.len());
     let _ = writeln!(
         out,
         "Audit of the session files of \"{}\" (assessment {})",
@@ -376,6 +377,33 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, archive: Opti
                 i.seq,
                 i.source
             );
+        }
+    }
+
+    if let Some(c) = checks {
+        let _ = writeln!(
+            out,
+            "\nThe archive's own checks: {}",
+            if c.errors.is_empty() {
+                format!(
+                    "every stored journal matches the BLAKE3 recorded when it was collected, and what the list of \
+                     journals says of it; every reading the archive keeps of a sheet is what its bytes say; SQLite \
+                     finds the file sound{}",
+                    if c.warnings.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", plural(c.warnings.len(), "warning", "warnings"))
+                    }
+                )
+            } else {
+                format!("{} ERROR(S)", c.errors.len())
+            }
+        );
+        for e in c.errors {
+            let _ = writeln!(out, "  ERROR {}: {e}", c.archive.display());
+        }
+        for w in c.warnings {
+            let _ = writeln!(out, "  WARNING {}: {w}", c.archive.display());
         }
     }
 

@@ -1144,7 +1144,7 @@ pub fn collect(
                         continue;
                     }
                 };
-                let held: Option<Held> = tx
+                let mut held: Option<Held> = tx
                     .prepare_cached(
                         "SELECT rowid, length, anchored_length, CASE WHEN length <= ?2 THEN bytes END, failing \
                          FROM journals WHERE path = ?1",
@@ -1162,6 +1162,25 @@ pub fn collect(
                         .optional()
                     })
                     .map_err(sql)?;
+                // What the list says loosens what a copy is held to (less
+                // anchored than stored, or failing its checks, so open to
+                // replacement): taken from the stored bytes, not the list,
+                // which an edit could have changed without them.
+                if let Some(h) = held.as_mut()
+                    && (h.failing || h.anchored_length < h.length)
+                {
+                    let stored: Vec<u8> = match &h.bytes {
+                        Some(b) => b.clone(),
+                        None => tx
+                            .query_row("SELECT bytes FROM journals WHERE rowid = ?1", [h.rowid], |r| {
+                                r.get(0)
+                            })
+                            .map_err(sql)?,
+                    };
+                    let s = summarise(f, &stored);
+                    h.failing = s.failing;
+                    h.anchored_length = s.anchored_length;
+                }
                 // Where what is held and what was read first differ.
                 let differ = held
                     .as_ref()
@@ -2154,6 +2173,126 @@ impl Stored {
             self.with_bytes(&self.name(&j.rel), |_| ())?;
         }
         Ok(())
+    }
+
+    /// Checks what the list of journals says of each journal's bytes (the
+    /// length anchored, the records, the last record's hash, the verdict
+    /// and whether it fails its checks, the submitted score, outcome and
+    /// time, whether it is being amended) against what its bytes say,
+    /// read again with the readers `collect` used: (journal, what differs)
+    /// for each that disagrees, sorted. An edit of those columns would
+    /// change the `sheets` view, or loosen what a later collect holds a
+    /// copy to, without touching the bytes. One journal's bytes are held
+    /// at a time.
+    pub fn summary_mismatches(&self) -> Result<Vec<(String, String)>, ArchiveError> {
+        let sql = |e| sql_error(&self.path, e);
+        let pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(conn) = pool.first() else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = conn
+            .prepare(
+                "SELECT path, bytes, anchored_length, records, last_hash, verdict, failing, submitted_score, \
+                 submitted_max, submitted_outcome, submitted_at, amending FROM journals ORDER BY path",
+            )
+            .map_err(sql)?;
+        let mut rows = stmt.query([]).map_err(sql)?;
+        let mut found = Vec::new();
+        while let Some(row) = rows.next().map_err(sql)? {
+            let rel: String = row.get(0).map_err(sql)?;
+            let Some((kind, assessment, examiner, device, candidate, station)) = split_layout(&rel) else {
+                continue;
+            };
+            let kind = match kind {
+                "sheet" => "sheet",
+                "moderation" => "moderation",
+                _ => "decisions",
+            };
+            let journal = Found {
+                rel: rel.clone(),
+                kind,
+                assessment: assessment.to_string(),
+                examiner: examiner.to_string(),
+                device: device.to_string(),
+                candidate: candidate.map(str::to_string),
+                station: station.map(str::to_string),
+                file: PathBuf::new(),
+            };
+            let bytes = match row.get_ref(1).map_err(sql)? {
+                rusqlite::types::ValueRef::Blob(b) => b,
+                _ => continue,
+            };
+            let s = summarise(&journal, bytes);
+            let said = (
+                row.get::<_, i64>(2).map_err(sql)?,
+                row.get::<_, i64>(3).map_err(sql)?,
+                row.get::<_, String>(4).map_err(sql)?,
+                row.get::<_, String>(5).map_err(sql)?,
+                row.get::<_, bool>(6).map_err(sql)?,
+            );
+            let submitted: Option<(f64, f64, String, String)> = match (
+                row.get::<_, Option<f64>>(7).map_err(sql)?,
+                row.get::<_, Option<f64>>(8).map_err(sql)?,
+                row.get::<_, Option<String>>(9).map_err(sql)?,
+                row.get::<_, Option<String>>(10).map_err(sql)?,
+            ) {
+                (Some(score), Some(max), Some(outcome), Some(at)) => Some((score, max, outcome, at)),
+                _ => None,
+            };
+            let amending: Option<bool> = row.get(11).map_err(sql)?;
+            let mut differs = Vec::new();
+            if said.0 != s.anchored_length as i64 {
+                differs.push(format!(
+                    "anchored_length {} (its bytes: {})",
+                    said.0, s.anchored_length
+                ));
+            }
+            if said.1 != s.records as i64 {
+                differs.push(format!("records {} (its bytes: {})", said.1, s.records));
+            }
+            if said.2 != s.last_hash {
+                differs.push("last_hash".to_string());
+            }
+            if said.3 != s.verdict || said.4 != s.failing {
+                differs.push(format!(
+                    "verdict \"{}\"{} (its bytes: \"{}\"{})",
+                    said.3,
+                    if said.4 { ", failing" } else { "" },
+                    s.verdict,
+                    if s.failing { ", failing" } else { "" }
+                ));
+            }
+            if submitted != s.submitted {
+                let words = |x: &Option<(f64, f64, String, String)>| match x {
+                    Some((score, max, outcome, at)) => format!(
+                        "{}/{} {outcome} at {at}",
+                        crate::scoring::fmt_marks(*score),
+                        crate::scoring::fmt_marks(*max)
+                    ),
+                    None => "none".to_string(),
+                };
+                differs.push(format!(
+                    "submitted {} (its bytes: {})",
+                    words(&submitted),
+                    words(&s.submitted)
+                ));
+            }
+            if amending != s.amending {
+                differs.push("amending".to_string());
+            }
+            if !differs.is_empty() {
+                found.push((
+                    rel,
+                    format!(
+                        "the archive's list of journals says of it what its bytes do not: {}. The column was \
+                         changed after it was collected (by hand, or a damaged page); every command reads the \
+                         bytes, but the `sheets` view reads the list",
+                        differs.join("; ")
+                    ),
+                ));
+            }
+        }
+        Ok(found)
     }
 
     /// The sheet journals of `assessment` (only those of `cell`, a
