@@ -2958,6 +2958,20 @@ fn a_folder_a_level_off_is_told_the_sessions_folder_to_name() {
         );
         assert!(!archive.exists(), "{out}");
     }
+    // A folder of several laptops' sessions folders: each named.
+    let laptops = dir.sub("laptops");
+    std::fs::rename(&sessions, laptops.join("laptop-c")).expect("move");
+    std::fs::rename(dir.0.join("laptop-b"), laptops.join("laptop-b")).expect("move");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&laptops)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "name each of them instead, {} {}",
+            laptops.join("laptop-b").display(),
+            laptops.join("laptop-c").display()
+        )),
+        "{out}"
+    );
 }
 
 /// What the archive's list of journals says of a journal (its score, or

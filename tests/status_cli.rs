@@ -1053,3 +1053,65 @@ fn status_counts_the_results_as_results_csv_gives_them() {
     );
     assert!(out.contains(&line), "{line}\n{out}");
 }
+
+/// A folder holding two laptops' sessions folders is told both, not the
+/// first alone (whose sheets would be half the exam); a folder holding
+/// only an assessor's moderation journal is never offered as the one with
+/// the sheets, and an exam archive beside it is named.
+#[test]
+fn every_sessions_folder_inside_is_named_and_a_moderation_folder_is_not_one() {
+    let d = Dir::new();
+    let laptops = d.sub("laptops");
+    let (a, b) = (laptops.join("lap-a"), laptops.join("lap-b"));
+    write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap-a", true, vec![]);
+    write_sheet(&b, OSCE, "knee", "C001", "E02@lap-b", true, vec![]);
+    let (code, out) = status(&[OSCE, "--sessions", laptops.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{} holds 2 sessions folders, {}, {}, where the sheets of \"msk-us-osce\" are: name them all instead \
+             (--sessions {} {}).",
+            laptops.display(),
+            a.display(),
+            b.display(),
+            a.display(),
+            b.display()
+        )),
+        "{out}"
+    );
+
+    // An assessor's folder sent back: a moderation journal, no sheet.
+    let back = d.sub("back");
+    let theirs = back.join("my-moderation");
+    let journal = theirs.join("msk-us-osce").join("ext.jsmith@home");
+    std::fs::create_dir_all(&journal).expect("folder");
+    std::fs::write(journal.join("moderation.jsonl"), "").expect("journal");
+    let archive = back.join("exam.osce");
+    let (code, said) = common::run_osce(&[
+        "collect",
+        archive.to_str().expect("utf-8"),
+        a.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{said}");
+    for given in [&back, &theirs] {
+        let (code, out) = status(&[OSCE, "--sessions", given.to_str().expect("utf-8")]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(&format!(
+                "{} holds only an assessor's moderation or an exam lead's decisions of \"msk-us-osce\", no sheet",
+                theirs.display()
+            )) && !out.contains(&format!("(--sessions {})", theirs.display()))
+                && !out.contains("holds the sheets of \"my-moderation\""),
+            "{out}"
+        );
+        assert_eq!(
+            out.contains(&format!(
+                "{} is an exam archive holding the sheets of \"msk-us-osce\": read it with --archive {}.",
+                archive.display(),
+                archive.display()
+            )),
+            given == &back,
+            "{out}"
+        );
+    }
+}

@@ -71,9 +71,17 @@ pub fn run(args: &CollectArgs) -> ExitCode {
         }
     };
     for folder in &done.empty_folders {
-        let instead = match sessions_folder_near(folder) {
-            Some(near) => format!("name {} instead", near.display()),
-            None => "name the sessions folder (the one above the assessments' folders)".to_string(),
+        let near = sessions_folders_near(folder);
+        let instead = match near.as_slice() {
+            [] => "name the sessions folder (the one above the assessments' folders)".to_string(),
+            [one] => format!("name {} instead", one.display()),
+            many => format!(
+                "name each of them instead, {}",
+                many.iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
         };
         errln!(
             "error: {}: no assessment's journals there, so nothing was collected from it; {instead}",
@@ -385,20 +393,23 @@ pub fn no_folder(path: &Path) -> String {
     }
 }
 
+/// The folders in `f` (none where it cannot be read).
+pub(super) fn dirs(f: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(f)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect()
+}
+
 /// The sessions folder a folder holding no journals was probably meant
-/// to be: the one inside it (a laptop's own folder, holding `sessions`),
-/// or the one above it (an assessment's folder, whose folders are
-/// `EXAMINER@DEVICE`), or two above (an examiner's folder).
-fn sessions_folder_near(folder: &Path) -> Option<PathBuf> {
-    let dirs = |f: &Path| -> Vec<PathBuf> {
-        std::fs::read_dir(f)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.path())
-            .collect()
-    };
+/// to be: the ones inside it (a laptop's own folder, holding `sessions`,
+/// or a folder of several laptops' folders), or the one above it (an
+/// assessment's folder, whose folders are `EXAMINER@DEVICE`), or two above
+/// (an examiner's folder).
+fn sessions_folders_near(folder: &Path) -> Vec<PathBuf> {
     let examiners = |f: &Path| {
         dirs(f).iter().any(|d| {
             d.file_name()
@@ -413,14 +424,23 @@ fn sessions_folder_near(folder: &Path) -> Option<PathBuf> {
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.contains('@'))
     {
-        return folder.parent().and_then(Path::parent).and_then(named);
+        return folder
+            .parent()
+            .and_then(Path::parent)
+            .and_then(named)
+            .into_iter()
+            .collect();
     }
     // An assessment's folder.
     if examiners(folder) {
-        return folder.parent().and_then(named);
+        return folder.parent().and_then(named).into_iter().collect();
     }
-    // A folder holding the sessions folder.
-    dirs(folder)
+    // A folder holding the sessions folder, or several (a folder of the
+    // laptops' folders): each of them.
+    let mut inside: Vec<PathBuf> = dirs(folder)
         .into_iter()
-        .find(|d| dirs(d).iter().any(|a| examiners(a)))
+        .filter(|d| dirs(d).iter().any(|a| examiners(a)))
+        .collect();
+    inside.sort();
+    inside
 }

@@ -1578,19 +1578,30 @@ pub(super) fn elsewhere(
                     name(folder),
                     name(&sessions_folder)
                 ),
-                Some(Instead::Inside(inner)) => format!(
+                Some(Instead::Inside(inner)) if inner.len() == 1 => format!(
                     "{} holds the sessions folder {}, where the sheets of \"{id}\" are: name that folder instead \
                      (--sessions {}).\n",
                     name(folder),
-                    name(&inner),
-                    name(&inner)
+                    name(&inner[0]),
+                    name(&inner[0])
                 ),
+                Some(Instead::Inside(inner)) => {
+                    let names: Vec<String> = inner.iter().map(|p| name(p)).collect();
+                    format!(
+                        "{} holds {} sessions folders, {}, where the sheets of \"{id}\" are: name them all instead \
+                         (--sessions {}).\n",
+                        name(folder),
+                        inner.len(),
+                        names.join(", "),
+                        names.join(" ")
+                    )
+                }
                 None => continue,
             };
             return (place, words);
         }
     }
-    let other = if holds.is_empty() || holds.iter().any(|h| h == id) {
+    let mut other = if holds.is_empty() || holds.iter().any(|h| h == id) {
         String::new()
     } else {
         format!(
@@ -1598,7 +1609,64 @@ pub(super) fn elsewhere(
             osce::base::text::quoted_list(&holds)
         )
     };
+    if sessions.stored.is_none() && other.is_empty() {
+        for folder in folders {
+            other.push_str(&no_sheets_here(id, folder));
+        }
+    }
     (place, other)
+}
+
+/// Where `folder`, named as a sessions folder, holds no sheet of
+/// assessment `id`: a folder of it (or inside it) holding only an
+/// assessor's moderation or a lead's decisions journal, and an exam
+/// archive beside them that holds the sheets, each said on a line of its
+/// own.
+fn no_sheets_here(id: &str, folder: &Path) -> String {
+    let mut out = String::new();
+    let entries: Vec<PathBuf> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    let mut journals_only: Vec<&Path> = std::iter::once(folder)
+        .chain(entries.iter().filter(|p| p.is_dir()).map(PathBuf::as_path))
+        .filter(|f| {
+            let assessment = f.join(id);
+            assessment.is_dir() && !holds_sheets(&assessment)
+        })
+        .collect();
+    journals_only.sort();
+    for f in journals_only {
+        let _ = writeln!(
+            out,
+            "{} holds only an assessor's moderation or an exam lead's decisions of \"{id}\", no sheet: name it \
+             beside the sessions folders that hold the sheets (--sessions SHEETS {}), or read the exam archive \
+             (--archive ARCHIVE).",
+            f.display(),
+            f.display()
+        );
+    }
+    let mut archives: Vec<&PathBuf> = entries
+        .iter()
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            osce::results::archive::Stored::open(p)
+                .map(|s| s.holds(id))
+                .unwrap_or(false)
+        })
+        .collect();
+    archives.sort();
+    for a in archives {
+        let _ = writeln!(
+            out,
+            "{} is an exam archive holding the sheets of \"{id}\": read it with --archive {}.",
+            a.display(),
+            a.display()
+        );
+    }
+    out
 }
 
 /// The sessions folder meant where `folder`, named as one, holds none of
@@ -1608,8 +1676,23 @@ enum Instead {
     Above(PathBuf),
     /// `folder` is an examiner's folder in the assessment's: two above.
     TwoAbove(PathBuf),
-    /// `folder` holds the sessions folder (a laptop's folder).
-    Inside(PathBuf),
+    /// `folder` holds the sessions folder (a laptop's folder), or several
+    /// (a folder of the laptops' folders): each that holds sheets.
+    Inside(Vec<PathBuf>),
+}
+
+/// Whether the assessment's folder `assessment` holds a sheet: an
+/// examiner's folder with a candidate's in it (not only an assessor's
+/// moderation or a lead's decisions journal).
+fn holds_sheets(assessment: &Path) -> bool {
+    use super::collect::dirs;
+    dirs(assessment).iter().any(|examiner| {
+        examiner
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.contains('@'))
+            && !dirs(examiner).is_empty()
+    })
 }
 
 fn instead_of(id: &str, folder: &Path) -> Option<Instead> {
@@ -1625,6 +1708,7 @@ fn instead_of(id: &str, folder: &Path) -> Option<Instead> {
     };
     if folder.file_name().is_some_and(|n| n == std::ffi::OsStr::new(id))
         && examiners_inside()
+        && holds_sheets(folder)
         && let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty())
     {
         return Some(Instead::Above(parent.to_path_buf()));
@@ -1639,17 +1723,20 @@ fn instead_of(id: &str, folder: &Path) -> Option<Instead> {
         && assessment
             .file_name()
             .is_some_and(|n| n == std::ffi::OsStr::new(id))
+        && holds_sheets(assessment)
         && let Some(sessions_folder) = assessment.parent().filter(|p| !p.as_os_str().is_empty())
     {
         return Some(Instead::TwoAbove(sessions_folder.to_path_buf()));
     }
-    std::fs::read_dir(folder)
+    let mut inside: Vec<PathBuf> = std::fs::read_dir(folder)
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| e.path())
-        .find(|p| p.join(id).is_dir())
-        .map(Instead::Inside)
+        .filter(|p| holds_sheets(&p.join(id)))
+        .collect();
+    inside.sort();
+    (!inside.is_empty()).then_some(Instead::Inside(inside))
 }
 
 /// The folders a decision suggested by status reads: each folder named
@@ -1661,16 +1748,17 @@ fn hint_folders(id: &str, folders: &[PathBuf]) -> Vec<PathBuf> {
     let mut meant: Vec<PathBuf> = Vec::new();
     for folder in folders {
         let use_it = if folder.join(id).is_dir() {
-            Some(folder.clone())
+            Some(vec![folder.clone()])
         } else {
             instead_of(id, folder).map(|i| match i {
-                Instead::Above(p) | Instead::TwoAbove(p) | Instead::Inside(p) => p,
+                Instead::Above(p) | Instead::TwoAbove(p) => vec![p],
+                Instead::Inside(inner) => inner,
             })
         };
-        if let Some(f) = use_it
-            && !meant.contains(&f)
-        {
-            meant.push(f);
+        for f in use_it.into_iter().flatten() {
+            if !meant.contains(&f) {
+                meant.push(f);
+            }
         }
     }
     if meant.is_empty() { folders.to_vec() } else { meant }

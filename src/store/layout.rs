@@ -540,6 +540,15 @@ pub fn assessments_in(folders: &[PathBuf]) -> Vec<String> {
         .flatten()
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        // An assessment's folder holds examiners' folders
+        // (`EXAMINER@DEVICE`): not a folder of another kind, a laptop's
+        // or an assessor's, named in place of the sessions folder.
+        .filter(|e| {
+            fs::read_dir(e.path()).into_iter().flatten().flatten().any(|x| {
+                x.file_name().to_str().is_some_and(|n| n.contains('@'))
+                    && x.file_type().is_ok_and(|t| t.is_dir())
+            })
+        })
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|name| crate::base::ids::check_id(name).is_ok())
         .collect();
