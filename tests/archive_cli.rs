@@ -3021,3 +3021,83 @@ fn an_edit_of_the_list_of_journals_is_found_by_audit_and_loosens_nothing() {
     let after: Vec<Vec<u8>> = stored(&archive).into_iter().map(|j| j.3).collect();
     assert_eq!(before, after, "the collected journals are kept as they were");
 }
+
+/// Every query docs/archive-format.md gives (its SQL blocks, and each
+/// `db.execute` of its Python ones, with the assessment put in for `?`)
+/// runs on an archive holding two exams that share a station's id, and
+/// what it gives is the documented exam's alone.
+#[test]
+fn the_queries_in_the_archive_format_doc_run_and_read_one_exam() {
+    let dir = Dir::new("archive-doc-queries");
+    let a = dir.sub("laptop-07");
+    candidate(&a, OSCE, "C014", "e.jones@laptop-07", Marks::Top);
+    candidate(&a, OSCE, "C015", "e.jones@laptop-07", Marks::Bottom);
+    let other = dir.sub("practical");
+    let (code, out) = run_osce(&[
+        "simulate",
+        common::PRACTICAL,
+        "--candidates",
+        "5",
+        "--examiners",
+        "2",
+        "--seed",
+        "3",
+        "--sessions",
+        s(&other),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let archive = dir.0.join("y3-osce-2026.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&other), "--rubric", OSCE]);
+    assert_eq!(code, 0, "{out}");
+    let sheets_here = journals(&a).len() as i64;
+
+    let doc = std::fs::read_to_string("docs/archive-format.md").expect("doc");
+    let mut queries: Vec<String> = Vec::new();
+    let mut block: Option<(String, String)> = None;
+    for line in doc.lines() {
+        match (&mut block, line.strip_prefix("```")) {
+            (None, Some(lang)) => block = Some((lang.to_string(), String::new())),
+            (Some((lang, text)), Some(_)) => {
+                match lang.as_str() {
+                    "sql" => queries.push(text.trim().trim_end_matches(';').to_string()),
+                    "python" => {
+                        for part in text.split("db.execute(\"").skip(1) {
+                            queries.push(part.split('"').next().unwrap_or_default().to_string());
+                        }
+                    }
+                    _ => {}
+                }
+                block = None;
+            }
+            (Some((_, text)), None) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    assert!(queries.len() >= 3, "{queries:?}");
+    let conn = rusqlite::Connection::open(&archive).expect("open");
+    for q in &queries {
+        let q = q.replace('?', "'msk-us-osce'");
+        let mut stmt = conn.prepare(&q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        let columns = stmt.column_count();
+        let rows: Vec<Vec<rusqlite::types::Value>> = stmt
+            .query_map([], |r| (0..columns).map(|i| r.get(i)).collect())
+            .and_then(|rows| rows.collect())
+            .unwrap_or_else(|e| panic!("{q}: {e}"));
+        assert!(!rows.is_empty(), "{q}: no rows");
+        // The sheets counted are the documented exam's: none of the
+        // practical exam's, though it has a station of the same id.
+        if q.contains("count(*) FROM sheets") {
+            let counted: i64 = rows
+                .iter()
+                .map(|r| match r.last() {
+                    Some(rusqlite::types::Value::Integer(n)) => *n,
+                    other => panic!("{q}: {other:?}"),
+                })
+                .sum();
+            assert_eq!(counted, sheets_here, "{q}: {rows:?}");
+        }
+    }
+}
