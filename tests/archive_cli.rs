@@ -3101,3 +3101,63 @@ fn the_queries_in_the_archive_format_doc_run_and_read_one_exam() {
         }
     }
 }
+
+/// Another exam's rubric given to collect's read-ahead, decide's list or
+/// the moderation screen: each says what the archive holds instead, and
+/// the two that could not do what they were asked exit 1; an archive in a
+/// folder that is not there is said as such, not as the system's error.
+#[test]
+fn another_exams_rubric_or_a_missing_folder_is_said_and_fails() {
+    let dir = Dir::new("archive-wrong-rubric");
+    let (a, archive) = {
+        let a = dir.sub("laptop-a");
+        candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+        (a, dir.0.join("exam.osce"))
+    };
+    let holds = "holds the sheets of \"msk-us-osce\"";
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), "--rubric", common::FCA]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("no sheet of assessment \"msk-us-fca\"")
+            && out.contains("what was collected is kept")
+            && out.contains(&format!("It {holds}")),
+        "{out}"
+    );
+    assert_eq!(
+        stored(&archive).len(),
+        journals(&a).len(),
+        "collected all the same"
+    );
+    let (code, out) = run_osce(&["decide", "list", common::FCA, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("holds no journal of assessment \"msk-us-fca\"") && out.contains(holds),
+        "{out}"
+    );
+    // The right rubric, with no decision yet: said, and not a failure.
+    let (code, out) = run_osce(&["decide", "list", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("No decisions recorded"), "{out}");
+    let into = dir.0.join("moderation");
+    let (code, out) = run_osce(&[
+        "moderate",
+        common::FCA,
+        "--archive",
+        s(&archive),
+        "--assessor",
+        "ext.jsmith",
+        "--into",
+        s(&into),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("(it {holds})")), "{out}");
+
+    let nowhere = dir.0.join("no-such-folder").join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&nowhere), s(&a)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("no-such-folder is no such folder, where the archive file goes")
+            && !out.contains("os error"),
+        "{out}"
+    );
+}

@@ -46,6 +46,25 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     }
+    // The folder the archive file goes in must be there: said so, not as
+    // the system's "no such file".
+    if let Some(parent) = args.archive.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        errln!(
+            "error: {}: {} {}, where the archive file goes; make it first (`mkdir -p {}`) or name an archive in a \
+             folder that is there. Nothing was collected",
+            args.archive.display(),
+            parent.display(),
+            if parent.exists() {
+                "is not a folder"
+            } else {
+                "is no such folder"
+            },
+            parent.display()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
     // Every rubric read before anything is collected: a mistake in one
     // is said at once.
     let mut rubrics = Vec::new();
@@ -224,10 +243,14 @@ pub fn run(args: &CollectArgs) -> ExitCode {
         );
     }
     drop(archive);
+    let mut failed = None;
     for (path, (rubric, hash)) in &rubrics {
         if let Err(code) = read_ahead(&args.archive, path, rubric, hash) {
-            return code;
+            failed.get_or_insert(code);
         }
+    }
+    if let Some(code) = failed {
+        return code;
     }
     if done.has_errors() || !done.empty_folders.is_empty() {
         ExitCode::from(EXIT_INVALID)
@@ -247,13 +270,25 @@ fn read_ahead(
 ) -> Result<(), ExitCode> {
     let stored = Stored::open(archive).map_err(archive_failed)?;
     if !stored.holds(&rubric.id) {
+        // Asked for and not done: the exit code says so (what was
+        // collected stays collected).
+        let holds = stored.assessments();
         errln!(
-            "warning: {}: no sheet of assessment \"{}\" ({}) in the archive; nothing read against it",
+            "error: {}: no sheet of assessment \"{}\" ({}) in the archive, so nothing was read against it (what was \
+             collected is kept){}",
             archive.display(),
             rubric.id,
-            path.display()
+            path.display(),
+            if holds.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ". It holds the sheets of {}: check that the rubric is the one the exam used",
+                    osce::base::text::quoted_list(&holds)
+                )
+            }
         );
-        return Ok(());
+        return Err(ExitCode::from(EXIT_INVALID));
     }
     let cohort = osce::results::gather::gather_from(rubric, hash, Source::Archive(&stored), Sheets::All)
         .map_err(|e| {

@@ -1341,6 +1341,27 @@ fn list(rubric_path: &Path, sessions: &[PathBuf], archive: Option<&Path>) -> Exi
         errln!("warning: {p}");
     }
     if decisions.made.is_empty() {
+        // Nothing of this assessment where it was looked for at all: the
+        // wrong rubric or the wrong place, not an exam without decisions.
+        let here = match &source.stored {
+            Some(stored) => stored.holds(&rubric.id),
+            None => sessions.iter().any(|f| f.join(&rubric.id).is_dir()),
+        };
+        if !here {
+            let (place, other) = super::status::elsewhere(&rubric.id, &source, sessions);
+            errln!(
+                "error: {place} holds no journal of assessment \"{}\": no sheet and no decision.\n{}",
+                rubric.id,
+                if other.is_empty() {
+                    "Check that the rubric is the one the exam used and the place is the exam's.\n"
+                        .to_string()
+                } else {
+                    other
+                }
+                .trim_end()
+            );
+            return ExitCode::from(EXIT_INVALID);
+        }
         outln!("No decisions recorded for assessment \"{}\".", rubric.id);
     }
     let in_force = decisions.in_force();

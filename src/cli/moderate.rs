@@ -123,9 +123,25 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         })
         .collect();
     if first.cohort.sheets.is_empty() {
+        // What is there instead (another exam's rubric given, most
+        // likely), as every other command says it.
+        let holds: Vec<String> = match &args.archive {
+            Some(a) => osce::results::archive::Stored::open(a)
+                .map(|s| s.assessments())
+                .unwrap_or_default(),
+            None => osce::store::assessments_in(&args.sessions),
+        };
+        let instead = if holds.is_empty() || holds.contains(&rubric.id) {
+            String::new()
+        } else {
+            format!(
+                " (it holds the sheets of {})",
+                osce::base::text::quoted_list(&holds)
+            )
+        };
         errln!(
-            "error: there are no sheets of assessment \"{}\" marked against this rubric in {}; nothing to moderate. \
-             Check that you named the rubric the exam used and the right {}",
+            "error: there are no sheets of assessment \"{}\" marked against this rubric in {}{instead}; nothing to \
+             moderate. Check that you named the rubric the exam used and the right {}",
             rubric.id,
             match &args.archive {
                 Some(a) => a.display().to_string(),
