@@ -381,7 +381,7 @@ fn the_moderation_screen_does_not_warn_of_a_journal_the_lead_voided() {
     let bin = env!("CARGO_BIN_EXE_osce");
     t.start_sized(
         &format!(
-            "{bin} moderate {RUBRIC} --assessor EA1 --device dev --archive {} --into {}",
+            "{bin} moderate {RUBRIC} --assessor EA1 --device dev --archive {} --into {}; echo osce-ended; sleep 30",
             s(&archive),
             s(&ea)
         ),
@@ -390,6 +390,21 @@ fn the_moderation_screen_does_not_warn_of_a_journal_the_lead_voided() {
     );
     let screen = t.wait_for("You have decided 0 of the ");
     assert!(!screen.contains("could not be used"), "{screen}");
+    // Opened from the list, a sheet is left with q as the list is; the
+    // assessor is then told where their journal is and what to send back.
+    t.keys(&["Enter"]);
+    t.wait_for("esc list");
     t.keys(&["q"]);
+    let screen = t.wait_for("osce-ended");
+    let journal = ea.join("msk-us-osce/EA1@dev/moderation.jsonl");
+    // Read with the terminal's line breaks taken out: a long path wraps.
+    let bare = |text: &str| text.split_whitespace().collect::<String>();
+    for expected in [
+        format!("Your moderation journal: {}", s(&journal)),
+        format!("osce collect {} {}", s(&archive), s(&ea)),
+    ] {
+        assert!(bare(&screen).contains(&bare(&expected)), "{expected}: {screen}");
+    }
+    t.keys(&["C-c"]);
     t.wait_gone();
 }

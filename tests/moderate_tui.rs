@@ -1044,3 +1044,23 @@ fn the_report_box_wraps_long_lines() {
         "the end of the line is shown:\n{screen}"
     );
 }
+
+/// `q` quits from a sheet opened from the list as from the list (every
+/// decision is saved as it is made), as the help says; in a form it does
+/// not.
+#[test]
+fn q_quits_from_an_open_sheet() {
+    let mut h = practical();
+    h.select("C001", "physics");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.screen, Screen::Sheet), "a sheet is open");
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.quit, "q on an open sheet quits");
+    let mut h = practical();
+    h.select("C001", "physics");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('d'));
+    assert!(matches!(h.app.screen, Screen::Disagree(_)), "the disagree form");
+    h.key(KeyCode::Char('q'));
+    assert!(!h.app.quit, "q in a form is typed, not a quit");
+}

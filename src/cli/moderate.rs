@@ -233,6 +233,7 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         Box::new(move || snapshot(&rubric, &hash, &folders, roster.as_ref()))
     };
     let cell = osce::tui::moderate::cell_reader(&rubric, &hash, &folders);
+    let journal_path = own.clone();
     let own = AssessorLog::of_journal(&journal);
     let mut app = ModerateApp::new(rubric, first, own, options);
     let exec = ModerateExecutor::new(journal, loader, cell, Box::new(Utc::now));
@@ -270,6 +271,20 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         Ok(()) => {
             for p in &problems {
                 errln!("warning: {p}");
+            }
+            // Where what was decided is, and (read from an archive) what
+            // goes back to the module leader.
+            if journal_path.is_file() {
+                outln!("Your moderation journal: {}", journal_path.display());
+                if let Some(archive) = &args.archive {
+                    outln!(
+                        "Send the folder {} back to the module leader (the whole folder, as it is), who collects \
+                         it into the archive: osce collect {} {}",
+                        into.display(),
+                        archive.display(),
+                        into.display()
+                    );
+                }
             }
             ExitCode::SUCCESS
         }

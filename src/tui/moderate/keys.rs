@@ -229,7 +229,7 @@ pub fn bindings() -> &'static [Binding] {
                 Action::Reload,
             ),
             b(
-                &[List],
+                &[List, Sheet],
                 &[Key::Char('q')],
                 "q",
                 "quit (every decision is already saved)",
