@@ -3161,3 +3161,40 @@ fn another_exams_rubric_or_a_missing_folder_is_said_and_fails() {
         "{out}"
     );
 }
+
+/// An assessor who moderates again into a new folder from a copy that did
+/// not hold their first moderation (an older copy of the archive) makes
+/// another history of their moderation journal: refused on collect with
+/// that said, not "two laptops with one device name" alone, and the way on
+/// (another --device).
+#[test]
+fn moderation_begun_again_elsewhere_is_said_as_such() {
+    let dir = Dir::new("archive-moderation-again");
+    let a = dir.sub("laptop-a");
+    candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    signed_off(&a, OSCE, "a.assessor");
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+    let again = dir.sub("my-moderation-2");
+    let r = common::rubric(OSCE);
+    let (mut journal, _) = osce::store::Store::new(&again)
+        .open_moderation(&r.id, "a.assessor", "ea-laptop", &common::hash(OSCE))
+        .expect("open");
+    journal
+        .append(
+            osce::store::Event::SignedOff {
+                summary: "a second go, from an older copy".into(),
+            },
+            common::at(90),
+        )
+        .expect("append");
+    drop(journal);
+    let (code, out) = run_osce(&["collect", s(&archive), s(&again)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("msk-us-osce/a.assessor@ea-laptop/moderation.jsonl: refused")
+            && out.contains("another history of the assessor's moderation journal (moderation begun again")
+            && out.contains("records it again under another --device"),
+        "{out}"
+    );
+}

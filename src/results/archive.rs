@@ -1307,10 +1307,22 @@ pub fn collect(
                                 file: f.file.clone(),
                                 why: format!(
                                     "differs from the collected journal at line {line} (byte {}): what was collected \
-                                     has been changed, or this is another history of the {} (two laptops with one \
-                                     device name). The archive keeps what was collected{then}",
+                                     has been changed, or this is another history of the {}. The archive keeps what \
+                                     was collected{then}",
                                     at + 1,
-                                    if sheet { "sheet" } else { "journal" }
+                                    match f.kind {
+                                        "sheet" => "sheet (two laptops with one device name)",
+                                        "moderation" => {
+                                            "assessor's moderation journal (moderation begun again in another \
+                                             folder from a copy that did not hold it, an older copy of the \
+                                             archive say, or two laptops with one device name)"
+                                        }
+                                        _ => {
+                                            "exam lead's decisions journal (decisions recorded into another folder \
+                                             from a copy that did not hold these, or two laptops with one device \
+                                             name)"
+                                        }
+                                    }
                                 ),
                             });
                             continue;
