@@ -344,6 +344,34 @@ fn the_report_screen_has_every_view() {
     assert!(app.quit);
 }
 
+/// At 80 × 24 every view's tab is on the first line, and the histogram
+/// of totals has a bar for every candidate: as many bins as fit, none off
+/// the edge.
+#[test]
+fn at_80_by_24_every_tab_and_every_candidate_is_shown() {
+    let d = Dir::new("report-tui-small");
+    let s = simulated(&d, 60, 3);
+    let report = report_of(&s);
+    let candidates = report.exam.totals.len() as u64;
+    let mut app = ReportApp::new(report);
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    let screen = draw(&app, 80, 24);
+    let first = screen.lines().next().unwrap_or_default();
+    for tab in ["1 Overview", "2 Stations", "3 Reliability", "4 Examiners"] {
+        assert!(first.contains(tab), "{tab}: {screen}");
+    }
+    // The counts printed in the bars (ratatui writes a bar's value inside
+    // it, as "█7█"), added up.
+    let counted: u64 = screen
+        .split('█')
+        .filter_map(|part| part.trim().parse::<u64>().ok())
+        .sum();
+    assert_eq!(counted, candidates, "{screen}");
+}
+
 /// The HTML report opened in a real headless browser: it must load as a
 /// page whose DOM holds every plot. Chromium is installed by `.ci/run`;
 /// with OSCE_REQUIRE_BROWSER=1 (as CI sets it) a missing browser fails.

@@ -25,10 +25,19 @@ pub fn render(app: &ReportApp, frame: &mut Frame, theme: &Theme) {
     }
     let [tabs, body, footer] =
         Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    let mut spans = vec![Span::styled(
-        format!("{}: quality report   ", app.report.title),
-        theme.title(),
-    )];
+    // Every view's tab stays on the line: the title gives way first.
+    let tabs_width: usize = View::ALL.iter().map(|v| v.title().chars().count() + 3).sum();
+    let room = (area.width as usize).saturating_sub(tabs_width);
+    let full = format!("{}: quality report   ", app.report.title);
+    let title = if full.chars().count() <= room {
+        full
+    } else {
+        format!(
+            "{} ",
+            crate::base::text::fit(&app.report.title, room.saturating_sub(1))
+        )
+    };
+    let mut spans = vec![Span::styled(title, theme.title())];
     for v in View::ALL {
         let style = if v == app.view {
             theme.selected()
@@ -185,8 +194,11 @@ fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             .scroll((app.scroll, 0)),
         text,
     );
-    // Histogram of totals with the cut scores in the title.
-    let bins = 12usize;
+    // Histogram of totals with the cut scores in the title: as many bins
+    // (up to 12) as there is room for, so that none is off the edge.
+    const BAR: u16 = 3;
+    let inner = plot.width.saturating_sub(2);
+    let bins = usize::from((inner + 1) / (BAR + 1)).clamp(1, 12);
     let max = e.total_max.max(1.0);
     let mut counts = vec![0u64; bins];
     for t in &e.totals {
@@ -210,14 +222,14 @@ fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         })
         .collect();
     let title = format!(
-        " Totals (bars wholly below the cut {} in red) ",
+        " Totals (red: wholly below the cut {}) ",
         marks(e.cut_standard_set.or(e.cut_provisional))
     );
     frame.render_widget(
         BarChart::default()
             .block(Block::bordered().title(title))
             .data(BarGroup::default().bars(&bars))
-            .bar_width(3)
+            .bar_width(BAR)
             .bar_gap(1),
         plot,
     );
