@@ -1064,3 +1064,31 @@ fn q_quits_from_an_open_sheet() {
     h.key(KeyCode::Char('q'));
     assert!(!h.app.quit, "q in a form is typed, not a quit");
 }
+
+/// At 80 × 24 the footer of a sheet and of the list keeps the decisions
+/// themselves (agree, disagree, refer) beside sign-off, the report, help
+/// and quit: the keys an assessor is there to press.
+#[test]
+fn the_decisions_stay_in_the_footer_at_80_columns() {
+    let mut h = practical();
+    h.select("C001", "physics");
+    for open in [false, true] {
+        if open {
+            h.key(KeyCode::Enter);
+            assert!(matches!(h.app.screen, Screen::Sheet), "a sheet is open");
+        }
+        let screen = h.render(80, 24);
+        let footer = screen.lines().last().unwrap_or_default().to_string();
+        for key in [
+            "a agree",
+            "d disagree",
+            "r refer",
+            "R report",
+            "S sign off",
+            "q quit",
+            "? help",
+        ] {
+            assert!(footer.contains(key), "{key} (sheet open: {open}): {footer}");
+        }
+    }
+}

@@ -658,14 +658,17 @@ fn footer_line(app: &ModerateApp, theme: &Theme, width: u16) -> Line<'static> {
         .collect();
     let len = |(keys, word): &(&str, &str)| keys.chars().count() + word.chars().count() + 3;
     // Help and quit are always shown, however narrow the terminal: the
-    // help lists every key the footer has no room for. Then signing off
-    // and the report, which a narrow terminal would otherwise cut first
-    // (they come last); then the rest in order.
+    // help lists every key the footer has no room for. Then the decisions
+    // themselves, then signing off and the report (which a narrow
+    // terminal would otherwise cut first: they come last), then going
+    // back or in, then the rest in order.
     let always = |keys: &str| matches!(keys, "?" | "q");
     let rank = |keys: &str| match keys {
         _ if always(keys) => 0,
-        "S" | "R" => 1,
-        _ => 2,
+        "a" | "d" | "r" => 1,
+        "S" | "R" => 2,
+        "esc" | "enter" | "m" => 3,
+        _ => 4,
     };
     let mut by_rank: Vec<usize> = (0..items.len()).collect();
     by_rank.sort_by_key(|&i| rank(items[i].0));
