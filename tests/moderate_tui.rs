@@ -897,6 +897,27 @@ fn the_screen_opens_on_the_sample_and_sign_off_waits_for_it() {
     h.key(KeyCode::Char('S'));
     h.key(KeyCode::Enter);
     assert!(h.app.signed_off());
+    // A failing sheet arriving after sign-off (or pass marks adopted
+    // since) puts a sheet the assessor never saw in the sample drawn now:
+    // the header says so, not that the sample is still being worked on.
+    sheet(
+        &h.dir.0.join("s"),
+        PRACTICAL,
+        "upper-limb",
+        "C003",
+        "E02@lap2",
+        Marks::Bottom,
+        true,
+        9,
+    );
+    h.key_mod(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    let screen = h.render(120, 40);
+    let bare: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        bare.contains("Signed off having decided 2 sheets · 1 in the sample drawn now not decided")
+            && !bare.contains("You have decided"),
+        "{screen}"
+    );
 }
 
 #[test]

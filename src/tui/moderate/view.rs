@@ -211,17 +211,32 @@ fn render_header(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme
     let sample = app.entries.iter().filter(|e| e.in_sample).count();
     let sample_decided = app.entries.iter().filter(|e| e.in_sample).filter(held).count();
     let others = app.entries.iter().filter(|e| !e.in_sample).filter(held).count();
-    let second = format!(
-        "You have decided {sample_decided} of the {sample} sheets in the sample{} · showing {} ({} of {} sheets)",
-        if others > 0 {
-            format!(" (and {others} more)")
-        } else {
-            String::new()
-        },
+    let showing = format!(
+        "showing {} ({} of {} sheets)",
         app.filter.label(),
         app.visible.len(),
-        app.entries.len(),
+        app.entries.len()
     );
+    // Signed off, and the sample drawn now (from the results as they are
+    // now: pass marks adopted or a sheet amended since) is not the one
+    // decided: said as such, not as work left undone.
+    let second = if signed.is_some() && sample_decided < sample {
+        format!(
+            "Signed off having decided {} · {} in the sample drawn now not decided (sheets or pass marks changed \
+             since) · {showing}",
+            crate::base::text::plural(sample_decided + others, "sheet", "sheets"),
+            sample - sample_decided
+        )
+    } else {
+        format!(
+            "You have decided {sample_decided} of the {sample} sheets in the sample{} · {showing}",
+            if others > 0 {
+                format!(" (and {others} more)")
+            } else {
+                String::new()
+            }
+        )
+    };
     let third = format!(
         "Sample {}% (seed {}) · near the pass mark: within {}% of the maximum",
         app.sample_percent, app.seed, app.near_percent
