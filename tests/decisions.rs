@@ -1885,3 +1885,40 @@ fn an_unsettled_absence_is_not_final_even_with_a_certain_fail() {
     assert_eq!(code, 1, "{said}");
     assert!(said.contains("absence is not settled"), "{said}");
 }
+
+/// `--level LABEL` left in the command status printed for an item left
+/// unmarked: the refusal lists the labels of the item's scale, so the
+/// next run can be right.
+#[test]
+fn the_level_placeholder_is_refused_with_the_items_labels() {
+    let d = Dir::new("decide-level-placeholder");
+    let folder = d.sub("s");
+    let (code, said) = osce(&[
+        "decide",
+        "unmarked",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--into",
+        s(&folder),
+        "--candidate",
+        "C001",
+        "--station",
+        "shoulder",
+        "--sheet",
+        "E01@lap",
+        "--item",
+        "lhb",
+        "--level",
+        "LABEL",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "Seen on the recording",
+    ]);
+    assert_eq!(code, 2, "{said}");
+    assert!(
+        said.contains("--level LABEL (\"Not done\", \"Partially done\" or \"Done\")"),
+        "{said}"
+    );
+}

@@ -304,7 +304,28 @@ fn placeholders(args: &[String]) -> Vec<String> {
 pub fn run(decide: &Decide) -> ExitCode {
     if !matches!(decide, Decide::List { .. }) {
         let args: Vec<String> = std::env::args().skip(1).collect();
-        let left = placeholders(&args);
+        let mut left = placeholders(&args);
+        // The labels the item's scale has, where the rubric, station and
+        // item given say: what --level LABEL is to be replaced with.
+        if let Decide::Unmarked {
+            common, cell, item, ..
+        } = decide
+            && let Some(level) = left.iter_mut().find(|p| p.starts_with("--level "))
+            && let Ok((rubric, _)) = osce::rubric::load(&common.rubric)
+            && let Some(found) = rubric.station(&cell.station).and_then(|s| s.item(item))
+        {
+            let scale = rubric.scale(found.scale);
+            let labels: Vec<&str> = scale.levels.iter().map(|l| l.label.as_str()).collect();
+            *level = format!(
+                "--level LABEL ({}{})",
+                osce::rubric::one_of(&labels),
+                if scale.not_observed {
+                    ", or --not-observed in its place"
+                } else {
+                    ""
+                }
+            );
+        }
         if !left.is_empty() {
             errln!(
                 "error: the command still holds {} of the command osce status prints; give {}: {}. Nothing was \
