@@ -1922,3 +1922,72 @@ fn the_level_placeholder_is_refused_with_the_items_labels() {
         "{said}"
     );
 }
+
+/// A candidate id under which a laptop's sheets were copied by mistake
+/// (no one sat as it): voiding the last of them takes that candidate out.
+/// The preview says so, and pairs every other candidate with their own
+/// result, not with the next one's.
+#[test]
+fn voiding_the_last_sheet_of_a_mistaken_id_is_previewed_candidate_by_candidate() {
+    let d = Dir::new("decide-void-ghost");
+    let folder = d.sub("s");
+    let (code, out) = osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "3",
+        "--examiners",
+        "2",
+        "--seed",
+        "5",
+        "--sessions",
+        s(&folder),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let examiner = folder.join("msk-us-osce").join("EX01@sim-EX01");
+    let (from, ghost) = (examiner.join("SIM00001"), examiner.join("SIM00000"));
+    std::fs::create_dir_all(&ghost).expect("folder");
+    let mut stations = Vec::new();
+    for entry in std::fs::read_dir(&from).expect("list") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, ghost.join(path.file_name().expect("name"))).expect("copy");
+        stations.push(path.file_stem().expect("stem").to_string_lossy().into_owned());
+    }
+    stations.sort();
+    let lead = d.0.join("lead");
+    for (n, station) in stations.iter().enumerate() {
+        let sheet = ghost.join(format!("{station}.jsonl"));
+        let last = n + 1 == stations.len();
+        let mut args = vec![
+            "decide",
+            "void",
+            OSCE,
+            "--sessions",
+            s(&folder),
+            "--into",
+            s(&lead),
+            "--candidate",
+            "SIM00000",
+            "--station",
+            station,
+            "--sheet",
+            s(&sheet),
+            "--by",
+            "Exam lead",
+            "--reason",
+            "Copied into the wrong candidate's folder",
+        ];
+        if last {
+            args.push("--dry-run");
+        }
+        let (code, said) = osce(&args);
+        assert_eq!(code, 0, "{said}");
+        if last {
+            assert!(
+                said.contains("SIM00000: INCOMPLETE (0 marks) → no result: no sheet of theirs counts"),
+                "{said}"
+            );
+            assert!(!said.contains("SIM00001"), "no other candidate changes: {said}");
+        }
+    }
+}

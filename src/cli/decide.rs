@@ -1282,14 +1282,42 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
     }
     let after = results(l, &decisions)?;
     let mut lines = Vec::new();
-    for (b, a) in before.iter().zip(&after) {
+    // A deferred candidate has no mark at this sitting.
+    let said = |word: &str, r: &CandidateResult| match r.deferred {
+        Some(_) => word.to_string(),
+        None => format!("{word} ({})", osce::scoring::marks_words(r.final_result.total)),
+    };
+    // Candidate by candidate, by id: a decision can take a candidate out
+    // (every sheet under an id no one sat as is void) or bring one in.
+    let after_of: std::collections::HashMap<&str, &CandidateResult> =
+        after.iter().map(|a| (a.candidate.as_str(), a)).collect();
+    let before_ids: std::collections::HashSet<&str> = before.iter().map(|b| b.candidate.as_str()).collect();
+    for b in &before {
+        if !after_of.contains_key(b.candidate.as_str()) {
+            lines.push(format!(
+                "{}: {} → no result: no sheet of theirs counts (every one is void), so they are no longer a \
+                 candidate of this exam",
+                b.candidate,
+                said(&b.final_word(), b)
+            ));
+        }
+    }
+    for a in after
+        .iter()
+        .filter(|a| !before_ids.contains(a.candidate.as_str()))
+    {
+        lines.push(format!(
+            "{}: no result → {}",
+            a.candidate,
+            said(&a.final_word(), a)
+        ));
+    }
+    for (b, a) in before
+        .iter()
+        .filter_map(|b| after_of.get(b.candidate.as_str()).map(|a| (b, *a)))
+    {
         let (bw, aw) = (b.final_word(), a.final_word());
         let total = |r: &CandidateResult| osce::scoring::fmt_marks(r.final_result.total);
-        // A deferred candidate has no mark at this sitting.
-        let said = |word: &str, r: &CandidateResult| match r.deferred {
-            Some(_) => word.to_string(),
-            None => format!("{word} ({})", osce::scoring::marks_words(r.final_result.total)),
-        };
         if bw != aw || total(b) != total(a) {
             lines.push(format!("{}: {} → {}", b.candidate, said(&bw, b), said(&aw, a)));
         }
