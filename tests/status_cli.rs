@@ -1080,6 +1080,39 @@ fn every_sessions_folder_inside_is_named_and_a_moderation_folder_is_not_one() {
         "{out}"
     );
 
+    // A level further up: a folder of the laptops' folders, each holding
+    // its `sessions`.
+    let (c, e) = (d.sub("all").join("lap-c"), d.sub("all").join("lap-e"));
+    write_sheet(
+        &c.join("sessions"),
+        OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap-c",
+        true,
+        vec![],
+    );
+    write_sheet(
+        &e.join("sessions"),
+        OSCE,
+        "knee",
+        "C001",
+        "E02@lap-e",
+        true,
+        vec![],
+    );
+    let all = d.0.join("all");
+    let (code, out) = status(&[OSCE, "--sessions", all.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "(--sessions {} {}).",
+            c.join("sessions").display(),
+            e.join("sessions").display()
+        )),
+        "{out}"
+    );
+
     // An assessor's folder sent back: a moderation journal, no sheet.
     let back = d.sub("back");
     let theirs = back.join("my-moderation");

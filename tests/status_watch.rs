@@ -158,6 +158,62 @@ fn a_sheet_arriving_is_counted_one_still_being_copied_is_arriving_and_ctrl_c_end
     assert!(rest.contains("Stopped watching."), "{rest}");
 }
 
+/// The watched folder gone for a while (a share dropped, a sync client
+/// re-creating it): the watch says so above what it last read, and goes
+/// on when the folder is back; it does not end.
+#[test]
+fn a_folder_gone_for_a_while_is_said_and_the_watch_goes_on() {
+    let dir = Dir::new("status-watch-gone");
+    let folder = dir.sub("shared");
+    candidate(&folder, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let stations = journals(&folder).len();
+    let (mut child, mut screens) = watch(&folder);
+    let expected = format!("{stations} sheets expected: {stations} submitted.");
+    screens.wait_for("the first candidate", |t| t.contains(&expected));
+    let away = dir.0.join("shared-renamed");
+    std::fs::rename(&folder, &away).expect("rename");
+    let screen = screens.wait_for("the folder gone", |t| t.contains("NOT READ since"));
+    assert!(
+        screen.contains("no such sessions folder")
+            && screen.contains("below is what was read at")
+            && screen.contains(&expected),
+        "{screen}"
+    );
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "still watching: {}",
+        screens.seen
+    );
+    std::fs::rename(&away, &folder).expect("rename back");
+    screens.wait_for("the folder back", |t| {
+        !t.contains("NOT READ") && t.contains(&expected)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The watch says what the one-off status says of a folder named a level
+/// too high: the folder to name instead, and why nothing is final.
+#[test]
+fn the_watch_names_the_folder_meant() {
+    let dir = Dir::new("status-watch-level");
+    let laptop = dir.sub("laptop-a");
+    let sessions = laptop.join("sessions");
+    candidate(&sessions, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let (mut child, mut screens) = watch(&laptop);
+    let screen = screens.wait_for("the first look", |_| true);
+    assert!(
+        screen.contains(&format!(
+            "{} holds the sessions folder {}, where the sheets of \"msk-us-osce\" are",
+            laptop.display(),
+            sessions.display()
+        )) && screen.contains("Not final yet:"),
+        "{screen}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 #[test]
 fn watch_is_for_folders_not_an_archive() {
     let dir = Dir::new("status-watch-archive");

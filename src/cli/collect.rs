@@ -472,10 +472,18 @@ fn sessions_folders_near(folder: &Path) -> Vec<PathBuf> {
     }
     // A folder holding the sessions folder, or several (a folder of the
     // laptops' folders): each of them.
-    let mut inside: Vec<PathBuf> = dirs(folder)
-        .into_iter()
-        .filter(|d| dirs(d).iter().any(|a| examiners(a)))
-        .collect();
+    let is_sessions = |d: &PathBuf| dirs(d).iter().any(|a| examiners(a));
+    let children = dirs(folder);
+    let mut inside: Vec<PathBuf> = children.iter().filter(|d| is_sessions(d)).cloned().collect();
+    if inside.is_empty() {
+        // A level further down: a folder of the laptops' folders, each
+        // holding `sessions`.
+        inside = children
+            .iter()
+            .flat_map(|c| dirs(c))
+            .filter(is_sessions)
+            .collect();
+    }
     inside.sort();
     inside
 }

@@ -88,12 +88,42 @@ fn load_with(
     also: &[PathBuf],
     gather: impl FnOnce(&Rubric, &str) -> Result<Cohort, osce::store::StoreError>,
 ) -> Result<Loaded, ExitCode> {
-    let (rubric, hash) = rubric_and_hash(rubric)?;
+    load_checked(rubric, source, roster, also, gather).map_err(|failed| {
+        if !failed.words.is_empty() {
+            errln!("error: {}", failed.words);
+        }
+        failed.code
+    })
+}
+
+/// Why [`load_checked`] could not load: what went wrong, in words (empty
+/// where it was printed already: a rubric with mistakes is shown with
+/// its diagnostics), and the exit code it means.
+struct LoadFailed {
+    words: String,
+    code: ExitCode,
+}
+
+/// [`load_with`], saying why it failed rather than printing it.
+fn load_checked(
+    rubric: &Path,
+    source: Source<'_>,
+    roster: Option<&Path>,
+    also: &[PathBuf],
+    gather: impl FnOnce(&Rubric, &str) -> Result<Cohort, osce::store::StoreError>,
+) -> Result<Loaded, LoadFailed> {
+    let failed = |words: String, code: u8| LoadFailed {
+        words,
+        code: ExitCode::from(code),
+    };
+    let (rubric, hash) = rubric_and_hash(rubric).map_err(|code| LoadFailed {
+        words: String::new(),
+        code,
+    })?;
     if let Source::Folders(sessions) = source {
         for folder in sessions {
             if !folder.is_dir() {
-                errln!("error: {}", super::collect::no_folder(folder));
-                return Err(ExitCode::from(EXIT_USAGE));
+                return Err(failed(super::collect::no_folder(folder), EXIT_USAGE));
             }
         }
     }
@@ -102,45 +132,40 @@ fn load_with(
         Some(path) => match read_roster(path, &rubric) {
             Ok((r, _)) => Some(r),
             Err(e) => {
-                errln!("error: {e}");
-                return Err(ExitCode::from(if e.is_io() { EXIT_USAGE } else { EXIT_INVALID }));
+                return Err(failed(
+                    e.to_string(),
+                    if e.is_io() { EXIT_USAGE } else { EXIT_INVALID },
+                ));
             }
         },
     };
     let cohort = match gather(&rubric, &hash) {
         Ok(c) => c,
-        Err(e) => {
-            errln!("error: {e}");
-            return Err(ExitCode::from(EXIT_USAGE));
-        }
+        Err(e) => return Err(failed(e.to_string(), EXIT_USAGE)),
     };
     let moderation = match osce::results::moderation::gather_from(&rubric, &hash, source) {
         Ok(m) => m,
-        Err(e) => {
-            errln!("error: {e}");
-            return Err(ExitCode::from(EXIT_USAGE));
-        }
+        Err(e) => return Err(failed(e.to_string(), EXIT_USAGE)),
     };
     let decisions =
         match osce::results::decisions::gather_from_all(&rubric, &hash, &[source, Source::Folders(also)]) {
             Ok(d) => d,
-            Err(e) => {
-                errln!("error: {e}");
-                return Err(ExitCode::from(EXIT_USAGE));
-            }
+            Err(e) => return Err(failed(e.to_string(), EXIT_USAGE)),
         };
     if let Source::Archive(stored) = source {
-        super::collect::refuse_mismatches(stored.path(), &stored.mismatches())?;
+        super::collect::refuse_mismatches(stored.path(), &stored.mismatches()).map_err(|code| {
+            LoadFailed {
+                words: String::new(),
+                code,
+            }
+        })?;
     }
     let settled = osce::results::decisions::settle(&rubric, &cohort, &decisions);
     let mut matrix = osce::results::gather::matrix_settled(&rubric, &cohort, roster.as_ref(), &settled);
     osce::results::moderation::settle_referrals(&mut matrix, &cohort, &moderation);
     let standards = match adopted_standards(&rubric, &hash, &decisions) {
         Ok(s) => s,
-        Err(message) => {
-            errln!("error: {message}");
-            return Err(ExitCode::from(EXIT_INVALID));
-        }
+        Err(message) => return Err(failed(message.to_string(), EXIT_INVALID)),
     };
     Ok(Loaded {
         rubric,
@@ -299,15 +324,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
             words.join(" · ")
         );
     }
-    let why = osce::results::finality::not_final(
-        &rubric,
-        &cohort,
-        &m,
-        &moderation,
-        &decisions,
-        incomplete.0,
-        without_mark(&rubric, incomplete.1),
-    );
+    let why = why_not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
     for p in &decisions.problems {
         outln!("problem: {}", p.to_string());
     }
@@ -376,6 +393,27 @@ pub type ModuleRows = Vec<(String, String, String)>;
 /// How many candidates' results are each word (PASS, FAIL, DEFERRED,
 /// INCOMPLETE).
 pub type Tally = std::collections::BTreeMap<String, usize>;
+
+/// Why the results are not final yet, with `incomplete` as
+/// [`incomplete_results`] gives it: empty when they are.
+fn why_not_final(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    moderation: &Moderation,
+    decisions: &osce::results::decisions::Decisions,
+    incomplete: (usize, usize),
+) -> Vec<String> {
+    osce::results::finality::not_final(
+        rubric,
+        cohort,
+        m,
+        moderation,
+        decisions,
+        incomplete.0,
+        without_mark(rubric, incomplete.1),
+    )
+}
 
 /// How many candidates' results, after moderation and decisions and under
 /// the pass marks in force, are INCOMPLETE; and the stations held back
@@ -1728,13 +1766,21 @@ fn instead_of(id: &str, folder: &Path) -> Option<Instead> {
     {
         return Some(Instead::TwoAbove(sessions_folder.to_path_buf()));
     }
-    let mut inside: Vec<PathBuf> = std::fs::read_dir(folder)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
+    // The sessions folders inside it, or a level further down (a folder
+    // of the laptops' folders, each holding `sessions`).
+    let children = super::collect::dirs(folder);
+    let mut inside: Vec<PathBuf> = children
+        .iter()
         .filter(|p| holds_sheets(&p.join(id)))
+        .cloned()
         .collect();
+    if inside.is_empty() {
+        inside = children
+            .iter()
+            .flat_map(|c| super::collect::dirs(c))
+            .filter(|p| holds_sheets(&p.join(id)))
+            .collect();
+    }
     inside.sort();
     (!inside.is_empty()).then_some(Instead::Inside(inside))
 }
@@ -1871,9 +1917,14 @@ fn watch(args: &StatusArgs) -> ExitCode {
     let hints = Hints::new(&args.rubric, &args.sessions);
     let mut remembered = osce::results::gather::Remembered::default();
     let mut shown = String::new();
+    // What was last read whole, and since when the folders or the roster
+    // could not be read (a share dropped, a sync client re-creating a
+    // folder, an editor saving the roster): the watch keeps going.
+    let mut last_good: Option<(String, String)> = None;
+    let mut failing_since: Option<String> = None;
     while !stopped() {
         let mut read_anew = 0;
-        let loaded = load_with(
+        let loaded = load_checked(
             &args.rubric,
             Source::Folders(&args.sessions),
             args.roster.as_deref(),
@@ -1891,10 +1942,50 @@ fn watch(args: &StatusArgs) -> ExitCode {
             matrix: m,
             moderation,
             standards,
+            decisions,
             ..
         } = match loaded {
-            Ok(l) => l,
-            Err(code) => return code,
+            Ok(l) => {
+                failing_since = None;
+                l
+            }
+            Err(failed) => {
+                let Some((text, at)) = &last_good else {
+                    // Not read even once: the command given is wrong.
+                    if !failed.words.is_empty() {
+                        errln!("error: {}", failed.words);
+                    }
+                    return failed.code;
+                };
+                let since = failing_since
+                    .get_or_insert_with(|| chrono::Utc::now().format("%H:%M:%S UTC").to_string())
+                    .clone();
+                let banner = format!(
+                    "NOT READ since {since}: {}\nStill looking every {} s; below is what was read at {at}.\n\n",
+                    if failed.words.is_empty() {
+                        "the rubric cannot be read (what is wrong is above)".to_string()
+                    } else {
+                        failed.words
+                    },
+                    WATCH_EVERY.as_secs()
+                );
+                let text = format!(
+                    "{banner}{text}\nWatching {}: not read since {since}. Ctrl-C stops.\n",
+                    osce::results::gather::folder_list(&args.sessions)
+                );
+                if text != shown {
+                    if terminal {
+                        out!("\x1b[2J\x1b[H");
+                    }
+                    out!("{text}");
+                    shown = text;
+                }
+                let asleep = std::time::Instant::now();
+                while !stopped() && asleep.elapsed() < WATCH_EVERY {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                continue;
+            }
         };
         // A torn last line is a copy still arriving, not damage.
         let (arriving, problems): (Vec<CohortProblem>, Vec<CohortProblem>) =
@@ -1902,12 +1993,32 @@ fn watch(args: &StatusArgs) -> ExitCode {
                 .into_iter()
                 .partition(|p| matches!(p, CohortProblem::TornTail { .. }));
         cohort.problems = problems;
-        let mut text = if args.problems {
-            let (_, held, _, _, _) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+        let (incomplete, held, _, _, _) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+        // What the one-off status says of the folders named (one a level
+        // off, another exam's) comes first, as there.
+        let folders = super::collect::Sessions {
+            folders: args.sessions.clone(),
+            stored: None,
+        };
+        let not_read = if m.candidates.is_empty() {
+            elsewhere(&rubric.id, &folders, &args.sessions).1
+        } else {
+            folders_without(&rubric.id, &folders, &args.sessions)
+        };
+        let mut text = if not_read.is_empty() {
+            String::new()
+        } else {
+            format!("{}\n\n", not_read.trim())
+        };
+        text.push_str(&if args.problems {
             render_problems(&rubric, &cohort, &m, &moderation, &hints, &held)
         } else {
             render(&rubric, &cohort, &m, &moderation, &hints)
-        };
+        });
+        // Why the results are not final yet (the roster's ids that look
+        // like a marked one's among it), as the one-off status says.
+        let why = why_not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
+        text.push_str(&finality_words(&why));
         if !arriving.is_empty() {
             let _ = writeln!(
                 text,
@@ -1929,19 +2040,32 @@ fn watch(args: &StatusArgs) -> ExitCode {
                 out!("\x1b[2J\x1b[H");
             }
             out!("{text}");
+            let now = chrono::Utc::now().format("%H:%M:%S UTC").to_string();
             outln!(
-                "\nWatching {} (every {} s; {} read anew at {}). Ctrl-C stops.",
+                "\nWatching {} (every {} s; {} read anew at {now}). Ctrl-C stops.",
                 osce::results::gather::folder_list(&args.sessions),
                 WATCH_EVERY.as_secs(),
                 plural(read_anew, "journal", "journals"),
+            );
+            last_good = Some((text.clone(), now));
+            shown = text;
+        }
+        if terminal {
+            // On the last line, rewritten in place each time it looks: a
+            // watch that has stopped looking (a hung share) shows.
+            out!(
+                "\r\x1b[2KLast looked at {}",
                 chrono::Utc::now().format("%H:%M:%S UTC")
             );
-            shown = text;
+            let _ = std::io::Write::flush(&mut std::io::stdout());
         }
         let asleep = std::time::Instant::now();
         while !stopped() && asleep.elapsed() < WATCH_EVERY {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+    }
+    if terminal {
+        outln!();
     }
     outln!("Stopped watching.");
     ExitCode::SUCCESS
