@@ -554,6 +554,11 @@ pub struct Collected {
     /// Journals stored with an unfinished last line (a copy still arriving,
     /// or a crash mid-write): (journal, what).
     pub torn: Vec<(String, String)>,
+    /// Files shorter than what was collected from them before, whose
+    /// bytes are the start of it and end in an unfinished line: being
+    /// copied again (a sync re-creating the file). The archive keeps what
+    /// it had, and the file is read again next time: (journal, file).
+    pub copying_again: Vec<(String, PathBuf)>,
     /// Folders holding no assessment.
     pub empty_folders: Vec<PathBuf>,
     /// How many journals in the archive (after this run) fail their
@@ -1221,6 +1226,13 @@ pub fn collect(
                             true
                         } else if prefix_of_held {
                             let collected_here = before.as_ref().is_some_and(|b| b.3 == f.rel && b.4 > size);
+                            if collected_here && summary.torn.is_some() {
+                                // Its start, ending mid-line: a copy under
+                                // way, not lines removed. Not remembered as
+                                // read, so it is looked at again.
+                                out.copying_again.push((f.rel.clone(), f.file.clone()));
+                                continue;
+                            }
                             if collected_here {
                                 out.refused.push(Refusal {
                     kept_beside: false,
