@@ -122,14 +122,6 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             "note: {journal}: an unfinished last line ({what}): stored as read; its complete lines are anchored, the rest is taken on a later collect"
         );
     }
-    for (journal, file) in &done.copying_again {
-        errln!(
-            "note: {journal}: {} is shorter than what was collected from it and ends in an unfinished line: a copy \
-             under way, most likely. The archive keeps what it collected; collect again when the copy has finished \
-             (should the file stay so, it was cut: find out who cut it)",
-            file.display()
-        );
-    }
     for (journal, file) in &done.older_copies {
         errln!(
             "note: {journal}: {} is an older copy (every byte of it is in the archive, which has more); the archive keeps the longer",
@@ -231,7 +223,10 @@ pub fn run(args: &CollectArgs) -> ExitCode {
         if done.copying_again.is_empty() {
             String::new()
         } else {
-            format!("{} being copied again, ", done.copying_again.len())
+            format!(
+                "{} being copied again (refused until the copy has finished), ",
+                done.copying_again.len()
+            )
         },
         done.refused.len(),
         if beside == 0 {

@@ -554,10 +554,10 @@ pub struct Collected {
     /// Journals stored with an unfinished last line (a copy still arriving,
     /// or a crash mid-write): (journal, what).
     pub torn: Vec<(String, String)>,
-    /// Files shorter than what was collected from them before, whose
-    /// bytes are the start of it and end in an unfinished line: being
-    /// copied again (a sync re-creating the file). The archive keeps what
-    /// it had, and the file is read again next time: (journal, file).
+    /// Of the refused, files shorter than what was collected from them
+    /// before, whose bytes are the start of it and end in an unfinished
+    /// line: being copied again (a sync re-creating the file), most
+    /// likely. (journal, file).
     pub copying_again: Vec<(String, PathBuf)>,
     /// Folders holding no assessment.
     pub empty_folders: Vec<PathBuf>,
@@ -1227,10 +1227,28 @@ pub fn collect(
                         } else if prefix_of_held {
                             let collected_here = before.as_ref().is_some_and(|b| b.3 == f.rel && b.4 > size);
                             if collected_here && summary.torn.is_some() {
-                                // Its start, ending mid-line: a copy under
-                                // way, not lines removed. Not remembered as
-                                // read, so it is looked at again.
+                                // Its start, ending mid-line: most likely a
+                                // copy under way (a sync re-creating the
+                                // file), but the same as a file cut into.
+                                // Refused all the same (what was collected
+                                // stays anchored), and said as both; not
+                                // remembered as read, so it is looked at
+                                // again.
                                 out.copying_again.push((f.rel.clone(), f.file.clone()));
+                                out.refused.push(Refusal {
+                                    kept_beside: false,
+                                    journal: f.rel.clone(),
+                                    file: f.file.clone(),
+                                    why: format!(
+                                        "shorter ({} bytes) than when it was collected from this file ({} bytes), \
+                                         ending in an unfinished line: a copy under way, most likely (a sync tool \
+                                         copying the file again). The archive keeps what it collected; collect \
+                                         again when the copy has finished. Should the file stay so, its end was \
+                                         cut: find out who cut it",
+                                        bytes.len(),
+                                        before.as_ref().map_or(0, |b| b.4)
+                                    ),
+                                });
                                 continue;
                             }
                             if collected_here {
