@@ -1521,9 +1521,10 @@ fn an_unfinished_last_line_is_stored_and_setting_it_aside_later_is_not_refused()
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(
-            "The archive holds it as it was collected: on the laptop it came from, open the sheet in osce, which \
-             sets these bytes aside in the quarantine file, and check the sheet's last marks with the examiner; \
-             then collect that folder again"
+            "The archive holds it as it was collected: the copy may have been still arriving (a folder still \
+             syncing), so collect the laptop's folder again once the copy has finished. Should it stay so, then on \
+             the laptop it came from, open the sheet in osce, which sets these bytes aside in the quarantine file, \
+             and check the sheet's last marks with the examiner; then collect that folder again"
         ),
         "{out}"
     );

@@ -1617,8 +1617,10 @@ impl fmt::Display for FindingKind {
                 if *archived {
                     write!(
                         f,
-                        "The archive holds it as it was collected: on the laptop it came from, {open}, which \
-                         sets these bytes aside in the quarantine file{check}; then collect that folder again"
+                        "The archive holds it as it was collected: the copy may have been still arriving (a folder \
+                         still syncing), so collect the laptop's folder again once the copy has finished. Should it \
+                         stay so, then on the laptop it came from, {open}, which sets these bytes aside in the \
+                         quarantine file{check}; then collect that folder again"
                     )
                 } else {
                     let mut open = open.chars();
