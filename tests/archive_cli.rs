@@ -1509,6 +1509,10 @@ fn an_unfinished_last_line_is_stored_and_setting_it_aside_later_is_not_refused()
     let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("C002/knee.jsonl: an unfinished last line"), "{out}");
+    assert!(
+        out.contains(", 1 still arriving (an unfinished last line)"),
+        "{out}"
+    );
     // `audit` says what to do where the journal is: in the folder, open
     // the sheet; in the archive, open it on the laptop and collect again.
     let (code, out) = run_osce(&["audit", OSCE, "--sessions", s(&a)]);

@@ -117,9 +117,18 @@ pub fn run(args: &CollectArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_INVALID);
     }
-    for (journal, what) in &done.torn {
+    // On the day, with folders still syncing, many at once: up to ten
+    // named, beyond that five and a count (the summary counts them all).
+    let torn_named = if done.torn.len() > 10 { 5 } else { done.torn.len() };
+    for (journal, what) in done.torn.iter().take(torn_named) {
         errln!(
             "note: {journal}: an unfinished last line ({what}): stored as read; its complete lines are anchored, the rest is taken on a later collect"
+        );
+    }
+    if done.torn.len() > torn_named {
+        errln!(
+            "note: and {} more journals end in an unfinished line, stored as read the same way (`osce status --archive` lists each)",
+            done.torn.len() - torn_named
         );
     }
     for (journal, file) in &done.older_copies {
@@ -191,7 +200,7 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     let copies = done.copies;
     let others = done.other_histories.len();
     outln!(
-        "{}: {}, {} grown, {} unchanged, {}{}{}{} refused{}{}",
+        "{}: {}, {} grown, {} unchanged, {}{}{}{} refused{}{}{}",
         args.archive.display(),
         plural(done.new.len(), "new journal", "new journals"),
         done.grown.len(),
@@ -238,6 +247,11 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             String::new()
         } else {
             format!(", {} failing its checks", done.failing.len())
+        },
+        if done.torn.is_empty() {
+            String::new()
+        } else {
+            format!(", {} still arriving (an unfinished last line)", done.torn.len())
         }
     );
     let earlier = done.failing_in_archive.saturating_sub(done.failing.len());
