@@ -188,6 +188,22 @@ fn a_folder_gone_for_a_while_is_said_and_the_watch_goes_on() {
     screens.wait_for("the folder back", |t| {
         !t.contains("NOT READ") && t.contains(&expected)
     });
+
+    // One journal deleted: said as gone, not only counted as missing; back
+    // again, no longer said.
+    let journal = journals(&folder).into_iter().next().expect("a journal");
+    let bytes = std::fs::read(&journal).expect("journal");
+    std::fs::remove_file(&journal).expect("delete");
+    let screen = screens.wait_for("the journal gone", |t| t.contains("Gone ("));
+    assert!(
+        screen.contains("Gone (1 journal read earlier and no longer in the folders")
+            && screen.contains(&format!("  {} (gone at ", s(&journal))),
+        "{screen}"
+    );
+    std::fs::write(&journal, &bytes).expect("back");
+    screens.wait_for("the journal back", |t| {
+        !t.contains("Gone (") && t.contains(&expected)
+    });
     let _ = child.kill();
     let _ = child.wait();
 }

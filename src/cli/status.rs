@@ -1922,6 +1922,10 @@ fn watch(args: &StatusArgs) -> ExitCode {
     // folder, an editor saving the roster): the watch keeps going.
     let mut last_good: Option<(String, String)> = None;
     let mut failing_since: Option<String> = None;
+    // Every journal read so far, and those no longer in the folders
+    // (deleted, or a sync client's undoing), with when they went.
+    let mut seen: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+    let mut gone: std::collections::BTreeMap<PathBuf, String> = std::collections::BTreeMap::new();
     while !stopped() {
         let mut read_anew = 0;
         let loaded = load_checked(
@@ -1987,6 +1991,21 @@ fn watch(args: &StatusArgs) -> ExitCode {
                 continue;
             }
         };
+        // A journal read before and no longer there: said, not silently
+        // counted as missing again.
+        let here: std::collections::BTreeSet<PathBuf> = cohort
+            .sheets
+            .iter()
+            .map(|s| s.path.clone())
+            .chain(cohort.problem_sheets.iter().map(|p| p.path.clone()))
+            .chain(cohort.copies.iter().map(|c| c.copy.clone()))
+            .collect();
+        let now_words = chrono::Utc::now().format("%H:%M:%S UTC").to_string();
+        for path in seen.difference(&here) {
+            gone.entry(path.clone()).or_insert_with(|| now_words.clone());
+        }
+        gone.retain(|path, _| !here.contains(path));
+        seen.extend(here);
         // A torn last line is a copy still arriving, not damage.
         let (arriving, problems): (Vec<CohortProblem>, Vec<CohortProblem>) =
             std::mem::take(&mut cohort.problems)
@@ -2019,6 +2038,20 @@ fn watch(args: &StatusArgs) -> ExitCode {
         // like a marked one's among it), as the one-off status says.
         let why = why_not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
         text.push_str(&finality_words(&why));
+        if !gone.is_empty() {
+            let _ = writeln!(
+                text,
+                "\nGone ({} read earlier and no longer in the folders: deleted, moved, or undone by a sync; \
+                 its sheet counts as not in):",
+                plural(gone.len(), "journal", "journals")
+            );
+            for (path, when) in gone.iter().take(20) {
+                let _ = writeln!(text, "  {} (gone at {when})", path.display());
+            }
+            if gone.len() > 20 {
+                let _ = writeln!(text, "  and {} more", gone.len() - 20);
+            }
+        }
         if !arriving.is_empty() {
             let _ = writeln!(
                 text,
