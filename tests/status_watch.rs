@@ -230,6 +230,43 @@ fn the_watch_names_the_folder_meant() {
     let _ = child.wait();
 }
 
+/// A copy written in place over a preallocated file (its size and
+/// modification time the same before and after) is read again: the watch
+/// looks at the inode and change time too, as collect does.
+#[test]
+fn a_copy_finished_in_place_with_the_same_size_and_time_is_read_again() {
+    let dir = Dir::new("status-watch-in-place");
+    let folder = dir.sub("shared");
+    candidate(&folder, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let stations = journals(&folder).len();
+    let journal = journals(&folder).into_iter().next().expect("a journal");
+    let whole = std::fs::read(&journal).expect("journal");
+    let time = std::fs::metadata(&journal)
+        .and_then(|m| m.modified())
+        .expect("time");
+    let keep_time = |path: &Path| {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(time))
+            .expect("time kept");
+    };
+    let mut part = whole[..whole.len() / 2].to_vec();
+    part.resize(whole.len(), 0);
+    std::fs::write(&journal, &part).expect("preallocated");
+    keep_time(&journal);
+    let (mut child, mut screens) = watch(&folder);
+    screens.wait_for("the copy under way", |t| t.contains("Arriving"));
+    std::fs::write(&journal, &whole).expect("copied");
+    keep_time(&journal);
+    let expected = format!("{stations} sheets expected: {stations} submitted.");
+    screens.wait_for("the copy finished", |t| {
+        !t.contains("Arriving") && t.contains(&expected)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 #[test]
 fn watch_is_for_folders_not_an_archive() {
     let dir = Dir::new("status-watch-archive");

@@ -483,23 +483,29 @@ fn settle_all(
 }
 
 /// What [`gather_again`] read of each journal, by path, with the file's
-/// size and modification time when it was read: `status --watch` reads
-/// again only the journals that changed.
+/// size, modification time, inode and change time when it was read:
+/// `status --watch` reads again only the journals that changed.
 #[derive(Default)]
 pub struct Remembered {
     rubric_hash: String,
     reads: HashMap<PathBuf, (Stamp, Read)>,
 }
 
-/// A journal file's size and modification time.
-type Stamp = (u64, Option<std::time::SystemTime>);
+/// A journal file's size, modification time, and (as `collect` looks at
+/// them) its inode and change time: a file copied over in place keeping
+/// its size and modification time, or deleted and made again, is read
+/// again.
+type Stamp = (u64, Option<std::time::SystemTime>, u64, i64, i64);
 
 fn stamp(path: &Path) -> Option<Stamp> {
-    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()))
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok(), m.ino(), m.ctime(), m.ctime_nsec()))
 }
 
-/// [`gather`] of the folders, reading again only the journals whose size
-/// or modification time changed since `remembered` last saw them (all of
+/// [`gather`] of the folders, reading again only the journals whose size,
+/// modification time, inode or change time changed since `remembered` last saw them (all of
 /// them the first time, or under another rubric): the cohort, and how many
 /// journals were read.
 pub fn gather_again(
