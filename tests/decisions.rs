@@ -1954,6 +1954,9 @@ fn voiding_the_last_sheet_of_a_mistaken_id_is_previewed_candidate_by_candidate()
         stations.push(path.file_stem().expect("stem").to_string_lossy().into_owned());
     }
     stations.sort();
+    // Named by their id alone where no sheet or roster gives a name.
+    let (_, out) = osce(&["status", OSCE, "--sessions", s(&folder), "--problems"]);
+    assert!(out.lines().any(|l| l == "SIM00000"), "{out}");
     let lead = d.0.join("lead");
     for (n, station) in stations.iter().enumerate() {
         let sheet = ghost.join(format!("{station}.jsonl"));

@@ -278,8 +278,8 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
                 outln!("Your moderation journal: {}", journal_path.display());
                 if let Some(archive) = &args.archive {
                     outln!(
-                        "Send the folder {} back to the module leader (the whole folder, as it is), who collects \
-                         it into the archive: osce collect {} {}",
+                        "Send the whole folder {}, as it is, to the module leader, who collects it into the \
+                         archive: osce collect {} {}",
                         into.display(),
                         archive.display(),
                         into.display()

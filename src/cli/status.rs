@@ -1033,8 +1033,10 @@ pub fn render_problems(
             continue;
         }
         any = true;
+        // A candidate no sheet or roster names (sheets under a mistaken
+        // id, say) is their id alone.
         let name = m.names.get(c).map(String::as_str).unwrap_or("");
-        let _ = writeln!(out, "\n{c} {name}");
+        let _ = writeln!(out, "\n{}", format!("{c} {name}").trim_end());
         if let Some((marked, _)) = lookalikes.iter().find(|(_, r)| r == c) {
             let _ = writeln!(
                 out,
