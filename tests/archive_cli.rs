@@ -26,6 +26,17 @@ fn two_laptops(dir: &Dir) -> (PathBuf, PathBuf) {
     (a, b)
 }
 
+/// One laptop's folder with one candidate marked at every station,
+/// collected into `exam.osce`: (the folder, the archive).
+fn one_collected(dir: &Dir) -> (PathBuf, PathBuf) {
+    let a = dir.sub("laptop-a");
+    candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    (a, archive)
+}
+
 /// [`two_laptops`], collected into `exam.osce` beside them: (the two
 /// folders, the archive).
 fn two_laptops_collected(dir: &Dir) -> (PathBuf, PathBuf, PathBuf) {
@@ -40,19 +51,7 @@ fn two_laptops_collected(dir: &Dir) -> (PathBuf, PathBuf, PathBuf) {
 /// `laptops`, collected into `exam.osce`: (the folder, the archive).
 fn forty_collected(dir: &Dir) -> (PathBuf, PathBuf) {
     let folder = dir.sub("laptops");
-    let (code, out) = run_osce(&[
-        "simulate",
-        OSCE,
-        "--candidates",
-        "40",
-        "--examiners",
-        "4",
-        "--seed",
-        "11",
-        "--sessions",
-        s(&folder),
-    ]);
-    assert_eq!(code, 0, "{out}");
+    common::simulate_into(OSCE, &folder, 40, 4, 11);
     let archive = dir.0.join("exam.osce");
     let (code, out) = run_osce(&["collect", s(&archive), s(&folder)]);
     assert_eq!(code, 0, "{out}");
@@ -2735,23 +2734,11 @@ fn a_sheet_with_three_histories_is_said_to_have_three() {
 #[test]
 fn many_other_histories_are_named_a_few_and_counted() {
     let dir = Dir::new("archive-many-histories");
-    let laptops: Vec<PathBuf> = ["11", "12"]
+    let laptops: Vec<PathBuf> = [11, 12]
         .iter()
         .map(|seed| {
             let folder = dir.sub(&format!("laptop-{seed}"));
-            let (code, out) = run_osce(&[
-                "simulate",
-                OSCE,
-                "--candidates",
-                "4",
-                "--examiners",
-                "2",
-                "--seed",
-                seed,
-                "--sessions",
-                s(&folder),
-            ]);
-            assert_eq!(code, 0, "{out}");
+            common::simulate_into(OSCE, &folder, 4, 2, *seed);
             folder
         })
         .collect();
@@ -3010,10 +2997,7 @@ fn a_folder_a_level_off_is_told_the_sessions_folder_to_name() {
 #[test]
 fn an_edit_of_the_list_of_journals_is_found_by_audit_and_loosens_nothing() {
     let dir = Dir::new("archive-list-edited");
-    let a = dir.sub("laptop-a");
-    candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
-    let archive = dir.0.join("exam.osce");
-    assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
+    let (_, archive) = one_collected(&dir);
     let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
     assert_eq!(code, 0, "{out}");
     let knee = "msk-us-osce/e.jones@laptop-a/C001/knee.jsonl";
@@ -3061,19 +3045,7 @@ fn the_queries_in_the_archive_format_doc_run_and_read_one_exam() {
     candidate(&a, OSCE, "C014", "e.jones@laptop-07", Marks::Top);
     candidate(&a, OSCE, "C015", "e.jones@laptop-07", Marks::Bottom);
     let other = dir.sub("practical");
-    let (code, out) = run_osce(&[
-        "simulate",
-        common::PRACTICAL,
-        "--candidates",
-        "5",
-        "--examiners",
-        "2",
-        "--seed",
-        "3",
-        "--sessions",
-        s(&other),
-    ]);
-    assert_eq!(code, 0, "{out}");
+    common::simulate_into(common::PRACTICAL, &other, 5, 2, 3);
     let archive = dir.0.join("y3-osce-2026.osce");
     let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&other), "--rubric", OSCE]);
     assert_eq!(code, 0, "{out}");
@@ -3137,11 +3109,9 @@ fn the_queries_in_the_archive_format_doc_run_and_read_one_exam() {
 #[test]
 fn another_exams_rubric_or_a_missing_folder_is_said_and_fails() {
     let dir = Dir::new("archive-wrong-rubric");
-    let (a, archive) = {
-        let a = dir.sub("laptop-a");
-        candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
-        (a, dir.0.join("exam.osce"))
-    };
+    let a = dir.sub("laptop-a");
+    candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let archive = dir.0.join("exam.osce");
     let holds = "holds the sheets of \"msk-us-osce\"";
     let (code, out) = run_osce(&["collect", s(&archive), s(&a), "--rubric", common::FCA]);
     assert_eq!(code, 1, "{out}");
@@ -3198,10 +3168,8 @@ fn another_exams_rubric_or_a_missing_folder_is_said_and_fails() {
 #[test]
 fn moderation_begun_again_elsewhere_is_said_as_such() {
     let dir = Dir::new("archive-moderation-again");
-    let a = dir.sub("laptop-a");
-    candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let (a, archive) = one_collected(&dir);
     signed_off(&a, OSCE, "a.assessor");
-    let archive = dir.0.join("exam.osce");
     assert_eq!(run_osce(&["collect", s(&archive), s(&a)]).0, 0);
     let again = dir.sub("my-moderation-2");
     let r = common::rubric(OSCE);

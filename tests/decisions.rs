@@ -26,19 +26,7 @@ fn col(rows: &[Vec<String>], name: &str) -> usize {
 
 /// Forty simulated candidates of the OSCE, four examiners, seed 11.
 fn simulate_forty(folder: &Path) {
-    let (code, out) = osce(&[
-        "simulate",
-        OSCE,
-        "--candidates",
-        "40",
-        "--examiners",
-        "4",
-        "--seed",
-        "11",
-        "--sessions",
-        s(folder),
-    ]);
-    assert_eq!(code, 0, "{out}");
+    common::simulate_into(OSCE, folder, 40, 4, 11);
 }
 
 /// Every decisions journal under `folder`.
@@ -1931,19 +1919,7 @@ fn the_level_placeholder_is_refused_with_the_items_labels() {
 fn voiding_the_last_sheet_of_a_mistaken_id_is_previewed_candidate_by_candidate() {
     let d = Dir::new("decide-void-ghost");
     let folder = d.sub("s");
-    let (code, out) = osce(&[
-        "simulate",
-        OSCE,
-        "--candidates",
-        "3",
-        "--examiners",
-        "2",
-        "--seed",
-        "5",
-        "--sessions",
-        s(&folder),
-    ]);
-    assert_eq!(code, 0, "{out}");
+    common::simulate_into(OSCE, &folder, 3, 2, 5);
     let examiner = folder.join("msk-us-osce").join("EX01@sim-EX01");
     let (from, ghost) = (examiner.join("SIM00001"), examiner.join("SIM00000"));
     std::fs::create_dir_all(&ghost).expect("folder");

@@ -276,6 +276,24 @@ pub fn journals(folder: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// `osce simulate RUBRIC --candidates N --examiners E --seed SEED
+/// --sessions FOLDER`, which must succeed.
+pub fn simulate_into(rubric: &str, folder: &Path, candidates: usize, examiners: usize, seed: u64) {
+    let (code, out) = run_osce(&[
+        "simulate",
+        rubric,
+        "--candidates",
+        &candidates.to_string(),
+        "--examiners",
+        &examiners.to_string(),
+        "--seed",
+        &seed.to_string(),
+        "--sessions",
+        folder.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+}
+
 /// Runs the binary with `args`: its exit code, and what it printed (stdout
 /// then stderr).
 pub fn run_osce(args: &[&str]) -> (i32, String) {
