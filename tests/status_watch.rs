@@ -280,3 +280,71 @@ fn watch_is_for_folders_not_an_archive() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("--watch") && out.contains("--archive"), "{out}");
 }
+
+/// In a terminal the watch is a screen of its own: it says what it
+/// watches and when it looked, shows a sheet arriving, scrolls to the end
+/// of a status longer than the window, shows only what needs action on
+/// `p`, tells a tiny window to grow, and `q` ends it with exit code 0,
+/// the keys typed never reaching the shell.
+#[test]
+fn in_a_terminal_it_scrolls_and_q_ends_it() {
+    use common::tmux::{Tmux, skip_without_tmux};
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("watch");
+    let folder = t.dir.join("day");
+    let held = t.dir.join("held");
+    common::simulate_into(OSCE, &folder, 40, 6, 3);
+    // One examiner's laptop is not in yet.
+    let laptop = folder.join("msk-us-osce/EX06@sim-EX06");
+    std::fs::create_dir_all(&held).expect("held");
+    std::fs::rename(&laptop, held.join("EX06@sim-EX06")).expect("moved aside");
+    let bin = env!("CARGO_BIN_EXE_osce");
+    let rubric = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(OSCE);
+    t.start_sized(
+        &format!(
+            "{bin} status {} --sessions {} --watch; echo EXIT=$?; sleep 60",
+            rubric.display(),
+            folder.display()
+        ),
+        80,
+        24,
+    );
+    let screen = t.wait_for("every 2 s: status");
+    assert!(
+        screen.contains("Looked at") && screen.contains("lines 1–21 of"),
+        "{screen}"
+    );
+    assert!(screen.contains("q quit"), "the keys are said: {screen}");
+    assert!(screen.contains("SIM00001"), "{screen}");
+
+    // The last laptop's sheets arrive: counted at the next look.
+    std::fs::rename(held.join("EX06@sim-EX06"), &laptop).expect("moved back");
+    t.wait_for("(40 journals read anew)");
+
+    // The end of the status, below the window.
+    t.keys(&["End"]);
+    let end = t.wait_for("Not final yet");
+    assert!(!end.contains("SIM00001 "), "scrolled down: {end}");
+    t.keys(&["p"]);
+    let problems = t.wait_for("what needs action");
+    assert!(problems.contains("decide:"), "{problems}");
+
+    t.run(&["resize-window", "-t", "e2e", "-x", "30", "-y", "6"]);
+    t.wait_for("Make the window");
+    t.run(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
+    t.wait_for("q quit");
+
+    t.keys(&["x", "q"]);
+    let after = t.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    assert!(
+        after.contains(&format!("Stopped watching {}", folder.display())),
+        "{after}"
+    );
+    assert!(
+        !after.contains("xEXIT"),
+        "a key typed in the watch reached the shell: {after}"
+    );
+}

@@ -1901,35 +1901,52 @@ fn copies_section(out: &mut String, cohort: &Cohort) {
 /// How often `status --watch` looks at the folders again.
 const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// `status --watch`: the status of the folders, shown again whenever it
-/// changes, until Ctrl-C (exit code 0). Only journals whose size or
-/// modification time changed are read again. A journal whose last line is
-/// unfinished (a folder still syncing, a copy under way) is shown as
-/// arriving, not as a problem: its complete lines count meanwhile.
-fn watch(args: &StatusArgs) -> ExitCode {
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        if let Err(e) = signal_hook::flag::register(signal, std::sync::Arc::clone(&stop)) {
-            errln!("error: cannot watch for Ctrl-C: {e}");
-            return ExitCode::from(EXIT_USAGE);
+/// What the watch has seen of the folders: what changed is read again,
+/// and what went is remembered.
+struct Watcher<'a> {
+    args: &'a StatusArgs,
+    hints: Hints,
+    remembered: osce::results::gather::Remembered,
+    /// What was last read whole, when, and how many journals were read
+    /// anew for it.
+    last_good: Option<(String, String, usize)>,
+    /// Since when and why the folders or the roster could not be read (a
+    /// share dropped, a sync client re-creating a folder, an editor saving
+    /// the roster): the watch keeps going.
+    failing: Option<(String, String)>,
+    /// When it last looked.
+    looked_at: String,
+    /// Every journal read so far, and those no longer in the folders
+    /// (deleted, or a sync client's undoing), with when they went.
+    seen: std::collections::BTreeSet<PathBuf>,
+    gone: std::collections::BTreeMap<PathBuf, String>,
+}
+
+fn clock_words() -> String {
+    chrono::Utc::now().format("%H:%M:%S UTC").to_string()
+}
+
+impl<'a> Watcher<'a> {
+    fn new(args: &'a StatusArgs) -> Watcher<'a> {
+        Watcher {
+            args,
+            hints: Hints::new(&args.rubric, &args.sessions),
+            remembered: osce::results::gather::Remembered::default(),
+            last_good: None,
+            failing: None,
+            looked_at: String::new(),
+            seen: std::collections::BTreeSet::new(),
+            gone: std::collections::BTreeMap::new(),
         }
     }
-    let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let hints = Hints::new(&args.rubric, &args.sessions);
-    let mut remembered = osce::results::gather::Remembered::default();
-    let mut shown = String::new();
-    // What was last read whole, and since when the folders or the roster
-    // could not be read (a share dropped, a sync client re-creating a
-    // folder, an editor saving the roster): the watch keeps going.
-    let mut last_good: Option<(String, String)> = None;
-    let mut failing_since: Option<String> = None;
-    // Every journal read so far, and those no longer in the folders
-    // (deleted, or a sync client's undoing), with when they went.
-    let mut seen: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
-    let mut gone: std::collections::BTreeMap<PathBuf, String> = std::collections::BTreeMap::new();
-    while !stopped() {
+
+    /// Looks at the folders again (only journals that changed are read),
+    /// with only what needs action when `problems`. `Err` when they could
+    /// not be read even once (said on stderr): the command given is wrong.
+    fn look(&mut self, problems: bool) -> Result<(), ExitCode> {
+        let args = self.args;
         let mut read_anew = 0;
+        let remembered = &mut self.remembered;
         let loaded = load_checked(
             &args.rubric,
             Source::Folders(&args.sessions),
@@ -1937,11 +1954,12 @@ fn watch(args: &StatusArgs) -> ExitCode {
             &[],
             |rubric, hash| {
                 let (cohort, n) =
-                    osce::results::gather::gather_again(rubric, hash, &args.sessions, &mut remembered)?;
+                    osce::results::gather::gather_again(rubric, hash, &args.sessions, remembered)?;
                 read_anew = n;
                 Ok(cohort)
             },
         );
+        self.looked_at = clock_words();
         let Loaded {
             rubric,
             mut cohort,
@@ -1952,45 +1970,27 @@ fn watch(args: &StatusArgs) -> ExitCode {
             ..
         } = match loaded {
             Ok(l) => {
-                failing_since = None;
+                self.failing = None;
                 l
             }
             Err(failed) => {
-                let Some((text, at)) = &last_good else {
-                    // Not read even once: the command given is wrong.
+                if self.last_good.is_none() {
                     if !failed.words.is_empty() {
                         errln!("error: {}", failed.words);
                     }
-                    return failed.code;
+                    return Err(failed.code);
+                }
+                let words = if failed.words.is_empty() {
+                    "the rubric cannot be read (what is wrong is above)".to_string()
+                } else {
+                    failed.words
                 };
-                let since = failing_since
-                    .get_or_insert_with(|| chrono::Utc::now().format("%H:%M:%S UTC").to_string())
-                    .clone();
-                let banner = format!(
-                    "NOT READ since {since}: {}\nStill looking every {} s; below is what was read at {at}.\n\n",
-                    if failed.words.is_empty() {
-                        "the rubric cannot be read (what is wrong is above)".to_string()
-                    } else {
-                        failed.words
-                    },
-                    WATCH_EVERY.as_secs()
-                );
-                let text = format!(
-                    "{banner}{text}\nWatching {}: not read since {since}. Ctrl-C stops.\n",
-                    osce::results::gather::folder_list(&args.sessions)
-                );
-                if text != shown {
-                    if terminal {
-                        out!("\x1b[2J\x1b[H");
-                    }
-                    out!("{text}");
-                    shown = text;
-                }
-                let asleep = std::time::Instant::now();
-                while !stopped() && asleep.elapsed() < WATCH_EVERY {
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                continue;
+                let since = match self.failing.take() {
+                    Some((since, _)) => since,
+                    None => self.looked_at.clone(),
+                };
+                self.failing = Some((since, words));
+                return Ok(());
             }
         };
         // A journal read before and no longer there: said, not silently
@@ -2002,18 +2002,19 @@ fn watch(args: &StatusArgs) -> ExitCode {
             .chain(cohort.problem_sheets.iter().map(|p| p.path.clone()))
             .chain(cohort.copies.iter().map(|c| c.copy.clone()))
             .collect();
-        let now_words = chrono::Utc::now().format("%H:%M:%S UTC").to_string();
-        for path in seen.difference(&here) {
-            gone.entry(path.clone()).or_insert_with(|| now_words.clone());
+        for path in self.seen.difference(&here) {
+            self.gone
+                .entry(path.clone())
+                .or_insert_with(|| self.looked_at.clone());
         }
-        gone.retain(|path, _| !here.contains(path));
-        seen.extend(here);
+        self.gone.retain(|path, _| !here.contains(path));
+        self.seen.extend(here);
         // A torn last line is a copy still arriving, not damage.
-        let (arriving, problems): (Vec<CohortProblem>, Vec<CohortProblem>) =
+        let (arriving, unusable): (Vec<CohortProblem>, Vec<CohortProblem>) =
             std::mem::take(&mut cohort.problems)
                 .into_iter()
                 .partition(|p| matches!(p, CohortProblem::TornTail { .. }));
-        cohort.problems = problems;
+        cohort.problems = unusable;
         let (incomplete, held, _, _, _) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
         // What the one-off status says of the folders named (one a level
         // off, another exam's) comes first, as there.
@@ -2031,27 +2032,27 @@ fn watch(args: &StatusArgs) -> ExitCode {
         } else {
             format!("{}\n\n", not_read.trim())
         };
-        text.push_str(&if args.problems {
-            render_problems(&rubric, &cohort, &m, &moderation, &hints, &held)
+        text.push_str(&if problems {
+            render_problems(&rubric, &cohort, &m, &moderation, &self.hints, &held)
         } else {
-            render(&rubric, &cohort, &m, &moderation, &hints)
+            render(&rubric, &cohort, &m, &moderation, &self.hints)
         });
         // Why the results are not final yet (the roster's ids that look
         // like a marked one's among it), as the one-off status says.
         let why = why_not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
         text.push_str(&finality_words(&why));
-        if !gone.is_empty() {
+        if !self.gone.is_empty() {
             let _ = writeln!(
                 text,
                 "\nGone ({} read earlier and no longer in the folders: deleted, moved, or undone by a sync; \
                  its sheet counts as not in):",
-                plural(gone.len(), "journal", "journals")
+                plural(self.gone.len(), "journal", "journals")
             );
-            for (path, when) in gone.iter().take(20) {
+            for (path, when) in self.gone.iter().take(20) {
                 let _ = writeln!(text, "  {} (gone at {when})", path.display());
             }
-            if gone.len() > 20 {
-                let _ = writeln!(text, "  and {} more", gone.len() - 20);
+            if self.gone.len() > 20 {
+                let _ = writeln!(text, "  and {} more", self.gone.len() - 20);
             }
         }
         if !arriving.is_empty() {
@@ -2069,38 +2070,131 @@ fn watch(args: &StatusArgs) -> ExitCode {
                 let _ = writeln!(text, "  and {} more", arriving.len() - 20);
             }
         }
-        if text != shown {
-            if terminal {
-                // Clear the screen and go to its top.
-                out!("\x1b[2J\x1b[H");
-            }
-            out!("{text}");
-            let now = chrono::Utc::now().format("%H:%M:%S UTC").to_string();
-            outln!(
-                "\nWatching {} (every {} s; {} read anew at {now}). Ctrl-C stops.",
-                osce::results::gather::folder_list(&args.sessions),
-                WATCH_EVERY.as_secs(),
-                plural(read_anew, "journal", "journals"),
-            );
-            last_good = Some((text.clone(), now));
-            shown = text;
+        let changed = self.last_good.as_ref().is_none_or(|(last, _, _)| *last != text);
+        if changed {
+            self.last_good = Some((text, self.looked_at.clone(), read_anew));
         }
-        if terminal {
-            // On the last line, rewritten in place each time it looks: a
-            // watch that has stopped looking (a hung share) shows.
-            out!(
-                "\r\x1b[2KLast looked at {}",
-                chrono::Utc::now().format("%H:%M:%S UTC")
-            );
+        Ok(())
+    }
+
+    /// The text to show: what was last read, below why it could not be
+    /// read this time if it could not.
+    fn text(&self) -> String {
+        let Some((text, at, _)) = &self.last_good else {
+            return String::new();
+        };
+        match &self.failing {
+            None => text.clone(),
+            Some((since, words)) => format!(
+                "NOT READ since {since}: {words}\nStill looking every {} s; below is what was read at {at}.\n\n{text}",
+                WATCH_EVERY.as_secs()
+            ),
+        }
+    }
+
+    fn shown(&self) -> osce::tui::watch::Shown {
+        let (read_at, read_anew) = self
+            .last_good
+            .as_ref()
+            .map(|(_, at, n)| (at.clone(), *n))
+            .unwrap_or_default();
+        osce::tui::watch::Shown {
+            text: self.text(),
+            looked_at: self.looked_at.clone(),
+            read_at,
+            read_anew,
+            failing_since: self.failing.as_ref().map(|(since, _)| since.clone()),
+        }
+    }
+}
+
+/// Performs the watch screen's one effect: a look at the folders.
+impl osce::tui::screen::Executor<osce::tui::watch::WatchScreen> for Watcher<'_> {
+    fn perform(
+        &mut self,
+        effect: osce::tui::watch::Effect,
+    ) -> osce::tui::screen::Step<osce::tui::watch::Shown> {
+        let osce::tui::watch::Effect::Look { problems } = effect;
+        // Read once already: a failure now is said on the screen.
+        let _ = self.look(problems);
+        osce::tui::screen::Step::Reply(self.shown())
+    }
+}
+
+/// `status --watch`: the status of the folders, shown again whenever it
+/// changes, until `q` or Ctrl-C (exit code 0). Only journals whose size or
+/// modification time changed are read again. A journal whose last line is
+/// unfinished (a folder still syncing, a copy under way) is shown as
+/// arriving, not as a problem: its complete lines count meanwhile. In a
+/// terminal it is a screen of its own that scrolls; otherwise each new
+/// status is printed below the last.
+fn watch(args: &StatusArgs) -> ExitCode {
+    let mut watcher = Watcher::new(args);
+    if let Err(code) = watcher.look(args.problems) {
+        return code;
+    }
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::io::IsTerminal::is_terminal(&std::io::stdin());
+    if terminal {
+        let screen = osce::tui::watch::WatchScreen::new(
+            osce::results::gather::folder_list(&args.sessions),
+            watcher.shown(),
+            args.problems,
+            WATCH_EVERY,
+        );
+        let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        if let Err(e) = osce::tui::terminal::run(screen, &mut watcher, colour) {
+            errln!("error: the terminal failed: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+        outln!(
+            "Stopped watching {} (last looked at {}).",
+            osce::results::gather::folder_list(&args.sessions),
+            watcher.looked_at
+        );
+        return ExitCode::SUCCESS;
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, std::sync::Arc::clone(&stop)) {
+            errln!("error: cannot watch for Ctrl-C: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
+    let mut shown = String::new();
+    loop {
+        let text = watcher.text();
+        if text != shown {
+            out!("{text}");
+            match &watcher.failing {
+                Some((since, _)) => outln!(
+                    "\nWatching {}: not read since {since}. Ctrl-C stops.",
+                    osce::results::gather::folder_list(&args.sessions)
+                ),
+                None => outln!(
+                    "\nWatching {} (every {} s; {} read anew at {}). Ctrl-C stops.",
+                    osce::results::gather::folder_list(&args.sessions),
+                    WATCH_EVERY.as_secs(),
+                    plural(
+                        watcher.last_good.as_ref().map_or(0, |l| l.2),
+                        "journal",
+                        "journals"
+                    ),
+                    watcher.looked_at
+                ),
+            }
             let _ = std::io::Write::flush(&mut std::io::stdout());
+            shown = text;
         }
         let asleep = std::time::Instant::now();
         while !stopped() && asleep.elapsed() < WATCH_EVERY {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-    }
-    if terminal {
-        outln!();
+        if stopped() {
+            break;
+        }
+        let _ = watcher.look(args.problems);
     }
     outln!("Stopped watching.");
     ExitCode::SUCCESS

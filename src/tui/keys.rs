@@ -18,6 +18,10 @@ pub enum Key {
     Esc,
     Tab,
     BackTab,
+    PageUp,
+    PageDown,
+    Home,
+    End,
 }
 
 /// One line of a screen's key table: in which contexts, which keys, how
@@ -80,8 +84,79 @@ pub fn key_of(event: &KeyEvent) -> Option<Key> {
         KeyCode::Esc => Key::Esc,
         KeyCode::Tab => Key::Tab,
         KeyCode::BackTab => Key::BackTab,
+        KeyCode::PageUp => Key::PageUp,
+        KeyCode::PageDown => Key::PageDown,
+        KeyCode::Home => Key::Home,
+        KeyCode::End => Key::End,
         _ => return None,
     })
+}
+
+/// The action for a key press in a screen with one set of keys: Ctrl-c
+/// gives `quit`, a key of the table its action.
+pub fn action_in<C: PartialEq, A: Clone>(
+    table: &'static [Binding<C, A>],
+    ctx: C,
+    event: KeyEvent,
+    quit: A,
+) -> Option<A> {
+    if interrupts(&event) {
+        return Some(quit);
+    }
+    if event.kind != KeyEventKind::Press {
+        return None;
+    }
+    binding_for(table, ctx, key_of(&event)?).map(|b| b.action.clone())
+}
+
+/// The footer's words for `bindings`: each key, then what it does.
+pub fn footer_spans<'b, C: 'static, A: 'static>(
+    bindings: impl Iterator<Item = &'b Binding<C, A>>,
+    theme: &crate::tui::theme::Theme,
+) -> Vec<ratatui::text::Span<'static>> {
+    bindings
+        .filter_map(|b| b.footer)
+        .flat_map(|(k, w)| {
+            [
+                ratatui::text::Span::styled(k, theme.key()),
+                ratatui::text::Span::raw(format!(" {w}  ")),
+            ]
+        })
+        .collect()
+}
+
+/// The `?` help drawn over `area`: every binding of `bindings` with its
+/// keys in a column `label_width` wide, then `notes`, in a box `width`
+/// wide at most.
+pub fn draw_help<'b, C: 'static, A: 'static>(
+    frame: &mut ratatui::Frame,
+    area: ratatui::layout::Rect,
+    bindings: impl Iterator<Item = &'b Binding<C, A>>,
+    (label_width, width): (usize, u16),
+    notes: Vec<ratatui::text::Line<'static>>,
+    theme: &crate::tui::theme::Theme,
+) {
+    use ratatui::text::{Line, Span};
+    use ratatui::widgets::{Block, Clear, Paragraph};
+    let lines: Vec<Line> = bindings
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!("{:<label_width$}", b.label), theme.key()),
+                Span::raw(b.what),
+            ])
+        })
+        .chain(notes)
+        .collect();
+    let outer = crate::tui::marking::view::centred(
+        area,
+        width.min(area.width),
+        (lines.len() as u16 + 2).min(area.height),
+    );
+    frame.render_widget(Clear, outer);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Keys ")),
+        outer,
+    );
 }
 
 /// Keys bound more than once in one context of a key table, as

@@ -6,7 +6,7 @@
 //! performs them and its replies come back through `reply`; the view draws
 //! the state only. [`terminal::run`] is the one loop that drives them all.
 //! Each screen has a folder: [`marking`] (with the home screen it starts
-//! from), [`moderate`] and [`report`].
+//! from), [`moderate`], [`report`] and [`watch`] (`status --watch`).
 
 pub mod bigtext;
 pub mod keys;
@@ -19,3 +19,4 @@ pub mod signals;
 pub mod terminal;
 pub mod textbox;
 pub mod theme;
+pub mod watch;

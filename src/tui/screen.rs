@@ -116,6 +116,26 @@ pub trait Executor<S: Screen> {
     }
 }
 
+/// An executor lent to a screen for a while stays its owner's: the watch
+/// keeps what it has seen of the folders after the screen closes.
+impl<S: Screen, E: Executor<S>> Executor<S> for &mut E {
+    fn perform(&mut self, effect: S::Effect) -> Step<S::Reply> {
+        (**self).perform(effect)
+    }
+
+    fn skipped_after_failure(&self, effect: &S::Effect) -> bool {
+        (**self).skipped_after_failure(effect)
+    }
+
+    fn watch(&mut self, screen: &S, now: Instant) -> Option<S::Reply> {
+        (**self).watch(screen, now)
+    }
+
+    fn take_bells(&mut self) -> usize {
+        (**self).take_bells()
+    }
+}
+
 /// Performs `effects` in order, feeding each reply back to the screen and
 /// performing what that asks for in turn.
 pub fn drive<S: Screen, E: Executor<S>>(screen: &mut S, exec: &mut E, effects: Vec<S::Effect>) {

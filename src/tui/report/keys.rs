@@ -1,7 +1,7 @@
 //! The report screen's keys: one table lists every binding once, and
 //! drives the key handling, the footer and the `?` help alike.
 
-use crossterm::event::{KeyEvent, KeyEventKind};
+use crossterm::event::KeyEvent;
 
 use super::{Action, View};
 use crate::tui::keys::{self as table, Key};
@@ -104,14 +104,7 @@ pub static BINDINGS: &[Binding] = &[
 
 /// The action for a key press, if any.
 pub fn action_for(event: KeyEvent) -> Option<Action> {
-    if table::interrupts(&event) {
-        return Some(Action::Quit);
-    }
-    if event.kind != KeyEventKind::Press {
-        return None;
-    }
-    let key = table::key_of(&event)?;
-    table::binding_for(BINDINGS, Ctx::Report, key).map(|b| b.action.clone())
+    table::action_in(BINDINGS, Ctx::Report, event, Action::Quit)
 }
 
 /// The bindings, for the footer (`footer_only`) or the help.

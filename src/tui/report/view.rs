@@ -54,41 +54,23 @@ pub fn render(app: &ReportApp, frame: &mut Frame, theme: &Theme) {
         View::Reliability => reliability(app, frame, body, theme),
         View::Examiners => examiners(app, frame, body, theme),
     }
-    let keys: Vec<Span> = super::keys::for_screen(true)
-        .filter_map(|b| b.footer)
-        .flat_map(|(k, w)| {
-            [
-                Span::styled(k.to_string(), theme.key()),
-                Span::raw(format!(" {w}  ")),
-            ]
-        })
-        .collect();
+    let keys = crate::tui::keys::footer_spans(super::keys::for_screen(true), theme);
     frame.render_widget(Paragraph::new(Line::from(keys)), footer);
     if app.help {
-        let lines: Vec<Line> = super::keys::for_screen(false)
-            .map(|b| {
-                Line::from(vec![
-                    Span::styled(format!("{:<14}", b.label), theme.key()),
-                    Span::raw(b.what),
-                ])
-            })
-            .chain([
-                Line::from(""),
-                Line::styled(
-                    "Every figure, its formula and its thresholds: docs/report.md.",
-                    theme.dim(),
-                ),
-            ])
-            .collect();
-        let outer = crate::tui::marking::view::centred(
+        let notes = vec![
+            Line::from(""),
+            Line::styled(
+                "Every figure, its formula and its thresholds: docs/report.md.",
+                theme.dim(),
+            ),
+        ];
+        crate::tui::keys::draw_help(
+            frame,
             body,
-            70.min(body.width),
-            (lines.len() as u16 + 2).min(body.height),
-        );
-        frame.render_widget(ratatui::widgets::Clear, outer);
-        frame.render_widget(
-            Paragraph::new(lines).block(Block::bordered().title(" Keys ")),
-            outer,
+            super::keys::for_screen(false),
+            (14, 70),
+            notes,
+            theme,
         );
     }
 }
