@@ -196,6 +196,12 @@ fn a_folder_gone_for_a_while_is_said_and_the_watch_goes_on() {
     std::fs::remove_file(&journal).expect("delete");
     let screen = screens.wait_for("the journal gone", |t| t.contains("Gone ("));
     assert!(
+        screen.starts_with(
+            "GONE: 1 journal read earlier is no longer in the folders (deleted, moved, or undone by a sync)"
+        ),
+        "said first, not only at the end: {screen}"
+    );
+    assert!(
         screen.contains("Gone (1 journal read earlier and no longer in the folders")
             && screen.contains(&format!("  {} (gone at ", s(&journal))),
         "{screen}"
@@ -302,16 +308,29 @@ fn in_a_terminal_it_scrolls_and_q_ends_it() {
     std::fs::rename(&laptop, held.join("EX06@sim-EX06")).expect("moved aside");
     let bin = env!("CARGO_BIN_EXE_osce");
     let rubric = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(OSCE);
+    // What a program killed without restoring the terminal left on it (the
+    // other screen, the shell's lines), and a line another program writes
+    // later on: never drawn over and left.
     t.start_sized(
         &format!(
-            "{bin} status {} --sessions {} --watch; echo EXIT=$?; sleep 60",
+            "printf '\\033[?1049h'; for i in $(seq 30); do echo LEFTOVER-LEFTOVER-LEFTOVER; done; \
+             (sleep 4; echo NOISE-NOISE-NOISE) & \
+             {bin} status {} --sessions {} --watch; echo EXIT=$?; sleep 60",
             rubric.display(),
             folder.display()
         ),
         80,
         24,
     );
-    let screen = t.wait_for("every 2 s: status");
+    let screen = t.wait_for("every 2 s; journals last read anew at");
+    assert!(
+        !screen.contains("LEFTOVER"),
+        "drawn over what was there: {screen}"
+    );
+    assert!(
+        screen.contains(&format!("Watching {}: status", folder.display())),
+        "{screen}"
+    );
     assert!(
         screen.contains("Looked at") && screen.contains("lines 1–21 of"),
         "{screen}"
@@ -319,9 +338,13 @@ fn in_a_terminal_it_scrolls_and_q_ends_it() {
     assert!(screen.contains("q quit"), "the keys are said: {screen}");
     assert!(screen.contains("SIM00001"), "{screen}");
 
+    t.wait_for("NOISE-NOISE");
+    t.keys(&["C-l"]);
+    t.wait_gone_text("NOISE-NOISE");
+
     // The last laptop's sheets arrive: counted at the next look.
     std::fs::rename(held.join("EX06@sim-EX06"), &laptop).expect("moved back");
-    t.wait_for("(40 journals read anew)");
+    t.wait_for("UTC (40)");
 
     // The end of the status, below the window.
     t.keys(&["End"]);
@@ -347,4 +370,98 @@ fn in_a_terminal_it_scrolls_and_q_ends_it() {
         !after.contains("xEXIT"),
         "a key typed in the watch reached the shell: {after}"
     );
+}
+
+/// The watch says all the one-off status says below the matrix (results
+/// held back, the tally of results), so the lead sees who passes as the
+/// sheets arrive; piped into a reader that stops reading (`| head`), it
+/// ends instead of watching on for nobody.
+#[test]
+fn the_watch_says_the_results_and_ends_when_nobody_reads() {
+    let dir = Dir::new("status-watch-results");
+    let folder = dir.sub("day");
+    common::simulate_into(OSCE, &folder, 12, 6, 3);
+    let (once_code, once) = common::run_osce(&["status", OSCE, "--sessions", s(&folder)]);
+    assert_eq!(once_code, 1, "{once}");
+    let tally = once
+        .lines()
+        .find(|l| l.starts_with("Results (after moderation and decisions"))
+        .expect("the one-off status gives the tally")
+        .to_string();
+    let (mut child, mut screens) = watch(&folder);
+    let screen = screens.wait_for("the first look", |_| true);
+    assert!(
+        screen.contains(&tally),
+        "the watch leaves out {tally:?}:\n{screen}"
+    );
+    if once.contains("Results held back where every sheet is in:") {
+        assert!(
+            screen.contains("Results held back where every sheet is in:"),
+            "{screen}"
+        );
+    }
+    // The reader goes away (once it has read what comes next); what the
+    // watch writes after that has nowhere to go.
+    drop(screens);
+    let start = Instant::now();
+    let mut arrived = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > PATIENCE {
+            let _ = child.kill();
+            panic!("still watching with nobody reading");
+        }
+        if start.elapsed() > Duration::from_secs(3 * arrived) {
+            let id = format!("C9{arrived:02}");
+            common::candidate(&folder, OSCE, &id, "e.jones@laptop-a", Marks::Top);
+            arrived += 1;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(0));
+}
+
+/// A journal whose unfinished last line stays as it is is a copy under way
+/// only for a while: after a minute the watch says it may be a copy cut
+/// short, to be copied again, as the one-off status would call it a
+/// problem.
+#[test]
+fn an_unfinished_line_that_never_finishes_is_said_after_a_minute() {
+    let dir = Dir::new("status-watch-stuck");
+    let folder = dir.sub("shared");
+    candidate(&folder, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let journal = journals(&folder).into_iter().next().expect("a journal");
+    let mut torn = std::fs::read(&journal).expect("journal");
+    torn.extend_from_slice(b"{\"seq\":99,\"time\":\"2026-11-23T");
+    std::fs::write(&journal, &torn).expect("torn");
+    let (mut child, mut screens) = watch(&folder);
+    let first = screens.wait_for("arriving", |t| t.contains("Arriving"));
+    assert!(first.contains(&format!("  {} (since ", s(&journal))), "{first}");
+    let start = Instant::now();
+    let mut later = String::new();
+    while start.elapsed() < Duration::from_secs(120) {
+        match screens.lines.recv_timeout(Duration::from_millis(500)) {
+            Ok(line) => {
+                later.push_str(&line);
+                later.push('\n');
+                if line.starts_with("Unfinished for over a minute") {
+                    break;
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        later.contains(
+            "Unfinished for over a minute (1 journal whose unfinished last line has not changed for 60 s"
+        ) && later.contains("Copy it again from the laptop"),
+        "{}{later}",
+        screens.seen
+    );
+    assert!(start.elapsed() >= Duration::from_secs(50), "said too soon");
 }

@@ -245,90 +245,17 @@ pub fn status(args: &StatusArgs) -> ExitCode {
             "\nNot read: a folder named holds none of this assessment's sheets (the first lines above say which).\n"
         );
     }
-    if !held.is_empty() {
-        // Every sheet is in at these stations, yet their result waits:
-        // said here, with the reason, so that nothing is left unexplained.
-        out!("\nResults held back where every sheet is in:\n");
-        for h in held.iter().take(50) {
-            out!("  {} at {}: {}\n", h.candidate, h.station, h.why);
-            if h.lead_can_decide {
-                out!(
-                    "{}\n",
-                    hints.line("result", &h.candidate, &h.station, "--pass (or --fail)")
-                );
-            }
-        }
-        if held.len() > 50 {
-            out!("  and {} more (results.csv says why for each)\n", held.len() - 50);
-        }
-        let to_review = held.iter().filter(|h| h.lead_can_decide).count();
-        if to_review > 1 {
-            out!(
-                "  Or settle all {to_review} held for review at once, each with the result its marks give now:\n{}\n",
-                hints.held()
-            );
-        }
-    }
-    if !modules.is_empty() && !args.problems {
-        // The module's result, part by part: what the stations give and
-        // what was recorded from outside them.
-        out!("\nModule results (after moderation and decisions):\n");
-        let width = modules
-            .iter()
-            .map(|(c, _, _)| c.chars().count())
-            .max()
-            .unwrap_or(9)
-            .max(9);
-        for (candidate, result, parts) in modules.iter().take(200) {
-            out!("  {candidate:<width$}  {result:<10}  {parts}\n");
-        }
-        if modules.len() > 200 {
-            out!(
-                "  and {} more (results.csv has every candidate)\n",
-                modules.len() - 200
-            );
-        }
-    }
-    if !unrecorded.is_empty() {
-        out!("\nComponents assessed outside the stations, with no result yet:\n");
-        for (component, candidates) in &unrecorded {
-            let shown: Vec<&str> = candidates.iter().take(8).map(String::as_str).collect();
-            let more = candidates.len().saturating_sub(shown.len());
-            out!(
-                "  {component}: {} ({}{})\n",
-                plural(candidates.len(), "candidate", "candidates"),
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
-            );
-        }
-        out!(
-            "    record: osce decide components {} {} --file RESULTS.csv --by NAME --reason \"…\" \
-             (docs/decisions.md gives the file's columns)\n",
-            args.rubric.display(),
-            hints.source()
-        );
-    }
-    if !tally.is_empty() {
-        // Who passes and fails as things stand: each row of results.csv
-        // (osce export) says why.
-        let words: Vec<String> = ["PASS", "FAIL", "DEFERRED", "INCOMPLETE"]
-            .iter()
-            .map(|w| format!("{} {w}", tally.get(*w).copied().unwrap_or(0)))
-            .collect();
-        out!(
-            "\nResults (after moderation and decisions; results.csv from osce export gives each with its reasons): {}\n",
-            words.join(" · ")
-        );
-    }
     let why = why_not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
-    for p in &decisions.problems {
-        outln!("problem: {}", p.to_string());
-    }
-    out!("{}", finality_words(&why));
+    let results = Results {
+        held: &held,
+        modules: &modules,
+        unrecorded: &unrecorded,
+        tally: &tally,
+    };
+    out!(
+        "{}",
+        results_words(&results, &hints, (&args.rubric, args.problems), &decisions, &why)
+    );
     if why.is_empty()
         && let Some(words) = arriving_words(&cohort, "listed above")
     {
@@ -341,6 +268,122 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     };
     leave(cohort, m);
     code
+}
+
+/// What the status says below the matrix of sheets (or the list of what
+/// needs action): results held back, module results, components with no
+/// result yet, the tally of results, and why they are not final yet.
+/// The one-off status and the watch say the same.
+struct Results<'a> {
+    held: &'a Held,
+    modules: &'a ModuleRows,
+    unrecorded: &'a Unrecorded,
+    tally: &'a Tally,
+}
+
+fn results_words(
+    r: &Results<'_>,
+    hints: &Hints,
+    (rubric_path, problems): (&Path, bool),
+    decisions: &osce::results::decisions::Decisions,
+    why: &[String],
+) -> String {
+    let mut out = String::new();
+    macro_rules! o {
+        ($($t:tt)*) => {{
+            let _ = write!(out, $($t)*);
+        }};
+    }
+    macro_rules! oln {
+        ($($t:tt)*) => {{
+            let _ = writeln!(out, $($t)*);
+        }};
+    }
+    let (held, modules, unrecorded, tally) = (r.held, r.modules, r.unrecorded, r.tally);
+    if !held.is_empty() {
+        // Every sheet is in at these stations, yet their result waits:
+        // said here, with the reason, so that nothing is left unexplained.
+        o!("\nResults held back where every sheet is in:\n");
+        for h in held.iter().take(50) {
+            o!("  {} at {}: {}\n", h.candidate, h.station, h.why);
+            if h.lead_can_decide {
+                o!(
+                    "{}\n",
+                    hints.line("result", &h.candidate, &h.station, "--pass (or --fail)")
+                );
+            }
+        }
+        if held.len() > 50 {
+            o!("  and {} more (results.csv says why for each)\n", held.len() - 50);
+        }
+        let to_review = held.iter().filter(|h| h.lead_can_decide).count();
+        if to_review > 1 {
+            o!(
+                "  Or settle all {to_review} held for review at once, each with the result its marks give now:\n{}\n",
+                hints.held()
+            );
+        }
+    }
+    if !modules.is_empty() && !problems {
+        // The module's result, part by part: what the stations give and
+        // what was recorded from outside them.
+        o!("\nModule results (after moderation and decisions):\n");
+        let width = modules
+            .iter()
+            .map(|(c, _, _)| c.chars().count())
+            .max()
+            .unwrap_or(9)
+            .max(9);
+        for (candidate, result, parts) in modules.iter().take(200) {
+            o!("  {candidate:<width$}  {result:<10}  {parts}\n");
+        }
+        if modules.len() > 200 {
+            o!(
+                "  and {} more (results.csv has every candidate)\n",
+                modules.len() - 200
+            );
+        }
+    }
+    if !unrecorded.is_empty() {
+        o!("\nComponents assessed outside the stations, with no result yet:\n");
+        for (component, candidates) in unrecorded {
+            let shown: Vec<&str> = candidates.iter().take(8).map(String::as_str).collect();
+            let more = candidates.len().saturating_sub(shown.len());
+            o!(
+                "  {component}: {} ({}{})\n",
+                plural(candidates.len(), "candidate", "candidates"),
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            );
+        }
+        o!(
+            "    record: osce decide components {} {} --file RESULTS.csv --by NAME --reason \"…\" \
+             (docs/decisions.md gives the file's columns)\n",
+            rubric_path.display(),
+            hints.source()
+        );
+    }
+    if !tally.is_empty() {
+        // Who passes and fails as things stand: each row of results.csv
+        // (osce export) says why.
+        let words: Vec<String> = ["PASS", "FAIL", "DEFERRED", "INCOMPLETE"]
+            .iter()
+            .map(|w| format!("{} {w}", tally.get(*w).copied().unwrap_or(0)))
+            .collect();
+        o!(
+            "\nResults (after moderation and decisions; results.csv from osce export gives each with its reasons): {}\n",
+            words.join(" · ")
+        );
+    }
+    for p in &decisions.problems {
+        oln!("problem: {}", p.to_string());
+    }
+    out.push_str(&finality_words(why));
+    out
 }
 
 /// For the commands that read sheets but do not print the status (report,
@@ -1920,7 +1963,16 @@ struct Watcher<'a> {
     /// (deleted, or a sync client's undoing), with when they went.
     seen: std::collections::BTreeSet<PathBuf>,
     gone: std::collections::BTreeMap<PathBuf, String>,
+    /// Journals whose last line is unfinished: how long each was, since
+    /// when it has been that long, in words and by the clock.
+    arriving: std::collections::BTreeMap<PathBuf, (u64, String, std::time::Instant)>,
+    /// When journals were last read anew, and how many.
+    changed: (String, usize),
 }
+
+/// How long a journal's unfinished last line may stay as it is before the
+/// watch stops calling it a copy under way.
+const ARRIVING_FOR: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn clock_words() -> String {
     chrono::Utc::now().format("%H:%M:%S UTC").to_string()
@@ -1937,6 +1989,8 @@ impl<'a> Watcher<'a> {
             looked_at: String::new(),
             seen: std::collections::BTreeSet::new(),
             gone: std::collections::BTreeMap::new(),
+            arriving: std::collections::BTreeMap::new(),
+            changed: (String::new(), 0),
         }
     }
 
@@ -1971,6 +2025,9 @@ impl<'a> Watcher<'a> {
         } = match loaded {
             Ok(l) => {
                 self.failing = None;
+                if read_anew > 0 || self.last_good.is_none() {
+                    self.changed = (self.looked_at.clone(), read_anew);
+                }
                 l
             }
             Err(failed) => {
@@ -2015,7 +2072,8 @@ impl<'a> Watcher<'a> {
                 .into_iter()
                 .partition(|p| matches!(p, CohortProblem::TornTail { .. }));
         cohort.problems = unusable;
-        let (incomplete, held, _, _, _) = incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+        let (incomplete, held, unrecorded, modules, tally) =
+            incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
         // What the one-off status says of the folders named (one a level
         // off, another exam's) comes first, as there.
         let folders = super::collect::Sessions {
@@ -2032,15 +2090,43 @@ impl<'a> Watcher<'a> {
         } else {
             format!("{}\n\n", not_read.trim())
         };
+        if !self.gone.is_empty() {
+            // Said first: their cells show as not in, as if never marked.
+            let _ = writeln!(
+                text,
+                "GONE: {} read earlier {} no longer in the folders (deleted, moved, or undone by a sync); \
+                 {} as not in below, and each is listed under \"Gone\" at the end.\n",
+                plural(self.gone.len(), "journal", "journals"),
+                if self.gone.len() == 1 { "is" } else { "are" },
+                if self.gone.len() == 1 {
+                    "its sheet shows"
+                } else {
+                    "their sheets show"
+                }
+            );
+        }
         text.push_str(&if problems {
             render_problems(&rubric, &cohort, &m, &moderation, &self.hints, &held)
         } else {
             render(&rubric, &cohort, &m, &moderation, &self.hints)
         });
-        // Why the results are not final yet (the roster's ids that look
-        // like a marked one's among it), as the one-off status says.
+        // The results as things stand and why they are not final yet (the
+        // roster's ids that look like a marked one's among it), as the
+        // one-off status says them.
         let why = why_not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
-        text.push_str(&finality_words(&why));
+        let results = Results {
+            held: &held,
+            modules: &modules,
+            unrecorded: &unrecorded,
+            tally: &tally,
+        };
+        text.push_str(&results_words(
+            &results,
+            &self.hints,
+            (&args.rubric, problems),
+            &decisions,
+            &why,
+        ));
         if !self.gone.is_empty() {
             let _ = writeln!(
                 text,
@@ -2055,19 +2141,55 @@ impl<'a> Watcher<'a> {
                 let _ = writeln!(text, "  and {} more", self.gone.len() - 20);
             }
         }
-        if !arriving.is_empty() {
+        // A copy under way, unless its unfinished line has stayed as it is
+        // for a while: then most likely a copy cut short.
+        let now = std::time::Instant::now();
+        let mut still = std::collections::BTreeMap::new();
+        for p in &arriving {
+            if let CohortProblem::TornTail { path, .. } = p {
+                let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                let entry = match self.arriving.remove(path) {
+                    Some(was) if was.0 == len => was,
+                    _ => (len, self.looked_at.clone(), now),
+                };
+                still.insert(path.clone(), entry);
+            }
+        }
+        self.arriving = still;
+        let (stuck, moving): (Vec<_>, Vec<_>) = self
+            .arriving
+            .iter()
+            .partition(|(_, (_, _, at))| now.duration_since(*at) >= ARRIVING_FOR);
+        if !moving.is_empty() {
             let _ = writeln!(
                 text,
-                "\nArriving ({} still being copied; their complete lines are counted):",
-                plural(arriving.len(), "journal is", "journals are")
+                "\nArriving ({} still being copied; {} complete lines are counted):",
+                plural(moving.len(), "journal is", "journals are"),
+                if moving.len() == 1 { "its" } else { "their" },
             );
-            for p in arriving.iter().take(20) {
-                if let CohortProblem::TornTail { path, .. } = p {
-                    let _ = writeln!(text, "  {}", path.display());
-                }
+            for (path, (_, since, _)) in moving.iter().take(20) {
+                let _ = writeln!(text, "  {} (since {since})", path.display());
             }
-            if arriving.len() > 20 {
-                let _ = writeln!(text, "  and {} more", arriving.len() - 20);
+            if moving.len() > 20 {
+                let _ = writeln!(text, "  and {} more", moving.len() - 20);
+            }
+        }
+        if !stuck.is_empty() {
+            let _ = writeln!(
+                text,
+                "\nUnfinished for over a minute ({} whose unfinished last line has not changed for {} s: a copy cut \
+                 short, or a laptop that stopped mid-write? Copy {} again from the laptop; {} complete lines are \
+                 counted meanwhile):",
+                plural(stuck.len(), "journal", "journals"),
+                ARRIVING_FOR.as_secs(),
+                if stuck.len() == 1 { "it" } else { "them" },
+                if stuck.len() == 1 { "its" } else { "their" },
+            );
+            for (path, (_, since, _)) in stuck.iter().take(20) {
+                let _ = writeln!(text, "  {} (unchanged since {since})", path.display());
+            }
+            if stuck.len() > 20 {
+                let _ = writeln!(text, "  and {} more", stuck.len() - 20);
             }
         }
         let changed = self.last_good.as_ref().is_none_or(|(last, _, _)| *last != text);
@@ -2093,11 +2215,7 @@ impl<'a> Watcher<'a> {
     }
 
     fn shown(&self) -> osce::tui::watch::Shown {
-        let (read_at, read_anew) = self
-            .last_good
-            .as_ref()
-            .map(|(_, at, n)| (at.clone(), *n))
-            .unwrap_or_default();
+        let (read_at, read_anew) = self.changed.clone();
         osce::tui::watch::Shown {
             text: self.text(),
             looked_at: self.looked_at.clone(),
@@ -2166,25 +2284,27 @@ fn watch(args: &StatusArgs) -> ExitCode {
     loop {
         let text = watcher.text();
         if text != shown {
-            out!("{text}");
-            match &watcher.failing {
-                Some((since, _)) => outln!(
-                    "\nWatching {}: not read since {since}. Ctrl-C stops.",
+            let last = match &watcher.failing {
+                Some((since, _)) => format!(
+                    "Watching {}: not read since {since}. Ctrl-C stops.",
                     osce::results::gather::folder_list(&args.sessions)
                 ),
-                None => outln!(
-                    "\nWatching {} (every {} s; {} read anew at {}). Ctrl-C stops.",
+                None => format!(
+                    "Watching {} (every {} s; {} read anew at {}). Ctrl-C stops.",
                     osce::results::gather::folder_list(&args.sessions),
                     WATCH_EVERY.as_secs(),
-                    plural(
-                        watcher.last_good.as_ref().map_or(0, |l| l.2),
-                        "journal",
-                        "journals"
-                    ),
-                    watcher.looked_at
+                    plural(watcher.changed.1, "journal", "journals"),
+                    watcher.changed.0
                 ),
+            };
+            let mut stdout = std::io::stdout().lock();
+            let written = std::io::Write::write_all(&mut stdout, format!("{text}\n{last}\n").as_bytes())
+                .and_then(|()| std::io::Write::flush(&mut stdout));
+            if written.is_err() {
+                // Nobody reads any more (`… | head`, a closed log): the
+                // watch ends.
+                return ExitCode::SUCCESS;
             }
-            let _ = std::io::Write::flush(&mut std::io::stdout());
             shown = text;
         }
         let asleep = std::time::Instant::now();

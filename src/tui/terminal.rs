@@ -16,6 +16,17 @@ use super::theme::Theme;
 /// that a timer on screen is never more than this behind the clock.
 pub const TICK: Duration = Duration::from_millis(100);
 
+/// Ctrl-L: draw the screen again whole, as terminal programs do.
+fn redraw_asked(event: &TermEvent) -> bool {
+    matches!(
+        event,
+        TermEvent::Key(k)
+            if k.kind == event::KeyEventKind::Press
+                && k.modifiers.contains(event::KeyModifiers::CONTROL)
+                && matches!(k.code, event::KeyCode::Char('l' | 'L'))
+    )
+}
+
 /// Runs `screen` in the terminal until it is done, or the process is asked
 /// to stop (SIGTERM, SIGHUP: the window closed).
 pub fn run<S: Screen, E: Executor<S>>(mut screen: S, mut exec: E, colour: bool) -> io::Result<()> {
@@ -25,6 +36,9 @@ pub fn run<S: Screen, E: Executor<S>>(mut screen: S, mut exec: E, colour: bool) 
     // Pasted text arrives as one piece, never as keystrokes that mark.
     let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = (|| -> io::Result<()> {
+        // Whatever the screen held before (a program killed without
+        // restoring it, the shell's lines) is cleared, never drawn over.
+        terminal.clear()?;
         let theme = Theme::new(colour);
         let size = terminal.size()?;
         if let Some(action) = screen.action_for(TermEvent::Resize(size.width, size.height)) {
@@ -52,11 +66,16 @@ pub fn run<S: Screen, E: Executor<S>>(mut screen: S, mut exec: E, colour: bool) 
                 return Ok(());
             }
             terminal.draw(|frame| screen.view(frame, &theme))?;
-            if event::poll(TICK)?
-                && let Some(action) = screen.action_for(event::read()?)
-            {
-                let effects = screen.update(action);
-                drive(&mut screen, &mut exec, effects);
+            if event::poll(TICK)? {
+                let event = event::read()?;
+                if redraw_asked(&event) {
+                    // Ctrl-L, on every screen: drawn again whole, over
+                    // what another program wrote on the terminal.
+                    terminal.clear()?;
+                } else if let Some(action) = screen.action_for(event) {
+                    let effects = screen.update(action);
+                    drive(&mut screen, &mut exec, effects);
+                }
             }
         }
     })();

@@ -45,6 +45,7 @@ pub enum Action {
     /// Fold long lines, or cut them.
     Wrap,
     Help,
+    CloseHelp,
     Quit,
     Resize {
         width: u16,
@@ -138,6 +139,11 @@ impl WatchScreen {
         out
     }
 
+    /// Whether the window shows the end of the text.
+    fn at_end(&self) -> bool {
+        self.scroll > 0 && self.scroll >= self.view_lines().len().saturating_sub(self.rows())
+    }
+
     /// Keeps the window on the text after it changed or the terminal did.
     fn clamp(&mut self) {
         let lines = self.view_lines();
@@ -164,12 +170,17 @@ impl WatchScreen {
                 Some(_) => {}
             },
             Action::Resize { width, height } => {
+                let end = self.at_end();
                 self.width = width;
                 self.height = height;
+                if end {
+                    self.scroll = usize::MAX;
+                }
             }
             Action::Quit => self.quit = true,
             _ if self.too_small() => {}
             Action::Help => self.help = !self.help,
+            Action::CloseHelp => self.help = false,
             _ if self.help => self.help = false,
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
             Action::Down => self.scroll += 1,
@@ -180,8 +191,11 @@ impl WatchScreen {
             Action::Left => self.sideways = self.sideways.saturating_sub(8),
             Action::Right => self.sideways += 8,
             Action::Wrap => {
+                let end = self.at_end();
                 self.wrap = !self.wrap;
-                self.scroll = 0;
+                if end {
+                    self.scroll = usize::MAX;
+                }
             }
             Action::Problems => {
                 self.problems = !self.problems;
@@ -210,6 +224,31 @@ const W: &[Ctx] = &[Ctx::Watch];
 /// Every binding, in the order the help lists them; those with a footer
 /// word are in the footer too.
 pub static BINDINGS: &[Binding] = &[
+    // First, so that the footer keeps them in a narrow window.
+    Binding {
+        ctx: W,
+        keys: &[Key::Char('q')],
+        label: "q/ctrl-c",
+        what: "stop watching",
+        footer: Some(("q", "quit")),
+        action: Action::Quit,
+    },
+    Binding {
+        ctx: W,
+        keys: &[Key::Char('?')],
+        label: "?",
+        what: "these keys, and close them",
+        footer: Some(("?", "help")),
+        action: Action::Help,
+    },
+    Binding {
+        ctx: W,
+        keys: &[Key::Esc],
+        label: "esc",
+        what: "close the keys",
+        footer: None,
+        action: Action::CloseHelp,
+    },
     Binding {
         ctx: W,
         keys: &[Key::Up, Key::Char('k')],
@@ -278,7 +317,7 @@ pub static BINDINGS: &[Binding] = &[
         ctx: W,
         keys: &[Key::Char('w')],
         label: "w",
-        what: "fold long lines onto the next, or cut them (the matrix's columns stay in line)",
+        what: "fold long lines, or cut them (the matrix stays in line)",
         footer: Some(("w", "wrap")),
         action: Action::Wrap,
     },
@@ -286,25 +325,9 @@ pub static BINDINGS: &[Binding] = &[
         ctx: W,
         keys: &[Key::Char('p')],
         label: "p",
-        what: "only what needs action (as --problems), or the whole matrix",
+        what: "only what needs action (as --problems), or all",
         footer: Some(("p", "problems/all")),
         action: Action::Problems,
-    },
-    Binding {
-        ctx: W,
-        keys: &[Key::Char('?'), Key::Esc],
-        label: "?/esc",
-        what: "help, and close it",
-        footer: Some(("?", "help")),
-        action: Action::Help,
-    },
-    Binding {
-        ctx: W,
-        keys: &[Key::Char('q')],
-        label: "q/ctrl-c",
-        what: "stop watching",
-        footer: Some(("q", "quit")),
-        action: Action::Quit,
     },
 ];
 
@@ -351,11 +374,15 @@ fn fold(line: &str, width: usize, out: &mut Vec<String>) {
 pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
     let area = frame.area();
     if app.too_small() {
-        let text = format!(
-            "The terminal is {}×{}; the watch needs at least {MIN_WIDTH}×{MIN_HEIGHT}. \
-             Make the window larger (it goes on looking meanwhile; q stops).",
-            app.width, app.height
-        );
+        let text = if app.width < 30 {
+            format!("{}×{}: too small", app.width, app.height)
+        } else {
+            format!(
+                "The terminal is {}×{}; the watch needs at least {MIN_WIDTH}×{MIN_HEIGHT}. \
+                 Make the window larger (it goes on looking meanwhile; q stops).",
+                app.width, app.height
+            )
+        };
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
@@ -380,10 +407,11 @@ pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
         ),
         None => Line::from(fit(
             &format!(
-                "Looked at {}; shown as read at {} ({} read anew)",
+                "Looked at {}, every {} s; journals last read anew at {} ({})",
                 s.looked_at,
+                app.every.as_secs(),
                 s.read_at,
-                crate::base::text::plural(s.read_anew, "journal", "journals")
+                s.read_anew
             ),
             width,
         )),
@@ -406,11 +434,7 @@ pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
     } else {
         "status"
     };
-    let title = format!(
-        "Watching {} every {} s: {mode}",
-        app.watching,
-        app.every.as_secs()
-    );
+    let title = format!("Watching {}: {mode}", app.watching);
     let first = Line::from(vec![
         Span::styled(
             fit(&title, width.saturating_sub(place.chars().count())),
@@ -441,14 +465,17 @@ pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
     if app.help {
         let notes = vec![
             Line::from(""),
-            Line::styled("The folders are looked at again every few seconds;", theme.dim()),
-            Line::styled("only journals that changed are read again.", theme.dim()),
+            Line::styled(
+                "Looks again every few seconds, reading only journals that changed.",
+                theme.dim(),
+            ),
+            Line::styled("ctrl-l draws the screen again whole.", theme.dim()),
         ];
         table::draw_help(
             frame,
             body,
             table::of_screen(BINDINGS, Ctx::Watch, false),
-            (12, 76),
+            (12, 80),
             notes,
             theme,
         );
@@ -475,6 +502,10 @@ impl Screen for WatchScreen {
     }
 
     fn reply(&mut self, shown: Shown) -> Vec<Effect> {
+        // Kept at the end, where what arrives last is said.
+        if self.at_end() {
+            self.scroll = usize::MAX;
+        }
         self.shown = shown;
         self.clamp();
         Vec::new()
@@ -624,11 +655,40 @@ mod tests {
         assert!(w.problems && w.wrap);
     }
 
+    /// At the end of the text, the window stays there as more arrives
+    /// and as the terminal changes size; Esc only ever closes the keys.
+    #[test]
+    fn the_end_stays_in_view_and_esc_only_closes() {
+        let text = |n: usize| (1..=n).map(|i| format!("line {i}\n")).collect::<String>();
+        let mut w = screen(&text(50), 80, 24);
+        w.update(Action::Bottom);
+        w.reply(shown(&text(60)));
+        assert!(drawn(&w).contains("line 60"), "{}", drawn(&w));
+        w.update(Action::Resize {
+            width: 100,
+            height: 40,
+        });
+        w.update(Action::Resize {
+            width: 80,
+            height: 24,
+        });
+        assert!(drawn(&w).contains("line 60"), "{}", drawn(&w));
+        w.update(Action::Top);
+        w.reply(shown(&text(70)));
+        assert!(drawn(&w).contains("line 1\n"), "{}", drawn(&w));
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        w.update(action_for(esc).expect("bound"));
+        assert!(!w.help, "Esc opened the keys");
+        w.update(Action::Help);
+        w.update(action_for(esc).expect("bound"));
+        assert!(!w.help);
+    }
+
     #[test]
     fn a_tiny_terminal_is_told_to_grow() {
         let w = screen("x", 10, 3);
         let d = drawn(&w);
-        assert!(d.contains("The"), "{d}");
+        assert!(d.contains("10×3:") && d.contains("too"), "{d}");
         let w = screen("x", 39, 20);
         assert!(drawn(&w).contains("Make the window larger"), "{}", drawn(&w));
     }
