@@ -714,6 +714,30 @@ fn a_folder_one_level_too_high_or_too_low_is_told_the_folder_to_name() {
         )) && !out.contains("check that the rubric"),
         "{out}"
     );
+    // An examiner's folder copied straight into a sessions folder, without
+    // the assessment's folder between.
+    let shared = d.sub("shared");
+    std::fs::create_dir_all(&shared).expect("folder");
+    let copied = std::process::Command::new("cp")
+        .args([
+            "-r",
+            examiner.to_str().expect("utf-8"),
+            shared.to_str().expect("utf-8"),
+        ])
+        .status()
+        .expect("cp");
+    assert!(copied.success());
+    let (code, out) = status(&[OSCE, "--sessions", shared.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{} holds examiners' folders (E01@lap) straight in it, without the assessment's folder between: if \
+             they hold sheets of \"msk-us-osce\", move them into {}",
+            shared.display(),
+            shared.join("msk-us-osce").display()
+        )),
+        "{out}"
+    );
     // An empty folder that only happens to bear the assessment's name is
     // not taken for the assessment's folder.
     let empty = d.sub("elsewhere").join("msk-us-osce");

@@ -1713,6 +1713,30 @@ fn no_sheets_here(id: &str, folder: &Path) -> String {
         .flatten()
         .map(|e| e.path())
         .collect();
+    // Examiners' folders put straight into the sessions folder, without
+    // the assessment's folder between (a laptop's folder copied one level
+    // too high).
+    if folder.file_name().is_none_or(|n| n != std::ffi::OsStr::new(id)) && holds_sheets(folder) {
+        let mut examiners: Vec<String> = super::collect::dirs(folder)
+            .iter()
+            .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
+            .filter(|n| n.contains('@'))
+            .collect();
+        examiners.sort();
+        let shown = if examiners.len() > 3 {
+            format!("{}, … ({} in all)", examiners[..3].join(", "), examiners.len())
+        } else {
+            examiners.join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "{} holds examiners' folders ({shown}) straight in it, without the assessment's folder between: if \
+             they hold sheets of \"{id}\", move them into {} (a sessions folder holds a folder per assessment, \
+             and the examiners' folders in it).",
+            folder.display(),
+            folder.join(id).display()
+        );
+    }
     let mut journals_only: Vec<&Path> = std::iter::once(folder)
         .chain(entries.iter().filter(|p| p.is_dir()).map(PathBuf::as_path))
         .filter(|f| {
