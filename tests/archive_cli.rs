@@ -1137,7 +1137,8 @@ fn a_damaged_journal_is_stored_reported_by_name_and_seen_by_status_as_in_the_fol
     let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("note: 1 journal collected before fails its checks"),
+        out.contains("note: 1 journal collected before fails its checks, kept as evidence (said on every collect, voided or not)")
+            && out.contains(&format!("`osce status RUBRIC --archive {} --problems` says whether a decision is still to make", s(&archive))),
         "{out}"
     );
 

@@ -257,11 +257,14 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     let earlier = done.failing_in_archive.saturating_sub(done.failing.len());
     if earlier > 0 {
         errln!(
-            "note: {} collected before {} its checks; `osce audit --archive {}` lists {}",
+            "note: {} collected before {} its checks, kept as evidence (said on every collect, voided or not); \
+             `osce audit --archive {}` lists {}, and `osce status RUBRIC --archive {} --problems` says whether \
+             a decision is still to make",
             plural(earlier, "journal", "journals"),
             if earlier == 1 { "fails" } else { "fail" },
             args.archive.display(),
-            if earlier == 1 { "it" } else { "them" }
+            if earlier == 1 { "it" } else { "them" },
+            args.archive.display()
         );
     }
     drop(archive);
