@@ -362,6 +362,7 @@ fn concerns_absences_amendments_and_damaged_files_are_shown() {
     for expected in [
         "✓ !",
         "✓ amended",
+        "; ✓ amended: submitted, then changed with who and why;",
         "absent",
         "Concerns flagged:\n  C001 at shoulder",
         "elbow.jsonl: the end of the journal from line",

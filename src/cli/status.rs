@@ -1289,6 +1289,10 @@ pub fn render(
     // The words the matrix uses, each explained where it appears.
     let words: String = [
         (CellState::Opened, "opened: the sheet opened, nothing marked"),
+        (
+            CellState::Amended,
+            "✓ amended: submitted, then changed with who and why",
+        ),
         (CellState::InProgress, "marking: marks given, not submitted"),
         (
             CellState::Amending,
