@@ -1173,3 +1173,34 @@ fn every_sessions_folder_inside_is_named_and_a_moderation_folder_is_not_one() {
         );
     }
 }
+
+/// A sessions folder whose name has spaces and brackets (a shared drive's
+/// "OSCE (Summer sitting)"): the decision status suggests, pasted into a
+/// shell as it is (with a name and a reason filled in), is recorded.
+#[test]
+fn a_suggested_decision_pastes_into_a_shell_whatever_the_folder_is_called() {
+    let d = Dir::new();
+    let folder = d.0.join("Shared drive – Faculty").join("OSCE (Summer sitting)");
+    common::simulate_into(OSCE, &folder, 12, 6, 3);
+    let (_, out) = status(&[OSCE, "--sessions", folder.to_str().expect("utf-8"), "--problems"]);
+    let hint = out
+        .lines()
+        .map(str::trim)
+        .find_map(|l| l.strip_prefix("decide: osce decide absence "))
+        .unwrap_or_else(|| panic!("an absence to decide in:\n{out}"))
+        .replace("--by NAME", "--by 'Dr Lead'")
+        .replace("--reason \"…\"", "--reason 'Mitigating circumstances'");
+    let bin = env!("CARGO_BIN_EXE_osce");
+    let run = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("{bin} decide absence {hint}"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("bash runs");
+    assert!(
+        run.status.success(),
+        "{hint}\n{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

@@ -54,9 +54,39 @@ pub fn quoted_list(items: &[String]) -> String {
         .join(", ")
 }
 
+/// `text` as one word of a shell command a person can paste: as it is
+/// when every character is safe, else in single quotes (a quote inside
+/// written `'\''`). Folder names with spaces or brackets ("Shared drive",
+/// "OSCE (Summer)") stay one argument.
+pub fn shell_word(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_@%+=:,./-~".contains(c);
+    if !text.is_empty() && text.chars().all(safe) && !text.starts_with('~') {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// [`shell_word`] of a path.
+pub fn shell_path(path: &std::path::Path) -> String {
+    shell_word(&path.display().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words_stay_one_argument() {
+        assert_eq!(shell_word("/tmp/day-1/sessions"), "/tmp/day-1/sessions");
+        assert_eq!(
+            shell_word("Shared drive/OSCE (Summer)"),
+            "'Shared drive/OSCE (Summer)'"
+        );
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
+        assert_eq!(shell_word("~/x"), "'~/x'");
+    }
 
     #[test]
     fn counts_and_cuts() {

@@ -363,7 +363,7 @@ fn results_words(
         o!(
             "    record: osce decide components {} {} --file RESULTS.csv --by NAME --reason \"…\" \
              (docs/decisions.md gives the file's columns)\n",
-            rubric_path.display(),
+            osce::base::text::shell_path(rubric_path),
             hints.source()
         );
     }
@@ -375,7 +375,7 @@ fn results_words(
             .map(|w| format!("{} {w}", tally.get(*w).copied().unwrap_or(0)))
             .collect();
         o!(
-            "\nResults (after moderation and decisions; results.csv from osce export gives each with its reasons): {}\n",
+            "\nResults: {} (after moderation and decisions; results.csv from osce export gives each with its reasons)\n",
             words.join(" · ")
         );
     }
@@ -718,13 +718,13 @@ pub struct Hints {
 impl Hints {
     pub fn new(rubric: &Path, sessions: &[PathBuf]) -> Hints {
         Hints {
-            rubric: rubric.display().to_string(),
+            rubric: osce::base::text::shell_path(rubric),
             archive: None,
             source: format!(
                 "--sessions {}",
                 sessions
                     .iter()
-                    .map(|p| p.display().to_string())
+                    .map(|p| osce::base::text::shell_path(p))
                     .collect::<Vec<_>>()
                     .join(" ")
             ),
@@ -735,9 +735,12 @@ impl Hints {
     /// lead's own (then collected).
     pub fn archive(rubric: &Path, archive: &Path) -> Hints {
         Hints {
-            rubric: rubric.display().to_string(),
+            rubric: osce::base::text::shell_path(rubric),
             archive: Some(archive.to_path_buf()),
-            source: format!("--archive {} --into FOLDER", archive.display()),
+            source: format!(
+                "--archive {} --into FOLDER",
+                osce::base::text::shell_path(archive)
+            ),
         }
     }
 
@@ -819,14 +822,7 @@ impl Hints {
             .collect();
         match paths.as_slice() {
             [path] => match path.to_str() {
-                Some(text)
-                    if !text.is_empty()
-                        && text
-                            .chars()
-                            .all(|c| c.is_alphanumeric() || "/._-@+:,".contains(c)) =>
-                {
-                    format!("--sheet {text}")
-                }
+                Some(text) if !text.is_empty() => format!("--sheet {}", osce::base::text::shell_word(text)),
                 _ => "--sheet PATH".to_string(),
             },
             _ => "--sheet PATH".to_string(),
@@ -1972,6 +1968,35 @@ fn copies_section(out: &mut String, cohort: &Cohort) {
 /// How often `status --watch` looks at the folders again.
 const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// Whether standard output leads nowhere any more: a pipe whose reader
+/// has gone (the system says so as an error on it, or a hang-up).
+fn nobody_reads() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdout = std::io::stdout();
+    let mut fds = [PollFd::new(&stdout, PollFlags::empty())];
+    let now = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    matches!(poll(&mut fds, Some(&now)), Ok(n) if n > 0)
+        && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP)
+}
+
+/// What is wrong with the rubric at `path`, in words (what `osce check`
+/// says), if it cannot be used; nothing is printed.
+fn rubric_words(path: &Path) -> Result<(), String> {
+    let text = osce::rubric::read_text(path).map_err(|e| e.to_string())?;
+    let checked = osce::rubric::check_str(&path.display().to_string(), &text);
+    if checked.rubric.is_some() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: invalid; fix it with `osce check` first:\n{}",
+        path.display(),
+        diagnostics::render(&checked, false).trim_end()
+    ))
+}
+
 /// What the watch has seen of the folders: what changed is read again,
 /// and what went is remembered.
 struct Watcher<'a> {
@@ -2027,6 +2052,19 @@ impl<'a> Watcher<'a> {
     /// not be read even once (said on stderr): the command given is wrong.
     fn look(&mut self, problems: bool) -> Result<(), ExitCode> {
         let args = self.args;
+        if self.last_good.is_some()
+            && let Err(words) = rubric_words(&args.rubric)
+        {
+            // Said on the screen, in the words `osce check` gives: never
+            // written over it on stderr.
+            self.looked_at = clock_words();
+            let since = match self.failing.take() {
+                Some((since, _)) => since,
+                None => self.looked_at.clone(),
+            };
+            self.failing = Some((since, words));
+            return Ok(());
+        }
         let mut read_anew = 0;
         let remembered = &mut self.remembered;
         let loaded = load_checked(
@@ -2086,6 +2124,12 @@ impl<'a> Watcher<'a> {
             .map(|s| s.path.clone())
             .chain(cohort.problem_sheets.iter().map(|p| p.path.clone()))
             .chain(cohort.copies.iter().map(|c| c.copy.clone()))
+            .chain(cohort.other_versions.values().flatten().cloned())
+            .chain(cohort.problems.iter().map(|p| match p {
+                CohortProblem::TornTail { path, .. } | CohortProblem::UnknownStation { path, .. } => {
+                    path.clone()
+                }
+            }))
             .collect();
         for path in self.seen.difference(&here) {
             self.gone
@@ -2236,14 +2280,20 @@ impl<'a> Watcher<'a> {
         match &self.failing {
             None => text.clone(),
             Some((since, words)) => format!(
-                "NOT READ since {since}: {words}\nStill looking every {} s; below is what was read at {at}.\n\n{text}",
+                "NOT READ since {since}: {words}\nStill looking every {} s; below is the status as read at {at}.\n\n{text}",
                 WATCH_EVERY.as_secs()
             ),
         }
     }
 
     fn shown(&self) -> osce::tui::watch::Shown {
-        let (read_at, read_anew) = self.changed.clone();
+        let (mut read_at, read_anew) = self.changed.clone();
+        if self.failing.is_some()
+            && let Some((_, at, _)) = &self.last_good
+        {
+            // What is shown is what was read then.
+            read_at = at.clone();
+        }
         osce::tui::watch::Shown {
             text: self.text(),
             looked_at: self.looked_at.clone(),
@@ -2337,6 +2387,11 @@ fn watch(args: &StatusArgs) -> ExitCode {
         }
         let asleep = std::time::Instant::now();
         while !stopped() && asleep.elapsed() < WATCH_EVERY {
+            if nobody_reads() {
+                // `… | head` has ended, a log's reader closed: the watch
+                // ends too, without waiting for the next change to fail.
+                return ExitCode::SUCCESS;
+            }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         if stopped() {

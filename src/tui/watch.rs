@@ -398,7 +398,7 @@ pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
         Some(since) => Line::styled(
             fit(
                 &format!(
-                    "NOT READ since {since} (last looked at {}); below is what was read at {}",
+                    "NOT READ since {since} · looked {} · shown: read {}",
                     s.looked_at, s.read_at
                 ),
                 width,
@@ -407,11 +407,11 @@ pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
         ),
         None => Line::from(fit(
             &format!(
-                "Looked at {}, every {} s; journals last read anew at {} ({})",
+                "Looked at {}, every {} s; last read anew at {}: {}",
                 s.looked_at,
                 app.every.as_secs(),
                 s.read_at,
-                s.read_anew
+                crate::base::text::plural(s.read_anew, "journal", "journals")
             ),
             width,
         )),
@@ -434,7 +434,18 @@ pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
     } else {
         "status"
     };
-    let title = format!("Watching {}: {mode}", app.watching);
+    // A long folder name keeps its end, where days and circuits differ.
+    let room = width.saturating_sub(place.chars().count() + mode.chars().count() + 12);
+    let watching = if app.watching.chars().count() > room && room > 1 {
+        let tail: String = {
+            let chars: Vec<char> = app.watching.chars().collect();
+            chars[chars.len() - (room - 1)..].iter().collect()
+        };
+        format!("…{tail}")
+    } else {
+        app.watching.clone()
+    };
+    let title = format!("Watching {watching}: {mode}");
     let first = Line::from(vec![
         Span::styled(
             fit(&title, width.saturating_sub(place.chars().count())),
