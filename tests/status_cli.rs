@@ -1204,3 +1204,68 @@ fn a_suggested_decision_pastes_into_a_shell_whatever_the_folder_is_called() {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+/// A laptop's folder that cannot be read (copied from another account,
+/// its permissions kept): status says so in words for reading, where it
+/// said that nothing was saved, as if it had been writing.
+#[test]
+fn an_unreadable_laptop_folder_is_said_in_words_for_reading() {
+    let d = Dir::new();
+    let folder = d.0.join("day");
+    common::simulate_into(OSCE, &folder, 4, 2, 3);
+    let laptop = std::fs::read_dir(folder.join("msk-us-osce"))
+        .expect("the assessment's folder")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.is_dir())
+        .expect("a laptop's folder");
+    let uid = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let chmod = |mode: &str, path: &Path, recursive: bool| {
+        let mut c = std::process::Command::new("chmod");
+        if recursive {
+            c.arg("-R");
+        }
+        assert!(c.arg(mode).arg(path).status().expect("chmod").success());
+    };
+    let mut command = if uid == "0" {
+        // root reads every folder: run as nobody, the rest readable.
+        if std::process::Command::new("setpriv")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            eprintln!("skipped: running as root without setpriv");
+            return;
+        }
+        chmod("a+rX", &d.0, true);
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        c.arg(env!("CARGO_BIN_EXE_osce"));
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_osce"))
+    };
+    chmod("000", &laptop, false);
+    let out = command
+        .args(["status", OSCE, "--sessions", folder.to_str().expect("utf-8")])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("osce runs");
+    chmod("700", &laptop, false);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains(&format!("{}: Permission denied", laptop.display()))
+            && said.contains("Nothing was changed. Check that the folder is there and readable by you")
+            && !said.contains("nothing was saved"),
+        "{said}"
+    );
+}

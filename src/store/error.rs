@@ -22,6 +22,15 @@ pub enum StoreError {
     )]
     Io { path: PathBuf, source: io::Error },
 
+    /// A folder that could not be listed: only ever read, so nothing was
+    /// saved or changed by the failure.
+    #[error(
+        "{}: {source}. Nothing was changed. Check that the folder is there and readable by you (a folder copied \
+         from another account may need `chmod -R u+rwX` on it), then try again",
+        path.display()
+    )]
+    Unlisted { path: PathBuf, source: io::Error },
+
     #[error(
         "{} is already open in another osce window or process (on this computer, or on another one sharing this folder). \
          Two windows must never write the same sheet: close the other one, then open the sheet again",

@@ -52,7 +52,7 @@ pub struct SaveProblem {
 impl SaveProblem {
     pub fn of(error: &StoreError) -> SaveProblem {
         let (headline, advice) = match error {
-            StoreError::Io { source, .. } => words_for(source),
+            StoreError::Io { source, .. } | StoreError::Unlisted { source, .. } => words_for(source),
             StoreError::Locked { .. } => (
                 "the sheet is open in another window",
                 "Close the other window, then open the sheet again.",
@@ -69,7 +69,9 @@ impl SaveProblem {
         // The system's own words and the file; the store's advice for
         // an I/O error is the banner's, said better for the case.
         let detail = match error {
-            StoreError::Io { path, source } => format!("{}: {source}", path.display()),
+            StoreError::Io { path, source } | StoreError::Unlisted { path, source } => {
+                format!("{}: {source}", path.display())
+            }
             other => other.to_string(),
         };
         SaveProblem {

@@ -493,7 +493,7 @@ pub(super) fn entries(dir: &Path, dirs: bool) -> Result<Vec<(String, PathBuf)>, 
         Ok(read) => read,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => {
-            return Err(StoreError::Io {
+            return Err(StoreError::Unlisted {
                 path: dir.to_path_buf(),
                 source: e,
             });
@@ -501,7 +501,10 @@ pub(super) fn entries(dir: &Path, dirs: bool) -> Result<Vec<(String, PathBuf)>, 
     };
     let mut out = Vec::new();
     for entry in read {
-        let entry = entry.map_err(io_error(dir))?;
+        let entry = entry.map_err(|source| StoreError::Unlisted {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let path = entry.path();
         // The folder listing gives each entry's type: only a link needs a
         // `stat` to see what it leads to (a cohort has tens of thousands
