@@ -2014,7 +2014,7 @@ struct Watcher<'a> {
     looked_at: String,
     /// Every journal read so far, and those no longer in the folders
     /// (deleted, or a sync client's undoing), with when they went.
-    seen: std::collections::BTreeSet<PathBuf>,
+    seen: std::collections::HashSet<PathBuf>,
     gone: std::collections::BTreeMap<PathBuf, String>,
     /// Journals whose last line is unfinished: how long each was, since
     /// when it has been that long, in words and by the clock.
@@ -2040,7 +2040,7 @@ impl<'a> Watcher<'a> {
             last_good: None,
             failing: None,
             looked_at: String::new(),
-            seen: std::collections::BTreeSet::new(),
+            seen: std::collections::HashSet::new(),
             gone: std::collections::BTreeMap::new(),
             arriving: std::collections::BTreeMap::new(),
             changed: (String::new(), 0),
@@ -2118,7 +2118,7 @@ impl<'a> Watcher<'a> {
         };
         // A journal read before and no longer there: said, not silently
         // counted as missing again.
-        let here: std::collections::BTreeSet<PathBuf> = cohort
+        let here: std::collections::HashSet<PathBuf> = cohort
             .sheets
             .iter()
             .map(|s| s.path.clone())

@@ -454,8 +454,12 @@ pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
         Span::styled(place, theme.dim()),
     ]);
     frame.render_widget(Paragraph::new(vec![first, second]), top);
+    // Only the lines in the window are laid out: a cohort's status has
+    // thousands.
     let lines: Vec<Line> = view_lines
         .iter()
+        .skip(app.scroll)
+        .take(body.height as usize)
         .map(|l| {
             if l.starts_with("NOT READ") {
                 Line::styled(l.as_str(), theme.alarm())
@@ -465,10 +469,7 @@ pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
         })
         .collect();
     frame.render_widget(
-        Paragraph::new(lines).scroll((
-            app.scroll.min(u16::MAX as usize) as u16,
-            app.sideways.min(u16::MAX as usize) as u16,
-        )),
+        Paragraph::new(lines).scroll((0, app.sideways.min(u16::MAX as usize) as u16)),
         body,
     );
     let keys = table::footer_spans(table::of_screen(BINDINGS, Ctx::Watch, true), theme);
