@@ -379,6 +379,18 @@ fn in_a_terminal_it_scrolls_and_q_ends_it() {
     t.keys(&["End"]);
     let end = t.wait_for("Not final yet");
     assert!(!end.contains("SIM00001 "), "scrolled down: {end}");
+    // A journal deleted while the window is at the end: said where it
+    // is seen, in the header, not only at the top of the text.
+    let journal = common::journals(&laptop).into_iter().next().expect("a journal");
+    let bytes = std::fs::read(&journal).expect("journal");
+    std::fs::remove_file(&journal).expect("deleted");
+    let gone = t.wait_for("GONE: 1 journal no longer in the folders (see the top)");
+    assert!(
+        gone.contains("Not final yet") || gone.contains("Gone ("),
+        "still at the end: {gone}"
+    );
+    std::fs::write(&journal, &bytes).expect("back");
+    t.wait_gone_text("GONE: 1 journal");
     t.keys(&["p"]);
     let problems = t.wait_for("what needs action");
     assert!(problems.contains("decide:"), "{problems}");

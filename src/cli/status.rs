@@ -2300,6 +2300,12 @@ impl<'a> Watcher<'a> {
             read_at,
             read_anew,
             failing_since: self.failing.as_ref().map(|(since, _)| since.clone()),
+            alert: (!self.gone.is_empty()).then(|| {
+                format!(
+                    "GONE: {} no longer in the folders (see the top)",
+                    plural(self.gone.len(), "journal", "journals")
+                )
+            }),
         }
     }
 }

@@ -75,6 +75,9 @@ pub struct Shown {
     /// Since when the folders or the roster could not be read, if they
     /// could not this time.
     pub failing_since: Option<String>,
+    /// What must not scroll out of view (journals gone from the folders),
+    /// said in the header wherever the window is.
+    pub alert: Option<String>,
 }
 
 #[derive(Debug)]
@@ -405,6 +408,17 @@ pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
             ),
             theme.alarm(),
         ),
+        None if s.alert.is_some() => Line::styled(
+            fit(
+                &format!(
+                    "{} · looked at {}",
+                    s.alert.as_deref().unwrap_or_default(),
+                    s.looked_at
+                ),
+                width,
+            ),
+            theme.alarm(),
+        ),
         None => Line::from(fit(
             &format!(
                 "Looked at {}, every {} s; last read anew at {}: {}",
@@ -553,6 +567,7 @@ mod tests {
             read_at: "10:00:00 UTC".into(),
             read_anew: 3,
             failing_since: None,
+            alert: None,
         }
     }
 
@@ -694,6 +709,24 @@ mod tests {
         w.update(Action::Help);
         w.update(action_for(esc).expect("bound"));
         assert!(!w.help);
+    }
+
+    /// Journals gone are said in the header, wherever the window is.
+    #[test]
+    fn an_alert_stays_in_view() {
+        let text = (1..=80).map(|i| format!("line {i}\n")).collect::<String>();
+        let mut w = screen(&text, 80, 24);
+        w.update(Action::Bottom);
+        let mut s = shown(&text);
+        s.alert = Some("GONE: 2 journals no longer in the folders (see the top)".into());
+        w.reply(s);
+        let d = drawn(&w);
+        assert!(
+            d.lines()
+                .nth(1)
+                .is_some_and(|l| l.starts_with("GONE: 2 journals no longer in the folders")),
+            "{d}"
+        );
     }
 
     #[test]
