@@ -2058,11 +2058,7 @@ impl<'a> Watcher<'a> {
             // Said on the screen, in the words `osce check` gives: never
             // written over it on stderr.
             self.looked_at = clock_words();
-            let since = match self.failing.take() {
-                Some((since, _)) => since,
-                None => self.looked_at.clone(),
-            };
-            self.failing = Some((since, words));
+            self.not_read(words);
             return Ok(());
         }
         let mut read_anew = 0;
@@ -2108,11 +2104,7 @@ impl<'a> Watcher<'a> {
                 } else {
                     failed.words
                 };
-                let since = match self.failing.take() {
-                    Some((since, _)) => since,
-                    None => self.looked_at.clone(),
-                };
-                self.failing = Some((since, words));
+                self.not_read(words);
                 return Ok(());
             }
         };
@@ -2269,6 +2261,17 @@ impl<'a> Watcher<'a> {
             self.last_good = Some((text, self.looked_at.clone(), read_anew));
         }
         Ok(())
+    }
+
+    /// This look could not read the folders or the rubric, for `words`:
+    /// failing since the first look that could not, whatever the reason
+    /// is now.
+    fn not_read(&mut self, words: String) {
+        let since = match self.failing.take() {
+            Some((since, _)) => since,
+            None => self.looked_at.clone(),
+        };
+        self.failing = Some((since, words));
     }
 
     /// The text to show: what was last read, below why it could not be
