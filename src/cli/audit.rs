@@ -154,6 +154,7 @@ fn finding(out: &mut String, f: &Finding, archive: Option<&Path>) {
         FindingKind::SameSheet {
             others,
             relation: Copies::Different,
+            ..
         },
     ) = (archive, &f.kind)
     {

@@ -1933,12 +1933,64 @@ fn copies_section(out: &mut String, cohort: &Cohort) {
             again.display()
         );
     }
-    if cohort.copies.is_empty() {
+    // Copies a sync client (or a person) renamed beside a journal, one by
+    // one: each is a file the exam lead may tidy away once it is known that
+    // nothing in it is lost.
+    let renamed = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .and_then(osce::store::journal_station)
+            .is_some_and(|(_, copy)| copy)
+    };
+    let (by_name, by_folder): (Vec<_>, Vec<_>) = cohort
+        .copies
+        .iter()
+        .partition(|c| renamed(&c.copy) || renamed(&c.used));
+    if !by_name.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nRenamed copies of journals (a sync client keeps both files when one changed in two places), read as \
+             copies of the same sheet:"
+        );
+        const LISTED: usize = 20;
+        let name = |p: &Path| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        for c in by_name.iter().take(LISTED) {
+            let what = if c.identical {
+                format!(
+                    "{} is the same as {} beside it: nothing in it is lost",
+                    c.copy.display(),
+                    name(&c.used)
+                )
+            } else if renamed(&c.used) {
+                format!(
+                    "{} holds every record of {} beside it, and more: it is the one used. Keep it: the other lacks \
+                     those records",
+                    c.used.display(),
+                    name(&c.copy)
+                )
+            } else {
+                format!(
+                    "{} is an older copy of {} beside it, which is used: nothing in it is lost",
+                    c.copy.display(),
+                    name(&c.used)
+                )
+            };
+            let _ = writeln!(out, "  {what}");
+        }
+        if by_name.len() > LISTED {
+            let _ = writeln!(out, "  and {} more", by_name.len() - LISTED);
+        }
+    }
+    if by_folder.is_empty() {
         return;
     }
     // (folder of the copy used, folder of the other copy, identical) -> count
     let mut groups: std::collections::BTreeMap<(String, String, bool), usize> = Default::default();
-    for c in &cohort.copies {
+    for c in by_folder {
         let root = |p: &Path| osce::store::sessions_root(p).unwrap_or(p).display().to_string();
         *groups
             .entry((root(&c.used), root(&c.copy), c.identical))
@@ -1947,7 +1999,7 @@ fn copies_section(out: &mut String, cohort: &Cohort) {
     let _ = writeln!(
         out,
         "\nSheets seen more than once, counted once ({} copies):",
-        cohort.copies.len()
+        cohort.copies.len() - by_name.len()
     );
     for ((used, copy, identical), n) in groups {
         let what = if identical {

@@ -872,7 +872,7 @@ fn list(folder: &Path) -> Result<Vec<Found>, ArchiveError> {
         }
     }
     assessments.sort();
-    let store = Store::new(folder);
+    let store = Store::new(folder).with_renamed_copies();
     let store_error = |source| ArchiveError::Store {
         path: folder.to_path_buf(),
         source,
@@ -1341,7 +1341,11 @@ pub fn collect(
                                      was collected{then}",
                                     at + 1,
                                     match f.kind {
-                                        "sheet" => "sheet (two laptops with one device name)",
+                                        "sheet" => {
+                                            "sheet (two laptops with one device name, or a laptop marking on while \
+                                             its synced folder was out of date: a sync client then keeps both, \
+                                             one renamed)"
+                                        }
                                         "moderation" => {
                                             "assessor's moderation journal (moderation begun again in another \
                                              folder from a copy that did not hold it, an older copy of the \

@@ -319,7 +319,14 @@ pub enum FindingKind {
     /// match: a line changed by hand, then set aside as if cut short.
     QuarantinedChange,
     /// The same sheet's journal in more than one folder.
-    SameSheet { others: Vec<PathBuf>, relation: Copies },
+    SameSheet {
+        others: Vec<PathBuf>,
+        relation: Copies,
+        /// One of them is a renamed copy
+        /// ([`crate::store::journal_station`]): a sync client's, most
+        /// likely.
+        renamed: bool,
+    },
     /// Readable or writable by others than its owner.
     Permissions { mode: u32, folder: bool },
     /// A symbolic link inside the assessment's folder.
@@ -822,8 +829,9 @@ impl Walk {
         let station_ok = |suffix: &str| name.strip_suffix(suffix).is_some_and(|s| check_id(s).is_ok());
         if file.kind == Kind::File && station_ok(&quarantine) {
             self.quarantines.push(file.path.clone());
-        } else if file.kind == Kind::File && station_ok(&journal) {
-            // A journal: Store::sheets lists it.
+        } else if file.kind == Kind::File && crate::store::journal_station(name).is_some() {
+            // A journal, or a renamed copy of one: Store::sheets lists it,
+            // as a copy of the same sheet.
         } else if file.kind != Kind::Dangling || !station_ok(&journal) {
             // (A dangling link named like a journal is reported as a link.)
             self.find(
@@ -1256,7 +1264,8 @@ fn settle_findings(
     let in_force = decisions.in_force();
     // <root>/<assessment>/<examiner>@<device>/<candidate>/<station>.jsonl
     let place = |path: &Path| -> Option<(String, String, String, String)> {
-        let station = path.file_stem()?.to_str()?.to_string();
+        let (station, _) = crate::store::journal_station(path.file_name()?.to_str()?)?;
+        let station = station.to_string();
         let candidate = path.parent()?.file_name()?.to_str()?.to_string();
         let who = path.parent()?.parent()?.file_name()?.to_str()?;
         let (examiner, device) = crate::store::parse_who(who)?;
@@ -1278,6 +1287,7 @@ fn settle_findings(
             FindingKind::SameSheet {
                 others,
                 relation: Copies::Different,
+                ..
             } => {
                 let last = |p: &Path| source.record_hashes(p).pop().unwrap_or_default();
                 let group: Vec<&Path> = std::iter::once(finding.path.as_path())
@@ -1436,8 +1446,18 @@ fn same_sheet(copies: &[(PathBuf, Vec<String>)], findings: &mut Vec<Finding>) {
         kind: FindingKind::SameSheet {
             others: copies[1..].iter().map(|(p, _)| p.clone()).collect(),
             relation,
+            renamed: copies.iter().any(|(p, _)| renamed_copy(p)),
         },
     });
+}
+
+/// Whether `path` is a journal's copy renamed beside it
+/// ([`crate::store::journal_station`]).
+fn renamed_copy(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(crate::store::journal_station)
+        .is_some_and(|(_, copy)| copy)
 }
 
 /// What a quarantine file holds.
@@ -1701,21 +1721,48 @@ impl fmt::Display for FindingKind {
                  the journal's last line was changed after it was written (a write cut short cannot do \
                  that), then set aside when the sheet was opened. A sign of a hand edit"
             ),
-            FindingKind::SameSheet { others, relation } => {
+            FindingKind::SameSheet {
+                others,
+                relation,
+                renamed,
+            } => {
                 let others: Vec<String> = others.iter().map(|p| p.display().to_string()).collect();
                 let others = others.join(", ");
+                let why = if *renamed {
+                    "one of them is a renamed copy, as a sync client makes when the file changed in two places"
+                } else {
+                    ""
+                };
                 match relation {
+                    Copies::Identical if *renamed => write!(
+                        f,
+                        "the same sheet's journal is also in {others}, record for record the same: {why}. \
+                         Every command counts it once; nothing in either is lost"
+                    ),
                     Copies::Identical => write!(
                         f,
                         "the same sheet's journal is also in {others}, record for record the same: \
                          a folder was copied twice. Every command counts it once; keep one copy in \
                          the folders you collect"
                     ),
+                    Copies::OlderCopy if *renamed => write!(
+                        f,
+                        "the same sheet's journal is also in {others}: {why}. The shorter ones are older \
+                         copies of the longest, which every command uses whatever its name: keep the \
+                         longest"
+                    ),
                     Copies::OlderCopy => write!(
                         f,
                         "the same sheet's journal is also in {others}; the shorter ones are older \
                          copies of the longest, which every command uses. Keep only the longest in the \
                          folders you collect"
+                    ),
+                    Copies::Different if *renamed => write!(
+                        f,
+                        "the same sheet's journal is also in {others}, with a different history: {why} \
+                         (a laptop marking on while its copy of the folder was out of date). Only one can \
+                         count: ask the examiner which, and record it with `osce decide conflict` (`osce \
+                         status --problems` gives the command)"
                     ),
                     Copies::Different => write!(
                         f,
@@ -1756,7 +1803,7 @@ impl fmt::Display for FindingKind {
             FindingKind::Unexpected { expected } => write!(
                 f,
                 "osce did not put this here (only {expected} belong here), so status and export ignore \
-                 it. A sync service's conflict copy or an editor's backup looks like this: find out where \
+                 it. An editor's backup or a file a sync service left looks like this: find out where \
                  it came from, and never rename it into place"
             ),
             FindingKind::NoAssessmentFolder { assessment, holds } => write!(

@@ -75,7 +75,7 @@ impl Source<'_> {
         let (folders, again) = self.distinct_folders();
         let mut found = Vec::new();
         for folder in folders {
-            let store = Store::new(folder);
+            let store = Store::new(folder).with_renamed_copies();
             found.extend(match which {
                 Sheets::All => store.sheets(assessment)?,
                 Sheets::Cell { candidate, station } => store.cell_sheets(assessment, candidate, station)?,

@@ -74,6 +74,9 @@ pub fn moderation_key(assessment: &str, assessor: &str, device: &str) -> SheetKe
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Store {
     pub(super) root: PathBuf,
+    /// [`Store::sheets`] and [`Store::cell_sheets`] also list renamed
+    /// copies of journals ([`journal_station`]).
+    renamed_copies: bool,
 }
 
 pub(super) fn check(what: &'static str, id: &str) -> Result<(), StoreError> {
@@ -95,7 +98,23 @@ pub(super) fn check_key(key: &SheetKey) -> Result<(), StoreError> {
 impl Store {
     /// A store rooted at `root`. Nothing is touched until a sheet is opened.
     pub fn new(root: impl Into<PathBuf>) -> Store {
-        Store { root: root.into() }
+        Store {
+            root: root.into(),
+            renamed_copies: false,
+        }
+    }
+
+    /// The same store, listing sheets with the copies of journals that a
+    /// sync client (or a person) renamed beside them
+    /// ([`journal_station`]): each is listed under the key of the journal
+    /// it is a copy of, so that whoever reads every copy of a sheet reads
+    /// it too. For reading a collected folder only: the marking screen
+    /// never opens one.
+    pub fn with_renamed_copies(self) -> Store {
+        Store {
+            renamed_copies: true,
+            ..self
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -416,7 +435,7 @@ impl Store {
         }
         let listed = crate::base::threads::map(folders, 256, |folder| {
             let (key, dir) = folder?;
-            journals_in(key, &dir)
+            journals_in(key, &dir, self.renamed_copies)
         });
         let mut found = Vec::new();
         for journals in listed {
@@ -445,16 +464,25 @@ impl Store {
             let Some((examiner, device)) = parse_who(&who) else {
                 continue;
             };
+            let key = SheetKey {
+                assessment: assessment.to_string(),
+                station: String::new(),
+                candidate: candidate.to_string(),
+                examiner: examiner.to_string(),
+                device: device.to_string(),
+            };
+            if self.renamed_copies {
+                let journals = journals_in(key, &who_dir.join(candidate), true)?;
+                found.extend(journals.into_iter().filter(|(k, _)| k.station == station));
+                continue;
+            }
             let path = who_dir
                 .join(candidate)
                 .join(format!("{station}.{JOURNAL_EXTENSION}"));
             if path.is_file() {
                 let key = SheetKey {
-                    assessment: assessment.to_string(),
                     station: station.to_string(),
-                    candidate: candidate.to_string(),
-                    examiner: examiner.to_string(),
-                    device: device.to_string(),
+                    ..key
                 };
                 found.push((key, path));
             }
@@ -465,15 +493,19 @@ impl Store {
 }
 
 /// The journals in one candidate's folder `dir`, whose sheets are `key`
-/// with each file's station.
-pub(super) fn journals_in(key: SheetKey, dir: &Path) -> Result<Vec<(SheetKey, PathBuf)>, StoreError> {
-    let suffix = format!(".{JOURNAL_EXTENSION}");
+/// with each file's station; with `renamed`, renamed copies too
+/// ([`journal_station`]).
+pub(super) fn journals_in(
+    key: SheetKey,
+    dir: &Path,
+    renamed: bool,
+) -> Result<Vec<(SheetKey, PathBuf)>, StoreError> {
     let mut found = Vec::new();
     for (name, path) in entries(dir, false)? {
-        let Some(station) = name.strip_suffix(&suffix) else {
+        let Some((station, copy)) = journal_station(&name) else {
             continue;
         };
-        if check_id(station).is_err() {
+        if copy && !renamed {
             continue;
         }
         let key = SheetKey {
@@ -483,6 +515,27 @@ pub(super) fn journals_in(key: SheetKey, dir: &Path) -> Result<Vec<(SheetKey, Pa
         found.push((key, path));
     }
     Ok(found)
+}
+
+/// The station whose journal a file named `name` in a candidate's folder
+/// is, and whether it is a renamed copy of that journal. A journal is
+/// `<station>.jsonl`; a copy renamed is what sync clients and file
+/// managers make of a file beside one of the same name: `<station>
+/// (Ann's conflicted copy 2026-06-01).jsonl`, `<station> (1).jsonl`,
+/// `<station> 2.jsonl`, `<station> - Copy.jsonl` (the station, then a space
+/// or a bracket and anything), and `<station>.sync-conflict-20260601-101010-ABCDEFG.jsonl`.
+/// Nothing else is a journal (quarantine files among them).
+pub fn journal_station(name: &str) -> Option<(&str, bool)> {
+    let stem = name.strip_suffix(JOURNAL_EXTENSION)?.strip_suffix('.')?;
+    if let Some((station, _)) = stem.split_once(".sync-conflict-") {
+        return check_id(station).is_ok().then_some((station, true));
+    }
+    if check_id(stem).is_ok() {
+        return Some((stem, false));
+    }
+    let at = stem.find([' ', '(', '\u{a0}'])?;
+    let station = stem[..at].trim_end_matches([' ', '\u{a0}']);
+    check_id(station).is_ok().then_some((station, true))
 }
 
 /// The named sub-folders (or, with `dirs == false`, plain files) of `dir`,
@@ -558,4 +611,36 @@ pub fn assessments_in(folders: &[PathBuf]) -> Vec<String> {
     found.sort();
     found.dedup();
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::journal_station;
+
+    #[test]
+    fn renamed_copies_are_known_by_the_station_they_start_with() {
+        let names = [
+            ("upper-limb.jsonl", Some(("upper-limb", false))),
+            (
+                "upper-limb (Ann's conflicted copy 2026-06-01).jsonl",
+                Some(("upper-limb", true)),
+            ),
+            ("upper-limb (1).jsonl", Some(("upper-limb", true))),
+            ("upper-limb 2.jsonl", Some(("upper-limb", true))),
+            ("upper-limb - Copy.jsonl", Some(("upper-limb", true))),
+            (
+                "upper-limb.sync-conflict-20260601-101010-ABCDEFG.jsonl",
+                Some(("upper-limb", true)),
+            ),
+            ("upper-limb.jsonl.quarantine", None),
+            ("(1).jsonl", None),
+            (" upper-limb.jsonl", None),
+            ("notes.txt", None),
+            (".jsonl", None),
+            ("jsonl", None),
+        ];
+        for (name, station) in names {
+            assert_eq!(journal_station(name), station, "{name}");
+        }
+    }
 }

@@ -1,0 +1,161 @@
+//! A sync client that finds a journal changed in two places keeps both
+//! files, one of them renamed (`upper-limb (EX01's conflicted copy
+//! 2026-06-01).jsonl`, `upper-limb.sync-conflict-….jsonl`). The renamed
+//! copy may hold the whole submitted sheet: every command reading the
+//! folders reads it as a copy of the same sheet, so that no mark in it is
+//! lost, and a different history in it is a conflict to decide.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Dir, PRACTICAL, csv_rows, journals, run_osce, simulate_into};
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// `journal`'s file renamed as a sync client renames a copy: `suffix`
+/// added to its stem.
+fn renamed(journal: &Path, suffix: &str) -> PathBuf {
+    let stem = journal.file_stem().and_then(|n| n.to_str()).expect("stem");
+    journal.with_file_name(format!("{stem}{suffix}.jsonl"))
+}
+
+/// The first `n` whole lines of `journal`, written over it.
+fn cut_to_lines(journal: &Path, n: usize) {
+    let text = std::fs::read_to_string(journal).expect("read");
+    let kept: String = text.split_inclusive('\n').take(n).collect();
+    assert!(kept.len() < text.len(), "the journal has more than {n} lines");
+    std::fs::write(journal, kept).expect("write");
+}
+
+fn export(source: &[&str], out: &Path) -> (i32, String, Vec<Vec<String>>) {
+    let mut args = vec!["export", PRACTICAL];
+    args.extend_from_slice(source);
+    args.extend_from_slice(&["--out", s(out)]);
+    let (code, said) = run_osce(&args);
+    let rows = csv_rows(&out.join("results.csv"));
+    (code, said, rows)
+}
+
+/// The conflicted copy holds the submitted sheet; the journal under the
+/// station's name is an older copy of it (the sync client kept the
+/// shorter one under the name). Status, export and collect use the
+/// renamed copy, and the results are those of the whole sheet.
+#[test]
+fn a_conflicted_copy_holding_the_submitted_sheet_is_used() {
+    let dir = Dir::new("renamed-longer");
+    let folder = dir.sub("laptop");
+    simulate_into(PRACTICAL, &folder, 6, 2, 1);
+    let (code, _, whole) = export(&["--sessions", s(&folder)], &dir.0.join("before"));
+    assert!(code == 0 || code == 1);
+    let (_, status_before) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    let results_line = |out: &str| {
+        out.lines()
+            .find(|l| l.starts_with("Results:"))
+            .map(str::to_string)
+            .expect("a results line")
+    };
+
+    let journal = journals(&folder)[0].clone();
+    let copy = renamed(&journal, " (EX01's conflicted copy 2026-06-01)");
+    std::fs::copy(&journal, &copy).expect("copy");
+    cut_to_lines(&journal, 6);
+
+    let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    assert!(
+        !said.contains("marking"),
+        "the cell shows the sheet submitted:\n{said}"
+    );
+    assert!(said.contains("Renamed copies of journals"), "{said}");
+    assert!(
+        said.contains(&format!("{} holds every record of", copy.display()))
+            && said.contains("it is the one used"),
+        "{said}"
+    );
+    assert_eq!(results_line(&said), results_line(&status_before), "{said}");
+
+    let (_, _, rows) = export(&["--sessions", s(&folder)], &dir.0.join("from-folders"));
+    assert_eq!(
+        rows, whole,
+        "results.csv as before the sync client renamed the file"
+    );
+
+    let archive = dir.0.join("exam.osce");
+    let (code, said) = run_osce(&["collect", s(&archive), s(&folder)]);
+    assert_eq!(code, 0, "{said}");
+    let (_, said) = run_osce(&["status", PRACTICAL, "--archive", s(&archive)]);
+    assert!(!said.contains("marking"), "{said}");
+    let (_, _, rows) = export(&["--archive", s(&archive)], &dir.0.join("from-archive"));
+    assert_eq!(rows, whole, "results.csv from the archive as before");
+
+    let (code, said) = run_osce(&["audit", PRACTICAL, "--sessions", s(&folder)]);
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("one of them is a renamed copy"), "{said}");
+    assert!(!said.contains("osce did not put this here"), "{said}");
+}
+
+/// The renamed copy holds another history of the sheet (a laptop marking
+/// on an out-of-date copy of the folder): a conflict in status, from the
+/// folders and from the archive, settled by a decision naming the renamed
+/// file.
+#[test]
+fn a_renamed_copy_with_another_history_is_a_conflict_to_decide() {
+    let dir = Dir::new("renamed-other");
+    let folder = dir.sub("laptop");
+    let other = dir.sub("other-run");
+    simulate_into(PRACTICAL, &folder, 6, 2, 1);
+    simulate_into(PRACTICAL, &other, 6, 2, 2);
+    let journal = journals(&folder)[0].clone();
+    let rel = journal.strip_prefix(&folder).expect("inside");
+    let copy = renamed(&journal, ".sync-conflict-20260601-101010-ABCDEFG");
+    std::fs::copy(other.join(rel), &copy).expect("the other run has the same sheet");
+
+    let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    assert!(said.contains("1 CONFLICT"), "{said}");
+    assert!(said.contains(&copy.display().to_string()), "{said}");
+    let archive = dir.0.join("exam.osce");
+    let (code, said) = run_osce(&["collect", s(&archive), s(&folder)]);
+    assert_eq!(code, 1, "a history refused as the journal is said:\n{said}");
+    assert!(said.contains("renamed"), "{said}");
+    let (_, said) = run_osce(&["status", PRACTICAL, "--archive", s(&archive)]);
+    assert!(said.contains("1 CONFLICT"), "{said}");
+
+    let candidate = rel
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|n| n.to_str())
+        .expect("candidate");
+    let station = journal.file_stem().and_then(|n| n.to_str()).expect("station");
+    let (code, said) = run_osce(&[
+        "decide",
+        "conflict",
+        PRACTICAL,
+        "--sessions",
+        s(&folder),
+        "--candidate",
+        candidate,
+        "--station",
+        station,
+        "--use",
+        s(&copy),
+        "--by",
+        "Dr Lead",
+        "--reason",
+        "the examiner confirmed the sheet in the conflicted copy is the one submitted",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    assert!(!said.contains("CONFLICT"), "{said}");
+    let (code, said) = run_osce(&["audit", PRACTICAL, "--sessions", s(&folder)]);
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        said.contains("0 errors") && said.contains("settled by decision"),
+        "{said}"
+    );
+    let (_, said) = run_osce(&["collect", s(&archive), s(&folder)]);
+    assert!(said.contains("1 new journal"), "the decisions journal:\n{said}");
+    let (_, said) = run_osce(&["status", PRACTICAL, "--archive", s(&archive)]);
+    assert!(!said.contains("CONFLICT"), "{said}");
+}
