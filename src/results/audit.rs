@@ -783,9 +783,18 @@ impl Walk {
             for candidate in list(&who.path)? {
                 self.check(&candidate);
                 let name = candidate.name.as_deref().unwrap_or("");
-                if candidate.kind == Kind::File && (name == MODERATION_FILE || name == DECISIONS_FILE) {
+                let named_journal = |file: &str| {
+                    let stem = file
+                        .strip_suffix(&format!(".{JOURNAL_EXTENSION}"))
+                        .unwrap_or(file);
+                    crate::store::journal_station(name).is_some_and(|(s, _)| s == stem)
+                };
+                if candidate.kind == Kind::File
+                    && (named_journal(MODERATION_FILE) || named_journal(DECISIONS_FILE))
+                {
                     // An assessor's moderation journal or an exam lead's
-                    // decisions: listed and checked below.
+                    // decisions (or a renamed copy of one): listed and
+                    // checked below.
                     continue;
                 }
                 if candidate.kind == Kind::File && is_probe(name) {

@@ -116,7 +116,7 @@ impl Source<'_> {
         }
         let mut found = Vec::new();
         for folder in self.distinct_folders().0 {
-            found.extend(list(&Store::new(folder))?);
+            found.extend(list(&Store::new(folder).with_renamed_copies())?);
         }
         found.sort();
         found.dedup_by(|a, b| a.2 == b.2);

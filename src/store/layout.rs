@@ -274,6 +274,20 @@ impl Store {
             let Some((assessor, device)) = parse_who(&who) else {
                 continue;
             };
+            if self.renamed_copies {
+                // The journal and its copies renamed beside it.
+                let stem = file
+                    .strip_suffix(&format!(".{JOURNAL_EXTENSION}"))
+                    .unwrap_or(file);
+                for (name, path) in entries(&who_dir, false)? {
+                    if journal_station(&name).is_some_and(|(s, _)| s == stem)
+                        && fs::metadata(&path).is_ok_and(|m| m.is_file())
+                    {
+                        found.push((assessor.to_string(), device.to_string(), path));
+                    }
+                }
+                continue;
+            }
             let path = who_dir.join(file);
             if fs::metadata(&path).is_ok_and(|m| m.is_file()) {
                 found.push((assessor.to_string(), device.to_string(), path));
