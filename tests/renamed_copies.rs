@@ -154,7 +154,11 @@ fn a_renamed_copy_with_another_history_is_a_conflict_to_decide() {
         .into_iter()
         .find(|p| p.file_name().is_some_and(|n| n == "decisions.jsonl"))
         .expect("the decisions journal");
-    std::fs::rename(&decisions, renamed(&decisions, " (Dr Lead's conflicted copy 2026-06-02)")).expect("rename");
+    std::fs::rename(
+        &decisions,
+        renamed(&decisions, " (Dr Lead's conflicted copy 2026-06-02)"),
+    )
+    .expect("rename");
     let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
     assert!(!said.contains("CONFLICT"), "{said}");
     let (code, said) = run_osce(&["audit", PRACTICAL, "--sessions", s(&folder)]);

@@ -732,7 +732,7 @@ fn a_folder_one_level_too_high_or_too_low_is_told_the_folder_to_name() {
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(&format!(
-            "{} holds examiners' folders (E01@lap) straight in it, without the assessment's folder between: if \
+            "{} holds examiners' folders (E01@lap) straight in it, without the assessment's folder between. If \
              they hold sheets of \"msk-us-osce\", move them into {}",
             shared.display(),
             shared.join("msk-us-osce").display()
@@ -1268,4 +1268,65 @@ fn an_unreadable_laptop_folder_is_said_in_words_for_reading() {
             && !said.contains("nothing was saved"),
         "{said}"
     );
+}
+
+/// A laptop's examiner folder dropped straight into the exam office's
+/// sessions folder, beside the assessment's folder that holds the other
+/// laptops': status says first that it is not read and where to move it,
+/// export warns of it, and collect says its journals were not collected
+/// and exits 1. Before, their sheets were only "not in yet".
+#[test]
+fn an_examiners_folder_beside_the_assessments_folder_is_said_not_read() {
+    let d = common::Dir::new("straight-beside");
+    let sessions = d.sub("office");
+    common::simulate_into(common::PRACTICAL, &sessions, 6, 2, 1);
+    let assessment = sessions.join("msk-us-practical");
+    let mut examiners: Vec<PathBuf> = std::fs::read_dir(&assessment)
+        .expect("list")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    examiners.sort();
+    let moved = examiners.last().expect("an examiner's folder").clone();
+    let name = moved.file_name().expect("name").to_string_lossy().into_owned();
+    std::fs::rename(&moved, sessions.join(&name)).expect("move");
+    let s = |p: &Path| p.to_str().expect("utf-8").to_string();
+
+    let (code, out) = common::run_osce(&["status", common::PRACTICAL, "--sessions", &s(&sessions)]);
+    assert_eq!(code, 1, "{out}");
+    let said = format!(
+        "{} holds examiners' folders ({name}) straight in it, beside the assessment's folder: what they hold is \
+         not read. If they hold sheets of \"msk-us-practical\", move them into {}",
+        sessions.display(),
+        assessment.display()
+    );
+    assert!(
+        out.starts_with("Not read (outside the assessment's folder):\n") && out.contains(&said),
+        "{out}"
+    );
+    let (_, out) = common::run_osce(&[
+        "export",
+        common::PRACTICAL,
+        "--sessions",
+        &s(&sessions),
+        "--out",
+        &s(&d.0.join("export")),
+    ]);
+    assert!(out.contains(&format!("warning: {said}")), "{out}");
+    let (code, out) = common::run_osce(&["collect", &s(&d.0.join("exam.osce")), &s(&sessions)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "error: {} holds examiners' folders ({name}) straight in it, beside the assessments' folders: their \
+             journals were not collected. Move them into {}",
+            sessions.display(),
+            assessment.display()
+        )),
+        "{out}"
+    );
+    // Moved into place, nothing is said and collect takes them.
+    std::fs::rename(sessions.join(&name), &moved).expect("move back");
+    let (_, out) = common::run_osce(&["status", common::PRACTICAL, "--sessions", &s(&sessions)]);
+    assert!(!out.contains("Not read"), "{out}");
+    let (code, out) = common::run_osce(&["collect", &s(&d.0.join("exam.osce")), &s(&sessions)]);
+    assert_eq!(code, 0, "{out}");
 }

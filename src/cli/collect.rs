@@ -107,6 +107,15 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             folder.display()
         );
     }
+    // Examiners' folders one level too high, beside the assessments'
+    // folders: not collected, and nothing else would say so.
+    let mut outside = false;
+    for folder in args.folders.iter().filter(|f| !done.empty_folders.contains(f)) {
+        if let Some(words) = examiners_outside(folder) {
+            errln!("error: {words}");
+            outside = true;
+        }
+    }
     if !existed && done.new.is_empty() && !done.empty_folders.is_empty() {
         // Nothing at all to collect: no archive of nothing is left behind.
         drop(archive);
@@ -277,7 +286,7 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     if let Some(code) = failed {
         return code;
     }
-    if done.has_errors() || !done.empty_folders.is_empty() {
+    if done.has_errors() || !done.empty_folders.is_empty() || outside {
         ExitCode::from(EXIT_INVALID)
     } else {
         ExitCode::SUCCESS
@@ -462,6 +471,46 @@ pub(super) fn dirs(f: &Path) -> Vec<PathBuf> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| e.path())
         .collect()
+}
+
+/// Examiners' folders (`EXAMINER@DEVICE`, holding candidates' folders)
+/// straight in the sessions folder `folder`, beside the assessments'
+/// folders, whose journals `collect` does not take: where to move them,
+/// in words, or `None`.
+fn examiners_outside(folder: &Path) -> Option<String> {
+    let who = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .and_then(osce::store::parse_who)
+            .is_some()
+    };
+    let (mut examiners, assessments): (Vec<PathBuf>, Vec<PathBuf>) = dirs(folder)
+        .into_iter()
+        .filter(|d| !who(d) || !dirs(d).is_empty())
+        .partition(|d| who(d));
+    if examiners.is_empty() {
+        return None;
+    }
+    examiners.sort();
+    let names: Vec<String> = examiners
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let shown = if names.len() > 3 {
+        format!("{}, … ({} in all)", names[..3].join(", "), names.len())
+    } else {
+        names.join(", ")
+    };
+    let into = match assessments.as_slice() {
+        [one] => one.display().to_string(),
+        _ => format!("{}/ASSESSMENT (the assessment's folder)", folder.display()),
+    };
+    Some(format!(
+        "{} holds examiners' folders ({shown}) straight in it, beside the assessments' folders: their journals \
+         were not collected. Move them into {into} (a sessions folder holds a folder per assessment, and the \
+         examiners' folders in it), then collect again",
+        folder.display()
+    ))
 }
 
 /// The sessions folder a folder holding no journals was probably meant

@@ -242,7 +242,8 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         out!("{other}");
     } else if !not_read.is_empty() {
         out!(
-            "\nNot read: a folder named holds none of this assessment's sheets (the first lines above say which).\n"
+            "\nNot read: a folder named holds none of this assessment's sheets, or sheets lie outside the \
+             assessment's folder (the first lines above say which).\n"
         );
     }
     let why = why_not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
@@ -1716,27 +1717,7 @@ fn no_sheets_here(id: &str, folder: &Path) -> String {
     // Examiners' folders put straight into the sessions folder, without
     // the assessment's folder between (a laptop's folder copied one level
     // too high).
-    if folder.file_name().is_none_or(|n| n != std::ffi::OsStr::new(id)) && holds_sheets(folder) {
-        let mut examiners: Vec<String> = super::collect::dirs(folder)
-            .iter()
-            .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
-            .filter(|n| n.contains('@'))
-            .collect();
-        examiners.sort();
-        let shown = if examiners.len() > 3 {
-            format!("{}, … ({} in all)", examiners[..3].join(", "), examiners.len())
-        } else {
-            examiners.join(", ")
-        };
-        let _ = writeln!(
-            out,
-            "{} holds examiners' folders ({shown}) straight in it, without the assessment's folder between: if \
-             they hold sheets of \"{id}\", move them into {} (a sessions folder holds a folder per assessment, \
-             and the examiners' folders in it).",
-            folder.display(),
-            folder.join(id).display()
-        );
-    }
+    out.push_str(&examiners_straight_in(id, folder));
     let mut journals_only: Vec<&Path> = std::iter::once(folder)
         .chain(entries.iter().filter(|p| p.is_dir()).map(PathBuf::as_path))
         .filter(|f| {
@@ -1791,6 +1772,40 @@ enum Instead {
 /// Whether the assessment's folder `assessment` holds a sheet: an
 /// examiner's folder with a candidate's in it (not only an assessor's
 /// moderation or a lead's decisions journal).
+/// Examiners' folders (`<examiner>@<device>`, holding candidates'
+/// folders) put straight into `folder`, a sessions folder, without the
+/// assessment's folder between (a laptop's folder copied one level too
+/// high): their sheets are not read. One line saying where to move them,
+/// or nothing.
+fn examiners_straight_in(id: &str, folder: &Path) -> String {
+    if folder.file_name().is_some_and(|n| n == std::ffi::OsStr::new(id)) || !holds_sheets(folder) {
+        return String::new();
+    }
+    let mut examiners: Vec<String> = super::collect::dirs(folder)
+        .iter()
+        .filter(|p| !super::collect::dirs(p).is_empty())
+        .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
+        .filter(|n| n.contains('@'))
+        .collect();
+    examiners.sort();
+    let shown = if examiners.len() > 3 {
+        format!("{}, … ({} in all)", examiners[..3].join(", "), examiners.len())
+    } else {
+        examiners.join(", ")
+    };
+    let beside = if folder.join(id).is_dir() {
+        ", beside the assessment's folder: what they hold is not read"
+    } else {
+        ", without the assessment's folder between"
+    };
+    format!(
+        "{} holds examiners' folders ({shown}) straight in it{beside}. If they hold sheets of \"{id}\", move \
+         them into {} (a sessions folder holds a folder per assessment, and the examiners' folders in it).\n",
+        folder.display(),
+        folder.join(id).display()
+    )
+}
+
 fn holds_sheets(assessment: &Path) -> bool {
     use super::collect::dirs;
     dirs(assessment).iter().any(|examiner| {
@@ -1888,11 +1903,21 @@ pub(super) fn folders_without(
     sessions: &super::collect::Sessions,
     folders: &[std::path::PathBuf],
 ) -> String {
-    if sessions.stored.is_some() || folders.len() < 2 {
+    if sessions.stored.is_some() {
         return String::new();
     }
+    // Examiners' folders one level too high beside the assessment's: the
+    // rest of the folder is read, so they would go unnoticed.
+    let straight: String = folders
+        .iter()
+        .filter(|f| f.join(id).is_dir())
+        .map(|f| examiners_straight_in(id, f))
+        .collect();
     let mut out = String::new();
-    for folder in folders.iter().filter(|f| !f.join(id).is_dir()) {
+    for folder in folders
+        .iter()
+        .filter(|f| folders.len() > 1 && !f.join(id).is_dir())
+    {
         let (_, other) = elsewhere(id, sessions, std::slice::from_ref(folder));
         if other.is_empty() {
             let _ = writeln!(out, "{} holds no sheets of \"{id}\".", folder.display());
@@ -1900,11 +1925,14 @@ pub(super) fn folders_without(
             out.push_str(&other);
         }
     }
-    if out.is_empty() {
-        out
-    } else {
-        format!("\nNot read (no sheets of this assessment):\n{out}")
+    let mut said = String::new();
+    if !straight.is_empty() {
+        said = format!("\nNot read (outside the assessment's folder):\n{straight}");
     }
+    if !out.is_empty() {
+        said.push_str(&format!("\nNot read (no sheets of this assessment):\n{out}"));
+    }
+    said
 }
 
 /// The error of a command that found no sheet of `rubric`'s assessment,
