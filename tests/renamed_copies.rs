@@ -109,7 +109,7 @@ fn a_renamed_copy_with_another_history_is_a_conflict_to_decide() {
     simulate_into(PRACTICAL, &other, 6, 2, 2);
     let journal = journals(&folder)[0].clone();
     let rel = journal.strip_prefix(&folder).expect("inside");
-    let copy = renamed(&journal, ".sync-conflict-20260601-101010-ABCDEFG");
+    let copy = renamed(&journal, " (Ann's conflicted copy 2026-06-01)");
     std::fs::copy(other.join(rel), &copy).expect("the other run has the same sheet");
 
     let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
@@ -118,9 +118,49 @@ fn a_renamed_copy_with_another_history_is_a_conflict_to_decide() {
     let archive = dir.0.join("exam.osce");
     let (code, said) = run_osce(&["collect", s(&archive), s(&folder)]);
     assert_eq!(code, 1, "a history refused as the journal is said:\n{said}");
-    assert!(said.contains("renamed"), "{said}");
+    assert!(
+        said.contains(&format!(
+            "refused, from {}: a copy renamed beside the journal (a sync client keeps both files when one changed \
+             in two places)",
+            copy.display()
+        )),
+        "the journal under its own name is the one kept, the renamed copy beside it:\n{said}"
+    );
     let (_, said) = run_osce(&["status", PRACTICAL, "--archive", s(&archive)]);
     assert!(said.contains("1 CONFLICT"), "{said}");
+
+    // Each history is listed with what it holds, its path quoted for a
+    // shell, so that the decision pasted with it runs as it is.
+    let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder), "--problems"]);
+    let listed = said
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains("conflicted copy"))
+        .find_map(|l| l.split_once(": submitted "))
+        .map(|(path, _)| path.to_string())
+        .expect("the renamed copy's history, submitted");
+    let decide = said
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("decide: "))
+        .expect("the decision to paste")
+        .replace(
+            "osce ",
+            &format!("{} ", assert_cmd::cargo::cargo_bin("osce").display()),
+        )
+        .replace("JOURNAL", &listed)
+        .replace("NAME", "'Dr Lead'")
+        .replace('…', "asked the examiner")
+        .replace("decide conflict", "decide conflict --dry-run");
+    let pasted = std::process::Command::new("bash")
+        .args(["-c", &decide])
+        .output()
+        .expect("bash");
+    assert!(
+        pasted.status.success(),
+        "{decide}\n{}{}",
+        String::from_utf8_lossy(&pasted.stdout),
+        String::from_utf8_lossy(&pasted.stderr)
+    );
 
     let candidate = rel
         .parent()
@@ -172,4 +212,54 @@ fn a_renamed_copy_with_another_history_is_a_conflict_to_decide() {
     assert!(said.contains("1 new journal"), "the decisions journal:\n{said}");
     let (_, said) = run_osce(&["status", PRACTICAL, "--archive", s(&archive)]);
     assert!(!said.contains("CONFLICT"), "{said}");
+}
+
+/// The names sync clients and file managers give a copy, each holding the
+/// whole sheet beside a journal cut short, one in each candidate's
+/// folder: every sheet counts as submitted. Identical copies are one
+/// sheet, the file under the journal's own name the one used.
+#[test]
+fn every_form_of_renamed_copy_is_read_and_the_journals_own_name_is_preferred() {
+    let dir = Dir::new("renamed-forms");
+    let folder = dir.sub("laptop");
+    simulate_into(PRACTICAL, &folder, 6, 2, 1);
+    let (_, before) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    let all = journals(&folder);
+    let suffixes = [
+        " (1).sync-conflict-20260601-101010-ABCDEFG",
+        " 2",
+        " - Copy",
+        "\u{a0}(copie en conflit de Zoë 2026-06-01)",
+    ];
+    let mut cut = Vec::new();
+    for (journal, suffix) in all.iter().zip(suffixes) {
+        let copy = renamed(journal, suffix);
+        std::fs::copy(journal, &copy).expect("copy");
+        cut_to_lines(journal, 5);
+        cut.push(copy);
+    }
+    // An identical copy beside another journal.
+    let same = renamed(&all[5], " (1)");
+    std::fs::copy(&all[5], &same).expect("copy");
+
+    let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    assert!(!said.contains("marking"), "{said}");
+    let tally = |out: &str| {
+        out.lines()
+            .find(|l| l.starts_with("Results:"))
+            .map(str::to_string)
+    };
+    assert_eq!(tally(&said), tally(&before), "{said}");
+    for copy in &cut {
+        assert!(
+            said.contains(&format!("{} holds every record of", copy.display())),
+            "{}:\n{said}",
+            copy.display()
+        );
+    }
+    let own = all[5].file_name().and_then(|n| n.to_str()).expect("name");
+    assert!(
+        said.contains(&format!("{} is the same as {own} beside it", same.display())),
+        "the journal under its own name is the one used:\n{said}"
+    );
 }

@@ -243,6 +243,36 @@ fn a_folder_gone_for_a_while_is_said_and_the_watch_goes_on() {
     let _ = child.wait();
 }
 
+/// A copy that was not used (a sync client's renamed copy, identical to
+/// the journal beside it), tidied away while the watch runs, loses
+/// nothing: it is not said as gone. The journal used, deleted, is.
+#[test]
+fn a_spare_copy_tidied_away_is_not_gone() {
+    let dir = Dir::new("status-watch-spare");
+    let folder = dir.sub("shared");
+    candidate(&folder, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let stations = journals(&folder).len();
+    let journal = journals(&folder).into_iter().next().expect("a journal");
+    let stem = journal.file_stem().and_then(|n| n.to_str()).expect("stem");
+    let copy = journal.with_file_name(format!("{stem} (1).jsonl"));
+    std::fs::copy(&journal, &copy).expect("copy");
+    let (mut child, mut screens) = watch(&folder);
+    let expected = format!("{stations} sheets expected: {stations} submitted.");
+    screens.wait_for("the copy read", |t| {
+        t.contains(&expected) && t.contains(&format!("{} is the same as", s(&copy)))
+    });
+    std::fs::remove_file(&copy).expect("tidy");
+    let screen = screens.wait_for("the copy no longer listed", |t| !t.contains("Renamed copies"));
+    assert!(
+        !screen.contains("GONE") && !screen.contains("Gone (") && screen.contains(&expected),
+        "{screen}"
+    );
+    std::fs::remove_file(&journal).expect("delete");
+    screens.wait_for("the journal gone", |t| t.starts_with("GONE: 1 journal"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// The watch says what the one-off status says of a folder named a level
 /// too high: the folder to name instead, and why nothing is final.
 #[test]

@@ -748,14 +748,48 @@ impl Hints {
     /// A journal as the conflict's decision names it: its path, and where
     /// the archive collected it from (which laptop's history it is).
     fn journal(&self, path: &Path) -> String {
+        // Quoted as a shell needs it: pasted into a decision as it is.
+        let shown = osce::base::text::shell_path(path);
         match self
             .archive
             .as_deref()
             .and_then(|a| osce::results::archive::origin_of(a, path))
         {
-            Some(from) => format!("{} (collected from {from})", path.display()),
-            None => path.display().to_string(),
+            Some(from) => format!("{shown} (collected from {from})"),
+            None => shown,
         }
+    }
+
+    /// A history of a sheet in conflict: its journal, and what it holds
+    /// (what tells the histories apart when asking the examiner).
+    fn history(&self, sheet: &osce::results::gather::FoundSheet) -> String {
+        let state = &sheet.state;
+        let holds = if let Some(why) = &state.absent {
+            format!("absent ({why})")
+        } else if let Some(s) = &state.submitted {
+            format!(
+                "submitted {} {}/{} at {}{}",
+                s.outcome,
+                osce::scoring::fmt_marks(s.score),
+                osce::scoring::fmt_marks(s.max),
+                s.time.format("%Y-%m-%d %H:%M:%S UTC"),
+                if state.amendments.is_empty() {
+                    ""
+                } else {
+                    ", amended since"
+                }
+            )
+        } else {
+            format!(
+                "not submitted, {} records{}",
+                state.records,
+                state
+                    .last
+                    .map(|(_, t)| format!(", the last at {}", t.format("%Y-%m-%d %H:%M:%S UTC")))
+                    .unwrap_or_default()
+            )
+        };
+        format!("{}: {holds}", self.journal(&sheet.path))
     }
 
     /// Where the decision reads the sheets and is recorded.
@@ -998,14 +1032,10 @@ pub fn render_problems(
                 CellState::Conflict => format!(
                     "{s}: CONFLICT: {}\n{}{}",
                     cell.conflict.as_deref().unwrap_or(""),
-                    if hints.archive.is_some() {
-                        cell.sheets
-                            .iter()
-                            .map(|&i| format!("      {}\n", hints.journal(&cohort.sheets[i].path)))
-                            .collect::<String>()
-                    } else {
-                        String::new()
-                    },
+                    cell.sheets
+                        .iter()
+                        .map(|&i| format!("      {}\n", hints.history(&cohort.sheets[i])))
+                        .collect::<String>(),
                     hints.line("conflict", c, s, conflict_choice(cohort, cell))
                 ),
                 state if !state.is_done() => format!("{s}: {}", state.label()),
@@ -1337,7 +1367,7 @@ pub fn render(
                 cell.conflict.as_deref().unwrap_or("")
             );
             for &i in &cell.sheets {
-                let _ = writeln!(out, "    {}", hints.journal(&cohort.sheets[i].path));
+                let _ = writeln!(out, "    {}", hints.history(&cohort.sheets[i]));
             }
             let _ = writeln!(
                 out,
@@ -1964,12 +1994,7 @@ fn copies_section(out: &mut String, cohort: &Cohort) {
     // Copies a sync client (or a person) renamed beside a journal, one by
     // one: each is a file the exam lead may tidy away once it is known that
     // nothing in it is lost.
-    let renamed = |p: &Path| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .and_then(osce::store::journal_station)
-            .is_some_and(|(_, copy)| copy)
-    };
+    let renamed = osce::store::is_renamed_copy;
     let (by_name, by_folder): (Vec<_>, Vec<_>) = cohort
         .copies
         .iter()
@@ -2096,6 +2121,9 @@ struct Watcher<'a> {
     /// (deleted, or a sync client's undoing), with when they went.
     seen: std::collections::HashSet<PathBuf>,
     gone: std::collections::BTreeMap<PathBuf, String>,
+    /// The copies not used at the last look (identical to, or older than,
+    /// the journal used): one tidied away loses nothing, and is not gone.
+    spare: std::collections::HashSet<PathBuf>,
     /// Journals whose last line is unfinished: how long each was, since
     /// when it has been that long, in words and by the clock.
     arriving: std::collections::BTreeMap<PathBuf, (u64, String, std::time::Instant)>,
@@ -2122,6 +2150,7 @@ impl<'a> Watcher<'a> {
             looked_at: String::new(),
             seen: std::collections::HashSet::new(),
             gone: std::collections::BTreeMap::new(),
+            spare: std::collections::HashSet::new(),
             arriving: std::collections::BTreeMap::new(),
             changed: (String::new(), 0),
         }
@@ -2203,13 +2232,22 @@ impl<'a> Watcher<'a> {
                 }
             }))
             .collect();
+        let mut tidied = Vec::new();
         for path in self.seen.difference(&here) {
+            if self.spare.contains(path) {
+                tidied.push(path.clone());
+                continue;
+            }
             self.gone
                 .entry(path.clone())
                 .or_insert_with(|| self.looked_at.clone());
         }
+        for path in tidied {
+            self.seen.remove(&path);
+        }
         self.gone.retain(|path, _| !here.contains(path));
         self.seen.extend(here);
+        self.spare = cohort.copies.iter().map(|c| c.copy.clone()).collect();
         // A torn last line is a copy still arriving, not damage.
         let (arriving, unusable): (Vec<CohortProblem>, Vec<CohortProblem>) =
             std::mem::take(&mut cohort.problems)

@@ -29,6 +29,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use crate::base::ids::check_id;
 use crate::store::{
     DECISIONS_FILE, Event, MODERATION_FILE, SheetKey, Store, check_chain_bytes, check_sheet_bytes,
+    is_renamed_copy,
 };
 
 /// SQLite's `application_id` of an osce archive ("OSCE").
@@ -921,6 +922,16 @@ fn list(folder: &Path) -> Result<Vec<Found>, ArchiveError> {
             }
         }
     }
+    // Of the files of one journal, the one under the journal's own name
+    // first: it is the journal, and a copy renamed beside it that differs
+    // is the other history.
+    for same in found.chunk_by_mut(|a, b| a.rel == b.rel) {
+        same.sort_by(|a, b| {
+            is_renamed_copy(&a.file)
+                .cmp(&is_renamed_copy(&b.file))
+                .then_with(|| a.file.cmp(&b.file))
+        });
+    }
     Ok(found)
 }
 
@@ -1335,7 +1346,16 @@ pub fn collect(
                     kept_beside: sheet && matches!(kept, OtherHistory::Kept),
                                 journal: f.rel.clone(),
                                 file: f.file.clone(),
-                                why: format!(
+                                why: if is_renamed_copy(&f.file) {
+                                    format!(
+                                        "a copy renamed beside the journal (a sync client keeps both files when \
+                                         one changed in two places) that differs from it at line {line} (byte {}): \
+                                         another history of the {}. The archive keeps the journal{then}",
+                                        at + 1,
+                                        if f.kind == "sheet" { "sheet" } else { "journal" }
+                                    )
+                                } else {
+                                    format!(
                                     "differs from the collected journal at line {line} (byte {}): what was collected \
                                      has been changed, or this is another history of the {}. The archive keeps what \
                                      was collected{then}",
@@ -1357,7 +1377,8 @@ pub fn collect(
                                              name)"
                                         }
                                     }
-                                ),
+                                )
+                                },
                             });
                             continue;
                         }

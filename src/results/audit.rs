@@ -1455,18 +1455,9 @@ fn same_sheet(copies: &[(PathBuf, Vec<String>)], findings: &mut Vec<Finding>) {
         kind: FindingKind::SameSheet {
             others: copies[1..].iter().map(|(p, _)| p.clone()).collect(),
             relation,
-            renamed: copies.iter().any(|(p, _)| renamed_copy(p)),
+            renamed: copies.iter().any(|(p, _)| crate::store::is_renamed_copy(p)),
         },
     });
-}
-
-/// Whether `path` is a journal's copy renamed beside it
-/// ([`crate::store::journal_station`]).
-fn renamed_copy(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .and_then(crate::store::journal_station)
-        .is_some_and(|(_, copy)| copy)
 }
 
 /// What a quarantine file holds.

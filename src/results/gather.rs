@@ -20,7 +20,7 @@ use crate::results::archive::Stored;
 use crate::results::decisions::Settled;
 use crate::results::source::{Listed, NamedAgain, Sheets, Source};
 use crate::scoring::{Standards, score_station};
-use crate::store::{Damage, Event, Quarantine, RecordRef, SheetKey, SheetState, StoreError};
+use crate::store::{Damage, Event, Quarantine, RecordRef, SheetKey, SheetState, StoreError, is_renamed_copy};
 
 /// One journal as found on disk: the state its records replay to, and the
 /// little more of the records that export needs. The records themselves
@@ -624,7 +624,14 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort, source: Source<'_>) {
     }
     // Longest first: each journal is either a copy of a longer one already
     // kept (the same records, as far as it goes) or a history of its own.
-    histories.sort_by(|a, b| records(b).cmp(&records(a)).then_with(|| a.path.cmp(&b.path)));
+    // Of copies as long, the one under the journal's own name, not a copy
+    // renamed beside it.
+    histories.sort_by(|a, b| {
+        records(b)
+            .cmp(&records(a))
+            .then_with(|| is_renamed_copy(&a.path).cmp(&is_renamed_copy(&b.path)))
+            .then_with(|| a.path.cmp(&b.path))
+    });
     let mut heads: Vec<(Read, Option<Vec<String>>)> = Vec::new();
     for read in histories {
         let Outcome::Sheet { sheet, .. } = &read.outcome else {

@@ -540,16 +540,34 @@ pub(super) fn journals_in(
 /// or a bracket and anything), and `<station>.sync-conflict-20260601-101010-ABCDEFG.jsonl`.
 /// Nothing else is a journal (quarantine files among them).
 pub fn journal_station(name: &str) -> Option<(&str, bool)> {
-    let stem = name.strip_suffix(JOURNAL_EXTENSION)?.strip_suffix('.')?;
-    if let Some((station, _)) = stem.split_once(".sync-conflict-") {
-        return check_id(station).is_ok().then_some((station, true));
+    renamed_id(name.strip_suffix(JOURNAL_EXTENSION)?.strip_suffix('.')?)
+}
+
+/// `name` as an id, and whether it is one renamed by a copy: the id
+/// itself, or the id then a space or a bracket and anything, or the id
+/// then `.sync-conflict-` and anything (renamed again or not: `upper-limb
+/// (1).sync-conflict-…`).
+fn renamed_id(name: &str) -> Option<(&str, bool)> {
+    const SYNCTHING: &str = ".sync-conflict-";
+    if check_id(name).is_ok() && !name.contains(SYNCTHING) {
+        return Some((name, false));
     }
-    if check_id(stem).is_ok() {
-        return Some((stem, false));
-    }
-    let at = stem.find([' ', '(', '\u{a0}'])?;
-    let station = stem[..at].trim_end_matches([' ', '\u{a0}']);
-    check_id(station).is_ok().then_some((station, true))
+    let cut = name
+        .find(SYNCTHING)
+        .into_iter()
+        .chain(name.find([' ', '(', '\u{a0}']))
+        .min()?;
+    let id = name[..cut].trim_end_matches([' ', '\u{a0}']);
+    check_id(id).is_ok().then_some((id, true))
+}
+
+/// Whether the file at `path` is a journal's copy renamed beside it
+/// ([`journal_station`]).
+pub fn is_renamed_copy(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(journal_station)
+        .is_some_and(|(_, copy)| copy)
 }
 
 /// The named sub-folders (or, with `dirs == false`, plain files) of `dir`,
@@ -644,6 +662,10 @@ mod tests {
             ("upper-limb - Copy.jsonl", Some(("upper-limb", true))),
             (
                 "upper-limb.sync-conflict-20260601-101010-ABCDEFG.jsonl",
+                Some(("upper-limb", true)),
+            ),
+            (
+                "upper-limb (1).sync-conflict-20260601-101010-ABCDEFG.jsonl",
                 Some(("upper-limb", true)),
             ),
             ("upper-limb.jsonl.quarantine", None),
