@@ -257,9 +257,71 @@ fn every_form_of_renamed_copy_is_read_and_the_journals_own_name_is_preferred() {
             copy.display()
         );
     }
-    let own = all[5].file_name().and_then(|n| n.to_str()).expect("name");
     assert!(
-        said.contains(&format!("{} is the same as {own} beside it", same.display())),
+        said.contains(&format!("{} is the same as {}", same.display(), all[5].display())),
         "the journal under its own name is the one used:\n{said}"
     );
+}
+
+/// A candidate's folder and an examiner's folder copied beside the
+/// originals (`SIM00002 (1)`, `EX02@… - Copy`), the copies holding the
+/// whole sheets: read as copies of the same sheets, and audit says so
+/// rather than calling them foreign.
+#[test]
+fn a_folder_copied_beside_its_original_is_read_as_a_copy() {
+    let dir = Dir::new("renamed-folders");
+    let folder = dir.sub("laptop");
+    simulate_into(PRACTICAL, &folder, 6, 2, 1);
+    let (_, before) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    let all = journals(&folder);
+    let candidate = all[0].parent().expect("candidate's folder").to_path_buf();
+    let examiner = all
+        .last()
+        .and_then(|j| j.parent()?.parent())
+        .expect("examiner's folder")
+        .to_path_buf();
+    assert_ne!(candidate.parent(), Some(examiner.as_path()), "two examiners");
+    let copy_dir = |from: &Path, suffix: &str| {
+        let name = from.file_name().and_then(|n| n.to_str()).expect("name");
+        let to = from.with_file_name(format!("{name}{suffix}"));
+        let copied = std::process::Command::new("cp")
+            .args(["-rp", s(from), s(&to)])
+            .status()
+            .expect("cp");
+        assert!(copied.success());
+        to
+    };
+    copy_dir(&candidate, " (1)");
+    copy_dir(&examiner, " - Copy");
+    for journal in all
+        .iter()
+        .filter(|j| j.starts_with(&candidate) || j.starts_with(&examiner))
+    {
+        cut_to_lines(journal, 5);
+    }
+    let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    assert!(!said.contains("marking"), "{said}");
+    let tally = |out: &str| {
+        out.lines()
+            .find(|l| l.starts_with("Results:"))
+            .map(str::to_string)
+    };
+    assert_eq!(tally(&said), tally(&before), "{said}");
+    assert!(
+        said.contains("Renamed copies of journals or their folders"),
+        "{said}"
+    );
+    let (code, said) = run_osce(&["audit", PRACTICAL, "--sessions", s(&folder)]);
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        !said.contains("osce did not put this here")
+            && said.contains("also found in a copy renamed beside it")
+            && !said.contains("a folder collected twice"),
+        "{said}"
+    );
+    let archive = dir.0.join("exam.osce");
+    let (code, said) = run_osce(&["collect", s(&archive), s(&folder)]);
+    assert_eq!(code, 0, "{said}");
+    let (_, said) = run_osce(&["status", PRACTICAL, "--archive", s(&archive)]);
+    assert_eq!(tally(&said), tally(&before), "{said}");
 }

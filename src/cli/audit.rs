@@ -284,21 +284,32 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, checks: Optio
             finding(&mut out, f, archive);
         }
         if copies.len() > 5 {
-            let mut by_folder: std::collections::BTreeMap<String, usize> = Default::default();
+            let mut by_folder: std::collections::BTreeMap<(String, bool), usize> = Default::default();
             for f in &copies {
                 let root = osce::store::sessions_root(&f.path)
                     .unwrap_or(&f.path)
                     .display()
                     .to_string();
-                *by_folder.entry(root).or_default() += 1;
+                let renamed = matches!(f.kind, FindingKind::SameSheet { renamed: true, .. });
+                *by_folder.entry((root, renamed)).or_default() += 1;
             }
-            for (folder, n) in by_folder {
-                let _ = writeln!(
-                    out,
-                    "  {folder}: {} also found in another folder given, identical or an older copy: a folder \
-                     collected twice. Every command counts each sheet once; keep one copy of each folder",
-                    plural(n, "sheet's journal is", "sheets' journals are")
-                );
+            for ((folder, renamed), n) in by_folder {
+                let what = plural(n, "sheet's journal is", "sheets' journals are");
+                let _ = if renamed {
+                    writeln!(
+                        out,
+                        "  {folder}: {what} also found in a copy renamed beside it (a file or folder a sync \
+                         client or a person copied beside one of the same name), identical or an older copy. \
+                         Every command counts each sheet once, the longest copy whatever its name"
+                    )
+                } else {
+                    writeln!(
+                        out,
+                        "  {folder}: {what} also found in another folder given, identical or an older copy: a \
+                         folder collected twice. Every command counts each sheet once; keep one copy of each \
+                         folder"
+                    )
+                };
             }
         } else {
             for f in copies {

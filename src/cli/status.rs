@@ -2002,34 +2002,29 @@ fn copies_section(out: &mut String, cohort: &Cohort) {
     if !by_name.is_empty() {
         let _ = writeln!(
             out,
-            "\nRenamed copies of journals (a sync client keeps both files when one changed in two places), read as \
-             copies of the same sheet:"
+            "\nRenamed copies of journals or their folders (a sync client keeps both files when one changed in two \
+             places), read as copies of the same sheet:"
         );
         const LISTED: usize = 20;
-        let name = |p: &Path| {
-            p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        };
         for c in by_name.iter().take(LISTED) {
             let what = if c.identical {
                 format!(
-                    "{} is the same as {} beside it: nothing in it is lost",
+                    "{} is the same as {}: nothing in it is lost",
                     c.copy.display(),
-                    name(&c.used)
+                    c.used.display()
                 )
             } else if renamed(&c.used) {
                 format!(
-                    "{} holds every record of {} beside it, and more: it is the one used. Keep it: the other lacks \
-                     those records",
+                    "{} holds every record of {}, and more: it is the one used. Keep it: the other lacks those \
+                     records",
                     c.used.display(),
-                    name(&c.copy)
+                    c.copy.display()
                 )
             } else {
                 format!(
-                    "{} is an older copy of {} beside it, which is used: nothing in it is lost",
+                    "{} is an older copy of {}, which is used: nothing in it is lost",
                     c.copy.display(),
-                    name(&c.used)
+                    c.used.display()
                 )
             };
             let _ = writeln!(out, "  {what}");

@@ -770,7 +770,13 @@ impl Walk {
         self.roots.push(folder.to_path_buf());
         for who in list(&dir)? {
             self.check(&who);
-            let named = who.name.as_deref().and_then(crate::store::parse_who).is_some();
+            // (A folder copied beside one of the same name, `e.jones@lap (1)`,
+            // is read as a copy of it.)
+            let named = who
+                .name
+                .as_deref()
+                .and_then(|n| crate::store::parse_who(crate::store::unrenamed(n).0))
+                .is_some();
             if !named || who.kind != Kind::Folder {
                 self.find(
                     &who.path,
@@ -810,7 +816,10 @@ impl Walk {
                     self.quarantines.push(candidate.path.clone());
                     continue;
                 }
-                let named = candidate.name.as_deref().is_some_and(|n| check_id(n).is_ok());
+                let named = candidate
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| check_id(crate::store::unrenamed(n).0).is_ok());
                 if !named || candidate.kind != Kind::Folder {
                     self.find(
                         &candidate.path,
@@ -1275,8 +1284,10 @@ fn settle_findings(
     let place = |path: &Path| -> Option<(String, String, String, String)> {
         let (station, _) = crate::store::journal_station(path.file_name()?.to_str()?)?;
         let station = station.to_string();
-        let candidate = path.parent()?.file_name()?.to_str()?.to_string();
-        let who = path.parent()?.parent()?.file_name()?.to_str()?;
+        let candidate = crate::store::unrenamed(path.parent()?.file_name()?.to_str()?)
+            .0
+            .to_string();
+        let who = crate::store::unrenamed(path.parent()?.parent()?.file_name()?.to_str()?).0;
         let (examiner, device) = crate::store::parse_who(who)?;
         Some((candidate, station, examiner.to_string(), device.to_string()))
     };

@@ -117,6 +117,17 @@ impl Store {
         }
     }
 
+    /// A folder's `name`, as the id it stands for: with renamed copies
+    /// listed, a folder copied beside one of the same name
+    /// (`SIM00002 (1)`, [`unrenamed`]) stands for that one.
+    fn unrenamed<'n>(&self, name: &'n str) -> &'n str {
+        if self.renamed_copies {
+            unrenamed(name).0
+        } else {
+            name
+        }
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -271,7 +282,7 @@ impl Store {
         check("assessment", assessment)?;
         let mut found = Vec::new();
         for (who, who_dir) in subfolders(&self.root.join(assessment))? {
-            let Some((assessor, device)) = parse_who(&who) else {
+            let Some((assessor, device)) = parse_who(self.unrenamed(&who)) else {
                 continue;
             };
             if self.renamed_copies {
@@ -419,7 +430,7 @@ impl Store {
         // each examiner. The first error in walking order is the one given.
         let mut folders = Vec::new();
         'walk: for (who, who_dir) in subfolders(&self.root.join(assessment))? {
-            let Some((examiner, device)) = parse_who(&who) else {
+            let Some((examiner, device)) = parse_who(self.unrenamed(&who)) else {
                 continue;
             };
             let candidates = match subfolders(&who_dir) {
@@ -433,7 +444,7 @@ impl Store {
                 // A folder name written decomposed (as some Mac disks
                 // store names) is the same candidate as the composed id
                 // the records hold.
-                let candidate = crate::base::ids::composed(&candidate);
+                let candidate = crate::base::ids::composed(self.unrenamed(&candidate));
                 if check_id(&candidate).is_err() {
                     continue;
                 }
@@ -475,7 +486,7 @@ impl Store {
         check("station", station)?;
         let mut found = Vec::new();
         for (who, who_dir) in subfolders(&self.root.join(assessment))? {
-            let Some((examiner, device)) = parse_who(&who) else {
+            let Some((examiner, device)) = parse_who(self.unrenamed(&who)) else {
                 continue;
             };
             let key = SheetKey {
@@ -486,8 +497,13 @@ impl Store {
                 device: device.to_string(),
             };
             if self.renamed_copies {
-                let journals = journals_in(key, &who_dir.join(candidate), true)?;
-                found.extend(journals.into_iter().filter(|(k, _)| k.station == station));
+                // The candidate's folder and any copy of it renamed beside it.
+                for (name, dir) in subfolders(&who_dir)? {
+                    if crate::base::ids::composed(unrenamed(&name).0) == candidate {
+                        let journals = journals_in(key.clone(), &dir, true)?;
+                        found.extend(journals.into_iter().filter(|(k, _)| k.station == station));
+                    }
+                }
                 continue;
             }
             let path = who_dir
@@ -543,31 +559,46 @@ pub fn journal_station(name: &str) -> Option<(&str, bool)> {
     renamed_id(name.strip_suffix(JOURNAL_EXTENSION)?.strip_suffix('.')?)
 }
 
-/// `name` as an id, and whether it is one renamed by a copy: the id
-/// itself, or the id then a space or a bracket and anything, or the id
-/// then `.sync-conflict-` and anything (renamed again or not: `upper-limb
-/// (1).sync-conflict-…`).
+/// `name` as an id, and whether it is one renamed by a copy ([`unrenamed`]).
 fn renamed_id(name: &str) -> Option<(&str, bool)> {
+    let (id, renamed) = unrenamed(name);
+    check_id(id).is_ok().then_some((id, renamed))
+}
+
+/// `name` without what copying it beside another of the same name added,
+/// and whether anything was: a space or a bracket and anything after it
+/// (`SIM00002 (1)`, `e.jones@laptop-a - Copy`, `upper-limb (Ann's
+/// conflicted copy 2026-06-01)`), or `.sync-conflict-` and anything
+/// (renamed again or not: `upper-limb (1).sync-conflict-…`). Ids have no
+/// spaces or brackets, so nothing osce names is cut.
+pub fn unrenamed(name: &str) -> (&str, bool) {
     const SYNCTHING: &str = ".sync-conflict-";
-    if check_id(name).is_ok() && !name.contains(SYNCTHING) {
-        return Some((name, false));
-    }
     let cut = name
         .find(SYNCTHING)
         .into_iter()
         .chain(name.find([' ', '(', '\u{a0}']))
-        .min()?;
-    let id = name[..cut].trim_end_matches([' ', '\u{a0}']);
-    check_id(id).is_ok().then_some((id, true))
+        .min();
+    match cut {
+        Some(cut) => (name[..cut].trim_end_matches([' ', '\u{a0}']), true),
+        None => (name, false),
+    }
 }
 
 /// Whether the file at `path` is a journal's copy renamed beside it
-/// ([`journal_station`]).
+/// ([`journal_station`]), or lies in a candidate's or examiner's folder
+/// copied beside one of the same name ([`unrenamed`]).
 pub fn is_renamed_copy(path: &Path) -> bool {
-    path.file_name()
+    let file = path
+        .file_name()
         .and_then(|n| n.to_str())
         .and_then(journal_station)
-        .is_some_and(|(_, copy)| copy)
+        .is_some_and(|(_, copy)| copy);
+    file || path
+        .ancestors()
+        .skip(1)
+        .take(2)
+        .filter_map(|p| p.file_name().and_then(|n| n.to_str()))
+        .any(|n| unrenamed(n).1)
 }
 
 /// The named sub-folders (or, with `dirs == false`, plain files) of `dir`,
@@ -670,6 +701,7 @@ mod tests {
             ),
             ("upper-limb.jsonl.quarantine", None),
             ("(1).jsonl", None),
+            ("upper-limb (1).jsonl.quarantine", None),
             (" upper-limb.jsonl", None),
             ("notes.txt", None),
             (".jsonl", None),
