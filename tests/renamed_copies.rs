@@ -22,6 +22,14 @@ fn renamed(journal: &Path, suffix: &str) -> PathBuf {
     journal.with_file_name(format!("{stem}{suffix}.jsonl"))
 }
 
+/// Status's tally of results ("Results: 2 PASS · …").
+fn tally(status: &str) -> Option<String> {
+    status
+        .lines()
+        .find(|l| l.starts_with("Results:"))
+        .map(str::to_string)
+}
+
 /// The first `n` whole lines of `journal`, written over it.
 fn cut_to_lines(journal: &Path, n: usize) {
     let text = std::fs::read_to_string(journal).expect("read");
@@ -51,12 +59,6 @@ fn a_conflicted_copy_holding_the_submitted_sheet_is_used() {
     let (code, _, whole) = export(&["--sessions", s(&folder)], &dir.0.join("before"));
     assert!(code == 0 || code == 1);
     let (_, status_before) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
-    let results_line = |out: &str| {
-        out.lines()
-            .find(|l| l.starts_with("Results:"))
-            .map(str::to_string)
-            .expect("a results line")
-    };
 
     let journal = journals(&folder)[0].clone();
     let copy = renamed(&journal, " (EX01's conflicted copy 2026-06-01)");
@@ -74,7 +76,11 @@ fn a_conflicted_copy_holding_the_submitted_sheet_is_used() {
             && said.contains("it is the one used"),
         "{said}"
     );
-    assert_eq!(results_line(&said), results_line(&status_before), "{said}");
+    assert_eq!(
+        tally(&said).expect("a results line"),
+        tally(&status_before).expect("a results line"),
+        "{said}"
+    );
 
     let (_, _, rows) = export(&["--sessions", s(&folder)], &dir.0.join("from-folders"));
     assert_eq!(
@@ -244,11 +250,6 @@ fn every_form_of_renamed_copy_is_read_and_the_journals_own_name_is_preferred() {
 
     let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
     assert!(!said.contains("marking"), "{said}");
-    let tally = |out: &str| {
-        out.lines()
-            .find(|l| l.starts_with("Results:"))
-            .map(str::to_string)
-    };
     assert_eq!(tally(&said), tally(&before), "{said}");
     for copy in &cut {
         assert!(
@@ -301,11 +302,6 @@ fn a_folder_copied_beside_its_original_is_read_as_a_copy() {
     }
     let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
     assert!(!said.contains("marking"), "{said}");
-    let tally = |out: &str| {
-        out.lines()
-            .find(|l| l.starts_with("Results:"))
-            .map(str::to_string)
-    };
     assert_eq!(tally(&said), tally(&before), "{said}");
     assert!(
         said.contains("Renamed copies of journals or their folders"),
