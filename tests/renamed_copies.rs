@@ -321,3 +321,29 @@ fn a_folder_copied_beside_its_original_is_read_as_a_copy() {
     let (_, said) = run_osce(&["status", PRACTICAL, "--archive", s(&archive)]);
     assert_eq!(tally(&said), tally(&before), "{said}");
 }
+
+/// A renamed copy cut short mid-line, the longest copy there is: its
+/// complete lines are used, and status says to copy it again, not that
+/// opening the sheet sets its end aside (osce never opens a renamed copy).
+#[test]
+fn a_renamed_copy_cut_mid_line_is_said_as_a_copy_to_make_again() {
+    let dir = Dir::new("renamed-torn");
+    let folder = dir.sub("laptop");
+    simulate_into(PRACTICAL, &folder, 6, 2, 1);
+    let journal = journals(&folder)[0].clone();
+    let copy = renamed(&journal, " (1)");
+    let mut bytes = std::fs::read(&journal).expect("read");
+    cut_to_lines(&journal, 5);
+    bytes.extend_from_slice(b"{\"v\":1,\"seq\":99");
+    std::fs::write(&copy, &bytes).expect("write");
+    let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    assert!(
+        said.contains(&format!(
+            "{}: a copy renamed beside the journal (a sync client's, most likely) whose end, from line",
+            copy.display()
+        )) && said.contains("copy it again from the laptop")
+            && !said.contains("opening the sheet will set it aside"),
+        "{said}"
+    );
+    assert!(!said.contains("marking"), "the complete lines count: {said}");
+}

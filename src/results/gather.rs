@@ -68,6 +68,20 @@ impl fmt::Display for CohortProblem {
         match self {
             CohortProblem::TornTail {
                 path,
+                quarantine: q,
+                archived: false,
+            } if crate::store::is_renamed_copy(path) => write!(
+                f,
+                "{}: a copy renamed beside the journal (a sync client's, most likely) whose end, from line {} ({} \
+                 bytes), cannot be read ({}): a copy cut short or still arriving. Its complete lines are used; \
+                 copy it again from the laptop. It is not a journal osce opens: nothing sets its end aside",
+                path.display(),
+                q.first_bad_line,
+                q.bytes,
+                q.reason
+            ),
+            CohortProblem::TornTail {
+                path,
                 quarantine,
                 archived: false,
             } => write!(
