@@ -347,3 +347,55 @@ fn a_renamed_copy_cut_mid_line_is_said_as_a_copy_to_make_again() {
     );
     assert!(!said.contains("marking"), "the complete lines count: {said}");
 }
+
+/// On the examiner's laptop the sync client kept the submitted sheet as a
+/// renamed copy and a shorter journal under its own name: the marking
+/// screen does not open the shorter one (marking on would make a second
+/// history of the sheet), says why, and writes nothing.
+#[test]
+fn the_marking_screen_does_not_open_a_journal_a_renamed_copy_holds_more_than() {
+    if common::tmux::skip_without_tmux() {
+        return;
+    }
+    let t = common::tmux::Tmux::fresh("renamed-open");
+    let folder = t.dir.join("laptop");
+    simulate_into(PRACTICAL, &folder, 6, 2, 1);
+    let journal = journals(&folder)
+        .into_iter()
+        .find(|j| j.file_stem().is_some_and(|n| n == "upper-limb"))
+        .expect("an upper-limb sheet");
+    let copy = renamed(&journal, " (1)");
+    std::fs::copy(&journal, &copy).expect("copy");
+    cut_to_lines(&journal, 6);
+    let before = std::fs::read(&journal).expect("read");
+    let candidate = journal
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|n| n.to_str())
+        .expect("candidate");
+    let who = journal
+        .parent()
+        .and_then(Path::parent)
+        .and_then(Path::file_name)
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.split_once('@'))
+        .expect("examiner@device");
+    let rubric = std::fs::canonicalize(PRACTICAL).expect("rubric");
+    t.start(&format!(
+        "{} score {} --examiner {} --device {} --candidate {candidate} --station upper-limb --sessions {}",
+        env!("CARGO_BIN_EXE_osce"),
+        rubric.display(),
+        who.0,
+        who.1,
+        folder.display()
+    ));
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("A copy of this sheet renamed beside it");
+    assert!(screen.contains("Nothing was written"), "{screen}");
+    assert_eq!(
+        std::fs::read(&journal).expect("read"),
+        before,
+        "the journal is as it was"
+    );
+}

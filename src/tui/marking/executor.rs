@@ -177,6 +177,9 @@ impl Executor {
     /// Opens (creating if needed) and locks the sheet's journal, and
     /// replays it.
     fn open(&mut self, key: crate::store::SheetKey) -> Reply {
+        if let Some(message) = self.copy_holds_more(&key) {
+            return Reply::OpenFailed { message };
+        }
         match self.store.open_sheet(&key, &self.rubric_hash) {
             Ok((journal, replay)) => {
                 self.journal = Some(journal);
@@ -190,6 +193,34 @@ impl Executor {
                 message: e.to_string(),
             },
         }
+    }
+
+    /// Why the sheet `key` must not be opened here: a copy of its journal
+    /// renamed beside it (a sync client keeps both files when one changed
+    /// in two places) holds records the journal lacks, so marking on would
+    /// make another history of the sheet, a conflict for the exam lead.
+    fn copy_holds_more(&self, key: &crate::store::SheetKey) -> Option<String> {
+        let path = self.store.sheet_path(key).ok()?;
+        let journal = std::fs::read(&path).unwrap_or_default();
+        let copies = crate::store::Store::new(self.store.root())
+            .with_renamed_copies()
+            .cell_sheets(&key.assessment, &key.candidate, &key.station)
+            .ok()?;
+        let (_, copy) = copies.into_iter().find(|(k, p)| {
+            k.examiner == key.examiner
+                && k.device == key.device
+                && *p != path
+                && std::fs::read(p).is_ok_and(|bytes| !journal.starts_with(&bytes))
+        })?;
+        Some(format!(
+            "A copy of this sheet renamed beside it, {}, holds records that {} lacks: a sync client kept both when \
+             the file changed in two places. Nothing was written, so that no second history of the sheet is made. \
+             Tell the exam lead, whose osce status shows which copy counts and what it holds.",
+            copy.display(),
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ))
     }
 
     /// Why a sheet not yet started for `key` must not be: another
