@@ -399,3 +399,35 @@ fn the_marking_screen_does_not_open_a_journal_a_renamed_copy_holds_more_than() {
         "the journal is as it was"
     );
 }
+
+/// OneDrive names its copy after the computer (`lower-limb-LAPTOP07.jsonl`),
+/// which is a station id of its own: status says it is not in the rubric
+/// and how to rename it so that it is read as a copy; renamed so, it is.
+#[test]
+fn a_copy_named_with_the_computers_name_is_said_with_the_name_to_give_it() {
+    let dir = Dir::new("renamed-onedrive");
+    let folder = dir.sub("laptop");
+    simulate_into(PRACTICAL, &folder, 6, 2, 1);
+    let (_, before) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    let journal = journals(&folder)
+        .into_iter()
+        .find(|j| j.file_stem().is_some_and(|n| n == "lower-limb"))
+        .expect("a lower-limb sheet");
+    let copy = renamed(&journal, "-LAPTOP07");
+    std::fs::copy(&journal, &copy).expect("copy");
+    cut_to_lines(&journal, 5);
+    let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    assert!(
+        said.contains(&format!(
+            "{}: station \"lower-limb-LAPTOP07\" is not in this rubric; not used. If it is a copy of lower-limb.jsonl \
+             that a sync client renamed (OneDrive adds the computer's name), rename it to \"lower-limb \
+             (LAPTOP07).jsonl\"",
+            copy.display()
+        )),
+        "{said}"
+    );
+    std::fs::rename(&copy, renamed(&journal, " (LAPTOP07)")).expect("rename");
+    let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    assert_eq!(tally(&said), tally(&before), "{said}");
+    assert!(!said.contains("marking"), "{said}");
+}

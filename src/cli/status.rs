@@ -1995,10 +1995,11 @@ fn copies_section(out: &mut String, cohort: &Cohort) {
     // one: each is a file the exam lead may tidy away once it is known that
     // nothing in it is lost.
     let renamed = osce::store::is_renamed_copy;
-    let (by_name, by_folder): (Vec<_>, Vec<_>) = cohort
+    let (mut by_name, by_folder): (Vec<_>, Vec<_>) = cohort
         .copies
         .iter()
         .partition(|c| renamed(&c.copy) || renamed(&c.used));
+    by_name.sort_by(|a, b| (&a.used, &a.copy).cmp(&(&b.used, &b.copy)));
     if !by_name.is_empty() {
         let _ = writeln!(
             out,
@@ -2272,7 +2273,8 @@ impl<'a> Watcher<'a> {
             let _ = writeln!(
                 text,
                 "GONE: {} read earlier {} no longer in the folders (deleted, moved, or undone by a sync); \
-                 {} as not in below, and each is listed under \"Gone\" at the end.\n",
+                 {} below as what the folders still hold (not in, where they hold nothing else), and each is \
+                 listed under \"Gone\" at the end.\n",
                 plural(self.gone.len(), "journal", "journals"),
                 if self.gone.len() == 1 { "is" } else { "are" },
                 if self.gone.len() == 1 {
@@ -2308,7 +2310,7 @@ impl<'a> Watcher<'a> {
             let _ = writeln!(
                 text,
                 "\nGone ({} read earlier and no longer in the folders: deleted, moved, or undone by a sync; \
-                 its sheet counts as not in):",
+                 what the folders still hold of its sheet counts, if anything):",
                 plural(self.gone.len(), "journal", "journals")
             );
             for (path, when) in self.gone.iter().take(20) {

@@ -60,7 +60,14 @@ pub enum CohortProblem {
         archived: bool,
     },
     /// For a station the rubric does not have: not used.
-    UnknownStation { path: PathBuf, station: String },
+    /// `copy_of`: the rubric's station whose id, then `-`, the name
+    /// starts with (`lower-limb-LAPTOP07`: a copy OneDrive renamed, most
+    /// likely).
+    UnknownStation {
+        path: PathBuf,
+        station: String,
+        copy_of: Option<String>,
+    },
 }
 
 impl fmt::Display for CohortProblem {
@@ -105,10 +112,28 @@ impl fmt::Display for CohortProblem {
                 q.bytes,
                 q.reason
             ),
-            CohortProblem::UnknownStation { path, station } => {
+            CohortProblem::UnknownStation {
+                path,
+                station,
+                copy_of: None,
+            } => {
                 write!(
                     f,
                     "{}: station \"{station}\" is not in this rubric; not used",
+                    path.display()
+                )
+            }
+            CohortProblem::UnknownStation {
+                path,
+                station,
+                copy_of: Some(of),
+            } => {
+                let added = station.get(of.len() + 1..).unwrap_or("");
+                write!(
+                    f,
+                    "{}: station \"{station}\" is not in this rubric; not used. If it is a copy of {of}.jsonl that a \
+                     sync client renamed (OneDrive adds the computer's name), rename it to \"{of} ({added}).jsonl\": \
+                     it is then read as a copy of that sheet, beside the journal, never over it",
                     path.display()
                 )
             }
@@ -251,7 +276,25 @@ pub fn gather_from(
         read_journal(rubric, rubric_hash, source, key, path)
     });
     let n = read.iter().map(Vec::len).sum();
-    Ok(settle_all(read.into_iter().flatten(), n, same_folders, source))
+    let mut cohort = settle_all(read.into_iter().flatten(), n, same_folders, source);
+    // A journal named for no station of the rubric, whose name is one of
+    // its stations' then `-` and more: a sync client's renamed copy.
+    for problem in &mut cohort.problems {
+        if let CohortProblem::UnknownStation { station, copy_of, .. } = problem {
+            *copy_of = rubric
+                .stations
+                .iter()
+                .map(|s| s.id.as_str())
+                .filter(|id| {
+                    station
+                        .strip_prefix(id)
+                        .is_some_and(|rest| rest.len() > 1 && rest.starts_with('-'))
+                })
+                .max_by_key(|id| id.len())
+                .map(str::to_string);
+        }
+    }
+    Ok(cohort)
 }
 
 /// Which reader made a reading the archive keeps: this program's version
@@ -627,6 +670,7 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort, source: Source<'_>) {
             Outcome::UnknownStation => cohort.problems.push(CohortProblem::UnknownStation {
                 path: read.path,
                 station: read.key.station,
+                copy_of: None,
             }),
             Outcome::Problem(why) => cohort.problem_sheets.push(ProblemSheet {
                 key: read.key,
