@@ -431,3 +431,80 @@ fn a_copy_named_with_the_computers_name_is_said_with_the_name_to_give_it() {
     assert_eq!(tally(&said), tally(&before), "{said}");
     assert!(!said.contains("marking"), "{said}");
 }
+
+/// The exam lead's decisions journal in two different histories (a
+/// decision recorded on each side of a sync conflict): one is used, the
+/// journal under its own name where they are as long, and status names
+/// the decision that does not count and what to do, not only "find out
+/// which is right".
+#[test]
+fn a_decision_only_another_history_of_the_decisions_journal_holds_is_named() {
+    let dir = Dir::new("renamed-decisions");
+    let folder = dir.sub("laptop");
+    let other = dir.sub("other-run");
+    simulate_into(PRACTICAL, &folder, 6, 2, 1);
+    simulate_into(PRACTICAL, &other, 6, 2, 2);
+    let journal = journals(&folder)[0].clone();
+    let rel = journal.strip_prefix(&folder).expect("inside");
+    let copy = renamed(&journal, " (1)");
+    std::fs::copy(other.join(rel), &copy).expect("the other run has the same sheet");
+    let elsewhere = dir.0.join("elsewhere");
+    let copied = std::process::Command::new("cp")
+        .args(["-a", s(&folder), s(&elsewhere)])
+        .status()
+        .expect("cp");
+    assert!(copied.success());
+    let candidate = rel
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|n| n.to_str())
+        .expect("candidate");
+    let station = journal.file_stem().and_then(|n| n.to_str()).expect("station");
+    let decide = |sessions: &Path, used: &Path, reason: &str| {
+        let (code, said) = run_osce(&[
+            "decide",
+            "conflict",
+            PRACTICAL,
+            "--sessions",
+            s(sessions),
+            "--candidate",
+            candidate,
+            "--station",
+            station,
+            "--use",
+            s(used),
+            "--by",
+            "Dr Lead",
+            "--reason",
+            reason,
+            "--device",
+            "lap1",
+        ]);
+        assert_eq!(code, 0, "{said}");
+    };
+    decide(&folder, &copy, "the examiner says the copy");
+    decide(
+        &elsewhere,
+        &elsewhere.join(rel),
+        "the journal, says the examiner's log",
+    );
+    let decisions = |root: &Path| {
+        journals(root)
+            .into_iter()
+            .find(|p| p.file_name().is_some_and(|n| n == "decisions.jsonl"))
+            .expect("the decisions journal")
+    };
+    let own = decisions(&folder);
+    std::fs::copy(decisions(&elsewhere), renamed(&own, " (1)")).expect("copy");
+    let (code, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains(&format!(
+            "only {} is used (the longer, or the one under the journal's own name), so 1 decision recorded only in {} \
+             does not count",
+            own.display(),
+            renamed(&own, " (1)").display()
+        )) && said.contains("the journal, says the examiner's log"),
+        "{said}"
+    );
+}

@@ -515,13 +515,44 @@ pub fn gather_from_all(
             (&hashes, &slot.0)
         };
         if !shorter.is_empty() && longer.get(shorter.len() - 1) != shorter.last() {
+            // Which copy is used, and the decisions only the other holds:
+            // they do not count, and the lead must know which.
+            let this_used = replaces(&hashes, &path, slot);
+            let (used, unused) = if this_used {
+                (&made, &slot.1)
+            } else {
+                (&slot.1, &made)
+            };
+            let same = longer
+                .iter()
+                .zip(shorter.iter())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let lost: Vec<String> = unused
+                .iter()
+                .skip(same)
+                .map(|m| format!("\"{}\" ({})", m.entry.decision.words(), m.attribution()))
+                .collect();
+            let file = |m: &Vec<Made>| {
+                m.first()
+                    .map(|m| m.path.display().to_string())
+                    .unwrap_or_default()
+            };
             out.problems.push(format!(
-                "{}: a different history of {lead}'s decisions journal on {device} than another copy; only the \
-                 longer is used. Find out which is right",
-                path.display()
+                "{}: a different history of {lead}'s decisions journal on {device} than {}; only {} is used (the \
+                 longer, or the one under the journal's own name), so {} recorded only in {} {} not count: {}. Ask {lead} which should; record those again \
+                 with osce decide under another --device, then move {} out of the folders",
+                file(unused),
+                file(used),
+                file(used),
+                crate::base::text::plural(lost.len(), "decision", "decisions"),
+                file(unused),
+                if lost.len() == 1 { "does" } else { "do" },
+                lost.join("; "),
+                file(unused),
             ));
         }
-        if hashes.len() > slot.0.len() {
+        if replaces(&hashes, &path, slot) {
             *slot = (hashes, made);
         }
     }
@@ -532,6 +563,18 @@ pub fn gather_from_all(
         (a.time, &a.entry.by, &a.entry.device, a.seq).cmp(&(b.time, &b.entry.by, &b.entry.device, b.seq))
     });
     Ok(out)
+}
+
+/// Whether the copy of a decisions journal at `path`, whose records'
+/// hashes are `hashes`, is used rather than the one kept so far (`kept`):
+/// the longer, or of two as long the one under the journal's own name,
+/// not a copy renamed beside it.
+fn replaces(hashes: &[String], path: &std::path::Path, kept: &(Vec<String>, Vec<Made>)) -> bool {
+    let renamed = |p: &std::path::Path| crate::store::is_renamed_copy(p);
+    hashes.len() > kept.0.len()
+        || (hashes.len() == kept.0.len()
+            && !renamed(path)
+            && kept.1.first().is_some_and(|m| renamed(&m.path)))
 }
 
 /// Records `entry` in the journal of `lead` on `device` in the sessions
