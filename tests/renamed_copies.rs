@@ -30,6 +30,21 @@ fn tally(status: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A laptop's folder in `dir` whose first journal has a copy renamed
+/// beside it (`suffix` added to its name) holding another history of the
+/// sheet (another simulated run's): (folder, journal, copy).
+fn with_another_history(dir: &Dir, suffix: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let folder = dir.sub("laptop");
+    let other = dir.sub("other-run");
+    simulate_into(PRACTICAL, &folder, 6, 2, 1);
+    simulate_into(PRACTICAL, &other, 6, 2, 2);
+    let journal = journals(&folder)[0].clone();
+    let rel = journal.strip_prefix(&folder).expect("inside");
+    let copy = renamed(&journal, suffix);
+    std::fs::copy(other.join(rel), &copy).expect("the other run has the same sheet");
+    (folder, journal, copy)
+}
+
 /// The first `n` whole lines of `journal`, written over it.
 fn cut_to_lines(journal: &Path, n: usize) {
     let text = std::fs::read_to_string(journal).expect("read");
@@ -109,14 +124,8 @@ fn a_conflicted_copy_holding_the_submitted_sheet_is_used() {
 #[test]
 fn a_renamed_copy_with_another_history_is_a_conflict_to_decide() {
     let dir = Dir::new("renamed-other");
-    let folder = dir.sub("laptop");
-    let other = dir.sub("other-run");
-    simulate_into(PRACTICAL, &folder, 6, 2, 1);
-    simulate_into(PRACTICAL, &other, 6, 2, 2);
-    let journal = journals(&folder)[0].clone();
+    let (folder, journal, copy) = with_another_history(&dir, " (Ann's conflicted copy 2026-06-01)");
     let rel = journal.strip_prefix(&folder).expect("inside");
-    let copy = renamed(&journal, " (Ann's conflicted copy 2026-06-01)");
-    std::fs::copy(other.join(rel), &copy).expect("the other run has the same sheet");
 
     let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
     assert!(said.contains("1 CONFLICT"), "{said}");
@@ -440,14 +449,8 @@ fn a_copy_named_with_the_computers_name_is_said_with_the_name_to_give_it() {
 #[test]
 fn a_decision_only_another_history_of_the_decisions_journal_holds_is_named() {
     let dir = Dir::new("renamed-decisions");
-    let folder = dir.sub("laptop");
-    let other = dir.sub("other-run");
-    simulate_into(PRACTICAL, &folder, 6, 2, 1);
-    simulate_into(PRACTICAL, &other, 6, 2, 2);
-    let journal = journals(&folder)[0].clone();
+    let (folder, journal, copy) = with_another_history(&dir, " (1)");
     let rel = journal.strip_prefix(&folder).expect("inside");
-    let copy = renamed(&journal, " (1)");
-    std::fs::copy(other.join(rel), &copy).expect("the other run has the same sheet");
     let elsewhere = dir.0.join("elsewhere");
     let copied = std::process::Command::new("cp")
         .args(["-a", s(&folder), s(&elsewhere)])
