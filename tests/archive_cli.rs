@@ -1304,7 +1304,7 @@ fn a_moved_copy_collected_first_leaves_the_sound_one_beside_it_counting_once_voi
     );
     let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive), "--problems"]);
     let beside = format!(
-        "a usable sheet is there too, {}#other-",
+        "a usable sheet is there too, '{}#other-",
         archive
             .join("msk-us-osce/e.jones@laptop-a/C002/knee.jsonl")
             .display()

@@ -60,9 +60,8 @@ pub fn quoted_list(items: &[String]) -> String {
 /// "OSCE (Summer)") stay one argument.
 pub fn shell_word(text: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "_@%+=:,./-~".contains(c);
-    // `#` begins a comment only at the start of a word.
-    let fine = |(i, c): (usize, char)| safe(c) || (c == '#' && i > 0);
-    if !text.is_empty() && text.char_indices().all(fine) && !text.starts_with('~') {
+    // (`#` is quoted too: zsh's extended globbing reads it anywhere.)
+    if !text.is_empty() && text.chars().all(safe) && !text.starts_with('~') {
         text.to_string()
     } else {
         format!("'{}'", text.replace('\'', "'\\''"))
@@ -88,7 +87,7 @@ mod tests {
         assert_eq!(shell_word("it's"), "'it'\\''s'");
         assert_eq!(shell_word(""), "''");
         assert_eq!(shell_word("~/x"), "'~/x'");
-        assert_eq!(shell_word("a.osce/x.jsonl#other-1"), "a.osce/x.jsonl#other-1");
+        assert_eq!(shell_word("a.osce/x.jsonl#other-1"), "'a.osce/x.jsonl#other-1'");
         assert_eq!(shell_word("#x"), "'#x'");
     }
 
