@@ -478,39 +478,51 @@ pub(super) fn dirs(f: &Path) -> Vec<PathBuf> {
 /// folders, whose journals `collect` does not take: where to move them,
 /// in words, or `None`.
 fn examiners_outside(folder: &Path) -> Option<String> {
-    let who = |p: &Path| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .and_then(osce::store::parse_who)
-            .is_some()
-    };
-    let (mut examiners, assessments): (Vec<PathBuf>, Vec<PathBuf>) = dirs(folder)
-        .into_iter()
-        .filter(|d| !who(d) || !dirs(d).is_empty())
-        .partition(|d| who(d));
+    let examiners = examiners_in(folder);
     if examiners.is_empty() {
         return None;
     }
-    examiners.sort();
-    let names: Vec<String> = examiners
-        .iter()
-        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+    let assessments: Vec<PathBuf> = dirs(folder)
+        .into_iter()
+        .filter(|d| {
+            !examiners
+                .iter()
+                .any(|e| d.file_name() == Some(std::ffi::OsStr::new(e)))
+        })
         .collect();
-    let shown = if names.len() > 3 {
-        format!("{}, … ({} in all)", names[..3].join(", "), names.len())
-    } else {
-        names.join(", ")
-    };
     let into = match assessments.as_slice() {
         [one] => one.display().to_string(),
         _ => format!("{}/ASSESSMENT (the assessment's folder)", folder.display()),
     };
     Some(format!(
-        "{} holds examiners' folders ({shown}) straight in it, beside the assessments' folders: their journals \
+        "{} holds examiners' folders ({}) straight in it, beside the assessments' folders: their journals \
          were not collected. Move them into {into} (a sessions folder holds a folder per assessment, and the \
          examiners' folders in it), then collect again",
-        folder.display()
+        folder.display(),
+        first_few(&examiners)
     ))
+}
+
+/// The examiners' folders (`EXAMINER@DEVICE`, holding candidates'
+/// folders) straight in `folder`, by name, sorted.
+pub(super) fn examiners_in(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = dirs(folder)
+        .iter()
+        .filter(|d| !dirs(d).is_empty())
+        .filter_map(|d| d.file_name().and_then(|n| n.to_str()).map(str::to_string))
+        .filter(|n| osce::store::parse_who(n).is_some())
+        .collect();
+    names.sort();
+    names
+}
+
+/// `a, b, c`, or the first three and how many in all.
+pub(super) fn first_few(names: &[String]) -> String {
+    if names.len() > 3 {
+        format!("{}, … ({} in all)", names[..3].join(", "), names.len())
+    } else {
+        names.join(", ")
+    }
 }
 
 /// The sessions folder a folder holding no journals was probably meant

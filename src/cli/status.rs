@@ -1808,21 +1808,11 @@ enum Instead {
 /// high): their sheets are not read. One line saying where to move them,
 /// or nothing.
 fn examiners_straight_in(id: &str, folder: &Path) -> String {
-    if folder.file_name().is_some_and(|n| n == std::ffi::OsStr::new(id)) || !holds_sheets(folder) {
+    let examiners = super::collect::examiners_in(folder);
+    if folder.file_name().is_some_and(|n| n == std::ffi::OsStr::new(id)) || examiners.is_empty() {
         return String::new();
     }
-    let mut examiners: Vec<String> = super::collect::dirs(folder)
-        .iter()
-        .filter(|p| !super::collect::dirs(p).is_empty())
-        .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
-        .filter(|n| n.contains('@'))
-        .collect();
-    examiners.sort();
-    let shown = if examiners.len() > 3 {
-        format!("{}, … ({} in all)", examiners[..3].join(", "), examiners.len())
-    } else {
-        examiners.join(", ")
-    };
+    let shown = super::collect::first_few(&examiners);
     let beside = if folder.join(id).is_dir() {
         ", beside the assessment's folder: what they hold is not read"
     } else {
