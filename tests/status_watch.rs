@@ -587,3 +587,66 @@ fn an_unfinished_line_that_never_finishes_is_said_after_a_minute() {
     );
     assert!(start.elapsed() >= Duration::from_secs(50), "said too soon");
 }
+
+/// A watch over several laptops' folders: one of them not there (a USB
+/// stick pulled out, a share dropped, or not synced in yet when the watch
+/// starts) is said, its sheets shown as last read, and the others are
+/// still read as sheets arrive; the watch does not stop for it.
+#[test]
+fn one_folder_not_there_does_not_stop_the_others_being_watched() {
+    let dir = Dir::new("status-watch-one-of-two");
+    let a = dir.sub("laptop-a");
+    let b = dir.sub("laptop-b");
+    candidate(&a, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    candidate(&b, OSCE, "C002", "k.patel@laptop-b", Marks::Top);
+    let stations = journals(&a).len();
+    let later = dir.0.join("laptop-c");
+    let mut child = Watching(
+        Command::new(env!("CARGO_BIN_EXE_osce"))
+            .args(["status", OSCE, "--watch", "--sessions", s(&a), s(&b), s(&later)])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("osce runs"),
+    );
+    let mut screens = screens_of(&mut child);
+    let two = 2 * stations;
+    // Started before laptop C's folder is there: said, and the others read.
+    let screen = screens.wait_for("the first look", |_| true);
+    assert!(
+        screen.contains(&format!("NOT READ: {}", s(&later)))
+            && screen.contains("no such sessions folder")
+            && screen.contains(&format!("{two} sheets expected: {two} submitted.")),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("NOT READ since"),
+        "the others are read: {screen}"
+    );
+
+    // Laptop B's stick pulled out: its sheets stay as last read, said so,
+    // and laptop A's new sheets are counted.
+    let away = dir.0.join("laptop-b-pulled");
+    std::fs::rename(&b, &away).expect("pull B out");
+    candidate(&a, OSCE, "C003", "e.jones@laptop-a", Marks::Top);
+    let three = 3 * stations;
+    let screen = screens.wait_for("B away and A's new sheets read", |t| {
+        t.contains(&format!("{three} sheets expected: {three} submitted."))
+    });
+    assert!(
+        screen.contains(&format!("NOT READ: {}", s(&b)))
+            && screen.contains(&format!("Its {stations} journals are shown as last read")),
+        "{screen}"
+    );
+    assert!(!screen.contains("Gone ("), "B's journals are not gone: {screen}");
+
+    // Laptop C's folder synced in, B back: nothing not read any more.
+    candidate(&later, OSCE, "C004", "a.n@laptop-c", Marks::Top);
+    std::fs::rename(&away, &b).expect("B back");
+    let four = 4 * stations;
+    screens.wait_for("every folder read", |t| {
+        !t.contains("NOT READ") && t.contains(&format!("{four} sheets expected: {four} submitted."))
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+}

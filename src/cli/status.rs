@@ -2115,11 +2115,23 @@ struct Watcher<'a> {
     arriving: std::collections::BTreeMap<PathBuf, (u64, String, std::time::Instant)>,
     /// When journals were last read anew, and how many.
     changed: (String, usize),
+    /// The folders that could not be read at the last look, each with
+    /// since when, and when it was last read (if ever).
+    away: std::collections::BTreeMap<PathBuf, (String, Option<String>)>,
 }
 
 /// How long a journal's unfinished last line may stay as it is before the
 /// watch stops calling it a copy under way.
 const ARRIVING_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// "its journal is" or "its N journals are".
+fn plural_its(n: usize) -> String {
+    if n == 1 {
+        "Its journal is".to_string()
+    } else {
+        format!("Its {n} journals are")
+    }
+}
 
 fn clock_words() -> String {
     chrono::Utc::now().format("%H:%M:%S UTC").to_string()
@@ -2139,6 +2151,7 @@ impl<'a> Watcher<'a> {
             spare: std::collections::HashSet::new(),
             arriving: std::collections::BTreeMap::new(),
             changed: (String::new(), 0),
+            away: std::collections::BTreeMap::new(),
         }
     }
 
@@ -2156,21 +2169,44 @@ impl<'a> Watcher<'a> {
             self.not_read(words);
             return Ok(());
         }
+        // A folder that cannot be read (a stick pulled out, a share
+        // dropped, a laptop's folder not synced in yet) does not stop the
+        // others being read: its journals stay as last read. Only when no
+        // folder can be read is the whole look not read.
+        let (readable, away): (Vec<&PathBuf>, Vec<&PathBuf>) =
+            args.sessions.iter().partition(|f| std::fs::read_dir(f).is_ok());
+        let (folders, held): (Vec<PathBuf>, Vec<PathBuf>) = if readable.is_empty() {
+            (args.sessions.clone(), Vec::new())
+        } else {
+            (
+                readable.into_iter().cloned().collect(),
+                away.into_iter().cloned().collect(),
+            )
+        };
         let mut read_anew = 0;
         let remembered = &mut self.remembered;
         let loaded = load_checked(
             &args.rubric,
-            Source::Folders(&args.sessions),
+            Source::Folders(&folders),
             args.roster.as_deref(),
             &[],
             |rubric, hash| {
                 let (cohort, n) =
-                    osce::results::gather::gather_again(rubric, hash, &args.sessions, remembered)?;
+                    osce::results::gather::gather_again(rubric, hash, &folders, &held, remembered)?;
                 read_anew = n;
                 Ok(cohort)
             },
         );
-        self.looked_at = clock_words();
+        let last_looked = std::mem::replace(&mut self.looked_at, clock_words());
+        self.away.retain(|folder, _| held.contains(folder));
+        for folder in &held {
+            self.away.entry(folder.clone()).or_insert_with(|| {
+                (
+                    self.looked_at.clone(),
+                    self.last_good.as_ref().map(|_| last_looked.clone()),
+                )
+            });
+        }
         let Loaded {
             rubric,
             mut cohort,
@@ -2243,21 +2279,35 @@ impl<'a> Watcher<'a> {
         let (incomplete, held, unrecorded, modules, tally) =
             incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
         // What the one-off status says of the folders named (one a level
-        // off, another exam's) comes first, as there.
+        // off, another exam's) comes first, as there, below any folder not
+        // read.
+        let mut text = String::new();
+        for (folder, (since, last_read)) in &self.away {
+            let kept = self.remembered.held_under(folder);
+            let _ = writeln!(
+                text,
+                "NOT READ: {}. {}\n  Not there since {since} (a stick pulled out, a share dropped, or not synced in \
+                 yet?); the other folders are read as they change, and this one as soon as it is there.\n",
+                super::collect::no_folder(folder),
+                match (kept, last_read) {
+                    (0, _) => "Nothing of it has been read yet.".to_string(),
+                    (n, Some(at)) => format!("{} shown as last read, at {at}.", plural_its(n)),
+                    (n, None) => format!("{} shown as last read.", plural_its(n)),
+                }
+            );
+        }
         let folders = super::collect::Sessions {
-            folders: args.sessions.clone(),
+            folders,
             stored: None,
         };
         let not_read = if m.candidates.is_empty() {
-            elsewhere(&rubric.id, &folders, &args.sessions).1
+            elsewhere(&rubric.id, &folders, &folders.folders).1
         } else {
-            folders_without(&rubric.id, &folders, &args.sessions)
+            folders_without(&rubric.id, &folders, &folders.folders)
         };
-        let mut text = if not_read.is_empty() {
-            String::new()
-        } else {
-            format!("{}\n\n", not_read.trim())
-        };
+        if !not_read.is_empty() {
+            let _ = write!(text, "{}\n\n", not_read.trim());
+        }
         if !self.gone.is_empty() {
             // Said first: their cells show as not in, as if never marked.
             let _ = writeln!(

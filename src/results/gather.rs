@@ -548,6 +548,13 @@ pub struct Remembered {
     reads: HashMap<PathBuf, (Stamp, Read)>,
 }
 
+impl Remembered {
+    /// How many journals it holds from under `folder`.
+    pub fn held_under(&self, folder: &Path) -> usize {
+        self.reads.keys().filter(|p| p.starts_with(folder)).count()
+    }
+}
+
 /// A journal file's size, modification time, and (as `collect` looks at
 /// them) its inode and change time: a file copied over in place keeping
 /// its size and modification time, or deleted and made again, is read
@@ -564,11 +571,14 @@ fn stamp(path: &Path) -> Option<Stamp> {
 /// [`gather`] of the folders, reading again only the journals whose size,
 /// modification time, inode or change time changed since `remembered` last saw them (all of
 /// them the first time, or under another rubric): the cohort, and how many
-/// journals were read.
+/// journals were read. The journals `remembered` holds from the folders
+/// `held` (which cannot be read just now: a stick pulled out, a share
+/// dropped) are in the cohort as last read.
 pub fn gather_again(
     rubric: &Rubric,
     rubric_hash: &str,
     folders: &[PathBuf],
+    held: &[PathBuf],
     remembered: &mut Remembered,
 ) -> Result<(Cohort, usize), StoreError> {
     if remembered.rubric_hash != rubric_hash {
@@ -577,12 +587,32 @@ pub fn gather_again(
             reads: HashMap::new(),
         };
     }
+    let kept: HashMap<PathBuf, (Stamp, Read)> = remembered
+        .reads
+        .iter()
+        .filter(|(path, _)| held.iter().any(|folder| path.starts_with(folder)))
+        .map(|(path, read)| (path.clone(), read.clone()))
+        .collect();
     let source = Source::Folders(folders);
-    let (found, same_folders) = source.sheets(&rubric.id, Sheets::All)?;
+    let (mut found, same_folders) = source.sheets(&rubric.id, Sheets::All)?;
+    if !kept.is_empty() {
+        // In the order listing every folder would give (by sheet, then
+        // path), so that copies of a sheet are settled as they were.
+        found.extend(
+            kept.iter()
+                .map(|(path, (_, read))| (read.key.clone(), path.clone())),
+        );
+        found.sort();
+    }
     let mut slots: Vec<Option<Read>> = Vec::with_capacity(found.len());
     let mut todo = Vec::new();
     let mut stamps = Vec::with_capacity(found.len());
     for (i, (key, path)) in found.into_iter().enumerate() {
+        if let Some((_, read)) = kept.get(&path) {
+            slots.push(Some(read.clone()));
+            stamps.push((path, None));
+            continue;
+        }
         let now = stamp(&path);
         match remembered.reads.get(&path) {
             Some((then, read)) if now.as_ref() == Some(then) => slots.push(Some(read.clone())),
@@ -606,6 +636,7 @@ pub fn gather_again(
         .zip(&reads)
         .filter_map(|((path, now), read)| Some((path, (now?, read.clone()))))
         .collect();
+    remembered.reads.extend(kept);
     let n = reads.len();
     Ok((settle_all(reads.into_iter(), n, same_folders, source), read_anew))
 }
