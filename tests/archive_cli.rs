@@ -3195,3 +3195,72 @@ fn moderation_begun_again_elsewhere_is_said_as_such() {
         "{out}"
     );
 }
+
+/// A copy refused by collect (here a journal cut after it was collected)
+/// is said by status and export from the archive, which do not call the
+/// results final while the laptop's folder holds it: read from the
+/// archive alone, the results looked final and nothing said the folder
+/// held something else. Collecting another folder leaves it said; taking
+/// it out of its folder and collecting that folder again clears it.
+#[test]
+fn a_copy_collect_refused_is_said_from_the_archive_until_its_folder_is_collected_again() {
+    let dir = Dir::new("archive-refused-said");
+    let (a, b, archive) = two_laptops_collected(&dir);
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "final before: {out}");
+
+    let victim = a.join("msk-us-osce/e.jones@laptop-a/C002/shoulder.jsonl");
+    let text = std::fs::read_to_string(&victim).expect("journal");
+    let body = text.strip_suffix('\n').expect("ends in a newline");
+    std::fs::write(&victim, &text[..body.rfind('\n').expect("several lines") + 1]).expect("cut");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 1, "{out}");
+
+    let real = std::fs::canonicalize(&victim).expect("real path");
+    for problems in [false, true] {
+        let mut args = vec!["status", OSCE, "--archive", s(&archive)];
+        if problems {
+            args.push("--problems");
+        }
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("Refused by collect (1 copy in the laptops' folders")
+                && out.contains(&format!(
+                    "  {}\n    a copy of msk-us-osce/e.jones@laptop-a/C002/shoulder.jsonl, refused at",
+                    s(&real)
+                ))
+                && out.contains("its last lines were removed"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Not final yet")
+                && out.contains("1 copy in the laptops' folders was refused by collect"),
+            "{out}"
+        );
+    }
+    let exported = dir.0.join("export");
+    let (code, out) = run_osce(&["export", OSCE, "--archive", s(&archive), "--out", s(&exported)]);
+    assert_eq!(code, 1, "not final: {out}");
+    assert!(
+        out.contains("1 copy in the laptops' folders was refused by collect"),
+        "{out}"
+    );
+
+    // Another laptop's folder collected: the refusal in the first stands.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Refused by collect"), "{out}");
+
+    // The cut copy taken out of the folder, and the folder collected
+    // again: nothing refused, final as before.
+    let evidence = dir.0.join("cut-shoulder.jsonl");
+    std::fs::rename(&victim, &evidence).expect("taken out");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("Refused by collect"), "{out}");
+}

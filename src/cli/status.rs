@@ -229,6 +229,9 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     if !not_read.is_empty() {
         out!("{}\n\n", not_read.trim());
     }
+    if let Some(words) = refused_words(&cohort.refused) {
+        out!("{words}\n");
+    }
     if args.problems {
         out!(
             "{}",
@@ -269,6 +272,34 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     };
     leave(cohort, m);
     code
+}
+
+/// The copies in the laptops' folders that collect refused (from an
+/// archive), each with why, or `None`.
+fn refused_words(refused: &[osce::results::archive::RefusedCopy]) -> Option<String> {
+    if refused.is_empty() {
+        return None;
+    }
+    let mut words = format!(
+        "Refused by collect ({} in the laptops' folders not what the archive holds; the archive keeps what it had, \
+         and the results below are from it):\n",
+        plural(refused.len(), "copy", "copies")
+    );
+    for r in refused {
+        let _ = writeln!(
+            words,
+            "  {}\n    a copy of {}, refused at {}: {}",
+            osce::base::text::shell_word(&r.file),
+            r.journal,
+            r.refused_at,
+            r.why
+        );
+    }
+    words.push_str(
+        "  When each is dealt with (a copy under way finished; a file cut or changed taken out of the laptop's \
+         folder and kept elsewhere as evidence), collect that folder again.\n",
+    );
+    Some(words)
 }
 
 /// What the status says below the matrix of sheets (or the list of what

@@ -121,6 +121,13 @@ CREATE TABLE IF NOT EXISTS other_histories (
     collected_at TEXT NOT NULL,
     PRIMARY KEY (journal, blake3)
 ) STRICT;
+CREATE TABLE IF NOT EXISTS refusals (
+    file TEXT NOT NULL PRIMARY KEY,
+    journal TEXT NOT NULL,
+    why TEXT NOT NULL,
+    kept_beside INTEGER NOT NULL,
+    refused_at TEXT NOT NULL
+) STRICT;
 CREATE TABLE IF NOT EXISTS replaced (
     journal TEXT NOT NULL,
     blake3 TEXT NOT NULL,
@@ -577,9 +584,50 @@ impl Collected {
 /// Whether the archive has the table of other histories (one made before
 /// they were kept has not, until its next collect).
 fn has_other_histories(conn: &Connection) -> rusqlite::Result<bool> {
+    has_table(conn, "other_histories")
+}
+
+/// Keeps the copies this run refused in the table `refusals`, in place of
+/// those an earlier run refused in the folders this run read (each file
+/// refused is read again by every collect of its folder, so what this run
+/// did not refuse there has been dealt with); those refused in folders
+/// this run did not read stay.
+fn keep_refusals(
+    tx: &Connection,
+    folders: &[PathBuf],
+    refused: &[Refusal],
+    now: &str,
+) -> rusqlite::Result<()> {
+    let earlier: Vec<String> = tx
+        .prepare("SELECT file FROM refusals")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for file in earlier {
+        if folders.iter().any(|f| Path::new(&file).starts_with(f)) {
+            tx.execute("DELETE FROM refusals WHERE file = ?1", params![file])?;
+        }
+    }
+    let mut insert = tx.prepare(
+        "INSERT OR REPLACE INTO refusals (file, journal, why, kept_beside, refused_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for r in refused {
+        insert.execute(params![
+            r.file.to_string_lossy(),
+            r.journal,
+            r.why,
+            r.kept_beside,
+            now
+        ])?;
+    }
+    Ok(())
+}
+
+/// Whether the archive has the table `name` (one made by an earlier
+/// version may not, until its next collect).
+fn has_table(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
     conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'other_histories')",
-        [],
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+        params![name],
         |r| r.get(0),
     )
 }
@@ -1470,6 +1518,7 @@ pub fn collect(
     if out.empty_folders.len() == seen_folders.len() {
         return Ok(out);
     }
+    keep_refusals(&tx, &seen_folders, &out.refused, &now_words).map_err(sql)?;
     let folder_words: Vec<String> = seen_folders.iter().map(|f| f.display().to_string()).collect();
     tx.execute(
         "INSERT INTO runs (time, folders, new, grown, refused) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -1825,6 +1874,25 @@ pub struct Stored {
     /// Readings made while open, to keep when done: (rubric, journal,
     /// reader, reading).
     pending: Mutex<Vec<(String, String, String, String)>>,
+    /// The copies in the laptops' folders that collect refused, sorted by
+    /// journal, then file.
+    refused: Vec<RefusedCopy>,
+}
+
+/// A copy in a laptop's folder that `collect` refused (the archive keeps
+/// what it had), as the archive keeps it until a collect of that folder no
+/// longer refuses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefusedCopy {
+    /// The file, where collect read it.
+    pub file: String,
+    /// The journal it is a copy of: its path in the archive.
+    pub journal: String,
+    pub why: String,
+    /// Kept beside the journal as another history of the sheet.
+    pub kept_beside: bool,
+    /// When collect last refused it.
+    pub refused_at: String,
 }
 
 /// One journal of the archive, as listed: its path inside the archive,
@@ -2014,6 +2082,28 @@ impl Stored {
         } else {
             Vec::new()
         };
+        let refused: Vec<RefusedCopy> = if has_table(&archive.conn, "refusals").map_err(sql)? {
+            archive
+                .conn
+                .prepare(
+                    "SELECT file, journal, why, kept_beside, refused_at FROM refusals ORDER BY journal, file",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map([], |r| {
+                        Ok(RefusedCopy {
+                            file: r.get(0)?,
+                            journal: r.get(1)?,
+                            why: r.get(2)?,
+                            kept_beside: r.get(3)?,
+                            refused_at: r.get(4)?,
+                        })
+                    })
+                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                })
+                .map_err(sql)?
+        } else {
+            Vec::new()
+        };
         // A connection for each thread that reads, each in its read
         // transaction now, while the first holds the archive as listed.
         let mut pool = vec![archive.conn];
@@ -2029,7 +2119,22 @@ impl Stored {
             others,
             mismatches: Mutex::new(Vec::new()),
             pending: Mutex::new(Vec::new()),
+            refused,
         })
+    }
+
+    /// The copies of `assessment`'s journals in the laptops' folders that
+    /// collect refused and has not since taken or seen gone.
+    pub fn refused(&self, assessment: &str) -> Vec<RefusedCopy> {
+        self.refused
+            .iter()
+            .filter(|r| {
+                r.journal
+                    .strip_prefix(assessment)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .cloned()
+            .collect()
     }
 
     /// The journal stored under `rel`, as listed.

@@ -51,6 +51,16 @@ pub fn not_final(
     if let Some(words) = cohort.other_versions_words() {
         why.push(words);
     }
+    if !cohort.refused.is_empty() {
+        why.push(format!(
+            "{} in the laptops' folders {} refused by collect (cut or changed after it was collected, or failing \
+             its checks): the archive keeps what it had, but what the folders hold is not what it holds. Look at \
+             each (osce status lists them), take a file cut or changed out of the folders (keep it elsewhere as \
+             evidence), and collect its folder again",
+            n(cohort.refused.len(), "copy", "copies"),
+            if cohort.refused.len() == 1 { "was" } else { "were" }
+        ));
+    }
     if m.candidates.is_empty() {
         why.push(format!("no sheets were found for assessment \"{}\"", rubric.id));
         return why;

@@ -186,6 +186,10 @@ pub struct Cohort {
     /// Journals marked against another version of the rubric, by that
     /// version's identity: not used.
     pub other_versions: BTreeMap<String, Vec<PathBuf>>,
+    /// From an archive: the copies in the laptops' folders its collects
+    /// refused (the archive keeps what it had), until a collect of their
+    /// folder no longer does.
+    pub refused: Vec<crate::results::archive::RefusedCopy>,
 }
 
 impl Cohort {
@@ -270,7 +274,15 @@ pub fn gather_from(
     if let Source::Archive(stored) = source {
         let read = read_archived(rubric, rubric_hash, stored, found);
         let n = read.iter().flatten().count();
-        return Ok(settle_all(read.into_iter().flatten(), n, same_folders, source));
+        let mut cohort = settle_all(read.into_iter().flatten(), n, same_folders, source);
+        // Another history kept beside its journal is a conflict, said as
+        // such (and settled by deciding it): not refused here.
+        cohort.refused = stored
+            .refused(&rubric.id)
+            .into_iter()
+            .filter(|r| !r.kept_beside)
+            .collect();
+        return Ok(cohort);
     }
     let read = crate::base::threads::map_blocks(found, 256, |(key, path)| {
         read_journal(rubric, rubric_hash, source, key, path)
