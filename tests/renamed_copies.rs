@@ -511,3 +511,82 @@ fn a_decision_only_another_history_of_the_decisions_journal_holds_is_named() {
         "{said}"
     );
 }
+
+/// An assessor's moderation journal in two histories (moderated on, on
+/// two copies of their folder, one kept by a sync client as
+/// `moderation (1).jsonl`): status names the file used and what only the
+/// other holds, which does not count, where it said only "only the longer
+/// is used. Find out which is right".
+#[test]
+fn what_only_another_history_of_a_moderation_journal_holds_is_named() {
+    use osce::store::{Event, Store};
+    let dir = Dir::new("renamed-moderation");
+    let folder = dir.sub("laptop");
+    simulate_into(PRACTICAL, &folder, 4, 2, 1);
+    let r = common::rubric(PRACTICAL);
+    let open = |root: &Path| {
+        Store::new(root)
+            .open_moderation(&r.id, "a.assessor", "ea-laptop", &common::hash(PRACTICAL))
+            .expect("open")
+            .0
+    };
+    let mut journal = open(&folder);
+    journal
+        .append(
+            Event::ModerationReport {
+                text: "Marking looked consistent.".into(),
+            },
+            common::at(30),
+        )
+        .expect("report");
+    drop(journal);
+    let own = journals(&folder)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "moderation.jsonl"))
+        .expect("the moderation journal");
+    // The other copy of the assessor's folder, moderated on there.
+    let elsewhere = dir.sub("elsewhere");
+    let there = elsewhere.join(own.strip_prefix(&folder).expect("inside"));
+    std::fs::create_dir_all(there.parent().expect("parent")).expect("mkdir");
+    std::fs::copy(&own, &there).expect("copy");
+    let mut journal = open(&folder);
+    journal
+        .append(
+            Event::SignedOff {
+                summary: "nothing to change".into(),
+            },
+            common::at(40),
+        )
+        .expect("sign off");
+    drop(journal);
+    let mut journal = open(&elsewhere);
+    journal
+        .append(
+            Event::ModerationReport {
+                text: "Station 2 marked harshly.".into(),
+            },
+            common::at(45),
+        )
+        .expect("report again");
+    drop(journal);
+    let copy = renamed(&own, " (1)");
+    std::fs::copy(&there, &copy).expect("kept by the sync client");
+
+    let (code, said) = run_osce(&["status", PRACTICAL, "--sessions", s(&folder)]);
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains(&format!(
+            "{}: a different history of assessor a.assessor's moderation journal on ea-laptop than {}; only {} is \
+             used (the longer, or the one under the journal's own name), so what is recorded only in this one does \
+             not count: the moderation report.",
+            copy.display(),
+            own.display(),
+            own.display()
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains("Not final yet") && said.contains("1 moderation journal cannot be used whole"),
+        "a decision of the assessor may be missing: {said}"
+    );
+}

@@ -48,6 +48,17 @@ pub fn not_final(
             )
         ));
     }
+    if !moderation.problems.is_empty() {
+        why.push(format!(
+            "{} cannot be used whole, so an assessor's decision may be missing (osce status lists each under \
+             \"Problems with session files\", with what to do)",
+            n(
+                moderation.problems.len(),
+                "moderation journal",
+                "moderation journals"
+            )
+        ));
+    }
     if let Some(words) = cohort.other_versions_words() {
         why.push(words);
     }

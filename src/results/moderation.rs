@@ -240,7 +240,9 @@ pub fn gather(rubric: &Rubric, rubric_hash: &str, folders: &[PathBuf]) -> Result
 pub fn gather_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Result<Moderation, StoreError> {
     let found = source.moderation_journals(&rubric.id)?;
     let mut m = Moderation::default();
-    let mut kept: Vec<(String, String, Vec<String>)> = Vec::new();
+    // Each assessor's journal on each device used so far: its records'
+    // hashes, and its records.
+    let mut kept: Vec<(String, String, Vec<String>, Vec<crate::store::Record>)> = Vec::new();
     for (assessor, device, path) in found {
         let problem = |what: String| ModerationProblem {
             path: path.clone(),
@@ -286,28 +288,59 @@ pub fn gather_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Re
         // The same assessor's journal from the same device, seen again (a
         // folder copied twice, an older copy): one journal, the longest.
         let hashes: Vec<String> = replay.records.iter().map(|r| r.hash.clone()).collect();
-        if let Some(i) = kept.iter().position(|(a, d, _)| *a == assessor && *d == device) {
-            let (_, _, other) = &kept[i];
+        if let Some(i) = kept
+            .iter()
+            .position(|(a, d, _, _)| *a == assessor && *d == device)
+        {
+            let (_, _, other, other_records) = &kept[i];
             let (longer, shorter) = if other.len() >= hashes.len() {
                 (other.as_slice(), hashes.as_slice())
             } else {
                 (hashes.as_slice(), other.as_slice())
             };
             let same_history = shorter.is_empty() || longer.get(shorter.len() - 1) == shorter.last();
+            // The longer is used, or of two as long the one under the
+            // journal's own name, not a copy renamed beside it.
+            let this_used = hashes.len() > other.len()
+                || (hashes.len() == other.len()
+                    && !crate::store::is_renamed_copy(&path)
+                    && crate::store::is_renamed_copy(&m.logs[i].path));
             if !same_history {
-                m.problems.push(problem(format!(
-                    "a different history of assessor {assessor}'s moderation journal on {device} than {}; \
-                     only the longer is used. Find out which is right",
-                    m.logs[i].path.display()
-                )));
+                // What only the copy not used holds does not count, and
+                // the lead must know what.
+                let same = longer.iter().zip(shorter).take_while(|(a, b)| a == b).count();
+                let (used, unused, lost) = if this_used {
+                    (path.as_path(), m.logs[i].path.as_path(), &other_records[same..])
+                } else {
+                    (m.logs[i].path.as_path(), path.as_path(), &replay.records[same..])
+                };
+                let lost: Vec<String> = lost.iter().filter_map(|r| moderation_words(&r.event)).collect();
+                m.problems.push(ModerationProblem {
+                    path: unused.to_path_buf(),
+                    what: format!(
+                        "a different history of assessor {assessor}'s moderation journal on {device} than {}; only \
+                         {} is used (the longer, or the one under the journal's own name), so what is recorded only \
+                         in this one does not count: {}. Ask {assessor} which is right: what should count they \
+                         record again with osce moderate under another --device; then move this file out of the \
+                         folders",
+                        used.display(),
+                        used.display(),
+                        if lost.is_empty() {
+                            "nothing but its opening".to_string()
+                        } else {
+                            lost.join("; ")
+                        }
+                    ),
+                });
             }
-            if hashes.len() > kept[i].2.len() {
+            if this_used {
                 kept[i].2 = hashes;
+                kept[i].3 = replay.records.clone();
                 m.logs[i] = AssessorLog::replay(&assessor, &device, path.clone(), &replay.records);
             }
             continue;
         }
-        kept.push((assessor.clone(), device.clone(), hashes));
+        kept.push((assessor.clone(), device.clone(), hashes, replay.records.clone()));
         m.logs.push(AssessorLog::replay(
             &assessor,
             &device,
@@ -316,6 +349,37 @@ pub fn gather_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Re
         ));
     }
     Ok(m)
+}
+
+/// A moderation record in words, as the lead is told of it: what was
+/// decided, for whom and where, or the report or sign-off. `None` for the
+/// journal's opening.
+fn moderation_words(event: &Event) -> Option<String> {
+    Some(match event {
+        Event::Moderated {
+            station,
+            candidate,
+            decision,
+            proposed,
+            ..
+        } => format!(
+            "\"{}\"{} for {candidate} at {station}",
+            decision.label(),
+            proposed.map(|p| format!(" ({})", p.label())).unwrap_or_default()
+        ),
+        Event::AgreedMark {
+            station,
+            candidate,
+            score,
+            ..
+        } => format!(
+            "the agreed mark {} for {candidate} at {station}",
+            crate::scoring::fmt_marks(*score)
+        ),
+        Event::ModerationReport { .. } => "the moderation report".to_string(),
+        Event::SignedOff { .. } => "the sign-off".to_string(),
+        _ => return None,
+    })
 }
 
 /// The sheets of a cell as a decision records them.
