@@ -732,8 +732,8 @@ fn a_folder_one_level_too_high_or_too_low_is_told_the_folder_to_name() {
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(&format!(
-            "{} holds examiners' folders (E01@lap) straight in it, without the assessment's folder between. If \
-             they hold sheets of \"msk-us-osce\", move them into {}",
+            "{} holds examiners' or assessors' folders (E01@lap) straight in it, without the assessment's folder \
+             between. If they hold journals of \"msk-us-osce\", move them into {}",
             shared.display(),
             shared.join("msk-us-osce").display()
         )),
@@ -1294,8 +1294,8 @@ fn an_examiners_folder_beside_the_assessments_folder_is_said_not_read() {
     let (code, out) = common::run_osce(&["status", common::PRACTICAL, "--sessions", &s(&sessions)]);
     assert_eq!(code, 1, "{out}");
     let said = format!(
-        "{} holds examiners' folders ({name}) straight in it, beside the assessment's folder: what they hold is \
-         not read. If they hold sheets of \"msk-us-practical\", move them into {}",
+        "{} holds examiners' or assessors' folders ({name}) straight in it, beside the assessment's folder: what \
+         they hold is not read. If they hold journals of \"msk-us-practical\", move them into {}",
         sessions.display(),
         assessment.display()
     );
@@ -1316,8 +1316,8 @@ fn an_examiners_folder_beside_the_assessments_folder_is_said_not_read() {
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(&format!(
-            "error: {} holds examiners' folders ({name}) straight in it, beside the assessments' folders: their \
-             journals were not collected. Move them into {}",
+            "error: {} holds examiners' or assessors' folders ({name}) straight in it, beside the assessments' \
+             folders: their journals were not collected. Move them into {}",
             sessions.display(),
             assessment.display()
         )),
@@ -1329,4 +1329,44 @@ fn an_examiners_folder_beside_the_assessments_folder_is_said_not_read() {
     assert!(!out.contains("Not read"), "{out}");
     let (code, out) = common::run_osce(&["collect", &s(&d.0.join("exam.osce")), &s(&sessions)]);
     assert_eq!(code, 0, "{out}");
+}
+
+/// An assessor's folder (holding only their moderation journal) dropped
+/// straight into the sessions folder, beside the assessment's folder: as
+/// for an examiner's folder, status says it is not read and collect that
+/// it was not collected (exit 1). Before, collect took nothing from it
+/// without a word, and the moderation was only missing.
+#[test]
+fn an_assessors_folder_beside_the_assessments_folder_is_said_not_collected() {
+    let d = common::Dir::new("straight-beside-assessor");
+    let sessions = d.sub("office");
+    common::simulate_into(common::PRACTICAL, &sessions, 4, 2, 1);
+    common::signed_off(&sessions, common::PRACTICAL, "a.assessor");
+    let assessment = sessions.join("msk-us-practical");
+    let name = "a.assessor@ea-laptop";
+    std::fs::rename(assessment.join(name), sessions.join(name)).expect("move");
+    let s = |p: &Path| p.to_str().expect("utf-8").to_string();
+
+    let (code, out) = common::run_osce(&["status", common::PRACTICAL, "--sessions", &s(&sessions)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("Not read (outside the assessment's folder):\n")
+            && out.contains(&format!(
+                "{} holds examiners' or assessors' folders ({name}) straight in it, beside the assessment's \
+                 folder: what they hold is not read.",
+                sessions.display()
+            )),
+        "{out}"
+    );
+    let (code, out) = common::run_osce(&["collect", &s(&d.0.join("exam.osce")), &s(&sessions)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "error: {} holds examiners' or assessors' folders ({name}) straight in it, beside the assessments' \
+             folders: their journals were not collected. Move them into {}",
+            sessions.display(),
+            assessment.display()
+        )),
+        "{out}"
+    );
 }

@@ -473,8 +473,8 @@ pub(super) fn dirs(f: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Examiners' folders (`EXAMINER@DEVICE`, holding candidates' folders)
-/// straight in the sessions folder `folder`, beside the assessments'
+/// Examiners' or assessors' folders ([`examiners_in`]) straight in the
+/// sessions folder `folder`, beside the assessments'
 /// folders, whose journals `collect` does not take: where to move them,
 /// in words, or `None`.
 fn examiners_outside(folder: &Path) -> Option<String> {
@@ -495,8 +495,8 @@ fn examiners_outside(folder: &Path) -> Option<String> {
         _ => format!("{}/ASSESSMENT (the assessment's folder)", folder.display()),
     };
     Some(format!(
-        "{} holds examiners' folders ({}) straight in it, beside the assessments' folders: their journals \
-         were not collected. Move them into {into} (a sessions folder holds a folder per assessment, and the \
+        "{} holds examiners' or assessors' folders ({}) straight in it, beside the assessments' folders: their \
+         journals were not collected. Move them into {into} (a sessions folder holds a folder per assessment, and the \
          examiners' folders in it), then collect again",
         folder.display(),
         first_few(&examiners)
@@ -504,11 +504,21 @@ fn examiners_outside(folder: &Path) -> Option<String> {
 }
 
 /// The examiners' folders (`EXAMINER@DEVICE`, holding candidates'
-/// folders) straight in `folder`, by name, sorted.
+/// folders) and assessors' or the lead's (`WHO@DEVICE`, holding a
+/// moderation or decisions journal) straight in `folder`, by name, sorted.
 pub(super) fn examiners_in(folder: &Path) -> Vec<String> {
+    let journal = |d: &Path| {
+        std::fs::read_dir(d).into_iter().flatten().flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            ["moderation", "decisions"].iter().any(|stem| {
+                osce::store::unrenamed(name.strip_suffix(".jsonl").unwrap_or_default()).0 == *stem
+            })
+        })
+    };
     let mut names: Vec<String> = dirs(folder)
         .iter()
-        .filter(|d| !dirs(d).is_empty())
+        .filter(|d| !dirs(d).is_empty() || journal(d))
         .filter_map(|d| d.file_name().and_then(|n| n.to_str()).map(str::to_string))
         .filter(|n| osce::store::parse_who(n).is_some())
         .collect();

@@ -1850,8 +1850,9 @@ fn examiners_straight_in(id: &str, folder: &Path) -> String {
         ", without the assessment's folder between"
     };
     format!(
-        "{} holds examiners' folders ({shown}) straight in it{beside}. If they hold sheets of \"{id}\", move \
-         them into {} (a sessions folder holds a folder per assessment, and the examiners' folders in it).\n",
+        "{} holds examiners' or assessors' folders ({shown}) straight in it{beside}. If they hold journals of \
+         \"{id}\", move them into {} (a sessions folder holds a folder per assessment, and the examiners' folders \
+         in it).\n",
         folder.display(),
         folder.join(id).display()
     )
