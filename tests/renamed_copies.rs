@@ -503,11 +503,22 @@ fn a_decision_only_another_history_of_the_decisions_journal_holds_is_named() {
     assert_eq!(code, 1, "{said}");
     assert!(
         said.contains(&format!(
-            "only {} is used (the longer, or the one under the journal's own name), so 1 decision recorded only in {} \
+            "only {} is used (the one with more records, or of two with as many the one under the journal's own name), \
+             so 1 decision recorded only in {} \
              does not count",
             own.display(),
             renamed(&own, " (1)").display()
         )) && said.contains("the journal, says the examiner's log"),
+        "{said}"
+    );
+    let (code, said) = run_osce(&["audit", PRACTICAL, "--sessions", s(&folder)]);
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains(&format!(
+            "{}: the exam lead's decisions journal (Dr-Lead@lap1) is also in {}, with a different history",
+            renamed(&own, " (1)").display(),
+            own.display()
+        )),
         "{said}"
     );
 }
@@ -577,8 +588,9 @@ fn what_only_another_history_of_a_moderation_journal_holds_is_named() {
     assert!(
         said.contains(&format!(
             "{}: a different history of assessor a.assessor's moderation journal on ea-laptop than {}; only {} is \
-             used (the longer, or the one under the journal's own name), so what is recorded only in this one does \
-             not count: the moderation report.",
+             used (the one with more records, or of two with as many the one under the journal's own name), so what \
+             is recorded only in this one does not count: the moderation report. Ask a.assessor which history is \
+             right: keep that one, named moderation.jsonl, and move the other out of the folders",
             copy.display(),
             own.display(),
             own.display()
@@ -588,5 +600,15 @@ fn what_only_another_history_of_a_moderation_journal_holds_is_named() {
     assert!(
         said.contains("Not final yet") && said.contains("1 moderation journal cannot be used whole"),
         "a decision of the assessor may be missing: {said}"
+    );
+    let (code, said) = run_osce(&["audit", PRACTICAL, "--sessions", s(&folder)]);
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains(&format!(
+            "{}: the assessor's moderation journal (a.assessor@ea-laptop) is also in {}, with a different history",
+            copy.display(),
+            own.display()
+        )),
+        "{said}"
     );
 }

@@ -175,7 +175,7 @@ pub enum JournalState {
 
 /// Which kind of journal a finding is about: what sets a torn tail aside
 /// differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum JournalKind {
     Sheet,
     Moderation,
@@ -327,6 +327,14 @@ pub enum FindingKind {
         /// likely.
         renamed: bool,
     },
+    /// An assessor's moderation journal or the lead's decisions journal
+    /// from one device in two different histories (`who` is
+    /// `PERSON@DEVICE`).
+    OtherHistory {
+        others: Vec<PathBuf>,
+        journal: JournalKind,
+        who: String,
+    },
     /// Readable or writable by others than its owner.
     Permissions { mode: u32, folder: bool },
     /// A symbolic link inside the assessment's folder.
@@ -364,7 +372,8 @@ impl FindingKind {
             | FindingKind::OtherRubric { .. }
             | FindingKind::WrongPlace { .. }
             | FindingKind::UnknownStation { .. }
-            | FindingKind::QuarantinedChange => Severity::Error,
+            | FindingKind::QuarantinedChange
+            | FindingKind::OtherHistory { .. } => Severity::Error,
             FindingKind::Line(sign) => sign.severity(),
             FindingKind::Settled { .. } => Severity::Warning,
             FindingKind::SameSheet { relation, .. } => match relation {
@@ -952,13 +961,51 @@ pub fn audit_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Res
     if let Some(done) = current {
         one_sheet(&done, copies, &mut report, source);
     }
+    let mut histories: std::collections::BTreeMap<(JournalKind, String, String), Vec<Hashed>> =
+        std::collections::BTreeMap::new();
     for (assessor, device, path) in listed.moderation_journals(&rubric.id)? {
         let key = moderation_key(&rubric.id, &assessor, &device);
         check_journal(rubric, rubric_hash, source, key, &path, &mut report);
+        let hashes = source.record_hashes(&path);
+        histories
+            .entry((JournalKind::Moderation, assessor, device))
+            .or_default()
+            .push((path, hashes));
     }
     // The exam lead's decisions: a chain of their own.
-    for (_, _, path) in listed.decision_journals(&rubric.id)? {
+    for (lead, device, path) in listed.decision_journals(&rubric.id)? {
         check_decisions(rubric_hash, source, &path, &mut report);
+        let hashes = source
+            .read_chain::<serde_json::Value>(&path)
+            .map(|read| read.entries.into_iter().map(|e| e.hash).collect())
+            .unwrap_or_default();
+        histories
+            .entry((JournalKind::Decisions, lead, device))
+            .or_default()
+            .push((path, hashes));
+    }
+    // One person's journal from one device in two different histories:
+    // only one is used, and what only the other holds does not count.
+    for ((journal, who, device), copies) in histories {
+        if copies.len() < 2 {
+            continue;
+        }
+        let longest = copies.iter().map(|(_, h)| h.len()).max().unwrap_or(0);
+        let Some((_, full)) = copies.iter().find(|(_, h)| h.len() == longest) else {
+            continue;
+        };
+        if copies.iter().all(|(_, h)| full.starts_with(h)) {
+            continue;
+        }
+        report.findings.push(Finding {
+            path: copies[0].0.clone(),
+            line: None,
+            kind: FindingKind::OtherHistory {
+                others: copies[1..].iter().map(|(p, _)| p.clone()).collect(),
+                journal,
+                who: format!("{who}@{device}"),
+            },
+        });
     }
     let mut quarantines = walk.quarantines;
     quarantines.sort();
@@ -1419,6 +1466,9 @@ fn check_decisions(rubric_hash: &str, source: Source<'_>, path: &Path, report: &
     report.journals.push(journal);
 }
 
+/// A journal's path and the hashes of its records, in order.
+type Hashed = (PathBuf, Vec<String>);
+
 /// Lists the events of one sheet's journals (each history once: the
 /// longest copy of it, as every command uses it) and, where the sheet was
 /// found more than once, how its copies relate.
@@ -1783,6 +1833,29 @@ impl fmt::Display for FindingKind {
                          --problems` gives the command)"
                     ),
                 }
+            }
+            FindingKind::OtherHistory { others, journal, who } => {
+                let others: Vec<String> = others.iter().map(|p| p.display().to_string()).collect();
+                let (whose, what_to_do) = match journal {
+                    JournalKind::Decisions => (
+                        "the exam lead's decisions journal",
+                        "ask the lead which decisions should count, record those only the other holds again with \
+                         `osce decide` under another --device, then move the other copy out of the folders",
+                    ),
+                    _ => (
+                        "the assessor's moderation journal",
+                        "ask the assessor which history is right, keep that one under the journal's own name and \
+                         move the other out of the folders (kept elsewhere as evidence)",
+                    ),
+                };
+                write!(
+                    f,
+                    "{whose} ({who}) is also in {}, with a different history (recorded on in two copies of the \
+                     folder, one kept by a sync client under another name, most likely). Only one is used, and \
+                     what only the other holds does not count (`osce status` names the file used and each record \
+                     that does not count): {what_to_do}",
+                    others.join(", ")
+                )
             }
             FindingKind::Permissions { mode, folder } => {
                 let (what, fix) = if *folder {

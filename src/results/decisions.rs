@@ -540,7 +540,7 @@ pub fn gather_from_all(
             };
             out.problems.push(format!(
                 "{}: a different history of {lead}'s decisions journal on {device} than {}; only {} is used (the \
-                 longer, or the one under the journal's own name), so {} recorded only in {} {} not count: {}. Ask {lead} which should; record those again \
+                 one with more records, or of two with as many the one under the journal's own name), so {} recorded only in {} {} not count: {}. Ask {lead} which should; record those again \
                  with osce decide under another --device, then move {} out of the folders",
                 file(unused),
                 file(used),

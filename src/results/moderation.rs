@@ -319,17 +319,19 @@ pub fn gather_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Re
                     path: unused.to_path_buf(),
                     what: format!(
                         "a different history of assessor {assessor}'s moderation journal on {device} than {}; only \
-                         {} is used (the longer, or the one under the journal's own name), so what is recorded only \
-                         in this one does not count: {}. Ask {assessor} which is right: what should count they \
-                         record again with osce moderate under another --device; then move this file out of the \
-                         folders",
+                         {} is used (the one with more records, or of two with as many the one under the journal's \
+                         own name), so what is recorded only in this one does not count: {}. Ask {assessor} which \
+                         history is right: keep that one, named {}, and move the other out of the folders (kept \
+                         elsewhere as evidence); what else should count {assessor} then records with osce moderate, \
+                         unless the history kept is signed off (a sign-off ends the journal)",
                         used.display(),
                         used.display(),
                         if lost.is_empty() {
                             "nothing but its opening".to_string()
                         } else {
                             lost.join("; ")
-                        }
+                        },
+                        crate::store::MODERATION_FILE
                     ),
                 });
             }
