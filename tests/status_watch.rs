@@ -650,3 +650,42 @@ fn one_folder_not_there_does_not_stop_the_others_being_watched() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A journal read as submitted, then cut (its last line, the submission,
+/// removed: what the folders alone cannot tell from a sheet never
+/// submitted): the watch remembers what it read and says so, where its
+/// cell only turned to "in progress" without a word. Put back, it is no
+/// longer said.
+#[test]
+fn a_journal_cut_after_it_was_read_is_said_by_the_watch() {
+    let dir = Dir::new("status-watch-cut");
+    let folder = dir.sub("shared");
+    candidate(&folder, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let stations = journals(&folder).len();
+    let (mut child, mut screens) = watch(&folder);
+    let expected = format!("{stations} sheets expected: {stations} submitted.");
+    screens.wait_for("the first candidate", |t| t.contains(&expected));
+
+    let victim = journals(&folder).into_iter().next().expect("a journal");
+    let whole = std::fs::read_to_string(&victim).expect("journal");
+    let lines = whole.lines().count();
+    let body = whole.strip_suffix('\n').expect("ends in a newline");
+    std::fs::write(&victim, &whole[..body.rfind('\n').expect("several lines") + 1]).expect("cut");
+    let screen = screens.wait_for("the cut said", |t| t.contains("CUT: "));
+    assert!(
+        screen.starts_with("CUT: 1 journal read earlier holds fewer records now")
+            && screen.contains(&format!(
+                "  {}: {lines} records when read earlier, submitted, {} since ",
+                s(&victim),
+                lines - 1
+            ))
+            && screen.contains("(no longer submitted)"),
+        "{screen}"
+    );
+    std::fs::write(&victim, &whole).expect("put back");
+    screens.wait_for("the journal whole again", |t| {
+        !t.contains("CUT") && t.contains(&expected)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -2150,6 +2150,9 @@ struct Watcher<'a> {
     /// The folders that could not be read at the last look, each with
     /// since when, and when it was last read (if ever).
     away: std::collections::BTreeMap<PathBuf, (String, Option<String>)>,
+    /// Journals that hold fewer records than when read earlier, each with
+    /// when that was seen, until they hold as many again.
+    cut: std::collections::BTreeMap<PathBuf, (String, osce::results::gather::Shrunk)>,
 }
 
 /// How long a journal's unfinished last line may stay as it is before the
@@ -2184,6 +2187,7 @@ impl<'a> Watcher<'a> {
             arriving: std::collections::BTreeMap::new(),
             changed: (String::new(), 0),
             away: std::collections::BTreeMap::new(),
+            cut: std::collections::BTreeMap::new(),
         }
     }
 
@@ -2302,6 +2306,27 @@ impl<'a> Watcher<'a> {
         self.gone.retain(|path, _| !here.contains(path));
         self.seen.extend(here);
         self.spare = cohort.copies.iter().map(|c| c.copy.clone()).collect();
+        // A journal read again holding fewer records than before: said
+        // until it holds as many again (a sheet read as submitted losing
+        // its submission would otherwise only show as in progress).
+        for shrunk in self.remembered.shrunk() {
+            let entry = self
+                .cut
+                .entry(shrunk.path.clone())
+                .or_insert_with(|| (self.looked_at.clone(), shrunk.clone()));
+            let (before, was_submitted) = (
+                entry.1.before.max(shrunk.before),
+                entry.1.was_submitted || shrunk.was_submitted,
+            );
+            entry.1 = osce::results::gather::Shrunk {
+                before,
+                was_submitted,
+                ..shrunk.clone()
+            };
+        }
+        let remembered = &self.remembered;
+        self.cut
+            .retain(|path, (_, s)| remembered.records(path).is_some_and(|now| now < s.before));
         // A torn last line is a copy still arriving, not damage.
         let (arriving, unusable): (Vec<CohortProblem>, Vec<CohortProblem>) =
             std::mem::take(&mut cohort.problems)
@@ -2318,13 +2343,24 @@ impl<'a> Watcher<'a> {
             let kept = self.remembered.held_under(folder);
             let _ = writeln!(
                 text,
-                "NOT READ: {}. {}\n  Not there since {since} (a stick pulled out, a share dropped, or not synced in \
-                 yet?); the other folders are read as they change, and this one as soon as it is there.\n",
-                super::collect::no_folder(folder),
+                "NOT READ: {}. {}\n  {}; the other folders are read as they change, and this one as soon as it \
+                 can be.\n",
+                if folder.is_dir() {
+                    format!("{}: cannot be read", folder.display())
+                } else {
+                    super::collect::no_folder(folder)
+                },
                 match (kept, last_read) {
                     (0, _) => "Nothing of it has been read yet.".to_string(),
                     (n, Some(at)) => format!("{} shown as last read, at {at}.", plural_its(n)),
                     (n, None) => format!("{} shown as last read.", plural_its(n)),
+                },
+                if folder.exists() {
+                    format!("Not read since {since}")
+                } else {
+                    format!(
+                        "Not there since {since} (a stick pulled out, a share dropped, or not synced in yet?)"
+                    )
                 }
             );
         }
@@ -2354,6 +2390,26 @@ impl<'a> Watcher<'a> {
                 } else {
                     "their sheets show"
                 }
+            );
+        }
+        if !self.cut.is_empty() {
+            let n = self.cut.len();
+            let _ = writeln!(
+                text,
+                "CUT: {} read earlier {} fewer records now (lines removed at {} end, or an older copy put in {} \
+                 place; a copy being made again, if {} last line is unfinished): {} below as what {} now, and \
+                 each is listed under \"Cut\" at the end.\n",
+                plural(n, "journal", "journals"),
+                if n == 1 { "holds" } else { "hold" },
+                if n == 1 { "its" } else { "their" },
+                if n == 1 { "its" } else { "their" },
+                if n == 1 { "its" } else { "their" },
+                if n == 1 {
+                    "its sheet shows"
+                } else {
+                    "their sheets show"
+                },
+                if n == 1 { "it holds" } else { "they hold" },
             );
         }
         text.push_str(&if problems {
@@ -2390,6 +2446,35 @@ impl<'a> Watcher<'a> {
             }
             if self.gone.len() > 20 {
                 let _ = writeln!(text, "  and {} more", self.gone.len() - 20);
+            }
+        }
+        if !self.cut.is_empty() {
+            let _ = writeln!(
+                text,
+                "\nCut ({} holding fewer records than when read earlier: find out who or what cut {}; a \
+                 laptop's own copy, or the exam archive if it was collected, holds the rest):",
+                plural(self.cut.len(), "journal", "journals"),
+                if self.cut.len() == 1 { "it" } else { "them" }
+            );
+            for (path, (at, s)) in self.cut.iter().take(20) {
+                let _ = writeln!(
+                    text,
+                    "  {}: {} records when read earlier{}, {} since {at}{}",
+                    path.display(),
+                    s.before,
+                    if s.was_submitted { ", submitted" } else { "" },
+                    s.now,
+                    match (s.was_submitted && !s.submitted, s.torn) {
+                        (true, true) =>
+                            " (no longer submitted; its last line unfinished: being copied again, most likely)",
+                        (true, false) => " (no longer submitted)",
+                        (false, true) => " (its last line unfinished: being copied again, most likely)",
+                        (false, false) => "",
+                    }
+                );
+            }
+            if self.cut.len() > 20 {
+                let _ = writeln!(text, "  and {} more", self.cut.len() - 20);
             }
         }
         // A copy under way, unless its unfinished line has stayed as it is
@@ -2490,12 +2575,22 @@ impl<'a> Watcher<'a> {
             read_at,
             read_anew,
             failing_since: self.failing.as_ref().map(|(since, _)| since.clone()),
-            alert: (!self.gone.is_empty()).then(|| {
-                format!(
-                    "GONE: {} no longer in the folders (see the top)",
-                    plural(self.gone.len(), "journal", "journals")
-                )
-            }),
+            alert: {
+                let mut alerts = Vec::new();
+                if !self.gone.is_empty() {
+                    alerts.push(format!(
+                        "GONE: {} no longer in the folders",
+                        plural(self.gone.len(), "journal", "journals")
+                    ));
+                }
+                if !self.cut.is_empty() {
+                    alerts.push(format!(
+                        "CUT: {} holding fewer records",
+                        plural(self.cut.len(), "journal", "journals")
+                    ));
+                }
+                (!alerts.is_empty()).then(|| format!("{} (see the top)", alerts.join("; ")))
+            },
         }
     }
 }

@@ -558,9 +558,58 @@ fn settle_all(
 pub struct Remembered {
     rubric_hash: String,
     reads: HashMap<PathBuf, (Stamp, Read)>,
+    /// The journals read again at the last look that hold fewer records
+    /// than when read before.
+    shrunk: Vec<Shrunk>,
+}
+
+/// A journal read again holding fewer complete records than when it was
+/// read before: its last lines removed, an older copy put in its place, or
+/// (when its last line is unfinished) a copy being made again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shrunk {
+    pub path: PathBuf,
+    /// Complete records when read before, and now.
+    pub before: usize,
+    pub now: usize,
+    /// Whether it held a submission before, and does now.
+    pub was_submitted: bool,
+    pub submitted: bool,
+    /// Whether its last line is unfinished now.
+    pub torn: bool,
+}
+
+impl Read {
+    /// The complete records of the sheet read, whether it is submitted, and
+    /// whether its last line is unfinished: `None` for a journal that is no
+    /// usable sheet.
+    fn extent(&self) -> Option<(usize, bool, bool)> {
+        match &self.outcome {
+            Outcome::Sheet { sheet, torn, .. } => Some((
+                sheet.state.records,
+                sheet.state.submitted.is_some(),
+                torn.is_some(),
+            )),
+            _ => None,
+        }
+    }
 }
 
 impl Remembered {
+    /// The journals read again at the last look that hold fewer records
+    /// than when read before.
+    pub fn shrunk(&self) -> &[Shrunk] {
+        &self.shrunk
+    }
+
+    /// The complete records of the journal at `path` as last read.
+    pub fn records(&self, path: &Path) -> Option<usize> {
+        self.reads
+            .get(path)
+            .and_then(|(_, r)| r.extent())
+            .map(|(n, _, _)| n)
+    }
+
     /// How many journals it holds from under `folder`.
     pub fn held_under(&self, folder: &Path) -> usize {
         self.reads.keys().filter(|p| p.starts_with(folder)).count()
@@ -597,6 +646,7 @@ pub fn gather_again(
         *remembered = Remembered {
             rubric_hash: rubric_hash.to_string(),
             reads: HashMap::new(),
+            shrunk: Vec::new(),
         };
     }
     let kept: HashMap<PathBuf, (Stamp, Read)> = remembered
@@ -639,7 +689,22 @@ pub fn gather_again(
     let read = crate::base::threads::map(todo, 256, |(i, key, path)| {
         (i, read_journal(rubric, rubric_hash, source, key, path))
     });
+    remembered.shrunk.clear();
     for (i, r) in read {
+        if let Some((_, before)) = remembered.reads.get(&r.path)
+            && let (Some((before, was_submitted, _)), Some((now, submitted, torn))) =
+                (before.extent(), r.extent())
+            && now < before
+        {
+            remembered.shrunk.push(Shrunk {
+                path: r.path.clone(),
+                before,
+                now,
+                was_submitted,
+                submitted,
+                torn,
+            });
+        }
         slots[i] = Some(r);
     }
     let reads: Vec<Read> = slots.into_iter().flatten().collect();
