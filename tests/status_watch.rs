@@ -201,13 +201,14 @@ fn a_folder_gone_for_a_while_is_said_and_the_watch_goes_on() {
     screens.wait_for("the first candidate", |t| t.contains(&expected));
     let away = dir.0.join("shared-renamed");
     std::fs::rename(&folder, &away).expect("rename");
-    let screen = screens.wait_for("the folder gone", |t| t.contains("NOT READ since"));
+    let screen = screens.wait_for("the folder gone", |t| t.contains("NOT READ: "));
     assert!(
-        screen.contains("no such sessions folder")
-            && screen.contains("below is the status as read at")
+        screen.contains(&format!("NOT READ: {}: no such sessions folder", s(&folder)))
+            && screen.contains(&format!("Its {stations} journals are shown as last read"))
             && screen.contains(&expected),
         "{screen}"
     );
+    assert!(!screen.contains("Gone ("), "its journals are not gone: {screen}");
     assert!(
         child.try_wait().expect("wait").is_none(),
         "still watching: {}",
@@ -688,4 +689,36 @@ fn a_journal_cut_after_it_was_read_is_said_by_the_watch() {
     });
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Started before any laptop's folder is there (the morning of the exam):
+/// the watch starts, says each folder is not there yet, and reads the
+/// sheets when the folder comes. A file named as a folder is a mistake in
+/// the command: said, exit code 2.
+#[test]
+fn a_watch_started_before_any_folder_is_there_waits_for_them() {
+    let dir = Dir::new("status-watch-none-yet");
+    let folder = dir.0.join("shared");
+    let (mut child, mut screens) = watch(&folder);
+    let screen = screens.wait_for("the first look", |_| true);
+    assert!(
+        screen.contains(&format!(
+            "NOT READ: {}: no such sessions folder. Nothing of it has been read yet.",
+            s(&folder)
+        )),
+        "{screen}"
+    );
+    candidate(&folder, OSCE, "C001", "e.jones@laptop-a", Marks::Top);
+    let stations = journals(&folder).len();
+    screens.wait_for("the folder there", |t| {
+        !t.contains("NOT READ") && t.contains(&format!("{stations} sheets expected: {stations} submitted."))
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let file = dir.0.join("exam.osce");
+    std::fs::write(&file, b"not a folder").expect("file");
+    let (code, out) = common::run_osce(&["status", OSCE, "--watch", "--sessions", s(&file)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("is a file, not a sessions folder"), "{out}");
 }

@@ -2207,18 +2207,22 @@ impl<'a> Watcher<'a> {
         }
         // A folder that cannot be read (a stick pulled out, a share
         // dropped, a laptop's folder not synced in yet) does not stop the
-        // others being read: its journals stay as last read. Only when no
-        // folder can be read is the whole look not read.
+        // others being read: its journals stay as last read.
         let (readable, away): (Vec<&PathBuf>, Vec<&PathBuf>) =
             args.sessions.iter().partition(|f| std::fs::read_dir(f).is_ok());
-        let (folders, held): (Vec<PathBuf>, Vec<PathBuf>) = if readable.is_empty() {
-            (args.sessions.clone(), Vec::new())
-        } else {
-            (
-                readable.into_iter().cloned().collect(),
-                away.into_iter().cloned().collect(),
-            )
-        };
+        // None readable at the start (the morning, before any laptop's
+        // folder has synced in) is no different: the watch starts, saying
+        // so, and reads each as it comes.
+        // A file named as a folder is a mistake in the command, not a
+        // folder yet to come: said, and the watch does not start.
+        if self.last_good.is_none()
+            && let Some(file) = away.iter().find(|f| f.exists() && !f.is_dir())
+        {
+            errln!("error: {}", super::collect::no_folder(file));
+            return Err(ExitCode::from(EXIT_USAGE));
+        }
+        let folders: Vec<PathBuf> = readable.into_iter().cloned().collect();
+        let held: Vec<PathBuf> = away.into_iter().cloned().collect();
         let mut read_anew = 0;
         let remembered = &mut self.remembered;
         let loaded = load_checked(
