@@ -997,3 +997,55 @@ fn one_assessor_on_two_laptops_and_a_named_assessor_left_out() {
         "{out}"
     );
 }
+
+/// An assessor who moderated on one laptop and signed off on another (a
+/// sign-off locks their moderation on every laptop): `status` said they
+/// had signed off, while results.csv said "not yet signed off" for every
+/// candidate they moderated.
+#[test]
+fn a_sign_off_on_another_laptop_is_the_assessors_sign_off_in_the_export() {
+    let d = Dir::new("mod-signed-elsewhere");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "upper-limb",
+        Decision::Agree,
+        None,
+        "",
+    );
+    let r = rubric(PRACTICAL);
+    let (mut journal, _) = Store::new(&s)
+        .open_moderation(&r.id, "EA1", "ea-laptop-2", &hash(PRACTICAL))
+        .expect("open on the second laptop");
+    journal
+        .append(
+            Event::SignedOff {
+                summary: "1 sheet: 1 agreed".into(),
+            },
+            at(90),
+        )
+        .expect("sign off");
+    drop(journal);
+    let folder = s.to_str().expect("utf-8");
+    let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", folder]);
+    assert!(
+        said.contains("EA1 on ea-laptop-2") && said.contains("signed off"),
+        "{said}"
+    );
+    let out = d.0.join("export");
+    let (_, said) = run_osce(&[
+        "export",
+        PRACTICAL,
+        "--sessions",
+        folder,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let results = std::fs::read_to_string(out.join("results.csv")).expect("results.csv");
+    assert!(results.contains("moderated at 1 of"), "{results}\n{said}");
+    assert!(!results.contains("not yet signed off"), "{results}");
+}

@@ -2356,7 +2356,10 @@ impl<'a> Watcher<'a> {
                 },
                 match (kept, last_read) {
                     (0, _) => "Nothing of it has been read yet.".to_string(),
-                    (n, Some(at)) => format!("{} shown as last read, at {at}.", plural_its(n)),
+                    (n, Some(at)) => format!(
+                        "{} shown as last read (it was last there at {at}).",
+                        plural_its(n)
+                    ),
                     (n, None) => format!("{} shown as last read.", plural_its(n)),
                 },
                 if folder.exists() {

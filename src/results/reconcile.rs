@@ -782,10 +782,12 @@ fn status_words(
     if parts.is_empty() {
         return "not moderated".to_string();
     }
-    let unsigned = moderation
-        .logs
+    // Signing off is the assessor's, on whichever laptop they signed (it
+    // locks their moderation on every laptop), as status says it.
+    let signed = moderation.assessors();
+    let unsigned = assessors
         .iter()
-        .any(|l| assessors.contains(&l.assessor.as_str()) && !l.is_signed_off());
+        .any(|a| !signed.iter().any(|(s, done)| s == a && *done));
     if moderated > 0 && unsigned {
         parts.push("not yet signed off".to_string());
     }
