@@ -389,6 +389,42 @@ fn a_long_journal_is_stored_and_compared_in_pieces() {
 }
 
 #[test]
+fn a_laptop_left_out_or_a_journal_gone_since_is_said_by_collect() {
+    let dir = Dir::new("left-out");
+    let (a, b, archive) = two_laptops_collected(&dir);
+    let before = stored(&archive);
+    // Only the first laptop's folder brought this time: the second is
+    // named as collected before and not this time; nothing is lost.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("laptop-b was collected before (last on ")
+            && out.contains(
+                "18 journals) and not named this time; what was collected from it stays in the archive"
+            ),
+        "{out}"
+    );
+    assert!(!out.contains("laptop-a was collected before"), "{out}");
+    // A journal removed from a laptop's folder after it was collected is
+    // said by name, and kept.
+    let gone = journals(&a)
+        .into_iter()
+        .find(|j| j.to_string_lossy().contains("/C002/"))
+        .expect("a journal of C002");
+    std::fs::remove_file(&gone).expect("remove");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    let name = gone.file_name().and_then(|n| n.to_str()).expect("name");
+    assert!(
+        out.contains(&format!("{name} was collected from there ("))
+            && out.contains("and is not there now; the archive keeps every record it collected of it"),
+        "{out}"
+    );
+    assert!(!out.contains("not named this time"), "{out}");
+    assert_eq!(stored(&archive), before);
+}
+
+#[test]
 fn a_journal_that_grew_is_stored_longer() {
     let dir = Dir::new("archive-grow");
     let (a, _) = two_laptops(&dir);

@@ -27,6 +27,14 @@ pub struct CollectArgs {
     pub rubric: Vec<PathBuf>,
 }
 
+/// A time the archive holds, to the minute, as every command shows times.
+fn minute(stored: &str) -> String {
+    osce::base::utc::parse(stored).map_or_else(
+        || stored.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
+}
+
 /// The exit code for an archive error: 1 when the file given is not an
 /// archive or is damaged (the input is wrong), 2 for I/O and a busy archive.
 fn code(e: &ArchiveError) -> ExitCode {
@@ -171,6 +179,36 @@ pub fn run(args: &CollectArgs) -> ExitCode {
              copy checked; the failing copy is kept in the archive as evidence (`osce audit --archive` names it), and \
              is refused if collected again",
             file.display()
+        );
+    }
+    // Files collected before that are no longer in a folder read now:
+    // up to ten named, beyond that five and a count.
+    let gone_named = if done.gone.len() > 10 { 5 } else { done.gone.len() };
+    for g in done.gone.iter().take(gone_named) {
+        errln!(
+            "note: {}: {} was collected from there ({}, last read {}) and is not there now; the archive keeps \
+             every record it collected of it. If it was not moved on purpose, ask the examiner whose laptop it \
+             was: a journal is never removed on the day",
+            g.journal,
+            g.file.display(),
+            plural(g.records as usize, "record", "records"),
+            minute(&g.collected_at)
+        );
+    }
+    if done.gone.len() > gone_named {
+        errln!(
+            "note: and {} more files collected before are not in their folders now; the archive keeps what it \
+             collected of each (the `sources` table names every file read, docs/archive-format.md)",
+            done.gone.len() - gone_named
+        );
+    }
+    for n in &done.not_named {
+        errln!(
+            "note: {} was collected before (last on {}, {}) and not named this time; what was collected from it \
+             stays in the archive as it was. Name it too if its laptop has marked more since",
+            n.folder.display(),
+            minute(&n.last_collected),
+            plural(n.journals as usize, "journal", "journals")
         );
     }
     for (journal, why) in &done.failing {

@@ -569,9 +569,38 @@ pub struct Collected {
     pub copying_again: Vec<(String, PathBuf)>,
     /// Folders holding no assessment.
     pub empty_folders: Vec<PathBuf>,
+    /// Files collected before from a folder this run read that are not
+    /// there now (the archive keeps what it collected of them).
+    pub gone: Vec<GoneFile>,
+    /// Folders collected before that this run was not given: what was
+    /// collected from them stays in the archive as it was.
+    pub not_named: Vec<NotNamed>,
     /// How many journals in the archive (after this run) fail their
     /// checks, this run's and earlier ones.
     pub failing_in_archive: usize,
+}
+
+/// A file collected before that is no longer in its folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoneFile {
+    /// The journal it was a copy of.
+    pub journal: String,
+    /// Where it was.
+    pub file: PathBuf,
+    /// How many intact records the archive holds of the journal.
+    pub records: i64,
+    /// When it was last read there.
+    pub collected_at: String,
+}
+
+/// A folder collected before and not named in this run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotNamed {
+    pub folder: PathBuf,
+    /// How many journals were collected from it.
+    pub journals: i64,
+    /// When it was last collected (the last run that named it).
+    pub last_collected: String,
 }
 
 impl Collected {
@@ -579,6 +608,59 @@ impl Collected {
     pub fn has_errors(&self) -> bool {
         !self.refused.is_empty() || !self.failing.is_empty()
     }
+}
+
+/// The files collected before from `folder` (as the archive names it:
+/// absolute, links resolved) that are not among those `found` there now.
+fn gone_from(tx: &Connection, folder: &Path, found: &[Found]) -> rusqlite::Result<Vec<GoneFile>> {
+    let here: std::collections::HashSet<&Path> = found.iter().map(|f| f.file.as_path()).collect();
+    let mut stmt = tx.prepare_cached(
+        "SELECT s.source, s.journal, coalesce(j.records, 0), s.collected_at FROM sources s \
+         LEFT JOIN journals j ON j.path = s.journal WHERE s.folder = ?1 ORDER BY s.source",
+    )?;
+    let rows = stmt.query_map(params![folder.to_string_lossy()], |r| {
+        Ok(GoneFile {
+            file: PathBuf::from(r.get::<_, String>(0)?),
+            journal: r.get(1)?,
+            records: r.get(2)?,
+            collected_at: r.get(3)?,
+        })
+    })?;
+    let mut gone = Vec::new();
+    for row in rows {
+        let row = row?;
+        if !here.contains(row.file.as_path()) {
+            gone.push(row);
+        }
+    }
+    Ok(gone)
+}
+
+/// The folders files were collected from before that are not among
+/// `folders` (this run's, as the archive names them).
+fn not_named(tx: &Connection, folders: &[PathBuf]) -> rusqlite::Result<Vec<NotNamed>> {
+    let mut stmt = tx.prepare(
+        "SELECT folder, count(DISTINCT journal), \
+                coalesce((SELECT max(r.time) FROM runs r \
+                          WHERE instr(char(10) || r.folders || char(10), char(10) || s.folder || char(10)) > 0), \
+                         max(collected_at)) \
+         FROM sources s GROUP BY folder ORDER BY folder",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(NotNamed {
+            folder: PathBuf::from(r.get::<_, String>(0)?),
+            journals: r.get(1)?,
+            last_collected: r.get(2)?,
+        })
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let row = row?;
+        if !folders.contains(&row.folder) {
+            out.push(row);
+        }
+    }
+    Ok(out)
 }
 
 /// Whether the archive has the table of other histories (one made before
@@ -1097,6 +1179,7 @@ pub fn collect(
         if found.is_empty() {
             out.empty_folders.push(folder.clone());
         }
+        out.gone.extend(gone_from(&tx, &real, &found).map_err(sql)?);
         // Every file's size and times first, on every core: with nothing
         // changed, that is most of the work.
         let metas = crate::base::threads::map(found.iter().map(|f| f.file.clone()).collect(), 512, |file| {
@@ -1519,6 +1602,7 @@ pub fn collect(
         return Ok(out);
     }
     keep_refusals(&tx, &seen_folders, &out.refused, &now_words).map_err(sql)?;
+    out.not_named = not_named(&tx, &seen_folders).map_err(sql)?;
     let folder_words: Vec<String> = seen_folders.iter().map(|f| f.display().to_string()).collect();
     tx.execute(
         "INSERT INTO runs (time, folders, new, grown, refused) VALUES (?1, ?2, ?3, ?4, ?5)",
