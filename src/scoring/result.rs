@@ -100,7 +100,7 @@ impl fmt::Display for PassMarkSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PassMarkSource::Fixed => f.write_str("fixed"),
-            PassMarkSource::Provisional(m) => write!(f, "provisional (until {m})"),
+            PassMarkSource::Provisional(m) => write!(f, "provisional until {m}"),
             PassMarkSource::StandardSet(m) => write!(f, "standard-set ({m})"),
             PassMarkSource::Competency => f.write_str("competency"),
             PassMarkSource::GlobalRating => f.write_str("global rating"),

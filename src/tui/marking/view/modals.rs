@@ -243,7 +243,13 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
         )),
     ];
     if let Some(p) = &r.pass_mark {
-        lines.push(Line::raw(format!("Pass mark: {} · {}", p.description, p.source)));
+        // A rule in words (a global rating, items met) is its own source.
+        lines.push(Line::raw(match p.source {
+            crate::scoring::PassMarkSource::GlobalRating | crate::scoring::PassMarkSource::Competency => {
+                format!("Pass mark: {}", p.description)
+            }
+            _ => format!("Pass mark: {} · {}", p.description, p.source),
+        }));
     }
     if let Some((_, label)) = &r.global_rating {
         lines.push(Line::raw(format!("Global rating: {label}")));
