@@ -424,6 +424,67 @@ fn a_laptop_left_out_or_a_journal_gone_since_is_said_by_collect() {
     assert_eq!(stored(&archive), before);
 }
 
+/// The archive (or any file) given where a folder goes is said as such,
+/// with the fix, and nothing is written: not the system's "not a
+/// directory" on a path inside it, nor advice about links.
+#[test]
+fn the_archive_or_a_file_given_where_a_folder_goes_is_said_as_such() {
+    let dir = Dir::new("file-for-folder");
+    let (_, archive) = one_collected(&dir);
+    let before = stored(&archive);
+    let (code, out) = run_osce(&["decide", "list", OSCE, "--sessions", s(&archive)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("is an exam archive, not a sessions folder: give it with --archive"),
+        "{out}"
+    );
+    let (code, out) = run_osce(&[
+        "decide",
+        "absence",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--into",
+        s(&archive),
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--fail",
+        "--by",
+        "Dr Lead",
+        "--reason",
+        "no show",
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("--into ")
+            && out.contains(
+                "is the archive you decide from, not a folder: name a folder for your decisions journal"
+            ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("Decision on") && !out.contains("symbolic link"),
+        "{out}"
+    );
+    let (code, out) = run_osce(&["export", OSCE, "--archive", s(&archive), "--out", s(&archive)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("is a file, not a folder; nothing was written. Name a folder"),
+        "{out}"
+    );
+    assert!(!out.contains("Not a directory"), "{out}");
+    assert!(stored(&archive) == before, "the archive's journals changed");
+    // A report written before is not replaced, said of the file.
+    let html = dir.0.join("report.html");
+    let (code, out) = run_osce(&["report", OSCE, "--archive", s(&archive), "--out", s(&html)]);
+    assert!(code == 0 || code == 1, "{out}");
+    let (code, out) = run_osce(&["report", OSCE, "--archive", s(&archive), "--out", s(&html)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("already exists; a file written earlier is not overwritten (use --force to replace it, or name another file)"), "{out}");
+}
+
 #[test]
 fn a_journal_that_grew_is_stored_longer() {
     let dir = Dir::new("archive-grow");

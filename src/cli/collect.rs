@@ -440,6 +440,12 @@ pub fn archive_failed(e: ArchiveError) -> ExitCode {
 /// BLAKE3 as they are read; the readings it makes are kept in the archive
 /// when it is done).
 pub fn sessions_or_stored(sessions: &[PathBuf], archive: Option<&Path>) -> Result<Sessions, ExitCode> {
+    // A file named as a folder (the archive, most often) is said as such,
+    // not as the system's "not a directory" on a path inside it.
+    if let Some(file) = sessions.iter().find(|f| f.exists() && !f.is_dir()) {
+        errln!("error: {}", no_folder(file));
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
     let stored = archive.map(Stored::open).transpose().map_err(archive_failed)?;
     Ok(Sessions {
         folders: sessions.to_vec(),

@@ -482,6 +482,24 @@ fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> {
         );
         return Err(ExitCode::from(EXIT_USAGE));
     }
+    if let Some(into) = common.into.as_deref().filter(|i| i.exists() && !i.is_dir()) {
+        let what = if common.archive.as_deref() == Some(into) {
+            "the archive you decide from"
+        } else {
+            "a file"
+        };
+        errln!(
+            "error: --into {}: is {what}, not a folder: name a folder for your decisions journal (a new one is \
+             made), e.g. --into decisions{}; nothing was recorded",
+            into.display(),
+            if common.archive.is_some() {
+                ", and collect it into the archive afterwards"
+            } else {
+                ""
+            }
+        );
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
     let sessions = super::collect::sessions_or_stored(&common.sessions, common.archive.as_deref())?;
     // The folder the decision goes to is read too (decisions recorded
     // there and not yet collected, or a folder not named among the

@@ -288,7 +288,14 @@ fn write_file(path: &std::path::Path, bytes: Vec<u8>, force: bool) -> Result<(),
     };
     osce::results::export::write_files(dir, &[(name, bytes)], force)
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| match e {
+            osce::results::export::ExportError::Exists { .. } => format!(
+                "{}: already exists; a file written earlier is not overwritten (use --force to replace it, or \
+                 name another file)",
+                path.display()
+            ),
+            e => e.to_string(),
+        })
 }
 
 /// The board's station-by-station choices and rounding rule, as given.

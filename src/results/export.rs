@@ -876,6 +876,11 @@ pub enum ExportError {
         "{path}: is a folder where an export file goes; nothing was written. Move the folder away, or choose another --out folder"
     )]
     Folder { path: PathBuf },
+    #[error(
+        "{path}: is a file, not a folder; nothing was written. Name a folder for the files (a new one is made), \
+         e.g. --out export"
+    )]
+    NotFolder { path: PathBuf },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -984,6 +989,11 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + use<> {
 /// Creates `dir` (owner only) if missing and, unless `force`, refuses to
 /// go on if any of the files `names` is there already.
 fn prepare<'a>(dir: &Path, names: impl Iterator<Item = &'a str>, force: bool) -> Result<(), ExportError> {
+    if fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(ExportError::NotFolder {
+            path: dir.to_path_buf(),
+        });
+    }
     if !dir.exists() {
         fs::DirBuilder::new()
             .recursive(true)
