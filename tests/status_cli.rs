@@ -364,7 +364,7 @@ fn concerns_absences_amendments_and_damaged_files_are_shown() {
         "✓ amended",
         "; ✓ amended: submitted, then changed with who and why;",
         "absent",
-        "Concerns flagged:\n  C001 at shoulder",
+        "Concerns flagged (to follow up, whatever the marks):\n  C001 Name of C001 at shoulder:\n    Patient safety (from E01): \"x\"",
         "elbow.jsonl: the end of the journal from line",
         "1 sheet was marked against another version of this rubric, not used",
     ] {
@@ -1369,4 +1369,61 @@ fn an_assessors_folder_beside_the_assessments_folder_is_said_not_collected() {
         )),
         "{out}"
     );
+}
+
+/// The name an examiner confirms is the one check of who was in front of
+/// them: a sheet confirmed under another name than the roster's, or than
+/// the candidate's other sheets', is said under --problems with the
+/// sheets, and so is a concern with its note; a name spelled without its
+/// accents or in another order is the same name.
+#[test]
+fn a_sheet_confirmed_under_another_name_and_a_concern_are_said_under_problems() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    let roster = d.0.join("roster.csv");
+    std::fs::write(
+        &roster,
+        "candidate_id,name\nC001,Name of C001\nC002,Name of C002\nC003,Someone Else\nC004,\"C004, Name of\"\n",
+    )
+    .expect("roster");
+    for c in ["C001", "C002", "C003", "C004"] {
+        for st in all_stations(OSCE) {
+            let extra = match (c, st.as_str()) {
+                ("C002", "knee") => vec![Event::NameCorrected {
+                    candidate_name: "Zara Patel".into(),
+                    recorded: "Name of C002".into(),
+                    reason: "the name on her badge".into(),
+                }],
+                ("C001", "ankle") => vec![Event::Concern {
+                    kind: ConcernKind::Professionalism,
+                    note: "rude to the patient".into(),
+                }],
+                _ => vec![],
+            };
+            write_sheet(&a, OSCE, &st, c, "E01@lap", true, extra);
+        }
+    }
+    let (_, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        "--roster",
+        roster.to_str().expect("utf-8"),
+        "--problems",
+    ]);
+    for expected in [
+        "Names that differ (2 candidates): sheets confirmed under a name other than the roster's.",
+        "  C002 Name of C002 (the roster's name)\n    confirmed as \"Name of C002\" at ",
+        "    confirmed as \"Zara Patel\" at knee (E01@lap)\n",
+        "osce decide void rubrics/msk-ultrasound-osce.ron --sessions ",
+        "--candidate C002 --station knee --sheet E01@lap",
+        "  C003 Someone Else (the roster's name)\n    every sheet of theirs (6) confirmed as \"Name of C003\": is \
+         the roster's row for C003 right?",
+        "Concerns flagged (to follow up, whatever the marks):\n  C001 Name of C001 at ankle:\n    Professionalism \
+         (from E01): \"rude to the patient\"",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    // The same name written another way is not a difference.
+    assert!(!out.contains("C004 C004, Name of"), "{out}");
 }

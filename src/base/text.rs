@@ -45,6 +45,37 @@ pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::from_ymd_opt(year, number(5, 7), number(8, 10))
 }
 
+/// Whether two written names are the same person's name as a person
+/// would read them: letters and digits compared without case or accents
+/// (`Siobhán O'Brien` is `Siobhan OBrien`), or the same words in another
+/// order (`CHEN Chloe` is `Chloe Chen`).
+pub fn same_name(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    fn words(name: &str) -> Vec<String> {
+        use unicode_normalization::UnicodeNormalization;
+        let folded: String = name
+            .nfkd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .collect();
+        folded
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+    let (a, b) = (words(a), words(b));
+    if a.concat() == b.concat() {
+        return true;
+    }
+    let (mut a, mut b) = (a, b);
+    a.sort_unstable();
+    b.sort_unstable();
+    a == b
+}
+
 /// `"a", "b", "c"`: each quoted, joined by commas.
 pub fn quoted_list(items: &[String]) -> String {
     items
@@ -117,5 +148,14 @@ mod tests {
         ] {
             assert_eq!(parse_date(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn names_the_same_as_a_person_reads_them() {
+        assert!(same_name("Siobhán O'Brien", "Siobhan OBrien"));
+        assert!(same_name("CHEN, Chloe", "Chloe  Chen"));
+        assert!(same_name("Ana-Maria Pop", "ana maria pop"));
+        assert!(!same_name("Chloe Chen", "Zara Patel"));
+        assert!(!same_name("Chloe Chen", "Chloe Cheng"));
     }
 }

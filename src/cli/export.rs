@@ -183,6 +183,22 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             for p in &decisions.problems {
                 errln!("warning: {}", p.to_string());
             }
+            if !m.names_differ.is_empty() {
+                errln!(
+                    "warning: {} confirmed under a name other than {}: check who was marked (osce status \
+                     --problems lists each sheet)",
+                    osce::base::text::plural(
+                        m.names_differ.len(),
+                        "candidate's sheets were",
+                        "candidates' sheets were"
+                    ),
+                    if m.names_differ.iter().any(|d| d.roster.is_some()) {
+                        "the roster's"
+                    } else {
+                        "their other sheets'"
+                    }
+                );
+            }
             let why = osce::results::finality::not_final(
                 &rubric,
                 &cohort,

@@ -1208,6 +1208,11 @@ pub fn render_problems(
         };
         let _ = writeln!(out, "{line}");
     }
+    if !m.names_differ.is_empty() || m.cells.values().any(|c| c.concern) {
+        any = true;
+        concerns_section(&mut out, cohort, m);
+        names_section(&mut out, m, hints);
+    }
     if !any && m.candidates.is_empty() && !cohort.other_versions.is_empty() {
         let _ = writeln!(out, "\nNo sheet of this version of the rubric to look at.");
     } else if !any {
@@ -1536,18 +1541,8 @@ pub fn render(
             }
         }
     }
-    let concerns: Vec<&(String, String)> = m
-        .cells
-        .iter()
-        .filter(|(_, c)| c.concern)
-        .map(|(k, _)| k)
-        .collect();
-    if !concerns.is_empty() {
-        let _ = writeln!(out, "\nConcerns flagged:");
-        for (candidate, station) in concerns {
-            let _ = writeln!(out, "  {candidate} at {station}");
-        }
-    }
+    concerns_section(&mut out, cohort, m);
+    names_section(&mut out, m, hints);
     moderation_section(&mut out, rubric, m, moderation, &moderated, hints);
     if !cohort.problems.is_empty() || !moderation.problems.is_empty() {
         let _ = writeln!(out, "\nProblems with session files:");
@@ -1604,6 +1599,117 @@ pub fn render(
 }
 
 /// What the assessors have done, and anything moderation leaves open.
+/// The concerns examiners flagged, each with its kind, who flagged it and
+/// their note: the module leader follows each up, whatever the marks.
+fn concerns_section(out: &mut String, cohort: &Cohort, m: &Matrix) {
+    let concerns: Vec<(&(String, String), &osce::results::gather::Cell)> =
+        m.cells.iter().filter(|(_, c)| c.concern).collect();
+    if concerns.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nConcerns flagged (to follow up, whatever the marks):");
+    for ((candidate, station), cell) in concerns {
+        let name = m.names.get(candidate).map(String::as_str).unwrap_or("");
+        let _ = writeln!(
+            out,
+            "  {}",
+            format!("{candidate} {name} at {station}:").replace("  at", " at")
+        );
+        for &i in &cell.sheets {
+            let sheet = &cohort.sheets[i];
+            for (kind, note) in &sheet.state.concerns {
+                let note = note.trim();
+                let _ = writeln!(
+                    out,
+                    "    {} (from {}){}",
+                    kind.label(),
+                    sheet.key.examiner,
+                    if note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": \"{note}\"")
+                    }
+                );
+            }
+        }
+    }
+}
+
+/// Candidates whose sheets were confirmed under a name other than the
+/// roster's (or another sheet's): the examiner saw another name when they
+/// confirmed who was in front of them.
+fn names_section(out: &mut String, m: &Matrix, hints: &Hints) {
+    if m.names_differ.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nNames that differ ({}): sheets confirmed under a name other than {}. Ask the examiner who was in \
+         front of them: if it was this candidate, nothing is wrong (correct the roster if it misspells them); if \
+         it was someone else, those marks are theirs: void the sheet and record its marks under the right id \
+         (osce import):",
+        plural(m.names_differ.len(), "candidate", "candidates"),
+        if m.names_differ.iter().any(|d| d.roster.is_some()) {
+            "the roster's"
+        } else {
+            "the candidate's other sheets'"
+        }
+    );
+    for d in &m.names_differ {
+        match &d.roster {
+            Some(name) => {
+                let _ = writeln!(out, "  {} {name} (the roster's name)", d.candidate);
+            }
+            None => {
+                let _ = writeln!(out, "  {}", d.candidate);
+            }
+        }
+        if let ([(name, sheets)], Some(_)) = (d.confirmed.as_slice(), &d.roster)
+            && sheets.len() > 1
+        {
+            // Every sheet agrees: the roster's row is the one to check.
+            let _ = writeln!(
+                out,
+                "    every sheet of theirs ({}) confirmed as \"{name}\": is the roster's row for {} right?",
+                sheets.len(),
+                d.candidate
+            );
+            continue;
+        }
+        for (name, sheets) in &d.confirmed {
+            let at: Vec<String> = sheets.iter().map(|(s, who)| format!("{s} ({who})")).collect();
+            let _ = writeln!(out, "    confirmed as \"{name}\" at {}", at.join(", "));
+        }
+    }
+    // One filled-in decision: the first sheet under another name than the
+    // candidate's other sheets.
+    if let Some((d, (station, who))) = m
+        .names_differ
+        .iter()
+        .filter(|d| d.confirmed.len() > 1)
+        .find_map(|d| {
+            let from = usize::from(
+                d.roster.is_none()
+                    || d.confirmed.first().is_some_and(|(n, _)| {
+                        d.roster
+                            .as_deref()
+                            .is_some_and(|r| osce::base::text::same_name(n, r))
+                    }),
+            );
+            d.confirmed
+                .get(from)
+                .and_then(|(_, sheets)| sheets.first())
+                .map(|at| (d, at))
+        })
+    {
+        let _ = writeln!(
+            out,
+            "{}",
+            hints.line("void", &d.candidate, station, &format!("--sheet {who}"))
+        );
+    }
+}
+
 fn moderation_section(
     out: &mut String,
     rubric: &Rubric,

@@ -1143,6 +1143,27 @@ pub struct Matrix {
     /// Component results recorded by decisions (written papers, the
     /// logbook): by candidate, then component.
     pub components: crate::results::decisions::ComponentResults,
+    /// Candidates whose sheets were confirmed under a name other than the
+    /// roster's (or, without a roster, than their other sheets').
+    pub names_differ: Vec<NamesDiffer>,
+}
+
+/// Where a sheet is: (station, examiner@device).
+pub type SheetAt = (String, String);
+
+/// A candidate's sheets confirmed under another name: the examiner saw
+/// someone else's name when they confirmed who was in front of them (a
+/// laptop's own list, a name typed), or marked another candidate under
+/// this id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamesDiffer {
+    pub candidate: String,
+    /// The roster's name for them, if the roster gives one.
+    pub roster: Option<String>,
+    /// Every name the sheets were confirmed under, each with where:
+    /// (name, [(station, examiner@device)]), the roster's own spelling
+    /// (or the first found, without a roster) first.
+    pub confirmed: Vec<(String, Vec<SheetAt>)>,
 }
 
 /// A cell's key, (candidate, station), owned or borrowed: the matrix's
@@ -1327,6 +1348,7 @@ pub fn matrix_settled(
             .filter(|c| !listed.contains(**c))
             .map(|c| c.to_string()),
     );
+    let roster_names = names.clone();
     for s in &cohort.sheets {
         if let Some(name) = &s.state.confirmed
             && !name.is_empty()
@@ -1335,6 +1357,7 @@ pub fn matrix_settled(
             names.insert(s.key.candidate.clone(), name.clone());
         }
     }
+    let names_differ = names_differing(cohort, settled, &roster_names, &names);
 
     // Hashed, not ordered: taken out once for each cell below.
     let mut by_cell: HashMap<(&str, &str), Vec<usize>, foldhash::fast::RandomState> =
@@ -1431,7 +1454,71 @@ pub fn matrix_settled(
         stations,
         cells: cells.into_iter().collect(),
         components: settled.components.clone(),
+        names_differ,
     }
+}
+
+/// The candidates whose sheets (those that count) were confirmed under
+/// names that are not one person's name as a person reads it: against
+/// the roster's name where it gives one, else against the name the
+/// matrix shows (the first sheet's).
+fn names_differing(
+    cohort: &Cohort,
+    settled: &Settled,
+    roster: &BTreeMap<String, String>,
+    shown: &BTreeMap<String, String>,
+) -> Vec<NamesDiffer> {
+    // By candidate: each name confirmed, with the sheets confirming it.
+    let mut by_candidate: BTreeMap<&str, Vec<(&str, Vec<SheetAt>)>> = BTreeMap::new();
+    for (i, s) in cohort.sheets.iter().enumerate() {
+        let Some(name) = s.state.confirmed.as_deref().filter(|n| !n.trim().is_empty()) else {
+            continue;
+        };
+        if settled.excluded.contains(&i) {
+            continue;
+        }
+        let names = by_candidate.entry(s.key.candidate.as_str()).or_default();
+        let at = (
+            s.key.station.clone(),
+            format!("{}@{}", s.key.examiner, s.key.device),
+        );
+        match names
+            .iter_mut()
+            .find(|(n, _)| crate::base::text::same_name(n, name))
+        {
+            Some((_, sheets)) => sheets.push(at),
+            None => names.push((name, vec![at])),
+        }
+    }
+    let mut out = Vec::new();
+    for (candidate, mut names) in by_candidate {
+        let reference = roster
+            .get(candidate)
+            .filter(|n| !n.trim().is_empty())
+            .or_else(|| shown.get(candidate));
+        let Some(reference) = reference else {
+            continue;
+        };
+        if names
+            .iter()
+            .all(|(n, _)| crate::base::text::same_name(n, reference))
+        {
+            continue;
+        }
+        names.sort_by_key(|(n, _)| !crate::base::text::same_name(n, reference));
+        for (_, sheets) in &mut names {
+            sheets.sort();
+        }
+        out.push(NamesDiffer {
+            candidate: candidate.to_string(),
+            roster: roster.get(candidate).filter(|n| !n.trim().is_empty()).cloned(),
+            confirmed: names
+                .into_iter()
+                .map(|(n, sheets)| (n.to_string(), sheets))
+                .collect(),
+        });
+    }
+    out
 }
 
 /// What the sheets `indices` of one cell (two or more) say of it: the
