@@ -791,3 +791,25 @@ fn marks_and_weights_are_bounded_and_scores_at_the_bound_are_saved() {
         out.expect_stderr(&format!("{path}: {message}"), name);
     }
 }
+
+/// The home screen given a file as its sessions folder, or a device name
+/// that is not an id, says so at once, before any screen.
+#[test]
+fn the_home_screen_refuses_a_file_as_its_sessions_folder_and_a_bad_device() {
+    let file = std::env::temp_dir().join(format!("osce-home-file-{}", std::process::id()));
+    fs::write(&file, "hi").expect("file");
+    let path = file.to_str().expect("utf-8");
+    let r = run(&["--sessions", path]);
+    r.expect_code(2, "a file as the sessions folder");
+    assert!(
+        r.stderr
+            .contains("is a file, not a folder: name the folder marks are saved in"),
+        "{}",
+        r.show()
+    );
+    assert_eq!(fs::read(&file).expect("file"), b"hi");
+    let _ = fs::remove_file(&file);
+    let r = run(&["--device", "../x"]);
+    r.expect_code(2, "a device name that is not an id");
+    assert!(r.stderr.contains("--device \"../x\""), "{}", r.show());
+}

@@ -543,6 +543,34 @@ fn quick_rubric_with(dir: &Path, changeover: &str) -> PathBuf {
     path
 }
 
+/// Goes back with ← (at most `steps` times) until candidate `id` is on
+/// the screen, and returns the screen.
+fn back_to(t: &Tmux, id: &str, steps: usize) -> String {
+    let wanted = format!("Candidate id: {id}");
+    let mut screen = t.screen();
+    for _ in 0..steps {
+        if screen.contains(&wanted) {
+            break;
+        }
+        t.keys(&["Left"]);
+        std::thread::sleep(Duration::from_millis(300));
+        screen = t.screen();
+    }
+    assert!(screen.contains(&wanted), "{screen}");
+    screen
+}
+
+/// `roster.csv` in `dir`: C001 to C006, "Candidate 1" to "Candidate 6".
+fn roster_of_six(dir: &Path) -> PathBuf {
+    let roster = dir.join("roster.csv");
+    let mut csv = String::from("candidate_id,name\n");
+    for i in 1..=6 {
+        csv.push_str(&format!("C00{i},Candidate {i}\n"));
+    }
+    std::fs::write(&roster, csv).expect("roster");
+    roster
+}
+
 /// Confirms the candidate shown for `round`, marks every knee item and the
 /// global rating, and submits while their time runs on.
 fn mark_and_submit(t: &Tmux, round: usize, id: &str) {
@@ -572,14 +600,9 @@ fn a_station_circuit_of_six_with_a_rest_and_an_absence() {
     let t = Tmux::fresh("circuit");
     let dir = t.dir.clone();
     let rubric = quick_rubric(&dir);
-    let roster = dir.join("roster.csv");
     // In row order: at the knee, C002 in round 1, C001 in round 2, nobody
     // in round 3, then C006, C005, C004 and C003.
-    let mut csv = String::from("candidate_id,name\n");
-    for i in 1..=6 {
-        csv.push_str(&format!("C00{i},Candidate {i}\n"));
-    }
-    std::fs::write(&roster, csv).expect("roster");
+    let roster = roster_of_six(&dir);
     let sessions = dir.join("sessions");
     let bin = env!("CARGO_BIN_EXE_osce");
     t.start(&format!(
@@ -623,16 +646,7 @@ fn a_station_circuit_of_six_with_a_rest_and_an_absence() {
     }
     // Before round 7, C002's sheet (round 1) is amended: the rotation
     // stays where it was, C003 next in round 7, no rounds of rest made up.
-    let mut screen = t.screen();
-    for _ in 0..8 {
-        if screen.contains("Candidate id: C002") {
-            break;
-        }
-        t.keys(&["Left"]);
-        std::thread::sleep(Duration::from_millis(300));
-        screen = t.screen();
-    }
-    assert!(screen.contains("Candidate id: C002"), "{screen}");
+    back_to(&t, "C002", 8);
     t.keys(&["Enter"]);
     t.wait_for("SUBMITTED");
     t.keys(&["A"]);
@@ -1042,12 +1056,7 @@ fn a_circuit_killed_during_changeover_and_rest_carries_its_rotation_on() {
     let t = Tmux::fresh("circuit-kill");
     let dir = t.dir.clone();
     let rubric = quick_rubric_with(&dir, "0:08");
-    let roster = dir.join("roster.csv");
-    let mut csv = String::from("candidate_id,name\n");
-    for i in 1..=6 {
-        csv.push_str(&format!("C00{i},Candidate {i}\n"));
-    }
-    std::fs::write(&roster, csv).expect("roster");
+    let roster = roster_of_six(&dir);
     let command = format!(
         "{} score {} --examiner E02 --roster {} --station knee --sessions {} --device e2e",
         env!("CARGO_BIN_EXE_osce"),
@@ -1087,4 +1096,52 @@ fn a_circuit_killed_during_changeover_and_rest_carries_its_rotation_on() {
     t.wait_for("Round 3 of 7: no candidate — rest");
     let screen = t.wait_for("Is this the candidate in front of you?");
     assert!(screen.contains("C006"), "{screen}");
+}
+
+/// A laptop dies mid-circuit and a spare, under its own name, takes over
+/// with the folder copied across: the circuit carries on after the sheets
+/// marked on the first laptop (not from round 1), and a sheet marked there
+/// is not marked a second time here: opening it says which laptop's name
+/// to start with.
+#[test]
+fn a_spare_laptop_carries_the_circuit_on_and_will_not_mark_a_sheet_twice() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("spare");
+    let dir = t.dir.clone();
+    let rubric = quick_rubric_with(&dir, "0:08");
+    let roster = roster_of_six(&dir);
+    let sessions = dir.join("sessions");
+    let command = |device: &str| {
+        format!(
+            "{} score {} --examiner E02 --roster {} --station knee --sessions {} --device {device}",
+            env!("CARGO_BIN_EXE_osce"),
+            rubric.display(),
+            roster.display(),
+            sessions.display()
+        )
+    };
+    t.start(&command("lap1"));
+    mark_and_submit(&t, 1, "C002");
+    t.wait_for("C002 Candidate 2 is still in the room");
+    t.kill_9();
+    t.wait_gone();
+    t.start(&command("spare"));
+    let screen = t.wait_for("Round 2 of 7 · candidate 2 of 6");
+    assert!(
+        !screen.contains("Round 1 of 7"),
+        "the spare carries the circuit on from lap1's sheets:\n{screen}"
+    );
+    t.wait_for("Is this the candidate in front of you?");
+    // Back to C002, marked on lap1: refused, with the name to start with.
+    let screen = back_to(&t, "C002", 4);
+    assert!(screen.contains("already SUBMITTED"), "{screen}");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("was marked on the laptop named lap1");
+    assert!(screen.contains("--device lap1"), "{screen}");
+    assert!(
+        !sessions.join("msk-us-osce/E02@spare/C002").exists(),
+        "nothing written for C002 on the spare"
+    );
 }

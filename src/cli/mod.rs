@@ -41,6 +41,11 @@ pub struct Cli {
     /// Session store folder, for the home screen
     #[arg(long, value_name = "DIR", default_value = "sessions", global = false)]
     pub sessions: PathBuf,
+    /// This device's id in the session files, for the home screen
+    /// (default: the hostname). A spare laptop taking over from another
+    /// gives that laptop's name, so that its sheets carry on
+    #[arg(long, value_name = "ID", global = false)]
+    pub device: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -539,7 +544,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Moderate(args)) => moderate::run(&args),
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Simulate(args)) => simulate::run(&args),
-        None => score::home(&cli.sessions),
+        None => score::home(&cli.sessions, cli.device.as_deref()),
     }
 }
 

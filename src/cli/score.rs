@@ -120,11 +120,32 @@ pub fn score(args: ScoreArgs) -> ExitCode {
     finish(terminal::run(app, exec, colour()))
 }
 
-pub fn home(sessions: &Path) -> ExitCode {
+pub fn home(sessions: &Path, device: Option<&str>) -> ExitCode {
+    // A file where the sessions folder goes: said at once, not as marks
+    // that cannot be saved once the first sheet is opened.
+    if sessions.exists() && !sessions.is_dir() {
+        errln!(
+            "error: --sessions {}: is a file, not a folder: name the folder marks are saved in (a new one is made), \
+             e.g. --sessions sessions",
+            sessions.display()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let device = match device {
+        Some(given) => {
+            let device = osce::base::ids::normalise(given);
+            if let Err(why) = osce::base::ids::check_id(&device) {
+                errln!("error: --device \"{given}\": {why}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            device
+        }
+        None => default_device(),
+    };
     if let Some(code) = needs_terminal() {
         return code;
     }
-    let mut exec = executor(sessions, default_device());
+    let mut exec = executor(sessions, device);
     exec.remember = true;
     let examiner = std::env::var("OSCE_EXAMINER").unwrap_or_default();
     let home = exec.home(Path::new("rubrics"), &examiner);

@@ -160,6 +160,31 @@ impl Store {
             .find(|name| *name != key.candidate && name.to_lowercase() == folded)
     }
 
+    /// The same examiner's journal of the same sheet under another device's
+    /// folder in this store (a laptop swapped for a spare, its folder
+    /// copied over): (that device, the journal's path). `None` when there
+    /// is none, or the folders cannot be listed.
+    pub fn on_other_device(&self, key: &SheetKey) -> Option<(String, PathBuf)> {
+        let folders = std::fs::read_dir(self.root.join(&key.assessment)).ok()?;
+        let mut found: Vec<(String, PathBuf)> = folders
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let (examiner, device) = parse_who(&name)?;
+                if examiner != key.examiner || device == key.device {
+                    return None;
+                }
+                let journal = e
+                    .path()
+                    .join(&key.candidate)
+                    .join(format!("{}.{JOURNAL_EXTENSION}", key.station));
+                journal.is_file().then(|| (device.to_string(), journal))
+            })
+            .collect();
+        found.sort();
+        found.into_iter().next()
+    }
+
     /// Opens the sheet's journal for writing, creating it (and its folders)
     /// if absent, and replays what it holds.
     ///

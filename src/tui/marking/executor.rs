@@ -229,6 +229,18 @@ impl Executor {
         if self.store.sheet_path(key).ok()?.exists() {
             return None;
         }
+        // This examiner's sheet of this candidate here, marked on another
+        // laptop (a spare taking over, the folder copied across): a second
+        // sheet here would be a second history of it.
+        if let Some((device, _)) = self.store.on_other_device(key) {
+            return Some(format!(
+                "{}'s sheet for {} at {} was marked on the laptop named {device}, and is in this folder. Nothing \
+                 was written: a second sheet here would be another history of it, a conflict. If this laptop takes \
+                 over from {device}, quit and start osce again with --device {device} (osce --device {device}, or \
+                 osce score … --device {device}): its sheets then carry on here.",
+                key.examiner, key.candidate, key.station
+            ));
+        }
         let other = self.store.same_but_for_case(key)?;
         Some(format!(
             "Candidate {} differs from {other}, already marked on this laptop, only in capitals: on Windows and macOS \
@@ -272,10 +284,7 @@ impl Executor {
         keys.into_iter()
             .map(|key| {
                 let progress = self
-                    .store
-                    .sheet_path(&key)
-                    .ok()
-                    .filter(|p| p.exists())
+                    .sheet_file(&key)
                     .and_then(|p| crate::store::read_sheet(&p).ok())
                     .map_or(Progress::NotStarted, |r| {
                         Progress::of(&SheetState::replay(&r.records))
@@ -285,12 +294,24 @@ impl Executor {
             .collect()
     }
 
+    /// The journal of the sheet `key`: on this laptop, else this
+    /// examiner's from another laptop in this folder (a spare taking over,
+    /// the folder copied across), so that a circuit carries on after what
+    /// was done there rather than from round 1. `None` if neither is there.
+    fn sheet_file(&self, key: &crate::store::SheetKey) -> Option<std::path::PathBuf> {
+        self.store
+            .sheet_path(key)
+            .ok()
+            .filter(|p| p.exists())
+            .or_else(|| self.store.on_other_device(key).map(|(_, p)| p))
+    }
+
     /// What the finished sheets among `keys` say of their rounds; a sheet
     /// that cannot be read, or was never submitted, is left out.
     fn recall(&self, keys: Vec<crate::store::SheetKey>) -> Vec<(crate::store::SheetKey, Finished)> {
         keys.into_iter()
             .filter_map(|key| {
-                let path = self.store.sheet_path(&key).ok()?;
+                let path = self.sheet_file(&key)?;
                 let replay = crate::store::read_sheet(&path).ok()?;
                 let at = replay
                     .records
