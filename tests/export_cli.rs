@@ -1075,3 +1075,44 @@ fn standard_set_pass_marks_that_cannot_be_set_are_said_station_by_station() {
         "{rows:?}"
     );
 }
+
+/// A candidate on the roster with no sheet at all has no total in
+/// results.csv: an empty cell, never a 0 that reads as marks earned (as
+/// stations.csv leaves their scores empty).
+#[test]
+fn a_candidate_with_no_sheet_has_no_total_not_a_zero() {
+    let (d, sessions) = cohort();
+    let roster = d.0.join("roster.csv");
+    std::fs::write(
+        &roster,
+        "candidate_id,name\nC001,Aisha Khan\nC002,Someone\nC003,Not Here\n",
+    )
+    .expect("roster");
+    let out = d.0.join("export");
+    let (_, text) = export(&[
+        OSCE,
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--roster",
+        roster.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (headers, rows) = read_csv(&out.join("results.csv"));
+    let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let c3 = rows
+        .iter()
+        .find(|r| r[0] == "C003")
+        .unwrap_or_else(|| panic!("C003: {text}"));
+    assert_eq!(
+        (
+            c3[col("total")].as_str(),
+            c3[col("percent")].as_str(),
+            c3[col("maximum")].as_str()
+        ),
+        ("", "", "99"),
+        "{c3:?}"
+    );
+    let c1 = rows.iter().find(|r| r[0] == "C001").expect("C001");
+    assert_eq!(c1[col("total")], "99");
+}

@@ -151,12 +151,23 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
                     reasons.push(m.text.clone());
                 }
             }
+            // A candidate with no score at any station (no sheet in, or
+            // absent throughout) has no total: an empty cell, never a 0
+            // that reads as marks earned, as stations.csv says it.
+            let scored = c
+                .stations
+                .values()
+                .any(|d| d.result.outcome != StationOutcome::Absent && !d.sheets.is_empty());
             vec![
                 c.candidate.clone(),
                 c.name.clone(),
-                fmt_marks(r.total),
+                if scored { fmt_marks(r.total) } else { String::new() },
                 fmt_marks(r.max),
-                r.percent().map(fmt_percent).unwrap_or_default(),
+                if scored {
+                    r.percent().map(fmt_percent).unwrap_or_default()
+                } else {
+                    String::new()
+                },
                 // After moderation, as the final result counts them.
                 c.final_result.stations_passed.to_string(),
                 r.stations_scored.to_string(),
