@@ -233,7 +233,7 @@ fn a_journal_cut_at_a_line_after_collecting_is_refused_and_the_archive_keeps_it(
     assert!(
         out.contains("C005/knee.jsonl: refused")
             && out.contains("a copy under way, most likely")
-            && out.contains("1 being copied again (refused until the copy has finished), 1 refused"),
+            && out.contains(" 1 refused (1 of them being copied again: refused until the copy has finished)"),
         "{out}"
     );
     std::fs::write(&copying, &whole).expect("copied");
@@ -856,7 +856,8 @@ fn an_assessor_moderates_from_the_archive_and_their_journal_is_collected() {
     let bin = env!("CARGO_BIN_EXE_osce");
     t.start_sized(
         &format!(
-            "{bin} moderate {OSCE} --assessor ext.jsmith --device jlap --archive {} --into {}",
+            // The words printed once the screen is left stay a moment.
+            "{bin} moderate {OSCE} --assessor ext.jsmith --device jlap --archive {} --into {}; sleep 5",
             s(&archive),
             s(&mine)
         ),
@@ -876,6 +877,21 @@ fn an_assessor_moderates_from_the_archive_and_their_journal_is_collected() {
         t.wait_for(&format!("You have decided {decided} of the {sample}"));
     }
     t.keys(&["q"]);
+    // What goes back names the module leader's archive by its name, not
+    // the path of the assessor's copy.
+    // (Long lines wrap on the screen: read it joined.)
+    let said = |screen: &str| {
+        let joined = screen.replace('\n', "");
+        joined.contains("who collects it into their archive (the one exam.osce is a copy of)")
+            && joined.contains(&format!("osce collect exam.osce {}", s(&mine)))
+    };
+    let start = std::time::Instant::now();
+    let mut screen = t.screen();
+    while !said(&screen) && start.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        screen = t.screen();
+    }
+    assert!(said(&screen), "{screen}");
     t.wait_gone();
     let journal = mine.join("msk-us-osce/ext.jsmith@jlap/moderation.jsonl");
     assert!(journal.is_file(), "the assessor's journal is in their own folder");

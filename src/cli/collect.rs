@@ -247,7 +247,7 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     let copies = done.copies;
     let others = done.other_histories.len();
     outln!(
-        "{}: {}, {} grown, {} unchanged, {}{}{}{} refused{}{}{}",
+        "{}: {}, {} grown, {} unchanged, {}{}{} refused{}{}{}",
         args.archive.display(),
         plural(done.new.len(), "new journal", "new journals"),
         done.grown.len(),
@@ -276,19 +276,32 @@ pub fn run(args: &CollectArgs) -> ExitCode {
                 )
             )
         },
-        if done.copying_again.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "{} being copied again (refused until the copy has finished), ",
-                done.copying_again.len()
-            )
-        },
         done.refused.len(),
-        if beside == 0 {
-            String::new()
-        } else {
-            format!(" ({beside} of them kept beside the sheet as another history: a conflict to decide)")
+        // What the refused are, each counted once among them.
+        {
+            let mut of_them = Vec::new();
+            if !done.copying_again.is_empty() {
+                of_them.push(format!(
+                    "{} being copied again: refused until the copy has finished",
+                    done.copying_again.len()
+                ));
+            }
+            if beside > 0 {
+                of_them.push(format!(
+                    "{beside} kept beside the sheet as another history: a conflict to decide"
+                ));
+            }
+            match of_them.split_first() {
+                None => String::new(),
+                Some((first, rest)) => {
+                    // "(2 of them being copied again …; 1 kept beside …)"
+                    let first = first.replacen(' ', " of them ", 1);
+                    let all: Vec<&str> = std::iter::once(first.as_str())
+                        .chain(rest.iter().map(String::as_str))
+                        .collect();
+                    format!(" ({})", all.join("; "))
+                }
+            }
         },
         if done.failing.is_empty() {
             String::new()

@@ -277,11 +277,16 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             if journal_path.is_file() {
                 outln!("Your moderation journal: {}", journal_path.display());
                 if let Some(archive) = &args.archive {
+                    // The module leader's archive is theirs, not this
+                    // copy: named by its file name alone.
+                    let name = archive
+                        .file_name()
+                        .map_or_else(|| archive.display().to_string(), |n| n.to_string_lossy().into_owned());
                     outln!(
-                        "Send the whole folder {}, as it is, to the module leader, who collects it into the \
-                         archive: osce collect {} {}",
+                        "Send the whole folder {}, as it is, to the module leader, who collects it into their \
+                         archive (the one {name} is a copy of): osce collect {} {}",
                         into.display(),
-                        archive.display(),
+                        osce::base::text::shell_word(&name),
                         into.display()
                     );
                 }
