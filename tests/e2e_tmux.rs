@@ -1145,3 +1145,38 @@ fn a_spare_laptop_carries_the_circuit_on_and_will_not_mark_a_sheet_twice() {
         "nothing written for C002 on the spare"
     );
 }
+
+/// An examiner who opens a candidate again without `--name` (after a
+/// restart, or at the next station) is shown the name this laptop's
+/// sheets confirmed them under, not "(no name given)": the name is what
+/// they check the candidate in front of them against.
+#[test]
+fn a_candidate_opened_again_without_a_name_is_shown_under_the_name_confirmed_before() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("name-again");
+    let dir = t.dir.clone();
+    let rubric = example_rubric();
+    let rubric_text = rubric.to_str().expect("utf-8");
+    common::sheet(
+        &dir,
+        rubric_text,
+        "shoulder",
+        "C001",
+        "E01@e2e",
+        common::Marks::Top,
+        true,
+        0,
+    );
+    t.start(&format!(
+        "{} score {rubric_text} --examiner E01 --candidate C001 --station knee --sessions {} --device e2e",
+        env!("CARGO_BIN_EXE_osce"),
+        dir.display()
+    ));
+    let screen = t.wait_for("Is this the candidate in front of you?");
+    assert!(
+        screen.contains("Name of C001") && !screen.contains("(no name given)"),
+        "{screen}"
+    );
+}

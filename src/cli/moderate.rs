@@ -279,9 +279,10 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
                 if let Some(archive) = &args.archive {
                     // The module leader's archive is theirs, not this
                     // copy: named by its file name alone.
-                    let name = archive
-                        .file_name()
-                        .map_or_else(|| archive.display().to_string(), |n| n.to_string_lossy().into_owned());
+                    let name = archive.file_name().map_or_else(
+                        || archive.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
                     outln!(
                         "Send the whole folder {}, as it is, to the module leader, who collects it into their \
                          archive (the one {name} is a copy of): osce collect {} {}",
