@@ -1180,3 +1180,46 @@ fn a_candidate_opened_again_without_a_name_is_shown_under_the_name_confirmed_bef
         "{screen}"
     );
 }
+
+/// Moving through a candidate's stations without marking them, or quitting
+/// with a sheet open and nothing written to it, leaves no empty journal
+/// behind: only the sheets something was recorded on are files.
+#[test]
+fn sheets_only_looked_at_leave_no_empty_journals() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("looked-at");
+    let dir = t.dir.clone();
+    t.start(&format!(
+        "{} score {} --examiner E01 --candidate C001 --name 'Aisha Khan' --sessions {} --device e2e",
+        env!("CARGO_BIN_EXE_osce"),
+        example_rubric().display(),
+        dir.display()
+    ));
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
+    t.wait_for("Station 1/6: Shoulder");
+    for station in ["Station 2/6", "Station 3/6"] {
+        t.keys(&["Right"]);
+        t.wait_for(station);
+    }
+    t.keys(&["q"]);
+    t.wait_gone();
+    let folder = dir.join("msk-us-osce/E01@e2e/C001");
+    let mut files: Vec<(String, u64)> = std::fs::read_dir(&folder)
+        .expect("the candidate's folder")
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().expect("metadata").len(),
+            )
+        })
+        .collect();
+    files.sort();
+    assert!(
+        files.iter().all(|(_, len)| *len > 0) && files.iter().any(|(name, _)| name == "shoulder.jsonl"),
+        "{files:?}"
+    );
+}

@@ -390,8 +390,11 @@ fn the_moderation_screen_does_not_warn_of_a_journal_the_lead_voided() {
     );
     let screen = t.wait_for("You have decided 0 of the ");
     assert!(!screen.contains("could not be used"), "{screen}");
-    // Opened from the list, a sheet is left with q as the list is; the
-    // assessor is then told where their journal is and what to send back.
+    // One sheet agreed; then, opened from the list, a sheet is left with q
+    // as the list is; the assessor is then told where their journal is and
+    // what to send back, into the module leader's archive by its name.
+    t.keys(&["a"]);
+    t.wait_for("You have decided 1 of the ");
     t.keys(&["Enter"]);
     t.wait_for("esc list");
     t.keys(&["q"]);
@@ -401,7 +404,7 @@ fn the_moderation_screen_does_not_warn_of_a_journal_the_lead_voided() {
     let bare = |text: &str| text.split_whitespace().collect::<String>();
     for expected in [
         format!("Your moderation journal: {}", s(&journal)),
-        format!("osce collect {} {}", s(&archive), s(&ea)),
+        format!("osce collect exam.osce {}", s(&ea)),
     ] {
         assert!(bare(&screen).contains(&bare(&expected)), "{expected}: {screen}");
     }

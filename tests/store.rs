@@ -736,6 +736,41 @@ fn a_file_changed_behind_the_journal_is_not_written_to() {
     assert_eq!(fs::read(journal.path()).unwrap(), bytes);
 }
 
+/// A journal opened and closed with nothing written to it leaves no empty
+/// file (a sheet only looked at); one written to, or there before, stays.
+#[test]
+fn a_journal_opened_and_never_written_to_is_not_left_behind() {
+    let dir = TempDir::new("unwritten");
+    let store = dir.store();
+    let (journal, _) = store.open_sheet(&key(), &rubric()).unwrap();
+    let path = journal.path().to_path_buf();
+    assert!(path.is_file());
+    drop(journal);
+    assert!(!path.exists(), "an empty journal made by the opening is removed");
+    // An empty file there before the opening is left as it was.
+    fs::write(&path, b"").unwrap();
+    drop(store.open_sheet(&key(), &rubric()).unwrap());
+    assert!(path.is_file());
+    fs::remove_file(&path).unwrap();
+    let (mut journal, _) = store.open_sheet(&key(), &rubric()).unwrap();
+    journal.append(mark("lhb", 1), at(0)).unwrap();
+    drop(journal);
+    assert_eq!(read_sheet(&path).unwrap().records.len(), 1);
+    // Opened again by a second window while the first holds it: the second
+    // is refused, and the first's closing removes nothing it wrote.
+    fs::remove_file(&path).unwrap();
+    let (first, _) = store.open_sheet(&key(), &rubric()).unwrap();
+    assert!(matches!(
+        store.open_sheet(&key(), &rubric()),
+        Err(StoreError::Locked { .. })
+    ));
+    drop(first);
+    let (mut again, _) = store.open_sheet(&key(), &rubric()).unwrap();
+    again.append(mark("lhb", 2), at(1)).unwrap();
+    drop(again);
+    assert_eq!(read_sheet(&path).unwrap().records.len(), 1);
+}
+
 #[test]
 fn sheets_lists_every_journal_in_order() {
     let dir = TempDir::new("sheets");
@@ -756,21 +791,24 @@ fn sheets_lists_every_journal_in_order() {
             examiner: examiner.into(),
             device: device.into(),
         };
-        drop(store.open_sheet(&k, &rubric()).unwrap());
+        // A journal opened and never written to is removed when closed:
+        // each holds a record.
+        let (mut j, _) = store.open_sheet(&k, &rubric()).unwrap();
+        j.append(mark("lhb", 1), at(0)).unwrap();
         keys.push(k);
     }
     // Another assessment, and things osce never writes.
-    drop(
-        store
-            .open_sheet(
-                &SheetKey {
-                    assessment: "other".into(),
-                    ..key()
-                },
-                &rubric(),
-            )
-            .unwrap(),
-    );
+    let (mut j, _) = store
+        .open_sheet(
+            &SheetKey {
+                assessment: "other".into(),
+                ..key()
+            },
+            &rubric(),
+        )
+        .unwrap();
+    j.append(mark("lhb", 1), at(0)).unwrap();
+    drop(j);
     let examiner_dir = store.root().join("y3-osce/e.jones@laptop-07");
     fs::write(examiner_dir.join("C001/shoulder.jsonl.quarantine"), b"x").unwrap();
     fs::write(examiner_dir.join("C001/notes.txt"), b"x").unwrap();

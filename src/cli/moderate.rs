@@ -274,7 +274,11 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             }
             // Where what was decided is, and (read from an archive) what
             // goes back to the module leader.
-            if journal_path.is_file() {
+            // A journal nothing was recorded in is not left behind (the
+            // store removes it on closing): nothing to send.
+            if !journal_path.is_file() {
+                outln!("Nothing was recorded, so there is no moderation journal to send.");
+            } else {
                 outln!("Your moderation journal: {}", journal_path.display());
                 if let Some(archive) = &args.archive {
                     // The module leader's archive is theirs, not this

@@ -63,6 +63,32 @@ pub struct Journal {
     /// A failed append could not be cut back off the file: check the file's
     /// length, and cut it again, before the next append.
     pub(super) unsure: bool,
+    /// Created by this opening: if nothing is written to it, it is removed
+    /// when closed, rather than left as an empty file (a sheet only looked
+    /// at, a screen opened to read).
+    pub(super) made_empty: bool,
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        use std::os::unix::fs::MetadataExt;
+        if !(self.made_empty && self.len == 0 && self.records.is_empty()) {
+            return;
+        }
+        // Still under its lock, and still the file at its path, and still
+        // empty: nothing is lost by removing it. A window that opened the
+        // same file meanwhile and waits for the lock finds the path gone
+        // and opens it anew (`Store::open_journal`).
+        let ours = self.file.metadata();
+        let there = std::fs::symlink_metadata(&self.path);
+        if let (Ok(ours), Ok(there)) = (ours, there)
+            && ours.len() == 0
+            && ours.ino() == there.ino()
+            && ours.dev() == there.dev()
+        {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 impl Journal {

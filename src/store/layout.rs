@@ -9,6 +9,7 @@
 
 use std::fs;
 use std::io::{self, Read, Write};
+use std::os::unix::fs::MetadataExt;
 
 use std::path::{Path, PathBuf};
 
@@ -392,9 +393,25 @@ impl Store {
         }
         let parent = path.parent().unwrap_or(&self.root).to_path_buf();
 
-        let (mut file, created) = open_no_follow(&path, false)?;
-        // An exclusive flock, held for the journal's lifetime.
-        lock(&file, &path)?;
+        // An exclusive flock, held for the journal's lifetime, on the file
+        // that is at `path` once locked: a journal opened and never written
+        // to is removed when closed (under its lock), so a file locked
+        // after its holder removed it is opened again, not written to.
+        let (mut file, created) = {
+            let mut tries = 0;
+            loop {
+                let (file, created) = open_no_follow(&path, false)?;
+                lock(&file, &path)?;
+                let same = match (fs::symlink_metadata(&path), file.metadata()) {
+                    (Ok(there), Ok(ours)) => there.ino() == ours.ino() && there.dev() == ours.dev(),
+                    _ => false,
+                };
+                tries += 1;
+                if same || tries >= 5 {
+                    break (file, created);
+                }
+            }
+        };
         if created {
             sync_dir(&parent)?;
         }
@@ -431,6 +448,7 @@ impl Store {
             records: records.clone(),
             len: scan.good_len as u64,
             unsure: false,
+            made_empty: created,
         };
         Ok((
             journal,
