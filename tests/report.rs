@@ -199,6 +199,95 @@ fn degenerate_data_is_named_not_computed() {
     );
 }
 
+/// A handful of candidates gives no verdict on reliability in the brief
+/// (α from three candidates says next to nothing); a cohort under 50 has
+/// its verdict said to rest on how many it does.
+#[test]
+fn too_few_candidates_give_no_verdict_on_reliability() {
+    let d = Dir::new("report-few");
+    for (n, seed, verdict) in [
+        (
+            3,
+            31,
+            "**Too few candidates to judge reliability.** Only 3 candidates have every station complete",
+        ),
+        (
+            20,
+            32,
+            " complete candidates only: with fewer than 50 the figures are unstable.",
+        ),
+    ] {
+        let s = simulated(&d, n, seed);
+        let out = osce(&["report", OSCE, "--sessions", s.to_str().expect("utf-8")]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        let brief = text
+            .split("## For the exam board, in brief")
+            .nth(1)
+            .and_then(|b| b.split("\n## ").next())
+            .unwrap_or_else(|| panic!("a brief: {text}"));
+        assert!(brief.contains(verdict), "{n}: {brief}");
+        if n < 10 {
+            assert!(
+                !brief.contains("Reliable enough") && !brief.contains("are dependable"),
+                "{brief}"
+            );
+        }
+    }
+}
+
+/// Adopting a record of pass marks set from other sheets (another sitting,
+/// or sheets changed since) says so; one set from these sheets does not.
+#[test]
+fn adopting_pass_marks_set_from_other_sheets_is_warned_of() {
+    let d = Dir::new("standards-other");
+    let save = |s: &Path, name: &str| {
+        let saved = d.0.join(name);
+        let out = osce(&[
+            "report",
+            OSCE,
+            "--sessions",
+            s.to_str().expect("utf-8"),
+            "--format",
+            "markdown",
+            "--save-standards",
+            saved.to_str().expect("utf-8"),
+            "--by",
+            "Standard-setting panel",
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        saved
+    };
+    let adopt = |s: &Path, record: &Path| {
+        let out = osce(&[
+            "decide",
+            "pass-marks",
+            OSCE,
+            "--sessions",
+            s.to_str().expect("utf-8"),
+            "--record",
+            record.to_str().expect("utf-8"),
+            "--by",
+            "Exam board",
+            "--reason",
+            "ratified",
+            "--dry-run",
+        ]);
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let these = simulated(&d, 30, 41);
+    let others = simulated(&d, 12, 42);
+    let own = save(&these, "own.json");
+    let theirs = save(&others, "theirs.json");
+    let said = adopt(&these, &theirs);
+    assert!(
+        said.contains("theirs.json was set from other sheets than these (")
+            && said.contains("from 12 candidates; the sheets now are of 30 candidates)"),
+        "{said}"
+    );
+    let said = adopt(&these, &own);
+    assert!(!said.contains("set from other sheets"), "{said}");
+}
+
 #[test]
 fn saved_pass_marks_are_applied_by_export_and_say_so() {
     let d = Dir::new("standards");

@@ -1058,6 +1058,21 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             if record.stations.is_empty() {
                 return Err(Refusal::NoPassMarks);
             }
+            // Set from other sheets than these: a sheet submitted, amended
+            // or added since, or a record from another sitting or cohort.
+            if record.sheets_fingerprint != osce::analysis::standards::fingerprint(&l.cohort) {
+                errln!(
+                    "warning: {} was set from other sheets than these ({} by {}, from {}; the sheets now are of \
+                     {}): a sheet submitted, amended or added since, or a record from another sitting. Its pass \
+                     marks are taken as they were; if the board meant pass marks from these sheets, set them again \
+                     (osce report --save-standards FILE) and adopt that record instead",
+                    path.display(),
+                    record.time.format("%Y-%m-%d %H:%M UTC"),
+                    record.set_by,
+                    osce::base::text::plural(record.candidates, "candidate", "candidates"),
+                    osce::base::text::plural(l.matrix.candidates.len(), "candidate", "candidates"),
+                );
+            }
             // Stations the rubric standard-sets that the record leaves out
             // keep their provisional pass marks: said, not silent.
             let left_out: Vec<String> = l

@@ -39,6 +39,10 @@ pub fn method_words(s: &StationReport) -> String {
     }
 }
 
+/// Fewer complete candidates than this, and the brief gives no verdict on
+/// reliability.
+const FEW_TO_JUDGE: usize = 10;
+
 /// The whole report as Markdown, section by section.
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
@@ -71,7 +75,18 @@ fn summary(out: &mut String, r: &Report) {
         .iter()
         .find(|(n, _, _)| *n == r.stations.len())
         .and_then(|(_, _, phi)| *phi);
+    // Below a handful of complete candidates, α and Φ say next to nothing:
+    // no verdict is given on them.
+    let complete = e.totals.len();
+    let too_few = complete < FEW_TO_JUDGE && e.alpha.is_ok();
     let reliable = match (&e.alpha, e.sem) {
+        (Ok(a), _) if too_few => format!(
+            "**Too few candidates to judge reliability.** Only {} every station complete: Cronbach's α ({}) and \
+             Φ from so few say next to nothing about the exam. Judge it with the whole cohort, or pooled with an \
+             earlier sitting.",
+            plural(complete, "candidate has", "candidates have"),
+            f2(*a)
+        ),
         (Ok(a), Some(sem)) if *a >= 0.8 => format!(
             "**Reliable enough.** Cronbach's α is {} (0.8 or more is the usual standard for pass/fail decisions); a \
              candidate's total is within about {} marks of their true total two times in three (the SEM).",
@@ -90,8 +105,20 @@ fn summary(out: &mut String, r: &Report) {
         ),
         (Err(d), _) => format!("**Reliability cannot be judged**: α cannot be computed ({d})."),
     };
-    let _ = writeln!(out, "- {reliable}");
-    if let Some(phi) = phi {
+    let _ = writeln!(
+        out,
+        "- {reliable}{}",
+        if !too_few && complete < crate::analysis::report::SMALL_COHORT && e.alpha.is_ok() {
+            format!(
+                " From {} only: with fewer than {} the figures are unstable.",
+                plural(complete, "complete candidate", "complete candidates"),
+                crate::analysis::report::SMALL_COHORT
+            )
+        } else {
+            String::new()
+        }
+    );
+    if let Some(phi) = phi.filter(|_| !too_few) {
         let _ = writeln!(
             out,
             "- Pass/fail decisions against the cut are {} (Φ = {}; 0.8 or more is dependable).",
