@@ -496,7 +496,9 @@ fn global_rating_pass_marks_and_components() {
     assert_eq!(result.outcome, Outcome::Fail);
     assert!(
         result.reasons.iter().any(
-            |r| r.to_string() == "FAIL: 0 of 1 stations passed (failed: Case 1); at least 1 (all) needed"
+            |r| r.to_string()
+                == "FAIL: 0 of 1 stations passed (failed: Case 1 — global rating '3' is below the required '4'); at least \
+                    1 (all) needed"
         ),
         "{:#?}",
         result.reasons

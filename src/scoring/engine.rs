@@ -519,10 +519,23 @@ pub fn overall(
                     .filter(|s| !matches!(s.outcome, StationOutcome::Pass | StationOutcome::Fail))
                     .count();
                 let all = if *needed == scored.len() { " (all)" } else { "" };
-                let failed: Vec<&str> = scored
+                // Each failed station with why it failed (a global rating
+                // below the level needed, a critical item): a FAIL beside a
+                // high total says itself what it rests on.
+                let failed: Vec<String> = scored
                     .iter()
                     .filter(|s| s.outcome == StationOutcome::Fail)
-                    .map(|s| s.title.as_str())
+                    .map(|s| {
+                        let prefix = format!("station '{}': ", s.title);
+                        match s.reasons.iter().find(|r| r.verdict == Outcome::Fail) {
+                            Some(r) => format!(
+                                "{} — {}",
+                                s.title,
+                                r.text.strip_prefix(&prefix).unwrap_or(&r.text)
+                            ),
+                            None => s.title.clone(),
+                        }
+                    })
                     .collect();
                 let failed = if failed.is_empty() {
                     String::new()
