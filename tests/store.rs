@@ -771,6 +771,79 @@ fn a_journal_opened_and_never_written_to_is_not_left_behind() {
     assert_eq!(read_sheet(&path).unwrap().records.len(), 1);
 }
 
+/// A second window waiting the moment it takes for the lock while the
+/// first closes the sheet empty (and so removes its journal) opens the
+/// sheet afresh: what it then saves is in the folder, not in the removed
+/// file.
+#[test]
+fn a_window_waiting_for_the_lock_of_a_journal_closed_empty_saves_into_the_folder() {
+    let dir = TempDir::new("waiting");
+    let store = dir.store();
+    let path = store.sheet_path(&key()).unwrap();
+    for _ in 0..5 {
+        let (first, _) = store.open_sheet(&key(), &rubric()).unwrap();
+        let second = std::thread::spawn({
+            let store = dir.store();
+            move || {
+                let (mut journal, _) = store.open_sheet(&key(), &rubric()).unwrap();
+                journal.append(mark("lhb", 1), at(0)).unwrap();
+            }
+        });
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        drop(first);
+        second.join().unwrap();
+        assert_eq!(
+            read_sheet(&path).unwrap().records.len(),
+            1,
+            "the record is in the folder"
+        );
+        fs::remove_file(&path).unwrap();
+    }
+}
+
+/// A spare laptop looks for this examiner's sheet under other devices'
+/// names: one that holds records counts, an empty one (a sheet only
+/// opened, on a laptop that died before closing it) does not.
+#[test]
+fn a_sheet_on_another_device_counts_only_if_it_holds_records() {
+    let dir = TempDir::new("other-device");
+    let store = dir.store();
+    let spare = SheetKey {
+        device: "spare".into(),
+        ..key()
+    };
+    let others = || store.other_devices(&spare.assessment, &spare.examiner, &spare.device);
+    assert!(store.on_other_device(&spare, &others()).is_none());
+    let (mut journal, _) = store.open_sheet(&key(), &rubric()).unwrap();
+    let path = journal.path().to_path_buf();
+    assert!(
+        store.on_other_device(&spare, &others()).is_none(),
+        "empty: not begun there"
+    );
+    journal.append(mark("lhb", 1), at(0)).unwrap();
+    assert_eq!(
+        store.on_other_device(&spare, &others()),
+        Some((key().device, path))
+    );
+}
+
+/// A journal removed from its folder while open (by hand, a sync client)
+/// takes no more records: they would be in a file no folder holds.
+#[test]
+fn a_journal_removed_while_open_takes_no_more_records() {
+    let dir = TempDir::new("removed");
+    let store = dir.store();
+    let (mut journal, _) = store.open_sheet(&key(), &rubric()).unwrap();
+    journal.append(mark("lhb", 1), at(0)).unwrap();
+    fs::remove_file(journal.path()).unwrap();
+    let err = journal.append(mark("lhb", 2), at(1)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("removed from its folder while it was open"),
+        "{err}"
+    );
+}
+
 #[test]
 fn sheets_lists_every_journal_in_order() {
     let dir = TempDir::new("sheets");

@@ -127,6 +127,18 @@ pub fn carry_on(
                 own.display()
             )
         })?;
+        // Removed meanwhile (an empty journal another window closed):
+        // nothing is written to a file no folder holds.
+        if std::os::unix::fs::MetadataExt::nlink(
+            &file.metadata().map_err(|e| format!("{}: {e}", own.display()))?,
+        ) == 0
+        {
+            return Err(format!(
+                "{}: was removed from its folder as it was opened (another window closed it empty); nothing was \
+                 written. Start again",
+                own.display()
+            ));
+        }
         file.write_all(rest)
             .and_then(|()| file.sync_data())
             .map_err(|e| format!("{}: {e}", own.display()))?;

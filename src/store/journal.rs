@@ -69,6 +69,19 @@ pub struct Journal {
     pub(super) made_empty: bool,
 }
 
+/// The error for a journal whose file was removed from its folder while
+/// it was open: nothing is written to it.
+pub(super) fn removed(path: &Path) -> StoreError {
+    StoreError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the journal was removed from its folder while it was open (by hand, or a sync client); nothing more \
+             is written to it: open the sheet again",
+        ),
+    }
+}
+
 impl Drop for Journal {
     fn drop(&mut self) {
         use std::os::unix::fs::MetadataExt;
@@ -146,7 +159,14 @@ impl Journal {
     /// cut it now. Any other difference means something outside this
     /// journal changed the file, and nothing more is written to it.
     pub(super) fn check_length(&mut self) -> Result<(), StoreError> {
-        let actual = self.file.metadata().map_err(io_error(&self.path))?.len();
+        use std::os::unix::fs::MetadataExt;
+        let meta = self.file.metadata().map_err(io_error(&self.path))?;
+        // Removed from its folder while open (by hand, a sync client): a
+        // record written now would be in a file no folder holds.
+        if meta.nlink() == 0 {
+            return Err(removed(&self.path));
+        }
+        let actual = meta.len();
         if actual == self.len {
             self.unsure = false;
             return Ok(());

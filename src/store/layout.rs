@@ -161,29 +161,43 @@ impl Store {
             .find(|name| *name != key.candidate && name.to_lowercase() == folded)
     }
 
-    /// The same examiner's journal of the same sheet under another device's
-    /// folder in this store (a laptop swapped for a spare, its folder
-    /// copied over): (that device, the journal's path). `None` when there
-    /// is none, or the folders cannot be listed.
-    pub fn on_other_device(&self, key: &SheetKey) -> Option<(String, PathBuf)> {
-        let folders = std::fs::read_dir(self.root.join(&key.assessment)).ok()?;
+    /// The same examiner's folders under other devices' names in this
+    /// store (a laptop swapped for a spare, its folder copied over):
+    /// (device, folder). Empty when there are none, or the folders cannot
+    /// be listed.
+    pub fn other_devices(&self, assessment: &str, examiner: &str, device: &str) -> Vec<(String, PathBuf)> {
+        let Ok(folders) = std::fs::read_dir(self.root.join(assessment)) else {
+            return Vec::new();
+        };
         let mut found: Vec<(String, PathBuf)> = folders
             .flatten()
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
-                let (examiner, device) = parse_who(&name)?;
-                if examiner != key.examiner || device == key.device {
-                    return None;
-                }
-                let journal = e
-                    .path()
-                    .join(&key.candidate)
-                    .join(format!("{}.{JOURNAL_EXTENSION}", key.station));
-                journal.is_file().then(|| (device.to_string(), journal))
+                let (who, on) = parse_who(&name)?;
+                (who == examiner && on != device).then(|| (on.to_string(), e.path()))
             })
             .collect();
         found.sort();
-        found.into_iter().next()
+        found
+    }
+
+    /// Of `others` ([`Store::other_devices`] for `key`'s examiner), the
+    /// journal of `key`'s sheet that holds something, the one written to
+    /// last where several do: (that device, the journal's path). An empty
+    /// journal (a sheet only opened, on a laptop that died before closing
+    /// it) is not a sheet begun there.
+    pub fn on_other_device(&self, key: &SheetKey, others: &[(String, PathBuf)]) -> Option<(String, PathBuf)> {
+        others
+            .iter()
+            .filter_map(|(device, folder)| {
+                let journal = folder
+                    .join(&key.candidate)
+                    .join(format!("{}.{JOURNAL_EXTENSION}", key.station));
+                let meta = std::fs::symlink_metadata(&journal).ok()?;
+                (meta.is_file() && meta.len() > 0).then(|| (meta.modified().ok(), device.clone(), journal))
+            })
+            .max_by(|a, b| a.0.cmp(&b.0))
+            .map(|(_, device, journal)| (device, journal))
     }
 
     /// Opens the sheet's journal for writing, creating it (and its folders)
@@ -407,7 +421,19 @@ impl Store {
                     _ => false,
                 };
                 tries += 1;
-                if same || tries >= 5 {
+                if same {
+                    break (file, created);
+                }
+                // Never a file no folder holds; a file system whose inode
+                // numbers are not stable is taken as it is, after a few
+                // tries.
+                if file.metadata().map_err(io_error(&path))?.nlink() == 0 {
+                    if tries >= 5 {
+                        return Err(removed(&path));
+                    }
+                    continue;
+                }
+                if tries >= 5 {
                     break (file, created);
                 }
             }

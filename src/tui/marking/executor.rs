@@ -232,7 +232,10 @@ impl Executor {
         // This examiner's sheet of this candidate here, marked on another
         // laptop (a spare taking over, the folder copied across): a second
         // sheet here would be a second history of it.
-        if let Some((device, _)) = self.store.on_other_device(key) {
+        let others = self
+            .store
+            .other_devices(&key.assessment, &key.examiner, &key.device);
+        if let Some((device, _)) = self.store.on_other_device(key, &others) {
             return Some(format!(
                 "{}'s sheet for {} at {} was marked on the laptop named {device}, and is in this folder. Nothing \
                  was written: a second sheet here would be another history of it, a conflict. If this laptop takes \
@@ -281,10 +284,11 @@ impl Executor {
 
     /// Where each of `keys` stands on disk (read without locking).
     fn survey(&self, keys: Vec<crate::store::SheetKey>) -> Vec<(crate::store::SheetKey, Progress)> {
+        let others = self.others(&keys);
         keys.into_iter()
             .map(|key| {
                 let progress = self
-                    .sheet_file(&key)
+                    .sheet_file(&key, &others)
                     .and_then(|p| crate::store::read_sheet(&p).ok())
                     .map_or(Progress::NotStarted, |r| {
                         Progress::of(&SheetState::replay(&r.records))
@@ -298,20 +302,33 @@ impl Executor {
     /// examiner's from another laptop in this folder (a spare taking over,
     /// the folder copied across), so that a circuit carries on after what
     /// was done there rather than from round 1. `None` if neither is there.
-    fn sheet_file(&self, key: &crate::store::SheetKey) -> Option<std::path::PathBuf> {
+    fn sheet_file(
+        &self,
+        key: &crate::store::SheetKey,
+        others: &[(String, std::path::PathBuf)],
+    ) -> Option<std::path::PathBuf> {
         self.store
             .sheet_path(key)
             .ok()
             .filter(|p| p.exists())
-            .or_else(|| self.store.on_other_device(key).map(|(_, p)| p))
+            .or_else(|| self.store.on_other_device(key, others).map(|(_, p)| p))
+    }
+
+    /// This examiner's folders under other devices' names, listed once for
+    /// the sheets `keys` (one examiner's, of one assessment).
+    fn others(&self, keys: &[crate::store::SheetKey]) -> Vec<(String, std::path::PathBuf)> {
+        keys.first()
+            .map(|k| self.store.other_devices(&k.assessment, &k.examiner, &k.device))
+            .unwrap_or_default()
     }
 
     /// What the finished sheets among `keys` say of their rounds; a sheet
     /// that cannot be read, or was never submitted, is left out.
     fn recall(&self, keys: Vec<crate::store::SheetKey>) -> Vec<(crate::store::SheetKey, Finished)> {
+        let others = self.others(&keys);
         keys.into_iter()
             .filter_map(|key| {
-                let path = self.sheet_file(&key)?;
+                let path = self.sheet_file(&key, &others)?;
                 let replay = crate::store::read_sheet(&path).ok()?;
                 let at = replay
                     .records
@@ -335,9 +352,10 @@ impl Executor {
     /// counts as it was submitted, which this screen cannot show, so it is
     /// left out (the result then says it is missing).
     fn standing(&self, keys: Vec<crate::store::SheetKey>) -> Vec<(String, crate::scoring::StationSheet)> {
+        let others = self.others(&keys);
         keys.into_iter()
             .filter_map(|key| {
-                let path = self.store.sheet_path(&key).ok()?;
+                let path = self.sheet_file(&key, &others)?;
                 let replay = crate::store::read_sheet(&path).ok()?;
                 let state = SheetState::replay(&replay.records);
                 state
