@@ -202,14 +202,25 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             done.gone.len() - gone_named
         );
     }
-    for n in &done.not_named {
-        errln!(
+    match done.not_named.as_slice() {
+        [] => {}
+        [n] => errln!(
             "note: {} was collected before (last on {}, {}) and not named this time; what was collected from it \
              stays in the archive as it was. Name it too if its laptop has marked more since",
             n.folder.display(),
             minute(&n.last_collected),
             plural(n.journals as usize, "journal", "journals")
-        );
+        ),
+        // Laptops collected one at a time as they come in: one line.
+        many => errln!(
+            "note: {} folders collected before were not named this time ({}); what was collected from them stays \
+             in the archive as it was. Name any whose laptop has marked more since",
+            many.len(),
+            many.iter()
+                .map(|n| format!("{}, last on {}", n.folder.display(), minute(&n.last_collected)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
     }
     for (journal, why) in &done.failing {
         errln!("error: {journal}: stored, but it fails its checks: {why}. `osce audit --archive` shows it");

@@ -614,6 +614,11 @@ impl Collected {
 /// absolute, links resolved) that are not among those `found` there now.
 fn gone_from(tx: &Connection, folder: &Path, found: &[Found]) -> rusqlite::Result<Vec<GoneFile>> {
     let here: std::collections::HashSet<&Path> = found.iter().map(|f| f.file.as_path()).collect();
+    // The examiners' folders there now: a file is said gone only from an
+    // examiner's folder that is still there (the same path reused for
+    // another laptop's folder holds other examiners' folders instead).
+    let who_here: std::collections::HashSet<&Path> =
+        found.iter().filter_map(|f| who_folder_of(&f.file)).collect();
     let mut stmt = tx.prepare_cached(
         "SELECT s.source, s.journal, coalesce(j.records, 0), s.collected_at FROM sources s \
          LEFT JOIN journals j ON j.path = s.journal WHERE s.folder = ?1 ORDER BY s.source",
@@ -629,11 +634,31 @@ fn gone_from(tx: &Connection, folder: &Path, found: &[Found]) -> rusqlite::Resul
     let mut gone = Vec::new();
     for row in rows {
         let row = row?;
-        if !here.contains(row.file.as_path()) {
+        // A journal holding nothing (opened and never written to, removed
+        // when its sheet was closed) loses nothing by going.
+        if row.records > 0
+            && !here.contains(row.file.as_path())
+            && who_folder_of(&row.file).is_some_and(|w| who_here.contains(w))
+        {
             gone.push(row);
         }
     }
     Ok(gone)
+}
+
+/// The `<examiner>@<device>` folder a journal lies in: two folders up
+/// from a sheet's journal, one from a moderation or decisions journal.
+fn who_folder_of(file: &Path) -> Option<&Path> {
+    let up = file.parent()?;
+    if up
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| crate::store::parse_who(n).is_some())
+    {
+        Some(up)
+    } else {
+        up.parent()
+    }
 }
 
 /// The folders files were collected from before that are not among
