@@ -1070,7 +1070,15 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                     record.time.format("%Y-%m-%d %H:%M UTC"),
                     record.set_by,
                     osce::base::text::plural(record.candidates, "candidate", "candidates"),
-                    osce::base::text::plural(l.matrix.candidates.len(), "candidate", "candidates"),
+                    osce::base::text::plural(
+                        l.matrix
+                            .candidates
+                            .iter()
+                            .filter(|c| l.matrix.has_sheets(c))
+                            .count(),
+                        "candidate",
+                        "candidates"
+                    ),
                 );
             }
             // Stations the rubric standard-sets that the record leaves out

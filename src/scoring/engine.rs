@@ -526,13 +526,23 @@ pub fn overall(
                     .iter()
                     .filter(|s| s.outcome == StationOutcome::Fail)
                     .map(|s| {
+                        // The station's own words without what this list
+                        // says already (its name) or says elsewhere (where
+                        // its pass mark comes from), and no brackets.
                         let prefix = format!("station '{}': ", s.title);
+                        let at = format!(" at station '{}'", s.title);
+                        let source = s.pass_mark.as_ref().map(|p| format!(" ({})", p.source));
                         match s.reasons.iter().find(|r| r.verdict == Outcome::Fail) {
-                            Some(r) => format!(
-                                "{} — {}",
-                                s.title,
-                                r.text.strip_prefix(&prefix).unwrap_or(&r.text)
-                            ),
+                            Some(r) => {
+                                let mut why =
+                                    r.text.strip_prefix(&prefix).unwrap_or(&r.text).replace(&at, "");
+                                if let Some(source) = &source
+                                    && let Some(cut) = why.strip_suffix(source.as_str())
+                                {
+                                    why = cut.to_string();
+                                }
+                                format!("{} — {why}", s.title)
+                            }
                             None => s.title.clone(),
                         }
                     })

@@ -152,24 +152,15 @@ pub fn exam(r: &Report) -> Table {
         vec!["fail_provisional".into(), e.counts_provisional.1.to_string()],
         vec!["pass_standard_set".into(), e.counts_standard_set.0.to_string()],
         vec!["fail_standard_set".into(), e.counts_standard_set.1.to_string()],
+        vec![
+            "incomplete_provisional".into(),
+            e.counts_provisional.2.to_string(),
+        ],
+        vec![
+            "incomplete_standard_set".into(),
+            e.counts_standard_set.2.to_string(),
+        ],
     ];
-    // Where the figures come from.
-    if let Some(p) = &r.provenance {
-        for (name, value) in [
-            (
-                "generated",
-                p.generated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            ),
-            ("generated_by", p.by.clone()),
-            ("rubric_id", p.rubric_id.clone()),
-            ("rubric_version", p.rubric_version.clone()),
-            ("rubric_content_hash", p.rubric_hash.clone()),
-            ("sheets_fingerprint", p.sheets_fingerprint.clone()),
-            ("osce_version", p.osce_version.clone()),
-        ] {
-            rows.push(vec![name.into(), value]);
-        }
-    }
     if let Some(h) = &e.hofstee {
         let h = h.as_ref().ok();
         rows.push(vec![
@@ -209,6 +200,23 @@ pub fn exam(r: &Report) -> Table {
     for (n, er, phi) in &e.d_study {
         rows.push(vec![format!("e_rho2:{n}"), num(*er)]);
         rows.push(vec![format!("phi:{n}"), num(*phi)]);
+    }
+    // Where the figures come from: last, as documented.
+    if let Some(p) = &r.provenance {
+        for (name, value) in [
+            (
+                "generated",
+                p.generated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
+            ("generated_by", p.by.clone()),
+            ("rubric_id", p.rubric_id.clone()),
+            ("rubric_version", p.rubric_version.clone()),
+            ("rubric_content_hash", p.rubric_hash.clone()),
+            ("sheets_fingerprint", p.sheets_fingerprint.clone()),
+            ("osce_version", p.osce_version.clone()),
+        ] {
+            rows.push(vec![name.into(), value]);
+        }
     }
     Table {
         name: "report-exam.csv",

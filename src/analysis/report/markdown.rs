@@ -105,19 +105,7 @@ fn summary(out: &mut String, r: &Report) {
         ),
         (Err(d), _) => format!("**Reliability cannot be judged**: α cannot be computed ({d})."),
     };
-    let _ = writeln!(
-        out,
-        "- {reliable}{}",
-        if !too_few && complete < crate::analysis::report::SMALL_COHORT && e.alpha.is_ok() {
-            format!(
-                " From {} only: with fewer than {} the figures are unstable.",
-                plural(complete, "complete candidate", "complete candidates"),
-                crate::analysis::report::SMALL_COHORT
-            )
-        } else {
-            String::new()
-        }
-    );
+    let _ = writeln!(out, "- {reliable}");
     if let Some(phi) = phi.filter(|_| !too_few) {
         let _ = writeln!(
             out,
@@ -147,9 +135,17 @@ fn summary(out: &mut String, r: &Report) {
         .map(|x| format!("{} at {}", x.examiner, x.station))
         .collect();
     // The whole exam's own flags, each by its first words.
+    // (With too few candidates, none on α or Φ: the verdict above gives
+    // none.)
     let exam_flags: Vec<String> = e
         .flags
         .iter()
+        .filter(|f| {
+            !(too_few
+                && (f.text.starts_with("Cronbach's α")
+                    || f.text.starts_with("Φ")
+                    || f.text.starts_with("α ")))
+        })
         .map(|f| f.text.split(':').next().unwrap_or(&f.text).trim().to_string())
         .collect();
     if !exam_flags.is_empty() {
