@@ -686,21 +686,7 @@ fn a_moved_journal_is_voided_and_an_unmarked_item_ruled_on() {
         .id
         .clone();
     assert!(text.contains(&format!("\"item\":\"{item}\"")));
-    let key = common::sheet_key(PRACTICAL, "upper-limb", "C001", "E01@lap");
-    let (mut j, _) = Store::new(&folder)
-        .open_sheet(&key, &common::hash(PRACTICAL))
-        .expect("open");
-    let mark_seq = j
-        .records()
-        .iter()
-        .find(|r| matches!(&r.event, Event::Mark { item: i, .. } if *i == item))
-        .expect("marked")
-        .seq;
-    j.append(Event::Undo { undoes: mark_seq }, common::at(3))
-        .expect("undo");
-    let done = common::submitted(&j, PRACTICAL);
-    j.append(done, common::at(4)).expect("submit");
-    drop(j);
+    unmark_and_submit(&folder, PRACTICAL, "upper-limb", &item);
     let (_, out) = osce(&["status", PRACTICAL, "--sessions", f]);
     assert!(out.contains("Items left unmarked on submitted sheets"), "{out}");
     assert!(out.contains(&format!("--item {item}")), "{out}");
@@ -1969,4 +1955,71 @@ fn voiding_the_last_sheet_of_a_mistaken_id_is_previewed_candidate_by_candidate()
             assert!(!said.contains("SIM00001"), "no other candidate changes: {said}");
         }
     }
+}
+
+/// Where the item's scale has "not observed", status offers it in place
+/// of `--level LABEL`, and the command so made is taken as it is.
+#[test]
+fn the_not_observed_alternative_is_offered_in_place_of_the_level() {
+    let d = Dir::new("not-observed-hint");
+    let folder = d.sub("s");
+    let f = folder.to_str().expect("utf-8");
+    sheet(&folder, FCA, "case-1", "C001", "E01@lap", Marks::Top, false, 0);
+    let r = common::rubric(FCA);
+    let item = r
+        .station("case-1")
+        .expect("station")
+        .items
+        .iter()
+        .find(|i| r.scale(i.scale).not_observed)
+        .expect("an item whose scale has not observed")
+        .id
+        .clone();
+    unmark_and_submit(&folder, FCA, "case-1", &item);
+    let (_, out) = osce(&["status", FCA, "--sessions", f]);
+    assert!(
+        out.contains("\n      (or --not-observed in place of --level LABEL)"),
+        "{out}"
+    );
+    let (code, out) = osce(&[
+        "decide",
+        "unmarked",
+        FCA,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "case-1",
+        "--sheet",
+        "E01@lap",
+        "--item",
+        &item,
+        "--not-observed",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "not seen",
+        "--dry-run",
+    ]);
+    assert_eq!(code, 0, "{out}");
+}
+
+/// C001's sheet by E01@lap at `station`: the mark of `item` undone, and
+/// the sheet submitted again with it unmarked.
+fn unmark_and_submit(folder: &std::path::Path, rubric: &str, station: &str, item: &str) {
+    let key = common::sheet_key(rubric, station, "C001", "E01@lap");
+    let (mut j, _) = Store::new(folder)
+        .open_sheet(&key, &common::hash(rubric))
+        .expect("open");
+    let mark_seq = j
+        .records()
+        .iter()
+        .find(|r| matches!(&r.event, Event::Mark { item: i, .. } if i == item))
+        .expect("marked")
+        .seq;
+    j.append(Event::Undo { undoes: mark_seq }, common::at(3))
+        .expect("undo");
+    let done = common::submitted(&j, rubric);
+    j.append(done, common::at(4)).expect("submit");
 }

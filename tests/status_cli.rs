@@ -1427,3 +1427,41 @@ fn a_sheet_confirmed_under_another_name_and_a_concern_are_said_under_problems() 
     // The same name written another way is not a difference.
     assert!(!out.contains("C004 C004, Name of"), "{out}");
 }
+
+/// Without a roster, the name most of a candidate's sheets give is theirs:
+/// the one sheet under another name is the one named, and the decision
+/// filled in voids that sheet, not one of the others.
+#[test]
+fn without_a_roster_the_odd_name_out_is_the_sheet_named() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    let stations = all_stations(OSCE);
+    for (i, st) in stations.iter().enumerate() {
+        // The first station in the rubric's order is the odd one out.
+        let extra = if i == 0 {
+            vec![Event::NameCorrected {
+                candidate_name: "Zara Patel".into(),
+                recorded: "Name of C001".into(),
+                reason: "as she said".into(),
+            }]
+        } else {
+            vec![]
+        };
+        write_sheet(&a, OSCE, st, "C001", &format!("E0{i}@lap"), true, extra);
+    }
+    let (_, out) = status(&[OSCE, "--sessions", a.to_str().expect("utf-8"), "--problems"]);
+    assert!(
+        out.contains(&format!(
+            "    confirmed as \"Zara Patel\" at {} (E00@lap)\n",
+            stations[0]
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "--candidate C001 --station {} --sheet E00@lap",
+            stations[0]
+        )),
+        "{out}"
+    );
+}

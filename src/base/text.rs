@@ -57,7 +57,9 @@ pub fn same_name(a: &str, b: &str) -> bool {
         use unicode_normalization::UnicodeNormalization;
         let folded: String = name
             .nfkd()
-            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            // Accents on Latin, Greek and Cyrillic letters only: in other
+            // scripts (Devanagari, Thai) the marks are letters' own.
+            .filter(|c| !('\u{0300}'..='\u{036F}').contains(c))
             .flat_map(char::to_lowercase)
             .collect();
         folded

@@ -843,7 +843,7 @@ impl Hints {
             .and_then(|s| s.item(item))
             .map(|i| rubric.scale(i.scale));
         let not_observed = if scale.is_some_and(|s| s.not_observed) {
-            " (or --not-observed)"
+            " (or --not-observed in place of --level LABEL)"
         } else {
             ""
         };
@@ -910,9 +910,14 @@ impl Hints {
         );
         if let Some(or) = or {
             // `--fail)…` is `--fail in place of --pass)…`.
+            // An alternative that names what it replaces is said as it is.
             let (alternative, rest) = or.split_once(')').unwrap_or((or, ""));
             let first = choice.split_whitespace().next().unwrap_or(choice);
-            line.push_str(&format!("\n      (or {alternative} in place of {first}){rest}"));
+            if alternative.contains(" in place of ") {
+                line.push_str(&format!("\n      (or {alternative}){rest}"));
+            } else {
+                line.push_str(&format!("\n      (or {alternative} in place of {first}){rest}"));
+            }
         }
         line
     }

@@ -1162,7 +1162,7 @@ pub struct NamesDiffer {
     pub roster: Option<String>,
     /// Every name the sheets were confirmed under, each with where:
     /// (name, [(station, examiner@device)]), the roster's own spelling
-    /// (or the first found, without a roster) first.
+    /// (or, without a roster, the one most sheets give) first.
     pub confirmed: Vec<(String, Vec<SheetAt>)>,
 }
 
@@ -1357,7 +1357,7 @@ pub fn matrix_settled(
             names.insert(s.key.candidate.clone(), name.clone());
         }
     }
-    let names_differ = names_differing(cohort, settled, &roster_names, &names);
+    let names_differ = names_differing(cohort, settled, &roster_names);
 
     // Hashed, not ordered: taken out once for each cell below.
     let mut by_cell: HashMap<(&str, &str), Vec<usize>, foldhash::fast::RandomState> =
@@ -1460,13 +1460,12 @@ pub fn matrix_settled(
 
 /// The candidates whose sheets (those that count) were confirmed under
 /// names that are not one person's name as a person reads it: against
-/// the roster's name where it gives one, else against the name the
-/// matrix shows (the first sheet's).
+/// the roster's name where it gives one, else against the name most of
+/// their sheets give.
 fn names_differing(
     cohort: &Cohort,
     settled: &Settled,
     roster: &BTreeMap<String, String>,
-    shown: &BTreeMap<String, String>,
 ) -> Vec<NamesDiffer> {
     // By candidate: each name confirmed, with the sheets confirming it.
     let mut by_candidate: BTreeMap<&str, Vec<(&str, Vec<SheetAt>)>> = BTreeMap::new();
@@ -1492,20 +1491,27 @@ fn names_differing(
     }
     let mut out = Vec::new();
     for (candidate, mut names) in by_candidate {
+        // The roster's name, else the one most of their sheets give (the
+        // odd one out is the sheet to look at).
+        let most = names
+            .iter()
+            .max_by_key(|(_, sheets)| sheets.len())
+            .map(|(n, _)| n.to_string());
         let reference = roster
             .get(candidate)
             .filter(|n| !n.trim().is_empty())
-            .or_else(|| shown.get(candidate));
+            .cloned()
+            .or(most);
         let Some(reference) = reference else {
             continue;
         };
         if names
             .iter()
-            .all(|(n, _)| crate::base::text::same_name(n, reference))
+            .all(|(n, _)| crate::base::text::same_name(n, &reference))
         {
             continue;
         }
-        names.sort_by_key(|(n, _)| !crate::base::text::same_name(n, reference));
+        names.sort_by_key(|(n, _)| !crate::base::text::same_name(n, &reference));
         for (_, sheets) in &mut names {
             sheets.sort();
         }
