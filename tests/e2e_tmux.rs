@@ -1138,7 +1138,7 @@ fn a_spare_laptop_carries_the_circuit_on_and_will_not_mark_a_sheet_twice() {
     let screen = back_to(&t, "C002", 4);
     assert!(screen.contains("already SUBMITTED"), "{screen}");
     t.keys(&["Enter"]);
-    let screen = t.wait_for("was marked on the laptop named lap1");
+    let screen = t.wait_for("was begun on the laptop named lap1");
     assert!(screen.contains("--device lap1"), "{screen}");
     assert!(
         !sessions.join("msk-us-osce/E02@spare/C002").exists(),

@@ -237,10 +237,9 @@ impl Executor {
             .other_devices(&key.assessment, &key.examiner, &key.device);
         if let Some((device, _)) = self.store.on_other_device(key, &others) {
             return Some(format!(
-                "{}'s sheet for {} at {} was marked on the laptop named {device}, and is in this folder. Nothing \
-                 was written: a second sheet here would be another history of it, a conflict. If this laptop takes \
-                 over from {device}, quit and start osce again with --device {device} (osce --device {device}, or \
-                 osce score … --device {device}): its sheets then carry on here.",
+                "{}'s sheet for {} at {} was begun on the laptop named {device} (it is in this folder). Nothing \
+                 was written: a second sheet here would be a conflict. If this laptop takes over from {device}, \
+                 quit and start osce again with --device {device}.",
                 key.examiner, key.candidate, key.station
             ));
         }
