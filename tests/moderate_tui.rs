@@ -376,6 +376,26 @@ fn an_agreed_mark_is_refused_where_there_is_nothing_to_agree() {
     );
 }
 
+/// A rubric that moderates every sheet shows no sample percentage, seed
+/// or "share of the rest": every sheet is the sample, and said so.
+#[test]
+fn a_rubric_moderating_every_sheet_says_so_not_a_sample_percentage() {
+    let dir = Dir::new("mod-tui-every");
+    let s = dir.sub("s");
+    markers_apart(&s);
+    let h = open(dir, FCA, "LEAD");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Every sheet is to be moderated (the rubric says so)")
+            && screen.contains("the sample: every sheet (the rubric moderates all)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Sample 10%") && !screen.contains("a share of the rest"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn an_agreed_mark_is_checked_and_recorded() {
     let dir = Dir::new("mod-tui-agreed");

@@ -211,9 +211,16 @@ fn render_header(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme
     let sample = app.entries.iter().filter(|e| e.in_sample).count();
     let sample_decided = app.entries.iter().filter(|e| e.in_sample).filter(held).count();
     let others = app.entries.iter().filter(|e| !e.in_sample).filter(held).count();
+    // Where the rubric moderates every sheet, the sample is every sheet:
+    // no percentage, seed or "share of the rest" to speak of.
+    let every = app.rubric.moderation == crate::rubric::ModerationPolicy::All;
     let showing = format!(
         "showing {} ({} of {} sheets)",
-        app.filter.label(),
+        if every && app.filter == super::Filter::Sample {
+            "the sample: every sheet (the rubric moderates all)"
+        } else {
+            app.filter.label()
+        },
         app.visible.len(),
         app.entries.len()
     );
@@ -237,10 +244,17 @@ fn render_header(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme
             }
         )
     };
-    let third = format!(
-        "Sample {}% (seed {}) · near the pass mark: within {}% of the maximum",
-        app.sample_percent, app.seed, app.near_percent
-    );
+    let third = if every {
+        format!(
+            "Every sheet is to be moderated (the rubric says so) · near the pass mark: within {}% of the maximum",
+            app.near_percent
+        )
+    } else {
+        format!(
+            "Sample {}% (seed {}) · near the pass mark: within {}% of the maximum",
+            app.sample_percent, app.seed, app.near_percent
+        )
+    };
     let lines = vec![
         Line::styled(fit(&first, width), theme.title()),
         Line::from(fit(&second, width)),
