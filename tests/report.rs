@@ -1472,6 +1472,32 @@ fn hofstee_by_hand_through_the_library_and_the_binary() {
     assert_eq!(value("hofstee_cut"), format!("{:.6}", cut * 0.99));
     assert_eq!(value("hofstee_fail_percent"), "60.000000");
     assert_eq!(value("hofstee_meets"), "inside");
+    // Where the figures come from, last (docs/report.md), after the
+    // incomplete counts.
+    let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    let tail = &names[names.len() - 7..];
+    assert_eq!(
+        tail,
+        [
+            "generated",
+            "generated_by",
+            "rubric_id",
+            "rubric_version",
+            "rubric_content_hash",
+            "sheets_fingerprint",
+            "osce_version"
+        ],
+        "{names:?}"
+    );
+    let after = |a: &str, b: &str| {
+        names.iter().position(|n| *n == a).expect(a) + 1 == names.iter().position(|n| *n == b).expect(b)
+    };
+    assert!(
+        after("fail_standard_set", "incomplete_provisional")
+            && after("incomplete_provisional", "incomplete_standard_set")
+            && after("incomplete_standard_set", "hofstee_judges"),
+        "{names:?}"
+    );
     assert!(out_dir.join("report-items.csv").exists());
     // Markdown: the whole-exam table says it.
     let out = osce(&[
