@@ -1614,12 +1614,12 @@ fn concerns_section(out: &mut String, cohort: &Cohort, m: &Matrix) {
     }
     let _ = writeln!(out, "\nConcerns flagged (to follow up, whatever the marks):");
     for ((candidate, station), cell) in concerns {
-        let name = m.names.get(candidate).map(String::as_str).unwrap_or("");
-        let _ = writeln!(
-            out,
-            "  {}",
-            format!("{candidate} {name} at {station}:").replace("  at", " at")
-        );
+        // A candidate nobody named is their id alone.
+        let who = match m.names.get(candidate).filter(|n| !n.is_empty()) {
+            Some(name) => format!("{candidate} {name}"),
+            None => candidate.clone(),
+        };
+        let _ = writeln!(out, "  {who} at {station}:");
         for &i in &cell.sheets {
             let sheet = &cohort.sheets[i];
             for (kind, note) in &sheet.state.concerns {
