@@ -421,11 +421,35 @@ fn non_utf8_file_is_an_io_error_with_its_position() {
     // Line 3, after `    title: "Caf` (15 characters).
     out.expect_stderr(&format!("{file}:3:16: is not UTF-8 text"), "Latin-1 file");
     out.expect_stderr("save the rubric as UTF-8", "Latin-1 file");
+    // What the byte is, so the module leader knows which setting to change.
+    out.expect_stderr(
+        "the byte 0xE9 is how Windows-1252 or Latin-1 writes `é`",
+        "Latin-1 file",
+    );
+    assert!(
+        !out.stderr.contains("binary"),
+        "a Latin-1 letter is not a binary file:\n{}",
+        out.stderr
+    );
 
     let binary = dir.file("image.ron", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
     let out = run_check(&binary);
     out.expect_code(2, "binary file");
     out.expect_stderr(&format!("{binary}:1:1: is not UTF-8 text"), "binary file");
+    out.expect_stderr(
+        "holds bytes that are not text (is it the right file?)",
+        "binary file",
+    );
+
+    // Notepad's "Unicode": UTF-16 with its byte-order mark.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("(id: \"x\")".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let wide = dir.file("wide.ron", &utf16);
+    let out = run_check(&wide);
+    out.expect_code(2, "UTF-16 file");
+    out.expect_stderr("is saved as UTF-16 (\"Unicode\")", "UTF-16 file");
 }
 
 fn run_check(file: &str) -> Run {

@@ -608,6 +608,11 @@ fn file_problems_are_io_errors_that_name_the_file() {
             .starts_with(&format!("{}:2:9: is not UTF-8 text", latin1.display())),
         "{err}"
     );
+    assert!(
+        err.to_string()
+            .contains("the byte 0xE9 is how Windows-1252 or Latin-1 writes `é`"),
+        "{err}"
+    );
 
     // UTF-16, with and without a byte-order mark.
     let utf16: Vec<u8> = "candidate_id,name\n"
@@ -625,6 +630,7 @@ fn file_problems_are_io_errors_that_name_the_file() {
             matches!(err, RosterError::NotText { line: 1, .. }),
             "{name}: {err:?}"
         );
+        assert!(err.to_string().contains("UTF-16"), "{name}: {err}");
     }
 }
 

@@ -61,7 +61,7 @@ pub enum JudgesError {
     )]
     TooLarge { path: PathBuf, what: &'static str },
     #[error(
-        "{path}:{line}:{column}: is not UTF-8 text (is it a binary file, or UTF-16?); save the {what} as \
+        "{path}:{line}:{column}: is not UTF-8 text: {why}; save the {what} as \
          \"CSV UTF-8 (Comma delimited)\" in Excel, or as UTF-8 CSV in other programs"
     )]
     NotText {
@@ -69,6 +69,7 @@ pub enum JudgesError {
         what: &'static str,
         line: usize,
         column: usize,
+        why: String,
     },
     #[error(
         "{}\n{path}: nothing in the {what} was used: fix every line above and run again",
@@ -99,11 +100,12 @@ pub fn read_text(path: &Path, what: &'static str) -> Result<String, JudgesError>
                 ReadProblem::Io(source) => JudgesError::Io { path, what, source },
                 ReadProblem::IsDirectory => JudgesError::IsDirectory { path, what },
                 ReadProblem::TooLarge => JudgesError::TooLarge { path, what },
-                ReadProblem::NotText { line, column } => JudgesError::NotText {
+                ReadProblem::NotText { line, column, why } => JudgesError::NotText {
                     path,
                     what,
                     line,
                     column,
+                    why,
                 },
             }
         })

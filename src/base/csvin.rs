@@ -123,6 +123,8 @@ pub(crate) enum ReadProblem {
     NotText {
         line: usize,
         column: usize,
+        /// What the bytes are instead ([`crate::base::text::not_utf8_why`]).
+        why: String,
     },
 }
 
@@ -159,18 +161,22 @@ pub(crate) fn decode(mut bytes: Vec<u8>) -> Result<String, ReadProblem> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
-    let not_text = |prefix: &str| {
+    let not_text = |prefix: &str, why: String| {
         let (line, column) = line_col(prefix, prefix.len());
-        ReadProblem::NotText { line, column }
+        ReadProblem::NotText { line, column, why }
     };
     let text = String::from_utf8(bytes).map_err(|e| {
         // The valid prefix is text, so lines and columns can be counted.
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        not_text(&String::from_utf8_lossy(good))
+        let bad = e.utf8_error().valid_up_to();
+        let why = crate::base::text::not_utf8_why(e.as_bytes(), bad);
+        not_text(&String::from_utf8_lossy(&e.as_bytes()[..bad]), why)
     })?;
     // UTF-16 without a byte-order mark is valid UTF-8 full of NULs.
     if let Some(nul) = text.find('\0') {
-        return Err(not_text(&text[..nul]));
+        return Err(not_text(
+            &text[..nul],
+            crate::base::text::not_utf8_why(text.as_bytes(), nul),
+        ));
     }
     Ok(text)
 }

@@ -106,6 +106,48 @@ pub fn shell_path(path: &std::path::Path) -> String {
     shell_word(&path.display().to_string())
 }
 
+/// Why `bytes` are not UTF-8 text, said so that whoever saved the file
+/// knows which setting to change: UTF-16 (a byte-order mark), not text at
+/// all (a zero byte), or a letter in Windows-1252 or Latin-1 (the byte at
+/// `bad`, where UTF-8 reading failed).
+pub fn not_utf8_why(bytes: &[u8], bad: usize) -> String {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return "it is saved as UTF-16 (\"Unicode\")".to_string();
+    }
+    // UTF-16 without its mark: a zero byte beside each letter of English.
+    let zeros = bytes.iter().take(64).filter(|&&b| b == 0).count();
+    if zeros * 3 >= bytes.len().min(64) && zeros > 0 {
+        return "it looks like UTF-16 (\"Unicode\"): a zero byte beside each letter".to_string();
+    }
+    if bytes.contains(&0) {
+        return "it holds bytes that are not text (is it the right file?)".to_string();
+    }
+    let Some(&byte) = bytes.get(bad) else {
+        return "it ends part-way through a character".to_string();
+    };
+    // Windows-1252 where it differs from Latin-1 (0x80 to 0x9F), for the
+    // characters word processors put in.
+    let letter = match byte {
+        0x80 => Some('€'),
+        0x85 => Some('…'),
+        0x91 => Some('‘'),
+        0x92 => Some('’'),
+        0x93 => Some('“'),
+        0x94 => Some('”'),
+        0x96 => Some('–'),
+        0x97 => Some('—'),
+        0xA0..=0xFF => Some(char::from(byte)),
+        _ => None,
+    };
+    match letter {
+        Some('\u{A0}') => {
+            format!("the byte 0x{byte:02X} is how Windows-1252 or Latin-1 writes a no-break space")
+        }
+        Some(c) => format!("the byte 0x{byte:02X} is how Windows-1252 or Latin-1 writes `{c}`"),
+        None => format!("the byte 0x{byte:02X} is not UTF-8"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -169,13 +169,14 @@ pub enum ImportError {
     )]
     TooLarge { path: PathBuf },
     #[error(
-        "{path}:{line}:{column}: is not UTF-8 text (is it a binary file, or UTF-16?); save the marks as \
+        "{path}:{line}:{column}: is not UTF-8 text: {why}; save the marks as \
          \"CSV UTF-8 (Comma delimited)\" in Excel, or as UTF-8 CSV in other programs"
     )]
     NotText {
         path: PathBuf,
         line: usize,
         column: usize,
+        why: String,
     },
     #[error("{}", csvin::prefix_lines(path, &errors.problems))]
     Invalid { path: PathBuf, errors: ImportErrors },
@@ -197,7 +198,12 @@ impl ImportError {
             ReadProblem::Io(source) => ImportError::Io { path, source },
             ReadProblem::IsDirectory => ImportError::IsDirectory { path },
             ReadProblem::TooLarge => ImportError::TooLarge { path },
-            ReadProblem::NotText { line, column } => ImportError::NotText { path, line, column },
+            ReadProblem::NotText { line, column, why } => ImportError::NotText {
+                path,
+                line,
+                column,
+                why,
+            },
         }
     }
 }

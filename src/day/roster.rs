@@ -185,13 +185,14 @@ pub enum RosterError {
     )]
     TooLarge { path: PathBuf },
     #[error(
-        "{path}:{line}:{column}: is not UTF-8 text (is it a binary file, or UTF-16?); save the roster as \
+        "{path}:{line}:{column}: is not UTF-8 text: {why}; save the roster as \
          \"CSV UTF-8 (Comma delimited)\" in Excel, or as UTF-8 CSV in other programs"
     )]
     NotText {
         path: PathBuf,
         line: usize,
         column: usize,
+        why: String,
     },
     #[error("{}", csvin::prefix_lines(path, &errors.problems))]
     Invalid { path: PathBuf, errors: RosterErrors },
@@ -211,7 +212,12 @@ impl RosterError {
             ReadProblem::Io(source) => RosterError::Io { path, source },
             ReadProblem::IsDirectory => RosterError::IsDirectory { path },
             ReadProblem::TooLarge => RosterError::TooLarge { path },
-            ReadProblem::NotText { line, column } => RosterError::NotText { path, line, column },
+            ReadProblem::NotText { line, column, why } => RosterError::NotText {
+                path,
+                line,
+                column,
+                why,
+            },
         }
     }
 }

@@ -170,13 +170,14 @@ pub enum LogbookError {
     )]
     TooLarge { path: PathBuf },
     #[error(
-        "{path}:{line}:{column}: is not UTF-8 text (is it a binary file, or UTF-16?); save the logbook as \
+        "{path}:{line}:{column}: is not UTF-8 text: {why}; save the logbook as \
          \"CSV UTF-8 (Comma delimited)\" in Excel, or as UTF-8 CSV in other programs"
     )]
     NotText {
         path: PathBuf,
         line: usize,
         column: usize,
+        why: String,
     },
 }
 
@@ -189,7 +190,12 @@ pub fn read_logbook(path: &Path) -> Result<String, LogbookError> {
             ReadProblem::Io(source) => LogbookError::Io { path, source },
             ReadProblem::IsDirectory => LogbookError::IsDirectory { path },
             ReadProblem::TooLarge => LogbookError::TooLarge { path },
-            ReadProblem::NotText { line, column } => LogbookError::NotText { path, line, column },
+            ReadProblem::NotText { line, column, why } => LogbookError::NotText {
+                path,
+                line,
+                column,
+                why,
+            },
         }
     };
     let bytes = csvin::read_capped(path, MAX_LOGBOOK_BYTES).map_err(reading)?;

@@ -82,13 +82,14 @@ pub enum ComponentsError {
     )]
     TooLarge { path: PathBuf },
     #[error(
-        "{path}:{line}:{column}: is not UTF-8 text (is it a binary file, or UTF-16?); save the results as \
+        "{path}:{line}:{column}: is not UTF-8 text: {why}; save the results as \
          \"CSV UTF-8 (Comma delimited)\" in Excel, or as UTF-8 CSV in other programs"
     )]
     NotText {
         path: PathBuf,
         line: usize,
         column: usize,
+        why: String,
     },
     #[error("{}", csvin::prefix_lines(path, problems))]
     Invalid {
@@ -137,7 +138,12 @@ fn reading(path: &Path, problem: ReadProblem) -> ComponentsError {
         ReadProblem::Io(source) => ComponentsError::Io { path, source },
         ReadProblem::IsDirectory => ComponentsError::IsDirectory { path },
         ReadProblem::TooLarge => ComponentsError::TooLarge { path },
-        ReadProblem::NotText { line, column } => ComponentsError::NotText { path, line, column },
+        ReadProblem::NotText { line, column, why } => ComponentsError::NotText {
+            path,
+            line,
+            column,
+            why,
+        },
     }
 }
 

@@ -36,11 +36,16 @@ pub enum ReadError {
         MAX_RUBRIC_BYTES / 1024 / 1024
     )]
     TooLarge { path: PathBuf },
-    #[error("{path}:{line}:{column}: is not UTF-8 text (is it a binary file?); save the rubric as UTF-8")]
+    #[error(
+        "{path}:{line}:{column}: is not UTF-8 text: {why}; save the rubric as UTF-8 (in most editors: Save As, \
+         Encoding UTF-8)"
+    )]
     NotUtf8 {
         path: PathBuf,
         line: usize,
         column: usize,
+        /// What the bytes are instead ([`crate::base::text::not_utf8_why`]).
+        why: String,
     },
 }
 
@@ -79,7 +84,8 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
         bytes.drain(..3);
     }
     String::from_utf8(bytes).map_err(|e| {
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let bad = e.utf8_error().valid_up_to();
+        let good = &e.as_bytes()[..bad];
         // The valid prefix is text, so lines and columns can be counted.
         let prefix = String::from_utf8_lossy(good);
         let (line, column) = line_col(&prefix, prefix.len());
@@ -87,6 +93,7 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
             path: path.to_path_buf(),
             line,
             column,
+            why: crate::base::text::not_utf8_why(e.as_bytes(), bad),
         }
     })
 }
@@ -403,7 +410,7 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
             next_char_end(source, offset)
         }
     };
-    Diagnostic {
+    let mut diagnostic = Diagnostic {
         severity: Severity::Error,
         message,
         help,
@@ -411,7 +418,109 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
         span: Some(offset..end),
         line,
         column,
+    };
+    curly_quotes(source, offset, &mut diagnostic);
+    diagnostic
+}
+
+/// Quotes a word processor (or an editor's autocorrect) types in place of
+/// the straight `"`: RON takes none of them as quotes.
+const CURLY: [char; 6] = ['“', '”', '„', '‘', '’', '‚'];
+
+/// Says so where a syntax error comes from curly quotes: the error is at
+/// one (text opened with `“`), or the text that ran on to the error holds
+/// one where it should have closed (`"Shoulder”,`).
+fn curly_quotes(source: &str, offset: usize, d: &mut Diagnostic) {
+    let at = offset.min(source.len());
+    let skipped = source[at..].len() - source[at..].trim_start().len();
+    if let Some(c) = source[at + skipped..]
+        .chars()
+        .next()
+        .filter(|c| CURLY.contains(c))
+    {
+        let start = at + skipped;
+        let (line, column) = line_column(source, start);
+        d.message = format!("{c} is a curly quote, not the straight quote \" that text is written in");
+        d.help = Some(
+            "replace the curly quotes around text (“ ” ‘ ’) with straight ones: \"...\" (a word processor, or \
+             autocorrect, types curly quotes; inside text they may stay)"
+                .to_string(),
+        );
+        d.span = Some(start..start + c.len_utf8());
+        d.line = line;
+        d.column = column;
+        return;
     }
+    let Some(text) = last_text_before(source, at) else {
+        return;
+    };
+    // A curly quote before the end of a line, or before `,` `)` `]`, within
+    // text that runs on past it, was meant to close the text (one that
+    // ends the text is a quote within it).
+    let closing = source[text.clone()].char_indices().find(|&(i, c)| {
+        CURLY.contains(&c) && {
+            let after = source[text.start + i + c.len_utf8()..text.end].trim_start_matches([' ', '\t']);
+            after.starts_with([',', ')', ']', '\n', '\r'])
+        }
+    });
+    if let Some((i, c)) = closing {
+        // Pointed at the curly quote, the cause, not where the text that
+        // ran on from it ended.
+        let start = text.start + i;
+        let (line, column) = line_column(source, start);
+        d.help = Some(format!(
+            "so the text runs on to the next straight quote, on line {}, and what follows that is out of place: \
+             replace the curly quotes around text (“ ” ‘ ’) with straight ones",
+            d.line
+        ));
+        d.message = format!("{c} is a curly quote where a straight quote \" should close the text");
+        d.span = Some(start..start + c.len_utf8());
+        d.line = line;
+        d.column = column;
+    }
+}
+
+/// The line and column (both from 1, the column in characters) of the
+/// byte `offset`.
+fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// The bytes within the quotes of the last text in quotes that closes
+/// before `offset` (comments skipped, `\"` inside text not a quote).
+fn last_text_before(source: &str, offset: usize) -> Option<std::ops::Range<usize>> {
+    let bytes = source.as_bytes();
+    let mut last = None;
+    let mut i = 0;
+    while i < offset.min(bytes.len()) {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = source[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = source[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+            }
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < bytes.len() && bytes[j] != b'"' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                if j >= offset.min(bytes.len()) {
+                    break;
+                }
+                last = Some(start..j);
+                i = j + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    last
 }
 
 /// Whether the text holds nothing but whitespace and comments.
