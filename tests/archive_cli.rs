@@ -2468,6 +2468,12 @@ fn a_sheet_with_two_histories_is_a_conflict_from_the_archive_whatever_the_order(
     let (code, out) = run_osce(&["collect", s(&first), s(&a), s(&b), s(&c)]);
     assert_eq!(code, 0, "known already: {out}");
     assert!(out.contains("is the other history of this sheet"), "{out}");
+    // Said alike whether or not the conflict was decided since: not as
+    // though it were still to decide.
+    assert!(
+        !out.contains("until it is decided") && out.contains("says whether that is still to do"),
+        "{out}"
+    );
     // Counted as what it is, not as a copy of a journal.
     assert!(
         out.contains(", 1 other history of a sheet kept before, 0 refused") && !out.contains("cop"),

@@ -168,8 +168,9 @@ pub fn run(args: &CollectArgs) -> ExitCode {
         .filter(|o| !done.beside_failing.contains(o))
     {
         errln!(
-            "note: {journal}: {} is the other history of this sheet the archive keeps beside it; every command \
-             shows the conflict until it is decided (`osce decide conflict`)",
+            "note: {journal}: {} is the other history of this sheet the archive keeps beside it: the sheet counts \
+             as the conflict is decided (`osce decide conflict`; `osce status --problems` says whether that is \
+             still to do)",
             file.display()
         );
     }
