@@ -1223,3 +1223,47 @@ fn sheets_only_looked_at_leave_no_empty_journals() {
         "{files:?}"
     );
 }
+
+/// A sheet begun, then `kill -9`: on the restart the confirmation says
+/// the sheet is started, and neither its keys line nor the footer offers
+/// `x` (absent), which a started sheet refuses.
+#[test]
+fn a_sheet_begun_before_kill_9_is_not_offered_as_absent() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("begun-not-absent");
+    let dir = t.dir.clone();
+    let rubric = quick_rubric(&dir);
+    let roster = roster_of_six(&dir);
+    let command = format!(
+        "{} score {} --examiner E02 --roster {} --station knee --sessions {} --device e2e",
+        env!("CARGO_BIN_EXE_osce"),
+        rubric.display(),
+        roster.display(),
+        dir.join("sessions").display()
+    );
+    t.start(&command);
+    let screen = t.wait_for("Is this the candidate in front of you?");
+    assert!(
+        squeezed(&screen).contains("xabsent"),
+        "offered before the sheet is begun:\n{screen}"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for("Knee · round 1 of 7");
+    t.keys(&["1"]);
+    t.wait_for("saved ✓ #3");
+    t.kill_9();
+    t.wait_gone();
+    t.start(&command);
+    let screen = t.wait_for("marking started, not submitted");
+    assert!(
+        !squeezed(&screen).contains("xabsent") && !squeezed(&screen).contains("x:absent"),
+        "a started sheet cannot be recorded absent, so x is not offered:\n{screen}"
+    );
+}
+
+/// The screen without spaces or line breaks (tmux wraps and trims).
+fn squeezed(screen: &str) -> String {
+    screen.chars().filter(|c| !c.is_whitespace()).collect()
+}

@@ -114,11 +114,7 @@ impl App {
                 self.open_current()
             }
             Action::Absent => {
-                let started = match (self.current_candidate(), self.station_def()) {
-                    (Some(c), Some(s)) => self.progress_of(&c.id, &s.id) != Progress::NotStarted,
-                    _ => false,
-                };
-                if started {
+                if !self.absence_open() {
                     self.notice = Some(
                         "This candidate already has a sheet here, so they cannot be marked absent. Open it (enter) to see it."
                             .to_string(),

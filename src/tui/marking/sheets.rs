@@ -670,6 +670,15 @@ impl App {
             .collect()
     }
 
+    /// Whether the candidate on the confirmation can still be recorded
+    /// absent there: nothing on their sheet yet.
+    pub fn absence_open(&self) -> bool {
+        match (self.current_candidate(), self.station_def()) {
+            (Some(c), Some(s)) => self.progress_of(&c.id, &s.id) == Progress::NotStarted,
+            _ => false,
+        }
+    }
+
     /// Where a candidate stands at a station, as last surveyed.
     pub fn progress_of(&self, candidate: &str, station: &str) -> Progress {
         self.progress

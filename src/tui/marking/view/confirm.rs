@@ -60,8 +60,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     // The keys line answers the question asked, where one is; `x` only
     // where an absence can still be recorded (nothing on the sheet yet).
     let asked = done.is_none() && matches!(app.arrival(), Arrival::Here);
-    let absence_open =
-        app.progress_of(&candidate.id, &station.id) == crate::tui::marking::Progress::NotStarted;
+    let absence_open = app.absence_open();
     let question = match (done, app.arrival()) {
         (Some((done, what)), _) => format!("{done}{round}: open the sheet to {what}?"),
         (None, arrival) => match arrival {

@@ -275,7 +275,14 @@ pub fn footer(app: &App, theme: &Theme, width: u16) -> Text<'static> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut used = 0usize;
-    for b in for_screen(ctx, true) {
+    // `x` (absent) only where an absence can still be recorded, as the
+    // confirmation's own keys line says.
+    let shown = |b: &&crate::tui::marking::keys::Binding| {
+        !(matches!(app.screen, Screen::Confirm)
+            && matches!(b.action, crate::tui::marking::Action::Absent)
+            && !app.absence_open())
+    };
+    for b in for_screen(ctx, true).filter(shown) {
         let (keys, word) = b.footer.unwrap_or((b.label, b.what));
         let len = keys.chars().count() + 1 + word.chars().count();
         let gap = if spans.is_empty() { 0 } else { 2 };
