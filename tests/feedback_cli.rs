@@ -352,3 +352,33 @@ fn feedback_from_a_sheet_not_submitted_never_reaches_the_candidate() {
     );
     assert_eq!(row("knee")[col("feedback")], "AS SUBMITTED: good knee scan");
 }
+
+/// A station failed on a critical item with a score below its pass mark as
+/// well: the feedback gives both reasons, not the critical item alone (an
+/// appeal that won on the item would still fail on the score).
+#[test]
+fn a_critical_fail_with_a_low_score_gives_both_reasons() {
+    let dir = common::Dir::new("feedback-both-reasons");
+    let sessions = dir.0.join("sessions");
+    let rubric = "rubrics/msk-ultrasound-osce.ron";
+    common::sheet(
+        &sessions,
+        rubric,
+        "knee",
+        "C001",
+        "E01@lap",
+        common::Marks::Bottom,
+        true,
+        0,
+    );
+    let text = feedback(rubric, &sessions, &dir.0.join("out"));
+    let knee = text.split("## Knee").nth(1).unwrap_or_else(|| panic!("{text}"));
+    let why = knee
+        .lines()
+        .find(|l| l.starts_with("Why:") && l.contains("critical item"))
+        .unwrap_or_else(|| panic!("a reason naming the critical item:\n{text}"));
+    assert!(
+        why.contains("below the pass mark"),
+        "the score's shortfall too:\n{why}\n\n{text}"
+    );
+}

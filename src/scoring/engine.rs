@@ -132,6 +132,11 @@ pub fn score_station(
     let decision = decide(station, &result, &pass_mark, rubric);
     result.pass_mark = Some(pass_mark);
     result.outcome = if !result.critical_fails.is_empty() {
+        // A score below the pass mark as well is said too: the feedback,
+        // and an appeal, need every reason the station was failed for.
+        if let (true, (false, why)) = (result.missing.is_empty(), &decision) {
+            result.reasons.push(Reason::new(Outcome::Fail, why.clone()));
+        }
         StationOutcome::Fail
     } else if !result.missing.is_empty() {
         let list: Vec<String> = result.missing.iter().map(ToString::to_string).collect();
