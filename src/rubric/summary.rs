@@ -181,7 +181,14 @@ fn write_summary(out: &mut String, r: &Rubric) -> std::fmt::Result {
     )?;
 
     writeln!(out, "\nScales")?;
-    for scale in &r.scales {
+    for (index, scale) in r.scales.iter().enumerate() {
+        let this = super::model::ScaleIndex(index);
+        let for_items = r.stations.iter().flat_map(|s| &s.items).any(|i| i.scale == this);
+        let for_global = r
+            .stations
+            .iter()
+            .filter_map(|s| s.global_rating.as_ref())
+            .any(|g| g.scale == this);
         let levels: Vec<String> = scale
             .levels
             .iter()
@@ -199,11 +206,19 @@ fn write_summary(out: &mut String, r: &Rubric) -> std::fmt::Result {
         } else {
             levels.join(" · ")
         };
-        write!(
-            out,
-            "  {}: {levels}; meets the standard from \"{}\"",
-            scale.id, scale.levels[scale.meets].label
-        )?;
+        write!(out, "  {}: {levels}", scale.id)?;
+        // Where the standard is met matters to items (critical items,
+        // items met); a global rating's pass is its station's pass mark.
+        if for_items || !for_global {
+            write!(
+                out,
+                "; meets the standard from \"{}\"",
+                scale.levels[scale.meets].label
+            )?;
+        }
+        if for_global {
+            write!(out, "; the global rating's scale")?;
+        }
         if scale.not_observed {
             write!(out, "; \"not observed\" allowed")?;
         }
