@@ -306,8 +306,8 @@ fn choice(label: &str, source: RubricSource, text: &str) -> RubricChoice {
             title: label.to_string(),
             stations: Vec::new(),
             problem: Some(format!(
-                "{} errors; run `osce check {label}`",
-                checked.errors().count()
+                "{}; run `osce check {label}`",
+                crate::base::text::plural(checked.errors().count(), "error", "errors")
             )),
         },
     }
