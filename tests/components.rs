@@ -397,3 +397,150 @@ fn walk(folder: &Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+/// A case failed by an examiner on a critical item that fails the whole
+/// assessment, then passed by the external assessor (the item was marked
+/// in error) or by the exam lead's decision: the candidate's result
+/// follows the station's, not the examiner's critical item, which the
+/// person deciding has overruled.
+#[test]
+fn a_case_passed_on_moderation_or_by_decision_is_not_failed_by_its_critical_item() {
+    for by_decision in [false, true] {
+        let d = Dir::new("components-critical-overruled");
+        let folder = d.sub("s");
+        let roster = d.0.join("roster.csv");
+        fs::write(&roster, "candidate_id,name\nC001,Tom Okafor\n").expect("roster");
+        let r = common::rubric(FCA);
+        for st in r.scored_stations().filter(|s| s.id != "case-1") {
+            common::sheet(
+                &folder,
+                FCA,
+                &st.id,
+                "C001",
+                "E01@lap",
+                common::Marks::Top,
+                true,
+                0,
+            );
+        }
+        common::sheet(
+            &folder,
+            FCA,
+            "case-1",
+            "C001",
+            "E01@lap",
+            common::Marks::Bottom,
+            true,
+            0,
+        );
+        let file = d.0.join("logbook.csv");
+        fs::write(&file, "candidate_id,component,result,note\nC001,logbook,pass,\n").expect("file");
+        let (code, out) = decide_components(&folder, &roster, &file, &[]);
+        assert_eq!(code, 0, "{out}");
+        let final_result = |name: &str| {
+            let out = d.0.join(name);
+            let (_, said) = run_osce(&[
+                "export",
+                FCA,
+                "--sessions",
+                s(&folder),
+                "--roster",
+                s(&roster),
+                "--out",
+                s(&out),
+            ]);
+            let rows = csv_rows(&out.join("results.csv"));
+            let row = rows
+                .iter()
+                .find(|r| r[0] == "C001")
+                .unwrap_or_else(|| panic!("{said}"));
+            (
+                row[col(&rows, "final_result")].clone(),
+                row[col(&rows, "reasons")].clone(),
+            )
+        };
+        assert_eq!(final_result("before").0, "FAIL");
+        // The assessor agrees with every other case (the rubric asks for
+        // every sheet moderated).
+        let hash = common::hash(FCA);
+        let cohort = osce::results::gather::gather(&r, &hash, std::slice::from_ref(&folder)).expect("gather");
+        let m = osce::results::gather::matrix(&r, &cohort, None);
+        let seen = |station: &str| {
+            osce::results::moderation::seen(&cohort, &m.cell("C001", station).expect("cell").sheets)
+        };
+        let (mut j, _) = Store::new(&folder)
+            .open_moderation(&r.id, "EA1", "ea-laptop", &hash)
+            .expect("open");
+        for st in r.scored_stations().filter(|s| s.id != "case-1") {
+            j.append(
+                Event::Moderated {
+                    station: st.id.clone(),
+                    candidate: "C001".into(),
+                    sheets: seen(&st.id),
+                    internal: osce::scoring::StationOutcome::Pass,
+                    decision: Decision::Agree,
+                    proposed: None,
+                    rationale: String::new(),
+                },
+                common::at(90),
+            )
+            .expect("append");
+        }
+        // EA1 passes case 1: the item was marked in error.
+        j.append(
+            Event::Moderated {
+                station: "case-1".into(),
+                candidate: "C001".into(),
+                sheets: seen("case-1"),
+                internal: osce::scoring::StationOutcome::Fail,
+                decision: Decision::Disagree,
+                proposed: Some(osce::store::Proposed::Pass),
+                rationale: "The recording shows consent taken; the examiner misclicked".into(),
+            },
+            common::at(90),
+        )
+        .expect("append");
+        if by_decision {
+            // A second assessor agrees with the examiner: the exam lead
+            // settles it, as a pass.
+            let (mut k, _) = Store::new(&folder)
+                .open_moderation(&r.id, "EA2", "ea2-laptop", &hash)
+                .expect("open");
+            k.append(
+                Event::Moderated {
+                    station: "case-1".into(),
+                    candidate: "C001".into(),
+                    sheets: seen("case-1"),
+                    internal: osce::scoring::StationOutcome::Fail,
+                    decision: Decision::Agree,
+                    proposed: None,
+                    rationale: String::new(),
+                },
+                common::at(91),
+            )
+            .expect("append");
+            drop(k);
+            assert_ne!(final_result("differ").0, "PASS");
+            let (code, out) = run_osce(&[
+                "decide",
+                "result",
+                FCA,
+                "--sessions",
+                s(&folder),
+                "--candidate",
+                "C001",
+                "--station",
+                "case-1",
+                "--pass",
+                "--by",
+                "Exam lead",
+                "--reason",
+                "The recording shows consent taken; the item was marked in error",
+            ]);
+            assert_eq!(code, 0, "{out}");
+        }
+        let (result, reasons) = final_result("after");
+        assert_eq!(result, "PASS", "by decision: {by_decision}: {reasons}");
+        assert!(!reasons.contains("marked 'Not met'"), "{reasons}");
+    }
+}

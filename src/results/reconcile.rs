@@ -367,6 +367,11 @@ fn candidate_result(
                 Ruling::StationResult { result, .. } => {
                     let (outcome, verdict) = station_outcome(*result);
                     detail.final_result.outcome = outcome;
+                    // As on moderation: a station decided a pass fails
+                    // nothing, its critical items included.
+                    if outcome == StationOutcome::Pass {
+                        detail.final_result.critical_fails.clear();
+                    }
                     let why = format!("station '{title}': {}", held.words);
                     detail.final_result.reasons = vec![Reason::new(verdict, why.clone())];
                     moderation_reasons.push(Reason::new(verdict, why));
@@ -604,6 +609,12 @@ fn moderated(
         } => {
             let (outcome, verdict) = station_outcome(*proposed);
             result.outcome = outcome;
+            // A station passed on moderation fails nothing: the assessor
+            // overruled its critical items too (one that fails the whole
+            // assessment would otherwise fail the candidate regardless).
+            if outcome == StationOutcome::Pass {
+                result.critical_fails.clear();
+            }
             // Proposed when the marks gave the other result; under the
             // pass marks now in force they give it too.
             let marks_gave = match decided_on.filter(|_| proposal_given) {
