@@ -1133,3 +1133,55 @@ fn the_decisions_stay_in_the_footer_at_80_columns() {
         }
     }
 }
+
+/// An examiner who also moderates cannot moderate a sheet they marked:
+/// nothing is recorded, the screen says why, the row says it is theirs,
+/// and sign-off does not wait for it; another examiner's sheet is theirs to
+/// moderate.
+#[test]
+fn an_examiner_cannot_moderate_their_own_sheet() {
+    let dir = Dir::new("mod-own-sheet");
+    let s = dir.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    sheet(
+        &s,
+        PRACTICAL,
+        "upper-limb",
+        "C002",
+        "E02@lap2",
+        Marks::Bottom,
+        true,
+        5,
+    );
+    let mut h = open_all(dir, PRACTICAL, "e02");
+    let journal = |h: &H| {
+        let path = h
+            .sessions()
+            .join(format!("{}/e02@ea-laptop/moderation.jsonl", rubric(PRACTICAL).id));
+        read_sheet(path)
+            .map(|j| j.records.into_iter().map(|r| r.event).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    h.select("C002", "upper-limb");
+    h.key(KeyCode::Char('a'));
+    let notice = h.app.notice.clone().expect("notice");
+    assert!(
+        notice.error && notice.text.contains("you marked this sheet as examiner e02"),
+        "{notice:?}"
+    );
+    assert!(decisions(&journal(&h)).is_empty(), "{:?}", journal(&h));
+    assert!(
+        h.render(120, 30).contains("your own sheet"),
+        "{}",
+        h.render(120, 30)
+    );
+    let (_, open) = h.app.sign_off_summary();
+    assert!(
+        open.iter()
+            .any(|l| l.contains("1 sheet of the sample you marked yourself")),
+        "{open:?}"
+    );
+    h.select("C001", "physics");
+    h.key(KeyCode::Char('a'));
+    assert_eq!(decisions(&journal(&h)).len(), 1, "{:?}", journal(&h));
+}

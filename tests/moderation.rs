@@ -1049,3 +1049,59 @@ fn a_sign_off_on_another_laptop_is_the_assessors_sign_off_in_the_export() {
     assert!(results.contains("moderated at 1 of"), "{results}\n{said}");
     assert!(!results.contains("not yet signed off"), "{results}");
 }
+
+/// A decision an examiner recorded on a sheet they marked themselves (in
+/// a journal written by hand, or before the moderation screen refused it)
+/// never counts: the station keeps the examiners' result, and the
+/// export's moderation.csv says why the decision is not in effect.
+#[test]
+fn a_decision_on_the_assessors_own_sheet_does_not_count() {
+    let d = Dir::new("mod-own-sheet");
+    let s = d.sub("s");
+    sheet(
+        &s,
+        PRACTICAL,
+        "upper-limb",
+        "C001",
+        "E02@lap2",
+        Marks::Bottom,
+        true,
+        5,
+    );
+    decide(
+        &s,
+        PRACTICAL,
+        "e02",
+        "C001",
+        "upper-limb",
+        Decision::Disagree,
+        Some(Proposed::Pass),
+        "I was too harsh",
+    );
+    let l = load_all(PRACTICAL, std::slice::from_ref(&s));
+    let station = &of(&l, "C001").stations["upper-limb"];
+    assert_eq!(station.final_result.outcome, StationOutcome::Fail);
+    let out = d.0.join("export");
+    assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .args(["export", PRACTICAL, "--sessions"])
+        .arg(&s)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let (h, rows) = read_csv(&out.join("stations.csv"));
+    let col = |name: &str| h.iter().position(|x| x == name).expect("column");
+    let row = rows
+        .iter()
+        .find(|r| r[col("station_id")] == "upper-limb")
+        .expect("row");
+    assert_eq!(row[col("final_result")], "FAIL", "{row:?}");
+    let (h, rows) = read_csv(&out.join("moderation.csv"));
+    let col = |name: &str| h.iter().position(|x| x == name).expect("column");
+    assert_eq!(
+        rows[0][col("in_effect")],
+        "no: the assessor marked this sheet",
+        "{rows:?}"
+    );
+}

@@ -781,7 +781,9 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
                         d.proposed.map(|p| p.label().to_string()).unwrap_or_default(),
                         String::new(),
                         d.rationale.clone(),
-                        if latest {
+                        if d.on_own_sheet() {
+                            "no: the assessor marked this sheet".into()
+                        } else if latest {
                             "yes".into()
                         } else {
                             "no: replaced by a later decision".into()

@@ -38,6 +38,12 @@ pub struct Decided {
 }
 
 impl Decided {
+    /// Whether the assessor marked one of the sheets decided on: moderation
+    /// is by someone who did not, so such a decision never counts.
+    pub fn on_own_sheet(&self) -> bool {
+        marked_by(&self.sheets, &self.assessor)
+    }
+
     /// Whether this decision must be reviewed now that the marks give
     /// `now` (under pass marks adopted since): taken when they gave the
     /// other result, unless it proposed the result they give now (then
@@ -51,6 +57,12 @@ impl Decided {
         );
         matches!(self.internal, Pass | Fail) && self.internal != now && !proposed_now
     }
+}
+
+/// Whether `who` is the examiner of one of `sheets` (ids compared
+/// without regard to capitals, as everywhere a person is named).
+pub fn marked_by(sheets: &[SeenSheet], who: &str) -> bool {
+    sheets.iter().any(|s| s.examiner.eq_ignore_ascii_case(who))
 }
 
 /// An agreed mark as recorded.
@@ -504,7 +516,12 @@ impl Moderation {
         // One assessor is one assessor on any number of laptops: their
         // latest decision, whichever device it was recorded on.
         let mut latest: BTreeMap<&str, &Decided> = BTreeMap::new();
-        for d in self.logs.iter().filter_map(|log| log.latest(candidate, station)) {
+        for d in self
+            .logs
+            .iter()
+            .filter_map(|log| log.latest(candidate, station))
+            .filter(|d| !d.on_own_sheet())
+        {
             let keep = latest
                 .get(d.assessor.as_str())
                 .is_none_or(|k| (d.time, d.seq) > (k.time, k.seq));

@@ -1073,6 +1073,14 @@ impl ModerateApp {
             return back;
         };
         let sheets = seen(&self.cohort, &e.sheets);
+        if crate::results::moderation::marked_by(&sheets, &self.assessor) {
+            self.warn(format!(
+                "{} at {}: you marked this sheet as examiner {}: moderation is by someone who did not mark it, \
+                 so nothing is recorded. Another assessor moderates it.",
+                e.candidate, e.station, self.assessor
+            ));
+            return back;
+        }
         // The same decision on the same sheets, recorded already (a key
         // pressed twice): nothing new goes in the journal.
         let again = self.own().latest(&e.candidate, &e.station).is_some_and(|d| {
@@ -1397,9 +1405,20 @@ impl ModerateApp {
     }
 
     fn undecided_sample_entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries
-            .iter()
-            .filter(|e| e.in_sample && !self.own_decision(e).is_some_and(|(_, h)| h))
+        self.entries.iter().filter(|e| {
+            e.in_sample && !self.own_decision(e).is_some_and(|(_, h)| h) && !self.marked_by_you(e)
+        })
+    }
+
+    /// Whether this assessor marked one of the entry's sheets: another
+    /// assessor moderates it, and sign-off does not wait for it.
+    pub fn marked_by_you(&self, e: &Entry) -> bool {
+        e.sheets.iter().any(|&i| {
+            self.cohort.sheets[i]
+                .key
+                .examiner
+                .eq_ignore_ascii_case(&self.assessor)
+        })
     }
 
     /// "1 sheet of the sample (C1 at knee) has" or "5 sheets of the sample
@@ -1440,6 +1459,19 @@ impl ModerateApp {
                 "{} no decision from you. The sample is every fail, every borderline sheet and {}% of the rest.",
                 self.undecided_sample_words(),
                 self.sample_percent
+            ));
+        }
+        let yours = self
+            .entries
+            .iter()
+            .filter(|e| e.in_sample && self.marked_by_you(e))
+            .count();
+        if yours > 0 {
+            open.push(format!(
+                "{} of the sample you marked yourself, as examiner {}: another assessor moderates {}.",
+                plural(yours, "sheet", "sheets"),
+                self.assessor,
+                if yours == 1 { "it" } else { "them" }
             ));
         }
         let stale = self

@@ -281,6 +281,7 @@ fn decision_text(app: &ModerateApp, e: &Entry) -> String {
             "you: review (pass marks changed)".to_string()
         }
         Some((_, false)) => "you: amended since".to_string(),
+        None if app.marked_by_you(e) => "your own sheet".to_string(),
         None => String::new(),
     };
     let others = app
