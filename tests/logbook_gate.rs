@@ -156,7 +156,7 @@ fn each_mistake_is_an_error_at_its_path() {
             &format!(r#"{BASE}, to: "2026-02-30""#),
             "PassFail",
             "logbook.to",
-            "\"2026-02-30\" is not a date written YYYY-MM-DD",
+            "\"2026-02-30\" is written YYYY-MM-DD, but there is no such day: February 2026 has 28 days",
         ),
         (
             &format!(r#"{BASE}, from: "2026-09-01", to: "2026-08-31""#),

@@ -45,6 +45,36 @@ pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::from_ymd_opt(year, number(5, 7), number(8, 10))
 }
 
+/// Why `text` is not a day [`parse_date`] reads, in words (the text is
+/// shown in double quotes): not written `YYYY-MM-DD`, or written so but no
+/// such day (`2026-02-30`: February 2026 has 28 days).
+pub fn date_problem(text: &str) -> String {
+    let shown = format!("{text:?}");
+    let parts: Vec<&str> = text.split('-').collect();
+    let numbers: Option<Vec<u32>> = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+            parts.iter().map(|p| p.parse().ok()).collect()
+        }
+        _ => None,
+    };
+    let Some([year, month, _]) = numbers.as_deref().map(|n| [n[0], n[1], n[2]]) else {
+        return format!("{shown} is not a date written YYYY-MM-DD");
+    };
+    let Some(first) = i32::try_from(year)
+        .ok()
+        .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, month, 1))
+    else {
+        return format!("{shown} is written YYYY-MM-DD, but there is no month {month:02}");
+    };
+    let days = first
+        .checked_add_months(chrono::Months::new(1))
+        .map_or(31, |next| (next - first).num_days());
+    format!(
+        "{shown} is written YYYY-MM-DD, but there is no such day: {} has {days} days",
+        first.format("%B %Y")
+    )
+}
+
 /// Whether two written names are the same person's name as a person
 /// would read them: letters and digits compared without case or accents
 /// (`Siobhán O'Brien` is `Siobhan OBrien`), or the same words in another

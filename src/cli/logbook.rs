@@ -63,7 +63,7 @@ pub struct LogbookArgs {
 }
 
 fn day(text: &str) -> Result<NaiveDate, String> {
-    osce::base::text::parse_date(text).ok_or_else(|| format!("{text:?} is not a date written YYYY-MM-DD"))
+    osce::base::text::parse_date(text).ok_or_else(|| osce::base::text::date_problem(text))
 }
 
 pub fn run(args: &LogbookArgs) -> ExitCode {

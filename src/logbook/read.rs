@@ -486,7 +486,7 @@ impl Check<'_> {
             let message = if cell.is_empty() {
                 "the date is empty".to_string()
             } else {
-                format!("{} is not a date written YYYY-MM-DD", quoted(cell))
+                crate::base::text::date_problem(cell)
             };
             errors.push(problem(
                 "date",

@@ -1693,7 +1693,7 @@ impl Validator {
         if date.is_none() {
             self.error(
                 path,
-                format!("{} is not a date written YYYY-MM-DD", quoted(text)),
+                crate::base::text::date_problem(text),
                 "write the day as year-month-day, e.g. \"2026-09-01\"",
             );
         }
