@@ -394,6 +394,13 @@ fn a_rubric_moderating_every_sheet_says_so_not_a_sample_percentage() {
         !screen.contains("Sample 10%") && !screen.contains("a share of the rest"),
         "{screen}"
     );
+    // And the sign-off's list of what is open, likewise.
+    let (_, open) = h.app.sign_off_summary();
+    let said = open.join("\n");
+    assert!(
+        said.contains("The rubric asks for every sheet to be moderated.") && !said.contains("% of the rest"),
+        "{said}"
+    );
 }
 
 #[test]

@@ -1455,10 +1455,17 @@ impl ModerateApp {
         }
         let undecided_sample = self.undecided_sample();
         if undecided_sample > 0 {
+            let sample = if self.rubric.moderation == crate::rubric::ModerationPolicy::All {
+                "The rubric asks for every sheet to be moderated.".to_string()
+            } else {
+                format!(
+                    "The sample is every fail, every borderline sheet and {}% of the rest.",
+                    self.sample_percent
+                )
+            };
             open.push(format!(
-                "{} no decision from you. The sample is every fail, every borderline sheet and {}% of the rest.",
-                self.undecided_sample_words(),
-                self.sample_percent
+                "{} no decision from you. {sample}",
+                self.undecided_sample_words()
             ));
         }
         let yours = self
