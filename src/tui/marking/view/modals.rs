@@ -295,7 +295,7 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
         }
         if sheet.state.feedback.is_empty() {
             lines.push(Line::styled(
-                "No feedback to the candidate yet (c to add).",
+                "No feedback to the candidate yet (esc, then c to add it).",
                 theme.dim(),
             ));
         }
