@@ -446,6 +446,20 @@ fn a_laptop_left_out_or_a_journal_gone_since_is_said_by_collect() {
     let (code, out) = run_osce(&["collect", s(&archive), s(&stick)]);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("is not there now"), "{out}");
+
+    // The archive on another computer (an assessor's, sent it): the
+    // folders it was collected from are not there, so they are counted,
+    // not named by paths that mean nothing here.
+    let elsewhere = dir.sub("assessor");
+    let copy = elsewhere.join("received.osce");
+    std::fs::copy(&archive, &copy).expect("copy the archive");
+    std::fs::remove_dir_all(&b).expect("laptop b's folder not on this computer");
+    let (code, out) = run_osce(&["collect", s(&copy), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        !out.contains("laptop-b") && out.contains("not on this computer now"),
+        "{out}"
+    );
 }
 
 /// The archive (or any file) given where a folder goes is said as such,

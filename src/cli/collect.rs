@@ -203,7 +203,20 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             done.gone.len() - gone_named
         );
     }
-    match done.not_named.as_slice() {
+    // A folder not here now (another computer's, such as the module
+    // leader's where an assessor collects what they were sent, or a stick
+    // taken out) is counted, not named: its path means nothing here.
+    let (here, away): (Vec<_>, Vec<_>) = done.not_named.iter().cloned().partition(|n| n.folder.exists());
+    if !away.is_empty() {
+        errln!(
+            "note: {} collected before {} not on this computer now (another computer's folder, or a stick since \
+             taken out) and not named this time; what was collected from {} stays in the archive as it was",
+            plural(away.len(), "folder", "folders"),
+            if away.len() == 1 { "is" } else { "are" },
+            if away.len() == 1 { "it" } else { "them" }
+        );
+    }
+    match here.as_slice() {
         [] => {}
         [n] => errln!(
             "note: {} was collected before (last on {}, {}) and not named this time; what was collected from it \
