@@ -837,3 +837,120 @@ fn the_home_screen_refuses_a_file_as_its_sessions_folder_and_a_bad_device() {
     r.expect_code(2, "a device name that is not an id");
     assert!(r.stderr.contains("--device \"../x\""), "{}", r.show());
 }
+
+/// The exam lead checks the roster before the day: with the rubric, its
+/// warnings are said and each circuit's rotation printed round by round
+/// (a candidate starting at a station is there in round 1 and at the next
+/// station in round 2); a roster named alone is said to be a CSV file, not
+/// parsed as a broken rubric.
+#[test]
+fn a_roster_is_checked_with_its_rubric_and_each_circuits_rotation_printed() {
+    let rubric = "rubrics/msk-ultrasound-osce.ron";
+    let roster = "rubrics/msk-ultrasound-osce.roster.csv";
+    let out = run(&["check", roster]);
+    out.expect_code(2, "a roster alone");
+    out.expect_stderr(
+        "is a CSV file, not a rubric; to check a roster, name the rubric too",
+        "a roster alone",
+    );
+    assert!(!out.stderr.contains("expected"), "{}", out.stderr);
+
+    let out = run(&["check", rubric, "--roster", roster]);
+    out.expect_code(0, "a valid roster");
+    assert!(
+        out.stdout.contains(&format!(
+            "ok: {roster} is valid: 14 candidates in 2 circuits (A, B)"
+        )),
+        "{}",
+        out.stdout
+    );
+    let rows: Vec<Vec<&str>> = out
+        .stdout
+        .split("Circuit A: 7 candidates, 7 rounds of 13 minutes")
+        .nth(1)
+        .unwrap_or_else(|| panic!("circuit A's rotation:\n{}", out.stdout))
+        .lines()
+        .skip(1)
+        .take(8)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows[0],
+        [
+            "round",
+            "shoulder",
+            "knee",
+            "ankle",
+            "rest",
+            "elbow",
+            "physics",
+            "professional"
+        ]
+    );
+    assert_eq!(
+        rows[1],
+        ["1", "C001", "C002", "C003", "C004", "C005", "C006", "C007"]
+    );
+    // Round 2: each has moved on one station; the last station's comes
+    // round to the first.
+    assert_eq!(
+        rows[2],
+        ["2", "C007", "C001", "C002", "C003", "C004", "C005", "C006"]
+    );
+    assert_eq!(rows.len(), 8, "seven rounds:\n{}", out.stdout);
+    // The example in docs/roster-format.md is what the command prints.
+    let doc = fs::read_to_string(root().join("docs/roster-format.md")).expect("doc");
+    let example = doc
+        .split("```text\n$ osce check rubrics/msk-ultrasound-osce.ron --roster")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the example in docs/roster-format.md");
+    for line in example.lines().skip(1).filter(|l| !l.is_empty() && *l != "…") {
+        assert!(
+            out.stdout.contains(line),
+            "docs/roster-format.md: {line:?} is not printed:\n{}",
+            out.stdout
+        );
+    }
+
+    // A start station copied down a row: a second wave, said as a warning,
+    // with the rounds it adds; an error with --strict.
+    let dir = TempDir::new("roster-check");
+    let text = fs::read_to_string(root().join(roster)).expect("roster");
+    let copied = dir.file(
+        "copied.csv",
+        text.replace(
+            "C007,Rhys Llewellyn,A,professional",
+            "C007,Rhys Llewellyn,A,shoulder",
+        )
+        .as_bytes(),
+    );
+    let out = run(&["check", rubric, "--roster", &copied]);
+    out.expect_code(0, "a warning only");
+    out.expect_stderr("warning: ", "the copied start station");
+    assert!(
+        out.stdout
+            .contains("Circuit A: 7 candidates, 14 rounds of 13 minutes"),
+        "a second wave doubles circuit A:\n{}",
+        out.stdout
+    );
+    run(&["check", "--strict", rubric, "--roster", &copied]).expect_code(1, "--strict");
+    // A circuit with a start time: each round's, in the roster's offset.
+    let timed = dir.file(
+        "timed.csv",
+        b"candidate_id,name,circuit,start_station,circuit_start\nS1,A B,A,,2026-06-03T09:00+01:00\nS2,C D,A,,2026-06-03T09:00+01:00\n",
+    );
+    let out = run(&["check", rubric, "--roster", &timed]);
+    out.expect_code(0, "a timed circuit");
+    assert!(
+        out.stdout
+            .contains("Circuit A: 2 candidates, 7 rounds of 13 minutes, from 2026-06-03 09:00 (UTC+01:00)")
+            && out
+                .stdout
+                .lines()
+                .any(|l| l.split_whitespace().take(4).eq(["2", "09:13", "·", "S1"])),
+        "{}",
+        out.stdout
+    );
+    run(&["check", rubric, rubric, "--roster", roster]).expect_code(2, "two rubrics");
+}

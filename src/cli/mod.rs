@@ -14,6 +14,7 @@ mod import;
 mod logbook;
 mod moderate;
 mod report;
+mod rotation;
 mod score;
 mod simulate;
 mod status;
@@ -70,6 +71,10 @@ pub enum Command {
         /// unchanged by layout, comments and line endings) and its name
         #[arg(long)]
         identity: bool,
+        /// Also check this roster against the rubric (one rubric file), say
+        /// its warnings, and print each circuit's rotation round by round
+        #[arg(long, value_name = "FILE.csv")]
+        roster: Option<PathBuf>,
     },
     /// Print a readable summary of a rubric to proof-read
     ///
@@ -529,7 +534,8 @@ pub fn run(cli: Cli) -> ExitCode {
             strict,
             quiet,
             identity,
-        }) => check(&files, strict, quiet, identity),
+            roster,
+        }) => check(&files, strict, quiet, identity, roster.as_deref()),
         Some(Command::Show { file }) => show(&file),
         Some(Command::Score(args)) => score::score(args),
         Some(Command::Status(args)) => status::status(&args),
@@ -548,10 +554,28 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn check(files: &[PathBuf], strict: bool, quiet: bool, identity: bool) -> ExitCode {
+fn check(files: &[PathBuf], strict: bool, quiet: bool, identity: bool, roster: Option<&Path>) -> ExitCode {
     let colour = diagnostics::colour_wanted();
+    if roster.is_some() && files.len() != 1 {
+        errln!(
+            "error: --roster is checked against one rubric: name the rubric file the exam uses, and only it"
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
     let mut worst = 0u8;
     for path in files {
+        // A roster named where a rubric goes (the obvious first try) is
+        // said as such, not parsed as a broken rubric.
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            errln!(
+                "error: {}: is a CSV file, not a rubric; to check a roster, name the rubric too: osce check \
+                 RUBRIC.ron --roster {}",
+                path.display(),
+                osce::base::text::shell_path(path)
+            );
+            worst = worst.max(EXIT_USAGE);
+            continue;
+        }
         let checked = match rubric::check_file(path) {
             Ok(checked) => checked,
             Err(e) => {
@@ -601,8 +625,17 @@ fn check(files: &[PathBuf], strict: bool, quiet: bool, identity: bool) -> ExitCo
                     errln!("{}: warnings are errors with --strict", path.display());
                     worst = worst.max(EXIT_INVALID);
                 }
+                if let Some(roster) = roster {
+                    worst = worst.max(rotation::check_roster(r, roster, strict, quiet));
+                }
             }
             _ => {
+                if let Some(roster) = roster {
+                    errln!(
+                        "note: {}: not checked: a roster is checked against a valid rubric",
+                        roster.display()
+                    );
+                }
                 errln!(
                     "{}: invalid: {}{}",
                     path.display(),

@@ -106,3 +106,55 @@ impl CircuitPlan {
         })
     }
 }
+
+/// One circuit's rotation, round by round: who is at each station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rotation {
+    /// The circuit, as the roster names it; `None` where it names none.
+    pub circuit: Option<String>,
+    /// When round 1 begins, if the roster says.
+    pub start: Option<DateTime<Utc>>,
+    /// The length of one round ([`CircuitPlan::round`]).
+    pub round: Duration,
+    /// Per round, first to last, per station of the rubric in its order
+    /// (rest stations included): the candidate there, as an index into
+    /// [`Roster::candidates`], or `None` where nobody is.
+    pub rounds: Vec<Vec<Option<usize>>>,
+}
+
+/// Every circuit's rotation, in the order the roster first names each (one,
+/// with no name, where it names none): what every station's laptop works
+/// out for itself, put side by side for the exam lead to check before the
+/// day.
+pub fn rotations(roster: &Roster, rubric: &Rubric) -> Vec<Rotation> {
+    let named = roster.circuits();
+    let circuits: Vec<Option<&str>> = if named.is_empty() {
+        vec![None]
+    } else {
+        named.into_iter().map(Some).collect()
+    };
+    let stations = rubric.stations.len();
+    circuits
+        .into_iter()
+        .map(|circuit| {
+            let plan = rubric
+                .stations
+                .first()
+                .map(|s| CircuitPlan::new(roster, rubric, &s.id, circuit));
+            let mut rounds = vec![vec![None; stations]; plan.as_ref().map_or(0, |p| p.rounds.len())];
+            for (j, station) in rubric.stations.iter().enumerate() {
+                for entry in station_queue(roster, rubric, &station.id, circuit) {
+                    if let Some(row) = rounds.get_mut(entry.wave * stations + entry.round) {
+                        row[j] = Some(entry.candidate);
+                    }
+                }
+            }
+            Rotation {
+                circuit: circuit.map(str::to_string),
+                start: plan.as_ref().and_then(|p| p.start),
+                round: plan.map_or(Duration::ZERO, |p| p.round),
+                rounds,
+            }
+        })
+        .collect()
+}

@@ -573,6 +573,12 @@ fn start_stations_all_or_none(candidates: &[Candidate], errors: &mut Vec<RosterP
 /// space for the `T` as spreadsheets may write it. The offset is required:
 /// laptops set to different time zones must still agree on the moment.
 fn parse_start(text: &str) -> Option<DateTime<Utc>> {
+    start_as_written(text).map(|t| t.with_timezone(&Utc))
+}
+
+/// A `circuit_start` as the roster wrote it, in its own offset from UTC
+/// (what the exam lead reads the day's times in): see [`parse_start`].
+pub fn start_as_written(text: &str) -> Option<DateTime<chrono::FixedOffset>> {
     let text = text.replacen(' ', "T", 1);
     let with_seconds = |t: &str| -> String {
         // `HH:MM` followed by the offset: put `:00` seconds in.
@@ -583,9 +589,7 @@ fn parse_start(text: &str) -> Option<DateTime<Utc>> {
             _ => t.to_string(),
         }
     };
-    DateTime::parse_from_rfc3339(&with_seconds(&text))
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(&with_seconds(&text)).ok()
 }
 
 /// Every row of a circuit gives the same start (or none does): one

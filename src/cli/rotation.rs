@@ -1,0 +1,140 @@
+//! `osce check RUBRIC --roster FILE.csv`: the roster checked against the
+//! rubric before the day, its warnings said, and each circuit's rotation
+//! printed round by round, as every station's laptop will work it out.
+
+use std::path::Path;
+
+use chrono::Offset as _;
+use osce::day::circuit::{Rotation, rotations};
+use osce::day::roster::{Roster, read_roster, start_as_written};
+use osce::rubric::Rubric;
+
+use super::{EXIT_INVALID, EXIT_USAGE};
+
+/// Checks the roster at `path` against `rubric`: the exit code (0, or
+/// [`EXIT_INVALID`] for a roster with errors, or warnings with `strict`;
+/// [`EXIT_USAGE`] where it cannot be read).
+pub fn check_roster(rubric: &Rubric, path: &Path, strict: bool, quiet: bool) -> u8 {
+    let (roster, warnings) = match read_roster(path, rubric) {
+        Ok(read) => read,
+        Err(e) => {
+            errln!("error: {e}");
+            return if e.is_io() { EXIT_USAGE } else { EXIT_INVALID };
+        }
+    };
+    for w in &warnings {
+        errln!("warning: {}: {w}", path.display());
+    }
+    let circuits = roster.circuits();
+    let plural = osce::base::text::plural;
+    outln!(
+        "ok: {} is valid: {}{}{}",
+        path.display(),
+        plural(roster.candidates.len(), "candidate", "candidates"),
+        match circuits.len() {
+            0 => String::new(),
+            n => format!(
+                " in {} ({})",
+                plural(n, "circuit", "circuits"),
+                circuits.join(", ")
+            ),
+        },
+        if warnings.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", plural(warnings.len(), "warning", "warnings"))
+        }
+    );
+    if !quiet {
+        for rotation in rotations(&roster, rubric) {
+            outln!();
+            for line in table(&rotation, &roster, rubric) {
+                outln!("{line}");
+            }
+        }
+    }
+    if strict && !warnings.is_empty() {
+        errln!("{}: warnings are errors with --strict", path.display());
+        return EXIT_INVALID;
+    }
+    0
+}
+
+/// A circuit's rotation as lines of text: a heading, then a row per round
+/// with the candidate at each station (`·` where nobody is).
+fn table(rotation: &Rotation, roster: &Roster, rubric: &Rubric) -> Vec<String> {
+    // A round's length in words ("13:00" would read as a time of day).
+    let length = |secs: u64| match (secs / 60, secs % 60) {
+        (0, 0) => String::new(),
+        (m, 0) => format!(
+            " of {}",
+            osce::base::text::plural(m as usize, "minute", "minutes")
+        ),
+        (m, s) => format!(" of {m} min {s} s"),
+    };
+    let candidates = roster
+        .candidates
+        .iter()
+        .filter(|c| c.circuit == rotation.circuit)
+        .count();
+    let mut heading = format!(
+        "{}: {}, {}{}",
+        rotation
+            .circuit
+            .as_deref()
+            .map_or("The circuit".to_string(), |c| format!("Circuit {c}")),
+        osce::base::text::plural(candidates, "candidate", "candidates"),
+        osce::base::text::plural(rotation.rounds.len(), "round", "rounds"),
+        length(rotation.round.as_secs())
+    );
+    // The times in the offset the roster wrote them in.
+    let start = rotation.start.map(|utc| {
+        let written = roster
+            .candidates
+            .iter()
+            .filter(|c| c.circuit == rotation.circuit)
+            .find_map(|c| c.circuit_start_written.as_deref().and_then(start_as_written));
+        let offset = written.map_or_else(|| chrono::Utc.fix(), |w| *w.offset());
+        utc.with_timezone(&offset)
+    });
+    if let Some(start) = start {
+        heading.push_str(&format!(
+            ", from {} (UTC{})",
+            start.format("%Y-%m-%d %H:%M"),
+            start.format("%:z")
+        ));
+    }
+    let mut header = vec!["round".to_string()];
+    if rotation.start.is_some() {
+        header.push("begins".to_string());
+    }
+    header.extend(rubric.stations.iter().map(|s| s.id.clone()));
+    let mut rows = vec![header];
+    for (i, round) in rotation.rounds.iter().enumerate() {
+        let mut row = vec![(i + 1).to_string()];
+        if let Some(start) = start {
+            let at = start + chrono::Duration::from_std(rotation.round * i as u32).unwrap_or_default();
+            row.push(at.format("%H:%M").to_string());
+        }
+        row.extend(
+            round
+                .iter()
+                .map(|c| c.map_or("·".to_string(), |c| roster.candidates[c].id.clone())),
+        );
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|k| rows.iter().map(|r| r[k].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut lines = vec![heading];
+    lines.extend(rows.iter().map(|r| {
+        r.iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    }));
+    lines
+}
