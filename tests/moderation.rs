@@ -304,8 +304,9 @@ fn a_sheet_amended_after_sign_off_is_settled_by_the_exam_lead() {
     let f = s.to_str().expect("utf-8");
     let (_, problems) = run_osce(&["status", PRACTICAL, "--sessions", f, "--problems"]);
     assert!(
-        problems.contains("physics: changed since EA1 moderated it: the assessor moderates it again, or")
-            && problems.contains("decide: osce decide result"),
+        problems.contains("physics: changed since EA1 moderated it and signed off (the moderation is locked): the exam lead decides")
+            && problems.contains("decide: osce decide result")
+            && !problems.contains("the assessor moderates it again"),
         "{problems}"
     );
     let (code, said) = run_osce(&[

@@ -1112,8 +1112,17 @@ pub fn render_problems(
                     ) if result_decided(cell) => {
                         continue;
                     }
-                    Some(CellModeration::Stale { by }) => format!(
+                    Some(CellModeration::Stale {
+                        by,
+                        signed_off: false,
+                    }) => format!(
                         "{s}: changed since {} moderated it: the assessor moderates it again, or\n{}",
+                        by.join(", "),
+                        hints.line("result", c, s, "--pass (or --fail)")
+                    ),
+                    Some(CellModeration::Stale { by, signed_off: true }) => format!(
+                        "{s}: changed since {} moderated it and signed off (the moderation is locked): the exam \
+                         lead decides\n{}",
                         by.join(", "),
                         hints.line("result", c, s, "--pass (or --fail)")
                     ),
@@ -1756,7 +1765,7 @@ fn moderation_section(
     }
     for ((candidate, station), cm) in moderated {
         let why = match cm {
-            CellModeration::Stale { by } => format!("changed since {} moderated it", by.join(", ")),
+            CellModeration::Stale { by, .. } => format!("changed since {} moderated it", by.join(", ")),
             CellModeration::Conflicting { detail } => format!("assessors differ: {detail}"),
             CellModeration::Referred { by, third: None, .. } => {
                 format!(

@@ -160,6 +160,7 @@ pub fn not_final(
         ));
     }
     let mut stale = 0;
+    let mut locked = 0;
     let mut differ = 0;
     let mut referred = 0;
     for ((candidate, station), cell) in &m.cells {
@@ -176,7 +177,10 @@ pub fn not_final(
             continue;
         }
         match moderation.cell(cohort, &cell.sheets, candidate, station) {
-            CellModeration::Stale { .. } => stale += 1,
+            CellModeration::Stale {
+                signed_off: false, ..
+            } => stale += 1,
+            CellModeration::Stale { signed_off: true, .. } => locked += 1,
             CellModeration::Conflicting { .. } => differ += 1,
             CellModeration::Referred { third: None, .. } => referred += 1,
             _ => {}
@@ -192,6 +196,13 @@ pub fn not_final(
         why.push(format!(
             "{} changed since it was moderated and must be moderated again, or its result decided (osce decide result)",
             n(stale, "sheet has", "sheets have")
+        ));
+    }
+    if locked > 0 {
+        why.push(format!(
+            "{} changed since it was moderated, and its assessor has signed off: the exam lead decides its result \
+             (osce decide result)",
+            n(locked, "sheet has", "sheets have")
         ));
     }
     if differ > 0 {

@@ -459,6 +459,9 @@ pub enum CellModeration {
     /// moderated again.
     Stale {
         by: Vec<String>,
+        /// Every one of them has signed off, so cannot moderate it again:
+        /// only the exam lead's decision is left.
+        signed_off: bool,
     },
     /// Assessors' decisions differ.
     Conflicting {
@@ -584,9 +587,12 @@ impl Moderation {
         if holding.is_empty() {
             return match all.is_empty() {
                 true => CellModeration::NotModerated,
-                false => CellModeration::Stale {
-                    by: all.iter().map(|(d, _)| d.assessor.clone()).collect(),
-                },
+                false => {
+                    let signed = self.assessors();
+                    let by: Vec<String> = all.iter().map(|(d, _)| d.assessor.clone()).collect();
+                    let signed_off = by.iter().all(|a| signed.iter().any(|(s, done)| *done && s == a));
+                    CellModeration::Stale { by, signed_off }
+                }
             };
         }
         let by: Vec<String> = holding.iter().map(|d| d.assessor.clone()).collect();

@@ -670,10 +670,24 @@ fn moderated(
             }
             result = third;
         }
-        CellModeration::Stale { by } => hold(
+        CellModeration::Stale {
+            by,
+            signed_off: false,
+        } => hold(
             &mut result,
             format!(
                 "a sheet changed after {} moderated it; it must be moderated again, or the exam lead decides the result (osce decide result)",
+                by.join(", ")
+            ),
+        ),
+        // Signed off, the assessor's moderation is locked: saying it must
+        // be moderated again would send the exam lead to ask for what
+        // cannot be done.
+        CellModeration::Stale { by, signed_off: true } => hold(
+            &mut result,
+            format!(
+                "a sheet changed after {} moderated it and signed the moderation off, so it cannot be moderated \
+                 again: the exam lead decides the result (osce decide result)",
                 by.join(", ")
             ),
         ),
