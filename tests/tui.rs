@@ -2469,7 +2469,15 @@ fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
     h.key(KeyCode::Enter);
     assert_eq!(h.screen(), "Scoring");
-    assert!(h.render(120, 40).contains("Station 2/6: Knee · round 1 of 7"));
+    // At a station circuit the round, not a count of stations leaving out
+    // the rest station, and in full at 80 columns too.
+    assert!(h.render(120, 40).contains("│Knee · round 1 of 7"));
+    assert!(
+        h.render(80, 24).contains("│Knee · round 1 of 7"),
+        "{}",
+        h.render(80, 24)
+    );
+    assert!(!h.render(120, 40).contains("Station 2/6"));
     h.tick(0.0);
     h.key(KeyCode::Char(' '));
     h.tick(700.0); // reading 60 s + station 600 s, then 40 s of changeover

@@ -93,9 +93,23 @@ fn render_header(
         .iter()
         .position(|s| s.id == station.id)
         .map_or(0, |p| p + 1);
+    // Candidate by candidate, where this station falls in the candidate's
+    // stations; at a station circuit the station is the examiner's all
+    // day, and the round is what moves (a count without the rest stations
+    // would not match the rotation's, and would push the round out of an
+    // 80-column screen).
+    let in_circuit = app
+        .session
+        .as_ref()
+        .is_some_and(|s| matches!(s.mode, crate::tui::marking::Mode::Circuit { .. }));
+    let place = if in_circuit {
+        String::new()
+    } else {
+        format!("Station {position}/{}: ", scored.len())
+    };
     let mut lines = vec![
         Line::from(vec![
-            Span::styled(format!("Station {position}/{}: ", scored.len()), theme.strong()),
+            Span::styled(place, theme.strong()),
             Span::styled(station.title.clone(), theme.strong()),
             Span::raw(round_label(app)),
         ]),
