@@ -450,6 +450,11 @@ fn non_utf8_file_is_an_io_error_with_its_position() {
     let out = run_check(&wide);
     out.expect_code(2, "UTF-16 file");
     out.expect_stderr("is saved as UTF-16 (\"Unicode\")", "UTF-16 file");
+    // Without its byte-order mark: said so, not a stray character to RON.
+    let wide = dir.file("wide-nobom.ron", &utf16[2..]);
+    let out = run_check(&wide);
+    out.expect_code(2, "UTF-16 file without its mark");
+    out.expect_stderr("it looks like UTF-16", "UTF-16 file without its mark");
 }
 
 fn run_check(file: &str) -> Run {
@@ -486,9 +491,11 @@ fn file_of_exactly_4_mib_is_read_and_checked() {
     let path = dir.0.join("limit.ron");
     let mut f = fs::File::create(&path).expect("create");
     f.write_all(b"// padding\n").expect("write");
-    // set_len pads with NUL bytes, which are valid UTF-8: the file is read
-    // and then fails as a rubric (exit 1), not as too large (exit 2).
-    f.set_len(osce::rubric::MAX_RUBRIC_BYTES).expect("set_len");
+    // Padded with spaces: the file is read and then fails as a rubric
+    // (exit 1), not as too large (exit 2). (Zero bytes would be refused
+    // as not text: UTF-16 without its mark looks like that.)
+    let pad = usize::try_from(osce::rubric::MAX_RUBRIC_BYTES).expect("fits") - b"// padding\n".len();
+    f.write_all(&vec![b' '; pad]).expect("pad");
     drop(f);
     let limit = path_arg(&path);
     let out = run_check(&limit);

@@ -52,7 +52,12 @@ pub fn date_problem(text: &str) -> String {
     let shown = format!("{text:?}");
     let parts: Vec<&str> = text.split('-').collect();
     let numbers: Option<Vec<u32>> = match parts.as_slice() {
-        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+        [y, m, d]
+            if y.len() == 4
+                && m.len() == 2
+                && d.len() == 2
+                && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
             parts.iter().map(|p| p.parse().ok()).collect()
         }
         _ => None,
@@ -155,31 +160,87 @@ pub fn not_utf8_why(bytes: &[u8], bad: usize) -> String {
     let Some(&byte) = bytes.get(bad) else {
         return "it ends part-way through a character".to_string();
     };
-    // Windows-1252 where it differs from Latin-1 (0x80 to 0x9F), for the
-    // characters word processors put in.
-    let letter = match byte {
+    let cut_short = std::str::from_utf8(&bytes[bad..])
+        .err()
+        .is_some_and(|e| e.error_len().is_none());
+    // Windows-1252 where it differs from Latin-1 (0x80 to 0x9F): what
+    // word processors put in.
+    let windows = match byte {
         0x80 => Some('€'),
+        0x82 => Some('‚'),
+        0x84 => Some('„'),
         0x85 => Some('…'),
+        0x86 => Some('†'),
+        0x89 => Some('‰'),
+        0x8A => Some('Š'),
+        0x8C => Some('Œ'),
+        0x8E => Some('Ž'),
         0x91 => Some('‘'),
         0x92 => Some('’'),
         0x93 => Some('“'),
         0x94 => Some('”'),
+        0x95 => Some('•'),
         0x96 => Some('–'),
         0x97 => Some('—'),
-        0xA0..=0xFF => Some(char::from(byte)),
+        0x99 => Some('™'),
+        0x9A => Some('š'),
+        0x9C => Some('œ'),
+        0x9E => Some('ž'),
+        0x9F => Some('Ÿ'),
         _ => None,
     };
-    match letter {
-        Some('\u{A0}') => {
+    let what = match (windows, byte) {
+        (Some(c), _) => format!("the byte 0x{byte:02X} is how Windows-1252 writes `{c}`"),
+        (None, 0xA0) => {
             format!("the byte 0x{byte:02X} is how Windows-1252 or Latin-1 writes a no-break space")
         }
-        Some(c) => format!("the byte 0x{byte:02X} is how Windows-1252 or Latin-1 writes `{c}`"),
-        None => format!("the byte 0x{byte:02X} is not UTF-8"),
+        (None, 0xA1..=0xFF) => format!(
+            "the byte 0x{byte:02X} is how Windows-1252 or Latin-1 writes `{}`",
+            char::from(byte)
+        ),
+        _ => format!("the byte 0x{byte:02X} is not UTF-8"),
+    };
+    // At the very end, the start of a character cut short (a copy not
+    // finished) reads the same as a letter of another encoding.
+    if cut_short {
+        format!("it ends part-way through a character (a copy cut short?), or {what}")
+    } else {
+        what
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_date_problem_says_what_is_wrong_with_it() {
+        use super::date_problem;
+        assert!(date_problem("2026-02-30").ends_with("no such day: February 2026 has 28 days"));
+        assert!(date_problem("2026-13-01").ends_with("there is no month 13"));
+        for shape in [
+            "2026-+1-01",
+            "+026-02-30",
+            "2026-1-1",
+            "14/03/2026",
+            "",
+            "２０２６-01-01",
+        ] {
+            assert!(
+                date_problem(shape).ends_with("is not a date written YYYY-MM-DD"),
+                "{shape}"
+            );
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_named_for_what_they_are() {
+        use super::not_utf8_why;
+        assert!(not_utf8_why(b"Caf\xe9 OSCE", 3).contains("Windows-1252 or Latin-1 writes `\u{e9}`"));
+        assert!(not_utf8_why(b"a \x95 b", 2).contains("how Windows-1252 writes `\u{2022}`"));
+        assert!(not_utf8_why(b"ends \xc3", 5).contains("part-way through a character"));
+        assert!(not_utf8_why(b"\xff\xfea\0", 0).contains("UTF-16"));
+        assert!(not_utf8_why(b"a\0b\0c\0", 1).contains("looks like UTF-16"));
+    }
+
     use super::*;
 
     #[test]

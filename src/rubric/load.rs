@@ -83,7 +83,7 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let bad = e.utf8_error().valid_up_to();
         let good = &e.as_bytes()[..bad];
         // The valid prefix is text, so lines and columns can be counted.
@@ -95,7 +95,19 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
             column,
             why: crate::base::text::not_utf8_why(e.as_bytes(), bad),
         }
-    })
+    })?;
+    // UTF-16 without a byte-order mark is valid UTF-8 full of zero bytes,
+    // which RON would only call a stray character.
+    if let Some(nul) = text.find('\0') {
+        let (line, column) = line_col(&text[..nul], nul);
+        return Err(ReadError::NotUtf8 {
+            path: path.to_path_buf(),
+            line,
+            column,
+            why: crate::base::text::not_utf8_why(text.as_bytes(), nul),
+        });
+    }
+    Ok(text)
 }
 
 /// One problem found in a rubric, ready to show: where (line, column and
@@ -451,16 +463,29 @@ fn curly_quotes(source: &str, offset: usize, d: &mut Diagnostic) {
         d.column = column;
         return;
     }
-    let Some(text) = last_text_before(source, at) else {
+    // An error at an opening quote is text never closed (to the end of
+    // the file): that text; otherwise the last text before the error.
+    let opening = at + skipped;
+    let text = if source[opening..].starts_with('"') {
+        last_text_before(source, source.len()).filter(|t| t.start == opening + 1)
+    } else {
+        last_text_before(source, at)
+    };
+    let Some(text) = text else {
         return;
     };
-    // A curly quote before the end of a line, or before `,` `)` `]`, within
-    // text that runs on past it, was meant to close the text (one that
-    // ends the text is a quote within it).
+    // A curly quote followed by nothing but `,` `)` `]` up to the end of
+    // its line, within text that runs on over that line break, was meant
+    // to close the text: `"Shoulder”,` and on to the next line. One
+    // within a line (`‘red flags’, then`, `(“ICE”)`) is a quote in it.
     let closing = source[text.clone()].char_indices().find(|&(i, c)| {
         CURLY.contains(&c) && {
-            let after = source[text.start + i + c.len_utf8()..text.end].trim_start_matches([' ', '\t']);
-            after.starts_with([',', ')', ']', '\n', '\r'])
+            let after = &source[text.start + i + c.len_utf8()..text.end];
+            after.find('\n').is_some_and(|eol| {
+                after[..eol]
+                    .chars()
+                    .all(|x| matches!(x, ',' | ')' | ']' | ' ' | '\t' | '\r'))
+            })
         }
     });
     if let Some((i, c)) = closing {
@@ -468,10 +493,16 @@ fn curly_quotes(source: &str, offset: usize, d: &mut Diagnostic) {
         // ran on from it ended.
         let start = text.start + i;
         let (line, column) = line_column(source, start);
+        let runs_to = if text.end == source.len() {
+            "to the end of the file".to_string()
+        } else {
+            format!(
+                "to the next straight quote, on line {}, and what follows that is out of place",
+                d.line
+            )
+        };
         d.help = Some(format!(
-            "so the text runs on to the next straight quote, on line {}, and what follows that is out of place: \
-             replace the curly quotes around text (“ ” ‘ ’) with straight ones",
-            d.line
+            "so the text runs on {runs_to}: replace the curly quotes around text (“ ” ‘ ’) with straight ones"
         ));
         d.message = format!("{c} is a curly quote where a straight quote \" should close the text");
         d.span = Some(start..start + c.len_utf8());
@@ -492,12 +523,14 @@ fn line_column(source: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The bytes within the quotes of the last text in quotes that closes
-/// before `offset` (comments skipped, `\"` inside text not a quote).
+/// before `offset`, or runs on to it unclosed (comments and raw text
+/// `r#"…"#` skipped, `\"` inside text not a quote).
 fn last_text_before(source: &str, offset: usize) -> Option<std::ops::Range<usize>> {
     let bytes = source.as_bytes();
+    let end = offset.min(bytes.len());
     let mut last = None;
     let mut i = 0;
-    while i < offset.min(bytes.len()) {
+    while i < end {
         match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 i = source[i..].find('\n').map_or(bytes.len(), |n| i + n);
@@ -505,13 +538,30 @@ fn last_text_before(source: &str, offset: usize) -> Option<std::ops::Range<usize
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i = source[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
             }
+            // Raw text: `r"…"` or `r#"…"#`, closed by a quote and as many `#`.
+            b'r' if matches!(bytes.get(i + 1), Some(b'#' | b'"'))
+                && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
+            {
+                let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+                if bytes.get(i + 1 + hashes) != Some(&b'"') {
+                    i += 1;
+                    continue;
+                }
+                let close = format!("\"{}", "#".repeat(hashes));
+                let from = i + 2 + hashes;
+                i = source[from..]
+                    .find(&close)
+                    .map_or(bytes.len(), |n| from + n + close.len());
+            }
             b'"' => {
                 let start = i + 1;
                 let mut j = start;
                 while j < bytes.len() && bytes[j] != b'"' {
                     j += if bytes[j] == b'\\' { 2 } else { 1 };
                 }
-                if j >= offset.min(bytes.len()) {
+                if j >= end {
+                    // Open at the error: the text that ran on to it.
+                    last = Some(start..end);
                     break;
                 }
                 last = Some(start..j);
