@@ -405,7 +405,7 @@ fn walk(folder: &Path) -> Vec<std::path::PathBuf> {
 /// person deciding has overruled.
 #[test]
 fn a_case_passed_on_moderation_or_by_decision_is_not_failed_by_its_critical_item() {
-    for by_decision in [false, true] {
+    for (by_decision, pass) in [(false, true), (true, true), (true, false)] {
         let d = Dir::new("components-critical-overruled");
         let folder = d.sub("s");
         let roster = d.0.join("roster.csv");
@@ -531,13 +531,21 @@ fn a_case_passed_on_moderation_or_by_decision_is_not_failed_by_its_critical_item
                 "C001",
                 "--station",
                 "case-1",
-                "--pass",
+                if pass { "--pass" } else { "--fail" },
                 "--by",
                 "Exam lead",
                 "--reason",
                 "The recording shows consent taken; the item was marked in error",
             ]);
             assert_eq!(code, 0, "{out}");
+        }
+        if !pass {
+            // Failed by the exam lead after the assessor passed it: it
+            // fails on its critical items again, which fail the assessment.
+            let (result, reasons) = final_result("failed");
+            assert_eq!(result, "FAIL", "{reasons}");
+            assert!(reasons.contains("critical item (fails the assessment)"), "{reasons}");
+            continue;
         }
         let (result, reasons) = final_result("after");
         assert_eq!(result, "PASS", "by decision: {by_decision}: {reasons}");

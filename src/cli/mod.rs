@@ -556,6 +556,10 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn check(files: &[PathBuf], strict: bool, quiet: bool, identity: bool, roster: Option<&Path>) -> ExitCode {
     let colour = diagnostics::colour_wanted();
+    if roster.is_some() && identity {
+        errln!("error: --roster and --identity are separate checks: run one, then the other");
+        return ExitCode::from(EXIT_USAGE);
+    }
     if roster.is_some() && files.len() != 1 {
         errln!(
             "error: --roster is checked against one rubric: name the rubric file the exam uses, and only it"

@@ -87,8 +87,9 @@ fn table(rotation: &Rotation, roster: &Roster, rubric: &Rubric) -> Vec<String> {
         osce::base::text::plural(rotation.rounds.len(), "round", "rounds"),
         length(rotation.round.as_secs())
     );
-    // The times in the offset the roster wrote them in.
-    let start = rotation.start.map(|utc| {
+    // The times in the offset the roster wrote them in (none for an
+    // untimed rubric: every round would begin at once).
+    let start = rotation.start.filter(|_| !rotation.round.is_zero()).map(|utc| {
         let written = roster
             .candidates
             .iter()

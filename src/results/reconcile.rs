@@ -369,8 +369,12 @@ fn candidate_result(
                     detail.final_result.outcome = outcome;
                     // As on moderation: a station decided a pass fails
                     // nothing, its critical items included.
+                    // A fail decided after moderation passed it fails on
+                    // the examiners' critical items again.
                     if outcome == StationOutcome::Pass {
                         detail.final_result.critical_fails.clear();
+                    } else {
+                        detail.final_result.critical_fails = detail.result.critical_fails.clone();
                     }
                     let why = format!("station '{title}': {}", held.words);
                     detail.final_result.reasons = vec![Reason::new(verdict, why.clone())];
