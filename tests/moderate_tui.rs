@@ -1188,6 +1188,23 @@ fn an_examiner_cannot_moderate_their_own_sheet() {
             .any(|l| l.contains("1 sheet of the sample you marked yourself")),
         "{open:?}"
     );
+    // Not a sheet for them to decide, and sign-off waits until another
+    // assessor has moderated it: no sheet of the sample goes unmoderated.
+    let own = h
+        .app
+        .entries
+        .iter()
+        .find(|e| e.candidate == "C002")
+        .expect("C002")
+        .clone();
+    assert!(!h.app.to_decide(&own));
+    assert!(
+        h.app
+            .sign_off_blocked()
+            .is_some_and(|b| b.contains("no decision from another assessor yet")),
+        "{:?}",
+        h.app.sign_off_blocked()
+    );
     h.select("C001", "physics");
     h.key(KeyCode::Char('a'));
     assert_eq!(decisions(&journal(&h)).len(), 1, "{:?}", journal(&h));

@@ -1105,4 +1105,7 @@ fn a_decision_on_the_assessors_own_sheet_does_not_count() {
         "no: the assessor marked this sheet",
         "{rows:?}"
     );
+    // Nor is it counted among the assessor's decisions in status.
+    let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s.to_str().expect("utf-8")]);
+    assert!(!said.contains("1 disagreed"), "{said}");
 }

@@ -197,10 +197,11 @@ impl AssessorLog {
         self.signed_off.is_some()
     }
 
-    /// The decisions in effect, one per candidate × station.
+    /// The decisions in effect, one per candidate × station (none on a
+    /// sheet the assessor marked, which never counts).
     pub fn current(&self) -> BTreeMap<(String, String), &Decided> {
         let mut map = BTreeMap::new();
-        for d in &self.decisions {
+        for d in self.decisions.iter().filter(|d| !d.on_own_sheet()) {
             map.insert((d.candidate.clone(), d.station.clone()), d);
         }
         map

@@ -443,11 +443,7 @@ impl ModerateApp {
         app.recompute();
         // Opened again after a break (or a crash): on the first sheet
         // still to decide, not at the top of those decided.
-        if let Some(i) = app
-            .visible
-            .iter()
-            .position(|&i| !app.own_decision(&app.entries[i]).is_some_and(|(_, holds)| holds))
-        {
+        if let Some(i) = app.visible.iter().position(|&i| app.to_decide(&app.entries[i])) {
             app.selected = i;
         }
         let others: Vec<String> = app
@@ -764,7 +760,7 @@ impl ModerateApp {
     fn shown(&self, e: &Entry) -> bool {
         match self.filter {
             Filter::All => true,
-            Filter::Undecided => !self.own_decision(e).is_some_and(|(_, holds)| holds),
+            Filter::Undecided => self.to_decide(e),
             Filter::Fails => e.fails(),
             Filter::Borderline => e.borderline,
             Filter::NearPassMark => e.near,
@@ -1405,9 +1401,33 @@ impl ModerateApp {
     }
 
     fn undecided_sample_entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.iter().filter(|e| {
-            e.in_sample && !self.own_decision(e).is_some_and(|(_, h)| h) && !self.marked_by_you(e)
-        })
+        self.entries
+            .iter()
+            .filter(|e| e.in_sample && !self.marked_by_you(e) && self.to_decide(e))
+    }
+
+    /// Whether this assessor has still to decide the entry: no decision of
+    /// theirs holds, and they did not mark it (their own sheet is another
+    /// assessor's to moderate).
+    pub fn to_decide(&self, e: &Entry) -> bool {
+        !self.marked_by_you(e) && !self.own_decision(e).is_some_and(|(_, holds)| holds)
+    }
+
+    /// The sample's sheets this assessor marked that no other assessor's
+    /// decision holds for yet: sign-off waits for them, so that no sheet of
+    /// the sample goes unmoderated.
+    fn own_sheets_unmoderated(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.in_sample && self.marked_by_you(e))
+            .filter(|e| {
+                !self
+                    .moderation
+                    .decisions(&self.cohort, &e.sheets, &e.candidate, &e.station)
+                    .iter()
+                    .any(|(d, holds)| *holds && !d.assessor.eq_ignore_ascii_case(&self.assessor))
+            })
+            .count()
     }
 
     /// Whether this assessor marked one of the entry's sheets: another
@@ -1468,14 +1488,11 @@ impl ModerateApp {
                 self.undecided_sample_words()
             ));
         }
-        let yours = self
-            .entries
-            .iter()
-            .filter(|e| e.in_sample && self.marked_by_you(e))
-            .count();
+        let yours = self.own_sheets_unmoderated();
         if yours > 0 {
             open.push(format!(
-                "{} of the sample you marked yourself, as examiner {}: another assessor moderates {}.",
+                "{} of the sample you marked yourself, as examiner {}: another assessor moderates {} before \
+                 you sign off.",
                 plural(yours, "sheet", "sheets"),
                 self.assessor,
                 if yours == 1 { "it" } else { "them" }
@@ -1514,6 +1531,16 @@ impl ModerateApp {
     /// What keeps this assessor from signing off now, in words: `None`
     /// when nothing does.
     pub fn sign_off_blocked(&self) -> Option<String> {
+        let yours = self.own_sheets_unmoderated();
+        if yours > 0 {
+            return Some(format!(
+                "{} of the sample you marked yourself {} no decision from another assessor yet: sign off once \
+                 another assessor has moderated {}.",
+                plural(yours, "sheet", "sheets"),
+                if yours == 1 { "has" } else { "have" },
+                if yours == 1 { "it" } else { "them" }
+            ));
+        }
         if self.own().report.trim().is_empty() {
             return Some("Write the moderation report (R) before signing off.".to_string());
         }
