@@ -450,16 +450,22 @@ fn a_laptop_left_out_or_a_journal_gone_since_is_said_by_collect() {
     // The archive on another computer (an assessor's, sent it): the
     // folders it was collected from are not there, so they are counted,
     // not named by paths that mean nothing here.
+    let remote = dir.sub("leader-laptop/usb-b");
+    copy_journals(&b, &remote);
+    collect_says(&archive, &[&remote], "0 new journals");
     let elsewhere = dir.sub("assessor");
     let copy = elsewhere.join("received.osce");
     std::fs::copy(&archive, &copy).expect("copy the archive");
-    std::fs::remove_dir_all(&b).expect("laptop b's folder not on this computer");
+    std::fs::remove_dir_all(dir.0.join("leader-laptop")).expect("not on this computer");
     let (code, out) = run_osce(&["collect", s(&copy), s(&a)]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        !out.contains("laptop-b") && out.contains("not on this computer now"),
+        !out.contains("usb-b") && out.contains("1 folder collected before is not on this computer now"),
         "{out}"
     );
+    // A stick taken out (its folder gone, the place it was in still here)
+    // is named, so that the module leader can tell which is missing.
+    assert!(out.contains("/laptop-b, last on "), "{out}");
 }
 
 /// The archive (or any file) given where a folder goes is said as such,

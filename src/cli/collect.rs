@@ -206,7 +206,13 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     // A folder not here now (another computer's, such as the module
     // leader's where an assessor collects what they were sent, or a stick
     // taken out) is counted, not named: its path means nothing here.
-    let (here, away): (Vec<_>, Vec<_>) = done.not_named.iter().cloned().partition(|n| n.folder.exists());
+    // A folder whose parent is here (a stick's folder, the stick taken
+    // out) is still named: the module leader can tell which is missing.
+    let (here, away): (Vec<_>, Vec<_>) = done
+        .not_named
+        .iter()
+        .cloned()
+        .partition(|n| n.folder.exists() || n.folder.parent().is_some_and(Path::exists));
     if !away.is_empty() {
         errln!(
             "note: {} collected before {} not on this computer now (another computer's folder, or a stick since \
