@@ -544,7 +544,10 @@ fn a_case_passed_on_moderation_or_by_decision_is_not_failed_by_its_critical_item
             // fails on its critical items again, which fail the assessment.
             let (result, reasons) = final_result("failed");
             assert_eq!(result, "FAIL", "{reasons}");
-            assert!(reasons.contains("critical item (fails the assessment)"), "{reasons}");
+            assert!(
+                reasons.contains("critical item (fails the assessment)"),
+                "{reasons}"
+            );
             continue;
         }
         let (result, reasons) = final_result("after");
