@@ -959,5 +959,20 @@ fn a_roster_is_checked_with_its_rubric_and_each_circuits_rotation_printed() {
         "{}",
         out.stdout
     );
+    // An untimed rubric (the final clinical assessment) with a start time:
+    // no round times, every round would begin at once; and no panic.
+    let out = run(&[
+        "check",
+        "rubrics/msk-final-clinical-assessment.ron",
+        "--roster",
+        &timed,
+    ]);
+    out.expect_code(0, "an untimed rubric with a start time");
+    assert!(
+        !out.stdout.contains("begins") && out.stdout.contains("round  case-1"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
     run(&["check", rubric, rubric, "--roster", roster]).expect_code(2, "two rubrics");
 }

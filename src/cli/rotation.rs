@@ -106,7 +106,7 @@ fn table(rotation: &Rotation, roster: &Roster, rubric: &Rubric) -> Vec<String> {
         ));
     }
     let mut header = vec!["round".to_string()];
-    if rotation.start.is_some() {
+    if start.is_some() {
         header.push("begins".to_string());
     }
     header.extend(rubric.stations.iter().map(|s| s.id.clone()));
