@@ -367,10 +367,10 @@ fn candidate_result(
                 Ruling::StationResult { result, .. } => {
                     let (outcome, verdict) = station_outcome(*result);
                     detail.final_result.outcome = outcome;
-                    // As on moderation: a station decided a pass fails
-                    // nothing, its critical items included.
-                    // A fail decided after moderation passed it fails on
-                    // the examiners' critical items again.
+                    // As on moderation, a station decided a pass fails
+                    // nothing, its critical items included; one decided a
+                    // fail (after moderation passed it, say) fails on the
+                    // examiners' critical items again.
                     if outcome == StationOutcome::Pass {
                         detail.final_result.critical_fails.clear();
                     } else {
