@@ -105,10 +105,7 @@ fn marks_survive_kill_9_and_the_timer_resumes() {
     t.keys(&["2"]);
     t.wait_for("saved ✓ #9");
     t.keys(&["q"]);
-    let start = Instant::now();
-    while t.run(&["list-sessions"]).contains("e2e") && start.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    t.wait_gone();
     let state = SheetState::replay(&read_sheet(&journal).expect("journal").records);
     assert_eq!(state.mark("subscap").and_then(|m| m.level), Some(2));
 }
@@ -665,10 +662,7 @@ fn a_station_circuit_of_six_with_a_rest_and_an_absence() {
     mark_and_submit(&t, 7, "C003");
     t.wait_for("Every sheet of this session is submitted.");
     t.keys(&["q"]);
-    let start = Instant::now();
-    while t.run(&["list-sessions"]).contains("e2e") && start.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    t.wait_gone();
 
     let sheet = |id: &str| {
         let path = sessions.join(format!("msk-us-osce/E02@e2e/{id}/knee.jsonl"));

@@ -52,7 +52,45 @@ impl Tmux {
             "-y",
             &h,
             command,
+            // A program that ends leaves its last screen, and its exit
+            // status, to read: a test that fails because osce ended shows
+            // why instead of an empty pane. `wait_gone` closes it.
+            ";",
+            "set-option",
+            "-g",
+            "remain-on-exit",
+            "on",
         ]);
+    }
+
+    /// The program's exit status once it has ended (its pane kept by
+    /// `remain-on-exit`), or `None` while it runs.
+    fn ended(&self) -> Option<String> {
+        let out = self.run(&[
+            "display-message",
+            "-p",
+            "-t",
+            "e2e",
+            "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}",
+        ]);
+        let mut parts = out.trim().split('|');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("1"), Some(status), _) if !status.is_empty() => Some(status.to_string()),
+            (Some("1"), _, Some(signal)) if !signal.is_empty() => {
+                Some(format!("none: killed by signal {signal}"))
+            }
+            (Some("1"), _, _) => Some("unknown".to_string()),
+            _ => None,
+        }
+    }
+
+    /// What the failure of a wait shows: the screen and, when the program
+    /// has ended, its exit status.
+    fn explain(&self, screen: &str) -> String {
+        match self.ended() {
+            Some(status) => format!("{screen}\n(osce has ended, exit status {status})"),
+            None => screen.to_string(),
+        }
     }
 
     /// Types `text` as it is (no key names).
@@ -64,6 +102,10 @@ impl Tmux {
     pub fn wait_gone(&self) {
         let start = Instant::now();
         while self.run(&["list-sessions"]).contains("e2e") {
+            if self.ended().is_some() {
+                self.run(&["kill-session", "-t", "e2e"]);
+                continue;
+            }
             assert!(
                 start.elapsed() < Duration::from_secs(20),
                 "waited 20 s for the program to end; the screen shows:\n{}",
@@ -110,7 +152,8 @@ impl Tmux {
             }
             assert!(
                 start.elapsed() < Duration::from_secs(20),
-                "waited 20 s for {text:?} to go; the screen shows:\n{screen}"
+                "waited 20 s for {text:?} to go; the screen shows:\n{}",
+                self.explain(&screen)
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -126,7 +169,8 @@ impl Tmux {
             }
             assert!(
                 start.elapsed() < Duration::from_secs(20),
-                "waited 20 s for {text:?}; the screen shows:\n{screen}"
+                "waited 20 s for {text:?}; the screen shows:\n{}",
+                self.explain(&screen)
             );
             std::thread::sleep(Duration::from_millis(50));
         }
