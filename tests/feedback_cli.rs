@@ -382,3 +382,34 @@ fn a_critical_fail_with_a_low_score_gives_both_reasons() {
         "the score's shortfall too:\n{why}\n\n{text}"
     );
 }
+
+/// The same at a double-marked station: both markers failed a critical item
+/// and the mean of their scores is below the pass mark. Each critical item
+/// is said once, and the mean's shortfall too.
+#[test]
+fn a_double_marked_critical_fail_with_a_low_mean_gives_both_reasons() {
+    let dir = common::Dir::new("feedback-double-both-reasons");
+    let sessions = dir.0.join("sessions");
+    let rubric = "rubrics/msk-ultrasound-osce.ron";
+    for who in ["E01@lap1", "E02@lap2"] {
+        common::sheet(
+            &sessions,
+            rubric,
+            "knee",
+            "C001",
+            who,
+            common::Marks::Bottom,
+            true,
+            0,
+        );
+    }
+    let text = feedback(rubric, &sessions, &dir.0.join("out"));
+    let knee = text.split("## Knee").nth(1).unwrap_or_else(|| panic!("{text}"));
+    let knee = knee.split("\n## ").next().unwrap_or(knee);
+    let critical = knee.matches("critical item 'Confirms patient identity").count();
+    assert_eq!(critical, 1, "each critical item once:\n{knee}");
+    assert!(
+        knee.contains("mean 0 of") && knee.contains("is below the pass mark"),
+        "the mean's shortfall too:\n{knee}"
+    );
+}

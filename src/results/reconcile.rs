@@ -1016,7 +1016,13 @@ fn reconcile(
     let mut result = each[0].1.clone();
     let mean = markers.iter().map(|m| m.1).sum::<f64>() / markers.len() as f64;
     result.score = mean;
-    result.critical_fails = each.iter().flat_map(|(_, r)| r.critical_fails.clone()).collect();
+    // Each critical item failed by any marker, once.
+    result.critical_fails.clear();
+    for f in each.iter().flat_map(|(_, r)| &r.critical_fails) {
+        if !result.critical_fails.iter().any(|g| g.item == f.item) {
+            result.critical_fails.push(f.clone());
+        }
+    }
     result.missing = each.iter().flat_map(|(_, r)| r.missing.clone()).collect();
     result.reasons.clear();
     let agreed = agreed.filter(|_| over && rule == Reconcile::AgreedMark);
@@ -1047,9 +1053,50 @@ fn reconcile(
         result.outcome = StationOutcome::Fail;
         note = format!("double-marked ({}): a critical item was failed", who.join(", "));
         for f in &result.critical_fails {
+            // Who failed it, where not every marker did.
+            let by: Vec<&str> = each
+                .iter()
+                .filter(|(_, r)| r.critical_fails.iter().any(|g| g.item == f.item))
+                .map(|(e, _)| e.as_str())
+                .collect();
+            let text = if by.len() < each.len() {
+                format!("{f} (by {} only)", by.join(", "))
+            } else {
+                f.to_string()
+            };
             result
                 .reasons
-                .push(Reason::new(crate::scoring::Outcome::Fail, f.to_string()));
+                .push(Reason::new(crate::scoring::Outcome::Fail, text));
+        }
+        // Failing the pass mark as well is said too, as for one marker's
+        // sheet: the feedback, and an appeal, need every reason.
+        if all_decided && result.missing.is_empty() {
+            match result.pass_mark.as_ref().and_then(|p| p.marks) {
+                Some(needed) if !passes(mean) => result.reasons.push(Reason::new(
+                    crate::scoring::Outcome::Fail,
+                    format!(
+                        "station '{}': {note}: mean {} of {} is below the pass mark {}",
+                        station.title,
+                        fmt_marks(mean),
+                        fmt_marks(result.max),
+                        fmt_marks(needed)
+                    ),
+                )),
+                Some(_) => {}
+                // A competency or global-rating pass mark: each marker's
+                // own shortfall, by name.
+                None => {
+                    for (examiner, r) in &each {
+                        let own = r.reasons.iter().skip(r.critical_fails.len());
+                        for reason in own.filter(|x| x.verdict == crate::scoring::Outcome::Fail) {
+                            result.reasons.push(Reason::new(
+                                crate::scoring::Outcome::Fail,
+                                format!("{} (marked by {examiner})", reason.text),
+                            ));
+                        }
+                    }
+                }
+            }
         }
     } else if !all_decided {
         result.outcome = StationOutcome::Incomplete;
