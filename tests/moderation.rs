@@ -1109,3 +1109,57 @@ fn a_decision_on_the_assessors_own_sheet_does_not_count() {
     let (_, said) = run_osce(&["status", PRACTICAL, "--sessions", s.to_str().expect("utf-8")]);
     assert!(!said.contains("1 disagreed"), "{said}");
 }
+
+/// A station marked once and referred, at an exam whose rubric allows
+/// double marking with a third marker: the third marker's sheet is
+/// moderation's, not a second marker's. Status does not ask for yet another
+/// marker, and the report (on the examiners' own marks) keeps the
+/// candidate's first result instead of leaving the station out.
+#[test]
+fn a_third_markers_sheet_after_a_referral_is_not_double_marking() {
+    let d = Dir::new("mod-refer-double");
+    let s = d.sub("s");
+    for c in ["C001", "C002", "C003"] {
+        candidate(&s, OSCE, c, "E01@lap1", Marks::Top);
+    }
+    decide(
+        &s,
+        OSCE,
+        "EA1",
+        "C001",
+        "shoulder",
+        Decision::Refer,
+        None,
+        "unclear images",
+    );
+    sheet(&s, OSCE, "shoulder", "C001", "E09@lap9", Marks::Bottom, true, 90);
+    let folder = s.to_str().expect("utf-8");
+    let (_, out) = run_osce(&["status", OSCE, "--sessions", folder]);
+    assert!(
+        !out.contains("marks apart") && !out.contains("waiting for a third marker"),
+        "the third marker's sheet came: nothing waits for another\n{out}"
+    );
+    assert!(
+        !out.contains("Double marking:"),
+        "no station was double-marked\n{out}"
+    );
+    let report = d.0.join("report");
+    let (code, out) = run_osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        folder,
+        "--format",
+        "csv",
+        "--out",
+        report.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let rows = csv_rows(&report.join("report-stations.csv"));
+    let shoulder = rows.iter().find(|r| r[0] == "shoulder").expect("shoulder");
+    assert_eq!(
+        (shoulder[1].as_str(), shoulder[2].as_str()),
+        ("3", "0"),
+        "every candidate's shoulder counts, on the examiners' marks: {rows:?}"
+    );
+}

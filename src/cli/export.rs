@@ -78,7 +78,6 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         None => adopted,
         Some("provisional") => Standards::default(),
         Some("standard-set") => {
-            let none = osce::results::moderation::Moderation::default();
             let double_marking = osce::analysis::agreement::double_marking(&rubric, &cohort, &m);
             let circuits = osce::analysis::report::circuits(roster.as_ref());
             let report = osce::analysis::report::build(
@@ -87,7 +86,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 &m.candidates,
                 &circuits,
                 double_marking,
-                |part, s| results_for(&rubric, &cohort, &m, s, &none, part),
+                |part, s| results_for(&rubric, &cohort, &m, s, &moderation, part),
             );
             for line in kept_provisional(&report) {
                 errln!("note: --pass-marks standard-set: {line}");

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use chrono::Utc;
 use osce::analysis::methods::Methods;
 use osce::analysis::report::{Options, Report, build_with, circuits};
-use osce::results::moderation::Moderation;
 
 use super::status::{Loaded, load_from};
 use super::{EXIT_USAGE, ReportArgs, ReportFormat};
@@ -25,6 +24,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         decisions,
         standards,
         void_problems,
+        moderation,
         ..
     } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
@@ -39,8 +39,10 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     if decisions.pass_marks().is_some() && args.save_standards.is_none() {
         options.adopted = Some(standards);
     }
-    // Standard setting uses the examiners' own marks, before moderation.
-    let none = Moderation::default();
+    // Standard setting uses the examiners' own marks, before moderation:
+    // each result's `result`, not its `final_result`. Moderation is read
+    // for what belongs to the examiners' marks: the markers' agreed mark,
+    // and which sheet a referral's third marker added.
     let build = |options: &osce::analysis::report::Options| -> Report {
         build_with(
             &rubric,
@@ -49,7 +51,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             &circuits(roster.as_ref()),
             osce::analysis::agreement::double_marking(&rubric, &cohort, &matrix),
             options,
-            |part, s| osce::results::reconcile::results_for(&rubric, &cohort, &matrix, s, &none, part),
+            |part, s| osce::results::reconcile::results_for(&rubric, &cohort, &matrix, s, &moderation, part),
         )
     };
     let mut report: Report = build(&options);

@@ -702,8 +702,22 @@ pub fn sample(cells: &[(String, String)], percent: f64, seed: u64) -> BTreeSet<(
 /// is expected: where the rubric has no double marking that cell would
 /// otherwise show as a conflict between examiners. Such cells are settled
 /// here: no longer a conflict, and as far on as their least advanced sheet.
+///
+/// Where the rubric allows double marking, a station marked once and then
+/// referred is not double-marked by its third marker: the examiner's sheet
+/// alone is the examiners' result, the third marker's is moderation's.
 pub fn settle_referrals(matrix: &mut Matrix, cohort: &Cohort, moderation: &Moderation) {
     for ((candidate, station), cell) in matrix.cells.iter_mut() {
+        if cell.double_marked && cell.sheets.len() >= 2 {
+            let marked_once = moderation
+                .decisions(cohort, &cell.sheets, candidate, station)
+                .iter()
+                .any(|(d, holds)| *holds && d.decision == Decision::Refer && d.sheets.len() < 2);
+            if marked_once {
+                cell.double_marked = false;
+            }
+            continue;
+        }
         if cell.state != CellState::Conflict || cell.sheets.len() < 2 {
             continue;
         }
