@@ -1139,6 +1139,32 @@ fn a_rosters_warnings_are_on_the_first_screen() {
     );
 }
 
+/// C700's knee sheet begun by E50 on lap1 with the rubric `text` (the
+/// candidate confirmed, nothing marked), in the store under `dir/s`.
+fn unfinished_knee_sheet_of_e50(dir: &Path, text: &str) -> Store {
+    let store = Store::new(dir.join("s"));
+    let key = osce::store::SheetKey {
+        assessment: "msk-us-osce".into(),
+        station: "knee".into(),
+        candidate: "C700".into(),
+        examiner: "E50".into(),
+        device: "lap1".into(),
+    };
+    let (mut journal, _) = store
+        .open_sheet(&key, &osce::store::hash_rubric(text))
+        .expect("open");
+    journal
+        .append(
+            Event::Confirmed {
+                candidate_name: "Seven".into(),
+            },
+            t0(),
+        )
+        .expect("append");
+    drop(journal);
+    store
+}
+
 /// Two files with versions of one assessment: a sheet begun with the second
 /// is offered once, under the file it was marked with.
 #[test]
@@ -1154,26 +1180,7 @@ fn an_unfinished_sheet_is_offered_once_under_the_rubric_it_was_marked_with() {
     assert_ne!(text, v2);
     std::fs::write(rubrics.join("a.ron"), &text).expect("a");
     std::fs::write(rubrics.join("b.ron"), &v2).expect("b");
-    let store = Store::new(dir.join("s"));
-    let key = osce::store::SheetKey {
-        assessment: "msk-us-osce".into(),
-        station: "knee".into(),
-        candidate: "C700".into(),
-        examiner: "E50".into(),
-        device: "lap1".into(),
-    };
-    let (mut journal, _) = store
-        .open_sheet(&key, &osce::store::hash_rubric(&v2))
-        .expect("open");
-    journal
-        .append(
-            Event::Confirmed {
-                candidate_name: "Seven".into(),
-            },
-            t0(),
-        )
-        .expect("append");
-    drop(journal);
+    let store = unfinished_knee_sheet_of_e50(&dir, &v2);
     let mut exec = Executor::new(store, "lap1".into(), Box::new(t0));
     let home = exec.home(&rubrics, "E50");
     assert_eq!(home.unfinished.len(), 1, "{:?}", home.unfinished);
@@ -3884,4 +3891,38 @@ fn start_amending(h: &mut Harness) {
     h.key(KeyCode::Char('A'));
     h.chars("Mark entered against the wrong item");
     h.key(KeyCode::Enter);
+}
+
+/// A sheet left unfinished by E50 on this laptop, resumed from the home
+/// screen by someone who typed E51: refused (their marks would go on E50's
+/// sheet, under E50's name), and the screen says what to do. With E50 typed
+/// it opens.
+#[test]
+fn another_examiners_unfinished_sheet_is_not_resumed_under_their_name() {
+    use osce::tui::marking::home::{Field, HomeOutcome};
+    let dir = temp_dir();
+    let rubrics = dir.join("rubrics");
+    std::fs::create_dir_all(&rubrics).expect("rubrics folder");
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron").expect("rubric");
+    std::fs::write(rubrics.join("a.ron"), &text).expect("a");
+    let store = unfinished_knee_sheet_of_e50(&dir, &text);
+    let mut exec = Executor::new(store, "lap1".into(), Box::new(t0));
+    let mut home = exec.home(&rubrics, "E51");
+    assert_eq!(home.unfinished.len(), 1, "{:?}", home.unfinished);
+    home.focus = Field::Resume;
+    assert!(matches!(home.update(Action::Enter), HomeOutcome::Nothing));
+    let error = home.error.clone().unwrap_or_default();
+    assert!(
+        error.contains("C700's sheet at knee is examiner E50's, not E51's: type E50 as the examiner id"),
+        "{error}"
+    );
+    assert_eq!(home.focus, Field::Examiner);
+
+    let mut home = exec.home(&rubrics, "E50");
+    home.focus = Field::Resume;
+    match home.update(Action::Enter) {
+        HomeOutcome::Launch(l) => assert_eq!((l.examiner.as_str(), l.candidate_id.as_str()), ("E50", "C700")),
+        _ => panic!("E50 resumes their own sheet: {:?}", home.error),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

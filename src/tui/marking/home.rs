@@ -380,6 +380,18 @@ impl Home {
         let Some(u) = self.unfinished.get(self.resume) else {
             return HomeOutcome::Nothing;
         };
+        // A sheet is its examiner's: marks added to it are theirs. Someone
+        // else at this laptop would mark under their name.
+        let typed = text(&self.examiner);
+        if !typed.is_empty() && typed != u.examiner {
+            self.error = Some(format!(
+                "{}'s sheet at {} is examiner {}'s, not {typed}'s: type {} as the examiner id to go on with it. \
+                 An examiner taking over starts a sheet of their own.",
+                u.candidate, u.station, u.examiner, u.examiner
+            ));
+            self.focus = Field::Examiner;
+            return HomeOutcome::Nothing;
+        }
         HomeOutcome::Launch(Launch {
             rubric: u.rubric,
             examiner: u.examiner.clone(),
