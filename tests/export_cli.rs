@@ -1116,3 +1116,75 @@ fn a_candidate_with_no_sheet_has_no_total_not_a_zero() {
     let c1 = rows.iter().find(|r| r[0] == "C001").expect("C001");
     assert_eq!(c1[col("total")], "99");
 }
+
+/// The practical exam's stations have a soft time-up and no changeover.
+/// An examiner who moved on after the time-up (`a`) and then submitted:
+/// the station's end and its overrun are in stations.csv (journals written
+/// before the end was recorded with the move on have no `end` record).
+#[test]
+fn a_soft_time_up_moved_on_with_no_changeover_keeps_its_end_and_overrun() {
+    use osce::store::{PhaseName, TimerAction};
+    const PRACTICAL: &str = "rubrics/msk-practical-exam.ron";
+    let dir = Dir::new();
+    let s = dir.0.join("s");
+    common::sheet(
+        &s,
+        PRACTICAL,
+        "physics",
+        "C001",
+        "E01@lap1",
+        common::Marks::Top,
+        false,
+        0,
+    );
+    let key = common::sheet_key(PRACTICAL, "physics", "C001", "E01@lap1");
+    let (mut j, _) = Store::new(&s)
+        .open_sheet(&key, &common::hash(PRACTICAL))
+        .expect("open");
+    let timer = |action, elapsed_ms| Event::Timer {
+        action,
+        elapsed_ms,
+        due: None,
+    };
+    let t = common::at(1);
+    let secs = chrono::Duration::seconds;
+    for (event, when) in [
+        (timer(TimerAction::Start, 0), t),
+        (timer(TimerAction::TimeUp, 600_000), t + secs(600)),
+        (timer(TimerAction::Advance, 606_000), t + secs(606)),
+        (
+            timer(
+                TimerAction::Phase {
+                    phase: PhaseName::Changeover,
+                },
+                606_000,
+            ),
+            t + secs(606),
+        ),
+    ] {
+        j.append(event, when).expect("append");
+    }
+    let done = common::submitted(&j, PRACTICAL);
+    j.append(done, t + secs(700)).expect("submit");
+    drop(j);
+    let out = dir.0.join("out");
+    export(&[
+        PRACTICAL,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (header, rows) = read_csv(&out.join("stations.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = rows
+        .iter()
+        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "physics")
+        .expect("the physics row");
+    let ended = (t + secs(606)).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    assert_eq!(
+        (row[col("ended")].as_str(), row[col("overrun_seconds")].as_str()),
+        (ended.as_str(), "6"),
+        "{row:?}"
+    );
+}

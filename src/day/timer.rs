@@ -317,7 +317,7 @@ impl Timer {
             return Vec::new();
         }
         self.advanced_at = Some(e);
-        vec![
+        let mut out = vec![
             Happening {
                 action: TimerAction::Advance,
                 at: e,
@@ -328,7 +328,14 @@ impl Timer {
                 },
                 at: e,
             },
-        ]
+        ];
+        // No changeover: the timer ends here. (A poll at this same moment
+        // would never see the end cross, and the sheet's end and overrun
+        // would go unrecorded.)
+        if self.plan.changeover.is_zero() {
+            out.extend(self.end(now));
+        }
+        out
     }
 
     /// Everything that happened between the last poll and `now`, in order:
@@ -580,6 +587,30 @@ mod tests {
         );
         assert_eq!(t.display(s(730.5)).time, s(30.0));
         assert_eq!(actions(t.poll(s(761.0))), [TimerAction::End]);
+    }
+
+    /// With no changeover, moving on after a soft time-up ends the timer at
+    /// once, even where a poll came at that very moment.
+    #[test]
+    fn moving_on_with_no_changeover_ends_the_timer() {
+        let mut t = Timer::new(StationTimings {
+            changeover: Duration::ZERO,
+            ..plan(false)
+        });
+        t.start(s(0.0));
+        t.poll(s(700.0));
+        assert_eq!(
+            actions(t.advance(s(700.0))),
+            [
+                TimerAction::Advance,
+                TimerAction::Phase {
+                    phase: crate::store::PhaseName::Changeover
+                },
+                TimerAction::End,
+            ]
+        );
+        assert_eq!(t.display(s(701.0)).phase, Phase::Done);
+        assert!(t.poll(s(800.0)).is_empty(), "the end is said once");
     }
 
     #[test]

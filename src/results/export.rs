@@ -267,6 +267,18 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 .map(|t| when(t.time))
                 .unwrap_or_default();
             let end = first.and_then(|s| s.timer.iter().rev().find(|t| t.action == TimerAction::End));
+            // Moved on after a soft time-up with no changeover to run: the
+            // timer ended there (a journal written before that end was
+            // recorded with the move has no `end` of its own).
+            let no_changeover = station
+                .timing
+                .as_ref()
+                .is_some_and(|t| t.changeover.seconds() == 0);
+            let end = end.or_else(|| {
+                first
+                    .filter(|_| no_changeover)
+                    .and_then(|s| s.timer.iter().find(|t| t.action == TimerAction::Advance))
+            });
             let ended = end.map(|t| when(t.time)).unwrap_or_default();
             let overrun = match (end, &station.timing) {
                 (Some(e), Some(t)) => {

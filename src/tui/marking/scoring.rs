@@ -268,6 +268,10 @@ impl App {
         if h.is_empty() {
             self.notice = Some("Moving on is for after a soft time-up.".to_string());
         }
+        // With no changeover the timer ends as it moves on.
+        if h.iter().any(|x| x.action == TimerAction::End) {
+            self.timer_ended = Some(now);
+        }
         self.timer_effects(h)
     }
 
