@@ -3926,3 +3926,42 @@ fn another_examiners_unfinished_sheet_is_not_resumed_under_their_name() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A candidate failed on a critical item with a high total: the next
+/// candidate's confirmation gives the one before's FAIL with its reason,
+/// at 80×24 as at 120×40, the keys still on screen.
+#[test]
+fn a_provisional_fail_on_the_next_confirmation_says_why() {
+    let mut h = practical(&[("C001", "Aisha Khan"), ("C002", "Ben Okafor")]);
+    h.key(KeyCode::Enter);
+    // C001: not competent at the critical identity check, every other
+    // criterion at every station competent.
+    h.key(KeyCode::Char('0'));
+    mark_all_and_submit(&mut h, '1');
+    while h.app.current_candidate().is_some_and(|c| c.id == "C001") && h.screen() == "Scoring" {
+        mark_all_and_submit(&mut h, '1');
+    }
+    assert_eq!(h.screen(), "Confirm");
+    let p = h.app.provisional.as_ref().expect("C001's result");
+    assert_eq!(p.result.outcome, osce::scoring::Outcome::Fail);
+    for (w, ht) in [(120, 40), (80, 24)] {
+        let screen = h.render(w, ht);
+        let joined: String = screen
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            joined.contains("PROVISIONAL overall result of C001 Aisha Khan: FAIL"),
+            "{screen}"
+        );
+        assert!(
+            joined.contains("critical item (fails the assessment) 'Confirms patient identity"),
+            "the reason, at {w}×{ht}:\n{screen}"
+        );
+        assert!(
+            joined.contains("enter: yes, open the sheet"),
+            "the keys stay:\n{screen}"
+        );
+    }
+}

@@ -646,8 +646,12 @@ pub fn overall(
                     reasons.push(Reason::new(
                         Outcome::Fail,
                         format!(
-                            "{} critical items not met (all must be met)",
-                            critical_fails.len()
+                            "{} not met (all must be met)",
+                            crate::base::text::plural(
+                                critical_fails.len(),
+                                "critical item",
+                                "critical items"
+                            )
                         ),
                     ));
                 }

@@ -202,7 +202,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         .filter(|p| p.candidate.id != candidate.id)
     {
         lines.push(Line::raw(""));
-        lines.extend(provisional_lines(p, theme).into_iter().take(2));
+        let mut said = provisional_lines(p, theme).into_iter();
+        lines.extend(said.next());
+        let total = said.next();
+        if p.result.outcome == Outcome::Pass {
+            lines.extend(total);
+        } else {
+            reasons_in_room(&mut lines, total, p, main);
+        }
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
@@ -257,6 +264,57 @@ pub fn finished(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             Paragraph::new(provisional_lines(p, theme)).wrap(Wrap { trim: false }),
             text,
         );
+    }
+}
+
+/// A result other than a pass says why on the next candidate's
+/// confirmation, as far as the screen has room with the keys below still
+/// on it: a FAIL beside a high total must not read as a mistake. With room
+/// for one line only, the reason takes the total's place.
+fn reasons_in_room(
+    lines: &mut Vec<Line<'static>>,
+    total: Option<Line<'static>>,
+    p: &ProvisionalResult,
+    main: Rect,
+) {
+    let width = usize::from(main.width.saturating_sub(2)).max(1);
+    let rows = |l: &Line| l.width().div_ceil(width).max(1);
+    let room = usize::from(main.height.saturating_sub(2));
+    // The blank line and the keys still to come.
+    let mut used = lines.iter().map(rows).sum::<usize>() + 2;
+    let reasons: Vec<&str> = p.result.deciding_reasons().map(|r| r.text.as_str()).collect();
+    let fits = |used: usize, l: &Line| used + rows(l) <= room;
+    match (total, reasons.first()) {
+        (Some(total), Some(first)) if !fits(used + 1, &Line::raw(format!("· {first}"))) => {
+            if used < room {
+                let cut = crate::base::text::fit(&format!("· {first}"), width);
+                lines.push(Line::raw(cut.trim_end().to_string()));
+            } else {
+                lines.push(total);
+            }
+            return;
+        }
+        (total, _) => {
+            if let Some(total) = total {
+                used += rows(&total);
+                lines.push(total);
+            }
+        }
+    }
+    for (i, reason) in reasons.iter().enumerate() {
+        let line = Line::raw(format!("· {reason}"));
+        let after = usize::from(i + 1 < reasons.len());
+        if used + rows(&line) + after > room {
+            if used < room {
+                lines.push(Line::raw(format!(
+                    "· and {}",
+                    crate::base::text::plural(reasons.len() - i, "more reason", "more reasons")
+                )));
+            }
+            return;
+        }
+        used += rows(&line);
+        lines.push(line);
     }
 }
 
