@@ -3965,3 +3965,29 @@ fn a_provisional_fail_on_the_next_confirmation_says_why() {
         );
     }
 }
+
+/// The timer started and a mark given and undone: `x` says what stands in
+/// the way (the timer, not marks there are none of) and how to clear it;
+/// after R, the absence is asked for.
+#[test]
+fn absent_after_undoing_every_mark_says_the_timer_is_in_the_way() {
+    let mut h = osce_one("C001");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Char('x'));
+    let notice = h.app.notice.clone().unwrap_or_default();
+    assert!(notice.contains("undo the marks first (u)"), "{notice}");
+    h.key(KeyCode::Char('u'));
+    h.key(KeyCode::Char('x'));
+    let notice = h.app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("The station timer was started for this candidate") && notice.contains("(R)"),
+        "{notice}"
+    );
+    assert_eq!(h.screen(), "Scoring");
+    h.key(KeyCode::Char('R'));
+    h.key(KeyCode::Char('x'));
+    assert_eq!(h.screen(), "Reason", "{:?}", h.app.notice);
+}

@@ -82,8 +82,13 @@ impl App {
             self.ask = Some(Ask {
                 question: "Leave this sheet unsubmitted?".to_string(),
                 detail: format!(
-                    "The sheet of {} has marks on it and is not submitted. {kept}; come back to it (←/→) to finish and submit it.",
-                    self.sheet_words()
+                    "The sheet of {} {} and is not submitted. {kept}; come back to it (←/→) to finish and submit it.",
+                    self.sheet_words(),
+                    if self.sheet.as_ref().is_some_and(|s| s.state.has_marks()) {
+                        "has marks on it"
+                    } else {
+                        "was begun (its timer started)"
+                    }
                 ),
                 yes: AskFor::Move { forward },
             });
@@ -303,8 +308,21 @@ impl App {
     /// `x`: the candidate is absent, which needs a reason, unless marks
     /// are already recorded.
     fn ask_absent(&mut self) -> Vec<Effect> {
-        if self.sheet.as_ref().is_some_and(|s| s.state.is_started()) {
-            self.notice = Some("Marks are already recorded for this candidate here.".to_string());
+        let state = self.sheet.as_ref().map(|s| &s.state);
+        if state.is_some_and(|s| s.absent.is_some()) {
+            self.notice = Some("This candidate is already recorded absent here.".to_string());
+        } else if state.is_some_and(|s| s.has_marks()) {
+            self.notice = Some(
+                "Marks are recorded for this candidate here, and an absent candidate has none: if they never came, \
+                 undo the marks first (u), then press x."
+                    .to_string(),
+            );
+        } else if state.is_some_and(|s| s.is_started()) {
+            self.notice = Some(
+                "The station timer was started for this candidate: if they never came, reset it first (R), then \
+                 press x."
+                    .to_string(),
+            );
         } else {
             self.screen = Screen::Reason(Box::new(ReasonPrompt {
                 purpose: ReasonFor::Absent,
