@@ -1451,7 +1451,7 @@ fn absent_is_refused_for_a_sheet_with_marks_and_amending_withdraws_an_absence() 
         h.app
             .notice
             .as_deref()
-            .is_some_and(|n| n.contains("already recorded")),
+            .is_some_and(|n| n.contains("Marks are recorded for this candidate here")),
         "{:?}",
         h.app.notice
     );
