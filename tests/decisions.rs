@@ -1063,6 +1063,39 @@ fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
             && !cand[status_col].contains("result changed"),
         "{cand:?}"
     );
+    // The assessor's screen keeps the sheet in view (the sample drawn from
+    // the results now might not hold it), counts it to review, and the
+    // sign-off says why it is open: the pass marks, not an amendment.
+    {
+        let r = common::rubric(OSCE);
+        let h = common::hash(OSCE);
+        let folders = vec![folder.clone()];
+        let first = osce::tui::moderate::snapshot(&r, &h, &folders, None).expect("snapshot");
+        let (journal, _) = Store::new(&folder)
+            .open_moderation(&r.id, "EA1", "ea-laptop", &h)
+            .expect("open");
+        let own = osce::results::moderation::AssessorLog::of_journal(&journal);
+        let options = osce::tui::moderate::Options {
+            sample_percent: 0.0,
+            seed: 7,
+            near_percent: 5.0,
+        };
+        let app = osce::tui::moderate::ModerateApp::new(r, first, own, options);
+        assert_eq!(app.filter, osce::tui::moderate::Filter::Sample);
+        assert!(
+            app.visible
+                .iter()
+                .any(|&i| app.entries[i].candidate == candidate && app.entries[i].station == station),
+            "the sheet to review is in the sample's view"
+        );
+        assert_eq!(app.to_review(), (1, 0));
+        let (_, open) = app.sign_off_summary();
+        let open = open.join("\n");
+        assert!(
+            open.contains("under the pass marks adopted since") && !open.contains("amended since"),
+            "{open}"
+        );
+    }
     // Where the assessor has signed off, the exam lead settles it: status
     // names the command, and the decision is taken.
     let hint = format!("--candidate {candidate} --station {station} --pass --by NAME");

@@ -765,7 +765,9 @@ impl ModerateApp {
             Filter::Borderline => e.borderline,
             Filter::NearPassMark => e.near,
             Filter::Flagged => !e.flags.is_empty(),
-            Filter::Sample => e.in_sample,
+            // A sheet decided on that is to be reviewed stays in view,
+            // though the results now would not draw it.
+            Filter::Sample => e.in_sample || self.own_decision(e).is_some_and(|(_, holds)| !holds),
         }
     }
 
@@ -1498,18 +1500,23 @@ impl ModerateApp {
                 if yours == 1 { "it" } else { "them" }
             ));
         }
-        let stale = self
-            .entries
-            .iter()
-            .filter(|e| self.own_decision(e).is_some_and(|(_, h)| !h))
-            .count();
-        if stale > 0 {
+        let (review, changed) = self.to_review();
+        if changed > 0 {
             open.push(format!(
                 "{} you decided on {} amended since (or another marker's sheet arrived): your decision no \
                  longer holds for {}.",
-                plural(stale, "sheet", "sheets"),
-                if stale == 1 { "was" } else { "were" },
-                if stale == 1 { "it" } else { "them" }
+                plural(changed, "sheet", "sheets"),
+                if changed == 1 { "was" } else { "were" },
+                if changed == 1 { "it" } else { "them" }
+            ));
+        }
+        if review > 0 {
+            open.push(format!(
+                "{} you decided on {} now a different result from the marks, under the pass marks adopted since: \
+                 review {} (shown as \"you: review (pass marks changed)\").",
+                plural(review, "sheet", "sheets"),
+                if review == 1 { "gives" } else { "give" },
+                if review == 1 { "it" } else { "them" }
             ));
         }
         if self.rubric.moderation == crate::rubric::ModerationPolicy::All {
@@ -1526,6 +1533,22 @@ impl ModerateApp {
             }
         }
         (self.decided_summary(), open)
+    }
+
+    /// This assessor's decisions that no longer hold: (taken under other
+    /// pass marks, on sheets that changed since).
+    pub fn to_review(&self) -> (usize, usize) {
+        let mut counts = (0, 0);
+        for e in &self.entries {
+            if let Some((d, false)) = self.own_decision(e) {
+                if self.under_other_pass_marks(d, e) {
+                    counts.0 += 1;
+                } else {
+                    counts.1 += 1;
+                }
+            }
+        }
+        counts
     }
 
     /// What keeps this assessor from signing off now, in words: `None`

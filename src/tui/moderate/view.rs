@@ -235,10 +235,16 @@ fn render_header(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme
             sample - sample_decided
         )
     } else {
+        let (review, changed) = app.to_review();
         format!(
-            "You have decided {sample_decided} of the {sample} sheets in the sample{} · {showing}",
+            "You have decided {sample_decided} of the {sample} sheets in the sample{}{} · {showing}",
             if others > 0 {
                 format!(" (and {others} more)")
+            } else {
+                String::new()
+            },
+            if review + changed > 0 {
+                format!(" · {} to review", review + changed)
             } else {
                 String::new()
             }
