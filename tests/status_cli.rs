@@ -1465,3 +1465,73 @@ fn without_a_roster_the_odd_name_out_is_the_sheet_named() {
         "{out}"
     );
 }
+
+/// A double-marked case: one marker recorded the candidate absent, the
+/// other marked them in full. Not an absence for the exam lead to decide
+/// (which would set the marks aside without a word), but a conflict: which
+/// sheet is true is settled with `osce decide conflict`.
+#[test]
+fn absent_for_one_marker_and_marked_by_the_other_is_a_conflict() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    write_sheet(&a, FCA, "case-1", "C001", "internal@lap", true, vec![]);
+    let key = common::sheet_key(FCA, "case-1", "C001", "external@tab");
+    let (mut j, _) = Store::new(&a).open_sheet(&key, &hash(FCA)).expect("open");
+    j.append(
+        Event::Absent {
+            reason: "not seen".into(),
+        },
+        t(),
+    )
+    .expect("append");
+    j.append(common::submitted(&j, FCA), t()).expect("append");
+    drop(j);
+    let folder = a.to_str().expect("utf-8");
+    let (_, out) = status(&[FCA, "--sessions", folder]);
+    assert!(
+        out.contains("recorded absent by examiner external but marked by examiner internal"),
+        "{out}"
+    );
+    assert!(!out.contains("decide absence"), "no absence to decide:\n{out}");
+    let (code, said) = common::run_osce(&[
+        "decide",
+        "absence",
+        FCA,
+        "--sessions",
+        folder,
+        "--candidate",
+        "C001",
+        "--station",
+        "case-1",
+        "--fail",
+        "--by",
+        "Lead",
+        "--reason",
+        "r",
+        "--dry-run",
+    ]);
+    assert_ne!(
+        code, 0,
+        "an absence decision does not set the marks aside:\n{said}"
+    );
+    let (code, said) = common::run_osce(&[
+        "decide",
+        "conflict",
+        FCA,
+        "--sessions",
+        folder,
+        "--candidate",
+        "C001",
+        "--station",
+        "case-1",
+        "--use",
+        "internal@lap",
+        "--by",
+        "Lead",
+        "--reason",
+        "the candidate was seen; the external assessor arrived late",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let (_, out) = status(&[FCA, "--sessions", folder]);
+    assert!(!out.contains("recorded absent by examiner external"), "{out}");
+}

@@ -671,12 +671,20 @@ pub fn settle(rubric: &Rubric, cohort: &Cohort, decisions: &Decisions) -> Settle
             s.key.examiner == r.examiner && s.key.device == r.device && s.last_hash == r.last
         };
         let words = format!("{} ({})", ruling.words(), made.attribution());
+        // One marker recorded the candidate absent, another marked them
+        // (gather's conflict): the side not chosen does not count.
+        let absent = |i: usize| cohort.sheets[i].state.absent.is_some();
+        let split = here.iter().any(|&i| absent(i))
+            && here
+                .iter()
+                .any(|&i| !absent(i) && cohort.sheets[i].state.has_marks());
         let holds = match ruling {
             Ruling::Conflict { counts: Some(r), .. } => match here.iter().copied().find(|&i| is(i, r)) {
                 Some(chosen) => {
                     for &i in &here {
                         let same_examiner = cohort.sheets[i].key.examiner == r.examiner;
-                        if i != chosen && (!double || same_examiner) {
+                        let other_side = split && absent(i) != absent(chosen);
+                        if i != chosen && (!double || same_examiner || other_side) {
                             out.excluded.insert(i);
                         }
                     }
@@ -694,7 +702,7 @@ pub fn settle(rubric: &Rubric, cohort: &Cohort, decisions: &Decisions) -> Settle
                         .or_default() += 1;
                 }
                 for &i in &here {
-                    if !double || per_examiner[cohort.sheets[i].key.examiner.as_str()] > 1 {
+                    if !double || split || per_examiner[cohort.sheets[i].key.examiner.as_str()] > 1 {
                         out.excluded.insert(i);
                     }
                 }

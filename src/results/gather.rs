@@ -1568,8 +1568,34 @@ fn examiners_of(cohort: &Cohort, indices: &[usize], double_marking: bool) -> (Op
             }
         })
         .collect();
+    // One marker recorded the candidate absent, another marked them: only
+    // a person can say which is true. (An absence decision would otherwise
+    // set the marks aside without a word.)
+    let who = |absent: bool| -> Vec<&str> {
+        let mut names: Vec<&str> = indices
+            .iter()
+            .map(|&i| &cohort.sheets[i])
+            .filter(|s| {
+                if absent {
+                    s.state.absent.is_some()
+                } else {
+                    s.state.absent.is_none() && s.state.has_marks()
+                }
+            })
+            .map(|s| s.key.examiner.as_str())
+            .collect();
+        names.dedup();
+        names
+    };
+    let (absent, marked) = (who(true), who(false));
     let conflict = if !on_two_devices.is_empty() {
         Some(on_two_devices.join("; "))
+    } else if double_marking && !absent.is_empty() && !marked.is_empty() {
+        Some(format!(
+            "recorded absent by examiner {} but marked by examiner {}",
+            absent.join(", "),
+            marked.join(", ")
+        ))
     } else if examiners.len() > 1 && !double_marking {
         let names: Vec<&str> = examiners.keys().copied().collect();
         Some(format!(
