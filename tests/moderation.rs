@@ -1163,3 +1163,66 @@ fn a_third_markers_sheet_after_a_referral_is_not_double_marking() {
         "every candidate's shoulder counts, on the examiners' marks: {rows:?}"
     );
 }
+
+/// Markers over the threshold, one failing a critical item, and the
+/// agreed mark they recorded above the pass mark: the station fails on the
+/// critical item alone. Its score is the agreed mark, and no shortfall of
+/// the mean (which does not count) is given as a reason.
+#[test]
+fn a_critical_fail_with_an_agreed_mark_is_judged_on_the_agreed_mark() {
+    let d = Dir::new("mod-agreed-critical");
+    let s = d.sub("s");
+    let text = std::fs::read_to_string(OSCE).expect("rubric");
+    let agreed_rubric = d.0.join("agreed.ron");
+    std::fs::write(
+        &agreed_rubric,
+        text.replace("reconcile: ThirdMarker", "reconcile: AgreedMark"),
+    )
+    .expect("write");
+    let rubric_path = agreed_rubric.to_str().expect("utf-8");
+    sheet(
+        &s,
+        rubric_path,
+        "knee",
+        "C001",
+        "E01@lap1",
+        Marks::Bottom,
+        true,
+        0,
+    );
+    sheet(&s, rubric_path, "knee", "C001", "E02@lap2", Marks::Top, true, 5);
+    let l = load_all(rubric_path, std::slice::from_ref(&s));
+    let cell = l.matrix.cell("C001", "knee").expect("cell");
+    let r = rubric(rubric_path);
+    let (mut journal, _) = Store::new(&s)
+        .open_moderation(&r.id, "LEAD", "office", &hash(rubric_path))
+        .expect("open");
+    journal
+        .append(
+            Event::AgreedMark {
+                station: "knee".into(),
+                candidate: "C001".into(),
+                sheets: seen(&l.cohort, &cell.sheets),
+                score: 15.0,
+                outcome: None,
+                note: "E01 and E02 by phone".into(),
+            },
+            at(120),
+        )
+        .expect("append");
+    let l = load_all(rubric_path, &[s]);
+    let st = &of(&l, "C001").stations["knee"];
+    assert_eq!(st.result.outcome, StationOutcome::Fail);
+    assert_eq!(st.result.score, 15.0);
+    let reasons: Vec<&str> = st.result.reasons.iter().map(|r| r.text.as_str()).collect();
+    assert!(reasons.iter().any(|r| r.contains("critical item")), "{reasons:?}");
+    assert!(
+        !reasons.iter().any(|r| r.contains("below the pass mark")),
+        "the agreed mark meets it: {reasons:?}"
+    );
+    assert!(
+        st.note.as_deref().unwrap_or("").contains("(by E01 only)"),
+        "{:?}",
+        st.note
+    );
+}

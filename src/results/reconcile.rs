@@ -1051,51 +1051,68 @@ fn reconcile(
             .push(Reason::new(crate::scoring::Outcome::Incomplete, note.clone()));
     } else if !result.critical_fails.is_empty() {
         result.outcome = StationOutcome::Fail;
-        note = format!("double-marked ({}): a critical item was failed", who.join(", "));
+        // Who failed a critical item, where not every marker did: in the
+        // note (for the exam office), not in the reasons candidates read.
+        let failed_by: Vec<&str> = each
+            .iter()
+            .filter(|(_, r)| !r.critical_fails.is_empty())
+            .map(|(e, _)| e.as_str())
+            .collect();
+        let by = if failed_by.len() < each.len() {
+            format!(" (by {} only)", failed_by.join(", "))
+        } else {
+            String::new()
+        };
+        note = format!(
+            "double-marked ({}): a critical item was failed{by}",
+            who.join(", ")
+        );
         for f in &result.critical_fails {
-            // Who failed it, where not every marker did.
-            let by: Vec<&str> = each
-                .iter()
-                .filter(|(_, r)| r.critical_fails.iter().any(|g| g.item == f.item))
-                .map(|(e, _)| e.as_str())
-                .collect();
-            let text = if by.len() < each.len() {
-                format!("{f} (by {} only)", by.join(", "))
-            } else {
-                f.to_string()
-            };
             result
                 .reasons
-                .push(Reason::new(crate::scoring::Outcome::Fail, text));
+                .push(Reason::new(crate::scoring::Outcome::Fail, f.to_string()));
         }
         // Failing the pass mark as well is said too, as for one marker's
-        // sheet: the feedback, and an appeal, need every reason.
+        // sheet: the feedback, and an appeal, need every reason. The score
+        // that counts is the agreed mark where one is in force, else the
+        // mean.
         if all_decided && result.missing.is_empty() {
+            let (counted, words) = match &agreed {
+                Some((score, _, _)) => (*score, "agreed mark"),
+                None => (mean, "mean"),
+            };
+            result.score = counted;
+            let source = result
+                .pass_mark
+                .as_ref()
+                .map(|p| format!(" ({})", p.source))
+                .unwrap_or_default();
             match result.pass_mark.as_ref().and_then(|p| p.marks) {
-                Some(needed) if !passes(mean) => result.reasons.push(Reason::new(
+                Some(needed) if !passes(counted) => result.reasons.push(Reason::new(
                     crate::scoring::Outcome::Fail,
                     format!(
-                        "station '{}': {note}: mean {} of {} is below the pass mark {}",
+                        "station '{}': double-marked ({}): {words} {} of {} is below the pass mark {}{source}",
                         station.title,
-                        fmt_marks(mean),
+                        who.join(", "),
+                        fmt_marks(counted),
                         fmt_marks(result.max),
                         fmt_marks(needed)
                     ),
                 )),
                 Some(_) => {}
                 // A competency or global-rating pass mark: each marker's
-                // own shortfall, by name.
-                None => {
-                    for (examiner, r) in &each {
+                // own shortfall, once (an agreed result decides instead).
+                None if agreed.is_none() => {
+                    for (_, r) in &each {
                         let own = r.reasons.iter().skip(r.critical_fails.len());
                         for reason in own.filter(|x| x.verdict == crate::scoring::Outcome::Fail) {
-                            result.reasons.push(Reason::new(
-                                crate::scoring::Outcome::Fail,
-                                format!("{} (marked by {examiner})", reason.text),
-                            ));
+                            if !result.reasons.iter().any(|x| x.text == reason.text) {
+                                result.reasons.push(reason.clone());
+                            }
                         }
                     }
                 }
+                None => {}
             }
         }
     } else if !all_decided {
