@@ -3964,6 +3964,36 @@ fn a_provisional_fail_on_the_next_confirmation_says_why() {
             "the keys stay:\n{screen}"
         );
     }
+    keys_stay_at_every_size(&h);
+    // A candidate failing everything: many reasons, the keys still there.
+    let mut h = practical(&[("C001", "Aisha Khan"), ("C002", "Ben Okafor")]);
+    h.key(KeyCode::Enter);
+    while h.app.current_candidate().is_some_and(|c| c.id == "C001") && h.screen() == "Scoring" {
+        mark_all_and_submit(&mut h, '0');
+    }
+    assert_eq!(h.screen(), "Confirm");
+    assert!(
+        h.app
+            .provisional
+            .as_ref()
+            .is_some_and(|p| p.result.deciding_reasons().count() > 2)
+    );
+    keys_stay_at_every_size(&h);
+}
+
+/// At every size from 80×24 to 160×50 the confirmation keeps its keys and
+/// the result's first line.
+fn keys_stay_at_every_size(h: &Harness) {
+    for w in 80..=160 {
+        for ht in 24..=50 {
+            let screen = h.render(w, ht);
+            assert!(
+                screen.contains("enter: yes, open the sheet")
+                    && screen.contains("PROVISIONAL overall result"),
+                "at {w}×{ht}:\n{screen}"
+            );
+        }
+    }
 }
 
 /// The timer started and a mark given and undone: `x` says what stands in

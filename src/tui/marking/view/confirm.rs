@@ -278,19 +278,17 @@ fn reasons_in_room(
     main: Rect,
 ) {
     let width = usize::from(main.width.saturating_sub(2)).max(1);
-    let rows = |l: &Line| l.width().div_ceil(width).max(1);
+    let rows = |l: &Line| wrapped_rows(l, width);
     let room = usize::from(main.height.saturating_sub(2));
     // The blank line and the keys still to come.
     let mut used = lines.iter().map(rows).sum::<usize>() + 2;
     let reasons: Vec<&str> = p.result.deciding_reasons().map(|r| r.text.as_str()).collect();
     let fits = |used: usize, l: &Line| used + rows(l) <= room;
     match (total, reasons.first()) {
-        (Some(total), Some(first)) if !fits(used + 1, &Line::raw(format!("· {first}"))) => {
+        (Some(_), Some(first)) if !fits(used + 1, &Line::raw(format!("· {first}"))) => {
             if used < room {
                 let cut = crate::base::text::fit(&format!("· {first}"), width);
                 lines.push(Line::raw(cut.trim_end().to_string()));
-            } else {
-                lines.push(total);
             }
             return;
         }
@@ -316,6 +314,31 @@ fn reasons_in_room(
         used += rows(&line);
         lines.push(line);
     }
+}
+
+/// How many rows `line` takes wrapped at word boundaries to `width`
+/// columns, counted as if one column narrower: never fewer than the
+/// screen's own wrapping gives, so that what is counted to fit does.
+fn wrapped_rows(line: &Line, width: usize) -> usize {
+    let width = width.saturating_sub(1).max(1);
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let mut rows: usize = 1;
+    let mut at: usize = 0;
+    for word in text.split(' ') {
+        let w = ratatui::text::Span::raw(word).width();
+        let need = if at == 0 { w } else { at + 1 + w };
+        if need <= width {
+            at = need;
+        } else if w <= width {
+            rows += 1;
+            at = w;
+        } else {
+            // A word longer than the row is broken across rows.
+            rows += (at + 1 + w).div_ceil(width) - 1;
+            at = (at + 1 + w) % width;
+        }
+    }
+    rows
 }
 
 /// A candidate's provisional overall result and the reasons that decided
