@@ -461,7 +461,7 @@ fn an_agreed_mark_reconciles_markers_over_the_threshold() {
             at(120),
         )
         .expect("append");
-    let l = load_all(FCA, &[s]);
+    let l = load_all(FCA, std::slice::from_ref(&s));
     let st = &of(&l, "C001").stations["case-1"];
     assert_eq!(st.result.score, 7.0);
     assert_ne!(st.result.outcome, StationOutcome::Incomplete);
@@ -469,6 +469,18 @@ fn an_agreed_mark_reconciles_markers_over_the_threshold() {
         st.note.as_deref().unwrap_or("").contains("agreed mark 7 of 9"),
         "{:?}",
         st.note
+    );
+    // The exam lead who recorded the markers' agreed mark moderated
+    // nothing: there is nothing for them to sign off, and results do not
+    // wait for it.
+    let (_, out) = run_osce(&["status", FCA, "--sessions", s.to_str().expect("utf-8")]);
+    assert!(
+        !out.contains("assessor LEAD has not signed the moderation off"),
+        "{out}"
+    );
+    assert!(
+        out.contains("LEAD on office: ") && out.contains("; nothing to sign off"),
+        "{out}"
     );
 }
 

@@ -79,7 +79,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
                 args.out.display()
             );
             let incomplete = results.iter().filter(|c| c.waiting()).count();
-            if moderation.logs.iter().any(|l| !l.is_signed_off()) {
+            if moderation.assessors().iter().any(|(_, signed)| !signed) {
                 outln!(
                     "note: external moderation is not signed off yet; results may still change (osce status shows it)"
                 );

@@ -1753,6 +1753,7 @@ fn moderation_section(
     for log in &moderation.logs {
         let signed = match &log.signed_off {
             Some((time, _)) => format!("signed off {}", osce::results::audit::fmt_time(time)),
+            None if log.nothing_to_sign_off() => "nothing to sign off".to_string(),
             None => "not signed off".to_string(),
         };
         let _ = writeln!(

@@ -197,6 +197,14 @@ impl AssessorLog {
         self.signed_off.is_some()
     }
 
+    /// Nothing here to sign off: no decision that counts (none at all, or
+    /// only on sheets the assessor marked, which never count), no report,
+    /// no sign-off. Agreed marks the markers reached, recorded by whoever
+    /// records them (the exam lead, say), are not moderation.
+    pub fn nothing_to_sign_off(&self) -> bool {
+        self.current().is_empty() && self.report.trim().is_empty() && self.signed_off.is_none()
+    }
+
     /// The decisions in effect, one per candidate × station (none on a
     /// sheet the assessor marked, which never counts).
     pub fn current(&self) -> BTreeMap<(String, String), &Decided> {
@@ -548,11 +556,7 @@ impl Moderation {
     pub fn assessors(&self) -> Vec<(&str, bool)> {
         let mut by: BTreeMap<&str, bool> = BTreeMap::new();
         for log in &self.logs {
-            if log.decisions.is_empty()
-                && log.agreed.is_empty()
-                && log.report.trim().is_empty()
-                && log.signed_off.is_none()
-            {
+            if log.nothing_to_sign_off() {
                 continue;
             }
             *by.entry(log.assessor.as_str()).or_default() |= log.signed_off.is_some();
