@@ -1939,3 +1939,27 @@ fn a_borderline_group_of_a_handful_setting_a_pass_mark_is_flagged() {
         "the cohort has a station with a small borderline group:\n{md}"
     );
 }
+
+/// The same two markers are one pair in the examiners' figures, whichever
+/// of them opened a candidate's sheet first: not "E01+E02" and "E02+E01"
+/// compared as if they were two examiners (a false "lenient" flag).
+#[test]
+fn a_pair_of_markers_is_one_whichever_opened_first() {
+    let d = Dir::new("report-pair-order");
+    let s = d.sub("s");
+    for (c, e01_at, e02_at) in [("C001", 0, 1), ("C002", 1, 0), ("C003", 0, 1), ("C004", 1, 0)] {
+        sheet(&s, OSCE, "knee", c, "E01@lap1", Marks::LoseFirst(1), true, e01_at);
+        sheet(&s, OSCE, "knee", c, "E02@lap2", Marks::LoseFirst(2), true, e02_at);
+    }
+    let r = report_of(&s);
+    let pairs: Vec<&str> = r
+        .exam
+        .examiners
+        .iter()
+        .filter(|x| x.station == "knee")
+        .map(|x| x.examiner.as_str())
+        .collect();
+    // One pair marked every candidate at the knee: there is no other
+    // examiner to compare it with.
+    assert!(pairs.is_empty(), "one pair at the knee, not two: {pairs:?}");
+}

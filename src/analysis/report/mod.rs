@@ -335,11 +335,15 @@ fn row_of(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, circuits: &BTre
                 }
                 _ => (None, false),
             };
-            let examiners: Vec<&str> = d
+            // The same markers are the same pair whoever opened a sheet
+            // first.
+            let mut examiners: Vec<&str> = d
                 .sheets
                 .iter()
                 .map(|&i| cohort.sheets[i].key.examiner.as_str())
                 .collect();
+            examiners.sort_unstable();
+            examiners.dedup();
             // The sheets whose marks make the score: every marker's (their
             // mean counts), or the third marker's alone where theirs does.
             let third_counts = rubric.double_marking.reconcile == crate::rubric::Reconcile::ThirdMarker
