@@ -1535,3 +1535,48 @@ fn absent_for_one_marker_and_marked_by_the_other_is_a_conflict() {
     let (_, out) = status(&[FCA, "--sessions", folder]);
     assert!(!out.contains("recorded absent by examiner external"), "{out}");
 }
+
+/// Both markers of a double-marked case recorded the candidate absent: one
+/// absence for the exam lead to decide, not a station "waiting for every
+/// marker's sheet". Once deferred it is settled, and nothing is held back.
+#[test]
+fn absent_for_both_markers_is_one_absence_to_decide() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    for who in ["internal@lap", "external@tab"] {
+        let key = common::sheet_key(FCA, "case-1", "C001", who);
+        let (mut j, _) = Store::new(&a).open_sheet(&key, &hash(FCA)).expect("open");
+        j.append(
+            Event::Absent {
+                reason: "did not arrive".into(),
+            },
+            t(),
+        )
+        .expect("append");
+        j.append(common::submitted(&j, FCA), t()).expect("append");
+    }
+    let folder = a.to_str().expect("utf-8");
+    let (_, out) = status(&[FCA, "--sessions", folder]);
+    assert!(!out.contains("not every marker's sheet is complete"), "{out}");
+    assert!(out.contains("decide absence"), "{out}");
+    let (code, said) = common::run_osce(&[
+        "decide",
+        "absence",
+        FCA,
+        "--sessions",
+        folder,
+        "--candidate",
+        "C001",
+        "--station",
+        "case-1",
+        "--deferred",
+        "--by",
+        "Lead",
+        "--reason",
+        "GP note",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    assert!(!said.contains("not every marker's sheet is complete"), "{said}");
+    let (_, out) = status(&[FCA, "--sessions", folder, "--problems"]);
+    assert!(!out.contains("C001 at case-1: double-marked"), "{out}");
+}

@@ -208,9 +208,23 @@ fn candidate_result(
         // Only a submitted sheet gives the station its result: one still
         // being marked may change, so its station waits (its note says so).
         let unsubmitted = not_submitted_words(cohort, &indices);
-        let (indices, pending): (Vec<usize>, Vec<usize>) = indices
+        let (mut indices, pending): (Vec<usize>, Vec<usize>) = indices
             .into_iter()
             .partition(|&i| cohort.sheets[i].state.submitted.is_some());
+        // Every marker recorded the candidate absent: one absence, as one
+        // sheet gives it (and an absence decision settles it), not a
+        // double-marked station waiting for marks.
+        let all_absent = indices.len() > 1
+            && pending.is_empty()
+            && indices.iter().all(|&i| cohort.sheets[i].state.absent.is_some());
+        let absent_sheets = if all_absent {
+            Some(std::mem::take(&mut indices))
+        } else {
+            None
+        };
+        if let Some(all) = &absent_sheets {
+            indices.push(all[0]);
+        }
         let agreed = moderation
             .agreed_mark(cohort, &indices, candidate, &station.id)
             .map(|a| {
@@ -273,6 +287,9 @@ fn candidate_result(
         };
         let absent = cell.is_some_and(|c| c.state == CellState::Absent);
         let mut detail = detail;
+        if let Some(all) = absent_sheets {
+            detail.sheets = all;
+        }
         // A sheet being amended counts as last submitted until it is
         // submitted again (the result is not final meanwhile).
         if let Some(words) = cell
