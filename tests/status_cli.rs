@@ -1514,6 +1514,10 @@ fn absent_for_one_marker_and_marked_by_the_other_is_a_conflict() {
         code, 0,
         "an absence decision does not set the marks aside:\n{said}"
     );
+    assert!(
+        said.contains("settle which sheet counts first, with osce decide conflict"),
+        "{said}"
+    );
     let (code, said) = common::run_osce(&[
         "decide",
         "conflict",
@@ -1579,4 +1583,47 @@ fn absent_for_both_markers_is_one_absence_to_decide() {
     assert!(!said.contains("not every marker's sheet is complete"), "{said}");
     let (_, out) = status(&[FCA, "--sessions", folder, "--problems"]);
     assert!(!out.contains("C001 at case-1: double-marked"), "{out}");
+}
+
+/// One examiner recorded the candidate absent on two laptops (a laptop
+/// swapped mid-exam): a conflict, where no sheet counts until it is
+/// settled, so stations.csv gives no score (never a 0 that reads as
+/// marks earned) and names no examiner.
+#[test]
+fn one_examiners_absence_on_two_laptops_is_a_conflict_with_no_score() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    for who in ["internal@lap1", "internal@lap2"] {
+        let key = common::sheet_key(FCA, "case-1", "C001", who);
+        let (mut j, _) = Store::new(&a).open_sheet(&key, &hash(FCA)).expect("open");
+        j.append(
+            Event::Absent {
+                reason: "did not arrive".into(),
+            },
+            t(),
+        )
+        .expect("append");
+        j.append(common::submitted(&j, FCA), t()).expect("append");
+    }
+    let folder = a.to_str().expect("utf-8");
+    let out = d.0.join("out");
+    common::run_osce(&[
+        "export",
+        FCA,
+        "--sessions",
+        folder,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let rows = common::csv_rows(&out.join("stations.csv"));
+    let col = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
+    let row = rows
+        .iter()
+        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "case-1")
+        .expect("the row");
+    assert_eq!(
+        (row[col("score")].as_str(), row[col("examiners")].as_str()),
+        ("", ""),
+        "{row:?}"
+    );
 }

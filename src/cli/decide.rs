@@ -891,6 +891,16 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             cell, deferred, fail, ..
         } => {
             let c = cell_state(l, cell)?;
+            if c == CellState::Conflict {
+                let why = l
+                    .matrix
+                    .cell(&cell.candidate, &cell.station)
+                    .and_then(|x| x.conflict.clone())
+                    .unwrap_or_default();
+                return Err(cell.refuse(format!(
+                    "is in conflict ({why}): settle which sheet counts first, with osce decide conflict"
+                )));
+            }
             if c != CellState::Absent {
                 return Err(cell.refuse(format!(
                     "is not recorded absent ({}): an absence is decided only where the examiner recorded one",

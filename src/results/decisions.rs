@@ -674,7 +674,16 @@ pub fn settle(rubric: &Rubric, cohort: &Cohort, decisions: &Decisions) -> Settle
         // One marker recorded the candidate absent, another marked them
         // (gather's conflict): the side not chosen does not count.
         let absent = |i: usize| cohort.sheets[i].state.absent.is_some();
-        let split = here.iter().any(|&i| absent(i))
+        // (Where one examiner has two sheets here, the conflict is theirs,
+        // as gather says: that is what is decided.)
+        let one_each = here.iter().all(|&i| {
+            here.iter()
+                .filter(|&&j| cohort.sheets[j].key.examiner == cohort.sheets[i].key.examiner)
+                .count()
+                == 1
+        });
+        let split = one_each
+            && here.iter().any(|&i| absent(i))
             && here
                 .iter()
                 .any(|&i| !absent(i) && cohort.sheets[i].state.has_marks());

@@ -853,6 +853,14 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
         // Before sign-off the row says so, and is no sign-off in effect.
         match &log.signed_off {
             Some((time, summary)) => tail("sign-off", summary.clone(), Some(time), "yes"),
+            // Agreed marks alone (or decisions that never count) are not
+            // moderation: there is nothing to sign off.
+            None if log.nothing_to_sign_off() => tail(
+                "sign-off",
+                "nothing to sign off".into(),
+                None,
+                "no: nothing to sign off",
+            ),
             None => tail(
                 "sign-off",
                 "not signed off".into(),

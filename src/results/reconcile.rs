@@ -215,6 +215,7 @@ fn candidate_result(
         // sheet gives it (and an absence decision settles it), not a
         // double-marked station waiting for marks.
         let all_absent = indices.len() > 1
+            && cell.is_some_and(|c| !matches!(c.state, CellState::Conflict | CellState::Problem))
             && pending.is_empty()
             && indices.iter().all(|&i| cohort.sheets[i].state.absent.is_some());
         let absent_sheets = if all_absent {
@@ -1080,8 +1081,17 @@ fn reconcile(
         } else {
             String::new()
         };
+        // The agreed mark, where one is in force, is the score that counts.
+        let agreed_words = match &agreed {
+            Some((score, _, recorded)) if all_decided && result.missing.is_empty() => format!(
+                "; agreed mark {} of {}: {recorded}",
+                fmt_marks(*score),
+                fmt_marks(result.max)
+            ),
+            _ => String::new(),
+        };
         note = format!(
-            "double-marked ({}): a critical item was failed{by}",
+            "double-marked ({}): a critical item was failed{by}{agreed_words}",
             who.join(", ")
         );
         for f in &result.critical_fails {

@@ -411,7 +411,7 @@ fn the_scoring_screens_keys_each_do_what_the_examiner_expects() {
             Then {
                 screen: "scoring",
                 asks: Some(""),
-                says: Some("already recorded"),
+                says: Some("Marks are recorded for this candidate here"),
                 writes: &[],
             },
         ),

@@ -743,12 +743,20 @@ impl ModerateApp {
     /// since, nor if it was taken when the marks gave another result
     /// (other pass marks since): then it must be reviewed.
     pub fn own_decision(&self, e: &Entry) -> Option<(&crate::results::moderation::Decided, bool)> {
-        let (d, holds) = self
-            .moderation
+        let (d, holds) = self.own_decision_as_recorded(e)?;
+        Some((d, holds && !self.under_other_pass_marks(d, e)))
+    }
+
+    /// This assessor's decision on an entry, and whether it holds for the
+    /// sheets as they are now (pass marks aside).
+    pub fn own_decision_as_recorded(
+        &self,
+        e: &Entry,
+    ) -> Option<(&crate::results::moderation::Decided, bool)> {
+        self.moderation
             .decisions(&self.cohort, &e.sheets, &e.candidate, &e.station)
             .into_iter()
-            .find(|(x, _)| x.assessor == self.assessor)?;
-        Some((d, holds && !self.under_other_pass_marks(d, e)))
+            .find(|(x, _)| x.assessor == self.assessor)
     }
 
     /// Whether `d` was taken when the marks gave another result than they
@@ -1540,12 +1548,11 @@ impl ModerateApp {
     pub fn to_review(&self) -> (usize, usize) {
         let mut counts = (0, 0);
         for e in &self.entries {
-            if let Some((d, false)) = self.own_decision(e) {
-                if self.under_other_pass_marks(d, e) {
-                    counts.0 += 1;
-                } else {
-                    counts.1 += 1;
-                }
+            match self.own_decision_as_recorded(e) {
+                // The sheets changed since: whatever the pass marks did.
+                Some((_, false)) => counts.1 += 1,
+                Some((d, true)) if self.under_other_pass_marks(d, e) => counts.0 += 1,
+                _ => {}
             }
         }
         counts

@@ -283,7 +283,10 @@ fn decision_text(app: &ModerateApp, e: &Entry) -> String {
                 }
             ),
         },
-        Some((d, false)) if app.under_other_pass_marks(d, e) => {
+        Some((d, false))
+            if app.own_decision_as_recorded(e).is_some_and(|(_, holds)| holds)
+                && app.under_other_pass_marks(d, e) =>
+        {
             "you: review (pass marks changed)".to_string()
         }
         Some((_, false)) => "you: amended since".to_string(),

@@ -333,9 +333,13 @@ fn wrapped_rows(line: &Line, width: usize) -> usize {
             rows += 1;
             at = w;
         } else {
-            // A word longer than the row is broken across rows.
-            rows += (at + 1 + w).div_ceil(width) - 1;
-            at = (at + 1 + w) % width;
+            // A word longer than the row: on rows of its own, broken.
+            if at > 0 {
+                rows += 1;
+            }
+            let its_rows = w.div_ceil(width);
+            rows += its_rows - 1;
+            at = w - (its_rows - 1) * width;
         }
     }
     rows
