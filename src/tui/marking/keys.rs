@@ -149,7 +149,7 @@ pub fn bindings() -> &'static [Binding] {
                 MARKING,
                 &[Key::Char('a')],
                 "a",
-                "move on to changeover after a soft time-up",
+                "move on after a soft time-up (to any changeover)",
                 None,
                 Action::Advance,
             ),
