@@ -37,6 +37,46 @@ impl Tmux {
 
     /// [`Tmux::start`] in a terminal of `width` × `height`.
     pub fn start_sized(&self, command: &str, width: u16, height: u16) {
+        // A server still on its way out (its last session just closed)
+        // could take the new session down with it: wait until it is gone,
+        // and start again should the session not be there.
+        self.wait_server_gone();
+        for _ in 0..3 {
+            self.new_session(command, width, height);
+            if self.has_session() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn has_session(&self) -> bool {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(["has-session", "-t", "e2e"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    /// Waits (up to 5 s) until this test's tmux server has exited.
+    fn wait_server_gone(&self) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            let alive = Command::new("tmux")
+                .arg("-L")
+                .arg(&self.socket)
+                .arg("list-sessions")
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if !alive {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn new_session(&self, command: &str, width: u16, height: u16) {
         let (w, h) = (width.to_string(), height.to_string());
         // What the home screen remembers stays in this test's folder.
         let state = format!("OSCE_STATE_DIR={}", self.dir.join("state").display());
@@ -89,7 +129,17 @@ impl Tmux {
     fn explain(&self, screen: &str) -> String {
         match self.ended() {
             Some(status) => format!("{screen}\n(osce has ended, exit status {status})"),
-            None => screen.to_string(),
+            None if self.has_session() => {
+                let pane = self.run(&[
+                    "display-message",
+                    "-p",
+                    "-t",
+                    "e2e",
+                    "pane pid #{pane_pid}, running #{pane_current_command}",
+                ]);
+                format!("{screen}\n(osce runs: {})", pane.trim())
+            }
+            None => format!("{screen}\n(the terminal is gone: no tmux session)"),
         }
     }
 
@@ -103,7 +153,7 @@ impl Tmux {
         let start = Instant::now();
         while self.run(&["list-sessions"]).contains("e2e") {
             if self.ended().is_some() {
-                self.run(&["kill-session", "-t", "e2e"]);
+                self.run(&["kill-server"]);
                 continue;
             }
             assert!(
