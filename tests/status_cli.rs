@@ -1563,6 +1563,11 @@ fn absent_for_both_markers_is_one_absence_to_decide() {
     let (_, out) = status(&[FCA, "--sessions", folder]);
     assert!(!out.contains("not every marker's sheet is complete"), "{out}");
     assert!(out.contains("decide absence"), "{out}");
+    let (_, problems) = status(&[FCA, "--sessions", folder, "--problems"]);
+    assert!(
+        problems.contains("absent (did not arrive): not settled"),
+        "the same reason once: {problems}"
+    );
     let (code, said) = common::run_osce(&[
         "decide",
         "absence",

@@ -1077,11 +1077,14 @@ pub fn render_problems(
                 state if !state.is_done() => format!("{s}: {}", state.label()),
                 CellState::Absent if absence_decided(cell) => continue,
                 CellState::Absent => {
-                    let why: Vec<&str> = cell
+                    let mut why: Vec<&str> = cell
                         .sheets
                         .iter()
                         .filter_map(|&i| cohort.sheets[i].state.absent.as_deref())
                         .collect();
+                    // Both markers' reason, where they wrote the same, once.
+                    why.sort_unstable();
+                    why.dedup();
                     format!(
                         "{s}: absent ({}): not settled (a fail, or the candidate deferred): the result is not final until it is\n{}",
                         why.join("; "),

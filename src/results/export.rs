@@ -314,7 +314,9 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
             let absent = r.outcome == StationOutcome::Absent;
             let scored = !absent && !d.sheets.is_empty();
             let absence = absent.then(|| {
-                let why: Vec<&str> = sheets.iter().filter_map(|s| s.state.absent.as_deref()).collect();
+                let mut why: Vec<&str> = sheets.iter().filter_map(|s| s.state.absent.as_deref()).collect();
+                why.sort_unstable();
+                why.dedup();
                 format!(
                     "absent: {}",
                     if why.is_empty() {
