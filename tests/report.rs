@@ -1963,3 +1963,50 @@ fn a_pair_of_markers_is_one_whichever_opened_first() {
     // examiner to compare it with.
     assert!(pairs.is_empty(), "one pair at the knee, not two: {pairs:?}");
 }
+
+/// The practical exam's cohort raises a flag on the whole exam (Φ) and
+/// none on a station or examiner: the brief does not say every figure is
+/// within the usual thresholds while the flags below say otherwise.
+#[test]
+fn the_brief_does_not_clear_the_exam_while_the_whole_exam_is_flagged() {
+    const PRACTICAL: &str = "rubrics/msk-practical-exam.ron";
+    let d = Dir::new("report-brief-flags");
+    let s = d.0.join("s");
+    let out = osce(&[
+        "simulate",
+        PRACTICAL,
+        "--candidates",
+        "200",
+        "--examiners",
+        "6",
+        "--seed",
+        "3",
+        "--sessions",
+        s.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = osce(&[
+        "report",
+        PRACTICAL,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--format",
+        "markdown",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let brief = text
+        .split("## For the exam board, in brief")
+        .nth(1)
+        .and_then(|b| b.split("\n## ").next())
+        .unwrap_or_else(|| panic!("{text}"));
+    if brief.contains("About the whole exam:") {
+        assert!(
+            !brief.contains("every figure is within the usual thresholds"),
+            "{brief}"
+        );
+    } else {
+        // Without a whole-exam flag there is nothing to contradict: the
+        // cohort must raise one for this test to test anything.
+        panic!("the simulated cohort raised no whole-exam flag:\n{brief}");
+    }
+}

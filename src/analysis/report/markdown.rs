@@ -162,9 +162,16 @@ fn summary(out: &mut String, r: &Report) {
         })
         .collect();
     if concern.is_empty() && watch.is_empty() && examiners.is_empty() && items.is_empty() {
+        // Every figure is within the thresholds only where the whole exam
+        // raised no flag either.
         let _ = writeln!(
             out,
-            "- No station or examiner needs attention: every figure is within the usual thresholds."
+            "{}",
+            if exam_flags.is_empty() {
+                "- No station or examiner needs attention: every figure is within the usual thresholds."
+            } else {
+                "- No station or examiner needs attention (the whole exam's flags are above)."
+            }
         );
     } else {
         if !concern.is_empty() {
