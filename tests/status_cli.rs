@@ -1475,17 +1475,7 @@ fn absent_for_one_marker_and_marked_by_the_other_is_a_conflict() {
     let d = Dir::new();
     let a = d.sub("a");
     write_sheet(&a, FCA, "case-1", "C001", "internal@lap", true, vec![]);
-    let key = common::sheet_key(FCA, "case-1", "C001", "external@tab");
-    let (mut j, _) = Store::new(&a).open_sheet(&key, &hash(FCA)).expect("open");
-    j.append(
-        Event::Absent {
-            reason: "not seen".into(),
-        },
-        t(),
-    )
-    .expect("append");
-    j.append(common::submitted(&j, FCA), t()).expect("append");
-    drop(j);
+    absent_sheet(&a, "external@tab", "not seen");
     let folder = a.to_str().expect("utf-8");
     let (_, out) = status(&[FCA, "--sessions", folder]);
     assert!(
@@ -1548,16 +1538,7 @@ fn absent_for_both_markers_is_one_absence_to_decide() {
     let d = Dir::new();
     let a = d.sub("a");
     for who in ["internal@lap", "external@tab"] {
-        let key = common::sheet_key(FCA, "case-1", "C001", who);
-        let (mut j, _) = Store::new(&a).open_sheet(&key, &hash(FCA)).expect("open");
-        j.append(
-            Event::Absent {
-                reason: "did not arrive".into(),
-            },
-            t(),
-        )
-        .expect("append");
-        j.append(common::submitted(&j, FCA), t()).expect("append");
+        absent_sheet(&a, who, "did not arrive");
     }
     let folder = a.to_str().expect("utf-8");
     let (_, out) = status(&[FCA, "--sessions", folder]);
@@ -1599,16 +1580,7 @@ fn one_examiners_absence_on_two_laptops_is_a_conflict_with_no_score() {
     let d = Dir::new();
     let a = d.sub("a");
     for who in ["internal@lap1", "internal@lap2"] {
-        let key = common::sheet_key(FCA, "case-1", "C001", who);
-        let (mut j, _) = Store::new(&a).open_sheet(&key, &hash(FCA)).expect("open");
-        j.append(
-            Event::Absent {
-                reason: "did not arrive".into(),
-            },
-            t(),
-        )
-        .expect("append");
-        j.append(common::submitted(&j, FCA), t()).expect("append");
+        absent_sheet(&a, who, "did not arrive");
     }
     let folder = a.to_str().expect("utf-8");
     let out = d.0.join("out");
@@ -1631,4 +1603,19 @@ fn one_examiners_absence_on_two_laptops_is_a_conflict_with_no_score() {
         ("", ""),
         "{row:?}"
     );
+}
+
+/// C001 recorded absent at the final clinical assessment's case 1 by `who`
+/// (`examiner@device`), for `reason`, and submitted.
+fn absent_sheet(folder: &Path, who: &str, reason: &str) {
+    let key = common::sheet_key(FCA, "case-1", "C001", who);
+    let (mut j, _) = Store::new(folder).open_sheet(&key, &hash(FCA)).expect("open");
+    j.append(
+        Event::Absent {
+            reason: reason.into(),
+        },
+        t(),
+    )
+    .expect("append");
+    j.append(common::submitted(&j, FCA), t()).expect("append");
 }

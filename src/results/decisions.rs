@@ -674,19 +674,7 @@ pub fn settle(rubric: &Rubric, cohort: &Cohort, decisions: &Decisions) -> Settle
         // One marker recorded the candidate absent, another marked them
         // (gather's conflict): the side not chosen does not count.
         let absent = |i: usize| cohort.sheets[i].state.absent.is_some();
-        // (Where one examiner has two sheets here, the conflict is theirs,
-        // as gather says: that is what is decided.)
-        let one_each = here.iter().all(|&i| {
-            here.iter()
-                .filter(|&&j| cohort.sheets[j].key.examiner == cohort.sheets[i].key.examiner)
-                .count()
-                == 1
-        });
-        let split = one_each
-            && here.iter().any(|&i| absent(i))
-            && here
-                .iter()
-                .any(|&i| !absent(i) && cohort.sheets[i].state.has_marks());
+        let split = crate::results::gather::absence_split(cohort, &here).is_some();
         let holds = match ruling {
             Ruling::Conflict { counts: Some(r), .. } => match here.iter().copied().find(|&i| is(i, r)) {
                 Some(chosen) => {

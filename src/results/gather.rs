@@ -1527,6 +1527,32 @@ fn names_differing(
     out
 }
 
+/// Where each examiner has one sheet among `indices` (one cell), and some
+/// recorded the candidate absent while others marked them: the examiners
+/// on each side (absent, marked). A conflict for a person to settle, and
+/// what `decide conflict` sets aside the side not chosen of.
+pub(crate) fn absence_split<'a>(
+    cohort: &'a Cohort,
+    indices: &[usize],
+) -> Option<(Vec<&'a str>, Vec<&'a str>)> {
+    let sheets: Vec<&FoundSheet> = indices.iter().map(|&i| &cohort.sheets[i]).collect();
+    let one_each = sheets
+        .iter()
+        .all(|s| sheets.iter().filter(|t| t.key.examiner == s.key.examiner).count() == 1);
+    let side = |absent: bool| -> Vec<&'a str> {
+        sheets
+            .iter()
+            .filter(|s| match absent {
+                true => s.state.absent.is_some(),
+                false => s.state.absent.is_none() && s.state.has_marks(),
+            })
+            .map(|s| s.key.examiner.as_str())
+            .collect()
+    };
+    let (absent, marked) = (side(true), side(false));
+    (one_each && !absent.is_empty() && !marked.is_empty()).then_some((absent, marked))
+}
+
 /// What the sheets `indices` of one cell (two or more) say of it: the
 /// conflict among them, if any, and whether they are double marking.
 fn examiners_of(cohort: &Cohort, indices: &[usize], double_marking: bool) -> (Option<String>, bool) {
@@ -1571,26 +1597,10 @@ fn examiners_of(cohort: &Cohort, indices: &[usize], double_marking: bool) -> (Op
     // One marker recorded the candidate absent, another marked them: only
     // a person can say which is true. (An absence decision would otherwise
     // set the marks aside without a word.)
-    let who = |absent: bool| -> Vec<&str> {
-        let mut names: Vec<&str> = indices
-            .iter()
-            .map(|&i| &cohort.sheets[i])
-            .filter(|s| {
-                if absent {
-                    s.state.absent.is_some()
-                } else {
-                    s.state.absent.is_none() && s.state.has_marks()
-                }
-            })
-            .map(|s| s.key.examiner.as_str())
-            .collect();
-        names.dedup();
-        names
-    };
-    let (absent, marked) = (who(true), who(false));
+    let split = absence_split(cohort, indices);
     let conflict = if !on_two_devices.is_empty() {
         Some(on_two_devices.join("; "))
-    } else if double_marking && !absent.is_empty() && !marked.is_empty() {
+    } else if let Some((absent, marked)) = split.filter(|_| double_marking) {
         Some(format!(
             "recorded absent by examiner {} but marked by examiner {}",
             absent.join(", "),
