@@ -3981,6 +3981,27 @@ fn a_provisional_fail_on_the_next_confirmation_says_why() {
     keys_stay_at_every_size(&h);
 }
 
+/// A soft time-up at a station with no changeover (every station of the
+/// practical exam): the line says `a` moves on, not to a changeover there
+/// is none of.
+#[test]
+fn a_soft_time_up_without_a_changeover_says_a_moves_on() {
+    let mut h = practical(&[("C001", "Aisha Khan")]);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(20.0 * 60.0 + 6.0);
+    for (w, ht) in [(120, 40), (80, 24)] {
+        let screen = h.render(w, ht);
+        assert!(
+            screen.contains("TIME UP · overrun +0:06 (a: move on)"),
+            "{screen}"
+        );
+        assert!(!screen.contains("changeover"), "{screen}");
+    }
+}
+
 /// At every size from 80×24 to 160×50 the confirmation keeps its keys and
 /// the result's first line.
 fn keys_stay_at_every_size(h: &Harness) {

@@ -259,6 +259,9 @@ fn render_header(
                     ("not timed · round over".to_string(), String::new())
                 }
                 Phase::NotStarted => (format!("READY {text} · space starts"), text),
+                Phase::Overrun if plan.changeover.is_zero() => {
+                    (format!("TIME UP · overrun {text} (a: move on)"), text)
+                }
                 Phase::Overrun => (format!("TIME UP · overrun {text} (a: changeover)"), text),
                 // Stopped early: say where, never "time up".
                 Phase::Done => match timer.stopped_in() {
