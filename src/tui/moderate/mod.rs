@@ -1318,7 +1318,7 @@ impl ModerateApp {
                 };
                 let outcome = match form.result {
                     AgreedResult::NotChosen => {
-                        self.warn("This station is passed by competency or global rating: choose the agreed result (p or f).");
+                        self.warn("This station is judged by competency or global rating: choose the agreed result (p or f).");
                         form.field = AgreedField::Result;
                         return Screen::Agreed(form);
                     }

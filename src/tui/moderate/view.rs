@@ -162,7 +162,7 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
                 frame.render_widget(
                     Paragraph::new(vec![
                         Line::styled(
-                            "Agreed result (passed by competency or global rating): type p or f",
+                            "Agreed result (a station judged by competency or global rating): type p or f",
                             mark(form.field == AgreedField::Result),
                         ),
                         Line::from(format!("  {chosen}")),
@@ -437,7 +437,7 @@ pub fn sheet_lines(app: &ModerateApp, e: &Entry, theme: &Theme) -> Vec<Line<'sta
     let pass = match r.pass_mark.as_ref() {
         Some(p) => match p.marks {
             Some(m) => format!("; pass mark {}", fmt_marks(m)),
-            None => "; passed by competency or global rating, not by a pass mark".to_string(),
+            None => "; judged by competency or global rating, not by a pass mark".to_string(),
         },
         None => String::new(),
     };
