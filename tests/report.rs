@@ -825,6 +825,42 @@ fn r2_without_spread_in_scores_cannot_be_computed_and_is_flagged() {
     assert_eq!(row[col], "", "empty where it cannot be computed");
 }
 
+/// A regression pass mark's confidence interval is of a score: it is cut
+/// at 0 and at the station's maximum, never "(-4.57–12.29)".
+#[test]
+fn a_regression_confidence_interval_stays_within_the_stations_marks() {
+    let d = Dir::new("report-ci");
+    let s = d.sub("s");
+    // Three candidates, scores all over the place against the grades: a
+    // wide interval (one degree of freedom).
+    for (c, top, rating) in [("C001", false, 0), ("C002", true, 2), ("C003", false, 4)] {
+        hand_sheet(
+            &s,
+            "shoulder",
+            c,
+            "E01@lap1",
+            |_, t| Some(if top { t } else { 0 }),
+            rating,
+        );
+    }
+    let r = report_of(&s);
+    let shoulder = station(&r, "shoulder");
+    let g = shoulder.regression.as_ref().expect("a line");
+    let raw = g.fit.ci95(g.borderline_code).expect("an interval");
+    assert!(
+        raw.0 < 0.0 && raw.1 > shoulder.max,
+        "the test needs a wide interval: {raw:?}"
+    );
+    assert_eq!(g.ci95, Some((0.0, shoulder.max)));
+    let md = osce::analysis::report::markdown::render(&r);
+    assert!(!md.contains("(-"), "{md}");
+    let csv = osce::analysis::report::csv::stations(&r);
+    let col = |name: &str| csv.columns.iter().position(|c| c.0 == name).expect("column");
+    let row = csv.rows.iter().find(|row| row[0] == "shoulder").expect("row");
+    assert_eq!(row[col("brm_ci_low")].parse::<f64>().ok(), Some(0.0));
+    assert_eq!(row[col("brm_ci_high")].parse::<f64>().ok(), Some(shoulder.max));
+}
+
 /// Issue 16: where the SEM cannot be computed the standard-set cut is the
 /// sum of the pass marks alone, and its label says so (it read "+ 1 × SEM").
 #[test]

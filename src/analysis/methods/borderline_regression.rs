@@ -15,6 +15,8 @@ pub struct Regression {
     pub borderline_code: f64,
     /// intercept + slope × borderline code.
     pub pass_mark: f64,
+    /// The 95% confidence interval of the pass mark, cut at 0 and at the
+    /// station's maximum.
     pub ci95: Option<(f64, f64)>,
     /// The slope as a share of the station maximum.
     pub discrimination_share: f64,
@@ -54,7 +56,10 @@ pub fn fit(data: &StationData) -> Result<Regression, String> {
         fit,
         borderline_code: b,
         pass_mark,
-        ci95: fit.ci95(b),
+        // Of a score: no lower than 0, no higher than the maximum.
+        ci95: fit
+            .ci95(b)
+            .map(|(lo, hi)| (lo.clamp(0.0, data.max), hi.clamp(0.0, data.max))),
         discrimination_share: if data.max > 0.0 { fit.slope / data.max } else { 0.0 },
         failing,
         failing_share: failing as f64 / data.candidates.len().max(1) as f64,
