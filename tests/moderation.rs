@@ -1238,3 +1238,89 @@ fn a_critical_fail_with_an_agreed_mark_is_judged_on_the_agreed_mark() {
         "{note}"
     );
 }
+
+/// Two markers over the threshold, referred by an assessor who saw both
+/// sheets, and then a third marker: the third marker's sheet settles the
+/// discrepancy, as it would without the referral, and is the referral's
+/// third marker too. stations.csv, results.csv and the reasons give one
+/// mark; nothing says it still waits for a third marker.
+#[test]
+fn a_referred_discrepancy_is_settled_by_the_one_third_marker() {
+    let d = Dir::new("mod-refer-discrepancy");
+    let s = d.sub("s");
+    candidate(&s, OSCE, "C001", "E01@lap1", Marks::Top);
+    sheet(
+        &s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(5),
+        true,
+        1,
+    );
+    decide(
+        &s,
+        OSCE,
+        "EA1",
+        "C001",
+        "shoulder",
+        Decision::Refer,
+        None,
+        "the markers are far apart",
+    );
+    sheet(
+        &s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E03@lap3",
+        Marks::LoseFirst(1),
+        true,
+        2,
+    );
+    let l = load_all(OSCE, std::slice::from_ref(&s));
+    let st = &of(&l, "C001").stations["shoulder"];
+    assert_eq!(st.result.outcome, st.final_result.outcome);
+    assert_eq!(st.result.score, st.final_result.score);
+    let out = d.0.join("out");
+    let (code, said) = run_osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    // Not final yet (not signed off, pass marks provisional), but written.
+    assert_eq!(code, 1, "{said}");
+    let (h, rows) = read_csv(&out.join("stations.csv"));
+    let col = |n: &str| h.iter().position(|c| c == n).expect(n);
+    let row = rows
+        .iter()
+        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "shoulder")
+        .expect("shoulder");
+    assert_eq!(row[col("examiners")], "E01 E02 E03", "{row:?}");
+    assert_eq!(row[col("result")], row[col("final_result")], "{row:?}");
+    assert!(row[col("note")].contains("third marker E03"), "{row:?}");
+    assert!(!row[col("note")].contains("waiting"), "{row:?}");
+    let third: f64 = row[col("score")].parse().expect("a score");
+    let total: f64 = rows
+        .iter()
+        .filter(|r| r[col("candidate_id")] == "C001")
+        .filter_map(|r| r[col("score")].parse::<f64>().ok())
+        .sum();
+    let (h, rows) = read_csv(&out.join("results.csv"));
+    let col = |n: &str| h.iter().position(|c| c == n).expect(n);
+    let c = rows
+        .iter()
+        .find(|r| r[col("candidate_id")] == "C001")
+        .expect("C001");
+    assert_eq!(c[col("total")].parse::<f64>().ok(), Some(total), "{c:?}");
+    assert!(
+        c[col("reasons")].contains(&format!("total {} of", osce::scoring::fmt_marks(total))),
+        "{c:?}"
+    );
+    assert_eq!(c[col("result")], c[col("final_result")], "{c:?}");
+    assert!(third > 0.0);
+}

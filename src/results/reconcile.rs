@@ -276,15 +276,34 @@ fn candidate_result(
                     unsubmitted: Vec::new(),
                 }
             }
-            _ => reconcile(
-                rubric,
-                cohort,
-                station,
-                &indices,
-                cell.map(|c| c.decided.as_slice()).unwrap_or_default(),
-                standards,
-                agreed,
-            ),
+            _ => {
+                let decided = cell.map(|c| c.decided.as_slice()).unwrap_or_default();
+                let pair = reconcile(
+                    rubric,
+                    cohort,
+                    station,
+                    &indices,
+                    decided,
+                    standards,
+                    agreed.clone(),
+                );
+                match &cell_moderation {
+                    // The two markers the assessor referred were over the
+                    // threshold and waited for a third marker: the referral's
+                    // third marker is that third marker too.
+                    CellModeration::Referred { third: Some(t), .. }
+                        if pair.over_threshold
+                            && indices.len() == 2
+                            && rubric.double_marking.reconcile == Reconcile::ThirdMarker
+                            && cohort.sheets[*t].state.submitted.is_some() =>
+                    {
+                        let mut three = indices.clone();
+                        three.push(*t);
+                        reconcile(rubric, cohort, station, &three, decided, standards, agreed)
+                    }
+                    _ => pair,
+                }
+            }
         };
         let absent = cell.is_some_and(|c| c.state == CellState::Absent);
         let mut detail = detail;
