@@ -220,6 +220,102 @@ fn a_conflict_is_settled_by_a_recorded_decision_with_a_dry_run_first() {
     assert_eq!(code, 0, "a settled conflict is no longer an error: {out}");
 }
 
+/// A conflict settled with the wrong sheet is settled again: the later
+/// decision replaces the earlier (docs/decisions.md), with the other sheet
+/// or with neither. It was refused as "not in conflict".
+#[test]
+fn a_conflict_settled_with_the_wrong_sheet_is_decided_again() {
+    let d = Dir::new("decide-conflict-again");
+    let (a, b) = (d.sub("laptop"), d.sub("usb"));
+    let (first, second) = two_histories(&a, &b);
+    sheet(&a, OSCE, "knee", "C001", "E02@lap2", Marks::Top, true, 0);
+    let sessions = [s(&a), s(&b)];
+    let decide = |how: &[&str], why: &str| {
+        let mut args = vec![
+            "decide",
+            "conflict",
+            OSCE,
+            "--sessions",
+            sessions[0],
+            sessions[1],
+            "--candidate",
+            "C001",
+            "--station",
+            "shoulder",
+            "--by",
+            "Dr Ada Lovelace",
+            "--reason",
+            why,
+        ];
+        args.extend_from_slice(how);
+        osce(&args)
+    };
+    let note = |export: &Path| {
+        let (_, said) = osce(&[
+            "export",
+            OSCE,
+            "--sessions",
+            sessions[0],
+            sessions[1],
+            "--out",
+            s(export),
+        ]);
+        assert!(export.join("stations.csv").exists(), "{said}");
+        let stations = rows(&export.join("stations.csv"));
+        let note = col(&stations, "note");
+        let score = col(&stations, "score");
+        let row = stations
+            .iter()
+            .find(|r| r[0] == "C001" && r[1] == "shoulder")
+            .expect("row");
+        (row[note].clone(), row[score].clone())
+    };
+    let (code, out) = decide(&["--use", s(&second)], "The stick's copy, I thought");
+    assert_eq!(code, 0, "{out}");
+    let (wrong, wrong_score) = note(&d.0.join("e1"));
+    assert!(wrong.contains("decided: in the conflict"), "{wrong}");
+
+    // The laptop's history was the one submitted: decided again.
+    let (code, out) = decide(&["--use", s(&first), "--dry-run"], "Wrong copy chosen before");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("C001"), "the effect on C001: {out}");
+    let (code, out) = decide(&["--use", s(&first)], "Wrong copy chosen before");
+    assert_eq!(code, 0, "{out}");
+    let (right, right_score) = note(&d.0.join("e2"));
+    assert!(right.contains("decided: in the conflict"), "{right}");
+    assert_ne!(wrong_score, right_score, "the other history's marks count now");
+    let (code, out) = osce(&["decide", "list", OSCE, "--sessions", sessions[0], sessions[1]]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Wrong copy chosen before"), "{out}");
+
+    // And then neither.
+    let (code, out) = decide(&["--neither"], "Neither can be trusted");
+    assert_eq!(code, 0, "{out}");
+    let (neither, score) = note(&d.0.join("e3"));
+    assert!(neither.contains("neither sheet counts"), "{neither}");
+    assert_eq!(score, "", "no sheet counts: no score");
+
+    // A cell that never was in conflict is still refused.
+    let (code, out) = osce(&[
+        "decide",
+        "conflict",
+        OSCE,
+        "--sessions",
+        sessions[0],
+        sessions[1],
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--neither",
+        "--by",
+        "Dr Ada Lovelace",
+        "--reason",
+        "x",
+    ]);
+    assert_ne!(code, 0, "{out}");
+}
+
 /// C001 marked top marks at every station but the knee, where the examiner
 /// recorded them absent.
 fn absent_at_the_knee(folder: &Path) {

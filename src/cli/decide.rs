@@ -858,7 +858,13 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             ..
         } => {
             let c = cell_state(l, cell)?;
-            if c != CellState::Conflict {
+            // A conflict decided already is decided again: the later
+            // decision replaces the earlier.
+            let decided_before = l.decisions.in_force().iter().any(|m| {
+                matches!(&m.entry.decision, Ruling::Conflict { candidate, station, .. }
+                    if *candidate == cell.candidate && *station == cell.station)
+            });
+            if c != CellState::Conflict && !decided_before {
                 return Err(cell.refuse(format!(
                     "is not in conflict ({}): there is nothing to decide",
                     c.label()
