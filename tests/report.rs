@@ -289,6 +289,35 @@ fn saved_pass_marks_are_applied_by_export_and_say_so() {
     let d = Dir::new("standards");
     let s = simulated(&d, 80, 21);
     let saved = d.0.join("standards.json");
+    // A report that cannot be written where asked saves no record either:
+    // before, the record was saved, the report refused, and the same
+    // command run again refused the record.
+    let existing = d.0.join("report.md");
+    std::fs::write(&existing, "an earlier report\n").expect("write");
+    for (format, out) in [("markdown", existing.clone()), ("html", d.0.to_path_buf())] {
+        let refused = osce(&[
+            "report",
+            OSCE,
+            "--sessions",
+            s.to_str().expect("utf-8"),
+            "--format",
+            format,
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--save-standards",
+            saved.to_str().expect("utf-8"),
+            "--by",
+            "Dr Module Leader",
+        ]);
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(2), "{said}");
+        assert!(said.contains("nothing was saved"), "{said}");
+        assert!(!saved.exists(), "no record saved: {said}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&existing).expect("kept"),
+        "an earlier report\n"
+    );
     let out = osce(&[
         "report",
         OSCE,

@@ -11,6 +11,25 @@ use super::status::{Loaded, load_from};
 use super::{EXIT_USAGE, ReportArgs, ReportFormat};
 
 pub fn run(args: &ReportArgs) -> ExitCode {
+    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    let format = args.format.unwrap_or(if terminal && args.out.is_none() {
+        ReportFormat::Tui
+    } else {
+        ReportFormat::Markdown
+    });
+    // What could stop the report being written is found before anything
+    // (a standard-setting record) is saved.
+    if let Err(why) = can_write(args, format, terminal) {
+        errln!(
+            "error: {why}{}",
+            if args.save_standards.is_some() {
+                "; nothing was saved"
+            } else {
+                ""
+            }
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
     let sessions = match super::collect::sessions_or_stored(&args.sessions, args.archive.as_deref()) {
         Ok(s) => s,
         Err(code) => return code,
@@ -188,12 +207,6 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             }
         }
     }
-    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
-    let format = args.format.unwrap_or(if terminal && args.out.is_none() {
-        ReportFormat::Tui
-    } else {
-        ReportFormat::Markdown
-    });
     let code = match format {
         ReportFormat::Tui => {
             if !terminal {
@@ -259,6 +272,45 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         ExitCode::from(super::EXIT_INVALID)
     } else {
         code
+    }
+}
+
+/// Why the report could not be written where and how `args` ask, if it
+/// could not: checked before the work (and before a standard-setting record
+/// is saved), as writing checks again.
+fn can_write(args: &ReportArgs, format: ReportFormat, terminal: bool) -> Result<(), String> {
+    let exists = |p: &std::path::Path| {
+        format!(
+            "{}: already exists; a file written earlier is not overwritten (use --force to replace it, or name \
+             another file)",
+            p.display()
+        )
+    };
+    match (format, &args.out) {
+        (ReportFormat::Tui, _) if !terminal => {
+            Err("--format tui needs a terminal; use --format markdown, csv or html".to_string())
+        }
+        (ReportFormat::Html, None) => Err("--format html needs --out FILE.html".to_string()),
+        (ReportFormat::Csv, None) => Err(
+            "--format csv needs --out DIR (it writes report-stations.csv and report-exam.csv)".to_string(),
+        ),
+        (ReportFormat::Markdown | ReportFormat::Html, Some(path)) if path.is_dir() => {
+            Err(format!("{}: name a file to write, not a folder", path.display()))
+        }
+        (ReportFormat::Markdown | ReportFormat::Html, Some(path)) if !args.force && path.exists() => {
+            Err(exists(path))
+        }
+        (ReportFormat::Csv, Some(dir)) if !args.force => {
+            match ["report-stations.csv", "report-items.csv", "report-exam.csv"]
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|p| p.exists())
+            {
+                Some(p) => Err(exists(&p)),
+                None => Ok(()),
+            }
+        }
+        _ => Ok(()),
     }
 }
 
