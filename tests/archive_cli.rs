@@ -699,6 +699,22 @@ fn a_file_that_is_not_an_archive_is_refused_and_left_alone() {
     assert_eq!(run_osce(&["collect", s(&empty), s(&a)]).0, 0);
     assert_eq!(run_osce(&["status", OSCE, "--archive", s(&empty)]).0, 0);
 
+    // The archive given where the rubric goes (collect takes the archive
+    // first, the other commands the rubric): said so, with the order.
+    for args in [
+        vec!["status", s(&empty), "--archive", s(&empty)],
+        vec!["report", s(&empty), "--archive", s(&empty)],
+    ] {
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 2, "{args:?}: {out}");
+        assert!(
+            out.contains("is an SQLite database (an exam archive made by osce collect?), not a rubric")
+                && out.contains("--archive"),
+            "{out}"
+        );
+        assert!(!out.contains("UTF-16"), "{out}");
+    }
+
     // A folder given where the archive file goes is a usage error (exit
     // 2, as the README says of a folder where a file is expected), to
     // every command, collect included.

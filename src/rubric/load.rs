@@ -37,6 +37,11 @@ pub enum ReadError {
     )]
     TooLarge { path: PathBuf },
     #[error(
+        "{path}: is an SQLite database (an exam archive made by osce collect?), not a rubric: give the rubric's \
+         .ron file first and the archive after --archive, as in: osce status exam.ron --archive {path}"
+    )]
+    Database { path: PathBuf },
+    #[error(
         "{path}:{line}:{column}: is not UTF-8 text: {why}; save the rubric as UTF-8 (in most editors: Save As, \
          Encoding UTF-8)"
     )]
@@ -75,6 +80,11 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
         .map_err(io)?;
     if bytes.len() as u64 > MAX_RUBRIC_BYTES {
         return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    if bytes.starts_with(b"SQLite format 3\0") {
+        return Err(ReadError::Database {
             path: path.to_path_buf(),
         });
     }
