@@ -427,8 +427,9 @@ fn a_certain_fail_with_a_sheet_not_in_yet_says_the_sheet_is_awaited() {
     assert!(out.contains("1 expected sheet is not in yet"), "{out}");
     assert!(
         out.contains(
-            "1 candidate's result is certain, yet marks.csv has no mark for them until each of their stations is \
-             settled (a sheet not in yet, a result held for review,"
+            "1 candidate's result is certain under the provisional pass marks (adopting pass marks may change \
+             that), yet marks.csv has no mark for them until each of their stations is settled (a sheet not in yet, a \
+             result held for review,"
         ),
         "{out}"
     );

@@ -241,7 +241,8 @@ pub fn not_final(
         .pass_rules
         .iter()
         .any(|r| matches!(r, crate::rubric::PassRule::TotalAtLeast { plus_sem, .. } if *plus_sem > 0.0));
-    if decisions.pass_marks().is_none() && (standard_set > 0 || plus_sem) {
+    let provisional = decisions.pass_marks().is_none() && (standard_set > 0 || plus_sem);
+    if provisional {
         why.push(format!(
             "no pass marks have been adopted: {}, so every result is provisional until the exam board adopts \
              them (osce report --save-standards FILE, then osce decide pass-marks --record FILE; a station \
@@ -277,9 +278,14 @@ pub fn not_final(
         let last = causes.pop().unwrap_or_default();
         let causes = format!("{}, or {last}", causes.join(", "));
         why.push(format!(
-            "{} certain, yet marks.csv has no mark for them until each of their stations is settled ({causes}; \
+            "{} certain{}, yet marks.csv has no mark for them until each of their stations is settled ({causes}; \
              osce status lists each station, with the decision that settles it where one is needed)",
-            n(without_mark, "candidate's result is", "candidates' results are")
+            n(without_mark, "candidate's result is", "candidates' results are"),
+            if provisional {
+                " under the provisional pass marks (adopting pass marks may change that)"
+            } else {
+                ""
+            }
         ));
     }
     why
