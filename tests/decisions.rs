@@ -1590,6 +1590,36 @@ fn every_station_held_for_review_is_settled_at_once_with_what_its_marks_give() {
     assert!(said.contains("No station is held for review"), "{said}");
 }
 
+/// The report's "why candidates are incomplete" follows the pass marks in
+/// force: after adoption a failed station is below its adopted pass mark,
+/// never quoted against the provisional one.
+#[test]
+fn the_reports_incomplete_reasons_quote_the_adopted_pass_marks() {
+    let d = Dir::new("report-incomplete-adopted");
+    let folder = d.0.join("s");
+    let f = s(&folder);
+    simulate_forty(&folder);
+    // SIM00002 fails physics under either pass marks (6 of 14: 8.4
+    // provisional, 6.12 adopted) and passes the rest; without a knee sheet
+    // their result waits.
+    for sheet in common::journals(&folder) {
+        if sheet.ends_with("SIM00002/knee.jsonl") {
+            fs::remove_file(&sheet).expect("remove");
+        }
+    }
+    let record = d.0.join("standards.json");
+    turned_around(&d, &folder, &record);
+    adopt(&folder, &record);
+    let (_, md) = osce(&["report", OSCE, "--sessions", f, "--format", "markdown"]);
+    let at = md
+        .find("Why candidates are incomplete, under the adopted pass marks")
+        .unwrap_or_else(|| panic!("{md}"));
+    let why = &md[at..md[at..].find("###").map_or(md.len(), |e| at + e)];
+    assert!(why.contains("failed: Physics"), "{why}");
+    assert!(why.contains("below the pass mark 6.12"), "{why}");
+    assert!(!why.contains("pass mark 8.4"), "the provisional pass mark: {why}");
+}
+
 /// The exam board adopts the pass marks `record` holds.
 fn adopt(folder: &Path, record: &Path) {
     let (code, out) = osce(&[

@@ -337,7 +337,12 @@ fn whole_exam(out: &mut String, r: &Report) {
     if !e.incomplete_reasons.is_empty() {
         let _ = writeln!(
             out,
-            "\nWhy candidates are incomplete (the most common reasons):\n"
+            "\nWhy candidates are incomplete, under the {} pass marks (the most common reasons):\n",
+            if r.adopted.is_some() {
+                "adopted"
+            } else {
+                "provisional"
+            }
         );
         for (reason, n) in &e.incomplete_reasons {
             let _ = writeln!(out, "- {reason}: {n}");

@@ -199,8 +199,9 @@ pub struct ExamReport {
     /// (pass, fail, incomplete) under each.
     pub counts_provisional: (usize, usize, usize),
     pub counts_standard_set: (usize, usize, usize),
-    /// Why candidates are incomplete (under the provisional pass marks):
-    /// each reason, with how many, most common first.
+    /// Why candidates are incomplete, under the pass marks in force (the
+    /// adopted ones, else the provisional): each reason, with how many,
+    /// most common first.
     pub incomplete_reasons: Vec<(String, usize)>,
     pub cohen_cut: Option<f64>,
     /// The Hofstee cut, where the judges' bounds were given: the cut, or
@@ -423,12 +424,12 @@ fn without_figures(text: &str) -> String {
 
 /// The most common reasons for incomplete results, with how many: as
 /// written where several candidates share one, else with figures as "…".
-fn common_reasons(rows: &[Row]) -> Vec<(String, usize)> {
+fn common_reasons(rows: &[Vec<String>]) -> Vec<(String, usize)> {
     let count = |key: &dyn Fn(&str) -> String| {
         let mut by: BTreeMap<String, usize> = BTreeMap::new();
         for r in rows {
             let mut seen = std::collections::BTreeSet::new();
-            for reason in &r.incomplete {
+            for reason in r {
                 if seen.insert(key(reason)) {
                     *by.entry(key(reason)).or_default() += 1;
                 }
@@ -523,17 +524,35 @@ pub fn build_with(
     let cuts = cut_scores(rubric, &stations, standards.sem);
 
     let counts_provisional = counts(provisional_rows.iter().map(|r| r.outcome));
-    let incomplete_reasons = common_reasons(&provisional_rows);
-    let standard_set_outcomes: Vec<Outcome> = crate::base::threads::map(parts, 1, |part| {
+    let adopted = options.adopted.is_some();
+    let standard_set_outcomes: Vec<(Outcome, Vec<String>)> = crate::base::threads::map(parts, 1, |part| {
         results_of(part, &standards)
             .iter()
-            .map(|c| c.result.outcome)
-            .collect::<Vec<Outcome>>()
+            .map(|c| {
+                // Why incomplete, under the pass marks in force.
+                let why = if adopted {
+                    incomplete_reasons(&c.result)
+                } else {
+                    Vec::new()
+                };
+                (c.result.outcome, why)
+            })
+            .collect::<Vec<_>>()
     })
     .into_iter()
     .flatten()
     .collect();
-    let counts_standard_set = counts(standard_set_outcomes.into_iter());
+    let counts_standard_set = counts(standard_set_outcomes.iter().map(|o| o.0));
+    let incomplete_reasons = if adopted {
+        common_reasons(&standard_set_outcomes.into_iter().map(|o| o.1).collect::<Vec<_>>())
+    } else {
+        common_reasons(
+            &provisional_rows
+                .iter()
+                .map(|r| r.incomplete.clone())
+                .collect::<Vec<_>>(),
+        )
+    };
 
     let examiners = examiner_table(&stations);
     let flags = exam_flags(provisional_rows.len(), &reliability, &cuts, stations.len());
@@ -1212,7 +1231,7 @@ mod tests {
             row(&["total so far 70 of 99"]),
         ];
         assert_eq!(
-            common_reasons(&rows),
+            common_reasons(&rows.map(|r| r.incomplete)),
             vec![
                 ("total so far … of …".to_string(), 2),
                 ("1 station not yet decided".to_string(), 1)
