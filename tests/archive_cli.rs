@@ -3446,3 +3446,64 @@ fn a_copy_collect_refused_is_said_from_the_archive_until_its_folder_is_collected
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("Refused by collect"), "{out}");
 }
+
+/// Decisions recorded from the archive into a folder, not yet collected:
+/// `decide list --archive` says where they are, and lists them with
+/// `--into`, as the decide commands take it.
+#[test]
+fn decisions_not_yet_collected_are_listed_with_into() {
+    let dir = Dir::new("list-into");
+    let (_, archive) = one_collected(&dir);
+    let lead = dir.0.join("lead-decisions");
+    let (code, out) = run_osce(&[
+        "decide",
+        "void",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--into",
+        s(&lead),
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--sheet",
+        "e.jones@laptop-a",
+        "--by",
+        "Dr Lead",
+        "--reason",
+        "The board's ruling",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_osce(&["decide", "list", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("No decisions recorded") && out.contains("add --into FOLDER"),
+        "{out}"
+    );
+    let (code, out) = run_osce(&[
+        "decide",
+        "list",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--into",
+        s(&lead),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("* C001 at knee:") && out.contains("The board's ruling"),
+        "{out}"
+    );
+    let (code, out) = run_osce(&[
+        "decide",
+        "list",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--into",
+        s(&dir.0.join("no-such-folder")),
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no such folder"), "{out}");
+}

@@ -285,6 +285,10 @@ fn the_final_clinical_assessment_passes_once_the_logbook_is_recorded() {
         "the reason in words: {failed:?}"
     );
     assert!(failed[decisions].contains("by Module leader"), "{failed:?}");
+    // decide list says whose logbook each result is.
+    let (code, list) = run_osce(&["decide", "list", FCA, "--sessions", s(&folder)]);
+    assert_eq!(code, 0, "{list}");
+    assert!(list.contains(&format!("* {short}: logbook: FAIL")), "{list}");
 
     // An examiner who opens the candidate's sheet with this folder sees the
     // gate not met before marking: a warning, not a refusal.

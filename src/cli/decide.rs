@@ -250,6 +250,10 @@ pub enum Decide {
         /// The exam archive, instead of the folders
         #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
         archive: Option<PathBuf>,
+        /// Also the decisions recorded into these folders (`--into`) and
+        /// not yet collected into the archive
+        #[arg(long, value_name = "DIR", num_args = 1..)]
+        into: Vec<PathBuf>,
     },
 }
 
@@ -345,9 +349,10 @@ pub fn run(decide: &Decide) -> ExitCode {
         rubric,
         sessions,
         archive,
+        into,
     } = decide
     {
-        return list(rubric, sessions, archive.as_deref());
+        return list(rubric, sessions, archive.as_deref(), into);
     }
     if let Decide::Components {
         common,
@@ -1427,7 +1432,7 @@ fn results(l: &Loaded, decisions: &Decisions) -> Result<Vec<CandidateResult>, Re
 
 /// `osce decide list`: every decision, in the order made, and whether it is
 /// in force.
-fn list(rubric_path: &Path, sessions: &[PathBuf], archive: Option<&Path>) -> ExitCode {
+fn list(rubric_path: &Path, sessions: &[PathBuf], archive: Option<&Path>, into: &[PathBuf]) -> ExitCode {
     let (rubric, hash): (Rubric, String) = match super::status::rubric_and_hash(rubric_path) {
         Ok(r) => r,
         Err(code) => return code,
@@ -1436,7 +1441,20 @@ fn list(rubric_path: &Path, sessions: &[PathBuf], archive: Option<&Path>) -> Exi
         Ok(s) => s,
         Err(code) => return code,
     };
-    let decisions = match osce::results::decisions::gather_from(&rubric, &hash, source.source()) {
+    for folder in into {
+        if !folder.is_dir() {
+            errln!(
+                "error: --into {}: no such folder (the folder your decisions were recorded into)",
+                folder.display()
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let decisions = match osce::results::decisions::gather_from_all(
+        &rubric,
+        &hash,
+        &[source.source(), osce::results::source::Source::Folders(into)],
+    ) {
         Ok(d) => d,
         Err(e) => {
             errln!("error: {e}");
@@ -1452,7 +1470,7 @@ fn list(rubric_path: &Path, sessions: &[PathBuf], archive: Option<&Path>) -> Exi
         let here = match &source.stored {
             Some(stored) => stored.holds(&rubric.id),
             None => sessions.iter().any(|f| f.join(&rubric.id).is_dir()),
-        };
+        } || into.iter().any(|f| f.join(&rubric.id).is_dir());
         if !here {
             let (place, other) = super::status::elsewhere(&rubric.id, &source, sessions);
             errln!(
@@ -1469,13 +1487,20 @@ fn list(rubric_path: &Path, sessions: &[PathBuf], archive: Option<&Path>) -> Exi
             return ExitCode::from(EXIT_INVALID);
         }
         outln!("No decisions recorded for assessment \"{}\".", rubric.id);
+        if archive.is_some() && into.is_empty() {
+            outln!(
+                "Decisions recorded into a folder (--into) are in the archive once it is collected (osce collect \
+                 ARCHIVE FOLDER); to list them before, add --into FOLDER."
+            );
+        }
     }
     let in_force = decisions.in_force();
     for m in &decisions.made {
         let held = in_force.iter().any(|f| std::ptr::eq(*f, m));
-        let what = match m.entry.decision.cell() {
-            Some((c, s)) => format!("{c} at {s}: "),
-            None => String::new(),
+        let what = match (&m.entry.decision, m.entry.decision.cell()) {
+            (_, Some((c, s))) => format!("{c} at {s}: "),
+            (Ruling::Component { candidate, .. }, None) => format!("{candidate}: "),
+            _ => String::new(),
         };
         outln!(
             "{} {what}{} ({}){}",
