@@ -3981,6 +3981,27 @@ fn a_provisional_fail_on_the_next_confirmation_says_why() {
     keys_stay_at_every_size(&h);
 }
 
+/// ← from the end of marking goes back to the sheet submitted last (the
+/// one an examiner who mis-keyed it wants), not the one before it.
+#[test]
+fn back_from_the_end_is_the_sheet_submitted_last() {
+    let mut h = practical(&[("C001", "Aisha Khan")]);
+    h.key(KeyCode::Enter);
+    let mut last = None;
+    while h.screen() == "Scoring" {
+        last = h.app.current_station();
+        mark_all_and_submit(&mut h, '1');
+    }
+    assert_eq!(h.screen(), "Finished");
+    let last = last.expect("a sheet was marked");
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_station(), Some(last), "{}", h.render(120, 40));
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    // And ← again, the one before.
+    h.key(KeyCode::Left);
+    assert!(h.app.current_station().is_some_and(|s| s < last));
+}
+
 /// A soft time-up at a station with no changeover (every station of the
 /// practical exam): the line says `a` moves on, not to a changeover there
 /// is none of.

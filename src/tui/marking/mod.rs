@@ -872,7 +872,9 @@ impl App {
             Screen::Submit(_) => self.submit_key(action),
             Screen::Finished => match action {
                 Action::Quit | Action::Enter | Action::Escape => self.quit(),
-                Action::PrevStation | Action::NextStation | Action::Up | Action::Down => self.move_to(action),
+                // Back from the end: first to the sheet submitted last.
+                Action::PrevStation | Action::Up => self.land(),
+                Action::NextStation | Action::Down => self.move_to(action),
                 _ => Vec::new(),
             },
         }

@@ -75,6 +75,16 @@ impl App {
                 }
             }
         }
+        self.land()
+    }
+
+    /// Goes to the sheet at the current candidate and station: the
+    /// confirmation, or the sheet itself where the candidate was confirmed
+    /// already (candidate by candidate).
+    pub(super) fn land(&mut self) -> Vec<Effect> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
         let mut effects = vec![Effect::Close];
         self.sheet = None;
         self.shown = None;
