@@ -2319,6 +2319,22 @@ fn a_station_circuit_has_a_round_per_station_and_a_rest_where_nobody_comes() {
     assert_eq!(at(7 * 780), Some(Standing::Over));
 }
 
+/// On the circuit's clock the round takes the examiner's line of the
+/// header: who marks is in the frame's title instead, so a mistyped id
+/// shows while marking, at 80×24 as at 120×40.
+#[test]
+fn the_examiner_is_shown_while_marking_on_the_circuits_clock() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    for (w, ht) in [(120, 40), (80, 24)] {
+        let screen = h.render(w, ht);
+        let top = screen.lines().next().unwrap_or_default();
+        assert!(top.contains("examiner E02"), "{screen}");
+    }
+}
+
 #[test]
 fn the_circuit_clock_says_the_round_and_a_rest_plainly() {
     let mut h = six_at_the_knee("2026-11-23T09:00Z");

@@ -81,7 +81,16 @@ fn render_header(
     area: Rect,
     theme: &Theme,
 ) {
-    let block = Block::bordered().title(Line::styled(format!(" {} ", rubric.title), theme.title()));
+    // Where the round clock takes the examiner's line, who marks is in
+    // the frame's title: a mistyped id shows while marking.
+    let title = match round_clock(app) {
+        Some(_) => format!(
+            " {} · examiner {} · device {} ",
+            rubric.title, sheet.key.examiner, sheet.key.device
+        ),
+        None => format!(" {} ", rubric.title),
+    };
+    let block = Block::bordered().title(Line::styled(title, theme.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let timer_width = u16::try_from(bigtext::width("+00:00") + 2).unwrap_or(40);
