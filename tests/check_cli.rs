@@ -959,6 +959,22 @@ fn a_roster_is_checked_with_its_rubric_and_each_circuits_rotation_printed() {
         "{}",
         out.stdout
     );
+    // A start at half past the minute: every time with its seconds.
+    let half = dir.file(
+        "half.csv",
+        b"candidate_id,name,circuit,start_station,circuit_start\nS1,A B,A,,2026-06-03T15:35:30+05:30\nS2,C D,A,,2026-06-03T15:35:30+05:30\n",
+    );
+    let out = run(&["check", rubric, "--roster", &half]);
+    out.expect_code(0, "a timed circuit");
+    assert!(
+        out.stdout.contains("from 2026-06-03 15:35:30 (UTC+05:30)")
+            && out
+                .stdout
+                .lines()
+                .any(|l| l.split_whitespace().take(2).eq(["2", "15:48:30"])),
+        "{}",
+        out.stdout
+    );
     // An untimed rubric (the final clinical assessment) with a start time:
     // no round times, every round would begin at once; and no panic.
     let out = run(&[

@@ -98,10 +98,18 @@ fn table(rotation: &Rotation, roster: &Roster, rubric: &Rubric) -> Vec<String> {
         let offset = written.map_or_else(|| chrono::Utc.fix(), |w| *w.offset());
         utc.with_timezone(&offset)
     });
+    // Seconds only where a round begins within a minute (a start at
+    // 09:00:30, or rounds of 2 min 50 s): never a time cut to the minute.
+    let seconds = start.is_some_and(|s| {
+        use chrono::Timelike;
+        s.second() != 0 || rotation.round.as_secs() % 60 != 0
+    });
+    let clock = if seconds { "%H:%M:%S" } else { "%H:%M" };
     if let Some(start) = start {
         heading.push_str(&format!(
-            ", from {} (UTC{})",
-            start.format("%Y-%m-%d %H:%M"),
+            ", from {} {} (UTC{})",
+            start.format("%Y-%m-%d"),
+            start.format(clock),
             start.format("%:z")
         ));
     }
@@ -115,7 +123,7 @@ fn table(rotation: &Rotation, roster: &Roster, rubric: &Rubric) -> Vec<String> {
         let mut row = vec![(i + 1).to_string()];
         if let Some(start) = start {
             let at = start + chrono::Duration::from_std(rotation.round * i as u32).unwrap_or_default();
-            row.push(at.format("%H:%M").to_string());
+            row.push(at.format(clock).to_string());
         }
         row.extend(
             round
