@@ -102,7 +102,7 @@ fn table(rotation: &Rotation, roster: &Roster, rubric: &Rubric) -> Vec<String> {
     // 09:00:30, or rounds of 2 min 50 s): never a time cut to the minute.
     let seconds = start.is_some_and(|s| {
         use chrono::Timelike;
-        s.second() != 0 || rotation.round.as_secs() % 60 != 0
+        s.second() != 0 || !rotation.round.as_secs().is_multiple_of(60)
     });
     let clock = if seconds { "%H:%M:%S" } else { "%H:%M" };
     if let Some(start) = start {
