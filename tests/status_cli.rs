@@ -1619,3 +1619,96 @@ fn absent_sheet(folder: &Path, who: &str, reason: &str) {
     .expect("append");
     j.append(common::submitted(&j, FCA), t()).expect("append");
 }
+
+/// A sheet opened with nothing on it (the candidate confirmed, no mark)
+/// under a mistyped examiner id, then marked under the right one: it is
+/// set aside and said so, not a second marker holding the cell back nor a
+/// conflict. An examiner who marks on it is counted again.
+#[test]
+fn a_sheet_opened_with_nothing_on_it_beside_a_marked_one_is_set_aside() {
+    const PRACTICAL: &str = "rubrics/msk-practical-exam.ron";
+    for (rubric, station) in [(OSCE, "shoulder"), (PRACTICAL, "physics")] {
+        let d = Dir::new();
+        let a = d.sub("a");
+        let key = SheetKey {
+            assessment: load(Path::new(rubric)).expect("valid").0.id,
+            station: station.into(),
+            candidate: "C001".into(),
+            examiner: "E10".into(),
+            device: "lap1".into(),
+        };
+        let (mut journal, _) = Store::new(&a).open_sheet(&key, &hash(rubric)).expect("open");
+        journal
+            .append(
+                Event::Confirmed {
+                    candidate_name: "Name of C001".into(),
+                },
+                t(),
+            )
+            .expect("append");
+        drop(journal);
+        write_sheet(&a, rubric, station, "C001", "E01@lap1", true, vec![]);
+        let folder = a.to_str().expect("utf-8");
+        let (_, out) = status(&[rubric, "--sessions", folder]);
+        assert!(
+            out.contains("Set aside: 1 sheet opened with nothing recorded")
+                && out.contains(&format!("C001 at {station}: E10@lap1")),
+            "{out}"
+        );
+        assert!(
+            !out.contains("Double marking:") && !out.contains("CONFLICT"),
+            "{out}"
+        );
+        assert!(!out.contains("opened 2×"), "{out}");
+        let (_, problems) = status(&[rubric, "--sessions", folder, "--problems"]);
+        assert!(problems.contains("Set aside: 1 sheet"), "{problems}");
+        assert!(!problems.contains(&format!("{station}: opened")), "{problems}");
+        let out_dir = d.sub("out");
+        Command::cargo_bin("osce")
+            .expect("binary")
+            .args([
+                "export",
+                rubric,
+                "--sessions",
+                folder,
+                "--out",
+                out_dir.to_str().expect("utf-8"),
+            ])
+            .output()
+            .expect("export");
+        let mut r = csv::Reader::from_path(out_dir.join("stations.csv")).expect("csv");
+        let h = r.headers().expect("headers").clone();
+        let col = |n: &str| h.iter().position(|c| c == n).expect(n);
+        let row = r
+            .records()
+            .map(|x| x.expect("row"))
+            .find(|x| &x[col("station_id")] == station)
+            .expect("row");
+        assert_eq!(&row[col("examiners")], "E01", "{row:?}");
+        assert!(!row[col("note")].contains("not submitted"), "{row:?}");
+        assert_eq!(&row[col("result")], "PASS", "{row:?}");
+
+        // The mistyped examiner marks on it after all: two markers again
+        // (a conflict where the rubric has no double marking).
+        let (mut journal, _) = Store::new(&a).open_sheet(&key, &hash(rubric)).expect("open");
+        let st = load(Path::new(rubric)).expect("valid").0;
+        let item = st.station(station).expect("station").items[0].id.clone();
+        journal
+            .append(
+                Event::Mark {
+                    item,
+                    level: Some(0),
+                    label: String::new(),
+                    late: false,
+                },
+                t(),
+            )
+            .expect("append");
+        drop(journal);
+        let (_, out) = status(&[rubric, "--sessions", folder]);
+        assert!(!out.contains("Set aside"), "{out}");
+        if rubric == PRACTICAL {
+            assert!(out.contains("but the rubric has no double marking"), "{out}");
+        }
+    }
+}

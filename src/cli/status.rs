@@ -1230,6 +1230,8 @@ pub fn render_problems(
         concerns_section(&mut out, cohort, m);
         names_section(&mut out, m, hints);
     }
+    // Nothing to do about them, but a second marker may be on the way.
+    set_aside_section(&mut out, cohort, m);
     if !any && m.candidates.is_empty() && !cohort.other_versions.is_empty() {
         let _ = writeln!(out, "\nNo sheet of this version of the rubric to look at.");
     } else if !any {
@@ -1560,6 +1562,7 @@ pub fn render(
     }
     concerns_section(&mut out, cohort, m);
     names_section(&mut out, m, hints);
+    set_aside_section(&mut out, cohort, m);
     moderation_section(&mut out, rubric, m, moderation, &moderated, hints);
     if !cohort.problems.is_empty() || !moderation.problems.is_empty() {
         let _ = writeln!(out, "\nProblems with session files:");
@@ -1649,6 +1652,37 @@ fn concerns_section(out: &mut String, cohort: &Cohort, m: &Matrix) {
                 );
             }
         }
+    }
+}
+
+/// Sheets opened with nothing recorded beside another sheet of the cell:
+/// set aside, said so (a mistyped examiner id, or a second marker who has
+/// only just opened the sheet).
+fn set_aside_section(out: &mut String, cohort: &Cohort, m: &Matrix) {
+    let aside: Vec<(&(String, String), usize)> = m
+        .cells
+        .iter()
+        .flat_map(|(key, c)| c.set_aside.iter().map(move |&i| (key, i)))
+        .collect();
+    if aside.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "
+Set aside: {} opened with nothing recorded, beside a sheet that holds marks (not a second marker, \
+         not a conflict; an examiner who marks on it is counted again):",
+        plural(aside.len(), "sheet", "sheets")
+    );
+    for ((candidate, station), i) in aside {
+        let k = &cohort.sheets[i].key;
+        let _ = writeln!(
+            out,
+            "  {candidate} at {station}: {}@{} ({})",
+            k.examiner,
+            k.device,
+            cohort.sheets[i].path.display()
+        );
     }
 }
 

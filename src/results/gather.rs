@@ -1109,6 +1109,26 @@ pub struct Cell {
     /// The exam lead's decisions on this cell that hold, in force for its
     /// result (see [`crate::results::decisions`]).
     pub decided: Vec<crate::results::decisions::Held>,
+    /// Sheets opened with nothing recorded on them (no mark, rating,
+    /// timer, absence, comment or submission) beside a sheet that holds
+    /// something: set aside, not a second marker nor a conflict (an
+    /// examiner who mistyped their id and opened the sheet again under the
+    /// right one). Indices into [`Cohort::sheets`].
+    pub set_aside: Vec<usize>,
+}
+
+/// A sheet opened (and perhaps the candidate confirmed) with nothing else
+/// recorded: nothing on it can be lost.
+pub fn holds_nothing(s: &SheetState) -> bool {
+    !s.is_started()
+        && s.submitted.is_none()
+        && s.amending.is_none()
+        && s.feedback.is_empty()
+        && s.notes.is_empty()
+        && s.feedback_draft.as_deref().is_none_or(str::is_empty)
+        && s.notes_draft.as_deref().is_none_or(str::is_empty)
+        && s.concerns.is_empty()
+        && s.missing_reasons.is_empty()
 }
 
 pub(crate) fn sheet_state(s: &SheetState) -> CellState {
@@ -1387,9 +1407,15 @@ pub fn matrix_settled(
     let mut cells = Vec::with_capacity(candidates.len() * stations.len());
     for candidate in &candidates {
         for station in &stations {
-            let indices = by_cell
+            let mut indices = by_cell
                 .remove(&(candidate.as_str(), station.as_str()))
                 .unwrap_or_default();
+            let mut set_aside = Vec::new();
+            if indices.len() > 1 && indices.iter().any(|&i| !holds_nothing(&cohort.sheets[i].state)) {
+                (set_aside, indices) = indices
+                    .into_iter()
+                    .partition(|&i| holds_nothing(&cohort.sheets[i].state));
+            }
             let concern = indices
                 .iter()
                 .any(|&i| !cohort.sheets[i].state.concerns.is_empty());
@@ -1443,6 +1469,7 @@ pub fn matrix_settled(
                     conflict,
                     problem,
                     decided,
+                    set_aside,
                 },
             ));
         }
