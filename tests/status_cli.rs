@@ -1711,4 +1711,29 @@ fn a_sheet_opened_with_nothing_on_it_beside_a_marked_one_is_set_aside() {
             assert!(out.contains("but the rubric has no double marking"), "{out}");
         }
     }
+    // A second marker's sheet opened on their own laptop, nothing on it
+    // yet: they are marking, and the cell waits for them.
+    let d = Dir::new();
+    let a = d.sub("a");
+    write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap1", true, vec![]);
+    let key = SheetKey {
+        assessment: load(Path::new(OSCE)).expect("valid").0.id,
+        station: "shoulder".into(),
+        candidate: "C001".into(),
+        examiner: "E02".into(),
+        device: "lap2".into(),
+    };
+    let (mut journal, _) = Store::new(&a).open_sheet(&key, &hash(OSCE)).expect("open");
+    journal
+        .append(
+            Event::Confirmed {
+                candidate_name: "Name of C001".into(),
+            },
+            t(),
+        )
+        .expect("append");
+    drop(journal);
+    let (_, problems) = status(&[OSCE, "--sessions", a.to_str().expect("utf-8"), "--problems"]);
+    assert!(!problems.contains("Set aside"), "{problems}");
+    assert!(problems.contains("shoulder: opened"), "{problems}");
 }

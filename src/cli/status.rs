@@ -1230,7 +1230,7 @@ pub fn render_problems(
         concerns_section(&mut out, cohort, m);
         names_section(&mut out, m, hints);
     }
-    // Nothing to do about them, but a second marker may be on the way.
+    // Nothing to do about them, but said: nothing is left out unseen.
     set_aside_section(&mut out, cohort, m);
     if !any && m.candidates.is_empty() && !cohort.other_versions.is_empty() {
         let _ = writeln!(out, "\nNo sheet of this version of the rubric to look at.");
@@ -1655,9 +1655,8 @@ fn concerns_section(out: &mut String, cohort: &Cohort, m: &Matrix) {
     }
 }
 
-/// Sheets opened with nothing recorded beside another sheet of the cell:
-/// set aside, said so (a mistyped examiner id, or a second marker who has
-/// only just opened the sheet).
+/// Sheets opened with nothing recorded on a laptop where another sheet of
+/// the cell holds marks: set aside, and said so.
 fn set_aside_section(out: &mut String, cohort: &Cohort, m: &Matrix) {
     let aside: Vec<(&(String, String), usize)> = m
         .cells
@@ -1669,9 +1668,9 @@ fn set_aside_section(out: &mut String, cohort: &Cohort, m: &Matrix) {
     }
     let _ = writeln!(
         out,
-        "
-Set aside: {} opened with nothing recorded, beside a sheet that holds marks (not a second marker, \
-         not a conflict; an examiner who marks on it is counted again):",
+        "\nSet aside: {} opened with nothing recorded, on a laptop where another examiner's sheet of the \
+         candidate at that station holds marks (an examiner id mistyped, then corrected): not counted, unless \
+         something is recorded on it:",
         plural(aside.len(), "sheet", "sheets")
     );
     for ((candidate, station), i) in aside {

@@ -1110,10 +1110,11 @@ pub struct Cell {
     /// result (see [`crate::results::decisions`]).
     pub decided: Vec<crate::results::decisions::Held>,
     /// Sheets opened with nothing recorded on them (no mark, rating,
-    /// timer, absence, comment or submission) beside a sheet that holds
-    /// something: set aside, not a second marker nor a conflict (an
-    /// examiner who mistyped their id and opened the sheet again under the
-    /// right one). Indices into [`Cohort::sheets`].
+    /// timer, absence, comment or submission) on a laptop where another
+    /// sheet of the cell holds something: set aside, not a second marker
+    /// (who marks on a laptop of their own) nor a conflict. An examiner who
+    /// mistyped their id and opened the sheet again under the right one
+    /// leaves one. Indices into [`Cohort::sheets`].
     pub set_aside: Vec<usize>,
 }
 
@@ -1411,10 +1412,18 @@ pub fn matrix_settled(
                 .remove(&(candidate.as_str(), station.as_str()))
                 .unwrap_or_default();
             let mut set_aside = Vec::new();
-            if indices.len() > 1 && indices.iter().any(|&i| !holds_nothing(&cohort.sheets[i].state)) {
-                (set_aside, indices) = indices
-                    .into_iter()
-                    .partition(|&i| holds_nothing(&cohort.sheets[i].state));
+            if indices.len() > 1 {
+                // On a laptop where another sheet of the cell holds
+                // something: a second marker marks on a laptop of their own.
+                let marked_on: Vec<&str> = indices
+                    .iter()
+                    .filter(|&&i| !holds_nothing(&cohort.sheets[i].state))
+                    .map(|&i| cohort.sheets[i].key.device.as_str())
+                    .collect();
+                (set_aside, indices) = indices.into_iter().partition(|&i| {
+                    let s = &cohort.sheets[i];
+                    holds_nothing(&s.state) && marked_on.contains(&s.key.device.as_str())
+                });
             }
             let concern = indices
                 .iter()
