@@ -1269,6 +1269,8 @@ fn a_referred_discrepancy_is_settled_by_the_one_third_marker() {
         None,
         "the markers are far apart",
     );
+    // The third marker's laptop clock is behind: their sheet says it was
+    // opened before the others'. The referral says who the third is.
     sheet(
         &s,
         OSCE,
@@ -1277,7 +1279,7 @@ fn a_referred_discrepancy_is_settled_by_the_one_third_marker() {
         "E03@lap3",
         Marks::LoseFirst(1),
         true,
-        2,
+        -30,
     );
     let l = load_all(OSCE, std::slice::from_ref(&s));
     let st = &of(&l, "C001").stations["shoulder"];
@@ -1301,6 +1303,10 @@ fn a_referred_discrepancy_is_settled_by_the_one_third_marker() {
         .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "shoulder")
         .expect("shoulder");
     assert_eq!(row[col("examiners")], "E01 E02 E03", "{row:?}");
+    assert!(
+        row[col("note")].contains("third marker E03's result counts"),
+        "{row:?}"
+    );
     assert_eq!(row[col("result")], row[col("final_result")], "{row:?}");
     assert!(row[col("note")].contains("third marker E03"), "{row:?}");
     assert!(!row[col("note")].contains("waiting"), "{row:?}");

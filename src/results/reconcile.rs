@@ -282,7 +282,7 @@ fn candidate_result(
                     rubric,
                     cohort,
                     station,
-                    &indices,
+                    by_opening(cohort, &indices),
                     decided,
                     standards,
                     agreed.clone(),
@@ -297,9 +297,11 @@ fn candidate_result(
                             && rubric.double_marking.reconcile == Reconcile::ThirdMarker
                             && cohort.sheets[*t].state.submitted.is_some() =>
                     {
-                        let mut three = indices.clone();
+                        // The referral's third marker is the third,
+                        // whatever the laptops' clocks say.
+                        let mut three = by_opening(cohort, &indices);
                         three.push(*t);
-                        reconcile(rubric, cohort, station, &three, decided, standards, agreed)
+                        reconcile(rubric, cohort, station, three, decided, standards, agreed)
                     }
                     _ => pair,
                 }
@@ -974,18 +976,18 @@ fn empty(rubric: &Rubric, station: &crate::rubric::Station) -> StationResult {
 /// (`agreed`: score and who agreed it), `ThirdMarker` for a third sheet,
 /// whose result then counts; until then the station is INCOMPLETE.
 ///
-/// The first two markers are the two whose sheets were opened first; a
-/// third is the one opened after them.
+/// `order` is the markers in order: the first two, then a third (as
+/// [`by_opening`] gives them: the two whose sheets were opened first, then
+/// the one opened after them; unless who the third marker is is known).
 fn reconcile(
     rubric: &Rubric,
     cohort: &Cohort,
     station: &crate::rubric::Station,
-    indices: &[usize],
+    order: Vec<usize>,
     decided: &[Held],
     standards: &Standards,
     agreed: Option<(f64, Option<Proposed>, String)>,
 ) -> StationDetail {
-    let order = by_opening(cohort, indices);
     let mut each = Vec::new();
     for &i in &order {
         let sheet = &cohort.sheets[i];
