@@ -701,9 +701,15 @@ fn a_file_that_is_not_an_archive_is_refused_and_left_alone() {
 
     // The archive given where the rubric goes (collect takes the archive
     // first, the other commands the rubric): said so, with the order.
+    // An archive of a real exam is larger than any rubric may be.
+    let big = dir.0.join("big.osce");
+    let mut bytes = b"SQLite format 3\0".to_vec();
+    bytes.resize(5 << 20, 0);
+    std::fs::write(&big, &bytes).expect("write");
     for args in [
         vec!["status", s(&empty), "--archive", s(&empty)],
         vec!["report", s(&empty), "--archive", s(&empty)],
+        vec!["status", s(&big), "--sessions", s(&a)],
     ] {
         let (code, out) = run_osce(&args);
         assert_eq!(code, 2, "{args:?}: {out}");
@@ -712,7 +718,7 @@ fn a_file_that_is_not_an_archive_is_refused_and_left_alone() {
                 && out.contains("--archive"),
             "{out}"
         );
-        assert!(!out.contains("UTF-16"), "{out}");
+        assert!(!out.contains("UTF-16") && !out.contains("larger than"), "{out}");
     }
 
     // A folder given where the archive file goes is a usage error (exit
