@@ -294,7 +294,12 @@ fn saved_pass_marks_are_applied_by_export_and_say_so() {
     // command run again refused the record.
     let existing = d.0.join("report.md");
     std::fs::write(&existing, "an earlier report\n").expect("write");
-    for (format, out) in [("markdown", existing.clone()), ("html", d.0.to_path_buf())] {
+    for (format, out) in [
+        ("markdown", existing.clone()),
+        ("html", d.0.to_path_buf()),
+        ("csv", existing.clone()),
+        ("markdown", saved.clone()),
+    ] {
         let refused = osce(&[
             "report",
             OSCE,

@@ -279,13 +279,15 @@ pub fn run(args: &ReportArgs) -> ExitCode {
 /// could not: checked before the work (and before a standard-setting record
 /// is saved), as writing checks again.
 fn can_write(args: &ReportArgs, format: ReportFormat, terminal: bool) -> Result<(), String> {
-    let exists = |p: &std::path::Path| {
-        format!(
-            "{}: already exists; a file written earlier is not overwritten (use --force to replace it, or name \
-             another file)",
-            p.display()
-        )
-    };
+    if let (Some(out), Some(saved)) = (&args.out, &args.save_standards)
+        && (out == saved
+            || std::fs::canonicalize(out).ok() == std::fs::canonicalize(saved).ok() && out.exists())
+    {
+        return Err(format!(
+            "--out and --save-standards both name {}: name the report and the standard-setting record apart",
+            out.display()
+        ));
+    }
     match (format, &args.out) {
         (ReportFormat::Tui, _) if !terminal => {
             Err("--format tui needs a terminal; use --format markdown, csv or html".to_string())
@@ -294,23 +296,45 @@ fn can_write(args: &ReportArgs, format: ReportFormat, terminal: bool) -> Result<
         (ReportFormat::Csv, None) => Err(
             "--format csv needs --out DIR (it writes report-stations.csv and report-exam.csv)".to_string(),
         ),
-        (ReportFormat::Markdown | ReportFormat::Html, Some(path)) if path.is_dir() => {
-            Err(format!("{}: name a file to write, not a folder", path.display()))
+        (ReportFormat::Markdown | ReportFormat::Html, Some(path)) => {
+            let (dir, name) = file_target(path)?;
+            osce::results::export::check_destination(&dir, std::iter::once(name.as_str()), args.force)
+                .map_err(|e| refused(path, e))
         }
-        (ReportFormat::Markdown | ReportFormat::Html, Some(path)) if !args.force && path.exists() => {
-            Err(exists(path))
-        }
-        (ReportFormat::Csv, Some(dir)) if !args.force => {
-            match ["report-stations.csv", "report-items.csv", "report-exam.csv"]
-                .iter()
-                .map(|name| dir.join(name))
-                .find(|p| p.exists())
-            {
-                Some(p) => Err(exists(&p)),
-                None => Ok(()),
-            }
-        }
+        (ReportFormat::Csv, Some(dir)) => osce::results::export::check_destination(
+            dir,
+            ["report-stations.csv", "report-items.csv", "report-exam.csv"].into_iter(),
+            args.force,
+        )
+        .map_err(|e| e.to_string()),
         _ => Ok(()),
+    }
+}
+
+/// The folder and the file name a report file is written as, or why
+/// `path` names no file.
+fn file_target(path: &std::path::Path) -> Result<(std::path::PathBuf, String), String> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    match path.file_name() {
+        Some(name) if !path.is_dir() && path.to_str().is_none_or(|p| !p.ends_with('/')) => {
+            Ok((dir.to_path_buf(), name.to_string_lossy().to_string()))
+        }
+        _ => Err(format!("{}: name a file to write, not a folder", path.display())),
+    }
+}
+
+/// Why the report file `path` is not written, in words.
+fn refused(path: &std::path::Path, e: osce::results::export::ExportError) -> String {
+    match e {
+        osce::results::export::ExportError::Exists { .. } => format!(
+            "{}: already exists; a file written earlier is not overwritten (use --force to replace it, or name \
+             another file)",
+            path.display()
+        ),
+        e => e.to_string(),
     }
 }
 
@@ -330,26 +354,10 @@ fn write_one(path: &std::path::Path, bytes: Vec<u8>, force: bool) -> ExitCode {
 /// Writes one file the export's careful way (a new temporary file, fsync,
 /// rename; never through a link planted at `path`; owner only).
 fn write_file(path: &std::path::Path, bytes: Vec<u8>, force: bool) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = match path.file_name() {
-        Some(name) if !path.is_dir() && path.to_str().is_none_or(|p| !p.ends_with('/')) => {
-            name.to_string_lossy().to_string()
-        }
-        _ => return Err(format!("{}: name a file to write, not a folder", path.display())),
-    };
-    osce::results::export::write_files(dir, &[(name, bytes)], force)
+    let (dir, name) = file_target(path)?;
+    osce::results::export::write_files(&dir, &[(name, bytes)], force)
         .map(|_| ())
-        .map_err(|e| match e {
-            osce::results::export::ExportError::Exists { .. } => format!(
-                "{}: already exists; a file written earlier is not overwritten (use --force to replace it, or \
-                 name another file)",
-                path.display()
-            ),
-            e => e.to_string(),
-        })
+        .map_err(|e| refused(path, e))
 }
 
 /// The board's station-by-station choices and rounding rule, as given.

@@ -1024,17 +1024,30 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + use<> {
 /// Creates `dir` (owner only) if missing and, unless `force`, refuses to
 /// go on if any of the files `names` is there already.
 fn prepare<'a>(dir: &Path, names: impl Iterator<Item = &'a str>, force: bool) -> Result<(), ExportError> {
-    if fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
-        return Err(ExportError::NotFolder {
-            path: dir.to_path_buf(),
-        });
-    }
+    check_destination(dir, names, force)?;
     if !dir.exists() {
         fs::DirBuilder::new()
             .recursive(true)
             .mode_set()
             .create(dir)
             .map_err(io(dir))?;
+    }
+    Ok(())
+}
+
+/// Whether files named `names` can be written into `dir` (a folder, or
+/// none yet), changing nothing: what [`write_files`] refuses, found before
+/// the work (a file in the folder's place, a folder or a link in a file's,
+/// a file already there without `force`).
+pub fn check_destination<'a>(
+    dir: &Path,
+    names: impl Iterator<Item = &'a str>,
+    force: bool,
+) -> Result<(), ExportError> {
+    if fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(ExportError::NotFolder {
+            path: dir.to_path_buf(),
+        });
     }
     for path in names.map(|name| dir.join(name)) {
         let Ok(meta) = fs::symlink_metadata(&path) else {
