@@ -1609,6 +1609,24 @@ fn the_reports_incomplete_reasons_quote_the_adopted_pass_marks() {
     }
     let record = d.0.join("standards.json");
     turned_around(&d, &folder, &record);
+    // Before adoption, a run that saves a record gives the reasons under
+    // that record's pass marks, and says so.
+    let (_, md) = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        f,
+        "--format",
+        "markdown",
+        "--save-standards",
+        s(&d.0.join("again.json")),
+        "--by",
+        "Panel",
+    ]);
+    assert!(
+        md.contains("Why candidates are incomplete, under the saved record's pass marks"),
+        "{md}"
+    );
     adopt(&folder, &record);
     let (_, md) = osce(&["report", OSCE, "--sessions", f, "--format", "markdown"]);
     let at = md

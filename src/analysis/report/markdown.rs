@@ -338,7 +338,11 @@ fn whole_exam(out: &mut String, r: &Report) {
         let _ = writeln!(
             out,
             "\nWhy candidates are incomplete, under the {} pass marks (the most common reasons):\n",
-            if r.adopted.is_some() {
+            // The pass marks the figures apply: a record saved by this run,
+            // else the adopted ones, else the rubric's.
+            if r.applied.is_some() {
+                "saved record's"
+            } else if r.adopted.is_some() {
                 "adopted"
             } else {
                 "provisional"
