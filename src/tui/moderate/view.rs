@@ -162,7 +162,7 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
                 frame.render_widget(
                     Paragraph::new(vec![
                         Line::styled(
-                            "Agreed result (a station judged by competency or global rating): type p or f",
+                            "Agreed result: type p or f (judged by competency or rating)",
                             mark(form.field == AgreedField::Result),
                         ),
                         Line::from(format!("  {chosen}")),

@@ -84,9 +84,10 @@ fn render_header(
     // Where the round clock takes the examiner's line, who marks is in
     // the frame's title: a mistyped id shows while marking.
     let title = match round_clock(app) {
+        // Who first: a long title is cut, never the examiner.
         Some(_) => format!(
-            " {} · examiner {} · device {} ",
-            rubric.title, sheet.key.examiner, sheet.key.device
+            " examiner {} · device {} · {} ",
+            sheet.key.examiner, sheet.key.device, rubric.title
         ),
         None => format!(" {} ", rubric.title),
     };
