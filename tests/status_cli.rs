@@ -1620,6 +1620,29 @@ fn absent_sheet(folder: &Path, who: &str, reason: &str) {
     j.append(common::submitted(&j, FCA), t()).expect("append");
 }
 
+/// C001's sheet at `station` opened by `who` (examiner@device), the
+/// candidate confirmed and nothing else: its key.
+fn opened_only(folder: &Path, rubric: &str, station: &str, who: &str) -> SheetKey {
+    let (examiner, device) = who.split_once('@').expect("examiner@device");
+    let key = SheetKey {
+        assessment: load(Path::new(rubric)).expect("valid").0.id,
+        station: station.into(),
+        candidate: "C001".into(),
+        examiner: examiner.into(),
+        device: device.into(),
+    };
+    let (mut journal, _) = Store::new(folder).open_sheet(&key, &hash(rubric)).expect("open");
+    journal
+        .append(
+            Event::Confirmed {
+                candidate_name: "Name of C001".into(),
+            },
+            t(),
+        )
+        .expect("append");
+    key
+}
+
 /// A sheet opened with nothing on it (the candidate confirmed, no mark)
 /// under a mistyped examiner id, then marked under the right one: it is
 /// set aside and said so, not a second marker holding the cell back nor a
@@ -1630,23 +1653,7 @@ fn a_sheet_opened_with_nothing_on_it_beside_a_marked_one_is_set_aside() {
     for (rubric, station) in [(OSCE, "shoulder"), (PRACTICAL, "physics")] {
         let d = Dir::new();
         let a = d.sub("a");
-        let key = SheetKey {
-            assessment: load(Path::new(rubric)).expect("valid").0.id,
-            station: station.into(),
-            candidate: "C001".into(),
-            examiner: "E10".into(),
-            device: "lap1".into(),
-        };
-        let (mut journal, _) = Store::new(&a).open_sheet(&key, &hash(rubric)).expect("open");
-        journal
-            .append(
-                Event::Confirmed {
-                    candidate_name: "Name of C001".into(),
-                },
-                t(),
-            )
-            .expect("append");
-        drop(journal);
+        let key = opened_only(&a, rubric, station, "E10@lap1");
         write_sheet(&a, rubric, station, "C001", "E01@lap1", true, vec![]);
         let folder = a.to_str().expect("utf-8");
         let (_, out) = status(&[rubric, "--sessions", folder]);
@@ -1716,23 +1723,7 @@ fn a_sheet_opened_with_nothing_on_it_beside_a_marked_one_is_set_aside() {
     let d = Dir::new();
     let a = d.sub("a");
     write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap1", true, vec![]);
-    let key = SheetKey {
-        assessment: load(Path::new(OSCE)).expect("valid").0.id,
-        station: "shoulder".into(),
-        candidate: "C001".into(),
-        examiner: "E02".into(),
-        device: "lap2".into(),
-    };
-    let (mut journal, _) = Store::new(&a).open_sheet(&key, &hash(OSCE)).expect("open");
-    journal
-        .append(
-            Event::Confirmed {
-                candidate_name: "Name of C001".into(),
-            },
-            t(),
-        )
-        .expect("append");
-    drop(journal);
+    opened_only(&a, OSCE, "shoulder", "E02@lap2");
     let (_, problems) = status(&[OSCE, "--sessions", a.to_str().expect("utf-8"), "--problems"]);
     assert!(!problems.contains("Set aside"), "{problems}");
     assert!(problems.contains("shoulder: opened"), "{problems}");
