@@ -4018,6 +4018,48 @@ fn back_from_the_end_is_the_sheet_submitted_last() {
     assert!(h.app.current_station().is_some_and(|s| s < last));
 }
 
+/// At 80×24 the help does not fit: it scrolls with ↑/↓ (and says so) to
+/// its last line; at 120×40 it fits and does not scroll.
+#[test]
+fn the_help_scrolls_where_it_does_not_fit() {
+    let mut h = osce_one("C001");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h.app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    h.key(KeyCode::Char('?'));
+    assert!(h.app.help);
+    let first = h.render(80, 24);
+    assert!(first.contains("Help · ↑/↓ scroll"), "{first}");
+    assert!(!first.contains("Press ? or esc to close."), "{first}");
+    let cursor = h.app.sheet.as_ref().map(|s| s.cursor);
+    for _ in 0..40 {
+        h.key(KeyCode::Down);
+    }
+    assert_eq!(
+        h.app.sheet.as_ref().map(|s| s.cursor),
+        cursor,
+        "the keys scroll the help, not the sheet"
+    );
+    let last = h.render(80, 24);
+    assert!(last.contains("Press ? or esc to close."), "{last}");
+    // Back up: one press moves it at once, however far ↓ was pressed.
+    h.key(KeyCode::Up);
+    assert_ne!(h.render(80, 24), last);
+    h.key(KeyCode::Char('?'));
+    assert!(!h.app.help);
+    h.app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    h.key(KeyCode::Char('?'));
+    let tall = h.render(120, 40);
+    assert!(tall.contains(" Help ") && !tall.contains("scroll"), "{tall}");
+    assert!(tall.contains("Press ? or esc to close."), "{tall}");
+}
+
 /// A soft time-up at a station with no changeover (every station of the
 /// practical exam): the line says `a` moves on, not to a changeover there
 /// is none of.

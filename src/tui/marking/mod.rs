@@ -490,6 +490,8 @@ pub struct App {
     pub session: Option<Session>,
     pub screen: Screen,
     pub help: bool,
+    /// How far the help is scrolled (where the screen is too low for it).
+    pub help_scroll: u16,
     pub width: u16,
     pub height: u16,
     /// Monotonic time, from the last tick.
@@ -626,6 +628,7 @@ impl App {
             session,
             screen,
             help: false,
+            help_scroll: 0,
             width: MIN_WIDTH,
             height: MIN_HEIGHT,
             now,
@@ -828,11 +831,12 @@ impl App {
             };
         }
         if self.help {
-            if matches!(
-                action,
-                Action::Help | Action::Escape | Action::Quit | Action::Enter
-            ) {
-                self.help = false;
+            let most = view::help_max_scroll(self, self.height);
+            match action {
+                Action::Help | Action::Escape | Action::Quit | Action::Enter => self.help = false,
+                Action::Up => self.help_scroll = self.help_scroll.min(most).saturating_sub(1),
+                Action::Down => self.help_scroll = (self.help_scroll + 1).min(most),
+                _ => {}
             }
             return Vec::new();
         }
@@ -856,6 +860,7 @@ impl App {
             )
         {
             self.help = true;
+            self.help_scroll = 0;
             return Vec::new();
         }
         if !matches!(action, Action::Escape | Action::Quit) {

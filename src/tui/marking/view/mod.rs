@@ -303,6 +303,18 @@ pub fn footer(app: &App, theme: &Theme, width: u16) -> Text<'static> {
     Text::from(lines)
 }
 
+/// The help's lines besides one per key: its heading and blank line, and
+/// the four lines after the keys.
+const HELP_OTHER_LINES: usize = 6;
+
+/// How far the help can scroll on a screen `height` rows high: none where
+/// it fits (at 80×24 it does not).
+pub fn help_max_scroll(app: &App, height: u16) -> u16 {
+    let lines = for_screen(Ctx::of(app), false).count() + HELP_OTHER_LINES;
+    let visible = usize::from(height.saturating_sub(2));
+    u16::try_from(lines.saturating_sub(visible)).unwrap_or(u16::MAX)
+}
+
 fn help(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let ctx = Ctx::of(app);
     let mut lines = vec![Line::styled("Keys on this screen", theme.title()), Line::raw("")];
@@ -322,9 +334,17 @@ fn help(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     lines.push(Line::styled("Press ? or esc to close.", theme.dim()));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let rect = centred(area, 76, height);
+    let most = help_max_scroll(app, area.height);
+    let title = if most > 0 {
+        " Help · ↑/↓ scroll "
+    } else {
+        " Help "
+    };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Help ")),
+        Paragraph::new(lines)
+            .scroll((app.help_scroll.min(most), 0))
+            .block(Block::bordered().title(title)),
         rect,
     );
 }
