@@ -3133,6 +3133,36 @@ fn the_next_round_rings_while_an_earlier_sheet_is_being_amended() {
     assert!(!bell_at(&mut h, 801), "no second bell on coming back");
 }
 
+/// By the circuit's clock: round 2 begins while its candidate's
+/// confirmation is on screen, and the examiner then goes back (←) to the
+/// sheet before: the header still says who waits, as it does when the round
+/// begins on the earlier sheet.
+#[test]
+fn going_back_after_the_next_candidate_is_called_still_says_who_waits() {
+    let mut h = c002_still_in_the_room_with("2026-11-23T09:00Z");
+    h.tick(760.0);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(bell_at(&mut h, 781), "round 2 begins: C001 is called");
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    h.tick(790.0);
+    for (w, ht) in [(120, 40), (80, 24)] {
+        let screen = h.render(w, ht);
+        assert!(screen.contains("Called in, waiting for you: C001"), "{screen}");
+    }
+    start_amending(&mut h);
+    h.tick(795.0);
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Called in, waiting for you: C001"), "{screen}");
+    // Back with C001: nothing waits.
+    h.tick(800.0);
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.tick(801.0);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(!h.render(120, 40).contains("Called in, waiting"));
+}
+
 /// By the circuit's clock, on the confirmation of a sheet already
 /// submitted (gone back to with ←, not opened): the next round's bell
 /// rings, and the screen says who is called.

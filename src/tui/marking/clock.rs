@@ -98,6 +98,12 @@ impl App {
         let past = open || self.shown_is_done() || self.shown_is_looked_back();
         if !past {
             self.waiting_words = None;
+        } else if self.waiting_words.is_none() && self.called_in_meanwhile() {
+            // Gone back to an earlier sheet after the candidate the clock
+            // calls was called (or osce started again since): said too.
+            self.waiting_words = self
+                .next_who()
+                .map(|(who, round)| format!("{who} (round {})", round + 1));
         }
         let rang = self.calls_for_the_room();
         let called = self.rotation_tick(past);
@@ -465,6 +471,19 @@ impl App {
                     Progress::Submitted | Progress::Absent
                 )
         })
+    }
+
+    /// By the clock, a round under way whose candidate is not the one
+    /// shown and has nothing submitted here: they were called in and wait.
+    fn called_in_meanwhile(&self) -> bool {
+        let Some(plan) = self.session.as_ref().and_then(|s| s.circuit.as_ref()) else {
+            return false;
+        };
+        let Some(Standing::Round { index, .. }) = plan.standing(self.wall) else {
+            return false;
+        };
+        self.clock_candidate()
+            .is_some_and(|c| c != self.candidate && plan.round_of(c) == Some(index))
     }
 
     /// Station circuit with a start time: the round under way by the
