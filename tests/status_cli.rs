@@ -1621,8 +1621,9 @@ fn absent_sheet(folder: &Path, who: &str, reason: &str) {
 }
 
 /// C001's sheet at `station` opened by `who` (examiner@device), the
-/// candidate confirmed and nothing else: its key.
-fn opened_only(folder: &Path, rubric: &str, station: &str, who: &str) -> SheetKey {
+/// candidate confirmed, the timer started if `timer`, and nothing else:
+/// its key.
+fn opened_only(folder: &Path, rubric: &str, station: &str, who: &str, timer: bool) -> SheetKey {
     let (examiner, device) = who.split_once('@').expect("examiner@device");
     let key = SheetKey {
         assessment: load(Path::new(rubric)).expect("valid").0.id,
@@ -1640,6 +1641,18 @@ fn opened_only(folder: &Path, rubric: &str, station: &str, who: &str) -> SheetKe
             t(),
         )
         .expect("append");
+    if timer {
+        journal
+            .append(
+                Event::Timer {
+                    action: osce::store::TimerAction::Start,
+                    elapsed_ms: 0,
+                    due: None,
+                },
+                t(),
+            )
+            .expect("append");
+    }
     key
 }
 
@@ -1653,7 +1666,8 @@ fn a_sheet_opened_with_nothing_on_it_beside_a_marked_one_is_set_aside() {
     for (rubric, station) in [(OSCE, "shoulder"), (PRACTICAL, "physics")] {
         let d = Dir::new();
         let a = d.sub("a");
-        let key = opened_only(&a, rubric, station, "E10@lap1");
+        // At the OSCE the examiner had pressed space before noticing.
+        let key = opened_only(&a, rubric, station, "E10@lap1", rubric == OSCE);
         write_sheet(&a, rubric, station, "C001", "E01@lap1", true, vec![]);
         let folder = a.to_str().expect("utf-8");
         let (_, out) = status(&[rubric, "--sessions", folder]);
@@ -1723,8 +1737,8 @@ fn a_sheet_opened_with_nothing_on_it_beside_a_marked_one_is_set_aside() {
     let d = Dir::new();
     let a = d.sub("a");
     write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap1", true, vec![]);
-    opened_only(&a, OSCE, "shoulder", "E02@lap2");
+    opened_only(&a, OSCE, "shoulder", "E02@lap2", true);
     let (_, problems) = status(&[OSCE, "--sessions", a.to_str().expect("utf-8"), "--problems"]);
     assert!(!problems.contains("Set aside"), "{problems}");
-    assert!(problems.contains("shoulder: opened"), "{problems}");
+    assert!(problems.contains("shoulder: in progress"), "{problems}");
 }

@@ -1668,7 +1668,7 @@ fn set_aside_section(out: &mut String, cohort: &Cohort, m: &Matrix) {
     }
     let _ = writeln!(
         out,
-        "\nSet aside: {} opened with nothing recorded, on a laptop where another examiner's sheet of the \
+        "\nSet aside: {} opened with nothing recorded (but perhaps the timer), on a laptop where another examiner's sheet of the \
          candidate at that station holds marks (an examiner id mistyped, then corrected): not counted, unless \
          something is recorded on it:",
         plural(aside.len(), "sheet", "sheets")

@@ -1109,8 +1109,8 @@ pub struct Cell {
     /// The exam lead's decisions on this cell that hold, in force for its
     /// result (see [`crate::results::decisions`]).
     pub decided: Vec<crate::results::decisions::Held>,
-    /// Sheets opened with nothing recorded on them (no mark, rating,
-    /// timer, absence, comment or submission) on a laptop where another
+    /// Sheets opened with nothing recorded on them but their timer (no
+    /// mark, rating, absence, comment or submission) on a laptop where another
     /// sheet of the cell holds something: set aside, not a second marker
     /// (who marks on a laptop of their own) nor a conflict. An examiner who
     /// mistyped their id and opened the sheet again under the right one
@@ -1118,10 +1118,12 @@ pub struct Cell {
     pub set_aside: Vec<usize>,
 }
 
-/// A sheet opened (and perhaps the candidate confirmed) with nothing else
-/// recorded: nothing on it can be lost.
+/// A sheet opened (the candidate confirmed, the timer perhaps started:
+/// an examiner presses space at once) with nothing else recorded: no mark
+/// on it can be lost.
 pub fn holds_nothing(s: &SheetState) -> bool {
-    !s.is_started()
+    !s.has_marks()
+        && s.absent.is_none()
         && s.submitted.is_none()
         && s.amending.is_none()
         && s.feedback.is_empty()
