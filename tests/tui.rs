@@ -994,6 +994,62 @@ fn snapshot_too_small() {
     insta::assert_snapshot!("too_small_79_wide", h.render(79, 30));
 }
 
+/// A sheet left empty under a mistyped examiner id on this laptop, the
+/// candidate then marked here under the right one: not offered to resume
+/// (status sets it aside); an empty sheet alone is.
+#[test]
+fn the_home_screen_does_not_offer_a_mistyped_examiners_empty_sheet() {
+    let dir = temp_dir();
+    let rubric = "rubrics/msk-ultrasound-osce.ron";
+    let (r, _) = load(Path::new(rubric)).expect("valid");
+    let hash = osce::store::hash_rubric(&std::fs::read_to_string(rubric).expect("rubric"));
+    let open = |examiner: &str, candidate: &str, mark: bool| {
+        let key = osce::store::SheetKey {
+            assessment: r.id.clone(),
+            station: "shoulder".into(),
+            candidate: candidate.into(),
+            examiner: examiner.into(),
+            device: "lap1".into(),
+        };
+        let (mut j, _) = Store::new(&dir).open_sheet(&key, &hash).expect("open");
+        j.append(
+            Event::Confirmed {
+                candidate_name: format!("Name of {candidate}"),
+            },
+            t0(),
+        )
+        .expect("append");
+        if mark {
+            j.append(
+                Event::Mark {
+                    item: "lhb".into(),
+                    level: Some(1),
+                    label: String::new(),
+                    late: false,
+                },
+                t0(),
+            )
+            .expect("append");
+        }
+    };
+    open("E10", "C001", false);
+    open("E01", "C001", true);
+    open("E11", "C002", false);
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(t0));
+    let home = exec.home(Path::new("rubrics"), "E01");
+    let listed: Vec<(&str, &str)> = home
+        .unfinished
+        .iter()
+        .map(|u| (u.examiner.as_str(), u.candidate.as_str()))
+        .collect();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(
+        listed.contains(&("E01", "C001")) && listed.contains(&("E11", "C002")),
+        "{listed:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn snapshot_home() {
     let dir = temp_dir();

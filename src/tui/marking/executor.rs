@@ -89,12 +89,29 @@ impl Executor {
             let Ok(sheets) = self.store.sheets(id) else {
                 continue;
             };
-            for (key, path) in sheets.into_iter().filter(|(k, _)| k.device == self.device) {
-                let Ok(replay) = crate::store::read_sheet(&path) else {
-                    continue;
-                };
-                let state = SheetState::replay(&replay.records);
+            let here: Vec<_> = sheets
+                .into_iter()
+                .filter(|(k, _)| k.device == self.device)
+                .filter_map(|(key, path)| {
+                    let replay = crate::store::read_sheet(&path).ok()?;
+                    let state = SheetState::replay(&replay.records);
+                    Some((key, replay, state))
+                })
+                .collect();
+            for (key, replay, state) in &here {
                 if state.records == 0 || state.is_locked() {
+                    continue;
+                }
+                // Left empty under a mistyped id, the candidate then marked
+                // here under another: set aside (as status says), not a
+                // sheet to go back to.
+                let marked_by_another = here.iter().any(|(k, _, s)| {
+                    k.candidate == key.candidate
+                        && k.station == key.station
+                        && k.examiner != key.examiner
+                        && !crate::results::gather::holds_nothing(s)
+                });
+                if crate::results::gather::holds_nothing(state) && marked_by_another {
                     continue;
                 }
                 let marked_with = replay.records.first().map(|r| r.rubric.as_str());
