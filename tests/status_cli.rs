@@ -1737,8 +1737,27 @@ fn a_sheet_opened_with_nothing_on_it_beside_a_marked_one_is_set_aside() {
     let d = Dir::new();
     let a = d.sub("a");
     write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap1", true, vec![]);
-    opened_only(&a, OSCE, "shoulder", "E02@lap2", true);
-    let (_, problems) = status(&[OSCE, "--sessions", a.to_str().expect("utf-8"), "--problems"]);
+    opened_only(&a, OSCE, "shoulder", "E02@lap2", false);
+    let folder = a.to_str().expect("utf-8");
+    let (_, problems) = status(&[OSCE, "--sessions", folder, "--problems"]);
     assert!(!problems.contains("Set aside"), "{problems}");
-    assert!(problems.contains("shoulder: in progress"), "{problems}");
+    assert!(problems.contains("shoulder: opened"), "{problems}");
+    let out_dir = d.sub("out");
+    Command::cargo_bin("osce")
+        .expect("binary")
+        .args([
+            "export",
+            OSCE,
+            "--sessions",
+            folder,
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("export");
+    let stations = std::fs::read_to_string(out_dir.join("stations.csv")).expect("stations.csv");
+    assert!(
+        stations.contains("not submitted (E02@lap2): the sheet was opened and is not in"),
+        "{stations}"
+    );
 }

@@ -1340,11 +1340,11 @@ fn not_submitted_words(cohort: &Cohort, sheets: &[usize]) -> Option<String> {
                 String::new()
             };
             let what = if s.state.is_started() {
-                "marking was started"
+                "marking was started and the sheet is not in"
             } else {
-                "the sheet was opened"
+                "the sheet was opened and is not in"
             };
-            format!("not submitted{whose}: {what} and the sheet is not in")
+            format!("not submitted{whose}: {what}")
         })
         .collect();
     (!open.is_empty()).then(|| open.join("; "))
