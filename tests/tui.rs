@@ -4146,6 +4146,21 @@ fn the_help_scrolls_where_it_does_not_fit() {
     assert!(tall.contains("Press ? or esc to close."), "{tall}");
 }
 
+/// The footer offers `g` only at a station with a global rating (the
+/// practical exam has none; the OSCE has one).
+#[test]
+fn the_footer_offers_the_global_rating_only_where_there_is_one() {
+    let mut h = practical(&[("C001", "Aisha Khan")]);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    let screen = h.render(120, 40);
+    assert!(!screen.contains("g global"), "{screen}");
+    let mut h = osce_one("C001");
+    h.key(KeyCode::Enter);
+    let screen = h.render(120, 40);
+    assert!(screen.contains("g global"), "{screen}");
+}
+
 /// A soft time-up at a station with no changeover (every station of the
 /// practical exam): the line says `a` moves on, not to a changeover there
 /// is none of.

@@ -277,10 +277,13 @@ pub fn footer(app: &App, theme: &Theme, width: u16) -> Text<'static> {
     let mut used = 0usize;
     // `x` (absent) only where an absence can still be recorded, as the
     // confirmation's own keys line says.
+    // `g` only where the station has a global rating.
     let shown = |b: &&crate::tui::marking::keys::Binding| {
         !(matches!(app.screen, Screen::Confirm)
             && matches!(b.action, crate::tui::marking::Action::Absent)
             && !app.absence_open())
+            && !(matches!(b.action, crate::tui::marking::Action::GlobalRating)
+                && app.station_def().is_some_and(|s| s.global_rating.is_none()))
     };
     for b in for_screen(ctx, true).filter(shown) {
         let (keys, word) = b.footer.unwrap_or((b.label, b.what));
