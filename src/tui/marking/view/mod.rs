@@ -279,11 +279,12 @@ pub fn footer(app: &App, theme: &Theme, width: u16) -> Text<'static> {
     // confirmation's own keys line says.
     // `g` only where the station has a global rating.
     let shown = |b: &&crate::tui::marking::keys::Binding| {
-        !(matches!(app.screen, Screen::Confirm)
+        let closed_absence = matches!(app.screen, Screen::Confirm)
             && matches!(b.action, crate::tui::marking::Action::Absent)
-            && !app.absence_open())
-            && !(matches!(b.action, crate::tui::marking::Action::GlobalRating)
-                && app.station_def().is_some_and(|s| s.global_rating.is_none()))
+            && !app.absence_open();
+        let no_rating = matches!(b.action, crate::tui::marking::Action::GlobalRating)
+            && app.station_def().is_some_and(|s| s.global_rating.is_none());
+        !closed_absence && !no_rating
     };
     for b in for_screen(ctx, true).filter(shown) {
         let (keys, word) = b.footer.unwrap_or((b.label, b.what));
