@@ -1074,6 +1074,25 @@ pub fn render_problems(
                         .collect::<String>(),
                     hints.line("conflict", c, s, conflict_choice(cohort, cell))
                 ),
+                // Several markers: whose sheet is how far, so that the
+                // laptop waited for is named.
+                state if !state.is_done() && cell.sheets.len() > 1 => format!(
+                    "{s}: {} ({})",
+                    state.label(),
+                    cell.sheets
+                        .iter()
+                        .map(|&i| {
+                            let sheet = &cohort.sheets[i];
+                            format!(
+                                "{}@{} {}",
+                                sheet.key.examiner,
+                                sheet.key.device,
+                                osce::results::gather::sheet_state(&sheet.state).label()
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
                 state if !state.is_done() => format!("{s}: {}", state.label()),
                 CellState::Absent if absence_decided(cell) => continue,
                 CellState::Absent => {

@@ -1134,7 +1134,8 @@ pub fn holds_nothing(s: &SheetState) -> bool {
         && s.missing_reasons.is_empty()
 }
 
-pub(crate) fn sheet_state(s: &SheetState) -> CellState {
+/// How far one sheet is, as a cell of its own would be.
+pub fn sheet_state(s: &SheetState) -> CellState {
     if s.absent.is_some() && s.submitted.is_some() {
         CellState::Absent
     } else if s.amending.is_some() {
