@@ -199,9 +199,9 @@ pub struct ExamReport {
     /// (pass, fail, incomplete) under each.
     pub counts_provisional: (usize, usize, usize),
     pub counts_standard_set: (usize, usize, usize),
-    /// Why candidates are incomplete, under the pass marks in force (the
-    /// adopted ones, else the provisional): each reason, with how many,
-    /// most common first.
+    /// Why candidates are incomplete, under the pass marks the figures
+    /// apply (`Options::adopted`: a record being saved or the adopted one;
+    /// else the provisional): each reason, with how many, most common first.
     pub incomplete_reasons: Vec<(String, usize)>,
     pub cohen_cut: Option<f64>,
     /// The Hofstee cut, where the judges' bounds were given: the cut, or
@@ -424,12 +424,12 @@ fn without_figures(text: &str) -> String {
 
 /// The most common reasons for incomplete results, with how many: as
 /// written where several candidates share one, else with figures as "…".
-fn common_reasons(rows: &[Vec<String>]) -> Vec<(String, usize)> {
+fn common_reasons(rows: &[&[String]]) -> Vec<(String, usize)> {
     let count = |key: &dyn Fn(&str) -> String| {
         let mut by: BTreeMap<String, usize> = BTreeMap::new();
         for r in rows {
             let mut seen = std::collections::BTreeSet::new();
-            for reason in r {
+            for reason in r.iter() {
                 if seen.insert(key(reason)) {
                     *by.entry(key(reason)).or_default() += 1;
                 }
@@ -529,7 +529,7 @@ pub fn build_with(
         results_of(part, &standards)
             .iter()
             .map(|c| {
-                // Why incomplete, under the pass marks in force.
+                // Why incomplete, under the pass marks the figures apply.
                 let why = if adopted {
                     incomplete_reasons(&c.result)
                 } else {
@@ -544,12 +544,17 @@ pub fn build_with(
     .collect();
     let counts_standard_set = counts(standard_set_outcomes.iter().map(|o| o.0));
     let incomplete_reasons = if adopted {
-        common_reasons(&standard_set_outcomes.into_iter().map(|o| o.1).collect::<Vec<_>>())
+        common_reasons(
+            &standard_set_outcomes
+                .iter()
+                .map(|o| o.1.as_slice())
+                .collect::<Vec<_>>(),
+        )
     } else {
         common_reasons(
             &provisional_rows
                 .iter()
-                .map(|r| r.incomplete.clone())
+                .map(|r| r.incomplete.as_slice())
                 .collect::<Vec<_>>(),
         )
     };
@@ -1231,7 +1236,7 @@ mod tests {
             row(&["total so far 70 of 99"]),
         ];
         assert_eq!(
-            common_reasons(&rows.map(|r| r.incomplete)),
+            common_reasons(&rows.each_ref().map(|r| r.incomplete.as_slice())),
             vec![
                 ("total so far … of …".to_string(), 2),
                 ("1 station not yet decided".to_string(), 1)
