@@ -1124,52 +1124,67 @@ fn a_candidate_with_no_sheet_has_no_total_not_a_zero() {
 #[test]
 fn a_soft_time_up_moved_on_with_no_changeover_keeps_its_end_and_overrun() {
     use osce::store::{PhaseName, TimerAction};
-    const PRACTICAL: &str = "rubrics/msk-practical-exam.ron";
+    let changeover = TimerAction::Phase {
+        phase: PhaseName::Changeover,
+    };
+    let (t, row) = timed_row(
+        "rubrics/msk-practical-exam.ron",
+        "physics",
+        vec![
+            (TimerAction::Start, 0, 0),
+            (TimerAction::TimeUp, 600, 600),
+            (TimerAction::Advance, 606, 606),
+            (changeover, 606, 606),
+        ],
+    );
+    let ended = (t + chrono::Duration::seconds(606)).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    assert_eq!(
+        (row["ended"].as_str(), row["overrun_seconds"].as_str()),
+        (ended.as_str(), "6"),
+        "{row:?}"
+    );
+}
+
+/// The stations.csv row of C001 at `station`, exported from a sheet with
+/// full marks whose timer recorded `timer` (action, timer time and when,
+/// in seconds from the time returned), submitted 700 s after that time.
+fn timed_row(
+    rubric: &str,
+    station: &str,
+    timer: Vec<(osce::store::TimerAction, u64, i64)>,
+) -> (chrono::DateTime<Utc>, std::collections::HashMap<String, String>) {
     let dir = Dir::new();
     let s = dir.0.join("s");
     common::sheet(
         &s,
-        PRACTICAL,
-        "physics",
+        rubric,
+        station,
         "C001",
         "E01@lap1",
         common::Marks::Top,
         false,
         0,
     );
-    let key = common::sheet_key(PRACTICAL, "physics", "C001", "E01@lap1");
+    let key = common::sheet_key(rubric, station, "C001", "E01@lap1");
     let (mut j, _) = Store::new(&s)
-        .open_sheet(&key, &common::hash(PRACTICAL))
+        .open_sheet(&key, &common::hash(rubric))
         .expect("open");
-    let timer = |action, elapsed_ms| Event::Timer {
-        action,
-        elapsed_ms,
-        due: None,
-    };
     let t = common::at(1);
     let secs = chrono::Duration::seconds;
-    for (event, when) in [
-        (timer(TimerAction::Start, 0), t),
-        (timer(TimerAction::TimeUp, 600_000), t + secs(600)),
-        (timer(TimerAction::Advance, 606_000), t + secs(606)),
-        (
-            timer(
-                TimerAction::Phase {
-                    phase: PhaseName::Changeover,
-                },
-                606_000,
-            ),
-            t + secs(606),
-        ),
-    ] {
-        j.append(event, when).expect("append");
+    for (action, elapsed_s, when) in timer {
+        let event = Event::Timer {
+            action,
+            elapsed_ms: elapsed_s * 1000,
+            due: None,
+        };
+        j.append(event, t + secs(when)).expect("append");
     }
-    let done = common::submitted(&j, PRACTICAL);
+    let done = common::submitted(&j, rubric);
     j.append(done, t + secs(700)).expect("submit");
     drop(j);
     let out = dir.0.join("out");
     export(&[
-        PRACTICAL,
+        rubric,
         "--sessions",
         s.to_str().expect("utf-8"),
         "--out",
@@ -1179,12 +1194,25 @@ fn a_soft_time_up_moved_on_with_no_changeover_keeps_its_end_and_overrun() {
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     let row = rows
         .iter()
-        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "physics")
-        .expect("the physics row");
-    let ended = (t + secs(606)).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-    assert_eq!(
-        (row[col("ended")].as_str(), row[col("overrun_seconds")].as_str()),
-        (ended.as_str(), "6"),
-        "{row:?}"
+        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == station)
+        .expect("the station's row");
+    (t, header.iter().cloned().zip(row.iter().cloned()).collect())
+}
+
+/// In a circuit timed by its clock a timer started 90 s into the round
+/// follows the round: its start records how far into it, and `started` is
+/// when the round (the candidate's time) began, not the key press.
+#[test]
+fn a_timer_started_late_in_a_clocked_round_exports_the_rounds_start() {
+    use osce::store::{PhaseName, TimerAction};
+    let station = TimerAction::Phase {
+        phase: PhaseName::Station,
+    };
+    let (t, row) = timed_row(
+        OSCE,
+        "knee",
+        vec![(TimerAction::Start, 90, 90), (station, 90, 90)],
     );
+    let began = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    assert_eq!(row["started"], began, "{row:?}");
 }

@@ -3657,6 +3657,196 @@ fn a_sheet_left_unfinished_before_a_restart_is_named_on_the_next_candidates_scre
     assert!(!screen.contains("Not submitted yet"), "{screen}");
 }
 
+/// The timer actions recorded on C002's knee sheet, with their timer times
+/// in whole seconds.
+fn knee_timer(h: &Harness) -> Vec<(TimerAction, u64)> {
+    h.disk_of("knee", "C002")
+        .timer
+        .into_iter()
+        .map(|t| (t.action, t.elapsed.as_secs()))
+        .collect()
+}
+
+/// In a circuit timed by its clock the candidate's time begins with their
+/// round: the station timer started 90 s into it counts from the round's
+/// start, so time-up comes with every other station's (at 11:00 into the
+/// round), not 90 s after it.
+#[test]
+fn in_a_clocked_circuit_a_timer_started_late_starts_with_the_round() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    h.key(KeyCode::Enter);
+    h.tick(90.0);
+    h.key(KeyCode::Char(' '));
+    let started = knee_timer(&h);
+    assert_eq!(
+        started.first(),
+        Some(&(TimerAction::Start, 90)),
+        "the start records how far into the round it was: {started:?}"
+    );
+    assert!(
+        started.contains(&(
+            TimerAction::Phase {
+                phase: osce::store::PhaseName::Station
+            },
+            90
+        )),
+        "reading time was over: {started:?}"
+    );
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("9:30"),
+        "the station's time left by the round:
+{screen}"
+    );
+    assert!(
+        h.app.notice.as_deref().is_some_and(|n| n.contains("1:30 ago")),
+        "{:?}",
+        h.app.notice
+    );
+    assert!(bell_at(&mut h, 541), "2:00 left by the round");
+    assert!(bell_at(&mut h, 631), "0:30 left by the round");
+    assert!(!bell_at(&mut h, 659));
+    assert!(bell_at(&mut h, 661), "time-up with the round's station time");
+    assert!(
+        knee_timer(&h).contains(&(TimerAction::TimeUp, 660)),
+        "{:?}",
+        knee_timer(&h)
+    );
+    // Restarted (kill -9) meanwhile, the timer still follows the round:
+    // the screen goes, and with it its hold on the sheet; the folder stays.
+    let dir = std::mem::replace(&mut h.dir, temp_dir());
+    drop(h);
+    let mut h = six_at_the_knee_in("2026-11-23T09:00Z", dir, 700);
+    assert!(!bell_since(&mut h, 700, 700));
+    let screen = h.render(120, 40);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring", "{screen}");
+    let screen = h.render(120, 40);
+    assert!(screen.contains("CHANGEOVER"), "{screen}");
+}
+
+/// Killed with the station timer paused, and started again after the
+/// candidate's round is over: the sheet, opened again to finish it, has its
+/// timer stopped at the round's end, recorded with when that was; it
+/// cannot be resumed for a candidate who has left.
+#[test]
+fn in_a_clocked_circuit_a_timer_paused_before_a_restart_ends_with_its_round() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char(' '));
+    h.tick(100.0);
+    h.key(KeyCode::Char(' '));
+    let dir = std::mem::replace(&mut h.dir, temp_dir());
+    drop(h);
+    let mut h = six_at_the_knee_in("2026-11-23T09:00Z", dir, 900);
+    assert!(!bell_since(&mut h, 900, 900));
+    while h.app.current_candidate().map(|c| c.id.as_str()) != Some("C002") {
+        h.key(KeyCode::Left);
+    }
+    h.key(KeyCode::Enter);
+    // The pause's reason, never given, is asked for first.
+    assert_eq!(h.screen(), "Reason");
+    h.chars("fire alarm");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h.act(Action::Tick {
+        now: Duration::from_secs(1),
+        wall: t0() + chrono::Duration::seconds(901),
+    });
+    let disk = h.disk_of("knee", "C002");
+    let end = disk.timer.last().expect("timer records");
+    assert_eq!(
+        (end.action.clone(), end.elapsed.as_secs()),
+        (TimerAction::End, 100)
+    );
+    let records = read_sheet(h.dir.join("msk-us-osce/E02@lap2/C002/knee.jsonl"))
+        .expect("journal")
+        .records;
+    let due = records.iter().rev().find_map(|r| match &r.event {
+        Event::Timer {
+            action: TimerAction::End,
+            due,
+            ..
+        } => Some(*due),
+        _ => None,
+    });
+    assert_eq!(
+        due,
+        Some(Some(t0() + chrono::Duration::seconds(780))),
+        "the end fell due when the round ended"
+    );
+    h.key(KeyCode::Char(' '));
+    assert_eq!(
+        h.disk_of("knee", "C002").timer.len(),
+        disk.timer.len(),
+        "not resumed"
+    );
+}
+
+/// Before the candidate's round begins by the circuit's clock, space does
+/// not start the timer (it would run past the round's end): it says when
+/// the round begins.
+#[test]
+fn in_a_clocked_circuit_space_before_the_round_begins_starts_nothing() {
+    let mut h = six_at_the_knee("2026-11-23T09:01Z");
+    h.tick(0.0);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring", "the candidate came early");
+    space_times_nothing(&mut h, "begins in 1:00");
+    // Once it has begun, space starts the timer.
+    h.tick(65.0);
+    h.key(KeyCode::Char(' '));
+    assert_eq!(knee_timer(&h).first(), Some(&(TimerAction::Start, 5)));
+}
+
+/// A paused station timer does not hold the candidate past their round:
+/// when the round ends by the circuit's clock the timer ends with it,
+/// recorded, and no time-up rings later for a candidate who has left; the
+/// sheet is then submitted without a question about time left.
+#[test]
+fn in_a_clocked_circuit_a_paused_timer_ends_with_the_round() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(0.0);
+    h.key(KeyCode::Enter);
+    h.tick(10.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(100.0);
+    h.key(KeyCode::Char(' '));
+    h.chars("fire alarm");
+    h.key(KeyCode::Enter);
+    h.tick(400.0);
+    h.key(KeyCode::Char(' '));
+    assert!(!bell_at(&mut h, 779));
+    h.tick(781.0);
+    let timer = knee_timer(&h);
+    assert_eq!(
+        timer.last(),
+        Some(&(TimerAction::End, 480)),
+        "ended where the round ended (100 s, a pause, then 380 s): {timer:?}"
+    );
+    assert!(!timer.iter().any(|(a, _)| *a == TimerAction::TimeUp), "{timer:?}");
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("stopped with the round")),
+        "{:?}",
+        h.app.notice
+    );
+    assert!(!bell_at(&mut h, 961), "no time-up after the candidate left");
+    assert_eq!(knee_timer(&h), timer, "nothing more recorded");
+    for _ in 0..h.app.rows() {
+        h.key(KeyCode::Char('1'));
+    }
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    let screen = h.render(120, 40);
+    assert!(!screen.contains("Submit before"), "{screen}");
+    assert!(h.disk_of("knee", "C002").submitted.is_some(), "{screen}");
+}
+
 /// In a circuit, a mark made after the candidate's round is over is late,
 /// whether or not the station timer was started: the candidate has left.
 #[test]

@@ -249,12 +249,25 @@ impl Timer {
 
     /// Starts the timer (reading time first, where there is any).
     pub fn start(&mut self, now: Duration) -> Vec<Happening> {
+        self.start_into(now, Duration::ZERO)
+    }
+
+    /// Starts the timer `into` its course already: in a circuit timed by
+    /// its clock the candidate's time began with their round, `into` ago.
+    /// The start is recorded at that timer time, in the phase it is then;
+    /// calls that fell due before it are not made. `into` is within the
+    /// station's time (reading and station); a later one is taken as its
+    /// last moment.
+    pub fn start_into(&mut self, now: Duration, into: Duration) -> Vec<Happening> {
         if self.started {
             return Vec::new();
         }
+        let into = into.min(self.plan.station_end().saturating_sub(Duration::from_millis(1)));
         self.started = true;
+        self.banked = into;
+        self.reported = into;
         self.running_since = Some(now);
-        let first = if self.plan.reading > Duration::ZERO {
+        let phase = if into < self.plan.reading {
             PhaseName::Reading
         } else {
             PhaseName::Station
@@ -262,11 +275,11 @@ impl Timer {
         vec![
             Happening {
                 action: TimerAction::Start,
-                at: Duration::ZERO,
+                at: into,
             },
             Happening {
-                action: TimerAction::Phase { phase: first },
-                at: Duration::ZERO,
+                action: TimerAction::Phase { phase },
+                at: into,
             },
         ]
     }
@@ -296,10 +309,20 @@ impl Timer {
     /// Stops the timer for good where it is (the examiner submitted during
     /// an overrun): the end, with the overrun, goes in the record.
     pub fn end(&mut self, now: Duration) -> Vec<Happening> {
+        self.end_ago(now, Duration::ZERO)
+    }
+
+    /// Ends the timer where it stood `ago` before `now` (the end of a
+    /// circuit's round by its clock: the candidate left with it), or where
+    /// it was paused; never before what was already reported.
+    pub fn end_ago(&mut self, now: Duration, ago: Duration) -> Vec<Happening> {
         if !self.started || self.ended {
             return Vec::new();
         }
-        let e = self.elapsed(now);
+        let ran = self.running_since.map_or(Duration::ZERO, |since| {
+            now.saturating_sub(since).saturating_sub(ago)
+        });
+        let e = (self.banked + ran).max(self.reported);
         self.ended = true;
         self.banked = e;
         self.running_since = None;

@@ -262,9 +262,16 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 _ => (String::new(), String::new()),
             };
             let first = sheets.first().map(|s| &s.state);
+            // A timer started late in a round timed by the circuit's clock
+            // began with the round: its start records how far into it.
             let started = first
                 .and_then(|s| s.timer.iter().find(|t| t.action == TimerAction::Start))
-                .map(|t| when(t.time))
+                .map(|t| {
+                    let began = chrono::Duration::from_std(t.elapsed)
+                        .ok()
+                        .and_then(|d| t.time.checked_sub_signed(d));
+                    when(began.unwrap_or(t.time))
+                })
                 .unwrap_or_default();
             let end = first.and_then(|s| s.timer.iter().rev().find(|t| t.action == TimerAction::End));
             // Moved on after a soft time-up with no changeover to run: the

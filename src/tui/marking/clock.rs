@@ -12,6 +12,7 @@ impl App {
         } else {
             Vec::new()
         };
+        effects.extend(self.end_timer_with_the_round());
         if let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) {
             let on_timer = timer.elapsed(now);
             let happenings = timer.poll(now);
@@ -309,6 +310,64 @@ impl App {
                 })
             })
             .map(|(r, _)| r)
+    }
+
+    /// Station circuit with a start time: when the round of candidate `id`
+    /// begins and ends by the clock; `None` without a clock.
+    pub(super) fn round_span(&self, id: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let plan = self.session.as_ref()?.circuit.as_ref()?;
+        let start = plan.start?;
+        if plan.round.is_zero() {
+            return None;
+        }
+        let round = u32::try_from(self.round_of_candidate(id)?).ok()?;
+        let at = |n: u32| {
+            chrono::Duration::from_std(plan.round.checked_mul(n)?)
+                .ok()
+                .and_then(|d| start.checked_add_signed(d))
+        };
+        Some((at(round)?, at(round + 1)?))
+    }
+
+    /// By the circuit's clock: the open sheet's station timer stops when
+    /// its candidate's round ends, for they leave with it, wherever a pause
+    /// had left it; the end is recorded at the round's end (with when that
+    /// was, where the sheet is opened after it).
+    fn end_timer_with_the_round(&mut self) -> Vec<Effect> {
+        let Some(sheet) = &self.sheet else {
+            return Vec::new();
+        };
+        let Some((_, end)) = self.round_span(&sheet.candidate.id) else {
+            return Vec::new();
+        };
+        let Ok(ago) = (self.wall - end).to_std() else {
+            return Vec::new();
+        };
+        let round = self.round_of_candidate(&sheet.candidate.id).unwrap_or(0) + 1;
+        let who = sheet.candidate.id.clone();
+        let now = self.now;
+        let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
+            return Vec::new();
+        };
+        if !timer.is_started() || timer.display(now).phase == Phase::Done {
+            return Vec::new();
+        }
+        let events: Vec<Event> = timer
+            .end_ago(now, ago)
+            .into_iter()
+            .map(|h| Event::Timer {
+                action: h.action,
+                elapsed_ms: u64::try_from(h.at.as_millis()).unwrap_or(u64::MAX),
+                due: (ago >= Duration::from_secs(1))
+                    .then(|| DateTime::from_timestamp_millis(end.timestamp_millis()))
+                    .flatten(),
+            })
+            .collect();
+        self.timer_ended = Some(now.saturating_sub(ago));
+        self.notice = Some(format!(
+            "Round {round} is over by the circuit's clock: {who} has left, and the station timer stopped with the round."
+        ));
+        self.append_all(events)
     }
 
     /// Station circuit with a start time: whether the round of candidate
@@ -663,13 +722,11 @@ impl App {
         };
         let phase = sheet.timer.as_ref().map(|t| t.display(self.now).phase);
         let timer_up = matches!(phase, Some(Phase::Overrun | Phase::Changeover | Phase::Done));
-        // A station timer still running says the candidate is still there
-        // (a circuit started late, a pause), whatever the clock says.
-        let timer_running = matches!(phase, Some(Phase::Reading | Phase::Station));
         // By the circuit's clock, the candidate's round is over (they have
-        // left), whether or not the station timer was started.
+        // left), whether or not the station timer was started: a timer
+        // still running then (paused a while) stops with the round.
         let round_over = matches!(self.round_by_clock(&sheet.candidate.id), Some(RoundByClock::Over));
-        timer_up || (round_over && !timer_running)
+        timer_up || round_over
     }
 }
 

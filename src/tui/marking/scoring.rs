@@ -211,8 +211,7 @@ impl App {
             );
             Vec::new()
         } else if !timer.is_started() {
-            let h = timer.start(now);
-            self.timer_effects(h)
+            self.start_timer()
         } else if timer.is_running() {
             // The clock stops now and the pause is written now, so that a
             // crash while the reason is typed keeps it; the reason follows
@@ -229,6 +228,52 @@ impl App {
             let h = timer.resume(now);
             self.timer_effects(h)
         }
+    }
+
+    /// Starts the open sheet's timer, not yet started. In a circuit timed
+    /// by its clock the candidate's time is their round's: the timer
+    /// starts as far into its course as the round is, and not before the
+    /// round begins or once the station's time in it is over.
+    fn start_timer(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let span = self.sheet.as_ref().and_then(|s| {
+            Some((
+                self.round_span(&s.candidate.id)?,
+                self.round_of_candidate(&s.candidate.id)? + 1,
+            ))
+        });
+        let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
+            return Vec::new();
+        };
+        let Some(((begins, ends), round)) = span else {
+            let h = timer.start(now);
+            return self.timer_effects(h);
+        };
+        let Ok(into) = (self.wall - begins).to_std() else {
+            let until = (begins - self.wall).to_std().unwrap_or_default();
+            self.notice = Some(format!(
+                "Round {round} begins in {} by the circuit's clock, and the candidate's time with it: press space once it has begun.",
+                fmt_countdown(until)
+            ));
+            return Vec::new();
+        };
+        let station_time = timer.plan().reading + timer.plan().station;
+        if into >= station_time {
+            let left = (ends - self.wall).to_std().unwrap_or_default();
+            self.notice = Some(format!(
+                "The station's time in round {round} is over by the circuit's clock (the round ends in {}): the sheet is marked without the timer.",
+                fmt_countdown(left)
+            ));
+            return Vec::new();
+        }
+        let h = timer.start_into(now, into);
+        if into >= Duration::from_secs(1) {
+            self.notice = Some(format!(
+                "The timer follows round {round} by the circuit's clock: it began {} ago.",
+                fmt_countdown(into)
+            ));
+        }
+        self.timer_effects(h)
     }
 
     /// `R`: a timer started by mistake goes back to the start, asked first

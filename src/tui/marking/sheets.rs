@@ -120,17 +120,23 @@ impl App {
             return Vec::new();
         };
         let state = SheetState::replay(&records);
+        // By a circuit's clock the timer ran no further than the round (its
+        // end is recorded at the first tick).
+        let wall = match self.round_span(&candidate.id) {
+            Some((_, end)) => end.min(self.wall),
+            None => self.wall,
+        };
         let mut timer = session.rubric.stations[station].timing.as_ref().map(|t| {
             Timer::restore(
                 StationTimings::from_timing(t),
                 &state.timer_events(),
-                self.wall,
+                wall,
                 self.now,
             )
         });
         let overdue = timer
             .as_mut()
-            .map(|t| overdue(t, self.now, self.wall))
+            .map(|t| overdue(t, self.now, wall))
             .unwrap_or_default();
         let cursor = first_unmarked(&session.rubric.stations[station], &state);
         self.confirmed.insert(candidate.id.clone());
