@@ -1732,18 +1732,40 @@ fn a_sheet_opened_with_nothing_on_it_beside_a_marked_one_is_set_aside() {
             assert!(out.contains("but the rubric has no double marking"), "{out}");
         }
     }
-    // A second marker's sheet opened on their own laptop, nothing on it
-    // yet: they are marking, and the cell waits for them.
+}
+
+/// A double-marked station where the first marker's sheet is in and the
+/// second marker has only opened theirs: the station waits for it (its
+/// result is INCOMPLETE in the exports, not the first marker's PASS), the
+/// grid shows one sheet in, and neither double marking nor moderation
+/// counts a pair that is not in.
+#[test]
+fn a_double_marked_station_waits_for_the_second_markers_sheet() {
     let d = Dir::new();
     let a = d.sub("a");
     write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap1", true, vec![]);
     opened_only(&a, OSCE, "shoulder", "E02@lap2", false);
     let folder = a.to_str().expect("utf-8");
+    let (_, out) = status(&[OSCE, "--sessions", folder]);
+    assert!(out.contains("C001       1✓ opened 2×"), "{out}");
+    assert!(!out.contains("Set aside"), "{out}");
     let (_, problems) = status(&[OSCE, "--sessions", folder, "--problems"]);
-    assert!(!problems.contains("Set aside"), "{problems}");
     assert!(
         problems.contains("shoulder: opened (E01@lap1 submitted; E02@lap2 opened)"),
         "whose sheet is waited for: {problems}"
+    );
+    assert!(
+        out.contains("1✓ marking 2×: one marker's sheet in, the other's not yet"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Double marking: no sheet in from both examiners yet (1 waiting for a marker's sheet to be submitted)."),
+        "{out}"
+    );
+    assert!(!out.contains("ICC(2,1) over 0"), "{out}");
+    assert!(
+        out.contains("Moderation: no submitted sheets to moderate yet (rubric: a sample of 10%)."),
+        "{out}"
     );
     let out_dir = d.sub("out");
     Command::cargo_bin("osce")
@@ -1758,9 +1780,25 @@ fn a_sheet_opened_with_nothing_on_it_beside_a_marked_one_is_set_aside() {
         ])
         .output()
         .expect("export");
-    let stations = std::fs::read_to_string(out_dir.join("stations.csv")).expect("stations.csv");
-    assert!(
-        stations.contains("not submitted (E02@lap2): the sheet was opened and is not in"),
-        "{stations}"
+    let rows = common::csv_rows(&out_dir.join("stations.csv"));
+    let col = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
+    let shoulder = rows
+        .iter()
+        .find(|r| r[col("station_id")] == "shoulder")
+        .expect("shoulder");
+    assert_eq!(
+        (
+            shoulder[col("score")].as_str(),
+            shoulder[col("result")].as_str(),
+            shoulder[col("final_result")].as_str()
+        ),
+        ("20", "INCOMPLETE", "INCOMPLETE"),
+        "{shoulder:?}"
     );
+    let results = common::csv_rows(&out_dir.join("results.csv"));
+    let passed = results[0]
+        .iter()
+        .position(|h| h == "stations_passed")
+        .expect("stations_passed");
+    assert_eq!(results[1][passed], "0", "{results:?}");
 }

@@ -1317,6 +1317,19 @@ pub fn render(
         match m.cell(c, s) {
             None => text.push('·'),
             Some(cell) => {
+                // Double marking with a marker's sheet in and another not
+                // yet: how many are in, before the state of the rest.
+                let submitted = cell
+                    .sheets
+                    .iter()
+                    .filter(|&&i| cohort.sheets[i].state.submitted.is_some())
+                    .count();
+                if cell.double_marked
+                    && submitted > 0
+                    && matches!(cell.state, CellState::Opened | CellState::InProgress)
+                {
+                    let _ = write!(text, "{submitted}✓ ");
+                }
                 text.push_str(short(cell.state));
                 if cell.double_marked {
                     // A third marker's sheet makes three.
@@ -1413,9 +1426,20 @@ pub fn render(
     .filter(|(state, _)| counts.contains_key(state))
     .map(|(_, words)| format!("; {words}"))
     .collect();
+    let partly = if m.cells.values().any(|c| {
+        c.double_marked
+            && matches!(c.state, CellState::Opened | CellState::InProgress)
+            && c.sheets
+                .iter()
+                .any(|&i| cohort.sheets[i].state.submitted.is_some())
+    }) {
+        "; 1✓ marking 2×: one marker's sheet in, the other's not yet"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "\nKey: ✓ submitted; · not yet started{words}; 2× double-marked (3× with a third marker's sheet); ! concern flagged; M moderated; M? \
+        "\nKey: ✓ submitted; · not yet started{words}; 2× double-marked (3× with a third marker's sheet){partly}; ! concern flagged; M moderated; M? \
          moderation no longer holds (a sheet changed since, or the assessors differ)."
     );
     let total = m.cells.len();
@@ -1524,10 +1548,21 @@ pub fn render(
     }
     copies_section(&mut out, cohort);
     let agreement = osce::results::reconcile::agreement(rubric, cohort, m);
-    if agreement.pairs > 0 {
+    if agreement.pairs == 0 && agreement.waiting > 0 {
         let _ = writeln!(
             out,
-            "\nDouble marking: {} marked by two examiners.",
+            "\nDouble marking: no sheet in from both examiners yet ({} waiting for a marker's sheet to be submitted).",
+            agreement.waiting
+        );
+    }
+    if agreement.pairs > 0 {
+        let waiting = match agreement.waiting {
+            0 => String::new(),
+            n => format!(" ({n} more waiting for a marker's sheet to be submitted)"),
+        };
+        let _ = writeln!(
+            out,
+            "\nDouble marking: {} marked by two examiners{waiting}.",
             sheets(agreement.pairs)
         );
         for (scale, n, kappa) in &agreement.kappa {
@@ -1796,9 +1831,13 @@ fn moderation_section(
         .filter(|c| c.state.is_done() && c.state != CellState::Absent)
         .count();
     let holding = moderated.values().filter(|c| c.is_moderated()).count();
+    let counted = match done {
+        0 => "no submitted sheets to moderate yet".to_string(),
+        _ => format!("{holding} of {done} submitted sheets moderated"),
+    };
     let _ = writeln!(
         out,
-        "\nModeration: {holding} of {done} submitted sheets moderated (rubric: {}).",
+        "\nModeration: {counted} (rubric: {}).",
         match rubric.moderation {
             osce::rubric::ModerationPolicy::None => "no moderation required".to_string(),
             osce::rubric::ModerationPolicy::Sample { percent } => format!("a sample of {percent}%"),

@@ -323,6 +323,17 @@ fn candidate_result(
         if let Some(words) = unsubmitted {
             add_note(&mut detail, words);
         }
+        // A sheet that counts and is not in (a second marker's, say) may
+        // change the station's score and result: the station waits for it,
+        // as one with no sheet in does, the marks in so far still shown.
+        if !pending.is_empty() && matches!(detail.result.outcome, StationOutcome::Pass | StationOutcome::Fail)
+        {
+            detail.result.outcome = StationOutcome::Incomplete;
+            detail.result.reasons = vec![Reason::new(
+                Outcome::Incomplete,
+                format!("waiting for {} of its sheets to be submitted", pending.len()),
+            )];
+        }
         detail.unsubmitted = pending;
         // A decision taken when the marks gave another result (under other
         // pass marks) must be reviewed, never silently turned around.
@@ -1236,8 +1247,12 @@ fn by_opening(cohort: &Cohort, sheets: &[usize]) -> Vec<usize> {
 /// How far two markers agree, over every candidate × station marked twice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agreement {
-    /// Cells with two or more markers.
+    /// Cells with two or more markers, the first two of whose sheets are
+    /// submitted: the only ones the figures below are taken from.
     pub pairs: usize,
+    /// Cells with two or more markers where one of the first two sheets is
+    /// not submitted yet (its marks may change): not counted.
+    pub waiting: usize,
     /// Quadratic-weighted kappa of the global ratings, per global-rating
     /// scale: (scale id, pairs used, kappa or `None` when undefined).
     pub kappa: Vec<(String, usize, Option<f64>)>,
@@ -1254,6 +1269,7 @@ pub fn agreement(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> Agreement {
     let mut scores: Vec<Vec<f64>> = Vec::new();
     let mut discrepancies = Vec::new();
     let mut pairs = 0;
+    let mut waiting = 0;
     for ((candidate, station_id), cell) in &m.cells {
         if !cell.double_marked || cell.sheets.len() < 2 {
             continue;
@@ -1261,10 +1277,14 @@ pub fn agreement(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> Agreement {
         let Some(station) = rubric.station(station_id) else {
             continue;
         };
-        pairs += 1;
         // The first two markers: the two sheets opened first.
         let order = by_opening(cohort, &cell.sheets);
         let two = [&cohort.sheets[order[0]], &cohort.sheets[order[1]]];
+        if two.iter().any(|s| s.state.submitted.is_none()) {
+            waiting += 1;
+            continue;
+        }
+        pairs += 1;
         if let Some(g) = &station.global_rating
             && let (Some((a, _)), Some((b, _))) = (two[0].state.global_rating(), two[1].state.global_rating())
         {
@@ -1301,6 +1321,7 @@ pub fn agreement(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> Agreement {
     }
     Agreement {
         pairs,
+        waiting,
         kappa: by_scale
             .into_iter()
             .map(|(id, (levels, p))| {
