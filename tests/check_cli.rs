@@ -975,6 +975,29 @@ fn a_roster_is_checked_with_its_rubric_and_each_circuits_rotation_printed() {
         "{}",
         out.stdout
     );
+    // A rehearsal's rounds shorter than a minute are given in seconds, not
+    // as "0 min 20 s".
+    let text = fs::read_to_string(root().join(rubric)).expect("rubric");
+    let mut short = String::new();
+    for line in text.lines() {
+        match line.find("timing: (") {
+            Some(at) => {
+                short.push_str(&line[..at]);
+                short.push_str(r#"timing: (reading: "0:05", station: "0:10", changeover: "0:05"),"#);
+            }
+            None => short.push_str(line),
+        }
+        short.push('\n');
+    }
+    let rehearsal = dir.file("rehearsal.ron", short.as_bytes());
+    let out = run(&["check", &rehearsal, "--roster", &timed]);
+    out.expect_code(0, "a rehearsal");
+    assert!(
+        out.stdout.contains("7 rounds of 20 s, from"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
     // An untimed rubric (the final clinical assessment) with a start time:
     // no round times, every round would begin at once; and no panic.
     let out = run(&[

@@ -70,6 +70,7 @@ fn table(rotation: &Rotation, roster: &Roster, rubric: &Rubric) -> Vec<String> {
             " of {}",
             osce::base::text::plural(m as usize, "minute", "minutes")
         ),
+        (0, s) => format!(" of {s} s"),
         (m, s) => format!(" of {m} min {s} s"),
     };
     let candidates = roster
