@@ -1131,10 +1131,10 @@ fn a_soft_time_up_moved_on_with_no_changeover_keeps_its_end_and_overrun() {
         "rubrics/msk-practical-exam.ron",
         "physics",
         vec![
-            (TimerAction::Start, 0, 0),
-            (TimerAction::TimeUp, 600, 600),
-            (TimerAction::Advance, 606, 606),
-            (changeover, 606, 606),
+            (TimerAction::Start, 0, 0, None),
+            (TimerAction::TimeUp, 600, 600, None),
+            (TimerAction::Advance, 606, 606, None),
+            (changeover, 606, 606, None),
         ],
     );
     let ended = (t + chrono::Duration::seconds(606)).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
@@ -1146,12 +1146,13 @@ fn a_soft_time_up_moved_on_with_no_changeover_keeps_its_end_and_overrun() {
 }
 
 /// The stations.csv row of C001 at `station`, exported from a sheet with
-/// full marks whose timer recorded `timer` (action, timer time and when,
-/// in seconds from the time returned), submitted 700 s after that time.
+/// full marks whose timer recorded `timer` (action, timer time, when
+/// written and when it fell due if written late, in seconds from the time
+/// returned), submitted 700 s after that time.
 fn timed_row(
     rubric: &str,
     station: &str,
-    timer: Vec<(osce::store::TimerAction, u64, i64)>,
+    timer: Vec<(osce::store::TimerAction, u64, i64, Option<i64>)>,
 ) -> (chrono::DateTime<Utc>, std::collections::HashMap<String, String>) {
     let dir = Dir::new();
     let s = dir.0.join("s");
@@ -1171,11 +1172,11 @@ fn timed_row(
         .expect("open");
     let t = common::at(1);
     let secs = chrono::Duration::seconds;
-    for (action, elapsed_s, when) in timer {
+    for (action, elapsed_s, when, due) in timer {
         let event = Event::Timer {
             action,
             elapsed_ms: elapsed_s * 1000,
-            due: None,
+            due: due.map(|d| t + secs(d)),
         };
         j.append(event, t + secs(when)).expect("append");
     }
@@ -1211,8 +1212,25 @@ fn a_timer_started_late_in_a_clocked_round_exports_the_rounds_start() {
     let (t, row) = timed_row(
         OSCE,
         "knee",
-        vec![(TimerAction::Start, 90, 90), (station, 90, 90)],
+        vec![(TimerAction::Start, 90, 90, None), (station, 90, 90, None)],
     );
     let began = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     assert_eq!(row["started"], began, "{row:?}");
+}
+
+/// An end written late, after a restart (its `due` when it fell due): the
+/// export's `ended` is when it fell due, not when it was written.
+#[test]
+fn a_timer_end_written_late_is_exported_when_it_fell_due() {
+    use osce::store::TimerAction;
+    let (t, row) = timed_row(
+        OSCE,
+        "knee",
+        vec![
+            (TimerAction::Start, 0, 0, None),
+            (TimerAction::End, 720, 690, Some(720)),
+        ],
+    );
+    let fell_due = (t + chrono::Duration::seconds(720)).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    assert_eq!(row["ended"], fell_due, "{row:?}");
 }

@@ -3801,12 +3801,9 @@ fn in_a_clocked_circuit_space_before_the_round_begins_starts_nothing() {
     assert_eq!(knee_timer(&h).first(), Some(&(TimerAction::Start, 5)));
 }
 
-/// A paused station timer does not hold the candidate past their round:
-/// when the round ends by the circuit's clock the timer ends with it,
-/// recorded, and no time-up rings later for a candidate who has left; the
-/// sheet is then submitted without a question about time left.
-#[test]
-fn in_a_clocked_circuit_a_paused_timer_ends_with_the_round() {
+/// C002 at the knee in round 1 of a clocked circuit, the station timer
+/// started 10 s into the round and paused at 100 s for `reason`.
+fn knee_paused_at_100(reason: &str) -> Harness {
     let mut h = six_at_the_knee("2026-11-23T09:00Z");
     h.tick(0.0);
     h.key(KeyCode::Enter);
@@ -3814,17 +3811,62 @@ fn in_a_clocked_circuit_a_paused_timer_ends_with_the_round() {
     h.key(KeyCode::Char(' '));
     h.tick(100.0);
     h.key(KeyCode::Char(' '));
-    h.chars("fire alarm");
+    h.chars(reason);
     h.key(KeyCode::Enter);
+    h
+}
+
+/// A paused station timer does not hold the candidate past their round.
+/// Resumed, it follows the round again (the round went on during the
+/// pause): the warnings and time-up come with every other station's.
+#[test]
+fn in_a_clocked_circuit_a_resumed_timer_follows_the_round_again() {
+    let mut h = knee_paused_at_100("probe cable tangled");
     h.tick(400.0);
     h.key(KeyCode::Char(' '));
+    assert!(
+        knee_timer(&h).contains(&(TimerAction::Resume, 400)),
+        "resumed where the round is: {:?}",
+        knee_timer(&h)
+    );
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("the round went on during the pause (5:00)")),
+        "{:?}",
+        h.app.notice
+    );
+    assert!(bell_at(&mut h, 541), "2:00 left by the round");
+    assert!(bell_at(&mut h, 631), "0:30 left by the round");
+    assert!(!bell_at(&mut h, 659));
+    assert!(bell_at(&mut h, 661), "time-up with the round");
+    assert!(
+        knee_timer(&h).contains(&(TimerAction::TimeUp, 660)),
+        "{:?}",
+        knee_timer(&h)
+    );
+    // The export's pause note gives the pause by the clock.
+    let disk = h.disk_of("knee", "C002");
+    let pauses = disk.pauses();
+    assert_eq!(pauses.len(), 1);
+    assert_eq!(pauses[0].length, Some(Duration::from_secs(300)));
+}
+
+/// A timer left paused when the candidate's round ends by the circuit's
+/// clock ends with it, recorded, and no time-up rings later for a
+/// candidate who has left; the sheet is then submitted without a question
+/// about time left.
+#[test]
+fn in_a_clocked_circuit_a_paused_timer_ends_with_the_round() {
+    let mut h = knee_paused_at_100("fire alarm");
     assert!(!bell_at(&mut h, 779));
     h.tick(781.0);
     let timer = knee_timer(&h);
     assert_eq!(
         timer.last(),
-        Some(&(TimerAction::End, 480)),
-        "ended where the round ended (100 s, a pause, then 380 s): {timer:?}"
+        Some(&(TimerAction::End, 100)),
+        "ended where it was paused: {timer:?}"
     );
     assert!(!timer.iter().any(|(a, _)| *a == TimerAction::TimeUp), "{timer:?}");
     assert!(
@@ -3837,6 +3879,8 @@ fn in_a_clocked_circuit_a_paused_timer_ends_with_the_round() {
     );
     assert!(!bell_at(&mut h, 961), "no time-up after the candidate left");
     assert_eq!(knee_timer(&h), timer, "nothing more recorded");
+    h.key(KeyCode::Char(' '));
+    assert_eq!(knee_timer(&h), timer, "not resumed for a candidate who has left");
     for _ in 0..h.app.rows() {
         h.key(KeyCode::Char('1'));
     }
@@ -3879,16 +3923,29 @@ fn a_mark_made_after_the_candidates_round_is_over_is_late_without_the_timer() {
 fn in_a_clocked_circuit_the_round_times_the_sheet_not_the_station_timer() {
     let mut h = six_at_the_knee("2026-11-23T09:00Z");
     h.key(KeyCode::Enter);
-    h.tick(60.0);
+    h.tick(30.0);
     for _ in 0..h.app.rows() {
         h.key(KeyCode::Char('1'));
     }
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);
     let screen = h.render(120, 40);
+    assert!(
+        screen.contains("reading time is not over")
+            && screen.contains("(0:30 of it left, then 10:00 of station time)"),
+        "the reading time is not the station's:\n{screen}"
+    );
+    h.key(KeyCode::Char('n'));
+    // The knee's reading (1:00) and station time (10:00) from the round's
+    // start: 10:00 left a minute in (the round's 13:00 is the longest
+    // station's, not the knee's).
+    h.tick(60.0);
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    let screen = h.render(120, 40);
     assert!(screen.contains("Submit before the time is up?"), "{screen}");
     assert!(
-        screen.contains("By the circuit's clock, for C002 at Knee, 11:00 of the station's time"),
+        screen.contains("By the circuit's clock, for C002 at Knee, 10:00 of the station's time"),
         "{screen}"
     );
     assert!(!screen.contains("without the station timer"), "{screen}");

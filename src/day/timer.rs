@@ -296,14 +296,33 @@ impl Timer {
     }
 
     pub fn resume(&mut self, now: Duration) -> Vec<Happening> {
+        self.resume_into(now, Duration::ZERO)
+    }
+
+    /// Resumes the timer at timer time `into` where that is later than
+    /// where it was paused: in a circuit timed by its clock the round went
+    /// on during the pause, and the candidate's time with it. The phase
+    /// changes, time-up and end passed meanwhile follow the resume (not the
+    /// warnings: their moment has gone).
+    pub fn resume_into(&mut self, now: Duration, into: Duration) -> Vec<Happening> {
         if !self.started || self.ended || self.running_since.is_some() {
             return Vec::new();
         }
+        let from = self.banked.max(self.reported);
+        self.banked = self.banked.max(into);
         self.running_since = Some(now);
-        vec![Happening {
+        let mut out = vec![Happening {
             action: TimerAction::Resume,
             at: self.banked,
-        }]
+        }];
+        let to = self.banked;
+        out.extend(
+            self.between(from, to)
+                .into_iter()
+                .filter(|h| !matches!(h.action, TimerAction::Warning { .. })),
+        );
+        self.reported = self.reported.max(to);
+        out
     }
 
     /// Stops the timer for good where it is (the examiner submitted during

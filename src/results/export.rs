@@ -286,7 +286,8 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                     .filter(|_| no_changeover)
                     .and_then(|s| s.timer.iter().find(|t| t.action == TimerAction::Advance))
             });
-            let ended = end.map(|t| when(t.time)).unwrap_or_default();
+            // An end written late (after a restart) ended when it fell due.
+            let ended = end.map(|t| when(t.due.unwrap_or(t.time))).unwrap_or_default();
             let overrun = match (end, &station.timing) {
                 (Some(e), Some(t)) => {
                     let limit = u64::from(t.reading.seconds() + t.station.seconds());

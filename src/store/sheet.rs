@@ -132,6 +132,10 @@ pub struct TimerEntry {
     pub elapsed: Duration,
     #[serde(deserialize_with = "crate::base::utc::time")]
     pub time: DateTime<Utc>,
+    /// For a record written late (osce restarted, or the sheet opened
+    /// again, after it fell due): when it fell due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<Utc>>,
 }
 
 /// A pause of the station timer, as the sheet recorded it.
@@ -349,11 +353,14 @@ impl SheetState {
                 ..
             } => self.timer.clear(),
             Event::Timer {
-                action, elapsed_ms, ..
+                action,
+                elapsed_ms,
+                due,
             } => self.timer.push(TimerEntry {
                 action: action.clone(),
                 elapsed: Duration::from_millis(*elapsed_ms),
                 time,
+                due: *due,
             }),
             Event::MissingReason { what, reason } => {
                 self.missing_reasons.insert(what.clone(), reason.clone());
@@ -727,9 +734,10 @@ mod tests {
             amending: Some(Box::new(amendment.clone())),
             amendments: vec![amendment],
             timer: vec![TimerEntry {
-                action: TimerAction::Start,
+                action: TimerAction::End,
                 elapsed: Duration::from_millis(1500),
                 time,
+                due: Some(time),
             }],
             first: Some(time),
             last: Some((6, time)),

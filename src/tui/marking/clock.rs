@@ -314,7 +314,7 @@ impl App {
 
     /// Station circuit with a start time: when the round of candidate `id`
     /// begins and ends by the clock; `None` without a clock.
-    pub(super) fn round_span(&self, id: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    pub(super) fn round_span(&self, id: &str) -> Option<Span> {
         let plan = self.session.as_ref()?.circuit.as_ref()?;
         let start = plan.start?;
         if plan.round.is_zero() {
@@ -327,6 +327,13 @@ impl App {
                 .and_then(|d| start.checked_add_signed(d))
         };
         Some((at(round)?, at(round + 1)?))
+    }
+
+    /// Station circuit with a start time: when the open sheet's round
+    /// begins and ends by the clock, and its number (1 for the first).
+    pub(super) fn open_round(&self) -> Option<(Span, usize)> {
+        let id = &self.sheet.as_ref()?.candidate.id;
+        Some((self.round_span(id)?, self.round_of_candidate(id)? + 1))
     }
 
     /// By the circuit's clock: the open sheet's station timer stops when
@@ -729,6 +736,9 @@ impl App {
         timer_up || round_over
     }
 }
+
+/// When a round begins and ends, by a circuit's clock.
+pub(super) type Span = (DateTime<Utc>, DateTime<Utc>);
 
 /// Where a candidate's round stands by a circuit's clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -184,20 +184,37 @@ impl App {
                     .sheet
                     .as_ref()
                     .and_then(|s| self.round_by_clock(&s.candidate.id));
-                // The round ends with the changeover: the candidate's time
-                // is up when only the changeover is left.
-                let changeover = self
+                // The candidate's time begins with the round: reading, then
+                // the station's time, then only the changeover is left.
+                let plan = self
                     .sheet
                     .as_ref()
                     .and_then(|s| s.timer.as_ref())
-                    .map_or(Duration::ZERO, |t| t.plan().changeover);
-                let (on, left) = match by_clock {
-                    Some(RoundByClock::UnderWay { left: round }) if never_started => (
-                        "By the circuit's clock, for",
-                        Some(round.saturating_sub(changeover))
-                            .filter(|left| !left.is_zero())
-                            .map(|left| format!("{} of the station's time is left", fmt_countdown(left))),
-                    ),
+                    .map(|t| (t.plan().reading, t.plan().station));
+                let round_length = self
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.circuit.as_ref())
+                    .map_or(Duration::ZERO, |c| c.round);
+                let (on, left) = match (by_clock, plan) {
+                    (Some(RoundByClock::UnderWay { left: round }), Some((reading, station)))
+                        if never_started =>
+                    {
+                        let into = round_length.saturating_sub(round);
+                        let words = if into < reading {
+                            Some(format!(
+                                "reading time is not over ({} of it left, then {} of station time)",
+                                fmt_countdown(reading - into),
+                                fmt_countdown(station)
+                            ))
+                        } else {
+                            (reading + station)
+                                .checked_sub(into)
+                                .filter(|left| !left.is_zero())
+                                .map(|left| format!("{} of the station's time is left", fmt_countdown(left)))
+                        };
+                        ("By the circuit's clock, for", words)
+                    }
                     _ => ("On the timer of", left),
                 };
                 if never_started && by_clock.is_none() {

@@ -225,9 +225,35 @@ impl App {
             }));
             effects
         } else {
-            let h = timer.resume(now);
-            self.timer_effects(h)
+            self.resume_timer()
         }
+    }
+
+    /// Resumes the open sheet's paused timer. In a circuit timed by its
+    /// clock the round went on during the pause: the timer resumes as far
+    /// into its course as the round is (the time-up comes with every other
+    /// station's), and says so.
+    fn resume_timer(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let span = self.open_round();
+        let into = span.and_then(|((begins, _), _)| (self.wall - begins).to_std().ok());
+        let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
+            return Vec::new();
+        };
+        let paused_at = timer.elapsed(now);
+        let h = timer.resume_into(now, into.unwrap_or_default());
+        let lost = timer.elapsed(now).saturating_sub(paused_at);
+        if let Some((_, round)) = span.filter(|_| lost >= Duration::from_secs(1)) {
+            self.notice = Some(format!(
+                "Resumed with round {round} by the circuit's clock: the round went on during the pause ({}), and the candidate's time with it.",
+                fmt_countdown(lost)
+            ));
+        }
+        // Resumed past the end (a pause through the time-up and changeover).
+        if h.iter().any(|x| x.action == TimerAction::End) {
+            self.timer_ended = Some(now);
+        }
+        self.timer_effects(h)
     }
 
     /// Starts the open sheet's timer, not yet started. In a circuit timed
@@ -236,12 +262,7 @@ impl App {
     /// round begins or once the station's time in it is over.
     fn start_timer(&mut self) -> Vec<Effect> {
         let now = self.now;
-        let span = self.sheet.as_ref().and_then(|s| {
-            Some((
-                self.round_span(&s.candidate.id)?,
-                self.round_of_candidate(&s.candidate.id)? + 1,
-            ))
-        });
+        let span = self.open_round();
         let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
             return Vec::new();
         };
