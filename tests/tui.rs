@@ -3794,8 +3794,33 @@ fn in_a_clocked_circuit_space_before_the_round_begins_starts_nothing() {
     h.tick(0.0);
     h.key(KeyCode::Enter);
     assert_eq!(h.screen(), "Scoring", "the candidate came early");
+    let screen = h.render(120, 40);
+    assert!(screen.contains("READY · round 1 begins in 1:00"), "{screen}");
+    assert!(!screen.contains("space starts"), "{screen}");
     space_times_nothing(&mut h, "begins in 1:00");
-    // Once it has begun, space starts the timer.
+    // Once it has begun, the timer offers what it would show, and space
+    // starts it there.
+    h.tick(65.0);
+    let screen = h.render(120, 40);
+    assert!(screen.contains("READY · reading 0:55 · space starts"), "{screen}");
+    h.tick(120.0);
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("READY · station 10:00 · space starts"),
+        "{screen}"
+    );
+    h.tick(722.0);
+    let screen = h.render(120, 40);
+    assert!(screen.contains("not timed · station time over"), "{screen}");
+    space_times_nothing(&mut h, "mark the sheet without the timer");
+}
+
+/// Space 5 s into the round starts the timer 5 s into its course.
+#[test]
+fn in_a_clocked_circuit_space_starts_the_timer_where_the_round_is() {
+    let mut h = six_at_the_knee("2026-11-23T09:01Z");
+    h.tick(0.0);
+    h.key(KeyCode::Enter);
     h.tick(65.0);
     h.key(KeyCode::Char(' '));
     assert_eq!(knee_timer(&h).first(), Some(&(TimerAction::Start, 5)));

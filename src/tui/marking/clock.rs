@@ -329,6 +329,20 @@ impl App {
         Some((at(round)?, at(round + 1)?))
     }
 
+    /// Station circuit with a start time: the round of candidate `id` (1
+    /// for the first), and how far into it the clock is, or, before it
+    /// begins, how long until it does.
+    pub(super) fn how_far_into_round(&self, id: &str) -> Option<(usize, Result<Duration, Duration>)> {
+        let (begins, _) = self.round_span(id)?;
+        let round = self.round_of_candidate(id)? + 1;
+        Some((
+            round,
+            (self.wall - begins)
+                .to_std()
+                .map_err(|_| (begins - self.wall).to_std().unwrap_or_default()),
+        ))
+    }
+
     /// Station circuit with a start time: when the open sheet's round
     /// begins and ends by the clock, and its number (1 for the first).
     pub(super) fn open_round(&self) -> Option<(Span, usize)> {

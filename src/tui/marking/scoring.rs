@@ -266,7 +266,7 @@ impl App {
         let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
             return Vec::new();
         };
-        let Some(((begins, ends), round)) = span else {
+        let Some(((begins, _), round)) = span else {
             let h = timer.start(now);
             return self.timer_effects(h);
         };
@@ -280,10 +280,8 @@ impl App {
         };
         let station_time = timer.plan().reading + timer.plan().station;
         if into >= station_time {
-            let left = (ends - self.wall).to_std().unwrap_or_default();
             self.notice = Some(format!(
-                "The station's time in round {round} is over by the circuit's clock (the round ends in {}): the sheet is marked without the timer.",
-                fmt_countdown(left)
+                "The station's time in round {round} is over by the circuit's clock: mark the sheet without the timer."
             ));
             return Vec::new();
         }

@@ -268,7 +268,26 @@ fn render_header(
                 Phase::NotStarted if app.round_over_by_clock(&sheet.candidate.id) => {
                     ("not timed · round over".to_string(), String::new())
                 }
-                Phase::NotStarted => (format!("READY {text} · space starts"), text),
+                // By the circuit's clock the timer would start with the
+                // round: what it would show.
+                Phase::NotStarted => match app.how_far_into_round(&sheet.candidate.id) {
+                    Some((round, Err(until))) => (
+                        format!("READY · round {round} begins in {}", fmt_countdown(until)),
+                        String::new(),
+                    ),
+                    Some((_, Ok(into))) if into < plan.reading => {
+                        let left = fmt_countdown(plan.reading - into);
+                        (format!("READY · reading {left} · space starts"), left)
+                    }
+                    Some((_, Ok(into))) => match (plan.reading + plan.station).checked_sub(into) {
+                        Some(left) if !left.is_zero() => {
+                            let left = fmt_countdown(left);
+                            (format!("READY · station {left} · space starts"), left)
+                        }
+                        _ => ("not timed · station time over".to_string(), String::new()),
+                    },
+                    None => (format!("READY {text} · space starts"), text),
+                },
                 Phase::Overrun if plan.changeover.is_zero() => {
                     (format!("TIME UP · overrun {text} (a: move on)"), text)
                 }
