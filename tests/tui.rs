@@ -3803,6 +3803,10 @@ fn in_a_clocked_circuit_space_before_the_round_begins_starts_nothing() {
     h.tick(65.0);
     let screen = h.render(120, 40);
     assert!(screen.contains("READY · reading 0:55 · space starts"), "{screen}");
+    assert!(
+        !screen.contains("begins in 1:00"),
+        "the notice went with the round's start:\n{screen}"
+    );
     h.tick(120.0);
     let screen = h.render(120, 40);
     assert!(

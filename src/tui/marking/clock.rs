@@ -6,6 +6,21 @@ impl App {
     pub(super) fn tick(&mut self, now: Duration, wall: DateTime<Utc>) -> Vec<Effect> {
         self.now = now;
         self.wall = wall;
+        // A new round by the circuit's clock: what the screen said of the
+        // round before ("begins in 0:42", "submitted and saved") is over.
+        let round = self
+            .session
+            .as_ref()
+            .and_then(|s| s.circuit.as_ref())
+            .and_then(|p| p.standing(wall))
+            .map(|s| match s {
+                Standing::Round { index, .. } => Some(index),
+                Standing::Before(_) | Standing::Over => None,
+            });
+        if round.is_some() && self.clock_round.is_some() && round != self.clock_round {
+            self.notice = None;
+        }
+        self.clock_round = round;
         // The next candidate is due: the bell calls the examiner back.
         let mut effects = if self.circuit_tick() {
             vec![Effect::Bell]

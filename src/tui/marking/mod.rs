@@ -591,6 +591,10 @@ pub struct App {
     /// While an earlier sheet is shown: who was called in meanwhile
     /// ("C001 Aisha Khan (round 2)"), for the scoring header.
     pub waiting_words: Option<String>,
+    /// By the circuit's clock, the round under way at the last tick
+    /// (`Some(None)` before round 1 and after the last; `None` without a
+    /// clock): a notice of the round before goes when another begins.
+    clock_round: Option<Option<usize>>,
 }
 
 impl std::fmt::Debug for App {
@@ -667,6 +671,7 @@ impl App {
             timer_ended: None,
             rest_from: None,
             waiting_words: None,
+            clock_round: None,
             from_home: false,
             start_here: false,
         }
