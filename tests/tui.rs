@@ -4498,3 +4498,34 @@ fn absent_after_undoing_every_mark_says_the_timer_is_in_the_way() {
     h.key(KeyCode::Char('x'));
     assert_eq!(h.screen(), "Reason", "{:?}", h.app.notice);
 }
+
+/// The last candidate of the circuit, submitted early with the timer
+/// running: the end screen says they are still in the room (the calls and
+/// time-up still ring for them) and until when.
+#[test]
+fn the_end_screen_says_the_last_candidate_is_still_in_the_room() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    for round in [0, 1, 3, 4, 5, 6] {
+        h.tick(780.0 * round as f64 + 5.0);
+        if h.screen() == "Confirm" {
+            h.key(KeyCode::Enter);
+        }
+        assert_eq!(h.screen(), "Scoring", "round {}", round + 1);
+        h.key(KeyCode::Char(' '));
+        h.tick(780.0 * round as f64 + 100.0);
+        mark_all_and_submit(&mut h, '1');
+    }
+    assert_eq!(h.screen(), "Finished");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Every sheet of this session is submitted."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("C003 Candidate 3 is still in the room: leaves in 11:20 (the end of round 7)"),
+        "{screen}"
+    );
+    let small = h.render(80, 24);
+    assert!(small.contains("is still in the room"), "{small}");
+    assert!(small.contains("Press q or enter to quit."), "{small}");
+}

@@ -593,6 +593,13 @@ impl App {
         }
     }
 
+    /// Station circuit: who is still in the room after their sheet was
+    /// submitted early, and until when, as the confirmation screen says.
+    pub fn still_in_the_room(&self) -> Option<String> {
+        self.leaving.as_ref()?;
+        self.circuit_lines().into_iter().next()
+    }
+
     /// Station circuit: what the confirmation screen says about the
     /// rounds, in order: who is still in the room, where the circuit's
     /// clock stands (or the rest without one), this candidate's round, and

@@ -238,17 +238,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 pub fn finished(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let lines = vec![
+    let mut lines = vec![
         Line::raw(""),
         Line::styled("Every sheet of this session is submitted.", theme.ok()),
         Line::raw(""),
         Line::raw("All marks are saved. ←/→ goes back to a sheet (amending needs a reason)."),
         Line::raw("Press q or enter to quit."),
     ];
+    // The last candidate, submitted early, is still in the room: the calls
+    // and time-up still ring for them.
+    if let Some(still) = app.still_in_the_room() {
+        lines.insert(2, Line::styled(still, theme.warn()));
+    }
     let block = Block::bordered().title(" Done ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [top, result] = Layout::vertical([Constraint::Length(6), Constraint::Min(0)]).areas(inner);
+    let rows = u16::try_from(lines.len() + 1).unwrap_or(u16::MAX);
+    let [top, result] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(inner);
     frame.render_widget(
         Paragraph::new(lines)
             .alignment(Alignment::Center)
