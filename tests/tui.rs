@@ -3677,7 +3677,8 @@ fn in_a_clocked_circuit_a_timer_started_late_starts_with_the_round() {
     h.tick(0.0);
     h.key(KeyCode::Enter);
     h.tick(90.0);
-    h.key(KeyCode::Char(' '));
+    let effects = h.key(KeyCode::Char(' '));
+    assert!(!effects.contains(&Effect::Bell), "no call came: {effects:?}");
     let started = knee_timer(&h);
     assert_eq!(
         started.first(),
@@ -3906,6 +3907,9 @@ fn in_a_clocked_circuit_a_paused_timer_ends_with_the_round() {
         "{:?}",
         h.app.notice
     );
+    let screen = h.render(120, 40);
+    assert!(screen.contains("stopped with the round"), "{screen}");
+    assert!(!screen.contains("submitted during"), "{screen}");
     assert!(!bell_at(&mut h, 961), "no time-up after the candidate left");
     assert_eq!(knee_timer(&h), timer, "nothing more recorded");
     h.key(KeyCode::Char(' '));
@@ -4528,4 +4532,50 @@ fn the_end_screen_says_the_last_candidate_is_still_in_the_room() {
     let small = h.render(80, 24);
     assert!(small.contains("is still in the room"), "{small}");
     assert!(small.contains("Press q or enter to quit."), "{small}");
+}
+
+/// A soft time-up at the very end of the round (a station as long as its
+/// round, no changeover): recorded with the end the round gives, not lost
+/// to it.
+#[test]
+fn a_time_up_falling_at_the_rounds_end_is_recorded() {
+    use osce::day::timer::{StationTimings, Timer};
+    let plan = StationTimings {
+        reading: Duration::ZERO,
+        station: Duration::from_secs(600),
+        warnings: Vec::new(),
+        changeover: Duration::ZERO,
+        hard: false,
+    };
+    let mut timer = Timer::new(plan);
+    timer.start_into(Duration::ZERO, Duration::from_secs(10));
+    assert!(timer.poll(Duration::from_secs(589)).is_empty());
+    // The round ended 0.5 s before this tick, at the station's end.
+    let h = timer.end_ago(Duration::from_millis(590_500), Duration::from_millis(500));
+    let actions: Vec<(TimerAction, u64)> = h.into_iter().map(|x| (x.action, x.at.as_secs())).collect();
+    assert_eq!(actions, vec![(TimerAction::TimeUp, 600), (TimerAction::End, 600)]);
+}
+
+/// A timer started a moment behind the round (the key press a few
+/// milliseconds after the clock was read) runs its course: the round's end
+/// a moment before its own end does not cut it short.
+#[test]
+fn a_timer_a_moment_behind_the_round_finishes_by_itself() {
+    use osce::day::timer::{StationTimings, Timer};
+    let plan = StationTimings {
+        reading: Duration::from_secs(20),
+        station: Duration::from_secs(120),
+        warnings: Vec::new(),
+        changeover: Duration::from_secs(20),
+        hard: true,
+    };
+    let mut timer = Timer::new(plan);
+    timer.start_into(Duration::ZERO, Duration::from_millis(9_900));
+    timer.poll(Duration::from_millis(150_000));
+    let h = timer.end_ago(Duration::from_millis(150_050), Duration::from_millis(10));
+    assert_eq!(
+        h.last().map(|x| (x.action.clone(), x.at)),
+        Some((TimerAction::End, Duration::from_secs(160)))
+    );
+    assert_eq!(timer.stopped_in(), None, "finished, not stopped");
 }

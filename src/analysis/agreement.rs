@@ -73,13 +73,18 @@ pub fn double_marking(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> DoubleMar
             if station_id != &station.id || !cell.double_marked || cell.sheets.len() < 2 {
                 continue;
             }
-            pairs += 1;
             let mut order = cell.sheets.clone();
             order.sort_by(|&a, &b| {
                 let (a, b) = (&cohort.sheets[a], &cohort.sheets[b]);
                 (a.state.first, &a.key).cmp(&(b.state.first, &b.key))
             });
             let two = [&cohort.sheets[order[0]], &cohort.sheets[order[1]]];
+            // A pair counts once both sheets are in (as status counts it):
+            // marks still being given may change.
+            if two.iter().any(|s| s.state.submitted.is_none()) {
+                continue;
+            }
+            pairs += 1;
             if let (Some((a, _)), Some((b, _))) = (two[0].state.global_rating(), two[1].state.global_rating())
             {
                 ratings.push((a, b));

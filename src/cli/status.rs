@@ -1830,7 +1830,16 @@ fn moderation_section(
         .values()
         .filter(|c| c.state.is_done() && c.state != CellState::Absent)
         .count();
-    let holding = moderated.values().filter(|c| c.is_moderated()).count();
+    // Of the sheets in: a referred cell whose third marker has only
+    // opened a sheet is moderated, and not in.
+    let holding = moderated
+        .iter()
+        .filter(|((c, s), cm)| {
+            cm.is_moderated()
+                && m.cell(c, s)
+                    .is_some_and(|cell| cell.state.is_done() && cell.state != CellState::Absent)
+        })
+        .count();
     let counted = match done {
         0 => "no submitted sheets to moderate yet".to_string(),
         _ => format!("{holding} of {done} submitted sheets moderated"),

@@ -328,7 +328,11 @@ impl Timer {
     /// Stops the timer for good where it is (the examiner submitted during
     /// an overrun): the end, with the overrun, goes in the record.
     pub fn end(&mut self, now: Duration) -> Vec<Happening> {
-        self.end_ago(now, Duration::ZERO)
+        if !self.started || self.ended {
+            return Vec::new();
+        }
+        let e = self.elapsed(now);
+        self.end_at(e, false)
     }
 
     /// Ends the timer where it stood `ago` before `now` (the end of a
@@ -341,15 +345,38 @@ impl Timer {
         let ran = self.running_since.map_or(Duration::ZERO, |since| {
             now.saturating_sub(since).saturating_sub(ago)
         });
-        let e = (self.banked + ran).max(self.reported);
+        let mut e = (self.banked + ran).max(self.reported);
+        // A timer that was to end by itself within a second of then (its
+        // start recorded a moment behind the round) ends as it would have.
+        if let Some(done) = self.done_at()
+            && done > e
+            && done - e <= Duration::from_secs(1)
+        {
+            e = done;
+        }
+        self.end_at(e, true)
+    }
+
+    /// Ends the timer at timer time `e`; with `catch_up`, after what fell
+    /// due before it and was not reported yet (a time-up at the very end of
+    /// a round), which may be the end itself.
+    fn end_at(&mut self, e: Duration, catch_up: bool) -> Vec<Happening> {
+        let mut out = match catch_up {
+            true => self.between(self.reported, e),
+            false => Vec::new(),
+        };
+        if self.ended {
+            return out;
+        }
         self.ended = true;
         self.banked = e;
         self.running_since = None;
         self.reported = e;
-        vec![Happening {
+        out.push(Happening {
             action: TimerAction::End,
             at: e,
-        }]
+        });
+        out
     }
 
     /// After a soft time-up, moves on to changeover.

@@ -214,10 +214,10 @@ pub enum Event {
     ConcernWithdrawn { kind: ConcernKind, reason: String },
     /// Something happened on the station timer; `elapsed_ms` is the time on
     /// the sheet's timer (pauses excluded) when it happened. `due` is only
-    /// on a record written after a restart for something that fell due
-    /// while osce was not running (a call, time-up, the end): when it fell
-    /// due, by the laptop's clock, while the record's `time` is when it was
-    /// written.
+    /// on a record written late, for something that fell due while osce
+    /// was not running or the sheet was not open (a call, time-up, the
+    /// end, or the end of a clocked round): when it fell due, by the
+    /// laptop's clock, while the record's `time` is when it was written.
     Timer {
         action: TimerAction,
         elapsed_ms: u64,

@@ -79,6 +79,12 @@ impl App {
         let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
             return Vec::new();
         };
+        // Asked before the round ended, answered after: the timer ended
+        // with the round, and is kept.
+        if timer.display(now).phase == Phase::Done {
+            self.notice = Some("The timer has finished: it cannot be reset.".to_string());
+            return Vec::new();
+        }
         let elapsed = timer.elapsed(now);
         *timer = Timer::new(timer.plan().clone());
         self.notice = Some("Timer reset: space starts it again. The reset is recorded.".to_string());
@@ -370,6 +376,11 @@ impl App {
     /// had left it; the end is recorded at the round's end (with when that
     /// was, where the sheet is opened after it).
     fn end_timer_with_the_round(&mut self) -> Vec<Effect> {
+        // Nothing is written while the examiner is asked whose name the
+        // sheet is under: the end follows once they answer.
+        if self.name_differs.is_some() {
+            return Vec::new();
+        }
         let Some(sheet) = &self.sheet else {
             return Vec::new();
         };

@@ -157,8 +157,9 @@ impl App {
                     .map(|t| (t.display(now), t.plan().clone()))
                     .and_then(|(d, plan)| match d.phase {
                         Phase::Reading => Some(format!(
-                            "reading time is not over ({} of it left)",
-                            crate::day::timer::fmt_countdown(d.time)
+                            "reading time is not over ({} of it left, then {} of station time)",
+                            crate::day::timer::fmt_countdown(d.time),
+                            crate::day::timer::fmt_countdown(plan.station)
                         )),
                         Phase::Station => Some(format!(
                             "{} of station time is left{}",

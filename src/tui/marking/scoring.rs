@@ -237,6 +237,11 @@ impl App {
         let now = self.now;
         let span = self.open_round();
         let into = span.and_then(|((begins, _), _)| (self.wall - begins).to_std().ok());
+        // The round ended since the last tick: the timer ends with it (at
+        // the next tick), not resumed past it.
+        if span.is_some_and(|((_, ends), _)| self.wall >= ends) {
+            return Vec::new();
+        }
         let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
             return Vec::new();
         };
@@ -292,7 +297,10 @@ impl App {
                 fmt_countdown(into)
             ));
         }
-        self.timer_effects(h)
+        // Started where the round is: no call has come (no bell).
+        let mut effects = self.timer_effects(h);
+        effects.retain(|e| *e != Effect::Bell);
+        effects
     }
 
     /// `R`: a timer started by mistake goes back to the start, asked first

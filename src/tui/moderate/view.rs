@@ -550,7 +550,17 @@ pub fn sheet_lines(app: &ModerateApp, e: &Entry, theme: &Theme) -> Vec<Line<'sta
                     TimerAction::End => "ended".to_string(),
                     _ => return None,
                 };
-                Some(format!("{what} {}", local(app, &t.time)))
+                // As the export gives them: a start late in a clocked
+                // round at the round's start, an end written late when it
+                // fell due.
+                let when = match &t.action {
+                    TimerAction::Start => chrono::Duration::from_std(t.elapsed)
+                        .ok()
+                        .and_then(|d| t.time.checked_sub_signed(d))
+                        .unwrap_or(t.time),
+                    _ => t.due.unwrap_or(t.time),
+                };
+                Some(format!("{what} {}", local(app, &when)))
             })
             .collect();
         if !timing.is_empty() {

@@ -292,6 +292,15 @@ fn render_header(
                     (format!("TIME UP · overrun {text} (a: move on)"), text)
                 }
                 Phase::Overrun => (format!("TIME UP · overrun {text} (a: changeover)"), text),
+                // Stopped by the end of the candidate's round, not by a
+                // submission.
+                Phase::Done
+                    if sheet.state.submitted.is_none()
+                        && timer.stopped_in().is_some()
+                        && app.round_over_by_clock(&sheet.candidate.id) =>
+                {
+                    ("stopped with the round".to_string(), String::new())
+                }
                 // Stopped early: say where, never "time up".
                 Phase::Done => match timer.stopped_in() {
                     Some((Phase::Reading, _)) => ("submitted during reading".to_string(), String::new()),
