@@ -1767,25 +1767,8 @@ fn a_double_marked_station_waits_for_the_second_markers_sheet() {
         out.contains("Moderation: no submitted sheets to moderate yet (rubric: a sample of 10%)."),
         "{out}"
     );
-    let out_dir = d.sub("out");
-    Command::cargo_bin("osce")
-        .expect("binary")
-        .args([
-            "export",
-            OSCE,
-            "--sessions",
-            folder,
-            "--out",
-            out_dir.to_str().expect("utf-8"),
-        ])
-        .output()
-        .expect("export");
-    let rows = common::csv_rows(&out_dir.join("stations.csv"));
-    let col = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
-    let shoulder = rows
-        .iter()
-        .find(|r| r[col("station_id")] == "shoulder")
-        .expect("shoulder");
+    let (out_dir, header, shoulder) = exported_shoulder(&d, folder);
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     assert_eq!(
         (
             shoulder[col("score")].as_str(),
@@ -1801,4 +1784,58 @@ fn a_double_marked_station_waits_for_the_second_markers_sheet() {
         .position(|h| h == "stations_passed")
         .expect("stations_passed");
     assert_eq!(results[1][passed], "0", "{results:?}");
+}
+
+/// One marker recorded the candidate absent and the other has only opened
+/// their sheet: the station waits for it (INCOMPLETE), as any station with
+/// a sheet that counts not in does, not ABSENT on one marker's word.
+#[test]
+fn one_markers_absence_waits_for_the_other_markers_sheet() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    let key = common::sheet_key(OSCE, "shoulder", "C001", "E01@lap1");
+    let (mut j, _) = Store::new(&a).open_sheet(&key, &hash(OSCE)).expect("open");
+    j.append(
+        Event::Absent {
+            reason: "did not arrive".into(),
+        },
+        t(),
+    )
+    .expect("append");
+    j.append(common::submitted(&j, OSCE), t()).expect("append");
+    drop(j);
+    opened_only(&a, OSCE, "shoulder", "E02@lap2", false);
+    let folder = a.to_str().expect("utf-8");
+    let (_, header, shoulder) = exported_shoulder(&d, folder);
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    assert_eq!(shoulder[col("result")], "INCOMPLETE", "{shoulder:?}");
+    assert!(
+        shoulder[col("note")].contains("not submitted (E02@lap2)"),
+        "{shoulder:?}"
+    );
+}
+
+/// Exports the OSCE's sheets in `folder` into `d`'s `out`: that folder, and
+/// stations.csv's header and C001's shoulder row.
+fn exported_shoulder(d: &Dir, folder: &str) -> (PathBuf, Vec<String>, Vec<String>) {
+    let out_dir = d.sub("out");
+    Command::cargo_bin("osce")
+        .expect("binary")
+        .args([
+            "export",
+            OSCE,
+            "--sessions",
+            folder,
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("export");
+    let rows = common::csv_rows(&out_dir.join("stations.csv"));
+    let col = rows[0]
+        .iter()
+        .position(|h| h == "station_id")
+        .expect("station_id");
+    let shoulder = rows.iter().find(|r| r[col] == "shoulder").expect("shoulder");
+    (out_dir, rows[0].clone(), shoulder.clone())
 }

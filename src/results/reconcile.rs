@@ -326,7 +326,11 @@ fn candidate_result(
         // A sheet that counts and is not in (a second marker's, say) may
         // change the station's score and result: the station waits for it,
         // as one with no sheet in does, the marks in so far still shown.
-        if !pending.is_empty() && matches!(detail.result.outcome, StationOutcome::Pass | StationOutcome::Fail)
+        if !pending.is_empty()
+            && matches!(
+                detail.result.outcome,
+                StationOutcome::Pass | StationOutcome::Fail | StationOutcome::Absent
+            )
         {
             detail.result.outcome = StationOutcome::Incomplete;
             detail.result.reasons = vec![Reason::new(
