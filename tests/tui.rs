@@ -4579,3 +4579,21 @@ fn a_timer_a_moment_behind_the_round_finishes_by_itself() {
     );
     assert_eq!(timer.stopped_in(), None, "finished, not stopped");
 }
+
+/// Submitting during reading time with the timer running: the question
+/// says the station's time is still to come, not only the reading left.
+#[test]
+fn submitting_during_reading_time_names_the_station_time_to_come() {
+    let mut h = opened();
+    h.tick(10.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(20.0);
+    for _ in 0..h.app.rows() {
+        h.key(KeyCode::Char('1'));
+    }
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    let screen = h.render(120, 40);
+    assert!(screen.contains("reading time is not over"), "{screen}");
+    assert!(screen.contains("then 10:00 of station time"), "{screen}");
+}
