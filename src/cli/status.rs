@@ -1348,16 +1348,24 @@ pub fn render(
             }
         }
     };
-    let mut text = String::new();
+    // Each row's cells, made once, on every core (a cohort of thousands
+    // has tens of thousands of cells).
+    let rows: Vec<Vec<String>> = osce::base::threads::map(m.candidates.iter().collect(), 256, |c| {
+        m.stations
+            .iter()
+            .map(|s| {
+                let mut text = String::new();
+                cell_text(&mut text, c, s);
+                text
+            })
+            .collect()
+    });
     // As wide as the longest station id or cell, so the columns stay in
     // line.
-    let widest_cell = m
-        .cells
-        .keys()
-        .map(|(c, s)| {
-            cell_text(&mut text, c, s);
-            text.chars().count()
-        })
+    let widest_cell = rows
+        .iter()
+        .flatten()
+        .map(|text| text.chars().count())
         .max()
         .unwrap_or(0);
     let width = m
@@ -1380,15 +1388,14 @@ pub fn render(
         let _ = write!(header, "{s:<width$} ");
     }
     header.push_str(" name");
-    for (row, c) in m.candidates.iter().enumerate() {
+    for (row, (c, cells)) in m.candidates.iter().zip(&rows).enumerate() {
         // The stations' names again every so many rows, so that a long
         // cohort can be read without scrolling back to the top.
         if row % HEADER_EVERY == 0 {
             let _ = writeln!(out, "\n{}", header.trim_end());
         }
         let _ = write!(out, "{c:<id_width$}  ");
-        for s in &m.stations {
-            cell_text(&mut text, c, s);
+        for text in cells {
             let _ = write!(out, "{text:<width$} ");
         }
         let name = m.names.get(c).map(String::as_str).unwrap_or("");

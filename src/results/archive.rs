@@ -2092,79 +2092,62 @@ impl Stored {
         let archive = Archive::open_read(path)?;
         reading(&archive.conn, path)?;
         let sql = |e| sql_error(path, e);
-        let mut journals = Vec::new();
-        {
-            // In the order of the index `collect` makes (journals_listed),
-            // which holds every column asked for: the journals' bytes are
-            // not touched.
-            let mut stmt = archive
-                .conn
-                .prepare(
-                    "SELECT path, kind, assessment, examiner, device, candidate, station, blake3 FROM journals \
-                     ORDER BY assessment, kind, path",
-                )
-                .map_err(sql)?;
-            let mut rows = stmt.query([]).map_err(sql)?;
-            while let Some(row) = rows.next().map_err(sql)? {
-                let text = |i: usize| text_at(row, i, false).map(Option::unwrap_or_default).map_err(sql);
-                let text_or_null = |i: usize| text_at(row, i, true).map_err(sql);
-                let rel = text(0)?;
-                let Some(parts) = layout_parts(rel) else {
-                    return Err(ArchiveError::Damaged {
-                        path: path.to_path_buf(),
-                        reason: format!(
-                            "a journal is stored under \"{rel}\", which is not a path of the session layout"
-                        ),
-                    });
-                };
-                // What the list says of a journal is what its path says.
-                let said = (
-                    text(1)?,
-                    text(2)?,
-                    text(3)?,
-                    text(4)?,
-                    text_or_null(5)?,
-                    text_or_null(6)?,
-                );
-                if said != parts {
-                    return Err(ArchiveError::Damaged {
-                        path: path.to_path_buf(),
-                        reason: format!(
-                            "its list of journals says of the one stored under \"{rel}\" what its path does not (a \
-                             damaged page of the list)"
-                        ),
-                    });
-                }
-                journals.push(Listed {
-                    rel: rel.to_string(),
-                    blake3: ListedHash::of(text(7)?),
-                });
-            }
+        // A connection for each thread that reads, each in its read
+        // transaction now, while the first holds the archive as it is.
+        let mut pool = Vec::new();
+        for _ in 1..crate::base::threads::count() {
+            let conn = connect_read(path)?;
+            reading(&conn, path)?;
+            pool.push(conn);
         }
-        journals.sort_by(|a, b| a.rel.cmp(&b.rel));
-        // The list above comes from one index of the journals; the paths
-        // are listed again from another. A damaged page of either, one
-        // that SQLite's checks of each page read let pass (a page pointing
-        // to the wrong page of the list), shows as the two disagreeing.
-        // The rest of what a command reads is checked as it is read: each
-        // reading against its BLAKE3, each journal's bytes against theirs
-        // (`osce audit --archive` checks the whole file).
+        // The list below comes from one index of the journals; the paths
+        // are listed again from another, on a second connection meanwhile.
+        // A damaged page of either, one that SQLite's checks of each page
+        // read let pass (a page pointing to the wrong page of the list),
+        // shows as the two disagreeing. The rest of what a command reads is
+        // checked as it is read: each reading against its BLAKE3, each
+        // journal's bytes against theirs (`osce audit --archive` checks the
+        // whole file).
+        let paths = |conn: &Connection| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = conn
+                .prepare("SELECT path FROM journals INDEXED BY sqlite_autoindex_journals_1 ORDER BY path")?;
+            let mut rows = stmt.query([])?;
+            let mut paths = Vec::new();
+            while let Some(row) = rows.next()? {
+                paths.push(text_at(row, 0, false)?.unwrap_or_default().to_string());
+            }
+            Ok(paths)
+        };
+        let (journals, again) = std::thread::scope(|scope| {
+            let again = pool.pop().map(|conn| {
+                scope.spawn(move || {
+                    let again = paths(&conn);
+                    (conn, again)
+                })
+            });
+            let journals = Self::listed_journals(&archive.conn, path);
+            let again = match again {
+                Some(thread) => {
+                    let (conn, again) = thread
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    pool.push(conn);
+                    again
+                }
+                None => paths(&archive.conn),
+            };
+            (journals, again)
+        });
+        let journals = journals?;
         {
-            let mut stmt = archive
-                .conn
-                .prepare("SELECT path FROM journals INDEXED BY sqlite_autoindex_journals_1 ORDER BY path")
-                .map_err(sql)?;
-            let mut rows = stmt.query([]).map_err(sql)?;
+            let again = again.map_err(sql)?;
             let mut listed = journals.iter().map(|j| j.rel.as_str());
             let disagree = |first: &str| ArchiveError::Damaged {
                 path: path.to_path_buf(),
                 reason: format!("its two lists of the journals it holds disagree, first at \"{first}\""),
             };
-            while let Some(row) = rows.next().map_err(sql)? {
-                let rel = text_at(row, 0, false)
-                    .map(Option::unwrap_or_default)
-                    .map_err(sql)?;
-                if listed.next() != Some(rel) {
+            for rel in &again {
+                if listed.next() != Some(rel.as_str()) {
                     return Err(disagree(rel));
                 }
             }
@@ -2213,14 +2196,7 @@ impl Stored {
         } else {
             Vec::new()
         };
-        // A connection for each thread that reads, each in its read
-        // transaction now, while the first holds the archive as listed.
-        let mut pool = vec![archive.conn];
-        for _ in 1..crate::base::threads::count() {
-            let conn = connect_read(path)?;
-            reading(&conn, path)?;
-            pool.push(conn);
-        }
+        pool.insert(0, archive.conn);
         Ok(Stored {
             path: path.to_path_buf(),
             pool: Mutex::new(pool),
@@ -2230,6 +2206,60 @@ impl Stored {
             pending: Mutex::new(Vec::new()),
             refused,
         })
+    }
+
+    /// The journals as the index `collect` makes lists them, each checked
+    /// against what its path says, sorted by path.
+    fn listed_journals(conn: &Connection, path: &Path) -> Result<Vec<Listed>, ArchiveError> {
+        let sql = |e| sql_error(path, e);
+        let mut journals = Vec::new();
+        // In the order of the index `collect` makes (journals_listed),
+        // which holds every column asked for: the journals' bytes are
+        // not touched.
+        let mut stmt = conn
+            .prepare(
+                "SELECT path, kind, assessment, examiner, device, candidate, station, blake3 FROM journals \
+                 ORDER BY assessment, kind, path",
+            )
+            .map_err(sql)?;
+        let mut rows = stmt.query([]).map_err(sql)?;
+        while let Some(row) = rows.next().map_err(sql)? {
+            let text = |i: usize| text_at(row, i, false).map(Option::unwrap_or_default).map_err(sql);
+            let text_or_null = |i: usize| text_at(row, i, true).map_err(sql);
+            let rel = text(0)?;
+            let Some(parts) = layout_parts(rel) else {
+                return Err(ArchiveError::Damaged {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "a journal is stored under \"{rel}\", which is not a path of the session layout"
+                    ),
+                });
+            };
+            // What the list says of a journal is what its path says.
+            let said = (
+                text(1)?,
+                text(2)?,
+                text(3)?,
+                text(4)?,
+                text_or_null(5)?,
+                text_or_null(6)?,
+            );
+            if said != parts {
+                return Err(ArchiveError::Damaged {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "its list of journals says of the one stored under \"{rel}\" what its path does not (a \
+                         damaged page of the list)"
+                    ),
+                });
+            }
+            journals.push(Listed {
+                rel: rel.to_string(),
+                blake3: ListedHash::of(text(7)?),
+            });
+        }
+        journals.sort_by(|a, b| a.rel.cmp(&b.rel));
+        Ok(journals)
     }
 
     /// The copies of `assessment`'s journals in the laptops' folders that
@@ -2316,17 +2346,25 @@ impl Stored {
         let mut stmt;
         let mut rows = match to {
             Some(to) => {
-                stmt = conn.prepare(&format!("{SELECT} AND journal < ?4"))?;
+                stmt = conn.prepare(&format!("{SELECT} AND journal < ?4 ORDER BY journal"))?;
                 stmt.query(params![rubric, reader, from, to])?
             }
             None => {
-                stmt = conn.prepare(SELECT)?;
+                stmt = conn.prepare(&format!("{SELECT} ORDER BY journal"))?;
                 stmt.query(params![rubric, reader, from])?
             }
         };
+        // The readings come in the order of their journals' names, as the
+        // list of journals is sorted: each journal is found by walking the
+        // list alongside, not searched for (one out of order would only be
+        // missed, and read again from its bytes).
+        let mut next = self.journals.partition_point(|j| j.rel.as_str() < from);
         while let Some(row) = rows.next()? {
             let rel = row.get_ref(0)?.as_str()?;
-            if let Some(listed) = self.listed_rel(rel)
+            while self.journals.get(next).is_some_and(|j| j.rel.as_str() < rel) {
+                next += 1;
+            }
+            if let Some(listed) = self.journals.get(next).filter(|j| j.rel == rel)
                 && listed.blake3.is(row.get_ref(1)?.as_str()?)
             {
                 each(
@@ -2579,27 +2617,35 @@ impl Stored {
     /// The sheet journals of `assessment` (only those of `cell`, a
     /// candidate and station, when given), sorted, each with its name.
     pub fn sheets(&self, assessment: &str, cell: Option<(&str, &str)>) -> Vec<(SheetKey, PathBuf)> {
-        let mut found: Vec<(SheetKey, PathBuf)> = self
-            .journals
-            .iter()
-            .filter_map(|j| {
-                let (kind, a, examiner, device, candidate, station) = j.parts()?;
-                let (candidate, station) = (candidate?, station?);
-                let wanted = kind == "sheet"
-                    && a == assessment
-                    && cell.is_none_or(|(c, s)| candidate == c && station == s);
-                wanted.then(|| {
-                    let key = SheetKey {
-                        assessment: a.to_string(),
-                        station: station.to_string(),
-                        candidate: candidate.to_string(),
-                        examiner: examiner.to_string(),
-                        device: device.to_string(),
-                    };
-                    (key, self.name(&j.rel))
-                })
+        // On every core: tens of thousands of journals, each named anew.
+        let wanted = |j: &Listed| {
+            let (kind, a, examiner, device, candidate, station) = j.parts()?;
+            let (candidate, station) = (candidate?, station?);
+            let wanted = kind == "sheet"
+                && a == assessment
+                && cell.is_none_or(|(c, s)| candidate == c && station == s);
+            wanted.then(|| {
+                let key = SheetKey {
+                    assessment: a.to_string(),
+                    station: station.to_string(),
+                    candidate: candidate.to_string(),
+                    examiner: examiner.to_string(),
+                    device: device.to_string(),
+                };
+                (key, self.name(&j.rel))
             })
-            .collect();
+        };
+        let mut found: Vec<(SheetKey, PathBuf)> = match cell {
+            // One cell's: a few journals.
+            Some(_) => self.journals.iter().filter_map(wanted).collect(),
+            None => crate::base::threads::map_blocks(self.journals.chunks(4096).collect(), 1, |part| {
+                part.iter().filter_map(wanted).collect::<Vec<_>>()
+            })
+            .into_iter()
+            .flatten()
+            .flatten()
+            .collect(),
+        };
         // Each other history of a sheet found, as a sheet of its own.
         let others: Vec<(SheetKey, PathBuf)> = found
             .iter()
@@ -2622,7 +2668,8 @@ impl Stored {
             })
             .collect();
         found.extend(others);
-        found.sort();
+        // No two alike (each has a name of its own): unstable is as sorted.
+        found.sort_unstable();
         found
     }
 

@@ -542,15 +542,19 @@ impl SheetState {
             absent: self.absent.clone(),
             ..StationSheet::default()
         };
-        for (item, history) in &self.marks {
-            if let Some((_, value)) = history.current() {
+        // Sorted by item id already: the map is built in one pass.
+        sheet.marks = self
+            .marks
+            .iter()
+            .filter_map(|(item, history)| {
+                let (_, value) = history.current()?;
                 let mark = match value.level() {
                     Some(l) => ItemMark::Level(l),
                     None => ItemMark::NotObserved,
                 };
-                sheet.marks.insert(item.to_string(), mark);
-            }
-        }
+                Some((item.as_str().to_owned(), mark))
+            })
+            .collect();
         sheet
     }
 
