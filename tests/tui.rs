@@ -1526,7 +1526,7 @@ fn absent_is_refused_for_a_sheet_with_marks_and_amending_withdraws_an_absence() 
     // No "0 of 20" that would read as marks earned.
     assert_eq!(
         c.app.notice.as_deref(),
-        Some("Submitted and saved: C001 at Shoulder: ABSENT.")
+        Some("Submitted and saved: C001 at Shoulder: ABSENT (Late).")
     );
     // She arrives after all: back to the sheet, amend, mark.
     c.key(KeyCode::Char('h'));
@@ -4532,6 +4532,43 @@ fn the_end_screen_says_the_last_candidate_is_still_in_the_room() {
     let small = h.render(80, 24);
     assert!(small.contains("is still in the room"), "{small}");
     assert!(small.contains("Press q or enter to quit."), "{small}");
+}
+
+/// The last candidate of the circuit recorded absent: the end screen says
+/// so (it went straight to "every sheet is submitted", the absence
+/// unmentioned, and no earlier result shown as if it were theirs).
+#[test]
+fn the_end_screen_says_the_last_candidate_was_recorded_absent() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    for round in [0, 1, 3, 4, 5] {
+        h.tick(780.0 * round as f64 + 5.0);
+        if h.screen() == "Confirm" {
+            h.key(KeyCode::Enter);
+        }
+        assert_eq!(h.screen(), "Scoring", "round {}", round + 1);
+        h.key(KeyCode::Char(' '));
+        h.tick(780.0 * round as f64 + 100.0);
+        mark_all_and_submit(&mut h, '1');
+    }
+    h.tick(780.0 * 6.0 + 5.0);
+    assert_eq!(h.screen(), "Confirm");
+    h.key(KeyCode::Char('x'));
+    assert_eq!(h.screen(), "Reason");
+    h.chars("did not attend");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Finished");
+    for (w, rows) in [(120, 40), (80, 24)] {
+        let screen = h.render(w, rows);
+        assert!(
+            screen.contains("Submitted and saved: C003 at Knee: ABSENT (did not attend)."),
+            "{w}×{rows}: {screen}"
+        );
+        assert!(!screen.contains("PASS"), "{w}×{rows}: {screen}");
+        assert!(
+            screen.contains("Press q or enter to quit."),
+            "{w}×{rows}: {screen}"
+        );
+    }
 }
 
 /// A soft time-up at the very end of the round (a station as long as its

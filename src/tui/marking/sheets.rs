@@ -334,9 +334,13 @@ impl App {
             }
             Event::Submitted { score, max, outcome } if self.awaiting == 0 => {
                 let title = station.map_or(String::new(), |s| s.title.clone());
-                // An absence has no marks: no 0 that would read as earned.
+                // An absence has no marks (no 0 that would read as
+                // earned): its reason, as recorded.
                 let marks = if *outcome == crate::scoring::StationOutcome::Absent {
-                    String::new()
+                    match sheet.state.absent.as_deref().map(str::trim) {
+                        Some(reason) if !reason.is_empty() => format!(" ({reason})"),
+                        _ => String::new(),
+                    }
                 } else {
                     format!(
                         ", {} of {}",

@@ -250,6 +250,11 @@ pub fn finished(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if let Some(still) = app.still_in_the_room() {
         lines.insert(2, Line::styled(still, theme.warn()));
     }
+    // What the last sheet was saved as, where no result is shown below
+    // (an absence has none).
+    if let Some(n) = app.notice.as_ref().filter(|_| app.provisional.is_none()) {
+        lines.insert(2, Line::styled(n.clone(), theme.warn()));
+    }
     let block = Block::bordered().title(" Done ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
