@@ -4503,13 +4503,11 @@ fn absent_after_undoing_every_mark_says_the_timer_is_in_the_way() {
     assert_eq!(h.screen(), "Reason", "{:?}", h.app.notice);
 }
 
-/// The last candidate of the circuit, submitted early with the timer
-/// running: the end screen says they are still in the room (the calls and
-/// time-up still ring for them) and until when.
-#[test]
-fn the_end_screen_says_the_last_candidate_is_still_in_the_room() {
-    let mut h = six_at_the_knee("2026-11-23T09:00Z");
-    for round in [0, 1, 3, 4, 5, 6] {
+/// In each of `rounds` (counted from 0) of [`six_at_the_knee`]'s circuit,
+/// its candidate confirmed, the timer started, and the sheet marked and
+/// submitted early, 100 s into the round.
+fn mark_rounds(h: &mut Harness, rounds: &[usize]) {
+    for &round in rounds {
         h.tick(780.0 * round as f64 + 5.0);
         if h.screen() == "Confirm" {
             h.key(KeyCode::Enter);
@@ -4517,8 +4515,17 @@ fn the_end_screen_says_the_last_candidate_is_still_in_the_room() {
         assert_eq!(h.screen(), "Scoring", "round {}", round + 1);
         h.key(KeyCode::Char(' '));
         h.tick(780.0 * round as f64 + 100.0);
-        mark_all_and_submit(&mut h, '1');
+        mark_all_and_submit(h, '1');
     }
+}
+
+/// The last candidate of the circuit, submitted early with the timer
+/// running: the end screen says they are still in the room (the calls and
+/// time-up still ring for them) and until when.
+#[test]
+fn the_end_screen_says_the_last_candidate_is_still_in_the_room() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    mark_rounds(&mut h, &[0, 1, 3, 4, 5, 6]);
     assert_eq!(h.screen(), "Finished");
     let screen = h.render(120, 40);
     assert!(
@@ -4540,16 +4547,7 @@ fn the_end_screen_says_the_last_candidate_is_still_in_the_room() {
 #[test]
 fn the_end_screen_says_the_last_candidate_was_recorded_absent() {
     let mut h = six_at_the_knee("2026-11-23T09:00Z");
-    for round in [0, 1, 3, 4, 5] {
-        h.tick(780.0 * round as f64 + 5.0);
-        if h.screen() == "Confirm" {
-            h.key(KeyCode::Enter);
-        }
-        assert_eq!(h.screen(), "Scoring", "round {}", round + 1);
-        h.key(KeyCode::Char(' '));
-        h.tick(780.0 * round as f64 + 100.0);
-        mark_all_and_submit(&mut h, '1');
-    }
+    mark_rounds(&mut h, &[0, 1, 3, 4, 5]);
     h.tick(780.0 * 6.0 + 5.0);
     assert_eq!(h.screen(), "Confirm");
     h.key(KeyCode::Char('x'));
