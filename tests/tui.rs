@@ -4569,6 +4569,35 @@ fn the_end_screen_says_the_last_candidate_was_recorded_absent() {
     }
 }
 
+/// Gone back to an earlier sheet while the candidate of the round, their
+/// sheet started, waits: they are said once, as called in and waiting,
+/// not also as a sheet not submitted yet.
+#[test]
+fn the_candidate_waiting_is_not_also_listed_as_not_submitted() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    mark_rounds(&mut h, &[0, 1, 3, 4, 5]);
+    h.tick(780.0 * 6.0 + 5.0);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Left);
+    // Leave it unsubmitted: yes. Round 6's sheet opened to read, then back
+    // to a confirmation.
+    h.key(KeyCode::Char('y'));
+    h.key(KeyCode::Enter);
+    h.tick(780.0 * 6.0 + 10.0);
+    h.key(KeyCode::Left);
+    h.tick(780.0 * 6.0 + 12.0);
+    for (w, rows) in [(120, 40), (80, 24)] {
+        let screen = h.render(w, rows);
+        assert!(
+            screen.contains("Called in, waiting for you: C003 Candidate 3 (round 7)"),
+            "{w}×{rows}: {screen}"
+        );
+        assert!(!screen.contains("Not submitted yet"), "{w}×{rows}: {screen}");
+    }
+}
+
 /// A soft time-up at the very end of the round (a station as long as its
 /// round, no changeover): recorded with the end the round gives, not lost
 /// to it.

@@ -465,14 +465,19 @@ impl App {
     /// shown: the candidate the clock brings, or without one the next
     /// still to come; with their round.
     fn next_who(&self) -> Option<(String, usize)> {
+        let (c, round) = self.next_called()?;
+        Some((format!("{} {}", c.id, c.name), round))
+    }
+
+    /// [`Self::next_who`]: the candidate, and their round.
+    pub(super) fn next_called(&self) -> Option<(&super::Candidate, usize)> {
         let round = match self.clock_round() {
             Some(_) => self.clock_candidate().and_then(|c| self.circuit_round_of(c)),
             None => self.next_to_come(0),
         }?;
         let session = self.session.as_ref()?;
         let k = (*session.circuit.as_ref()?.rounds.get(round)?)?;
-        let c = session.candidates.get(k)?;
-        Some((format!("{} {}", c.id, c.name), round))
+        Some((session.candidates.get(k)?, round))
     }
 
     /// Says that the next candidate `what` ("is called in now", or after a

@@ -614,9 +614,17 @@ impl App {
             self.current_candidate().map(|c| c.id.as_str()),
             self.station_def().map(|s| s.id.as_str()),
         );
+        // The candidate called in and waiting is said as such, not again
+        // here.
+        let waiting = self
+            .waiting_words
+            .as_ref()
+            .and_then(|_| self.next_called())
+            .map(|(c, _)| c.id.as_str());
         let mut named = Vec::new();
         for key in self.session_keys() {
             if here == (Some(key.candidate.as_str()), Some(key.station.as_str()))
+                || waiting == Some(key.candidate.as_str())
                 || !matches!(
                     self.progress_of(&key.candidate, &key.station),
                     Progress::Started | Progress::Amending
