@@ -4596,6 +4596,18 @@ fn the_candidate_waiting_is_not_also_listed_as_not_submitted() {
         );
         assert!(!screen.contains("Not submitted yet"), "{w}×{rows}: {screen}");
     }
+    // On to the waiting candidate's own confirmation, then their sheet:
+    // nobody is waiting for the examiner any more.
+    while h.app.current_candidate().is_some_and(|c| c.id != "C003") {
+        h.key(KeyCode::Right);
+    }
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Candidate id: C003"), "{screen}");
+    assert!(!screen.contains("Called in"), "{screen}");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    let screen = h.render(80, 24);
+    assert!(!screen.contains("Called in"), "{screen}");
 }
 
 /// A soft time-up at the very end of the round (a station as long as its

@@ -469,6 +469,17 @@ impl App {
         Some((format!("{} {}", c.id, c.name), round))
     }
 
+    /// The words "called in, waiting for you" follow, unless the candidate
+    /// shown is the one waiting (the examiner is with them now).
+    pub fn waiting_for_you(&self) -> Option<&str> {
+        let words = self.waiting_words.as_deref()?;
+        let shown = self.current_candidate().map(|c| c.id.as_str());
+        match self.next_called() {
+            Some((c, _)) if Some(c.id.as_str()) == shown => None,
+            _ => Some(words),
+        }
+    }
+
     /// [`Self::next_who`]: the candidate, and their round.
     pub(super) fn next_called(&self) -> Option<(&super::Candidate, usize)> {
         let round = match self.clock_round() {

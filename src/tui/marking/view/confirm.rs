@@ -178,7 +178,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     // An earlier candidate's confirmation shown while the next was called
     // in: said on every such screen until the examiner is back with them
     // (the notice goes at the first key).
-    if let Some(words) = &app.waiting_words {
+    if let Some(words) = app.waiting_for_you() {
         lines.push(Line::styled(
             format!("Called in, waiting for you: {words}"),
             theme.warn(),

@@ -188,7 +188,7 @@ fn render_header(
     lines.push(Line::from(status));
     // An earlier sheet open while the next candidate was called in: said
     // until the examiner is back with them (the notice goes at a key).
-    if let Some(words) = &app.waiting_words {
+    if let Some(words) = app.waiting_for_you() {
         lines.push(Line::styled(
             format!("Called in, waiting for you: {words}"),
             theme.warn(),
