@@ -2461,6 +2461,33 @@ fn the_confirmation_asks_only_about_the_candidate_whose_round_it_is() {
     assert!(!screen.contains("Is this the candidate"), "{screen}");
 }
 
+/// Looking ahead with → before the circuit starts: the candidate after the
+/// next is said to come later, not "next"; a sheet opened before its round
+/// says when the round starts.
+#[test]
+fn a_candidate_two_rounds_ahead_is_not_called_the_next() {
+    let mut h = six_at_the_knee("2026-11-23T09:01:30Z");
+    h.tick(0.0);
+    assert!(
+        h.render(80, 24)
+            .contains("Next candidate, in round 1 (it starts in 1:30):")
+    );
+    h.key(KeyCode::Right);
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("A later candidate, in round 2 (it starts in 14:30):"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Next candidate"), "{screen}");
+    // Back to round 1's candidate, opened early: the header says when their
+    // round starts.
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Round 1 of 7 · starts in 1:30"), "{screen}");
+}
+
 /// On the scoring screen, the circuit's clock is beside the station timer:
 /// when the round ends, whatever the examiner's own timer says.
 #[test]

@@ -620,6 +620,20 @@ impl App {
         }
     }
 
+    /// Station circuit by the clock: whether the candidate of `round`, a
+    /// round still to begin, is the next to come here (no candidate comes
+    /// in a round between): else they come later.
+    pub fn next_in_line(&self, round: usize) -> bool {
+        let Some(plan) = self.session.as_ref().and_then(|s| s.circuit.as_ref()) else {
+            return true;
+        };
+        let from = match plan.standing(self.wall) {
+            Some(Standing::Round { index, .. }) => index + 1,
+            _ => 0,
+        };
+        self.next_to_come(from).is_none_or(|r| r == round)
+    }
+
     /// Station circuit: who is still in the room after their sheet was
     /// submitted early, and until when, as the confirmation screen says.
     pub fn still_in_the_room(&self) -> Option<String> {

@@ -71,8 +71,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 crate::base::text::plural(rests, "rest round", "rest rounds")
             ),
             Arrival::AfterRest => "Next candidate, after the rest:".to_string(),
+            // Looked ahead (→) past the next candidate: a later one.
             Arrival::Later { round, starts_in } => format!(
-                "Next candidate, in round {} (it starts in {}):",
+                "{}, in round {} (it starts in {}):",
+                if app.next_in_line(round) {
+                    "Next candidate"
+                } else {
+                    "A later candidate"
+                },
                 round + 1,
                 fmt_countdown(starts_in)
             ),

@@ -67,7 +67,16 @@ fn round_clock(app: &App) -> Option<String> {
     Some(match plan.standing(app.wall)? {
         Standing::Round { index, left } if index == round => format!("{head} · {} left", fmt_countdown(left)),
         Standing::Round { index, .. } if index > round => format!("{head} · over: now round {}", index + 1),
-        Standing::Round { .. } | Standing::Before(_) => format!("{head} · not begun"),
+        Standing::Round { .. } | Standing::Before(_) => {
+            let begins = app
+                .current_candidate()
+                .and_then(|c| app.round_span(&c.id))
+                .and_then(|(begins, _)| (begins - app.wall).to_std().ok());
+            match begins {
+                Some(d) => format!("{head} · starts in {}", fmt_countdown(d)),
+                None => format!("{head} · not begun"),
+            }
+        }
         Standing::Over => format!("{head} · the circuit is over"),
     })
 }
