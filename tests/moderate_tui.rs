@@ -403,6 +403,33 @@ fn a_rubric_moderating_every_sheet_says_so_not_a_sample_percentage() {
     );
 }
 
+/// Signing off while the pass marks are still provisional (no
+/// standard-setting record adopted): the sign-off says so, for results may
+/// still change under the assessor's decisions; where the rubric's pass
+/// marks are its own, nothing of the kind is said.
+#[test]
+fn the_sign_off_says_when_the_pass_marks_are_still_provisional() {
+    let dir = Dir::new("mod-tui-provisional");
+    let s = dir.sub("s");
+    sheet(&s, OSCE, "knee", "C001", "E01@lap1", Marks::Top, true, 0);
+    let mut h = open(dir, OSCE, "EA1");
+    h.key(KeyCode::Char('S'));
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("The pass marks are still provisional") && screen.contains("Signing off locks"),
+        "{screen}"
+    );
+    let (_, open) = h.app.sign_off_summary();
+    assert!(
+        open.iter()
+            .any(|l| l.starts_with("The pass marks are still provisional")),
+        "{open:?}"
+    );
+    let h = practical();
+    let (_, open) = h.app.sign_off_summary();
+    assert!(!open.iter().any(|l| l.contains("provisional")), "{open:?}");
+}
+
 #[test]
 fn an_agreed_mark_is_checked_and_recorded() {
     let dir = Dir::new("mod-tui-agreed");

@@ -237,11 +237,8 @@ pub fn not_final(
     // the SEM) stay provisional until the exam lead adopts a
     // standard-setting record: every result says so, and none is final.
     let standard_set = rubric.standard_set_stations().count();
-    let plus_sem = rubric
-        .pass_rules
-        .iter()
-        .any(|r| matches!(r, crate::rubric::PassRule::TotalAtLeast { plus_sem, .. } if *plus_sem > 0.0));
-    let provisional = decisions.pass_marks().is_none() && (standard_set > 0 || plus_sem);
+    let plus_sem = rubric.cut_adds_sem();
+    let provisional = decisions.pass_marks().is_none() && rubric.pass_marks_provisional();
     if provisional {
         why.push(format!(
             "no pass marks have been adopted: {}, so every result is provisional until the exam board adopts \

@@ -69,6 +69,20 @@ impl Rubric {
         self.scored_stations()
             .filter(|s| matches!(s.pass_mark, Some(PassMark::StandardSet { .. })))
     }
+
+    /// Whether a cut score adds the SEM, which standard setting supplies.
+    pub fn cut_adds_sem(&self) -> bool {
+        self.pass_rules
+            .iter()
+            .any(|r| matches!(r, PassRule::TotalAtLeast { plus_sem, .. } if *plus_sem > 0.0))
+    }
+
+    /// Whether the pass marks stay provisional until the exam lead adopts
+    /// a standard-setting record: a station is standard-set, or the cut
+    /// adds the SEM.
+    pub fn pass_marks_provisional(&self) -> bool {
+        self.standard_set_stations().next().is_some() || self.cut_adds_sem()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

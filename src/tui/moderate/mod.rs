@@ -41,6 +41,10 @@ pub struct Snapshot {
     /// The pass marks in force: adopted by the exam lead's decision, else
     /// the rubric's own.
     pub standards: crate::scoring::Standards,
+    /// Whether the exam lead adopted pass marks (a standard-setting
+    /// record): until then, pass marks set by standard setting are
+    /// provisional.
+    pub pass_marks_adopted: bool,
     /// The journals that cannot be used that the exam lead voided
     /// (indices into the cohort's problem sheets): settled, not a problem.
     pub void_problems: std::collections::BTreeSet<usize>,
@@ -137,6 +141,7 @@ pub fn snapshot(
         matrix,
         moderation,
         standards,
+        pass_marks_adopted: decisions.pass_marks().is_some(),
         void_problems: settled.void_problems,
     })
 }
@@ -338,6 +343,8 @@ pub struct ModerateApp {
     pub moderation: Moderation,
     /// The pass marks in force (see [`Snapshot::standards`]).
     pub standards: crate::scoring::Standards,
+    /// See [`Snapshot::pass_marks_adopted`].
+    pass_marks_adopted: bool,
     /// Index of this assessor's log in `moderation.logs`.
     own: usize,
     /// This assessor and their device.
@@ -412,6 +419,7 @@ impl ModerateApp {
             results: Vec::new(),
             moderation: snapshot.moderation,
             standards: snapshot.standards,
+            pass_marks_adopted: snapshot.pass_marks_adopted,
             own: 0,
             assessor: own.assessor.clone(),
             device: own.device.clone(),
@@ -526,6 +534,7 @@ impl ModerateApp {
         self.matrix = snapshot.matrix;
         self.moderation = snapshot.moderation;
         self.standards = snapshot.standards;
+        self.pass_marks_adopted = snapshot.pass_marks_adopted;
         self.adopt_own_log(own);
         self.recompute();
     }
@@ -1526,6 +1535,16 @@ impl ModerateApp {
                 if review == 1 { "gives" } else { "give" },
                 if review == 1 { "it" } else { "them" }
             ));
+        }
+        // Signing off does not wait for the pass marks, but the assessor
+        // should know that results may still change under them.
+        if !self.pass_marks_adopted && self.rubric.pass_marks_provisional() {
+            open.push(
+                "The pass marks are still provisional: the exam board has not adopted standard-set ones yet, and \
+                 a result may change when it does (a decision of yours it turns around is then yours to review, \
+                 or the exam lead's once you have signed off)."
+                    .to_string(),
+            );
         }
         if self.rubric.moderation == crate::rubric::ModerationPolicy::All {
             let undecided = self
