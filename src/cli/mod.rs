@@ -509,7 +509,8 @@ pub struct ScoreArgs {
     /// The candidate's name, shown to confirm them (else taken from --roster)
     #[arg(long, value_name = "NAME", requires = "candidate")]
     pub name: Option<String>,
-    /// Roster CSV: candidate_id,name[,circuit,start_station]
+    /// Roster CSV: candidate_id,name[,circuit,start_station,circuit_start] (docs/roster-format.md);
+    /// with circuit_start, the circuit's rounds go by the clock on every laptop
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
     /// With --roster: the station you stay at (station circuit). With
