@@ -601,6 +601,11 @@ fn an_absence_is_deferred_or_counted_as_a_fail() {
     let f = s(&folder);
     let (_, out) = osce(&["status", OSCE, "--sessions", f]);
     assert!(out.contains("Absences to settle"), "{out}");
+    // With the examiner's reason, which the decision turns on.
+    assert!(
+        out.contains("  C001 at knee: recorded absent by E01@lap: unwell"),
+        "{out}"
+    );
     // Not yet settled: the reasons say the knee's critical items were not
     // assessed for the absence, not that they are still to be marked.
     let before = d.0.join("before");

@@ -2461,6 +2461,26 @@ fn the_confirmation_asks_only_about_the_candidate_whose_round_it_is() {
     assert!(!screen.contains("Is this the candidate"), "{screen}");
 }
 
+/// Looking ahead with → while the candidate of the round is being marked:
+/// their sheet, not submitted yet, is theirs in the room now, not one left
+/// behind from an earlier round.
+#[test]
+fn the_sheet_of_the_candidate_in_the_room_is_said_to_be_theirs_now() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(5.0);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Right);
+    h.key(KeyCode::Char('y'));
+    assert_eq!(h.screen(), "Confirm");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Not submitted yet: C002 Candidate 2 (round 1, in the room now) · ←/→ to reach it"),
+        "{screen}"
+    );
+}
+
 /// Looking ahead with → before the circuit starts: the candidate after the
 /// next is said to come later, not "next"; a sheet opened before its round
 /// says when the round starts.

@@ -1505,19 +1505,44 @@ pub fn render(
             let _ = writeln!(out, "{}", hints.line("void", candidate, station, &choice));
         }
     }
-    let absences: Vec<&(String, String)> = m
+    let absences: Vec<(&(String, String), &osce::results::gather::Cell)> = m
         .cells
         .iter()
         .filter(|(_, c)| c.state == CellState::Absent && !absence_decided(c))
-        .map(|(k, _)| k)
         .collect();
     if !absences.is_empty() {
         let _ = writeln!(
             out,
             "\nAbsences to settle (deferred under mitigating circumstances, or a fail):"
         );
-        for (candidate, station) in absences {
-            let _ = writeln!(out, "  {candidate} at {station}");
+        for ((candidate, station), cell) in absences {
+            // Each marker's reason, as recorded: what the decision turns on.
+            let why: Vec<String> = cell
+                .sheets
+                .iter()
+                .map(|&i| &cohort.sheets[i])
+                .filter_map(|s| {
+                    let reason = s.state.absent.as_deref()?.trim();
+                    let reason = if reason.is_empty() {
+                        "no reason given"
+                    } else {
+                        reason
+                    };
+                    Some(format!("{}@{}: {reason}", s.key.examiner, s.key.device))
+                })
+                .collect();
+            match why.is_empty() {
+                true => {
+                    let _ = writeln!(out, "  {candidate} at {station}");
+                }
+                false => {
+                    let _ = writeln!(
+                        out,
+                        "  {candidate} at {station}: recorded absent by {}",
+                        why.join("; ")
+                    );
+                }
+            }
             let _ = writeln!(
                 out,
                 "{}",

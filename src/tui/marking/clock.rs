@@ -620,17 +620,21 @@ impl App {
         }
     }
 
+    /// Station circuit by the clock: the round under way (0 for the
+    /// first); `None` before the circuit starts, after it, or without a
+    /// clock.
+    pub(super) fn round_under_way(&self) -> Option<usize> {
+        match self.session.as_ref()?.circuit.as_ref()?.standing(self.wall)? {
+            Standing::Round { index, .. } => Some(index),
+            Standing::Before(_) | Standing::Over => None,
+        }
+    }
+
     /// Station circuit by the clock: whether the candidate of `round`, a
     /// round still to begin, is the next to come here (no candidate comes
     /// in a round between): else they come later.
     pub fn next_in_line(&self, round: usize) -> bool {
-        let Some(plan) = self.session.as_ref().and_then(|s| s.circuit.as_ref()) else {
-            return true;
-        };
-        let from = match plan.standing(self.wall) {
-            Some(Standing::Round { index, .. }) => index + 1,
-            _ => 0,
-        };
+        let from = self.round_under_way().map_or(0, |index| index + 1);
         self.next_to_come(from).is_none_or(|r| r == round)
     }
 

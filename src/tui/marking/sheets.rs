@@ -642,6 +642,10 @@ impl App {
             let amending = self.progress_of(&key.candidate, &key.station) == Progress::Amending;
             named.push(match session.mode {
                 Mode::Circuit { .. } => match (self.round_of_candidate(&key.candidate), amending) {
+                    // Their round under way by the clock: in the room now.
+                    (Some(round), false) if self.round_under_way() == Some(round) => {
+                        format!("{who} (round {}, in the room now)", round + 1)
+                    }
                     (Some(round), false) => format!("{who} (round {})", round + 1),
                     (Some(round), true) => format!("{who} (round {}, being amended)", round + 1),
                     (None, false) => who,
