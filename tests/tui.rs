@@ -2461,6 +2461,24 @@ fn the_confirmation_asks_only_about_the_candidate_whose_round_it_is() {
     assert!(!screen.contains("Is this the candidate"), "{screen}");
 }
 
+/// A hard time-up with the sheet not submitted: the screen says what now
+/// (it only rang and turned to changeover, the message line blank).
+#[test]
+fn time_up_with_the_sheet_open_says_to_submit_it() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(5.0);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('1'));
+    h.tick(5.0 + 660.0 + 1.0);
+    let notice = h.app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("Time is up: submit C002's sheet (s)") && notice.contains("late"),
+        "{notice:?}"
+    );
+    assert!(h.render(80, 24).contains("Time is up"));
+}
+
 /// Looking ahead with → while the candidate of the round is being marked:
 /// their sheet, not submitted yet, is theirs in the room now, not one left
 /// behind from an earlier round.

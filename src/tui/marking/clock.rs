@@ -781,6 +781,19 @@ impl App {
                 due: None,
             });
         }
+        // Time is up with the sheet still open: what now, not only the bell.
+        let time_up = events.iter().any(
+            |e| matches!(e, Event::Timer { action: TimerAction::TimeUp, elapsed_ms, .. } if *elapsed_ms > 0),
+        );
+        if time_up
+            && let Some(sheet) = &self.sheet
+            && !sheet.state.is_locked()
+        {
+            self.notice = Some(format!(
+                "Time is up: submit {}'s sheet (s). A mark given or changed now is recorded as late.",
+                sheet.candidate.id
+            ));
+        }
         let mut effects = self.append_all(events);
         if bell {
             effects.push(Effect::Bell);
