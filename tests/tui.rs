@@ -4617,13 +4617,27 @@ fn the_end_screen_says_the_last_candidate_was_recorded_absent() {
     assert_eq!(h.screen(), "Confirm");
     h.key(KeyCode::Char('x'));
     assert_eq!(h.screen(), "Reason");
-    h.chars("did not attend");
+    h.chars("did not arrive; unwell, phoned the office");
     h.key(KeyCode::Enter);
     assert_eq!(h.screen(), "Finished");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains(
+            "Submitted and saved: C003 at Knee: ABSENT (did not arrive; unwell, phoned the office)."
+        ),
+        "{screen}"
+    );
     for (w, rows) in [(120, 40), (80, 24)] {
         let screen = h.render(w, rows);
         assert!(
-            screen.contains("Submitted and saved: C003 at Knee: ABSENT (did not attend)."),
+            screen.contains("Submitted and saved: C003 at Knee: ABSENT"),
+            "{w}×{rows}: {screen}"
+        );
+        // Wrapped clear of the border, never run into it.
+        assert!(
+            screen
+                .lines()
+                .all(|l| !l.ends_with("│\"") || l.chars().rev().nth(2) == Some(' ')),
             "{w}×{rows}: {screen}"
         );
         assert!(!screen.contains("PASS"), "{w}×{rows}: {screen}");

@@ -264,7 +264,13 @@ pub fn finished(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let block = Block::bordered().title(" Done ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let rows = u16::try_from(lines.len() + 1).unwrap_or(u16::MAX);
+    // A column clear of the border either side, and room for the lines as
+    // they wrap (a long absence reason at 80 columns).
+    let [_, inner, _] =
+        Layout::horizontal([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let width = usize::from(inner.width).max(1);
+    let rows = lines.iter().map(|l| wrapped_rows(l, width)).sum::<usize>() + 1;
+    let rows = u16::try_from(rows).unwrap_or(u16::MAX);
     let [top, result] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(inner);
     frame.render_widget(
         Paragraph::new(lines)
@@ -274,8 +280,9 @@ pub fn finished(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     );
     // The result and its reasons, left-aligned to be read.
     if let Some(p) = &app.provisional {
+        // Two columns in from the border, as on the confirmation.
         let [_, text, _] =
-            Layout::horizontal([Constraint::Length(2), Constraint::Min(0), Constraint::Length(2)])
+            Layout::horizontal([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)])
                 .areas(result);
         frame.render_widget(
             Paragraph::new(provisional_lines(p, theme)).wrap(Wrap { trim: false }),
