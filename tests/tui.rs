@@ -4627,6 +4627,23 @@ fn the_end_screen_says_the_last_candidate_was_recorded_absent() {
         ),
         "{screen}"
     );
+    // It stays said when the round ends (the circuit is over) and after
+    // keys: back to a sheet with ←, and on again with → past the last.
+    h.tick(780.0 * 7.0 + 5.0);
+    assert!(
+        h.render(120, 40)
+            .contains("Submitted and saved: C003 at Knee: ABSENT")
+    );
+    h.key(KeyCode::Left);
+    assert_eq!(h.screen(), "Confirm");
+    h.key(KeyCode::Left);
+    for _ in 0..10 {
+        if h.screen() == "Finished" {
+            break;
+        }
+        h.key(KeyCode::Right);
+    }
+    assert_eq!(h.screen(), "Finished");
     for (w, rows) in [(120, 40), (80, 24)] {
         let screen = h.render(w, rows);
         assert!(

@@ -474,10 +474,18 @@ impl App {
     pub fn waiting_for_you(&self) -> Option<&str> {
         let words = self.waiting_words.as_deref()?;
         let shown = self.current_candidate().map(|c| c.id.as_str());
-        match self.next_called() {
+        match self.called_by_the_clock() {
             Some((c, _)) if Some(c.id.as_str()) == shown => None,
             _ => Some(words),
         }
+    }
+
+    /// [`Self::next_called`] where the circuit's clock calls them (without
+    /// a clock, the next still to come may be an earlier sheet left
+    /// unsubmitted, not the candidate called in).
+    pub(super) fn called_by_the_clock(&self) -> Option<(&super::Candidate, usize)> {
+        self.clock_round()?;
+        self.next_called()
     }
 
     /// [`Self::next_who`]: the candidate, and their round.
@@ -785,7 +793,10 @@ impl App {
         let time_up = events.iter().any(
             |e| matches!(e, Event::Timer { action: TimerAction::TimeUp, elapsed_ms, .. } if *elapsed_ms > 0),
         );
+        // Not over a notice of the same moment (a resume that went past
+        // time-up says so itself).
         if time_up
+            && self.notice.is_none()
             && let Some(sheet) = &self.sheet
             && !sheet.state.is_locked()
         {

@@ -591,6 +591,10 @@ pub struct App {
     /// While an earlier sheet is shown: who was called in meanwhile
     /// ("C001 Aisha Khan (round 2)"), for the scoring header.
     pub waiting_words: Option<String>,
+    /// What the sheet submitted last was saved as ("Submitted and saved:
+    /// C003 at Knee: ABSENT (unwell)."): the end screen says it, however
+    /// many keys or rounds have gone by.
+    pub last_submitted: Option<String>,
     /// By the circuit's clock, the round under way at the last tick
     /// (`Some(None)` before round 1 and after the last; `None` without a
     /// clock): a notice of the round before goes when another begins.
@@ -671,6 +675,7 @@ impl App {
             timer_ended: None,
             rest_from: None,
             waiting_words: None,
+            last_submitted: None,
             clock_round: None,
             from_home: false,
             start_here: false,

@@ -39,6 +39,12 @@ impl App {
                 if n == 0 {
                     return Vec::new();
                 }
+                // On past the last candidate with every sheet in: back to
+                // the end screen (← left it).
+                if forward && self.candidate + 1 >= n && self.sheet.is_none() && self.all_in() {
+                    self.screen = Screen::Finished;
+                    return vec![Effect::Close];
+                }
                 self.candidate = if forward {
                     (self.candidate + 1).min(n - 1)
                 } else {
@@ -76,6 +82,16 @@ impl App {
             }
         }
         self.land()
+    }
+
+    /// Whether every sheet of the session is submitted or recorded absent.
+    fn all_in(&self) -> bool {
+        self.session_keys().iter().all(|k| {
+            matches!(
+                self.progress_of(&k.candidate, &k.station),
+                Progress::Submitted | Progress::Absent
+            )
+        })
     }
 
     /// Goes to the sheet at the current candidate and station: the
@@ -348,10 +364,12 @@ impl App {
                         crate::scoring::fmt_marks(*max)
                     )
                 };
-                self.notice = Some(format!(
+                let saved = format!(
                     "Submitted and saved: {} at {title}: {outcome}{marks}.",
                     sheet.candidate.id
-                ));
+                );
+                self.notice = Some(saved.clone());
+                self.last_submitted = Some(saved);
                 return self.after_submit();
             }
             Event::Undo { .. } => {
@@ -619,7 +637,7 @@ impl App {
         let waiting = self
             .waiting_words
             .as_ref()
-            .and_then(|_| self.next_called())
+            .and_then(|_| self.called_by_the_clock())
             .map(|(c, _)| c.id.as_str());
         let mut named = Vec::new();
         for key in self.session_keys() {

@@ -669,7 +669,13 @@ fn sign_off(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         area,
         "Sign off",
         76,
-        (10 + open.len() as u16 * 2).min(area.height),
+        // Each item as it wraps in the box (about 70 columns), and a row
+        // between.
+        (10 + open
+            .iter()
+            .map(|o| 1 + o.chars().count().div_ceil(70))
+            .sum::<usize>() as u16)
+            .min(area.height),
     );
     let mut lines = vec![
         Line::from(format!("You have decided on {summary}.")),

@@ -258,7 +258,7 @@ pub fn finished(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     // What the last sheet was saved as, where no result is shown below
     // (an absence has none).
-    if let Some(n) = app.notice.as_ref().filter(|_| app.provisional.is_none()) {
+    if let Some(n) = app.last_submitted.as_ref().filter(|_| app.provisional.is_none()) {
         lines.insert(2, Line::styled(n.clone(), theme.warn()));
     }
     let block = Block::bordered().title(" Done ");
