@@ -1536,16 +1536,6 @@ impl ModerateApp {
                 if review == 1 { "it" } else { "them" }
             ));
         }
-        // Signing off does not wait for the pass marks, but the assessor
-        // should know that results may still change under them.
-        if !self.pass_marks_adopted && self.rubric.pass_marks_provisional() {
-            open.push(
-                "The pass marks are still provisional: the exam board has not adopted standard-set ones yet, and \
-                 a result may change when it does (a decision of yours it turns around is then yours to review, \
-                 or the exam lead's once you have signed off)."
-                    .to_string(),
-            );
-        }
         if self.rubric.moderation == crate::rubric::ModerationPolicy::All {
             let undecided = self
                 .entries
@@ -1560,6 +1550,18 @@ impl ModerateApp {
             }
         }
         (self.decided_summary(), open)
+    }
+
+    /// What the assessor should know before signing off that does not
+    /// keep them from it: the pass marks still provisional (results may
+    /// change under their decisions).
+    pub fn sign_off_note(&self) -> Option<String> {
+        (!self.pass_marks_adopted && self.rubric.pass_marks_provisional()).then(|| {
+            "The pass marks are still provisional: the exam board has not adopted standard-set ones yet, and a \
+             result may change when it does (a decision of yours it turns around is then yours to review, or the \
+             exam lead's once you have signed off)."
+                .to_string()
+        })
     }
 
     /// This assessor's decisions that no longer hold: (taken under other

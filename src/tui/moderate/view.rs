@@ -664,6 +664,7 @@ fn render_sheet(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme)
 
 fn sign_off(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
     let (summary, open) = app.sign_off_summary();
+    let note = app.sign_off_note();
     let inner = modal(
         frame,
         area,
@@ -673,6 +674,7 @@ fn sign_off(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         // between.
         (10 + open
             .iter()
+            .chain(&note)
             .map(|o| 1 + o.chars().count().div_ceil(70))
             .sum::<usize>() as u16)
             .min(area.height),
@@ -688,6 +690,10 @@ fn sign_off(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         for o in open {
             lines.push(Line::from(format!("  · {o}")));
         }
+    }
+    if let Some(note) = note {
+        lines.push(Line::from(""));
+        lines.push(Line::from(format!("Note: {note}")));
     }
     lines.push(Line::from(""));
     lines.push(Line::styled(
