@@ -2461,6 +2461,32 @@ fn the_confirmation_asks_only_about_the_candidate_whose_round_it_is() {
     assert!(!screen.contains("Is this the candidate"), "{screen}");
 }
 
+/// Reset asked for before the round ended and answered after it: the
+/// timer ended with the round, and is kept; no reset is recorded.
+#[test]
+fn a_reset_answered_after_the_round_ended_is_refused() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(5.0);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Char('R'));
+    assert!(h.app.ask.is_some(), "asked first: the sheet has marks");
+    h.tick(780.0 + 5.0);
+    h.key(KeyCode::Enter);
+    assert_eq!(
+        h.app.notice.as_deref(),
+        Some("The timer has finished: it cannot be reset.")
+    );
+    let timer = h.disk_of("knee", "C002").timer;
+    assert!(timer.iter().all(|t| t.action != TimerAction::Reset), "{timer:?}");
+    assert_eq!(
+        timer.last().map(|t| &t.action),
+        Some(&TimerAction::End),
+        "{timer:?}"
+    );
+}
+
 /// A hard time-up with the sheet not submitted: the screen says what now
 /// (it only rang and turned to changeover, the message line blank).
 #[test]
