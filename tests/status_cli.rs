@@ -1684,19 +1684,7 @@ fn a_sheet_opened_with_nothing_on_it_beside_a_marked_one_is_set_aside() {
         let (_, problems) = status(&[rubric, "--sessions", folder, "--problems"]);
         assert!(problems.contains("Set aside: 1 sheet"), "{problems}");
         assert!(!problems.contains(&format!("{station}: opened")), "{problems}");
-        let out_dir = d.sub("out");
-        Command::cargo_bin("osce")
-            .expect("binary")
-            .args([
-                "export",
-                rubric,
-                "--sessions",
-                folder,
-                "--out",
-                out_dir.to_str().expect("utf-8"),
-            ])
-            .output()
-            .expect("export");
+        let out_dir = exported(&d, rubric, folder);
         let mut r = csv::Reader::from_path(out_dir.join("stations.csv")).expect("csv");
         let h = r.headers().expect("headers").clone();
         let col = |n: &str| h.iter().position(|c| c == n).expect(n);
@@ -1815,15 +1803,15 @@ fn one_markers_absence_waits_for_the_other_markers_sheet() {
     );
 }
 
-/// Exports the OSCE's sheets in `folder` into `d`'s `out`: that folder, and
-/// stations.csv's header and C001's shoulder row.
-fn exported_shoulder(d: &Dir, folder: &str) -> (PathBuf, Vec<String>, Vec<String>) {
+/// Exports `rubric`'s sheets in `folder` into `d`'s `out`, and gives that
+/// folder.
+fn exported(d: &Dir, rubric: &str, folder: &str) -> PathBuf {
     let out_dir = d.sub("out");
     Command::cargo_bin("osce")
         .expect("binary")
         .args([
             "export",
-            OSCE,
+            rubric,
             "--sessions",
             folder,
             "--out",
@@ -1831,6 +1819,13 @@ fn exported_shoulder(d: &Dir, folder: &str) -> (PathBuf, Vec<String>, Vec<String
         ])
         .output()
         .expect("export");
+    out_dir
+}
+
+/// Exports the OSCE's sheets in `folder` into `d`'s `out`: that folder, and
+/// stations.csv's header and C001's shoulder row.
+fn exported_shoulder(d: &Dir, folder: &str) -> (PathBuf, Vec<String>, Vec<String>) {
+    let out_dir = exported(d, OSCE, folder);
     let rows = common::csv_rows(&out_dir.join("stations.csv"));
     let col = rows[0]
         .iter()
