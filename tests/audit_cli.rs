@@ -696,3 +696,51 @@ fn copies_of_a_whole_folder_are_one_line_of_the_audit() {
     );
     assert!(!out.contains("record for record the same"), "{out}");
 }
+
+/// A sheet recorded absent is listed among the submissions with the
+/// examiner's reason: the exam lead's choice between a fail and a deferral
+/// turns on it.
+#[test]
+fn an_absence_is_listed_with_its_reason() {
+    let d = Dir::new();
+    let a = d.sub("laptop-a");
+    write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap-a");
+    let (mut journal, _) = Store::new(&a)
+        .open_sheet(&key("knee", "C002", "E01@lap-a"), &hash(OSCE))
+        .expect("open");
+    journal
+        .append(
+            Event::Opened {
+                app_version: "0.1.0".into(),
+            },
+            t(1),
+        )
+        .expect("append");
+    journal
+        .append(
+            Event::Absent {
+                reason: "phoned in sick".into(),
+            },
+            t(2),
+        )
+        .expect("append");
+    journal
+        .append(
+            Event::Submitted {
+                score: 0.0,
+                max: 20.0,
+                outcome: osce::scoring::StationOutcome::Absent,
+            },
+            t(3),
+        )
+        .expect("append");
+    let (code, out) = run(&[&a]);
+    assert_eq!(code, 0, "{out}");
+    assert_contains(
+        &out,
+        &[
+            "C002 at knee, examiner E01 on lap-a: ABSENT (phoned in sick) submitted by E01 on lap-a at 2026-11-23 09:03:00 UTC, record 3",
+            "C001 at shoulder, examiner E01 on lap-a: PASS 20/20 submitted by",
+        ],
+    );
+}

@@ -4795,3 +4795,32 @@ fn submitting_during_reading_time_names_the_station_time_to_come() {
     assert!(screen.contains("reading time is not over"), "{screen}");
     assert!(screen.contains("then 10:00 of station time"), "{screen}");
 }
+
+/// A sheet recorded absent says why, wherever it is seen again: on its
+/// confirmation page (before and after a restart) and in the opened
+/// sheet's header. The exam lead's choice between fail and deferral turns
+/// on the reason, and the examiner is the one asked.
+#[test]
+fn an_absent_sheet_says_its_reason_on_its_page_and_in_its_header() {
+    let (mut h, dir) = c001_marked_absent_after_c002_left();
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Sheet here: recorded ABSENT: Did not attend"),
+        "{screen}"
+    );
+    let _killed = h;
+    let mut h = six_at_the_knee_in("", dir, 900);
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Sheet here: recorded ABSENT: Did not attend"),
+        "after a restart: {screen}"
+    );
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    let screen = h.render(120, 40);
+    assert!(screen.contains("absent: Did not attend"), "{screen}");
+}

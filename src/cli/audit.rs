@@ -351,9 +351,15 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, checks: Optio
         } else {
             ""
         };
+        let absence = s
+            .absent
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map_or(String::new(), |r| format!(" ({r})"));
         let _ = writeln!(
             out,
-            "  {}: {} submitted by {} on {} at {}, record {}{again}",
+            "  {}: {}{absence} submitted by {} on {} at {}, record {}{again}",
             sheet(&s.key),
             result(&s.submission),
             s.examiner,

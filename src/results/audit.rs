@@ -228,6 +228,8 @@ pub struct SubmissionEntry {
     pub submission: Submission,
     /// It ends an amendment.
     pub after_amendment: bool,
+    /// The examiner's reason, where it records the candidate absent.
+    pub absent: Option<String>,
 }
 
 /// A sheet (or part of one) entered from a paper form.
@@ -1050,10 +1052,11 @@ pub fn audit_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Res
 }
 
 /// One journal of a sheet as [`check_journal`] read it: what its copies
-/// are compared by, and the records that [`list_events`] lists.
+/// are compared by, and the records that [`list_events`] lists (an
+/// absence among them, for the submission that records it).
 struct Read {
     path: PathBuf,
-    /// Its submissions, amendments and imports, in order.
+    /// Its submissions, amendments, imports and absences, in order.
     events: Vec<Record>,
     /// Its timer's pauses, and what it left unmarked with the examiner's
     /// reason (item id, reason), as the sheet says once every intact
@@ -1125,7 +1128,10 @@ fn check_journal(
             }
             if matches!(
                 r.event,
-                Event::Submitted { .. } | Event::AmendStarted { .. } | Event::Imported { .. }
+                Event::Submitted { .. }
+                    | Event::AmendStarted { .. }
+                    | Event::Imported { .. }
+                    | Event::Absent { .. }
             ) {
                 seen.events.push(r.into_owned());
             }
@@ -1261,8 +1267,12 @@ fn list_events(key: &SheetKey, read: &Read, report: &mut AuditReport) {
         }));
     let mut last_submission: Option<Submission> = None;
     let mut open: Option<usize> = None;
+    // The absence in force, as the sheet replays it: an amendment
+    // withdraws it.
+    let mut absent: Option<&str> = None;
     for r in records {
         match &r.event {
+            Event::Absent { reason } => absent = Some(reason),
             Event::Submitted { score, max, outcome } => {
                 let submission = Submission {
                     seq: r.seq,
@@ -1285,10 +1295,14 @@ fn list_events(key: &SheetKey, read: &Read, report: &mut AuditReport) {
                     device: r.device.clone(),
                     submission: submission.clone(),
                     after_amendment,
+                    absent: absent
+                        .filter(|_| *outcome == crate::scoring::StationOutcome::Absent)
+                        .map(str::to_string),
                 });
                 last_submission = Some(submission);
             }
             Event::AmendStarted { reason } => {
+                absent = None;
                 open = Some(report.amendments.len());
                 report.amendments.push(AmendmentEntry {
                     key: key.clone(),

@@ -299,17 +299,24 @@ impl Executor {
     }
 
     /// Where each of `keys` stands on disk (read without locking).
-    fn survey(&self, keys: Vec<crate::store::SheetKey>) -> Vec<(crate::store::SheetKey, Progress)> {
+    fn survey(
+        &self,
+        keys: Vec<crate::store::SheetKey>,
+    ) -> Vec<(crate::store::SheetKey, Progress, Option<String>)> {
         let others = self.others(&keys);
         keys.into_iter()
             .map(|key| {
-                let progress = self
+                let state = self
                     .sheet_file(&key, &others)
                     .and_then(|p| crate::store::read_sheet(&p).ok())
-                    .map_or(Progress::NotStarted, |r| {
-                        Progress::of(&SheetState::replay(&r.records))
-                    });
-                (key, progress)
+                    .map(|r| SheetState::replay(&r.records));
+                match state {
+                    Some(state) => {
+                        let progress = Progress::of(&state);
+                        (key, progress, state.absent)
+                    }
+                    None => (key, Progress::NotStarted, None),
+                }
             })
             .collect()
     }

@@ -432,8 +432,9 @@ pub enum Reply {
     /// Whether the sessions folder can be written, checked when a session
     /// starts and every few seconds after.
     Disk(Health),
-    /// Where the asked-for sheets stand.
-    Surveyed(Vec<(SheetKey, Progress)>),
+    /// Where the asked-for sheets stand, with the reason recorded for a
+    /// sheet recorded absent.
+    Surveyed(Vec<(SheetKey, Progress, Option<String>)>),
     /// What the finished sheets asked for by [`Effect::Recall`] say of
     /// their rounds.
     Recalled(Vec<(SheetKey, Finished)>),
@@ -519,6 +520,9 @@ pub struct App {
     closing: bool,
     /// Where each (candidate, station) of the session stands, as surveyed.
     progress: std::collections::HashMap<(String, String), Progress>,
+    /// The reason recorded for each (candidate, station) recorded absent,
+    /// as surveyed: said wherever the sheet is seen again.
+    absences: std::collections::HashMap<(String, String), String>,
     /// A survey was asked for to find the next sheet after a submission.
     advance_pending: bool,
     /// The examiner confirmed the candidate on the confirm screen: record
@@ -652,6 +656,7 @@ impl App {
             awaiting: 0,
             closing: false,
             progress: std::collections::HashMap::new(),
+            absences: std::collections::HashMap::new(),
             advance_pending: false,
             confirming: false,
             quit: false,
@@ -946,10 +951,12 @@ impl App {
     /// it is marked; the others only as surveyed).
     pub(super) fn note_open_sheet(&mut self) {
         if let Some(sheet) = &self.sheet {
-            self.progress.insert(
-                (sheet.key.candidate.clone(), sheet.key.station.clone()),
-                Progress::of(&sheet.state),
-            );
+            let at = (sheet.key.candidate.clone(), sheet.key.station.clone());
+            self.progress.insert(at.clone(), Progress::of(&sheet.state));
+            match &sheet.state.absent {
+                Some(reason) => self.absences.insert(at, reason.clone()),
+                None => self.absences.remove(&at),
+            };
         }
     }
 

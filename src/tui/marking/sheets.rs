@@ -737,6 +737,14 @@ impl App {
             .unwrap_or(Progress::NotStarted)
     }
 
+    /// The reason recorded where `candidate` was recorded absent at
+    /// `station`, as last surveyed (or as the open sheet says).
+    pub fn absence_reason(&self, candidate: &str, station: &str) -> Option<&str> {
+        self.absences
+            .get(&(candidate.to_string(), station.to_string()))
+            .map(String::as_str)
+    }
+
     /// The provisional overall result of `candidate` from their sheets.
     pub(super) fn stood(&mut self, candidate: &str, sheets: Vec<(String, crate::scoring::StationSheet)>) {
         let Some(session) = &self.session else {
@@ -788,9 +796,14 @@ impl App {
         }]
     }
 
-    pub(super) fn surveyed(&mut self, found: Vec<(SheetKey, Progress)>) -> Vec<Effect> {
-        for (key, progress) in found {
-            self.progress.insert((key.candidate, key.station), progress);
+    pub(super) fn surveyed(&mut self, found: Vec<(SheetKey, Progress, Option<String>)>) -> Vec<Effect> {
+        for (key, progress, absent) in found {
+            let at = (key.candidate, key.station);
+            match absent {
+                Some(reason) => self.absences.insert(at.clone(), reason),
+                None => self.absences.remove(&at),
+            };
+            self.progress.insert(at, progress);
         }
         let advancing = std::mem::take(&mut self.advance_pending);
         let mut effects = if advancing {

@@ -76,7 +76,7 @@ impl screen::Executor<App> for Memory {
                         } else {
                             Progress::of(&state)
                         };
-                        (k, progress)
+                        (k, progress, state.absent)
                     })
                     .collect(),
             )),

@@ -153,7 +153,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         crate::tui::marking::Progress::Submitted => ("Sheet here: already SUBMITTED", theme.ok()),
         crate::tui::marking::Progress::Absent => ("Sheet here: recorded ABSENT", theme.warn()),
     };
-    lines.push(Line::styled(here.0, here.1));
+    // An absence with the examiner's reason, which the exam lead's choice
+    // between a fail and a deferral turns on.
+    let here_words = match app.absence_reason(&candidate.id, &station.id) {
+        Some(reason) if !reason.trim().is_empty() => format!("{}: {}", here.0, reason.trim()),
+        _ => here.0.to_string(),
+    };
+    lines.push(Line::styled(here_words, here.1));
     // A sheet left unfinished (before a restart, or skipped with →) is
     // named until it is submitted: the clock brings the next candidate.
     let elsewhere = app.unsubmitted_elsewhere();

@@ -184,6 +184,9 @@ fn render_header(
         Saved::Failed(why) => Span::styled(format!("NOT SAVED: {}", why.headline), theme.danger()),
     };
     let mut status = vec![Span::raw("Sheet "), sheet_status, Span::raw(" · "), saved];
+    if let Some(reason) = state.absent.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        status.push(Span::raw(format!(" · absent: {reason}")));
+    }
     if rubric.examiner_view.show_running_total {
         let result = app.summary().map(|s| (s.result.score, s.result.max));
         if let Some((score, max)) = result {
