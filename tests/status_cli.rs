@@ -1834,3 +1834,87 @@ fn exported_shoulder(d: &Dir, folder: &str) -> (PathBuf, Vec<String>, Vec<String
     let shoulder = rows.iter().find(|r| r[col] == "shoulder").expect("shoulder");
     (out_dir, rows[0].clone(), shoulder.clone())
 }
+
+/// The marking screen is not started with a rubric other than the one the
+/// folder's sheets of the assessment were marked with (a copy edited in
+/// another editor, a corrected item text): marks made against two versions
+/// are never combined, so the sheets would count under neither. A copy
+/// that differs only in line endings is the same rubric and starts.
+#[test]
+fn marking_with_another_version_of_the_rubric_is_refused_before_the_screen_starts() {
+    let d = Dir::new();
+    let folder = d.sub("laptop");
+    common::simulate_into(common::PRACTICAL, &folder, 3, 2, 1);
+    let text = std::fs::read_to_string(common::PRACTICAL).expect("rubric");
+    let edited = d.0.join("edited.ron");
+    std::fs::write(
+        &edited,
+        text.replace("Iliopsoas tendon and bursa", "Iliopsoas tendon and bursae"),
+    )
+    .expect("write");
+    let crlf = d.0.join("crlf.ron");
+    std::fs::write(&crlf, text.replace('\n', "\r\n")).expect("write");
+    let score = |rubric: &Path| {
+        common::run_osce(&[
+            "score",
+            rubric.to_str().expect("utf-8"),
+            "--examiner",
+            "E09",
+            "--candidate",
+            "SIM00001",
+            "--sessions",
+            folder.to_str().expect("utf-8"),
+        ])
+    };
+    let (code, out) = score(&edited);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("marked against another version of this rubric")
+            && out.contains("sessions folder")
+            && out.contains("osce check --identity"),
+        "{out}"
+    );
+    assert!(!out.contains("needs a terminal"), "{out}");
+    // The rubric they were marked with, and its CRLF copy, go on to the
+    // screen (which needs a terminal here).
+    for same in [Path::new(common::PRACTICAL), crlf.as_path()] {
+        let (code, out) = score(same);
+        assert!(out.contains("needs a terminal"), "{}: {out}", same.display());
+        assert!(!out.contains("another version"), "{out}");
+        assert_eq!(code, 2);
+    }
+    // No sheet was made by the refused start.
+    let before = common::journals(&folder).len();
+    score(&edited);
+    assert_eq!(common::journals(&folder).len(), before);
+}
+
+/// The roster's warnings about waves are of the rotation: said when
+/// marking a circuit, not candidate by candidate, where nothing rotates.
+#[test]
+fn the_rosters_waves_are_not_warned_of_candidate_by_candidate() {
+    let d = Dir::new();
+    let folder = d.sub("laptop");
+    let roster = "rubrics/msk-practical-exam.roster.csv";
+    let score = |more: &[&str]| {
+        let mut args = vec![
+            "score",
+            common::PRACTICAL,
+            "--examiner",
+            "E01",
+            "--roster",
+            roster,
+            "--sessions",
+            folder.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(more);
+        common::run_osce(&args)
+    };
+    let (_, out) = score(&[]);
+    assert!(
+        out.contains("needs a terminal") && !out.contains("waves"),
+        "{out}"
+    );
+    let (_, out) = score(&["--station", "upper-limb"]);
+    assert!(out.contains("waves"), "{out}");
+}

@@ -4824,3 +4824,53 @@ fn an_absent_sheet_says_its_reason_on_its_page_and_in_its_header() {
     let screen = h.render(120, 40);
     assert!(screen.contains("absent: Did not attend"), "{screen}");
 }
+
+/// A rubric chosen on the home screen that is another version of the one
+/// the sessions folder's sheets were marked with is refused there, as on
+/// the command line: the sheets would count under neither.
+#[test]
+fn the_home_screen_refuses_another_version_of_the_folders_rubric() {
+    let dir = temp_dir();
+    let original = "rubrics/msk-ultrasound-osce.ron";
+    let text = std::fs::read_to_string(original).expect("rubric");
+    let (r, _) = load(Path::new(original)).expect("valid");
+    let rubrics = dir.join("rubrics");
+    std::fs::create_dir_all(&rubrics).expect("rubrics folder");
+    let edited = text.replacen("text: \"", "text: \"The ", 1);
+    assert_ne!(edited, text);
+    std::fs::write(rubrics.join("osce.ron"), edited).expect("rubric");
+    let sessions = dir.join("s");
+    let key = osce::store::SheetKey {
+        assessment: r.id.clone(),
+        station: "shoulder".into(),
+        candidate: "C001".into(),
+        examiner: "E01".into(),
+        device: "lap1".into(),
+    };
+    let (mut j, _) = Store::new(&sessions)
+        .open_sheet(&key, &osce::store::hash_rubric(&text))
+        .expect("open");
+    j.append(
+        Event::Confirmed {
+            candidate_name: "Name of C001".into(),
+        },
+        t0(),
+    )
+    .expect("append");
+    drop(j);
+    let mut exec = Executor::new(Store::new(&sessions), "lap1".into(), Box::new(t0));
+    let mut app = App::home(exec.home(&rubrics, "E07"), Duration::ZERO, t0());
+    // Enter with no candidate: the focus goes to the candidate's id.
+    press(&mut app, &mut exec, KeyCode::Enter);
+    for c in "C002".chars() {
+        press(&mut app, &mut exec, KeyCode::Char(c));
+    }
+    press(&mut app, &mut exec, KeyCode::Enter);
+    let error = app.home_mut().and_then(|h| h.error.clone()).unwrap_or_default();
+    assert!(
+        error.contains("marked against another version of this rubric"),
+        "{error} {:?}",
+        app.screen
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -10,7 +10,9 @@ use osce::rubric;
 use osce::store::Store;
 use osce::tui::marking::App;
 use osce::tui::marking::executor::Executor;
-use osce::tui::marking::session::{MarkingOrder, default_device, session, with_gate_warnings};
+use osce::tui::marking::session::{
+    MarkingOrder, default_device, same_rubric_as_folder, session, with_gate_warnings,
+};
 use osce::tui::terminal;
 
 use super::{EXIT_INVALID, EXIT_USAGE, ScoreArgs, diagnostics};
@@ -72,8 +74,10 @@ pub fn score(args: ScoreArgs) -> ExitCode {
         Some(path) => match read_roster(path, &rubric) {
             Ok((roster, warnings)) => {
                 // Printed, and on the first screen too (the terminal is
-                // taken over at once).
-                for w in warnings {
+                // taken over at once). They are of the rotation (its
+                // waves): candidate by candidate nothing rotates.
+                let circuit = args.station.is_some() && args.candidate.is_none();
+                for w in warnings.into_iter().filter(|_| circuit) {
                     let note = format!("warning: {}: {w}", path.display());
                     errln!("{note}");
                     notes.push(note);
@@ -117,6 +121,10 @@ pub fn score(args: ScoreArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    if let Err(message) = same_rubric_as_folder(&session, &args.sessions) {
+        errln!("error: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
     if let Some(code) = needs_terminal() {
         return code;
     }

@@ -12,7 +12,8 @@ use crate::tui::screen::{self, DiskWatch, Step, WallClock};
 
 use super::home::{Home, Launch, RubricChoice, Unfinished};
 use super::session::{
-    MarkingOrder, load_roster, roster_circuits, rubric_choices, session, with_gate_warnings,
+    MarkingOrder, load_roster, roster_circuits, rubric_choices, same_rubric_as_folder, session,
+    with_gate_warnings,
 };
 use super::{App, Effect, Finished, Progress, Reply, Saved, Session};
 
@@ -401,7 +402,9 @@ impl Executor {
             (None, Vec::new())
         } else {
             let (roster, notes) = load_roster(Path::new(&launch.roster), &rubric)?;
-            (Some(roster), notes)
+            // Its warnings are of the rotation (its waves): candidate by
+            // candidate nothing rotates.
+            (Some(roster), if launch.circuit { notes } else { Vec::new() })
         };
         let plan = if launch.circuit {
             MarkingOrder::Circuit {
@@ -423,6 +426,7 @@ impl Executor {
             plan,
             roster.as_ref(),
         )
+        .and_then(|s| same_rubric_as_folder(&s, self.store.root()).map(|()| s))
         .map(|s| Session {
             notes,
             // The home screen's station is where to begin, always given:

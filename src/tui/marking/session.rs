@@ -216,6 +216,47 @@ pub fn with_gate_warnings(mut session: Session, folder: &Path) -> Session {
     session
 }
 
+/// Refuses to mark with this rubric where `folder` holds sheets of its
+/// assessment marked against another version of it (a copy edited in
+/// another editor, an item's text corrected on one laptop): marks made
+/// against two versions are never combined, so the sheets marked now
+/// would count under neither. A copy differing only in line endings,
+/// layout or comments is the same rubric. A folder that cannot be read is
+/// let be here: marking says so when it writes.
+pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<(), String> {
+    if !folder.join(&session.rubric.id).is_dir() {
+        return Ok(());
+    }
+    let folders = [folder.to_path_buf()];
+    let Ok(cohort) = crate::results::gather::gather_from(
+        &session.rubric,
+        &session.rubric_hash,
+        crate::results::source::Source::Folders(&folders),
+        crate::results::source::Sheets::All,
+    ) else {
+        return Ok(());
+    };
+    let Some((other, paths)) = cohort.other_versions.iter().max_by_key(|(_, paths)| paths.len()) else {
+        return Ok(());
+    };
+    let n = cohort.other_version_count();
+    let short = crate::results::gather::short_hash;
+    Err(format!(
+        "{}: {n} {} of assessment {} {} marked against another version of this rubric (version {}, this \
+         file's is {}), e.g. {}. Marks made against two versions are never combined, so sheets marked now would \
+         count under neither. Start with the rubric file those sheets were marked with (`osce check --identity \
+         FILE` prints a file's version); or, if the exam is to be marked afresh with this rubric, give another \
+         sessions folder",
+        folder.display(),
+        if n == 1 { "sheet" } else { "sheets" },
+        session.rubric.id,
+        if n == 1 { "was" } else { "were" },
+        short(other),
+        short(&session.rubric_hash),
+        paths.first().map(|p| p.display().to_string()).unwrap_or_default(),
+    ))
+}
+
 /// The circuits a roster file names, in the order they first appear
 /// (none where it has no `circuit` column or cannot be read): offered on
 /// the home screen, before the roster is checked against a rubric.
