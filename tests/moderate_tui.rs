@@ -1236,3 +1236,51 @@ fn an_examiner_cannot_moderate_their_own_sheet() {
     h.key(KeyCode::Char('a'));
     assert_eq!(decisions(&journal(&h)).len(), 1, "{:?}", journal(&h));
 }
+
+/// A station whose result is not in (two markers over the threshold, the
+/// rubric waiting for a third marker's sheet) has nothing to agree or
+/// disagree with: the keys say so and record nothing, it is not a sheet of
+/// the sample left undecided, and the sign-off says it is left open (a
+/// decision on it would be voided by the very sheet it waits for).
+#[test]
+fn a_station_waiting_for_its_third_marker_is_not_moderated_before_it_is_in() {
+    let dir = Dir::new("mod-tui-waiting");
+    let s = dir.sub("s");
+    sheet(&s, OSCE, "knee", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(&s, OSCE, "knee", "C001", "E02@lap2", Marks::Bottom, true, 1);
+    let mut h = open_all(dir, OSCE, "EA1");
+    assert_eq!(h.app.entries.len(), 1);
+    assert_eq!(
+        h.app.entries[0].internal.outcome,
+        osce::scoring::StationOutcome::Incomplete
+    );
+    for key in ['a', 'A', 'd'] {
+        h.key(KeyCode::Char(key));
+        assert!(matches!(h.app.screen, Screen::List), "{key}: {:?}", h.app.screen);
+        assert!(
+            h.app.notice.as_ref().is_some_and(|n| n.error
+                && n.text.contains("has no result yet")
+                && n.text.contains("third marker")),
+            "{key}: {:?}",
+            h.app.notice
+        );
+    }
+    let path = h.sessions().join("msk-us-osce/EA1@ea-laptop/moderation.jsonl");
+    let events: Vec<Event> = read_sheet(path)
+        .map(|r| r.records.into_iter().map(|r| r.event).collect())
+        .unwrap_or_default();
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::Moderated { .. })),
+        "{events:?}"
+    );
+    assert_eq!(h.app.undecided_sample(), 0);
+    let (_, open) = h.app.sign_off_summary();
+    assert!(
+        open.iter()
+            .any(|l| l.contains("C001 at knee") && l.contains("no result yet") && l.contains("exam lead")),
+        "{open:?}"
+    );
+    h.key(KeyCode::Char('S'));
+    let screen = h.render(80, 24);
+    assert!(screen.contains("no result yet"), "{screen}");
+}
