@@ -462,9 +462,14 @@ fn a_certain_fail_with_an_absence_not_settled_names_the_absence() {
     assert!(
         said.contains(
             "until each of their stations is settled (an absence not settled, a result held for review,"
-        ),
+        ) && said
+            .contains("an absence settled by deferring the candidate takes their result away (DEFERRED)"),
         "{said}"
     );
+    // The reasons account for every station: the absent one is named as
+    // not yet decided, not left out of the count's words.
+    let reasons = &results[1][col(&results, "reasons")];
+    assert!(reasons.contains("; not yet decided: Knee (absent)"), "{reasons}");
 }
 
 /// An absence has no marks: the candidate's feedback and the audit say

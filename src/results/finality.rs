@@ -276,10 +276,17 @@ pub fn not_final(
         let causes = format!("{}, or {last}", causes.join(", "));
         why.push(format!(
             "{} certain{}, yet marks.csv has no mark for them until each of their stations is settled ({causes}; \
-             osce status lists each station, with the decision that settles it where one is needed)",
+             osce status lists each station, with the decision that settles it where one is needed){}",
             n(without_mark, "candidate's result is", "candidates' results are"),
             if provisional {
                 " under the provisional pass marks (adopting pass marks may change that)"
+            } else {
+                ""
+            },
+            // Certain from the marks, but not beyond the exam lead: a
+            // deferral takes the result away.
+            if absences > 0 {
+                "; an absence settled by deferring the candidate takes their result away (DEFERRED)"
             } else {
                 ""
             }

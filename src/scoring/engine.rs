@@ -564,7 +564,25 @@ pub fn overall(
                 reasons.push(if stations_passed >= *needed {
                     Reason::new(Outcome::Pass, text)
                 } else if stations_passed + undecided < *needed {
-                    Reason::new(Outcome::Fail, text)
+                    // Every station is accounted for: one not yet decided
+                    // (an absence to settle, say) is named, not left out
+                    // of the count's words.
+                    let waiting: Vec<String> = scored
+                        .iter()
+                        .filter(|s| !matches!(s.outcome, StationOutcome::Pass | StationOutcome::Fail))
+                        .map(|s| match s.outcome {
+                            StationOutcome::Absent => format!("{} (absent)", s.title),
+                            _ => s.title.clone(),
+                        })
+                        .collect();
+                    if waiting.is_empty() {
+                        Reason::new(Outcome::Fail, text)
+                    } else {
+                        Reason::new(
+                            Outcome::Fail,
+                            format!("{text}; not yet decided: {}", waiting.join(", ")),
+                        )
+                    }
                 } else {
                     Reason::new(
                         Outcome::Incomplete,
