@@ -1890,8 +1890,17 @@ fn a_moved_journal_is_reported_and_the_leads_decision_is_collected_and_applied()
     assert!(!o1.contains("PROBLEM") && !o2.contains("PROBLEM"), "{o1}\n{o2}");
     // C009 had no sheet of their own: once the misplaced one is voided,
     // no candidate is left there, with nothing "not in yet".
+    // The decision that voided it is listed, with who and why.
     for out in [&o1, &o2] {
-        assert!(!out.contains("C009") && !out.contains("not in yet"), "{out}");
+        assert!(
+            !out.lines().any(|l| l.starts_with("C009")) && !out.contains("not in yet"),
+            "{out}"
+        );
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("  C009 at knee: ") && l.contains("(by ")),
+            "{out}"
+        );
     }
     // Nor is the voided journal an error to the report any more.
     let (code, out) = run_osce(&["report", OSCE, "--archive", s(&archive)]);

@@ -674,6 +674,16 @@ fn an_absence_is_deferred_or_counted_as_a_fail() {
     let results = rows(&export.join("results.csv"));
     let reasons = col(&results, "reasons");
     assert!(results[1][reasons].starts_with("deferred: "), "{:?}", results[1]);
+    // Status lists the decision with who, when and why (the matrix shows
+    // the absence, not what was decided of it).
+    let (_, said) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(
+        said.contains("Decisions in force (1; osce decide list gives every decision, those replaced too):")
+            && said.contains("  C001 at knee: the absence is deferred")
+            && said.contains("(by Exam board, ")
+            && said.contains(": Mitigating circumstances accepted)"),
+        "{said}"
+    );
     // An absence is decided only where one was recorded.
     let (code, out) = osce(&[
         "decide",

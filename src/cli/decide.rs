@@ -1497,16 +1497,10 @@ fn list(rubric_path: &Path, sessions: &[PathBuf], archive: Option<&Path>, into: 
     let in_force = decisions.in_force();
     for m in &decisions.made {
         let held = in_force.iter().any(|f| std::ptr::eq(*f, m));
-        let what = match (&m.entry.decision, m.entry.decision.cell()) {
-            (_, Some((c, s))) => format!("{c} at {s}: "),
-            (Ruling::Component { candidate, .. }, None) => format!("{candidate}: "),
-            _ => String::new(),
-        };
         outln!(
-            "{} {what}{} ({}){}",
+            "{} {}{}",
             if held { "*" } else { " " },
-            m.entry.decision.words(),
-            m.attribution(),
+            m.line(),
             if held {
                 ""
             } else {

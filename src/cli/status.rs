@@ -239,6 +239,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         );
     } else {
         out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
+        out!("{}", decisions_section(&decisions));
     }
     if m.candidates.is_empty() {
         let (_, other) = elsewhere(&rubric.id, &sessions, &args.sessions);
@@ -272,6 +273,27 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     };
     leave(cohort, m);
     code
+}
+
+/// The exam lead's decisions in force, each with who, when and why (the
+/// matrix shows their effect, not them): empty where there are none.
+fn decisions_section(decisions: &osce::results::decisions::Decisions) -> String {
+    const SHOWN: usize = 20;
+    let in_force = decisions.in_force();
+    if in_force.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\nDecisions in force ({}; osce decide list gives every decision, those replaced too):\n",
+        in_force.len()
+    );
+    for m in in_force.iter().take(SHOWN) {
+        let _ = writeln!(out, "  {}", m.line());
+    }
+    if in_force.len() > SHOWN {
+        let _ = writeln!(out, "  and {} more", in_force.len() - SHOWN);
+    }
+    out
 }
 
 /// The copies in the laptops' folders that collect refused (from an

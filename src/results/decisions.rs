@@ -345,6 +345,18 @@ impl Made {
             self.entry.reason.trim()
         )
     }
+
+    /// The decision as `decide list` and `status` give it: what it is
+    /// about, what it decides, and who, when and why ("C001 at knee: the
+    /// absence is deferred (…) (by …, …: …)").
+    pub fn line(&self) -> String {
+        let what = match (&self.entry.decision, self.entry.decision.cell()) {
+            (_, Some((c, s))) => format!("{c} at {s}: "),
+            (Ruling::Component { candidate, .. }, None) => format!("{candidate}: "),
+            _ => String::new(),
+        };
+        format!("{what}{} ({})", self.entry.decision.words(), self.attribution())
+    }
 }
 
 /// Every decision of an assessment, from every folder.
