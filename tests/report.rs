@@ -2080,3 +2080,92 @@ fn the_brief_does_not_clear_the_exam_while_the_whole_exam_is_flagged() {
         panic!("the simulated cohort raised no whole-exam flag:\n{brief}");
     }
 }
+
+/// With standard-set pass marks adopted, the examiners' pass rates are at
+/// them (as every other command's results are), and the report says so:
+/// each station's pass rate in the examiners' table is the share of its
+/// results that export gives as PASS.
+#[test]
+fn the_examiners_pass_rates_follow_the_adopted_pass_marks() {
+    let d = Dir::new("report-examiners-adopted");
+    let s = simulated(&d, 120, 11);
+    let f = s.to_str().expect("utf-8");
+    let record = d.0.join("standards.json");
+    let r = record.to_str().expect("utf-8");
+    let saved = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        f,
+        "--save-standards",
+        r,
+        "--by",
+        "Panel",
+        "--format",
+        "markdown",
+    ]);
+    assert!(record.is_file(), "{}", String::from_utf8_lossy(&saved.stderr));
+    let adopted = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        f,
+        "--record",
+        r,
+        "--by",
+        "Exam board",
+        "--reason",
+        "Adopted at the board",
+    ]);
+    assert!(
+        adopted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&adopted.stderr)
+    );
+    let md = osce(&["report", OSCE, "--sessions", f, "--format", "markdown"]);
+    let text = String::from_utf8_lossy(&md.stdout).into_owned();
+    assert!(
+        text.contains("Pass rates are at the pass marks in force (adopted by a decision).")
+            && !text.contains("Pass rates are at the provisional pass marks."),
+        "{text}"
+    );
+    // Each station's pass rate in the table, from its rows.
+    let table = &text[text.find("## Examiners").expect("the examiners' section")..];
+    let mut in_table: std::collections::BTreeMap<String, String> = Default::default();
+    for line in table.lines().skip_while(|l| !l.starts_with("|---")).skip(1) {
+        if !line.starts_with('|') {
+            break;
+        }
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        in_table.insert(cells[0].to_string(), cells[7].to_string());
+    }
+    assert!(!in_table.is_empty(), "{table}");
+    let out = d.0.join("export");
+    let export = osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        f,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.join("stations.csv").is_file(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let rows = csv_rows(&out.join("stations.csv"));
+    let col = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
+    for (station, rate) in &in_table {
+        let results: Vec<&str> = rows[1..]
+            .iter()
+            .filter(|r| &r[col("station_id")] == station)
+            .map(|r| r[col("result")].as_str())
+            .filter(|r| matches!(*r, "PASS" | "FAIL"))
+            .collect();
+        let passed = results.iter().filter(|r| **r == "PASS").count();
+        let share = format!("{:.1}%", passed as f64 * 100.0 / results.len() as f64);
+        assert_eq!(rate, &share, "{station}: {table}");
+    }
+}

@@ -565,13 +565,23 @@ fn items(out: &mut String, r: &Report) {
     }
 }
 
+/// At which pass marks the examiners' pass rates are.
+pub fn pass_rates_at(r: &Report) -> &'static str {
+    if r.exam.examiners_at_adopted {
+        "Pass rates are at the pass marks in force (adopted by a decision)."
+    } else {
+        "Pass rates are at the provisional pass marks."
+    }
+}
+
 /// Each examiner against the others at the same station.
 fn examiners(out: &mut String, r: &Report) {
     let e = &r.exam;
     if !e.examiners.is_empty() {
         let _ = writeln!(
             out,
-            "\n## Examiners\n\nPass rates are at the provisional pass marks.\n\n| station | examiner | candidates | mean | station mean | difference (SD) | pass rate | station pass rate |\n|---|---|---|---|---|---|---|---|"
+            "\n## Examiners\n\n{}\n\n| station | examiner | candidates | mean | station mean | difference (SD) | pass rate | station pass rate |\n|---|---|---|---|---|---|---|---|",
+            pass_rates_at(r)
         );
         for x in &e.examiners {
             let _ = writeln!(

@@ -208,6 +208,9 @@ pub struct ExamReport {
     /// why it cannot be computed.
     pub hofstee: Option<Result<crate::analysis::hofstee::Hofstee, String>>,
     pub examiners: Vec<ExaminerAtStation>,
+    /// Whether the examiners' pass rates are at the pass marks a decision
+    /// adopted (else at the provisional ones).
+    pub examiners_at_adopted: bool,
     /// Double marking: agreement station by station.
     pub double_marking: DoubleMarking,
     pub flags: Vec<Flag>,
@@ -336,21 +339,21 @@ fn row_of(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, circuits: &BTre
                 }
                 _ => (None, false),
             };
-            // The same markers are the same pair whoever opened a sheet
-            // first.
-            let mut examiners: Vec<&str> = d
-                .sheets
-                .iter()
-                .map(|&i| cohort.sheets[i].key.examiner.as_str())
-                .collect();
-            examiners.sort_unstable();
-            examiners.dedup();
             // The sheets whose marks make the score: every marker's (their
             // mean counts), or the third marker's alone where theirs does.
             let third_counts = rubric.double_marking.reconcile == crate::rubric::Reconcile::ThirdMarker
                 && d.sheets.len() >= 3
                 && d.over_threshold;
             let counting: &[usize] = if third_counts { &d.sheets[2..3] } else { &d.sheets };
+            // Whose score it is: the markers whose sheets make it (the same
+            // markers are the same pair whoever opened a sheet first; the
+            // third marker alone where theirs counts).
+            let mut examiners: Vec<&str> = counting
+                .iter()
+                .map(|&i| cohort.sheets[i].key.examiner.as_str())
+                .collect();
+            examiners.sort_unstable();
+            examiners.dedup();
             let sheets: Vec<crate::scoring::StationSheet> = counting
                 .iter()
                 .map(|&i| cohort.sheets[i].state.to_station_sheet())
@@ -525,23 +528,48 @@ pub fn build_with(
 
     let counts_provisional = counts(provisional_rows.iter().map(|r| r.outcome));
     let adopted = options.adopted.is_some();
-    let standard_set_outcomes: Vec<(Outcome, Vec<String>)> = crate::base::threads::map(parts, 1, |part| {
-        results_of(part, &standards)
-            .iter()
-            .map(|c| {
-                // Why incomplete, under the pass marks the figures apply.
-                let why = if adopted {
-                    incomplete_reasons(&c.result)
-                } else {
-                    Vec::new()
-                };
-                (c.result.outcome, why)
-            })
-            .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+    let standard_set_outcomes: Vec<(Outcome, Vec<String>, Vec<bool>)> =
+        crate::base::threads::map(parts, 1, |part| {
+            results_of(part, &standards)
+                .iter()
+                .map(|c| {
+                    // Why incomplete, under the pass marks the figures apply,
+                    // and which stations pass under them (for the examiners'
+                    // pass rates).
+                    let (why, passed) = if adopted {
+                        let passed = rubric
+                            .scored_stations()
+                            .map(|st| {
+                                c.stations
+                                    .get(&st.id)
+                                    .is_some_and(|d| d.result.outcome == StationOutcome::Pass)
+                            })
+                            .collect();
+                        (incomplete_reasons(&c.result), passed)
+                    } else {
+                        (Vec::new(), Vec::new())
+                    };
+                    (c.result.outcome, why, passed)
+                })
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+    // With pass marks adopted, the examiners' pass rates are at them: each
+    // station's points are its rows' in order.
+    if adopted {
+        for (j, (_, points)) in stations.iter_mut().enumerate() {
+            let mut at = points.iter_mut();
+            for (row, (_, _, passed)) in provisional_rows.iter().zip(&standard_set_outcomes) {
+                if row.stations[j].is_some()
+                    && let Some(point) = at.next()
+                {
+                    point.passed = passed.get(j).copied().unwrap_or(point.passed);
+                }
+            }
+        }
+    }
     let counts_standard_set = counts(standard_set_outcomes.iter().map(|o| o.0));
     let incomplete_reasons = if adopted {
         common_reasons(
@@ -597,6 +625,7 @@ pub fn build_with(
         counts_standard_set,
         incomplete_reasons,
         examiners,
+        examiners_at_adopted: adopted,
         double_marking,
         flags,
     };

@@ -541,7 +541,10 @@ fn examiners(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         lines.insert(
             0,
-            Line::styled("Pass rates are at the provisional pass marks.", theme.dim()),
+            Line::styled(
+                crate::analysis::report::markdown::pass_rates_at(&app.report),
+                theme.dim(),
+            ),
         );
     }
     for x in &e.examiners {
