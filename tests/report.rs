@@ -2169,3 +2169,61 @@ fn the_examiners_pass_rates_follow_the_adopted_pass_marks() {
         assert_eq!(rate, &share, "{station}: {table}");
     }
 }
+
+/// Where α cannot be computed (no spread in the totals), nor can α
+/// without a station: the table gives why, not figures that would read as
+/// findings. And `--format csv` names a
+/// folder: `--out report.csv` is refused, not made into a folder.
+#[test]
+fn alpha_if_deleted_is_not_given_where_alpha_cannot_be() {
+    let d = Dir::new("report-alpha-deleted");
+    let s = d.sub("s");
+    // Totals alike (each lost the same two marks, at another station):
+    // no spread in totals, some at two stations.
+    for (c, lost) in [("C001", "knee"), ("C002", "shoulder")] {
+        for (i, st) in ["shoulder", "knee", "ankle", "elbow", "physics", "professional"]
+            .iter()
+            .enumerate()
+        {
+            let marks = if *st == lost {
+                Marks::LoseFirst(1)
+            } else {
+                Marks::Top
+            };
+            sheet(&s, OSCE, st, c, "E01@lap1", marks, true, i as i64);
+        }
+    }
+    let r = report_of(&s);
+    assert!(
+        r.exam.alpha.is_err(),
+        "{:?} {:?}",
+        r.exam.alpha,
+        r.exam.alpha_if_deleted
+    );
+    assert!(
+        r.exam.alpha_if_deleted.iter().all(|(_, a)| a.is_err()),
+        "{:?}",
+        r.exam.alpha_if_deleted
+    );
+    let md = osce::analysis::report::markdown::render(&r);
+    let table = &md[md.find("### α if each station is deleted").expect("the table")..];
+    assert!(table.contains("| knee | — ("), "{table}");
+    let out = d.0.join("report.csv");
+    let said = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(said.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&said.stderr).contains("into a folder: name a folder"),
+        "{}",
+        String::from_utf8_lossy(&said.stderr)
+    );
+    assert!(!out.exists());
+}

@@ -301,6 +301,22 @@ fn can_write(args: &ReportArgs, format: ReportFormat, terminal: bool) -> Result<
             osce::results::export::check_destination(&dir, std::iter::once(name.as_str()), args.force)
                 .map_err(|e| refused(path, e))
         }
+        // A file's name where a folder is wanted (`--out report.csv`):
+        // said, not made into a folder of that name.
+        (ReportFormat::Csv, Some(dir))
+            if !dir.is_dir()
+                && dir.extension().is_some_and(|e| {
+                    ["csv", "md", "html", "txt"]
+                        .iter()
+                        .any(|x| e.eq_ignore_ascii_case(x))
+                }) =>
+        {
+            Err(format!(
+                "--out {}: --format csv writes three files (report-stations.csv, report-items.csv and \
+                 report-exam.csv) into a folder: name a folder, e.g. --out report-csv",
+                dir.display()
+            ))
+        }
         (ReportFormat::Csv, Some(dir)) => osce::results::export::check_destination(
             dir,
             ["report-stations.csv", "report-items.csv", "report-exam.csv"].into_iter(),

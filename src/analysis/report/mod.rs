@@ -729,6 +729,12 @@ fn reliability(rubric: &Rubric, provisional_rows: &[Row]) -> Reliability {
                     need: 2,
                 }))),
         )
+        // Where α itself cannot be computed, nor can α without a station:
+        // figures from too few candidates would read as findings.
+        .map(|(id, without)| match &alpha {
+            Err(why) => (id, Err(*why)),
+            Ok(_) => (id, without),
+        })
         .collect();
     let g = stats::g_study(&rows);
     // Every number of stations has its row, empty where the G study cannot
