@@ -703,6 +703,28 @@ fn an_absence_is_deferred_or_counted_as_a_fail() {
     ]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("is not recorded absent"), "{out}");
+    // A station's id mistyped: the nearest is offered, as `score` does.
+    let (code, out) = osce(&[
+        "decide",
+        "absence",
+        OSCE,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "kne",
+        "--fail",
+        "--by",
+        "Exam board",
+        "--reason",
+        "x",
+    ]);
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        out.contains("there is no station \"kne\" in the rubric; did you mean \"knee\"? its stations are"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -55,8 +55,15 @@ pub struct Common {
 /// Why a decision cannot be taken as asked.
 #[derive(Debug, thiserror::Error)]
 enum Refusal {
-    #[error("there is no station \"{station}\" in the rubric; its stations are {stations}")]
-    UnknownStation { station: String, stations: String },
+    #[error(
+        "there is no station \"{station}\" in the rubric; {}its stations are {stations}",
+        near.as_ref().map_or(String::new(), |n| format!("did you mean \"{n}\"? "))
+    )]
+    UnknownStation {
+        station: String,
+        stations: String,
+        near: Option<String>,
+    },
     #[error(
         "station \"{station}\" is not scored (a rest station): nothing is decided there; the scored stations are {stations}"
     )]
@@ -1163,6 +1170,7 @@ fn unknown_station(l: &Loaded, cell: &Cell) -> Refusal {
     Refusal::UnknownStation {
         station: cell.station.clone(),
         stations: osce::rubric::one_of(&ids),
+        near: osce::rubric::did_you_mean(&cell.station, ids.iter().copied()).map(str::to_string),
     }
 }
 
