@@ -751,10 +751,6 @@ fn required_unmoderated(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation
         .count()
 }
 
-fn sheets(n: usize) -> String {
-    plural(n, "sheet", "sheets")
-}
-
 /// How many candidates' rows the matrix shows between two header rows.
 const HEADER_EVERY: usize = 30;
 
@@ -1616,8 +1612,13 @@ pub fn render(
         };
         let _ = writeln!(
             out,
-            "\nDouble marking: {} marked by two examiners{waiting}.",
-            sheets(agreement.pairs)
+            "\nDouble marking: {} marked by two examiners or more{waiting}; the figures below compare the \
+             first two markers.",
+            plural(
+                agreement.pairs,
+                "candidate × station cell",
+                "candidate × station cells"
+            )
         );
         for (scale, n, kappa) in &agreement.kappa {
             let value = kappa.map_or(
