@@ -4874,3 +4874,31 @@ fn the_home_screen_refuses_another_version_of_the_folders_rubric() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Candidate by candidate through a roster, ← from a candidate's first
+/// station goes back to the candidate before (their last station: a sheet
+/// to read or amend), and → from there comes on again; the first station
+/// of the first candidate is as far back as it goes.
+#[test]
+fn candidate_by_candidate_the_arrows_cross_to_the_candidate_before_and_back() {
+    let mut h = practical(&[("C001", "Aisha Khan"), ("C002", "Ben Okafor")]);
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.notice.as_deref(), Some("This is the first station."));
+    h.key(KeyCode::Enter);
+    while h.app.current_candidate().is_some_and(|c| c.id == "C001") && h.screen() == "Scoring" {
+        mark_all_and_submit(&mut h, '1');
+    }
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    assert_eq!(h.screen(), "Confirm");
+    let first = h.app.station;
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    let last = h.app.station;
+    assert!(last > first, "C001's last station");
+    let screen = h.render(120, 40);
+    assert!(screen.contains("SUBMITTED"), "{screen}");
+    h.key(KeyCode::Right);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    assert_eq!(h.app.station, first);
+    assert_eq!(h.screen(), "Confirm");
+}

@@ -53,6 +53,7 @@ impl App {
             }
             Mode::CandidateByCandidate => {
                 let stations = &session.rubric.stations;
+                let scored = |j: &usize| !stations[*j].rest;
                 let mut i = self.station;
                 loop {
                     let next = if forward {
@@ -64,6 +65,23 @@ impl App {
                         Some(j) if stations[j].rest => i = j,
                         Some(j) => {
                             self.station = j;
+                            break;
+                        }
+                        // Past a candidate's first or last station, on to
+                        // the candidate before or after (a roster's): their
+                        // last or first station.
+                        None if forward && self.candidate + 1 < session.candidates.len() => {
+                            if let Some(j) = (0..stations.len()).find(scored) {
+                                self.candidate += 1;
+                                self.station = j;
+                            }
+                            break;
+                        }
+                        None if !forward && self.candidate > 0 => {
+                            if let Some(j) = (0..stations.len()).rev().find(scored) {
+                                self.candidate -= 1;
+                                self.station = j;
+                            }
                             break;
                         }
                         None => {
