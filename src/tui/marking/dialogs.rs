@@ -123,7 +123,7 @@ impl App {
                 }
                 self.screen = Screen::Reason(Box::new(ReasonPrompt {
                     purpose: ReasonFor::Absent,
-                    text: text_area("e.g. did not arrive; unwell", ""),
+                    text: text_area("e.g. did not arrive; unwell", self.absence_carried()),
                 }));
                 Vec::new()
             }
@@ -455,6 +455,9 @@ impl App {
                     }]),
                     ReasonFor::Amend => self.append_all(vec![Event::AmendStarted { reason }]),
                     ReasonFor::Absent => {
+                        if let Some(c) = self.current_candidate() {
+                            self.absent_candidate = Some((c.id.clone(), reason.clone()));
+                        }
                         if self.sheet.is_some() {
                             self.append_all(vec![Event::Absent { reason }])
                         } else {

@@ -398,7 +398,7 @@ impl App {
         } else {
             self.screen = Screen::Reason(Box::new(ReasonPrompt {
                 purpose: ReasonFor::Absent,
-                text: text_area("e.g. did not arrive; unwell", ""),
+                text: text_area("e.g. did not arrive; unwell", self.absence_carried()),
             }));
         }
         Vec::new()

@@ -130,6 +130,7 @@ impl App {
             .current_candidate()
             .is_some_and(|c| self.confirmed.contains(&c.id));
         let circuit = matches!(session.mode, Mode::Circuit { .. });
+        self.offer_absence_again();
         if confirmed && !circuit {
             effects.extend(self.open_current());
         } else {
@@ -755,6 +756,51 @@ impl App {
             .unwrap_or(Progress::NotStarted)
     }
 
+    /// Candidate by candidate, one recorded absent at a station is most
+    /// often absent at the next: said (after what is said already), and x
+    /// offers the same reason.
+    fn offer_absence_again(&mut self) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let reason = self.absence_carried();
+        if reason.is_empty() {
+            return;
+        }
+        let Some((candidate, station)) = self
+            .current_candidate()
+            .zip(session.rubric.stations.get(self.station))
+        else {
+            return;
+        };
+        if self.progress_of(&candidate.id, &station.id) != Progress::NotStarted {
+            return;
+        }
+        let offer = format!(
+            "{} was recorded absent at another station ({reason}): if they are absent here too, press x (the \
+             reason is filled in).",
+            candidate.id
+        );
+        self.notice = Some(match self.notice.take() {
+            Some(said) => format!("{said} {offer}"),
+            None => offer,
+        });
+    }
+
+    /// Candidate by candidate, the reason the current candidate was
+    /// recorded absent with at another station this session, to offer
+    /// again; empty otherwise.
+    pub(super) fn absence_carried(&self) -> &str {
+        let by_candidate = self
+            .session
+            .as_ref()
+            .is_some_and(|s| matches!(s.mode, Mode::CandidateByCandidate));
+        match (&self.absent_candidate, self.current_candidate()) {
+            (Some((id, reason)), Some(c)) if by_candidate && *id == c.id => reason,
+            _ => "",
+        }
+    }
+
     /// The reason recorded where `candidate` was recorded absent at
     /// `station`, as last surveyed (or as the open sheet says).
     pub fn absence_reason(&self, candidate: &str, station: &str) -> Option<&str> {
@@ -900,7 +946,11 @@ impl App {
                 let confirmed = self
                     .current_candidate()
                     .is_some_and(|cd| self.confirmed.contains(&cd.id));
-                if same_candidate && confirmed && matches!(session.mode, Mode::CandidateByCandidate) {
+                let by_candidate = matches!(session.mode, Mode::CandidateByCandidate);
+                if same_candidate {
+                    self.offer_absence_again();
+                }
+                if same_candidate && confirmed && by_candidate {
                     self.open_current()
                 } else {
                     Vec::new()
