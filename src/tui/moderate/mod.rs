@@ -217,24 +217,6 @@ impl Entry {
     pub fn fails(&self) -> bool {
         self.internal.outcome == StationOutcome::Fail
     }
-
-    /// Whether the station has no result to moderate yet (waiting for a
-    /// third marker's sheet, or for the exam lead's ruling on an item left
-    /// unmarked): a decision taken now would be on nothing, and voided by
-    /// the very sheet the station waits for. One waiting for the markers'
-    /// agreed mark is not: the assessor records it (m).
-    pub fn awaiting_result(&self) -> bool {
-        self.internal.outcome == StationOutcome::Incomplete && !self.needs_agreed_mark
-    }
-
-    /// Why the station has no result yet, in words: its reason for waiting.
-    fn waiting_for(&self) -> String {
-        self.internal
-            .reasons
-            .iter()
-            .find(|r| r.verdict == crate::scoring::Outcome::Incomplete)
-            .map_or("its marks are not all in".to_string(), |r| r.text.clone())
-    }
 }
 
 /// The disagree form: a proposed result and the rationale, both required.
@@ -958,7 +940,6 @@ impl ModerateApp {
                 self.notice = None;
                 Screen::List
             }
-            Action::Agree | Action::AgreeNote | Action::Disagree if self.refused_for_no_result() => here,
             Action::Agree => {
                 let back = match here {
                     Screen::Sheet => Screen::Sheet,
@@ -1441,35 +1422,7 @@ impl ModerateApp {
     fn undecided_sample_entries(&self) -> impl Iterator<Item = &Entry> {
         self.entries
             .iter()
-            .filter(|e| e.in_sample && !e.awaiting_result() && !self.marked_by_you(e) && self.to_decide(e))
-    }
-
-    /// Refuses to agree or disagree with a station whose result is not in,
-    /// saying why: `true` if refused.
-    fn refused_for_no_result(&mut self) -> bool {
-        let Some(e) = self.current() else {
-            return false;
-        };
-        if e.internal.outcome != StationOutcome::Incomplete {
-            return false;
-        }
-        let text = if e.needs_agreed_mark {
-            format!(
-                "{} at {} has no result yet: its markers differ by more than the threshold. Record their agreed \
-                 mark (m); the result it gives is then yours to agree or disagree with.",
-                e.candidate, e.station
-            )
-        } else {
-            format!(
-                "{} at {} has no result yet: nothing to agree or disagree with until it is in (ctrl-r reads \
-                 the sheets again). Why: {}.",
-                e.candidate,
-                e.station,
-                e.waiting_for().trim_end_matches('.')
-            )
-        };
-        self.warn(text);
-        true
+            .filter(|e| e.in_sample && !self.marked_by_you(e) && self.to_decide(e))
     }
 
     /// Whether this assessor has still to decide the entry: no decision of
@@ -1562,34 +1515,6 @@ impl ModerateApp {
                 plural(yours, "sheet", "sheets"),
                 self.assessor,
                 if yours == 1 { "it" } else { "them" }
-            ));
-        }
-        let waiting: Vec<&Entry> = self
-            .entries
-            .iter()
-            .filter(|e| e.in_sample && e.awaiting_result() && self.to_decide(e))
-            .collect();
-        if !waiting.is_empty() {
-            let named: Vec<String> = waiting
-                .iter()
-                .take(3)
-                .map(|e| format!("{} at {}", e.candidate, e.station))
-                .collect();
-            let more = waiting.len().saturating_sub(named.len());
-            open.push(format!(
-                "{} of the sample ({}{}) {} no result yet (waiting for a third marker's sheet, or for a ruling on \
-                 an item left unmarked): nothing to moderate until {} in. Signed off now, {} left to the exam \
-                 lead.",
-                plural(waiting.len(), "sheet", "sheets"),
-                named.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                },
-                if waiting.len() == 1 { "has" } else { "have" },
-                if waiting.len() == 1 { "it is" } else { "they are" },
-                if waiting.len() == 1 { "it is" } else { "they are" },
             ));
         }
         let (review, changed) = self.to_review();
