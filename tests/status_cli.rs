@@ -1870,7 +1870,7 @@ fn marking_with_another_version_of_the_rubric_is_refused_before_the_screen_start
         ])
     };
     let (code, out) = score(&edited);
-    assert_eq!(code, 2, "{out}");
+    assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("marked against another version of this rubric")
             && out.contains("sessions folder")
@@ -1886,10 +1886,37 @@ fn marking_with_another_version_of_the_rubric_is_refused_before_the_screen_start
         assert!(!out.contains("another version"), "{out}");
         assert_eq!(code, 2);
     }
-    // No sheet was made by the refused start.
-    let before = common::journals(&folder).len();
-    score(&edited);
-    assert_eq!(common::journals(&folder).len(), before);
+    // A folder holding both (one sheet marked with the edited copy before
+    // this check) is never locked against the version most of its sheets
+    // were marked with: marking goes on, with a warning naming the other;
+    // the edited copy stays refused.
+    let key = common::sheet_key(common::PRACTICAL, "upper-limb", "C099", "E09@lap");
+    let (mut journal, _) = osce::store::Store::new(&folder)
+        .open_sheet(
+            &key,
+            &hash_rubric(&std::fs::read_to_string(&edited).expect("edited")),
+        )
+        .expect("open");
+    journal
+        .append(
+            osce::store::Event::Opened {
+                app_version: "0.1.0".into(),
+            },
+            chrono::Utc::now(),
+        )
+        .expect("append");
+    drop(journal);
+    let (code, out) = score(Path::new(common::PRACTICAL));
+    assert!(
+        out.contains("warning: ")
+            && out.contains("1 sheet of assessment msk-us-practical here was marked against another version")
+            && out.contains("needs a terminal"),
+        "{out}"
+    );
+    assert_eq!(code, 2);
+    let (code, out) = score(&edited);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(", against 1 with this one"), "{out}");
 }
 
 /// The roster's warnings about waves are of the rotation: said when

@@ -121,10 +121,21 @@ pub fn score(args: ScoreArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    if let Err(message) = same_rubric_as_folder(&session, &args.sessions) {
-        errln!("error: {message}");
-        return ExitCode::from(EXIT_USAGE);
-    }
+    let session = match same_rubric_as_folder(&session, &args.sessions) {
+        Ok(None) => session,
+        // Printed, and on the first screen too.
+        Ok(Some(warning)) => {
+            let note = format!("warning: {warning}");
+            errln!("{note}");
+            let mut session = session;
+            session.notes.push(note);
+            session
+        }
+        Err(message) => {
+            errln!("error: {message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
     if let Some(code) = needs_terminal() {
         return code;
     }

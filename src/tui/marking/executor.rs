@@ -426,9 +426,12 @@ impl Executor {
             plan,
             roster.as_ref(),
         )
-        .and_then(|s| same_rubric_as_folder(&s, self.store.root()).map(|()| s))
-        .map(|s| Session {
-            notes,
+        .and_then(|s| same_rubric_as_folder(&s, self.store.root()).map(|warning| (s, warning)))
+        .map(|(s, warning)| Session {
+            notes: notes
+                .into_iter()
+                .chain(warning.map(|w| format!("warning: {w}")))
+                .collect(),
             // The home screen's station is where to begin, always given:
             // not a sheet asked for by name, so submitted ones are passed.
             station_asked: false,

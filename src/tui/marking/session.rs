@@ -216,16 +216,19 @@ pub fn with_gate_warnings(mut session: Session, folder: &Path) -> Session {
     session
 }
 
-/// Refuses to mark with this rubric where `folder` holds sheets of its
-/// assessment marked against another version of it (a copy edited in
-/// another editor, an item's text corrected on one laptop): marks made
-/// against two versions are never combined, so the sheets marked now
-/// would count under neither. A copy differing only in line endings,
-/// layout or comments is the same rubric. A folder that cannot be read is
-/// let be here: marking says so when it writes.
-pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<(), String> {
+/// Refuses to mark with this rubric where most of `folder`'s sheets of
+/// its assessment were marked against another version of it (a copy
+/// edited in another editor, an item's text corrected on one laptop):
+/// marks made against two versions are never combined, so the sheets
+/// marked now would count under neither. Where this version's sheets are
+/// as many or more, marking goes on, with a warning (`Ok(Some(..))`)
+/// naming the others: a folder holding both is never locked against the
+/// version it was mostly marked with. A copy differing only in line
+/// endings, layout or comments is the same rubric. A folder that cannot be
+/// read is let be here: marking says so when it writes.
+pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<Option<String>, String> {
     if !folder.join(&session.rubric.id).is_dir() {
-        return Ok(());
+        return Ok(None);
     }
     let folders = [folder.to_path_buf()];
     let Ok(cohort) = crate::results::gather::gather_from(
@@ -234,26 +237,53 @@ pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<(), Str
         crate::results::source::Source::Folders(&folders),
         crate::results::source::Sheets::All,
     ) else {
-        return Ok(());
+        return Ok(None);
     };
-    let Some((other, paths)) = cohort.other_versions.iter().max_by_key(|(_, paths)| paths.len()) else {
-        return Ok(());
-    };
-    let n = cohort.other_version_count();
+    let others = cohort.other_version_count();
+    if others == 0 {
+        return Ok(None);
+    }
     let short = crate::results::gather::short_hash;
+    let versions = cohort
+        .other_versions
+        .iter()
+        .map(|(hash, paths)| {
+            let example = paths
+                .first()
+                .map_or(String::new(), |p| format!(", e.g. {}", p.display()));
+            format!("version {} ({}{example})", short(hash), paths.len())
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let this = cohort.sheets.len();
+    if this >= others {
+        return Ok(Some(format!(
+            "{}: {others} {} of assessment {} here {} marked against another version of this rubric ({versions}), \
+             beside {this} marked against this one (version {}): they count under neither with these; \
+             `osce status` lists them for the exam lead",
+            folder.display(),
+            if others == 1 { "sheet" } else { "sheets" },
+            session.rubric.id,
+            if others == 1 { "was" } else { "were" },
+            short(&session.rubric_hash),
+        )));
+    }
     Err(format!(
-        "{}: {n} {} of assessment {} {} marked against another version of this rubric (version {}, this \
-         file's is {}), e.g. {}. Marks made against two versions are never combined, so sheets marked now would \
+        "{}: {others} {} of assessment {} {} marked against another version of this rubric ({versions}){}, not \
+         this file's (version {}). Marks made against two versions are never combined, so sheets marked now would \
          count under neither. Start with the rubric file those sheets were marked with (`osce check --identity \
          FILE` prints a file's version); or, if the exam is to be marked afresh with this rubric, give another \
          sessions folder",
         folder.display(),
-        if n == 1 { "sheet" } else { "sheets" },
+        if others == 1 { "sheet" } else { "sheets" },
         session.rubric.id,
-        if n == 1 { "was" } else { "were" },
-        short(other),
+        if others == 1 { "was" } else { "were" },
+        if this == 0 {
+            String::new()
+        } else {
+            format!(", against {this} with this one")
+        },
         short(&session.rubric_hash),
-        paths.first().map(|p| p.display().to_string()).unwrap_or_default(),
     ))
 }
 
