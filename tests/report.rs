@@ -2227,3 +2227,25 @@ fn alpha_if_deleted_is_not_given_where_alpha_cannot_be() {
     );
     assert!(!out.exists());
 }
+
+/// A station settled by a third marker's sheet (two markers over the
+/// threshold) counts the third marker's score: the examiners' table puts
+/// it to them alone, not to a group of all three markers.
+#[test]
+fn a_third_markers_deciding_score_is_theirs_in_the_examiners_table() {
+    let d = Dir::new("report-third-marker");
+    let s = d.sub("s");
+    sheet(&s, OSCE, "knee", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(&s, OSCE, "knee", "C001", "E02@lap2", Marks::Bottom, true, 1);
+    sheet(&s, OSCE, "knee", "C001", "E03@lap3", Marks::LoseFirst(1), true, 2);
+    sheet(&s, OSCE, "knee", "C002", "E01@lap1", Marks::Top, true, 3);
+    let r = report_of(&s);
+    let at_knee: Vec<&str> = r
+        .exam
+        .examiners
+        .iter()
+        .filter(|x| x.station == "knee")
+        .map(|x| x.examiner.as_str())
+        .collect();
+    assert_eq!(at_knee, ["E01", "E03"], "{:?}", r.exam.examiners);
+}
