@@ -4873,7 +4873,7 @@ fn the_home_screen_refuses_another_version_of_the_folders_rubric() {
     press(&mut app, &mut exec, KeyCode::Enter);
     let error = app.home_mut().and_then(|h| h.error.clone()).unwrap_or_default();
     assert!(
-        error.contains("marked against another version of this rubric"),
+        error.contains("differs from the one") && error.contains("Stop and tell the exam lead"),
         "{error} {:?}",
         app.screen
     );

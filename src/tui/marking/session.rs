@@ -244,23 +244,25 @@ pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<Option<
         return Ok(None);
     }
     let short = crate::results::gather::short_hash;
+    // "Version" would be misread: a rubric's `version` field may be the
+    // same in both files. What differs is the content.
     let versions = cohort
         .other_versions
         .iter()
         .map(|(hash, paths)| {
             let example = paths
                 .first()
-                .map_or(String::new(), |p| format!(", e.g. {}", p.display()));
-            format!("version {} ({}{example})", short(hash), paths.len())
+                .map_or(String::new(), |p| format!(": {}", p.display()));
+            format!("{} with identity {}{example}", paths.len(), short(hash))
         })
         .collect::<Vec<_>>()
         .join("; ");
     let this = cohort.sheets.len();
     if this >= others {
         return Ok(Some(format!(
-            "{}: {others} {} of assessment {} here {} marked against another version of this rubric ({versions}), \
-             beside {this} marked against this one (version {}): they count under neither with these; \
-             `osce status` lists them for the exam lead",
+            "{}: {others} {} of assessment {} here {} marked against a rubric file whose content differs from \
+             this one's ({versions}), beside {this} marked against this one (identity {}): the two are never \
+             combined. `osce status` lists them for the exam lead.",
             folder.display(),
             if others == 1 { "sheet" } else { "sheets" },
             session.rubric.id,
@@ -269,21 +271,22 @@ pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<Option<
         )));
     }
     Err(format!(
-        "{}: {others} {} of assessment {} {} marked against another version of this rubric ({versions}){}, not \
-         this file's (version {}). Marks made against two versions are never combined, so sheets marked now would \
-         count under neither. Start with the rubric file those sheets were marked with (`osce check --identity \
-         FILE` prints a file's version); or, if the exam is to be marked afresh with this rubric, give another \
-         sessions folder",
-        folder.display(),
+        "this rubric file's content (identity {}) differs from the one {others} {} of assessment {} in {} {} marked \
+         against ({versions}){}: an item's text, a mark or a pass rule was changed, even if its `version` reads \
+         the same. Marks made against two rubrics are never combined, so sheets marked now would count under \
+         neither. Stop and tell the exam lead; go on with the rubric file those sheets were marked with (`osce \
+         check --identity FILE` prints a file's identity). Only the exam lead decides to mark afresh with a \
+         changed rubric, in another sessions folder.",
+        short(&session.rubric_hash),
         if others == 1 { "sheet" } else { "sheets" },
         session.rubric.id,
+        folder.display(),
         if others == 1 { "was" } else { "were" },
         if this == 0 {
             String::new()
         } else {
-            format!(", against {this} with this one")
+            format!("; {this} with this one")
         },
-        short(&session.rubric_hash),
     ))
 }
 
