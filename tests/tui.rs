@@ -4827,7 +4827,9 @@ fn an_absent_sheet_says_its_reason_on_its_page_and_in_its_header() {
     h.key(KeyCode::Enter);
     assert_eq!(h.screen(), "Scoring");
     let screen = h.render(120, 40);
-    assert!(screen.contains("absent: Did not attend"), "{screen}");
+    assert!(screen.contains("Sheet ABSENT (Did not attend) · "), "{screen}");
+    let small = h.render(80, 24);
+    assert!(small.contains("Sheet ABSENT (Did not attend"), "{small}");
 }
 
 /// A rubric chosen on the home screen that is another version of the one

@@ -150,8 +150,18 @@ fn render_header(
         },
     ];
     let state = &sheet.state;
-    let sheet_status = if state.absent.is_some() {
-        Span::styled("ABSENT", theme.warn())
+    // An absence with its reason first: at 80 columns the rest of the
+    // line is cut before it.
+    let sheet_status = if let Some(reason) = &state.absent {
+        let reason = reason.trim();
+        Span::styled(
+            if reason.is_empty() {
+                "ABSENT".to_string()
+            } else {
+                format!("ABSENT ({reason})")
+            },
+            theme.warn(),
+        )
     } else if state.is_locked() {
         Span::styled("SUBMITTED · locked", theme.ok())
     } else if state.amending.is_some() {
@@ -184,9 +194,6 @@ fn render_header(
         Saved::Failed(why) => Span::styled(format!("NOT SAVED: {}", why.headline), theme.danger()),
     };
     let mut status = vec![Span::raw("Sheet "), sheet_status, Span::raw(" · "), saved];
-    if let Some(reason) = state.absent.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        status.push(Span::raw(format!(" · absent: {reason}")));
-    }
     if rubric.examiner_view.show_running_total {
         let result = app.summary().map(|s| (s.result.score, s.result.max));
         if let Some((score, max)) = result {
