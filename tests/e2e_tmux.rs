@@ -628,7 +628,7 @@ fn a_station_circuit_of_six_with_a_rest_and_an_absence() {
 
     // Round 2: C001 does not come.
     t.keys(&["x"]);
-    t.wait_for("Why is the candidate absent?");
+    t.wait_for("Why is C001 Candidate 1 absent?");
     t.keys(&["Did not attend", "Enter"]);
     // Round 3: nobody at this station; C006 is shown as coming after it.
     let screen = t.wait_for("Round 3 of 7: no candidate — rest");
@@ -1074,7 +1074,7 @@ fn a_circuit_killed_during_changeover_and_rest_carries_its_rotation_on() {
 
     // C001 does not come: their round and round 3 are rests.
     t.keys(&["x"]);
-    t.wait_for("Why is the candidate absent?");
+    t.wait_for("Why is C001 Candidate 1 absent?");
     t.keys(&["Did not attend", "Enter"]);
     t.wait_for("Next candidate, after the rest:");
     t.kill_9();

@@ -4919,6 +4919,9 @@ fn candidate_by_candidate_an_absence_is_offered_again_at_the_next_station() {
     let mut h = practical(&[("C001", "Aisha Khan"), ("C002", "Ben Okafor")]);
     h.key(KeyCode::Char('x'));
     assert_eq!(h.screen(), "Reason");
+    // The box names whom the absence is for (it covers their id and name).
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Why is C001 Aisha Khan absent?"), "{screen}");
     h.chars("did not arrive");
     h.key(KeyCode::Enter);
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));

@@ -256,7 +256,7 @@ pub fn not_final(
     }
     if incomplete > 0 {
         why.push(format!(
-            "{} INCOMPLETE (each row says why)",
+            "{} INCOMPLETE (results.csv from osce export says why for each)",
             n(incomplete, "candidate's result is", "candidates' results are")
         ));
     }

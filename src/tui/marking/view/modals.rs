@@ -169,7 +169,18 @@ pub fn reason(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect, t
     if let crate::tui::marking::ReasonFor::Missing(items) = &prompt.purpose {
         return missing_reason(app, prompt, items, frame, area, theme);
     }
-    let inner = timed_box(app, frame, area, prompt.purpose.title(), 72, 11);
+    // An absence names whom it is recorded for: the box covers the
+    // candidate's id and name on the page below.
+    let title = match (&prompt.purpose, app.current_candidate()) {
+        (crate::tui::marking::ReasonFor::Absent, Some(c)) if c.name.trim().is_empty() => {
+            format!("Why is {} absent?", c.id)
+        }
+        (crate::tui::marking::ReasonFor::Absent, Some(c)) => {
+            format!("Why is {} {} absent?", c.id, c.name.trim())
+        }
+        _ => prompt.purpose.title().to_string(),
+    };
+    let inner = timed_box(app, frame, area, &title, 72, 11);
     let [what, text, keys] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(3),
