@@ -2979,6 +2979,11 @@ fn a_draft_that_could_not_be_saved_is_tried_again_a_second_later() {
 }
 
 fn practical(candidates: &[(&str, &str)]) -> Harness {
+    practical_in(candidates, temp_dir())
+}
+
+/// [`practical`], its sheets in `dir` (a restart when they are there).
+fn practical_in(candidates: &[(&str, &str)], dir: PathBuf) -> Harness {
     let path = Path::new("rubrics/msk-practical-exam.ron");
     let text = std::fs::read_to_string(path).expect("rubric");
     let (r, _) = load(path).expect("valid");
@@ -2999,7 +3004,6 @@ fn practical(candidates: &[(&str, &str)]) -> Harness {
         Some(&roster),
     )
     .expect("session");
-    let dir = temp_dir();
     let wall = Rc::new(Cell::new(t0()));
     let clock = wall.clone();
     let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(move || clock.get()));
@@ -4934,6 +4938,14 @@ fn candidate_by_candidate_an_absence_is_offered_again_at_the_next_station() {
     );
     let screen = h.render(80, 24);
     assert!(screen.contains("press x (the reason is filled in)"), "{screen}");
+    // Killed (its lock on the open sheet goes with the process) and
+    // started again: the sheets on disk still offer it.
+    let dir = h.dir.clone();
+    drive(&mut h.app, &mut h.exec, vec![Effect::Close]);
+    let _killed = h;
+    let mut h = practical_in(&[("C001", "Aisha Khan"), ("C002", "Ben Okafor")], dir);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    h.key(KeyCode::Enter);
     h.key(KeyCode::Char('x'));
     assert_eq!(h.screen(), "Reason");
     h.key(KeyCode::Enter);

@@ -455,9 +455,6 @@ impl App {
                     }]),
                     ReasonFor::Amend => self.append_all(vec![Event::AmendStarted { reason }]),
                     ReasonFor::Absent => {
-                        if let Some(c) = self.current_candidate() {
-                            self.absent_candidate = Some((c.id.clone(), reason.clone()));
-                        }
                         if self.sheet.is_some() {
                             self.append_all(vec![Event::Absent { reason }])
                         } else {

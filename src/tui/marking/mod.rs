@@ -523,9 +523,6 @@ pub struct App {
     /// The reason recorded for each (candidate, station) recorded absent,
     /// as surveyed: said wherever the sheet is seen again.
     absences: std::collections::HashMap<(String, String), String>,
-    /// The candidate last recorded absent in this session, and the reason:
-    /// candidate by candidate, their other stations offer it again.
-    absent_candidate: Option<(String, String)>,
     /// A survey was asked for to find the next sheet after a submission.
     advance_pending: bool,
     /// The examiner confirmed the candidate on the confirm screen: record
@@ -660,7 +657,6 @@ impl App {
             closing: false,
             progress: std::collections::HashMap::new(),
             absences: std::collections::HashMap::new(),
-            absent_candidate: None,
             advance_pending: false,
             confirming: false,
             quit: false,

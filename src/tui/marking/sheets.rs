@@ -788,17 +788,24 @@ impl App {
     }
 
     /// Candidate by candidate, the reason the current candidate was
-    /// recorded absent with at another station this session, to offer
+    /// recorded absent with at another station (the first in the rubric's
+    /// order, as the sheets on disk say: after a restart too), to offer
     /// again; empty otherwise.
     pub(super) fn absence_carried(&self) -> &str {
-        let by_candidate = self
-            .session
-            .as_ref()
-            .is_some_and(|s| matches!(s.mode, Mode::CandidateByCandidate));
-        match (&self.absent_candidate, self.current_candidate()) {
-            (Some((id, reason)), Some(c)) if by_candidate && *id == c.id => reason,
-            _ => "",
+        let (Some(session), Some(c)) = (&self.session, self.current_candidate()) else {
+            return "";
+        };
+        if !matches!(session.mode, Mode::CandidateByCandidate) {
+            return "";
         }
+        session
+            .rubric
+            .stations
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != self.station)
+            .find_map(|(_, st)| self.absences.get(&(c.id.clone(), st.id.clone())))
+            .map_or("", String::as_str)
     }
 
     /// The reason recorded where `candidate` was recorded absent at
