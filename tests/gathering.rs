@@ -594,3 +594,57 @@ fn a_journal_that_cannot_be_read_is_a_problem_with_its_reason() {
     assert!(made.success());
     assert_problem(&d, &folder, "C001", "cannot be read");
 }
+
+/// Status and the report read the sheets without the time of each mark
+/// (only items.csv gives it): from the folders, from an archive reading
+/// the journals' bytes, and from the readings it then keeps, the cohort is
+/// the whole cohort but for those times.
+#[test]
+fn a_cohort_read_without_mark_times_is_the_whole_one_less_them() {
+    use osce::results::gather::{Cohort, Detail, gather_detail};
+    use osce::results::source::{Sheets, Source};
+    let d = Dir::new("without-mark-times");
+    let folder = d.sub("s");
+    simulate(&folder, 4);
+    let archive = d.0.join("exam.osce");
+    let (code, out, err) = osce(&["collect", s(&archive), s(&folder)]);
+    assert_eq!(code, 0, "{out}{err}");
+    let rubric = common::rubric(OSCE);
+    let hash = common::hash(OSCE);
+    let same = |whole: &Cohort, lean: &Cohort, from: &str| {
+        assert!(!whole.sheets.is_empty(), "{from}: no sheets read");
+        assert_eq!(whole.sheets.len(), lean.sheets.len(), "{from}");
+        assert!(
+            whole.sheets.iter().all(|s| !s.mark_times.is_empty()),
+            "{from}: a sheet read whole has the time of each mark"
+        );
+        for (w, l) in whole.sheets.iter().zip(&lean.sheets) {
+            assert!(l.mark_times.is_empty(), "{from}: {:?}", l.key);
+            assert_eq!(
+                (&w.key, &w.path, &w.last_hash),
+                (&l.key, &l.path, &l.last_hash),
+                "{from}"
+            );
+            assert_eq!(w.state, l.state, "{from}: {:?}", w.key);
+        }
+    };
+    let folders = [folder.clone()];
+    let read = |detail| {
+        gather_detail(&rubric, &hash, Source::Folders(&folders), Sheets::All, detail).expect("gathered")
+    };
+    same(
+        &read(Detail::Whole),
+        &read(Detail::WithoutMarkTimes),
+        "the folders",
+    );
+    // The first reading of each journal is made from its bytes (and kept);
+    // the second is read from what the archive keeps.
+    for from in ["the archive's bytes", "the archive's readings"] {
+        let read = |detail| {
+            let stored = osce::results::archive::Stored::open(&archive).expect("archive");
+            gather_detail(&rubric, &hash, Source::Archive(&stored), Sheets::All, detail).expect("gathered")
+        };
+        let lean = read(Detail::WithoutMarkTimes);
+        same(&read(Detail::Whole), &lean, from);
+    }
+}

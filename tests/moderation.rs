@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use common::*;
 use osce::results::gather::{CellState, gather, matrix};
 use osce::results::moderation::{CellModeration, Moderation, sample, seen, settle_referrals};
-use osce::results::reconcile::{CandidateResult, results};
+use osce::results::reconcile::{CandidateResult, examiners_results_for, results};
 use osce::scoring::{Outcome, Standards, StationOutcome};
 use osce::store::{Decision, Event, Proposed, Store};
 
@@ -28,6 +28,19 @@ fn load_all(rubric_path: &str, folders: &[PathBuf]) -> Loaded {
     let mut m = matrix(&r, &cohort, None);
     settle_referrals(&mut m, &cohort, &moderation);
     let results = results(&r, &cohort, &m, &Standards::default(), &moderation);
+    // The quality report's results are the examiners' alone: the same as
+    // every command's, before moderation, whatever moderation decided.
+    let examiners = examiners_results_for(&r, &cohort, &m, &Standards::default(), &moderation, &m.candidates);
+    assert_eq!(examiners.len(), results.len());
+    for (e, c) in examiners.iter().zip(&results) {
+        assert_eq!((&e.candidate, &e.result), (&c.candidate, &c.result));
+        let stations = |s: &std::collections::BTreeMap<String, osce::results::reconcile::StationDetail>| {
+            s.iter()
+                .map(|(id, d)| (id.clone(), d.result.clone(), d.sheets.clone(), d.over_threshold))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(stations(&e.stations), stations(&c.stations), "{}", c.candidate);
+    }
     Loaded {
         cohort,
         matrix: m,

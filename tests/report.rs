@@ -414,7 +414,7 @@ fn report_with(s: &Path, circuits: &std::collections::BTreeMap<String, String>) 
         &m.candidates,
         circuits,
         double_marking,
-        |part, st| osce::results::reconcile::results_for(&r, &cohort, &m, st, &none, part),
+        |part, st| osce::results::reconcile::examiners_results_for(&r, &cohort, &m, st, &none, part),
     )
 }
 
@@ -1265,7 +1265,7 @@ fn report_options(s: &Path, options: &osce::analysis::report::Options) -> Report
         &Default::default(),
         double_marking,
         options,
-        |part, st| osce::results::reconcile::results_for(&r, &cohort, &m, st, &none, part),
+        |part, st| osce::results::reconcile::examiners_results_for(&r, &cohort, &m, st, &none, part),
     )
 }
 
@@ -2248,4 +2248,76 @@ fn a_third_markers_deciding_score_is_theirs_in_the_examiners_table() {
         .map(|x| x.examiner.as_str())
         .collect();
     assert_eq!(at_knee, ["E01", "E03"], "{:?}", r.exam.examiners);
+}
+
+/// The report judges the exam by the examiners' results alone, worked out
+/// without moderation's final results: they are the examiners' results
+/// every command gives, on cohorts with absences, items left unmarked,
+/// double marking and discrepancies.
+#[test]
+fn the_reports_results_are_the_examiners_results_every_command_gives() {
+    for (rubric_path, seed) in [(OSCE, 3), (FCA, 4), (PRACTICAL, 5)] {
+        let d = Dir::new("report-examiners");
+        let s = d.sub("s");
+        simulate_into(rubric_path, &s, 40, 4, seed);
+        let r = rubric(rubric_path);
+        // A second marker still marking (the final clinical assessment is
+        // double marked): the station waits for their sheet.
+        let first = r.scored_stations().next().expect("a scored station").id.clone();
+        sheet(&s, rubric_path, &first, "C900", "E98@lap8", Marks::Top, true, 10);
+        if rubric_path == FCA {
+            sheet(&s, rubric_path, &first, "C900", "E99@lap9", Marks::Top, false, 11);
+        }
+        let cohort =
+            osce::results::gather::gather(&r, &hash(rubric_path), std::slice::from_ref(&s)).expect("gather");
+        let moderation = osce::results::moderation::gather(&r, &hash(rubric_path), std::slice::from_ref(&s))
+            .expect("moderation");
+        let m = osce::results::gather::matrix(&r, &cohort, None);
+        let standards = osce::scoring::Standards::default();
+        let all = osce::results::reconcile::results(&r, &cohort, &m, &standards, &moderation);
+        let examiners = osce::results::reconcile::examiners_results_for(
+            &r,
+            &cohort,
+            &m,
+            &standards,
+            &moderation,
+            &m.candidates,
+        );
+        assert_eq!(all.len(), examiners.len(), "{rubric_path}");
+        assert!(
+            all.iter()
+                .any(|c| c.result.outcome == osce::scoring::Outcome::Incomplete && c.candidate != "C900"),
+            "{rubric_path}: the simulated cohort has incomplete results to compare"
+        );
+        let waiting = all.iter().find(|c| c.candidate == "C900").expect("C900");
+        assert!(
+            rubric_path != FCA
+                || waiting.stations[&first]
+                    .result
+                    .reasons
+                    .iter()
+                    .any(|r| r.text.contains("waiting for 1 of its sheets")),
+            "{rubric_path}: {:?}",
+            waiting.stations[&first].result.reasons
+        );
+        for (c, e) in all.iter().zip(&examiners) {
+            assert_eq!(
+                (&c.candidate, &c.result),
+                (&e.candidate, &e.result),
+                "{rubric_path}"
+            );
+            let stations =
+                |s: &std::collections::BTreeMap<String, osce::results::reconcile::StationDetail>| {
+                    s.iter()
+                        .map(|(id, d)| (id.clone(), d.result.clone(), d.sheets.clone(), d.over_threshold))
+                        .collect::<Vec<_>>()
+                };
+            assert_eq!(
+                stations(&c.stations),
+                stations(&e.stations),
+                "{rubric_path} {}",
+                c.candidate
+            );
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use osce::results::export::{ExportError, marks_table, write_export};
-use osce::results::reconcile::{CandidateResult, results_for};
+use osce::results::reconcile::{CandidateResult, examiners_results_for, results_for};
 use osce::scoring::Standards;
 
 use super::status::{Loaded, load_from};
@@ -86,7 +86,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 &m.candidates,
                 &circuits,
                 double_marking,
-                |part, s| results_for(&rubric, &cohort, &m, s, &moderation, part),
+                |part, s| examiners_results_for(&rubric, &cohort, &m, s, &moderation, part),
             );
             for line in kept_provisional(&report) {
                 errln!("note: --pass-marks standard-set: {line}");

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use osce::results::export::write_files;
 
-use super::status::{Loaded, load_from};
+use super::status::{Loaded, load_without_mark_times};
 use super::{EXIT_USAGE, FeedbackArgs};
 use osce::base::text::plural;
 
@@ -23,7 +23,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         decisions,
         void_problems,
         ..
-    } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
+    } = match load_without_mark_times(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };

@@ -7,7 +7,7 @@ use chrono::Utc;
 use osce::analysis::methods::Methods;
 use osce::analysis::report::{Options, Report, build_with, circuits};
 
-use super::status::{Loaded, load_from};
+use super::status::{Loaded, load_without_mark_times};
 use super::{EXIT_USAGE, ReportArgs, ReportFormat};
 
 pub fn run(args: &ReportArgs) -> ExitCode {
@@ -45,7 +45,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         void_problems,
         moderation,
         ..
-    } = match load_from(&args.rubric, sessions.source(), args.roster.as_deref()) {
+    } = match load_without_mark_times(&args.rubric, sessions.source(), args.roster.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -70,7 +70,16 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             &circuits(roster.as_ref()),
             osce::analysis::agreement::double_marking(&rubric, &cohort, &matrix),
             options,
-            |part, s| osce::results::reconcile::results_for(&rubric, &cohort, &matrix, s, &moderation, part),
+            |part, s| {
+                osce::results::reconcile::examiners_results_for(
+                    &rubric,
+                    &cohort,
+                    &matrix,
+                    s,
+                    &moderation,
+                    part,
+                )
+            },
         )
     };
     let mut report: Report = build(&options);

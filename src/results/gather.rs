@@ -263,6 +263,17 @@ pub fn gather_cell(
     )
 }
 
+/// What of each sheet a command reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// All of it.
+    Whole,
+    /// All but the time of each mark ([`FoundSheet::mark_times`] left
+    /// empty), which only the export of items gives: the rest is read
+    /// faster, and the cohort held in less memory.
+    WithoutMarkTimes,
+}
+
 /// [`gather`] (or [`gather_cell`]) from the folders or the archive.
 pub fn gather_from(
     rubric: &Rubric,
@@ -270,9 +281,20 @@ pub fn gather_from(
     source: Source<'_>,
     which: Sheets<'_>,
 ) -> Result<Cohort, StoreError> {
+    gather_detail(rubric, rubric_hash, source, which, Detail::Whole)
+}
+
+/// [`gather_from`], reading `detail` of each sheet.
+pub fn gather_detail(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    source: Source<'_>,
+    which: Sheets<'_>,
+    detail: Detail,
+) -> Result<Cohort, StoreError> {
     let (found, same_folders) = source.sheets(&rubric.id, which)?;
     if let Source::Archive(stored) = source {
-        let read = read_archived(rubric, rubric_hash, stored, found);
+        let read = read_archived(rubric, rubric_hash, stored, found, detail);
         let n = read.iter().flatten().count();
         let mut cohort = settle_all(read.into_iter().flatten(), n, same_folders, source);
         // Another history kept beside its journal is a conflict, said as
@@ -285,7 +307,9 @@ pub fn gather_from(
         return Ok(cohort);
     }
     let read = crate::base::threads::map_blocks(found, 256, |(key, path)| {
-        read_journal(rubric, rubric_hash, source, key, path)
+        let mut read = read_journal(rubric, rubric_hash, source, key, path);
+        read.leave_out(detail);
+        read
     });
     let n = read.iter().map(Vec::len).sum();
     let mut cohort = settle_all(read.into_iter().flatten(), n, same_folders, source);
@@ -337,13 +361,14 @@ fn reader() -> String {
 /// What reading one journal against one rubric found, as the archive
 /// keeps it (docs/archive-format.md, table `readings`): a [`Read`] but for
 /// its sheet and path, which the journal's place in the archive gives.
+/// `T` is what is read of the time of each mark: [`MarkTimes`], or
+/// [`Unread`] where the command has no use for them.
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum Kept {
+enum Kept<T = MarkTimes> {
     Sheet {
         state: Box<SheetState>,
-        #[serde(deserialize_with = "crate::base::utc::seqs")]
-        mark_times: Vec<(u64, DateTime<Utc>)>,
+        mark_times: T,
         last_hash: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         damage: Option<Damage>,
@@ -356,6 +381,38 @@ enum Kept {
     Problem {
         why: String,
     },
+}
+
+/// The seq and time of every mark and global-rating record of a reading,
+/// read.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+struct MarkTimes(#[serde(deserialize_with = "crate::base::utc::seqs")] Vec<(u64, DateTime<Utc>)>);
+
+/// A part of a reading passed over, not read into memory.
+struct Unread;
+
+impl<'de> serde::Deserialize<'de> for Unread {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Unread)
+    }
+}
+
+/// What a reading's mark times become in the sheet read.
+trait IntoMarkTimes {
+    fn into_vec(self) -> Vec<(u64, DateTime<Utc>)>;
+}
+
+impl IntoMarkTimes for MarkTimes {
+    fn into_vec(self) -> Vec<(u64, DateTime<Utc>)> {
+        self.0
+    }
+}
+
+impl IntoMarkTimes for Unread {
+    fn into_vec(self) -> Vec<(u64, DateTime<Utc>)> {
+        Vec::new()
+    }
 }
 
 impl Kept {
@@ -371,7 +428,7 @@ impl Kept {
                 ..
             } => Kept::Sheet {
                 state: sheet.state.clone(),
-                mark_times: sheet.mark_times.clone(),
+                mark_times: MarkTimes(sheet.mark_times.clone()),
                 last_hash: sheet.last_hash.clone(),
                 damage: damage.clone(),
             },
@@ -385,16 +442,14 @@ impl Kept {
             Outcome::Problem(why) => Kept::Problem { why: why.clone() },
         })
     }
+}
 
+impl<T: IntoMarkTimes> Kept<T> {
     /// Gives back what parsing left unused (a vector grows by doubling):
     /// the cohort holds every sheet.
     fn shrink_to_fit(&mut self) {
-        if let Kept::Sheet {
-            state, mark_times, ..
-        } = self
-        {
+        if let Kept::Sheet { state, .. } = self {
             state.shrink_to_fit();
-            mark_times.shrink_to_fit();
         }
     }
 
@@ -408,7 +463,11 @@ impl Kept {
             } => Outcome::Sheet {
                 sheet: Box::new(SheetRead {
                     state,
-                    mark_times,
+                    mark_times: {
+                        let mut times = mark_times.into_vec();
+                        times.shrink_to_fit();
+                        times
+                    },
                     last_hash,
                 }),
                 torn: None,
@@ -428,11 +487,31 @@ impl Kept {
 /// stored bytes (and kept for next time) where not. Either way the same
 /// [`Read`], so the same cohort.
 /// One for each journal `found` lists, in its order.
-fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Listed) -> Vec<Option<Read>> {
+fn read_archived(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    stored: &Stored,
+    found: Listed,
+    detail: Detail,
+) -> Vec<Option<Read>> {
+    match detail {
+        Detail::Whole => read_archived_as::<MarkTimes>(rubric, rubric_hash, stored, found, detail),
+        Detail::WithoutMarkTimes => read_archived_as::<Unread>(rubric, rubric_hash, stored, found, detail),
+    }
+}
+
+/// [`read_archived`], each reading's mark times read as `T`.
+fn read_archived_as<T: IntoMarkTimes + serde::de::DeserializeOwned + Send>(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    stored: &Stored,
+    found: Listed,
+    detail: Detail,
+) -> Vec<Option<Read>> {
     let reader = reader();
     let place = places(&found);
     // Read and parsed on every core, each reading put in its place.
-    let kept: Mutex<Vec<Option<Kept>>> = Mutex::new((0..found.len()).map(|_| None).collect());
+    let kept: Mutex<Vec<Option<Kept<T>>>> = Mutex::new((0..found.len()).map(|_| None).collect());
     stored.readings(rubric_hash, &reader, |name, text, kept_blake3| {
         if !crate::results::archive::reading_sound(text, kept_blake3) {
             return;
@@ -440,7 +519,7 @@ fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Lis
         let Some(&i) = place.get(name.as_os_str().as_encoded_bytes()) else {
             return;
         };
-        let Ok(mut reading) = serde_json::from_str::<Kept>(text) else {
+        let Ok(mut reading) = serde_json::from_str::<Kept<T>>(text) else {
             return;
         };
         reading.shrink_to_fit();
@@ -463,12 +542,13 @@ fn read_archived(rubric: &Rubric, rubric_hash: &str, stored: &Stored, found: Lis
     let source = Source::Archive(stored);
     let archive = stored.path().display().to_string();
     let read = crate::base::threads::map(todo, 256, |(i, key, path)| {
-        let read = read_journal(rubric, rubric_hash, source, key, path);
+        let mut read = read_journal(rubric, rubric_hash, source, key, path);
         if let Some(kept) = Kept::of(&read.outcome, &archive)
             && let Ok(text) = serde_json::to_string(&kept)
         {
             stored.keep(rubric_hash, &reader, &read.path, text);
         }
+        read.leave_out(detail);
         (i, read)
     });
     for (i, r) in read {
@@ -747,6 +827,18 @@ struct Read {
     key: SheetKey,
     path: PathBuf,
     outcome: Outcome,
+}
+
+impl Read {
+    /// Leaves out what a command reading `detail` of each sheet does not
+    /// use.
+    fn leave_out(&mut self, detail: Detail) {
+        if detail == Detail::WithoutMarkTimes
+            && let Outcome::Sheet { sheet, .. } = &mut self.outcome
+        {
+            sheet.mark_times = Vec::new();
+        }
+    }
 }
 
 #[derive(Clone)]

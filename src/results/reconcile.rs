@@ -156,14 +156,109 @@ pub fn results_for(
         .collect()
 }
 
-fn candidate_result(
+/// What the examiners' marks give a candidate: their result before
+/// moderation and the exam lead's decisions on stations, and each
+/// station's details. What the quality report judges the exam by.
+#[derive(Debug, Clone)]
+pub struct ExaminersResult {
+    pub candidate: String,
+    /// The result the examiners' marks give (a [`CandidateResult`]'s
+    /// `result`).
+    pub result: AssessmentResult,
+    /// By station id, scored stations only: each one's `result` as in a
+    /// [`CandidateResult`]; what moderation and the exam lead's decisions
+    /// make of it (`final_result`, `moderation`) is not worked out.
+    pub stations: BTreeMap<String, StationDetail>,
+}
+
+/// [`results_for`], the examiners' results alone: moderation is read only
+/// for what belongs to the examiners' marks (the markers' agreed mark,
+/// the sheets a referral leaves them), and no final result is made.
+pub fn examiners_results_for(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    standards: &Standards,
+    moderation: &Moderation,
+    candidates: &[String],
+) -> Vec<ExaminersResult> {
+    candidates
+        .iter()
+        .map(|c| {
+            let Stations {
+                stations, details, ..
+            } = station_details(rubric, cohort, m, standards, moderation, c, Want::Examiners);
+            ExaminersResult {
+                candidate: c.clone(),
+                result: judge(rubric, m, c, stations, standards),
+                stations: details,
+            }
+        })
+        .collect()
+}
+
+/// Which results [`candidate_result`] works out.
+#[derive(Clone, Copy, PartialEq)]
+enum Want {
+    /// The examiners' and the final.
+    Final,
+    /// The examiners' alone: the final result is left as a copy of theirs.
+    Examiners,
+}
+
+/// The candidate's result from their `stations`' results and the
+/// components assessed outside the stations, as the exam lead's
+/// decisions recorded them.
+fn judge(
+    rubric: &Rubric,
+    m: &Matrix,
+    candidate: &str,
+    stations: Vec<StationResult>,
+    standards: &Standards,
+) -> AssessmentResult {
+    let components = CandidateSheets {
+        stations: BTreeMap::new(),
+        components: m
+            .components
+            .get(candidate)
+            .map(|c| {
+                c.iter()
+                    .map(|(id, (value, _))| (id.clone(), value.mark()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    match overall(rubric, stations, &components, standards) {
+        Ok(r) => r,
+        // The station results were built from this rubric; only a
+        // component result that does not fit it (recorded under another
+        // version, say) can fail here.
+        Err(e) => unreachable_result(rubric, &e.to_string()),
+    }
+}
+
+/// Each station's details for `candidate`, and what the candidate's
+/// result is judged from.
+struct Stations {
+    /// The examiners' result of each station, in rubric order.
+    stations: Vec<StationResult>,
+    /// The final result of each station, in rubric order (empty where only
+    /// the examiners' are wanted).
+    finals: Vec<StationResult>,
+    details: BTreeMap<String, StationDetail>,
+    moderation_reasons: Vec<Reason>,
+    deferred: Vec<String>,
+}
+
+fn station_details(
     rubric: &Rubric,
     cohort: &Cohort,
     m: &Matrix,
     standards: &Standards,
     moderation: &Moderation,
     candidate: &str,
-) -> CandidateResult {
+    want: Want,
+) -> Stations {
     let mut stations = Vec::new();
     let mut finals = Vec::new();
     let mut moderation_reasons = Vec::new();
@@ -339,6 +434,11 @@ fn candidate_result(
             )];
         }
         detail.unsubmitted = pending;
+        if want == Want::Examiners {
+            stations.push(detail.result.clone());
+            details.insert(station.id.clone(), detail);
+            continue;
+        }
         // A decision taken when the marks gave another result (under other
         // pass marks) must be reviewed, never silently turned around.
         let held_decisions = moderation.decisions(cohort, &all, candidate, &station.id);
@@ -442,30 +542,33 @@ fn candidate_result(
         finals.push(detail.final_result.clone());
         details.insert(station.id.clone(), detail);
     }
+    Stations {
+        stations,
+        finals,
+        details,
+        moderation_reasons,
+        deferred,
+    }
+}
+
+fn candidate_result(
+    rubric: &Rubric,
+    cohort: &Cohort,
+    m: &Matrix,
+    standards: &Standards,
+    moderation: &Moderation,
+    candidate: &str,
+) -> CandidateResult {
+    let Stations {
+        stations,
+        finals,
+        details,
+        moderation_reasons,
+        deferred,
+    } = station_details(rubric, cohort, m, standards, moderation, candidate, Want::Final);
     let deferred = (!deferred.is_empty()).then(|| deferred.join("; "));
-    // Components assessed outside the stations, as the exam lead's
-    // decisions recorded them.
-    let components = CandidateSheets {
-        stations: BTreeMap::new(),
-        components: m
-            .components
-            .get(candidate)
-            .map(|c| {
-                c.iter()
-                    .map(|(id, (value, _))| (id.clone(), value.mark()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    };
-    let judge = |stations| match overall(rubric, stations, &components, standards) {
-        Ok(r) => r,
-        // The station results were built from this rubric; only a
-        // component result that does not fit it (recorded under another
-        // version, say) can fail here.
-        Err(e) => unreachable_result(rubric, &e.to_string()),
-    };
-    let result = judge(stations);
-    let mut final_result = judge(finals);
+    let result = judge(rubric, m, candidate, stations, standards);
+    let mut final_result = judge(rubric, m, candidate, finals, standards);
     final_result.reasons.extend(moderation_reasons.iter().cloned());
     let component_decisions: Vec<(String, Held)> = m
         .components

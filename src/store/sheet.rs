@@ -546,16 +546,20 @@ impl SheetState {
         sheet.marks = self
             .marks
             .iter()
-            .filter_map(|(item, history)| {
-                let (_, value) = history.current()?;
-                let mark = match value.level() {
-                    Some(l) => ItemMark::Level(l),
-                    None => ItemMark::NotObserved,
-                };
-                Some((item.as_str().to_owned(), mark))
-            })
+            .filter_map(|(item, history)| Some((item.as_str().to_owned(), in_force(history)?)))
             .collect();
         sheet
+    }
+
+    /// The mark in force for `item`, as [`SheetState::to_station_sheet`]
+    /// gives it, found without building the whole sheet: `None` where the
+    /// item is unmarked.
+    pub fn mark_in_force(&self, item: &str) -> Option<ItemMark> {
+        let i = self
+            .marks
+            .binary_search_by(|(id, _)| id.as_str().cmp(item))
+            .ok()?;
+        in_force(&self.marks[i].1)
     }
 
     /// The examiner's reason for leaving `what` (an item's id, or
@@ -628,6 +632,16 @@ impl SheetState {
             .map(|t| (t.action.clone(), t.elapsed, t.time))
             .collect()
     }
+}
+
+/// The mark in force in an item's `history`, in the scoring engine's
+/// form: `None` where nothing is.
+fn in_force(history: &MarkHistory) -> Option<ItemMark> {
+    let (_, value) = history.current()?;
+    Some(match value.level() {
+        Some(l) => ItemMark::Level(l),
+        None => ItemMark::NotObserved,
+    })
 }
 
 #[cfg(test)]

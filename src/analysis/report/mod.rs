@@ -20,7 +20,7 @@ use crate::analysis::items::ItemFigures;
 use crate::analysis::methods::{self, MethodResult, Methods};
 use crate::analysis::stats::{self, Degenerate, GStudy, OneWay};
 use crate::results::gather::Cohort;
-use crate::results::reconcile::CandidateResult;
+use crate::results::reconcile::ExaminersResult;
 use crate::rubric::{PassMark, PassRule, Rubric};
 use crate::scoring::{Outcome, SetMethod, StandardSetMark, Standards, StationOutcome};
 
@@ -314,7 +314,7 @@ struct Row {
     stations: Vec<Option<Point>>,
 }
 
-fn row_of(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, circuits: &BTreeMap<String, String>) -> Row {
+fn row_of(rubric: &Rubric, cohort: &Cohort, c: &ExaminersResult, circuits: &BTreeMap<String, String>) -> Row {
     let circuit = circuits.get(&c.candidate).cloned();
     let stations = rubric
         .scored_stations()
@@ -354,20 +354,16 @@ fn row_of(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, circuits: &BTre
                 .collect();
             examiners.sort_unstable();
             examiners.dedup();
-            let sheets: Vec<crate::scoring::StationSheet> = counting
-                .iter()
-                .map(|&i| cohort.sheets[i].state.to_station_sheet())
-                .collect();
             let items = station
                 .items
                 .iter()
                 .map(|item| {
                     let levels = &rubric.scale(item.scale).levels;
-                    let marks: Option<Vec<f64>> = sheets
+                    let marks: Option<Vec<f64>> = counting
                         .iter()
-                        .map(|sh| match sh.marks.get(&item.id) {
+                        .map(|&i| match cohort.sheets[i].state.mark_in_force(&item.id) {
                             Some(crate::scoring::ItemMark::Level(l)) => {
-                                levels.get(*l).map(|lv| item.weight * lv.mark)
+                                levels.get(l).map(|lv| item.weight * lv.mark)
                             }
                             _ => None,
                         })
@@ -475,7 +471,7 @@ pub fn build(
     candidates: &[String],
     circuits: &BTreeMap<String, String>,
     double_marking: DoubleMarking,
-    results_of: impl Fn(&[String], &Standards) -> Vec<CandidateResult> + Sync,
+    results_of: impl Fn(&[String], &Standards) -> Vec<ExaminersResult> + Sync,
 ) -> Report {
     build_with(
         rubric,
@@ -497,7 +493,7 @@ pub fn build_with(
     circuits: &BTreeMap<String, String>,
     double_marking: DoubleMarking,
     options: &Options,
-    results_of: impl Fn(&[String], &Standards) -> Vec<CandidateResult> + Sync,
+    results_of: impl Fn(&[String], &Standards) -> Vec<ExaminersResult> + Sync,
 ) -> Report {
     let parts: Vec<&[String]> = candidates.chunks(PART).collect();
     let provisional_rows: Vec<Row> = crate::base::threads::map(parts.clone(), 1, |part| {
