@@ -1136,6 +1136,14 @@ pub fn write_export(
             let file = create_temp(&temp)?;
             files.push((temp, file, t.rows.len()));
         }
+        // The workbook, made from what is written into the files as it is
+        // written.
+        let kinds: Vec<(&str, Vec<Kind>)> = heads
+            .iter()
+            .map(|t| (t.name, t.columns.iter().map(|(_, kind)| *kind).collect()))
+            .collect();
+        let mut book =
+            crate::results::workbook::Builder::new(&kinds).map_err(|e| ExportError::Csv(e.to_string()))?;
         write_parts(
             rubric,
             cohort,
@@ -1145,26 +1153,18 @@ pub fn write_export(
             marks_columns,
             &heads,
             &mut files,
+            &mut book,
         )?;
         let mut written = Vec::new();
         for ((temp, file, rows), t) in files.iter().zip(&heads) {
             file.sync_all().map_err(io(temp))?;
             written.push((dir.join(t.name), *rows));
         }
-        // The workbook, made from the files just written.
-        let sheets: Vec<crate::results::workbook::Sheet<'_>> = files
-            .iter()
-            .zip(&heads)
-            .map(|((temp, _, _), t)| crate::results::workbook::Sheet {
-                name: t.name.trim_end_matches(".csv"),
-                csv: temp,
-                kinds: t.columns.iter().map(|(_, kind)| *kind).collect(),
-            })
-            .collect();
-        let mut book = create_temp(&workbook_temp)?;
-        let cut = crate::results::workbook::write(&mut book, &sheets)
+        let mut file = create_temp(&workbook_temp)?;
+        let cut = book
+            .save(&mut file)
             .map_err(|e| ExportError::Csv(e.to_string()))?;
-        book.sync_all().map_err(io(&workbook_temp))?;
+        file.sync_all().map_err(io(&workbook_temp))?;
         written.push((dir.join(crate::results::workbook::WORKBOOK), cut.len()));
         Ok(written)
     })();
@@ -1191,8 +1191,9 @@ pub fn write_export(
 
 /// Writes the tables' headers, then their rows a part of the candidates at
 /// a time, into `files` (temporary path, file, rows so far; one per table
-/// in `heads`). The parts are made on every core, a few at a time, and
-/// written in order.
+/// in `heads`) and into `book`, the workbook. The parts are made on every
+/// core, a few at a time, while a thread of its own writes the ones made
+/// before, in order.
 #[allow(clippy::too_many_arguments)]
 fn write_parts(
     rubric: &Rubric,
@@ -1203,10 +1204,13 @@ fn write_parts(
     marks_columns: &[MarksColumn],
     heads: &[Table],
     files: &mut [(PathBuf, fs::File, usize)],
+    book: &mut crate::results::workbook::Builder,
 ) -> Result<(), ExportError> {
-    for ((temp, file, _), t) in files.iter_mut().zip(heads) {
+    let to_book = |e: crate::results::workbook::WorkbookError| ExportError::Csv(e.to_string());
+    for (i, ((temp, file, _), t)) in files.iter_mut().zip(heads).enumerate() {
         let (_, bytes) = t.csv(true).map_err(csv_error(t.name))?;
         file.write_all(&bytes).map_err(io(temp))?;
+        book.add(i, &bytes).map_err(to_book)?;
     }
     // A table with rows for no candidate does not depend on them: written
     // whole above.
@@ -1227,14 +1231,16 @@ fn write_parts(
         Ok::<_, ExportError>(csv)
     };
     // A few parts are made at a time, on every core, while a thread of its
-    // own writes the ones made before, in order.
+    // own writes the ones made before, in order, into the files and the
+    // workbook (most of an export's time, on one core).
     let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Result<Vec<(usize, Vec<u8>)>, _>>>(1);
     std::thread::scope(|scope| {
         let writer = scope.spawn(move || {
             for made in receive {
                 for part in made {
-                    for ((temp, file, rows), (n, bytes)) in files.iter_mut().zip(part?) {
+                    for (i, ((temp, file, rows), (n, bytes))) in files.iter_mut().zip(part?).enumerate() {
                         file.write_all(&bytes).map_err(io(temp))?;
+                        book.add(i, &bytes).map_err(to_book)?;
                         *rows += n;
                     }
                 }
