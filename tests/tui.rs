@@ -4975,3 +4975,75 @@ fn candidate_by_candidate_an_absence_is_offered_again_at_the_next_station() {
     h.key(KeyCode::Enter);
     assert_eq!(h.screen(), "Reason", "a reason is asked for: none is filled in");
 }
+
+/// Candidate by candidate, a candidate's last sheet skipped with →: the
+/// next confirmation names the skipped sheet, and shows no provisional
+/// result (the one held is of the candidate before, two back).
+#[test]
+fn a_sheet_skipped_with_right_is_named_and_no_older_result_is_shown() {
+    let mut h = practical(&[
+        ("C001", "Aisha Khan"),
+        ("C002", "Ben Okafor"),
+        ("C003", "Chen Li"),
+    ]);
+    h.key(KeyCode::Enter);
+    while h.app.current_candidate().is_some_and(|c| c.id == "C001") && h.screen() == "Scoring" {
+        mark_all_and_submit(&mut h, '1');
+    }
+    assert_eq!(h.screen(), "Confirm");
+    assert!(
+        h.render(120, 40)
+            .contains("PROVISIONAL overall result of C001 Aisha Khan")
+    );
+    h.key(KeyCode::Enter);
+    let last = h
+        .app
+        .rubric()
+        .expect("rubric")
+        .stations
+        .iter()
+        .rposition(|s| !s.rest)
+        .expect("a scored station");
+    let title = h.app.rubric().expect("rubric").stations[last].title.clone();
+    while h.app.current_candidate().is_some_and(|c| c.id == "C002") && h.screen() == "Scoring" {
+        if h.app.current_station() == Some(last) {
+            h.key(KeyCode::Right);
+            break;
+        }
+        mark_all_and_submit(&mut h, '1');
+    }
+    assert_eq!(h.screen(), "Confirm");
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C003"));
+    for (w, ht) in [(120, 40), (80, 24)] {
+        let screen = h.render(w, ht);
+        let joined: String = screen
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            joined.contains(&format!("Skipped: C002 Ben Okafor at {title} · ← to reach it")),
+            "{screen}"
+        );
+        assert!(!joined.contains("PROVISIONAL overall result"), "{screen}");
+        assert!(
+            joined.contains("enter: yes, open the sheet"),
+            "the keys stay:\n{screen}"
+        );
+    }
+    // Back with ← and submitted: the next confirmation gives C002's result.
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    for _ in 0..h.app.rows() {
+        h.key(KeyCode::Up);
+    }
+    mark_all_and_submit(&mut h, '1');
+    assert_eq!(h.screen(), "Confirm", "{}", h.render(120, 40));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("PROVISIONAL overall result of C002 Ben Okafor"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Skipped:"), "{screen}");
+}

@@ -637,6 +637,34 @@ impl App {
         Vec::new()
     }
 
+    /// Candidate by candidate: the candidate before the one now in front
+    /// of the examiner, and the titles of their scored stations never
+    /// worked on (no sheet begun, submitted or recorded absent) though
+    /// another of theirs was: a sheet skipped with →. `None` in a circuit,
+    /// for the first candidate, or where none was skipped.
+    pub fn skipped_before(&self) -> Option<(&Candidate, Vec<&str>)> {
+        let session = self.session.as_ref()?;
+        if !matches!(session.mode, Mode::CandidateByCandidate) {
+            return None;
+        }
+        let before = session.candidates.get(self.candidate.checked_sub(1)?)?;
+        let scored: Vec<&Station> = session.rubric.stations.iter().filter(|s| !s.rest).collect();
+        let progress: Vec<Progress> = scored
+            .iter()
+            .map(|s| self.progress_of(&before.id, &s.id))
+            .collect();
+        if progress.iter().all(|p| *p == Progress::NotStarted) {
+            return None;
+        }
+        let skipped: Vec<&str> = scored
+            .iter()
+            .zip(&progress)
+            .filter(|(_, p)| **p == Progress::NotStarted)
+            .map(|(s, _)| s.title.as_str())
+            .collect();
+        (!skipped.is_empty()).then_some((before, skipped))
+    }
+
     /// The sheets of this session begun (or unlocked to amend) and not
     /// submitted, other than the one on screen, in marking order: each
     /// named by its candidate, with their round in a circuit or the

@@ -205,13 +205,31 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             lines.push(Line::raw(line));
         }
     }
+    // Candidate by candidate: a sheet of the one before skipped with →,
+    // named (their result waits for it).
+    if let Some((before, skipped)) = app.skipped_before() {
+        let who = if before.name.is_empty() {
+            before.id.clone()
+        } else {
+            format!("{} {}", before.id, before.name)
+        };
+        lines.push(Line::styled(
+            format!("Skipped: {who} at {} · ← to reach it", skipped.join(", ")),
+            theme.warn(),
+        ));
+    }
     // Candidate by candidate: the one before's provisional result, below
     // the candidate now in front of the examiner, named so as not to be
-    // taken for theirs.
+    // taken for theirs; not an earlier candidate's, after the one before
+    // was skipped.
+    let before = app
+        .candidate
+        .checked_sub(1)
+        .and_then(|i| session.candidates.get(i));
     if let Some(p) = app
         .provisional
         .as_ref()
-        .filter(|p| p.candidate.id != candidate.id)
+        .filter(|p| p.candidate.id != candidate.id && before.is_some_and(|b| b.id == p.candidate.id))
     {
         lines.push(Line::raw(""));
         let mut said = provisional_lines(p, theme).into_iter();
