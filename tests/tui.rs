@@ -506,9 +506,28 @@ fn a_submitted_sheet_is_locked_and_amending_needs_a_reason() {
     assert!(!disk.is_locked());
     // The original submission is still in the record.
     assert_eq!(
-        disk.submitted.map(|s| s.outcome),
+        disk.submitted.as_ref().map(|s| s.outcome),
         Some(osce::scoring::StationOutcome::Pass)
     );
+    // Submitted again: what it was beside what it is now.
+    let was = disk.submitted.expect("submitted");
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    if h.screen() != "Scoring" {
+        h.key(KeyCode::Char('y')); // without the station timer: yes
+    }
+    let now = h.disk("shoulder").submitted.expect("submitted again");
+    assert_ne!(now.seq, was.seq);
+    let said = format!(
+        "Amendment submitted and saved: C001 at Shoulder: {}, {} of {} (was {}, {} of {}).",
+        now.outcome,
+        osce::scoring::fmt_marks(now.score),
+        osce::scoring::fmt_marks(now.max),
+        was.outcome,
+        osce::scoring::fmt_marks(was.score),
+        osce::scoring::fmt_marks(was.max)
+    );
+    assert_eq!(h.app.notice.as_deref(), Some(said.as_str()));
 }
 
 #[test]
@@ -5046,4 +5065,41 @@ fn a_sheet_skipped_with_right_is_named_and_no_older_result_is_shown() {
         "{screen}"
     );
     assert!(!screen.contains("Skipped:"), "{screen}");
+}
+
+/// The last sheet amended from the end screen: back there, the screen says
+/// what it was submitted as before and is now, above the result.
+#[test]
+fn an_amendment_from_the_end_is_said_on_the_end_screen() {
+    let mut h = practical(&[("C001", "Aisha Khan")]);
+    h.key(KeyCode::Enter);
+    while h.screen() == "Scoring" {
+        mark_all_and_submit(&mut h, '1');
+    }
+    assert_eq!(h.screen(), "Finished");
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('A'));
+    h.chars("Item 1 misread");
+    h.key(KeyCode::Enter);
+    for _ in 0..h.app.rows() {
+        h.key(KeyCode::Up);
+    }
+    h.key(KeyCode::Char('0'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    if h.screen() != "Finished" {
+        h.key(KeyCode::Char('y')); // without the station timer: yes
+    }
+    assert_eq!(h.screen(), "Finished");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Amendment submitted and saved: C001 at "),
+        "{screen}"
+    );
+    assert!(screen.contains("(was PASS, "), "{screen}");
+    assert!(
+        screen.contains("PROVISIONAL overall result of C001 Aisha Khan"),
+        "{screen}"
+    );
 }

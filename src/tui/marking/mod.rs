@@ -346,6 +346,10 @@ pub enum Saved {
     Failed(SaveProblem),
 }
 
+/// How the notice of an amendment submitted begins (it goes on to say
+/// what the sheet is now, and was).
+pub const AMENDMENT_SAVED: &str = "Amendment submitted and saved";
+
 /// A candidate's provisional overall result at the end of their marking
 /// (candidate by candidate): the scoring engine's result from the sheets
 /// submitted on this laptop, under the rubric's provisional pass marks.

@@ -346,6 +346,12 @@ impl App {
             Event::Undo { undoes } => sheet.state.target_of(*undoes),
             _ => None,
         };
+        // An amendment submitted: what the sheet was submitted as before,
+        // said beside what it is now.
+        let amended_from = match &record.event {
+            Event::Submitted { .. } if sheet.state.amending.is_some() => sheet.state.submitted.clone(),
+            _ => None,
+        };
         sheet.state.apply(&record);
         let station = self.session.as_ref().map(|s| &s.rubric.stations[sheet.station]);
         match &record.event {
@@ -383,10 +389,26 @@ impl App {
                         crate::scoring::fmt_marks(*max)
                     )
                 };
-                let saved = format!(
-                    "Submitted and saved: {} at {title}: {outcome}{marks}.",
-                    sheet.candidate.id
-                );
+                let saved = match amended_from {
+                    Some(was) => format!(
+                        "{AMENDMENT_SAVED}: {} at {title}: {outcome}{marks} (was {}{}).",
+                        sheet.candidate.id,
+                        was.outcome,
+                        if was.outcome == crate::scoring::StationOutcome::Absent {
+                            String::new()
+                        } else {
+                            format!(
+                                ", {} of {}",
+                                crate::scoring::fmt_marks(was.score),
+                                crate::scoring::fmt_marks(was.max)
+                            )
+                        }
+                    ),
+                    None => format!(
+                        "Submitted and saved: {} at {title}: {outcome}{marks}.",
+                        sheet.candidate.id
+                    ),
+                };
                 self.notice = Some(saved.clone());
                 self.last_submitted = Some(saved);
                 return self.after_submit();

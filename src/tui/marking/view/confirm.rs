@@ -281,8 +281,13 @@ pub fn finished(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         lines.insert(2, Line::styled(still, theme.warn()));
     }
     // What the last sheet was saved as, where no result is shown below
-    // (an absence has none).
-    if let Some(n) = app.last_submitted.as_ref().filter(|_| app.provisional.is_none()) {
+    // (an absence has none), and always after an amendment (what it was
+    // beside what it is now).
+    if let Some(n) = app
+        .last_submitted
+        .as_ref()
+        .filter(|n| app.provisional.is_none() || n.starts_with(crate::tui::marking::AMENDMENT_SAVED))
+    {
         lines.insert(2, Line::styled(n.clone(), theme.warn()));
     }
     let block = Block::bordered().title(" Done ");
