@@ -413,3 +413,57 @@ fn a_double_marked_critical_fail_with_a_low_mean_gives_both_reasons() {
         "the mean's shortfall too:\n{knee}"
     );
 }
+
+/// A candidate who passes with a station failed (the others make up for
+/// it) is told what the pass rests on; one who passed every station is
+/// not told it.
+#[test]
+fn a_pass_with_a_station_failed_says_what_the_pass_rests_on() {
+    let dir = common::Dir::new("feedback-pass-failed-station");
+    let s = dir.sub("s");
+    common::simulate_into(common::OSCE, &s, 40, 4, 3);
+    let export = dir.0.join("export");
+    let (_, said) = common::run_osce(&[
+        "export",
+        common::OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        export.to_str().expect("utf-8"),
+    ]);
+    let results = common::csv_rows(&export.join("results.csv"));
+    let stations = common::csv_rows(&export.join("stations.csv"));
+    let rcol = |name: &str| results[0].iter().position(|h| h == name).expect(name);
+    let scol = |name: &str| stations[0].iter().position(|h| h == name).expect(name);
+    let failed_a_station = |id: &str| {
+        stations[1..]
+            .iter()
+            .any(|r| r[scol("candidate_id")] == id && r[scol("final_result")] == "FAIL")
+    };
+    let passed: Vec<&str> = results[1..]
+        .iter()
+        .filter(|r| r[rcol("final_result")] == "PASS")
+        .map(|r| r[rcol("candidate_id")].as_str())
+        .collect();
+    let with = passed.iter().find(|id| failed_a_station(id)).expect(&said);
+    let without = passed.iter().find(|id| !failed_a_station(id)).expect(&said);
+    let out = dir.0.join("feedback");
+    let (code, said) = common::run_osce(&[
+        "feedback",
+        common::OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(matches!(code, 0 | 1), "{said}");
+    let md = |id: &str| std::fs::read_to_string(out.join(format!("{id}.md"))).expect("feedback file");
+    let told = md(with);
+    assert!(
+        told.contains("You passed although not every station was passed. Why: ")
+            && told.contains(" stations passed; at least ")
+            && !told.contains("(failed: "),
+        "{told}"
+    );
+    assert!(!md(without).contains("You passed although"), "{}", md(without));
+}

@@ -41,6 +41,35 @@ fn verbatim(text: &str) -> String {
     format!("{fence}text\n{}\n{fence}", text.trim_end())
 }
 
+/// The reasons behind the whole result's pass, in words: the stations
+/// failed left out of them (each is told below, as the candidate may be
+/// told it), and with them what the exam lead or an assessor recorded.
+fn pass_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -> Vec<String> {
+    reasons
+        .filter(|r| r.verdict == crate::scoring::Outcome::Pass)
+        .map(|r| {
+            let mut text = r.text.clone();
+            while let Some(at) = text.find(" (failed: ") {
+                // To the bracket that closes it, past those inside.
+                let mut depth = 0usize;
+                let end = text[at + 1..]
+                    .char_indices()
+                    .find_map(|(i, c)| {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => depth = depth.saturating_sub(1),
+                            _ => return None,
+                        }
+                        (depth == 0).then_some(at + 1 + i + 1)
+                    })
+                    .unwrap_or(text.len());
+                text.replace_range(at..end, "");
+            }
+            text
+        })
+        .collect()
+}
+
 /// The reasons behind a station's or the whole result's fail, in words.
 fn fail_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -> Vec<String> {
     reasons
@@ -295,6 +324,25 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
         let why = fail_reasons(r.reasons.iter());
         if !why.is_empty() {
             blocks.push(Block::Para(vec![text(why_line(&why))]));
+        }
+    }
+    // A pass with a station failed (the rules let the others make up for
+    // it): what the pass rests on, so the failed station below does not
+    // read as a mistake.
+    if settled
+        && c.deferred.is_none()
+        && r.outcome == crate::scoring::Outcome::Pass
+        && fb.station_results
+        && c.stations
+            .values()
+            .any(|d| d.final_result.outcome == StationOutcome::Fail)
+    {
+        let why = pass_reasons(r.reasons.iter());
+        if !why.is_empty() {
+            blocks.push(Block::Para(vec![text(format!(
+                "You passed although not every station was passed. {}",
+                why_line(&why)
+            ))]));
         }
     }
     // The module's parts: the stations' and those assessed outside them
