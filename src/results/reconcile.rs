@@ -197,12 +197,14 @@ pub fn examiners_results_for(
         .collect()
 }
 
-/// Which results [`candidate_result`] works out.
+/// Which results [`station_details`] works out.
 #[derive(Clone, Copy, PartialEq)]
 enum Want {
     /// The examiners' and the final.
     Final,
-    /// The examiners' alone: the final result is left as a copy of theirs.
+    /// The examiners' alone: moderation's effect and the exam lead's
+    /// decisions on stations are not worked out (each station's
+    /// `final_result` stays as its examiners' result was first made).
     Examiners,
 }
 
@@ -242,8 +244,8 @@ fn judge(
 struct Stations {
     /// The examiners' result of each station, in rubric order.
     stations: Vec<StationResult>,
-    /// The final result of each station, in rubric order (empty where only
-    /// the examiners' are wanted).
+    /// The final result of each station, in rubric order (only the rest
+    /// stations' where the examiners' alone are wanted).
     finals: Vec<StationResult>,
     details: BTreeMap<String, StationDetail>,
     moderation_reasons: Vec<Reason>,
