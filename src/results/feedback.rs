@@ -43,7 +43,7 @@ fn verbatim(text: &str) -> String {
 
 /// The reasons behind the whole result's pass, in words: the stations
 /// failed left out of them (each is told below, as the candidate may be
-/// told it), and with them what the exam lead or an assessor recorded.
+/// told it), and, as for a fail, who decided or moderated and why.
 fn pass_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -> Vec<String> {
     reasons
         .filter(|r| r.verdict == crate::scoring::Outcome::Pass)
@@ -65,7 +65,7 @@ fn pass_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -
                     .unwrap_or(text.len());
                 text.replace_range(at..end, "");
             }
-            text
+            told(&text)
         })
         .collect()
 }
@@ -74,39 +74,41 @@ fn pass_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -
 fn fail_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -> Vec<String> {
     reasons
         .filter(|r| r.verdict == crate::scoring::Outcome::Fail)
-        // Who decided, when and their notes are for the exam board, not
-        // the candidate: the decision alone. An external assessor's
-        // name and rationale are the board's too.
-        .map(|r| {
-            // A third marker's result after a referral: neither who
-            // referred it nor who marked it again.
-            if let Some((station, rest)) = r.text.split_once(": third marker ")
-                && let Some((_, gave)) = rest.split_once(" gave ")
-                && let Some((gave, after)) = gave.split_once(" after referral by ")
-            {
-                let examiners = after
-                    .split_once("; ")
-                    .map(|(_, e)| format!("; {e}"))
-                    .unwrap_or_default();
-                return format!(
-                    "{station}: a third marker gave {gave} after referral on external moderation{examiners}"
-                );
-            }
-            let cut = [
-                (" (by ", ""),
-                (" — recorded from ", ""),
-                (": recorded from ", ""),
-                (" on moderation by ", " on external moderation"),
-            ]
-            .iter()
-            .filter_map(|(m, instead)| r.text.find(m).map(|at| (at, instead)))
-            .min_by_key(|(at, _)| *at);
-            match cut {
-                Some((at, instead)) => format!("{}{instead}", &r.text[..at]),
-                None => r.text.clone(),
-            }
-        })
+        .map(|r| told(&r.text))
         .collect()
+}
+
+/// A reason as the candidate is told it. Who decided, when and their
+/// notes are for the exam board, not the candidate: the decision alone.
+/// An external assessor's name and rationale are the board's too.
+fn told(text: &str) -> String {
+    // A third marker's result after a referral: neither who
+    // referred it nor who marked it again.
+    if let Some((station, rest)) = text.split_once(": third marker ")
+        && let Some((_, gave)) = rest.split_once(" gave ")
+        && let Some((gave, after)) = gave.split_once(" after referral by ")
+    {
+        let examiners = after
+            .split_once("; ")
+            .map(|(_, e)| format!("; {e}"))
+            .unwrap_or_default();
+        return format!(
+            "{station}: a third marker gave {gave} after referral on external moderation{examiners}"
+        );
+    }
+    let cut = [
+        (" (by ", ""),
+        (" — recorded from ", ""),
+        (": recorded from ", ""),
+        (" on moderation by ", " on external moderation"),
+    ]
+    .iter()
+    .filter_map(|(m, instead)| text.find(m).map(|at| (at, instead)))
+    .min_by_key(|(at, _)| *at);
+    match cut {
+        Some((at, instead)) => format!("{}{instead}", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 /// `Why: …` of the reasons, ended by one full stop.
@@ -586,3 +588,40 @@ background: #f4f4f4; }
 @media print { main { margin: 0; max-width: none; } h2 { break-after: avoid; } blockquote { break-inside: avoid; } }
 @page { size: A4; margin: 18mm; }
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::pass_reasons;
+    use crate::scoring::{Outcome, Reason};
+
+    /// A pass told with a station passed on moderation, or decided by the
+    /// exam lead, and a station failed for an absence: the decisions
+    /// alone, never who made them or why, and no list of the failed.
+    #[test]
+    fn a_pass_is_told_without_who_decided_or_the_stations_failed() {
+        let reasons = [
+            Reason::new(
+                Outcome::Pass,
+                "5 of 6 stations passed (failed: Knee — absent; the absence counts as a fail (by Exam lead, \
+                 2026-06-02 10:00 UTC: No mitigating circumstances)); at least 5 needed",
+            ),
+            Reason::new(
+                Outcome::Pass,
+                "station 'Shoulder': PASS on moderation by EA1 (the examiners' marks gave FAIL): clear images",
+            ),
+            Reason::new(
+                Outcome::Pass,
+                "station 'Ankle': decided PASS (by Dr Lead, 2026-06-02: appeal upheld)",
+            ),
+            Reason::new(Outcome::Fail, "not told as a pass"),
+        ];
+        assert_eq!(
+            pass_reasons(reasons.iter()),
+            [
+                "5 of 6 stations passed; at least 5 needed",
+                "station 'Shoulder': PASS on external moderation",
+                "station 'Ankle': decided PASS",
+            ]
+        );
+    }
+}
