@@ -252,7 +252,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         ReportFormat::Csv => {
             let Some(dir) = &args.out else {
                 errln!(
-                    "error: --format csv needs --out DIR (it writes report-stations.csv and report-exam.csv)"
+                    "error: --format csv needs --out DIR (it writes report-stations.csv, report-items.csv and report-exam.csv)"
                 );
                 return ExitCode::from(EXIT_USAGE);
             };
@@ -303,7 +303,7 @@ fn can_write(args: &ReportArgs, format: ReportFormat, terminal: bool) -> Result<
         }
         (ReportFormat::Html, None) => Err("--format html needs --out FILE.html".to_string()),
         (ReportFormat::Csv, None) => Err(
-            "--format csv needs --out DIR (it writes report-stations.csv and report-exam.csv)".to_string(),
+            "--format csv needs --out DIR (it writes report-stations.csv, report-items.csv and report-exam.csv)".to_string(),
         ),
         (ReportFormat::Markdown | ReportFormat::Html, Some(path)) => {
             let (dir, name) = file_target(path)?;
