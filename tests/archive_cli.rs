@@ -723,11 +723,10 @@ fn a_file_that_is_not_an_archive_is_refused_and_left_alone() {
 
     // A folder given where the archive file goes is a usage error (exit
     // 2, as the README says of a folder where a file is expected), to
-    // every command, collect included.
+    // every command (collect's is below).
     for args in [
         vec!["status", OSCE, "--archive", s(&a)],
         vec!["export", OSCE, "--archive", s(&a), "--out", "unused-out"],
-        vec!["collect", s(&a), s(&a)],
     ] {
         let (code, out) = run_osce(&args);
         assert_eq!(code, 2, "{args:?}: {out}");
@@ -736,6 +735,61 @@ fn a_file_that_is_not_an_archive_is_refused_and_left_alone() {
             "{out}"
         );
     }
+}
+
+/// The archive and a sessions folder swapped on collect's command line
+/// (the archive made already, or to be made by this first collect) is
+/// said as such, with the command to give instead, and nothing is made
+/// or changed: not "no such sessions folder" of the archive's name.
+#[test]
+fn a_folder_named_where_collect_takes_the_archive_is_said_with_the_order_to_give() {
+    let dir = Dir::new("archive-swapped");
+    let (a, b) = two_laptops(&dir);
+    let new = dir.0.join("new.osce");
+    let (code, out) = run_osce(&["collect", s(&a), s(&new)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{}: is a folder, not the archive file: `osce collect` names the archive file first",
+            a.display()
+        )) && out.contains(&format!(
+            "Give `osce collect {} {}`. Nothing was collected",
+            new.display(),
+            a.display()
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("no such sessions folder"), "{out}");
+    assert!(!new.exists(), "an archive was made");
+    // The archive made already, named after two folders.
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    let before = stored(&archive);
+    let (code, out) = run_osce(&["collect", s(&a), s(&b), s(&archive)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!(
+            "Give `osce collect {} {} {}`",
+            archive.display(),
+            a.display(),
+            b.display()
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("give it with --archive"), "{out}");
+    assert!(stored(&archive) == before, "the archive's journals changed");
+    // Folders alone: an archive's name is needed.
+    let (code, out) = run_osce(&["collect", s(&a), s(&b)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!(
+            "Give `osce collect exam.osce {} {}`",
+            a.display(),
+            b.display()
+        )),
+        "{out}"
+    );
 }
 
 #[test]

@@ -48,6 +48,12 @@ fn code(e: &ArchiveError) -> ExitCode {
 }
 
 pub fn run(args: &CollectArgs) -> ExitCode {
+    // A folder where the archive file goes: the two swapped, most often
+    // (said before the folders are looked at, which may name the archive).
+    if args.archive.is_dir() {
+        errln!("error: {}", folder_as_archive(&args.archive, &args.folders));
+        return ExitCode::from(EXIT_USAGE);
+    }
     for folder in &args.folders {
         if !folder.is_dir() {
             errln!("error: {}", no_folder(folder));
@@ -548,6 +554,30 @@ pub fn no_folder(path: &Path) -> String {
     } else {
         format!("{shown}: no such sessions folder")
     }
+}
+
+/// Why the folder `archive`, named where `collect`'s archive file goes, is
+/// not used, and the command to give instead: with the archive file named
+/// among the `folders` (one there, or a name not yet made), the two
+/// swapped back.
+fn folder_as_archive(archive: &Path, folders: &[PathBuf]) -> String {
+    let shown = archive.display();
+    let file = folders.iter().find(|f| !f.is_dir());
+    let others: Vec<String> = folders
+        .iter()
+        .filter(|f| Some(*f) != file)
+        .map(|f| f.display().to_string())
+        .collect();
+    let others: String = others.iter().map(|o| format!(" {o}")).collect();
+    let instead = match file {
+        Some(file) => format!("osce collect {} {shown}{others}", file.display()),
+        None => format!("osce collect exam.osce {shown}{others}"),
+    };
+    format!(
+        "{shown}: is a folder, not the archive file: `osce collect` names the archive file first, then the \
+         sessions folders to collect into it (the first collect makes the file). Give `{instead}`. Nothing was \
+         collected"
+    )
 }
 
 /// The folders in `f` (none where it cannot be read).
