@@ -924,6 +924,73 @@ fn feedback_keeps_the_assessors_name_and_rationale_from_the_candidate() {
     assert!(!c1.contains(".."), "{c1}");
 }
 
+/// A fail on too few stations passed, one failed on moderation and one on
+/// its marks: the candidate is told every station failed, with why, and
+/// how many were needed, as the exam board is, without the assessor's
+/// name or rationale. Not the reason cut short where the assessor's part
+/// of it began.
+#[test]
+fn feedback_on_too_few_stations_passed_names_each_failed_station_and_the_rule() {
+    let d = Dir::new("mod-feedback-rule");
+    let s = d.sub("s");
+    for st in rubric(OSCE).scored_stations() {
+        let marks = if st.id == "knee" {
+            Marks::LoseFirst(8)
+        } else {
+            Marks::Top
+        };
+        sheet(&s, OSCE, &st.id, "C001", "E01@lap1", marks, true, 0);
+    }
+    decide(
+        &s,
+        OSCE,
+        "EA1",
+        "C001",
+        "professional",
+        Decision::Disagree,
+        Some(Proposed::Fail),
+        "Consent was not discussed (see my notes); marks inflated, at least two items.",
+    );
+    let reasons: Vec<String> = of(&load_all(OSCE, std::slice::from_ref(&s)), "C001")
+        .final_result
+        .reasons
+        .iter()
+        .map(|r| r.text.clone())
+        .collect();
+    let rule = reasons
+        .iter()
+        .find(|t| t.contains("stations passed (failed: "))
+        .expect("the stations-passed rule's reason");
+    assert!(
+        rule.contains("marks inflated") && rule.contains("Knee — ") && rule.ends_with("at least 5 needed"),
+        "{rule}"
+    );
+    let out = d.0.join("feedback");
+    run_osce(&[
+        "feedback",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let c1 = std::fs::read_to_string(out.join("C001.md")).expect("C001");
+    let why = c1
+        .lines()
+        .find(|l| l.starts_with("Why: 4 of 6 stations passed"))
+        .unwrap_or_else(|| panic!("{c1}"));
+    assert!(
+        why.contains("(failed: Knee — score ")
+            && why.contains(
+                ", Professional issues and reporting — FAIL on external moderation); at least 5 needed"
+            ),
+        "{why}"
+    );
+    for private in ["EA1", "marks inflated", "Consent was not discussed"] {
+        assert!(!c1.contains(private), "{private}: {c1}");
+    }
+}
+
 /// A fail a third marker gave after an assessor's referral is told to the
 /// candidate as such: not who referred it, nor who the third marker was.
 #[test]

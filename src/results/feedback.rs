@@ -11,7 +11,7 @@ use crate::results::decisions::Ruling;
 use crate::results::gather::{Cohort, FoundSheet};
 use crate::results::reconcile::{CandidateResult, StationDetail};
 use crate::rubric::Rubric;
-use crate::scoring::{StationOutcome, fmt_marks, fmt_percent};
+use crate::scoring::{AssessmentResult, StationOutcome, fmt_marks, fmt_percent};
 
 /// A name or title on one line, safe in Markdown and read as it is in
 /// plain text: only what Markdown would take for structure at the start of
@@ -41,16 +41,26 @@ fn verbatim(text: &str) -> String {
     format!("{fence}text\n{}\n{fence}", text.trim_end())
 }
 
-/// The reasons behind the whole result's pass, in words: the stations
-/// failed left out of them (each is told below, as the candidate may be
-/// told it), and, as for a fail, who decided or moderated and why.
-fn pass_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -> Vec<String> {
+/// The reasons behind the whole result `r`'s pass, in words: the
+/// stations failed left out of them (each is told below, as the candidate
+/// may be told it), and, as for a fail, who decided or moderated and why.
+fn pass_reasons(r: &AssessmentResult) -> Vec<String> {
+    passes_told(r.reasons.iter(), &failed_list(r, str::to_string))
+}
+
+/// [`pass_reasons`] of `reasons`, whose result lists its failed stations
+/// as `listed`.
+fn passes_told<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>, listed: &str) -> Vec<String> {
     reasons
-        .filter(|r| r.verdict == crate::scoring::Outcome::Pass)
-        .map(|r| {
-            let mut text = r.text.clone();
+        .filter(|reason| reason.verdict == crate::scoring::Outcome::Pass)
+        .map(|reason| {
+            let mut text = reason.text.clone();
+            if !listed.is_empty() && text.contains(listed) {
+                text = text.replacen(listed, "", 1);
+            }
+            // Failed stations listed otherwise than this result's own:
+            // to the bracket that closes the list, past those inside.
             while let Some(at) = text.find(" (failed: ") {
-                // To the bracket that closes it, past those inside.
                 let mut depth = 0usize;
                 let end = text[at + 1..]
                     .char_indices()
@@ -70,7 +80,32 @@ fn pass_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -
         .collect()
 }
 
-/// The reasons behind a station's or the whole result's fail, in words.
+/// The reasons behind the whole result `r`'s fail, in words: each failed
+/// station in the list of them told as the candidate is told it, and the
+/// rest of the reason after it kept.
+fn result_fail_reasons(r: &AssessmentResult) -> Vec<String> {
+    let listed = failed_list(r, str::to_string);
+    r.reasons
+        .iter()
+        .filter(|reason| reason.verdict == crate::scoring::Outcome::Fail)
+        .map(|reason| {
+            if !listed.is_empty() && reason.text.contains(&listed) {
+                told(&reason.text.replacen(&listed, &failed_list(r, told), 1))
+            } else {
+                told(&reason.text)
+            }
+        })
+        .collect()
+}
+
+/// The failed stations of `r` as its reasons list them, each station's
+/// reason said by `words`.
+fn failed_list(r: &AssessmentResult, words: impl Fn(&str) -> String) -> String {
+    let scored: Vec<&crate::scoring::StationResult> = r.stations.iter().filter(|s| s.is_scored()).collect();
+    crate::scoring::failed_stations(&scored, words)
+}
+
+/// The reasons behind a station's fail, in words.
 fn fail_reasons<'a>(reasons: impl Iterator<Item = &'a crate::scoring::Reason>) -> Vec<String> {
     reasons
         .filter(|r| r.verdict == crate::scoring::Outcome::Fail)
@@ -323,7 +358,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
     }
     // A deferred candidate has no result at this sitting: no reasons for one.
     if settled && c.deferred.is_none() && r.outcome == crate::scoring::Outcome::Fail && fb.station_results {
-        let why = fail_reasons(r.reasons.iter());
+        let why = result_fail_reasons(r);
         if !why.is_empty() {
             blocks.push(Block::Para(vec![text(why_line(&why))]));
         }
@@ -339,7 +374,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
             .values()
             .any(|d| d.final_result.outcome == StationOutcome::Fail)
     {
-        let why = pass_reasons(r.reasons.iter());
+        let why = pass_reasons(r);
         if !why.is_empty() {
             blocks.push(Block::Para(vec![text(format!(
                 "You passed although not every station was passed. {}",
@@ -591,7 +626,7 @@ background: #f4f4f4; }
 
 #[cfg(test)]
 mod tests {
-    use super::pass_reasons;
+    use super::passes_told;
     use crate::scoring::{Outcome, Reason};
 
     /// A pass told with a station passed on moderation, or decided by the
@@ -615,13 +650,33 @@ mod tests {
             ),
             Reason::new(Outcome::Fail, "not told as a pass"),
         ];
+        let told = [
+            "5 of 6 stations passed; at least 5 needed",
+            "station 'Shoulder': PASS on external moderation",
+            "station 'Ankle': decided PASS",
+        ];
+        // The failed stations as the result lists them, or (listed
+        // otherwise) to the bracket that closes the list.
+        let listed = " (failed: Knee — absent; the absence counts as a fail (by Exam lead, 2026-06-02 10:00 UTC: \
+                      No mitigating circumstances))";
+        assert_eq!(passes_told(reasons.iter(), listed), told);
+        assert_eq!(passes_told(reasons.iter(), ""), told);
+    }
+
+    /// A reason whose words close a bracket they did not open: the list
+    /// of failed stations, as the result makes it, is taken out whole, not
+    /// to that bracket (which would leave the rest of the reason told).
+    #[test]
+    fn a_bracket_in_a_reason_does_not_end_the_failed_stations() {
+        let listed = " (failed: Knee — absent; the absence counts as a fail (by Exam lead, 2026-06-02: \
+                      1) no certificate; 2) late)";
+        let reasons = [Reason::new(
+            Outcome::Pass,
+            format!("5 of 6 stations passed{listed}; at least 5 needed"),
+        )];
         assert_eq!(
-            pass_reasons(reasons.iter()),
-            [
-                "5 of 6 stations passed; at least 5 needed",
-                "station 'Shoulder': PASS on external moderation",
-                "station 'Ankle': decided PASS",
-            ]
+            passes_told(reasons.iter(), listed),
+            ["5 of 6 stations passed; at least 5 needed"]
         );
     }
 }

@@ -157,6 +157,45 @@ pub fn score_station(
     Ok(result)
 }
 
+/// The stations of `scored` that failed, each with why (a global rating
+/// below the level needed, a critical item), as the stations-passed
+/// rule's reason lists them: ` (failed: Knee — …, Ankle — …)`, or empty
+/// where none failed. A FAIL beside a high total says itself what it
+/// rests on. `words` gives a station's reason as it is to be said: the
+/// feedback tells a candidate less than the exam board is told.
+pub fn failed_stations(scored: &[&StationResult], words: impl Fn(&str) -> String) -> String {
+    let failed: Vec<String> = scored
+        .iter()
+        .filter(|s| s.outcome == StationOutcome::Fail)
+        .map(|s| {
+            // The station's own words without what this list says already
+            // (its name) or says elsewhere (where its pass mark comes
+            // from), and no brackets.
+            let prefix = format!("station '{}': ", s.title);
+            let at = format!(" at station '{}'", s.title);
+            let source = s.pass_mark.as_ref().map(|p| format!(" ({})", p.source));
+            match s.reasons.iter().find(|r| r.verdict == Outcome::Fail) {
+                Some(r) => {
+                    let text = words(&r.text);
+                    let mut why = text.strip_prefix(&prefix).unwrap_or(&text).replace(&at, "");
+                    if let Some(source) = &source
+                        && let Some(cut) = why.strip_suffix(source.as_str())
+                    {
+                        why = cut.to_string();
+                    }
+                    format!("{} — {why}", s.title)
+                }
+                None => s.title.clone(),
+            }
+        })
+        .collect();
+    if failed.is_empty() {
+        String::new()
+    } else {
+        format!(" (failed: {})", failed.join(", "))
+    }
+}
+
 fn critical_fail(station: &Station, item: &crate::rubric::Item, given: String) -> CriticalFail {
     CriticalFail {
         station: station.id.clone(),
@@ -524,39 +563,7 @@ pub fn overall(
                     .filter(|s| !matches!(s.outcome, StationOutcome::Pass | StationOutcome::Fail))
                     .count();
                 let all = if *needed == scored.len() { " (all)" } else { "" };
-                // Each failed station with why it failed (a global rating
-                // below the level needed, a critical item): a FAIL beside a
-                // high total says itself what it rests on.
-                let failed: Vec<String> = scored
-                    .iter()
-                    .filter(|s| s.outcome == StationOutcome::Fail)
-                    .map(|s| {
-                        // The station's own words without what this list
-                        // says already (its name) or says elsewhere (where
-                        // its pass mark comes from), and no brackets.
-                        let prefix = format!("station '{}': ", s.title);
-                        let at = format!(" at station '{}'", s.title);
-                        let source = s.pass_mark.as_ref().map(|p| format!(" ({})", p.source));
-                        match s.reasons.iter().find(|r| r.verdict == Outcome::Fail) {
-                            Some(r) => {
-                                let mut why =
-                                    r.text.strip_prefix(&prefix).unwrap_or(&r.text).replace(&at, "");
-                                if let Some(source) = &source
-                                    && let Some(cut) = why.strip_suffix(source.as_str())
-                                {
-                                    why = cut.to_string();
-                                }
-                                format!("{} — {why}", s.title)
-                            }
-                            None => s.title.clone(),
-                        }
-                    })
-                    .collect();
-                let failed = if failed.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (failed: {})", failed.join(", "))
-                };
+                let failed = failed_stations(&scored, str::to_string);
                 let text = format!(
                     "{stations_passed} of {} stations passed{failed}; at least {needed}{all} needed",
                     scored.len()

@@ -16,7 +16,7 @@ mod engine;
 mod result;
 mod sheet;
 
-pub use engine::{applied_pass_mark, overall, score_candidate, score_station};
+pub use engine::{applied_pass_mark, failed_stations, overall, score_candidate, score_station};
 pub use result::*;
 pub use sheet::*;
 
