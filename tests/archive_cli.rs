@@ -813,6 +813,53 @@ fn a_second_collect_while_one_holds_the_archive_is_refused_with_nothing_changed(
     assert_eq!(stored(&archive), before);
 }
 
+/// Two first collects into one archive at once (two windows, a script
+/// run twice): one makes the archive, the other waits for it and finds
+/// its journals collected, or says the archive is in use. Never that the
+/// archive is damaged, whose advice (start a new archive) would be wrong.
+#[test]
+fn two_first_collects_at_once_make_one_archive_and_neither_calls_it_damaged() {
+    let dir = Dir::new("archive-two-first");
+    let folder = dir.sub("laptops");
+    common::simulate_into(OSCE, &folder, 30, 3, 5);
+    let bin = assert_cmd::cargo::cargo_bin("osce");
+    for round in 0..6 {
+        let archive = dir.0.join(format!("exam-{round}.osce"));
+        let both: Vec<std::process::Child> = (0..2)
+            .map(|_| {
+                std::process::Command::new(&bin)
+                    .args(["collect", s(&archive), s(&folder)])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("runs")
+            })
+            .collect();
+        let mut made = 0;
+        for child in both {
+            let o = child.wait_with_output().expect("ends");
+            let said = format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert!(!said.contains("damaged"), "round {round}: {said}");
+            match o.status.code() {
+                Some(0) => made += 1,
+                Some(2) => assert!(
+                    said.contains("in use by another osce command"),
+                    "round {round}: {said}"
+                ),
+                other => panic!("round {round}: exit {other:?}: {said}"),
+            }
+        }
+        assert!(made >= 1, "round {round}: neither collect made the archive");
+        let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+        assert_eq!(code, 0, "round {round}: {out}");
+        assert_eq!(stored(&archive).len(), 30 * 6, "round {round}");
+    }
+}
+
 #[test]
 fn a_same_size_rewrite_with_its_time_put_back_is_still_read_and_refused() {
     let dir = Dir::new("archive-touch");

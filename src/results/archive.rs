@@ -383,10 +383,10 @@ impl Archive {
         } else {
             archive.check_format()?;
         }
-        // In one transaction: a view dropped is never left unmade.
-        archive
-            .conn
-            .unchecked_transaction()
+        // In one transaction: a view dropped is never left unmade. The
+        // write lock taken first (waiting for another collect's), as
+        // everything this writes.
+        rusqlite::Transaction::new_unchecked(&archive.conn, rusqlite::TransactionBehavior::Immediate)
             .and_then(|tx| {
                 add_missing(&tx)?;
                 tx.commit()
@@ -429,13 +429,23 @@ impl Archive {
         &self.path
     }
 
+    /// Makes the empty database an archive. Under the write lock, taken
+    /// first (waiting for another collect's, as every write does), the
+    /// file is looked at again: of two first collects at once, the one
+    /// that waited finds the archive made, and checks it as any other.
     fn create_schema(&self) -> Result<(), ArchiveError> {
-        let sql = format!(
-            "BEGIN; PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {FORMAT_VERSION}; {SCHEMA} COMMIT;"
-        );
-        self.conn
-            .execute_batch(&sql)
-            .map_err(|e| sql_error(&self.path, e))
+        let sql = |e| sql_error(&self.path, e);
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        if !self.is_empty()? {
+            tx.rollback().map_err(sql)?;
+            return self.check_format();
+        }
+        tx.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {FORMAT_VERSION}; {SCHEMA}"
+        ))
+        .map_err(sql)?;
+        tx.commit().map_err(sql)
     }
 
     /// Whether the file is an empty database: no application id, no table.
