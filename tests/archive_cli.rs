@@ -435,6 +435,36 @@ fn a_laptop_left_out_or_a_journal_gone_since_is_said_by_collect() {
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("C009"), "{out}");
 
+    // A sync client's renamed copy, the same bytes as its journal beside
+    // it, tidied away once collected: nothing is lost, so nothing said,
+    // on this collect or a later one.
+    let journal = a.join("msk-us-osce/e.jones@laptop-a/C003/knee.jsonl");
+    let copy = a.join("msk-us-osce/e.jones@laptop-a/C003/knee (Ann's conflicted copy 2026-06-01).jsonl");
+    std::fs::copy(&journal, &copy).expect("a renamed copy");
+    collect_says(&archive, &[&a, &b], "0 new journals");
+    std::fs::remove_file(&copy).expect("tidied away");
+    for _ in 0..2 {
+        let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+        assert_eq!(code, 0, "{out}");
+        assert!(!out.contains("conflicted copy"), "{out}");
+    }
+    // The journal itself gone, its renamed copy kept: nothing is lost
+    // either; but the copy gone too is said.
+    std::fs::copy(&journal, &copy).expect("a renamed copy");
+    collect_says(&archive, &[&a, &b], "0 new journals");
+    std::fs::remove_file(&journal).expect("the journal removed");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("C003/knee"), "{out}");
+    std::fs::remove_file(&copy).expect("the copy removed");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("C003/knee.jsonl was collected from there (")
+            && out.contains("C003/knee (Ann's conflicted copy 2026-06-01).jsonl was collected from there ("),
+        "{out}"
+    );
+
     // One stick's folder used for another laptop's: the first laptop's
     // files are not said gone from it (their examiner's folder is not
     // there), only the folder as a whole as not named.

@@ -630,25 +630,38 @@ fn gone_from(tx: &Connection, folder: &Path, found: &[Found]) -> rusqlite::Resul
     let who_here: std::collections::HashSet<&Path> =
         found.iter().filter_map(|f| who_folder_of(&f.file)).collect();
     let mut stmt = tx.prepare_cached(
-        "SELECT s.source, s.journal, coalesce(j.records, 0), s.collected_at FROM sources s \
+        "SELECT s.source, s.journal, coalesce(j.records, 0), s.collected_at, s.length FROM sources s \
          LEFT JOIN journals j ON j.path = s.journal WHERE s.folder = ?1 ORDER BY s.source",
     )?;
     let rows = stmt.query_map(params![folder.to_string_lossy()], |r| {
-        Ok(GoneFile {
-            file: PathBuf::from(r.get::<_, String>(0)?),
-            journal: r.get(1)?,
-            records: r.get(2)?,
-            collected_at: r.get(3)?,
-        })
+        Ok((
+            GoneFile {
+                file: PathBuf::from(r.get::<_, String>(0)?),
+                journal: r.get(1)?,
+                records: r.get(2)?,
+                collected_at: r.get(3)?,
+            },
+            r.get::<_, i64>(4)?,
+        ))
     })?;
     let mut gone = Vec::new();
     for row in rows {
-        let row = row?;
+        let (row, length) = row?;
         // A journal holding nothing (opened and never written to, removed
-        // when its sheet was closed) loses nothing by going.
+        // when its sheet was closed) loses nothing by going; nor does a
+        // copy of a journal another file in the folder holds as far, or
+        // further (a sync client's renamed copy tidied away).
+        let held_here = || {
+            found.iter().any(|f| {
+                f.rel == row.journal
+                    && f.file != row.file
+                    && fs::metadata(&f.file).is_ok_and(|m| m.len() >= length.max(0) as u64)
+            })
+        };
         if row.records > 0
             && !here.contains(row.file.as_path())
             && who_folder_of(&row.file).is_some_and(|w| who_here.contains(w))
+            && !held_here()
         {
             gone.push(row);
         }
