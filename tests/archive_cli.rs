@@ -687,6 +687,57 @@ fn damage_to_bytes_a_command_does_not_read_is_found_by_audit() {
         out.contains("C003/shoulder.jsonl: its stored bytes do not match the BLAKE3"),
         "{out}"
     );
+    // The bytes are what is damaged: not said of the reading kept.
+    assert!(!out.contains("the reading the archive keeps of it"), "{out}");
+}
+
+/// The archive's copy of a journal damaged after it was collected, and
+/// the laptop's file, unchanged, read again (touched, or from a copy of
+/// the folder): collect restores the archive's copy from it, says so,
+/// and the archive audits clean. It does not refuse the sound file as
+/// changed, nor keep it as another history (a conflict). A copy that
+/// does not hold what was collected either is refused, said as such.
+#[test]
+fn a_journal_damaged_in_the_archive_is_restored_from_the_laptops_sound_copy() {
+    let dir = Dir::new("archive-restore");
+    let (a, _) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    assert_eq!(run_osce(&["collect", s(&archive), s(&a), "--rubric", OSCE]).0, 0);
+    let before = stored(&archive);
+    change_stored_bytes(&archive);
+    let copy = dir.sub("stick");
+    copy_journals(&a, &copy);
+    let (code, out) = run_osce(&["collect", s(&archive), s(&copy)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "warning: msk-us-osce/e.jones@laptop-a/C003/shoulder.jsonl: the archive's copy was damaged since it \
+             was collected"
+        ) && out.contains("holds what was collected, and was stored in its place"),
+        "{out}"
+    );
+    assert!(!out.contains("refused") || out.contains("0 refused"), "{out}");
+    assert_eq!(stored(&archive), before);
+    let (code, out) = run_osce(&["audit", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("CONFLICT"), "{out}");
+
+    // Damaged again, and the only copy at hand changed too.
+    change_stored_bytes(&archive);
+    let other = dir.sub("other");
+    copy_journals(&a, &other);
+    let changed = other.join("msk-us-osce/e.jones@laptop-a/C003/shoulder.jsonl");
+    let text = std::fs::read_to_string(&changed).expect("journal");
+    std::fs::write(&changed, text.replacen("\"level\":0", "\"level\":2", 1)).expect("changed");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&other)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("from the archive's copy of the journal, which is itself damaged")
+            && !out.contains("another history"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -188,6 +188,14 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             file.display()
         );
     }
+    for (journal, file) in &done.restored {
+        errln!(
+            "warning: {journal}: the archive's copy was damaged since it was collected (its stored bytes no longer \
+             matched the BLAKE3 recorded then); {} holds what was collected, and was stored in its place. Run \
+             `osce audit --archive` to check the rest of the archive",
+            file.display()
+        );
+    }
     // Files collected before that are no longer in a folder read now:
     // up to ten named, beyond that five and a count.
     let gone_named = if done.gone.len() > 10 { 5 } else { done.gone.len() };

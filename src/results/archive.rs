@@ -569,6 +569,11 @@ pub struct Collected {
     /// are kept in the `replaced` table): (journal, the failing copy's
     /// files and verdict, the file of the sound copy).
     pub replaced: Vec<(String, String, PathBuf)>,
+    /// Journals whose copy in the archive was damaged since it was
+    /// collected (its bytes no longer matching the BLAKE3 recorded),
+    /// stored again from a file holding what was collected: (journal,
+    /// file).
+    pub restored: Vec<(String, PathBuf)>,
     /// Journals stored with an unfinished last line (a copy still arriving,
     /// or a crash mid-write): (journal, what).
     pub torn: Vec<(String, String)>,
@@ -1117,6 +1122,8 @@ fn list(folder: &Path) -> Result<Vec<Found>, ArchiveError> {
 struct Held {
     rowid: i64,
     length: usize,
+    /// The BLAKE3 of the bytes stored, recorded as they were stored.
+    blake3: String,
     anchored_length: usize,
     /// Whether what is held fails its checks.
     failing: bool,
@@ -1131,6 +1138,35 @@ struct Held {
 const IN_PIECES: usize = 1 << 20;
 
 impl Held {
+    /// Whether the bytes stored are no longer those whose BLAKE3 was
+    /// recorded as they were stored: the archive's copy damaged since.
+    fn damaged(&self, tx: &Connection) -> rusqlite::Result<bool> {
+        let mut hasher = blake3::Hasher::new();
+        match &self.bytes {
+            Some(bytes) => {
+                hasher.update(bytes);
+            }
+            None => {
+                let blob = tx.blob_open(rusqlite::MAIN_DB, "journals", "bytes", self.rowid, true)?;
+                let mut piece = vec![0u8; IN_PIECES.min(blob.len())];
+                let mut at = 0;
+                while at < blob.len() {
+                    let len = IN_PIECES.min(blob.len() - at);
+                    blob.read_at_exact(&mut piece[..len], at)?;
+                    hasher.update(&piece[..len]);
+                    at += len;
+                }
+            }
+        }
+        Ok(hasher.finalize().to_hex().as_str() != self.blake3)
+    }
+
+    /// Whether `new` begins with what was stored, as its recorded BLAKE3
+    /// says (whatever the stored bytes say now).
+    fn begins(&self, new: &[u8]) -> bool {
+        new.len() >= self.length && blake3::hash(&new[..self.length]).to_hex().as_str() == self.blake3
+    }
+
     /// Where the stored bytes and `new` first differ (the length of the
     /// shorter where one begins the other).
     fn difference(&self, tx: &Connection, new: &[u8]) -> rusqlite::Result<usize> {
@@ -1341,8 +1377,8 @@ pub fn collect(
                 };
                 let mut held: Option<Held> = tx
                     .prepare_cached(
-                        "SELECT rowid, length, anchored_length, CASE WHEN length <= ?2 THEN bytes END, failing \
-                         FROM journals WHERE path = ?1",
+                        "SELECT rowid, length, anchored_length, CASE WHEN length <= ?2 THEN bytes END, failing, \
+                         blake3 FROM journals WHERE path = ?1",
                     )
                     .and_then(|mut stmt| {
                         stmt.query_row(params![f.rel, IN_PIECES as i64], |r| {
@@ -1352,6 +1388,7 @@ pub fn collect(
                                 anchored_length: r.get::<_, i64>(2)? as usize,
                                 bytes: r.get(3)?,
                                 failing: r.get(4)?,
+                                blake3: r.get(5)?,
                             })
                         })
                         .optional()
@@ -1463,6 +1500,32 @@ pub fn collect(
                                 out.copies += 1;
                             }
                             false
+                        } else if h.damaged(&tx).map_err(sql)? {
+                            // The archive's own copy damaged since it was
+                            // collected: this copy, holding what was
+                            // collected (its BLAKE3 as recorded), restores
+                            // it; one that does not cannot be told from it.
+                            if h.begins(&bytes) {
+                                out.restored.push((f.rel.clone(), f.file.clone()));
+                                true
+                            } else {
+                                out.refused.push(Refusal {
+                                    kept_beside: false,
+                                    journal: f.rel.clone(),
+                                    file: f.file.clone(),
+                                    why: format!(
+                                        "differs at line {} (byte {}) from the archive's copy of the journal, \
+                                         which is itself damaged (its stored bytes no longer match the BLAKE3 \
+                                         recorded when they were collected; `osce audit --archive` names it), and \
+                                         this copy does not hold what was collected either. The archive keeps its \
+                                         copy; collect from a copy that holds what was collected to restore it, or \
+                                         collect every folder into a new archive. Keep this file as evidence",
+                                        line_at(&bytes, differ),
+                                        differ + 1
+                                    ),
+                                });
+                                continue;
+                            }
                         } else {
                             let (at, line) = (differ, line_at(&bytes, differ));
                             // A sheet's other history is kept beside it, so
