@@ -405,6 +405,17 @@ fn a_laptop_left_out_or_a_journal_gone_since_is_said_by_collect() {
         "{out}"
     );
     assert!(!out.contains("laptop-a was collected before"), "{out}");
+    // The exam lead's folder of decisions alone: the laptops not named
+    // are not said (nothing of theirs was brought).
+    let lead = dir.sub("lead");
+    for j in journals(&a).iter().filter(|j| j.ends_with("decisions.jsonl")) {
+        let there = lead.join(j.strip_prefix(&a).expect("inside"));
+        std::fs::create_dir_all(there.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(j, &there).expect("copy");
+    }
+    let (code, out) = run_osce(&["collect", s(&archive), s(&lead)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("not named this time"), "{out}");
     // A journal removed from a laptop's folder after it was collected is
     // said by name, and kept.
     let gone = journals(&a)

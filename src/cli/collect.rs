@@ -222,9 +222,18 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     // taken out) is counted, not named: its path means nothing here.
     // A folder whose parent is here (a stick's folder, the stick taken
     // out) is still named: the module leader can tell which is missing.
-    let (here, away): (Vec<_>, Vec<_>) = done
-        .not_named
+    // Laptops' folders alone (those that held sheets), and only where
+    // sheets were collected: not where only decisions or moderation were
+    // (the exam lead's folder, an assessor's returned), nor those folders
+    // when laptops are collected.
+    let not_named = if done.held_sheets {
+        done.not_named.as_slice()
+    } else {
+        &[]
+    };
+    let (here, away): (Vec<_>, Vec<_>) = not_named
         .iter()
+        .filter(|n| n.sheets > 0)
         .cloned()
         .partition(|n| n.folder.exists() || n.folder.parent().is_some_and(Path::exists));
     if !away.is_empty() {

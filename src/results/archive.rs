@@ -569,6 +569,9 @@ pub struct Collected {
     /// are kept in the `replaced` table): (journal, the failing copy's
     /// files and verdict, the file of the sound copy).
     pub replaced: Vec<(String, String, PathBuf)>,
+    /// Whether a folder read held any sheet's journal: not only an exam
+    /// lead's decisions or an assessor's moderation.
+    pub held_sheets: bool,
     /// Journals whose copy in the archive was damaged since it was
     /// collected (its bytes no longer matching the BLAKE3 recorded),
     /// stored again from a file holding what was collected: (journal,
@@ -616,6 +619,9 @@ pub struct NotNamed {
     pub journals: i64,
     /// When it was last collected (the last run that named it).
     pub last_collected: String,
+    /// How many of its journals are sheets' (none in an exam lead's
+    /// folder of decisions, or an assessor's of moderation).
+    pub sheets: i64,
 }
 
 impl Collected {
@@ -696,7 +702,9 @@ fn not_named(tx: &Connection, folders: &[PathBuf]) -> rusqlite::Result<Vec<NotNa
         "SELECT folder, count(DISTINCT journal), \
                 coalesce((SELECT max(r.time) FROM runs r \
                           WHERE instr(char(10) || r.folders || char(10), char(10) || s.folder || char(10)) > 0), \
-                         max(collected_at)) \
+                         max(collected_at)), \
+                count(DISTINCT CASE WHEN s.journal IN (SELECT path FROM journals WHERE kind = 'sheet') \
+                                    THEN s.journal END) \
          FROM sources s GROUP BY folder ORDER BY folder",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -704,6 +712,7 @@ fn not_named(tx: &Connection, folders: &[PathBuf]) -> rusqlite::Result<Vec<NotNa
             folder: PathBuf::from(r.get::<_, String>(0)?),
             journals: r.get(1)?,
             last_collected: r.get(2)?,
+            sheets: r.get(3)?,
         })
     })?;
     let mut out = Vec::new();
@@ -1263,6 +1272,7 @@ pub fn collect(
         if found.is_empty() {
             out.empty_folders.push(folder.clone());
         }
+        out.held_sheets |= found.iter().any(|f| f.kind == "sheet");
         out.gone.extend(gone_from(&tx, &real, &found).map_err(sql)?);
         // Every file's size and times first, on every core: with nothing
         // changed, that is most of the work.
