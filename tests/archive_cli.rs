@@ -2541,7 +2541,9 @@ fn collect_with_the_rubric_reads_every_sheet_ahead_and_a_wrong_rubric_collects_n
     let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b), "--rubric", OSCE]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("36 sheets of assessment") && !out.contains("kept"),
+        out.contains("36 sheets of assessment")
+            && out.contains("(each read before: its reading is in the archive already)")
+            && !out.contains("kept"),
         "{out}"
     );
 }

@@ -452,6 +452,8 @@ fn read_ahead(
         rubric.id,
         path.display(),
         match kept {
+            0 if !cohort.sheets.is_empty() =>
+                " (each read before: its reading is in the archive already)".to_string(),
             0 => String::new(),
             n => format!(
                 " ({} kept for the commands that read the archive)",
