@@ -2654,6 +2654,57 @@ fn a_rest_round_after_the_changeover_is_said_at_once() {
     );
 }
 
+/// No start time: a candidate looked ahead to with → is said to come
+/// later, naming the one due first; never asked about as the candidate in
+/// front of the examiner (enter on it would open the wrong person's
+/// sheet). So before anything is submitted, and in the changeover after.
+#[test]
+fn a_later_candidate_looked_ahead_to_without_a_clock_is_not_asked_about() {
+    let mut h = six_at_the_knee("");
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    assert!(
+        h.render(80, 24)
+            .contains("Is this the candidate in front of you?")
+    );
+    h.key(KeyCode::Right);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("A later candidate, in round 2: C002 (round 1) comes first")
+            && !screen.contains("Is this the candidate in front of you?")
+            && screen.contains("enter: open the sheet")
+            && !screen.contains("enter: yes"),
+        "{screen}"
+    );
+    h.key(KeyCode::Left);
+    assert!(
+        h.render(80, 24)
+            .contains("Is this the candidate in front of you?")
+    );
+    // C002 marked and submitted: C001 comes after the changeover, and the
+    // candidate after them is a later one.
+    h.key(KeyCode::Enter);
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(700.0);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(
+        h.render(80, 24)
+            .contains("Next candidate, once the changeover ends:")
+    );
+    h.key(KeyCode::Right);
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("A later candidate, in round 4: C001 (round 2) comes first")
+            && !screen.contains("Next candidate, once the changeover ends:"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_rest() {
     // No start time: the rounds follow the station timer.

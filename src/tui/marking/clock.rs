@@ -277,6 +277,14 @@ impl App {
         done || self.latest_round().is_some_and(|latest| open < latest)
     }
 
+    /// Station circuit: the candidate of `round` (0 for the first), where
+    /// it is not a rest here.
+    pub fn candidate_of_round(&self, round: usize) -> Option<&super::Candidate> {
+        let session = self.session.as_ref()?;
+        let arrival = (*session.circuit.as_ref()?.rounds.get(round)?)?;
+        session.candidates.get(arrival)
+    }
+
     /// Station circuit: the round of the candidate `id`.
     pub(super) fn round_of_candidate(&self, id: &str) -> Option<usize> {
         let session = self.session.as_ref()?;
@@ -546,6 +554,15 @@ impl App {
             return Arrival::Here;
         };
         let standing = plan.standing(self.wall);
+        // Without a clock, the candidate of the first round still to come
+        // here is the one due: a later one is said as such, never asked
+        // about as the one in front of the examiner.
+        if standing.is_none()
+            && let Some(due) = self.next_to_come(0)
+            && round > due
+        {
+            return Arrival::Ahead { round, due };
+        }
         // Without a clock, the next candidate comes when the one still in
         // the room leaves; by the clock, in their round, which begins as
         // the one in the room leaves.
@@ -890,6 +907,10 @@ pub enum Arrival {
     AfterChangeover { rests: usize },
     /// Coming once the rest rounds before theirs are over (no clock).
     AfterRest,
+    /// Without a clock: their round (0 for the first) comes after `due`'s,
+    /// the first round whose candidate is still to come here (looked
+    /// ahead to with →): not the candidate in front of the examiner.
+    Ahead { round: usize, due: usize },
     /// Coming in their round (0 for the first), which begins in this long
     /// by the circuit's clock.
     Later { round: usize, starts_in: Duration },

@@ -82,6 +82,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
                 round + 1,
                 fmt_countdown(starts_in)
             ),
+            Arrival::Ahead { round, due } => format!(
+                "A later candidate, in round {}: {} comes first",
+                round + 1,
+                app.candidate_of_round(due).map_or_else(
+                    || format!("round {}'s candidate", due + 1),
+                    |c| format!("{} (round {})", c.id, due + 1)
+                )
+            ),
             Arrival::Gone { round } => format!("Round {} is over: this candidate has left.", round + 1),
         },
     };
