@@ -2415,6 +2415,39 @@ fn the_examiner_is_shown_while_marking_on_the_circuits_clock() {
     }
 }
 
+/// On the circuit's clock a reset timer, started again, follows the
+/// round: the question and what it says after promise no fresh reading
+/// and station time, which the candidate does not get back. Without a
+/// clock it does go back to the start of the station.
+#[test]
+fn a_timer_reset_on_the_circuits_clock_says_it_follows_the_round() {
+    for (start, says) in [
+        ("2026-11-23T09:00Z", "it follows the round by the circuit's clock"),
+        (
+            "",
+            "sets the timer back to the start of the station (reading time first)",
+        ),
+    ] {
+        let mut h = six_at_the_knee(start);
+        h.tick(0.0);
+        h.key(KeyCode::Enter);
+        h.key(KeyCode::Char(' '));
+        h.tick(100.0);
+        h.chars("1");
+        h.key(KeyCode::Char('R'));
+        assert!(h.render(120, 40).contains("Reset the timer?"));
+        let detail = h.app.ask.as_ref().map(|a| a.detail.clone()).unwrap_or_default();
+        assert!(detail.contains(says), "{detail}");
+        h.key(KeyCode::Char('y'));
+        let notice = h.app.notice.clone().unwrap_or_default();
+        assert_eq!(
+            notice.contains("Timer reset: space starts it again where the round is"),
+            !start.is_empty(),
+            "{notice}"
+        );
+    }
+}
+
 #[test]
 fn the_circuit_clock_says_the_round_and_a_rest_plainly() {
     let mut h = six_at_the_knee("2026-11-23T09:00Z");

@@ -87,7 +87,12 @@ impl App {
         }
         let elapsed = timer.elapsed(now);
         *timer = Timer::new(timer.plan().clone());
-        self.notice = Some("Timer reset: space starts it again. The reset is recorded.".to_string());
+        self.notice = Some(if self.open_round().is_some() {
+            "Timer reset: space starts it again where the round is, by the circuit's clock. The reset is recorded."
+                .to_string()
+        } else {
+            "Timer reset: space starts it again. The reset is recorded.".to_string()
+        });
         self.append_all(vec![Event::Timer {
             action: TimerAction::Reset,
             elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),

@@ -319,10 +319,17 @@ impl App {
         } else if timer.display(now).phase == Phase::Done {
             self.notice = Some("The timer has finished: it cannot be reset.".to_string());
         } else if sheet.state.has_marks() {
+            // By the circuit's clock, started again the timer follows the
+            // round: the candidate's time is not given back.
+            let back = if self.open_round().is_some() {
+                "Resetting stops the timer; started again (space), it follows the round by the circuit's clock, so the candidate's time is not given back"
+            } else {
+                "Resetting sets the timer back to the start of the station (reading time first)"
+            };
             self.ask = Some(Ask {
                 question: "Reset the timer?".to_string(),
                 detail: format!(
-                    "The sheet of {} has marks on it. Resetting sets the timer back to the start of the station (reading time first); the marks stay, and the reset is recorded with the time the timer had run.",
+                    "The sheet of {} has marks on it. {back}; the marks stay, and the reset is recorded with the time the timer had run.",
                     self.sheet_words()
                 ),
                 yes: AskFor::ResetTimer,
