@@ -1646,6 +1646,41 @@ fn home_starts_a_station_circuit_for_one_of_the_rosters_circuits() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Candidate by candidate from the home screen, an id not on the roster:
+/// the fix is said in the screen's own words (its fields), not only as a
+/// command-line flag the examiner never typed.
+#[test]
+fn home_says_a_candidate_not_on_the_roster_in_the_screens_words() {
+    let dir = temp_dir();
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(t0));
+    let mut app = App::home(exec.home(Path::new("rubrics"), "E03"), Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let mut press = |app: &mut App, code: KeyCode| press(app, &mut exec, code);
+    press(&mut app, KeyCode::Left); // the OSCE
+    press(&mut app, KeyCode::Tab); // examiner (E03 already)
+    press(&mut app, KeyCode::Tab); // mode: candidate by candidate
+    press(&mut app, KeyCode::Tab); // candidate id
+    for c in "C0O5".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Tab); // candidate name
+    press(&mut app, KeyCode::Tab); // roster
+    for c in "rubrics/msk-ultrasound-osce.roster.csv".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let error = app.home_mut().and_then(|h| h.error.clone()).unwrap_or_default();
+    assert!(
+        error.contains("candidate \"C0O5\" is not on the roster (did you mean \"C005\"?)")
+            && error.contains("clear the Roster file field"),
+        "{error}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A storm of resizes between 10×3 and 300×100 while the timer runs: every
 /// size draws without a panic, keys are ignored while too small, and the
 /// timer reads exactly what the clock says afterwards (no drift).

@@ -143,8 +143,9 @@ pub fn session(
                                     r.candidates.iter().map(|c| c.id.as_str()),
                                 );
                                 return Err(format!(
-                                    "candidate \"{id}\" is not on the roster{}: check the id, or leave out \
-                                     --roster to mark a candidate who is not on it",
+                                    "candidate \"{id}\" is not on the roster{}: check the id, or leave the \
+                                     roster out (clear the Roster file field, or osce score ... without --roster) \
+                                     to mark a candidate who is not on it",
                                     near.map_or(String::new(), |n| format!(" (did you mean \"{n}\"?)"))
                                 ));
                             }
@@ -162,7 +163,8 @@ pub fn session(
                 }
                 (None, Some(r)) => from_roster(r, (0..r.candidates.len()).collect()),
                 (None, None) => {
-                    return Err("name a candidate (--candidate) or give a roster (--roster)".to_string());
+                    return Err("name a candidate (the Candidate id field, or osce score ... --candidate) or give a roster (the Roster file \
+                         field, or --roster)".to_string());
                 }
             };
             if candidates.is_empty() {
