@@ -1234,3 +1234,55 @@ fn a_timer_end_written_late_is_exported_when_it_fell_due() {
     let fell_due = (t + chrono::Duration::seconds(720)).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     assert_eq!(row["ended"], fell_due, "{row:?}");
 }
+
+/// A station double-marked with two global ratings: the station's rating
+/// in stations.csv is the first marker's (as standard setting uses it),
+/// and the note says so and what the other marker gave. With the same
+/// rating from both, nothing more is said.
+#[test]
+fn a_double_marked_stations_two_global_ratings_are_both_in_its_note() {
+    let d = Dir::new();
+    let s = d.0.join("sessions");
+    let osce = "rubrics/msk-ultrasound-osce.ron";
+    common::sheet(&s, osce, "knee", "C001", "E01@lap1", common::Marks::Top, true, 0);
+    common::sheet(
+        &s,
+        osce,
+        "knee",
+        "C001",
+        "E02@lap2",
+        common::Marks::LoseFirst(1),
+        true,
+        1,
+    );
+    common::sheet(&s, osce, "ankle", "C001", "E01@lap1", common::Marks::Top, true, 0);
+    common::sheet(&s, osce, "ankle", "C001", "E02@lap2", common::Marks::Top, true, 1);
+    let out = d.0.join("export");
+    let (_, text) = export(&[
+        osce,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (headers, rows) = read_csv(&out.join("stations.csv"));
+    let col = |name: &str| headers.iter().position(|h| h == name).expect("column");
+    let row = |station: &str| {
+        rows.iter()
+            .find(|r| r[col("station_id")] == station)
+            .unwrap_or_else(|| panic!("{station}: {text}"))
+    };
+    let knee = row("knee");
+    assert_eq!(knee[col("global_rating")], "Excellent", "{knee:?}");
+    assert!(
+        knee[col("note")].contains("double-marked (E01 ")
+            && knee[col("note")]
+                .contains("; global rating E01's Excellent (the first marker's); E02 gave Borderline"),
+        "{knee:?}"
+    );
+    let ankle = row("ankle");
+    assert!(
+        ankle[col("note")].contains("double-marked (E01 ") && !ankle[col("note")].contains("global rating"),
+        "{ankle:?}"
+    );
+}

@@ -1191,7 +1191,7 @@ fn reconcile(
         // Competency and global-rating pass marks: both must pass.
         None => each.iter().all(|(_, r)| r.outcome == StationOutcome::Pass),
     };
-    let note;
+    let mut note;
     if waiting {
         result.outcome = StationOutcome::Incomplete;
         let rule = match rule {
@@ -1339,6 +1339,28 @@ fn reconcile(
             verdict_of(result.outcome),
             format!("station '{}': {note}", station.title),
         ));
+    }
+    // The first marker's global rating is the station's (standard
+    // setting uses it): where the others gave another, the note says
+    // whose counts and what each other marker gave.
+    if let Some((first, (level, label))) = each
+        .first()
+        .and_then(|(e, r)| Some((e, r.global_rating.as_ref()?)))
+    {
+        let others: Vec<String> = each[1..]
+            .iter()
+            .filter_map(|(e, r)| match &r.global_rating {
+                Some((l, _)) if l == level => None,
+                Some((_, other)) => Some(format!("{e} gave {other}")),
+                None => Some(format!("{e} gave none")),
+            })
+            .collect();
+        if !others.is_empty() {
+            note.push_str(&format!(
+                "; global rating {first}'s {label} (the first marker's); {}",
+                others.join(", ")
+            ));
+        }
     }
     detail(result, note)
 }
