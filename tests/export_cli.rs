@@ -1026,6 +1026,39 @@ fn examiners_reasons_for_unmarked_items_and_pauses_are_shown() {
         "{audit}"
     );
     assert!(audit.contains("paused 0:42 at 3:10: model felt faint"), "{audit}");
+
+    // The item marked in an amendment: the audit still lists what the
+    // first submission left unmarked and why, said as marked since.
+    let (mut j, _) = Store::new(&s)
+        .open_sheet(&key, &common::hash(OSCE))
+        .expect("open");
+    j.append(
+        Event::AmendStarted {
+            reason: "the LHB was seen after all".into(),
+        },
+        common::at(8),
+    )
+    .expect("amend");
+    j.append(
+        Event::Mark {
+            item: item.clone(),
+            level: Some(2),
+            label: "Done".into(),
+            late: false,
+        },
+        common::at(8),
+    )
+    .expect("mark");
+    let done = common::submitted(&j, OSCE);
+    j.append(done, common::at(9)).expect("submit");
+    drop(j);
+    let (_, audit) = common::run_osce(&["audit", OSCE, "--sessions", f]);
+    assert!(
+        audit.contains(&format!(
+            "{item}: candidate ran out of time before the LHB (marked since, in an amendment)"
+        )),
+        "{audit}"
+    );
 }
 
 /// Asked for the standard-set pass marks where standard setting cannot set

@@ -372,7 +372,18 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, checks: Optio
     if !report.unmarked.is_empty() {
         let _ = writeln!(out, "\nLeft unmarked at submission ({}):", report.unmarked.len());
         for u in &report.unmarked {
-            let _ = writeln!(out, "  {}: {}: {}", sheet(&u.key), u.what, u.reason);
+            let _ = writeln!(
+                out,
+                "  {}: {}: {}{}",
+                sheet(&u.key),
+                u.what,
+                u.reason,
+                if u.marked_since {
+                    " (marked since, in an amendment)"
+                } else {
+                    ""
+                }
+            );
         }
     }
 

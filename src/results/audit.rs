@@ -260,6 +260,9 @@ pub struct UnmarkedEntry {
     pub what: String,
     /// The examiner's reason, as given at submission.
     pub reason: String,
+    /// Marked since, in an amendment: left unmarked at an earlier
+    /// submission only.
+    pub marked_since: bool,
 }
 
 /// Whether a finding means something is wrong.
@@ -1058,11 +1061,12 @@ struct Read {
     path: PathBuf,
     /// Its submissions, amendments, imports and absences, in order.
     events: Vec<Record>,
-    /// Its timer's pauses, and what it left unmarked with the examiner's
-    /// reason (item id, reason), as the sheet says once every intact
-    /// record is applied.
+    /// Its timer's pauses, as the sheet says once every intact record is
+    /// applied.
     pauses: Vec<crate::store::Pause>,
-    unmarked: Vec<(String, String)>,
+    /// What each submission left unmarked, with the examiner's reason:
+    /// (item id, reason, marked since in an amendment).
+    unmarked: Vec<(String, String, bool)>,
 }
 
 /// What the intact records of a journal say, gathered as they are read.
@@ -1076,6 +1080,9 @@ struct Seen {
     misplaced: Option<u64>,
     events: Vec<Record>,
     state: crate::store::SheetState,
+    /// What each submission left unmarked, with the examiner's reason:
+    /// every one, in order, each once (an amendment may mark it since).
+    unmarked: Vec<(String, String)>,
 }
 
 /// Reads one journal, records what it found in `report`, and returns what
@@ -1125,6 +1132,14 @@ fn check_journal(
             }
             if !moderation_journal {
                 seen.state.apply_ref(&r);
+                if matches!(r.event, Event::Submitted { .. }) {
+                    for (what, reason) in seen.state.left_unmarked() {
+                        let entry = (what.as_str().to_string(), reason.to_string());
+                        if !seen.unmarked.contains(&entry) {
+                            seen.unmarked.push(entry);
+                        }
+                    }
+                }
             }
             if matches!(
                 r.event,
@@ -1240,11 +1255,20 @@ fn check_journal(
         path: path.to_path_buf(),
         events: seen.events,
         pauses: seen.state.pauses(),
-        unmarked: seen
-            .state
-            .left_unmarked()
-            .map(|(what, reason)| (what.as_str().to_string(), reason.to_string()))
-            .collect(),
+        unmarked: {
+            let still: Vec<String> = seen
+                .state
+                .left_unmarked()
+                .map(|(what, _)| what.as_str().to_string())
+                .collect();
+            seen.unmarked
+                .into_iter()
+                .map(|(what, reason)| {
+                    let marked_since = !still.contains(&what);
+                    (what, reason, marked_since)
+                })
+                .collect()
+        },
     })
 }
 
@@ -1257,14 +1281,17 @@ fn list_events(key: &SheetKey, read: &Read, report: &mut AuditReport) {
         path: path.to_path_buf(),
         pause: pause.clone(),
     }));
-    report
-        .unmarked
-        .extend(read.unmarked.iter().map(|(what, reason)| UnmarkedEntry {
-            key: key.clone(),
-            path: path.to_path_buf(),
-            what: what.clone(),
-            reason: reason.clone(),
-        }));
+    report.unmarked.extend(
+        read.unmarked
+            .iter()
+            .map(|(what, reason, marked_since)| UnmarkedEntry {
+                key: key.clone(),
+                path: path.to_path_buf(),
+                what: what.clone(),
+                reason: reason.clone(),
+                marked_since: *marked_since,
+            }),
+    );
     let mut last_submission: Option<Submission> = None;
     let mut open: Option<usize> = None;
     // The absence in force, as the sheet replays it: an amendment
