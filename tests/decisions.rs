@@ -2244,3 +2244,53 @@ fn unmark_and_submit(folder: &std::path::Path, rubric: &str, station: &str, item
     let done = common::submitted(&j, rubric);
     j.append(done, common::at(4)).expect("submit");
 }
+
+/// A candidate deferred at one station has no result at this sitting: their
+/// absences at the other stations are settled by it, not listed as
+/// decisions still to take, and do not keep the results from being final.
+#[test]
+fn a_deferral_settles_the_candidates_absences_at_every_station() {
+    let d = Dir::new("decide-deferral-covers");
+    let folder = d.sub("s");
+    absent_at_the_knee(&folder);
+    let key = common::sheet_key(OSCE, "shoulder", "C001", "E01@lap");
+    fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
+    recorded_absent(&folder, OSCE, "shoulder", "C001", "E01@lap");
+    let f = s(&folder);
+    let (_, before) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(before.contains("2 absences are not settled"), "{before}");
+    let (code, out) = osce(&[
+        "decide",
+        "absence",
+        OSCE,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--deferred",
+        "--by",
+        "Exam board",
+        "--reason",
+        "Unwell all day: certificate seen",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (_, said) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(!said.contains("not settled"), "{said}");
+    assert!(!said.contains("Absences to settle"), "{said}");
+    assert!(!said.contains("decide absence"), "{said}");
+    // Said beside the deferral, so the lead sees why nothing is asked.
+    assert!(
+        said.contains("  C001 at knee: the absence is deferred")
+            && said.contains("also settles C001's absence at shoulder (no result at this sitting)"),
+        "{said}"
+    );
+    let (_, problems) = osce(&["status", OSCE, "--sessions", f, "--problems"]);
+    assert!(!problems.contains("shoulder: absent"), "{problems}");
+    let out_dir = d.0.join("out");
+    let (_, exported) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out_dir)]);
+    assert!(!exported.contains("absence is not settled"), "{exported}");
+    let marks = rows(&out_dir.join("marks.csv"));
+    assert_eq!(marks[1], ["C001", "", "DEFERRED"]);
+}

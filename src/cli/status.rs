@@ -253,7 +253,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         );
     } else {
         out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
-        out!("{}", decisions_section(&decisions));
+        out!("{}", decisions_section(&decisions, &m));
     }
     if m.candidates.is_empty() {
         let (_, other) = elsewhere(&rubric.id, &sessions, &args.sessions);
@@ -290,8 +290,9 @@ pub fn status(args: &StatusArgs) -> ExitCode {
 }
 
 /// The exam lead's decisions in force, each with who, when and why (the
-/// matrix shows their effect, not them): empty where there are none.
-fn decisions_section(decisions: &osce::results::decisions::Decisions) -> String {
+/// matrix shows their effect, not them): empty where there are none. A
+/// deferral says which of the candidate's other absences it settles.
+fn decisions_section(decisions: &osce::results::decisions::Decisions, m: &Matrix) -> String {
     const SHOWN: usize = 20;
     let in_force = decisions.in_force();
     if in_force.is_empty() {
@@ -301,8 +302,34 @@ fn decisions_section(decisions: &osce::results::decisions::Decisions) -> String 
         "\nDecisions in force ({}; osce decide list gives every decision, those replaced too):\n",
         in_force.len()
     );
-    for m in in_force.iter().take(SHOWN) {
-        let _ = writeln!(out, "  {}", m.line());
+    for made in in_force.iter().take(SHOWN) {
+        let _ = writeln!(out, "  {}", made.line());
+        if let osce::results::decisions::Ruling::Absence {
+            candidate,
+            station,
+            outcome: osce::results::decisions::AbsenceOutcome::Deferred,
+        } = &made.entry.decision
+            && m.deferred_at(candidate) == Some(station.as_str())
+        {
+            let others: Vec<&str> = m
+                .stations
+                .iter()
+                .filter(|s| {
+                    *s != station
+                        && m.cell(candidate, s)
+                            .is_some_and(|c| c.state == CellState::Absent && !c.absence_decided())
+                })
+                .map(String::as_str)
+                .collect();
+            if !others.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    also settles {candidate}'s {} at {} (no result at this sitting)",
+                    if others.len() == 1 { "absence" } else { "absences" },
+                    others.join(", ")
+                );
+            }
+        }
     }
     if in_force.len() > SHOWN {
         let _ = writeln!(out, "  and {} more", in_force.len() - SHOWN);
@@ -1055,13 +1082,6 @@ fn unmarked_items(
     out
 }
 
-/// Whether the exam lead has decided what this cell's absence counts as.
-fn absence_decided(cell: &osce::results::gather::Cell) -> bool {
-    cell.decided
-        .iter()
-        .any(|h| matches!(h.ruling, osce::results::decisions::Ruling::Absence { .. }))
-}
-
 /// Whether the exam lead has decided this station's result.
 fn result_decided(cell: &osce::results::gather::Cell) -> bool {
     cell.decided
@@ -1126,7 +1146,7 @@ pub fn render_problems(
                         .join("; ")
                 ),
                 state if !state.is_done() => format!("{s}: {}", state.label()),
-                CellState::Absent if absence_decided(cell) => continue,
+                CellState::Absent if !m.absence_to_settle(c, s) => continue,
                 CellState::Absent => {
                     let mut why: Vec<&str> = cell
                         .sheets
@@ -1540,7 +1560,9 @@ pub fn render(
     let absences: Vec<(&(String, String), &osce::results::gather::Cell)> = m
         .cells
         .iter()
-        .filter(|(_, c)| c.state == CellState::Absent && !absence_decided(c))
+        .filter(|((candidate, station), c)| {
+            c.state == CellState::Absent && m.absence_to_settle(candidate, station)
+        })
         .collect();
     if !absences.is_empty() {
         let _ = writeln!(

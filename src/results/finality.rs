@@ -123,16 +123,13 @@ pub fn not_final(
     }
     // An absence the exam lead has not settled: a FAIL, or a deferral
     // (no result at this sitting), is theirs to decide, whatever the
-    // candidate's other stations give.
+    // candidate's other stations give (unless a deferral took the
+    // sitting's result away).
     let absences = m
         .cells
-        .values()
-        .filter(|c| {
-            c.state == CellState::Absent
-                && !c
-                    .decided
-                    .iter()
-                    .any(|h| matches!(h.ruling, crate::results::decisions::Ruling::Absence { .. }))
+        .iter()
+        .filter(|((candidate, station), c)| {
+            c.state == CellState::Absent && m.absence_to_settle(candidate, station)
         })
         .count();
     if absences > 0 {

@@ -1216,6 +1216,15 @@ pub struct Cell {
     pub set_aside: Vec<usize>,
 }
 
+impl Cell {
+    /// Whether the exam lead has decided what this cell's absence counts as.
+    pub fn absence_decided(&self) -> bool {
+        self.decided
+            .iter()
+            .any(|h| matches!(h.ruling, crate::results::decisions::Ruling::Absence { .. }))
+    }
+}
+
 /// A sheet opened (the candidate confirmed, the timer perhaps started:
 /// an examiner presses space at once) with nothing else recorded: no mark
 /// on it can be lost.
@@ -1351,6 +1360,39 @@ impl Matrix {
     /// Every expected sheet is in: each cell done and none in conflict.
     pub fn complete(&self) -> bool {
         self.cells.values().all(|c| c.state.is_done())
+    }
+
+    /// Whether the absence recorded at `candidate`'s `station` is still
+    /// the exam lead's to settle: the cell is absent, with no decision on
+    /// its absence, and the candidate is not deferred by a decision at
+    /// another station (a deferral takes the result of the whole sitting
+    /// away, so what another absence counts as changes nothing).
+    pub fn absence_to_settle(&self, candidate: &str, station: &str) -> bool {
+        self.cell(candidate, station)
+            .is_some_and(|c| c.state == CellState::Absent && !c.absence_decided())
+            && self.deferred_at(candidate).is_none()
+    }
+
+    /// The station where the exam lead deferred `candidate` (an absence
+    /// with mitigating circumstances), the first in rubric order, if any.
+    pub fn deferred_at(&self, candidate: &str) -> Option<&str> {
+        self.stations
+            .iter()
+            .find(|s| {
+                self.cell(candidate, s).is_some_and(|c| {
+                    c.state == CellState::Absent
+                        && c.decided.iter().any(|h| {
+                            matches!(
+                                h.ruling,
+                                crate::results::decisions::Ruling::Absence {
+                                    outcome: crate::results::decisions::AbsenceOutcome::Deferred,
+                                    ..
+                                }
+                            )
+                        })
+                })
+            })
+            .map(String::as_str)
     }
 
     /// Whether any sheet (an absence too) is in for `candidate`.
