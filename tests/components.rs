@@ -561,3 +561,86 @@ fn a_case_passed_on_moderation_or_by_decision_is_not_failed_by_its_critical_item
         assert!(!reasons.contains("marked 'Not met'"), "{reasons}");
     }
 }
+
+/// Each candidate's logbook, 100 assisted and `unassisted(id)` unassisted
+/// scans, as the gate's CSV.
+fn logbooks(ids: &[String], unassisted: impl Fn(&str) -> usize) -> String {
+    let mut text = "candidate_id,date,region,supervision,mentor,audited,reference\n".to_string();
+    let regions = ["shoulder", "elbow", "wrist", "hip", "knee", "ankle"];
+    for id in ids {
+        for n in 0..(100 + unassisted(id)) {
+            let (supervision, audited) = if n < 100 {
+                ("assisted", "yes")
+            } else {
+                ("unassisted", "no")
+            };
+            text.push_str(&format!(
+                "{id},2025-{:02}-{:02},{},{supervision},Dr Mentor,{audited},US-{n:04}\n",
+                1 + (n / 28) % 12,
+                1 + n % 28,
+                regions[n % regions.len()]
+            ));
+        }
+    }
+    text
+}
+
+/// The logbook recorded into a folder of the exam lead's own (`--into`),
+/// from the laptops' folders or from the archive: a second run finds what
+/// the first recorded there, and a changed logbook is refused without
+/// --correct, as when the decisions are among the sessions folders.
+#[test]
+fn a_logbook_recorded_into_a_folder_of_its_own_is_found_there_next_time() {
+    let d = Dir::new("components-logbook-into");
+    let (folder, roster) = fca(&d);
+    let ids: Vec<String> = csv_rows(&roster)[1..].iter().map(|r| r[0].clone()).collect();
+    let file = d.0.join("logbook.csv");
+    fs::write(&file, logbooks(&ids, |_| 150)).expect("write");
+    let archive = d.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&folder)]);
+    assert!(code == 0 || code == 1, "{out}");
+    let lead = d.0.join("lead");
+    let record = |source: &[&str], extra: &[&str]| {
+        let mut args = vec!["logbook", FCA, s(&file), "--today", "2026-06-01", "--record"];
+        args.extend_from_slice(source);
+        args.extend([
+            "--roster",
+            s(&roster),
+            "--by",
+            "Module leader",
+            "--into",
+            s(&lead),
+        ]);
+        args.extend_from_slice(extra);
+        run_osce(&args)
+    };
+    let from_folders = ["--sessions", s(&folder)];
+    let (code, out) = record(&from_folders, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("8 component results to record"), "{out}");
+    let (code, out) = record(&from_folders, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("0 component results to record (0 corrected), 8 already recorded"),
+        "{out}"
+    );
+    // From the archive, with the lead's folder not yet collected.
+    let from_archive = ["--archive", s(&archive)];
+    let (code, out) = record(&from_archive, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("8 already recorded"), "{out}");
+    // A logbook changed since: one candidate now short. Refused whole.
+    fs::write(&file, logbooks(&ids, |id| if id == ids[0] { 110 } else { 150 })).expect("write");
+    for source in [&from_folders, &from_archive] {
+        let (code, out) = record(source, &[]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("Nothing recorded"), "{out}");
+    }
+    let (code, out) = record(&from_archive, &["--correct", "--reason", "Logbook re-audited"]);
+    assert_eq!(code, 1, "one candidate is not eligible now: {out}");
+    assert!(out.contains("(1 corrected)"), "{out}");
+    // Neither folders nor archive: said, nothing recorded.
+    let (code, out) = run_osce(&["logbook", FCA, s(&file), "--record", "--by", "Module leader"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--sessions") && out.contains("--archive"), "{out}");
+}

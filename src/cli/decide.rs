@@ -470,7 +470,7 @@ pub(super) fn who_and_why(common: &Common) -> Result<(&str, &str), ExitCode> {
 
 /// Who decides and why (both required), and the sheets and decisions as
 /// they stand.
-fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> {
+pub(super) fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> {
     let (by, reason) = who_and_why(common)?;
     if common.archive.is_some() && common.into.is_none() && !common.dry_run {
         errln!(

@@ -35,12 +35,17 @@ pub struct LogbookArgs {
     pub today: Option<NaiveDate>,
     /// Record each candidate's outcome (eligible: PASS; not: FAIL, with
     /// what is missing) as the result of the gate's component, a decision
-    /// of the exam lead's (docs/decisions.md); needs --sessions and --by
-    #[arg(long, requires_all = ["sessions", "by"])]
+    /// of the exam lead's (docs/decisions.md); needs --sessions or
+    /// --archive, and --by
+    #[arg(long, requires = "by")]
     pub record: bool,
     /// With --record: the exam's session folders (one per laptop)
     #[arg(long, value_name = "DIR", num_args = 1..)]
     pub sessions: Vec<PathBuf>,
+    /// With --record: the exam archive (`osce collect`), instead of the
+    /// folders; --into is then required
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "sessions")]
+    pub archive: Option<PathBuf>,
     /// With --record: the roster, for candidates with no sheet yet
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
@@ -51,9 +56,14 @@ pub struct LogbookArgs {
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
     /// With --record: the sessions folder to record in (default: the first
-    /// --sessions folder)
+    /// --sessions folder; required with --archive, and then collected into
+    /// it); what it holds already is read, so nothing is recorded twice
     #[arg(long, value_name = "DIR")]
     pub into: Option<PathBuf>,
+    /// With --record: this computer's name in the record (default: its
+    /// hostname)
+    #[arg(long, value_name = "ID")]
+    pub device: Option<String>,
     /// With --record: change outcomes recorded before (with a --reason)
     #[arg(long)]
     pub correct: bool,
@@ -140,23 +150,27 @@ fn record(
         .reason
         .clone()
         .unwrap_or_else(|| format!("the logbook gate, from {}", args.file.display()));
+    if args.sessions.is_empty() && args.archive.is_none() {
+        errln!(
+            "error: --record needs the exam's sheets: give --sessions DIR... (the laptops' folders) or --archive              ARCHIVE (with --into DIR); nothing was recorded"
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
     let common = super::decide::Common {
         rubric: args.rubric.clone(),
         sessions: args.sessions.clone(),
-        archive: None,
+        archive: args.archive.clone(),
         roster: args.roster.clone(),
         by: args.by.clone(),
         reason: Some(reason),
         into: args.into.clone(),
-        device: None,
+        device: args.device.clone(),
         dry_run: args.dry_run,
     };
-    let who = match super::decide::who_and_why(&common) {
-        Ok(w) => w,
-        Err(code) => return code,
-    };
-    let l = match super::status::load_cohort(&common.rubric, &common.sessions, common.roster.as_deref()) {
-        Ok(l) => l,
+    // Read as every decision is: the folder it goes to too, so that what
+    // was recorded there is found, and not recorded again.
+    let (by, reason, l) = match super::decide::loaded(&common) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let unknown: Vec<&str> = verdicts
@@ -200,7 +214,7 @@ fn record(
         rows,
         hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
     };
-    super::decide::record_components(&common, &l, who, &args.file, read, args.correct)
+    super::decide::record_components(&common, &l, (by, reason), &args.file, read, args.correct)
 }
 
 /// The gate, one line per candidate, and a summary line.
