@@ -791,6 +791,26 @@ fn a_moved_journal_is_voided_and_an_unmarked_item_ruled_on() {
         "C001's sheet, copied into C002's folder by mistake",
     ]);
     assert_eq!(code, 0, "{out}");
+    // Named again by its path: the void is in force.
+    let (code, again) = osce(&[
+        "decide",
+        "void",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--candidate",
+        "C002",
+        "--station",
+        "physics",
+        "--sheet",
+        s(&moved),
+        "--by",
+        "Exam lead",
+        "--reason",
+        "copied by mistake",
+    ]);
+    assert_eq!(code, 0, "{again}");
+    assert!(again.contains("Already decided, in force"), "{again}");
     let (_, out) = osce(&["status", PRACTICAL, "--sessions", f]);
     assert!(!out.contains("PROBLEM"), "{out}");
     // The audit lists the journal as void, with the decision, not as an
@@ -2293,4 +2313,46 @@ fn a_deferral_settles_the_candidates_absences_at_every_station() {
     assert!(!exported.contains("absence is not settled"), "{exported}");
     let marks = rows(&out_dir.join("marks.csv"));
     assert_eq!(marks[1], ["C001", "", "DEFERRED"]);
+}
+
+/// A sheet marked under a mistyped id, voided: the same command run again
+/// (or with other words) says the void is in force, never that the
+/// candidate is unknown and the real candidate is meant.
+#[test]
+fn a_void_run_again_says_it_is_in_force_and_suggests_no_other_candidate() {
+    let d = Dir::new("decide-void-twice");
+    let folder = d.sub("s");
+    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Top);
+    sheet(&folder, OSCE, "knee", "C0001", "E02@lap2", Marks::Top, true, 0);
+    let f = s(&folder);
+    let void = |reason: &str| {
+        osce(&[
+            "decide",
+            "void",
+            OSCE,
+            "--sessions",
+            f,
+            "--candidate",
+            "C0001",
+            "--station",
+            "knee",
+            "--sheet",
+            "E02@lap2",
+            "--by",
+            "Exam lead",
+            "--reason",
+            reason,
+        ])
+    };
+    let (code, out) = void("C001's knee, marked under a mistyped id");
+    assert_eq!(code, 0, "{out}");
+    for reason in ["C001's knee, marked under a mistyped id", "typed C0001 for C001"] {
+        let (code, out) = void(reason);
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains("Already decided, in force: E02@lap2's sheet") && out.contains("Nothing recorded"),
+            "{out}"
+        );
+        assert!(!out.contains("did you mean"), "{out}");
+    }
 }

@@ -386,6 +386,12 @@ pub fn run(decide: &Decide) -> ExitCode {
     let ruling = match ruling(decide, &loaded) {
         Ok(r) => r,
         Err(message) => {
+            // A sheet voided already, the only one of its cell (a sheet
+            // marked under a mistyped id): its candidate is gone from the
+            // cells, and the void is what is in force.
+            if let Some(made) = void_in_force(decide, &loaded) {
+                return already(made);
+            }
             errln!("error: {message}");
             // A file that cannot be read (a record not there) is a usage
             // error, as for every command; one read and found wrong is not.
@@ -402,13 +408,7 @@ pub fn run(decide: &Decide) -> ExitCode {
     if let Some(made) = loaded.decisions.in_force().into_iter().find(|m| {
         m.entry.decision == entry.decision && m.entry.by == entry.by && m.entry.reason == entry.reason
     }) {
-        outln!(
-            "Already decided, in force: {} ({}), recorded in {}. Nothing recorded.",
-            made.entry.decision.words(),
-            made.attribution(),
-            made.path.display()
-        );
-        return ExitCode::SUCCESS;
+        return already(made);
     }
     let now = Utc::now();
     let effect = match effect(&loaded, std::slice::from_ref(&entry), now) {
@@ -432,6 +432,51 @@ pub fn run(decide: &Decide) -> ExitCode {
         outln!("  The sheet it names: {}{from}", path.display());
     }
     finish(common, vec![entry], now, effect)
+}
+
+/// Says that `made` is in force already, and that nothing is recorded.
+fn already(made: &osce::results::decisions::Made) -> ExitCode {
+    outln!(
+        "Already decided, in force: {} ({}), recorded in {}. Nothing recorded.",
+        made.entry.decision.words(),
+        made.attribution(),
+        made.path.display()
+    );
+    ExitCode::SUCCESS
+}
+
+/// The void in force of the sheet a `decide void` names, if there is one:
+/// the sheet named as EXAMINER@DEVICE, or by its journal's path.
+fn void_in_force<'a>(decide: &Decide, l: &'a Loaded) -> Option<&'a osce::results::decisions::Made> {
+    let Decide::Void { cell, sheet, .. } = decide else {
+        return None;
+    };
+    let given = real(Path::new(sheet));
+    l.decisions.in_force().into_iter().find(|made| {
+        let Ruling::Void {
+            candidate,
+            station,
+            sheet: voided,
+        } = &made.entry.decision
+        else {
+            return false;
+        };
+        *candidate == cell.candidate
+            && *station == cell.station
+            && (voided.words() == *sheet
+                || l.cohort
+                    .sheets
+                    .iter()
+                    .map(|s| (&s.key, &s.path))
+                    .chain(l.cohort.problem_sheets.iter().map(|p| (&p.key, &p.path)))
+                    .any(|(key, path)| {
+                        key.candidate == cell.candidate
+                            && key.station == cell.station
+                            && key.examiner == voided.examiner
+                            && key.device == voided.device
+                            && real(path) == given
+                    }))
+    })
 }
 
 /// Who decides and why: both required, neither empty.
