@@ -168,6 +168,20 @@ fn the_final_clinical_assessment_passes_once_the_logbook_is_recorded() {
     for row in &rows[1..] {
         assert_ne!(row[result], "PASS", "{row:?}");
         assert!(row[components].contains("logbook: INCOMPLETE"), "{row:?}");
+        // The cases pass or fail on their stations, not on a percentage:
+        // none is given, to be read as a pass mark missed.
+        assert!(
+            !row[components].contains("cases: PASS (") && !row[components].contains("cases: FAIL ("),
+            "{row:?}"
+        );
+        assert!(
+            !row[reasons].contains("component 'Clinical cases' passed ("),
+            "{row:?}"
+        );
+        assert!(
+            !row[reasons].contains("component 'Clinical cases' failed ("),
+            "{row:?}"
+        );
     }
     let status = |folder: &Path| {
         run_osce(&[
@@ -558,7 +572,15 @@ fn a_case_passed_on_moderation_or_by_decision_is_not_failed_by_its_critical_item
         }
         let (result, reasons) = final_result("after");
         assert_eq!(result, "PASS", "by decision: {by_decision}: {reasons}");
-        assert!(!reasons.contains("marked 'Not met'"), "{reasons}");
+        // Not said to be met: said to be overruled, the station's reason
+        // saying by whom and why.
+        assert!(!reasons.contains("every critical item met"), "{reasons}");
+        assert!(
+            reasons.contains(
+                "no critical item failed once moderated: the examiners' critical item (fails the assessment)"
+            ) && reasons.contains("overruled with the station's result"),
+            "{reasons}"
+        );
     }
 }
 

@@ -553,6 +553,40 @@ fn station_details(
     }
 }
 
+/// Where a station passed on moderation or by the exam lead's decision
+/// although the examiners marked a critical item of it not met, the rules'
+/// "every critical item met" would say what the examiners' marks do not:
+/// it says which item was overruled instead (the station's reason, below
+/// it, says by whom and why).
+fn say_critical_overruled(
+    rubric: &Rubric,
+    details: &BTreeMap<String, StationDetail>,
+    reasons: &mut [Reason],
+) {
+    let overruled: Vec<String> = rubric
+        .scored_stations()
+        .filter_map(|s| details.get(&s.id))
+        .filter(|d| {
+            d.final_result.outcome == StationOutcome::Pass && d.final_result.critical_fails.is_empty()
+        })
+        .flat_map(|d| d.result.critical_fails.iter().map(|f| f.to_string()))
+        .collect();
+    if overruled.is_empty() {
+        return;
+    }
+    let Some(reason) = reasons.iter_mut().find(|r| {
+        r.verdict == Outcome::Pass
+            && (r.text == "every critical item met"
+                || r.text.starts_with("no critical item failed where assessed"))
+    }) else {
+        return;
+    };
+    reason.text = format!(
+        "no critical item failed once moderated: the examiners' {} overruled with the station's result",
+        overruled.join("; ")
+    );
+}
+
 fn candidate_result(
     rubric: &Rubric,
     cohort: &Cohort,
@@ -571,6 +605,7 @@ fn candidate_result(
     let deferred = (!deferred.is_empty()).then(|| deferred.join("; "));
     let result = judge(rubric, m, candidate, stations, standards);
     let mut final_result = judge(rubric, m, candidate, finals, standards);
+    say_critical_overruled(rubric, &details, &mut final_result.reasons);
     final_result.reasons.extend(moderation_reasons.iter().cloned());
     let component_decisions: Vec<(String, Held)> = m
         .components

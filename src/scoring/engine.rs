@@ -887,7 +887,13 @@ fn components(
                 }
                 None => percent.map(|_| true),
             };
-            (percent, passed)
+            // A pass/fail component of stations passes or fails on them:
+            // its percentage, which decides nothing, is not given (it
+            // would read as a pass mark missed).
+            (
+                percent.filter(|_| part.weight.is_some() || part.pass_percent.is_some()),
+                passed,
+            )
         };
         let outcome = match passed {
             Some(true) => Outcome::Pass,
