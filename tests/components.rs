@@ -666,3 +666,77 @@ fn a_logbook_recorded_into_a_folder_of_its_own_is_found_there_next_time() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("--sessions") && out.contains("--archive"), "{out}");
 }
+
+/// At a double-marked station passed on the global rating, one marker's
+/// rating below the one required fails it: the note names whose sheet
+/// fails and why, not only the mean of marks that passed.
+#[test]
+fn a_double_marked_station_failed_on_one_markers_rating_says_so() {
+    let d = Dir::new("components-double-rating");
+    let folder = d.sub("s");
+    common::sheet(
+        &folder,
+        FCA,
+        "case-2",
+        "C001",
+        "E01@lap",
+        common::Marks::Top,
+        true,
+        0,
+    );
+    // E02 marks every item as E01 does, and rates the candidate at level 2.
+    common::sheet(
+        &folder,
+        FCA,
+        "case-2",
+        "C001",
+        "E02@lap2",
+        common::Marks::Top,
+        false,
+        1,
+    );
+    let scale = {
+        let r = common::rubric(FCA);
+        let g = r
+            .station("case-2")
+            .expect("case-2")
+            .global_rating
+            .clone()
+            .expect("a rating");
+        r.scale(g.scale).levels[2].label.clone()
+    };
+    common::append(
+        &folder,
+        FCA,
+        "case-2",
+        "C001",
+        "E02@lap2",
+        vec![
+            Event::GlobalRating {
+                level: 2,
+                label: scale,
+                late: false,
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: osce::scoring::StationOutcome::Incomplete,
+            },
+        ],
+    );
+    let out = d.0.join("out");
+    run_osce(&["export", FCA, "--sessions", s(&folder), "--out", s(&out)]);
+    let rows = csv_rows(&out.join("stations.csv"));
+    let row = rows
+        .iter()
+        .find(|r| r[0] == "C001" && r[1] == "case-2")
+        .expect("C001 at case-2");
+    assert_eq!(row[col(&rows, "result")], "FAIL", "{row:?}");
+    let note = &row[col(&rows, "note")];
+    assert!(
+        note.contains("E02's sheet fails: global rating '")
+            && note.contains("is below the required '4 Competent"),
+        "{note}"
+    );
+    assert!(!note.contains("E01's sheet fails"), "{note}");
+}

@@ -1374,6 +1374,41 @@ fn reconcile(
             verdict_of(result.outcome),
             format!("station '{}': {note}", station.title),
         ));
+        // A competency or global-rating pass mark: every marker's sheet
+        // must pass, so the mean of marks does not say why it failed. Each
+        // failing marker's shortfall is a reason (once), and whose it is
+        // goes in the note.
+        if !passed && result.pass_mark.as_ref().and_then(|p| p.marks).is_none() {
+            let prefix = format!("station '{}': ", station.title);
+            let mut failing = Vec::new();
+            for (examiner, r) in &each {
+                let own: Vec<&Reason> = r
+                    .reasons
+                    .iter()
+                    .skip(r.critical_fails.len())
+                    .filter(|x| x.verdict == crate::scoring::Outcome::Fail)
+                    .collect();
+                if own.is_empty() {
+                    continue;
+                }
+                let words: Vec<&str> = own
+                    .iter()
+                    .map(|x| x.text.strip_prefix(&prefix).unwrap_or(&x.text))
+                    .collect();
+                failing.push(format!("{examiner}'s sheet fails: {}", words.join("; ")));
+                for reason in own {
+                    if !result.reasons.iter().any(|x| x.text == reason.text) {
+                        result.reasons.push(reason.clone());
+                    }
+                }
+            }
+            if !failing.is_empty() {
+                note.push_str(&format!(
+                    "; {} (every marker's sheet must pass)",
+                    failing.join("; ")
+                ));
+            }
+        }
     }
     // The first marker's global rating is the station's (standard
     // setting uses it): where the others gave another, the note says
