@@ -2356,3 +2356,75 @@ fn a_void_run_again_says_it_is_in_force_and_suggests_no_other_candidate() {
         assert!(!out.contains("did you mean"), "{out}");
     }
 }
+
+/// Two markers over the discrepancy threshold, waiting for their agreed
+/// mark: once the exam lead decides the station's result, status no longer
+/// says it waits, and says what its score is.
+#[test]
+fn a_discrepancy_whose_result_the_exam_lead_decided_is_not_said_to_wait() {
+    let d = Dir::new("decide-result-discrepancy");
+    let folder = d.sub("s");
+    common::markers_apart(&folder);
+    let f = s(&folder);
+    let (_, before) = osce(&["status", FCA, "--sessions", f]);
+    assert!(
+        before.contains("C001 at case-1: 4 marks apart; to reconcile: waiting for the markers' agreed mark"),
+        "{before}"
+    );
+    // Two assessors differ on it: the exam lead decides.
+    let r = common::rubric(FCA);
+    let hash = common::hash(FCA);
+    let cohort = osce::results::gather::gather(&r, &hash, std::slice::from_ref(&folder)).expect("gather");
+    let m = osce::results::gather::matrix(&r, &cohort, None);
+    let seen = osce::results::moderation::seen(&cohort, &m.cell("C001", "case-1").expect("cell").sheets);
+    for (assessor, decision, proposed) in [
+        (
+            "EA1",
+            osce::store::Decision::Disagree,
+            Some(osce::store::Proposed::Pass),
+        ),
+        ("EA2", osce::store::Decision::Agree, None),
+    ] {
+        let (mut j, _) = Store::new(&folder)
+            .open_moderation(&r.id, assessor, "ea-laptop", &hash)
+            .expect("open");
+        j.append(
+            Event::Moderated {
+                station: "case-1".into(),
+                candidate: "C001".into(),
+                sheets: seen.clone(),
+                internal: osce::scoring::StationOutcome::Incomplete,
+                decision,
+                proposed,
+                rationale: "seen on the recording".into(),
+            },
+            common::at(90),
+        )
+        .expect("append");
+    }
+    let (code, out) = osce(&[
+        "decide",
+        "result",
+        FCA,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "case-1",
+        "--pass",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "The second marker watched another patient",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (_, after) = osce(&["status", FCA, "--sessions", f]);
+    assert!(!after.contains("waiting for the markers' agreed mark"), "{after}");
+    assert!(
+        after.contains(
+            "C001 at case-1: 4 marks apart; its result decided by the exam lead (osce decide result)"
+        ),
+        "{after}"
+    );
+}

@@ -1678,8 +1678,23 @@ pub fn render(
                 let sheets = m
                     .cell(candidate, station)
                     .map_or(&[][..], |c| c.sheets.as_slice());
+                let decided = m.cell(candidate, station).is_some_and(result_decided);
                 let how = match rubric.double_marking.reconcile {
                     osce::rubric::Reconcile::Mean => "the mean of the two counts",
+                    // The exam lead decided the result: nothing waits.
+                    osce::rubric::Reconcile::AgreedMark
+                        if decided
+                            && moderation
+                                .agreed_mark(cohort, sheets, candidate, station)
+                                .is_none() =>
+                    {
+                        "its result decided by the exam lead (osce decide result); its score stays the mean of the \
+                         two unless the markers' agreed mark is recorded"
+                    }
+                    osce::rubric::Reconcile::ThirdMarker if decided && sheets.len() < 3 => {
+                        "its result decided by the exam lead (osce decide result); its score stays the mean of the \
+                         two unless a third marker's sheet comes"
+                    }
                     osce::rubric::Reconcile::ThirdMarker if sheets.len() >= 3 => {
                         "settled by the third marker's sheet"
                     }
