@@ -3717,3 +3717,41 @@ fn decisions_not_yet_collected_are_listed_with_into() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("no such folder"), "{out}");
 }
+
+/// An archive's name mistyped: a command reading it names the archive
+/// beside it that was meant, and a collect making a new one says that it
+/// did, and which archive beside it may have been meant.
+#[test]
+fn an_archive_name_a_typo_away_from_one_beside_it_is_said() {
+    let dir = Dir::new("archive-typo");
+    let (a, b, archive) = two_laptops_collected(&dir);
+    let typo = dir.0.join("exam.osc");
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&typo)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{}: no such archive (did you mean {}? It is an archive beside it)",
+            typo.display(),
+            archive.display()
+        )),
+        "{out}"
+    );
+    let (code, out) = run_osce(&["collect", s(&typo), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "warning: {} is a new archive, made now; {} beside it is an archive, of a name a typo away",
+            typo.display(),
+            archive.display()
+        )),
+        "{out}"
+    );
+    // Collected into again, it is no longer new: nothing said.
+    let (_, out) = run_osce(&["collect", s(&typo), s(&a)]);
+    assert!(!out.contains("a typo away"), "{out}");
+    // A name nothing like another's: no archive suggested.
+    let other = dir.0.join("resit-2027.osce");
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&other)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("make one with `osce collect"), "{out}");
+}

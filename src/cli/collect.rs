@@ -89,6 +89,14 @@ pub fn run(args: &CollectArgs) -> ExitCode {
         }
     }
     let existed = std::fs::symlink_metadata(&args.archive).is_ok();
+    // A new archive named a typo away from one beside it (`exam.osc` for
+    // `exam.osce`): most likely the one meant. Said (what is collected is
+    // not in the other), not refused: a new archive may be meant.
+    let near = if existed {
+        None
+    } else {
+        osce::results::archive::near_archive(&args.archive)
+    };
     let mut archive = match Archive::open_for_collect(&args.archive) {
         Ok(a) => a,
         Err(e) => {
@@ -368,6 +376,16 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             format!(", {} still arriving (an unfinished last line)", done.torn.len())
         }
     );
+    if let Some(near) = &near {
+        errln!(
+            "warning: {} is a new archive, made now; {} beside it is an archive, of a name a typo away. If you \
+             meant it, collect into it (`osce collect {} FOLDER...`) and delete {}",
+            args.archive.display(),
+            near.display(),
+            near.display(),
+            args.archive.display()
+        );
+    }
     let earlier = done.failing_in_archive.saturating_sub(done.failing.len());
     if earlier > 0 {
         errln!(

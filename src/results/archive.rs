@@ -200,11 +200,42 @@ const MARKS_VIEW: &str = "CREATE VIEW marks AS
          json_each(r.reading, '$.sheet.state.marks') m
     WHERE json_extract(r.reading, '$.sheet.damage') IS NULL";
 
+/// An archive beside `path` (in its folder) whose name is a typo away from
+/// its name (`exam.osc` for `exam.osce`), where `path` names none: what was
+/// most likely meant. An archive is a file that begins as SQLite's do.
+pub fn near_archive(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let names: Vec<String> = fs::read_dir(folder)
+        .ok()?
+        .take(10_000)
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n != name)
+        .collect();
+    let near = crate::rubric::did_you_mean(name, names.iter().map(String::as_str))?;
+    let near = path.with_file_name(near);
+    let mut head = [0u8; 16];
+    fs::File::open(&near)
+        .and_then(|mut f| io::Read::read_exact(&mut f, &mut head))
+        .is_ok_and(|()| &head == b"SQLite format 3\0")
+        .then_some(near)
+}
+
 /// What can go wrong with an archive.
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
-    #[error("{path}: no such archive (make one with `osce collect {path} FOLDER...`)", path = .path.display())]
-    Missing { path: PathBuf },
+    #[error(
+        "{path}: no such archive ({})",
+        match near {
+            Some(near) => format!("did you mean {}? It is an archive beside it", near.display()),
+            None => format!("make one with `osce collect {} FOLDER...`", path.display()),
+        },
+        path = .path.display()
+    )]
+    Missing { path: PathBuf, near: Option<PathBuf> },
     #[error(
         "{path}: not an osce archive ({reason}); it was left as it is. Name the archive file `osce collect` made",
         path = .path.display()
@@ -408,6 +439,7 @@ impl Archive {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(ArchiveError::Missing {
                     path: path.to_path_buf(),
+                    near: near_archive(path),
                 });
             }
             Err(source) => {
