@@ -871,6 +871,19 @@ fn a_folder_named_where_collect_takes_the_archive_is_said_with_the_order_to_give
     );
     assert!(!out.contains("give it with --archive"), "{out}");
     assert!(stored(&archive) == before, "the archive's journals changed");
+    // A folder made for the archive, holding none: the file is named in it.
+    let shelf = dir.sub("archives");
+    let (code, out) = run_osce(&["collect", s(&shelf), s(&a), s(&b)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!(
+            "Give `osce collect {} {} {}`",
+            shelf.join("exam.osce").display(),
+            a.display(),
+            b.display()
+        )),
+        "{out}"
+    );
     // Folders alone: an archive's name is needed.
     let (code, out) = run_osce(&["collect", s(&a), s(&b)]);
     assert_eq!(code, 2, "{out}");

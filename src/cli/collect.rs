@@ -606,8 +606,12 @@ fn folder_as_archive(archive: &Path, folders: &[PathBuf]) -> String {
         .map(|f| f.display().to_string())
         .collect();
     let others: String = others.iter().map(|o| format!(" {o}")).collect();
+    // A folder holding no folders is no sessions folder: one made for the
+    // archive, whose file is then named inside it.
+    let holds_folders = std::fs::read_dir(archive).is_ok_and(|d| d.flatten().any(|e| e.path().is_dir()));
     let instead = match file {
         Some(file) => format!("osce collect {} {shown}{others}", file.display()),
+        None if !holds_folders => format!("osce collect {}{others}", archive.join("exam.osce").display()),
         None => format!("osce collect exam.osce {shown}{others}"),
     };
     format!(
