@@ -410,4 +410,28 @@ fn the_moderation_screen_does_not_warn_of_a_journal_the_lead_voided() {
     }
     t.keys(&["C-c"]);
     t.wait_gone();
+    // Opened and left at once by a second assessor: nothing recorded, and
+    // no empty folder left where a journal would have been, to be sent
+    // and collected as if it held one.
+    let none = root.join("ea2");
+    t.start_sized(
+        &format!(
+            "{bin} moderate {RUBRIC} --assessor EA2 --device dev --archive {} --into {}; echo osce-ended; sleep 30",
+            s(&archive),
+            s(&none)
+        ),
+        120,
+        40,
+    );
+    t.wait_for("You have decided 0 of the ");
+    t.keys(&["q"]);
+    let screen = t.wait_for("osce-ended");
+    assert!(screen.contains("Nothing was recorded"), "{screen}");
+    assert!(
+        !none.join("msk-us-osce").exists(),
+        "an empty folder was left in {}",
+        none.display()
+    );
+    t.keys(&["C-c"]);
+    t.wait_gone();
 }

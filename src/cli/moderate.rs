@@ -277,6 +277,14 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             // A journal nothing was recorded in is not left behind (the
             // store removes it on closing): nothing to send.
             if !journal_path.is_file() {
+                // Nor are the journal's folder and the assessment's, made
+                // for it and empty (`remove_dir` takes only an empty one):
+                // a folder to send and collect as if it held a journal.
+                for folder in journal_path.ancestors().skip(1).take(2) {
+                    if std::fs::remove_dir(folder).is_err() {
+                        break;
+                    }
+                }
                 outln!("Nothing was recorded, so there is no moderation journal to send.");
             } else {
                 outln!("Your moderation journal: {}", journal_path.display());
