@@ -2321,3 +2321,43 @@ fn the_reports_results_are_the_examiners_results_every_command_gives() {
         }
     }
 }
+
+/// A rubric that sets every pass mark itself (the final clinical
+/// assessment's entrustment ratings) has nothing to standard-set: saving a
+/// record is refused with that reason, not sent to a report not written.
+#[test]
+fn saving_standards_of_a_rubric_with_none_to_set_says_why() {
+    let d = Dir::new("report-nothing-to-set");
+    let s = d.0.join("s");
+    let (code, out) = common::run_osce(&[
+        "simulate",
+        common::FCA,
+        "--candidates",
+        "12",
+        "--examiners",
+        "3",
+        "--sessions",
+        s.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let record = d.0.join("standards.json");
+    let (code, out) = common::run_osce(&[
+        "report",
+        common::FCA,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--save-standards",
+        record.to_str().expect("utf-8"),
+        "--by",
+        "Exam board",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("the rubric leaves no station's pass mark to standard setting")
+            && !out.contains("the report says why"),
+        "{out}"
+    );
+    assert!(!record.exists());
+}

@@ -121,6 +121,14 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             return ExitCode::from(super::EXIT_INVALID);
         }
         decision.note = args.note.clone().filter(|n| !n.trim().is_empty());
+        if decision.stations.is_empty() && rubric.standard_set_stations().next().is_none() {
+            errln!(
+                "error: --save-standards: the rubric leaves no station's pass mark to standard setting (each is set \
+                 in the rubric), so there is no standard-setting record to save or adopt; nothing was saved. Leave \
+                 out --save-standards to write the report"
+            );
+            return ExitCode::from(super::EXIT_INVALID);
+        }
         if decision.stations.is_empty() {
             errln!(
                 "error: --save-standards: no station has a standard-set pass mark to save (none uses borderline \
