@@ -1410,3 +1410,37 @@ fn a_referred_discrepancy_is_settled_by_the_one_third_marker() {
     assert_eq!(c[col("result")], c[col("final_result")], "{c:?}");
     assert!(third > 0.0);
 }
+
+/// An assessor's journal made against another version of the rubric is
+/// named in words a module leader reads (the version, as for sheets and
+/// decisions), and what to do, not as a bare BLAKE3.
+#[test]
+fn a_moderation_journal_of_another_rubric_version_is_said_as_such() {
+    let d = common::Dir::new("moderation-other-version");
+    let folder = d.sub("s");
+    common::candidate(&folder, common::OSCE, "C001", "E01@lap", common::Marks::Top);
+    let r = common::rubric(common::OSCE);
+    let other = "ab12cd34ef56".repeat(5) + "abcd";
+    let (mut j, _) = osce::store::Store::new(&folder)
+        .open_moderation(&r.id, "EA1", "ea-laptop", &other)
+        .expect("open");
+    j.append(
+        osce::store::Event::SignedOff {
+            summary: "nothing to change".into(),
+        },
+        common::at(60),
+    )
+    .expect("append");
+    drop(j);
+    let (_, out) = common::run_osce(&[
+        "status",
+        common::OSCE,
+        "--sessions",
+        folder.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.contains("moderated against another version of the rubric (ab12cd34ef56); not used"),
+        "{out}"
+    );
+    assert!(!out.contains("BLAKE3"), "{out}");
+}

@@ -278,8 +278,9 @@ pub fn gather_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Re
         };
         if let Some(other) = replay.records.iter().find(|r| r.rubric != rubric_hash) {
             m.problems.push(problem(format!(
-                "made against a different rubric (BLAKE3 {}); not used",
-                other.rubric
+                "moderated against another version of the rubric ({}); not used. Name the rubric the exam was \
+                 marked with, or moderate again under this one",
+                crate::results::gather::short_hash(&other.rubric)
             )));
             continue;
         }
