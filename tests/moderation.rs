@@ -647,7 +647,7 @@ fn export_and_status_show_moderation() {
     let text = String::from_utf8_lossy(&status.stdout);
     assert!(text.contains("✓ M"), "{text}");
     assert!(
-        text.contains("Moderation: 2 of 3 submitted sheets moderated"),
+        text.contains("Moderation: 2 of 3 station results moderated (one per candidate and station, however many marked it)"),
         "{text}"
     );
     assert!(

@@ -1755,7 +1755,7 @@ fn a_double_marked_station_waits_for_the_second_markers_sheet() {
     );
     assert!(!out.contains("ICC(2,1) over 0"), "{out}");
     assert!(
-        out.contains("Moderation: no submitted sheets to moderate yet (rubric: a sample of 10%)."),
+        out.contains("Moderation: no station results to moderate yet (rubric: a sample of 10%)."),
         "{out}"
     );
     let (out_dir, header, shoulder) = exported_shoulder(&d, folder);

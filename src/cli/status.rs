@@ -1947,8 +1947,12 @@ fn moderation_section(
         })
         .count();
     let counted = match done {
-        0 => "no submitted sheets to moderate yet".to_string(),
-        _ => format!("{holding} of {done} submitted sheets moderated"),
+        0 => "no station results to moderate yet".to_string(),
+        // A double-marked station is one result, moderated once: counted
+        // as such, not as its sheets.
+        _ => format!(
+            "{holding} of {done} station results moderated (one per candidate and station, however many marked it)"
+        ),
     };
     let _ = writeln!(
         out,
