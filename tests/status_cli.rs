@@ -1948,3 +1948,31 @@ fn the_rosters_waves_are_not_warned_of_candidate_by_candidate() {
     let (_, out) = score(&["--station", "upper-limb"]);
     assert!(out.contains("waves"), "{out}");
 }
+
+/// A sheet marked under a mistyped id at one station, while the roster's
+/// candidate it belongs to is marked at others: status names the roster's
+/// candidate it looks like, and what is left to mark under their id.
+#[test]
+fn a_sheet_under_a_mistyped_id_of_a_marked_candidate_is_pointed_at_them() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap", true, vec![]);
+    write_sheet(&a, OSCE, "knee", "C0O1", "E02@lap", true, vec![]);
+    let roster = "rubrics/msk-ultrasound-osce.roster.csv";
+    let (_, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        "--roster",
+        roster,
+        "--problems",
+    ]);
+    assert!(
+        out.contains(
+            "    looks like the roster's C001 Aisha Rahman (an id a typo away), marked at shoulder: if these sheets \
+             are theirs, they were marked under a mistyped id: void each here; then knee still needs marking under \
+             C001, again or from the paper form (osce import)"
+        ),
+        "{out}"
+    );
+}

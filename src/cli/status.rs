@@ -1082,6 +1082,29 @@ fn unmarked_items(
     out
 }
 
+/// The roster's candidate with sheets that `marked` (marked, and not on
+/// the roster) looks like: the same name, else an id a typo away; and
+/// whether it is by name.
+fn marked_lookalike<'a>(m: &'a Matrix, marked: &str) -> Option<(&'a str, bool)> {
+    let name = |c: &str| {
+        m.names
+            .get(c)
+            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+            .filter(|n| !n.is_empty())
+    };
+    let listed = || {
+        m.candidates
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !m.unexpected.contains(*c) && m.has_sheets(c))
+    };
+    let own = name(marked);
+    own.as_ref()
+        .and_then(|n| listed().find(|r| name(r).as_ref() == Some(n)))
+        .map(|r| (r, true))
+        .or_else(|| osce::rubric::did_you_mean(marked, listed()).map(|r| (r, false)))
+}
+
 /// Whether the exam lead has decided this station's result.
 fn result_decided(cell: &osce::results::gather::Cell) -> bool {
     cell.decided
@@ -1264,6 +1287,41 @@ pub fn render_problems(
                     "    the roster's {r} {roster_name} has no sheet at all: if that is this candidate, one of the \
                      two ids is mistyped: where the roster's is, correct it to {c} in the roster and run status \
                      again (nothing needs voiding)"
+                );
+            }
+            if let Some((r, same_name)) = marked_lookalike(m, c) {
+                // The roster's candidate is marked too: a sheet's id
+                // mistyped at one station, most likely.
+                let roster_name = m.names.get(r).map(String::as_str).unwrap_or("");
+                let theirs: Vec<&str> = m
+                    .stations
+                    .iter()
+                    .filter(|s| m.cell(r, s).is_some_and(|cell| !cell.sheets.is_empty()))
+                    .map(String::as_str)
+                    .collect();
+                let unmarked: Vec<&str> = stations.iter().copied().filter(|s| !theirs.contains(s)).collect();
+                let then = if unmarked.is_empty() {
+                    format!("{r} is marked at each of those stations already")
+                } else {
+                    format!(
+                        "then {} under {r}, again or from the paper form (osce import)",
+                        if unmarked.len() == 1 {
+                            format!("{} still needs marking", unmarked[0])
+                        } else {
+                            format!("{} still need marking", unmarked.join(", "))
+                        }
+                    )
+                };
+                let _ = writeln!(
+                    out,
+                    "    looks like the roster's {r} {roster_name} ({}), marked at {}: if these sheets are theirs, \
+                     they were marked under a mistyped id: void each here; {then}",
+                    if same_name {
+                        "the same name"
+                    } else {
+                        "an id a typo away"
+                    },
+                    theirs.join(", ")
                 );
             }
         }
