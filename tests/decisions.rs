@@ -2428,3 +2428,29 @@ fn a_discrepancy_whose_result_the_exam_lead_decided_is_not_said_to_wait() {
         "{after}"
     );
 }
+
+/// A candidate recorded absent at every station of an exam passed on the
+/// share of items met: the reasons say nothing was marked, never "0 of 0
+/// items met (100%)".
+#[test]
+fn a_candidate_absent_everywhere_is_not_said_to_meet_every_item() {
+    let d = Dir::new("absent-everywhere");
+    let folder = d.sub("s");
+    candidate(&folder, PRACTICAL, "C002", "E01@lap", Marks::Top);
+    for st in common::rubric(PRACTICAL).scored_stations() {
+        recorded_absent(&folder, PRACTICAL, &st.id, "C001", "E01@lap");
+    }
+    let out = d.0.join("out");
+    osce(&["export", PRACTICAL, "--sessions", s(&folder), "--out", s(&out)]);
+    let rows = rows(&out.join("results.csv"));
+    let c001 = rows.iter().find(|r| r[0] == "C001").expect("C001");
+    let reasons = &c001[col(&rows, "reasons")];
+    assert!(
+        !reasons.contains("0 of 0") && !reasons.contains("(100%)"),
+        "{reasons}"
+    );
+    assert!(
+        reasons.contains("no non-critical items marked; 80% required"),
+        "{reasons}"
+    );
+}

@@ -697,18 +697,24 @@ pub fn overall(
                 } else {
                     format!(" (absent from {}: counted as not met)", absent.join(", "))
                 };
-                let text = format!(
-                    "{} of {} {} met ({}%){absent}; {}% required",
-                    c.met,
-                    c.marked,
-                    if any_critical {
-                        "non-critical items"
-                    } else {
-                        "items"
-                    },
-                    fmt_percent(c.percent()),
-                    fmt_marks(*percent)
-                );
+                let items = if any_critical {
+                    "non-critical items"
+                } else {
+                    "items"
+                };
+                // Nothing marked (absent everywhere, or no sheet in yet):
+                // no share to give, never "0 of 0 met (100%)".
+                let text = if c.marked == 0 {
+                    format!("no {items} marked{absent}; {}% required", fmt_marks(*percent))
+                } else {
+                    format!(
+                        "{} of {} {items} met ({}%){absent}; {}% required",
+                        c.met,
+                        c.marked,
+                        fmt_percent(c.percent()),
+                        fmt_marks(*percent)
+                    )
+                };
                 let reached = c.met as f64 * 100.0 + EPSILON >= percent * c.marked as f64;
                 reasons.push(if !complete {
                     Reason::new(
