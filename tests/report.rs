@@ -2361,3 +2361,30 @@ fn saving_standards_of_a_rubric_with_none_to_set_says_why() {
     );
     assert!(!record.exists());
 }
+
+/// The standard-setting record names who set it: an empty --by, or the
+/// placeholder of a command copied, is refused and nothing is saved.
+#[test]
+fn a_standard_setting_record_is_not_saved_by_nobody() {
+    let d = Dir::new("report-by-nobody");
+    let s = simulated(&d, 30, 3);
+    for by in ["", "NAME", "  "] {
+        let record = d.0.join("standards.json");
+        let (code, out) = common::run_osce(&[
+            "report",
+            OSCE,
+            "--sessions",
+            s.to_str().expect("utf-8"),
+            "--save-standards",
+            record.to_str().expect("utf-8"),
+            "--by",
+            by,
+            "--format",
+            "markdown",
+        ]);
+        assert_eq!(code, 2, "{by:?}: {out}");
+        assert!(out.contains("give who set the standard"), "{out}");
+        assert!(out.contains("nothing was saved"), "{out}");
+        assert!(!record.exists(), "{by:?}");
+    }
+}

@@ -296,6 +296,17 @@ pub fn run(args: &ReportArgs) -> ExitCode {
 /// could not: checked before the work (and before a standard-setting record
 /// is saved), as writing checks again.
 fn can_write(args: &ReportArgs, format: ReportFormat, terminal: bool) -> Result<(), String> {
+    // Who set the standard is what the exam board reads of the record:
+    // never empty, nor the placeholder of a command copied.
+    if args.save_standards.is_some()
+        && let Some(by) = args.by.as_deref().map(str::trim)
+        && (by.is_empty() || ["NAME", "YOUR NAME"].contains(&by))
+    {
+        return Err(format!(
+            "--by {}: give who set the standard (your own name, or the panel's), as the exam board should read it",
+            if by.is_empty() { "\"\"" } else { by }
+        ));
+    }
     if let (Some(out), Some(saved)) = (&args.out, &args.save_standards)
         && (out == saved
             || std::fs::canonicalize(out).ok() == std::fs::canonicalize(saved).ok() && out.exists())
