@@ -2454,3 +2454,93 @@ fn a_candidate_absent_everywhere_is_not_said_to_meet_every_item() {
         "{reasons}"
     );
 }
+
+/// Pass marks set from another cohort's sheets and adopted anyway: not
+/// only the adoption warns; status, export and the report go on saying
+/// so, with who set them and from how many candidates.
+#[test]
+fn pass_marks_set_from_other_sheets_are_said_by_every_command_after() {
+    let d = Dir::new("decide-pass-marks-other");
+    let (folder, other) = (d.0.join("s"), d.0.join("other"));
+    simulate_forty(&folder);
+    common::simulate_into(OSCE, &other, 30, 4, 99);
+    let record = d.0.join("other.json");
+    let (code, out) = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s(&other),
+        "--format",
+        "markdown",
+        "--save-standards",
+        s(&record),
+        "--by",
+        "Panel 2025",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--record",
+        s(&record),
+        "--by",
+        "Exam lead",
+        "--reason",
+        "adopted",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("was set from other sheets than these"), "{out}");
+    let said = "the pass marks in force were set from other sheets than these (";
+    let from = "by Panel 2025, from 30 candidates; the sheets now are of 40 candidates)";
+    let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder), "--problems"]);
+    assert!(status.contains(said) && status.contains(from), "{status}");
+    let (_, export) = osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--out",
+        s(&d.0.join("out")),
+    ]);
+    assert!(export.contains(said) && export.contains(from), "{export}");
+    let (_, report) = osce(&["report", OSCE, "--sessions", s(&folder), "--format", "markdown"]);
+    assert!(
+        report.contains("set by Panel 2025 from 30 candidates"),
+        "{report}"
+    );
+    let flags = report.split("## Flags").nth(1).expect("the flags");
+    assert!(flags.contains(said) && flags.contains(from), "{report}");
+    // Set from these sheets: nothing said.
+    let own = d.0.join("own.json");
+    osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--format",
+        "markdown",
+        "--save-standards",
+        s(&own),
+        "--by",
+        "Panel 2026",
+    ]);
+    let (code, out) = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--record",
+        s(&own),
+        "--by",
+        "Exam lead",
+        "--reason",
+        "set from these",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
+    assert!(!status.contains("set from other sheets"), "{status}");
+}

@@ -283,6 +283,27 @@ pub fn fingerprint(cohort: &Cohort) -> String {
     h.finalize().to_hex().to_string()
 }
 
+/// Where `record` was set from other sheets than `cohort`'s (a sheet
+/// submitted, amended or added since, or a record of another sitting): what
+/// it was set from and what the sheets are now, in words. `now` is how many
+/// candidates have sheets now.
+pub fn set_from_other_sheets(record: &Decision, cohort: &Cohort, now: usize) -> Option<String> {
+    (record.sheets_fingerprint != fingerprint(cohort)).then(|| {
+        format!(
+            "set from other sheets than these ({} by {}, from {}; the sheets now are of {}): a sheet submitted, \
+             amended or added since, or a record from another sitting",
+            record.time.format("%Y-%m-%d %H:%M UTC"),
+            record.set_by,
+            crate::base::text::plural(record.candidates, "candidate", "candidates"),
+            crate::base::text::plural(now, "candidate", "candidates"),
+        )
+    })
+}
+
+/// What to do where the pass marks adopted were set from other sheets.
+pub const SET_AGAIN: &str = "if the board meant pass marks from these sheets, set them again (osce report \
+                             --save-standards FILE) and adopt that record instead (osce decide pass-marks --record FILE)";
+
 /// The decision the report's figures give.
 pub fn decide(
     rubric: &Rubric,

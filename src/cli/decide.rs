@@ -1133,25 +1133,17 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             }
             // Set from other sheets than these: a sheet submitted, amended
             // or added since, or a record from another sitting or cohort.
-            if record.sheets_fingerprint != osce::analysis::standards::fingerprint(&l.cohort) {
+            let now = l
+                .matrix
+                .candidates
+                .iter()
+                .filter(|c| l.matrix.has_sheets(c))
+                .count();
+            if let Some(words) = osce::analysis::standards::set_from_other_sheets(&record, &l.cohort, now) {
                 errln!(
-                    "warning: {} was set from other sheets than these ({} by {}, from {}; the sheets now are of \
-                     {}): a sheet submitted, amended or added since, or a record from another sitting. Its pass \
-                     marks are taken as they were; if the board meant pass marks from these sheets, set them again \
-                     (osce report --save-standards FILE) and adopt that record instead",
+                    "warning: {} was {words}. Its pass marks are taken as they were; {}",
                     path.display(),
-                    record.time.format("%Y-%m-%d %H:%M UTC"),
-                    record.set_by,
-                    osce::base::text::plural(record.candidates, "candidate", "candidates"),
-                    osce::base::text::plural(
-                        l.matrix
-                            .candidates
-                            .iter()
-                            .filter(|c| l.matrix.has_sheets(c))
-                            .count(),
-                        "candidate",
-                        "candidates"
-                    ),
+                    osce::analysis::standards::SET_AGAIN
                 );
             }
             // Stations the rubric standard-sets that the record leaves out

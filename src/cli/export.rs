@@ -198,6 +198,9 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                     }
                 );
             }
+            if let Some(words) = super::status::pass_marks_from_other_sheets(&decisions, &cohort, &m) {
+                errln!("warning: {words}; {}", osce::analysis::standards::SET_AGAIN);
+            }
             let why = osce::results::finality::not_final(
                 &rubric,
                 &cohort,

@@ -83,9 +83,27 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         )
     };
     let mut report: Report = build(&options);
-    report.adopted = decisions
-        .pass_marks()
-        .map(|(made, _)| format!("{} ({})", made.entry.decision.words(), made.attribution()));
+    report.adopted = decisions.pass_marks().map(|(made, record)| {
+        format!(
+            "{} ({}); set by {} from {}",
+            made.entry.decision.words(),
+            made.attribution(),
+            record.set_by,
+            osce::base::text::plural(record.candidates, "candidate", "candidates")
+        )
+    });
+    // Pass marks adopted from other sheets than these: a flag of the
+    // whole exam, in every format.
+    if let Some(text) = super::status::pass_marks_from_other_sheets(&decisions, &cohort, &matrix) {
+        report.exam.flags.insert(
+            0,
+            osce::analysis::report::Flag {
+                level: osce::analysis::report::Level::Concern,
+                text,
+                action: osce::analysis::standards::SET_AGAIN.to_string(),
+            },
+        );
+    }
     report.provenance = Some(osce::analysis::report::Provenance {
         generated: Utc::now(),
         by: args

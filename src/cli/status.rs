@@ -255,6 +255,9 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
         out!("{}", decisions_section(&decisions, &m));
     }
+    if let Some(words) = pass_marks_from_other_sheets(&decisions, &cohort, &m) {
+        out!("\nwarning: {words}; {}\n", osce::analysis::standards::SET_AGAIN);
+    }
     if m.candidates.is_empty() {
         let (_, other) = elsewhere(&rubric.id, &sessions, &args.sessions);
         out!("{other}");
@@ -287,6 +290,21 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     };
     leave(cohort, m);
     code
+}
+
+/// Where the pass marks in force were set from other sheets than these
+/// (a sheet submitted, amended or added since they were set, or a record
+/// of another sitting adopted): what they were set from (what to do is
+/// [`osce::analysis::standards::SET_AGAIN`]).
+pub fn pass_marks_from_other_sheets(
+    decisions: &osce::results::decisions::Decisions,
+    cohort: &Cohort,
+    m: &Matrix,
+) -> Option<String> {
+    let (_, record) = decisions.pass_marks()?;
+    let now = m.candidates.iter().filter(|c| m.has_sheets(c)).count();
+    let words = osce::analysis::standards::set_from_other_sheets(record, cohort, now)?;
+    Some(format!("the pass marks in force were {words}"))
 }
 
 /// The exam lead's decisions in force, each with who, when and why (the
