@@ -2544,3 +2544,25 @@ fn pass_marks_set_from_other_sheets_are_said_by_every_command_after() {
     let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
     assert!(!status.contains("set from other sheets"), "{status}");
 }
+
+/// Before pass marks are adopted, results.csv's `provisional` says the SEM
+/// is still to be added, without promising the cut only rises: the
+/// standard-set pass marks it sums may lower it more.
+#[test]
+fn a_provisional_cut_is_not_promised_to_rise() {
+    let d = Dir::new("provisional-cut");
+    let folder = d.0.join("s");
+    common::simulate_into(OSCE, &folder, 8, 4, 3);
+    let out = d.0.join("out");
+    osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&out)]);
+    let rows = rows(&out.join("results.csv"));
+    let provisional = &rows[1][col(&rows, "provisional")];
+    assert!(!provisional.contains("rise"), "{provisional}");
+    assert!(
+        provisional.contains(
+            "the cut score adds 1 × SEM once standard setting supplies the SEM, and its sum of station pass marks \
+             changes, up or down, with the standard-set pass marks"
+        ),
+        "{provisional}"
+    );
+}

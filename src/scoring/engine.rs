@@ -526,9 +526,19 @@ pub fn overall(
                         }
                         None => {
                             words = format!("{words}; {} × SEM not yet added", fmt_marks(*plus_sem));
+                            // Not "rises": the standard-set pass marks the
+                            // sum is of may lower it more than the SEM adds.
+                            let sum_may_change = matches!(cut, Cut::SumOfStationPassMarks)
+                                && rubric.standard_set_stations().next().is_some();
                             provisional.push(format!(
-                                "the cut score will rise by {} × SEM once standard setting supplies the SEM",
-                                fmt_marks(*plus_sem)
+                                "the cut score adds {} × SEM once standard setting supplies the SEM{}",
+                                fmt_marks(*plus_sem),
+                                if sum_may_change {
+                                    ", and its sum of station pass marks changes, up or down, with the standard-set \
+                                     pass marks"
+                                } else {
+                                    ""
+                                }
                             ));
                         }
                     }
