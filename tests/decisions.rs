@@ -1885,7 +1885,10 @@ fn feedback_tells_the_candidate_what_the_decisions_decided_and_no_more() {
         .find(|l| l.starts_with("- Under the standard-set pass marks"))
         .unwrap_or_default();
     assert!(
-        brief.contains("These count the examiners' marks, before moderation and the exam lead's decisions"),
+        brief.contains(
+            "with the exam lead's rulings on items left unmarked), before moderation and the exam lead's decisions on \
+             absences and station results"
+        ),
         "{md}"
     );
     let out = feedback("failed");

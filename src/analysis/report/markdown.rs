@@ -219,9 +219,10 @@ fn summary(out: &mut String, r: &Report) {
 /// What the report's pass, fail and incomplete counts are of: the exam
 /// board ratifies the results after moderation and decisions, which the
 /// export gives.
-pub const COUNTED: &str = "These count the examiners' marks, before moderation and the exam lead's decisions \
-                           (on absences, results and marks left unmarked): the results after them, the ones to \
-                           ratify, are in results.csv from `osce export` (and `osce status`).";
+pub const COUNTED: &str = "These count the examiners' marks (the sheets that count once conflicts and void sheets \
+                           are decided, with the exam lead's rulings on items left unmarked), before moderation and \
+                           the exam lead's decisions on absences and station results: the results after them, the \
+                           ones to ratify, are in results.csv from `osce export` (and `osce status`).";
 
 /// The title, the cohort and the pass marks in force.
 fn header(out: &mut String, r: &Report) {
