@@ -5222,3 +5222,46 @@ fn an_amendment_from_the_end_is_said_on_the_end_screen() {
         "{screen}"
     );
 }
+
+/// At 80×24 the home screen keeps the end of a long path (the file's
+/// name, which tells two rosters apart) and which rubric of how many is
+/// chosen, rather than cutting both off at the right.
+#[test]
+fn home_at_80_by_24_shows_the_end_of_a_long_path() {
+    let dir = temp_dir();
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(t0));
+    let mut app = App::home(exec.home(Path::new("rubrics"), "E03"), Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    let mut press = |app: &mut App, code: KeyCode| press(app, &mut exec, code);
+    press(&mut app, KeyCode::Left); // the OSCE
+    press(&mut app, KeyCode::Tab); // examiner
+    press(&mut app, KeyCode::Tab); // mode: candidate by candidate
+    press(&mut app, KeyCode::Tab); // candidate id
+    press(&mut app, KeyCode::Tab); // candidate name
+    press(&mut app, KeyCode::Tab); // roster
+    for c in "rubrics/msk-ultrasound-osce.roster-OLD.csv".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Tab); // away from it
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal
+        .draw(|f| views::render(&app, f, &Theme::new(false)))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let screen: String = (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(screen.contains("osce.roster-OLD.csv"), "{screen}");
+    assert!(screen.contains("…"), "{screen}");
+    assert!(screen.contains(" · ←/→ · "), "{screen}");
+    assert!(screen.contains("sound-osce.ron"), "{screen}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

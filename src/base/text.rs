@@ -26,6 +26,22 @@ pub fn fit(text: &str, width: usize) -> String {
     }
 }
 
+/// `text` cut to its last `width` characters, with "…" where cut: a path
+/// or a typed value whose end (the file's name, what was just typed) is
+/// what tells it apart.
+pub fn fit_end(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        text.to_string()
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut s = "…".to_string();
+        s.extend(text.chars().skip(n - (width - 1)));
+        s
+    }
+}
+
 /// A day written `YYYY-MM-DD` exactly (four digits, two, two), as logbooks
 /// and rubrics write dates; `None` for anything else, including days that
 /// do not exist (`2026-02-30`).

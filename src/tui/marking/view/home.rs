@@ -49,6 +49,10 @@ pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &The
             Span::raw(text)
         }
     };
+    // What a value has beside its label (inside the form's border): a
+    // path longer than that shows its end, the file's name.
+    let room = usize::from(form.width.saturating_sub(2)).saturating_sub(16);
+    let fit_end = crate::base::text::fit_end;
     let mut lines = Vec::new();
     let rubric = home.chosen();
     let rubric_text = rubric.map_or("none found".to_string(), |r| r.title.clone());
@@ -57,9 +61,12 @@ pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &The
         choice(Field::Rubric, rubric_text),
     ]));
     if let Some(r) = rubric {
-        let count = format!("{} of {}", home.rubric + 1, home.rubrics.len());
+        // Which of the rubrics, and how to change it, first: then as
+        // much of its file as fits, its name last.
+        let count = format!("{} of {} · ←/→ · ", home.rubric + 1, home.rubrics.len());
+        let rest = room.saturating_sub(count.chars().count());
         lines.push(Line::styled(
-            format!("{:16}{} · {count} · ←/→ to change", "", r.label),
+            format!("{:16}{count}{}", "", fit_end(&r.label, rest)),
             theme.dim(),
         ));
     }
@@ -73,7 +80,12 @@ pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &The
         } else {
             t.placeholder_text().to_string()
         };
-        let shown = if value.is_empty() { placeholder } else { value };
+        let cursor = usize::from(home.focus == f);
+        let shown = if value.is_empty() {
+            placeholder
+        } else {
+            fit_end(&value, room.saturating_sub(cursor))
+        };
         let style = if crate::tui::marking::home::text(t).is_empty() {
             theme.dim()
         } else {
