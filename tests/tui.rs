@@ -5265,3 +5265,39 @@ fn home_at_80_by_24_shows_the_end_of_a_long_path() {
     assert!(screen.contains("sound-osce.ron"), "{screen}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// On the circuit's clock, the sheet of the candidate still in the room
+/// amended and submitted again: they are still in the room until the end
+/// of their round, and the screen goes on saying so.
+#[test]
+fn amending_the_sheet_just_submitted_on_the_clock_keeps_its_candidate_in_the_room() {
+    let mut h = c002_still_in_the_room_with("2026-11-23T09:00Z");
+    h.tick(705.0);
+    assert!(
+        h.app.circuit_lines()[0].starts_with("C002 Candidate 2 is still in the room: leaves in"),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
+    start_amending(&mut h);
+    // The amendment takes a little while: the clock ticks on meanwhile.
+    h.tick(706.0);
+    h.key(KeyCode::Char('0'));
+    h.tick(707.0);
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    h.tick(710.0);
+    assert_eq!(h.screen(), "Confirm");
+    let next = h.app.current_candidate().map(|c| c.id.clone());
+    // Looked ahead and back, as an examiner does.
+    h.key(KeyCode::Right);
+    h.key(KeyCode::Left);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.clone()), next);
+    assert!(
+        h.app.circuit_lines()[0]
+            .starts_with("C002 Candidate 2 is still in the room: leaves in 1:10 (the end of round 1)"),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+}
