@@ -1319,3 +1319,45 @@ fn a_double_marked_stations_two_global_ratings_are_both_in_its_note() {
         "{ankle:?}"
     );
 }
+
+/// A roster saved with its accents decomposed (as some programs on a Mac
+/// save them) gives the same names, byte for byte, as one saved composed:
+/// names are taken in Unicode's composed form (NFC), as ids are.
+#[test]
+fn a_roster_name_with_decomposed_accents_is_exported_composed() {
+    let d = common::Dir::new("export-nfc-names");
+    let folder = d.sub("s");
+    common::sheet(
+        &folder,
+        common::OSCE,
+        "knee",
+        "C001",
+        "E01@lap",
+        common::Marks::Top,
+        true,
+        0,
+    );
+    let mut names = Vec::new();
+    for (file, name) in [
+        ("nfd.csv", "E\u{301}milie Lefe\u{300}vre"),
+        ("nfc.csv", "\u{c9}milie Lef\u{e8}vre"),
+    ] {
+        let roster = d.0.join(file);
+        std::fs::write(&roster, format!("candidate_id,name\nC001,{name}\n")).expect("roster");
+        let out = d.0.join(format!("out-{file}"));
+        common::run_osce(&[
+            "export",
+            common::OSCE,
+            "--sessions",
+            folder.to_str().expect("utf-8"),
+            "--roster",
+            roster.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ]);
+        let rows = common::csv_rows(&out.join("results.csv"));
+        names.push(rows[1][1].clone());
+    }
+    assert_eq!(names[0], names[1]);
+    assert_eq!(names[1], "\u{c9}milie Lef\u{e8}vre");
+}

@@ -409,7 +409,9 @@ fn candidate(row: usize, cells: [&str; 5], rubric: &Rubric, errors: &mut Vec<Ros
     });
     Candidate {
         id: id.to_string(),
-        name: name.to_string(),
+        // In composed form (NFC), as ids are: a roster saved with its
+        // accents decomposed gives the same name, byte for byte.
+        name: crate::base::ids::composed(name),
         circuit,
         start_station,
         circuit_start_written,
