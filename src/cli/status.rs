@@ -1636,9 +1636,7 @@ pub fn render(
     let absences: Vec<(&(String, String), &osce::results::gather::Cell)> = m
         .cells
         .iter()
-        .filter(|((candidate, station), c)| {
-            c.state == CellState::Absent && m.absence_to_settle(candidate, station)
-        })
+        .filter(|((candidate, station), _)| m.absence_to_settle(candidate, station))
         .collect();
     if !absences.is_empty() {
         let _ = writeln!(

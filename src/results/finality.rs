@@ -127,10 +127,8 @@ pub fn not_final(
     // sitting's result away).
     let absences = m
         .cells
-        .iter()
-        .filter(|((candidate, station), c)| {
-            c.state == CellState::Absent && m.absence_to_settle(candidate, station)
-        })
+        .keys()
+        .filter(|(candidate, station)| m.absence_to_settle(candidate, station))
         .count();
     if absences > 0 {
         why.push(format!(

@@ -576,8 +576,9 @@ fn say_critical_overruled(
     }
     let Some(reason) = reasons.iter_mut().find(|r| {
         r.verdict == Outcome::Pass
-            && (r.text == "every critical item met"
-                || r.text.starts_with("no critical item failed where assessed"))
+            && (r.text == crate::scoring::EVERY_CRITICAL_MET
+                || r.text
+                    .starts_with(crate::scoring::NO_CRITICAL_FAILED_WHERE_ASSESSED))
     }) else {
         return;
     };
@@ -1307,8 +1308,7 @@ fn reconcile(
                 // own shortfall, once (an agreed result decides instead).
                 None if agreed.is_none() => {
                     for (_, r) in &each {
-                        let own = r.reasons.iter().skip(r.critical_fails.len());
-                        for reason in own.filter(|x| x.verdict == crate::scoring::Outcome::Fail) {
+                        for reason in own_shortfalls(r) {
                             if !result.reasons.iter().any(|x| x.text == reason.text) {
                                 result.reasons.push(reason.clone());
                             }
@@ -1382,12 +1382,7 @@ fn reconcile(
             let prefix = format!("station '{}': ", station.title);
             let mut failing = Vec::new();
             for (examiner, r) in &each {
-                let own: Vec<&Reason> = r
-                    .reasons
-                    .iter()
-                    .skip(r.critical_fails.len())
-                    .filter(|x| x.verdict == crate::scoring::Outcome::Fail)
-                    .collect();
+                let own: Vec<&Reason> = own_shortfalls(r).collect();
                 if own.is_empty() {
                     continue;
                 }
@@ -1433,6 +1428,16 @@ fn reconcile(
         }
     }
     detail(result, note)
+}
+
+/// A marker's own result's failing reasons other than its critical items
+/// (which come first): where a competency or global-rating pass mark
+/// failed it.
+fn own_shortfalls(r: &StationResult) -> impl Iterator<Item = &Reason> {
+    r.reasons
+        .iter()
+        .skip(r.critical_fails.len())
+        .filter(|x| x.verdict == crate::scoring::Outcome::Fail)
 }
 
 /// Sheets in the order they were opened (then by key): first marker first.

@@ -352,6 +352,11 @@ pub fn applied_pass_mark(
     })
 }
 
+/// The `NoCriticalFail` rule's reason where every critical item was met.
+pub const EVERY_CRITICAL_MET: &str = "every critical item met";
+/// Its reason where a station was not assessed (an absence ruled a fail).
+pub const NO_CRITICAL_FAILED_WHERE_ASSESSED: &str = "no critical item failed where assessed";
+
 /// Whether a complete sheet with no critical fail passes, and why.
 fn decide(
     station: &Station,
@@ -647,10 +652,10 @@ pub fn overall(
                         reasons.push(Reason::new(
                             Outcome::Pass,
                             if unassessed.is_empty() {
-                                "every critical item met".to_string()
+                                EVERY_CRITICAL_MET.to_string()
                             } else {
                                 format!(
-                                    "no critical item failed where assessed (not assessed: {})",
+                                    "{NO_CRITICAL_FAILED_WHERE_ASSESSED} (not assessed: {})",
                                     unassessed.join(", ")
                                 )
                             },

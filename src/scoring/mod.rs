@@ -16,7 +16,10 @@ mod engine;
 mod result;
 mod sheet;
 
-pub use engine::{applied_pass_mark, failed_stations, overall, score_candidate, score_station};
+pub use engine::{
+    EVERY_CRITICAL_MET, NO_CRITICAL_FAILED_WHERE_ASSESSED, applied_pass_mark, failed_stations, overall,
+    score_candidate, score_station,
+};
 pub use result::*;
 pub use sheet::*;
 
