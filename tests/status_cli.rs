@@ -1976,3 +1976,75 @@ fn a_sheet_under_a_mistyped_id_of_a_marked_candidate_is_pointed_at_them() {
         "{out}"
     );
 }
+
+/// The bundled roster with a start time for each circuit: circuit A began
+/// 20 minutes ago (rounds of 13 minutes: round 2 under way), circuit B
+/// begins in three hours.
+fn roster_on_the_clock(dir: &Path) -> PathBuf {
+    let now = Utc::now();
+    let a = (now - chrono::Duration::minutes(20)).format("%Y-%m-%dT%H:%M:%S+00:00");
+    let b = (now + chrono::Duration::hours(3)).format("%Y-%m-%dT%H:%M:%S+00:00");
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.roster.csv").expect("roster");
+    let mut lines = text.lines();
+    let mut out = format!("{},circuit_start\n", lines.next().expect("header"));
+    for line in lines {
+        let start = if line.contains(",A,") {
+            a.to_string()
+        } else {
+            b.to_string()
+        };
+        out.push_str(&format!("{line},{start}\n"));
+    }
+    let path = dir.join("roster.csv");
+    std::fs::write(&path, out).expect("roster written");
+    path
+}
+
+#[test]
+fn sheets_of_rounds_not_begun_are_not_due_yet_not_listed_as_missing() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    let roster = roster_on_the_clock(&d.0);
+    // Round 1: C001 starts at the shoulder, and is marked there.
+    write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap", true, vec![]);
+    let folder = a.to_str().expect("utf-8");
+    let roster = roster.to_str().expect("utf-8");
+    let (code, out) = status(&[OSCE, "--sessions", folder, "--roster", roster, "--problems"]);
+    assert_eq!(code, 1, "{out}");
+    // Rounds 1 and 2 of circuit A are due: C002 started at the knee.
+    assert!(
+        out.contains("\nC002 Siobhán Ní Bhriain\n  knee: missing\n"),
+        "{out}"
+    );
+    // Five rounds of circuit A to come, six scored stations each; the
+    // whole of circuit B.
+    assert!(
+        out.contains("circuit A: round 2 of 7 under way, round 3 begins at "),
+        "{out}"
+    );
+    assert!(
+        out.contains("30 sheets of rounds 3 to 7 are not due yet"),
+        "{out}"
+    );
+    assert!(out.contains("circuit B: round 1 begins at "), "{out}");
+    assert!(out.contains("its 42 sheets are not due yet"), "{out}");
+    assert!(!out.contains("C008"), "nobody of circuit B is listed: {out}");
+    assert!(
+        !out.contains("ankle: missing\n  elbow: missing\n  physics: missing"),
+        "a candidate's later rounds are not listed: {out}"
+    );
+    assert!(
+        out.contains(
+            "83 expected sheets are not in yet (72 of them not due yet: their rounds have not begun)"
+        ),
+        "{out}"
+    );
+    let (code, out) = status(&[OSCE, "--sessions", folder, "--roster", roster]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "83 sheets are not in yet, 72 of rounds not begun (by the roster's circuit start times):"
+        ),
+        "{out}"
+    );
+}

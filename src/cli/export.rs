@@ -207,11 +207,16 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 &m,
                 &moderation,
                 &decisions,
-                incomplete.load(std::sync::atomic::Ordering::Relaxed),
-                if osce::results::export::gives_marks(&columns) {
-                    without_mark.load(std::sync::atomic::Ordering::Relaxed)
-                } else {
-                    0
+                osce::results::finality::Pending {
+                    incomplete: incomplete.load(std::sync::atomic::Ordering::Relaxed),
+                    without_mark: if osce::results::export::gives_marks(&columns) {
+                        without_mark.load(std::sync::atomic::Ordering::Relaxed)
+                    } else {
+                        0
+                    },
+                    // Sheets not in are said as such: `status` says which
+                    // are not due yet.
+                    not_due: 0,
                 },
             );
             if why.is_empty() {

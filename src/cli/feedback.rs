@@ -45,11 +45,14 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         &m,
         &moderation,
         &decisions,
-        results.iter().filter(|c| c.waiting()).count(),
-        super::status::without_mark(
-            &rubric,
-            results.iter().filter(|c| c.certain_without_mark()).count(),
-        ),
+        osce::results::finality::Pending {
+            incomplete: results.iter().filter(|c| c.waiting()).count(),
+            without_mark: super::status::without_mark(
+                &rubric,
+                results.iter().filter(|c| c.certain_without_mark()).count(),
+            ),
+            not_due: 0,
+        },
     );
     // Candidate ids are plain (letters, digits, - _ .), so safe file names.
     // Each candidate's page twice, from one document: Markdown, and HTML

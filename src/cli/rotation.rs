@@ -4,9 +4,8 @@
 
 use std::path::Path;
 
-use chrono::Offset as _;
 use osce::day::circuit::{Rotation, rotations};
-use osce::day::roster::{Roster, read_roster, start_as_written};
+use osce::day::roster::{Roster, read_roster};
 use osce::rubric::Rubric;
 
 use super::{EXIT_INVALID, EXIT_USAGE};
@@ -90,15 +89,10 @@ fn table(rotation: &Rotation, roster: &Roster, rubric: &Rubric) -> Vec<String> {
     );
     // The times in the offset the roster wrote them in (none for an
     // untimed rubric: every round would begin at once).
-    let start = rotation.start.filter(|_| !rotation.round.is_zero()).map(|utc| {
-        let written = roster
-            .candidates
-            .iter()
-            .filter(|c| c.circuit == rotation.circuit)
-            .find_map(|c| c.circuit_start_written.as_deref().and_then(start_as_written));
-        let offset = written.map_or_else(|| chrono::Utc.fix(), |w| *w.offset());
-        utc.with_timezone(&offset)
-    });
+    let start = rotation
+        .start
+        .filter(|_| !rotation.round.is_zero())
+        .map(|utc| utc.with_timezone(&roster.start_offset(rotation.circuit.as_deref())));
     // Seconds only where a round begins within a minute (a start at
     // 09:00:30, or rounds of 2 min 50 s): never a time cut to the minute.
     let seconds = start.is_some_and(|s| {

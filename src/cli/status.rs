@@ -214,6 +214,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     };
     let Loaded {
         rubric,
+        roster,
         cohort,
         matrix: m,
         moderation,
@@ -224,6 +225,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
+    let not_due = NotDue::at(roster.as_ref(), &rubric, &m, chrono::Utc::now());
     // With an archive, decisions are recorded in a folder of the lead's
     // own, collected like any other.
     let hints = match &args.archive {
@@ -249,10 +251,10 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     if args.problems {
         out!(
             "{}",
-            render_problems(&rubric, &cohort, &m, &moderation, &hints, &held)
+            render_problems(&rubric, &cohort, &m, &moderation, &hints, &held, &not_due)
         );
     } else {
-        out!("{}", render(&rubric, &cohort, &m, &moderation, &hints));
+        out!("{}", render(&rubric, &cohort, &m, &moderation, &hints, &not_due));
         out!("{}", decisions_section(&decisions, &m));
     }
     if let Some(words) = pass_marks_from_other_sheets(&decisions, &cohort, &m) {
@@ -267,7 +269,15 @@ pub fn status(args: &StatusArgs) -> ExitCode {
              assessment's folder (the first lines above say which).\n"
         );
     }
-    let why = why_not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
+    let why = why_not_final(
+        &rubric,
+        &cohort,
+        &m,
+        &moderation,
+        &decisions,
+        incomplete,
+        &not_due,
+    );
     let results = Results {
         held: &held,
         modules: &modules,
@@ -559,6 +569,7 @@ fn why_not_final(
     moderation: &Moderation,
     decisions: &osce::results::decisions::Decisions,
     incomplete: (usize, usize),
+    not_due: &NotDue,
 ) -> Vec<String> {
     osce::results::finality::not_final(
         rubric,
@@ -566,8 +577,11 @@ fn why_not_final(
         m,
         moderation,
         decisions,
-        incomplete.0,
-        without_mark(rubric, incomplete.1),
+        osce::results::finality::Pending {
+            incomplete: incomplete.0,
+            without_mark: without_mark(rubric, incomplete.1),
+            not_due: not_due.count(),
+        },
     )
 }
 
@@ -812,6 +826,99 @@ fn required_unmoderated(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation
 
 /// How many candidates' rows the matrix shows between two header rows.
 const HEADER_EVERY: usize = 30;
+
+/// The sheets not in yet whose rounds have not begun, by the roster's
+/// circuit start times: not missing, only not due yet. Each circuit's are
+/// said in one line rather than sheet by sheet.
+#[derive(Default)]
+pub struct NotDue {
+    cells: std::collections::HashSet<(String, String)>,
+    /// One line per circuit with such sheets.
+    lines: Vec<String>,
+}
+
+impl NotDue {
+    /// At `now`, for the cells of `m` with no sheet in yet.
+    pub fn at(
+        roster: Option<&osce::day::roster::Roster>,
+        rubric: &Rubric,
+        m: &Matrix,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> NotDue {
+        let Some(roster) = roster else {
+            return NotDue::default();
+        };
+        let mut not_due = NotDue::default();
+        for ahead in osce::day::circuit::ahead(roster, rubric, now) {
+            let mut count = 0;
+            for &(candidate, station) in &ahead.sheets {
+                let (Some(c), Some(s)) = (roster.candidates.get(candidate), rubric.stations.get(station))
+                else {
+                    continue;
+                };
+                if m.cell(&c.id, &s.id)
+                    .is_some_and(|cell| cell.state == CellState::Missing)
+                {
+                    not_due.cells.insert((c.id.clone(), s.id.clone()));
+                    count += 1;
+                }
+            }
+            if count == 0 {
+                continue;
+            }
+            // In the offset the roster wrote the start in: the exam
+            // lead's own clock.
+            let offset = roster.start_offset(ahead.circuit.as_deref());
+            let begins = ahead.begins.with_timezone(&offset);
+            let clock = if begins.date_naive() == now.with_timezone(&offset).date_naive() {
+                begins.format("%H:%M:%S").to_string()
+            } else {
+                begins.format("%Y-%m-%d %H:%M:%S").to_string()
+            };
+            let clock = clock.strip_suffix(":00").unwrap_or(&clock);
+            let circuit = ahead
+                .circuit
+                .as_deref()
+                .map_or("the circuit".to_string(), |c| format!("circuit {c}"));
+            let rounds = if ahead.next + 1 == ahead.rounds {
+                format!("of round {}", ahead.rounds)
+            } else {
+                format!("of rounds {} to {}", ahead.next + 1, ahead.rounds)
+            };
+            not_due.lines.push(if ahead.next == 0 {
+                format!(
+                    "{circuit}: round 1 begins at {clock} (UTC{}); {} not due yet",
+                    begins.format("%:z"),
+                    if count == 1 {
+                        "its 1 sheet is".to_string()
+                    } else {
+                        format!("its {count} sheets are")
+                    }
+                )
+            } else {
+                format!(
+                    "{circuit}: round {} of {} under way, round {} begins at {clock} (UTC{}); {} {rounds} {} not due yet",
+                    ahead.next,
+                    ahead.rounds,
+                    ahead.next + 1,
+                    begins.format("%:z"),
+                    plural(count, "sheet", "sheets"),
+                    if count == 1 { "is" } else { "are" }
+                )
+            });
+        }
+        not_due
+    }
+
+    fn holds(&self, candidate: &str, station: &str) -> bool {
+        !self.cells.is_empty() && self.cells.contains(&(candidate.to_string(), station.to_string()))
+    }
+
+    /// How many sheets are not due yet.
+    pub fn count(&self) -> usize {
+        self.cells.len()
+    }
+}
 
 /// Only what needs action, candidate by candidate: `status --problems`.
 /// The `osce decide` command that settles each problem, as a line to copy.
@@ -1137,6 +1244,7 @@ pub fn render_problems(
     moderation: &Moderation,
     hints: &Hints,
     held: &Held,
+    not_due: &NotDue,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — what needs action", rubric.title);
@@ -1186,6 +1294,9 @@ pub fn render_problems(
                         .collect::<Vec<_>>()
                         .join("; ")
                 ),
+                // A sheet of a round not begun yet is not missing: the
+                // circuits' lines below say when it is due.
+                CellState::Missing if not_due.holds(c, s) => continue,
                 state if !state.is_done() => format!("{s}: {}", state.label()),
                 CellState::Absent if !m.absence_to_settle(c, s) => continue,
                 CellState::Absent => {
@@ -1259,7 +1370,8 @@ pub fn render_problems(
             };
             open.push(what);
         }
-        if open.is_empty() {
+        let lookalike = lookalikes.iter().find(|(_, r)| r == c);
+        if open.is_empty() && lookalike.is_none() {
             continue;
         }
         any = true;
@@ -1267,7 +1379,7 @@ pub fn render_problems(
         // id, say) is their id alone.
         let name = m.names.get(c).map(String::as_str).unwrap_or("");
         let _ = writeln!(out, "\n{}", format!("{c} {name}").trim_end());
-        if let Some((marked, _)) = lookalikes.iter().find(|(_, r)| r == c) {
+        if let Some((marked, _)) = lookalike {
             let _ = writeln!(
                 out,
                 "  no sheet at any station, while {marked} (not on the roster, below) has sheets: is this id \
@@ -1377,6 +1489,15 @@ pub fn render_problems(
         concerns_section(&mut out, cohort, m);
         names_section(&mut out, m, hints);
     }
+    if !not_due.lines.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot due yet (not listed above: their rounds have not begun, by the roster's circuit start times):"
+        );
+        for line in &not_due.lines {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
     // Nothing to do about them, but said: nothing is left out unseen.
     set_aside_section(&mut out, cohort, m);
     if !any && m.candidates.is_empty() && !cohort.other_versions.is_empty() {
@@ -1411,6 +1532,7 @@ pub fn render(
     m: &Matrix,
     moderation: &Moderation,
     hints: &Hints,
+    not_due: &NotDue,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — sheets in", rubric.title);
@@ -1837,8 +1959,18 @@ pub fn render(
                     )
             })
             .count();
-        if waiting > 0 {
+        if waiting > 0 && not_due.lines.is_empty() {
             let _ = writeln!(out, "\n{} not in yet.", plural(waiting, "sheet is", "sheets are"));
+        } else if waiting > 0 {
+            let _ = writeln!(
+                out,
+                "\n{} not in yet, {} of rounds not begun (by the roster's circuit start times):",
+                plural(waiting, "sheet is", "sheets are"),
+                not_due.count()
+            );
+            for line in &not_due.lines {
+                let _ = writeln!(out, "  {line}");
+            }
         }
     }
     let unmoderated = required_unmoderated(rubric, cohort, m, moderation);
@@ -2657,6 +2789,7 @@ impl<'a> Watcher<'a> {
         }
         let Loaded {
             rubric,
+            roster,
             mut cohort,
             matrix: m,
             moderation,
@@ -2827,15 +2960,24 @@ impl<'a> Watcher<'a> {
                 if n == 1 { "it holds" } else { "they hold" },
             );
         }
+        let not_due = NotDue::at(roster.as_ref(), &rubric, &m, chrono::Utc::now());
         text.push_str(&if problems {
-            render_problems(&rubric, &cohort, &m, &moderation, &self.hints, &held)
+            render_problems(&rubric, &cohort, &m, &moderation, &self.hints, &held, &not_due)
         } else {
-            render(&rubric, &cohort, &m, &moderation, &self.hints)
+            render(&rubric, &cohort, &m, &moderation, &self.hints, &not_due)
         });
         // The results as things stand and why they are not final yet (the
         // roster's ids that look like a marked one's among it), as the
         // one-off status says them.
-        let why = why_not_final(&rubric, &cohort, &m, &moderation, &decisions, incomplete);
+        let why = why_not_final(
+            &rubric,
+            &cohort,
+            &m,
+            &moderation,
+            &decisions,
+            incomplete,
+            &not_due,
+        );
         let results = Results {
             held: &held,
             modules: &modules,

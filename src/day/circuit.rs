@@ -158,3 +158,57 @@ pub fn rotations(roster: &Roster, rubric: &Rubric) -> Vec<Rotation> {
         })
         .collect()
 }
+
+/// A circuit with rounds still to begin at some moment, by the roster's
+/// start time: the sheets of those rounds are not due yet, not missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ahead {
+    /// The circuit, as the roster names it; `None` where it names none.
+    pub circuit: Option<String>,
+    /// How many rounds the circuit has.
+    pub rounds: usize,
+    /// The first round not begun (0 for the first): every round from it on
+    /// is to come.
+    pub next: usize,
+    /// When that round begins.
+    pub begins: DateTime<Utc>,
+    /// The candidate (an index into [`Roster::candidates`]) and station (an
+    /// index into the rubric's stations, rest stations included) of every
+    /// round to come.
+    pub sheets: Vec<(usize, usize)>,
+}
+
+/// The circuits whose rotation has rounds that have not begun at `now`
+/// (only circuits the roster gives a start time, for a timed rubric), in
+/// the roster's order: who is still to come at which station.
+pub fn ahead(roster: &Roster, rubric: &Rubric, now: DateTime<Utc>) -> Vec<Ahead> {
+    rotations(roster, rubric)
+        .into_iter()
+        .filter_map(|rotation| {
+            let start = rotation.start?;
+            if rotation.round.is_zero() {
+                return None;
+            }
+            let begins = |round: usize| -> Option<DateTime<Utc>> {
+                Some(start + chrono::Duration::from_std(rotation.round * u32::try_from(round).ok()?).ok()?)
+            };
+            let next = (0..rotation.rounds.len()).find(|&r| begins(r).is_some_and(|t| t > now))?;
+            let sheets = rotation.rounds[next..]
+                .iter()
+                .flat_map(|round| {
+                    round
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(station, c)| c.map(|c| (c, station)))
+                })
+                .collect();
+            Some(Ahead {
+                circuit: rotation.circuit,
+                rounds: rotation.rounds.len(),
+                next,
+                begins: begins(next)?,
+                sheets,
+            })
+        })
+        .collect()
+}

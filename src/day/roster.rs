@@ -105,6 +105,17 @@ impl Roster {
             .find_map(|c| c.circuit_start)
     }
 
+    /// The offset from UTC `circuit`'s start is written in (the exam
+    /// lead's own clock, in which the day's times are shown); UTC where the
+    /// roster gives no start.
+    pub fn start_offset(&self, circuit: Option<&str>) -> chrono::FixedOffset {
+        self.candidates
+            .iter()
+            .filter(|c| circuit.is_none_or(|k| c.circuit.as_deref() == Some(k)))
+            .find_map(|c| c.circuit_start_written.as_deref().and_then(start_as_written))
+            .map_or_else(|| chrono::Offset::fix(&Utc), |w| *w.offset())
+    }
+
     /// The circuits named in the roster, in the order they first appear;
     /// empty when the roster has no circuits.
     pub fn circuits(&self) -> Vec<&str> {

@@ -5,9 +5,22 @@ use crate::results::gather::{CellState, Cohort, Matrix};
 use crate::results::moderation::{CellModeration, Moderation};
 use crate::rubric::Rubric;
 
+/// What [`not_final`] counts of the results and the day's clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pending {
+    /// How many candidates' results (after moderation) are INCOMPLETE.
+    pub incomplete: usize,
+    /// How many candidates' results are certain and have no mark to upload
+    /// yet (only where the export gives marks).
+    pub without_mark: usize,
+    /// How many of the sheets not in belong to rounds not begun yet, by the
+    /// roster's circuit start times.
+    pub not_due: usize,
+}
+
 /// Why the results are not yet final, each reason in words, most pressing
-/// first; empty when every result is final. `incomplete` is how many
-/// candidates' results (after moderation) are INCOMPLETE.
+/// first; empty when every result is final. `counts` are what the
+/// results and the clock add ([`Pending`]).
 ///
 /// Final means: sheets were found, none marked against another version of
 /// the rubric, every expected sheet is in, no cell is in conflict or holds
@@ -25,9 +38,13 @@ pub fn not_final(
     m: &Matrix,
     moderation: &Moderation,
     decisions: &crate::results::decisions::Decisions,
-    incomplete: usize,
-    without_mark: usize,
+    counts: Pending,
 ) -> Vec<String> {
+    let Pending {
+        incomplete,
+        without_mark,
+        not_due,
+    } = counts;
     let n = crate::base::text::plural;
     let mut why = Vec::new();
     let unreadable = decisions.problems.len().saturating_sub(decisions.other_versions);
@@ -150,8 +167,15 @@ pub fn not_final(
         .count();
     if waiting > 0 {
         why.push(format!(
-            "{} not in yet",
-            n(waiting, "expected sheet is", "expected sheets are")
+            "{} not in yet{}",
+            n(waiting, "expected sheet is", "expected sheets are"),
+            match not_due.min(waiting) {
+                0 => String::new(),
+                due if due == waiting => {
+                    " (none of them due yet: their rounds have not begun, by the roster's circuit start times)".to_string()
+                }
+                due => format!(" ({due} of them not due yet: their rounds have not begun)"),
+            }
         ));
     }
     let mut stale = 0;
