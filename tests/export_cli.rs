@@ -192,8 +192,16 @@ fn files_parse_back_and_results_are_right() {
     assert_eq!(marks[0], ["C001", "100", "PASS"]);
     let (mod_headers, mod_rows) = read_csv(&out.join("moderation.csv"));
     assert_eq!(mod_headers.len(), 13);
-    assert_eq!(mod_rows.len(), 1, "only the assessor's sign-off: {mod_rows:?}");
-    assert!(mod_rows[0][0].contains("sign"), "{mod_rows:?}");
+    // The assessor agreed with each of C002's six fails (the sample takes
+    // every fail), then signed off.
+    assert_eq!(mod_rows.len(), 7, "{mod_rows:?}");
+    assert!(
+        mod_rows[..6]
+            .iter()
+            .all(|r| r[0] == "decision" && r[1] == "C002" && r[4] == "FAIL" && r[7] == "agree"),
+        "{mod_rows:?}"
+    );
+    assert!(mod_rows[6][0].contains("sign"), "{mod_rows:?}");
 }
 
 #[test]

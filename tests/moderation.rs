@@ -1444,3 +1444,54 @@ fn a_moderation_journal_of_another_rubric_version_is_said_as_such() {
     );
     assert!(!out.contains("BLAKE3"), "{out}");
 }
+
+/// The sample takes every fail: a fail that comes in after every assessor
+/// has signed off (paper sheets imported late, a laptop collected late) is
+/// held, never passed on unmoderated as final; the exam lead decides it.
+#[test]
+fn a_fail_that_comes_in_after_the_sign_off_is_held_for_the_exam_lead() {
+    let d = Dir::new("mod-late-fail");
+    let s = d.sub("s");
+    let f = s.to_str().expect("utf-8");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    signed_off(&s, PRACTICAL, "EA1");
+    let (code, out) = run_osce(&["status", PRACTICAL, "--sessions", f]);
+    assert_eq!(code, 0, "final once signed off: {out}");
+    // Later, a candidate's sheets come in: the physics station fails.
+    for st in rubric(PRACTICAL).scored_stations() {
+        let marks = if st.id == "physics" {
+            Marks::Bottom
+        } else {
+            Marks::Top
+        };
+        sheet(&s, PRACTICAL, &st.id, "C002", "E02@paper", marks, true, 90);
+    }
+    let (code, out) = run_osce(&["status", PRACTICAL, "--sessions", f, "--problems"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("C002 at physics: station 'Physics")
+            && out.contains("a FAIL by the examiners' marks, not moderated: the rubric's moderation sample takes every fail, and this sheet came in after every assessor had signed off")
+            && out.contains("decide: osce decide result"),
+        "{out}"
+    );
+    let (code, said) = run_osce(&[
+        "decide",
+        "result",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--candidate",
+        "C002",
+        "--station",
+        "physics",
+        "--fail",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "Seen by the exam lead: the critical item was not met",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let (code, out) = run_osce(&["status", PRACTICAL, "--sessions", f]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 FAIL"), "{out}");
+}

@@ -1077,13 +1077,17 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 .cell(&cell.candidate, &cell.station)
                 .map(|c| c.sheets.clone())
                 .unwrap_or_default();
-            // Held for review (a decision taken under other pass marks),
-            // or left open by the assessors.
+            // Held for review (a decision taken under other pass marks), a
+            // sheet the sample takes that came in after the sign-off, or left
+            // open by the assessors.
             let held = results(l, &l.decisions)?
                 .iter()
                 .find(|r| r.candidate == cell.candidate)
                 .and_then(|r| r.stations.get(&cell.station))
-                .is_some_and(osce::results::reconcile::held_by_moderation);
+                .is_some_and(|d| {
+                    osce::results::reconcile::held_by_moderation(d)
+                        || osce::results::reconcile::held_unmoderated(&l.rubric, d)
+                });
             match l
                 .moderation
                 .cell(&l.cohort, &sheets, &cell.candidate, &cell.station)
@@ -1099,7 +1103,8 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                     return Err(cell.refuse(format!(
                         "has nothing left open by moderation ({}): the exam lead decides a station's result only \
                          where assessors disagree (with each other or with the examiners), a sheet changed since \
-                         it was moderated, or a third marker will not come",
+                         it was moderated, a third marker will not come, or a sheet the moderation sample takes \
+                         came in after every assessor had signed off",
                         other.word()
                     )));
                 }

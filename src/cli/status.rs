@@ -439,7 +439,7 @@ fn results_words(
         if held.len() > 50 {
             o!("  and {} more (results.csv says why for each)\n", held.len() - 50);
         }
-        let to_review = held.iter().filter(|h| h.lead_can_decide).count();
+        let to_review = held.iter().filter(|h| h.review).count();
         if to_review > 1 {
             o!(
                 "  Or settle all {to_review} held for review at once, each with the result its marks give now:\n{}\n",
@@ -541,8 +541,12 @@ pub struct HeldStation {
     pub why: String,
     /// Held by an assessor's decision where the exam lead may decide the
     /// result (`osce decide result`): a decision to review under other pass
-    /// marks.
+    /// marks, or a sheet the moderation sample takes that came in after
+    /// the assessors signed off.
     pub lead_can_decide: bool,
+    /// Held for review under other pass marks: settled with the others by
+    /// `osce decide held`.
+    pub review: bool,
 }
 
 pub type Held = Vec<HeldStation>;
@@ -710,7 +714,9 @@ fn results_of_part(
                             why,
                             // Assessors who differ and referrals are listed
                             // with their command above.
-                            lead_can_decide: osce::results::reconcile::held_for_review(d),
+                            lead_can_decide: osce::results::reconcile::held_for_review(d)
+                                || osce::results::reconcile::held_unmoderated(rubric, d),
+                            review: osce::results::reconcile::held_for_review(d),
                         });
                     }
                 }

@@ -127,6 +127,17 @@ pub fn held_for_review(detail: &StationDetail) -> bool {
         )
 }
 
+/// Whether a station of a rubric that moderates a sample is held because
+/// the sample takes it (a fail, a borderline rating) and it came in after
+/// every assessor had signed off: only the exam lead's decision
+/// (`osce decide result`) settles it.
+pub fn held_unmoderated(rubric: &Rubric, detail: &StationDetail) -> bool {
+    matches!(rubric.moderation, crate::rubric::ModerationPolicy::Sample { .. })
+        && matches!(detail.moderation, CellModeration::NotModerated)
+        && detail.final_result.outcome == StationOutcome::Incomplete
+        && matches!(detail.result.outcome, StationOutcome::Pass | StationOutcome::Fail)
+}
+
 /// Results for every candidate of the matrix, in its order: as the
 /// examiners' marks give them, and after `moderation`.
 pub fn results(
@@ -462,6 +473,11 @@ fn station_details(
                 absent,
                 decided_on,
                 review,
+                sample_closed: matches!(rubric.moderation, crate::rubric::ModerationPolicy::Sample { .. })
+                    && {
+                        let assessors = moderation.assessors();
+                        !assessors.is_empty() && assessors.iter().all(|(_, signed)| *signed)
+                    },
             },
             standards,
         );
@@ -740,6 +756,9 @@ struct Facts {
     /// Such a decision must be reviewed
     /// ([`crate::results::moderation::Decided::needs_review`]).
     review: bool,
+    /// The rubric moderates a sample, and every assessor has signed off:
+    /// a sheet the sample takes that is not moderated now will not be.
+    sample_closed: bool,
 }
 
 /// A station's result after moderation, with the reason in words wherever
@@ -757,6 +776,7 @@ fn moderated(
         absent,
         decided_on,
         review,
+        sample_closed,
     } = facts;
     let internal = &detail.result;
     let mut result = internal.clone();
@@ -798,6 +818,36 @@ fn moderated(
                     &mut result,
                     "not yet moderated (the rubric requires every sheet to be moderated)".into(),
                 );
+            } else if sample_closed && !detail.sheets.is_empty() && !absent {
+                // The sample takes every fail and every borderline rating:
+                // one that came in after the assessors signed off is held,
+                // never passed on unmoderated.
+                let borderline = station.global_rating.as_ref().is_some_and(|g| {
+                    internal
+                        .global_rating
+                        .as_ref()
+                        .is_some_and(|(level, _)| rubric.scale(g.scale).borderline == Some(*level))
+                });
+                let what = match internal.outcome {
+                    StationOutcome::Fail => Some("a FAIL by the examiners' marks"),
+                    StationOutcome::Pass if borderline => Some("given the borderline global rating"),
+                    _ => None,
+                };
+                if let Some(what) = what {
+                    hold(
+                        &mut result,
+                        format!(
+                            "{what}, not moderated: the rubric's moderation sample takes every {}, and this sheet \
+                             came in after every assessor had signed off (the exam lead decides its result with \
+                             osce decide result)",
+                            if internal.outcome == StationOutcome::Fail {
+                                "fail"
+                            } else {
+                                "borderline rating"
+                            }
+                        ),
+                    );
+                }
             }
         }
         CellModeration::Agreed { .. } => {}

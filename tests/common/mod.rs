@@ -240,14 +240,59 @@ pub fn submitted(journal: &osce::store::Journal, rubric_path: &str) -> Event {
         .expect("the sheet fits the rubric")
 }
 
-/// Assessor `assessor` on `ea-laptop` signs the moderation of the
-/// assessment at `rubric_path` off, having decided nothing: where the
-/// rubric asks for a sample, results are final only once an assessor has.
+/// Assessor `assessor` on `ea-laptop` moderates the sample of the sheets
+/// in `folder` that the rubric's sampling takes whatever the seed (every
+/// fail and every borderline global rating, agreeing with each) and signs
+/// the moderation off: where the rubric asks for a sample, results are
+/// final only once an assessor has.
 pub fn signed_off(folder: &Path, rubric_path: &str, assessor: &str) {
+    signed_off_seeing(folder, &[folder], rubric_path, assessor);
+}
+
+/// [`signed_off`], the assessor's journal in `folder` and the sheets read
+/// from `sheets`.
+pub fn signed_off_seeing(folder: &Path, sheets: &[&Path], rubric_path: &str, assessor: &str) {
     let r = rubric(rubric_path);
+    let hash = hash(rubric_path);
+    let folders: Vec<PathBuf> = sheets.iter().map(|f| f.to_path_buf()).collect();
+    let cohort = osce::results::gather::gather(&r, &hash, &folders).expect("gather");
+    let m = osce::results::gather::matrix(&r, &cohort, None);
+    let moderation = osce::results::moderation::gather(&r, &hash, &folders).expect("moderation");
+    let standards = osce::results::decisions::gather(&r, &hash, &folders)
+        .expect("decisions")
+        .standards(&r, &hash)
+        .expect("pass marks in force");
+    let results = osce::results::reconcile::results(&r, &cohort, &m, &standards, &moderation);
     let (mut journal, _) = Store::new(folder)
-        .open_moderation(&r.id, assessor, "ea-laptop", &hash(rubric_path))
+        .open_moderation(&r.id, assessor, "ea-laptop", &hash)
         .expect("open");
+    for c in &results {
+        for (station, d) in &c.stations {
+            let borderline = r
+                .station(station)
+                .and_then(|st| st.global_rating.as_ref())
+                .zip(d.result.global_rating.as_ref())
+                .is_some_and(|(g, (level, _))| r.scale(g.scale).borderline == Some(*level));
+            let fail = d.result.outcome == osce::scoring::StationOutcome::Fail;
+            if d.sheets.is_empty() || !(fail || borderline) || d.moderation.is_moderated() {
+                continue;
+            }
+            journal
+                .append(
+                    Event::Moderated {
+                        station: station.clone(),
+                        candidate: c.candidate.clone(),
+                        sheets: osce::results::moderation::seen(&cohort, &d.sheets),
+                        internal: d.result.outcome,
+                        decision: osce::store::Decision::Agree,
+                        proposed: None,
+                        rationale: String::new(),
+                    },
+                    at(55),
+                )
+                .expect("append");
+        }
+    }
     journal
         .append(
             Event::SignedOff {
