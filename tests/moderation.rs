@@ -917,7 +917,13 @@ fn feedback_keeps_the_assessors_name_and_rationale_from_the_candidate() {
     ]);
     let c1 = std::fs::read_to_string(out.join("C001.md")).expect("C001");
     assert!(c1.contains("**Result: FAIL**"), "{c1}");
-    assert!(c1.contains("FAIL on external moderation"), "{c1}");
+    assert!(
+        c1.contains(
+            "not passed on external moderation, although the examiners' marks gave a pass (your module leader can \
+             tell you why)"
+        ),
+        "{c1}"
+    );
     for private in ["EA1", "marks inflated", "Consent was not discussed"] {
         assert!(!c1.contains(private), "{private}: {c1}");
     }
@@ -982,7 +988,8 @@ fn feedback_on_too_few_stations_passed_names_each_failed_station_and_the_rule() 
     assert!(
         why.contains("(failed: Knee — score ")
             && why.contains(
-                ", Professional issues and reporting — FAIL on external moderation); at least 5 needed"
+                ", Professional issues and reporting — not passed on external moderation, although the examiners' \
+                 marks gave a pass (your module leader can tell you why)); at least 5 needed"
             ),
         "{why}"
     );
@@ -1494,4 +1501,74 @@ fn a_fail_that_comes_in_after_the_sign_off_is_held_for_the_exam_lead() {
     let (code, out) = run_osce(&["status", PRACTICAL, "--sessions", f]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("1 FAIL"), "{out}");
+}
+
+/// A fail the exam lead decided where the examiners' marks gave a fail too
+/// (an assessor had proposed a pass) is told to the candidate with the
+/// examiners' own reasons, not the decision's words ("the station's result
+/// is FAIL"), which say nothing.
+#[test]
+fn feedback_on_a_fail_the_exam_lead_confirmed_gives_the_examiners_reasons() {
+    let d = Dir::new("mod-feedback-lead-fail");
+    let s = d.sub("s");
+    let f = s.to_str().expect("utf-8");
+    for st in rubric(PRACTICAL).scored_stations() {
+        let marks = if st.id == "physics" {
+            Marks::Bottom
+        } else {
+            Marks::Top
+        };
+        sheet(&s, PRACTICAL, &st.id, "C001", "E01@lap1", marks, true, 0);
+    }
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "physics",
+        Decision::Disagree,
+        Some(Proposed::Pass),
+        "Harsh marking.",
+    );
+    let (code, said) = run_osce(&[
+        "decide",
+        "result",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "physics",
+        "--fail",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "The critical item stands",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let out = d.0.join("feedback");
+    run_osce(&[
+        "feedback",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let c1 = std::fs::read_to_string(out.join("C001.md")).expect("C001");
+    assert!(c1.contains("**Result: FAIL**"), "{c1}");
+    assert!(!c1.contains("the station's result is"), "{c1}");
+    let physics = &c1[c1.find("## Physics").expect("physics")..];
+    let why = physics
+        .lines()
+        .find(|l| l.starts_with("Why: "))
+        .unwrap_or_else(|| panic!("{physics}"));
+    assert!(
+        why.contains("0 of 5 items met (0%), which is below the 80% required"),
+        "{why}"
+    );
+    for private in ["EA1", "Harsh marking", "Exam lead", "The critical item stands"] {
+        assert!(!c1.contains(private), "{private}: {c1}");
+    }
 }

@@ -259,6 +259,96 @@ impl Changed {
     }
 }
 
+/// What the candidate is told of a station's result that the exam lead or
+/// an external assessor decided (who decided and why are the exam
+/// board's, not the decision's words, "the station's result is FAIL").
+enum Decided {
+    /// The examiners' marks give that result too: their own reasons (a
+    /// critical item, the pass mark).
+    AsMarked(Vec<crate::scoring::Reason>),
+    /// The marks gave a pass: that it was judged not passed, and who can
+    /// say why.
+    Overturned(crate::scoring::Reason),
+}
+
+impl Decided {
+    /// `None` where nobody decided the result, or it was decided a pass.
+    fn of(d: &StationDetail) -> Option<Decided> {
+        let ruled = d
+            .decided
+            .iter()
+            .any(|h| matches!(h.ruling, Ruling::StationResult { .. }));
+        let moderated = matches!(
+            d.moderation,
+            crate::results::moderation::CellModeration::Disagreed { .. }
+        );
+        if !(ruled || moderated) {
+            return None;
+        }
+        match (d.result.outcome, d.final_result.outcome) {
+            (marks, told) if marks == told => Some(Decided::AsMarked(d.result.reasons.clone())),
+            (StationOutcome::Pass, StationOutcome::Fail) => {
+                Some(Decided::Overturned(crate::scoring::Reason::new(
+                    crate::scoring::Outcome::Fail,
+                    format!(
+                        "station '{}': not passed {}, although the examiners' marks gave a pass (your module leader \
+                     can tell you why)",
+                        d.final_result.title,
+                        if ruled {
+                            "on review after the exam"
+                        } else {
+                            "on external moderation"
+                        }
+                    ),
+                )))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `c`'s result after moderation and decisions as the candidate is told
+/// it: where a station's result was decided ([`Decided`]), its reasons in
+/// the station's result and in the candidate's (the decision's words left
+/// out where the examiners' own reasons stand, replaced where the marks
+/// gave a pass).
+fn told_result(c: &CandidateResult) -> AssessmentResult {
+    let mut r = c.final_result.clone();
+    // The failed stations as a rule's reason lists them, each with its own
+    // reason: listed again below with the reasons told.
+    let listed = failed_list(&r, str::to_string);
+    for station in &mut r.stations {
+        let Some(decided) = c.stations.get(&station.station).and_then(Decided::of) else {
+            continue;
+        };
+        let words: Vec<String> = station.reasons.iter().map(|x| x.text.clone()).collect();
+        let (told, instead) = match decided {
+            Decided::AsMarked(reasons) => (reasons, None),
+            Decided::Overturned(reason) => (vec![reason.clone()], Some(reason)),
+        };
+        let mut kept = Vec::new();
+        let mut instead = instead;
+        for reason in std::mem::take(&mut r.reasons) {
+            if !words.contains(&reason.text) {
+                kept.push(reason);
+            } else if let Some(once) = instead.take() {
+                kept.push(once);
+            }
+        }
+        r.reasons = kept;
+        station.reasons = told;
+    }
+    let told = failed_list(&r, str::to_string);
+    if !listed.is_empty() && told != listed {
+        for reason in &mut r.reasons {
+            if reason.text.contains(&listed) {
+                reason.text = reason.text.replacen(&listed, &told, 1);
+            }
+        }
+    }
+    r
+}
+
 /// The feedback file of one candidate, in Markdown: `exam_final` says
 /// whether every result of the exam is final (else each page says the
 /// result may still change).
@@ -290,8 +380,10 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
         who.push(text(format!(" ({})", c.candidate)));
     }
     blocks.push(Block::Para(who));
-    // The result after moderation: what the exam board confirms.
-    let r = &c.final_result;
+    // The result after moderation: what the exam board confirms, its
+    // decided stations' reasons as the candidate is told them.
+    let told = told_result(c);
+    let r = &told;
     // A result that rests on a sheet not submitted is not told: neither
     // the word nor the total, nor the reasons and parts behind it.
     let unsubmitted = c.stations.values().any(counts_unsubmitted);
@@ -449,8 +541,10 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
             blocks.push(Block::Para(vec![text(line)]));
             if s.outcome == StationOutcome::Fail {
                 // The reason in words: a critical item, the competency
-                // rule, the entrustment level, the pass mark.
-                let why = fail_reasons(s.reasons.iter());
+                // rule, the entrustment level, the pass mark; for a result
+                // decided after the exam, as [`Decided`] tells it.
+                let decided = r.stations.iter().find(|x| x.station == station.id);
+                let why = fail_reasons(decided.map_or(&s.reasons, |x| &x.reasons).iter());
                 if !why.is_empty() {
                     blocks.push(Block::Para(vec![text(why_line(&why))]));
                 }
