@@ -1015,3 +1015,30 @@ fn a_roster_is_checked_with_its_rubric_and_each_circuits_rotation_printed() {
     );
     run(&["check", rubric, rubric, "--roster", roster]).expect_code(2, "two rubrics");
 }
+
+/// `--quiet` with a roster prints problems only: neither the roster's ok
+/// line nor its rotation tables.
+#[test]
+fn quiet_roster_check_prints_problems_only() {
+    let out = run(&[
+        "check",
+        "--quiet",
+        "rubrics/msk-ultrasound-osce.ron",
+        "--roster",
+        "rubrics/msk-ultrasound-osce.roster.csv",
+    ]);
+    out.expect_code(0, "check --quiet --roster");
+    assert!(out.stdout.trim().is_empty(), "{}", out.show());
+    let loud = run(&[
+        "check",
+        "rubrics/msk-ultrasound-osce.ron",
+        "--roster",
+        "rubrics/msk-ultrasound-osce.roster.csv",
+    ]);
+    assert!(
+        loud.stdout
+            .contains("ok: rubrics/msk-ultrasound-osce.roster.csv is valid"),
+        "{}",
+        loud.show()
+    );
+}

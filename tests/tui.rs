@@ -5301,3 +5301,56 @@ fn amending_the_sheet_just_submitted_on_the_clock_keeps_its_candidate_in_the_roo
         h.app.circuit_lines()
     );
 }
+
+/// The help lists the keys that do something on the sheet: `g` (global
+/// rating) only at a station that has one, as the footer shows it.
+#[test]
+fn help_lists_the_global_rating_only_where_the_station_has_one() {
+    let mut h = harness(
+        "rubrics/msk-practical-exam.ron",
+        MarkingOrder::Candidates {
+            candidate: Some(("C001".into(), "Aisha Khan".into())),
+            station: None,
+        },
+    );
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h.key(KeyCode::Char('?'));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Keys on this screen"), "{screen}");
+    assert!(!screen.contains("global rating"), "{screen}");
+    let mut h = opened();
+    h.key(KeyCode::Char('?'));
+    let screen = h.render(120, 40);
+    assert!(screen.contains("global rating"), "{screen}");
+}
+
+/// A candidate absent from every station: the next confirmation's
+/// provisional result gives no total (never "0 of 27 (0%)", which reads
+/// as marks earned), as results.csv gives none.
+#[test]
+fn a_provisional_result_of_a_candidate_absent_everywhere_has_no_total() {
+    let mut h = practical(&[("C001", "Aisha Khan"), ("C002", "Ben Okafor")]);
+    let mut typed = false;
+    for _ in 0..10 {
+        if h.app.current_candidate().is_none_or(|c| c.id != "C001") {
+            break;
+        }
+        h.key(KeyCode::Char('x'));
+        if !typed {
+            h.chars("did not attend");
+            typed = true;
+        }
+        h.key(KeyCode::Enter);
+    }
+    let p = h.app.provisional.as_ref().expect("C001's result");
+    assert!(
+        p.result
+            .stations
+            .iter()
+            .all(|s| s.outcome == osce::scoring::StationOutcome::Absent)
+    );
+    let screen = h.render(120, 40);
+    assert!(screen.contains("absent from every station: no total"), "{screen}");
+    assert!(!screen.contains("total 0 of"), "{screen}");
+}

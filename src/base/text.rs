@@ -11,6 +11,17 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// `a scan`, `an injection`: a word with the article that fits how it is
+/// said (by its first letter; `a unit`, `a user` as they are said).
+pub fn a(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u'])
+        && !["uni", "use", "usu", "ura", "uro", "eu", "one"]
+            .iter()
+            .any(|p| lower.starts_with(p));
+    format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
 /// `text` cut to `width` characters, with "…" where cut, and padded with
 /// spaces to `width` where shorter.
 pub fn fit(text: &str, width: usize) -> String {
@@ -227,6 +238,15 @@ pub fn not_utf8_why(bytes: &[u8], bad: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_article_fits_the_word() {
+        use super::a;
+        assert_eq!(a("injection"), "an injection");
+        assert_eq!(a("scan"), "a scan");
+        assert_eq!(a("Ultrasound scan"), "an Ultrasound scan");
+        assert_eq!(a("unit"), "a unit");
+    }
+
     #[test]
     fn a_date_problem_says_what_is_wrong_with_it() {
         use super::date_problem;

@@ -25,6 +25,20 @@ pub fn check_roster(rubric: &Rubric, path: &Path, strict: bool, quiet: bool) -> 
         errln!("warning: {}: {w}", path.display());
     }
     let circuits = roster.circuits();
+    // With --quiet, problems only: the warnings above.
+    if !quiet {
+        say_roster(rubric, path, &roster, &circuits, warnings.len());
+    }
+    if strict && !warnings.is_empty() {
+        errln!("{}: warnings are errors with --strict", path.display());
+        return EXIT_INVALID;
+    }
+    0
+}
+
+/// The roster checked: its candidates and circuits, and each circuit's
+/// rotation.
+fn say_roster(rubric: &Rubric, path: &Path, roster: &Roster, circuits: &[&str], warnings: usize) {
     let plural = osce::base::text::plural;
     outln!(
         "ok: {} is valid: {}{}{}",
@@ -38,25 +52,18 @@ pub fn check_roster(rubric: &Rubric, path: &Path, strict: bool, quiet: bool) -> 
                 circuits.join(", ")
             ),
         },
-        if warnings.is_empty() {
+        if warnings == 0 {
             String::new()
         } else {
-            format!(" ({})", plural(warnings.len(), "warning", "warnings"))
+            format!(" ({})", plural(warnings, "warning", "warnings"))
         }
     );
-    if !quiet {
-        for rotation in rotations(&roster, rubric) {
-            outln!();
-            for line in table(&rotation, &roster, rubric) {
-                outln!("{line}");
-            }
+    for rotation in rotations(roster, rubric) {
+        outln!();
+        for line in table(&rotation, roster, rubric) {
+            outln!("{line}");
         }
     }
-    if strict && !warnings.is_empty() {
-        errln!("{}: warnings are errors with --strict", path.display());
-        return EXIT_INVALID;
-    }
-    0
 }
 
 /// A circuit's rotation as lines of text: a heading, then a row per round

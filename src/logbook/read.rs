@@ -502,8 +502,8 @@ impl Check<'_> {
                 "date",
                 format!("{date} is in the future (today is {})", self.today),
                 format!(
-                    "correct the date: a {} is logged after it is done",
-                    self.gate.entry
+                    "correct the date: {} is logged after it is done",
+                    crate::base::text::a(&self.gate.entry)
                 ),
             ));
             return None;

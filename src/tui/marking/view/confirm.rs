@@ -410,6 +410,11 @@ fn wrapped_rows(line: &Line, width: usize) -> usize {
 /// it, labelled provisional and saying where it comes from.
 pub fn provisional_lines(p: &ProvisionalResult, theme: &Theme) -> Vec<Line<'static>> {
     let r = &p.result;
+    let absent = r
+        .stations
+        .iter()
+        .filter(|s| s.is_scored() && s.outcome == crate::scoring::StationOutcome::Absent)
+        .count();
     let style = match r.outcome {
         Outcome::Pass => theme.ok(),
         Outcome::Fail => theme.danger(),
@@ -424,11 +429,23 @@ pub fn provisional_lines(p: &ProvisionalResult, theme: &Theme) -> Vec<Line<'stat
             style,
         ),
         Line::raw(format!(
-            "total {} of {}{} · {} of {} stations passed",
-            fmt_marks(r.total),
-            fmt_marks(r.max),
-            r.percent()
-                .map_or(String::new(), |pc| format!(" ({}%)", fmt_percent(pc))),
+            "{} · {} of {} stations passed",
+            // Never a 0 that reads as marks earned: an absence has no
+            // marks, as results.csv gives none.
+            match absent {
+                0 => format!(
+                    "total {} of {}{}",
+                    fmt_marks(r.total),
+                    fmt_marks(r.max),
+                    r.percent()
+                        .map_or(String::new(), |pc| format!(" ({}%)", fmt_percent(pc)))
+                ),
+                n if n == r.stations_scored => "absent from every station: no total".to_string(),
+                n => format!(
+                    "no total: absent from {}",
+                    crate::base::text::plural(n, "station", "stations")
+                ),
+            },
             r.stations_passed,
             r.stations_scored
         )),

@@ -275,18 +275,7 @@ pub fn footer(app: &App, theme: &Theme, width: u16) -> Text<'static> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut used = 0usize;
-    // `x` (absent) only where an absence can still be recorded, as the
-    // confirmation's own keys line says.
-    // `g` only where the station has a global rating.
-    let shown = |b: &&crate::tui::marking::keys::Binding| {
-        let closed_absence = matches!(app.screen, Screen::Confirm)
-            && matches!(b.action, crate::tui::marking::Action::Absent)
-            && !app.absence_open();
-        let no_rating = matches!(b.action, crate::tui::marking::Action::GlobalRating)
-            && app.station_def().is_some_and(|s| s.global_rating.is_none());
-        !closed_absence && !no_rating
-    };
-    for b in for_screen(ctx, true).filter(shown) {
+    for b in for_screen(ctx, true).filter(|b| applies(app, b)) {
         let (keys, word) = b.footer.unwrap_or((b.label, b.what));
         let len = keys.chars().count() + 1 + word.chars().count();
         let gap = if spans.is_empty() { 0 } else { 2 };
@@ -307,6 +296,19 @@ pub fn footer(app: &App, theme: &Theme, width: u16) -> Text<'static> {
     Text::from(lines)
 }
 
+/// Whether a key does anything here: `x` (absent) only where an absence can
+/// still be recorded, as the confirmation's own keys line says; `g` only
+/// where the station has a global rating. The footer and the help list
+/// only these.
+fn applies(app: &App, b: &crate::tui::marking::keys::Binding) -> bool {
+    let closed_absence = matches!(app.screen, Screen::Confirm)
+        && matches!(b.action, crate::tui::marking::Action::Absent)
+        && !app.absence_open();
+    let no_rating = matches!(b.action, crate::tui::marking::Action::GlobalRating)
+        && app.station_def().is_some_and(|s| s.global_rating.is_none());
+    !closed_absence && !no_rating
+}
+
 /// The help's lines besides one per key: its heading and blank line, and
 /// the four lines after the keys.
 const HELP_OTHER_LINES: usize = 6;
@@ -314,7 +316,10 @@ const HELP_OTHER_LINES: usize = 6;
 /// How far the help can scroll on a screen `height` rows high: none where
 /// it fits (at 80×24 it does not).
 pub fn help_max_scroll(app: &App, height: u16) -> u16 {
-    let lines = for_screen(Ctx::of(app), false).count() + HELP_OTHER_LINES;
+    let lines = for_screen(Ctx::of(app), false)
+        .filter(|b| applies(app, b))
+        .count()
+        + HELP_OTHER_LINES;
     let visible = usize::from(height.saturating_sub(2));
     u16::try_from(lines.saturating_sub(visible)).unwrap_or(u16::MAX)
 }
@@ -322,7 +327,7 @@ pub fn help_max_scroll(app: &App, height: u16) -> u16 {
 fn help(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let ctx = Ctx::of(app);
     let mut lines = vec![Line::styled("Keys on this screen", theme.title()), Line::raw("")];
-    for b in for_screen(ctx, false) {
+    for b in for_screen(ctx, false).filter(|b| applies(app, b)) {
         lines.push(Line::from(vec![
             Span::styled(format!("{:>12}  ", b.label), theme.key()),
             Span::raw(b.what),
