@@ -1236,3 +1236,44 @@ fn an_examiner_cannot_moderate_their_own_sheet() {
     h.key(KeyCode::Char('a'));
     assert_eq!(decisions(&journal(&h)).len(), 1, "{:?}", journal(&h));
 }
+
+/// Where every sheet is to be moderated and two assessors differ on one,
+/// the sign-off says they differ, not that a sheet is not moderated.
+#[test]
+fn assessors_who_differ_are_said_as_such_at_the_sign_off() {
+    let dir = Dir::new("mod-tui-differ");
+    let s = dir.sub("s");
+    markers_apart(&s);
+    let mut first = open_all(dir, FCA, "EA1");
+    let entries: Vec<(String, String)> = first
+        .app
+        .entries
+        .iter()
+        .map(|e| (e.candidate.clone(), e.station.clone()))
+        .collect();
+    for (c, st) in &entries {
+        first.select(c, st);
+        first.key(KeyCode::Char('a'));
+    }
+    let dir = first.dir;
+    let mut h = open_all(dir, FCA, "EA2");
+    for (c, st) in &entries[1..] {
+        h.select(c, st);
+        h.key(KeyCode::Char('a'));
+    }
+    let (c, st) = &entries[0];
+    h.select(c, st);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('d'));
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.typed("The marks do not match the video.");
+    h.key(KeyCode::Enter);
+    let (_, open) = h.app.sign_off_summary();
+    let said = open.join("\n");
+    assert!(
+        said.contains("The assessors' decisions differ on 1 sheet: agree one between you, or the exam lead decides its result"),
+        "{said}"
+    );
+    assert!(!said.contains("are not."), "{said}");
+}

@@ -1536,11 +1536,33 @@ impl ModerateApp {
                 if review == 1 { "it" } else { "them" }
             ));
         }
+        // Assessors who differ have moderated the sheet, each of them: said
+        // as such, not as a sheet nobody moderated.
+        let differ = self
+            .entries
+            .iter()
+            .filter(|e| matches!(self.cell_moderation(e), CellModeration::Conflicting { .. }))
+            .count();
+        if differ > 0 {
+            open.push(format!(
+                "The assessors' decisions differ on {}: agree one between you, or the exam lead decides {} \
+                 (osce decide result).",
+                plural(differ, "sheet", "sheets"),
+                if differ == 1 {
+                    "its result"
+                } else {
+                    "their results"
+                }
+            ));
+        }
         if self.rubric.moderation == crate::rubric::ModerationPolicy::All {
             let undecided = self
                 .entries
                 .iter()
-                .filter(|e| !self.cell_moderation(e).is_moderated())
+                .filter(|e| {
+                    let m = self.cell_moderation(e);
+                    !m.is_moderated() && !matches!(m, CellModeration::Conflicting { .. })
+                })
                 .count();
             if undecided > 0 {
                 open.push(format!(
