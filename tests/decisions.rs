@@ -2569,3 +2569,28 @@ fn a_provisional_cut_is_not_promised_to_rise() {
         "{provisional}"
     );
 }
+
+/// Under the `Competency` overall rule an absence not yet decided leaves
+/// the result INCOMPLETE, and the reason says it is the absence, naming
+/// the station, not "not every item is marked yet" (which reads as the
+/// examiner's items left blank).
+#[test]
+fn an_absence_not_yet_decided_is_named_in_the_competency_rules_reason() {
+    let d = Dir::new("decide-absence-competency-open");
+    let folder = d.sub("s");
+    absent_at(&folder, PRACTICAL, "physics");
+    let export = d.0.join("export");
+    osce(&["export", PRACTICAL, "--sessions", s(&folder), "--out", s(&export)]);
+    let results = rows(&export.join("results.csv"));
+    let c001 = &results[1];
+    let reasons = &c001[col(&results, "reasons")];
+    assert_eq!(c001[col(&results, "final_result")], "INCOMPLETE", "{c001:?}");
+    assert!(
+        reasons.contains(
+            "14 of 14 non-critical items met (100%); 80% required; absent from 'Physics discussion', not yet \
+             decided (a fail, or deferred)"
+        ),
+        "{reasons}"
+    );
+    assert!(!reasons.contains("not every item is marked yet"), "{reasons}");
+}

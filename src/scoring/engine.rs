@@ -732,10 +732,26 @@ pub fn overall(
                 };
                 let reached = c.met as f64 * 100.0 + EPSILON >= percent * c.marked as f64;
                 reasons.push(if !complete {
-                    Reason::new(
-                        Outcome::Incomplete,
-                        format!("{text}; not every item is marked yet"),
-                    )
+                    // Items not marked because the candidate was absent
+                    // (not decided yet) are said as such, not as marks
+                    // still to come.
+                    let absent: Vec<String> = stations
+                        .iter()
+                        .filter(|s| s.outcome == StationOutcome::Absent)
+                        .map(|s| format!("'{}'", s.title))
+                        .collect();
+                    let unmarked = stations.iter().any(|s| s.outcome == StationOutcome::Incomplete);
+                    let mut open = Vec::new();
+                    if !absent.is_empty() {
+                        open.push(format!(
+                            "absent from {}, not yet decided (a fail, or deferred)",
+                            absent.join(", ")
+                        ));
+                    }
+                    if unmarked || absent.is_empty() {
+                        open.push("not every item is marked yet".to_string());
+                    }
+                    Reason::new(Outcome::Incomplete, format!("{text}; {}", open.join("; ")))
                 } else if reached {
                     Reason::new(Outcome::Pass, text)
                 } else {
