@@ -2594,3 +2594,83 @@ fn an_absence_not_yet_decided_is_named_in_the_competency_rules_reason() {
     );
     assert!(!reasons.contains("not every item is marked yet"), "{reasons}");
 }
+
+/// Paper sheets imported with a wrong copy of the rubric (the exam was
+/// marked with a colleague's edited copy), then imported again with the
+/// right one: the wrong-version sheet kept the results from final for
+/// good. The exam lead sets it aside with `decide void`, naming its
+/// journal; the results are then final, and a second void says it is in
+/// force already.
+#[test]
+fn a_sheet_of_a_wrong_copy_of_the_rubric_is_set_aside_by_a_void() {
+    let d = Dir::new("decide-void-other-version");
+    let exam = d.0.join("exam.ron");
+    let text = fs::read_to_string(PRACTICAL).expect("rubric");
+    fs::write(
+        &exam,
+        text.replacen(
+            "MSK Ultrasound Practical Examination",
+            "MSK Ultrasound Practical Examination (June)",
+            1,
+        ),
+    )
+    .expect("edited copy");
+    let exam = exam.to_str().expect("utf-8");
+    let (laptops, wrong, right) = (d.sub("laptops"), d.sub("paper-wrong"), d.sub("paper-right"));
+    candidate(&laptops, exam, "C001", "E01@lap1", Marks::Top);
+    for st in common::rubric(exam).scored_stations() {
+        if st.id != "physics" {
+            sheet(&laptops, exam, &st.id, "C002", "E02@lap2", Marks::Top, true, 0);
+        }
+    }
+    sheet(
+        &wrong,
+        PRACTICAL,
+        "physics",
+        "C002",
+        "E03@paper",
+        Marks::Top,
+        true,
+        0,
+    );
+    sheet(&right, exam, "physics", "C002", "E03@paper", Marks::Top, true, 0);
+    common::signed_off_seeing(&laptops, &[&laptops, &right], exam, "EA1");
+    let folders = [s(&laptops), s(&wrong), s(&right)];
+    let status = |extra: &[&str]| {
+        let mut args = vec!["status", exam, "--sessions"];
+        args.extend(folders);
+        args.extend(extra);
+        osce(&args)
+    };
+    let (code, out) = status(&["--problems"]);
+    assert_eq!(code, 1, "{out}");
+    let void = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("decide: osce decide void "))
+        .unwrap_or_else(|| panic!("the void to copy: {out}"));
+    assert!(void.contains("paper-wrong"), "{void}");
+    let mut args = vec!["decide", "void", exam, "--sessions"];
+    args.extend(folders);
+    let sheet_path = wrong.join("msk-us-practical/E03@paper/C002/physics.jsonl");
+    let sheet_path = sheet_path.to_str().expect("utf-8");
+    args.extend([
+        "--candidate",
+        "C002",
+        "--station",
+        "physics",
+        "--sheet",
+        sheet_path,
+        "--by",
+        "Exam lead",
+        "--reason",
+        "Imported with the unedited rubric by mistake; imported again with the exam's",
+    ]);
+    let (code, said) = osce(&args);
+    assert_eq!(code, 0, "{said}");
+    let (code, out) = status(&[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("another version"), "{out}");
+    let (code, said) = osce(&args);
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("Already decided, in force"), "{said}");
+}

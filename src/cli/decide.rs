@@ -469,6 +469,7 @@ fn void_in_force<'a>(decide: &Decide, l: &'a Loaded) -> Option<&'a osce::results
                     .iter()
                     .map(|s| (&s.key, &s.path))
                     .chain(l.cohort.problem_sheets.iter().map(|p| (&p.key, &p.path)))
+                    .chain(l.cohort.other_version_sheets.iter().map(|p| (&p.key, &p.path)))
                     .any(|(key, path)| {
                         key.candidate == cell.candidate
                             && key.station == cell.station
@@ -943,7 +944,16 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             })
         }
         Decide::Void { cell, sheet, .. } => {
-            cell_state(l, cell)?;
+            // A sheet of another version of the rubric is in no cell: the
+            // only sheet of a candidate, perhaps.
+            let other_version = l
+                .cohort
+                .other_version_sheets
+                .iter()
+                .any(|p| p.key.candidate == cell.candidate && p.key.station == cell.station);
+            if !other_version {
+                cell_state(l, cell)?;
+            }
             Ok(Ruling::Void {
                 candidate: cell.candidate.clone(),
                 station: cell.station.clone(),
@@ -1302,7 +1312,7 @@ fn find_sheet(cohort: &Cohort, cell: &Cell, given: &str, problems: bool) -> Resu
         }
     }
     if problems {
-        for p in &cohort.problem_sheets {
+        for p in cohort.problem_sheets.iter().chain(&cohort.other_version_sheets) {
             if p.key.candidate != cell.candidate || p.key.station != cell.station {
                 continue;
             }
@@ -1375,6 +1385,7 @@ fn journal_named(l: &Loaded, ruling: &Ruling) -> Option<PathBuf> {
             l.cohort
                 .problem_sheets
                 .iter()
+                .chain(&l.cohort.other_version_sheets)
                 .find(|p| whose(&p.key) && p.fingerprint == sheet.last)
                 .map(|p| p.path.clone())
         })

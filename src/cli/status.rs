@@ -175,6 +175,17 @@ fn load_checked(
         })?;
     }
     let settled = osce::results::decisions::settle(&rubric, &cohort, &decisions);
+    // Sheets of another version of the rubric that the exam lead voided
+    // (marked against a wrong copy, and marked again) are set aside.
+    let mut cohort = cohort;
+    for &i in &settled.void_other_versions {
+        if let Some(path) = cohort.other_version_sheets.get(i).map(|p| p.path.clone()) {
+            for paths in cohort.other_versions.values_mut() {
+                paths.retain(|p| *p != path);
+            }
+        }
+    }
+    cohort.other_versions.retain(|_, paths| !paths.is_empty());
     let mut matrix = osce::results::gather::matrix_settled(&rubric, &cohort, roster.as_ref(), &settled);
     osce::results::moderation::settle_referrals(&mut matrix, &cohort, &moderation);
     let standards = match adopted_standards(&rubric, &hash, &decisions) {
@@ -1256,6 +1267,32 @@ pub fn render_problems(
     let _ = writeln!(out, "{} — what needs action", rubric.title);
     if let Some(words) = cohort.other_versions_words() {
         let _ = writeln!(out, "\n{words}.");
+        // A few (paper sheets imported with a wrong copy of the rubric, say):
+        // each, with the decision that sets it aside once marked again.
+        let left: Vec<&osce::results::gather::ProblemSheet> = cohort
+            .other_version_sheets
+            .iter()
+            .filter(|p| cohort.other_versions.values().flatten().any(|q| *q == p.path))
+            .collect();
+        if left.len() <= 20 {
+            for p in left {
+                let sheet = match p.path.to_str() {
+                    Some(text) if !text.is_empty() => {
+                        format!("--sheet {}", osce::base::text::shell_word(text))
+                    }
+                    _ => "--sheet PATH".to_string(),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {} at {}: {} ({})\n  where it was marked again against this rubric, set it aside:\n{}",
+                    p.key.candidate,
+                    p.key.station,
+                    hints.journal(&p.path),
+                    p.why,
+                    hints.line("void", &p.key.candidate, &p.key.station, &sheet)
+                );
+            }
+        }
     }
     let moderated = moderation_of(cohort, m, moderation);
     let order = ItemOrder::of(rubric);
@@ -2835,6 +2872,7 @@ impl<'a> Watcher<'a> {
             .chain(cohort.problem_sheets.iter().map(|p| p.path.clone()))
             .chain(cohort.copies.iter().map(|c| c.copy.clone()))
             .chain(cohort.other_versions.values().flatten().cloned())
+            .chain(cohort.other_version_sheets.iter().map(|p| p.path.clone()))
             .chain(cohort.problems.iter().map(|p| match p {
                 CohortProblem::TornTail { path, .. } | CohortProblem::UnknownStation { path, .. } => {
                     path.clone()

@@ -649,6 +649,9 @@ pub struct Settled {
     pub excluded: BTreeSet<usize>,
     /// Indices into the cohort's problem sheets that are void.
     pub void_problems: BTreeSet<usize>,
+    /// Indices into the cohort's sheets of another version of the rubric
+    /// that are void: set aside, no longer keeping the results from final.
+    pub void_other_versions: BTreeSet<usize>,
     /// By (candidate, station): the decisions that hold there.
     pub held: BTreeMap<(String, String), Vec<Held>>,
     /// Decisions that no longer hold (the sheets they name have changed),
@@ -733,6 +736,17 @@ pub fn settle(rubric: &Rubric, cohort: &Cohort, decisions: &Decisions) -> Settle
                         && p.fingerprint == sheet.last
                     {
                         out.void_problems.insert(i);
+                        found = true;
+                    }
+                }
+                for (i, p) in cohort.other_version_sheets.iter().enumerate() {
+                    if p.key.candidate == candidate
+                        && p.key.station == station
+                        && p.key.examiner == sheet.examiner
+                        && p.key.device == sheet.device
+                        && p.fingerprint == sheet.last
+                    {
+                        out.void_other_versions.insert(i);
                         found = true;
                     }
                 }

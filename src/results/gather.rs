@@ -186,6 +186,10 @@ pub struct Cohort {
     /// Journals marked against another version of the rubric, by that
     /// version's identity: not used.
     pub other_versions: BTreeMap<String, Vec<PathBuf>>,
+    /// The same journals, each with the sheet its folder names and its
+    /// BLAKE3: a decision to void one (a sheet marked against a wrong copy
+    /// of the rubric, and marked again) names it so.
+    pub other_version_sheets: Vec<ProblemSheet>,
     /// From an archive: the copies in the laptops' folders its collects
     /// refused (the archive keeps what it had), until a collect of their
     /// folder no longer does.
@@ -218,7 +222,8 @@ impl Cohort {
             .collect();
         Some(format!(
             "{n} {} marked against another version of this rubric, not used: {}. Name the rubric the exam was \
-             marked with (`osce check --identity FILE` prints a rubric's version)",
+             marked with (`osce check --identity FILE` prints a rubric's version); a sheet marked against a wrong \
+             copy of the rubric and marked again is set aside with osce decide void",
             if n == 1 { "sheet was" } else { "sheets were" },
             versions.join("; ")
         ))
@@ -872,7 +877,15 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort, source: Source<'_>) {
         match read.outcome {
             Outcome::Sheet { .. } => histories.push(read),
             Outcome::Empty => {}
-            Outcome::OtherRubric(found) => cohort.other_versions.entry(found).or_default().push(read.path),
+            Outcome::OtherRubric(found) => {
+                cohort.other_version_sheets.push(ProblemSheet {
+                    why: format!("marked against version {} of the rubric", short_hash(&found)),
+                    key: read.key,
+                    fingerprint: source.fingerprint(&read.path),
+                    path: read.path.clone(),
+                });
+                cohort.other_versions.entry(found).or_default().push(read.path);
+            }
             Outcome::UnknownStation => cohort.problems.push(CohortProblem::UnknownStation {
                 path: read.path,
                 station: read.key.station,
