@@ -5354,3 +5354,94 @@ fn a_provisional_result_of_a_candidate_absent_everywhere_has_no_total() {
     assert!(screen.contains("absent from every station: no total"), "{screen}");
     assert!(!screen.contains("total 0 of"), "{screen}");
 }
+
+/// The exam lead recorded a candidate's logbook as failed in the sessions
+/// folder (the logbook gate): the provisional result at the end of their
+/// cases counts it, as the export does: FAIL, with the logbook's reason,
+/// not INCOMPLETE with "the logbook has no result yet".
+#[test]
+fn the_provisional_result_counts_a_logbook_result_recorded_in_the_folder() {
+    let dir = temp_dir();
+    std::fs::create_dir_all(&dir).expect("folder");
+    let results = dir.join("logbook.csv");
+    std::fs::write(
+        &results,
+        "candidate_id,component,result,note\nC001,logbook,fail,32 more unassisted scans\n",
+    )
+    .expect("results");
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, "candidate_id,name\nC001,Aisha Khan\nC002,Ben Okafor\n").expect("roster");
+    let fca = "rubrics/msk-final-clinical-assessment.ron";
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_osce"))
+        .args([
+            "decide",
+            "components",
+            fca,
+            "--sessions",
+            dir.to_str().expect("utf-8"),
+            "--roster",
+            roster.to_str().expect("utf-8"),
+            "--file",
+            results.to_str().expect("utf-8"),
+            "--by",
+            "Module leader",
+            "--reason",
+            "Logbooks checked",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = Path::new(fca);
+    let text = std::fs::read_to_string(path).expect("rubric");
+    let (r, _) = load(path).expect("valid");
+    let (roster, _) =
+        osce::day::roster::parse_roster("candidate_id,name\nC001,Aisha Khan\nC002,Ben Okafor", &r)
+            .expect("roster");
+    let s = session(
+        r,
+        &text,
+        "E01",
+        "lap1",
+        MarkingOrder::Candidates {
+            candidate: None,
+            station: None,
+        },
+        Some(&roster),
+    )
+    .expect("session");
+    let s = osce::tui::marking::session::with_gate_warnings(s, &dir);
+    let wall = Rc::new(Cell::new(t0()));
+    let clock = wall.clone();
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(move || clock.get()));
+    exec.set_rubric_hash(s.rubric_hash.clone());
+    let mut app = App::marking(s, Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let effects = app.startup();
+    let mut h = Harness { app, exec, dir, wall };
+    drive(&mut h.app, &mut h.exec, effects);
+    h.key(KeyCode::Enter);
+    // Every case: each domain met, entrustment level 4.
+    while h.app.current_candidate().is_some_and(|c| c.id == "C001") && h.screen() == "Scoring" {
+        for _ in 0..h.app.rows() {
+            h.key(KeyCode::Char('1'));
+        }
+        h.key(KeyCode::Char('g'));
+        h.key(KeyCode::Char('4'));
+        h.key(KeyCode::Char('s'));
+        h.key(KeyCode::Enter);
+        h.key(KeyCode::Char('y'));
+    }
+    let p = h.app.provisional.as_ref().expect("C001's result");
+    assert_eq!(
+        p.result.outcome,
+        osce::scoring::Outcome::Fail,
+        "{:?}",
+        p.result.reasons
+    );
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Logbook"), "{screen}");
+    assert!(!screen.contains("has no result yet"), "{screen}");
+}

@@ -79,6 +79,12 @@ pub struct Session {
     /// candidate id: a logbook gate recorded as not met, say. A warning,
     /// not a refusal: programmes differ.
     pub warnings: std::collections::BTreeMap<String, String>,
+    /// The results of components assessed outside the stations that the
+    /// exam lead recorded in the sessions folder (the logbook gate, say),
+    /// by candidate id, then component id: the provisional result counts
+    /// them, as the export does.
+    pub components:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, crate::scoring::ComponentMark>>,
     /// What the examiner should know before marking starts (a roster's
     /// warnings): shown on the first screen.
     pub notes: Vec<String>,

@@ -184,23 +184,42 @@ pub fn session(
         station_asked: asked,
         circuit,
         warnings: Default::default(),
+        components: Default::default(),
         notes: Vec::new(),
     })
 }
 
 /// The session, with a warning for each candidate whose logbook gate the
 /// exam lead recorded as not met (`osce logbook --record`, in the decisions
-/// of the sessions folder `folder`), for the confirm screen.
+/// of the sessions folder `folder`), for the confirm screen; and the
+/// results of components assessed outside the stations recorded there,
+/// for the provisional result.
 pub fn with_gate_warnings(mut session: Session, folder: &Path) -> Session {
-    let Some(gate) = &session.rubric.logbook else {
+    if session.rubric.components.is_none() {
         return session;
-    };
+    }
     let Ok(decisions) =
         crate::results::decisions::gather(&session.rubric, &session.rubric_hash, &[folder.to_path_buf()])
     else {
         return session;
     };
-    for (candidate, components) in decisions.components() {
+    let recorded = decisions.components();
+    session.components = recorded
+        .iter()
+        .map(|(candidate, parts)| {
+            (
+                candidate.clone(),
+                parts
+                    .iter()
+                    .map(|(id, (value, _))| (id.clone(), value.mark()))
+                    .collect(),
+            )
+        })
+        .collect();
+    let Some(gate) = &session.rubric.logbook else {
+        return session;
+    };
+    for (candidate, components) in recorded {
         if let Some((crate::results::decisions::ComponentValue::Fail, held)) = components.get(&gate.component)
         {
             let note = match &held.ruling {

@@ -874,9 +874,11 @@ impl App {
         let Some(who) = session.candidates.iter().find(|c| c.id == candidate).cloned() else {
             return;
         };
+        // With the components the exam lead recorded in the folder (the
+        // logbook gate), as the export counts them.
         let sheets = crate::scoring::CandidateSheets {
             stations: sheets.into_iter().collect(),
-            components: Default::default(),
+            components: session.components.get(candidate).cloned().unwrap_or_default(),
         };
         self.provisional = crate::scoring::score_candidate(&session.rubric, &sheets, &Standards::default())
             .ok()
