@@ -901,3 +901,35 @@ fn an_enormous_cell_is_quoted_shortly_with_its_line() {
         &[(1, &format!("unknown column {cut} in column E"))],
     );
 }
+
+/// An item id mistyped on one line is reported on that line, with the id
+/// meant; the sheet is not also said to lack the item (the knock-on
+/// problem, which a stranger would correct first, in the wrong place).
+#[test]
+fn a_mistyped_item_is_reported_once_on_its_own_line() {
+    let d = Dir::new();
+    d.write(
+        "marks.csv",
+        "candidate_id,station,item,level\n\
+         C001,physics,frequency,Done\n\
+         C001,physics,depth-focus,Done\n\
+         C001,physics,gain-tgc,Done\n\
+         C001,physics,artefact,Done\n\
+         C001,physics,doppler,Done\n\
+         C001,physics,resolution,Done\n\
+         C001,physics,global_rating,Clear pass\n",
+    );
+    let out = import(&d, OSCE, "marks.csv");
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("marks.csv: line 5, item: station \"physics\" has no item \"artefact\" (did you mean \"artefacts\"?"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("has no line for"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("1 problem; nothing was imported"),
+        "{}",
+        out.stderr
+    );
+}

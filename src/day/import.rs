@@ -437,6 +437,8 @@ struct SheetRows<'r> {
     item_notes: Vec<(String, String)>,
     /// One of its lines is wrong (and reported).
     invalid: bool,
+    /// One of its lines names an item the station does not have.
+    unknown_item: bool,
 }
 
 #[derive(Default)]
@@ -559,6 +561,15 @@ impl<'r> Gather<'r> {
         let entry = station.and_then(|s| entry_of(rubric, s, &row, errors));
 
         let (Some(candidate), Some(station), Some((key, entry))) = (candidate, station, entry) else {
+            // A line naming an item its station does not have (reported):
+            // the sheet is not also said to lack the item meant, which the
+            // line's own problem names.
+            if let (Some(candidate), Some(station)) = (candidate, station) {
+                let sheet = self.sheet(candidate, station);
+                sheet.lines.push(line);
+                sheet.unknown_item = true;
+                sheet.invalid = true;
+            }
             return;
         };
         let seen = (candidate.to_lowercase(), station.id.clone(), key.clone());
@@ -652,6 +663,7 @@ impl<'r> Gather<'r> {
                 notes: None,
                 item_notes: Vec::new(),
                 invalid: false,
+                unknown_item: false,
             });
             self.sheets.len() - 1
         });
@@ -732,7 +744,7 @@ impl SheetRows<'_> {
             } else {
                 missing
             };
-            if !missing.is_empty() {
+            if !missing.is_empty() && !self.unknown_item {
                 errors.push(ImportProblem::new(
                     first,
                     None,
