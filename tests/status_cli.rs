@@ -2001,7 +2001,7 @@ fn roster_on_the_clock(dir: &Path) -> PathBuf {
 }
 
 #[test]
-fn sheets_of_rounds_not_begun_are_not_due_yet_not_listed_as_missing() {
+fn sheets_of_rounds_not_ended_are_not_due_yet_not_listed_as_missing() {
     let d = Dir::new();
     let a = d.sub("a");
     let roster = roster_on_the_clock(&d.0);
@@ -2016,18 +2016,17 @@ fn sheets_of_rounds_not_begun_are_not_due_yet_not_listed_as_missing() {
         out.contains("\nC002 Siobhán Ní Bhriain\n  knee: missing\n"),
         "{out}"
     );
-    // Five rounds of circuit A to come, six scored stations each; the
-    // whole of circuit B.
+    // Round 2 under way: its sheets are being marked, due when it ends, not
+    // missing; five rounds of circuit A to come, six scored stations each;
+    // the whole of circuit B.
+    assert!(out.contains("circuit A: round 2 of 7 under way until "), "{out}");
     assert!(
-        out.contains("circuit A: round 2 of 7 under way, round 3 begins at "),
-        "{out}"
-    );
-    assert!(
-        out.contains("30 sheets of rounds 3 to 7 are not due yet"),
+        out.contains(": 6 sheets being marked, due then; 30 sheets of rounds 3 to 7 are not due yet"),
         "{out}"
     );
     assert!(out.contains("circuit B: round 1 begins at "), "{out}");
-    assert!(out.contains("its 42 sheets are not due yet"), "{out}");
+    assert!(out.contains("; its 42 sheets are not due yet"), "{out}");
+    assert!(!out.contains("\nC001 "), "C001's knee is being marked: {out}");
     assert!(!out.contains("C008"), "nobody of circuit B is listed: {out}");
     assert!(
         !out.contains("ankle: missing\n  elbow: missing\n  physics: missing"),
@@ -2035,15 +2034,19 @@ fn sheets_of_rounds_not_begun_are_not_due_yet_not_listed_as_missing() {
     );
     assert!(
         out.contains(
-            "83 expected sheets are not in yet (72 of them not due yet: their rounds have not begun)"
+            "83 expected sheets are not in yet (78 of them not due yet: their rounds have not ended)"
         ),
         "{out}"
     );
     let (code, out) = status(&[OSCE, "--sessions", folder, "--roster", roster]);
     assert_eq!(code, 1, "{out}");
     assert!(
+        out.contains("84 sheets expected: 5 missing, 78 not due yet, 1 submitted."),
+        "{out}"
+    );
+    assert!(
         out.contains(
-            "83 sheets are not in yet, 72 of rounds not begun (by the roster's circuit start times):"
+            "83 sheets are not in yet, 78 not due yet (their rounds have not ended, by the roster's circuit start times):"
         ),
         "{out}"
     );

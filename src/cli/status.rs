@@ -844,9 +844,10 @@ fn required_unmoderated(rubric: &Rubric, cohort: &Cohort, m: &Matrix, moderation
 /// How many candidates' rows the matrix shows between two header rows.
 const HEADER_EVERY: usize = 30;
 
-/// The sheets not in yet whose rounds have not begun, by the roster's
-/// circuit start times: not missing, only not due yet. Each circuit's are
-/// said in one line rather than sheet by sheet.
+/// The sheets not in yet whose rounds have not ended, by the roster's
+/// circuit start times: being marked in the round under way, or of rounds
+/// not begun: not missing, only not due yet. Each circuit's are said in
+/// one line rather than sheet by sheet.
 #[derive(Default)]
 pub struct NotDue {
     cells: std::collections::HashSet<(String, String)>,
@@ -867,20 +868,24 @@ impl NotDue {
         };
         let mut not_due = NotDue::default();
         for ahead in osce::day::circuit::ahead(roster, rubric, now) {
-            let mut count = 0;
-            for &(candidate, station) in &ahead.sheets {
-                let (Some(c), Some(s)) = (roster.candidates.get(candidate), rubric.stations.get(station))
-                else {
-                    continue;
-                };
-                if m.cell(&c.id, &s.id)
-                    .is_some_and(|cell| cell.state == CellState::Missing)
-                {
-                    not_due.cells.insert((c.id.clone(), s.id.clone()));
-                    count += 1;
+            let mut count = |sheets: &[(usize, usize)]| {
+                let mut n = 0;
+                for &(candidate, station) in sheets {
+                    let (Some(c), Some(s)) = (roster.candidates.get(candidate), rubric.stations.get(station))
+                    else {
+                        continue;
+                    };
+                    if m.cell(&c.id, &s.id)
+                        .is_some_and(|cell| cell.state == CellState::Missing)
+                    {
+                        not_due.cells.insert((c.id.clone(), s.id.clone()));
+                        n += 1;
+                    }
                 }
-            }
-            if count == 0 {
+                n
+            };
+            let (now_marked, later) = (count(&ahead.under_way), count(&ahead.sheets));
+            if now_marked + later == 0 {
                 continue;
             }
             // In the offset the roster wrote the start in: the exam
@@ -892,37 +897,49 @@ impl NotDue {
             } else {
                 begins.format("%Y-%m-%d %H:%M:%S").to_string()
             };
-            let clock = clock.strip_suffix(":00").unwrap_or(&clock);
+            let clock = format!(
+                "{} (UTC{})",
+                clock.strip_suffix(":00").unwrap_or(&clock),
+                begins.format("%:z")
+            );
             let circuit = ahead
                 .circuit
                 .as_deref()
                 .map_or("the circuit".to_string(), |c| format!("circuit {c}"));
-            let rounds = if ahead.next + 1 == ahead.rounds {
-                format!("of round {}", ahead.rounds)
+            let mut said = Vec::new();
+            if ahead.next == 0 {
+                said.push(format!("round 1 begins at {clock}"));
             } else {
-                format!("of rounds {} to {}", ahead.next + 1, ahead.rounds)
-            };
-            not_due.lines.push(if ahead.next == 0 {
-                format!(
-                    "{circuit}: round 1 begins at {clock} (UTC{}); {} not due yet",
-                    begins.format("%:z"),
-                    if count == 1 {
-                        "its 1 sheet is".to_string()
-                    } else {
-                        format!("its {count} sheets are")
-                    }
-                )
-            } else {
-                format!(
-                    "{circuit}: round {} of {} under way, round {} begins at {clock} (UTC{}); {} {rounds} {} not due yet",
+                said.push(format!(
+                    "round {} of {} under way until {clock}{}",
                     ahead.next,
                     ahead.rounds,
-                    ahead.next + 1,
-                    begins.format("%:z"),
-                    plural(count, "sheet", "sheets"),
-                    if count == 1 { "is" } else { "are" }
-                )
-            });
+                    match now_marked {
+                        0 => String::new(),
+                        n => format!(": {} being marked, due then", plural(n, "sheet", "sheets")),
+                    }
+                ));
+            }
+            if later > 0 {
+                let be = if later == 1 { "is" } else { "are" };
+                said.push(if ahead.next == 0 {
+                    format!("its {} {be} not due yet", plural(later, "sheet", "sheets"))
+                } else if ahead.next + 1 == ahead.rounds {
+                    format!(
+                        "{} of round {} {be} not due yet",
+                        plural(later, "sheet", "sheets"),
+                        ahead.rounds
+                    )
+                } else {
+                    format!(
+                        "{} of rounds {} to {} {be} not due yet",
+                        plural(later, "sheet", "sheets"),
+                        ahead.next + 1,
+                        ahead.rounds
+                    )
+                });
+            }
+            not_due.lines.push(format!("{circuit}: {}", said.join("; ")));
         }
         not_due
     }
@@ -1535,7 +1552,7 @@ pub fn render_problems(
     if !not_due.lines.is_empty() {
         let _ = writeln!(
             out,
-            "\nNot due yet (not listed above: their rounds have not begun, by the roster's circuit start times):"
+            "\nNot due yet (not listed above: their rounds have not ended, by the roster's circuit start times):"
         );
         for line in &not_due.lines {
             let _ = writeln!(out, "  {line}");
@@ -1743,9 +1760,16 @@ pub fn render(
          moderation no longer holds (a sheet changed since, or the assessors differ)."
     );
     let total = m.cells.len();
+    // Sheets whose rounds have not ended are not missing: not due yet.
     let parts: Vec<String> = counts
         .iter()
-        .map(|(state, n)| format!("{n} {}", state.label()))
+        .map(|(state, n)| match state {
+            CellState::Missing if not_due.count() > 0 => {
+                let due = n.saturating_sub(not_due.count());
+                format!("{due} missing, {} not due yet", not_due.count())
+            }
+            _ => format!("{n} {}", state.label()),
+        })
         .collect();
     let _ = writeln!(out, "{total} sheets expected: {}.", parts.join(", "));
     let conflicts: Vec<(&(String, String), &osce::results::gather::Cell)> = m
@@ -2007,7 +2031,7 @@ pub fn render(
         } else if waiting > 0 {
             let _ = writeln!(
                 out,
-                "\n{} not in yet, {} of rounds not begun (by the roster's circuit start times):",
+                "\n{} not in yet, {} not due yet (their rounds have not ended, by the roster's circuit start times):",
                 plural(waiting, "sheet is", "sheets are"),
                 not_due.count()
             );

@@ -170,17 +170,23 @@ pub struct Ahead {
     /// The first round not begun (0 for the first): every round from it on
     /// is to come.
     pub next: usize,
-    /// When that round begins.
+    /// When that round begins (where every round has begun, when the last
+    /// one ends).
     pub begins: DateTime<Utc>,
     /// The candidate (an index into [`Roster::candidates`]) and station (an
     /// index into the rubric's stations, rest stations included) of every
     /// round to come.
     pub sheets: Vec<(usize, usize)>,
+    /// Likewise, of the round under way (none before round 1): its sheets
+    /// are being marked, due when `next` begins.
+    pub under_way: Vec<(usize, usize)>,
 }
 
-/// The circuits whose rotation has rounds that have not begun at `now`
-/// (only circuits the roster gives a start time, for a timed rubric), in
-/// the roster's order: who is still to come at which station.
+/// The circuits whose rotation has a round under way or rounds that have
+/// not begun at `now` (only circuits the roster gives a start time, for a
+/// timed rubric), in the roster's order: who is still to come at which
+/// station, and who is in the room now. `next` is the rounds' count once
+/// the last round is under way.
 pub fn ahead(roster: &Roster, rubric: &Rubric, now: DateTime<Utc>) -> Vec<Ahead> {
     rotations(roster, rubric)
         .into_iter()
@@ -192,22 +198,30 @@ pub fn ahead(roster: &Roster, rubric: &Rubric, now: DateTime<Utc>) -> Vec<Ahead>
             let begins = |round: usize| -> Option<DateTime<Utc>> {
                 Some(start + chrono::Duration::from_std(rotation.round * u32::try_from(round).ok()?).ok()?)
             };
-            let next = (0..rotation.rounds.len()).find(|&r| begins(r).is_some_and(|t| t > now))?;
-            let sheets = rotation.rounds[next..]
-                .iter()
-                .flat_map(|round| {
-                    round
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(station, c)| c.map(|c| (c, station)))
-                })
-                .collect();
+            let next = (0..=rotation.rounds.len()).find(|&r| begins(r).is_some_and(|t| t > now))?;
+            let cells = |rounds: &[Vec<Option<usize>>]| -> Vec<(usize, usize)> {
+                rounds
+                    .iter()
+                    .flat_map(|round| {
+                        round
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(station, c)| c.map(|c| (c, station)))
+                    })
+                    .collect()
+            };
+            let sheets = cells(&rotation.rounds[next.min(rotation.rounds.len())..]);
+            let under_way = match next {
+                0 => Vec::new(),
+                n => cells(&rotation.rounds[n - 1..n]),
+            };
             Some(Ahead {
                 circuit: rotation.circuit,
                 rounds: rotation.rounds.len(),
                 next,
                 begins: begins(next)?,
                 sheets,
+                under_way,
             })
         })
         .collect()

@@ -172,9 +172,9 @@ pub fn not_final(
             match not_due.min(waiting) {
                 0 => String::new(),
                 due if due == waiting => {
-                    " (none of them due yet: their rounds have not begun, by the roster's circuit start times)".to_string()
+                    " (none of them due yet: their rounds have not ended, by the roster's circuit start times)".to_string()
                 }
-                due => format!(" ({due} of them not due yet: their rounds have not begun)"),
+                due => format!(" ({due} of them not due yet: their rounds have not ended)"),
             }
         ));
     }
