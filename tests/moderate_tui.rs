@@ -1277,3 +1277,23 @@ fn assessors_who_differ_are_said_as_such_at_the_sign_off() {
     );
     assert!(!said.contains("are not."), "{said}");
 }
+
+/// An expected sheet not in yet (C002's physics is being marked) is said
+/// at the sign-off: one that comes in after it is left to the exam lead,
+/// so "Nothing is left open" would mislead.
+#[test]
+fn the_sign_off_says_a_sheet_is_not_in_yet() {
+    let mut h = practical();
+    let (_, open) = h.app.sign_off_summary();
+    let said = open.join("\n");
+    assert!(
+        said.contains(
+            "1 expected sheet is not in yet: one that comes in after you sign off is not yours to moderate"
+        ),
+        "{said}"
+    );
+    h.key(KeyCode::Char('S'));
+    let screen = h.render(120, 40);
+    assert!(!screen.contains("Nothing is left open"), "{screen}");
+    assert!(screen.contains("not in yet"), "{screen}");
+}

@@ -1536,6 +1536,27 @@ impl ModerateApp {
                 if review == 1 { "it" } else { "them" }
             ));
         }
+        // Sheets still to come: one the sample takes that comes in after the
+        // sign-off is left to the exam lead.
+        let waiting = self
+            .matrix
+            .cells
+            .values()
+            .filter(|c| {
+                !c.state.is_done()
+                    && !matches!(
+                        c.state,
+                        CellState::Conflict | CellState::Problem | CellState::Amending
+                    )
+            })
+            .count();
+        if waiting > 0 {
+            open.push(format!(
+                "{} not in yet: one that comes in after you sign off is not yours to moderate (the exam lead \
+                 decides it where the sample takes it); sign off once every sheet is in, where you can.",
+                plural(waiting, "expected sheet is", "expected sheets are")
+            ));
+        }
         // Assessors who differ have moderated the sheet, each of them: said
         // as such, not as a sheet nobody moderated.
         let differ = self
