@@ -933,3 +933,45 @@ fn a_mistyped_item_is_reported_once_on_its_own_line() {
         out.stderr
     );
 }
+
+/// A sheet imported with another copy of the rubric, then imported again
+/// with the exam's: refused (never added to), with the way on for that
+/// case: another device name, and the other sheet set aside by the exam
+/// lead, not "amend it in osce score".
+#[test]
+fn a_sheet_imported_with_another_rubric_is_named_so_when_imported_again() {
+    let d = Dir::new();
+    d.write("marks.csv", example());
+    let text = std::fs::read_to_string(here(OSCE)).expect("rubric");
+    let edited = d.write(
+        "edited.ron",
+        text.replacen(
+            "Distinguishes axial and lateral resolution",
+            "Distinguishes axial from lateral resolution",
+            1,
+        ),
+    );
+    let first = import(&d, edited.to_str().expect("utf-8"), "marks.csv");
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let again = import(&d, OSCE, "marks.csv");
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(
+        again
+            .stderr
+            .contains(", marked against another rubric (identity ")
+            && again
+                .stderr
+                .contains("import this one with another device name (--device ")
+            && again.stderr.contains("osce decide void"),
+        "{}",
+        again.stderr
+    );
+    assert!(
+        !again.stderr.contains("amend it in osce score"),
+        "{}",
+        again.stderr
+    );
+    // The same rubric twice: the marks are in already.
+    let same = import(&d, edited.to_str().expect("utf-8"), "marks.csv");
+    assert!(same.stderr.contains("amend it in osce score"), "{}", same.stderr);
+}

@@ -42,7 +42,7 @@ pub fn run(args: &ImportArgs) -> ExitCode {
         device: args.device.clone(),
     };
     let store = Store::new(&args.sessions);
-    let plan = match prepare(&args.file, &rubric, &marker, &store) {
+    let plan = match prepare(&args.file, &rubric, &hash, &marker, &store) {
         Ok(plan) => plan,
         Err(ImportError::Invalid { path, errors }) => {
             for problem in &errors.problems {

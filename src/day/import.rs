@@ -283,6 +283,7 @@ impl ImportPlan {
 pub fn prepare(
     path: &Path,
     rubric: &Rubric,
+    rubric_hash: &str,
     marker: &Marker,
     store: &Store,
 ) -> Result<ImportPlan, ImportError> {
@@ -294,7 +295,7 @@ pub fn prepare(
     };
     let mut plan = parse_import(&file.text, &name, &file.blake3, rubric, marker)
         .map_err(|errors| invalid(errors.problems))?;
-    let (errors, warnings) = check_store(&plan, rubric, store)?;
+    let (errors, warnings) = check_store(&plan, rubric, rubric_hash, store)?;
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
@@ -1189,6 +1190,7 @@ fn bad_text(text: &str, multi_line: bool) -> Option<String> {
 pub fn check_store(
     plan: &ImportPlan,
     rubric: &Rubric,
+    rubric_hash: &str,
     store: &Store,
 ) -> Result<(Vec<ImportProblem>, Vec<ImportProblem>), StoreError> {
     let mut errors = Vec::new();
@@ -1214,19 +1216,46 @@ pub fn check_store(
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(StoreError::Io { path, source: e }),
             Ok(meta) if meta.is_file() && meta.len() == 0 => {}
-            Ok(_) => errors.push(ImportProblem::new(
-                first,
-                None,
-                format!(
-                    "{whose} already has a sheet from examiner {} on device {}: {}",
-                    key.examiner,
-                    key.device,
-                    path.display()
-                ),
-                "osce never adds to or overwrites marks already saved. If this file was imported before, \
-                 those marks are in already: delete these lines and import the rest. To correct a saved \
-                 sheet, amend it in osce score",
-            )),
+            Ok(_) => {
+                // A sheet imported with another copy of the rubric (one the
+                // exam edited, say): not to be amended, but set aside.
+                let other_rubric = crate::store::read_sheet(&path)
+                    .ok()
+                    .and_then(|r| r.records.first().map(|r| r.rubric.clone()))
+                    .filter(|found| found != rubric_hash);
+                errors.push(ImportProblem::new(
+                    first,
+                    None,
+                    format!(
+                        "{whose} already has a sheet from examiner {} on device {}: {}{}",
+                        key.examiner,
+                        key.device,
+                        path.display(),
+                        other_rubric
+                            .as_deref()
+                            .map(|found| format!(
+                                ", marked against another rubric (identity {}, this one's is {})",
+                                crate::results::gather::short_hash(found),
+                                crate::results::gather::short_hash(rubric_hash)
+                            ))
+                            .unwrap_or_default()
+                    ),
+                    if other_rubric.is_some() {
+                        format!(
+                            "osce never adds to or overwrites marks already saved. If that sheet was imported with \
+                             the wrong rubric file, import this one with another device name (--device {}-2, \
+                             say), and the exam lead sets the other aside (osce decide void, as osce status \
+                             --problems says)",
+                            key.device
+                        )
+                    } else {
+                        "osce never adds to or overwrites marks already saved. If this file was imported before, \
+                         those marks are in already: delete these lines and import the rest. To correct a saved \
+                         sheet, amend it in osce score"
+                            .to_string()
+                    },
+                ));
+            }
         }
         for (other, other_path) in &others {
             if other.candidate != key.candidate
