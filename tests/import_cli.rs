@@ -975,3 +975,41 @@ fn a_sheet_imported_with_another_rubric_is_named_so_when_imported_again() {
     let same = import(&d, edited.to_str().expect("utf-8"), "marks.csv");
     assert!(same.stderr.contains("amend it in osce score"), "{}", same.stderr);
 }
+
+/// Paper sheets imported into a folder whose sheets were marked against
+/// another copy of the rubric: said before anything is imported (the two
+/// are never combined), with the way on where the copy was the wrong one.
+#[test]
+fn a_folder_marked_against_another_copy_of_the_rubric_is_said() {
+    let d = Dir::new();
+    d.write("marks.csv", example());
+    let text = std::fs::read_to_string(here(OSCE)).expect("rubric");
+    let edited = d.write(
+        "edited.ron",
+        text.replacen(
+            "Distinguishes axial and lateral resolution",
+            "Distinguishes axial from lateral resolution",
+            1,
+        ),
+    );
+    let first = import(&d, edited.to_str().expect("utf-8"), "marks.csv");
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(!first.stderr.contains("warning"), "{}", first.stderr);
+    d.write(
+        "more.csv",
+        "candidate_id,station,item,level\nC009,physics,frequency,Done\nC009,physics,depth-focus,Done\n\
+         C009,physics,gain-tgc,Done\nC009,physics,artefacts,Done\nC009,physics,doppler,Done\n\
+         C009,physics,resolution,Done\nC009,physics,global_rating,Clear pass\n",
+    );
+    let more = import(&d, OSCE, "more.csv");
+    assert_eq!(more.code, 0, "{}", more.stderr);
+    assert!(
+        more.stderr
+            .contains("were marked against a rubric file whose content differs from this one's (identity ")
+            && more
+                .stderr
+                .contains("the exam lead sets them aside with osce decide void"),
+        "{}",
+        more.stderr
+    );
+}

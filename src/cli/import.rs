@@ -37,6 +37,25 @@ pub fn run(args: &ImportArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
+    // Marks made against two rubrics are never combined: a folder whose
+    // sheets were marked against another copy of the rubric is said
+    // before anything is imported. Not refused, as marking is: which copy
+    // the exam used, the folder cannot say (one holding only sheets
+    // imported with a wrong copy is to take the right ones).
+    match osce::tui::marking::session::same_rubric_in_folder(&rubric, &hash, &args.sessions) {
+        Ok(None) => {}
+        Ok(Some(warning)) => errln!("warning: {warning}"),
+        Err(_) => errln!(
+            "warning: {}: the sheets of assessment {} here were marked against a rubric file whose content \
+             differs from this one's (identity {}): the two are never combined. If this is not the rubric file \
+             the exam used, import again with the right one (osce check --identity FILE prints a file's \
+             identity); osce status lists the sheets imported now as of another version, and the exam lead \
+             sets them aside with osce decide void",
+            args.sessions.display(),
+            rubric.id,
+            osce::results::gather::short_hash(&hash)
+        ),
+    }
     let marker = Marker {
         examiner: args.examiner.clone(),
         device: args.device.clone(),

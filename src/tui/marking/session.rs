@@ -248,13 +248,23 @@ pub fn with_gate_warnings(mut session: Session, folder: &Path) -> Session {
 /// endings, layout or comments is the same rubric. A folder that cannot be
 /// read is let be here: marking says so when it writes.
 pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<Option<String>, String> {
-    if !folder.join(&session.rubric.id).is_dir() {
+    same_rubric_in_folder(&session.rubric, &session.rubric_hash, folder)
+}
+
+/// [`same_rubric_as_folder`] for `rubric` (with its identity
+/// `rubric_hash`): paper sheets imported into `folder` are checked so too.
+pub fn same_rubric_in_folder(
+    rubric: &Rubric,
+    rubric_hash: &str,
+    folder: &Path,
+) -> Result<Option<String>, String> {
+    if !folder.join(&rubric.id).is_dir() {
         return Ok(None);
     }
     let folders = [folder.to_path_buf()];
     let Ok(cohort) = crate::results::gather::gather_from(
-        &session.rubric,
-        &session.rubric_hash,
+        rubric,
+        rubric_hash,
         crate::results::source::Source::Folders(&folders),
         crate::results::source::Sheets::All,
     ) else {
@@ -286,9 +296,9 @@ pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<Option<
              combined. `osce status` lists them for the exam lead.",
             folder.display(),
             if others == 1 { "sheet" } else { "sheets" },
-            session.rubric.id,
+            rubric.id,
             if others == 1 { "was" } else { "were" },
-            short(&session.rubric_hash),
+            short(rubric_hash),
         )));
     }
     Err(format!(
@@ -298,9 +308,9 @@ pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<Option<
          neither. Stop and tell the exam lead; go on with the rubric file those sheets were marked with (`osce \
          check --identity FILE` prints a file's identity). Only the exam lead decides to mark afresh with a \
          changed rubric, in another sessions folder.",
-        short(&session.rubric_hash),
+        short(rubric_hash),
         if others == 1 { "sheet" } else { "sheets" },
-        session.rubric.id,
+        rubric.id,
         folder.display(),
         if others == 1 { "was" } else { "were" },
         if this == 0 {
