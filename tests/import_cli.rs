@@ -942,15 +942,7 @@ fn a_mistyped_item_is_reported_once_on_its_own_line() {
 fn a_sheet_imported_with_another_rubric_is_named_so_when_imported_again() {
     let d = Dir::new();
     d.write("marks.csv", example());
-    let text = std::fs::read_to_string(here(OSCE)).expect("rubric");
-    let edited = d.write(
-        "edited.ron",
-        text.replacen(
-            "Distinguishes axial and lateral resolution",
-            "Distinguishes axial from lateral resolution",
-            1,
-        ),
-    );
+    let edited = edited_copy(&d);
     let first = import(&d, edited.to_str().expect("utf-8"), "marks.csv");
     assert_eq!(first.code, 0, "{}", first.stderr);
     let again = import(&d, OSCE, "marks.csv");
@@ -983,15 +975,7 @@ fn a_sheet_imported_with_another_rubric_is_named_so_when_imported_again() {
 fn a_folder_marked_against_another_copy_of_the_rubric_is_said() {
     let d = Dir::new();
     d.write("marks.csv", example());
-    let text = std::fs::read_to_string(here(OSCE)).expect("rubric");
-    let edited = d.write(
-        "edited.ron",
-        text.replacen(
-            "Distinguishes axial and lateral resolution",
-            "Distinguishes axial from lateral resolution",
-            1,
-        ),
-    );
+    let edited = edited_copy(&d);
     let first = import(&d, edited.to_str().expect("utf-8"), "marks.csv");
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(!first.stderr.contains("warning"), "{}", first.stderr);
@@ -1012,4 +996,18 @@ fn a_folder_marked_against_another_copy_of_the_rubric_is_said() {
         "{}",
         more.stderr
     );
+}
+
+/// A copy of the OSCE rubric in `d` with one item's text edited: another
+/// rubric by its content, as a colleague's edit makes it.
+fn edited_copy(d: &Dir) -> PathBuf {
+    let text = std::fs::read_to_string(here(OSCE)).expect("rubric");
+    d.write(
+        "edited.ron",
+        text.replacen(
+            "Distinguishes axial and lateral resolution",
+            "Distinguishes axial from lateral resolution",
+            1,
+        ),
+    )
 }

@@ -2014,18 +2014,7 @@ pub fn render(
     if m.complete() {
         let _ = writeln!(out, "\nEvery expected sheet is in.");
     } else {
-        let waiting = m
-            .cells
-            .values()
-            // A conflict or a problem is in, and listed with its decision.
-            .filter(|c| {
-                !c.state.is_done()
-                    && !matches!(
-                        c.state,
-                        CellState::Amending | CellState::Conflict | CellState::Problem
-                    )
-            })
-            .count();
+        let waiting = m.waiting();
         if waiting > 0 && not_due.lines.is_empty() {
             let _ = writeln!(out, "\n{} not in yet.", plural(waiting, "sheet is", "sheets are"));
         } else if waiting > 0 {

@@ -728,25 +728,21 @@ pub fn settle(rubric: &Rubric, cohort: &Cohort, decisions: &Decisions) -> Settle
                         found = true;
                     }
                 }
-                for (i, p) in cohort.problem_sheets.iter().enumerate() {
-                    if p.key.candidate == candidate
+                // Journals that cannot be used, and sheets of another
+                // version of the rubric, are named by their BLAKE3.
+                let named = |p: &crate::results::gather::ProblemSheet| {
+                    p.key.candidate == candidate
                         && p.key.station == station
                         && p.key.examiner == sheet.examiner
                         && p.key.device == sheet.device
                         && p.fingerprint == sheet.last
-                    {
-                        out.void_problems.insert(i);
-                        found = true;
-                    }
-                }
-                for (i, p) in cohort.other_version_sheets.iter().enumerate() {
-                    if p.key.candidate == candidate
-                        && p.key.station == station
-                        && p.key.examiner == sheet.examiner
-                        && p.key.device == sheet.device
-                        && p.fingerprint == sheet.last
-                    {
-                        out.void_other_versions.insert(i);
+                };
+                for (set, sheets) in [
+                    (&mut out.void_problems, &cohort.problem_sheets),
+                    (&mut out.void_other_versions, &cohort.other_version_sheets),
+                ] {
+                    for (i, _) in sheets.iter().enumerate().filter(|(_, p)| named(p)) {
+                        set.insert(i);
                         found = true;
                     }
                 }

@@ -154,17 +154,7 @@ pub fn not_final(
             n(absences, "absence is", "absences are")
         ));
     }
-    let waiting = m
-        .cells
-        .values()
-        .filter(|c| {
-            !c.state.is_done()
-                && !matches!(
-                    c.state,
-                    CellState::Conflict | CellState::Problem | CellState::Amending
-                )
-        })
-        .count();
+    let waiting = m.waiting();
     if waiting > 0 {
         why.push(format!(
             "{} not in yet{}",

@@ -1375,6 +1375,22 @@ impl Matrix {
         self.cells.values().all(|c| c.state.is_done())
     }
 
+    /// How many expected sheets are not in yet: cells not done, but for a
+    /// conflict, a problem or an amendment (each in, and listed with what
+    /// settles it).
+    pub fn waiting(&self) -> usize {
+        self.cells
+            .values()
+            .filter(|c| {
+                !c.state.is_done()
+                    && !matches!(
+                        c.state,
+                        CellState::Conflict | CellState::Problem | CellState::Amending
+                    )
+            })
+            .count()
+    }
+
     /// Whether the absence recorded at `candidate`'s `station` is still
     /// the exam lead's to settle: the cell is absent, with no decision on
     /// its absence, and the candidate is not deferred by a decision at

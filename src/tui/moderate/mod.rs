@@ -1538,18 +1538,7 @@ impl ModerateApp {
         }
         // Sheets still to come: one the sample takes that comes in after the
         // sign-off is left to the exam lead.
-        let waiting = self
-            .matrix
-            .cells
-            .values()
-            .filter(|c| {
-                !c.state.is_done()
-                    && !matches!(
-                        c.state,
-                        CellState::Conflict | CellState::Problem | CellState::Amending
-                    )
-            })
-            .count();
+        let waiting = self.matrix.waiting();
         if waiting > 0 {
             open.push(format!(
                 "{} not in yet: one that comes in after you sign off is not yours to moderate (the exam lead \
