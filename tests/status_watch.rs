@@ -382,7 +382,7 @@ fn in_a_terminal_it_scrolls_and_q_ends_it() {
         80,
         24,
     );
-    let screen = t.wait_for("every 2 s; last read anew at");
+    let screen = t.wait_for("every 2 s; read anew at");
     assert!(
         !screen.contains("LEFTOVER"),
         "drawn over what was there: {screen}"
@@ -404,7 +404,7 @@ fn in_a_terminal_it_scrolls_and_q_ends_it() {
 
     // The last laptop's sheets arrive: counted at the next look.
     std::fs::rename(held.join("EX06@sim-EX06"), &laptop).expect("moved back");
-    t.wait_for("UTC: 40 journals");
+    t.wait_for(": 40 journals");
 
     // The end of the status, below the window.
     t.keys(&["End"]);
@@ -721,4 +721,58 @@ fn a_watch_started_before_any_folder_is_there_waits_for_them() {
     let (code, out) = common::run_osce(&["status", OSCE, "--watch", "--sessions", s(&file)]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("is a file, not a sessions folder"), "{out}");
+}
+
+/// With a roster whose circuits start in British Summer Time, the watch
+/// says when it looked and read on that clock, as it says the circuits'
+/// rounds, not in UTC beside them.
+#[test]
+fn the_watch_tells_the_time_on_the_rosters_clock() {
+    let dir = Dir::new("status-watch-zone");
+    let folder = dir.sub("day");
+    common::simulate_into(OSCE, &folder, 6, 6, 3);
+    let start = (chrono::Utc::now() - chrono::Duration::minutes(20))
+        .with_timezone(&chrono::FixedOffset::east_opt(3600).expect("offset"))
+        .format("%Y-%m-%dT%H:%M:%S+01:00")
+        .to_string();
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.roster.csv").expect("roster");
+    let mut lines = text.lines();
+    let mut roster = format!("{},circuit_start\n", lines.next().expect("header"));
+    for line in lines {
+        roster.push_str(&format!("{line},{start}\n"));
+    }
+    let roster_path = dir.0.join("roster.csv");
+    std::fs::write(&roster_path, roster).expect("roster written");
+    let mut child = Watching(
+        Command::new(env!("CARGO_BIN_EXE_osce"))
+            .args([
+                "status",
+                OSCE,
+                "--sessions",
+                s(&folder),
+                "--roster",
+                s(&roster_path),
+                "--watch",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("osce runs"),
+    );
+    let hour = || {
+        (chrono::Utc::now() + chrono::Duration::hours(1))
+            .format("%H:")
+            .to_string()
+    };
+    let before = hour();
+    let mut screens = screens_of(&mut child);
+    let screen = screens.wait_for("the watch's line", |s| s.contains("read anew at"));
+    let last = screen.lines().last().unwrap_or_default();
+    let after = hour();
+    assert!(last.contains(" (UTC+01:00))"), "{last}");
+    assert!(
+        last.contains(&format!("read anew at {before}")) || last.contains(&format!("read anew at {after}")),
+        "not on the roster's clock ({before}…): {last}"
+    );
+    assert!(!last.contains(" UTC)"), "{last}");
 }

@@ -2731,6 +2731,9 @@ struct Watcher<'a> {
     failing: Option<(String, String)>,
     /// When it last looked.
     looked_at: String,
+    /// The offset from UTC the roster's circuits start in, in which times
+    /// are said (UTC without a roster, or a roster without start times).
+    offset: chrono::FixedOffset,
     /// Every journal read so far, and those no longer in the folders
     /// (deleted, or a sync client's undoing), with when they went.
     seen: std::collections::HashSet<PathBuf>,
@@ -2764,8 +2767,16 @@ fn plural_its(n: usize) -> String {
     }
 }
 
-fn clock_words() -> String {
-    chrono::Utc::now().format("%H:%M:%S UTC").to_string()
+/// The time now on the exam lead's clock: in the offset the roster writes
+/// its circuits' start in (`09:50:24 (UTC+01:00)`, as the circuits'
+/// rounds are said), else in UTC (`08:50:24 UTC`).
+fn clock_words(offset: chrono::FixedOffset) -> String {
+    let now = chrono::Utc::now().with_timezone(&offset);
+    if offset.local_minus_utc() == 0 {
+        now.format("%H:%M:%S UTC").to_string()
+    } else {
+        now.format("%H:%M:%S (UTC%:z)").to_string()
+    }
 }
 
 impl<'a> Watcher<'a> {
@@ -2777,6 +2788,7 @@ impl<'a> Watcher<'a> {
             last_good: None,
             failing: None,
             looked_at: String::new(),
+            offset: chrono::Offset::fix(&chrono::Utc),
             seen: std::collections::HashSet::new(),
             gone: std::collections::BTreeMap::new(),
             spare: std::collections::HashSet::new(),
@@ -2797,7 +2809,7 @@ impl<'a> Watcher<'a> {
         {
             // Said on the screen, in the words `osce check` gives: never
             // written over it on stderr.
-            self.looked_at = clock_words();
+            self.looked_at = clock_words(self.offset);
             self.not_read(words);
             return Ok(());
         }
@@ -2833,7 +2845,13 @@ impl<'a> Watcher<'a> {
                 Ok(cohort)
             },
         );
-        let last_looked = std::mem::replace(&mut self.looked_at, clock_words());
+        if let Ok(l) = &loaded {
+            self.offset = l
+                .roster
+                .as_ref()
+                .map_or_else(|| chrono::Offset::fix(&chrono::Utc), |r| r.start_offset(None));
+        }
+        let last_looked = std::mem::replace(&mut self.looked_at, clock_words(self.offset));
         self.away.retain(|folder, _| held.contains(folder));
         for folder in &held {
             self.away.entry(folder.clone()).or_insert_with(|| {

@@ -374,6 +374,15 @@ fn fold(line: &str, width: usize, out: &mut Vec<String>) {
     }
 }
 
+/// `time` (`09:50:20 (UTC+01:00)`) without its zone where `beside` says
+/// the same zone already: the header says it once.
+fn same_zone_said<'a>(time: &'a str, beside: &str) -> &'a str {
+    match (time.split_once(' '), beside.split_once(' ')) {
+        (Some((clock, zone)), Some((_, said))) if zone == said => clock,
+        _ => time,
+    }
+}
+
 pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
     let area = frame.area();
     if app.too_small() {
@@ -421,10 +430,10 @@ pub fn render(app: &WatchScreen, frame: &mut Frame, theme: &Theme) {
         ),
         None => Line::from(fit(
             &format!(
-                "Looked at {}, every {} s; last read anew at {}: {}",
+                "Looked at {}, every {} s; read anew at {}: {}",
                 s.looked_at,
                 app.every.as_secs(),
-                s.read_at,
+                same_zone_said(&s.read_at, &s.looked_at),
                 crate::base::text::plural(s.read_anew, "journal", "journals")
             ),
             width,
@@ -607,6 +616,33 @@ mod tests {
         let mut w = screen("x", 80, 24);
         w.update(Action::Quit);
         assert!(w.done());
+    }
+
+    /// The times are said in the roster's zone, the zone once, and the
+    /// line whole at 80 columns.
+    #[test]
+    fn the_times_are_said_in_the_rosters_zone_once_and_fit_80_columns() {
+        let mut w = screen("x", 80, 24);
+        w.reply(Shown {
+            looked_at: "09:50:24 (UTC+01:00)".into(),
+            read_at: "09:50:20 (UTC+01:00)".into(),
+            read_anew: 4000,
+            ..shown("x")
+        });
+        let header = drawn(&w).lines().nth(1).unwrap_or_default().to_string();
+        assert_eq!(
+            header,
+            "Looked at 09:50:24 (UTC+01:00), every 2 s; read anew at 09:50:20: 4000 journals"
+        );
+        let utc = drawn(&screen("x", 80, 24))
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(
+            utc,
+            "Looked at 10:00:02 UTC, every 2 s; read anew at 10:00:00: 3 journals"
+        );
     }
 
     /// It looks again once the interval has passed since the last look
