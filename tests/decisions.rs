@@ -2546,6 +2546,36 @@ fn pass_marks_set_from_other_sheets_are_said_by_every_command_after() {
     assert_eq!(code, 0, "{out}");
     let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
     assert!(!status.contains("set from other sheets"), "{status}");
+    // An examiner opens a sheet to amend it and does not submit it again:
+    // the sheet as last submitted counts, the one the pass marks were set
+    // from. Nothing is said of them until the amendment is in.
+    let r = common::rubric(OSCE);
+    let cohort = osce::results::gather::gather(&r, &common::hash(OSCE), std::slice::from_ref(&folder))
+        .expect("gather");
+    let k = &cohort.sheets[0].key;
+    let amend = |events| {
+        common::append(
+            &folder,
+            OSCE,
+            &k.station,
+            &k.candidate,
+            &format!("{}@{}", k.examiner, k.device),
+            events,
+        )
+    };
+    amend(vec![Event::AmendStarted {
+        reason: "a slip".into(),
+    }]);
+    let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
+    assert!(status.contains("being amended"), "{status}");
+    assert!(!status.contains("set from other sheets"), "{status}");
+    amend(vec![Event::Submitted {
+        score: 0.0,
+        max: 0.0,
+        outcome: osce::scoring::StationOutcome::Pass,
+    }]);
+    let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
+    assert!(status.contains("set from other sheets"), "{status}");
 }
 
 /// Before pass marks are adopted, results.csv's `provisional` says the SEM

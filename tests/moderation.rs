@@ -291,18 +291,12 @@ fn the_status_matrix_stays_in_line_with_a_wide_cell() {
     assert_eq!(name_at("C001"), name_at("C002"), "{out}");
 }
 
-/// The assessor signed off (and can record nothing more) before a
-/// moderated sheet was amended: the exam lead decides its result, as
-/// `status` says, and the result is then settled.
-#[test]
-fn a_sheet_amended_after_sign_off_is_settled_by_the_exam_lead() {
-    let d = Dir::new("mod-stale-signed");
-    let s = d.sub("s");
-    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
-    decide(&s, PRACTICAL, "EA1", "C001", "physics", Decision::Agree, None, "");
-    let r = rubric(PRACTICAL);
-    let (mut journal, _) = Store::new(&s)
-        .open_moderation(&r.id, "EA1", "ea-laptop", &hash(PRACTICAL))
+/// C001 marked by E01, EA1's agreement at physics, and EA1 signed off.
+fn agreed_and_signed_off(s: &Path) {
+    candidate(s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(s, PRACTICAL, "EA1", "C001", "physics", Decision::Agree, None, "");
+    let (mut journal, _) = Store::new(s)
+        .open_moderation(&rubric(PRACTICAL).id, "EA1", "ea-laptop", &hash(PRACTICAL))
         .expect("open moderation");
     journal
         .append(
@@ -312,7 +306,73 @@ fn a_sheet_amended_after_sign_off_is_settled_by_the_exam_lead() {
             at(61),
         )
         .expect("append");
-    drop(journal);
+}
+
+/// An examiner opens a moderated sheet to amend it after the assessor
+/// signed off, changes a mark and never submits it again (walked away, the
+/// laptop died): the sheet as last submitted counts meanwhile, and the
+/// moderation of it still holds. The result waits for the amendment, and
+/// nothing is the exam lead's to decide until it is submitted.
+#[test]
+fn an_amendment_opened_and_not_submitted_leaves_the_moderation_holding() {
+    let d = Dir::new("mod-amend-open");
+    let s = d.sub("s");
+    agreed_and_signed_off(&s);
+    let r = rubric(PRACTICAL);
+    let item = r.station("physics").expect("physics").items[0].id.clone();
+    append(
+        &s,
+        PRACTICAL,
+        "physics",
+        "C001",
+        "E01@lap1",
+        vec![
+            Event::AmendStarted {
+                reason: "wrong item".into(),
+            },
+            Event::Mark {
+                item,
+                level: Some(0),
+                label: String::new(),
+                late: false,
+            },
+        ],
+    );
+    let f = s.to_str().expect("utf-8");
+    let (code, problems) = run_osce(&["status", PRACTICAL, "--sessions", f, "--problems"]);
+    assert_eq!(code, 1, "not final while the amendment is open: {problems}");
+    assert!(problems.contains("being amended"), "{problems}");
+    assert!(
+        !problems.contains("changed since") && !problems.contains("decide result"),
+        "{problems}"
+    );
+    let out = d.0.join("out");
+    run_osce(&[
+        "export",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let rows = csv_rows(&out.join("stations.csv"));
+    let col = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
+    let row = rows
+        .iter()
+        .find(|r| r[col("candidate_id")] == "C001" && r[col("station_id")] == "physics")
+        .expect("C001 at physics");
+    assert_eq!(row[col("moderation")], "agreed", "{row:?}");
+    assert_eq!(row[col("final_result")], "PASS", "{row:?}");
+}
+
+/// The assessor signed off (and can record nothing more) before a
+/// moderated sheet was amended: the exam lead decides its result, as
+/// `status` says, and the result is then settled.
+#[test]
+fn a_sheet_amended_after_sign_off_is_settled_by_the_exam_lead() {
+    let d = Dir::new("mod-stale-signed");
+    let s = d.sub("s");
+    agreed_and_signed_off(&s);
     amend_physics(&s);
     let f = s.to_str().expect("utf-8");
     let (_, problems) = run_osce(&["status", PRACTICAL, "--sessions", f, "--problems"]);

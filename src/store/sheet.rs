@@ -477,12 +477,15 @@ impl SheetState {
         self.undoable.last().copied()
     }
 
-    /// What a moderation decision records of this sheet: the hash of the
-    /// submission in effect, or "" while it is not submitted (or is being
-    /// amended), which no decision holds for.
+    /// What a moderation decision (and a standard-setting record) records
+    /// of this sheet: the hash of the submission that counts, or "" while
+    /// it was never submitted, which no decision holds for. An amendment
+    /// not submitted again leaves the last submission counting (results
+    /// use the sheet as last submitted), so a decision on it still holds
+    /// until the amended sheet is submitted.
     pub fn seal(&self) -> String {
-        match (&self.submitted_hash, self.is_locked()) {
-            (Some(h), true) => h.clone(),
+        match (&self.submitted_hash, &self.submitted) {
+            (Some(h), Some(_)) => h.clone(),
             _ => String::new(),
         }
     }
