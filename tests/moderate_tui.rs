@@ -303,6 +303,18 @@ fn disagree_needs_a_rationale_and_esc_records_nothing() {
     );
     assert!(h.app.notice.as_ref().is_some_and(|n| n.error));
     h.typed("Video shows the probe handling was fine");
+    // What was typed is not thrown away on one esc: the form says so, in
+    // the form, and a second esc leaves without it.
+    h.key(KeyCode::Esc);
+    assert!(
+        matches!(h.app.screen, Screen::Disagree(_)),
+        "one esc keeps the rationale typed"
+    );
+    let shown = h.render(80, 24);
+    assert!(
+        shown.contains("│What you typed is not saved: enter records it; esc again leaves"),
+        "said in the form:\n{shown}"
+    );
     h.key(KeyCode::Esc);
     assert!(matches!(h.app.screen, Screen::Sheet));
     assert!(decisions(&h.journal()).is_empty(), "esc records nothing");
@@ -315,8 +327,17 @@ fn disagree_needs_a_rationale_and_esc_records_nothing() {
 
     h.key(KeyCode::Char('d'));
     h.key(KeyCode::Tab);
-    h.key(KeyCode::Tab);
     h.typed("Images show every structure; the low marks do not match them.");
+    // The examiners' own result proposed: enter says why it records
+    // nothing, where the assessor is looking.
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.screen, Screen::Disagree(_)));
+    let shown = h.render(80, 24);
+    assert!(
+        shown.contains("│FAIL is the examiners' own result: press tab to propose the other,"),
+        "said in the form:\n{shown}"
+    );
+    h.key(KeyCode::Tab);
     h.key(KeyCode::Enter);
     assert!(matches!(h.app.screen, Screen::Sheet));
     let d = decisions(&h.journal());

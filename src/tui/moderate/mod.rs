@@ -375,6 +375,9 @@ pub struct ModerateApp {
     pub utc_offset: chrono::FixedOffset,
     /// Whether the assessor's folder can be written, as last checked.
     pub disk: crate::store::Health,
+    /// Esc was pressed once in a form holding typed text that is not
+    /// saved: a second esc leaves without it.
+    discard_armed: bool,
 }
 
 impl std::fmt::Debug for ModerateApp {
@@ -437,6 +440,7 @@ impl ModerateApp {
             scroll: 0,
             screen: Screen::List,
             notice: None,
+            discard_armed: false,
             help: false,
             quit: false,
             width: MIN_WIDTH,
@@ -901,6 +905,9 @@ impl ModerateApp {
             }
             return;
         }
+        if !matches!(action, Action::Back) {
+            self.discard_armed = false;
+        }
         let screen = std::mem::replace(&mut self.screen, Screen::List);
         self.screen = match screen {
             Screen::List => self.on_list(action),
@@ -1132,6 +1139,20 @@ impl ModerateApp {
         self.request(event, Some(check), saved, back, next)
     }
 
+    /// Esc in a form: whether it leaves (saying `cancelled`). With text
+    /// typed and not saved, the first esc says so and stays; a second one
+    /// leaves without it. Nothing typed is thrown away unasked.
+    fn leaves(&mut self, typed: bool, cancelled: &str) -> bool {
+        if typed && !self.discard_armed {
+            self.discard_armed = true;
+            self.warn("What you typed is not saved: enter records it; esc again leaves without it.");
+            return false;
+        }
+        self.discard_armed = false;
+        self.say(cancelled);
+        true
+    }
+
     fn on_disagree(&mut self, mut form: Box<DisagreeForm>, action: Action) -> Screen {
         match action {
             Action::Tab | Action::Up | Action::Down => {
@@ -1146,8 +1167,12 @@ impl ModerateApp {
             Action::Paste(text) => {
                 form.rationale.insert_str(text);
             }
-            Action::Back => {
-                self.say("Nothing recorded: the disagreement was not saved.");
+            Action::Back
+                if self.leaves(
+                    !text_of(&form.rationale).is_empty(),
+                    "Nothing recorded: the disagreement was not saved.",
+                ) =>
+            {
                 return Screen::Sheet;
             }
             Action::Confirm | Action::Save => {
@@ -1263,10 +1288,7 @@ impl ModerateApp {
             Action::Paste(p) => {
                 text.insert_str(p);
             }
-            Action::Back => {
-                self.say(cancelled);
-                return Screen::Sheet;
-            }
+            Action::Back if self.leaves(!text_of(&text).is_empty(), cancelled) => return Screen::Sheet,
             Action::Confirm | Action::Save => {
                 let note = text_of(&text);
                 return self.decide(decision, None, note, form(text), Screen::Sheet);
@@ -1305,8 +1327,10 @@ impl ModerateApp {
                 }
             }
             Action::Back => {
-                self.say("Nothing recorded: the agreed mark was not saved.");
-                return Screen::Sheet;
+                let typed = !text_of(&form.score).is_empty() || !text_of(&form.note).is_empty();
+                if self.leaves(typed, "Nothing recorded: the agreed mark was not saved.") {
+                    return Screen::Sheet;
+                }
             }
             Action::Confirm | Action::Save => {
                 let Some(e) = self.current().cloned() else {

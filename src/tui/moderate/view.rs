@@ -73,7 +73,7 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
         Screen::Sheet => render_sheet(app, frame, body, theme),
         Screen::Disagree(form) => {
             render_sheet(app, frame, body, theme);
-            let inner = modal(frame, body, "Disagree", 70, 12);
+            let inner = form_over(app, frame, body, "Disagree", (70, 14), theme);
             let [choice, label, text] =
                 Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Min(1)])
                     .areas(inner);
@@ -103,7 +103,7 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
         }
         Screen::AgreeNote(text) => {
             render_sheet(app, frame, body, theme);
-            let inner = modal(frame, body, "Agree, with a comment", 70, 9);
+            let inner = form_over(app, frame, body, "Agree, with a comment", (70, 11), theme);
             let [label, area] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
             frame.render_widget(
                 Paragraph::new("The examiners' result stands; the comment is kept with your decision.")
@@ -114,7 +114,7 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
         }
         Screen::Refer(text) => {
             render_sheet(app, frame, body, theme);
-            let inner = modal(frame, body, "Refer to a third marker", 70, 9);
+            let inner = form_over(app, frame, body, "Refer to a third marker", (70, 11), theme);
             let [label, area] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
             frame.render_widget(
                 Paragraph::new(
@@ -127,7 +127,7 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
         }
         Screen::Agreed(form) => {
             render_sheet(app, frame, body, theme);
-            let inner = modal(frame, body, "Agreed mark", 70, 12);
+            let inner = form_over(app, frame, body, "Agreed mark", (70, 14), theme);
             let [l1, f1, l2, f2, l3] = Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Length(2),
@@ -701,6 +701,31 @@ fn sign_off(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         theme.strong(),
     ));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+/// A form drawn over `body` ([`modal`]), its inside given less its last
+/// two lines, where the notice (why enter did not record, what esc would throw
+/// away) is said: in the form the assessor is looking at, not only at the
+/// top of the screen.
+fn form_over(
+    app: &ModerateApp,
+    frame: &mut Frame,
+    body: Rect,
+    title: &str,
+    (w, h): (u16, u16),
+    theme: &Theme,
+) -> Rect {
+    let inner = modal(frame, body, title, w, h);
+    let [rest, line] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
+    if let Some(n) = &app.notice {
+        let style = if n.error { theme.danger() } else { theme.ok() };
+        let first = n.text.lines().next().unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(Line::styled(first.to_string(), style)).wrap(Wrap { trim: true }),
+            line,
+        );
+    }
+    rest
 }
 
 fn footer_line(app: &ModerateApp, theme: &Theme, width: u16) -> Line<'static> {
