@@ -382,6 +382,24 @@ fn a_sheet_amended_after_sign_off_is_settled_by_the_exam_lead() {
             && !problems.contains("the assessor moderates it again"),
         "{problems}"
     );
+    // Held, every item marked: the competency rule says the station's
+    // result is not in, not that items are still to be marked.
+    let held = d.sub("held");
+    run_osce(&[
+        "export",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--out",
+        held.to_str().expect("utf-8"),
+    ]);
+    let (header, rows) = read_csv(&held.join("results.csv"));
+    let reasons = &rows[0][header.iter().position(|h| h == "reasons").expect("reasons")];
+    assert!(
+        reasons.contains("; no result yet at 'Physics discussion'")
+            && !reasons.contains("not every item is marked"),
+        "{reasons}"
+    );
     let (code, said) = run_osce(&[
         "decide",
         "result",

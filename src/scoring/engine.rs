@@ -740,7 +740,19 @@ pub fn overall(
                         .filter(|s| s.outcome == StationOutcome::Absent)
                         .map(|s| format!("'{}'", s.title))
                         .collect();
-                    let unmarked = stations.iter().any(|s| s.outcome == StationOutcome::Incomplete);
+                    let unmarked = stations
+                        .iter()
+                        .flat_map(|s| &s.missing)
+                        .any(|m| !matches!(m, Missing::Absent { .. }));
+                    // Every item marked, and the station's result not in:
+                    // held for a person (a sheet changed after moderation,
+                    // assessors who differ) or waiting for a sheet to be
+                    // submitted. Its own reason says why.
+                    let held: Vec<String> = stations
+                        .iter()
+                        .filter(|s| s.outcome == StationOutcome::Incomplete && s.missing.is_empty())
+                        .map(|s| format!("'{}'", s.title))
+                        .collect();
                     let mut open = Vec::new();
                     if !absent.is_empty() {
                         open.push(format!(
@@ -748,7 +760,10 @@ pub fn overall(
                             absent.join(", ")
                         ));
                     }
-                    if unmarked || absent.is_empty() {
+                    if !held.is_empty() {
+                        open.push(format!("no result yet at {}", held.join(", ")));
+                    }
+                    if unmarked || (absent.is_empty() && held.is_empty()) {
                         open.push("not every item is marked yet".to_string());
                     }
                     Reason::new(Outcome::Incomplete, format!("{text}; {}", open.join("; ")))
