@@ -665,6 +665,25 @@ fn a_logbook_recorded_into_a_folder_of_its_own_is_found_there_next_time() {
     let (code, out) = run_osce(&["logbook", FCA, s(&file), "--record", "--by", "Module leader"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("--sessions") && out.contains("--archive"), "{out}");
+    // A candidate on neither the roster given nor a sheet: the roster is
+    // named, not asked for again.
+    let mut text = logbooks(&ids, |_| 150);
+    text.push_str(
+        &logbooks(&["C099".to_string()], |_| 150)
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    fs::write(&file, text + "\n").expect("write");
+    let (code, out) = record(&from_archive, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("C099. Nothing recorded; correct the ids, or add them to the roster ")
+            && out.contains("roster.csv")
+            && !out.contains("give --roster"),
+        "{out}"
+    );
 }
 
 /// At a double-marked station passed on the global rating, one marker's

@@ -179,8 +179,16 @@ fn record(
         .filter(|c| !l.matrix.candidates.iter().any(|k| k == c))
         .collect();
     if !unknown.is_empty() {
+        let fix = match &args.roster {
+            Some(roster) => format!(
+                "correct the ids, or add {} to the roster {}",
+                if unknown.len() == 1 { "them" } else { "each" },
+                roster.display()
+            ),
+            None => "give the exam's --roster, or correct the ids".to_string(),
+        };
         errln!(
-            "error: {}: {} on the roster nor with a sheet: {}. Nothing recorded; give --roster, or correct the ids",
+            "error: {}: {} on the roster nor with a sheet: {}. Nothing recorded; {fix}",
             args.file.display(),
             if unknown.len() == 1 {
                 "a candidate is not"
