@@ -935,9 +935,9 @@ fn a_mistyped_item_is_reported_once_on_its_own_line() {
 }
 
 /// A sheet imported with another copy of the rubric, then imported again
-/// with the exam's: refused (never added to), with the way on for that
-/// case: another device name, and the other sheet set aside by the exam
-/// lead, not "amend it in osce score".
+/// with the exam's into the same folder: refused, with the way on for that
+/// case (a folder of its own, the other sheet set aside by the exam lead),
+/// not "amend it in osce score".
 #[test]
 fn a_sheet_imported_with_another_rubric_is_named_so_when_imported_again() {
     let d = Dir::new();
@@ -948,13 +948,7 @@ fn a_sheet_imported_with_another_rubric_is_named_so_when_imported_again() {
     let again = import(&d, OSCE, "marks.csv");
     assert_eq!(again.code, 1, "{}", again.stderr);
     assert!(
-        again
-            .stderr
-            .contains(", marked against another rubric (identity ")
-            && again
-                .stderr
-                .contains("import this one with another device name (--device ")
-            && again.stderr.contains("osce decide void"),
+        again.stderr.contains("import into a folder of its own") && again.stderr.contains("osce decide void"),
         "{}",
         again.stderr
     );
@@ -969,10 +963,11 @@ fn a_sheet_imported_with_another_rubric_is_named_so_when_imported_again() {
 }
 
 /// Paper sheets imported into a folder whose sheets were marked against
-/// another copy of the rubric: said before anything is imported (the two
-/// are never combined), with the way on where the copy was the wrong one.
+/// another copy of the rubric: refused before anything is imported (the
+/// two are never combined), as marking is, with the way on where the
+/// folder's copy was the wrong one: a folder of its own.
 #[test]
-fn a_folder_marked_against_another_copy_of_the_rubric_is_said() {
+fn a_folder_marked_against_another_copy_of_the_rubric_is_refused() {
     let d = Dir::new();
     d.write("marks.csv", example());
     let edited = edited_copy(&d);
@@ -985,17 +980,35 @@ fn a_folder_marked_against_another_copy_of_the_rubric_is_said() {
          C009,physics,gain-tgc,Done\nC009,physics,artefacts,Done\nC009,physics,doppler,Done\n\
          C009,physics,resolution,Done\nC009,physics,global_rating,Clear pass\n",
     );
+    let before = files(&d.sessions());
     let more = import(&d, OSCE, "more.csv");
-    assert_eq!(more.code, 0, "{}", more.stderr);
+    assert_eq!(more.code, 1, "{}", more.stderr);
     assert!(
         more.stderr
             .contains("were marked against a rubric file whose content differs from this one's (identity ")
+            && more.stderr.contains("nothing was imported")
             && more
                 .stderr
-                .contains("the exam lead sets them aside with osce decide void"),
+                .contains("import into a folder of its own (--sessions NEW-FOLDER)"),
         "{}",
         more.stderr
     );
+    assert_eq!(files(&d.sessions()), before, "nothing written");
+    // The way on: a folder of its own takes them.
+    let rubric = here(OSCE);
+    let own = osce(
+        d.path(),
+        &[
+            "import",
+            rubric.to_str().expect("utf-8"),
+            "more.csv",
+            "--examiner",
+            "e.jones",
+            "--sessions",
+            "paper-right",
+        ],
+    );
+    assert_eq!(own.code, 0, "{}", own.stderr);
 }
 
 /// A copy of the OSCE rubric in `d` with one item's text edited: another

@@ -38,23 +38,28 @@ pub fn run(args: &ImportArgs) -> ExitCode {
         Err(code) => return code,
     };
     // Marks made against two rubrics are never combined: a folder whose
-    // sheets were marked against another copy of the rubric is said
-    // before anything is imported. Not refused, as marking is: which copy
-    // the exam used, the folder cannot say (one holding only sheets
-    // imported with a wrong copy is to take the right ones).
+    // sheets were mostly marked against another copy of the rubric is
+    // refused before anything is imported, as marking is, with the way on
+    // where that copy was the wrong one (a folder of its own: collect
+    // reads both). Where this copy's sheets are as many, it is said.
     match osce::tui::marking::session::same_rubric_in_folder(&rubric, &hash, &args.sessions) {
         Ok(None) => {}
         Ok(Some(warning)) => errln!("warning: {warning}"),
-        Err(_) => errln!(
-            "warning: {}: the sheets of assessment {} here were marked against a rubric file whose content \
-             differs from this one's (identity {}): the two are never combined. If this is not the rubric file \
-             the exam used, import again with the right one (osce check --identity FILE prints a file's \
-             identity); osce status lists the sheets imported now as of another version, and the exam lead \
-             sets them aside with osce decide void",
-            args.sessions.display(),
-            rubric.id,
-            osce::results::gather::short_hash(&hash)
-        ),
+        Err(_) => {
+            errln!(
+                "error: {}: the sheets of assessment {} here were marked against a rubric file whose content \
+                 differs from this one's (identity {}): the two are never combined, so nothing was imported.\n  \
+                 If this is not the rubric file the exam used, import with the right one (osce check --identity \
+                 FILE prints a file's identity).\n  If it is, and the folder's sheets were marked or imported \
+                 with a wrong copy, import into a folder of its own (--sessions NEW-FOLDER) and give both folders \
+                 to osce collect; osce status then lists the others as of another version, for the exam lead to \
+                 set aside (osce decide void)",
+                args.sessions.display(),
+                rubric.id,
+                osce::results::gather::short_hash(&hash)
+            );
+            return ExitCode::from(EXIT_INVALID);
+        }
     }
     let marker = Marker {
         examiner: args.examiner.clone(),
