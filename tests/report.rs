@@ -2105,6 +2105,15 @@ fn the_examiners_pass_rates_follow_the_adopted_pass_marks() {
         "markdown",
     ]);
     assert!(record.is_file(), "{}", String::from_utf8_lossy(&saved.stderr));
+    // The run that saves the record: its figures are at the record's pass
+    // marks, which are not in force until adopted.
+    let saving = String::from_utf8_lossy(&saved.stdout).into_owned();
+    assert!(
+        saving.contains(
+            "Pass rates are at the pass marks of the standard-setting record saved now (not adopted yet)."
+        ) && !saving.contains("(adopted by a decision)"),
+        "{saving}"
+    );
     let adopted = osce(&[
         "decide",
         "pass-marks",

@@ -568,10 +568,13 @@ fn items(out: &mut String, r: &Report) {
 
 /// At which pass marks the examiners' pass rates are.
 pub fn pass_rates_at(r: &Report) -> &'static str {
-    if r.exam.examiners_at_adopted {
-        "Pass rates are at the pass marks in force (adopted by a decision)."
-    } else {
-        "Pass rates are at the provisional pass marks."
+    match (r.exam.examiners_at_adopted, &r.applied) {
+        // The record saved by this run: not in force until adopted.
+        (true, Some(_)) => {
+            "Pass rates are at the pass marks of the standard-setting record saved now (not adopted yet)."
+        }
+        (true, None) => "Pass rates are at the pass marks in force (adopted by a decision).",
+        (false, _) => "Pass rates are at the provisional pass marks.",
     }
 }
 
