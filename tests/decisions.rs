@@ -2280,24 +2280,27 @@ fn a_deferral_settles_the_candidates_absences_at_every_station() {
     fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
     recorded_absent(&folder, OSCE, "shoulder", "C001", "E01@lap");
     let f = s(&folder);
+    let defer = |station: &str| {
+        osce(&[
+            "decide",
+            "absence",
+            OSCE,
+            "--sessions",
+            f,
+            "--candidate",
+            "C001",
+            "--station",
+            station,
+            "--deferred",
+            "--by",
+            "Exam board",
+            "--reason",
+            "Unwell all day: certificate seen",
+        ])
+    };
     let (_, before) = osce(&["status", OSCE, "--sessions", f]);
     assert!(before.contains("2 absences are not settled"), "{before}");
-    let (code, out) = osce(&[
-        "decide",
-        "absence",
-        OSCE,
-        "--sessions",
-        f,
-        "--candidate",
-        "C001",
-        "--station",
-        "knee",
-        "--deferred",
-        "--by",
-        "Exam board",
-        "--reason",
-        "Unwell all day: certificate seen",
-    ]);
+    let (code, out) = defer("knee");
     assert_eq!(code, 0, "{out}");
     let (_, said) = osce(&["status", OSCE, "--sessions", f]);
     assert!(!said.contains("not settled"), "{said}");
@@ -2316,6 +2319,16 @@ fn a_deferral_settles_the_candidates_absences_at_every_station() {
     assert!(!exported.contains("absence is not settled"), "{exported}");
     let marks = rows(&out_dir.join("marks.csv"));
     assert_eq!(marks[1], ["C001", "", "DEFERRED"]);
+    // The other absence deferred too (a lead going down an older list):
+    // settled already, said so, and nothing recorded.
+    let (code, out) = defer("shoulder");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("C001 is deferred already (the absence at knee): that settles the absence at shoulder too. Nothing recorded."),
+        "{out}"
+    );
+    let (_, listed) = osce(&["decide", "list", OSCE, "--sessions", f]);
+    assert!(!listed.contains("C001 at shoulder"), "{listed}");
 }
 
 /// A sheet marked under a mistyped id, voided: the same command run again

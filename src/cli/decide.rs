@@ -133,8 +133,10 @@ enum Refusal {
 /// A candidate at a station.
 #[derive(Debug, Args)]
 pub struct Cell {
+    /// The candidate's id, as on the sheets (osce status names it)
     #[arg(long, value_name = "ID")]
     pub candidate: String,
+    /// The station's id in the rubric
     #[arg(long, value_name = "ID")]
     pub station: String,
 }
@@ -402,6 +404,21 @@ pub fn run(decide: &Decide) -> ExitCode {
             return ExitCode::from(if usage { EXIT_USAGE } else { EXIT_INVALID });
         }
     };
+    // Deferred at another station: no result at this sitting, so this
+    // absence is settled already (status says so beside the deferral).
+    if let Ruling::Absence {
+        candidate,
+        station,
+        outcome: AbsenceOutcome::Deferred,
+    } = &ruling
+        && let Some(at) = loaded.matrix.deferred_at(candidate).filter(|at| at != station)
+    {
+        outln!(
+            "{candidate} is deferred already (the absence at {at}): that settles the absence at {station} too. \
+             Nothing recorded."
+        );
+        return ExitCode::SUCCESS;
+    }
     let entry = entry(common, &loaded, by, reason, ruling);
     // The same decision, by the same person for the same reason, in force
     // already (a command run twice): recorded once.
