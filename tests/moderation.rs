@@ -1071,6 +1071,12 @@ fn feedback_on_too_few_stations_passed_names_each_failed_station_and_the_rule() 
             ),
         "{why}"
     );
+    // Said once, in the list of failed stations: not again after the rule.
+    assert_eq!(
+        why.matches("not passed on external moderation").count(),
+        1,
+        "{why}"
+    );
     for private in ["EA1", "marks inflated", "Consent was not discussed"] {
         assert!(!c1.contains(private), "{private}: {c1}");
     }

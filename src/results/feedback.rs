@@ -346,6 +346,18 @@ fn told_result(c: &CandidateResult) -> AssessmentResult {
             }
         }
     }
+    // A failed station the rule's list names with its reason is not told
+    // again on its own after it (its own section says it in full).
+    if !told.is_empty() && r.reasons.iter().any(|x| x.text.contains(&told)) {
+        let listed: Vec<String> = r
+            .stations
+            .iter()
+            .filter(|s| s.is_scored() && s.outcome == crate::scoring::StationOutcome::Fail)
+            .map(|s| format!("station '{}': ", s.title))
+            .collect();
+        r.reasons
+            .retain(|x| x.text.contains(&told) || !listed.iter().any(|t| x.text.starts_with(t.as_str())));
+    }
     r
 }
 
