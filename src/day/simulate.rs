@@ -216,7 +216,7 @@ impl World<'_> {
         for i in range {
             let mut dice = Dice(ChaCha8Rng::seed_from_u64(candidate_seed(plan.seed, i)));
             let (id, name) = candidate(i);
-            let circuit = format!("C{:03}", i / n_st + 1);
+            let circuit = circuit_name(i / n_st);
             summary.roster.push((id.clone(), name.clone(), circuit));
             let ability = dice.normal();
             for (j, station) in stations.iter().enumerate() {
@@ -369,5 +369,31 @@ impl World<'_> {
             }
         }
         Ok(summary)
+    }
+}
+
+/// The `n`th circuit's name (from 0), as exam offices name them: A to Z,
+/// then AA, AB, …: never mistaken for a candidate's id.
+fn circuit_name(n: usize) -> String {
+    let mut name = Vec::new();
+    let mut n = n + 1;
+    while n > 0 {
+        n -= 1;
+        name.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    name.reverse();
+    String::from_utf8_lossy(&name).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn circuits_are_named_by_letters() {
+        let names: Vec<String> = [0, 1, 25, 26, 27, 701, 702]
+            .iter()
+            .map(|&n| super::circuit_name(n))
+            .collect();
+        assert_eq!(names, ["A", "B", "Z", "AA", "AB", "ZZ", "AAA"]);
     }
 }
