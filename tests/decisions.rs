@@ -435,6 +435,144 @@ fn a_certain_fail_with_a_sheet_not_in_yet_says_the_sheet_is_awaited() {
     );
 }
 
+/// A candidate failed for certain on a critical item at a station where
+/// another item was left unmarked: the FAIL stands, but the total is
+/// partial (the ruling on the item changes it), so marks.csv gives no mark
+/// until the item is ruled on, and status counts the candidate among those
+/// without one.
+#[test]
+fn a_certain_fail_with_an_item_left_unmarked_has_no_mark_until_it_is_ruled() {
+    let d = Dir::new("certain-fail-unmarked");
+    let folder = d.sub("s");
+    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Top);
+    let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
+    fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
+    let mark = |item: &str, level: usize| Event::Mark {
+        item: item.into(),
+        level: Some(level),
+        label: String::new(),
+        late: false,
+    };
+    let mut events = vec![Event::Confirmed {
+        candidate_name: "Name of C001".into(),
+    }];
+    events.push(mark("id-consent", 0));
+    for item in [
+        "positioning",
+        "quads",
+        "patellar",
+        "mcl",
+        "pes",
+        "bakers",
+        "labelled",
+    ] {
+        events.push(mark(item, 2));
+    }
+    events.push(mark("probe-cleaned", 1));
+    events.push(Event::GlobalRating {
+        level: 4,
+        label: String::new(),
+        late: false,
+    });
+    events.push(Event::Submitted {
+        score: 0.0,
+        max: 0.0,
+        outcome: osce::scoring::StationOutcome::Fail,
+    });
+    append(&folder, OSCE, "knee", "C001", "E01@lap", events);
+    let export = d.0.join("out");
+    let (code, said) = osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&export)]);
+    assert_eq!(code, 1, "{said}");
+    let results = rows(&export.join("results.csv"));
+    assert_eq!(results[1][col(&results, "result")], "FAIL", "{results:?}");
+    let marks = rows(&export.join("marks.csv"));
+    assert_eq!(marks[1], ["C001", "", "FAIL"], "no partial total to upload");
+    assert!(
+        said.contains("1 candidate's result is certain")
+            && said.contains("an item left unmarked awaiting a ruling"),
+        "{said}"
+    );
+    // Ruled on: the total is whole, and the mark is given.
+    let (code, out) = osce(&[
+        "decide",
+        "unmarked",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--sheet",
+        "E01@lap",
+        "--item",
+        "optimisation",
+        "--level",
+        "Done",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "Seen on the saved images",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let again = d.0.join("again");
+    osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&again)]);
+    let marks = rows(&again.join("marks.csv"));
+    assert!(!marks[1][1].is_empty(), "{marks:?}");
+}
+
+/// Every sheet in, an item left unmarked at one station and an absence
+/// not decided at another: the INCOMPLETE result's reason says what is
+/// open, station by station, not only that the total waits.
+#[test]
+fn an_incomplete_total_says_what_is_open() {
+    let d = Dir::new("incomplete-open");
+    let folder = d.sub("s");
+    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Top);
+    for station in ["knee", "physics"] {
+        let key = common::sheet_key(OSCE, station, "C001", "E01@lap");
+        fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
+    }
+    recorded_absent(&folder, OSCE, "physics", "C001", "E01@lap");
+    let r = common::rubric(OSCE);
+    let mut events = vec![Event::Confirmed {
+        candidate_name: "Name of C001".into(),
+    }];
+    for item in &r.station("knee").expect("knee").items {
+        if item.id != "optimisation" {
+            let top = r.scale(item.scale).levels.len() - 1;
+            events.push(Event::Mark {
+                item: item.id.clone(),
+                level: Some(top),
+                label: String::new(),
+                late: false,
+            });
+        }
+    }
+    events.push(Event::GlobalRating {
+        level: 4,
+        label: String::new(),
+        late: false,
+    });
+    events.push(Event::Submitted {
+        score: 0.0,
+        max: 0.0,
+        outcome: osce::scoring::StationOutcome::Incomplete,
+    });
+    append(&folder, OSCE, "knee", "C001", "E01@lap", events);
+    let out = d.0.join("out");
+    osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&out)]);
+    let results = rows(&out.join("results.csv"));
+    let reasons = &results[1][col(&results, "reasons")];
+    assert!(
+        reasons.contains(
+            "judged against the cut score once every sheet is complete; not every item marked at 'Knee'; absent \
+             from 'Physics and knobology', not yet decided (a fail, or deferred)"
+        ),
+        "{reasons}"
+    );
+}
+
 /// A candidate failing for certain and absent from a station not yet
 /// settled: status does not call the result INCOMPLETE (export says FAIL)
 /// but says the absence is to settle, and the reason the results are not
@@ -2588,7 +2726,12 @@ fn pass_marks_set_from_other_sheets_are_said_by_every_command_after() {
         outcome: osce::scoring::StationOutcome::Pass,
     }]);
     let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
-    assert!(status.contains("set from other sheets"), "{status}");
+    assert!(
+        status.contains(
+            "from 40 candidates, as many as now): a sheet submitted, amended, added or set aside since"
+        ),
+        "the same count is not said as if it differed: {status}"
+    );
 }
 
 /// Before pass marks are adopted, results.csv's `provisional` says the SEM

@@ -289,14 +289,25 @@ pub fn fingerprint(cohort: &Cohort) -> String {
 /// candidates have sheets now.
 pub fn set_from_other_sheets(record: &Decision, cohort: &Cohort, now: usize) -> Option<String> {
     (record.sheets_fingerprint != fingerprint(cohort)).then(|| {
-        format!(
-            "set from other sheets than these ({} by {}, from {}; the sheets now are of {}): a sheet submitted, \
-             amended or added since, or a record from another sitting",
+        let set = format!(
+            "{} by {}, from {}",
             record.time.format("%Y-%m-%d %H:%M UTC"),
             record.set_by,
             crate::base::text::plural(record.candidates, "candidate", "candidates"),
-            crate::base::text::plural(now, "candidate", "candidates"),
-        )
+        );
+        if record.candidates == now {
+            // As many candidates: a sheet of theirs changed, most likely.
+            format!(
+                "set from other sheets than these ({set}, as many as now): a sheet submitted, amended, added or \
+                 set aside since, or a record from another sitting of the same size"
+            )
+        } else {
+            format!(
+                "set from other sheets than these ({set}; the sheets now are of {}): a sheet submitted, amended or \
+                 added since, or a record from another sitting",
+                crate::base::text::plural(now, "candidate", "candidates"),
+            )
+        }
     })
 }
 

@@ -88,10 +88,13 @@ impl CandidateResult {
         !self.waiting()
             && self.deferred.is_none()
             && self.stations.values().all(|d| {
+                // A station failed on a critical item with an item (or the
+                // global rating) left unmarked has a partial score: the
+                // total changes once it is ruled on.
                 !matches!(
                     d.final_result.outcome,
                     crate::scoring::StationOutcome::Incomplete | crate::scoring::StationOutcome::Absent
-                )
+                ) && d.final_result.missing.is_empty()
             })
     }
 

@@ -196,6 +196,60 @@ pub fn failed_stations(scored: &[&StationResult], words: impl Fn(&str) -> String
     }
 }
 
+/// What keeps `stations`' results from being complete, a phrase for each
+/// kind naming its stations: no sheet yet, items (or the global rating)
+/// left unmarked, an absence not decided, nothing observed, or a result
+/// not in with every item marked (held for a decision, or waiting for a
+/// sheet to be submitted; the station's own reason says which). Empty where
+/// nothing is open.
+fn still_open(stations: &[StationResult]) -> Vec<String> {
+    let mut by_kind: [Vec<String>; 5] = Default::default();
+    for s in stations.iter().filter(|s| s.is_scored()) {
+        let title = format!("'{}'", s.title);
+        let kind = match s.outcome {
+            StationOutcome::Absent => 2,
+            StationOutcome::Incomplete if s.missing.is_empty() => 4,
+            _ if s.missing.iter().any(|m| matches!(m, Missing::Sheet { .. })) => 0,
+            _ if s
+                .missing
+                .iter()
+                .any(|m| matches!(m, Missing::Item { .. } | Missing::GlobalRating { .. })) =>
+            {
+                1
+            }
+            _ if s
+                .missing
+                .iter()
+                .any(|m| matches!(m, Missing::NothingObserved { .. })) =>
+            {
+                3
+            }
+            _ => continue,
+        };
+        by_kind[kind].push(title);
+    }
+    let words = [
+        "no sheet yet for ",
+        "not every item marked at ",
+        "absent from ",
+        "no item observed at ",
+        "no result yet at ",
+    ];
+    by_kind
+        .iter()
+        .zip(words)
+        .enumerate()
+        .filter(|(_, (titles, _))| !titles.is_empty())
+        .map(|(kind, (titles, words))| {
+            let list = titles.join(", ");
+            match kind {
+                2 => format!("{words}{list}, not yet decided (a fail, or deferred)"),
+                _ => format!("{words}{list}"),
+            }
+        })
+        .collect()
+}
+
 fn critical_fail(station: &Station, item: &crate::rubric::Item, given: String) -> CriticalFail {
     CriticalFail {
         station: station.id.clone(),
@@ -563,7 +617,7 @@ pub fn overall(
                         format!(
                             "total so far {} of {}; judged against the cut score once every sheet is complete",
                             fmt_marks(total),
-                            fmt_marks(max)
+                            fmt_marks(max),
                         ),
                     )
                 } else if reached {
@@ -571,6 +625,15 @@ pub fn overall(
                 } else {
                     Reason::new(Outcome::Fail, text)
                 });
+                // What the total waits for, each kind a reason of its own
+                // (the report counts candidates by them).
+                if !complete {
+                    reasons.extend(
+                        still_open(&stations)
+                            .into_iter()
+                            .map(|open| Reason::new(Outcome::Incomplete, open)),
+                    );
+                }
             }
             PassRule::StationsPassed(needed) => {
                 let undecided = scored
@@ -732,38 +795,10 @@ pub fn overall(
                 };
                 let reached = c.met as f64 * 100.0 + EPSILON >= percent * c.marked as f64;
                 reasons.push(if !complete {
-                    // Items not marked because the candidate was absent
-                    // (not decided yet) are said as such, not as marks
-                    // still to come.
-                    let absent: Vec<String> = stations
-                        .iter()
-                        .filter(|s| s.outcome == StationOutcome::Absent)
-                        .map(|s| format!("'{}'", s.title))
-                        .collect();
-                    let unmarked = stations
-                        .iter()
-                        .flat_map(|s| &s.missing)
-                        .any(|m| !matches!(m, Missing::Absent { .. }));
-                    // Every item marked, and the station's result not in:
-                    // held for a person (a sheet changed after moderation,
-                    // assessors who differ) or waiting for a sheet to be
-                    // submitted. Its own reason says why.
-                    let held: Vec<String> = stations
-                        .iter()
-                        .filter(|s| s.outcome == StationOutcome::Incomplete && s.missing.is_empty())
-                        .map(|s| format!("'{}'", s.title))
-                        .collect();
-                    let mut open = Vec::new();
-                    if !absent.is_empty() {
-                        open.push(format!(
-                            "absent from {}, not yet decided (a fail, or deferred)",
-                            absent.join(", ")
-                        ));
-                    }
-                    if !held.is_empty() {
-                        open.push(format!("no result yet at {}", held.join(", ")));
-                    }
-                    if unmarked || (absent.is_empty() && held.is_empty()) {
+                    // What is open, by kind: an absence not decided yet is
+                    // said as such, not as marks still to come.
+                    let mut open = still_open(&stations);
+                    if open.is_empty() {
                         open.push("not every item is marked yet".to_string());
                     }
                     Reason::new(Outcome::Incomplete, format!("{text}; {}", open.join("; ")))

@@ -394,11 +394,20 @@ fn incomplete_reasons(r: &crate::scoring::AssessmentResult) -> Vec<String> {
     if r.outcome != Outcome::Incomplete {
         return Vec::new();
     }
-    r.reasons
+    let open: Vec<String> = r
+        .reasons
         .iter()
         .filter(|x| x.verdict == Outcome::Incomplete)
         .map(|x| x.text.clone())
-        .collect()
+        .collect();
+    // "The total waits" says nothing the reasons beside it (what it waits
+    // for) do not: counted only where it is the only one.
+    let waits = |t: &String| t.starts_with("total so far ");
+    if open.iter().any(|t| !waits(t)) {
+        open.into_iter().filter(|t| !waits(t)).collect()
+    } else {
+        open
+    }
 }
 
 /// A reason with its figures as "…", so that reasons differing only in
@@ -456,7 +465,7 @@ fn common_reasons(rows: &[&[String]]) -> Vec<(String, usize)> {
             })
             .collect()
     };
-    list.truncate(5);
+    list.truncate(8);
     list
 }
 
