@@ -435,6 +435,42 @@ fn a_certain_fail_with_a_sheet_not_in_yet_says_the_sheet_is_awaited() {
     );
 }
 
+/// C001's knee sheet by E01, submitted with item `optimisation` left
+/// unmarked, every other item at its top level but the consent item not
+/// met where `consent_failed` (a critical fail).
+fn knee_without_optimisation(folder: &Path, consent_failed: bool) {
+    let r = common::rubric(OSCE);
+    let mut events = vec![Event::Confirmed {
+        candidate_name: "Name of C001".into(),
+    }];
+    for item in &r.station("knee").expect("knee").items {
+        if item.id != "optimisation" {
+            let top = r.scale(item.scale).levels.len() - 1;
+            events.push(Event::Mark {
+                item: item.id.clone(),
+                level: Some(if consent_failed && item.id == "id-consent" {
+                    0
+                } else {
+                    top
+                }),
+                label: String::new(),
+                late: false,
+            });
+        }
+    }
+    events.push(Event::GlobalRating {
+        level: 4,
+        label: String::new(),
+        late: false,
+    });
+    events.push(Event::Submitted {
+        score: 0.0,
+        max: 0.0,
+        outcome: osce::scoring::StationOutcome::Incomplete,
+    });
+    append(folder, OSCE, "knee", "C001", "E01@lap", events);
+}
+
 /// A candidate failed for certain on a critical item at a station where
 /// another item was left unmarked: the FAIL stands, but the total is
 /// partial (the ruling on the item changes it), so marks.csv gives no mark
@@ -447,39 +483,7 @@ fn a_certain_fail_with_an_item_left_unmarked_has_no_mark_until_it_is_ruled() {
     candidate(&folder, OSCE, "C001", "E01@lap", Marks::Top);
     let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
     fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
-    let mark = |item: &str, level: usize| Event::Mark {
-        item: item.into(),
-        level: Some(level),
-        label: String::new(),
-        late: false,
-    };
-    let mut events = vec![Event::Confirmed {
-        candidate_name: "Name of C001".into(),
-    }];
-    events.push(mark("id-consent", 0));
-    for item in [
-        "positioning",
-        "quads",
-        "patellar",
-        "mcl",
-        "pes",
-        "bakers",
-        "labelled",
-    ] {
-        events.push(mark(item, 2));
-    }
-    events.push(mark("probe-cleaned", 1));
-    events.push(Event::GlobalRating {
-        level: 4,
-        label: String::new(),
-        late: false,
-    });
-    events.push(Event::Submitted {
-        score: 0.0,
-        max: 0.0,
-        outcome: osce::scoring::StationOutcome::Fail,
-    });
-    append(&folder, OSCE, "knee", "C001", "E01@lap", events);
+    knee_without_optimisation(&folder, true);
     let export = d.0.join("out");
     let (code, said) = osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&export)]);
     assert_eq!(code, 1, "{said}");
@@ -534,32 +538,7 @@ fn an_incomplete_total_says_what_is_open() {
         fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
     }
     recorded_absent(&folder, OSCE, "physics", "C001", "E01@lap");
-    let r = common::rubric(OSCE);
-    let mut events = vec![Event::Confirmed {
-        candidate_name: "Name of C001".into(),
-    }];
-    for item in &r.station("knee").expect("knee").items {
-        if item.id != "optimisation" {
-            let top = r.scale(item.scale).levels.len() - 1;
-            events.push(Event::Mark {
-                item: item.id.clone(),
-                level: Some(top),
-                label: String::new(),
-                late: false,
-            });
-        }
-    }
-    events.push(Event::GlobalRating {
-        level: 4,
-        label: String::new(),
-        late: false,
-    });
-    events.push(Event::Submitted {
-        score: 0.0,
-        max: 0.0,
-        outcome: osce::scoring::StationOutcome::Incomplete,
-    });
-    append(&folder, OSCE, "knee", "C001", "E01@lap", events);
+    knee_without_optimisation(&folder, false);
     let out = d.0.join("out");
     osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&out)]);
     let results = rows(&out.join("results.csv"));
