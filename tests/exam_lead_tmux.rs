@@ -435,3 +435,55 @@ fn the_moderation_screen_does_not_warn_of_a_journal_the_lead_voided() {
     t.keys(&["C-c"]);
     t.wait_gone();
 }
+
+/// The report open on the screen from the archive does not hold the
+/// archive: the exam lead collects the decisions recorded meanwhile
+/// without closing it.
+#[test]
+fn a_report_open_on_the_screen_does_not_hold_up_a_collect() {
+    if skip_without_tmux() {
+        return;
+    }
+    let t = Tmux::fresh("report-open");
+    let root = t.dir.clone();
+    let (lap, lead) = (root.join("lap"), root.join("lead"));
+    let archive = root.join("exam.osce");
+    let s = |p: &Path| p.display().to_string();
+    osce(
+        &[
+            "simulate",
+            RUBRIC,
+            "--candidates",
+            "12",
+            "--examiners",
+            "3",
+            "--seed",
+            "5",
+            "--sessions",
+            &s(&lap),
+        ],
+        0,
+    );
+    let (code, out) = run_osce(&["collect", &s(&archive), &s(&lap)]);
+    assert!(code == 0 || code == 1, "{out}");
+    let bin = env!("CARGO_BIN_EXE_osce");
+    t.start_sized(
+        &format!(
+            "{bin} report {RUBRIC} --archive {} --format tui; echo osce-ended; sleep 30",
+            s(&archive)
+        ),
+        120,
+        40,
+    );
+    t.wait_for("q quit");
+    std::fs::create_dir_all(&lead).expect("lead folder");
+    sheet(&lead, RUBRIC, "knee", "SIM00099", "E09@lead", Marks::Top, true, 0);
+    let (code, out) = run_osce(&["collect", &s(&archive), &s(&lead)]);
+    assert!(
+        code == 0 || code == 1,
+        "collect held up by the open report: {out}"
+    );
+    assert!(!out.contains("in use by another osce command"), "{out}");
+    t.keys(&["q"]);
+    t.wait_for("osce-ended");
+}

@@ -242,6 +242,9 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             }
         }
     }
+    // The archive is read: let go of it (its readings written), so that a
+    // collect is not held up while the report is open on the screen.
+    drop(sessions);
     let code = match format {
         ReportFormat::Tui => {
             if !terminal {
