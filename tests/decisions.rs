@@ -1458,6 +1458,18 @@ fn the_board_sets_each_station_its_own_way_with_a_rounding_rule_and_a_note() {
         &record,
     );
     assert!(matches!(code, 0 | 1), "{out}");
+    // The borderline group chosen for the shoulder rests on 3 candidates:
+    // flagged as when the report's own method is chosen, on the console
+    // and in the report written with the record.
+    let thin =
+        "shoulder: the borderline group pass mark rests on 3 candidates graded borderline (fewer than 5)";
+    assert!(out.contains(&format!("  warning: {thin}")), "{out}");
+    let stations_csv =
+        fs::read_to_string(report_dir.join("report-stations.csv")).expect("report-stations.csv");
+    assert!(
+        stations_csv.contains("the borderline group pass mark rests on 3 candidates graded borderline"),
+        "{stations_csv}"
+    );
     let saved: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&record).expect("record")).expect("json");
     let station = |id: &str| {

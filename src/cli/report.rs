@@ -213,6 +213,17 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             report = build(&options);
             report.adopted = adopted;
             report.provenance = provenance;
+            // What the saved record's pass marks rest on, where it is thin
+            // (a borderline group of a handful chosen for a station).
+            for st in &report.stations {
+                if let Some(flag) = st
+                    .flags
+                    .iter()
+                    .find(|f| f.text.starts_with("the borderline group pass mark rests on"))
+                {
+                    errln!("  warning: {}: {}: {}", st.id, flag.text, flag.action);
+                }
+            }
             report.applied = Some(format!(
                 "the standard-setting record saved now to {} ({}); adopt it with osce decide pass-marks",
                 path.display(),

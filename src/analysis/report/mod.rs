@@ -524,6 +524,13 @@ pub fn build_with(
             if let Some(m) = adopted.pass_marks.get(&s.id) {
                 s.standard_set = Some(m.marks);
                 s.method = Some(m.method);
+                // Chosen station by station (the board's choice, saved
+                // now or adopted): flagged as the report's own method is.
+                if let Some(flag) = small_borderline_group(s)
+                    && !s.flags.iter().any(|f| f.text == flag.text)
+                {
+                    s.flags.push(flag);
+                }
             }
         }
         standards.pass_marks = adopted.pass_marks.clone();
@@ -1039,6 +1046,22 @@ pub fn between_words(d: &Degenerate, what: &str) -> String {
 /// mark that sets a station's pass mark is flagged.
 pub const BORDERLINE_GROUP_MIN: usize = 5;
 
+/// A borderline group of a handful is no standard to set a pass mark by:
+/// flagged where the station's pass mark is set by it.
+fn small_borderline_group(s: &StationReport) -> Option<Flag> {
+    (s.method == Some(SetMethod::BorderlineGroup) && (1..BORDERLINE_GROUP_MIN).contains(&s.graded_borderline)).then(
+        || Flag {
+            level: Level::Watch,
+            text: format!(
+                "the borderline group pass mark rests on {} graded borderline (fewer than {BORDERLINE_GROUP_MIN})",
+                crate::base::text::plural(s.graded_borderline, "candidate", "candidates")
+            ),
+            action: "prefer borderline regression here, which uses every candidate, or keep the provisional pass mark"
+                .into(),
+        },
+    )
+}
+
 fn station_flags(s: &StationReport) -> Vec<Flag> {
     let mut flags = Vec::new();
     if s.n < 2 {
@@ -1103,19 +1126,7 @@ fn station_flags(s: &StationReport) -> Vec<Flag> {
             });
         }
     }
-    // A borderline group of a handful is no standard to set a pass mark by.
-    if s.method == Some(SetMethod::BorderlineGroup)
-        && (1..BORDERLINE_GROUP_MIN).contains(&s.graded_borderline)
-    {
-        flags.push(Flag {
-            level: Level::Watch,
-            text: format!(
-                "the borderline group pass mark rests on {} graded borderline (fewer than {BORDERLINE_GROUP_MIN})",
-                crate::base::text::plural(s.graded_borderline, "candidate", "candidates")
-            ),
-            action: "prefer borderline regression here, which uses every candidate, or keep the provisional pass mark".into(),
-        });
-    }
+    flags.extend(small_borderline_group(s));
     // The method that sets this station's pass mark cannot: say why.
     if let Some(m) = s.method
         && let Some(Err(why)) = s
