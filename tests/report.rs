@@ -2132,6 +2132,23 @@ fn the_examiners_pass_rates_follow_the_adopted_pass_marks() {
         "{}",
         String::from_utf8_lossy(&adopted.stderr)
     );
+    // A method asked for once pass marks are adopted: the adopted ones are
+    // applied, and the run says so rather than passing over --method.
+    let asked = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        f,
+        "--format",
+        "markdown",
+        "--method",
+        "borderline-group",
+    ]);
+    let said = String::from_utf8_lossy(&asked.stderr);
+    assert!(
+        said.contains("note: --method borderline-group: the pass marks adopted by decision are in force"),
+        "{said}"
+    );
     let md = osce(&["report", OSCE, "--sessions", f, "--format", "markdown"]);
     let text = String::from_utf8_lossy(&md.stdout).into_owned();
     assert!(

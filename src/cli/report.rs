@@ -57,6 +57,13 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     // saves a new record proposes its own instead.
     if decisions.pass_marks().is_some() && args.save_standards.is_none() {
         options.adopted = Some(standards);
+        if let Some(method) = &args.method {
+            errln!(
+                "note: --method {method}: the pass marks adopted by decision are in force, and the report applies \
+                 them; each station's pass mark by {method} is shown beside them (a run with --save-standards sets \
+                 a record by it)"
+            );
+        }
     }
     // Standard setting uses the examiners' own marks, before moderation:
     // each result's `result`, not its `final_result`. Moderation is read
