@@ -368,7 +368,7 @@ fn whole_exam(out: &mut String, r: &Report) {
         Ok(g) => {
             let _ = writeln!(
                 out,
-                "\n### Generalisability (persons × stations)\n\nVariance components: persons {:.3}, stations {:.3}, residual {:.3}.\n\n| stations | Eρ² | Φ |\n|---|---|---|",
+                "\n### Generalisability (persons × stations)\n\nVariance components, of each station's score as a percentage of its maximum: persons {:.3}, stations {:.3}, residual {:.3}.\n\n| stations | Eρ² | Φ |\n|---|---|---|",
                 g.var_person, g.var_station, g.var_residual
             );
             for (n, er, phi) in &e.d_study {

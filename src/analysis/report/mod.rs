@@ -748,7 +748,21 @@ fn reliability(rubric: &Rubric, provisional_rows: &[Row]) -> Reliability {
             Ok(_) => (id, without),
         })
         .collect();
-    let g = stats::g_study(&rows);
+    // Each station's scores as a percentage of its maximum: a station worth
+    // more marks has a higher mean however hard it is, and stations are
+    // the G study's random facet, so their maxima are not taken for their
+    // difficulty (which would lower Φ for nothing but the rubric's layout).
+    let maxima: Vec<f64> = scored.iter().map(|s| rubric.station_max(s)).collect();
+    let percent: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .zip(&maxima)
+                .map(|(x, m)| if *m > 0.0 { 100.0 * x / m } else { *x })
+                .collect()
+        })
+        .collect();
+    let g = stats::g_study(&percent);
     // Every number of stations has its row, empty where the G study cannot
     // be computed.
     let mut ns: Vec<usize> = vec![4, 6, 8, 10, 12, 14, 16, 18, 20, 24];
