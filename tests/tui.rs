@@ -5445,3 +5445,43 @@ fn the_provisional_result_counts_a_logbook_result_recorded_in_the_folder() {
     assert!(screen.contains("Logbook"), "{screen}");
     assert!(!screen.contains("has no result yet"), "{screen}");
 }
+
+/// On the circuit's clock, the next candidate's sheet opened before their
+/// round and marked: submitting asks first (the marks are most likely of
+/// the candidate still in the room), and, submitted all the same, the
+/// candidate in the room stays there until their round ends.
+#[test]
+fn a_sheet_submitted_before_its_round_asks_first_and_keeps_the_candidate_in_the_room() {
+    let mut h = c002_still_in_the_room_with("2026-11-23T09:00Z");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Next candidate, in round 2 (it starts in"),
+        "{screen}"
+    );
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Submit before their round has begun?"),
+        "{screen}"
+    );
+    let detail = h.app.ask.as_ref().map(|a| a.detail.clone()).unwrap_or_default();
+    assert!(
+        detail.contains("C001 Candidate 1's round 2 has not begun (it begins in 1:20)")
+            && detail.contains("C002 Candidate 2 is in the room."),
+        "who the marks may be of: {detail}"
+    );
+    assert_eq!(h.disk_of("knee", "C001").submitted, None, "nothing submitted yet");
+    h.key(KeyCode::Char('y'));
+    assert!(h.disk_of("knee", "C001").submitted.is_some());
+    assert!(
+        h.app.leaving.as_ref().is_some_and(|l| l.candidate.id == "C002"),
+        "C002 is still in the room: {:?}",
+        h.app.circuit_lines()
+    );
+}

@@ -218,6 +218,39 @@ impl App {
                     }
                     _ => ("On the timer of", left),
                 };
+                // A candidate whose round has not begun is not in the room:
+                // marks made for them now are most likely of the one who is.
+                if by_clock == Some(RoundByClock::ToCome) {
+                    let (id, name) = self
+                        .sheet
+                        .as_ref()
+                        .map(|s| (s.candidate.id.clone(), s.candidate.name.clone()))
+                        .unwrap_or_default();
+                    let begins = self
+                        .round_span(&id)
+                        .and_then(|(begins, _)| (begins - self.wall).to_std().ok())
+                        .map(|d| format!(" (it begins in {})", fmt_countdown(d)))
+                        .unwrap_or_default();
+                    let round = self
+                        .round_of_candidate(&id)
+                        .map(|r| format!("round {}", r + 1))
+                        .unwrap_or_else(|| "round".to_string());
+                    let in_room = self
+                        .leaving
+                        .as_ref()
+                        .map(|l| format!(" {} {} is in the room.", l.candidate.id, l.candidate.name))
+                        .unwrap_or_default();
+                    self.ask = Some(Ask {
+                        question: "Submit before their round has begun?".to_string(),
+                        detail: format!(
+                            "By the circuit's clock {id} {name}'s {round} has not begun{begins}: they are not in the \
+                             room yet.{in_room} Submit only if these marks are theirs. Submitting locks the sheet; \
+                             changing it later needs an amendment with a reason."
+                        ),
+                        yes: AskFor::Submit,
+                    });
+                    return Vec::new();
+                }
                 if never_started && by_clock.is_none() {
                     self.ask = Some(Ask {
                         question: "Submit without the station timer?".to_string(),

@@ -454,7 +454,13 @@ impl App {
         // An earlier sheet submitted again (an amendment): the rotation
         // stays where it was, the candidate in the room and the rests to
         // come as they were.
-        if self.open_sheet_is_past() {
+        // So does one submitted before its round began by the circuit's
+        // clock: its candidate was never in the room.
+        let ahead = self
+            .sheet
+            .as_ref()
+            .is_some_and(|s| self.round_by_clock(&s.candidate.id) == Some(RoundByClock::ToCome));
+        if self.open_sheet_is_past() || ahead {
             self.submitted_timer = None;
             return vec![Effect::Close, Effect::Survey(self.session_keys())];
         }
