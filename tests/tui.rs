@@ -5485,3 +5485,25 @@ fn a_sheet_submitted_before_its_round_asks_first_and_keeps_the_candidate_in_the_
         h.app.circuit_lines()
     );
 }
+
+/// On the circuit's clock, killed after a candidate's sheet was submitted
+/// with their round still running, and started again: they are still in
+/// the room until the round ends, as before the restart.
+#[test]
+fn on_the_clock_a_restart_keeps_the_candidate_in_the_room_until_their_round_ends() {
+    let h = c002_still_in_the_room_with("2026-11-23T09:00Z");
+    assert!(
+        h.app.circuit_lines()[0].starts_with("C002 Candidate 2 is still in the room: leaves in"),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+    let dir = h.dir.clone();
+    let _killed = h;
+    let mut h = six_at_the_knee_in("2026-11-23T09:00Z", dir, 710);
+    bell_since(&mut h, 710, 710);
+    assert!(
+        h.app.circuit_lines()[0].starts_with("C002 Candidate 2 is still in the room: leaves in 1:10"),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+}

@@ -537,13 +537,12 @@ impl App {
         let Some(session) = &self.session else {
             return Vec::new();
         };
-        // A circuit without a clock rotates by this station's own timers:
-        // after a restart, the finished sheets say where the rotation was.
+        // After a restart, the finished sheets say where the rotation was:
+        // without a clock, by this station's own timers; on the circuit's
+        // clock, who is still in the room (their sheet submitted, their
+        // round under way).
         self.recall = matches!(session.mode, Mode::Circuit { .. })
-            && session
-                .circuit
-                .as_ref()
-                .is_some_and(|p| p.start.is_none() && !p.round.is_zero());
+            && session.circuit.as_ref().is_some_and(|p| !p.round.is_zero());
         vec![Effect::Survey(self.session_keys())]
     }
 
@@ -589,7 +588,7 @@ impl App {
         let Some(session) = &self.session else {
             return Vec::new();
         };
-        let Some(plan) = session.circuit.as_ref().filter(|p| p.start.is_none()) else {
+        let Some(plan) = session.circuit.as_ref() else {
             return Vec::new();
         };
         let Ok(round) = chrono::Duration::from_std(plan.round) else {
@@ -599,6 +598,25 @@ impl App {
             .station_def()
             .and_then(|s| s.timing.as_ref())
             .map(StationTimings::from_timing);
+        // On the circuit's clock: the candidate whose round is under way,
+        // their sheet submitted, is still in the room until it ends.
+        if plan.start.is_some() {
+            if let Some(crate::day::circuit::Standing::Round { index, .. }) = plan.standing(self.wall)
+                && let Some(timings) = timings
+                && let Some((key, f)) = found
+                    .iter()
+                    .find(|(k, f)| !f.absent && self.round_of_candidate(&k.candidate) == Some(index))
+                && let Some(candidate) = session.candidates.iter().find(|c| c.id == key.candidate).cloned()
+            {
+                self.leaving = Some(Leaving {
+                    candidate,
+                    round: Some(index),
+                    timer: leaving_timer(timings, f, self.wall, self.now),
+                });
+                self.after_round = Some(index);
+            }
+            return Vec::new();
+        }
         let mut rounds: Vec<(usize, SheetKey, Finished)> = found
             .into_iter()
             .filter_map(|(k, f)| self.round_of_candidate(&k.candidate).map(|r| (r, k, f)))
