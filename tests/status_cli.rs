@@ -2050,4 +2050,15 @@ fn sheets_of_rounds_not_ended_are_not_due_yet_not_listed_as_missing() {
         ),
         "{out}"
     );
+    // In the matrix, the five sheets of round 1 not in are overdue, told
+    // apart from those not due yet.
+    assert_eq!(out.matches("overdue ").count(), 5, "{out}");
+    let c002 = out.lines().find(|l| l.starts_with("C002 ")).expect("C002's row");
+    assert!(c002.contains("overdue"), "{c002}");
+    let c008 = out.lines().find(|l| l.starts_with("C008 ")).expect("C008's row");
+    assert!(!c008.contains("overdue"), "circuit B has not begun: {c008}");
+    assert!(
+        out.contains("; overdue: its round is over by the circuit's clock, and no sheet is in"),
+        "{out}"
+    );
 }

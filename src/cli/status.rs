@@ -853,6 +853,9 @@ pub struct NotDue {
     cells: std::collections::HashSet<(String, String)>,
     /// One line per circuit with such sheets.
     lines: Vec<String>,
+    /// The sheets not in of circuits timed by their clock whose rounds are
+    /// over: overdue, shown so in the matrix.
+    overdue: std::collections::HashSet<(String, String)>,
 }
 
 impl NotDue {
@@ -941,11 +944,32 @@ impl NotDue {
             }
             not_due.lines.push(format!("{circuit}: {}", said.join("; ")));
         }
+        // Of the circuits on their clock, a sheet not in and not due yet is
+        // one whose round is over.
+        for c in roster.candidates.iter().filter(|c| c.circuit_start.is_some()) {
+            for st in &m.stations {
+                if m.cell(&c.id, st)
+                    .is_some_and(|cell| cell.state == CellState::Missing)
+                    && !not_due.holds(&c.id, st)
+                {
+                    not_due.overdue.insert((c.id.clone(), st.clone()));
+                }
+            }
+        }
         not_due
     }
 
     fn holds(&self, candidate: &str, station: &str) -> bool {
         !self.cells.is_empty() && self.cells.contains(&(candidate.to_string(), station.to_string()))
+    }
+
+    /// Whether the sheet of `candidate` at `station` is overdue by its
+    /// circuit's clock.
+    fn overdue(&self, candidate: &str, station: &str) -> bool {
+        !self.overdue.is_empty()
+            && self
+                .overdue
+                .contains(&(candidate.to_string(), station.to_string()))
     }
 
     /// How many sheets are not due yet.
@@ -1640,7 +1664,11 @@ pub fn render(
                 {
                     let _ = write!(text, "{submitted}✓ ");
                 }
-                text.push_str(short(cell.state));
+                if cell.state == CellState::Missing && not_due.overdue(c, s) {
+                    text.push_str("overdue");
+                } else {
+                    text.push_str(short(cell.state));
+                }
                 if cell.double_marked {
                     // A third marker's sheet makes three.
                     let _ = write!(text, " {}×", cell.sheets.len().max(2));
@@ -1753,6 +1781,11 @@ pub fn render(
         "; 1✓ marking 2×: one marker's sheet in, the other's not yet"
     } else {
         ""
+    };
+    let words = if not_due.overdue.is_empty() {
+        words
+    } else {
+        format!("{words}; overdue: its round is over by the circuit's clock, and no sheet is in")
     };
     let _ = writeln!(
         out,
