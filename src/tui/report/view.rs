@@ -124,6 +124,15 @@ fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::from(
             "(the examiners' marks, before moderation and decisions: osce export gives the results after them)",
         ),
+        // Which pass marks are in force, as the other formats' first lines
+        // say.
+        Line::from(match &app.report.adopted {
+            Some(words) => format!("Pass marks in force: adopted by decision: {words}"),
+            None => {
+                "Pass marks in force: the rubric's own (provisional where standard-set); none adopted yet"
+                    .to_string()
+            }
+        }),
     ];
     // The Hofstee cut, where the judges' bounds were given.
     if let Some(h) = &e.hofstee {
