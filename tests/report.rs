@@ -1542,6 +1542,20 @@ fn hofstee_by_hand_through_the_library_and_the_binary() {
     assert_eq!(value("hofstee_cut"), format!("{:.6}", cut * 0.99));
     assert_eq!(value("hofstee_fail_percent"), "60.000000");
     assert_eq!(value("hofstee_meets"), "inside");
+    // The standard-set cut is the stations' applied pass marks plus 1 × the
+    // SEM it adds, both in the files.
+    let stations = csv_rows(&out_dir.join("report-stations.csv"));
+    let applied = stations[0]
+        .iter()
+        .position(|h| h == "pass_mark_applied")
+        .expect("pass_mark_applied");
+    let sum: f64 = stations[1..]
+        .iter()
+        .map(|r| r[applied].parse::<f64>().expect("a number"))
+        .sum();
+    let sem: f64 = value("sem_applied").parse().expect("sem_applied");
+    let cut: f64 = value("cut_standard_set").parse().expect("cut_standard_set");
+    assert!((sum + sem - cut).abs() < 1e-5, "{sum} + {sem} is not {cut}");
     // Where the figures come from, last (docs/report.md), after the
     // incomplete counts.
     let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();

@@ -147,6 +147,7 @@ pub fn exam(r: &Report) -> Table {
         vec!["sem".into(), num(e.sem)],
         vec!["cut_provisional".into(), num(e.cut_provisional)],
         vec!["cut_standard_set".into(), num(e.cut_standard_set)],
+        vec!["sem_applied".into(), num(e.sem_applied)],
         vec!["cohen_cut".into(), num(e.cohen_cut)],
         vec!["pass_provisional".into(), e.counts_provisional.0.to_string()],
         vec!["fail_provisional".into(), e.counts_provisional.1.to_string()],

@@ -193,6 +193,9 @@ pub struct ExamReport {
     /// The cut score under the provisional and the standard-set pass marks.
     pub cut_provisional: Option<f64>,
     pub cut_standard_set: Option<f64>,
+    /// The SEM the standard-set cut adds: the adopted (or saved) record's,
+    /// where one applies, else this cohort's `sem`.
+    pub sem_applied: Option<f64>,
     /// k in "+ k × SEM" where a rule says so.
     pub plus_sem: Option<f64>,
     pub stations_needed: Option<usize>,
@@ -631,6 +634,7 @@ pub fn build_with(
         total_max,
         cut_provisional: cuts.provisional,
         cut_standard_set: cuts.standard_set,
+        sem_applied: standards.sem,
         plus_sem: cuts.plus_sem,
         stations_needed: cuts.stations_needed,
         counts_provisional,
