@@ -140,10 +140,70 @@ fn told(text: &str) -> String {
     .iter()
     .filter_map(|(m, instead)| text.find(m).map(|at| (at, instead)))
     .min_by_key(|(at, _)| *at);
-    match cut {
+    in_plain_words(&match cut {
         Some((at, instead)) => format!("{}{instead}", &text[..at]),
         None => text.to_string(),
+    })
+}
+
+/// The exam board's words in a reason as a candidate reads them: where a
+/// pass mark came from, the cut score's parts, a must-pass station.
+fn in_plain_words(text: &str) -> String {
+    let mut text = text.to_string();
+    // "(standard-set (borderline regression))": set by the board's
+    // standard setting, whichever way.
+    while let Some(at) = text.find(" (standard-set (") {
+        let Some(len) = text[at..].find("))") else { break };
+        text.replace_range(
+            at..at + len + 2,
+            " (set from how candidates performed at the station)",
+        );
     }
+    while let Some(at) = text.find(" (provisional until ") {
+        let Some(len) = text[at..].find(')') else { break };
+        text.replace_range(
+            at..at + len + 1,
+            " (provisional: it may change when the exam board sets the standard)",
+        );
+    }
+    // "the cut score 43.66 (sum of station pass marks 39.12 + 1 × SEM
+    // 4.54)": the whole exam's pass mark, and what it is made of.
+    if let Some(at) = text.find("the cut score ") {
+        text.replace_range(
+            at..at + "the cut score ".len(),
+            "the pass mark for the whole exam, ",
+        );
+    }
+    if let Some(at) = text.find(" (sum of station pass marks ")
+        && let Some(len) = text[at..].find(')')
+    {
+        let inside = text[at + " (sum of station pass marks ".len()..at + len].to_string();
+        let words = match inside.split_once(" + ") {
+            Some((sum, sem)) => {
+                let sem = sem.rsplit(' ').next().unwrap_or(sem);
+                format!(
+                    " (the stations' pass marks added up, {sum}, and a margin of {sem} for how precise marks can be)"
+                )
+            }
+            None => format!(" (the stations' pass marks added up, {inside})"),
+        };
+        text.replace_range(at..at + len + 1, &words);
+    }
+    // "must-pass station 'Knee' failed": "'Knee', a station every
+    // candidate must pass, failed".
+    const MUST: &str = "must-pass station '";
+    let mut from = 0;
+    while let Some(at) = text[from..].find(MUST).map(|i| from + i) {
+        let title_at = at + MUST.len() - 1;
+        let Some(len) = text[title_at + 1..].find('\'') else {
+            break;
+        };
+        let title = text[title_at..title_at + len + 2].to_string();
+        let words = format!("{title}, a station every candidate must pass,");
+        text.replace_range(at..title_at + len + 2, &words);
+        from = at + words.len();
+    }
+    text
 }
 
 /// `Why: …` of the reasons, ended by one full stop.
@@ -732,7 +792,7 @@ background: #f4f4f4; }
 
 #[cfg(test)]
 mod tests {
-    use super::passes_told;
+    use super::{passes_told, told};
     use crate::scoring::{Outcome, Reason};
 
     /// A pass told with a station passed on moderation, or decided by the
@@ -772,6 +832,36 @@ mod tests {
     /// A reason whose words close a bracket they did not open: the list
     /// of failed stations, as the result makes it, is taken out whole, not
     /// to that bracket (which would leave the rest of the reason told).
+    /// The exam board's words a candidate is told in plain words: the
+    /// whole exam's pass mark and its parts, where a station's pass mark
+    /// came from, a must-pass station.
+    #[test]
+    fn the_boards_words_are_told_in_plain_words() {
+        assert_eq!(
+            told(
+                "total 82 of 99 meets the cut score 43.66 (sum of station pass marks 39.12 + 1 × SEM 4.54); \
+                 must-pass station 'Professional issues and reporting' passed"
+            ),
+            "total 82 of 99 meets the pass mark for the whole exam, 43.66 (the stations' pass marks added up, \
+             39.12, and a margin of 4.54 for how precise marks can be); 'Professional issues and reporting', a \
+             station every candidate must pass, passed"
+        );
+        assert_eq!(
+            told(
+                "station 'Knee': score 9 of 20 is below the pass mark 10.5 (standard-set (borderline regression))"
+            ),
+            "station 'Knee': score 9 of 20 is below the pass mark 10.5 (set from how candidates performed at the \
+             station)"
+        );
+        assert_eq!(
+            told(
+                "station 'Knee': score 9 of 20 is below the pass mark 12 (provisional until borderline regression)"
+            ),
+            "station 'Knee': score 9 of 20 is below the pass mark 12 (provisional: it may change when the exam \
+             board sets the standard)"
+        );
+    }
+
     #[test]
     fn a_bracket_in_a_reason_does_not_end_the_failed_stations() {
         let listed = " (failed: Knee — absent; the absence counts as a fail (by Exam lead, 2026-06-02: \

@@ -176,13 +176,15 @@ pub fn failed_stations(scored: &[&StationResult], words: impl Fn(&str) -> String
             let source = s.pass_mark.as_ref().map(|p| format!(" ({})", p.source));
             match s.reasons.iter().find(|r| r.verdict == Outcome::Fail) {
                 Some(r) => {
-                    let text = words(&r.text);
-                    let mut why = text.strip_prefix(&prefix).unwrap_or(&text).replace(&at, "");
-                    if let Some(source) = &source
-                        && let Some(cut) = why.strip_suffix(source.as_str())
-                    {
-                        why = cut.to_string();
-                    }
+                    // Where the pass mark came from comes off the reason
+                    // as written, before it is put in `words` (which may
+                    // word it otherwise).
+                    let raw = source
+                        .as_ref()
+                        .and_then(|source| r.text.strip_suffix(source.as_str()))
+                        .unwrap_or(&r.text);
+                    let text = words(raw);
+                    let why = text.strip_prefix(&prefix).unwrap_or(&text).replace(&at, "");
                     format!("{} — {why}", s.title)
                 }
                 None => s.title.clone(),
