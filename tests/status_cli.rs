@@ -2062,3 +2062,21 @@ fn sheets_of_rounds_not_ended_are_not_due_yet_not_listed_as_missing() {
         "{out}"
     );
 }
+
+/// On the circuit's clock, a sheet opened ahead of its round (the next
+/// candidate's, looked at early) is not listed as needing action: its
+/// round has not ended.
+#[test]
+fn a_sheet_opened_ahead_of_its_round_is_not_listed_as_needing_action() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    let roster = roster_on_the_clock(&d.0);
+    write_sheet(&a, OSCE, "professional", "C001", "E07@lap", false, vec![]);
+    let folder = a.to_str().expect("utf-8");
+    let roster = roster.to_str().expect("utf-8");
+    let (_, out) = status(&[OSCE, "--sessions", folder, "--roster", roster, "--problems"]);
+    assert!(!out.contains("professional: in progress"), "{out}");
+    // Without the clock it is a sheet left open, as before.
+    let (_, out) = status(&[OSCE, "--sessions", folder, "--problems"]);
+    assert!(out.contains("professional: in progress"), "{out}");
+}

@@ -856,6 +856,9 @@ pub struct NotDue {
     /// The sheets not in of circuits timed by their clock whose rounds are
     /// over: overdue, shown so in the matrix.
     overdue: std::collections::HashSet<(String, String)>,
+    /// Sheets opened (or being marked) whose rounds have not ended: being
+    /// marked in their round, or opened ahead of it; nothing to act on yet.
+    marking: std::collections::HashSet<(String, String)>,
 }
 
 impl NotDue {
@@ -878,11 +881,15 @@ impl NotDue {
                     else {
                         continue;
                     };
-                    if m.cell(&c.id, &s.id)
-                        .is_some_and(|cell| cell.state == CellState::Missing)
-                    {
-                        not_due.cells.insert((c.id.clone(), s.id.clone()));
-                        n += 1;
+                    match m.cell(&c.id, &s.id).map(|cell| cell.state) {
+                        Some(CellState::Missing) => {
+                            not_due.cells.insert((c.id.clone(), s.id.clone()));
+                            n += 1;
+                        }
+                        Some(CellState::Opened | CellState::InProgress) => {
+                            not_due.marking.insert((c.id.clone(), s.id.clone()));
+                        }
+                        _ => {}
                     }
                 }
                 n
@@ -961,6 +968,15 @@ impl NotDue {
 
     fn holds(&self, candidate: &str, station: &str) -> bool {
         !self.cells.is_empty() && self.cells.contains(&(candidate.to_string(), station.to_string()))
+    }
+
+    /// Whether the sheet of `candidate` at `station` is being marked (or
+    /// was opened ahead) with its round not ended.
+    fn marking(&self, candidate: &str, station: &str) -> bool {
+        !self.marking.is_empty()
+            && self
+                .marking
+                .contains(&(candidate.to_string(), station.to_string()))
     }
 
     /// Whether the sheet of `candidate` at `station` is overdue by its
@@ -1359,6 +1375,9 @@ pub fn render_problems(
                         .collect::<String>(),
                     hints.line("conflict", c, s, conflict_choice(cohort, cell))
                 ),
+                // Being marked with its round not ended (or opened ahead
+                // of it): not due yet, nothing to act on.
+                CellState::Opened | CellState::InProgress if not_due.marking(c, s) => continue,
                 // Several markers: whose sheet is how far, so that the
                 // laptop waited for is named.
                 state if !state.is_done() && cell.sheets.len() > 1 => format!(
