@@ -185,7 +185,14 @@ fn in_plain_words(text: &str) -> String {
                     " (the stations' pass marks added up, {sum}, and a margin of {sem} for how precise marks can be)"
                 )
             }
-            None => format!(" (the stations' pass marks added up, {inside})"),
+            // Before standard setting: "59.4; 1 × SEM not yet added".
+            None => match inside.split_once("; ") {
+                Some((sum, _)) => format!(
+                    " (the stations' pass marks added up, {sum}; a margin for how precise marks can be is still to \
+                     be added)"
+                ),
+                None => format!(" (the stations' pass marks added up, {inside})"),
+            },
         };
         text.replace_range(at..at + len + 1, &words);
     }
@@ -845,6 +852,13 @@ mod tests {
             "total 82 of 99 meets the pass mark for the whole exam, 43.66 (the stations' pass marks added up, \
              39.12, and a margin of 4.54 for how precise marks can be); 'Professional issues and reporting', a \
              station every candidate must pass, passed"
+        );
+        assert_eq!(
+            told(
+                "total 60 of 99 is below the cut score 59.4 (sum of station pass marks 59.4; 1 × SEM not yet added)"
+            ),
+            "total 60 of 99 is below the pass mark for the whole exam, 59.4 (the stations' pass marks added up, 59.4; \
+             a margin for how precise marks can be is still to be added)"
         );
         assert_eq!(
             told(
