@@ -5461,6 +5461,10 @@ fn a_sheet_submitted_before_its_round_asks_first_and_keeps_the_candidate_in_the_
     h.key(KeyCode::Enter);
     assert_eq!(h.screen(), "Scoring");
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    // The clock goes on while the sheet is open ahead of its round: C002
+    // stays in the room.
+    h.tick(705.0);
+    assert!(h.app.leaving.is_some(), "{:?}", h.app.circuit_lines());
     h.chars("1111111111");
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('s'));
@@ -5472,7 +5476,7 @@ fn a_sheet_submitted_before_its_round_asks_first_and_keeps_the_candidate_in_the_
     );
     let detail = h.app.ask.as_ref().map(|a| a.detail.clone()).unwrap_or_default();
     assert!(
-        detail.contains("C001 Candidate 1's round 2 has not begun (it begins in 1:20)")
+        detail.contains("C001 Candidate 1's round 2 has not begun (it begins in 1:15)")
             && detail.contains("C002 Candidate 2 is in the room."),
         "who the marks may be of: {detail}"
     );
@@ -5503,6 +5507,32 @@ fn on_the_clock_a_restart_keeps_the_candidate_in_the_room_until_their_round_ends
     bell_since(&mut h, 710, 710);
     assert!(
         h.app.circuit_lines()[0].starts_with("C002 Candidate 2 is still in the room: leaves in 1:10"),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+}
+
+/// On the circuit's clock, a sheet submitted without the station timer
+/// run, its round under way: the candidate is still in the room until the
+/// round ends (the clock times them, not the timer), and so after a
+/// restart.
+#[test]
+fn on_the_clock_a_candidate_marked_without_the_timer_is_in_the_room_until_their_round_ends() {
+    let mut h = six_at_the_knee("2026-11-23T09:00Z");
+    h.tick(30.0);
+    h.key(KeyCode::Enter);
+    mark_all_and_submit(&mut h, '1');
+    assert!(
+        h.app.circuit_lines()[0].starts_with("C002 Candidate 2 is still in the room: leaves in 12:30"),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+    let dir = h.dir.clone();
+    let _killed = h;
+    let mut h = six_at_the_knee_in("2026-11-23T09:00Z", dir, 60);
+    bell_since(&mut h, 60, 60);
+    assert!(
+        h.app.circuit_lines()[0].starts_with("C002 Candidate 2 is still in the room: leaves in 12:00"),
         "{:?}",
         h.app.circuit_lines()
     );

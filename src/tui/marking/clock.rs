@@ -111,7 +111,13 @@ impl App {
         let open = self.sheet.is_some();
         // By the clock, the open sheet's round may be over while it is
         // still marked: its candidate has left, the next one is called.
-        if open && !self.open_sheet_is_past() && !self.open_round_over_by_clock() {
+        // A sheet opened ahead of its round by the clock: that candidate is
+        // not here yet, and whoever is in the room stays.
+        let ahead = self
+            .sheet
+            .as_ref()
+            .is_some_and(|s| self.round_by_clock(&s.candidate.id) == Some(RoundByClock::ToCome));
+        if open && !ahead && !self.open_sheet_is_past() && !self.open_round_over_by_clock() {
             // The examiner confirmed the next candidate: they are here.
             self.waiting_words = None;
             self.leaving = None;

@@ -490,7 +490,16 @@ impl App {
             self.after_round = round;
             // Nobody came: without a clock, their round is a rest.
             self.absent_rest = absent;
-            if let Some(mut timer) = self.submitted_timer.take() {
+            // On the circuit's clock the candidate is in the room until
+            // their round ends, whether or not the station timer was run.
+            let by_clock = (!absent
+                && matches!(
+                    self.round_by_clock(&sheet.candidate.id),
+                    Some(RoundByClock::UnderWay { .. })
+                ))
+            .then(|| sheet.timer.clone())
+            .flatten();
+            if let Some(mut timer) = self.submitted_timer.take().or(by_clock) {
                 if timer.display(self.now).phase == Phase::Overrun {
                     // After a soft time-up the candidate leaves once the
                     // sheet is in: changeover starts now.
