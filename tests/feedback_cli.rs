@@ -467,3 +467,36 @@ fn a_pass_with_a_station_failed_says_what_the_pass_rests_on() {
     );
     assert!(!md(without).contains("You passed although"), "{}", md(without));
 }
+
+/// Candidates are never told who marked them, nor each marker's own mark
+/// (the exam office's stations.csv has both): at a double-marked station
+/// the feedback says the score that counts against the pass mark, and
+/// after a third marker, that a third marker's result counts.
+#[test]
+fn a_double_marked_station_names_no_examiner_and_says_the_pass_mark() {
+    use common::{Marks, OSCE, sheet};
+    let dir = common::Dir::new("feedback-double-no-names");
+    let s = dir.sub("s");
+    // C001: two markers close together, the mean below the pass mark.
+    sheet(&s, OSCE, "knee", "C001", "E01@lap1", Marks::LoseFirst(6), true, 0);
+    sheet(&s, OSCE, "knee", "C001", "E02@lap2", Marks::LoseFirst(7), true, 0);
+    // C002: two markers far apart, then a third.
+    sheet(&s, OSCE, "knee", "C002", "E01@lap1", Marks::LoseFirst(1), true, 0);
+    sheet(&s, OSCE, "knee", "C002", "E02@lap2", Marks::LoseFirst(8), true, 1);
+    sheet(&s, OSCE, "knee", "C002", "E03@lap3", Marks::LoseFirst(7), true, 2);
+    let out = dir.0.join("out");
+    feedback(OSCE, &s, &out);
+    for id in ["C001", "C002"] {
+        let text = std::fs::read_to_string(out.join(format!("{id}.md"))).expect("feedback");
+        let knee = text.split("## Knee").nth(1).unwrap_or_else(|| panic!("{text}"));
+        let knee = knee.split("\n## ").next().unwrap_or(knee);
+        for examiner in ["E01", "E02", "E03"] {
+            assert!(!knee.contains(examiner), "{id}: {examiner} named:\n{knee}");
+        }
+        assert!(knee.contains("pass mark"), "{id}: the pass mark:\n{knee}");
+        let html = std::fs::read_to_string(out.join(format!("{id}.html"))).expect("feedback");
+        assert!(!html.contains("E02"), "{id}:\n{html}");
+    }
+    let c002 = std::fs::read_to_string(out.join("C002.md")).expect("feedback");
+    assert!(c002.contains("third marker"), "{c002}");
+}

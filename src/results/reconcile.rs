@@ -1253,9 +1253,15 @@ fn reconcile(
             who.join(", "),
             fmt_marks(discrepancy)
         );
+        // Who marked, and each marker's own score, are the exam office's
+        // (the note): the reasons are what a candidate may be told.
         result.reasons.push(Reason::new(
             verdict_of(result.outcome),
-            format!("station '{}': {note}", station.title),
+            format!(
+                "station '{}': double-marked, the first two markers' scores over the threshold apart: a third \
+                 marker's result counts",
+                station.title
+            ),
         ));
         return detail(result, note);
     }
@@ -1280,6 +1286,25 @@ fn reconcile(
         // Competency and global-rating pass marks: both must pass.
         None => each.iter().all(|(_, r)| r.outcome == StationOutcome::Pass),
     };
+    // The score that counts against the station's pass mark, in words:
+    // " meets the pass mark 9.7 (…)"; nothing for a competency or
+    // global-rating pass mark.
+    let against = |score: f64| {
+        let p = result.pass_mark.as_ref();
+        match p.and_then(|p| p.marks) {
+            Some(needed) => format!(
+                " {} the pass mark {}{}",
+                if score + crate::rubric::EPSILON >= needed {
+                    "meets"
+                } else {
+                    "is below"
+                },
+                fmt_marks(needed),
+                p.map(|p| format!(" ({})", p.source)).unwrap_or_default()
+            ),
+            None => String::new(),
+        }
+    };
     let mut note;
     if waiting {
         result.outcome = StationOutcome::Incomplete;
@@ -1294,9 +1319,13 @@ fn reconcile(
             who.join(", "),
             fmt_marks(discrepancy)
         );
-        result
-            .reasons
-            .push(Reason::new(crate::scoring::Outcome::Incomplete, note.clone()));
+        result.reasons.push(Reason::new(
+            crate::scoring::Outcome::Incomplete,
+            format!(
+                "double-marked: the markers' scores differ by {}, over the threshold; waiting for {rule}",
+                fmt_marks(discrepancy)
+            ),
+        ));
     } else if !result.critical_fails.is_empty() {
         result.outcome = StationOutcome::Fail;
         // Who failed a critical item, where not every marker did: in the
@@ -1348,9 +1377,8 @@ fn reconcile(
                 Some(needed) if !passes(counted) => result.reasons.push(Reason::new(
                     crate::scoring::Outcome::Fail,
                     format!(
-                        "station '{}': double-marked ({}): {words} {} of {} is below the pass mark {}{source}",
+                        "station '{}': double-marked: {words} {} of {} is below the pass mark {}{source}",
                         station.title,
-                        who.join(", "),
                         fmt_marks(counted),
                         fmt_marks(result.max),
                         fmt_marks(needed)
@@ -1377,9 +1405,10 @@ fn reconcile(
             "double-marked ({}): not every marker's sheet is complete",
             who.join(", ")
         );
-        result
-            .reasons
-            .push(Reason::new(crate::scoring::Outcome::Incomplete, note.clone()));
+        result.reasons.push(Reason::new(
+            crate::scoring::Outcome::Incomplete,
+            "double-marked: not every marker's sheet is complete".to_string(),
+        ));
     } else if let Some((score, outcome, by)) = agreed {
         result.score = score;
         let by_marks = result.pass_mark.as_ref().and_then(|p| p.marks).is_some();
@@ -1401,9 +1430,17 @@ fn reconcile(
             fmt_marks(score),
             fmt_marks(result.max)
         );
+        // Who agreed it, and why, are the exam board's.
         result.reasons.push(Reason::new(
             verdict_of(result.outcome),
-            format!("station '{}': {note}", station.title),
+            format!(
+                "station '{}': double-marked, the markers' scores over the threshold apart: their agreed mark {} of \
+                 {}{}",
+                station.title,
+                fmt_marks(score),
+                fmt_marks(result.max),
+                against(score)
+            ),
         ));
     } else {
         let passed = passes(mean);
@@ -1425,7 +1462,13 @@ fn reconcile(
         );
         result.reasons.push(Reason::new(
             verdict_of(result.outcome),
-            format!("station '{}': {note}", station.title),
+            format!(
+                "station '{}': double-marked: mean {} of {}{}",
+                station.title,
+                fmt_marks(mean),
+                fmt_marks(result.max),
+                against(mean)
+            ),
         ));
         // A competency or global-rating pass mark: every marker's sheet
         // must pass, so the mean of marks does not say why it failed. Each

@@ -451,7 +451,16 @@ pub fn sheet_lines(app: &ModerateApp, e: &Entry, theme: &Theme) -> Vec<Line<'sta
         lines.push(Line::styled(note.clone(), theme.dim()));
     }
     for reason in &r.reasons {
-        if e.note.as_deref().is_some_and(|n| reason.text.contains(n)) {
+        // The note says the double marking with who gave what: the reason
+        // (in the words a candidate may be told) would say it again.
+        let told = reason
+            .text
+            .split_once("': ")
+            .filter(|_| reason.text.starts_with("station '"))
+            .map_or(reason.text.as_str(), |(_, rest)| rest);
+        if e.note.as_deref().is_some_and(|n| {
+            reason.text.contains(n) || (n.starts_with("double-marked (") && told.starts_with("double-marked"))
+        }) {
             continue;
         }
         lines.push(Line::from(format!("  · {}", reason.text)));
