@@ -974,6 +974,9 @@ fn a_pause_and_an_amendment_survive_kill_9() {
     t.keys(&["s"]);
     t.wait_for("Submit this sheet?");
     t.keys(&["Enter"]);
+    // The candidate left long ago: the next sheet asks who is there first.
+    t.wait_for("Is this the candidate in front of you?");
+    t.keys(&["Enter"]);
     t.wait_for("Station 2/6: Knee");
     t.keys(&["q"]);
     t.wait_gone();

@@ -5537,3 +5537,136 @@ fn on_the_clock_a_candidate_marked_without_the_timer_is_in_the_room_until_their_
         h.app.circuit_lines()
     );
 }
+
+/// An amendment is made after the candidate has left: once it is
+/// submitted, the next station's sheet is not opened as though the
+/// candidate were still there to mark. Its confirmation comes first, and
+/// nothing is written for it until the examiner confirms.
+#[test]
+fn after_an_amendment_the_next_sheet_waits_for_its_confirmation() {
+    let rubric = "rubrics/msk-ultrasound-osce.ron";
+    let plan = || MarkingOrder::Candidates {
+        candidate: Some(("C001".into(), "Aisha Khan".into())),
+        station: Some("knee".into()),
+    };
+    let mut h = harness(rubric, plan());
+    let effects = h.app.startup();
+    drive(&mut h.app, &mut h.exec, effects);
+    h.key(KeyCode::Enter);
+    mark_all_and_submit(&mut h, '1');
+    // The next station's sheet, opened after the knee's, left unmarked.
+    let id_of = |h: &Harness, i: usize| {
+        h.app
+            .session
+            .as_ref()
+            .map(|s| s.rubric.stations[i].id.clone())
+            .unwrap_or_default()
+    };
+    let next = h.app.current_station().expect("the next station");
+    let journal = h
+        .dir
+        .join(format!("msk-us-osce/E01@lap1/C001/{}.jsonl", id_of(&h, next)));
+    h.key(KeyCode::Char('q'));
+    // Quit with nothing marked on it: no journal is left for it.
+    assert!(!journal.exists());
+    // Later, the knee sheet again (as `--station knee` opens it), amended.
+    let text = std::fs::read_to_string(rubric).expect("rubric");
+    let (r, _) = load(Path::new(rubric)).expect("valid");
+    let s = session(r, &text, "E01", "lap1", plan(), None).expect("session");
+    h.app = App::marking(s, Duration::ZERO, t0());
+    h.app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let effects = h.app.startup();
+    drive(&mut h.app, &mut h.exec, effects);
+    h.key(KeyCode::Enter);
+    assert!(h.disk("knee").submitted.is_some());
+    h.key(KeyCode::Char('A'));
+    h.chars("Mark entered against the wrong item");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('0'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    if h.screen() != "Confirm" && h.screen() != "Scoring" {
+        h.key(KeyCode::Char('y'));
+    }
+    assert_eq!(h.disk("knee").amendments.len(), 1, "{}", h.render(120, 40));
+    assert_eq!(h.screen(), "Confirm", "{}", h.render(120, 40));
+    assert_eq!(h.app.current_station(), Some(next));
+    assert!(!journal.exists(), "nothing written before the examiner confirms");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    assert!(journal.exists());
+}
+
+/// The home screen's "Start at", chosen by the examiner, is the sheet shown
+/// first, even when it is submitted already (to read or amend), as
+/// `osce score --station` shows it; and the candidate's name, not typed,
+/// is the one their sheets here confirmed them under.
+#[test]
+fn a_start_station_chosen_on_the_home_screen_shows_its_submitted_sheet() {
+    let dir = temp_dir();
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(t0));
+    let nowhere = dir.join("no-rubrics-here");
+    let launch = |exec: &mut Executor, name: &str, choose: &[KeyCode]| {
+        let home = exec.home(&nowhere, "");
+        let mut app = App::home(home, Duration::ZERO, t0());
+        app.update(Action::Resize {
+            width: 120,
+            height: 40,
+        });
+        press(&mut app, exec, KeyCode::Tab);
+        for c in "E07".chars() {
+            press(&mut app, exec, KeyCode::Char(c));
+        }
+        press(&mut app, exec, KeyCode::Tab);
+        press(&mut app, exec, KeyCode::Tab);
+        for c in "C009".chars() {
+            press(&mut app, exec, KeyCode::Char(c));
+        }
+        press(&mut app, exec, KeyCode::Tab);
+        for c in name.chars() {
+            press(&mut app, exec, KeyCode::Char(c));
+        }
+        while app
+            .home_mut()
+            .is_some_and(|h| h.focus != osce::tui::marking::home::Field::Station)
+        {
+            press(&mut app, exec, KeyCode::Tab);
+        }
+        for &k in choose {
+            press(&mut app, exec, k);
+        }
+        press(&mut app, exec, KeyCode::Enter);
+        app
+    };
+    // The first station's sheet marked and submitted, the candidate
+    // confirmed under the name typed.
+    let mut app = launch(&mut exec, "Zoë Ó'Brien", &[]);
+    assert!(matches!(app.screen, Screen::Confirm));
+    let first = app.current_station();
+    press(&mut app, &mut exec, KeyCode::Enter);
+    let rows = app.rows();
+    for _ in 0..rows {
+        press(&mut app, &mut exec, KeyCode::Char('1'));
+    }
+    for k in [KeyCode::Char('s'), KeyCode::Enter, KeyCode::Char('y')] {
+        press(&mut app, &mut exec, k);
+    }
+    assert_ne!(app.current_station(), first, "moved on");
+    // Left at the first station: where to begin, its submitted sheet passed.
+    let app = launch(&mut exec, "", &[]);
+    assert_ne!(app.current_station(), first);
+    // Chosen (moved away and back): shown, to read or amend.
+    let app = launch(&mut exec, "", &[KeyCode::Right, KeyCode::Left]);
+    assert_eq!(app.current_station(), first);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    terminal
+        .draw(|f| views::render(&app, f, &Theme::new(false)))
+        .expect("draw");
+    let screen = format!("{}", terminal.backend());
+    assert!(screen.contains("Sheet here: already SUBMITTED"), "{screen}");
+    assert!(screen.contains("Zoë Ó'Brien"), "{screen}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -103,7 +103,7 @@ pub fn score(args: ScoreArgs) -> ExitCode {
                 let name = args
                     .name
                     .clone()
-                    .or_else(|| name_on_sheets(&args.sessions, &rubric.id, &id))
+                    .or_else(|| osce::tui::marking::session::name_on_sheets(&args.sessions, &rubric.id, &id))
                     .unwrap_or_default();
                 (id, name)
             }),
@@ -145,28 +145,6 @@ pub fn score(args: ScoreArgs) -> ExitCode {
     let mut app = App::marking(session, std::time::Duration::ZERO, Utc::now());
     app.utc_offset = *chrono::Local::now().offset();
     finish(terminal::run(app, exec, colour()))
-}
-
-/// The name candidate `id` was last confirmed under on a sheet of
-/// assessment `assessment` in the sessions folder (any examiner's folder
-/// there), if any sheet of theirs there names them.
-fn name_on_sheets(sessions: &Path, assessment: &str, id: &str) -> Option<String> {
-    let id = osce::base::ids::normalise(id);
-    osce::base::ids::check_id(&id).ok()?;
-    let folders = std::fs::read_dir(sessions.join(assessment)).ok()?;
-    folders
-        .flatten()
-        .filter_map(|who| std::fs::read_dir(who.path().join(&id)).ok())
-        .flat_map(|sheets| sheets.flatten())
-        .filter(|f| f.path().extension().is_some_and(|e| e == "jsonl"))
-        .filter_map(|f| osce::store::read_sheet(f.path()).ok())
-        .filter_map(|replay| {
-            let at = replay.records.last()?.time;
-            let name = osce::store::SheetState::replay(&replay.records).confirmed?;
-            (!name.trim().is_empty()).then_some((at, name))
-        })
-        .max()
-        .map(|(_, name)| name)
 }
 
 pub fn home(sessions: &Path, device: Option<&str>) -> ExitCode {

@@ -413,8 +413,22 @@ impl Executor {
             }
         } else {
             MarkingOrder::Candidates {
-                candidate: (!launch.candidate_id.is_empty())
-                    .then(|| (launch.candidate_id.clone(), launch.candidate_name.clone())),
+                // Without a name typed, the one this candidate was
+                // confirmed under on this laptop's sheets, as `osce score
+                // --candidate` gives it: a name to check them against.
+                candidate: (!launch.candidate_id.is_empty()).then(|| {
+                    let name = Some(launch.candidate_name.clone())
+                        .filter(|n| !n.trim().is_empty())
+                        .or_else(|| {
+                            crate::tui::marking::session::name_on_sheets(
+                                self.store.root(),
+                                &rubric.id,
+                                &launch.candidate_id,
+                            )
+                        })
+                        .unwrap_or_default();
+                    (launch.candidate_id.clone(), name)
+                }),
                 station: launch.station.clone(),
             }
         };
@@ -432,9 +446,10 @@ impl Executor {
                 .into_iter()
                 .chain(warning.map(|w| format!("warning: {w}")))
                 .collect(),
-            // The home screen's station is where to begin, always given:
-            // not a sheet asked for by name, so submitted ones are passed.
-            station_asked: false,
+            // The home screen's station is always given: where to begin,
+            // whose submitted sheet is passed, unless the examiner chose it
+            // (a candidate's sheet to read or amend).
+            station_asked: s.station_asked && launch.station_asked,
             ..with_gate_warnings(s, self.store.root())
         })
     }

@@ -535,6 +535,9 @@ pub struct App {
     absences: std::collections::HashMap<(String, String), String>,
     /// A survey was asked for to find the next sheet after a submission.
     advance_pending: bool,
+    /// The submission was an amendment's, made after the candidate left:
+    /// the next sheet waits for its confirmation, not opened at once.
+    after_amendment: bool,
     /// The examiner confirmed the candidate on the confirm screen: record
     /// it when the sheet opens.
     confirming: bool,
@@ -668,6 +671,7 @@ impl App {
             progress: std::collections::HashMap::new(),
             absences: std::collections::HashMap::new(),
             advance_pending: false,
+            after_amendment: false,
             confirming: false,
             quit: false,
             app_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -303,8 +303,8 @@ pub fn same_rubric_in_folder(
     }
     Err(format!(
         "this rubric file's content (identity {}) differs from the one {others} {} of assessment {} in {} {} marked \
-         against ({versions}){}: an item's text, a mark or a pass rule was changed, even if its `version` reads \
-         the same. Marks made against two rubrics are never combined, so sheets marked now would count under \
+         against ({versions}){}: something in it other than line endings, spacing and comments was changed (a word, \
+         a mark, a rule, or even a comma or the order of fields), even if its `version` reads the same. Marks made against two rubrics are never combined, so sheets marked now would count under \
          neither. Stop and tell the exam lead; go on with the rubric file those sheets were marked with (`osce \
          check --identity FILE` prints a file's identity). Only the exam lead decides to mark afresh with a \
          changed rubric, in another sessions folder.",
@@ -443,4 +443,26 @@ pub fn default_device() -> String {
     } else {
         "this-device".to_string()
     }
+}
+
+/// The name candidate `id` was last confirmed under on a sheet of
+/// assessment `assessment` in the sessions folder (any examiner's folder
+/// there), if any sheet of theirs there names them.
+pub fn name_on_sheets(sessions: &Path, assessment: &str, id: &str) -> Option<String> {
+    let id = crate::base::ids::normalise(id);
+    crate::base::ids::check_id(&id).ok()?;
+    let folders = std::fs::read_dir(sessions.join(assessment)).ok()?;
+    folders
+        .flatten()
+        .filter_map(|who| std::fs::read_dir(who.path().join(&id)).ok())
+        .flat_map(|sheets| sheets.flatten())
+        .filter(|f| f.path().extension().is_some_and(|e| e == "jsonl"))
+        .filter_map(|f| crate::store::read_sheet(f.path()).ok())
+        .filter_map(|replay| {
+            let at = replay.records.last()?.time;
+            let name = crate::store::SheetState::replay(&replay.records).confirmed?;
+            (!name.trim().is_empty()).then_some((at, name))
+        })
+        .max()
+        .map(|(_, name)| name)
 }

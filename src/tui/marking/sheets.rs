@@ -451,6 +451,10 @@ impl App {
     /// session stands, then go to the next one not yet submitted.
     pub(super) fn after_submit(&mut self) -> Vec<Effect> {
         self.advance_pending = true;
+        self.after_amendment = self
+            .sheet
+            .as_ref()
+            .is_some_and(|s| !s.state.amendments.is_empty());
         // An earlier sheet submitted again (an amendment): the rotation
         // stays where it was, the candidate in the room and the rests to
         // come as they were.
@@ -1042,7 +1046,10 @@ impl App {
                 if same_candidate {
                     self.offer_absence_again();
                 }
-                if same_candidate && confirmed && by_candidate {
+                // After an amendment the candidate has long left: who is
+                // in front of the examiner is asked again.
+                let amended = std::mem::take(&mut self.after_amendment);
+                if same_candidate && confirmed && by_candidate && !amended {
                     self.open_current()
                 } else {
                     Vec::new()
