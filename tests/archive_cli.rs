@@ -3771,3 +3771,48 @@ fn an_archive_name_a_typo_away_from_one_beside_it_is_said() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("make one with `osce collect"), "{out}");
 }
+
+/// An assessor's moderation journal sent back on its own (attached to an
+/// email): given to collect where a folder goes, it is recognised and the
+/// lead told where a sessions folder holds it; put there, it collects.
+#[test]
+fn a_journal_given_as_a_folder_is_named_with_where_it_goes() {
+    let dir = Dir::new("archive-journal-alone");
+    let sessions = dir.sub("sessions");
+    common::sheet(&sessions, OSCE, "knee", "C001", "E01@lap1", Marks::Top, true, 0);
+    signed_off(&sessions, OSCE, "EA1");
+    let mail = dir.sub("mail");
+    let journal = mail.join("moderation.jsonl");
+    std::fs::copy(
+        sessions.join("msk-us-osce/EA1@ea-laptop/moderation.jsonl"),
+        &journal,
+    )
+    .expect("copy");
+    let sheet = mail.join("knee.jsonl");
+    std::fs::copy(sessions.join("msk-us-osce/E01@lap1/C001/knee.jsonl"), &sheet).expect("copy");
+    let archive = dir.0.join("a.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&journal)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("is an assessor's moderation journal (assessment msk-us-osce, EA1 on ea-laptop)")
+            && out.contains("<sessions>/msk-us-osce/EA1@ea-laptop/moderation.jsonl"),
+        "{out}"
+    );
+    let (code, out) = run_osce(&["collect", s(&archive), s(&sheet)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("a sheet's journal (C001 at knee, marked by E01 on lap1)")
+            && out.contains("<sessions>/msk-us-osce/E01@lap1/C001/knee.jsonl"),
+        "{out}"
+    );
+    // Put where it says, it collects.
+    let returned = dir.0.join("returned");
+    std::fs::create_dir_all(returned.join("msk-us-osce/EA1@ea-laptop")).expect("mkdir");
+    std::fs::copy(
+        &journal,
+        returned.join("msk-us-osce/EA1@ea-laptop/moderation.jsonl"),
+    )
+    .expect("copy");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&returned)]);
+    assert_eq!(code, 0, "{out}");
+}

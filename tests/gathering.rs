@@ -352,7 +352,9 @@ fn a_rubric_is_its_content_not_its_bytes() {
     let (code, out) = status(s(&changed), &[&sessions]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("sheets were marked against another version of this rubric, not used"),
+        out.contains(
+            "sheets were marked against another version of this rubric (a file whose content differs"
+        ),
         "{out}"
     );
     let (_, problems, _) = osce(&["status", s(&changed), "--sessions", s(&sessions), "--problems"]);

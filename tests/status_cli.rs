@@ -366,7 +366,7 @@ fn concerns_absences_amendments_and_damaged_files_are_shown() {
         "absent",
         "Concerns flagged (to follow up, whatever the marks):\n  C001 Name of C001 at shoulder:\n    Patient safety (from E01): \"x\"",
         "elbow.jsonl: the end of the journal from line",
-        "1 sheet was marked against another version of this rubric, not used",
+        "1 sheet was marked against another version of this rubric (a file whose content differs",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
@@ -489,7 +489,7 @@ fn problems_lists_only_what_needs_action_and_a_long_matrix_repeats_its_header() 
     assert_eq!(code, 1, "{out}");
     assert!(!out.contains("✓"), "no matrix: {out}");
     assert!(
-        out.contains("\nC900 Name of C900\n  shoulder: in progress\n  knee: missing\n"),
+        out.contains("\nC900 Name of C900\n  shoulder: in progress (E01@lap)\n  knee: missing\n"),
         "{out}"
     );
     assert!(out.contains("Not final yet:"), "{out}");
@@ -2079,4 +2079,29 @@ fn a_sheet_opened_ahead_of_its_round_is_not_listed_as_needing_action() {
     // Without the clock it is a sheet left open, as before.
     let (_, out) = status(&[OSCE, "--sessions", folder, "--problems"]);
     assert!(out.contains("professional: in progress"), "{out}");
+}
+
+/// `--problems` names whose sheet is not finished, so that the laptop to
+/// chase is known.
+#[test]
+fn problems_name_whose_unfinished_sheet_it_is() {
+    let dir = common::Dir::new("status-problems-whose");
+    let s = dir.sub("s");
+    common::sheet(
+        &s,
+        common::OSCE,
+        "elbow",
+        "C001",
+        "E04@lap2",
+        common::Marks::Top,
+        false,
+        0,
+    );
+    let (_, out) = status(&[
+        common::OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--problems",
+    ]);
+    assert!(out.contains("elbow: in progress (E04@lap2)"), "{out}");
 }

@@ -583,6 +583,16 @@ pub fn no_folder(path: &Path) -> String {
                 "{shown}: is an exam archive, not a sessions folder: give it with --archive (and to collect, name \
                  the archive first: `osce collect ARCHIVE FOLDER...`)"
             )
+        } else if let Some((what, home)) = journal_home(path) {
+            // A journal sent on its own (an assessor's moderation journal
+            // attached to an email, say): where a sessions folder holds it.
+            let folder = home.parent().map(|p| p.display().to_string()).unwrap_or_default();
+            format!(
+                "{shown}: is {what}, not a sessions folder: a journal is collected from the sessions folder that \
+                 holds it, where it lies at <sessions>/{}. Put it there and collect that folder, e.g. \
+                 `mkdir -p returned/{folder} && cp {shown} returned/{folder}/ && osce collect ARCHIVE returned`",
+                home.display()
+            )
         } else {
             format!(
                 "{shown}: is a file, not a sessions folder: name the folder that holds the assessment's folder"
@@ -591,6 +601,47 @@ pub fn no_folder(path: &Path) -> String {
     } else {
         format!("{shown}: no such sessions folder")
     }
+}
+
+/// What the journal at `path` is, in words, and where a sessions folder
+/// holds it (relative to the sessions folder), from its first record: a
+/// sheet's, an assessor's moderation journal or an exam lead's decisions.
+/// `None` for a file that is no journal osce writes.
+fn journal_home(path: &Path) -> Option<(String, PathBuf)> {
+    use osce::store::{DECISIONS_FILE, MODERATION_FILE, who_folder};
+    let bytes = std::fs::read(path).ok()?;
+    let first = bytes.split(|&b| b == b'\n').next()?;
+    if let Ok(r) = osce::store::decode_line(first) {
+        let who = who_folder(&r.examiner, &r.device);
+        let at = PathBuf::from(&r.assessment).join(&who);
+        if r.station.is_empty() && r.candidate.is_empty() {
+            return Some((
+                format!(
+                    "an assessor's moderation journal (assessment {}, {} on {})",
+                    r.assessment, r.examiner, r.device
+                ),
+                at.join(MODERATION_FILE),
+            ));
+        }
+        return Some((
+            format!(
+                "a sheet's journal ({} at {}, marked by {} on {})",
+                r.candidate, r.station, r.examiner, r.device
+            ),
+            at.join(&r.candidate).join(format!("{}.jsonl", r.station)),
+        ));
+    }
+    let read = osce::store::read_chain_bytes::<osce::results::decisions::DecisionEntry>(first);
+    let d = &read.entries.first()?.entry;
+    Some((
+        format!(
+            "an exam lead's decisions journal (assessment {}, decided by {} on {})",
+            d.assessment, d.by, d.device
+        ),
+        PathBuf::from(&d.assessment)
+            .join(who_folder(&d.by_id(), &d.device))
+            .join(DECISIONS_FILE),
+    ))
 }
 
 /// Why the folder `archive`, named where `collect`'s archive file goes, is

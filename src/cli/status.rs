@@ -1400,7 +1400,15 @@ pub fn render_problems(
                 // A sheet of a round not begun yet is not missing: the
                 // circuits' lines below say when it is due.
                 CellState::Missing if not_due.holds(c, s) => continue,
-                state if !state.is_done() => format!("{s}: {}", state.label()),
+                // One sheet, not finished: whose, so that the laptop to
+                // chase is known.
+                state if !state.is_done() => match cell.sheets.as_slice() {
+                    [i] => {
+                        let k = &cohort.sheets[*i].key;
+                        format!("{s}: {} ({}@{})", state.label(), k.examiner, k.device)
+                    }
+                    _ => format!("{s}: {}", state.label()),
+                },
                 CellState::Absent if !m.absence_to_settle(c, s) => continue,
                 CellState::Absent => {
                     let mut why: Vec<&str> = cell
@@ -2394,7 +2402,14 @@ pub(super) fn elsewhere(
             return (place, words);
         }
     }
-    let mut other = if holds.is_empty() || holds.iter().any(|h| h == id) {
+    let mut other = if holds.is_empty() && sessions.stored.is_some() {
+        // A first collect killed before it wrote anything leaves an empty
+        // archive; so does one given no folder with journals in.
+        format!(
+            "{place} holds no journals at all (a first collect cut short leaves it so): collect the laptops' \
+             folders into it, `osce collect {place} FOLDER...`.\n"
+        )
+    } else if holds.is_empty() || holds.iter().any(|h| h == id) {
         String::new()
     } else {
         format!(

@@ -247,7 +247,7 @@ pub enum ArchiveError {
         path = .path.display()
     )]
     Busy { path: PathBuf },
-    #[error("{path}: the archive is damaged: {reason}. Keep the file; collect again into a new archive from the laptops' folders", path = .path.display())]
+    #[error("{path}: the archive is damaged: {reason}. Keep the file; collect again into a new archive from the laptops' folders (sent the archive by someone else, ask them to send it again)", path = .path.display())]
     Damaged { path: PathBuf, reason: String },
     #[error(
         "{path}: the archive is read-only, so nothing was collected into it. Make it writable (`chmod u+w {path}`) \

@@ -213,7 +213,7 @@ impl Cohort {
             .iter()
             .map(|(hash, paths)| {
                 format!(
-                    "{} {} marked against version {}",
+                    "{} {} marked against identity {}",
                     paths.len(),
                     if paths.len() == 1 { "sheet" } else { "sheets" },
                     short_hash(hash)
@@ -221,8 +221,10 @@ impl Cohort {
             })
             .collect();
         Some(format!(
-            "{n} {} marked against another version of this rubric, not used: {}. Name the rubric the exam was \
-             marked with (`osce check --identity FILE` prints a rubric's version); a sheet marked against a wrong \
+            "{n} {} marked against another version of this rubric (a file whose content differs from this one's \
+             in anything but line endings, spacing and comments: a word, a mark, a rule, even a comma or the order \
+             of fields), not used: {}. Name the rubric file the exam was marked with (`osce check --identity FILE` \
+             prints a file's identity); a sheet marked against a wrong \
              copy of the rubric and marked again is set aside with osce decide void",
             if n == 1 { "sheet was" } else { "sheets were" },
             versions.join("; ")
@@ -879,7 +881,10 @@ fn settle_group(group: Vec<Read>, cohort: &mut Cohort, source: Source<'_>) {
             Outcome::Empty => {}
             Outcome::OtherRubric(found) => {
                 cohort.other_version_sheets.push(ProblemSheet {
-                    why: format!("marked against version {} of the rubric", short_hash(&found)),
+                    why: format!(
+                        "marked against another version of the rubric (identity {})",
+                        short_hash(&found)
+                    ),
                     key: read.key,
                     fingerprint: source.fingerprint(&read.path),
                     path: read.path.clone(),

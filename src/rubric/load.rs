@@ -23,7 +23,7 @@ pub const MAX_NESTING: usize = 64;
 /// problems reaching one (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{path}: cannot read it: {source}")]
+    #[error("{path}: cannot read it: {source}{}", missing_hint(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -52,6 +52,17 @@ pub enum ReadError {
         /// What the bytes are instead ([`crate::base::text::not_utf8_why`]).
         why: String,
     },
+}
+
+/// What to do about a rubric file that is not there: an assessor sent an
+/// archive alone needs the rubric too.
+fn missing_hint(e: &std::io::Error) -> &'static str {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        "; check the path (an exam archive holds the sheets, not the rubric: the rubric's .ron file the exam \
+         was marked with comes beside it, from the module leader)"
+    } else {
+        ""
+    }
 }
 
 /// Reads a file as UTF-8 text, refusing folders, huge files and binary data.
