@@ -57,7 +57,7 @@ fn sheets(r: &Rubric, choices: &[Option<u8>]) -> CandidateSheets {
                 } else {
                     ItemMark::Level(pick)
                 };
-                sheet.marks.insert(item.id.clone(), mark);
+                sheet.marks.insert(item.id.as_str().into(), mark);
             }
         }
         if let Some(g) = &station.global_rating
@@ -100,11 +100,11 @@ proptest! {
         let top = r.scale(item.scale).levels.len() - 1;
         let mut after = before.clone();
         let sheet = after.stations.get_mut(station).expect("sheet");
-        let raised = match sheet.marks.get(&item.id) {
+        let raised = match sheet.marks.get(item.id.as_str()) {
             None | Some(ItemMark::NotObserved) => top,
             Some(ItemMark::Level(l)) => (*l + 1).min(top),
         };
-        sheet.marks.insert(item.id.clone(), ItemMark::Level(raised));
+        sheet.marks.insert(item.id.as_str().into(), ItemMark::Level(raised));
         let old = score_candidate(r, &before, &Standards::default()).expect("fits");
         let new = score_candidate(r, &after, &Standards::default()).expect("fits");
         prop_assert!(new.total >= old.total, "total fell from {} to {}", old.total, new.total);
@@ -146,7 +146,7 @@ proptest! {
         }
         sheets.components = perfect.components.clone();
         let below = c.marks[which % c.marks.len()].map_or(0, usize::from) % item.meets.max(1);
-        sheets.stations.get_mut(station).expect("sheet").marks.insert(item.id.clone(), ItemMark::Level(below));
+        sheets.stations.get_mut(station).expect("sheet").marks.insert(item.id.as_str().into(), ItemMark::Level(below));
         let result = score_candidate(r, &sheets, &Standards::default()).expect("fits");
         let station_result = result.stations.iter().find(|s| s.station == station).expect("station");
         prop_assert_eq!(station_result.outcome, StationOutcome::Fail);

@@ -794,7 +794,7 @@ impl SheetRows<'_> {
                 late: *late,
             });
             let mark = level.map_or(ItemMark::NotObserved, ItemMark::Level);
-            sheet.marks.insert(item.id.clone(), mark);
+            sheet.marks.insert(item.id.as_str().into(), mark);
         }
         let mut global_label = None;
         if let (Some((level, late)), Some(global)) = (self.global, &station.global_rating) {

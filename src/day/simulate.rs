@@ -299,7 +299,7 @@ impl World<'_> {
                             ItemMark::Level(l) => (Some(l), scale.levels[l].label.clone()),
                             ItemMark::NotObserved => (None, "not observed".into()),
                         };
-                        sheet.marks.insert(item.id.clone(), mark);
+                        sheet.marks.insert(item.id.as_str().into(), mark);
                         events.push((
                             Event::Mark {
                                 item: item.id.clone(),

@@ -1106,13 +1106,13 @@ fn sheet_marks(cohort: &Cohort, i: usize, decided: &[Held]) -> crate::scoring::S
             && named.examiner == s.key.examiner
             && named.device == s.key.device
             && named.last == s.last_hash
-            && !sheet.marks.contains_key(item)
+            && !sheet.marks.contains_key(item.as_str())
         {
             let mark = match level {
                 Some(l) => crate::scoring::ItemMark::Level(*l),
                 None => crate::scoring::ItemMark::NotObserved,
             };
-            sheet.marks.insert(item.clone(), mark);
+            sheet.marks.insert(item.as_str().into(), mark);
         }
     }
     sheet

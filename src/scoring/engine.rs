@@ -51,7 +51,11 @@ pub fn score_station(
         ));
         return Ok(result);
     };
-    check_sheet(rubric, station, sheet)?;
+    // A sheet's marks are checked as they are scored below; an absent
+    // one's here, as nothing below reads them.
+    if sheet.absent.is_some() {
+        check_sheet(rubric, station, sheet)?;
+    }
     if let Some(reason) = &sheet.absent {
         result.outcome = StationOutcome::Absent;
         result.missing.push(Missing::Absent {
@@ -66,9 +70,23 @@ pub fn score_station(
     }
 
     let mut max = 0.0;
+    // The sheet's marks found among the station's items: any other is of
+    // an item the station does not have.
+    let mut found = 0;
     for item in &station.items {
         let scale = rubric.scale(item.scale);
-        match sheet.marks.get(&item.id) {
+        let mark = sheet.marks.get(item.id.as_str());
+        if let Some(m) = mark {
+            found += 1;
+            let fits = match *m {
+                ItemMark::Level(level) => level < scale.levels.len(),
+                ItemMark::NotObserved => scale.not_observed,
+            };
+            if !fits {
+                return Err(sheet_error(rubric, station, sheet));
+            }
+        }
+        match mark {
             None => {
                 max += rubric.item_max(item);
                 result.missing.push(Missing::Item {
@@ -101,6 +119,10 @@ pub fn score_station(
             }
         }
     }
+    if found != sheet.marks.len() {
+        return Err(sheet_error(rubric, station, sheet));
+    }
+    check_global_rating(rubric, station, sheet)?;
     result.max = max;
     if let Some(global) = &station.global_rating {
         match sheet.global_rating {
@@ -268,7 +290,7 @@ fn check_sheet(rubric: &Rubric, station: &Station, sheet: &StationSheet) -> Resu
         let Some(item) = station.item(id) else {
             return Err(SheetError::UnknownItem {
                 station: station.id.clone(),
-                item: id.clone(),
+                item: id.to_string(),
             });
         };
         let scale = rubric.scale(item.scale);
@@ -276,7 +298,7 @@ fn check_sheet(rubric: &Rubric, station: &Station, sheet: &StationSheet) -> Resu
             ItemMark::Level(level) if level >= scale.levels.len() => {
                 return Err(SheetError::LevelOutOfRange {
                     station: station.id.clone(),
-                    item: id.clone(),
+                    item: id.to_string(),
                     level,
                     levels: scale.levels.len(),
                 });
@@ -284,12 +306,30 @@ fn check_sheet(rubric: &Rubric, station: &Station, sheet: &StationSheet) -> Resu
             ItemMark::NotObserved if !scale.not_observed => {
                 return Err(SheetError::NotObservedNotAllowed {
                     station: station.id.clone(),
-                    item: id.clone(),
+                    item: id.to_string(),
                 });
             }
             _ => {}
         }
     }
+    check_global_rating(rubric, station, sheet)
+}
+
+/// What [`check_sheet`] finds wrong with a sheet found not to fit (its
+/// first mistake, as it would be said whichever way it was found).
+fn sheet_error(rubric: &Rubric, station: &Station, sheet: &StationSheet) -> SheetError {
+    match check_sheet(rubric, station, sheet) {
+        Err(e) => e,
+        // Not reached: called only where a mark does not fit.
+        Ok(()) => SheetError::UnknownItem {
+            station: station.id.clone(),
+            item: String::new(),
+        },
+    }
+}
+
+/// The sheet's global rating is one the station's scale has.
+fn check_global_rating(rubric: &Rubric, station: &Station, sheet: &StationSheet) -> Result<(), SheetError> {
     if let Some(level) = sheet.global_rating {
         let Some(global) = &station.global_rating else {
             return Err(SheetError::UnexpectedGlobalRating {

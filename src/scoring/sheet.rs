@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use compact_str::CompactString;
+
 use crate::rubric::StandardSetMethod;
 
 /// The mark given to one item.
@@ -18,8 +20,10 @@ pub enum ItemMark {
 /// One examiner's marks for one candidate at one station.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StationSheet {
-    /// Marks by item id.
-    pub marks: BTreeMap<String, ItemMark>,
+    /// Marks by item id. An id is held in place, not in an allocation of
+    /// its own, when it is short (24 bytes or less): every result of a
+    /// cohort builds each sheet's marks again.
+    pub marks: BTreeMap<CompactString, ItemMark>,
     /// Index into the global-rating scale's levels.
     pub global_rating: Option<usize>,
     /// Set when the candidate did not attend, with the reason recorded.
@@ -28,7 +32,7 @@ pub struct StationSheet {
 
 impl StationSheet {
     pub fn mark(mut self, item: &str, mark: ItemMark) -> Self {
-        self.marks.insert(item.to_string(), mark);
+        self.marks.insert(item.into(), mark);
         self
     }
 

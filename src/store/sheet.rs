@@ -549,7 +549,7 @@ impl SheetState {
         sheet.marks = self
             .marks
             .iter()
-            .filter_map(|(item, history)| Some((item.as_str().to_owned(), in_force(history)?)))
+            .filter_map(|(item, history)| Some((item.clone(), in_force(history)?)))
             .collect();
         sheet
     }
