@@ -2851,3 +2851,83 @@ fn a_sheet_of_a_wrong_copy_of_the_rubric_is_set_aside_by_a_void() {
     assert_eq!(code, 0, "{said}");
     assert!(said.contains("Already decided, in force"), "{said}");
 }
+
+/// Pass marks adopted after a sheet was amended: the warning names the
+/// sheets submitted since the record was set, so that the board can judge
+/// whether the change touches the pass marks.
+#[test]
+fn pass_marks_set_before_an_amendment_name_the_sheet_amended_since() {
+    let d = Dir::new("decide-pass-marks-amended-since");
+    let folder = d.0.join("s");
+    simulate_forty(&folder);
+    let record = d.0.join("record.json");
+    let (code, out) = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--format",
+        "markdown",
+        "--save-standards",
+        s(&record),
+        "--by",
+        "Panel",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    // Set before the amendment below (made at the test clock's time).
+    let text = fs::read_to_string(&record).expect("record");
+    let mut json: serde_json::Value = serde_json::from_str(&text).expect("json");
+    json["time"] = serde_json::Value::String("2026-11-01T00:00:00Z".into());
+    fs::write(&record, serde_json::to_string_pretty(&json).expect("json")).expect("write");
+    let journal = common::journals(&folder)
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("/knee.jsonl"))
+        .expect("a knee sheet");
+    let candidate = journal
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .expect("candidate");
+    let who = journal
+        .parent()
+        .and_then(|p| p.parent())
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .expect("examiner@device");
+    append(
+        &folder,
+        OSCE,
+        "knee",
+        &candidate,
+        &who,
+        vec![
+            Event::AmendStarted {
+                reason: "wrong item".into(),
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: osce::scoring::StationOutcome::Pass,
+            },
+        ],
+    );
+    let (code, out) = osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--record",
+        s(&record),
+        "--by",
+        "Exam lead",
+        "--reason",
+        "adopted",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder), "--problems"]);
+    assert!(
+        status.contains(&format!("submitted since it was set: {candidate} at knee)")),
+        "{status}"
+    );
+}

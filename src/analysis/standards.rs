@@ -295,16 +295,38 @@ pub fn set_from_other_sheets(record: &Decision, cohort: &Cohort, now: usize) -> 
             record.set_by,
             crate::base::text::plural(record.candidates, "candidate", "candidates"),
         );
+        // The sheets submitted (or amended) after the record was set: the
+        // likeliest change, named so that the board can judge whether it
+        // touches the pass marks.
+        let since: Vec<String> = cohort
+            .sheets
+            .iter()
+            .filter(|s| s.state.submitted.as_ref().is_some_and(|x| x.time > record.time))
+            .map(|s| format!("{} at {}", s.key.candidate, s.key.station))
+            .collect();
+        const NAMED: usize = 5;
+        let named = match since.len() {
+            0 => String::new(),
+            n => format!(
+                "; submitted since it was set: {}{}",
+                since[..n.min(NAMED)].join(", "),
+                if n > NAMED {
+                    format!(" and {} more", n - NAMED)
+                } else {
+                    String::new()
+                }
+            ),
+        };
         if record.candidates == now {
             // As many candidates: a sheet of theirs changed, most likely.
             format!(
-                "set from other sheets than these ({set}, as many as now): a sheet submitted, amended, added or \
-                 set aside since, or a record from another sitting of the same size"
+                "set from other sheets than these ({set}, as many as now{named}): a sheet submitted, amended, \
+                 added or set aside since, or a record from another sitting of the same size"
             )
         } else {
             format!(
-                "set from other sheets than these ({set}; the sheets now are of {}): a sheet submitted, amended or \
-                 added since, or a record from another sitting",
+                "set from other sheets than these ({set}; the sheets now are of {}{named}): a sheet submitted, \
+                 amended or added since, or a record from another sitting",
                 crate::base::text::plural(now, "candidate", "candidates"),
             )
         }
