@@ -1656,3 +1656,119 @@ fn feedback_on_a_fail_the_exam_lead_confirmed_gives_the_examiners_reasons() {
         assert!(!c1.contains(private), "{private}: {c1}");
     }
 }
+
+/// The practical exam's pass rules count competent items, not station
+/// results. A station the exam lead decides FAIL (assessors who differ)
+/// fails the candidate, as one failed on moderation does: the item counts
+/// cannot carry it.
+#[test]
+fn a_station_the_lead_decides_failed_fails_a_candidate_judged_on_items() {
+    let d = Dir::new("mod-lead-fail-items");
+    let s = d.sub("s");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(&s, PRACTICAL, "EA1", "C001", "physics", Decision::Agree, None, "");
+    decide(
+        &s,
+        PRACTICAL,
+        "EA2",
+        "C001",
+        "physics",
+        Decision::Disagree,
+        Some(Proposed::Fail),
+        "no",
+    );
+    let (code, out) = run_osce(&[
+        "decide",
+        "result",
+        PRACTICAL,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--candidate",
+        "C001",
+        "--station",
+        "physics",
+        "--fail",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "the assessors' call at the board",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let out_dir = d.0.join("out");
+    run_osce(&[
+        "export",
+        PRACTICAL,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    let rows = csv_rows(&out_dir.join("results.csv"));
+    let col = |n: &str| rows[0].iter().position(|h| h == n).expect(n);
+    let c001 = rows.iter().find(|r| r[0] == "C001").expect("C001");
+    assert_eq!(c001[col("final_result")], "FAIL", "{c001:?}");
+    assert!(c001[col("reasons")].contains("the exam lead"), "{c001:?}");
+}
+
+/// The same with two markers over the threshold who agree a mark: the
+/// item counts are one marker's, so a station failed on the markers'
+/// agreed mark fails the candidate.
+#[test]
+fn a_station_failed_on_the_agreed_mark_fails_a_candidate_judged_on_items() {
+    let d = Dir::new("mod-agreed-fail-items");
+    let s = d.sub("s");
+    let text = std::fs::read_to_string(PRACTICAL).expect("rubric").replace(
+        "    moderation:",
+        "    double_marking: (mode: Optional, discrepancy: Marks(1), reconcile: AgreedMark),\n    moderation:",
+    );
+    let path = d.0.join("practical-double.ron");
+    std::fs::write(&path, text).expect("write");
+    let rubric_path = path.to_str().expect("utf-8");
+    candidate(&s, rubric_path, "C001", "E01@lap1", Marks::Top);
+    sheet(
+        &s,
+        rubric_path,
+        "physics",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(3),
+        true,
+        5,
+    );
+    let l = load_all(rubric_path, std::slice::from_ref(&s));
+    let cell = l.matrix.cell("C001", "physics").expect("cell");
+    assert!(of(&l, "C001").stations["physics"].over_threshold);
+    let (mut journal, _) = Store::new(&s)
+        .open_moderation(&rubric(rubric_path).id, "LEAD", "office", &hash(rubric_path))
+        .expect("open");
+    journal
+        .append(
+            Event::AgreedMark {
+                station: "physics".into(),
+                candidate: "C001".into(),
+                sheets: seen(&l.cohort, &cell.sheets),
+                score: 2.0,
+                outcome: Some(Proposed::Fail),
+                note: "E01 and E02 in person".into(),
+            },
+            at(120),
+        )
+        .expect("append");
+    let l = load_all(rubric_path, std::slice::from_ref(&s));
+    let c = of(&l, "C001");
+    assert_eq!(c.stations["physics"].result.outcome, StationOutcome::Fail);
+    assert_eq!(
+        c.final_result.outcome,
+        Outcome::Fail,
+        "{:?}",
+        c.final_result.reasons
+    );
+    assert!(
+        c.final_result
+            .reasons
+            .iter()
+            .any(|r| r.text.contains("agreed mark")),
+        "{:?}",
+        c.final_result.reasons
+    );
+}

@@ -202,9 +202,11 @@ pub fn examiners_results_for(
             let Stations {
                 stations, details, ..
             } = station_details(rubric, cohort, m, standards, moderation, c, Want::Examiners);
+            let mut result = judge(rubric, m, c, stations, standards);
+            apply_agreed_to_marks_rules(rubric, &details, |d| &d.result, &mut result);
             ExaminersResult {
                 candidate: c.clone(),
-                result: judge(rubric, m, c, stations, standards),
+                result,
                 stations: details,
             }
         })
@@ -623,8 +625,10 @@ fn candidate_result(
         deferred,
     } = station_details(rubric, cohort, m, standards, moderation, candidate, Want::Final);
     let deferred = (!deferred.is_empty()).then(|| deferred.join("; "));
-    let result = judge(rubric, m, candidate, stations, standards);
+    let mut result = judge(rubric, m, candidate, stations, standards);
+    apply_agreed_to_marks_rules(rubric, &details, |d| &d.result, &mut result);
     let mut final_result = judge(rubric, m, candidate, finals, standards);
+    apply_agreed_to_marks_rules(rubric, &details, |d| &d.final_result, &mut final_result);
     say_critical_overruled(rubric, &details, &mut final_result.reasons);
     final_result.reasons.extend(moderation_reasons.iter().cloned());
     let component_decisions: Vec<(String, Held)> = m
@@ -695,23 +699,29 @@ fn apply_to_marks_rules(
     details: &BTreeMap<String, StationDetail>,
     result: &mut AssessmentResult,
 ) {
-    use crate::rubric::PassRule;
-    let counts_stations = rubric.pass_rules.iter().any(|r| {
-        matches!(
-            r,
-            PassRule::StationsPassed(_) | PassRule::MustPass(_) | PassRule::Components
-        )
-    });
-    if counts_stations {
+    if counts_stations(rubric) {
         return;
     }
     for d in details.values() {
-        if !matches!(
-            d.moderation,
-            CellModeration::Disagreed { .. } | CellModeration::Referred { third: Some(_), .. }
-        ) {
+        // The exam lead's decision of a station's result settles what
+        // moderation left open, and counts as moderation's would.
+        let lead = d
+            .decided
+            .iter()
+            .any(|h| matches!(h.ruling, Ruling::StationResult { .. }));
+        if !lead
+            && !matches!(
+                d.moderation,
+                CellModeration::Disagreed { .. } | CellModeration::Referred { third: Some(_), .. }
+            )
+        {
             continue;
         }
+        let on = if lead {
+            "by the exam lead's decision"
+        } else {
+            "on moderation"
+        };
         let title = &d.result.title;
         match (d.result.outcome, d.final_result.outcome) {
             (StationOutcome::Pass, StationOutcome::Fail)
@@ -721,8 +731,8 @@ fn apply_to_marks_rules(
                 result.reasons.push(Reason::new(
                     crate::scoring::Outcome::Fail,
                     format!(
-                        "station '{title}' failed on moderation; the rubric's pass rules do not count station results, \
-                         so a station failed on moderation fails the assessment"
+                        "station '{title}' failed {on}; the rubric's pass rules do not count station results, so a \
+                         station failed {on} fails the assessment"
                     ),
                 ));
             }
@@ -732,12 +742,62 @@ fn apply_to_marks_rules(
                 result.reasons.push(Reason::new(
                     crate::scoring::Outcome::Fail,
                     format!(
-                        "station '{title}' passed on moderation, but the rubric's pass rules are on marks, which \
-                         moderation does not change: the result stays FAIL for the exam board to decide"
+                        "station '{title}' passed {on}, but the rubric's pass rules are on marks, which {} does not \
+                         change: the result stays FAIL for the exam board to decide",
+                        if lead { "a decision" } else { "moderation" }
                     ),
                 ));
             }
             _ => {}
+        }
+    }
+}
+
+/// The rubric's pass rules count station results (the stations passed, a
+/// must-pass station, the components): a station's result carries into
+/// the candidate's.
+fn counts_stations(rubric: &Rubric) -> bool {
+    use crate::rubric::PassRule;
+    rubric.pass_rules.iter().any(|r| {
+        matches!(
+            r,
+            PassRule::StationsPassed(_) | PassRule::MustPass(_) | PassRule::Components
+        )
+    })
+}
+
+/// Where the rubric's pass rules count items or marks, not station
+/// results, a double-marked station's item counts are its first marker's:
+/// a station the two markers' agreed mark fails (over the threshold)
+/// cannot carry into them. It fails the candidate, as one failed on
+/// moderation does. `station` gives the station's result judged: the
+/// examiners' or the final.
+fn apply_agreed_to_marks_rules(
+    rubric: &Rubric,
+    details: &BTreeMap<String, StationDetail>,
+    station: impl Fn(&StationDetail) -> &StationResult,
+    result: &mut AssessmentResult,
+) {
+    if counts_stations(rubric) || rubric.double_marking.reconcile != Reconcile::AgreedMark {
+        return;
+    }
+    for d in details.values() {
+        let r = station(d);
+        if result.outcome == crate::scoring::Outcome::Pass
+            && d.over_threshold
+            && d.markers.len() >= 2
+            && r.outcome == StationOutcome::Fail
+        {
+            result.outcome = crate::scoring::Outcome::Fail;
+            result.reasons.push(Reason::new(
+                crate::scoring::Outcome::Fail,
+                format!(
+                    "station '{}' failed on the markers' agreed mark; the rubric's pass rules count items, which \
+                     at a double-marked station are one marker's, so a station failed on the agreed mark fails the \
+                     assessment",
+                    r.title
+                ),
+            ));
         }
     }
 }
