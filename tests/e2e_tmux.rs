@@ -1018,6 +1018,45 @@ fn a_candidate_not_on_the_roster_is_refused_before_anything_is_written() {
     assert!(!sessions.exists(), "nothing written");
 }
 
+/// An examiner id typed in other capitals than one that has marked here
+/// (`e01` for `E01`, a caps-lock slip) is refused before anything is
+/// written: sheets under it would be a second examiner's, or a conflict.
+#[test]
+fn an_examiner_id_differing_only_in_capitals_is_refused() {
+    let dir = common::Dir::new("examiner-capitals");
+    let sessions = dir.0.join("sessions");
+    common::sheet(
+        &sessions,
+        common::OSCE,
+        "knee",
+        "C001",
+        "E01@lap1",
+        common::Marks::Top,
+        true,
+        0,
+    );
+    let before = common::journals(&sessions);
+    let (code, out) = common::run_osce(&[
+        "score",
+        common::OSCE,
+        "--examiner",
+        "e01",
+        "--candidate",
+        "C001",
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--device",
+        "lap1",
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("Examiner e01 differs from E01, who has marked this exam in")
+            && out.contains("only in capitals"),
+        "{out}"
+    );
+    assert_eq!(common::journals(&sessions), before, "nothing written");
+}
+
 /// `--candidate` in other capitals than the roster's is the roster's
 /// candidate: the sheet is theirs (it was kept under the id as typed,
 /// which status then showed as a candidate not on the roster).

@@ -121,6 +121,10 @@ pub fn score(args: ScoreArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    if let Err(message) = osce::tui::marking::session::same_examiner_as_folder(&session, &args.sessions) {
+        errln!("error: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let session = match same_rubric_as_folder(&session, &args.sessions) {
         Ok(None) => session,
         // Printed, and on the first screen too.

@@ -161,6 +161,21 @@ impl Store {
             .find(|name| *name != key.candidate && name.to_lowercase() == folded)
     }
 
+    /// An examiner id of the assessment in this store that differs from
+    /// `examiner` only in capitals (`e01` typed where `E01` has marked, a
+    /// caps-lock slip): the two would be two examiners, and a sheet marked
+    /// under the slip a second marker's, or a conflict. `None` when there is
+    /// none (or the folders cannot be listed).
+    pub fn examiner_but_for_case(&self, assessment: &str, examiner: &str) -> Option<String> {
+        let folded = examiner.to_lowercase();
+        let folders = std::fs::read_dir(self.root.join(assessment)).ok()?;
+        folders
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|name| parse_who(&name).map(|(who, _)| who.to_string()))
+            .find(|who| who != examiner && who.to_lowercase() == folded)
+    }
+
     /// The same examiner's folders under other devices' names in this
     /// store (a laptop swapped for a spare, its folder copied over):
     /// (device, folder). Empty when there are none, or the folders cannot

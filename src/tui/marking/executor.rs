@@ -12,8 +12,8 @@ use crate::tui::screen::{self, DiskWatch, Step, WallClock};
 
 use super::home::{Home, Launch, RubricChoice, Unfinished};
 use super::session::{
-    MarkingOrder, load_roster, roster_circuits, rubric_choices, same_rubric_as_folder, session,
-    with_gate_warnings,
+    MarkingOrder, load_roster, roster_circuits, rubric_choices, same_examiner_as_folder,
+    same_rubric_as_folder, session, with_gate_warnings,
 };
 use super::{App, Effect, Finished, Progress, Reply, Saved, Session};
 
@@ -440,16 +440,17 @@ impl Executor {
             plan,
             roster.as_ref(),
         )
+        .and_then(|s| same_examiner_as_folder(&s, self.store.root()).map(|()| s))
         .and_then(|s| same_rubric_as_folder(&s, self.store.root()).map(|warning| (s, warning)))
         .map(|(s, warning)| Session {
             notes: notes
                 .into_iter()
                 .chain(warning.map(|w| format!("warning: {w}")))
                 .collect(),
-            // The home screen's station is always given: where to begin,
-            // whose submitted sheet is passed, unless the examiner chose it
-            // (a candidate's sheet to read or amend).
-            station_asked: s.station_asked && launch.station_asked,
+            // With a candidate, the station the home screen shows is the
+            // sheet shown first, as `osce score --station` shows it, even
+            // submitted (to read or amend); through a roster it is where
+            // to begin, submitted sheets passed.
             ..with_gate_warnings(s, self.store.root())
         })
     }

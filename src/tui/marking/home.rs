@@ -63,11 +63,6 @@ pub struct Launch {
     pub roster: String,
     /// Station id (circuit mode, or where candidate mode begins).
     pub station: Option<String>,
-    /// The examiner chose the station on the screen (or is taking up an
-    /// unfinished sheet there): its sheet is shown first even when it is
-    /// submitted already, to read or amend, as `osce score --station`
-    /// shows it.
-    pub station_asked: bool,
     /// The roster's circuit, in circuit mode (empty: the roster's only one).
     pub circuit_name: String,
 }
@@ -95,9 +90,6 @@ pub struct Home {
     pub roster: TextArea<'static>,
     pub circuit_name: TextArea<'static>,
     pub station: usize,
-    /// The examiner moved the station field this time, rather than leaving
-    /// it at the first station or where it was last time.
-    pub station_chosen: bool,
     pub resume: usize,
     pub error: Option<String>,
     /// Roster files found beside the rubrics, offered in the roster field
@@ -157,7 +149,6 @@ impl Home {
             roster: field("optional: a roster CSV file", ""),
             circuit_name: field("the roster's circuit, e.g. A (if it has several)", ""),
             station: 0,
-            station_chosen: false,
             resume: 0,
             error: None,
             rosters: Vec::new(),
@@ -282,13 +273,11 @@ impl Home {
             Field::Rubric if left || right => {
                 self.rubric = cycle(self.rubric, self.rubrics.len());
                 self.station = 0;
-                self.station_chosen = false;
             }
             Field::Mode if left || right || input.key == TextKey::Char(' ') => self.circuit = !self.circuit,
             Field::Station if left || right => {
                 let n = self.chosen().map_or(0, |r| r.stations.len());
                 self.station = cycle(self.station, n);
-                self.station_chosen = true;
             }
             Field::Resume if left || right => self.resume = cycle(self.resume, self.unfinished.len()),
             // The chosen roster's circuits, in turn.
@@ -383,7 +372,6 @@ impl Home {
             candidate_name: text(&self.candidate_name),
             roster,
             station,
-            station_asked: self.station_chosen,
             circuit_name: text(&self.circuit_name),
         })
     }
@@ -412,7 +400,6 @@ impl Home {
             candidate_name: u.candidate_name.clone(),
             roster: String::new(),
             station: Some(u.station.clone()),
-            station_asked: true,
             circuit_name: String::new(),
         })
     }

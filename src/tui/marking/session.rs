@@ -251,6 +251,22 @@ pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<Option<
     same_rubric_in_folder(&session.rubric, &session.rubric_hash, folder)
 }
 
+/// Refuses an examiner id that differs only in capitals from one that has
+/// marked this assessment in `folder` (`e01` where `E01` marked): sheets
+/// under the two would be two examiners' (a second marker, a conflict).
+pub fn same_examiner_as_folder(session: &Session, folder: &Path) -> Result<(), String> {
+    match crate::store::Store::new(folder).examiner_but_for_case(&session.rubric.id, &session.examiner) {
+        Some(other) => Err(format!(
+            "Examiner {} differs from {other}, who has marked this exam in {}, only in capitals: sheets under the two \
+             ids would be two examiners' (a second marker, or a conflict). Nothing was written. If you are {other}, \
+             type {other} as it is; if not, choose an id that differs in more than capitals.",
+            session.examiner,
+            folder.display()
+        )),
+        None => Ok(()),
+    }
+}
+
 /// [`same_rubric_as_folder`] for `rubric` (with its identity
 /// `rubric_hash`): paper sheets imported into `folder` are checked so too.
 pub fn same_rubric_in_folder(
