@@ -1018,6 +1018,42 @@ fn a_candidate_not_on_the_roster_is_refused_before_anything_is_written() {
     assert!(!sessions.exists(), "nothing written");
 }
 
+/// With a roster, a name typed for the candidate that is not the roster's
+/// is refused (another person, or a slip), before anything is written;
+/// the roster's name written another way (without its accents) is it.
+#[test]
+fn a_name_typed_other_than_the_rosters_is_refused() {
+    let dir = common::Dir::new("roster-other-name");
+    let sessions = dir.0.join("sessions");
+    let run = |name: &str| {
+        common::run_osce(&[
+            "score",
+            common::OSCE,
+            "--examiner",
+            "E03",
+            "--candidate",
+            "C010",
+            "--name",
+            name,
+            "--roster",
+            "rubrics/msk-ultrasound-osce.roster.csv",
+            "--sessions",
+            sessions.to_str().expect("utf-8"),
+        ])
+    };
+    let (code, out) = run("Grace Smith");
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("candidate C010 is Grace O'Neill on the roster, not \"Grace Smith\""),
+        "{out}"
+    );
+    assert!(!sessions.exists(), "nothing written");
+    // The roster's own name, in other capitals: not refused (the marking
+    // screen then needs a terminal).
+    let (_, out) = run("grace o'neill");
+    assert!(!out.contains("on the roster, not"), "{out}");
+}
+
 /// An examiner id typed in other capitals than one that has marked here
 /// (`e01` for `E01`, a caps-lock slip) is refused before anything is
 /// written: sheets under it would be a second examiner's, or a conflict.

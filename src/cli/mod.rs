@@ -506,7 +506,7 @@ pub struct ScoreArgs {
     /// The candidate to mark (candidate by candidate)
     #[arg(long, value_name = "ID", conflicts_with = "circuit")]
     pub candidate: Option<String>,
-    /// The candidate's name, shown to confirm them (else taken from --roster)
+    /// The candidate's name, shown to confirm them (with --roster, the roster's; one given must be it)
     #[arg(long, value_name = "NAME", requires = "candidate")]
     pub name: Option<String>,
     /// Roster CSV: candidate_id,name[,circuit,start_station,circuit_start] (docs/roster-format.md);

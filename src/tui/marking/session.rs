@@ -151,13 +151,22 @@ pub fn session(
                             }
                         }
                     }
-                    let name = if name.is_empty() {
-                        roster
-                            .and_then(|r| r.find(&id))
-                            .map(|c| c.name.clone())
-                            .unwrap_or_default()
-                    } else {
-                        name
+                    // On the roster, the roster's name is the one to check
+                    // the candidate against: a name typed otherwise is
+                    // another person, or a slip.
+                    let listed = roster.and_then(|r| r.find(&id)).map(|c| c.name.clone());
+                    let name = match listed {
+                        Some(listed)
+                            if !name.trim().is_empty() && !crate::base::text::same_name(&name, &listed) =>
+                        {
+                            return Err(format!(
+                                "candidate {id} is {listed} on the roster, not \"{}\": leave the name out (the \
+                                 roster's name is shown to check the candidate against), or check the id",
+                                name.trim()
+                            ));
+                        }
+                        Some(listed) => listed,
+                        None => name,
                     };
                     vec![Candidate { id, name }]
                 }
