@@ -34,6 +34,15 @@ pub const NO_SPREAD_R2: &str =
 pub const PHI_CONCERN: f64 = 0.7;
 pub const PHI_WATCH: f64 = 0.8;
 
+/// `x`, below `limit`, to two decimals, or as many more as it takes to read
+/// below it (0.696 below 0.7, not "0.70, below 0.7").
+fn shown_below(x: f64, limit: f64) -> String {
+    (2..=6)
+        .map(|d| format!("{x:.d$}"))
+        .find(|t| t.parse::<f64>().is_ok_and(|v| v < limit))
+        .unwrap_or_else(|| format!("{x}"))
+}
+
 /// Below this many candidates, figures are unstable: the report warns.
 pub const SMALL_COHORT: usize = 50;
 
@@ -877,13 +886,17 @@ fn exam_flags(candidates: usize, r: &Reliability, cuts: &Cuts, stations: usize) 
     match &r.alpha {
         Ok(a) if *a < 0.7 => flags.push(Flag {
             level: Level::Concern,
-            text: format!("Cronbach's α is {a:.2}, below 0.7: the total is not a reliable measure"),
+            text: format!(
+                "Cronbach's α is {}, below 0.7: the total is not a reliable measure",
+                shown_below(*a, 0.7)
+            ),
             action: "look at the stations whose α-if-deleted is higher than α; consider more stations".into(),
         }),
         Ok(a) if *a < 0.8 => flags.push(Flag {
             level: Level::Watch,
             text: format!(
-                "Cronbach's α is {a:.2}, below 0.8 (acceptable for most OSCEs, low for high stakes)"
+                "Cronbach's α is {}, below 0.8 (acceptable for most OSCEs, low for high stakes)",
+                shown_below(*a, 0.8)
             ),
             action: "look at the stations whose α-if-deleted is higher than α".into(),
         }),
@@ -902,7 +915,8 @@ fn exam_flags(candidates: usize, r: &Reliability, cuts: &Cuts, stations: usize) 
         flags.push(Flag {
             level: if phi < PHI_CONCERN { Level::Concern } else { Level::Watch },
             text: format!(
-                "Φ (dependability of pass/fail decisions against a fixed pass mark) is {phi:.2}, below {}",
+                "Φ (dependability of pass/fail decisions against a fixed pass mark) is {}, below {}",
+                shown_below(phi, if phi < PHI_CONCERN { PHI_CONCERN } else { PHI_WATCH }),
                 if phi < PHI_CONCERN { "0.7" } else { "0.8" }
             ),
             action: format!(
@@ -1286,6 +1300,13 @@ fn hofstee_cut(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_figure_below_a_threshold_reads_below_it() {
+        assert_eq!(shown_below(0.6961, 0.7), "0.696");
+        assert_eq!(shown_below(0.65, 0.7), "0.65");
+        assert_eq!(shown_below(0.79996, 0.8), "0.79996");
+    }
 
     fn row(reasons: &[&str]) -> Row {
         Row {
