@@ -2931,3 +2931,40 @@ fn pass_marks_set_before_an_amendment_name_the_sheet_amended_since() {
         "{status}"
     );
 }
+
+/// The quality report counts the examiners' marks, before the exam lead's
+/// decisions: an absence decided is not said to be "not yet decided" in
+/// its reasons for incomplete results.
+#[test]
+fn the_report_does_not_call_a_decided_absence_undecided() {
+    let d = Dir::new("decide-absence-report");
+    let folder = d.0.join("s");
+    simulate_forty(&folder);
+    let (code, out) = osce(&[
+        "decide",
+        "absence",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--candidate",
+        "SIM00036",
+        "--station",
+        "physics",
+        "--deferred",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "illness, certificate seen",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (_, report) = osce(&["report", OSCE, "--sessions", s(&folder), "--format", "markdown"]);
+    let why = report
+        .split("Why candidates are incomplete")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(!why.contains("not yet decided"), "{why}");
+    assert!(
+        why.contains("absent from 'Physics and knobology' (the exam lead's decision, a fail or deferred, not counted here)"),
+        "{why}"
+    );
+}

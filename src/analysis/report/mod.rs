@@ -406,11 +406,18 @@ fn incomplete_reasons(r: &crate::scoring::AssessmentResult) -> Vec<String> {
     if r.outcome != Outcome::Incomplete {
         return Vec::new();
     }
+    // The report counts the examiners' marks, before the exam lead's
+    // decisions: an absence they decided is not "not yet decided" here.
     let open: Vec<String> = r
         .reasons
         .iter()
         .filter(|x| x.verdict == Outcome::Incomplete)
-        .map(|x| x.text.clone())
+        .map(|x| {
+            x.text.replace(
+                ", not yet decided (a fail, or deferred)",
+                " (the exam lead's decision, a fail or deferred, not counted here)",
+            )
+        })
         .collect();
     // "The total waits" says nothing the reasons beside it (what it waits
     // for) do not: counted only where it is the only one.
