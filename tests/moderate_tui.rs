@@ -1318,3 +1318,46 @@ fn the_sign_off_says_a_sheet_is_not_in_yet() {
     assert!(!screen.contains("Nothing is left open"), "{screen}");
     assert!(screen.contains("not in yet"), "{screen}");
 }
+
+/// A double-marked station waiting for the markers' agreed mark is in the
+/// moderation sample (the assessor can record it, or sees it is awaited),
+/// and signing off says it is still open.
+#[test]
+fn a_station_waiting_for_an_agreed_mark_is_in_the_sample_and_open_at_sign_off() {
+    let dir = Dir::new("mod-tui-agreed-sample");
+    let s = dir.sub("s");
+    let text = std::fs::read_to_string(PRACTICAL).expect("rubric").replace(
+        "    moderation:",
+        "    double_marking: (mode: Optional, discrepancy: Marks(1), reconcile: AgreedMark),\n    moderation:",
+    );
+    let path = dir.0.join("practical-double.ron");
+    std::fs::write(&path, text).expect("write");
+    let rubric_path: &'static str = Box::leak(path.to_str().expect("utf-8").to_string().into_boxed_str());
+    for c in ["C001", "C002", "C003", "C004", "C005", "C006", "C007", "C008"] {
+        candidate(&s, rubric_path, c, "E01@lap1", Marks::Top);
+    }
+    sheet(
+        &s,
+        rubric_path,
+        "physics",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(3),
+        true,
+        5,
+    );
+    let h = open_on(dir, rubric_path, "EA1", "ea-laptop");
+    let e = h
+        .app
+        .entries
+        .iter()
+        .find(|e| e.candidate == "C001" && e.station == "physics")
+        .expect("C001 at physics");
+    assert!(
+        e.needs_agreed_mark && e.in_sample,
+        "{:?}",
+        (e.needs_agreed_mark, e.in_sample)
+    );
+    let (_, open) = h.app.sign_off_summary();
+    assert!(open.iter().any(|l| l.contains("agreed mark")), "{open:?}");
+}

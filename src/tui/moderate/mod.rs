@@ -217,6 +217,11 @@ impl Entry {
     pub fn fails(&self) -> bool {
         self.internal.outcome == StationOutcome::Fail
     }
+
+    /// Two markers over the threshold, their agreed mark not yet recorded.
+    pub fn awaits_agreed_mark(&self) -> bool {
+        self.needs_agreed_mark && self.internal.outcome == StationOutcome::Incomplete
+    }
 }
 
 /// The disagree form: a proposed result and the rationale, both required.
@@ -713,7 +718,7 @@ impl ModerateApp {
                 borderline: e.borderline,
             })
             .collect();
-        let chosen: BTreeSet<(String, String)> = match self.rubric.moderation {
+        let mut chosen: BTreeSet<(String, String)> = match self.rubric.moderation {
             // Every sheet is to be moderated: the sample is all of them.
             crate::rubric::ModerationPolicy::All => cells
                 .iter()
@@ -721,6 +726,14 @@ impl ModerateApp {
                 .collect(),
             _ => policy_sample(&cells, self.sample_percent, self.seed),
         };
+        // A double-marked station waiting for the markers' agreed mark: in
+        // the sample, for the assessor to record it or see it awaited.
+        chosen.extend(
+            entries
+                .iter()
+                .filter(|e| e.awaits_agreed_mark())
+                .map(|e| (e.candidate.clone(), e.station.clone())),
+        );
         for e in &mut entries {
             e.in_sample = chosen.contains(&(e.candidate.clone(), e.station.clone()));
         }
@@ -1568,6 +1581,15 @@ impl ModerateApp {
                 "{} not in yet: one that comes in after you sign off is not yours to moderate (the exam lead \
                  decides it where the sample takes it); sign off once every sheet is in, where you can.",
                 plural(waiting, "expected sheet is", "expected sheets are")
+            ));
+        }
+        let awaited = self.entries.iter().filter(|e| e.awaits_agreed_mark()).count();
+        if awaited > 0 {
+            open.push(format!(
+                "{} the markers' agreed mark: select {} and press m to record it (who agreed it, and the mark), \
+                 or the exam lead records it.",
+                plural(awaited, "double-marked sheet waits for", "double-marked sheets wait for"),
+                if awaited == 1 { "it" } else { "each" }
             ));
         }
         // Assessors who differ have moderated the sheet, each of them: said
