@@ -1091,6 +1091,26 @@ fn an_examiner_id_differing_only_in_capitals_is_refused() {
         "{out}"
     );
     assert_eq!(common::journals(&sessions), before, "nothing written");
+    // So is a candidate's id typed in other capitals, before the screen
+    // asks who is in front of the examiner.
+    let (code, out) = common::run_osce(&[
+        "score",
+        common::OSCE,
+        "--examiner",
+        "E01",
+        "--candidate",
+        "c001",
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--device",
+        "lap1",
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("Candidate c001 differs from C001, already marked in"),
+        "{out}"
+    );
+    assert_eq!(common::journals(&sessions), before, "nothing written");
 }
 
 /// `--candidate` in other capitals than the roster's is the roster's

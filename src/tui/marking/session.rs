@@ -262,9 +262,32 @@ pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<Option<
 
 /// Refuses an examiner id that differs only in capitals from one that has
 /// marked this assessment in `folder` (`e01` where `E01` marked): sheets
-/// under the two would be two examiners' (a second marker, a conflict).
+/// under the two would be two examiners' (a second marker, a conflict);
+/// and so a candidate's id typed (not taken from a roster), before the
+/// confirmation rather than after it.
 pub fn same_examiner_as_folder(session: &Session, folder: &Path) -> Result<(), String> {
-    match crate::store::Store::new(folder).examiner_but_for_case(&session.rubric.id, &session.examiner) {
+    let store = crate::store::Store::new(folder);
+    if let [one] = session.candidates.as_slice()
+        && matches!(session.mode, Mode::CandidateByCandidate)
+    {
+        let key = crate::store::SheetKey {
+            assessment: session.rubric.id.clone(),
+            station: String::new(),
+            candidate: one.id.clone(),
+            examiner: session.examiner.clone(),
+            device: String::new(),
+        };
+        if let Some(other) = store.same_but_for_case(&key) {
+            return Err(format!(
+                "Candidate {} differs from {other}, already marked in {}, only in capitals: on Windows and macOS \
+                 they would be one folder, and lists would mix them up. Nothing was written. If this is {other}, \
+                 type that id as it is; if not, give one of them another id (the roster says which).",
+                one.id,
+                folder.display()
+            ));
+        }
+    }
+    match store.examiner_but_for_case(&session.rubric.id, &session.examiner) {
         Some(other) => Err(format!(
             "Examiner {} differs from {other}, who has marked this exam in {}, only in capitals: sheets under the two \
              ids would be two examiners' (a second marker, or a conflict). Nothing was written. If you are {other}, \

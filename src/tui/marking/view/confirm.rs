@@ -423,8 +423,13 @@ pub fn provisional_lines(p: &ProvisionalResult, theme: &Theme) -> Vec<Line<'stat
     let mut lines = vec![
         Line::styled(
             format!(
-                "PROVISIONAL overall result of {} {}: {}",
-                p.candidate.id, p.candidate.name, r.outcome
+                "PROVISIONAL overall result of {}: {}",
+                [p.candidate.id.as_str(), p.candidate.name.trim()]
+                    .into_iter()
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                r.outcome
             ),
             style,
         ),
