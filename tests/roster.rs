@@ -356,7 +356,7 @@ const CASES: &[Case] = &[
     Case {
         text: "candidate_id,name\nC 001,Anna\n",
         shown: "row 2, candidate_id: the candidate id is not usable: \"C 001\" may only use letters, digits, \
-                '-', '_' and '.' (not first) (ids become folder names: use letters, digits, '-', '_' or '.', \
+                '-', '_' and '.' (not first) (it has a space: write '-' or '_' instead) (ids become folder names: use letters, digits, '-', '_' or '.', \
                 such as C001, and put the person's name in the name column)",
         doc: "the candidate id is not usable",
     },
@@ -398,7 +398,7 @@ const CASES: &[Case] = &[
     Case {
         text: "candidate_id,name,circuit\nC001,Anna,Circuit 1\n",
         shown: "row 2, circuit: the circuit is not usable: \"Circuit 1\" may only use letters, digits, '-', \
-                '_' and '.' (not first) (name circuits with letters, digits, '-', '_' or '.', such as A, B or \
+                '_' and '.' (not first) (it has a space: write '-' or '_' instead) (name circuits with letters, digits, '-', '_' or '.', such as A, B or \
                 am-1)",
         doc: "the circuit is not usable",
     },

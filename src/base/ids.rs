@@ -45,8 +45,18 @@ pub fn check_id(id: &str) -> Result<(), String> {
             "it is longer than {MAX_ID_BYTES} bytes in UTF-8 (letters beyond ASCII take 2 to 4 bytes each)"
         ))
     } else if !id.chars().all(fine) || id.starts_with('.') {
+        // Which character is the trouble: a space between two words reads
+        // as nothing at all in a message.
+        let what = match id.chars().find(|&c| !fine(c)) {
+            Some(' ') => " (it has a space: write '-' or '_' instead)".to_string(),
+            Some(c) if c.is_whitespace() => {
+                " (it has a tab or other blank: write '-' or '_' instead)".to_string()
+            }
+            Some(c) => format!(" (it has '{}')", c.escape_debug()),
+            None => " (it starts with '.')".to_string(),
+        };
         Err(format!(
-            "\"{}\" may only use letters, digits, '-', '_' and '.' (not first)",
+            "\"{}\" may only use letters, digits, '-', '_' and '.' (not first){what}",
             id.escape_debug()
         ))
     } else if !id.is_ascii() && !is_nfc(id) {
