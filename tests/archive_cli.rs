@@ -3782,7 +3782,8 @@ fn a_journal_given_as_a_folder_is_named_with_where_it_goes() {
     common::sheet(&sessions, OSCE, "knee", "C001", "E01@lap1", Marks::Top, true, 0);
     signed_off(&sessions, OSCE, "EA1");
     let mail = dir.sub("mail");
-    let journal = mail.join("moderation.jsonl");
+    // As an email client saves a second attachment of the same name.
+    let journal = mail.join("moderation (1).jsonl");
     std::fs::copy(
         sessions.join("msk-us-osce/EA1@ea-laptop/moderation.jsonl"),
         &journal,
@@ -3805,14 +3806,29 @@ fn a_journal_given_as_a_folder_is_named_with_where_it_goes() {
             && out.contains("<sessions>/msk-us-osce/E01@lap1/C001/knee.jsonl"),
         "{out}"
     );
-    // Put where it says, it collects.
-    let returned = dir.0.join("returned");
-    std::fs::create_dir_all(returned.join("msk-us-osce/EA1@ea-laptop")).expect("mkdir");
-    std::fs::copy(
-        &journal,
-        returned.join("msk-us-osce/EA1@ea-laptop/moderation.jsonl"),
-    )
-    .expect("copy");
-    let (code, out) = run_osce(&["collect", s(&archive), s(&returned)]);
-    assert_eq!(code, 0, "{out}");
+    // The command it gives, pasted into a shell as it is, collects it.
+    let (_, out) = run_osce(&["collect", s(&archive), s(&journal)]);
+    let command = out
+        .split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("a command in {out}"))
+        .replace(
+            "osce collect ARCHIVE",
+            &format!("{} collect {}", env!("CARGO_BIN_EXE_osce"), s(&archive)),
+        );
+    let ran = std::process::Command::new("bash")
+        .args(["-c", &command])
+        .current_dir(&dir.0)
+        .output()
+        .expect("bash");
+    assert!(
+        ran.status.success(),
+        "{command}: {}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    assert!(
+        dir.0
+            .join("returned/msk-us-osce/EA1@ea-laptop/moderation.jsonl")
+            .is_file()
+    );
 }

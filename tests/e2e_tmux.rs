@@ -1111,6 +1111,19 @@ fn an_examiner_id_differing_only_in_capitals_is_refused() {
         "{out}"
     );
     assert_eq!(common::journals(&sessions), before, "nothing written");
+    // A folder left by a sheet only opened holds no marker.
+    std::fs::create_dir_all(sessions.join("msk-us-osce/E09@lap2/C001")).expect("mkdir");
+    let (_, out) = common::run_osce(&[
+        "score",
+        common::OSCE,
+        "--examiner",
+        "e09",
+        "--candidate",
+        "C001",
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+    ]);
+    assert!(!out.contains("only in capitals"), "{out}");
 }
 
 /// `--candidate` in other capitals than the roster's is the roster's

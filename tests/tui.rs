@@ -5672,3 +5672,37 @@ fn a_start_station_chosen_on_the_home_screen_shows_its_submitted_sheet() {
     assert!(screen.contains("Zoë Ó'Brien"), "{screen}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Esc on the home screen with a candidate typed (pressed to clear a
+/// field, say) does not throw it away at once: the first says so, a
+/// second quits.
+#[test]
+fn esc_on_the_home_screen_with_a_candidate_typed_asks_a_second_time() {
+    let dir = temp_dir();
+    let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(t0));
+    let home = exec.home(&dir.join("no-rubrics-here"), "");
+    let mut app = App::home(home, Duration::ZERO, t0());
+    press(&mut app, &mut exec, KeyCode::Esc);
+    assert!(app.quit, "nothing typed: esc quits");
+    let home = exec.home(&dir.join("no-rubrics-here"), "");
+    let mut app = App::home(home, Duration::ZERO, t0());
+    press(&mut app, &mut exec, KeyCode::Tab);
+    for c in "E07".chars() {
+        press(&mut app, &mut exec, KeyCode::Char(c));
+    }
+    press(&mut app, &mut exec, KeyCode::Tab);
+    press(&mut app, &mut exec, KeyCode::Tab);
+    for c in "C009".chars() {
+        press(&mut app, &mut exec, KeyCode::Char(c));
+    }
+    press(&mut app, &mut exec, KeyCode::Esc);
+    assert!(!app.quit);
+    assert!(
+        app.home_mut()
+            .and_then(|h| h.error.clone())
+            .is_some_and(|e| e.contains("esc again to quit")),
+    );
+    press(&mut app, &mut exec, KeyCode::Esc);
+    assert!(app.quit);
+    let _ = std::fs::remove_dir_all(&dir);
+}

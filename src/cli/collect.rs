@@ -586,12 +586,19 @@ pub fn no_folder(path: &Path) -> String {
         } else if let Some((what, home)) = journal_home(path) {
             // A journal sent on its own (an assessor's moderation journal
             // attached to an email, say): where a sessions folder holds it.
-            let folder = home.parent().map(|p| p.display().to_string()).unwrap_or_default();
+            let name = home.file_name().map(std::path::Path::new).unwrap_or(&home);
+            let folder =
+                std::path::Path::new("returned").join(home.parent().unwrap_or(std::path::Path::new("")));
+            let into = folder.join(name);
+            let word = osce::base::text::shell_path;
             format!(
                 "{shown}: is {what}, not a sessions folder: a journal is collected from the sessions folder that \
-                 holds it, where it lies at <sessions>/{}. Put it there and collect that folder, e.g. \
-                 `mkdir -p returned/{folder} && cp {shown} returned/{folder}/ && osce collect ARCHIVE returned`",
-                home.display()
+                 holds it, where it lies at <sessions>/{}. Put it there and collect that folder, e.g. `mkdir -p {} \
+                 && cp {} {} && osce collect ARCHIVE returned`",
+                home.display(),
+                word(&folder),
+                word(path),
+                word(&into)
             )
         } else {
             format!(

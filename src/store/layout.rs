@@ -169,11 +169,25 @@ impl Store {
     pub fn examiner_but_for_case(&self, assessment: &str, examiner: &str) -> Option<String> {
         let folded = examiner.to_lowercase();
         let folders = std::fs::read_dir(self.root.join(assessment)).ok()?;
+        // A folder with something recorded in it: one made for a sheet
+        // only opened and left holds no marker.
+        fn holds(folder: &Path, depth: usize) -> bool {
+            std::fs::read_dir(folder).is_ok_and(|entries| {
+                entries.flatten().any(|e| match e.metadata() {
+                    Ok(m) if m.is_file() => m.len() > 0,
+                    Ok(m) if m.is_dir() && depth > 0 => holds(&e.path(), depth - 1),
+                    _ => false,
+                })
+            })
+        }
         folders
             .flatten()
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter_map(|name| parse_who(&name).map(|(who, _)| who.to_string()))
-            .find(|who| who != examiner && who.to_lowercase() == folded)
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let who = parse_who(&name).map(|(who, _)| who.to_string())?;
+                (who != examiner && who.to_lowercase() == folded && holds(&e.path(), 1)).then_some(who)
+            })
+            .next()
     }
 
     /// The same examiner's folders under other devices' names in this

@@ -91,6 +91,8 @@ pub struct Home {
     pub circuit_name: TextArea<'static>,
     pub station: usize,
     pub resume: usize,
+    /// Esc was pressed once with a candidate typed: a second quits.
+    pub quit_armed: bool,
     pub error: Option<String>,
     /// Roster files found beside the rubrics, offered in the roster field
     /// (←/→).
@@ -149,6 +151,7 @@ impl Home {
             roster: field("optional: a roster CSV file", ""),
             circuit_name: field("the roster's circuit, e.g. A (if it has several)", ""),
             station: 0,
+            quit_armed: false,
             resume: 0,
             error: None,
             rosters: Vec::new(),
@@ -232,7 +235,17 @@ impl Home {
     }
 
     pub fn update(&mut self, action: Action) -> HomeOutcome {
+        let armed = std::mem::take(&mut self.quit_armed);
         match action {
+            // Esc pressed to clear a field would lose what was typed: with
+            // a candidate typed, the first says so and a second quits.
+            Action::Quit | Action::Escape
+                if !armed
+                    && !(text(&self.candidate_id).is_empty() && text(&self.candidate_name).is_empty()) =>
+            {
+                self.quit_armed = true;
+                self.error = Some("Press esc again to quit: what you typed is not kept.".to_string());
+            }
             Action::Quit | Action::Escape => return HomeOutcome::Quit,
             Action::Tab | Action::Down => self.step(true),
             Action::Up => self.step(false),
