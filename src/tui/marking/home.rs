@@ -234,15 +234,17 @@ impl Home {
         self.focus = fields[if forward { (i + 1) % n } else { (i + n - 1) % n }];
     }
 
+    /// A candidate's id or name is typed in.
+    fn candidate_typed(&self) -> bool {
+        !text(&self.candidate_id).is_empty() || !text(&self.candidate_name).is_empty()
+    }
+
     pub fn update(&mut self, action: Action) -> HomeOutcome {
         let armed = std::mem::take(&mut self.quit_armed);
         match action {
             // Esc pressed to clear a field would lose what was typed: with
             // a candidate typed, the first says so and a second quits.
-            Action::Quit | Action::Escape
-                if !armed
-                    && !(text(&self.candidate_id).is_empty() && text(&self.candidate_name).is_empty()) =>
-            {
+            Action::Quit | Action::Escape if !armed && self.candidate_typed() => {
                 self.quit_armed = true;
                 self.error = Some("Press esc again to quit: what you typed is not kept.".to_string());
             }
