@@ -3806,6 +3806,14 @@ fn a_journal_given_as_a_folder_is_named_with_where_it_goes() {
             && out.contains("<sessions>/msk-us-osce/E01@lap1/C001/knee.jsonl"),
         "{out}"
     );
+    // Given the folder they were saved into: each said with where it goes.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&mail)]);
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        out.contains("moderation (1).jsonl is an assessor's moderation journal")
+            && out.contains("knee.jsonl is a sheet's journal (C001 at knee"),
+        "{out}"
+    );
     // The command it gives, pasted into a shell as it is, collects it.
     let (_, out) = run_osce(&["collect", s(&archive), s(&journal)]);
     let command = out

@@ -128,6 +128,23 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             "error: {}: no assessment's journals there, so nothing was collected from it; {instead}",
             folder.display()
         );
+        // Journals lying loose in it (attachments saved from an email):
+        // each said with where it goes.
+        let mut loose: Vec<PathBuf> = std::fs::read_dir(folder)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "jsonl"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        loose.sort();
+        for file in loose {
+            if let Some(hint) = journal_hint(&file) {
+                errln!("  {} is {hint}", file.display());
+            }
+        }
     }
     // Examiners' folders one level too high, beside the assessments'
     // folders: not collected, and nothing else would say so.
@@ -583,23 +600,10 @@ pub fn no_folder(path: &Path) -> String {
                 "{shown}: is an exam archive, not a sessions folder: give it with --archive (and to collect, name \
                  the archive first: `osce collect ARCHIVE FOLDER...`)"
             )
-        } else if let Some((what, home)) = journal_home(path) {
+        } else if let Some(hint) = journal_hint(path) {
             // A journal sent on its own (an assessor's moderation journal
             // attached to an email, say): where a sessions folder holds it.
-            let name = home.file_name().map(std::path::Path::new).unwrap_or(&home);
-            let folder =
-                std::path::Path::new("returned").join(home.parent().unwrap_or(std::path::Path::new("")));
-            let into = folder.join(name);
-            let word = osce::base::text::shell_path;
-            format!(
-                "{shown}: is {what}, not a sessions folder: a journal is collected from the sessions folder that \
-                 holds it, where it lies at <sessions>/{}. Put it there and collect that folder, e.g. `mkdir -p {} \
-                 && cp {} {} && osce collect ARCHIVE returned`",
-                home.display(),
-                word(&folder),
-                word(path),
-                word(&into)
-            )
+            format!("{shown}: is {hint}")
         } else {
             format!(
                 "{shown}: is a file, not a sessions folder: name the folder that holds the assessment's folder"
@@ -608,6 +612,26 @@ pub fn no_folder(path: &Path) -> String {
     } else {
         format!("{shown}: no such sessions folder")
     }
+}
+
+/// What the journal at `path` is, not a sessions folder, and where a
+/// sessions folder holds it, with a command to paste that puts it there and
+/// collects it. `None` for a file that is no journal osce writes.
+fn journal_hint(path: &Path) -> Option<String> {
+    let (what, home) = journal_home(path)?;
+    let name = home.file_name().map(Path::new).unwrap_or(&home);
+    let folder = Path::new("returned").join(home.parent().unwrap_or(Path::new("")));
+    let into = folder.join(name);
+    let word = osce::base::text::shell_path;
+    Some(format!(
+        "{what}, not a sessions folder: a journal is collected from the sessions folder that holds it, where it \
+         lies at <sessions>/{}. Put it there and collect that folder, e.g. `mkdir -p {} && cp {} {} && osce \
+         collect ARCHIVE returned`",
+        home.display(),
+        word(&folder),
+        word(path),
+        word(&into)
+    ))
 }
 
 /// What the journal at `path` is, in words, and where a sessions folder
