@@ -2105,3 +2105,54 @@ fn problems_name_whose_unfinished_sheet_it_is() {
     ]);
     assert!(out.contains("elbow: in progress (E04@lap2)"), "{out}");
 }
+
+/// A double-marked cell with one marker's sheet amended says so, as a
+/// single sheet's does (it read `✓ 2×`).
+#[test]
+fn a_double_marked_cell_with_an_amended_sheet_says_amended() {
+    let dir = common::Dir::new("status-double-amended");
+    let s = dir.sub("s");
+    common::sheet(
+        &s,
+        common::OSCE,
+        "knee",
+        "C001",
+        "E01@lap1",
+        common::Marks::Top,
+        true,
+        0,
+    );
+    common::sheet(
+        &s,
+        common::OSCE,
+        "knee",
+        "C001",
+        "E02@lap2",
+        common::Marks::Top,
+        true,
+        1,
+    );
+    common::append(
+        &s,
+        common::OSCE,
+        "knee",
+        "C001",
+        "E02@lap2",
+        vec![
+            osce::store::Event::AmendStarted {
+                reason: "wrong item".into(),
+            },
+            osce::store::Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: osce::scoring::StationOutcome::Pass,
+            },
+        ],
+    );
+    let (_, out) = status(&[common::OSCE, "--sessions", s.to_str().expect("utf-8")]);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("C001"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(row.contains("amended") && row.contains("2×"), "{row}\n{out}");
+}

@@ -1638,11 +1638,12 @@ pub fn matrix_settled(
             } else if indices.is_empty() {
                 CellState::Missing
             } else {
-                // Double marked: the cell is as far as the least advanced sheet.
+                // Double marked: the cell is as far as the least advanced
+                // sheet; every sheet in, and one of them amended, amended.
                 indices
                     .iter()
                     .map(|&i| sheet_state(&cohort.sheets[i].state))
-                    .min_by_key(|s| progress(*s))
+                    .min_by_key(|s| (progress(*s), *s != CellState::Amended))
                     .unwrap_or(CellState::Missing)
             };
             cells.push((
