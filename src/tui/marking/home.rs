@@ -286,8 +286,18 @@ impl Home {
         };
         match self.focus {
             Field::Rubric if left || right => {
+                let own = self.own_roster().map(|i| self.rosters[i].clone());
                 self.rubric = cycle(self.rubric, self.rubrics.len());
                 self.station = 0;
+                // The roster chosen was that rubric's own: another exam's
+                // would not fit this one, whose own (if any) takes its place.
+                if own.is_some_and(|r| r == text(&self.roster)) {
+                    let now = self
+                        .own_roster()
+                        .map(|i| self.rosters[i].clone())
+                        .unwrap_or_default();
+                    self.roster = field("optional: a roster CSV file", &now);
+                }
             }
             Field::Mode if left || right || input.key == TextKey::Char(' ') => self.circuit = !self.circuit,
             Field::Station if left || right => {
@@ -522,6 +532,30 @@ mod tests {
         h.focus = Field::Roster;
         h.update(key(TextKey::Right));
         assert_eq!(text(&h.roster), "r/b.roster.csv");
+        h.update(key(TextKey::Right));
+        assert_eq!(text(&h.roster), "r/one.csv");
+    }
+
+    /// Another rubric chosen after its own roster was: the new rubric's
+    /// own roster takes its place (or none), never the other exam's kept;
+    /// a roster chosen otherwise stays.
+    #[test]
+    fn choosing_another_rubric_swaps_its_own_roster() {
+        let mut h = home();
+        h.rosters = vec![
+            "r/a.roster.csv".into(),
+            "r/b.roster.csv".into(),
+            "r/one.csv".into(),
+        ];
+        h.rubric = 0;
+        h.roster = field("", "r/a.roster.csv");
+        h.focus = Field::Rubric;
+        h.update(key(TextKey::Right));
+        assert_eq!(text(&h.roster), "r/b.roster.csv");
+        h.rosters = vec!["r/b.roster.csv".into(), "r/one.csv".into()];
+        h.update(key(TextKey::Right));
+        assert_eq!(text(&h.roster), "", "a.ron has no roster of its own here");
+        h.roster = field("", "r/one.csv");
         h.update(key(TextKey::Right));
         assert_eq!(text(&h.roster), "r/one.csv");
     }
