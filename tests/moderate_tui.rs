@@ -1326,13 +1326,7 @@ fn the_sign_off_says_a_sheet_is_not_in_yet() {
 fn a_station_waiting_for_an_agreed_mark_is_in_the_sample_and_open_at_sign_off() {
     let dir = Dir::new("mod-tui-agreed-sample");
     let s = dir.sub("s");
-    let text = std::fs::read_to_string(PRACTICAL).expect("rubric").replace(
-        "    moderation:",
-        "    double_marking: (mode: Optional, discrepancy: Marks(1), reconcile: AgreedMark),\n    moderation:",
-    );
-    let path = dir.0.join("practical-double.ron");
-    std::fs::write(&path, text).expect("write");
-    let rubric_path: &'static str = Box::leak(path.to_str().expect("utf-8").to_string().into_boxed_str());
+    let rubric_path = practical_double_marked(&dir.0);
     for c in ["C001", "C002", "C003", "C004", "C005", "C006", "C007", "C008"] {
         candidate(&s, rubric_path, c, "E01@lap1", Marks::Top);
     }

@@ -1717,13 +1717,7 @@ fn a_station_the_lead_decides_failed_fails_a_candidate_judged_on_items() {
 fn a_station_failed_on_the_agreed_mark_fails_a_candidate_judged_on_items() {
     let d = Dir::new("mod-agreed-fail-items");
     let s = d.sub("s");
-    let text = std::fs::read_to_string(PRACTICAL).expect("rubric").replace(
-        "    moderation:",
-        "    double_marking: (mode: Optional, discrepancy: Marks(1), reconcile: AgreedMark),\n    moderation:",
-    );
-    let path = d.0.join("practical-double.ron");
-    std::fs::write(&path, text).expect("write");
-    let rubric_path = path.to_str().expect("utf-8");
+    let rubric_path = practical_double_marked(&d.0);
     candidate(&s, rubric_path, "C001", "E01@lap1", Marks::Top);
     sheet(
         &s,

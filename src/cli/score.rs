@@ -121,7 +121,7 @@ pub fn score(args: ScoreArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    if let Err(message) = osce::tui::marking::session::same_examiner_as_folder(&session, &args.sessions) {
+    if let Err(message) = osce::tui::marking::session::ids_as_in_folder(&session, &args.sessions) {
         errln!("error: {message}");
         return ExitCode::from(EXIT_USAGE);
     }

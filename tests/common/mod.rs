@@ -53,6 +53,24 @@ pub const OSCE: &str = "rubrics/msk-ultrasound-osce.ron";
 pub const FCA: &str = "rubrics/msk-final-clinical-assessment.ron";
 pub const PRACTICAL: &str = "rubrics/msk-practical-exam.ron";
 
+/// The practical exam with double marking reconciled by the markers'
+/// agreed mark (over one mark apart), written into `dir`: its path, kept
+/// for the whole test run (the moderation screen's harness holds it).
+pub fn practical_double_marked(dir: &Path) -> &'static str {
+    let text = std::fs::read_to_string(PRACTICAL).expect("rubric");
+    assert!(
+        text.contains("\n    moderation:") && !text.contains("double_marking"),
+        "the practical exam as expected"
+    );
+    let text = text.replace(
+        "\n    moderation:",
+        "\n    double_marking: (mode: Optional, discrepancy: Marks(1), reconcile: AgreedMark),\n    moderation:",
+    );
+    let path = dir.join("practical-double.ron");
+    std::fs::write(&path, text).expect("write");
+    Box::leak(path.to_str().expect("utf-8").to_string().into_boxed_str())
+}
+
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
         .single()

@@ -12,8 +12,8 @@ use crate::tui::screen::{self, DiskWatch, Step, WallClock};
 
 use super::home::{Home, Launch, RubricChoice, Unfinished};
 use super::session::{
-    MarkingOrder, load_roster, roster_circuits, rubric_choices, same_examiner_as_folder,
-    same_rubric_as_folder, session, with_gate_warnings,
+    MarkingOrder, ids_as_in_folder, load_roster, roster_circuits, rubric_choices, same_rubric_as_folder,
+    session, with_gate_warnings,
 };
 use super::{App, Effect, Finished, Progress, Reply, Saved, Session};
 
@@ -440,7 +440,7 @@ impl Executor {
             plan,
             roster.as_ref(),
         )
-        .and_then(|s| same_examiner_as_folder(&s, self.store.root()).map(|()| s))
+        .and_then(|s| ids_as_in_folder(&s, self.store.root()).map(|()| s))
         .and_then(|s| same_rubric_as_folder(&s, self.store.root()).map(|warning| (s, warning)))
         .map(|(s, warning)| Session {
             notes: notes

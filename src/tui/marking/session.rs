@@ -265,7 +265,7 @@ pub fn same_rubric_as_folder(session: &Session, folder: &Path) -> Result<Option<
 /// under the two would be two examiners' (a second marker, a conflict);
 /// and so a candidate's id typed (not taken from a roster), before the
 /// confirmation rather than after it.
-pub fn same_examiner_as_folder(session: &Session, folder: &Path) -> Result<(), String> {
+pub fn ids_as_in_folder(session: &Session, folder: &Path) -> Result<(), String> {
     let store = crate::store::Store::new(folder);
     if let [one] = session.candidates.as_slice()
         && matches!(session.mode, Mode::CandidateByCandidate)
