@@ -51,12 +51,10 @@ pub fn score_station(
         ));
         return Ok(result);
     };
-    // A sheet's marks are checked as they are scored below; an absent
-    // one's here, as nothing below reads them.
-    if sheet.absent.is_some() {
-        check_sheet(rubric, station, sheet)?;
-    }
     if let Some(reason) = &sheet.absent {
+        // A sheet's marks are checked as they are scored below; an absent
+        // one's here, as nothing below reads them.
+        check_sheet(rubric, station, sheet)?;
         result.outcome = StationOutcome::Absent;
         result.missing.push(Missing::Absent {
             station: station.title.clone(),
