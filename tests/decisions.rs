@@ -1782,6 +1782,78 @@ fn every_station_held_for_review_is_settled_at_once_with_what_its_marks_give() {
     assert!(said.contains("No station is held for review"), "{said}");
 }
 
+/// A PASS not in the moderation sample (not a fail, not borderline rated)
+/// amended into a FAIL after every assessor signed off is held for the
+/// exam lead, and said as what may have happened: not only a sheet that
+/// "came in after" the sign-off, which this one did not (pass marks
+/// adopted after the sign-off do the same).
+#[test]
+fn a_sheet_that_became_a_fail_after_sign_off_is_not_said_to_have_come_in_late() {
+    let d = Dir::new("decide-fail-after-sign-off");
+    let folder = d.0.join("s");
+    let f = s(&folder);
+    simulate_forty(&folder);
+    let before = d.0.join("before");
+    osce(&["export", OSCE, "--sessions", f, "--out", s(&before)]);
+    let table = rows(&before.join("stations.csv"));
+    let (station, result, rating) = (
+        col(&table, "station_id"),
+        col(&table, "result"),
+        col(&table, "global_rating"),
+    );
+    let passed = table
+        .iter()
+        .skip(1)
+        .find(|r| r[station] == "physics" && r[result] == "PASS" && !r[rating].contains("Borderline"))
+        .expect("a clear PASS at physics");
+    let candidate = passed[0].clone();
+    common::signed_off(&folder, OSCE, "EA1");
+    let journal = common::journals(&folder)
+        .into_iter()
+        .find(|p| p.ends_with(format!("{candidate}/physics.jsonl")))
+        .expect("their physics sheet");
+    let who = journal
+        .parent()
+        .and_then(|p| p.parent())
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .expect("examiner@device");
+    let mut events = vec![Event::AmendStarted {
+        reason: "marks entered for the wrong candidate".into(),
+    }];
+    for item in [
+        "frequency",
+        "depth-focus",
+        "gain-tgc",
+        "artefacts",
+        "doppler",
+        "resolution",
+    ] {
+        events.push(Event::Mark {
+            item: item.into(),
+            level: Some(0),
+            label: "Not done".into(),
+            late: false,
+        });
+    }
+    events.push(Event::Submitted {
+        score: 0.0,
+        max: 14.0,
+        outcome: osce::scoring::StationOutcome::Fail,
+    });
+    append(&folder, OSCE, "physics", &candidate, &who, events);
+    let (code, out) = osce(&["status", OSCE, "--sessions", f, "--problems"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("{candidate} at physics")) && out.contains(
+            "a FAIL by the examiners' marks, not moderated: the rubric's moderation sample takes every fail, and \
+             every assessor had signed off before this sheet came in or became a fail (amended, or under pass \
+             marks adopted since)"
+        ) && !out.contains("came in after"),
+        "{out}"
+    );
+}
+
 /// The report's "why candidates are incomplete" follows the pass marks in
 /// force: after adoption a failed station is below its adopted pass mark,
 /// never quoted against the provisional one.

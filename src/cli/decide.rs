@@ -1131,7 +1131,7 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                         "has nothing left open by moderation ({}): the exam lead decides a station's result only \
                          where assessors disagree (with each other or with the examiners), a sheet changed since \
                          it was moderated, a third marker will not come, or a sheet the moderation sample takes \
-                         came in after every assessor had signed off",
+                         came in (or became a fail) after every assessor had signed off",
                         other.word()
                     )));
                 }

@@ -891,23 +891,30 @@ fn moderated(
                         .as_ref()
                         .is_some_and(|(level, _)| rubric.scale(g.scale).borderline == Some(*level))
                 });
+                // When it came in is not known here (the laptops' clocks
+                // are not compared), nor why it was not in the sample: a
+                // sheet collected late, an amendment, or pass marks
+                // adopted after the sign-off are all said.
                 let what = match internal.outcome {
-                    StationOutcome::Fail => Some("a FAIL by the examiners' marks"),
-                    StationOutcome::Pass if borderline => Some("given the borderline global rating"),
+                    StationOutcome::Fail => Some((
+                        "a FAIL by the examiners' marks",
+                        "fail",
+                        "became a fail (amended, or under pass marks adopted since)",
+                    )),
+                    StationOutcome::Pass if borderline => Some((
+                        "given the borderline global rating",
+                        "borderline rating",
+                        "was given it (amended)",
+                    )),
                     _ => None,
                 };
-                if let Some(what) = what {
+                if let Some((what, takes, became)) = what {
                     hold(
                         &mut result,
                         format!(
-                            "{what}, not moderated: the rubric's moderation sample takes every {}, and this sheet \
-                             came in after every assessor had signed off (the exam lead decides its result with \
-                             osce decide result)",
-                            if internal.outcome == StationOutcome::Fail {
-                                "fail"
-                            } else {
-                                "borderline rating"
-                            }
+                            "{what}, not moderated: the rubric's moderation sample takes every {takes}, and every \
+                             assessor had signed off before this sheet came in or {became} (the exam lead decides \
+                             its result with osce decide result)"
                         ),
                     );
                 }
