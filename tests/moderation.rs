@@ -365,6 +365,70 @@ fn an_amendment_opened_and_not_submitted_leaves_the_moderation_holding() {
     assert_eq!(row[col("final_result")], "PASS", "{row:?}");
 }
 
+/// A sheet the assessor agreed as a PASS, amended into a FAIL after they
+/// signed off (a safety item keyed wrongly): status says what the marks
+/// gave then and give now, and the decision it offers to paste is the
+/// FAIL the marks give, not a PASS that would overturn it.
+#[test]
+fn a_pass_amended_into_a_fail_after_sign_off_is_offered_as_the_fail_it_is() {
+    let d = Dir::new("mod-stale-fail");
+    let s = d.sub("s");
+    agreed_and_signed_off(&s);
+    let mut events = vec![Event::AmendStarted {
+        reason: "marks keyed against the wrong candidate".into(),
+    }];
+    for item in rubric(PRACTICAL)
+        .station("physics")
+        .expect("physics")
+        .items
+        .iter()
+    {
+        events.push(Event::Mark {
+            item: item.id.clone(),
+            level: Some(0),
+            label: String::new(),
+            late: false,
+        });
+    }
+    events.push(Event::Submitted {
+        score: 0.0,
+        max: 0.0,
+        outcome: osce::scoring::StationOutcome::Fail,
+    });
+    append(&s, PRACTICAL, "physics", "C001", "E01@lap1", events);
+    let f = s.to_str().expect("utf-8");
+    let gave = "its marks gave PASS when it was moderated and give FAIL now";
+    let (code, problems) = run_osce(&["status", PRACTICAL, "--sessions", f, "--problems"]);
+    assert_eq!(code, 1, "{problems}");
+    assert!(
+        problems.contains(&format!(
+            "physics: changed since EA1 moderated it and signed off ({gave}; the moderation is locked)"
+        )) && problems.contains("--candidate C001 --station physics --fail --by NAME")
+            && problems.contains("(or --pass in place of --fail)"),
+        "{problems}"
+    );
+    let (_, full) = run_osce(&["status", PRACTICAL, "--sessions", f]);
+    assert!(
+        full.contains(&format!(
+            "C001 at physics: changed since EA1 moderated it ({gave})"
+        )) && full.contains("--station physics --fail --by NAME")
+            && !full.contains("--station physics --pass"),
+        "{full}"
+    );
+    let out = d.sub("out");
+    run_osce(&[
+        "export",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (header, rows) = read_csv(&out.join("results.csv"));
+    let reasons = &rows[0][header.iter().position(|h| h == "reasons").expect("reasons")];
+    assert!(reasons.contains(gave), "{reasons}");
+}
+
 /// The assessor signed off (and can record nothing more) before a
 /// moderated sheet was amended: the exam lead decides its result, as
 /// `status` says, and the result is then settled.
@@ -377,7 +441,7 @@ fn a_sheet_amended_after_sign_off_is_settled_by_the_exam_lead() {
     let f = s.to_str().expect("utf-8");
     let (_, problems) = run_osce(&["status", PRACTICAL, "--sessions", f, "--problems"]);
     assert!(
-        problems.contains("physics: changed since EA1 moderated it and signed off (the moderation is locked): the exam lead decides")
+        problems.contains("physics: changed since EA1 moderated it and signed off (its marks give PASS, as when it was moderated; the moderation is locked): the exam lead decides")
             && problems.contains("decide: osce decide result")
             && !problems.contains("the assessor moderates it again"),
         "{problems}"

@@ -265,7 +265,10 @@ pub fn status(args: &StatusArgs) -> ExitCode {
             render_problems(&rubric, &cohort, &m, &moderation, &hints, &held, &not_due)
         );
     } else {
-        out!("{}", render(&rubric, &cohort, &m, &moderation, &hints, &not_due));
+        out!(
+            "{}",
+            render(&rubric, &cohort, &m, &moderation, &hints, &held, &not_due)
+        );
         out!("{}", decisions_section(&decisions, &m));
     }
     if let Some(words) = pass_marks_from_other_sheets(&decisions, &cohort, &m) {
@@ -443,7 +446,12 @@ fn results_words(
             if h.lead_can_decide {
                 o!(
                     "{}\n",
-                    hints.line("result", &h.candidate, &h.station, "--pass (or --fail)")
+                    hints.line(
+                        "result",
+                        &h.candidate,
+                        &h.station,
+                        result_choice(held, &h.candidate, &h.station)
+                    )
                 );
             }
         }
@@ -558,6 +566,34 @@ pub struct HeldStation {
     /// Held for review under other pass marks: settled with the others by
     /// `osce decide held`.
     pub review: bool,
+    /// What the examiners' marks give there: the choice the exam lead is
+    /// shown first.
+    pub marks_give: osce::scoring::StationOutcome,
+}
+
+/// The `--pass`/`--fail` choice of `osce decide result` at `candidate`'s
+/// `station`, the result the examiners' marks give there first (a sheet
+/// amended into a FAIL after moderation is not offered as a PASS to copy).
+fn gave_then_now(gave: osce::scoring::StationOutcome, held: &Held, candidate: &str, station: &str) -> String {
+    match held
+        .iter()
+        .find(|h| h.candidate == candidate && h.station == station)
+    {
+        Some(h) => osce::results::reconcile::gave_then_now(gave, h.marks_give),
+        None => format!("its marks gave {} when it was moderated", gave.word()),
+    }
+}
+
+fn result_choice(held: &Held, candidate: &str, station: &str) -> &'static str {
+    let fails = held
+        .iter()
+        .find(|h| h.candidate == candidate && h.station == station)
+        .is_some_and(|h| h.marks_give == osce::scoring::StationOutcome::Fail);
+    if fails {
+        "--fail (or --pass)"
+    } else {
+        "--pass (or --fail)"
+    }
 }
 
 pub type Held = Vec<HeldStation>;
@@ -728,6 +764,7 @@ fn results_of_part(
                             lead_can_decide: osce::results::reconcile::held_for_review(d)
                                 || osce::results::reconcile::held_unmoderated(rubric, d),
                             review: osce::results::reconcile::held_for_review(d),
+                            marks_give: d.result.outcome,
                         });
                     }
                 }
@@ -1452,20 +1489,27 @@ pub fn render_problems(
                     Some(CellModeration::Stale {
                         by,
                         signed_off: false,
+                        gave,
                     }) => format!(
-                        "{s}: changed since {} moderated it: the assessor moderates it again, or\n{}",
+                        "{s}: changed since {} moderated it ({}): the assessor moderates it again, or\n{}",
                         by.join(", "),
-                        hints.line("result", c, s, "--pass (or --fail)")
+                        gave_then_now(*gave, held, c, s),
+                        hints.line("result", c, s, result_choice(held, c, s))
                     ),
-                    Some(CellModeration::Stale { by, signed_off: true }) => format!(
-                        "{s}: changed since {} moderated it and signed off (the moderation is locked): the exam \
+                    Some(CellModeration::Stale {
+                        by,
+                        signed_off: true,
+                        gave,
+                    }) => format!(
+                        "{s}: changed since {} moderated it and signed off ({}; the moderation is locked): the exam \
                          lead decides\n{}",
                         by.join(", "),
-                        hints.line("result", c, s, "--pass (or --fail)")
+                        gave_then_now(*gave, held, c, s),
+                        hints.line("result", c, s, result_choice(held, c, s))
                     ),
                     Some(CellModeration::Conflicting { detail }) => format!(
                         "{s}: assessors differ: {detail}\n{}",
-                        hints.line("result", c, s, "--pass (or --fail)")
+                        hints.line("result", c, s, result_choice(held, c, s))
                     ),
                     Some(CellModeration::Referred { third: None, .. }) => format!(
                         "{s}: referred to a third marker; no third sheet yet\n{}",
@@ -1643,6 +1687,7 @@ pub fn render(
     m: &Matrix,
     moderation: &Moderation,
     hints: &Hints,
+    held: &Held,
     not_due: &NotDue,
 ) -> String {
     let mut out = String::new();
@@ -2046,7 +2091,7 @@ pub fn render(
     concerns_section(&mut out, cohort, m);
     names_section(&mut out, m, hints);
     set_aside_section(&mut out, cohort, m);
-    moderation_section(&mut out, rubric, m, moderation, &moderated, hints);
+    moderation_section(&mut out, rubric, m, moderation, &moderated, hints, held);
     if !cohort.problems.is_empty() || !moderation.problems.is_empty() {
         let _ = writeln!(out, "\nProblems with session files:");
         for p in &cohort.problems {
@@ -2249,6 +2294,7 @@ fn moderation_section(
     moderation: &Moderation,
     moderated: &std::collections::BTreeMap<(String, String), CellModeration>,
     hints: &Hints,
+    held: &Held,
 ) {
     if moderation.logs.is_empty() && rubric.moderation == osce::rubric::ModerationPolicy::None {
         return;
@@ -2301,7 +2347,11 @@ fn moderation_section(
     }
     for ((candidate, station), cm) in moderated {
         let why = match cm {
-            CellModeration::Stale { by, .. } => format!("changed since {} moderated it", by.join(", ")),
+            CellModeration::Stale { by, gave, .. } => format!(
+                "changed since {} moderated it ({})",
+                by.join(", "),
+                gave_then_now(*gave, held, candidate, station)
+            ),
             CellModeration::Conflicting { detail } => format!("assessors differ: {detail}"),
             CellModeration::Referred { by, third: None, .. } => {
                 format!(
@@ -2337,7 +2387,12 @@ fn moderation_section(
             let _ = writeln!(
                 out,
                 "{}",
-                hints.line("result", candidate, station, "--pass (or --fail)")
+                hints.line(
+                    "result",
+                    candidate,
+                    station,
+                    result_choice(held, candidate, station)
+                )
             );
         }
     }
@@ -3106,7 +3161,7 @@ impl<'a> Watcher<'a> {
         text.push_str(&if problems {
             render_problems(&rubric, &cohort, &m, &moderation, &self.hints, &held, &not_due)
         } else {
-            render(&rubric, &cohort, &m, &moderation, &self.hints, &not_due)
+            render(&rubric, &cohort, &m, &moderation, &self.hints, &held, &not_due)
         });
         // The results as things stand and why they are not final yet (the
         // roster's ids that look like a marked one's among it), as the

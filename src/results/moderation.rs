@@ -472,6 +472,8 @@ pub enum CellModeration {
         /// Every one of them has signed off, so cannot moderate it again:
         /// only the exam lead's decision is left.
         signed_off: bool,
+        /// What the examiners' marks gave when it was last moderated.
+        gave: crate::scoring::StationOutcome,
     },
     /// Assessors' decisions differ.
     Conflicting {
@@ -597,7 +599,12 @@ impl Moderation {
                     let signed = self.assessors();
                     let by: Vec<String> = all.iter().map(|(d, _)| d.assessor.clone()).collect();
                     let signed_off = by.iter().all(|a| signed.iter().any(|(s, done)| *done && s == a));
-                    CellModeration::Stale { by, signed_off }
+                    let gave = all
+                        .iter()
+                        .map(|(d, _)| *d)
+                        .max_by(|a, b| (a.time, a.seq).cmp(&(b.time, b.seq)))
+                        .map_or(crate::scoring::StationOutcome::Incomplete, |d| d.internal);
+                    CellModeration::Stale { by, signed_off, gave }
                 }
             };
         }

@@ -824,6 +824,21 @@ struct Facts {
     sample_closed: bool,
 }
 
+/// What the examiners' marks gave when a sheet was moderated (`gave`)
+/// beside what they give `now`, changed since: the exam lead deciding the
+/// result must see a PASS that became a FAIL (a critical item amended).
+pub fn gave_then_now(gave: StationOutcome, now: StationOutcome) -> String {
+    if gave == now {
+        format!("its marks give {}, as when it was moderated", now.word())
+    } else {
+        format!(
+            "its marks gave {} when it was moderated and give {} now",
+            gave.word(),
+            now.word()
+        )
+    }
+}
+
 /// A station's result after moderation, with the reason in words wherever
 /// moderation changed it or holds it back.
 fn moderated(
@@ -992,22 +1007,30 @@ fn moderated(
         CellModeration::Stale {
             by,
             signed_off: false,
+            gave,
         } => hold(
             &mut result,
             format!(
-                "a sheet changed after {} moderated it; it must be moderated again, or the exam lead decides the result (osce decide result)",
-                by.join(", ")
+                "a sheet changed after {} moderated it ({}); it must be moderated again, or the exam lead decides the \
+                 result (osce decide result)",
+                by.join(", "),
+                gave_then_now(*gave, internal.outcome)
             ),
         ),
         // Signed off, the assessor's moderation is locked: saying it must
         // be moderated again would send the exam lead to ask for what
         // cannot be done.
-        CellModeration::Stale { by, signed_off: true } => hold(
+        CellModeration::Stale {
+            by,
+            signed_off: true,
+            gave,
+        } => hold(
             &mut result,
             format!(
-                "a sheet changed after {} moderated it and signed the moderation off, so it cannot be moderated \
-                 again: the exam lead decides the result (osce decide result)",
-                by.join(", ")
+                "a sheet changed after {} moderated it and signed the moderation off ({}), so it cannot be \
+                 moderated again: the exam lead decides the result (osce decide result)",
+                by.join(", "),
+                gave_then_now(*gave, internal.outcome)
             ),
         ),
         CellModeration::Conflicting { detail } => hold(
