@@ -1693,8 +1693,14 @@ fn bad_judges_files_are_refused_with_their_line() {
         ),
         (
             "--hofstee",
-            "judge,min_cut,max_cut,min_fail,max_fail\nJ1,50,60,,30\n".into(),
-            "line 2, min_fail: the cell is empty",
+            "judge,min_cut,max_cut,min_fail,max_fail\nJ1,50,65,5,30\nJ4,0.55,0.7,0.1,0.3\n".into(),
+            "line 3, max_cut: the acceptable cut scores 0.55 to 0.7 are at most 1 percent: written as shares of 1, \
+             not percents?",
+        ),
+        (
+            "--hofstee",
+            "judge,min_cut,max_cut,min_fail,max_fail\nJ1,50,65,0.05,0.3\n".into(),
+            "line 2, max_fail: the acceptable fail rates 0.05 to 0.3 are at most 1 percent",
         ),
     ];
     for (i, (flag, text, want)) in cases.iter().enumerate() {

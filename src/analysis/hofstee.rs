@@ -245,6 +245,29 @@ pub fn parse(text: &str) -> Result<Vec<Judgement>, Vec<JudgesProblem>> {
             continue;
         }
         let [min_cut, max_cut, min_fail, max_fail] = v;
+        // Shares written for percents (0.55 for 55%) would make a cut of
+        // half a percent: a figure no judge means, said rather than used.
+        // A pair written with `%` is taken as written.
+        for (k, what) in [(0, "cut score"), (2, "fail rate")] {
+            let (low, high) = (v[k], v[k + 1]);
+            if high <= 1.0 && !cells[k + 1].contains('%') && !cells[k + 2].contains('%') {
+                errors.push(JudgesProblem::new(
+                    Some(line),
+                    Some(COLUMNS[k + 2]),
+                    format!(
+                        "the acceptable {what}s {} to {} are at most 1 percent: written as shares of 1, not percents?",
+                        crate::scoring::fmt_marks(low),
+                        crate::scoring::fmt_marks(high)
+                    ),
+                    format!(
+                        "write percents, 0 to 100: {} for {}; where 1 percent or less is meant, write the % sign ({}%)",
+                        crate::scoring::fmt_marks(high * 100.0),
+                        crate::scoring::fmt_marks(high),
+                        crate::scoring::fmt_marks(high)
+                    ),
+                ));
+            }
+        }
         if min_cut >= max_cut {
             errors.push(JudgesProblem::new(
                 Some(line),
@@ -291,6 +314,24 @@ pub fn parse(text: &str) -> Result<Vec<Judgement>, Vec<JudgesProblem>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Shares of 1 are refused, pair by pair; a figure of 1 percent or
+    /// less written with its `%` sign is taken as written.
+    #[test]
+    fn shares_for_percents_are_refused_unless_written_with_the_percent_sign() {
+        let head = "judge,min_cut,max_cut,min_fail,max_fail\n";
+        let problems = parse(&format!("{head}J1,0.5,0.65,5,30\n")).expect_err("shares");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .to_string()
+                .contains("write percents, 0 to 100: 65 for 0.65"),
+            "{problems:?}"
+        );
+        let judges = parse(&format!("{head}J1,50,65,0%,1%\n")).expect("percent signs");
+        assert_eq!((judges[0].min_fail, judges[0].max_fail), (0.0, 1.0));
+        assert!(parse(&format!("{head}J1,50,65,0,5\n")).is_ok());
+    }
 
     fn b() -> Bounds {
         Bounds {
