@@ -1203,6 +1203,94 @@ fn adopted_pass_marks_are_used_by_export_without_being_asked() {
     );
 }
 
+/// Pass marks tried with `export --pass-marks` before the board adopts
+/// them (or other than those adopted) leave every result provisional, and
+/// results.csv says so in its `provisional` column, not `no`: someone who
+/// reads only the file must not take them as final.
+#[test]
+fn pass_marks_tried_but_not_adopted_leave_every_result_provisional_in_results_csv() {
+    let d = Dir::new("decide-tried");
+    let folder = d.0.join("s");
+    simulate_forty(&folder);
+    let record = d.0.join("standards.json");
+    let (code, out) = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--format",
+        "csv",
+        "--out",
+        s(&d.0.join("report")),
+        "--save-standards",
+        s(&record),
+        "--by",
+        "Standard-setting panel",
+    ]);
+    assert!(matches!(code, 0 | 1), "{out}");
+    let provisional = |out: &Path| {
+        let table = rows(&out.join("results.csv"));
+        let c = col(&table, "provisional");
+        table[1..].iter().map(|r| r[c].clone()).collect::<Vec<_>>()
+    };
+    let tried = d.0.join("tried");
+    let (code, _) = osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--out",
+        s(&tried),
+        "--pass-marks",
+        s(&record),
+    ]);
+    assert_eq!(code, 1, "not final");
+    let want = format!(
+        "yes: the pass marks of {} are applied, and no pass marks have been adopted (osce decide pass-marks)",
+        s(&record)
+    );
+    assert!(
+        provisional(&tried).iter().all(|p| *p == want),
+        "{:?}",
+        provisional(&tried)
+    );
+    let computed = d.0.join("computed");
+    osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--out",
+        s(&computed),
+        "--pass-marks",
+        "standard-set",
+    ]);
+    assert!(
+        provisional(&computed)
+            .iter()
+            .all(|p| p.starts_with("yes: the standard-set pass marks computed now are applied")),
+        "{:?}",
+        provisional(&computed)
+    );
+    adopt(&folder, &record);
+    let adopted = d.0.join("adopted");
+    osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--out",
+        s(&adopted),
+        "--pass-marks",
+        s(&record),
+    ]);
+    assert!(
+        provisional(&adopted).iter().all(|p| p == "no"),
+        "{:?}",
+        provisional(&adopted)
+    );
+}
+
 /// An assessor disagreed with a result under the provisional pass marks,
 /// proposing the other one, which the pass marks adopted later give too:
 /// nothing is left to review, and the station is not held (it was, and the

@@ -75,7 +75,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     };
     let standards = match args.pass_marks.as_deref() {
         // The pass marks adopted by decision, else the rubric's own.
-        None => adopted,
+        None => adopted.clone(),
         Some("provisional") => Standards::default(),
         Some("standard-set") => {
             let double_marking = osce::analysis::agreement::double_marking(&rubric, &cohort, &m);
@@ -116,6 +116,28 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             }
         },
     };
+    // Pass marks applied that the exam board has not adopted (tried with
+    // --pass-marks): every result says so in its `provisional` column, as
+    // the results are not final under them.
+    let tried = match args.pass_marks.as_deref() {
+        None | Some("provisional") => None,
+        Some(given) => {
+            let applied = match given {
+                "standard-set" => "the standard-set pass marks computed now".to_string(),
+                file => format!("the pass marks of {file}"),
+            };
+            match decisions.pass_marks() {
+                None => Some(format!(
+                    "{applied} are applied, and no pass marks have been adopted (osce decide pass-marks)"
+                )),
+                Some(_) if standards != adopted => Some(format!(
+                    "{applied} are applied, not the pass marks adopted (osce decide pass-marks; export without \
+                     --pass-marks applies those)"
+                )),
+                Some(_) => None,
+            }
+        }
+    };
     let columns = marks_columns(&rubric, args.marks_columns.as_deref());
     if let Err(message) = marks_table(&[], &columns) {
         errln!("error: --marks-columns: {message}");
@@ -140,7 +162,13 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     let incomplete = std::sync::atomic::AtomicUsize::new(0);
     let without_mark = std::sync::atomic::AtomicUsize::new(0);
     let results_of = |part: &[String]| {
-        let results = results_for(&rubric, &cohort, &m, &standards, &moderation, part);
+        let mut results = results_for(&rubric, &cohort, &m, &standards, &moderation, part);
+        if let Some(tried) = &tried {
+            for r in &mut results {
+                r.result.provisional.push(tried.clone());
+                r.final_result.provisional.push(tried.clone());
+            }
+        }
         let count = |counted: &std::sync::atomic::AtomicUsize, is: fn(&CandidateResult) -> bool| {
             let n = results.iter().filter(|r| is(r)).count();
             counted.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
