@@ -1599,6 +1599,75 @@ fn hofstee_by_hand_through_the_library_and_the_binary() {
     );
 }
 
+/// In the HTML report each station's regression line meets the dashed
+/// pass-mark line (the borderline regression pass mark, by definition the
+/// line at the borderline grade) right above the Borderline grade, also
+/// where the line runs out of the plot: it is cut there, never flattened
+/// against the edge, which drew it with another slope.
+#[test]
+fn the_html_regression_line_meets_the_pass_mark_at_the_borderline_grade() {
+    let d = Dir::new("report-html-line");
+    let s = simulated(&d, 120, 11);
+    let html = d.0.join("report.html");
+    let out = osce(&[
+        "report",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--format",
+        "html",
+        "--out",
+        html.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&html).expect("html");
+    // The value of attribute `name` in `tag`.
+    let attr = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+        tag[at..]
+            .split('"')
+            .next()
+            .expect("value")
+            .parse()
+            .expect("number")
+    };
+    let mut checked = 0;
+    for plot in text.split("<svg class=\"scatter\"").skip(1) {
+        let plot = plot.split("</svg>").next().expect("plot");
+        let tag = |class: &str| {
+            plot.split('<')
+                .find(|t| t.starts_with(&format!("line class=\"{class}\"")))
+                .map(str::to_string)
+        };
+        let (Some(line), Some(mark)) = (tag("regression"), tag("pass-mark")) else {
+            continue;
+        };
+        let borderline = plot
+            .split('<')
+            .find(|t| t.starts_with("text ") && t.trim_end().ends_with(">Borderline"))
+            .map(|t| attr(t, "x"))
+            .expect("the Borderline grade's label");
+        let (x1, y1, x2, y2) = (
+            attr(&line, "x1"),
+            attr(&line, "y1"),
+            attr(&line, "x2"),
+            attr(&line, "y2"),
+        );
+        let y = attr(&mark, "y1");
+        if (y - y1) * (y - y2) > 0.0 || (y2 - y1).abs() < 1e-9 {
+            continue; // the pass mark is not the line's (adopted, or off the plot)
+        }
+        let meets = x1 + (y - y1) * (x2 - x1) / (y2 - y1);
+        // The coordinates are written to a tenth of a pixel.
+        assert!(
+            (meets - borderline).abs() < 1.5,
+            "meets at {meets}, Borderline at {borderline}: {plot}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 4, "{checked} plots checked");
+}
+
 /// Every bad judges' file is refused through the binary with exit code 1,
 /// its line and what to do, and nothing of it is used; a file that cannot
 /// be read, or --method angoff without estimates, is exit code 2.

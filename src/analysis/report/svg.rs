@@ -120,6 +120,24 @@ fn axes_ticks(out: &mut String, f: &Frame, x_label: &str, y_label: &str, whole: 
     );
 }
 
+/// The part of the straight line `line` between `xs` that lies within
+/// `ys` (its ends where it crosses their bounds), or `None` where none
+/// does.
+fn inside(line: impl Fn(f64) -> f64, xs: (f64, f64), ys: (f64, f64)) -> Option<(f64, f64)> {
+    let (mut a, mut b) = xs;
+    let at0 = line(0.0);
+    let slope = line(1.0) - at0;
+    if slope.abs() < 1e-12 {
+        return (ys.0..=ys.1).contains(&at0).then_some((a, b));
+    }
+    // Where the line is at each bound of `ys`, in order along x.
+    let (c, d) = ((ys.0 - at0) / slope, (ys.1 - at0) / slope);
+    let (lo, hi) = if c < d { (c, d) } else { (d, c) };
+    a = a.max(lo);
+    b = b.min(hi);
+    (a < b).then_some((a, b))
+}
+
 /// Score against global rating, with the regression line and pass mark.
 pub fn scatter(s: &StationReport) -> String {
     let mut out = String::new();
@@ -159,15 +177,18 @@ pub fn scatter(s: &StationReport) -> String {
         );
     }
     if let Ok(r) = &s.regression {
-        let (a, b) = (f.x0, f.x1);
-        let _ = write!(
-            out,
-            r##"<line class="regression" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#d62728" stroke-width="2"/>"##,
-            f.x(a),
-            f.y(r.fit.predict(a).clamp(f.y0, f.y1)),
-            f.x(b),
-            f.y(r.fit.predict(b).clamp(f.y0, f.y1))
-        );
+        // The line where it is inside the plot: cut where it leaves it,
+        // not flattened against the edge (which would change its slope).
+        if let Some((a, b)) = inside(|x| r.fit.predict(x), (f.x0, f.x1), (f.y0, f.y1)) {
+            let _ = write!(
+                out,
+                r##"<line class="regression" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#d62728" stroke-width="2"/>"##,
+                f.x(a),
+                f.y(r.fit.predict(a)),
+                f.x(b),
+                f.y(r.fit.predict(b))
+            );
+        }
         // The pass mark applied (adopted, or set by the station's method),
         // else the line's.
         let mark = s.standard_set.unwrap_or(r.pass_mark);
@@ -379,6 +400,24 @@ mod tests {
 
     /// Two cuts close together: the left one's label reads leftwards, so
     /// it never crosses the other's line.
+    #[test]
+    fn a_line_leaving_the_plot_is_cut_there_with_its_slope_kept() {
+        let line = |x: f64| 2.0 + 3.0 * x;
+        // From 0 to 5 it climbs from 2 to 17; the plot stops at 16.
+        let (a, b) = super::inside(line, (0.0, 5.0), (0.0, 16.0)).expect("inside");
+        assert_eq!(a, 0.0);
+        assert!(
+            (b - 14.0 / 3.0).abs() < 1e-9 && (line(b) - 16.0).abs() < 1e-9,
+            "{b}"
+        );
+        // Falling below the plot on the left.
+        let (a, _) = super::inside(|x| -4.0 + 2.0 * x, (0.0, 5.0), (0.0, 16.0)).expect("inside");
+        assert!((a - 2.0).abs() < 1e-9, "{a}");
+        assert_eq!(super::inside(|_| 20.0, (0.0, 5.0), (0.0, 16.0)), None);
+        assert_eq!(super::inside(|_| 8.0, (0.0, 5.0), (0.0, 16.0)), Some((0.0, 5.0)));
+        assert_eq!(super::inside(|x| 30.0 + x, (0.0, 5.0), (0.0, 16.0)), None);
+    }
+
     #[test]
     fn cut_labels_do_not_cross_each_others_lines() {
         let svg = histogram_of(&[10.0, 50.0, 90.0], 99.0, Some(59.4), Some(46.5));
