@@ -759,3 +759,132 @@ fn a_double_marked_station_failed_on_one_markers_rating_says_so() {
     );
     assert!(!note.contains("E01's sheet fails"), "{note}");
 }
+
+/// The weighted module of `docs/rubric-format.md` (a viva and a written
+/// assignment, half each), written into `d`, with `marks_csv` added where
+/// given.
+fn weighted_module(d: &Dir, marks_csv: &str) -> String {
+    let doc = include_str!("../docs/rubric-format.md");
+    let block = doc
+        .split("```ron rubric\n")
+        .skip(1)
+        .map(|b| b.split("```").next().expect("the block ends"))
+        .find(|b| b.contains("kind: Weighted(50), stations: [\"viva\"]"))
+        .expect("the weighted module example");
+    let text = block.replacen(
+        "pass_rules: [Components],",
+        &format!("pass_rules: [Components],{marks_csv}"),
+        1,
+    );
+    let path = d.0.join("viva.ron");
+    fs::write(&path, text).expect("write");
+    s(&path).to_string()
+}
+
+/// marks.csv of a module of weighted components uploads the module mark
+/// (the viva's half and the written assignment's half), not the viva's
+/// percentage alone; `module_mark` can be asked for by name, and a
+/// `marks_csv` that gives `percent` alone is warned of by `osce check`.
+#[test]
+fn a_weighted_module_uploads_its_module_mark() {
+    let d = Dir::new("components-module-mark");
+    let folder = d.sub("s");
+    let rubric = weighted_module(&d, "");
+    common::sheet(
+        &folder,
+        &rubric,
+        "viva",
+        "C001",
+        "E01@lap1",
+        common::Marks::Top,
+        true,
+        10,
+    );
+    common::sheet(
+        &folder,
+        &rubric,
+        "viva",
+        "C002",
+        "E01@lap1",
+        common::Marks::LoseFirst(1),
+        true,
+        40,
+    );
+    let results = d.0.join("written.csv");
+    fs::write(
+        &results,
+        "candidate_id,component,result\nC001,written,40\nC002,written,70\n",
+    )
+    .expect("write");
+    let (code, out) = run_osce(&[
+        "decide",
+        "components",
+        &rubric,
+        "--sessions",
+        s(&folder),
+        "--file",
+        s(&results),
+        "--by",
+        "Module leader",
+        "--reason",
+        "Written assignment marks from the VLE",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let export = d.sub("export");
+    run_osce(&["export", &rubric, "--sessions", s(&folder), "--out", s(&export)]);
+    let marks = csv_rows(&export.join("marks.csv"));
+    let stations = csv_rows(&export.join("results.csv"));
+    let percent = col(&stations, "percent");
+    let viva: Vec<&str> = stations[1..].iter().map(|r| r[percent].as_str()).collect();
+    assert_eq!(
+        marks,
+        [
+            vec!["candidate_id", "mark", "grade"],
+            vec!["C001", "70", "PASS"],
+            vec!["C002", &format!("{}", 0.5 * 75.0 + 0.5 * 70.0), "PASS"],
+        ],
+        "the viva's own percentages are {viva:?}"
+    );
+    let named = d.sub("named");
+    run_osce(&[
+        "export",
+        &rubric,
+        "--sessions",
+        s(&folder),
+        "--out",
+        s(&named),
+        "--marks-columns",
+        "candidate_id=ID,module_mark=Mark,percent=Viva",
+    ]);
+    assert_eq!(
+        csv_rows(&named.join("marks.csv"))[1],
+        ["C001", "70", "100"],
+        "the module mark and the stations' percentage, each where asked"
+    );
+    let feedback = d.sub("feedback");
+    run_osce(&[
+        "feedback",
+        &rubric,
+        "--sessions",
+        s(&folder),
+        "--out",
+        s(&feedback),
+    ]);
+    let told = fs::read_to_string(feedback.join("C002.md")).expect("feedback");
+    assert!(
+        told.contains("**Result: PASS** — module mark 72.5%; the stations' total 30 of 40 (75%)"),
+        "{told}"
+    );
+    let percent_only = weighted_module(
+        &d,
+        "\n    marks_csv: [(field: \"candidate_id\", header: \"ID\"), (field: \"percent\", header: \"Mark\")],",
+    );
+    let (code, out) = run_osce(&["check", &percent_only]);
+    assert_eq!(code, 0, "a warning: {out}");
+    assert!(
+        out.contains("marks_csv[1].field")
+            && out.contains("the stations' percentage alone, and not the module mark")
+            && out.contains("field: \"module_mark\""),
+        "{out}"
+    );
+}

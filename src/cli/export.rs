@@ -29,6 +29,9 @@ pub fn marks_columns(rubric: &osce::rubric::Rubric, flag: Option<&str>) -> Vec<M
     match (flag, &rubric.marks_csv) {
         (Some(spec), _) => parse_columns(spec),
         (None, Some(columns)) => columns.clone(),
+        (None, None) if rubric.components.as_ref().is_some_and(|c| c.weighted()) => {
+            parse_columns(osce::results::export::DEFAULT_MODULE_MARKS_COLUMNS)
+        }
         (None, None) => parse_columns(osce::results::export::DEFAULT_MARKS_COLUMNS),
     }
 }

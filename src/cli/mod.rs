@@ -422,9 +422,10 @@ pub struct ExportArgs {
     pub force: bool,
     /// marks.csv columns as field=Header pairs, e.g.
     /// "candidate_id=Student ID,percent=Mark,final_result=Grade". Fields:
-    /// candidate_id, name, total, maximum, percent, result, final_result,
-    /// internal_result. Default: the rubric's `marks_csv`, else
-    /// "candidate_id=candidate_id,percent=mark,final_result=grade"
+    /// candidate_id, name, total, maximum, percent, module_mark, result,
+    /// final_result, internal_result. Default: the rubric's `marks_csv`,
+    /// else "candidate_id=candidate_id,percent=mark,final_result=grade"
+    /// (module_mark for percent where the rubric's components are weighted)
     #[arg(long, value_name = "FIELDS")]
     pub marks_columns: Option<String>,
     /// Which pass marks: `provisional` (the rubric's, until standard

@@ -676,6 +676,11 @@ pub use crate::rubric::{MARKS_FIELDS, MarksColumn, MarksSource};
 /// the final result as `grade`.
 pub const DEFAULT_MARKS_COLUMNS: &str = "candidate_id=candidate_id,percent=mark,final_result=grade";
 
+/// [`DEFAULT_MARKS_COLUMNS`] for a rubric whose components are weighted:
+/// the mark is the module mark, not the stations' percentage.
+pub const DEFAULT_MODULE_MARKS_COLUMNS: &str =
+    "candidate_id=candidate_id,module_mark=mark,final_result=grade";
+
 /// Whether `marks.csv` with `columns` gives each candidate a mark (a
 /// total or a percentage), not only a result: a candidate without one then
 /// keeps the results from final.
@@ -701,7 +706,11 @@ pub fn marks_table(results: &[CandidateResult], columns: &[MarksColumn]) -> Resu
     let kinds: Vec<Kind> = columns
         .iter()
         .map(|c| match &c.source {
-            MarksSource::Field(f) if matches!(f.as_str(), "total" | "maximum" | "percent") => Kind::Number,
+            MarksSource::Field(f)
+                if matches!(f.as_str(), "total" | "maximum" | "percent" | "module_mark") =>
+            {
+                Kind::Number
+            }
             _ => Kind::Text,
         })
         .collect();
@@ -723,7 +732,8 @@ pub fn marks_table(results: &[CandidateResult], columns: &[MarksColumn]) -> Resu
                     let cell = match field {
                         "candidate_id" => c.candidate.clone(),
                         "name" => c.name.clone(),
-                        "total" | "percent" if !marked => String::new(),
+                        "total" | "percent" | "module_mark" if !marked => String::new(),
+                        "module_mark" => c.final_result.module_mark.map(fmt_percent).unwrap_or_default(),
                         "total" => fmt_marks(c.final_result.total),
                         "maximum" => fmt_marks(c.final_result.max),
                         "percent" => c.final_result.percent().map(fmt_percent).unwrap_or_default(),

@@ -476,14 +476,23 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
     // part of one for a result not in, deferred, or with a station's
     // result still being confirmed.
     if fb.station_results && !unsubmitted && c.has_mark() {
-        result.push(text(format!(
-            " — total {} of {}{}",
+        let stations = format!(
+            "{} of {}{}",
             fmt_marks(r.total),
             fmt_marks(r.max),
             r.percent()
                 .map(|p| format!(" ({}%)", fmt_percent(p)))
                 .unwrap_or_default()
-        )));
+        );
+        // A module of weighted parts: its mark is the module mark, the
+        // stations' total a part of it.
+        result.push(text(match r.module_mark {
+            Some(module) => format!(
+                " — module mark {}%; the stations' total {stations}",
+                fmt_percent(module)
+            ),
+            None => format!(" — total {stations}"),
+        }));
     }
     blocks.push(Block::Para(result));
     let settled = !unsubmitted

@@ -270,6 +270,14 @@ pub struct Components {
     pub parts: Vec<Component>,
 }
 
+impl Components {
+    /// Whether a part is weighted: then the module has a module mark,
+    /// which is not the stations' percentage.
+    pub fn weighted(&self) -> bool {
+        self.parts.iter().any(|p| p.weight.is_some())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Component {
     pub id: String,
@@ -437,13 +445,15 @@ pub const MARKS_RESULT_VALUES: [&str; 4] = ["PASS", "FAIL", "INCOMPLETE", "DEFER
 
 /// The fields `marks.csv` can hold (the rubric's `marks_csv` and
 /// `osce export --marks-columns`). Marks and `result` are the final ones,
-/// after moderation; `internal_result` is the examiners' marks' result.
-pub const MARKS_FIELDS: [&str; 8] = [
+/// after moderation; `internal_result` is the examiners' marks' result;
+/// `module_mark` the weighted module mark of a rubric with components.
+pub const MARKS_FIELDS: [&str; 9] = [
     "candidate_id",
     "name",
     "total",
     "maximum",
     "percent",
+    "module_mark",
     "result",
     "final_result",
     "internal_result",

@@ -166,6 +166,25 @@ impl Validator {
         }
         let double_marking = self.double_marking(&f.double_marking);
         let marks_csv = f.marks_csv.as_ref().map(|c| self.marks_csv(c));
+        // A module of weighted components is uploaded with its module mark:
+        // `percent` is the stations' percentage alone.
+        let weighted = f.components.as_ref().is_some_and(|c| {
+            c.parts
+                .iter()
+                .any(|p| matches!(p.kind, crate::rubric::file::ComponentKindFile::Weighted(_)))
+        });
+        if let Some(columns) = f.marks_csv.as_ref().filter(|_| weighted) {
+            let field = |name: &str| columns.iter().position(|c| c.field.as_deref() == Some(name));
+            if let (Some(i), None) = (field("percent"), field("module_mark")) {
+                self.warn(
+                    format!("marks_csv[{i}].field"),
+                    "the marks upload gives `percent`, the stations' percentage alone, and not the module mark of \
+                     the weighted components",
+                    "for the module mark write `field: \"module_mark\"`; keep `percent` only if the records system \
+                     wants the stations' percentage",
+                );
+            }
+        }
 
         let stations: Option<Vec<Station>> = stations.into_iter().collect();
         let scales: Option<Vec<Scale>> = scales.into_iter().collect();
