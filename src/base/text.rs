@@ -117,13 +117,31 @@ pub fn same_name(a: &str, b: &str) -> bool {
     }
     fn words(name: &str) -> Vec<String> {
         use unicode_normalization::UnicodeNormalization;
-        let folded: String = name
+        let mut folded = String::with_capacity(name.len());
+        for c in name
             .nfkd()
             // Accents on Latin, Greek and Cyrillic letters only: in other
             // scripts (Devanagari, Thai) the marks are letters' own.
             .filter(|c| !('\u{0300}'..='\u{036F}').contains(c))
             .flat_map(char::to_lowercase)
-            .collect();
+        {
+            // Latin letters whose stroke or ligature Unicode does not take
+            // apart as an accent, as they are written without it
+            // (`Łukasz` is `Lukasz`, `Søren` is `Soren`).
+            match c {
+                'ł' => folded.push('l'),
+                'ø' => folded.push('o'),
+                'đ' | 'ð' => folded.push('d'),
+                'ħ' => folded.push('h'),
+                'ŧ' => folded.push('t'),
+                'ı' => folded.push('i'),
+                'ß' => folded.push_str("ss"),
+                'æ' => folded.push_str("ae"),
+                'œ' => folded.push_str("oe"),
+                'þ' => folded.push_str("th"),
+                c => folded.push(c),
+            }
+        }
         folded
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -326,6 +344,8 @@ mod tests {
         assert!(same_name("Siobhán O'Brien", "Siobhan OBrien"));
         assert!(same_name("CHEN, Chloe", "Chloe  Chen"));
         assert!(same_name("Ana-Maria Pop", "ana maria pop"));
+        assert!(same_name("Łukasz Wiśniewski", "Lukasz Wisniewski"));
+        assert!(same_name("Søren Dæhli Strauß", "Soren Daehli Strauss"));
         assert!(!same_name("Chloe Chen", "Zara Patel"));
         assert!(!same_name("Chloe Chen", "Chloe Cheng"));
     }
