@@ -599,6 +599,71 @@ fn importing_twice_refuses_the_second_time_and_changes_nothing() {
     );
 }
 
+/// The same file imported again under another device name (the first
+/// import forgotten, or done on another laptop whose folder was copied in)
+/// is refused, naming the sheets already imported from it: it would put a
+/// second copy of each sheet beside the first, a conflict at every one.
+#[test]
+fn the_same_file_imported_again_under_another_device_is_refused() {
+    let d = Dir::new();
+    d.write("paper marks.csv", example());
+    assert_eq!(import(&d, OSCE, "paper marks.csv").code, 0);
+    let before = files(&d.sessions());
+    let rubric = here(OSCE);
+    let again = osce(
+        d.path(),
+        &[
+            "import",
+            rubric.to_str().expect("utf-8 path"),
+            "paper marks.csv",
+            "--examiner",
+            "e.jones",
+            "--sessions",
+            "sessions",
+            "--device",
+            "paper2",
+        ],
+    );
+    assert_eq!(again.code, 1, "{}{}", again.stdout, again.stderr);
+    assert!(
+        again.stderr.contains(
+            "line 2: candidate C001 at station physics: this file was imported already, as examiner e.jones on \
+             device paper"
+        ) && again.stderr.contains("its marks are in already")
+            && again.stderr.contains("nothing was imported"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(files(&d.sessions()), before, "nothing written");
+}
+
+/// The command the summary gives to run next is one a shell takes as it
+/// is, with a folder whose name has a space quoted.
+#[test]
+fn the_next_command_quotes_a_folder_with_a_space() {
+    let d = Dir::new();
+    d.write("paper-marks.csv", example());
+    let rubric = here(OSCE);
+    let out = osce(
+        d.path(),
+        &[
+            "import",
+            rubric.to_str().expect("utf-8 path"),
+            "paper-marks.csv",
+            "--examiner",
+            "e.jones",
+            "--sessions",
+            "exam sessions",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("--sessions 'exam sessions'`"),
+        "{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn quoted_commas_crlf_a_byte_order_mark_and_cells_over_two_lines_work() {
     let d = Dir::new();

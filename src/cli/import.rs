@@ -151,8 +151,8 @@ fn summary(args: &ImportArgs, plan: &ImportPlan) -> String {
         out,
         "Each sheet is submitted and marked as imported from paper. See where the cohort stands with \
          `osce status {} --sessions {}`.",
-        args.rubric.display(),
-        args.sessions.display()
+        osce::base::text::shell_path(&args.rubric),
+        osce::base::text::shell_path(&args.sessions)
     );
     out
 }
@@ -195,8 +195,8 @@ fn failure_report(args: &ImportArgs, plan: &ImportPlan, failure: &WriteFailure) 
                 lines_list(&cut.lines),
                 failure.saved,
                 cut.events.len(),
-                args.rubric.display(),
-                args.sessions.display(),
+                osce::base::text::shell_path(&args.rubric),
+                osce::base::text::shell_path(&args.sessions),
                 k.examiner,
                 k.device,
                 k.candidate,

@@ -1257,11 +1257,42 @@ pub fn check_store(
                 ));
             }
         }
+        // This file's hash, as its sheets record where they came from.
+        let file_hash = sheet.events.iter().find_map(|e| match e {
+            Event::Imported { source } => source.rfind("(BLAKE3 ").map(|at| source[at..].to_string()),
+            _ => None,
+        });
         for (other, other_path) in &others {
             if other.candidate != key.candidate
                 || other.station != key.station
                 || (other.examiner == key.examiner && other.device == key.device)
             {
+                continue;
+            }
+            // The same file imported before under another device name:
+            // its marks are in already, and a second copy would be a
+            // conflict at every sheet.
+            let same_file = file_hash.as_deref().is_some_and(|hash| {
+                crate::store::read_sheet(other_path).is_ok_and(|r| {
+                    r.records.iter().any(|record| {
+                        matches!(&record.event, Event::Imported { source } if source.ends_with(hash))
+                    })
+                })
+            });
+            if same_file {
+                errors.push(ImportProblem::new(
+                    first,
+                    None,
+                    format!(
+                        "{whose}: this file was imported already, as examiner {} on device {} ({})",
+                        other.examiner,
+                        other.device,
+                        other_path.display()
+                    ),
+                    "its marks are in already: importing it again under another device name would put a second \
+                     copy of each sheet beside the first, a conflict at every one. To correct a saved sheet, amend \
+                     it in osce score",
+                ));
                 continue;
             }
             let conflict = if other.examiner == key.examiner {
