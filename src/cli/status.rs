@@ -721,11 +721,7 @@ fn results_of_part(
                             .unwrap_or_default();
                         format!("{} {}{note}", c.component, c.outcome)
                     })
-                    .chain(
-                        r.final_result
-                            .module_mark
-                            .map(|m| format!("module mark {}%", osce::scoring::fmt_percent(m))),
-                    )
+                    .chain(r.final_result.module_mark_words())
                     .collect();
                 modules.push((r.candidate.clone(), r.final_word(), parts.join(" · ")));
             }

@@ -207,14 +207,12 @@ fn components_words(r: &crate::scoring::AssessmentResult) -> String {
     let mut parts: Vec<String> = r
         .components
         .iter()
-        .map(|c| match c.percent {
-            Some(p) => format!("{}: {} ({}%)", c.component, c.outcome, fmt_percent(p)),
+        .map(|c| match c.percent_words() {
+            Some(p) => format!("{}: {} ({p}%)", c.component, c.outcome),
             None => format!("{}: {}", c.component, c.outcome),
         })
         .collect();
-    if let Some(mark) = r.module_mark {
-        parts.push(format!("module mark {}%", fmt_percent(mark)));
-    }
+    parts.extend(r.module_mark_words());
     parts.join("; ")
 }
 
@@ -733,7 +731,15 @@ pub fn marks_table(results: &[CandidateResult], columns: &[MarksColumn]) -> Resu
                         "candidate_id" => c.candidate.clone(),
                         "name" => c.name.clone(),
                         "total" | "percent" | "module_mark" if !marked => String::new(),
-                        "module_mark" => c.final_result.module_mark.map(fmt_percent).unwrap_or_default(),
+                        // Never its pass mark when it missed it (49.96, not 50).
+                        "module_mark" => c
+                            .final_result
+                            .module_mark
+                            .map(|m| match c.final_result.module_pass {
+                                Some(line) => crate::scoring::fmt_percent_beside(m, line),
+                                None => fmt_percent(m),
+                            })
+                            .unwrap_or_default(),
                         "total" => fmt_marks(c.final_result.total),
                         "maximum" => fmt_marks(c.final_result.max),
                         "percent" => c.final_result.percent().map(fmt_percent).unwrap_or_default(),

@@ -486,11 +486,8 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
         );
         // A module of weighted parts: its mark is the module mark, the
         // stations' total a part of it.
-        result.push(text(match r.module_mark {
-            Some(module) => format!(
-                " — module mark {}%; the stations' total {stations}",
-                fmt_percent(module)
-            ),
+        result.push(text(match r.module_mark_words() {
+            Some(module) => format!(" — {module}; the stations' total {stations}"),
             None => format!(" — total {stations}"),
         }));
     }
@@ -575,8 +572,8 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
                     outcome => outcome.to_string(),
                 };
                 let share = part
-                    .percent
-                    .map(|p| format!(" ({}%)", fmt_percent(p)))
+                    .percent_words()
+                    .map(|p| format!(" ({p}%)"))
                     .unwrap_or_default();
                 vec![name(&part.title), text(format!(": {word}{share}"))]
             })

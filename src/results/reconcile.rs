@@ -1173,6 +1173,7 @@ fn unreachable_result(rubric: &Rubric, why: &str) -> AssessmentResult {
         stations: Vec::new(),
         components: Vec::new(),
         module_mark: None,
+        module_pass: None,
         critical_fails: Vec::new(),
         reasons: vec![Reason::new(crate::scoring::Outcome::Incomplete, why)],
         missing: Vec::new(),

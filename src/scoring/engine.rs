@@ -901,6 +901,7 @@ pub fn overall(
         stations,
         components,
         module_mark,
+        module_pass: rubric.components.as_ref().and_then(|c| c.pass_percent),
         reasons,
         missing,
         provisional,
@@ -1061,6 +1062,7 @@ fn components(
             title: part.title.clone(),
             weight: part.weight,
             percent,
+            pass_percent: part.pass_percent,
             outcome,
         });
     }

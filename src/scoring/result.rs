@@ -267,7 +267,20 @@ pub struct ComponentResult {
     pub title: String,
     pub weight: Option<f64>,
     pub percent: Option<f64>,
+    /// The component's own pass mark, percent.
+    pub pass_percent: Option<f64>,
     pub outcome: Outcome,
+}
+
+impl ComponentResult {
+    /// `46.5`: its percentage, never shown as its pass mark when it
+    /// missed it (`39.96`, not `40`).
+    pub fn percent_words(&self) -> Option<String> {
+        self.percent.map(|p| match self.pass_percent {
+            Some(line) => super::fmt_percent_beside(p, line),
+            None => super::fmt_percent(p),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -283,6 +296,8 @@ pub struct AssessmentResult {
     pub components: Vec<ComponentResult>,
     /// The weighted module mark in percent, where components are weighted.
     pub module_mark: Option<f64>,
+    /// The module mark's pass mark, percent, where the rubric sets one.
+    pub module_pass: Option<f64>,
     pub critical_fails: Vec<CriticalFail>,
     /// One or more per rule, in rubric order: why it passed, failed or waits.
     pub reasons: Vec<Reason>,
@@ -293,6 +308,20 @@ pub struct AssessmentResult {
 }
 
 impl AssessmentResult {
+    /// `module mark 49.96%`: the module mark, never shown as its pass
+    /// mark when it missed it; `None` without weighted components.
+    pub fn module_mark_words(&self) -> Option<String> {
+        self.module_mark.map(|m| {
+            format!(
+                "module mark {}%",
+                match self.module_pass {
+                    Some(line) => super::fmt_percent_beside(m, line),
+                    None => super::fmt_percent(m),
+                }
+            )
+        })
+    }
+
     pub fn percent(&self) -> Option<f64> {
         (self.max > 0.0).then(|| self.total * 100.0 / self.max)
     }
