@@ -810,10 +810,58 @@ fn a_weighted_module_uploads_its_module_mark() {
         true,
         40,
     );
+    // A module mark of 49.96 against the 50 required, and a written
+    // assignment of 39.96 against its 40: never shown as the pass mark.
+    common::sheet(
+        &folder,
+        &rubric,
+        "viva",
+        "C003",
+        "E01@lap1",
+        common::Marks::LoseFirst(2),
+        true,
+        70,
+    );
+    common::sheet(
+        &folder,
+        &rubric,
+        "viva",
+        "C004",
+        "E01@lap1",
+        common::Marks::Top,
+        true,
+        100,
+    );
+    // A spreadsheet's percent cell saved as its value: refused, not read
+    // as under 1 percent.
+    let shares = d.0.join("shares.csv");
+    fs::write(&shares, "candidate_id,component,result\r\nC001,written,0.57\r\n").expect("write");
+    let (code, out) = run_osce(&[
+        "decide",
+        "components",
+        &rubric,
+        "--sessions",
+        s(&folder),
+        "--file",
+        s(&shares),
+        "--by",
+        "Module leader",
+        "--reason",
+        "Written assignment marks from the VLE",
+        "--dry-run",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "line 2, result: \"0.57\" for written, a percentage, is under 1 percent: a share of 1 (a spreadsheet's \
+             percent cell saved as its value)?"
+        ) && out.contains("write the percentage, 57 for 0.57"),
+        "{out}"
+    );
     let results = d.0.join("written.csv");
     fs::write(
         &results,
-        "candidate_id,component,result\nC001,written,40\nC002,written,70\n",
+        "candidate_id,component,result\nC001,written,40\nC002,written,70\nC003,written,49.92\nC004,written,39.96\n",
     )
     .expect("write");
     let (code, out) = run_osce(&[
@@ -842,8 +890,17 @@ fn a_weighted_module_uploads_its_module_mark() {
             vec!["candidate_id", "mark", "grade"],
             vec!["C001", "70", "PASS"],
             vec!["C002", &format!("{}", 0.5 * 75.0 + 0.5 * 70.0), "PASS"],
+            vec!["C003", "49.96", "FAIL"],
+            vec!["C004", "70", "FAIL"],
         ],
         "the viva's own percentages are {viva:?}"
+    );
+    let components = col(&stations, "components");
+    assert!(
+        stations[3][components].ends_with("module mark 49.96%")
+            && stations[4][components].contains("written: FAIL (39.96%)"),
+        "{:?}",
+        stations.iter().map(|r| r[components].clone()).collect::<Vec<_>>()
     );
     let named = d.sub("named");
     run_osce(&[

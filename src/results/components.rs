@@ -329,6 +329,25 @@ fn value(
         Some(_) => {
             let number = cell.strip_suffix('%').unwrap_or(cell).trim();
             match number.parse::<f64>() {
+                // A share of 1 (a spreadsheet's percent cell saved as its
+                // value, 0.57 for 57%) would be read as under 1 percent:
+                // said, unless written with its % sign.
+                Ok(p) if p > 0.0 && p < 1.0 && !cell.ends_with('%') => {
+                    errors.push(problem(
+                        format!(
+                            "{} for {}, a percentage, is under 1 percent: a share of 1 (a spreadsheet's percent cell \
+                             saved as its value)?",
+                            quoted(cell),
+                            c.id
+                        ),
+                        &format!(
+                            "write the percentage, {} for {cell}; where under 1 percent is meant, write it with its % \
+                             sign ({cell}%)",
+                            crate::scoring::fmt_percent(p * 100.0)
+                        ),
+                    ));
+                    None
+                }
                 Ok(p) if p.is_finite() && (0.0..=100.0).contains(&p) => Some(ComponentValue::Percent(p)),
                 _ => {
                     errors.push(problem(
