@@ -461,3 +461,31 @@ fn bad_logbooks_fail_with_the_expected_messages_and_no_verdicts() {
         failures.join("\n\n")
     );
 }
+
+/// The logbook given first and the rubric second (the arguments swapped),
+/// or a CSV given to any command where the rubric goes: said to be a CSV
+/// file with the order to give them in, not a rubric syntax error at its
+/// header ("expected another rubric"); nothing is read further.
+#[test]
+fn a_csv_file_given_where_the_rubric_goes_is_said_to_be_one() {
+    let d = Dir::new("logbook-swapped");
+    let mut text = String::from("candidate_id,date,region,kind,mentor,audited,reference\n");
+    lines(&mut text, "C001", 1, 0, 1, &SIX);
+    let file = write(&d, "logbook all.csv", &text);
+    let file = file.display().to_string();
+    for args in [
+        vec!["logbook", file.as_str(), FCA, "--today", TODAY],
+        vec!["status", file.as_str(), "--sessions", "sessions"],
+    ] {
+        let run = run(&args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "{file}: is a CSV file (a roster, a logbook, paper marks or results?), not a rubric: the rubric's \
+                 .ron file comes first"
+            )) && !run.stderr.contains("expected another rubric"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}

@@ -42,6 +42,12 @@ pub enum ReadError {
     )]
     Database { path: PathBuf },
     #[error(
+        "{path}: is a CSV file (a roster, a logbook, paper marks or results?), not a rubric: the rubric's .ron file \
+         comes first, where the command asks for RUBRIC, and the CSV file after it or after its option (as in \
+         osce logbook exam.ron {path}, or osce status exam.ron --roster {path})"
+    )]
+    Csv { path: PathBuf },
+    #[error(
         "{path}:{line}:{column}: is not UTF-8 text: {why}; save the rubric as UTF-8 (in most editors: Save As, \
          Encoding UTF-8)"
     )]
@@ -133,6 +139,19 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
             line,
             column,
             why: crate::base::text::not_utf8_why(text.as_bytes(), nul),
+        });
+    }
+    // A CSV file given where the rubric goes (the arguments swapped): said
+    // to be one, not parsed as a rubric with a syntax error at its header.
+    let csv_name = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("tsv"));
+    let header = text.lines().next().unwrap_or("").trim().to_ascii_lowercase();
+    let csv_header =
+        ["candidate_id", "judge,"].iter().any(|h| header.starts_with(h)) && !header.contains('(');
+    if csv_name || csv_header {
+        return Err(ReadError::Csv {
+            path: path.to_path_buf(),
         });
     }
     Ok(text)
