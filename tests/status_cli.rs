@@ -1387,12 +1387,25 @@ fn a_sheet_confirmed_under_another_name_and_a_concern_are_said_under_problems() 
     std::fs::write(
         &roster,
         "candidate_id,name\nC001,Name of C001\nC002,Name of C002\nC003,Someone Else\nC004,\"C004, Name of\"\n\
-         C005,Łukasz Wiśniewski-Søren\n",
+         C005,Łukasz Wiśniewski-Søren\nC006,Paweł Żółć\n",
     )
     .expect("roster");
-    for c in ["C001", "C002", "C003", "C004", "C005"] {
+    let first = all_stations(OSCE)[0].clone();
+    for c in ["C001", "C002", "C003", "C004", "C005", "C006"] {
         for st in all_stations(OSCE) {
             let extra = match (c, st.as_str()) {
+                // Their own name written without its marks, but for one
+                // sheet confirmed as someone else.
+                ("C006", _) => vec![Event::NameCorrected {
+                    candidate_name: if st == first {
+                        "Pawel Kowalski"
+                    } else {
+                        "Pawel Zolc"
+                    }
+                    .into(),
+                    recorded: "Name of C006".into(),
+                    reason: "as on the paper form".into(),
+                }],
                 // Written without the stroke and the accents on paper.
                 ("C005", _) => vec![Event::NameCorrected {
                     candidate_name: "Lukasz Wisniewski-Soren".into(),
@@ -1422,7 +1435,7 @@ fn a_sheet_confirmed_under_another_name_and_a_concern_are_said_under_problems() 
         "--problems",
     ]);
     for expected in [
-        "Names that differ (2 candidates): sheets confirmed under a name other than the roster's.",
+        "Names that differ (3 candidates): sheets confirmed under a name other than the roster's.",
         "  C002 Name of C002 (the roster's name)\n    confirmed as \"Name of C002\" at ",
         "    confirmed as \"Zara Patel\" at knee (E01@lap)\n",
         "osce decide void rubrics/msk-ultrasound-osce.ron --sessions ",
@@ -1438,6 +1451,25 @@ fn a_sheet_confirmed_under_another_name_and_a_concern_are_said_under_problems() 
     assert!(
         !out.contains("C004 C004, Name of") && !out.contains("C005"),
         "{out}"
+    );
+    // Each sheet under another name has its decision under its own
+    // candidate; their sheets under their own name are said to be it.
+    let c006 = &out[out.find("  C006 Paweł Żółć (the roster's name)\n").expect("C006")..];
+    let c006 = &c006[..c006.find("\nConcerns").unwrap_or(c006.len())];
+    assert!(
+        c006.contains(&format!(
+            "    confirmed as \"Pawel Kowalski\" at {first} (E01@lap)\n    decide: osce decide void "
+        )) && c006.contains(&format!("--candidate C006 --station {first} --sheet E01@lap"))
+            && c006.contains("confirmed as \"Pawel Zolc\" at ")
+            && c006.contains("(E01@lap): the roster's name written another way")
+            && !c006.contains("C002"),
+        "{c006}"
+    );
+    let c002 =
+        &out[out.find("  C002 Name of C002").expect("C002")..out.find("  C003 Someone Else").expect("C003")];
+    assert!(
+        c002.contains("--candidate C002 --station knee --sheet E01@lap"),
+        "{c002}"
     );
 }
 

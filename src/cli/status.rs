@@ -2249,37 +2249,37 @@ fn names_section(out: &mut String, m: &Matrix, hints: &Hints) {
             );
             continue;
         }
+        // The name the others are read against: the roster's, else the one
+        // most of their sheets give (listed first).
+        let reference = d
+            .roster
+            .as_deref()
+            .or_else(|| d.confirmed.first().map(|(n, _)| n.as_str()));
         for (name, sheets) in &d.confirmed {
             let at: Vec<String> = sheets.iter().map(|(s, who)| format!("{s} ({who})")).collect();
+            let same = reference.is_some_and(|r| osce::base::text::same_name(name, r));
+            if same && d.roster.as_deref().is_some_and(|r| r != name) {
+                let _ = writeln!(
+                    out,
+                    "    confirmed as \"{name}\" at {}: the roster's name written another way",
+                    at.join(", ")
+                );
+                continue;
+            }
             let _ = writeln!(out, "    confirmed as \"{name}\" at {}", at.join(", "));
+            if same {
+                continue;
+            }
+            // Each sheet under another name, with the decision that voids
+            // it, under its own candidate.
+            for (station, who) in sheets {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    hints.line("void", &d.candidate, station, &format!("--sheet {who}"))
+                );
+            }
         }
-    }
-    // One filled-in decision: the first sheet under another name than the
-    // candidate's other sheets.
-    if let Some((d, (station, who))) = m
-        .names_differ
-        .iter()
-        .filter(|d| d.confirmed.len() > 1)
-        .find_map(|d| {
-            let from = usize::from(
-                d.roster.is_none()
-                    || d.confirmed.first().is_some_and(|(n, _)| {
-                        d.roster
-                            .as_deref()
-                            .is_some_and(|r| osce::base::text::same_name(n, r))
-                    }),
-            );
-            d.confirmed
-                .get(from)
-                .and_then(|(_, sheets)| sheets.first())
-                .map(|at| (d, at))
-        })
-    {
-        let _ = writeln!(
-            out,
-            "{}",
-            hints.line("void", &d.candidate, station, &format!("--sheet {who}"))
-        );
     }
 }
 
