@@ -913,6 +913,20 @@ fn a_weighted_module_uploads_its_module_mark() {
         "--marks-columns",
         "candidate_id=ID,module_mark=Mark,percent=Viva",
     ]);
+    let (_, said) = run_osce(&[
+        "export",
+        &rubric,
+        "--sessions",
+        s(&folder),
+        "--out",
+        s(&d.sub("percent")),
+        "--marks-columns",
+        "candidate_id=ID,percent=Mark",
+    ]);
+    assert!(
+        said.contains("warning: --marks-columns: marks.csv gives percent, the stations' percentage alone"),
+        "{said}"
+    );
     assert_eq!(
         csv_rows(&named.join("marks.csv"))[1],
         ["C001", "70", "100"],

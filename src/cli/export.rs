@@ -146,6 +146,24 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         errln!("error: --marks-columns: {message}");
         return ExitCode::from(EXIT_USAGE);
     }
+    // A module of weighted components uploaded with the stations'
+    // percentage alone (`osce check` warns of it in the rubric's own
+    // `marks_csv`): said where the command line chose it.
+    let field = |name: &str| {
+        columns
+            .iter()
+            .any(|c| matches!(&c.source, osce::results::export::MarksSource::Field(f) if f == name))
+    };
+    if args.marks_columns.is_some()
+        && rubric.components.as_ref().is_some_and(|c| c.weighted())
+        && field("percent")
+        && !field("module_mark")
+    {
+        errln!(
+            "warning: --marks-columns: marks.csv gives percent, the stations' percentage alone, and not the module \
+             mark of the weighted components: for the module mark give module_mark"
+        );
+    }
     // Nothing to export (another exam's rubric, most likely): said, and no
     // files of empty tables written.
     if m.candidates.is_empty() {
