@@ -429,6 +429,52 @@ fn a_pass_amended_into_a_fail_after_sign_off_is_offered_as_the_fail_it_is() {
     assert!(reasons.contains(gave), "{reasons}");
 }
 
+/// Every sheet in, one station's result held back (its sheet amended
+/// after the assessor agreed with it): the candidate's total is whole, and
+/// it waits for that station's result, not for sheets ("total so far …
+/// once every sheet is complete" said what was not so).
+#[test]
+fn a_total_with_every_sheet_in_and_a_station_held_is_not_said_to_wait_for_sheets() {
+    let d = Dir::new("mod-held-total");
+    let s = d.sub("s");
+    candidate(&s, OSCE, "C001", "E01@lap1", Marks::Top);
+    decide(&s, OSCE, "EA1", "C001", "knee", Decision::Agree, None, "");
+    append(
+        &s,
+        OSCE,
+        "knee",
+        "C001",
+        "E01@lap1",
+        vec![
+            Event::AmendStarted {
+                reason: "wrong item".into(),
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: StationOutcome::Pass,
+            },
+        ],
+    );
+    let out = d.sub("out");
+    run_osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (header, rows) = read_csv(&out.join("results.csv"));
+    let reasons = &rows[0][header.iter().position(|h| h == "reasons").expect("reasons")];
+    assert!(
+        reasons.contains("; judged against the cut score once every station's result is in")
+            && !reasons.contains("total so far")
+            && !reasons.contains("once every sheet is complete"),
+        "{reasons}"
+    );
+}
+
 /// The assessor signed off (and can record nothing more) before a
 /// moderated sheet was amended: the exam lead decides its result, as
 /// `status` says, and the result is then settled.

@@ -651,14 +651,31 @@ pub fn overall(
                     if reached { "meets" } else { "is below" },
                     fmt_marks(cut_value)
                 );
+                // Every sheet in and marked, a station's result held back
+                // (moderation, a decision to make): the total is whole.
+                let only_held = scored.iter().all(|s| {
+                    s.missing.is_empty()
+                        && matches!(
+                            s.outcome,
+                            StationOutcome::Pass | StationOutcome::Fail | StationOutcome::Incomplete
+                        )
+                });
                 reasons.push(if !complete {
                     Reason::new(
                         Outcome::Incomplete,
-                        format!(
-                            "total so far {} of {}; judged against the cut score once every sheet is complete",
-                            fmt_marks(total),
-                            fmt_marks(max),
-                        ),
+                        if only_held {
+                            format!(
+                                "total {} of {}; judged against the cut score once every station's result is in",
+                                fmt_marks(total),
+                                fmt_marks(max),
+                            )
+                        } else {
+                            format!(
+                                "total so far {} of {}; judged against the cut score once every sheet is complete",
+                                fmt_marks(total),
+                                fmt_marks(max),
+                            )
+                        },
                     )
                 } else if reached {
                     Reason::new(Outcome::Pass, text)
