@@ -475,6 +475,45 @@ fn a_total_with_every_sheet_in_and_a_station_held_is_not_said_to_wait_for_sheets
     );
 }
 
+/// Two sheets amended after the assessor agreed with them and signed off:
+/// "Not final yet" counts them in words that fit two.
+#[test]
+fn two_sheets_changed_since_moderated_are_counted_in_words_that_fit() {
+    let d = Dir::new("mod-stale-two");
+    let s = d.sub("s");
+    agreed_and_signed_off(&s);
+    candidate(&s, PRACTICAL, "C002", "E01@lap1", Marks::Top);
+    decide(&s, PRACTICAL, "EA1", "C002", "physics", Decision::Agree, None, "");
+    for c in ["C001", "C002"] {
+        append(
+            &s,
+            PRACTICAL,
+            "physics",
+            c,
+            "E01@lap1",
+            vec![
+                Event::AmendStarted {
+                    reason: "wrong item".into(),
+                },
+                Event::Submitted {
+                    score: 0.0,
+                    max: 0.0,
+                    outcome: StationOutcome::Pass,
+                },
+            ],
+        );
+    }
+    let (code, out) = run_osce(&["status", PRACTICAL, "--sessions", s.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "2 sheets have changed since they were moderated, and their assessors have signed off: the exam lead \
+             decides their results"
+        ),
+        "{out}"
+    );
+}
+
 /// The assessor signed off (and can record nothing more) before a
 /// moderated sheet was amended: the exam lead decides its result, as
 /// `status` says, and the result is then settled.

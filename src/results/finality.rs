@@ -202,17 +202,28 @@ pub fn not_final(
         ));
     }
     if stale > 0 {
-        why.push(format!(
-            "{} changed since it was moderated and must be moderated again, or its result decided (osce decide result)",
-            n(stale, "sheet has", "sheets have")
-        ));
+        why.push(if stale == 1 {
+            "1 sheet has changed since it was moderated and must be moderated again, or its result decided (osce \
+             decide result)"
+                .to_string()
+        } else {
+            format!(
+                "{stale} sheets have changed since they were moderated and must be moderated again, or their results \
+                 decided (osce decide result)"
+            )
+        });
     }
     if locked > 0 {
-        why.push(format!(
-            "{} changed since it was moderated, and its assessor has signed off: the exam lead decides its result \
-             (osce decide result)",
-            n(locked, "sheet has", "sheets have")
-        ));
+        why.push(if locked == 1 {
+            "1 sheet has changed since it was moderated, and its assessor has signed off: the exam lead decides its \
+             result (osce decide result)"
+                .to_string()
+        } else {
+            format!(
+                "{locked} sheets have changed since they were moderated, and their assessors have signed off: the \
+                 exam lead decides their results (osce decide result)"
+            )
+        });
     }
     if differ > 0 {
         why.push(format!(
