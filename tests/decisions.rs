@@ -1144,17 +1144,15 @@ fn assessors_who_differ_are_settled_and_adopted_pass_marks_reach_every_command()
     );
 }
 
-#[test]
-fn adopted_pass_marks_are_used_by_export_without_being_asked() {
-    let d = Dir::new("decide-pass-marks");
-    let folder = d.0.join("s");
-    simulate_forty(&folder);
+/// The standard-setting record of `folder`'s cohort, saved by `osce
+/// report --save-standards` into `d` as `standards.json`.
+fn save_standards(d: &Dir, folder: &Path) -> PathBuf {
     let record = d.0.join("standards.json");
     let (code, out) = osce(&[
         "report",
         OSCE,
         "--sessions",
-        s(&folder),
+        s(folder),
         "--format",
         "csv",
         "--out",
@@ -1165,6 +1163,15 @@ fn adopted_pass_marks_are_used_by_export_without_being_asked() {
         "Standard-setting panel",
     ]);
     assert!(matches!(code, 0 | 1), "{out}");
+    record
+}
+
+#[test]
+fn adopted_pass_marks_are_used_by_export_without_being_asked() {
+    let d = Dir::new("decide-pass-marks");
+    let folder = d.0.join("s");
+    simulate_forty(&folder);
+    let record = save_standards(&d, &folder);
     let (code, out) = osce(&[
         "decide",
         "pass-marks",
@@ -1212,22 +1219,7 @@ fn pass_marks_tried_but_not_adopted_leave_every_result_provisional_in_results_cs
     let d = Dir::new("decide-tried");
     let folder = d.0.join("s");
     simulate_forty(&folder);
-    let record = d.0.join("standards.json");
-    let (code, out) = osce(&[
-        "report",
-        OSCE,
-        "--sessions",
-        s(&folder),
-        "--format",
-        "csv",
-        "--out",
-        s(&d.0.join("report")),
-        "--save-standards",
-        s(&record),
-        "--by",
-        "Standard-setting panel",
-    ]);
-    assert!(matches!(code, 0 | 1), "{out}");
+    let record = save_standards(&d, &folder);
     let provisional = |out: &Path| {
         let table = rows(&out.join("results.csv"));
         let c = col(&table, "provisional");
