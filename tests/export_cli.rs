@@ -555,7 +555,8 @@ fn marks_csv_maps_results_and_adds_constant_columns() {
 
 /// The workbook holds a sheet per CSV file with the same cells: numbers as
 /// numbers, text as the text (a spreadsheet never runs a workbook's text
-/// cell as a formula, so it needs no apostrophe), the header row first.
+/// cell as a formula, so it needs no apostrophe), the header row first;
+/// but for items.csv, a sheet per station with a column per item.
 #[test]
 fn the_workbook_holds_the_same_cells_as_the_csv_files() {
     use calamine::{Data, Reader, Xlsx, open_workbook};
@@ -575,11 +576,15 @@ fn the_workbook_holds_the_same_cells_as_the_csv_files() {
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).expect("workbook").permissions());
     assert_eq!(mode & 0o777, 0o600, "owner only");
     let mut book: Xlsx<_> = open_workbook(&path).expect("an xlsx workbook");
-    assert_eq!(
-        book.sheet_names(),
-        ["results", "stations", "items", "marks", "moderation"]
-    );
-    for name in ["results", "stations", "items", "marks", "moderation"] {
+    // The CSV files' sheets, then a sheet of items for each station scored.
+    let scored = ["shoulder", "knee", "ankle", "elbow", "physics", "professional"];
+    let expected: Vec<String> = ["results", "stations", "marks", "moderation"]
+        .into_iter()
+        .map(String::from)
+        .chain(scored.iter().map(|s| format!("items {s}")))
+        .collect();
+    assert_eq!(book.sheet_names(), expected);
+    for name in ["results", "stations", "marks", "moderation"] {
         let range = book.worksheet_range(name).expect("sheet");
         let (headers, rows) = read_csv(&out.join(format!("{name}.csv")));
         let cells: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
@@ -605,6 +610,89 @@ fn the_workbook_holds_the_same_cells_as_the_csv_files() {
             }
         }
     }
+    // items.csv, a row per item, is a row per examiner's sheet in its
+    // station's sheet, a column per item (its text in the column's note):
+    // every item's marks, or its level where it gives no marks, at the
+    // candidate's row and the item's column, and nothing else.
+    let (headers, rows) = read_csv(&out.join("items.csv"));
+    let at = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let mut filled = 0;
+    for station in scored {
+        let sheet = book.worksheet_range(&format!("items {station}")).expect("sheet");
+        let cells: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+        assert_eq!(
+            cells[0][..3],
+            [
+                Data::from("candidate_id"),
+                Data::from("examiner"),
+                Data::from("device")
+            ]
+        );
+        for row in rows.iter().filter(|r| r[at("station")] == station) {
+            let line = cells
+                .iter()
+                .position(|c| {
+                    c[..3]
+                        == [
+                            Data::from(row[at("candidate_id")].as_str()),
+                            Data::from(row[at("examiner")].as_str()),
+                            Data::from(row[at("device")].as_str()),
+                        ]
+                })
+                .unwrap_or_else(|| panic!("a row for {row:?}"));
+            let column = cells[0]
+                .iter()
+                .position(|h| h == &Data::from(row[at("item")].as_str()))
+                .unwrap_or_else(|| panic!("a column for {row:?}"));
+            let expected = match (row[at("marks")].as_str(), row[at("level")].as_str()) {
+                ("", "") => Data::Empty,
+                ("", level) => Data::from(level),
+                (marks, _) => Data::Float(marks.parse().expect("marks")),
+            };
+            assert_eq!(
+                cells[line].get(column).unwrap_or(&Data::Empty),
+                &expected,
+                "{row:?}"
+            );
+            filled += usize::from(expected != Data::Empty);
+        }
+        let cells_given = cells[1..]
+            .iter()
+            .map(|r| r[3..].iter().filter(|c| **c != Data::Empty).count())
+            .sum::<usize>();
+        let rows_given = rows
+            .iter()
+            .filter(|r| {
+                r[at("station")] == station && (!r[at("marks")].is_empty() || !r[at("level")].is_empty())
+            })
+            .count();
+        assert_eq!(
+            cells_given, rows_given,
+            "{station}: nothing more than items.csv says"
+        );
+    }
+    assert!(filled > 20, "items are in the workbook: {filled}");
+    // docs/export-format.md's example of a station's sheet has its columns.
+    let doc = std::fs::read_to_string("docs/export-format.md").expect("doc");
+    let example = doc
+        .split("### A sheet per station's items")
+        .nth(1)
+        .and_then(|s| s.split("```csv\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("an example");
+    let example: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(example.as_bytes())
+        .records()
+        .map(|r| r.expect("a CSV row").iter().map(String::from).collect())
+        .collect();
+    let shoulder = book.worksheet_range("items shoulder").expect("sheet");
+    let header: Vec<Data> = example[0].iter().map(|h| Data::from(h.as_str())).collect();
+    assert_eq!(shoulder.rows().next().map(<[Data]>::to_vec), Some(header));
+    assert!(
+        example[1..].iter().all(|r| r.len() == example[0].len()),
+        "{example:?}"
+    );
     // The neutralised feedback is plain text in the workbook.
     let stations = book.worksheet_range("stations").expect("sheet");
     assert!(

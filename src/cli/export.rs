@@ -223,7 +223,10 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                             "; {rows} cut short at Excel's limit of 1,048,576 rows: the CSV files hold every row"
                         )
                     };
-                    outln!("wrote {} (a sheet for each CSV file{cut})", path.display());
+                    outln!(
+                        "wrote {} (a sheet for each CSV file, and for items.csv a sheet per station: a row per sheet, a column per item{cut})",
+                        path.display()
+                    );
                 } else {
                     outln!("wrote {} ({rows} rows)", path.display());
                 }

@@ -1159,7 +1159,8 @@ pub fn write_export(
             .map(|t| (t.name, t.columns.iter().map(|(_, kind)| *kind).collect()))
             .collect();
         let mut book =
-            crate::results::workbook::Builder::new(&kinds).map_err(|e| ExportError::Csv(e.to_string()))?;
+            crate::results::workbook::Builder::new(&kinds, &crate::results::workbook::item_grids(rubric))
+                .map_err(|e| ExportError::Csv(e.to_string()))?;
         write_parts(
             rubric,
             cohort,

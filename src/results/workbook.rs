@@ -1,24 +1,39 @@
 //! The export as one Excel workbook, for those who live in Excel: a sheet
 //! per CSV file, with the same cells, numbers as numbers, the header row
-//! frozen and bold. The CSV files stay as they are, for machines.
+//! frozen and bold; but items.csv, a row per item marked (a million rows
+//! in a large exam, past what Excel opens at ease), becomes a sheet per
+//! station, a row per sheet and a column per item. The CSV files stay as
+//! they are, for machines.
 //!
 //! The workbook is made from the CSV files as they are written: each
 //! piece written into a file is read back into the workbook, so it can
 //! never say anything the CSV files do not. Export writes it on a thread
 //! of its own while the next candidates' rows are made. Sheets are
 //! written in the workbook library's constant-memory mode: a million rows
-//! of items take no more memory than a hundred.
+//! take no more memory than a hundred.
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use std::collections::HashMap;
+
+use rust_xlsxwriter::{Format, Note, Workbook, Worksheet, XlsxError};
 
 use crate::results::export::Kind;
+use crate::rubric::Rubric;
 
 /// The workbook's file name in the export folder.
 pub const WORKBOOK: &str = "export.xlsx";
 
+/// The CSV file whose rows become a sheet per station.
+const ITEMS: &str = "items.csv";
+
 /// The most rows a worksheet can hold (Excel's limit), the header's
 /// included.
 const MAX_ROWS: usize = 1_048_576;
+
+/// The longest name Excel gives a sheet.
+const MAX_SHEET_NAME: usize = 31;
+
+/// The columns of a station's items sheet before its items.
+const GRID_KEYS: [&str; 3] = ["candidate_id", "examiner", "device"];
 
 /// What went wrong making the workbook.
 #[derive(Debug, thiserror::Error)]
@@ -29,21 +44,112 @@ pub enum WorkbookError {
     Xlsx(#[from] XlsxError),
 }
 
+/// A station's items, as its sheet of the workbook lays them out: a
+/// column per item, in the rubric's order, then the global rating where
+/// the station has one.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    pub station: String,
+    /// Each column's item: (id, text).
+    pub items: Vec<(String, String)>,
+}
+
+/// The item sheets of `rubric`'s export: one per station scored.
+pub fn item_grids(rubric: &Rubric) -> Vec<Grid> {
+    rubric
+        .scored_stations()
+        .map(|station| {
+            let mut items: Vec<(String, String)> = station
+                .items
+                .iter()
+                .map(|i| (i.id.clone(), i.text.clone()))
+                .collect();
+            if station.global_rating.is_some() {
+                items.push((
+                    crate::store::Unmarked::GLOBAL_RATING.to_string(),
+                    "Global rating (not added to the score)".to_string(),
+                ));
+            }
+            Grid {
+                station: station.id.clone(),
+                items,
+            }
+        })
+        .collect()
+}
+
 /// One sheet of the workbook as it is made.
 struct Sheet {
-    /// The CSV file it is made from.
-    file: String,
-    kinds: Vec<Kind>,
+    /// The worksheet's index in the workbook.
+    index: usize,
+    /// The sheet's name, for a message.
+    name: String,
     /// Rows written so far, the header's included.
     rows: usize,
     /// Cut short at Excel's row limit.
     cut: bool,
 }
 
-/// The workbook as it is made, a sheet per CSV file.
+/// A CSV file made into a sheet of its own, cell for cell.
+struct Copied {
+    file: String,
+    kinds: Vec<Kind>,
+    sheet: Sheet,
+}
+
+/// A cell of a station's items sheet.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Empty,
+    Number(f64),
+    Text(String),
+}
+
+/// A station's items sheet as it is made.
+struct GridSheet {
+    sheet: Sheet,
+    /// Each item's column, by id.
+    columns: HashMap<String, u16>,
+    width: usize,
+}
+
+/// The columns of items.csv the item sheets read, by position.
+struct ItemColumns {
+    candidate: usize,
+    station: usize,
+    item: usize,
+    level: usize,
+    marks: usize,
+    examiner: usize,
+    device: usize,
+}
+
+/// The row of a station's items sheet being gathered from items.csv's
+/// rows, one per item of one examiner's sheet (they come together).
+struct Pending {
+    grid: usize,
+    /// Candidate, examiner, device.
+    key: [String; 3],
+    cells: Vec<Cell>,
+}
+
+/// items.csv made into a sheet per station.
+struct Pivot {
+    file: String,
+    columns: Option<ItemColumns>,
+    grids: Vec<GridSheet>,
+    by_station: HashMap<String, usize>,
+    pending: Option<Pending>,
+}
+
+/// The workbook as it is made: a sheet per CSV file, but for items.csv,
+/// a sheet per station.
 pub struct Builder {
     workbook: Workbook,
-    sheets: Vec<Sheet>,
+    /// By the CSV file's position in `new`'s list; `None` for items.csv.
+    copied: Vec<Option<Copied>>,
+    /// items.csv's rows, by its position in `new`'s list.
+    pivot: Option<(usize, Pivot)>,
     bold: Format,
     /// The most rows a sheet takes: Excel's limit.
     limit: usize,
@@ -51,46 +157,112 @@ pub struct Builder {
 
 impl Builder {
     /// A workbook of a sheet per `(CSV file name, kind of each column)`,
-    /// in order; each sheet is named for its file, without `.csv`.
-    pub fn new(files: &[(&str, Vec<Kind>)]) -> Result<Builder, WorkbookError> {
+    /// in order, each named for its file without `.csv`; then, for
+    /// items.csv, a sheet per station of `grids`.
+    pub fn new(files: &[(&str, Vec<Kind>)], grids: &[Grid]) -> Result<Builder, WorkbookError> {
         let mut workbook = Workbook::new();
         // The fastest deflate: the workbook is a copy of the CSV files,
         // written on every export, and most of its time went on
         // compressing at the default level (BENCHMARKS.md).
         workbook.set_zip_compression_level(1);
-        let mut sheets = Vec::new();
-        for (file, kinds) in files {
+        let bold = Format::new().set_bold();
+        let mut copied = Vec::new();
+        let mut pivot = None;
+        let mut taken: Vec<String> = Vec::new();
+        for (i, (file, kinds)) in files.iter().enumerate() {
+            if *file == ITEMS {
+                pivot = Some(i);
+                copied.push(None);
+                continue;
+            }
+            let name = file.trim_end_matches(".csv").to_string();
             let worksheet = workbook.add_worksheet_with_constant_memory()?;
-            worksheet.set_name(file.trim_end_matches(".csv"))?;
+            worksheet.set_name(&name)?;
             worksheet.set_freeze_panes(1, 0)?;
-            sheets.push(Sheet {
+            taken.push(name.to_lowercase());
+            copied.push(Some(Copied {
                 file: file.to_string(),
                 kinds: kinds.clone(),
-                rows: 0,
-                cut: false,
-            });
+                sheet: Sheet {
+                    index: workbook_len(&mut workbook) - 1,
+                    name,
+                    rows: 0,
+                    cut: false,
+                },
+            }));
         }
+        let pivot = match pivot {
+            Some(i) => {
+                let mut sheets = Vec::new();
+                let mut by_station = HashMap::new();
+                for (n, grid) in grids.iter().enumerate() {
+                    let name = sheet_name(&grid.station, n + 1, &taken);
+                    taken.push(name.to_lowercase());
+                    let worksheet = workbook.add_worksheet_with_constant_memory()?;
+                    worksheet.set_name(&name)?;
+                    // The header and the candidate stay in view.
+                    worksheet.set_freeze_panes(1, 1)?;
+                    let mut columns = HashMap::new();
+                    for (c, key) in GRID_KEYS.iter().enumerate() {
+                        header(worksheet, c as u16, key, &bold)?;
+                    }
+                    for (c, (id, text)) in grids[n].items.iter().enumerate() {
+                        let c = (GRID_KEYS.len() + c) as u16;
+                        header(worksheet, c, id, &bold)?;
+                        // The item's words, shown over its column's head.
+                        worksheet.insert_note(0, c, &Note::new(text).add_author_prefix(false))?;
+                        columns.insert(id.clone(), c);
+                    }
+                    by_station.insert(grid.station.clone(), n);
+                    sheets.push(GridSheet {
+                        sheet: Sheet {
+                            index: workbook_len(&mut workbook) - 1,
+                            name,
+                            rows: 1,
+                            cut: false,
+                        },
+                        width: GRID_KEYS.len() + grid.items.len(),
+                        columns,
+                    });
+                }
+                Some((
+                    i,
+                    Pivot {
+                        file: ITEMS.to_string(),
+                        columns: None,
+                        grids: sheets,
+                        by_station,
+                        pending: None,
+                    },
+                ))
+            }
+            None => None,
+        };
         Ok(Builder {
             workbook,
-            sheets,
-            bold: Format::new().set_bold(),
+            copied,
+            pivot,
+            bold,
             limit: MAX_ROWS,
         })
     }
 
-    /// Adds to sheet `i` the rows of `csv`, whole CSV records as just
-    /// written to its file (the first of them the header).
+    /// Adds the rows of `csv`, whole CSV records as just written to the
+    /// `i`th file of `new`'s list (the first of them the header).
     pub fn add(&mut self, i: usize, csv: &[u8]) -> Result<(), WorkbookError> {
-        let Some(sheet) = self.sheets.get_mut(i) else {
+        if let Some((p, pivot)) = &mut self.pivot
+            && *p == i
+        {
+            return pivot.add(&mut self.workbook, csv, self.limit);
+        }
+        let Some(Some(copied)) = self.copied.get_mut(i) else {
             return Ok(());
         };
-        let worksheet = self.workbook.worksheet_from_index(i)?;
+        let sheet = &mut copied.sheet;
+        let worksheet = self.workbook.worksheet_from_index(sheet.index)?;
         let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(csv);
         let mut record = csv::StringRecord::new();
-        while reader.read_record(&mut record).map_err(|e| WorkbookError::Csv {
-            file: sheet.file.clone(),
-            message: e.to_string(),
-        })? {
+        while read(&mut reader, &mut record, &copied.file)? {
             if sheet.rows == self.limit {
                 sheet.cut = true;
                 break;
@@ -99,14 +271,13 @@ impl Builder {
             for (col, cell) in record.iter().enumerate() {
                 let c = col as u16;
                 if sheet.rows == 0 {
-                    worksheet.write_string_with_format(r, c, plain(cell), &self.bold)?;
-                    worksheet.set_column_width(c, (cell.chars().count() + 2).clamp(10, 40) as f64)?;
+                    header(worksheet, c, cell, &self.bold)?;
                     continue;
                 }
                 if cell.is_empty() {
                     continue;
                 }
-                match sheet.kinds.get(col) {
+                match copied.kinds.get(col) {
                     Some(Kind::Number) => match cell.parse::<f64>() {
                         Ok(n) => worksheet.write_number(r, c, n)?,
                         Err(_) => worksheet.write_string(r, c, cell)?,
@@ -122,13 +293,173 @@ impl Builder {
     /// Writes the workbook into `file`, and returns the sheets cut short
     /// at Excel's row limit (their CSV file holds every row).
     pub fn save(mut self, file: &mut std::fs::File) -> Result<Vec<String>, WorkbookError> {
-        self.workbook.save_to_writer(file)?;
-        Ok(self
-            .sheets
+        let mut cut: Vec<String> = self
+            .copied
             .iter()
-            .filter(|s| s.cut)
-            .map(|s| s.file.trim_end_matches(".csv").to_string())
-            .collect())
+            .flatten()
+            .filter(|c| c.sheet.cut)
+            .map(|c| c.sheet.name.clone())
+            .collect();
+        if let Some((_, pivot)) = &mut self.pivot {
+            pivot.flush(&mut self.workbook, self.limit)?;
+            cut.extend(
+                pivot
+                    .grids
+                    .iter()
+                    .filter(|g| g.sheet.cut)
+                    .map(|g| g.sheet.name.clone()),
+            );
+        }
+        self.workbook.save_to_writer(file)?;
+        Ok(cut)
+    }
+}
+
+impl Pivot {
+    /// Gathers items.csv's rows into the rows of the stations' sheets,
+    /// writing each once its examiner's sheet is whole.
+    fn add(&mut self, workbook: &mut Workbook, csv: &[u8], limit: usize) -> Result<(), WorkbookError> {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(csv);
+        let mut record = csv::StringRecord::new();
+        while read(&mut reader, &mut record, &self.file)? {
+            let Some(at) = &self.columns else {
+                self.columns = Some(self.header(&record)?);
+                continue;
+            };
+            let field = |i: usize| record.get(i).unwrap_or("");
+            let (station, item) = (field(at.station), field(at.item));
+            let key = [field(at.candidate), field(at.examiner), field(at.device)];
+            let Some(&grid) = self.by_station.get(station) else {
+                return Err(self.unknown(format!("station \"{station}\" is not one of the rubric's")));
+            };
+            let Some(&column) = self.grids[grid].columns.get(item) else {
+                return Err(self.unknown(format!("item \"{item}\" is not one of station {station}'s")));
+            };
+            let cell = match (field(at.marks), field(at.level)) {
+                ("", "") => Cell::Empty,
+                ("", level) => Cell::Text(plain(level).to_string()),
+                (marks, level) => match marks.parse::<f64>() {
+                    Ok(n) => Cell::Number(n),
+                    Err(_) => Cell::Text(plain(level).to_string()),
+                },
+            };
+            let same = self
+                .pending
+                .as_ref()
+                .is_some_and(|p| p.grid == grid && p.key.iter().zip(key).all(|(a, b)| a == b));
+            if !same {
+                self.flush(workbook, limit)?;
+                self.pending = Some(Pending {
+                    grid,
+                    key: key.map(str::to_string),
+                    cells: vec![Cell::Empty; self.grids[grid].width - GRID_KEYS.len()],
+                });
+            }
+            if let Some(p) = &mut self.pending {
+                p.cells[column as usize - GRID_KEYS.len()] = cell;
+            }
+        }
+        Ok(())
+    }
+
+    /// The positions of the columns read, from items.csv's header.
+    fn header(&self, record: &csv::StringRecord) -> Result<ItemColumns, WorkbookError> {
+        let at = |name: &str| {
+            record
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| WorkbookError::Csv {
+                    file: self.file.clone(),
+                    message: format!("its header has no column {name}"),
+                })
+        };
+        Ok(ItemColumns {
+            candidate: at("candidate_id")?,
+            station: at("station")?,
+            item: at("item")?,
+            level: at("level")?,
+            marks: at("marks")?,
+            examiner: at("examiner")?,
+            device: at("device")?,
+        })
+    }
+
+    fn unknown(&self, message: String) -> WorkbookError {
+        WorkbookError::Csv {
+            file: self.file.clone(),
+            message,
+        }
+    }
+
+    /// Writes the row gathered so far, if any, into its station's sheet.
+    fn flush(&mut self, workbook: &mut Workbook, limit: usize) -> Result<(), WorkbookError> {
+        let Some(p) = self.pending.take() else {
+            return Ok(());
+        };
+        let sheet = &mut self.grids[p.grid].sheet;
+        if sheet.rows == limit {
+            sheet.cut = true;
+            return Ok(());
+        }
+        let worksheet = workbook.worksheet_from_index(sheet.index)?;
+        let r = sheet.rows as u32;
+        for (c, key) in p.key.iter().enumerate() {
+            if !key.is_empty() {
+                worksheet.write_string(r, c as u16, key)?;
+            }
+        }
+        for (c, cell) in p.cells.iter().enumerate() {
+            let c = (GRID_KEYS.len() + c) as u16;
+            match cell {
+                Cell::Empty => continue,
+                Cell::Number(n) => worksheet.write_number(r, c, *n)?,
+                Cell::Text(t) => worksheet.write_string(r, c, t)?,
+            };
+        }
+        sheet.rows += 1;
+        Ok(())
+    }
+}
+
+/// The number of sheets in `workbook`.
+fn workbook_len(workbook: &mut Workbook) -> usize {
+    workbook.worksheets_mut().len()
+}
+
+/// Reads the next CSV record of `file`'s rows.
+fn read(
+    reader: &mut csv::Reader<&[u8]>,
+    record: &mut csv::StringRecord,
+    file: &str,
+) -> Result<bool, WorkbookError> {
+    reader.read_record(record).map_err(|e| WorkbookError::Csv {
+        file: file.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// Writes a header cell, bold, its column as wide as it needs within reason.
+fn header(worksheet: &mut Worksheet, c: u16, text: &str, bold: &Format) -> Result<(), XlsxError> {
+    worksheet.write_string_with_format(0, c, plain(text), bold)?;
+    worksheet.set_column_width(c, (text.chars().count() + 2).clamp(10, 40) as f64)?;
+    Ok(())
+}
+
+/// The name of station `id`'s items sheet, the `n`th: `items ID`, or
+/// `items #N` where that is longer than Excel allows or is already taken
+/// (`taken` in lower case: Excel's names ignore case).
+fn sheet_name(id: &str, n: usize, taken: &[String]) -> String {
+    let name = format!("items {id}");
+    if name.chars().count() <= MAX_SHEET_NAME && !taken.contains(&name.to_lowercase()) {
+        return name;
+    }
+    let mut k = n;
+    loop {
+        let name = format!("items #{k}");
+        if !taken.contains(&name.to_lowercase()) {
+            return name;
+        }
+        k += 1;
     }
 }
 
@@ -144,7 +475,7 @@ fn plain(cell: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{Builder, Kind, plain};
+    use super::{Builder, Grid, Kind, plain, sheet_name};
     use calamine::{Data, Reader, Xlsx};
 
     /// Rows come a part at a time; a sheet that reaches the row limit is
@@ -152,10 +483,13 @@ mod tests {
     /// other sheets are whole.
     #[test]
     fn rows_added_a_part_at_a_time_are_cut_at_the_limit_and_the_sheet_named() {
-        let mut book = Builder::new(&[
-            ("items.csv", vec![Kind::Text, Kind::Number]),
-            ("marks.csv", vec![Kind::Text]),
-        ])
+        let mut book = Builder::new(
+            &[
+                ("stations.csv", vec![Kind::Text, Kind::Number]),
+                ("marks.csv", vec![Kind::Text]),
+            ],
+            &[],
+        )
         .expect("workbook");
         book.limit = 4;
         book.add(0, b"item,marks\n").expect("header");
@@ -168,10 +502,10 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("dir");
         let path = dir.join("export.xlsx");
         let mut file = std::fs::File::create(&path).expect("file");
-        assert_eq!(book.save(&mut file).expect("saved"), ["items"]);
+        assert_eq!(book.save(&mut file).expect("saved"), ["stations"]);
         drop(file);
         let mut read: Xlsx<_> = calamine::open_workbook(&path).expect("read back");
-        let items = read.worksheet_range("items").expect("items");
+        let items = read.worksheet_range("stations").expect("stations");
         let rows: Vec<Vec<Data>> = items.rows().map(<[Data]>::to_vec).collect();
         assert_eq!(
             rows,
@@ -185,6 +519,93 @@ mod tests {
         let marks = read.worksheet_range("marks").expect("marks");
         assert_eq!(marks.get_value((1, 0)), Some(&Data::String("=1+1".into())));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// items.csv's rows, an item a row, become a row per examiner's sheet
+    /// in its station's sheet, whatever part of the file each row comes
+    /// in: marks as numbers, a level without marks as its words, an item
+    /// not given empty.
+    #[test]
+    fn items_rows_become_a_row_per_sheet_in_its_stations_sheet() {
+        let grid = |station: &str, items: &[&str]| Grid {
+            station: station.to_string(),
+            items: items
+                .iter()
+                .map(|i| (i.to_string(), format!("{i} text")))
+                .collect(),
+        };
+        let mut book = Builder::new(
+            &[("items.csv", vec![]), ("marks.csv", vec![Kind::Text])],
+            &[grid("knee", &["a", "b", "global_rating"]), grid("hip", &["c"])],
+        )
+        .expect("workbook");
+        let header = b"candidate_id,station,item,level,marks,examiner,device\n";
+        book.add(0, header).expect("header");
+        book.add(0, b"C1,knee,a,Done,2,E1,lap1\nC1,knee,b,not observed,,E1,lap1\n")
+            .expect("part");
+        book.add(
+            0,
+            b"C1,knee,global_rating,Good,,E1,lap1\nC1,knee,a,Done,1.5,E2,lap2\n",
+        )
+        .expect("part");
+        book.add(0, b"C1,hip,c,'=x,3,E3,lap3\nC2,knee,b,,,E1,lap1\n")
+            .expect("part");
+        let dir = std::env::temp_dir().join(format!("osce-workbook-grid-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("export.xlsx");
+        let mut file = std::fs::File::create(&path).expect("file");
+        assert!(book.save(&mut file).expect("saved").is_empty());
+        drop(file);
+        let mut read: Xlsx<_> = calamine::open_workbook(&path).expect("read back");
+        assert_eq!(read.sheet_names(), ["marks", "items knee", "items hip"]);
+        let s = |t: &str| Data::String(t.to_string());
+        let knee: Vec<Vec<Data>> = read
+            .worksheet_range("items knee")
+            .expect("knee")
+            .rows()
+            .map(<[Data]>::to_vec)
+            .collect();
+        assert_eq!(
+            knee,
+            [
+                vec![
+                    s("candidate_id"),
+                    s("examiner"),
+                    s("device"),
+                    s("a"),
+                    s("b"),
+                    s("global_rating")
+                ],
+                vec![
+                    s("C1"),
+                    s("E1"),
+                    s("lap1"),
+                    Data::Float(2.0),
+                    s("not observed"),
+                    s("Good")
+                ],
+                vec![
+                    s("C1"),
+                    s("E2"),
+                    s("lap2"),
+                    Data::Float(1.5),
+                    Data::Empty,
+                    Data::Empty
+                ],
+                vec![s("C2"), s("E1"), s("lap1"), Data::Empty, Data::Empty, Data::Empty],
+            ]
+        );
+        let hip = read.worksheet_range("items hip").expect("hip");
+        assert_eq!(hip.get_value((1, 3)), Some(&Data::Float(3.0)));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_stations_sheet_name_too_long_or_taken_is_numbered() {
+        let taken = vec!["results".to_string(), "items knee".to_string()];
+        assert_eq!(sheet_name("hip", 2, &taken), "items hip");
+        assert_eq!(sheet_name("KNEE", 3, &taken), "items #3");
+        assert_eq!(sheet_name(&"x".repeat(30), 4, &taken), "items #4");
     }
 
     #[test]
