@@ -348,12 +348,25 @@ fn a_results_file_is_checked_whole_and_a_recorded_result_changes_only_on_purpose
     fs::write(&example, doc_example()).expect("write");
     let (code, out) = decide_components(&folder, &roster, &example, &[]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("2 component results to record"), "{out}");
+    assert!(out.contains("4 component results to record"), "{out}");
+    // A logbook missed: absent counts as a fail, deferred defers the
+    // candidate.
+    let (_, status) = run_osce(&["status", FCA, "--sessions", s(&folder), "--roster", s(&roster)]);
+    assert!(
+        status.contains("logbook FAIL: absent, counted as a fail; no logbook submitted"),
+        "{status}"
+    );
+    assert!(
+        status.contains("SIM00004   DEFERRED")
+            && status
+                .contains("logbook DEFERRED: extension to the August sitting (mitigating circumstances)"),
+        "{status}"
+    );
     // Again: nothing new.
     let (code, out) = decide_components(&folder, &roster, &example, &[]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("0 component results to record (0 corrected), 2 already recorded"),
+        out.contains("0 component results to record (0 corrected), 4 already recorded"),
         "{out}"
     );
 
@@ -781,6 +794,26 @@ fn weighted_module(d: &Dir, marks_csv: &str) -> String {
     s(&path).to_string()
 }
 
+/// `osce decide components` of the weighted module's written assignment
+/// results in `file`, with `extra` arguments.
+fn decide_written(rubric: &str, folder: &Path, file: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec![
+        "decide",
+        "components",
+        rubric,
+        "--sessions",
+        s(folder),
+        "--file",
+        s(file),
+        "--by",
+        "Module leader",
+        "--reason",
+        "Written assignment marks from the VLE",
+    ];
+    args.extend(extra);
+    run_osce(&args)
+}
+
 /// marks.csv of a module of weighted components uploads the module mark
 /// (the viva's half and the written assignment's half), not the viva's
 /// percentage alone; `module_mark` can be asked for by name, and a
@@ -836,20 +869,7 @@ fn a_weighted_module_uploads_its_module_mark() {
     // as under 1 percent.
     let shares = d.0.join("shares.csv");
     fs::write(&shares, "candidate_id,component,result\r\nC001,written,0.57\r\n").expect("write");
-    let (code, out) = run_osce(&[
-        "decide",
-        "components",
-        &rubric,
-        "--sessions",
-        s(&folder),
-        "--file",
-        s(&shares),
-        "--by",
-        "Module leader",
-        "--reason",
-        "Written assignment marks from the VLE",
-        "--dry-run",
-    ]);
+    let (code, out) = decide_written(&rubric, &folder, &shares, &["--dry-run"]);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(
@@ -864,19 +884,7 @@ fn a_weighted_module_uploads_its_module_mark() {
         "candidate_id,component,result\nC001,written,40\nC002,written,70\nC003,written,49.92\nC004,written,39.96\n",
     )
     .expect("write");
-    let (code, out) = run_osce(&[
-        "decide",
-        "components",
-        &rubric,
-        "--sessions",
-        s(&folder),
-        "--file",
-        s(&results),
-        "--by",
-        "Module leader",
-        "--reason",
-        "Written assignment marks from the VLE",
-    ]);
+    let (code, out) = decide_written(&rubric, &folder, &results, &[]);
     assert_eq!(code, 0, "{out}");
     let export = d.sub("export");
     run_osce(&["export", &rubric, "--sessions", s(&folder), "--out", s(&export)]);
@@ -958,4 +966,85 @@ fn a_weighted_module_uploads_its_module_mark() {
             && out.contains("field: \"module_mark\""),
         "{out}"
     );
+}
+
+/// A candidate who missed a component assessed outside the stations (the
+/// written assignment) is recorded `absent` (it counts as 0%, and fails
+/// its pass mark) or `deferred` (no result at this sitting): either way
+/// the module's results become final, which they could never be while
+/// the component had no result. A word that is neither is refused with
+/// both offered.
+#[test]
+fn a_component_missed_is_recorded_absent_or_deferred_and_the_results_become_final() {
+    let d = Dir::new("components-absent");
+    let folder = d.sub("s");
+    let rubric = weighted_module(&d, "");
+    for (i, c) in ["C001", "C002", "C003"].into_iter().enumerate() {
+        common::sheet(
+            &folder,
+            &rubric,
+            "viva",
+            c,
+            "E01@lap1",
+            common::Marks::Top,
+            true,
+            10 + 30 * i as i64,
+        );
+    }
+    let typo = d.0.join("typo.csv");
+    fs::write(&typo, "candidate_id,component,result\nC002,written,abs\n").expect("write");
+    let (code, out) = decide_written(&rubric, &folder, &typo, &["--dry-run"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("\"abs\" is not a result for written, which is a percentage")
+            && out.contains("absent (counted as 0% or a fail) or deferred"),
+        "{out}"
+    );
+    let results = d.0.join("written.csv");
+    fs::write(
+        &results,
+        "candidate_id,component,result,note\nC001,written,60,\nC002,written,Absent,did not submit\nC003,written,deferred,\
+         extension to the August sitting\n",
+    )
+    .expect("write");
+    let (code, out) = decide_written(&rubric, &folder, &results, &[]);
+    assert_eq!(code, 0, "{out}");
+    let export = d.sub("export");
+    let (code, out) = run_osce(&["export", &rubric, "--sessions", s(&folder), "--out", s(&export)]);
+    assert_eq!(code, 0, "every result is final: {out}");
+    let rows = csv_rows(&export.join("results.csv"));
+    let (result, reasons, components) = (
+        col(&rows, "final_result"),
+        col(&rows, "reasons"),
+        col(&rows, "components"),
+    );
+    let row = |c: &str| rows.iter().find(|r| r[0] == c).expect(c);
+    assert_eq!(row("C001")[result], "PASS");
+    assert_eq!(row("C002")[result], "FAIL");
+    assert!(
+        row("C002")[reasons].contains(
+            "component 'Written assignment' failed (0%, weight 50%): absent, counted as 0%; did not submit"
+        ),
+        "{:?}",
+        row("C002")
+    );
+    assert!(
+        row("C002")[components].contains("written: FAIL (0%)"),
+        "{:?}",
+        row("C002")
+    );
+    assert_eq!(row("C003")[result], "DEFERRED");
+    assert!(
+        row("C003")[reasons]
+            .contains("component 'Written assignment': written: DEFERRED, extension to the August sitting"),
+        "{:?}",
+        row("C003")
+    );
+    let marks = csv_rows(&export.join("marks.csv"));
+    let mark = |c: &str| marks.iter().find(|r| r[0] == c).expect(c).clone();
+    assert_eq!(mark("C002"), ["C002", "50", "FAIL"]);
+    assert_eq!(mark("C003"), ["C003", "", "DEFERRED"]);
+    let (code, out) = run_osce(&["status", &rubric, "--sessions", s(&folder)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("with no result yet"), "{out}");
 }

@@ -705,21 +705,46 @@ fn results_of_part(
                     .components
                     .iter()
                     .map(|c| {
-                        // A failed part recorded with a note says why.
-                        let note = r
+                        use osce::results::decisions::{ComponentValue, Ruling};
+                        let recorded = r
                             .component_decisions
                             .iter()
                             .find(|(id, _)| *id == c.component)
                             .and_then(|(_, h)| match &h.ruling {
-                                osce::results::decisions::Ruling::Component { note, .. }
-                                    if !note.is_empty() && c.outcome == osce::scoring::Outcome::Fail =>
-                                {
-                                    Some(format!(": {note}"))
-                                }
+                                Ruling::Component { result, note, .. } => Some((*result, note.as_str())),
                                 _ => None,
-                            })
-                            .unwrap_or_default();
-                        format!("{} {}{note}", c.component, c.outcome)
+                            });
+                        let then = |note: &str| {
+                            if note.is_empty() {
+                                String::new()
+                            } else {
+                                format!("; {note}")
+                            }
+                        };
+                        // A part missed says so; a failed part recorded
+                        // with a note says why.
+                        let (word, why) = match recorded {
+                            Some((ComponentValue::Deferred, note)) => ("DEFERRED".to_string(), then(note)),
+                            Some((ComponentValue::Absent, note)) => (
+                                c.outcome.to_string(),
+                                format!(
+                                    ": absent, {}{}",
+                                    ComponentValue::absent_counts_as(c.weight.is_some()),
+                                    then(note)
+                                ),
+                            ),
+                            Some((_, note))
+                                if !note.is_empty() && c.outcome == osce::scoring::Outcome::Fail =>
+                            {
+                                (c.outcome.to_string(), format!(": {note}"))
+                            }
+                            _ => (c.outcome.to_string(), String::new()),
+                        };
+                        let why = match why.strip_prefix("; ") {
+                            Some(rest) => format!(": {rest}"),
+                            None => why,
+                        };
+                        format!("{} {word}{why}", c.component)
                     })
                     .chain(r.final_result.module_mark_words())
                     .collect();

@@ -301,7 +301,8 @@ pub fn parse_components(
 }
 
 /// The result a cell gives for component `c`: a percentage from 0 to 100
-/// for a weighted component, `pass` or `fail` for a pass/fail one.
+/// for a weighted component, `pass` or `fail` for a pass/fail one; for
+/// either, `absent` or `deferred`.
 fn value(
     line: usize,
     c: &crate::rubric::Component,
@@ -310,6 +311,15 @@ fn value(
 ) -> Option<ComponentValue> {
     let problem =
         |message: String, help: &str| ComponentProblem::new(Some(line), Some("result"), message, help);
+    // Missed: absent (counted as 0% or a fail), or deferred to a later
+    // sitting under mitigating circumstances.
+    const MISSED: &str = "or, for a candidate who missed it, absent (counted as 0% or a fail) or deferred (the \
+                          candidate's result waits for a later sitting)";
+    match cell.to_ascii_lowercase().as_str() {
+        "absent" => return Some(ComponentValue::Absent),
+        "deferred" => return Some(ComponentValue::Deferred),
+        _ => {}
+    }
     match c.weight {
         None => match cell.to_ascii_lowercase().as_str() {
             "pass" | "p" => Some(ComponentValue::Pass),
@@ -321,7 +331,7 @@ fn value(
                         quoted(cell),
                         c.id
                     ),
-                    "write pass or fail",
+                    &format!("write pass or fail; {MISSED}"),
                 ));
                 None
             }
@@ -356,7 +366,7 @@ fn value(
                             quoted(cell),
                             c.id
                         ),
-                        "write a number from 0 to 100, such as 64 or 64.5",
+                        &format!("write a number from 0 to 100, such as 64 or 64.5; {MISSED}"),
                     ));
                     None
                 }

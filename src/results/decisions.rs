@@ -148,32 +148,72 @@ pub enum Ruling {
 }
 
 /// A component's result: a percentage for a weighted component, pass or
-/// fail for a pass/fail one.
+/// fail for a pass/fail one; for either, absent (it counts as 0% or a
+/// fail) or deferred (the candidate's result waits for a later sitting).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComponentValue {
     Percent(f64),
     Pass,
     Fail,
+    Absent,
+    Deferred,
 }
 
 impl ComponentValue {
-    pub fn mark(self) -> crate::scoring::ComponentMark {
+    /// The mark the pass rules count for a component, `weighted` or not:
+    /// none for a deferred one, which has no result at this sitting.
+    pub fn mark(self, weighted: bool) -> Option<crate::scoring::ComponentMark> {
+        use crate::scoring::ComponentMark;
         match self {
-            ComponentValue::Percent(p) => crate::scoring::ComponentMark::Percent(p),
-            ComponentValue::Pass => crate::scoring::ComponentMark::Passed(true),
-            ComponentValue::Fail => crate::scoring::ComponentMark::Passed(false),
+            ComponentValue::Percent(p) => Some(ComponentMark::Percent(p)),
+            ComponentValue::Pass => Some(ComponentMark::Passed(true)),
+            ComponentValue::Fail => Some(ComponentMark::Passed(false)),
+            ComponentValue::Absent if weighted => Some(ComponentMark::Percent(0.0)),
+            ComponentValue::Absent => Some(ComponentMark::Passed(false)),
+            ComponentValue::Deferred => None,
         }
     }
 
-    /// As a results file writes it: `64%`, `PASS`, `FAIL`.
+    /// As a results file writes it: `64%`, `PASS`, `FAIL`, `ABSENT`,
+    /// `DEFERRED`.
     pub fn words(self) -> String {
         match self {
             ComponentValue::Percent(p) => format!("{}%", crate::scoring::fmt_marks(p)),
             ComponentValue::Pass => "PASS".to_string(),
             ComponentValue::Fail => "FAIL".to_string(),
+            ComponentValue::Absent => "ABSENT".to_string(),
+            ComponentValue::Deferred => "DEFERRED".to_string(),
         }
     }
+
+    /// What an absence counts as, for a component `weighted` or not.
+    pub fn absent_counts_as(weighted: bool) -> &'static str {
+        if weighted {
+            "counted as 0%"
+        } else {
+            "counted as a fail"
+        }
+    }
+}
+
+/// The marks the pass rules count for one candidate's recorded component
+/// results (a deferred component has none).
+pub fn component_marks<'a>(
+    rubric: &crate::rubric::Rubric,
+    recorded: impl IntoIterator<Item = (&'a String, &'a ComponentValue)>,
+) -> BTreeMap<String, crate::scoring::ComponentMark> {
+    recorded
+        .into_iter()
+        .filter_map(|(id, value)| {
+            let weighted = rubric
+                .components
+                .as_ref()
+                .and_then(|c| c.parts.iter().find(|p| &p.id == id))
+                .is_some_and(|p| p.weight.is_some());
+            value.mark(weighted).map(|m| (id.clone(), m))
+        })
+        .collect()
 }
 
 /// Component results by candidate, then component: the result and the

@@ -189,7 +189,7 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
                 reasons.join("; "),
                 // Last, so that files read by column number before it came
                 // still read.
-                components_words(&c.final_result),
+                components_words(c),
             ]
         })
         .collect();
@@ -202,12 +202,27 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
 
 /// Every component's result after moderation and decisions, and the
 /// module mark where components are weighted: `cases: PASS; logbook: FAIL;
-/// module mark 64%`. Empty for a rubric without components.
-fn components_words(r: &crate::scoring::AssessmentResult) -> String {
+/// module mark 64%`; a component deferred is `DEFERRED`. Empty for a
+/// rubric without components.
+fn components_words(candidate: &CandidateResult) -> String {
+    let r = &candidate.final_result;
+    let deferred = |id: &str| {
+        candidate.component_decisions.iter().any(|(c, held)| {
+            c == id
+                && matches!(
+                    held.ruling,
+                    crate::results::decisions::Ruling::Component {
+                        result: crate::results::decisions::ComponentValue::Deferred,
+                        ..
+                    }
+                )
+        })
+    };
     let mut parts: Vec<String> = r
         .components
         .iter()
         .map(|c| match c.percent_words() {
+            _ if deferred(&c.component) => format!("{}: DEFERRED", c.component),
             Some(p) => format!("{}: {} ({p}%)", c.component, c.outcome),
             None => format!("{}: {}", c.component, c.outcome),
         })

@@ -240,9 +240,10 @@ fn judge(
             .components
             .get(candidate)
             .map(|c| {
-                c.iter()
-                    .map(|(id, (value, _))| (id.clone(), value.mark()))
-                    .collect()
+                crate::results::decisions::component_marks(
+                    rubric,
+                    c.iter().map(|(id, (value, _))| (id, value)),
+                )
             })
             .unwrap_or_default(),
     };
@@ -624,6 +625,24 @@ fn candidate_result(
         moderation_reasons,
         deferred,
     } = station_details(rubric, cohort, m, standards, moderation, candidate, Want::Final);
+    let mut deferred = deferred;
+    let part = |id: &str| {
+        rubric
+            .components
+            .as_ref()
+            .and_then(|c| c.parts.iter().find(|p| p.id == id))
+    };
+    // A component deferred (missed with mitigating circumstances): no
+    // result at this sitting, as for a station's absence deferred.
+    if let Some(recorded) = m.components.get(candidate) {
+        for (id, (value, held)) in recorded {
+            if *value == crate::results::decisions::ComponentValue::Deferred
+                && let Some(p) = part(id)
+            {
+                deferred.push(format!("component '{}': {}", p.title, held.words));
+            }
+        }
+    }
     let deferred = (!deferred.is_empty()).then(|| deferred.join("; "));
     let mut result = judge(rubric, m, candidate, stations, standards);
     apply_agreed_to_marks_rules(rubric, &details, |d| &d.result, &mut result);
@@ -643,18 +662,26 @@ fn candidate_result(
     // A component failed: what it rests on, and who recorded it, said in
     // the reason the rules gave.
     for (id, held) in &component_decisions {
-        let Ruling::Component { note, source, .. } = &held.ruling else {
-            continue;
-        };
-        let Some(title) = rubric
-            .components
-            .as_ref()
-            .and_then(|c| c.parts.iter().find(|p| &p.id == id))
-            .map(|p| p.title.as_str())
+        let Ruling::Component {
+            note, source, result, ..
+        } = &held.ruling
         else {
             continue;
         };
+        let Some(p) = part(id) else {
+            continue;
+        };
+        let title = p.title.as_str();
         let failed = format!("component '{title}' failed");
+        // An absence counts as 0% or a fail: said first.
+        let note = match (result, note.is_empty()) {
+            (crate::results::decisions::ComponentValue::Absent, empty) => format!(
+                "absent, {}{}",
+                crate::results::decisions::ComponentValue::absent_counts_as(p.weight.is_some()),
+                if empty { String::new() } else { format!("; {note}") }
+            ),
+            _ => note.clone(),
+        };
         let who = held.words.strip_prefix(&held.ruling.words()).unwrap_or_default();
         for reason in final_result
             .reasons

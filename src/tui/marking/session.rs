@@ -218,10 +218,10 @@ pub fn with_gate_warnings(mut session: Session, folder: &Path) -> Session {
         .map(|(candidate, parts)| {
             (
                 candidate.clone(),
-                parts
-                    .iter()
-                    .map(|(id, (value, _))| (id.clone(), value.mark()))
-                    .collect(),
+                crate::results::decisions::component_marks(
+                    &session.rubric,
+                    parts.iter().map(|(id, (value, _))| (id, value)),
+                ),
             )
         })
         .collect();
@@ -229,19 +229,26 @@ pub fn with_gate_warnings(mut session: Session, folder: &Path) -> Session {
         return session;
     };
     for (candidate, components) in recorded {
-        if let Some((crate::results::decisions::ComponentValue::Fail, held)) = components.get(&gate.component)
-        {
-            let note = match &held.ruling {
-                crate::results::decisions::Ruling::Component { note, .. } if !note.is_empty() => {
-                    format!(": {note}")
-                }
-                _ => String::new(),
-            };
-            session.warnings.insert(
-                candidate,
-                format!("Logbook gate not met{note}. The exam may go ahead; the exam lead knows."),
-            );
-        }
+        use crate::results::decisions::ComponentValue;
+        let Some((value, held)) = components.get(&gate.component) else {
+            continue;
+        };
+        let what = match value {
+            ComponentValue::Fail => "Logbook gate not met",
+            ComponentValue::Absent => "Logbook gate not met (no logbook: absent)",
+            ComponentValue::Deferred => "Logbook deferred to a later sitting",
+            _ => continue,
+        };
+        let note = match &held.ruling {
+            crate::results::decisions::Ruling::Component { note, .. } if !note.is_empty() => {
+                format!(": {note}")
+            }
+            _ => String::new(),
+        };
+        session.warnings.insert(
+            candidate,
+            format!("{what}{note}. The exam may go ahead; the exam lead knows."),
+        );
     }
     session
 }
