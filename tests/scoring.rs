@@ -334,12 +334,15 @@ fn stations_passed_and_must_pass() {
         &r,
         &CandidateSheets::default().with("a", full_a()).with("b", weak_b),
     );
+    // B fails on marks: the must-pass rule fails, and says by how much.
     assert_eq!(result.outcome, Outcome::Fail);
     assert!(
-        result
-            .reasons
-            .iter()
-            .any(|r| r.to_string() == "FAIL: must-pass station 'Station B' failed")
+        result.reasons.iter().any(|r| r
+            .to_string()
+            .starts_with("FAIL: must-pass station 'Station B' failed: score 1 of ")
+            && r.to_string().contains("is below the pass mark")),
+        "{:#?}",
+        result.reasons
     );
     // B not yet marked: the rule waits.
     let result = score(&r, &CandidateSheets::default().with("a", full_a()));

@@ -187,28 +187,9 @@ pub fn failed_stations(scored: &[&StationResult], words: impl Fn(&str) -> String
     let failed: Vec<String> = scored
         .iter()
         .filter(|s| s.outcome == StationOutcome::Fail)
-        .map(|s| {
-            // The station's own words without what this list says already
-            // (its name) or says elsewhere (where its pass mark comes
-            // from), and no brackets.
-            let prefix = format!("station '{}': ", s.title);
-            let at = format!(" at station '{}'", s.title);
-            let source = s.pass_mark.as_ref().map(|p| format!(" ({})", p.source));
-            match s.reasons.iter().find(|r| r.verdict == Outcome::Fail) {
-                Some(r) => {
-                    // Where the pass mark came from comes off the reason
-                    // as written, before it is put in `words` (which may
-                    // word it otherwise).
-                    let raw = source
-                        .as_ref()
-                        .and_then(|source| r.text.strip_suffix(source.as_str()))
-                        .unwrap_or(&r.text);
-                    let text = words(raw);
-                    let why = text.strip_prefix(&prefix).unwrap_or(&text).replace(&at, "");
-                    format!("{} — {why}", s.title)
-                }
-                None => s.title.clone(),
-            }
+        .map(|s| match why_failed(s, &words) {
+            Some(why) => format!("{} — {why}", s.title),
+            None => s.title.clone(),
         })
         .collect();
     if failed.is_empty() {
@@ -216,6 +197,25 @@ pub fn failed_stations(scored: &[&StationResult], words: impl Fn(&str) -> String
     } else {
         format!(" (failed: {})", failed.join(", "))
     }
+}
+
+/// Why station `s` failed, in its own words (put through `words`) without
+/// what a list of stations says already (its name) or says elsewhere
+/// (where its pass mark comes from): `score 9 of 20 is below the pass
+/// mark 12`. None where it gives no reason.
+fn why_failed(s: &StationResult, words: impl Fn(&str) -> String) -> Option<String> {
+    let prefix = format!("station '{}': ", s.title);
+    let at = format!(" at station '{}'", s.title);
+    let source = s.pass_mark.as_ref().map(|p| format!(" ({})", p.source));
+    let r = s.reasons.iter().find(|r| r.verdict == Outcome::Fail)?;
+    // Where the pass mark came from comes off the reason as written,
+    // before it is put in `words` (which may word it otherwise).
+    let raw = source
+        .as_ref()
+        .and_then(|source| r.text.strip_suffix(source.as_str()))
+        .unwrap_or(&r.text);
+    let text = words(raw);
+    Some(text.strip_prefix(&prefix).unwrap_or(&text).replace(&at, ""))
 }
 
 /// What keeps `stations`' results from being complete, a phrase for each
@@ -741,9 +741,15 @@ pub fn overall(
                         StationOutcome::Pass => {
                             Reason::new(Outcome::Pass, format!("must-pass station '{}' passed", s.title))
                         }
-                        StationOutcome::Fail => {
-                            Reason::new(Outcome::Fail, format!("must-pass station '{}' failed", s.title))
-                        }
+                        // Why, in the station's own words: its score
+                        // and pass mark, or the critical item missed.
+                        StationOutcome::Fail => Reason::new(
+                            Outcome::Fail,
+                            match why_failed(s, str::to_string) {
+                                Some(why) => format!("must-pass station '{}' failed: {why}", s.title),
+                                None => format!("must-pass station '{}' failed", s.title),
+                            },
+                        ),
                         _ => Reason::new(
                             Outcome::Incomplete,
                             format!("must-pass station '{}' not yet decided", s.title),
