@@ -1047,4 +1047,21 @@ fn a_component_missed_is_recorded_absent_or_deferred_and_the_results_become_fina
     let (code, out) = run_osce(&["status", &rubric, "--sessions", s(&folder)]);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("with no result yet"), "{out}");
+    // A correction that changes the module mark, and not the result, is
+    // previewed: the mark uploaded changes.
+    let corrected = d.0.join("corrected.csv");
+    fs::write(
+        &corrected,
+        "candidate_id,component,result
+C001,written,50
+",
+    )
+    .expect("write");
+    let (code, out) = decide_written(&rubric, &folder, &corrected, &["--correct", "--dry-run"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("C001: PASS (module mark 80%) → PASS (module mark 75%)")
+            && out.contains("C001's written: PASS (60%) → PASS (50%)"),
+        "{out}"
+    );
 }

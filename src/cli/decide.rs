@@ -1422,10 +1422,13 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
     }
     let after = results(l, &decisions)?;
     let mut lines = Vec::new();
-    // A deferred candidate has no mark at this sitting.
-    let said = |word: &str, r: &CandidateResult| match r.deferred {
-        Some(_) => word.to_string(),
-        None => format!("{word} ({})", osce::scoring::marks_words(r.final_result.total)),
+    // A deferred candidate has no mark at this sitting; a module of
+    // weighted components gives its module mark (what marks.csv uploads),
+    // once it has one.
+    let said = |word: &str, r: &CandidateResult| match (&r.deferred, r.final_result.module_mark_words()) {
+        (Some(_), _) => word.to_string(),
+        (None, Some(module)) => format!("{word} ({module})"),
+        (None, None) => format!("{word} ({})", osce::scoring::marks_words(r.final_result.total)),
     };
     // Candidate by candidate, by id: a decision can take a candidate out
     // (every sheet under an id no one sat as is void) or bring one in.
@@ -1457,9 +1460,34 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
         .filter_map(|b| after_of.get(b.candidate.as_str()).map(|a| (b, *a)))
     {
         let (bw, aw) = (b.final_word(), a.final_word());
-        let total = |r: &CandidateResult| osce::scoring::fmt_marks(r.final_result.total);
-        if bw != aw || total(b) != total(a) {
+        if said(&bw, b) != said(&aw, a) {
             lines.push(format!("{}: {} → {}", b.candidate, said(&bw, b), said(&aw, a)));
+        }
+        // A component assessed outside the stations whose result changes
+        // (a result recorded or corrected), in the rubric's order.
+        let part = |r: &CandidateResult, id: &str| {
+            r.final_result
+                .components
+                .iter()
+                .find(|c| c.component == id)
+                .map(|c| match c.percent_words() {
+                    Some(p) => format!("{} ({p}%)", c.outcome),
+                    None => c.outcome.to_string(),
+                })
+        };
+        for id in l
+            .rubric
+            .components
+            .iter()
+            .flat_map(|c| &c.parts)
+            .filter(|p| p.stations.is_empty())
+            .map(|p| &p.id)
+        {
+            if let (Some(before), Some(after)) = (part(b, id), part(a, id))
+                && before != after
+            {
+                lines.push(format!("{}'s {id}: {before} → {after}", b.candidate));
+            }
         }
         // A station can change while the candidate's result does not (a
         // FAIL elsewhere, say): said too, so that no decision looks idle.
