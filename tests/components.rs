@@ -1023,7 +1023,8 @@ fn a_component_missed_is_recorded_absent_or_deferred_and_the_results_become_fina
     assert_eq!(row("C002")[result], "FAIL");
     assert!(
         row("C002")[reasons].contains(
-            "component 'Written assignment' failed (0%, weight 50%): absent, counted as 0%; did not submit"
+            "component 'Written assignment' failed (0%, below the 40% required, weight 50%): absent, counted as 0%; did not \
+             submit"
         ),
         "{:?}",
         row("C002")
@@ -1064,4 +1065,118 @@ C001,written,50
             && out.contains("C001's written: PASS (60%) → PASS (50%)"),
         "{out}"
     );
+}
+
+/// A candidate deferred at a component outside the stations (the logbook,
+/// mitigating circumstances) has no result at this sitting: their absence
+/// at a station is settled by it, as by a deferral at another station,
+/// and a deferral asked for there records nothing.
+#[test]
+fn a_component_deferred_settles_the_candidates_absence_at_a_station() {
+    let d = Dir::new("components-deferred-absence");
+    let (folder, roster) = fca(&d);
+    let rubric = FCA;
+    let (_, before) = run_osce(&["status", rubric, "--sessions", s(&folder), "--roster", s(&roster)]);
+    assert!(before.contains("1 absence is not settled"), "{before}");
+    let file = d.0.join("logbook.csv");
+    fs::write(
+        &file,
+        "candidate_id,component,result,note\nSIM00006,logbook,deferred,illness (mitigating circumstances)\n",
+    )
+    .expect("write");
+    let (code, out) = decide_components(&folder, &roster, &file, &[]);
+    assert_eq!(code, 0, "{out}");
+    let (_, status) = run_osce(&["status", rubric, "--sessions", s(&folder), "--roster", s(&roster)]);
+    assert!(!status.contains("absence is not settled"), "{status}");
+    assert!(
+        !status.contains("--candidate SIM00006 --station case-1"),
+        "{status}"
+    );
+    assert!(
+        status.contains("also settles SIM00006's absence at case-1 (no result at this sitting)"),
+        "{status}"
+    );
+    let (code, out) = run_osce(&[
+        "decide",
+        "absence",
+        rubric,
+        "--sessions",
+        s(&folder),
+        "--candidate",
+        "SIM00006",
+        "--station",
+        "case-1",
+        "--deferred",
+        "--by",
+        "Module leader",
+        "--reason",
+        "illness",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "SIM00006 is deferred already (component logbook): that settles the absence at case-1 too. Nothing \
+             recorded."
+        ),
+        "{out}"
+    );
+}
+
+/// A candidate with no sheet (assessed outside the stations only) is
+/// known from the roster: status's command to record the component's
+/// results carries the roster it was given, and the error for an id not
+/// known without it says to give it, not first that someone else's id is
+/// a typo away.
+#[test]
+fn a_candidate_with_no_sheet_is_recorded_with_the_roster() {
+    let d = Dir::new("components-roster");
+    let folder = d.sub("s");
+    let rubric = weighted_module(&d, "");
+    common::sheet(
+        &folder,
+        &rubric,
+        "viva",
+        "C001",
+        "E01@lap1",
+        common::Marks::Top,
+        true,
+        10,
+    );
+    let roster = d.0.join("roster.csv");
+    fs::write(&roster, "candidate_id,name\nC001,Aisha Khan\nC002,Zoë Price\n").expect("write");
+    let (_, status) = run_osce(&[
+        "status",
+        &rubric,
+        "--sessions",
+        s(&folder),
+        "--roster",
+        s(&roster),
+    ]);
+    assert!(
+        status.contains(&format!(
+            "record: osce decide components {rubric} --sessions {} --roster {} --file RESULTS.csv",
+            s(&folder),
+            s(&roster)
+        )),
+        "{status}"
+    );
+    let file = d.0.join("written.csv");
+    fs::write(
+        &file,
+        "candidate_id,component,result\nC002,written,absent\nC001,written,55\n",
+    )
+    .expect("write");
+    let (code, out) = decide_written(&rubric, &folder, &file, &["--dry-run"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("no candidate \"C002\" has a sheet")
+            && out.contains(
+                "is known from the roster: give --roster FILE.csv; otherwise check the id (\"C001\", a typo away, is \
+                 another candidate's)"
+            ),
+        "{out}"
+    );
+    let (code, out) = decide_written(&rubric, &folder, &file, &["--roster", s(&roster)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("C002: INCOMPLETE"), "{out}");
 }

@@ -478,7 +478,8 @@ fn global_rating_pass_marks_and_components() {
         result
             .reasons
             .iter()
-            .any(|r| r.to_string() == "FAIL: component 'Viva' failed (30%, weight 50%)")
+            .any(|r| r.to_string()
+                == "FAIL: component 'Viva' failed (30%, below the 40% required, weight 50%)")
     );
 
     sheets

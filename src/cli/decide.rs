@@ -419,6 +419,19 @@ pub fn run(decide: &Decide) -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
+    if let Ruling::Absence {
+        candidate,
+        station,
+        outcome: AbsenceOutcome::Deferred,
+    } = &ruling
+        && let Some(component) = loaded.matrix.component_deferred(candidate)
+    {
+        outln!(
+            "{candidate} is deferred already (component {component}): that settles the absence at {station} too. \
+             Nothing recorded."
+        );
+        return ExitCode::SUCCESS;
+    }
     let entry = entry(common, &loaded, by, reason, ruling);
     // The same decision, by the same person for the same reason, in force
     // already (a command run twice): recorded once.
@@ -748,7 +761,12 @@ fn components(common: &Common, file: &Path, correct: bool) -> ExitCode {
         Ok(w) => w,
         Err(code) => return code,
     };
-    let read = match osce::results::components::read_components(file, &l.rubric, &l.matrix.candidates) {
+    let read = match osce::results::components::read_components(
+        file,
+        &l.rubric,
+        &l.matrix.candidates,
+        l.roster.is_some(),
+    ) {
         Ok(r) => r,
         Err(e) => {
             errln!("error: {e}");

@@ -242,7 +242,8 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     let hints = match &args.archive {
         Some(archive) => Hints::archive(&args.rubric, archive),
         None => Hints::new(&args.rubric, &hint_folders(&rubric.id, &args.sessions)),
-    };
+    }
+    .with_roster(args.roster.as_deref());
     let (incomplete, held, unrecorded, modules, tally) =
         incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
     // A folder named that holds none of the sheets (a laptop's folder, a
@@ -346,18 +347,33 @@ fn decisions_section(decisions: &osce::results::decisions::Decisions, m: &Matrix
     );
     for made in in_force.iter().take(SHOWN) {
         let _ = writeln!(out, "  {}", made.line());
-        if let osce::results::decisions::Ruling::Absence {
-            candidate,
-            station,
-            outcome: osce::results::decisions::AbsenceOutcome::Deferred,
-        } = &made.entry.decision
-            && m.deferred_at(candidate) == Some(station.as_str())
-        {
+        use osce::results::decisions::{AbsenceOutcome, ComponentValue, Ruling};
+        // The deferral that defers the candidate's sitting: at a station,
+        // or else at a component outside the stations.
+        let deferral = match &made.entry.decision {
+            Ruling::Absence {
+                candidate,
+                station,
+                outcome: AbsenceOutcome::Deferred,
+            } if m.deferred_at(candidate) == Some(station.as_str()) => Some((candidate, Some(station))),
+            Ruling::Component {
+                candidate,
+                component,
+                result: ComponentValue::Deferred,
+                ..
+            } if m.deferred_at(candidate).is_none()
+                && m.component_deferred(candidate) == Some(component.as_str()) =>
+            {
+                Some((candidate, None))
+            }
+            _ => None,
+        };
+        if let Some((candidate, station)) = deferral {
             let others: Vec<&str> = m
                 .stations
                 .iter()
                 .filter(|s| {
-                    *s != station
+                    Some(*s) != station
                         && m.cell(candidate, s)
                             .is_some_and(|c| c.state == CellState::Absent && !c.absence_decided())
                 })
@@ -503,10 +519,11 @@ fn results_words(
             );
         }
         o!(
-            "    record: osce decide components {} {} --file RESULTS.csv --by NAME --reason \"…\" \
+            "    record: osce decide components {} {}{} --file RESULTS.csv --by NAME --reason \"…\" \
              (docs/decisions.md gives the file's columns)\n",
             osce::base::text::shell_path(rubric_path),
-            hints.source()
+            hints.source(),
+            hints.roster
         );
     }
     if !tally.is_empty() {
@@ -1061,6 +1078,9 @@ pub struct Hints {
     /// Where the decision reads the sheets and is recorded:
     /// `--sessions DIR...`, or `--archive ARCHIVE --into FOLDER`.
     source: String,
+    /// ` --roster FILE` where the status was given one: a decision on
+    /// candidates with no sheet (a component's result) needs it too.
+    roster: String,
 }
 
 impl Hints {
@@ -1076,7 +1096,16 @@ impl Hints {
                     .collect::<Vec<_>>()
                     .join(" ")
             ),
+            roster: String::new(),
         }
+    }
+
+    /// The roster the status was given, for the decisions that need it.
+    pub fn with_roster(mut self, roster: Option<&Path>) -> Hints {
+        self.roster = roster
+            .map(|r| format!(" --roster {}", osce::base::text::shell_path(r)))
+            .unwrap_or_default();
+        self
     }
 
     /// Decisions on the archive's sheets, recorded in a folder of the
@@ -1089,6 +1118,7 @@ impl Hints {
                 "--archive {} --into FOLDER",
                 osce::base::text::shell_path(archive)
             ),
+            roster: String::new(),
         }
     }
 
@@ -2926,7 +2956,7 @@ impl<'a> Watcher<'a> {
     fn new(args: &'a StatusArgs) -> Watcher<'a> {
         Watcher {
             args,
-            hints: Hints::new(&args.rubric, &args.sessions),
+            hints: Hints::new(&args.rubric, &args.sessions).with_roster(args.roster.as_deref()),
             remembered: osce::results::gather::Remembered::default(),
             last_good: None,
             failing: None,

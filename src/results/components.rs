@@ -114,21 +114,23 @@ pub struct ComponentsFile {
 }
 
 /// Reads and checks a results file against the rubric's components;
-/// `candidates` are the candidates known (the roster's and those with
-/// sheets): a row for anyone else is an error.
+/// `candidates` are the candidates known (the roster's, where `roster`
+/// was given, and those with sheets): a row for anyone else is an error.
 pub fn read_components(
     path: &Path,
     rubric: &Rubric,
     candidates: &[String],
+    roster: bool,
 ) -> Result<ComponentsFile, ComponentsError> {
     let owned = path.to_path_buf();
     let bytes = csvin::read_capped(path, MAX_BYTES).map_err(|p| reading(&owned, p))?;
     let hash = blake3::hash(&bytes).to_hex().to_string();
     let text = csvin::decode(bytes).map_err(|p| reading(&owned, p))?;
-    let rows = parse_components(&text, rubric, candidates).map_err(|problems| ComponentsError::Invalid {
-        path: owned,
-        problems,
-    })?;
+    let rows =
+        parse_components(&text, rubric, candidates, roster).map_err(|problems| ComponentsError::Invalid {
+            path: owned,
+            problems,
+        })?;
     Ok(ComponentsFile { rows, hash })
 }
 
@@ -169,6 +171,7 @@ pub fn parse_components(
     text: &str,
     rubric: &Rubric,
     candidates: &[String],
+    roster: bool,
 ) -> Result<Vec<ComponentRow>, Vec<ComponentProblem>> {
     let mut errors: Vec<ComponentProblem> = Vec::new();
     let Some(spec) = &rubric.components else {
@@ -213,17 +216,33 @@ pub fn parse_components(
             ));
         } else if !candidates.iter().any(|c| c == candidate) {
             let near = did_you_mean(candidate, candidates.iter().map(String::as_str));
+            // Without the roster, a candidate with no sheet is unknown: the
+            // roster is the first thing to give, before an id a typo away
+            // (someone else's) is taken for theirs.
+            let (message, help) = if roster {
+                (
+                    format!(
+                        "no candidate {} is on the roster or has a sheet",
+                        quoted(candidate)
+                    ),
+                    format!("{}check the id against the roster", csvin::hint(near)),
+                )
+            } else {
+                (
+                    format!("no candidate {} has a sheet", quoted(candidate)),
+                    format!(
+                        "a candidate with no sheet, absent from every station or assessed outside them only, is known \
+                         from the roster: give --roster FILE.csv; otherwise check the id{}",
+                        near.map(|n| format!(" (\"{n}\", a typo away, is another candidate's)"))
+                            .unwrap_or_default()
+                    ),
+                )
+            };
             errors.push(ComponentProblem::new(
                 Some(line),
                 Some("candidate_id"),
-                format!(
-                    "no candidate {} is on the roster or has a sheet",
-                    quoted(candidate)
-                ),
-                format!(
-                    "{}check the id; give --roster to include candidates with no sheet",
-                    csvin::hint(near)
-                ),
+                message,
+                help,
             ));
         }
         let id = cells[COMPONENT];

@@ -1399,12 +1399,26 @@ impl Matrix {
     /// Whether the absence recorded at `candidate`'s `station` is still
     /// the exam lead's to settle: the cell is absent, with no decision on
     /// its absence, and the candidate is not deferred by a decision at
-    /// another station (a deferral takes the result of the whole sitting
-    /// away, so what another absence counts as changes nothing).
+    /// another station or at a component outside the stations (a deferral
+    /// takes the result of the whole sitting away, so what another absence
+    /// counts as changes nothing).
     pub fn absence_to_settle(&self, candidate: &str, station: &str) -> bool {
         self.cell(candidate, station)
             .is_some_and(|c| c.state == CellState::Absent && !c.absence_decided())
             && self.deferred_at(candidate).is_none()
+            && self.component_deferred(candidate).is_none()
+    }
+
+    /// The component outside the stations for which the exam lead recorded
+    /// `candidate` deferred (`osce decide components`), the first by id,
+    /// if any.
+    pub fn component_deferred(&self, candidate: &str) -> Option<&str> {
+        self.components.get(candidate).and_then(|parts| {
+            parts
+                .iter()
+                .find(|(_, (value, _))| *value == crate::results::decisions::ComponentValue::Deferred)
+                .map(|(id, _)| id.as_str())
+        })
     }
 
     /// The station where the exam lead deferred `candidate` (an absence

@@ -1057,9 +1057,14 @@ fn components(
             Some(line) => super::fmt_percent_beside(p, line),
             None => fmt_percent(p),
         };
+        // A failed percentage says the pass mark it missed.
+        let missed = match (outcome, part.pass_percent) {
+            (Outcome::Fail, Some(need)) => format!(", below the {}% required", fmt_marks(need)),
+            _ => String::new(),
+        };
         let share = match (part.weight, percent) {
-            (Some(w), Some(p)) => format!(" ({}%, weight {}%)", pct(p), fmt_marks(w)),
-            (None, Some(p)) => format!(" ({}%)", pct(p)),
+            (Some(w), Some(p)) => format!(" ({}%{missed}, weight {}%)", pct(p), fmt_marks(w)),
+            (None, Some(p)) => format!(" ({}%{missed})", pct(p)),
             _ => String::new(),
         };
         // A weighted component without a pass mark of its own is no hurdle:
