@@ -1034,6 +1034,13 @@ fn a_component_missed_is_recorded_absent_or_deferred_and_the_results_become_fina
         "{:?}",
         row("C002")
     );
+    // The module mark, a number to sort by: none for a deferred candidate.
+    let module = col(&rows, "module_mark");
+    let modules: Vec<&str> = ["C001", "C002", "C003"]
+        .iter()
+        .map(|c| row(c)[module].as_str())
+        .collect();
+    assert_eq!(modules, ["80", "50", ""]);
     assert_eq!(row("C003")[result], "DEFERRED");
     assert!(
         row("C003")[reasons]

@@ -122,6 +122,7 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
         ("final_result", Text),
         ("reasons", Text),
         ("components", Text),
+        ("module_mark", Number),
     ]);
     let rows = results
         .iter()
@@ -187,9 +188,10 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
                     .join("; "),
                 c.final_word(),
                 reasons.join("; "),
-                // Last, so that files read by column number before it came
-                // still read.
+                // Last, so that files read by column number before they
+                // came still read.
                 components_words(c),
+                module_mark_cell(c),
             ]
         })
         .collect();
@@ -229,6 +231,19 @@ fn components_words(candidate: &CandidateResult) -> String {
         .collect();
     parts.extend(r.module_mark_words());
     parts.join("; ")
+}
+
+/// The module mark of a module of weighted components, as marks.csv's
+/// `module_mark` gives it (never its pass mark when it missed it): empty
+/// where there is none yet, or the candidate is deferred.
+fn module_mark_cell(c: &CandidateResult) -> String {
+    match (&c.deferred, c.final_result.module_mark) {
+        (None, Some(m)) => match c.final_result.module_pass {
+            Some(line) => crate::scoring::fmt_percent_beside(m, line),
+            None => fmt_percent(m),
+        },
+        _ => String::new(),
+    }
 }
 
 /// `stations.csv`: one row per candidate × scored station.
@@ -747,14 +762,7 @@ pub fn marks_table(results: &[CandidateResult], columns: &[MarksColumn]) -> Resu
                         "name" => c.name.clone(),
                         "total" | "percent" | "module_mark" if !marked => String::new(),
                         // Never its pass mark when it missed it (49.96, not 50).
-                        "module_mark" => c
-                            .final_result
-                            .module_mark
-                            .map(|m| match c.final_result.module_pass {
-                                Some(line) => crate::scoring::fmt_percent_beside(m, line),
-                                None => fmt_percent(m),
-                            })
-                            .unwrap_or_default(),
+                        "module_mark" => module_mark_cell(c),
                         "total" => fmt_marks(c.final_result.total),
                         "maximum" => fmt_marks(c.final_result.max),
                         "percent" => c.final_result.percent().map(fmt_percent).unwrap_or_default(),
