@@ -1984,7 +1984,14 @@ fn the_reports_incomplete_reasons_quote_the_adopted_pass_marks() {
 
 /// The exam board adopts the pass marks `record` holds.
 fn adopt(folder: &Path, record: &Path) {
-    let (code, out) = osce(&[
+    let (code, out) = adopting(folder, record, &[]);
+    assert_eq!(code, 0, "{out}");
+}
+
+/// `osce decide pass-marks` of `record` by the exam board, with `extra`
+/// arguments.
+fn adopting(folder: &Path, record: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec![
         "decide",
         "pass-marks",
         OSCE,
@@ -1996,8 +2003,9 @@ fn adopt(folder: &Path, record: &Path) {
         "Exam board",
         "--reason",
         "Adopted at the board",
-    ]);
-    assert_eq!(code, 0, "{out}");
+    ];
+    args.extend(extra);
+    osce(&args)
 }
 
 /// A dry run of new pass marks lists each candidate's stations in the
@@ -3119,4 +3127,67 @@ fn the_report_does_not_call_a_decided_absence_undecided() {
         why.contains("absent from 'Physics and knobology' (the exam lead's decision, a fail or deferred, not counted here)"),
         "{why}"
     );
+}
+
+/// Pass marks the quality report has a concern about (a borderline
+/// regression line extrapolated, no candidate graded borderline) are saved
+/// with a warning and the concern kept in the record, and said again to
+/// the one who adopts them; a station the board keeps at its provisional
+/// pass mark has none.
+#[test]
+fn pass_marks_saved_with_a_concern_say_so_when_saved_and_when_adopted() {
+    let d = Dir::new("decide-concerns");
+    let folder = d.0.join("s");
+    common::simulate_into(OSCE, &folder, 12, 6, 2);
+    let save = |record: &Path, extra: &[&str]| {
+        let out = record.with_extension("report");
+        let mut args = vec![
+            "report",
+            OSCE,
+            "--sessions",
+            s(&folder),
+            "--format",
+            "csv",
+            "--out",
+            s(&out),
+            "--save-standards",
+            s(record),
+            "--by",
+            "Standard-setting panel",
+        ];
+        args.extend(extra);
+        osce(&args)
+    };
+    let record = d.0.join("standards.json");
+    let (code, out) = save(&record, &[]);
+    assert!(matches!(code, 0 | 1), "{out}");
+    assert!(
+        out.contains(
+            "  warning: shoulder: no candidate was graded borderline: the borderline regression pass mark"
+        ) && out.contains(
+            "warning: the report has 1 concern about the pass marks saved (above), kept in the record"
+        ),
+        "{out}"
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&record).expect("record")).expect("JSON");
+    let concerns = saved["concerns"].as_array().expect("concerns");
+    assert_eq!(concerns.len(), 1, "{saved}");
+    assert!(
+        concerns[0]
+            .as_str()
+            .is_some_and(|c| c.starts_with("shoulder: no candidate was graded borderline"))
+    );
+    let (code, out) = adopting(&folder, &record, &["--dry-run"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("standards.json was saved with 1 concern the quality report had about its pass marks:")
+            && out.contains("  shoulder: no candidate was graded borderline"),
+        "{out}"
+    );
+    // Kept at its provisional pass mark: no concern.
+    let kept = d.0.join("kept.json");
+    let (_, out) = save(&kept, &["--station-method", "shoulder=provisional"]);
+    assert!(!out.contains("warning: the report has"), "{out}");
+    assert!(!fs::read_to_string(&kept).expect("record").contains("concerns"));
 }

@@ -268,6 +268,11 @@ pub struct Decision {
     /// The board's note: why these pass marks, in its words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The report's concerns about the pass marks saved, as it said them
+    /// when the record was saved (`station: what: what to do`), for the
+    /// board to see again when it adopts the record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concerns: Vec<String>,
 }
 
 /// A fingerprint of the sheets: their keys and submissions, in order.
@@ -380,6 +385,7 @@ pub fn decide(
         sheets_fingerprint: fingerprint(cohort),
         rounding: None,
         note: None,
+        concerns: Vec::new(),
     }
 }
 

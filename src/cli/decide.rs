@@ -1196,6 +1196,23 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                     osce::analysis::standards::SET_AGAIN
                 );
             }
+            // The report's concerns about these pass marks when they were
+            // saved: said again to the one who adopts them.
+            if !record.concerns.is_empty() {
+                errln!(
+                    "warning: {} was saved with {} the quality report had about its pass marks:",
+                    path.display(),
+                    osce::base::text::plural(record.concerns.len(), "concern", "concerns")
+                );
+                for concern in &record.concerns {
+                    errln!("  {concern}");
+                }
+                errln!(
+                    "  Adopting the record takes its pass marks as they are; to keep a station's provisional pass \
+                     mark instead, save another record (osce report --save-standards FILE --station-method \
+                     STATION=provisional) and adopt that"
+                );
+            }
             // Stations the rubric standard-sets that the record leaves out
             // keep their provisional pass marks: said, not silent.
             let left_out: Vec<String> = l

@@ -169,13 +169,6 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             );
             return ExitCode::from(EXIT_USAGE);
         }
-        let text = match serde_json::to_string_pretty(&decision) {
-            Ok(t) => t + "\n",
-            Err(e) => {
-                errln!("error: {e}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-        };
         for st in &decision.stations {
             let was = st
                 .computed
@@ -220,17 +213,38 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             report = build(&options);
             report.adopted = adopted;
             report.provenance = provenance;
-            // What the saved record's pass marks rest on, where it is thin
-            // (a borderline group of a handful chosen for a station).
+            // What the saved record's pass marks rest on, where the report
+            // has a concern about it (a line extrapolated beyond the grades
+            // given, too few candidates) or it is thin (a borderline group
+            // of a handful chosen for a station): said here, not left for
+            // the board to find in the report.
+            let mut concerns = Vec::new();
             for st in &report.stations {
-                if let Some(flag) = st
-                    .flags
+                let standard_set = decision
+                    .stations
                     .iter()
-                    .find(|f| f.text.starts_with("the borderline group pass mark rests on"))
-                {
-                    errln!("  warning: {}: {}: {}", st.id, flag.text, flag.action);
+                    .any(|d| d.station == st.id && d.method != osce::scoring::SetMethod::Provisional);
+                if !standard_set {
+                    continue;
+                }
+                for flag in st.flags.iter().filter(|f| {
+                    f.level == osce::analysis::report::Level::Concern
+                        || f.text.starts_with("the borderline group pass mark rests on")
+                }) {
+                    let concern = format!("{}: {}: {}", st.id, flag.text, flag.action);
+                    errln!("  warning: {concern}");
+                    concerns.push(concern);
                 }
             }
+            if !concerns.is_empty() {
+                errln!(
+                    "warning: the report has {} about the pass marks saved (above), kept in the record: the exam \
+                     board should see them before it adopts it; --station-method STATION=provisional keeps a \
+                     station's provisional pass mark instead",
+                    osce::base::text::plural(concerns.len(), "concern", "concerns")
+                );
+            }
+            decision.concerns = concerns;
             report.applied = Some(format!(
                 "the standard-setting record saved now to {} ({}); adopt it with osce decide pass-marks",
                 path.display(),
@@ -242,6 +256,13 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         let hints = match &args.archive {
             Some(archive) => super::status::Hints::archive(&args.rubric, archive),
             None => super::status::Hints::new(&args.rubric, &args.sessions),
+        };
+        let text = match serde_json::to_string_pretty(&decision) {
+            Ok(t) => t + "\n",
+            Err(e) => {
+                errln!("error: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
         };
         match write_file(path, text.into_bytes(), false) {
             Ok(()) => errln!(
