@@ -623,7 +623,7 @@ fn a_referral_makes_room_for_a_third_marker_whose_result_counts() {
         true,
         90,
     );
-    let l = load_all(PRACTICAL, &[s]);
+    let l = load_all(PRACTICAL, std::slice::from_ref(&s));
     let cell = l.matrix.cell("C001", "lower-limb").expect("cell");
     assert_eq!(cell.state, CellState::Submitted, "{:?}", cell.conflict);
     let c = of(&l, "C001");
@@ -643,6 +643,39 @@ fn a_referral_makes_room_for_a_third_marker_whose_result_counts() {
         st.final_result.reasons
     );
     assert_eq!(c.final_result.outcome, Outcome::Fail);
+
+    // The export says whose marks give the result after moderation: the
+    // station's note names the third marker and what they gave, and their
+    // marks are in items.csv (and the workbook's sheet of the station's
+    // items) beside the examiner's.
+    let out = d.0.join("export");
+    let (_, text) = run_osce(&[
+        "export",
+        PRACTICAL,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let stations = common::csv_rows(&out.join("stations.csv"));
+    let at = |name: &str| stations[0].iter().position(|h| h == name).expect(name);
+    let row = stations
+        .iter()
+        .find(|r| r[0] == "C001" && r[at("station_id")] == "lower-limb")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        row[at("note")].contains("third marker E09 (lap9) gave 0 of ")
+            && row[at("note")]
+                .contains("(FAIL) after referral by EA1: their marks (in items.csv) give the result"),
+        "{row:?}"
+    );
+    let items = common::csv_rows(&out.join("items.csv"));
+    let examiners: std::collections::BTreeSet<&str> = items
+        .iter()
+        .filter(|r| r[0] == "C001" && r[1] == "lower-limb")
+        .map(|r| r[9].as_str())
+        .collect();
+    assert_eq!(examiners, ["E01", "E09"].into_iter().collect());
 }
 
 #[test]

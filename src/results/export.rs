@@ -246,6 +246,43 @@ fn module_mark_cell(c: &CandidateResult) -> String {
     }
 }
 
+/// The sheet of the third marker an assessor referred the station to,
+/// where it is in and is not one of the examiners' sheets already (a
+/// `ThirdMarker` rubric's third marker is one of them): its result is the
+/// station's after moderation.
+fn referral_third_marker(d: &StationDetail) -> Option<usize> {
+    match &d.moderation {
+        crate::results::moderation::CellModeration::Referred { third: Some(t), .. }
+            if !d.sheets.contains(t) =>
+        {
+            Some(*t)
+        }
+        _ => None,
+    }
+}
+
+/// Where a third marker's sheet gives the station's result after
+/// moderation: whose, and what it gave, for `note` (the examiners' score
+/// is in `score`).
+fn third_marker_words(cohort: &Cohort, d: &StationDetail) -> Option<String> {
+    let t = referral_third_marker(d)?;
+    let crate::results::moderation::CellModeration::Referred { by, .. } = &d.moderation else {
+        return None;
+    };
+    let key = &cohort.sheets[t].key;
+    let f = &d.final_result;
+    Some(format!(
+        "third marker {} ({}) gave {} of {} ({}) after referral by {}: their marks (in items.csv) give the result \
+         and the score after moderation",
+        key.examiner,
+        key.device,
+        fmt_marks(f.score),
+        fmt_marks(f.max),
+        f.outcome.word(),
+        by.join(", ")
+    ))
+}
+
 /// `stations.csv`: one row per candidate × scored station.
 pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]) -> Table {
     use Kind::*;
@@ -370,6 +407,7 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 .chain(critical)
                 .chain(d.note.clone())
                 .chain(recorded_words(station, &sheets))
+                .chain(third_marker_words(cohort, d))
                 .collect();
             let note = note.join("; ");
             rows.push(vec![
@@ -546,7 +584,9 @@ pub fn items_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]
             let Some(d) = c.stations.get(&station.id) else {
                 continue;
             };
-            for &i in &d.sheets {
+            // The examiners' sheets, then a third marker's after a
+            // referral, whose marks give the result after moderation.
+            for i in d.sheets.iter().copied().chain(referral_third_marker(d)) {
                 let sheet = &cohort.sheets[i];
                 let imported = if sheet.state.imported.is_some() {
                     "yes"
