@@ -2557,6 +2557,27 @@ fn unmark_and_submit(folder: &std::path::Path, rubric: &str, station: &str, item
     j.append(done, common::at(4)).expect("submit");
 }
 
+/// `osce decide absence` of C001's absence at `station` in the folder `f`,
+/// with `choice` (`--deferred` or `--fail`), by the exam board.
+fn c001_absence(f: &str, station: &str, choice: &str, reason: &str) -> (i32, String) {
+    osce(&[
+        "decide",
+        "absence",
+        OSCE,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        station,
+        choice,
+        "--by",
+        "Exam board",
+        "--reason",
+        reason,
+    ])
+}
+
 /// A candidate deferred at one station has no result at this sitting: their
 /// absences at the other stations are settled by it, not listed as
 /// decisions still to take, and do not keep the results from being final.
@@ -2569,24 +2590,7 @@ fn a_deferral_settles_the_candidates_absences_at_every_station() {
     fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
     recorded_absent(&folder, OSCE, "shoulder", "C001", "E01@lap");
     let f = s(&folder);
-    let defer = |station: &str| {
-        osce(&[
-            "decide",
-            "absence",
-            OSCE,
-            "--sessions",
-            f,
-            "--candidate",
-            "C001",
-            "--station",
-            station,
-            "--deferred",
-            "--by",
-            "Exam board",
-            "--reason",
-            "Unwell all day: certificate seen",
-        ])
-    };
+    let defer = |station: &str| c001_absence(f, station, "--deferred", "Unwell all day: certificate seen");
     let (_, before) = osce(&["status", OSCE, "--sessions", f]);
     assert!(before.contains("2 absences are not settled"), "{before}");
     let (code, out) = defer("knee");
@@ -3190,4 +3194,57 @@ fn pass_marks_saved_with_a_concern_say_so_when_saved_and_when_adopted() {
     let (_, out) = save(&kept, &["--station-method", "shoulder=provisional"]);
     assert!(!out.contains("warning: the report has"), "{out}");
     assert!(!fs::read_to_string(&kept).expect("record").contains("concerns"));
+}
+
+/// An absence decided a fail, then the candidate deferred at another
+/// station (a certificate seen later): the deferral takes the sitting's
+/// result away, so the fail counts for nothing. stations.csv no longer
+/// gives the station a FAIL, the reasons do not count the absence as one,
+/// and status says the earlier decision is set aside.
+#[test]
+fn a_deferral_after_an_absence_decided_a_fail_sets_the_fail_aside() {
+    let d = Dir::new("decide-deferral-after-fail");
+    let folder = d.sub("s");
+    absent_at_the_knee(&folder);
+    let key = common::sheet_key(OSCE, "shoulder", "C001", "E01@lap");
+    fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
+    recorded_absent(&folder, OSCE, "shoulder", "C001", "E01@lap");
+    let f = s(&folder);
+    let (code, out) = c001_absence(f, "shoulder", "--fail", "No mitigation offered");
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = c001_absence(f, "knee", "--deferred", "Sick note arrived later");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("C001 at shoulder: FAIL (0 marks) → ABSENT"), "{out}");
+    let (_, said) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(
+        said.contains(
+            "set aside: C001 is deferred (no result at this sitting), so the absence counts as nothing"
+        ),
+        "{said}"
+    );
+    let out_dir = d.0.join("out");
+    osce(&["export", OSCE, "--sessions", f, "--out", s(&out_dir)]);
+    let stations = rows(&out_dir.join("stations.csv"));
+    let (station, result, note) = (
+        col(&stations, "station_id"),
+        col(&stations, "final_result"),
+        col(&stations, "note"),
+    );
+    let shoulder = stations
+        .iter()
+        .find(|r| r[0] == "C001" && r[station] == "shoulder")
+        .expect("shoulder");
+    assert_eq!(shoulder[result], "ABSENT", "{shoulder:?}");
+    assert!(
+        shoulder[note].contains("set aside: the candidate is deferred"),
+        "{shoulder:?}"
+    );
+    let results = rows(&out_dir.join("results.csv"));
+    let reasons = col(&results, "reasons");
+    assert_eq!(results[1][col(&results, "final_result")], "DEFERRED");
+    assert!(
+        !results[1][reasons].contains("counts as a fail"),
+        "{:?}",
+        results[1]
+    );
 }

@@ -348,6 +348,20 @@ fn decisions_section(decisions: &osce::results::decisions::Decisions, m: &Matrix
     for made in in_force.iter().take(SHOWN) {
         let _ = writeln!(out, "  {}", made.line());
         use osce::results::decisions::{AbsenceOutcome, ComponentValue, Ruling};
+        // An absence decided a fail, then the candidate deferred: the fail
+        // counts for nothing.
+        if let Ruling::Absence {
+            candidate,
+            outcome: AbsenceOutcome::Fail,
+            ..
+        } = &made.entry.decision
+            && (m.deferred_at(candidate).is_some() || m.component_deferred(candidate).is_some())
+        {
+            let _ = writeln!(
+                out,
+                "    set aside: {candidate} is deferred (no result at this sitting), so the absence counts as nothing"
+            );
+        }
         // The deferral that defers the candidate's sitting: at a station,
         // or else at a component outside the stations.
         let deferral = match &made.entry.decision {

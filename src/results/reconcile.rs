@@ -283,6 +283,10 @@ fn station_details(
     let mut moderation_reasons = Vec::new();
     let mut deferred: Vec<String> = Vec::new();
     let mut details = BTreeMap::new();
+    // Deferred (at a station, or at a component outside them): no result
+    // at this sitting, so an absence decided a fail elsewhere counts as
+    // nothing (the decision stays, set aside, and says so).
+    let sitting_deferred = m.deferred_at(candidate).is_some() || m.component_deferred(candidate).is_some();
     for station in &rubric.stations {
         if station.rest {
             let rest = score_or_missing(rubric, station, None, standards).0;
@@ -506,7 +510,7 @@ fn station_details(
                 Ruling::Absence {
                     outcome: AbsenceOutcome::Fail,
                     ..
-                } if absent => {
+                } if absent && !sitting_deferred => {
                     // The result counts it as a fail; the examiners' marks
                     // (and so the quality report) still say absent: no
                     // score of 0 enters the statistics.
@@ -560,7 +564,25 @@ fn station_details(
                 }
                 _ => {}
             }
-            add_note(&mut detail, format!("decided: {}", held.words));
+            let set_aside = sitting_deferred
+                && matches!(
+                    held.ruling,
+                    Ruling::Absence {
+                        outcome: AbsenceOutcome::Fail,
+                        ..
+                    }
+                );
+            add_note(
+                &mut detail,
+                if set_aside {
+                    format!(
+                        "decided: {}; set aside: the candidate is deferred (no result at this sitting)",
+                        held.words
+                    )
+                } else {
+                    format!("decided: {}", held.words)
+                },
+            );
         }
         stations.push(detail.result.clone());
         finals.push(detail.final_result.clone());
