@@ -50,7 +50,7 @@ pub enum WorkbookError {
 #[derive(Debug, Clone)]
 pub struct Grid {
     pub station: String,
-    /// Each column's item: (id, text).
+    /// Each column's item: (id, its note: the item's text and maximum).
     pub items: Vec<(String, String)>,
 }
 
@@ -59,10 +59,14 @@ pub fn item_grids(rubric: &Rubric) -> Vec<Grid> {
     rubric
         .scored_stations()
         .map(|station| {
+            // The note says what the column's figures are out of.
             let mut items: Vec<(String, String)> = station
                 .items
                 .iter()
-                .map(|i| (i.id.clone(), i.text.clone()))
+                .map(|i| {
+                    let max = crate::scoring::fmt_marks(rubric.item_max(i));
+                    (i.id.clone(), format!("{} (out of {max})", i.text))
+                })
                 .collect();
             if station.global_rating.is_some() {
                 items.push((
@@ -209,7 +213,8 @@ impl Builder {
                     for (c, (id, text)) in grids[n].items.iter().enumerate() {
                         let c = (GRID_KEYS.len() + c) as u16;
                         header(worksheet, c, id, &bold)?;
-                        // The item's words, shown over its column's head.
+                        // The item's words and maximum, shown over its
+                        // column's head.
                         worksheet.insert_note(0, c, &Note::new(text).add_author_prefix(false))?;
                         columns.insert(id.clone(), c);
                     }
@@ -598,6 +603,39 @@ mod tests {
         let hip = read.worksheet_range("items hip").expect("hip");
         assert_eq!(hip.get_value((1, 3)), Some(&Data::Float(3.0)));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Each station's sheet has a column per item, in the rubric's order,
+    /// its note the item's text and what its figures are out of, and the
+    /// global rating last.
+    #[test]
+    fn a_stations_grid_follows_the_rubric_with_each_items_maximum() {
+        let (name, text) = crate::rubric::examples::RUBRICS[0];
+        let rubric = crate::rubric::check_str(name, text)
+            .rubric
+            .expect("the example rubric");
+        let grids = super::item_grids(&rubric);
+        assert_eq!(grids.len(), rubric.scored_stations().count());
+        let shoulder = &grids[0];
+        assert_eq!(shoulder.station, "shoulder");
+        assert_eq!(
+            shoulder.items[0],
+            (
+                "id-consent".to_string(),
+                "Confirms patient identity and obtains verbal consent (out of 1)".to_string()
+            )
+        );
+        assert!(
+            shoulder
+                .items
+                .iter()
+                .any(|(_, note)| note.ends_with("(out of 4)")),
+            "{shoulder:?}"
+        );
+        assert_eq!(
+            shoulder.items.last().map(|(id, _)| id.as_str()),
+            Some("global_rating")
+        );
     }
 
     #[test]
