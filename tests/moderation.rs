@@ -1948,3 +1948,54 @@ fn a_station_failed_on_the_agreed_mark_fails_a_candidate_judged_on_items() {
         c.final_result.reasons
     );
 }
+
+/// Pass marks adopted, then a station referred and a third marker's sheet
+/// in (the documented order): the third marker's sheet enters no standard
+/// setting, so the pass marks are not said to be set from other sheets
+/// (which would send the exam lead to set them again after sign-off). A
+/// sheet of the examiners' added since still is.
+#[test]
+fn a_third_markers_sheet_after_adoption_leaves_the_pass_marks_in_force() {
+    let d = Dir::new("mod-refer-adopted");
+    let s = d.sub("s");
+    simulate_into(OSCE, &s, 12, 6, 3);
+    adopt_pass_marks(&[&s], OSCE);
+    let status = || run_osce(&["status", OSCE, "--sessions", s.to_str().expect("utf-8")]).1;
+    assert!(!status().contains("set from other sheets"), "{}", status());
+    decide(
+        &s,
+        OSCE,
+        "EA1",
+        "SIM00003",
+        "shoulder",
+        Decision::Refer,
+        None,
+        "unclear images",
+    );
+    sheet(
+        &s,
+        OSCE,
+        "shoulder",
+        "SIM00003",
+        "TM1@lap9",
+        Marks::Bottom,
+        true,
+        300,
+    );
+    let after = status();
+    assert!(after.contains("third"), "the referral is third-marked: {after}");
+    assert!(!after.contains("set from other sheets"), "{after}");
+    // An examiner's sheet for another candidate: the pass marks were set
+    // without it.
+    sheet(
+        &s,
+        OSCE,
+        "shoulder",
+        "LATE01",
+        "EX01@sim-EX01",
+        Marks::Top,
+        true,
+        310,
+    );
+    assert!(status().contains("set from other sheets"), "{}", status());
+}

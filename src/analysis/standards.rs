@@ -277,8 +277,17 @@ pub struct Decision {
 
 /// A fingerprint of the sheets: their keys and submissions, in order.
 pub fn fingerprint(cohort: &Cohort) -> String {
+    fingerprint_of(cohort, &[])
+}
+
+/// [`fingerprint`] of the sheets but those of `leave_out` (indices into
+/// the cohort's sheets).
+fn fingerprint_of(cohort: &Cohort, leave_out: &[usize]) -> String {
     let mut h = blake3::Hasher::new();
-    for s in &cohort.sheets {
+    for (i, s) in cohort.sheets.iter().enumerate() {
+        if leave_out.contains(&i) {
+            continue;
+        }
         let k = &s.key;
         for part in [&k.station, &k.candidate, &k.examiner, &k.device, &s.state.seal()] {
             h.update(part.as_bytes());
@@ -291,9 +300,23 @@ pub fn fingerprint(cohort: &Cohort) -> String {
 /// Where `record` was set from other sheets than `cohort`'s (a sheet
 /// submitted, amended or added since, or a record of another sitting): what
 /// it was set from and what the sheets are now, in words. `now` is how many
-/// candidates have sheets now.
-pub fn set_from_other_sheets(record: &Decision, cohort: &Cohort, now: usize) -> Option<String> {
-    (record.sheets_fingerprint != fingerprint(cohort)).then(|| {
+/// candidates have sheets now. A sheet that enters no standard setting (a
+/// third marker's after a referral: `moderation_only` gives them, asked
+/// for only where the sheets differ) added since changes nothing.
+pub fn set_from_other_sheets(
+    record: &Decision,
+    cohort: &Cohort,
+    now: usize,
+    moderation_only: impl FnOnce() -> Vec<usize>,
+) -> Option<String> {
+    if record.sheets_fingerprint == fingerprint(cohort) {
+        return None;
+    }
+    let aside = moderation_only();
+    if !aside.is_empty() && record.sheets_fingerprint == fingerprint_of(cohort, &aside) {
+        return None;
+    }
+    Some({
         let set = format!(
             "{} by {}, from {}",
             record.time.format("%Y-%m-%d %H:%M UTC"),

@@ -1189,7 +1189,11 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 .iter()
                 .filter(|c| l.matrix.has_sheets(c))
                 .count();
-            if let Some(words) = osce::analysis::standards::set_from_other_sheets(&record, &l.cohort, now) {
+            if let Some(words) =
+                osce::analysis::standards::set_from_other_sheets(&record, &l.cohort, now, || {
+                    l.moderation.referral_sheets(&l.rubric, &l.cohort, &l.matrix)
+                })
+            {
                 errln!(
                     "warning: {} was {words}. Its pass marks are taken as they were; {}",
                     path.display(),

@@ -250,7 +250,9 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                     }
                 );
             }
-            if let Some(words) = super::status::pass_marks_from_other_sheets(&decisions, &cohort, &m) {
+            if let Some(words) =
+                super::status::pass_marks_from_other_sheets(&rubric, &decisions, &cohort, &m, &moderation)
+            {
                 errln!("warning: {words}; {}", osce::analysis::standards::SET_AGAIN);
             }
             let why = osce::results::finality::not_final(

@@ -101,7 +101,9 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     });
     // Pass marks adopted from other sheets than these: a flag of the
     // whole exam, in every format.
-    if let Some(text) = super::status::pass_marks_from_other_sheets(&decisions, &cohort, &matrix) {
+    if let Some(text) =
+        super::status::pass_marks_from_other_sheets(&rubric, &decisions, &cohort, &matrix, &moderation)
+    {
         report.exam.flags.insert(
             0,
             osce::analysis::report::Flag {

@@ -272,7 +272,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         );
         out!("{}", decisions_section(&decisions, &m));
     }
-    if let Some(words) = pass_marks_from_other_sheets(&decisions, &cohort, &m) {
+    if let Some(words) = pass_marks_from_other_sheets(&rubric, &decisions, &cohort, &m, &moderation) {
         out!("\nwarning: {words}; {}\n", osce::analysis::standards::SET_AGAIN);
     }
     if m.candidates.is_empty() {
@@ -322,13 +322,17 @@ pub fn status(args: &StatusArgs) -> ExitCode {
 /// of another sitting adopted): what they were set from (what to do is
 /// [`osce::analysis::standards::SET_AGAIN`]).
 pub fn pass_marks_from_other_sheets(
+    rubric: &Rubric,
     decisions: &osce::results::decisions::Decisions,
     cohort: &Cohort,
     m: &Matrix,
+    moderation: &Moderation,
 ) -> Option<String> {
     let (_, record) = decisions.pass_marks()?;
     let now = m.candidates.iter().filter(|c| m.has_sheets(c)).count();
-    let words = osce::analysis::standards::set_from_other_sheets(record, cohort, now)?;
+    let words = osce::analysis::standards::set_from_other_sheets(record, cohort, now, || {
+        moderation.referral_sheets(rubric, cohort, m)
+    })?;
     Some(format!("the pass marks in force were {words}"))
 }
 

@@ -588,6 +588,37 @@ impl Moderation {
             .max_by(|a, b| (a.time, &a.assessor).cmp(&(b.time, &b.assessor)))
     }
 
+    /// The sheets of third markers an assessor referred a station to that
+    /// are moderation's alone: their result is the station's after
+    /// moderation, and they enter neither the examiners' results nor
+    /// standard setting (a `ThirdMarker` rubric's third marker settling a
+    /// referred discrepancy does both, and is not among them).
+    pub fn referral_sheets(&self, rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> Vec<usize> {
+        if self.logs.is_empty() {
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        for candidate in &m.candidates {
+            for station in &m.stations {
+                let Some(cell) = m.cell(candidate, station) else {
+                    continue;
+                };
+                if let CellModeration::Referred { third: Some(t), .. } =
+                    self.cell(cohort, &cell.sheets, candidate, station)
+                {
+                    let examiners = cell.sheets.len().saturating_sub(1);
+                    let settles_discrepancy = rubric.double_marking.reconcile
+                        == crate::rubric::Reconcile::ThirdMarker
+                        && examiners == 2;
+                    if !settles_discrepancy {
+                        found.push(t);
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// Where moderation leaves a cell whose sheets are `sheets`.
     pub fn cell(&self, cohort: &Cohort, sheets: &[usize], candidate: &str, station: &str) -> CellModeration {
         let all = self.decisions(cohort, sheets, candidate, station);
