@@ -661,7 +661,13 @@ fn candidate_result(
             if *value == crate::results::decisions::ComponentValue::Deferred
                 && let Some(p) = part(id)
             {
-                deferred.push(format!("component '{}': {}", p.title, held.words));
+                // "written: DEFERRED, note (from …) (by …)": the component
+                // named once, by its title.
+                let rest = held
+                    .words
+                    .strip_prefix(&format!("{id}: DEFERRED"))
+                    .unwrap_or(&held.words);
+                deferred.push(format!("component '{}' deferred{rest}", p.title));
             }
         }
     }
