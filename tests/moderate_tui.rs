@@ -212,6 +212,24 @@ fn only_submitted_sheets_are_listed_and_filters_narrow_them() {
     // unsubmitted physics sheet is not moderated.
     assert_eq!(h.app.entries.len(), 5);
     assert_eq!(h.app.visible.len(), 5);
+    // A FAIL on a critical item is flagged as one; a sheet with every
+    // critical item met is not.
+    for e in &h.app.entries {
+        assert_eq!(
+            e.flags.iter().any(|f| f == "critical"),
+            !e.internal.critical_fails.is_empty(),
+            "{} at {}: {:?}",
+            e.candidate,
+            e.station,
+            e.flags
+        );
+    }
+    assert!(
+        h.app.entries.iter().any(|e| e.candidate == "C002"
+            && e.station == "upper-limb"
+            && e.flags.iter().any(|f| f == "critical")),
+        "C002's upper limb fails a critical item"
+    );
     h.key(KeyCode::Char('f'));
     assert_eq!(h.app.filter, Filter::Undecided);
     assert_eq!(h.app.visible.len(), 5);

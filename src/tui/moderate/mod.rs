@@ -666,6 +666,11 @@ impl ModerateApp {
                     _ => false,
                 };
                 let mut flags = Vec::new();
+                // A FAIL on a critical item, whatever the score: the list
+                // says so, where the score alone reads as a pass.
+                if !internal.critical_fails.is_empty() {
+                    flags.push("critical".to_string());
+                }
                 let sheets: Vec<&crate::results::gather::FoundSheet> =
                     cell.sheets.iter().map(|&i| &self.cohort.sheets[i]).collect();
                 if sheets.iter().any(|s| !s.state.concerns.is_empty()) {
