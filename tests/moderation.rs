@@ -669,6 +669,16 @@ fn a_referral_makes_room_for_a_third_marker_whose_result_counts() {
                 .contains("(FAIL) after referral by EA1: their marks (in items.csv) give the result"),
         "{row:?}"
     );
+    // The score after moderation is the third marker's, and the
+    // candidate's total after moderation counts it, as marks.csv does.
+    assert_eq!(row[at("final_score")], "0", "{row:?}");
+    assert_ne!(row[at("score")], "0", "{row:?}");
+    let results = common::csv_rows(&out.join("results.csv"));
+    let of = |name: &str| -> f64 {
+        let i = results[0].iter().position(|h| h == name).expect(name);
+        results[1][i].parse().expect(name)
+    };
+    assert!(of("final_total") < of("total"), "{results:?}");
     let items = common::csv_rows(&out.join("items.csv"));
     let examiners: std::collections::BTreeSet<&str> = items
         .iter()

@@ -123,6 +123,8 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
         ("reasons", Text),
         ("components", Text),
         ("module_mark", Number),
+        ("final_total", Number),
+        ("final_percent", Number),
     ]);
     let rows = results
         .iter()
@@ -192,6 +194,18 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
                 // came still read.
                 components_words(c),
                 module_mark_cell(c),
+                // After moderation (a referral's third marker's score in
+                // place of the examiners'), as marks.csv's total counts.
+                if scored && c.deferred.is_none() {
+                    fmt_marks(c.final_result.total)
+                } else {
+                    String::new()
+                },
+                if scored && c.deferred.is_none() {
+                    c.final_result.percent().map(fmt_percent).unwrap_or_default()
+                } else {
+                    String::new()
+                },
             ]
         })
         .collect();
@@ -309,6 +323,7 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
         ("moderation", Text),
         ("decisions", Text),
         ("final_result", Text),
+        ("final_score", Number),
     ]);
     let mut rows = Vec::new();
     for c in results {
@@ -452,6 +467,15 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                     .collect::<Vec<_>>()
                     .join("; "),
                 d.final_result.outcome.word().to_string(),
+                // After moderation: a referral's third marker's score, or 0
+                // for an absence decided a fail; none for an absence.
+                if d.final_result.failed_for_absence
+                    || (scored && d.final_result.outcome != StationOutcome::Absent)
+                {
+                    fmt_marks(d.final_result.score)
+                } else {
+                    String::new()
+                },
             ]);
         }
     }
