@@ -383,8 +383,11 @@ fn render_list(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) 
                 .unwrap_or_default()
         };
         let mut flags = e.flags.clone();
+        // A critical item failed first: in a narrow terminal the flags are
+        // cut, and that one says why a sheet fails whatever its score.
         if e.borderline {
-            flags.insert(0, "borderline".into());
+            let after_critical = usize::from(flags.first().is_some_and(|f| f == "critical"));
+            flags.insert(after_critical, "borderline".into());
         }
         if e.near {
             flags.push("near".into());
