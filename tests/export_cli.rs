@@ -656,9 +656,29 @@ fn the_workbook_holds_the_same_cells_as_the_csv_files() {
             );
             filled += usize::from(expected != Data::Empty);
         }
+        // The global rating's code beside each rating given, a number.
+        let code = cells[0]
+            .iter()
+            .position(|h| h == &Data::from("global_rating_code"));
+        if let Some(code) = code {
+            for r in &cells[1..] {
+                let rated = matches!(r.get(code - 1), Some(Data::String(_)));
+                assert_eq!(
+                    rated,
+                    matches!(r.get(code), Some(Data::Float(_))),
+                    "{station}: {r:?}"
+                );
+            }
+        }
         let cells_given = cells[1..]
             .iter()
-            .map(|r| r[3..].iter().filter(|c| **c != Data::Empty).count())
+            .map(|r| {
+                r[3..]
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, c)| Some(i + 3) != code && **c != Data::Empty)
+                    .count()
+            })
             .sum::<usize>();
         let rows_given = rows
             .iter()

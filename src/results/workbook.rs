@@ -52,7 +52,14 @@ pub struct Grid {
     pub station: String,
     /// Each column's item: (id, its note: the item's text and maximum).
     pub items: Vec<(String, String)>,
+    /// The global rating's numeric code by level (its scale's marks), for
+    /// the `global_rating_code` column: empty where the station has no
+    /// global rating.
+    pub rating_codes: Vec<f64>,
 }
+
+/// The column beside the global rating that gives its numeric code.
+const RATING_CODE: &str = "global_rating_code";
 
 /// The item sheets of `rubric`'s export: one per station scored.
 pub fn item_grids(rubric: &Rubric) -> Vec<Grid> {
@@ -68,15 +75,24 @@ pub fn item_grids(rubric: &Rubric) -> Vec<Grid> {
                     (i.id.clone(), format!("{} (out of {max})", i.text))
                 })
                 .collect();
-            if station.global_rating.is_some() {
+            // The global rating's label, then its numeric code (what
+            // standard setting uses, and a spreadsheet can average).
+            let mut rating_codes = Vec::new();
+            if let Some(g) = &station.global_rating {
                 items.push((
                     crate::store::Unmarked::GLOBAL_RATING.to_string(),
                     "Global rating (not added to the score)".to_string(),
                 ));
+                items.push((
+                    RATING_CODE.to_string(),
+                    "The global rating's numeric code, as standard setting uses it".to_string(),
+                ));
+                rating_codes = rubric.scale(g.scale).levels.iter().map(|l| l.mark).collect();
             }
             Grid {
                 station: station.id.clone(),
                 items,
+                rating_codes,
             }
         })
         .collect()
@@ -115,6 +131,8 @@ struct GridSheet {
     /// Each item's column, by id.
     columns: HashMap<String, u16>,
     width: usize,
+    /// The global rating's code by level.
+    rating_codes: Vec<f64>,
 }
 
 /// The columns of items.csv the item sheets read, by position.
@@ -123,6 +141,7 @@ struct ItemColumns {
     station: usize,
     item: usize,
     level: usize,
+    level_index: usize,
     marks: usize,
     examiner: usize,
     device: usize,
@@ -228,6 +247,7 @@ impl Builder {
                         },
                         width: GRID_KEYS.len() + grid.items.len(),
                         columns,
+                        rating_codes: grid.rating_codes.clone(),
                     });
                 }
                 Some((
@@ -348,6 +368,14 @@ impl Pivot {
                     Err(_) => Cell::Text(plain(level).to_string()),
                 },
             };
+            // The global rating's code beside its label.
+            let code = (item == crate::store::Unmarked::GLOBAL_RATING)
+                .then(|| {
+                    let g = &self.grids[grid];
+                    let level = field(at.level_index).parse::<usize>().ok()?;
+                    Some((*g.columns.get(RATING_CODE)?, *g.rating_codes.get(level)?))
+                })
+                .flatten();
             let same = self
                 .pending
                 .as_ref()
@@ -362,6 +390,9 @@ impl Pivot {
             }
             if let Some(p) = &mut self.pending {
                 p.cells[column as usize - GRID_KEYS.len()] = cell;
+                if let Some((c, code)) = code {
+                    p.cells[c as usize - GRID_KEYS.len()] = Cell::Number(code);
+                }
             }
         }
         Ok(())
@@ -383,6 +414,7 @@ impl Pivot {
             station: at("station")?,
             item: at("item")?,
             level: at("level")?,
+            level_index: at("level_index")?,
             marks: at("marks")?,
             examiner: at("examiner")?,
             device: at("device")?,
@@ -532,28 +564,36 @@ mod tests {
     /// not given empty.
     #[test]
     fn items_rows_become_a_row_per_sheet_in_its_stations_sheet() {
-        let grid = |station: &str, items: &[&str]| Grid {
+        let grid = |station: &str, items: &[&str], rating_codes: Vec<f64>| Grid {
             station: station.to_string(),
             items: items
                 .iter()
                 .map(|i| (i.to_string(), format!("{i} text")))
                 .collect(),
+            rating_codes,
         };
+        let knee = ["a", "b", "global_rating", "global_rating_code"];
         let mut book = Builder::new(
             &[("items.csv", vec![]), ("marks.csv", vec![Kind::Text])],
-            &[grid("knee", &["a", "b", "global_rating"]), grid("hip", &["c"])],
+            &[
+                grid("knee", &knee, vec![1.0, 2.0, 4.0]),
+                grid("hip", &["c"], Vec::new()),
+            ],
         )
         .expect("workbook");
-        let header = b"candidate_id,station,item,level,marks,examiner,device\n";
+        let header = b"candidate_id,station,item,level,level_index,marks,examiner,device\n";
         book.add(0, header).expect("header");
-        book.add(0, b"C1,knee,a,Done,2,E1,lap1\nC1,knee,b,not observed,,E1,lap1\n")
-            .expect("part");
         book.add(
             0,
-            b"C1,knee,global_rating,Good,,E1,lap1\nC1,knee,a,Done,1.5,E2,lap2\n",
+            b"C1,knee,a,Done,1,2,E1,lap1\nC1,knee,b,not observed,,,E1,lap1\n",
         )
         .expect("part");
-        book.add(0, b"C1,hip,c,'=x,3,E3,lap3\nC2,knee,b,,,E1,lap1\n")
+        book.add(
+            0,
+            b"C1,knee,global_rating,Good,2,,E1,lap1\nC1,knee,a,Done,1,1.5,E2,lap2\n",
+        )
+        .expect("part");
+        book.add(0, b"C1,hip,c,'=x,0,3,E3,lap3\nC2,knee,b,,,,E1,lap1\n")
             .expect("part");
         let dir = std::env::temp_dir().join(format!("osce-workbook-grid-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
@@ -570,34 +610,32 @@ mod tests {
             .rows()
             .map(<[Data]>::to_vec)
             .collect();
+        let e = || Data::Empty;
         assert_eq!(
             knee,
             [
-                vec![
-                    s("candidate_id"),
-                    s("examiner"),
-                    s("device"),
-                    s("a"),
-                    s("b"),
-                    s("global_rating")
-                ],
+                [
+                    "candidate_id",
+                    "examiner",
+                    "device",
+                    "a",
+                    "b",
+                    "global_rating",
+                    "global_rating_code"
+                ]
+                .map(s)
+                .to_vec(),
                 vec![
                     s("C1"),
                     s("E1"),
                     s("lap1"),
                     Data::Float(2.0),
                     s("not observed"),
-                    s("Good")
+                    s("Good"),
+                    Data::Float(4.0)
                 ],
-                vec![
-                    s("C1"),
-                    s("E2"),
-                    s("lap2"),
-                    Data::Float(1.5),
-                    Data::Empty,
-                    Data::Empty
-                ],
-                vec![s("C2"), s("E1"), s("lap1"), Data::Empty, Data::Empty, Data::Empty],
+                vec![s("C1"), s("E2"), s("lap2"), Data::Float(1.5), e(), e(), e()],
+                vec![s("C2"), s("E1"), s("lap1"), e(), e(), e(), e()],
             ]
         );
         let hip = read.worksheet_range("items hip").expect("hip");
@@ -607,7 +645,7 @@ mod tests {
 
     /// Each station's sheet has a column per item, in the rubric's order,
     /// its note the item's text and what its figures are out of, and the
-    /// global rating last.
+    /// global rating last, then its numeric code.
     #[test]
     fn a_stations_grid_follows_the_rubric_with_each_items_maximum() {
         let (name, text) = crate::rubric::examples::RUBRICS[0];
@@ -632,9 +670,15 @@ mod tests {
                 .any(|(_, note)| note.ends_with("(out of 4)")),
             "{shoulder:?}"
         );
+        let last: Vec<&str> = shoulder.items[shoulder.items.len() - 2..]
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(last, ["global_rating", "global_rating_code"]);
         assert_eq!(
-            shoulder.items.last().map(|(id, _)| id.as_str()),
-            Some("global_rating")
+            shoulder.rating_codes.len(),
+            5,
+            "a code for each of the rating's 5 levels"
         );
     }
 
