@@ -1274,10 +1274,11 @@ fn an_assessor_who_opens_the_archive_again_carries_on_their_journal() {
     // On another laptop, the two decisions are this assessor's own.
     let third = dir.0.join("third");
     t.start_sized(&moderate("home-pc", &third), 120, 40);
-    let screen = t.wait_for("You have decided 2 of the ");
+    t.wait_for("You have decided 2 of the ");
     // Beside a.assessor's (who moderated the fails and borderline
-    // ratings and signed off): theirs are "you".
-    assert!(screen.contains("you: agree (+1)"), "{screen}");
+    // ratings and signed off): theirs are "you". Waited for, not read
+    // off the first capture: the list may still be being drawn.
+    let screen = t.wait_for("you: agree (+1)");
     assert!(!screen.contains("2 other assessor"), "{screen}");
     t.keys(&["q"]);
     t.wait_gone();
