@@ -203,11 +203,17 @@ fn walk(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 /// E01 amends C001's physics sheet and submits it again.
 fn amend_physics(s: &Path) {
+    amended(s, PRACTICAL, "physics", "C001");
+}
+
+/// E01@lap1's sheet of `candidate` at `station` amended ("wrong item")
+/// and submitted again.
+fn amended(s: &Path, rubric: &str, station: &str, candidate: &str) {
     append(
         s,
-        PRACTICAL,
-        "physics",
-        "C001",
+        rubric,
+        station,
+        candidate,
         "E01@lap1",
         vec![
             Event::AmendStarted {
@@ -439,23 +445,7 @@ fn a_total_with_every_sheet_in_and_a_station_held_is_not_said_to_wait_for_sheets
     let s = d.sub("s");
     candidate(&s, OSCE, "C001", "E01@lap1", Marks::Top);
     decide(&s, OSCE, "EA1", "C001", "knee", Decision::Agree, None, "");
-    append(
-        &s,
-        OSCE,
-        "knee",
-        "C001",
-        "E01@lap1",
-        vec![
-            Event::AmendStarted {
-                reason: "wrong item".into(),
-            },
-            Event::Submitted {
-                score: 0.0,
-                max: 0.0,
-                outcome: StationOutcome::Pass,
-            },
-        ],
-    );
+    amended(&s, OSCE, "knee", "C001");
     let out = d.sub("out");
     run_osce(&[
         "export",
@@ -485,23 +475,7 @@ fn two_sheets_changed_since_moderated_are_counted_in_words_that_fit() {
     candidate(&s, PRACTICAL, "C002", "E01@lap1", Marks::Top);
     decide(&s, PRACTICAL, "EA1", "C002", "physics", Decision::Agree, None, "");
     for c in ["C001", "C002"] {
-        append(
-            &s,
-            PRACTICAL,
-            "physics",
-            c,
-            "E01@lap1",
-            vec![
-                Event::AmendStarted {
-                    reason: "wrong item".into(),
-                },
-                Event::Submitted {
-                    score: 0.0,
-                    max: 0.0,
-                    outcome: StationOutcome::Pass,
-                },
-            ],
-        );
+        amended(&s, PRACTICAL, "physics", c);
     }
     let (code, out) = run_osce(&["status", PRACTICAL, "--sessions", s.to_str().expect("utf-8")]);
     assert_eq!(code, 1, "{out}");
