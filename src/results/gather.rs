@@ -1695,8 +1695,10 @@ fn names_differing(
     settled: &Settled,
     roster: &BTreeMap<String, String>,
 ) -> Vec<NamesDiffer> {
-    // By candidate: each name confirmed, with the sheets confirming it.
-    let mut by_candidate: BTreeMap<&str, Vec<(&str, Vec<SheetAt>)>> = BTreeMap::new();
+    // By candidate: each name confirmed, with the sheets confirming it (by
+    // index: where they are is put into words only for the few candidates
+    // whose names differ, not for each of a cohort's sheets).
+    let mut by_candidate: BTreeMap<&str, Vec<(&str, Vec<usize>)>> = BTreeMap::new();
     for (i, s) in cohort.sheets.iter().enumerate() {
         let Some(name) = s.state.confirmed.as_deref().filter(|n| !n.trim().is_empty()) else {
             continue;
@@ -1705,10 +1707,7 @@ fn names_differing(
             continue;
         }
         let names = by_candidate.entry(s.key.candidate.as_str()).or_default();
-        let at = (
-            s.key.station.clone(),
-            format!("{}@{}", s.key.examiner, s.key.device),
-        );
+        let at = i;
         match names
             .iter_mut()
             .find(|(n, _)| crate::base::text::same_name(n, name))
@@ -1740,15 +1739,22 @@ fn names_differing(
             continue;
         }
         names.sort_by_key(|(n, _)| !crate::base::text::same_name(n, &reference));
-        for (_, sheets) in &mut names {
-            sheets.sort();
-        }
         out.push(NamesDiffer {
             candidate: candidate.to_string(),
             roster: roster.get(candidate).filter(|n| !n.trim().is_empty()).cloned(),
             confirmed: names
                 .into_iter()
-                .map(|(n, sheets)| (n.to_string(), sheets))
+                .map(|(n, sheets)| {
+                    let mut at: Vec<SheetAt> = sheets
+                        .into_iter()
+                        .map(|i| {
+                            let k = &cohort.sheets[i].key;
+                            (k.station.clone(), format!("{}@{}", k.examiner, k.device))
+                        })
+                        .collect();
+                    at.sort();
+                    (n.to_string(), at)
+                })
                 .collect(),
         });
     }
