@@ -38,7 +38,7 @@ pub fn analyse(
     ids: &[String],
     maxima: &[f64],
     critical: &[bool],
-    marks: &[Vec<Option<f64>>],
+    marks: &[impl AsRef<[Option<f64>]>],
 ) -> Vec<ItemFigures> {
     ids.iter()
         .enumerate()
@@ -47,6 +47,7 @@ pub fn analyse(
             let (item, rest): (Vec<f64>, Vec<f64>) = marks
                 .iter()
                 .filter_map(|row| {
+                    let row = row.as_ref();
                     let mine = (*row.get(i)?)?;
                     let others: f64 = row
                         .iter()

@@ -299,18 +299,21 @@ impl Provenance {
     }
 }
 
-/// One candidate's complete result at one station.
-#[derive(Clone)]
-struct Point {
+/// One candidate's complete result at one station. Its words are borrowed
+/// from the cohort and the roster where they can be: a cohort of 10,000
+/// has 200,000 of these.
+struct Point<'a> {
     score: f64,
     code: Option<f64>,
     borderline: bool,
     passed: bool,
-    examiners: String,
-    circuit: Option<String>,
+    examiners: std::borrow::Cow<'a, str>,
+    circuit: Option<&'a str>,
     /// Each item's mark (weight × level mark), in rubric order: the mean
     /// over the sheets that count; `None` where one has no mark for it.
     items: Vec<Option<f64>>,
+    /// The candidate's row (their place in the cohort's order).
+    row: usize,
 }
 
 /// How many candidates' results are made at a time (on every core): the
@@ -319,15 +322,21 @@ const PART: usize = 256;
 
 /// What the report keeps of one candidate's results: their outcome, and
 /// their complete result at each scored station.
-struct Row {
+struct Row<'a> {
     outcome: Outcome,
     /// Why the result is incomplete, where it is.
     incomplete: Vec<String>,
-    stations: Vec<Option<Point>>,
+    /// Each scored station's point, until the station's figures take it.
+    stations: Vec<Option<Point<'a>>>,
 }
 
-fn row_of(rubric: &Rubric, cohort: &Cohort, c: &ExaminersResult, circuits: &BTreeMap<String, String>) -> Row {
-    let circuit = circuits.get(&c.candidate).cloned();
+fn row_of<'a>(
+    rubric: &Rubric,
+    cohort: &'a Cohort,
+    c: &ExaminersResult,
+    circuits: &'a BTreeMap<String, String>,
+) -> Row<'a> {
+    let circuit = circuits.get(&c.candidate).map(String::as_str);
     let stations = rubric
         .scored_stations()
         .map(|station| {
@@ -360,12 +369,16 @@ fn row_of(rubric: &Rubric, cohort: &Cohort, c: &ExaminersResult, circuits: &BTre
             // Whose score it is: the markers whose sheets make it (the same
             // markers are the same pair whoever opened a sheet first; the
             // third marker alone where theirs counts).
-            let mut examiners: Vec<&str> = counting
+            let mut examiners: Vec<&'a str> = counting
                 .iter()
                 .map(|&i| cohort.sheets[i].key.examiner.as_str())
                 .collect();
             examiners.sort_unstable();
             examiners.dedup();
+            let examiners = match examiners.as_slice() {
+                [one] => std::borrow::Cow::Borrowed(*one),
+                several => std::borrow::Cow::Owned(several.join("+")),
+            };
             let items = station
                 .items
                 .iter()
@@ -388,9 +401,10 @@ fn row_of(rubric: &Rubric, cohort: &Cohort, c: &ExaminersResult, circuits: &BTre
                 code,
                 borderline,
                 passed: r.outcome == StationOutcome::Pass,
-                examiners: examiners.join("+"),
-                circuit: circuit.clone(),
+                examiners,
+                circuit,
                 items,
+                row: 0,
             })
         })
         .collect();
@@ -524,7 +538,7 @@ pub fn build_with(
     results_of: impl Fn(&[String], &Standards) -> Vec<ExaminersResult> + Sync,
 ) -> Report {
     let parts: Vec<&[String]> = candidates.chunks(PART).collect();
-    let provisional_rows: Vec<Row> = crate::base::threads::map(parts.clone(), 1, |part| {
+    let mut provisional_rows: Vec<Row> = crate::base::threads::map(parts.clone(), 1, |part| {
         results_of(part, &Standards::default())
             .iter()
             .map(|c| row_of(rubric, cohort, c, circuits))
@@ -533,8 +547,10 @@ pub fn build_with(
     .into_iter()
     .flatten()
     .collect();
-    let (mut stations, mut standards) = station_reports(rubric, &provisional_rows, options);
+    // The reliability first: each station's figures then take its points
+    // from the rows rather than copy them.
     let reliability = reliability(rubric, &provisional_rows);
+    let (mut stations, mut standards) = station_reports(rubric, &mut provisional_rows, options);
     standards.sem = reliability.sem;
     // The pass marks in force, where they are given: applied as every
     // other command applies them (with the record's SEM).
@@ -591,11 +607,8 @@ pub fn build_with(
     // station's points are its rows' in order.
     if adopted {
         for (j, (_, points)) in stations.iter_mut().enumerate() {
-            let mut at = points.iter_mut();
-            for (row, (_, _, passed)) in provisional_rows.iter().zip(&standard_set_outcomes) {
-                if row.stations[j].is_some()
-                    && let Some(point) = at.next()
-                {
+            for point in points {
+                if let Some((_, _, passed)) = standard_set_outcomes.get(point.row) {
                     point.passed = passed.get(j).copied().unwrap_or(point.passed);
                 }
             }
@@ -684,25 +697,45 @@ pub fn build_with(
     }
 }
 
-/// Each scored station's report with the points it was made from, and the
-/// standard-set pass marks they give (without the SEM yet).
-fn station_reports(
+/// Each scored station's report with the points it was made from (taken
+/// from the rows), and the standard-set pass marks they give (without the
+/// SEM yet).
+fn station_reports<'a>(
     rubric: &Rubric,
-    rows: &[Row],
+    rows: &mut [Row<'a>],
     options: &Options,
-) -> (Vec<(StationReport, Vec<Point>)>, Standards) {
-    let mut stations = Vec::new();
-    let mut standards = Standards::default();
-    for (j, station) in rubric.scored_stations().enumerate() {
-        let mut points = Vec::new();
-        let mut missing = 0;
-        for row in rows {
-            match &row.stations[j] {
-                Some(p) => points.push(p.clone()),
-                None => missing += 1,
+) -> (Vec<(StationReport, Vec<Point<'a>>)>, Standards) {
+    let scored = rubric.scored_stations().count();
+    // Each station's points, in the rows' order: each row's are moved out
+    // and its list freed as it goes, so that they are never held twice.
+    let mut by_station: Vec<Vec<Point<'a>>> = (0..scored)
+        .map(|j| {
+            Vec::with_capacity(
+                rows.iter()
+                    .filter(|r| r.stations.get(j).is_some_and(Option::is_some))
+                    .count(),
+            )
+        })
+        .collect();
+    for (r, row) in rows.iter_mut().enumerate() {
+        for (points, p) in by_station.iter_mut().zip(std::mem::take(&mut row.stations)) {
+            if let Some(p) = p {
+                points.push(Point { row: r, ..p });
             }
         }
-        let report = station_report(rubric, station, &points, missing, options);
+    }
+    // Each station's figures on every core: they are the stations' own.
+    let candidates = rows.len();
+    let stations: Vec<(StationReport, Vec<Point<'a>>)> = crate::base::threads::map(
+        rubric.scored_stations().zip(by_station).collect(),
+        1,
+        |(station, points)| {
+            let missing = candidates - points.len();
+            (station_report(rubric, station, &points, missing, options), points)
+        },
+    );
+    let mut standards = Standards::default();
+    for (station, (report, _)) in rubric.scored_stations().zip(&stations) {
         if let (Some(method), Some(mark)) = (report.method, report.standard_set) {
             standards.pass_marks.insert(
                 station.id.clone(),
@@ -712,7 +745,6 @@ fn station_reports(
                 },
             );
         }
-        stations.push((report, points));
     }
     (stations, standards)
 }
@@ -817,7 +849,7 @@ struct Cuts {
     standard_set: Option<f64>,
 }
 
-fn cut_scores(rubric: &Rubric, stations: &[(StationReport, Vec<Point>)], sem: Option<f64>) -> Cuts {
+fn cut_scores(rubric: &Rubric, stations: &[(StationReport, Vec<Point<'_>>)], sem: Option<f64>) -> Cuts {
     let plus_sem = rubric.pass_rules.iter().find_map(|r| match r {
         PassRule::TotalAtLeast { plus_sem, .. } if *plus_sem > 0.0 => Some(*plus_sem),
         _ => None,
@@ -950,7 +982,7 @@ fn exam_flags(candidates: usize, r: &Reliability, cuts: &Cuts, stations: usize) 
 fn station_report(
     rubric: &Rubric,
     station: &crate::rubric::Station,
-    points: &[Point],
+    points: &[Point<'_>],
     missing: usize,
     options: &Options,
 ) -> StationReport {
@@ -996,10 +1028,10 @@ fn station_report(
             result: m.station_pass_mark(&data),
         })
         .collect();
-    let examiners: Vec<String> = points.iter().map(|p| p.examiners.clone()).collect();
+    let examiners: Vec<&str> = points.iter().map(|p| p.examiners.as_ref()).collect();
     let by_examiner = stats::one_way(&scores, &examiners);
-    let circuits: Vec<Option<String>> = points.iter().map(|p| p.circuit.clone()).collect();
-    let distinct: std::collections::BTreeSet<&Option<String>> = circuits.iter().collect();
+    let circuits: Vec<Option<&str>> = points.iter().map(|p| p.circuit).collect();
+    let distinct: std::collections::BTreeSet<&Option<&str>> = circuits.iter().collect();
     let by_circuit = (distinct.len() > 1).then(|| stats::one_way(&scores, &circuits));
     let (method, provisional) = match &station.pass_mark {
         Some(PassMark::StandardSet { method, provisional }) => (
@@ -1022,7 +1054,7 @@ fn station_report(
         .iter()
         .map(|i| i.critical != crate::rubric::Critical::No)
         .collect();
-    let item_marks: Vec<Vec<Option<f64>>> = points.iter().map(|p| p.items.clone()).collect();
+    let item_marks: Vec<&[Option<f64>]> = points.iter().map(|p| p.items.as_slice()).collect();
     let mut report = StationReport {
         id: station.id.clone(),
         title: station.title.clone(),
@@ -1222,14 +1254,14 @@ fn grade_range(points: &[(f64, f64)]) -> Option<(f64, f64)> {
     Some((lo, hi))
 }
 
-fn examiner_table(stations: &[(StationReport, Vec<Point>)]) -> Vec<ExaminerAtStation> {
+fn examiner_table(stations: &[(StationReport, Vec<Point<'_>>)]) -> Vec<ExaminerAtStation> {
     let mut out = Vec::new();
     for (s, points) in stations {
         let Some(station_mean) = s.mean else { continue };
         let station_pass = points.iter().filter(|p| p.passed).count() as f64 / points.len().max(1) as f64;
         let mut by: BTreeMap<&str, Vec<&Point>> = BTreeMap::new();
         for p in points {
-            by.entry(p.examiners.as_str()).or_default().push(p);
+            by.entry(p.examiners.as_ref()).or_default().push(p);
         }
         if by.len() < 2 {
             continue;
@@ -1315,7 +1347,7 @@ mod tests {
         assert_eq!(shown_below(0.79996, 0.8), "0.79996");
     }
 
-    fn row(reasons: &[&str]) -> Row {
+    fn row(reasons: &[&str]) -> Row<'static> {
         Row {
             outcome: Outcome::Incomplete,
             incomplete: reasons.iter().map(|r| r.to_string()).collect(),
