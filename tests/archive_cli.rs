@@ -2931,20 +2931,20 @@ fn decisions_are_recorded_from_the_archive_alone_and_carry_on_its_journal() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(run_osce(&["collect", s(&archive), s(&first)]).0, 0);
     let second = dir.0.join("lead-2");
+    // Each decision is collected as it is recorded: the journal grows.
     let (code, out) = void("C002", &second);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("Carried on from your decisions journal in"), "{out}");
+    assert!(out.contains("1 grown") && out.contains(" 0 refused"), "{out}");
     let (code, out) = run_osce(&["collect", s(&archive), s(&second)]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("1 grown") && out.contains(" 0 refused"), "{out}");
+    assert!(out.contains("0 grown, 1 unchanged, 0 refused"), "{out}");
 
     // Back in the first folder, which holds the start of the journal: it
     // is brought up to date before the decision is added.
     let (code, out) = void("C003", &first);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("Carried on from your decisions journal in"), "{out}");
-    let (code, out) = run_osce(&["collect", s(&archive), s(&first)]);
-    assert_eq!(code, 0, "{out}");
     assert!(out.contains("1 grown") && out.contains(" 0 refused"), "{out}");
     // A folder holding another history of the journal: refused, nothing
     // written.
@@ -3231,17 +3231,22 @@ fn a_sheet_in_the_archive_is_found_however_its_path_is_written() {
 }
 
 /// A decision recorded from the archive into the lead's folder, not yet
-/// collected, is in force for the next decision: run again, it is not
-/// recorded twice; changed, the preview starts from it. The same from
-/// folders, where `--into` is not among the `--sessions`.
+/// collected (the archive read-only, so the collect that follows each
+/// decision fails: said, exit code 2), is in force for the next decision:
+/// run again, it is not recorded twice; changed, the preview starts from
+/// it. The same from folders, where `--into` is not among the `--sessions`.
 #[test]
 fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
+    use std::os::unix::fs::PermissionsExt;
     let dir = Dir::new("archive-into-read");
     let (folder, archive) = forty_collected(&dir);
     let lead = dir.0.join("lead");
-    for (source, into) in [
-        (vec!["--archive", s(&archive)], &lead),
-        (vec!["--sessions", s(&folder)], &dir.0.join("lead-2")),
+    let mode =
+        |m: u32| std::fs::set_permissions(&archive, std::fs::Permissions::from_mode(m)).expect("chmod");
+    mode(0o400);
+    for (source, into, recorded_code) in [
+        (vec!["--archive", s(&archive)], &lead, 2),
+        (vec!["--sessions", s(&folder)], &dir.0.join("lead-2"), 0),
     ] {
         let absence = |outcome: &'static str| {
             let mut args = vec!["decide", "absence", OSCE];
@@ -3262,8 +3267,15 @@ fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
             run_osce(&args)
         };
         let (code, out) = absence("--fail");
-        assert_eq!(code, 0, "{out}");
+        assert_eq!(code, recorded_code, "{out}");
         assert!(out.contains("Recorded in"), "{out}");
+        if recorded_code == 2 {
+            assert!(
+                out.contains("but it is not in the archive yet")
+                    && out.contains(&format!("osce collect {} {}", archive.display(), into.display())),
+                "{out}"
+            );
+        }
         let (code, out) = absence("--fail");
         assert_eq!(code, 0, "{out}");
         assert!(
@@ -3273,7 +3285,7 @@ fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
             "{out}"
         );
         let (code, out) = absence("--deferred");
-        assert_eq!(code, 0, "{out}");
+        assert_eq!(code, recorded_code, "{out}");
         assert!(
             out.contains("FAIL") && out.contains("→ DEFERRED"),
             "from the fail: {out}"
@@ -3286,6 +3298,9 @@ fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
             .count();
         assert_eq!(lines, 2, "two decisions, not three");
     }
+    // Writable again: the collect takes both decisions.
+    mode(0o600);
+    collect_says(&archive, &[&lead], "1 new journal");
 }
 
 /// `--into FOLDER` left in from the command `status --archive` prints is
@@ -3674,20 +3689,21 @@ fn a_copy_collect_refused_is_said_from_the_archive_until_its_folder_is_collected
     assert!(!out.contains("Refused by collect"), "{out}");
 }
 
-/// Decisions recorded from the archive into a folder, not yet collected:
+/// Decisions recorded into a folder not yet collected (from the laptops'
+/// folders; one recorded from the archive is collected at once):
 /// `decide list --archive` says where they are, and lists them with
 /// `--into`, as the decide commands take it.
 #[test]
 fn decisions_not_yet_collected_are_listed_with_into() {
     let dir = Dir::new("list-into");
-    let (_, archive) = one_collected(&dir);
+    let (folder, archive) = one_collected(&dir);
     let lead = dir.0.join("lead-decisions");
     let (code, out) = run_osce(&[
         "decide",
         "void",
         OSCE,
-        "--archive",
-        s(&archive),
+        "--sessions",
+        s(&folder),
         "--into",
         s(&lead),
         "--candidate",
@@ -3840,4 +3856,61 @@ fn a_journal_given_as_a_folder_is_named_with_where_it_goes() {
             .join("returned/msk-us-osce/EA1@ea-laptop/moderation.jsonl")
             .is_file()
     );
+}
+
+/// A decision recorded from the archive is collected into it at once: the
+/// export from the archive that follows applies it. It used to wait for
+/// the lead to collect their folder, and until then the export said every
+/// result was final, with the result from before the decision.
+#[test]
+fn a_decision_recorded_from_the_archive_is_in_the_next_export() {
+    let dir = Dir::new("archive-decide-collected");
+    let (_, archive) = forty_collected(&dir);
+    let lead = dir.0.join("lead");
+    // SIM00036's final result, and the decisions column.
+    let final_result = |out: &Path| {
+        let rows = common::csv_rows(&out.join("results.csv"));
+        let col = |name: &str| rows[0].iter().position(|c| c == name).expect("column");
+        let row = rows.iter().find(|r| r[0] == "SIM00036").expect("SIM00036's row");
+        (row[col("final_result")].clone(), row[col("decisions")].clone())
+    };
+    let before = dir.0.join("before");
+    let (_, out) = run_osce(&["export", OSCE, "--archive", s(&archive), "--out", s(&before)]);
+    let (result, decisions) = final_result(&before);
+    assert!(
+        result == "INCOMPLETE" && decisions.is_empty(),
+        "{result} {decisions} {out}"
+    );
+    let (code, out) = run_osce(&[
+        "decide",
+        "absence",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--into",
+        s(&lead),
+        "--candidate",
+        "SIM00036",
+        "--station",
+        "physics",
+        "--fail",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "No mitigating circumstances",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("collected into {}", archive.display())),
+        "{out}"
+    );
+    let after = dir.0.join("after");
+    let (_, out) = run_osce(&["export", OSCE, "--archive", s(&archive), "--out", s(&after)]);
+    let (result, decisions) = final_result(&after);
+    assert!(
+        result != "INCOMPLETE" && decisions.contains("physics: the absence counts as a fail"),
+        "{result} {decisions} {out}"
+    );
+    // Collected by hand as well, as the lead used to: nothing more.
+    collect_says(&archive, &[&lead], "0 new journals, 0 grown, 1 unchanged");
 }

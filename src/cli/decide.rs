@@ -550,8 +550,8 @@ pub(super) fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> 
     let (by, reason) = who_and_why(common)?;
     if common.archive.is_some() && common.into.is_none() && !common.dry_run {
         errln!(
-            "error: --archive needs --into DIR: the folder your decisions journal goes to (collect it into the \
-             archive afterwards: `osce collect ARCHIVE DIR`)"
+            "error: --archive needs --into DIR: the folder your decisions journal goes to (it is collected into the \
+             archive as soon as the decision is recorded)"
         );
         return Err(ExitCode::from(EXIT_USAGE));
     }
@@ -564,8 +564,8 @@ pub(super) fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> 
     {
         errln!(
             "error: --into {} is the placeholder of the command osce status prints: give the folder your decisions \
-             journal goes to (a folder of your own, collected into the archive afterwards: `osce collect ARCHIVE \
-             DIR`); nothing was recorded",
+             journal goes to (a folder of your own, collected into the archive as soon as the decision is \
+             recorded); nothing was recorded",
             into.display()
         );
         return Err(ExitCode::from(EXIT_USAGE));
@@ -581,7 +581,7 @@ pub(super) fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> 
              made), e.g. --into decisions{}; nothing was recorded",
             into.display(),
             if common.archive.is_some() {
-                ", and collect it into the archive afterwards"
+                " (collected into the archive as soon as the decision is recorded)"
             } else {
                 ""
             }
@@ -867,6 +867,7 @@ fn finish(
     now: chrono::DateTime<Utc>,
     effect: Vec<String>,
 ) -> ExitCode {
+    let mut not_collected = None;
     if common.dry_run {
         outln!("Dry run: nothing recorded. It would change:");
     } else if !entries.is_empty() {
@@ -907,12 +908,35 @@ fn finish(
         }
         match recorded {
             Ok(path) => match &common.archive {
-                Some(archive) => outln!(
-                    "Recorded in {} (collect it into the archive: osce collect {} {}). It changes:",
-                    path.display(),
-                    archive.display(),
-                    into.display()
-                ),
+                // Collected into the archive at once: every command reading
+                // the archive then applies it (until collected, an export
+                // would call results final that this decision changes).
+                Some(archive) => {
+                    outln!("Recorded in {}.", path.display());
+                    let collected = super::collect::run(&super::collect::CollectArgs {
+                        archive: archive.clone(),
+                        folders: vec![into.clone()],
+                        rubric: Vec::new(),
+                    });
+                    if collected == ExitCode::SUCCESS {
+                        outln!(
+                            "{} collected into {}: every command reading the archive applies it. It changes:",
+                            into.display(),
+                            archive.display()
+                        );
+                    } else {
+                        errln!(
+                            "error: the decision is recorded in {} (in force for the next decision recorded into \
+                             that folder), but it is not in the archive yet (said above): no result read from the \
+                             archive applies it until you collect it, osce collect {} {}",
+                            path.display(),
+                            archive.display(),
+                            into.display()
+                        );
+                        not_collected = Some(collected);
+                        outln!("It changes, once collected:");
+                    }
+                }
                 None => outln!(
                     "Recorded in {} (give {} to every later command). It changes:",
                     path.display(),
@@ -938,7 +962,7 @@ fn finish(
     for line in effect {
         outln!("  {line}");
     }
-    ExitCode::SUCCESS
+    not_collected.unwrap_or(ExitCode::SUCCESS)
 }
 
 /// The decision the arguments describe, checked against the sheets.
