@@ -23,13 +23,15 @@ fn col(rows: &[Vec<String>], name: &str) -> usize {
 
 /// The example results file of `docs/decisions.md`.
 fn doc_example() -> String {
+    doc_block(0)
+}
+
+/// The `n`th (from 0) example results file of `docs/decisions.md`.
+fn doc_block(n: usize) -> String {
     let doc = include_str!("../docs/decisions.md");
-    let start = doc
-        .find("```csv components\n")
-        .expect("a ```csv components block")
-        + "```csv components\n".len();
-    let end = start + doc[start..].find("```").expect("the block ends");
-    doc[start..end].to_string()
+    let opening = "```csv components\n";
+    let block = doc.split(opening).nth(n + 1).expect("a ```csv components block");
+    block[..block.find("```").expect("the block ends")].to_string()
 }
 
 /// A final clinical assessment of eight simulated candidates, with a roster.
@@ -1187,4 +1189,86 @@ fn a_candidate_with_no_sheet_is_recorded_with_the_roster() {
     let (code, out) = decide_written(&rubric, &folder, &file, &["--roster", s(&roster)]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("C002: INCOMPLETE"), "{out}");
+}
+
+/// A result recorded against the wrong candidate is taken back with
+/// `withdrawn` (a change, so with `--correct`): the component has no result
+/// again and the candidate's result waits for it; the same file again
+/// records nothing, and a result never recorded cannot be withdrawn.
+#[test]
+fn a_component_result_recorded_against_the_wrong_candidate_is_withdrawn() {
+    let d = Dir::new("components-withdrawn");
+    let (folder, roster) = fca(&d);
+    let example = d.0.join("example.csv");
+    fs::write(&example, doc_example()).expect("write");
+    let (code, out) = decide_components(&folder, &roster, &example, &[]);
+    assert_eq!(code, 0, "{out}");
+    // SIM00001's components, as results.csv gives them.
+    let components = |name: &str| {
+        let out = d.0.join(name);
+        let (_, said) = run_osce(&[
+            "export",
+            FCA,
+            "--sessions",
+            s(&folder),
+            "--roster",
+            s(&roster),
+            "--out",
+            s(&out),
+        ]);
+        let rows = common::csv_rows(&out.join("results.csv"));
+        let row = rows.iter().find(|r| r[0] == "SIM00001").expect("SIM00001's row");
+        (row[col(&rows, "components")].clone(), said)
+    };
+    let (before, said) = components("before");
+    assert!(before.contains("logbook: PASS"), "{before}\n{said}");
+
+    // The withdrawal in the docs.
+    let withdraw = d.0.join("withdraw.csv");
+    fs::write(&withdraw, doc_block(1)).expect("write");
+    let (code, out) = decide_components(&folder, &roster, &withdraw, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("line 2: SIM00001's logbook was PASS, the file withdraws it")
+            && out.contains("Nothing recorded"),
+        "{out}"
+    );
+    let (code, out) = decide_components(&folder, &roster, &withdraw, &["--correct"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(1 corrected)"), "{out}");
+    let (after, said) = components("after");
+    assert!(after.contains("logbook: INCOMPLETE"), "{after}\n{said}");
+    let (_, list) = run_osce(&["decide", "list", FCA, "--sessions", s(&folder)]);
+    assert!(
+        list.contains("SIM00001: logbook: WITHDRAWN, recorded against the wrong candidate"),
+        "{list}"
+    );
+    // Again: nothing new.
+    let (code, out) = decide_components(&folder, &roster, &withdraw, &["--correct"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("0 component results to record (0 corrected), 1 already recorded"),
+        "{out}"
+    );
+    // Recorded again, to the right result: counted as new, not a change.
+    let (code, out) = decide_components(&folder, &roster, &example, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("1 component result to record (0 corrected)"),
+        "{out}"
+    );
+    // A result never recorded (SIM00005's logbook): nothing to withdraw.
+    let never = d.0.join("never.csv");
+    fs::write(
+        &never,
+        "candidate_id,component,result\nSIM00005,logbook,withdrawn\n",
+    )
+    .expect("write");
+    let (code, out) = decide_components(&folder, &roster, &never, &["--correct"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("line 2: SIM00005 has no result recorded for logbook: there is nothing to withdraw")
+            && out.contains("Nothing recorded"),
+        "{out}"
+    );
 }

@@ -792,15 +792,36 @@ pub(super) fn record_components(
     let mut entries = Vec::new();
     let mut changes = Vec::new();
     let mut unchanged = 0;
+    // Lines withdrawing a result nobody recorded: a mistake in the file.
+    let mut nothing_to_withdraw = Vec::new();
     for row in read.rows {
         let before = recorded
             .get(&row.candidate)
             .and_then(|c| c.get(&row.component))
             .map(|(value, held)| (*value, held));
         let same_note = |held: &osce::results::decisions::Held| matches!(&held.ruling, Ruling::Component { note, .. } if *note == row.note);
+        let withdraw = row.result == osce::results::decisions::ComponentValue::Withdrawn;
         match before {
             Some((value, held)) if value == row.result && same_note(held) => {
                 unchanged += 1;
+                continue;
+            }
+            Some((value, _)) if withdraw => changes.push(format!(
+                "line {}: {}'s {} was {}, the file withdraws it",
+                row.line,
+                row.candidate,
+                row.component,
+                value.words()
+            )),
+            None if withdraw && l.decisions.component_withdrawn(&row.candidate, &row.component) => {
+                unchanged += 1;
+                continue;
+            }
+            None if withdraw => {
+                nothing_to_withdraw.push(format!(
+                    "line {}: {} has no result recorded for {}: there is nothing to withdraw",
+                    row.line, row.candidate, row.component
+                ));
                 continue;
             }
             Some((value, _)) => changes.push(format!(
@@ -825,6 +846,17 @@ pub(super) fn record_components(
             },
         };
         entries.push(entry(common, l, by, reason, ruling));
+    }
+    if !nothing_to_withdraw.is_empty() {
+        errln!(
+            "error: {}: the file withdraws results never recorded:",
+            file.display()
+        );
+        for line in &nothing_to_withdraw {
+            errln!("  {line}");
+        }
+        errln!("Nothing recorded. Check the candidate and component on each line, or take the line out.");
+        return ExitCode::from(EXIT_INVALID);
     }
     if !changes.is_empty() && !correct {
         errln!(

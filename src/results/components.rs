@@ -333,10 +333,13 @@ fn value(
     // Missed: absent (counted as 0% or a fail), or deferred to a later
     // sitting under mitigating circumstances.
     const MISSED: &str = "or, for a candidate who missed it, absent (counted as 0% or a fail) or deferred (the \
-                          candidate's result waits for a later sitting)";
+                          candidate's result waits for a later sitting); or withdrawn, with --correct, to take back \
+                          a result recorded before";
     match cell.to_ascii_lowercase().as_str() {
         "absent" => return Some(ComponentValue::Absent),
         "deferred" => return Some(ComponentValue::Deferred),
+        // The result recorded before taken back (`--correct`).
+        "withdrawn" => return Some(ComponentValue::Withdrawn),
         _ => {}
     }
     match c.weight {

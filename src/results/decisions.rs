@@ -150,6 +150,8 @@ pub enum Ruling {
 /// A component's result: a percentage for a weighted component, pass or
 /// fail for a pass/fail one; for either, absent (it counts as 0% or a
 /// fail) or deferred (the candidate's result waits for a later sitting).
+/// `Withdrawn` takes back the result recorded before (recorded against the
+/// wrong candidate, say): the component has no result again.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComponentValue {
@@ -158,6 +160,7 @@ pub enum ComponentValue {
     Fail,
     Absent,
     Deferred,
+    Withdrawn,
 }
 
 impl ComponentValue {
@@ -171,12 +174,12 @@ impl ComponentValue {
             ComponentValue::Fail => Some(ComponentMark::Passed(false)),
             ComponentValue::Absent if weighted => Some(ComponentMark::Percent(0.0)),
             ComponentValue::Absent => Some(ComponentMark::Passed(false)),
-            ComponentValue::Deferred => None,
+            ComponentValue::Deferred | ComponentValue::Withdrawn => None,
         }
     }
 
     /// As a results file writes it: `64%`, `PASS`, `FAIL`, `ABSENT`,
-    /// `DEFERRED`.
+    /// `DEFERRED`; `WITHDRAWN` for a result taken back.
     pub fn words(self) -> String {
         match self {
             ComponentValue::Percent(p) => format!("{}%", crate::scoring::fmt_marks(p)),
@@ -184,6 +187,7 @@ impl ComponentValue {
             ComponentValue::Fail => "FAIL".to_string(),
             ComponentValue::Absent => "ABSENT".to_string(),
             ComponentValue::Deferred => "DEFERRED".to_string(),
+            ComponentValue::Withdrawn => "WITHDRAWN".to_string(),
         }
     }
 
@@ -450,7 +454,7 @@ impl Decisions {
     }
 
     /// Each candidate's component results in force, with the decision in
-    /// words: by candidate, then component.
+    /// words: by candidate, then component. A result withdrawn is none.
     pub fn components(&self) -> ComponentResults {
         let mut out = ComponentResults::new();
         for m in self.in_force() {
@@ -460,6 +464,7 @@ impl Decisions {
                 result,
                 ..
             } = &m.entry.decision
+                && *result != ComponentValue::Withdrawn
             {
                 let held = Held {
                     ruling: m.entry.decision.clone(),
@@ -471,6 +476,15 @@ impl Decisions {
             }
         }
         out
+    }
+
+    /// Whether `candidate`'s result for `component` was withdrawn, and none
+    /// recorded since.
+    pub fn component_withdrawn(&self, candidate: &str, component: &str) -> bool {
+        self.in_force().iter().any(|m| {
+            matches!(&m.entry.decision, Ruling::Component { candidate: c, component: p, result, .. }
+                if c == candidate && p == component && *result == ComponentValue::Withdrawn)
+        })
     }
 
     /// The pass marks adopted, if any.
