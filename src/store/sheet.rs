@@ -484,9 +484,14 @@ impl SheetState {
     /// use the sheet as last submitted), so a decision on it still holds
     /// until the amended sheet is submitted.
     pub fn seal(&self) -> String {
+        self.seal_str().to_string()
+    }
+
+    /// [`SheetState::seal`], borrowed.
+    pub fn seal_str(&self) -> &str {
         match (&self.submitted_hash, &self.submitted) {
-            (Some(h), Some(_)) => h.clone(),
-            _ => String::new(),
+            (Some(h), Some(_)) => h,
+            _ => "",
         }
     }
 
