@@ -3276,8 +3276,10 @@ fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
                 "{out}"
             );
         }
+        // In force already: nothing recorded (and, from the read-only
+        // archive, still not collected: said again).
         let (code, out) = absence("--fail");
-        assert_eq!(code, 0, "{out}");
+        assert_eq!(code, recorded_code, "{out}");
         assert!(
             out.contains("Already decided, in force")
                 && out.contains(&format!("recorded in {}", into.display()))
@@ -3298,9 +3300,41 @@ fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
             .count();
         assert_eq!(lines, 2, "two decisions, not three");
     }
-    // Writable again: the collect takes both decisions.
+    // Writable again, the same decision run again: in force already, so
+    // nothing is recorded, but the folder is collected now, and the
+    // archive's results apply both decisions.
     mode(0o600);
-    collect_says(&archive, &[&lead], "1 new journal");
+    let (code, out) = run_osce(&[
+        "decide",
+        "absence",
+        OSCE,
+        "--archive",
+        s(&archive),
+        "--into",
+        s(&lead),
+        "--candidate",
+        "SIM00036",
+        "--station",
+        "physics",
+        "--deferred",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "No mitigating circumstances",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("Already decided, in force")
+            && out.contains("1 new journal")
+            && out.contains(&format!("collected into {}", archive.display())),
+        "{out}"
+    );
+    let (_, status) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert!(
+        status.contains("SIM00036 at physics: the absence is deferred") && status.contains("1 DEFERRED"),
+        "{status}"
+    );
+    collect_says(&archive, &[&lead], "0 new journals, 0 grown, 1 unchanged");
 }
 
 /// `--into FOLDER` left in from the command `status --archive` prints is

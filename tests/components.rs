@@ -1218,9 +1218,13 @@ fn a_component_result_recorded_against_the_wrong_candidate_is_withdrawn() {
         ]);
         let rows = common::csv_rows(&out.join("results.csv"));
         let row = rows.iter().find(|r| r[0] == "SIM00001").expect("SIM00001's row");
-        (row[col(&rows, "components")].clone(), said)
+        (
+            row[col(&rows, "components")].clone(),
+            row[col(&rows, "decisions")].clone(),
+            said,
+        )
     };
-    let (before, said) = components("before");
+    let (before, _, said) = components("before");
     assert!(before.contains("logbook: PASS"), "{before}\n{said}");
 
     // The withdrawal in the docs.
@@ -1236,8 +1240,14 @@ fn a_component_result_recorded_against_the_wrong_candidate_is_withdrawn() {
     let (code, out) = decide_components(&folder, &roster, &withdraw, &["--correct"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("(1 corrected)"), "{out}");
-    let (after, said) = components("after");
+    let (after, decisions, said) = components("after");
     assert!(after.contains("logbook: INCOMPLETE"), "{after}\n{said}");
+    // The withdrawal is among the candidate's decisions, with who and why.
+    assert!(
+        decisions.contains("logbook: WITHDRAWN, recorded against the wrong candidate")
+            && decisions.contains("by Module leader"),
+        "{decisions}"
+    );
     let (_, list) = run_osce(&["decide", "list", FCA, "--sessions", s(&folder)]);
     assert!(
         list.contains("SIM00001: logbook: WITHDRAWN, recorded against the wrong candidate"),

@@ -392,7 +392,7 @@ pub fn run(decide: &Decide) -> ExitCode {
             // marked under a mistyped id): its candidate is gone from the
             // cells, and the void is what is in force.
             if let Some(made) = void_in_force(decide, &loaded) {
-                return already(made);
+                return already(common, made);
             }
             errln!("error: {message}");
             // A file that cannot be read (a record not there) is a usage
@@ -438,7 +438,7 @@ pub fn run(decide: &Decide) -> ExitCode {
     if let Some(made) = loaded.decisions.in_force().into_iter().find(|m| {
         m.entry.decision == entry.decision && m.entry.by == entry.by && m.entry.reason == entry.reason
     }) {
-        return already(made);
+        return already(common, made);
     }
     let now = Utc::now();
     let effect = match effect(&loaded, std::slice::from_ref(&entry), now) {
@@ -465,14 +465,52 @@ pub fn run(decide: &Decide) -> ExitCode {
 }
 
 /// Says that `made` is in force already, and that nothing is recorded.
-fn already(made: &osce::results::decisions::Made) -> ExitCode {
+/// Recorded from the archive into the `--into` folder and not collected
+/// yet (the collect after it failed), the folder is collected now.
+fn already(common: &Common, made: &osce::results::decisions::Made) -> ExitCode {
     outln!(
         "Already decided, in force: {} ({}), recorded in {}. Nothing recorded.",
         made.entry.decision.words(),
         made.attribution(),
         made.path.display()
     );
-    ExitCode::SUCCESS
+    match (&common.archive, &common.into) {
+        (Some(archive), Some(into)) if made.path.starts_with(into) => {
+            collect_into(archive, into, &made.path).unwrap_or(ExitCode::SUCCESS)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Collects the folder `into`, holding the decisions journal `journal`,
+/// into `archive`, saying so: `None` once done, else the exit code of the
+/// collect that failed, having said that the archive's results do not
+/// apply the decisions until it is collected.
+fn collect_into(archive: &Path, into: &Path, journal: &Path) -> Option<ExitCode> {
+    let collected = super::collect::run(&super::collect::CollectArgs {
+        archive: archive.to_path_buf(),
+        folders: vec![into.to_path_buf()],
+        rubric: Vec::new(),
+    });
+    if collected == ExitCode::SUCCESS {
+        outln!(
+            "{} collected into {}: every command reading the archive applies it.",
+            into.display(),
+            archive.display()
+        );
+        return None;
+    }
+    errln!(
+        "error: the decision is recorded in {} (in force for the next decision recorded into that folder), but it \
+         is not in the archive yet (said above): no result read from the archive applies it until you collect it, \
+         osce collect {} {}. Until then, record every decision into that folder (--into {}): a decision recorded \
+         into another folder would start a second history of your decisions journal",
+        journal.display(),
+        archive.display(),
+        into.display(),
+        into.display()
+    );
+    Some(collected)
 }
 
 /// The void in force of the sheet a `decide void` names, if there is one:
@@ -902,7 +940,17 @@ fn finish(
     let mut not_collected = None;
     if common.dry_run {
         outln!("Dry run: nothing recorded. It would change:");
-    } else if !entries.is_empty() {
+    } else if entries.is_empty() {
+        // Nothing new (a file recorded before): nothing changes. From the
+        // archive, what the folder holds is collected all the same, should
+        // the collect after it have failed.
+        if let (Some(archive), Some(into)) = (&common.archive, &common.into)
+            && into.is_dir()
+        {
+            return collect_into(archive, into, into).unwrap_or(ExitCode::SUCCESS);
+        }
+        return ExitCode::SUCCESS;
+    } else {
         let Some(into) = common.into.clone().or_else(|| common.sessions.first().cloned()) else {
             errln!("error: nothing recorded: give --into DIR, the folder your decisions journal goes to");
             return ExitCode::from(EXIT_USAGE);
@@ -945,27 +993,10 @@ fn finish(
                 // would call results final that this decision changes).
                 Some(archive) => {
                     outln!("Recorded in {}.", path.display());
-                    let collected = super::collect::run(&super::collect::CollectArgs {
-                        archive: archive.clone(),
-                        folders: vec![into.clone()],
-                        rubric: Vec::new(),
-                    });
-                    if collected == ExitCode::SUCCESS {
-                        outln!(
-                            "{} collected into {}: every command reading the archive applies it. It changes:",
-                            into.display(),
-                            archive.display()
-                        );
+                    not_collected = collect_into(archive, &into, &path);
+                    if not_collected.is_none() {
+                        outln!("It changes:");
                     } else {
-                        errln!(
-                            "error: the decision is recorded in {} (in force for the next decision recorded into \
-                             that folder), but it is not in the archive yet (said above): no result read from the \
-                             archive applies it until you collect it, osce collect {} {}",
-                            path.display(),
-                            archive.display(),
-                            into.display()
-                        );
-                        not_collected = Some(collected);
                         outln!("It changes, once collected:");
                     }
                 }

@@ -478,6 +478,32 @@ impl Decisions {
         out
     }
 
+    /// The component results withdrawn, and none recorded since: by
+    /// candidate, then component, as [`Decisions::components`] gives those
+    /// in force. No result, but a decision of its own, that the candidate's
+    /// decisions name.
+    pub fn withdrawn_components(&self) -> ComponentResults {
+        let mut out = ComponentResults::new();
+        for m in self.in_force() {
+            if let Ruling::Component {
+                candidate,
+                component,
+                result: result @ ComponentValue::Withdrawn,
+                ..
+            } = &m.entry.decision
+            {
+                let held = Held {
+                    ruling: m.entry.decision.clone(),
+                    words: format!("{} ({})", m.entry.decision.words(), m.attribution()),
+                };
+                out.entry(candidate.clone())
+                    .or_default()
+                    .insert(component.clone(), (*result, held));
+            }
+        }
+        out
+    }
+
     /// Whether `candidate`'s result for `component` was withdrawn, and none
     /// recorded since.
     pub fn component_withdrawn(&self, candidate: &str, component: &str) -> bool {
@@ -713,12 +739,15 @@ pub struct Settled {
     pub stale: BTreeMap<(String, String), Vec<String>>,
     /// Component results in force.
     pub components: ComponentResults,
+    /// Component results withdrawn (none in force).
+    pub withdrawn_components: ComponentResults,
 }
 
 /// Works out [`Settled`] from the decisions in force.
 pub fn settle(rubric: &Rubric, cohort: &Cohort, decisions: &Decisions) -> Settled {
     let mut out = Settled {
         components: decisions.components(),
+        withdrawn_components: decisions.withdrawn_components(),
         ..Settled::default()
     };
     let double = rubric.double_marking.mode != DoubleMarkingMode::None;

@@ -1292,6 +1292,9 @@ pub struct Matrix {
     /// Component results recorded by decisions (written papers, the
     /// logbook): by candidate, then component.
     pub components: crate::results::decisions::ComponentResults,
+    /// Component results withdrawn by decisions, none recorded since: by
+    /// candidate, then component (no result, but a decision to name).
+    pub withdrawn_components: crate::results::decisions::ComponentResults,
     /// Candidates whose sheets were confirmed under a name other than the
     /// roster's (or, without a roster, than their other sheets').
     pub names_differ: Vec<NamesDiffer>,
@@ -1682,6 +1685,7 @@ pub fn matrix_settled(
         stations,
         cells: cells.into_iter().collect(),
         components: settled.components.clone(),
+        withdrawn_components: settled.withdrawn_components.clone(),
         names_differ,
     }
 }

@@ -60,7 +60,7 @@ pub struct CandidateResult {
     /// sitting, and nothing to upload.
     pub deferred: Option<String>,
     /// The component results recorded by decisions (written papers, the
-    /// logbook), by component id.
+    /// logbook), and those withdrawn, by component id.
     pub component_decisions: Vec<(String, Held)>,
 }
 
@@ -678,15 +678,14 @@ fn candidate_result(
     apply_agreed_to_marks_rules(rubric, &details, |d| &d.final_result, &mut final_result);
     say_critical_overruled(rubric, &details, &mut final_result.reasons);
     final_result.reasons.extend(moderation_reasons.iter().cloned());
-    let component_decisions: Vec<(String, Held)> = m
-        .components
-        .get(candidate)
-        .map(|c| {
-            c.iter()
-                .map(|(id, (_, held))| (id.clone(), held.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    // The results recorded, and those withdrawn (a decision too, though
+    // no result), by component id.
+    let mut component_decisions: Vec<(String, Held)> = [&m.components, &m.withdrawn_components]
+        .into_iter()
+        .filter_map(|by| by.get(candidate))
+        .flat_map(|c| c.iter().map(|(id, (_, held))| (id.clone(), held.clone())))
+        .collect();
+    component_decisions.sort_by(|a, b| a.0.cmp(&b.0));
     // A component failed: what it rests on, and who recorded it, said in
     // the reason the rules gave.
     for (id, held) in &component_decisions {
