@@ -3821,6 +3821,21 @@ fn an_archive_name_a_typo_away_from_one_beside_it_is_said() {
     let (code, out) = run_osce(&["status", OSCE, "--archive", s(&other)]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("make one with `osce collect"), "{out}");
+    // Another exam's archive beside it (its name three letters from
+    // exam.osce's, the extension the same), or another sitting's (only a
+    // digit differs): made without a word of a typo.
+    let sittings = dir.sub("sittings");
+    let y2026 = sittings.join("y3-osce-2026.osce");
+    assert_eq!(run_osce(&["collect", s(&y2026), s(&a)]).0, 0);
+    for name in ["fca.osce", "y3-osce-2027.osce"] {
+        let (code, out) = run_osce(&["collect", s(&sittings.join(name)), s(&b)]);
+        assert_eq!(code, 0, "{out}");
+        assert!(!out.contains("a typo away"), "{name}: {out}");
+    }
+    let fca = dir.0.join("fca.osce");
+    let (code, out) = run_osce(&["collect", s(&fca), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("a typo away"), "{out}");
 }
 
 /// An assessor's moderation journal sent back on its own (attached to an

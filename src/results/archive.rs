@@ -203,6 +203,12 @@ const MARKS_VIEW: &str = "CREATE VIEW marks AS
 /// An archive beside `path` (in its folder) whose name is a typo away from
 /// its name (`exam.osc` for `exam.osce`), where `path` names none: what was
 /// most likely meant. An archive is a file that begins as SQLite's do.
+///
+/// A typo is a letter or two: one edit, two in a name of 12 characters or
+/// more. Archives' names share their extension, so a looser bound (as for
+/// an id) would take another exam's archive for this one (`fca.osce` and
+/// `exam.osce` are three edits apart); names that differ only in their
+/// digits are another sitting's (`y3-osce-2026.osce`, `y3-osce-2027.osce`).
 pub fn near_archive(path: &Path) -> Option<PathBuf> {
     let name = path.file_name()?.to_str()?;
     let folder = match path.parent() {
@@ -215,7 +221,23 @@ pub fn near_archive(path: &Path) -> Option<PathBuf> {
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| n != name)
         .collect();
-    let near = crate::rubric::did_you_mean(name, names.iter().map(String::as_str))?;
+    let letters = |s: &str| -> String { s.chars().filter(|c| !c.is_ascii_digit()).collect() };
+    let lower = name.to_lowercase();
+    let near = names
+        .iter()
+        .filter(|n| letters(n) != letters(name))
+        .filter_map(|n| {
+            let shorter = n.chars().count().min(name.chars().count());
+            let allowed = if shorter >= 12 { 2 } else { 1 };
+            // Bounded first: the distance takes the product of the lengths.
+            if n.chars().count().abs_diff(name.chars().count()) > allowed {
+                return None;
+            }
+            let d = crate::rubric::edit_distance(&lower, &n.to_lowercase());
+            (d <= allowed).then_some((d, n))
+        })
+        .min_by_key(|(d, _)| *d)?
+        .1;
     let near = path.with_file_name(near);
     let mut head = [0u8; 16];
     fs::File::open(&near)
