@@ -1253,11 +1253,12 @@ fn a_component_result_recorded_against_the_wrong_candidate_is_withdrawn() {
         list.contains("SIM00001: logbook: WITHDRAWN, recorded against the wrong candidate"),
         "{list}"
     );
-    // Again: nothing new.
+    // Again: nothing new, and nothing more said.
     let (code, out) = decide_components(&folder, &roster, &withdraw, &["--correct"]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("0 component results to record (0 corrected), 1 already recorded"),
+        out.contains("0 component results to record (0 corrected), 1 already recorded")
+            && !out.contains("no candidate's result"),
         "{out}"
     );
     // Recorded again, to the right result: counted as new, not a change.

@@ -960,9 +960,11 @@ fn finish(
             match carry_on_decisions(common, &into, first) {
                 Ok(Some((carried, own))) => {
                     outln!(
-                        "Carried on from your decisions journal in {} ({}): what you record now follows it.",
+                        "Carried on from your decisions journal in {} ({} of it copied into {}): what you record \
+                         now follows it.",
                         carried.from.display(),
-                        osce::base::text::plural(carried.lines, "line", "lines")
+                        osce::base::text::plural(carried.lines, "line", "lines"),
+                        into.display()
                     );
                     if carried.created {
                         let len = std::fs::metadata(&own).map(|m| m.len()).unwrap_or(0);

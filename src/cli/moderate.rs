@@ -243,8 +243,8 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             _ => from.display().to_string(),
         };
         app.startup_warning(format!(
-            "Carried on from your moderation journal in {from} ({}): what you decided there is \
-             here, and what you record now follows it, in {}.",
+            "Carried on from your moderation journal in {from} ({} of it copied): what you decided \
+             there is here, and what you record now follows it, in {}.",
             osce::base::text::plural(lines, "line", "lines"),
             into.display()
         ));
