@@ -1564,14 +1564,20 @@ pub fn matrix_settled(
             .map(|c| c.to_string()),
     );
     let roster_names = names.clone();
+    // The first name confirmed on a sheet of each candidate the roster
+    // does not name (hashed: looked up for each of a cohort's sheets).
+    let mut confirmed: HashMap<&str, &str, foldhash::fast::RandomState> = HashMap::default();
+    let on_roster: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+        roster_names.keys().map(String::as_str).collect();
     for s in &cohort.sheets {
         if let Some(name) = &s.state.confirmed
             && !name.is_empty()
-            && !names.contains_key(&s.key.candidate)
+            && !on_roster.contains(s.key.candidate.as_str())
         {
-            names.insert(s.key.candidate.clone(), name.clone());
+            confirmed.entry(s.key.candidate.as_str()).or_insert(name.as_str());
         }
     }
+    names.extend(confirmed.into_iter().map(|(c, n)| (c.to_string(), n.to_string())));
     let names_differ = names_differing(cohort, settled, &roster_names);
 
     // Hashed, not ordered: taken out once for each cell below.
@@ -1690,6 +1696,10 @@ pub fn matrix_settled(
     }
 }
 
+/// The names one candidate's sheets were confirmed under, each with the
+/// sheets (indices into the cohort's) that give it.
+type NamesSeen<'a> = Vec<(&'a str, Vec<usize>)>;
+
 /// The candidates whose sheets (those that count) were confirmed under
 /// names that are not one person's name as a person reads it: against
 /// the roster's name where it gives one, else against the name most of
@@ -1702,7 +1712,7 @@ fn names_differing(
     // By candidate: each name confirmed, with the sheets confirming it (by
     // index: where they are is put into words only for the few candidates
     // whose names differ, not for each of a cohort's sheets).
-    let mut by_candidate: BTreeMap<&str, Vec<(&str, Vec<usize>)>> = BTreeMap::new();
+    let mut by_candidate: HashMap<&str, NamesSeen<'_>, foldhash::fast::RandomState> = HashMap::default();
     for (i, s) in cohort.sheets.iter().enumerate() {
         let Some(name) = s.state.confirmed.as_deref().filter(|n| !n.trim().is_empty()) else {
             continue;
@@ -1720,6 +1730,9 @@ fn names_differing(
             None => names.push((name, vec![at])),
         }
     }
+    // In the candidates' order.
+    let mut by_candidate: Vec<(&str, NamesSeen<'_>)> = by_candidate.into_iter().collect();
+    by_candidate.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = Vec::new();
     for (candidate, mut names) in by_candidate {
         // The roster's name, else the one most of their sheets give (the
