@@ -456,6 +456,20 @@ impl Decisions {
     /// Each candidate's component results in force, with the decision in
     /// words: by candidate, then component. A result withdrawn is none.
     pub fn components(&self) -> ComponentResults {
+        self.component_decisions(|v| v != ComponentValue::Withdrawn)
+    }
+
+    /// The component results withdrawn, and none recorded since: by
+    /// candidate, then component, as [`Decisions::components`] gives those
+    /// in force. No result, but a decision of its own, that the candidate's
+    /// decisions name.
+    pub fn withdrawn_components(&self) -> ComponentResults {
+        self.component_decisions(|v| v == ComponentValue::Withdrawn)
+    }
+
+    /// The component decisions in force whose value `keep` takes, by
+    /// candidate, then component, each with the decision in words.
+    fn component_decisions(&self, keep: impl Fn(ComponentValue) -> bool) -> ComponentResults {
         let mut out = ComponentResults::new();
         for m in self.in_force() {
             if let Ruling::Component {
@@ -464,33 +478,7 @@ impl Decisions {
                 result,
                 ..
             } = &m.entry.decision
-                && *result != ComponentValue::Withdrawn
-            {
-                let held = Held {
-                    ruling: m.entry.decision.clone(),
-                    words: format!("{} ({})", m.entry.decision.words(), m.attribution()),
-                };
-                out.entry(candidate.clone())
-                    .or_default()
-                    .insert(component.clone(), (*result, held));
-            }
-        }
-        out
-    }
-
-    /// The component results withdrawn, and none recorded since: by
-    /// candidate, then component, as [`Decisions::components`] gives those
-    /// in force. No result, but a decision of its own, that the candidate's
-    /// decisions name.
-    pub fn withdrawn_components(&self) -> ComponentResults {
-        let mut out = ComponentResults::new();
-        for m in self.in_force() {
-            if let Ruling::Component {
-                candidate,
-                component,
-                result: result @ ComponentValue::Withdrawn,
-                ..
-            } = &m.entry.decision
+                && keep(*result)
             {
                 let held = Held {
                     ruling: m.entry.decision.clone(),
