@@ -3230,6 +3230,28 @@ fn a_sheet_in_the_archive_is_found_however_its_path_is_written() {
     }
 }
 
+/// The exam lead's decision on SIM00036's absence at physics in
+/// [`forty_collected`]'s cohort (`--fail` or `--deferred`), read from
+/// `source` (`--archive …` or `--sessions …`) and recorded into `into`.
+fn sim36_absence(source: &[&str], into: &Path, outcome: &str) -> (i32, String) {
+    let mut args = vec!["decide", "absence", OSCE];
+    args.extend(source.iter().copied());
+    args.extend([
+        "--into",
+        s(into),
+        "--candidate",
+        "SIM00036",
+        "--station",
+        "physics",
+        outcome,
+        "--by",
+        "Exam lead",
+        "--reason",
+        "No mitigating circumstances",
+    ]);
+    run_osce(&args)
+}
+
 /// A decision recorded from the archive into the lead's folder, not yet
 /// collected (the archive read-only, so the collect that follows each
 /// decision fails: said, exit code 2), is in force for the next decision:
@@ -3248,24 +3270,7 @@ fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
         (vec!["--archive", s(&archive)], &lead, 2),
         (vec!["--sessions", s(&folder)], &dir.0.join("lead-2"), 0),
     ] {
-        let absence = |outcome: &'static str| {
-            let mut args = vec!["decide", "absence", OSCE];
-            args.extend(source.iter().copied());
-            args.extend([
-                "--into",
-                s(into),
-                "--candidate",
-                "SIM00036",
-                "--station",
-                "physics",
-                outcome,
-                "--by",
-                "Exam lead",
-                "--reason",
-                "No mitigating circumstances",
-            ]);
-            run_osce(&args)
-        };
+        let absence = |outcome: &str| sim36_absence(&source, into, outcome);
         let (code, out) = absence("--fail");
         assert_eq!(code, recorded_code, "{out}");
         assert!(out.contains("Recorded in"), "{out}");
@@ -3304,24 +3309,7 @@ fn decisions_in_the_into_folder_not_yet_collected_are_in_force() {
     // nothing is recorded, but the folder is collected now, and the
     // archive's results apply both decisions.
     mode(0o600);
-    let (code, out) = run_osce(&[
-        "decide",
-        "absence",
-        OSCE,
-        "--archive",
-        s(&archive),
-        "--into",
-        s(&lead),
-        "--candidate",
-        "SIM00036",
-        "--station",
-        "physics",
-        "--deferred",
-        "--by",
-        "Exam lead",
-        "--reason",
-        "No mitigating circumstances",
-    ]);
+    let (code, out) = sim36_absence(&["--archive", s(&archive)], &lead, "--deferred");
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("Already decided, in force")
@@ -3930,24 +3918,7 @@ fn a_decision_recorded_from_the_archive_is_in_the_next_export() {
         result == "INCOMPLETE" && decisions.is_empty(),
         "{result} {decisions} {out}"
     );
-    let (code, out) = run_osce(&[
-        "decide",
-        "absence",
-        OSCE,
-        "--archive",
-        s(&archive),
-        "--into",
-        s(&lead),
-        "--candidate",
-        "SIM00036",
-        "--station",
-        "physics",
-        "--fail",
-        "--by",
-        "Exam lead",
-        "--reason",
-        "No mitigating circumstances",
-    ]);
+    let (code, out) = sim36_absence(&["--archive", s(&archive)], &lead, "--fail");
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains(&format!("collected into {}", archive.display())),
