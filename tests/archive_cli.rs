@@ -3234,6 +3234,11 @@ fn a_sheet_in_the_archive_is_found_however_its_path_is_written() {
 /// [`forty_collected`]'s cohort (`--fail` or `--deferred`), read from
 /// `source` (`--archive …` or `--sessions …`) and recorded into `into`.
 fn sim36_absence(source: &[&str], into: &Path, outcome: &str) -> (i32, String) {
+    sim36_absence_because(source, into, outcome, "No mitigating circumstances")
+}
+
+/// [`sim36_absence`], for `reason`.
+fn sim36_absence_because(source: &[&str], into: &Path, outcome: &str, reason: &str) -> (i32, String) {
     let mut args = vec!["decide", "absence", OSCE];
     args.extend(source.iter().copied());
     args.extend([
@@ -3247,7 +3252,7 @@ fn sim36_absence(source: &[&str], into: &Path, outcome: &str) -> (i32, String) {
         "--by",
         "Exam lead",
         "--reason",
-        "No mitigating circumstances",
+        reason,
     ]);
     run_osce(&args)
 }
@@ -3933,4 +3938,111 @@ fn a_decision_recorded_from_the_archive_is_in_the_next_export() {
     );
     // Collected by hand as well, as the lead used to: nothing more.
     collect_says(&archive, &[&lead], "0 new journals, 0 grown, 1 unchanged");
+}
+
+/// The advice for a refused copy is to take it out of its folder and
+/// collect that folder again. Where it was the folder's only journal (the
+/// exam lead's decisions journal, changed after it was collected), the
+/// folder then holds nothing: collecting it said "no assessment's
+/// journals there" (exit code 1) and the refusal stayed in status for
+/// good. Collecting it now clears the refusal of the copy taken out, says
+/// so, and succeeds; a refused copy still there stays refused.
+#[test]
+fn a_refused_copy_taken_out_of_a_folder_it_leaves_empty_is_cleared_by_collecting_that_folder() {
+    let dir = Dir::new("refused-taken-out");
+    let (_, archive) = forty_collected(&dir);
+    let lead = dir.sub("lead");
+    let (code, out) = sim36_absence(&["--archive", s(&archive)], &lead, "--fail");
+    assert_eq!(code, 0, "{out}");
+    let journal = journals(&lead).into_iter().next().expect("the decisions journal");
+    let text = std::fs::read_to_string(&journal).expect("journal");
+    std::fs::write(&journal, text.replace("No mitigating", "Nó mitigating")).expect("changed");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&lead)]);
+    assert_eq!(code, 1, "{out}");
+    let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert!(out.contains("Refused by collect"), "{out}");
+
+    // Collecting the folder again with the copy still in it: still refused.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&lead)]);
+    assert_eq!(code, 1, "{out}");
+
+    let evidence = dir.0.join("changed-decisions.jsonl");
+    std::fs::rename(&journal, &evidence).expect("taken out");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&lead)]);
+    assert_eq!(code, 0, "{out}");
+    let real = std::fs::canonicalize(&lead).expect("real path");
+    assert!(
+        out.contains(&format!(
+            "{}: the copy collect refused there, {}/",
+            s(&lead),
+            s(&real)
+        )) && out.contains("is no longer there: no longer refused")
+            && !out.contains("no assessment's journals there"),
+        "{out}"
+    );
+    let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert!(!out.contains("Refused by collect"), "{out}");
+    assert!(!out.contains("was refused by collect"), "{out}");
+    // Nothing left to clear: an empty folder is said as before.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&lead)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("no assessment's journals there"), "{out}");
+}
+
+/// A decision recorded into one folder while the archive could not take
+/// it (read-only), then another recorded into a second folder from the
+/// archive: the second folder's journal carries on from the archive's
+/// copy, which lacks the first, so the first folder's copy is refused as
+/// another history. The refusal (collect's, and status's from the
+/// archive) names the decision that does not count and how to record it
+/// again; following it step by step, the decision counts.
+#[test]
+fn a_decision_left_in_a_second_history_is_named_and_can_be_recorded_again() {
+    let dir = Dir::new("archive-two-histories");
+    let (_, archive) = forty_collected(&dir);
+    let (first, second) = (dir.0.join("lead-1"), dir.0.join("lead-2"));
+    let mode =
+        |m: u32| std::fs::set_permissions(&archive, std::fs::Permissions::from_mode(m)).expect("chmod");
+    mode(0o400);
+    let (code, out) = sim36_absence(&["--archive", s(&archive)], &first, "--fail");
+    assert_eq!(code, 2, "{out}");
+    mode(0o600);
+    let (code, out) = sim36_absence_because(
+        &["--archive", s(&archive)],
+        &second,
+        "--deferred",
+        "Illness certified",
+    );
+    assert_eq!(code, 0, "{out}");
+
+    let lost = "1 decision in this copy alone, not in the archive, does not count: SIM00036 at physics: the \
+                absence counts as a fail (by Exam lead, ";
+    let (code, out) = run_osce(&["collect", s(&archive), s(&first)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(lost) && out.contains("No mitigating circumstances). Take this file out of its folder"),
+        "{out}"
+    );
+    let (code, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Refused by collect") && out.contains(lost), "{out}");
+
+    // As the refusal says: the copy taken out, its folder collected
+    // again, and the decision recorded again from the archive.
+    let copy = journals(&first).into_iter().next().expect("the refused copy");
+    std::fs::rename(&copy, dir.0.join("evidence.jsonl")).expect("taken out");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&first)]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = sim36_absence(&["--archive", s(&archive)], &first, "--fail");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("collected into"), "{out}");
+    let (code, out) = run_osce(&["decide", "list", OSCE, "--archive", s(&archive)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("Illness certified")
+            && out.contains("* SIM00036 at physics: the absence counts as a fail"),
+        "{out}"
+    );
+    let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert!(!out.contains("Refused by collect"), "{out}");
 }

@@ -111,7 +111,18 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             return code(&e);
         }
     };
-    for folder in &done.empty_folders {
+    // A folder emptied of the copy collect refused there (taken out as
+    // evidence, as advised): its refusal is cleared, and that is all it
+    // held.
+    for (folder, file) in &done.refusals_cleared {
+        outln!(
+            "{}: the copy collect refused there, {file}, is no longer there: no longer refused",
+            folder.display()
+        );
+    }
+    let cleared = |folder: &PathBuf| done.refusals_cleared.iter().any(|(f, _)| f == folder);
+    let empty: Vec<&PathBuf> = done.empty_folders.iter().filter(|f| !cleared(f)).collect();
+    for &folder in &empty {
         let near = sessions_folders_near(folder);
         let instead = match near.as_slice() {
             [] => "name the sessions folder (the one above the assessments' folders)".to_string(),
@@ -426,7 +437,7 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     if let Some(code) = failed {
         return code;
     }
-    if done.has_errors() || !done.empty_folders.is_empty() || outside {
+    if done.has_errors() || !empty.is_empty() || outside {
         ExitCode::from(EXIT_INVALID)
     } else {
         ExitCode::SUCCESS

@@ -641,6 +641,10 @@ pub struct Collected {
     pub copying_again: Vec<(String, PathBuf)>,
     /// Folders holding no assessment.
     pub empty_folders: Vec<PathBuf>,
+    /// Copies an earlier run refused in a folder that now holds no
+    /// assessment, no longer there (taken out as evidence, as advised):
+    /// no longer refused. (the folder as named, the file's path.)
+    pub refusals_cleared: Vec<(PathBuf, String)>,
     /// Files collected before from a folder this run read that are not
     /// there now (the archive keeps what it collected of them).
     pub gone: Vec<GoneFile>,
@@ -785,23 +789,78 @@ fn has_other_histories(conn: &Connection) -> rusqlite::Result<bool> {
     has_table(conn, "other_histories")
 }
 
+/// What a refused copy of an exam lead's decisions journal, differing
+/// from the collected one from line `line`, holds that the archive does
+/// not (every decision from that line on), in words ending a refusal's:
+/// none of them counts until recorded again, which a decision recorded
+/// with `--archive` does into any folder, carrying on from the archive's
+/// copy of the journal.
+fn decisions_not_collected(bytes: &[u8], line: usize, file: &Path) -> String {
+    let read = crate::store::read_chain_bytes::<crate::results::decisions::DecisionEntry>(bytes);
+    let lost: Vec<String> = read
+        .entries
+        .into_iter()
+        .filter(|c| c.seq as usize >= line)
+        .map(|c| {
+            crate::results::decisions::Made {
+                entry: c.entry,
+                time: c.time,
+                seq: c.seq,
+                path: file.to_path_buf(),
+            }
+            .line()
+        })
+        .collect();
+    if lost.is_empty() {
+        return "; what this copy holds beyond it is not in the archive. Keep this file as evidence"
+            .to_string();
+    }
+    format!(
+        "; {} in this copy alone, not in the archive, {} not count: {}. Take this file out of its folder (keep it \
+         as evidence) and collect that folder again; then record {} again with osce decide … --archive ARCHIVE \
+         --into FOLDER, which carries on from the archive's copy of the journal",
+        crate::base::text::plural(lost.len(), "decision", "decisions"),
+        if lost.len() == 1 { "does" } else { "do" },
+        lost.join("; "),
+        if lost.len() == 1 { "it" } else { "each" }
+    )
+}
+
 /// Keeps the copies this run refused in the table `refusals`, in place of
 /// those an earlier run refused in the folders this run read (each file
 /// refused is read again by every collect of its folder, so what this run
 /// did not refuse there has been dealt with); those refused in folders
-/// this run did not read stay.
+/// this run did not read stay. In a folder that held no assessment
+/// (`empty`: as named, as the archive names it), only a refused file no
+/// longer there is dealt with: one still there, under a folder named at
+/// the wrong level, stays refused. Gives those cleared from the empty
+/// folders: (the folder as named, the file).
 fn keep_refusals(
     tx: &Connection,
     folders: &[PathBuf],
+    empty: &[(PathBuf, PathBuf)],
     refused: &[Refusal],
     now: &str,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<Vec<(PathBuf, String)>> {
     let earlier: Vec<String> = tx
-        .prepare("SELECT file FROM refusals")?
+        .prepare("SELECT file FROM refusals ORDER BY file")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut cleared = Vec::new();
     for file in earlier {
-        if folders.iter().any(|f| Path::new(&file).starts_with(f)) {
+        let under = |f: &PathBuf| Path::new(&file).starts_with(f);
+        let dealt_with = match empty.iter().find(|(_, real)| under(real)) {
+            Some((named, _)) => {
+                let gone =
+                    fs::symlink_metadata(&file).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+                if gone {
+                    cleared.push((named.clone(), file.clone()));
+                }
+                gone
+            }
+            None => folders.iter().any(under),
+        };
+        if dealt_with {
             tx.execute("DELETE FROM refusals WHERE file = ?1", params![file])?;
         }
     }
@@ -817,7 +876,7 @@ fn keep_refusals(
             now
         ])?;
     }
-    Ok(())
+    Ok(cleared)
 }
 
 /// Whether the archive has the table `name` (one made by an earlier
@@ -1313,6 +1372,9 @@ pub fn collect(
     let now_words = time_words(now);
     let mut out = Collected::default();
     let mut seen_folders: Vec<PathBuf> = Vec::new();
+    // Those of them holding no assessment: (as named, as the archive
+    // names it).
+    let mut empty: Vec<(PathBuf, PathBuf)> = Vec::new();
     for folder in folders {
         let real = fs::canonicalize(folder).map_err(|source| ArchiveError::Io {
             path: folder.clone(),
@@ -1325,6 +1387,7 @@ pub fn collect(
         let found = list(&real)?;
         if found.is_empty() {
             out.empty_folders.push(folder.clone());
+            empty.push((folder.clone(), real.clone()));
         }
         out.held_sheets |= found.iter().any(|f| f.kind == "sheet");
         out.gone.extend(gone_from(&tx, &real, &found).map_err(sql)?);
@@ -1633,6 +1696,9 @@ pub fn collect(
                                 continue;
                             }
                             let then = match kept {
+                                // The exam lead's own decisions: named, as
+                                // they do not count until recorded again.
+                                _ if f.kind == "decisions" => decisions_not_collected(&bytes, line, &f.file),
                                 _ if !sheet => "; what this copy holds beyond it is not in the archive: whoever \
                                                 recorded it records it again under another --device. Keep this \
                                                 file as evidence"
@@ -1771,12 +1837,17 @@ pub fn collect(
             Ok(())
         })?;
     }
-    // Every folder named held nothing to collect: the run changed nothing,
-    // and the archive is left as it was (not even a line in `runs`).
+    out.refusals_cleared =
+        keep_refusals(&tx, &seen_folders, &empty, &out.refused, &now_words).map_err(sql)?;
+    // Every folder named held nothing to collect: the run changed nothing
+    // but the refusals it cleared, and the archive is left as it was
+    // otherwise (not even a line in `runs`).
     if out.empty_folders.len() == seen_folders.len() {
+        if !out.refusals_cleared.is_empty() {
+            tx.commit().map_err(sql)?;
+        }
         return Ok(out);
     }
-    keep_refusals(&tx, &seen_folders, &out.refused, &now_words).map_err(sql)?;
     out.not_named = not_named(&tx, &seen_folders).map_err(sql)?;
     let folder_words: Vec<String> = seen_folders.iter().map(|f| f.display().to_string()).collect();
     tx.execute(
