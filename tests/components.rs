@@ -1283,3 +1283,53 @@ fn a_component_result_recorded_against_the_wrong_candidate_is_withdrawn() {
         "{out}"
     );
 }
+
+/// A final clinical assessment failed on a critical item that fails the
+/// assessment: status's module results said `FAIL  cases INCOMPLETE ·
+/// logbook INCOMPLETE` (the cases wait for moderation), a FAIL of nothing
+/// it named. The line now names the stations of the critical items first;
+/// no other result's line does.
+#[test]
+fn a_fail_on_a_critical_item_names_its_stations_in_the_module_results() {
+    let d = Dir::new("components-critical-line");
+    let (folder, roster) = fca(&d);
+    let out_dir = d.0.join("out");
+    let (code, out) = run_osce(&["export", FCA, "--sessions", s(&folder), "--out", s(&out_dir)]);
+    assert!(code == 0 || code == 1, "{out}");
+    let rows = csv_rows(&out_dir.join("results.csv"));
+    let (id, result, reasons) = (
+        col(&rows, "candidate_id"),
+        col(&rows, "result"),
+        col(&rows, "reasons"),
+    );
+    let (code, status) = run_osce(&["status", FCA, "--sessions", s(&folder), "--roster", s(&roster)]);
+    assert_eq!(code, 1, "not final: {status}");
+    let module_lines: Vec<&str> = status
+        .split("Module results")
+        .nth(1)
+        .expect("module results")
+        .lines()
+        .collect();
+    let mut failed_critical = 0;
+    for row in &rows[1..] {
+        let line = module_lines
+            .iter()
+            .find(|l| l.trim_start().starts_with(&format!("{} ", row[id])))
+            .unwrap_or_else(|| panic!("{} in {status}", row[id]));
+        if row[result] == "FAIL" && row[reasons].starts_with("critical item (fails the assessment)") {
+            failed_critical += 1;
+            let station = row[reasons]
+                .split(" at station '")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .expect("the station named");
+            assert!(
+                line.contains(" failed at ") && line.contains(station) && line.contains("· cases INCOMPLETE"),
+                "{line}"
+            );
+        } else {
+            assert!(!line.contains(" failed at "), "{line}");
+        }
+    }
+    assert!(failed_critical > 0, "{status}");
+}

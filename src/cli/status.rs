@@ -205,6 +205,37 @@ fn load_checked(
     })
 }
 
+/// Where a FAIL rests on critical items that fail the assessment: "critical
+/// item failed at Case 2, Case 5", naming each station once. None for any
+/// other result.
+fn failed_assessment_at(result: &osce::scoring::AssessmentResult) -> Option<String> {
+    if result.outcome != osce::scoring::Outcome::Fail {
+        return None;
+    }
+    let fails: Vec<&osce::scoring::CriticalFail> = result
+        .critical_fails
+        .iter()
+        .filter(|f| f.scope == osce::rubric::Critical::FailsAssessment)
+        .collect();
+    let mut stations: Vec<&str> = Vec::new();
+    for fail in &fails {
+        if !stations.contains(&fail.station_title.as_str()) {
+            stations.push(&fail.station_title);
+        }
+    }
+    (!fails.is_empty()).then(|| {
+        format!(
+            "{} failed at {}",
+            if fails.len() == 1 {
+                "critical item"
+            } else {
+                "critical items"
+            },
+            stations.join(", ")
+        )
+    })
+}
+
 /// The pass marks a decision adopted, as the engine uses them; the
 /// rubric's own where none was adopted.
 pub fn adopted_standards(
@@ -782,6 +813,13 @@ fn results_of_part(
                         format!("{} {word}{why}", c.component)
                     })
                     .chain(r.final_result.module_mark_words())
+                    .collect();
+                // A FAIL on a critical item that fails the assessment is
+                // final whatever the components still wait for: said
+                // first, or the line reads as a FAIL of nothing.
+                let parts: Vec<String> = failed_assessment_at(&r.final_result)
+                    .into_iter()
+                    .chain(parts)
                     .collect();
                 modules.push((r.candidate.clone(), r.final_word(), parts.join(" · ")));
             }
