@@ -177,6 +177,13 @@ fn a_conflict_is_settled_by_a_recorded_decision_with_a_dry_run_first() {
 
     let (_, out) = osce(&["status", OSCE, "--sessions", sessions[0], sessions[1]]);
     assert!(!out.contains("CONFLICT"), "{out}");
+    // The decision in force names the copy that counts by where it is,
+    // not only by its history's hash.
+    assert!(
+        out.contains("C001 at shoulder: in the conflict, the sheet of E01@lap (the history ending in record")
+            && out.contains(&format!("\n    the sheet that counts: {}\n", first.display())),
+        "{out}"
+    );
     let export = d.0.join("export");
     osce(&[
         "export",

@@ -301,7 +301,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
             "{}",
             render(&rubric, &cohort, &m, &moderation, &hints, &held, &not_due)
         );
-        out!("{}", decisions_section(&decisions, &m));
+        out!("{}", decisions_section(&decisions, &cohort, &m));
     }
     if let Some(words) = pass_marks_from_other_sheets(&rubric, &decisions, &cohort, &m, &moderation) {
         out!("\nwarning: {words}; {}\n", osce::analysis::standards::SET_AGAIN);
@@ -370,7 +370,7 @@ pub fn pass_marks_from_other_sheets(
 /// The exam lead's decisions in force, each with who, when and why (the
 /// matrix shows their effect, not them): empty where there are none. A
 /// deferral says which of the candidate's other absences it settles.
-fn decisions_section(decisions: &osce::results::decisions::Decisions, m: &Matrix) -> String {
+fn decisions_section(decisions: &osce::results::decisions::Decisions, cohort: &Cohort, m: &Matrix) -> String {
     const SHOWN: usize = 20;
     let in_force = decisions.in_force();
     if in_force.is_empty() {
@@ -383,6 +383,24 @@ fn decisions_section(decisions: &osce::results::decisions::Decisions, m: &Matrix
     for made in in_force.iter().take(SHOWN) {
         let _ = writeln!(out, "  {}", made.line());
         use osce::results::decisions::{AbsenceOutcome, ComponentValue, Ruling};
+        // The sheet a conflict decision counts is named by its examiner,
+        // device and history's last hash: where it is, too, so that the
+        // lead knows which laptop's copy that is.
+        if let Ruling::Conflict {
+            candidate,
+            station,
+            counts: Some(sheet),
+        } = &made.entry.decision
+            && let Some(found) = cohort.sheets.iter().find(|f| {
+                f.key.candidate == *candidate
+                    && f.key.station == *station
+                    && f.key.examiner == sheet.examiner
+                    && f.key.device == sheet.device
+                    && f.last_hash == sheet.last
+            })
+        {
+            let _ = writeln!(out, "    the sheet that counts: {}", found.path.display());
+        }
         // An absence decided a fail, then the candidate deferred: the fail
         // counts for nothing.
         if let Ruling::Absence {
