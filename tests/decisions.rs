@@ -1760,7 +1760,7 @@ fn turned_around(d: &Dir, folder: &Path, record: &Path) -> Vec<(usize, String, S
 }
 
 /// Assessor EA1 agrees with `candidate` at `station`, whose marks give
-/// `was` (PASS or FAIL) under the pass marks in force now.
+/// `was` (PASS, FAIL or INCOMPLETE) under the pass marks in force now.
 fn agreed(folder: &Path, candidate: &str, station: &str, was: &str) {
     moderated(folder, candidate, station, was, None);
 }
@@ -1787,10 +1787,10 @@ fn moderated(
             station: station.into(),
             candidate: candidate.into(),
             sheets: seen,
-            internal: if was == "PASS" {
-                osce::scoring::StationOutcome::Pass
-            } else {
-                osce::scoring::StationOutcome::Fail
+            internal: match was {
+                "PASS" => osce::scoring::StationOutcome::Pass,
+                "INCOMPLETE" => osce::scoring::StationOutcome::Incomplete,
+                _ => osce::scoring::StationOutcome::Fail,
             },
             decision: if proposed.is_some() {
                 osce::store::Decision::Disagree
@@ -3254,4 +3254,96 @@ fn a_deferral_after_an_absence_decided_a_fail_sets_the_fail_aside() {
         "{:?}",
         results[1]
     );
+}
+
+/// An assessor agreed with a station that had no result yet (an item left
+/// unmarked); the exam lead's ruling on the item then gave it one. That
+/// agreement was counted as agreeing with a result the assessor never
+/// saw (stations.csv "agreed", the result final). It is held for review
+/// now, said as such, and settled like any other held station.
+#[test]
+fn an_agreement_with_a_station_that_had_no_result_is_reviewed_once_a_ruling_gives_it_one() {
+    let d = Dir::new("decide-agreed-incomplete");
+    let folder = d.0.join("s");
+    let f = s(&folder);
+    simulate_forty(&folder);
+    let (_, out) = osce(&["status", OSCE, "--sessions", f]);
+    // "  C001 at physics: item doppler on E01@lap's sheet; …"
+    let line = out
+        .split("Items left unmarked on submitted sheets")
+        .nth(1)
+        .and_then(|rest| rest.lines().nth(1))
+        .unwrap_or_else(|| panic!("an item left unmarked: {out}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let (candidate, station, item) = (words[0], words[2].trim_end_matches(':'), words[4]);
+    let sheet = words[6].trim_end_matches("'s");
+    agreed(&folder, candidate, station, "INCOMPLETE");
+    let ruling = d.0.join("lead");
+    let (code, said) = osce(&[
+        "decide",
+        "unmarked",
+        OSCE,
+        "--sessions",
+        f,
+        "--into",
+        s(&ruling),
+        "--candidate",
+        candidate,
+        "--station",
+        station,
+        "--sheet",
+        sheet,
+        "--item",
+        item,
+        "--level",
+        "Done",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "Seen done on the recording",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let (_, out) = osce(&["status", OSCE, "--sessions", f, s(&ruling)]);
+    assert!(
+        out.contains("EA1 moderated it when it had no result yet; the marks give")
+            && out.contains("the decision must be reviewed"),
+        "{out}"
+    );
+    let export = d.0.join("export");
+    osce(&["export", OSCE, "--sessions", f, s(&ruling), "--out", s(&export)]);
+    let stations = rows(&export.join("stations.csv"));
+    let row = stations
+        .iter()
+        .find(|r| r[0] == candidate && r[1] == station)
+        .expect("row");
+    let (result, fin) = (col(&stations, "result"), col(&stations, "final_result"));
+    assert!(matches!(row[result].as_str(), "PASS" | "FAIL"), "{row:?}");
+    assert_eq!(row[fin], "INCOMPLETE", "held for review: {row:?}");
+
+    let (code, said) = osce(&[
+        "decide",
+        "held",
+        OSCE,
+        "--sessions",
+        f,
+        s(&ruling),
+        "--into",
+        s(&ruling),
+        "--by",
+        "Exam lead",
+        "--reason",
+        "the ruling decides",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("1 station held for review"), "{said}");
+    let (_, out) = osce(&["status", OSCE, "--sessions", f, s(&ruling)]);
+    assert!(!out.contains("must be reviewed"), "{out}");
+    let settled = d.0.join("settled");
+    osce(&["export", OSCE, "--sessions", f, s(&ruling), "--out", s(&settled)]);
+    let stations = rows(&settled.join("stations.csv"));
+    let row = stations
+        .iter()
+        .find(|r| r[0] == candidate && r[1] == station)
+        .expect("row");
+    assert_eq!(row[fin], row[result], "settled with what the marks give: {row:?}");
 }

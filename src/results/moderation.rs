@@ -46,16 +46,24 @@ impl Decided {
 
     /// Whether this decision must be reviewed now that the marks give
     /// `now` (under pass marks adopted since): taken when they gave the
-    /// other result, unless it proposed the result they give now (then
-    /// the assessor and the marks agree, and nothing is left to review).
+    /// other result, or none yet (an item left unmarked, ruled on since),
+    /// unless it proposed the result they give now (then the assessor and
+    /// the marks agree, and nothing is left to review).
     pub fn needs_review(&self, now: crate::scoring::StationOutcome) -> bool {
-        use crate::scoring::StationOutcome::{Fail, Pass};
+        use crate::scoring::StationOutcome::{Fail, Incomplete, Pass};
         let proposed_now = matches!(
             (self.decision, self.proposed, now),
             (Decision::Disagree, Some(Proposed::Pass), Pass)
                 | (Decision::Disagree, Some(Proposed::Fail), Fail)
         );
-        matches!(self.internal, Pass | Fail) && self.internal != now && !proposed_now
+        let other = match self.internal {
+            Pass | Fail => self.internal != now,
+            // Agreed with no result to agree with: the result given since
+            // is one the assessor never saw.
+            Incomplete => matches!(now, Pass | Fail),
+            _ => false,
+        };
+        other && !proposed_now
     }
 }
 

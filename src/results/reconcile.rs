@@ -467,7 +467,13 @@ fn station_details(
         let held_decisions = moderation.decisions(cohort, &all, candidate, &station.id);
         let decided_on = held_decisions
             .iter()
-            .filter(|(d, holds)| *holds && matches!(d.internal, StationOutcome::Pass | StationOutcome::Fail))
+            .filter(|(d, holds)| {
+                *holds
+                    && matches!(
+                        d.internal,
+                        StationOutcome::Pass | StationOutcome::Fail | StationOutcome::Incomplete
+                    )
+            })
             .map(|(d, _)| d.internal)
             .find(|was| *was != detail.result.outcome);
         let review = held_decisions
@@ -928,15 +934,27 @@ fn moderated(
         CellModeration::Agreed { by } | CellModeration::Disagreed { by, .. }
             if review && matches!(internal.outcome, StationOutcome::Pass | StationOutcome::Fail) =>
         {
+            let since = match decided_on {
+                // Moderated with no result yet (an item left unmarked,
+                // ruled on since): the result is one the assessor never saw.
+                Some(StationOutcome::Incomplete) => format!(
+                    "{} moderated it when it had no result yet; the marks give {} since",
+                    by.join(", "),
+                    internal.outcome.word()
+                ),
+                was => format!(
+                    "{} moderated it when the marks gave {}; under the pass marks now in force they give {}",
+                    by.join(", "),
+                    was.map_or("", StationOutcome::word),
+                    internal.outcome.word()
+                ),
+            };
             hold(
                 &mut result,
                 format!(
-                    "{} moderated it when the marks gave {}; under the pass marks now in force they give {}: \
-                     the decision must be reviewed, it is not turned around (the assessor reviews it in osce \
-                     moderate before signing off; after, the exam lead decides the result with osce decide result)",
-                    by.join(", "),
-                    decided_on.map_or("", StationOutcome::word),
-                    internal.outcome.word()
+                    "{since}: the decision must be reviewed, it is not turned around (the assessor reviews it in \
+                     osce moderate before signing off; after, the exam lead decides the result with osce decide \
+                     result)"
                 ),
             );
         }

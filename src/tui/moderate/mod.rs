@@ -1571,10 +1571,12 @@ impl ModerateApp {
         }
         if review > 0 {
             open.push(format!(
-                "{} you decided on {} now a different result from the marks, under the pass marks adopted since: \
-                 review {} (shown as \"you: review (pass marks changed)\").",
+                "{} you decided on {} now a different result from the marks, under the pass marks adopted since \
+                 (or a result where {} had none): review {} (shown as \"you: review (pass marks changed)\", or \
+                 \"(a result since)\").",
                 plural(review, "sheet", "sheets"),
                 if review == 1 { "gives" } else { "give" },
+                if review == 1 { "it" } else { "they" },
                 if review == 1 { "it" } else { "them" }
             ));
         }

@@ -287,7 +287,11 @@ fn decision_text(app: &ModerateApp, e: &Entry) -> String {
             if app.own_decision_as_recorded(e).is_some_and(|(_, holds)| holds)
                 && app.under_other_pass_marks(d, e) =>
         {
-            "you: review (pass marks changed)".to_string()
+            if d.internal == crate::scoring::StationOutcome::Incomplete {
+                "you: review (a result since)".to_string()
+            } else {
+                "you: review (pass marks changed)".to_string()
+            }
         }
         Some((_, false)) => "you: amended since".to_string(),
         None if app.marked_by_you(e) => "your own sheet".to_string(),
