@@ -1373,3 +1373,43 @@ fn a_station_waiting_for_an_agreed_mark_is_in_the_sample_and_open_at_sign_off() 
     let (_, open) = h.app.sign_off_summary();
     assert!(open.iter().any(|l| l.contains("agreed mark")), "{open:?}");
 }
+
+/// A second assessor brought in on one sheet (or assessors sharing the
+/// sample) could not sign off without deciding every sheet of the sample
+/// themselves, although the first had decided them all: their decision
+/// then kept every result from being final ("assessor EA2 has not signed
+/// the moderation off"), with no way out. Sign-off waits until every
+/// sheet of the sample has a decision from some assessor.
+#[test]
+fn a_second_assessor_signs_off_once_every_sheet_of_the_sample_has_a_decision() {
+    let mut h = practical();
+    decide_the_sample(&mut h);
+    h.key(KeyCode::Char('R'));
+    h.typed("Sampled 25%. Marking consistent.");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('S'));
+    h.key(KeyCode::Enter);
+    assert!(h.app.signed_off());
+    let dir = std::mem::replace(&mut h.dir, Dir::new("mod-tui-spare"));
+    drop(h);
+
+    let mut second = open_all(dir, PRACTICAL, "EA2");
+    second.select("C002", "upper-limb");
+    second.key(KeyCode::Char('a'));
+    second.key(KeyCode::Char('R'));
+    second.typed("Asked for a second opinion on C002's upper limb: I agree with the fail.");
+    second.key(KeyCode::Esc);
+    assert_eq!(second.app.sign_off_blocked(), None);
+    let (_, open) = second.app.sign_off_summary();
+    assert!(!open.iter().any(|l| l.contains("no decision from")), "{open:?}");
+    second.key(KeyCode::Char('S'));
+    second.key(KeyCode::Enter);
+    assert!(second.app.signed_off());
+
+    // Through the binary: neither assessor keeps the results from being
+    // final (C002's physics, still being marked, does).
+    let folder = second.sessions();
+    let (_, out) = run_osce(&["status", PRACTICAL, "--sessions", folder.to_str().expect("utf-8")]);
+    assert!(!out.contains("has not signed the moderation off"), "{out}");
+    assert!(out.contains("Not final yet"), "{out}");
+}

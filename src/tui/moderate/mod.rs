@@ -1461,10 +1461,23 @@ impl ModerateApp {
         self.undecided_sample_entries().count()
     }
 
+    /// The sample's sheets no assessor's decision holds for, but for those
+    /// this assessor marked (another assessor's to moderate): sign-off
+    /// waits for them. The sample is the exam's: assessors who share it
+    /// (one a circuit, or a second brought in on one sheet) each sign off
+    /// once every sheet of it has a decision, whoever took it.
     fn undecided_sample_entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries
+        self.entries.iter().filter(|e| {
+            e.in_sample && !self.marked_by_you(e) && self.to_decide(e) && !self.decided_by_another(e)
+        })
+    }
+
+    /// Whether another assessor's decision holds for the entry.
+    fn decided_by_another(&self, e: &Entry) -> bool {
+        self.moderation
+            .decisions(&self.cohort, &e.sheets, &e.candidate, &e.station)
             .iter()
-            .filter(|e| e.in_sample && !self.marked_by_you(e) && self.to_decide(e))
+            .any(|(d, holds)| *holds && !d.assessor.eq_ignore_ascii_case(&self.assessor))
     }
 
     /// Whether this assessor has still to decide the entry: no decision of
@@ -1480,14 +1493,7 @@ impl ModerateApp {
     fn own_sheets_unmoderated(&self) -> usize {
         self.entries
             .iter()
-            .filter(|e| e.in_sample && self.marked_by_you(e))
-            .filter(|e| {
-                !self
-                    .moderation
-                    .decisions(&self.cohort, &e.sheets, &e.candidate, &e.station)
-                    .iter()
-                    .any(|(d, holds)| *holds && !d.assessor.eq_ignore_ascii_case(&self.assessor))
-            })
+            .filter(|e| e.in_sample && self.marked_by_you(e) && !self.decided_by_another(e))
             .count()
     }
 
@@ -1545,7 +1551,7 @@ impl ModerateApp {
                 )
             };
             open.push(format!(
-                "{} no decision from you. {sample}",
+                "{} no decision from you or another assessor. {sample}",
                 self.undecided_sample_words()
             ));
         }
@@ -1682,8 +1688,8 @@ impl ModerateApp {
         }
         if self.undecided_sample() > 0 {
             return Some(format!(
-                "{} no decision from you that holds: decide each (the sample filter shows them, f) before \
-                 signing off.",
+                "{} no decision from you or another assessor that holds: decide each (the sample filter shows \
+                 them, f) before signing off.",
                 self.undecided_sample_words()
             ));
         }
