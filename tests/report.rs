@@ -2602,3 +2602,40 @@ fn the_g_study_takes_each_station_as_a_share_of_its_maximum() {
 fn note_col(rows: &[Vec<String>]) -> usize {
     rows[0].iter().position(|h| h == "note").expect("note")
 }
+
+/// A rubric that leaves no station's pass mark to standard setting (the
+/// final clinical assessment: entrustment levels): the report said "the
+/// standard-set figures below are what the data proposes (`osce decide
+/// pass-marks` adopts a saved record)", and counted results "under the
+/// standard-set pass marks", when `--save-standards` refuses such a
+/// rubric. It says there is nothing to adopt, and counts under the
+/// rubric's pass marks alone.
+#[test]
+fn a_rubric_with_no_standard_set_station_is_reported_without_pass_marks_to_adopt() {
+    let d = Dir::new("report-no-standard-setting");
+    let folder = d.sub("s");
+    simulate_into(FCA, &folder, 8, 2, 3);
+    let (code, out) = run_osce(&[
+        "report",
+        FCA,
+        "--sessions",
+        folder.to_str().expect("utf-8"),
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("It leaves no station's pass mark to standard setting, so there are none to adopt")
+            && out.contains("- Under the rubric's pass marks: ")
+            && out.contains("| the rubric's pass marks | ")
+            && out.contains("| cut score, the rubric's pass marks |"),
+        "{out}"
+    );
+    for gone in [
+        "osce decide pass-marks",
+        "standard-set pass marks",
+        "provisional pass marks",
+    ] {
+        assert!(!out.contains(gone), "{gone}: {out}");
+    }
+}

@@ -200,6 +200,7 @@ fn summary(out: &mut String, r: &Report) {
     let (pass, fail, incomplete) = e.counts_standard_set;
     let how = match &r.adopted {
         Some(words) => format!("adopted by decision: {words}"),
+        None if !r.standard_setting => "the rubric's own, none of them standard-set".to_string(),
         None => {
             "the rubric's own (provisional where standard-set); none adopted by a decision yet".to_string()
         }
@@ -207,6 +208,14 @@ fn summary(out: &mut String, r: &Report) {
     let _ = writeln!(out, "- The pass marks in force are {how}.");
     if let Some(applied) = &r.applied {
         let _ = writeln!(out, "- The figures below apply {applied}.");
+    }
+    if !r.standard_setting {
+        let (p, f, i) = e.counts_provisional;
+        let _ = writeln!(
+            out,
+            "- Under the rubric's pass marks: {p} pass, {f} fail, {i} incomplete. {COUNTED}\n"
+        );
+        return;
     }
     let _ = writeln!(
         out,
@@ -244,6 +253,14 @@ fn header(out: &mut String, r: &Report) {
     match &r.adopted {
         Some(words) => {
             let _ = writeln!(out, "Pass marks in force: {words}. Every command uses them.\n");
+        }
+        None if !r.standard_setting => {
+            let _ = writeln!(
+                out,
+                "Pass marks in force: the rubric's own. It leaves no station's pass mark to standard setting, so \
+                 there are none to adopt: the standard-setting methods' figures below are for comparison with the \
+                 rubric's pass marks only.\n"
+            );
         }
         None => {
             let _ = writeln!(
@@ -309,17 +326,25 @@ fn whole_exam(out: &mut String, r: &Report) {
     );
     let _ = writeln!(out, "| SD of totals | {} |", opt(e.sd_total, f2));
     let _ = writeln!(out, "| SEM = SD · √(1 − α) | {} |", opt(e.sem, f2));
-    let _ = writeln!(
-        out,
-        "| cut score, provisional pass marks | {} |",
-        opt(e.cut_provisional, m1)
-    );
-    let _ = writeln!(
-        out,
-        "| cut score, standard-set pass marks{} | {} |",
-        e.sem_words(),
-        opt(e.cut_standard_set, m1)
-    );
+    if r.standard_setting {
+        let _ = writeln!(
+            out,
+            "| cut score, provisional pass marks | {} |",
+            opt(e.cut_provisional, m1)
+        );
+        let _ = writeln!(
+            out,
+            "| cut score, standard-set pass marks{} | {} |",
+            e.sem_words(),
+            opt(e.cut_standard_set, m1)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "| cut score, the rubric's pass marks | {} |",
+            opt(e.cut_provisional, m1)
+        );
+    }
     if let Some(n) = e.stations_needed {
         let _ = writeln!(out, "| stations to pass | at least {n} of {} |", r.stations.len());
     }
@@ -332,8 +357,12 @@ fn whole_exam(out: &mut String, r: &Report) {
     let (p, f, i) = e.counts_provisional;
     let (sp, sf, si) = e.counts_standard_set;
     let _ = writeln!(out, "\n| | pass | fail | incomplete |\n|---|---|---|---|");
-    let _ = writeln!(out, "| provisional pass marks | {p} | {f} | {i} |");
-    let _ = writeln!(out, "| standard-set pass marks | {sp} | {sf} | {si} |");
+    if r.standard_setting {
+        let _ = writeln!(out, "| provisional pass marks | {p} | {f} | {i} |");
+        let _ = writeln!(out, "| standard-set pass marks | {sp} | {sf} | {si} |");
+    } else {
+        let _ = writeln!(out, "| the rubric's pass marks | {p} | {f} | {i} |");
+    }
     let _ = writeln!(out, "\n{COUNTED}");
     if !e.incomplete_reasons.is_empty() {
         let _ = writeln!(
@@ -345,8 +374,10 @@ fn whole_exam(out: &mut String, r: &Report) {
                 "saved record's"
             } else if r.adopted.is_some() {
                 "adopted"
-            } else {
+            } else if r.standard_setting {
                 "provisional"
+            } else {
+                "rubric's"
             }
         );
         for (reason, n) in &e.incomplete_reasons {

@@ -247,6 +247,10 @@ impl ExamReport {
 pub struct Report {
     pub title: String,
     pub assessment: String,
+    /// Whether the rubric leaves any station's pass mark to standard
+    /// setting: where it leaves none, there is nothing to adopt, and the
+    /// methods' figures are for comparison only.
+    pub standard_setting: bool,
     pub stations: Vec<StationReport>,
     /// The standard-setting methods, in the order the tables show them.
     pub methods: Vec<MethodColumns>,
@@ -632,7 +636,14 @@ pub fn build_with(
     };
 
     let examiners = examiner_table(&stations);
-    let flags = exam_flags(provisional_rows.len(), &reliability, &cuts, stations.len());
+    let standard_setting = rubric.standard_set_stations().next().is_some();
+    let flags = exam_flags(
+        provisional_rows.len(),
+        &reliability,
+        &cuts,
+        stations.len(),
+        standard_setting,
+    );
     let Reliability {
         complete,
         totals,
@@ -677,6 +688,7 @@ pub fn build_with(
     Report {
         title: rubric.title.clone(),
         assessment: rubric.id.clone(),
+        standard_setting,
         stations: stations.into_iter().map(|(s, _)| s).collect(),
         methods: options
             .methods
@@ -896,7 +908,13 @@ fn counts(outcomes: impl Iterator<Item = Outcome>) -> (usize, usize, usize) {
 
 /// The whole exam's flags: the SEM left out of the cut, a small cohort, α,
 /// Φ, and stations whose removal raises α.
-fn exam_flags(candidates: usize, r: &Reliability, cuts: &Cuts, stations: usize) -> Vec<Flag> {
+fn exam_flags(
+    candidates: usize,
+    r: &Reliability,
+    cuts: &Cuts,
+    stations: usize,
+    standard_setting: bool,
+) -> Vec<Flag> {
     let mut flags = Vec::new();
     if let (Some(k), None) = (cuts.plus_sem, r.sem) {
         let why = match &r.alpha {
@@ -916,10 +934,16 @@ fn exam_flags(candidates: usize, r: &Reliability, cuts: &Cuts, stations: usize) 
         flags.push(Flag {
             level: Level::Watch,
             text: format!(
-                "only {}: with fewer than {SMALL_COHORT}, standard-set pass marks and reliability figures are unstable",
-                crate::base::text::plural(candidates, "candidate", "candidates")
+                "only {}: with fewer than {SMALL_COHORT}, {} figures are unstable",
+                crate::base::text::plural(candidates, "candidate", "candidates"),
+                if standard_setting { "standard-set pass marks and reliability" } else { "reliability" }
             ),
-            action: "treat the figures as a guide; consider keeping the provisional pass marks or pooling with an earlier sitting".into(),
+            action: if standard_setting {
+                "treat the figures as a guide; consider keeping the provisional pass marks or pooling with an earlier sitting"
+            } else {
+                "treat the figures as a guide, or pool with an earlier sitting"
+            }
+            .into(),
         });
     }
     match &r.alpha {

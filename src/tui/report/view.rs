@@ -114,13 +114,24 @@ fn overview(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             }
         )),
         Line::from(format!(
-            "Provisional pass marks: {} pass, {} fail, {} incomplete",
-            e.counts_provisional.0, e.counts_provisional.1, e.counts_provisional.2
+            "{} pass marks: {} pass, {} fail, {} incomplete",
+            if app.report.standard_setting {
+                "Provisional"
+            } else {
+                "The rubric's"
+            },
+            e.counts_provisional.0,
+            e.counts_provisional.1,
+            e.counts_provisional.2
         )),
-        Line::from(format!(
-            "Standard-set pass marks: {} pass, {} fail, {} incomplete",
-            e.counts_standard_set.0, e.counts_standard_set.1, e.counts_standard_set.2
-        )),
+        Line::from(if app.report.standard_setting {
+            format!(
+                "Standard-set pass marks: {} pass, {} fail, {} incomplete",
+                e.counts_standard_set.0, e.counts_standard_set.1, e.counts_standard_set.2
+            )
+        } else {
+            "(no station's pass mark is left to standard setting)".to_string()
+        }),
         Line::from(
             "(the examiners' marks, before moderation and decisions: osce export gives the results after them)",
         ),
