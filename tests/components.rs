@@ -1333,3 +1333,30 @@ fn a_fail_on_a_critical_item_names_its_stations_in_the_module_results() {
     }
     assert!(failed_critical > 0, "{status}");
 }
+
+/// The command status prints to record component results, run as printed:
+/// refused for its placeholders, `--file RESULTS.csv` named among them
+/// (it was left out, so the refusal sent the lead to fill in the rest and
+/// fail again on a file not there). A file of that very name is taken.
+#[test]
+fn the_components_command_status_prints_names_every_placeholder_left() {
+    let d = Dir::new("components-placeholders");
+    let (folder, roster) = fca(&d);
+    let (_, out) = run_osce(&["status", FCA, "--sessions", s(&folder), "--roster", s(&roster)]);
+    let printed = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("record: "))
+        .unwrap_or_else(|| panic!("the components command: {out}"));
+    let args: Vec<String> = printed
+        .split_whitespace()
+        .skip(1)
+        .take_while(|w| !w.starts_with('('))
+        .map(|w| w.trim_matches('"').to_string())
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, said) = run_osce(&args);
+    assert_eq!(code, 2, "{said}");
+    for left in ["--file RESULTS.csv (", "--by NAME (", "--reason … ("] {
+        assert!(said.contains(left), "{left}: {said}");
+    }
+}

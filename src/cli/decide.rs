@@ -270,7 +270,7 @@ pub enum Decide {
 /// `args` (the command's words): each with what to give in its place.
 /// All are named at once, so that one run shows every one left to fill.
 fn placeholders(args: &[String]) -> Vec<String> {
-    const FILL: [(&str, &[&str], &str); 8] = [
+    const FILL: [(&str, &[&str], &str); 9] = [
         ("--by", &["NAME", "YOUR NAME"], "your own name"),
         ("--reason", &["…", "...", "\"…\""], "why you decide so"),
         (
@@ -291,6 +291,11 @@ fn placeholders(args: &[String]) -> Vec<String> {
         ("--candidate", &["CANDIDATE"], "the candidate's id"),
         ("--station", &["STATION"], "the station's id"),
         ("--level", &["LABEL"], "one of the labels listed"),
+        (
+            "--file",
+            &["RESULTS.csv", "FILE.csv"],
+            "your file of component results, as docs/decisions.md gives its columns",
+        ),
     ];
     let mut found = Vec::new();
     let mut words = args.iter().map(String::as_str);
@@ -306,8 +311,13 @@ fn placeholders(args: &[String]) -> Vec<String> {
             continue;
         };
         let value = value.trim();
-        let folder = *flag == "--into" && Path::new(value).is_dir();
-        if holders.contains(&value) && !folder {
+        // A folder or file of the placeholder's very name, there: meant.
+        let there = match *flag {
+            "--into" => Path::new(value).is_dir(),
+            "--file" => Path::new(value).is_file(),
+            _ => false,
+        };
+        if holders.contains(&value) && !there {
             found.push(format!("{flag} {value} ({what})"));
         }
     }
