@@ -1315,6 +1315,32 @@ fn assessors_who_differ_are_said_as_such_at_the_sign_off() {
         "{said}"
     );
     assert!(!said.contains("are not."), "{said}");
+
+    // The exam lead decides its result (through the binary): the sign-off
+    // no longer asks for it.
+    let folder = h.sessions();
+    let (code, out) = run_osce(&[
+        "decide",
+        "result",
+        FCA,
+        "--sessions",
+        folder.to_str().expect("utf-8"),
+        "--candidate",
+        c,
+        "--station",
+        st,
+        "--pass",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "The board sided with EA1",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let dir = std::mem::replace(&mut h.dir, Dir::new("mod-tui-spare"));
+    drop(h);
+    let h = open_all(dir, FCA, "EA2");
+    let (_, open) = h.app.sign_off_summary();
+    assert!(!open.join("\n").contains("differ"), "{open:?}");
 }
 
 /// An expected sheet not in yet (C002's physics is being marked) is said

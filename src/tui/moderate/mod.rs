@@ -1606,11 +1606,19 @@ impl ModerateApp {
             ));
         }
         // Assessors who differ have moderated the sheet, each of them: said
-        // as such, not as a sheet nobody moderated.
+        // as such, not as a sheet nobody moderated. Not where the exam lead
+        // has decided its result already.
         let differ = self
             .entries
             .iter()
             .filter(|e| matches!(self.cell_moderation(e), CellModeration::Conflicting { .. }))
+            .filter(|e| {
+                !self.matrix.cell(&e.candidate, &e.station).is_some_and(|c| {
+                    c.decided
+                        .iter()
+                        .any(|h| matches!(h.ruling, crate::results::decisions::Ruling::StationResult { .. }))
+                })
+            })
             .count();
         if differ > 0 {
             open.push(format!(
