@@ -1360,3 +1360,28 @@ fn the_components_command_status_prints_names_every_placeholder_left() {
         assert!(said.contains(left), "{left}: {said}");
     }
 }
+
+/// A component result for a candidate on the roster with no sheet in yet:
+/// the preview said `INCOMPLETE (0 marks) → FAIL (0 marks)`, as if they
+/// had scored nothing. It says they have no sheet in yet.
+#[test]
+fn the_preview_for_a_candidate_with_no_sheet_says_so_not_0_marks() {
+    let d = Dir::new("components-no-sheet");
+    let (folder, roster) = fca(&d);
+    let mut text = fs::read_to_string(&roster).expect("roster");
+    text.push_str("SIM00099,New Person,A\n");
+    fs::write(&roster, text).expect("roster");
+    let file = d.0.join("logbook.csv");
+    fs::write(
+        &file,
+        "candidate_id,component,result,note\nSIM00099,logbook,fail,\n",
+    )
+    .expect("file");
+    let (code, out) = decide_components(&folder, &roster, &file, &["--dry-run"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("SIM00099: INCOMPLETE (no sheet in yet) → FAIL (no sheet in yet)")
+            && !out.contains("0 marks"),
+        "{out}"
+    );
+}

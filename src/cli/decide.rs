@@ -1563,9 +1563,19 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
     // A deferred candidate has no mark at this sitting; a module of
     // weighted components gives its module mark (what marks.csv uploads),
     // once it has one.
+    // A candidate with no sheet in at all has no marks to count: said so,
+    // not "0 marks".
+    let no_sheet = |r: &CandidateResult| {
+        r.final_result.stations.iter().filter(|s| s.is_scored()).all(|s| {
+            s.missing
+                .iter()
+                .any(|m| matches!(m, osce::scoring::Missing::Sheet { .. }))
+        })
+    };
     let said = |word: &str, r: &CandidateResult| match (&r.deferred, r.final_result.module_mark_words()) {
         (Some(_), _) => word.to_string(),
         (None, Some(module)) => format!("{word} ({module})"),
+        (None, None) if no_sheet(r) => format!("{word} (no sheet in yet)"),
         (None, None) => format!("{word} ({})", osce::scoring::marks_words(r.final_result.total)),
     };
     // Candidate by candidate, by id: a decision can take a candidate out
