@@ -2489,7 +2489,9 @@ fn voiding_the_last_sheet_of_a_mistaken_id_is_previewed_candidate_by_candidate()
         assert_eq!(code, 0, "{said}");
         if last {
             assert!(
-                said.contains("SIM00000: INCOMPLETE (no sheet in yet) → no result: no sheet of theirs counts"),
+                said.contains(
+                    "SIM00000: INCOMPLETE (no sheet in yet) → no result: no sheet of theirs counts"
+                ),
                 "{said}"
             );
             assert!(!said.contains("SIM00001"), "no other candidate changes: {said}");
