@@ -4046,3 +4046,25 @@ fn a_decision_left_in_a_second_history_is_named_and_can_be_recorded_again() {
     let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
     assert!(!out.contains("Refused by collect"), "{out}");
 }
+
+/// A folder that held no assessment named together with a laptop's
+/// folder under it: the laptop's folder, read again, rules on the copies
+/// refused there. A copy put right since is no longer refused, though the
+/// empty folder above it is named too.
+#[test]
+fn a_refusal_under_a_folder_read_again_is_cleared_though_an_empty_folder_above_it_is_named() {
+    let dir = Dir::new("refused-under-both");
+    let (laptops, archive) = forty_collected(&dir);
+    let victim = journals(&laptops).into_iter().next().expect("a journal");
+    let whole = std::fs::read(&victim).expect("journal");
+    std::fs::write(&victim, &whole[..whole.len() / 2]).expect("cut");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&laptops)]);
+    assert_eq!(code, 1, "{out}");
+    std::fs::write(&victim, &whole).expect("put right");
+    // The folder above the laptop's (holding it and the archive), named
+    // first: no assessment's journals of its own.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&dir.0), s(&laptops)]);
+    assert_eq!(code, 1, "the empty folder is said: {out}");
+    let (_, out) = run_osce(&["status", OSCE, "--archive", s(&archive)]);
+    assert!(!out.contains("Refused by collect"), "{out}");
+}

@@ -849,7 +849,14 @@ fn keep_refusals(
     let mut cleared = Vec::new();
     for file in earlier {
         let under = |f: &PathBuf| Path::new(&file).starts_with(f);
+        // A folder that held journals reads its files again: that rules,
+        // even where an empty folder named is above it.
+        let read_again = folders
+            .iter()
+            .filter(|f| !empty.iter().any(|(_, real)| real == *f))
+            .any(under);
         let dealt_with = match empty.iter().find(|(_, real)| under(real)) {
+            _ if read_again => true,
             Some((named, _)) => {
                 let gone =
                     fs::symlink_metadata(&file).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
@@ -858,7 +865,7 @@ fn keep_refusals(
                 }
                 gone
             }
-            None => folders.iter().any(under),
+            None => false,
         };
         if dealt_with {
             tx.execute("DELETE FROM refusals WHERE file = ?1", params![file])?;
