@@ -1422,7 +1422,7 @@ fn a_moderation_decision_under_other_pass_marks_is_flagged_for_review() {
     );
     let status_col = col(&results, "moderation_status");
     assert!(
-        cand[status_col].contains("1 station to review: moderated under other pass marks")
+        cand[status_col].contains("1 station to review: the marks give another result than when moderated")
             && !cand[status_col].contains("result changed"),
         "{cand:?}"
     );
@@ -3321,6 +3321,13 @@ fn an_agreement_with_a_station_that_had_no_result_is_reviewed_once_a_ruling_give
     let (result, fin) = (col(&stations, "result"), col(&stations, "final_result"));
     assert!(matches!(row[result].as_str(), "PASS" | "FAIL"), "{row:?}");
     assert_eq!(row[fin], "INCOMPLETE", "held for review: {row:?}");
+    let results = rows(&export.join("results.csv"));
+    let status = col(&results, "moderation_status");
+    let theirs = results.iter().find(|r| r[0] == candidate).expect("their row");
+    assert!(
+        theirs[status].contains("1 station to review: the marks give another result than when moderated"),
+        "{theirs:?}"
+    );
 
     let (code, said) = osce(&[
         "decide",

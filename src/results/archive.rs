@@ -855,17 +855,16 @@ fn keep_refusals(
             .iter()
             .filter(|f| !empty.iter().any(|(_, real)| real == *f))
             .any(under);
-        let dealt_with = match empty.iter().find(|(_, real)| under(real)) {
-            _ if read_again => true,
-            Some((named, _)) => {
-                let gone =
-                    fs::symlink_metadata(&file).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
-                if gone {
-                    cleared.push((named.clone(), file.clone()));
-                }
-                gone
+        let dealt_with = if read_again {
+            true
+        } else if let Some((named, _)) = empty.iter().find(|(_, real)| under(real)) {
+            let gone = fs::symlink_metadata(&file).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+            if gone {
+                cleared.push((named.clone(), file.clone()));
             }
-            None => false,
+            gone
+        } else {
+            false
         };
         if dealt_with {
             tx.execute("DELETE FROM refusals WHERE file = ?1", params![file])?;

@@ -1193,7 +1193,7 @@ fn status_words(
     }
     if review > 0 {
         parts.push(format!(
-            "{} to review: moderated under other pass marks",
+            "{} to review: the marks give another result than when moderated",
             plural(review, "station", "stations")
         ));
     }
