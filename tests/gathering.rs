@@ -374,7 +374,7 @@ fn a_rubric_is_its_content_not_its_bytes() {
     assert!(!out.contains("holds the sheets of"), "{out}");
     let (code, out) = export(s(&changed), &[&sessions], &d.0.join("c"));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("another version of this rubric"), "{out}");
+    assert!(out.contains("none of them against this file"), "{out}");
     for command in ["report", "feedback"] {
         let out_dir = d.0.join(format!("{command}-out"));
         let mut args = vec![command, s(&changed), "--sessions", s(&sessions)];
@@ -386,7 +386,7 @@ fn a_rubric_is_its_content_not_its_bytes() {
         let (code, stdout, stderr) = osce(&args);
         assert_ne!(code, 0, "{command}: {stdout}{stderr}");
         assert!(
-            (stdout.clone() + &stderr).contains("another version of this rubric"),
+            (stdout.clone() + &stderr).contains("none of them against this file"),
             "{command}: {stdout}{stderr}"
         );
     }
@@ -649,4 +649,139 @@ fn a_cohort_read_without_mark_times_is_the_whole_one_less_them() {
         let lean = read(Detail::WithoutMarkTimes);
         same(&read(Detail::Whole), &lean, from);
     }
+}
+
+/// The module leader edits the rubric after the exam (an item's text) and
+/// runs the commands with the roster: the sheets are in, marked against the
+/// rubric as it was, so no cell is "missing" and no result "waits for a
+/// sheet"; a command that would write results from none of them writes
+/// nothing and says which versions met.
+#[test]
+fn sheets_of_another_version_are_not_called_missing() {
+    let d = Dir::new("gather-other-version");
+    let sessions = d.0.join("s");
+    let roster = d.0.join("roster.csv");
+    let (code, out, err) = osce(&[
+        "simulate",
+        OSCE,
+        "--candidates",
+        "4",
+        "--examiners",
+        "3",
+        "--seed",
+        "7",
+        "--sessions",
+        s(&sessions),
+        "--roster",
+        s(&roster),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let text = fs::read_to_string(OSCE).expect("rubric");
+    let changed = d.0.join("changed.ron");
+    fs::write(&changed, text.replacen("text: \"", "text: \"Changed: ", 1)).expect("write");
+    let (_, ids, _) = osce(&["check", "--identity", OSCE, s(&changed)]);
+    let ids: Vec<&str> = ids.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let (old, new) = (&ids[0][..12], &ids[1][..12]);
+
+    let (code, out, err) = osce(&[
+        "status",
+        s(&changed),
+        "--sessions",
+        s(&sessions),
+        "--roster",
+        s(&roster),
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        !out.contains("missing") && out.contains("24 sheets expected: 24 PROBLEM."),
+        "{out}"
+    );
+    let (code, out, err) = osce(&[
+        "status",
+        s(&changed),
+        "--sessions",
+        s(&sessions),
+        "--roster",
+        s(&roster),
+        "--problems",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    // The rubric file is what to change: said once, not sheet by sheet.
+    assert!(
+        !out.contains(": missing")
+            && out.contains(&format!("24 sheets marked against identity {old}"))
+            && out.contains("No sheet of this version of the rubric to look at.")
+            && !out.contains("--candidate SIM00001"),
+        "{out}"
+    );
+
+    // export, report and feedback write nothing from no sheet of this
+    // version, and name both identities.
+    let exported = d.0.join("export");
+    let report = d.0.join("report.md");
+    let feedback = d.0.join("feedback");
+    for args in [
+        vec!["export", s(&changed), "--out", s(&exported)],
+        vec!["report", s(&changed), "--format", "markdown", "--out", s(&report)],
+        vec!["feedback", s(&changed), "--out", s(&feedback)],
+    ] {
+        for with_roster in [true, false] {
+            let mut args = args.clone();
+            args.extend(["--sessions", s(&sessions)]);
+            if with_roster {
+                args.extend(["--roster", s(&roster)]);
+            }
+            let (code, stdout, stderr) = osce(&args);
+            let said = stdout + &stderr;
+            assert_eq!(code, 1, "{args:?}: {said}");
+            assert!(!said.contains("no sheets were found"), "{args:?}: {said}");
+            assert!(
+                said.contains("none of them against this file") && said.contains(old) && said.contains(new),
+                "{args:?}: {said}"
+            );
+        }
+    }
+    assert!(!exported.join("results.csv").exists());
+    assert!(!report.exists());
+    assert!(!feedback.exists());
+
+    // One sheet marked on a laptop with the edited copy, where no sheet of
+    // the rubric as marked is: that cell is a problem, said in its result,
+    // and the rest of the exam is exported.
+    sheet(
+        &sessions,
+        s(&changed),
+        "shoulder",
+        "SIM00009",
+        "E09@lap",
+        Marks::Top,
+        true,
+        0,
+    );
+    let (code, out, err) = osce(&["status", OSCE, "--sessions", s(&sessions), "--problems"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("SIM00009 at shoulder:")
+            && out.contains("where it was marked again against this rubric, set it aside:"),
+        "{out}"
+    );
+    let (code, out) = export(OSCE, &[&sessions], &exported);
+    assert_eq!(code, 1, "{out}");
+    let results = rows(&exported.join("results.csv"));
+    let col = |name: &str| results[0].iter().position(|h| h == name).expect(name);
+    let row = results
+        .iter()
+        .find(|r| r[col("candidate_id")] == "SIM00009")
+        .expect("SIM00009 has a result");
+    assert_eq!(row[col("result")], "INCOMPLETE", "{row:?}");
+    assert!(
+        row[col("reasons")]
+            .contains("no sheet counts yet at 'Shoulder' (marked against another version of the rubric)"),
+        "{row:?}"
+    );
+    assert!(
+        !row[col("reasons")].contains("no sheet yet for 'Shoulder'"),
+        "{row:?}"
+    );
 }

@@ -76,6 +76,17 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
+    if let Some(error) = super::status::only_other_versions(
+        &rubric,
+        (&args.rubric, &hash),
+        &cohort,
+        &sessions,
+        &args.sessions,
+        "nothing exported",
+    ) {
+        errln!("{error}");
+        return ExitCode::from(super::EXIT_INVALID);
+    }
     let standards = match args.pass_marks.as_deref() {
         // The pass marks adopted by decision, else the rubric's own.
         None => adopted.clone(),

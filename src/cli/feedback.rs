@@ -16,6 +16,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
     };
     let Loaded {
         rubric,
+        hash,
         cohort,
         matrix: m,
         moderation,
@@ -27,6 +28,17 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
+    if let Some(error) = super::status::only_other_versions(
+        &rubric,
+        (&args.rubric, &hash),
+        &cohort,
+        &sessions,
+        &args.sessions,
+        "no feedback written",
+    ) {
+        errln!("{error}");
+        return ExitCode::from(super::EXIT_INVALID);
+    }
     let unusable = super::status::warn_unusable(&cohort, &void_problems);
     if m.candidates.is_empty() {
         errln!(

@@ -49,6 +49,17 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
+    if let Some(error) = super::status::only_other_versions(
+        &rubric,
+        (&args.rubric, &hash),
+        &cohort,
+        &sessions,
+        &args.sessions,
+        "nothing to report",
+    ) {
+        errln!("{error}");
+        return ExitCode::from(super::EXIT_INVALID);
+    }
     let mut options = match options(args, &rubric) {
         Ok(o) => o,
         Err(code) => return code,

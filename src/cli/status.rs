@@ -1493,7 +1493,9 @@ pub fn render_problems(
             .iter()
             .filter(|p| cohort.other_versions.values().flatten().any(|q| *q == p.path))
             .collect();
-        if left.len() <= 20 {
+        // Where no sheet is of this version, the rubric file is what to
+        // change, not each sheet.
+        if left.len() <= 20 && !cohort.sheets.is_empty() {
             for p in left {
                 let sheet = match p.path.to_str() {
                     Some(text) if !text.is_empty() => {
@@ -1522,6 +1524,8 @@ pub fn render_problems(
         for s in &m.stations {
             let Some(cell) = m.cell(c, s) else { continue };
             let what = match cell.state {
+                // The paragraph above says what to do about them, once.
+                CellState::Problem if cell.other_version => continue,
                 CellState::Problem => format!(
                     "{s}: PROBLEM: {}\n{}{}",
                     cell.problem.as_deref().unwrap_or(""),
@@ -1780,7 +1784,7 @@ pub fn render_problems(
     }
     // Nothing to do about them, but said: nothing is left out unseen.
     set_aside_section(&mut out, cohort, m);
-    if !any && m.candidates.is_empty() && !cohort.other_versions.is_empty() {
+    if !any && cohort.sheets.is_empty() && !cohort.other_versions.is_empty() {
         let _ = writeln!(out, "\nNo sheet of this version of the rubric to look at.");
     } else if !any {
         let _ = writeln!(
@@ -2031,7 +2035,7 @@ pub fn render(
     let problem_cells: Vec<(&(String, String), &osce::results::gather::Cell)> = m
         .cells
         .iter()
-        .filter(|(_, c)| c.state == CellState::Problem)
+        .filter(|(_, c)| c.state == CellState::Problem && !c.other_version)
         .collect();
     if !problem_cells.is_empty() {
         let _ = writeln!(
@@ -2843,6 +2847,55 @@ pub(super) fn nothing_found(
         "error: no sheets were found for assessment \"{}\" in {place}: {not_done}\n{other}",
         rubric.id
     )
+}
+
+/// The error of a command that would write results from the sheets of
+/// `rubric`'s assessment when every sheet found was marked against
+/// another version of the rubric (the file edited after the exam, most
+/// likely), or `None`: naming the versions met and what was not done, so
+/// that nothing is written from no sheet and nothing is called missing.
+pub(super) fn only_other_versions(
+    rubric: &Rubric,
+    file: (&Path, &str),
+    cohort: &Cohort,
+    sessions: &super::collect::Sessions,
+    folders: &[std::path::PathBuf],
+    not_done: &str,
+) -> Option<String> {
+    if !cohort.sheets.is_empty() || !cohort.problem_sheets.is_empty() || cohort.other_versions.is_empty() {
+        return None;
+    }
+    let (path, hash) = file;
+    let short = osce::results::gather::short_hash;
+    let (place, _) = elsewhere(&rubric.id, sessions, folders);
+    let n = cohort.other_version_count();
+    let versions = if cohort.other_versions.len() == 1 {
+        cohort
+            .other_versions
+            .keys()
+            .map(|v| format!("identity {}", short(v)))
+            .collect::<String>()
+    } else {
+        let each: Vec<String> = cohort
+            .other_versions
+            .iter()
+            .map(|(v, sheets)| format!("{} ({})", short(v), plural(sheets.len(), "sheet", "sheets")))
+            .collect();
+        format!("identities {}", each.join(", "))
+    };
+    Some(format!(
+        "error: the {} of assessment \"{}\" in {place} {} marked against another version of the rubric \
+         ({versions}), none of them against this file ({}, identity {}): {not_done}. The two files differ in what \
+         they say (a word, a mark, a rule, even a comma or the order of fields), not only in line endings, spacing \
+         or comments. Name the rubric file the exam was marked with: `osce check --identity FILE` prints a file's \
+         identity, and `osce show FILE` what a rubric says, to compare two. What the exam board changes after the \
+         exam is recorded as a decision (docs/decisions.md), not by editing the rubric.",
+        plural(n, "sheet", "sheets"),
+        rubric.id,
+        if n == 1 { "was" } else { "were" },
+        path.display(),
+        short(hash),
+    ))
 }
 
 /// Journals seen more than once, summed up by the folders they were seen

@@ -117,7 +117,13 @@ pub fn not_final(
         }
     }
     let count = |state: CellState| m.cells.values().filter(|c| c.state == state).count();
-    let problems = count(CellState::Problem);
+    // A cell whose only sheets are of another version of the rubric is
+    // said with them, above.
+    let problems = m
+        .cells
+        .values()
+        .filter(|c| c.state == CellState::Problem && !c.other_version)
+        .count();
     if problems > 0 {
         why.push(format!(
             "{} a journal that cannot be used as it is (osce status lists each, with the decision that settles it)",

@@ -1232,6 +1232,10 @@ pub struct Cell {
     /// mistyped their id and opened the sheet again under the right one
     /// leaves one. Indices into [`Cohort::sheets`].
     pub set_aside: Vec<usize>,
+    /// A problem cell whose only sheets were marked against another version
+    /// of the rubric (its `problem` says so): what to do about them is said
+    /// once for them all, not cell by cell.
+    pub other_version: bool,
 }
 
 impl Cell {
@@ -1545,6 +1549,14 @@ pub fn matrix_settled(
                 .filter(|(i, _)| !settled.void_problems.contains(i))
                 .map(|(_, p)| p.key.candidate.as_str()),
         )
+        .chain(
+            cohort
+                .other_version_sheets
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !settled.void_other_versions.contains(i))
+                .map(|(_, p)| p.key.candidate.as_str()),
+        )
         .collect();
     found.sort_unstable();
     found.dedup();
@@ -1602,6 +1614,20 @@ pub fn matrix_settled(
             .or_default()
             .push(p);
     }
+    // Sheets marked against another version of the rubric: where a cell
+    // has no sheet of this version, its sheets are in all the same, and
+    // the cell is a problem to settle (the rubric file named, most
+    // likely), not a sheet missing.
+    let mut other_versions: BTreeMap<(&str, &str), Vec<&ProblemSheet>> = BTreeMap::new();
+    for (i, p) in cohort.other_version_sheets.iter().enumerate() {
+        if settled.void_other_versions.contains(&i) {
+            continue;
+        }
+        other_versions
+            .entry((p.key.candidate.as_str(), p.key.station.as_str()))
+            .or_default()
+            .push(p);
+    }
     let double_marking = rubric.double_marking.mode != DoubleMarkingMode::None;
     // In order as made (candidates, then stations): put into the map at
     // once at the end, rather than each found its place in turn.
@@ -1634,8 +1660,16 @@ pub fn matrix_settled(
             } else {
                 examiners_of(cohort, &indices, double_marking)
             };
+            let mut other_version = false;
             let problem = problems
                 .remove(&(candidate.as_str(), station.as_str()))
+                .or_else(|| {
+                    let found = other_versions
+                        .remove(&(candidate.as_str(), station.as_str()))
+                        .filter(|_| indices.is_empty());
+                    other_version = found.is_some();
+                    found
+                })
                 .map(|found| {
                     found
                         .iter()
@@ -1680,6 +1714,7 @@ pub fn matrix_settled(
                     problem,
                     decided,
                     set_aside,
+                    other_version,
                 },
             ));
         }

@@ -358,18 +358,28 @@ fn station_details(
                 rubric,
                 station,
                 standards,
-                Some(format!(
-                    "conflict: {}; no sheet counts until it is resolved",
-                    c.conflict.as_deref().unwrap_or("several sheets")
+                Some((
+                    format!(
+                        "conflict: {}; no sheet counts until it is resolved",
+                        c.conflict.as_deref().unwrap_or("several sheets")
+                    ),
+                    "a conflict between its sheets, to resolve",
                 )),
             ),
             Some(c) if c.state == CellState::Problem => no_sheet_counts(
                 rubric,
                 station,
                 standards,
-                Some(format!(
-                    "problem: {}; no sheet counts until it is settled",
-                    c.problem.as_deref().unwrap_or("a journal cannot be used")
+                Some((
+                    format!(
+                        "problem: {}; no sheet counts until it is settled",
+                        c.problem.as_deref().unwrap_or("a journal cannot be used")
+                    ),
+                    if c.other_version {
+                        "marked against another version of the rubric"
+                    } else {
+                        "a journal that cannot be used as it is, to settle"
+                    },
                 )),
             ),
             _ if indices.is_empty() => no_sheet_counts(rubric, station, standards, None),
@@ -1284,13 +1294,29 @@ fn sheet_marks(cohort: &Cohort, i: usize, decided: &[Held]) -> crate::scoring::S
 /// A station where no sheet counts (none is in, or those there are in
 /// conflict or cannot be used), with `note` saying why where it is not
 /// simply missing.
+/// A station no sheet counts at: none in, or (`held`) sheets held back
+/// until a person settles them, with the station's note and the words of
+/// why, as the candidate's reasons give them.
 fn no_sheet_counts(
     rubric: &Rubric,
     station: &crate::rubric::Station,
     standards: &Standards,
-    note: Option<String>,
+    held: Option<(String, &str)>,
 ) -> StationDetail {
-    let (result, missing) = score_or_missing(rubric, station, None, standards);
+    let (mut result, missing) = score_or_missing(rubric, station, None, standards);
+    let note = held.map(|(note, why)| {
+        for m in &mut result.missing {
+            if let crate::scoring::Missing::Sheet { held, .. } = m {
+                *held = Some(why.to_string());
+            }
+        }
+        result.reasons = result
+            .missing
+            .iter()
+            .map(|m| Reason::new(crate::scoring::Outcome::Incomplete, m.to_string()))
+            .collect();
+        note
+    });
     StationDetail {
         final_result: result.clone(),
         result,

@@ -44,6 +44,7 @@ pub fn score_station(
     let Some(sheet) = sheet else {
         result.missing.push(Missing::Sheet {
             station: station.title.clone(),
+            held: None,
         });
         result.reasons.push(Reason::new(
             Outcome::Incomplete,
@@ -226,8 +227,20 @@ fn why_failed(s: &StationResult, words: impl Fn(&str) -> String) -> Option<Strin
 /// nothing is open.
 fn still_open(stations: &[StationResult]) -> Vec<String> {
     let mut by_kind: [Vec<String>; 5] = Default::default();
+    // Stations whose sheets are in and held back, by why: after the rest.
+    let mut held: Vec<(&str, Vec<String>)> = Vec::new();
     for s in stations.iter().filter(|s| s.is_scored()) {
         let title = format!("'{}'", s.title);
+        if let Some(why) = s.missing.iter().find_map(|m| match m {
+            Missing::Sheet { held: Some(why), .. } => Some(why.as_str()),
+            _ => None,
+        }) {
+            match held.iter_mut().find(|(w, _)| *w == why) {
+                Some((_, titles)) => titles.push(title),
+                None => held.push((why, vec![title])),
+            }
+            continue;
+        }
         let kind = match s.outcome {
             StationOutcome::Absent => 2,
             StationOutcome::Incomplete if s.missing.is_empty() => 4,
@@ -269,6 +282,10 @@ fn still_open(stations: &[StationResult]) -> Vec<String> {
                 _ => format!("{words}{list}"),
             }
         })
+        .chain(
+            held.into_iter()
+                .map(|(why, titles)| format!("no sheet counts yet at {} ({why})", titles.join(", "))),
+        )
         .collect()
 }
 

@@ -154,9 +154,13 @@ impl fmt::Display for CriticalFail {
 /// Something the result is waiting for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Missing {
-    /// No sheet at all for this station.
+    /// No sheet at all for this station, or (`held`) none that counts yet:
+    /// sheets are in, and what only a person can settle (a conflict
+    /// between them, a journal that cannot be used as it is) holds them
+    /// back, in words.
     Sheet {
         station: String,
+        held: Option<String>,
     },
     Item {
         station: String,
@@ -182,7 +186,11 @@ pub enum Missing {
 impl fmt::Display for Missing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Missing::Sheet { station } => write!(f, "no sheet for station '{station}'"),
+            Missing::Sheet { station, held: None } => write!(f, "no sheet for station '{station}'"),
+            Missing::Sheet {
+                station,
+                held: Some(why),
+            } => write!(f, "no sheet counts yet at station '{station}' ({why})"),
             Missing::Item { station, text, .. } => {
                 write!(f, "item '{text}' not marked at station '{station}'")
             }
