@@ -57,6 +57,10 @@ pub enum Command {
     /// unknown fields, and every semantic problem (duplicate ids, undefined
     /// scales, impossible pass marks, ...) with its path inside the rubric.
     /// Warnings mark things that are allowed but probably not meant.
+    ///
+    /// Exit codes: 0 every file valid (warnings allowed, unless --strict) ·
+    /// 1 a rubric or roster has errors · 2 a file could not be read. The
+    /// format is documented in docs/rubric-format.md.
     Check {
         /// Rubric files (.ron)
         #[arg(required = true, value_name = "FILE")]
@@ -149,6 +153,11 @@ pub enum Command {
     /// temporary name, fsynced and renamed; earlier exports are never
     /// overwritten unless --force. Cells a spreadsheet would run as
     /// formulas are neutralised.
+    ///
+    /// Exit codes: 0 written, every result final · 1 written, but some
+    /// results are not final yet (status says why: their `provisional` and
+    /// `reasons` columns say so too), or nothing written as nothing could be
+    /// used · 2 usage or I/O error.
     Export(ExportArgs),
     /// Write each candidate's feedback: Markdown, and an HTML page to print
     ///

@@ -479,7 +479,77 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
         column,
     };
     curly_quotes(source, offset, &mut diagnostic);
+    written_as_elsewhere(source, offset, &mut diagnostic);
     diagnostic
+}
+
+/// Says so where a syntax error comes from a value written as a person
+/// writes it elsewhere (a spreadsheet, a form): a percentage with `%`, a
+/// decimal comma, or a bare number where a pass mark or a cut is a choice.
+fn written_as_elsewhere(source: &str, offset: usize, d: &mut Diagnostic) {
+    let at = offset.min(source.len());
+    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+    let (before, after) = (&source[line_start..at], &source[at..line_end]);
+    let number = |text: &str| !text.is_empty() && text.parse::<f64>().is_ok_and(f64::is_finite);
+    // The value the error is at, as written: up to the next `,`, `)` or
+    // space (`60%`, `"60%"`).
+    let token = after
+        .split(|c: char| c == ',' || c == ')' || c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let unquoted = token.trim_matches('"');
+    let percent_sign = after.starts_with('%') && before.ends_with(|c: char| c.is_ascii_digit())
+        || unquoted.strip_suffix('%').is_some_and(number);
+    if percent_sign {
+        d.message = "a percentage is written without `%`".to_string();
+        d.help = Some(
+            "write `Percent(60)` for a pass mark or cut that is a percentage (`Marks(12)` for one in marks), and \
+             `percent: 80` inside `Competency(...)` or `Sample(...)`; docs/rubric-format.md shows each"
+                .to_string(),
+        );
+        return;
+    }
+    // `Marks(1,5)`: the error is at the digits after the comma.
+    let whole: String = before
+        .strip_suffix(',')
+        .map(|b| {
+            b.chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+        .unwrap_or_default()
+        .chars()
+        .rev()
+        .collect();
+    let fraction: String = after.chars().take_while(char::is_ascii_digit).collect();
+    if !whole.is_empty() && !fraction.is_empty() {
+        d.message = "a decimal is written with a point".to_string();
+        d.help = Some(format!(
+            "write `{whole}.{fraction}`, not `{whole},{fraction}`: a comma separates fields and list entries"
+        ));
+        return;
+    }
+    // A bare number where a choice is: its field's choices.
+    if number(token) {
+        let field = before
+            .trim_end()
+            .strip_suffix(':')
+            .map(str::trim_end)
+            .and_then(|f| f.rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next());
+        let choices = match field {
+            Some("pass_mark") => {
+                "a pass mark is one of `Percent(60)`, `Marks(12)`, `Competency(percent: 80)`, \
+                 `GlobalRatingAtLeast(\"label\")`, `BorderlineRegression(provisional: Percent(60))` and \
+                 `BorderlineGroup(provisional: Percent(60))`"
+            }
+            Some("provisional") => "a provisional pass mark is `Percent(60)` or `Marks(12)`",
+            Some("cut") => "a cut is `SumOfStationPassMarks`, `Percent(60)` or `Marks(120)`",
+            _ => return,
+        };
+        d.help = Some(format!("{choices}; docs/rubric-format.md shows each"));
+    }
 }
 
 /// Quotes a word processor (or an editor's autocorrect) types in place of
