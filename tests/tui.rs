@@ -951,6 +951,50 @@ fn every_global_rating_level_is_in_sight_at_80_by_24() {
     assert!(large.contains("Safe and competent"), "{large}");
 }
 
+/// At 80×24, where the level panel leaves the descriptors out, it says
+/// where they are, and `i` shows every level of the row with its
+/// descriptor, scrolled to with ↓ (the anchors a borderline rating is
+/// judged by).
+#[test]
+fn the_descriptors_left_out_at_80_by_24_are_a_key_away() {
+    let mut h = opened();
+    h.app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    h.key(KeyCode::Char('g'));
+    let small = h.render(80, 24);
+    assert!(
+        small.contains("i: each level's descriptor") && !small.contains("Safe and competent"),
+        "{small}"
+    );
+    h.key(KeyCode::Char('i'));
+    for _ in 0..40 {
+        h.key(KeyCode::Down);
+    }
+    let info = h.render(80, 24);
+    for line in [
+        "Levels of the global rating",
+        "[1] Borderline (borderline)",
+        "[2] Clear pass: Safe and competent",
+        "Press i or esc to close.",
+    ] {
+        assert!(info.contains(line), "{line}:\n{info}");
+    }
+    // Closed again, and opened at its top.
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('i'));
+    assert!(h.render(80, 24).contains("Candidate instructions"));
+    // At 120×40 the panel has room for them, and says nothing more.
+    h.key(KeyCode::Esc);
+    h.app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let large = h.render(120, 40);
+    assert!(!large.contains("i: each level's descriptor"), "{large}");
+}
+
 #[test]
 fn snapshot_scoring_at_80_by_24() {
     let mut h = opened();

@@ -553,6 +553,8 @@ pub struct App {
     pub utc_offset: chrono::FixedOffset,
     /// The station's candidate instructions and examiner notes are shown.
     pub info: bool,
+    /// How far the station's instructions are scrolled.
+    pub info_scroll: u16,
     /// A question the examiner must answer first (drawn over the screen).
     pub ask: Option<Ask>,
     /// The open sheet names the candidate otherwise than given: shown on
@@ -677,6 +679,7 @@ impl App {
             app_version: env!("CARGO_PKG_VERSION").to_string(),
             utc_offset: chrono::Offset::fix(&Utc),
             info: false,
+            info_scroll: 0,
             ask: None,
             name_differs: None,
             discard_armed: false,
@@ -870,16 +873,18 @@ impl App {
             return Vec::new();
         }
         if self.info {
-            if matches!(
-                action,
-                Action::Info | Action::Escape | Action::Quit | Action::Enter
-            ) {
-                self.info = false;
+            let most = view::info_max_scroll(self, self.width, self.height);
+            match action {
+                Action::Info | Action::Escape | Action::Quit | Action::Enter => self.info = false,
+                Action::Up => self.info_scroll = self.info_scroll.min(most).saturating_sub(1),
+                Action::Down => self.info_scroll = (self.info_scroll + 1).min(most),
+                _ => {}
             }
             return Vec::new();
         }
         if action == Action::Info && matches!(self.screen, Screen::Scoring | Screen::Confirm) {
             self.info = true;
+            self.info_scroll = 0;
             return Vec::new();
         }
         if action == Action::Help

@@ -160,8 +160,56 @@ pub(crate) fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
 }
 
 /// The station's candidate instructions and examiner notes (`i`).
+/// The rectangle the station's instructions are drawn in.
+fn info_rect(area: Rect) -> Rect {
+    centred(
+        area,
+        area.width.saturating_sub(10).min(100),
+        area.height.saturating_sub(6).min(24),
+    )
+}
+
+/// How far the station's instructions scroll in a terminal of `width` ×
+/// `height`: erring high where a line wraps, so that the last line is
+/// always reached.
+pub fn info_max_scroll(app: &App, width: u16, height: u16) -> u16 {
+    let inner = Block::bordered().inner(info_rect(Rect::new(0, 0, width, height)));
+    let lines = info_lines(app, &Theme::new(false));
+    let rows: usize = lines
+        .iter()
+        .map(|l| match l.width() {
+            w if w <= usize::from(inner.width.max(1)) => 1,
+            w => w.div_ceil(usize::from(inner.width.max(1))) + 1,
+        })
+        .sum();
+    u16::try_from(rows.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
+}
+
 fn info(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let Some(station) = app.station_def() else { return };
+    let rect = info_rect(area);
+    let most = info_max_scroll(app, area.width, area.height);
+    let title = if most > 0 {
+        " Station · ↑/↓ scroll "
+    } else {
+        " Station "
+    };
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(info_lines(app, theme))
+            .wrap(Wrap { trim: true })
+            .scroll((app.info_scroll.min(most), 0))
+            .block(Block::bordered().title(title)),
+        rect,
+    );
+}
+
+/// The station's instructions, examiner notes and timing, and every
+/// level of the row under the cursor with its descriptor (what a small
+/// screen's level panel leaves out).
+fn info_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(station) = app.station_def() else {
+        return Vec::new();
+    };
     let none = || Line::styled("(none in the rubric)", theme.dim());
     let mut lines = vec![Line::styled(station.title.clone(), theme.title()), Line::raw("")];
     // The rubric's own line breaks are kept: a brief is often a list.
@@ -186,20 +234,46 @@ fn info(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             crate::rubric::summary::timing_words(t)
         )));
     }
+    if let (Some(sheet), Some(rubric)) = (&app.sheet, app.rubric()) {
+        let (what, scale, descriptors): (String, _, Vec<Option<String>>) =
+            match station.items.get(sheet.cursor) {
+                Some(item) => (
+                    format!("Levels of \"{}\"", item.text),
+                    rubric.scale(item.scale),
+                    item.descriptors.clone(),
+                ),
+                None => match &station.global_rating {
+                    Some(g) => {
+                        let scale = rubric.scale(g.scale);
+                        let descriptors = scale.levels.iter().map(|l| l.descriptor.clone()).collect();
+                        ("Levels of the global rating".to_string(), scale, descriptors)
+                    }
+                    None => return lines,
+                },
+            };
+        if descriptors.iter().any(Option::is_some) {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(what, theme.strong()));
+            for (i, level) in scale.levels.iter().enumerate() {
+                let borderline = if scale.borderline == Some(i) && station.items.get(sheet.cursor).is_none() {
+                    " (borderline)"
+                } else {
+                    ""
+                };
+                let descriptor = match descriptors.get(i) {
+                    Some(Some(d)) => format!(": {d}"),
+                    _ => String::new(),
+                };
+                lines.push(Line::raw(format!(
+                    "[{i}] {}{borderline}{descriptor}",
+                    level.label
+                )));
+            }
+        }
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Press i or esc to close.", theme.dim()));
-    let rect = centred(
-        area,
-        area.width.saturating_sub(10).min(100),
-        area.height.saturating_sub(6).min(24),
-    );
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(" Station ")),
-        rect,
-    );
+    lines
 }
 
 fn too_small(app: &App, frame: &mut Frame, theme: &Theme) {

@@ -630,6 +630,7 @@ fn render_detail(
     // Every level stays in sight on a small screen: the descriptors go
     // first, then all of the header but its first line.
     let fits = |lines: &[Line]| rows(lines, inner.width) <= usize::from(inner.height);
+    let described = levels.iter().any(|(_, d)| d.is_some());
     for attempt in 0..3 {
         lines.clear();
         match attempt {
@@ -647,6 +648,13 @@ fn render_detail(
         }
         lines.extend(tail.iter().cloned());
         if fits(&lines) {
+            // The descriptors left out are a key away.
+            if attempt > 0 && described {
+                lines.push(Line::styled("i: each level's descriptor", theme.dim()));
+                if !fits(&lines) {
+                    lines.pop();
+                }
+            }
             break;
         }
     }
