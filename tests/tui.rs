@@ -2035,6 +2035,12 @@ fn snapshot_refusals_at_80_by_24() {
 /// wall time after the harness's clock (a crash and a restart), and the
 /// examiner confirms the candidate.
 fn restart(h: &mut Harness, down: i64, name: &str) {
+    restart_unconfirmed(h, down, name);
+    h.key(KeyCode::Enter);
+}
+
+/// [`restart`], the candidate not confirmed yet.
+fn restart_unconfirmed(h: &mut Harness, down: i64, name: &str) {
     let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron").expect("rubric");
     let (r, _) = load(Path::new("rubrics/msk-ultrasound-osce.ron")).expect("valid");
     let s = session(
@@ -2064,7 +2070,31 @@ fn restart(h: &mut Harness, down: i64, name: &str) {
     });
     let effects = h.app.startup();
     drive(&mut h.app, &mut h.exec, effects);
-    h.key(KeyCode::Enter);
+}
+
+/// osce closed (a crash, or `q`) while a candidate was being marked, and
+/// opened again after the station's time ran out: the confirmation says
+/// the time is up and that marks given now are recorded as late, rather
+/// than asking as if the candidate had just come in. Opened again within
+/// the time, it says nothing of the kind.
+#[test]
+fn a_sheet_whose_time_ran_out_while_closed_says_so_before_it_opens() {
+    let late = "Station time is up for this sheet: marks given now are recorded as late.";
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.chars("12");
+    h.tick(100.0);
+    restart_unconfirmed(&mut h, 30, "Aisha Khan");
+    let soon = h.render(120, 40);
+    assert!(
+        soon.contains("marking started, not submitted") && !soon.contains(late),
+        "{soon}"
+    );
+    restart_unconfirmed(&mut h, 3600, "Aisha Khan");
+    let later = h.render(120, 40);
+    assert!(later.contains(late), "{later}");
+    assert!(h.render(80, 24).contains("Station time is up for this sheet"));
 }
 
 #[test]

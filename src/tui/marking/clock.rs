@@ -853,6 +853,30 @@ impl App {
         })
     }
 
+    /// Whether the station's time is up for `candidate`'s sheet at
+    /// `station`, not open, as last surveyed (osce closed while it was
+    /// marked, and opened again after its time ran out): a mark made on
+    /// it now is late.
+    pub(super) fn time_up_unopened(&self, candidate: &str, station: &Station) -> bool {
+        let (Some(events), Some(timing)) = (
+            self.timers.get(&(candidate.to_string(), station.id.clone())),
+            station.timing.as_ref(),
+        ) else {
+            return false;
+        };
+        // By a circuit's clock the timer ran no further than the round, as
+        // when the sheet is opened.
+        let wall = match self.round_span(candidate) {
+            Some((_, end)) => end.min(self.wall),
+            None => self.wall,
+        };
+        let timer = Timer::restore(StationTimings::from_timing(timing), events, wall, self.now);
+        matches!(
+            timer.display(self.now).phase,
+            Phase::Overrun | Phase::Changeover | Phase::Done
+        )
+    }
+
     /// Whether a mark made now is after time-up.
     pub(super) fn late(&self) -> bool {
         // An amendment's marks are not late: they are the amendment's,

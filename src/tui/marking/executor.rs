@@ -300,10 +300,7 @@ impl Executor {
     }
 
     /// Where each of `keys` stands on disk (read without locking).
-    fn survey(
-        &self,
-        keys: Vec<crate::store::SheetKey>,
-    ) -> Vec<(crate::store::SheetKey, Progress, Option<String>)> {
+    fn survey(&self, keys: Vec<crate::store::SheetKey>) -> Vec<super::Surveyed> {
         let others = self.others(&keys);
         keys.into_iter()
             .map(|key| {
@@ -314,9 +311,14 @@ impl Executor {
                 match state {
                     Some(state) => {
                         let progress = Progress::of(&state);
-                        (key, progress, state.absent)
+                        let timer = if progress == Progress::Started {
+                            state.timer_events()
+                        } else {
+                            Vec::new()
+                        };
+                        (key, progress, state.absent, timer)
                     }
-                    None => (key, Progress::NotStarted, None),
+                    None => (key, Progress::NotStarted, None, Vec::new()),
                 }
             })
             .collect()

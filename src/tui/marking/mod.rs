@@ -311,6 +311,15 @@ pub struct Finished {
     pub timer: Vec<(TimerAction, Duration, DateTime<Utc>)>,
 }
 
+/// What a survey of the store found of one sheet: where it stands, the
+/// examiner's reason where it is absent, and its timer's records where it
+/// is being marked (to say, before it opens again, that its time is up).
+pub type Surveyed = (SheetKey, Progress, Option<String>, Vec<TimerEvent>);
+
+/// A timer record as the sheet holds it: what was done, at what timer time,
+/// at what wall time.
+pub type TimerEvent = (crate::store::TimerAction, Duration, chrono::DateTime<chrono::Utc>);
+
 /// Where one sheet stands, from a survey of the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
@@ -444,7 +453,7 @@ pub enum Reply {
     Disk(Health),
     /// Where the asked-for sheets stand, with the reason recorded for a
     /// sheet recorded absent.
-    Surveyed(Vec<(SheetKey, Progress, Option<String>)>),
+    Surveyed(Vec<Surveyed>),
     /// What the finished sheets asked for by [`Effect::Recall`] say of
     /// their rounds.
     Recalled(Vec<(SheetKey, Finished)>),
@@ -530,6 +539,8 @@ pub struct App {
     closing: bool,
     /// Where each (candidate, station) of the session stands, as surveyed.
     progress: std::collections::HashMap<(String, String), Progress>,
+    /// The timer records of sheets being marked, as last surveyed.
+    timers: std::collections::HashMap<(String, String), Vec<TimerEvent>>,
     /// The reason recorded for each (candidate, station) recorded absent,
     /// as surveyed: said wherever the sheet is seen again.
     absences: std::collections::HashMap<(String, String), String>,
@@ -671,6 +682,7 @@ impl App {
             awaiting: 0,
             closing: false,
             progress: std::collections::HashMap::new(),
+            timers: std::collections::HashMap::new(),
             absences: std::collections::HashMap::new(),
             advance_pending: false,
             after_amendment: false,

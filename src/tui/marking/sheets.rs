@@ -956,13 +956,18 @@ impl App {
         }]
     }
 
-    pub(super) fn surveyed(&mut self, found: Vec<(SheetKey, Progress, Option<String>)>) -> Vec<Effect> {
-        for (key, progress, absent) in found {
+    pub(super) fn surveyed(&mut self, found: Vec<super::Surveyed>) -> Vec<Effect> {
+        for (key, progress, absent, timer) in found {
             let at = (key.candidate, key.station);
             match absent {
                 Some(reason) => self.absences.insert(at.clone(), reason),
                 None => self.absences.remove(&at),
             };
+            if timer.is_empty() {
+                self.timers.remove(&at);
+            } else {
+                self.timers.insert(at.clone(), timer);
+            }
             self.progress.insert(at, progress);
         }
         let advancing = std::mem::take(&mut self.advance_pending);

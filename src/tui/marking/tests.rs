@@ -76,7 +76,8 @@ impl screen::Executor<App> for Memory {
                         } else {
                             Progress::of(&state)
                         };
-                        (k, progress, state.absent)
+                        let timer = state.timer_events();
+                        (k, progress, state.absent, timer)
                     })
                     .collect(),
             )),

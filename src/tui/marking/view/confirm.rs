@@ -168,6 +168,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         _ => here.0.to_string(),
     };
     lines.push(Line::styled(here_words, here.1));
+    // Opened again after the station's time ran out (osce closed while
+    // the candidate was marked): the marks to come are late, and said so
+    // before the sheet opens, not found later beside each mark.
+    if done.is_none() && app.time_up_unopened(&candidate.id, station) {
+        lines.push(Line::styled(
+            "Station time is up for this sheet: marks given now are recorded as late.",
+            theme.warn(),
+        ));
+    }
     // A sheet left unfinished (before a restart, or skipped with →) is
     // named until it is submitted: the clock brings the next candidate.
     let elsewhere = app.unsubmitted_elsewhere();
