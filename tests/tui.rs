@@ -2097,6 +2097,24 @@ fn a_sheet_whose_time_ran_out_while_closed_says_so_before_it_opens() {
     assert!(h.render(80, 24).contains("Station time is up for this sheet"));
 }
 
+/// `q` in the middle of a candidate leaves the examiner at the shell: what
+/// is printed there names the sheet left unsubmitted and how to carry on;
+/// once it is submitted, nothing is said.
+#[test]
+fn quitting_with_a_sheet_unsubmitted_names_it_at_the_prompt() {
+    use osce::tui::screen::Screen as _;
+    let mut h = opened();
+    assert_eq!(h.app.farewell(), None, "nothing marked yet");
+    h.chars("1");
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.done());
+    let said = h.app.farewell().expect("a farewell");
+    assert!(
+        said.starts_with("C001 at Shoulder: not submitted.") && said.contains("run the same command again"),
+        "{said}"
+    );
+}
+
 #[test]
 fn a_pause_is_saved_when_space_is_pressed_and_survives_a_crash_before_its_reason() {
     let mut h = opened();

@@ -80,6 +80,12 @@ pub trait Screen {
 
     /// Whether the screen has ended.
     fn done(&self) -> bool;
+
+    /// What to say once the terminal is given back (a sheet left open,
+    /// and how to carry on with it), if anything.
+    fn farewell(&self) -> Option<String> {
+        None
+    }
 }
 
 /// What came of one effect.

@@ -81,5 +81,8 @@ pub fn run<S: Screen, E: Executor<S>>(mut screen: S, mut exec: E, colour: bool) 
     })();
     let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
+    if let Some(words) = screen.farewell() {
+        let _ = writeln!(io::stderr(), "{words}");
+    }
     result
 }

@@ -1068,4 +1068,24 @@ impl crate::tui::screen::Screen for App {
     fn done(&self) -> bool {
         self.quit
     }
+
+    /// A sheet left open unsubmitted (quit mid-candidate, or the window
+    /// closed): named, with how to carry on, at the shell prompt the
+    /// examiner is left at.
+    fn farewell(&self) -> Option<String> {
+        let sheet = self.sheet.as_ref()?;
+        let station = self.rubric()?.stations.get(sheet.station)?;
+        let which = format!("{} at {}", sheet.candidate.id, station.title);
+        match Progress::of(&sheet.state) {
+            Progress::Started => Some(format!(
+                "{which}: not submitted. Every mark shown as saved is on disk: run the same command again to carry \
+                 on with it."
+            )),
+            Progress::Amending => Some(format!(
+                "{which}: being amended, not submitted again (the submitted version counts meanwhile). Every change \
+                 shown as saved is on disk: run the same command again to carry on with it."
+            )),
+            Progress::NotStarted | Progress::Submitted | Progress::Absent => None,
+        }
+    }
 }
