@@ -1488,14 +1488,25 @@ pub fn render_problems(
         let _ = writeln!(out, "\n{words}.");
         // A few (paper sheets imported with a wrong copy of the rubric, say):
         // each, with the decision that sets it aside once marked again.
+        // Where no sheet is of this version, the rubric file is what to
+        // change, not each sheet. Looked up by path once (a cohort may
+        // have hundreds of thousands of sheets).
+        let paths: std::collections::HashSet<&Path> = if cohort.sheets.is_empty() {
+            std::collections::HashSet::new()
+        } else {
+            cohort
+                .other_versions
+                .values()
+                .flatten()
+                .map(PathBuf::as_path)
+                .collect()
+        };
         let left: Vec<&osce::results::gather::ProblemSheet> = cohort
             .other_version_sheets
             .iter()
-            .filter(|p| cohort.other_versions.values().flatten().any(|q| *q == p.path))
+            .filter(|p| paths.contains(p.path.as_path()))
             .collect();
-        // Where no sheet is of this version, the rubric file is what to
-        // change, not each sheet.
-        if left.len() <= 20 && !cohort.sheets.is_empty() {
+        if !left.is_empty() && left.len() <= 20 {
             for p in left {
                 let sheet = match p.path.to_str() {
                     Some(text) if !text.is_empty() => {
@@ -1965,7 +1976,7 @@ pub fn render(
         ),
         (
             CellState::Problem,
-            "PROBLEM: a journal that cannot be used as it is",
+            "PROBLEM: a journal that cannot be used as it is (or sheets of another version of the rubric)",
         ),
     ]
     .iter()

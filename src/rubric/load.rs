@@ -478,15 +478,20 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
         line,
         column,
     };
+    let message = diagnostic.message.clone();
     curly_quotes(source, offset, &mut diagnostic);
-    written_as_elsewhere(source, offset, &mut diagnostic);
+    // A curly quote is the first thing to put right.
+    if diagnostic.message == message {
+        written_as_elsewhere(source, offset, &e.code, &mut diagnostic);
+    }
     diagnostic
 }
 
 /// Says so where a syntax error comes from a value written as a person
 /// writes it elsewhere (a spreadsheet, a form): a percentage with `%`, a
 /// decimal comma, or a bare number where a pass mark or a cut is a choice.
-fn written_as_elsewhere(source: &str, offset: usize, d: &mut Diagnostic) {
+fn written_as_elsewhere(source: &str, offset: usize, code: &ron::error::Error, d: &mut Diagnostic) {
+    use ron::error::Error as E;
     let at = offset.min(source.len());
     let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
@@ -498,9 +503,18 @@ fn written_as_elsewhere(source: &str, offset: usize, d: &mut Diagnostic) {
         .split(|c: char| c == ',' || c == ')' || c.is_whitespace())
         .next()
         .unwrap_or("");
+    // A value written `60%` or `"60%"` where a choice is (the error at
+    // it), or a number followed by `%` (the error at the sign): not text
+    // that merely holds a percentage, a comma missing before it.
+    let whole_token = matches!(token.strip_prefix('"'), Some(rest) if rest.ends_with('"') && rest.len() > 1)
+        || !token.contains('"');
     let unquoted = token.trim_matches('"');
+    let at_choice = matches!(
+        code,
+        E::ExpectedIdentifier | E::InvalidIdentifier(_) | E::SuggestRawIdentifier(_)
+    );
     let percent_sign = after.starts_with('%') && before.ends_with(|c: char| c.is_ascii_digit())
-        || unquoted.strip_suffix('%').is_some_and(number);
+        || at_choice && whole_token && unquoted.strip_suffix('%').is_some_and(number);
     if percent_sign {
         d.message = "a percentage is written without `%`".to_string();
         d.help = Some(
@@ -524,7 +538,8 @@ fn written_as_elsewhere(source: &str, offset: usize, d: &mut Diagnostic) {
         .rev()
         .collect();
     let fraction: String = after.chars().take_while(char::is_ascii_digit).collect();
-    if !whole.is_empty() && !fraction.is_empty() {
+    let in_brackets = matches!(code, E::ExpectedStructLikeEnd | E::ExpectedStructLike);
+    if in_brackets && !whole.is_empty() && !fraction.is_empty() {
         d.message = "a decimal is written with a point".to_string();
         d.help = Some(format!(
             "write `{whole}.{fraction}`, not `{whole},{fraction}`: a comma separates fields and list entries"
@@ -532,7 +547,7 @@ fn written_as_elsewhere(source: &str, offset: usize, d: &mut Diagnostic) {
         return;
     }
     // A bare number where a choice is: its field's choices.
-    if number(token) {
+    if at_choice && number(token) {
         let field = before
             .trim_end()
             .strip_suffix(':')

@@ -984,6 +984,14 @@ impl App {
         if let Some(sheet) = &self.sheet {
             let at = (sheet.key.candidate.clone(), sheet.key.station.clone());
             self.progress.insert(at.clone(), Progress::of(&sheet.state));
+            // Its timer as it now stands, for its confirmation when it is
+            // come back to (reset, or run out, since the last survey).
+            let timer = sheet.state.timer_events();
+            if timer.is_empty() || Progress::of(&sheet.state) != Progress::Started {
+                self.timers.remove(&at);
+            } else {
+                self.timers.insert(at.clone(), timer);
+            }
             match &sheet.state.absent {
                 Some(reason) => self.absences.insert(at, reason.clone()),
                 None => self.absences.remove(&at),
@@ -1073,19 +1081,25 @@ impl crate::tui::screen::Screen for App {
     /// closed): named, with how to carry on, at the shell prompt the
     /// examiner is left at.
     fn farewell(&self) -> Option<String> {
-        let sheet = self.sheet.as_ref()?;
-        let station = self.rubric()?.stations.get(sheet.station)?;
-        let which = format!("{} at {}", sheet.candidate.id, station.title);
-        match Progress::of(&sheet.state) {
-            Progress::Started => Some(format!(
-                "{which}: not submitted. Every mark shown as saved is on disk: run the same command again to carry \
-                 on with it."
-            )),
-            Progress::Amending => Some(format!(
-                "{which}: being amended, not submitted again (the submitted version counts meanwhile). Every change \
-                 shown as saved is on disk: run the same command again to carry on with it."
-            )),
-            Progress::NotStarted | Progress::Submitted | Progress::Absent => None,
-        }
+        let open = self.sheet.as_ref().and_then(|sheet| {
+            let station = self.rubric()?.stations.get(sheet.station)?;
+            let which = format!("{} at {}", sheet.candidate.id, station.title);
+            match Progress::of(&sheet.state) {
+                Progress::Started => Some(format!("{which}: not submitted.")),
+                Progress::Amending => Some(format!(
+                    "{which}: being amended, not submitted again (the submitted version counts meanwhile)."
+                )),
+                Progress::NotStarted | Progress::Submitted | Progress::Absent => None,
+            }
+        });
+        let elsewhere = self.unsubmitted_elsewhere();
+        let others = (!elsewhere.is_empty()).then(|| format!("Not submitted yet: {}.", elsewhere.join(", ")));
+        let said: Vec<String> = open.into_iter().chain(others).collect();
+        (!said.is_empty()).then(|| {
+            format!(
+                "{} Everything shown as saved is on disk: run the same command again to carry on.",
+                said.join(" ")
+            )
+        })
     }
 }

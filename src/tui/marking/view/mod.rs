@@ -159,7 +159,6 @@ pub(crate) fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
-/// The station's candidate instructions and examiner notes (`i`).
 /// The rectangle the station's instructions are drawn in.
 fn info_rect(area: Rect) -> Rect {
     centred(
@@ -185,6 +184,7 @@ pub fn info_max_scroll(app: &App, width: u16, height: u16) -> u16 {
     u16::try_from(rows.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
 }
 
+/// The station's candidate instructions and examiner notes (`i`).
 fn info(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let rect = info_rect(area);
     let most = info_max_scroll(app, area.width, area.height);
@@ -235,23 +235,20 @@ fn info_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         )));
     }
     if let (Some(sheet), Some(rubric)) = (&app.sheet, app.rubric()) {
-        let (what, scale, descriptors): (String, _, Vec<Option<String>>) =
-            match station.items.get(sheet.cursor) {
-                Some(item) => (
-                    format!("Levels of \"{}\"", item.text),
-                    rubric.scale(item.scale),
-                    item.descriptors.clone(),
-                ),
-                None => match &station.global_rating {
-                    Some(g) => {
-                        let scale = rubric.scale(g.scale);
-                        let descriptors = scale.levels.iter().map(|l| l.descriptor.clone()).collect();
-                        ("Levels of the global rating".to_string(), scale, descriptors)
-                    }
-                    None => return lines,
-                },
-            };
-        if descriptors.iter().any(Option::is_some) {
+        let row = match station.items.get(sheet.cursor) {
+            Some(item) => Some((
+                format!("Levels of \"{}\"", item.text),
+                rubric.scale(item.scale),
+                item.descriptors.clone(),
+            )),
+            None => station.global_rating.as_ref().map(|g| {
+                let scale = rubric.scale(g.scale);
+                let descriptors: Vec<Option<String>> =
+                    scale.levels.iter().map(|l| l.descriptor.clone()).collect();
+                ("Levels of the global rating".to_string(), scale, descriptors)
+            }),
+        };
+        if let Some((what, scale, descriptors)) = row.filter(|(_, _, d)| d.iter().any(Option::is_some)) {
             lines.push(Line::raw(""));
             lines.push(Line::styled(what, theme.strong()));
             for (i, level) in scale.levels.iter().enumerate() {
