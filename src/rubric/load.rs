@@ -500,7 +500,8 @@ fn written_as_elsewhere(source: &str, offset: usize, code: &ron::error::Error, d
     // The value the error is at, as written: up to the next `,`, `)` or
     // space (`60%`, `"60%"`).
     let token = after
-        .split(|c: char| c == ',' || c == ')' || c.is_whitespace())
+        .trim_start()
+        .split(|c: char| c == ',' || c == ')' || c == ']' || c.is_whitespace())
         .next()
         .unwrap_or("");
     // A value written `60%` or `"60%"` where a choice is (the error at
@@ -546,13 +547,26 @@ fn written_as_elsewhere(source: &str, offset: usize, code: &ron::error::Error, d
         ));
         return;
     }
+    // A number where a time is: times are text, minutes and seconds.
+    let field = before
+        .trim_end()
+        .strip_suffix(':')
+        .map(str::trim_end)
+        .and_then(|f| f.rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next());
+    let in_list = before.trim_end().ends_with('[') || before.trim_end().ends_with(',');
+    if matches!(code, E::ExpectedString | E::ExpectedStringEnd)
+        && number(token)
+        && (matches!(field, Some("station" | "reading" | "changeover"))
+            || in_list && before.contains("warnings"))
+    {
+        d.help = Some(format!(
+            "a time is written as minutes and seconds in double quotes: `\"{token}:00\"` for {token} minutes, \
+             `\"0:30\"` for 30 seconds"
+        ));
+        return;
+    }
     // A bare number where a choice is: its field's choices.
     if at_choice && number(token) {
-        let field = before
-            .trim_end()
-            .strip_suffix(':')
-            .map(str::trim_end)
-            .and_then(|f| f.rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next());
         let choices = match field {
             Some("pass_mark") => {
                 "a pass mark is one of `Percent(60)`, `Marks(12)`, `Competency(percent: 80)`, \
