@@ -1291,9 +1291,6 @@ fn sheet_marks(cohort: &Cohort, i: usize, decided: &[Held]) -> crate::scoring::S
     sheet
 }
 
-/// A station where no sheet counts (none is in, or those there are in
-/// conflict or cannot be used), with `note` saying why where it is not
-/// simply missing.
 /// A station no sheet counts at: none in, or (`held`) sheets held back
 /// until a person settles them, with the station's note and the words of
 /// why, as the candidate's reasons give them.
