@@ -1401,6 +1401,47 @@ fn submitting_during_a_soft_overrun_records_the_end_and_the_overrun() {
     assert!(state.mark("ergonomics").is_some_and(|m| m.late));
 }
 
+/// At 80×24 the running total has a line of its own where the status
+/// line has no room for it (it was cut to "· t…"), and the examiner's
+/// line moves into the frame's title to make room for the comments and
+/// the concern rather than push them out of the header.
+#[test]
+fn at_80_by_24_the_running_total_and_a_concern_stay_in_the_header() {
+    let mut h = harness(
+        "rubrics/msk-practical-exam.ron",
+        MarkingOrder::Candidates {
+            candidate: Some(("C001".into(), "Ben".into())),
+            station: None,
+        },
+    );
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('1'));
+    let wide = h.render(120, 40);
+    assert!(wide.contains(" · total 1 / "), "{wide}");
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Total 1 / "), "{screen}");
+    assert!(screen.contains("Examiner "), "{screen}");
+    // Feedback written and a concern flagged: six lines for five rows.
+    h.key(KeyCode::Char('c'));
+    h.chars("Good start.");
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    h.key(KeyCode::Char('f'));
+    h.chars("Did not clean the probe");
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(h.screen(), "Scoring", "{}", h.render(120, 40));
+    let screen = h.render(80, 24);
+    for said in [
+        "Total 1 / ",
+        "Comments: feedback ✓",
+        "CONCERN flagged",
+        "Candidate C001",
+    ] {
+        assert!(screen.contains(said), "{said}:\n{screen}");
+    }
+    assert!(!screen.contains("│Examiner "), "{screen}");
+    assert!(screen.contains("┌ examiner E01 · device lap1 · "), "{screen}");
+}
+
 // Regressions from the examiner-eyes review.
 
 #[test]
@@ -3455,6 +3496,14 @@ fn the_next_candidate_is_called_while_an_earlier_sheet_is_being_amended() {
         screen.contains("Called in, waiting for you: C001 Candidate 1 (round 2)"),
         "{screen}"
     );
+    // At 80 columns, on two lines rather than cut before who it is.
+    let screen = h.render(80, 24);
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("Called in, waiting for you:"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(lines[at + 1].contains("C001 Candidate 1 (round 2)"), "{screen}");
     // A minute later the amendment is submitted: C001 is here already.
     h.tick(780.0);
     h.key(KeyCode::Char('s'));

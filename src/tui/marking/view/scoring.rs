@@ -90,19 +90,7 @@ fn render_header(
     area: Rect,
     theme: &Theme,
 ) {
-    // Where the round clock takes the examiner's line, who marks is in
-    // the frame's title: a mistyped id shows while marking.
-    let title = match round_clock(app) {
-        // Who first: a long title is cut, never the examiner.
-        Some(_) => format!(
-            " examiner {} · device {} · {} ",
-            sheet.key.examiner, sheet.key.device, rubric.title
-        ),
-        None => format!(" {} ", rubric.title),
-    };
-    let block = Block::bordered().title(Line::styled(title, theme.title()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = Block::bordered().inner(area);
     let timer_width = u16::try_from(bigtext::width("+00:00") + 2).unwrap_or(40);
     let [left, right] =
         Layout::horizontal([Constraint::Min(30), Constraint::Length(timer_width)]).areas(inner);
@@ -149,6 +137,12 @@ fn render_header(
             )),
         },
     ];
+    // The lines that may go where the header has no room for all (below).
+    let mut spare = Vec::new();
+    let examiner_line = round_clock(app).is_none();
+    if examiner_line {
+        spare.push(lines.len() - 1);
+    }
     let state = &sheet.state;
     // An absence with its reason first: at 80 columns the rest of the
     // line is cut before it.
@@ -193,25 +187,38 @@ fn render_header(
         ),
         Saved::Failed(why) => Span::styled(format!("NOT SAVED: {}", why.headline), theme.danger()),
     };
-    let mut status = vec![Span::raw("Sheet "), sheet_status, Span::raw(" · "), saved];
-    if rubric.examiner_view.show_running_total {
-        let result = app.summary().map(|s| (s.result.score, s.result.max));
-        if let Some((score, max)) = result {
-            status.push(Span::raw(format!(
-                " · total {} / {}",
-                fmt_marks(score),
-                fmt_marks(max)
-            )));
+    let width = usize::from(left.width);
+    let mut status = Line::from(vec![Span::raw("Sheet "), sheet_status, Span::raw(" · "), saved]);
+    let total = rubric
+        .examiner_view
+        .show_running_total
+        .then(|| app.summary().map(|s| (s.result.score, s.result.max)))
+        .flatten()
+        .map(|(score, max)| format!("{} / {}", fmt_marks(score), fmt_marks(max)));
+    // Where the line has no room for the total (80 columns), the total
+    // has a line of its own rather than be cut.
+    match total {
+        Some(total) if status.width() + " · total ".chars().count() + total.len() <= width => {
+            status.push_span(Span::raw(format!(" · total {total}")));
+            lines.push(status);
         }
+        Some(total) => {
+            lines.push(status);
+            lines.push(Line::raw(format!("Total {total}")));
+        }
+        None => lines.push(status),
     }
-    lines.push(Line::from(status));
     // An earlier sheet open while the next candidate was called in: said
-    // until the examiner is back with them (the notice goes at a key).
+    // until the examiner is back with them (the notice goes at a key), on
+    // two lines where one would cut who it is.
     if let Some(words) = app.waiting_for_you() {
-        lines.push(Line::styled(
-            format!("Called in, waiting for you: {words}"),
-            theme.warn(),
-        ));
+        let said = Line::styled(format!("Called in, waiting for you: {words}"), theme.warn());
+        if said.width() <= width {
+            lines.push(said);
+        } else {
+            lines.push(Line::styled("Called in, waiting for you:", theme.warn()));
+            lines.push(Line::styled(words.to_string(), theme.warn()));
+        }
     }
     if sheet.quarantine.is_some() {
         lines.push(Line::styled(
@@ -248,6 +255,7 @@ fn render_header(
         }
         lines.push(Line::from(spans));
     } else if !written.is_empty() {
+        spare.push(lines.len());
         lines.push(Line::from(vec![
             Span::raw("Comments: "),
             Span::styled(written.join(" · "), theme.ok()),
@@ -260,8 +268,30 @@ fn render_header(
             theme.danger(),
         ));
     }
+    // Where the header has no room for every line, the examiner's line
+    // (moved into the frame's title) and then the comments written go
+    // first: never the candidate, the total, a concern or a warning.
+    let mut examiner_in_title = round_clock(app).is_some();
+    for (gone, at) in spare.into_iter().enumerate() {
+        if lines.len() > usize::from(left.height) {
+            lines.remove(at - gone);
+            examiner_in_title |= gone == 0 && examiner_line;
+        }
+    }
+    // Where the round clock (or want of room) takes the examiner's line,
+    // who marks is in the frame's title: a mistyped id shows while
+    // marking.
+    let title = if examiner_in_title {
+        // Who first: a long title is cut, never the examiner.
+        format!(
+            " examiner {} · device {} · {} ",
+            sheet.key.examiner, sheet.key.device, rubric.title
+        )
+    } else {
+        format!(" {} ", rubric.title)
+    };
+    frame.render_widget(Block::bordered().title(Line::styled(title, theme.title())), area);
     // A long name or status is cut with "…" before the timer's digits.
-    let width = usize::from(left.width);
     let lines: Vec<Line<'static>> = lines.into_iter().map(|l| super::fit_line(l, width)).collect();
     frame.render_widget(Paragraph::new(lines), left);
 
