@@ -2747,6 +2747,70 @@ fn a_discrepancy_whose_result_the_exam_lead_decided_is_not_said_to_wait() {
     );
 }
 
+/// Two markers over the threshold apart, and no third marker will come:
+/// status says the exam lead may decide the station's result, and
+/// `decide result` records it (it refused: "nothing left open by
+/// moderation"); the examiners' marks stay as they are.
+#[test]
+fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
+    let d = Dir::new("decide-no-third-marker");
+    let folder = d.sub("s");
+    sheet(&folder, OSCE, "shoulder", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(
+        &folder,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(5),
+        true,
+        1,
+    );
+    let f = s(&folder);
+    let (_, before) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(
+        before.contains(
+            "waiting for a third marker's sheet (another examiner marks it with osce score; if none will come, the \
+             exam lead decides its result with osce decide result)"
+        ),
+        "{before}"
+    );
+    let (code, out) = osce(&[
+        "decide",
+        "result",
+        OSCE,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "shoulder",
+        "--fail",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "No third examiner was available; the video shows the probe work incomplete",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (_, after) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(!after.contains("waiting for a third marker's sheet"), "{after}");
+    assert!(
+        after.contains("its result decided by the exam lead (osce decide result)"),
+        "{after}"
+    );
+    let out_dir = d.0.join("export");
+    let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out_dir)]);
+    let rows = rows(&out_dir.join("stations.csv"));
+    let (h, row) = (&rows[0], rows.iter().find(|r| r[1] == "shoulder").expect("row"));
+    let at = |name: &str| h.iter().position(|x| x == name).expect(name);
+    assert_eq!(
+        row[at("result")],
+        "INCOMPLETE",
+        "the examiners' marks stay: {said}"
+    );
+    assert_eq!(row[at("final_result")], "FAIL", "{said}");
+}
+
 /// A candidate recorded absent at every station of an exam passed on the
 /// share of items met: the reasons say nothing was marked, never "0 of 0
 /// items met (100%)".

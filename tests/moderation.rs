@@ -771,6 +771,51 @@ fn a_third_marker_decides_a_discrepancy_over_the_threshold() {
     );
 }
 
+/// A third marker's result counts where the first two are over the
+/// threshold apart: what the first two found that it leaves out stays in
+/// the exam office's note, in the export (a critical item failed; their
+/// global ratings), and the station's global rating is the third
+/// marker's, paired with the score that counts.
+#[test]
+fn a_third_markers_result_keeps_the_first_markers_critical_fail_in_sight() {
+    let d = Dir::new("mod-third-critical");
+    let s = d.sub("s");
+    sheet(&s, OSCE, "shoulder", "C001", "E01@lap1", Marks::Bottom, true, 0);
+    sheet(&s, OSCE, "shoulder", "C001", "E02@lap2", Marks::Top, true, 1);
+    sheet(&s, OSCE, "shoulder", "C001", "E03@lap3", Marks::Top, true, 2);
+    let out = d.0.join("export");
+    assert_cmd::Command::cargo_bin("osce")
+        .expect("binary")
+        .args(["export", OSCE, "--sessions"])
+        .arg(&s)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let (h, rows) = read_csv(&out.join("stations.csv"));
+    let col = |name: &str| h.iter().position(|x| x == name).expect("column");
+    let row = rows
+        .iter()
+        .find(|r| r[col("station_id")] == "shoulder")
+        .expect("the shoulder's row");
+    assert_eq!(row[col("result")], "PASS", "the third marker's result counts");
+    let note = &row[col("note")];
+    assert!(note.contains("third marker E03's result counts"), "{note}");
+    assert!(
+        note.contains(
+            "E01's sheet: critical item 'Confirms patient identity and obtains verbal consent' marked 'Not done' at \
+             station 'Shoulder' (not counted: the third marker's result counts)"
+        ),
+        "{note}"
+    );
+    assert!(!note.contains("E02's sheet: critical"), "{note}");
+    assert!(
+        note.contains("global rating E03's Excellent (the third marker's); E01 gave Clear fail"),
+        "{note}"
+    );
+    assert_eq!(row[col("global_rating")], "Excellent");
+}
+
 #[test]
 fn the_sample_is_reproducible_and_of_the_share_asked() {
     let cells: Vec<(String, String)> = (0..200)

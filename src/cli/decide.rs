@@ -1231,6 +1231,7 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 .is_some_and(|d| {
                     osce::results::reconcile::held_by_moderation(d)
                         || osce::results::reconcile::held_unmoderated(&l.rubric, d)
+                        || osce::results::reconcile::awaiting_reconciliation(&l.rubric, d)
                 });
             match l
                 .moderation
@@ -1247,8 +1248,9 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                     return Err(cell.refuse(format!(
                         "has nothing left open by moderation ({}): the exam lead decides a station's result only \
                          where assessors disagree (with each other or with the examiners), a sheet changed since \
-                         it was moderated, a third marker will not come, or a sheet the moderation sample takes \
-                         came in (or became a fail) after every assessor had signed off",
+                         it was moderated, two markers over the threshold apart cannot agree or a third marker will \
+                         not come, or a sheet the moderation sample takes came in (or became a fail) after every \
+                         assessor had signed off",
                         other.word()
                     )));
                 }

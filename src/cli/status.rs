@@ -2207,7 +2207,8 @@ pub fn render(
                         "settled by the third marker's sheet"
                     }
                     osce::rubric::Reconcile::ThirdMarker => {
-                        "to reconcile: waiting for a third marker's sheet (another examiner marks it with osce score)"
+                        "to reconcile: waiting for a third marker's sheet (another examiner marks it with osce score; \
+                         if none will come, the exam lead decides its result with osce decide result)"
                     }
                     osce::rubric::Reconcile::AgreedMark
                         if moderation
@@ -2217,7 +2218,8 @@ pub fn render(
                         "settled by the markers' agreed mark"
                     }
                     osce::rubric::Reconcile::AgreedMark => {
-                        "to reconcile: waiting for the markers' agreed mark (recorded with m in osce moderate)"
+                        "to reconcile: waiting for the markers' agreed mark (recorded with m in osce moderate; if \
+                         they cannot agree, the exam lead decides its result with osce decide result)"
                     }
                 };
                 let _ = writeln!(

@@ -141,6 +141,21 @@ pub fn held_unmoderated(rubric: &Rubric, detail: &StationDetail) -> bool {
         && matches!(detail.result.outcome, StationOutcome::Pass | StationOutcome::Fail)
 }
 
+/// Whether the station waits for its markers' discrepancy to be
+/// reconciled (their agreed mark, or a third marker's sheet), with no item
+/// left to rule on: where the markers cannot agree, or no third marker
+/// will come, the exam lead may decide its result (`osce decide result`).
+pub fn awaiting_reconciliation(rubric: &Rubric, detail: &StationDetail) -> bool {
+    detail.over_threshold
+        && detail.result.outcome == StationOutcome::Incomplete
+        && detail.result.missing.is_empty()
+        && match rubric.double_marking.reconcile {
+            Reconcile::ThirdMarker => detail.sheets.len() < 3,
+            Reconcile::AgreedMark => true,
+            Reconcile::Mean => false,
+        }
+}
+
 /// Results for every candidate of the matrix, in its order: as the
 /// examiners' marks give them, and after `moderation`.
 pub fn results(
@@ -1434,11 +1449,44 @@ fn reconcile(
 
     if over && third_marking {
         let (examiner, mut result) = each[2].clone();
-        let note = format!(
+        let mut note = format!(
             "double-marked ({}): the first two differ by {}, over the threshold; third marker {examiner}'s result counts",
             who.join(", "),
             fmt_marks(discrepancy)
         );
+        // What the first two markers found that the third's result leaves
+        // out, kept in sight for the exam office: a critical item failed
+        // (a patient-safety finding is never dropped without trace).
+        for (e, r) in &each[..2] {
+            for f in r
+                .critical_fails
+                .iter()
+                .filter(|f| !result.critical_fails.iter().any(|g| g.item == f.item))
+            {
+                note.push_str(&format!(
+                    "; {e}'s sheet: {f} (not counted: the third marker's result counts)"
+                ));
+            }
+        }
+        // The global rating is the third marker's too (score and rating
+        // from one sheet, as standard setting pairs them): what the first
+        // two gave, where it differs.
+        if let Some((level, label)) = &result.global_rating {
+            let others: Vec<String> = each[..2]
+                .iter()
+                .filter_map(|(e, r)| match &r.global_rating {
+                    Some((l, _)) if l == level => None,
+                    Some((_, other)) => Some(format!("{e} gave {other}")),
+                    None => Some(format!("{e} gave none")),
+                })
+                .collect();
+            if !others.is_empty() {
+                note.push_str(&format!(
+                    "; global rating {examiner}'s {label} (the third marker's); {}",
+                    others.join(", ")
+                ));
+            }
+        }
         // Who marked, and each marker's own score, are the exam office's
         // (the note): the reasons are what a candidate may be told.
         result.reasons.push(Reason::new(
