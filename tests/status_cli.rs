@@ -836,7 +836,15 @@ fn a_candidate_marked_but_not_on_the_roster_is_a_problem_and_not_final() {
     let a = d.sub("a");
     write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap", true, vec![]);
     write_sheet(&a, OSCE, "knee", "C0O2", "E02@lap", true, vec![]);
-    let roster = "rubrics/msk-ultrasound-osce.roster.csv";
+    // The sheet confirmed "Name of C0O2": the roster's C002 has a name
+    // with words in common (one wholly another's is not paired by id).
+    let roster = d.sub("r").join("roster.csv");
+    std::fs::write(
+        &roster,
+        "candidate_id,name\nC001,Aisha Rahman\nC002,Name of C002\nC003,Ann Other\n",
+    )
+    .expect("roster");
+    let roster = roster.to_str().expect("utf-8");
     let (code, out) = status(&[
         OSCE,
         "--sessions",
@@ -862,7 +870,7 @@ fn a_candidate_marked_but_not_on_the_roster_is_a_problem_and_not_final() {
     // as a question (here the slip was on the sheet, not the roster).
     assert!(
         out.contains(
-            "    the roster's C002 Siobhán Ní Bhriain has no sheet at all: if that is this candidate, one of the two \
+            "    the roster's C002 Name of C002 has no sheet at all: if that is this candidate, one of the two \
              ids is mistyped: where the roster's is, correct it to C0O2 in the roster and run status again"
         ),
         "{out}"
@@ -1999,24 +2007,59 @@ fn a_sheet_under_a_mistyped_id_of_a_marked_candidate_is_pointed_at_them() {
     let d = Dir::new();
     let a = d.sub("a");
     write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap", true, vec![]);
+    // Confirmed as "Name of C0O1": a name with words in common with the
+    // roster's "Name of C001" (one who is wholly another, below, is not
+    // pointed at).
     write_sheet(&a, OSCE, "knee", "C0O1", "E02@lap", true, vec![]);
-    let roster = "rubrics/msk-ultrasound-osce.roster.csv";
+    let roster = d.sub("r").join("roster.csv");
+    std::fs::write(&roster, "candidate_id,name\nC001,Name of C001\nC002,Ann Other\n").expect("roster");
     let (_, out) = status(&[
         OSCE,
         "--sessions",
         a.to_str().expect("utf-8"),
         "--roster",
-        roster,
+        roster.to_str().expect("utf-8"),
         "--problems",
     ]);
     assert!(
         out.contains(
-            "    looks like the roster's C001 Aisha Rahman (an id a typo away), marked at shoulder: if these sheets \
+            "    looks like the roster's C001 Name of C001 (an id a typo away), marked at shoulder: if these sheets \
              are theirs, they were marked under a mistyped id: void each here; then knee still needs marking under \
              C001, again or from the paper form (osce import)"
         ),
         "{out}"
     );
+}
+
+/// A candidate marked under the right id whose roster row mistypes it
+/// (C0002 on the sheets, C002 on the roster): status pairs them by the
+/// name, and no longer also offers voiding their sheets as a marked
+/// candidate's whose id is a typo away but whose name is wholly another's
+/// (it pointed at C001 "Name of C001" for "Zed Quinn"'s sheets).
+#[test]
+fn a_candidate_an_id_a_typo_away_but_wholly_another_by_name_is_not_pointed_at() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    for station in ["shoulder", "knee"] {
+        write_sheet(&a, OSCE, station, "C001", "E01@lap", true, vec![]);
+        write_sheet(&a, OSCE, station, "C0011", "E01@lap", true, vec![]);
+    }
+    let roster = d.sub("r").join("roster.csv");
+    std::fs::write(&roster, "candidate_id,name\nC001,Zed Quinn\nC011,Name of C0011\n").expect("roster");
+    let (code, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        "--roster",
+        roster.to_str().expect("utf-8"),
+        "--problems",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("the roster's C011 Name of C0011 has no sheet at all"),
+        "paired with the roster's row by the name: {out}"
+    );
+    assert!(!out.contains("looks like the roster's C001"), "{out}");
 }
 
 /// The bundled roster with a start time for each circuit: circuit A began

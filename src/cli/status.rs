@@ -1444,8 +1444,8 @@ fn unmarked_items(
 }
 
 /// The roster's candidate with sheets that `marked` (marked, and not on
-/// the roster) looks like: the same name, else an id a typo away; and
-/// whether it is by name.
+/// the roster) looks like: the same name, else an id a typo away (unless
+/// their names say they are two people); and whether it is by name.
 fn marked_lookalike<'a>(m: &'a Matrix, marked: &str) -> Option<(&'a str, bool)> {
     let name = |c: &str| {
         m.names
@@ -1463,7 +1463,10 @@ fn marked_lookalike<'a>(m: &'a Matrix, marked: &str) -> Option<(&'a str, bool)> 
     own.as_ref()
         .and_then(|n| listed().find(|r| name(r).as_ref() == Some(n)))
         .map(|r| (r, true))
-        .or_else(|| osce::rubric::did_you_mean(marked, listed()).map(|r| (r, false)))
+        .or_else(|| {
+            osce::rubric::did_you_mean(marked, listed().filter(|r| !m.names_differ_wholly(marked, r)))
+                .map(|r| (r, false))
+        })
 }
 
 /// Whether the exam lead has decided this station's result.

@@ -1457,9 +1457,30 @@ impl Matrix {
             .any(|s| self.cell(candidate, s).is_some_and(|c| !c.sheets.is_empty()))
     }
 
+    /// Whether the names known for candidates `a` and `b` say they are two
+    /// people: both known, and not a word in common ("Okafor, Chidinma"
+    /// and "Chidinma Okafor" are one person; "George Garcia" and "Aisha
+    /// Khan" are two, however alike their ids).
+    pub fn names_differ_wholly(&self, a: &str, b: &str) -> bool {
+        let words = |c: &str| -> Option<BTreeSet<String>> {
+            let name = self.names.get(c)?;
+            let words: BTreeSet<String> = name
+                .split(|ch: char| !ch.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            (!words.is_empty()).then_some(words)
+        };
+        match (words(a), words(b)) {
+            (Some(a), Some(b)) => a.is_disjoint(&b),
+            _ => false,
+        }
+    }
+
     /// Each candidate marked but not on the roster, with the roster's
     /// candidate they look like who has no sheet at all: the same name, or
-    /// an id a typo away. A mistyped id in the roster shows as exactly such
+    /// an id a typo away where their names (if both are known) have a word
+    /// in common. A mistyped id in the roster shows as exactly such
     /// a pair (a row missing everywhere, and the same candidate marked
     /// under the id the laptops used). Looked for only among a few such
     /// candidates: many of them means another exam's roster, not a typo.
@@ -1493,7 +1514,13 @@ impl Matrix {
                     .find(|r| !taken.contains(r) && name(r).as_deref() == Some(n.as_str()))
             });
             let found = by_name.or_else(|| {
-                crate::rubric::did_you_mean(marked, unmarked.iter().copied().filter(|r| !taken.contains(r)))
+                crate::rubric::did_you_mean(
+                    marked,
+                    unmarked
+                        .iter()
+                        .copied()
+                        .filter(|r| !taken.contains(r) && !self.names_differ_wholly(marked, r)),
+                )
             });
             if let Some(r) = found {
                 taken.insert(r);
