@@ -2837,6 +2837,36 @@ fn a_candidate_absent_everywhere_is_not_said_to_meet_every_item() {
     );
 }
 
+/// A candidate absent at every station of an exam with a total to reach:
+/// their reasons say the absences, and no "total so far 0 of 99" (as if
+/// they had been marked and scored nothing). One absent at some stations
+/// and marked at others keeps their total so far.
+#[test]
+fn a_candidate_absent_everywhere_has_no_total_so_far() {
+    let d = Dir::new("absent-everywhere-total");
+    let folder = d.sub("s");
+    candidate(&folder, OSCE, "C002", "E01@lap", Marks::Top);
+    let scored: Vec<String> = common::rubric(OSCE)
+        .scored_stations()
+        .map(|s| s.id.clone())
+        .collect();
+    for st in &scored {
+        recorded_absent(&folder, OSCE, st, "C001", "E01@lap");
+    }
+    for st in &scored[1..] {
+        recorded_absent(&folder, OSCE, st, "C003", "E01@lap");
+    }
+    sheet(&folder, OSCE, &scored[0], "C003", "E01@lap", Marks::Top, true, 0);
+    let out = d.0.join("out");
+    osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&out)]);
+    let rows = rows(&out.join("results.csv"));
+    let reasons = |c: &str| rows.iter().find(|r| r[0] == c).expect("row")[col(&rows, "reasons")].clone();
+    let c001 = reasons("C001");
+    assert!(!c001.contains("total"), "{c001}");
+    assert!(c001.contains("absent"), "{c001}");
+    assert!(reasons("C003").contains("total so far "), "{}", reasons("C003"));
+}
+
 /// Pass marks set from another cohort's sheets and adopted anyway: not
 /// only the adoption warns; status, export and the report go on saying
 /// so, with who set them and from how many candidates.

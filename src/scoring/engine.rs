@@ -677,8 +677,19 @@ pub fn overall(
                             StationOutcome::Pass | StationOutcome::Fail | StationOutcome::Incomplete
                         )
                 });
-                reasons.push(if !complete {
-                    Reason::new(
+                // Nothing marked at any station yet (absent, or no sheet
+                // in): no total to speak of ("total so far 0" reads as
+                // marks of nothing), the stations' reasons below say why.
+                let nothing_marked = scored.iter().all(|s| {
+                    s.outcome == StationOutcome::Absent
+                        || s.missing
+                            .iter()
+                            .any(|m| matches!(m, Missing::Sheet { .. } | Missing::Absent { .. }))
+                });
+                reasons.extend(if !complete && nothing_marked {
+                    None
+                } else if !complete {
+                    Some(Reason::new(
                         Outcome::Incomplete,
                         if only_held {
                             format!(
@@ -693,11 +704,11 @@ pub fn overall(
                                 fmt_marks(max),
                             )
                         },
-                    )
+                    ))
                 } else if reached {
-                    Reason::new(Outcome::Pass, text)
+                    Some(Reason::new(Outcome::Pass, text))
                 } else {
-                    Reason::new(Outcome::Fail, text)
+                    Some(Reason::new(Outcome::Fail, text))
                 });
                 // What the total waits for, each kind a reason of its own
                 // (the report counts candidates by them).
