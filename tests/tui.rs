@@ -445,6 +445,42 @@ fn warnings_ring_the_bell_and_marks_after_time_up_are_late() {
     assert!(rendered.contains("CHANGEOVER"), "{rendered}");
 }
 
+/// The submit summary says what the examiner would otherwise not know:
+/// items left unmarked (listed in the sheet's order) wait for the exam
+/// lead's ruling, and marks given after time-up are recorded as late.
+#[test]
+fn the_submit_summary_says_what_waits_for_the_exam_lead_and_what_was_late() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.chars("12");
+    h.tick(60.0 + 600.5);
+    h.chars("22");
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('r'));
+    h.chars("Model had to leave");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Submit");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains(
+            "The station's result waits for the exam lead's ruling on these (osce decide unmarked)"
+        ),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("2 marks given after the station's time was up: recorded as late."),
+        "{screen}"
+    );
+    // The items in the rubric's order, the global rating last.
+    let at = |what: &str| screen.find(what).unwrap_or_else(|| panic!("{what}:\n{screen}"));
+    assert!(at("Supraspinatus") < at("Dynamic assessment"), "{screen}");
+    assert!(
+        at("Cleans the probe after the scan: Model") < at("the global rating: Model"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn s_shows_the_summary_and_refuses_missing_marks_without_a_reason() {
     let mut h = opened();

@@ -205,7 +205,8 @@ pub enum Decide {
     },
     /// A station's result where moderation cannot settle it: assessors who
     /// disagree, an assessor and the examiners, a referral whose third
-    /// marker will not come
+    /// marker will not come, two markers over the threshold apart who
+    /// cannot agree (or whose third marker will not come)
     Result {
         #[command(flatten)]
         common: Common,

@@ -276,7 +276,8 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
     if let Some(sheet) = &app.sheet {
         // Reasons recorded for what is still unmarked: an item marked
         // since (in an amendment) needs none.
-        let still_missing: Vec<(&Unmarked, &String)> = sheet
+        let station = app.station_def();
+        let mut still_missing: Vec<(&Unmarked, &String)> = sheet
             .state
             .missing_reasons
             .iter()
@@ -285,17 +286,53 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
                 Unmarked::Item(id) => sheet.state.mark(id).is_none(),
             })
             .collect();
+        // In the sheet's order: the items as the rubric lists them, then
+        // the global rating.
+        let place = |what: &Unmarked| match what {
+            Unmarked::Item(id) => station
+                .and_then(|s| s.items.iter().position(|i| &i.id == id))
+                .unwrap_or(usize::MAX - 1),
+            Unmarked::GlobalRating => usize::MAX,
+        };
+        still_missing.sort_by_key(|(what, _)| place(what));
         if !still_missing.is_empty() {
             lines.push(Line::raw(""));
             lines.push(Line::styled(
                 "Left unmarked, with the reason recorded:",
                 theme.strong(),
             ));
-            let station = app.station_def();
-            for (what, reason) in still_missing {
-                let text = unmarked_text(station, what);
-                lines.push(Line::raw(format!("  – {text}: {reason}")));
+            let texts: Vec<String> = still_missing
+                .iter()
+                .map(|(what, reason)| format!("{}: {reason}", unmarked_text(station, what)))
+                .collect();
+            // One a line where they fit with what follows (the ruling, late
+            // marks, a concern, feedback, that submitting locks); else run
+            // on, so that none of that is cut off a small screen.
+            if lines.len() + texts.len() + 7 < usize::from(body.height) {
+                lines.extend(texts.iter().map(|t| Line::raw(format!("  – {t}"))));
+            } else {
+                lines.push(Line::raw(format!("  – {}", texts.join("; "))));
             }
+            lines.push(Line::raw(
+                "The station's result waits for the exam lead's ruling on these (osce decide unmarked): nothing \
+                 more is needed from you.",
+            ));
+        }
+        // Marks given after the station's time was up are kept, as late.
+        let late = station.map_or(0, |s| {
+            s.items
+                .iter()
+                .filter(|i| sheet.state.mark(&i.id).is_some_and(|m| m.late))
+                .count()
+        }) + usize::from(sheet.state.global_rating().is_some_and(|(_, late)| late));
+        if late > 0 {
+            lines.push(Line::styled(
+                format!(
+                    "{} after the station's time was up: recorded as late.",
+                    crate::base::text::plural(late, "mark given", "marks given")
+                ),
+                theme.warn(),
+            ));
         }
         if !sheet.state.concerns.is_empty() {
             let kinds: Vec<&str> = sheet.state.concerns.keys().map(|k| k.label()).collect();
