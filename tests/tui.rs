@@ -1457,7 +1457,7 @@ fn at_80_by_24_the_running_total_and_a_concern_stay_in_the_header() {
     let screen = h.render(80, 24);
     assert!(screen.contains("Total 1 / "), "{screen}");
     assert!(screen.contains("Examiner "), "{screen}");
-    // Feedback written and a concern flagged: six lines for five rows.
+    // Feedback written and a concern flagged: seven lines for six rows.
     h.key(KeyCode::Char('c'));
     h.chars("Good start.");
     h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
@@ -3591,6 +3591,21 @@ fn the_next_round_rings_while_an_earlier_sheet_is_being_amended() {
         h.render(120, 40)
             .contains("C001 Candidate 1 is called in now (round 2)")
     );
+    // A concern flagged in the amendment: at 80×24 the header has seven
+    // lines for six rows. The round clock's line goes into the frame's
+    // title; who is waiting and the concern stay.
+    h.key(KeyCode::Char('f'));
+    h.chars("Scanned without gel");
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let screen = h.render(80, 24);
+    for said in [
+        "CONCERN flagged",
+        "Called in, waiting for you:",
+        "C001 Candidate 1 (round 2)",
+        "┌ Round 1 of 7 · over: now round 2 · examiner E02",
+    ] {
+        assert!(screen.contains(said), "{said}:\n{screen}");
+    }
     h.tick(800.0);
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Enter);

@@ -313,10 +313,14 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
             } else {
                 lines.push(Line::raw(format!("  – {}", texts.join("; "))));
             }
-            lines.push(Line::raw(
-                "The station's result waits for the exam lead's ruling on these (osce decide unmarked): nothing \
-                 more is needed from you.",
-            ));
+            // Not while something is still unmarked with no reason: that
+            // is asked of the examiner below.
+            if summary.unexplained.is_empty() {
+                lines.push(Line::raw(
+                    "The station's result waits for the exam lead's ruling on these (osce decide unmarked): \
+                     nothing more is needed from you.",
+                ));
+            }
         }
         // Marks given after the station's time was up are kept, as late.
         let late = station.map_or(0, |s| {

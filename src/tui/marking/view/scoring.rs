@@ -137,12 +137,12 @@ fn render_header(
             )),
         },
     ];
-    // The lines that may go where the header has no room for all (below).
-    let mut spare = Vec::new();
-    let examiner_line = round_clock(app).is_none();
-    if examiner_line {
-        spare.push(lines.len() - 1);
-    }
+    // The lines that may go where the header has no room for all, in
+    // order (below): first this one, the examiner's or the round clock's
+    // (into the frame's title).
+    let clock = round_clock(app);
+    let third = lines.len() - 1;
+    let mut spare = vec![third];
     let state = &sheet.state;
     // An absence with its reason first: at 80 columns the rest of the
     // line is cut before it.
@@ -188,7 +188,7 @@ fn render_header(
         Saved::Failed(why) => Span::styled(format!("NOT SAVED: {}", why.headline), theme.danger()),
     };
     let width = usize::from(left.width);
-    let mut status = Line::from(vec![Span::raw("Sheet "), sheet_status, Span::raw(" · "), saved]);
+    let status = Line::from(vec![Span::raw("Sheet "), sheet_status, Span::raw(" · "), saved]);
     let total = rubric
         .examiner_view
         .show_running_total
@@ -196,15 +196,20 @@ fn render_header(
         .flatten()
         .map(|(score, max)| format!("{} / {}", fmt_marks(score), fmt_marks(max)));
     // Where the line has no room for the total (80 columns), the total
-    // has a line of its own rather than be cut.
+    // has a line of its own rather than be cut (if the header has room:
+    // below). Each such line, and the line it would join, are kept.
+    let mut split: Vec<(usize, Line<'static>)> = Vec::new();
     match total {
-        Some(total) if status.width() + " · total ".chars().count() + total.len() <= width => {
-            status.push_span(Span::raw(format!(" · total {total}")));
-            lines.push(status);
-        }
         Some(total) => {
-            lines.push(status);
-            lines.push(Line::raw(format!("Total {total}")));
+            let mut whole = status.clone();
+            whole.push_span(Span::raw(format!(" · total {total}")));
+            if whole.width() <= width {
+                lines.push(whole);
+            } else {
+                lines.push(status);
+                lines.push(Line::raw(format!("Total {total}")));
+                split.push((lines.len() - 1, whole));
+            }
         }
         None => lines.push(status),
     }
@@ -218,6 +223,7 @@ fn render_header(
         } else {
             lines.push(Line::styled("Called in, waiting for you:", theme.warn()));
             lines.push(Line::styled(words.to_string(), theme.warn()));
+            split.push((lines.len() - 1, said));
         }
     }
     if sheet.quarantine.is_some() {
@@ -268,27 +274,41 @@ fn render_header(
             theme.danger(),
         ));
     }
-    // Where the header has no room for every line, the examiner's line
-    // (moved into the frame's title) and then the comments written go
-    // first: never the candidate, the total, a concern or a warning.
-    let mut examiner_in_title = round_clock(app).is_some();
-    for (gone, at) in spare.into_iter().enumerate() {
-        if lines.len() > usize::from(left.height) {
-            lines.remove(at - gone);
-            examiner_in_title |= gone == 0 && examiner_line;
+    // Where the header has no room for every line: the examiner's line
+    // (or the round clock's) goes into the frame's title, then the
+    // comments written go, then a line split for room joins the one above
+    // again (cut at its end): never the candidate, a concern or a warning.
+    let room = usize::from(left.height);
+    let mut gone: Vec<usize> = Vec::new();
+    for at in spare.into_iter().chain(split.iter().rev().map(|(at, _)| *at)) {
+        if lines.len() - gone.len() > room {
+            gone.push(at);
         }
+    }
+    for (at, whole) in split {
+        if gone.contains(&at) {
+            lines[at - 1] = whole;
+        }
+    }
+    let third_gone = gone.contains(&third);
+    gone.sort_unstable();
+    for at in gone.into_iter().rev() {
+        lines.remove(at);
     }
     // Where the round clock (or want of room) takes the examiner's line,
     // who marks is in the frame's title: a mistyped id shows while
-    // marking.
-    let title = if examiner_in_title {
+    // marking; so does the round clock where it had no room.
+    let title = match (&clock, third_gone) {
+        (None, false) => format!(" {} ", rubric.title),
         // Who first: a long title is cut, never the examiner.
-        format!(
+        (None, true) | (Some(_), false) => format!(
             " examiner {} · device {} · {} ",
             sheet.key.examiner, sheet.key.device, rubric.title
-        )
-    } else {
-        format!(" {} ", rubric.title)
+        ),
+        (Some(clock), true) => format!(
+            " {clock} · examiner {} · device {} · {} ",
+            sheet.key.examiner, sheet.key.device, rubric.title
+        ),
     };
     frame.render_widget(Block::bordered().title(Line::styled(title, theme.title())), area);
     // A long name or status is cut with "…" before the timer's digits.
