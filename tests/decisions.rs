@@ -2809,6 +2809,18 @@ fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
         "the examiners' marks stay: {said}"
     );
     assert_eq!(row[at("final_result")], "FAIL", "{said}");
+    // A third marker's sheet comes after all: the decision stands, and
+    // status says so (not "settled by the third marker's sheet").
+    sheet(&folder, OSCE, "shoulder", "C001", "E03@lap3", Marks::Top, true, 2);
+    let (_, later) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(
+        later.contains(
+            "its result decided by the exam lead (osce decide result) before the third marker's sheet came: the \
+             decision stands, not the third marker's result; decide again if theirs should count"
+        ),
+        "{later}"
+    );
+    assert!(!later.contains("settled by the third marker's sheet"), "{later}");
 }
 
 /// A candidate recorded absent at every station of an exam passed on the

@@ -943,6 +943,14 @@ fn export_and_status_show_moderation() {
         text.contains("EA1 on ea-laptop: 2 sheets: 1 agreed, 1 disagreed"),
         "{text}"
     );
+    // The result moderation changed is named, with why.
+    assert!(
+        text.contains(
+            "  C001 at upper-limb: EA1 disagreed: the result after moderation is FAIL (EA1: =HYPERLINK(\"x\") \
+             images missing)"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

@@ -107,6 +107,42 @@ pub fn date_problem(text: &str) -> String {
     )
 }
 
+/// The words of a written name as [`same_name`] compares them: without
+/// case or accents (`Siobhán O'Brien` gives `siobhan`, `o`, `brien`).
+pub fn name_words(name: &str) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let mut folded = String::with_capacity(name.len());
+    for c in name
+        .nfkd()
+        // Accents on Latin, Greek and Cyrillic letters only: in other
+        // scripts (Devanagari, Thai) the marks are letters' own.
+        .filter(|c| !('\u{0300}'..='\u{036F}').contains(c))
+        .flat_map(char::to_lowercase)
+    {
+        // Latin letters whose stroke or ligature Unicode does not take
+        // apart as an accent, as they are written without it
+        // (`Łukasz` is `Lukasz`, `Søren` is `Soren`).
+        match c {
+            'ł' => folded.push('l'),
+            'ø' => folded.push('o'),
+            'đ' | 'ð' => folded.push('d'),
+            'ħ' => folded.push('h'),
+            'ŧ' => folded.push('t'),
+            'ı' => folded.push('i'),
+            'ß' => folded.push_str("ss"),
+            'æ' => folded.push_str("ae"),
+            'œ' => folded.push_str("oe"),
+            'þ' => folded.push_str("th"),
+            c => folded.push(c),
+        }
+    }
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Whether two written names are the same person's name as a person
 /// would read them: letters and digits compared without case or accents
 /// (`Siobhán O'Brien` is `Siobhan OBrien`), or the same words in another
@@ -115,40 +151,7 @@ pub fn same_name(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    fn words(name: &str) -> Vec<String> {
-        use unicode_normalization::UnicodeNormalization;
-        let mut folded = String::with_capacity(name.len());
-        for c in name
-            .nfkd()
-            // Accents on Latin, Greek and Cyrillic letters only: in other
-            // scripts (Devanagari, Thai) the marks are letters' own.
-            .filter(|c| !('\u{0300}'..='\u{036F}').contains(c))
-            .flat_map(char::to_lowercase)
-        {
-            // Latin letters whose stroke or ligature Unicode does not take
-            // apart as an accent, as they are written without it
-            // (`Łukasz` is `Lukasz`, `Søren` is `Soren`).
-            match c {
-                'ł' => folded.push('l'),
-                'ø' => folded.push('o'),
-                'đ' | 'ð' => folded.push('d'),
-                'ħ' => folded.push('h'),
-                'ŧ' => folded.push('t'),
-                'ı' => folded.push('i'),
-                'ß' => folded.push_str("ss"),
-                'æ' => folded.push_str("ae"),
-                'œ' => folded.push_str("oe"),
-                'þ' => folded.push_str("th"),
-                c => folded.push(c),
-            }
-        }
-        folded
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect()
-    }
-    let (a, b) = (words(a), words(b));
+    let (a, b) = (name_words(a), name_words(b));
     if a.concat() == b.concat() {
         return true;
     }

@@ -1232,7 +1232,13 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 .is_some_and(|d| {
                     osce::results::reconcile::held_by_moderation(d)
                         || osce::results::reconcile::held_unmoderated(&l.rubric, d)
-                        || osce::results::reconcile::awaiting_reconciliation(&l.rubric, d)
+                        || osce::results::reconcile::awaiting_reconciliation(
+                            &l.rubric,
+                            d,
+                            l.moderation
+                                .agreed_mark(&l.cohort, &sheets, &cell.candidate, &cell.station)
+                                .is_some(),
+                        )
                 });
             match l
                 .moderation

@@ -874,7 +874,16 @@ fn results_of_part(
                             // Assessors who differ and referrals are listed
                             // with their command above.
                             lead_can_decide: osce::results::reconcile::held_for_review(d)
-                                || osce::results::reconcile::held_unmoderated(rubric, d),
+                                || osce::results::reconcile::held_unmoderated(rubric, d)
+                                || osce::results::reconcile::awaiting_reconciliation(
+                                    rubric,
+                                    d,
+                                    m.cell(&r.candidate, station).is_some_and(|c| {
+                                        moderation
+                                            .agreed_mark(cohort, &c.sheets, &r.candidate, station)
+                                            .is_some()
+                                    }),
+                                ),
                             review: osce::results::reconcile::held_for_review(d),
                             marks_give: d.result.outcome,
                         });
@@ -2202,7 +2211,19 @@ pub fn render(
                         "its result decided by the exam lead (osce decide result); its score stays the mean of the \
                          two unless the markers' agreed mark is recorded"
                     }
-                    osce::rubric::Reconcile::ThirdMarker if decided && sheets.len() < 3 => {
+                    // Decided, and then what the rubric waits for came
+                    // after all: the decision stands, said as such.
+                    osce::rubric::Reconcile::AgreedMark if decided => {
+                        "its result decided by the exam lead (osce decide result) before the markers' agreed mark \
+                         was recorded: the decision stands, not the agreed mark's result; decide again if that \
+                         should count"
+                    }
+                    osce::rubric::Reconcile::ThirdMarker if decided && sheets.len() >= 3 => {
+                        "its result decided by the exam lead (osce decide result) before the third marker's sheet \
+                         came: the decision stands, not the third marker's result; decide again if theirs should \
+                         count"
+                    }
+                    osce::rubric::Reconcile::ThirdMarker if decided => {
                         "its result decided by the exam lead (osce decide result); its score stays the mean of the \
                          two unless a third marker's sheet comes"
                     }
@@ -2498,6 +2519,24 @@ fn moderation_section(
                 gave_then_now(*gave, held, candidate, station)
             ),
             CellModeration::Conflicting { detail } => format!("assessors differ: {detail}"),
+            // A result moderation changed: named, so the exam lead (and the
+            // board) see every one without reading results.csv (one held
+            // for review is listed with those).
+            CellModeration::Disagreed {
+                by,
+                proposed,
+                rationale,
+            } if !held
+                .iter()
+                .any(|h| &h.candidate == candidate && &h.station == station) =>
+            {
+                format!(
+                    "{} disagreed: the result after moderation is {} ({})",
+                    by.join(", "),
+                    proposed.label(),
+                    rationale.trim()
+                )
+            }
             CellModeration::Referred { by, third: None, .. } => {
                 format!(
                     "referred to a third marker by {}; no third sheet yet",

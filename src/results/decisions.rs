@@ -124,7 +124,8 @@ pub enum Ruling {
     },
     /// A station's result where moderation cannot settle it: assessors who
     /// disagree, an assessor and the examiners, a referral whose third
-    /// marker will not come.
+    /// marker will not come; or two markers over the threshold apart who
+    /// cannot agree a mark, or whose third marker will not come.
     StationResult {
         candidate: String,
         station: String,

@@ -1458,23 +1458,22 @@ impl Matrix {
     }
 
     /// Whether the names known for candidates `a` and `b` say they are two
-    /// people: both known, and not a word in common ("Okafor, Chidinma"
-    /// and "Chidinma Okafor" are one person; "George Garcia" and "Aisha
-    /// Khan" are two, however alike their ids).
+    /// people: both known, and not a word in common, without case or
+    /// accents ("Okafor, Chidinma" and "Chidinma Okafor" are one person;
+    /// "George Garcia" and "Aisha Khan" are two, however alike their ids).
     pub fn names_differ_wholly(&self, a: &str, b: &str) -> bool {
-        let words = |c: &str| -> Option<BTreeSet<String>> {
-            let name = self.names.get(c)?;
-            let words: BTreeSet<String> = name
-                .split(|ch: char| !ch.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .collect();
-            (!words.is_empty()).then_some(words)
+        let (Some(x), Some(y)) = (self.names.get(a), self.names.get(b)) else {
+            return false;
         };
-        match (words(a), words(b)) {
-            (Some(a), Some(b)) => a.is_disjoint(&b),
-            _ => false,
+        if crate::base::text::same_name(x, y) {
+            return false;
         }
+        // Compared as `same_name` reads them: without case or accents
+        // ("Zoë Brontë" and "Zoe Bronte" have words in common).
+        let words =
+            |name: &str| -> BTreeSet<String> { crate::base::text::name_words(name).into_iter().collect() };
+        let (x, y) = (words(x), words(y));
+        !x.is_empty() && !y.is_empty() && x.is_disjoint(&y)
     }
 
     /// Each candidate marked but not on the roster, with the roster's

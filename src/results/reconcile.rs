@@ -142,16 +142,18 @@ pub fn held_unmoderated(rubric: &Rubric, detail: &StationDetail) -> bool {
 }
 
 /// Whether the station waits for its markers' discrepancy to be
-/// reconciled (their agreed mark, or a third marker's sheet), with no item
-/// left to rule on: where the markers cannot agree, or no third marker
-/// will come, the exam lead may decide its result (`osce decide result`).
-pub fn awaiting_reconciliation(rubric: &Rubric, detail: &StationDetail) -> bool {
+/// reconciled (their agreed mark, not `agreed` yet; or a third marker's
+/// sheet, none begun), with no item left to rule on: where the markers
+/// cannot agree, or no third marker will come, the exam lead may decide
+/// its result (`osce decide result`).
+pub fn awaiting_reconciliation(rubric: &Rubric, detail: &StationDetail, agreed: bool) -> bool {
     detail.over_threshold
         && detail.result.outcome == StationOutcome::Incomplete
         && detail.result.missing.is_empty()
+        && detail.unsubmitted.is_empty()
         && match rubric.double_marking.reconcile {
             Reconcile::ThirdMarker => detail.sheets.len() < 3,
-            Reconcile::AgreedMark => true,
+            Reconcile::AgreedMark => !agreed,
             Reconcile::Mean => false,
         }
 }
@@ -1471,6 +1473,18 @@ fn reconcile(
         // The global rating is the third marker's too (score and rating
         // from one sheet, as standard setting pairs them): what the first
         // two gave, where it differs.
+        if result.global_rating.is_none() {
+            let gave: Vec<String> = each[..2]
+                .iter()
+                .filter_map(|(e, r)| Some(format!("{e} gave {}", r.global_rating.as_ref()?.1)))
+                .collect();
+            if !gave.is_empty() {
+                note.push_str(&format!(
+                    "; no global rating from the third marker {examiner}; {}",
+                    gave.join(", ")
+                ));
+            }
+        }
         if let Some((level, label)) = &result.global_rating {
             let others: Vec<String> = each[..2]
                 .iter()
