@@ -1486,14 +1486,7 @@ fn reconcile(
             }
         }
         if let Some((level, label)) = &result.global_rating {
-            let others: Vec<String> = each[..2]
-                .iter()
-                .filter_map(|(e, r)| match &r.global_rating {
-                    Some((l, _)) if l == level => None,
-                    Some((_, other)) => Some(format!("{e} gave {other}")),
-                    None => Some(format!("{e} gave none")),
-                })
-                .collect();
+            let others = ratings_other_than(&each[..2], *level);
             if !others.is_empty() {
                 note.push_str(&format!(
                     "; global rating {examiner}'s {label} (the third marker's); {}",
@@ -1756,14 +1749,7 @@ fn reconcile(
         .first()
         .and_then(|(e, r)| Some((e, r.global_rating.as_ref()?)))
     {
-        let others: Vec<String> = each[1..]
-            .iter()
-            .filter_map(|(e, r)| match &r.global_rating {
-                Some((l, _)) if l == level => None,
-                Some((_, other)) => Some(format!("{e} gave {other}")),
-                None => Some(format!("{e} gave none")),
-            })
-            .collect();
+        let others = ratings_other_than(&each[1..], *level);
         if !others.is_empty() {
             note.push_str(&format!(
                 "; global rating {first}'s {label} (the first marker's); {}",
@@ -1772,6 +1758,19 @@ fn reconcile(
         }
     }
     detail(result, note)
+}
+
+/// What each of `markers` gave for the global rating where it is not
+/// `level` (the one that counts): `E02 gave Borderline`, `E03 gave none`.
+fn ratings_other_than(markers: &[(String, StationResult)], level: usize) -> Vec<String> {
+    markers
+        .iter()
+        .filter_map(|(e, r)| match &r.global_rating {
+            Some((l, _)) if *l == level => None,
+            Some((_, other)) => Some(format!("{e} gave {other}")),
+            None => Some(format!("{e} gave none")),
+        })
+        .collect()
 }
 
 /// A marker's own result's failing reasons other than its critical items
