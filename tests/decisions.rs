@@ -2775,6 +2775,12 @@ fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
         ),
         "{before}"
     );
+    // The held list offers the command, filled in.
+    assert!(
+        before.contains("    decide: osce decide result ")
+            && before.contains(" --candidate C001 --station shoulder "),
+        "{before}"
+    );
     let (code, out) = osce(&[
         "decide",
         "result",

@@ -1473,25 +1473,27 @@ fn reconcile(
         // The global rating is the third marker's too (score and rating
         // from one sheet, as standard setting pairs them): what the first
         // two gave, where it differs.
-        if result.global_rating.is_none() {
-            let gave: Vec<String> = each[..2]
-                .iter()
-                .filter_map(|(e, r)| Some(format!("{e} gave {}", r.global_rating.as_ref()?.1)))
-                .collect();
-            if !gave.is_empty() {
-                note.push_str(&format!(
-                    "; no global rating from the third marker {examiner}; {}",
-                    gave.join(", ")
-                ));
+        match &result.global_rating {
+            Some((level, label)) => {
+                let others = ratings_other_than(&each[..2], *level);
+                if !others.is_empty() {
+                    note.push_str(&format!(
+                        "; global rating {examiner}'s {label} (the third marker's); {}",
+                        others.join(", ")
+                    ));
+                }
             }
-        }
-        if let Some((level, label)) = &result.global_rating {
-            let others = ratings_other_than(&each[..2], *level);
-            if !others.is_empty() {
-                note.push_str(&format!(
-                    "; global rating {examiner}'s {label} (the third marker's); {}",
-                    others.join(", ")
-                ));
+            None => {
+                let gave: Vec<String> = each[..2]
+                    .iter()
+                    .filter_map(|(e, r)| Some(format!("{e} gave {}", r.global_rating.as_ref()?.1)))
+                    .collect();
+                if !gave.is_empty() {
+                    note.push_str(&format!(
+                        "; no global rating from the third marker {examiner}; {}",
+                        gave.join(", ")
+                    ));
+                }
             }
         }
         // Who marked, and each marker's own score, are the exam office's

@@ -114,6 +114,7 @@ fn render_header(
     } else {
         format!("Station {position}/{}: ", scored.len())
     };
+    let clock = round_clock(app);
     let mut lines = vec![
         Line::from(vec![
             Span::styled(place, theme.strong()),
@@ -129,8 +130,8 @@ fn render_header(
         ]),
         // In a circuit on the clock, when the round ends matters more
         // than who marks (the confirmation screen said that).
-        match round_clock(app) {
-            Some(clock) => Line::styled(clock, theme.strong()),
+        match &clock {
+            Some(clock) => Line::styled(clock.clone(), theme.strong()),
             None => Line::raw(format!(
                 "Examiner {} · device {}",
                 sheet.key.examiner, sheet.key.device
@@ -140,7 +141,6 @@ fn render_header(
     // The lines that may go where the header has no room for all, in
     // order (below): first this one, the examiner's or the round clock's
     // (into the frame's title).
-    let clock = round_clock(app);
     let third = lines.len() - 1;
     let mut spare = vec![third];
     let state = &sheet.state;
