@@ -2806,8 +2806,8 @@ fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
     );
     let out_dir = d.0.join("export");
     let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out_dir)]);
-    let rows = rows(&out_dir.join("stations.csv"));
-    let (h, row) = (&rows[0], rows.iter().find(|r| r[1] == "shoulder").expect("row"));
+    let table = rows(&out_dir.join("stations.csv"));
+    let (h, row) = (&table[0], table.iter().find(|r| r[1] == "shoulder").expect("row"));
     let at = |name: &str| h.iter().position(|x| x == name).expect(name);
     assert_eq!(
         row[at("result")],
@@ -2815,18 +2815,61 @@ fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
         "the examiners' marks stay: {said}"
     );
     assert_eq!(row[at("final_result")], "FAIL", "{said}");
-    // A third marker's sheet comes after all: the decision stands, and
-    // status says so (not "settled by the third marker's sheet").
+    // A third marker's sheet comes after all: the decision is held for
+    // review (neither kept over it nor dropped), and the results are not
+    // final until the exam lead decides again with it in view.
     sheet(&folder, OSCE, "shoulder", "C001", "E03@lap3", Marks::Top, true, 2);
-    let (_, later) = osce(&["status", OSCE, "--sessions", f]);
+    let (code, later) = osce(&["status", OSCE, "--sessions", f]);
+    assert_ne!(code, 0, "{later}");
     assert!(
         later.contains(
-            "its result decided by the exam lead (osce decide result) before the third marker's sheet came: the \
-             decision stands, not the third marker's result; decide again if theirs should count"
+            "its result decided by the exam lead (osce decide result) before the third marker's sheet (E03@lap3) \
+             came: held for review until the exam lead decides again"
         ),
         "{later}"
     );
     assert!(!later.contains("settled by the third marker's sheet"), "{later}");
+    assert!(
+        later.contains(
+            "the exam lead decided its result (FAIL) before the third marker's sheet (E03@lap3) came"
+        ),
+        "{later}"
+    );
+    // The command is offered, the result the three sheets give first.
+    assert!(
+        later.contains(" --candidate C001 --station shoulder --pass --by NAME"),
+        "{later}"
+    );
+    let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out_dir), "--force"]);
+    let table = rows(&out_dir.join("stations.csv"));
+    let (h, row) = (&table[0], table.iter().find(|r| r[1] == "shoulder").expect("row"));
+    let at = |name: &str| h.iter().position(|x| x == name).expect(name);
+    assert_eq!(row[at("final_result")], "INCOMPLETE", "{said}");
+    // The same decision again, now over the three sheets, settles it.
+    let (code, out) = osce(&[
+        "decide",
+        "result",
+        OSCE,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "shoulder",
+        "--fail",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "No third examiner was available; the video shows the probe work incomplete",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("Already decided"), "{out}");
+    let (_, settled) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(!settled.contains("held for review"), "{settled}");
+    let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out_dir), "--force"]);
+    let table = rows(&out_dir.join("stations.csv"));
+    let row = table.iter().find(|r| r[1] == "shoulder").expect("row");
+    assert_eq!(row[at("final_result")], "FAIL", "{said}");
 }
 
 /// A candidate recorded absent at every station of an exam passed on the

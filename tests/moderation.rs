@@ -741,6 +741,91 @@ fn an_agreed_mark_reconciles_markers_over_the_threshold() {
     );
 }
 
+/// The exam lead decided a station whose markers were over the threshold
+/// apart and could not agree; their agreed mark is recorded after all.
+/// The decision is held for review, not kept over the agreed mark nor
+/// dropped, until the exam lead decides again.
+#[test]
+fn an_agreed_mark_after_the_exam_leads_decision_holds_it_for_review() {
+    let d = Dir::new("mod-agreed-after-decision");
+    let s = d.sub("s");
+    markers_apart(&s);
+    let f = s.to_str().expect("utf-8");
+    let decide = || {
+        run_osce(&[
+            "decide",
+            "result",
+            FCA,
+            "--sessions",
+            f,
+            "--candidate",
+            "C001",
+            "--station",
+            "case-1",
+            "--fail",
+            "--by",
+            "Lead",
+            "--reason",
+            "The markers could not agree",
+        ])
+    };
+    let out_dir = d.0.join("out");
+    let final_result = || {
+        let (_, said) = run_osce(&[
+            "export",
+            FCA,
+            "--sessions",
+            f,
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+            "--force",
+        ]);
+        let (h, rows) = read_csv(&out_dir.join("stations.csv"));
+        let at = |name: &str| h.iter().position(|x| x == name).expect(name);
+        let row = rows
+            .iter()
+            .find(|r| r[0] == "C001" && r[at("station_id")] == "case-1")
+            .unwrap_or_else(|| panic!("no row for C001 at case-1: {said}"));
+        row[at("final_result")].clone()
+    };
+    let (code, out) = decide();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(final_result(), "FAIL");
+    let l = load_all(FCA, std::slice::from_ref(&s));
+    let cell = l.matrix.cell("C001", "case-1").expect("cell");
+    let r = rubric(FCA);
+    let (mut journal, _) = Store::new(&s)
+        .open_moderation(&r.id, "LEAD", "office", &hash(FCA))
+        .expect("open");
+    journal
+        .append(
+            Event::AgreedMark {
+                station: "case-1".into(),
+                candidate: "C001".into(),
+                sheets: seen(&l.cohort, &cell.sheets),
+                score: 7.0,
+                outcome: Some(Proposed::Pass),
+                note: "E01 and E02 by phone".into(),
+            },
+            at(120),
+        )
+        .expect("append");
+    drop(journal);
+    assert_eq!(final_result(), "INCOMPLETE");
+    let (_, out) = run_osce(&["status", FCA, "--sessions", f]);
+    assert!(
+        out.contains("before the markers' agreed mark came: held for review"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--candidate C001 --station case-1 --pass --by NAME"),
+        "{out}"
+    );
+    let (code, out) = decide();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(final_result(), "FAIL");
+}
+
 #[test]
 fn a_third_marker_decides_a_discrepancy_over_the_threshold() {
     let d = Dir::new("mod-third");

@@ -774,6 +774,7 @@ fn held(common: &Common) -> ExitCode {
                     } else {
                         Proposed::Fail
                     },
+                    over: Some(decided_over(&l, d, &r.candidate, station)),
                 })
         })
         .map(|ruling| entry(common, &l, by, reason, ruling))
@@ -1222,24 +1223,26 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 .cell(&cell.candidate, &cell.station)
                 .map(|c| c.sheets.clone())
                 .unwrap_or_default();
-            // Held for review (a decision taken under other pass marks), a
+            // Held for review (a decision taken under other pass marks, or
+            // before a third marker's sheet or an agreed mark came), a
             // sheet the sample takes that came in after the sign-off, or left
             // open by the assessors.
-            let held = results(l, &l.decisions)?
+            let now = results(l, &l.decisions)?;
+            let detail = now
                 .iter()
                 .find(|r| r.candidate == cell.candidate)
-                .and_then(|r| r.stations.get(&cell.station))
-                .is_some_and(|d| {
-                    osce::results::reconcile::held_by_moderation(d)
-                        || osce::results::reconcile::held_unmoderated(&l.rubric, d)
-                        || osce::results::reconcile::awaiting_reconciliation(
-                            &l.rubric,
-                            d,
-                            l.moderation
-                                .agreed_mark(&l.cohort, &sheets, &cell.candidate, &cell.station)
-                                .is_some(),
-                        )
-                });
+                .and_then(|r| r.stations.get(&cell.station));
+            let agreed = l
+                .moderation
+                .agreed_mark(&l.cohort, &sheets, &cell.candidate, &cell.station)
+                .is_some();
+            let held = detail.is_some_and(|d| {
+                osce::results::reconcile::held_by_moderation(d)
+                    || osce::results::reconcile::held_unmoderated(&l.rubric, d)
+                    || osce::results::reconcile::awaiting_reconciliation(&l.rubric, d, agreed)
+                    || osce::results::reconcile::decision_overtaken(&d.decided, &l.cohort, &d.sheets, agreed)
+                        .is_some()
+            });
             match l
                 .moderation
                 .cell(&l.cohort, &sheets, &cell.candidate, &cell.station)
@@ -1275,6 +1278,7 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 candidate: cell.candidate.clone(),
                 station: cell.station.clone(),
                 result,
+                over: detail.map(|d| decided_over(l, d, &cell.candidate, &cell.station)),
             })
         }
         Decide::PassMarks { record, .. } => {
@@ -1354,6 +1358,39 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
 }
 
 /// Where `cell` stands, checking the candidate and station exist.
+/// What a station's result is decided over: its sheets now, and whether
+/// the markers' agreed mark is recorded. A third marker's sheet or an
+/// agreed mark that comes after holds the decision for review.
+fn decided_over(
+    l: &Loaded,
+    d: &osce::results::reconcile::StationDetail,
+    candidate: &str,
+    station: &str,
+) -> osce::results::decisions::DecidedOver {
+    let cell_sheets = l
+        .matrix
+        .cell(candidate, station)
+        .map(|c| c.sheets.as_slice())
+        .unwrap_or_default();
+    osce::results::decisions::DecidedOver {
+        sheets: d
+            .sheets
+            .iter()
+            .map(|&i| &l.cohort.sheets[i])
+            .filter(|s| s.state.submitted.is_some())
+            .map(|s| SheetRef {
+                examiner: s.key.examiner.clone(),
+                device: s.key.device.clone(),
+                last: s.last_hash.clone(),
+            })
+            .collect(),
+        agreed_mark: l
+            .moderation
+            .agreed_mark(&l.cohort, cell_sheets, candidate, station)
+            .is_some(),
+    }
+}
+
 fn cell_state(l: &Loaded, cell: &Cell) -> Result<CellState, Refusal> {
     l.matrix
         .cell(&cell.candidate, &cell.station)

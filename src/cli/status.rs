@@ -873,17 +873,20 @@ fn results_of_part(
                             why,
                             // Assessors who differ and referrals are listed
                             // with their command above.
-                            lead_can_decide: osce::results::reconcile::held_for_review(d)
-                                || osce::results::reconcile::held_unmoderated(rubric, d)
-                                || osce::results::reconcile::awaiting_reconciliation(
-                                    rubric,
-                                    d,
-                                    m.cell(&r.candidate, station).is_some_and(|c| {
-                                        moderation
-                                            .agreed_mark(cohort, &c.sheets, &r.candidate, station)
-                                            .is_some()
-                                    }),
-                                ),
+                            lead_can_decide: {
+                                let agreed = m.cell(&r.candidate, station).is_some_and(|c| {
+                                    moderation
+                                        .agreed_mark(cohort, &c.sheets, &r.candidate, station)
+                                        .is_some()
+                                });
+                                osce::results::reconcile::held_for_review(d)
+                                    || osce::results::reconcile::held_unmoderated(rubric, d)
+                                    || osce::results::reconcile::awaiting_reconciliation(rubric, d, agreed)
+                                    || osce::results::reconcile::decision_overtaken(
+                                        &d.decided, cohort, &d.sheets, agreed,
+                                    )
+                                    .is_some()
+                            },
                             review: osce::results::reconcile::held_for_review(d),
                             marks_give: d.result.outcome,
                         });
@@ -2199,7 +2202,25 @@ pub fn render(
                     .cell(candidate, station)
                     .map_or(&[][..], |c| c.sheets.as_slice());
                 let decided = m.cell(candidate, station).is_some_and(result_decided);
+                let agreed = moderation
+                    .agreed_mark(cohort, sheets, candidate, station)
+                    .is_some();
+                let overtaken = m.cell(candidate, station).and_then(|c| {
+                    osce::results::reconcile::decision_overtaken(&c.decided, cohort, sheets, agreed)
+                });
+                let held_words;
                 let how = match rubric.double_marking.reconcile {
+                    // Decided, and then what the rubric waits for came
+                    // after all: held for the exam lead to decide again.
+                    _ if overtaken.is_some() => {
+                        held_words = format!(
+                            "its result decided by the exam lead (osce decide result) before {} came: held for \
+                             review until the exam lead decides again with it in view (listed below with the \
+                             command)",
+                            overtaken.as_deref().unwrap_or_default()
+                        );
+                        held_words.as_str()
+                    }
                     osce::rubric::Reconcile::Mean => "the mean of the two counts",
                     // The exam lead decided the result: nothing waits.
                     osce::rubric::Reconcile::AgreedMark
@@ -2212,7 +2233,8 @@ pub fn render(
                          two unless the markers' agreed mark is recorded"
                     }
                     // Decided, and then what the rubric waits for came
-                    // after all: the decision stands, said as such.
+                    // after all, to a decision recorded before osce kept
+                    // what it was taken over: it stands, said as such.
                     osce::rubric::Reconcile::AgreedMark if decided => {
                         "its result decided by the exam lead (osce decide result) before the markers' agreed mark \
                          was recorded: the decision stands, not the agreed mark's result; decide again if that \

@@ -79,6 +79,15 @@ impl SheetRef {
     }
 }
 
+/// What a station's result was decided over: the sheets that counted
+/// there, and whether the markers' agreed mark was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecidedOver {
+    pub sheets: Vec<SheetRef>,
+    #[serde(default)]
+    pub agreed_mark: bool,
+}
+
 /// What an absence counts as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -130,6 +139,12 @@ pub enum Ruling {
         candidate: String,
         station: String,
         result: Proposed,
+        /// What the station's sheets were when it was decided: a third
+        /// marker's sheet or the markers' agreed mark that comes after
+        /// holds the decision for review. Absent from decisions recorded
+        /// before osce kept it (those stand as they are).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        over: Option<DecidedOver>,
     },
     /// The pass marks adopted, station by station: the record `osce report
     /// --save-standards` wrote.

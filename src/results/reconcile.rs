@@ -158,6 +158,50 @@ pub fn awaiting_reconciliation(rubric: &Rubric, detail: &StationDetail, agreed: 
         }
 }
 
+/// Where the exam lead's decision of this station's result (`held`, the
+/// decisions in force there) was taken before a sheet submitted now came
+/// (a third marker's), or before the markers' agreed mark was recorded
+/// (`agreed`: one is now): what came since, in words. Such a decision is
+/// held for review, neither kept over what came nor silently dropped:
+/// the exam lead decides again with it in view. `sheets` are the
+/// station's sheets (those not submitted are not counted). A decision
+/// recorded before osce kept what it was taken over stands.
+pub fn decision_overtaken(held: &[Held], cohort: &Cohort, sheets: &[usize], agreed: bool) -> Option<String> {
+    let over = held.iter().find_map(|h| match &h.ruling {
+        Ruling::StationResult { over: Some(over), .. } => Some(over),
+        _ => None,
+    })?;
+    let came: Vec<String> = sheets
+        .iter()
+        .map(|&i| &cohort.sheets[i])
+        .filter(|s| s.state.submitted.is_some())
+        .filter(|s| {
+            !over
+                .sheets
+                .iter()
+                .any(|o| o.examiner == s.key.examiner && o.device == s.key.device)
+        })
+        .map(|s| format!("{}@{}", s.key.examiner, s.key.device))
+        .collect();
+    let mut what = Vec::new();
+    if !came.is_empty() {
+        what.push(format!(
+            "{} {} ({})",
+            if over.sheets.len() >= 2 && came.len() == 1 {
+                "the third marker's"
+            } else {
+                "another"
+            },
+            if came.len() == 1 { "sheet" } else { "sheets" },
+            came.join(", ")
+        ));
+    }
+    if agreed && !over.agreed_mark {
+        what.push("the markers' agreed mark".to_string());
+    }
+    (!what.is_empty()).then(|| what.join(" and "))
+}
+
 /// Results for every candidate of the matrix, in its order: as the
 /// examiners' marks give them, and after `moderation`.
 pub fn results(
@@ -370,6 +414,7 @@ fn station_details(
                     format!("{} (recorded by {})", a.note.trim(), a.assessor),
                 )
             });
+        let agreed_in = agreed.is_some();
         let detail = match cell {
             Some(c) if c.state == CellState::Conflict => no_sheet_counts(
                 rubric,
@@ -579,6 +624,21 @@ fn station_details(
                     outcome: AbsenceOutcome::Deferred,
                     ..
                 } if absent => deferred.push(format!("station '{title}': {}", held.words)),
+                Ruling::StationResult { result, .. }
+                    if let Some(came) = decision_overtaken(decided, cohort, &detail.sheets, agreed_in) =>
+                {
+                    // Decided before what the rubric waited for came:
+                    // held for the exam lead to decide again.
+                    let r = &mut detail.final_result;
+                    r.outcome = StationOutcome::Incomplete;
+                    let why = format!(
+                        "station '{title}': the exam lead decided its result ({}) before {came} came: held for \
+                         review; decide again with it in view (osce decide result)",
+                        result.label()
+                    );
+                    r.reasons = vec![Reason::new(Outcome::Incomplete, why.clone())];
+                    moderation_reasons.push(Reason::new(Outcome::Incomplete, why));
+                }
                 Ruling::StationResult { result, .. } => {
                     let (outcome, verdict) = station_outcome(*result);
                     detail.final_result.outcome = outcome;
