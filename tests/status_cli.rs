@@ -208,6 +208,51 @@ fn complete_cohort_exits_zero_and_folders_combine_in_any_order() {
         a.to_str().expect("utf-8"),
     ]);
     assert_eq!(out, reversed, "the folder order does not change the report");
+    // A third laptop's folder named a level too high: its sheets are not
+    // read, so the results cannot be called final, by status nor export.
+    let c = d.sub("laptop-c");
+    write_sheet(
+        &c.join("sessions"),
+        OSCE,
+        "shoulder",
+        "C003",
+        "E09@lap",
+        true,
+        vec![],
+    );
+    let (code, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        b.to_str().expect("utf-8"),
+        c.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "Not final yet:\n  - 1 folder named was not read (\"Not read\" says which, and the folder to give \
+             instead): the sheets there are not counted"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("Every result is final."), "{out}");
+    let out_dir = d.sub("out");
+    let export = Command::cargo_bin("osce")
+        .expect("binary")
+        .args([
+            "export",
+            OSCE,
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+            "--sessions",
+        ])
+        .args([&a, &b, &c])
+        .output()
+        .expect("runs");
+    let said =
+        String::from_utf8_lossy(&export.stderr).into_owned() + &String::from_utf8_lossy(&export.stdout);
+    assert_eq!(export.status.code(), Some(1), "{said}");
+    assert!(said.contains("1 folder named was not read"), "{said}");
 }
 
 #[test]

@@ -282,6 +282,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                     // Sheets not in are said as such: `status` says which
                     // are not due yet.
                     not_due: 0,
+                    not_read: super::status::folders_not_read(&rubric.id, &sessions, &args.sessions),
                 },
             );
             if why.is_empty() {

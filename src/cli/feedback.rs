@@ -64,6 +64,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
                 results.iter().filter(|c| c.certain_without_mark()).count(),
             ),
             not_due: 0,
+            not_read: super::status::folders_not_read(&rubric.id, &sessions, &args.sessions),
         },
     );
     // Candidate ids are plain (letters, digits, - _ .), so safe file names.

@@ -322,7 +322,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         &moderation,
         &decisions,
         incomplete,
-        &not_due,
+        (&not_due, folders_not_read(&rubric.id, &sessions, &args.sessions)),
     );
     let results = Results {
         held: &held,
@@ -704,7 +704,7 @@ fn why_not_final(
     moderation: &Moderation,
     decisions: &osce::results::decisions::Decisions,
     incomplete: (usize, usize),
-    not_due: &NotDue,
+    (not_due, not_read): (&NotDue, usize),
 ) -> Vec<String> {
     osce::results::finality::not_final(
         rubric,
@@ -716,6 +716,7 @@ fn why_not_final(
             incomplete: incomplete.0,
             without_mark: without_mark(rubric, incomplete.1),
             not_due: not_due.count(),
+            not_read,
         },
     )
 }
@@ -2874,6 +2875,27 @@ fn hint_folders(id: &str, folders: &[PathBuf]) -> Vec<PathBuf> {
 /// that holds none of assessment `id` (named a level too high or too low,
 /// or the wrong folder), with what is there instead, one a line; empty
 /// when every folder holds some.
+/// How many of the folders named [`folders_without`] says were not read.
+pub(super) fn folders_not_read(
+    id: &str,
+    sessions: &super::collect::Sessions,
+    folders: &[std::path::PathBuf],
+) -> usize {
+    if sessions.stored.is_some() {
+        return 0;
+    }
+    folders
+        .iter()
+        .filter(|f| {
+            if f.join(id).is_dir() {
+                !examiners_straight_in(id, f).is_empty()
+            } else {
+                folders.len() > 1
+            }
+        })
+        .count()
+}
+
 pub(super) fn folders_without(
     id: &str,
     sessions: &super::collect::Sessions,
@@ -3428,7 +3450,14 @@ impl<'a> Watcher<'a> {
             &moderation,
             &decisions,
             incomplete,
-            &not_due,
+            (
+                &not_due,
+                if m.candidates.is_empty() {
+                    0
+                } else {
+                    folders_not_read(&rubric.id, &folders, &folders.folders)
+                },
+            ),
         );
         let results = Results {
             held: &held,

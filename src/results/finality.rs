@@ -16,6 +16,10 @@ pub struct Pending {
     /// How many of the sheets not in belong to rounds not begun yet, by the
     /// roster's circuit start times.
     pub not_due: usize,
+    /// How many of the folders named were not read: holding none of the
+    /// assessment's sheets (a laptop's folder named a level too high, say),
+    /// or examiners' folders outside the assessment's folder.
+    pub not_read: usize,
 }
 
 /// Why the results are not yet final, each reason in words, most pressing
@@ -44,9 +48,18 @@ pub fn not_final(
         incomplete,
         without_mark,
         not_due,
+        not_read,
     } = counts;
     let n = crate::base::text::plural;
     let mut why = Vec::new();
+    if not_read > 0 {
+        why.push(format!(
+            "{} named {} not read (\"Not read\" says which, and the folder to give instead): the sheets there are not \
+             counted, so every result may not be here",
+            n(not_read, "folder", "folders"),
+            if not_read == 1 { "was" } else { "were" }
+        ));
+    }
     let unreadable = decisions.problems.len().saturating_sub(decisions.other_versions);
     if unreadable > 0 {
         why.push(format!(
