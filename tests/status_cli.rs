@@ -2107,6 +2107,43 @@ fn a_candidate_an_id_a_typo_away_but_wholly_another_by_name_is_not_pointed_at() 
     assert!(!out.contains("looks like the roster's C001"), "{out}");
 }
 
+/// A candidate left off the roster, marked at every station as the
+/// roster's candidates are: status must not take them for a mistyped id
+/// of a roster candidate two characters away (`SIM00047` and `SIM00013`,
+/// each with their own sheets), nor of one a character away who is
+/// marked at each of their stations already, and offer to void their
+/// sheets.
+#[test]
+fn a_candidate_left_off_the_roster_is_not_taken_for_a_typo_of_another() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    for station in ["shoulder", "knee"] {
+        for c in ["SIM00013", "SIM00047", "C001", "C011"] {
+            write_sheet(&a, OSCE, station, c, "E01@lap", true, vec![]);
+        }
+    }
+    let roster = d.sub("r").join("roster.csv");
+    std::fs::write(
+        &roster,
+        "candidate_id,name\nSIM00013,Name of SIM00013\nC001,Name of C001\n",
+    )
+    .expect("roster");
+    let (code, out) = status(&[
+        OSCE,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        "--roster",
+        roster.to_str().expect("utf-8"),
+        "--problems",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("SIM00047 Name of SIM00047: sheets at shoulder, knee"),
+        "{out}"
+    );
+    assert!(!out.contains("looks like the roster's"), "{out}");
+}
+
 /// The bundled roster with a start time for each circuit: circuit A began
 /// 20 minutes ago (rounds of 13 minutes: round 2 under way), circuit B
 /// begins in three hours.

@@ -91,9 +91,32 @@ fn is_reserved(id: &str) -> bool {
             && stem[3] != b'0')
 }
 
+/// Whether candidate id `a` is `b` with one typo: a character wrong,
+/// missing or extra, or two neighbours swapped (`SIM0007` for `SIM00007`,
+/// `C021` for `C012`), case aside. Two typos in an id of a few characters
+/// are another candidate's id (`SIM00047` and `SIM00013`), not a slip.
+pub fn a_typo_away(a: &str, b: &str) -> bool {
+    crate::rubric::edit_distance(&a.to_lowercase(), &b.to_lowercase()) <= 1
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{check_id, normalise};
+    use super::{a_typo_away, check_id, normalise};
+
+    #[test]
+    fn one_typo_is_a_typo_two_are_another_id() {
+        for (a, b) in [
+            ("SIM0007", "SIM00007"),
+            ("C021", "C012"),
+            ("c001", "C002"),
+            ("C001", "C001x"),
+        ] {
+            assert!(a_typo_away(a, b), "{a} {b}");
+        }
+        for (a, b) in [("SIM00047", "SIM00013"), ("C001", "C010x"), ("AB12", "BA21")] {
+            assert!(!a_typo_away(a, b), "{a} {b}");
+        }
+    }
 
     #[test]
     fn plain_ids_only() {

@@ -1477,8 +1477,26 @@ fn marked_lookalike<'a>(m: &'a Matrix, marked: &str) -> Option<(&'a str, bool)> 
         .and_then(|n| listed().find(|r| name(r).as_ref() == Some(n)))
         .map(|r| (r, true))
         .or_else(|| {
-            osce::rubric::did_you_mean(marked, listed().filter(|r| !m.names_differ_wholly(marked, r)))
-                .map(|r| (r, false))
+            // An id a typo away (one character wrong, missing, extra, or two
+            // swapped), whose candidate is not marked yet at one at least of
+            // the stations marked under it: a sheet's id mistyped leaves the
+            // candidate's own sheet missing there.
+            let marked_at: Vec<&String> = m
+                .stations
+                .iter()
+                .filter(|s| m.cell(marked, s).is_some_and(|c| !c.sheets.is_empty()))
+                .collect();
+            osce::rubric::did_you_mean(
+                marked,
+                listed().filter(|r| {
+                    !m.names_differ_wholly(marked, r)
+                        && marked_at
+                            .iter()
+                            .any(|s| m.cell(r, s).is_none_or(|c| c.sheets.is_empty()))
+                }),
+            )
+            .filter(|r| osce::base::ids::a_typo_away(marked, r))
+            .map(|r| (r, false))
         })
 }
 

@@ -1520,6 +1520,7 @@ impl Matrix {
                         .copied()
                         .filter(|r| !taken.contains(r) && !self.names_differ_wholly(marked, r)),
                 )
+                .filter(|r| crate::base::ids::a_typo_away(marked, r))
             });
             if let Some(r) = found {
                 taken.insert(r);
