@@ -198,9 +198,11 @@ fn a_clean_cohort_exits_zero_lists_amendments_and_reads_the_same_in_any_folder_o
         &out,
         &[
             "3 journals, 42 records, 1 amendment, 0 problems: 0 errors, 0 warnings.",
-            "Amendments (1):\n  C001 at knee, examiner E02 on lap-b: amended by E02 on lap-b at 2026-11-23 10:40:00 UTC, \
+            "Amendments (1; results as the laptop recorded them when submitted):\n  C001 at knee, examiner E02 on lap-b: amended by E02 on lap-b at 2026-11-23 10:40:00 UTC, \
              reason \"Mark entered against the wrong item\"; was PASS 20/20, resubmitted FAIL 0/20 at 2026-11-23 10:42:00 UTC",
-            "Submissions (4):",
+            "Submissions (4; each with the score and result the laptop recorded when it was submitted, under the \
+             rubric's own pass marks: results.csv from osce export gives each station's result under the pass \
+             marks in force):",
             "C001 at knee, examiner E02 on lap-b: FAIL 0/20 submitted by E02 on lap-b at 2026-11-23 10:42:00 UTC, record 16 (after an amendment)",
             "Every journal checks: nothing wrong found.",
         ],

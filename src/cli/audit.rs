@@ -318,7 +318,11 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, checks: Optio
         }
     }
 
-    let _ = writeln!(out, "\nAmendments ({}):", report.amendments.len());
+    let _ = writeln!(
+        out,
+        "\nAmendments ({}; results as the laptop recorded them when submitted):",
+        report.amendments.len()
+    );
     if report.amendments.is_empty() {
         let _ = writeln!(out, "  none");
     }
@@ -341,7 +345,15 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, checks: Optio
         let _ = writeln!(out, "    record {} of {}", a.seq, a.path.display());
     }
 
-    let _ = writeln!(out, "\nSubmissions ({}):", report.submissions.len());
+    // Each result as the laptop scored it when submitted: under the
+    // rubric's own pass marks, not those adopted since.
+    let _ = writeln!(
+        out,
+        "\nSubmissions ({}; each with the score and result the laptop recorded when it was submitted, under the \
+         rubric's own pass marks: results.csv from osce export gives each station's result under the pass marks \
+         in force):",
+        report.submissions.len()
+    );
     if report.submissions.is_empty() {
         let _ = writeln!(out, "  none");
     }
