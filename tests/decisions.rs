@@ -625,6 +625,50 @@ fn an_absence_is_never_shown_as_marks_of_zero() {
     assert_eq!(knee(&after), "Absent: counted as not passed.");
 }
 
+/// A decision that replaces another's in force says so, with who took
+/// the earlier one and why, so that nobody overrides a colleague unawares.
+#[test]
+fn a_decision_replacing_anothers_says_so() {
+    let d = Dir::new("decide-replaces");
+    let folder = d.sub("s");
+    absent_at_the_knee(&folder);
+    let f = s(&folder);
+    let export = d.0.join("export");
+    fail_the_absence_and_export(f, OSCE, "knee", &export);
+    let deferred = |dry: bool| {
+        let mut args = vec![
+            "decide",
+            "absence",
+            OSCE,
+            "--sessions",
+            f,
+            "--candidate",
+            "C001",
+            "--station",
+            "knee",
+            "--deferred",
+            "--by",
+            "Dr Other",
+            "--reason",
+            "Mitigating circumstances accepted",
+        ];
+        if dry {
+            args.push("--dry-run");
+        }
+        osce(&args)
+    };
+    for dry in [true, false] {
+        let (code, out) = deferred(dry);
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains(
+                "It replaces the decision in force: C001 at knee: the absence counts as a fail (by Exam board, "
+            ) && out.contains(": No mitigating circumstances)"),
+            "{out}"
+        );
+    }
+}
+
 /// C001's absence from `station` decided as a fail; the results.csv then
 /// exported to `export`.
 fn fail_the_absence_and_export(f: &str, rubric: &str, station: &str, export: &Path) -> Vec<Vec<String>> {

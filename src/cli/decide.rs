@@ -463,6 +463,14 @@ pub fn run(decide: &Decide) -> ExitCode {
         Some((c, s)) => outln!("Decision on {c} at {s}: {}.", entry.decision.words()),
         None => outln!("Decision: {}.", entry.decision.words()),
     }
+    // Another's decision (or one's own, said otherwise) on the same thing
+    // is replaced: said, so that nobody overrides a colleague unawares.
+    if let Some(earlier) = loaded.decisions.replaced_by(&entry.decision) {
+        outln!(
+            "  It replaces the decision in force: {} (both stay in the journals; osce decide list shows them)",
+            earlier.line()
+        );
+    }
     if let Some(path) = journal_named(&loaded, &entry.decision) {
         let from = common
             .archive

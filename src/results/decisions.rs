@@ -440,6 +440,13 @@ pub struct Held {
 }
 
 impl Decisions {
+    /// The decision in force that `ruling` would replace: the latest on the
+    /// same subject, where there is one.
+    pub fn replaced_by(&self, ruling: &Ruling) -> Option<&Made> {
+        let subject = ruling.subject();
+        self.made.iter().rfind(|m| m.entry.decision.subject() == subject)
+    }
+
     /// The decisions in force: the latest on each subject.
     pub fn in_force(&self) -> Vec<&Made> {
         let mut latest: BTreeMap<String, &Made> = BTreeMap::new();
