@@ -253,6 +253,35 @@ fn complete_cohort_exits_zero_and_folders_combine_in_any_order() {
         String::from_utf8_lossy(&export.stderr).into_owned() + &String::from_utf8_lossy(&export.stdout);
     assert_eq!(export.status.code(), Some(1), "{said}");
     assert!(said.contains("1 folder named was not read"), "{said}");
+    // A candidate's sheets come in after the board adopted the pass marks:
+    // adopted over other sheets than these, so not final until the board
+    // adopts again (the same record, here).
+    for station in all_stations(OSCE) {
+        write_sheet(&a, OSCE, &station, "C003", "E1@lap", true, vec![]);
+    }
+    let both = [a.to_str().expect("utf-8"), b.to_str().expect("utf-8")];
+    let changed = "sheets were submitted, amended or added after the pass marks in force were adopted (";
+    let (code, out) = status(&[OSCE, "--sessions", both[0], both[1]]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(changed), "{out}");
+    let record = a.with_extension("standards.json");
+    let (code, said) = common::run_osce(&[
+        "decide",
+        "pass-marks",
+        OSCE,
+        "--sessions",
+        both[0],
+        both[1],
+        "--record",
+        record.to_str().expect("utf-8"),
+        "--by",
+        "Exam board",
+        "--reason",
+        "Adopted at the board",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let (_, out) = status(&[OSCE, "--sessions", both[0], both[1]]);
+    assert!(!out.contains(changed), "{out}");
 }
 
 #[test]

@@ -377,6 +377,21 @@ pub fn set_from_other_sheets(
     })
 }
 
+/// Whether the sheets are other than those of fingerprint `then` (a sheet
+/// submitted, amended or added since), but for the sheets that enter no
+/// standard setting (`moderation_only`, asked for only where they differ).
+pub fn sheets_changed_since(
+    then: &str,
+    cohort: &Cohort,
+    moderation_only: impl FnOnce() -> Vec<usize>,
+) -> bool {
+    if then == fingerprint(cohort) {
+        return false;
+    }
+    let aside = moderation_only();
+    aside.is_empty() || then != fingerprint_of(cohort, &aside)
+}
+
 /// What to do where the pass marks adopted were set from other sheets.
 pub const SET_AGAIN: &str = "if the board meant pass marks from these sheets, set them again (osce report \
                              --save-standards FILE) and adopt that record instead (osce decide pass-marks --record FILE)";

@@ -1357,7 +1357,10 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                     }
                 );
             }
-            Ok(Ruling::PassMarks { record })
+            Ok(Ruling::PassMarks {
+                record,
+                over: Some(osce::analysis::standards::fingerprint(&l.cohort)),
+            })
         }
         Decide::List { .. } | Decide::Components { .. } | Decide::Held { .. } => {
             Err(Refusal::Choose("nothing to decide"))

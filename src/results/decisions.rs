@@ -148,7 +148,16 @@ pub enum Ruling {
     },
     /// The pass marks adopted, station by station: the record `osce report
     /// --save-standards` wrote.
-    PassMarks { record: StandardsRecord },
+    PassMarks {
+        record: StandardsRecord,
+        /// The fingerprint of the sheets when it was adopted
+        /// ([`crate::analysis::standards::fingerprint`]): sheets submitted,
+        /// amended or added after it keep the results from final until the
+        /// board adopts pass marks again. Absent from decisions recorded
+        /// before osce kept it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        over: Option<String>,
+    },
     /// A candidate's result in a component assessed outside the stations
     /// (a written paper, an essay, the logbook), from `source`.
     Component {
@@ -336,7 +345,7 @@ impl Ruling {
                 ),
             },
             Ruling::StationResult { result, .. } => format!("the station's result is {}", result.label()),
-            Ruling::PassMarks { record } => format!(
+            Ruling::PassMarks { record, .. } => format!(
                 "the standard-set pass marks of {} adopted ({})",
                 record.time.format("%Y-%m-%d %H:%M UTC"),
                 record_details(record)
@@ -525,9 +534,18 @@ impl Decisions {
     }
 
     /// The pass marks adopted, if any.
+    /// The fingerprint of the sheets when the pass marks in force were
+    /// adopted, where the decision keeps it.
+    pub fn pass_marks_adopted_over(&self) -> Option<&str> {
+        self.in_force().into_iter().find_map(|m| match &m.entry.decision {
+            Ruling::PassMarks { over, .. } => over.as_deref(),
+            _ => None,
+        })
+    }
+
     pub fn pass_marks(&self) -> Option<(&Made, &StandardsRecord)> {
         self.in_force().into_iter().find_map(|m| match &m.entry.decision {
-            Ruling::PassMarks { record } => Some((m, record)),
+            Ruling::PassMarks { record, .. } => Some((m, record)),
             _ => None,
         })
     }

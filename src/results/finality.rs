@@ -293,6 +293,22 @@ pub fn not_final(
             }
         ));
     }
+    // Sheets submitted, amended or added after the pass marks were adopted:
+    // the board adopted them over other sheets than these.
+    if let (Some((made, _)), Some(then)) = (decisions.pass_marks(), decisions.pass_marks_adopted_over())
+        && crate::analysis::standards::sheets_changed_since(then, cohort, || {
+            moderation.referral_sheets(rubric, cohort, m)
+        })
+    {
+        why.push(format!(
+            "sheets were submitted, amended or added after the pass marks in force were adopted ({}, by {}): the \
+             board adopted them over other sheets than these. Set them again from these sheets (osce report \
+             --save-standards FILE) and adopt that record (osce decide pass-marks --record FILE), or adopt the \
+             same record again if the board means it to stand",
+            made.time.format("%Y-%m-%d %H:%M UTC"),
+            made.entry.by
+        ));
+    }
     if incomplete > 0 {
         why.push(format!(
             "{} INCOMPLETE (results.csv from osce export says why for each)",
