@@ -4739,6 +4739,67 @@ fn another_examiners_unfinished_sheet_is_not_resumed_under_their_name() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An examiner at the knee of a station circuit whose laptop crashed
+/// resumes their sheet from the home screen's list: it resumes in the
+/// circuit the home screen remembers (so that the rounds go on after it,
+/// and no other station's sheet opens), and the circuit is remembered
+/// still. A sheet of another station than the circuit's is resumed
+/// alone, candidate by candidate, the circuit remembered as it was.
+#[test]
+fn a_sheet_resumed_from_the_list_stays_in_its_station_circuit() {
+    use osce::tui::marking::home::{Field, HomeOutcome};
+    let dir = temp_dir();
+    let rubrics = dir.join("rubrics");
+    std::fs::create_dir_all(&rubrics).expect("rubrics folder");
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron").expect("rubric");
+    std::fs::write(rubrics.join("a.ron"), &text).expect("a");
+    let store = unfinished_knee_sheet_of_e50(&dir, &text);
+    let mut exec = Executor::new(store, "lap1".into(), Box::new(t0));
+    let label = exec.home(&rubrics, "E50").rubrics[0].label.clone();
+    let remembered = osce::tui::remember::Remembered {
+        rubric: label,
+        examiner: "E50".into(),
+        circuit: true,
+        roster: "rubrics/msk-ultrasound-osce.roster.csv".into(),
+        circuit_name: "A".into(),
+        station: "knee".into(),
+    };
+    let mut home = exec.home(&rubrics, "E50");
+    home.remember(&remembered);
+    home.focus = Field::Resume;
+    match home.update(Action::Enter) {
+        HomeOutcome::Launch(l) => {
+            assert!(l.circuit, "{l:?}");
+            assert_eq!(l.station.as_deref(), Some("knee"));
+            assert_eq!(l.roster, "rubrics/msk-ultrasound-osce.roster.csv");
+            assert_eq!(l.circuit_name, "A");
+            assert_eq!(home.remembered(&l), remembered);
+        }
+        _ => panic!("resumed: {:?}", home.error),
+    }
+    // The home screen set for the circuit at another station: the knee
+    // sheet alone, and the circuit at the shoulder still remembered.
+    let at_shoulder = osce::tui::remember::Remembered {
+        station: "shoulder".into(),
+        ..remembered
+    };
+    let mut home = exec.home(&rubrics, "E50");
+    home.remember(&at_shoulder);
+    home.focus = Field::Resume;
+    match home.update(Action::Enter) {
+        HomeOutcome::Launch(l) => {
+            assert!(!l.circuit, "{l:?}");
+            assert_eq!(
+                (l.candidate_id.as_str(), l.station.as_deref()),
+                ("C700", Some("knee"))
+            );
+            assert_eq!(home.remembered(&l), at_shoulder);
+        }
+        _ => panic!("resumed: {:?}", home.error),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A candidate failed on a critical item with a high total: the next
 /// candidate's confirmation gives the one before's FAIL with its reason,
 /// at 80×24 as at 120×40, the keys still on screen.

@@ -65,6 +65,10 @@ pub struct Launch {
     pub station: Option<String>,
     /// The roster's circuit, in circuit mode (empty: the roster's only one).
     pub circuit_name: String,
+    /// An unfinished sheet resumed from the list, outside the circuit the
+    /// home screen is set for: the fields are remembered as they are, not
+    /// as this launch's.
+    pub resumed: bool,
 }
 
 /// What a key on the home screen comes to.
@@ -187,8 +191,29 @@ impl Home {
         );
     }
 
-    /// What to remember of a launch.
+    /// What to remember of a launch. A sheet resumed from the list leaves
+    /// what the fields say (a station circuit, its roster) to remember, so
+    /// that Start after it goes on as before.
     pub fn remembered(&self, launch: &Launch) -> crate::tui::remember::Remembered {
+        if launch.resumed {
+            return crate::tui::remember::Remembered {
+                rubric: self
+                    .rubrics
+                    .get(self.rubric)
+                    .map(|c| c.label.clone())
+                    .unwrap_or_default(),
+                examiner: launch.examiner.clone(),
+                circuit: self.circuit,
+                roster: text(&self.roster),
+                circuit_name: text(&self.circuit_name),
+                station: self
+                    .rubrics
+                    .get(self.rubric)
+                    .and_then(|c| c.stations.get(self.station))
+                    .map(|(id, _)| id.clone())
+                    .unwrap_or_default(),
+            };
+        }
         crate::tui::remember::Remembered {
             rubric: self
                 .rubrics
@@ -398,6 +423,7 @@ impl Home {
             roster,
             station,
             circuit_name: text(&self.circuit_name),
+            resumed: false,
         })
     }
 
@@ -417,6 +443,34 @@ impl Home {
             self.focus = Field::Examiner;
             return HomeOutcome::Nothing;
         }
+        // A sheet of the station circuit the home screen is set for (this
+        // rubric, a roster, this station: as remembered from before a
+        // crash): resumed in that circuit, as Start resumes it, so that the
+        // rounds go on after it and nobody's marks go on another
+        // station's sheet.
+        let roster = text(&self.roster);
+        let station_set = self
+            .rubrics
+            .get(self.rubric)
+            .and_then(|c| c.stations.get(self.station))
+            .map(|(id, _)| id.as_str());
+        if self.circuit
+            && self.rubric == u.rubric
+            && !roster.is_empty()
+            && station_set == Some(u.station.as_str())
+        {
+            return HomeOutcome::Launch(Launch {
+                rubric: u.rubric,
+                examiner: u.examiner.clone(),
+                circuit: true,
+                candidate_id: String::new(),
+                candidate_name: String::new(),
+                roster,
+                station: Some(u.station.clone()),
+                circuit_name: text(&self.circuit_name),
+                resumed: false,
+            });
+        }
         HomeOutcome::Launch(Launch {
             rubric: u.rubric,
             examiner: u.examiner.clone(),
@@ -426,6 +480,7 @@ impl Home {
             roster: String::new(),
             station: Some(u.station.clone()),
             circuit_name: String::new(),
+            resumed: true,
         })
     }
 }
