@@ -1359,7 +1359,10 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             }
             Ok(Ruling::PassMarks {
                 record,
-                over: Some(osce::analysis::standards::fingerprint(&l.cohort)),
+                over: Some(osce::results::decisions::AdoptedOver {
+                    fingerprint: osce::analysis::standards::fingerprint(&l.cohort),
+                    sheets: l.cohort.sheets.len(),
+                }),
             })
         }
         Decide::List { .. } | Decide::Components { .. } | Decide::Held { .. } => {

@@ -79,6 +79,14 @@ impl SheetRef {
     }
 }
 
+/// The sheets pass marks were adopted over: their fingerprint
+/// ([`crate::analysis::standards::fingerprint`]) and how many there were.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdoptedOver {
+    pub fingerprint: String,
+    pub sheets: usize,
+}
+
 /// What a station's result was decided over: the sheets that counted
 /// there, and whether the markers' agreed mark was recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,13 +158,12 @@ pub enum Ruling {
     /// --save-standards` wrote.
     PassMarks {
         record: StandardsRecord,
-        /// The fingerprint of the sheets when it was adopted
-        /// ([`crate::analysis::standards::fingerprint`]): sheets submitted,
-        /// amended or added after it keep the results from final until the
-        /// board adopts pass marks again. Absent from decisions recorded
-        /// before osce kept it.
+        /// The sheets it was adopted over: sheets submitted, amended or
+        /// added after it keep the results from final until the board
+        /// adopts pass marks again. Absent from decisions recorded before
+        /// osce kept it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        over: Option<String>,
+        over: Option<AdoptedOver>,
     },
     /// A candidate's result in a component assessed outside the stations
     /// (a written paper, an essay, the logbook), from `source`.
@@ -536,9 +543,9 @@ impl Decisions {
     /// The pass marks adopted, if any.
     /// The fingerprint of the sheets when the pass marks in force were
     /// adopted, where the decision keeps it.
-    pub fn pass_marks_adopted_over(&self) -> Option<&str> {
+    pub fn pass_marks_adopted_over(&self) -> Option<&AdoptedOver> {
         self.in_force().into_iter().find_map(|m| match &m.entry.decision {
-            Ruling::PassMarks { over, .. } => over.as_deref(),
+            Ruling::PassMarks { over, .. } => over.as_ref(),
             _ => None,
         })
     }

@@ -294,9 +294,12 @@ pub fn not_final(
         ));
     }
     // Sheets submitted, amended or added after the pass marks were adopted:
-    // the board adopted them over other sheets than these.
+    // the board adopted them over other sheets than these. Fewer sheets
+    // than then (a folder of the exam's read alone) changes no pass mark:
+    // the warning every command gives says so.
     if let (Some((made, _)), Some(then)) = (decisions.pass_marks(), decisions.pass_marks_adopted_over())
-        && crate::analysis::standards::sheets_changed_since(then, cohort, || {
+        && cohort.sheets.len() >= then.sheets
+        && crate::analysis::standards::sheets_changed_since(&then.fingerprint, cohort, || {
             moderation.referral_sheets(rubric, cohort, m)
         })
     {
