@@ -826,6 +826,51 @@ fn an_agreed_mark_after_the_exam_leads_decision_holds_it_for_review() {
     assert_eq!(final_result(), "FAIL");
 }
 
+/// Two markers give full marks to every item they observed; one could not
+/// observe two items. They agree: no discrepancy, and the station's score
+/// is full marks, each marker taken in proportion to what they observed
+/// (not 7 of 9 averaged with 9 of 9, two marks apart).
+#[test]
+fn markers_who_observed_different_items_are_compared_in_proportion() {
+    let d = Dir::new("mod-not-observed");
+    let s = d.sub("s");
+    sheet(&s, FCA, "case-1", "C001", "E01@lap1", Marks::Top, true, 0);
+    sheet(&s, FCA, "case-1", "C001", "E02@lap2", Marks::Top, false, 1);
+    let not_observed = |item: &str| Event::Mark {
+        item: item.into(),
+        level: None,
+        label: "not observed".into(),
+        late: false,
+    };
+    append(
+        &s,
+        FCA,
+        "case-1",
+        "C001",
+        "E02@lap2",
+        vec![
+            not_observed("communication"),
+            not_observed("scope"),
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: StationOutcome::Pass,
+            },
+        ],
+    );
+    let l = load_all(FCA, std::slice::from_ref(&s));
+    let st = &of(&l, "C001").stations["case-1"];
+    assert!(!st.over_threshold, "{:?}", st.note);
+    assert_eq!(st.discrepancy, Some(0.0), "{:?}", st.note);
+    assert_eq!((st.result.score, st.result.max), (9.0, 9.0), "{:?}", st.note);
+    assert_eq!(st.result.outcome, StationOutcome::Pass, "{:?}", st.result.reasons);
+    let note = st.note.clone().unwrap_or_default();
+    assert!(
+        note.contains("E02 7 of the 7 marks observed, 9 of 9 in proportion"),
+        "{note}"
+    );
+}
+
 #[test]
 fn a_third_marker_decides_a_discrepancy_over_the_threshold() {
     let d = Dir::new("mod-third");

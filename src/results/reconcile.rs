@@ -1467,7 +1467,22 @@ fn reconcile(
             score_or_missing(rubric, station, Some(&sheet_marks(cohort, i, decided)), standards);
         each.push((sheet.key.examiner.clone(), result));
     }
-    let markers: Vec<(String, f64)> = each.iter().map(|(e, r)| (e.clone(), r.score)).collect();
+    // Where a marker did not observe items another did, each marker's
+    // score out of what they observed is taken in proportion to the
+    // station's maximum: 6 of the 6 marks observed is 9 of 9, not 3 marks
+    // below the 9 of 9 of a marker who observed every item.
+    let nominal = rubric.station_max(station);
+    let observed_differs = each
+        .iter()
+        .any(|(_, r)| (r.max - each[0].1.max).abs() > crate::rubric::EPSILON);
+    let on_station = |r: &StationResult| {
+        if observed_differs && r.max > 0.0 {
+            r.score * nominal / r.max
+        } else {
+            r.score
+        }
+    };
+    let markers: Vec<(String, f64)> = each.iter().map(|(e, r)| (e.clone(), on_station(r))).collect();
     let third_marking = rubric.double_marking.reconcile == Reconcile::ThirdMarker && each.len() >= 3;
     let pair = if third_marking {
         &markers[..2]
@@ -1483,10 +1498,29 @@ fn reconcile(
         FixedMark::Percent(p) => p / 100.0 * max,
     });
     let over = threshold.is_none_or(|t| discrepancy > t + crate::rubric::EPSILON) && discrepancy > 0.0;
-    let who: Vec<String> = markers
-        .iter()
-        .map(|(e, s)| format!("{e} {}", fmt_marks(*s)))
-        .collect();
+    let who: Vec<String> = if observed_differs {
+        each.iter()
+            .zip(&markers)
+            .map(|((e, r), (_, s))| {
+                if (r.max - nominal).abs() > crate::rubric::EPSILON {
+                    format!(
+                        "{e} {} of the {} marks observed, {} of {} in proportion",
+                        fmt_marks(r.score),
+                        fmt_marks(r.max),
+                        fmt_marks(*s),
+                        fmt_marks(nominal)
+                    )
+                } else {
+                    format!("{e} {}", fmt_marks(*s))
+                }
+            })
+            .collect()
+    } else {
+        markers
+            .iter()
+            .map(|(e, s)| format!("{e} {}", fmt_marks(*s)))
+            .collect()
+    };
     let rule = rubric.double_marking.reconcile;
     let all_decided = each
         .iter()
@@ -1573,6 +1607,12 @@ fn reconcile(
     let mut result = each[0].1.clone();
     let mean = markers.iter().map(|m| m.1).sum::<f64>() / markers.len() as f64;
     result.score = mean;
+    // Taken in proportion, the score is out of the station's maximum, and
+    // so is its pass mark.
+    if observed_differs {
+        result.max = nominal;
+        result.pass_mark = crate::scoring::applied_pass_mark(rubric, station, &result, standards).ok();
+    }
     // Each critical item failed by any marker, once.
     result.critical_fails.clear();
     for f in each.iter().flat_map(|(_, r)| &r.critical_fails) {
