@@ -152,7 +152,8 @@ fn record(
         .unwrap_or_else(|| format!("the logbook gate, from {}", args.file.display()));
     if args.sessions.is_empty() && args.archive.is_none() {
         errln!(
-            "error: --record needs the exam's sheets: give --sessions DIR... (the laptops' folders) or --archive              ARCHIVE (with --into DIR); nothing was recorded"
+            "error: --record needs the exam's sheets: give --sessions DIR... (the laptops' folders) or --archive \
+             ARCHIVE (with --into DIR); nothing was recorded"
         );
         return ExitCode::from(EXIT_USAGE);
     }

@@ -107,6 +107,11 @@ pub fn session(
             let candidates = from_roster(roster, queue.iter().map(|q| q.candidate).collect());
             if candidates.is_empty() {
                 return Err(match circuit {
+                    Some(c) if roster.circuits().is_empty() => format!(
+                        "no candidate in the roster is in circuit \"{c}\": the roster names no circuits (it has no \
+                         circuit column), so leave the circuit out (clear the Circuit field, or osce score ... \
+                         without --circuit)"
+                    ),
                     Some(c) => format!(
                         "no candidate in the roster is in circuit \"{c}\"; its circuits are {}",
                         rubric::one_of(&roster.circuits())
