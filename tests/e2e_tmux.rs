@@ -968,7 +968,7 @@ fn a_pause_and_an_amendment_survive_kill_9() {
     assert!(
         screen
             .lines()
-            .any(|l| l.contains("2 Selects a high-fre") && l.contains("Not done") && !l.contains("late")),
+            .any(|l| l.contains("2 Selects a high-fre") && l.contains("[0] 0/2") && !l.contains("late")),
         "the amended mark is kept:\n{screen}"
     );
     t.keys(&["s"]);

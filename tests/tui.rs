@@ -3337,6 +3337,39 @@ fn mark_all_and_submit(h: &mut Harness, level: char) {
     h.key(KeyCode::Char('y'));
 }
 
+/// At 80×24 the items list gives each item's text the room to tell them
+/// apart: where the level labels ("Not yet competent") would cut the text
+/// to a few words, each level is its key, as the Level pane lists it. At
+/// 120 columns the labels are shown.
+#[test]
+fn at_80_columns_the_items_text_is_not_cut_for_the_level_labels() {
+    let mut h = practical(&[("C001", "Aisha Khan")]);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    h.chars("110");
+    let screen = h.render(80, 24);
+    let row = |text: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(text))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        row("Chooses probe, preset and pat").contains("[0] 0/1"),
+        "{screen}"
+    );
+    assert!(
+        row("Confirms patient identity and").contains("[1] 1/1"),
+        "{screen}"
+    );
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Chooses probe, preset and patient positi… Not yet competent 0/1"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn the_end_of_a_candidates_marking_shows_their_provisional_result_and_its_reasons() {
     let mut h = practical(&[("C001", "Aisha Khan"), ("C002", "Ben Okafor")]);

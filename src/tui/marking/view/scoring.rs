@@ -414,7 +414,15 @@ fn render_header(
     frame.render_widget(Paragraph::new(timer_lines), right);
 }
 
-fn item_row_text(sheet: &Sheet, rubric: &Rubric, item: &crate::rubric::Item) -> (String, String) {
+/// An item's row: the level given (its label; with `short`, its key, as
+/// the Level pane lists it, where the labels would leave the items' text
+/// too little room) and the marks it gives.
+fn item_row_text(
+    sheet: &Sheet,
+    rubric: &Rubric,
+    item: &crate::rubric::Item,
+    short: bool,
+) -> (String, String) {
     let scale = rubric.scale(item.scale);
     match sheet.state.mark(&item.id) {
         None => match sheet
@@ -422,17 +430,27 @@ fn item_row_text(sheet: &Sheet, rubric: &Rubric, item: &crate::rubric::Item) -> 
             .missing_reasons
             .get(&crate::store::Unmarked::item(&item.id))
         {
+            Some(_) if short => ("— (reason)".to_string(), String::new()),
             Some(_) => ("— (reason given)".to_string(), String::new()),
             None => ("—".to_string(), String::new()),
         },
         Some(m) => {
-            let late = if m.late { " (late)" } else { "" };
+            let late = match (m.late, short) {
+                (false, _) => "",
+                (true, false) => " (late)",
+                (true, true) => " late",
+            };
             match m.level {
+                None if short => (format!("not obs.{late}"), String::new()),
                 None => (format!("not observed{late}"), String::new()),
                 Some(l) => {
                     let level = &scale.levels[l];
                     (
-                        format!("{}{late}", level.label),
+                        if short {
+                            format!("[{l}]{late}")
+                        } else {
+                            format!("{}{late}", level.label)
+                        },
                         format!(
                             "{}/{}",
                             fmt_marks(level.mark * item.weight),
@@ -468,24 +486,43 @@ fn render_items(
     let mut lines = Vec::new();
     // The value and marks columns are as wide as what they show on screen,
     // and the item's text has the rest of the width.
-    let shown: Vec<(usize, &crate::rubric::Item, (String, String))> = station
-        .items
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(height)
-        .map(|(i, item)| (i, item, item_row_text(sheet, rubric, item)))
-        .collect();
-    let value_width = shown
-        .iter()
-        .map(|(_, _, (v, _))| v.chars().count())
-        .max()
-        .unwrap_or(1);
-    let marks_width = shown
-        .iter()
-        .map(|(_, _, (_, m))| m.chars().count())
-        .max()
-        .unwrap_or(0);
+    let row_texts = |short: bool| -> Vec<(usize, &crate::rubric::Item, (String, String))> {
+        station
+            .items
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(height)
+            .map(|(i, item)| (i, item, item_row_text(sheet, rubric, item, short)))
+            .collect()
+    };
+    let widths = |shown: &[(usize, &crate::rubric::Item, (String, String))]| {
+        let value = shown
+            .iter()
+            .map(|(_, _, (v, _))| v.chars().count())
+            .max()
+            .unwrap_or(1);
+        let marks = shown
+            .iter()
+            .map(|(_, _, (_, m))| m.chars().count())
+            .max()
+            .unwrap_or(0);
+        (value, marks)
+    };
+    // The prefix (pointer, critical mark, number) and the spaces between
+    // the columns.
+    const FIXED: usize = 7;
+    const ENOUGH: usize = 28;
+    let mut shown = row_texts(false);
+    let (mut value_width, mut marks_width) = widths(&shown);
+    // Where the level labels would leave an item's text cut short (at 80
+    // columns, "Explains the fre… Not yet competent"), each level is its
+    // key instead, as the Level pane lists them, and the text has the room.
+    let room = width.saturating_sub(FIXED + value_width + marks_width);
+    if room < ENOUGH && shown.iter().any(|(_, item, _)| item.text.chars().count() > room) {
+        shown = row_texts(true);
+        (value_width, marks_width) = widths(&shown);
+    }
     for (i, item, (value, marks)) in shown {
         let critical = if item.critical == Critical::No { " " } else { "!" };
         let pointer = if i == sheet.cursor { "▶" } else { " " };
