@@ -1011,6 +1011,8 @@ fn a_component_missed_is_recorded_absent_or_deferred_and_the_results_become_fina
     .expect("write");
     let (code, out) = decide_written(&rubric, &folder, &results, &[]);
     assert_eq!(code, 0, "{out}");
+    // The deferral is said as such, as status says it, not as INCOMPLETE.
+    assert!(out.contains("C003's written: INCOMPLETE → DEFERRED"), "{out}");
     let export = d.sub("export");
     let (code, out) = run_osce(&["export", &rubric, "--sessions", s(&folder), "--out", s(&export)]);
     assert_eq!(code, 0, "every result is final: {out}");

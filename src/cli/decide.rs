@@ -1619,6 +1619,9 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
         });
     }
     let after = results(l, &decisions)?;
+    // A component deferred is said so (its result is INCOMPLETE until the
+    // later sitting), as status says it.
+    let (deferred_before, deferred_after) = (l.decisions.components(), decisions.components());
     let mut lines = Vec::new();
     // A deferred candidate has no mark at this sitting; a module of
     // weighted components gives its module mark (what marks.csv uploads),
@@ -1673,12 +1676,17 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
         }
         // A component assessed outside the stations whose result changes
         // (a result recorded or corrected), in the rubric's order.
-        let part = |r: &CandidateResult, id: &str| {
+        let part = |r: &CandidateResult, id: &str, deferred: &osce::results::decisions::ComponentResults| {
+            let is_deferred = deferred
+                .get(&r.candidate)
+                .and_then(|c| c.get(id))
+                .is_some_and(|(v, _)| *v == osce::results::decisions::ComponentValue::Deferred);
             r.final_result
                 .components
                 .iter()
                 .find(|c| c.component == id)
                 .map(|c| match c.percent_words() {
+                    _ if is_deferred => "DEFERRED".to_string(),
                     Some(p) => format!("{} ({p}%)", c.outcome),
                     None => c.outcome.to_string(),
                 })
@@ -1691,7 +1699,7 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
             .filter(|p| p.stations.is_empty())
             .map(|p| &p.id)
         {
-            if let (Some(before), Some(after)) = (part(b, id), part(a, id))
+            if let (Some(before), Some(after)) = (part(b, id, &deferred_before), part(a, id, &deferred_after))
                 && before != after
             {
                 lines.push(format!("{}'s {id}: {before} → {after}", b.candidate));
