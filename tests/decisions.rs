@@ -2910,6 +2910,12 @@ fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
     assert!(!out.contains("Already decided"), "{out}");
     let (_, settled) = osce(&["status", OSCE, "--sessions", f]);
     assert!(!settled.contains("held for review"), "{settled}");
+    assert!(
+        settled.contains(
+            "its result decided by the exam lead (osce decide result), the third marker's sheet in view"
+        ),
+        "{settled}"
+    );
     let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out_dir), "--force"]);
     let table = rows(&out_dir.join("stations.csv"));
     let row = table.iter().find(|r| r[1] == "shoulder").expect("row");

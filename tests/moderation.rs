@@ -559,6 +559,78 @@ fn a_sheet_amended_after_sign_off_is_settled_by_the_exam_lead() {
     assert_eq!(rows[0][result], "PASS", "{rows:?}");
 }
 
+/// The exam lead decided a referred station's result, its third marker
+/// said not to be coming; the third marker's sheet comes after all: the
+/// decision is held for review, not kept over it.
+#[test]
+fn a_referred_third_markers_sheet_after_the_leads_decision_holds_it_for_review() {
+    let d = Dir::new("mod-refer-decided");
+    let s = d.sub("s");
+    let f = s.to_str().expect("utf-8");
+    candidate(&s, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "lower-limb",
+        Decision::Refer,
+        None,
+        "unclear images",
+    );
+    let (code, out) = run_osce(&[
+        "decide",
+        "result",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "lower-limb",
+        "--pass",
+        "--by",
+        "Lead",
+        "--reason",
+        "No third marker will come",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    sheet(
+        &s,
+        PRACTICAL,
+        "lower-limb",
+        "C001",
+        "E09@lap9",
+        Marks::Bottom,
+        true,
+        90,
+    );
+    let out_dir = d.0.join("out");
+    let (code, said) = run_osce(&[
+        "export",
+        PRACTICAL,
+        "--sessions",
+        f,
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1, "{said}");
+    let (h, rows) = read_csv(&out_dir.join("stations.csv"));
+    let at = |name: &str| h.iter().position(|x| x == name).expect(name);
+    let row = rows
+        .iter()
+        .find(|r| r[0] == "C001" && r[at("station_id")] == "lower-limb")
+        .unwrap_or_else(|| panic!("{said}"));
+    assert_eq!(row[at("final_result")], "INCOMPLETE", "{said}");
+    let (_, out) = run_osce(&["status", PRACTICAL, "--sessions", f]);
+    assert!(
+        out.contains(
+            "the exam lead decided its result (PASS) before another sheet (E09@lap9) came: held for review"
+        ),
+        "{out}"
+    );
+}
+
 #[test]
 fn a_referral_makes_room_for_a_third_marker_whose_result_counts() {
     let d = Dir::new("mod-refer");
@@ -824,6 +896,42 @@ fn an_agreed_mark_after_the_exam_leads_decision_holds_it_for_review() {
     let (code, out) = decide();
     assert_eq!(code, 0, "{out}");
     assert_eq!(final_result(), "FAIL");
+    let (_, out) = run_osce(&["status", FCA, "--sessions", f]);
+    assert!(
+        out.contains(
+            "its result decided by the exam lead (osce decide result), the markers' agreed mark in view"
+        ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("held for review") && !out.contains("decision stands"),
+        "{out}"
+    );
+    // A sheet amended after the decision: the marks it was decided over
+    // are not these, so it is held for review again.
+    append(
+        &s,
+        FCA,
+        "case-1",
+        "C001",
+        "E02@lap2",
+        vec![
+            Event::AmendStarted {
+                reason: "a mark entered against the wrong item".into(),
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: StationOutcome::Pass,
+            },
+        ],
+    );
+    assert_eq!(final_result(), "INCOMPLETE");
+    let (_, out) = run_osce(&["status", FCA, "--sessions", f]);
+    assert!(
+        out.contains("before an amendment of E02@lap2's sheet came: held for review"),
+        "{out}"
+    );
 }
 
 /// Two markers give full marks to every item they observed; one could not

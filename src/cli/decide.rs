@@ -782,7 +782,7 @@ fn held(common: &Common) -> ExitCode {
                     } else {
                         Proposed::Fail
                     },
-                    over: Some(decided_over(&l, d, &r.candidate, station)),
+                    over: Some(decided_over(&l, &r.candidate, station)),
                 })
         })
         .map(|ruling| entry(common, &l, by, reason, ruling))
@@ -1248,7 +1248,7 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 osce::results::reconcile::held_by_moderation(d)
                     || osce::results::reconcile::held_unmoderated(&l.rubric, d)
                     || osce::results::reconcile::awaiting_reconciliation(&l.rubric, d, agreed)
-                    || osce::results::reconcile::decision_overtaken(&d.decided, &l.cohort, &d.sheets, agreed)
+                    || osce::results::reconcile::decision_overtaken(&d.decided, &l.cohort, &sheets, agreed)
                         .is_some()
             });
             match l
@@ -1286,7 +1286,7 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 candidate: cell.candidate.clone(),
                 station: cell.station.clone(),
                 result,
-                over: detail.map(|d| decided_over(l, d, &cell.candidate, &cell.station)),
+                over: Some(decided_over(l, &cell.candidate, &cell.station)),
             })
         }
         Decide::PassMarks { record, .. } => {
@@ -1375,20 +1375,16 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
 /// What a station's result is decided over: its sheets now, and whether
 /// the markers' agreed mark is recorded. A third marker's sheet or an
 /// agreed mark that comes after holds the decision for review.
-fn decided_over(
-    l: &Loaded,
-    d: &osce::results::reconcile::StationDetail,
-    candidate: &str,
-    station: &str,
-) -> osce::results::decisions::DecidedOver {
+fn decided_over(l: &Loaded, candidate: &str, station: &str) -> osce::results::decisions::DecidedOver {
     let cell_sheets = l
         .matrix
         .cell(candidate, station)
         .map(|c| c.sheets.as_slice())
         .unwrap_or_default();
+    // The cell's sheets, as the check of what came after reads them (a
+    // referred third marker's among them), not only those that count.
     osce::results::decisions::DecidedOver {
-        sheets: d
-            .sheets
+        sheets: cell_sheets
             .iter()
             .map(|&i| &l.cohort.sheets[i])
             .filter(|s| s.state.submitted.is_some())

@@ -883,10 +883,12 @@ fn results_of_part(
                                 osce::results::reconcile::held_for_review(d)
                                     || osce::results::reconcile::held_unmoderated(rubric, d)
                                     || osce::results::reconcile::awaiting_reconciliation(rubric, d, agreed)
-                                    || osce::results::reconcile::decision_overtaken(
-                                        &d.decided, cohort, &d.sheets, agreed,
-                                    )
-                                    .is_some()
+                                    || m.cell(&r.candidate, station).is_some_and(|c| {
+                                        osce::results::reconcile::decision_overtaken(
+                                            &d.decided, cohort, &c.sheets, agreed,
+                                        )
+                                        .is_some()
+                                    })
                             },
                             review: osce::results::reconcile::held_for_review(d),
                             marks_give: d.result.outcome,
@@ -2227,6 +2229,16 @@ pub fn render(
                 let overtaken = m.cell(candidate, station).and_then(|c| {
                     osce::results::reconcile::decision_overtaken(&c.decided, cohort, sheets, agreed)
                 });
+                // A decision recorded before osce kept what it was decided
+                // over: what came after it is not known to be after.
+                let legacy = m.cell(candidate, station).is_some_and(|c| {
+                    c.decided.iter().any(|h| {
+                        matches!(
+                            h.ruling,
+                            osce::results::decisions::Ruling::StationResult { over: None, .. }
+                        )
+                    })
+                });
                 let held_words;
                 let how = match rubric.double_marking.reconcile {
                     // Decided, and then what the rubric waits for came
@@ -2250,6 +2262,12 @@ pub fn render(
                     {
                         "its result decided by the exam lead (osce decide result); its score stays the mean of the \
                          two unless the markers' agreed mark is recorded"
+                    }
+                    osce::rubric::Reconcile::AgreedMark if decided && !legacy => {
+                        "its result decided by the exam lead (osce decide result), the markers' agreed mark in view"
+                    }
+                    osce::rubric::Reconcile::ThirdMarker if decided && !legacy && sheets.len() >= 3 => {
+                        "its result decided by the exam lead (osce decide result), the third marker's sheet in view"
                     }
                     // Decided, and then what the rubric waits for came
                     // after all, to a decision recorded before osce kept

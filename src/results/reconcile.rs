@@ -171,16 +171,24 @@ pub fn decision_overtaken(held: &[Held], cohort: &Cohort, sheets: &[usize], agre
         Ruling::StationResult { over: Some(over), .. } => Some(over),
         _ => None,
     })?;
-    let came: Vec<String> = sheets
-        .iter()
-        .map(|&i| &cohort.sheets[i])
-        .filter(|s| s.state.submitted.is_some())
-        .filter(|s| {
-            !over
-                .sheets
-                .iter()
-                .any(|o| o.examiner == s.key.examiner && o.device == s.key.device)
-        })
+    let submitted = || {
+        sheets
+            .iter()
+            .map(|&i| &cohort.sheets[i])
+            .filter(|s| s.state.submitted.is_some())
+    };
+    let had = |s: &crate::results::gather::FoundSheet| {
+        over.sheets
+            .iter()
+            .find(|o| o.examiner == s.key.examiner && o.device == s.key.device)
+    };
+    let came: Vec<String> = submitted()
+        .filter(|s| had(s).is_none())
+        .map(|s| format!("{}@{}", s.key.examiner, s.key.device))
+        .collect();
+    // A sheet amended since: the marks it was decided over are not these.
+    let amended: Vec<String> = submitted()
+        .filter(|s| had(s).is_some_and(|o| o.last != s.last_hash))
         .map(|s| format!("{}@{}", s.key.examiner, s.key.device))
         .collect();
     let mut what = Vec::new();
@@ -194,6 +202,16 @@ pub fn decision_overtaken(held: &[Held], cohort: &Cohort, sheets: &[usize], agre
             },
             if came.len() == 1 { "sheet" } else { "sheets" },
             came.join(", ")
+        ));
+    }
+    if !amended.is_empty() {
+        what.push(format!(
+            "an amendment of {}",
+            amended
+                .iter()
+                .map(|w| format!("{w}'s sheet"))
+                .collect::<Vec<_>>()
+                .join(" and ")
         ));
     }
     if agreed && !over.agreed_mark {
@@ -625,7 +643,7 @@ fn station_details(
                     ..
                 } if absent => deferred.push(format!("station '{title}': {}", held.words)),
                 Ruling::StationResult { result, .. }
-                    if let Some(came) = decision_overtaken(decided, cohort, &detail.sheets, agreed_in) =>
+                    if let Some(came) = decision_overtaken(decided, cohort, &all, agreed_in) =>
                 {
                     // Decided before what the rubric waited for came:
                     // held for the exam lead to decide again.
