@@ -935,9 +935,9 @@ fn an_agreed_mark_after_the_exam_leads_decision_holds_it_for_review() {
 }
 
 /// Two markers give full marks to every item they observed; one could not
-/// observe two items. They agree: no discrepancy, and the station's score
+/// observe three items. They agree: no discrepancy, and the station's score
 /// is full marks, each marker taken in proportion to what they observed
-/// (not 7 of 9 averaged with 9 of 9, two marks apart).
+/// (not 6 of 9 averaged with 9 of 9, three marks apart).
 #[test]
 fn markers_who_observed_different_items_are_compared_in_proportion() {
     let d = Dir::new("mod-not-observed");
@@ -958,6 +958,7 @@ fn markers_who_observed_different_items_are_compared_in_proportion() {
         "E02@lap2",
         vec![
             not_observed("communication"),
+            not_observed("report"),
             not_observed("scope"),
             Event::Submitted {
                 score: 0.0,
@@ -974,9 +975,13 @@ fn markers_who_observed_different_items_are_compared_in_proportion() {
     assert_eq!(st.result.outcome, StationOutcome::Pass, "{:?}", st.result.reasons);
     let note = st.note.clone().unwrap_or_default();
     assert!(
-        note.contains("E02 7 of the 7 marks observed, 9 of 9 in proportion"),
+        note.contains("E02 6 of the 6 marks observed, 9 of 9 in proportion"),
         "{note}"
     );
+    // Status's list of discrepancies compares them so too (three marks
+    // apart unscaled, over the rubric's threshold of 2).
+    let (_, out) = run_osce(&["status", FCA, "--sessions", s.to_str().expect("utf-8")]);
+    assert!(!out.contains("C001 at case-1: 3 marks apart"), "{out}");
 }
 
 #[test]

@@ -100,7 +100,8 @@ pub fn double_marking(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> DoubleMar
                 .filter(|r| r.missing.is_empty())
             };
             if let (Some(a), Some(b)) = (score(two[0]), score(two[1])) {
-                scores.push(vec![a.score, b.score]);
+                let (x, y) = crate::results::reconcile::compared_scores(&a, &b);
+                scores.push(vec![x, y]);
             }
         }
         if pairs == 0 {

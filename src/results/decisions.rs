@@ -540,9 +540,8 @@ impl Decisions {
         })
     }
 
-    /// The pass marks adopted, if any.
-    /// The fingerprint of the sheets when the pass marks in force were
-    /// adopted, where the decision keeps it.
+    /// The sheets the pass marks in force were adopted over, where the
+    /// decision keeps them.
     pub fn pass_marks_adopted_over(&self) -> Option<&AdoptedOver> {
         self.in_force().into_iter().find_map(|m| match &m.entry.decision {
             Ruling::PassMarks { over, .. } => over.as_ref(),
@@ -550,6 +549,7 @@ impl Decisions {
         })
     }
 
+    /// The pass marks adopted, if any.
     pub fn pass_marks(&self) -> Option<(&Made, &StandardsRecord)> {
         self.in_force().into_iter().find_map(|m| match &m.entry.decision {
             Ruling::PassMarks { record, .. } => Some((m, record)),

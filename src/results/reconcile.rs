@@ -1933,6 +1933,23 @@ pub struct Agreement {
 }
 
 /// Agreement between the first two markers of every double-marked cell.
+/// Two markers' scores as they are compared: where they observed
+/// different items (their maxima differ), each in proportion to the
+/// station's maximum, as the reconciled result takes them.
+pub fn compared_scores(a: &StationResult, b: &StationResult) -> (f64, f64) {
+    if (a.max - b.max).abs() <= crate::rubric::EPSILON {
+        return (a.score, b.score);
+    }
+    let scaled = |r: &StationResult| {
+        if r.max > 0.0 {
+            r.score * r.nominal_max / r.max
+        } else {
+            r.score
+        }
+    };
+    (scaled(a), scaled(b))
+}
+
 pub fn agreement(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> Agreement {
     let mut by_scale: BTreeMap<String, (usize, Vec<(usize, usize)>)> = BTreeMap::new();
     let mut scores: Vec<Vec<f64>> = Vec::new();
@@ -1977,8 +1994,9 @@ pub fn agreement(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> Agreement {
             && a.missing.is_empty()
             && b.missing.is_empty()
         {
-            scores.push(vec![a.score, b.score]);
-            let difference = (a.score - b.score).abs();
+            let (x, y) = compared_scores(&a, &b);
+            scores.push(vec![x, y]);
+            let difference = (x - y).abs();
             let threshold = rubric.double_marking.discrepancy.map(|t| match t {
                 FixedMark::Marks(x) => x,
                 FixedMark::Percent(p) => p / 100.0 * a.nominal_max,
