@@ -2173,6 +2173,49 @@ fn a_candidate_left_off_the_roster_is_not_taken_for_a_typo_of_another() {
     assert!(!out.contains("looks like the roster's"), "{out}");
 }
 
+/// At a double-marked station, the second marker's sheet under an id a
+/// typo away from the roster's candidate, whose first marker's sheet is in:
+/// still pointed at them (their sheet of that examiner is what is missing).
+#[test]
+fn a_second_markers_sheet_under_a_mistyped_id_is_pointed_at_the_candidate() {
+    let d = Dir::new();
+    let a = d.sub("a");
+    let stations = all_stations(FCA);
+    for st in &stations {
+        for c in ["C001", "C002"] {
+            common::sheet(&a, FCA, st, c, "E01@lap1", common::Marks::Top, true, 0);
+        }
+    }
+    common::sheet(
+        &a,
+        FCA,
+        &stations[0],
+        "C011",
+        "E02@lap2",
+        common::Marks::Top,
+        true,
+        2,
+    );
+    let roster = d.sub("r").join("roster.csv");
+    std::fs::write(
+        &roster,
+        "candidate_id,name\nC001,Name of C001\nC002,Name of C002\n",
+    )
+    .expect("roster");
+    let (_, out) = status(&[
+        FCA,
+        "--sessions",
+        a.to_str().expect("utf-8"),
+        "--roster",
+        roster.to_str().expect("utf-8"),
+        "--problems",
+    ]);
+    assert!(
+        out.contains("looks like the roster's C001 Name of C001 (an id a typo away)"),
+        "{out}"
+    );
+}
+
 /// The bundled roster with a start time for each circuit: circuit A began
 /// 20 minutes ago (rounds of 13 minutes: round 2 under way), circuit B
 /// begins in three hours.

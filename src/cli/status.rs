@@ -1461,7 +1461,7 @@ fn unmarked_items(
 /// The roster's candidate with sheets that `marked` (marked, and not on
 /// the roster) looks like: the same name, else an id a typo away (unless
 /// their names say they are two people); and whether it is by name.
-fn marked_lookalike<'a>(m: &'a Matrix, marked: &str) -> Option<(&'a str, bool)> {
+fn marked_lookalike<'a>(m: &'a Matrix, cohort: &Cohort, marked: &str) -> Option<(&'a str, bool)> {
     let name = |c: &str| {
         m.names
             .get(c)
@@ -1480,21 +1480,35 @@ fn marked_lookalike<'a>(m: &'a Matrix, marked: &str) -> Option<(&'a str, bool)> 
         .map(|r| (r, true))
         .or_else(|| {
             // An id a typo away (one character wrong, missing, extra, or two
-            // swapped), whose candidate is not marked yet at one at least of
-            // the stations marked under it: a sheet's id mistyped leaves the
-            // candidate's own sheet missing there.
-            let marked_at: Vec<&String> = m
+            // swapped), whose candidate has no sheet of the examiner's at
+            // one at least of the stations marked under it: a sheet's id
+            // mistyped leaves the candidate's own sheet of that examiner
+            // missing there (at a double-marked station, the other
+            // marker's may be in).
+            let examiners_at = |c: &str, s: &str| -> Vec<&str> {
+                m.cell(c, s)
+                    .map(|cell| {
+                        cell.sheets
+                            .iter()
+                            .map(|&i| cohort.sheets[i].key.examiner.as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let marked_at: Vec<(&String, Vec<&str>)> = m
                 .stations
                 .iter()
-                .filter(|s| m.cell(marked, s).is_some_and(|c| !c.sheets.is_empty()))
+                .map(|s| (s, examiners_at(marked, s)))
+                .filter(|(_, who)| !who.is_empty())
                 .collect();
             osce::rubric::did_you_mean(
                 marked,
                 listed().filter(|r| {
                     !m.names_differ_wholly(marked, r)
-                        && marked_at
-                            .iter()
-                            .any(|s| m.cell(r, s).is_none_or(|c| c.sheets.is_empty()))
+                        && marked_at.iter().any(|(s, who)| {
+                            let theirs = examiners_at(r, s);
+                            who.iter().any(|e| !theirs.contains(e))
+                        })
                 }),
             )
             .filter(|r| osce::base::ids::a_typo_away(marked, r))
@@ -1750,7 +1764,7 @@ pub fn render_problems(
                      again (nothing needs voiding)"
                 );
             }
-            if let Some((r, same_name)) = marked_lookalike(m, c) {
+            if let Some((r, same_name)) = marked_lookalike(m, cohort, c) {
                 // The roster's candidate is marked too: a sheet's id
                 // mistyped at one station, most likely.
                 let roster_name = m.names.get(r).map(String::as_str).unwrap_or("");
