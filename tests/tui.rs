@@ -4800,6 +4800,12 @@ fn a_sheet_resumed_from_the_list_stays_in_its_station_circuit() {
     let mut home = exec.home(&rubrics, "E50");
     home.remember(&remembered);
     home.focus = Field::Resume;
+    let started = |exec: &mut Executor, launch: osce::tui::marking::home::Launch, remember| match exec
+        .perform(Effect::Launch { launch, remember })
+    {
+        osce::tui::screen::Step::Reply(Reply::Start(session)) => session,
+        _ => panic!("not started"),
+    };
     match home.update(Action::Enter) {
         HomeOutcome::Launch(l) => {
             assert!(l.circuit, "{l:?}");
@@ -4807,6 +4813,33 @@ fn a_sheet_resumed_from_the_list_stays_in_its_station_circuit() {
             assert_eq!(l.roster, "rubrics/msk-ultrasound-osce.roster.csv");
             assert_eq!(l.circuit_name, "A");
             assert_eq!(home.remembered(&l), remembered);
+            // C700 is not in the roster's circuit (a walk-in): their sheet
+            // is resumed alone, not left while the circuit opens.
+            let session = started(&mut exec, l.clone(), home.remembered(&l));
+            assert!(session.circuit.is_none(), "{:?}", session.mode);
+            assert_eq!(session.candidates.first().map(|c| c.id.as_str()), Some("C700"));
+        }
+        _ => panic!("resumed: {:?}", home.error),
+    }
+    // One of the circuit's own candidates: the circuit is started.
+    let with_c700 = dir.join("roster.csv");
+    std::fs::write(
+        &with_c700,
+        "candidate_id,name,circuit\nC700,Seven,A\nC701,Other,A\n",
+    )
+    .expect("roster");
+    let in_circuit = osce::tui::remember::Remembered {
+        roster: with_c700.display().to_string(),
+        ..remembered.clone()
+    };
+    let mut home = exec.home(&rubrics, "E50");
+    home.remember(&in_circuit);
+    home.focus = Field::Resume;
+    match home.update(Action::Enter) {
+        HomeOutcome::Launch(l) => {
+            let session = started(&mut exec, l.clone(), home.remembered(&l));
+            assert!(session.circuit.is_some(), "{:?}", session.mode);
+            assert!(session.candidates.iter().any(|c| c.id == "C700"));
         }
         _ => panic!("resumed: {:?}", home.error),
     }

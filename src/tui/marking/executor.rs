@@ -179,7 +179,28 @@ impl Executor {
     /// A session from the home screen's choices, remembered for next time
     /// (a failure to remember only means the fields start empty then).
     fn launch(&mut self, launch: &Launch, remember: &crate::tui::remember::Remembered) -> Reply {
-        match self.session_from_home(launch) {
+        // A sheet resumed into its station circuit (the candidate named):
+        // where the circuit does not hold that candidate, or cannot be
+        // made (its roster gone), the sheet is resumed alone.
+        let alone = || Launch {
+            circuit: false,
+            roster: String::new(),
+            circuit_name: String::new(),
+            resumed: true,
+            ..launch.clone()
+        };
+        let session = match self.session_from_home(launch) {
+            Ok(s)
+                if launch.circuit
+                    && !launch.candidate_id.is_empty()
+                    && !s.candidates.iter().any(|c| c.id == launch.candidate_id) =>
+            {
+                self.session_from_home(&alone())
+            }
+            Err(_) if launch.circuit && !launch.candidate_id.is_empty() => self.session_from_home(&alone()),
+            other => other,
+        };
+        match session {
             Ok(session) => {
                 if self.remember {
                     let _ = crate::tui::remember::save(remember);

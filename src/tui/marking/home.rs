@@ -418,7 +418,9 @@ impl Home {
             rubric: self.rubric,
             examiner,
             circuit: self.circuit,
-            candidate_id,
+            // A circuit's candidates are the roster's: a candidate typed in
+            // the other mode's field is not one of its.
+            candidate_id: if self.circuit { String::new() } else { candidate_id },
             candidate_name: text(&self.candidate_name),
             roster,
             station,
@@ -459,12 +461,14 @@ impl Home {
             && !roster.is_empty()
             && station_set == Some(u.station.as_str())
         {
+            // The candidate goes with it: one who is not in that circuit
+            // (a walk-in, another circuit's) is resumed alone instead.
             return HomeOutcome::Launch(Launch {
                 rubric: u.rubric,
                 examiner: u.examiner.clone(),
                 circuit: true,
-                candidate_id: String::new(),
-                candidate_name: String::new(),
+                candidate_id: u.candidate.clone(),
+                candidate_name: u.candidate_name.clone(),
                 roster,
                 station: Some(u.station.clone()),
                 circuit_name: text(&self.circuit_name),
