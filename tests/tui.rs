@@ -2942,6 +2942,61 @@ fn a_later_candidate_looked_ahead_to_without_a_clock_is_not_asked_about() {
     );
 }
 
+/// At 80 columns a station's long title is cut to keep the round in the
+/// header: the round is what moves in a circuit.
+#[test]
+fn at_80_columns_a_long_station_title_is_cut_not_the_round() {
+    let dir = temp_dir();
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron")
+        .expect("rubric")
+        .replace(
+            "title: \"Knee\"",
+            "title: \"Knee: anterior, medial and posterior\"",
+        );
+    let path = dir.join("long.ron");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(&path, &text).expect("rubric");
+    let (r, _) = load(&path).expect("valid");
+    let roster = "candidate_id,name\nC001,Candidate 1\nC002,Candidate 2\n";
+    let (roster, _) = osce::day::roster::parse_roster(roster, &r).expect("roster");
+    let plan = MarkingOrder::Circuit {
+        station: "knee".into(),
+        circuit: None,
+    };
+    let s = session(r, &text, "E02", "lap2", plan, Some(&roster)).expect("session");
+    let wall = Rc::new(Cell::new(t0()));
+    let clock = wall.clone();
+    let sessions = dir.join("s");
+    let mut exec = Executor::new(
+        Store::new(&sessions),
+        "lap2".into(),
+        Box::new(move || clock.get()),
+    );
+    exec.set_rubric_hash(s.rubric_hash.clone());
+    let mut app = App::marking(s, Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    let mut h = Harness {
+        app,
+        exec,
+        dir: sessions,
+        wall,
+    };
+    let effects = h.app.startup();
+    drive(&mut h.app, &mut h.exec, effects);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    let screen = h.render(80, 24);
+    assert!(screen.contains("│Knee: anterior, med… · round "), "{screen}");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("│Knee: anterior, medial and posterior · round "),
+        "{screen}"
+    );
+}
+
 #[test]
 fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_rest() {
     // No start time: the rounds follow the station timer.

@@ -115,11 +115,22 @@ fn render_header(
         format!("Station {position}/{}: ", scored.len())
     };
     let clock = round_clock(app);
+    // The round is what moves: where the line is too long for the header
+    // (80 columns), the station's title is cut, not the round.
+    let round = round_label(app);
+    let room = usize::from(left.width).saturating_sub(place.chars().count() + round.chars().count());
     let mut lines = vec![
         Line::from(vec![
             Span::styled(place, theme.strong()),
-            Span::styled(station.title.clone(), theme.strong()),
-            Span::raw(round_label(app)),
+            Span::styled(
+                if station.title.chars().count() <= room {
+                    station.title.clone()
+                } else {
+                    crate::base::text::fit(&station.title, room.max(1))
+                },
+                theme.strong(),
+            ),
+            Span::raw(round),
         ]),
         Line::from(vec![
             Span::raw("Candidate "),
