@@ -756,6 +756,29 @@ fn two_assessors_who_differ_leave_the_station_open() {
     assert_eq!(st.final_result.outcome, StationOutcome::Incomplete);
 }
 
+/// The markers' agreed mark of 7 (a PASS) for C001 at case-1 of the final
+/// clinical assessment, recorded by the exam lead over the sheets `l` read.
+fn agreed_seven(s: &Path, l: &Loaded) {
+    let cell = l.matrix.cell("C001", "case-1").expect("cell");
+    let r = rubric(FCA);
+    let (mut journal, _) = Store::new(s)
+        .open_moderation(&r.id, "LEAD", "office", &hash(FCA))
+        .expect("open");
+    journal
+        .append(
+            Event::AgreedMark {
+                station: "case-1".into(),
+                candidate: "C001".into(),
+                sheets: seen(&l.cohort, &cell.sheets),
+                score: 7.0,
+                outcome: Some(Proposed::Pass),
+                note: "E01 and E02 by phone".into(),
+            },
+            at(120),
+        )
+        .expect("append");
+}
+
 #[test]
 fn an_agreed_mark_reconciles_markers_over_the_threshold() {
     let d = Dir::new("mod-agreed");
@@ -772,24 +795,7 @@ fn an_agreed_mark_reconciles_markers_over_the_threshold() {
             .contains("waiting for an agreed mark")
     );
 
-    let cell = l.matrix.cell("C001", "case-1").expect("cell");
-    let r = rubric(FCA);
-    let (mut journal, _) = Store::new(&s)
-        .open_moderation(&r.id, "LEAD", "office", &hash(FCA))
-        .expect("open");
-    journal
-        .append(
-            Event::AgreedMark {
-                station: "case-1".into(),
-                candidate: "C001".into(),
-                sheets: seen(&l.cohort, &cell.sheets),
-                score: 7.0,
-                outcome: Some(Proposed::Pass),
-                note: "E01 and E02 by phone".into(),
-            },
-            at(120),
-        )
-        .expect("append");
+    agreed_seven(&s, &l);
     let l = load_all(FCA, std::slice::from_ref(&s));
     let st = &of(&l, "C001").stations["case-1"];
     assert_eq!(st.result.score, 7.0);
@@ -864,25 +870,7 @@ fn an_agreed_mark_after_the_exam_leads_decision_holds_it_for_review() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(final_result(), "FAIL");
     let l = load_all(FCA, std::slice::from_ref(&s));
-    let cell = l.matrix.cell("C001", "case-1").expect("cell");
-    let r = rubric(FCA);
-    let (mut journal, _) = Store::new(&s)
-        .open_moderation(&r.id, "LEAD", "office", &hash(FCA))
-        .expect("open");
-    journal
-        .append(
-            Event::AgreedMark {
-                station: "case-1".into(),
-                candidate: "C001".into(),
-                sheets: seen(&l.cohort, &cell.sheets),
-                score: 7.0,
-                outcome: Some(Proposed::Pass),
-                note: "E01 and E02 by phone".into(),
-            },
-            at(120),
-        )
-        .expect("append");
-    drop(journal);
+    agreed_seven(&s, &l);
     assert_eq!(final_result(), "INCOMPLETE");
     let (_, out) = run_osce(&["status", FCA, "--sessions", f]);
     assert!(
