@@ -2862,7 +2862,36 @@ fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
     // A third marker's sheet comes after all: the decision is held for
     // review (neither kept over it nor dropped), and the results are not
     // final until the exam lead decides again with it in view.
-    sheet(&folder, OSCE, "shoulder", "C001", "E03@lap3", Marks::Top, true, 2);
+    sheet(
+        &folder,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E03@lap3",
+        Marks::Top,
+        false,
+        2,
+    );
+    let (_, marking) = osce(&["status", OSCE, "--sessions", f]);
+    assert!(
+        marking.contains(
+            "its result decided by the exam lead (osce decide result); a third marker's sheet is being marked: once \
+             it is submitted, the decision is held for review"
+        ),
+        "{marking}"
+    );
+    append(
+        &folder,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E03@lap3",
+        vec![Event::Submitted {
+            score: 0.0,
+            max: 0.0,
+            outcome: osce::scoring::StationOutcome::Pass,
+        }],
+    );
     let (code, later) = osce(&["status", OSCE, "--sessions", f]);
     assert_ne!(code, 0, "{later}");
     assert!(

@@ -2253,6 +2253,15 @@ pub fn render(
                         )
                     })
                 });
+                // How many sheets the decision in force was taken over.
+                let decided_over = m.cell(candidate, station).and_then(|c| {
+                    c.decided.iter().find_map(|h| match &h.ruling {
+                        osce::results::decisions::Ruling::StationResult { over: Some(o), .. } => {
+                            Some(o.sheets.len())
+                        }
+                        _ => None,
+                    })
+                });
                 let held_words;
                 let how = match rubric.double_marking.reconcile {
                     // Decided, and then what the rubric waits for came
@@ -2280,8 +2289,14 @@ pub fn render(
                     osce::rubric::Reconcile::AgreedMark if decided && !legacy => {
                         "its result decided by the exam lead (osce decide result), the markers' agreed mark in view"
                     }
-                    osce::rubric::Reconcile::ThirdMarker if decided && !legacy && sheets.len() >= 3 => {
+                    osce::rubric::Reconcile::ThirdMarker
+                        if decided && decided_over.is_some_and(|n| n >= 3) =>
+                    {
                         "its result decided by the exam lead (osce decide result), the third marker's sheet in view"
+                    }
+                    osce::rubric::Reconcile::ThirdMarker if decided && !legacy && sheets.len() >= 3 => {
+                        "its result decided by the exam lead (osce decide result); a third marker's sheet is being \
+                         marked: once it is submitted, the decision is held for review"
                     }
                     // Decided, and then what the rubric waits for came
                     // after all, to a decision recorded before osce kept
