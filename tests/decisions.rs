@@ -2811,6 +2811,33 @@ fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
         1,
     );
     let f = s(&folder);
+    let decide_fail = || {
+        osce(&[
+            "decide",
+            "result",
+            OSCE,
+            "--sessions",
+            f,
+            "--candidate",
+            "C001",
+            "--station",
+            "shoulder",
+            "--fail",
+            "--by",
+            "Exam lead",
+            "--reason",
+            "No third examiner was available; the video shows the probe work incomplete",
+        ])
+    };
+    // The shoulder's row of stations.csv, exported afresh: (header, row,
+    // what export said).
+    let out_dir = d.0.join("export");
+    let shoulder = || {
+        let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out_dir), "--force"]);
+        let table = rows(&out_dir.join("stations.csv"));
+        let row = table.iter().find(|r| r[1] == "shoulder").expect("row").clone();
+        (table[0].clone(), row, said)
+    };
     let (_, before) = osce(&["status", OSCE, "--sessions", f]);
     assert!(
         before.contains(
@@ -2825,22 +2852,7 @@ fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
             && before.contains(" --candidate C001 --station shoulder "),
         "{before}"
     );
-    let (code, out) = osce(&[
-        "decide",
-        "result",
-        OSCE,
-        "--sessions",
-        f,
-        "--candidate",
-        "C001",
-        "--station",
-        "shoulder",
-        "--fail",
-        "--by",
-        "Exam lead",
-        "--reason",
-        "No third examiner was available; the video shows the probe work incomplete",
-    ]);
+    let (code, out) = decide_fail();
     assert_eq!(code, 0, "{out}");
     let (_, after) = osce(&["status", OSCE, "--sessions", f]);
     assert!(!after.contains("waiting for a third marker's sheet"), "{after}");
@@ -2848,10 +2860,7 @@ fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
         after.contains("its result decided by the exam lead (osce decide result)"),
         "{after}"
     );
-    let out_dir = d.0.join("export");
-    let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out_dir)]);
-    let table = rows(&out_dir.join("stations.csv"));
-    let (h, row) = (&table[0], table.iter().find(|r| r[1] == "shoulder").expect("row"));
+    let (h, row, said) = shoulder();
     let at = |name: &str| h.iter().position(|x| x == name).expect(name);
     assert_eq!(
         row[at("result")],
@@ -2913,28 +2922,10 @@ fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
         later.contains(" --candidate C001 --station shoulder --pass --by NAME"),
         "{later}"
     );
-    let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out_dir), "--force"]);
-    let table = rows(&out_dir.join("stations.csv"));
-    let (h, row) = (&table[0], table.iter().find(|r| r[1] == "shoulder").expect("row"));
-    let at = |name: &str| h.iter().position(|x| x == name).expect(name);
+    let (_, row, said) = shoulder();
     assert_eq!(row[at("final_result")], "INCOMPLETE", "{said}");
     // The same decision again, now over the three sheets, settles it.
-    let (code, out) = osce(&[
-        "decide",
-        "result",
-        OSCE,
-        "--sessions",
-        f,
-        "--candidate",
-        "C001",
-        "--station",
-        "shoulder",
-        "--fail",
-        "--by",
-        "Exam lead",
-        "--reason",
-        "No third examiner was available; the video shows the probe work incomplete",
-    ]);
+    let (code, out) = decide_fail();
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("Already decided"), "{out}");
     let (_, settled) = osce(&["status", OSCE, "--sessions", f]);
@@ -2945,9 +2936,7 @@ fn a_discrepancy_no_third_marker_will_settle_is_decided_by_the_exam_lead() {
         ),
         "{settled}"
     );
-    let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out_dir), "--force"]);
-    let table = rows(&out_dir.join("stations.csv"));
-    let row = table.iter().find(|r| r[1] == "shoulder").expect("row");
+    let (_, row, said) = shoulder();
     assert_eq!(row[at("final_result")], "FAIL", "{said}");
 }
 

@@ -2240,28 +2240,22 @@ pub fn render(
                 let agreed = moderation
                     .agreed_mark(cohort, sheets, candidate, station)
                     .is_some();
-                let overtaken = m.cell(candidate, station).and_then(|c| {
-                    osce::results::reconcile::decision_overtaken(&c.decided, cohort, sheets, agreed)
+                let decided_here = m
+                    .cell(candidate, station)
+                    .map(|c| c.decided.as_slice())
+                    .unwrap_or_default();
+                let overtaken =
+                    osce::results::reconcile::decision_overtaken(decided_here, cohort, sheets, agreed);
+                // How many sheets the decision in force was taken over;
+                // `Some(None)` for one recorded before osce kept them
+                // (`legacy`: what came after it is not known to be after).
+                let decided_over = decided_here.iter().find_map(|h| match &h.ruling {
+                    osce::results::decisions::Ruling::StationResult { over, .. } => {
+                        Some(over.as_ref().map(|o| o.sheets.len()))
+                    }
+                    _ => None,
                 });
-                // A decision recorded before osce kept what it was decided
-                // over: what came after it is not known to be after.
-                let legacy = m.cell(candidate, station).is_some_and(|c| {
-                    c.decided.iter().any(|h| {
-                        matches!(
-                            h.ruling,
-                            osce::results::decisions::Ruling::StationResult { over: None, .. }
-                        )
-                    })
-                });
-                // How many sheets the decision in force was taken over.
-                let decided_over = m.cell(candidate, station).and_then(|c| {
-                    c.decided.iter().find_map(|h| match &h.ruling {
-                        osce::results::decisions::Ruling::StationResult { over: Some(o), .. } => {
-                            Some(o.sheets.len())
-                        }
-                        _ => None,
-                    })
-                });
+                let legacy = decided_over == Some(None);
                 let held_words;
                 let how = match rubric.double_marking.reconcile {
                     // Decided, and then what the rubric waits for came
@@ -2290,7 +2284,7 @@ pub fn render(
                         "its result decided by the exam lead (osce decide result), the markers' agreed mark in view"
                     }
                     osce::rubric::Reconcile::ThirdMarker
-                        if decided && decided_over.is_some_and(|n| n >= 3) =>
+                        if decided && decided_over.flatten().is_some_and(|n| n >= 3) =>
                     {
                         "its result decided by the exam lead (osce decide result), the third marker's sheet in view"
                     }

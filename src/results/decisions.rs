@@ -87,8 +87,9 @@ pub struct AdoptedOver {
     pub sheets: usize,
 }
 
-/// What a station's result was decided over: the sheets that counted
-/// there, and whether the markers' agreed mark was recorded.
+/// What a station's result was decided over: the cell's submitted sheets
+/// then (a referred third marker's among them), each with its history's
+/// last hash, and whether the markers' agreed mark was recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecidedOver {
     pub sheets: Vec<SheetRef>,
@@ -147,10 +148,11 @@ pub enum Ruling {
         candidate: String,
         station: String,
         result: Proposed,
-        /// What the station's sheets were when it was decided: a third
-        /// marker's sheet or the markers' agreed mark that comes after
-        /// holds the decision for review. Absent from decisions recorded
-        /// before osce kept it (those stand as they are).
+        /// What the station's sheets were when it was decided: a sheet
+        /// that comes after (a third marker's), an amendment, or the
+        /// markers' agreed mark recorded after, holds the decision for
+        /// review. Absent from decisions recorded before osce kept it
+        /// (those stand as they are).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         over: Option<DecidedOver>,
     },

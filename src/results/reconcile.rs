@@ -160,12 +160,14 @@ pub fn awaiting_reconciliation(rubric: &Rubric, detail: &StationDetail, agreed: 
 
 /// Where the exam lead's decision of this station's result (`held`, the
 /// decisions in force there) was taken before a sheet submitted now came
-/// (a third marker's), or before the markers' agreed mark was recorded
+/// (a third marker's, a referred third marker's), before one of its
+/// sheets was amended, or before the markers' agreed mark was recorded
 /// (`agreed`: one is now): what came since, in words. Such a decision is
 /// held for review, neither kept over what came nor silently dropped:
-/// the exam lead decides again with it in view. `sheets` are the
-/// station's sheets (those not submitted are not counted). A decision
-/// recorded before osce kept what it was taken over stands.
+/// the exam lead decides again with it in view. `sheets` are the cell's
+/// sheets, as the decision records them (those not submitted are not
+/// counted). A decision recorded before osce kept what it was taken over
+/// stands.
 pub fn decision_overtaken(held: &[Held], cohort: &Cohort, sheets: &[usize], agreed: bool) -> Option<String> {
     let over = held.iter().find_map(|h| match &h.ruling {
         Ruling::StationResult { over: Some(over), .. } => Some(over),
@@ -1494,8 +1496,8 @@ fn reconcile(
         .iter()
         .any(|(_, r)| (r.max - each[0].1.max).abs() > crate::rubric::EPSILON);
     let on_station = |r: &StationResult| {
-        if observed_differs && r.max > 0.0 {
-            r.score * nominal / r.max
+        if observed_differs {
+            in_proportion(r)
         } else {
             r.score
         }
@@ -1932,7 +1934,6 @@ pub struct Agreement {
     pub discrepancies: Vec<(String, String, f64)>,
 }
 
-/// Agreement between the first two markers of every double-marked cell.
 /// Two markers' scores as they are compared: where they observed
 /// different items (their maxima differ), each in proportion to the
 /// station's maximum, as the reconciled result takes them.
@@ -1940,16 +1941,20 @@ pub fn compared_scores(a: &StationResult, b: &StationResult) -> (f64, f64) {
     if (a.max - b.max).abs() <= crate::rubric::EPSILON {
         return (a.score, b.score);
     }
-    let scaled = |r: &StationResult| {
-        if r.max > 0.0 {
-            r.score * r.nominal_max / r.max
-        } else {
-            r.score
-        }
-    };
-    (scaled(a), scaled(b))
+    (in_proportion(a), in_proportion(b))
 }
 
+/// A sheet's score out of what its marker observed, in proportion to the
+/// station's maximum: 6 of the 6 marks observed is 9 of a station of 9.
+fn in_proportion(r: &StationResult) -> f64 {
+    if r.max > 0.0 {
+        r.score * r.nominal_max / r.max
+    } else {
+        r.score
+    }
+}
+
+/// Agreement between the first two markers of every double-marked cell.
 pub fn agreement(rubric: &Rubric, cohort: &Cohort, m: &Matrix) -> Agreement {
     let mut by_scale: BTreeMap<String, (usize, Vec<(usize, usize)>)> = BTreeMap::new();
     let mut scores: Vec<Vec<f64>> = Vec::new();
