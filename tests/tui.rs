@@ -2539,16 +2539,46 @@ fn six_at_the_knee(start: &str) -> Harness {
 /// [`six_at_the_knee`], marking into `dir`, started `secs` after `t0` (a
 /// restart, when `dir` holds sheets already).
 fn six_at_the_knee_in(start: &str, dir: PathBuf, secs: i64) -> Harness {
-    let rubric = "rubrics/msk-ultrasound-osce.ron";
-    let (r, _) = load(Path::new(rubric)).expect("valid");
-    let text = std::fs::read_to_string(rubric).expect("rubric");
+    six_at_the_knee_of(start, dir, secs, start.is_empty())
+}
+
+/// [`six_at_the_knee_in`]; `as_long`: every station as long as the knee
+/// (the professional issues station's reading time a minute, not two), so
+/// the round is the knee's 12 minutes and nobody waits at the knee for a
+/// longer station to finish. So it is without a start time, where the
+/// rounds follow the knee's own timer, unless a test says otherwise.
+fn six_at_the_knee_of(start: &str, dir: PathBuf, secs: i64, as_long: bool) -> Harness {
+    let mut rubric = PathBuf::from("rubrics/msk-ultrasound-osce.ron");
+    let mut text = std::fs::read_to_string(&rubric).expect("rubric");
+    if as_long {
+        let two = r#"timing: (reading: "2:00", station: "10:00""#;
+        assert_eq!(
+            text.matches(two).count(),
+            1,
+            "the professional issues station's timing"
+        );
+        text = text.replace(two, r#"timing: (reading: "1:00", station: "10:00""#);
+        let folder = temp_dir();
+        std::fs::create_dir_all(&folder).expect("folder");
+        rubric = folder.join("msk-ultrasound-osce.ron");
+        std::fs::write(&rubric, &text).expect("rubric written");
+    }
     let mut roster = String::from("candidate_id,name,circuit_start\n");
     for i in 1..=6 {
         roster.push_str(&format!("C00{i},Candidate {i},{start}\n"));
     }
-    let (roster, _) = osce::day::roster::parse_roster(&roster, &r).expect("roster");
+    circuit_at(&rubric, &roster, "knee", dir, secs)
+}
+
+/// A station circuit of `rubric` at `station` for the roster `roster`
+/// (its text), examiner E02 on lap2, marking into `dir`, started `secs`
+/// after `t0`.
+fn circuit_at(rubric: &Path, roster: &str, station: &str, dir: PathBuf, secs: i64) -> Harness {
+    let text = std::fs::read_to_string(rubric).expect("rubric");
+    let (r, _) = load(rubric).expect("valid");
+    let (roster, _) = osce::day::roster::parse_roster(roster, &r).expect("roster");
     let plan = MarkingOrder::Circuit {
-        station: "knee".into(),
+        station: station.into(),
         circuit: None,
     };
     let s = session(r, &text, "E02", "lap2", plan, Some(&roster)).expect("session");
@@ -3052,7 +3082,7 @@ fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_
     );
 
     // C001 is marked absent: the rest of their round (it began with the
-    // bell at 720 s) and round 3 are rests, then C006 at 720 + 2 × 780 s.
+    // bell at 720 s) and round 3 are rests, then C006 at 720 + 2 × 720 s.
     h.key(KeyCode::Char('x'));
     h.chars("Did not attend");
     h.key(KeyCode::Enter);
@@ -3060,21 +3090,21 @@ fn after_a_submission_the_candidate_is_in_the_room_until_changeover_ends_then_a_
     h.tick(721.0);
     assert_eq!(
         h.app.circuit_lines()[0],
-        "Round 2 of 7: no candidate — rest · 12:59 left"
+        "Round 2 of 7: no candidate — rest · 11:59 left"
     );
     assert!(h.render(80, 24).contains("Next candidate, after the rest:"));
     let effects = h.act(Action::Tick {
-        now: Duration::from_secs(720 + 780),
-        wall: t0() + chrono::Duration::seconds(720 + 780),
+        now: Duration::from_secs(720 + 720),
+        wall: t0() + chrono::Duration::seconds(720 + 720),
     });
     assert!(!effects.contains(&Effect::Bell), "not a round early: {effects:?}");
     assert_eq!(
         h.app.circuit_lines()[0],
-        "Round 3 of 7: no candidate — rest · 13:00 left"
+        "Round 3 of 7: no candidate — rest · 12:00 left"
     );
     let effects = h.act(Action::Tick {
-        now: Duration::from_secs(720 + 2 * 780),
-        wall: t0() + chrono::Duration::seconds(720 + 2 * 780),
+        now: Duration::from_secs(720 + 2 * 720),
+        wall: t0() + chrono::Duration::seconds(720 + 2 * 720),
     });
     assert!(effects.contains(&Effect::Bell), "{effects:?}");
     assert!(!h.app.waiting());
@@ -4067,8 +4097,8 @@ fn a_rest_after_a_late_submission_counts_from_the_end_of_the_changeover() {
     h.key(KeyCode::Enter);
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
     h.tick(1481.0);
-    assert!(!bell_at(&mut h, 1465 + 780 - 5), "{:?}", h.app.circuit_lines());
-    assert!(bell_at(&mut h, 1465 + 780 + 1), "{:?}", h.app.circuit_lines());
+    assert!(!bell_at(&mut h, 1465 + 720 - 5), "{:?}", h.app.circuit_lines());
+    assert!(bell_at(&mut h, 1465 + 720 + 1), "{:?}", h.app.circuit_lines());
 }
 
 /// Reading an earlier sheet through the rest rounds after an absence: the
@@ -4082,16 +4112,16 @@ fn the_call_after_a_rest_comes_while_an_earlier_sheet_is_read() {
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C002"));
     h.key(KeyCode::Enter);
     assert_eq!(h.screen(), "Scoring");
-    assert!(!bell_at(&mut h, 720 + 2 * 780 - 5));
-    assert!(bell_at(&mut h, 720 + 2 * 780), "{:?}", h.app.circuit_lines());
+    assert!(!bell_at(&mut h, 720 + 2 * 720 - 5));
+    assert!(bell_at(&mut h, 720 + 2 * 720), "{:?}", h.app.circuit_lines());
     // Back to the rotation a minute later: C006 is here, no second bell.
-    h.tick(720.0 + 2.0 * 780.0 + 60.0);
+    h.tick(720.0 + 2.0 * 720.0 + 60.0);
     h.key(KeyCode::Esc);
     h.key(KeyCode::Right);
     h.key(KeyCode::Right);
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
     assert!(!h.app.waiting(), "{:?}", h.app.circuit_lines());
-    assert!(!bell_at(&mut h, 720 + 2 * 780 + 61));
+    assert!(!bell_at(&mut h, 720 + 2 * 720 + 61));
 }
 
 /// The next candidate marked absent before the bell calls them: the
@@ -4111,10 +4141,10 @@ fn an_absence_marked_before_the_bell_keeps_the_candidate_in_the_room_and_rests_a
         h.app.circuit_lines()
     );
     // C002 leaves at 720; C001's round (absent) and round 3 (nobody here)
-    // are rests: C006 is called at 720 + 2 × 780 s.
+    // are rests: C006 is called at 720 + 2 × 720 s.
     assert!(!bell_at(&mut h, 720), "C002 leaves; a rest follows, no bell");
-    assert!(!bell_at(&mut h, 720 + 780));
-    assert!(bell_at(&mut h, 720 + 2 * 780), "{:?}", h.app.circuit_lines());
+    assert!(!bell_at(&mut h, 720 + 720));
+    assert!(bell_at(&mut h, 720 + 2 * 720), "{:?}", h.app.circuit_lines());
 }
 
 /// Submitting an amendment does not ask about a timer never started: the
@@ -4603,22 +4633,22 @@ fn c001_marked_absent_after_c002_left() -> (Harness, PathBuf) {
 fn a_restart_during_rest_rounds_rests_until_the_next_candidates_round() {
     let (_killed, dir) = c001_marked_absent_after_c002_left();
     // C002 left at 720; C001's round (absent) and round 3 are rests: C006
-    // is called at 720 + 2 × 780 s.
+    // is called at 720 + 2 × 720 s.
     let mut h = six_at_the_knee_in("", dir, 900);
     assert!(!bell_since(&mut h, 900, 900));
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
     assert_eq!(
         h.app.circuit_lines()[0],
-        "Round 2 of 7: no candidate — rest · 10:00 left"
+        "Round 2 of 7: no candidate — rest · 9:00 left"
     );
     assert!(h.render(80, 24).contains("Next candidate, after the rest:"));
     assert_eq!(
         h.app.circuit_lines()[1],
-        "Then 1 more rest round: the next candidate is called in 23:00"
+        "Then 1 more rest round: the next candidate is called in 21:00"
     );
     let small = h.render(80, 24);
     assert!(
-        small.contains("called in 23:00")
+        small.contains("called in 21:00")
             && small.contains("enter: open the sheet · ←/→: another · x: absent"),
         "{small}"
     );
@@ -4627,20 +4657,161 @@ fn a_restart_during_rest_rounds_rests_until_the_next_candidates_round() {
     assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
     assert_eq!(
         h.app.circuit_lines()[0],
-        "Round 2 of 7: no candidate — rest · 10:00 left"
+        "Round 2 of 7: no candidate — rest · 9:00 left"
     );
     h.key(KeyCode::Right);
-    assert!(!bell_since(&mut h, 900, 1500), "not a round early");
+    assert!(!bell_since(&mut h, 900, 1440), "not a round early");
     assert_eq!(
         h.app.circuit_lines()[0],
-        "Round 3 of 7: no candidate — rest · 13:00 left"
+        "Round 3 of 7: no candidate — rest · 12:00 left"
     );
     assert!(
-        bell_since(&mut h, 900, 720 + 2 * 780),
+        bell_since(&mut h, 900, 720 + 2 * 720),
         "{:?}",
         h.app.circuit_lines()
     );
     assert!(!h.app.waiting());
+}
+
+/// No start time, at a station a minute shorter than the round (the
+/// knee's 12 minutes; the professional issues station's 2-minute reading
+/// makes the round 13): the candidate who has left is at the longer
+/// stations until the round ends, so the next one is called then, not when
+/// the knee's changeover ends; and an absence's round and a rest round
+/// after it count from then.
+#[test]
+fn at_a_station_shorter_than_the_round_the_next_candidate_comes_when_the_round_ends() {
+    let mut h = six_at_the_knee_of("", temp_dir(), 0, false);
+    h.key(KeyCode::Enter);
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(700.0);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Next candidate, when the round ends (1:00 after this changeover):"),
+        "{screen}"
+    );
+    // C002 leaves at 720: no bell, the round goes on a minute more.
+    assert!(!bell_at(&mut h, 721), "{:?}", h.app.circuit_lines());
+    assert!(h.app.leaving.is_none());
+    assert_eq!(
+        h.app.circuit_lines()[..2],
+        [
+            "The round goes on at the longer stations · 0:59 left",
+            "The next candidate is called in 0:59, when it ends",
+        ]
+    );
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Next candidate, when the round ends:"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Is this the candidate"), "{screen}");
+    assert!(!bell_at(&mut h, 775));
+    assert!(bell_at(&mut h, 781), "{:?}", h.app.circuit_lines());
+    assert!(
+        h.render(80, 24)
+            .contains("Is this the candidate in front of you?")
+    );
+    // C001 absent: their round (from 780) and round 3 (nobody here) are
+    // rests, then C006 at 780 + 2 × 780 s.
+    h.tick(790.0);
+    h.key(KeyCode::Char('x'));
+    h.chars("Did not attend");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    assert!(!bell_at(&mut h, 791));
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "Round 2 of 7: no candidate — rest · 12:49 left"
+    );
+    assert!(!bell_at(&mut h, 780 + 2 * 780 - 5));
+    assert!(bell_at(&mut h, 780 + 2 * 780 + 1), "{:?}", h.app.circuit_lines());
+}
+
+/// No start time, at a station shorter than the round: a sheet submitted
+/// after the knee's changeover, before the round ends, waits for the
+/// round; one submitted after the round ended finds the next candidate
+/// there; and a restart in the last minute of the round waits for it too.
+#[test]
+fn at_a_station_shorter_than_the_round_a_late_submission_and_a_restart_wait_for_the_round() {
+    let mut h = six_at_the_knee_of("", temp_dir(), 0, false);
+    h.key(KeyCode::Enter);
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(730.0);
+    h.tick(740.0);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(!bell_at(&mut h, 741));
+    assert!(h.render(80, 24).contains("Next candidate, when the round ends:"));
+    // Killed at 750 and started again: the round still ends at 780.
+    let dir = std::mem::replace(&mut h.dir, temp_dir());
+    drop(h);
+    let mut h = six_at_the_knee_of("", dir, 750, false);
+    assert!(!bell_since(&mut h, 750, 750));
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "The round goes on at the longer stations · 0:30 left"
+    );
+    assert!(!bell_since(&mut h, 750, 775));
+    assert!(bell_since(&mut h, 750, 781), "{:?}", h.app.circuit_lines());
+    // C001's timer from 800, their changeover over at 1520; the sheet
+    // submitted at 1600, after their round ended (1580): C006 is here.
+    h.key(KeyCode::Enter);
+    bell_since(&mut h, 750, 800);
+    h.key(KeyCode::Char(' '));
+    bell_since(&mut h, 750, 1525);
+    bell_since(&mut h, 750, 1600);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    assert!(!bell_since(&mut h, 750, 1601));
+    assert!(
+        h.render(80, 24).contains("Next candidate, after the rest:"),
+        "round 3 is a rest here: {:?}",
+        h.app.circuit_lines()
+    );
+}
+
+/// A soft station shorter than the round (the practical exam's 10-minute
+/// physics in rounds of 20, no changeover): a candidate kept a minute past
+/// time-up leaves as the sheet goes in, and the next candidate comes when
+/// the round ends, 20 minutes after it began, not 10 minutes after the
+/// overrun.
+#[test]
+fn at_a_soft_station_shorter_than_the_round_an_overrun_does_not_put_the_round_back() {
+    let roster = "candidate_id,name\nP001,Ann One\nP002,Ben Two\nP003,Cat Three\n";
+    let rubric = Path::new("rubrics/msk-practical-exam.ron");
+    let mut h = circuit_at(rubric, roster, "physics", temp_dir(), 0);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("P003"));
+    h.key(KeyCode::Enter);
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(600.0);
+    h.tick(660.0);
+    h.chars("11111");
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("P002"));
+    assert!(!bell_at(&mut h, 661), "{:?}", h.app.circuit_lines());
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "The round goes on at the longer stations · 8:59 left"
+    );
+    assert!(!bell_at(&mut h, 1195));
+    assert!(bell_at(&mut h, 1201), "{:?}", h.app.circuit_lines());
 }
 
 /// Started again long after the rests ended: the next candidate is due at
@@ -4699,9 +4870,9 @@ fn a_restart_after_an_absence_marked_before_the_bell_keeps_both_rests() {
         !bell_since(&mut h, 710, 720),
         "C002 leaves; a rest follows, no bell"
     );
-    assert!(!bell_since(&mut h, 710, 720 + 780));
+    assert!(!bell_since(&mut h, 710, 720 + 720));
     assert!(
-        bell_since(&mut h, 710, 720 + 2 * 780),
+        bell_since(&mut h, 710, 720 + 2 * 720),
         "{:?}",
         h.app.circuit_lines()
     );
@@ -4760,7 +4931,7 @@ fn a_restart_with_an_amendment_open_keeps_the_rest() {
     // a round gone by, not one still to come).
     assert_eq!(
         h.app.circuit_lines()[0],
-        "Round 2 of 7: no candidate — rest · 10:00 left"
+        "Round 2 of 7: no candidate — rest · 9:00 left"
     );
     // Back to the rotation: C006 is next, after the rest.
     h.key(KeyCode::Right);
@@ -4779,7 +4950,7 @@ fn a_restart_with_an_amendment_open_keeps_the_rest() {
     );
     assert!(!bell_since(&mut h, 900, 1500), "not a round early");
     assert!(
-        bell_since(&mut h, 900, 720 + 2 * 780),
+        bell_since(&mut h, 900, 720 + 2 * 720),
         "{:?}",
         h.app.circuit_lines()
     );

@@ -33,7 +33,10 @@ impl App {
             let happenings = timer.poll(now);
             // When it ended by the monotonic clock, not at this tick.
             if let Some(end) = happenings.iter().find(|h| h.action == TimerAction::End) {
-                self.timer_ended = Some(now.saturating_sub(on_timer.saturating_sub(end.at)));
+                self.timer_ended = Some(Ended {
+                    at: now.saturating_sub(on_timer.saturating_sub(end.at)),
+                    on_timer: end.at,
+                });
             }
             effects.extend(self.timer_effects(happenings));
         }
@@ -154,7 +157,15 @@ impl App {
         let Some(leaving) = &mut self.leaving else {
             return false;
         };
-        leaving.timer.poll(now).iter().any(|h| {
+        let on_timer = leaving.timer.elapsed(now);
+        let happenings = leaving.timer.poll(now);
+        if let Some(end) = happenings.iter().find(|h| h.action == TimerAction::End) {
+            leaving.left = Some(Ended {
+                at: now.saturating_sub(on_timer.saturating_sub(end.at)),
+                on_timer: end.at,
+            });
+        }
+        happenings.iter().any(|h| {
             matches!(h.action, TimerAction::Warning { .. } | TimerAction::TimeUp) && h.at > Duration::ZERO
         })
     }
@@ -234,8 +245,16 @@ impl App {
             if leaving.timer.display(now).phase != Phase::Done {
                 return false;
             }
+            // When the changeover ended, by the timer, not at this tick.
+            let left = leaving.left.unwrap_or(Ended {
+                at: now,
+                on_timer: leaving.timer.elapsed(now),
+            });
             self.leaving = None;
-            self.round_began = Some(now);
+            // A station shorter than the round: the next candidate is at a
+            // longer one until the round ends.
+            self.round_began = Some(left.at + self.round_after(Some(left.on_timer)));
+            self.rest_from = Some(left);
             due = true;
         }
         // Not while the survey after a submission is still to say who is
@@ -248,24 +267,68 @@ impl App {
             // Taken whether rests follow or not: it is this submission's.
             let timer_ended = self.rest_from.take();
             let rests = self.rests_after(Some(from)) + usize::from(absent);
+            // The rest of the candidate's round after this station's
+            // timer, where it is shorter than the round; an absent
+            // candidate's round is counted whole, from when it began.
+            let after = if absent {
+                Duration::ZERO
+            } else {
+                self.round_after(timer_ended.map(|e| e.on_timer))
+            };
             let plan = self.session.as_ref().and_then(|s| s.circuit.as_ref());
-            if let Some(plan) = plan.filter(|p| p.start.is_none() && rests > 0) {
+            if let Some(plan) = plan.filter(|p| p.start.is_none() && (rests > 0 || !after.is_zero())) {
                 let rounds = u32::try_from(rests).unwrap_or(u32::MAX);
                 let from = match (self.round_began, timer_ended) {
                     (Some(began), _) if absent => began,
-                    (_, Some(ended)) => ended,
-                    _ => now,
+                    (_, Some(ended)) => ended.at + after,
+                    _ => now + after,
                 };
-                self.rest_until = Some(from + plan.round.saturating_mul(rounds));
-                return false;
+                let until = from + plan.round.saturating_mul(rounds);
+                // Submitted after the round's end: nothing to wait for.
+                if rests > 0 || until > now {
+                    self.rest_until = Some(until);
+                    self.round_ends = (!absent && !after.is_zero()).then_some(from);
+                    return false;
+                }
             }
         }
-        if self.rest_until.is_some_and(|until| now >= until) {
+        if let Some(until) = self.rest_until.filter(|&until| now >= until) {
             self.rest_until = None;
-            self.round_began = Some(now);
+            // The next round began when the rest ended, not at this tick.
+            self.round_began = Some(until);
             return true;
         }
         due
+    }
+
+    /// Station circuit without a clock: how long the round goes on after
+    /// this station's timer has run (reading, station and changeover; or
+    /// `on_timer`, the timer time its candidate left at, a soft time-up's
+    /// overrun in it), where the station is shorter than the round (the
+    /// rubric's longest station: every station moves on together). The
+    /// next candidate is at another station until then.
+    pub fn round_after(&self, on_timer: Option<Duration>) -> Duration {
+        let Some(plan) = self.session.as_ref().and_then(|s| s.circuit.as_ref()) else {
+            return Duration::ZERO;
+        };
+        let Some(t) = self.station_def().and_then(|s| s.timing.as_ref()) else {
+            return Duration::ZERO;
+        };
+        let t = StationTimings::from_timing(t);
+        plan.round
+            .saturating_sub(on_timer.unwrap_or(t.reading + t.station + t.changeover))
+    }
+
+    /// [`Self::round_after`] this station's timer run to its plan.
+    pub fn round_after_station(&self) -> Duration {
+        self.round_after(None)
+    }
+
+    /// Station circuit without a clock, at a station shorter than the
+    /// round: whether the round of the candidate who has left still goes on
+    /// at the longer stations.
+    pub fn round_goes_on(&self) -> bool {
+        self.rest_until.is_some() && self.round_ends.is_some_and(|at| at > self.now)
     }
 
     /// Station circuit: whether the sheet open is one the rotation has
@@ -418,6 +481,7 @@ impl App {
         if !timer.is_started() || timer.display(now).phase == Phase::Done {
             return Vec::new();
         }
+        let timer_time_at_end = timer.elapsed(now).saturating_sub(ago);
         let events: Vec<Event> = timer
             .end_ago(now, ago)
             .into_iter()
@@ -429,7 +493,10 @@ impl App {
                     .flatten(),
             })
             .collect();
-        self.timer_ended = Some(now.saturating_sub(ago));
+        self.timer_ended = Some(Ended {
+            at: now.saturating_sub(ago),
+            on_timer: timer_time_at_end,
+        });
         self.notice = Some(format!(
             "Round {round} is over by the circuit's clock: {who} has left, and the station timer stopped with the round."
         ));
@@ -745,7 +812,35 @@ impl App {
                 // The rest leads to the next candidate still to come,
                 // whichever sheet is shown (an earlier one gone back to).
                 let next = self.next_to_come(0).or_else(|| self.current_round());
-                if let (Some(until), Some(next)) = (self.rest_until, next) {
+                let round_ends = self.round_ends.filter(|&at| at > self.now);
+                if let (Some(until), Some(_), Some(ends)) = (self.rest_until, next, round_ends) {
+                    // A station shorter than the round: the round of the
+                    // candidate who has left goes on at the longer ones.
+                    let rests = until
+                        .saturating_sub(ends)
+                        .as_millis()
+                        .div_ceil(plan.round.as_millis().max(1));
+                    lines.push(format!(
+                        "The round goes on at the longer stations · {} left",
+                        fmt_countdown(ends.saturating_sub(self.now))
+                    ));
+                    lines.push(if rests > 0 {
+                        format!(
+                            "Then {}: the next candidate is called in {}",
+                            crate::base::text::plural(
+                                usize::try_from(rests).unwrap_or(usize::MAX),
+                                "rest round",
+                                "rest rounds"
+                            ),
+                            fmt_countdown(until.saturating_sub(self.now))
+                        )
+                    } else {
+                        format!(
+                            "The next candidate is called in {}, when it ends",
+                            fmt_countdown(until.saturating_sub(self.now))
+                        )
+                    });
+                } else if let (Some(until), Some(next)) = (self.rest_until, next) {
                     // The rest rounds run back to back up to the next
                     // candidate's round: which one is it now?
                     let left = until.saturating_sub(self.now);

@@ -296,6 +296,18 @@ pub struct Leaving {
     /// A copy of the submitted sheet's timer, to count down to the end of
     /// changeover (nothing more is recorded on the sheet).
     pub timer: Timer,
+    /// When the changeover ended (the candidate left), once the timer
+    /// has said so.
+    pub left: Option<Ended>,
+}
+
+/// When a station timer ran its course (the end of changeover: the
+/// candidate left): by the monotonic clock, and on the timer (the two
+/// differ by the timer's pauses and a soft time-up's overrun).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ended {
+    pub at: Duration,
+    pub on_timer: Duration,
 }
 
 /// What a finished sheet of a station circuit says of its round: what a
@@ -581,6 +593,11 @@ pub struct App {
     /// station follow the last candidate's changeover; they end at this
     /// (monotonic) time.
     pub rest_until: Option<Duration>,
+    /// Station circuit without a start time, at a station shorter than the
+    /// round: when the round of the candidate who has left ends (the
+    /// longer stations still under way until then), by the monotonic
+    /// clock; any rests after it run on to [`App::rest_until`].
+    round_ends: Option<Duration>,
     /// Station circuit: the round of the sheet last submitted, until the
     /// rests after it (if any) are worked out, once its candidate has left.
     after_round: Option<usize>,
@@ -612,12 +629,12 @@ pub struct App {
     /// its calls ring, and the screen does not follow the clock away.
     looking_back: bool,
     /// When the open sheet's station timer ran its course (the end of
-    /// changeover, by the monotonic clock): a round after a sheet
+    /// changeover): a round after a sheet
     /// submitted later than that began then, not at the submission.
-    timer_ended: Option<Duration>,
+    timer_ended: Option<Ended>,
     /// Where rests follow a sheet submitted after its timer ran its
-    /// course: when they began.
-    rest_from: Option<Duration>,
+    /// course, or its candidate left: when they began.
+    rest_from: Option<Ended>,
     /// While an earlier sheet is shown: who was called in meanwhile
     /// ("C001 Aisha Khan (round 2)"), for the scoring header.
     pub waiting_words: Option<String>,
@@ -697,6 +714,7 @@ impl App {
             discard_armed: false,
             leaving: None,
             rest_until: None,
+            round_ends: None,
             after_round: None,
             absent_rest: false,
             recall: false,

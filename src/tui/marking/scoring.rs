@@ -255,8 +255,11 @@ impl App {
             ));
         }
         // Resumed past the end (a pause through the time-up and changeover).
-        if h.iter().any(|x| x.action == TimerAction::End) {
-            self.timer_ended = Some(now);
+        if let Some(end) = h.iter().find(|x| x.action == TimerAction::End) {
+            self.timer_ended = Some(Ended {
+                at: now,
+                on_timer: end.at,
+            });
         }
         self.timer_effects(h)
     }
@@ -353,8 +356,11 @@ impl App {
             self.notice = Some("Moving on is for after a soft time-up.".to_string());
         }
         // With no changeover the timer ends as it moves on.
-        if h.iter().any(|x| x.action == TimerAction::End) {
-            self.timer_ended = Some(now);
+        if let Some(end) = h.iter().find(|x| x.action == TimerAction::End) {
+            self.timer_ended = Some(Ended {
+                at: now,
+                on_timer: end.at,
+            });
         }
         self.timer_effects(h)
     }

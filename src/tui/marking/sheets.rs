@@ -509,11 +509,19 @@ impl App {
                     // sheet is in: changeover starts now.
                     timer.advance(self.now);
                 }
-                if timer.display(self.now).phase != Phase::Done {
+                if timer.display(self.now).phase == Phase::Done {
+                    // Gone as the sheet went in (no changeover after a soft
+                    // time-up): the round goes on from now.
+                    self.rest_from = self.rest_from.or(Some(Ended {
+                        at: self.now,
+                        on_timer: timer.elapsed(self.now),
+                    }));
+                } else {
                     self.leaving = Some(Leaving {
                         candidate: sheet.candidate.clone(),
                         round,
                         timer,
+                        left: None,
                     });
                 }
             }
@@ -625,11 +633,18 @@ impl App {
                     candidate,
                     round: Some(index),
                     timer: leaving_timer(timings, f, self.wall, self.now),
+                    left: None,
                 });
                 self.after_round = Some(index);
             }
             return Vec::new();
         }
+        // A station shorter than the round: the round goes on after its
+        // timer has run.
+        let after = |on_timer: Option<std::time::Duration>| {
+            chrono::Duration::from_std(self.round_after(on_timer)).unwrap_or_default()
+        };
+        let mut after_last = chrono::Duration::zero();
         let mut rounds: Vec<(usize, SheetKey, Finished)> = found
             .into_iter()
             .filter_map(|(k, f)| self.round_of_candidate(&k.candidate).map(|r| (r, k, f)))
@@ -642,6 +657,7 @@ impl App {
         for (r, key, f) in rounds {
             let began = ended.map(|(p, at)| at + round * i32::try_from(r.saturating_sub(p + 1)).unwrap_or(0));
             absent_last = f.absent;
+            after_last = chrono::Duration::zero();
             let ends = if f.absent {
                 // Nobody came: the round is a rest, from when it began.
                 began.unwrap_or(f.at) + round
@@ -654,15 +670,24 @@ impl App {
                             Some(done) if done > e => {
                                 let left = chrono::Duration::from_std(done - e).unwrap_or_default();
                                 leaving = Some((r, key, timer));
-                                self.wall + left
+                                after_last = after(Some(done));
+                                self.wall + left + after_last
                             }
                             Some(done) => {
+                                after_last = after(Some(done));
                                 self.wall - chrono::Duration::from_std(e - done).unwrap_or_default()
+                                    + after_last
                             }
-                            None => f.at,
+                            None => {
+                                after_last = after(None);
+                                f.at + after_last
+                            }
                         }
                     }
-                    _ => f.at,
+                    _ => {
+                        after_last = after(None);
+                        f.at + after_last
+                    }
                 }
             };
             ended = Some((r, ends));
@@ -676,6 +701,7 @@ impl App {
                     candidate,
                     round: Some(r),
                     timer,
+                    left: None,
                 });
                 self.after_round = Some(last);
                 self.absent_rest = absent_last;
@@ -688,6 +714,10 @@ impl App {
             && !left.is_zero()
         {
             self.rest_until = Some(self.now + left);
+            self.round_ends = (!absent_last && !after_last.is_zero())
+                .then(|| (ends - self.wall).to_std().ok())
+                .flatten()
+                .map(|left| self.now + left);
         } else if self.sheet.is_some() || self.shown_is_done() {
             // Due while osce was down, with an earlier sheet shown (an
             // amendment left open): who is waiting is said at once.

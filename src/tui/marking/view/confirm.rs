@@ -65,11 +65,31 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         (Some((done, what)), _) => format!("{done}{round}: open the sheet to {what}?"),
         (None, arrival) => match arrival {
             Arrival::Here => "Is this the candidate in front of you?".to_string(),
+            // A station shorter than the round: the next candidate comes
+            // when the round ends at the longer stations.
+            Arrival::AfterChangeover { rests: 0 } if !app.round_after_station().is_zero() => format!(
+                "Next candidate, when the round ends ({} after this {}):",
+                fmt_countdown(app.round_after_station()),
+                if station
+                    .timing
+                    .as_ref()
+                    .is_some_and(|t| t.changeover.seconds() > 0)
+                {
+                    "changeover"
+                } else {
+                    "station's time"
+                }
+            ),
             Arrival::AfterChangeover { rests: 0 } => "Next candidate, once the changeover ends:".to_string(),
+            Arrival::AfterChangeover { rests } if !app.round_after_station().is_zero() => format!(
+                "Next candidate, when the round ends and after {}:",
+                crate::base::text::plural(rests, "rest round", "rest rounds")
+            ),
             Arrival::AfterChangeover { rests } => format!(
                 "Next candidate, after the changeover and {}:",
                 crate::base::text::plural(rests, "rest round", "rest rounds")
             ),
+            Arrival::AfterRest if app.round_goes_on() => "Next candidate, when the round ends:".to_string(),
             Arrival::AfterRest => "Next candidate, after the rest:".to_string(),
             // Looked ahead (→) past the next candidate: a later one.
             Arrival::Later { round, starts_in } => format!(
