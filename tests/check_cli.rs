@@ -457,6 +457,39 @@ fn non_utf8_file_is_an_io_error_with_its_position() {
     out.expect_stderr("it looks like UTF-16", "UTF-16 file without its mark");
 }
 
+/// A rubric saved with a carriage return alone ending each line (old Mac
+/// editors): checked as the same rubric, with the same identity, not "the
+/// file is empty" (its first comment running to the end of the file); and
+/// a mistake in it is placed on its line.
+#[test]
+fn carriage_returns_alone_end_lines() {
+    let dir = TempDir::new("cr");
+    let text = fs::read_to_string(root().join("rubrics/msk-practical-exam.ron")).expect("rubric");
+    let cr = dir.file("cr.ron", text.replace('\n', "\r").as_bytes());
+    let out = run_check(&cr);
+    out.expect_code(0, "carriage returns alone");
+    let original = root().join("rubrics/msk-practical-exam.ron");
+    let out = run(&["check", "--identity", &path_arg(&original), &cr]);
+    out.expect_code(0, "identities");
+    let ids: Vec<&str> = out
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
+    assert_eq!(ids.len(), 2, "{}", out.show());
+    assert_eq!(ids[0], ids[1], "{}", out.show());
+    let broken = text.replacen("kind: PracticalExam,", "kind: PracticalExm,", 1);
+    let line = text
+        .lines()
+        .position(|l| l.contains("kind: PracticalExam"))
+        .expect("kind")
+        + 1;
+    let bad = dir.file("cr-bad.ron", broken.replace('\n', "\r").as_bytes());
+    let out = run_check(&bad);
+    out.expect_code(1, "a mistake");
+    out.expect_stderr(&format!("{bad}:{line}:"), "a mistake on its line");
+}
+
 fn run_check(file: &str) -> Run {
     run(&["check", file])
 }

@@ -1207,6 +1207,55 @@ fn home_starts_a_session_and_offers_built_in_rubrics_elsewhere() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A rubric with a mistake, fixed in another window while the home screen
+/// is open: Start reads the file again and says so, and the next enter
+/// marks with the file as it is now. An unchanged file still in error is
+/// refused with the way to see its mistakes.
+#[test]
+fn a_rubric_fixed_while_the_home_screen_is_open_is_read_again_on_start() {
+    let dir = temp_dir();
+    let rubrics = dir.join("rubrics");
+    std::fs::create_dir_all(&rubrics).expect("rubrics folder");
+    let good = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron").expect("rubric");
+    let broken = good.replacen("kind: Osce,", "kind: Osce", 1);
+    assert_ne!(broken, good, "a comma taken out");
+    let path = rubrics.join("osce.ron");
+    std::fs::write(&path, &broken).expect("rubric");
+    let mut exec = Executor::new(Store::new(dir.join("s")), "lap1".into(), Box::new(t0));
+    let mut app = App::home(exec.home(&rubrics, "E07"), Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let mut press = |app: &mut App, code: KeyCode| press(app, &mut exec, code);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    for c in "C001".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let error = app.home_mut().and_then(|h| h.error.clone()).unwrap_or_default();
+    assert!(
+        error.contains("osce.ron cannot be used: 1 error; run `osce check"),
+        "{error}"
+    );
+    std::fs::write(&path, &good).expect("fixed");
+    press(&mut app, KeyCode::Enter);
+    let home = app.home_mut().expect("still the home screen");
+    let error = home.error.clone().unwrap_or_default();
+    assert!(
+        error.contains("osce.ron has changed since this screen listed it, and was read again")
+            && error.contains("press enter to start"),
+        "{error}"
+    );
+    assert!(home.rubrics[home.rubric].problem.is_none());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.home_mut().is_none(), "marking started");
+    assert_eq!(app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A roster with three mistakes, chosen on the home screen: every one is
 /// on screen at once, row by row, as the command line gives them.
 #[test]

@@ -207,6 +207,15 @@ impl fmt::Display for Diagnostic {
 /// Parses and validates rubric text. `name` is how the file is named in
 /// messages.
 pub fn check_str(name: &str, source: &str) -> Checked {
+    // A file saved with a carriage return alone ending each line (as old
+    // Mac editors write): a comment would run to the end of the file.
+    let lines_ended;
+    let source = if source.contains('\r') {
+        lines_ended = lone_carriage_returns_as_newlines(source);
+        lines_ended.as_str()
+    } else {
+        source
+    };
     let options = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(MAX_NESTING);
@@ -270,6 +279,22 @@ pub fn check_str(name: &str, source: &str) -> Checked {
         rubric,
         diagnostics,
     }
+}
+
+/// `text` with each carriage return not followed by a newline made a
+/// newline: a byte for a byte, so every place in the text stays where it
+/// was. (A rubric's identity reads line endings the same way.)
+fn lone_carriage_returns_as_newlines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') {
+            '\n'
+        } else {
+            c
+        });
+    }
+    out
 }
 
 /// Reads and checks a rubric file.

@@ -10,10 +10,11 @@ use crate::rubric;
 use crate::store::{Health, Journal, SaveProblem, SheetState, Store};
 use crate::tui::screen::{self, DiskWatch, Step, WallClock};
 
+use super::home::RubricSource;
 use super::home::{Home, Launch, RubricChoice, Unfinished};
 use super::session::{
-    MarkingOrder, ids_as_in_folder, load_roster, roster_circuits, rubric_choices, same_rubric_as_folder,
-    session, with_gate_warnings,
+    MarkingOrder, file_choice, ids_as_in_folder, load_roster, roster_circuits, rubric_choices,
+    same_rubric_as_folder, session, with_gate_warnings,
 };
 use super::{App, Effect, Finished, Progress, Reply, Saved, Session};
 
@@ -179,6 +180,27 @@ impl Executor {
     /// A session from the home screen's choices, remembered for next time
     /// (a failure to remember only means the fields start empty then).
     fn launch(&mut self, launch: &Launch, remember: &crate::tui::remember::Remembered) -> Reply {
+        // The rubric file is read again: edited since the home screen
+        // listed it (a mistake fixed, or the right version put back), the
+        // screen shows it as it is now before anything starts.
+        if let Some((choice, text)) = self.choices.get(launch.rubric)
+            && let RubricSource::File(path) = &choice.source
+        {
+            let now = file_choice(path.clone());
+            if now.1 != *text || now.0 != *choice {
+                let choice = now.0.clone();
+                self.choices[launch.rubric] = now;
+                return Reply::RubricReread {
+                    index: launch.rubric,
+                    choice: Box::new(choice),
+                };
+            }
+        }
+        if let Some((choice, _)) = self.choices.get(launch.rubric)
+            && let Some(problem) = &choice.problem
+        {
+            return Reply::LaunchFailed(format!("{} cannot be used: {problem}", choice.label));
+        }
         // A sheet resumed into its station circuit (the candidate named):
         // where the circuit does not hold that candidate, or cannot be
         // made (its roster gone), the sheet is resumed alone.

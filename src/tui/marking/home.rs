@@ -121,6 +121,33 @@ pub fn text(t: &TextArea<'_>) -> String {
 }
 
 impl Home {
+    /// The rubric at `index` read again on Start, changed since it was
+    /// listed: shown as it is now, the station kept where it still is,
+    /// and the examiner asked to look and press enter again.
+    pub fn reread(&mut self, index: usize, choice: RubricChoice) {
+        let Some(slot) = self.rubrics.get_mut(index) else {
+            return;
+        };
+        let station = slot.stations.get(self.station).map(|(id, _)| id.clone());
+        *slot = choice;
+        if index == self.rubric {
+            self.station = station
+                .and_then(|id| slot.stations.iter().position(|(s, _)| *s == id))
+                .unwrap_or(0);
+        }
+        self.error = Some(match &slot.problem {
+            Some(problem) => format!(
+                "{} has changed since this screen listed it, and was read again: it cannot be used: {problem}",
+                slot.label
+            ),
+            None => format!(
+                "{} has changed since this screen listed it, and was read again: check the rubric and your station, \
+                 then press enter to start.",
+                slot.label
+            ),
+        });
+    }
+
     /// Among the rosters found, the chosen rubric's own: the one named
     /// after its file (`exam.ron`, `exam.roster.csv` or `exam.csv`).
     fn own_roster(&self) -> Option<usize> {
@@ -389,10 +416,9 @@ impl Home {
             self.error = Some("There is no rubric to choose.".to_string());
             return HomeOutcome::Nothing;
         };
-        if let Some(problem) = &choice.problem {
-            self.error = Some(format!("{} cannot be used: {problem}", choice.label));
-            return HomeOutcome::Nothing;
-        }
+        // A rubric that could not be used when listed is still asked for:
+        // the file is read again on Start (fixed since, in another window),
+        // and refused then if it still cannot be used.
         let examiner = text(&self.examiner);
         if examiner.is_empty() {
             self.error = Some("Enter your examiner id.".to_string());

@@ -473,6 +473,12 @@ pub enum Reply {
     Start(Box<Session>),
     /// The home screen's choices make no session, and why.
     LaunchFailed(String),
+    /// The rubric file chosen changed since the home screen listed it: as
+    /// it is now, in its place in the list; nothing started.
+    RubricReread {
+        index: usize,
+        choice: Box<home::RubricChoice>,
+    },
     /// The home screen again, once marking started from it ends (`None`:
     /// it cannot be built, and osce ends).
     Home(Option<Box<Home>>),
@@ -847,6 +853,12 @@ impl App {
             Reply::LaunchFailed(message) => {
                 if let Some(home) = self.home_mut() {
                     home.error = Some(message);
+                }
+                Vec::new()
+            }
+            Reply::RubricReread { index, choice } => {
+                if let Some(home) = self.home_mut() {
+                    home.reread(index, *choice);
                 }
                 Vec::new()
             }

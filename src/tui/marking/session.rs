@@ -423,21 +423,7 @@ pub fn rubric_choices(dir: &Path) -> Vec<(RubricChoice, Option<String>)> {
     files.sort();
     let mut out = Vec::new();
     for path in files {
-        let label = path.display().to_string();
-        match rubric::read_text(&path) {
-            Ok(text) => out.push((choice(&label, RubricSource::File(path), &text), Some(text))),
-            Err(e) => out.push((
-                RubricChoice {
-                    label,
-                    source: RubricSource::File(path),
-                    id: String::new(),
-                    title: String::new(),
-                    stations: Vec::new(),
-                    problem: Some(e.to_string()),
-                },
-                None,
-            )),
-        }
+        out.push(file_choice(path));
     }
     if out.is_empty() {
         for (name, text) in examples::RUBRICS {
@@ -448,6 +434,26 @@ pub fn rubric_choices(dir: &Path) -> Vec<(RubricChoice, Option<String>)> {
         }
     }
     out
+}
+
+/// The rubric file at `path` as the home screen offers it, read now, with
+/// its text where it could be read.
+pub fn file_choice(path: PathBuf) -> (RubricChoice, Option<String>) {
+    let label = path.display().to_string();
+    match rubric::read_text(&path) {
+        Ok(text) => (choice(&label, RubricSource::File(path), &text), Some(text)),
+        Err(e) => (
+            RubricChoice {
+                label,
+                source: RubricSource::File(path),
+                id: String::new(),
+                title: String::new(),
+                stations: Vec::new(),
+                problem: Some(e.to_string()),
+            },
+            None,
+        ),
+    }
 }
 
 fn choice(label: &str, source: RubricSource, text: &str) -> RubricChoice {
