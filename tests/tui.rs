@@ -1246,7 +1246,7 @@ fn a_rubric_fixed_while_the_home_screen_is_open_is_read_again_on_start() {
     let error = home.error.clone().unwrap_or_default();
     assert!(
         error.contains("osce.ron has changed since this screen listed it, and was read again")
-            && error.contains("press enter to start"),
+            && error.contains("(now: Shoulder), then start again."),
         "{error}"
     );
     assert!(home.rubrics[home.rubric].problem.is_none());
@@ -4815,7 +4815,8 @@ fn at_a_station_shorter_than_the_round_a_late_submission_and_a_restart_wait_for_
     assert!(!bell_since(&mut h, 750, 775));
     assert!(bell_since(&mut h, 750, 781), "{:?}", h.app.circuit_lines());
     // C001's timer from 800, their changeover over at 1520; the sheet
-    // submitted at 1600, after their round ended (1580): C006 is here.
+    // submitted at 1600, after their round ended (1580): round 3, a rest
+    // here, began then, and C006 is called when it ends, at 1580 + 780.
     h.key(KeyCode::Enter);
     bell_since(&mut h, 750, 800);
     h.key(KeyCode::Char(' '));
@@ -4830,6 +4831,82 @@ fn at_a_station_shorter_than_the_round_a_late_submission_and_a_restart_wait_for_
     assert!(
         h.render(80, 24).contains("Next candidate, after the rest:"),
         "round 3 is a rest here: {:?}",
+        h.app.circuit_lines()
+    );
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "Round 3 of 7: no candidate — rest · 12:39 left"
+    );
+    assert!(!bell_since(&mut h, 750, 1580 + 780 - 5));
+    assert!(
+        bell_since(&mut h, 750, 1580 + 780 + 1),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+}
+
+/// No start time, at a station shorter than the round: a sheet submitted
+/// after its round ended finds the next candidate there, and an absence
+/// then counts that candidate's round from when the round before ended,
+/// not from a round long gone; the same after a restart. A sheet marked
+/// without its timer says nothing of when the round ends: the next
+/// candidate is there at once.
+#[test]
+fn at_a_station_shorter_than_the_round_an_absence_after_a_late_sheet_counts_from_the_rounds_end() {
+    let mut h = six_at_the_knee_of("", temp_dir(), 0, false);
+    h.key(KeyCode::Enter);
+    h.tick(0.0);
+    h.key(KeyCode::Char(' '));
+    h.tick(730.0);
+    h.tick(800.0);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    assert!(!bell_at(&mut h, 801));
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C001"));
+    assert!(
+        h.render(80, 24)
+            .contains("Is this the candidate in front of you?"),
+        "{:?}",
+        h.app.circuit_lines()
+    );
+    // C001 absent at 810: their round (780 to 1560) and round 3 (nobody
+    // here) are rests; C006 is called at 780 + 2 × 780 s.
+    h.tick(810.0);
+    h.key(KeyCode::Char('x'));
+    h.chars("Did not attend");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C006"));
+    assert!(!bell_at(&mut h, 811));
+    assert_eq!(
+        h.app.circuit_lines()[0],
+        "Round 2 of 7: no candidate — rest · 12:29 left"
+    );
+    let dir = h.dir.clone();
+    assert!(!bell_at(&mut h, 2335));
+    assert!(bell_at(&mut h, 2341), "{:?}", h.app.circuit_lines());
+    // Started again in the rests: the same call.
+    let _killed = h;
+    let mut h = six_at_the_knee_of("", dir, 900, false);
+    assert!(!bell_since(&mut h, 900, 900));
+    assert!(!bell_since(&mut h, 900, 2335), "{:?}", h.app.circuit_lines());
+    assert!(bell_since(&mut h, 900, 2341), "{:?}", h.app.circuit_lines());
+    // C006 marked without the timer: C005 is there at once.
+    h.key(KeyCode::Enter);
+    h.chars("1111111111");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Enter);
+    if h.app.ask.is_some() {
+        h.key(KeyCode::Char('y'));
+    }
+    assert_eq!(h.app.current_candidate().map(|c| c.id.as_str()), Some("C005"));
+    assert!(!bell_since(&mut h, 900, 2400));
+    assert!(
+        h.render(80, 24)
+            .contains("Is this the candidate in front of you?"),
+        "{:?}",
         h.app.circuit_lines()
     );
 }

@@ -270,19 +270,27 @@ impl App {
             // The rest of the candidate's round after this station's
             // timer, where it is shorter than the round; an absent
             // candidate's round is counted whole, from when it began.
-            let after = if absent {
-                Duration::ZERO
-            } else {
-                self.round_after(timer_ended.map(|e| e.on_timer))
+            // Where no timer ran, nothing says when the round ends: the
+            // next candidate is shown at once, as at a station as long as
+            // the round.
+            let after = match timer_ended {
+                Some(ended) if !absent => self.round_after(Some(ended.on_timer)),
+                _ => Duration::ZERO,
             };
+            let from = match (self.round_began, timer_ended) {
+                (Some(began), _) if absent => began,
+                (_, Some(ended)) => ended.at + after,
+                _ => now,
+            };
+            // The candidate came: the next round began as theirs ended,
+            // also when that was before the sheet was submitted (an absence
+            // next counts its round from then).
+            if !absent {
+                self.round_began = Some(from);
+            }
             let plan = self.session.as_ref().and_then(|s| s.circuit.as_ref());
             if let Some(plan) = plan.filter(|p| p.start.is_none() && (rests > 0 || !after.is_zero())) {
                 let rounds = u32::try_from(rests).unwrap_or(u32::MAX);
-                let from = match (self.round_began, timer_ended) {
-                    (Some(began), _) if absent => began,
-                    (_, Some(ended)) => ended.at + after,
-                    _ => now + after,
-                };
                 let until = from + plan.round.saturating_mul(rounds);
                 // Submitted after the round's end: nothing to wait for.
                 if rests > 0 || until > now {
@@ -319,9 +327,11 @@ impl App {
             .saturating_sub(on_timer.unwrap_or(t.reading + t.station + t.changeover))
     }
 
-    /// [`Self::round_after`] this station's timer run to its plan.
+    /// [`Self::round_after`] for the candidate still in the room, by their
+    /// timer (a soft time-up's overrun in it), else this station's timer
+    /// run to its plan.
     pub fn round_after_station(&self) -> Duration {
-        self.round_after(None)
+        self.round_after(self.leaving.as_ref().and_then(|l| l.timer.done_at()))
     }
 
     /// Station circuit without a clock, at a station shorter than the

@@ -141,9 +141,13 @@ impl Home {
                 slot.label
             ),
             None => format!(
-                "{} has changed since this screen listed it, and was read again: check the rubric and your station, \
-                 then press enter to start.",
-                slot.label
+                "{} has changed since this screen listed it, and was read again: check the rubric and your station{}, \
+                 then start again.",
+                slot.label,
+                slot.stations
+                    .get(self.station)
+                    .filter(|_| index == self.rubric)
+                    .map_or(String::new(), |(_, title)| format!(" (now: {title})"))
             ),
         });
     }

@@ -678,16 +678,11 @@ impl App {
                                 self.wall - chrono::Duration::from_std(e - done).unwrap_or_default()
                                     + after_last
                             }
-                            None => {
-                                after_last = after(None);
-                                f.at + after_last
-                            }
+                            // No timer to say when the round ends.
+                            None => f.at,
                         }
                     }
-                    _ => {
-                        after_last = after(None);
-                        f.at + after_last
-                    }
+                    _ => f.at,
                 }
             };
             ended = Some((r, ends));
