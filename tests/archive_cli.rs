@@ -560,6 +560,15 @@ fn the_archive_or_a_file_given_where_a_folder_goes_is_said_as_such() {
         "{out}"
     );
     assert!(!out.contains("Not a directory"), "{out}");
+    // A folder that cannot be made (under a file): said so, with the fix.
+    let under = archive.join("export");
+    let (code, out) = run_osce(&["export", OSCE, "--archive", s(&archive), "--out", s(&under)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("export: the folder cannot be made (")
+            && out.contains("nothing was written. Choose a folder you can write to"),
+        "{out}"
+    );
     assert!(stored(&archive) == before, "the archive's journals changed");
     // A report written before is not replaced, said of the file.
     let html = dir.0.join("report.html");

@@ -1027,6 +1027,15 @@ pub enum ExportError {
          e.g. --out export"
     )]
     NotFolder { path: PathBuf },
+    #[error(
+        "{path}: the folder cannot be made ({source}); nothing was written. Choose a folder you can write to, \
+         e.g. --out export"
+    )]
+    CannotMake {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -1141,7 +1150,10 @@ fn prepare<'a>(dir: &Path, names: impl Iterator<Item = &'a str>, force: bool) ->
             .recursive(true)
             .mode_set()
             .create(dir)
-            .map_err(io(dir))?;
+            .map_err(|source| ExportError::CannotMake {
+                path: dir.to_path_buf(),
+                source,
+            })?;
     }
     Ok(())
 }
