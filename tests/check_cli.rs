@@ -975,6 +975,17 @@ fn a_roster_is_checked_with_its_rubric_and_each_circuits_rotation_printed() {
         out.stdout
     );
     run(&["check", "--strict", rubric, "--roster", &copied]).expect_code(1, "--strict");
+    // Saved by Excel where it writes the separator first (`sep=,`): the
+    // header is the line after it, and its rows are numbered as Excel
+    // shows them.
+    let sep = dir.file(
+        "sep.csv",
+        b"\xEF\xBB\xBFsep=,\r\ncandidate_id,name\r\nS1,A B\r\nS1,C D\r\n",
+    );
+    let out = run(&["check", rubric, "--roster", &sep]);
+    out.expect_code(1, "a duplicate id below Excel's sep= line");
+    out.expect_stderr("row 4", "the duplicate on Excel's row 4");
+    assert!(!out.stderr.contains("not a header"), "{}", out.show());
     // A circuit with a start time: each round's, in the roster's offset.
     let timed = dir.file(
         "timed.csv",

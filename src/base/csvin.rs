@@ -358,14 +358,28 @@ impl<'a, const N: usize> Table<'a, N> {
         errors: &mut Vec<P>,
     ) -> Result<Option<Self>, Vec<P>> {
         let mut rows = Rows::new(text, clean);
-        let (row, cells) = match rows.next() {
-            None => return Ok(None),
+        let mut first = || match rows.next() {
+            None => None,
             Some(Err(problem)) => {
                 errors.push(problem.into());
-                return Ok(None);
+                None
             }
-            Some(Ok(first)) => first,
+            Some(Ok(first)) => Some(first),
         };
+        let Some((mut row, mut cells)) = first() else {
+            return Ok(None);
+        };
+        // The line Excel writes first in some places to name the separator
+        // (`sep=,`): not the header, which follows it.
+        if let [sep, empty] = cells.as_slice()
+            && sep.eq_ignore_ascii_case("sep=")
+            && empty.is_empty()
+        {
+            let Some(next) = first() else {
+                return Ok(None);
+            };
+            (row, cells) = next;
+        }
         let columns = layout.columns;
         let names: Vec<String> = cells.iter().map(|c| c.to_lowercase()).collect();
         let known = |name: &str| columns.contains(&name) || did_you_mean(name, columns).is_some();
