@@ -821,6 +821,18 @@ fn a_file_that_is_not_an_archive_is_refused_and_left_alone() {
         );
         assert!(!out.contains("UTF-16") && !out.contains("larger than"), "{out}");
     }
+    // Swapped the other way, the rubric after --archive: said so, exit 2.
+    for command in ["status", "report", "export"] {
+        let (code, out) = run_osce(
+            &[command, s(&empty), "--archive", OSCE, "--out", "unused-out"]
+                [..if command == "export" { 6 } else { 4 }],
+        );
+        assert_eq!(code, 2, "{command}: {out}");
+        assert!(
+            out.contains("is a rubric file (.ron), not an exam archive: give the rubric first"),
+            "{command}: {out}"
+        );
+    }
 
     // A folder given where the archive file goes is a usage error (exit
     // 2, as the README says of a folder where a file is expected), to
@@ -2570,6 +2582,20 @@ fn collect_with_the_rubric_reads_every_sheet_ahead_and_a_wrong_rubric_collects_n
         out.contains("36 sheets of assessment")
             && out.contains("(each read before: its reading is in the archive already)")
             && !out.contains("kept"),
+        "{out}"
+    );
+    // Read against a copy with an item's wording changed: the sheets are of
+    // another version, and collect says so at once.
+    let text = std::fs::read_to_string(OSCE).expect("rubric");
+    let edited = text.replacen("Structured report", "A structured report", 1);
+    assert_ne!(edited, text);
+    let copy = dir.0.join("edited.ron");
+    std::fs::write(&copy, edited).expect("copy");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b), "--rubric", s(&copy)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("warning: ")
+            && out.contains("36 sheets were marked against another version of this rubric"),
         "{out}"
     );
 }
