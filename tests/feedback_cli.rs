@@ -13,6 +13,11 @@ use osce::store::{ConcernKind, Event, SheetKey, Store, hash_rubric};
 /// C001's first station, every item at its top level, with `comment` as
 /// feedback, private notes and a concern; submitted.
 fn write(sessions: &Path, rubric_path: &str, comment: &str) {
+    write_named(sessions, rubric_path, comment, "Aisha Khan");
+}
+
+/// [`write`], the candidate confirmed under `name`.
+fn write_named(sessions: &Path, rubric_path: &str, comment: &str, name: &str) {
     let (rubric, _) = load(Path::new(rubric_path)).expect("valid");
     let hash = hash_rubric(&std::fs::read_to_string(rubric_path).expect("rubric"));
     let t = Utc
@@ -30,7 +35,7 @@ fn write(sessions: &Path, rubric_path: &str, comment: &str) {
     let (mut j, _) = Store::new(sessions).open_sheet(&key, &hash).expect("open");
     j.append(
         Event::Confirmed {
-            candidate_name: "Aisha Khan".into(),
+            candidate_name: name.into(),
         },
         t,
     )
@@ -147,6 +152,27 @@ fn feedback_shows_comments_and_results_but_never_private_notes_or_concerns() {
         said.contains("already exists; files written earlier are not overwritten (use --force"),
         "{said}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A name beginning with a character a spreadsheet or Markdown reads as
+/// something else is written in the Markdown file as the roster writes it
+/// where it stands within a line: nothing invisible put before it, so that
+/// a name copied out of the file matches the roster.
+#[test]
+fn a_name_within_a_line_is_written_as_it_is() {
+    let dir = std::env::temp_dir().join(format!("osce-feedback-names-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let sessions = dir.join("sessions");
+    write_named(
+        &sessions,
+        "rubrics/msk-ultrasound-osce.ron",
+        COMMENT,
+        "-Jones Ann",
+    );
+    let text = feedback("rubrics/msk-ultrasound-osce.ron", &sessions, &dir.join("out"));
+    assert!(text.contains("Candidate: -Jones Ann (C001)"), "{text:?}");
+    assert!(!text.contains('\u{2060}'), "{text:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -14,14 +14,16 @@ use crate::rubric::Rubric;
 use crate::scoring::{AssessmentResult, StationOutcome, fmt_marks, fmt_percent};
 
 /// A name or title on one line, safe in Markdown and read as it is in
-/// plain text: only what Markdown would take for structure at the start of
-/// the line (a heading, a list, a quote) or for HTML is changed, and then
-/// as little as can be.
-fn plain(text: &str) -> String {
+/// plain text: only what Markdown would take for HTML, or (`at_start`, the
+/// first thing on its line) for structure (a heading, a list, a quote), is
+/// changed, and then as little as can be: an invisible word joiner before
+/// such a first character. Within a line a name is left as it is, so that
+/// it can be copied out as the roster writes it.
+fn plain(text: &str, at_start: bool) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let safe = one_line.replace('<', "‹").replace('>', "›");
     match safe.chars().next() {
-        Some('#' | '-' | '*' | '+' | '|' | '=' | '_' | '`') => format!("\u{2060}{safe}"),
+        Some('#' | '-' | '*' | '+' | '|' | '=' | '_' | '`') if at_start => format!("\u{2060}{safe}"),
         _ => safe,
     }
 }
@@ -691,10 +693,11 @@ pub fn markdown(doc: &Doc) -> String {
     let spans = |spans: &[Span]| -> String {
         spans
             .iter()
-            .map(|s| match s {
+            .enumerate()
+            .map(|(i, s)| match s {
                 Span::Text(t) => t.clone(),
-                Span::Name(t) => plain(t),
-                Span::Strong(t) => format!("**{}**", plain(t)),
+                Span::Name(t) => plain(t, i == 0),
+                Span::Strong(t) => format!("**{}**", plain(t, false)),
             })
             .collect()
     };
