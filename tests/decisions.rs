@@ -532,6 +532,107 @@ fn a_certain_fail_with_an_item_left_unmarked_has_no_mark_until_it_is_ruled() {
     assert!(!marks[1][1].is_empty(), "{marks:?}");
 }
 
+/// Pass marks saved before the exam lead ruled on an item left unmarked
+/// were worked out from other marks than the results now use: adopting
+/// them says so, status and the report keep saying it, and a record saved
+/// again after the ruling, adopted, says nothing.
+#[test]
+fn a_record_saved_before_a_ruling_on_the_marks_is_said_to_be_when_adopted() {
+    let d = Dir::new("record-before-ruling");
+    let folder = d.sub("s");
+    for (c, marks) in [
+        ("C001", Marks::Top),
+        ("C002", Marks::LoseFirst(2)),
+        ("C003", Marks::Top),
+    ] {
+        candidate(&folder, OSCE, c, "E01@lap", marks);
+    }
+    let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
+    fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
+    knee_without_optimisation(&folder, false);
+    let keep: Vec<String> = common::rubric(OSCE)
+        .standard_set_stations()
+        .map(|st| format!("{}=provisional", st.id))
+        .collect();
+    let save = |record: &Path| {
+        let mut args = vec![
+            "report",
+            OSCE,
+            "--sessions",
+            s(&folder),
+            "--save-standards",
+            s(record),
+            "--by",
+            "Panel",
+            "--format",
+            "markdown",
+        ];
+        for k in &keep {
+            args.extend(["--station-method", k.as_str()]);
+        }
+        let (code, out) = osce(&args);
+        assert!(record.is_file(), "{code}: {out}");
+    };
+    let adopt = |record: &Path| {
+        osce(&[
+            "decide",
+            "pass-marks",
+            OSCE,
+            "--sessions",
+            s(&folder),
+            "--record",
+            s(record),
+            "--by",
+            "Exam board",
+            "--reason",
+            "Adopted at the board",
+        ])
+    };
+    let first = d.0.join("first.json");
+    save(&first);
+    // The record's time is to the second or finer: the ruling comes after.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let (code, out) = osce(&[
+        "decide",
+        "unmarked",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--sheet",
+        "E01@lap",
+        "--item",
+        "optimisation",
+        "--level",
+        "Done",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "Seen on the saved images",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = adopt(&first);
+    assert_eq!(code, 0, "{out}");
+    let said = "before 1 decision that changes the marks on its sheets: C001 at knee: item optimisation";
+    assert!(out.contains("warning: ") && out.contains(said), "{out}");
+    let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
+    assert!(
+        status.contains("the pass marks in force were set (") && status.contains(said),
+        "{status}"
+    );
+    // Set again from the marks as they are now, and adopted: nothing said.
+    let second = d.0.join("second.json");
+    save(&second);
+    let (code, out) = adopt(&second);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("changes the marks"), "{out}");
+    let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
+    assert!(!status.contains("changes the marks"), "{status}");
+}
+
 /// Every sheet in, an item left unmarked at one station and an absence
 /// not decided at another: the INCOMPLETE result's reason says what is
 /// open, station by station, not only that the total waits.

@@ -1313,6 +1313,7 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 osce::analysis::standards::set_from_other_sheets(&record, &l.cohort, now, || {
                     l.moderation.referral_sheets(&l.rubric, &l.cohort, &l.matrix)
                 })
+                .or_else(|| super::status::marks_decided_since(&l.decisions, record.time))
             {
                 errln!(
                     "warning: {} was {words}. Its pass marks are taken as they were; {}",

@@ -363,8 +363,54 @@ pub fn pass_marks_from_other_sheets(
     let now = m.candidates.iter().filter(|c| m.has_sheets(c)).count();
     let words = osce::analysis::standards::set_from_other_sheets(record, cohort, now, || {
         moderation.referral_sheets(rubric, cohort, m)
-    })?;
+    })
+    .or_else(|| marks_decided_since(decisions, record.time))?;
     Some(format!("the pass marks in force were {words}"))
+}
+
+/// The decisions in force that change the marks a standard-setting record
+/// saved at `since` was set from (which sheet counts, a sheet void, an item
+/// left unmarked taken as a level), made after it, in words: `None` where
+/// there are none. The record's pass marks were worked out without them.
+pub fn marks_decided_since(
+    decisions: &osce::results::decisions::Decisions,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Option<String> {
+    use osce::results::decisions::Ruling;
+    let after: Vec<String> = decisions
+        .in_force()
+        .into_iter()
+        .filter(|made| made.time > since)
+        .filter(|made| {
+            matches!(
+                made.entry.decision,
+                Ruling::Unmarked { .. } | Ruling::Void { .. } | Ruling::Conflict { .. }
+            )
+        })
+        .filter_map(|made| {
+            let (candidate, station) = made.entry.decision.cell()?;
+            Some(format!(
+                "{candidate} at {station}: {}",
+                made.entry.decision.words()
+            ))
+        })
+        .collect();
+    const NAMED: usize = 3;
+    match after.len() {
+        0 => None,
+        n => Some(format!(
+            "set ({}) before {} that {} the marks on its sheets: {}{}",
+            since.format("%Y-%m-%d %H:%M UTC"),
+            plural(n, "decision", "decisions"),
+            if n == 1 { "changes" } else { "change" },
+            after[..n.min(NAMED)].join("; "),
+            if n > NAMED {
+                format!("; and {} more", n - NAMED)
+            } else {
+                String::new()
+            }
+        )),
+    }
 }
 
 /// The exam lead's decisions in force, each with who, when and why (the
