@@ -341,8 +341,12 @@ fn a_journal_marked_against_an_edited_copy_of_the_rubric_is_an_error() {
                 path.display(),
                 hash(edited.to_str().expect("utf-8"))
             ),
+            // Not said as damage: nothing to keep apart as evidence.
+            "1 journal was marked against another version of the rubric",
+            "not damage, and nothing to keep apart",
         ],
     );
+    assert!(!out.contains("Keep a copy of every file"), "{out}");
 }
 
 #[test]

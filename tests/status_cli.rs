@@ -441,9 +441,13 @@ fn concerns_absences_amendments_and_damaged_files_are_shown() {
         "Concerns flagged (to follow up, whatever the marks):\n  C001 Name of C001 at shoulder:\n    Patient safety (from E01): \"x\"",
         "elbow.jsonl: the end of the journal from line",
         "1 sheet was marked against another version of this rubric (a file whose content differs",
+        // Each version by its identity (what `osce check --identity` prints),
+        // not a "version", which the rubric's own field names.
+        "\n  identity ",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
+    assert!(!out.contains("\n  version "), "{out}");
 }
 
 #[test]

@@ -449,7 +449,23 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, checks: Optio
     }
 
     out.push('\n');
-    if errors > 0 {
+    // Journals marked against another version of the rubric are not
+    // damaged: a copy of the rubric that differs was used on a laptop.
+    let other_versions = report
+        .errors()
+        .filter(|f| matches!(f.kind, osce::results::audit::FindingKind::OtherRubric { .. }))
+        .count();
+    if errors > 0 && errors == other_versions {
+        let _ = writeln!(
+            out,
+            "{} marked against another version of the rubric (a copy whose content differs from this file's), \
+             nothing else: not damage, and nothing to keep apart. Status and export leave {} out; `osce status \
+             RUBRIC --problems` names {} for the exam lead, who decides what counts.",
+            plural(other_versions, "journal was", "journals were"),
+            if other_versions == 1 { "it" } else { "them" },
+            if other_versions == 1 { "it" } else { "them" },
+        );
+    } else if errors > 0 {
         let _ = writeln!(
             out,
             "{} found. Keep a copy of every file named above exactly as it is (do not open or re-save it \

@@ -1931,7 +1931,7 @@ pub fn render(
     if let Some(words) = cohort.other_versions_words() {
         let _ = writeln!(out, "\n{words}.");
         for (hash, paths) in &cohort.other_versions {
-            let _ = writeln!(out, "  version {}:", osce::results::gather::short_hash(hash));
+            let _ = writeln!(out, "  identity {}:", osce::results::gather::short_hash(hash));
             for p in paths.iter().take(5) {
                 let _ = writeln!(out, "    {}", p.display());
             }
