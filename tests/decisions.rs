@@ -3339,6 +3339,25 @@ fn a_sheet_of_a_wrong_copy_of_the_rubric_is_set_aside_by_a_void() {
         "--reason",
         "Imported with the unedited rubric by mistake; imported again with the exam's",
     ]);
+    // Without the sheet imported again, the void would leave the station
+    // with no sheet at all: the dry run says so, not that it changes
+    // nothing.
+    let alone: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| *a != s(&right))
+        .chain(["--dry-run"])
+        .collect();
+    let (code, said) = osce(&alone);
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        said.contains("C002 at physics: still INCOMPLETE (0 marks), now because no sheet for station")
+            && said.contains(
+                "(it was: no sheet counts yet at station 'Physics discussion' (marked against another"
+            )
+            && !said.contains("no candidate's result"),
+        "{said}"
+    );
     let (code, said) = osce(&args);
     assert_eq!(code, 0, "{said}");
     let (code, out) = status(&[]);

@@ -1713,21 +1713,32 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
                 format!("{} ({})", r.outcome.word(), osce::scoring::marks_words(r.score))
             };
             let (bs, as_) = (word(&before.final_result), word(&after.final_result));
-            if bs != as_ {
-                // Held back now: why, so that the preview explains itself.
-                let why = (after.final_result.outcome == osce::scoring::StationOutcome::Incomplete)
+            // Why a station is held back (its last INCOMPLETE reason).
+            let held = |r: &osce::scoring::StationResult| {
+                (r.outcome == osce::scoring::StationOutcome::Incomplete)
                     .then(|| {
-                        after
-                            .final_result
-                            .reasons
+                        r.reasons
                             .iter()
                             .rev()
-                            .find(|r| r.verdict == osce::scoring::Outcome::Incomplete)
+                            .find(|x| x.verdict == osce::scoring::Outcome::Incomplete)
+                            .map(|x| x.text.clone())
                     })
                     .flatten()
-                    .map(|r| format!(": {}", r.text))
-                    .unwrap_or_default();
+            };
+            let (held_before, held_after) = (held(&before.final_result), held(&after.final_result));
+            if bs != as_ {
+                // Held back now: why, so that the preview explains itself.
+                let why = held_after.map(|t| format!(": {t}")).unwrap_or_default();
                 lines.push(format!("{} at {station}: {bs} → {as_}{why}", b.candidate));
+            } else if let (Some(was), Some(now)) = (held_before, held_after)
+                && was != now
+            {
+                // Held back as before, for another reason (the only sheet
+                // void, say): said, so that the decision does not look idle.
+                lines.push(format!(
+                    "{} at {station}: still {as_}, now because {now} (it was: {was})",
+                    b.candidate
+                ));
             }
         }
     }
