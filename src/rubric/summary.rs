@@ -120,7 +120,7 @@ fn write_summary(out: &mut String, r: &Rubric) -> std::fmt::Result {
         }
     }
 
-    writeln!(out, "\nModeration: {}", moderation_words(&r.moderation))?;
+    writeln!(out, "\nModeration: {}", moderation_words(r))?;
     if !r.assessors.is_empty() {
         writeln!(out, "External assessors expected: {}.", r.assessors.join(", "))?;
     }
@@ -364,6 +364,10 @@ pub fn pass_mark_words(r: &Rubric, s: &Station, p: &PassMark) -> String {
                 fixed(provisional)
             )
         }
+        // A station without critical items is said without them.
+        PassMark::Competency { percent } if s.items.iter().all(|i| i.critical == Critical::No) => {
+            format!("at least {}% of the items met", fmt_marks(*percent))
+        }
         PassMark::Competency { percent } => {
             format!(
                 "every critical item met and at least {}% of the other items met",
@@ -446,9 +450,20 @@ pub fn rule_words(r: &Rubric, rule: &PassRule) -> String {
     }
 }
 
-fn moderation_words(m: &ModerationPolicy) -> String {
-    match m {
+fn moderation_words(r: &Rubric) -> String {
+    // Borderline sheets are those given a borderline global rating: a
+    // rubric without one has none to say.
+    let borderline = r
+        .stations
+        .iter()
+        .filter_map(|s| s.global_rating.as_ref())
+        .any(|g| r.scale(g.scale).borderline.is_some());
+    match &r.moderation {
         ModerationPolicy::None => "none".to_string(),
+        ModerationPolicy::Sample { percent } if !borderline => format!(
+            "external assessor reviews all fails and {}% of the rest",
+            fmt_marks(*percent)
+        ),
         ModerationPolicy::Sample { percent } => format!(
             "external assessor reviews all fails, all borderline sheets and {}% of the rest",
             fmt_marks(*percent)
