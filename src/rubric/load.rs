@@ -400,9 +400,23 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
         }
         E::MissingStructField { field, outer } => {
             let place = outer.as_deref().map(|o| format!(" in {}", rubric_name(o))).unwrap_or_default();
+            // The rubric's group ended here while the file goes on: a `)`
+            // too many just before this point closed it early, most likely.
+            let at = byte_offset(source, e.span.start.line, e.span.start.col);
+            let early = outer.as_deref() == Some("RubricFile")
+                && source
+                    .get(at..)
+                    .is_some_and(|rest| rest.lines().any(|l| !l.trim().is_empty() && !l.trim().starts_with("//")));
             (
                 format!("missing field `{field}`{place}"),
-                Some(format!("add `{field}: ...`; docs/rubric-format.md lists every field")),
+                Some(if early {
+                    format!(
+                        "the rubric's group ends here, but the file goes on: a `)` too many just before this point \
+                         closes it early; else add `{field}: ...` (docs/rubric-format.md lists every field)"
+                    )
+                } else {
+                    format!("add `{field}: ...`; docs/rubric-format.md lists every field")
+                }),
             )
         }
         E::DuplicateStructField { field, outer } => {
@@ -415,7 +429,21 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
         ),
         E::Eof => (
             "the file ends before the rubric does".to_string(),
-            Some("check for a missing closing bracket `)` or `]`".to_string()),
+            Some(match unclosed_before(source, source.len()) {
+                Some((open, at)) => {
+                    let (line, column) = line_col(source, at);
+                    format!(
+                        "the `{open}` at line {line}, column {column} is not closed: add its `{}` where what it holds \
+                         ends",
+                        closing(open)
+                    )
+                }
+                None => "check for a missing closing bracket `)` or `]`".to_string(),
+            }),
+        ),
+        E::ExpectedMapColon => (
+            "expected a colon".to_string(),
+            Some("write fields as `name: value`, e.g. course: \"PgDip Ultrasound\"".to_string()),
         ),
         E::ExpectedComma => (
             "expected a comma".to_string(),
@@ -444,6 +472,22 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
             format!("expected `(` to open a {} group", rubric_name(name).to_lowercase()),
             Some("groups of fields are written in round brackets: (name: value, ...)".to_string()),
         ),
+        // Within a list of text, a field's name: the list was not closed.
+        E::ExpectedString | E::ExpectedStringEnd
+            if field_name_at(source, byte_offset(source, e.span.start.line, e.span.start.col))
+                && unclosed_before(source, byte_offset(source, e.span.start.line, e.span.start.col))
+                    .is_some_and(|(open, _)| open == '[') =>
+        {
+            let at = byte_offset(source, e.span.start.line, e.span.start.col);
+            let (line, column) = unclosed_before(source, at).map_or((0, 0), |(_, o)| line_col(source, o));
+            (
+                "expected text in double quotes".to_string(),
+                Some(format!(
+                    "the list `[` at line {line}, column {column} is not closed: add `]` after its last entry, \
+                     before this field"
+                )),
+            )
+        }
         E::ExpectedString | E::ExpectedStringEnd => (
             "expected text in double quotes".to_string(),
             Some("write text as \"...\", e.g. title: \"Shoulder\"; a quote inside text is written \\\"".to_string()),
@@ -510,6 +554,89 @@ fn syntax_diagnostic(source: &str, e: &ron::error::SpannedError) -> Diagnostic {
         written_as_elsewhere(source, offset, &e.code, &mut diagnostic);
     }
     diagnostic
+}
+
+/// The closing bracket of `open`.
+fn closing(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
+}
+
+/// Whether the text at `offset` is a field's name followed by its colon
+/// (`time_up: Soft`).
+fn field_name_at(source: &str, offset: usize) -> bool {
+    let rest = source.get(offset..).unwrap_or("");
+    let name = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    name > 0 && rest[name..].trim_start().starts_with(':')
+}
+
+/// The innermost bracket (`(`, `[` or `{`) opened before `offset` and not
+/// closed before it, with where it is: text in quotes, raw text and
+/// comments skipped, as RON reads them.
+fn unclosed_before(source: &str, offset: usize) -> Option<(char, usize)> {
+    let text = source.get(..offset.min(source.len()))?;
+    let bytes = text.as_bytes();
+    let mut open: Vec<(char, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                // Block comments nest in RON.
+                let mut depth = 0usize;
+                while i < bytes.len() {
+                    if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#'))
+                && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
+            {
+                let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+                let start = i + 1 + hashes;
+                if bytes.get(start) == Some(&b'"') {
+                    let end = format!("\"{}", "#".repeat(hashes));
+                    i = text[start + 1..]
+                        .find(&end)
+                        .map_or(bytes.len(), |n| start + 1 + n + end.len());
+                    continue;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' => open.push(('(', i)),
+            b'[' => open.push(('[', i)),
+            b'{' => open.push(('{', i)),
+            b')' | b']' | b'}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open.pop()
 }
 
 /// Says so where a syntax error comes from a value written as a person
@@ -788,5 +915,19 @@ mod tests {
         assert_eq!(byte_offset(source, 2, 4), x);
         assert_eq!(byte_offset(source, 1, 1), 0);
         assert_eq!(byte_offset(source, 9, 9), source.len());
+    }
+
+    #[test]
+    fn the_bracket_left_open_is_found_past_text_and_comments() {
+        let source =
+            "(\n  a: \"(not [this\", // ) a comment ]\n  b: [r#\"]\"#, /* ( /* ] */ ) */ 1,\n  c: (x: 2),\n";
+        let (open, at) = unclosed_before(source, source.len()).expect("the list is open");
+        assert_eq!(open, '[');
+        assert_eq!(line_col(source, at), (3, 6));
+        let inner = source.find("x: 2").expect("x");
+        assert_eq!(unclosed_before(source, inner).map(|(o, _)| o), Some('('));
+        assert_eq!(unclosed_before("(a: [1, 2])", 11), None);
+        assert!(field_name_at("time_up: Soft", 0));
+        assert!(!field_name_at("\"2:00\"", 0));
     }
 }
