@@ -23,6 +23,28 @@ pub fn content_hash(source: &str) -> String {
     hasher.finalize().to_hex().to_string()
 }
 
+/// Where the block comment starting at `i` (`/*`, written with `slash` and
+/// `star`) ends, just past its matching `*/`: RON's block comments nest.
+/// The end of `text` where it is not closed.
+pub(crate) fn block_comment_end<T: PartialEq + Copy>(text: &[T], mut i: usize, slash: T, star: T) -> usize {
+    let mut depth = 0usize;
+    while i < text.len() {
+        if text[i] == slash && text.get(i + 1) == Some(&star) {
+            depth += 1;
+            i += 2;
+        } else if text[i] == star && text.get(i + 1) == Some(&slash) {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                break;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    i
+}
+
 /// The rubric's text with comments and insignificant whitespace removed
 /// and line endings made `\n`: two files that differ only in those give
 /// the same canonical text.
@@ -45,21 +67,7 @@ pub fn canonical(source: &str) -> String {
             continue;
         }
         if c == '/' && chars.get(i + 1) == Some(&'*') {
-            let mut depth = 0usize;
-            while i < chars.len() {
-                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                    depth += 1;
-                    i += 2;
-                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
+            i = block_comment_end(&chars, i, '/', '*');
             space = true;
             continue;
         }

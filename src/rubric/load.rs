@@ -589,22 +589,7 @@ fn unclosed_before(source: &str, offset: usize) -> Option<(char, usize)> {
                 i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                // Block comments nest in RON.
-                let mut depth = 0usize;
-                while i < bytes.len() {
-                    if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
+                i = super::identity::block_comment_end(bytes, i, b'/', b'*');
                 continue;
             }
             b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#'))
