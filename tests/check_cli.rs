@@ -397,6 +397,22 @@ fn missing_file_is_an_io_error() {
     out.expect_code(2, "missing file");
     out.expect_stderr(&format!("{missing}: cannot read it"), "missing file");
     assert!(out.stdout.is_empty(), "nothing on stdout\n{}", out.show());
+    // A name begun, or a typo away, from a rubric beside it: that one is
+    // named; else the rubric files in the folder are.
+    let out = run(&["check", "rubrics/msk-ultrasound.ron"]);
+    out.expect_code(2, "a name begun");
+    out.expect_stderr(
+        "did you mean rubrics/msk-ultrasound-osce.ron? Otherwise check the path",
+        "a name begun",
+    );
+    let out = run(&["check", "rubrics/msk-practical-exan.ron"]);
+    out.expect_stderr("did you mean rubrics/msk-practical-exam.ron?", "a typo");
+    let out = run(&["check", "rubrics/week-one.ron"]);
+    out.expect_stderr(
+        "; the rubric files there are rubrics/msk-final-clinical-assessment.ron, ",
+        "none near",
+    );
+    out.expect_stderr("rubrics/msk-ultrasound-osce.ron; check the path", "none near");
 }
 
 #[test]

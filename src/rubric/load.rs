@@ -23,7 +23,7 @@ pub const MAX_NESTING: usize = 64;
 /// problems reaching one (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{path}: cannot read it: {source}{}", missing_hint(source))]
+    #[error("{path}: cannot read it: {source}{}", missing_hint(path, source))]
     Io {
         path: PathBuf,
         #[source]
@@ -60,15 +60,67 @@ pub enum ReadError {
     },
 }
 
-/// What to do about a rubric file that is not there: an assessor sent an
-/// archive alone needs the rubric too.
-fn missing_hint(e: &std::io::Error) -> &'static str {
-    if e.kind() == std::io::ErrorKind::NotFound {
-        "; check the path (an exam archive holds the sheets, not the rubric: the rubric's .ron file the exam \
-         was marked with comes beside it, from the module leader)"
-    } else {
-        ""
+/// What to do about a rubric file that is not there: the rubric file
+/// beside it that was most likely meant (its name a typo away, or the one
+/// name begun in the other), else the rubric files in that folder, where
+/// there are a few; and an assessor sent an archive alone needs the rubric
+/// too.
+fn missing_hint(path: &Path, e: &std::io::Error) -> String {
+    if e.kind() != std::io::ErrorKind::NotFound {
+        return String::new();
     }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let mut rubrics: Vec<PathBuf> = std::fs::read_dir(folder.unwrap_or(Path::new(".")))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ron")))
+                .map(|p| match folder {
+                    Some(_) => p,
+                    None => PathBuf::from(p.file_name().unwrap_or_default()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    rubrics.sort();
+    let stem = |p: &Path| {
+        p.file_stem()
+            .map(|s| s.to_string_lossy().to_lowercase())
+            .unwrap_or_default()
+    };
+    let wanted = stem(path);
+    let near: Vec<&PathBuf> = rubrics
+        .iter()
+        .filter(|p| {
+            let s = stem(p);
+            !wanted.is_empty()
+                && (s.starts_with(&wanted)
+                    || wanted.starts_with(&s)
+                    || crate::base::ids::a_typo_away(&s, &wanted))
+        })
+        .collect();
+    let beside = match (near.as_slice(), rubrics.len()) {
+        ([one], _) => format!("; did you mean {}? Otherwise", one.display()),
+        (_, 1..=8) => format!(
+            "; the rubric files there are {}",
+            rubrics
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => String::new(),
+    };
+    format!(
+        "{}check the path (an exam archive holds the sheets, not the rubric: the rubric's .ron file the exam was \
+         marked with comes beside it, from the module leader)",
+        if beside.ends_with("Otherwise") {
+            format!("{beside} ")
+        } else {
+            format!("{beside}; ")
+        }
+    )
 }
 
 /// Reads a file as UTF-8 text, refusing folders, huge files and binary data.
