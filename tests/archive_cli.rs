@@ -821,18 +821,37 @@ fn a_file_that_is_not_an_archive_is_refused_and_left_alone() {
         );
         assert!(!out.contains("UTF-16") && !out.contains("larger than"), "{out}");
     }
-    // Swapped the other way, the rubric after --archive: said so, exit 2.
-    for command in ["status", "report", "export"] {
-        let (code, out) = run_osce(
-            &[command, s(&empty), "--archive", OSCE, "--out", "unused-out"]
-                [..if command == "export" { 6 } else { 4 }],
-        );
-        assert_eq!(code, 2, "{command}: {out}");
+    // Swapped the other way, the rubric after --archive: said so, exit 2,
+    // by every command reading an archive (and collect, writing one), and
+    // the rubric left as it is.
+    let copy = dir.0.join("osce.ron");
+    std::fs::copy(OSCE, &copy).expect("rubric");
+    let rubric_before = std::fs::read(&copy).expect("rubric");
+    for args in [
+        vec!["status", s(&empty), "--archive", s(&copy)],
+        vec!["report", s(&empty), "--archive", s(&copy)],
+        vec!["export", s(&empty), "--archive", s(&copy), "--out", "unused-out"],
+        vec!["audit", OSCE, "--archive", s(&copy)],
+        vec![
+            "moderate",
+            OSCE,
+            "--archive",
+            s(&copy),
+            "--into",
+            "unused-into",
+            "--assessor",
+            "EA1",
+        ],
+        vec!["collect", s(&copy), s(&a)],
+    ] {
+        let (code, out) = run_osce(&args);
+        assert_eq!(code, 2, "{args:?}: {out}");
         assert!(
-            out.contains("is a rubric file (.ron), not an exam archive: give the rubric first"),
-            "{command}: {out}"
+            out.contains("osce.ron: is a rubric file (.ron), not an exam archive; it was left as it is"),
+            "{args:?}: {out}"
         );
     }
+    assert_eq!(std::fs::read(&copy).expect("rubric"), rubric_before);
 
     // A folder given where the archive file goes is a usage error (exit
     // 2, as the README says of a folder where a file is expected), to

@@ -567,17 +567,6 @@ pub fn sessions_or_stored(sessions: &[PathBuf], archive: Option<&Path>) -> Resul
         errln!("error: {}", no_folder(file));
         return Err(ExitCode::from(EXIT_USAGE));
     }
-    // A rubric given as the archive (the two swapped, most often): said so,
-    // not as a file that is no database.
-    if let Some(rubric) = archive.filter(|a| a.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron"))) {
-        errln!(
-            "error: --archive {}: is a rubric file (.ron), not an exam archive: give the rubric first and the \
-             archive `osce collect` made after --archive, as in: osce status {} --archive exam.osce",
-            rubric.display(),
-            rubric.display()
-        );
-        return Err(ExitCode::from(EXIT_USAGE));
-    }
     let stored = archive.map(Stored::open).transpose().map_err(archive_failed)?;
     Ok(Sessions {
         folders: sessions.to_vec(),

@@ -263,6 +263,14 @@ pub enum ArchiveError {
         path = .path.display()
     )]
     NotArchive { path: PathBuf, reason: String },
+    /// A rubric given where the archive goes (the two swapped, most often).
+    #[error(
+        "{path}: is a rubric file (.ron), not an exam archive; it was left as it is. The archive is the file \
+         `osce collect ARCHIVE FOLDER...` made; the other commands take the rubric first and the archive after \
+         --archive, as in: osce status {path} --archive exam.osce",
+        path = .path.display()
+    )]
+    RubricGiven { path: PathBuf },
     #[error(
         "{path}: in use by another osce command (another collect writing to it, or a command still reading it, \
          for more than 5 seconds); nothing was changed. Run this again when it has finished",
@@ -307,6 +315,13 @@ fn sql_error(path: &Path, e: rusqlite::Error) -> ArchiveError {
                  try again"
             ),
         },
+        Some(rusqlite::ErrorCode::NotADatabase)
+            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) =>
+        {
+            ArchiveError::RubricGiven {
+                path: path.to_path_buf(),
+            }
+        }
         Some(rusqlite::ErrorCode::NotADatabase) => ArchiveError::NotArchive {
             path: path.to_path_buf(),
             reason: "not an SQLite database".into(),
