@@ -23,11 +23,14 @@ pub const MAX_NESTING: usize = 64;
 /// problems reaching one (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{path}: cannot read it: {source}{}", missing_hint(path, source))]
+    #[error("{path}: cannot read it: {source}{hint}")]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
+        /// What to do about it ([`missing_hint`]), worked out as the
+        /// error is made, not each time it is said.
+        hint: String,
     },
     #[error("{path}: is a folder, not a rubric file")]
     IsDirectory { path: PathBuf },
@@ -125,8 +128,9 @@ fn missing_hint(path: &Path, e: &std::io::Error) -> String {
 
 /// Reads a file as UTF-8 text, refusing folders, huge files and binary data.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
-    let io = |source| ReadError::Io {
+    let io = |source: std::io::Error| ReadError::Io {
         path: path.to_path_buf(),
+        hint: missing_hint(path, &source),
         source,
     };
     let file = std::fs::File::open(path).map_err(io)?;

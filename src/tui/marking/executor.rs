@@ -10,8 +10,7 @@ use crate::rubric;
 use crate::store::{Health, Journal, SaveProblem, SheetState, Store};
 use crate::tui::screen::{self, DiskWatch, Step, WallClock};
 
-use super::home::RubricSource;
-use super::home::{Home, Launch, RubricChoice, Unfinished};
+use super::home::{Home, Launch, RubricChoice, RubricSource, Unfinished};
 use super::session::{
     MarkingOrder, file_choice, ids_as_in_folder, load_roster, roster_circuits, rubric_choices,
     same_rubric_as_folder, session, with_gate_warnings,
