@@ -3699,3 +3699,180 @@ fn an_agreement_with_a_station_that_had_no_result_is_reviewed_once_a_ruling_give
         .expect("row");
     assert_eq!(row[fin], row[result], "settled with what the marks give: {row:?}");
 }
+
+/// A rubric whose words were corrected on some laptops (an item's text)
+/// is another version: its sheets are set aside until the exam lead
+/// decides they count, at the stations it marks alike. Every command then
+/// reads them, from the folders and from the archive alike; a station the
+/// two versions mark otherwise stays set aside.
+#[test]
+fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
+    let d = Dir::new("decide-rubric-version");
+    let text = fs::read_to_string(PRACTICAL).expect("rubric");
+    let write = |name: &str, text: String| {
+        let path = d.0.join(name);
+        fs::write(&path, text).expect("copy");
+        path.to_str().expect("utf-8").to_string()
+    };
+    let exam = write("exam.ron", text.clone());
+    let corrected = write(
+        "corrected.ron",
+        text.replacen(
+            "No gross misidentification of anatomy",
+            "No gross misidentification of the anatomy",
+            1,
+        ),
+    );
+    // The infection-control item of the upper limb made not critical: that
+    // station marks otherwise.
+    let infection = "cleaned before and after\", scale: \"competent\", critical: FailsAssessment";
+    let changed = write(
+        "changed.ron",
+        text.replacen(infection, "cleaned before and after\", scale: \"competent\"", 1),
+    );
+    let (exam, corrected, changed) = (exam.as_str(), corrected.as_str(), changed.as_str());
+    let (lap1, lap2, lap3) = (d.sub("lap1"), d.sub("lap2"), d.sub("lap3"));
+    for c in ["C001", "C002"] {
+        sheet(&lap1, exam, "upper-limb", c, "E01@lap1", Marks::Top, true, 0);
+        sheet(&lap1, exam, "physics", c, "E03@lap1", Marks::Top, true, 0);
+        sheet(&lap2, corrected, "lower-limb", c, "E02@lap2", Marks::Top, true, 0);
+    }
+    let folders = [s(&lap1), s(&lap2)];
+    let run = |args: &[&str], sessions: &[&str], extra: &[&str]| {
+        let mut all = args.to_vec();
+        all.push("--sessions");
+        all.extend(sessions);
+        all.extend(extra);
+        osce(&all)
+    };
+    let (code, out) = run(&["status", exam], &folders, &["--problems"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("2 sheets marked against identity")
+            && out.contains("decide: osce decide rubric-version")
+            && out.contains("--marked-with FILE.ron"),
+        "{out}"
+    );
+    let decide = ["decide", "rubric-version", exam];
+    let who = [
+        "--by",
+        "Exam lead",
+        "--reason",
+        "the copy on lap2 only corrected an item's words",
+    ];
+    // The placeholder pasted as it is: said, nothing recorded.
+    let (code, out) = run(
+        &decide,
+        &folders,
+        &[&["--marked-with", "FILE.ron"][..], &who].concat(),
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("--marked-with FILE.ron (the rubric file the other laptops marked with)"),
+        "{out}"
+    );
+    // A dry run: what it counts and changes, nothing recorded.
+    let (code, out) = run(
+        &decide,
+        &folders,
+        &[&["--marked-with", corrected][..], &who, &["--dry-run"]].concat(),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("count at stations upper-limb, lower-limb, physics, marked alike in both")
+            && out.contains("2 sheets of that version come in; none stays set aside")
+            && out.contains("C001 at lower-limb: INCOMPLETE (0 marks) → PASS"),
+        "{out}"
+    );
+    assert!(decision_files(&d.0).is_empty(), "a dry run records nothing");
+    // The wrong file given: this rubric itself, another exam's, a version
+    // no sheet was marked with.
+    for (file, says) in [
+        (exam, "is this rubric"),
+        (OSCE, "is the rubric of assessment"),
+        (changed, "no sheet was marked against it"),
+    ] {
+        let (code, out) = run(&decide, &folders, &[&["--marked-with", file][..], &who].concat());
+        assert_eq!(code, 1, "{file}: {out}");
+        assert!(
+            out.contains(says) && out.contains("Nothing was recorded"),
+            "{file}: {out}"
+        );
+    }
+    let (code, out) = run(
+        &decide,
+        &folders,
+        &[&["--marked-with", corrected][..], &who].concat(),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(decision_files(&d.0).len(), 1, "{out}");
+    // Every command reads them now.
+    let (_, out) = run(&["status", exam], &folders, &[]);
+    assert!(
+        !out.contains("marked against another version") && out.contains("0 INCOMPLETE"),
+        "{out}"
+    );
+    let (code, out) = run(
+        &["export", exam],
+        &folders,
+        &["--out", s(&d.0.join("from-folders"))],
+    );
+    assert!(code == 0 || code == 1, "{out}");
+    let results = rows(&d.0.join("from-folders/results.csv"));
+    let result = col(&results, "result");
+    assert!(results[1..].iter().all(|r| r[result] == "PASS"), "{results:?}");
+    // From the archive, the same files byte for byte.
+    let archive = d.0.join("exam.osce");
+    let (code, out) = osce(&["collect", s(&archive), s(&lap1), s(&lap2)]);
+    assert_eq!(code, 0, "{out}");
+    for _ in 0..2 {
+        // The second reads the readings the first kept.
+        let out_dir = d.0.join("from-archive");
+        let _ = fs::remove_dir_all(&out_dir);
+        let (code, out) = osce(&["export", exam, "--archive", s(&archive), "--out", s(&out_dir)]);
+        assert!(code == 0 || code == 1, "{out}");
+        for file in ["results.csv", "stations.csv", "items.csv", "marks.csv"] {
+            assert_eq!(
+                fs::read(out_dir.join(file)).expect("exported"),
+                fs::read(d.0.join("from-folders").join(file)).expect("exported"),
+                "{file}"
+            );
+        }
+    }
+    // A version that marks the upper limb otherwise: its sheets there stay
+    // set aside, the others count.
+    sheet(
+        &lap3,
+        changed,
+        "upper-limb",
+        "C003",
+        "E04@lap3",
+        Marks::Top,
+        true,
+        0,
+    );
+    sheet(
+        &lap3,
+        changed,
+        "lower-limb",
+        "C003",
+        "E04@lap3",
+        Marks::Top,
+        true,
+        0,
+    );
+    let three = [s(&lap1), s(&lap2), s(&lap3)];
+    let (code, out) = run(
+        &decide,
+        &three,
+        &[&["--marked-with", changed][..], &who, &["--dry-run"]].concat(),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("count at stations lower-limb, physics, marked alike in both")
+            && out.contains("1 sheet of that version comes in; 1 sheet (at stations marked otherwise) stays set aside")
+            && out.contains("upper-limb: not counted, as the two versions mark it otherwise (item \"infection\" differs in whether it is critical)")
+            && out.contains("C003 at lower-limb: INCOMPLETE (0 marks) → PASS"),
+        "{out}"
+    );
+}

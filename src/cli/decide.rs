@@ -249,6 +249,17 @@ pub enum Decide {
         #[arg(long)]
         correct: bool,
     },
+    /// Sheets marked against another version of the rubric (a copy whose
+    /// words were corrected, given to some laptops) count, at every station
+    /// that version marks as this one does: the same items, weights,
+    /// critical items, scales' marks, global rating and pass mark
+    RubricVersion {
+        #[command(flatten)]
+        common: Common,
+        /// The other version's file, as the laptops had it
+        #[arg(long, value_name = "FILE.ron")]
+        marked_with: PathBuf,
+    },
     /// Every decision recorded, and which are in force
     #[command(group(clap::ArgGroup::new("source").args(["sessions", "archive"]).required(true)))]
     List {
@@ -271,7 +282,7 @@ pub enum Decide {
 /// `args` (the command's words): each with what to give in its place.
 /// All are named at once, so that one run shows every one left to fill.
 fn placeholders(args: &[String]) -> Vec<String> {
-    const FILL: [(&str, &[&str], &str); 9] = [
+    const FILL: [(&str, &[&str], &str); 10] = [
         ("--by", &["NAME", "YOUR NAME"], "your own name"),
         ("--reason", &["…", "...", "\"…\""], "why you decide so"),
         (
@@ -292,6 +303,11 @@ fn placeholders(args: &[String]) -> Vec<String> {
         ("--candidate", &["CANDIDATE"], "the candidate's id"),
         ("--station", &["STATION"], "the station's id"),
         ("--level", &["LABEL"], "one of the labels listed"),
+        (
+            "--marked-with",
+            &["FILE.ron", "FILE"],
+            "the rubric file the other laptops marked with",
+        ),
         (
             "--file",
             &["RESULTS.csv", "FILE.csv"],
@@ -315,7 +331,7 @@ fn placeholders(args: &[String]) -> Vec<String> {
         // A folder or file of the placeholder's very name, there: meant.
         let there = match *flag {
             "--into" => Path::new(value).is_dir(),
-            "--file" => Path::new(value).is_file(),
+            "--file" | "--marked-with" => Path::new(value).is_file(),
             _ => false,
         };
         if holders.contains(&value) && !there {
@@ -382,6 +398,9 @@ pub fn run(decide: &Decide) -> ExitCode {
     {
         return components(common, file, *correct);
     }
+    if let Decide::RubricVersion { common, marked_with } = decide {
+        return rubric_version(common, marked_with);
+    }
     let common = match decide {
         Decide::Conflict { common, .. }
         | Decide::Void { common, .. }
@@ -390,7 +409,9 @@ pub fn run(decide: &Decide) -> ExitCode {
         | Decide::Result { common, .. }
         | Decide::PassMarks { common, .. } => common,
         Decide::Held { common } => return held(common),
-        Decide::List { .. } | Decide::Components { .. } => return ExitCode::from(EXIT_USAGE),
+        Decide::List { .. } | Decide::Components { .. } | Decide::RubricVersion { .. } => {
+            return ExitCode::from(EXIT_USAGE);
+        }
     };
     let (by, reason, loaded) = match loaded(common) {
         Ok(w) => w,
@@ -452,7 +473,7 @@ pub fn run(decide: &Decide) -> ExitCode {
         return already(common, made);
     }
     let now = Utc::now();
-    let effect = match effect(&loaded, std::slice::from_ref(&entry), now) {
+    let effect = match effect(&loaded, None, std::slice::from_ref(&entry), now) {
         Ok(lines) => lines,
         Err(message) => {
             errln!("error: {message}");
@@ -646,16 +667,7 @@ pub(super) fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> 
         return Err(ExitCode::from(EXIT_USAGE));
     }
     let sessions = super::collect::sessions_or_stored(&common.sessions, common.archive.as_deref())?;
-    // The folder the decision goes to is read too (decisions recorded
-    // there and not yet collected, or a folder not named among the
-    // sessions): what it holds is in force, and a decision is not made
-    // twice.
-    let into: Vec<PathBuf> = common
-        .into
-        .iter()
-        .filter(|into| into.is_dir() && !common.sessions.iter().any(|s| same_folder(s, into)))
-        .cloned()
-        .collect();
+    let into = into_read(common);
     let l = load_from_with_decisions(&common.rubric, sessions.source(), common.roster.as_deref(), &into)?;
     // A folder that holds another exam's sheets, or this one's a level
     // above or below (a laptop's folder, holding `sessions`): a decision
@@ -689,6 +701,18 @@ pub(super) fn loaded(common: &Common) -> Result<(&str, &str, Loaded), ExitCode> 
         }
     }
     Ok((by, reason, l))
+}
+
+/// The folder the decision goes to, where it is read too (decisions
+/// recorded there and not yet collected, or a folder not named among the
+/// sessions): what it holds is in force, and a decision is not made twice.
+fn into_read(common: &Common) -> Vec<PathBuf> {
+    common
+        .into
+        .iter()
+        .filter(|into| into.is_dir() && !common.sessions.iter().any(|s| same_folder(s, into)))
+        .cloned()
+        .collect()
 }
 
 /// Whether `a` and `b` name one folder.
@@ -754,6 +778,165 @@ fn entry(common: &Common, l: &Loaded, by: &str, reason: &str, ruling: Ruling) ->
     }
 }
 
+/// `osce decide rubric-version`: the sheets marked against the rubric in
+/// `file` (another version of this one) count at the stations it marks
+/// alike.
+fn rubric_version(common: &Common, file: &Path) -> ExitCode {
+    let (by, reason, l) = match loaded(common) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let text = match osce::rubric::read_text(file) {
+        Ok(text) => text,
+        Err(e) => {
+            errln!("error: --marked-with: {e}; nothing was recorded");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let shown = file.display().to_string();
+    let Some(other) = osce::rubric::check_str(&shown, &text).rubric else {
+        errln!(
+            "error: --marked-with {shown}: is not a valid rubric (`osce check {shown}` shows why); the version the \
+             laptops marked with is read as a rubric like any other. Nothing was recorded"
+        );
+        return ExitCode::from(EXIT_INVALID);
+    };
+    let identity = osce::rubric::content_hash(&text);
+    let short = osce::results::gather::short_hash(&identity);
+    if identity == l.hash {
+        errln!(
+            "error: --marked-with {shown}: is this rubric (identity {short}, the same content as {}): its sheets \
+             count already. Give the file the other laptops had (`osce check --identity FILE` prints a file's \
+             identity; osce status names the identities its sheets were marked against). Nothing was recorded",
+            common.rubric.display()
+        );
+        return ExitCode::from(EXIT_INVALID);
+    }
+    if other.id != l.rubric.id {
+        errln!(
+            "error: --marked-with {shown}: is the rubric of assessment \"{}\", not \"{}\": give the version of \
+             this exam's rubric the other laptops had. Nothing was recorded",
+            other.id,
+            l.rubric.id
+        );
+        return ExitCode::from(EXIT_INVALID);
+    }
+    let set_aside = l.cohort.other_versions.get(&identity).map_or(0, Vec::len);
+    if set_aside == 0 && !l.rubric.counted_versions.contains_key(&identity) {
+        let versions: Vec<String> = l
+            .cohort
+            .other_versions
+            .iter()
+            .map(|(hash, paths)| {
+                format!(
+                    "{} ({})",
+                    osce::results::gather::short_hash(hash),
+                    osce::base::text::plural(paths.len(), "sheet", "sheets")
+                )
+            })
+            .collect();
+        errln!(
+            "error: --marked-with {shown}: no sheet was marked against it (identity {short}); {}. Nothing was \
+             recorded",
+            if versions.is_empty() {
+                "every sheet found was marked against this rubric".to_string()
+            } else {
+                format!(
+                    "the sheets of other versions were marked against {} (`osce check --identity FILE` prints a \
+                     file's identity)",
+                    versions.join(", ")
+                )
+            }
+        );
+        return ExitCode::from(EXIT_INVALID);
+    }
+    let (alike, differ): (Vec<&osce::rubric::Station>, Vec<&osce::rubric::Station>) = l
+        .rubric
+        .scored_stations()
+        .partition(|s| osce::rubric::marking_difference(&l.rubric, s, &other).is_none());
+    let not_counted = |out: &mut dyn FnMut(String)| {
+        for s in &differ {
+            if let Some(why) = osce::rubric::marking_difference(&l.rubric, s, &other) {
+                out(format!(
+                    "{}: not counted, as the two versions mark it otherwise ({why}): a sheet of that version there \
+                     stays set aside (void it and mark again with this rubric)",
+                    s.id
+                ));
+            }
+        }
+    };
+    if alike.is_empty() {
+        errln!(
+            "error: --marked-with {shown}: no station is marked alike in the two versions, so none of its sheets \
+             can count. Nothing was recorded"
+        );
+        not_counted(&mut |line| errln!("  {line}"));
+        return ExitCode::from(EXIT_INVALID);
+    }
+    let ruling = Ruling::RubricVersion {
+        identity: identity.clone(),
+        stations: alike.iter().map(|s| s.id.clone()).collect(),
+        file: shown,
+        text,
+    };
+    let entry = entry(common, &l, by, reason, ruling);
+    if let Some(made) = l.decisions.in_force().into_iter().find(|m| {
+        m.entry.decision == entry.decision && m.entry.by == entry.by && m.entry.reason == entry.reason
+    }) {
+        return already(common, made);
+    }
+    let now = Utc::now();
+    // The sheets read again as they would be with the decision in force;
+    // the archive closed again before the decision is collected into it.
+    let after = match super::collect::sessions_or_stored(&common.sessions, common.archive.as_deref())
+        .and_then(|sessions| {
+            super::status::load_as_if(
+                &common.rubric,
+                sessions.source(),
+                common.roster.as_deref(),
+                &into_read(common),
+                &as_made(std::slice::from_ref(&entry), now),
+            )
+        }) {
+        Ok(after) => after,
+        Err(code) => return code,
+    };
+    let effect = match effect(&l, Some(&after), std::slice::from_ref(&entry), now) {
+        Ok(lines) => lines,
+        Err(message) => {
+            errln!("error: {message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    outln!("Decision: {}.", entry.decision.words());
+    let left = after.cohort.other_versions.get(&identity).map_or(0, Vec::len);
+    outln!(
+        "  {} of that version {} in; {}.",
+        osce::base::text::plural(set_aside.saturating_sub(left), "sheet", "sheets"),
+        if set_aside.saturating_sub(left) == 1 {
+            "comes"
+        } else {
+            "come"
+        },
+        match left {
+            0 => "none stays set aside".to_string(),
+            n => format!(
+                "{} (at stations marked otherwise) {} set aside",
+                osce::base::text::plural(n, "sheet", "sheets"),
+                if n == 1 { "stays" } else { "stay" }
+            ),
+        }
+    );
+    not_counted(&mut |line| outln!("  {line}"));
+    if let Some(earlier) = l.decisions.replaced_by(&entry.decision) {
+        outln!(
+            "  It replaces the decision in force: {} (both stay in the journals; osce decide list shows them)",
+            earlier.line()
+        );
+    }
+    finish(common, vec![entry], now, effect)
+}
+
 /// `osce decide held`: every station held for review takes the result
 /// its marks give under the pass marks in force, one decision each.
 fn held(common: &Common) -> ExitCode {
@@ -792,7 +975,7 @@ fn held(common: &Common) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let now = Utc::now();
-    let effect = match effect(&l, &entries, now) {
+    let effect = match effect(&l, None, &entries, now) {
         Ok(lines) => lines,
         Err(message) => {
             errln!("error: {message}");
@@ -929,7 +1112,7 @@ pub(super) fn record_components(
         return ExitCode::from(EXIT_INVALID);
     }
     let now = Utc::now();
-    let effect = match effect(l, &entries, now) {
+    let effect = match effect(l, None, &entries, now) {
         Ok(lines) => lines,
         Err(message) => {
             errln!("error: {message}");
@@ -1366,9 +1549,10 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 }),
             })
         }
-        Decide::List { .. } | Decide::Components { .. } | Decide::Held { .. } => {
-            Err(Refusal::Choose("nothing to decide"))
-        }
+        Decide::List { .. }
+        | Decide::Components { .. }
+        | Decide::Held { .. }
+        | Decide::RubricVersion { .. } => Err(Refusal::Choose("nothing to decide")),
     }
 }
 
@@ -1604,18 +1788,19 @@ fn journal_named(l: &Loaded, ruling: &Ruling) -> Option<PathBuf> {
 }
 
 /// What recording `entry` changes, candidate by candidate, in words.
-fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> Result<Vec<String>, Refusal> {
+/// What `entries` would change, each candidate whose result (or a
+/// station's) changes in a line. `read_after`: the sheets as read with them
+/// in force, where they change which are read.
+fn effect(
+    l: &Loaded,
+    read_after: Option<&Loaded>,
+    entries: &[DecisionEntry],
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<String>, Refusal> {
     let before = results(l, &l.decisions)?;
     let mut decisions = l.decisions.clone();
-    for (n, entry) in entries.iter().enumerate() {
-        decisions.made.push(Made {
-            entry: entry.clone(),
-            time: now,
-            seq: u64::MAX - (entries.len() - n) as u64,
-            path: PathBuf::from("(this decision)"),
-        });
-    }
-    let after = results(l, &decisions)?;
+    decisions.made.extend(as_made(entries, now));
+    let after = results(read_after.unwrap_or(l), &decisions)?;
     // A component deferred is said so (its result is INCOMPLETE until the
     // later sitting), as status says it.
     let (deferred_before, deferred_after) = (l.decisions.components(), decisions.components());
@@ -1743,6 +1928,20 @@ fn effect(l: &Loaded, entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> 
         }
     }
     Ok(lines)
+}
+
+/// `entries` as decisions made `now`, after every one recorded.
+fn as_made(entries: &[DecisionEntry], now: chrono::DateTime<Utc>) -> Vec<Made> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(n, entry)| Made {
+            entry: entry.clone(),
+            time: now,
+            seq: u64::MAX - (entries.len() - n) as u64,
+            path: PathBuf::from("(this decision)"),
+        })
+        .collect()
 }
 
 /// Every candidate's result under `decisions`.

@@ -83,6 +83,12 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
     if !folders.contains(&into) {
         folders.push(into.clone());
     }
+    // Sheets of another version of the rubric count where the exam lead
+    // decided so, for the assessor as for every command.
+    let mut rubric = rubric;
+    if let Ok(decisions) = osce::results::decisions::gather(&rubric, &hash, &folders) {
+        rubric.counted_versions = decisions.counted_versions(&rubric).0;
+    }
     let first = match snapshot(&rubric, &hash, &folders, roster.as_ref()) {
         Ok(s) => s,
         Err(e) => {

@@ -74,7 +74,7 @@ pub fn load_without_mark_times(
     source: Source<'_>,
     roster: Option<&Path>,
 ) -> Result<Loaded, ExitCode> {
-    load_with(rubric, source, roster, &[], |rubric, hash| {
+    load_with(rubric, source, roster, &[], &[], |rubric, hash| {
         gather_detail(rubric, hash, source, Sheets::All, Detail::WithoutMarkTimes)
     })
 }
@@ -88,7 +88,22 @@ pub fn load_from_with_decisions(
     roster: Option<&Path>,
     also: &[PathBuf],
 ) -> Result<Loaded, ExitCode> {
-    load_with(rubric, source, roster, also, |rubric, hash| {
+    load_with(rubric, source, roster, also, &[], |rubric, hash| {
+        gather_from(rubric, hash, source, Sheets::All)
+    })
+}
+
+/// [`load_from_with_decisions`] as if the decisions `extra` were recorded
+/// too: what a decision that changes which sheets are read (another
+/// version of the rubric counted) would make of them.
+pub fn load_as_if(
+    rubric: &Path,
+    source: Source<'_>,
+    roster: Option<&Path>,
+    also: &[PathBuf],
+    extra: &[osce::results::decisions::Made],
+) -> Result<Loaded, ExitCode> {
+    load_with(rubric, source, roster, also, extra, |rubric, hash| {
         gather_from(rubric, hash, source, Sheets::All)
     })
 }
@@ -100,9 +115,10 @@ fn load_with(
     source: Source<'_>,
     roster: Option<&Path>,
     also: &[PathBuf],
+    extra: &[osce::results::decisions::Made],
     gather: impl FnOnce(&Rubric, &str) -> Result<Cohort, osce::store::StoreError>,
 ) -> Result<Loaded, ExitCode> {
-    load_checked(rubric, source, roster, also, gather).map_err(|failed| {
+    load_checked(rubric, source, roster, also, extra, gather).map_err(|failed| {
         if !failed.words.is_empty() {
             errln!("error: {}", failed.words);
         }
@@ -124,6 +140,7 @@ fn load_checked(
     source: Source<'_>,
     roster: Option<&Path>,
     also: &[PathBuf],
+    extra: &[osce::results::decisions::Made],
     gather: impl FnOnce(&Rubric, &str) -> Result<Cohort, osce::store::StoreError>,
 ) -> Result<Loaded, LoadFailed> {
     let failed = |words: String, code: u8| LoadFailed {
@@ -153,6 +170,18 @@ fn load_checked(
             }
         },
     };
+    // The decisions first: sheets of another version of the rubric count
+    // where the exam lead decided so, as they are gathered.
+    let mut decisions =
+        match osce::results::decisions::gather_from_all(&rubric, &hash, &[source, Source::Folders(also)]) {
+            Ok(d) => d,
+            Err(e) => return Err(failed(e.to_string(), EXIT_USAGE)),
+        };
+    decisions.made.extend(extra.iter().cloned());
+    let mut rubric = rubric;
+    let (counted, problems) = decisions.counted_versions(&rubric);
+    rubric.counted_versions = counted;
+    decisions.problems.extend(problems);
     let cohort = match gather(&rubric, &hash) {
         Ok(c) => c,
         Err(e) => return Err(failed(e.to_string(), EXIT_USAGE)),
@@ -161,11 +190,6 @@ fn load_checked(
         Ok(m) => m,
         Err(e) => return Err(failed(e.to_string(), EXIT_USAGE)),
     };
-    let decisions =
-        match osce::results::decisions::gather_from_all(&rubric, &hash, &[source, Source::Folders(also)]) {
-            Ok(d) => d,
-            Err(e) => return Err(failed(e.to_string(), EXIT_USAGE)),
-        };
     if let Source::Archive(stored) = source {
         super::collect::refuse_mismatches(stored.path(), &stored.mismatches()).map_err(|code| {
             LoadFailed {
@@ -1379,6 +1403,16 @@ impl Hints {
     /// `choice` is the command's choice, then perhaps `(or …)`: the
     /// alternative, said on a line of its own below the command, which
     /// stays words a shell takes as they are.
+    /// The decision that counts the sheets of another version of the
+    /// rubric, differing in its words alone: a line to paste.
+    fn rubric_version(&self) -> String {
+        format!(
+            "  where the other version differs from this one in its words alone, its sheets count by a decision:\n    \
+             decide: osce decide rubric-version {} {} --marked-with FILE.ron --by NAME --reason \"…\"\n",
+            self.rubric, self.source
+        )
+    }
+
     fn line(&self, kind: &str, candidate: &str, station: &str, choice: &str) -> String {
         let (choice, or) = match choice.split_once(" (or ") {
             Some((choice, or)) => (choice, Some(or)),
@@ -1582,6 +1616,7 @@ pub fn render_problems(
     let _ = writeln!(out, "{} — what needs action", rubric.title);
     if let Some(words) = cohort.other_versions_words() {
         let _ = writeln!(out, "\n{words}.");
+        out.push_str(&hints.rubric_version());
         // A few (paper sheets imported with a wrong copy of the rubric, say):
         // each, with the decision that sets it aside once marked again.
         // Where no sheet is of this version, the rubric file is what to
@@ -1939,6 +1974,7 @@ pub fn render(
                 let _ = writeln!(out, "    and {} more", paths.len() - 5);
             }
         }
+        out.push_str(&hints.rubric_version());
     }
     if m.candidates.is_empty() {
         let _ = writeln!(
@@ -3341,6 +3377,7 @@ impl<'a> Watcher<'a> {
             &args.rubric,
             Source::Folders(&folders),
             args.roster.as_deref(),
+            &[],
             &[],
             |rubric, hash| {
                 let (cohort, n) =

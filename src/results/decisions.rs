@@ -179,6 +179,20 @@ pub enum Ruling {
         note: String,
         source: Source,
     },
+    /// Sheets marked against another version of the rubric (a copy whose
+    /// words were corrected, given to some laptops) count at the stations
+    /// that version marks as this one does.
+    RubricVersion {
+        /// That version's identity, as its sheets' records name it.
+        identity: String,
+        /// The stations whose sheets count: each marked alike in both.
+        stations: Vec<String>,
+        /// Its file's name as given, for people reading the journal.
+        file: String,
+        /// Its whole text, kept with the decision: every command checks
+        /// the stations against it again.
+        text: String,
+    },
 }
 
 /// A component's result: a percentage for a weighted component, pass or
@@ -286,7 +300,7 @@ impl Ruling {
             | Ruling::StationResult {
                 candidate, station, ..
             } => Some((candidate, station)),
-            Ruling::PassMarks { .. } | Ruling::Component { .. } => None,
+            Ruling::PassMarks { .. } | Ruling::Component { .. } | Ruling::RubricVersion { .. } => None,
         }
     }
 
@@ -315,6 +329,7 @@ impl Ruling {
                 candidate, station, ..
             } => format!("result {candidate} {station}"),
             Ruling::PassMarks { .. } => "pass marks".to_string(),
+            Ruling::RubricVersion { identity, .. } => format!("rubric version {identity}"),
             Ruling::Component {
                 candidate, component, ..
             } => format!("component {candidate} {component}"),
@@ -375,6 +390,21 @@ impl Ruling {
                 },
                 source.file,
                 source.line
+            ),
+            Ruling::RubricVersion {
+                identity,
+                stations,
+                file,
+                ..
+            } => format!(
+                "the sheets marked against the rubric's version {} ({file}) count at {} {}, marked alike in both",
+                crate::results::gather::short_hash(identity),
+                if stations.len() == 1 {
+                    "station"
+                } else {
+                    "stations"
+                },
+                stations.join(", ")
             ),
         }
     }
@@ -557,6 +587,51 @@ impl Decisions {
             Ruling::PassMarks { record, .. } => Some((m, record)),
             _ => None,
         })
+    }
+
+    /// The other versions of `rubric` whose sheets count, by the decisions
+    /// in force (`rubric`'s [`Rubric::counted_versions`]): each decision's
+    /// stations that its version's text, kept with it, still marks alike
+    /// (so a decision taken before the rubric's marks changed counts no
+    /// sheet they would score otherwise). A kept text that does not give
+    /// the identity decided, or is no valid rubric, counts nothing: said
+    /// in words.
+    pub fn counted_versions(&self, rubric: &Rubric) -> (BTreeMap<String, BTreeSet<String>>, Vec<String>) {
+        let mut counted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut problems = Vec::new();
+        for m in self.in_force() {
+            let Ruling::RubricVersion {
+                identity,
+                stations,
+                file,
+                text,
+            } = &m.entry.decision
+            else {
+                continue;
+            };
+            let other = crate::rubric::check_str(file, text).rubric;
+            let Some(other) = other.filter(|_| crate::rubric::content_hash(text) == *identity) else {
+                problems.push(format!(
+                    "the decision that sheets of the rubric's version {} count ({}) keeps a text that is not that                      version: not used. Decide again with osce decide rubric-version",
+                    crate::results::gather::short_hash(identity),
+                    m.attribution()
+                ));
+                continue;
+            };
+            let alike: BTreeSet<String> = stations
+                .iter()
+                .filter(|id| {
+                    rubric
+                        .station(id)
+                        .is_some_and(|s| crate::rubric::marking_difference(rubric, s, &other).is_none())
+                })
+                .cloned()
+                .collect();
+            if !alike.is_empty() {
+                counted.insert(identity.clone(), alike);
+            }
+        }
+        (counted, problems)
     }
 }
 
@@ -873,7 +948,8 @@ pub fn settle(rubric: &Rubric, cohort: &Cohort, decisions: &Decisions) -> Settle
             Ruling::Absence { .. }
             | Ruling::StationResult { .. }
             | Ruling::PassMarks { .. }
-            | Ruling::Component { .. } => true,
+            | Ruling::Component { .. }
+            | Ruling::RubricVersion { .. } => true,
         };
         if holds {
             out.held.entry(cell).or_default().push(Held {

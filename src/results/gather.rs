@@ -225,7 +225,8 @@ impl Cohort {
              in anything but line endings, spacing and comments: a word, a mark, a rule, even a comma or the order \
              of fields), not used: {}. Name the rubric file the exam was marked with (`osce check --identity FILE` \
              prints a file's identity); a sheet marked against a wrong \
-             copy of the rubric and marked again is set aside with osce decide void",
+             copy of the rubric and marked again is set aside with osce decide void; sheets of a copy whose words \
+             alone were corrected (an item's text, say) count by osce decide rubric-version",
             if n == 1 { "sheet was" } else { "sheets were" },
             versions.join("; ")
         ))
@@ -517,9 +518,10 @@ fn read_archived_as<T: IntoMarkTimes + serde::de::DeserializeOwned + Send>(
 ) -> Vec<Option<Read>> {
     let reader = reader();
     let place = places(&found);
+    let readings_key = rubric.readings_key(rubric_hash);
     // Read and parsed on every core, each reading put in its place.
     let kept: Mutex<Vec<Option<Kept<T>>>> = Mutex::new((0..found.len()).map(|_| None).collect());
-    stored.readings(rubric_hash, &reader, |name, text, kept_blake3| {
+    stored.readings(&readings_key, &reader, |name, text, kept_blake3| {
         if !crate::results::archive::reading_sound(text, kept_blake3) {
             return;
         }
@@ -553,7 +555,7 @@ fn read_archived_as<T: IntoMarkTimes + serde::de::DeserializeOwned + Send>(
         if let Some(kept) = Kept::of(&read.outcome, &archive)
             && let Ok(text) = serde_json::to_string(&kept)
         {
-            stored.keep(rubric_hash, &reader, &read.path, text);
+            stored.keep(&readings_key, &reader, &read.path, text);
         }
         read.leave_out(detail);
         (i, read)
@@ -587,7 +589,7 @@ pub fn check_readings(rubric: &Rubric, rubric_hash: &str, stored: &Stored) -> Ve
     let place = places(&found);
     let archive = stored.path().display().to_string();
     let wrong = Mutex::new(Vec::new());
-    stored.readings(rubric_hash, &reader, |name, text, kept_blake3| {
+    stored.readings(&rubric.readings_key(rubric_hash), &reader, |name, text, kept_blake3| {
         let why = if !crate::results::archive::reading_sound(text, kept_blake3) {
             "the reading the archive keeps of it does not match its own BLAKE3 (a damaged page of the file, or a \
              hand edit): commands do not use it but read the journal's bytes, and the next one makes the reading \
@@ -649,7 +651,8 @@ fn settle_all(
 /// `status --watch` reads again only the journals that changed.
 #[derive(Default)]
 pub struct Remembered {
-    rubric_hash: String,
+    /// The rubric's [`Rubric::readings_key`] they were read against.
+    readings_key: String,
     reads: HashMap<PathBuf, (Stamp, Read)>,
     /// The journals read again at the last look that hold fewer records
     /// than when read before.
@@ -735,9 +738,12 @@ pub fn gather_again(
     held: &[PathBuf],
     remembered: &mut Remembered,
 ) -> Result<(Cohort, usize), StoreError> {
-    if remembered.rubric_hash != rubric_hash {
+    // Read against another rubric, or other versions counted since: all
+    // read again.
+    let key = rubric.readings_key(rubric_hash);
+    if remembered.readings_key != key {
         *remembered = Remembered {
-            rubric_hash: rubric_hash.to_string(),
+            readings_key: key,
             reads: HashMap::new(),
             shrunk: Vec::new(),
         };
@@ -1018,7 +1024,12 @@ fn read_outcome(
     let read = source.read_sheet_with(path, |r| {
         last_hash.clear();
         last_hash.push_str(r.hash);
-        if other_rubric.is_none() && r.rubric != rubric_hash {
+        // Another version's record counts where the exam lead decided
+        // that version marks this station alike.
+        if other_rubric.is_none()
+            && r.rubric != rubric_hash
+            && !rubric.counts_version(&r.rubric, &key.station)
+        {
             other_rubric = Some(r.rubric.to_string());
         }
         if wrong.is_none() {

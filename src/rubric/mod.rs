@@ -6,6 +6,7 @@
 //! which catches syntax errors and unknown fields, then [`validate`], which
 //! checks everything that needs the whole file at once.
 
+mod compare;
 pub mod examples;
 pub mod file;
 mod identity;
@@ -16,6 +17,7 @@ mod spans;
 pub mod summary;
 mod validate;
 
+pub use compare::marking_difference;
 pub use identity::{canonical, content_hash};
 pub use load::{
     Checked, Diagnostic, LoadError, MAX_NESTING, MAX_RUBRIC_BYTES, ReadError, byte_offset, check_file,

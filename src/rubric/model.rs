@@ -33,6 +33,11 @@ pub struct Rubric {
     pub candidate_feedback: CandidateFeedback,
     /// `marks.csv`'s columns; `None`: the default.
     pub marks_csv: Option<Vec<MarksColumn>>,
+    /// Other versions of this rubric whose sheets count, by the exam
+    /// lead's decision (`osce decide rubric-version`): by identity, the
+    /// stations each marks as this one does. Empty as the file is read;
+    /// set from the decisions before the sheets are gathered.
+    pub counted_versions: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl Rubric {
@@ -42,6 +47,37 @@ impl Rubric {
 
     pub fn station(&self, id: &str) -> Option<&Station> {
         self.stations.iter().find(|s| s.id == id)
+    }
+
+    /// Whether a record marked against the version of this rubric whose
+    /// identity is `identity` (another than this file's) counts at
+    /// `station`: the exam lead decided it does, the station marked alike
+    /// in both.
+    pub fn counts_version(&self, identity: &str, station: &str) -> bool {
+        self.counted_versions
+            .get(identity)
+            .is_some_and(|stations| stations.contains(station))
+    }
+
+    /// What the archive keeps its readings of this rubric's sheets under:
+    /// the rubric's identity `hash`, or, where sheets of other versions
+    /// count, a hash of it and of them (a reading depends on both).
+    pub fn readings_key(&self, hash: &str) -> String {
+        if self.counted_versions.is_empty() {
+            return hash.to_string();
+        }
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(b"osce readings with other versions v1\n");
+        hasher.update(hash.as_bytes());
+        for (identity, stations) in &self.counted_versions {
+            hasher.update(b"\n");
+            hasher.update(identity.as_bytes());
+            for station in stations {
+                hasher.update(b" ");
+                hasher.update(station.as_bytes());
+            }
+        }
+        hasher.finalize().to_hex().to_string()
     }
 
     /// Stations that are marked (everything but rest stations).

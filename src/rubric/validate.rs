@@ -217,6 +217,7 @@ impl Validator {
                 global_rating: f.candidate_feedback.global_rating,
             },
             marks_csv,
+            counted_versions: std::collections::BTreeMap::new(),
         })
     }
 
