@@ -631,6 +631,57 @@ fn a_record_saved_before_a_ruling_on_the_marks_is_said_to_be_when_adopted() {
     assert!(!out.contains("changes the marks"), "{out}");
     let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
     assert!(!status.contains("changes the marks"), "{status}");
+    // A ruling after the pass marks were adopted: as for a sheet changed
+    // since, the results are not final until the board adopts pass marks
+    // over the marks as decided (or the same record again).
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let (code, out) = osce(&[
+        "decide",
+        "unmarked",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--sheet",
+        "E01@lap",
+        "--item",
+        "optimisation",
+        "--level",
+        "Not done",
+        "--by",
+        "Exam lead",
+        "--reason",
+        "The saved images were of another patient",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let not_final = "by Exam board) before 1 decision that changes the marks on its sheets: C001 at knee: item \
+                     optimisation";
+    let (code, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
+    assert_eq!(code, 1, "{status}");
+    assert!(
+        status.contains("Not final yet:")
+            && status.contains("  - the pass marks in force were adopted (")
+            && status.contains(not_final),
+        "{status}"
+    );
+    let (code, out) = osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--out",
+        s(&d.0.join("after-ruling")),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(not_final), "{out}");
+    // The same record adopted again: the board means it to stand.
+    let (code, out) = adopt(&second);
+    assert_eq!(code, 0, "{out}");
+    let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
+    assert!(!status.contains(not_final), "{status}");
 }
 
 /// Every sheet in, an item left unmarked at one station and an absence
@@ -1432,6 +1483,32 @@ fn pass_marks_tried_but_not_adopted_leave_every_result_provisional_in_results_cs
         provisional(&adopted).iter().all(|p| p == "no"),
         "{:?}",
         provisional(&adopted)
+    );
+    // Another record than the one adopted (another sitting's, say): the
+    // export says, where a script reads it, that the results are not final
+    // under it.
+    let mut other: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&record).expect("record")).expect("json");
+    other["sem"] = serde_json::json!(16.0);
+    let other_record = d.0.join("other-sitting.json");
+    fs::write(&other_record, other.to_string()).expect("written");
+    let (code, out) = osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--out",
+        s(&d.0.join("other")),
+        "--pass-marks",
+        s(&other_record),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "  - the pass marks of {} are applied, not the pass marks adopted",
+            s(&other_record)
+        )),
+        "{out}"
     );
 }
 

@@ -466,9 +466,14 @@ pub fn run(decide: &Decide) -> ExitCode {
     }
     let entry = entry(common, &loaded, by, reason, ruling);
     // The same decision, by the same person for the same reason, in force
-    // already (a command run twice): recorded once.
+    // already (a command run twice): recorded once. Not pass marks adopted
+    // again over marks decided since: adopted again, they stand over them.
     if let Some(made) = loaded.decisions.in_force().into_iter().find(|m| {
-        m.entry.decision == entry.decision && m.entry.by == entry.by && m.entry.reason == entry.reason
+        m.entry.decision == entry.decision
+            && m.entry.by == entry.by
+            && m.entry.reason == entry.reason
+            && (!matches!(m.entry.decision, Ruling::PassMarks { .. })
+                || loaded.decisions.marks_decided_after(m.time).is_empty())
     }) {
         return already(common, made);
     }

@@ -266,7 +266,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             {
                 errln!("warning: {words}; {}", osce::analysis::standards::SET_AGAIN);
             }
-            let why = osce::results::finality::not_final(
+            let mut why = osce::results::finality::not_final(
                 &rubric,
                 &cohort,
                 &m,
@@ -285,6 +285,11 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                     not_read: super::status::folders_not_read(&rubric.id, &sessions, &args.sessions),
                 },
             );
+            // Pass marks the board has not adopted: every row says so, and
+            // the results are not final under them.
+            if let Some(tried) = tried.as_ref().filter(|_| standards != adopted) {
+                why.push(tried.clone());
+            }
             if why.is_empty() {
                 outln!("Every result is final.");
                 if let Some(words) = super::status::arriving_words(&cohort, "osce status lists them") {

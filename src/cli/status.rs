@@ -400,41 +400,14 @@ pub fn marks_decided_since(
     decisions: &osce::results::decisions::Decisions,
     since: chrono::DateTime<chrono::Utc>,
 ) -> Option<String> {
-    use osce::results::decisions::Ruling;
-    let after: Vec<String> = decisions
-        .in_force()
-        .into_iter()
-        .filter(|made| made.time > since)
-        .filter(|made| {
-            matches!(
-                made.entry.decision,
-                Ruling::Unmarked { .. } | Ruling::Void { .. } | Ruling::Conflict { .. }
-            )
-        })
-        .filter_map(|made| {
-            let (candidate, station) = made.entry.decision.cell()?;
-            Some(format!(
-                "{candidate} at {station}: {}",
-                made.entry.decision.words()
-            ))
-        })
-        .collect();
-    const NAMED: usize = 3;
-    match after.len() {
-        0 => None,
-        n => Some(format!(
-            "set ({}) before {} that {} the marks on its sheets: {}{}",
+    let after = decisions.marks_decided_after(since);
+    (!after.is_empty()).then(|| {
+        format!(
+            "set ({}) before {}",
             since.format("%Y-%m-%d %H:%M UTC"),
-            plural(n, "decision", "decisions"),
-            if n == 1 { "changes" } else { "change" },
-            after[..n.min(NAMED)].join("; "),
-            if n > NAMED {
-                format!("; and {} more", n - NAMED)
-            } else {
-                String::new()
-            }
-        )),
-    }
+            osce::results::decisions::marks_decided_words(&after)
+        )
+    })
 }
 
 /// The exam lead's decisions in force, each with who, when and why (the

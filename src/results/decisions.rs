@@ -410,6 +410,32 @@ impl Ruling {
     }
 }
 
+/// Decisions that change the marks on sheets ([`Decisions::marks_decided_after`])
+/// in words: "2 decisions that change the marks on its sheets: C001 at
+/// knee: …; C002 at …", the first three named.
+pub fn marks_decided_words(made: &[&Made]) -> String {
+    const NAMED: usize = 3;
+    let named: Vec<String> = made
+        .iter()
+        .filter_map(|m| {
+            let (candidate, station) = m.entry.decision.cell()?;
+            Some(format!("{candidate} at {station}: {}", m.entry.decision.words()))
+        })
+        .collect();
+    let n = made.len();
+    format!(
+        "{} that {} the marks on its sheets: {}{}",
+        crate::base::text::plural(n, "decision", "decisions"),
+        if n == 1 { "changes" } else { "change" },
+        named[..named.len().min(NAMED)].join("; "),
+        if n > NAMED {
+            format!("; and {} more", n - NAMED)
+        } else {
+            String::new()
+        }
+    )
+}
+
 /// A standard-setting record in words: how many stations, each station's
 /// method (or the board's choice), the rounding rule and the board's note.
 pub fn record_details(record: &StandardsRecord) -> String {
@@ -579,6 +605,22 @@ impl Decisions {
             Ruling::PassMarks { over, .. } => over.as_ref(),
             _ => None,
         })
+    }
+
+    /// The decisions in force recorded after `since` that change the marks
+    /// on the sheets standard setting reads: an item left unmarked ruled, a
+    /// sheet void, which sheet of a conflict counts.
+    pub fn marks_decided_after(&self, since: DateTime<Utc>) -> Vec<&Made> {
+        self.in_force()
+            .into_iter()
+            .filter(|made| made.time > since)
+            .filter(|made| {
+                matches!(
+                    made.entry.decision,
+                    Ruling::Unmarked { .. } | Ruling::Void { .. } | Ruling::Conflict { .. }
+                )
+            })
+            .collect()
     }
 
     /// The pass marks adopted, if any.

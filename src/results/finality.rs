@@ -312,6 +312,22 @@ pub fn not_final(
             made.entry.by
         ));
     }
+    // Decisions that change the marks on sheets, recorded after the pass
+    // marks were adopted: as for a sheet changed, the board adopted them
+    // over other marks than these.
+    if let Some((made, _)) = decisions.pass_marks() {
+        let after = decisions.marks_decided_after(made.time);
+        if !after.is_empty() {
+            why.push(format!(
+                "the pass marks in force were adopted ({}, by {}) before {}. Set them again from the marks as \
+                 decided (osce report --save-standards FILE) and adopt that record (osce decide pass-marks --record \
+                 FILE), or adopt the same record again if the board means it to stand",
+                made.time.format("%Y-%m-%d %H:%M UTC"),
+                made.entry.by,
+                crate::results::decisions::marks_decided_words(&after)
+            ));
+        }
+    }
     if incomplete > 0 {
         why.push(format!(
             "{} INCOMPLETE (results.csv from osce export says why for each)",
