@@ -2480,7 +2480,7 @@ fn submitting_before_time_is_up_asks_first() {
     assert_eq!(h.screen(), "Submit");
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('y'));
-    assert!(h.disk("shoulder").submitted.is_some());
+    assert!(h.disk("shoulder").submitted.is_some(), "{}", h.render(120, 40));
     // After time-up nothing is asked.
     let mut h = opened();
     h.tick(0.0);
@@ -3253,6 +3253,43 @@ fn a_comment_being_typed_is_drafted_at_most_once_a_second_and_comes_back_after_a
     assert_eq!((disk.feedback_draft, disk.notes_draft), (None, None));
     let screen = h.render(120, 40);
     assert!(screen.contains("Comments: feedback ✓ · notes ✓"), "{screen}");
+}
+
+/// Feedback typed before a crash and never saved: the submit dialog says
+/// the sheet goes without it, and after a submission without it the
+/// header points to the amendment, not to a key a locked sheet refuses.
+#[test]
+fn a_draft_recovered_after_a_crash_is_named_when_the_sheet_is_submitted() {
+    let mut h = opened();
+    h.tick(0.0);
+    for _ in 0..h.app.rows() {
+        h.key(KeyCode::Char('1'));
+    }
+    h.key(KeyCode::Char('c'));
+    h.chars("Excellent systematic technique.");
+    h.tick(0.5);
+    assert!(h.disk("shoulder").feedback_draft.is_some());
+    restart(&mut h, 60, "Aisha Khan");
+    h.key(KeyCode::Char('s'));
+    for (w, hgt) in [(80, 24), (120, 40)] {
+        let screen = h.render(w, hgt);
+        assert!(
+            screen.contains("Typed and not saved: feedback to the candidate")
+                && screen.contains("the sheet goes without it")
+                && !screen.contains("No feedback to the candidate yet"),
+            "{screen}"
+        );
+    }
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    assert!(h.disk("shoulder").submitted.is_some(), "{}", h.render(120, 40));
+    // Back to the shoulder's sheet, submitted.
+    h.key(KeyCode::Left);
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("Unsaved draft: feedback (A to amend and save)"),
+        "{screen}"
+    );
 }
 
 #[test]

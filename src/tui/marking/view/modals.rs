@@ -345,7 +345,27 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
                 theme.danger(),
             ));
         }
-        if sheet.state.feedback.is_empty() {
+        // Typed and never saved (the box open at a crash, recovered on
+        // restart): submitted now, the sheet goes without it.
+        let drafts: Vec<&str> = [
+            (sheet.state.feedback_draft.is_some(), "feedback to the candidate"),
+            (sheet.state.notes_draft.is_some(), "private notes"),
+        ]
+        .into_iter()
+        .filter_map(|(draft, what)| draft.then_some(what))
+        .collect();
+        if !drafts.is_empty() {
+            lines.push(Line::styled(
+                format!(
+                    "Typed and not saved: {} (recovered after a restart). Esc, then c to save {}: submitted now, \
+                     the sheet goes without {}.",
+                    drafts.join(" and "),
+                    if drafts.len() == 1 { "it" } else { "them" },
+                    if drafts.len() == 1 { "it" } else { "them" }
+                ),
+                theme.danger(),
+            ));
+        } else if sheet.state.feedback.is_empty() {
             lines.push(Line::styled(
                 "No feedback to the candidate yet (esc, then c to add it).",
                 theme.dim(),

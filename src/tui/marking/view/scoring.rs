@@ -263,8 +263,15 @@ fn render_header(
     .filter_map(|(saved, word)| saved.then_some(word))
     .collect();
     if !drafts.is_empty() {
+        // Submitted with the draft left unsaved: c is refused on a locked
+        // sheet, so the way to it is the amendment.
+        let how = if state.is_locked() {
+            "A to amend and save"
+        } else {
+            "c"
+        };
         let mut spans = vec![Span::styled(
-            format!("Unsaved draft: {} (c)", drafts.join(", ")),
+            format!("Unsaved draft: {} ({how})", drafts.join(", ")),
             theme.warn(),
         )];
         if !written.is_empty() {
