@@ -1256,6 +1256,58 @@ fn a_rubric_fixed_while_the_home_screen_is_open_is_read_again_on_start() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Candidate by candidate from the home screen, back after a crash
+/// between stations (the first submitted, the next not opened): "Start
+/// at", left at the first station, is where to begin, so the next sheet
+/// not submitted is shown, not the submitted one.
+#[test]
+fn started_again_from_the_home_screen_a_candidate_goes_on_at_the_next_sheet_not_submitted() {
+    let dir = temp_dir();
+    let rubrics = dir.join("rubrics");
+    std::fs::create_dir_all(&rubrics).expect("rubrics folder");
+    std::fs::copy("rubrics/msk-ultrasound-osce.ron", rubrics.join("osce.ron")).expect("rubric");
+    let start = |exec: &mut Executor| {
+        let mut app = App::home(exec.home(&rubrics, "E07"), Duration::ZERO, t0());
+        app.update(Action::Resize {
+            width: 120,
+            height: 40,
+        });
+        for code in [KeyCode::Tab, KeyCode::Tab, KeyCode::Tab] {
+            press(&mut app, exec, code);
+        }
+        for c in "C001".chars() {
+            press(&mut app, exec, KeyCode::Char(c));
+        }
+        press(&mut app, exec, KeyCode::Enter);
+        assert!(app.home_mut().is_none(), "marking started");
+        app
+    };
+    let mut exec = Executor::new(Store::new(dir.join("s")), "lap1".into(), Box::new(t0));
+    let mut app = start(&mut exec);
+    assert_eq!(app.station_def().map(|s| s.id.as_str()), Some("shoulder"));
+    press(&mut app, &mut exec, KeyCode::Enter);
+    for _ in 0..app.rows() {
+        press(&mut app, &mut exec, KeyCode::Char('1'));
+    }
+    press(&mut app, &mut exec, KeyCode::Char('s'));
+    press(&mut app, &mut exec, KeyCode::Enter);
+    press(&mut app, &mut exec, KeyCode::Char('y'));
+    assert_eq!(app.station_def().map(|s| s.id.as_str()), Some("knee"));
+    // kill -9, and osce started again on the same folder.
+    drop(app);
+    let mut exec = Executor::new(Store::new(dir.join("s")), "lap1".into(), Box::new(t0));
+    let app = start(&mut exec);
+    assert_eq!(app.station_def().map(|s| s.id.as_str()), Some("knee"));
+    assert!(
+        app.notice.as_deref().is_some_and(
+            |n| n.contains("C001's sheet at Shoulder is submitted already: here is the next one")
+        ),
+        "{:?}",
+        app.notice
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A roster with three mistakes, chosen on the home screen: every one is
 /// on screen at once, row by row, as the command line gives them.
 #[test]
@@ -6308,11 +6360,12 @@ fn after_an_amendment_the_next_sheet_waits_for_its_confirmation() {
     assert!(journal.exists());
 }
 
-/// The home screen's "Start at", with a candidate, is the sheet shown
-/// first, even when it is submitted already (to read or amend), as
-/// `osce score --station` shows it: what the field shows is what opens. The
-/// candidate's name, not typed, is the one their sheets here confirmed them
-/// under.
+/// The home screen's "Start at", with a candidate, chosen on the screen,
+/// is the sheet shown first, even when it is submitted already (to read or
+/// amend), as `osce score --station` shows it. Left as it was (remembered,
+/// or the first), it is where to begin: a submitted sheet there is passed
+/// for the next not submitted. The candidate's name, not typed, is the one
+/// their sheets here confirmed them under.
 #[test]
 fn a_start_station_chosen_on_the_home_screen_shows_its_submitted_sheet() {
     let dir = temp_dir();
@@ -6368,8 +6421,11 @@ fn a_start_station_chosen_on_the_home_screen_shows_its_submitted_sheet() {
     // Another station chosen: that one.
     let app = launch(&mut exec, "", &[KeyCode::Right]);
     assert_eq!(app.current_station(), second);
-    // The first, as the field shows: shown, to read or amend.
+    // The field left at the first: where to begin, so the next one.
     let app = launch(&mut exec, "", &[]);
+    assert_eq!(app.current_station(), second);
+    // The first chosen: shown, to read or amend.
+    let app = launch(&mut exec, "", &[KeyCode::Right, KeyCode::Left]);
     assert_eq!(app.current_station(), first);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     terminal

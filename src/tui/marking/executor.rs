@@ -208,6 +208,7 @@ impl Executor {
             roster: String::new(),
             circuit_name: String::new(),
             resumed: true,
+            begin_at: false,
             ..launch.clone()
         };
         let session = match self.session_from_home(launch) {
@@ -491,10 +492,12 @@ impl Executor {
                 .into_iter()
                 .chain(warning.map(|w| format!("warning: {w}")))
                 .collect(),
-            // With a candidate, the station the home screen shows is the
-            // sheet shown first, as `osce score --station` shows it, even
-            // submitted (to read or amend); through a roster it is where
-            // to begin, submitted sheets passed.
+            // The station the home screen shows, not chosen this time, is
+            // where to begin: a submitted sheet there (the examiner back
+            // after a crash between cases) is passed for the next one not
+            // submitted, where one is left. Chosen, or a sheet resumed, it
+            // is shown as it is.
+            begin_at: launch.begin_at,
             ..with_gate_warnings(s, self.store.root())
         })
     }

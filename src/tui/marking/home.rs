@@ -69,6 +69,11 @@ pub struct Launch {
     /// home screen is set for: the fields are remembered as they are, not
     /// as this launch's.
     pub resumed: bool,
+    /// Candidate by candidate, the station was not chosen this time (the
+    /// field as remembered, or the first): it is where to begin, a sheet
+    /// submitted there passed for the next one not submitted. Chosen, its
+    /// sheet is shown whatever its state (to read or amend).
+    pub begin_at: bool,
 }
 
 /// What a key on the home screen comes to.
@@ -94,6 +99,8 @@ pub struct Home {
     pub roster: TextArea<'static>,
     pub circuit_name: TextArea<'static>,
     pub station: usize,
+    /// Whether the examiner moved the station field on this screen.
+    pub station_chosen: bool,
     pub resume: usize,
     /// Esc was pressed once with a candidate typed: a second quits.
     pub quit_armed: bool,
@@ -187,6 +194,7 @@ impl Home {
             circuit_name: field("the roster's circuit, e.g. A (if it has several)", ""),
             station: 0,
             quit_armed: false,
+            station_chosen: false,
             resume: 0,
             error: None,
             rosters: Vec::new(),
@@ -345,6 +353,7 @@ impl Home {
                 let own = self.own_roster().map(|i| self.rosters[i].clone());
                 self.rubric = cycle(self.rubric, self.rubrics.len());
                 self.station = 0;
+                self.station_chosen = false;
                 // The roster chosen was that rubric's own: another exam's
                 // would not fit this one, whose own (if any) takes its place.
                 if own.is_some_and(|r| r == text(&self.roster)) {
@@ -359,6 +368,7 @@ impl Home {
             Field::Station if left || right => {
                 let n = self.chosen().map_or(0, |r| r.stations.len());
                 self.station = cycle(self.station, n);
+                self.station_chosen = true;
             }
             Field::Resume if left || right => self.resume = cycle(self.resume, self.unfinished.len()),
             // The chosen roster's circuits, in turn.
@@ -456,6 +466,7 @@ impl Home {
             station,
             circuit_name: text(&self.circuit_name),
             resumed: false,
+            begin_at: !self.station_chosen,
         })
     }
 
@@ -503,6 +514,7 @@ impl Home {
                 station: Some(u.station.clone()),
                 circuit_name: text(&self.circuit_name),
                 resumed: false,
+                begin_at: false,
             });
         }
         HomeOutcome::Launch(Launch {
@@ -515,6 +527,7 @@ impl Home {
             station: Some(u.station.clone()),
             circuit_name: String::new(),
             resumed: true,
+            begin_at: false,
         })
     }
 }

@@ -71,6 +71,11 @@ pub struct Session {
     /// (`--candidate` with `--station`): its sheet is shown first even when
     /// submitted, not skipped.
     pub station_asked: bool,
+    /// That station is where to begin, as the home screen's "Start at"
+    /// is (not a sheet resumed): where its sheet is submitted already, the
+    /// first sheet after it not submitted is shown instead, if one is
+    /// left (← goes back to it).
+    pub begin_at: bool,
     /// In circuit mode, the station's rounds: who comes in which round,
     /// the rests between, and the circuit's start time if the roster gives
     /// one.

@@ -196,6 +196,7 @@ pub fn session(
         candidates,
         first_station,
         station_asked: asked,
+        begin_at: false,
         circuit,
         warnings: Default::default(),
         components: Default::default(),

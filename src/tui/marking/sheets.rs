@@ -1008,6 +1008,27 @@ impl App {
         effects
     }
 
+    /// Starting at a station given as where to begin, its sheet submitted
+    /// (or the candidate recorded absent) and another of the candidate's
+    /// not: what to tell the examiner as the next is shown instead.
+    fn begin_after_submitted(&self) -> Option<String> {
+        let session = self.session.as_ref().filter(|s| s.begin_at)?;
+        let (candidate, station) = (self.current_candidate()?, self.station_def()?);
+        let done = |st: &str| {
+            matches!(
+                self.progress_of(&candidate.id, st),
+                Progress::Submitted | Progress::Absent
+            )
+        };
+        if !done(&station.id) || session.rubric.scored_stations().all(|s| done(&s.id)) {
+            return None;
+        }
+        Some(format!(
+            "{}'s sheet at {} is submitted already: here is the next one not submitted (← goes back to it).",
+            candidate.id, station.title
+        ))
+    }
+
     /// After a survey: the next sheet to mark, or the end.
     pub(super) fn advance(&mut self, advancing: bool) -> Vec<Effect> {
         let starting = !advancing && self.sheet.is_none() && matches!(self.screen, Screen::Confirm);
@@ -1015,9 +1036,14 @@ impl App {
             return Vec::new();
         }
         // The station the examiner named is shown first, whatever its
-        // sheet's state: a submitted one to read or amend.
+        // sheet's state: a submitted one to read or amend. Where it was
+        // where to begin (the home screen's "Start at"), a submitted sheet
+        // there is passed for the next not submitted, if one is left.
         if starting && std::mem::take(&mut self.start_here) {
-            return Vec::new();
+            match self.begin_after_submitted() {
+                Some(words) => self.notice = Some(words),
+                None => return Vec::new(),
+            }
         }
         let Some(session) = &self.session else {
             return Vec::new();
