@@ -534,6 +534,13 @@ fn decide(
     }
 }
 
+/// `x` to the thousandth, without trailing zeros: where marks to the
+/// hundredth would not add up to the total shown.
+fn fmt_thousandths(x: f64) -> String {
+    let text = format!("{:.3}", (x * 1000.0).round() / 1000.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// Scores every station of one candidate and applies the overall pass rules.
 pub fn score_candidate(
     rubric: &Rubric,
@@ -638,7 +645,29 @@ pub fn overall(
                     match standards.sem {
                         Some(sem) => {
                             cut_value += plus_sem * sem;
-                            words = format!("{words} + {} × SEM {}", fmt_marks(*plus_sem), fmt_marks(sem));
+                            // Its parts as they add up to the cut shown: to
+                            // the hundredth where they do, else to the
+                            // thousandth (44.337 + 4.687 is 49.02, where
+                            // 44.34 + 4.69 would read as 49.03).
+                            let round = |x: f64| (x * 100.0).round() / 100.0;
+                            let adds_up =
+                                fmt_marks(round(base) + plus_sem * round(sem)) == fmt_marks(cut_value);
+                            words = match cut {
+                                _ if adds_up => {
+                                    format!("{words} + {} × SEM {}", fmt_marks(*plus_sem), fmt_marks(sem))
+                                }
+                                Cut::SumOfStationPassMarks => format!(
+                                    "sum of station pass marks {} + {} × SEM {}",
+                                    fmt_thousandths(base),
+                                    fmt_marks(*plus_sem),
+                                    fmt_thousandths(sem)
+                                ),
+                                _ => format!(
+                                    "{words} + {} × SEM {}",
+                                    fmt_marks(*plus_sem),
+                                    fmt_thousandths(sem)
+                                ),
+                            };
                         }
                         None => {
                             words = format!("{words}; {} × SEM not yet added", fmt_marks(*plus_sem));
