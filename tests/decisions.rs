@@ -1510,6 +1510,29 @@ fn pass_marks_tried_but_not_adopted_leave_every_result_provisional_in_results_cs
         )),
         "{out}"
     );
+    // The rubric's provisional ones, once others are adopted: the same.
+    let (code, out) = osce(&[
+        "export",
+        OSCE,
+        "--sessions",
+        s(&folder),
+        "--out",
+        s(&d.0.join("provisional")),
+        "--pass-marks",
+        "provisional",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("  - the rubric's provisional pass marks are applied, not the pass marks adopted"),
+        "{out}"
+    );
+    assert!(
+        provisional(&d.0.join("provisional")).iter().all(
+            |p| p.contains("the rubric's provisional pass marks are applied, not the pass marks adopted")
+        ),
+        "{:?}",
+        provisional(&d.0.join("provisional"))
+    );
 }
 
 /// An assessor disagreed with a result under the provisional pass marks,
@@ -2351,6 +2374,49 @@ fn a_certain_fail_with_a_station_held_for_review_is_not_final() {
         let row = marks[1..].iter().find(|r| &r[0] == id).expect("the candidate");
         assert!(!row[mark].is_empty(), "a mark once settled: {row:?}");
     }
+    // The board adopts other pass marks (the provisional ones kept): a
+    // station settled as its marks gave it, whose marks now give the other
+    // result, is held for review again, not left at a result neither its
+    // marks nor its assessor give.
+    common::adopt_pass_marks(&[&folder], OSCE);
+    let held_again = "the exam lead decided its result as its marks gave it";
+    let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out), "--force"]);
+    assert!(
+        said.contains("INCOMPLETE") || said.contains("Not final yet"),
+        "{said}"
+    );
+    let results = rows(&out.join("results.csv"));
+    let reasons = col(&results, "reasons");
+    let again: std::collections::BTreeSet<&str> = results[1..]
+        .iter()
+        .filter(|r| r[reasons].contains(held_again))
+        .map(|r| r[0].as_str())
+        .collect();
+    let turned_candidates: std::collections::BTreeSet<&str> = turned.iter().map(|t| t.1.as_str()).collect();
+    assert!(!again.is_empty(), "{results:?}");
+    assert_eq!(again, turned_candidates, "{results:?}");
+    let (code, said) = osce(&[
+        "decide",
+        "held",
+        OSCE,
+        "--sessions",
+        f,
+        "--by",
+        "Exam lead",
+        "--reason",
+        "the pass marks adopted now decide",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        said.contains("held for review, each settled with the result its marks give now"),
+        "{said}"
+    );
+    let (_, said) = osce(&["export", OSCE, "--sessions", f, "--out", s(&out), "--force"]);
+    let results = rows(&out.join("results.csv"));
+    assert!(
+        results[1..].iter().all(|r| !r[reasons].contains(held_again)),
+        "{said}"
+    );
 }
 
 /// What a candidate is told of the exam lead's decisions: an absence that
@@ -3830,6 +3896,44 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
             && out.contains("--marked-with FILE.ron"),
         "{out}"
     );
+    // C003's lower limb marked with the corrected copy, then again with the
+    // exam's, and the first voided, as status advises: it stays void once
+    // that copy's sheets count.
+    for station in ["upper-limb", "physics"] {
+        sheet(&lap1, exam, station, "C003", "E01@lap1", Marks::Top, true, 0);
+    }
+    let voided = sheet(
+        &lap2,
+        corrected,
+        "lower-limb",
+        "C003",
+        "E02@lap2",
+        Marks::Top,
+        true,
+        0,
+    );
+    sheet(&lap1, exam, "lower-limb", "C003", "E05@lap1", Marks::Top, true, 0);
+    let (code, out) = run(
+        &["decide", "void", exam],
+        &folders,
+        &[
+            "--candidate",
+            "C003",
+            "--station",
+            "lower-limb",
+            "--sheet",
+            s(&voided),
+            "--by",
+            "Exam lead",
+            "--reason",
+            "marked again with the exam's rubric",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let recorded: Vec<Vec<u8>> = decision_files(&d.0)
+        .iter()
+        .map(|f| fs::read(f).expect("journal"))
+        .collect();
     let decide = ["decide", "rubric-version", exam];
     let who = [
         "--by",
@@ -3861,7 +3965,17 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
             && out.contains("C001 at lower-limb: INCOMPLETE (0 marks) → PASS"),
         "{out}"
     );
-    assert!(decision_files(&d.0).is_empty(), "a dry run records nothing");
+    let journal = |files: Vec<PathBuf>| {
+        files
+            .iter()
+            .map(|f| fs::read(f).expect("journal"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        journal(decision_files(&d.0)),
+        recorded,
+        "a dry run records nothing"
+    );
     // The wrong file given: this rubric itself, another exam's, a version
     // no sheet was marked with.
     for (file, says) in [
@@ -3883,12 +3997,17 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
     );
     assert_eq!(code, 0, "{out}");
     assert_eq!(decision_files(&d.0).len(), 1, "{out}");
-    // Every command reads them now.
+    // Every command reads them now; the void holds.
     let (_, out) = run(&["status", exam], &folders, &[]);
     assert!(
-        !out.contains("marked against another version") && out.contains("0 INCOMPLETE"),
+        !out.contains("marked against another version")
+            && out.contains("0 INCOMPLETE")
+            && !out.contains("a decision no longer holds")
+            && !out.contains("CONFLICT"),
         "{out}"
     );
+    let (code, out) = run(&["audit", exam], &folders, &[]);
+    assert_eq!(code, 0, "{out}");
     let (code, out) = run(
         &["export", exam],
         &folders,
@@ -3922,7 +4041,7 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
         &lap3,
         changed,
         "upper-limb",
-        "C003",
+        "C004",
         "E04@lap3",
         Marks::Top,
         true,
@@ -3932,7 +4051,7 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
         &lap3,
         changed,
         "lower-limb",
-        "C003",
+        "C004",
         "E04@lap3",
         Marks::Top,
         true,
@@ -3949,7 +4068,7 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
         out.contains("count at stations lower-limb, physics, marked alike in both")
             && out.contains("1 sheet of that version comes in; 1 sheet (at stations marked otherwise) stays set aside")
             && out.contains("upper-limb: not counted, as the two versions mark it otherwise (item \"infection\" differs in whether it is critical)")
-            && out.contains("C003 at lower-limb: INCOMPLETE (0 marks) → PASS"),
+            && out.contains("C004 at lower-limb: INCOMPLETE (0 marks) → PASS"),
         "{out}"
     );
 }

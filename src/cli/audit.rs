@@ -79,8 +79,14 @@ pub fn run(args: &AuditArgs) -> ExitCode {
             Ok(found) => archive_errors.extend(found.iter().map(|(j, what)| format!("{j}: {what}"))),
             Err(e) => archive_errors.push(format!("the list of journals cannot be read: {e}")),
         }
+        // The readings are kept under the key the decisions give (other
+        // versions of the rubric counted), and checked under it.
+        let mut counting = rubric.clone();
+        if let Ok(decisions) = osce::results::decisions::gather_from(&rubric, &hash, sessions.source()) {
+            counting.counted_versions = decisions.counted_versions(&rubric).0;
+        }
         archive_errors.extend(
-            osce::results::gather::check_readings(&rubric, &hash, stored)
+            osce::results::gather::check_readings(&counting, &hash, stored)
                 .iter()
                 .map(|(j, what)| {
                     let j = j.strip_prefix(stored.path()).unwrap_or(j);

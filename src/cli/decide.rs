@@ -473,7 +473,10 @@ pub fn run(decide: &Decide) -> ExitCode {
             && m.entry.by == entry.by
             && m.entry.reason == entry.reason
             && (!matches!(m.entry.decision, Ruling::PassMarks { .. })
-                || loaded.decisions.marks_decided_after(m.time).is_empty())
+                || loaded
+                    .decisions
+                    .marks_decided_after(m.time, &loaded.cohort)
+                    .is_empty())
     }) {
         return already(common, made);
     }
@@ -970,7 +973,10 @@ fn held(common: &Common) -> ExitCode {
                     } else {
                         Proposed::Fail
                     },
-                    over: Some(decided_over(&l, &r.candidate, station)),
+                    over: Some(osce::results::decisions::DecidedOver {
+                        as_marks_gave: true,
+                        ..decided_over(&l, &r.candidate, station)
+                    }),
                 })
         })
         .map(|ruling| entry(common, &l, by, reason, ruling))
@@ -1501,7 +1507,7 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                 osce::analysis::standards::set_from_other_sheets(&record, &l.cohort, now, || {
                     l.moderation.referral_sheets(&l.rubric, &l.cohort, &l.matrix)
                 })
-                .or_else(|| super::status::marks_decided_since(&l.decisions, record.time))
+                .or_else(|| super::status::marks_decided_since(&l.decisions, record.time, &l.cohort))
             {
                 errln!(
                     "warning: {} was {words}. Its pass marks are taken as they were; {}",
@@ -1588,6 +1594,7 @@ fn decided_over(l: &Loaded, candidate: &str, station: &str) -> osce::results::de
             .moderation
             .agreed_mark(&l.cohort, cell_sheets, candidate, station)
             .is_some(),
+        as_marks_gave: false,
     }
 }
 

@@ -134,9 +134,13 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     // --pass-marks): every result says so in its `provisional` column, as
     // the results are not final under them.
     let tried = match args.pass_marks.as_deref() {
-        None | Some("provisional") => None,
+        None => None,
+        // The rubric's own, where none are adopted: what every command
+        // applies then.
+        Some("provisional") if decisions.pass_marks().is_none() => None,
         Some(given) => {
             let applied = match given {
+                "provisional" => "the rubric's provisional pass marks".to_string(),
                 "standard-set" => "the standard-set pass marks computed now".to_string(),
                 file => format!("the pass marks of {file}"),
             };

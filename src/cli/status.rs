@@ -198,6 +198,9 @@ fn load_checked(
             }
         })?;
     }
+    if !rubric.counted_versions.is_empty() {
+        decisions.void_counted_versions(&cohort, |path| source.fingerprint(path));
+    }
     let settled = osce::results::decisions::settle(&rubric, &cohort, &decisions);
     // Sheets of another version of the rubric that the exam lead voided
     // (marked against a wrong copy, and marked again) are set aside.
@@ -388,7 +391,7 @@ pub fn pass_marks_from_other_sheets(
     let words = osce::analysis::standards::set_from_other_sheets(record, cohort, now, || {
         moderation.referral_sheets(rubric, cohort, m)
     })
-    .or_else(|| marks_decided_since(decisions, record.time))?;
+    .or_else(|| marks_decided_since(decisions, record.time, cohort))?;
     Some(format!("the pass marks in force were {words}"))
 }
 
@@ -399,8 +402,9 @@ pub fn pass_marks_from_other_sheets(
 pub fn marks_decided_since(
     decisions: &osce::results::decisions::Decisions,
     since: chrono::DateTime<chrono::Utc>,
+    cohort: &Cohort,
 ) -> Option<String> {
-    let after = decisions.marks_decided_after(since);
+    let after = decisions.marks_decided_after(since, cohort);
     (!after.is_empty()).then(|| {
         format!(
             "set ({}) before {}",
@@ -1373,9 +1377,6 @@ impl Hints {
         }
     }
 
-    /// `choice` is the command's choice, then perhaps `(or …)`: the
-    /// alternative, said on a line of its own below the command, which
-    /// stays words a shell takes as they are.
     /// The decision that counts the sheets of another version of the
     /// rubric, differing in its words alone: a line to paste.
     fn rubric_version(&self) -> String {
@@ -1386,6 +1387,9 @@ impl Hints {
         )
     }
 
+    /// `choice` is the command's choice, then perhaps `(or …)`: the
+    /// alternative, said on a line of its own below the command, which
+    /// stays words a shell takes as they are.
     fn line(&self, kind: &str, candidate: &str, station: &str, choice: &str) -> String {
         let (choice, or) = match choice.split_once(" (or ") {
             Some((choice, or)) => (choice, Some(or)),
@@ -1576,6 +1580,16 @@ fn result_decided(cell: &osce::results::gather::Cell) -> bool {
         .any(|h| matches!(h.ruling, osce::results::decisions::Ruling::StationResult { .. }))
 }
 
+/// Whether a version of the rubric the cohort's sheets set aside were
+/// marked against is not counted by a decision (one counted has only
+/// stations it marks otherwise left: no decision counts those).
+fn not_counted(rubric: &Rubric, cohort: &Cohort) -> bool {
+    cohort
+        .other_versions
+        .keys()
+        .any(|identity| !rubric.counted_versions.contains_key(identity))
+}
+
 pub fn render_problems(
     rubric: &Rubric,
     cohort: &Cohort,
@@ -1589,7 +1603,9 @@ pub fn render_problems(
     let _ = writeln!(out, "{} — what needs action", rubric.title);
     if let Some(words) = cohort.other_versions_words() {
         let _ = writeln!(out, "\n{words}.");
-        out.push_str(&hints.rubric_version());
+        if not_counted(rubric, cohort) {
+            out.push_str(&hints.rubric_version());
+        }
         // A few (paper sheets imported with a wrong copy of the rubric, say):
         // each, with the decision that sets it aside once marked again.
         // Where no sheet is of this version, the rubric file is what to
@@ -1947,7 +1963,9 @@ pub fn render(
                 let _ = writeln!(out, "    and {} more", paths.len() - 5);
             }
         }
-        out.push_str(&hints.rubric_version());
+        if not_counted(rubric, cohort) {
+            out.push_str(&hints.rubric_version());
+        }
     }
     if m.candidates.is_empty() {
         let _ = writeln!(

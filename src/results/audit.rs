@@ -1046,7 +1046,7 @@ pub fn audit_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Res
         report.quarantines.push(q);
     }
     let decisions = crate::results::decisions::gather_from(rubric, rubric_hash, source).unwrap_or_default();
-    settle_findings(&mut report.findings, &decisions, source);
+    settle_findings(rubric, &mut report.findings, &decisions, source);
     // Stable: findings about one file keep the order they were found in.
     report
         .findings
@@ -1362,12 +1362,15 @@ fn list_events(key: &SheetKey, read: &Read, report: &mut AuditReport) {
 /// wrong place that was voided, two histories of one sheet where the exam
 /// lead said which counts (or neither).
 fn settle_findings(
+    rubric: &Rubric,
     findings: &mut [Finding],
     decisions: &crate::results::decisions::Decisions,
     source: Source<'_>,
 ) {
     use crate::results::decisions::Ruling;
     let in_force = decisions.in_force();
+    // Other versions of the rubric whose sheets count, where they do.
+    let counted = decisions.counted_versions(rubric).0;
     // <root>/<assessment>/<examiner>@<device>/<candidate>/<station>.jsonl
     let place = |path: &Path| -> Option<(String, String, String, String)> {
         let (station, _) = crate::store::journal_station(path.file_name()?.to_str()?)?;
@@ -1431,6 +1434,22 @@ fn settle_findings(
                         .then(|| voids.first().copied())
                         .flatten()
                 })
+            }
+            // Marked against another version: whose sheets count here, or
+            // this one set aside by a void (marked again under this one).
+            FindingKind::OtherRubric { found } => {
+                if counted.get(found).is_some_and(|s| s.contains(&station)) {
+                    in_force.iter().find(
+                        |m| matches!(&m.entry.decision, Ruling::RubricVersion { identity, .. } if identity == found),
+                    )
+                } else {
+                    let fingerprint = source.fingerprint(&finding.path);
+                    in_force.iter().find(|m| {
+                        matches!(&m.entry.decision, Ruling::Void { candidate: c, station: s, sheet }
+                            if *c == candidate && *s == station && sheet.examiner == examiner
+                                && sheet.device == device && sheet.last == fingerprint)
+                    })
+                }
             }
             _ => None,
         };

@@ -95,6 +95,11 @@ pub struct DecidedOver {
     pub sheets: Vec<SheetRef>,
     #[serde(default)]
     pub agreed_mark: bool,
+    /// Decided as the station's marks gave it then (`osce decide held`):
+    /// where they give the other result later (other pass marks adopted),
+    /// the decision is held for review.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub as_marks_gave: bool,
 }
 
 /// What an absence counts as.
@@ -609,16 +614,27 @@ impl Decisions {
 
     /// The decisions in force recorded after `since` that change the marks
     /// on the sheets standard setting reads: an item left unmarked ruled, a
-    /// sheet void, which sheet of a conflict counts.
-    pub fn marks_decided_after(&self, since: DateTime<Utc>) -> Vec<&Made> {
+    /// sheet of `cohort` void (not a journal that could not be used, nor a
+    /// sheet of another version set aside: neither was read), which sheet
+    /// of a conflict counts.
+    pub fn marks_decided_after(&self, since: DateTime<Utc>, cohort: &Cohort) -> Vec<&Made> {
         self.in_force()
             .into_iter()
             .filter(|made| made.time > since)
-            .filter(|made| {
-                matches!(
-                    made.entry.decision,
-                    Ruling::Unmarked { .. } | Ruling::Void { .. } | Ruling::Conflict { .. }
-                )
+            .filter(|made| match &made.entry.decision {
+                Ruling::Unmarked { .. } | Ruling::Conflict { .. } => true,
+                Ruling::Void {
+                    candidate,
+                    station,
+                    sheet,
+                } => cohort.sheets.iter().any(|s| {
+                    s.key.candidate == *candidate
+                        && s.key.station == *station
+                        && s.key.examiner == sheet.examiner
+                        && s.key.device == sheet.device
+                        && s.last_hash == sheet.last
+                }),
+                _ => false,
             })
             .collect()
     }
@@ -654,21 +670,33 @@ impl Decisions {
             let other = crate::rubric::check_str(file, text).rubric;
             let Some(other) = other.filter(|_| crate::rubric::content_hash(text) == *identity) else {
                 problems.push(format!(
-                    "the decision that sheets of the rubric's version {} count ({}) keeps a text that is not that                      version: not used. Decide again with osce decide rubric-version",
+                    "the decision that sheets of the rubric's version {} count ({}) keeps a text that is not that version: not used. Decide again with osce decide rubric-version",
                     crate::results::gather::short_hash(identity),
                     m.attribution()
                 ));
                 continue;
             };
-            let alike: BTreeSet<String> = stations
-                .iter()
-                .filter(|id| {
-                    rubric
-                        .station(id)
-                        .is_some_and(|s| crate::rubric::marking_difference(rubric, s, &other).is_none())
-                })
-                .cloned()
-                .collect();
+            let mut alike = BTreeSet::new();
+            for id in stations {
+                let why = match rubric.station(id) {
+                    Some(s) => crate::rubric::marking_difference(rubric, s, &other),
+                    None => Some(format!("the rubric has no station \"{id}\" now")),
+                };
+                match why {
+                    None => {
+                        alike.insert(id.clone());
+                    }
+                    // The rubric changed in its marks since: its sheets of
+                    // that version are set aside again, and said.
+                    Some(why) => problems.push(format!(
+                        "the decision that sheets of the rubric's version {} count at {id} ({}) no longer holds \
+                         there: the two versions mark it otherwise now ({why}), so its sheets of that version at \
+                         {id} are set aside again",
+                        crate::results::gather::short_hash(identity),
+                        m.attribution()
+                    )),
+                }
+            }
             if !alike.is_empty() {
                 counted.insert(identity.clone(), alike);
             }
@@ -896,6 +924,42 @@ pub struct Settled {
     pub components: ComponentResults,
     /// Component results withdrawn (none in force).
     pub withdrawn_components: ComponentResults,
+}
+
+impl Decisions {
+    /// A void of a sheet of another version of the rubric names it by its
+    /// journal's BLAKE3 (`fingerprint`), set aside as it was. Where a
+    /// decision since counts that version's sheets, the journal is a sheet
+    /// of the cohort, known by its last record's hash: the void is made to
+    /// name it so, and holds as before.
+    pub fn void_counted_versions(
+        &mut self,
+        cohort: &Cohort,
+        fingerprint: impl Fn(&std::path::Path) -> String,
+    ) {
+        for made in &mut self.made {
+            let Ruling::Void {
+                candidate,
+                station,
+                sheet,
+            } = &mut made.entry.decision
+            else {
+                continue;
+            };
+            let mut named = cohort.sheets.iter().filter(|s| {
+                s.key.candidate == *candidate
+                    && s.key.station == *station
+                    && s.key.examiner == sheet.examiner
+                    && s.key.device == sheet.device
+            });
+            if named.clone().any(|s| s.last_hash == sheet.last) {
+                continue;
+            }
+            if let Some(found) = named.find(|s| fingerprint(&s.path) == sheet.last) {
+                sheet.last = found.last_hash.clone();
+            }
+        }
+    }
 }
 
 /// Works out [`Settled`] from the decisions in force.

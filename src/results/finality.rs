@@ -316,7 +316,7 @@ pub fn not_final(
     // marks were adopted: as for a sheet changed, the board adopted them
     // over other marks than these.
     if let Some((made, _)) = decisions.pass_marks() {
-        let after = decisions.marks_decided_after(made.time);
+        let after = decisions.marks_decided_after(made.time, cohort);
         if !after.is_empty() {
             why.push(format!(
                 "the pass marks in force were adopted ({}, by {}) before {}. Set them again from the marks as \

@@ -742,9 +742,16 @@ pub fn gather_again(
     // read again.
     let key = rubric.readings_key(rubric_hash);
     if remembered.readings_key != key {
+        // The journals of folders that cannot be read just now stay as
+        // last read (their decisions journal among them, perhaps, which
+        // changed the key).
+        let reads = std::mem::take(&mut remembered.reads)
+            .into_iter()
+            .filter(|(path, _)| held.iter().any(|folder| path.starts_with(folder)))
+            .collect();
         *remembered = Remembered {
             readings_key: key,
-            reads: HashMap::new(),
+            reads,
             shrunk: Vec::new(),
         };
     }

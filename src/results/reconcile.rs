@@ -659,6 +659,28 @@ fn station_details(
                     r.reasons = vec![Reason::new(Outcome::Incomplete, why.clone())];
                     moderation_reasons.push(Reason::new(Outcome::Incomplete, why));
                 }
+                Ruling::StationResult {
+                    result,
+                    over: Some(over),
+                    ..
+                } if over.as_marks_gave
+                    && matches!(detail.result.outcome, StationOutcome::Pass | StationOutcome::Fail)
+                    && station_outcome(*result).0 != detail.result.outcome =>
+                {
+                    // Settled as its marks gave it then; under the pass
+                    // marks in force now they give the other result.
+                    let now = detail.result.outcome.word();
+                    let r = &mut detail.final_result;
+                    r.outcome = StationOutcome::Incomplete;
+                    let why = format!(
+                        "station '{title}': the exam lead decided its result as its marks gave it ({}), and under \
+                         the pass marks in force now they give {now}: held for review; settle it with the result its \
+                         marks give now (osce decide held) or decide it (osce decide result)",
+                        result.label()
+                    );
+                    r.reasons = vec![Reason::new(Outcome::Incomplete, why.clone())];
+                    moderation_reasons.push(Reason::new(Outcome::Incomplete, why));
+                }
                 Ruling::StationResult { result, .. } => {
                     let (outcome, verdict) = station_outcome(*result);
                     detail.final_result.outcome = outcome;

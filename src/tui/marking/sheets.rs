@@ -1024,7 +1024,7 @@ impl App {
             return None;
         }
         Some(format!(
-            "{}'s sheet at {} is submitted already: here is the next one not submitted (← goes back to it).",
+            "{}'s sheet at {} is submitted already: here is the next one not submitted (←/→ go to the others).",
             candidate.id, station.title
         ))
     }
@@ -1041,7 +1041,14 @@ impl App {
         // there is passed for the next not submitted, if one is left.
         if starting && std::mem::take(&mut self.start_here) {
             match self.begin_after_submitted() {
-                Some(words) => self.notice = Some(words),
+                // After what the session had to say (a roster's notes, a
+                // warning), not in its place.
+                Some(words) => {
+                    self.notice = Some(match self.notice.take() {
+                        Some(before) => format!("{before}\n{words}"),
+                        None => words,
+                    })
+                }
                 None => return Vec::new(),
             }
         }

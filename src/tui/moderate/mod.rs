@@ -131,11 +131,15 @@ pub fn snapshot(
     // The exam lead's decisions settle conflicts and set the pass marks,
     // for the assessor as for every command; sheets of another version of
     // the rubric count where they decided so.
-    let decisions = crate::results::decisions::gather(rubric, rubric_hash, folders)?;
+    let mut decisions = crate::results::decisions::gather(rubric, rubric_hash, folders)?;
     let mut counting = rubric.clone();
     counting.counted_versions = decisions.counted_versions(rubric).0;
     let rubric = &counting;
     let cohort = crate::results::gather::gather(rubric, rubric_hash, folders)?;
+    if !rubric.counted_versions.is_empty() {
+        let source = crate::results::source::Source::Folders(folders);
+        decisions.void_counted_versions(&cohort, |path| source.fingerprint(path));
+    }
     let moderation = crate::results::moderation::gather(rubric, rubric_hash, folders)?;
     let settled = crate::results::decisions::settle(rubric, &cohort, &decisions);
     let matrix = crate::results::gather::matrix_settled(rubric, &cohort, roster, &settled);

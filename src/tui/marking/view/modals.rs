@@ -365,7 +365,8 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
                 ),
                 theme.danger(),
             ));
-        } else if sheet.state.feedback.is_empty() {
+        }
+        if sheet.state.feedback.is_empty() && sheet.state.feedback_draft.is_none() {
             lines.push(Line::styled(
                 "No feedback to the candidate yet (esc, then c to add it).",
                 theme.dim(),
