@@ -307,6 +307,24 @@ fn the_final_clinical_assessment_passes_once_the_logbook_is_recorded() {
     let (code, list) = run_osce(&["decide", "list", FCA, "--sessions", s(&folder)]);
     assert_eq!(code, 0, "{list}");
     assert!(list.contains(&format!("* {short}: logbook: FAIL")), "{list}");
+    // The candidate is told what their logbook still needs.
+    let pages = folder.with_extension("feedback");
+    let (_, said) = run_osce(&[
+        "feedback",
+        FCA,
+        "--sessions",
+        s(&folder),
+        "--roster",
+        s(&roster),
+        "--out",
+        s(&pages),
+    ]);
+    let page =
+        std::fs::read_to_string(pages.join(format!("{short}.md"))).unwrap_or_else(|e| panic!("{e}: {said}"));
+    assert!(
+        page.contains("Logbook of 250 scans: FAIL (still needed: 32 more unassisted scans)"),
+        "{page}"
+    );
 
     // An examiner who opens the candidate's sheet with this folder sees the
     // gate not met before marking: a warning, not a refusal.

@@ -577,7 +577,31 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
                     .percent_words()
                     .map(|p| format!(" ({p}%)"))
                     .unwrap_or_default();
-                vec![name(&part.title), text(format!(": {word}{share}"))]
+                // The logbook not yet passed: what is still needed, as the
+                // logbook check recorded it (what the candidate has to do
+                // before the next sitting). Another part's note is the
+                // module leader's, not told.
+                let needed = rubric
+                    .logbook
+                    .as_ref()
+                    .filter(|gate| {
+                        gate.component == part.component && part.outcome == crate::scoring::Outcome::Fail
+                    })
+                    .and_then(|_| {
+                        c.component_decisions
+                            .iter()
+                            .find(|(id, _)| *id == part.component)
+                            .and_then(|(_, held)| match &held.ruling {
+                                crate::results::decisions::Ruling::Component { note, .. }
+                                    if !note.trim().is_empty() =>
+                                {
+                                    Some(format!(" (still needed: {})", note.trim()))
+                                }
+                                _ => None,
+                            })
+                    })
+                    .unwrap_or_default();
+                vec![name(&part.title), text(format!(": {word}{share}{needed}"))]
             })
             .collect();
         blocks.push(Block::List(parts));
