@@ -4008,6 +4008,11 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
     );
     let (code, out) = run(&["audit", exam], &folders, &[]);
     assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("marked against another version of the rubric, counted as this one by decision")
+            && !out.contains("leave it out"),
+        "{out}"
+    );
     let (code, out) = run(
         &["export", exam],
         &folders,
@@ -4019,8 +4024,12 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
     assert!(results[1..].iter().all(|r| r[result] == "PASS"), "{results:?}");
     // From the archive, the same files byte for byte.
     let archive = d.0.join("exam.osce");
-    let (code, out) = osce(&["collect", s(&archive), s(&lap1), s(&lap2)]);
+    let (code, out) = osce(&["collect", s(&archive), s(&lap1), s(&lap2), "--rubric", exam]);
     assert_eq!(code, 0, "{out}");
+    assert!(
+        !out.contains("not used"),
+        "the sheets counted are read as counted: {out}"
+    );
     for _ in 0..2 {
         // The second reads the readings the first kept.
         let out_dir = d.0.join("from-archive");

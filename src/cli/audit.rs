@@ -222,6 +222,13 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, checks: Optio
             _ => None,
         })
         .collect();
+    // Journals of another version of the rubric a decision counts: used.
+    let counted: std::collections::BTreeSet<&std::path::Path> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.kind, FindingKind::Counted { .. }))
+        .map(|f| f.path.as_path())
+        .collect();
     for j in &report.journals {
         let records = if j.records == j.lines {
             plural(j.records, "record", "records")
@@ -231,6 +238,10 @@ pub fn render(rubric: &Rubric, header: &str, report: &AuditReport, checks: Optio
         let labels = j.labels();
         let (tag, detail) = match settled.get(j.path.as_path()) {
             _ if labels.is_empty() => ("ok   ", String::new()),
+            _ if counted.contains(j.path.as_path()) && labels.len() == 1 => (
+                "ok   ",
+                ": marked against another version of the rubric, counted as this one by decision".to_string(),
+            ),
             Some(by) => ("void ", format!(": {}; settled: {by}", labels.join("; "))),
             None => ("ERROR", format!(": {}", labels.join("; "))),
         };

@@ -475,6 +475,14 @@ fn read_ahead(
         );
         return Err(ExitCode::from(EXIT_INVALID));
     }
+    // Sheets of other versions of the rubric the exam lead's decisions
+    // count (collected in this run or before) are read as every command
+    // reads them.
+    let mut counting = rubric.clone();
+    if let Ok(decisions) = osce::results::decisions::gather_from(rubric, hash, Source::Archive(&stored)) {
+        counting.counted_versions = decisions.counted_versions(rubric).0;
+    }
+    let rubric = &counting;
     let cohort = osce::results::gather::gather_from(rubric, hash, Source::Archive(&stored), Sheets::All)
         .map_err(|e| {
             errln!("error: {e}");

@@ -355,6 +355,10 @@ pub enum FindingKind {
     /// An error the exam lead has settled by a recorded decision (`osce
     /// decide`): still shown, as a warning, with the decision.
     Settled { was: Box<FindingKind>, by: String },
+    /// Marked against another version of the rubric whose sheets count
+    /// here by the exam lead's decision (`osce decide rubric-version`):
+    /// used, as every command uses it.
+    Counted { found: String, by: String },
 }
 
 /// How several copies of one sheet's journal compare.
@@ -380,7 +384,7 @@ impl FindingKind {
             | FindingKind::QuarantinedChange
             | FindingKind::OtherHistory { .. } => Severity::Error,
             FindingKind::Line(sign) => sign.severity(),
-            FindingKind::Settled { .. } => Severity::Warning,
+            FindingKind::Settled { .. } | FindingKind::Counted { .. } => Severity::Warning,
             FindingKind::SameSheet { relation, .. } => match relation {
                 Copies::Different => Severity::Error,
                 Copies::Identical | Copies::OlderCopy => Severity::Warning,
@@ -1454,6 +1458,16 @@ fn settle_findings(
             _ => None,
         };
         if let Some(made) = settled {
+            // Counted, not set aside: said as such.
+            if let FindingKind::OtherRubric { found } = &finding.kind
+                && matches!(made.entry.decision, Ruling::RubricVersion { .. })
+            {
+                finding.kind = FindingKind::Counted {
+                    found: found.clone(),
+                    by: format!("{} ({})", made.entry.decision.words(), made.attribution()),
+                };
+                continue;
+            }
             let was = std::mem::replace(&mut finding.kind, FindingKind::Unexpected { expected: "" });
             finding.kind = FindingKind::Settled {
                 was: Box::new(was),
@@ -1788,6 +1802,11 @@ impl fmt::Display for FindingKind {
                  marked with another one"
             ),
             FindingKind::Settled { was, by } => write!(f, "{was}; settled by decision: {by}"),
+            FindingKind::Counted { found, by } => write!(
+                f,
+                "marked against another version of the rubric (BLAKE3 {found}), counted as this one by decision \
+                 (status and export use it): {by}"
+            ),
             FindingKind::WrongPlace { records, place } => {
                 let (said, folder) = differences(records, place);
                 write!(
