@@ -1075,6 +1075,10 @@ fn sample_events() -> Vec<Event> {
         Event::NotesDraft {
             text: "Check the second long-axis".into(),
         },
+        Event::ConcernDraft {
+            kind: ConcernKind::PatientSafety,
+            note: "Probe not cleaned betw".into(),
+        },
         Event::Concern {
             kind: ConcernKind::PatientSafety,
             note: "Did not check for allergies".into(),

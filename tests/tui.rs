@@ -1809,6 +1809,82 @@ fn the_concern_dialog_moves_up_and_down_and_keeps_a_note_per_kind() {
     );
 }
 
+/// A concern's note being typed is drafted at most once a second, as a
+/// comment is: after a crash it comes back (said, and in the box), and is
+/// raised when saved; left with esc, its draft is withdrawn.
+#[test]
+fn a_concern_being_typed_comes_back_after_a_crash() {
+    let mut h = opened();
+    h.tick(0.0);
+    h.key(KeyCode::Char('f'));
+    h.key(KeyCode::Down);
+    h.chars("Probe not cleaned");
+    h.tick(0.5);
+    let disk = h.disk("shoulder");
+    assert!(disk.concerns.is_empty(), "a draft raises nothing");
+    assert_eq!(
+        disk.concern_drafts
+            .get(&ConcernKind::PatientSafety)
+            .map(String::as_str),
+        Some("Probe not cleaned")
+    );
+    h.chars(" between patients");
+    h.tick(0.8);
+    assert_eq!(
+        h.disk("shoulder")
+            .concern_drafts
+            .get(&ConcernKind::PatientSafety)
+            .map(String::as_str),
+        Some("Probe not cleaned"),
+        "not twice within a second"
+    );
+    h.tick(1.6);
+    // kill -9: back a minute later.
+    restart(&mut h, 60, "Aisha Khan");
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("A concern's note was being typed")),
+        "{:?}",
+        h.app.notice
+    );
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Unsaved draft: concern (f)"), "{screen}");
+    h.key(KeyCode::Char('s'));
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("A concern's note typed and not saved"),
+        "{screen}"
+    );
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('f'));
+    let Screen::Concern(editor) = &h.app.screen else {
+        panic!("concern box")
+    };
+    assert_eq!(editor.kind, ConcernKind::PatientSafety);
+    assert_eq!(editor.note().lines(), ["Probe not cleaned between patients"]);
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let disk = h.disk("shoulder");
+    assert_eq!(
+        disk.concerns.get(&ConcernKind::PatientSafety).map(String::as_str),
+        Some("Probe not cleaned between patients")
+    );
+    assert!(disk.concern_drafts.is_empty());
+    // Typed and left with esc (twice): nothing raised, no draft to come back.
+    h.key(KeyCode::Char('f'));
+    h.key(KeyCode::Up);
+    h.chars("Wrong candidate");
+    h.tick(3.0);
+    assert!(!h.disk("shoulder").concern_drafts.is_empty());
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    assert_eq!(h.screen(), "Scoring");
+    let disk = h.disk("shoulder");
+    assert!(disk.concern_drafts.is_empty(), "{:?}", disk.concern_drafts);
+    assert_eq!(disk.concerns.len(), 1);
+}
+
 #[test]
 fn space_on_a_finished_timer_does_not_pause_it() {
     let mut h = opened();

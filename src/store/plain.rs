@@ -116,6 +116,10 @@ fn event(c: &mut Cursor<'_>) -> Option<Event> {
             kind: concern_kind(c.field_str(key!("kind"))?)?,
             note: c.field_string(key!("note"))?,
         },
+        "concern_draft" => Event::ConcernDraft {
+            kind: concern_kind(c.field_str(key!("kind"))?)?,
+            note: c.field_string(key!("note"))?,
+        },
         "concern_withdrawn" => Event::ConcernWithdrawn {
             kind: concern_kind(c.field_str(key!("kind"))?)?,
             reason: c.field_string(key!("reason"))?,
@@ -465,6 +469,7 @@ mod tests {
             text().prop_map(|text| Event::Notes { text }),
             (kind(), text()).prop_map(|(kind, note)| Event::Concern { kind, note }),
             (kind(), text()).prop_map(|(kind, reason)| Event::ConcernWithdrawn { kind, reason }),
+            (kind(), text()).prop_map(|(kind, note)| Event::ConcernDraft { kind, note }),
             (action(), any::<u64>(), proptest::option::of(time())).prop_map(|(action, elapsed_ms, due)| {
                 Event::Timer {
                     action,

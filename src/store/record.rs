@@ -208,6 +208,12 @@ pub enum Event {
     FeedbackDraft { text: String },
     /// The private notes as they are being typed: as [`Event::FeedbackDraft`].
     NotesDraft { text: String },
+    /// A concern's note as it is being typed, not saved yet: written at
+    /// most once a second while the concern box is open, as
+    /// [`Event::FeedbackDraft`]. Never a concern until a `concern` record
+    /// raises it; a draft equal to the note raised (empty where none is)
+    /// withdraws the draft.
+    ConcernDraft { kind: ConcernKind, note: String },
     /// A concern was raised or its note changed. Kept apart from the score.
     Concern { kind: ConcernKind, note: String },
     /// A concern raised earlier was withdrawn.

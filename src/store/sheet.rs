@@ -213,6 +213,9 @@ pub struct SheetState {
     /// Open concerns with their notes.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub concerns: BTreeMap<ConcernKind, String>,
+    /// Concerns' notes typed and not saved, as last drafted, by kind.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub concern_drafts: BTreeMap<ConcernKind, String>,
     /// Reasons recorded for what is left unmarked.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub missing_reasons: BTreeMap<Unmarked, String>,
@@ -342,9 +345,18 @@ impl SheetState {
             }
             Event::Concern { kind, note } => {
                 self.concerns.insert(*kind, note.clone());
+                self.concern_drafts.remove(kind);
             }
             Event::ConcernWithdrawn { kind, .. } => {
                 self.concerns.remove(kind);
+                self.concern_drafts.remove(kind);
+            }
+            Event::ConcernDraft { kind, note } => {
+                if *note == *self.concerns.get(kind).map_or("", String::as_str) {
+                    self.concern_drafts.remove(kind);
+                } else {
+                    self.concern_drafts.insert(*kind, note.clone());
+                }
             }
             // A reset sets aside what the timer recorded before it: the
             // timer is as if never started (the records stay on disk).
@@ -746,6 +758,7 @@ mod tests {
             feedback_draft: Some("draft".into()),
             notes_draft: Some("note draft".into()),
             concerns: BTreeMap::from([(ConcernKind::PatientSafety, "hands".into())]),
+            concern_drafts: BTreeMap::from([(ConcernKind::Other, "late".into())]),
             missing_reasons: BTreeMap::from([(Unmarked::Item("b".into()), "not reached".into())]),
             absent: Some("unwell".into()),
             imported: Some("paper.csv".into()),

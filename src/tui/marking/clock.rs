@@ -44,9 +44,41 @@ impl App {
         effects
     }
 
+    /// While the concern box is open: a draft of each kind's note that
+    /// changed since it was last written, at most once every
+    /// [`DRAFT_EVERY`], as for comments.
+    fn draft_concerns(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let Screen::Concern(editor) = &mut self.screen else {
+            return Vec::new();
+        };
+        if editor
+            .drafted_at
+            .is_some_and(|at| now.saturating_sub(at) < DRAFT_EVERY)
+        {
+            return Vec::new();
+        }
+        let mut events = Vec::new();
+        for (i, kind) in ConcernKind::ALL.iter().copied().enumerate() {
+            let note = text_of(&editor.notes[i]);
+            if editor.drafted.get(i).is_some_and(|d| *d != note) {
+                editor.drafted[i] = note.clone();
+                events.push(Event::ConcernDraft { kind, note });
+            }
+        }
+        if events.is_empty() {
+            return Vec::new();
+        }
+        editor.drafted_at = Some(now);
+        self.append_all(events)
+    }
+
     /// While the comment box is open: a draft of each text that changed
     /// since it was last written, at most once every [`DRAFT_EVERY`].
     pub(super) fn draft_comments(&mut self) -> Vec<Effect> {
+        if matches!(self.screen, Screen::Concern(_)) {
+            return self.draft_concerns();
+        }
         let now = self.now;
         let Screen::Comment(editor) = &mut self.screen else {
             return Vec::new();

@@ -407,8 +407,38 @@ impl App {
                         changed.then_some(Event::Concern { kind, note })
                     })
                     .collect();
+                // Drafts written while typing, of the kinds not raised now,
+                // are withdrawn, so that a restart does not bring back what
+                // was left (or emptied).
+                let drafts = self
+                    .sheet
+                    .as_ref()
+                    .map(|s| s.state.concern_drafts.clone())
+                    .unwrap_or_default();
+                let saving = action == Action::Save;
+                let withdraw: Vec<Event> = ConcernKind::ALL
+                    .iter()
+                    .copied()
+                    .zip(&editor.drafted)
+                    .filter(|(kind, drafted)| {
+                        let raised = saved.get(kind).map_or("", String::as_str);
+                        (drafts.contains_key(kind) || drafted.as_str() != raised)
+                            && !(saving
+                                && events
+                                    .iter()
+                                    .any(|e| matches!(e, Event::Concern { kind: k, .. } if k == kind)))
+                    })
+                    .map(|(kind, _)| Event::ConcernDraft {
+                        kind,
+                        note: saved.get(&kind).cloned().unwrap_or_default(),
+                    })
+                    .collect();
                 if action != Action::Save {
-                    return self.leave_dialog(!events.is_empty());
+                    self.leave_dialog(!events.is_empty());
+                    if matches!(self.screen, Screen::Concern(_)) {
+                        return Vec::new();
+                    }
+                    return self.append_all(withdraw);
                 }
                 if events.is_empty() {
                     if text_of(editor.note()).is_empty() {
@@ -416,13 +446,13 @@ impl App {
                             "Write what happened: a concern needs a note (esc leaves without raising one)."
                                 .to_string(),
                         );
-                    } else {
-                        self.screen = Screen::Scoring;
+                        return Vec::new();
                     }
-                    return Vec::new();
+                    self.screen = Screen::Scoring;
+                    return self.append_all(withdraw);
                 }
                 self.closing = true;
-                self.append_all(events)
+                self.append_all(events.into_iter().chain(withdraw).collect())
             }
             Action::Withdraw => {
                 let kind = editor.kind;

@@ -162,6 +162,11 @@ pub struct ConcernEditor {
     /// One note per kind, in [`ConcernKind::ALL`] order, so switching kind
     /// never carries one note over to another.
     notes: Vec<TextArea<'static>>,
+    /// Each note as last written to the journal (raised or drafted), in
+    /// the same order: a tick writes a draft of what differs from it.
+    drafted: Vec<String>,
+    /// When a draft was last written (monotonic): at most one a second.
+    drafted_at: Option<Duration>,
 }
 
 impl ConcernEditor {

@@ -162,21 +162,37 @@ impl App {
         let Some(sheet) = &self.sheet else {
             return Vec::new();
         };
-        let kind = sheet
-            .state
-            .concerns
+        // A note typed and not saved (osce stopped while it was typed)
+        // first: it is what needs saving.
+        let state = &sheet.state;
+        let kind = state
+            .concern_drafts
             .keys()
+            .chain(state.concerns.keys())
             .next()
             .copied()
             .unwrap_or(ConcernKind::ALL[0]);
-        let notes = ConcernKind::ALL
+        let drafted: Vec<String> = ConcernKind::ALL
             .iter()
             .map(|k| {
-                let note = sheet.state.concerns.get(k).map_or("", String::as_str);
-                text_area("What happened (required)", note)
+                state
+                    .concern_drafts
+                    .get(k)
+                    .or_else(|| state.concerns.get(k))
+                    .cloned()
+                    .unwrap_or_default()
             })
             .collect();
-        self.screen = Screen::Concern(Box::new(ConcernEditor { kind, notes }));
+        let notes = drafted
+            .iter()
+            .map(|note| text_area("What happened (required)", note))
+            .collect();
+        self.screen = Screen::Concern(Box::new(ConcernEditor {
+            kind,
+            notes,
+            drafted,
+            drafted_at: None,
+        }));
         Vec::new()
     }
 

@@ -205,6 +205,15 @@ impl App {
                 "A comment was being typed and not saved when osce stopped: c shows it; ctrl-s saves it."
                     .to_string(),
             );
+        } else if self
+            .sheet
+            .as_ref()
+            .is_some_and(|s| !s.state.concern_drafts.is_empty())
+        {
+            self.notice = Some(
+                "A concern's note was being typed and not saved when osce stopped: f shows it; ctrl-s saves it."
+                    .to_string(),
+            );
         }
         let confirming = std::mem::take(&mut self.confirming);
         if let Screen::Reason(prompt) = &self.screen

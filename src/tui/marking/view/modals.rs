@@ -366,6 +366,13 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
                 theme.danger(),
             ));
         }
+        if !sheet.state.concern_drafts.is_empty() {
+            lines.push(Line::styled(
+                "A concern's note typed and not saved (recovered after a restart). Esc, then f to raise it: \
+                 submitted now, the sheet goes without it.",
+                theme.danger(),
+            ));
+        }
         if sheet.state.feedback.is_empty() && sheet.state.feedback_draft.is_none() {
             lines.push(Line::styled(
                 "No feedback to the candidate yet (esc, then c to add it).",

@@ -262,7 +262,9 @@ fn render_header(
     .into_iter()
     .filter_map(|(saved, word)| saved.then_some(word))
     .collect();
-    if !drafts.is_empty() {
+    // A concern's note typed and not saved: f shows it.
+    let concern = (!state.concern_drafts.is_empty()).then_some("concern (f)");
+    if !drafts.is_empty() || concern.is_some() {
         // Submitted with the draft left unsaved: c is refused on a locked
         // sheet, so the way to it is the amendment.
         let how = if state.is_locked() {
@@ -270,8 +272,13 @@ fn render_header(
         } else {
             "c"
         };
+        let said: Vec<String> = (!drafts.is_empty())
+            .then(|| format!("{} ({how})", drafts.join(", ")))
+            .into_iter()
+            .chain(concern.map(str::to_string))
+            .collect();
         let mut spans = vec![Span::styled(
-            format!("Unsaved draft: {} ({how})", drafts.join(", ")),
+            format!("Unsaved draft: {}", said.join(", ")),
             theme.warn(),
         )];
         if !written.is_empty() {
