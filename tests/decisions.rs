@@ -4022,6 +4022,19 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
     let results = rows(&d.0.join("from-folders/results.csv"));
     let result = col(&results, "result");
     assert!(results[1..].iter().all(|r| r[result] == "PASS"), "{results:?}");
+    // Each station a sheet of that version counts at says so.
+    let stations = rows(&d.0.join("from-folders/stations.csv"));
+    let note = col(&stations, "note");
+    let said: Vec<(&str, &str)> = stations[1..]
+        .iter()
+        .filter(|r| r[note].contains("was marked against the rubric's version"))
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [("C001", "lower-limb"), ("C002", "lower-limb")],
+        "{stations:?}"
+    );
     // From the archive, the same files byte for byte.
     let archive = d.0.join("exam.osce");
     let (code, out) = osce(&["collect", s(&archive), s(&lap1), s(&lap2), "--rubric", exam]);

@@ -1020,6 +1020,8 @@ fn read_outcome(
     let mut state = SheetState::default();
     let mut mark_times = Vec::new();
     let mut other_rubric = None;
+    // Records of another version the exam lead's decision counts here.
+    let mut counted: Option<String> = None;
     let mut wrong: Option<String> = None;
     let mut last_hash = String::new();
     // Between a submission and the next amendment, nothing may change what
@@ -1033,11 +1035,14 @@ fn read_outcome(
         last_hash.push_str(r.hash);
         // Another version's record counts where the exam lead decided
         // that version marks this station alike.
-        if other_rubric.is_none()
-            && r.rubric != rubric_hash
-            && !rubric.counts_version(&r.rubric, &key.station)
-        {
-            other_rubric = Some(r.rubric.to_string());
+        if other_rubric.is_none() && r.rubric != rubric_hash {
+            if rubric.counts_version(&r.rubric, &key.station) {
+                if counted.is_none() {
+                    counted = Some(r.rubric.to_string());
+                }
+            } else {
+                other_rubric = Some(r.rubric.to_string());
+            }
         }
         if wrong.is_none() {
             wrong = check_record(rubric, station, key, &state, locked, &r);
@@ -1058,7 +1063,7 @@ fn read_outcome(
     });
     // An amendment not submitted again: the sheet counts as last submitted,
     // shown as being amended (with every record read).
-    let state = match (state.amending.clone(), as_submitted) {
+    let mut state = match (state.amending.clone(), as_submitted) {
         (Some(amending), Some(mut submitted)) => {
             submitted.amending = Some(amending);
             submitted.records = state.records;
@@ -1067,6 +1072,7 @@ fn read_outcome(
         }
         _ => state,
     };
+    state.counted_version = counted;
     let checked = match read {
         Ok(checked) => checked,
         Err(e) => {

@@ -533,6 +533,22 @@ fn station_details(
         if let Some(words) = unsubmitted {
             add_note(&mut detail, words);
         }
+        // Sheets marked against another version of the rubric, counted by
+        // the exam lead's decision: said, for an appeal to find.
+        for &i in &detail.sheets.clone() {
+            let s = &cohort.sheets[i];
+            if let Some(identity) = &s.state.counted_version {
+                add_note(
+                    &mut detail,
+                    format!(
+                        "{}'s sheet was marked against the rubric's version {}, counted as this one by the exam \
+                         lead's decision (osce decide rubric-version)",
+                        s.key.examiner,
+                        crate::results::gather::short_hash(identity)
+                    ),
+                );
+            }
+        }
         // A sheet that counts and is not in (a second marker's, say) may
         // change the station's score and result: the station waits for it,
         // as one with no sheet in does, the marks in so far still shown.

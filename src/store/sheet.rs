@@ -216,6 +216,11 @@ pub struct SheetState {
     /// Concerns' notes typed and not saved, as last drafted, by kind.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub concern_drafts: BTreeMap<ConcernKind, String>,
+    /// Marked against another version of the rubric (its identity), which
+    /// the exam lead's decision counts as this one at its station: set as
+    /// the sheet is read, never by a record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counted_version: Option<String>,
     /// Reasons recorded for what is left unmarked.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub missing_reasons: BTreeMap<Unmarked, String>,
@@ -759,6 +764,7 @@ mod tests {
             notes_draft: Some("note draft".into()),
             concerns: BTreeMap::from([(ConcernKind::PatientSafety, "hands".into())]),
             concern_drafts: BTreeMap::from([(ConcernKind::Other, "late".into())]),
+            counted_version: Some("5eccf4294e16".into()),
             missing_reasons: BTreeMap::from([(Unmarked::Item("b".into()), "not reached".into())]),
             absent: Some("unwell".into()),
             imported: Some("paper.csv".into()),
