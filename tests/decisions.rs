@@ -445,6 +445,32 @@ fn a_certain_fail_with_a_sheet_not_in_yet_says_the_sheet_is_awaited() {
 /// C001's knee sheet by E01, submitted with item `optimisation` left
 /// unmarked, every other item at its top level but the consent item not
 /// met where `consent_failed` (a critical fail).
+/// The exam lead's ruling on C001's knee sheet (E01@lap), its
+/// optimisation item left unmarked: taken at `level`, for `reason`.
+fn rule_optimisation(folder: &Path, level: &str, reason: &str) -> (i32, String) {
+    osce(&[
+        "decide",
+        "unmarked",
+        OSCE,
+        "--sessions",
+        s(folder),
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--sheet",
+        "E01@lap",
+        "--item",
+        "optimisation",
+        "--level",
+        level,
+        "--by",
+        "Exam lead",
+        "--reason",
+        reason,
+    ])
+}
+
 fn knee_without_optimisation(folder: &Path, consent_failed: bool) {
     let r = common::rubric(OSCE);
     let mut events = vec![Event::Confirmed {
@@ -504,27 +530,7 @@ fn a_certain_fail_with_an_item_left_unmarked_has_no_mark_until_it_is_ruled() {
         "{said}"
     );
     // Ruled on: the total is whole, and the mark is given.
-    let (code, out) = osce(&[
-        "decide",
-        "unmarked",
-        OSCE,
-        "--sessions",
-        s(&folder),
-        "--candidate",
-        "C001",
-        "--station",
-        "knee",
-        "--sheet",
-        "E01@lap",
-        "--item",
-        "optimisation",
-        "--level",
-        "Done",
-        "--by",
-        "Exam lead",
-        "--reason",
-        "Seen on the saved images",
-    ]);
+    let (code, out) = rule_optimisation(&folder, "Done", "Seen on the saved images");
     assert_eq!(code, 0, "{out}");
     let again = d.0.join("again");
     osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&again)]);
@@ -592,27 +598,7 @@ fn a_record_saved_before_a_ruling_on_the_marks_is_said_to_be_when_adopted() {
     save(&first);
     // The record's time is to the second or finer: the ruling comes after.
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let (code, out) = osce(&[
-        "decide",
-        "unmarked",
-        OSCE,
-        "--sessions",
-        s(&folder),
-        "--candidate",
-        "C001",
-        "--station",
-        "knee",
-        "--sheet",
-        "E01@lap",
-        "--item",
-        "optimisation",
-        "--level",
-        "Done",
-        "--by",
-        "Exam lead",
-        "--reason",
-        "Seen on the saved images",
-    ]);
+    let (code, out) = rule_optimisation(&folder, "Done", "Seen on the saved images");
     assert_eq!(code, 0, "{out}");
     let (code, out) = adopt(&first);
     assert_eq!(code, 0, "{out}");
@@ -635,27 +621,7 @@ fn a_record_saved_before_a_ruling_on_the_marks_is_said_to_be_when_adopted() {
     // since, the results are not final until the board adopts pass marks
     // over the marks as decided (or the same record again).
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let (code, out) = osce(&[
-        "decide",
-        "unmarked",
-        OSCE,
-        "--sessions",
-        s(&folder),
-        "--candidate",
-        "C001",
-        "--station",
-        "knee",
-        "--sheet",
-        "E01@lap",
-        "--item",
-        "optimisation",
-        "--level",
-        "Not done",
-        "--by",
-        "Exam lead",
-        "--reason",
-        "The saved images were of another patient",
-    ]);
+    let (code, out) = rule_optimisation(&folder, "Not done", "The saved images were of another patient");
     assert_eq!(code, 0, "{out}");
     let not_final = "by Exam board) before 1 decision that changes the marks on its sheets: C001 at knee: item \
                      optimisation";

@@ -153,30 +153,28 @@ fn standard_set_marks_and_sem_replace_provisional_ones() {
         "{:#?}",
         result.reasons
     );
+    // The result's reason that says the cut score.
+    let cut_words = |standards: &Standards| {
+        score_candidate(&r, &sheets, standards)
+            .expect("fits")
+            .reasons
+            .iter()
+            .find(|r| r.text.contains("the cut score"))
+            .map(|r| r.text.clone())
+            .unwrap_or_default()
+    };
     // Parts that, each to the hundredth, would not add up to the cut shown
     // (2.337 + 1.687 = 8.024, shown 8.02, where 6.34 + 1.69 is 8.03) are
     // said to the thousandth, as they add up.
     standards.pass_marks.get_mut("b").expect("b").marks = 2.337;
     standards.sem = Some(1.687);
-    let result = score_candidate(&r, &sheets, &standards).expect("fits");
-    let cut = result
-        .reasons
-        .iter()
-        .find(|r| r.text.contains("the cut score"))
-        .map(|r| r.text.clone())
-        .unwrap_or_default();
+    let cut = cut_words(&standards);
     assert!(
         cut.contains("the cut score 8.02 (sum of station pass marks 6.337 + 1 × SEM 1.687)"),
         "{cut}"
     );
     standards.sem = Some(1.5);
-    let result = score_candidate(&r, &sheets, &standards).expect("fits");
-    let cut = result
-        .reasons
-        .iter()
-        .find(|r| r.text.contains("the cut score"))
-        .map(|r| r.text.clone())
-        .unwrap_or_default();
+    let cut = cut_words(&standards);
     assert!(
         cut.contains("the cut score 7.84 (sum of station pass marks 6.34 + 1 × SEM 1.5)"),
         "{cut}"

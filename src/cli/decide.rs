@@ -465,19 +465,7 @@ pub fn run(decide: &Decide) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let entry = entry(common, &loaded, by, reason, ruling);
-    // The same decision, by the same person for the same reason, in force
-    // already (a command run twice): recorded once. Not pass marks adopted
-    // again over marks decided since: adopted again, they stand over them.
-    if let Some(made) = loaded.decisions.in_force().into_iter().find(|m| {
-        m.entry.decision == entry.decision
-            && m.entry.by == entry.by
-            && m.entry.reason == entry.reason
-            && (!matches!(m.entry.decision, Ruling::PassMarks { .. })
-                || loaded
-                    .decisions
-                    .marks_decided_after(m.time, &loaded.cohort)
-                    .is_empty())
-    }) {
+    if let Some(made) = in_force_already(&loaded, &entry) {
         return already(common, made);
     }
     let now = Utc::now();
@@ -510,6 +498,20 @@ pub fn run(decide: &Decide) -> ExitCode {
         outln!("  The sheet it names: {}{from}", path.display());
     }
     finish(common, vec![entry], now, effect)
+}
+
+/// The same decision as `entry`, by the same person for the same reason,
+/// in force already (a command run twice): recorded once. Not pass marks
+/// adopted again over marks decided since: adopted again, they stand over
+/// them.
+fn in_force_already<'a>(l: &'a Loaded, entry: &DecisionEntry) -> Option<&'a Made> {
+    l.decisions.in_force().into_iter().find(|m| {
+        m.entry.decision == entry.decision
+            && m.entry.by == entry.by
+            && m.entry.reason == entry.reason
+            && (!matches!(m.entry.decision, Ruling::PassMarks { .. })
+                || l.decisions.marks_decided_after(m.time, &l.cohort).is_empty())
+    })
 }
 
 /// Says that `made` is in force already, and that nothing is recorded.
@@ -888,9 +890,7 @@ fn rubric_version(common: &Common, file: &Path) -> ExitCode {
         text,
     };
     let entry = entry(common, &l, by, reason, ruling);
-    if let Some(made) = l.decisions.in_force().into_iter().find(|m| {
-        m.entry.decision == entry.decision && m.entry.by == entry.by && m.entry.reason == entry.reason
-    }) {
+    if let Some(made) = in_force_already(&l, &entry) {
         return already(common, made);
     }
     let now = Utc::now();
