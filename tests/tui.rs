@@ -950,6 +950,58 @@ fn a_named_station_whose_sheet_is_submitted_is_shown_not_skipped() {
     assert_ne!(h.app.current_station(), knee, "{}", h.render(120, 40));
 }
 
+/// A third marker after a referral is sent to one station
+/// (`--candidate C001 --station knee`). Once that sheet is submitted, the
+/// candidate's next station waits for enter, and says why: a stray digit
+/// must not start a sheet at a station others marked. Started without a
+/// station named, the candidate goes on from station to station as before.
+#[test]
+fn after_the_named_station_the_next_one_waits_for_enter() {
+    let rubric = "rubrics/msk-ultrasound-osce.ron";
+    let mut h = harness(
+        rubric,
+        MarkingOrder::Candidates {
+            candidate: Some(("C001".into(), "Aisha Khan".into())),
+            station: Some("knee".into()),
+        },
+    );
+    let effects = h.app.startup();
+    drive(&mut h.app, &mut h.exec, effects);
+    h.key(KeyCode::Enter);
+    mark_all_and_submit(&mut h, '1');
+    assert_eq!(h.screen(), "Confirm", "{}", h.render(120, 40));
+    assert!(h.app.sheet.is_none(), "no sheet opened");
+    let screen = h.render(120, 40);
+    assert!(
+        screen.contains("C001's sheet at Knee is submitted: the station you named"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Press enter to mark C001 at Ankle and foot next"),
+        "{screen}"
+    );
+    let (r, _) = load(Path::new(rubric)).expect("valid");
+    let next = r.stations[h.app.current_station().expect("a station")].id.clone();
+    assert_ne!(next, "knee");
+    // A stray digit starts nothing.
+    h.key(KeyCode::Char('1'));
+    assert_eq!(h.screen(), "Confirm");
+    let journal = h.dir.join(format!("msk-us-osce/E01@lap1/C001/{next}.jsonl"));
+    assert!(!journal.exists(), "{} was started", journal.display());
+    // Enter goes on to it, as the examiner of the whole round would.
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen(), "Scoring");
+    assert!(journal.exists());
+    // Its submission goes straight on to the next, as before.
+    mark_all_and_submit(&mut h, '1');
+    assert_eq!(h.screen(), "Scoring", "{}", h.render(120, 40));
+
+    let mut h = osce_one("C001");
+    h.key(KeyCode::Enter);
+    mark_all_and_submit(&mut h, '1');
+    assert_eq!(h.screen(), "Scoring", "{}", h.render(120, 40));
+}
+
 // Snapshots: one per screen, NO_COLOR, fixed clock.
 
 #[test]

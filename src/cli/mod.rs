@@ -524,7 +524,7 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
     /// With --roster: the station you stay at (station circuit). With
-    /// --candidate: the station to begin at.
+    /// --candidate: the station to mark first (the next waits for enter).
     #[arg(long, value_name = "ID")]
     pub station: Option<String>,
     /// With a station circuit: only the roster's candidates in this circuit

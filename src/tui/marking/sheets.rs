@@ -1080,6 +1080,11 @@ impl App {
             }
         }
         let here = (self.candidate, self.current_station().unwrap_or(0));
+        // The sheet the examiner named is in: the next waits for enter.
+        let named_done = !starting && self.stop_after.is_some_and(|named| named == here);
+        if named_done {
+            self.stop_after = None;
+        }
         let start = order
             .iter()
             .position(|p| *p == here)
@@ -1105,6 +1110,18 @@ impl App {
             }
             Some((c, s)) => {
                 let same_candidate = c == self.candidate && !starting;
+                let named_words = (same_candidate
+                    && named_done
+                    && matches!(session.mode, Mode::CandidateByCandidate))
+                .then(|| {
+                    format!(
+                        "{id}'s sheet at {} is submitted: the station you named. Press enter to mark {id} at \
+                             {} next, or q to finish.",
+                        session.rubric.stations[here.1].title,
+                        session.rubric.stations[s].title,
+                        id = session.candidates[c].id
+                    )
+                });
                 self.candidate = c;
                 self.station = s;
                 self.shown = None;
@@ -1121,7 +1138,10 @@ impl App {
                 // After an amendment the candidate has long left: who is
                 // in front of the examiner is asked again.
                 let amended = std::mem::take(&mut self.after_amendment);
-                if same_candidate && confirmed && by_candidate && !amended {
+                if let Some(words) = named_words {
+                    self.notice = Some(words);
+                    Vec::new()
+                } else if same_candidate && confirmed && by_candidate && !amended {
                     self.open_current()
                 } else {
                     Vec::new()
