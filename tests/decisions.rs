@@ -3931,6 +3931,16 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
             && out.contains("C001 at lower-limb: INCOMPLETE (0 marks) → PASS"),
         "{out}"
     );
+    // The words that differ, for the exam lead to judge: a criterion made
+    // stricter in its words is not a typo.
+    assert!(
+        out.contains(
+            "upper-limb: counted; its words differ (check that none asks more of the candidate than the version \
+             marked with):\n    item \"anatomy\": \"No gross misidentification of the anatomy\" there, \"No gross \
+             misidentification of anatomy\" here"
+        ),
+        "{out}"
+    );
     let journal = |files: Vec<PathBuf>| {
         files
             .iter()

@@ -936,6 +936,21 @@ fn rubric_version(common: &Common, file: &Path) -> ExitCode {
         }
     );
     not_counted(&mut |line| outln!("  {line}"));
+    // The words that differ where the sheets count: an item's text made
+    // stricter is a criterion, not a typo.
+    for s in &alike {
+        let words = osce::rubric::word_differences(&l.rubric, s, &other);
+        if !words.is_empty() {
+            outln!(
+                "  {}: counted; its words differ (check that none asks more of the candidate than the version \
+                 marked with):",
+                s.id
+            );
+            for w in words {
+                outln!("    {w}");
+            }
+        }
+    }
     if let Some(earlier) = l.decisions.replaced_by(&entry.decision) {
         outln!(
             "  It replaces the decision in force: {} (both stay in the journals; osce decide list shows them)",

@@ -74,6 +74,85 @@ pub fn marking_difference(this: &Rubric, station: &Station, other: &Rubric) -> O
     None
 }
 
+/// Where station `station` of `this` and the station of the same id in
+/// `other` differ in their words, each in words, the other version's text
+/// first: the station's title and instructions, each item's text, each
+/// level's label and descriptor, the global rating's. For a station that
+/// marks alike ([`marking_difference`] is `None`): a criterion made
+/// stricter in its words ("in two planes") is read here before sheets of
+/// the other version are counted. Empty where only the order of items or
+/// nothing differs.
+pub fn word_differences(this: &Rubric, station: &Station, other: &Rubric) -> Vec<String> {
+    let Some(there) = other.station(&station.id) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut differ = |what: String, theirs: &str, ours: &str| {
+        if theirs != ours {
+            out.push(format!("{what}: \"{theirs}\" there, \"{ours}\" here"));
+        }
+    };
+    differ("title".to_string(), &there.title, &station.title);
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    differ(
+        "the candidate's instructions".to_string(),
+        &text(&there.candidate_instructions),
+        &text(&station.candidate_instructions),
+    );
+    differ(
+        "the examiner's notes".to_string(),
+        &text(&there.examiner_notes),
+        &text(&station.examiner_notes),
+    );
+    for item in &station.items {
+        let Some(theirs) = there.item(&item.id) else {
+            continue;
+        };
+        differ(format!("item \"{}\"", item.id), &theirs.text, &item.text);
+        let (ours_scale, their_scale) = (this.scale(item.scale), other.scale(theirs.scale));
+        for (l, (ours, their)) in ours_scale.levels.iter().zip(&their_scale.levels).enumerate() {
+            differ(
+                format!("item \"{}\", level {}'s label", item.id, l),
+                &their.label,
+                &ours.label,
+            );
+            let descriptor = |d: &[Option<String>]| d.get(l).cloned().flatten().unwrap_or_default();
+            differ(
+                format!("item \"{}\", level \"{}\"'s descriptor", item.id, ours.label),
+                &descriptor(&theirs.descriptors),
+                &descriptor(&item.descriptors),
+            );
+        }
+    }
+    if let (Some(ours), Some(theirs)) = (&station.global_rating, &there.global_rating) {
+        differ(
+            "the global rating's prompt".to_string(),
+            &text(&theirs.prompt),
+            &text(&ours.prompt),
+        );
+        let (ours_scale, their_scale) = (this.scale(ours.scale), other.scale(theirs.scale));
+        for (l, (ours, their)) in ours_scale.levels.iter().zip(&their_scale.levels).enumerate() {
+            differ(
+                format!("global rating, level {l}'s label"),
+                &their.label,
+                &ours.label,
+            );
+            differ(
+                format!("global rating, level \"{}\"'s descriptor", ours.label),
+                their.descriptor.as_deref().unwrap_or_default(),
+                ours.descriptor.as_deref().unwrap_or_default(),
+            );
+        }
+    }
+    if there.timing != station.timing {
+        out.push(
+            "its timings (marks given after time-up are late by one version's and not the other's)"
+                .to_string(),
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +205,21 @@ mod tests {
             .collect();
         assert_eq!(differing.len(), 1, "{differing:?}");
         assert!(differing[0].contains("whether it is critical"), "{differing:?}");
+        // The words that differ are said, the other version's first.
+        let said: Vec<String> = this
+            .scored_stations()
+            .flat_map(|s| word_differences(&this, s, &reworded))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "item \"anatomy\": \"No gross misidentification of the anatomy\" there, \"No gross misidentification of \
+                 anatomy\" here"
+            ],
+        );
+        assert!(
+            this.scored_stations()
+                .all(|s| word_differences(&this, s, &this).is_empty())
+        );
     }
 }

@@ -17,7 +17,7 @@ mod spans;
 pub mod summary;
 mod validate;
 
-pub use compare::marking_difference;
+pub use compare::{marking_difference, word_differences};
 pub use identity::{canonical, content_hash};
 pub use load::{
     Checked, Diagnostic, LoadError, MAX_NESTING, MAX_RUBRIC_BYTES, ReadError, byte_offset, check_file,
