@@ -609,6 +609,16 @@ fn a_record_saved_before_a_ruling_on_the_marks_is_said_to_be_when_adopted() {
         status.contains("the pass marks in force were set (") && status.contains(said),
         "{status}"
     );
+    // A candidate's sheets added since as well: both are said, neither
+    // hides the other.
+    candidate(&folder, OSCE, "C004", "E01@lap", Marks::Top);
+    let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder)]);
+    assert!(
+        status.contains("the pass marks in force were set from other sheets than these")
+            && status.contains("; and set (")
+            && status.contains(said),
+        "{status}"
+    );
     // Set again from the marks as they are now, and adopted: nothing said.
     let second = d.0.join("second.json");
     save(&second);

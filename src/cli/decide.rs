@@ -1512,18 +1512,14 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             }
             // Set from other sheets than these: a sheet submitted, amended
             // or added since, or a record from another sitting or cohort.
-            let now = l
-                .matrix
-                .candidates
-                .iter()
-                .filter(|c| l.matrix.has_sheets(c))
-                .count();
-            if let Some(words) =
-                osce::analysis::standards::set_from_other_sheets(&record, &l.cohort, now, || {
-                    l.moderation.referral_sheets(&l.rubric, &l.cohort, &l.matrix)
-                })
-                .or_else(|| super::status::marks_decided_since(&l.decisions, record.time, &l.cohort))
-            {
+            if let Some(words) = super::status::record_set_otherwise(
+                &l.rubric,
+                &record,
+                &l.decisions,
+                &l.cohort,
+                &l.matrix,
+                &l.moderation,
+            ) {
                 errln!(
                     "warning: {} was {words}. Its pass marks are taken as they were; {}",
                     path.display(),

@@ -387,12 +387,29 @@ pub fn pass_marks_from_other_sheets(
     moderation: &Moderation,
 ) -> Option<String> {
     let (_, record) = decisions.pass_marks()?;
-    let now = m.candidates.iter().filter(|c| m.has_sheets(c)).count();
-    let words = osce::analysis::standards::set_from_other_sheets(record, cohort, now, || {
-        moderation.referral_sheets(rubric, cohort, m)
-    })
-    .or_else(|| marks_decided_since(decisions, record.time, cohort))?;
+    let words = record_set_otherwise(rubric, record, decisions, cohort, m, moderation)?;
     Some(format!("the pass marks in force were {words}"))
+}
+
+/// Where standard-setting `record` was set from other sheets than these,
+/// or before a decision that changes the marks: each that holds, in words
+/// (a sheet added since does not hide a ruling made since).
+pub fn record_set_otherwise(
+    rubric: &Rubric,
+    record: &osce::analysis::standards::Decision,
+    decisions: &osce::results::decisions::Decisions,
+    cohort: &Cohort,
+    m: &Matrix,
+    moderation: &Moderation,
+) -> Option<String> {
+    let now = m.candidates.iter().filter(|c| m.has_sheets(c)).count();
+    let sheets = osce::analysis::standards::set_from_other_sheets(record, cohort, now, || {
+        moderation.referral_sheets(rubric, cohort, m)
+    });
+    match (sheets, marks_decided_since(decisions, record.time, cohort)) {
+        (Some(sheets), Some(decided)) => Some(format!("{sheets}; and {decided}")),
+        (one, other) => one.or(other),
+    }
 }
 
 /// The decisions in force that change the marks a standard-setting record
