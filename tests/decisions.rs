@@ -3869,7 +3869,9 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
     assert!(
         out.contains("2 sheets marked against identity")
             && out.contains("decide: osce decide rubric-version")
-            && out.contains("--marked-with FILE.ron"),
+            && out.contains("--marked-with FILE.ron")
+            && !out.contains("No sheet needs action")
+            && out.contains("No other sheet needs action."),
         "{out}"
     );
     // C003's lower limb marked with the corrected copy, then again with the

@@ -1937,7 +1937,13 @@ pub fn render_problems(
     } else if !any {
         let _ = writeln!(
             out,
-            "\nNo sheet needs action{}.",
+            "\nNo {}sheet needs action{}.",
+            // The sheets of another version, listed first, do.
+            if cohort.other_versions.is_empty() {
+                ""
+            } else {
+                "other "
+            },
             if held.is_empty() {
                 ""
             } else {
