@@ -2267,3 +2267,61 @@ fn a_third_markers_sheet_after_adoption_leaves_the_pass_marks_in_force() {
     );
     assert!(status().contains("set from other sheets"), "{}", status());
 }
+
+/// `osce status` through a referral: the cell says it waits for a third
+/// marker (`R`), then that the third marker's sheet settled it (`M3`),
+/// and the moderation section says what they gave beside what the
+/// examiners' marks gave, where it dropped the referral without a word.
+#[test]
+fn status_shows_a_referral_waiting_and_what_the_third_marker_gave() {
+    let d = Dir::new("mod-refer-status");
+    let s = d.sub("s");
+    for c in ["C001", "C002"] {
+        candidate(&s, PRACTICAL, c, "E01@lap1", Marks::Top);
+    }
+    decide(
+        &s,
+        PRACTICAL,
+        "EA1",
+        "C001",
+        "lower-limb",
+        Decision::Refer,
+        None,
+        "unclear images",
+    );
+    let status = || run_osce(&["status", PRACTICAL, "--sessions", s.to_str().expect("utf-8")]).1;
+    let row = |out: &str| {
+        out.lines()
+            .find(|l| l.starts_with("C001 "))
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let out = status();
+    assert!(row(&out).starts_with("C001 ✓ ✓ R ✓"), "{out}");
+    assert!(
+        out.contains("R referred to a third marker, whose sheet is not in yet")
+            && out.contains("C001 at lower-limb: referred to a third marker by EA1; no third sheet yet"),
+        "{out}"
+    );
+    sheet(
+        &s,
+        PRACTICAL,
+        "lower-limb",
+        "C001",
+        "E09@lap9",
+        Marks::Bottom,
+        true,
+        90,
+    );
+    let out = status();
+    assert!(row(&out).starts_with("C001 ✓ ✓ M3 ✓"), "{out}");
+    assert!(
+        out.contains(
+            "  C001 at lower-limb: third marker E09 gave 0 of 10 (FAIL) after referral by EA1; the examiners' marks \
+             gave PASS\n"
+        ) && !out.contains("decide: osce decide result"),
+        "{out}"
+    );
+}

@@ -302,8 +302,12 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         None => Hints::new(&args.rubric, &hint_folders(&rubric.id, &args.sessions)),
     }
     .with_roster(args.roster.as_deref());
-    let (incomplete, held, unrecorded, modules, tally) =
+    let (incomplete, held, unrecorded, modules, tally, third) =
         incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+    let held = Held {
+        stations: held,
+        third,
+    };
     // A folder named that holds none of the sheets (a laptop's folder, a
     // level too high) is said first: every sheet it holds shows as missing
     // below, and the decisions suggested name it among the folders.
@@ -744,7 +748,32 @@ fn result_choice(held: &Held, candidate: &str, station: &str) -> &'static str {
     }
 }
 
-pub type Held = Vec<HeldStation>;
+pub type HeldStations = Vec<HeldStation>;
+
+/// Stations a referral's third marker settled: candidate, station, and
+/// what the third marker gave beside what the examiners' marks gave.
+pub type ThirdMarked = Vec<(String, String, String)>;
+
+/// The stations held back although every sheet is in, and those a third
+/// marker's sheet settled after a referral.
+pub struct Held {
+    pub stations: HeldStations,
+    pub third: ThirdMarked,
+}
+
+impl Held {
+    pub fn iter(&self) -> std::slice::Iter<'_, HeldStation> {
+        self.stations.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stations.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.stations.len()
+    }
+}
 
 /// Components assessed outside the stations with no result yet: by
 /// component id, the candidates.
@@ -795,7 +824,14 @@ pub fn incomplete_results(
     m: &Matrix,
     moderation: &Moderation,
     standards: &osce::scoring::Standards,
-) -> ((usize, usize), Held, Unrecorded, ModuleRows, Tally) {
+) -> (
+    (usize, usize),
+    HeldStations,
+    Unrecorded,
+    ModuleRows,
+    Tally,
+    ThirdMarked,
+) {
     let outside: Vec<&str> = rubric
         .components
         .iter()
@@ -813,7 +849,9 @@ pub fn incomplete_results(
     let mut modules = ModuleRows::new();
     let mut incomplete = (0, 0);
     let mut tally = Tally::new();
-    for (n, h, u, rows, t) in done {
+    let mut third = ThirdMarked::new();
+    for (n, h, u, rows, t, th) in done {
+        third.extend(th);
         incomplete.0 += n.0;
         incomplete.1 += n.1;
         for (word, k) in t {
@@ -825,7 +863,7 @@ pub fn incomplete_results(
         }
         modules.extend(rows);
     }
-    (incomplete, held, unrecorded, modules, tally)
+    (incomplete, held, unrecorded, modules, tally, third)
 }
 
 /// [`incomplete_results`] of the candidates `part`.
@@ -837,14 +875,33 @@ fn results_of_part(
     standards: &osce::scoring::Standards,
     outside: &[&str],
     part: &[String],
-) -> ((usize, usize), Held, Unrecorded, ModuleRows, Tally) {
+) -> (
+    (usize, usize),
+    HeldStations,
+    Unrecorded,
+    ModuleRows,
+    Tally,
+    ThirdMarked,
+) {
     let mut held = Vec::new();
     let mut unrecorded = Unrecorded::new();
     let mut modules = ModuleRows::new();
     let mut incomplete = (0, 0);
     let mut tally = Tally::new();
+    let mut third = ThirdMarked::new();
     {
         for r in osce::results::reconcile::results_for(rubric, cohort, m, standards, moderation, part) {
+            // What a referral's third marker gave, as the result says it.
+            for (station, d) in &r.stations {
+                if let osce::results::moderation::CellModeration::Referred { third: Some(_), .. } =
+                    d.moderation
+                    && let Some(gave) = d.final_result.reasons.iter().rev().find(|x| {
+                        x.text.contains("after referral by") && x.text.contains("the examiners' marks gave")
+                    })
+                {
+                    third.push((r.candidate.clone(), station.clone(), gave.text.clone()));
+                }
+            }
             *tally.entry(r.final_word()).or_default() += 1;
             incomplete.0 += usize::from(r.waiting());
             incomplete.1 += usize::from(r.certain_without_mark());
@@ -962,7 +1019,7 @@ fn results_of_part(
             }
         }
     }
-    (incomplete, held, unrecorded, modules, tally)
+    (incomplete, held, unrecorded, modules, tally, third)
 }
 
 /// How many candidates keep the results from final for having no mark,
@@ -2032,6 +2089,10 @@ pub fn render(
                     let _ = write!(text, " {}×", cell.sheets.len().max(2));
                 }
                 match moderated.get(&(c, s) as &dyn CellKey) {
+                    // Referred: waiting for a third marker, or settled by
+                    // their sheet.
+                    Some(CellModeration::Referred { third: None, .. }) => text.push_str(" R"),
+                    Some(CellModeration::Referred { third: Some(_), .. }) => text.push_str(" M3"),
                     Some(cm) if cm.is_moderated() => text.push_str(" M"),
                     Some(CellModeration::Stale { .. } | CellModeration::Conflicting { .. }) => {
                         text.push_str(" M?")
@@ -2145,9 +2206,18 @@ pub fn render(
     } else {
         format!("{words}; overdue: its round is over by the circuit's clock, and no sheet is in")
     };
+    let referred = if moderated
+        .values()
+        .any(|cm| matches!(cm, CellModeration::Referred { .. }))
+    {
+        "; R referred to a third marker, whose sheet is not in yet; M3 moderated, the third marker's sheet giving the \
+         result after a referral"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "\nKey: ✓ submitted; · not yet started{words}; 2× double-marked (3× with a third marker's sheet){partly}; ! concern flagged; M moderated; M? \
+        "\nKey: ✓ submitted; · not yet started{words}; 2× double-marked (3× with a third marker's sheet){partly}; ! concern flagged; M moderated{referred}; M? \
          moderation no longer holds (a sheet changed since, or the assessors differ)."
     );
     let total = m.cells.len();
@@ -2721,6 +2791,26 @@ fn moderation_section(
                     by.join(", ")
                 )
             }
+            // Settled by the third marker's sheet: what it gave, beside
+            // what the examiners' marks gave, as the result says it.
+            CellModeration::Referred {
+                by, third: Some(_), ..
+            } => held
+                .third
+                .iter()
+                .find(|(c, s, _)| c == candidate && s == station)
+                .map_or_else(
+                    || {
+                        format!(
+                            "referred by {}; the third marker's sheet gives the result",
+                            by.join(", ")
+                        )
+                    },
+                    |(_, _, gave)| {
+                        gave.split_once("': ")
+                            .map_or(gave.clone(), |(_, words)| words.to_string())
+                    },
+                ),
             _ => continue,
         };
         // The exam lead's decision on the station's result settles what
@@ -2743,7 +2833,7 @@ fn moderation_section(
             cm,
             CellModeration::Stale { .. }
                 | CellModeration::Conflicting { .. }
-                | CellModeration::Referred { .. }
+                | CellModeration::Referred { third: None, .. }
         ) && !decided
         {
             let _ = writeln!(
@@ -3508,8 +3598,12 @@ impl<'a> Watcher<'a> {
                 .into_iter()
                 .partition(|p| matches!(p, CohortProblem::TornTail { .. }));
         cohort.problems = unusable;
-        let (incomplete, held, unrecorded, modules, tally) =
+        let (incomplete, held, unrecorded, modules, tally, third) =
             incomplete_results(&rubric, &cohort, &m, &moderation, &standards);
+        let held = Held {
+            stations: held,
+            third,
+        };
         // What the one-off status says of the folders named (one a level
         // off, another exam's) comes first, as there, below any folder not
         // read.
