@@ -182,9 +182,20 @@ fn in_plain_words(text: &str) -> String {
         let inside = text[at + " (sum of station pass marks ".len()..at + len].to_string();
         let words = match inside.split_once(" + ") {
             Some((sum, sem)) => {
-                let sem = sem.rsplit(' ').next().unwrap_or(sem);
+                // "1 × SEM 4.54" is a margin of 4.54; "2 × SEM 4.54", of
+                // twice that, told as such.
+                let (times, sem) = match sem.split_once(" × SEM ") {
+                    Some((times, sem)) => (times, sem),
+                    None => ("1", sem.rsplit(' ').next().unwrap_or(sem)),
+                };
+                let margin = if times == "1" {
+                    sem.to_string()
+                } else {
+                    format!("{times} × {sem}")
+                };
                 format!(
-                    " (the stations' pass marks added up, {sum}, and a margin of {sem} for how precise marks can be)"
+                    " (the stations' pass marks added up, {sum}, and a margin of {margin} for how precise marks can \
+                     be)"
                 )
             }
             // Before standard setting: "59.4; 1 × SEM not yet added".
@@ -892,6 +903,12 @@ mod tests {
             ),
             "total 60 of 99 is below the pass mark for the whole exam, 59.4 (the stations' pass marks added up, 59.4; \
              a margin for how precise marks can be is still to be added)"
+        );
+        // A margin of twice the SEM is told as twice it, not as one.
+        assert_eq!(
+            told("total 50 of 99 meets the cut score 48.19 (sum of station pass marks 39.12 + 2 × SEM 4.54)"),
+            "total 50 of 99 meets the pass mark for the whole exam, 48.19 (the stations' pass marks added up, \
+             39.12, and a margin of 2 × 4.54 for how precise marks can be)"
         );
         assert_eq!(
             told(
