@@ -383,6 +383,14 @@ fn refer_records_with_an_optional_note() {
             String::new()
         )]
     );
+    // Signing off says the referral waits for its third marker.
+    let (_, open) = h.app.sign_off_summary();
+    assert!(
+        open.iter().any(|o| o.starts_with(
+            "1 sheet referred to a third marker waits for the third marker's sheet: its result stays INCOMPLETE"
+        )),
+        "{open:?}"
+    );
 }
 
 #[test]

@@ -1613,6 +1613,31 @@ impl ModerateApp {
                 if awaited == 1 { "it" } else { "each" }
             ));
         }
+        // A referral waits for its third marker: it does not keep the
+        // assessor from signing off, but the result stays open until then.
+        let referred = self
+            .entries
+            .iter()
+            .filter(|e| {
+                matches!(
+                    self.cell_moderation(e),
+                    CellModeration::Referred { third: None, .. }
+                )
+            })
+            .count();
+        if referred > 0 {
+            open.push(format!(
+                "{} referred to a third marker {} for the third marker's sheet: {} INCOMPLETE until it is in \
+                 (or the exam lead decides it). Signing off does not wait for it.",
+                plural(referred, "sheet", "sheets"),
+                if referred == 1 { "waits" } else { "wait" },
+                if referred == 1 {
+                    "its result stays"
+                } else {
+                    "their results stay"
+                }
+            ));
+        }
         // Assessors who differ have moderated the sheet, each of them: said
         // as such, not as a sheet nobody moderated. Not where the exam lead
         // has decided its result already.
