@@ -4081,4 +4081,17 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
             && out.contains("C004 at lower-limb: INCOMPLETE (0 marks) → PASS"),
         "{out}"
     );
+    let (code, out) = run(&decide, &three, &[&["--marked-with", changed][..], &who].concat());
+    assert_eq!(code, 0, "{out}");
+    // What is left of that version is said as such: at the station the
+    // decision does not count, to mark again; not the advice to decide.
+    let (_, out) = run(&["status", exam], &three, &["--problems"]);
+    assert!(
+        out.contains(
+            " at station upper-limb, which the exam lead's decision \
+             (osce decide rubric-version) does not count, the two versions marking it otherwise. Each is marked \
+             again against this rubric, and the sheet of the other version set aside with osce decide void"
+        ) && !out.contains("count by osce decide rubric-version"),
+        "{out}"
+    );
 }

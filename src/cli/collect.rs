@@ -518,7 +518,7 @@ fn read_ahead(
     // Sheets of another version of the rubric are not read against it: said
     // here, where the module leader first gathers everything, not only by
     // the status to come.
-    if let Some(words) = cohort.other_versions_words() {
+    if let Some(words) = cohort.other_versions_words(rubric) {
         errln!("warning: {}: {words}", archive.display());
     }
     Ok(())

@@ -182,7 +182,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     // Nothing to export (another exam's rubric, most likely): said, and no
     // files of empty tables written.
     if m.candidates.is_empty() {
-        super::status::warn_unusable(&cohort, &void_problems);
+        super::status::warn_unusable(&rubric, &cohort, &void_problems);
         errln!(
             "{}",
             super::status::nothing_found(&rubric, &sessions, &args.sessions, "nothing exported").trim_end()

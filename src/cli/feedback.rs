@@ -39,7 +39,7 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
         errln!("{error}");
         return ExitCode::from(super::EXIT_INVALID);
     }
-    let unusable = super::status::warn_unusable(&cohort, &void_problems);
+    let unusable = super::status::warn_unusable(&rubric, &cohort, &void_problems);
     if m.candidates.is_empty() {
         errln!(
             "{}",

@@ -111,7 +111,7 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
                 .filter(|(i, _)| !first.void_problems.contains(i))
                 .map(|(_, p)| format!("{}: {}", p.path.display(), p.why)),
         )
-        .chain(first.cohort.other_versions_words())
+        .chain(first.cohort.other_versions_words(&rubric))
         .map(|p| match (&written_out, &args.archive) {
             // A journal written out of the archive is named as the
             // archive holds it, not by the private folder it was put in.

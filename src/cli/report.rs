@@ -139,7 +139,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         sheets_fingerprint: osce::analysis::standards::fingerprint(&cohort),
         osce_version: env!("CARGO_PKG_VERSION").to_string(),
     });
-    let unusable = super::status::warn_unusable(&cohort, &void_problems);
+    let unusable = super::status::warn_unusable(&rubric, &cohort, &void_problems);
     if matrix.candidates.is_empty() {
         errln!(
             "{}",

@@ -684,7 +684,7 @@ fn results_words(
 /// feedback): says on stderr what in the folders could not be used (sheets
 /// marked against another version of the rubric, problem sheets, damaged
 /// files), and whether the command must therefore exit non-zero.
-pub fn warn_unusable(cohort: &Cohort, void: &std::collections::BTreeSet<usize>) -> bool {
+pub fn warn_unusable(rubric: &Rubric, cohort: &Cohort, void: &std::collections::BTreeSet<usize>) -> bool {
     for p in &cohort.problems {
         errln!("warning: {p}");
     }
@@ -699,10 +699,10 @@ pub fn warn_unusable(cohort: &Cohort, void: &std::collections::BTreeSet<usize>) 
     for p in &unsettled {
         errln!("error: {}: {}", p.path.display(), p.why);
     }
-    if let Some(words) = cohort.other_versions_words() {
+    if let Some(words) = cohort.other_versions_words(rubric) {
         errln!("error: {words}");
     }
-    cohort.other_versions_words().is_some() || !unsettled.is_empty()
+    cohort.other_versions_words(rubric).is_some() || !unsettled.is_empty()
 }
 
 /// A station held back although every sheet there is in.
@@ -1675,7 +1675,7 @@ pub fn render_problems(
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — what needs action", rubric.title);
-    if let Some(words) = cohort.other_versions_words() {
+    if let Some(words) = cohort.other_versions_words(rubric) {
         let _ = writeln!(out, "\n{words}.");
         if not_counted(rubric, cohort) {
             out.push_str(&hints.rubric_version());
@@ -2032,7 +2032,7 @@ pub fn render(
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — sheets in", rubric.title);
-    if let Some(words) = cohort.other_versions_words() {
+    if let Some(words) = cohort.other_versions_words(rubric) {
         let _ = writeln!(out, "\n{words}.");
         for (hash, paths) in &cohort.other_versions {
             let _ = writeln!(out, "  identity {}:", osce::results::gather::short_hash(hash));

@@ -89,7 +89,7 @@ pub fn not_final(
             )
         ));
     }
-    if let Some(words) = cohort.other_versions_words() {
+    if let Some(words) = cohort.other_versions_words(rubric) {
         why.push(words);
     }
     if !cohort.refused.is_empty() {

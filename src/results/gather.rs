@@ -203,7 +203,7 @@ impl Cohort {
     }
 
     /// The sheets marked against another version, in words, or `None`.
-    pub fn other_versions_words(&self) -> Option<String> {
+    pub fn other_versions_words(&self, rubric: &Rubric) -> Option<String> {
         if self.other_versions.is_empty() {
             return None;
         }
@@ -212,23 +212,50 @@ impl Cohort {
             .other_versions
             .iter()
             .map(|(hash, paths)| {
-                format!(
+                let sheets = format!(
                     "{} {} marked against identity {}",
                     paths.len(),
                     if paths.len() == 1 { "sheet" } else { "sheets" },
                     short_hash(hash)
+                );
+                if !rubric.counted_versions.contains_key(hash) {
+                    return sheets;
+                }
+                // Counted by decision where the two versions mark alike:
+                // what is left is at the stations they mark otherwise.
+                let stations: std::collections::BTreeSet<&str> = paths
+                    .iter()
+                    .filter_map(|p| p.file_stem()?.to_str())
+                    .collect();
+                let stations: Vec<&str> = stations.into_iter().collect();
+                format!(
+                    "{sheets} at {} {}, which the exam lead's decision (osce decide rubric-version) does not count, \
+                     the two versions marking {} otherwise",
+                    if stations.len() == 1 { "station" } else { "stations" },
+                    stations.join(", "),
+                    if stations.len() == 1 { "it" } else { "them" }
                 )
             })
             .collect();
+        let counted = self
+            .other_versions
+            .keys()
+            .all(|hash| rubric.counted_versions.contains_key(hash));
         Some(format!(
             "{n} {} marked against another version of this rubric (a file whose content differs from this one's \
              in anything but line endings, spacing and comments: a word, a mark, a rule, even a comma or the order \
-             of fields), not used: {}. Name the rubric file the exam was marked with (`osce check --identity FILE` \
-             prints a file's identity); a sheet marked against a wrong \
-             copy of the rubric and marked again is set aside with osce decide void; sheets of a copy whose words \
-             alone were corrected (an item's text, say) count by osce decide rubric-version",
+             of fields), not used: {}. {}",
             if n == 1 { "sheet was" } else { "sheets were" },
-            versions.join("; ")
+            versions.join("; "),
+            if counted {
+                "Each is marked again against this rubric, and the sheet of the other version set aside with \
+                 osce decide void"
+            } else {
+                "Name the rubric file the exam was marked with (`osce check --identity FILE` prints a file's \
+                 identity); a sheet marked against a wrong copy of the rubric and marked again is set aside with \
+                 osce decide void; sheets of a copy whose words alone were corrected (an item's text, say) count by \
+                 osce decide rubric-version"
+            }
         ))
     }
 }
