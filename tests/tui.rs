@@ -988,6 +988,15 @@ fn after_the_named_station_the_next_one_waits_for_enter() {
     assert_eq!(h.screen(), "Confirm");
     let journal = h.dir.join(format!("msk-us-osce/E01@lap1/C001/{next}.jsonl"));
     assert!(!journal.exists(), "{} was started", journal.display());
+    // Back to the named station, its sheet opens to read; on again with →,
+    // the next still waits for enter.
+    h.key(KeyCode::Left);
+    assert_eq!(h.screen(), "Scoring", "{}", h.render(120, 40));
+    assert!(h.app.sheet.as_ref().is_some_and(|s| s.state.submitted.is_some()));
+    h.key(KeyCode::Right);
+    assert_eq!(h.screen(), "Confirm", "{}", h.render(120, 40));
+    h.key(KeyCode::Char('1'));
+    assert!(!journal.exists(), "{} was started", journal.display());
     // Enter goes on to it, as the examiner of the whole round would.
     h.key(KeyCode::Enter);
     assert_eq!(h.screen(), "Scoring");

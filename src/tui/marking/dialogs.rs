@@ -111,6 +111,11 @@ impl App {
         match action {
             Action::Enter => {
                 self.confirming = true;
+                // Gone on from the station named, by the examiner's choice:
+                // the candidate's stations follow one another from here.
+                if self.named.is_some_and(|n| n != self.station) {
+                    self.named = None;
+                }
                 self.open_current()
             }
             Action::Absent => {

@@ -586,11 +586,12 @@ pub struct App {
     /// The examiner named the station to start at: the first survey shows
     /// it rather than moving on from a sheet already submitted.
     start_here: bool,
-    /// The sheet the examiner named (candidate and station), candidate by
-    /// candidate: once it is submitted the next station is not opened
-    /// without the examiner's enter. A third marker after a referral marks
-    /// the one station; a stray digit must not start another's sheet.
-    stop_after: Option<(usize, usize)>,
+    /// The station the examiner named, candidate by candidate: no other
+    /// station's sheet opens without the examiner's enter (after this one
+    /// is submitted, or with ←/→), until they press it at another station.
+    /// A third marker after a referral marks the one station; a stray
+    /// digit must not start a sheet at a station others marked.
+    named: Option<usize>,
     pub app_version: String,
     /// Offset of the examiner's local time from UTC, for the times shown
     /// (records are always written in UTC).
@@ -697,8 +698,7 @@ impl App {
         app.start_here = start_here;
         // Named on the home screen or with --station; not where the home
         // screen's "Start at" was left as shown (carrying on a candidate).
-        app.stop_after =
-            (start_here && !app.session.as_ref().is_some_and(|s| s.begin_at)).then_some((0, station));
+        app.named = (start_here && !app.session.as_ref().is_some_and(|s| s.begin_at)).then_some(station);
         app.notice = (!notes.is_empty()).then_some(notes);
         app
     }
@@ -756,7 +756,7 @@ impl App {
             clock_round: None,
             from_home: false,
             start_here: false,
-            stop_after: None,
+            named: None,
         }
     }
 

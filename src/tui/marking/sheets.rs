@@ -130,8 +130,10 @@ impl App {
             .current_candidate()
             .is_some_and(|c| self.confirmed.contains(&c.id));
         let circuit = matches!(session.mode, Mode::Circuit { .. });
+        // Off the station the examiner named, the sheet waits for enter.
+        let elsewhere = self.named.is_some_and(|n| n != self.station);
         self.offer_absence_again();
-        if confirmed && !circuit {
+        if confirmed && !circuit && !elsewhere {
             effects.extend(self.open_current());
         } else {
             self.screen = Screen::Confirm;
@@ -1081,10 +1083,7 @@ impl App {
         }
         let here = (self.candidate, self.current_station().unwrap_or(0));
         // The sheet the examiner named is in: the next waits for enter.
-        let named_done = !starting && self.stop_after.is_some_and(|named| named == here);
-        if named_done {
-            self.stop_after = None;
-        }
+        let named_done = !starting && self.named == Some(here.1);
         let start = order
             .iter()
             .position(|p| *p == here)
