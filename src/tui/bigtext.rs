@@ -5,7 +5,8 @@ const HEIGHT: usize = 5;
 
 fn glyph(c: char) -> [&'static str; HEIGHT] {
     match c.to_ascii_uppercase() {
-        '0' => ["###", "# #", "# #", "# #", "###"],
+        // Oval, where the letter O is square: C0O2 is not C002.
+        '0' => [" # ", "# #", "# #", "# #", " # "],
         '1' => [" # ", "## ", " # ", " # ", "###"],
         '2' => ["###", "  #", "###", "#  ", "###"],
         '3' => ["###", "  #", " ##", "  #", "###"],
@@ -33,7 +34,8 @@ fn glyph(c: char) -> [&'static str; HEIGHT] {
         'P' => ["###", "# #", "###", "#  ", "#  "],
         'Q' => ["###", "# #", "# #", "###", "  #"],
         'R' => ["## ", "# #", "## ", "# #", "# #"],
-        'S' => ["###", "#  ", "###", "  #", "###"],
+        // Curved, where the digit 5 is square: S and 5 are not alike.
+        'S' => [" ##", "#  ", " # ", "  #", "## "],
         'T' => ["###", " # ", " # ", " # ", " # "],
         'U' => ["# #", "# #", "# #", "# #", "###"],
         'V' => ["# #", "# #", "# #", "# #", " # "],
@@ -92,6 +94,18 @@ mod tests {
         assert_eq!(rows[0].chars().count(), width("1:0"));
         // "1" row 2 is "## ", ":" is " # ", "0" is "# #".
         assert_eq!(rows[1], "████     ██   ██  ██");
+    }
+
+    /// Letters and digits an id may mix are told apart large: the
+    /// examiner confirms the candidate by them.
+    #[test]
+    fn no_two_characters_of_an_id_look_alike() {
+        let chars: Vec<char> = ('0'..='9').chain('A'..='Z').chain(['-', '_', '.']).collect();
+        for (i, a) in chars.iter().enumerate() {
+            for b in &chars[i + 1..] {
+                assert_ne!(glyph(*a), glyph(*b), "{a} and {b} look alike");
+            }
+        }
     }
 
     #[test]
