@@ -53,9 +53,10 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         return None;
     }
     let lower = word.to_lowercase();
-    candidates
-        .into_iter()
-        .filter_map(|c| {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let near = candidates
+        .iter()
+        .filter_map(|&c| {
             let c_length = c.chars().count();
             let allowed = (c_length.max(3) / 3).max(1);
             if c_length > MAX_SUGGEST_CHARS || length.abs_diff(c_length) > allowed {
@@ -65,7 +66,18 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
             (d <= allowed).then_some((d, c))
         })
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    // Else the one name it begins (`upper` for `upper-limb`), where only
+    // one does and the word is more than a letter or two.
+    near.or_else(|| {
+        let mut begun = candidates
+            .iter()
+            .filter(|c| length >= 3 && c.to_lowercase().starts_with(&lower));
+        match (begun.next(), begun.next()) {
+            (Some(one), None) => Some(*one),
+            _ => None,
+        }
+    })
 }
 
 /// Edit distance in characters, counting a swap of two neighbouring
@@ -200,6 +212,18 @@ mod tests {
         assert_eq!(did_you_mean("global-5", names), Some("global5"));
         assert_eq!(did_you_mean("Global5", names), Some("global5"));
         assert_eq!(did_you_mean("entirely-different", names), None);
+        // The one name a word begins, where only one does.
+        assert_eq!(
+            did_you_mean("upper", ["upper-limb", "lower-limb"]),
+            Some("upper-limb")
+        );
+        assert_eq!(
+            did_you_mean("Upper", ["upper-limb", "lower-limb"]),
+            Some("upper-limb")
+        );
+        assert_eq!(did_you_mean("limb", ["upper-limb", "lower-limb"]), None);
+        assert_eq!(did_you_mean("case", ["case-one", "case-two"]), None);
+        assert_eq!(did_you_mean("up", ["upper-limb"]), None);
     }
 
     #[test]
