@@ -1271,7 +1271,10 @@ fn status_and_export_are_not_final_while_a_referral_waits() {
     signed_off(&s, PRACTICAL, "EA1");
     let (code, out) = run_osce(&["status", PRACTICAL, "--sessions", s.to_str().expect("utf-8")]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("Every expected sheet is in."), "{out}");
+    assert!(
+        out.contains("Every expected sheet is in; 1 station referred to a third marker waits"),
+        "{out}"
+    );
     assert!(
         out.contains("1 sheet was referred to a third marker whose sheet is not in yet"),
         "{out}"
@@ -2302,8 +2305,26 @@ fn status_shows_a_referral_waiting_and_what_the_third_marker_gave() {
     assert!(row(&out).starts_with("C001 ✓ ✓ R ✓"), "{out}");
     assert!(
         out.contains("R referred to a third marker, whose sheet is not in yet")
-            && out.contains("C001 at lower-limb: referred to a third marker by EA1; no third sheet yet"),
+            && out.contains("C001 at lower-limb: referred to a third marker by EA1; no third sheet yet")
+            && out.contains(
+                "Every expected sheet is in; 1 station referred to a third marker waits for their sheet."
+            )
+            && out.contains("(or --fail in place of --pass), if the third marker will not come"),
         "{out}"
+    );
+    // What needs action says the same.
+    let problems = run_osce(&[
+        "status",
+        PRACTICAL,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--problems",
+    ])
+    .1;
+    assert!(
+        problems.contains("lower-limb: referred to a third marker; no third sheet yet")
+            && problems.contains("(or --fail in place of --pass), if the third marker will not come"),
+        "{problems}"
     );
     sheet(
         &s,

@@ -748,6 +748,15 @@ fn result_choice(held: &Held, candidate: &str, station: &str) -> &'static str {
     }
 }
 
+/// [`result_choice`] for a station referred to a third marker: the exam
+/// lead decides only if the third marker will not come.
+fn referral_choice(held: &Held, candidate: &str, station: &str) -> String {
+    format!(
+        "{}, if the third marker will not come",
+        result_choice(held, candidate, station)
+    )
+}
+
 pub type HeldStations = Vec<HeldStation>;
 
 /// Stations a referral's third marker settled: candidate, station, and
@@ -1847,12 +1856,7 @@ pub fn render_problems(
                     ),
                     Some(CellModeration::Referred { third: None, .. }) => format!(
                         "{s}: referred to a third marker; no third sheet yet\n{}",
-                        hints.line(
-                            "result",
-                            c,
-                            s,
-                            "--pass (or --fail), if the third marker will not come"
-                        )
+                        hints.line("result", c, s, &referral_choice(held, c, s))
                     ),
                     _ => continue,
                 },
@@ -2531,7 +2535,25 @@ pub fn render(
         }
     }
     if m.complete() {
-        let _ = writeln!(out, "\nEvery expected sheet is in.");
+        // A third marker's sheet after a referral is not expected of the
+        // examiners, but the result waits for it all the same.
+        let referred = moderated
+            .values()
+            .filter(|cm| matches!(cm, CellModeration::Referred { third: None, .. }))
+            .count();
+        match referred {
+            0 => {
+                let _ = writeln!(out, "\nEvery expected sheet is in.");
+            }
+            n => {
+                let _ = writeln!(
+                    out,
+                    "\nEvery expected sheet is in; {} referred to a third marker {} for their sheet.",
+                    plural(n, "station", "stations"),
+                    if n == 1 { "waits" } else { "wait" }
+                );
+            }
+        }
     } else {
         let waiting = m.waiting();
         if waiting > 0 && not_due.lines.is_empty() {
@@ -2831,9 +2853,7 @@ fn moderation_section(
         let decided = decision.is_some();
         if matches!(
             cm,
-            CellModeration::Stale { .. }
-                | CellModeration::Conflicting { .. }
-                | CellModeration::Referred { third: None, .. }
+            CellModeration::Stale { .. } | CellModeration::Conflicting { .. }
         ) && !decided
         {
             let _ = writeln!(
@@ -2844,6 +2864,17 @@ fn moderation_section(
                     candidate,
                     station,
                     result_choice(held, candidate, station)
+                )
+            );
+        } else if matches!(cm, CellModeration::Referred { third: None, .. }) && !decided {
+            let _ = writeln!(
+                out,
+                "{}",
+                hints.line(
+                    "result",
+                    candidate,
+                    station,
+                    &referral_choice(held, candidate, station)
                 )
             );
         }
