@@ -347,7 +347,10 @@ fn two_examiners_are_double_marking_where_the_rubric_allows_it_and_a_conflict_wh
     write_sheet(&a, PRACTICAL, "physics", "C001", "E02@lap", true, vec![]);
     let (_, out) = status(&[PRACTICAL, "--sessions", a.to_str().expect("utf-8")]);
     assert!(
-        out.contains("marked by 2 examiners (E01, E02) but the rubric has no double marking"),
+        out.contains(
+            "marked by 2 examiners (E01, E02) but the rubric has no double marking (if an assessor referred it to a \
+             third marker, the folder holding their moderation journal is missing: name it too)"
+        ),
         "{out}"
     );
 }

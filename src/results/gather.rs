@@ -1972,8 +1972,11 @@ fn examiners_of(cohort: &Cohort, indices: &[usize], double_marking: bool) -> (Op
         ))
     } else if examiners.len() > 1 && !double_marking {
         let names: Vec<&str> = examiners.keys().copied().collect();
+        // A referral's third marker is the likeliest second examiner: their
+        // sheet counts once the assessor's journal is read with it.
         Some(format!(
-            "marked by {} examiners ({}) but the rubric has no double marking",
+            "marked by {} examiners ({}) but the rubric has no double marking (if an assessor referred it to a \
+             third marker, the folder holding their moderation journal is missing: name it too)",
             names.len(),
             names.join(", ")
         ))
