@@ -365,6 +365,17 @@ fn disagree_needs_a_rationale_and_esc_records_nothing() {
     assert!(d[0].4.starts_with("Images show"));
 }
 
+/// The list's pass column gives what a station judged by the share of
+/// items met asks (`≥80%`), not an empty column.
+#[test]
+fn the_pass_column_says_what_a_competency_station_asks() {
+    let h = practical();
+    let screen = h.render(120, 40);
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("C002")).collect();
+    assert!(!rows.is_empty(), "{screen}");
+    assert!(rows.iter().all(|r| r.contains("≥80%")), "{screen}");
+}
+
 #[test]
 fn refer_records_with_an_optional_note() {
     let mut h = practical();

@@ -380,11 +380,27 @@ fn render_list(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) 
                 .map(|(_, label)| fit(label, 6).trim_end().to_string())
                 .unwrap_or_else(|| "—".to_string())
         } else {
-            r.pass_mark
-                .as_ref()
-                .and_then(|p| p.marks)
-                .map(fmt_marks)
-                .unwrap_or_default()
+            match (
+                r.pass_mark.as_ref().and_then(|p| p.marks),
+                app.rubric.station(&e.station),
+            ) {
+                (Some(marks), _) => fmt_marks(marks),
+                // Judged otherwise than by marks: the share of items met,
+                // or the global rating to reach (the sheet says it whole).
+                (None, Some(station)) => match &station.pass_mark {
+                    Some(crate::rubric::PassMark::Competency { percent }) => {
+                        format!("≥{}%", fmt_marks(*percent))
+                    }
+                    Some(crate::rubric::PassMark::GlobalRatingAtLeast(level)) => station
+                        .global_rating
+                        .as_ref()
+                        .and_then(|g| app.rubric.scale(g.scale).levels.get(*level))
+                        .map(|l| fit(&format!("≥{}", l.label), 6).trim_end().to_string())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                },
+                (None, None) => String::new(),
+            }
         };
         let mut flags = e.flags.clone();
         // A critical item failed first: in a narrow terminal the flags are
