@@ -309,6 +309,33 @@ fn n_is_refused_where_the_scale_does_not_allow_not_observed() {
     assert_eq!(disk.mark("indication").map(|m| m.level), Some(None));
 }
 
+/// An untimed case offers no timer keys, in the footer or the help; a
+/// timed station does.
+#[test]
+fn an_untimed_case_offers_no_timer() {
+    let mut f = harness(
+        "rubrics/msk-final-clinical-assessment.ron",
+        MarkingOrder::Candidates {
+            candidate: Some(("C001".into(), "Ben".into())),
+            station: None,
+        },
+    );
+    f.key(KeyCode::Enter);
+    assert_eq!(f.screen(), "Scoring");
+    for (w, h) in [(80, 24), (200, 60)] {
+        let screen = f.render(w, h);
+        assert!(!screen.contains("space timer"), "{screen}");
+    }
+    f.key(KeyCode::Char('?'));
+    let help = f.render(200, 60);
+    assert!(
+        !help.contains("start / pause the timer") && help.contains("undo the last mark"),
+        "{help}"
+    );
+    let h = opened();
+    assert!(h.render(200, 60).contains("space timer"));
+}
+
 #[test]
 fn u_undoes_the_last_mark_and_the_original_stays_in_the_record() {
     let mut h = opened();
@@ -5347,6 +5374,51 @@ fn another_examiners_unfinished_sheet_is_not_resumed_under_their_name() {
         HomeOutcome::Launch(l) => assert_eq!((l.examiner.as_str(), l.candidate_id.as_str()), ("E50", "C700")),
         _ => panic!("E50 resumes their own sheet: {:?}", home.error),
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A sheet resumed from the home screen's list, candidate by candidate:
+/// once it is submitted, the candidate's next station opens as it did
+/// before the crash. It was not a station the examiner named, and the
+/// screen does not say so.
+#[test]
+fn a_sheet_resumed_from_the_list_goes_on_to_the_next_station() {
+    use osce::tui::marking::home::Field;
+    let dir = temp_dir();
+    let rubrics = dir.join("rubrics");
+    std::fs::create_dir_all(&rubrics).expect("rubrics folder");
+    let text = std::fs::read_to_string("rubrics/msk-ultrasound-osce.ron").expect("rubric");
+    std::fs::write(rubrics.join("a.ron"), &text).expect("a");
+    let store = unfinished_knee_sheet_of_e50(&dir, &text);
+    let mut exec = Executor::new(store, "lap1".into(), Box::new(t0));
+    let mut home = exec.home(&rubrics, "E50");
+    home.focus = Field::Resume;
+    let mut app = App::home(home, Duration::ZERO, t0());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    press(&mut app, &mut exec, KeyCode::Enter);
+    if matches!(app.screen, Screen::Confirm) {
+        press(&mut app, &mut exec, KeyCode::Enter);
+    }
+    assert!(matches!(app.screen, Screen::Scoring), "{:?}", app.screen);
+    for _ in 0..app.rows() {
+        press(&mut app, &mut exec, KeyCode::Char('1'));
+    }
+    for key in [KeyCode::Char('s'), KeyCode::Enter, KeyCode::Char('y')] {
+        press(&mut app, &mut exec, key);
+    }
+    assert!(
+        !app.notice
+            .as_deref()
+            .unwrap_or_default()
+            .contains("the station you named"),
+        "{:?}",
+        app.notice
+    );
+    assert!(matches!(app.screen, Screen::Scoring), "{:?}", app.screen);
+    assert_ne!(app.sheet.as_ref().map(|s| s.key.station.as_str()), Some("knee"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -498,6 +498,7 @@ impl Executor {
             // submitted, where one is left. Chosen, or a sheet resumed, it
             // is shown as it is.
             begin_at: launch.begin_at,
+            resumed: launch.resumed,
             ..with_gate_warnings(s, self.store.root())
         })
     }

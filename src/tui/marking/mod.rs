@@ -76,6 +76,10 @@ pub struct Session {
     /// first sheet after it not submitted is shown instead, if one is
     /// left (← goes back to it).
     pub begin_at: bool,
+    /// A sheet resumed from the home screen's list of unfinished sheets:
+    /// its station is where the examiner was, not one they named, and the
+    /// candidate's stations follow one another after it.
+    pub resumed: bool,
     /// In circuit mode, the station's rounds: who comes in which round,
     /// the rests between, and the circuit's start time if the roster gives
     /// one.
@@ -698,7 +702,8 @@ impl App {
         app.start_here = start_here;
         // Named on the home screen or with --station; not where the home
         // screen's "Start at" was left as shown (carrying on a candidate).
-        app.named = (start_here && !app.session.as_ref().is_some_and(|s| s.begin_at)).then_some(station);
+        app.named =
+            (start_here && !app.session.as_ref().is_some_and(|s| s.begin_at || s.resumed)).then_some(station);
         app.notice = (!notes.is_empty()).then_some(notes);
         app
     }

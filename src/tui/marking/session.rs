@@ -197,6 +197,7 @@ pub fn session(
         first_station,
         station_asked: asked,
         begin_at: false,
+        resumed: false,
         circuit,
         warnings: Default::default(),
         components: Default::default(),

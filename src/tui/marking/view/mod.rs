@@ -377,7 +377,15 @@ fn applies(app: &App, b: &crate::tui::marking::keys::Binding) -> bool {
         && !app.absence_open();
     let no_rating = matches!(b.action, crate::tui::marking::Action::GlobalRating)
         && app.station_def().is_some_and(|s| s.global_rating.is_none());
-    !closed_absence && !no_rating
+    // An untimed station (a final clinical assessment's case, say) has no
+    // timer to start, reset or move on.
+    let no_timer = matches!(
+        b.action,
+        crate::tui::marking::Action::StartPause
+            | crate::tui::marking::Action::ResetTimer
+            | crate::tui::marking::Action::Advance
+    ) && app.station_def().is_some_and(|s| s.timing.is_none());
+    !closed_absence && !no_rating && !no_timer
 }
 
 /// The help's lines besides one per key: its heading and blank line, and
