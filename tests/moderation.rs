@@ -2346,3 +2346,36 @@ fn status_shows_a_referral_waiting_and_what_the_third_marker_gave() {
         "{out}"
     );
 }
+
+/// A laptop's folder named a level too deep beside another: the assessor's
+/// screen does not open on the other laptop's sheets alone (the sign-off
+/// could not take the missing ones afterwards); it says which folder to
+/// name instead, as status does, and records nothing.
+#[test]
+fn moderation_refuses_a_folder_it_cannot_read_beside_others() {
+    let d = Dir::new("mod-deep-folder");
+    let (lap1, lap2) = (d.sub("lap1"), d.sub("lap2"));
+    candidate(&lap1, PRACTICAL, "C001", "E01@lap1", Marks::Top);
+    candidate(&lap2, PRACTICAL, "C002", "E02@lap2", Marks::Top);
+    let deep = lap1.join("msk-us-practical");
+    assert!(deep.is_dir());
+    let into = d.0.join("ea");
+    let (code, out) = run_osce(&[
+        "moderate",
+        PRACTICAL,
+        "--assessor",
+        "EA1",
+        "--sessions",
+        deep.to_str().expect("utf-8"),
+        lap2.to_str().expect("utf-8"),
+        "--into",
+        into.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("nothing was opened")
+            && out.contains("is the assessment's own folder: name the sessions folder above it instead"),
+        "{out}"
+    );
+    assert!(!into.exists(), "nothing recorded");
+}

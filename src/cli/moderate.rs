@@ -48,6 +48,26 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
             }
         },
     };
+    // A folder named that holds none of the sheets (named a level too
+    // deep or too high): the screen would open on the others' sheets alone
+    // and the sign-off, once made, could not take the missing ones.
+    if args.archive.is_none() {
+        let sessions = match super::collect::sessions_or_stored(&args.sessions, None) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let not_read = super::status::folders_without(&rubric.id, &sessions, &args.sessions);
+        if !not_read.is_empty() {
+            errln!(
+                "error: not every folder named can be read for assessment \"{}\"; nothing was opened:\n{}\nName the \
+                 folders as said, or leave that folder out, then open the moderation again (osce status names the \
+                 same folders).",
+                rubric.id,
+                not_read.trim()
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
     // The assessor's own folder (--into) is read with the others.
     let Some(into) = args.into.clone().or_else(|| args.sessions.first().cloned()) else {
         errln!("error: --archive needs --into DIR: the folder your moderation journal goes to");
