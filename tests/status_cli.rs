@@ -1182,15 +1182,23 @@ fn every_sessions_folder_inside_is_named_and_a_moderation_folder_is_not_one() {
     let (a, b) = (laptops.join("lap-a"), laptops.join("lap-b"));
     write_sheet(&a, OSCE, "shoulder", "C001", "E01@lap-a", true, vec![]);
     write_sheet(&b, OSCE, "knee", "C001", "E02@lap-b", true, vec![]);
+    // Beside them, an assessor's folder: named too, or their moderation
+    // would be left out by the advice.
+    let ea = laptops.join("ea");
+    let assessor = ea.join("msk-us-osce").join("EA1@home");
+    std::fs::create_dir_all(&assessor).expect("folder");
+    std::fs::write(assessor.join("moderation.jsonl"), "").expect("journal");
     let (code, out) = status(&[OSCE, "--sessions", laptops.to_str().expect("utf-8")]);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(&format!(
-            "{} holds 2 sessions folders, {}, {}, where the sheets of \"msk-us-osce\" are: name them all instead \
-             (--sessions {} {}).",
+            "{} holds 3 sessions folders, {}, {}, {}, with the journals of \"msk-us-osce\" (sheets, and any \
+             moderation or decisions): name them all instead (--sessions {} {} {}).",
             laptops.display(),
+            ea.display(),
             a.display(),
             b.display(),
+            ea.display(),
             a.display(),
             b.display()
         )),

@@ -2927,8 +2927,8 @@ pub(super) fn elsewhere(
                 Some(Instead::Inside(inner)) => {
                     let names: Vec<String> = inner.iter().map(|p| name(p)).collect();
                     format!(
-                        "{} holds {} sessions folders, {}, where the sheets of \"{id}\" are: name them all instead \
-                         (--sessions {}).\n",
+                        "{} holds {} sessions folders, {}, with the journals of \"{id}\" (sheets, and any \
+                         moderation or decisions): name them all instead (--sessions {}).\n",
                         name(folder),
                         inner.len(),
                         names.join(", "),
@@ -3105,21 +3105,37 @@ fn instead_of(id: &str, folder: &Path) -> Option<Instead> {
     }
     // The sessions folders inside it, or a level further down (a folder
     // of the laptops' folders, each holding `sessions`).
+    // Beside the examiners' folders, those holding only an assessor's
+    // moderation or the exam lead's decisions are named too: left out,
+    // their journals would be.
     let children = super::collect::dirs(folder);
     let mut inside: Vec<PathBuf> = children
         .iter()
-        .filter(|p| holds_sheets(&p.join(id)))
+        .filter(|p| holds_journals(&p.join(id)))
         .cloned()
         .collect();
-    if inside.is_empty() {
+    if !inside.iter().any(|p| holds_sheets(&p.join(id))) {
         inside = children
             .iter()
             .flat_map(|c| super::collect::dirs(c))
-            .filter(|p| holds_sheets(&p.join(id)))
+            .filter(|p| holds_journals(&p.join(id)))
             .collect();
     }
     inside.sort();
-    (!inside.is_empty()).then_some(Instead::Inside(inside))
+    (inside.iter().any(|p| holds_sheets(&p.join(id)))).then_some(Instead::Inside(inside))
+}
+
+/// Whether `assessment` (an assessment's folder) holds a journal of any
+/// kind: an examiner's sheets, an assessor's moderation, the exam lead's
+/// decisions.
+fn holds_journals(assessment: &Path) -> bool {
+    super::collect::dirs(assessment).iter().any(|folder| {
+        folder
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.contains('@'))
+            && std::fs::read_dir(folder).is_ok_and(|mut entries| entries.next().is_some())
+    })
 }
 
 /// The folders a decision suggested by status reads: each folder named
