@@ -199,7 +199,7 @@ fn the_final_clinical_assessment_passes_once_the_logbook_is_recorded() {
     };
     let said = status(&folder);
     assert!(
-        said.contains("logbook: 8 candidates") && said.contains("record: osce decide components"),
+        said.contains("logbook: 8 candidates") && said.contains("record: osce logbook "),
         "status says which results are missing and how to record them: {said}"
     );
     // Which candidates pass every case: they will pass with their logbook.
@@ -1358,23 +1358,50 @@ fn a_fail_on_a_critical_item_names_its_stations_in_the_module_results() {
 /// refused for its placeholders, `--file RESULTS.csv` named among them
 /// (it was left out, so the refusal sent the lead to fill in the rest and
 /// fail again on a file not there). A file of that very name is taken.
+/// The logbook's component is recorded from the logbook (`osce logbook
+/// --record`), whose command, run as printed, is refused for its
+/// placeholders too, `--by NAME` among them (a decision by "NAME").
 #[test]
 fn the_components_command_status_prints_names_every_placeholder_left() {
     let d = Dir::new("components-placeholders");
+    let run_printed = |out: &str| {
+        let printed = out
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("record: "))
+            .unwrap_or_else(|| panic!("the command to record: {out}"))
+            .to_string();
+        let args: Vec<String> = printed
+            .split_whitespace()
+            .skip(1)
+            .take_while(|w| !w.starts_with('('))
+            .map(|w| w.trim_matches('"').to_string())
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        (printed.clone(), run_osce(&args))
+    };
     let (folder, roster) = fca(&d);
     let (_, out) = run_osce(&["status", FCA, "--sessions", s(&folder), "--roster", s(&roster)]);
-    let printed = out
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("record: "))
-        .unwrap_or_else(|| panic!("the components command: {out}"));
-    let args: Vec<String> = printed
-        .split_whitespace()
-        .skip(1)
-        .take_while(|w| !w.starts_with('('))
-        .map(|w| w.trim_matches('"').to_string())
-        .collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, said) = run_osce(&args);
+    let (printed, (code, said)) = run_printed(&out);
+    assert!(printed.starts_with("osce logbook "), "{printed}");
+    assert_eq!(code, 2, "{said}");
+    for left in ["LOGBOOK.csv (", "--by NAME ("] {
+        assert!(said.contains(left), "{left}: {said}");
+    }
+    let rubric = weighted_module(&d, "");
+    let other = d.sub("module");
+    common::sheet(
+        &other,
+        &rubric,
+        "viva",
+        "C001",
+        "E01@lap1",
+        common::Marks::Top,
+        true,
+        10,
+    );
+    let (_, out) = run_osce(&["status", &rubric, "--sessions", s(&other)]);
+    let (printed, (code, said)) = run_printed(&out);
+    assert!(printed.starts_with("osce decide components "), "{printed}");
     assert_eq!(code, 2, "{said}");
     for left in ["--file RESULTS.csv (", "--by NAME (", "--reason … ("] {
         assert!(said.contains(left), "{left}: {said}");

@@ -90,6 +90,26 @@ pub fn run(args: &LogbookArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_INVALID);
     };
+    // The command `osce status` prints, run with its placeholders: each
+    // named, nothing read or recorded.
+    let mut left = Vec::new();
+    if args.file.as_os_str() == "LOGBOOK.csv" && !args.file.exists() {
+        left.push("LOGBOOK.csv (the candidates' logbook file, as docs/logbook-format.md gives its columns)");
+    }
+    if args
+        .by
+        .as_deref()
+        .is_some_and(|by| matches!(by.trim(), "NAME" | "YOUR NAME"))
+    {
+        left.push("--by NAME (your own name)");
+    }
+    if !left.is_empty() {
+        errln!(
+            "error: the command still holds placeholders to fill in: {}; nothing was read or recorded",
+            left.join("; ")
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
     let text = match read_logbook(&args.file) {
         Ok(text) => text,
         Err(e) => {

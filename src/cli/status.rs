@@ -360,6 +360,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         modules: &modules,
         unrecorded: &unrecorded,
         tally: &tally,
+        logbook: rubric.logbook.as_ref().map(|g| g.component.as_str()),
     };
     out!(
         "{}",
@@ -567,6 +568,8 @@ struct Results<'a> {
     modules: &'a ModuleRows,
     unrecorded: &'a Unrecorded,
     tally: &'a Tally,
+    /// The component the rubric's logbook gate decides, if any.
+    logbook: Option<&'a str>,
 }
 
 fn results_words(
@@ -639,6 +642,8 @@ fn results_words(
     }
     if !unrecorded.is_empty() {
         o!("\nComponents assessed outside the stations, with no result yet:\n");
+        // The logbook's component is recorded from the logbook itself.
+        let logbook = r.logbook;
         for (component, candidates) in unrecorded {
             let shown: Vec<&str> = candidates.iter().take(8).map(String::as_str).collect();
             let more = candidates.len().saturating_sub(shown.len());
@@ -652,14 +657,24 @@ fn results_words(
                     String::new()
                 }
             );
+            if logbook == Some(component.as_str()) {
+                o!(
+                    "    record: osce logbook {} LOGBOOK.csv --record {} --by NAME (the logbook checked against the \
+                     rubric's gate; docs/logbook-format.md)\n",
+                    osce::base::text::shell_path(rubric_path),
+                    hints.source()
+                );
+            }
         }
-        o!(
-            "    record: osce decide components {} {}{} --file RESULTS.csv --by NAME --reason \"…\" \
-             (docs/decisions.md gives the file's columns)\n",
-            osce::base::text::shell_path(rubric_path),
-            hints.source(),
-            hints.roster
-        );
+        if unrecorded.keys().any(|c| logbook != Some(c.as_str())) {
+            o!(
+                "    record: osce decide components {} {}{} --file RESULTS.csv --by NAME --reason \"…\" \
+                 (docs/decisions.md gives the file's columns)\n",
+                osce::base::text::shell_path(rubric_path),
+                hints.source(),
+                hints.roster
+            );
+        }
     }
     if !tally.is_empty() {
         // Who passes and fails as things stand: each row of results.csv
@@ -3761,6 +3776,7 @@ impl<'a> Watcher<'a> {
             modules: &modules,
             unrecorded: &unrecorded,
             tally: &tally,
+            logbook: rubric.logbook.as_ref().map(|g| g.component.as_str()),
         };
         text.push_str(&results_words(
             &results,
