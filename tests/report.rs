@@ -2631,6 +2631,26 @@ fn a_rubric_with_no_standard_set_station_is_reported_without_pass_marks_to_adopt
             && out.contains("| cut score, the rubric's pass marks |"),
         "{out}"
     );
+    // Examiners compared at the same case: their pass rates are at the
+    // rubric's pass marks, not "provisional" ones.
+    let more = d.sub("more");
+    common::candidate(&more, FCA, "C001", "E01@lap1", Marks::Top);
+    common::candidate(&more, FCA, "C002", "E02@lap2", Marks::Top);
+    let (code, many) = run_osce(&[
+        "report",
+        FCA,
+        "--sessions",
+        more.to_str().expect("utf-8"),
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(code, 0, "{many}");
+    assert!(
+        many.contains("## Examiners")
+            && many.contains("Pass rates are at the rubric's pass marks (none is left to standard setting).")
+            && !many.contains("provisional pass marks"),
+        "{many}"
+    );
     for gone in [
         "osce decide pass-marks",
         "standard-set pass marks",

@@ -5516,6 +5516,26 @@ fn a_sheet_resumed_from_the_list_stays_in_its_station_circuit() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// At the end of a run, the provisional result under a rubric whose pass
+/// marks are its own (the practical exam's) does not speak of provisional
+/// pass marks or standard setting: it has none.
+#[test]
+fn the_end_screen_speaks_of_provisional_pass_marks_only_where_there_are_some() {
+    let mut h = practical(&[("C001", "Aisha Khan")]);
+    h.key(KeyCode::Enter);
+    while h.screen() == "Scoring" {
+        mark_all_and_submit(&mut h, '1');
+    }
+    assert_eq!(h.screen(), "Finished", "{}", h.render(200, 60));
+    let screen = h.render(200, 60).replace(['│', '\n', '"'], " ");
+    let joined = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        joined.contains("Provisional: from the sheets submitted on this laptop. Other examiners' sheets and")
+            && !joined.contains("provisional pass marks"),
+        "{joined}"
+    );
+}
+
 /// A candidate failed on a critical item with a high total: the next
 /// candidate's confirmation gives the one before's FAIL with its reason,
 /// at 80×24 as at 120×40, the keys still on screen.

@@ -605,6 +605,9 @@ pub fn pass_rates_at(r: &Report) -> &'static str {
             "Pass rates are at the pass marks of the standard-setting record saved now (not adopted yet)."
         }
         (true, None) => "Pass rates are at the pass marks in force (adopted by a decision).",
+        (false, _) if !r.standard_setting => {
+            "Pass rates are at the rubric's pass marks (none is left to standard setting)."
+        }
         (false, _) => "Pass rates are at the provisional pass marks.",
     }
 }

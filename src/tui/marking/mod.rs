@@ -400,6 +400,9 @@ pub const AMENDMENT_SAVED: &str = "Amendment submitted and saved";
 pub struct ProvisionalResult {
     pub candidate: Candidate,
     pub result: crate::scoring::AssessmentResult,
+    /// The rubric leaves pass marks to standard setting (or its cut adds
+    /// the SEM): the result is under provisional ones.
+    pub pass_marks_provisional: bool,
 }
 
 /// What the screen must say about saving, above everything else.

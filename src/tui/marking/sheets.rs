@@ -958,6 +958,7 @@ impl App {
             .map(|result| ProvisionalResult {
                 candidate: who,
                 result,
+                pass_marks_provisional: session.rubric.pass_marks_provisional(),
             });
     }
 

@@ -487,9 +487,16 @@ pub fn provisional_lines(p: &ProvisionalResult, theme: &Theme) -> Vec<Line<'stat
     for reason in r.deciding_reasons() {
         lines.push(Line::raw(format!("· {}", reason.text)));
     }
+    // Provisional pass marks only where the rubric leaves them to
+    // standard setting: a rubric of fixed ones has none.
     lines.push(Line::styled(
-        "Provisional: from the sheets submitted on this laptop, under the rubric's provisional pass marks. \
-         Other examiners' sheets, moderation and standard setting may change it; the exam board decides.",
+        if p.pass_marks_provisional {
+            "Provisional: from the sheets submitted on this laptop, under the rubric's provisional pass marks. \
+             Other examiners' sheets, moderation and standard setting may change it; the exam board decides."
+        } else {
+            "Provisional: from the sheets submitted on this laptop. Other examiners' sheets and moderation may \
+             change it; the exam board decides."
+        },
         theme.dim(),
     ));
     lines
