@@ -2379,3 +2379,39 @@ fn moderation_refuses_a_folder_it_cannot_read_beside_others() {
     );
     assert!(!into.exists(), "nothing recorded");
 }
+
+/// Two stations failed on moderation, each with a rationale ending in a
+/// full stop: the list of failed stations in the result's reasons reads
+/// "… the joint, Knee — …", not "… the joint., Knee — …".
+#[test]
+fn a_rationales_full_stop_does_not_end_the_list_of_failed_stations_midway() {
+    let d = Dir::new("mod-rationale-stop");
+    let s = d.sub("s");
+    candidate(&s, OSCE, "C001", "E01@lap1", Marks::Top);
+    for (station, why) in [
+        ("shoulder", "Images did not show the joint."),
+        ("knee", "Probe handling was unsafe."),
+    ] {
+        decide(
+            &s,
+            OSCE,
+            "EA1",
+            "C001",
+            station,
+            Decision::Disagree,
+            Some(Proposed::Fail),
+            why,
+        );
+    }
+    let l = load_all(OSCE, &[s.clone()]);
+    let c = of(&l, "C001");
+    let reasons: Vec<&str> = c.final_result.reasons.iter().map(|r| r.text.as_str()).collect();
+    let listed = reasons
+        .iter()
+        .find(|r| r.contains("(failed: "))
+        .unwrap_or_else(|| panic!("{reasons:?}"));
+    assert!(
+        listed.contains("Images did not show the joint, ") && !listed.contains("., "),
+        "{listed}"
+    );
+}

@@ -189,7 +189,9 @@ pub fn failed_stations(scored: &[&StationResult], words: impl Fn(&str) -> String
         .iter()
         .filter(|s| s.outcome == StationOutcome::Fail)
         .map(|s| match why_failed(s, &words) {
-            Some(why) => format!("{} — {why}", s.title),
+            // A rationale's closing full stop would end the list's entry
+            // mid-sentence ("… for this case., Case 4 — …").
+            Some(why) => format!("{} — {}", s.title, why.trim_end().trim_end_matches('.')),
             None => s.title.clone(),
         })
         .collect();
