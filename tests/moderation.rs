@@ -2403,7 +2403,7 @@ fn a_rationales_full_stop_does_not_end_the_list_of_failed_stations_midway() {
             why,
         );
     }
-    let l = load_all(OSCE, &[s.clone()]);
+    let l = load_all(OSCE, std::slice::from_ref(&s));
     let c = of(&l, "C001");
     let reasons: Vec<&str> = c.final_result.reasons.iter().map(|r| r.text.as_str()).collect();
     let listed = reasons
