@@ -526,3 +526,30 @@ fn a_double_marked_station_names_no_examiner_and_says_the_pass_mark() {
     let c002 = std::fs::read_to_string(out.join("C002.md")).expect("feedback");
     assert!(c002.contains("third marker"), "{c002}");
 }
+
+/// A final clinical assessment judges each case by the entrustment level
+/// reached: the feedback tells the level and the level needed, not marks
+/// out of a maximum, and no total of marks its result does not rest on.
+#[test]
+fn a_final_clinical_assessment_is_told_in_levels_not_marks() {
+    let dir = common::Dir::new("feedback-fca-levels");
+    let sessions = dir.sub("s");
+    common::candidate(&sessions, common::FCA, "C001", "E01@lap1", common::Marks::Top);
+    let md = feedback(common::FCA, &sessions, &dir.0.join("out"));
+    let cases: Vec<&str> = md
+        .lines()
+        .filter(|l| {
+            ["Passed", "Not passed", "Being confirmed"]
+                .iter()
+                .any(|w| l.starts_with(w))
+        })
+        .collect();
+    assert_eq!(cases.len(), 6, "{md}");
+    assert!(
+        cases
+            .iter()
+            .all(|l| l.contains("'4 Competent to perform unsupervised'") && !l.contains(" marks")),
+        "{md}"
+    );
+    assert!(!md.contains("total "), "{md}");
+}

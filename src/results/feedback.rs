@@ -488,7 +488,17 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
     // A total only where there is a mark (as marks.csv gives it): not a
     // part of one for a result not in, deferred, or with a station's
     // result still being confirmed.
-    if fb.station_results && !unsubmitted && c.has_mark() {
+    // Not where no rule judges a total and every station is judged by
+    // the level reached (a final clinical assessment's cases): a total of
+    // marks would read as what the result rests on.
+    let by_level = !rubric
+        .pass_rules
+        .iter()
+        .any(|rule| matches!(rule, crate::rubric::PassRule::TotalAtLeast { .. }))
+        && rubric
+            .scored_stations()
+            .all(|s| matches!(s.pass_mark, Some(crate::rubric::PassMark::GlobalRatingAtLeast(_))));
+    if fb.station_results && !unsubmitted && c.has_mark() && !by_level {
         let stations = format!(
             "{} of {}{}",
             fmt_marks(r.total),
@@ -654,6 +664,24 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
                     "Absent: counted as not passed.".to_string()
                 }
                 (StationOutcome::Absent, _) => "Absent.".to_string(),
+                // Judged by the level reached (a final clinical
+                // assessment's entrustment), not by marks: the level told.
+                _ if let (
+                    Some(crate::rubric::PassMark::GlobalRatingAtLeast(needed)),
+                    Some((given, label)),
+                ) = (&station.pass_mark, &s.global_rating) =>
+                {
+                    let needed = match station
+                        .global_rating
+                        .as_ref()
+                        .and_then(|g| rubric.scale(g.scale).levels.get(*needed))
+                    {
+                        _ if given == needed => ", the level needed".to_string(),
+                        Some(l) => format!(" ('{}' or above is needed)", l.label),
+                        None => String::new(),
+                    };
+                    format!("{word}: '{label}'{needed}{moderated}.")
+                }
                 _ => format!(
                     "{word}: {} of {} marks{moderated}.",
                     fmt_marks(s.score),
