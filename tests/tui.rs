@@ -1262,7 +1262,17 @@ fn home_starts_a_session_and_offers_built_in_rubrics_elsewhere() {
     let mut exec = Executor::new(Store::new(&dir), "lap1".into(), Box::new(t0));
     let nowhere = dir.join("no-rubrics-here");
     let home = exec.home(&nowhere, "");
-    assert_eq!(home.rubrics.len(), 3);
+    assert_eq!(home.rubrics.len(), osce::rubric::examples::RUBRICS.len());
+    assert_eq!(
+        home.rubrics.len(),
+        std::fs::read_dir("rubrics")
+            .expect("rubrics")
+            .filter(|e| e
+                .as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "ron")))
+            .count(),
+        "every example rubric is built in"
+    );
     assert!(
         home.rubrics
             .iter()

@@ -1,7 +1,7 @@
 //! The example rubrics, built into the binary so that an installed `osce`
 //! works in any folder.
 
-pub const RUBRICS: [(&str, &str); 3] = [
+pub const RUBRICS: [(&str, &str); 4] = [
     (
         "msk-ultrasound-osce.ron",
         include_str!("../../rubrics/msk-ultrasound-osce.ron"),
@@ -13,5 +13,9 @@ pub const RUBRICS: [(&str, &str); 3] = [
     (
         "msk-final-clinical-assessment.ron",
         include_str!("../../rubrics/msk-final-clinical-assessment.ron"),
+    ),
+    (
+        "msk-injection-final-assessment.ron",
+        include_str!("../../rubrics/msk-injection-final-assessment.ron"),
     ),
 ];
