@@ -122,7 +122,7 @@ fn the_home_screen_starts_marking_from_a_folder_without_rubrics() {
     t.start(&format!("cd {} && {bin} --sessions marks", dir.display()));
     let screen = t.wait_for("start marking");
     assert!(
-        screen.contains("1 of 3 · ←/→ · built in: msk-ultrasound-osce.ron"),
+        screen.contains("1 of 4 · ←/→ · built in: msk-ultrasound-osce.ron"),
         "{screen}"
     );
     t.keys(&["Tab", "E", "0", "1", "Tab", "Tab"]);

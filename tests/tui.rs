@@ -998,13 +998,17 @@ fn after_the_named_station_the_next_one_waits_for_enter() {
     mark_all_and_submit(&mut h, '1');
     assert_eq!(h.screen(), "Confirm", "{}", h.render(120, 40));
     assert!(h.app.sheet.is_none(), "no sheet opened");
+    // Said after the submission's own words (saved, and the result).
+    let notice = h.app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with("Submitted and saved: C001 at Knee")
+            && notice.contains("\nC001's sheet at Knee is submitted: the station you named")
+            && notice.contains("Press enter to mark C001 at Ankle and foot next"),
+        "{notice}"
+    );
     let screen = h.render(120, 40);
     assert!(
         screen.contains("C001's sheet at Knee is submitted: the station you named"),
-        "{screen}"
-    );
-    assert!(
-        screen.contains("Press enter to mark C001 at Ankle and foot next"),
         "{screen}"
     );
     let (r, _) = load(Path::new(rubric)).expect("valid");

@@ -60,8 +60,7 @@ pub fn run(args: &ModerateArgs) -> ExitCode {
         if !not_read.is_empty() {
             errln!(
                 "error: not every folder named can be read for assessment \"{}\"; nothing was opened:\n{}\nName the \
-                 folders as said, or leave that folder out, then open the moderation again (osce status names the \
-                 same folders).",
+                 folders as said, then open the moderation again (osce status names the same folders).",
                 rubric.id,
                 not_read.trim()
             );

@@ -2552,9 +2552,13 @@ pub fn render(
     if m.complete() {
         // A third marker's sheet after a referral is not expected of the
         // examiners, but the result waits for it all the same.
+        // Not one whose result the exam lead decided.
         let referred = moderated
-            .values()
-            .filter(|cm| matches!(cm, CellModeration::Referred { third: None, .. }))
+            .iter()
+            .filter(|((c, s), cm)| {
+                matches!(cm, CellModeration::Referred { third: None, .. })
+                    && !m.cell(c, s).is_some_and(result_decided)
+            })
             .count();
         match referred {
             0 => {

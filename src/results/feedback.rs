@@ -498,7 +498,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
         && rubric
             .scored_stations()
             .all(|s| matches!(s.pass_mark, Some(crate::rubric::PassMark::GlobalRatingAtLeast(_))));
-    if fb.station_results && !unsubmitted && c.has_mark() && !by_level {
+    if fb.station_results && !unsubmitted && c.has_mark() && !(by_level && r.module_mark_words().is_none()) {
         let stations = format!(
             "{} of {}{}",
             fmt_marks(r.total),
@@ -659,6 +659,7 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
             let moderated = Changed::of(d).map_or("", Changed::words);
             // An absence has no marks, never a 0 that would read as marks
             // earned; one decided as a fail says so.
+            let level = level_words(rubric, station, s);
             let line = match (d.result.outcome, s.outcome) {
                 (StationOutcome::Absent, StationOutcome::Fail) => {
                     "Absent: counted as not passed.".to_string()
@@ -666,21 +667,8 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
                 (StationOutcome::Absent, _) => "Absent.".to_string(),
                 // Judged by the level reached (a final clinical
                 // assessment's entrustment), not by marks: the level told.
-                _ if let (
-                    Some(crate::rubric::PassMark::GlobalRatingAtLeast(needed)),
-                    Some((given, label)),
-                ) = (&station.pass_mark, &s.global_rating) =>
-                {
-                    let needed = match station
-                        .global_rating
-                        .as_ref()
-                        .and_then(|g| rubric.scale(g.scale).levels.get(*needed))
-                    {
-                        _ if given == needed => ", the level needed".to_string(),
-                        Some(l) => format!(" ('{}' or above is needed)", l.label),
-                        None => String::new(),
-                    };
-                    format!("{word}: '{label}'{needed}{moderated}.")
+                _ if level.is_some() => {
+                    format!("{word}: {}{moderated}.", level.unwrap_or_default())
                 }
                 _ => format!(
                     "{word}: {} of {} marks{moderated}.",
@@ -868,6 +856,30 @@ background: #f4f4f4; }
 @media print { main { margin: 0; max-width: none; } h2 { break-after: avoid; } blockquote { break-inside: avoid; } }
 @page { size: A4; margin: 18mm; }
 ";
+
+/// A station judged by the level reached (its pass mark a global rating
+/// to reach): the level given and the level needed, in words; `None`
+/// for a station judged otherwise, or with no level given.
+fn level_words(
+    rubric: &Rubric,
+    station: &crate::rubric::Station,
+    s: &crate::scoring::StationResult,
+) -> Option<String> {
+    let Some(crate::rubric::PassMark::GlobalRatingAtLeast(needed)) = &station.pass_mark else {
+        return None;
+    };
+    let (given, label) = s.global_rating.as_ref()?;
+    let needed_words = match station
+        .global_rating
+        .as_ref()
+        .and_then(|g| rubric.scale(g.scale).levels.get(*needed))
+    {
+        _ if given == needed => ", the level needed".to_string(),
+        Some(l) => format!(" ('{}' or above is needed)", l.label),
+        None => String::new(),
+    };
+    Some(format!("'{label}'{needed_words}"))
+}
 
 #[cfg(test)]
 mod tests {

@@ -24,7 +24,9 @@ pub use load::{
     check_str, line_col, load, read_text,
 };
 pub use model::*;
-pub use problem::{Problem, Severity, did_you_mean, edit_distance, one_of, quoted, quoted_in, shorten};
+pub use problem::{
+    Problem, Severity, did_you_mean, did_you_mean_or_begun, edit_distance, one_of, quoted, quoted_in, shorten,
+};
 pub use spans::SpanMap;
 pub use validate::{
     EPSILON, MAX_ITEMS, MAX_ITEMS_PER_STATION, MAX_MARK, MAX_PLUS_SEM, MAX_STATIONS, MAX_WEIGHT, validate,

@@ -53,10 +53,9 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         return None;
     }
     let lower = word.to_lowercase();
-    let candidates: Vec<&str> = candidates.into_iter().collect();
-    let near = candidates
-        .iter()
-        .filter_map(|&c| {
+    candidates
+        .into_iter()
+        .filter_map(|c| {
             let c_length = c.chars().count();
             let allowed = (c_length.max(3) / 3).max(1);
             if c_length > MAX_SUGGEST_CHARS || length.abs_diff(c_length) > allowed {
@@ -66,13 +65,19 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
             (d <= allowed).then_some((d, c))
         })
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c);
-    // Else the one name it begins (`upper` for `upper-limb`), where only
-    // one does and the word is more than a letter or two.
-    near.or_else(|| {
+        .map(|(_, c)| c)
+}
+
+/// [`did_you_mean`], else the one of `candidates` the word begins
+/// (`upper` for `upper-limb`), where only one does and the word is more
+/// than a letter or two: for an id typed by a person (a station named on
+/// the command line), not for telling a header row from data.
+pub fn did_you_mean_or_begun<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    did_you_mean(word, candidates.iter().copied()).or_else(|| {
+        let lower = word.to_lowercase();
         let mut begun = candidates
             .iter()
-            .filter(|c| length >= 3 && c.to_lowercase().starts_with(&lower));
+            .filter(|c| word.chars().count() >= 3 && c.to_lowercase().starts_with(&lower));
         match (begun.next(), begun.next()) {
             (Some(one), None) => Some(*one),
             _ => None,
@@ -212,18 +217,15 @@ mod tests {
         assert_eq!(did_you_mean("global-5", names), Some("global5"));
         assert_eq!(did_you_mean("Global5", names), Some("global5"));
         assert_eq!(did_you_mean("entirely-different", names), None);
-        // The one name a word begins, where only one does.
-        assert_eq!(
-            did_you_mean("upper", ["upper-limb", "lower-limb"]),
-            Some("upper-limb")
-        );
-        assert_eq!(
-            did_you_mean("Upper", ["upper-limb", "lower-limb"]),
-            Some("upper-limb")
-        );
-        assert_eq!(did_you_mean("limb", ["upper-limb", "lower-limb"]), None);
-        assert_eq!(did_you_mean("case", ["case-one", "case-two"]), None);
-        assert_eq!(did_you_mean("up", ["upper-limb"]), None);
+        // The one name a word begins, where only one does (a person's
+        // id only: never in telling a header from data).
+        assert_eq!(did_you_mean("upper", ["upper-limb", "lower-limb"]), None);
+        let limbs = ["upper-limb", "lower-limb"];
+        assert_eq!(did_you_mean_or_begun("upper", &limbs), Some("upper-limb"));
+        assert_eq!(did_you_mean_or_begun("Upper", &limbs), Some("upper-limb"));
+        assert_eq!(did_you_mean_or_begun("limb", &limbs), None);
+        assert_eq!(did_you_mean_or_begun("case", &["case-one", "case-two"]), None);
+        assert_eq!(did_you_mean_or_begun("up", &["upper-limb"]), None);
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub fn session(
             Some(i) => Ok(i),
             None => {
                 let ids: Vec<&str> = rubric.scored_stations().map(|s| s.id.as_str()).collect();
-                let hint = rubric::did_you_mean(id, ids.iter().copied())
+                let hint = rubric::did_you_mean_or_begun(id, &ids)
                     .map(|n| format!("did you mean \"{n}\"? "))
                     .unwrap_or_default();
                 Err(format!(

@@ -1139,7 +1139,12 @@ impl App {
                 // in front of the examiner is asked again.
                 let amended = std::mem::take(&mut self.after_amendment);
                 if let Some(words) = named_words {
-                    self.notice = Some(words);
+                    // After what the submission said (saved, and the
+                    // result), not in its place.
+                    self.notice = Some(match self.notice.take() {
+                        Some(before) => format!("{before}\n{words}"),
+                        None => words,
+                    });
                     Vec::new()
                 } else if same_candidate && confirmed && by_candidate && !amended {
                     self.open_current()

@@ -1624,6 +1624,14 @@ impl ModerateApp {
                     CellModeration::Referred { third: None, .. }
                 )
             })
+            // Not one whose result the exam lead decided.
+            .filter(|e| {
+                !self.matrix.cell(&e.candidate, &e.station).is_some_and(|c| {
+                    c.decided
+                        .iter()
+                        .any(|h| matches!(h.ruling, crate::results::decisions::Ruling::StationResult { .. }))
+                })
+            })
             .count();
         if referred > 0 {
             open.push(format!(
