@@ -774,6 +774,19 @@ fn referral_choice(held: &Held, candidate: &str, station: &str) -> String {
 
 pub type HeldStations = Vec<HeldStation>;
 
+/// What [`incomplete_results`] works out: (results waiting, results
+/// certain without a mark), the stations held back, the components with
+/// no result, each candidate's module row, the count of each result, and
+/// the stations a third marker settled.
+type PartResults = (
+    (usize, usize),
+    HeldStations,
+    Unrecorded,
+    ModuleRows,
+    Tally,
+    ThirdMarked,
+);
+
 /// Stations a referral's third marker settled: candidate, station, and
 /// what the third marker gave beside what the examiners' marks gave.
 pub type ThirdMarked = Vec<(String, String, String)>;
@@ -848,14 +861,7 @@ pub fn incomplete_results(
     m: &Matrix,
     moderation: &Moderation,
     standards: &osce::scoring::Standards,
-) -> (
-    (usize, usize),
-    HeldStations,
-    Unrecorded,
-    ModuleRows,
-    Tally,
-    ThirdMarked,
-) {
+) -> PartResults {
     let outside: Vec<&str> = rubric
         .components
         .iter()
@@ -899,14 +905,7 @@ fn results_of_part(
     standards: &osce::scoring::Standards,
     outside: &[&str],
     part: &[String],
-) -> (
-    (usize, usize),
-    HeldStations,
-    Unrecorded,
-    ModuleRows,
-    Tally,
-    ThirdMarked,
-) {
+) -> PartResults {
     let mut held = Vec::new();
     let mut unrecorded = Unrecorded::new();
     let mut modules = ModuleRows::new();
@@ -1671,13 +1670,6 @@ fn marked_lookalike<'a>(m: &'a Matrix, cohort: &Cohort, marked: &str) -> Option<
         })
 }
 
-/// Whether the exam lead has decided this station's result.
-fn result_decided(cell: &osce::results::gather::Cell) -> bool {
-    cell.decided
-        .iter()
-        .any(|h| matches!(h.ruling, osce::results::decisions::Ruling::StationResult { .. }))
-}
-
 /// Whether a version of the rubric the cohort's sheets set aside were
 /// marked against is not counted by a decision (one counted has only
 /// stations it marks otherwise left: no decision counts those).
@@ -1841,7 +1833,7 @@ pub fn render_problems(
                         CellModeration::Stale { .. }
                         | CellModeration::Conflicting { .. }
                         | CellModeration::Referred { third: None, .. },
-                    ) if result_decided(cell) => {
+                    ) if cell.result_decided() => {
                         continue;
                     }
                     Some(CellModeration::Stale {
@@ -2421,7 +2413,9 @@ pub fn render(
                 let sheets = m
                     .cell(candidate, station)
                     .map_or(&[][..], |c| c.sheets.as_slice());
-                let decided = m.cell(candidate, station).is_some_and(result_decided);
+                let decided = m
+                    .cell(candidate, station)
+                    .is_some_and(osce::results::gather::Cell::result_decided);
                 let agreed = moderation
                     .agreed_mark(cohort, sheets, candidate, station)
                     .is_some();
@@ -2557,7 +2551,9 @@ pub fn render(
             .iter()
             .filter(|((c, s), cm)| {
                 matches!(cm, CellModeration::Referred { third: None, .. })
-                    && !m.cell(c, s).is_some_and(result_decided)
+                    && !m
+                        .cell(c, s)
+                        .is_some_and(osce::results::gather::Cell::result_decided)
             })
             .count();
         match referred {

@@ -197,11 +197,7 @@ pub fn not_final(
         }
         // The exam lead's decision on the station's result settles what
         // moderation left open.
-        if cell
-            .decided
-            .iter()
-            .any(|h| matches!(h.ruling, crate::results::decisions::Ruling::StationResult { .. }))
-        {
+        if cell.result_decided() {
             continue;
         }
         match moderation.cell(cohort, &cell.sheets, candidate, station) {

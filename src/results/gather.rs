@@ -1296,6 +1296,14 @@ impl Cell {
             .iter()
             .any(|h| matches!(h.ruling, crate::results::decisions::Ruling::Absence { .. }))
     }
+
+    /// Whether the exam lead has decided this station's result (`osce
+    /// decide result`): what moderation left open there is settled.
+    pub fn result_decided(&self) -> bool {
+        self.decided
+            .iter()
+            .any(|h| matches!(h.ruling, crate::results::decisions::Ruling::StationResult { .. }))
+    }
 }
 
 /// A sheet opened (the candidate confirmed, the timer perhaps started:

@@ -96,10 +96,12 @@ mod tests {
         assert_eq!(rows[1], "████     ██   ██  ██");
     }
 
-    /// Letters and digits an id may mix are told apart large: the
-    /// examiner confirms the candidate by them.
+    /// No two letters or digits an id may mix have the same large glyph
+    /// (0 and O had): the examiner confirms the candidate by them. How far
+    /// apart two glyphs look (0 and D differ by two corners) is not
+    /// checked.
     #[test]
-    fn no_two_characters_of_an_id_look_alike() {
+    fn no_two_characters_of_an_id_are_drawn_the_same() {
         let chars: Vec<char> = ('0'..='9').chain('A'..='Z').chain(['-', '_', '.']).collect();
         for (i, a) in chars.iter().enumerate() {
             for b in &chars[i + 1..] {

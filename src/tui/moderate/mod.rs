@@ -1626,11 +1626,10 @@ impl ModerateApp {
             })
             // Not one whose result the exam lead decided.
             .filter(|e| {
-                !self.matrix.cell(&e.candidate, &e.station).is_some_and(|c| {
-                    c.decided
-                        .iter()
-                        .any(|h| matches!(h.ruling, crate::results::decisions::Ruling::StationResult { .. }))
-                })
+                !self
+                    .matrix
+                    .cell(&e.candidate, &e.station)
+                    .is_some_and(crate::results::gather::Cell::result_decided)
             })
             .count();
         if referred > 0 {
@@ -1654,11 +1653,10 @@ impl ModerateApp {
             .iter()
             .filter(|e| matches!(self.cell_moderation(e), CellModeration::Conflicting { .. }))
             .filter(|e| {
-                !self.matrix.cell(&e.candidate, &e.station).is_some_and(|c| {
-                    c.decided
-                        .iter()
-                        .any(|h| matches!(h.ruling, crate::results::decisions::Ruling::StationResult { .. }))
-                })
+                !self
+                    .matrix
+                    .cell(&e.candidate, &e.station)
+                    .is_some_and(crate::results::gather::Cell::result_decided)
             })
             .count();
         if differ > 0 {
