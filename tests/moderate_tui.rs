@@ -591,6 +591,128 @@ fn the_report_is_saved_on_close_and_sign_off_needs_it_then_locks() {
     assert_eq!(h.journal().len(), before, "nothing more recorded");
 }
 
+/// The report as it was being typed outlives a crash: drafts are written
+/// at most once a second while the box is open, the box opens on the
+/// draft after a restart and says it is not saved, and sign-off waits for
+/// it to be saved.
+#[test]
+fn the_report_being_typed_survives_a_crash() {
+    use std::time::Duration;
+    let drafts = |h: &H| -> Vec<String> {
+        h.journal()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::ModerationReportDraft { text } => Some(text),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut h = practical();
+    h.key(KeyCode::Char('R'));
+    h.act(Action::Tick(Duration::from_millis(100)));
+    assert!(drafts(&h).is_empty(), "nothing typed, nothing drafted");
+    h.typed("Sampled 25%.");
+    h.act(Action::Tick(Duration::from_millis(200)));
+    assert_eq!(drafts(&h), ["Sampled 25%."]);
+    h.typed(" Marking consistent");
+    h.act(Action::Tick(Duration::from_millis(700)));
+    assert_eq!(drafts(&h).len(), 1, "at most one draft a second");
+    h.act(Action::Tick(Duration::from_millis(1300)));
+    assert_eq!(drafts(&h), ["Sampled 25%.", "Sampled 25%. Marking consistent"]);
+    assert!(
+        !h.journal()
+            .iter()
+            .any(|e| matches!(e, Event::ModerationReport { .. })),
+        "a draft is not the report"
+    );
+
+    // The window is killed; moderate is opened again.
+    let dir = std::mem::replace(&mut h.dir, Dir::new("mod-tui-spare"));
+    drop(h);
+    let mut h = open_all(dir, PRACTICAL, "EA1");
+    // The exam lead is told too.
+    let sessions = h.sessions();
+    let (_, status) = run_osce(&[
+        "status",
+        PRACTICAL,
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        status.contains("EA1 on ea-laptop: ")
+            && status.contains("not signed off; the report has changes typed but not saved"),
+        "{status}"
+    );
+    decide_the_sample(&mut h);
+    h.key(KeyCode::Char('S'));
+    let (_, open_items) = h.app.sign_off_summary();
+    assert!(
+        open_items.iter().any(|o| o.contains("typed but not saved")),
+        "{open_items:?}"
+    );
+    h.key(KeyCode::Enter);
+    assert!(!h.app.signed_off(), "not signed off over an unsaved report");
+    assert!(
+        h.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("not saved"))
+    );
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('R'));
+    let Screen::Report(editor) = &h.app.screen else {
+        panic!("the report box is open")
+    };
+    assert_eq!(editor.text.lines().join("\n"), "Sampled 25%. Marking consistent");
+    let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(notice.starts_with("Not saved yet"), "{notice}");
+    h.typed(".");
+    h.key(KeyCode::Esc);
+    assert!(h.journal().iter().any(
+        |e| matches!(e, Event::ModerationReport { text } if text == "Sampled 25%. Marking consistent.")
+    ));
+    assert_eq!(h.app.own().report_draft, None);
+    h.key(KeyCode::Char('S'));
+    h.key(KeyCode::Enter);
+    assert!(h.app.signed_off());
+
+    // Opened again after the sign-off: no draft is offered.
+    let dir = std::mem::replace(&mut h.dir, Dir::new("mod-tui-spare"));
+    drop(h);
+    let h = open(dir, PRACTICAL, "EA1");
+    assert_eq!(h.app.own().report_draft, None);
+}
+
+/// Changes typed and then taken out leave no draft behind: closing the box
+/// withdraws the one written while they were there.
+#[test]
+fn a_draft_taken_back_out_is_withdrawn() {
+    use std::time::Duration;
+    let mut h = practical();
+    h.key(KeyCode::Char('R'));
+    h.typed("Fine.");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('R'));
+    h.typed("!!");
+    h.act(Action::Tick(Duration::from_secs(5)));
+    assert_eq!(h.app.own().report_draft.as_deref(), Some("Fine.!!"));
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Esc);
+    assert!(
+        h.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text == "Report unchanged.")
+    );
+    assert_eq!(h.app.own().report_draft, None);
+    let dir = std::mem::replace(&mut h.dir, Dir::new("mod-tui-spare"));
+    drop(h);
+    let h = open(dir, PRACTICAL, "EA1");
+    assert_eq!(h.app.own().report_draft, None);
+    assert_eq!(h.app.own().report, "Fine.");
+}
+
 #[test]
 fn reopening_picks_up_the_decisions_already_made() {
     let mut h = practical();

@@ -1192,6 +1192,9 @@ fn sample_events() -> Vec<Event> {
         Event::ModerationReport {
             text: "Sampled 10% and every fail; marking consistent.".into(),
         },
+        Event::ModerationReportDraft {
+            text: "Sampled 10% and every fail; marking consis".into(),
+        },
         Event::SignedOff {
             summary: "12 sheets: 10 agreed, 1 disagreed, 1 referred to a third marker".into(),
         },

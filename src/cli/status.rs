@@ -2786,6 +2786,10 @@ fn moderation_section(
         let signed = match &log.signed_off {
             Some((time, _)) => format!("signed off {}", osce::results::audit::fmt_time(time)),
             None if log.nothing_to_sign_off() => "nothing to sign off".to_string(),
+            None if log.report_draft.is_some() => {
+                "not signed off; the report has changes typed but not saved (osce moderate opens them)"
+                    .to_string()
+            }
             None => "not signed off".to_string(),
         };
         let _ = writeln!(

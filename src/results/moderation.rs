@@ -100,6 +100,9 @@ pub struct AssessorLog {
     pub agreed: Vec<AgreedMark>,
     pub report: String,
     pub report_time: Option<DateTime<Utc>>,
+    /// The report as it was last being typed, where that differs from the
+    /// saved report: what a crash or a closed window left unsaved.
+    pub report_draft: Option<String>,
     /// When it was signed off, and the summary recorded then.
     pub signed_off: Option<(DateTime<Utc>, String)>,
     pub records: usize,
@@ -180,6 +183,10 @@ impl AssessorLog {
             Event::ModerationReport { text } => {
                 self.report.clone_from(text);
                 self.report_time = Some(r.time);
+                self.report_draft = None;
+            }
+            Event::ModerationReportDraft { text } => {
+                self.report_draft = (*text != self.report).then(|| text.clone());
             }
             Event::SignedOff { summary } => self.signed_off = Some((r.time, summary.clone())),
             _ => {}
@@ -210,7 +217,10 @@ impl AssessorLog {
     /// no sign-off. Agreed marks the markers reached, recorded by whoever
     /// records them (the exam lead, say), are not moderation.
     pub fn nothing_to_sign_off(&self) -> bool {
-        self.current().is_empty() && self.report.trim().is_empty() && self.signed_off.is_none()
+        self.current().is_empty()
+            && self.report.trim().is_empty()
+            && self.report_draft.is_none()
+            && self.signed_off.is_none()
     }
 
     /// The decisions in effect, one per candidate × station (none on a
@@ -409,6 +419,7 @@ fn moderation_words(event: &Event) -> Option<String> {
             crate::scoring::fmt_marks(*score)
         ),
         Event::ModerationReport { .. } => "the moderation report".to_string(),
+        Event::ModerationReportDraft { .. } => "a draft of the moderation report, never saved".to_string(),
         Event::SignedOff { .. } => "the sign-off".to_string(),
         _ => return None,
     })

@@ -283,6 +283,12 @@ pub enum Event {
     /// The assessor's overall moderation report: the whole text after the
     /// edit.
     ModerationReport { text: String },
+    /// The overall report as it is being typed, not saved yet: written at
+    /// most once a second while the report box is open, so that a crash
+    /// loses at most the last second of typing. Never the report until a
+    /// `moderation_report` record saves it; a draft equal to the saved
+    /// report withdraws the draft.
+    ModerationReportDraft { text: String },
     /// The assessor signed the moderation off; nothing more may be added to
     /// this journal. `summary` repeats the counts in words.
     SignedOff { summary: String },
@@ -356,6 +362,7 @@ impl Event {
             Event::Moderated { .. }
                 | Event::AgreedMark { .. }
                 | Event::ModerationReport { .. }
+                | Event::ModerationReportDraft { .. }
                 | Event::SignedOff { .. }
         )
     }

@@ -415,6 +415,7 @@ impl SheetState {
             Event::Moderated { .. }
             | Event::AgreedMark { .. }
             | Event::ModerationReport { .. }
+            | Event::ModerationReportDraft { .. }
             | Event::SignedOff { .. } => {}
         }
     }

@@ -295,8 +295,20 @@ pub enum Screen {
     /// Jump to a candidate: their id, typed.
     Jump(Box<TextArea<'static>>),
     Agreed(Box<AgreedForm>),
-    Report(Box<TextArea<'static>>),
+    Report(Box<ReportEditor>),
     SignOff,
+}
+
+/// The overall report being written, and the draft last written of it.
+#[derive(Debug)]
+pub struct ReportEditor {
+    pub text: TextArea<'static>,
+    /// The text last written as a draft (or as opened): a tick writes a
+    /// draft once the box holds something else. `None` after a draft
+    /// failed to save, so that the next tick tries again.
+    drafted: Option<String>,
+    /// When a draft was last written (the loop's clock).
+    drafted_at: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -337,6 +349,9 @@ pub enum Action {
         width: u16,
         height: u16,
     },
+    /// The loop's clock (monotonic, from its start), while the report box
+    /// is open: time to write a draft of it.
+    Tick(std::time::Duration),
 }
 
 /// A message under the header: what was just saved, or what went wrong.
@@ -588,6 +603,10 @@ impl ModerateApp {
             Reply::Recorded(record) => {
                 let own = self.own;
                 self.moderation.logs[own].apply(&record);
+                // A draft changes nothing shown but the report's own words.
+                if matches!(record.event, Event::ModerationReportDraft { .. }) && pending.is_none() {
+                    return std::mem::take(&mut self.effects);
+                }
                 if let Some(p) = pending {
                     self.say(p.saved);
                 }
@@ -606,6 +625,12 @@ impl ModerateApp {
             }
             Reply::NotRecorded(why) => {
                 self.warn(format!("NOT SAVED: {why}"));
+                // A draft that could not be written is tried again.
+                if pending.is_none()
+                    && let Screen::Report(editor) = &mut self.screen
+                {
+                    editor.drafted = None;
+                }
                 back(self, pending);
             }
             Reply::Changed {
@@ -908,6 +933,12 @@ impl ModerateApp {
             self.height = height;
             return;
         }
+        // Drafts are written whatever else is shown (help, a terminal too
+        // small to draw in).
+        if let Action::Tick(now) = action {
+            self.draft_report(now);
+            return;
+        }
         if matches!(action, Action::Quit)
             && !matches!(
                 self.screen,
@@ -943,7 +974,7 @@ impl ModerateApp {
             Screen::AgreeNote(text) => self.on_agree_note(text, action),
             Screen::Jump(text) => self.on_jump(text, action),
             Screen::Agreed(form) => self.on_agreed(form, action),
-            Screen::Report(text) => self.on_report(text, action),
+            Screen::Report(editor) => self.on_report(editor, action),
             Screen::SignOff => self.on_sign_off(action),
         };
     }
@@ -1048,10 +1079,22 @@ impl ModerateApp {
                 if self.locked() {
                     return here;
                 }
-                Screen::Report(Box::new(crate::tui::textbox::text_box(
-                    "The overall moderation report: what was sampled, what was found, any advice to the exam board",
-                    &self.own().report,
-                )))
+                // A draft left by a crash or a closed window is taken up
+                // where it stopped, and said to be unsaved.
+                let draft = self.own().report_draft.clone();
+                if draft.is_some() {
+                    self.say("Not saved yet: the report as typed when moderate last stopped. Esc saves it.");
+                }
+                let text = draft.unwrap_or_else(|| self.own().report.clone());
+                Screen::Report(Box::new(ReportEditor {
+                    text: crate::tui::textbox::text_box(
+                        "The overall moderation report: what was sampled, what was found, any advice to the exam \
+                         board",
+                        &text,
+                    ),
+                    drafted: Some(text),
+                    drafted_at: None,
+                }))
             }
             Action::SignOff => {
                 if self.locked() {
@@ -1415,18 +1458,26 @@ impl ModerateApp {
         Screen::Agreed(form)
     }
 
-    fn on_report(&mut self, mut text: Box<TextArea<'static>>, action: Action) -> Screen {
+    fn on_report(&mut self, mut editor: Box<ReportEditor>, action: Action) -> Screen {
         match action {
             Action::Text(input) => {
-                text.input(input);
+                editor.text.input(input);
             }
             Action::Paste(p) => {
-                text.insert_str(p);
+                editor.text.insert_str(p);
             }
             // Nothing typed is thrown away: closing saves, as comments do.
             Action::Save | Action::Back => {
-                let report = text_of(&text);
+                let report = text_of(&editor.text);
                 if report == self.own().report {
+                    // A draft written while it differed is withdrawn: a
+                    // draft equal to the report.
+                    if self.own().report_draft.is_some() {
+                        self.effects.push(Effect::Record {
+                            event: Event::ModerationReportDraft { text: report },
+                            check: None,
+                        });
+                    }
                     self.say("Report unchanged.");
                     return Screen::List;
                 }
@@ -1435,13 +1486,40 @@ impl ModerateApp {
                     Event::ModerationReport { text: report },
                     None,
                     saved,
-                    Screen::Report(text),
+                    Screen::Report(editor),
                     Screen::List,
                 );
             }
             _ => {}
         }
-        Screen::Report(text)
+        Screen::Report(editor)
+    }
+
+    /// While the report box is open: a draft of the report once it differs
+    /// from the draft last written, at most once every
+    /// [`crate::tui::marking::DRAFT_EVERY`], so that a crash or a closed
+    /// window loses at most the last second of typing.
+    fn draft_report(&mut self, now: std::time::Duration) {
+        let Screen::Report(editor) = &mut self.screen else {
+            return;
+        };
+        if self.pending.is_some()
+            || editor
+                .drafted_at
+                .is_some_and(|at| now.saturating_sub(at) < crate::tui::marking::DRAFT_EVERY)
+        {
+            return;
+        }
+        let text = text_of(&editor.text);
+        if editor.drafted.as_ref() == Some(&text) {
+            return;
+        }
+        editor.drafted = Some(text.clone());
+        editor.drafted_at = Some(now);
+        self.effects.push(Effect::Record {
+            event: Event::ModerationReportDraft { text },
+            check: None,
+        });
     }
 
     /// "12 sheets: 9 agreed, 2 disagreed, 1 referred to a third marker",
@@ -1545,7 +1623,12 @@ impl ModerateApp {
     pub fn sign_off_summary(&self) -> (String, Vec<String>) {
         let own = self.own();
         let mut open = Vec::new();
-        if own.report.trim().is_empty() {
+        if own.report_draft.is_some() {
+            open.push(
+                "The moderation report has changes typed but not saved (press R to see them, then esc to save)."
+                    .to_string(),
+            );
+        } else if own.report.trim().is_empty() {
             open.push("There is no moderation report yet (press R to write it).".to_string());
         }
         let undecided_sample = self.undecided_sample();
@@ -1730,6 +1813,11 @@ impl ModerateApp {
                 if yours == 1 { "it" } else { "them" }
             ));
         }
+        if self.own().report_draft.is_some() {
+            return Some(
+                "Save the report first: it has changes typed but not saved (R, then esc).".to_string(),
+            );
+        }
         if self.own().report.trim().is_empty() {
             return Some("Write the moderation report (R) before signing off.".to_string());
         }
@@ -1806,6 +1894,10 @@ impl crate::tui::screen::Screen for ModerateApp {
 
     fn reply(&mut self, reply: Reply) -> Vec<Effect> {
         ModerateApp::reply(self, reply)
+    }
+
+    fn tick(&self, now: std::time::Duration, _wall: chrono::DateTime<Utc>) -> Option<Action> {
+        matches!(self.screen, Screen::Report(_)).then_some(Action::Tick(now))
     }
 
     fn view(&self, frame: &mut ratatui::Frame, theme: &crate::tui::theme::Theme) {

@@ -59,7 +59,7 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
             render_list(app, frame, body, theme);
             sign_off(app, frame, body, theme);
         }
-        Screen::Report(text) => {
+        Screen::Report(editor) => {
             render_list(app, frame, body, theme);
             let inner = modal(
                 frame,
@@ -68,7 +68,7 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
                 body.width.saturating_sub(8),
                 body.height.saturating_sub(2),
             );
-            frame.render_widget(&**text, inner);
+            frame.render_widget(&editor.text, inner);
         }
         Screen::Sheet => render_sheet(app, frame, body, theme),
         Screen::Disagree(form) => {
