@@ -1002,13 +1002,15 @@ fn after_the_named_station_the_next_one_waits_for_enter() {
     let notice = h.app.notice.clone().unwrap_or_default();
     assert!(
         notice.starts_with("Submitted and saved: C001 at Knee")
-            && notice.contains("\nC001's sheet at Knee is submitted: the station you named")
+            && notice.contains(" C001's sheet at Knee is submitted: the station you named")
             && notice.contains("Press enter to mark C001 at Ankle and foot next"),
         "{notice}"
     );
+    // On the screen, the two apart (a line's break is no space there).
     let screen = h.render(120, 40);
     assert!(
-        screen.contains("C001's sheet at Knee is submitted: the station you named"),
+        screen.contains(" C001's sheet at Knee is submitted: the station you named")
+            && !screen.contains(".C001's sheet"),
         "{screen}"
     );
     let (r, _) = load(Path::new(rubric)).expect("valid");

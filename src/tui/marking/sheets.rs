@@ -1057,7 +1057,7 @@ impl App {
                 // warning), not in its place.
                 Some(words) => {
                     self.notice = Some(match self.notice.take() {
-                        Some(before) => format!("{before}\n{words}"),
+                        Some(before) => format!("{before} {words}"),
                         None => words,
                     })
                 }
@@ -1142,7 +1142,7 @@ impl App {
                     // After what the submission said (saved, and the
                     // result), not in its place.
                     self.notice = Some(match self.notice.take() {
-                        Some(before) => format!("{before}\n{words}"),
+                        Some(before) => format!("{before} {words}"),
                         None => words,
                     });
                     Vec::new()
