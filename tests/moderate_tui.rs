@@ -1424,6 +1424,18 @@ fn assessors_who_differ_are_said_as_such_at_the_sign_off() {
     let dir = Dir::new("mod-tui-differ");
     let s = dir.sub("s");
     markers_apart(&s);
+    // The markers' agreed mark first: until it is in, there is no result to
+    // agree or disagree with.
+    let mut lead = open_all(dir, FCA, "LEAD");
+    lead.key(KeyCode::Char('m'));
+    lead.typed("7");
+    lead.key(KeyCode::Tab);
+    lead.typed("E01 and E02, by phone");
+    lead.key(KeyCode::Enter);
+    lead.typed("p");
+    lead.key(KeyCode::Enter);
+    assert!(matches!(lead.app.screen, Screen::Sheet), "{:?}", lead.app.notice);
+    let dir = lead.dir;
     let mut first = open_all(dir, FCA, "EA1");
     let entries: Vec<(String, String)> = first
         .app
@@ -1539,6 +1551,87 @@ fn a_station_waiting_for_an_agreed_mark_is_in_the_sample_and_open_at_sign_off() 
     );
     let (_, open) = h.app.sign_off_summary();
     assert!(open.iter().any(|l| l.contains("agreed mark")), "{open:?}");
+}
+
+/// A double-marked station whose markers differ by more than the
+/// threshold has no result until the third marker's sheet is in: an
+/// assessor's "agree" there agreed with nothing, and once the third sheet
+/// came the decision read as made on a sheet changed since, blocking the
+/// result for the exam lead. Agree and disagree are refused until the
+/// result is in, saying what it waits for; a referral is not.
+#[test]
+fn a_station_with_no_result_yet_cannot_be_agreed_with() {
+    let dir = Dir::new("mod-tui-no-result");
+    let s = dir.sub("s");
+    sheet(&s, OSCE, "shoulder", "C001", "E01@lap1", Marks::Top, true, 5);
+    sheet(
+        &s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(6),
+        true,
+        6,
+    );
+    let mut h = open_all(dir, OSCE, "EA1");
+    h.select("C001", "shoulder");
+    let e = h.app.current().expect("C001 at shoulder").clone();
+    assert_eq!(
+        e.internal.outcome,
+        osce::scoring::StationOutcome::Incomplete,
+        "{e:?}"
+    );
+    for key in ['a', 'd', 'A'] {
+        h.key(KeyCode::Char(key));
+        assert!(matches!(h.app.screen, Screen::List), "{key}: no form opens");
+        let notice = h.app.notice.clone().expect("said why");
+        assert!(
+            notice.error
+                && notice
+                    .text
+                    .contains("C001 at shoulder has no result yet to agree or disagree with")
+                && notice.text.contains("third marker's sheet"),
+            "{key}: {notice:?}"
+        );
+    }
+    assert!(decisions(&h.journal()).is_empty(), "nothing recorded");
+    h.key(KeyCode::Char('S'));
+    let (_, open_items) = h.app.sign_off_summary();
+    assert!(
+        open_items
+            .iter()
+            .any(|o| o.contains("1 sheet of them has no result yet")),
+        "{open_items:?}"
+    );
+    h.key(KeyCode::Esc);
+    // A referral is still the assessor's to make.
+    h.key(KeyCode::Char('r'));
+    assert!(matches!(h.app.screen, Screen::Refer(_)));
+    h.key(KeyCode::Esc);
+
+    // The third marker's sheet comes in: the station has its result, and
+    // the assessor's agreement with it holds.
+    sheet(
+        &h.sessions(),
+        OSCE,
+        "shoulder",
+        "C001",
+        "E03@lap3",
+        Marks::Top,
+        true,
+        9,
+    );
+    h.act(Action::Reload);
+    h.select("C001", "shoulder");
+    h.key(KeyCode::Char('a'));
+    assert_eq!(decisions(&h.journal()).len(), 1, "{:?}", h.app.notice);
+    let sessions = h.sessions();
+    let (_, status) = run_osce(&["status", OSCE, "--sessions", sessions.to_str().expect("utf-8")]);
+    assert!(
+        status.contains("C001       ✓ 3× M ") && !status.contains("changed after"),
+        "{status}"
+    );
 }
 
 /// A second assessor brought in on one sheet (or assessors sharing the

@@ -218,6 +218,10 @@ pub struct Entry {
     pub flags: Vec<String>,
     /// A double-marked station waiting for an agreed mark.
     pub needs_agreed_mark: bool,
+    /// What the station's result waits for, in words, where the marks
+    /// give none yet because a marker's sheet or their reconciliation is
+    /// still to come: there is nothing yet to agree or disagree with.
+    pub no_result_yet: Option<&'static str>,
     pub in_sample: bool,
 }
 
@@ -731,6 +735,25 @@ impl ModerateApp {
                 let needs_agreed_mark = detail.over_threshold
                     && self.rubric.double_marking.reconcile == Reconcile::AgreedMark
                     && cell.sheets.len() >= 2;
+                let no_result_yet = if internal.outcome != StationOutcome::Incomplete {
+                    None
+                } else if !detail.unsubmitted.is_empty() {
+                    Some("another marker's sheet there is begun and not submitted yet; decide once it is")
+                } else if crate::results::reconcile::awaiting_reconciliation(&self.rubric, detail, false) {
+                    Some(match self.rubric.double_marking.reconcile {
+                        Reconcile::AgreedMark => {
+                            "its two markers differ by more than the threshold and their agreed mark is not \
+                             recorded (m records it); decide once it is"
+                        }
+                        _ => {
+                            "its two markers differ by more than the threshold, which a third marker's sheet \
+                             settles; decide once that sheet is in (r refers it to a third marker, if none is \
+                             arranged)"
+                        }
+                    })
+                } else {
+                    None
+                };
                 entries.push(Entry {
                     candidate: c.candidate.clone(),
                     name: c.name.clone(),
@@ -743,6 +766,7 @@ impl ModerateApp {
                     near,
                     flags,
                     needs_agreed_mark,
+                    no_result_yet,
                     in_sample: false,
                 });
             }
@@ -1013,18 +1037,24 @@ impl ModerateApp {
             }
             Action::Jump => Screen::Jump(Box::new(text_area("candidate id"))),
             Action::AgreeNote => {
-                if self.locked() || self.current().is_none() {
+                if self.locked() {
                     return here;
+                }
+                match self.current().cloned() {
+                    Some(e) if !self.no_result_yet(&e) => {}
+                    _ => return here,
                 }
                 Screen::AgreeNote(Box::new(text_area(
                     "A comment for the exam board (e.g. what the images show)",
                 )))
             }
             Action::Disagree | Action::Refer | Action::AgreedMark => {
-                let Some(e) = self.current() else { return here };
+                let Some(e) = self.current().cloned() else {
+                    return here;
+                };
                 let outcome = e.internal.outcome;
                 let needs_agreed_mark = e.needs_agreed_mark;
-                if self.locked() {
+                if self.locked() || (action == Action::Disagree && self.no_result_yet(&e)) {
                     return here;
                 }
                 match action {
@@ -1163,6 +1193,9 @@ impl ModerateApp {
         let Some(e) = self.current().cloned() else {
             return back;
         };
+        if decision != Decision::Refer && self.no_result_yet(&e) {
+            return back;
+        }
         let sheets = seen(&self.cohort, &e.sheets);
         if crate::results::moderation::marked_by(&sheets, &self.assessor) {
             self.warn(format!(
@@ -1206,6 +1239,21 @@ impl ModerateApp {
         let saved = format!("{} at {}: {what} — saved ✓", e.candidate, e.station);
         let check = self.check_of(&e);
         self.request(event, Some(check), saved, back, next)
+    }
+
+    /// Whether the entry's marks give no result yet to agree or disagree
+    /// with (a marker's sheet or their reconciliation still to come), said
+    /// as such: an agreement with no result would count for none, and turn
+    /// into a decision to review once the result came.
+    fn no_result_yet(&mut self, e: &Entry) -> bool {
+        let Some(why) = e.no_result_yet else {
+            return false;
+        };
+        self.warn(format!(
+            "{} at {} has no result yet to agree or disagree with: {why}.",
+            e.candidate, e.station
+        ));
+        true
     }
 
     /// Esc in a form: whether it leaves (saying `cancelled`). With text
@@ -1645,6 +1693,20 @@ impl ModerateApp {
                 "{} no decision from you or another assessor. {sample}",
                 self.undecided_sample_words()
             ));
+            let no_result = self
+                .undecided_sample_entries()
+                .filter(|e| e.no_result_yet.is_some())
+                .count();
+            if no_result > 0 {
+                open.push(format!(
+                    "{} of them {} no result yet to decide on: another marker's sheet, a third marker's sheet or \
+                     the markers' agreed mark is still to come (the sheet view says which). Decide {} once {} in.",
+                    plural(no_result, "sheet", "sheets"),
+                    if no_result == 1 { "has" } else { "have" },
+                    if no_result == 1 { "it" } else { "them" },
+                    if no_result == 1 { "it is" } else { "they are" },
+                ));
+            }
         }
         let yours = self.own_sheets_unmoderated();
         if yours > 0 {
