@@ -1596,6 +1596,12 @@ fn a_station_with_no_result_yet_cannot_be_agreed_with() {
         );
     }
     assert!(decisions(&h.journal()).is_empty(), "nothing recorded");
+    // Said whole at 80 columns, on the rows it needs.
+    let screen = h.render(80, 24).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        screen.contains("C001 at shoulder has no result yet") && screen.contains("if none is arranged)."),
+        "{screen}"
+    );
     h.key(KeyCode::Char('S'));
     let (_, open_items) = h.app.sign_off_summary();
     assert!(
@@ -1632,6 +1638,107 @@ fn a_station_with_no_result_yet_cannot_be_agreed_with() {
         status.contains("C001       ✓ 3× M ") && !status.contains("changed after"),
         "{status}"
     );
+}
+
+/// A long sheet (three markers' sheets, lines that wrap at 80 columns) is
+/// read to its end at 80 × 24: scrolling counted lines, not the rows they
+/// wrap to, and stopped short of the third sheet and the moderation. Down
+/// stops at the end, so that up moves at once.
+#[test]
+fn a_long_sheet_scrolls_to_its_end_at_80_columns() {
+    let dir = Dir::new("mod-tui-long-sheet");
+    let s = dir.sub("s");
+    sheet(&s, OSCE, "shoulder", "C001", "E01@lap1", Marks::Top, true, 5);
+    sheet(
+        &s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(6),
+        true,
+        6,
+    );
+    sheet(
+        &s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E03@lap3",
+        Marks::LoseFirst(1),
+        true,
+        9,
+    );
+    let mut h = open_all(dir, OSCE, "EA1");
+    h.select("C001", "shoulder");
+    h.key(KeyCode::Char('a'));
+    h.select("C001", "shoulder");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.screen, Screen::Sheet));
+    let tall = h.render(80, 400);
+    let last = tall
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.contains("esc list"))
+        .expect("a last line")
+        .to_string();
+    assert!(tall.contains("Moderation"), "{tall}");
+    let mut screen = h.render(80, 24);
+    for _ in 0..200 {
+        h.key(KeyCode::Down);
+        screen = h.render(80, 24);
+    }
+    assert!(screen.contains(&last), "{last:?} not reached:\n{screen}");
+    let at_end = h.app.scroll;
+    h.key(KeyCode::Up);
+    assert_eq!(h.app.scroll, at_end - 1, "up moves at once");
+}
+
+/// At 80 × 24 the sign-off's warning that it locks the moderation is
+/// whole, however much is still open; what is open scrolls.
+#[test]
+fn the_sign_off_says_it_locks_at_80_by_24() {
+    let dir = Dir::new("mod-tui-sign-off-80");
+    let s = dir.sub("s");
+    sheet(&s, OSCE, "shoulder", "C001", "E01@lap1", Marks::Top, true, 5);
+    sheet(
+        &s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(6),
+        true,
+        6,
+    );
+    sheet(&s, OSCE, "knee", "C001", "E02@lap2", Marks::LoseFirst(6), true, 7);
+    sheet(&s, OSCE, "knee", "C002", "EA1@lap2", Marks::LoseFirst(6), true, 8);
+    let mut h = open_all(dir, OSCE, "EA1");
+    h.key(KeyCode::Char('S'));
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Signing off locks this moderation: no decision, agreed mark or report")
+            && screen.contains("change can be added after it."),
+        "{screen}"
+    );
+    let footer = screen.lines().last().unwrap_or_default().to_string();
+    assert!(footer.contains("↑↓ scroll"), "{footer}");
+    let (_, open_items) = h.app.sign_off_summary();
+    assert!(open_items.len() >= 3, "{open_items:?}");
+    let last_words = "the exam lead's once you have signed off).";
+    let mut seen = screen.replace('\n', " ").contains(last_words);
+    for _ in 0..30 {
+        h.key(KeyCode::Down);
+        let screen = h.render(80, 24);
+        seen |= screen
+            .replace('│', "")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains(last_words);
+        assert!(screen.contains("change can be added after it."), "{screen}");
+    }
+    assert!(seen, "the last item open is reached: {}", h.render(80, 24));
 }
 
 /// A second assessor brought in on one sheet (or assessors sharing the

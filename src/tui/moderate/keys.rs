@@ -294,6 +294,22 @@ pub fn bindings() -> &'static [Binding] {
             ),
             b(
                 &[SignOff],
+                &[Key::Up, Key::Char('k')],
+                "↑/k",
+                "scroll up (where what is open does not fit)",
+                Some(("↑↓", "scroll")),
+                Action::Up,
+            ),
+            b(
+                &[SignOff],
+                &[Key::Down, Key::Char('j')],
+                "↓/j",
+                "scroll down",
+                None,
+                Action::Down,
+            ),
+            b(
+                &[SignOff],
                 &[Key::Enter],
                 "enter",
                 "sign off and lock",

@@ -394,6 +394,9 @@ pub struct ModerateApp {
     /// Index into `visible`.
     pub selected: usize,
     pub scroll: u16,
+    /// The furthest the open sheet (or the sign-off) scrolls, as last
+    /// drawn: scrolling stops there, so that the way back up starts at once.
+    pub scroll_limit: std::cell::Cell<u16>,
     pub screen: Screen,
     pub notice: Option<Notice>,
     pub help: bool,
@@ -470,6 +473,7 @@ impl ModerateApp {
             visible: Vec::new(),
             selected: 0,
             scroll: 0,
+            scroll_limit: std::cell::Cell::new(u16::MAX),
             screen: Screen::List,
             notice: None,
             discard_armed: false,
@@ -1130,6 +1134,7 @@ impl ModerateApp {
                 if self.locked() {
                     return here;
                 }
+                self.scroll = 0;
                 Screen::SignOff
             }
             Action::Help => {
@@ -1163,9 +1168,9 @@ impl ModerateApp {
     fn on_sheet(&mut self, action: Action) -> Screen {
         match action {
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
-            Action::Down => self.scroll = self.scroll.saturating_add(1),
+            Action::Down => self.scroll_down(1),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(self.height / 2),
-            Action::PageDown => self.scroll = self.scroll.saturating_add(self.height / 2),
+            Action::PageDown => self.scroll_down(self.height / 2),
             Action::NextSheet => self.move_by(1),
             Action::PrevSheet => self.move_by(-1),
             Action::Back => {
@@ -1893,8 +1898,22 @@ impl ModerateApp {
         None
     }
 
+    /// Scrolls the open sheet (or the sign-off) down, no further than its
+    /// end as last drawn.
+    fn scroll_down(&mut self, rows: u16) {
+        self.scroll = self.scroll.saturating_add(rows).min(self.scroll_limit.get());
+    }
+
     fn on_sign_off(&mut self, action: Action) -> Screen {
         match action {
+            Action::Up => {
+                self.scroll = self.scroll.saturating_sub(1);
+                Screen::SignOff
+            }
+            Action::Down => {
+                self.scroll_down(1);
+                Screen::SignOff
+            }
             Action::Back => {
                 self.say("Not signed off.");
                 Screen::List

@@ -30,11 +30,20 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
     if let Some(alarm) = app.alarm() {
         area = crate::tui::marking::view::banner(frame, area, alarm, "DECISIONS", theme);
     }
-    // A notice line each (the warnings the screen opened with), at most 3.
-    let notice = app
-        .notice
-        .as_ref()
-        .map_or(0, |n| n.text.lines().count().clamp(1, 3) as u16);
+    // The notice (what was saved, why nothing was, the warnings the screen
+    // opened with) wrapped whole, on at most four rows.
+    let notice_text = app.notice.as_ref().map(|n| {
+        let style = if n.error { theme.danger() } else { theme.ok() };
+        let lines: Vec<Line> = n
+            .text
+            .lines()
+            .map(|l| Line::styled(l.to_string(), style))
+            .collect();
+        Paragraph::new(lines).wrap(Wrap { trim: true })
+    });
+    let notice = notice_text.as_ref().map_or(0, |p| {
+        u16::try_from(p.line_count(area.width).clamp(1, 4)).unwrap_or(4)
+    });
     let [header, notice_area, body, footer] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(notice),
@@ -43,15 +52,8 @@ pub fn render(app: &ModerateApp, frame: &mut Frame, theme: &Theme) {
     ])
     .areas(area);
     render_header(app, frame, header, theme);
-    if let Some(n) = &app.notice {
-        let style = if n.error { theme.danger() } else { theme.ok() };
-        let lines: Vec<Line> = n
-            .text
-            .lines()
-            .take(3)
-            .map(|l| Line::styled(fit(l, usize::from(area.width)), style))
-            .collect();
-        frame.render_widget(Paragraph::new(lines), notice_area);
+    if let Some(paragraph) = notice_text {
+        frame.render_widget(paragraph, notice_area);
     }
     match &app.screen {
         Screen::List => render_list(app, frame, body, theme),
@@ -684,33 +686,24 @@ fn render_sheet(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme)
         app.selected + 1,
         app.visible.len()
     ));
-    let max_scroll = (lines.len() as u16).saturating_sub(area.height.saturating_sub(2));
-    frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((app.scroll.min(max_scroll), 0)),
-        area,
-    );
+    let paragraph = Paragraph::new(Text::from(lines))
+        .block(block)
+        .wrap(Wrap { trim: false });
+    // The rows the sheet takes as wrapped at this width, not its lines: a
+    // sheet's end is reached at 80 columns too.
+    let max_scroll = rows_over(paragraph.line_count(area.width), area.height);
+    app.scroll_limit.set(max_scroll);
+    frame.render_widget(paragraph.scroll((app.scroll.min(max_scroll), 0)), area);
+}
+
+/// How far `rows` must scroll to show their last in `height` rows.
+fn rows_over(rows: usize, height: u16) -> u16 {
+    u16::try_from(rows.saturating_sub(usize::from(height))).unwrap_or(u16::MAX)
 }
 
 fn sign_off(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
     let (summary, open) = app.sign_off_summary();
     let note = app.sign_off_note();
-    let inner = modal(
-        frame,
-        area,
-        "Sign off",
-        76,
-        // Each item as it wraps in the box (about 70 columns), and a row
-        // between.
-        (10 + open
-            .iter()
-            .chain(&note)
-            .map(|o| 1 + o.chars().count().div_ceil(70))
-            .sum::<usize>() as u16)
-            .min(area.height),
-    );
     let mut lines = vec![
         Line::from(format!("You have decided on {summary}.")),
         Line::from(""),
@@ -727,12 +720,36 @@ fn sign_off(app: &ModerateApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         lines.push(Line::from(""));
         lines.push(Line::from(format!("Note: {note}")));
     }
-    lines.push(Line::from(""));
-    lines.push(Line::styled(
+    // What signing off does is always in sight, below what is open (which
+    // scrolls where it does not fit).
+    let lock = Paragraph::new(Line::styled(
         "Signing off locks this moderation: no decision, agreed mark or report change can be added after it.",
         theme.strong(),
-    ));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    ))
+    .wrap(Wrap { trim: true });
+    let body = Paragraph::new(lines).wrap(Wrap { trim: true });
+    let width = 76.min(area.width);
+    let inside = width.saturating_sub(2);
+    let (body_rows, lock_rows) = (body.line_count(inside), lock.line_count(inside));
+    let wanted = body_rows + 1 + lock_rows + 2;
+    let inner = modal(
+        frame,
+        area,
+        "Sign off",
+        width,
+        u16::try_from(wanted).unwrap_or(u16::MAX).min(area.height),
+    );
+    let lock_height = u16::try_from(lock_rows).unwrap_or(u16::MAX).min(inner.height);
+    let [top, _, bottom] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(u16::from(inner.height > lock_height)),
+        Constraint::Length(lock_height),
+    ])
+    .areas(inner);
+    let max_scroll = rows_over(body_rows, top.height);
+    app.scroll_limit.set(max_scroll);
+    frame.render_widget(body.scroll((app.scroll.min(max_scroll), 0)), top);
+    frame.render_widget(lock, bottom);
 }
 
 /// A form drawn over `body` ([`modal`]), its inside given less its last
@@ -767,6 +784,9 @@ fn footer_line(app: &ModerateApp, theme: &Theme, width: u16) -> Line<'static> {
     let signed = app.signed_off();
     let offered = |(keys, _): &(&str, &str)| match ctx {
         Ctx::List | Ctx::Sheet if signed => !matches!(*keys, "a" | "d" | "r" | "m" | "R" | "S"),
+        // Scrolling, only where what is open does not fit (as last drawn:
+        // the footer is drawn after the box).
+        Ctx::SignOff if *keys == "↑↓" => app.scroll_limit.get() > 0,
         Ctx::SignOff => *keys != "enter" || app.sign_off_blocked().is_none(),
         _ => true,
     };
