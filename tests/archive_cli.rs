@@ -116,6 +116,26 @@ fn collect_twice_collects_nothing_new_and_the_archive_is_owner_only() {
     assert_eq!(stored(&archive), first);
 }
 
+/// A folder named twice is read once, and said so, as status says it: the
+/// other folder meant may have been left out.
+#[test]
+fn a_folder_named_twice_is_collected_once_and_said() {
+    let dir = Dir::new("archive-named-twice");
+    let (a, _) = two_laptops(&dir);
+    let archive = dir.0.join("exam.osce");
+    let again = a.join("..").join("laptop-a");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&again)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "note: {} and {} are the same folder: read once",
+            a.display(),
+            again.display()
+        )),
+        "{out}"
+    );
+}
+
 #[test]
 fn identical_copies_from_two_folders_are_one_journal() {
     let dir = Dir::new("archive-copies");
@@ -3929,13 +3949,18 @@ fn a_journal_given_as_a_folder_is_named_with_where_it_goes() {
     );
     // The command it gives, pasted into a shell as it is, collects it.
     let (_, out) = run_osce(&["collect", s(&archive), s(&journal)]);
+    // It names the archive being collected into, not a placeholder.
+    assert!(
+        out.contains(&format!("osce collect {} returned`", s(&archive))),
+        "{out}"
+    );
     let command = out
         .split('`')
         .nth(1)
         .unwrap_or_else(|| panic!("a command in {out}"))
         .replace(
-            "osce collect ARCHIVE",
-            &format!("{} collect {}", env!("CARGO_BIN_EXE_osce"), s(&archive)),
+            "osce collect ",
+            &format!("{} collect ", env!("CARGO_BIN_EXE_osce")),
         );
     let ran = std::process::Command::new("bash")
         .args(["-c", &command])

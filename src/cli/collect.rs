@@ -56,7 +56,7 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     }
     for folder in &args.folders {
         if !folder.is_dir() {
-            errln!("error: {}", no_folder(folder));
+            errln!("error: {}", no_folder_collecting(folder, Some(&args.archive)));
             return ExitCode::from(EXIT_USAGE);
         }
     }
@@ -111,6 +111,15 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             return code(&e);
         }
     };
+    // A folder named twice (or through a link) is read once, said as
+    // status says it: the other folder meant may have been left out.
+    for (first, again) in &done.named_again {
+        errln!(
+            "note: {} and {} are the same folder: read once",
+            first.display(),
+            again.display()
+        );
+    }
     // A folder emptied of the copy collect refused there (taken out as
     // evidence, as advised): its refusal is cleared, and that is all it
     // held.
@@ -152,7 +161,7 @@ pub fn run(args: &CollectArgs) -> ExitCode {
             .unwrap_or_default();
         loose.sort();
         for file in loose {
-            if let Some(hint) = journal_hint(&file) {
+            if let Some(hint) = journal_hint(&file, Some(&args.archive)) {
                 errln!("  {} is {hint}", file.display());
             }
         }
@@ -614,18 +623,24 @@ pub fn folders_or_written_out(
 /// where a folder goes (or the archive and a folder swapped), another
 /// file, or nothing there.
 pub fn no_folder(path: &Path) -> String {
+    no_folder_collecting(path, None)
+}
+
+/// [`no_folder`], with the archive being collected into (where there is
+/// one) in the command it gives.
+fn no_folder_collecting(path: &Path, archive: Option<&Path>) -> String {
     let shown = path.display();
     if path.is_file() {
         let mut head = [0u8; 16];
-        let archive = std::fs::File::open(path)
+        let is_archive = std::fs::File::open(path)
             .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
             .is_ok_and(|()| &head == b"SQLite format 3\0");
-        if archive {
+        if is_archive {
             format!(
                 "{shown}: is an exam archive, not a sessions folder: give it with --archive (and to collect, name \
                  the archive first: `osce collect ARCHIVE FOLDER...`)"
             )
-        } else if let Some(hint) = journal_hint(path) {
+        } else if let Some(hint) = journal_hint(path, archive) {
             // A journal sent on its own (an assessor's moderation journal
             // attached to an email, say): where a sessions folder holds it.
             format!("{shown}: is {hint}")
@@ -641,8 +656,9 @@ pub fn no_folder(path: &Path) -> String {
 
 /// What the journal at `path` is, not a sessions folder, and where a
 /// sessions folder holds it, with a command to paste that puts it there and
-/// collects it. `None` for a file that is no journal osce writes.
-fn journal_hint(path: &Path) -> Option<String> {
+/// collects it (into `archive`, where it is known). `None` for a file that
+/// is no journal osce writes.
+fn journal_hint(path: &Path, archive: Option<&Path>) -> Option<String> {
     let (what, home) = journal_home(path)?;
     let name = home.file_name().map(Path::new).unwrap_or(&home);
     let folder = Path::new("returned").join(home.parent().unwrap_or(Path::new("")));
@@ -651,11 +667,12 @@ fn journal_hint(path: &Path) -> Option<String> {
     Some(format!(
         "{what}, not a sessions folder: a journal is collected from the sessions folder that holds it, where it \
          lies at <sessions>/{}. Put it there and collect that folder, e.g. `mkdir -p {} && cp {} {} && osce \
-         collect ARCHIVE returned`",
+         collect {} returned`",
         home.display(),
         word(&folder),
         word(path),
-        word(&into)
+        word(&into),
+        archive.map_or_else(|| "ARCHIVE".to_string(), word)
     ))
 }
 

@@ -656,6 +656,9 @@ pub struct Collected {
     pub copying_again: Vec<(String, PathBuf)>,
     /// Folders holding no assessment.
     pub empty_folders: Vec<PathBuf>,
+    /// Folders named more than once (the same folder twice, or through a
+    /// link): (as first named, as named again). Read once.
+    pub named_again: Vec<(PathBuf, PathBuf)>,
     /// Copies an earlier run refused in a folder that now holds no
     /// assessment, no longer there (taken out as evidence, as advised):
     /// no longer refused. (the folder as named, the file's path.)
@@ -1392,7 +1395,9 @@ pub fn collect(
         .map_err(sql)?;
     let now_words = time_words(now);
     let mut out = Collected::default();
+    // Each folder read, as the archive names it, and as named.
     let mut seen_folders: Vec<PathBuf> = Vec::new();
+    let mut seen_as: Vec<&PathBuf> = Vec::new();
     // Those of them holding no assessment: (as named, as the archive
     // names it).
     let mut empty: Vec<(PathBuf, PathBuf)> = Vec::new();
@@ -1401,10 +1406,12 @@ pub fn collect(
             path: folder.clone(),
             source,
         })?;
-        if seen_folders.contains(&real) {
+        if let Some(i) = seen_folders.iter().position(|f| *f == real) {
+            out.named_again.push((seen_as[i].clone(), folder.clone()));
             continue;
         }
         seen_folders.push(real.clone());
+        seen_as.push(folder);
         let found = list(&real)?;
         if found.is_empty() {
             out.empty_folders.push(folder.clone());
