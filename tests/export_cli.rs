@@ -1483,3 +1483,42 @@ fn a_roster_name_with_decomposed_accents_is_exported_composed() {
     assert_eq!(names[0], names[1]);
     assert_eq!(names[1], "\u{c9}milie Lef\u{e8}vre");
 }
+
+/// A station failed for more than one reason is listed with each: a
+/// critical item missed does not hide the score below the pass mark (or an
+/// entrustment level below the one needed): the first reason alone was
+/// given.
+#[test]
+fn a_station_failed_for_two_reasons_lists_both() {
+    let dir = common::Dir::new("export-two-reasons");
+    let s = dir.sub("s");
+    common::candidate(&s, common::OSCE, "C001", "E01@lap1", common::Marks::Bottom);
+    let out = dir.0.join("out");
+    let (code, said) = common::run_osce(&[
+        "export",
+        common::OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(code == 0 || code == 1, "{said}");
+    let rows = common::csv_rows(&out.join("results.csv"));
+    let col = rows[0].iter().position(|c| c == "reasons").expect("reasons");
+    let reasons = &rows[1][col];
+    let listed = reasons
+        .split("(failed: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("a list of failed stations in {reasons}"));
+    let first = listed
+        .split(", Knee — ")
+        .next()
+        .expect("the first station's entry");
+    assert_eq!(
+        first,
+        "Shoulder — critical item 'Confirms patient identity and obtains verbal consent' marked 'Not done' and \
+         critical item 'Cleans the probe after the scan' marked 'Not done' and score 0 of 20 is below the pass \
+         mark 12",
+        "every reason for the first station"
+    );
+}

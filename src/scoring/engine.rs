@@ -205,20 +205,32 @@ pub fn failed_stations(scored: &[&StationResult], words: impl Fn(&str) -> String
 /// Why station `s` failed, in its own words (put through `words`) without
 /// what a list of stations says already (its name) or says elsewhere
 /// (where its pass mark comes from): `score 9 of 20 is below the pass
-/// mark 12`. None where it gives no reason.
+/// mark 12`. Every reason it failed for, in the order found, joined by
+/// ` and ` (`; ` parts the reasons they are listed in): a critical item
+/// does not hide a score or a level below the one needed. None where it
+/// gives no reason.
 fn why_failed(s: &StationResult, words: impl Fn(&str) -> String) -> Option<String> {
     let prefix = format!("station '{}': ", s.title);
     let at = format!(" at station '{}'", s.title);
     let source = s.pass_mark.as_ref().map(|p| format!(" ({})", p.source));
-    let r = s.reasons.iter().find(|r| r.verdict == Outcome::Fail)?;
-    // Where the pass mark came from comes off the reason as written,
-    // before it is put in `words` (which may word it otherwise).
-    let raw = source
-        .as_ref()
-        .and_then(|source| r.text.strip_suffix(source.as_str()))
-        .unwrap_or(&r.text);
-    let text = words(raw);
-    Some(text.strip_prefix(&prefix).unwrap_or(&text).replace(&at, ""))
+    let why: Vec<String> = s
+        .reasons
+        .iter()
+        .filter(|r| r.verdict == Outcome::Fail)
+        .map(|r| {
+            // Where the pass mark came from comes off the reason as
+            // written, before it is put in `words` (which may word it
+            // otherwise).
+            let raw = source
+                .as_ref()
+                .and_then(|source| r.text.strip_suffix(source.as_str()))
+                .unwrap_or(&r.text);
+            let text = words(raw);
+            let text = text.strip_prefix(&prefix).unwrap_or(&text).replace(&at, "");
+            text.trim_end().trim_end_matches('.').to_string()
+        })
+        .collect();
+    (!why.is_empty()).then(|| why.join(" and "))
 }
 
 /// What keeps `stations`' results from being complete, a phrase for each
