@@ -3489,7 +3489,9 @@ fn a_sheet_of_a_wrong_copy_of_the_rubric_is_set_aside_by_a_void() {
 
 /// Pass marks adopted after a sheet was amended: the warning names the
 /// sheets submitted since the record was set, so that the board can judge
-/// whether the change touches the pass marks.
+/// whether the change touches the pass marks; an amended one with its
+/// score then and now, and that it crosses the record's pass mark: a
+/// station result turned around since (it was only "submitted since").
 #[test]
 fn pass_marks_set_before_an_amendment_name_the_sheet_amended_since() {
     let d = Dir::new("decide-pass-marks-amended-since");
@@ -3529,22 +3531,46 @@ fn pass_marks_set_before_an_amendment_name_the_sheet_amended_since() {
         .and_then(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .expect("examiner@device");
-    append(
-        &folder,
-        OSCE,
-        "knee",
-        &candidate,
-        &who,
-        vec![
-            Event::AmendStarted {
-                reason: "wrong item".into(),
-            },
-            Event::Submitted {
-                score: 0.0,
-                max: 0.0,
-                outcome: osce::scoring::StationOutcome::Pass,
-            },
-        ],
+    // Its score then, and the record's pass mark; the amendment marks
+    // every item but the critical ones at the bottom, taking the score
+    // below the pass mark.
+    let read = |journal: &Path| {
+        let records = osce::store::read_sheet(journal).expect("sheet").records;
+        osce::store::SheetState::replay(&records)
+    };
+    let then = read(&journal).submitted.expect("submitted");
+    let pass_mark = json["stations"]
+        .as_array()
+        .expect("stations")
+        .iter()
+        .find(|st| st["station"] == "knee")
+        .and_then(|st| st["pass_mark"].as_f64())
+        .expect("knee's pass mark");
+    let r = common::rubric(OSCE);
+    let knee = r.station("knee").expect("knee");
+    let mut events = vec![Event::AmendStarted {
+        reason: "wrong item".into(),
+    }];
+    for item in knee
+        .items
+        .iter()
+        .filter(|i| i.critical == osce::rubric::Critical::No)
+    {
+        let scale = r.scale(item.scale);
+        events.push(Event::Mark {
+            item: item.id.clone(),
+            level: Some(0),
+            label: scale.levels[0].label.clone(),
+            late: false,
+        });
+    }
+    append(&folder, OSCE, "knee", &candidate, &who, events);
+    let submitted = read(&journal).submission(&r, knee).expect("scored");
+    append(&folder, OSCE, "knee", &candidate, &who, vec![submitted]);
+    let now = read(&journal).submitted.expect("submitted again");
+    assert!(
+        then.score >= pass_mark && now.score < pass_mark,
+        "the amendment crosses the pass mark {pass_mark}: {then:?} {now:?}"
     );
     let (code, out) = osce(&[
         "decide",
@@ -3561,9 +3587,33 @@ fn pass_marks_set_before_an_amendment_name_the_sheet_amended_since() {
     ]);
     assert_eq!(code, 0, "{out}");
     let (_, status) = osce(&["status", OSCE, "--sessions", s(&folder), "--problems"]);
+    let fmt = osce::scoring::fmt_marks;
     assert!(
-        status.contains(&format!("submitted since it was set: {candidate} at knee)")),
+        status.contains(&format!(
+            "submitted or amended since it was set: {candidate} at knee (amended: {} → {} of {}, across its pass \
+             mark {}))",
+            fmt(then.score),
+            fmt(now.score),
+            fmt(then.max),
+            fmt(pass_mark)
+        )),
         "{status}"
+    );
+    // The report's brief for the exam board says it whole: not cut at the
+    // colon of the time the record was set ("(2026-11-01 00.").
+    let (_, report) = osce(&["report", OSCE, "--sessions", s(&folder), "--format", "markdown"]);
+    let brief = report
+        .lines()
+        .find(|l| l.starts_with("- About the whole exam: "))
+        .unwrap_or_else(|| panic!("the brief's line about the whole exam in {report}"));
+    assert!(
+        brief.contains(
+            "the pass marks in force were set from other sheets than these (2026-11-01 00:00 UTC by Panel"
+        ) && brief.contains(&format!(
+            "across its pass mark {}))",
+            osce::scoring::fmt_marks(pass_mark)
+        )),
+        "{brief}"
     );
 }
 

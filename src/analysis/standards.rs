@@ -13,6 +13,7 @@ use crate::analysis::report::Report;
 use crate::results::gather::Cohort;
 use crate::rubric::Rubric;
 use crate::scoring::{SetMethod, StandardSetMark, Standards};
+use crate::store::Submission;
 
 /// One station's standard-set pass mark.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -320,6 +321,7 @@ fn fingerprint_of(cohort: &Cohort, leave_out: &[usize]) -> String {
 /// third marker's after a referral: `moderation_only` gives them, asked
 /// for only where the sheets differ) added since changes nothing.
 pub fn set_from_other_sheets(
+    rubric: &Rubric,
     record: &Decision,
     cohort: &Cohort,
     now: usize,
@@ -341,18 +343,35 @@ pub fn set_from_other_sheets(
         );
         // The sheets submitted (or amended) after the record was set: the
         // likeliest change, named so that the board can judge whether it
-        // touches the pass marks.
+        // touches the pass marks. One amended says what it gave then and
+        // gives now, and where that crosses the record's pass mark: a
+        // result turned around since the pass marks were set.
         let since: Vec<String> = cohort
             .sheets
             .iter()
-            .filter(|s| s.state.submitted.as_ref().is_some_and(|x| x.time > record.time))
-            .map(|s| format!("{} at {}", s.key.candidate, s.key.station))
+            .filter_map(|s| {
+                let now = s.state.submitted.as_ref().filter(|x| x.time > record.time)?;
+                let name = format!("{} at {}", s.key.candidate, s.key.station);
+                let then = s
+                    .state
+                    .earlier_submissions
+                    .iter()
+                    .rev()
+                    .find(|x| x.time <= record.time);
+                Some(match then {
+                    None => name,
+                    Some(then) => format!(
+                        "{name} (amended: {})",
+                        amended_words(rubric, record, &s.key.station, then, now)
+                    ),
+                })
+            })
             .collect();
         const NAMED: usize = 5;
         let named = match since.len() {
             0 => String::new(),
             n => format!(
-                "; submitted since it was set: {}{}",
+                "; submitted or amended since it was set: {}{}",
                 since[..n.min(NAMED)].join(", "),
                 if n > NAMED {
                     format!(" and {} more", n - NAMED)
@@ -375,6 +394,55 @@ pub fn set_from_other_sheets(
             )
         }
     })
+}
+
+/// A sheet's score when `record` was set and now, and whether the two lie
+/// either side of the record's pass mark for `station` (scaled to the
+/// marks each observed): `6 → 5 of 13, across its pass mark 5.5`.
+fn amended_words(
+    rubric: &Rubric,
+    record: &Decision,
+    station: &str,
+    then: &Submission,
+    now: &Submission,
+) -> String {
+    use crate::scoring::fmt_marks;
+    let across = record
+        .stations
+        .iter()
+        .find(|st| st.station == station)
+        .zip(rubric.station(station))
+        .filter(|(st, _)| {
+            let nominal = rubric.station(station).map_or(0.0, |s| rubric.station_max(s));
+            let passes = |x: &Submission| {
+                let mark = if nominal > 0.0 {
+                    st.pass_mark * x.max / nominal
+                } else {
+                    st.pass_mark
+                };
+                x.score >= mark - 1e-9
+            };
+            passes(then) != passes(now)
+        })
+        .map(|(st, _)| format!(", across its pass mark {}", fmt_marks(st.pass_mark)))
+        .unwrap_or_default();
+    let of = if (then.max - now.max).abs() < 1e-9 {
+        format!(
+            "{} → {} of {}",
+            fmt_marks(then.score),
+            fmt_marks(now.score),
+            fmt_marks(now.max)
+        )
+    } else {
+        format!(
+            "{} of {} → {} of {}",
+            fmt_marks(then.score),
+            fmt_marks(then.max),
+            fmt_marks(now.score),
+            fmt_marks(now.max)
+        )
+    };
+    format!("{of}{across}")
 }
 
 /// Whether the sheets are other than those of fingerprint `then` (a sheet

@@ -408,7 +408,7 @@ pub fn record_set_otherwise(
     moderation: &Moderation,
 ) -> Option<String> {
     let now = m.candidates.iter().filter(|c| m.has_sheets(c)).count();
-    let sheets = osce::analysis::standards::set_from_other_sheets(record, cohort, now, || {
+    let sheets = osce::analysis::standards::set_from_other_sheets(rubric, record, cohort, now, || {
         moderation.referral_sheets(rubric, cohort, m)
     });
     match (sheets, marks_decided_since(decisions, record.time, cohort)) {

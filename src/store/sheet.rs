@@ -235,6 +235,11 @@ pub struct SheetState {
     /// The latest submission.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted: Option<Submission>,
+    /// The submissions before it, oldest first, that an amendment
+    /// replaced: what the sheet gave at an earlier time (when pass marks
+    /// were set from it, say). Empty for a sheet never amended.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub earlier_submissions: Vec<Submission>,
     /// Set between an `AmendStarted` and the next `Submitted`. Boxed:
     /// rarely set, and held by every sheet of a cohort.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -386,13 +391,14 @@ impl SheetState {
             Event::Imported { source } => self.imported = Some(source.clone()),
             Event::Submitted { score, max, outcome } => {
                 self.submitted_hash = Some(hash.to_string());
-                self.submitted = Some(Submission {
+                let earlier = self.submitted.replace(Submission {
                     seq,
                     time,
                     score: *score,
                     max: *max,
                     outcome: *outcome,
                 });
+                self.earlier_submissions.extend(earlier);
                 self.amending = None;
                 // Undo never reaches back across a submission.
                 self.undoable = Vec::new();
@@ -777,6 +783,13 @@ mod tests {
                 max: 4.0,
                 outcome: crate::scoring::StationOutcome::Pass,
             }),
+            earlier_submissions: vec![Submission {
+                seq: 2,
+                time,
+                score: 4.0,
+                max: 4.0,
+                outcome: crate::scoring::StationOutcome::Pass,
+            }],
             amending: Some(Box::new(amendment.clone())),
             amendments: vec![amendment],
             timer: vec![TimerEntry {

@@ -146,7 +146,7 @@ fn summary(out: &mut String, r: &Report) {
                     || f.text.starts_with("Φ")
                     || f.text.starts_with("α ")))
         })
-        .map(|f| f.text.split(':').next().unwrap_or(&f.text).trim().to_string())
+        .map(|f| first_words(&f.text).to_string())
         .collect();
     if !exam_flags.is_empty() {
         let _ = writeln!(out, "- About the whole exam: {}.", exam_flags.join("; "));
@@ -223,6 +223,21 @@ fn summary(out: &mut String, r: &Report) {
          {} fail, {} incomplete). {COUNTED}\n",
         pass, fail, incomplete, e.counts_provisional.0, e.counts_provisional.1, e.counts_provisional.2
     );
+}
+
+/// A flag's first words: up to its first colon outside brackets, so that a
+/// time within them (`(2026-12-07 19:42 UTC)`) does not cut it short.
+fn first_words(text: &str) -> &str {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            ':' if depth == 0 => return text[..i].trim(),
+            _ => {}
+        }
+    }
+    text.trim()
 }
 
 /// What the report's pass, fail and incomplete counts are of: the exam
