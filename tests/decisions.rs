@@ -2553,6 +2553,40 @@ fn a_hand_edited_standard_setting_record_is_checked_before_it_is_adopted() {
         out.contains("the SEM -3 is not a number of marks of 0 or more"),
         "{out}"
     );
+    // A pass mark typed over by hand, the record still saying what its
+    // method gave: adopted as written (a dry run here), and said.
+    let (code, out) = adopt("typed-over.json", &|v| {
+        v["rounding"] = serde_json::json!({"up": 0.5});
+        v["stations"][0]["method"] = "borderline regression".into();
+        v["stations"][0]["computed"] = 7.78.into();
+        v["stations"][0]["pass_mark"] = 0.8.into();
+    });
+    assert_eq!(code, 0, "{out}");
+    let station = saved["stations"][0]["station"]
+        .as_str()
+        .expect("station")
+        .to_string();
+    assert!(
+        out.contains("has 1 pass mark its method did not give (typed over by hand?)")
+            && out.contains(&format!(
+                "{station}: 0.8, where the borderline regression's 7.78 rounded up to a multiple of 0.5 marks \
+                 gives 8"
+            )),
+        "{out}"
+    );
+    // A wrong SEM does not hide the record's other mistakes: every one is
+    // said at once.
+    let (code, out) = adopt("sem-and-more.json", &|v| {
+        v["sem"] = (-1.0).into();
+        v["stations"][0]["station"] = "sholder".into();
+    });
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("2 mistakes:")
+            && out.contains("the SEM -1 is not a number of marks of 0 or more")
+            && out.contains("station \"sholder\" is not in the rubric"),
+        "{out}"
+    );
     // A record that is not there is a usage error (exit 2), as a file
     // every command cannot read.
     let (code, out) = osce(&[

@@ -445,6 +445,41 @@ fn amended_words(
     format!("{of}{across}")
 }
 
+/// The stations whose pass mark is not what the record says its method
+/// gave (`computed`, by the record's rounding): a pass mark typed over by
+/// hand, which a record of its own saying otherwise would hide. In words,
+/// one a station: `shoulder: 0.8, where the borderline regression's 7.78
+/// rounded up to a multiple of 0.5 marks gives 8`.
+pub fn edited_by_hand(d: &Decision) -> Vec<String> {
+    use crate::scoring::fmt_marks;
+    d.stations
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.method,
+                SetMethod::BorderlineRegression | SetMethod::BorderlineGroup | SetMethod::ModifiedAngoff
+            )
+        })
+        .filter_map(|s| {
+            let computed = s.computed?;
+            let (gives, how) = match d.rounding {
+                Some(r) => (r.apply(computed), format!(" {}", r.words())),
+                None => (computed, String::new()),
+            };
+            ((gives - s.pass_mark).abs() > 1e-6).then(|| {
+                format!(
+                    "{}: {}, where the {}'s {}{how} gives {}",
+                    s.station,
+                    fmt_marks(s.pass_mark),
+                    s.method,
+                    fmt_marks(computed),
+                    fmt_marks(gives)
+                )
+            })
+        })
+        .collect()
+}
+
 /// Whether the sheets are other than those of fingerprint `then` (a sheet
 /// submitted, amended or added since), but for the sheets that enter no
 /// standard setting (`moderation_only`, asked for only where they differ).
@@ -599,13 +634,13 @@ pub fn to_standards(d: &Decision, rubric: &Rubric, rubric_hash: &str) -> Result<
             wanted_hash: crate::results::gather::short_hash(rubric_hash).to_string(),
         });
     }
+    // Every mistake at once: the record is usually corrected by hand.
+    let mut mistakes = Vec::new();
     if let Some(sem) = d.sem
         && !(sem.is_finite() && sem >= 0.0)
     {
-        return Err(StandardsError::BadSem(sem));
+        mistakes.push(StandardsError::BadSem(sem));
     }
-    // Every mistake at once: the record is usually corrected by hand.
-    let mut mistakes = Vec::new();
     let mut pass_marks = BTreeMap::new();
     for s in &d.stations {
         let Some(station) = rubric.station(&s.station) else {

@@ -1543,6 +1543,19 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
                      STATION=provisional) and adopt that"
                 );
             }
+            // A pass mark typed over by hand, the record still saying what
+            // its method gave: adopted as written, and said.
+            let edited = osce::analysis::standards::edited_by_hand(&record);
+            if !edited.is_empty() {
+                errln!(
+                    "warning: {} has {} its method did not give (typed over by hand?): {}. Adopting the record \
+                     takes them as written; where the board meant them, say so in --reason, otherwise save the \
+                     record again (osce report --save-standards FILE)",
+                    path.display(),
+                    osce::base::text::plural(edited.len(), "pass mark", "pass marks"),
+                    edited.join("; ")
+                );
+            }
             // Stations the rubric standard-sets that the record leaves out
             // keep their provisional pass marks: said, not silent.
             let left_out: Vec<String> = l
