@@ -2574,6 +2574,20 @@ fn a_hand_edited_standard_setting_record_is_checked_before_it_is_adopted() {
             )),
         "{out}"
     );
+    // Rounded up past the station's maximum, a pass mark is saved as the
+    // maximum: that is what the method gave, not a hand's edit.
+    let (code, out) = adopt("rounded-to-the-top.json", &|v| {
+        v["rounding"] = serde_json::json!({"up": 5.0});
+        for st in v["stations"].as_array_mut().expect("stations") {
+            if st["station"] == "professional" {
+                st["method"] = "borderline regression".into();
+                st["computed"] = 12.0.into();
+                st["pass_mark"] = 13.0.into();
+            }
+        }
+    });
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("typed over by hand"), "{out}");
     // A wrong SEM does not hide the record's other mistakes: every one is
     // said at once.
     let (code, out) = adopt("sem-and-more.json", &|v| {

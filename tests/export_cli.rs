@@ -1522,3 +1522,79 @@ fn a_station_failed_for_two_reasons_lists_both() {
         "every reason for the first station"
     );
 }
+
+/// The list of stations failed gives the reasons the marks failed each
+/// for, not the notes on how its result was reached: at a station whose
+/// third marker's result counts, not "double-marked, … a third marker's
+/// result counts".
+#[test]
+fn the_failed_list_gives_no_note_on_how_a_result_was_reached() {
+    let dir = common::Dir::new("export-third-marker-reasons");
+    let s = dir.sub("s");
+    // Knee failed on its score, and Shoulder on the third marker's: four
+    // stations of six passed, where five are needed.
+    for station in ["knee", "ankle", "elbow", "physics", "professional"] {
+        let marks = if station == "knee" {
+            common::Marks::LoseFirst(8)
+        } else {
+            common::Marks::Top
+        };
+        common::sheet(&s, common::OSCE, station, "C001", "E01@lap1", marks, true, 0);
+    }
+    common::sheet(
+        &s,
+        common::OSCE,
+        "shoulder",
+        "C001",
+        "E01@lap1",
+        common::Marks::Top,
+        true,
+        0,
+    );
+    common::sheet(
+        &s,
+        common::OSCE,
+        "shoulder",
+        "C001",
+        "E02@lap2",
+        common::Marks::LoseFirst(6),
+        true,
+        5,
+    );
+    common::sheet(
+        &s,
+        common::OSCE,
+        "shoulder",
+        "C001",
+        "E03@lap3",
+        common::Marks::LoseFirst(8),
+        true,
+        9,
+    );
+    let out = dir.0.join("out");
+    let (code, said) = common::run_osce(&[
+        "export",
+        common::OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(code == 0 || code == 1, "{said}");
+    let rows = common::csv_rows(&out.join("results.csv"));
+    let col = rows[0].iter().position(|c| c == "reasons").expect("reasons");
+    let reasons = &rows[1][col];
+    let listed = reasons
+        .split("(failed: ")
+        .nth(1)
+        .and_then(|l| l.split(')').next())
+        .unwrap_or_else(|| panic!("a list of failed stations in {reasons}"));
+    assert!(
+        listed.starts_with("Shoulder — score ") && listed.contains("Knee — score "),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains("third marker") && !listed.contains("double-marked"),
+        "{listed}"
+    );
+}

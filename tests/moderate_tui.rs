@@ -1692,6 +1692,13 @@ fn a_long_sheet_scrolls_to_its_end_at_80_columns() {
     let at_end = h.app.scroll;
     h.key(KeyCode::Up);
     assert_eq!(h.app.scroll, at_end - 1, "up moves at once");
+    // Wider, the sheet takes fewer rows: up moves from its end there.
+    h.key(KeyCode::Down);
+    h.render(200, 24);
+    let limit = h.app.scroll_limit.get();
+    assert!(limit < at_end, "{limit} {at_end}");
+    h.key(KeyCode::Up);
+    assert_eq!(h.app.scroll, limit - 1, "up moves at once after a resize");
 }
 
 /// At 80 × 24 the sign-off's warning that it locks the moderation is

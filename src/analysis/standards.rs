@@ -73,6 +73,12 @@ impl Rounding {
         f(marks / step) * step
     }
 
+    /// [`Rounding::apply`], kept within the station's marks (0 to `max`):
+    /// as a record's pass marks are saved.
+    pub fn apply_within(self, marks: f64, max: f64) -> f64 {
+        self.apply(marks).clamp(0.0, max)
+    }
+
     pub fn words(self) -> String {
         let (how, step) = match self {
             Rounding::Up(s) => ("up", s),
@@ -236,7 +242,7 @@ pub fn choose(
             let max = report.stations.iter().find(|s| s.id == e.station)?.max;
             Some((e, max))
         }) {
-            let rounded = rule.apply(entry.pass_mark).clamp(0.0, max);
+            let rounded = rule.apply_within(entry.pass_mark, max);
             if (rounded - entry.pass_mark).abs() > 1e-12 {
                 entry.computed = Some(entry.pass_mark);
                 entry.pass_mark = rounded;
@@ -450,7 +456,7 @@ fn amended_words(
 /// hand, which a record of its own saying otherwise would hide. In words,
 /// one a station: `shoulder: 0.8, where the borderline regression's 7.78
 /// rounded up to a multiple of 0.5 marks gives 8`.
-pub fn edited_by_hand(d: &Decision) -> Vec<String> {
+pub fn edited_by_hand(d: &Decision, rubric: &Rubric) -> Vec<String> {
     use crate::scoring::fmt_marks;
     d.stations
         .iter()
@@ -462,8 +468,9 @@ pub fn edited_by_hand(d: &Decision) -> Vec<String> {
         })
         .filter_map(|s| {
             let computed = s.computed?;
+            let max = rubric.station(&s.station).map(|st| rubric.station_max(st))?;
             let (gives, how) = match d.rounding {
-                Some(r) => (r.apply(computed), format!(" {}", r.words())),
+                Some(r) => (r.apply_within(computed, max), format!(" {}", r.words())),
                 None => (computed, String::new()),
             };
             ((gives - s.pass_mark).abs() > 1e-6).then(|| {

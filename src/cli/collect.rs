@@ -169,7 +169,12 @@ pub fn run(args: &CollectArgs) -> ExitCode {
     // Examiners' folders one level too high, beside the assessments'
     // folders: not collected, and nothing else would say so.
     let mut outside = false;
-    for folder in args.folders.iter().filter(|f| !done.empty_folders.contains(f)) {
+    for folder in args
+        .folders
+        .iter()
+        .filter(|f| !done.empty_folders.contains(f))
+        .filter(|f| !done.named_again.iter().any(|(_, again)| again == *f))
+    {
         if let Some(words) = examiners_outside(folder) {
             errln!("error: {words}");
             outside = true;

@@ -1545,7 +1545,7 @@ fn ruling(decide: &Decide, l: &Loaded) -> Result<Ruling, Refusal> {
             }
             // A pass mark typed over by hand, the record still saying what
             // its method gave: adopted as written, and said.
-            let edited = osce::analysis::standards::edited_by_hand(&record);
+            let edited = osce::analysis::standards::edited_by_hand(&record, &l.rubric);
             if !edited.is_empty() {
                 errln!(
                     "warning: {} has {} its method did not give (typed over by hand?): {}. Adopting the record \

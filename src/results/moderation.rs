@@ -354,7 +354,10 @@ pub fn gather_from(rubric: &Rubric, rubric_hash: &str, source: Source<'_>) -> Re
                 } else {
                     (m.logs[i].path.as_path(), path.as_path(), &replay.records[same..])
                 };
-                let lost: Vec<String> = lost.iter().filter_map(|r| moderation_words(&r.event)).collect();
+                let mut lost: Vec<String> = lost.iter().filter_map(|r| moderation_words(&r.event)).collect();
+                // The drafts written a second apart as the report was typed
+                // are one.
+                lost.dedup();
                 m.problems.push(ModerationProblem {
                     path: unused.to_path_buf(),
                     what: format!(
@@ -419,7 +422,7 @@ fn moderation_words(event: &Event) -> Option<String> {
             crate::scoring::fmt_marks(*score)
         ),
         Event::ModerationReport { .. } => "the moderation report".to_string(),
-        Event::ModerationReportDraft { .. } => "a draft of the moderation report, never saved".to_string(),
+        Event::ModerationReportDraft { .. } => "a draft of the moderation report".to_string(),
         Event::SignedOff { .. } => "the sign-off".to_string(),
         _ => return None,
     })

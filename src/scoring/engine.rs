@@ -136,7 +136,9 @@ pub fn score_station(
 
     let pass_mark = applied_pass_mark(rubric, station, &result, standards)?;
     for fail in &result.critical_fails {
-        result.reasons.push(Reason::new(Outcome::Fail, fail.to_string()));
+        result
+            .reasons
+            .push(Reason::of_marks(Outcome::Fail, fail.to_string()));
     }
     // With every item "not observed" there is nothing to judge on marks.
     let judged_on_items = matches!(
@@ -156,7 +158,7 @@ pub fn score_station(
         // A score below the pass mark as well is said too: the feedback,
         // and an appeal, need every reason the station was failed for.
         if let (true, (false, why)) = (result.missing.is_empty(), &decision) {
-            result.reasons.push(Reason::new(Outcome::Fail, why.clone()));
+            result.reasons.push(Reason::of_marks(Outcome::Fail, why.clone()));
         }
         StationOutcome::Fail
     } else if !result.missing.is_empty() {
@@ -168,7 +170,7 @@ pub fn score_station(
     } else {
         let (passed, why) = decision;
         let verdict = if passed { Outcome::Pass } else { Outcome::Fail };
-        result.reasons.push(Reason::new(verdict, why));
+        result.reasons.push(Reason::of_marks(verdict, why));
         if passed {
             StationOutcome::Pass
         } else {
@@ -205,18 +207,25 @@ pub fn failed_stations(scored: &[&StationResult], words: impl Fn(&str) -> String
 /// Why station `s` failed, in its own words (put through `words`) without
 /// what a list of stations says already (its name) or says elsewhere
 /// (where its pass mark comes from): `score 9 of 20 is below the pass
-/// mark 12`. Every reason it failed for, in the order found, joined by
-/// ` and ` (`; ` parts the reasons they are listed in): a critical item
-/// does not hide a score or a level below the one needed. None where it
-/// gives no reason.
+/// mark 12`. Every reason its marks failed it for, in the order found,
+/// joined by ` and ` (`; ` parts the reasons they are listed in): a
+/// critical item does not hide a score or a level below the one needed.
+/// Not the notes on how the result was reached (a third marker's result
+/// counting); where the marks give none (a result moderation changed),
+/// the first reason it failed for. None where it gives no reason.
 fn why_failed(s: &StationResult, words: impl Fn(&str) -> String) -> Option<String> {
     let prefix = format!("station '{}': ", s.title);
     let at = format!(" at station '{}'", s.title);
     let source = s.pass_mark.as_ref().map(|p| format!(" ({})", p.source));
-    let why: Vec<String> = s
-        .reasons
-        .iter()
-        .filter(|r| r.verdict == Outcome::Fail)
+    let failed = |r: &&Reason| r.verdict == Outcome::Fail;
+    let of_marks: Vec<&Reason> = s.reasons.iter().filter(failed).filter(|r| r.of_marks).collect();
+    let reasons = if of_marks.is_empty() {
+        s.reasons.iter().find(failed).into_iter().collect()
+    } else {
+        of_marks
+    };
+    let why: Vec<String> = reasons
+        .into_iter()
         .map(|r| {
             // Where the pass mark came from comes off the reason as
             // written, before it is put in `words` (which may word it

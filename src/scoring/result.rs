@@ -60,17 +60,42 @@ impl fmt::Display for StationOutcome {
 }
 
 /// A statement behind a result: what was decided and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Reason {
     pub verdict: Outcome,
     pub text: String,
+    /// Whether it is one of the reasons the marks give a station's result
+    /// for (a critical item, the score or level against the pass mark), as
+    /// the scoring engine said them, rather than a note on how the result
+    /// was reached (a third marker's, double marking, moderation): a list
+    /// of the stations failed gives each station's of these.
+    pub of_marks: bool,
 }
+
+/// Two reasons are the same where they say the same: where each was said
+/// is not part of it.
+impl PartialEq for Reason {
+    fn eq(&self, other: &Reason) -> bool {
+        self.verdict == other.verdict && self.text == other.text
+    }
+}
+
+impl Eq for Reason {}
 
 impl Reason {
     pub fn new(verdict: Outcome, text: impl Into<String>) -> Reason {
         Reason {
             verdict,
             text: text.into(),
+            of_marks: false,
+        }
+    }
+
+    /// A reason the marks give the station's result for ([`Reason::of_marks`]).
+    pub fn of_marks(verdict: Outcome, text: impl Into<String>) -> Reason {
+        Reason {
+            of_marks: true,
+            ..Reason::new(verdict, text)
         }
     }
 }

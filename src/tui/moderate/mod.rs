@@ -743,7 +743,13 @@ impl ModerateApp {
                     None
                 } else if !detail.unsubmitted.is_empty() {
                     Some("another marker's sheet there is begun and not submitted yet; decide once it is")
-                } else if crate::results::reconcile::awaiting_reconciliation(&self.rubric, detail, false) {
+                } else if crate::results::reconcile::awaiting_reconciliation(
+                    &self.rubric,
+                    detail,
+                    self.moderation
+                        .agreed_mark(&self.cohort, &cell.sheets, &c.candidate, &station.id)
+                        .is_some(),
+                ) {
                     Some(match self.rubric.double_marking.reconcile {
                         Reconcile::AgreedMark => {
                             "its two markers differ by more than the threshold and their agreed mark is not \
@@ -1167,9 +1173,9 @@ impl ModerateApp {
 
     fn on_sheet(&mut self, action: Action) -> Screen {
         match action {
-            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Up => self.scroll_up(1),
             Action::Down => self.scroll_down(1),
-            Action::PageUp => self.scroll = self.scroll.saturating_sub(self.height / 2),
+            Action::PageUp => self.scroll_up(self.height / 2),
             Action::PageDown => self.scroll_down(self.height / 2),
             Action::NextSheet => self.move_by(1),
             Action::PrevSheet => self.move_by(-1),
@@ -1904,10 +1910,16 @@ impl ModerateApp {
         self.scroll = self.scroll.saturating_add(rows).min(self.scroll_limit.get());
     }
 
+    /// Scrolls up from where the view is: from its end, where the content
+    /// shrank since it was scrolled (a wider window, a sheet read again).
+    fn scroll_up(&mut self, rows: u16) {
+        self.scroll = self.scroll.min(self.scroll_limit.get()).saturating_sub(rows);
+    }
+
     fn on_sign_off(&mut self, action: Action) -> Screen {
         match action {
             Action::Up => {
-                self.scroll = self.scroll.saturating_sub(1);
+                self.scroll_up(1);
                 Screen::SignOff
             }
             Action::Down => {
