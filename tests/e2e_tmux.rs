@@ -120,11 +120,9 @@ fn the_home_screen_starts_marking_from_a_folder_without_rubrics() {
     let bin = env!("CARGO_BIN_EXE_osce");
     // No rubrics/ here: the built-in examples are offered.
     t.start(&format!("cd {} && {bin} --sessions marks", dir.display()));
-    let screen = t.wait_for("start marking");
-    assert!(
-        screen.contains("1 of 4 · ←/→ · built in: msk-ultrasound-osce.ron"),
-        "{screen}"
-    );
+    t.wait_for("start marking");
+    // The whole form drawn (a busy machine may show it in parts).
+    t.wait_for("1 of 4 · ←/→ · built in: msk-ultrasound-osce.ron");
     t.keys(&["Tab", "E", "0", "1", "Tab", "Tab"]);
     t.keys(&["C", "0", "0", "7", "Enter"]);
     t.wait_for("Is this the candidate in front of you?");

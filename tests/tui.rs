@@ -1525,6 +1525,96 @@ fn unfinished_knee_sheet_of_e50(dir: &Path, text: &str) -> Store {
     store
 }
 
+/// An examiner marking candidate by candidate whose laptop stopped between
+/// two of a candidate's stations (the next sheet not yet opened) finds the
+/// candidate offered again on the home screen, their id in its field and
+/// a word saying how far they got: before, the screen said "No unfinished
+/// sheets" and the id had to be typed again (a mistyped id marks the rest
+/// under another candidate). A candidate whose stations are all submitted
+/// is not offered, nor one marked by another examiner.
+#[test]
+fn a_candidate_left_between_two_stations_is_offered_again() {
+    use osce::tui::marking::home::{Field, HomeOutcome};
+    let dir = temp_dir();
+    let rubrics = dir.join("rubrics");
+    std::fs::create_dir_all(&rubrics).expect("rubrics folder");
+    let text = std::fs::read_to_string("rubrics/msk-final-clinical-assessment.ron").expect("rubric");
+    std::fs::write(rubrics.join("fca.ron"), &text).expect("fca");
+    let store = Store::new(dir.join("s"));
+    let submit = |station: &str, candidate: &str, examiner: &str| {
+        let key = osce::store::SheetKey {
+            assessment: "msk-us-fca".into(),
+            station: station.into(),
+            candidate: candidate.into(),
+            examiner: examiner.into(),
+            device: "lap1".into(),
+        };
+        let (mut journal, _) = store
+            .open_sheet(&key, &osce::store::hash_rubric(&text))
+            .expect("open");
+        for event in [
+            Event::Confirmed {
+                candidate_name: "Aisha Khan".into(),
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 9.0,
+                outcome: osce::scoring::StationOutcome::Fail,
+            },
+        ] {
+            journal.append(event, t0()).expect("append");
+        }
+    };
+    submit("case-1", "C001", "E01");
+    submit("case-2", "C001", "E01");
+    let mut exec = Executor::new(Store::new(dir.join("s")), "lap1".into(), Box::new(t0));
+    let label = exec.home(&rubrics, "").rubrics[0].label.clone();
+    let remembered = osce::tui::remember::Remembered {
+        rubric: label,
+        examiner: "E01".into(),
+        candidate: "C001".into(),
+        ..Default::default()
+    };
+    let offered = |exec: &mut Executor, r: &osce::tui::remember::Remembered| {
+        let mut home = exec.home(&rubrics, "");
+        home.remember(r);
+        exec.offer_unfinished_candidate(&mut home, r);
+        home
+    };
+    let mut home = offered(&mut exec, &remembered);
+    assert!(home.unfinished.is_empty(), "no sheet is unfinished");
+    let hint = home.hint.clone().unwrap_or_default();
+    assert!(
+        hint.starts_with("C001's stations here are not all submitted (2 of 6"),
+        "{hint}"
+    );
+    assert_eq!(home.focus, Field::CandidateId);
+    match home.update(Action::Enter) {
+        HomeOutcome::Launch(l) => {
+            assert_eq!(l.candidate_id, "C001");
+            assert_eq!(l.candidate_name, "Aisha Khan");
+            assert!(!l.circuit && l.begin_at, "{l:?}");
+            // Remembered for the next time osce stops.
+            assert_eq!(home.remembered(&l).candidate, "C001");
+        }
+        _ => panic!("not started: {:?}", home.error),
+    }
+    // Another examiner at this laptop is not offered E01's candidate.
+    let other = osce::tui::remember::Remembered {
+        examiner: "E02".into(),
+        ..remembered.clone()
+    };
+    assert_eq!(offered(&mut exec, &other).hint, None);
+    // Every station submitted: nothing is offered.
+    for station in ["case-3", "case-4", "case-5", "case-6"] {
+        submit(station, "C001", "E01");
+    }
+    let home = offered(&mut exec, &remembered);
+    assert_eq!(home.hint, None);
+    assert_eq!(osce::tui::marking::home::text(&home.candidate_id), "");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Two files with versions of one assessment: a sheet begun with the second
 /// is offered once, under the file it was marked with.
 #[test]
@@ -5462,6 +5552,7 @@ fn a_sheet_resumed_from_the_list_stays_in_its_station_circuit() {
         roster: "rubrics/msk-ultrasound-osce.roster.csv".into(),
         circuit_name: "A".into(),
         station: "knee".into(),
+        candidate: String::new(),
     };
     let mut home = exec.home(&rubrics, "E50");
     home.remember(&remembered);

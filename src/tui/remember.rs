@@ -22,6 +22,11 @@ pub struct Remembered {
     pub circuit_name: String,
     /// The station's id.
     pub station: String,
+    /// The candidate marked candidate by candidate: offered again while
+    /// their stations here are not all submitted (osce stopped between two
+    /// of them, say), so that their id is not typed again.
+    #[serde(default)]
+    pub candidate: String,
 }
 
 /// The file, where there is a place for it.

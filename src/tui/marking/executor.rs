@@ -164,6 +164,7 @@ impl Executor {
             && let Some(r) = crate::tui::remember::load()
         {
             home.remember(&r);
+            self.offer_unfinished_candidate(&mut home, &r);
         }
         home
     }
@@ -554,5 +555,55 @@ impl screen::Executor<App> for Executor {
 
     fn take_bells(&mut self) -> usize {
         std::mem::take(&mut self.bells)
+    }
+}
+
+impl Executor {
+    /// The candidate last marked candidate by candidate, offered again on
+    /// the home screen where some of their stations on this device are
+    /// submitted (or their absence recorded) by the same examiner and
+    /// others not: osce stopped between two of their stations. One whose
+    /// sheet is unfinished is in the resume list already.
+    pub fn offer_unfinished_candidate(&self, home: &mut Home, r: &crate::tui::remember::Remembered) {
+        if r.circuit || r.candidate.is_empty() || r.examiner.is_empty() {
+            return;
+        }
+        let Some(choice) = home.rubrics.get(home.rubric).filter(|c| c.label == r.rubric) else {
+            return;
+        };
+        if home.unfinished.iter().any(|u| u.candidate == r.candidate) {
+            return;
+        }
+        let Ok(sheets) = self.store.sheets(&choice.id) else {
+            return;
+        };
+        let mut done = std::collections::BTreeSet::new();
+        let mut name = String::new();
+        let mut last: Option<chrono::DateTime<chrono::Utc>> = None;
+        for (key, path) in sheets {
+            if key.candidate != r.candidate || key.device != self.device || key.examiner != r.examiner {
+                continue;
+            }
+            let Ok(replay) = crate::store::read_sheet(&path) else {
+                continue;
+            };
+            let state = SheetState::replay(&replay.records);
+            if state.submitted.is_some() || state.absent.is_some() {
+                done.insert(key.station.clone());
+            }
+            if let Some(confirmed) = state.confirmed.clone() {
+                name = confirmed;
+            }
+            last = last.max(state.last.map(|(_, t)| t));
+        }
+        let of = choice.stations.len();
+        let done = choice.stations.iter().filter(|(id, _)| done.contains(id)).count();
+        if done == 0 || done >= of {
+            return;
+        }
+        let last = last
+            .map(|t| t.with_timezone(&chrono::Local).format("%d %b %H:%M").to_string())
+            .unwrap_or_default();
+        home.offer_unfinished_candidate(&r.candidate, &name, done, of, &last);
     }
 }

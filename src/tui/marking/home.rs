@@ -105,6 +105,12 @@ pub struct Home {
     /// Esc was pressed once with a candidate typed: a second quits.
     pub quit_armed: bool,
     pub error: Option<String>,
+    /// What the screen offers from before (a candidate whose stations are
+    /// not all submitted), said under the form where no problem is.
+    pub hint: Option<String>,
+    /// The candidate the hint offers: once the id field says another (or
+    /// the mode is a station circuit), the hint is gone.
+    offered: String,
     /// Roster files found beside the rubrics, offered in the roster field
     /// (←/→).
     pub rosters: Vec<String>,
@@ -197,6 +203,8 @@ impl Home {
             station_chosen: false,
             resume: 0,
             error: None,
+            hint: None,
+            offered: String::new(),
             rosters: Vec::new(),
             roster_circuits: Vec::new(),
         }
@@ -251,6 +259,11 @@ impl Home {
                     .and_then(|c| c.stations.get(self.station))
                     .map(|(id, _)| id.clone())
                     .unwrap_or_default(),
+                candidate: if self.circuit {
+                    String::new()
+                } else {
+                    launch.candidate_id.clone()
+                },
             };
         }
         crate::tui::remember::Remembered {
@@ -264,7 +277,39 @@ impl Home {
             roster: launch.roster.clone(),
             circuit_name: launch.circuit_name.clone(),
             station: launch.station.clone().unwrap_or_default(),
+            candidate: if launch.circuit {
+                String::new()
+            } else {
+                launch.candidate_id.clone()
+            },
         }
+    }
+
+    /// Offers `candidate` again, whose stations on this device are not all
+    /// submitted (`done` of `of`, the last saved at `last`): their id in
+    /// its field, and a word saying so. Start goes on with them, at the
+    /// first station not submitted.
+    pub fn offer_unfinished_candidate(
+        &mut self,
+        candidate: &str,
+        name: &str,
+        done: usize,
+        of: usize,
+        last: &str,
+    ) {
+        if !text(&self.candidate_id).is_empty() || self.circuit {
+            return;
+        }
+        self.candidate_id = field("e.g. C001", candidate);
+        if text(&self.candidate_name).is_empty() && !name.is_empty() {
+            self.candidate_name = field("as on the candidate list", name);
+        }
+        self.focus = Field::CandidateId;
+        self.offered = candidate.to_string();
+        self.hint = Some(format!(
+            "{candidate}'s stations here are not all submitted ({done} of {of}, the last saved {last}). Start goes \
+             on with {candidate}; clear the id for another candidate."
+        ));
     }
 
     /// The fields in tab order, as they apply to the chosen mode.
@@ -332,6 +377,9 @@ impl Home {
                 };
             }
             _ => {}
+        }
+        if self.hint.is_some() && (self.circuit || text(&self.candidate_id) != self.offered) {
+            self.hint = None;
         }
         HomeOutcome::Nothing
     }
@@ -692,6 +740,7 @@ mod tests {
             roster: "r/one.csv".into(),
             circuit_name: "South".into(),
             station: "wrist".into(),
+            ..Default::default()
         });
         assert_eq!((h.rubric, h.station, h.circuit), (1, 1, true));
         assert_eq!(text(&h.examiner), "E07");

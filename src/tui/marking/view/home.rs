@@ -13,8 +13,9 @@ pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &The
     // Every problem (a roster's, say: each row's), wrapped, never cut while
     // the form keeps its ten rows.
     let problem = home.error.as_ref().or(app.notice.as_ref());
+    let said = problem.or(home.hint.as_ref());
     let width = usize::from(area.width.max(1));
-    let rows: usize = problem.map_or(0, |e| {
+    let rows: usize = said.map_or(0, |e| {
         e.lines().map(|l| l.chars().count().div_ceil(width).max(1)).sum()
     });
     let room = usize::from(area.height.saturating_sub(3 + 10 + 1));
@@ -182,11 +183,13 @@ pub fn render(app: &App, home: &Home, frame: &mut Frame, area: Rect, theme: &The
             .block(Block::bordered().title(" Unfinished sheets (resume) ")),
         resume,
     );
-    if let Some(e) = problem {
-        let lines: Vec<Line> = e
-            .lines()
-            .map(|l| Line::styled(l.to_string(), theme.danger()))
-            .collect();
+    if let Some(e) = said {
+        let style = if problem.is_some() {
+            theme.danger()
+        } else {
+            theme.plain()
+        };
+        let lines: Vec<Line> = e.lines().map(|l| Line::styled(l.to_string(), style)).collect();
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), error);
     }
     frame.render_widget(Paragraph::new(super::footer(app, theme, footer.width)), footer);
