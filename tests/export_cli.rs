@@ -1493,19 +1493,7 @@ fn a_station_failed_for_two_reasons_lists_both() {
     let dir = common::Dir::new("export-two-reasons");
     let s = dir.sub("s");
     common::candidate(&s, common::OSCE, "C001", "E01@lap1", common::Marks::Bottom);
-    let out = dir.0.join("out");
-    let (code, said) = common::run_osce(&[
-        "export",
-        common::OSCE,
-        "--sessions",
-        s.to_str().expect("utf-8"),
-        "--out",
-        out.to_str().expect("utf-8"),
-    ]);
-    assert!(code == 0 || code == 1, "{said}");
-    let rows = common::csv_rows(&out.join("results.csv"));
-    let col = rows[0].iter().position(|c| c == "reasons").expect("reasons");
-    let reasons = &rows[1][col];
+    let reasons = &first_reasons(&dir, &s);
     let listed = reasons
         .split("(failed: ")
         .nth(1)
@@ -1571,19 +1559,7 @@ fn the_failed_list_gives_no_note_on_how_a_result_was_reached() {
         true,
         9,
     );
-    let out = dir.0.join("out");
-    let (code, said) = common::run_osce(&[
-        "export",
-        common::OSCE,
-        "--sessions",
-        s.to_str().expect("utf-8"),
-        "--out",
-        out.to_str().expect("utf-8"),
-    ]);
-    assert!(code == 0 || code == 1, "{said}");
-    let rows = common::csv_rows(&out.join("results.csv"));
-    let col = rows[0].iter().position(|c| c == "reasons").expect("reasons");
-    let reasons = &rows[1][col];
+    let reasons = &first_reasons(&dir, &s);
     let listed = reasons
         .split("(failed: ")
         .nth(1)
@@ -1597,4 +1573,22 @@ fn the_failed_list_gives_no_note_on_how_a_result_was_reached() {
         !listed.contains("third marker") && !listed.contains("double-marked"),
         "{listed}"
     );
+}
+
+/// The `reasons` of the first candidate in results.csv, exported from the
+/// sessions folder `s` (of the OSCE) into `dir`'s `out`.
+fn first_reasons(dir: &common::Dir, s: &Path) -> String {
+    let out = dir.0.join("out");
+    let (code, said) = common::run_osce(&[
+        "export",
+        common::OSCE,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(code == 0 || code == 1, "{said}");
+    let rows = common::csv_rows(&out.join("results.csv"));
+    let col = rows[0].iter().position(|c| c == "reasons").expect("reasons");
+    rows[1][col].clone()
 }
