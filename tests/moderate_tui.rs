@@ -683,6 +683,47 @@ fn the_report_being_typed_survives_a_crash() {
     assert_eq!(h.app.own().report_draft, None);
 }
 
+/// A report draft left on one device, the assessor then signing off on
+/// another: the first is locked, so status does not send them back to it.
+#[test]
+fn a_draft_left_on_a_device_signed_off_elsewhere_is_said_as_never_saved() {
+    use std::time::Duration;
+    let mut h = practical();
+    h.key(KeyCode::Char('R'));
+    h.typed("Begun on the office laptop");
+    h.act(Action::Tick(Duration::from_secs(1)));
+    let dir = std::mem::replace(&mut h.dir, Dir::new("mod-tui-spare"));
+    drop(h);
+    let mut h = open_on(dir, PRACTICAL, "EA1", "home-laptop");
+    while h.app.filter != Filter::All {
+        h.key(KeyCode::Char('f'));
+    }
+    decide_the_sample(&mut h);
+    h.key(KeyCode::Char('R'));
+    h.typed("Sampled 25%. Marking consistent.");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('S'));
+    h.key(KeyCode::Enter);
+    assert!(h.app.signed_off(), "{:?}", h.app.notice);
+    let sessions = h.sessions();
+    let (_, status) = run_osce(&[
+        "status",
+        PRACTICAL,
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+    ]);
+    let line = status
+        .lines()
+        .find(|l| l.contains("EA1 on ea-laptop: "))
+        .unwrap_or_else(|| panic!("the office laptop's line in {status}"));
+    assert!(
+        line.contains(
+            "not signed off here (signed off on another device); a report typed here was never saved"
+        ) && !line.contains("osce moderate opens them"),
+        "{line}"
+    );
+}
+
 /// Changes typed and then taken out leave no draft behind: closing the box
 /// withdraws the one written while they were there.
 #[test]

@@ -2786,6 +2786,17 @@ fn moderation_section(
         let signed = match &log.signed_off {
             Some((time, _)) => format!("signed off {}", osce::results::audit::fmt_time(time)),
             None if log.nothing_to_sign_off() => "nothing to sign off".to_string(),
+            // Signed off on another device, this one is locked: its
+            // draft can no longer be saved.
+            None if log.report_draft.is_some()
+                && moderation
+                    .logs
+                    .iter()
+                    .any(|l| l.assessor == log.assessor && l.signed_off.is_some()) =>
+            {
+                "not signed off here (signed off on another device); a report typed here was never saved"
+                    .to_string()
+            }
             None if log.report_draft.is_some() => {
                 "not signed off; the report has changes typed but not saved (osce moderate opens them)"
                     .to_string()
