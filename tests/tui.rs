@@ -1599,6 +1599,9 @@ fn a_candidate_left_between_two_stations_is_offered_again() {
         }
         _ => panic!("not started: {:?}", home.error),
     }
+    // Esc leaves at once: the id offered was not typed, nothing is lost.
+    let mut home = offered(&mut exec, &remembered);
+    assert!(matches!(home.update(Action::Escape), HomeOutcome::Quit));
     // Another examiner at this laptop is not offered E01's candidate.
     let other = osce::tui::remember::Remembered {
         examiner: "E02".into(),

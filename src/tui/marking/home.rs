@@ -345,7 +345,9 @@ impl Home {
 
     /// A candidate's id or name is typed in.
     fn candidate_typed(&self) -> bool {
-        !text(&self.candidate_id).is_empty() || !text(&self.candidate_name).is_empty()
+        // A candidate offered from before is not typed: nothing is lost.
+        self.hint.is_none()
+            && (!text(&self.candidate_id).is_empty() || !text(&self.candidate_name).is_empty())
     }
 
     pub fn update(&mut self, action: Action) -> HomeOutcome {
