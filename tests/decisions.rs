@@ -1381,10 +1381,12 @@ fn adopted_pass_marks_are_used_by_export_without_being_asked() {
         !stations[1..].iter().any(|r| r[source].starts_with("provisional")),
         "no provisional pass mark is left"
     );
-    // The report says which pass marks are in force.
+    // The report says which pass marks are in force: when and by whom
+    // they were set (two records of one minute told apart).
     let (_, out) = osce(&["report", OSCE, "--sessions", s(&folder), "--format", "markdown"]);
     assert!(
-        out.contains("Pass marks in force: the standard-set pass marks of"),
+        out.contains("Pass marks in force: the standard-set pass marks of")
+            && out.contains(" UTC by Standard-setting panel adopted ("),
         "{out}"
     );
 }

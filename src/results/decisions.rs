@@ -374,9 +374,12 @@ impl Ruling {
                 ),
             },
             Ruling::StationResult { result, .. } => format!("the station's result is {}", result.label()),
+            // Who set them as well as when: two records saved in one
+            // minute are told apart.
             Ruling::PassMarks { record, .. } => format!(
-                "the standard-set pass marks of {} adopted ({})",
+                "the standard-set pass marks of {} by {} adopted ({})",
                 record.time.format("%Y-%m-%d %H:%M UTC"),
+                record.set_by,
                 record_details(record)
             ),
             Ruling::Component {
