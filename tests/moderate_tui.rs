@@ -73,6 +73,22 @@ fn open_all(dir: Dir, rubric_path: &'static str, assessor: &str) -> H {
     h
 }
 
+/// C001 at the OSCE's shoulder, marked by E01 and E02 further apart than
+/// the rubric's threshold: the station waits for a third marker's sheet.
+fn shoulder_markers_apart(s: &std::path::Path) {
+    sheet(s, OSCE, "shoulder", "C001", "E01@lap1", Marks::Top, true, 5);
+    sheet(
+        s,
+        OSCE,
+        "shoulder",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(6),
+        true,
+        6,
+    );
+}
+
 /// Two candidates through the practical exam: C001 passes everything,
 /// C002 fails the upper limb station (marked at the bottom) and is
 /// borderline at the lower limb.
@@ -149,6 +165,18 @@ impl H {
 
     fn sessions(&self) -> PathBuf {
         self.dir.0.join("s")
+    }
+
+    /// What `osce status` says of the sessions folder, through the binary.
+    fn status(&self) -> String {
+        let sessions = self.sessions();
+        run_osce(&[
+            "status",
+            self.rubric,
+            "--sessions",
+            sessions.to_str().expect("utf-8"),
+        ])
+        .1
     }
 
     fn render(&self, width: u16, height: u16) -> String {
@@ -631,13 +659,7 @@ fn the_report_being_typed_survives_a_crash() {
     drop(h);
     let mut h = open_all(dir, PRACTICAL, "EA1");
     // The exam lead is told too.
-    let sessions = h.sessions();
-    let (_, status) = run_osce(&[
-        "status",
-        PRACTICAL,
-        "--sessions",
-        sessions.to_str().expect("utf-8"),
-    ]);
+    let status = h.status();
     assert!(
         status.contains("EA1 on ea-laptop: ")
             && status.contains("not signed off; the report has changes typed but not saved"),
@@ -705,13 +727,7 @@ fn a_draft_left_on_a_device_signed_off_elsewhere_is_said_as_never_saved() {
     h.key(KeyCode::Char('S'));
     h.key(KeyCode::Enter);
     assert!(h.app.signed_off(), "{:?}", h.app.notice);
-    let sessions = h.sessions();
-    let (_, status) = run_osce(&[
-        "status",
-        PRACTICAL,
-        "--sessions",
-        sessions.to_str().expect("utf-8"),
-    ]);
+    let status = h.status();
     let line = status
         .lines()
         .find(|l| l.contains("EA1 on ea-laptop: "))
@@ -1604,17 +1620,7 @@ fn a_station_waiting_for_an_agreed_mark_is_in_the_sample_and_open_at_sign_off() 
 fn a_station_with_no_result_yet_cannot_be_agreed_with() {
     let dir = Dir::new("mod-tui-no-result");
     let s = dir.sub("s");
-    sheet(&s, OSCE, "shoulder", "C001", "E01@lap1", Marks::Top, true, 5);
-    sheet(
-        &s,
-        OSCE,
-        "shoulder",
-        "C001",
-        "E02@lap2",
-        Marks::LoseFirst(6),
-        true,
-        6,
-    );
+    shoulder_markers_apart(&s);
     let mut h = open_all(dir, OSCE, "EA1");
     h.select("C001", "shoulder");
     let e = h.app.current().expect("C001 at shoulder").clone();
@@ -1673,8 +1679,7 @@ fn a_station_with_no_result_yet_cannot_be_agreed_with() {
     h.select("C001", "shoulder");
     h.key(KeyCode::Char('a'));
     assert_eq!(decisions(&h.journal()).len(), 1, "{:?}", h.app.notice);
-    let sessions = h.sessions();
-    let (_, status) = run_osce(&["status", OSCE, "--sessions", sessions.to_str().expect("utf-8")]);
+    let status = h.status();
     assert!(
         status.contains("C001       ✓ 3× M ") && !status.contains("changed after"),
         "{status}"
@@ -1689,17 +1694,7 @@ fn a_station_with_no_result_yet_cannot_be_agreed_with() {
 fn a_long_sheet_scrolls_to_its_end_at_80_columns() {
     let dir = Dir::new("mod-tui-long-sheet");
     let s = dir.sub("s");
-    sheet(&s, OSCE, "shoulder", "C001", "E01@lap1", Marks::Top, true, 5);
-    sheet(
-        &s,
-        OSCE,
-        "shoulder",
-        "C001",
-        "E02@lap2",
-        Marks::LoseFirst(6),
-        true,
-        6,
-    );
+    shoulder_markers_apart(&s);
     sheet(
         &s,
         OSCE,
@@ -1748,17 +1743,7 @@ fn a_long_sheet_scrolls_to_its_end_at_80_columns() {
 fn the_sign_off_says_it_locks_at_80_by_24() {
     let dir = Dir::new("mod-tui-sign-off-80");
     let s = dir.sub("s");
-    sheet(&s, OSCE, "shoulder", "C001", "E01@lap1", Marks::Top, true, 5);
-    sheet(
-        &s,
-        OSCE,
-        "shoulder",
-        "C001",
-        "E02@lap2",
-        Marks::LoseFirst(6),
-        true,
-        6,
-    );
+    shoulder_markers_apart(&s);
     sheet(&s, OSCE, "knee", "C001", "E02@lap2", Marks::LoseFirst(6), true, 7);
     sheet(&s, OSCE, "knee", "C002", "EA1@lap2", Marks::LoseFirst(6), true, 8);
     let mut h = open_all(dir, OSCE, "EA1");

@@ -2880,33 +2880,17 @@ fn moderation_section(
                 let _ = writeln!(out, "  {candidate} at {station}: {why}");
             }
         }
-        let decided = decision.is_some();
-        if matches!(
-            cm,
-            CellModeration::Stale { .. } | CellModeration::Conflicting { .. }
-        ) && !decided
-        {
-            let _ = writeln!(
-                out,
-                "{}",
-                hints.line(
-                    "result",
-                    candidate,
-                    station,
-                    result_choice(held, candidate, station)
-                )
-            );
-        } else if matches!(cm, CellModeration::Referred { third: None, .. }) && !decided {
-            let _ = writeln!(
-                out,
-                "{}",
-                hints.line(
-                    "result",
-                    candidate,
-                    station,
-                    &referral_choice(held, candidate, station)
-                )
-            );
+        // What the exam lead may decide, where nothing is decided yet.
+        let choice = match cm {
+            _ if decision.is_some() => None,
+            CellModeration::Stale { .. } | CellModeration::Conflicting { .. } => {
+                Some(result_choice(held, candidate, station).to_string())
+            }
+            CellModeration::Referred { third: None, .. } => Some(referral_choice(held, candidate, station)),
+            _ => None,
+        };
+        if let Some(choice) = choice {
+            let _ = writeln!(out, "{}", hints.line("result", candidate, station, &choice));
         }
     }
 }
