@@ -2366,6 +2366,44 @@ fn a_third_markers_deciding_score_is_theirs_in_the_examiners_table() {
     assert_eq!(at_knee, ["E01", "E03"], "{:?}", r.exam.examiners);
 }
 
+/// A simulated cohort as every command reads it, and C900, who has one
+/// sheet at the first station and, in the final clinical assessment
+/// (double marked), a second marker still marking there: the station
+/// waits for their sheet.
+struct Waiting {
+    _d: Dir,
+    r: osce::rubric::Rubric,
+    cohort: osce::results::gather::Cohort,
+    moderation: osce::results::moderation::Moderation,
+    m: osce::results::gather::Matrix,
+    first: String,
+}
+
+fn waiting(rubric_path: &str, candidates: usize, seed: u64) -> Waiting {
+    let d = Dir::new("report-examiners");
+    let s = d.sub("s");
+    simulate_into(rubric_path, &s, candidates, 4, seed);
+    let r = rubric(rubric_path);
+    let first = r.scored_stations().next().expect("a scored station").id.clone();
+    sheet(&s, rubric_path, &first, "C900", "E98@lap8", Marks::Top, true, 10);
+    if rubric_path == FCA {
+        sheet(&s, rubric_path, &first, "C900", "E99@lap9", Marks::Top, false, 11);
+    }
+    let cohort =
+        osce::results::gather::gather(&r, &hash(rubric_path), std::slice::from_ref(&s)).expect("gather");
+    let moderation = osce::results::moderation::gather(&r, &hash(rubric_path), std::slice::from_ref(&s))
+        .expect("moderation");
+    let m = osce::results::gather::matrix(&r, &cohort, None);
+    Waiting {
+        _d: d,
+        r,
+        cohort,
+        moderation,
+        m,
+        first,
+    }
+}
+
 /// The report judges the exam by the examiners' results alone, worked out
 /// without moderation's final results: they are the examiners' results
 /// every command gives, on cohorts with absences, items left unmarked,
@@ -2373,22 +2411,14 @@ fn a_third_markers_deciding_score_is_theirs_in_the_examiners_table() {
 #[test]
 fn the_reports_results_are_the_examiners_results_every_command_gives() {
     for (rubric_path, seed) in [(OSCE, 3), (FCA, 4), (PRACTICAL, 5)] {
-        let d = Dir::new("report-examiners");
-        let s = d.sub("s");
-        simulate_into(rubric_path, &s, 40, 4, seed);
-        let r = rubric(rubric_path);
-        // A second marker still marking (the final clinical assessment is
-        // double marked): the station waits for their sheet.
-        let first = r.scored_stations().next().expect("a scored station").id.clone();
-        sheet(&s, rubric_path, &first, "C900", "E98@lap8", Marks::Top, true, 10);
-        if rubric_path == FCA {
-            sheet(&s, rubric_path, &first, "C900", "E99@lap9", Marks::Top, false, 11);
-        }
-        let cohort =
-            osce::results::gather::gather(&r, &hash(rubric_path), std::slice::from_ref(&s)).expect("gather");
-        let moderation = osce::results::moderation::gather(&r, &hash(rubric_path), std::slice::from_ref(&s))
-            .expect("moderation");
-        let m = osce::results::gather::matrix(&r, &cohort, None);
+        let Waiting {
+            r,
+            cohort,
+            moderation,
+            m,
+            first,
+            ..
+        } = waiting(rubric_path, 40, seed);
         let standards = osce::scoring::Standards::default();
         let all = osce::results::reconcile::results(&r, &cohort, &m, &standards, &moderation);
         let examiners = osce::results::reconcile::examiners_results_for(
@@ -2658,4 +2688,98 @@ fn a_rubric_with_no_standard_set_station_is_reported_without_pass_marks_to_adopt
     ] {
         assert!(!out.contains(gone), "{gone}: {out}");
     }
+}
+
+/// The report looks at the results twice: under the provisional pass marks
+/// for its figures, then under the standard-set ones. The second look
+/// judges a candidate again from each station's tally (score, rating and
+/// items met) where one sheet counts at each and nothing else bears on the
+/// result; the rest are worked out again from their sheets. Either way the
+/// results are those worked out in full, and so is the report, on cohorts
+/// with absences, items left unmarked, critical items failed, double
+/// marking and a sheet waiting for its second marker, under pass marks
+/// low, high and out of range.
+#[test]
+fn results_judged_again_from_their_tallies_are_those_worked_out_in_full() {
+    use osce::results::reconcile::examiners_results_for;
+    use osce::scoring::{SetMethod, StandardSetMark, Standards};
+    let mut all_in_full = 0;
+    for (rubric_path, seed) in [(OSCE, 6), (FCA, 7), (PRACTICAL, 8)] {
+        let Waiting {
+            r,
+            cohort,
+            moderation,
+            m,
+            ..
+        } = waiting(rubric_path, 60, seed);
+        let earlier =
+            examiners_results_for(&r, &cohort, &m, &Standards::default(), &moderation, &m.candidates);
+        let (mut judged, mut in_full) = (0, 0);
+        for share in [0.35, 0.8, 1.5] {
+            let standards = Standards {
+                pass_marks: r
+                    .standard_set_stations()
+                    .map(|st| {
+                        let mark = StandardSetMark {
+                            marks: share * r.station_max(st),
+                            method: SetMethod::BorderlineRegression,
+                        };
+                        (st.id.clone(), mark)
+                    })
+                    .collect(),
+                sem: Some(1.25),
+            };
+            let full = examiners_results_for(&r, &cohort, &m, &standards, &moderation, &m.candidates);
+            for (f, e) in earlier.iter().zip(&full) {
+                match f.again.as_ref().and_then(|a| a.judged(&r, &standards)) {
+                    Some(again) => {
+                        assert_eq!(again, e.result, "{rubric_path} {share} {}", e.candidate);
+                        judged += 1;
+                    }
+                    None => in_full += 1,
+                }
+            }
+            // In order, where some are judged again and some not.
+            let again: Vec<_> = earlier.iter().map(|f| f.again.clone()).collect();
+            let results =
+                osce::results::reconcile::judged_again(&r, &standards, &m.candidates, &again, |part| {
+                    examiners_results_for(&r, &cohort, &m, &standards, &moderation, part)
+                });
+            let expected: Vec<_> = full.iter().map(|e| e.result.clone()).collect();
+            assert!(
+                results == expected,
+                "{rubric_path} {share}: not the results worked out in full"
+            );
+            // The whole report, with the tallies and without them.
+            let report = |keep: bool| {
+                let options = osce::analysis::report::Options {
+                    adopted: Some(standards.clone()),
+                    ..Default::default()
+                };
+                osce::analysis::report::build_with(
+                    &r,
+                    &cohort,
+                    &m.candidates,
+                    &Default::default(),
+                    osce::analysis::agreement::double_marking(&r, &cohort, &m),
+                    &options,
+                    |part, st| {
+                        let mut results = examiners_results_for(&r, &cohort, &m, st, &moderation, part);
+                        if !keep {
+                            results.iter_mut().for_each(|c| c.again = None);
+                        }
+                        results
+                    },
+                )
+            };
+            assert_eq!(
+                format!("{:?}", report(true)),
+                format!("{:?}", report(false)),
+                "{rubric_path} {share}"
+            );
+        }
+        assert!(judged > 0, "{rubric_path}: none judged again");
+        all_in_full += in_full;
+    }
+    assert!(all_in_full > 0, "none worked out in full");
 }

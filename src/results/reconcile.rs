@@ -10,8 +10,8 @@ use crate::results::moderation::{CellModeration, Moderation};
 use crate::rubric::{Critical, FixedMark, Reconcile, Rubric};
 use crate::scoring::Outcome;
 use crate::scoring::{
-    AssessmentResult, CandidateSheets, Competency, Reason, Standards, StationOutcome, StationResult,
-    fmt_marks, overall, score_station,
+    AssessmentResult, CandidateSheets, Competency, Reason, Standards, StationOutcome, StationResult, Tally,
+    fmt_marks, overall, score_station, score_tally,
 };
 use crate::store::{Decision, Proposed};
 
@@ -264,6 +264,42 @@ pub struct ExaminersResult {
     /// [`CandidateResult`]; what moderation and the exam lead's decisions
     /// make of it (`final_result`, `moderation`) is not worked out.
     pub stations: BTreeMap<String, StationDetail>,
+    /// What the result is judged from, where it can be judged again under
+    /// other pass marks without the sheets read again.
+    pub again: Option<Again>,
+}
+
+/// A candidate's examiners' result as it rests on each station's
+/// [`Tally`]: kept where at most one sheet counts at each station and
+/// nothing else bears on its result (no second marker, no sheet waiting
+/// to be submitted or held back), to judge the result again under other
+/// pass marks (the quality report's second look, under the standard-set
+/// ones) without scoring the sheets again.
+#[derive(Debug, Clone)]
+pub struct Again {
+    /// In rubric order; `None` for a rest station.
+    tallies: Vec<Option<Tally>>,
+    components: CandidateSheets,
+}
+
+impl Again {
+    /// The examiners' result under `standards`: the `result` that
+    /// [`examiners_results_for`] gives with them. `None` where it cannot be
+    /// judged from the tallies alone (a station's pass mark under them
+    /// does not apply): work it out in full then.
+    pub fn judged(&self, rubric: &Rubric, standards: &Standards) -> Option<AssessmentResult> {
+        let stations = rubric
+            .stations
+            .iter()
+            .zip(&self.tallies)
+            .map(|(station, tally)| match tally {
+                _ if station.rest => Some(score_or_missing(rubric, station, None, standards).0),
+                Some(tally) => score_tally(rubric, station, tally, standards).ok(),
+                None => None,
+            })
+            .collect::<Option<Vec<StationResult>>>()?;
+        overall(rubric, stations, &self.components, standards).ok()
+    }
 }
 
 /// [`results_for`], the examiners' results alone: moderation is read only
@@ -281,16 +317,55 @@ pub fn examiners_results_for(
         .iter()
         .map(|c| {
             let Stations {
-                stations, details, ..
+                stations,
+                details,
+                tallies,
+                ..
             } = station_details(rubric, cohort, m, standards, moderation, c, Want::Examiners);
-            let mut result = judge(rubric, m, c, stations, standards);
+            let components = components_of(rubric, m, c);
+            let mut result = judge_with(rubric, stations, &components, standards);
             apply_agreed_to_marks_rules(rubric, &details, |d| &d.result, &mut result);
             ExaminersResult {
                 candidate: c.clone(),
                 result,
                 stations: details,
+                again: tallies.map(|tallies| Again { tallies, components }),
             }
         })
+        .collect()
+}
+
+/// The examiners' results of the candidates of `part` under `standards`,
+/// one for each in order: judged again from what each was judged from
+/// before (`again`, in the same order) where it was kept, the others
+/// worked out in full by `results_of` (the quality report's second look,
+/// under the standard-set pass marks).
+pub fn judged_again(
+    rubric: &Rubric,
+    standards: &Standards,
+    part: &[String],
+    again: &[Option<Again>],
+    results_of: impl Fn(&[String]) -> Vec<ExaminersResult>,
+) -> Vec<AssessmentResult> {
+    let judged: Vec<Option<AssessmentResult>> = again
+        .iter()
+        .map(|a| a.as_ref().and_then(|a| a.judged(rubric, standards)))
+        .collect();
+    let others: Vec<String> = part
+        .iter()
+        .zip(&judged)
+        .filter(|(_, j)| j.is_none())
+        .map(|(c, _)| c.clone())
+        .collect();
+    let mut others = if others.is_empty() {
+        Vec::new()
+    } else {
+        results_of(&others)
+    }
+    .into_iter();
+    judged
+        .into_iter()
+        .filter_map(|j| j.or_else(|| others.next().map(|c| c.result)))
         .collect()
 }
 
@@ -315,7 +390,13 @@ fn judge(
     stations: Vec<StationResult>,
     standards: &Standards,
 ) -> AssessmentResult {
-    let components = CandidateSheets {
+    judge_with(rubric, stations, &components_of(rubric, m, candidate), standards)
+}
+
+/// The marks of `candidate`'s components assessed outside the stations,
+/// as the exam lead's decisions recorded them.
+fn components_of(rubric: &Rubric, m: &Matrix, candidate: &str) -> CandidateSheets {
+    CandidateSheets {
         stations: BTreeMap::new(),
         components: m
             .components
@@ -327,8 +408,17 @@ fn judge(
                 )
             })
             .unwrap_or_default(),
-    };
-    match overall(rubric, stations, &components, standards) {
+    }
+}
+
+/// [`judge`] with the candidate's `components`.
+fn judge_with(
+    rubric: &Rubric,
+    stations: Vec<StationResult>,
+    components: &CandidateSheets,
+    standards: &Standards,
+) -> AssessmentResult {
+    match overall(rubric, stations, components, standards) {
         Ok(r) => r,
         // The station results were built from this rubric; only a
         // component result that does not fit it (recorded under another
@@ -348,6 +438,10 @@ struct Stations {
     details: BTreeMap<String, StationDetail>,
     moderation_reasons: Vec<Reason>,
     deferred: Vec<String>,
+    /// Each station's tally in rubric order (`None` at a rest station),
+    /// where every other station's examiners' result rests on its tally
+    /// alone ([`Again`]).
+    tallies: Option<Vec<Option<Tally>>>,
 }
 
 fn station_details(
@@ -364,6 +458,7 @@ fn station_details(
     let mut moderation_reasons = Vec::new();
     let mut deferred: Vec<String> = Vec::new();
     let mut details = BTreeMap::new();
+    let mut tallies = Some(Vec::with_capacity(rubric.stations.len()));
     // Deferred (at a station, or at a component outside them): no result
     // at this sitting, so an absence decided a fail elsewhere counts as
     // nothing (the decision stays, set aside, and says so).
@@ -373,6 +468,9 @@ fn station_details(
             let rest = score_or_missing(rubric, station, None, standards).0;
             stations.push(rest.clone());
             finals.push(rest);
+            if let Some(t) = &mut tallies {
+                t.push(None);
+            }
             continue;
         }
         let cell = m.cell(candidate, &station.id);
@@ -435,6 +533,9 @@ fn station_details(
                 )
             });
         let agreed_in = agreed.is_some();
+        // Set where one sheet's result is the station's, as its marks give
+        // it under any pass marks.
+        let mut tally = None;
         let detail = match cell {
             Some(c) if c.state == CellState::Conflict => no_sheet_counts(
                 rubric,
@@ -464,7 +565,13 @@ fn station_details(
                     },
                 )),
             ),
-            _ if indices.is_empty() => no_sheet_counts(rubric, station, standards, None),
+            _ if indices.is_empty() => {
+                let detail = no_sheet_counts(rubric, station, standards, None);
+                if detail.note.is_none() {
+                    tally = Some(Tally::of(&detail.result));
+                }
+                detail
+            }
             _ if indices.len() == 1 => {
                 let decided = cell.map(|c| c.decided.as_slice()).unwrap_or_default();
                 let (result, note) = score_or_missing(
@@ -473,6 +580,9 @@ fn station_details(
                     Some(&sheet_marks(cohort, indices[0], decided)),
                     standards,
                 );
+                if note.is_none() {
+                    tally = Some(Tally::of(&result));
+                }
                 StationDetail {
                     final_result: result.clone(),
                     result,
@@ -564,7 +674,14 @@ fn station_details(
                 format!("waiting for {} of its sheets to be submitted", pending.len()),
             )];
         }
+        if !pending.is_empty() {
+            tally = None;
+        }
         detail.unsubmitted = pending;
+        tallies = tallies.and_then(|mut t| {
+            t.push(Some(tally?));
+            Some(t)
+        });
         if want == Want::Examiners {
             stations.push(detail.result.clone());
             details.insert(station.id.clone(), detail);
@@ -745,6 +862,7 @@ fn station_details(
         details,
         moderation_reasons,
         deferred,
+        tallies,
     }
 }
 
@@ -797,6 +915,7 @@ fn candidate_result(
         details,
         moderation_reasons,
         deferred,
+        ..
     } = station_details(rubric, cohort, m, standards, moderation, candidate, Want::Final);
     let mut deferred = deferred;
     let part = |id: &str| {

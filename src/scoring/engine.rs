@@ -134,6 +134,154 @@ pub fn score_station(
         }
     }
 
+    judge_station(rubric, station, result, standards)
+}
+
+/// What a station's result rests on before its pass mark is applied: all
+/// that is needed to judge it again under other pass marks without its
+/// sheet. Most sheets, every item marked and none critical failed, keep
+/// their score, rating and items met alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally(Rests);
+
+#[derive(Debug, Clone, PartialEq)]
+enum Rests {
+    /// Every item marked, none critical failed.
+    Marks {
+        score: f64,
+        max: f64,
+        /// The global rating's level, `u32::MAX` for none.
+        global_rating: u32,
+        met: u32,
+        marked: u32,
+    },
+    /// The result before its pass mark was applied: something missing,
+    /// or a critical item failed.
+    Unjudged(Box<StationResult>),
+    /// A result no pass mark is applied to (absent, no sheet, a rest
+    /// station).
+    Judged(Box<StationResult>),
+}
+
+impl Tally {
+    /// The tally of `result`, a station's result as [`score_station`] made
+    /// it from a sheet, or from none.
+    pub fn of(result: &StationResult) -> Tally {
+        if result.pass_mark.is_none() {
+            return Tally(Rests::Judged(Box::new(result.clone())));
+        }
+        let small = |n: usize| u32::try_from(n).ok().filter(|&n| n != u32::MAX);
+        let level = match &result.global_rating {
+            Some((level, _)) => small(*level),
+            None => Some(u32::MAX),
+        };
+        match (
+            level,
+            small(result.competency.met),
+            small(result.competency.marked),
+        ) {
+            (Some(global_rating), Some(met), Some(marked))
+                if result.critical_fails.is_empty()
+                    && result.missing.is_empty()
+                    && !result.failed_for_absence =>
+            {
+                Tally(Rests::Marks {
+                    score: result.score,
+                    max: result.max,
+                    global_rating,
+                    met,
+                    marked,
+                })
+            }
+            _ => {
+                // As it was before it was judged: the judging adds the pass
+                // mark, the outcome, its reasons and, where nothing was
+                // observed, says so.
+                let mut unjudged = result.clone();
+                unjudged.outcome = StationOutcome::Incomplete;
+                unjudged.pass_mark = None;
+                unjudged.reasons.clear();
+                unjudged
+                    .missing
+                    .retain(|m| !matches!(m, Missing::NothingObserved { .. }));
+                Tally(Rests::Unjudged(Box::new(unjudged)))
+            }
+        }
+    }
+}
+
+/// The station's result from its `tally` under `standards`: the result
+/// [`score_station`] gives what the tally was made of.
+pub fn score_tally(
+    rubric: &Rubric,
+    station: &Station,
+    tally: &Tally,
+    standards: &Standards,
+) -> Result<StationResult, SheetError> {
+    let (score, max, global_rating, met, marked) = match &tally.0 {
+        Rests::Judged(result) => return Ok(StationResult::clone(result)),
+        Rests::Unjudged(result) => {
+            return judge_station(rubric, station, StationResult::clone(result), standards);
+        }
+        Rests::Marks {
+            score,
+            max,
+            global_rating,
+            met,
+            marked,
+        } => (*score, *max, *global_rating, *met, *marked),
+    };
+    let global_rating = match (global_rating, &station.global_rating) {
+        (u32::MAX, _) => None,
+        (level, Some(global)) => {
+            let level = level as usize;
+            let levels = &rubric.scale(global.scale).levels;
+            let label = levels.get(level).map(|l| l.label.clone());
+            Some((
+                level,
+                label.ok_or(SheetError::GlobalRatingOutOfRange {
+                    station: station.id.clone(),
+                    level,
+                    levels: levels.len(),
+                })?,
+            ))
+        }
+        (_, None) => {
+            return Err(SheetError::UnexpectedGlobalRating {
+                station: station.id.clone(),
+            });
+        }
+    };
+    let nominal_max = rubric.station_max(station);
+    let result = StationResult {
+        station: station.id.clone(),
+        title: station.title.clone(),
+        outcome: StationOutcome::Incomplete,
+        score,
+        max,
+        nominal_max,
+        pass_mark: None,
+        global_rating,
+        critical_fails: Vec::new(),
+        competency: Competency {
+            met: met as usize,
+            marked: marked as usize,
+        },
+        missing: Vec::new(),
+        reasons: Vec::new(),
+        failed_for_absence: false,
+    };
+    judge_station(rubric, station, result, standards)
+}
+
+/// A sheet's `result` at `station`, its marks added up, judged against its
+/// pass mark under `standards`.
+fn judge_station(
+    rubric: &Rubric,
+    station: &Station,
+    mut result: StationResult,
+    standards: &Standards,
+) -> Result<StationResult, SheetError> {
     let pass_mark = applied_pass_mark(rubric, station, &result, standards)?;
     for fail in &result.critical_fails {
         result

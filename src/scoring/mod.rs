@@ -17,8 +17,8 @@ mod result;
 mod sheet;
 
 pub use engine::{
-    EVERY_CRITICAL_MET, NO_CRITICAL_FAILED_WHERE_ASSESSED, applied_pass_mark, failed_stations, overall,
-    score_candidate, score_station,
+    EVERY_CRITICAL_MET, NO_CRITICAL_FAILED_WHERE_ASSESSED, Tally, applied_pass_mark, failed_stations,
+    overall, score_candidate, score_station, score_tally,
 };
 pub use result::*;
 pub use sheet::*;

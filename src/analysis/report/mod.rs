@@ -20,7 +20,7 @@ use crate::analysis::items::ItemFigures;
 use crate::analysis::methods::{self, MethodResult, Methods};
 use crate::analysis::stats::{self, Degenerate, GStudy, OneWay};
 use crate::results::gather::Cohort;
-use crate::results::reconcile::ExaminersResult;
+use crate::results::reconcile::{Again, ExaminersResult, judged_again};
 use crate::rubric::{PassMark, PassRule, Rubric};
 use crate::scoring::{Outcome, SetMethod, StandardSetMark, Standards, StationOutcome};
 
@@ -542,15 +542,18 @@ pub fn build_with(
     results_of: impl Fn(&[String], &Standards) -> Vec<ExaminersResult> + Sync,
 ) -> Report {
     let parts: Vec<&[String]> = candidates.chunks(PART).collect();
-    let mut provisional_rows: Vec<Row> = crate::base::threads::map(parts.clone(), 1, |part| {
-        results_of(part, &Standards::default())
-            .iter()
-            .map(|c| row_of(rubric, cohort, c, circuits))
-            .collect::<Vec<Row>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+    // Each candidate's row, and what their result is judged from where the
+    // second look below can judge it again without scoring their sheets.
+    let (mut provisional_rows, again): (Vec<Row>, Vec<Option<Again>>) =
+        crate::base::threads::map(parts.clone(), 1, |part| {
+            results_of(part, &Standards::default())
+                .into_iter()
+                .map(|mut c| (row_of(rubric, cohort, &c, circuits), c.again.take()))
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .unzip();
     // The reliability first: each station's figures then take its points
     // from the rows rather than copy them.
     let reliability = reliability(rubric, &provisional_rows);
@@ -579,34 +582,40 @@ pub fn build_with(
 
     let counts_provisional = counts(provisional_rows.iter().map(|r| r.outcome));
     let adopted = options.adopted.is_some();
-    let standard_set_outcomes: Vec<(Outcome, Vec<String>, Vec<bool>)> =
-        crate::base::threads::map(parts, 1, |part| {
-            results_of(part, &standards)
-                .iter()
-                .map(|c| {
-                    // Why incomplete, under the pass marks the figures apply,
-                    // and which stations pass under them (for the examiners'
-                    // pass rates).
-                    let (why, passed) = if adopted {
-                        let passed = rubric
-                            .scored_stations()
-                            .map(|st| {
-                                c.stations
-                                    .get(&st.id)
-                                    .is_some_and(|d| d.result.outcome == StationOutcome::Pass)
-                            })
-                            .collect();
-                        (incomplete_reasons(&c.result), passed)
-                    } else {
-                        (Vec::new(), Vec::new())
-                    };
-                    (c.result.outcome, why, passed)
-                })
-                .collect::<Vec<_>>()
-        })
-        .into_iter()
-        .flatten()
-        .collect();
+    let standard_set_outcomes: Vec<(Outcome, Vec<String>, Vec<bool>)> = crate::base::threads::map(
+        parts.into_iter().zip(again.chunks(PART)).collect(),
+        1,
+        |(part, again)| {
+            judged_again(rubric, &standards, part, again, |part| {
+                results_of(part, &standards)
+            })
+            .iter()
+            .map(|result| {
+                // Why incomplete, under the pass marks the figures apply,
+                // and which stations pass under them (for the examiners'
+                // pass rates).
+                let (why, passed) = if adopted {
+                    let passed = rubric
+                        .scored_stations()
+                        .map(|st| {
+                            result
+                                .stations
+                                .iter()
+                                .any(|s| s.station == st.id && s.outcome == StationOutcome::Pass)
+                        })
+                        .collect();
+                    (incomplete_reasons(result), passed)
+                } else {
+                    (Vec::new(), Vec::new())
+                };
+                (result.outcome, why, passed)
+            })
+            .collect::<Vec<_>>()
+        },
+    )
+    .into_iter()
+    .flatten()
+    .collect();
     // With pass marks adopted, the examiners' pass rates are at them: each
     // station's points are its rows' in order.
     if adopted {
