@@ -1351,6 +1351,25 @@ fn adopted_pass_marks_are_used_by_export_without_being_asked() {
     let folder = d.0.join("s");
     simulate_forty(&folder);
     let record = save_standards(&d, &folder);
+    // Before the decision, each station's standard-set pass mark is not
+    // the one in force.
+    let pass_marks = |md: &str| -> Vec<String> {
+        let table = md.split("## Stations").nth(1).unwrap_or_default();
+        table
+            .lines()
+            .skip(3)
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.trim_end_matches(" |").rsplit(" | ").next().map(str::to_string))
+            .collect()
+    };
+    let (_, before) = osce(&["report", OSCE, "--sessions", s(&folder), "--format", "markdown"]);
+    let words = pass_marks(&before);
+    assert!(
+        words.iter().any(|w| w.starts_with("borderline regression: ")
+            && w.contains(", not adopted yet (provisional ")
+            && w.ends_with(" in force)")),
+        "{words:?}"
+    );
     let (code, out) = osce(&[
         "decide",
         "pass-marks",
@@ -1366,6 +1385,15 @@ fn adopted_pass_marks_are_used_by_export_without_being_asked() {
     ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("standard-set pass marks"), "{out}");
+    let (_, after) = osce(&["report", OSCE, "--sessions", s(&folder), "--format", "markdown"]);
+    let words = pass_marks(&after);
+    assert!(
+        words
+            .iter()
+            .any(|w| w.starts_with("borderline regression: ") && w.contains(", adopted (provisional "))
+            && !words.iter().any(|w| w.contains("not adopted yet")),
+        "{words:?}"
+    );
     let export = d.0.join("export");
     osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&export)]);
     let stations = rows(&export.join("stations.csv"));

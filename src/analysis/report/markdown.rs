@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{Flag, Report, StationReport};
-use crate::scoring::fmt_marks;
+use crate::scoring::{SetMethod, fmt_marks};
 
 pub(crate) fn f2(v: f64) -> String {
     format!("{v:.2}")
@@ -30,10 +30,30 @@ pub fn flag_lines(flags: &[Flag]) -> Vec<String> {
         .collect()
 }
 
-/// A station's standard-setting line: method and pass marks.
-pub fn method_words(s: &StationReport) -> String {
+/// A station's standard-setting line in report `r`: its method, its pass
+/// marks, and which is in force. The standard-set one is the one every
+/// command applies only once adopted (`osce decide pass-marks`); until
+/// then the provisional one is.
+pub fn method_words(s: &StationReport, r: &Report) -> String {
+    let standing = if r.applied.is_some() {
+        "saved by this run"
+    } else if r.adopted.is_some() {
+        "adopted"
+    } else {
+        ""
+    };
     match (s.method, s.standard_set, s.provisional) {
-        (Some(m), Some(set), Some(p)) => format!("{m}: {} (provisional {})", m1(set), m1(p)),
+        (Some(SetMethod::Provisional), Some(_), Some(p)) if !standing.is_empty() => {
+            format!("provisional {} kept, {standing}", m1(p))
+        }
+        (Some(m), Some(set), Some(p)) if !standing.is_empty() => {
+            format!("{m}: {}, {standing} (provisional {})", m1(set), m1(p))
+        }
+        (Some(m), Some(set), Some(p)) => format!(
+            "{m}: {}, not adopted yet (provisional {} in force)",
+            m1(set),
+            m1(p)
+        ),
         (Some(m), None, Some(p)) => format!("{m} cannot be computed: provisional {} stays", m1(p)),
         _ => "not standard-set".to_string(),
     }
@@ -440,7 +460,7 @@ fn stations(out: &mut String, r: &Report) {
     for m in &r.methods {
         heads.extend(m.table.iter().copied());
     }
-    heads.extend(["η² examiner", "pass mark applied"]);
+    heads.extend(["η² examiner", "pass mark"]);
     let _ = writeln!(out, "| {} |\n|{}", heads.join(" | "), "---|".repeat(heads.len()));
     for s in &r.stations {
         let mut cells: Vec<String> = vec![
@@ -462,7 +482,7 @@ fn stations(out: &mut String, r: &Report) {
             Ok(w) => format!("{} (chance {})", pct(w.eta2), pct(w.chance())),
             Err(d) => format!("— ({})", super::between_words(d, "examiner")),
         });
-        cells.push(method_words(s));
+        cells.push(method_words(s, r));
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     for s in &r.stations {

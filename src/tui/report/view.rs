@@ -306,7 +306,7 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         }));
     }
     lines.push(Line::from(format!(
-        "η² by examiner {}{}   pass mark applied: {}",
+        "η² by examiner {}{}   pass mark: {}",
         match &s.by_examiner {
             Ok(w) => format!("{:.0}%", w.eta2 * 100.0),
             Err(d) => format!("— ({})", crate::analysis::report::between_words(d, "examiner")),
@@ -319,7 +319,7 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             ),
             _ => String::new(),
         },
-        method_words(s)
+        method_words(s, &app.report)
     )));
     for f in &s.flags {
         lines.push(Line::styled(
