@@ -408,6 +408,40 @@ fn a_long_journal_is_stored_and_compared_in_pieces() {
     assert!(!out.contains("do not match the BLAKE3"), "{code}: {out}");
 }
 
+/// A USB stick holding a copy of a laptop's folder, collected once beside
+/// it: it holds nothing the laptop's folder does not, so later collects of
+/// the laptop alone do not ask for it. A stick that holds a laptop not
+/// named this time still is said.
+#[test]
+fn a_copy_of_a_folder_named_now_is_not_asked_for_again() {
+    let dir = Dir::new("stick-copy");
+    let (a, b) = two_laptops(&dir);
+    let usb = dir.sub("usb");
+    copy_journals(&a, &usb);
+    let archive = dir.0.join("exam.osce");
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b), s(&usb)]);
+    assert_eq!(code, 0, "{out}");
+    // The laptops come in again, with more marked since; the stick not.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("not named this time"), "{out}");
+    // Laptop B's folder left out: said; the stick, a copy of A, is not.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&a)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("laptop-b was collected before (last on "), "{out}");
+    assert!(!out.contains("/usb"), "{out}");
+    // Laptop A left out as well as the stick: both are said, as what is
+    // on the stick is not in the folders named.
+    let (code, out) = run_osce(&["collect", s(&archive), s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("2 folders collected before were not named this time")
+            && out.contains("laptop-a")
+            && out.contains("/usb"),
+        "{out}"
+    );
+}
+
 #[test]
 fn a_laptop_left_out_or_a_journal_gone_since_is_said_by_collect() {
     let dir = Dir::new("left-out");

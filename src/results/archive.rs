@@ -772,7 +772,9 @@ fn who_folder_of(file: &Path) -> Option<&Path> {
 }
 
 /// The folders files were collected from before that are not among
-/// `folders` (this run's, as the archive names them).
+/// `folders` (this run's, as the archive names them), but for those that
+/// hold only copies of journals found in `folders` (a USB stick copied
+/// from a laptop named now): nothing is missed by leaving them out.
 fn not_named(tx: &Connection, folders: &[PathBuf]) -> rusqlite::Result<Vec<NotNamed>> {
     let mut stmt = tx.prepare(
         "SELECT folder, count(DISTINCT journal), \
@@ -798,7 +800,31 @@ fn not_named(tx: &Connection, folders: &[PathBuf]) -> rusqlite::Result<Vec<NotNa
             out.push(row);
         }
     }
-    Ok(out)
+    if out.is_empty() {
+        return Ok(out);
+    }
+    // The journals of each folder left out that were found in a folder
+    // named now: each folder's name between line ends, as `runs` lists
+    // them.
+    let named: String = folders
+        .iter()
+        .map(|f| format!("\n{}", f.to_string_lossy()))
+        .chain(["\n".to_string()])
+        .collect();
+    let mut copies = tx.prepare(
+        "SELECT count(DISTINCT s.journal) FROM sources s \
+         WHERE s.folder = ?1 AND EXISTS (SELECT 1 FROM sources t WHERE t.journal = s.journal \
+               AND instr(?2, char(10) || t.folder || char(10)) > 0)",
+    )?;
+    let mut kept = Vec::with_capacity(out.len());
+    for row in out {
+        let found_named: i64 =
+            copies.query_row(params![row.folder.to_string_lossy(), named], |r| r.get(0))?;
+        if found_named < row.journals {
+            kept.push(row);
+        }
+    }
+    Ok(kept)
 }
 
 /// Whether the archive has the table of other histories (one made before
