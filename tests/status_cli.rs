@@ -458,6 +458,29 @@ fn bad_arguments() {
     let (code, out) = status(&[OSCE, "--sessions", "/nonexistent/sessions"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("no such sessions folder"));
+    // A folder named a typo away from one beside it: that one is offered;
+    // not another laptop's, whose name differs in its digits alone.
+    let d = Dir::new();
+    let sessions = d.sub("sessions");
+    d.sub("laptop-3");
+    for (typed, offered) in [
+        ("sesions", Some("sessions")),
+        ("Sessions2", None),
+        ("laptop-4", None),
+    ] {
+        let (code, out) = status(&[OSCE, "--sessions", d.0.join(typed).to_str().expect("utf-8")]);
+        assert_eq!(code, 2, "{out}");
+        match offered {
+            Some(_) => assert!(
+                out.contains(&format!(
+                    "no such sessions folder (did you mean {}? It is a folder beside it)",
+                    sessions.display()
+                )),
+                "{typed}: {out}"
+            ),
+            None => assert!(!out.contains("did you mean"), "{typed}: {out}"),
+        }
+    }
     // Neither the folders nor the archive: the error names both.
     for command in [
         &["status", OSCE][..],

@@ -655,7 +655,13 @@ fn no_folder_collecting(path: &Path, archive: Option<&Path>) -> String {
             )
         }
     } else {
-        format!("{shown}: no such sessions folder")
+        match osce::results::archive::near_folder(path) {
+            Some(near) => format!(
+                "{shown}: no such sessions folder (did you mean {}? It is a folder beside it)",
+                near.display()
+            ),
+            None => format!("{shown}: no such sessions folder"),
+        }
     }
 }
 

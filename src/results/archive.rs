@@ -210,6 +210,25 @@ const MARKS_VIEW: &str = "CREATE VIEW marks AS
 /// `exam.osce` are three edits apart); names that differ only in their
 /// digits are another sitting's (`y3-osce-2026.osce`, `y3-osce-2027.osce`).
 pub fn near_archive(path: &Path) -> Option<PathBuf> {
+    near_name(path, |near| {
+        let mut head = [0u8; 16];
+        fs::File::open(near)
+            .and_then(|mut f| io::Read::read_exact(&mut f, &mut head))
+            .is_ok_and(|()| &head == b"SQLite format 3\0")
+    })
+}
+
+/// A folder beside `path` whose name is a typo away from its name
+/// (`sesions` for `sessions`), where `path` names none: what was most
+/// likely meant, by the bounds of [`near_archive`] (folders that differ
+/// only in their digits are other laptops', `laptop-3` and `laptop-4`).
+pub fn near_folder(path: &Path) -> Option<PathBuf> {
+    near_name(path, Path::is_dir)
+}
+
+/// The nearest of the files beside `path` whose names are a typo away
+/// from its name that are `wanted`.
+fn near_name(path: &Path, wanted: impl Fn(&Path) -> bool) -> Option<PathBuf> {
     let name = path.file_name()?.to_str()?;
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -221,9 +240,9 @@ pub fn near_archive(path: &Path) -> Option<PathBuf> {
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| n != name)
         .collect();
-    let letters = |s: &str| -> String { s.chars().filter(|c| !c.is_ascii_digit()).collect() };
+    let letters = |s: &str| -> String { s.to_lowercase().chars().filter(|c| !c.is_ascii_digit()).collect() };
     let lower = name.to_lowercase();
-    let near = names
+    names
         .iter()
         .filter(|n| letters(n) != letters(name))
         .filter_map(|n| {
@@ -234,16 +253,11 @@ pub fn near_archive(path: &Path) -> Option<PathBuf> {
                 return None;
             }
             let d = crate::rubric::edit_distance(&lower, &n.to_lowercase());
-            (d <= allowed).then_some((d, n))
+            (d <= allowed).then_some((d, path.with_file_name(n)))
         })
-        .min_by_key(|(d, _)| *d)?
-        .1;
-    let near = path.with_file_name(near);
-    let mut head = [0u8; 16];
-    fs::File::open(&near)
-        .and_then(|mut f| io::Read::read_exact(&mut f, &mut head))
-        .is_ok_and(|()| &head == b"SQLite format 3\0")
-        .then_some(near)
+        .filter(|(_, near)| wanted(near))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, near)| near)
 }
 
 /// What can go wrong with an archive.
