@@ -724,6 +724,69 @@ fn a_certain_fail_with_an_absence_not_settled_names_the_absence() {
     assert!(reasons.contains("; not yet decided: Knee (absent)"), "{reasons}");
 }
 
+/// A candidate whose marks fail the assessment whatever the absence (the
+/// bottom marks everywhere else), deferred all the same: the deferral says
+/// the FAIL it sets aside and how to let it stand, and results.csv keeps it
+/// among the reasons beside DEFERRED.
+#[test]
+fn a_deferral_says_the_fail_it_sets_aside() {
+    let d = Dir::new("defer-a-fail");
+    let folder = d.sub("s");
+    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Bottom);
+    let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
+    fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
+    recorded_absent(&folder, OSCE, "knee", "C001", "E01@lap");
+    let decide = |extra: &[&str]| {
+        let mut args = vec![
+            "decide",
+            "absence",
+            OSCE,
+            "--sessions",
+            s(&folder),
+            "--candidate",
+            "C001",
+            "--station",
+            "knee",
+            "--deferred",
+            "--by",
+            "Exam board",
+            "--reason",
+            "Sick note seen by the board",
+        ];
+        args.extend(extra);
+        osce(&args)
+    };
+    for extra in [&["--dry-run"][..], &[]] {
+        let (code, out) = decide(extra);
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains("C001: FAIL (") && out.contains(") → DEFERRED"),
+            "{extra:?}: {out}"
+        );
+        assert!(
+            out.contains("note: C001's marks so far fail the assessment whatever the rest (")
+                && out.contains("the deferral sets that FAIL aside for this sitting. If it should stand, record what was missed as a fail instead (--fail)"),
+            "{extra:?}: {out}"
+        );
+    }
+    let export = d.0.join("out");
+    osce(&["export", OSCE, "--sessions", s(&folder), "--out", s(&export)]);
+    let results = rows(&export.join("results.csv"));
+    assert_eq!(
+        results[1][col(&results, "final_result")],
+        "DEFERRED",
+        "{results:?}"
+    );
+    let reasons = &results[1][col(&results, "reasons")];
+    assert!(
+        reasons.starts_with("deferred: ")
+            && reasons.contains(
+                "set aside by the deferral: the marks so far fail the assessment whatever the rest ("
+            ),
+        "{reasons}"
+    );
+}
+
 /// An absence has no marks: the candidate's feedback and the audit say
 /// "absent", never "0 of 20 marks" that would read as marks earned; once
 /// decided as a fail, the feedback says it counts as not passed.

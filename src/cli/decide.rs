@@ -1891,6 +1891,17 @@ fn effect(
         let (bw, aw) = (b.final_word(), a.final_word());
         if said(&bw, b) != said(&aw, a) {
             lines.push(format!("{}: {} → {}", b.candidate, said(&bw, b), said(&aw, a)));
+            // A FAIL whatever the absence, deferred all the same: said,
+            // with the way to let it stand.
+            if b.deferred.is_none()
+                && let Some(why) = a.fail_set_aside()
+            {
+                lines.push(format!(
+                    "  note: {}'s marks so far fail the assessment whatever the rest ({why}); the deferral sets that \
+                     FAIL aside for this sitting. If it should stand, record what was missed as a fail instead (--fail)",
+                    a.candidate
+                ));
+            }
         }
         // A component assessed outside the stations whose result changes
         // (a result recorded or corrected), in the rubric's order.

@@ -135,14 +135,22 @@ pub fn results_table(results: &[CandidateResult]) -> Table {
             // A deferred candidate has no result at this sitting: what the
             // marks so far would be judged by is beside the point.
             let mut reasons: Vec<String> = match &c.deferred {
-                Some(d) => vec![
-                    format!("deferred: {d}"),
-                    format!(
+                Some(d) => [
+                    Some(format!("deferred: {d}")),
+                    Some(format!(
                         "no result at this sitting ({} of {} marks so far)",
                         crate::scoring::fmt_marks(c.final_result.total),
                         crate::scoring::fmt_marks(c.final_result.max)
-                    ),
-                ],
+                    )),
+                    // A FAIL the marks give whatever the absence: not
+                    // hidden by the deferral.
+                    c.fail_set_aside().map(|why| {
+                        format!("set aside by the deferral: the marks so far fail the assessment whatever the rest ({why})")
+                    }),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
                 None => c
                     .final_result
                     .deciding_reasons()

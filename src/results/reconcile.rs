@@ -103,6 +103,21 @@ impl CandidateResult {
     pub fn certain_without_mark(&self) -> bool {
         !self.waiting() && self.deferred.is_none() && !self.has_mark()
     }
+
+    /// Why the marks so far fail the assessment whatever is to come (a
+    /// critical item that fails the assessment, say), where the candidate
+    /// is deferred all the same: a FAIL the deferral sets aside for this
+    /// sitting, for the exam board to see.
+    pub fn fail_set_aside(&self) -> Option<String> {
+        self.deferred.as_ref()?;
+        (self.final_result.outcome == crate::scoring::Outcome::Fail).then(|| {
+            self.final_result
+                .deciding_reasons()
+                .map(|r| r.text.trim_end_matches('.').to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
 }
 
 /// Whether moderation holds this station's result back while the
