@@ -1578,10 +1578,15 @@ fn the_failed_list_gives_no_note_on_how_a_result_was_reached() {
 /// The `reasons` of the first candidate in results.csv, exported from the
 /// sessions folder `s` (of the OSCE) into `dir`'s `out`.
 fn first_reasons(dir: &common::Dir, s: &Path) -> String {
+    first_reasons_of(common::OSCE, dir, s)
+}
+
+/// [`first_reasons`] of the sessions of `rubric`.
+fn first_reasons_of(rubric: &str, dir: &common::Dir, s: &Path) -> String {
     let out = dir.0.join("out");
     let (code, said) = common::run_osce(&[
         "export",
-        common::OSCE,
+        rubric,
         "--sessions",
         s.to_str().expect("utf-8"),
         "--out",
@@ -1591,4 +1596,38 @@ fn first_reasons(dir: &common::Dir, s: &Path) -> String {
     let rows = common::csv_rows(&out.join("results.csv"));
     let col = rows[0].iter().position(|c| c == "reasons").expect("reasons");
     rows[1][col].clone()
+}
+
+/// A final clinical assessment's candidate with one case in and the rest
+/// not: the reasons say which cases have no sheet yet and which waits for
+/// its result, not "3 not yet decided" alone, nor the critical items of
+/// cases never marked counted as "not yet marked".
+#[test]
+fn an_incomplete_result_names_the_cases_it_waits_for() {
+    let dir = common::Dir::new("incomplete-names");
+    let s = dir.sub("s");
+    common::sheet(
+        &s,
+        common::FCA,
+        "case-1",
+        "C001",
+        "E01@lap",
+        common::Marks::Top,
+        true,
+        10,
+    );
+    let reasons = &first_reasons_of(common::FCA, &dir, &s);
+    let rubric = common::rubric(common::FCA);
+    let others: Vec<String> = rubric
+        .scored_stations()
+        .filter(|st| st.id != "case-1")
+        .map(|st| format!("'{}'", st.title))
+        .collect();
+    assert!(
+        reasons.contains(&format!("; no sheet yet for {};", others.join(", "))),
+        "{reasons}"
+    );
+    assert!(!reasons.contains("critical items not yet marked"), "{reasons}");
+    // Said once, whichever rule finds it.
+    assert_eq!(reasons.matches("no sheet yet for").count(), 1, "{reasons}");
 }

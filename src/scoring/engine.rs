@@ -959,6 +959,16 @@ pub fn overall(
                         format!("{text}; {undecided} not yet decided"),
                     )
                 });
+                // What the stations not decided wait for, each kind a
+                // reason of its own (as the total's rule gives them, and
+                // once where both rules give them).
+                if stations_passed < *needed && undecided > 0 {
+                    for open in still_open(&stations) {
+                        if !reasons.iter().any(|r| r.text == open) {
+                            reasons.push(Reason::new(Outcome::Incomplete, open));
+                        }
+                    }
+                }
             }
             PassRule::MustPass(ids) => {
                 for id in ids {
@@ -994,7 +1004,7 @@ pub fn overall(
                     reasons.push(Reason::new(Outcome::Fail, fail.to_string()));
                 }
                 if critical_fails.is_empty() {
-                    let (absent, unmarked) = missing_critical(rubric, &stations);
+                    let (absent, no_sheet, unmarked) = missing_critical(rubric, &stations);
                     // A station failed for an absence (a decision) was not
                     // assessed: its critical items were neither met nor failed.
                     let unassessed: Vec<String> = stations
@@ -1002,7 +1012,7 @@ pub fn overall(
                         .filter(|s| not_assessed(rubric, s))
                         .map(|s| format!("'{}'", s.title))
                         .collect();
-                    if absent.is_empty() && unmarked == 0 {
+                    if absent.is_empty() && !no_sheet && unmarked.is_empty() {
                         reasons.push(Reason::new(
                             Outcome::Pass,
                             if unassessed.is_empty() {
@@ -1024,10 +1034,25 @@ pub fn overall(
                             format!("critical items not assessed: absent from {}", titles.join(", ")),
                         ));
                     }
-                    if unmarked > 0 {
+                    // A station with no sheet in (or none that counts yet):
+                    // none of its items marked yet, said as the sheet not
+                    // in, as the rules on the stations say it (once), not
+                    // as a count of items.
+                    if no_sheet {
+                        for open in still_open(&stations).into_iter().filter(|o| {
+                            o.starts_with("no sheet yet for ") || o.starts_with("no sheet counts yet at ")
+                        }) {
+                            if !reasons.iter().any(|r| r.text == open) {
+                                reasons.push(Reason::new(Outcome::Incomplete, open));
+                            }
+                        }
+                    }
+                    if !unmarked.is_empty() {
+                        let count: usize = unmarked.iter().map(|(_, n)| n).sum();
+                        let at: Vec<String> = unmarked.iter().map(|(t, _)| format!("'{t}'")).collect();
                         reasons.push(Reason::new(
                             Outcome::Incomplete,
-                            format!("critical items not yet marked ({unmarked})"),
+                            format!("critical items not yet marked ({count}, at {})", at.join(", ")),
                         ));
                     }
                 }
@@ -1172,42 +1197,43 @@ fn has_critical(rubric: &Rubric, s: &StationResult) -> bool {
         .is_some_and(|st| st.items.iter().any(|i| i.critical != Critical::No))
 }
 
-/// The critical items with no mark: the titles of the stations (with any)
-/// the candidate was absent from, and how many others are not yet marked
-/// (on a sheet not in, or left unmarked).
-fn missing_critical<'s>(rubric: &Rubric, stations: &'s [StationResult]) -> (Vec<&'s str>, usize) {
+/// The critical items with no mark, by the titles of their stations (those
+/// with any): the stations the candidate was absent from, whether one has
+/// no sheet in (or none that counts) yet, and those with critical items
+/// left unmarked (how many).
+fn missing_critical<'s>(rubric: &Rubric, stations: &'s [StationResult]) -> MissingCritical<'s> {
     let absent = stations
         .iter()
         .filter(|s| s.outcome == StationOutcome::Absent && has_critical(rubric, s))
         .map(|s| s.title.as_str())
         .collect();
-    let unmarked = stations
-        .iter()
-        .filter(|s| s.outcome != StationOutcome::Absent)
-        .map(|s| {
-            let Some(station) = rubric.station(&s.station) else {
-                return 0;
-            };
-            if s.missing.iter().any(|m| matches!(m, Missing::Sheet { .. })) {
-                return station
-                    .items
-                    .iter()
-                    .filter(|i| i.critical != Critical::No)
-                    .count();
-            }
-            s.missing
-                .iter()
-                .filter(|m| match m {
-                    Missing::Item { item, .. } => {
-                        station.item(item).is_some_and(|i| i.critical != Critical::No)
-                    }
-                    _ => false,
-                })
-                .count()
-        })
-        .sum();
-    (absent, unmarked)
+    let mut no_sheet = false;
+    let mut unmarked = Vec::new();
+    for s in stations.iter().filter(|s| s.outcome != StationOutcome::Absent) {
+        let Some(station) = rubric.station(&s.station) else {
+            continue;
+        };
+        if s.missing.iter().any(|m| matches!(m, Missing::Sheet { .. })) {
+            no_sheet |= station.items.iter().any(|i| i.critical != Critical::No);
+            continue;
+        }
+        let n = s
+            .missing
+            .iter()
+            .filter(|m| match m {
+                Missing::Item { item, .. } => station.item(item).is_some_and(|i| i.critical != Critical::No),
+                _ => false,
+            })
+            .count();
+        if n > 0 {
+            unmarked.push((s.title.as_str(), n));
+        }
+    }
+    (absent, no_sheet, unmarked)
 }
+
+/// What [`missing_critical`] gives.
+type MissingCritical<'s> = (Vec<&'s str>, bool, Vec<(&'s str, usize)>);
 
 type ComponentOutcome = (Vec<ComponentResult>, Option<f64>);
 
