@@ -2433,3 +2433,57 @@ fn a_double_marked_cell_with_an_amended_sheet_says_amended() {
         .unwrap_or_else(|| panic!("{out}"));
     assert!(row.contains("amended") && row.contains("2×"), "{row}\n{out}");
 }
+
+/// Two laptops' folders named, each one level above its sessions folder:
+/// both are said with the folder to give instead, and then every folder
+/// to give in one command, under the "Not read" the reasons speak of.
+#[test]
+fn every_folder_named_a_level_too_high_is_said() {
+    let d = Dir::new();
+    let (one, two) = (d.sub("lap1"), d.sub("lap2"));
+    write_sheet(
+        &one.join("sessions"),
+        OSCE,
+        "knee",
+        "C001",
+        "e1@lap1",
+        true,
+        vec![],
+    );
+    write_sheet(
+        &two.join("sessions"),
+        OSCE,
+        "knee",
+        "C002",
+        "e2@lap2",
+        true,
+        vec![],
+    );
+    let (code, out) = status(&[
+        OSCE,
+        "--sessions",
+        one.to_str().expect("utf-8"),
+        two.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    for lap in [&one, &two] {
+        let inner = lap.join("sessions");
+        assert!(
+            out.contains(&format!(
+                "{} holds the sessions folder {}, where the sheets of",
+                lap.display(),
+                inner.display()
+            )),
+            "{out}"
+        );
+    }
+    assert!(
+        out.contains(&format!("Not read:\n{}", one.display()))
+            && out.contains(&format!(
+                "That is, name these instead: --sessions {} {}",
+                one.join("sessions").display(),
+                two.join("sessions").display()
+            )),
+        "{out}"
+    );
+}

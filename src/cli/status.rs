@@ -339,6 +339,10 @@ pub fn status(args: &StatusArgs) -> ExitCode {
     }
     if m.candidates.is_empty() {
         let (_, other) = elsewhere(&rubric.id, &sessions, &args.sessions);
+        // The folders not read, as the reasons below call them.
+        if !other.is_empty() && folders_not_read(&rubric.id, &sessions, &args.sessions) > 0 {
+            out!("Not read:\n");
+        }
         out!("{other}");
     } else if !not_read.is_empty() {
         out!(
@@ -2917,8 +2921,24 @@ pub(super) fn elsewhere(
     // `sessions`) or too low (the assessment's own folder): the folder to
     // name instead.
     if sessions.stored.is_none() {
+        // Each folder named wrongly, with the folder to give instead; then,
+        // where there are several, every folder to give.
+        let mut said = String::new();
+        let mut instead: Vec<String> = Vec::new();
+        let mut wrong = 0;
         for folder in folders {
             let name = |p: &Path| p.display().to_string();
+            let right = match instead_of(id, folder) {
+                Some(Instead::Above(parent)) => vec![name(&parent)],
+                Some(Instead::TwoAbove(sessions_folder)) => vec![name(&sessions_folder)],
+                Some(Instead::Inside(inner)) => inner.iter().map(|p| name(p)).collect(),
+                None => vec![name(folder)],
+            };
+            for r in right {
+                if !instead.contains(&r) {
+                    instead.push(r);
+                }
+            }
             let words = match instead_of(id, folder) {
                 Some(Instead::Above(parent)) => format!(
                     "{} is the assessment's own folder: name the sessions folder above it instead (--sessions {}).\n",
@@ -2951,7 +2971,17 @@ pub(super) fn elsewhere(
                 }
                 None => continue,
             };
-            return (place, words);
+            said.push_str(&words);
+            wrong += 1;
+        }
+        if wrong > 1 {
+            said.push_str(&format!(
+                "That is, name these instead: --sessions {}\n",
+                instead.join(" ")
+            ));
+        }
+        if wrong > 0 {
+            return (place, said);
         }
     }
     let mut other = if holds.is_empty() && sessions.stored.is_some() {
