@@ -552,4 +552,56 @@ fn a_final_clinical_assessment_is_told_in_levels_not_marks() {
         "{md}"
     );
     assert!(!md.contains("total "), "{md}");
+
+    // A case failed on a critical item with the level needed reached: not
+    // "not passed: …, the level needed" (the rubric here moderates none,
+    // so that the result is told).
+    let unmoderated = dir.0.join("fca-unmoderated.ron");
+    let text = std::fs::read_to_string(common::FCA).expect("rubric");
+    assert!(text.contains("moderation: (mode: All),"));
+    std::fs::write(
+        &unmoderated,
+        text.replace("moderation: (mode: All),", "moderation: (mode: None),"),
+    )
+    .expect("write");
+    let fca = unmoderated.to_str().expect("utf-8");
+    common::sheet(
+        &sessions,
+        fca,
+        "case-1",
+        "C002",
+        "E01@lap1",
+        common::Marks::Top,
+        false,
+        10,
+    );
+    common::append(
+        &sessions,
+        fca,
+        "case-1",
+        "C002",
+        "E01@lap1",
+        vec![
+            osce::store::Event::Mark {
+                item: "infection".into(),
+                level: Some(0),
+                label: "Not met".into(),
+                late: false,
+            },
+            osce::store::Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: osce::scoring::StationOutcome::Incomplete,
+            },
+        ],
+    );
+    let out = dir.0.join("out2");
+    feedback(fca, &sessions, &out);
+    let c002 = std::fs::read_to_string(out.join("C002.md")).expect("feedback");
+    assert!(
+        c002.contains(
+            "Not passed: '4 Competent to perform unsupervised' (the level needed was reached; not passed for another reason)."
+        ) && !c002.contains("Not passed: '4 Competent to perform unsupervised', the level needed"),
+        "{c002}"
+    );
 }

@@ -874,6 +874,12 @@ fn level_words(
         .as_ref()
         .and_then(|g| rubric.scale(g.scale).levels.get(*needed))
     {
+        // Not passed with the level reached: failed for something else (a
+        // critical item, the markers' agreed result), which is said below;
+        // never "not passed: …, the level needed".
+        _ if given >= needed && s.outcome == StationOutcome::Fail => {
+            " (the level needed was reached; not passed for another reason)".to_string()
+        }
         _ if given == needed => ", the level needed".to_string(),
         Some(l) => format!(" ('{}' or above is needed)", l.label),
         None => String::new(),
