@@ -2398,7 +2398,7 @@ pub fn render(
         for (scale, n, kappa) in &agreement.kappa {
             let value = kappa.map_or(
                 "cannot be computed (too few pairs, or every rating the same)".to_string(),
-                |k| format!("{k:.2}"),
+                osce::scoring::fmt_fixed2,
             );
             let _ = writeln!(
                 out,
@@ -2408,7 +2408,7 @@ pub fn render(
         let (n, icc) = agreement.icc;
         let value = icc.map_or(
             "cannot be computed (too few complete pairs, or no spread)".to_string(),
-            |k| format!("{k:.2}"),
+            osce::scoring::fmt_fixed2,
         );
         let _ = writeln!(out, "  Scores, ICC(2,1) over {n} complete pairs: {value}");
         if !agreement.discrepancies.is_empty() {

@@ -54,6 +54,13 @@ pub fn fmt_marks(x: f64) -> String {
     }
 }
 
+/// A coefficient (a kappa, an ICC, an R²) to two decimal places, a value
+/// that rounds to zero from below written `0.00`, never `-0.00`.
+pub fn fmt_fixed2(x: f64) -> String {
+    let text = format!("{x:.2}");
+    if text == "-0.00" { "0.00".to_string() } else { text }
+}
+
 /// A percentage to one decimal place, halves rounded up (63.25 is 63.3,
 /// as a person rounds it).
 pub fn fmt_percent(x: f64) -> String {
@@ -97,6 +104,8 @@ mod tests {
         assert_eq!(fmt_marks(9.811321), "9.81");
         assert_eq!(fmt_marks(0.1 + 0.2), "0.3");
         assert_eq!(fmt_marks(-0.001), "0");
+        assert_eq!(fmt_fixed2(-0.001), "0.00");
+        assert_eq!(fmt_fixed2(-0.01), "-0.01");
         assert_eq!(fmt_marks(-0.0), "0");
         assert_eq!(fmt_marks(100.0), "100");
         assert_eq!(fmt_marks(-3.0), "-3");

@@ -7,7 +7,7 @@ use super::{Flag, Report, StationReport};
 use crate::scoring::{SetMethod, fmt_marks};
 
 pub(crate) fn f2(v: f64) -> String {
-    format!("{v:.2}")
+    crate::scoring::fmt_fixed2(v)
 }
 
 pub(crate) fn m1(v: f64) -> String {

@@ -76,7 +76,7 @@ pub fn render(app: &ReportApp, frame: &mut Frame, theme: &Theme) {
 }
 
 fn f2(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into())
+    v.map(crate::scoring::fmt_fixed2).unwrap_or_else(|| "—".into())
 }
 
 fn marks(v: Option<f64>) -> String {
