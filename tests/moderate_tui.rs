@@ -781,6 +781,24 @@ fn reopening_picks_up_the_decisions_already_made() {
     assert_eq!(h.app.own().decisions.len(), 1);
 }
 
+/// Home and End go to the first and the last sheet of the list (and
+/// PgUp/PgDn a page, as b and space do): the assessor need not count
+/// presses of ↑ to get back to the top.
+#[test]
+fn home_and_end_go_to_the_first_and_the_last_sheet() {
+    let mut h = practical();
+    assert!(h.app.visible.len() > 2, "{}", h.app.visible.len());
+    h.key(KeyCode::End);
+    assert_eq!(h.app.selected, h.app.visible.len() - 1);
+    h.key(KeyCode::Home);
+    assert_eq!(h.app.selected, 0);
+    h.key(KeyCode::PageDown);
+    let paged = h.app.selected;
+    assert!(paged > 0, "{paged}");
+    h.key(KeyCode::PageUp);
+    assert_eq!(h.app.selected, 0);
+}
+
 /// Opened again, the screen starts on the first sheet still to decide,
 /// not on the first row (decided already).
 #[test]

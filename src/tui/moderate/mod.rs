@@ -321,6 +321,10 @@ pub enum Action {
     Down,
     PageUp,
     PageDown,
+    /// The first sheet of the list, or the top of a sheet.
+    First,
+    /// The last sheet of the list, or the end of a sheet.
+    Last,
     Open,
     Back,
     NextFilter,
@@ -1161,6 +1165,8 @@ impl ModerateApp {
             Action::Down => self.move_by(1),
             Action::PageUp => self.move_by(-(self.list_rows() as isize)),
             Action::PageDown => self.move_by(self.list_rows() as isize),
+            Action::First => self.move_by(isize::MIN),
+            Action::Last => self.move_by(isize::MAX),
             Action::Open if self.current().is_some() => {
                 self.scroll = 0;
                 return Screen::Sheet;
@@ -1177,6 +1183,8 @@ impl ModerateApp {
             Action::Down => self.scroll_down(1),
             Action::PageUp => self.scroll_up(self.height / 2),
             Action::PageDown => self.scroll_down(self.height / 2),
+            Action::First => self.scroll = 0,
+            Action::Last => self.scroll_down(u16::MAX),
             Action::NextSheet => self.move_by(1),
             Action::PrevSheet => self.move_by(-1),
             Action::Back => {
