@@ -264,6 +264,9 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
     let [figures, chart] = Layout::vertical([Constraint::Length(9), Constraint::Min(8)]).areas(detail);
     let mut lines = vec![
         Line::styled(format!("{} ({})", s.title, s.id), theme.strong()),
+        // Which pass mark is in force first: the rest may be cut short in
+        // a small window.
+        Line::from(format!("Pass mark: {}", method_words(s, &app.report))),
         Line::from(format!(
             "n {}  missing {}  mean {}  SD {}  min {}  max {} of {}",
             s.n,
@@ -306,7 +309,7 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
         }));
     }
     lines.push(Line::from(format!(
-        "η² by examiner {}{}   pass mark: {}",
+        "η² by examiner {}{}",
         match &s.by_examiner {
             Ok(w) => format!("{:.0}%", w.eta2 * 100.0),
             Err(d) => format!("— ({})", crate::analysis::report::between_words(d, "examiner")),
@@ -319,7 +322,6 @@ fn stations(app: &ReportApp, frame: &mut Frame, area: Rect, theme: &Theme) {
             ),
             _ => String::new(),
         },
-        method_words(s, &app.report)
     )));
     for f in &s.flags {
         lines.push(Line::styled(
