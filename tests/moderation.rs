@@ -817,6 +817,31 @@ fn an_agreed_mark_reconciles_markers_over_the_threshold() {
         out.contains("LEAD on office: ") && out.contains("; nothing to sign off"),
         "{out}"
     );
+    // moderation.csv gives the agreed mark with the result agreed with it
+    // (a case judged on its entrustment level takes its result from it).
+    let out = d.0.join("out");
+    run_osce(&[
+        "export",
+        FCA,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (h, rows) = read_csv(&out.join("moderation.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).expect(name);
+    let agreed = rows
+        .iter()
+        .find(|r| r[col("record")] == "agreed mark")
+        .expect("the agreed mark's row");
+    assert_eq!(
+        (
+            agreed[col("agreed_mark")].as_str(),
+            agreed[col("proposed_result")].as_str()
+        ),
+        ("7", "PASS"),
+        "{agreed:?}"
+    );
 }
 
 /// The exam lead decided a station whose markers were over the threshold

@@ -937,7 +937,9 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
                         log.assessor.clone(),
                         log.device.clone(),
                         String::new(),
-                        String::new(),
+                        // The result the markers agreed with their mark,
+                        // where they gave one.
+                        a.outcome.map(|p| p.label().to_string()).unwrap_or_default(),
                         fmt_marks(a.score),
                         a.note.clone(),
                         if latest {
