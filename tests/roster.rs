@@ -476,6 +476,7 @@ fn the_doc_quotes_every_error() {
     for quoted in [
         "the roster has more than 100000 candidates",
         "cannot read the roster",
+        "no such roster file (did you mean",
         "is a folder, not a roster file",
         "is larger than 4 MiB, too large to be a roster",
         "is not UTF-8 text",
@@ -564,10 +565,20 @@ fn file_problems_are_io_errors_that_name_the_file() {
     let missing = dir.join("missing.csv");
     let err = read_roster(&missing, osce()).expect_err("missing");
     assert!(err.is_io());
-    assert!(
-        err.to_string()
-            .starts_with(&format!("{}: cannot read the roster: ", missing.display())),
-        "{err}"
+    assert_eq!(
+        err.to_string(),
+        format!("{}: no such roster file", missing.display())
+    );
+    // A roster beside it (named a roster, or a typo away) is offered.
+    std::fs::write(dir.join("osce.roster.csv"), "candidate_id\nC001\n").expect("write");
+    let err = read_roster(&dir.join("roster.csv"), osce()).expect_err("missing");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: no such roster file (did you mean {}? It is beside it)",
+            dir.join("roster.csv").display(),
+            dir.join("osce.roster.csv").display()
+        )
     );
 
     let err = read_roster(&dir, osce()).expect_err("folder");

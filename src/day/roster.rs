@@ -182,6 +182,18 @@ impl std::error::Error for RosterErrors {}
 /// 1). Every message starts with the file's name.
 #[derive(Debug, thiserror::Error)]
 pub enum RosterError {
+    /// No file there: the roster files beside where it was looked for
+    /// (named a roster, or a typo away), what was most likely meant.
+    #[error(
+        "{path}: no such roster file{}",
+        match beside.as_slice() {
+            [] => String::new(),
+            [one] => format!(" (did you mean {one}? It is beside it)"),
+            many => format!(" (roster files beside it: {})", many.join(", ")),
+        },
+        path = .path.display()
+    )]
+    Missing { path: PathBuf, beside: Vec<String> },
     #[error("{path}: cannot read the roster: {source}")]
     Io {
         path: PathBuf,
@@ -209,6 +221,39 @@ pub enum RosterError {
     Invalid { path: PathBuf, errors: RosterErrors },
 }
 
+/// The CSV files in the folder of `path` (a file that is not there) that
+/// look like what was meant: named a roster, or a name a typo away; at most
+/// five, by name, each as the folder and the name (`work/fca.roster.csv`).
+fn rosters_beside(path: &Path) -> Vec<String> {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return Vec::new();
+    };
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let lower = name.to_lowercase();
+    let mut found: Vec<String> = entries
+        .take(10_000)
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| {
+            let l = n.to_lowercase();
+            l.ends_with(".csv")
+                && (l.contains("roster") || crate::rubric::edit_distance(&l, &lower) <= 2)
+                && folder.join(n).is_file()
+        })
+        .collect();
+    found.sort();
+    found.truncate(5);
+    found
+        .into_iter()
+        .map(|n| path.with_file_name(n).display().to_string())
+        .collect()
+}
+
 impl RosterError {
     /// Whether the file could not be read at all (missing, a folder, too
     /// large, not text), as opposed to being read and found wrong.
@@ -220,6 +265,10 @@ impl RosterError {
     fn reading(path: &Path, problem: ReadProblem) -> Self {
         let path = path.to_path_buf();
         match problem {
+            ReadProblem::Io(source) if source.kind() == std::io::ErrorKind::NotFound => {
+                let beside = rosters_beside(&path);
+                RosterError::Missing { path, beside }
+            }
             ReadProblem::Io(source) => RosterError::Io { path, source },
             ReadProblem::IsDirectory => RosterError::IsDirectory { path },
             ReadProblem::TooLarge => RosterError::TooLarge { path },
