@@ -332,7 +332,12 @@ fn absent_at_the_knee(folder: &Path) {
 /// C001 marked at the top of every station of `rubric` but `station`,
 /// where the examiner recorded them absent.
 fn absent_at(folder: &Path, rubric: &str, station: &str) {
-    candidate(folder, rubric, "C001", "E01@lap", Marks::Top);
+    absent_with(folder, rubric, station, Marks::Top);
+}
+
+/// [`absent_at`], C001 marked `marks` at the other stations.
+fn absent_with(folder: &Path, rubric: &str, station: &str, marks: Marks) {
+    candidate(folder, rubric, "C001", "E01@lap", marks);
     let key = common::sheet_key(rubric, station, "C001", "E01@lap");
     let sheet = Store::new(folder).sheet_path(&key).expect("path");
     fs::remove_file(&sheet).expect("remove");
@@ -695,10 +700,7 @@ fn an_incomplete_total_says_what_is_open() {
 fn a_certain_fail_with_an_absence_not_settled_names_the_absence() {
     let d = Dir::new("certain-fail-absent");
     let folder = d.sub("s");
-    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Bottom);
-    let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
-    fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
-    recorded_absent(&folder, OSCE, "knee", "C001", "E01@lap");
+    absent_with(&folder, OSCE, "knee", Marks::Bottom);
     let (code, out) = osce(&["status", OSCE, "--sessions", s(&folder), "--problems"]);
     assert_eq!(code, 1, "{out}");
     assert!(!out.contains("INCOMPLETE until"), "{out}");
@@ -732,10 +734,7 @@ fn a_certain_fail_with_an_absence_not_settled_names_the_absence() {
 fn a_deferral_says_the_fail_it_sets_aside() {
     let d = Dir::new("defer-a-fail");
     let folder = d.sub("s");
-    candidate(&folder, OSCE, "C001", "E01@lap", Marks::Bottom);
-    let key = common::sheet_key(OSCE, "knee", "C001", "E01@lap");
-    fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
-    recorded_absent(&folder, OSCE, "knee", "C001", "E01@lap");
+    absent_with(&folder, OSCE, "knee", Marks::Bottom);
     let decide = |extra: &[&str]| {
         let mut args = vec![
             "decide",

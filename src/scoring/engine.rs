@@ -959,10 +959,10 @@ pub fn overall(
                         format!("{text}; {undecided} not yet decided"),
                     )
                 });
-                // What the stations not decided wait for, each kind a
-                // reason of its own (as the total's rule gives them, and
-                // once where both rules give them).
-                if stations_passed < *needed && undecided > 0 {
+                // What the stations not decided wait for, where the result
+                // does: each kind a reason of its own (as the total's rule
+                // gives them, and once where both rules give them).
+                if stations_passed < *needed && stations_passed + undecided >= *needed {
                     for open in still_open(&stations) {
                         if !reasons.iter().any(|r| r.text == open) {
                             reasons.push(Reason::new(Outcome::Incomplete, open));
