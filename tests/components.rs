@@ -1339,7 +1339,7 @@ fn a_fail_on_a_critical_item_names_its_stations_in_the_module_results() {
         if row[result] == "FAIL" && row[reasons].starts_with("critical item (fails the assessment)") {
             failed_critical += 1;
             let station = row[reasons]
-                .split(" at station '")
+                .split(" at case '")
                 .nth(1)
                 .and_then(|rest| rest.split('\'').next())
                 .expect("the station named");

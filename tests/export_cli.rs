@@ -1631,3 +1631,87 @@ fn an_incomplete_result_names_the_cases_it_waits_for() {
     // Said once, whichever rule finds it.
     assert_eq!(reasons.matches("no sheet yet for").count(), 1, "{reasons}");
 }
+
+/// A final clinical assessment's parts are cases, and every text its
+/// users read says so: the reasons in results.csv, the status, the
+/// candidates' feedback and the rubric's summary, where they said
+/// "station" (`0 of 6 stations passed`, `at station 'Case 2'`).
+#[test]
+fn a_final_clinical_assessment_speaks_of_cases() {
+    let dir = common::Dir::new("fca-cases");
+    let s = dir.sub("s");
+    let rubric = common::rubric(common::FCA);
+    for (case, marks) in [("case-1", common::Marks::Top), ("case-2", common::Marks::Bottom)] {
+        common::sheet(&s, common::FCA, case, "C001", "E01@lap", marks, true, 10);
+    }
+    for (n, case) in rubric.scored_stations().enumerate() {
+        common::sheet(
+            &s,
+            common::FCA,
+            &case.id,
+            "C002",
+            "E02@lap",
+            common::Marks::Top,
+            true,
+            20 + n as i64,
+        );
+    }
+    let sessions = s.to_str().expect("utf-8");
+    let out = dir.0.join("out");
+    let (code, said) = common::run_osce(&[
+        "export",
+        common::FCA,
+        "--sessions",
+        sessions,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1, "{said}");
+    let rows = common::csv_rows(&out.join("results.csv"));
+    let col = |name: &str| rows[0].iter().position(|c| c == name).expect(name);
+    let case_2 = &rubric.stations[1].title;
+    let c001 = &rows[1][col("reasons")];
+    assert!(c001.contains(&format!("at case '{case_2}'")), "{c001}");
+    let c002 = &rows[2][col("reasons")];
+    assert!(c002.contains(" of 6 cases passed"), "{c002}");
+    assert!(c002.contains("case '"), "{c002}");
+    for row in &rows[1..] {
+        for name in ["reasons", "moderation_status", "provisional"] {
+            assert!(
+                !row[col(name)].to_lowercase().contains("station"),
+                "{name}: {}",
+                row[col(name)]
+            );
+        }
+    }
+
+    let (_, status) = common::run_osce(&["status", common::FCA, "--sessions", sessions]);
+    assert!(
+        status.contains("case results moderated (one per candidate and case"),
+        "{status}"
+    );
+    assert!(
+        status.contains("Components assessed outside the cases"),
+        "{status}"
+    );
+
+    let feedback = dir.0.join("feedback");
+    let (code, said) = common::run_osce(&[
+        "feedback",
+        common::FCA,
+        "--sessions",
+        sessions,
+        "--out",
+        feedback.to_str().expect("utf-8"),
+    ]);
+    assert!(code == 0 || code == 1, "{said}");
+    for who in ["C001", "C002"] {
+        let page = std::fs::read_to_string(feedback.join(format!("{who}.md"))).expect("feedback");
+        assert!(!page.to_lowercase().contains("station"), "{page}");
+    }
+
+    let (code, shown) = common::run_osce(&["show", common::FCA]);
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("Every case passed (6 of 6)."), "{shown}");
+    assert!(!shown.to_lowercase().contains("station"), "{shown}");
+}

@@ -130,7 +130,7 @@ fn a_final_clinical_assessment_is_incomplete_until_every_sheet_is_moderated() {
     assert_eq!(c.stations["case-1"].final_result.outcome, StationOutcome::Pass);
     assert_eq!(c.final_result.outcome, c.result.outcome);
     assert!(
-        c.moderation_status.starts_with("moderated at 6 of 6 stations"),
+        c.moderation_status.starts_with("moderated at 6 of 6 cases"),
         "{}",
         c.moderation_status
     );

@@ -527,7 +527,7 @@ fn global_rating_pass_marks_and_components() {
     assert!(
         result.reasons.iter().any(
             |r| r.to_string()
-                == "FAIL: 0 of 1 stations passed (failed: Case 1 — global rating '3' is below the required '4'); at least \
+                == "FAIL: 0 of 1 cases passed (failed: Case 1 — global rating '3' is below the required '4'); at least \
                     1 (all) needed"
         ),
         "{:#?}",
@@ -537,7 +537,7 @@ fn global_rating_pass_marks_and_components() {
         result.stations[0]
             .reasons
             .iter()
-            .any(|r| r.text == "station 'Case 1': global rating '3' is below the required '4'"),
+            .any(|r| r.text == "case 'Case 1': global rating '3' is below the required '4'"),
         "{:#?}",
         result.stations[0].reasons
     );
@@ -618,7 +618,10 @@ fn a_station_with_nothing_observed_cannot_be_decided_on_marks() {
     assert_eq!(
         result.missing,
         [Missing::NothingObserved {
-            station: "Station A".into()
+            station: osce::rubric::Place {
+                noun: osce::rubric::Noun::Station,
+                title: "Station A".into()
+            }
         }]
     );
 }

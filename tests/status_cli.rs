@@ -541,7 +541,7 @@ fn double_marking_agreement_and_discrepancies_are_shown() {
     let (_, out) = status(&[FCA, "--sessions", a.to_str().expect("utf-8")]);
     assert!(
         out.contains(
-            "Double marking: 3 candidate × station cells marked by two examiners or more; the figures below compare \
+            "Double marking: 3 candidate × case cells marked by two examiners or more; the figures below compare \
              the first two markers."
         ),
         "{out}"

@@ -114,9 +114,10 @@ pub fn run(args: &FeedbackArgs) -> ExitCode {
                 .count();
             if confirming > 0 {
                 outln!(
-                    "note: {} stations still being confirmed (moderation or a decision); their files say so, and \
-                     the results are not final (osce status says what is open)",
-                    plural(confirming, "candidate has", "candidates have")
+                    "note: {} {} still being confirmed (moderation or a decision); their files say so, and the \
+                     results are not final (osce status says what is open)",
+                    plural(confirming, "candidate has", "candidates have"),
+                    rubric.noun().many()
                 );
             }
             let unsubmitted = results

@@ -365,6 +365,7 @@ pub fn status(args: &StatusArgs) -> ExitCode {
         unrecorded: &unrecorded,
         tally: &tally,
         logbook: rubric.logbook.as_ref().map(|g| g.component.as_str()),
+        noun: rubric.noun(),
     };
     out!(
         "{}",
@@ -574,6 +575,8 @@ struct Results<'a> {
     tally: &'a Tally,
     /// The component the rubric's logbook gate decides, if any.
     logbook: Option<&'a str>,
+    /// What the rubric calls its stations.
+    noun: osce::rubric::Noun,
 }
 
 fn results_words(
@@ -645,7 +648,10 @@ fn results_words(
         }
     }
     if !unrecorded.is_empty() {
-        o!("\nComponents assessed outside the stations, with no result yet:\n");
+        o!(
+            "\nComponents assessed outside the {}, with no result yet:\n",
+            r.noun.many()
+        );
         // The logbook's component is recorded from the logbook itself.
         let logbook = r.logbook;
         for (component, candidates) in unrecorded {
@@ -2391,8 +2397,8 @@ pub fn render(
              first two markers.",
             plural(
                 agreement.pairs,
-                "candidate × station cell",
-                "candidate × station cells"
+                &format!("candidate × {} cell", rubric.noun().one()),
+                &format!("candidate × {} cells", rubric.noun().one())
             )
         );
         for (scale, n, kappa) in &agreement.kappa {
@@ -2568,7 +2574,7 @@ pub fn render(
                 let _ = writeln!(
                     out,
                     "\nEvery expected sheet is in; {} referred to a third marker {} for their sheet.",
-                    plural(n, "station", "stations"),
+                    rubric.noun().count(n),
                     if n == 1 { "waits" } else { "wait" }
                 );
             }
@@ -2770,11 +2776,12 @@ fn moderation_section(
         })
         .count();
     let counted = match done {
-        0 => "no station results to moderate yet".to_string(),
+        0 => format!("no {} results to moderate yet", rubric.noun().one()),
         // A double-marked station is one result, moderated once: counted
         // as such, not as its sheets.
         _ => format!(
-            "{holding} of {done} station results moderated (one per candidate and station, however many marked it)"
+            "{holding} of {done} {noun} results moderated (one per candidate and {noun}, however many marked it)",
+            noun = rubric.noun().one()
         ),
     };
     let _ = writeln!(
@@ -3806,6 +3813,7 @@ impl<'a> Watcher<'a> {
             unrecorded: &unrecorded,
             tally: &tally,
             logbook: rubric.logbook.as_ref().map(|g| g.component.as_str()),
+            noun: rubric.noun(),
         };
         text.push_str(&results_words(
             &results,

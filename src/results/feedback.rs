@@ -10,7 +10,7 @@ use std::fmt::Write;
 use crate::results::decisions::Ruling;
 use crate::results::gather::{Cohort, FoundSheet};
 use crate::results::reconcile::{CandidateResult, StationDetail};
-use crate::rubric::Rubric;
+use crate::rubric::{Noun, Rubric};
 use crate::scoring::{AssessmentResult, StationOutcome, fmt_marks, fmt_percent};
 
 /// A name or title on one line, safe in Markdown and read as it is in
@@ -210,18 +210,20 @@ fn in_plain_words(text: &str) -> String {
         text.replace_range(at..at + len + 1, &words);
     }
     // "must-pass station 'Knee' failed": "'Knee', a station every
-    // candidate must pass, failed".
-    const MUST: &str = "must-pass station '";
-    let mut from = 0;
-    while let Some(at) = text[from..].find(MUST).map(|i| from + i) {
-        let title_at = at + MUST.len() - 1;
-        let Some(len) = text[title_at + 1..].find('\'') else {
-            break;
-        };
-        let title = text[title_at..title_at + len + 2].to_string();
-        let words = format!("{title}, a station every candidate must pass,");
-        text.replace_range(at..title_at + len + 2, &words);
-        from = at + words.len();
+    // candidate must pass, failed" (a case, in a final assessment).
+    for noun in [Noun::Station, Noun::Case] {
+        let must = format!("must-pass {} '", noun.one());
+        let mut from = 0;
+        while let Some(at) = text[from..].find(&must).map(|i| from + i) {
+            let title_at = at + must.len() - 1;
+            let Some(len) = text[title_at + 1..].find('\'') else {
+                break;
+            };
+            let title = text[title_at..title_at + len + 2].to_string();
+            let words = format!("{title}, a {} every candidate must pass,", noun.one());
+            text.replace_range(at..title_at + len + 2, &words);
+            from = at + words.len();
+        }
     }
     text
 }
@@ -433,7 +435,7 @@ fn told_result(c: &CandidateResult) -> AssessmentResult {
             .stations
             .iter()
             .filter(|s| s.is_scored() && s.outcome == crate::scoring::StationOutcome::Fail)
-            .map(|s| format!("station '{}': ", s.title))
+            .map(|s| format!("{}: ", s.place()))
             .collect();
         r.reasons
             .retain(|x| x.text.contains(&told) || !listed.iter().any(|t| x.text.starts_with(t.as_str())));
@@ -551,10 +553,11 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
             && matches!(d.result.outcome, StationOutcome::Pass | StationOutcome::Fail)
     });
     if settled && c.deferred.is_none() && confirming {
-        blocks.push(Block::Para(vec![text(
-            "Some stations' results are still being confirmed; the result above already follows from the parts \
-             that are settled.",
-        )]));
+        blocks.push(Block::Para(vec![text(format!(
+            "Some {}' results are still being confirmed; the result above already follows from the parts that are \
+             settled.",
+            rubric.noun().many()
+        ))]));
     }
     // A deferred candidate has no result at this sitting: no reasons for one.
     if settled && c.deferred.is_none() && r.outcome == crate::scoring::Outcome::Fail && fb.station_results {
@@ -577,7 +580,8 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
         let why = pass_reasons(r);
         if !why.is_empty() {
             blocks.push(Block::Para(vec![text(format!(
-                "You passed although not every station was passed. {}",
+                "You passed although not every {} was passed. {}",
+                rubric.noun().one(),
                 why_line(&why)
             ))]));
         }
@@ -641,7 +645,10 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
         };
         blocks.push(Block::Heading(vec![name(&station.title)]));
         if not_in(d) {
-            blocks.push(Block::Para(vec![text(NOT_IN)]));
+            blocks.push(Block::Para(vec![text(format!(
+                "Not in yet: this {}'s result will follow.",
+                rubric.noun().one()
+            ))]));
             continue;
         }
         let s = &d.final_result;
@@ -735,9 +742,6 @@ pub fn document(rubric: &Rubric, cohort: &Cohort, c: &CandidateResult, exam_fina
     }
     Doc { blocks }
 }
-
-/// What a station whose result is not in says (see [`not_in`]).
-const NOT_IN: &str = "Not in yet: this station's result will follow.";
 
 /// The page as Markdown: a blank line after every block.
 pub fn markdown(doc: &Doc) -> String {

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::base::text::plural;
 use crate::results::decisions::{AbsenceOutcome, Held, Ruling};
 use crate::results::gather::{CellState, Cohort, Matrix};
 use crate::results::moderation::{CellModeration, Moderation};
@@ -751,7 +750,7 @@ fn station_details(
         }
         // The exam lead's decisions on what only a person can settle.
         for held in cell.map(|c| c.decided.as_slice()).unwrap_or_default() {
-            let title = &station.title;
+            let place = station.place();
             match &held.ruling {
                 Ruling::Absence {
                     outcome: AbsenceOutcome::Fail,
@@ -781,7 +780,7 @@ fn station_details(
                             .filter(|i| i.critical == Critical::No)
                             .count(),
                     };
-                    let why = format!("station '{title}': absent; {}", held.words);
+                    let why = format!("{place}: absent; {}", held.words);
                     detail
                         .final_result
                         .reasons
@@ -791,7 +790,7 @@ fn station_details(
                 Ruling::Absence {
                     outcome: AbsenceOutcome::Deferred,
                     ..
-                } if absent => deferred.push(format!("station '{title}': {}", held.words)),
+                } if absent => deferred.push(format!("{place}: {}", held.words)),
                 Ruling::StationResult { result, .. }
                     if let Some(came) = decision_overtaken(decided, cohort, &all, agreed_in) =>
                 {
@@ -800,7 +799,7 @@ fn station_details(
                     let r = &mut detail.final_result;
                     r.outcome = StationOutcome::Incomplete;
                     let why = format!(
-                        "station '{title}': the exam lead decided its result ({}) before {came} came: held for \
+                        "{place}: the exam lead decided its result ({}) before {came} came: held for \
                          review; decide again with it in view (osce decide result)",
                         result.label()
                     );
@@ -821,7 +820,7 @@ fn station_details(
                     let r = &mut detail.final_result;
                     r.outcome = StationOutcome::Incomplete;
                     let why = format!(
-                        "station '{title}': the exam lead decided its result as its marks gave it ({}), and under \
+                        "{place}: the exam lead decided its result as its marks gave it ({}), and under \
                          the pass marks in force now they give {now}: held for review; settle it with the result its \
                          marks give now (osce decide held) or decide it (osce decide result)",
                         result.label()
@@ -841,7 +840,7 @@ fn station_details(
                     } else {
                         detail.final_result.critical_fails = detail.result.critical_fails.clone();
                     }
-                    let why = format!("station '{title}': {}", held.words);
+                    let why = format!("{place}: {}", held.words);
                     detail.final_result.reasons = vec![Reason::new(verdict, why.clone())];
                     moderation_reasons.push(Reason::new(verdict, why));
                 }
@@ -1061,7 +1060,7 @@ fn apply_to_marks_rules(
         } else {
             "on moderation"
         };
-        let title = &d.result.title;
+        let place = d.result.place();
         match (d.result.outcome, d.final_result.outcome) {
             (StationOutcome::Pass, StationOutcome::Fail)
                 if result.outcome != crate::scoring::Outcome::Incomplete =>
@@ -1070,7 +1069,7 @@ fn apply_to_marks_rules(
                 result.reasons.push(Reason::new(
                     crate::scoring::Outcome::Fail,
                     format!(
-                        "station '{title}' failed {on}; the rubric's pass rules do not count station results, so a \
+                        "{place} failed {on}; the rubric's pass rules do not count station results, so a \
                          station failed {on} fails the assessment"
                     ),
                 ));
@@ -1081,7 +1080,7 @@ fn apply_to_marks_rules(
                 result.reasons.push(Reason::new(
                     crate::scoring::Outcome::Fail,
                     format!(
-                        "station '{title}' passed {on}, but the rubric's pass rules are on marks, which {} does not \
+                        "{place} passed {on}, but the rubric's pass rules are on marks, which {} does not \
                          change: the result stays FAIL for the exam board to decide",
                         if lead { "a decision" } else { "moderation" }
                     ),
@@ -1131,10 +1130,10 @@ fn apply_agreed_to_marks_rules(
             result.reasons.push(Reason::new(
                 crate::scoring::Outcome::Fail,
                 format!(
-                    "station '{}' failed on the markers' agreed mark; the rubric's pass rules count items, which \
+                    "{} failed on the markers' agreed mark; the rubric's pass rules count items, which \
                      at a double-marked station are one marker's, so a station failed on the agreed mark fails the \
                      assessment",
-                    r.title
+                    r.place()
                 ),
             ));
         }
@@ -1197,12 +1196,12 @@ fn moderated(
     } = facts;
     let internal = &detail.result;
     let mut result = internal.clone();
-    let title = &station.title;
+    let place = station.place();
     let hold = |result: &mut StationResult, why: String| {
         result.outcome = StationOutcome::Incomplete;
         result.reasons.push(Reason::new(
             crate::scoring::Outcome::Incomplete,
-            format!("station '{title}': {why}"),
+            format!("{place}: {why}"),
         ));
     };
     // A disagreement whose proposal is what the marks give now: nothing to
@@ -1313,7 +1312,7 @@ fn moderated(
             result.reasons = vec![Reason::new(
                 verdict,
                 format!(
-                    "station '{title}': {} on moderation by {} ({marks_gave}): {rationale}",
+                    "{place}: {} on moderation by {} ({marks_gave}): {rationale}",
                     proposed.label(),
                     by.join(", "),
                 ),
@@ -1343,7 +1342,7 @@ fn moderated(
                 third.reasons.push(Reason::new(
                     verdict,
                     format!(
-                        "station '{title}': third marker {} gave {} of {} ({}) after referral by {}; the examiners' marks gave {}",
+                        "{place}: third marker {} gave {} of {} ({}) after referral by {}; the examiners' marks gave {}",
                         sheet.key.examiner,
                         fmt_marks(third.score),
                         fmt_marks(third.max),
@@ -1464,7 +1463,11 @@ fn status_words(
     }
     let mut parts = Vec::new();
     if moderated > 0 {
-        let mut s = format!("moderated at {} of {} stations", moderated, details.len());
+        let mut s = format!(
+            "moderated at {} of {}",
+            moderated,
+            rubric.noun().count(details.len())
+        );
         if changed > 0 {
             s.push_str(&format!(" (result changed at {changed})"));
         }
@@ -1473,13 +1476,13 @@ fn status_words(
     if review > 0 {
         parts.push(format!(
             "{} to review: the marks give another result than when moderated",
-            plural(review, "station", "stations")
+            rubric.noun().count(review)
         ));
     }
     if lead > 0 {
         parts.push(format!(
             "the exam lead decided the result at {}",
-            plural(lead, "station", "stations")
+            rubric.noun().count(lead)
         ));
     }
     if waiting > 0 {
@@ -1489,10 +1492,7 @@ fn status_words(
         parts.push(format!("{stale} amended since moderated"));
     }
     if differ > 0 {
-        parts.push(format!(
-            "assessors differ at {differ} {}",
-            if differ == 1 { "station" } else { "stations" }
-        ));
+        parts.push(format!("assessors differ at {}", rubric.noun().count(differ)));
     }
     if required > 0 {
         parts.push(format!("{required} not yet moderated (required)"));
@@ -1619,6 +1619,7 @@ fn empty(rubric: &Rubric, station: &crate::rubric::Station) -> StationResult {
     StationResult {
         station: station.id.clone(),
         title: station.title.clone(),
+        noun: station.noun,
         outcome: StationOutcome::Incomplete,
         score: 0.0,
         max: rubric.station_max(station),
@@ -1787,9 +1788,9 @@ fn reconcile(
         result.reasons.push(Reason::new(
             verdict_of(result.outcome),
             format!(
-                "station '{}': double-marked, the first two markers' scores over the threshold apart: a third \
+                "{}: double-marked, the first two markers' scores over the threshold apart: a third \
                  marker's result counts",
-                station.title
+                station.place()
             ),
         ));
         return detail(result, note);
@@ -1912,8 +1913,8 @@ fn reconcile(
                 Some(needed) if !passes(counted) => result.reasons.push(Reason::new(
                     crate::scoring::Outcome::Fail,
                     format!(
-                        "station '{}': double-marked: {words} {} of {} is below the pass mark {}{source}",
-                        station.title,
+                        "{}: double-marked: {words} {} of {} is below the pass mark {}{source}",
+                        station.place(),
                         fmt_marks(counted),
                         fmt_marks(result.max),
                         fmt_marks(needed)
@@ -1969,9 +1970,9 @@ fn reconcile(
         result.reasons.push(Reason::new(
             verdict_of(result.outcome),
             format!(
-                "station '{}': double-marked, the markers' scores over the threshold apart: their agreed mark {} of \
+                "{}: double-marked, the markers' scores over the threshold apart: their agreed mark {} of \
                  {}{}",
-                station.title,
+                station.place(),
                 fmt_marks(score),
                 fmt_marks(result.max),
                 against(score)
@@ -1998,8 +1999,8 @@ fn reconcile(
         result.reasons.push(Reason::new(
             verdict_of(result.outcome),
             format!(
-                "station '{}': double-marked: mean {} of {}{}",
-                station.title,
+                "{}: double-marked: mean {} of {}{}",
+                station.place(),
                 fmt_marks(mean),
                 fmt_marks(result.max),
                 against(mean)
@@ -2010,7 +2011,7 @@ fn reconcile(
         // failing marker's shortfall is a reason (once), and whose it is
         // goes in the note.
         if !passed && result.pass_mark.as_ref().and_then(|p| p.marks).is_none() {
-            let prefix = format!("station '{}': ", station.title);
+            let prefix = format!("{}: ", station.place());
             let mut failing = Vec::new();
             for (examiner, r) in &each {
                 let own: Vec<&Reason> = own_shortfalls(r).collect();

@@ -41,6 +41,12 @@ pub struct Rubric {
 }
 
 impl Rubric {
+    /// What this rubric calls its stations: cases in a final clinical
+    /// assessment.
+    pub fn noun(&self) -> Noun {
+        self.kind.noun()
+    }
+
     pub fn scale(&self, index: ScaleIndex) -> &Scale {
         &self.scales[index.0]
     }
@@ -161,6 +167,9 @@ pub struct Level {
 pub struct Station {
     pub id: String,
     pub title: String,
+    /// What the rubric calls it: a final clinical assessment's stations
+    /// are cases.
+    pub noun: Noun,
     pub rest: bool,
     pub candidate_instructions: Option<String>,
     pub examiner_notes: Option<String>,
@@ -174,6 +183,78 @@ pub struct Station {
 impl Station {
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The station as its texts name it: `station 'Knee'`, `case 'Case 1'`.
+    pub fn place(&self) -> Place {
+        Place {
+            noun: self.noun,
+            title: self.title.clone(),
+        }
+    }
+}
+
+/// What a rubric calls the parts a candidate is marked at, in every text
+/// it is named in: stations, or, in a final clinical assessment, cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Noun {
+    #[default]
+    Station,
+    Case,
+}
+
+impl Noun {
+    /// `station`, `case`.
+    pub fn one(self) -> &'static str {
+        match self {
+            Noun::Station => "station",
+            Noun::Case => "case",
+        }
+    }
+
+    /// `stations`, `cases`.
+    pub fn many(self) -> &'static str {
+        match self {
+            Noun::Station => "stations",
+            Noun::Case => "cases",
+        }
+    }
+
+    /// `Station`, `Case`: at the start of a sentence or a heading.
+    pub fn capital(self) -> &'static str {
+        match self {
+            Noun::Station => "Station",
+            Noun::Case => "Case",
+        }
+    }
+
+    /// `1 station`, `3 cases`.
+    pub fn count(self, n: usize) -> String {
+        crate::base::text::plural(n, self.one(), self.many())
+    }
+}
+
+impl AssessmentKind {
+    /// What an assessment of this kind calls its stations.
+    pub fn noun(self) -> Noun {
+        match self {
+            AssessmentKind::FinalClinicalAssessment => Noun::Case,
+            AssessmentKind::Osce | AssessmentKind::PracticalExam => Noun::Station,
+        }
+    }
+}
+
+/// A station named in a text: its noun and title, shown as
+/// `station 'Knee'` (or `case 'Case 1'`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Place {
+    pub noun: Noun,
+    pub title: String,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} '{}'", self.noun.one(), self.title)
     }
 }
 

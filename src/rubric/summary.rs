@@ -52,12 +52,7 @@ fn write_summary(out: &mut String, r: &Rubric) -> std::fmt::Result {
         .flat_map(|s| &s.items)
         .filter(|i| i.critical != Critical::No)
         .count();
-    let station_word = if r.kind == AssessmentKind::FinalClinicalAssessment {
-        "cases"
-    } else {
-        "stations"
-    };
-    write!(out, "\n{scored} scored {station_word}")?;
+    write!(out, "\n{scored} scored {}", r.noun().many())?;
     if rest > 0 {
         write!(out, " and {rest} rest")?;
     }
@@ -107,7 +102,7 @@ fn write_summary(out: &mut String, r: &Rubric) -> std::fmt::Result {
             } else if part.stations.is_empty() {
                 "mark supplied from outside this rubric".to_string()
             } else {
-                format!("stations {}", part.stations.join(", "))
+                format!("{} {}", r.noun().many(), part.stations.join(", "))
             };
             let pass = part
                 .pass_percent
@@ -131,7 +126,10 @@ fn write_summary(out: &mut String, r: &Rubric) -> std::fmt::Result {
         shown.push("examiners' feedback comments");
     }
     if fb.station_results {
-        shown.push("station scores and results");
+        shown.push(match r.noun() {
+            crate::rubric::Noun::Station => "station scores and results",
+            crate::rubric::Noun::Case => "case scores and results",
+        });
     }
     if fb.item_levels {
         shown.push("the level given for each item");
@@ -283,8 +281,9 @@ fn station_summary(out: &mut String, r: &Rubric, n: usize, s: &Station) -> std::
             Critical::No => {}
             Critical::FailsStation => write!(
                 out,
-                "  CRITICAL: below \"{}\" fails the station",
-                scale.levels[item.meets].label
+                "  CRITICAL: below \"{}\" fails the {}",
+                scale.levels[item.meets].label,
+                r.noun().one()
             )?,
             Critical::FailsAssessment => write!(
                 out,
@@ -426,9 +425,9 @@ pub fn rule_words(r: &Rubric, rule: &PassRule) -> String {
         PassRule::StationsPassed(n) => {
             let scored = r.scored_stations().count();
             if *n == scored {
-                format!("Every station passed ({n} of {scored}).")
+                format!("Every {} passed ({n} of {scored}).", r.noun().one())
             } else {
-                format!("At least {n} of {scored} stations passed.")
+                format!("At least {n} of {scored} {} passed.", r.noun().many())
             }
         }
         PassRule::MustPass(ids) => {
@@ -439,7 +438,7 @@ pub fn rule_words(r: &Rubric, rule: &PassRule) -> String {
                         .map_or(id.clone(), |s| format!("{} [{id}]", s.title))
                 })
                 .collect();
-            format!("These stations must be passed: {}.", titles.join(", "))
+            format!("These {} must be passed: {}.", r.noun().many(), titles.join(", "))
         }
         PassRule::NoCriticalFail => "No critical item failed.".to_string(),
         PassRule::Competency { percent } => format!(

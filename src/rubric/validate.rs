@@ -574,6 +574,7 @@ impl Validator {
             return Some(Station {
                 id: f.id.clone(),
                 title: f.title.clone(),
+                noun: rubric.kind.noun(),
                 rest: true,
                 candidate_instructions: f.candidate_instructions.clone(),
                 examiner_notes: f.examiner_notes.clone(),
@@ -669,6 +670,7 @@ impl Validator {
         Some(Station {
             id: f.id.clone(),
             title: f.title.clone(),
+            noun: rubric.kind.noun(),
             rest: false,
             candidate_instructions: f.candidate_instructions.clone(),
             examiner_notes: f.examiner_notes.clone(),

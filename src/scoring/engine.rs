@@ -18,6 +18,7 @@ pub fn score_station(
     let mut result = StationResult {
         station: station.id.clone(),
         title: station.title.clone(),
+        noun: station.noun,
         outcome: StationOutcome::Incomplete,
         score: 0.0,
         max: nominal_max,
@@ -43,12 +44,12 @@ pub fn score_station(
     }
     let Some(sheet) = sheet else {
         result.missing.push(Missing::Sheet {
-            station: station.title.clone(),
+            station: station.place(),
             held: None,
         });
         result.reasons.push(Reason::new(
             Outcome::Incomplete,
-            format!("no sheet for station '{}'", station.title),
+            format!("no sheet for {}", station.place()),
         ));
         return Ok(result);
     };
@@ -58,12 +59,12 @@ pub fn score_station(
         check_sheet(rubric, station, sheet)?;
         result.outcome = StationOutcome::Absent;
         result.missing.push(Missing::Absent {
-            station: station.title.clone(),
+            station: station.place(),
             reason: reason.clone(),
         });
         result.reasons.push(Reason::new(
             Outcome::Incomplete,
-            format!("absent from station '{}': {reason}", station.title),
+            format!("absent from {}: {reason}", station.place()),
         ));
         return Ok(result);
     }
@@ -89,7 +90,7 @@ pub fn score_station(
             None => {
                 max += rubric.item_max(item);
                 result.missing.push(Missing::Item {
-                    station: station.title.clone(),
+                    station: station.place(),
                     item: item.id.clone(),
                     text: item.text.clone(),
                 });
@@ -129,7 +130,7 @@ pub fn score_station(
                 result.global_rating = Some((level, rubric.scale(global.scale).levels[level].label.clone()))
             }
             None => result.missing.push(Missing::GlobalRating {
-                station: station.title.clone(),
+                station: station.place(),
             }),
         }
     }
@@ -256,6 +257,7 @@ pub fn score_tally(
     let result = StationResult {
         station: station.id.clone(),
         title: station.title.clone(),
+        noun: station.noun,
         outcome: StationOutcome::Incomplete,
         score,
         max,
@@ -297,7 +299,7 @@ fn judge_station(
         && station.items.iter().all(|i| i.critical == Critical::No);
     if judged_on_items && result.missing.is_empty() && result.max <= 0.0 && !station.items.is_empty() {
         result.missing.push(Missing::NothingObserved {
-            station: station.title.clone(),
+            station: station.place(),
         });
     }
     let decision = decide(station, &result, &pass_mark, rubric);
@@ -362,8 +364,8 @@ pub fn failed_stations(scored: &[&StationResult], words: impl Fn(&str) -> String
 /// counting); where the marks give none (a result moderation changed),
 /// the first reason it failed for. None where it gives no reason.
 fn why_failed(s: &StationResult, words: impl Fn(&str) -> String) -> Option<String> {
-    let prefix = format!("station '{}': ", s.title);
-    let at = format!(" at station '{}'", s.title);
+    let prefix = format!("{}: ", s.place());
+    let at = format!(" at {}", s.place());
     let source = s.pass_mark.as_ref().map(|p| format!(" ({})", p.source));
     let failed = |r: &&Reason| r.verdict == Outcome::Fail;
     let of_marks: Vec<&Reason> = s.reasons.iter().filter(failed).filter(|r| r.of_marks).collect();
@@ -464,6 +466,7 @@ fn critical_fail(station: &Station, item: &crate::rubric::Item, given: String) -
     CriticalFail {
         station: station.id.clone(),
         station_title: station.title.clone(),
+        noun: station.noun,
         item: item.id.clone(),
         item_text: item.text.clone(),
         given,
@@ -646,7 +649,7 @@ fn decide(
     pass_mark: &AppliedPassMark,
     rubric: &Rubric,
 ) -> (bool, String) {
-    let title = &station.title;
+    let place = station.place();
     match &station.pass_mark {
         Some(PassMark::Competency { percent }) => {
             let c = result.competency;
@@ -664,7 +667,7 @@ fn decide(
             (
                 passed,
                 format!(
-                    "station '{title}': {} of {} {items} met ({}%), which {verb} the {}% required",
+                    "{place}: {} of {} {items} met ({}%), which {verb} the {}% required",
                     c.met,
                     c.marked,
                     fmt_percent(c.percent()),
@@ -681,7 +684,7 @@ fn decide(
             (
                 passed,
                 format!(
-                    "station '{title}': global rating '{}' {verb} the required '{}'",
+                    "{place}: global rating '{}' {verb} the required '{}'",
                     label(given),
                     label(*level)
                 ),
@@ -694,7 +697,7 @@ fn decide(
             (
                 passed,
                 format!(
-                    "station '{title}': score {} of {} {verb} the pass mark {} ({})",
+                    "{place}: score {} of {} {verb} the pass mark {} ({})",
                     fmt_marks(result.score),
                     fmt_marks(result.max),
                     fmt_marks(needed),
@@ -764,8 +767,8 @@ pub fn overall(
         }) = &station.pass_mark
         {
             provisional.push(format!(
-                "station '{}' uses its provisional pass mark until {method} is applied",
-                station.title
+                "{} uses its provisional pass mark until {method} is applied",
+                station.place()
             ));
         }
     }
@@ -928,8 +931,9 @@ pub fn overall(
                 let all = if *needed == scored.len() { " (all)" } else { "" };
                 let failed = failed_stations(&scored, str::to_string);
                 let text = format!(
-                    "{stations_passed} of {} stations passed{failed}; at least {needed}{all} needed",
-                    scored.len()
+                    "{stations_passed} of {} {} passed{failed}; at least {needed}{all} needed",
+                    scored.len(),
+                    rubric.noun().many()
                 );
                 reasons.push(if stations_passed >= *needed {
                     Reason::new(Outcome::Pass, text)
@@ -977,20 +981,20 @@ pub fn overall(
                     };
                     reasons.push(match s.outcome {
                         StationOutcome::Pass => {
-                            Reason::new(Outcome::Pass, format!("must-pass station '{}' passed", s.title))
+                            Reason::new(Outcome::Pass, format!("must-pass {} passed", s.place()))
                         }
                         // Why, in the station's own words: its score
                         // and pass mark, or the critical item missed.
                         StationOutcome::Fail => Reason::new(
                             Outcome::Fail,
                             match why_failed(s, str::to_string) {
-                                Some(why) => format!("must-pass station '{}' failed: {why}", s.title),
-                                None => format!("must-pass station '{}' failed", s.title),
+                                Some(why) => format!("must-pass {} failed: {why}", s.place()),
+                                None => format!("must-pass {} failed", s.place()),
                             },
                         ),
                         _ => Reason::new(
                             Outcome::Incomplete,
-                            format!("must-pass station '{}' not yet decided", s.title),
+                            format!("must-pass {} not yet decided", s.place()),
                         ),
                     });
                 }

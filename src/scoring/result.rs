@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::rubric::{Critical, StandardSetMethod};
+use crate::rubric::{Critical, Noun, Place, StandardSetMethod};
 
 use super::fmt_marks;
 
@@ -149,6 +149,8 @@ pub struct AppliedPassMark {
 pub struct CriticalFail {
     pub station: String,
     pub station_title: String,
+    /// What the rubric calls the station.
+    pub noun: Noun,
     pub item: String,
     pub item_text: String,
     /// The level given, or "not observed".
@@ -164,13 +166,14 @@ impl fmt::Display for CriticalFail {
         };
         write!(
             f,
-            "{what} '{}' {} at station '{}'",
+            "{what} '{}' {} at {} '{}'",
             self.item_text,
             if self.given == "not observed" {
                 "not observed".to_string()
             } else {
                 format!("marked '{}'", self.given)
             },
+            self.noun.one(),
             self.station_title
         )
     }
@@ -184,24 +187,24 @@ pub enum Missing {
     /// between them, a journal that cannot be used as it is) holds them
     /// back, in words.
     Sheet {
-        station: String,
+        station: Place,
         held: Option<String>,
     },
     Item {
-        station: String,
+        station: Place,
         item: String,
         text: String,
     },
     GlobalRating {
-        station: String,
+        station: Place,
     },
     Absent {
-        station: String,
+        station: Place,
         reason: String,
     },
     /// Every item was "not observed", so the marks cannot decide.
     NothingObserved {
-        station: String,
+        station: Place,
     },
     Component {
         component: String,
@@ -211,22 +214,19 @@ pub enum Missing {
 impl fmt::Display for Missing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Missing::Sheet { station, held: None } => write!(f, "no sheet for station '{station}'"),
+            Missing::Sheet { station, held: None } => write!(f, "no sheet for {station}"),
             Missing::Sheet {
                 station,
                 held: Some(why),
-            } => write!(f, "no sheet counts yet at station '{station}' ({why})"),
+            } => write!(f, "no sheet counts yet at {station} ({why})"),
             Missing::Item { station, text, .. } => {
-                write!(f, "item '{text}' not marked at station '{station}'")
+                write!(f, "item '{text}' not marked at {station}")
             }
-            Missing::GlobalRating { station } => write!(f, "no global rating at station '{station}'"),
-            Missing::Absent { station, reason } => write!(f, "absent from station '{station}' ({reason})"),
+            Missing::GlobalRating { station } => write!(f, "no global rating at {station}"),
+            Missing::Absent { station, reason } => write!(f, "absent from {station} ({reason})"),
             Missing::Component { component } => write!(f, "no mark for component '{component}'"),
             Missing::NothingObserved { station } => {
-                write!(
-                    f,
-                    "no item observed at station '{station}', so its marks cannot decide it"
-                )
+                write!(f, "no item observed at {station}, so its marks cannot decide it")
             }
         }
     }
@@ -264,6 +264,8 @@ impl std::ops::Add for Competency {
 pub struct StationResult {
     pub station: String,
     pub title: String,
+    /// What the rubric calls the station.
+    pub noun: Noun,
     pub outcome: StationOutcome,
     /// Marks earned so far.
     pub score: f64,
@@ -284,6 +286,14 @@ pub struct StationResult {
 }
 
 impl StationResult {
+    /// The station as texts name it: `station 'Knee'`, `case 'Case 1'`.
+    pub fn place(&self) -> Place {
+        Place {
+            noun: self.noun,
+            title: self.title.clone(),
+        }
+    }
+
     pub fn percent(&self) -> Option<f64> {
         (self.max > 0.0).then(|| self.score * 100.0 / self.max)
     }
@@ -341,6 +351,12 @@ pub struct AssessmentResult {
 }
 
 impl AssessmentResult {
+    /// What the rubric calls its stations (cases in a final clinical
+    /// assessment), as its stations' results say.
+    pub fn noun(&self) -> Noun {
+        self.stations.first().map_or(Noun::Station, |s| s.noun)
+    }
+
     /// `module mark 49.96%`: the module mark, never shown as its pass
     /// mark when it missed it; `None` without weighted components.
     pub fn module_mark_words(&self) -> Option<String> {

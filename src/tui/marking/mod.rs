@@ -776,6 +776,12 @@ impl App {
         self.session.as_ref().map(|s| s.rubric.as_ref())
     }
 
+    /// What the rubric calls its stations: cases in a final clinical
+    /// assessment.
+    pub fn noun(&self) -> crate::rubric::Noun {
+        self.rubric().map(Rubric::noun).unwrap_or_default()
+    }
+
     /// The candidate whose sheet is (or is about to be) open.
     pub fn current_candidate(&self) -> Option<&Candidate> {
         self.session.as_ref()?.candidates.get(self.candidate)

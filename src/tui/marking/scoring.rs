@@ -109,7 +109,7 @@ impl App {
                 sheet.cursor = rows - 1;
             }
         } else {
-            self.notice = Some("This station has no global rating.".to_string());
+            self.notice = Some(format!("This {} has no global rating.", self.noun().one()));
         }
         Vec::new()
     }
@@ -206,7 +206,7 @@ impl App {
             .as_ref()
             .is_some_and(|s| self.round_over_by_clock(&s.candidate.id));
         let Some(timer) = self.sheet.as_mut().and_then(|s| s.timer.as_mut()) else {
-            self.notice = Some("This station is untimed.".to_string());
+            self.notice = Some(format!("This {} is untimed.", self.noun().one()));
             return Vec::new();
         };
         if timer.display(now).phase == Phase::Done {
@@ -330,7 +330,7 @@ impl App {
             return Vec::new();
         };
         let Some(timer) = &sheet.timer else {
-            self.notice = Some("This station is untimed.".to_string());
+            self.notice = Some(format!("This {} is untimed.", self.noun().one()));
             return Vec::new();
         };
         if !timer.is_started() {

@@ -85,14 +85,9 @@ impl App {
                             break;
                         }
                         None => {
-                            self.notice = Some(
-                                if forward {
-                                    "This is the last station."
-                                } else {
-                                    "This is the first station."
-                                }
-                                .to_string(),
-                            );
+                            let which = if forward { "last" } else { "first" };
+                            self.notice =
+                                Some(format!("This is the {which} {}.", session.rubric.noun().one()));
                             return Vec::new();
                         }
                     }

@@ -463,7 +463,7 @@ pub fn provisional_lines(p: &ProvisionalResult, theme: &Theme) -> Vec<Line<'stat
             style,
         ),
         Line::raw(format!(
-            "{} · {} of {} stations passed",
+            "{} · {} of {} {} passed",
             // Never a 0 that reads as marks earned: an absence has no
             // marks, as results.csv gives none.
             match absent {
@@ -474,14 +474,12 @@ pub fn provisional_lines(p: &ProvisionalResult, theme: &Theme) -> Vec<Line<'stat
                     r.percent()
                         .map_or(String::new(), |pc| format!(" ({}%)", fmt_percent(pc)))
                 ),
-                n if n == r.stations_scored => "absent from every station: no total".to_string(),
-                n => format!(
-                    "no total: absent from {}",
-                    crate::base::text::plural(n, "station", "stations")
-                ),
+                n if n == r.stations_scored => format!("absent from every {}: no total", r.noun().one()),
+                n => format!("no total: absent from {}", r.noun().count(n)),
             },
             r.stations_passed,
-            r.stations_scored
+            r.stations_scored,
+            r.noun().many()
         )),
     ];
     for reason in r.deciding_reasons() {

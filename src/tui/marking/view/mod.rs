@@ -189,9 +189,9 @@ fn info(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let rect = info_rect(area);
     let most = info_max_scroll(app, area.width, area.height);
     let title = if most > 0 {
-        " Station · ↑/↓ scroll "
+        format!(" {} · ↑/↓ scroll ", app.noun().capital())
     } else {
-        " Station "
+        format!(" {} ", app.noun().capital())
     };
     frame.render_widget(Clear, rect);
     frame.render_widget(

@@ -112,7 +112,7 @@ fn render_header(
     let place = if in_circuit {
         String::new()
     } else {
-        format!("Station {position}/{}: ", scored.len())
+        format!("{} {position}/{}: ", rubric.noun().capital(), scored.len())
     };
     let clock = round_clock(app);
     // The round is what moves: where the line is too long for the header
@@ -648,7 +648,7 @@ fn render_detail(
                     let scope = if item.critical == Critical::FailsAssessment {
                         "assessment"
                     } else {
-                        "station"
+                        rubric.noun().one()
                     };
                     header.push(Line::styled(
                         format!(
@@ -674,7 +674,8 @@ fn render_detail(
                 if let Some(crate::rubric::PassMark::GlobalRatingAtLeast(level)) = &station.pass_mark {
                     header.push(Line::styled(
                         format!(
-                            "Decides the station: a pass needs \"{}\" or above. Not added to the score.",
+                            "Decides the {}: a pass needs \"{}\" or above. Not added to the score.",
+                            rubric.noun().one(),
                             scale.levels[*level].label
                         ),
                         theme.warn(),
