@@ -1831,3 +1831,64 @@ fn a_second_assessor_signs_off_once_every_sheet_of_the_sample_has_a_decision() {
     assert!(!out.contains("has not signed the moderation off"), "{out}");
     assert!(out.contains("Not final yet"), "{out}");
 }
+
+/// A single `a` on a sheet the assessor has decided otherwise does not
+/// replace that decision unasked: holding `a` down through the sample
+/// replaced a disagreement (and the PASS it proposed) with an agreement,
+/// saying only "agree — saved". It says what would be replaced; a second
+/// `a` replaces it, any other key keeps it. An agreement with a comment
+/// for the board is not replaced by a bare one unasked either.
+#[test]
+fn agree_asks_before_it_replaces_another_decision() {
+    let mut h = practical();
+    h.select("C002", "upper-limb");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('d'));
+    h.typed("Video shows the probe handling was fine");
+    h.key(KeyCode::Enter);
+    assert_eq!(decisions(&h.journal()).len(), 1);
+
+    h.select("C002", "upper-limb");
+    h.key(KeyCode::Char('a'));
+    assert_eq!(
+        decisions(&h.journal()).len(),
+        1,
+        "one a replaces nothing: {:?}",
+        decisions(&h.journal())
+    );
+    let said = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(
+        said.contains("you disagreed, proposing PASS ('Video shows the probe handling was fine')")
+            && said.contains("To replace it with agree, press a again; any other key keeps it."),
+        "{said}"
+    );
+    // Another key between keeps the disagreement: the next a asks again.
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Char('a'));
+    assert_eq!(decisions(&h.journal()).len(), 1, "asked again");
+    h.key(KeyCode::Char('a'));
+    let d = decisions(&h.journal());
+    assert_eq!(d.len(), 2, "the second a in a row replaces it");
+    assert_eq!(d[1].2, Decision::Agree);
+    let said = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(said.contains("agree — saved ✓"), "{said}");
+
+    // An agreement with a comment for the exam board.
+    h.select("C001", "physics");
+    h.key(KeyCode::Char('A'));
+    h.typed("Clear images of every structure");
+    h.key(KeyCode::Enter);
+    let n = decisions(&h.journal()).len();
+    h.select("C001", "physics");
+    h.key(KeyCode::Char('a'));
+    assert_eq!(
+        decisions(&h.journal()).len(),
+        n,
+        "the comment is not dropped unasked"
+    );
+    let said = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(
+        said.contains("you agreed, with the comment 'Clear images of every structure'"),
+        "{said}"
+    );
+}

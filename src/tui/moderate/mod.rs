@@ -417,6 +417,10 @@ pub struct ModerateApp {
     /// Esc was pressed once in a form holding typed text that is not
     /// saved: a second esc leaves without it.
     discard_armed: bool,
+    /// `a` was pressed once on this sheet (candidate, station), which the
+    /// assessor had decided otherwise: a second `a` in a row replaces
+    /// that decision.
+    replace_armed: Option<(String, String)>,
 }
 
 impl std::fmt::Debug for ModerateApp {
@@ -481,6 +485,7 @@ impl ModerateApp {
             screen: Screen::List,
             notice: None,
             discard_armed: false,
+            replace_armed: None,
             help: false,
             quit: false,
             width: MIN_WIDTH,
@@ -1003,6 +1008,9 @@ impl ModerateApp {
         if !matches!(action, Action::Back) {
             self.discard_armed = false;
         }
+        if action != Action::Agree {
+            self.replace_armed = None;
+        }
         let screen = std::mem::replace(&mut self.screen, Screen::List);
         self.screen = match screen {
             Screen::List => self.on_list(action),
@@ -1047,6 +1055,12 @@ impl ModerateApp {
                     Screen::Sheet => Screen::Sheet,
                     _ => Screen::List,
                 };
+                if self.locked() {
+                    return back;
+                }
+                if self.replaces_unasked() {
+                    return here;
+                }
                 self.decide(Decision::Agree, None, String::new(), back, here)
             }
             Action::Jump => Screen::Jump(Box::new(text_area("candidate id"))),
@@ -1194,6 +1208,41 @@ impl ModerateApp {
             other => return self.common(other, Screen::Sheet),
         }
         Screen::Sheet
+    }
+
+    /// Whether a bare agreement on the selected sheet would replace another
+    /// decision of the assessor's there (a disagreement, a referral, an
+    /// agreement with a comment for the board) without being asked: the
+    /// first `a` says what it would replace and arms the second.
+    fn replaces_unasked(&mut self) -> bool {
+        let Some(e) = self.current() else {
+            return false;
+        };
+        let key = (e.candidate.clone(), e.station.clone());
+        let Some(d) = self.own().latest(&key.0, &key.1) else {
+            return false;
+        };
+        let rationale = d.rationale.trim();
+        let now = match (d.decision, d.proposed) {
+            (Decision::Agree, _) if rationale.is_empty() => return false,
+            (Decision::Agree, _) => format!("you agreed, with the comment '{rationale}'"),
+            (Decision::Disagree, Some(p)) => {
+                format!("you disagreed, proposing {} ('{rationale}')", p.label())
+            }
+            (Decision::Disagree, None) => format!("you disagreed ('{rationale}')"),
+            (Decision::Refer, _) if rationale.is_empty() => "you referred it to a third marker".to_string(),
+            (Decision::Refer, _) => format!("you referred it to a third marker ('{rationale}')"),
+        };
+        if self.replace_armed.as_ref() == Some(&key) {
+            self.replace_armed = None;
+            return false;
+        }
+        self.warn(format!(
+            "{} at {}: {now}. To replace it with agree, press a again; any other key keeps it.",
+            key.0, key.1
+        ));
+        self.replace_armed = Some(key);
+        true
     }
 
     /// Asks for a decision on the selected entry to be recorded: the screen
