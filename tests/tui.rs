@@ -1585,7 +1585,7 @@ fn a_candidate_left_between_two_stations_is_offered_again() {
     assert!(home.unfinished.is_empty(), "no sheet is unfinished");
     let hint = home.hint.clone().unwrap_or_default();
     assert!(
-        hint.starts_with("C001's stations here are not all submitted (2 of 6"),
+        hint.starts_with("C001's cases here are not all submitted (2 of 6"),
         "{hint}"
     );
     assert_eq!(home.focus, Field::CandidateId);
@@ -1602,6 +1602,35 @@ fn a_candidate_left_between_two_stations_is_offered_again() {
     // Esc leaves at once: the id offered was not typed, nothing is lost.
     let mut home = offered(&mut exec, &remembered);
     assert!(matches!(home.update(Action::Escape), HomeOutcome::Quit));
+    // The name offered is the candidate's: another id typed over theirs
+    // (C001 to C002, its last digit) takes it away, where it stayed and
+    // the next candidate was confirmed and marked under C001's name.
+    let mut home = offered(&mut exec, &remembered);
+    let key = |k: ratatui_textarea::Key| {
+        Action::Text(ratatui_textarea::Input {
+            key: k,
+            ..Default::default()
+        })
+    };
+    home.update(key(ratatui_textarea::Key::Backspace));
+    home.update(key(ratatui_textarea::Key::Char('2')));
+    assert_eq!(osce::tui::marking::home::text(&home.candidate_id), "C002");
+    assert_eq!(osce::tui::marking::home::text(&home.candidate_name), "");
+    // Back to the candidate offered: their name again.
+    home.update(key(ratatui_textarea::Key::Backspace));
+    home.update(key(ratatui_textarea::Key::Char('1')));
+    assert_eq!(osce::tui::marking::home::text(&home.candidate_name), "Aisha Khan");
+    // A name typed for the new id stays.
+    home.update(key(ratatui_textarea::Key::Backspace));
+    home.update(key(ratatui_textarea::Key::Char('3')));
+    home.focus = Field::CandidateName;
+    for c in "Ben Ode".chars() {
+        home.update(key(ratatui_textarea::Key::Char(c)));
+    }
+    home.focus = Field::CandidateId;
+    home.update(key(ratatui_textarea::Key::Backspace));
+    home.update(key(ratatui_textarea::Key::Char('4')));
+    assert_eq!(osce::tui::marking::home::text(&home.candidate_name), "Ben Ode");
     // Another examiner at this laptop is not offered E01's candidate.
     let other = osce::tui::remember::Remembered {
         examiner: "E02".into(),

@@ -604,6 +604,7 @@ impl Executor {
         let last = last
             .map(|t| t.with_timezone(&chrono::Local).format("%d %b %H:%M").to_string())
             .unwrap_or_default();
-        home.offer_unfinished_candidate(&r.candidate, &name, done, of, &last);
+        let noun = choice.noun;
+        home.offer_unfinished_candidate(&r.candidate, &name, (done, of, noun), &last);
     }
 }

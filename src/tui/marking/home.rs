@@ -16,6 +16,8 @@ pub struct RubricChoice {
     pub title: String,
     /// Scored stations: (id, title).
     pub stations: Vec<(String, String)>,
+    /// What the rubric calls them (cases in a final clinical assessment).
+    pub noun: crate::rubric::Noun,
     /// Why it cannot be used, if it is invalid.
     pub problem: Option<String>,
 }
@@ -111,6 +113,10 @@ pub struct Home {
     /// The candidate the hint offers: once the id field says another (or
     /// the mode is a station circuit), the hint is gone.
     offered: String,
+    /// Their name, put in the name field with their id: it goes with the
+    /// id (another id typed over theirs takes it out of the field, their
+    /// id typed again puts it back).
+    offered_name: String,
     /// Roster files found beside the rubrics, offered in the roster field
     /// (←/→).
     pub rosters: Vec<String>,
@@ -205,6 +211,7 @@ impl Home {
             error: None,
             hint: None,
             offered: String::new(),
+            offered_name: String::new(),
             rosters: Vec::new(),
             roster_circuits: Vec::new(),
         }
@@ -293,8 +300,7 @@ impl Home {
         &mut self,
         candidate: &str,
         name: &str,
-        done: usize,
-        of: usize,
+        (done, of, noun): (usize, usize, crate::rubric::Noun),
         last: &str,
     ) {
         if !text(&self.candidate_id).is_empty() || self.circuit {
@@ -303,12 +309,14 @@ impl Home {
         self.candidate_id = field("e.g. C001", candidate);
         if text(&self.candidate_name).is_empty() && !name.is_empty() {
             self.candidate_name = field("as on the candidate list", name);
+            self.offered_name = name.to_string();
         }
         self.focus = Field::CandidateId;
         self.offered = candidate.to_string();
         self.hint = Some(format!(
-            "{candidate}'s stations here are not all submitted ({done} of {of}, the last saved {last}). Start goes \
-             on with {candidate}; clear the id for another candidate."
+            "{candidate}'s {} here are not all submitted ({done} of {of}, the last saved {last}). Start goes on \
+             with {candidate}; type another id for another candidate.",
+            noun.many()
         ));
     }
 
@@ -382,6 +390,16 @@ impl Home {
         }
         if self.hint.is_some() && (self.circuit || text(&self.candidate_id) != self.offered) {
             self.hint = None;
+        }
+        // The name offered is its candidate's: never confirmed under
+        // another id typed over theirs.
+        if !self.offered_name.is_empty() {
+            let (id, name) = (text(&self.candidate_id), text(&self.candidate_name));
+            if id != self.offered && name == self.offered_name {
+                self.candidate_name = field("as on the candidate list", "");
+            } else if id == self.offered && name.is_empty() {
+                self.candidate_name = field("as on the candidate list", &self.offered_name);
+            }
         }
         HomeOutcome::Nothing
     }
@@ -593,6 +611,7 @@ mod tests {
             id: label.to_string(),
             title: label.to_string(),
             stations: stations.iter().map(|s| (s.to_string(), s.to_string())).collect(),
+            noun: crate::rubric::Noun::Station,
             problem: None,
         }
     }

@@ -451,6 +451,7 @@ pub fn file_choice(path: PathBuf) -> (RubricChoice, Option<String>) {
                 id: String::new(),
                 title: String::new(),
                 stations: Vec::new(),
+                noun: crate::rubric::Noun::Station,
                 problem: Some(e.to_string()),
             },
             None,
@@ -470,6 +471,7 @@ fn choice(label: &str, source: RubricSource, text: &str) -> RubricChoice {
                 .scored_stations()
                 .map(|s| (s.id.clone(), s.title.clone()))
                 .collect(),
+            noun: r.noun(),
             problem: None,
         },
         None => RubricChoice {
@@ -478,6 +480,7 @@ fn choice(label: &str, source: RubricSource, text: &str) -> RubricChoice {
             id: String::new(),
             title: label.to_string(),
             stations: Vec::new(),
+            noun: crate::rubric::Noun::Station,
             problem: Some(format!(
                 "{}; run `osce check {label}`",
                 crate::base::text::plural(checked.errors().count(), "error", "errors")
