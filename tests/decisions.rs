@@ -4285,3 +4285,61 @@ fn sheets_of_a_copy_corrected_in_its_words_count_by_a_decision() {
         "{out}"
     );
 }
+
+/// A candidate absent at two stations and deferred at one: the deferral
+/// settles both, and stations.csv says so at the other, where its
+/// `decisions` cell was empty beside `ABSENT` and the reader could not
+/// see why the absence needed no decision of its own.
+#[test]
+fn the_stations_a_deferral_settles_say_so_in_stations_csv() {
+    let d = Dir::new("deferral-settles");
+    let folder = d.sub("s");
+    absent_at_the_knee(&folder);
+    let key = common::sheet_key(OSCE, "elbow", "C001", "E01@lap");
+    fs::remove_file(Store::new(&folder).sheet_path(&key).expect("path")).expect("remove");
+    recorded_absent(&folder, OSCE, "elbow", "C001", "E01@lap");
+    let f = s(&folder);
+    let (code, out) = osce(&[
+        "decide",
+        "absence",
+        OSCE,
+        "--sessions",
+        f,
+        "--candidate",
+        "C001",
+        "--station",
+        "knee",
+        "--deferred",
+        "--by",
+        "Exam board",
+        "--reason",
+        "GP note received",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let export = d.0.join("export");
+    osce(&["export", OSCE, "--sessions", f, "--out", s(&export)]);
+    let stations = rows(&export.join("stations.csv"));
+    let (station, decisions) = (col(&stations, "station_id"), col(&stations, "decisions"));
+    let row = |id: &str| {
+        stations
+            .iter()
+            .find(|r| r[0] == "C001" && r[station] == id)
+            .expect(id)
+    };
+    assert!(
+        row("knee")[decisions].starts_with("the absence is deferred"),
+        "{:?}",
+        row("knee")
+    );
+    let elbow = &row("elbow")[decisions];
+    assert!(
+        elbow.starts_with(
+            "the candidate is deferred, which settles this absence too: station 'Knee': the absence is deferred"
+        )
+            && elbow.contains("(by Exam board, ")
+            && elbow.contains(": GP note received)"),
+        "{elbow}"
+    );
+    // A station marked is not said to be settled by it.
+    assert_eq!(row("ankle")[decisions], "", "{:?}", row("ankle"));
+}

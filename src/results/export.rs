@@ -306,6 +306,23 @@ fn third_marker_words(cohort: &Cohort, d: &StationDetail) -> Option<String> {
 }
 
 /// `stations.csv`: one row per candidate × scored station.
+/// The `decisions` cell of a station's row: the exam lead's decisions in
+/// force there; at an absence with none of its own, the deferral
+/// recorded at another station, which settles it too.
+fn station_decisions(c: &CandidateResult, d: &crate::results::reconcile::StationDetail) -> String {
+    if d.decided.is_empty()
+        && d.final_result.outcome == StationOutcome::Absent
+        && let Some(deferred) = &c.deferred
+    {
+        return format!("the candidate is deferred, which settles this absence too: {deferred}");
+    }
+    d.decided
+        .iter()
+        .map(|h| h.words.clone())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResult]) -> Table {
     use Kind::*;
     let columns = cols(&[
@@ -469,11 +486,7 @@ pub fn stations_table(rubric: &Rubric, cohort: &Cohort, results: &[CandidateResu
                 concerns.join("; "),
                 note,
                 d.moderation.word().to_string(),
-                d.decided
-                    .iter()
-                    .map(|h| h.words.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                station_decisions(c, d),
                 d.final_result.outcome.word().to_string(),
                 // After moderation: a referral's third marker's score, or 0
                 // for an absence decided a fail; none for an absence.
