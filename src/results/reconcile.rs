@@ -962,6 +962,7 @@ fn candidate_result(
     apply_agreed_to_marks_rules(rubric, &details, |d| &d.final_result, &mut final_result);
     say_critical_overruled(rubric, &details, &mut final_result.reasons);
     final_result.reasons.extend(moderation_reasons.iter().cloned());
+    final_result.reasons = unmoderated_together(rubric, &details, &final_result.reasons);
     // The results recorded, and those withdrawn (a decision too, though
     // no result), by component id.
     let mut component_decisions: Vec<(String, Held)> = [&m.components, &m.withdrawn_components]
@@ -1014,6 +1015,7 @@ fn candidate_result(
     }
     apply_to_marks_rules(rubric, &details, &mut final_result);
     let moderation_status = status_words(rubric, &details, moderation);
+    let moderation_reasons = unmoderated_together(rubric, &details, &moderation_reasons);
     CandidateResult {
         candidate: candidate.to_string(),
         name: m.names.get(candidate).cloned().unwrap_or_default(),
@@ -1140,6 +1142,56 @@ fn apply_agreed_to_marks_rules(
     }
 }
 
+/// Why a station waits for the moderation the rubric requires of every
+/// sheet.
+const NOT_MODERATED_YET: &str = "not yet moderated (the rubric requires every sheet to be moderated)";
+
+/// `reasons` (a result's, moderation's among them) with the stations that
+/// wait for the moderation the rubric requires said once for them all,
+/// in the rubric's order, with what the examiners' marks give them: a
+/// result waiting for moderation, not failing (`not yet moderated (…):
+/// 'Case 1', 'Case 2'; the examiners' marks pass 1 of these 2`).
+fn unmoderated_together(
+    rubric: &Rubric,
+    details: &BTreeMap<String, StationDetail>,
+    reasons: &[Reason],
+) -> Vec<Reason> {
+    let waiting = |d: &StationDetail| format!("{}: {NOT_MODERATED_YET}", d.result.place());
+    let held: Vec<&StationDetail> = rubric
+        .scored_stations()
+        .filter_map(|s| details.get(&s.id))
+        .filter(|d| reasons.iter().any(|r| r.text == waiting(d)))
+        .collect();
+    if held.len() < 2 {
+        return reasons.to_vec();
+    }
+    let texts: Vec<String> = held.iter().map(|d| waiting(d)).collect();
+    let passed = held
+        .iter()
+        .filter(|d| d.result.outcome == StationOutcome::Pass)
+        .count();
+    let titles: Vec<String> = held.iter().map(|d| format!("'{}'", d.result.title)).collect();
+    let together = Reason::new(
+        crate::scoring::Outcome::Incomplete,
+        format!(
+            "{NOT_MODERATED_YET}: {}; the examiners' marks pass {passed} of these {}",
+            titles.join(", "),
+            held.len()
+        ),
+    );
+    let mut out = Vec::new();
+    let mut said = false;
+    for r in reasons {
+        if !texts.contains(&r.text) {
+            out.push(r.clone());
+        } else if !said {
+            out.push(together.clone());
+            said = true;
+        }
+    }
+    out
+}
+
 fn station_outcome(o: Proposed) -> (StationOutcome, crate::scoring::Outcome) {
     match o {
         Proposed::Pass => (StationOutcome::Pass, crate::scoring::Outcome::Pass),
@@ -1242,10 +1294,7 @@ fn moderated(
                 && !absent
                 && matches!(internal.outcome, StationOutcome::Pass | StationOutcome::Fail);
             if needs {
-                hold(
-                    &mut result,
-                    "not yet moderated (the rubric requires every sheet to be moderated)".into(),
-                );
+                hold(&mut result, NOT_MODERATED_YET.into());
             } else if sample_closed && !detail.sheets.is_empty() && !absent {
                 // The sample takes every fail and every borderline rating:
                 // one that came in after the assessors signed off is held,

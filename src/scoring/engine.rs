@@ -958,9 +958,16 @@ pub fn overall(
                         )
                     }
                 } else {
+                    // Waiting, not failing: what is passed so far and what
+                    // is still to come lead, before what is needed.
                     Reason::new(
                         Outcome::Incomplete,
-                        format!("{text}; {undecided} not yet decided"),
+                        format!(
+                            "{stations_passed} of {} {} passed so far{failed}, {undecided} not yet decided; at least \
+                             {needed}{all} needed",
+                            scored.len(),
+                            rubric.noun().many()
+                        ),
                     )
                 });
                 // What the stations not decided wait for, where the result
