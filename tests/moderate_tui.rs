@@ -1892,3 +1892,87 @@ fn agree_asks_before_it_replaces_another_decision() {
         "{said}"
     );
 }
+
+/// A sheet confirmed under another name than the candidate's (a name left
+/// in the field from the candidate before) says so on the sheet view: the
+/// assessor, sent the archive without the roster, saw the list's name on
+/// every sheet, the one confirmed under another name too.
+#[test]
+fn a_sheet_confirmed_under_another_name_says_so() {
+    let dir = Dir::new("mod-tui-name");
+    let s = dir.sub("s");
+    sheet(
+        &s,
+        PRACTICAL,
+        "upper-limb",
+        "C001",
+        "E01@lap1",
+        Marks::Top,
+        true,
+        5,
+    );
+    let r = rubric(PRACTICAL);
+    let key = sheet_key(PRACTICAL, "lower-limb", "C001", "E02@lap2");
+    let (mut j, _) = Store::new(&s).open_sheet(&key, &hash(PRACTICAL)).expect("open");
+    j.append(
+        Event::Confirmed {
+            candidate_name: "Aisha Rahman".into(),
+        },
+        t0(),
+    )
+    .expect("append");
+    let station = r.station("lower-limb").expect("station");
+    for item in &station.items {
+        let top = r.scale(item.scale).levels.len() - 1;
+        j.append(
+            Event::Mark {
+                item: item.id.clone(),
+                level: Some(top),
+                label: String::new(),
+                late: false,
+            },
+            t0(),
+        )
+        .expect("append");
+    }
+    if let Some(g) = &station.global_rating {
+        let top = r.scale(g.scale).levels.len() - 1;
+        j.append(
+            Event::GlobalRating {
+                level: top,
+                label: String::new(),
+                late: false,
+            },
+            t0(),
+        )
+        .expect("append");
+    }
+    j.append(submitted(&j, PRACTICAL), t0()).expect("append");
+    drop(j);
+    let mut h = open_all(dir, PRACTICAL, "EA1");
+    let mut said = Vec::new();
+    for st in ["upper-limb", "lower-limb"] {
+        h.select("C001", st);
+        let e = h.app.current().cloned().expect("entry");
+        let lines: Vec<String> = view::sheet_lines(&h.app, &e, &Theme::new(false))
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        said.push((e.name.clone(), lines.join("\n")));
+    }
+    let warned: Vec<&(String, String)> = said
+        .iter()
+        .filter(|(_, text)| text.contains("Confirmed on this sheet as "))
+        .collect();
+    assert_eq!(warned.len(), 1, "{said:#?}");
+    let (name, text) = warned[0];
+    let other = if name == "Aisha Rahman" {
+        "Name of C001"
+    } else {
+        "Aisha Rahman"
+    };
+    assert!(
+        text.contains(&format!("Confirmed on this sheet as {other}, not {name}")),
+        "{text}"
+    );
+}

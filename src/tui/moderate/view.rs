@@ -481,7 +481,7 @@ pub fn sheet_lines(app: &ModerateApp, e: &Entry, theme: &Theme) -> Vec<Line<'sta
         let told = reason
             .text
             .split_once("': ")
-            .filter(|_| reason.text.starts_with("station '"))
+            .filter(|_| reason.text.starts_with(&format!("{} '", station.noun.one())))
             .map_or(reason.text.as_str(), |(_, rest)| rest);
         if e.note.as_deref().is_some_and(|n| {
             reason.text.contains(n) || (n.starts_with("double-marked (") && told.starts_with("double-marked"))
@@ -506,6 +506,23 @@ pub fn sheet_lines(app: &ModerateApp, e: &Entry, theme: &Theme) -> Vec<Line<'sta
             ),
             theme.strong(),
         ));
+        // The candidate confirmed under another name than the list's (a
+        // name left from the candidate before, say): the sheet may be
+        // someone else's.
+        if let Some(confirmed) = s.confirmed.as_deref()
+            && !confirmed.trim().is_empty()
+            && !e.name.trim().is_empty()
+            && !crate::base::text::same_name(confirmed, &e.name)
+        {
+            lines.push(Line::styled(
+                format!(
+                    "Confirmed on this sheet as {confirmed}, not {}: the name differs (osce status lists the names \
+                     that differ)",
+                    e.name
+                ),
+                theme.warn(),
+            ));
+        }
         if let Some(src) = &s.imported {
             lines.push(Line::styled(format!("Entered from paper: {src}"), theme.warn()));
         }
