@@ -2440,3 +2440,48 @@ fn a_rationales_full_stop_does_not_end_the_list_of_failed_stations_midway() {
         "{listed}"
     );
 }
+
+/// An agreed mark recorded before a marker amended their sheet no longer
+/// holds, and each place that waits for another says why: status and
+/// the moderation screen said only "waiting for the markers' agreed
+/// mark", and moderation.csv gave the set-aside agreed mark `in_effect`
+/// `yes`.
+#[test]
+fn an_agreed_mark_an_amendment_set_aside_says_so() {
+    let d = Dir::new("mod-agreed-amended");
+    let s = d.sub("s");
+    markers_apart(&s);
+    let l = load_all(FCA, std::slice::from_ref(&s));
+    agreed_seven(&s, &l);
+    amended(&s, FCA, "case-1", "C001");
+    let f = s.to_str().expect("utf-8");
+    let (_, out) = run_osce(&["status", FCA, "--sessions", f]);
+    assert!(
+        out.contains(
+            "waiting for the markers' agreed mark (recorded with m in osce moderate; if they cannot agree, the exam \
+             lead decides its result with osce decide result); the agreed mark 7 recorded by LEAD no longer holds: \
+             E01's sheet amended since; the markers agree it again"
+        ),
+        "{out}"
+    );
+    let export = d.0.join("export");
+    let (code, said) = run_osce(&[
+        "export",
+        FCA,
+        "--sessions",
+        f,
+        "--out",
+        export.to_str().expect("utf-8"),
+    ]);
+    assert!(code == 0 || code == 1, "{said}");
+    let (headers, rows) = read_csv(&export.join("moderation.csv"));
+    let at = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let agreed = rows
+        .iter()
+        .find(|r| r[at("record")] == "agreed mark")
+        .expect("the agreed mark's row");
+    assert_eq!(
+        agreed[at("in_effect")],
+        "no: E01's sheet amended since; the markers agree it again"
+    );
+}

@@ -2517,10 +2517,19 @@ pub fn render(
                          they cannot agree, the exam lead decides its result with osce decide result)"
                     }
                 };
+                // An agreed mark recorded before a marker's sheet changed
+                // no longer holds: said beside the wait for another.
+                let set_aside = match rubric.double_marking.reconcile {
+                    osce::rubric::Reconcile::AgreedMark if !decided => moderation
+                        .agreed_mark_set_aside(cohort, sheets, candidate, station)
+                        .map(|(a, who)| format!("; {}", osce::results::moderation::set_aside_words(a, &who))),
+                    _ => None,
+                };
                 let _ = writeln!(
                     out,
-                    "    {candidate} at {station}: {} marks apart; {how}",
-                    osce::scoring::fmt_marks(*d)
+                    "    {candidate} at {station}: {} marks apart; {how}{}",
+                    osce::scoring::fmt_marks(*d),
+                    set_aside.unwrap_or_default()
                 );
             }
         }

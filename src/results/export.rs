@@ -871,7 +871,7 @@ pub fn marks_table(results: &[CandidateResult], columns: &[MarksColumn]) -> Resu
 /// journal, in journal order (assessors sorted): each decision (earlier ones
 /// a later decision replaced are kept, and say so), each agreed mark, the
 /// overall report and the sign-off.
-pub fn moderation_table(moderation: &Moderation) -> Table {
+pub fn moderation_table(moderation: &Moderation, cohort: &Cohort, matrix: &Matrix) -> Table {
     use Kind::*;
     let columns = cols(&[
         ("record", Text),
@@ -897,6 +897,13 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
         let mut lines: Vec<(u64, Line)> = log.decisions.iter().map(|d| (d.seq, Line::Decided(d))).collect();
         lines.extend(log.agreed.iter().map(|a| (a.seq, Line::Agreed(a))));
         lines.sort_by_key(|(seq, _)| *seq);
+        // The sheets of a cell as they are now: a record made over others
+        // (a sheet amended since, or added) no longer holds.
+        let now = |candidate: &str, station: &str| {
+            matrix
+                .cell(candidate, station)
+                .map_or(&[][..], |c| c.sheets.as_slice())
+        };
         let who = |sheets: &[crate::store::SeenSheet]| {
             sheets
                 .iter()
@@ -929,10 +936,22 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
                         d.rationale.clone(),
                         if d.on_own_sheet() {
                             "no: the assessor marked this sheet".into()
-                        } else if latest {
-                            "yes".into()
-                        } else {
+                        } else if !latest {
                             "no: replaced by a later decision".into()
+                        } else if !crate::results::moderation::still_holds(
+                            cohort,
+                            now(&d.candidate, &d.station),
+                            &d.sheets,
+                            d.decision == Decision::Refer,
+                        ) {
+                            let changed = crate::results::moderation::changed_since(
+                                cohort,
+                                now(&d.candidate, &d.station),
+                                &d.sheets,
+                            );
+                            format!("no: {changed} since; the assessor decides again")
+                        } else {
+                            "yes".into()
                         },
                         when(d.time),
                     ]
@@ -955,10 +974,22 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
                         a.outcome.map(|p| p.label().to_string()).unwrap_or_default(),
                         fmt_marks(a.score),
                         a.note.clone(),
-                        if latest {
-                            "yes".into()
-                        } else {
+                        if !latest {
                             "no: replaced by a later agreed mark".into()
+                        } else if !crate::results::moderation::still_holds(
+                            cohort,
+                            now(&a.candidate, &a.station),
+                            &a.sheets,
+                            false,
+                        ) {
+                            let changed = crate::results::moderation::changed_since(
+                                cohort,
+                                now(&a.candidate, &a.station),
+                                &a.sheets,
+                            );
+                            format!("no: {changed} since; the markers agree it again")
+                        } else {
+                            "yes".into()
                         },
                         when(a.time),
                     ]
@@ -1021,7 +1052,7 @@ pub fn moderation_table(moderation: &Moderation) -> Table {
 pub fn tables(
     rubric: &Rubric,
     cohort: &Cohort,
-    _matrix: &Matrix,
+    matrix: &Matrix,
     results: &[CandidateResult],
     moderation: &Moderation,
     marks_columns: &[MarksColumn],
@@ -1031,7 +1062,7 @@ pub fn tables(
         stations_table(rubric, cohort, results),
         items_table(rubric, cohort, results),
         marks_table(results, marks_columns)?,
-        moderation_table(moderation),
+        moderation_table(moderation, cohort, matrix),
     ])
 }
 

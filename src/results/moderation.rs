@@ -428,6 +428,43 @@ fn moderation_words(event: &Event) -> Option<String> {
     })
 }
 
+/// What changed of a cell's sheets (`sheets`, as they are now) since a
+/// record made over `seen_then`, in words, in the order of the cell's
+/// sheets: `E01's sheet amended`, `E03's sheet added`; `the sheets
+/// changed` where none of them is new (one taken away).
+pub fn changed_since(cohort: &Cohort, sheets: &[usize], seen_then: &[SeenSheet]) -> String {
+    let changed: Vec<String> = seen(cohort, sheets)
+        .into_iter()
+        .filter(|now| !seen_then.contains(now))
+        .map(|now| {
+            let was = seen_then
+                .iter()
+                .any(|s| s.examiner == now.examiner && s.device == now.device);
+            format!(
+                "{}'s sheet {}",
+                now.examiner,
+                if was { "amended" } else { "added" }
+            )
+        })
+        .collect();
+    if changed.is_empty() {
+        "the sheets changed".to_string()
+    } else {
+        changed.join(" and ")
+    }
+}
+
+/// An agreed mark that no longer holds, in words: `the agreed mark 8
+/// recorded by ML1 no longer holds: E01's sheet amended since; the
+/// markers agree it again` (`changed` from [`changed_since`]).
+pub fn set_aside_words(agreed: &AgreedMark, changed: &str) -> String {
+    format!(
+        "the agreed mark {} recorded by {} no longer holds: {changed} since; the markers agree it again",
+        crate::scoring::fmt_marks(agreed.score),
+        agreed.assessor
+    )
+}
+
 /// The sheets of a cell as a decision records them.
 pub fn seen(cohort: &Cohort, sheets: &[usize]) -> Vec<SeenSheet> {
     sheets.iter().map(|&i| seen_one(&cohort.sheets[i])).collect()
@@ -529,7 +566,7 @@ impl CellModeration {
 /// Whether `d` was made on the cell's sheets as they are now. For a
 /// referral, sheets added since are the third marker's and leave it
 /// standing.
-fn still_holds(cohort: &Cohort, sheets: &[usize], seen_then: &[SeenSheet], referral: bool) -> bool {
+pub fn still_holds(cohort: &Cohort, sheets: &[usize], seen_then: &[SeenSheet], referral: bool) -> bool {
     let now: Vec<SeenSheet> = seen(cohort, sheets);
     let unchanged = seen_then.iter().all(|s| !s.last.is_empty() && now.contains(s));
     let added = now.iter().any(|n| {
@@ -608,6 +645,29 @@ impl Moderation {
             .filter_map(|log| log.latest_agreed(candidate, station))
             .filter(|a| still_holds(cohort, sheets, &a.sheets, false))
             .max_by(|a, b| (a.time, &a.assessor).cmp(&(b.time, &b.assessor)))
+    }
+
+    /// The latest agreed mark recorded for a cell that no longer holds for
+    /// its sheets as they are now, where none holds: with the markers whose
+    /// sheets changed since it was recorded (amended, or added). What a
+    /// command waiting for the agreed mark says beside it: the markers
+    /// agree again.
+    pub fn agreed_mark_set_aside<'a>(
+        &'a self,
+        cohort: &Cohort,
+        sheets: &[usize],
+        candidate: &str,
+        station: &str,
+    ) -> Option<(&'a AgreedMark, String)> {
+        if self.agreed_mark(cohort, sheets, candidate, station).is_some() {
+            return None;
+        }
+        let latest = self
+            .logs
+            .iter()
+            .filter_map(|log| log.latest_agreed(candidate, station))
+            .max_by(|a, b| (a.time, &a.assessor).cmp(&(b.time, &b.assessor)))?;
+        Some((latest, changed_since(cohort, sheets, &latest.sheets)))
     }
 
     /// The sheets of third markers an assessor referred a station to that

@@ -672,6 +672,18 @@ pub fn sheet_lines(app: &ModerateApp, e: &Entry, theme: &Theme) -> Vec<Line<'sta
             "  The markers differ by more than the threshold: waiting for their agreed mark (m).",
             theme.warn(),
         ));
+        if let Some((a, who)) =
+            app.moderation
+                .agreed_mark_set_aside(&app.cohort, &e.sheets, &e.candidate, &e.station)
+        {
+            lines.push(Line::styled(
+                format!(
+                    "  {}.",
+                    crate::results::moderation::set_aside_words(a, &who).replacen("the", "The", 1)
+                ),
+                theme.warn(),
+            ));
+        }
     }
     match app.cell_moderation(e) {
         CellModeration::Conflicting { detail } => {
