@@ -712,9 +712,32 @@ fn a_logbook_recorded_into_a_folder_of_its_own_is_found_there_next_time() {
     let (code, out) = record(&from_archive, &[]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("C099. Nothing recorded; correct the ids, or add them to the roster ")
+        out.contains("). Nothing recorded; correct the ids, or add them to the roster ")
             && out.contains("roster.csv")
             && !out.contains("give --roster"),
+        "{out}"
+    );
+    // Each with the lines it is on, and the candidate a typo away: a
+    // letter O for a zero.
+    let typo = ids[0].replacen('0', "O", 1);
+    let mut text = logbooks(&ids[1..], |_| 150);
+    text.push_str(
+        &logbooks(std::slice::from_ref(&typo), |_| 150)
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let first = text.lines().position(|l| l.starts_with(&typo)).expect("typo row") + 1;
+    let last = text.lines().count();
+    fs::write(&file, text + "\n").expect("write");
+    let (code, out) = record(&from_archive, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "a candidate is not on the roster nor with a sheet: {typo} (lines {first}-{last}; did you mean {}?)",
+            ids[0]
+        )),
         "{out}"
     );
 }

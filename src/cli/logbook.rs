@@ -208,6 +208,26 @@ fn record(
             ),
             None => "give the exam's --roster, or correct the ids".to_string(),
         };
+        // Each with the lines it is on, and the candidate a typo away.
+        let named: Vec<String> = unknown
+            .iter()
+            .map(|id| {
+                let lines: Vec<usize> = entries
+                    .iter()
+                    .filter(|e| e.candidate == *id)
+                    .map(|e| e.line)
+                    .collect();
+                let near = osce::rubric::did_you_mean(id, l.matrix.candidates.iter().map(String::as_str))
+                    .filter(|near| near != id)
+                    .map(|near| format!("; did you mean {near}?"))
+                    .unwrap_or_default();
+                format!(
+                    "{id} ({} {}{near})",
+                    if lines.len() == 1 { "line" } else { "lines" },
+                    line_ranges(&lines)
+                )
+            })
+            .collect();
         errln!(
             "error: {}: {} on the roster nor with a sheet: {}. Nothing recorded; {fix}",
             args.file.display(),
@@ -216,7 +236,7 @@ fn record(
             } else {
                 "candidates are not"
             },
-            unknown.join(", ")
+            named.join(", ")
         );
         return ExitCode::from(EXIT_INVALID);
     }
@@ -299,4 +319,29 @@ fn table(args: &LogbookArgs, gate: &LogbookGate, verdicts: &[CandidateVerdict], 
         plural(entries, &gate.entry, &gate.entries)
     );
     out
+}
+
+/// Line numbers as a reader finds them: runs as ranges, the first few of
+/// them (`12-40, 45, 50-52, …`).
+fn line_ranges(lines: &[usize]) -> String {
+    let mut sorted = lines.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for n in sorted {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == n => *end = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    const SHOWN: usize = 5;
+    let mut words: Vec<String> = runs
+        .iter()
+        .take(SHOWN)
+        .map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") })
+        .collect();
+    if runs.len() > SHOWN {
+        words.push("…".to_string());
+    }
+    words.join(", ")
 }
