@@ -2485,3 +2485,67 @@ fn an_agreed_mark_an_amendment_set_aside_says_so() {
         "no: E01's sheet amended since; the markers agree it again"
     );
 }
+
+/// A case passed on external moderation with the entrustment level below
+/// the one needed: the candidate's feedback says the level was below it
+/// and the case passed on another ground, where it read "Passed: '3 …'
+/// ('4 …' or above is needed)", a contradiction.
+#[test]
+fn a_case_passed_on_moderation_below_the_level_needed_says_so_in_the_feedback() {
+    let d = Dir::new("mod-feedback-level");
+    let s = d.sub("s");
+    sheet(&s, FCA, "case-1", "C001", "E01@lap1", Marks::Top, false, 0);
+    append(
+        &s,
+        FCA,
+        "case-1",
+        "C001",
+        "E01@lap1",
+        vec![
+            Event::GlobalRating {
+                level: 3,
+                label: String::new(),
+                late: false,
+            },
+            Event::Submitted {
+                score: 0.0,
+                max: 0.0,
+                outcome: StationOutcome::Fail,
+            },
+        ],
+    );
+    let l = load_all(FCA, std::slice::from_ref(&s));
+    assert_eq!(
+        of(&l, "C001").stations["case-1"].result.outcome,
+        StationOutcome::Fail,
+        "the examiner's level is below the one needed"
+    );
+    decide(
+        &s,
+        FCA,
+        "EA1",
+        "C001",
+        "case-1",
+        Decision::Disagree,
+        Some(Proposed::Pass),
+        "The video shows safe independent practice",
+    );
+    let out = d.0.join("feedback");
+    let (code, said) = run_osce(&[
+        "feedback",
+        FCA,
+        "--sessions",
+        s.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(code == 0 || code == 1, "{said}");
+    let page = std::fs::read_to_string(out.join("C001.md")).expect("feedback");
+    assert!(
+        page.contains(
+            "' — below the level needed ('4 Competent to perform unsupervised' or above), passed on another ground \
+             (decided on external moderation)."
+        ) && !page.contains("' ('4 Competent to perform unsupervised' or above is needed) (decided"),
+        "{page}"
+    );
+}

@@ -884,6 +884,13 @@ fn level_words(
         _ if given >= needed && s.outcome == StationOutcome::Fail => {
             " (the level needed was reached; not passed for another reason)".to_string()
         }
+        // Passed with the level below the one needed: on moderation or by
+        // a decision, which the line says after it; never "Passed: …
+        // ('4 …' or above is needed)".
+        Some(l) if given < needed && s.outcome == StationOutcome::Pass => format!(
+            " — below the level needed ('{}' or above), passed on another ground",
+            l.label
+        ),
         _ if given == needed => ", the level needed".to_string(),
         Some(l) => format!(" ('{}' or above is needed)", l.label),
         None => String::new(),
