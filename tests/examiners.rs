@@ -88,3 +88,30 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// An examiner of a final clinical assessment reads of cases, not
+/// stations: "at the same cases", "no other examiner marked this case".
+#[test]
+fn a_final_clinical_assessments_examiners_read_of_cases() {
+    let d = Dir::new("examiners-fca");
+    let s = d.sub("s");
+    common::simulate_into(common::FCA, &s, 12, 3, 5);
+    let out = d.0.join("out");
+    let exam = format!("{}={}", common::FCA, s.display());
+    let (code, said) = run_osce(&[
+        "examiners",
+        "--exam",
+        &exam,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let mut pages = 0;
+    for entry in std::fs::read_dir(&out).expect("out") {
+        let page = std::fs::read_to_string(entry.expect("entry").path()).expect("page");
+        assert!(page.contains("at the same cases"), "{page}");
+        assert!(!page.to_lowercase().contains("station"), "{page}");
+        pages += 1;
+    }
+    assert!(pages > 0);
+}

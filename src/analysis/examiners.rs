@@ -53,6 +53,9 @@ struct Score {
 pub struct StationFigures {
     pub exam: String,
     pub station: String,
+    /// What the exam's rubric calls its stations (cases in a final
+    /// clinical assessment).
+    pub noun: crate::rubric::Noun,
     /// Candidates this examiner scored here.
     pub candidates: usize,
     /// The station's other examiners, and their candidates.
@@ -209,6 +212,7 @@ pub fn feedback(exams: &[Exam]) -> Vec<ExaminerFeedback> {
                 let figures = StationFigures {
                     exam: exam.name.clone(),
                     station: station.title.clone(),
+                    noun: station.noun,
                     candidates: own.len(),
                     peers: peer_names.len(),
                     peer_candidates: peers.len(),
@@ -278,13 +282,20 @@ fn discrimination_words(f: &StationFigures) -> Option<String> {
 /// One examiner's feedback as Markdown.
 pub fn markdown(fb: &ExaminerFeedback) -> String {
     let mut out = String::new();
+    // Cases where every exam given is a final clinical assessment.
+    let noun = if !fb.stations.is_empty() && fb.stations.iter().all(|f| f.noun == crate::rubric::Noun::Case) {
+        crate::rubric::Noun::Case
+    } else {
+        crate::rubric::Noun::Station
+    };
+    let (one, many) = (noun.one(), noun.many());
     let _ = writeln!(out, "# Feedback for examiner {}\n", fb.examiner);
     let _ = writeln!(
         out,
-        "How your marks compare with the other examiners' at the same stations. Scores are percentages of \
-         the station's maximum, before moderation; only complete sheets count. Stringency allows for how \
-         your candidates did at the other stations, so a strong or weak group does not make you look \
-         lenient or strict. Figures for fewer than {MIN_CANDIDATES} candidates are not interpreted.\n"
+        "How your marks compare with the other examiners' at the same {many}. Scores are percentages of the \
+         {one}'s maximum, before moderation; only complete sheets count. Stringency allows for how your \
+         candidates did at the other {many}, so a strong or weak group does not make you look lenient or \
+         strict. Figures for fewer than {MIN_CANDIDATES} candidates are not interpreted.\n"
     );
     match fb.overall() {
         Some(x) => {
@@ -295,10 +306,7 @@ pub fn markdown(fb: &ExaminerFeedback) -> String {
                 .filter(|s| s.stringency.is_some_and(|v| v.abs() >= IN_LINE))
                 .count();
             let but = if x.abs() < IN_LINE && apart > 0 {
-                format!(
-                    " On average only: at {} you were not (below)",
-                    plural(apart, "station", "stations")
-                )
+                format!(" On average only: at {} you were not (below)", noun.count(apart))
             } else {
                 String::new()
             };
@@ -307,8 +315,8 @@ pub fn markdown(fb: &ExaminerFeedback) -> String {
         None => {
             let _ = writeln!(
                 out,
-                "**Overall:** nothing to compare yet: at no station did you and another examiner each mark at \
-                 least {MIN_CANDIDATES} candidates.\n"
+                "**Overall:** nothing to compare yet: at no {one} did you and another examiner each mark at least \
+                 {MIN_CANDIDATES} candidates.\n"
             );
         }
     }
@@ -337,7 +345,7 @@ pub fn markdown(fb: &ExaminerFeedback) -> String {
                     );
                 }
                 _ => {
-                    let _ = write!(out, "; no other examiner marked this station");
+                    let _ = write!(out, "; no other examiner marked this {}", f.noun.one());
                 }
             }
             let _ = write!(out, "). ");
