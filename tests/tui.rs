@@ -6838,3 +6838,28 @@ fn esc_on_the_home_screen_with_a_candidate_typed_asks_a_second_time() {
     assert!(app.quit);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The items left unmarked at a case on the DOPS scale: what may be given
+/// is its own lowest level and `n` (not observed), not "not done", which
+/// the scale has not.
+#[test]
+fn the_unmarked_dialog_names_the_scales_own_lowest_level_and_not_observed() {
+    let mut f = harness(
+        "rubrics/msk-final-clinical-assessment.ron",
+        MarkingOrder::Candidates {
+            candidate: Some(("C001".into(), "Ben".into())),
+            station: None,
+        },
+    );
+    f.key(KeyCode::Enter);
+    // The two safety items met; the DOPS domains left.
+    f.key(KeyCode::Char('1'));
+    f.key(KeyCode::Char('1'));
+    f.key(KeyCode::Char('s'));
+    let screen = f.render(120, 40);
+    assert!(
+        screen.contains("(esc to go back; \"Development required\" is a mark; n: not observed), or press"),
+        "{screen}"
+    );
+    assert!(!screen.contains("not done"), "{screen}");
+}

@@ -399,9 +399,10 @@ pub fn submit(app: &App, summary: &SubmitSummary, frame: &mut Frame, area: Rect,
         } else {
             lines.push(Line::raw(format!("  – {}", texts.join("; "))));
         }
-        lines.push(Line::raw(
-            "Mark them (esc to go back; \"not done\" is a mark), or press r to record why you could not judge them.",
-        ));
+        lines.push(Line::raw(format!(
+            "Mark them (esc to go back; {}), or press r to record why you could not judge them.",
+            lowest_is_a_mark(app, &summary.unexplained)
+        )));
     } else {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
@@ -426,6 +427,40 @@ pub fn ask(app: &App, ask: &Ask, frame: &mut Frame, area: Rect, theme: &Theme) {
     .areas(inner);
     frame.render_widget(detail, text);
     notice_and_footer(app, frame, keys, theme);
+}
+
+/// What an examiner may give the items left unmarked that is no reason:
+/// their scales' lowest level (`"Not met" is a mark`), and `n` where a
+/// scale allows "not observed".
+fn lowest_is_a_mark(app: &App, unmarked: &[Unmarked]) -> String {
+    let (Some(rubric), Some(station)) = (app.rubric(), app.station_def()) else {
+        return "the lowest level is a mark".to_string();
+    };
+    let mut lowest: Vec<String> = Vec::new();
+    let mut not_observed = false;
+    for what in unmarked {
+        let Unmarked::Item(id) = what else { continue };
+        let Some(scale) = station.item(id).map(|i| rubric.scale(i.scale)) else {
+            continue;
+        };
+        not_observed |= scale.not_observed;
+        if let Some(l) = scale.levels.first()
+            && !lowest.contains(&l.label)
+        {
+            lowest.push(l.label.clone());
+        }
+    }
+    let quoted: Vec<String> = lowest.iter().map(|l| format!("\"{l}\"")).collect();
+    let mark = match quoted.len() {
+        0 => "the lowest level is a mark".to_string(),
+        1 => format!("{} is a mark", quoted[0]),
+        _ => format!("{} are marks", quoted.join(" or ")),
+    };
+    if not_observed {
+        format!("{mark}; n: not observed")
+    } else {
+        mark
+    }
 }
 
 /// What is left unmarked, as the examiner knows it: the item's text, or
