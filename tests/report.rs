@@ -2660,10 +2660,13 @@ fn a_rubric_with_no_standard_set_station_is_reported_without_pass_marks_to_adopt
     ]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("It leaves no station's pass mark to standard setting, so there are none to adopt")
+        out.contains("It leaves no case's pass mark to standard setting, so there are none to adopt")
             && out.contains("- Under the rubric's pass marks: ")
             && out.contains("| the rubric's pass marks | ")
-            && out.contains("| cut score, the rubric's pass marks |"),
+            && out.contains("| cut score, the rubric's pass marks |")
+            && out.contains("Only 6 candidates have every case complete")
+            && out.contains("\n## Cases\n")
+            && out.contains("### α if each case is deleted"),
         "{out}"
     );
     // Examiners compared at the same case: their pass rates are at the

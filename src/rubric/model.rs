@@ -228,6 +228,14 @@ impl Noun {
         }
     }
 
+    /// `Stations`, `Cases`: a heading.
+    pub fn capital_many(self) -> &'static str {
+        match self {
+            Noun::Station => "Stations",
+            Noun::Case => "Cases",
+        }
+    }
+
     /// `1 station`, `3 cases`.
     pub fn count(self, n: usize) -> String {
         crate::base::text::plural(n, self.one(), self.many())

@@ -101,10 +101,11 @@ fn summary(out: &mut String, r: &Report) {
     let too_few = complete < FEW_TO_JUDGE && e.alpha.is_ok();
     let reliable = match (&e.alpha, e.sem) {
         (Ok(a), _) if too_few => format!(
-            "**Too few candidates to judge reliability.** Only {} every station complete: Cronbach's α ({}) and \
-             Φ from so few say next to nothing about the exam. Judge it with the whole cohort, or pooled with an \
-             earlier sitting.",
+            "**Too few candidates to judge reliability.** Only {} every {} complete: Cronbach's α ({}) and Φ from \
+             so few say next to nothing about the exam. Judge it with the whole cohort, or pooled with an earlier \
+             sitting.",
             plural(complete, "candidate has", "candidates have"),
+            r.noun.one(),
             f2(*a)
         ),
         (Ok(a), Some(sem)) if *a >= 0.8 => format!(
@@ -188,9 +189,15 @@ fn summary(out: &mut String, r: &Report) {
             out,
             "{}",
             if exam_flags.is_empty() {
-                "- No station or examiner needs attention: every figure is within the usual thresholds."
+                format!(
+                    "- No {} or examiner needs attention: every figure is within the usual thresholds.",
+                    r.noun.one()
+                )
             } else {
-                "- No station or examiner needs attention (the whole exam's flags are above)."
+                format!(
+                    "- No {} or examiner needs attention (the whole exam's flags are above).",
+                    r.noun.one()
+                )
             }
         );
     } else {
@@ -199,7 +206,7 @@ fn summary(out: &mut String, r: &Report) {
                 out,
                 "- To act on before the board: {} ({}); the flags below say why and what to do.",
                 concern.join(", "),
-                plural(concern.len(), "station", "stations")
+                r.noun.count(concern.len())
             );
         }
         if !watch.is_empty() {
@@ -208,7 +215,8 @@ fn summary(out: &mut String, r: &Report) {
         if !examiners.is_empty() {
             let _ = writeln!(
                 out,
-                "- Examiners whose marks stand out from their station's: {}.",
+                "- Examiners whose marks stand out from their {}'s: {}.",
+                r.noun.one(),
                 examiners.join(", ")
             );
         }
@@ -277,10 +285,11 @@ fn header(out: &mut String, r: &Report) {
     }
     let _ = writeln!(
         out,
-        "Assessment `{}` · {}, {} with every station complete (used for α and the SEM: listwise).\n",
+        "Assessment `{}` · {}, {} with every {} complete (used for α and the SEM: listwise).\n",
         r.assessment,
         crate::base::text::plural(e.candidates, "candidate", "candidates"),
-        e.complete
+        e.complete,
+        r.noun.one()
     );
     if let Some(applied) = &r.applied {
         let _ = writeln!(out, "Pass marks applied in this report: {applied}.\n");
@@ -292,9 +301,10 @@ fn header(out: &mut String, r: &Report) {
         None if !r.standard_setting => {
             let _ = writeln!(
                 out,
-                "Pass marks in force: the rubric's own. It leaves no station's pass mark to standard setting, so \
-                 there are none to adopt: the standard-setting methods' figures below are for comparison with the \
-                 rubric's pass marks only.\n"
+                "Pass marks in force: the rubric's own. It leaves no {}'s pass mark to standard setting, so there \
+                 are none to adopt: the standard-setting methods' figures below are for comparison with the \
+                 rubric's pass marks only.\n",
+                r.noun.one()
             );
         }
         None => {
@@ -316,7 +326,7 @@ fn flags(out: &mut String, r: &Report) {
         all_flags.extend(
             flag_lines(&s.flags)
                 .into_iter()
-                .map(|l| format!("Station '{}': {l}", s.id)),
+                .map(|l| format!("{} '{}': {l}", r.noun.capital(), s.id)),
         );
     }
     all_flags.extend(
@@ -331,7 +341,7 @@ fn flags(out: &mut String, r: &Report) {
             all_flags.extend(
                 flag_lines(item.flag.as_slice())
                     .into_iter()
-                    .map(|l| format!("Station '{}': {l}", s.id)),
+                    .map(|l| format!("{} '{}': {l}", r.noun.capital(), s.id)),
             );
         }
     }
@@ -381,7 +391,12 @@ fn whole_exam(out: &mut String, r: &Report) {
         );
     }
     if let Some(n) = e.stations_needed {
-        let _ = writeln!(out, "| stations to pass | at least {n} of {} |", r.stations.len());
+        let _ = writeln!(
+            out,
+            "| {} to pass | at least {n} of {} |",
+            r.noun.many(),
+            r.stations.len()
+        );
     }
     let _ = writeln!(
         out,
@@ -421,7 +436,8 @@ fn whole_exam(out: &mut String, r: &Report) {
     }
     let _ = writeln!(
         out,
-        "\n### α if each station is deleted\n\n| station | α if deleted |\n|---|---|"
+        "\n### α if each {one} is deleted\n\n| {one} | α if deleted |\n|---|---|",
+        one = r.noun.one()
     );
     for (id, a) in &e.alpha_if_deleted {
         let _ = writeln!(
@@ -434,8 +450,12 @@ fn whole_exam(out: &mut String, r: &Report) {
         Ok(g) => {
             let _ = writeln!(
                 out,
-                "\n### Generalisability (persons × stations)\n\nVariance components, of each station's score as a percentage of its maximum: persons {:.3}, stations {:.3}, residual {:.3}.\n\n| stations | Eρ² | Φ |\n|---|---|---|",
-                g.var_person, g.var_station, g.var_residual
+                "\n### Generalisability (persons × {many})\n\nVariance components, of each {one}'s score as a percentage of its maximum: persons {:.3}, {many} {:.3}, residual {:.3}.\n\n| {many} | Eρ² | Φ |\n|---|---|---|",
+                g.var_person,
+                g.var_station,
+                g.var_residual,
+                one = r.noun.one(),
+                many = r.noun.many()
             );
             for (n, er, phi) in &e.d_study {
                 let mark = if *n == r.stations.len() {
@@ -455,8 +475,8 @@ fn whole_exam(out: &mut String, r: &Report) {
 /// The stations' table (each method's columns in the report's order),
 /// then η² by circuit.
 fn stations(out: &mut String, r: &Report) {
-    let _ = writeln!(out, "\n## Stations\n");
-    let mut heads: Vec<&str> = vec!["station", "n", "missing", "mean", "SD", "min", "max"];
+    let _ = writeln!(out, "\n## {}\n", r.noun.capital_many());
+    let mut heads: Vec<&str> = vec![r.noun.one(), "n", "missing", "mean", "SD", "min", "max"];
     for m in &r.methods {
         heads.extend(m.table.iter().copied());
     }
@@ -609,8 +629,9 @@ fn items(out: &mut String, r: &Report) {
     let _ = writeln!(
         out,
         "\n## Items\n\nFacility is the mean mark as a share of the item's maximum; the corrected item–total \
-         correlation is the item's correlation with the rest of the station (the station's other items). \
-         Complete results only.\n\n| station | item | maximum | n | facility | corrected r | flag |\n|---|---|---|---|---|---|---|"
+         correlation is the item's correlation with the rest of the {one} (the {one}'s other items). \
+         Complete results only.\n\n| {one} | item | maximum | n | facility | corrected r | flag |\n|---|---|---|---|---|---|---|",
+        one = r.noun.one()
     );
     for s in &r.stations {
         for i in &s.items {
@@ -738,7 +759,8 @@ fn double_marking(out: &mut String, r: &Report) {
 fn footer(out: &mut String, r: &Report) {
     let _ = writeln!(
         out,
-        "\n---\nMissing data: station figures use every candidate with a complete result at that station; α, the SEM and generalisability use only candidates complete at every station (listwise). Figures are explained in docs/report.md."
+        "\n---\nMissing data: {one} figures use every candidate with a complete result at that {one}; α, the SEM and generalisability use only candidates complete at every {one} (listwise). Figures are explained in docs/report.md.",
+        one = r.noun.one()
     );
     if let Some(p) = &r.provenance {
         let _ = writeln!(out, "\n{}", p.line());

@@ -266,6 +266,9 @@ pub struct Report {
     /// Where the pass marks applied are not those in force: the record
     /// saved by this run (`--save-standards`), in words.
     pub applied: Option<String>,
+    /// What the rubric calls its stations (cases in a final clinical
+    /// assessment).
+    pub noun: crate::rubric::Noun,
 }
 
 /// Where a report comes from: when and by whom it was made, from which
@@ -695,6 +698,7 @@ pub fn build_with(
         flags,
     };
     Report {
+        noun: rubric.noun(),
         title: rubric.title.clone(),
         assessment: rubric.id.clone(),
         standard_setting,
