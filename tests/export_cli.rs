@@ -1685,6 +1685,8 @@ fn a_final_clinical_assessment_speaks_of_cases() {
         "{c002}"
     );
     assert_eq!(c002.matches("not yet moderated").count(), 1, "{c002}");
+    // Nor named again as having no result yet.
+    assert!(!c002.contains("no result yet at"), "{c002}");
     for row in &rows[1..] {
         for name in ["reasons", "moderation_status", "provisional"] {
             assert!(

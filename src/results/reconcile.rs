@@ -1179,10 +1179,27 @@ fn unmoderated_together(
             held.len()
         ),
     );
+    // The result's "no result yet at …" names these among the stations
+    // held for any reason (the scoring engine knows no moderation): they
+    // are said here, the others stay there.
+    let open: Vec<String> = rubric
+        .scored_stations()
+        .filter_map(|s| details.get(&s.id))
+        .map(|d| &d.final_result)
+        .filter(|r| r.outcome == StationOutcome::Incomplete && r.missing.is_empty())
+        .map(|r| format!("'{}'", r.title))
+        .collect();
+    let no_result = format!("no result yet at {}", open.join(", "));
+    let rest: Vec<&String> = open.iter().filter(|t| !titles.contains(t)).collect();
     let mut out = Vec::new();
     let mut said = false;
     for r in reasons {
-        if !texts.contains(&r.text) {
+        if r.text == no_result {
+            if !rest.is_empty() {
+                let words = rest.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
+                out.push(Reason::new(r.verdict, format!("no result yet at {words}")));
+            }
+        } else if !texts.contains(&r.text) {
             out.push(r.clone());
         } else if !said {
             out.push(together.clone());
