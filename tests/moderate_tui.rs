@@ -1976,3 +1976,43 @@ fn a_sheet_confirmed_under_another_name_says_so() {
         "{text}"
     );
 }
+
+/// Two markers within the threshold, one passing the station and the
+/// other failing it: the list flags it (`results differ`), where
+/// only markers over the threshold apart were flagged, and the sheet,
+/// failed by one marker, was in no flagged list.
+#[test]
+fn markers_whose_results_differ_within_the_threshold_are_flagged() {
+    let dir = Dir::new("mod-tui-split");
+    let rubric = practical_double_marked(&dir.0);
+    let s = dir.sub("s");
+    sheet(
+        &s,
+        rubric,
+        "upper-limb",
+        "C001",
+        "E01@lap1",
+        Marks::LoseFirst(1),
+        true,
+        5,
+    );
+    sheet(
+        &s,
+        rubric,
+        "upper-limb",
+        "C001",
+        "E02@lap2",
+        Marks::LoseFirst(2),
+        true,
+        6,
+    );
+    let mut h = open_all(dir, rubric, "EA1");
+    h.select("C001", "upper-limb");
+    let e = h.app.current().cloned().expect("entry");
+    assert!(
+        e.flags.iter().any(|f| f == "results differ"),
+        "{:?} {:?}",
+        e.flags,
+        e.note
+    );
+}

@@ -26,6 +26,9 @@ pub struct StationDetail {
     pub discrepancy: Option<f64>,
     /// Whether that difference is over the rubric's threshold.
     pub over_threshold: bool,
+    /// Where several marked: whether one marker's own sheet passes the
+    /// station and another's fails it (within the threshold too).
+    pub results_differ: bool,
     /// How the result was reached, or why a sheet was not used.
     pub note: Option<String>,
     /// Where external moderation leaves this station.
@@ -604,6 +607,7 @@ fn station_details(
                     markers: Vec::new(),
                     discrepancy: None,
                     over_threshold: false,
+                    results_differ: false,
                     note,
                     moderation: CellModeration::NotModerated,
                     decided: Vec::new(),
@@ -1656,6 +1660,7 @@ fn no_sheet_counts(
         markers: Vec::new(),
         discrepancy: None,
         over_threshold: false,
+        results_differ: false,
         note: note.or(missing),
         moderation: CellModeration::NotModerated,
         decided: Vec::new(),
@@ -1789,6 +1794,8 @@ fn reconcile(
         StationOutcome::Fail => crate::scoring::Outcome::Fail,
         _ => crate::scoring::Outcome::Incomplete,
     };
+    let results_differ = each.iter().any(|(_, r)| r.outcome == StationOutcome::Pass)
+        && each.iter().any(|(_, r)| r.outcome == StationOutcome::Fail);
     let detail = |result: StationResult, note: String| StationDetail {
         final_result: result.clone(),
         result,
@@ -1796,6 +1803,7 @@ fn reconcile(
         markers: markers.clone(),
         discrepancy: Some(discrepancy),
         over_threshold: over,
+        results_differ,
         note: Some(note),
         moderation: CellModeration::NotModerated,
         decided: Vec::new(),

@@ -728,6 +728,10 @@ impl ModerateApp {
                 }
                 if detail.over_threshold {
                     flags.push("markers differ".to_string());
+                } else if detail.results_differ {
+                    // Within the threshold, one marker's sheet passes
+                    // the station and another's fails it.
+                    flags.push("results differ".to_string());
                 }
                 if sheets.iter().any(|s| !s.state.amendments.is_empty()) {
                     flags.push("amended".to_string());
