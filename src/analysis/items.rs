@@ -34,7 +34,9 @@ pub struct ItemFigures {
 /// item `i`, `None` where the item has no mark. `maxima[i]` is item `i`'s
 /// maximum; `critical[i]` whether it is a critical item, which every
 /// candidate is meant to achieve (facility 1 is then not flagged).
+/// `noun`: what the rubric calls the station, for the flags' words.
 pub fn analyse(
+    noun: crate::rubric::Noun,
     ids: &[String],
     maxima: &[f64],
     critical: &[bool],
@@ -63,7 +65,7 @@ pub fn analyse(
                 .map(|m| (m / max).clamp(0.0, 1.0));
             let corrected_r = stats::pearson(&item, &rest);
             let critical = critical.get(i).copied().unwrap_or(false);
-            let flag = flag(id, item.len(), facility, corrected_r, critical);
+            let flag = flag(noun, id, item.len(), facility, corrected_r, critical);
             ItemFigures {
                 id: id.clone(),
                 max,
@@ -76,7 +78,15 @@ pub fn analyse(
         .collect()
 }
 
-fn flag(id: &str, n: usize, facility: Option<f64>, r: Option<f64>, critical: bool) -> Option<Flag> {
+fn flag(
+    noun: crate::rubric::Noun,
+    id: &str,
+    n: usize,
+    facility: Option<f64>,
+    r: Option<f64>,
+    critical: bool,
+) -> Option<Flag> {
+    let noun = noun.one();
     if n < 2 {
         return None;
     }
@@ -96,12 +106,12 @@ fn flag(id: &str, n: usize, facility: Option<f64>, r: Option<f64>, critical: boo
         }),
         (_, Some(r)) if r < R_CONCERN => Some(Flag {
             level: Level::Concern,
-            text: format!("item '{id}': corrected item–total correlation {r:.2}, below 0: candidates who do well on the rest of the station do worse on it"),
+            text: format!("item '{id}': corrected item–total correlation {r:.2}, below 0: candidates who do well on the rest of the {noun} do worse on it"),
             action: "check the item's wording, its descriptors and how examiners mark it; remove or rewrite it".into(),
         }),
         (_, Some(r)) if r < R_WATCH => Some(Flag {
             level: Level::Watch,
-            text: format!("item '{id}': corrected item–total correlation {r:.2}, below 0.1: it barely follows the rest of the station"),
+            text: format!("item '{id}': corrected item–total correlation {r:.2}, below 0.1: it barely follows the rest of the {noun}"),
             action: "review the item: it may measure something else, or be marked inconsistently".into(),
         }),
         _ => None,
@@ -122,7 +132,13 @@ mod tests {
         let ids: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         let m = |a: f64, b: f64, c: f64| vec![Some(a), Some(b), Some(c)];
         let marks = vec![m(0., 1., 0.), m(1., 1., 1.), m(1., 1., 2.), m(1., 1., 3.)];
-        let f = analyse(&ids, &[1.0, 1.0, 4.0], &[false; 3], &marks);
+        let f = analyse(
+            crate::rubric::Noun::Station,
+            &ids,
+            &[1.0, 1.0, 4.0],
+            &[false; 3],
+            &marks,
+        );
         assert_eq!(f[0].facility, Some(0.75));
         let r = f[0].corrected_r.expect("r");
         assert!((r - 1.5 / (0.75f64.sqrt() * 5f64.sqrt())).abs() < 1e-12, "{r}");
@@ -145,16 +161,53 @@ mod tests {
         let marks: Vec<Vec<Option<f64>>> = (0..5)
             .map(|k| vec![Some(k as f64), Some(4.0 - k as f64)])
             .collect();
-        let f = analyse(&ids, &[4.0, 4.0], &[false; 2], &marks);
+        let f = analyse(
+            crate::rubric::Noun::Station,
+            &ids,
+            &[4.0, 4.0],
+            &[false; 2],
+            &marks,
+        );
         // A critical item everyone meets is what it should be: no flag.
         let all: Vec<Vec<Option<f64>>> = (0..5).map(|k| vec![Some(1.0), Some(k as f64)]).collect();
-        assert!(analyse(&ids, &[1.0, 4.0], &[true, false], &all)[0].flag.is_none());
         assert!(
-            analyse(&ids, &[1.0, 4.0], &[false, false], &all)[0]
-                .flag
-                .is_some()
+            analyse(
+                crate::rubric::Noun::Station,
+                &ids,
+                &[1.0, 4.0],
+                &[true, false],
+                &all
+            )[0]
+            .flag
+            .is_none()
+        );
+        assert!(
+            analyse(
+                crate::rubric::Noun::Station,
+                &ids,
+                &[1.0, 4.0],
+                &[false, false],
+                &all
+            )[0]
+            .flag
+            .is_some()
         );
         assert!(f[0].corrected_r.is_some_and(|r| (r + 1.0).abs() < 1e-12));
         assert_eq!(f[0].flag.as_ref().map(|x| x.level), Some(Level::Concern));
+        assert!(
+            f[0].flag
+                .as_ref()
+                .is_some_and(|x| x.text.contains("on the rest of the station do worse"))
+        );
+        // A final clinical assessment's flag speaks of the case.
+        let case = analyse(crate::rubric::Noun::Case, &ids, &[4.0, 4.0], &[false; 2], &marks);
+        assert!(
+            case[0]
+                .flag
+                .as_ref()
+                .is_some_and(|x| x.text.contains("on the rest of the case do worse")),
+            "{:?}",
+            case[0].flag
+        );
     }
 }

@@ -1107,7 +1107,7 @@ fn station_report(
         regression,
         graded_borderline: points.iter().filter(|p| p.borderline).count(),
         methods: marks,
-        items: crate::analysis::items::analyse(&ids, &maxima, &critical, &item_marks),
+        items: crate::analysis::items::analyse(rubric.noun(), &ids, &maxima, &critical, &item_marks),
         by_examiner,
         by_circuit,
         method,
