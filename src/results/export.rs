@@ -904,6 +904,22 @@ pub fn moderation_table(moderation: &Moderation, cohort: &Cohort, matrix: &Matri
                 .cell(candidate, station)
                 .map_or(&[][..], |c| c.sheets.as_slice())
         };
+        // A record in effect, or why not: its sheets changed since (for a
+        // referral, a sheet added is the third marker's), said with
+        // `again`, what is to be done.
+        let holds = |candidate: &str,
+                     station: &str,
+                     seen: &[crate::store::SeenSheet],
+                     referral: bool,
+                     again: &str| {
+            let sheets = now(candidate, station);
+            if crate::results::moderation::still_holds(cohort, sheets, seen, referral) {
+                "yes".to_string()
+            } else {
+                let changed = crate::results::moderation::changed_since(cohort, sheets, seen);
+                format!("no: {changed} since; {again}")
+            }
+        };
         let who = |sheets: &[crate::store::SeenSheet]| {
             sheets
                 .iter()
@@ -938,20 +954,14 @@ pub fn moderation_table(moderation: &Moderation, cohort: &Cohort, matrix: &Matri
                             "no: the assessor marked this sheet".into()
                         } else if !latest {
                             "no: replaced by a later decision".into()
-                        } else if !crate::results::moderation::still_holds(
-                            cohort,
-                            now(&d.candidate, &d.station),
-                            &d.sheets,
-                            d.decision == Decision::Refer,
-                        ) {
-                            let changed = crate::results::moderation::changed_since(
-                                cohort,
-                                now(&d.candidate, &d.station),
-                                &d.sheets,
-                            );
-                            format!("no: {changed} since; the assessor decides again")
                         } else {
-                            "yes".into()
+                            holds(
+                                &d.candidate,
+                                &d.station,
+                                &d.sheets,
+                                d.decision == Decision::Refer,
+                                "the assessor decides again",
+                            )
                         },
                         when(d.time),
                     ]
@@ -976,20 +986,14 @@ pub fn moderation_table(moderation: &Moderation, cohort: &Cohort, matrix: &Matri
                         a.note.clone(),
                         if !latest {
                             "no: replaced by a later agreed mark".into()
-                        } else if !crate::results::moderation::still_holds(
-                            cohort,
-                            now(&a.candidate, &a.station),
-                            &a.sheets,
-                            false,
-                        ) {
-                            let changed = crate::results::moderation::changed_since(
-                                cohort,
-                                now(&a.candidate, &a.station),
-                                &a.sheets,
-                            );
-                            format!("no: {changed} since; the markers agree it again")
                         } else {
-                            "yes".into()
+                            holds(
+                                &a.candidate,
+                                &a.station,
+                                &a.sheets,
+                                false,
+                                "the markers agree it again",
+                            )
                         },
                         when(a.time),
                     ]
