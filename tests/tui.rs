@@ -1631,6 +1631,16 @@ fn a_candidate_left_between_two_stations_is_offered_again() {
     home.update(key(ratatui_textarea::Key::Backspace));
     home.update(key(ratatui_textarea::Key::Char('4')));
     assert_eq!(osce::tui::marking::home::text(&home.candidate_name), "Ben Ode");
+    // The offered candidate's very name typed for another id stays too.
+    let mut home = offered(&mut exec, &remembered);
+    home.update(key(ratatui_textarea::Key::Backspace));
+    home.update(key(ratatui_textarea::Key::Char('2')));
+    home.focus = Field::CandidateName;
+    for c in "Aisha Khan".chars() {
+        home.update(key(ratatui_textarea::Key::Char(c)));
+    }
+    home.update(Action::Tab);
+    assert_eq!(osce::tui::marking::home::text(&home.candidate_name), "Aisha Khan");
     // Another examiner at this laptop is not offered E01's candidate.
     let other = osce::tui::remember::Remembered {
         examiner: "E02".into(),

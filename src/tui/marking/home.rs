@@ -380,7 +380,10 @@ impl Home {
                 match self.focus {
                     Field::Examiner => self.examiner.insert_str(line),
                     Field::CandidateId => self.candidate_id.insert_str(line),
-                    Field::CandidateName => self.candidate_name.insert_str(line),
+                    Field::CandidateName => {
+                        self.offered_name.clear();
+                        self.candidate_name.insert_str(line)
+                    }
                     Field::Roster => self.roster.insert_str(line),
                     Field::Circuit => self.circuit_name.insert_str(line),
                     _ => false,
@@ -482,6 +485,8 @@ impl Home {
             }
             Field::CandidateName => {
                 self.candidate_name.input(input);
+                // Typed by the examiner: theirs, whatever the id.
+                self.offered_name.clear();
             }
             Field::Roster => {
                 self.roster.input(input);
