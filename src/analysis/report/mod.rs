@@ -653,7 +653,7 @@ pub fn build_with(
         provisional_rows.len(),
         &reliability,
         &cuts,
-        stations.len(),
+        (stations.len(), rubric.noun()),
         standard_setting,
     );
     let Reliability {
@@ -925,9 +925,10 @@ fn exam_flags(
     candidates: usize,
     r: &Reliability,
     cuts: &Cuts,
-    stations: usize,
+    (stations, noun): (usize, crate::rubric::Noun),
     standard_setting: bool,
 ) -> Vec<Flag> {
+    let (one, many) = (noun.one(), noun.many());
     let mut flags = Vec::new();
     if let (Some(k), None) = (cuts.plus_sem, r.sem) {
         let why = match &r.alpha {
@@ -966,7 +967,7 @@ fn exam_flags(
                 "Cronbach's α is {}, below 0.7: the total is not a reliable measure",
                 shown_below(*a, 0.7)
             ),
-            action: "look at the stations whose α-if-deleted is higher than α; consider more stations".into(),
+            action: format!("look at the {many} whose α-if-deleted is higher than α; consider more {many}"),
         }),
         Ok(a) if *a < 0.8 => flags.push(Flag {
             level: Level::Watch,
@@ -974,7 +975,7 @@ fn exam_flags(
                 "Cronbach's α is {}, below 0.8 (acceptable for most OSCEs, low for high stakes)",
                 shown_below(*a, 0.8)
             ),
-            action: "look at the stations whose α-if-deleted is higher than α".into(),
+            action: format!("look at the {many} whose α-if-deleted is higher than α"),
         }),
         _ => {}
     }
@@ -986,8 +987,8 @@ fn exam_flags(
             .d_study
             .iter()
             .find(|x| x.2.is_some_and(|p| p >= PHI_WATCH))
-            .map(|x| format!("the decision study gives Φ ≥ 0.8 with {} stations", x.0))
-            .unwrap_or_else(|| "no number of stations in the decision study reaches Φ = 0.8".into());
+            .map(|x| format!("the decision study gives Φ ≥ 0.8 with {} {many}", x.0))
+            .unwrap_or_else(|| format!("no number of {many} in the decision study reaches Φ = 0.8"));
         flags.push(Flag {
             level: if phi < PHI_CONCERN { Level::Concern } else { Level::Watch },
             text: format!(
@@ -996,7 +997,7 @@ fn exam_flags(
                 if phi < PHI_CONCERN { "0.7" } else { "0.8" }
             ),
             action: format!(
-                "pass/fail decisions near the cut score are uncertain: {enough}; look at the stations' variance and the examiners"
+                "pass/fail decisions near the cut score are uncertain: {enough}; look at the {many}' variance and the examiners"
             ),
         });
     }
@@ -1007,8 +1008,8 @@ fn exam_flags(
             {
                 flags.push(Flag {
                     level: Level::Watch,
-                    text: format!("α rises to {d:.2} without station '{id}' (from {a:.2}): it does not measure what the others do"),
-                    action: format!("review station '{id}': its items, its examiners, and whether it belongs in this exam"),
+                    text: format!("α rises to {d:.2} without {one} '{id}' (from {a:.2}): it does not measure what the others do"),
+                    action: format!("review {one} '{id}': its items, its examiners, and whether it belongs in this exam"),
                 });
             }
         }
@@ -1408,5 +1409,51 @@ mod tests {
                 ("1 station not yet decided".to_string(), 1)
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod exam_flag_words {
+    use super::*;
+
+    /// A final clinical assessment's whole-exam flags speak of its cases:
+    /// an α below 0.7, a case whose deletion raises it, Φ below 0.8.
+    #[test]
+    fn a_final_clinical_assessments_exam_flags_speak_of_cases() {
+        let r = Reliability {
+            complete: 40,
+            totals: Vec::new(),
+            alpha: Ok(0.6),
+            alpha_if_deleted: vec![("case-2".to_string(), Ok(0.7))],
+            sd_total: Some(5.0),
+            sem: Some(3.0),
+            g: Err(Degenerate::TooFew { have: 0, need: 2 }),
+            d_study: vec![(6, Some(0.5), Some(0.5)), (12, Some(0.8), Some(0.8))],
+        };
+        let cuts = Cuts {
+            plus_sem: None,
+            stations_needed: Some(6),
+            provisional: None,
+            standard_set: None,
+        };
+        let words = |noun| {
+            exam_flags(40, &r, &cuts, (6, noun), false)
+                .iter()
+                .map(|f| format!("{} {}", f.text, f.action))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let cases = words(crate::rubric::Noun::Case);
+        assert!(
+            cases.contains("look at the cases whose α-if-deleted is higher than α; consider more cases"),
+            "{cases}"
+        );
+        assert!(
+            cases.contains("without case 'case-2'") && cases.contains("review case 'case-2'"),
+            "{cases}"
+        );
+        assert!(cases.contains("Φ ≥ 0.8 with 12 cases"), "{cases}");
+        assert!(!cases.contains("station"), "{cases}");
+        assert!(words(crate::rubric::Noun::Station).contains("consider more stations"));
     }
 }
